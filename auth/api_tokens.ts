@@ -1,0 +1,95 @@
+/**
+ * @module auth/api_tokens
+ * Personal API tokens: shown once at creation, stored as SHA-256, valid on one tenant only.
+ * The visible prefix (`pm_` + 8 characters) lets a user tell tokens apart in settings.
+ */
+import type { Client } from "../db/client.ts";
+import { newId, randomToken, sha256Hex } from "../db/ids.ts";
+import { NotFoundError } from "../domain/errors.ts";
+
+export interface ApiTokenSummary {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** Creates a token for a member of a tenant; returns the secret, which is never shown again. */
+export async function createApiToken(
+  control: Client,
+  tenantId: string,
+  userId: string,
+  name: string,
+): Promise<{ token: string; summary: ApiTokenSummary }> {
+  const token = `pm_${randomToken(30)}`;
+  const id = newId();
+  const created = new Date().toISOString();
+  const prefix = token.slice(0, 11);
+  await control.execute({
+    sql: `INSERT INTO api_tokens (id, tenant_id, user_id, name, token_hash, prefix, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    args: [id, tenantId, userId, name, await sha256Hex(token), prefix, created],
+  });
+  return { token, summary: { id, name, prefix, created_at: created, last_used_at: null } };
+}
+
+/** Resolves a bearer token to its user on this tenant; tokens of other tenants are null. */
+export async function findApiToken(
+  control: Client,
+  token: string,
+  tenantId: string,
+): Promise<{ id: string; userId: string } | null> {
+  if (!token.startsWith("pm_") || token.length > 100) return null;
+  const rs = await control.execute({
+    sql: `SELECT id, user_id, last_used_at FROM api_tokens
+          WHERE token_hash = ? AND tenant_id = ? AND revoked_at IS NULL`,
+    args: [await sha256Hex(token), tenantId],
+  });
+  const row = rs.rows[0];
+  if (!row) return null;
+  // Record use at most once a minute: a write per request would halve API throughput.
+  const last = row.last_used_at ? Date.parse(String(row.last_used_at)) : 0;
+  if (Date.now() - last > 60_000) {
+    await control.execute({
+      sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+      args: [new Date().toISOString(), row.id],
+    });
+  }
+  return { id: String(row.id), userId: String(row.user_id) };
+}
+
+/** Lists a user's live tokens on a tenant. */
+export async function listApiTokens(
+  control: Client,
+  tenantId: string,
+  userId: string,
+): Promise<ApiTokenSummary[]> {
+  const rs = await control.execute({
+    sql: `SELECT id, name, prefix, created_at, last_used_at FROM api_tokens
+          WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC`,
+    args: [tenantId, userId],
+  });
+  return rs.rows.map((r) => ({
+    id: String(r.id),
+    name: String(r.name),
+    prefix: String(r.prefix),
+    created_at: String(r.created_at),
+    last_used_at: r.last_used_at === null ? null : String(r.last_used_at),
+  }));
+}
+
+/** Revokes one of a user's tokens on a tenant; another user's or tenant's token is not found. */
+export async function revokeApiToken(
+  control: Client,
+  tenantId: string,
+  userId: string,
+  tokenId: string,
+): Promise<void> {
+  const rs = await control.execute({
+    sql: `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND user_id = ?
+          AND revoked_at IS NULL`,
+    args: [new Date().toISOString(), tokenId, tenantId, userId],
+  });
+  if (rs.rowsAffected === 0) throw new NotFoundError("No such token.");
+}

@@ -1,0 +1,44 @@
+/**
+ * @module auth/login
+ * Checks e-mail and password for a sign-in or a token request, with throttling per account and
+ * per IP. The same message answers every failure, so it never tells which e-mail addresses exist.
+ */
+import { z } from "zod";
+import type { Services } from "../services.ts";
+import { ForbiddenError, UnauthorizedError } from "../domain/errors.ts";
+import { DUMMY_HASH, verifyPassword } from "./password.ts";
+import type { Role } from "./roles.ts";
+import { findUserByEmail, membershipRole, type User } from "./users.ts";
+
+export const LoginSchema = z.object({
+  email: z.string().trim().toLowerCase().min(3, "Enter your e-mail address.").max(254),
+  password: z.string().min(1, "Enter your password.").max(200),
+});
+
+const WRONG = "The e-mail or password is not right.";
+
+/** Verifies credentials; on a tenant host also requires membership. Throws on any failure. */
+export async function checkCredentials(
+  services: Services,
+  input: { email: string; password: string; ip: string; tenantId: string | null },
+): Promise<{ user: User; role: Role | null }> {
+  const { control, loginThrottle } = services;
+  loginThrottle.check(input.email, input.ip);
+  const user = await findUserByEmail(control, input.email);
+  // Verify against a dummy hash for unknown e-mails so both paths take the same time.
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok) {
+    loginThrottle.fail(input.email, input.ip);
+    throw new UnauthorizedError(WRONG);
+  }
+  let role: Role | null = null;
+  if (input.tenantId) {
+    role = await membershipRole(control, input.tenantId, user.id);
+    if (!role) {
+      loginThrottle.fail(input.email, input.ip);
+      throw new ForbiddenError("You are not a member of this workspace. Ask its owner for an invitation.");
+    }
+  }
+  loginThrottle.succeed(input.email);
+  return { user, role };
+}

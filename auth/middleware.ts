@@ -1,0 +1,101 @@
+/**
+ * @module auth/middleware
+ * Finds who is calling (session cookie or bearer API token), checks CSRF on cookie-authenticated
+ * writes, and offers `requireAuth` / `requirePermission` guards for routes.
+ */
+import type { MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { randomToken } from "../db/ids.ts";
+import { ForbiddenError, UnauthorizedError } from "../domain/errors.ts";
+import type { AppEnv } from "../http/env.ts";
+import { findApiToken } from "./api_tokens.ts";
+import { can, type Permission } from "./roles.ts";
+import { findSession, SESSION_COOKIE } from "./sessions.ts";
+import { findMember, findUserById } from "./users.ts";
+
+export const CSRF_COOKIE = "pm_csrf";
+
+/** Loads the principal for this request, if any, and the CSRF token forms must carry. */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { control, config } = c.var.services;
+    const tenant = c.var.tenant;
+    c.set("auth", undefined);
+
+    const authorization = c.req.header("authorization");
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      const found = match && tenant ? await findApiToken(control, match[1]!, tenant.id) : null;
+      const member = found && tenant ? await findMember(control, tenant.id, found.userId) : null;
+      if (!member) {
+        throw new UnauthorizedError(
+          "The API token is missing, revoked, or belongs to another workspace.",
+        );
+      }
+      c.set("auth", {
+        userId: member.user.id,
+        email: member.user.email,
+        name: member.user.name,
+        emailVerified: member.user.emailVerifiedAt !== null,
+        role: member.role,
+        via: "token",
+      });
+      c.set("csrfToken", "");
+      return await next();
+    }
+
+    const sessionToken = getCookie(c, SESSION_COOKIE);
+    if (sessionToken) {
+      const session = await findSession(control, sessionToken, tenant?.id ?? null);
+      if (session) {
+        const member = tenant ? await findMember(control, tenant.id, session.userId) : null;
+        const user = member?.user ?? (tenant ? null : await findUserById(control, session.userId));
+        if (user) {
+          c.set("auth", {
+            userId: user.id,
+            email: user.email,
+            name: user.name,
+            emailVerified: user.emailVerifiedAt !== null,
+            role: member?.role ?? null,
+            via: "session",
+            sessionToken,
+          });
+          c.set("csrfToken", session.csrfToken);
+          return await next();
+        }
+      }
+    }
+
+    // No session: forms still need a CSRF token, bound to a host-only cookie (double submit).
+    let preSession = getCookie(c, CSRF_COOKIE);
+    if (!preSession || !/^[\w-]{20,64}$/.test(preSession)) {
+      preSession = randomToken(24);
+      setCookie(c, CSRF_COOKIE, preSession, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: config.secureCookies,
+      });
+    }
+    c.set("csrfToken", preSession);
+    await next();
+  };
+}
+
+/** Requires a signed-in principal (and, on a tenant, a membership). */
+export function requireAuth(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!c.var.auth) throw new UnauthorizedError();
+    await next();
+  };
+}
+
+/** Requires a role in the current tenant that grants `permission`. */
+export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const auth = c.var.auth;
+    if (!auth) throw new UnauthorizedError();
+    if (!auth.role || !can(auth.role, permission)) throw new ForbiddenError();
+    await next();
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * @module config
+ * Parses the environment once, at start, with zod. Every setting has an embedded default so that
+ * `deno task start` works on a fresh machine with no configuration; `.env.example` documents each.
+ */
+import { z } from "zod";
+
+const boolish = z.enum(["1", "0", "true", "false", "yes", "no"]).transform((v) =>
+  ["1", "true", "yes"].includes(v)
+);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default("0.0.0.0"),
+  APP_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, "a host name such as example.com").default(
+    "localhost",
+  ),
+  APP_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATA_DIR: z.string().default("./data"),
+  /** Most tenant databases kept open at once (LRU). */
+  TENANT_POOL_SIZE: z.coerce.number().int().min(1).default(256),
+  /** scrypt cost (N, a power of two). Lower only in tests and benchmarks. */
+  PASSWORD_SCRYPT_N: z.coerce.number().int().min(1024).default(32768),
+  SEED_DEMO: boolish.default(true),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(3000),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  RUN_WORKERS: boolish.default(true),
+  /** Trust Fly-Client-IP / X-Forwarded-For for the client address (behind Fly's proxy). */
+  TRUST_PROXY: boolish.default(false),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default("ProjectMeats <no-reply@localhost>"),
+  TURSO_ORG: z.string().optional(),
+  TURSO_API_TOKEN: z.string().optional(),
+  TURSO_GROUP: z.string().default("default"),
+  TURSO_API_URL: z.string().url().default("https://api.turso.tech"),
+  TURSO_DB_PREFIX: z.string().default("pm-"),
+  TURSO_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  TURSO_ENCRYPTION_KEY: z.string().optional(),
+});
+
+export type Config = z.infer<typeof EnvSchema> & {
+  /** True outside localhost-style development: turns on Secure cookies and HSTS. */
+  secureCookies: boolean;
+  production: boolean;
+};
+
+/** Parses settings from a plain record (Deno.env or a test's overrides); lists every bad one. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = result.data;
+  const local = c.APP_DOMAIN === "localhost" || c.APP_DOMAIN.endsWith(".localhost");
+  return { ...c, production: c.APP_ENV === "production", secureCookies: !local };
+}
+
+/** Reads the process environment. Called once by main.ts; everything else receives the Config. */
+export function loadConfig(): Config {
+  return parseConfig(Deno.env.toObject());
+}

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { openDatabase } from "./client.ts";
+import { latestVersion, migrate, schemaVersion } from "./migrate.ts";
+
+Deno.test("migrate() brings a new database to the newest version once, and records each step", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = await openDatabase({ url: `file:${dir}/c.db` });
+  try {
+    assert.equal(await schemaVersion(db), 0);
+    const applied = await migrate(db, "control");
+    assert.equal(applied, await latestVersion("control"));
+    assert.equal(await migrate(db, "control"), 0, "second run applies nothing");
+    const rs = await db.execute("SELECT name FROM sqlite_master WHERE name = 'tenants'");
+    assert.equal(rs.rows.length, 1);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openDatabase() turns on WAL and foreign keys", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = await openDatabase({ url: `file:${dir}/w.db` });
+  try {
+    assert.equal((await db.execute("PRAGMA journal_mode")).rows[0]?.journal_mode, "wal");
+    assert.equal(Number((await db.execute("PRAGMA foreign_keys")).rows[0]?.foreign_keys), 1);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

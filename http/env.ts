@@ -1,0 +1,78 @@
+/**
+ * @module http/env
+ * The typed variables every request carries through Hono (`c.var`). Route handlers read the
+ * tenant only from here: there is no other way to reach a tenant database.
+ */
+import type { Context } from "hono";
+import type { Client } from "../db/client.ts";
+import type { Role } from "../auth/roles.ts";
+import type { Services } from "../services.ts";
+import { AppError } from "../domain/errors.ts";
+
+/** The tenant a request is for, with its database borrowed from the pool for this request. */
+export interface TenantContext {
+  id: string;
+  slug: string;
+  name: string;
+  db: Client;
+}
+
+/** Who is calling: a signed-in user (session cookie) or an API token. */
+export interface Principal {
+  userId: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  /** Role in the current tenant; null on the bare domain. */
+  role: Role | null;
+  via: "session" | "token";
+  /** Raw session token, to log out or keep this session on password change. */
+  sessionToken?: string;
+}
+
+export type AppEnv = {
+  Bindings: { remoteAddr?: { hostname?: string } } | undefined;
+  Variables: {
+    services: Services;
+    requestId: string;
+    nonce: string;
+    site: "apex" | "tenant";
+    tenant: TenantContext | undefined;
+    auth: Principal | undefined;
+    /** The token forms must echo in `_csrf` (session-bound, or the pre-session cookie). */
+    csrfToken: string;
+  };
+};
+
+export type AppContext = Context<AppEnv>;
+
+/** The resolved tenant; throws on the bare domain (a route mounted in the wrong place). */
+export function tenantOf(c: AppContext): TenantContext {
+  const tenant = c.var.tenant;
+  if (!tenant) throw new AppError("not_found", 404, "This page exists only in a workspace.");
+  return tenant;
+}
+
+/** The signed-in principal; throws 401 when there is none. */
+export function principalOf(c: AppContext): Principal {
+  const auth = c.var.auth;
+  if (!auth) throw new AppError("unauthorized", 401, "Sign in to continue.");
+  return auth;
+}
+
+/** The caller's IP: the socket peer, or Fly's client header when TRUST_PROXY is set. */
+export function clientIp(c: AppContext): string {
+  if (c.var.services.config.TRUST_PROXY) {
+    const forwarded = c.req.header("fly-client-ip") ?? c.req.header("x-forwarded-for");
+    if (forwarded) return forwarded.split(",")[0]!.trim();
+  }
+  return c.env?.remoteAddr?.hostname ?? "unknown";
+}
+
+/** True when the client wants JSON (API paths, or an Accept header preferring JSON). */
+export function wantsJson(c: AppContext): boolean {
+  const path = c.req.path;
+  if (path.startsWith("/api/") || path.startsWith("/webhooks/")) return true;
+  const accept = c.req.header("accept") ?? "";
+  return accept.includes("application/json") && !accept.includes("text/html");
+}

@@ -1,0 +1,36 @@
+/**
+ * @module http/error_page
+ * Renders an error as a small standalone page (no app shell: the error may be that there is no
+ * tenant or no session to build one from).
+ */
+import type { Context } from "hono";
+import type { AppError } from "../domain/errors.ts";
+import type { AppEnv } from "./env.ts";
+
+const TITLES: Record<number, string> = {
+  400: "That request was not valid",
+  401: "Please sign in",
+  403: "Not allowed",
+  404: "Not found",
+  409: "Conflict",
+  429: "Slow down",
+  500: "Something went wrong",
+};
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** Returns the HTML of an error page. */
+export function renderErrorPage(c: Context<AppEnv>, err: AppError): string {
+  const title = TITLES[err.status] ?? "Error";
+  const css = c.var.services?.assets?.css;
+  const requestId = c.var.requestId ? `<p class="muted">Request id: ${c.var.requestId}</p>` : "";
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · ProjectMeats</title>${
+    css ? `<link rel="stylesheet" href="${css}">` : ""
+  }</head>
+<body class="error-page"><main class="auth-card" id="main"><h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(err.message)}</p>${requestId}<p><a href="/">Go to the start page</a></p></main></body></html>`;
+}

@@ -1,0 +1,56 @@
+/**
+ * @module http/guards
+ * Route guards for where a route exists (bare domain or tenant host) and for JSON bodies.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { z } from "zod";
+import { fieldErrors, InvalidError, NotFoundError } from "../domain/errors.ts";
+import type { AppContext, AppEnv } from "./env.ts";
+
+/** The route exists only on the bare app domain. */
+export function apexOnly(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.var.site !== "apex") throw new NotFoundError("There is no page at this address.");
+    await next();
+  };
+}
+
+/** The route exists only on a tenant's host. */
+export function tenantOnly(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.var.site !== "tenant") throw new NotFoundError("There is no page at this address.");
+    await next();
+  };
+}
+
+/** Reads a JSON body (requiring the JSON content type, which cross-site forms cannot send). */
+export async function readJson(c: AppContext): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!type.startsWith("application/json")) {
+    throw new InvalidError("Send the body as JSON with Content-Type: application/json.", undefined, 415);
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    throw new InvalidError("The body is not valid JSON.");
+  }
+}
+
+/** Parses a value with a zod schema; failures become 422 with per-field messages. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InvalidError("Some fields need attention.", fieldErrors(result.error.issues), 422);
+  }
+  return result.data;
+}
+
+/** Reads a form body or a JSON body, whichever the client sent, as a plain object. */
+export async function readBody(c: AppContext): Promise<Record<string, unknown>> {
+  const type = c.req.header("content-type") ?? "";
+  if (type.startsWith("application/json")) return (await readJson(c)) as Record<string, unknown>;
+  const form = await c.req.parseBody();
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(form)) if (k !== "_csrf") out[k] = v;
+  return out;
+}

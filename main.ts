@@ -1,0 +1,41 @@
+/**
+ * @module main
+ * Starts ProjectMeats: reads the configuration, opens the control database, creates the demo
+ * tenant on first start, serves HTTP and runs the background workers in this process.
+ */
+import { loadConfig } from "./config.ts";
+import { closeServices, createServices } from "./services.ts";
+import { createApp } from "./app.ts";
+import { ensureDemoTenant } from "./tenants/demo.ts";
+
+const config = loadConfig();
+const services = await createServices(config);
+const app = createApp(services);
+
+if (config.SEED_DEMO) {
+  const demo = await ensureDemoTenant(services);
+  if (demo.created) {
+    const port = config.PORT === 80 ? "" : `:${config.PORT}`;
+    console.log(
+      `\nDemo workspace ready: http://demo.${config.APP_DOMAIN}${port}\n` +
+        `  sign in as ${demo.email} with password ${demo.password}\n`,
+    );
+  }
+}
+
+const server = Deno.serve({
+  port: config.PORT,
+  hostname: config.HOST,
+  onListen({ port }) {
+    services.log.info("listening", { port, app_domain: config.APP_DOMAIN });
+    console.log(`ProjectMeats on http://${config.APP_DOMAIN}:${port}`);
+  },
+}, (req, info) => app.fetch(req, info));
+
+async function shutdown() {
+  await server.shutdown();
+  await closeServices(services);
+  Deno.exit(0);
+}
+Deno.addSignalListener("SIGINT", shutdown);
+Deno.addSignalListener("SIGTERM", shutdown);

@@ -1,0 +1,64 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { type AppEnv, clientIp, principalOf, tenantOf } from "../../../../http/env.ts";
+import { parseWith, readJson, tenantOnly } from "../../../../http/guards.ts";
+import { checkCredentials, LoginSchema } from "../../../../auth/login.ts";
+import { createApiToken, listApiTokens, revokeApiToken } from "../../../../auth/api_tokens.ts";
+import { requirePermission } from "../../../../auth/middleware.ts";
+import { can } from "../../../../auth/roles.ts";
+import { ForbiddenError } from "../../../../domain/errors.ts";
+
+const TokenRequestSchema = LoginSchema.extend({
+  name: z.string().trim().min(1).max(80).default("API token"),
+});
+const TokenNameSchema = z.object({ name: z.string().trim().min(1, "Name the token.").max(80) });
+
+const app = new Hono<AppEnv>();
+app.use("/api/v1/auth/tokens", tenantOnly());
+app.use("/api/v1/auth/tokens/*", tenantOnly());
+
+// Exchange e-mail and password for a token (no session needed: this is how scripts start).
+app.post("/api/v1/auth/tokens", async (c) => {
+  const tenant = tenantOf(c);
+  const { services } = c.var;
+  const body = await readJson(c);
+  // A signed-in user may also create a token for themselves with just a name.
+  const auth = c.var.auth;
+  let userId: string;
+  let name: string;
+  if (auth && !(body && typeof body === "object" && "password" in body)) {
+    if (!auth.role || !can(auth.role, "tokens:own")) throw new ForbiddenError();
+    userId = auth.userId;
+    name = parseWith(TokenNameSchema, body).name;
+  } else {
+    const input = parseWith(TokenRequestSchema, body);
+    const { user, role } = await checkCredentials(services, {
+      email: input.email,
+      password: input.password,
+      ip: clientIp(c),
+      tenantId: tenant.id,
+    });
+    if (!role || !can(role, "tokens:own")) throw new ForbiddenError();
+    userId = user.id;
+    name = input.name;
+  }
+  const created = await createApiToken(services.control, tenant.id, userId, name);
+  return c.json({ token: created.token, ...created.summary }, 201);
+});
+
+app.get("/api/v1/auth/tokens", requirePermission("records:read"), async (c) => {
+  const tokens = await listApiTokens(c.var.services.control, tenantOf(c).id, principalOf(c).userId);
+  return c.json({ data: tokens, next_cursor: null });
+});
+
+app.delete("/api/v1/auth/tokens/:id", requirePermission("records:read"), async (c) => {
+  await revokeApiToken(
+    c.var.services.control,
+    tenantOf(c).id,
+    principalOf(c).userId,
+    c.req.param("id"),
+  );
+  return c.body(null, 204);
+});
+
+export default app;

@@ -1,0 +1,21 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../http/env.ts";
+import { tenantOf } from "../../http/env.ts";
+import { tenantOnly } from "../../http/guards.ts";
+import { consumeHandoff } from "../../auth/handoff.ts";
+import { startSession } from "../../auth/cookies.ts";
+import { UnauthorizedError } from "../../domain/errors.ts";
+
+const app = new Hono<AppEnv>();
+
+app.get("/auth/handoff", tenantOnly(), async (c) => {
+  const token = c.req.query("token") ?? "";
+  const userId = await consumeHandoff(c.var.services.control, token, tenantOf(c).id);
+  if (!userId) {
+    throw new UnauthorizedError("This sign-in link has expired or was already used. Sign in again.");
+  }
+  await startSession(c, userId);
+  return c.redirect("/", 303);
+});
+
+export default app;

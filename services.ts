@@ -1,0 +1,66 @@
+/**
+ * @module services
+ * The long-lived parts of one running app (control database, tenant registry and pool, logger,
+ * rate limiters, built assets), created once at start and handed to the app. Tests create their
+ * own, each on its own data folder, so nothing is shared between them.
+ */
+import { join } from "node:path";
+import type { Config } from "./config.ts";
+import { type Client, fileUrl, openDatabase } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { createLogger, type Logger } from "./http/log.ts";
+import { RateLimiter } from "./http/rate_limit.ts";
+import type { TenantDatabaseProvider } from "./tenants/database_provider.ts";
+import { createDatabaseProvider } from "./tenants/turso_provider.ts";
+import { TenantPool } from "./tenants/pool.ts";
+import { TenantRegistry } from "./tenants/registry.ts";
+import { LoginThrottle } from "./auth/throttle.ts";
+import { type AssetManifest, buildAssets } from "./framework/build.ts";
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  control: Client;
+  registry: TenantRegistry;
+  provider: TenantDatabaseProvider;
+  pool: TenantPool;
+  ipLimiter: RateLimiter;
+  tenantLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
+  assets: AssetManifest;
+  /** Test hook: signup calls it between steps so tests can inject a failure at each one. */
+  faultInjector?: (step: string) => void | Promise<void>;
+}
+
+/** Opens and migrates the control database and builds every service. */
+export async function createServices(
+  config: Config,
+  overrides: Partial<Services> = {},
+): Promise<Services> {
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  await Deno.mkdir(join(config.DATA_DIR, "tenants"), { recursive: true });
+  const control = overrides.control ??
+    await openDatabase({ url: fileUrl(join(config.DATA_DIR, "control.db")) });
+  await migrate(control, "control");
+  const provider = overrides.provider ?? createDatabaseProvider(config);
+  const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
+  return {
+    config,
+    log,
+    control,
+    registry: new TenantRegistry(control),
+    provider,
+    pool: new TenantPool(provider, config.TENANT_POOL_SIZE),
+    ipLimiter: new RateLimiter(config.RATE_LIMIT_PER_IP, windowMs),
+    tenantLimiter: new RateLimiter(config.RATE_LIMIT_PER_TENANT, windowMs),
+    loginThrottle: new LoginThrottle(),
+    assets: overrides.assets ?? await buildAssets(),
+    ...overrides,
+  };
+}
+
+/** Closes every database the services opened. */
+export async function closeServices(services: Services): Promise<void> {
+  await services.pool.closeAll();
+  services.control.close();
+}

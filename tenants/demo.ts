@@ -1,0 +1,35 @@
+/**
+ * @module tenants/demo
+ * The demo workspace (`demo`) that a fresh start creates, so a newcomer sees a working app at
+ * once. It is made through the same signup path as any tenant, then filled with sample data.
+ */
+import type { Services } from "../services.ts";
+import { signup } from "./provision.ts";
+import { seedDemoData } from "./demo_data.ts";
+
+export const DEMO_SLUG = "demo";
+export const DEMO_EMAIL = "demo@projectmeats.test";
+export const DEMO_PASSWORD = "brisket-and-ribeye";
+
+/** Creates the demo tenant and its sample data unless it exists. */
+export async function ensureDemoTenant(
+  services: Services,
+): Promise<{ created: boolean; email: string; password: string }> {
+  const existing = await services.registry.findBySlug(DEMO_SLUG);
+  if (!existing) {
+    const result = await signup(services, {
+      company_name: "Demo Meats Brokerage",
+      slug: DEMO_SLUG,
+      owner_name: "Dana Demo",
+      email: DEMO_EMAIL,
+      password: DEMO_PASSWORD,
+    });
+    const lease = await services.pool.acquire(result.tenant.id, null);
+    try {
+      await seedDemoData(lease.db, { ownerId: result.user.id });
+    } finally {
+      lease.release();
+    }
+  }
+  return { created: !existing, email: DEMO_EMAIL, password: DEMO_PASSWORD };
+}

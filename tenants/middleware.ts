@@ -1,0 +1,46 @@
+/**
+ * @module tenants/middleware
+ * Resolves the tenant from the Host header and lends its database to the request. This is the
+ * only code that puts a tenant database on a request; handlers read it from `c.var.tenant`.
+ */
+import type { MiddlewareHandler } from "hono";
+import { AppError, NotFoundError } from "../domain/errors.ts";
+import type { AppEnv } from "../http/env.ts";
+import { classifyHost } from "./host.ts";
+
+/** Host -> bare domain or tenant (with its pooled database); unknown hosts get a 404 page. */
+export function resolveTenant(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { config, registry, pool } = c.var.services;
+    const host = classifyHost(c.req.header("host"), config.APP_DOMAIN);
+    if (host.kind === "invalid") throw new AppError("invalid_request", 400, "Bad Host header.");
+    if (host.kind === "apex") {
+      c.set("site", "apex");
+      c.set("tenant", undefined);
+      return await next();
+    }
+    const slug = host.kind === "subdomain" ? host.slug : null;
+    const record = await registry.lookup(host.host, slug);
+    if (!record) {
+      throw new NotFoundError(
+        `There is no workspace at ${host.host}. Check the address, or sign in at ${config.APP_DOMAIN} to see your workspaces.`,
+      );
+    }
+    if (record.status === "suspended") {
+      throw new AppError(
+        "forbidden",
+        403,
+        `The workspace “${record.name}” is suspended. Its owner can contact support to restore access; no data has been deleted.`,
+        { reason: "tenant_suspended" },
+      );
+    }
+    const lease = await pool.acquire(record.id, record.dbUrl);
+    try {
+      c.set("site", "tenant");
+      c.set("tenant", { id: record.id, slug: record.slug, name: record.name, db: lease.db });
+      await next();
+    } finally {
+      lease.release();
+    }
+  };
+}

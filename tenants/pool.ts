@@ -1,0 +1,120 @@
+/**
+ * @module tenants/pool
+ * A bounded, least-recently-used pool of open tenant databases. Opening a tenant migrates it, so a
+ * tenant is always at the newest schema when a request sees it. A database in use by a request is
+ * closed only after that request releases it, so eviction never breaks a query in flight.
+ */
+import type { Client } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import type { TenantDatabaseProvider, TenantDbLocation } from "./database_provider.ts";
+
+interface Entry {
+  client: Promise<Client>;
+  refs: number;
+  evicted: boolean;
+}
+
+/** A tenant database lent to one request or job; call `release()` when done. */
+export interface Lease {
+  db: Client;
+  release(): void;
+}
+
+export class TenantPool {
+  #entries = new Map<string, Entry>();
+  #opens = 0;
+
+  constructor(
+    readonly provider: TenantDatabaseProvider,
+    readonly maxOpen: number,
+  ) {}
+
+  /** Number of databases currently open (or opening). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Times a database was opened since start (a cold open each). */
+  get opens(): number {
+    return this.#opens;
+  }
+
+  /** Borrows the tenant's database, opening and migrating it when it is not in the pool. */
+  async acquire(tenantId: string, location: TenantDbLocation): Promise<Lease> {
+    let entry = this.#entries.get(tenantId);
+    if (entry) {
+      // Map order is the LRU order: move this tenant to the most recent end.
+      this.#entries.delete(tenantId);
+      this.#entries.set(tenantId, entry);
+    } else {
+      entry = { client: this.#open(tenantId, location), refs: 0, evicted: false };
+      this.#entries.set(tenantId, entry);
+      this.#evictOverflow();
+    }
+    entry.refs++;
+    const current = entry;
+    let db: Client;
+    try {
+      db = await current.client;
+    } catch (err) {
+      current.refs--;
+      if (this.#entries.get(tenantId) === current) this.#entries.delete(tenantId);
+      throw err;
+    }
+    let released = false;
+    return {
+      db,
+      release: () => {
+        if (released) return;
+        released = true;
+        current.refs--;
+        if (current.evicted && current.refs === 0) db.close();
+      },
+    };
+  }
+
+  /** Closes and forgets one tenant's database (after a failed signup, or before deleting it). */
+  async forget(tenantId: string): Promise<void> {
+    const entry = this.#entries.get(tenantId);
+    if (!entry) return;
+    this.#entries.delete(tenantId);
+    await this.#retire(entry);
+  }
+
+  /** Closes every open database. */
+  async closeAll(): Promise<void> {
+    const entries = [...this.#entries.values()];
+    this.#entries.clear();
+    await Promise.all(entries.map((e) => this.#retire(e)));
+  }
+
+  async #open(tenantId: string, location: TenantDbLocation): Promise<Client> {
+    this.#opens++;
+    const db = await this.provider.open(tenantId, location);
+    try {
+      await migrate(db, "tenant");
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  }
+
+  #evictOverflow(): void {
+    for (const [id, entry] of this.#entries) {
+      if (this.#entries.size <= this.maxOpen) break;
+      this.#entries.delete(id);
+      void this.#retire(entry);
+    }
+  }
+
+  async #retire(entry: Entry): Promise<void> {
+    entry.evicted = true;
+    try {
+      const db = await entry.client;
+      if (entry.refs === 0) db.close();
+    } catch {
+      // It never opened; nothing to close.
+    }
+  }
+}

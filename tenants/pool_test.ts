@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { LocalDatabaseProvider } from "./database_provider.ts";
+import { TenantPool } from "./pool.ts";
+import { newId } from "../db/ids.ts";
+import { latestVersion, schemaVersion } from "../db/migrate.ts";
+
+async function withPool(maxOpen: number, fn: (pool: TenantPool, ids: string[]) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  const provider = new LocalDatabaseProvider(dir);
+  const pool = new TenantPool(provider, maxOpen);
+  const ids = Array.from({ length: 5 }, () => newId());
+  for (const id of ids) await provider.create(id);
+  try {
+    await fn(pool, ids);
+  } finally {
+    await pool.closeAll();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("TenantPool migrates a tenant database when it is first opened", async () => {
+  await withPool(2, async (pool, [id]) => {
+    const lease = await pool.acquire(id!, null);
+    assert.equal(await schemaVersion(lease.db), await latestVersion("tenant"));
+    lease.release();
+  });
+});
+
+Deno.test("TenantPool keeps at most maxOpen databases and reopens an evicted tenant with its data", async () => {
+  await withPool(2, async (pool, ids) => {
+    const first = await pool.acquire(ids[0]!, null);
+    await first.db.execute(
+      "INSERT INTO settings (key, value, updated_at) VALUES ('k', 'kept', 'now')",
+    );
+    first.release();
+    for (const id of ids.slice(1)) (await pool.acquire(id, null)).release();
+    assert.equal(pool.size, 2);
+    const again = await pool.acquire(ids[0]!, null);
+    const rs = await again.db.execute("SELECT value FROM settings WHERE key = 'k'");
+    assert.equal(rs.rows[0]?.value, "kept");
+    again.release();
+    assert.equal(pool.opens, 6, "the evicted tenant was opened a second time");
+  });
+});
+
+Deno.test("TenantPool does not close a database that a request is still using", async () => {
+  await withPool(1, async (pool, ids) => {
+    const busy = await pool.acquire(ids[0]!, null);
+    (await pool.acquire(ids[1]!, null)).release(); // evicts ids[0] while it is leased
+    const rs = await busy.db.execute("SELECT COUNT(*) AS n FROM settings");
+    assert.equal(Number(rs.rows[0]?.n), 0);
+    busy.release();
+    await assert.rejects(() => busy.db.execute("SELECT 1"), "closed after release");
+  });
+});
+
+Deno.test("TenantPool shares one open between concurrent first requests", async () => {
+  await withPool(4, async (pool, [id]) => {
+    const leases = await Promise.all([1, 2, 3].map(() => pool.acquire(id!, null)));
+    assert.equal(pool.opens, 1);
+    leases.forEach((l) => l.release());
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * @module tenants/registry
+ * The tenants known to the control database, and the host -> tenant lookup that every request
+ * makes. Lookups go through a short-lived in-memory cache so a request costs no control query;
+ * anything that changes a tenant calls `invalidate()`.
+ */
+import type { Client } from "../db/client.ts";
+
+export type TenantStatus = "active" | "suspended";
+
+export interface TenantRecord {
+  id: string;
+  slug: string;
+  name: string;
+  status: TenantStatus;
+  /** Remote database location (Turso); null for the local file default. */
+  dbUrl: string | null;
+}
+
+const CACHE_TTL_MS = 30_000;
+const MISS_TTL_MS = 2_000;
+
+function toRecord(row: Record<string, unknown>): TenantRecord {
+  return {
+    id: String(row.id),
+    slug: String(row.slug),
+    name: String(row.name),
+    status: row.status === "suspended" ? "suspended" : "active",
+    dbUrl: row.db_url === null || row.db_url === undefined ? null : String(row.db_url),
+  };
+}
+
+export class TenantRegistry {
+  #byHost = new Map<string, { value: TenantRecord | null; until: number }>();
+
+  constructor(readonly control: Client) {}
+
+  /** Finds a tenant by subdomain slug, bypassing the cache. */
+  async findBySlug(slug: string): Promise<TenantRecord | null> {
+    const rs = await this.control.execute({
+      sql: "SELECT id, slug, name, status, db_url FROM tenants WHERE slug = ?",
+      args: [slug],
+    });
+    return rs.rows[0] ? toRecord(rs.rows[0]) : null;
+  }
+
+  /** Finds a tenant by id, bypassing the cache. */
+  async findById(id: string): Promise<TenantRecord | null> {
+    const rs = await this.control.execute({
+      sql: "SELECT id, slug, name, status, db_url FROM tenants WHERE id = ?",
+      args: [id],
+    });
+    return rs.rows[0] ? toRecord(rs.rows[0]) : null;
+  }
+
+  /** Finds a tenant by one of its custom domains, bypassing the cache. */
+  async findByDomain(domain: string): Promise<TenantRecord | null> {
+    const rs = await this.control.execute({
+      sql: `SELECT t.id, t.slug, t.name, t.status, t.db_url FROM tenant_domains d
+            JOIN tenants t ON t.id = d.tenant_id WHERE d.domain = ?`,
+      args: [domain],
+    });
+    return rs.rows[0] ? toRecord(rs.rows[0]) : null;
+  }
+
+  /** Cached lookup used on every request: by slug when `slug` is set, else by custom domain. */
+  async lookup(host: string, slug: string | null): Promise<TenantRecord | null> {
+    const now = Date.now();
+    const hit = this.#byHost.get(host);
+    if (hit && hit.until > now) return hit.value;
+    const value = slug ? await this.findBySlug(slug) : await this.findByDomain(host);
+    this.#byHost.set(host, { value, until: now + (value ? CACHE_TTL_MS : MISS_TTL_MS) });
+    return value;
+  }
+
+  /** Drops cached lookups (after a signup, rename, suspension or domain change). */
+  invalidate(): void {
+    this.#byHost.clear();
+  }
+
+  /** Lists every tenant id: the one place that walks all tenants (migrations, operators). */
+  async allTenants(): Promise<TenantRecord[]> {
+    const rs = await this.control.execute(
+      "SELECT id, slug, name, status, db_url FROM tenants ORDER BY id",
+    );
+    return rs.rows.map(toRecord);
+  }
+
+  /** Sets a tenant's status (an operator suspends or reactivates a tenant). */
+  async setStatus(id: string, status: TenantStatus): Promise<void> {
+    await this.control.execute({
+      sql: "UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?",
+      args: [status, new Date().toISOString(), id],
+    });
+    this.invalidate();
+  }
+
+  /** Adds a custom domain to a tenant. */
+  async addDomain(tenantId: string, domain: string): Promise<void> {
+    await this.control.execute({
+      sql: "INSERT INTO tenant_domains (domain, tenant_id, created_at) VALUES (?, ?, ?)",
+      args: [domain.toLowerCase(), tenantId, new Date().toISOString()],
+    });
+    this.invalidate();
+  }
+}
