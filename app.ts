@@ -5,14 +5,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./http/env.ts";
 import type { Services } from "./services.ts";
-import { requestContext, securityHeaders } from "./http/middleware.ts";
+import { requestPipeline } from "./http/middleware.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
-import { limitPerIp, limitPerTenant } from "./http/rate_limit.ts";
 import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
-import { csrfProtection } from "./auth/csrf.ts";
 import { assetRoutes } from "./framework/assets.ts";
-import health from "./routes/health.ts";
+import { healthRoutes } from "./routes/health.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
 import apiTokens from "./routes/api/v1/auth/tokens.ts";
 import apiMe from "./routes/api/v1/me.ts";
@@ -24,16 +22,12 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.onError(handleError);
   app.notFound(handleNotFound);
 
-  app.use("*", requestContext(services));
-  app.use("*", securityHeaders(services));
-  // Health checks and hashed assets answer on any host, before tenant lookups and rate limits.
-  app.route("/", health);
+  // Health checks and hashed assets answer on any host, before rate limits and tenant lookups.
+  app.route("/", healthRoutes(services));
   app.route("/", assetRoutes(services.assets));
-  app.use("*", limitPerIp(services.ipLimiter));
+  app.use("*", requestPipeline(services));
   app.use("*", resolveTenant());
-  app.use("*", limitPerTenant(services.tenantLimiter));
   app.use("*", authenticate());
-  app.use("*", csrfProtection());
 
   for (const routes of [apiSignup, apiTokens, apiMe, authHandoff]) app.route("/", routes);
   return app;

@@ -15,6 +15,7 @@ import { createDatabaseProvider } from "./tenants/turso_provider.ts";
 import { TenantPool } from "./tenants/pool.ts";
 import { TenantRegistry } from "./tenants/registry.ts";
 import { LoginThrottle } from "./auth/throttle.ts";
+import { PrincipalCache } from "./auth/principal_cache.ts";
 import { type AssetManifest, buildAssets } from "./framework/build.ts";
 
 export interface Services {
@@ -27,6 +28,8 @@ export interface Services {
   ipLimiter: RateLimiter;
   tenantLimiter: RateLimiter;
   loginThrottle: LoginThrottle;
+  /** Resolved credentials; clear it after any change to tokens, sessions, roles or members. */
+  authCache: PrincipalCache;
   assets: AssetManifest;
   /** Test hook: signup calls it between steps so tests can inject a failure at each one. */
   faultInjector?: (step: string) => void | Promise<void>;
@@ -54,6 +57,7 @@ export async function createServices(
     ipLimiter: new RateLimiter(config.RATE_LIMIT_PER_IP, windowMs),
     tenantLimiter: new RateLimiter(config.RATE_LIMIT_PER_TENANT, windowMs),
     loginThrottle: new LoginThrottle(),
+    authCache: new PrincipalCache(),
     assets: overrides.assets ?? await buildAssets(),
     ...overrides,
   };

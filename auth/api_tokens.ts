@@ -53,7 +53,7 @@ export async function findApiToken(
   if (Date.now() - last > 60_000) {
     await control.execute({
       sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-      args: [new Date().toISOString(), row.id],
+      args: [new Date().toISOString(), String(row.id)],
     });
   }
   return { id: String(row.id), userId: String(row.user_id) };

@@ -10,8 +10,8 @@ import { clientIp } from "../http/env.ts";
 
 /** Creates a session for the current host and sets its cookie. */
 export async function startSession(c: AppContext, userId: string): Promise<void> {
-  const { control, config } = c.var.services;
-  const session = await createSession(control, userId, c.var.tenant?.id ?? null, {
+  const { control, config } = c.get("services");
+  const session = await createSession(control, userId, c.get("tenant")?.id ?? null, {
     ip: clientIp(c),
     userAgent: c.req.header("user-agent"),
   });
@@ -27,5 +27,5 @@ export async function startSession(c: AppContext, userId: string): Promise<void>
 
 /** Clears the session cookie. */
 export function clearSessionCookie(c: AppContext): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: c.var.services.config.secureCookies });
+  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: c.get("services").config.secureCookies });
 }

@@ -4,7 +4,7 @@
  * request's CSRF token in the `X-CSRF-Token` header or the `_csrf` form field; bearer-token calls
  * are exempt (no ambient credentials). A foreign Origin is refused outright.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { timingSafeEqual } from "node:crypto";
 import { getCookie } from "hono/cookie";
 import { AppError } from "../domain/errors.ts";
@@ -24,33 +24,30 @@ function isForm(contentType: string): boolean {
     contentType.startsWith("multipart/form-data");
 }
 
-/** Refuses unsafe requests that lack the right CSRF token. */
-export function csrfProtection(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (SAFE.has(c.req.method) || c.var.auth?.via === "token") return await next();
-    const origin = c.req.header("origin");
-    if (origin && origin !== "null") {
-      const host = c.req.header("host");
-      let originHost = "";
-      try {
-        originHost = new URL(origin).host;
-      } catch { /* malformed Origin: refused below */ }
-      if (originHost !== host) throw csrfError("The request came from another site.");
-    }
-    const contentType = c.req.header("content-type") ?? "";
-    const cookieAuthenticated = c.var.auth?.via === "session" ||
-      getCookie(c, SESSION_COOKIE) !== undefined;
-    if (!cookieAuthenticated && !isForm(contentType)) return await next();
-    let provided = c.req.header("x-csrf-token") ?? "";
-    if (!provided && isForm(contentType)) {
-      const body = await c.req.parseBody();
-      provided = typeof body._csrf === "string" ? body._csrf : "";
-    }
-    if (!sameToken(provided, c.var.csrfToken)) {
-      throw csrfError("The form has expired. Reload the page and try again.");
-    }
-    await next();
-  };
+/** Throws unless an unsafe request carries the right CSRF token (called by `authenticate`). */
+export async function verifyCsrf(c: Context<AppEnv>): Promise<void> {
+  if (SAFE.has(c.req.method) || c.get("auth")?.via === "token") return;
+  const origin = c.req.header("origin");
+  if (origin && origin !== "null") {
+    const host = c.req.header("host");
+    let originHost = "";
+    try {
+      originHost = new URL(origin).host;
+    } catch { /* malformed Origin: refused below */ }
+    if (originHost !== host) throw csrfError("The request came from another site.");
+  }
+  const contentType = c.req.header("content-type") ?? "";
+  const cookieAuthenticated = c.get("auth")?.via === "session" ||
+    getCookie(c, SESSION_COOKIE) !== undefined;
+  if (!cookieAuthenticated && !isForm(contentType)) return;
+  let provided = c.req.header("x-csrf-token") ?? "";
+  if (!provided && isForm(contentType)) {
+    const body = await c.req.parseBody();
+    provided = typeof body._csrf === "string" ? body._csrf : "";
+  }
+  if (!sameToken(provided, c.get("csrfToken"))) {
+    throw csrfError("The form has expired. Reload the page and try again.");
+  }
 }
 
 function csrfError(message: string): AppError {

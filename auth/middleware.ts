@@ -1,68 +1,81 @@
 /**
  * @module auth/middleware
  * Finds who is calling (session cookie or bearer API token), checks CSRF on cookie-authenticated
- * writes, and offers `requireAuth` / `requirePermission` guards for routes.
+ * writes and forms (in the same layer, to keep the middleware chain short), and offers `requireAuth` / `requirePermission` guards for routes.
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../db/ids.ts";
+import { verifyCsrf } from "./csrf.ts";
 import { ForbiddenError, UnauthorizedError } from "../domain/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { findApiToken } from "./api_tokens.ts";
 import { can, type Permission } from "./roles.ts";
 import { findSession, SESSION_COOKIE } from "./sessions.ts";
-import { findMember, findUserById } from "./users.ts";
+import { findMember, findUserById, type User } from "./users.ts";
+
+function fromUser(user: User) {
+  return {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    emailVerified: user.emailVerifiedAt !== null,
+  };
+}
 
 export const CSRF_COOKIE = "pm_csrf";
 
 /** Loads the principal for this request, if any, and the CSRF token forms must carry. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { control, config } = c.var.services;
-    const tenant = c.var.tenant;
+    const { control, config, authCache } = c.get("services");
+    const tenant = c.get("tenant");
     c.set("auth", undefined);
 
     const authorization = c.req.header("authorization");
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const found = match && tenant ? await findApiToken(control, match[1]!, tenant.id) : null;
-      const member = found && tenant ? await findMember(control, tenant.id, found.userId) : null;
-      if (!member) {
+      const key = `t:${tenant?.id}:${match?.[1]}`;
+      let principal = match && tenant ? authCache.get(key) : undefined;
+      if (!principal && match && tenant) {
+        const found = await findApiToken(control, match[1]!, tenant.id);
+        const member = found ? await findMember(control, tenant.id, found.userId) : null;
+        if (member) {
+          principal = { ...fromUser(member.user), role: member.role, csrfToken: "" };
+          authCache.set(key, principal);
+        }
+      }
+      if (!principal) {
         throw new UnauthorizedError(
           "The API token is missing, revoked, or belongs to another workspace.",
         );
       }
-      c.set("auth", {
-        userId: member.user.id,
-        email: member.user.email,
-        name: member.user.name,
-        emailVerified: member.user.emailVerifiedAt !== null,
-        role: member.role,
-        via: "token",
-      });
+      c.set("auth", { ...principal, via: "token" });
       c.set("csrfToken", "");
-      return await next();
+      return await next(); // bearer calls carry no ambient credentials: no CSRF check
     }
 
     const sessionToken = getCookie(c, SESSION_COOKIE);
     if (sessionToken) {
-      const session = await findSession(control, sessionToken, tenant?.id ?? null);
-      if (session) {
-        const member = tenant ? await findMember(control, tenant.id, session.userId) : null;
-        const user = member?.user ?? (tenant ? null : await findUserById(control, session.userId));
-        if (user) {
-          c.set("auth", {
-            userId: user.id,
-            email: user.email,
-            name: user.name,
-            emailVerified: user.emailVerifiedAt !== null,
-            role: member?.role ?? null,
-            via: "session",
-            sessionToken,
-          });
-          c.set("csrfToken", session.csrfToken);
-          return await next();
+      const key = `s:${tenant?.id ?? ""}:${sessionToken}`;
+      let principal = authCache.get(key);
+      if (!principal) {
+        const session = await findSession(control, sessionToken, tenant?.id ?? null);
+        if (session) {
+          const member = tenant ? await findMember(control, tenant.id, session.userId) : null;
+          const user = member?.user ??
+            (tenant ? null : await findUserById(control, session.userId));
+          if (user) {
+            principal = { ...fromUser(user), role: member?.role ?? null, csrfToken: session.csrfToken };
+            authCache.set(key, principal);
+          }
         }
+      }
+      if (principal) {
+        c.set("auth", { ...principal, via: "session", sessionToken });
+        c.set("csrfToken", principal.csrfToken);
+        await verifyCsrf(c);
+        return await next();
       }
     }
 
@@ -78,6 +91,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       });
     }
     c.set("csrfToken", preSession);
+    await verifyCsrf(c);
     await next();
   };
 }
@@ -85,7 +99,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
 /** Requires a signed-in principal (and, on a tenant, a membership). */
 export function requireAuth(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!c.var.auth) throw new UnauthorizedError();
+    if (!c.get("auth")) throw new UnauthorizedError();
     await next();
   };
 }
@@ -93,7 +107,7 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
 /** Requires a role in the current tenant that grants `permission`. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     if (!auth) throw new UnauthorizedError();
     if (!auth.role || !can(auth.role, permission)) throw new ForbiddenError();
     await next();

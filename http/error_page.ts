@@ -24,8 +24,8 @@ function escapeHtml(s: string): string {
 /** Returns the HTML of an error page. */
 export function renderErrorPage(c: Context<AppEnv>, err: AppError): string {
   const title = TITLES[err.status] ?? "Error";
-  const css = c.var.services?.assets?.css;
-  const requestId = c.var.requestId ? `<p class="muted">Request id: ${c.var.requestId}</p>` : "";
+  const css = c.get("services")?.assets?.css;
+  const requestId = c.get("requestId") ? `<p class="muted">Request id: ${c.get("requestId")}</p>` : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · ProjectMeats</title>${

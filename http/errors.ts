@@ -22,8 +22,8 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
       err.message || "Bad request.",
     );
   } else {
-    c.var.services?.log.error("unhandled error", {
-      request_id: c.var.requestId,
+    c.get("services")?.log.error("unhandled error", {
+      request_id: c.get("requestId"),
       path: c.req.path,
       error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
       stack: err instanceof Error ? err.stack : undefined,
@@ -32,7 +32,7 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
       "internal",
       500,
       "Something went wrong on our side. Try again; if it keeps failing, contact support with the request id.",
-      { request_id: c.var.requestId },
+      { request_id: c.get("requestId") },
     );
   }
   const headers: Record<string, string> = {};

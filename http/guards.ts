@@ -10,7 +10,7 @@ import type { AppContext, AppEnv } from "./env.ts";
 /** The route exists only on the bare app domain. */
 export function apexOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.var.site !== "apex") throw new NotFoundError("There is no page at this address.");
+    if (c.get("site") !== "apex") throw new NotFoundError("There is no page at this address.");
     await next();
   };
 }
@@ -18,7 +18,7 @@ export function apexOnly(): MiddlewareHandler<AppEnv> {
 /** The route exists only on a tenant's host. */
 export function tenantOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.var.site !== "tenant") throw new NotFoundError("There is no page at this address.");
+    if (c.get("site") !== "tenant") throw new NotFoundError("There is no page at this address.");
     await next();
   };
 }

@@ -1,64 +1,92 @@
 /**
  * @module http/middleware
- * Cross-cutting middleware that runs before tenant resolution: services and request id, the
- * structured access log, and security headers (CSP with a per-request nonce).
+ * The first middleware of every request: services, request id, per-IP rate limit, the structured
+ * access log and security headers. It is one function, not five, because each Hono middleware
+ * layer and each response header costs measurable throughput (bench/: 5 empty layers -28%,
+ * 9 headers instead of 1 -48%). Pages get the full header set; JSON gets the few that matter to it.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { randomToken } from "../db/ids.ts";
+import { RateLimitedError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
-import type { AppEnv } from "./env.ts";
+import { type AppEnv, clientIp } from "./env.ts";
 
-/** Puts the services on the request, assigns a request id and logs the request when it ends. */
-export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
+// Request ids: a random prefix per process and a counter. Unique across machines and restarts
+// for log correlation, and far cheaper than random bytes per request.
+const processPrefix = randomToken(6);
+let requestCounter = 0;
+
+/** The CSP nonce of this request's page, made on first use (JSON responses never need one). */
+export function pageNonce(c: Context<AppEnv>): string {
+  let nonce = c.get("nonce");
+  if (!nonce) {
+    nonce = randomToken(16);
+    c.set("nonce", nonce);
+  }
+  return nonce;
+}
+
+const cspWith = (scriptSrc: string) =>
+  [
+    "default-src 'self'",
+    `script-src ${scriptSrc}`,
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+const CSP_NO_INLINE = cspWith("'self'");
+
+/** Headers for documents a browser renders (HTML pages, error pages, redirects). */
+function setPageHeaders(h: Headers, nonce: string, hsts: boolean): void {
+  h.set("Content-Security-Policy", nonce ? cspWith(`'self' 'nonce-${nonce}'`) : CSP_NO_INLINE);
+  h.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  h.set("X-Frame-Options", "DENY");
+  h.set("Cross-Origin-Opener-Policy", "same-origin");
+  h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (hsts) h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+}
+
+/** Request context, rate limit per IP, access log and security headers, in one layer. */
+export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
+  const hsts = services.config.secureCookies;
+  const log = services.log;
+  const limiter = services.ipLimiter;
   return async (c, next) => {
     const incoming = c.req.header("x-request-id");
-    const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomToken(12);
+    const requestId = incoming && /^[\w-]{8,64}$/.test(incoming)
+      ? incoming
+      : `${processPrefix}-${(++requestCounter).toString(36)}`;
     c.set("services", services);
     c.set("requestId", requestId);
+    c.set("nonce", "");
     const started = performance.now();
+    const wait = limiter.hit(clientIp(c));
+    if (wait > 0) throw new RateLimitedError(wait);
     await next();
-    c.header("X-Request-Id", requestId);
-    services.log.info("request", {
+    const h = c.res.headers;
+    // nosniff everywhere: it is what stops a JSON or upload response being read as a page.
+    h.set("X-Content-Type-Options", "nosniff");
+    const type = h.get("content-type");
+    if (type === null || type.startsWith("text/html")) {
+      setPageHeaders(h, c.get("nonce"), hsts);
+      h.set("X-Request-Id", requestId);
+    } else if (c.res.status >= 400) {
+      h.set("X-Request-Id", requestId);
+    }
+    log.info("request", {
       request_id: requestId,
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      tenant: c.var.tenant?.slug,
-      user: c.var.auth?.userId,
+      tenant: c.get("tenant")?.slug,
+      user: c.get("auth")?.userId,
     });
-  };
-}
-
-/** Security headers on every response; the CSP allows inline scripts only with this nonce. */
-export function securityHeaders(services: Services): MiddlewareHandler<AppEnv> {
-  const hsts = services.config.secureCookies;
-  return async (c, next) => {
-    const nonce = randomToken(16);
-    c.set("nonce", nonce);
-    await next();
-    const h = c.res.headers;
-    h.set(
-      "Content-Security-Policy",
-      [
-        "default-src 'self'",
-        `script-src 'self' 'nonce-${nonce}'`,
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-      ].join("; "),
-    );
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "strict-origin-when-cross-origin");
-    h.set("X-Frame-Options", "DENY");
-    h.set("Cross-Origin-Opener-Policy", "same-origin");
-    h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    if (hsts) h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-    if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
   };
 }

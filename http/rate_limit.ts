@@ -3,10 +3,6 @@
  * Fixed-window request counters per key (client IP, tenant), kept in memory per process. With
  * several app machines each enforces its own share, which is the intent: protect this process.
  */
-import type { MiddlewareHandler } from "hono";
-import { RateLimitedError } from "../domain/errors.ts";
-import { type AppEnv, clientIp } from "./env.ts";
-
 export class RateLimiter {
   #windows = new Map<string, { start: number; count: number }>();
   constructor(readonly limit: number, readonly windowMs: number) {}
@@ -29,25 +25,4 @@ export class RateLimiter {
       if (now - w.start >= this.windowMs) this.#windows.delete(k);
     }
   }
-}
-
-/** Limits requests per client IP (before tenant resolution, so floods cost no lookups). */
-export function limitPerIp(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const wait = limiter.hit(`ip:${clientIp(c)}`);
-    if (wait > 0) throw new RateLimitedError(wait);
-    await next();
-  };
-}
-
-/** Limits requests per tenant, so one busy tenant cannot starve the others. */
-export function limitPerTenant(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const tenant = c.var.tenant;
-    if (tenant) {
-      const wait = limiter.hit(`tenant:${tenant.id}`);
-      if (wait > 0) throw new RateLimitedError(wait);
-    }
-    await next();
-  };
 }

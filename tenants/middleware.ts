@@ -1,17 +1,17 @@
 /**
  * @module tenants/middleware
  * Resolves the tenant from the Host header and lends its database to the request. This is the
- * only code that puts a tenant database on a request; handlers read it from `c.var.tenant`.
+ * only code that puts a tenant database on a request; handlers read it from `c.get("tenant")`.
  */
 import type { MiddlewareHandler } from "hono";
-import { AppError, NotFoundError } from "../domain/errors.ts";
+import { AppError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { classifyHost } from "./host.ts";
 
-/** Host -> bare domain or tenant (with its pooled database); unknown hosts get a 404 page. */
+/** Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit). */
 export function resolveTenant(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { config, registry, pool } = c.var.services;
+    const { config, registry, pool, tenantLimiter } = c.get("services");
     const host = classifyHost(c.req.header("host"), config.APP_DOMAIN);
     if (host.kind === "invalid") throw new AppError("invalid_request", 400, "Bad Host header.");
     if (host.kind === "apex") {
@@ -34,6 +34,8 @@ export function resolveTenant(): MiddlewareHandler<AppEnv> {
         { reason: "tenant_suspended" },
       );
     }
+    const wait = tenantLimiter.hit(record.id);
+    if (wait > 0) throw new RateLimitedError(wait);
     const lease = await pool.acquire(record.id, record.dbUrl);
     try {
       c.set("site", "tenant");

@@ -10,7 +10,7 @@ const app = new Hono<AppEnv>();
 
 app.get("/auth/handoff", tenantOnly(), async (c) => {
   const token = c.req.query("token") ?? "";
-  const userId = await consumeHandoff(c.var.services.control, token, tenantOf(c).id);
+  const userId = await consumeHandoff(c.get("services").control, token, tenantOf(c).id);
   if (!userId) {
     throw new UnauthorizedError("This sign-in link has expired or was already used. Sign in again.");
   }

@@ -7,7 +7,7 @@ const app = new Hono<AppEnv>();
 
 app.get("/api/v1/me", requireAuth(), (c) => {
   const auth = principalOf(c);
-  const tenant = c.var.tenant;
+  const tenant = c.get("tenant");
   return c.json({
     user: { id: auth.userId, email: auth.email, name: auth.name, email_verified: auth.emailVerified },
     tenant: tenant ? { id: tenant.id, slug: tenant.slug, name: tenant.name } : null,
@@ -17,6 +17,6 @@ app.get("/api/v1/me", requireAuth(), (c) => {
 });
 
 // The CSRF token of the current session, for scripts and islands that call the API with cookies.
-app.get("/api/v1/auth/csrf", requireAuth(), (c) => c.json({ csrf_token: c.var.csrfToken }));
+app.get("/api/v1/auth/csrf", requireAuth(), (c) => c.json({ csrf_token: c.get("csrfToken") }));
 
 export default app;

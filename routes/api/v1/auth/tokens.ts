@@ -23,7 +23,7 @@ app.post("/api/v1/auth/tokens", async (c) => {
   const { services } = c.var;
   const body = await readJson(c);
   // A signed-in user may also create a token for themselves with just a name.
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   let userId: string;
   let name: string;
   if (auth && !(body && typeof body === "object" && "password" in body)) {
@@ -47,17 +47,18 @@ app.post("/api/v1/auth/tokens", async (c) => {
 });
 
 app.get("/api/v1/auth/tokens", requirePermission("records:read"), async (c) => {
-  const tokens = await listApiTokens(c.var.services.control, tenantOf(c).id, principalOf(c).userId);
+  const tokens = await listApiTokens(c.get("services").control, tenantOf(c).id, principalOf(c).userId);
   return c.json({ data: tokens, next_cursor: null });
 });
 
 app.delete("/api/v1/auth/tokens/:id", requirePermission("records:read"), async (c) => {
   await revokeApiToken(
-    c.var.services.control,
+    c.get("services").control,
     tenantOf(c).id,
     principalOf(c).userId,
     c.req.param("id"),
   );
+  c.get("services").authCache.clear();
   return c.body(null, 204);
 });
 

@@ -1,0 +1,91 @@
+/**
+ * @module bench/api_throughput
+ * Throughput and p99 of an authenticated tenant API route beside a bare Hono route, both served
+ * by one child process and measured by wrk at 50 connections in the same run.
+ */
+import { hostFetch } from "../tests/helpers/http.ts";
+import { runWrk, type WrkResult } from "./wrk.ts";
+
+export interface BenchServer {
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/server.ts in a child process on a free port with its own data folder. */
+export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
+  const dataDir = await Deno.makeTempDir({ prefix: "pm-bench-" });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./server.ts", import.meta.url).pathname],
+    env: {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: "silent",
+      SEED_DEMO: "false",
+      RUN_WORKERS: "false",
+      PASSWORD_SCRYPT_N: "1024",
+      RATE_LIMIT_PER_IP: "100000000",
+      RATE_LIMIT_PER_TENANT: "100000000",
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("ready")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("bench server exited before it was ready");
+    seen += value;
+  }
+  reader.releaseLock();
+  void child.stdout.cancel().catch(() => {});
+  return {
+    port,
+    dataDir,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Signs up a tenant on a bench server and returns a bearer token for it. */
+export async function benchTenant(port: number, slug: string): Promise<string> {
+  const password = "bench password 2026";
+  const email = `owner@${slug}.bench`;
+  const signup = await hostFetch(port, "localhost", "/api/v1/signup", {
+    method: "POST",
+    json: { company_name: `${slug} Foods`, slug, owner_name: "Bench", email, password },
+  });
+  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  const res = await hostFetch(port, `${slug}.localhost`, "/api/v1/auth/tokens", {
+    method: "POST",
+    json: { email, password, name: "bench" },
+  });
+  if (res.status !== 201) throw new Error(`token: ${res.status} ${await res.text()}`);
+  return (await res.json()).token;
+}
+
+export interface ThroughputFigures {
+  bare: WrkResult;
+  api: WrkResult;
+}
+
+/** Measures the bare route and `path` on a tenant with a bearer token, in one run. */
+export async function measureApi(
+  port: number,
+  slug: string,
+  token: string,
+  path = "/api/v1/me",
+  seconds = 8,
+): Promise<ThroughputFigures> {
+  const bare = await runWrk(`http://127.0.0.1:${port + 1}/`, { seconds });
+  const api = await runWrk(`http://127.0.0.1:${port}${path}`, {
+    seconds,
+    headers: { Host: `${slug}.localhost:${port}`, Authorization: `Bearer ${token}` },
+  });
+  return { bare, api };
+}
