@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./http/env.ts";
 import type { Services } from "./services.ts";
 import { requestPipeline } from "./http/middleware.ts";
+import { chain } from "./http/chain.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
 import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
@@ -15,6 +16,20 @@ import apiSignup from "./routes/api/v1/signup.ts";
 import apiTokens from "./routes/api/v1/auth/tokens.ts";
 import apiMe from "./routes/api/v1/me.ts";
 import authHandoff from "./routes/auth/handoff.ts";
+import apiSession from "./routes/api/v1/auth/session.ts";
+import apiPassword from "./routes/api/v1/auth/password.ts";
+import apiVerify from "./routes/api/v1/auth/verify.ts";
+import apiInvitations from "./routes/api/v1/invitations.ts";
+import apiMembers from "./routes/api/v1/members.ts";
+import devMail from "./routes/dev/mail.tsx";
+import pageIndex from "./routes/index.tsx";
+import pageSignup from "./routes/signup.tsx";
+import pageLogin from "./routes/login.tsx";
+import pagePasswordReset from "./routes/password_reset.tsx";
+import pageInvitationAccept from "./routes/invitations/accept.tsx";
+import pageSettingsProfile from "./routes/settings/profile.tsx";
+import pageSettingsMembers from "./routes/settings/members.tsx";
+import pageSettingsTokens from "./routes/settings/tokens.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -25,10 +40,29 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Health checks and hashed assets answer on any host, before rate limits and tenant lookups.
   app.route("/", healthRoutes(services));
   app.route("/", assetRoutes(services.assets));
-  app.use("*", requestPipeline(services));
-  app.use("*", resolveTenant());
-  app.use("*", authenticate());
+  app.use("*", chain(requestPipeline(services), resolveTenant(), authenticate()));
 
-  for (const routes of [apiSignup, apiTokens, apiMe, authHandoff]) app.route("/", routes);
+  for (
+    const routes of [
+      apiSignup,
+      apiTokens,
+      apiMe,
+      authHandoff,
+      apiSession,
+      apiPassword,
+      apiVerify,
+      apiInvitations,
+      apiMembers,
+      devMail,
+      pageIndex,
+      pageSignup,
+      pageLogin,
+      pagePasswordReset,
+      pageInvitationAccept,
+      pageSettingsProfile,
+      pageSettingsMembers,
+      pageSettingsTokens,
+    ]
+  ) app.route("/", routes);
   return app;
 }

@@ -54,3 +54,15 @@ export async function readBody(c: AppContext): Promise<Record<string, unknown>> 
   for (const [k, v] of Object.entries(form)) if (k !== "_csrf") out[k] = v;
   return out;
 }
+
+/** Pages of a workspace: a visitor who is not signed in is sent to sign in, then back here. */
+export function memberPage(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get("site") !== "tenant") throw new NotFoundError("There is no page at this address.");
+    if (!c.get("auth")) {
+      const here = new URL(c.req.url);
+      return c.redirect(`/login?next=${encodeURIComponent(here.pathname + here.search)}`, 303);
+    }
+    await next();
+  };
+}

@@ -7,6 +7,8 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 export interface Logger {
+  /** True when messages at `level` are written (lets hot paths skip building them). */
+  enabled(level: LogLevel): boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -22,6 +24,7 @@ export function createLogger(level: LogLevel): Logger {
     else console.log(line);
   };
   return {
+    enabled: (lvl) => ORDER[lvl] >= ORDER[level],
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),

@@ -57,6 +57,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
   const hsts = services.config.secureCookies;
   const log = services.log;
   const limiter = services.ipLimiter;
+  const logRequests = log.enabled("info");
   return async (c, next) => {
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && /^[\w-]{8,64}$/.test(incoming)
@@ -65,7 +66,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     c.set("services", services);
     c.set("requestId", requestId);
     c.set("nonce", "");
-    const started = performance.now();
+    const started = logRequests ? performance.now() : 0;
     const wait = limiter.hit(clientIp(c));
     if (wait > 0) throw new RateLimitedError(wait);
     await next();
@@ -79,6 +80,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     } else if (c.res.status >= 400) {
       h.set("X-Request-Id", requestId);
     }
+    if (!logRequests) return;
     log.info("request", {
       request_id: requestId,
       method: c.req.method,

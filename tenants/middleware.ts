@@ -20,7 +20,7 @@ export function resolveTenant(): MiddlewareHandler<AppEnv> {
       return await next();
     }
     const slug = host.kind === "subdomain" ? host.slug : null;
-    const record = await registry.lookup(host.host, slug);
+    const record = registry.cached(host.host) ?? await registry.lookup(host.host, slug);
     if (!record) {
       throw new NotFoundError(
         `There is no workspace at ${host.host}. Check the address, or sign in at ${config.APP_DOMAIN} to see your workspaces.`,
@@ -36,7 +36,7 @@ export function resolveTenant(): MiddlewareHandler<AppEnv> {
     }
     const wait = tenantLimiter.hit(record.id);
     if (wait > 0) throw new RateLimitedError(wait);
-    const lease = await pool.acquire(record.id, record.dbUrl);
+    const lease = pool.tryAcquire(record.id) ?? await pool.acquire(record.id, record.dbUrl);
     try {
       c.set("site", "tenant");
       c.set("tenant", { id: record.id, slug: record.slug, name: record.name, db: lease.db });

@@ -10,6 +10,8 @@ import type { TenantDatabaseProvider, TenantDbLocation } from "./database_provid
 
 interface Entry {
   client: Promise<Client>;
+  /** Set once open: lets the hot path lend a database without awaiting a promise. */
+  ready?: Client;
   refs: number;
   evicted: boolean;
 }
@@ -39,6 +41,16 @@ export class TenantPool {
     return this.#opens;
   }
 
+  /** Borrows an already open database without awaiting, or returns null (then use `acquire`). */
+  tryAcquire(tenantId: string): Lease | null {
+    const entry = this.#entries.get(tenantId);
+    if (!entry?.ready) return null;
+    this.#entries.delete(tenantId);
+    this.#entries.set(tenantId, entry);
+    entry.refs++;
+    return this.#lease(entry, entry.ready);
+  }
+
   /** Borrows the tenant's database, opening and migrating it when it is not in the pool. */
   async acquire(tenantId: string, location: TenantDbLocation): Promise<Lease> {
     let entry = this.#entries.get(tenantId);
@@ -61,14 +73,19 @@ export class TenantPool {
       if (this.#entries.get(tenantId) === current) this.#entries.delete(tenantId);
       throw err;
     }
+    current.ready = db;
+    return this.#lease(current, db);
+  }
+
+  #lease(entry: Entry, db: Client): Lease {
     let released = false;
     return {
       db,
       release: () => {
         if (released) return;
         released = true;
-        current.refs--;
-        if (current.evicted && current.refs === 0) db.close();
+        entry.refs--;
+        if (entry.evicted && entry.refs === 0) db.close();
       },
     };
   }

@@ -63,6 +63,12 @@ export class TenantRegistry {
     return rs.rows[0] ? toRecord(rs.rows[0]) : null;
   }
 
+  /** The cached answer for a host, if fresh (the synchronous hot path of `lookup`). */
+  cached(host: string): TenantRecord | null | undefined {
+    const hit = this.#byHost.get(host);
+    return hit && hit.until > Date.now() ? hit.value : undefined;
+  }
+
   /** Cached lookup used on every request: by slug when `slug` is set, else by custom domain. */
   async lookup(host: string, slug: string | null): Promise<TenantRecord | null> {
     const now = Date.now();

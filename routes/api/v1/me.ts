@@ -5,7 +5,7 @@ import { requireAuth } from "../../../auth/middleware.ts";
 
 const app = new Hono<AppEnv>();
 
-app.get("/api/v1/me", requireAuth(), (c) => {
+app.get("/api/v1/me", (c) => {
   const auth = principalOf(c);
   const tenant = c.get("tenant");
   return c.json({

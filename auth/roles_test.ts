@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { can, type Permission, ROLES } from "./roles.ts";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { addMember, call, type Session, signIn } from "./_fixtures.ts";
+import { newId } from "../db/ids.ts";
+
+Deno.test("can() grants owner everything and keeps money, members and billing apart", () => {
+  for (const p of ["records:read", "members:manage", "billing:manage"] as const) {
+    assert.equal(can("owner", p), true);
+  }
+  assert.equal(can("admin", "billing:manage"), false);
+  assert.equal(can("broker", "money:write"), false);
+  assert.equal(can("accounting", "records:write"), false);
+  assert.equal(can("viewer", "records:write"), false);
+  assert.equal(can("viewer", "tokens:own"), false);
+  assert.equal(can("viewer", "records:read"), true);
+});
+
+interface Guarded {
+  method: string;
+  path: string | ((ctx: { targetId: string }) => string);
+  permission: Permission | "signed-in";
+  body?: (role: string) => unknown;
+  /** What a caller with no credentials gets (401 unless the route is also a sign-in). */
+  anonymous?: number;
+}
+
+// Every guarded API route of the platform and the permission auth/roles.ts gives it. An allowed
+// call may still answer 404 or 409 (it passed the guard); a refused one answers exactly 403.
+const ROUTES: Guarded[] = [
+  { method: "GET", path: "/api/v1/me", permission: "signed-in" },
+  { method: "GET", path: "/api/v1/auth/csrf", permission: "signed-in" },
+  { method: "GET", path: "/api/v1/auth/tokens", permission: "records:read" },
+  {
+    method: "POST",
+    path: "/api/v1/auth/tokens",
+    permission: "tokens:own",
+    body: () => ({ name: "matrix" }),
+    anonymous: 422, // without a session it is the e-mail + password exchange, which needs both
+  },
+  { method: "DELETE", path: `/api/v1/auth/tokens/${newId()}`, permission: "records:read" },
+  { method: "GET", path: "/api/v1/members", permission: "records:read" },
+  {
+    method: "PATCH",
+    path: ({ targetId }) => `/api/v1/members/${targetId}`,
+    permission: "members:manage",
+    body: () => ({ role: "viewer" }),
+  },
+  { method: "DELETE", path: `/api/v1/members/${newId()}`, permission: "members:manage" },
+  { method: "GET", path: "/api/v1/invitations", permission: "members:manage" },
+  {
+    method: "POST",
+    path: "/api/v1/invitations",
+    permission: "members:manage",
+    body: (role) => ({ email: `new-${role}@matrix.example`, role: "broker" }),
+  },
+  { method: "DELETE", path: `/api/v1/invitations/${newId()}`, permission: "members:manage" },
+  { method: "POST", path: "/api/v1/auth/verify/resend", permission: "signed-in", body: () => ({}) },
+];
+
+Deno.test("role matrix: every guarded route allows exactly the roles auth/roles.ts grants", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const target = await addMember(server, t.tenantId, "viewer");
+    const sessions = new Map<string, Session>();
+    for (const role of ROLES) {
+      const m = role === "owner"
+        ? { email: t.email, password: t.password }
+        : await addMember(server, t.tenantId, role);
+      sessions.set(role, await signIn(server, t.host, m.email, m.password));
+    }
+    const failures: string[] = [];
+    for (const route of ROUTES) {
+      const path = typeof route.path === "function"
+        ? route.path({ targetId: target.userId })
+        : route.path;
+      const anonymous = await call(server, null, route.method, path, route.body?.("anon"), t.host);
+      await anonymous.body?.cancel();
+      if (anonymous.status !== (route.anonymous ?? 401)) {
+        failures.push(`anonymous ${route.method} ${path}: ${anonymous.status}`);
+      }
+      for (const role of ROLES) {
+        const res = await call(server, sessions.get(role)!, route.method, path, route.body?.(role));
+        await res.body?.cancel();
+        const allowed = route.permission === "signed-in" || can(role, route.permission);
+        const ok = allowed
+          ? res.status !== 403 && res.status < 500 && res.status !== 401
+          : res.status === 403;
+        if (!ok) {
+          failures.push(`${role} ${route.method} ${path}: ${res.status} (allowed: ${allowed})`);
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+    // The refused calls wrote nothing: only owner and admin created invitations.
+    const rs = await server.services.control.execute({
+      sql: "SELECT email FROM invitations WHERE tenant_id = ? ORDER BY email",
+      args: [t.tenantId],
+    });
+    assert.deepEqual(rs.rows.map((r) => String(r.email)), [
+      "new-admin@matrix.example",
+      "new-owner@matrix.example",
+    ]);
+  } finally {
+    await server.close();
+  }
+});

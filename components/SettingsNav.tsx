@@ -1,0 +1,17 @@
+/** Tabs of the settings area. */
+export function SettingsNav(props: { current: string }) {
+  const tabs = [
+    ["/settings/profile", "Profile"],
+    ["/settings/members", "Members"],
+    ["/settings/tokens", "API tokens"],
+  ] as const;
+  return (
+    <nav class="tabs" aria-label="Settings">
+      {tabs.map(([href, label]) => (
+        <a key={href} href={href} aria-current={props.current === href ? "page" : undefined}>
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}

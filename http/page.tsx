@@ -1,0 +1,50 @@
+/**
+ * @module http/page
+ * Renders a page inside the public shell (bare domain) or the app shell (tenant), through the
+ * islands layer, with the request's CSP nonce. Routes call `renderPublic` / `renderApp`.
+ */
+import type { ComponentChildren } from "preact";
+import { renderPage } from "../framework/render.tsx";
+import { AppShell } from "../components/AppShell.tsx";
+import { PublicShell } from "../components/PublicShell.tsx";
+import type { AppContext } from "./env.ts";
+import { pageNonce } from "./middleware.ts";
+import { principalOf, tenantOf } from "./env.ts";
+
+/** A page on the bare domain (landing, signup, sign-in, workspace list). */
+export function renderPublic(
+  c: AppContext,
+  title: string,
+  body: ComponentChildren,
+  status = 200,
+): Response {
+  const html = renderPage(<PublicShell signedIn={Boolean(c.get("auth"))}>{body}</PublicShell>, {
+    title,
+    nonce: pageNonce(c),
+    assets: c.get("services").assets,
+  });
+  return c.html(html, status as 200);
+}
+
+/** A page inside a tenant's app shell, for a signed-in member. */
+export function renderApp(
+  c: AppContext,
+  title: string,
+  body: ComponentChildren,
+  status = 200,
+): Response {
+  const tenant = tenantOf(c);
+  const auth = principalOf(c);
+  const html = renderPage(
+    <AppShell
+      tenantName={tenant.name}
+      user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
+      currentPath={c.req.path}
+      csrfToken={c.get("csrfToken")}
+    >
+      {body}
+    </AppShell>,
+    { title: `${title} · ${tenant.name}`, nonce: pageNonce(c), assets: c.get("services").assets },
+  );
+  return c.html(html, status as 200);
+}

@@ -1,0 +1,69 @@
+/**
+ * @module mail/templates
+ * Plain-text bodies of the e-mails the platform sends. Plain text only: it renders everywhere,
+ * and the dev mailbox turns the links in it into clickable ones.
+ */
+
+export interface MailContent {
+  subject: string;
+  text: string;
+}
+
+/** Asks a new user to confirm their e-mail address. */
+export function verifyEmailMail(input: { name: string; link: string }): MailContent {
+  return {
+    subject: "Confirm your e-mail address",
+    text: [
+      `Hello ${input.name},`,
+      "",
+      "Confirm your e-mail address for ProjectMeats by opening this link:",
+      "",
+      input.link,
+      "",
+      "The link works for 24 hours. If you did not create an account, ignore this e-mail.",
+    ].join("\n"),
+  };
+}
+
+/** Sends a password reset link. */
+export function resetPasswordMail(input: { name: string; link: string }): MailContent {
+  return {
+    subject: "Reset your ProjectMeats password",
+    text: [
+      `Hello ${input.name},`,
+      "",
+      "Someone asked to reset the password of your ProjectMeats account. To choose a new one, open:",
+      "",
+      input.link,
+      "",
+      "The link works for 1 hour and only once. If you did not ask for this, ignore this e-mail:",
+      "your password stays the same.",
+    ].join("\n"),
+  };
+}
+
+/** Invites someone to join a workspace with a role. */
+export function invitationMail(
+  input: { inviterName: string; workspaceName: string; role: string; link: string },
+): MailContent {
+  return {
+    subject: `${input.inviterName} invited you to ${input.workspaceName} on ProjectMeats`,
+    text: [
+      "Hello,",
+      "",
+      `${input.inviterName} invited you to join ${input.workspaceName} on ProjectMeats as ${
+        article(input.role)
+      } ${input.role}.`,
+      "",
+      "To accept, open this link:",
+      "",
+      input.link,
+      "",
+      "The invitation works for 7 days. If you did not expect it, ignore this e-mail.",
+    ].join("\n"),
+  };
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
+}

@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { type AppEnv, clientIp, principalOf } from "../../../../http/env.ts";
+import { parseWith, readJson } from "../../../../http/guards.ts";
+import { requireAuth } from "../../../../auth/middleware.ts";
+import { clearSessionCookie } from "../../../../auth/cookies.ts";
+import { changePassword, requestPasswordReset, resetPassword } from "../../../../auth/email_tokens.ts";
+import { requestOrigin } from "../../../../mail/links.ts";
+
+const ForgotSchema = z.object({
+  email: z.string().trim().toLowerCase().min(3, "Enter your e-mail address.").max(254),
+});
+const ResetSchema = z.object({
+  token: z.string().min(1, "The reset link is incomplete.").max(200),
+  password: z.string().max(1000),
+});
+const ChangeSchema = z.object({
+  current_password: z.string().min(1, "Enter your current password.").max(1000),
+  new_password: z.string().max(1000),
+});
+
+const app = new Hono<AppEnv>();
+
+app.post("/api/v1/auth/password/forgot", async (c) => {
+  const services = c.get("services");
+  const { email } = parseWith(ForgotSchema, await readJson(c));
+  await requestPasswordReset(services, email, requestOrigin(services.config, c.req.url), clientIp(c));
+  // The same answer whether or not the account exists.
+  return c.json({ message: "If an account uses this address, a reset link is on its way." }, 202);
+});
+
+app.post("/api/v1/auth/password/reset", async (c) => {
+  const input = parseWith(ResetSchema, await readJson(c));
+  await resetPassword(c.get("services"), input.token, input.password);
+  clearSessionCookie(c);
+  return c.json({ message: "Your password was changed. Sign in with the new one." });
+});
+
+app.post("/api/v1/auth/password/change", requireAuth(), async (c) => {
+  const auth = principalOf(c);
+  const input = parseWith(ChangeSchema, await readJson(c));
+  await changePassword(
+    c.get("services"),
+    auth.userId,
+    input.current_password,
+    input.new_password,
+    auth.sessionToken,
+  );
+  return c.body(null, 204);
+});
+
+export default app;

@@ -1,0 +1,62 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { memberPage } from "../http/guards.ts";
+import { renderApp, renderPublic } from "../http/page.tsx";
+
+const app = new Hono<AppEnv>();
+
+function Landing() {
+  return (
+    <>
+      <section class="hero">
+        <h1>Run your meat brokerage in one place</h1>
+        <p>
+          Purchase orders, sales, loads, invoices and collections for beef, pork, poultry and
+          seafood brokers. Drop in a supplier's PO or a bill of lading and the assistant turns it
+          into records for you to review.
+        </p>
+        <p class="hero-actions">
+          <a class="button primary" href="/signup">Start a free trial</a>
+          <a class="button secondary" href="/login">Sign in</a>
+        </p>
+      </section>
+      <section class="features" aria-label="What you get">
+        <article class="card">
+          <h2>Your own workspace</h2>
+          <p>Every company gets its own address and its own database. Nothing is shared.</p>
+        </article>
+        <article class="card">
+          <h2>Margin on every load</h2>
+          <p>Sale minus purchase, freight and other costs, per load, customer and salesperson.</p>
+        </article>
+        <article class="card">
+          <h2>Credit and collections</h2>
+          <p>Aging in buckets, overdue invoices, and credit holds that stop risky orders.</p>
+        </article>
+      </section>
+    </>
+  );
+}
+
+function Dashboard(props: { name: string; tenantName: string }) {
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <section class="card empty-state">
+        <h2>Welcome, {props.name}</h2>
+        <p>
+          {props.tenantName} is ready. Start with your suppliers and customers, or invite your team
+          in <a href="/settings/members">Settings → Members</a>.
+        </p>
+      </section>
+    </>
+  );
+}
+
+app.get("/", async (c, next) => {
+  if (c.get("site") === "apex") return renderPublic(c, "ProjectMeats", <Landing />);
+  await next();
+}, memberPage(), (c) =>
+  renderApp(c, "Dashboard", <Dashboard name={c.get("auth")!.name} tenantName={c.get("tenant")!.name} />));
+
+export default app;

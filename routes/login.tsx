@@ -1,0 +1,158 @@
+import { Hono } from "hono";
+import { type AppContext, type AppEnv, clientIp } from "../http/env.ts";
+import { readBody } from "../http/guards.ts";
+import { renderPublic } from "../http/page.tsx";
+import { checkCredentials, LoginSchema } from "../auth/login.ts";
+import { clearSessionCookie, startSession } from "../auth/cookies.ts";
+import { deleteSession } from "../auth/sessions.ts";
+import { listWorkspaces } from "../auth/users.ts";
+import { createHandoff, tenantOrigin } from "../auth/handoff.ts";
+import { AppError } from "../domain/errors.ts";
+import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
+
+const app = new Hono<AppEnv>();
+
+/** Only same-site paths may be a post-login destination (no open redirects). */
+export function safeNext(next: string | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
+    ? next
+    : "/";
+}
+
+function LoginForm(props: {
+  csrf: string;
+  email?: string;
+  next: string;
+  workspace?: string;
+  message?: string;
+}) {
+  return (
+    <section class="auth-card">
+      <h1>{props.workspace ? `Sign in to ${props.workspace}` : "Sign in"}</h1>
+      <FormErrors message={props.message} />
+      <form method="post" action="/login">
+        <CsrfInput token={props.csrf} />
+        <input type="hidden" name="next" value={props.next} />
+        <Field label="E-mail" name="email" type="email" value={props.email} required autocomplete="username" />
+        <Field label="Password" name="password" type="password" required autocomplete="current-password" />
+        <button class="button primary" type="submit">Sign in</button>
+      </form>
+      <p class="muted">
+        <a href="/forgot-password">Forgot your password?</a>
+        {props.workspace ? null : <>{" · "}<a href="/signup">Start a free trial</a></>}
+      </p>
+    </section>
+  );
+}
+
+function showLogin(c: AppContext, status = 200, message?: string, email?: string) {
+  const next = safeNext(c.req.query("next"));
+  return renderPublic(
+    c,
+    "Sign in",
+    <LoginForm
+      csrf={c.get("csrfToken")}
+      next={next}
+      email={email}
+      workspace={c.get("tenant")?.name}
+      message={message}
+    />,
+    status,
+  );
+}
+
+app.get("/login", (c) => {
+  if (c.get("auth")) return c.redirect(c.get("tenant") ? "/" : "/workspaces", 303);
+  return showLogin(c);
+});
+
+app.post("/login", async (c) => {
+  const body = await readBody(c);
+  const parsed = LoginSchema.safeParse(body);
+  const email = typeof body.email === "string" ? body.email : "";
+  if (!parsed.success) return showLogin(c, 422, "Enter your e-mail and password.", email);
+  const tenant = c.get("tenant");
+  try {
+    const { user } = await checkCredentials(c.get("services"), {
+      ...parsed.data,
+      ip: clientIp(c),
+      tenantId: tenant?.id ?? null,
+    });
+    await startSession(c, user.id);
+    if (tenant) return c.redirect(safeNext(String(body.next ?? "")), 303);
+    return c.redirect("/workspaces", 303);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    if (err.status === 429) c.header("Retry-After", String((err.details as { retry_after: number }).retry_after));
+    return showLogin(c, err.status, err.message, email);
+  }
+});
+
+app.post("/logout", async (c) => {
+  const auth = c.get("auth");
+  if (auth?.sessionToken) await deleteSession(c.get("services").control, auth.sessionToken);
+  c.get("services").authCache.clear();
+  clearSessionCookie(c);
+  return c.redirect(c.get("tenant") ? "/login" : "/", 303);
+});
+
+function WorkspaceList(props: {
+  csrf: string;
+  name: string;
+  workspaces: Array<{ tenantId: string; name: string; slug: string; role: string }>;
+}) {
+  return (
+    <section class="auth-card">
+      <h1>Your workspaces</h1>
+      <p class="muted">Signed in as {props.name}.</p>
+      {props.workspaces.length === 0
+        ? <p>You are not a member of any workspace yet. <a href="/signup">Create one</a>.</p>
+        : (
+          <ul class="workspace-list">
+            {props.workspaces.map((w) => (
+              <li key={w.tenantId}>
+                <form method="post" action="/workspaces/enter">
+                  <CsrfInput token={props.csrf} />
+                  <input type="hidden" name="tenant_id" value={w.tenantId} />
+                  <button class="button secondary" type="submit">
+                    <strong>{w.name}</strong> <span class="muted">{w.slug} · {w.role}</span>
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        )}
+      <form method="post" action="/logout">
+        <CsrfInput token={props.csrf} />
+        <button class="button link" type="submit">Sign out</button>
+      </form>
+    </section>
+  );
+}
+
+app.get("/workspaces", async (c) => {
+  const auth = c.get("auth");
+  if (c.get("tenant")) return c.redirect("/", 303);
+  if (!auth) return c.redirect("/login", 303);
+  const workspaces = await listWorkspaces(c.get("services").control, auth.userId);
+  return renderPublic(
+    c,
+    "Your workspaces",
+    <WorkspaceList csrf={c.get("csrfToken")} name={auth.name} workspaces={workspaces} />,
+  );
+});
+
+app.post("/workspaces/enter", async (c) => {
+  const auth = c.get("auth");
+  if (c.get("tenant") || !auth) return c.redirect("/login", 303);
+  const body = await readBody(c);
+  const services = c.get("services");
+  const workspaces = await listWorkspaces(services.control, auth.userId);
+  const target = workspaces.find((w) => w.tenantId === body.tenant_id);
+  if (!target) throw new AppError("not_found", 404, "You are not a member of that workspace.");
+  const token = await createHandoff(services.control, auth.userId, target.tenantId);
+  const origin = tenantOrigin(target.slug, services.config, c.req.url);
+  return c.redirect(`${origin}/auth/handoff?token=${encodeURIComponent(token)}`, 303);
+});
+
+export default app;

@@ -1,0 +1,86 @@
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { clientIp } from "../http/env.ts";
+import { readBody } from "../http/guards.ts";
+import { renderPublic } from "../http/page.tsx";
+import { requestPasswordReset, resetPassword } from "../auth/email_tokens.ts";
+import { AppError } from "../domain/errors.ts";
+import { requestOrigin } from "../mail/links.ts";
+import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
+
+const app = new Hono<AppEnv>();
+
+function ForgotForm(props: { csrf: string; sent?: boolean; error?: string }) {
+  return (
+    <section class="auth-card">
+      <h1>Reset your password</h1>
+      {props.sent
+        ? (
+          <p class="flash success" role="status">
+            If an account uses that address, we sent it a link. It works for one hour.
+          </p>
+        )
+        : <p class="muted">Enter your e-mail and we will send you a link to choose a new password.</p>}
+      <FormErrors message={props.error} />
+      <form method="post" action="/forgot-password">
+        <CsrfInput token={props.csrf} />
+        <Field label="E-mail" name="email" type="email" required autocomplete="username" />
+        <button class="button primary" type="submit">Send the link</button>
+      </form>
+      <p class="muted"><a href="/login">Back to sign in</a></p>
+    </section>
+  );
+}
+
+app.get("/forgot-password", (c) => renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} />));
+
+app.post("/forgot-password", async (c) => {
+  const body = await readBody(c);
+  try {
+    await requestPasswordReset(
+      c.get("services"),
+      String(body.email ?? ""),
+      requestOrigin(c.get("services").config, c.req.url),
+      clientIp(c),
+    );
+    return renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} sent />);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} error={err.message} />, err.status);
+  }
+});
+
+function ResetForm(props: { csrf: string; token: string; error?: string }) {
+  return (
+    <section class="auth-card">
+      <h1>Choose a new password</h1>
+      <FormErrors message={props.error} />
+      <form method="post" action="/reset-password">
+        <CsrfInput token={props.csrf} />
+        <input type="hidden" name="token" value={props.token} />
+        <Field label="New password" name="password" type="password" required autocomplete="new-password" hint="At least 10 characters." />
+        <button class="button primary" type="submit">Save and sign in again</button>
+      </form>
+    </section>
+  );
+}
+
+function showReset(c: AppContext, token: string, error?: string, status = 200) {
+  return renderPublic(c, "Choose a new password", <ResetForm csrf={c.get("csrfToken")} token={token} error={error} />, status);
+}
+
+app.get("/reset-password", (c) => showReset(c, c.req.query("token") ?? ""));
+
+app.post("/reset-password", async (c) => {
+  const body = await readBody(c);
+  const token = String(body.token ?? "");
+  try {
+    await resetPassword(c.get("services"), token, String(body.password ?? ""));
+    return c.redirect("/login?reset=1", 303);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return showReset(c, token, err.message, err.status);
+  }
+});
+
+export default app;

@@ -1,0 +1,209 @@
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../../http/env.ts";
+import { principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage, readBody } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { createInvitation, InvitationSchema, listInvitations, revokeInvitation } from "../../auth/invitations.ts";
+import { changeMemberRole, listMembers, removeMember, RoleChangeSchema } from "../../auth/members.ts";
+import { can, INVITABLE_ROLES, ROLES } from "../../auth/roles.ts";
+import { AppError, fieldErrors } from "../../domain/errors.ts";
+import { requestOrigin } from "../../mail/links.ts";
+import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+
+const app = new Hono<AppEnv>();
+app.use("/settings/members", memberPage());
+app.use("/settings/members/*", memberPage());
+
+async function showMembers(
+  c: AppContext,
+  extra: { error?: string; inviteError?: string; notice?: string; email?: string } = {},
+  status = 200,
+) {
+  const tenant = tenantOf(c);
+  const auth = principalOf(c);
+  const control = c.get("services").control;
+  const manage = auth.role !== null && can(auth.role, "members:manage");
+  const members = await listMembers(control, tenant.id);
+  const invitations = manage ? await listInvitations(control, tenant.id) : [];
+  const csrf = c.get("csrfToken");
+  return renderApp(
+    c,
+    "Members",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/members" />
+      {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
+      <FormErrors message={extra.error} />
+      <section class="card">
+        <h2>Members</h2>
+        <div class="table-wrap">
+          <table>
+            <caption>People in {tenant.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">E-mail</th>
+                <th scope="col">Role</th>
+                {manage ? <th scope="col"><span class="visually-hidden">Actions</span></th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr key={m.user_id}>
+                  <td>{m.name}{m.user_id === auth.userId ? " (you)" : ""}</td>
+                  <td>{m.email}</td>
+                  <td>
+                    {manage && m.user_id !== auth.userId
+                      ? (
+                        <form method="post" action={`/settings/members/${m.user_id}/role`} class="row-form">
+                          <CsrfInput token={csrf} />
+                          <label class="visually-hidden" for={`role-${m.user_id}`}>Role of {m.name}</label>
+                          <select id={`role-${m.user_id}`} name="role">
+                            {ROLES.map((r) => <option key={r} value={r} selected={r === m.role}>{r}</option>)}
+                          </select>
+                          <button class="button secondary small" type="submit">Change</button>
+                        </form>
+                      )
+                      : <span class="badge">{m.role}</span>}
+                  </td>
+                  {manage
+                    ? (
+                      <td>
+                        {m.user_id === auth.userId ? null : (
+                          <form method="post" action={`/settings/members/${m.user_id}/remove`}>
+                            <CsrfInput token={csrf} />
+                            <button class="button danger small" type="submit" aria-label={`Remove ${m.name}`}>
+                              Remove
+                            </button>
+                          </form>
+                        )}
+                      </td>
+                    )
+                    : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      {manage
+        ? (
+          <section class="card">
+            <h2>Invite a colleague</h2>
+            <FormErrors message={extra.inviteError} />
+            <form method="post" action="/settings/members/invite" id="invite-form" class="inline-form">
+              <CsrfInput token={csrf} />
+              <Field label="E-mail" name="email" id="invite-email" type="email" value={extra.email} required />
+              <div class="field">
+                <label for="invite-role">Role</label>
+                <select id="invite-role" name="role">
+                  {INVITABLE_ROLES.map((r) => <option key={r} value={r} selected={r === "broker"}>{r}</option>)}
+                </select>
+              </div>
+              <button class="button primary" type="submit">Send invitation</button>
+            </form>
+            <div class="table-wrap">
+              <table id="pending-invitations">
+                <caption>Pending invitations</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">E-mail</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col"><span class="visually-hidden">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invitations.length === 0
+                    ? <tr><td colSpan={4} class="muted">No pending invitations.</td></tr>
+                    : invitations.map((i) => (
+                      <tr key={i.id}>
+                        <td>{i.email}</td>
+                        <td>{i.role}</td>
+                        <td>{i.expires_at.slice(0, 10)}</td>
+                        <td>
+                          <form method="post" action={`/settings/members/invitations/${i.id}/revoke`}>
+                            <CsrfInput token={csrf} />
+                            <button class="button danger small" type="submit" aria-label={`Revoke invitation for ${i.email}`}>
+                              Revoke
+                            </button>
+                          </form>
+                        </td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        )
+        : null}
+    </>,
+    status,
+  );
+}
+
+/** Runs a members action; a refused one re-renders the page with the reason instead of failing. */
+async function attempt(c: AppContext, action: () => Promise<string>, key: "error" | "inviteError" = "error", email?: string) {
+  try {
+    const notice = await action();
+    return c.redirect(`/settings/members?notice=${encodeURIComponent(notice)}`, 303);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return showMembers(c, { [key]: err.message, email }, err.status);
+  }
+}
+
+app.get("/settings/members", (c) => {
+  const notice = c.req.query("notice");
+  return showMembers(c, { notice: notice?.slice(0, 200) });
+});
+
+app.post("/settings/members/invite", async (c) => {
+  const body = await readBody(c);
+  const email = typeof body.email === "string" ? body.email : "";
+  return attempt(c, async () => {
+    const parsed = InvitationSchema.safeParse(body);
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error.issues);
+      throw new AppError("invalid_request", 422, Object.values(errors).flat().join(" "), errors);
+    }
+    const auth = principalOf(c);
+    await createInvitation(
+      c.get("services"),
+      tenantOf(c),
+      { userId: auth.userId, name: auth.name, role: auth.role },
+      parsed.data,
+      requestOrigin(c.get("services").config, c.req.url),
+    );
+    return `Invitation sent to ${parsed.data.email}.`;
+  }, "inviteError", email);
+});
+
+app.post("/settings/members/invitations/:id/revoke", (c) =>
+  attempt(c, async () => {
+    const auth = principalOf(c);
+    if (!auth.role || !can(auth.role, "members:manage")) throw new AppError("forbidden", 403, "Your role does not allow this action.");
+    await revokeInvitation(c.get("services").control, tenantOf(c).id, c.req.param("id"));
+    return "Invitation revoked.";
+  }));
+
+app.post("/settings/members/:userId/role", async (c) => {
+  const body = await readBody(c);
+  return attempt(c, async () => {
+    const parsed = RoleChangeSchema.safeParse(body);
+    if (!parsed.success) throw new AppError("invalid_request", 422, "Choose a role.");
+    const auth = principalOf(c);
+    const m = await changeMemberRole(c.get("services"), tenantOf(c).id, { userId: auth.userId, role: auth.role }, c.req.param("userId"), parsed.data.role);
+    return `${m.name} is now ${m.role}.`;
+  });
+});
+
+app.post("/settings/members/:userId/remove", (c) =>
+  attempt(c, async () => {
+    const auth = principalOf(c);
+    await removeMember(c.get("services"), tenantOf(c).id, { userId: auth.userId, role: auth.role }, c.req.param("userId"));
+    return "Member removed.";
+  }));
+
+export default app;

@@ -1,0 +1,135 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppContext, AppEnv } from "../../http/env.ts";
+import { principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage, readBody } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/api_tokens.ts";
+import { can } from "../../auth/roles.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
+import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
+import { Island } from "../../framework/island.tsx";
+import CopyButton from "../../islands/CopyButton.tsx";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+
+const app = new Hono<AppEnv>();
+app.use("/settings/tokens", memberPage());
+app.use("/settings/tokens/*", memberPage());
+
+const NameSchema = z.object({ name: z.string().trim().min(1, "Name the token.").max(80) });
+
+async function showTokens(
+  c: AppContext,
+  extra: { newToken?: string; error?: string } = {},
+  status = 200,
+) {
+  const auth = principalOf(c);
+  const tokens = await listApiTokens(c.get("services").control, tenantOf(c).id, auth.userId);
+  const csrf = c.get("csrfToken");
+  const host = new URL(c.req.url).host;
+  return renderApp(
+    c,
+    "API tokens",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/tokens" />
+      <section class="card">
+        <h2>API tokens</h2>
+        <p class="muted">
+          A token lets a script call the API as you, on this workspace only. Send it as{" "}
+          <code>Authorization: Bearer &lt;token&gt;</code>.
+        </p>
+        {extra.newToken
+          ? (
+            <div class="flash success" role="status">
+              <p>
+                <strong>Copy your new token now.</strong> It will not be shown again.
+              </p>
+              <p>
+                <code class="token" id="new-token">{extra.newToken}</code>{" "}
+                <Island name="CopyButton" component={CopyButton} props={{ text: extra.newToken }} />
+              </p>
+              <p class="muted">
+                Try it: <code>curl -H "Authorization: Bearer {extra.newToken}" {`http://${host}/api/v1/me`}</code>
+              </p>
+            </div>
+          )
+          : null}
+        <FormErrors message={extra.error} />
+        <form method="post" action="/settings/tokens" class="inline-form">
+          <CsrfInput token={csrf} />
+          <Field label="Token name" name="name" required hint="For example: accounting export" />
+          <button class="button primary" type="submit">Create token</button>
+        </form>
+        <div class="table-wrap">
+          <table>
+            <caption>Your tokens</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Starts with</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col"><span class="visually-hidden">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.length === 0
+                ? (
+                  <tr>
+                    <td colSpan={5} class="muted">No tokens yet.</td>
+                  </tr>
+                )
+                : tokens.map((t) => (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td><code>{t.prefix}…</code></td>
+                    <td>{t.created_at.slice(0, 10)}</td>
+                    <td>{t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}</td>
+                    <td>
+                      <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
+                        <CsrfInput token={csrf} />
+                        <button class="button danger small" type="submit" aria-label={`Revoke ${t.name}`}>
+                          Revoke
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>,
+    status,
+  );
+}
+
+app.get("/settings/tokens", (c) => showTokens(c));
+
+app.post("/settings/tokens", async (c) => {
+  const auth = principalOf(c);
+  if (!auth.role || !can(auth.role, "tokens:own")) throw new ForbiddenError();
+  const parsed = NameSchema.safeParse(await readBody(c));
+  if (!parsed.success) return showTokens(c, { error: "Name the token." }, 422);
+  const created = await createApiToken(
+    c.get("services").control,
+    tenantOf(c).id,
+    auth.userId,
+    parsed.data.name,
+  );
+  return showTokens(c, { newToken: created.token }, 201);
+});
+
+app.post("/settings/tokens/:id/revoke", async (c) => {
+  await revokeApiToken(
+    c.get("services").control,
+    tenantOf(c).id,
+    principalOf(c).userId,
+    c.req.param("id"),
+  );
+  c.get("services").authCache.clear();
+  return c.redirect("/settings/tokens", 303);
+});
+
+export default app;

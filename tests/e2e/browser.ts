@@ -1,0 +1,64 @@
+/**
+ * @module tests/e2e/browser
+ * Launches Debian's Chromium through puppeteer-core for browser tests, touching nothing but
+ * loopback (RECIPES.md), with a fresh profile that `close()` removes.
+ */
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/** Path of the Chromium binary (CHROME_PATH, else Debian's). */
+export function chromiumPath(): string {
+  return Deno.env.get("CHROME_PATH") ?? "/usr/bin/chromium";
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  newPage(viewport?: typeof DESKTOP | typeof PHONE): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Starts headless Chromium with a throwaway profile. */
+export async function launchBrowser(): Promise<BrowserSession> {
+  const userDataDir = await Deno.makeTempDir({ prefix: "pm-chromium-" });
+  const browser = await puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    userDataDir,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
+      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE *.localhost , EXCLUDE 127.0.0.1",
+    ],
+  });
+  return {
+    browser,
+    async newPage(viewport = DESKTOP) {
+      const page = await browser.newPage();
+      await page.setViewport(viewport);
+      page.setDefaultTimeout(15_000);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Collects page errors and failed requests so a test can assert none happened. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(`pageerror: ${(err as Error).message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
+  });
+  return errors;
+}

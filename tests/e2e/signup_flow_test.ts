@@ -1,0 +1,86 @@
+/**
+ * The newcomer's path in a real browser: sign up a company on the bare domain, land signed in on
+ * its own subdomain, see the app shell, invite a colleague, create an API token, sign out and
+ * sign in again. Run at desktop and phone sizes.
+ */
+import assert from "node:assert/strict";
+import { startTestServer } from "../helpers/server.ts";
+import { DESKTOP, launchBrowser, PHONE, watchErrors } from "./browser.ts";
+
+for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+  Deno.test(`browser: sign up, app shell, invite, token, sign out and in again (${label})`, async () => {
+    const server = await startTestServer();
+    const session = await launchBrowser();
+    try {
+      const page = await session.newPage(viewport);
+      const errors = watchErrors(page);
+      const slug = `e2e${label}`;
+      const base = `http://localhost:${server.port}`;
+
+      await page.goto(`${base}/`);
+      assert.match(await page.title(), /ProjectMeats/);
+      await page.click("a[href='/signup']");
+      await page.waitForSelector("form[action='/signup']");
+      await page.type("#company_name", "Heartland Protein Brokers");
+      await page.type("#slug", slug);
+      await page.type("#owner_name", "Hank Heartland");
+      await page.type("#email", `hank@${slug}.example`);
+      await page.type("#password", "t-bone and tenderloin 9");
+      await Promise.all([page.waitForNavigation(), page.click("form[action='/signup'] button[type=submit]")]);
+
+      // Signed in on the company's own subdomain, inside the app shell.
+      const url = new URL(page.url());
+      assert.equal(url.host, `${slug}.localhost:${server.port}`);
+      assert.equal(url.pathname, "/");
+      const shell = await page.$eval("header", (el) => el.textContent ?? "");
+      assert.match(shell, /Heartland Protein Brokers/);
+      assert.ok(await page.$("main h1"), "the dashboard has a heading");
+
+      // Invite a colleague as a broker.
+      await page.goto(`http://${slug}.localhost:${server.port}/settings/members`);
+      await page.type("#invite-email", "bea@heartland.example");
+      await page.select("#invite-role", "broker");
+      await Promise.all([page.waitForNavigation(), page.click("#invite-form button[type=submit]")]);
+      const pending = await page.$eval("#pending-invitations", (el) => el.textContent ?? "");
+      assert.match(pending, /bea@heartland\.example/);
+      assert.match(pending, /broker/);
+      const mail = await server.services.control.execute(
+        "SELECT subject, body_text FROM outbox WHERE to_addr = 'bea@heartland.example'",
+      );
+      assert.equal(mail.rows.length, 1, "the invitation e-mail is in the outbox");
+
+      // Create an API token and call the API with it.
+      await page.goto(`http://${slug}.localhost:${server.port}/settings/tokens`);
+      await page.type("#name", "e2e script");
+      await Promise.all([page.waitForNavigation(), page.click("form[action='/settings/tokens'] button[type=submit]")]);
+      const token = await page.$eval("#new-token", (el) => el.textContent ?? "");
+      assert.match(token, /^pm_/);
+      const me = await server.fetch(`${slug}.localhost`, "/api/v1/me", {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(me.status, 200);
+      assert.equal((await me.json()).user.email, `hank@${slug}.example`);
+
+      // Sign out, then back in through the tenant's login page.
+      if (label === "phone") await page.click("[data-menu-toggle]").catch(() => {});
+      await Promise.all([page.waitForNavigation(), page.click("form[action='/logout'] button")]);
+      assert.equal(new URL(page.url()).pathname, "/login");
+      await page.goto(`http://${slug}.localhost:${server.port}/settings/tokens`);
+      assert.equal(new URL(page.url()).pathname, "/login", "signed out: pages ask to sign in");
+      await page.type("#email", `hank@${slug}.example`);
+      await page.type("#password", "t-bone and tenderloin 9");
+      await Promise.all([page.waitForNavigation(), page.click("form[action='/login'] button[type=submit]")]);
+      assert.equal(new URL(page.url()).pathname, "/settings/tokens", "back where they were going");
+
+      // Nothing scrolls sideways at this width but the tables inside their wrappers.
+      const overflow = await page.evaluate(() =>
+        document.documentElement.scrollWidth - document.documentElement.clientWidth
+      );
+      assert.ok(overflow <= 1, `page overflows horizontally by ${overflow}px`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+}
