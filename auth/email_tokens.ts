@@ -38,7 +38,10 @@ function limiter(services: Services, kind: "email" | "ip" | "user"): RateLimiter
 function throttle(services: Services, kind: "email" | "ip" | "user", key: string): void {
   const wait = limiter(services, kind).hit(key);
   if (wait > 0) {
-    throw new RateLimitedError(wait, "Too many e-mails were asked for. Wait a while and try again.");
+    throw new RateLimitedError(
+      wait,
+      "Too many e-mails were asked for. Wait a while and try again.",
+    );
   }
 }
 
@@ -177,7 +180,8 @@ export async function resetPassword(
   await setPasswordHash(control, user.id, hash);
   // Every other outstanding reset link dies with the old password.
   await control.execute({
-    sql: "UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = 'reset' AND used_at IS NULL",
+    sql:
+      "UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = 'reset' AND used_at IS NULL",
     args: [new Date().toISOString(), user.id],
   });
   await deleteUserSessions(control, user.id);
@@ -205,7 +209,11 @@ export async function changePassword(
   }
   const problem = passwordProblem(newPassword, user.email);
   if (problem) throw new InvalidError(problem, { new_password: [problem] }, 422);
-  await setPasswordHash(control, user.id, await hashPassword(newPassword, config.PASSWORD_SCRYPT_N));
+  await setPasswordHash(
+    control,
+    user.id,
+    await hashPassword(newPassword, config.PASSWORD_SCRYPT_N),
+  );
   await deleteUserSessions(control, user.id, keepSessionToken);
   services.authCache.clear();
 }

@@ -7,7 +7,13 @@
 import { z } from "zod";
 import type { Client } from "../db/client.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
-import { AppError, ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../domain/errors.ts";
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  InvalidError,
+  NotFoundError,
+} from "../domain/errors.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { invitationMail } from "../mail/templates.ts";
 import type { Services } from "../services.ts";
@@ -44,7 +50,9 @@ export interface InvitationPreview {
 export type AcceptCredentials = { name?: string; password: string } | { userId: string };
 
 function refused(reason: string, message: string, status = 400): AppError {
-  return new AppError(status === 403 ? "forbidden" : "invalid_request", status, message, { reason });
+  return new AppError(status === 403 ? "forbidden" : "invalid_request", status, message, {
+    reason,
+  });
 }
 
 /** Invites an address to a tenant with a role and mails it the link to `<origin>/invitations/accept`. */
@@ -81,7 +89,8 @@ export async function createInvitation(
       args: [summary.created_at, tenant.id, input.email],
     },
     {
-      sql: `INSERT INTO invitations (id, tenant_id, email, role, token_hash, invited_by, created_at, expires_at)
+      sql:
+        `INSERT INTO invitations (id, tenant_id, email, role, token_hash, invited_by, created_at, expires_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
         summary.id,
@@ -99,13 +108,21 @@ export async function createInvitation(
   await sendMail(services, {
     to: input.email,
     tenantId: tenant.id,
-    ...invitationMail({ inviterName: inviter.name, workspaceName: tenant.name, role: input.role, link }),
+    ...invitationMail({
+      inviterName: inviter.name,
+      workspaceName: tenant.name,
+      role: input.role,
+      link,
+    }),
   });
   return summary;
 }
 
 /** Pending invitations of a tenant (not accepted, revoked or expired), newest first. */
-export async function listInvitations(control: Client, tenantId: string): Promise<InvitationSummary[]> {
+export async function listInvitations(
+  control: Client,
+  tenantId: string,
+): Promise<InvitationSummary[]> {
   const rs = await control.execute({
     sql: `SELECT id, email, role, invited_by, created_at, expires_at FROM invitations
           WHERE tenant_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
@@ -123,7 +140,11 @@ export async function listInvitations(control: Client, tenantId: string): Promis
 }
 
 /** Withdraws a pending invitation; another tenant's or an accepted one is not found. */
-export async function revokeInvitation(control: Client, tenantId: string, id: string): Promise<void> {
+export async function revokeInvitation(
+  control: Client,
+  tenantId: string,
+  id: string,
+): Promise<void> {
   const rs = await control.execute({
     sql: `UPDATE invitations SET revoked_at = ? WHERE id = ? AND tenant_id = ?
           AND accepted_at IS NULL AND revoked_at IS NULL`,
@@ -143,7 +164,11 @@ interface InvitationRow {
 }
 
 /** Finds a live invitation of this tenant by its secret, or throws saying why it cannot be used. */
-async function liveInvitation(control: Client, token: string, tenantId: string): Promise<InvitationRow> {
+async function liveInvitation(
+  control: Client,
+  token: string,
+  tenantId: string,
+): Promise<InvitationRow> {
   const rs = token.length >= 20 && token.length <= 100
     ? await control.execute({
       sql: `SELECT i.id, i.tenant_id, i.email, i.role, i.expires_at, i.accepted_at, i.revoked_at,
@@ -153,12 +178,26 @@ async function liveInvitation(control: Client, token: string, tenantId: string):
     })
     : { rows: [] };
   const row = rs.rows[0];
-  if (!row) throw refused("unknown", "This invitation link is not valid. Check that it was copied whole.", 404);
-  if (String(row.tenant_id) !== tenantId) {
-    throw refused("other_workspace", "This invitation is for another workspace. Open the link exactly as it was sent.", 403);
+  if (!row) {
+    throw refused(
+      "unknown",
+      "This invitation link is not valid. Check that it was copied whole.",
+      404,
+    );
   }
-  if (row.accepted_at !== null) throw refused("used", "This invitation was already used. Sign in instead.");
-  if (row.revoked_at !== null) throw refused("revoked", "This invitation was withdrawn. Ask for a new one.");
+  if (String(row.tenant_id) !== tenantId) {
+    throw refused(
+      "other_workspace",
+      "This invitation is for another workspace. Open the link exactly as it was sent.",
+      403,
+    );
+  }
+  if (row.accepted_at !== null) {
+    throw refused("used", "This invitation was already used. Sign in instead.");
+  }
+  if (row.revoked_at !== null) {
+    throw refused("revoked", "This invitation was withdrawn. Ask for a new one.");
+  }
   if (String(row.expires_at) <= new Date().toISOString()) {
     throw refused("expired", "This invitation has expired. Ask for a new one.");
   }
@@ -205,7 +244,11 @@ export async function acceptInvitation(
   if ("userId" in credentials) {
     const user = await findUserById(control, credentials.userId);
     if (!user || user.email.toLowerCase() !== inv.email.toLowerCase()) {
-      throw refused("other_account", `This invitation was sent to ${inv.email}. Sign in as that account to accept it.`, 403);
+      throw refused(
+        "other_account",
+        `This invitation was sent to ${inv.email}. Sign in as that account to accept it.`,
+        403,
+      );
     }
     userId = user.id;
   } else if (existing) {
@@ -227,9 +270,18 @@ export async function acceptInvitation(
     userId = newId();
     // Opening the mailed link proves the address, so the new account starts verified.
     statements.push({
-      sql: `INSERT INTO users (id, email, name, password_hash, email_verified_at, created_at, updated_at)
+      sql:
+        `INSERT INTO users (id, email, name, password_hash, email_verified_at, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      args: [userId, inv.email, name, await hashPassword(credentials.password, config.PASSWORD_SCRYPT_N), now, now, now],
+      args: [
+        userId,
+        inv.email,
+        name,
+        await hashPassword(credentials.password, config.PASSWORD_SCRYPT_N),
+        now,
+        now,
+        now,
+      ],
     });
   }
   if (await membershipRole(control, tenantId, userId)) {
@@ -254,9 +306,13 @@ export async function acceptInvitation(
     await control.batch(statements, "write");
   } catch (err) {
     const text = String(err);
-    if (text.includes("NOT NULL")) throw refused("used", "This invitation was already used. Sign in instead.");
+    if (text.includes("NOT NULL")) {
+      throw refused("used", "This invitation was already used. Sign in instead.");
+    }
     if (text.includes("UNIQUE") && text.includes("users.email")) {
-      throw new ConflictError("An account with this e-mail now exists: enter its password to accept.");
+      throw new ConflictError(
+        "An account with this e-mail now exists: enter its password to accept.",
+      );
     }
     if (text.includes("UNIQUE") || text.includes("PRIMARY")) {
       throw new ConflictError("You are already a member of this workspace. Sign in instead.");

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Client } from "../db/client.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
-import { can, ROLES, type Role } from "./roles.ts";
+import { can, type Role, ROLES } from "./roles.ts";
 import { membershipRole } from "./users.ts";
 
 export interface MemberSummary {
@@ -82,7 +82,8 @@ export async function changeMemberRole(
   assertMayManage(actor, current, role);
   if (current !== role) {
     const rs = await control.execute({
-      sql: `UPDATE memberships SET role = ? WHERE tenant_id = ? AND user_id = ? AND ${KEEPS_AN_OWNER}`,
+      sql:
+        `UPDATE memberships SET role = ? WHERE tenant_id = ? AND user_id = ? AND ${KEEPS_AN_OWNER}`,
       args: [role, tenantId, userId, tenantId],
     });
     if (rs.rowsAffected === 0) throw new ConflictError(LAST_OWNER);

@@ -50,9 +50,19 @@ export async function sendMail(services: Services, mail: OutgoingMail): Promise<
   const now = new Date().toISOString();
   const relay = Boolean(config.SMTP_URL);
   await control.execute({
-    sql: `INSERT INTO outbox (id, tenant_id, to_addr, subject, body_text, status, created_at, sent_at)
+    sql:
+      `INSERT INTO outbox (id, tenant_id, to_addr, subject, body_text, status, created_at, sent_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    args: [id, mail.tenantId ?? null, to, mail.subject, mail.text, relay ? "queued" : "sent", now, relay ? null : now],
+    args: [
+      id,
+      mail.tenantId ?? null,
+      to,
+      mail.subject,
+      mail.text,
+      relay ? "queued" : "sent",
+      now,
+      relay ? null : now,
+    ],
   });
   // Links in mail are secrets (reset, invitation): production logs carry only the envelope.
   const fields: Record<string, unknown> = { mail_id: id, to, subject: mail.subject };

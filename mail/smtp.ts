@@ -88,7 +88,10 @@ function connect(url: URL, timeoutMs: number): Promise<net.Socket> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   return new Promise((resolve, reject) => {
     const socket: net.Socket = secure
-      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }, () => resolve(socket))
+      ? tls.connect(
+        { host, port, servername: net.isIP(host) ? undefined : host },
+        () => resolve(socket),
+      )
       : net.connect({ host, port }, () => resolve(socket));
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error("The SMTP server timed out.")));
     socket.once("error", reject);
@@ -112,7 +115,6 @@ export function addressOf(mailbox: string): string {
 }
 
 function encodeHeader(value: string): string {
-  // deno-lint-ignore no-control-regex
   if (/^[\x20-\x7e]*$/.test(value)) return value;
   return `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
 }

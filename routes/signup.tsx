@@ -3,7 +3,7 @@ import type { AppEnv } from "../http/env.ts";
 import { apexOnly, readBody } from "../http/guards.ts";
 import { renderPublic } from "../http/page.tsx";
 import { signup } from "../tenants/provision.ts";
-import { createHandoff, tenantOrigin } from "../auth/handoff.ts";
+import { welcomeNewTenant } from "../tenants/welcome.ts";
 import { AppError } from "../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
 
@@ -90,9 +90,8 @@ app.post("/signup", async (c) => {
   ) as Values;
   try {
     const result = await signup(services, body);
-    const handoff = await createHandoff(services.control, result.user.id, result.tenant.id);
-    const origin = tenantOrigin(result.tenant.slug, services.config, c.req.url);
-    return c.redirect(`${origin}/auth/handoff?token=${encodeURIComponent(handoff)}`, 303);
+    const { loginUrl } = await welcomeNewTenant(services, result, c.req.url);
+    return c.redirect(loginUrl, 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     const errors = (err.details ?? {}) as Record<string, string[]>;

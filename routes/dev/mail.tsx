@@ -18,8 +18,9 @@ function Mailbox(props: { messages: OutboxMessage[] }) {
     <main>
       <h1>Dev mailbox</h1>
       <p>
-        The newest {props.messages.length} e-mails of this server. This page exists only outside
-        production; set SMTP_URL to deliver mail for real.
+        The newest {props.messages.length}{" "}
+        e-mails of this server. This page exists only outside production; set SMTP_URL to deliver
+        mail for real.
       </p>
       {props.messages.length === 0 ? <p>No e-mail yet.</p> : null}
       {props.messages.map((m) => (

@@ -49,7 +49,11 @@ app.get("/api/v1/invitations", requirePermission("members:manage"), async (c) =>
 });
 
 app.get("/api/v1/invitations/lookup", async (c) => {
-  const preview = await lookupInvitation(c.get("services"), c.req.query("token") ?? "", tenantOf(c).id);
+  const preview = await lookupInvitation(
+    c.get("services"),
+    c.req.query("token") ?? "",
+    tenantOf(c).id,
+  );
   return c.json(preview);
 });
 

@@ -2,7 +2,12 @@ import { Hono } from "hono";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
-import { changeMemberRole, listMembers, removeMember, RoleChangeSchema } from "../../../auth/members.ts";
+import {
+  changeMemberRole,
+  listMembers,
+  removeMember,
+  RoleChangeSchema,
+} from "../../../auth/members.ts";
 import { isId } from "../../../db/ids.ts";
 import { NotFoundError } from "../../../domain/errors.ts";
 

@@ -4,7 +4,11 @@ import { type AppEnv, clientIp, principalOf } from "../../../../http/env.ts";
 import { parseWith, readJson } from "../../../../http/guards.ts";
 import { requireAuth } from "../../../../auth/middleware.ts";
 import { clearSessionCookie } from "../../../../auth/cookies.ts";
-import { changePassword, requestPasswordReset, resetPassword } from "../../../../auth/email_tokens.ts";
+import {
+  changePassword,
+  requestPasswordReset,
+  resetPassword,
+} from "../../../../auth/email_tokens.ts";
 import { requestOrigin } from "../../../../mail/links.ts";
 
 const ForgotSchema = z.object({
@@ -24,7 +28,12 @@ const app = new Hono<AppEnv>();
 app.post("/api/v1/auth/password/forgot", async (c) => {
   const services = c.get("services");
   const { email } = parseWith(ForgotSchema, await readJson(c));
-  await requestPasswordReset(services, email, requestOrigin(services.config, c.req.url), clientIp(c));
+  await requestPasswordReset(
+    services,
+    email,
+    requestOrigin(services.config, c.req.url),
+    clientIp(c),
+  );
   // The same answer whether or not the account exists.
   return c.json({ message: "If an account uses this address, a reset link is on its way." }, 202);
 });

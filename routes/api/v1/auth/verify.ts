@@ -15,7 +15,11 @@ app.get("/auth/verify", async (c) => {
 
 app.post("/api/v1/auth/verify/resend", requireAuth(), async (c) => {
   const services = c.get("services");
-  await resendVerificationEmail(services, principalOf(c).userId, requestOrigin(services.config, c.req.url));
+  await resendVerificationEmail(
+    services,
+    principalOf(c).userId,
+    requestOrigin(services.config, c.req.url),
+  );
   return c.json({ message: "A new confirmation link is on its way." }, 202);
 });
 
