@@ -26,7 +26,7 @@ export function pageNonce(c: Context<AppEnv>): string {
   return nonce;
 }
 
-const cspWith = (scriptSrc: string) =>
+const cspWith = (scriptSrc: string, formAction: string) =>
   [
     "default-src 'self'",
     `script-src ${scriptSrc}`,
@@ -36,14 +36,13 @@ const cspWith = (scriptSrc: string) =>
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action ${formAction}`,
     "frame-ancestors 'none'",
   ].join("; ");
-const CSP_NO_INLINE = cspWith("'self'");
 
 /** Headers for documents a browser renders (HTML pages, error pages, redirects). */
-function setPageHeaders(h: Headers, nonce: string, hsts: boolean): void {
-  h.set("Content-Security-Policy", nonce ? cspWith(`'self' 'nonce-${nonce}'`) : CSP_NO_INLINE);
+function setPageHeaders(h: Headers, nonce: string, hsts: boolean, formAction: string): void {
+  h.set("Content-Security-Policy", cspWith(nonce ? `'self' 'nonce-${nonce}'` : "'self'", formAction));
   h.set("Referrer-Policy", "strict-origin-when-cross-origin");
   h.set("X-Frame-Options", "DENY");
   h.set("Cross-Origin-Opener-Policy", "same-origin");
@@ -55,6 +54,10 @@ function setPageHeaders(h: Headers, nonce: string, hsts: boolean): void {
 /** Request context, rate limit per IP, access log and security headers, in one layer. */
 export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
   const hsts = services.config.secureCookies;
+  // Forms on the bare domain (signup, workspace list) redirect into a tenant's subdomain, and
+  // Chromium applies form-action to the redirect too.
+  const domain = services.config.APP_DOMAIN;
+  const formAction = hsts ? `'self' https://*.${domain}` : `'self' http://*.${domain}:*`;
   const log = services.log;
   const limiter = services.ipLimiter;
   const logRequests = log.enabled("info");
@@ -75,7 +78,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     h.set("X-Content-Type-Options", "nosniff");
     const type = h.get("content-type");
     if (type === null || type.startsWith("text/html")) {
-      setPageHeaders(h, c.get("nonce"), hsts);
+      setPageHeaders(h, c.get("nonce"), hsts, formAction);
       h.set("X-Request-Id", requestId);
     } else if (c.res.status >= 400) {
       h.set("X-Request-Id", requestId);

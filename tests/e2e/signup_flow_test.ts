@@ -55,6 +55,11 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       await Promise.all([page.waitForNavigation(), page.click("form[action='/settings/tokens'] button[type=submit]")]);
       const token = await page.$eval("#new-token", (el) => el.textContent ?? "");
       assert.match(token, /^pm_/);
+      // The copy button is an island: it only reacts once hydrated in the browser.
+      await page.click("[data-copy-button]");
+      await page.waitForFunction(() =>
+        /Copied|Select and copy/.test(document.querySelector("[data-copy-button]")?.textContent ?? "")
+      );
       const me = await server.fetch(`${slug}.localhost`, "/api/v1/me", {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -62,7 +67,7 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       assert.equal((await me.json()).user.email, `hank@${slug}.example`);
 
       // Sign out, then back in through the tenant's login page.
-      if (label === "phone") await page.click("[data-menu-toggle]").catch(() => {});
+      await page.click("[data-menu-toggle]");
       await Promise.all([page.waitForNavigation(), page.click("form[action='/logout'] button")]);
       assert.equal(new URL(page.url()).pathname, "/login");
       await page.goto(`http://${slug}.localhost:${server.port}/settings/tokens`);

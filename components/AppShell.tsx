@@ -1,0 +1,84 @@
+/**
+ * @module components/AppShell
+ * The frame of every page inside a workspace: a top bar with the tenant's name and the user menu,
+ * the section navigation (a sidebar on wide screens, a disclosure on phones) and the main area.
+ * Menus are <details> elements, so they work with no JavaScript at all.
+ */
+import type { ComponentChildren } from "preact";
+import { CsrfInput } from "./Form.tsx";
+import { LogoMark, MenuIcon } from "./Icons.tsx";
+
+export const NAV_SECTIONS = [
+  ["/", "Dashboard"],
+  ["/purchase-orders", "Purchase orders"],
+  ["/sales-orders", "Sales orders"],
+  ["/loads", "Loads"],
+  ["/invoices", "Invoices"],
+  ["/suppliers", "Suppliers"],
+  ["/customers", "Customers"],
+  ["/carriers", "Carriers"],
+  ["/documents", "Documents"],
+  ["/reports", "Reports"],
+  ["/settings", "Settings"],
+] as const;
+
+export interface AppShellProps {
+  tenantName: string;
+  user: { name: string; email: string; role: string };
+  currentPath: string;
+  csrfToken: string;
+  children: ComponentChildren;
+}
+
+function isCurrent(href: string, path: string): boolean {
+  return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
+}
+
+/** The signed-in layout of a workspace. */
+export function AppShell(props: AppShellProps) {
+  const nav = (
+    <ul>
+      {NAV_SECTIONS.map(([href, label]) => (
+        <li key={href}>
+          <a href={href} aria-current={isCurrent(href, props.currentPath) ? "page" : undefined}>
+            {label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main">Skip to content</a>
+      <header class="topbar">
+        <details class="nav-disclosure">
+          <summary aria-label="Menu"><MenuIcon /></summary>
+          <nav aria-label="Sections (menu)">{nav}</nav>
+        </details>
+        <a class="brand" href="/">
+          <LogoMark />
+          <span class="tenant-name">{props.tenantName}</span>
+        </a>
+        <details class="user-menu">
+          <summary data-menu-toggle aria-label={`Account menu for ${props.user.name}`}>
+            <span class="avatar" aria-hidden="true">{props.user.name.slice(0, 1).toUpperCase()}</span>
+            <span class="user-name">{props.user.name}</span>
+          </summary>
+          <div class="menu-panel">
+            <p class="muted">{props.user.email}<br />Role: {props.user.role}</p>
+            <a href="/settings/profile">Profile</a>
+            <a href="/settings/tokens">API tokens</a>
+            <form method="post" action="/logout">
+              <CsrfInput token={props.csrfToken} />
+              <button class="button link" type="submit">Sign out</button>
+            </form>
+          </div>
+        </details>
+      </header>
+      <div class="layout">
+        <nav class="sidebar" aria-label="Sections">{nav}</nav>
+        <main id="main" class="content">{props.children}</main>
+      </div>
+    </div>
+  );
+}

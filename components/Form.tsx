@@ -1,0 +1,59 @@
+/**
+ * @module components/Form
+ * Form building blocks: labelled fields whose error text is tied to the input for screen
+ * readers, the hidden CSRF input every form carries, and a form-level error message.
+ */
+import type { JSX } from "preact";
+
+/** The hidden `_csrf` input (every POST form needs it). */
+export function CsrfInput(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+export interface FieldProps {
+  label: string;
+  name: string;
+  id?: string;
+  type?: string;
+  value?: string;
+  error?: string;
+  hint?: string;
+  required?: boolean;
+  autocomplete?: string;
+  inputMode?: JSX.HTMLAttributes<HTMLInputElement>["inputMode"];
+}
+
+/** A labelled input with optional hint and inline error (aria-invalid, aria-describedby). */
+export function Field(props: FieldProps) {
+  const id = props.id ?? props.name;
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={props.error ? "field has-error" : "field"}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="required" aria-hidden="true"> *</span> : null}
+      </label>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.value}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        inputMode={props.inputMode}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy}
+      />
+      {props.hint ? <p class="hint" id={hintId}>{props.hint}</p> : null}
+      {props.error ? <p class="error" id={errorId}>{props.error}</p> : null}
+    </div>
+  );
+}
+
+/** A message about the whole form, announced to screen readers. */
+export function FormErrors(props: { message?: string }) {
+  if (!props.message) return null;
+  return <p class="flash error" role="alert">{props.message}</p>;
+}

@@ -1,0 +1,53 @@
+/**
+ * @module framework/render
+ * Renders a full HTML document from a Preact tree. If the tree used islands, one inline module
+ * script (allowed by the request's CSP nonce) imports each island's module and hydrates its
+ * elements; a page without islands ships no JavaScript at all.
+ */
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import type { AssetManifest } from "./build.ts";
+import { collectIslands } from "./island.tsx";
+
+export interface PageOptions {
+  title: string;
+  nonce: string;
+  assets: Pick<AssetManifest, "islands" | "css">;
+  lang?: string;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** The inline boot script: import each used island and hydrate every element that names it. */
+export function bootScript(islands: Iterable<string>, manifest: Record<string, string>): string {
+  const lines: string[] = [];
+  let i = 0;
+  for (const name of islands) {
+    const url = manifest[name];
+    if (!url) throw new Error(`Island ${name} is not built (is islands/${name}.tsx missing?)`);
+    lines.push(
+      `import m${i} from ${JSON.stringify(url)};` +
+        `for(const e of document.querySelectorAll('pm-island[data-island=${JSON.stringify(name)}]'))` +
+        `m${i}(e,JSON.parse(e.dataset.props));`,
+    );
+    i++;
+  }
+  return lines.join("\n");
+}
+
+/** Renders `<!doctype html>` and the page; adds the island boot script only when needed. */
+export function renderPage(body: VNode, opts: PageOptions): string {
+  const { result: html, islands } = collectIslands(() => renderToString(body));
+  const script = islands.size > 0
+    ? `<script type="module" nonce="${opts.nonce}">${
+      bootScript(islands, opts.assets.islands).replace(/<\//g, "<\\/")
+    }</script>`
+    : "";
+  return `<!doctype html><html lang="${opts.lang ?? "en"}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(opts.title)}</title>` +
+    `<link rel="stylesheet" href="${opts.assets.css}"><link rel="icon" href="data:,">` +
+    `</head><body>${html}${script}</body></html>`;
+}
