@@ -60,8 +60,9 @@ export function AppShell(props: AppShellProps) {
           <span class="tenant-name">{props.tenantName}</span>
         </a>
         <details class="user-menu">
-          <summary data-menu-toggle aria-label={`Account menu for ${props.user.name}`}>
+          <summary data-menu-toggle>
             <span class="avatar" aria-hidden="true">{props.user.name.slice(0, 1).toUpperCase()}</span>
+            <span class="visually-hidden">Account menu:</span>
             <span class="user-name">{props.user.name}</span>
           </summary>
           <div class="menu-panel">

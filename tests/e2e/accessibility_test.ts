@@ -1,0 +1,52 @@
+/**
+ * axe-core finds no accessibility violations on the platform's pages (public and in a workspace),
+ * in light and dark colour schemes.
+ */
+import assert from "node:assert/strict";
+import axe from "axe-core";
+import { signUpTenant, startTestServer } from "../helpers/server.ts";
+import { launchBrowser } from "./browser.ts";
+
+const PUBLIC_PAGES = ["/", "/signup", "/login", "/forgot-password"];
+const APP_PAGES = ["/", "/settings/profile", "/settings/members", "/settings/tokens"];
+
+Deno.test("browser: axe finds no accessibility violations on public and workspace pages", async () => {
+  const server = await startTestServer();
+  const session = await launchBrowser();
+  try {
+    const t = await signUpTenant(server, "axe");
+    const page = await session.newPage();
+    await page.setBypassCSP(true); // to inject axe; the pages themselves run under their CSP
+    await page.setCookie({
+      name: "pm_session",
+      value: t.jar.get(t.host, "pm_session")!,
+      domain: t.host,
+      path: "/",
+    });
+    const targets = [
+      ...PUBLIC_PAGES.map((p) => `http://localhost:${server.port}${p}`),
+      ...APP_PAGES.map((p) => `http://${t.host}:${server.port}${p}`),
+    ];
+    const problems: string[] = [];
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+      for (const url of targets) {
+        await page.goto(url);
+        await page.addScriptTag({ content: axe.source });
+        const result = await page.evaluate(async () => {
+          // deno-lint-ignore no-explicit-any
+          const r = await (globalThis as any).axe.run(document);
+          // deno-lint-ignore no-explicit-any
+          return r.violations.map((v: any) =>
+            `${v.id}: ${v.help}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`
+          );
+        });
+        for (const v of result) problems.push(`${scheme} ${url}: ${v}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await session.close();
+    await server.close();
+  }
+});
