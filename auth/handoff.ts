@@ -17,7 +17,8 @@ export async function createHandoff(
 ): Promise<string> {
   const token = randomToken(32);
   await control.execute({
-    sql: "INSERT INTO login_handoffs (token_hash, user_id, tenant_id, expires_at) VALUES (?, ?, ?, ?)",
+    sql:
+      "INSERT INTO login_handoffs (token_hash, user_id, tenant_id, expires_at) VALUES (?, ?, ?, ?)",
     args: [
       await sha256Hex(token),
       userId,

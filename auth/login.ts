@@ -36,7 +36,9 @@ export async function checkCredentials(
     role = await membershipRole(control, input.tenantId, user.id);
     if (!role) {
       loginThrottle.fail(input.email, input.ip);
-      throw new ForbiddenError("You are not a member of this workspace. Ask its owner for an invitation.");
+      throw new ForbiddenError(
+        "You are not a member of this workspace. Ask its owner for an invitation.",
+      );
     }
   }
   loginThrottle.succeed(input.email);

@@ -66,7 +66,11 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
           const user = member?.user ??
             (tenant ? null : await findUserById(control, session.userId));
           if (user) {
-            principal = { ...fromUser(user), role: member?.role ?? null, csrfToken: session.csrfToken };
+            principal = {
+              ...fromUser(user),
+              role: member?.role ?? null,
+              csrfToken: session.csrfToken,
+            };
             authCache.set(key, principal);
           }
         }

@@ -35,7 +35,8 @@ export async function createSession(
   const now = new Date();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await control.execute({
-    sql: `INSERT INTO sessions (id_hash, user_id, tenant_id, csrf_token, created_at, expires_at, ip, user_agent)
+    sql:
+      `INSERT INTO sessions (id_hash, user_id, tenant_id, csrf_token, created_at, expires_at, ip, user_agent)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       await sha256Hex(token),
@@ -68,7 +69,12 @@ export async function findSession(
   if (rowTenant !== tenantId) return null;
   const expiresAt = String(row.expires_at);
   if (expiresAt <= new Date().toISOString()) return null;
-  return { userId: String(row.user_id), tenantId: rowTenant, csrfToken: String(row.csrf_token), expiresAt };
+  return {
+    userId: String(row.user_id),
+    tenantId: rowTenant,
+    csrfToken: String(row.csrf_token),
+    expiresAt,
+  };
 }
 
 /** Ends one session (logout). */

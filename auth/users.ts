@@ -84,7 +84,8 @@ export async function findMember(
 /** The tenants a user belongs to, for the workspace list on the bare domain. */
 export async function listWorkspaces(control: Client, userId: string): Promise<Workspace[]> {
   const rs = await control.execute({
-    sql: `SELECT t.id, t.slug, t.name, m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+    sql:
+      `SELECT t.id, t.slug, t.name, m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id
           WHERE m.user_id = ? ORDER BY t.name`,
     args: [userId],
   });

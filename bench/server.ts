@@ -11,7 +11,10 @@ import { createApp } from "../app.ts";
 const config = loadConfig();
 const services = await createServices(config);
 const app = createApp(services);
-Deno.serve({ port: config.PORT, hostname: "127.0.0.1", onListen() {} }, (req, info) => app.fetch(req, info));
+Deno.serve(
+  { port: config.PORT, hostname: "127.0.0.1", onListen() {} },
+  (req, info) => app.fetch(req, info),
+);
 
 const bare = new Hono();
 bare.get("/", (c) => c.json({ hello: "world" }));

@@ -52,7 +52,9 @@ export function AppShell(props: AppShellProps) {
       <a class="skip-link" href="#main">Skip to content</a>
       <header class="topbar">
         <details class="nav-disclosure">
-          <summary aria-label="Menu"><MenuIcon /></summary>
+          <summary aria-label="Menu">
+            <MenuIcon />
+          </summary>
           <nav aria-label="Sections (menu)">{nav}</nav>
         </details>
         <a class="brand" href="/">
@@ -61,12 +63,17 @@ export function AppShell(props: AppShellProps) {
         </a>
         <details class="user-menu">
           <summary data-menu-toggle>
-            <span class="avatar" aria-hidden="true">{props.user.name.slice(0, 1).toUpperCase()}</span>
+            <span class="avatar" aria-hidden="true">
+              {props.user.name.slice(0, 1).toUpperCase()}
+            </span>
             <span class="visually-hidden">Account menu:</span>
             <span class="user-name">{props.user.name}</span>
           </summary>
           <div class="menu-panel">
-            <p class="muted">{props.user.email}<br />Role: {props.user.role}</p>
+            <p class="muted">
+              {props.user.email}
+              <br />Role: {props.user.role}
+            </p>
             <a href="/settings/profile">Profile</a>
             <a href="/settings/tokens">API tokens</a>
             <form method="post" action="/logout">

@@ -33,7 +33,7 @@ export function Field(props: FieldProps) {
     <div class={props.error ? "field has-error" : "field"}>
       <label for={id}>
         {props.label}
-        {props.required ? <span class="required" aria-hidden="true"> *</span> : null}
+        {props.required ? <span class="required" aria-hidden="true">*</span> : null}
       </label>
       <input
         id={id}

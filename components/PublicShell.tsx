@@ -16,14 +16,12 @@ export function PublicShell(props: { signedIn: boolean; children: ComponentChild
           <span>ProjectMeats</span>
         </a>
         <nav aria-label="Account">
-          {props.signedIn
-            ? <a href="/workspaces">Your workspaces</a>
-            : (
-              <>
-                <a href="/login">Sign in</a>
-                <a class="button primary small" href="/signup">Start free trial</a>
-              </>
-            )}
+          {props.signedIn ? <a href="/workspaces">Your workspaces</a> : (
+            <>
+              <a href="/login">Sign in</a>
+              <a class="button primary small" href="/signup">Start free trial</a>
+            </>
+          )}
         </nav>
       </header>
       <main id="main" class="public-main">{props.children}</main>

@@ -64,7 +64,10 @@ async function build(): Promise<AssetManifest> {
       plugins: [{
         name: "island-entries",
         setup(b) {
-          b.onResolve({ filter: /^island:/ }, (a) => ({ path: a.path.slice(7), namespace: "island" }));
+          b.onResolve(
+            { filter: /^island:/ },
+            (a) => ({ path: a.path.slice(7), namespace: "island" }),
+          );
           b.onLoad({ filter: /.*/, namespace: "island" }, (a) => ({
             contents: entrySource(a.path),
             loader: "js",

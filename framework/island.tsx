@@ -45,7 +45,10 @@ export function Island<P extends Record<string, unknown>>(
 declare module "preact" {
   namespace JSX {
     interface IntrinsicElements {
-      "pm-island": JSX.HTMLAttributes<HTMLElement> & { "data-island": string; "data-props": string };
+      "pm-island": JSX.HTMLAttributes<HTMLElement> & {
+        "data-island": string;
+        "data-props": string;
+      };
     }
   }
 }

@@ -29,7 +29,9 @@ export function bootScript(islands: Iterable<string>, manifest: Record<string, s
     if (!url) throw new Error(`Island ${name} is not built (is islands/${name}.tsx missing?)`);
     lines.push(
       `import m${i} from ${JSON.stringify(url)};` +
-        `for(const e of document.querySelectorAll('pm-island[data-island=${JSON.stringify(name)}]'))` +
+        `for(const e of document.querySelectorAll('pm-island[data-island=${
+          JSON.stringify(name)
+        }]'))` +
         `m${i}(e,JSON.parse(e.dataset.props));`,
     );
     i++;

@@ -6,7 +6,12 @@ import CopyButton from "../islands/CopyButton.tsx";
 const assets = { islands: { CopyButton: "/_islands/CopyButton-abc.js" }, css: "/static/app-1.css" };
 
 Deno.test("renderPage() ships no script for a page without islands", () => {
-  const html = renderPage(<main><h1>Plain</h1></main>, { title: "T", nonce: "n1", assets });
+  const html = renderPage(
+    <main>
+      <h1>Plain</h1>
+    </main>,
+    { title: "T", nonce: "n1", assets },
+  );
   assert.match(html, /^<!doctype html>/);
   assert.match(html, /<title>T<\/title>/);
   assert.match(html, /href="\/static\/app-1\.css"/);
@@ -22,7 +27,10 @@ Deno.test("renderPage() server-renders an island and adds one nonced boot module
     { title: "T", nonce: "n2", assets },
   );
   assert.equal(html.match(/<script/g)?.length, 1);
-  assert.match(html, /<script type="module" nonce="n2">import m0 from "\/_islands\/CopyButton-abc\.js"/);
+  assert.match(
+    html,
+    /<script type="module" nonce="n2">import m0 from "\/_islands\/CopyButton-abc\.js"/,
+  );
   assert.match(html, /data-island="CopyButton"/);
   assert.match(html, /<button/, "the island's HTML is rendered on the server");
   assert.doesNotMatch(html, /a<\/script><b>/, "props cannot close the script or inject markup");

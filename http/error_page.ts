@@ -25,12 +25,16 @@ function escapeHtml(s: string): string {
 export function renderErrorPage(c: Context<AppEnv>, err: AppError): string {
   const title = TITLES[err.status] ?? "Error";
   const css = c.get("services")?.assets?.css;
-  const requestId = c.get("requestId") ? `<p class="muted">Request id: ${c.get("requestId")}</p>` : "";
+  const requestId = c.get("requestId")
+    ? `<p class="muted">Request id: ${c.get("requestId")}</p>`
+    : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · ProjectMeats</title>${
     css ? `<link rel="stylesheet" href="${css}">` : ""
   }</head>
 <body class="error-page"><main class="auth-card" id="main"><h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(err.message)}</p>${requestId}<p><a href="/">Go to the start page</a></p></main></body></html>`;
+<p>${
+    escapeHtml(err.message)
+  }</p>${requestId}<p><a href="/">Go to the start page</a></p></main></body></html>`;
 }

@@ -27,7 +27,11 @@ export function tenantOnly(): MiddlewareHandler<AppEnv> {
 export async function readJson(c: AppContext): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!type.startsWith("application/json")) {
-    throw new InvalidError("Send the body as JSON with Content-Type: application/json.", undefined, 415);
+    throw new InvalidError(
+      "Send the body as JSON with Content-Type: application/json.",
+      undefined,
+      415,
+    );
   }
   try {
     return await c.req.json();

@@ -42,7 +42,10 @@ const cspWith = (scriptSrc: string, formAction: string) =>
 
 /** Headers for documents a browser renders (HTML pages, error pages, redirects). */
 function setPageHeaders(h: Headers, nonce: string, hsts: boolean, formAction: string): void {
-  h.set("Content-Security-Policy", cspWith(nonce ? `'self' 'nonce-${nonce}'` : "'self'", formAction));
+  h.set(
+    "Content-Security-Policy",
+    cspWith(nonce ? `'self' 'nonce-${nonce}'` : "'self'", formAction),
+  );
   h.set("Referrer-Policy", "strict-origin-when-cross-origin");
   h.set("X-Frame-Options", "DENY");
   h.set("Cross-Origin-Opener-Policy", "same-origin");

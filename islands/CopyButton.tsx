@@ -18,7 +18,11 @@ export default function CopyButton(props: { text: string; label?: string }) {
   return (
     <button type="button" class="button secondary small" onClick={copy} data-copy-button>
       <span aria-live="polite">
-        {state === "copied" ? "Copied" : state === "failed" ? "Select and copy" : props.label ?? "Copy"}
+        {state === "copied"
+          ? "Copied"
+          : state === "failed"
+          ? "Select and copy"
+          : props.label ?? "Copy"}
       </span>
     </button>
   );

@@ -45,18 +45,28 @@ function Dashboard(props: { name: string; tenantName: string }) {
       <section class="card empty-state">
         <h2>Welcome, {props.name}</h2>
         <p>
-          {props.tenantName} is ready. Start with your suppliers and customers, or invite your team
-          in <a href="/settings/members">Settings → Members</a>.
+          {props.tenantName}{" "}
+          is ready. Start with your suppliers and customers, or invite your team in{" "}
+          <a href="/settings/members">Settings → Members</a>.
         </p>
       </section>
     </>
   );
 }
 
-app.get("/", async (c, next) => {
-  if (c.get("site") === "apex") return renderPublic(c, "ProjectMeats", <Landing />);
-  await next();
-}, memberPage(), (c) =>
-  renderApp(c, "Dashboard", <Dashboard name={c.get("auth")!.name} tenantName={c.get("tenant")!.name} />));
+app.get(
+  "/",
+  async (c, next) => {
+    if (c.get("site") === "apex") return renderPublic(c, "ProjectMeats", <Landing />);
+    await next();
+  },
+  memberPage(),
+  (c) =>
+    renderApp(
+      c,
+      "Dashboard",
+      <Dashboard name={c.get("auth")!.name} tenantName={c.get("tenant")!.name} />,
+    ),
+);
 
 export default app;

@@ -33,13 +33,31 @@ function LoginForm(props: {
       <form method="post" action="/login">
         <CsrfInput token={props.csrf} />
         <input type="hidden" name="next" value={props.next} />
-        <Field label="E-mail" name="email" type="email" value={props.email} required autocomplete="username" />
-        <Field label="Password" name="password" type="password" required autocomplete="current-password" />
+        <Field
+          label="E-mail"
+          name="email"
+          type="email"
+          value={props.email}
+          required
+          autocomplete="username"
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          autocomplete="current-password"
+        />
         <button class="button primary" type="submit">Sign in</button>
       </form>
       <p class="muted">
         <a href="/forgot-password">Forgot your password?</a>
-        {props.workspace ? null : <>{" · "}<a href="/signup">Start a free trial</a></>}
+        {props.workspace ? null : (
+          <>
+            {" · "}
+            <a href="/signup">Start a free trial</a>
+          </>
+        )}
       </p>
     </section>
   );
@@ -83,7 +101,9 @@ app.post("/login", async (c) => {
     return c.redirect("/workspaces", 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    if (err.status === 429) c.header("Retry-After", String((err.details as { retry_after: number }).retry_after));
+    if (err.status === 429) {
+      c.header("Retry-After", String((err.details as { retry_after: number }).retry_after));
+    }
     return showLogin(c, err.status, err.message, email);
   }
 });
@@ -106,7 +126,11 @@ function WorkspaceList(props: {
       <h1>Your workspaces</h1>
       <p class="muted">Signed in as {props.name}.</p>
       {props.workspaces.length === 0
-        ? <p>You are not a member of any workspace yet. <a href="/signup">Create one</a>.</p>
+        ? (
+          <p>
+            You are not a member of any workspace yet. <a href="/signup">Create one</a>.
+          </p>
+        )
         : (
           <ul class="workspace-list">
             {props.workspaces.map((w) => (

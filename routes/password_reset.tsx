@@ -20,19 +20,28 @@ function ForgotForm(props: { csrf: string; sent?: boolean; error?: string }) {
             If an account uses that address, we sent it a link. It works for one hour.
           </p>
         )
-        : <p class="muted">Enter your e-mail and we will send you a link to choose a new password.</p>}
+        : (
+          <p class="muted">
+            Enter your e-mail and we will send you a link to choose a new password.
+          </p>
+        )}
       <FormErrors message={props.error} />
       <form method="post" action="/forgot-password">
         <CsrfInput token={props.csrf} />
         <Field label="E-mail" name="email" type="email" required autocomplete="username" />
         <button class="button primary" type="submit">Send the link</button>
       </form>
-      <p class="muted"><a href="/login">Back to sign in</a></p>
+      <p class="muted">
+        <a href="/login">Back to sign in</a>
+      </p>
     </section>
   );
 }
 
-app.get("/forgot-password", (c) => renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} />));
+app.get(
+  "/forgot-password",
+  (c) => renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} />),
+);
 
 app.post("/forgot-password", async (c) => {
   const body = await readBody(c);
@@ -46,7 +55,12 @@ app.post("/forgot-password", async (c) => {
     return renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} sent />);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    return renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} error={err.message} />, err.status);
+    return renderPublic(
+      c,
+      "Reset your password",
+      <ForgotForm csrf={c.get("csrfToken")} error={err.message} />,
+      err.status,
+    );
   }
 });
 
@@ -58,7 +72,14 @@ function ResetForm(props: { csrf: string; token: string; error?: string }) {
       <form method="post" action="/reset-password">
         <CsrfInput token={props.csrf} />
         <input type="hidden" name="token" value={props.token} />
-        <Field label="New password" name="password" type="password" required autocomplete="new-password" hint="At least 10 characters." />
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          required
+          autocomplete="new-password"
+          hint="At least 10 characters."
+        />
         <button class="button primary" type="submit">Save and sign in again</button>
       </form>
     </section>
@@ -66,7 +87,12 @@ function ResetForm(props: { csrf: string; token: string; error?: string }) {
 }
 
 function showReset(c: AppContext, token: string, error?: string, status = 200) {
-  return renderPublic(c, "Choose a new password", <ResetForm csrf={c.get("csrfToken")} token={token} error={error} />, status);
+  return renderPublic(
+    c,
+    "Choose a new password",
+    <ResetForm csrf={c.get("csrfToken")} token={token} error={error} />,
+    status,
+  );
 }
 
 app.get("/reset-password", (c) => showReset(c, c.req.query("token") ?? ""));

@@ -70,7 +70,9 @@ function SignupForm(
         />
         <button class="button primary" type="submit">Create my workspace</button>
       </form>
-      <p class="muted">Already have an account? <a href="/login">Sign in</a></p>
+      <p class="muted">
+        Already have an account? <a href="/login">Sign in</a>
+      </p>
     </section>
   );
 }
@@ -98,7 +100,12 @@ app.post("/signup", async (c) => {
     return renderPublic(
       c,
       "Start your free trial",
-      <SignupForm csrf={c.get("csrfToken")} values={values} errors={errors} message={err.message} />,
+      <SignupForm
+        csrf={c.get("csrfToken")}
+        values={values}
+        errors={errors}
+        message={err.message}
+      />,
       err.status,
     );
   }

@@ -61,7 +61,9 @@ export async function signup(services: Services, raw: unknown): Promise<SignupRe
   const tenantId = newId();
   const userId = existing?.id ?? newId();
   const now = new Date().toISOString();
-  const passwordHash = existing ? null : await hashPassword(input.password, config.PASSWORD_SCRYPT_N);
+  const passwordHash = existing
+    ? null
+    : await hashPassword(input.password, config.PASSWORD_SCRYPT_N);
   let location: string | null = null;
   let databaseCreated = false;
   let rowsWritten = false;
@@ -86,7 +88,8 @@ export async function signup(services: Services, raw: unknown): Promise<SignupRe
         args: [tenantId, input.slug, input.company_name, location, now, now],
       },
       {
-        sql: "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
+        sql:
+          "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
         args: [tenantId, userId, now],
       },
     ];
@@ -110,13 +113,25 @@ export async function signup(services: Services, raw: unknown): Promise<SignupRe
     rowsWritten = true;
     await step("handoff");
   } catch (err) {
-    await undoSignup(services, { tenantId, userId, newUser: !existing, location, databaseCreated, rowsWritten });
+    await undoSignup(services, {
+      tenantId,
+      userId,
+      newUser: !existing,
+      location,
+      databaseCreated,
+      rowsWritten,
+    });
     throw err;
   }
   registry.invalidate();
   return {
     tenant: { id: tenantId, slug: input.slug, name: input.company_name },
-    user: { id: userId, email: input.email, name: existing?.name ?? input.owner_name, created: !existing },
+    user: {
+      id: userId,
+      email: input.email,
+      name: existing?.name ?? input.owner_name,
+      created: !existing,
+    },
   };
 }
 

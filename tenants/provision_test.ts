@@ -8,7 +8,14 @@ async function tenantFiles(dataDir: string): Promise<string[]> {
   return names;
 }
 
-async function countRows(server: { services: { control: { execute(sql: string): Promise<{ rows: Array<Record<string, unknown>> }> } } }, table: string) {
+async function countRows(
+  server: {
+    services: {
+      control: { execute(sql: string): Promise<{ rows: Array<Record<string, unknown>> }> };
+    };
+  },
+  table: string,
+) {
   const rs = await server.services.control.execute(`SELECT COUNT(*) AS n FROM ${table}`);
   return Number(rs.rows[0]?.n);
 }

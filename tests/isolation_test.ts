@@ -61,14 +61,18 @@ Deno.test("no API route of one tenant returns, changes or deletes another tenant
     const listRoutes = createApp(server.services).routes
       .filter((r) => r.method === "GET" && /^\/api\/v1\/[a-z-]+(\/[a-z-]+)?$/.test(r.path))
       .map((r) => r.path)
-      .filter((p) => !["/api/v1/me", "/api/v1/auth/csrf", "/api/v1/invitations/lookup"].includes(p));
+      .filter((p) =>
+        !["/api/v1/me", "/api/v1/auth/csrf", "/api/v1/invitations/lookup"].includes(p)
+      );
     const bravoIds = new Set<string>([b.userId]);
     for (const path of listRoutes) {
       const res = await server.fetch(b.host, path, { headers: asB });
       if (res.status !== 200) continue;
       const body = await res.json();
       for (const row of body.data ?? []) {
-        for (const key of ["id", "user_id"]) if (typeof row[key] === "string") bravoIds.add(row[key]);
+        for (const key of ["id", "user_id"]) {
+          if (typeof row[key] === "string") bravoIds.add(row[key]);
+        }
       }
     }
     assert.ok(bravoIds.size >= 3, `bravo has ids to attack: ${[...bravoIds]}`);
@@ -99,10 +103,17 @@ Deno.test("no API route of one tenant returns, changes or deletes another tenant
 
     // Credentials of alpha are refused on bravo's host, for every list route.
     for (const path of listRoutes) {
-      const byToken = await server.fetch(b.host, path, { headers: { authorization: `Bearer ${tokenA}` } });
+      const byToken = await server.fetch(b.host, path, {
+        headers: { authorization: `Bearer ${tokenA}` },
+      });
       assert.equal(byToken.status, 401, `token of alpha on bravo ${path}`);
-      const byCookie = await server.fetch(b.host, path, { headers: { cookie: a.jar.header(a.host) } });
-      assert.ok([401, 403].includes(byCookie.status), `cookie of alpha on bravo ${path}: ${byCookie.status}`);
+      const byCookie = await server.fetch(b.host, path, {
+        headers: { cookie: a.jar.header(a.host) },
+      });
+      assert.ok(
+        [401, 403].includes(byCookie.status),
+        `cookie of alpha on bravo ${path}: ${byCookie.status}`,
+      );
     }
   } finally {
     await server.close();

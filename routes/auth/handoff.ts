@@ -12,7 +12,9 @@ app.get("/auth/handoff", tenantOnly(), async (c) => {
   const token = c.req.query("token") ?? "";
   const userId = await consumeHandoff(c.get("services").control, token, tenantOf(c).id);
   if (!userId) {
-    throw new UnauthorizedError("This sign-in link has expired or was already used. Sign in again.");
+    throw new UnauthorizedError(
+      "This sign-in link has expired or was already used. Sign in again.",
+    );
   }
   await startSession(c, userId);
   return c.redirect("/", 303);

@@ -4,7 +4,11 @@ import type { AppContext, AppEnv } from "../../http/env.ts";
 import { tenantOf } from "../../http/env.ts";
 import { readBody, tenantOnly } from "../../http/guards.ts";
 import { renderPublic } from "../../http/page.tsx";
-import { acceptInvitation, type InvitationPreview, lookupInvitation } from "../../auth/invitations.ts";
+import {
+  acceptInvitation,
+  type InvitationPreview,
+  lookupInvitation,
+} from "../../auth/invitations.ts";
 import { startSession } from "../../auth/cookies.ts";
 import { deleteSession, SESSION_COOKIE } from "../../auth/sessions.ts";
 import { AppError } from "../../domain/errors.ts";
@@ -13,7 +17,15 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 const app = new Hono<AppEnv>();
 app.use("/invitations/accept", tenantOnly());
 
-function AcceptForm(props: { csrf: string; token: string; invite: InvitationPreview; signedInAs?: string; error?: string }) {
+function AcceptForm(
+  props: {
+    csrf: string;
+    token: string;
+    invite: InvitationPreview;
+    signedInAs?: string;
+    error?: string;
+  },
+) {
   const { invite } = props;
   const sameUser = props.signedInAs?.toLowerCase() === invite.email.toLowerCase();
   return (
@@ -27,11 +39,27 @@ function AcceptForm(props: { csrf: string; token: string; invite: InvitationPrev
         <CsrfInput token={props.csrf} />
         <input type="hidden" name="token" value={props.token} />
         {sameUser ? null : invite.account_exists
-          ? <Field label="Your password" name="password" type="password" required autocomplete="current-password" hint="You already have an account: enter its password." />
+          ? (
+            <Field
+              label="Your password"
+              name="password"
+              type="password"
+              required
+              autocomplete="current-password"
+              hint="You already have an account: enter its password."
+            />
+          )
           : (
             <>
               <Field label="Your name" name="name" required autocomplete="name" />
-              <Field label="Choose a password" name="password" type="password" required autocomplete="new-password" hint="At least 10 characters." />
+              <Field
+                label="Choose a password"
+                name="password"
+                type="password"
+                required
+                autocomplete="new-password"
+                hint="At least 10 characters."
+              />
             </>
           )}
         <button class="button primary" type="submit">Accept and sign in</button>
@@ -46,7 +74,13 @@ async function show(c: AppContext, token: string, error?: string, status = 200) 
     return renderPublic(
       c,
       `Join ${invite.tenant.name}`,
-      <AcceptForm csrf={c.get("csrfToken")} token={token} invite={invite} signedInAs={c.get("auth")?.email} error={error} />,
+      <AcceptForm
+        csrf={c.get("csrfToken")}
+        token={token}
+        invite={invite}
+        signedInAs={c.get("auth")?.email}
+        error={error}
+      />,
       status,
     );
   } catch (err) {
@@ -54,7 +88,13 @@ async function show(c: AppContext, token: string, error?: string, status = 200) 
     return renderPublic(
       c,
       "Invitation",
-      <section class="auth-card"><h1>This invitation cannot be used</h1><p>{err.message}</p><p><a href="/login">Sign in</a></p></section>,
+      <section class="auth-card">
+        <h1>This invitation cannot be used</h1>
+        <p>{err.message}</p>
+        <p>
+          <a href="/login">Sign in</a>
+        </p>
+      </section>,
       err.status,
     );
   }
@@ -68,12 +108,16 @@ app.post("/invitations/accept", async (c) => {
   const services = c.get("services");
   const auth = c.get("auth");
   try {
-    const password = typeof body.password === "string" && body.password !== "" ? body.password : undefined;
+    const password = typeof body.password === "string" && body.password !== ""
+      ? body.password
+      : undefined;
     const accepted = await acceptInvitation(
       services,
       token,
       tenantOf(c).id,
-      auth && password === undefined ? { userId: auth.userId } : { name: String(body.name ?? ""), password: password ?? "" },
+      auth && password === undefined
+        ? { userId: auth.userId }
+        : { name: String(body.name ?? ""), password: password ?? "" },
     );
     const previous = getCookie(c, SESSION_COOKIE);
     if (previous) await deleteSession(services.control, previous);

@@ -3,8 +3,18 @@ import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
-import { createInvitation, InvitationSchema, listInvitations, revokeInvitation } from "../../auth/invitations.ts";
-import { changeMemberRole, listMembers, removeMember, RoleChangeSchema } from "../../auth/members.ts";
+import {
+  createInvitation,
+  InvitationSchema,
+  listInvitations,
+  revokeInvitation,
+} from "../../auth/invitations.ts";
+import {
+  changeMemberRole,
+  listMembers,
+  removeMember,
+  RoleChangeSchema,
+} from "../../auth/members.ts";
 import { can, INVITABLE_ROLES, ROLES } from "../../auth/roles.ts";
 import { AppError, fieldErrors } from "../../domain/errors.ts";
 import { requestOrigin } from "../../mail/links.ts";
@@ -45,7 +55,13 @@ async function showMembers(
                 <th scope="col">Name</th>
                 <th scope="col">E-mail</th>
                 <th scope="col">Role</th>
-                {manage ? <th scope="col"><span class="visually-hidden">Actions</span></th> : null}
+                {manage
+                  ? (
+                    <th scope="col">
+                      <span class="visually-hidden">Actions</span>
+                    </th>
+                  )
+                  : null}
               </tr>
             </thead>
             <tbody>
@@ -56,11 +72,19 @@ async function showMembers(
                   <td>
                     {manage && m.user_id !== auth.userId
                       ? (
-                        <form method="post" action={`/settings/members/${m.user_id}/role`} class="row-form">
+                        <form
+                          method="post"
+                          action={`/settings/members/${m.user_id}/role`}
+                          class="row-form"
+                        >
                           <CsrfInput token={csrf} />
-                          <label class="visually-hidden" for={`role-${m.user_id}`}>Role of {m.name}</label>
+                          <label class="visually-hidden" for={`role-${m.user_id}`}>
+                            Role of {m.name}
+                          </label>
                           <select id={`role-${m.user_id}`} name="role">
-                            {ROLES.map((r) => <option key={r} value={r} selected={r === m.role}>{r}</option>)}
+                            {ROLES.map((r) => (
+                              <option key={r} value={r} selected={r === m.role}>{r}</option>
+                            ))}
                           </select>
                           <button class="button secondary small" type="submit">Change</button>
                         </form>
@@ -70,14 +94,20 @@ async function showMembers(
                   {manage
                     ? (
                       <td>
-                        {m.user_id === auth.userId ? null : (
-                          <form method="post" action={`/settings/members/${m.user_id}/remove`}>
-                            <CsrfInput token={csrf} />
-                            <button class="button danger small" type="submit" aria-label={`Remove ${m.name}`}>
-                              Remove
-                            </button>
-                          </form>
-                        )}
+                        {m.user_id === auth.userId
+                          ? null
+                          : (
+                            <form method="post" action={`/settings/members/${m.user_id}/remove`}>
+                              <CsrfInput token={csrf} />
+                              <button
+                                class="button danger small"
+                                type="submit"
+                                aria-label={`Remove ${m.name}`}
+                              >
+                                Remove
+                              </button>
+                            </form>
+                          )}
                       </td>
                     )
                     : null}
@@ -92,13 +122,27 @@ async function showMembers(
           <section class="card">
             <h2>Invite a colleague</h2>
             <FormErrors message={extra.inviteError} />
-            <form method="post" action="/settings/members/invite" id="invite-form" class="inline-form">
+            <form
+              method="post"
+              action="/settings/members/invite"
+              id="invite-form"
+              class="inline-form"
+            >
               <CsrfInput token={csrf} />
-              <Field label="E-mail" name="email" id="invite-email" type="email" value={extra.email} required />
+              <Field
+                label="E-mail"
+                name="email"
+                id="invite-email"
+                type="email"
+                value={extra.email}
+                required
+              />
               <div class="field">
                 <label for="invite-role">Role</label>
                 <select id="invite-role" name="role">
-                  {INVITABLE_ROLES.map((r) => <option key={r} value={r} selected={r === "broker"}>{r}</option>)}
+                  {INVITABLE_ROLES.map((r) => (
+                    <option key={r} value={r} selected={r === "broker"}>{r}</option>
+                  ))}
                 </select>
               </div>
               <button class="button primary" type="submit">Send invitation</button>
@@ -111,21 +155,34 @@ async function showMembers(
                     <th scope="col">E-mail</th>
                     <th scope="col">Role</th>
                     <th scope="col">Expires</th>
-                    <th scope="col"><span class="visually-hidden">Actions</span></th>
+                    <th scope="col">
+                      <span class="visually-hidden">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {invitations.length === 0
-                    ? <tr><td colSpan={4} class="muted">No pending invitations.</td></tr>
+                    ? (
+                      <tr>
+                        <td colSpan={4} class="muted">No pending invitations.</td>
+                      </tr>
+                    )
                     : invitations.map((i) => (
                       <tr key={i.id}>
                         <td>{i.email}</td>
                         <td>{i.role}</td>
                         <td>{i.expires_at.slice(0, 10)}</td>
                         <td>
-                          <form method="post" action={`/settings/members/invitations/${i.id}/revoke`}>
+                          <form
+                            method="post"
+                            action={`/settings/members/invitations/${i.id}/revoke`}
+                          >
                             <CsrfInput token={csrf} />
-                            <button class="button danger small" type="submit" aria-label={`Revoke invitation for ${i.email}`}>
+                            <button
+                              class="button danger small"
+                              type="submit"
+                              aria-label={`Revoke invitation for ${i.email}`}
+                            >
                               Revoke
                             </button>
                           </form>
@@ -144,7 +201,12 @@ async function showMembers(
 }
 
 /** Runs a members action; a refused one re-renders the page with the reason instead of failing. */
-async function attempt(c: AppContext, action: () => Promise<string>, key: "error" | "inviteError" = "error", email?: string) {
+async function attempt(
+  c: AppContext,
+  action: () => Promise<string>,
+  key: "error" | "inviteError" = "error",
+  email?: string,
+) {
   try {
     const notice = await action();
     return c.redirect(`/settings/members?notice=${encodeURIComponent(notice)}`, 303);
@@ -162,28 +224,35 @@ app.get("/settings/members", (c) => {
 app.post("/settings/members/invite", async (c) => {
   const body = await readBody(c);
   const email = typeof body.email === "string" ? body.email : "";
-  return attempt(c, async () => {
-    const parsed = InvitationSchema.safeParse(body);
-    if (!parsed.success) {
-      const errors = fieldErrors(parsed.error.issues);
-      throw new AppError("invalid_request", 422, Object.values(errors).flat().join(" "), errors);
-    }
-    const auth = principalOf(c);
-    await createInvitation(
-      c.get("services"),
-      tenantOf(c),
-      { userId: auth.userId, name: auth.name, role: auth.role },
-      parsed.data,
-      requestOrigin(c.get("services").config, c.req.url),
-    );
-    return `Invitation sent to ${parsed.data.email}.`;
-  }, "inviteError", email);
+  return attempt(
+    c,
+    async () => {
+      const parsed = InvitationSchema.safeParse(body);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error.issues);
+        throw new AppError("invalid_request", 422, Object.values(errors).flat().join(" "), errors);
+      }
+      const auth = principalOf(c);
+      await createInvitation(
+        c.get("services"),
+        tenantOf(c),
+        { userId: auth.userId, name: auth.name, role: auth.role },
+        parsed.data,
+        requestOrigin(c.get("services").config, c.req.url),
+      );
+      return `Invitation sent to ${parsed.data.email}.`;
+    },
+    "inviteError",
+    email,
+  );
 });
 
 app.post("/settings/members/invitations/:id/revoke", (c) =>
   attempt(c, async () => {
     const auth = principalOf(c);
-    if (!auth.role || !can(auth.role, "members:manage")) throw new AppError("forbidden", 403, "Your role does not allow this action.");
+    if (!auth.role || !can(auth.role, "members:manage")) {
+      throw new AppError("forbidden", 403, "Your role does not allow this action.");
+    }
     await revokeInvitation(c.get("services").control, tenantOf(c).id, c.req.param("id"));
     return "Invitation revoked.";
   }));
@@ -194,7 +263,13 @@ app.post("/settings/members/:userId/role", async (c) => {
     const parsed = RoleChangeSchema.safeParse(body);
     if (!parsed.success) throw new AppError("invalid_request", 422, "Choose a role.");
     const auth = principalOf(c);
-    const m = await changeMemberRole(c.get("services"), tenantOf(c).id, { userId: auth.userId, role: auth.role }, c.req.param("userId"), parsed.data.role);
+    const m = await changeMemberRole(
+      c.get("services"),
+      tenantOf(c).id,
+      { userId: auth.userId, role: auth.role },
+      c.req.param("userId"),
+      parsed.data.role,
+    );
     return `${m.name} is now ${m.role}.`;
   });
 });
@@ -202,7 +277,12 @@ app.post("/settings/members/:userId/role", async (c) => {
 app.post("/settings/members/:userId/remove", (c) =>
   attempt(c, async () => {
     const auth = principalOf(c);
-    await removeMember(c.get("services"), tenantOf(c).id, { userId: auth.userId, role: auth.role }, c.req.param("userId"));
+    await removeMember(
+      c.get("services"),
+      tenantOf(c).id,
+      { userId: auth.userId, role: auth.role },
+      c.req.param("userId"),
+    );
     return "Member removed.";
   }));
 

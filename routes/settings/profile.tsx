@@ -44,22 +44,43 @@ function showProfile(
               : <span class="badge warn">not confirmed</span>}
           </dd>
           <dt>Role</dt>
-          <dd><span class="badge">{auth.role}</span></dd>
+          <dd>
+            <span class="badge">{auth.role}</span>
+          </dd>
         </dl>
-        {auth.emailVerified ? null : (
-          <form method="post" action="/settings/profile/resend-verification">
-            <CsrfInput token={csrf} />
-            <button class="button secondary" type="submit">Send the confirmation e-mail again</button>
-          </form>
-        )}
+        {auth.emailVerified
+          ? null
+          : (
+            <form method="post" action="/settings/profile/resend-verification">
+              <CsrfInput token={csrf} />
+              <button class="button secondary" type="submit">
+                Send the confirmation e-mail again
+              </button>
+            </form>
+          )}
       </section>
       <section class="card">
         <h2>Change password</h2>
         <FormErrors message={extra.error} />
         <form method="post" action="/settings/profile/password">
           <CsrfInput token={csrf} />
-          <Field label="Current password" name="current_password" type="password" error={e.current_password?.[0]} required autocomplete="current-password" />
-          <Field label="New password" name="new_password" type="password" error={e.new_password?.[0]} required autocomplete="new-password" hint="At least 10 characters. Other sessions will be signed out." />
+          <Field
+            label="Current password"
+            name="current_password"
+            type="password"
+            error={e.current_password?.[0]}
+            required
+            autocomplete="current-password"
+          />
+          <Field
+            label="New password"
+            name="new_password"
+            type="password"
+            error={e.new_password?.[0]}
+            required
+            autocomplete="new-password"
+            hint="At least 10 characters. Other sessions will be signed out."
+          />
           <button class="button primary" type="submit">Change password</button>
         </form>
       </section>
@@ -84,13 +105,21 @@ app.post("/settings/profile/password", async (c) => {
     return showProfile(c, { notice: "Your password was changed. Other sessions were signed out." });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    return showProfile(c, { error: err.message, errors: err.details as Record<string, string[]> }, err.status);
+    return showProfile(
+      c,
+      { error: err.message, errors: err.details as Record<string, string[]> },
+      err.status,
+    );
   }
 });
 
 app.post("/settings/profile/resend-verification", async (c) => {
   try {
-    await resendVerificationEmail(c.get("services"), principalOf(c).userId, requestOrigin(c.get("services").config, c.req.url));
+    await resendVerificationEmail(
+      c.get("services"),
+      principalOf(c).userId,
+      requestOrigin(c.get("services").config, c.req.url),
+    );
     return showProfile(c, { notice: "We sent you a new confirmation e-mail." });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;

@@ -50,7 +50,10 @@ async function showTokens(
                 <Island name="CopyButton" component={CopyButton} props={{ text: extra.newToken }} />
               </p>
               <p class="muted">
-                Try it: <code>curl -H "Authorization: Bearer {extra.newToken}" {`http://${host}/api/v1/me`}</code>
+                Try it:{" "}
+                <code>
+                  curl -H "Authorization: Bearer {extra.newToken}" {`http://${host}/api/v1/me`}
+                </code>
               </p>
             </div>
           )
@@ -70,7 +73,9 @@ async function showTokens(
                 <th scope="col">Starts with</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
-                <th scope="col"><span class="visually-hidden">Actions</span></th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -83,13 +88,21 @@ async function showTokens(
                 : tokens.map((t) => (
                   <tr key={t.id}>
                     <td>{t.name}</td>
-                    <td><code>{t.prefix}…</code></td>
+                    <td>
+                      <code>{t.prefix}…</code>
+                    </td>
                     <td>{t.created_at.slice(0, 10)}</td>
-                    <td>{t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}</td>
+                    <td>
+                      {t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}
+                    </td>
                     <td>
                       <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
                         <CsrfInput token={csrf} />
-                        <button class="button danger small" type="submit" aria-label={`Revoke ${t.name}`}>
+                        <button
+                          class="button danger small"
+                          type="submit"
+                          aria-label={`Revoke ${t.name}`}
+                        >
                           Revoke
                         </button>
                       </form>

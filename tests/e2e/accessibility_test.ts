@@ -34,11 +34,13 @@ Deno.test("browser: axe finds no accessibility violations on public and workspac
         await page.goto(url);
         await page.addScriptTag({ content: axe.source });
         const result = await page.evaluate(async () => {
-          // deno-lint-ignore no-explicit-any
-          const r = await (globalThis as any).axe.run(document);
-          // deno-lint-ignore no-explicit-any
-          return r.violations.map((v: any) =>
-            `${v.id}: ${v.help}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`
+          type Violation = { id: string; help: string; nodes: Array<{ target: string[] }> };
+          const run = (globalThis as unknown as {
+            axe: { run(d: Document): Promise<{ violations: Violation[] }> };
+          }).axe.run;
+          const r = await run(document);
+          return r.violations.map((v) =>
+            `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`
           );
         });
         for (const v of result) problems.push(`${scheme} ${url}: ${v}`);

@@ -6,7 +6,13 @@
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 
 export const DESKTOP = { width: 1280, height: 800 };
-export const PHONE = { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+export const PHONE = {
+  width: 390,
+  height: 844,
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+};
 
 /** Path of the Chromium binary (CHROME_PATH, else Debian's). */
 export function chromiumPath(): string {

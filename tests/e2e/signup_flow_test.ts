@@ -26,7 +26,10 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       await page.type("#owner_name", "Hank Heartland");
       await page.type("#email", `hank@${slug}.example`);
       await page.type("#password", "t-bone and tenderloin 9");
-      await Promise.all([page.waitForNavigation(), page.click("form[action='/signup'] button[type=submit]")]);
+      await Promise.all([
+        page.waitForNavigation(),
+        page.click("form[action='/signup'] button[type=submit]"),
+      ]);
 
       // Signed in on the company's own subdomain, inside the app shell.
       const url = new URL(page.url());
@@ -52,13 +55,18 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       // Create an API token and call the API with it.
       await page.goto(`http://${slug}.localhost:${server.port}/settings/tokens`);
       await page.type("#name", "e2e script");
-      await Promise.all([page.waitForNavigation(), page.click("form[action='/settings/tokens'] button[type=submit]")]);
+      await Promise.all([
+        page.waitForNavigation(),
+        page.click("form[action='/settings/tokens'] button[type=submit]"),
+      ]);
       const token = await page.$eval("#new-token", (el) => el.textContent ?? "");
       assert.match(token, /^pm_/);
       // The copy button is an island: it only reacts once hydrated in the browser.
       await page.click("[data-copy-button]");
       await page.waitForFunction(() =>
-        /Copied|Select and copy/.test(document.querySelector("[data-copy-button]")?.textContent ?? "")
+        /Copied|Select and copy/.test(
+          document.querySelector("[data-copy-button]")?.textContent ?? "",
+        )
       );
       const me = await server.fetch(`${slug}.localhost`, "/api/v1/me", {
         headers: { authorization: `Bearer ${token}` },
@@ -74,7 +82,10 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       assert.equal(new URL(page.url()).pathname, "/login", "signed out: pages ask to sign in");
       await page.type("#email", `hank@${slug}.example`);
       await page.type("#password", "t-bone and tenderloin 9");
-      await Promise.all([page.waitForNavigation(), page.click("form[action='/login'] button[type=submit]")]);
+      await Promise.all([
+        page.waitForNavigation(),
+        page.click("form[action='/login'] button[type=submit]"),
+      ]);
       assert.equal(new URL(page.url()).pathname, "/settings/tokens", "back where they were going");
 
       // Nothing scrolls sideways at this width but the tables inside their wrappers.

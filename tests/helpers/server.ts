@@ -88,7 +88,9 @@ export async function signUpTenant(
   const handoff = await server.fetch(host, login.pathname + login.search);
   jar.store(host, handoff);
   await handoff.body?.cancel();
-  const me = await server.fetch(host, "/api/v1/auth/csrf", { headers: { cookie: jar.header(host) } });
+  const me = await server.fetch(host, "/api/v1/auth/csrf", {
+    headers: { cookie: jar.header(host) },
+  });
   const csrf = me.ok ? (await me.json()).csrf_token : "";
   return { slug, host, tenantId: body.tenant.id, userId: body.user.id, email, password, jar, csrf };
 }

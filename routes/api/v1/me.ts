@@ -9,7 +9,12 @@ app.get("/api/v1/me", (c) => {
   const auth = principalOf(c);
   const tenant = c.get("tenant");
   return c.json({
-    user: { id: auth.userId, email: auth.email, name: auth.name, email_verified: auth.emailVerified },
+    user: {
+      id: auth.userId,
+      email: auth.email,
+      name: auth.name,
+      email_verified: auth.emailVerified,
+    },
     tenant: tenant ? { id: tenant.id, slug: tenant.slug, name: tenant.name } : null,
     role: auth.role,
     via: auth.via,

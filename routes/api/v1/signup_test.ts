@@ -30,7 +30,9 @@ Deno.test("POST /api/v1/signup creates the tenant, its database and a one-time s
     assert.match(cookie, /SameSite=Lax/i);
     assert.doesNotMatch(cookie, /Domain=/i, "host-only cookie");
     const session = cookie.split(";")[0]!;
-    const me = await server.fetch("prairie.localhost", "/api/v1/me", { headers: { cookie: session } });
+    const me = await server.fetch("prairie.localhost", "/api/v1/me", {
+      headers: { cookie: session },
+    });
     assert.equal(me.status, 200);
     assert.equal((await me.json()).role, "owner");
 
@@ -55,7 +57,10 @@ Deno.test("POST /api/v1/signup refuses bad input with per-field errors and write
       [{ ...valid, company_name: "" }, "company_name"],
     ];
     for (const [input, field] of cases) {
-      const res = await server.fetch("localhost", "/api/v1/signup", { method: "POST", json: input });
+      const res = await server.fetch("localhost", "/api/v1/signup", {
+        method: "POST",
+        json: input,
+      });
       assert.equal(res.status, 422, JSON.stringify(input));
       const body = await res.json();
       assert.equal(body.error.code, "invalid_request");
@@ -86,7 +91,12 @@ Deno.test("POST /api/v1/signup refuses a taken slug and an existing e-mail with 
     assert.ok((await again.json()).error.details.slug);
     const sameEmail = await server.fetch("localhost", "/api/v1/signup", {
       method: "POST",
-      json: { ...valid, slug: "other", email: "owner@taken.example", password: "wrong password 99" },
+      json: {
+        ...valid,
+        slug: "other",
+        email: "owner@taken.example",
+        password: "wrong password 99",
+      },
     });
     assert.equal(sameEmail.status, 409);
   } finally {

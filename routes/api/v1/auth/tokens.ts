@@ -47,7 +47,11 @@ app.post("/api/v1/auth/tokens", async (c) => {
 });
 
 app.get("/api/v1/auth/tokens", requirePermission("records:read"), async (c) => {
-  const tokens = await listApiTokens(c.get("services").control, tenantOf(c).id, principalOf(c).userId);
+  const tokens = await listApiTokens(
+    c.get("services").control,
+    tenantOf(c).id,
+    principalOf(c).userId,
+  );
   return c.json({ data: tokens, next_cursor: null });
 });
 

@@ -82,7 +82,9 @@ Deno.test("a session cookie of one tenant is refused on another tenant's host", 
   try {
     const a = await signUpTenant(server, "alpha");
     const b = await signUpTenant(server, "bravo");
-    const own = await server.fetch(a.host, "/api/v1/me", { headers: { cookie: a.jar.header(a.host) } });
+    const own = await server.fetch(a.host, "/api/v1/me", {
+      headers: { cookie: a.jar.header(a.host) },
+    });
     assert.equal(own.status, 200);
     const foreign = await server.fetch(b.host, "/api/v1/me", {
       headers: { cookie: a.jar.header(a.host) },
