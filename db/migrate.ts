@@ -38,8 +38,11 @@ async function readMigrations(dir: URL): Promise<Migration[]> {
     });
   }
   list.sort((a, b) => a.version - b.version);
+  // Numbers may leave gaps (teams reserve ranges), but never repeat.
   list.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration numbers must run 1..n; found ${m.version}`);
+    if (i > 0 && list[i - 1]!.version === m.version) {
+      throw new Error(`Two migrations share the number ${m.version}`);
+    }
   });
   return list;
 }
@@ -57,18 +60,21 @@ export async function schemaVersion(db: Client): Promise<number> {
 export async function migrate(db: Client, set: MigrationSet): Promise<number> {
   const migrations = await loadMigrations(set);
   const current = await schemaVersion(db);
-  if (current >= migrations.length) return 0;
+  if (current >= (migrations.at(-1)?.version ?? 0)) return 0;
+  const done = new Set(
+    (await db.execute("SELECT version FROM _migrations")).rows.map((r) => Number(r.version)),
+  );
   let applied = 0;
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     const tx = await db.transaction("write");
     try {
       // Re-check inside the write lock: another process may have applied it meanwhile.
-      const done = await tx.execute({
+      const already = await tx.execute({
         sql: "SELECT 1 FROM _migrations WHERE version = ?",
         args: [m.version],
       });
-      if (done.rows.length === 0) {
+      if (already.rows.length === 0) {
         await tx.executeMultiple(m.sql);
         await tx.execute({
           sql: "INSERT INTO _migrations (version, name, applied_at) VALUES (?, ?, ?)",
@@ -89,5 +95,5 @@ export async function migrate(db: Client, set: MigrationSet): Promise<number> {
 
 /** The newest version of a set: what a fully migrated database reports. */
 export async function latestVersion(set: MigrationSet): Promise<number> {
-  return (await loadMigrations(set)).length;
+  return (await loadMigrations(set)).at(-1)?.version ?? 0;
 }
