@@ -8,19 +8,20 @@ import type { ComponentChildren } from "preact";
 import { CsrfInput } from "./Form.tsx";
 import { LogoMark, MenuIcon } from "./Icons.tsx";
 
-export const NAV_SECTIONS = [
-  ["/", "Dashboard"],
-  ["/purchase-orders", "Purchase orders"],
-  ["/sales-orders", "Sales orders"],
-  ["/loads", "Loads"],
-  ["/invoices", "Invoices"],
-  ["/suppliers", "Suppliers"],
-  ["/customers", "Customers"],
-  ["/carriers", "Carriers"],
-  ["/documents", "Documents"],
-  ["/reports", "Reports"],
-  ["/settings", "Settings"],
-] as const;
+/** Sections of the app; `ready: false` shows a section that is coming, without a dead link. */
+export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: boolean }> = [
+  { href: "/", label: "Dashboard", ready: true },
+  { href: "/purchase-orders", label: "Purchase orders", ready: false },
+  { href: "/sales-orders", label: "Sales orders", ready: false },
+  { href: "/loads", label: "Loads", ready: false },
+  { href: "/invoices", label: "Invoices", ready: false },
+  { href: "/suppliers", label: "Suppliers", ready: false },
+  { href: "/customers", label: "Customers", ready: false },
+  { href: "/carriers", label: "Carriers", ready: false },
+  { href: "/documents", label: "Documents", ready: false },
+  { href: "/reports", label: "Reports", ready: false },
+  { href: "/settings", label: "Settings", ready: true },
+];
 
 export interface AppShellProps {
   tenantName: string;
@@ -38,11 +39,19 @@ function isCurrent(href: string, path: string): boolean {
 export function AppShell(props: AppShellProps) {
   const nav = (
     <ul>
-      {NAV_SECTIONS.map(([href, label]) => (
+      {NAV_SECTIONS.map(({ href, label, ready }) => (
         <li key={href}>
-          <a href={href} aria-current={isCurrent(href, props.currentPath) ? "page" : undefined}>
-            {label}
-          </a>
+          {ready
+            ? (
+              <a href={href} aria-current={isCurrent(href, props.currentPath) ? "page" : undefined}>
+                {label}
+              </a>
+            )
+            : (
+              <span class="nav-soon">
+                {label} <small>soon</small>
+              </span>
+            )}
         </li>
       ))}
     </ul>
