@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   TURSO_DB_PREFIX: z.string().default("pm-"),
   TURSO_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   TURSO_ENCRYPTION_KEY: z.string().optional(),
+  /** A group auth token (turso group tokens create): spares minting a token per database. */
+  TURSO_GROUP_AUTH_TOKEN: z.string().optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

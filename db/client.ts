@@ -22,7 +22,8 @@ const BUSY_TIMEOUT_MS = 5000;
 export async function openDatabase(options: OpenOptions): Promise<Client> {
   const client = createClient({ ...options, timeout: BUSY_TIMEOUT_MS });
   try {
-    if (options.url.startsWith("file:")) {
+    // Embedded replicas manage their own local file; journal settings belong to the primary.
+    if (options.url.startsWith("file:") && !options.syncUrl) {
       await client.execute("PRAGMA journal_mode=WAL");
       await client.execute("PRAGMA synchronous=NORMAL");
     }

@@ -1,0 +1,106 @@
+/**
+ * @module tenants/turso_provider
+ * Tenant databases on Turso: created through the Platform API at signup, opened as embedded
+ * replicas (a local file under DATA_DIR/replicas kept in sync with the primary), so reads are
+ * local to the Fly machine and writes go to the primary. `createDatabaseProvider` picks this or
+ * the local-file default from the configuration.
+ */
+import { join } from "node:path";
+import type { Config } from "../config.ts";
+import { type Client, fileUrl, openDatabase, type OpenOptions } from "../db/client.ts";
+import {
+  assertSafeTenantId,
+  LocalDatabaseProvider,
+  type TenantDatabaseProvider,
+  type TenantDbLocation,
+} from "./database_provider.ts";
+import { TursoPlatform } from "./turso_platform.ts";
+
+export interface TursoProviderOptions {
+  platform: TursoPlatform;
+  group: string;
+  prefix: string;
+  replicaDir: string;
+  syncIntervalSeconds: number;
+  encryptionKey?: string;
+  /** One token for every database of the group; without it a token is minted per database. */
+  groupAuthToken?: string;
+  /** Opens the client; tests replace it because a replica cannot open without a sync server. */
+  openClient?: (options: OpenOptions) => Promise<Client>;
+}
+
+export class TursoDatabaseProvider implements TenantDatabaseProvider {
+  readonly kind = "turso";
+  #tokens = new Map<string, string>();
+  constructor(readonly options: TursoProviderOptions) {}
+
+  /** The Turso database name of a tenant. */
+  nameOf(tenantId: string): string {
+    assertSafeTenantId(tenantId);
+    return `${this.options.prefix}${tenantId}`;
+  }
+
+  async create(tenantId: string): Promise<TenantDbLocation> {
+    const db = await this.options.platform.createDatabase(
+      this.nameOf(tenantId),
+      this.options.group,
+    );
+    return `libsql://${db.hostname}`;
+  }
+
+  async open(tenantId: string, location: TenantDbLocation): Promise<Client> {
+    if (!location) throw new Error(`Tenant ${tenantId} has no Turso location recorded.`);
+    await Deno.mkdir(this.options.replicaDir, { recursive: true });
+    const open = this.options.openClient ?? openDatabase;
+    const client = await open({
+      url: fileUrl(join(this.options.replicaDir, `${tenantId}.db`)),
+      syncUrl: location,
+      authToken: await this.#token(tenantId),
+      syncInterval: this.options.syncIntervalSeconds || undefined,
+      encryptionKey: this.options.encryptionKey,
+    });
+    // Pull the primary's state before the first query, so a new machine never reads stale data.
+    await client.sync();
+    return client;
+  }
+
+  async destroy(tenantId: string): Promise<void> {
+    await this.options.platform.deleteDatabase(this.nameOf(tenantId));
+    this.#tokens.delete(tenantId);
+    const base = join(this.options.replicaDir, `${tenantId}.db`);
+    for (const suffix of ["", "-wal", "-shm", "-info", "-client_wal_index"]) {
+      await Deno.remove(base + suffix).catch(() => {});
+    }
+  }
+
+  async #token(tenantId: string): Promise<string> {
+    if (this.options.groupAuthToken) return this.options.groupAuthToken;
+    let token = this.#tokens.get(tenantId);
+    if (!token) {
+      token = await this.options.platform.createDatabaseToken(this.nameOf(tenantId));
+      this.#tokens.set(tenantId, token);
+    }
+    return token;
+  }
+}
+
+/** Local files by default; Turso when TURSO_ORG and TURSO_API_TOKEN are both set. */
+export function createDatabaseProvider(config: Config): TenantDatabaseProvider {
+  const org = config.TURSO_ORG;
+  const token = config.TURSO_API_TOKEN;
+  if (!org && !token) return new LocalDatabaseProvider(join(config.DATA_DIR, "tenants"));
+  if (!org || !token) {
+    throw new Error(
+      "Set both TURSO_ORG and TURSO_API_TOKEN to use Turso, or neither for local files.",
+    );
+  }
+  return new TursoDatabaseProvider({
+    platform: new TursoPlatform({ apiUrl: config.TURSO_API_URL, org, apiToken: token }),
+    group: config.TURSO_GROUP,
+    prefix: config.TURSO_DB_PREFIX,
+    replicaDir: join(config.DATA_DIR, "replicas"),
+    syncIntervalSeconds: config.TURSO_SYNC_INTERVAL_SECONDS,
+    encryptionKey: config.TURSO_ENCRYPTION_KEY,
+    groupAuthToken: config.TURSO_GROUP_AUTH_TOKEN,
+  });
+}
