@@ -17,7 +17,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   const dataDir = await Deno.makeTempDir({ prefix: "pm-bench-" });
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./server.ts", import.meta.url).pathname],
+    args: ["run", "-A", "--v8-flags=--expose-gc", new URL("./server.ts", import.meta.url).pathname],
     env: {
       DATA_DIR: dataDir,
       PORT: String(port),

@@ -22,9 +22,23 @@ export interface Lease {
   release(): void;
 }
 
+/**
+ * libSQL releases a closed database's file descriptors only when its handle is garbage collected,
+ * so a pool that keeps evicting could run out of descriptors between collections (measured: 150
+ * evictions held 450 descriptors). After every GC_EVERY closes the pool asks V8 for a collection
+ * when the process runs with `--v8-flags=--expose-gc` (every deno task does).
+ */
+const GC_EVERY = 32;
+
+function collectGarbageSoon(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === "function") setTimeout(gc, 0);
+}
+
 export class TenantPool {
   #entries = new Map<string, Entry>();
   #opens = 0;
+  #closedSinceGc = 0;
 
   constructor(
     readonly provider: TenantDatabaseProvider,
@@ -85,7 +99,7 @@ export class TenantPool {
         if (released) return;
         released = true;
         entry.refs--;
-        if (entry.evicted && entry.refs === 0) db.close();
+        if (entry.evicted && entry.refs === 0) this.#close(db);
       },
     };
   }
@@ -117,6 +131,14 @@ export class TenantPool {
     return db;
   }
 
+  #close(db: Client): void {
+    db.close();
+    if (++this.#closedSinceGc >= GC_EVERY) {
+      this.#closedSinceGc = 0;
+      collectGarbageSoon();
+    }
+  }
+
   #evictOverflow(): void {
     for (const [id, entry] of this.#entries) {
       if (this.#entries.size <= this.maxOpen) break;
@@ -129,7 +151,7 @@ export class TenantPool {
     entry.evicted = true;
     try {
       const db = await entry.client;
-      if (entry.refs === 0) db.close();
+      if (entry.refs === 0) this.#close(db);
     } catch {
       // It never opened; nothing to close.
     }

@@ -61,3 +61,33 @@ Deno.test("TenantPool shares one open between concurrent first requests", async 
     leases.forEach((l) => l.release());
   });
 });
+
+Deno.test("TenantPool keeps file descriptors bounded while many tenants come and go", async () => {
+  assert.equal(
+    typeof (globalThis as { gc?: unknown }).gc,
+    "function",
+    "run with --v8-flags=--expose-gc",
+  );
+  const fds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  const dir = await Deno.makeTempDir();
+  const provider = new LocalDatabaseProvider(dir);
+  const pool = new TenantPool(provider, 5);
+  try {
+    const ids = Array.from({ length: 150 }, () => newId());
+    for (const id of ids) await provider.create(id);
+    const before = fds();
+    for (const id of ids) {
+      const lease = await pool.acquire(id, null);
+      await lease.db.execute("SELECT COUNT(*) FROM settings");
+      lease.release();
+    }
+    await new Promise((r) => setTimeout(r, 20)); // the collection the pool scheduled
+    const grown = fds() - before;
+    // 5 open WAL databases hold about 3 descriptors each; 150 unbounded would hold ~450.
+    assert.ok(grown < 60, `descriptors grew by ${grown}`);
+    assert.equal(pool.size, 5);
+  } finally {
+    await pool.closeAll();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
