@@ -27,6 +27,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   RUN_WORKERS: boolish.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** How long a claimed job is reserved; a worker that dies frees it after this. */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
   /** Trust Fly-Client-IP / X-Forwarded-For for the client address (behind Fly's proxy). */
   TRUST_PROXY: boolish.default(false),
   SMTP_URL: z.string().url().optional(),

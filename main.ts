@@ -7,6 +7,8 @@ import { loadConfig } from "./config.ts";
 import { closeServices, createServices } from "./services.ts";
 import { createApp } from "./app.ts";
 import { ensureDemoTenant } from "./tenants/demo.ts";
+import { Worker } from "./workers/runner.ts";
+import { workerOptions } from "./workers/handlers.ts";
 
 const config = loadConfig();
 const services = await createServices(config);
@@ -32,8 +34,13 @@ const server = Deno.serve({
   },
 }, (req, info) => app.fetch(req, info));
 
+// Background jobs run in this process unless a separate worker process does them (fly.toml).
+const worker = config.RUN_WORKERS ? new Worker(services, workerOptions(services)) : null;
+worker?.start();
+
 async function shutdown() {
   await server.shutdown();
+  await worker?.stop();
   await closeServices(services);
   Deno.exit(0);
 }

@@ -1,0 +1,12 @@
+/**
+ * A worker that dies mid-job, for workers/crash_test.ts: it claims the next job with a short lease,
+ * writes a marker so the test knows the job is running, and then hangs until it is killed.
+ */
+import { openDatabase } from "../db/client.ts";
+import { claimNextJob } from "./queue.ts";
+
+const [controlPath, marker] = Deno.args;
+const control = await openDatabase({ url: `file:${controlPath}` });
+const job = await claimNextJob(control, { owner: "doomed", leaseMs: 700 });
+await Deno.writeTextFile(marker!, job ? job.id : "none");
+await new Promise(() => {}); // mid-job, until SIGKILL

@@ -1,0 +1,26 @@
+/**
+ * @module workers/main
+ * `deno task worker`: runs background jobs in a process of its own (the `worker` process group on
+ * Fly), sharing the control database and tenant databases with the web process.
+ */
+import { loadConfig } from "../config.ts";
+import { closeServices, createServices } from "../services.ts";
+import { Worker } from "./runner.ts";
+import { workerOptions } from "./handlers.ts";
+
+const config = loadConfig();
+const services = await createServices(config);
+const worker = new Worker(services, workerOptions(services));
+worker.start();
+services.log.info("worker started", {
+  owner: worker.owner,
+  concurrency: config.WORKER_CONCURRENCY,
+});
+
+async function shutdown() {
+  await worker.stop();
+  await closeServices(services);
+  Deno.exit(0);
+}
+Deno.addSignalListener("SIGINT", shutdown);
+Deno.addSignalListener("SIGTERM", shutdown);

@@ -1,0 +1,187 @@
+/**
+ * @module workers/queue
+ * The durable job queue in the control database. A worker claims a due job with a lease (one
+ * UPDATE ... RETURNING, so two workers never get the same job); a job whose worker died is claimed
+ * again once its lease expires. Failures retry with exponential backoff and jitter, and after
+ * `max_attempts` the job is dead, with its last error, until an operator retries it. Completing or
+ * failing a job requires still holding its lease, so a worker that lost it cannot finish it twice.
+ */
+import type { Client } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+
+export type JobStatus = "queued" | "running" | "done" | "dead";
+
+export interface Job {
+  id: string;
+  kind: string;
+  tenantId: string | null;
+  payload: Record<string, unknown>;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lastError: string | null;
+}
+
+function toJob(r: Record<string, unknown>): Job {
+  return {
+    id: String(r.id),
+    kind: String(r.kind),
+    tenantId: r.tenant_id === null ? null : String(r.tenant_id),
+    payload: JSON.parse(String(r.payload)),
+    status: String(r.status) as JobStatus,
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    runAt: String(r.run_at),
+    lastError: r.last_error === null ? null : String(r.last_error),
+  };
+}
+
+/** Adds a job; it runs at `runAt` (now by default). Returns its id. */
+export async function enqueue(
+  control: Client,
+  job: {
+    kind: string;
+    tenantId?: string | null;
+    payload?: Record<string, unknown>;
+    runAt?: Date;
+    maxAttempts?: number;
+  },
+): Promise<string> {
+  const id = newId();
+  const now = new Date().toISOString();
+  await control.execute({
+    sql: `INSERT INTO jobs (id, kind, tenant_id, payload, status, attempts, max_attempts, run_at,
+          created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
+    args: [
+      id,
+      job.kind,
+      job.tenantId ?? null,
+      JSON.stringify(job.payload ?? {}),
+      job.maxAttempts ?? 5,
+      (job.runAt ?? new Date()).toISOString(),
+      now,
+      now,
+    ],
+  });
+  return id;
+}
+
+const DUE = "((status = 'queued' AND run_at <= ?1) OR (status = 'running' AND lease_until < ?1))";
+
+/** Claims one due job (or one whose lease expired) for `owner`, counting the attempt. */
+export async function claimNextJob(
+  control: Client,
+  opts: { owner: string; leaseMs: number; now?: Date },
+): Promise<Job | null> {
+  const now = opts.now ?? new Date();
+  const iso = now.toISOString();
+  const rs = await control.execute({
+    sql: `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?2,
+            lease_until = ?3, updated_at = ?1
+          WHERE id = (SELECT id FROM jobs WHERE ${DUE} ORDER BY run_at, id LIMIT 1) AND ${DUE}
+          RETURNING *`,
+    args: [iso, opts.owner, new Date(now.getTime() + opts.leaseMs).toISOString()],
+  });
+  const row = rs.rows[0];
+  if (!row) return null;
+  const job = toJob(row);
+  // A job whose workers keep dying (killed mid-run every time) must not loop forever.
+  if (job.attempts > job.maxAttempts) {
+    await markDead(
+      control,
+      job.id,
+      opts.owner,
+      job.lastError ?? "The worker stopped while running it.",
+    );
+    return claimNextJob(control, opts);
+  }
+  return job;
+}
+
+async function markDead(control: Client, id: string, owner: string, error: string) {
+  await control.execute({
+    sql: `UPDATE jobs SET status = 'dead', last_error = ?, lease_until = NULL, updated_at = ?
+          WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+    args: [error.slice(0, 2000), new Date().toISOString(), id, owner],
+  });
+}
+
+/** Marks a job done; false when the lease was lost (another worker owns the job now). */
+export async function completeJob(control: Client, id: string, owner: string): Promise<boolean> {
+  const rs = await control.execute({
+    sql: `UPDATE jobs SET status = 'done', lease_until = NULL, last_error = NULL, updated_at = ?
+          WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+    args: [new Date().toISOString(), id, owner],
+  });
+  return rs.rowsAffected === 1;
+}
+
+/** Delay before retry `attempt` (1-based): 2^attempt seconds from `baseMs`, jittered, capped. */
+export function backoffMs(attempt: number, baseMs = 1000, capMs = 3_600_000): number {
+  const raw = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(raw * (0.75 + Math.random() * 0.5));
+}
+
+/** Records a failure: queued again with backoff, or dead after its last attempt. */
+export async function failJob(
+  control: Client,
+  job: Job,
+  owner: string,
+  error: string,
+  baseMs = 1000,
+): Promise<"retry" | "dead" | "lost"> {
+  if (job.attempts >= job.maxAttempts) {
+    await markDead(control, job.id, owner, error);
+    return "dead";
+  }
+  const rs = await control.execute({
+    sql: `UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, lease_until = NULL,
+          updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+    args: [
+      new Date(Date.now() + backoffMs(job.attempts, baseMs)).toISOString(),
+      error.slice(0, 2000),
+      new Date().toISOString(),
+      job.id,
+      owner,
+    ],
+  });
+  return rs.rowsAffected === 1 ? "retry" : "lost";
+}
+
+/** Extends a running job's lease (long jobs call it while they work). */
+export async function extendLease(control: Client, id: string, owner: string, leaseMs: number) {
+  const rs = await control.execute({
+    sql: "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+    args: [new Date(Date.now() + leaseMs).toISOString(), id, owner],
+  });
+  return rs.rowsAffected === 1;
+}
+
+/** Puts a dead job back in the queue with a fresh set of attempts (an operator's retry). */
+export async function retryDeadJob(control: Client, id: string): Promise<boolean> {
+  const now = new Date().toISOString();
+  const rs = await control.execute({
+    sql: `UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, updated_at = ?
+          WHERE id = ? AND status = 'dead'`,
+    args: [now, now, id],
+  });
+  return rs.rowsAffected === 1;
+}
+
+/** Jobs for the operator page, newest first, optionally by tenant and status. */
+export async function listJobs(
+  control: Client,
+  filter: { tenantId?: string; status?: JobStatus; limit?: number } = {},
+): Promise<Array<Job & { updatedAt: string }>> {
+  const where: string[] = [];
+  const args: string[] = [];
+  if (filter.tenantId) (where.push("tenant_id = ?"), args.push(filter.tenantId));
+  if (filter.status) (where.push("status = ?"), args.push(filter.status));
+  const rs = await control.execute({
+    sql: `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+          ORDER BY updated_at DESC LIMIT ${Math.min(filter.limit ?? 100, 500)}`,
+    args,
+  });
+  return rs.rows.map((r) => ({ ...toJob(r), updatedAt: String(r.updated_at) }));
+}
