@@ -9,4 +9,6 @@ const [controlPath, marker] = Deno.args;
 const control = await openDatabase({ url: `file:${controlPath}` });
 const job = await claimNextJob(control, { owner: "doomed", leaseMs: 700 });
 await Deno.writeTextFile(marker!, job ? job.id : "none");
-await new Promise(() => {}); // mid-job, until SIGKILL
+// A pending promise alone would let Deno exit (empty event loop); a timer keeps the process
+// alive mid-job until the test kills it.
+setInterval(() => {}, 60_000);
