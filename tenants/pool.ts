@@ -30,9 +30,13 @@ export interface Lease {
  */
 const GC_EVERY = 32;
 
-function collectGarbageSoon(): void {
+/**
+ * Collects now rather than on a timer, so that the collection happens even while one task keeps
+ * evicting; libSQL then frees the collected handles' descriptors in a following task.
+ */
+function collectGarbageNow(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc === "function") setTimeout(gc, 0);
+  if (typeof gc === "function") gc();
 }
 
 export class TenantPool {
@@ -135,7 +139,7 @@ export class TenantPool {
     db.close();
     if (++this.#closedSinceGc >= GC_EVERY) {
       this.#closedSinceGc = 0;
-      collectGarbageSoon();
+      collectGarbageNow();
     }
   }
 
