@@ -30,6 +30,8 @@ import pageInvitationAccept from "./routes/invitations/accept.tsx";
 import pageSettingsProfile from "./routes/settings/profile.tsx";
 import pageSettingsMembers from "./routes/settings/members.tsx";
 import pageSettingsTokens from "./routes/settings/tokens.tsx";
+import apiRecords from "./routes/api/v1/records.ts";
+import apiSearch from "./routes/api/v1/search.ts";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -62,6 +64,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsProfile,
       pageSettingsMembers,
       pageSettingsTokens,
+      apiRecords,
+      apiSearch,
     ]
   ) app.route("/", routes);
   return app;

@@ -1,9 +1,11 @@
 /**
  * @module tenants/seed_defaults
- * The settings every new tenant database starts with. Business option lists are seeded by the
- * domain modules' own migrations.
+ * The settings and option lists (proteins, package types, terms, ...) every new tenant database
+ * starts with; an admin edits the lists afterwards.
  */
 import type { Client } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { OPTION_LISTS } from "../domain/option_lists.ts";
 
 export const DEFAULT_SETTINGS = {
   currency: "USD",
@@ -24,6 +26,20 @@ export async function seedTenantDefaults(db: Client, opts: { companyName: string
       sql: "INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES (?, ?, ?)",
       args: [key, value, now],
     })),
+    "write",
+  );
+  await seedOptionLists(db);
+}
+
+/** Adds the seed values of every option list; values already there are left alone. */
+export async function seedOptionLists(db: Client): Promise<void> {
+  await db.batch(
+    OPTION_LISTS.flatMap((list) =>
+      list.seed.map((value, position) => ({
+        sql: `INSERT OR IGNORE INTO option_values (id, list, value, position) VALUES (?, ?, ?, ?)`,
+        args: [newId(), list.key, value, position],
+      }))
+    ),
     "write",
   );
 }

@@ -1,0 +1,212 @@
+/**
+ * @module domain/records/query
+ * Lists: the query-string schema of a collection (filters, sort, search, cursor) and the SQL it
+ * becomes. Only names from the record description reach SQL; values are always bound.
+ * Pagination is by keyset (sort value, id), so page 200 costs what page 1 costs.
+ */
+import { z } from "zod";
+import type { FieldDef } from "./fields.ts";
+import type { RecordDef } from "./definition.ts";
+import { ftsQuery } from "./search.ts";
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  sort?: string;
+  q?: string;
+  archived: "exclude" | "include" | "only";
+  filters: Record<string, string>;
+}
+
+export function filterFields(def: RecordDef): FieldDef[] {
+  return def.fields.filter((field) => field.filter);
+}
+
+export function sortFields(def: RecordDef): FieldDef[] {
+  return def.fields.filter((field) => field.sort);
+}
+
+/** Query parameters a filter field accepts: dates take a range, others one or more values. */
+export function filterParams(field: FieldDef): string[] {
+  return field.kind === "date" ? [`${field.name}_from`, `${field.name}_to`] : [field.name];
+}
+
+const schemaCache = new Map<string, z.ZodObject>();
+
+/** The query string of `GET /api/v1/<collection>` (unknown parameters are refused). */
+export function listQuerySchema(def: RecordDef): z.ZodObject {
+  let schema = schemaCache.get(def.collection);
+  if (schema) return schema;
+  const sorts = ["created_at", "updated_at", ...sortFields(def).map((f) => f.name)];
+  const sortValues = sorts.flatMap((s) => [s, `-${s}`]);
+  const shape: Record<string, z.ZodType> = {
+    limit: z.coerce.number().int().min(1).max(200).default(50).describe("Rows per page (1-200)"),
+    cursor: z.string().max(500).optional().describe("next_cursor of the previous page"),
+    sort: z.enum(sortValues as [string, ...string[]]).optional().describe(
+      "Field to sort by; prefix with - for descending",
+    ),
+    q: z.string().trim().max(200).optional().describe("Full-text search within this list"),
+    archived: z.enum(["exclude", "include", "only"]).default("exclude"),
+  };
+  for (const field of filterFields(def)) {
+    for (const param of filterParams(field)) {
+      shape[param] = (field.kind === "date"
+        ? z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.")
+        : field.kind === "boolean"
+        ? z.enum(["true", "false"])
+        : z.string().trim().min(1).max(500)).optional().describe(
+          field.kind === "date"
+            ? `${field.label} ${param.endsWith("_from") ? "on or after" : "on or before"}`
+            : `${field.label}${field.kind === "boolean" ? "" : " (comma-separated for several)"}`,
+        );
+    }
+  }
+  schema = z.strictObject(shape);
+  schemaCache.set(def.collection, schema);
+  return schema;
+}
+
+/** Splits parsed query values into the ListQuery shape. */
+export function toListQuery(parsed: Record<string, unknown>): ListQuery {
+  const { limit, cursor, sort, q, archived, ...rest } = parsed;
+  const filters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rest)) if (typeof v === "string" && v !== "") filters[k] = v;
+  return {
+    limit: Number(limit ?? 50),
+    cursor: cursor as string | undefined,
+    sort: sort as string | undefined,
+    q: (q as string | undefined) || undefined,
+    archived: (archived as ListQuery["archived"]) ?? "exclude",
+    filters,
+  };
+}
+
+/** The SQL expression of a field: its column, or its derived expression. */
+export function fieldExpr(def: RecordDef, field: FieldDef): string {
+  return field.sql ?? `${def.table}.${field.name}`;
+}
+
+/** The columns every list and read selects: stored columns plus derived fields. */
+export function selectList(def: RecordDef): string {
+  const derived = def.fields.filter((f) => f.sql).map((f) => `${f.sql} AS ${f.name}`);
+  return [`${def.table}.*`, ...derived].join(", ");
+}
+
+interface Cursor {
+  v: unknown;
+  id: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return btoa(JSON.stringify(c)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+function decodeCursor(text: string): Cursor | null {
+  try {
+    const json = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    const c = JSON.parse(json) as Cursor;
+    if (typeof c.id !== "string" || !("v" in c)) return null;
+    if (c.v !== null && !["string", "number"].includes(typeof c.v)) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+export interface BuiltList {
+  sql: string;
+  args: Array<string | number | null>;
+  sortName: string;
+  cursorFor(row: Record<string, unknown>): string;
+  /** Thrown when the cursor is not one we made. */
+  badCursor: boolean;
+}
+
+/** Builds the SELECT for a list page (limit + 1 rows, to know whether there is a next page). */
+export function buildList(def: RecordDef, query: ListQuery): BuiltList {
+  const where: string[] = [];
+  const args: Array<string | number | null> = [];
+  if (query.archived === "exclude") where.push(`${def.table}.archived_at IS NULL`);
+  if (query.archived === "only") where.push(`${def.table}.archived_at IS NOT NULL`);
+
+  for (const field of filterFields(def)) {
+    const expr = fieldExpr(def, field);
+    if (field.kind === "date") {
+      const from = query.filters[`${field.name}_from`];
+      const to = query.filters[`${field.name}_to`];
+      if (from) (where.push(`${expr} >= ?`), args.push(from));
+      if (to) (where.push(`${expr} <= ?`), args.push(to));
+      continue;
+    }
+    const raw = query.filters[field.name];
+    if (raw === undefined) continue;
+    if (field.kind === "boolean") {
+      where.push(raw === "true" ? `COALESCE(${expr}, 0) <> 0` : `COALESCE(${expr}, 0) = 0`);
+      continue;
+    }
+    const values = raw.split(",").map((v) => v.trim()).filter(Boolean).slice(0, 50);
+    if (field.kind === "options") {
+      where.push(
+        `EXISTS (SELECT 1 FROM json_each(${expr}) WHERE value IN (${
+          values.map(() => "?").join(",")
+        }))`,
+      );
+    } else if (values.length === 1) {
+      where.push(`${expr} = ?`);
+    } else {
+      where.push(`${expr} IN (${values.map(() => "?").join(",")})`);
+    }
+    args.push(...values);
+  }
+
+  if (query.q) {
+    const match = ftsQuery(query.q);
+    if (match) {
+      where.push(`${def.table}.id IN (SELECT d.record_id FROM search_index
+        JOIN search_docs d ON d.rowid = search_index.rowid
+        WHERE search_index MATCH ? AND d.collection = ?)`);
+      args.push(match, def.collection);
+    } else {
+      where.push("0");
+    }
+  }
+
+  const sortSpec = query.sort ?? def.defaultSort;
+  const descending = sortSpec.startsWith("-");
+  const sortName = descending ? sortSpec.slice(1) : sortSpec;
+  const sortField = def.fields.find((f) => f.name === sortName);
+  const rawExpr = sortField ? fieldExpr(def, sortField) : `${def.table}.${sortName}`;
+  // Nullable columns sort as '' (after every number and before no text) so keysets stay total.
+  const notNull = !sortField || (sortField.required && !sortField.sql) ||
+    ["created_at", "updated_at"].includes(sortName);
+  const sortExpr = notNull ? rawExpr : `COALESCE(${rawExpr}, '')`;
+
+  let badCursor = false;
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor);
+    if (!cursor) badCursor = true;
+    else {
+      where.push(`(${sortExpr}, ${def.table}.id) ${descending ? "<" : ">"} (?, ?)`);
+      args.push(cursor.v as string | number | null, cursor.id);
+    }
+  }
+
+  const direction = descending ? "DESC" : "ASC";
+  const sql = `SELECT ${selectList(def)} FROM ${def.table}
+    ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY ${sortExpr} ${direction}, ${def.table}.id ${direction}
+    LIMIT ${query.limit + 1}`;
+  return {
+    sql,
+    args,
+    sortName,
+    badCursor,
+    cursorFor(row) {
+      const v = row[sortName];
+      return encodeCursor({
+        v: v === null || v === undefined ? (notNull ? null : "") : v,
+        id: String(row.id),
+      });
+    },
+  };
+}

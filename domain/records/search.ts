@@ -1,0 +1,100 @@
+/**
+ * @module domain/records/search
+ * Full-text search over every record (SQLite FTS5). Each record has one search document, replaced
+ * in the same transaction as the record, so search never shows a record that is not there.
+ */
+import type { Executor } from "../../db/transaction.ts";
+import type { RecordDef } from "./definition.ts";
+import type { RecordValues } from "./rows.ts";
+
+/** Turns what a user typed into an FTS5 query: every word must match, as a prefix. */
+export function ftsQuery(text: string): string | null {
+  const words = text.normalize("NFKC").split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replaceAll('"', "")}"*`).join(" ");
+}
+
+/** The text a record is found by: its searchable fields, with prefixes such as "EST" and "MC". */
+export function searchBody(def: RecordDef, values: RecordValues, extra: string[] = []): string {
+  const parts: string[] = [];
+  for (const field of def.fields) {
+    if (!field.search) continue;
+    const value = values[field.name];
+    if (value === null || value === undefined || value === "") continue;
+    const prefix = def.searchPrefix?.[field.name];
+    parts.push(prefix ? `${prefix} ${value} ${prefix}${value}` : String(value));
+  }
+  return [...parts, ...extra].join(" \n ");
+}
+
+export async function upsertSearchDoc(
+  tx: Executor,
+  def: RecordDef,
+  id: string,
+  title: string,
+  subtitle: string,
+  body: string,
+): Promise<void> {
+  const existing = await tx.execute({
+    sql: "SELECT rowid FROM search_docs WHERE record_id = ?",
+    args: [id],
+  });
+  let rowid = existing.rows[0]?.rowid as number | bigint | undefined;
+  if (rowid === undefined) {
+    const inserted = await tx.execute({
+      sql:
+        "INSERT INTO search_docs (collection, record_id, title, subtitle) VALUES (?, ?, ?, ?) RETURNING rowid",
+      args: [def.collection, id, title, subtitle],
+    });
+    rowid = inserted.rows[0]!.rowid as number | bigint;
+  } else {
+    await tx.execute({
+      sql: "UPDATE search_docs SET title = ?, subtitle = ? WHERE rowid = ?",
+      args: [title, subtitle, rowid],
+    });
+    await tx.execute({ sql: "DELETE FROM search_index WHERE rowid = ?", args: [rowid] });
+  }
+  await tx.execute({
+    sql: "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
+    args: [rowid, title, body],
+  });
+}
+
+export async function deleteSearchDoc(tx: Executor, id: string): Promise<void> {
+  const existing = await tx.execute({
+    sql: "SELECT rowid FROM search_docs WHERE record_id = ?",
+    args: [id],
+  });
+  const rowid = existing.rows[0]?.rowid;
+  if (rowid === undefined) return;
+  await tx.execute({ sql: "DELETE FROM search_index WHERE rowid = ?", args: [rowid] });
+  await tx.execute({ sql: "DELETE FROM search_docs WHERE rowid = ?", args: [rowid] });
+}
+
+export interface SearchHit {
+  collection: string;
+  id: string;
+  title: string;
+  subtitle: string;
+  snippet: string;
+}
+
+/** One query across all records, best matches first. */
+export async function searchAll(db: Executor, text: string, limit = 20): Promise<SearchHit[]> {
+  const query = ftsQuery(text);
+  if (!query) return [];
+  const rs = await db.execute({
+    sql: `SELECT d.collection, d.record_id, d.title, d.subtitle,
+                 snippet(search_index, 1, '[', ']', '…', 8) AS snippet
+          FROM search_index JOIN search_docs d ON d.rowid = search_index.rowid
+          WHERE search_index MATCH ? ORDER BY rank LIMIT ?`,
+    args: [query, limit],
+  });
+  return rs.rows.map((r) => ({
+    collection: String(r.collection),
+    id: String(r.record_id),
+    title: String(r.title),
+    subtitle: String(r.subtitle ?? ""),
+    snippet: String(r.snippet ?? ""),
+  }));
+}

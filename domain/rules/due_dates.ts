@@ -1,0 +1,31 @@
+/**
+ * @module domain/rules/due_dates
+ * An invoice's due date: as entered, or from its terms (the customer's when the invoice has
+ * none) counted from the invoice date; "wire 1 day prior" counts back from the ship date.
+ */
+import type { Executor } from "../../db/transaction.ts";
+import type { RecordValues } from "../records/rows.ts";
+import { termsDays } from "../option_lists.ts";
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function dueDateFor(tx: Executor, values: RecordValues): Promise<string> {
+  if (values.due_date) return String(values.due_date);
+  let terms = values.payment_terms as string | null;
+  if (!terms && values.customer_id) {
+    const rs = await tx.execute({
+      sql: "SELECT payment_terms FROM customers WHERE id = ?",
+      args: [values.customer_id as string],
+    });
+    terms = (rs.rows[0]?.payment_terms as string | null) ?? null;
+  }
+  const invoiceDate = String(values.invoice_date);
+  const days = termsDays(terms);
+  if (days === null) return invoiceDate;
+  if (days < 0) return addDays(String(values.ship_date ?? invoiceDate), days);
+  return addDays(invoiceDate, days);
+}

@@ -1,0 +1,151 @@
+/**
+ * @module domain/rules/mod
+ * The business rules of each record type, as hooks the repository calls inside the write
+ * transaction: `prepare` derives values (line amounts, due dates) and refuses bad writes
+ * (credit hold, overpayment); `afterWrite` recomputes stored totals from lines and payments.
+ * Totals are always recomputed from the database, never taken from the client.
+ */
+import type { Executor } from "../../db/transaction.ts";
+import type { RecordValues } from "../records/rows.ts";
+import type { RecordContext } from "../records/repository.ts";
+import { applyLineAmounts, recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
+import { checkCredit } from "./credit.ts";
+import { checkPayment, recomputePaymentTargets } from "./payments.ts";
+import { dueDateFor } from "./due_dates.ts";
+import { ConflictError, InvalidError } from "../errors.ts";
+
+export interface WriteState {
+  values: RecordValues;
+  lines: RecordValues[] | undefined;
+  existing: RecordValues | null;
+}
+
+export interface RecordRules {
+  /** Returns values to store beside the input (derived fields); throws to refuse the write. */
+  prepare?(tx: Executor, ctx: RecordContext, state: WriteState): Promise<RecordValues | void>;
+  afterWrite?(
+    tx: Executor,
+    ctx: RecordContext,
+    state: { id: string; existing: RecordValues | null },
+  ): Promise<void>;
+  beforeDelete?(tx: Executor, ctx: RecordContext, existing: RecordValues): Promise<void>;
+  afterDelete?(tx: Executor, ctx: RecordContext, existing: RecordValues): Promise<void>;
+}
+
+function requireOneOf(values: RecordValues, names: string[], message: string): void {
+  const set = names.filter((n) => values[n]);
+  if (set.length !== 1) {
+    throw new InvalidError(message, Object.fromEntries(names.map((n) => [n, [message]])), 422);
+  }
+}
+
+const RULES: Record<string, RecordRules> = {
+  "purchase-orders": {
+    prepare(_tx, _ctx, { lines }) {
+      if (lines) applyLineAmounts(lines);
+      return Promise.resolve();
+    },
+    afterWrite: (tx, _ctx, { id }) => recomputeOrder(tx, "purchase_orders", id),
+    async beforeDelete(_tx, _ctx, existing) {
+      if (existing.status !== "draft" && existing.status !== "cancelled") {
+        throw new ConflictError("Only draft or cancelled purchase orders can be deleted.");
+      }
+      await Promise.resolve();
+    },
+  },
+  "sales-orders": {
+    async prepare(tx, ctx, state) {
+      if (state.lines) applyLineAmounts(state.lines);
+      if (!state.values.purchase_order_id && state.lines) {
+        const fromLine = state.lines.find((l) => l.purchase_order_id)?.purchase_order_id;
+        if (fromLine) state.values.purchase_order_id = fromLine;
+      }
+      if (!state.values.salesperson && !state.existing && ctx.userName) {
+        state.values.salesperson = ctx.userName;
+      }
+      await checkCredit(tx, ctx, state);
+      return {
+        purchase_order_id: state.values.purchase_order_id,
+        salesperson: state.values.salesperson,
+      };
+    },
+    afterWrite: (tx, _ctx, { id }) => recomputeOrder(tx, "sales_orders", id),
+    async beforeDelete(_tx, _ctx, existing) {
+      if (existing.status !== "draft" && existing.status !== "cancelled") {
+        throw new ConflictError("Only draft or cancelled sales orders can be deleted.");
+      }
+      await Promise.resolve();
+    },
+  },
+  loads: {
+    afterWrite: (tx, _ctx, { id }) => recomputeLoad(tx, id),
+  },
+  invoices: {
+    async prepare(tx, _ctx, { values, lines, existing }) {
+      if (lines) applyLineAmounts(lines);
+      if (existing && existing.state !== "void" && values.state === "void") {
+        if (Number(existing.paid_cents) > 0) {
+          throw new ConflictError("An invoice with payments cannot be voided; refund first.");
+        }
+      }
+      return { due_date: await dueDateFor(tx, values) };
+    },
+    afterWrite: (tx, _ctx, { id }) => recomputeInvoice(tx, id),
+    async beforeDelete(_tx, _ctx, existing) {
+      if (existing.state !== "draft") {
+        throw new ConflictError("Only draft invoices can be deleted; void a sent invoice instead.");
+      }
+      await Promise.resolve();
+    },
+  },
+  payments: {
+    async prepare(tx, _ctx, state) {
+      await checkPayment(tx, state);
+    },
+    afterWrite: (tx, _ctx, { id, existing }) => recomputePaymentTargets(tx, id, existing),
+    afterDelete: (tx, _ctx, existing) => recomputePaymentTargets(tx, null, existing),
+  },
+  claims: {
+    prepare(_tx, _ctx, { values }) {
+      if (values.direction === "receivable" && !values.customer_id) {
+        throw new InvalidError("A receivable claim names the customer.", {
+          customer_id: ["Choose the customer."],
+        }, 422);
+      }
+      if (values.direction === "payable" && !values.supplier_id && !values.carrier_id) {
+        const message = "A payable claim names the supplier or the carrier.";
+        throw new InvalidError(message, { supplier_id: [message], carrier_id: [message] }, 422);
+      }
+      const claimed = Number(values.claimed_cents ?? 0);
+      const approved = values.approved_cents as number | null;
+      const settled = values.settled_cents as number | null;
+      if (approved !== null && approved !== undefined && approved > claimed) {
+        throw new InvalidError("The approved amount cannot exceed the claimed amount.", {
+          approved_cents: ["More than claimed."],
+        }, 422);
+      }
+      if (values.status === "settled" && (settled === null || settled === undefined)) {
+        throw new InvalidError("Enter the settled amount to settle a claim.", {
+          settled_cents: ["Required to settle."],
+        }, 422);
+      }
+      return Promise.resolve();
+    },
+  },
+  contacts: {
+    prepare(_tx, _ctx, { values }) {
+      requireOneOf(
+        values,
+        ["supplier_id", "customer_id", "carrier_id"],
+        "A contact belongs to one supplier, customer or carrier.",
+      );
+      return Promise.resolve();
+    },
+  },
+};
+
+const NONE: RecordRules = {};
+
+export function rulesFor(collection: string): RecordRules {
+  return RULES[collection] ?? NONE;
+}

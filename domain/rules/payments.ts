@@ -1,0 +1,89 @@
+/**
+ * @module domain/rules/payments
+ * A payment is applied to an invoice (receivable) or to a purchase order or a load's freight
+ * (payable), never more than is outstanding; its target's paid and outstanding amounts and
+ * payment status are recomputed in the same transaction.
+ */
+import type { Executor } from "../../db/transaction.ts";
+import { InvalidError } from "../errors.ts";
+import { formatCents } from "../records/fields.ts";
+import type { RecordValues } from "../records/rows.ts";
+import type { WriteState } from "./mod.ts";
+import { recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
+
+const TARGETS = ["invoice_id", "purchase_order_id", "load_id"] as const;
+
+function fail(field: string, message: string): never {
+  throw new InvalidError(message, { [field]: [message] }, 422);
+}
+
+export async function checkPayment(tx: Executor, { values, existing }: WriteState): Promise<void> {
+  const set = TARGETS.filter((t) => values[t]);
+  if (values.direction === "receivable") {
+    if (!values.invoice_id || set.length !== 1) {
+      fail("invoice_id", "A receivable payment is applied to one invoice.");
+    }
+  } else if (set.length !== 1 || values.invoice_id) {
+    fail("purchase_order_id", "A payable payment is applied to one purchase order or one load.");
+  }
+  const target = set[0]!;
+  const table = target === "invoice_id"
+    ? "invoices"
+    : target === "purchase_order_id"
+    ? "purchase_orders"
+    : "loads";
+  const total = table === "loads" ? "freight_cents" : "total_cents";
+  const rs = await tx.execute({
+    sql: `SELECT ${total} AS total, paid_cents${
+      table === "invoices" ? ", state" : ""
+    } FROM ${table} WHERE id = ?`,
+    args: [values[target] as string],
+  });
+  const row = rs.rows[0];
+  if (!row) fail(target, "No such record.");
+  if (table === "invoices" && row.state === "void") fail(target, "That invoice is void.");
+  if (table === "invoices" && row.state === "draft") {
+    fail(target, "Send the invoice before recording a payment on it.");
+  }
+  // The payment's own previous amount on the same target does not count against it.
+  const alreadyHere = existing && existing[target] === values[target] && !existing.archived_at
+    ? Number(existing.amount_cents)
+    : 0;
+  const open = Number(row.total) - Number(row.paid_cents) + alreadyHere;
+  if (Number(values.amount_cents) > open) {
+    fail("amount_cents", `Only $${formatCents(open)} is outstanding on it.`);
+  }
+}
+
+async function recompute(tx: Executor, target: string, id: string): Promise<void> {
+  if (target === "invoice_id") await recomputeInvoice(tx, id);
+  else if (target === "purchase_order_id") await recomputeOrder(tx, "purchase_orders", id);
+  else await recomputeLoad(tx, id);
+}
+
+/** Recomputes whatever the payment is applied to now and was applied to before. */
+export async function recomputePaymentTargets(
+  tx: Executor,
+  id: string | null,
+  existing: RecordValues | null,
+): Promise<void> {
+  const seen = new Set<string>();
+  if (id) {
+    const rs = await tx.execute({
+      sql: "SELECT invoice_id, purchase_order_id, load_id FROM payments WHERE id = ?",
+      args: [id],
+    });
+    const row = rs.rows[0];
+    for (const t of TARGETS) {
+      if (row?.[t]) {
+        seen.add(`${t}:${row[t]}`);
+        await recompute(tx, t, String(row[t]));
+      }
+    }
+  }
+  for (const t of TARGETS) {
+    if (existing?.[t] && !seen.has(`${t}:${existing[t]}`)) {
+      await recompute(tx, t, String(existing[t]));
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * @module domain/rules/totals
+ * Line amounts, order and invoice totals, weights in pounds, and what is paid and outstanding,
+ * computed on the server from lines and payments (a client cannot set any of them).
+ */
+import type { Executor } from "../../db/transaction.ts";
+import type { RecordValues } from "../records/rows.ts";
+
+export const LB_PER_KG = 2.20462262185;
+
+/** Converts a weight to pounds. */
+export function toPounds(weight: number, unit: string): number {
+  return unit === "KG" ? weight * LB_PER_KG : weight;
+}
+
+/** Amount of one line in cents: price x weight, or price x cases, rounded to the cent. */
+export function lineAmountCents(line: RecordValues): number {
+  const price = Number(line.price ?? 0);
+  const quantity = line.price_basis === "case" ? Number(line.cases ?? 0) : Number(line.weight ?? 0);
+  return Math.round(price * quantity * 100);
+}
+
+export function applyLineAmounts(lines: RecordValues[]): void {
+  for (const line of lines) line.amount_cents = lineAmountCents(line);
+}
+
+const WEIGHT_LB_SQL = (table: string) =>
+  `COALESCE((SELECT ROUND(SUM(CASE weight_unit WHEN 'KG' THEN weight * ${LB_PER_KG} ELSE weight END), 2) FROM ${table} l WHERE l.%KEY% = ?), 0)`;
+
+/** Recomputes a PO's or SO's totals from its lines (and a PO's payments). */
+export async function recomputeOrder(
+  tx: Executor,
+  table: "purchase_orders" | "sales_orders",
+  id: string,
+): Promise<void> {
+  const lines = table === "purchase_orders" ? "purchase_order_lines" : "sales_order_lines";
+  const key = table === "purchase_orders" ? "purchase_order_id" : "sales_order_id";
+  const total = `COALESCE((SELECT SUM(amount_cents) FROM ${lines} l WHERE l.${key} = ?), 0)`;
+  const weight = WEIGHT_LB_SQL(lines).replace("%KEY%", key);
+  await tx.execute({
+    sql: `UPDATE ${table} SET total_cents = ${total}, total_weight_lb = ${weight} WHERE id = ?`,
+    args: [id, id, id],
+  });
+  if (table === "purchase_orders") {
+    await tx.execute({
+      sql: `UPDATE purchase_orders SET
+              paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
+                WHERE p.purchase_order_id = purchase_orders.id AND p.archived_at IS NULL), 0)
+            WHERE id = ?`,
+      args: [id],
+    });
+    await tx.execute({
+      sql: `UPDATE purchase_orders SET outstanding_cents = total_cents - paid_cents,
+              payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
+                WHEN paid_cents >= total_cents THEN 'paid' ELSE 'partial' END
+            WHERE id = ?`,
+      args: [id],
+    });
+  }
+}
+
+/** Recomputes a load's freight payable from its freight rate and payments. */
+export async function recomputeLoad(tx: Executor, id: string): Promise<void> {
+  await tx.execute({
+    sql: `UPDATE loads SET
+            paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
+              WHERE p.load_id = loads.id AND p.archived_at IS NULL), 0)
+          WHERE id = ?`,
+    args: [id],
+  });
+  await tx.execute({
+    sql: `UPDATE loads SET outstanding_cents = freight_cents - paid_cents,
+            payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
+              WHEN paid_cents >= freight_cents THEN 'paid' ELSE 'partial' END
+          WHERE id = ?`,
+    args: [id],
+  });
+}
+
+/** Recomputes an invoice's subtotal, total (with tax), paid and outstanding amounts. */
+export async function recomputeInvoice(tx: Executor, id: string): Promise<void> {
+  await tx.execute({
+    sql: `UPDATE invoices SET
+            subtotal_cents = COALESCE((SELECT SUM(amount_cents) FROM invoice_lines l
+              WHERE l.invoice_id = invoices.id), 0),
+            paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
+              WHERE p.invoice_id = invoices.id AND p.archived_at IS NULL), 0)
+          WHERE id = ?`,
+    args: [id],
+  });
+  await tx.execute({
+    sql: `UPDATE invoices SET total_cents = subtotal_cents + tax_cents,
+            outstanding_cents = CASE WHEN state = 'void' THEN 0
+              ELSE subtotal_cents + tax_cents - paid_cents END
+          WHERE id = ?`,
+    args: [id],
+  });
+}

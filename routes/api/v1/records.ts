@@ -1,0 +1,126 @@
+/**
+ * @module routes/api/v1/records
+ * REST for every record type under `/api/v1/<collection>`: list (cursor, filters, sort, search),
+ * get, create, update (version or If-Match), archive, restore, delete and history. Bodies and
+ * queries are validated by the same zod schemas that the OpenAPI document is built from.
+ */
+import { Hono } from "hono";
+import type { z } from "zod";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
+import { readJson, tenantOnly } from "../../../http/guards.ts";
+import { requirePermission } from "../../../auth/middleware.ts";
+import { isId } from "../../../db/ids.ts";
+import { InvalidError, NotFoundError } from "../../../domain/errors.ts";
+import { RECORD_TYPES } from "../../../domain/catalog.ts";
+import type { RecordDef } from "../../../domain/records/definition.ts";
+import { createSchema, issuesByField, updateSchema } from "../../../domain/records/schema.ts";
+import { listQuerySchema, toListQuery } from "../../../domain/records/query.ts";
+import {
+  createRecord,
+  deleteRecord,
+  getRecord,
+  historyOf,
+  listRecords,
+  type RecordContext,
+  setArchived,
+  updateRecord,
+} from "../../../domain/records/repository.ts";
+
+/** The record context of a request: the tenant's database and who is acting. */
+export function recordContext(c: AppContext): RecordContext {
+  const auth = principalOf(c);
+  return { db: tenantOf(c).db, userId: auth.userId, userName: auth.name, role: auth.role };
+}
+
+/** Validates with a record schema: 422 with per-field messages (unknown keys named). */
+export function validate<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InvalidError("Some fields need attention.", issuesByField(result.error), 422);
+  }
+  return result.data;
+}
+
+/** Parses a list query string; unknown parameters and bad values answer 400. */
+export function parseListQuery(def: RecordDef, query: Record<string, string>) {
+  const result = listQuerySchema(def).safeParse(query);
+  if (!result.success) {
+    throw new InvalidError("The query has problems.", issuesByField(result.error), 400);
+  }
+  return toListQuery(result.data as Record<string, unknown>);
+}
+
+function recordId(def: RecordDef, raw: string): string {
+  if (!isId(raw)) throw new NotFoundError(`No such ${def.singular.toLowerCase()}.`);
+  return raw;
+}
+
+/** `If-Match: "3"` (or W/"3") supplies the version when the body does not. */
+function versionFromIfMatch(c: AppContext): number | undefined {
+  const header = c.req.header("if-match");
+  const m = header ? /^(?:W\/)?"?(\d+)"?$/.exec(header.trim()) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+const app = new Hono<AppEnv>();
+
+for (const def of RECORD_TYPES) {
+  const base = `/api/v1/${def.collection}`;
+  app.use(base, tenantOnly());
+  app.use(`${base}/*`, tenantOnly());
+
+  app.get(base, requirePermission("records:read"), async (c) => {
+    const query = parseListQuery(def, c.req.query());
+    return c.json(await listRecords(tenantOf(c).db, def, query));
+  });
+
+  app.post(base, requirePermission(def.permission), async (c) => {
+    const input = validate(createSchema(def), await readJson(c));
+    const record = await createRecord(recordContext(c), def, input);
+    c.header("Location", `${base}/${record.id}`);
+    c.header("ETag", `"${record.version}"`);
+    return c.json(record, 201);
+  });
+
+  app.get(`${base}/:id`, requirePermission("records:read"), async (c) => {
+    const record = await getRecord(tenantOf(c).db, def, recordId(def, c.req.param("id")));
+    c.header("ETag", `"${record.version}"`);
+    return c.json(record);
+  });
+
+  app.patch(`${base}/:id`, requirePermission(def.permission), async (c) => {
+    const id = recordId(def, c.req.param("id"));
+    const body = await readJson(c);
+    if (body && typeof body === "object" && !("version" in body)) {
+      const version = versionFromIfMatch(c);
+      if (version !== undefined) (body as Record<string, unknown>).version = version;
+    }
+    const input = validate(updateSchema(def), body);
+    const record = await updateRecord(recordContext(c), def, id, input);
+    c.header("ETag", `"${record.version}"`);
+    return c.json(record);
+  });
+
+  app.post(`${base}/:id/archive`, requirePermission(def.permission), async (c) => {
+    const id = recordId(def, c.req.param("id"));
+    return c.json(await setArchived(recordContext(c), def, id, true));
+  });
+
+  app.post(`${base}/:id/restore`, requirePermission(def.permission), async (c) => {
+    const id = recordId(def, c.req.param("id"));
+    return c.json(await setArchived(recordContext(c), def, id, false));
+  });
+
+  app.delete(`${base}/:id`, requirePermission(def.permission), async (c) => {
+    await deleteRecord(recordContext(c), def, recordId(def, c.req.param("id")));
+    return c.body(null, 204);
+  });
+
+  app.get(`${base}/:id/history`, requirePermission("records:read"), async (c) => {
+    const id = recordId(def, c.req.param("id"));
+    await getRecord(tenantOf(c).db, def, id); // 404 for ids that are not here
+    return c.json({ data: await historyOf(tenantOf(c).db, def.collection, id) });
+  });
+}
+
+export default app;
