@@ -32,6 +32,7 @@ import pageSettingsMembers from "./routes/settings/members.tsx";
 import pageSettingsTokens from "./routes/settings/tokens.tsx";
 import apiRecords from "./routes/api/v1/records.ts";
 import apiSearch from "./routes/api/v1/search.ts";
+import pageRecords from "./routes/records/pages.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -66,6 +67,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsTokens,
       apiRecords,
       apiSearch,
+      pageRecords,
     ]
   ) app.route("/", routes);
   return app;

@@ -180,7 +180,7 @@ async function optionValues(tx: Executor): Promise<Map<string, Map<string, strin
 }
 
 /** Turns a unique-index failure into a 409 on the field that collided. */
-function conflictFrom(def: RecordDef, err: unknown): never {
+export function conflictFrom(def: RecordDef, err: unknown): never {
   const message = err instanceof Error ? err.message : String(err);
   const m = /UNIQUE constraint failed: \w+\.(\w+)/.exec(message);
   if (m) {
@@ -287,50 +287,54 @@ export async function createRecord(
   def: RecordDef,
   input: RecordValues,
 ): Promise<RecordValues> {
-  const rules = rulesFor(def.collection);
-  const id = newId();
   try {
-    return await inWriteTransaction(ctx.db, async (tx) => {
-      const values = withDefaults(def, input);
-      const lines = def.lines
-        ? lineDefaults(def, (input.lines as RecordValues[]) ?? [])
-        : undefined;
-      await validateValues(tx, def, values, null, lines);
-      if (def.numbering && !values.number) values.number = await nextNumber(tx, def);
-      const computed = await rules.prepare?.(tx, ctx, { values, lines, existing: null }) ?? {};
-      const now = new Date().toISOString();
-      const stored: RecordValues = { ...values, ...computed };
-      const cols = ["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
-      const args: Array<string | number | null> = [id, 1, now, ctx.userId, now, ctx.userId];
-      for (const field of def.fields) {
-        if (field.sql || !(field.name in stored)) continue;
-        cols.push(field.name);
-        args.push(toStored(field, stored[field.name]));
-      }
-      await tx.execute({
-        sql: `INSERT INTO ${def.table} (${cols.join(", ")}) VALUES (${
-          cols.map(() => "?").join(", ")
-        })`,
-        args,
-      });
-      if (lines) await writeLines(tx, def, id, lines);
-      await rules.afterWrite?.(tx, ctx, { id, existing: null });
-      const record = await getRecord(tx, def, id);
-      const changes: Changes = diff(null, stripEmpty(values));
-      if (lines?.length) changes.lines = [null, linesSummary(record)];
-      await recordAudit(tx, {
-        userId: ctx.userId,
-        action: "create",
-        entity: def.collection,
-        entityId: id,
-        changes,
-      });
-      await indexForSearch(tx, def, record);
-      return record;
-    });
+    return await inWriteTransaction(ctx.db, (tx) => createRecordIn(tx, ctx, def, input));
   } catch (err) {
     conflictFrom(def, err);
   }
+}
+
+/** Creates a record inside a transaction the caller holds (CSV import: all rows or none). */
+export async function createRecordIn(
+  tx: Executor,
+  ctx: RecordContext,
+  def: RecordDef,
+  input: RecordValues,
+): Promise<RecordValues> {
+  const rules = rulesFor(def.collection);
+  const id = newId();
+  const values = withDefaults(def, input);
+  const lines = def.lines ? lineDefaults(def, (input.lines as RecordValues[]) ?? []) : undefined;
+  await validateValues(tx, def, values, null, lines);
+  if (def.numbering && !values.number) values.number = await nextNumber(tx, def);
+  const computed = await rules.prepare?.(tx, ctx, { values, lines, existing: null }) ?? {};
+  const now = new Date().toISOString();
+  const stored: RecordValues = { ...values, ...computed };
+  const cols = ["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
+  const args: Array<string | number | null> = [id, 1, now, ctx.userId, now, ctx.userId];
+  for (const field of def.fields) {
+    if (field.sql || !(field.name in stored)) continue;
+    cols.push(field.name);
+    args.push(toStored(field, stored[field.name]));
+  }
+  await tx.execute({
+    sql: `INSERT INTO ${def.table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`,
+    args,
+  });
+  if (lines) await writeLines(tx, def, id, lines);
+  await rules.afterWrite?.(tx, ctx, { id, existing: null });
+  const record = await getRecord(tx, def, id);
+  const changes: Changes = diff(null, stripEmpty(values));
+  if (lines?.length) changes.lines = [null, linesSummary(record)];
+  await recordAudit(tx, {
+    userId: ctx.userId,
+    action: "create",
+    entity: def.collection,
+    entityId: id,
+    changes,
+  });
+  await indexForSearch(tx, def, record);
+  return record;
 }
 
 function stripEmpty(values: RecordValues): RecordValues {

@@ -35,6 +35,7 @@ function fromStored(field: FieldDef, value: unknown): unknown {
 /** An API value as its SQL argument. */
 export function toStored(field: FieldDef, value: unknown): string | number | null {
   if (value === null || value === undefined) {
+    if (field.defaultValue !== undefined) return toStored(field, field.defaultValue);
     return field.kind === "options" ? "[]" : field.kind === "boolean" ? 0 : null;
   }
   if (field.kind === "boolean") return value ? 1 : 0;

@@ -1,0 +1,392 @@
+/**
+ * @module islands/RecordForm
+ * The create/edit form of any record type, built from its description. On the server it renders
+ * a plain form that posts without JavaScript; hydrated, it validates with the same zod schema as
+ * the API before submitting, shows each message beside its field, and edits PO/SO/invoice lines
+ * with live amounts, total and weight.
+ */
+import { useRef, useState } from "preact/hooks";
+import type { JSX } from "preact";
+import { recordType } from "../domain/catalog.ts";
+import type { FieldDef } from "../domain/records/fields.ts";
+import { formatCents } from "../domain/records/fields.ts";
+import { formToInput, formValue } from "../domain/records/form_input.ts";
+import { createSchema, issuesByField, updateSchema } from "../domain/records/schema.ts";
+
+export interface RecordFormProps {
+  [key: string]: unknown;
+  collection: string;
+  action: string;
+  csrf: string;
+  mode: "create" | "edit";
+  values: Record<string, unknown>;
+  errors: Record<string, string[]>;
+  message?: string;
+  /** Option list values by list key. */
+  options: Record<string, string[]>;
+  /** Choices for reference fields: collection -> [id, title][]. */
+  refs: Record<string, Array<[string, string]>>;
+  cancelHref: string;
+}
+
+type LineState = Record<string, string>;
+
+const LB_PER_KG = 2.20462262185;
+const BLANK_LINES = 3;
+
+function toLineState(line: Record<string, unknown>, fields: readonly FieldDef[]): LineState {
+  const out: LineState = {};
+  for (const f of fields) {
+    out[f.name] = line[f.name] === undefined
+      ? String(f.defaultValue ?? "")
+      : formValue(f, line[f.name]);
+  }
+  return out;
+}
+
+function lineAmount(line: LineState): number {
+  const price = Number(line.price || 0);
+  const qty = line.price_basis === "case" ? Number(line.cases || 0) : Number(line.weight || 0);
+  const cents = Math.round(price * qty * 100);
+  return Number.isFinite(cents) ? cents : 0;
+}
+
+function ErrorText(props: { id: string; messages?: string[] }) {
+  if (!props.messages?.length) return null;
+  return <p class="error" id={props.id}>{props.messages.join(" ")}</p>;
+}
+
+function Input(
+  props: {
+    field: FieldDef;
+    name: string;
+    id: string;
+    value: string;
+    invalid: boolean;
+    describedBy?: string;
+    options: Record<string, string[]>;
+    refs: Record<string, Array<[string, string]>>;
+    onInput?: (value: string) => void;
+    compact?: boolean;
+  },
+) {
+  const { field, name, id, value } = props;
+  const common = {
+    id,
+    name,
+    "aria-invalid": props.invalid ? ("true" as const) : undefined,
+    "aria-describedby": props.describedBy,
+    "aria-label": props.compact ? field.label : undefined,
+    onInput: props.onInput
+      ? (e: JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
+        props.onInput!(e.currentTarget.value)
+      : undefined,
+  };
+  const choose = (choices: Array<[string, string]>) => {
+    const known = choices.some(([v]) => v === value);
+    return (
+      <select {...common} value={value} required={field.required}>
+        <option value="">{field.required ? "Choose…" : "—"}</option>
+        {!known && value ? <option value={value}>{value}</option> : null}
+        {choices.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+      </select>
+    );
+  };
+  switch (field.kind) {
+    case "longtext":
+      return <textarea {...common} rows={3} value={value} maxLength={field.max ?? 5000} />;
+    case "enum":
+      return choose((field.values ?? []).map((v) => [v.value, v.label]));
+    case "option":
+      return choose((props.options[field.list!] ?? []).map((v) => [v, v]));
+    case "ref":
+      return choose(props.refs[field.ref!] ?? []);
+    case "date":
+      return <input {...common} type="date" value={value} required={field.required} />;
+    case "datetime":
+      return <input {...common} type="datetime-local" value={value} />;
+    case "email":
+      return <input {...common} type="email" value={value} autocomplete="off" />;
+    case "phone":
+      return <input {...common} type="tel" value={value} />;
+    case "integer":
+    case "decimal":
+    case "money":
+      return (
+        <input
+          {...common}
+          type="text"
+          inputMode="decimal"
+          value={value}
+          class={field.kind === "money" ? "money-input" : "num-input"}
+          required={field.required}
+        />
+      );
+    default:
+      return (
+        <input
+          {...common}
+          type="text"
+          value={value}
+          required={field.required && !(field.name === "number")}
+          maxLength={field.max ?? 200}
+        />
+      );
+  }
+}
+
+function FieldRow(
+  props: {
+    field: FieldDef;
+    values: Record<string, unknown>;
+    errors: Record<string, string[]>;
+    options: Record<string, string[]>;
+    refs: Record<string, Array<[string, string]>>;
+  },
+) {
+  const { field, values, errors } = props;
+  const id = `f-${field.name}`;
+  const messages = errors[field.name];
+  const hintId = field.hint ? `${id}-hint` : undefined;
+  const errorId = messages ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  if (field.kind === "boolean") {
+    return (
+      <div class={messages ? "field check has-error" : "field check"}>
+        <input type="hidden" name={`_has.${field.name}`} value="1" />
+        <label>
+          <input
+            type="checkbox"
+            name={field.name}
+            value="true"
+            checked={Boolean(values[field.name])}
+            aria-describedby={describedBy}
+          />{" "}
+          {field.label}
+        </label>
+        {field.hint ? <p class="hint" id={hintId}>{field.hint}</p> : null}
+        <ErrorText id={`${id}-error`} messages={messages} />
+      </div>
+    );
+  }
+  if (field.kind === "options") {
+    const chosen = new Set((values[field.name] as string[] | undefined) ?? []);
+    const all = [...new Set([...(props.options[field.list!] ?? []), ...chosen])];
+    return (
+      <fieldset class={messages ? "field choices has-error" : "field choices"}>
+        <legend>{field.label}</legend>
+        <input type="hidden" name={`_has.${field.name}`} value="1" />
+        {all.map((v) => (
+          <label key={v} class="choice">
+            <input type="checkbox" name={field.name} value={v} checked={chosen.has(v)} /> {v}
+          </label>
+        ))}
+        <ErrorText id={`${id}-error`} messages={messages} />
+      </fieldset>
+    );
+  }
+  return (
+    <div class={messages ? "field has-error" : "field"}>
+      <label for={id}>
+        {field.label}
+        {field.kind === "money" ? " ($)" : ""}
+        {field.required && field.name !== "number"
+          ? <span class="required" aria-hidden="true">*</span>
+          : null}
+      </label>
+      <Input
+        field={field}
+        name={field.name}
+        id={id}
+        value={formValue(field, values[field.name] ?? field.defaultValue ?? null)}
+        invalid={Boolean(messages)}
+        describedBy={describedBy}
+        options={props.options}
+        refs={props.refs}
+      />
+      {field.hint ? <p class="hint" id={hintId}>{field.hint}</p> : null}
+      <ErrorText id={`${id}-error`} messages={messages} />
+    </div>
+  );
+}
+
+export default function RecordForm(props: RecordFormProps) {
+  const def = recordType(props.collection)!;
+  const lineFields = (def.lines?.fields ?? []).filter((f) => !f.computed);
+  const initialLines = ((props.values.lines as Record<string, unknown>[] | undefined) ?? []).map((
+    l,
+  ) => toLineState(l, lineFields));
+  const [lines, setLines] = useState<LineState[]>(() => [
+    ...initialLines,
+    ...Array.from(
+      { length: initialLines.length ? 1 : BLANK_LINES },
+      () => toLineState({}, lineFields),
+    ),
+  ]);
+  const [errors, setErrors] = useState(props.errors);
+  const [message, setMessage] = useState(props.message);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const groups = new Map<string, FieldDef[]>();
+  for (const field of def.fields) {
+    if (field.computed) continue;
+    const group = field.group ?? "Details";
+    groups.set(group, [...(groups.get(group) ?? []), field]);
+  }
+
+  const onSubmit = (e: JSX.TargetedEvent<HTMLFormElement>) => {
+    const form = e.currentTarget;
+    const entries = [...new FormData(form).entries()].map(([k, v]) => [k, String(v)]) as Array<
+      [string, string]
+    >;
+    const input = formToInput(def, entries);
+    const schema = props.mode === "create" ? createSchema(def) : updateSchema(def);
+    const result = schema.safeParse(input);
+    if (result.success) return;
+    e.preventDefault();
+    const found = issuesByField(result.error);
+    setErrors(found);
+    setMessage("Some fields need attention.");
+    requestAnimationFrame(() => {
+      const first = form.querySelector<HTMLElement>("[aria-invalid='true'], .has-error input");
+      first?.focus();
+    });
+  };
+
+  const setLine = (index: number, name: string, value: string) =>
+    setLines((all) => all.map((l, i) => (i === index ? { ...l, [name]: value } : l)));
+
+  const totalCents = lines.reduce((sum, l) => sum + lineAmount(l), 0);
+  const totalLb = lines.reduce(
+    (sum, l) => sum + Number(l.weight || 0) * (l.weight_unit === "KG" ? LB_PER_KG : 1),
+    0,
+  );
+
+  return (
+    <form
+      method="post"
+      action={props.action}
+      class="record-form"
+      ref={formRef}
+      onSubmit={onSubmit}
+      noValidate
+    >
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      {props.values.version
+        ? <input type="hidden" name="version" value={String(props.values.version)} />
+        : null}
+      {message
+        ? (
+          <div class="flash error" role="alert">
+            <p>{message}</p>
+            {errors._ ? <p>{errors._.join(" ")}</p> : null}
+          </div>
+        )
+        : null}
+      <div class="form-groups">
+        {[...groups].map(([group, fields]) => (
+          <fieldset class="form-group" key={group}>
+            <legend>{group}</legend>
+            {fields.map((field) => (
+              <FieldRow
+                key={field.name}
+                field={field}
+                values={props.values}
+                errors={errors}
+                options={props.options}
+                refs={props.refs}
+              />
+            ))}
+          </fieldset>
+        ))}
+      </div>
+      {def.lines
+        ? (
+          <fieldset class="lines-editor">
+            <legend>Lines</legend>
+            <input type="hidden" name="_has.lines" value="1" />
+            <div class="table-wrap">
+              <table class="lines">
+                <thead>
+                  <tr>
+                    {lineFields.map((f) => <th scope="col" key={f.name}>{f.label}</th>)}
+                    <th scope="col" class="num">Amount</th>
+                    <th scope="col">
+                      <span class="visually-hidden">Remove</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {lines.map((line, i) => (
+                    <tr key={i} data-line={i}>
+                      {lineFields.map((f) => {
+                        const key = `lines.${i}.${f.name}`;
+                        const messages = errors[key];
+                        return (
+                          <td key={f.name} class={messages ? "has-error" : undefined}>
+                            <Input
+                              field={f}
+                              name={key}
+                              id={`f-${key}`}
+                              value={line[f.name] ?? ""}
+                              invalid={Boolean(messages)}
+                              describedBy={messages ? `f-${key}-error` : undefined}
+                              options={props.options}
+                              refs={props.refs}
+                              onInput={(v) => setLine(i, f.name, v)}
+                              compact
+                            />
+                            <ErrorText id={`f-${key}-error`} messages={messages} />
+                          </td>
+                        );
+                      })}
+                      <td class="num" data-line-amount>{formatCents(lineAmount(line))}</td>
+                      <td>
+                        <button
+                          type="button"
+                          class="button small secondary"
+                          aria-label={`Remove line ${i + 1}`}
+                          onClick={() => setLines((all) => all.filter((_, j) => j !== i))}
+                        >
+                          ×
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <td colSpan={lineFields.length - 1}>
+                      <button
+                        type="button"
+                        class="button small secondary"
+                        onClick={() => setLines((all) => [...all, toLineState({}, lineFields)])}
+                        data-add-line
+                      >
+                        Add line
+                      </button>
+                    </td>
+                    <th scope="row">Total</th>
+                    <td class="num" data-lines-total>
+                      <strong>{formatCents(totalCents)}</strong>
+                      <br />
+                      <small data-lines-weight>{totalLb.toFixed(2)} lb</small>
+                    </td>
+                    <td />
+                  </tr>
+                </tfoot>
+              </table>
+            </div>
+            <ErrorText id="lines-error" messages={errors.lines} />
+          </fieldset>
+        )
+        : null}
+      <div class="form-actions">
+        <button class="button primary" type="submit">
+          {props.mode === "create" ? `Create ${def.singular.toLowerCase()}` : "Save changes"}
+        </button>
+        <a class="button secondary" href={props.cancelHref}>Cancel</a>
+      </div>
+    </form>
+  );
+}

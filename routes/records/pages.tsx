@@ -1,0 +1,747 @@
+/**
+ * @module routes/records/pages
+ * The pages of every record type: list (search, filters, sort, pages, chosen columns, CSV),
+ * detail (fields, lines, related records, history), and create/edit forms (the RecordForm
+ * island). Forms post to these routes and work without JavaScript; errors come back in place.
+ */
+import { Hono } from "hono";
+import type { ComponentChildren } from "preact";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { can } from "../../auth/roles.ts";
+import { AppError, ForbiddenError } from "../../domain/errors.ts";
+import { RECORD_TYPES, recordType } from "../../domain/catalog.ts";
+import { fieldOf, inputFields, type RecordDef } from "../../domain/records/definition.ts";
+import type { FieldDef } from "../../domain/records/fields.ts";
+import { enumLabel, formatCents } from "../../domain/records/fields.ts";
+import { createSchema, issuesByField, updateSchema } from "../../domain/records/schema.ts";
+import { type FormEntries, formToInput } from "../../domain/records/form_input.ts";
+import { filterFields, type ListQuery } from "../../domain/records/query.ts";
+import {
+  createRecord,
+  deleteRecord,
+  getRecord,
+  historyOf,
+  listRecords,
+  recordTitle,
+  setArchived,
+  titlesOf,
+  updateRecord,
+} from "../../domain/records/repository.ts";
+import type { RecordValues } from "../../domain/records/rows.ts";
+import { optionChoices, refChoices } from "../../domain/records/choices.ts";
+import { getPreference, setPreference } from "../../domain/preferences.ts";
+import { listMembers } from "../../auth/members.ts";
+import { CsrfInput } from "../../components/Form.tsx";
+import { FieldValue } from "../../components/records/FieldValue.tsx";
+import { Island } from "../../framework/island.tsx";
+import RecordForm from "../../islands/RecordForm.tsx";
+import { parseListQuery, recordContext } from "../api/v1/records.ts";
+import { creditProblem, creditStanding } from "../../domain/rules/credit.ts";
+import { exportCsv } from "./csv_export.ts";
+
+export const IMPORTABLE = new Set(["suppliers", "customers", "carriers", "products", "contacts"]);
+
+function canWrite(c: AppContext, def: RecordDef): boolean {
+  const role = principalOf(c).role;
+  return Boolean(role && can(role, def.permission));
+}
+
+function requireWrite(c: AppContext, def: RecordDef): void {
+  if (!canWrite(c, def)) {
+    throw new ForbiddenError(`Your role cannot change ${def.plural.toLowerCase()}.`);
+  }
+}
+
+/** Titles for every reference in these rows (and their lines), by collection. */
+async function refTitles(
+  c: AppContext,
+  fields: readonly FieldDef[],
+  rows: RecordValues[],
+): Promise<Map<string, string>> {
+  const idsByCollection = new Map<string, string[]>();
+  for (const field of fields) {
+    if (field.kind !== "ref") continue;
+    const ids = idsByCollection.get(field.ref!) ?? [];
+    for (const row of rows) if (row[field.name]) ids.push(String(row[field.name]));
+    idsByCollection.set(field.ref!, ids);
+  }
+  const all = new Map<string, string>();
+  for (const [collection, ids] of idsByCollection) {
+    for (const [id, title] of await titlesOf(tenantOf(c).db, collection, ids)) all.set(id, title);
+  }
+  return all;
+}
+
+/** Query values from the page URL, without the empty ones a GET form sends. */
+function pageQuery(c: AppContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c.req.query())) if (v !== "") out[k] = v;
+  return out;
+}
+
+function withParams(path: string, params: Record<string, string | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") qs.set(k, v);
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function chosenColumns(c: AppContext, def: RecordDef): Promise<FieldDef[]> {
+  const pref = await getPreference(
+    tenantOf(c).db,
+    principalOf(c).userId,
+    `columns:${def.collection}`,
+  );
+  const names = pref ? pref.split(",") : null;
+  const fields = def.fields.filter((f) => names ? names.includes(f.name) : f.column);
+  return fields.filter((f) => f.name !== def.titleField);
+}
+
+function FilterControl(
+  props: { field: FieldDef; query: Record<string, string>; options: Record<string, string[]> },
+) {
+  const { field, query } = props;
+  const id = `filter-${field.name}`;
+  if (field.kind === "date") {
+    return (
+      <div class="field">
+        <label for={`${id}-from`}>{field.label} from</label>
+        <input
+          type="date"
+          id={`${id}-from`}
+          name={`${field.name}_from`}
+          value={query[`${field.name}_from`] ?? ""}
+        />
+        <label for={`${id}-to`} class="visually-hidden">{field.label} to</label>
+        <input
+          type="date"
+          id={`${id}-to`}
+          name={`${field.name}_to`}
+          value={query[`${field.name}_to`] ?? ""}
+          aria-label={`${field.label} to`}
+        />
+      </div>
+    );
+  }
+  const choices: Array<[string, string]> = field.kind === "enum"
+    ? (field.values ?? []).map((v) => [v.value, v.label])
+    : field.kind === "boolean"
+    ? [["true", "Yes"], ["false", "No"]]
+    : (props.options[field.list!] ?? []).map((v) => [v, v]);
+  return (
+    <div class="field">
+      <label for={id}>{field.label}</label>
+      <select id={id} name={field.name}>
+        <option value="">Any</option>
+        {choices.map(([v, label]) => (
+          <option key={v} value={v} selected={query[field.name] === v}>{label}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
+  const raw = pageQuery(c);
+  const query: ListQuery = parseListQuery(def, raw);
+  const db = tenantOf(c).db;
+  const [result, columns, options] = await Promise.all([
+    listRecords(db, def, query),
+    chosenColumns(c, def),
+    optionChoices(db),
+  ]);
+  const titles = await refTitles(c, columns, result.data);
+  const base = `/${def.collection}`;
+  const sort = query.sort ?? def.defaultSort;
+  const visibleFilters = filterFields(def).filter((f) =>
+    f.kind === "enum" || f.kind === "option" || f.kind === "boolean" || f.kind === "date"
+  );
+  // Reference filters (from a related list's "See all") stay in effect as hidden inputs.
+  const hiddenFilters = filterFields(def).filter((f) => f.kind === "ref" && raw[f.name]);
+  const { cursor: _cursor, ...withoutCursor } = raw;
+  const sortLink = (field: FieldDef) => {
+    const next = sort === field.name ? `-${field.name}` : field.name;
+    return withParams(base, { ...withoutCursor, sort: next });
+  };
+  const writable = canWrite(c, def);
+  const allColumns = def.fields.filter((f) => f.name !== def.titleField);
+  const titleField = fieldOf(def, def.titleField);
+  return renderApp(
+    c,
+    def.plural,
+    <>
+      <div class="page-head">
+        <h1>{def.plural}</h1>
+        <div class="actions">
+          {writable
+            ? <a class="button primary" href={`${base}/new`}>New {def.singular.toLowerCase()}</a>
+            : null}
+          {writable && IMPORTABLE.has(def.collection)
+            ? <a class="button secondary" href={`${base}/import`}>Import CSV</a>
+            : null}
+          <a class="button secondary" href={withParams(`${base}/export.csv`, withoutCursor)}>
+            Export CSV
+          </a>
+        </div>
+      </div>
+      <form
+        method="get"
+        action={base}
+        class="filters"
+        role="search"
+        aria-label={`Filter ${def.plural.toLowerCase()}`}
+      >
+        <div class="field grow">
+          <label for="list-q">Search</label>
+          <input
+            type="search"
+            id="list-q"
+            name="q"
+            value={raw.q ?? ""}
+            placeholder="Name, number, city…"
+          />
+        </div>
+        {visibleFilters.map((field) => (
+          <FilterControl key={field.name} field={field} query={raw} options={options} />
+        ))}
+        <div class="field">
+          <label for="list-archived">Archived</label>
+          <select id="list-archived" name="archived">
+            <option value="exclude" selected={query.archived === "exclude"}>Hide</option>
+            <option value="include" selected={query.archived === "include"}>Include</option>
+            <option value="only" selected={query.archived === "only"}>Only archived</option>
+          </select>
+        </div>
+        {hiddenFilters.map((f) => (
+          <input key={f.name} type="hidden" name={f.name} value={raw[f.name]} />
+        ))}
+        {raw.sort ? <input type="hidden" name="sort" value={raw.sort} /> : null}
+        <div class="filter-actions">
+          <button class="button primary" type="submit">Apply</button>
+          <a class="button secondary" href={base}>Clear</a>
+        </div>
+      </form>
+      <details class="column-chooser">
+        <summary>Columns</summary>
+        <form method="post" action={`${base}/columns`}>
+          <CsrfInput token={c.get("csrfToken")} />
+          <fieldset>
+            <legend>Show these columns</legend>
+            {allColumns.map((f) => (
+              <label key={f.name} class="choice">
+                <input
+                  type="checkbox"
+                  name="columns"
+                  value={f.name}
+                  checked={columns.some((col) => col.name === f.name)}
+                />{" "}
+                {f.label}
+              </label>
+            ))}
+          </fieldset>
+          <button class="button small primary" type="submit">Save columns</button>
+        </form>
+      </details>
+      {result.data.length === 0
+        ? (
+          <div class="empty-state">
+            <p>No {def.plural.toLowerCase()} match.</p>
+          </div>
+        )
+        : (
+          <div class="table-wrap">
+            <table class="records" data-collection={def.collection}>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    {titleField?.sort
+                      ? (
+                        <a href={sortLink(titleField)}>
+                          {titleField.label}
+                          {sortMark(sort, def.titleField)}
+                        </a>
+                      )
+                      : titleField?.label ?? "Name"}
+                  </th>
+                  {columns.map((f) => (
+                    <th scope="col" key={f.name} class={isNumeric(f) ? "num" : undefined}>
+                      {f.sort
+                        ? <a href={sortLink(f)}>{f.label}{sortMark(sort, f.name)}</a>
+                        : f.label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {result.data.map((row) => (
+                  <tr key={String(row.id)}>
+                    <th scope="row">
+                      <a href={`${base}/${row.id}`}>{recordTitle(def, row)}</a>
+                      {row.archived_at ? <span class="badge">archived</span> : null}
+                    </th>
+                    {columns.map((f) => (
+                      <td
+                        key={f.name}
+                        class={isNumeric(f) ? "num" : undefined}
+                        data-label={f.label}
+                      >
+                        <FieldValue field={f} value={row[f.name]} titles={titles} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <nav class="pager" aria-label="Pages">
+        {raw.cursor
+          ? <a class="button secondary" href={withParams(base, withoutCursor)}>First page</a>
+          : null}
+        {result.next_cursor
+          ? (
+            <a
+              class="button secondary"
+              rel="next"
+              href={withParams(base, { ...withoutCursor, cursor: result.next_cursor })}
+            >
+              Next page
+            </a>
+          )
+          : null}
+      </nav>
+    </>,
+  );
+}
+
+function sortMark(sort: string, name: string): string {
+  return sort === name ? " ▲" : sort === `-${name}` ? " ▼" : "";
+}
+
+function isNumeric(field: FieldDef): boolean {
+  return field.kind === "money" || field.kind === "decimal" || field.kind === "integer";
+}
+
+async function formPage(
+  c: AppContext,
+  def: RecordDef,
+  opts: {
+    mode: "create" | "edit";
+    values: RecordValues;
+    errors?: Record<string, string[]>;
+    message?: string;
+    id?: string;
+  },
+  status = 200,
+): Promise<Response> {
+  const db = tenantOf(c).db;
+  const [options, refs] = await Promise.all([optionChoices(db), refChoices(db, def, opts.values)]);
+  const base = `/${def.collection}`;
+  const title = opts.mode === "create"
+    ? `New ${def.singular.toLowerCase()}`
+    : `Edit ${recordTitle(def, opts.values)}`;
+  return renderApp(
+    c,
+    title,
+    <>
+      <p class="breadcrumb">
+        <a href={base}>{def.plural}</a>
+      </p>
+      <h1>{title}</h1>
+      <Island
+        name="RecordForm"
+        component={RecordForm}
+        props={{
+          collection: def.collection,
+          action: opts.mode === "create" ? base : `${base}/${opts.id}`,
+          csrf: c.get("csrfToken"),
+          mode: opts.mode,
+          values: opts.values,
+          errors: opts.errors ?? {},
+          message: opts.message,
+          options,
+          refs,
+          cancelHref: opts.mode === "create" ? base : `${base}/${opts.id}`,
+        }}
+      />
+    </>,
+    status,
+  );
+}
+
+async function formEntries(c: AppContext): Promise<FormEntries> {
+  const body = await c.req.parseBody({ all: true });
+  const entries: FormEntries = [];
+  for (const [k, v] of Object.entries(body)) {
+    for (const item of Array.isArray(v) ? v : [v]) {
+      if (typeof item === "string") entries.push([k, item]);
+    }
+  }
+  return entries;
+}
+
+/** Per-field messages of a refused write, for the form. */
+function errorsOf(err: unknown): { errors: Record<string, string[]>; message: string } | null {
+  if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) return null;
+  const details = err.details && typeof err.details === "object" && !Array.isArray(err.details)
+    ? Object.fromEntries(
+      Object.entries(err.details as Record<string, unknown>).filter(([, v]) => Array.isArray(v)),
+    ) as Record<string, string[]>
+    : {};
+  return { errors: details, message: err.message };
+}
+
+const HISTORY_HIDDEN = new Set(["version", "updated_at", "updated_by"]);
+
+function describeChange(def: RecordDef, key: string, value: unknown): string {
+  const field = fieldOf(def, key);
+  if (value === null || value === undefined || value === "") return "—";
+  if (!field) return typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (field.kind === "money") return `$${formatCents(Number(value))}`;
+  if (field.kind === "enum") return enumLabel(field, value);
+  if (field.kind === "boolean") return value ? "yes" : "no";
+  if (Array.isArray(value)) return value.join(", ");
+  return String(value);
+}
+
+async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Response> {
+  const db = tenantOf(c).db;
+  const record = await getRecord(db, def, id);
+  const lines = (record.lines as RecordValues[] | undefined) ?? [];
+  const titles = await refTitles(c, [...def.fields, ...(def.lines?.fields ?? [])], [
+    record,
+    ...lines,
+  ]);
+  const [history, members] = await Promise.all([
+    historyOf(db, def.collection, id),
+    listMembers(c.get("services").control, tenantOf(c).id),
+  ]);
+  const names = new Map(members.map((m) => [m.user_id, m.name]));
+  const base = `/${def.collection}`;
+  const title = recordTitle(def, record);
+  const writable = canWrite(c, def);
+
+  const groups = new Map<string, FieldDef[]>();
+  for (const field of def.fields) {
+    const group = field.group ?? (field.computed ? "Totals" : "Details");
+    groups.set(group, [...(groups.get(group) ?? []), field]);
+  }
+
+  const related: Array<{ label: string; href: string; rows: RecordValues[]; target: RecordDef }> =
+    [];
+  for (const ref of def.references) {
+    const target = recordType(ref.collection)!;
+    const rs = await db.execute({
+      sql:
+        `SELECT * FROM ${target.table} WHERE ${ref.column} = ? ORDER BY created_at DESC LIMIT 10`,
+      args: [id],
+    });
+    if (!rs.rows.length) continue;
+    related.push({
+      label: ref.label,
+      href: withParams(`/${ref.collection}`, { [ref.column]: id, archived: "include" }),
+      rows: rs.rows as unknown as RecordValues[],
+      target,
+    });
+  }
+
+  let notice: ComponentChildren = null;
+  if (def.collection === "customers") {
+    const standing = await creditStanding(db, id, null);
+    const problem = creditProblem(standing, 0);
+    notice = (
+      <div class={problem ? "flash warning" : "flash"} role="status">
+        <p>
+          Exposure ${formatCents(standing.exposureCents)}
+          {standing.limitCents !== null ? ` of a $${formatCents(standing.limitCents)} limit` : ""}.
+          {problem ? ` New sales orders are refused: ${problem}` : " New sales orders are allowed."}
+        </p>
+      </div>
+    );
+  }
+  if (def.collection === "carriers" && record.insurance_expiring) {
+    notice = (
+      <div class="flash warning" role="status">
+        <p>Insurance expires {String(record.insurance_expires)}: ask for a new certificate.</p>
+      </div>
+    );
+  }
+  const saved = c.req.query("saved");
+
+  return renderApp(
+    c,
+    title,
+    <>
+      <p class="breadcrumb">
+        <a href={base}>{def.plural}</a>
+      </p>
+      <div class="page-head">
+        <h1>
+          {def.singular} {title} {record.archived_at ? <span class="badge">archived</span> : null}
+        </h1>
+        {writable
+          ? (
+            <div class="actions">
+              <a class="button primary" href={`${base}/${id}/edit`}>Edit</a>
+              <form
+                method="post"
+                action={`${base}/${id}/${record.archived_at ? "restore" : "archive"}`}
+              >
+                <CsrfInput token={c.get("csrfToken")} />
+                <button class="button secondary" type="submit">
+                  {record.archived_at ? "Restore" : "Archive"}
+                </button>
+              </form>
+              <details class="danger-zone">
+                <summary class="button secondary">Delete…</summary>
+                <form method="post" action={`${base}/${id}/delete`}>
+                  <CsrfInput token={c.get("csrfToken")} />
+                  <p>
+                    Delete {title} for good? Records still referencing it must be removed first.
+                  </p>
+                  <button class="button danger" type="submit">Delete</button>
+                </form>
+              </details>
+            </div>
+          )
+          : null}
+      </div>
+      {saved
+        ? (
+          <div class="flash success" role="status">
+            <p>Saved.</p>
+          </div>
+        )
+        : null}
+      {c.req.query("error")
+        ? (
+          <div class="flash error" role="alert">
+            <p>{c.req.query("error")}</p>
+          </div>
+        )
+        : null}
+      {notice}
+      <div class="detail-grid">
+        {[...groups].map(([group, fields]) => (
+          <section class="card" key={group}>
+            <h2>{group}</h2>
+            <dl class="facts">
+              {fields.map((f) => (
+                <div key={f.name} data-field={f.name}>
+                  <dt>{f.label}</dt>
+                  <dd>
+                    <FieldValue field={f} value={record[f.name]} titles={titles} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        ))}
+      </div>
+      {def.lines
+        ? (
+          <section class="card">
+            <h2>Lines</h2>
+            <div class="table-wrap">
+              <table class="lines-view">
+                <thead>
+                  <tr>
+                    {def.lines.fields.map((f) => (
+                      <th scope="col" key={f.name} class={isNumeric(f) ? "num" : undefined}>
+                        {f.label}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {lines.map((line, i) => (
+                    <tr key={i}>
+                      {def.lines!.fields.map((f) => (
+                        <td
+                          key={f.name}
+                          class={isNumeric(f) ? "num" : undefined}
+                          data-label={f.label}
+                        >
+                          <FieldValue field={f} value={line[f.name]} titles={titles} />
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        )
+        : null}
+      {related.map((group) => (
+        <section class="card related" key={group.label}>
+          <h2>
+            {group.label} <a class="small-link" href={group.href}>See all</a>
+          </h2>
+          <ul>
+            {group.rows.map((row) => (
+              <li key={String(row.id)}>
+                <a href={`/${group.target.collection}/${row.id}`}>
+                  {recordTitle(group.target, row)}
+                </a>
+                {row.status
+                  ? (
+                    <span class={`badge status-${row.status}`}>
+                      {String(row.status).replaceAll("_", " ")}
+                    </span>
+                  )
+                  : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+      <section class="card">
+        <h2>History</h2>
+        <ol class="history">
+          {history.map((entry) => (
+            <li key={entry.id}>
+              <p>
+                <strong>{entry.action}</strong> by{" "}
+                {entry.user_id ? names.get(entry.user_id) ?? "a former member" : "the system"}{" "}
+                <time datetime={entry.at}>{entry.at.slice(0, 16).replace("T", " ")} UTC</time>
+              </p>
+              <ul>
+                {Object.entries(entry.changes).filter(([k]) => !HISTORY_HIDDEN.has(k)).map((
+                  [key, [before, after]],
+                ) => (
+                  <li key={key}>
+                    {fieldOf(def, key)?.label ?? key}: {describeChange(def, key, before)} →{" "}
+                    {describeChange(def, key, after)}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>,
+  );
+}
+
+function idParam(c: AppContext): string {
+  return c.req.param("id") ?? "";
+}
+
+const app = new Hono<AppEnv>();
+
+for (const def of RECORD_TYPES) {
+  const base = `/${def.collection}`;
+  app.use(base, memberPage());
+  app.use(`${base}/*`, memberPage());
+
+  app.get(base, (c) => listPage(c, def));
+
+  app.get(`${base}/export.csv`, (c) => exportCsv(c, def, parseListQuery(def, pageQuery(c))));
+
+  app.post(`${base}/columns`, async (c) => {
+    const entries = await formEntries(c);
+    const chosen = entries.filter(([k]) => k === "columns").map(([, v]) => v).filter((name) =>
+      def.fields.some((f) => f.name === name)
+    );
+    await setPreference(
+      tenantOf(c).db,
+      principalOf(c).userId,
+      `columns:${def.collection}`,
+      chosen.join(","),
+    );
+    return c.redirect(base, 303);
+  });
+
+  app.get(`${base}/new`, (c) => {
+    requireWrite(c, def);
+    const values: RecordValues = {};
+    // Prefill from the query (e.g. "New plant" on a supplier's page).
+    for (const field of inputFields(def)) {
+      const v = c.req.query(field.name);
+      if (v) values[field.name] = v;
+    }
+    return formPage(c, def, { mode: "create", values });
+  });
+
+  app.post(base, async (c) => {
+    requireWrite(c, def);
+    const input = formToInput(def, await formEntries(c));
+    const parsed = createSchema(def).safeParse(input);
+    if (!parsed.success) {
+      return formPage(c, def, {
+        mode: "create",
+        values: input,
+        errors: issuesByField(parsed.error),
+        message: "Some fields need attention.",
+      }, 422);
+    }
+    try {
+      const record = await createRecord(recordContext(c), def, parsed.data);
+      return c.redirect(`${base}/${record.id}?saved=1`, 303);
+    } catch (err) {
+      const shown = errorsOf(err);
+      if (!shown) throw err;
+      return formPage(c, def, { mode: "create", values: input, ...shown }, 422);
+    }
+  });
+
+  app.get(`${base}/:id`, (c) => detailPage(c, def, idParam(c)));
+
+  app.get(`${base}/:id/edit`, async (c) => {
+    requireWrite(c, def);
+    const record = await getRecord(tenantOf(c).db, def, idParam(c));
+    return formPage(c, def, { mode: "edit", values: record, id: idParam(c) });
+  });
+
+  app.post(`${base}/:id`, async (c) => {
+    requireWrite(c, def);
+    const id = idParam(c);
+    const existing = await getRecord(tenantOf(c).db, def, id);
+    const input = formToInput(def, await formEntries(c));
+    const parsed = updateSchema(def).safeParse(input);
+    const shownValues = { ...existing, ...input };
+    if (!parsed.success) {
+      return formPage(c, def, {
+        mode: "edit",
+        id,
+        values: shownValues,
+        errors: issuesByField(parsed.error),
+        message: "Some fields need attention.",
+      }, 422);
+    }
+    try {
+      await updateRecord(recordContext(c), def, id, parsed.data);
+      return c.redirect(`${base}/${id}?saved=1`, 303);
+    } catch (err) {
+      const shown = errorsOf(err);
+      if (!shown) throw err;
+      return formPage(c, def, { mode: "edit", id, values: shownValues, ...shown }, 409);
+    }
+  });
+
+  for (const action of ["archive", "restore"] as const) {
+    app.post(`${base}/:id/${action}`, async (c) => {
+      requireWrite(c, def);
+      await setArchived(recordContext(c), def, idParam(c), action === "archive");
+      return c.redirect(`${base}/${idParam(c)}?saved=1`, 303);
+    });
+  }
+
+  app.post(`${base}/:id/delete`, async (c) => {
+    requireWrite(c, def);
+    try {
+      await deleteRecord(recordContext(c), def, idParam(c));
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) {
+        return c.redirect(withParams(`${base}/${idParam(c)}`, { error: err.message }), 303);
+      }
+      throw err;
+    }
+    return c.redirect(base, 303);
+  });
+}
+
+export default app;
