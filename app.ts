@@ -33,6 +33,8 @@ import pageSettingsTokens from "./routes/settings/tokens.tsx";
 import apiRecords from "./routes/api/v1/records.ts";
 import apiSearch from "./routes/api/v1/search.ts";
 import pageRecords from "./routes/records/pages.tsx";
+import pageSearch from "./routes/search.tsx";
+import pageReports from "./routes/reports.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -67,6 +69,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsTokens,
       apiRecords,
       apiSearch,
+      pageSearch,
+      pageReports,
       pageRecords,
     ]
   ) app.route("/", routes);

@@ -25,7 +25,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: b
   { href: "/locations", label: "Locations", ready: true },
   { href: "/products", label: "Products", ready: true },
   { href: "/documents", label: "Documents", ready: false },
-  { href: "/reports", label: "Reports", ready: false },
+  { href: "/reports", label: "Reports", ready: true },
   { href: "/settings", label: "Settings", ready: true },
 ];
 
@@ -34,6 +34,8 @@ export interface AppShellProps {
   user: { name: string; email: string; role: string };
   currentPath: string;
   csrfToken: string;
+  /** What the global search box shows (the current query on the search page). */
+  searchQuery?: string;
   children: ComponentChildren;
 }
 
@@ -76,6 +78,16 @@ export function AppShell(props: AppShellProps) {
           <LogoMark />
           <span class="tenant-name">{props.tenantName}</span>
         </a>
+        <form class="topbar-search" method="get" action="/search" role="search">
+          <label for="global-search" class="visually-hidden">Search everything</label>
+          <input
+            id="global-search"
+            type="search"
+            name="q"
+            placeholder="Search POs, EST, MC, names…"
+            value={props.searchQuery ?? ""}
+          />
+        </form>
         <details class="user-menu">
           <summary data-menu-toggle>
             <span class="avatar" aria-hidden="true">

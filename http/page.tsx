@@ -41,6 +41,7 @@ export function renderApp(
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
+      searchQuery={c.req.path === "/search" ? c.req.query("q") : undefined}
     >
       {body}
     </AppShell>,

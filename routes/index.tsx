@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp, renderPublic } from "../http/page.tsx";
+import { Dashboard } from "../components/Dashboard.tsx";
+import { dashboardNumbers } from "../domain/reports.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -38,22 +40,6 @@ function Landing() {
   );
 }
 
-function Dashboard(props: { name: string; tenantName: string }) {
-  return (
-    <>
-      <h1>Dashboard</h1>
-      <section class="card empty-state">
-        <h2>Welcome, {props.name}</h2>
-        <p>
-          {props.tenantName}{" "}
-          is ready. Start with your suppliers and customers, or invite your team in{" "}
-          <a href="/settings/members">Settings → Members</a>.
-        </p>
-      </section>
-    </>
-  );
-}
-
 app.get(
   "/",
   async (c, next) => {
@@ -61,11 +47,15 @@ app.get(
     await next();
   },
   memberPage(),
-  (c) =>
+  async (c) =>
     renderApp(
       c,
       "Dashboard",
-      <Dashboard name={c.get("auth")!.name} tenantName={c.get("tenant")!.name} />,
+      <Dashboard
+        name={c.get("auth")!.name}
+        tenantName={c.get("tenant")!.name}
+        numbers={await dashboardNumbers(c.get("tenant")!.db)}
+      />,
     ),
 );
 

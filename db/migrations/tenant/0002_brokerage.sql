@@ -266,6 +266,8 @@ CREATE INDEX loads_carrier ON loads(carrier_id);
 CREATE INDEX loads_po ON loads(purchase_order_id);
 CREATE INDEX loads_so ON loads(sales_order_id);
 CREATE INDEX loads_created ON loads(created_at, id);
+-- The day a load counts in for margin reports: its pickup, or when it was booked.
+CREATE INDEX loads_day ON loads(COALESCE(substr(pickup_appointment, 1, 10), substr(created_at, 1, 10)));
 
 CREATE TABLE invoices (
   id TEXT PRIMARY KEY,

@@ -1,0 +1,257 @@
+/**
+ * @module domain/reports
+ * The numbers a broker runs the business by: open POs, loads by status, receivables aging,
+ * margin per load (sale - purchase cost - freight - other costs) by load, customer, supplier,
+ * salesperson and week, and top customers and suppliers. Read-only queries on the tenant's
+ * database; `asOf` makes them testable on a fixed day.
+ */
+import type { Executor } from "../db/transaction.ts";
+
+export const AGING_BUCKETS = ["current", "1-30", "31-60", "61-90", "over 90"] as const;
+export type AgingBucket = typeof AGING_BUCKETS[number];
+
+export interface AgingRow {
+  customer_id: string;
+  customer: string;
+  buckets: Record<AgingBucket, number>;
+  total_cents: number;
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+const BUCKET_SQL = `CASE
+  WHEN i.due_date >= :asOf THEN 'current'
+  WHEN julianday(:asOf) - julianday(i.due_date) <= 30 THEN '1-30'
+  WHEN julianday(:asOf) - julianday(i.due_date) <= 60 THEN '31-60'
+  WHEN julianday(:asOf) - julianday(i.due_date) <= 90 THEN '61-90'
+  ELSE 'over 90' END`;
+
+function emptyBuckets(): Record<AgingBucket, number> {
+  return { "current": 0, "1-30": 0, "31-60": 0, "61-90": 0, "over 90": 0 };
+}
+
+/** Open receivables by customer and days past due (sent invoices with something outstanding). */
+export async function agingByCustomer(db: Executor, asOf = today()): Promise<AgingRow[]> {
+  const rs = await db.execute({
+    sql: `SELECT i.customer_id, c.name AS customer, ${BUCKET_SQL} AS bucket,
+            SUM(i.outstanding_cents) AS cents
+          FROM invoices i JOIN customers c ON c.id = i.customer_id
+          WHERE i.outstanding_cents > 0 AND i.state = 'sent' AND i.archived_at IS NULL
+          GROUP BY i.customer_id, bucket`,
+    args: { asOf },
+  });
+  const rows = new Map<string, AgingRow>();
+  for (const r of rs.rows) {
+    const id = String(r.customer_id);
+    let row = rows.get(id);
+    if (!row) {
+      row = {
+        customer_id: id,
+        customer: String(r.customer),
+        buckets: emptyBuckets(),
+        total_cents: 0,
+      };
+      rows.set(id, row);
+    }
+    row.buckets[r.bucket as AgingBucket] += Number(r.cents);
+    row.total_cents += Number(r.cents);
+  }
+  return [...rows.values()].sort((a, b) => b.total_cents - a.total_cents);
+}
+
+export function agingTotals(rows: AgingRow[]): Record<AgingBucket, number> {
+  const totals = emptyBuckets();
+  for (const row of rows) for (const b of AGING_BUCKETS) totals[b] += row.buckets[b];
+  return totals;
+}
+
+const LOAD_DAY = "COALESCE(substr(l.pickup_appointment, 1, 10), substr(l.created_at, 1, 10))";
+const LOAD_MONEY = `
+  COALESCE(so.total_cents, 0) AS sale_cents,
+  COALESCE(po.total_cents, 0) AS cost_cents,
+  l.freight_cents + l.other_costs_cents AS freight_cents,
+  COALESCE(so.total_cents, 0) - COALESCE(po.total_cents, 0) - l.freight_cents - l.other_costs_cents AS margin_cents`;
+const LOAD_JOINS = `FROM loads l
+  LEFT JOIN sales_orders so ON so.id = l.sales_order_id
+  LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id`;
+
+export type MarginGrouping = "load" | "customer" | "supplier" | "salesperson";
+
+export interface MarginRow {
+  key: string;
+  label: string;
+  href: string | null;
+  loads: number;
+  sale_cents: number;
+  cost_cents: number;
+  freight_cents: number;
+  margin_cents: number;
+}
+
+/** Margin over loads picked up between `from` and `to` (inclusive), grouped. */
+export async function marginReport(
+  db: Executor,
+  opts: { from: string; to: string; by: MarginGrouping },
+): Promise<MarginRow[]> {
+  const where = `WHERE l.archived_at IS NULL AND ${LOAD_DAY} BETWEEN :from AND :to`;
+  const args = { from: opts.from, to: opts.to };
+  if (opts.by === "load") {
+    const rs = await db.execute({
+      sql: `SELECT l.id AS key, l.number AS label, 1 AS loads, ${LOAD_MONEY}
+            ${LOAD_JOINS} ${where} ORDER BY ${LOAD_DAY} DESC, l.id DESC LIMIT 5000`,
+      args,
+    });
+    return rs.rows.map((r) => toMarginRow(r, `/loads/${r.key}`));
+  }
+  const group = {
+    customer: {
+      key: "so.customer_id",
+      label: "c.name",
+      join: "LEFT JOIN customers c ON c.id = so.customer_id",
+      href: "/customers/",
+    },
+    supplier: {
+      key: "po.supplier_id",
+      label: "s.name",
+      join: "LEFT JOIN suppliers s ON s.id = po.supplier_id",
+      href: "/suppliers/",
+    },
+    salesperson: {
+      key: "COALESCE(so.salesperson, '')",
+      label: "COALESCE(NULLIF(so.salesperson, ''), '(none)')",
+      join: "",
+      href: null,
+    },
+  }[opts.by];
+  const rs = await db.execute({
+    sql: `SELECT ${group.key} AS key, ${group.label} AS label, COUNT(*) AS loads,
+            SUM(COALESCE(so.total_cents, 0)) AS sale_cents,
+            SUM(COALESCE(po.total_cents, 0)) AS cost_cents,
+            SUM(l.freight_cents + l.other_costs_cents) AS freight_cents,
+            SUM(COALESCE(so.total_cents, 0) - COALESCE(po.total_cents, 0) - l.freight_cents - l.other_costs_cents) AS margin_cents
+          ${LOAD_JOINS} ${group.join} ${where}
+          GROUP BY ${group.key} ORDER BY margin_cents DESC`,
+    args,
+  });
+  return rs.rows.map((r) => toMarginRow(r, group.href && r.key ? `${group.href}${r.key}` : null));
+}
+
+function toMarginRow(r: Record<string, unknown>, href: string | null): MarginRow {
+  return {
+    key: String(r.key ?? ""),
+    label: String(r.label ?? "(none)"),
+    href,
+    loads: Number(r.loads),
+    sale_cents: Number(r.sale_cents),
+    cost_cents: Number(r.cost_cents),
+    freight_cents: Number(r.freight_cents),
+    margin_cents: Number(r.margin_cents),
+  };
+}
+
+/** Monday of the week of `day` (YYYY-MM-DD). */
+export function weekStart(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+/** Margin per week for the last `weeks` weeks, oldest first (weeks with no loads show 0). */
+export async function marginByWeek(
+  db: Executor,
+  weeks = 12,
+  asOf = today(),
+): Promise<Array<{ week: string; margin_cents: number; loads: number }>> {
+  const last = weekStart(asOf);
+  const firstDate = new Date(`${last}T00:00:00Z`);
+  firstDate.setUTCDate(firstDate.getUTCDate() - 7 * (weeks - 1));
+  const first = firstDate.toISOString().slice(0, 10);
+  const rs = await db.execute({
+    sql: `SELECT ${LOAD_DAY} AS day, COUNT(*) AS loads,
+            SUM(COALESCE(so.total_cents, 0) - COALESCE(po.total_cents, 0) - l.freight_cents - l.other_costs_cents) AS margin
+          ${LOAD_JOINS}
+          WHERE l.archived_at IS NULL AND ${LOAD_DAY} >= ? AND ${LOAD_DAY} <= ?
+          GROUP BY day`,
+    args: [first, asOf],
+  });
+  const byWeek = new Map<string, { margin_cents: number; loads: number }>();
+  for (let i = 0; i < weeks; i++) {
+    const d = new Date(`${first}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 7 * i);
+    byWeek.set(d.toISOString().slice(0, 10), { margin_cents: 0, loads: 0 });
+  }
+  for (const r of rs.rows) {
+    const w = byWeek.get(weekStart(String(r.day)));
+    if (!w) continue;
+    w.margin_cents += Number(r.margin);
+    w.loads += Number(r.loads);
+  }
+  return [...byWeek].map(([week, v]) => ({ week, ...v }));
+}
+
+export interface DashboardNumbers {
+  openPurchaseOrders: { count: number; total_cents: number };
+  loadsByStatus: Array<{ status: string; count: number }>;
+  aging: Record<AgingBucket, number>;
+  marginWeeks: Array<{ week: string; margin_cents: number; loads: number }>;
+  topCustomers: Array<{ id: string; name: string; total_cents: number }>;
+  topSuppliers: Array<{ id: string; name: string; total_cents: number }>;
+  expiringInsurance: number;
+}
+
+/** Everything the dashboard shows, in a handful of indexed queries. */
+export async function dashboardNumbers(db: Executor, asOf = today()): Promise<DashboardNumbers> {
+  const since = new Date(`${asOf}T00:00:00Z`);
+  since.setUTCDate(since.getUTCDate() - 90);
+  const from = since.toISOString().slice(0, 10);
+  const [open, loads, agingRows, weeks, customers, suppliers, insurance] = await Promise.all([
+    db.execute(`SELECT COUNT(*) AS n, COALESCE(SUM(total_cents), 0) AS total FROM purchase_orders
+      WHERE status IN ('draft', 'pending', 'approved') AND archived_at IS NULL`),
+    db.execute(`SELECT status, COUNT(*) AS n FROM loads WHERE archived_at IS NULL GROUP BY status`),
+    agingByCustomer(db, asOf),
+    marginByWeek(db, 12, asOf),
+    db.execute({
+      sql: `SELECT c.id, c.name, SUM(so.total_cents) AS total FROM sales_orders so
+        JOIN customers c ON c.id = so.customer_id
+        WHERE so.order_date >= ? AND so.status <> 'cancelled'
+        GROUP BY c.id ORDER BY total DESC LIMIT 5`,
+      args: [from],
+    }),
+    db.execute({
+      sql: `SELECT s.id, s.name, SUM(po.total_cents) AS total FROM purchase_orders po
+        JOIN suppliers s ON s.id = po.supplier_id
+        WHERE po.order_date >= ? AND po.status <> 'cancelled'
+        GROUP BY s.id ORDER BY total DESC LIMIT 5`,
+      args: [from],
+    }),
+    db.execute({
+      sql: `SELECT COUNT(*) AS n FROM carriers WHERE archived_at IS NULL
+        AND insurance_expires IS NOT NULL AND insurance_expires <= date(?, '+30 days')`,
+      args: [asOf],
+    }),
+  ]);
+  const order = ["booked", "dispatched", "picked_up", "delivered", "pod_received"];
+  const counts = new Map(loads.rows.map((r) => [String(r.status), Number(r.n)]));
+  return {
+    openPurchaseOrders: {
+      count: Number(open.rows[0]!.n),
+      total_cents: Number(open.rows[0]!.total),
+    },
+    loadsByStatus: order.map((status) => ({ status, count: counts.get(status) ?? 0 })),
+    aging: agingTotals(agingRows),
+    marginWeeks: weeks,
+    topCustomers: customers.rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.name),
+      total_cents: Number(r.total),
+    })),
+    topSuppliers: suppliers.rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.name),
+      total_cents: Number(r.total),
+    })),
+    expiringInsurance: Number(insurance.rows[0]!.n),
+  };
+}

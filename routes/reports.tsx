@@ -1,0 +1,255 @@
+/**
+ * @module routes/reports
+ * Reports: margin by load, customer, supplier or salesperson over a chosen period, and
+ * receivables aging by customer; each as a page, a CSV file and a JSON API.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { type AppContext, type AppEnv, tenantOf } from "../http/env.ts";
+import { memberPage, tenantOnly } from "../http/guards.ts";
+import { renderApp } from "../http/page.tsx";
+import { requirePermission } from "../auth/middleware.ts";
+import { InvalidError } from "../domain/errors.ts";
+import { issuesByField } from "../domain/records/schema.ts";
+import { formatCents } from "../domain/records/fields.ts";
+import { csvLine } from "../domain/records/csv.ts";
+import {
+  AGING_BUCKETS,
+  agingByCustomer,
+  type AgingRow,
+  agingTotals,
+  marginReport,
+  type MarginRow,
+  today,
+} from "../domain/reports.ts";
+import { addDays } from "../domain/rules/due_dates.ts";
+
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.");
+
+export const ReportQuerySchema = z.strictObject({
+  report: z.enum(["margin", "aging"]).default("margin"),
+  by: z.enum(["load", "customer", "supplier", "salesperson"]).default("customer"),
+  from: DAY.optional(),
+  to: DAY.optional(),
+  as_of: DAY.optional(),
+});
+export type ReportQuery = z.infer<typeof ReportQuerySchema>;
+
+function parseQuery(c: AppContext): Required<Omit<ReportQuery, "as_of">> & { as_of: string } {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c.req.query())) if (v !== "") raw[k] = v;
+  const parsed = ReportQuerySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidError("The report query has problems.", issuesByField(parsed.error), 400);
+  }
+  const to = parsed.data.to ?? today();
+  const from = parsed.data.from ?? addDays(to, -89);
+  if (from > to) {
+    throw new InvalidError("The period starts after it ends.", { from: ["After to."] });
+  }
+  return { ...parsed.data, from, to, as_of: parsed.data.as_of ?? today() };
+}
+
+const money = (cents: number) => formatCents(cents).replaceAll(",", "");
+
+function marginCsv(rows: MarginRow[], by: string): string {
+  return "\uFEFF" + csvLine([by, "Loads", "Sale", "Purchase cost", "Freight and other", "Margin"]) +
+    rows.map((r) =>
+      csvLine([
+        r.label,
+        String(r.loads),
+        money(r.sale_cents),
+        money(r.cost_cents),
+        money(r.freight_cents),
+        money(r.margin_cents),
+      ])
+    ).join("");
+}
+
+function agingCsv(rows: AgingRow[]): string {
+  return "\uFEFF" + csvLine(["Customer", ...AGING_BUCKETS, "Total"]) +
+    rows.map((r) =>
+      csvLine([r.customer, ...AGING_BUCKETS.map((b) => money(r.buckets[b])), money(r.total_cents)])
+    ).join("");
+}
+
+const app = new Hono<AppEnv>();
+app.use("/reports", memberPage());
+app.use("/reports/*", memberPage());
+app.use("/api/v1/reports/*", tenantOnly());
+
+app.get("/api/v1/reports/margin", requirePermission("records:read"), async (c) => {
+  const q = parseQuery(c);
+  const data = await marginReport(tenantOf(c).db, { from: q.from, to: q.to, by: q.by });
+  return c.json({ from: q.from, to: q.to, by: q.by, data });
+});
+
+app.get("/api/v1/reports/aging", requirePermission("records:read"), async (c) => {
+  const q = parseQuery(c);
+  const data = await agingByCustomer(tenantOf(c).db, q.as_of);
+  return c.json({ as_of: q.as_of, totals: agingTotals(data), data });
+});
+
+app.get("/reports/export.csv", async (c) => {
+  const q = parseQuery(c);
+  const db = tenantOf(c).db;
+  const body = q.report === "aging"
+    ? agingCsv(await agingByCustomer(db, q.as_of))
+    : marginCsv(await marginReport(db, { from: q.from, to: q.to, by: q.by }), q.by);
+  const name = q.report === "aging" ? `aging-${q.as_of}` : `margin-by-${q.by}-${q.from}-${q.to}`;
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}.csv"`,
+      "x-content-type-options": "nosniff",
+    },
+  });
+});
+
+app.get("/reports", async (c) => {
+  const q = parseQuery(c);
+  const db = tenantOf(c).db;
+  const qs = (extra: Record<string, string>) =>
+    "?" + new URLSearchParams({ report: q.report, by: q.by, from: q.from, to: q.to, ...extra });
+  let body;
+  if (q.report === "aging") {
+    const rows = await agingByCustomer(db, q.as_of);
+    const totals = agingTotals(rows);
+    body = (
+      <div class="table-wrap">
+        <table class="records" data-report="aging">
+          <caption>Receivables by customer and days past due, as of {q.as_of}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Customer</th>
+              {AGING_BUCKETS.map((b) => <th scope="col" class="num" key={b}>{b}</th>)}
+              <th scope="col" class="num">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.customer_id}>
+                <th scope="row">
+                  <a href={`/customers/${r.customer_id}`}>{r.customer}</a>
+                </th>
+                {AGING_BUCKETS.map((b) => (
+                  <td class="num" key={b} data-label={b}>${formatCents(r.buckets[b])}</td>
+                ))}
+                <td class="num" data-label="Total">${formatCents(r.total_cents)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">Total</th>
+              {AGING_BUCKETS.map((b) => <td class="num" key={b}>${formatCents(totals[b])}</td>)}
+              <td class="num">
+                ${formatCents(AGING_BUCKETS.reduce((s, b) => s + totals[b], 0))}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    );
+  } else {
+    const rows = await marginReport(db, { from: q.from, to: q.to, by: q.by });
+    const sum = (k: keyof MarginRow) => rows.reduce((s, r) => s + Number(r[k]), 0);
+    body = (
+      <div class="table-wrap">
+        <table class="records" data-report="margin">
+          <caption>
+            Margin by {q.by} for loads picked up {q.from} to {q.to}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{q.by[0]!.toUpperCase() + q.by.slice(1)}</th>
+              <th scope="col" class="num">Loads</th>
+              <th scope="col" class="num">Sale</th>
+              <th scope="col" class="num">Purchase cost</th>
+              <th scope="col" class="num">Freight and other</th>
+              <th scope="col" class="num">Margin</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
+                <td class="num" data-label="Loads">{r.loads}</td>
+                <td class="num" data-label="Sale">${formatCents(r.sale_cents)}</td>
+                <td class="num" data-label="Purchase cost">${formatCents(r.cost_cents)}</td>
+                <td class="num" data-label="Freight and other">${formatCents(r.freight_cents)}</td>
+                <td class="num" data-label="Margin">${formatCents(r.margin_cents)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">Total</th>
+              <td class="num">{sum("loads")}</td>
+              <td class="num">${formatCents(sum("sale_cents"))}</td>
+              <td class="num">${formatCents(sum("cost_cents"))}</td>
+              <td class="num">${formatCents(sum("freight_cents"))}</td>
+              <td class="num" data-margin-total>${formatCents(sum("margin_cents"))}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    );
+  }
+  const tab = (report: string, by: string | null, label: string) => {
+    const current = q.report === report && (by === null || q.by === by);
+    return (
+      <a href={qs({ report, ...(by ? { by } : {}) })} aria-current={current ? "page" : undefined}>
+        {label}
+      </a>
+    );
+  };
+  return renderApp(
+    c,
+    "Reports",
+    <>
+      <div class="page-head">
+        <h1>Reports</h1>
+        <div class="actions">
+          <a class="button secondary" href={`/reports/export.csv${qs({})}`}>Export CSV</a>
+        </div>
+      </div>
+      <nav class="tabs" aria-label="Reports">
+        {tab("margin", "load", "Margin by load")}
+        {tab("margin", "customer", "by customer")}
+        {tab("margin", "supplier", "by supplier")}
+        {tab("margin", "salesperson", "by salesperson")}
+        {tab("aging", null, "AR aging")}
+      </nav>
+      <form method="get" action="/reports" class="filters">
+        <input type="hidden" name="report" value={q.report} />
+        <input type="hidden" name="by" value={q.by} />
+        {q.report === "aging"
+          ? (
+            <div class="field">
+              <label for="as_of">As of</label>
+              <input type="date" id="as_of" name="as_of" value={q.as_of} />
+            </div>
+          )
+          : (
+            <>
+              <div class="field">
+                <label for="from">From</label>
+                <input type="date" id="from" name="from" value={q.from} />
+              </div>
+              <div class="field">
+                <label for="to">To</label>
+                <input type="date" id="to" name="to" value={q.to} />
+              </div>
+            </>
+          )}
+        <div class="filter-actions">
+          <button class="button primary" type="submit">Show</button>
+        </div>
+      </form>
+      {body}
+    </>,
+  );
+});
+
+export default app;
