@@ -33,7 +33,11 @@ import pageSettingsTokens from "./routes/settings/tokens.tsx";
 import apiRecords from "./routes/api/v1/records.ts";
 import apiSearch from "./routes/api/v1/search.ts";
 import pageRecords from "./routes/records/pages.tsx";
+import pageImport from "./routes/records/csv_import.tsx";
 import pageSearch from "./routes/search.tsx";
+import apiDocs from "./routes/api/docs.tsx";
+import apiOptionLists from "./routes/api/v1/option_lists.ts";
+import pageOptionLists from "./routes/settings/option_lists.tsx";
 import pageReports from "./routes/reports.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
@@ -70,7 +74,11 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiRecords,
       apiSearch,
       pageSearch,
+      apiDocs,
+      apiOptionLists,
+      pageOptionLists,
       pageReports,
+      pageImport,
       pageRecords,
     ]
   ) app.route("/", routes);

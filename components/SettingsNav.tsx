@@ -4,6 +4,7 @@ export function SettingsNav(props: { current: string }) {
     ["/settings/profile", "Profile"],
     ["/settings/members", "Members"],
     ["/settings/tokens", "API tokens"],
+    ["/settings/option-lists", "Option lists"],
   ] as const;
   return (
     <nav class="tabs" aria-label="Settings">

@@ -77,7 +77,9 @@ async function refTitles(
 /** Query values from the page URL, without the empty ones a GET form sends. */
 function pageQuery(c: AppContext): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(c.req.query())) if (v !== "") out[k] = v;
+  for (const [k, v] of Object.entries(c.req.query())) {
+    if (v !== "" && k !== "imported") out[k] = v; // "imported" is the flash after an import
+  }
   return out;
 }
 
@@ -186,6 +188,13 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
           </a>
         </div>
       </div>
+      {c.req.query("imported")
+        ? (
+          <div class="flash success" role="status">
+            <p>Imported {Number(c.req.query("imported"))} {def.plural.toLowerCase()}.</p>
+          </div>
+        )
+        : null}
       <form
         method="get"
         action={base}

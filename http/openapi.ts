@@ -1,0 +1,368 @@
+/**
+ * @module http/openapi
+ * The OpenAPI 3.1 document, generated from the zod schemas that validate requests (so the
+ * document cannot drift from what the server accepts) and from the record descriptions.
+ */
+import { z } from "zod";
+import { RECORD_TYPES } from "../domain/catalog.ts";
+import type { RecordDef } from "../domain/records/definition.ts";
+import type { FieldDef } from "../domain/records/fields.ts";
+import { createSchema, updateSchema } from "../domain/records/schema.ts";
+import { listQuerySchema } from "../domain/records/query.ts";
+import { SearchQuerySchema } from "../routes/api/v1/search.ts";
+import { ReportQuerySchema } from "../routes/reports.tsx";
+import { SignupSchema } from "../tenants/signup_schema.ts";
+import { InvitationSchema } from "../auth/invitations.ts";
+
+type Json = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType): Json {
+  const out = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+/** Adds each field's label and hint to its property, for readers of the reference. */
+function annotate(schema: Json, fields: readonly FieldDef[]): Json {
+  const props = schema.properties as Record<string, Json> | undefined;
+  for (const field of fields) {
+    const prop = props?.[field.name];
+    if (!prop) continue;
+    prop.title = field.label;
+    const notes = [
+      field.hint,
+      field.kind === "money" ? "Integer cents." : null,
+      field.kind === "option" || field.kind === "options"
+        ? `A value of the tenant's "${field.list}" option list.`
+        : null,
+      field.kind === "ref" ? `Id of a record in ${field.ref}.` : null,
+    ].filter(Boolean);
+    if (notes.length) prop.description = notes.join(" ");
+  }
+  return schema;
+}
+
+function outputType(field: FieldDef): Json {
+  switch (field.kind) {
+    case "integer":
+    case "money":
+      return { type: ["integer", "null"] };
+    case "decimal":
+      return { type: ["number", "null"] };
+    case "boolean":
+      return { type: "boolean" };
+    case "options":
+      return { type: "array", items: { type: "string" } };
+    case "enum":
+      return {
+        type: ["string", "null"],
+        enum: [...(field.values ?? []).map((v) => v.value), null],
+      };
+    default:
+      return { type: ["string", "null"] };
+  }
+}
+
+function recordSchema(def: RecordDef): Json {
+  const properties: Record<string, Json> = {
+    id: { type: "string" },
+    version: { type: "integer", description: "Send it back on update (or as If-Match)." },
+    archived_at: { type: ["string", "null"], format: "date-time" },
+    created_at: { type: "string", format: "date-time" },
+    created_by: { type: ["string", "null"] },
+    updated_at: { type: "string", format: "date-time" },
+    updated_by: { type: ["string", "null"] },
+  };
+  for (const field of def.fields) {
+    properties[field.name] = {
+      ...outputType(field),
+      title: field.label,
+      ...(field.computed ? { readOnly: true, description: "Computed by the server." } : {}),
+    };
+  }
+  if (def.lines) {
+    const line: Record<string, Json> = { id: { type: "string" } };
+    for (const f of def.lines.fields) line[f.name] = { ...outputType(f), title: f.label };
+    properties.lines = { type: "array", items: { type: "object", properties: line } };
+  }
+  return { type: "object", properties };
+}
+
+function queryParameters(schema: z.ZodObject): Json[] {
+  const json = jsonSchema(schema);
+  const props = json.properties as Record<string, Json>;
+  return Object.entries(props).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return { name, in: "query", required: false, description, schema: rest };
+  });
+}
+
+const ERROR = { $ref: "#/components/responses/Error" };
+
+function body(schema: Json): Json {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+function ok(schema: Json, description = "OK"): Json {
+  return { description, content: { "application/json": { schema } } };
+}
+
+function recordPaths(def: RecordDef): Record<string, Json> {
+  const ref = { $ref: `#/components/schemas/${schemaName(def)}` };
+  const tag = def.plural;
+  const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+  const base = `/api/v1/${def.collection}`;
+  return {
+    [base]: {
+      get: {
+        tags: [tag],
+        summary: `List ${def.plural.toLowerCase()}`,
+        parameters: queryParameters(listQuerySchema(def)),
+        responses: {
+          200: ok({
+            type: "object",
+            properties: {
+              data: { type: "array", items: ref },
+              next_cursor: { type: ["string", "null"] },
+            },
+          }),
+          400: ERROR,
+        },
+      },
+      post: {
+        tags: [tag],
+        summary: `Create a ${def.singular.toLowerCase()}`,
+        requestBody: body(annotate(jsonSchema(createSchema(def)), inputAndLineFields(def))),
+        responses: { 201: ok(ref, "Created"), 400: ERROR, 403: ERROR, 409: ERROR, 422: ERROR },
+      },
+    },
+    [`${base}/{id}`]: {
+      parameters: [idParam],
+      get: {
+        tags: [tag],
+        summary: `Get a ${def.singular.toLowerCase()}`,
+        responses: { 200: ok(ref), 404: ERROR },
+      },
+      patch: {
+        tags: [tag],
+        summary: `Update a ${def.singular.toLowerCase()} (send the version you read)`,
+        parameters: [{
+          name: "If-Match",
+          in: "header",
+          required: false,
+          schema: { type: "string" },
+        }],
+        requestBody: body(annotate(jsonSchema(updateSchema(def)), inputAndLineFields(def))),
+        responses: { 200: ok(ref), 404: ERROR, 409: ERROR, 422: ERROR },
+      },
+      delete: {
+        tags: [tag],
+        summary: `Delete a ${def.singular.toLowerCase()} nothing references`,
+        responses: { 204: { description: "Deleted" }, 404: ERROR, 409: ERROR },
+      },
+    },
+    [`${base}/{id}/archive`]: {
+      parameters: [idParam],
+      post: { tags: [tag], summary: "Archive", responses: { 200: ok(ref), 404: ERROR } },
+    },
+    [`${base}/{id}/restore`]: {
+      parameters: [idParam],
+      post: {
+        tags: [tag],
+        summary: "Restore from the archive",
+        responses: { 200: ok(ref), 404: ERROR },
+      },
+    },
+    [`${base}/{id}/history`]: {
+      parameters: [idParam],
+      get: {
+        tags: [tag],
+        summary: "History of changes",
+        responses: {
+          200: ok({
+            type: "object",
+            properties: {
+              data: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: {
+                    at: { type: "string" },
+                    user_id: { type: ["string", "null"] },
+                    action: { type: "string" },
+                    changes: {
+                      type: "object",
+                      description: "field -> [old, new]",
+                      additionalProperties: { type: "array" },
+                    },
+                  },
+                },
+              },
+            },
+          }),
+          404: ERROR,
+        },
+      },
+    },
+  };
+}
+
+function inputAndLineFields(def: RecordDef): FieldDef[] {
+  return [...def.fields, ...(def.lines?.fields ?? [])];
+}
+
+function schemaName(def: RecordDef): string {
+  return def.singular.replace(/(^|\s)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
+}
+
+let cached: Json | null = null;
+
+/** The OpenAPI document (built once per process). */
+export function openApiDocument(appDomain: string): Json {
+  if (cached) return cached;
+  const paths: Record<string, Json> = {};
+  const schemas: Record<string, Json> = {};
+  for (const def of RECORD_TYPES) {
+    Object.assign(paths, recordPaths(def));
+    schemas[schemaName(def)] = recordSchema(def);
+  }
+  paths["/api/v1/search"] = {
+    get: {
+      tags: ["Search"],
+      summary: "Search every record",
+      parameters: queryParameters(SearchQuerySchema),
+      responses: { 200: ok({ type: "object" }), 400: ERROR },
+    },
+  };
+  paths["/api/v1/reports/margin"] = {
+    get: {
+      tags: ["Reports"],
+      summary: "Margin by load, customer, supplier or salesperson",
+      parameters: queryParameters(ReportQuerySchema),
+      responses: { 200: ok({ type: "object" }), 400: ERROR },
+    },
+  };
+  paths["/api/v1/reports/aging"] = {
+    get: {
+      tags: ["Reports"],
+      summary: "Receivables aging by customer",
+      parameters: queryParameters(ReportQuerySchema),
+      responses: { 200: ok({ type: "object" }), 400: ERROR },
+    },
+  };
+  paths["/api/v1/option-lists"] = {
+    get: {
+      tags: ["Settings"],
+      summary: "Option lists and their values",
+      responses: { 200: ok({ type: "object" }) },
+    },
+  };
+  paths["/api/v1/option-lists/{list}"] = {
+    parameters: [{ name: "list", in: "path", required: true, schema: { type: "string" } }],
+    put: {
+      tags: ["Settings"],
+      summary: "Replace an option list's values (admin)",
+      requestBody: body({
+        type: "object",
+        properties: { values: { type: "array", items: { type: "string" } } },
+        required: ["values"],
+      }),
+      responses: { 200: ok({ type: "object" }), 403: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/signup"] = {
+    post: {
+      tags: ["Account"],
+      summary: "Sign up a company (bare app domain only)",
+      security: [],
+      requestBody: body(jsonSchema(SignupSchema)),
+      responses: { 201: ok({ type: "object" }, "Created"), 409: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/auth/tokens"] = {
+    post: {
+      tags: ["Account"],
+      summary: "Exchange e-mail and password for a personal API token",
+      security: [],
+      requestBody: body({
+        type: "object",
+        properties: {
+          email: { type: "string" },
+          password: { type: "string" },
+          name: { type: "string" },
+        },
+        required: ["email", "password"],
+      }),
+      responses: { 201: ok({ type: "object" }, "Created"), 401: ERROR, 429: ERROR },
+    },
+    get: { tags: ["Account"], summary: "Your tokens", responses: { 200: ok({ type: "object" }) } },
+  };
+  paths["/api/v1/me"] = {
+    get: {
+      tags: ["Account"],
+      summary: "Who is calling",
+      responses: { 200: ok({ type: "object" }), 401: ERROR },
+    },
+  };
+  paths["/api/v1/invitations"] = {
+    post: {
+      tags: ["Members"],
+      summary: "Invite a colleague",
+      requestBody: body(jsonSchema(InvitationSchema)),
+      responses: { 201: ok({ type: "object" }), 403: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/members"] = {
+    get: {
+      tags: ["Members"],
+      summary: "Members of the workspace",
+      responses: { 200: ok({ type: "object" }) },
+    },
+  };
+
+  cached = {
+    openapi: "3.1.0",
+    info: {
+      title: "ProjectMeats API",
+      version: "1",
+      description:
+        "Every call is made on a workspace's own host. Authenticate with `Authorization: Bearer <token>` " +
+        "(create a token in Settings → API tokens or with POST /api/v1/auth/tokens). Money is in integer " +
+        "cents; weights carry their unit. Errors are `{ error: { code, message, details } }`, with " +
+        "per-field messages in `details` for 400 and 422.",
+    },
+    servers: [{
+      url: `https://{workspace}.${appDomain}`,
+      variables: { workspace: { default: "demo" } },
+    }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        ...schemas,
+        Error: {
+          type: "object",
+          properties: {
+            error: {
+              type: "object",
+              properties: {
+                code: { type: "string" },
+                message: { type: "string" },
+                details: {},
+              },
+              required: ["code", "message"],
+            },
+          },
+        },
+      },
+      responses: {
+        Error: {
+          description: "An error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      },
+    },
+  };
+  return cached;
+}
