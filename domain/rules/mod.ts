@@ -78,6 +78,13 @@ const RULES: Record<string, RecordRules> = {
     },
   },
   loads: {
+    prepare(_tx, _ctx, { values }) {
+      if (!values.purchase_order_id && !values.sales_order_id) {
+        const message = "A load moves a purchase order or a sales order: link at least one.";
+        throw new InvalidError(message, { purchase_order_id: [message] }, 422);
+      }
+      return Promise.resolve();
+    },
     afterWrite: (tx, _ctx, { id }) => recomputeLoad(tx, id),
   },
   invoices: {
