@@ -3,6 +3,7 @@ import { can, type Permission, ROLES } from "./roles.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { addMember, call, type Session, signIn } from "./_fixtures.ts";
 import { newId } from "../db/ids.ts";
+import { RECORD_TYPES } from "../domain/catalog.ts";
 
 Deno.test("can() grants owner everything and keeps money, members and billing apart", () => {
   for (const p of ["records:read", "members:manage", "billing:manage"] as const) {
@@ -56,6 +57,39 @@ const ROUTES: Guarded[] = [
   },
   { method: "DELETE", path: `/api/v1/invitations/${newId()}`, permission: "members:manage" },
   { method: "POST", path: "/api/v1/auth/verify/resend", permission: "signed-in", body: () => ({}) },
+  { method: "GET", path: "/api/v1/search?q=beef", permission: "records:read" },
+  { method: "GET", path: "/api/v1/reports/margin", permission: "records:read" },
+  { method: "GET", path: "/api/v1/reports/aging", permission: "records:read" },
+  { method: "GET", path: "/api/v1/option-lists", permission: "records:read" },
+  {
+    method: "PUT",
+    path: "/api/v1/option-lists/no-such-list",
+    permission: "settings:manage",
+    body: () => ({ values: ["x"] }),
+  },
+  // Every record type: reads for everyone, writes by the type's permission (records or money).
+  ...RECORD_TYPES.flatMap((def): Guarded[] => {
+    const base = `/api/v1/${def.collection}`;
+    const id = newId();
+    return [
+      { method: "GET", path: base, permission: "records:read" },
+      { method: "GET", path: `${base}/${id}/history`, permission: "records:read" },
+      { method: "POST", path: base, permission: def.permission, body: () => ({}) },
+      {
+        method: "PATCH",
+        path: `${base}/${id}`,
+        permission: def.permission,
+        body: () => ({ version: 1 }),
+      },
+      {
+        method: "POST",
+        path: `${base}/${id}/archive`,
+        permission: def.permission,
+        body: () => ({}),
+      },
+      { method: "DELETE", path: `${base}/${id}`, permission: def.permission },
+    ];
+  }),
 ];
 
 Deno.test("role matrix: every guarded route allows exactly the roles auth/roles.ts grants", async () => {
