@@ -168,7 +168,9 @@ export function issuesByField(error: z.ZodError): Record<string, string[]> {
       continue;
     }
     const path = issue.path.map(String).join(".") || "_";
-    (out[path] ??= []).push(issue.message);
+    // zod says "expected string, received undefined" for a missing value; people say "Required".
+    const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
+    (out[path] ??= []).push(missing ? "Required." : issue.message);
   }
   return out;
 }
