@@ -82,19 +82,27 @@ function Input(
         props.onInput!(e.currentTarget.value)
       : undefined,
   };
+  // Line cells are controlled (their state drives live totals); other fields are left to the
+  // browser, so that a re-render of the island never resets what the user typed or picked.
+  const controlled = Boolean(props.onInput);
+  const valueProps = controlled ? { value } : { defaultValue: value };
   const choose = (choices: Array<[string, string]>) => {
     const known = choices.some(([v]) => v === value);
     return (
-      <select {...common} value={value} required={field.required}>
-        <option value="">{field.required ? "Choose…" : "—"}</option>
-        {!known && value ? <option value={value}>{value}</option> : null}
-        {choices.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+      <select {...common} {...(controlled ? { value } : {})} required={field.required}>
+        <option value="" selected={!controlled && !value}>
+          {field.required ? "Choose…" : "—"}
+        </option>
+        {!known && value ? <option value={value} selected={!controlled}>{value}</option> : null}
+        {choices.map(([v, label]) => (
+          <option key={v} value={v} selected={!controlled && v === value}>{label}</option>
+        ))}
       </select>
     );
   };
   switch (field.kind) {
     case "longtext":
-      return <textarea {...common} rows={3} value={value} maxLength={field.max ?? 5000} />;
+      return <textarea {...common} rows={3} {...valueProps} maxLength={field.max ?? 5000} />;
     case "enum":
       return choose((field.values ?? []).map((v) => [v.value, v.label]));
     case "option":
@@ -102,13 +110,13 @@ function Input(
     case "ref":
       return choose(props.refs[field.ref!] ?? []);
     case "date":
-      return <input {...common} type="date" value={value} required={field.required} />;
+      return <input {...common} type="date" {...valueProps} required={field.required} />;
     case "datetime":
-      return <input {...common} type="datetime-local" value={value} />;
+      return <input {...common} type="datetime-local" {...valueProps} />;
     case "email":
-      return <input {...common} type="email" value={value} autocomplete="off" />;
+      return <input {...common} type="email" {...valueProps} autocomplete="off" />;
     case "phone":
-      return <input {...common} type="tel" value={value} />;
+      return <input {...common} type="tel" {...valueProps} />;
     case "integer":
     case "decimal":
     case "money":
@@ -117,7 +125,7 @@ function Input(
           {...common}
           type="text"
           inputMode="decimal"
-          value={value}
+          {...valueProps}
           class={field.kind === "money" ? "money-input" : "num-input"}
           required={field.required}
         />
@@ -127,7 +135,7 @@ function Input(
         <input
           {...common}
           type="text"
-          value={value}
+          {...valueProps}
           required={field.required && !(field.name === "number")}
           maxLength={field.max ?? 200}
         />
@@ -159,7 +167,7 @@ function FieldRow(
             type="checkbox"
             name={field.name}
             value="true"
-            checked={Boolean(values[field.name])}
+            defaultChecked={Boolean(values[field.name])}
             aria-describedby={describedBy}
           />{" "}
           {field.label}
@@ -178,7 +186,7 @@ function FieldRow(
         <input type="hidden" name={`_has.${field.name}`} value="1" />
         {all.map((v) => (
           <label key={v} class="choice">
-            <input type="checkbox" name={field.name} value={v} checked={chosen.has(v)} /> {v}
+            <input type="checkbox" name={field.name} value={v} defaultChecked={chosen.has(v)} /> {v}
           </label>
         ))}
         <ErrorText id={`${id}-error`} messages={messages} />
@@ -198,7 +206,11 @@ function FieldRow(
         field={field}
         name={field.name}
         id={id}
-        value={formValue(field, values[field.name] ?? field.defaultValue ?? null)}
+        value={formValue(
+          field,
+          // Numbers start empty (the server fills 0); a prefilled "0.00" gets typed into.
+          values[field.name] ?? (field.kind === "enum" ? field.defaultValue : null) ?? null,
+        )}
         invalid={Boolean(messages)}
         describedBy={describedBy}
         options={props.options}
