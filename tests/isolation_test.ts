@@ -89,7 +89,10 @@ Deno.test("no API route of one tenant returns, changes or deletes another tenant
         }
       }
     }
-    assert.ok(bravoIds.size >= 3 + RECORD_TYPES.length, `bravo has ids to attack: ${[...bravoIds]}`);
+    assert.ok(
+      bravoIds.size >= 3 + RECORD_TYPES.length,
+      `bravo has ids to attack: ${[...bravoIds]}`,
+    );
 
     const before = await snapshot(server, b, tokenB, [...listRoutes]);
     const routes = parameterisedApiRoutes(server);
