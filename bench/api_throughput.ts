@@ -54,6 +54,14 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
 
 /** Signs up a tenant on a bench server and returns a bearer token for it. */
 export async function benchTenant(port: number, slug: string): Promise<string> {
+  return (await benchTenantWithId(port, slug)).token;
+}
+
+/** Signs up a tenant and returns its id (to find its database) and a bearer token. */
+export async function benchTenantWithId(
+  port: number,
+  slug: string,
+): Promise<{ token: string; tenantId: string }> {
   const password = "bench password 2026";
   const email = `owner@${slug}.bench`;
   const signup = await hostFetch(port, "localhost", "/api/v1/signup", {
@@ -61,12 +69,13 @@ export async function benchTenant(port: number, slug: string): Promise<string> {
     json: { company_name: `${slug} Foods`, slug, owner_name: "Bench", email, password },
   });
   if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  const tenantId: string = (await signup.json()).tenant.id;
   const res = await hostFetch(port, `${slug}.localhost`, "/api/v1/auth/tokens", {
     method: "POST",
     json: { email, password, name: "bench" },
   });
   if (res.status !== 201) throw new Error(`token: ${res.status} ${await res.text()}`);
-  return (await res.json()).token;
+  return { token: (await res.json()).token, tenantId };
 }
 
 export interface ThroughputFigures {

@@ -4,7 +4,9 @@
  * targets and as ratios to the bare Hono route measured in the same run. Not a pass/fail test.
  * `deno task bench --quick` shortens the runs (fewer tenants, shorter wrk runs).
  */
-import { benchTenant, measureApi, startBenchServer } from "./api_throughput.ts";
+import { benchTenant, benchTenantWithId, measureApi, startBenchServer } from "./api_throughput.ts";
+import { measureRecords, seedBusiness } from "./records.ts";
+import type { WrkResult } from "./wrk.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
@@ -35,6 +37,49 @@ if (await hasWrk()) {
       ratio >= 0.7,
     );
     row("  ratio api / bare", `${fmt(ratio * 100, 1)}%`, ">= 70%", ratio >= 0.7);
+
+    // The brokerage: 10,000 POs with lines and 5,000 invoices in one tenant.
+    const counts = quick
+      ? { purchaseOrders: 2000, invoices: 1000 }
+      : { purchaseOrders: 10_000, invoices: 5_000 };
+    const records = await benchTenantWithId(server.port, "records");
+    const seedStart = performance.now();
+    await seedBusiness(`${server.dataDir}/tenants/${records.tenantId}.db`, counts);
+    const seedMs = performance.now() - seedStart;
+    const r = await measureRecords(server.port, "records", records.token, quick ? 3 : 8);
+    const pct = (x: WrkResult) =>
+      `${fmt((x.requestsPerSecond / f.bare.requestsPerSecond) * 100, 1)}% of bare`;
+    const line = (x: WrkResult) =>
+      `${fmt(x.requestsPerSecond, 0)} req/s, p50 ${fmt(x.p50Ms, 2)} ms, p99 ${fmt(x.p99Ms, 2)} ms${
+        x.non2xx ? `, NON-2XX ${x.non2xx}` : ""
+      }`;
+    row(
+      `tenant with ${counts.purchaseOrders} POs, ${counts.invoices} invoices`,
+      `seeded in ${fmt(seedMs / 1000, 1)} s`,
+      "",
+      null,
+    );
+    row(
+      "PO list, filter + sort, 50 rows (50 conns)",
+      `${line(r.list)} (${pct(r.list)})`,
+      "p99 <= 10 ms, >= 5000 req/s",
+      r.list.p99Ms <= 10 && r.list.requestsPerSecond >= 5000 && !r.list.non2xx,
+    );
+    row("  same, one connection", line(r.listSingle), "", null);
+    row(
+      "dashboard page (50 conns)",
+      `${line(r.dashboard)} (${pct(r.dashboard)})`,
+      "p99 <= 15 ms",
+      r.dashboard.p99Ms <= 15 && !r.dashboard.non2xx,
+    );
+    row("  same, one connection", line(r.dashboardSingle), "", null);
+    row(
+      "global search (50 conns)",
+      `${line(r.search)} (${pct(r.search)})`,
+      "p99 <= 10 ms",
+      r.search.p99Ms <= 10 && !r.search.non2xx,
+    );
+    row("  same, one connection", line(r.searchSingle), "", null);
   } finally {
     await server.stop();
   }

@@ -32,9 +32,10 @@ export async function runWrk(
   url: string,
   opts: { headers?: Record<string, string>; seconds?: number; connections?: number } = {},
 ): Promise<WrkResult> {
+  const connections = opts.connections ?? 50;
   const args = [
-    "-t2",
-    `-c${opts.connections ?? 50}`,
+    `-t${Math.min(2, connections)}`,
+    `-c${connections}`,
     `-d${opts.seconds ?? 8}s`,
     "--latency",
   ];
