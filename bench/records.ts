@@ -78,18 +78,13 @@ export async function seedBusiness(path: string, counts: RecordCounts): Promise<
       const id = newId();
       const date = addDays(today, -Math.floor(next() * 365));
       let total = 0;
-      const lines = 1 + Math.floor(next() * 3);
-      for (let l = 0; l < lines; l++) {
+      const lines: Array<[number, number, number]> = [];
+      for (let l = 0; l < 1 + Math.floor(next() * 3); l++) {
         const weight = 10000 + Math.floor(next() * 30000);
         const price = 1 + Math.round(next() * 300) / 100;
         const amount = Math.round(weight * price * 100);
         total += amount;
-        await tx.execute({
-          sql:
-            `INSERT INTO purchase_order_lines (id, purchase_order_id, position, description, weight, price, amount_cents)
-                VALUES (?, ?, ?, 'Beef trim', ?, ?, ?)`,
-          args: [newId(), id, l, weight, price, amount],
-        });
+        lines.push([weight, price, amount]);
       }
       const number = `PO-${10001 + i}`;
       await tx.execute({
@@ -97,6 +92,13 @@ export async function seedBusiness(path: string, counts: RecordCounts): Promise<
                 outstanding_cents, total_weight_lb, ${audit}) VALUES (?, ?, ?, ?, ?, ?, ?, 30000, ?, ?, ?)`,
         args: [id, number, pick(suppliers), date, pick(statuses), total, total, ...stamp],
       });
+      for (const [l, [weight, price, amount]] of lines.entries()) {
+        await tx.execute({
+          sql: `INSERT INTO purchase_order_lines (id, purchase_order_id, position, description, weight, price, amount_cents)
+                VALUES (?, ?, ?, 'Beef trim', ?, ?, ?)`,
+          args: [newId(), id, l, weight, price, amount],
+        });
+      }
       await search("purchase-orders", id, number, `${number} Beef trim`);
       pos.push({ id, total, date });
     }

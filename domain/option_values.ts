@@ -12,6 +12,7 @@ import { OPTION_LISTS, optionList } from "./option_lists.ts";
 import { NotFoundError } from "./errors.ts";
 import { diff, recordAudit } from "./records/audit.ts";
 import { optionChoices } from "./records/choices.ts";
+import { markChanged } from "./records/changes.ts";
 
 export const OptionListInputSchema = z.strictObject({
   values: z.array(
@@ -79,6 +80,7 @@ export async function replaceOptionList(
       entityId: key,
       changes: diff({ values: before }, { values }),
     });
+    await markChanged(tx);
   });
   return { key, label: list.label, values };
 }

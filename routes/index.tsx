@@ -3,7 +3,7 @@ import type { AppEnv } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp, renderPublic } from "../http/page.tsx";
 import { Dashboard } from "../components/Dashboard.tsx";
-import { dashboardNumbers } from "../domain/reports.ts";
+import { cachedDashboardNumbers } from "../domain/dashboard_cache.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -54,7 +54,7 @@ app.get(
       <Dashboard
         name={c.get("auth")!.name}
         tenantName={c.get("tenant")!.name}
-        numbers={await dashboardNumbers(c.get("tenant")!.db)}
+        numbers={await cachedDashboardNumbers(c.get("tenant")!.db, c.get("tenant")!.id)}
       />,
     ),
 );

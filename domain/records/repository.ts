@@ -17,6 +17,7 @@ import { type RecordValues, toApi, toStored } from "./rows.ts";
 import { buildList, type ListQuery, selectList } from "./query.ts";
 import { deleteSearchDoc, searchBody, upsertSearchDoc } from "./search.ts";
 import { rulesFor } from "../rules/mod.ts";
+import { markChanged } from "./changes.ts";
 
 /** Who is writing, in which tenant database. Built by routes from the tenant context. */
 export interface RecordContext {
@@ -46,20 +47,39 @@ export function recordTitle(def: RecordDef, row: RecordValues): string {
   return value === null || value === undefined || value === "" ? "(untitled)" : String(value);
 }
 
+/** A list page as JSON text, ready to send: rows are serialized by SQLite. */
+export async function listRecordsJson(
+  db: Executor,
+  def: RecordDef,
+  query: ListQuery,
+): Promise<string> {
+  const { rows, next_cursor } = await listRows(db, def, query);
+  return `{"data":[${rows.join(",")}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+}
+
+/** A list page as objects (pages, CSV). */
 export async function listRecords(
   db: Executor,
   def: RecordDef,
   query: ListQuery,
 ): Promise<ListResult> {
+  const { rows, next_cursor } = await listRows(db, def, query);
+  return { data: rows.map((j) => JSON.parse(j) as RecordValues), next_cursor };
+}
+
+async function listRows(
+  db: Executor,
+  def: RecordDef,
+  query: ListQuery,
+): Promise<{ rows: string[]; next_cursor: string | null }> {
   const built = buildList(def, query);
   if (built.badCursor) throw new InvalidError("That cursor is not valid for this list.");
   const rs = await db.execute({ sql: built.sql, args: built.args });
-  const rows = rs.rows as unknown as RecordValues[];
-  const more = rows.length > query.limit;
-  const page = more ? rows.slice(0, query.limit) : rows;
+  const more = rs.rows.length > query.limit;
+  const page = more ? rs.rows.slice(0, query.limit) : rs.rows;
   return {
-    data: page.map((row) => toApi(def, row)),
-    next_cursor: more ? built.cursorFor(page[page.length - 1]!) : null,
+    rows: page.map((row) => row.j as string),
+    next_cursor: more ? built.cursorFor(page[page.length - 1]! as Record<string, unknown>) : null,
   };
 }
 
@@ -334,6 +354,7 @@ export async function createRecordIn(
     changes,
   });
   await indexForSearch(tx, def, record);
+  await markChanged(tx);
   return record;
 }
 
@@ -445,6 +466,7 @@ export async function updateRecord(
         changes,
       });
       await indexForSearch(tx, def, record);
+      await markChanged(tx);
       return record;
     });
   } catch (err) {
@@ -483,6 +505,7 @@ export async function setArchived(
       entityId: id,
       changes: { archived_at: [existing.archived_at, at] },
     });
+    await markChanged(tx);
     return await getRecord(tx, def, id);
   });
 }
@@ -562,6 +585,7 @@ export async function deleteRecord(ctx: RecordContext, def: RecordDef, id: strin
       ),
     });
     await deleteSearchDoc(tx, id);
+    await markChanged(tx);
   });
 }
 

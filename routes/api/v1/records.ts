@@ -20,7 +20,7 @@ import {
   deleteRecord,
   getRecord,
   historyOf,
-  listRecords,
+  listRecordsJson,
   type RecordContext,
   setArchived,
   updateRecord,
@@ -71,7 +71,8 @@ for (const def of RECORD_TYPES) {
 
   app.get(base, requirePermission("records:read"), async (c) => {
     const query = parseListQuery(def, c.req.query());
-    return c.json(await listRecords(tenantOf(c).db, def, query));
+    const body = await listRecordsJson(tenantOf(c).db, def, query);
+    return c.body(body, 200, { "content-type": "application/json" });
   });
 
   app.post(base, requirePermission(def.permission), async (c) => {
