@@ -10,6 +10,7 @@ import { chain } from "./http/chain.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
 import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
+import { billingGate } from "./billing/middleware.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
@@ -39,6 +40,8 @@ import apiDocs from "./routes/api/docs.tsx";
 import apiOptionLists from "./routes/api/v1/option_lists.ts";
 import pageOptionLists from "./routes/settings/option_lists.tsx";
 import pageReports from "./routes/reports.tsx";
+import stripeWebhook from "./routes/webhooks/stripe.ts";
+import pageSettingsBilling from "./routes/settings/billing.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -49,7 +52,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Health checks and hashed assets answer on any host, before rate limits and tenant lookups.
   app.route("/", healthRoutes(services));
   app.route("/", assetRoutes(services.assets));
-  app.use("*", chain(requestPipeline(services), resolveTenant(), authenticate()));
+  app.use("*", chain(requestPipeline(services), resolveTenant(), authenticate(), billingGate()));
 
   for (
     const routes of [
@@ -71,6 +74,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsProfile,
       pageSettingsMembers,
       pageSettingsTokens,
+      pageSettingsBilling,
+      stripeWebhook,
       apiRecords,
       apiSearch,
       pageSearch,

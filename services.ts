@@ -17,6 +17,7 @@ import { TenantRegistry } from "./tenants/registry.ts";
 import { LoginThrottle } from "./auth/throttle.ts";
 import { PrincipalCache } from "./auth/principal_cache.ts";
 import { type AssetManifest, buildAssets } from "./framework/build.ts";
+import { BillingRuntime } from "./billing/runtime.ts";
 
 export interface Services {
   config: Config;
@@ -31,6 +32,8 @@ export interface Services {
   /** Resolved credentials; clear it after any change to tokens, sessions, roles or members. */
   authCache: PrincipalCache;
   assets: AssetManifest;
+  /** Stripe client (null offline) and the per-tenant billing cache. */
+  billing: BillingRuntime;
   /** Test hook: signup calls it between steps so tests can inject a failure at each one. */
   faultInjector?: (step: string) => void | Promise<void>;
 }
@@ -59,6 +62,7 @@ export async function createServices(
     loginThrottle: new LoginThrottle(),
     authCache: new PrincipalCache(),
     assets: overrides.assets ?? await buildAssets(),
+    billing: new BillingRuntime(config),
     ...overrides,
   };
 }

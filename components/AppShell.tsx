@@ -36,6 +36,8 @@ export interface AppShellProps {
   csrfToken: string;
   /** What the global search box shows (the current query on the search page). */
   searchQuery?: string;
+  /** A notice shown above the page (billing grace or read-only). */
+  banner?: ComponentChildren;
   children: ComponentChildren;
 }
 
@@ -112,7 +114,7 @@ export function AppShell(props: AppShellProps) {
       </header>
       <div class="layout">
         <nav class="sidebar" aria-label="Sections">{nav}</nav>
-        <main id="main" class="content">{props.children}</main>
+        <main id="main" class="content">{props.banner}{props.children}</main>
       </div>
     </div>
   );

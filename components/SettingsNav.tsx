@@ -5,6 +5,7 @@ export function SettingsNav(props: { current: string }) {
     ["/settings/members", "Members"],
     ["/settings/tokens", "API tokens"],
     ["/settings/option-lists", "Option lists"],
+    ["/settings/billing", "Billing"],
   ] as const;
   return (
     <nav class="tabs" aria-label="Settings">

@@ -11,6 +11,7 @@ import type { Client } from "../db/client.ts";
 import type { Role } from "../auth/roles.ts";
 import type { Services } from "../services.ts";
 import { AppError } from "../domain/errors.ts";
+import type { TenantBilling } from "../billing/entitlements.ts";
 
 /** The tenant a request is for, with its database borrowed from the pool for this request. */
 export interface TenantContext {
@@ -44,6 +45,8 @@ export type AppEnv = {
     auth: Principal | undefined;
     /** The token forms must echo in `_csrf` (session-bound, or the pre-session cookie). */
     csrfToken: string;
+    /** The tenant's plan, access mode and entitlements (set by billing/middleware.ts). */
+    billing: TenantBilling | undefined;
   };
 };
 

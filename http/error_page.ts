@@ -10,6 +10,7 @@ import type { AppEnv } from "./env.ts";
 const TITLES: Record<number, string> = {
   400: "That request was not valid",
   401: "Please sign in",
+  402: "Payment required",
   403: "Not allowed",
   404: "Not found",
   409: "Conflict",

@@ -10,6 +10,8 @@ import { PublicShell } from "../components/PublicShell.tsx";
 import type { AppContext } from "./env.ts";
 import { pageNonce } from "./middleware.ts";
 import { principalOf, tenantOf } from "./env.ts";
+import { BillingBanner } from "../components/BillingBanner.tsx";
+import { can } from "../auth/roles.ts";
 
 /** A page on the bare domain (landing, signup, sign-in, workspace list). */
 export function renderPublic(
@@ -35,6 +37,16 @@ export function renderApp(
 ): Response {
   const tenant = tenantOf(c);
   const auth = principalOf(c);
+  const access = c.get("billing")?.access;
+  const banner = access && access.mode !== "full"
+    ? (
+      <BillingBanner
+        mode={access.mode}
+        message={access.message}
+        billingUrl={auth.role && can(auth.role, "billing:manage") ? "/settings/billing" : null}
+      />
+    )
+    : undefined;
   const html = renderPage(
     <AppShell
       tenantName={tenant.name}
@@ -42,6 +54,7 @@ export function renderApp(
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
       searchQuery={c.req.path === "/search" ? c.req.query("q") : undefined}
+      banner={banner}
     >
       {body}
     </AppShell>,

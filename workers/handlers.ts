@@ -4,6 +4,8 @@
  * one twice (after a crash) has the same effect as running it once.
  */
 import { deliverQueuedMail } from "../mail/outbox.ts";
+import { applyStripeEvent } from "../billing/apply_event.ts";
+import { APPLY_EVENT_JOB } from "../billing/webhook.ts";
 import type { Services } from "../services.ts";
 import type { JobHandler, WorkerOptions } from "./runner.ts";
 
@@ -11,6 +13,15 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   /** Sends queued e-mail through SMTP; each message carries its own lease in the outbox. */
   "mail.deliver": async ({ services }) => {
     await deliverQueuedMail(services);
+  },
+  /** Applies a stored Stripe event to the tenant's billing (order-safe, see billing/). */
+  [APPLY_EVENT_JOB]: async ({ services, job }) => {
+    const { tenantId } = await applyStripeEvent(
+      services.control,
+      String(job.payload.event_id),
+      services.log,
+    );
+    if (tenantId) services.billing.invalidate(tenantId);
   },
 };
 

@@ -6,7 +6,8 @@
  * `max_attempts` the job is dead, with its last error, until an operator retries it. Completing or
  * failing a job requires still holding its lease, so a worker that lost it cannot finish it twice.
  */
-import type { Client } from "../db/client.ts";
+import type { Client, InStatement } from "../db/client.ts";
+import type { InValue } from "@libsql/client";
 import { newId } from "../db/ids.ts";
 
 export type JobStatus = "queued" | "running" | "done" | "dead";
@@ -37,33 +38,52 @@ function toJob(r: Record<string, unknown>): Job {
   };
 }
 
-/** Adds a job; it runs at `runAt` (now by default). Returns its id. */
-export async function enqueue(
-  control: Client,
-  job: {
-    kind: string;
-    tenantId?: string | null;
-    payload?: Record<string, unknown>;
-    runAt?: Date;
-    maxAttempts?: number;
-  },
-): Promise<string> {
-  const id = newId();
+export interface NewJob {
+  /** A chosen id (when the caller must name the job in the same batch); a new ULID otherwise. */
+  id?: string;
+  kind: string;
+  tenantId?: string | null;
+  payload?: Record<string, unknown>;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+/**
+ * The INSERT that enqueues a job, for callers that must enqueue in the same batch as their own
+ * writes (a webhook stores its event and its job together). With `onlyIf`, the job is inserted
+ * only when that SQL condition holds at that point of the batch.
+ */
+export function enqueueStatement(
+  job: NewJob,
+  onlyIf?: { sql: string; args: InValue[] },
+): { id: string; statement: InStatement } {
+  const id = job.id ?? newId();
   const now = new Date().toISOString();
-  await control.execute({
-    sql: `INSERT INTO jobs (id, kind, tenant_id, payload, status, attempts, max_attempts, run_at,
-          created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
-    args: [
-      id,
-      job.kind,
-      job.tenantId ?? null,
-      JSON.stringify(job.payload ?? {}),
-      job.maxAttempts ?? 5,
-      (job.runAt ?? new Date()).toISOString(),
-      now,
-      now,
-    ],
-  });
+  return {
+    id,
+    statement: {
+      sql: `INSERT INTO jobs (id, kind, tenant_id, payload, status, attempts, max_attempts, run_at,
+            created_at, updated_at) SELECT ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?
+            ${onlyIf ? `WHERE ${onlyIf.sql}` : ""}`,
+      args: [
+        id,
+        job.kind,
+        job.tenantId ?? null,
+        JSON.stringify(job.payload ?? {}),
+        job.maxAttempts ?? 5,
+        (job.runAt ?? new Date()).toISOString(),
+        now,
+        now,
+        ...(onlyIf?.args ?? []),
+      ],
+    },
+  };
+}
+
+/** Adds a job; it runs at `runAt` (now by default). Returns its id. */
+export async function enqueue(control: Client, job: NewJob): Promise<string> {
+  const { id, statement } = enqueueStatement(job);
+  await control.execute(statement);
   return id;
 }
 

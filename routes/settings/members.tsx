@@ -20,6 +20,8 @@ import { AppError, fieldErrors } from "../../domain/errors.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { assertMayUse } from "../../billing/middleware.ts";
+import { mayUse } from "../../billing/entitlements.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/members", memberPage());
@@ -36,6 +38,7 @@ async function showMembers(
   const manage = auth.role !== null && can(auth.role, "members:manage");
   const members = await listMembers(control, tenant.id);
   const invitations = manage ? await listInvitations(control, tenant.id) : [];
+  const seats = manage ? await mayUse(c.get("services"), tenant.id, "seats") : null;
   const csrf = c.get("csrfToken");
   return renderApp(
     c,
@@ -121,6 +124,15 @@ async function showMembers(
         ? (
           <section class="card">
             <h2>Invite a colleague</h2>
+            {seats && seats.limit !== null
+              ? (
+                <p class="muted" id="seat-usage">
+                  {seats.used} of {seats.limit} seats used (members and pending invitations).
+                  {seats.allowed ? " " : " All seats are taken. "}
+                  <a href="/settings/billing">{seats.allowed ? "Plans" : "Get more seats"}</a>
+                </p>
+              )
+              : null}
             <FormErrors message={extra.inviteError} />
             <form
               method="post"
@@ -233,6 +245,7 @@ app.post("/settings/members/invite", async (c) => {
         throw new AppError("invalid_request", 422, Object.values(errors).flat().join(" "), errors);
       }
       const auth = principalOf(c);
+      await assertMayUse(c.get("services"), tenantOf(c).id, "seats");
       await createInvitation(
         c.get("services"),
         tenantOf(c),

@@ -11,6 +11,7 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { Island } from "../../framework/island.tsx";
 import CopyButton from "../../islands/CopyButton.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { mayUse } from "../../billing/entitlements.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/tokens", memberPage());
@@ -59,11 +60,25 @@ async function showTokens(
           )
           : null}
         <FormErrors message={extra.error} />
-        <form method="post" action="/settings/tokens" class="inline-form">
-          <CsrfInput token={csrf} />
-          <Field label="Token name" name="name" required hint="For example: accounting export" />
-          <button class="button primary" type="submit">Create token</button>
-        </form>
+        {c.get("billing")?.entitlements.apiAccess === false
+          ? (
+            <p class="flash warning" id="api-not-in-plan">
+              API access is not part of your plan, so tokens cannot be created or used.{" "}
+              <a href="/settings/billing">See plans</a>
+            </p>
+          )
+          : (
+            <form method="post" action="/settings/tokens" class="inline-form">
+              <CsrfInput token={csrf} />
+              <Field
+                label="Token name"
+                name="name"
+                required
+                hint="For example: accounting export"
+              />
+              <button class="button primary" type="submit">Create token</button>
+            </form>
+          )}
         <div class="table-wrap">
           <table>
             <caption>Your tokens</caption>
@@ -123,6 +138,8 @@ app.get("/settings/tokens", (c) => showTokens(c));
 app.post("/settings/tokens", async (c) => {
   const auth = principalOf(c);
   if (!auth.role || !can(auth.role, "tokens:own")) throw new ForbiddenError();
+  const api = await mayUse(c.get("services"), tenantOf(c).id, "apiAccess");
+  if (!api.allowed) return showTokens(c, { error: api.message }, 402);
   const parsed = NameSchema.safeParse(await readBody(c));
   if (!parsed.success) return showTokens(c, { error: "Name the token." }, 422);
   const created = await createApiToken(

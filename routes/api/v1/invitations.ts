@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
+import { requireEntitlement } from "../../../billing/middleware.ts";
 import { startSession } from "../../../auth/cookies.ts";
 import { deleteSession, SESSION_COOKIE } from "../../../auth/sessions.ts";
 import { findUserById } from "../../../auth/users.ts";
@@ -29,19 +30,24 @@ const app = new Hono<AppEnv>();
 app.use("/api/v1/invitations", tenantOnly());
 app.use("/api/v1/invitations/*", tenantOnly());
 
-app.post("/api/v1/invitations", requirePermission("members:manage"), async (c) => {
-  const services = c.get("services");
-  const auth = principalOf(c);
-  const input = parseWith(InvitationSchema, await readJson(c));
-  const invitation = await createInvitation(
-    services,
-    tenantOf(c),
-    { userId: auth.userId, name: auth.name, role: auth.role },
-    input,
-    requestOrigin(services.config, c.req.url),
-  );
-  return c.json(invitation, 201);
-});
+app.post(
+  "/api/v1/invitations",
+  requirePermission("members:manage"),
+  requireEntitlement("seats"),
+  async (c) => {
+    const services = c.get("services");
+    const auth = principalOf(c);
+    const input = parseWith(InvitationSchema, await readJson(c));
+    const invitation = await createInvitation(
+      services,
+      tenantOf(c),
+      { userId: auth.userId, name: auth.name, role: auth.role },
+      input,
+      requestOrigin(services.config, c.req.url),
+    );
+    return c.json(invitation, 201);
+  },
+);
 
 app.get("/api/v1/invitations", requirePermission("members:manage"), async (c) => {
   const data = await listInvitations(c.get("services").control, tenantOf(c).id);

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { putInState } from "../tests/helpers/billing.ts";
+import { entitlementsFor, mayUse, recordUsage, usageFor } from "./entitlements.ts";
+import { parseOverrides, setOverrides } from "./admin.ts";
+import { PLANS } from "./plans.ts";
+
+Deno.test("a new tenant is on a 14-day trial with the trial's entitlements", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const billing = await entitlementsFor(server.services, t.tenantId);
+    assert.equal(billing.plan, "trial");
+    assert.equal(billing.state.status, "trialing");
+    assert.equal(billing.access.mode, "full");
+    const days = (new Date(billing.state.trialEndsAt!).getTime() - Date.now()) / 86_400_000;
+    assert.ok(days > 13.9 && days <= 14, `trial ends in ${days} days`);
+    assert.deepEqual(billing.entitlements, PLANS.trial.entitlements);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("mayUse(): features follow the plan and the operator's overrides", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    await putInState(server.services, t.tenantId, "starter", "active");
+    let api = await mayUse(server.services, t.tenantId, "apiAccess");
+    assert.equal(api.allowed, false);
+    assert.equal(api.reason, "not_in_plan");
+    assert.match(api.message, /API access is not part of the Starter plan/);
+    assert.equal((await mayUse(server.services, t.tenantId, "reportExports")).allowed, true);
+
+    const overrides = parseOverrides(["apiAccess=true", "seats=unlimited"], {});
+    await setOverrides(server.services, t.tenantId, overrides);
+    api = await mayUse(server.services, t.tenantId, "apiAccess");
+    assert.equal(api.allowed, true);
+    const seats = await mayUse(server.services, t.tenantId, "seats", 100);
+    assert.equal(seats.limit, null);
+    assert.equal(seats.allowed, true);
+    assert.throws(() => parseOverrides(["wings=true"], {}), /Unknown entitlement/);
+    assert.throws(() => parseOverrides(["seats=many"], {}), /whole number/);
+    assert.deepEqual(parseOverrides(["-seats"], overrides), { apiAccess: true });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("mayUse(): monthly counters meter documents and AI tokens against the limit", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const { control } = server.services;
+    await recordUsage(control, t.tenantId, "documentsPerMonth", 49);
+    let docs = await mayUse(server.services, t.tenantId, "documentsPerMonth");
+    assert.equal(docs.allowed, true);
+    assert.equal(docs.remaining, 1);
+    await recordUsage(control, t.tenantId, "documentsPerMonth", 1);
+    docs = await mayUse(server.services, t.tenantId, "documentsPerMonth");
+    assert.equal(docs.allowed, false);
+    assert.equal(docs.reason, "limit_reached");
+    assert.match(docs.message, /allows 50 and 50 are used/);
+
+    // Last month's usage does not count this month.
+    const lastMonth = new Date(Date.now() - 40 * 86_400_000);
+    await recordUsage(control, t.tenantId, "aiTokensPerMonth", 199_000, lastMonth);
+    await recordUsage(control, t.tenantId, "aiTokensPerMonth", 1_500);
+    const usage = await usageFor(control, t.tenantId);
+    assert.equal(usage.aiTokensPerMonth, 1_500);
+    assert.equal(usage.documentsPerMonth, 50);
+    assert.equal(
+      (await mayUse(server.services, t.tenantId, "aiTokensPerMonth", 198_500)).allowed,
+      true,
+    );
+    assert.equal(
+      (await mayUse(server.services, t.tenantId, "aiTokensPerMonth", 198_501)).allowed,
+      false,
+    );
+
+    // Another tenant's counters are its own.
+    const other = await signUpTenant(server);
+    assert.equal((await usageFor(control, other.tenantId)).documentsPerMonth, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("mayUse(): a read-only tenant may not consume metered entitlements (upload, AI)", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    await putInState(server.services, t.tenantId, "professional", "canceled");
+    for (const key of ["documentsPerMonth", "aiTokensPerMonth", "seats"] as const) {
+      const d = await mayUse(server.services, t.tenantId, key);
+      assert.equal(d.allowed, false, key);
+      assert.equal(d.reason, "read_only", key);
+    }
+    // Features are a matter of plan, not of payment: reading through the API stays possible.
+    assert.equal((await mayUse(server.services, t.tenantId, "apiAccess")).allowed, true);
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,98 @@
+/**
+ * @module billing/middleware
+ * The one layer that applies billing to every request on a tenant host (mounted after
+ * `authenticate()`):
+ *
+ * - while the workspace is read-only, refuses every write (POST, PUT, PATCH, DELETE) with 402
+ *   `payment_required`: JSON for API calls, an explanatory page for browser forms. Signing in and
+ *   out, the caller's own account and tokens, billing itself and exports stay open;
+ * - refuses bearer-token calls when the plan has no API access;
+ * - puts the tenant's billing on `c.get("billing")` for pages (the grace banner).
+ *
+ * Routes that gate a feature or a limit use `requireEntitlement(key)`; other code calls
+ * `assertMayUse(services, tenantId, key)`.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { wantsJson } from "../http/env.ts";
+import type { FeatureKey } from "./plans.ts";
+import { type BillingDeps, mayUse, type MeteredKey } from "./entitlements.ts";
+import { entitlementError, type PaymentRequiredError, readOnlyError } from "./errors.ts";
+import { renderRefusalPage } from "./refusal_page.tsx";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Writes a read-only workspace may still make: sign-in, own account, billing, exports. */
+const OPEN_WHILE_READ_ONLY: readonly RegExp[] = [
+  /^\/(login|logout|forgot-password|reset-password)$/,
+  /^\/workspaces\/enter$/,
+  /^\/auth\//,
+  /^\/api\/v1\/auth\//,
+  /^\/settings\/(profile|tokens|billing)(\/|$)/,
+  /^\/api\/v1\/billing(\/|$)/,
+  /\/exports?(\.[a-z]+)?(\/|$)/,
+  // A list's column choice is a way of reading, not a change to the records.
+  /^\/[a-z-]+\/columns$/,
+];
+
+/** True when a write to `path` is allowed while the workspace is read-only. */
+export function openWhileReadOnly(path: string): boolean {
+  return OPEN_WHILE_READ_ONLY.some((re) => re.test(path));
+}
+
+/** Applies the read-only state and API access to every request on a tenant host. */
+export function billingGate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("billing", undefined);
+    const tenant = c.get("tenant");
+    if (!tenant) return await next();
+    const auth = c.get("auth");
+    const write = !SAFE.has(c.req.method);
+    if (!write && !auth) return await next();
+    const services = c.get("services");
+    const billing = await services.billing.current(services, tenant.id);
+    if (!billing) return await next();
+    c.set("billing", billing);
+    if (auth?.via === "token" && !billing.entitlements.apiAccess) {
+      const decision = await mayUse(services, tenant.id, "apiAccess");
+      return refuse(c, entitlementError(decision));
+    }
+    if (write && billing.access.mode === "read_only" && !openWhileReadOnly(c.req.path)) {
+      return refuse(c, readOnlyError(billing));
+    }
+    await next();
+  };
+}
+
+function refuse(c: Parameters<MiddlewareHandler<AppEnv>>[0], err: PaymentRequiredError) {
+  if (wantsJson(c)) {
+    return c.json(
+      { error: { code: err.code, message: err.message, details: err.details ?? null } },
+      402,
+    );
+  }
+  return renderRefusalPage(c, err);
+}
+
+/** Route guard: the tenant's plan must allow `key` (a feature, or `amount` more of a limit). */
+export function requireEntitlement(
+  key: FeatureKey | MeteredKey,
+  amount = 1,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const tenant = c.get("tenant");
+    if (tenant) await assertMayUse(c.get("services"), tenant.id, key, amount);
+    await next();
+  };
+}
+
+/** Throws 402 unless the tenant may use `key` (`amount` more of it for a metered limit). */
+export async function assertMayUse(
+  deps: BillingDeps,
+  tenantId: string,
+  key: FeatureKey | MeteredKey,
+  amount = 1,
+): Promise<void> {
+  const decision = await mayUse(deps, tenantId, key, amount);
+  if (!decision.allowed) throw entitlementError(decision);
+}

@@ -1,0 +1,44 @@
+/**
+ * @module billing/runtime
+ * The long-lived billing parts of one process: the Stripe client (null offline), the price-id
+ * cache, and a short cache of each tenant's billing so the middleware costs no control query on
+ * most requests. Anything that changes a tenant's billing here calls `invalidate(tenantId)`;
+ * changes made by another process (a separate worker) show within `ttlMs`.
+ */
+import type { Config } from "../config.ts";
+import { type BillingDeps, loadTenantBilling, type TenantBilling } from "./entitlements.ts";
+import { createStripeClient, type PriceCache, type Stripe } from "./stripe.ts";
+
+export class BillingRuntime {
+  readonly stripe: Stripe | null;
+  readonly prices: PriceCache = new Map();
+  #cache = new Map<string, { value: TenantBilling; until: number }>();
+
+  constructor(
+    config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_BASE">,
+    readonly ttlMs = 5_000,
+  ) {
+    this.stripe = createStripeClient(config);
+  }
+
+  /** True when Stripe is configured (online billing). */
+  get online(): boolean {
+    return this.stripe !== null;
+  }
+
+  /** The tenant's billing, from the cache when fresh. */
+  async current(deps: BillingDeps, tenantId: string): Promise<TenantBilling | null> {
+    const now = Date.now();
+    const hit = this.#cache.get(tenantId);
+    if (hit && hit.until > now) return hit.value;
+    const value = await loadTenantBilling(deps, tenantId);
+    if (value) this.#cache.set(tenantId, { value, until: now + this.ttlMs });
+    return value;
+  }
+
+  /** Forgets cached billing (one tenant, or all). */
+  invalidate(tenantId?: string): void {
+    if (tenantId) this.#cache.delete(tenantId);
+    else this.#cache.clear();
+  }
+}
