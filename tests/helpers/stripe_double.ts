@@ -8,16 +8,16 @@
 import Stripe from "stripe";
 import { hostFetch } from "./http.ts";
 
+// deno-lint-ignore no-explicit-any
+type Obj = Record<string, any>;
+
 export interface RecordedRequest {
   method: string;
   path: string;
-  query: Record<string, unknown>;
-  body: Record<string, unknown>;
+  query: Obj;
+  body: Obj;
   idempotencyKey: string | null;
 }
-
-// deno-lint-ignore no-explicit-any
-type Obj = Record<string, any>;
 
 /** Parses Stripe's bracket form encoding (`a[b][0][c]=x`) into nested objects and arrays. */
 export function parseStripeForm(params: URLSearchParams): Obj {
