@@ -3,7 +3,10 @@ import type { AppEnv } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp, renderPublic } from "../http/page.tsx";
 import { Dashboard } from "../components/Dashboard.tsx";
-import { cachedDashboardNumbers } from "../domain/dashboard_cache.ts";
+import { renderToString } from "preact-render-to-string";
+import { cachedRead } from "../domain/read_cache.ts";
+import { dashboardNumbers, today } from "../domain/reports.ts";
+import { principalOf, tenantOf } from "../http/env.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -47,16 +50,26 @@ app.get(
     await next();
   },
   memberPage(),
-  async (c) =>
-    renderApp(
-      c,
-      "Dashboard",
-      <Dashboard
-        name={c.get("auth")!.name}
-        tenantName={c.get("tenant")!.name}
-        numbers={await cachedDashboardNumbers(c.get("tenant")!.db, c.get("tenant")!.id)}
-      />,
-    ),
+  async (c) => {
+    const tenant = tenantOf(c);
+    const name = principalOf(c).name;
+    const day = today();
+    // The dashboard's figures scan the whole business; its HTML is kept until the data changes.
+    const html = await cachedRead(
+      tenant.db,
+      tenant.id,
+      `dashboard:${day}:${name}`,
+      async () =>
+        renderToString(
+          <Dashboard
+            name={name}
+            tenantName={tenant.name}
+            numbers={await dashboardNumbers(tenant.db, day)}
+          />,
+        ),
+    );
+    return renderApp(c, "Dashboard", <div dangerouslySetInnerHTML={{ __html: html }} />);
+  },
 );
 
 export default app;

@@ -15,6 +15,7 @@ import { RECORD_TYPES } from "../../../domain/catalog.ts";
 import type { RecordDef } from "../../../domain/records/definition.ts";
 import { createSchema, issuesByField, updateSchema } from "../../../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../../../domain/records/query.ts";
+import { cachedRead, queryKey } from "../../../domain/read_cache.ts";
 import {
   createRecord,
   deleteRecord,
@@ -70,8 +71,15 @@ for (const def of RECORD_TYPES) {
   app.use(`${base}/*`, tenantOnly());
 
   app.get(base, requirePermission("records:read"), async (c) => {
-    const query = parseListQuery(def, c.req.query());
-    const body = await listRecordsJson(tenantOf(c).db, def, query);
+    const raw = c.req.query();
+    const query = parseListQuery(def, raw);
+    const tenant = tenantOf(c);
+    const body = await cachedRead(
+      tenant.db,
+      tenant.id,
+      `list:${def.collection}?${queryKey(raw)}`,
+      () => listRecordsJson(tenant.db, def, query),
+    );
     return c.body(body, 200, { "content-type": "application/json" });
   });
 

@@ -9,6 +9,7 @@ import { type AppEnv, tenantOf } from "../../../http/env.ts";
 import { tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { searchAll } from "../../../domain/records/search.ts";
+import { cachedRead } from "../../../domain/read_cache.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { issuesByField } from "../../../domain/records/schema.ts";
 
@@ -25,11 +26,16 @@ app.get("/api/v1/search", requirePermission("records:read"), async (c) => {
   if (!parsed.success) {
     throw new InvalidError("The query has problems.", issuesByField(parsed.error), 400);
   }
-  const hits = await searchAll(tenantOf(c).db, parsed.data.q, parsed.data.limit);
-  return c.json({
-    data: hits.map((h) => ({ ...h, url: `/${h.collection}/${h.id}` })),
-    next_cursor: null,
+  const tenant = tenantOf(c);
+  const { q, limit } = parsed.data;
+  const body = await cachedRead(tenant.db, tenant.id, `search:${limit}:${q}`, async () => {
+    const hits = await searchAll(tenant.db, q, limit);
+    return JSON.stringify({
+      data: hits.map((h) => ({ ...h, url: `/${h.collection}/${h.id}` })),
+      next_cursor: null,
+    });
   });
+  return c.body(body, 200, { "content-type": "application/json" });
 });
 
 export default app;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 
-Deno.test("the dashboard's cached numbers change as soon as any record changes", async () => {
+Deno.test("cached reads (dashboard, lists, search) change as soon as any record changes", async () => {
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
@@ -28,6 +28,24 @@ Deno.test("the dashboard's cached numbers change as soon as any record changes",
       status: "delivered",
     });
     assert.equal(await openPos(), 0);
+
+    // Lists and search answer from the cache until something changes, then show the change.
+    const names = async () =>
+      (await api.ok("GET", "/api/v1/suppliers?sort=name")).data.map((s: { name: string }) =>
+        s.name
+      );
+    const found = async (q: string) => (await api.ok("GET", `/api/v1/search?q=${q}`)).data.length;
+    assert.deepEqual(await names(), ["Cache Packers"]);
+    assert.equal(await found("Zebra"), 0);
+    await api.ok("POST", "/api/v1/suppliers", { name: "Zebra Meats" }, 201);
+    assert.deepEqual(await names(), ["Cache Packers", "Zebra Meats"]);
+    assert.equal(await found("Zebra"), 1);
+    const current = await api.ok("GET", `/api/v1/suppliers/${supplier.id}`);
+    await api.ok("PATCH", `/api/v1/suppliers/${supplier.id}`, {
+      version: current.version,
+      name: "Aardvark",
+    });
+    assert.deepEqual(await names(), ["Aardvark", "Zebra Meats"]);
   } finally {
     await server.close();
   }

@@ -1,0 +1,62 @@
+/**
+ * @module domain/read_cache
+ * Answers a tenant's repeated reads (a list page, a search, the dashboard) from memory while the
+ * tenant's data is unchanged. Every entry carries the tenant's change counter
+ * (records/changes.ts) from when it was computed; a read first asks the database for the
+ * current counter (one indexed read) and recomputes on any difference. The counter lives in the
+ * tenant database, so a write made by another process or machine invalidates entries here too.
+ * Bounded by total size; the least recently used entries go first.
+ */
+import type { Executor } from "../db/transaction.ts";
+import { changeVersion } from "./records/changes.ts";
+
+interface Entry {
+  version: number;
+  value: string;
+}
+
+const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_ENTRY_BYTES = 1024 * 1024;
+const entries = new Map<string, Entry>();
+let bytes = 0;
+
+function evict(): void {
+  while (bytes > MAX_BYTES && entries.size) {
+    const [key, entry] = entries.entries().next().value!;
+    entries.delete(key);
+    bytes -= entry.value.length;
+  }
+}
+
+/** The cached text for (tenant, key) at the tenant's current version, computing it if needed. */
+export async function cachedRead(
+  db: Executor,
+  tenantId: string,
+  key: string,
+  compute: () => Promise<string>,
+): Promise<string> {
+  const version = await changeVersion(db);
+  const id = `${tenantId}\u0000${key}`;
+  const hit = entries.get(id);
+  if (hit && hit.version === version) {
+    entries.delete(id); // most recently used goes last
+    entries.set(id, hit);
+    return hit.value;
+  }
+  const value = await compute();
+  if (hit) {
+    entries.delete(id);
+    bytes -= hit.value.length;
+  }
+  if (value.length <= MAX_ENTRY_BYTES) {
+    entries.set(id, { version, value });
+    bytes += value.length;
+    evict();
+  }
+  return value;
+}
+
+/** A stable key for a query string: parameters sorted, so `a=1&b=2` and `b=2&a=1` share it. */
+export function queryKey(query: Record<string, string>): string {
+  return Object.keys(query).sort().map((k) => `${k}=${query[k]}`).join("&");
+}
