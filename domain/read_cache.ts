@@ -13,6 +13,8 @@ import { changeVersion } from "./records/changes.ts";
 interface Entry {
   version: number;
   value: string;
+  /** The UTF-8 bytes, made once: large responses are sent without encoding them again. */
+  bytes?: Uint8Array<ArrayBuffer>;
 }
 
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -26,6 +28,21 @@ function evict(): void {
     entries.delete(key);
     bytes -= entry.value.length;
   }
+}
+
+const encoder = new TextEncoder();
+
+/** Like `cachedRead`, as UTF-8 bytes ready to be a response body. */
+export async function cachedBytes(
+  db: Executor,
+  tenantId: string,
+  key: string,
+  compute: () => Promise<string>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const value = await cachedRead(db, tenantId, key, compute);
+  const entry = entries.get(`${tenantId}\u0000${key}`);
+  if (entry?.value !== value) return encoder.encode(value); // too large to keep
+  return entry.bytes ??= encoder.encode(value);
 }
 
 /** The cached text for (tenant, key) at the tenant's current version, computing it if needed. */

@@ -15,7 +15,7 @@ import { RECORD_TYPES } from "../../../domain/catalog.ts";
 import type { RecordDef } from "../../../domain/records/definition.ts";
 import { createSchema, issuesByField, updateSchema } from "../../../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../../../domain/records/query.ts";
-import { cachedRead, queryKey } from "../../../domain/read_cache.ts";
+import { cachedBytes, queryKey } from "../../../domain/read_cache.ts";
 import {
   createRecord,
   deleteRecord,
@@ -74,7 +74,7 @@ for (const def of RECORD_TYPES) {
     const raw = c.req.query();
     const query = parseListQuery(def, raw);
     const tenant = tenantOf(c);
-    const body = await cachedRead(
+    const body = await cachedBytes(
       tenant.db,
       tenant.id,
       `list:${def.collection}?${queryKey(raw)}`,

@@ -9,7 +9,7 @@ import { type AppEnv, tenantOf } from "../../../http/env.ts";
 import { tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { searchAll } from "../../../domain/records/search.ts";
-import { cachedRead } from "../../../domain/read_cache.ts";
+import { cachedBytes } from "../../../domain/read_cache.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { issuesByField } from "../../../domain/records/schema.ts";
 
@@ -28,7 +28,7 @@ app.get("/api/v1/search", requirePermission("records:read"), async (c) => {
   }
   const tenant = tenantOf(c);
   const { q, limit } = parsed.data;
-  const body = await cachedRead(tenant.db, tenant.id, `search:${limit}:${q}`, async () => {
+  const body = await cachedBytes(tenant.db, tenant.id, `search:${limit}:${q}`, async () => {
     const hits = await searchAll(tenant.db, q, limit);
     return JSON.stringify({
       data: hits.map((h) => ({ ...h, url: `/${h.collection}/${h.id}` })),
