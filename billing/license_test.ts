@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import {
   generateLicenseKeys,
   inspectLicense,
@@ -79,4 +80,57 @@ Deno.test("a licence for another tenant, an altered one or one from another key 
   const other = await generateLicenseKeys();
   await rejects(verifyLicense(token, other.publicKey, "t1"), "bad_signature");
   await rejects(verifyLicense("not-a-licence", keys.publicKey, "t1"), "malformed");
+});
+
+Deno.test("billing page: a licence installs for its own tenant only; an altered one is refused", async () => {
+  const server = await startTestServer({ LICENSE_PUBLIC_KEY: keys.publicKey });
+  try {
+    const a = await signUpTenant(server);
+    const b = await signUpTenant(server);
+    const forA = await issueLicense(keys.privateKey, {
+      tenantId: a.tenantId,
+      tenantSlug: a.slug,
+      plan: "enterprise",
+      expiresAt: new Date(Date.now() + 90 * DAY),
+    });
+    const install = (who: typeof a, license: string) =>
+      server.fetch(who.host, "/settings/billing/license", {
+        method: "POST",
+        headers: {
+          cookie: who.jar.header(who.host),
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ _csrf: who.csrf, license }).toString(),
+      });
+    const stored = async (tenantId: string) =>
+      (await server.services.control.execute({
+        sql: "SELECT plan, license_token FROM tenant_billing WHERE tenant_id = ?",
+        args: [tenantId],
+      })).rows[0];
+
+    const foreign = await install(b, forA);
+    assert.equal(foreign.status, 422);
+    assert.match(await foreign.text(), /belongs to another workspace/);
+    const [h, p, s] = forA.split(".");
+    const altered = await install(a, `${h}.${p}.${s!.slice(0, -3)}AAA`);
+    assert.equal(altered.status, 422);
+    await altered.body?.cancel();
+    assert.equal((await stored(a.tenantId))?.license_token ?? null, null);
+    assert.equal((await stored(b.tenantId))?.license_token ?? null, null);
+
+    const ok = await install(a, forA);
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /Licence installed: Enterprise until/);
+    assert.equal((await stored(a.tenantId))?.plan, "enterprise");
+    const status = await server.fetch(a.host, "/api/v1/billing", {
+      headers: { cookie: a.jar.header(a.host) },
+    });
+    const body = await status.json();
+    assert.equal(body.source, "license");
+    assert.equal(body.plan, "enterprise");
+    assert.equal(body.access, "full");
+    assert.equal(body.entitlements.seats, null);
+  } finally {
+    await server.close();
+  }
 });

@@ -64,14 +64,15 @@ export function billingGate(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Answers the refusal. Sets `c.res` as well: inside `chain()` a returned response is dropped. */
 function refuse(c: Parameters<MiddlewareHandler<AppEnv>>[0], err: PaymentRequiredError) {
-  if (wantsJson(c)) {
-    return c.json(
+  c.res = wantsJson(c)
+    ? c.json(
       { error: { code: err.code, message: err.message, details: err.details ?? null } },
       402,
-    );
-  }
-  return renderRefusalPage(c, err);
+    )
+    : renderRefusalPage(c, err);
+  return c.res;
 }
 
 /** Route guard: the tenant's plan must allow `key` (a feature, or `amount` more of a limit). */
