@@ -8,18 +8,21 @@ import { runWrk, type WrkResult } from "./wrk.ts";
 
 export interface BenchServer {
   port: number;
+  pid: number;
   dataDir: string;
   stop(): Promise<void>;
 }
 
 /** Starts bench/server.ts in a child process on a free port with its own data folder. */
-export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
-  const dataDir = await Deno.makeTempDir({ prefix: "pm-bench-" });
+export async function startBenchServer(
+  env: Record<string, string> = {},
+  opts: { keepDataDir?: boolean } = {},
+): Promise<BenchServer> {
+  const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "pm-bench-" });
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--v8-flags=--expose-gc", new URL("./server.ts", import.meta.url).pathname],
     env: {
-      DATA_DIR: dataDir,
       PORT: String(port),
       LOG_LEVEL: "silent",
       SEED_DEMO: "false",
@@ -28,6 +31,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       RATE_LIMIT_PER_IP: "100000000",
       RATE_LIMIT_PER_TENANT: "100000000",
       ...env,
+      DATA_DIR: dataDir,
     },
     stdout: "piped",
     stderr: "inherit",
@@ -43,11 +47,12 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   void child.stdout.cancel().catch(() => {});
   return {
     port,
+    pid: child.pid,
     dataDir,
     async stop() {
       child.kill("SIGTERM");
       await child.status;
-      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      if (!opts.keepDataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
 }

@@ -94,7 +94,8 @@ export async function seedBusiness(path: string, counts: RecordCounts): Promise<
       });
       for (const [l, [weight, price, amount]] of lines.entries()) {
         await tx.execute({
-          sql: `INSERT INTO purchase_order_lines (id, purchase_order_id, position, description, weight, price, amount_cents)
+          sql:
+            `INSERT INTO purchase_order_lines (id, purchase_order_id, position, description, weight, price, amount_cents)
                 VALUES (?, ?, ?, 'Beef trim', ?, ?, ?)`,
           args: [newId(), id, l, weight, price, amount],
         });
