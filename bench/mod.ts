@@ -114,7 +114,7 @@ row(
   p.coldFirstRequestMsP99 <= 10,
 );
 row(
-  `server RSS, pool full (256 open), ${n} tenants served`,
+  `server RSS, pool full (${p.poolSize} open), ${n} tenants served`,
   `${fmt(p.rssMiBPoolFull)} MiB (at start ${fmt(p.rssMiBBaseline)} MiB, +${
     fmt(p.rssMiBPerTenant * 1024, 1)
   } KiB per further tenant)`,

@@ -25,6 +25,7 @@ export interface ProvisioningFigures {
   rssMiBPoolFull: number;
   rssMiBBaseline: number;
   rssMiBPerTenant: number;
+  poolSize: number;
   rssMiBFor10kExtrapolated: number;
 }
 
@@ -85,7 +86,12 @@ export async function benchProvisioning(count = 1000): Promise<ProvisioningFigur
     // full. Memory that grows with the number of tenants served (beyond the bounded pool: host
     // cache, rate-limit buckets) is measured as the slope between the first and the second half
     // of the tenants, and extrapolated to 10,000.
-    const server = await startBenchServer({ DATA_DIR: dataDir }, { keepDataDir: true });
+    // The default pool is 256; a short run (--quick) uses a smaller one so that it still fills.
+    const poolSize = Math.min(256, Math.floor(count / 4));
+    const server = await startBenchServer(
+      { DATA_DIR: dataDir, TENANT_POOL_SIZE: String(poolSize) },
+      { keepDataDir: true },
+    );
     try {
       const rss = () => residentMiB(server.pid);
       const rssStart = rss();
@@ -97,10 +103,10 @@ export async function benchProvisioning(count = 1000): Promise<ProvisioningFigur
         await res.body?.cancel();
         coldTimes.push(performance.now() - t);
         if (res.status !== 401) throw new Error(`unexpected status ${res.status}`);
-        if (i === Math.floor(count / 2) - 1) rssHalf = rss();
+        if (i === poolSize + 9) rssHalf = rss(); // the pool is full from here on
       }
       const rssFull = rss();
-      const perTenant = Math.max(0, (rssFull - rssHalf) / (count - Math.floor(count / 2)));
+      const perTenant = Math.max(0, (rssFull - rssHalf) / (count - poolSize - 10));
       return {
         tenants: count,
         signupMsMean: signupTimes.reduce((a, b) => a + b, 0) / count,
@@ -113,6 +119,7 @@ export async function benchProvisioning(count = 1000): Promise<ProvisioningFigur
         rssMiBPoolFull: rssFull,
         rssMiBPerTenant: perTenant,
         rssMiBFor10kExtrapolated: rssFull + perTenant * (10_000 - count),
+        poolSize,
       };
     } finally {
       await server.stop();
