@@ -6,6 +6,7 @@
 import type { Services } from "../services.ts";
 import { signup } from "./provision.ts";
 import { seedDemoData } from "./demo_data.ts";
+import { setPlan } from "../billing/admin.ts";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_EMAIL = "demo@projectmeats.test";
@@ -24,6 +25,8 @@ export async function ensureDemoTenant(
       email: DEMO_EMAIL,
       password: DEMO_PASSWORD,
     });
+    // The demo shows the full product, not a trial that turns read-only after 14 days.
+    await setPlan(services, result.tenant.id, { plan: "professional", status: "active" });
     const lease = await services.pool.acquire(result.tenant.id, null);
     try {
       await seedDemoData(lease.db, { ownerId: result.user.id });

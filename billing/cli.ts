@@ -1,0 +1,155 @@
+/**
+ * @module billing/cli
+ * Operator commands for billing, above all for offline mode (no Stripe):
+ *
+ *     deno task billing:set-plan <slug> <plan> <status> [--interval month|year]
+ *         [--trial-ends YYYY-MM-DD] [--past-due-since YYYY-MM-DD]
+ *     deno task billing override <slug> seats=25 apiAccess=true -documentsPerMonth
+ *     deno task billing show <slug>
+ *     deno task billing:sync-plans      (creates or updates Stripe products and prices)
+ *
+ * It opens the control database in DATA_DIR directly; a running server sees the change within
+ * a few seconds (its billing cache).
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type Config, loadConfig } from "../config.ts";
+import { type Client, fileUrl, openDatabase } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { AppError } from "../domain/errors.ts";
+import { parseOverrides, setOverrides, setPlan, tenantIdBySlug } from "./admin.ts";
+import { entitlementsFor, type TenantBilling, usageFor } from "./entitlements.ts";
+import { isPlanId, PLAN_IDS } from "./plans.ts";
+import { isSubscriptionStatus, loadBillingState, SUBSCRIPTION_STATUSES } from "./state.ts";
+import { createStripeClient, syncPlans } from "./stripe.ts";
+
+const USAGE = `Usage:
+  billing set-plan <slug> <plan> <status> [--interval month|year] [--trial-ends YYYY-MM-DD]
+                   [--past-due-since YYYY-MM-DD]
+  billing override <slug> key=value ... (-key removes an override)
+  billing show <slug>
+  billing sync-plans
+Plans: ${PLAN_IDS.join(", ")}
+Statuses: ${SUBSCRIPTION_STATUSES.join(", ")}`;
+
+function describe(slug: string, b: TenantBilling, usage: Awaited<ReturnType<typeof usageFor>>) {
+  return [
+    `${slug}: ${b.plan} (${
+      b.source === "license" ? "licence" : b.state.status
+    }), access ${b.access.mode}`,
+    b.access.message ? `  ${b.access.message}` : null,
+    b.source === "license"
+      ? `  licence ${b.license ? `expires ${b.license.expiresAt.toISOString()}` : "NOT valid"}`
+      : null,
+    b.source === "subscription" && b.state.status === "trialing"
+      ? `  trial ends ${b.state.trialEndsAt}`
+      : null,
+    b.source === "subscription" && b.state.pastDueSince
+      ? `  past due since ${b.state.pastDueSince}`
+      : null,
+    `  seats ${usage.seats} (+${usage.pendingInvitations} invited) of ${
+      b.entitlements.seats ?? "unlimited"
+    }`,
+    `  documents this month ${usage.documentsPerMonth} of ${
+      b.entitlements.documentsPerMonth ?? "unlimited"
+    }`,
+    `  AI tokens this month ${usage.aiTokensPerMonth} of ${
+      b.entitlements.aiTokensPerMonth ?? "unlimited"
+    }`,
+    `  overrides ${JSON.stringify(b.state.overrides)}`,
+  ].filter((l) => l !== null).join("\n");
+}
+
+function dayToIso(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(d.getTime())) throw new AppError("invalid_request", 400, `${flag}: not a date`);
+  return d.toISOString();
+}
+
+/** Runs one billing command; returns what to print. Throws AppError on bad input. */
+export async function runBillingCli(
+  args: string[],
+  deps: { control: Client; config: Config },
+): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      interval: { type: "string" },
+      "trial-ends": { type: "string" },
+      "past-due-since": { type: "string" },
+    },
+  });
+  const [command, slug, ...rest] = positionals;
+  switch (command) {
+    case "set-plan": {
+      const [plan, status] = rest;
+      if (!slug || !isPlanId(plan) || !isSubscriptionStatus(status)) {
+        throw new AppError("invalid_request", 400, USAGE);
+      }
+      const interval = values.interval;
+      if (interval !== undefined && interval !== "month" && interval !== "year") {
+        throw new AppError("invalid_request", 400, "--interval is month or year");
+      }
+      const tenantId = await tenantIdBySlug(deps.control, slug);
+      const billing = await setPlan(deps, tenantId, {
+        plan,
+        status,
+        interval,
+        trialEndsAt: dayToIso(values["trial-ends"], "--trial-ends"),
+        pastDueSince: dayToIso(values["past-due-since"], "--past-due-since"),
+      });
+      return describe(slug, billing, await usageFor(deps.control, tenantId));
+    }
+    case "override": {
+      if (!slug) throw new AppError("invalid_request", 400, USAGE);
+      const tenantId = await tenantIdBySlug(deps.control, slug);
+      const state = await loadBillingState(deps.control, tenantId);
+      const billing = await setOverrides(
+        deps,
+        tenantId,
+        parseOverrides(rest, state?.overrides ?? {}),
+      );
+      return describe(slug, billing, await usageFor(deps.control, tenantId));
+    }
+    case "show": {
+      if (!slug) throw new AppError("invalid_request", 400, USAGE);
+      const tenantId = await tenantIdBySlug(deps.control, slug);
+      return describe(
+        slug,
+        await entitlementsFor(deps, tenantId),
+        await usageFor(deps.control, tenantId),
+      );
+    }
+    case "sync-plans": {
+      const stripe = createStripeClient(deps.config);
+      if (!stripe) {
+        throw new AppError(
+          "invalid_request",
+          400,
+          "Set STRIPE_SECRET_KEY to sync plans to Stripe.",
+        );
+      }
+      return (await syncPlans(stripe)).join("\n");
+    }
+    default:
+      throw new AppError("invalid_request", 400, USAGE);
+  }
+}
+
+if (import.meta.main) {
+  const config = loadConfig();
+  const control = await openDatabase({ url: fileUrl(join(config.DATA_DIR, "control.db")) });
+  await migrate(control, "control");
+  let code = 0;
+  try {
+    console.log(await runBillingCli(Deno.args, { control, config }));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    code = 1;
+  } finally {
+    control.close();
+  }
+  Deno.exit(code);
+}
