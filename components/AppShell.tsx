@@ -80,7 +80,13 @@ export function AppShell(props: AppShellProps) {
           <LogoMark />
           <span class="tenant-name">{props.tenantName}</span>
         </a>
-        <form class="topbar-search" method="get" action="/search" role="search">
+        <form
+          class="topbar-search"
+          method="get"
+          action="/search"
+          role="search"
+          aria-label="Everything"
+        >
           <label for="global-search" class="visually-hidden">Search everything</label>
           <input
             id="global-search"

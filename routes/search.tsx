@@ -21,7 +21,13 @@ app.get("/search", async (c) => {
     q ? `Search: ${q}` : "Search",
     <>
       <h1>Search</h1>
-      <form method="get" action="/search" class="global-search" role="search">
+      <form
+        method="get"
+        action="/search"
+        class="global-search"
+        role="search"
+        aria-label="Search page"
+      >
         <label for="search-q" class="visually-hidden">Search everything</label>
         <input
           id="search-q"

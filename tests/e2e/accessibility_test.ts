@@ -1,20 +1,41 @@
 /**
- * axe-core finds no accessibility violations on the platform's pages (public and in a workspace),
- * in light and dark colour schemes.
+ * axe-core finds no accessibility violations on the platform's pages (public and in a workspace:
+ * dashboard, settings, record lists, forms and detail pages, reports, search, API reference), in
+ * light and dark colour schemes.
  */
 import assert from "node:assert/strict";
 import axe from "axe-core";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { launchBrowser } from "./browser.ts";
+import { apiClient } from "../helpers/api.ts";
+import { seedOneOfEach } from "../helpers/records.ts";
 
 const PUBLIC_PAGES = ["/", "/signup", "/login", "/forgot-password"];
-const APP_PAGES = ["/", "/settings/profile", "/settings/members", "/settings/tokens"];
+const APP_PAGES = [
+  "/",
+  "/settings/profile",
+  "/settings/members",
+  "/settings/tokens",
+  "/settings/option-lists",
+  "/purchase-orders",
+  "/purchase-orders/new",
+  "/customers",
+  "/carriers/import",
+  "/reports",
+  "/reports?report=aging",
+  "/search?q=axe",
+  "/api/docs",
+];
 
 Deno.test("browser: axe finds no accessibility violations on public and workspace pages", async () => {
   const server = await startTestServer();
   const session = await launchBrowser();
   try {
     const t = await signUpTenant(server, "axe");
+    const records = await seedOneOfEach(await apiClient(server, t), "axe");
+    const detailPages = ["purchase-orders", "loads", "customers", "invoices"].map((c) =>
+      `/${c}/${records[c as keyof typeof records].id}`
+    );
     const page = await session.newPage();
     await page.setBypassCSP(true); // to inject axe; the pages themselves run under their CSP
     await page.setCookie({
@@ -25,7 +46,7 @@ Deno.test("browser: axe finds no accessibility violations on public and workspac
     });
     const targets = [
       ...PUBLIC_PAGES.map((p) => `http://localhost:${server.port}${p}`),
-      ...APP_PAGES.map((p) => `http://${t.host}:${server.port}${p}`),
+      ...[...APP_PAGES, ...detailPages].map((p) => `http://${t.host}:${server.port}${p}`),
     ];
     const problems: string[] = [];
     for (const scheme of ["light", "dark"] as const) {
