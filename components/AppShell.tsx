@@ -6,7 +6,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { CsrfInput } from "./Form.tsx";
-import { LogoMark, MenuIcon } from "./Icons.tsx";
+import { LogoMark, MenuIcon, SearchIcon } from "./Icons.tsx";
 
 /** Sections of the app; `ready: false` shows a section that is coming, without a dead link. */
 export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: boolean }> = [
@@ -96,6 +96,9 @@ export function AppShell(props: AppShellProps) {
             value={props.searchQuery ?? ""}
           />
         </form>
+        <a class="search-link" href="/search" aria-label="Search">
+          <SearchIcon />
+        </a>
         <details class="user-menu">
           <summary data-menu-toggle>
             <span class="avatar" aria-hidden="true">

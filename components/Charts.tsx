@@ -12,7 +12,7 @@ export interface Datum {
 }
 
 function money(cents: number): string {
-  return `$${formatCents(cents)}`;
+  return `${cents < 0 ? "-" : ""}$${formatCents(Math.abs(cents))}`;
 }
 
 function compactMoney(cents: number): string {

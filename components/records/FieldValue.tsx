@@ -12,8 +12,14 @@ export function FieldValue(
     return <span class="muted">—</span>;
   }
   switch (field.kind) {
-    case "money":
-      return <span class="money">${formatCents(Number(value))}</span>;
+    case "money": {
+      const cents = Number(value);
+      return (
+        <span class={cents < 0 ? "money negative" : "money"}>
+          {cents < 0 ? "-" : ""}${formatCents(Math.abs(cents))}
+        </span>
+      );
+    }
     case "boolean":
       return <span>{value ? "Yes" : "No"}</span>;
     case "options": {

@@ -163,6 +163,8 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
   // Reference filters (from a related list's "See all") stay in effect as hidden inputs.
   const hiddenFilters = filterFields(def).filter((f) => f.kind === "ref" && raw[f.name]);
   const { cursor: _cursor, ...withoutCursor } = raw;
+  // The filter panel starts open when a filter is in use (and closed, out of the way, if not).
+  const filtering = Object.keys(raw).some((k) => !["q", "sort", "cursor", "limit"].includes(k));
   const sortLink = (field: FieldDef) => {
     const next = sort === field.name ? `-${field.name}` : field.name;
     return withParams(base, { ...withoutCursor, sort: next });
@@ -212,17 +214,22 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
             placeholder="Name, number, city…"
           />
         </div>
-        {visibleFilters.map((field) => (
-          <FilterControl key={field.name} field={field} query={raw} options={options} />
-        ))}
-        <div class="field">
-          <label for="list-archived">Archived</label>
-          <select id="list-archived" name="archived">
-            <option value="exclude" selected={query.archived === "exclude"}>Hide</option>
-            <option value="include" selected={query.archived === "include"}>Include</option>
-            <option value="only" selected={query.archived === "only"}>Only archived</option>
-          </select>
-        </div>
+        <details class="more-filters" open={filtering || undefined}>
+          <summary>Filters{filtering ? " (on)" : ""}</summary>
+          <div class="more-filters-body">
+            {visibleFilters.map((field) => (
+              <FilterControl key={field.name} field={field} query={raw} options={options} />
+            ))}
+            <div class="field">
+              <label for="list-archived">Archived</label>
+              <select id="list-archived" name="archived">
+                <option value="exclude" selected={query.archived === "exclude"}>Hide</option>
+                <option value="include" selected={query.archived === "include"}>Include</option>
+                <option value="only" selected={query.archived === "only"}>Only archived</option>
+              </select>
+            </div>
+          </div>
+        </details>
         {hiddenFilters.map((f) => (
           <input key={f.name} type="hidden" name={f.name} value={raw[f.name]} />
         ))}

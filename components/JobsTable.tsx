@@ -1,0 +1,132 @@
+/**
+ * @module components/JobsTable
+ * Background jobs as a table (kind, tenant, state, attempts, times, last error) with a retry
+ * button on dead jobs, and a row of counts by state. Shared by the operator's page (all tenants)
+ * and a workspace's own jobs page.
+ */
+import { CsrfInput } from "./Form.tsx";
+
+/** A job as the table shows it (plain data). */
+export interface JobView {
+  id: string;
+  kind: string;
+  tenant: string | null;
+  state: string;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  updatedAt: string;
+  lastError: string | null;
+  summary: string;
+}
+
+const STATE_CLASS: Record<string, string> = {
+  dead: "badge danger",
+  retrying: "badge warn",
+  running: "badge",
+  queued: "badge",
+  done: "badge ok",
+};
+
+function when(iso: string): string {
+  return iso.slice(0, 19).replace("T", " ");
+}
+
+/** Counts by state, each a link that filters the table. */
+export function JobCounts(
+  props: { counts: Record<string, number>; base: string; current?: string; extra?: string },
+) {
+  const states = ["queued", "retrying", "running", "dead", "done"];
+  return (
+    <nav class="tabs" aria-label="Job states">
+      <a
+        href={`${props.base}${props.extra ? `?${props.extra}` : ""}`}
+        aria-current={props.current ? undefined : "page"}
+      >
+        All
+      </a>
+      {states.map((s) => (
+        <a
+          key={s}
+          href={`${props.base}?state=${s}${props.extra ? `&${props.extra}` : ""}`}
+          aria-current={props.current === s ? "page" : undefined}
+          data-state-count={s}
+        >
+          {s} ({props.counts[s] ?? 0})
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** The jobs table; `retryBase` + `/<id>/retry` is where a dead job's retry posts. */
+export function JobsTable(
+  props: { jobs: JobView[]; showTenant: boolean; retryBase: string; csrf: string; caption: string },
+) {
+  const columns = props.showTenant ? 8 : 7;
+  return (
+    <div class="table-wrap">
+      <table class="jobs">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Job</th>
+            {props.showTenant ? <th scope="col">Workspace</th> : null}
+            <th scope="col">State</th>
+            <th scope="col" class="num">Attempts</th>
+            <th scope="col">Runs at</th>
+            <th scope="col">Updated</th>
+            <th scope="col">Last error</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.jobs.length === 0
+            ? (
+              <tr>
+                <td colSpan={columns} class="muted">No jobs here.</td>
+              </tr>
+            )
+            : props.jobs.map((job) => (
+              <tr key={job.id} data-job={job.id} data-state={job.state}>
+                <td>
+                  <code>{job.kind}</code>
+                  {job.summary ? <span class="muted">{` ${job.summary}`}</span> : null}
+                </td>
+                {props.showTenant ? <td>{job.tenant ?? "—"}</td> : null}
+                <td>
+                  <span class={STATE_CLASS[job.state] ?? "badge"}>{job.state}</span>
+                </td>
+                <td class="num">{job.attempts} / {job.maxAttempts}</td>
+                <td>
+                  <time datetime={job.runAt}>{when(job.runAt)}</time>
+                </td>
+                <td>
+                  <time datetime={job.updatedAt}>{when(job.updatedAt)}</time>
+                </td>
+                <td class="job-error">{job.lastError ?? ""}</td>
+                <td>
+                  {job.state === "dead"
+                    ? (
+                      <form method="post" action={`${props.retryBase}/${job.id}/retry`}>
+                        <CsrfInput token={props.csrf} />
+                        <button
+                          class="button secondary small"
+                          type="submit"
+                          aria-label={`Retry ${job.kind} job ${job.id}`}
+                        >
+                          Retry
+                        </button>
+                      </form>
+                    )
+                    : null}
+                </td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
