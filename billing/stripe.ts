@@ -39,6 +39,18 @@ export function createStripeClient(
   return new Stripe(config.STRIPE_SECRET_KEY, options);
 }
 
+/**
+ * Origins the billing page's forms redirect to (Stripe Checkout and the Customer Portal), for the
+ * CSP `form-action`: Chromium applies it to the redirect after a form post.
+ */
+export function stripeFormTargets(
+  config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_BASE">,
+): string[] {
+  if (!config.STRIPE_SECRET_KEY) return [];
+  if (config.STRIPE_API_BASE) return [new URL(config.STRIPE_API_BASE).origin];
+  return ["https://checkout.stripe.com", "https://billing.stripe.com"];
+}
+
 /** A client used only to check webhook signatures (needs no API key or network). */
 export function webhookVerifier(): Stripe {
   return new Stripe("sk_webhook_verification_only", { telemetry: false });

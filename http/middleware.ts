@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { randomToken } from "../db/ids.ts";
 import { RateLimitedError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
+import { stripeFormTargets } from "../billing/stripe.ts";
 import { type AppEnv, clientIp } from "./env.ts";
 
 // Request ids: a random prefix per process and a counter. Unique across machines and restarts
@@ -60,7 +61,11 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
   // Forms on the bare domain (signup, workspace list) redirect into a tenant's subdomain, and
   // Chromium applies form-action to the redirect too.
   const domain = services.config.APP_DOMAIN;
-  const formAction = hsts ? `'self' https://*.${domain}` : `'self' http://*.${domain}:*`;
+  // Billing forms redirect to Stripe's hosted Checkout and Portal.
+  const formAction = [
+    hsts ? `'self' https://*.${domain}` : `'self' http://*.${domain}:*`,
+    ...stripeFormTargets(services.config),
+  ].join(" ");
   const log = services.log;
   const limiter = services.ipLimiter;
   const logRequests = log.enabled("info");
