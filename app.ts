@@ -42,6 +42,8 @@ import pageOptionLists from "./routes/settings/option_lists.tsx";
 import pageReports from "./routes/reports.tsx";
 import stripeWebhook from "./routes/webhooks/stripe.ts";
 import pageSettingsBilling from "./routes/settings/billing.tsx";
+import pageSettingsJobs from "./routes/settings/jobs.tsx";
+import pageOperatorJobs from "./routes/operator/jobs.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -83,6 +85,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiOptionLists,
       pageOptionLists,
       pageReports,
+      pageSettingsJobs,
+      pageOperatorJobs,
       pageImport,
       pageRecords,
     ]

@@ -56,6 +56,25 @@ const EnvSchema = z.object({
   /** Ed25519 public key (base64url, from `deno task license keygen`) that verifies licences. */
   LICENSE_PUBLIC_KEY: z.string().regex(/^[\w-]{43}$/, "a base64url Ed25519 public key")
     .optional(),
+  /** Comma-separated e-mails of the service's operators (they see /operator/jobs). */
+  OPERATOR_EMAILS: z.string().default(""),
+  /** Documents and the AI assistant: largest upload in bytes (20 MB by default). */
+  DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  /** S3-compatible bucket for documents (Tigris sets these on Fly); local files without it. */
+  BUCKET_NAME: z.string().optional(),
+  AWS_ENDPOINT_URL_S3: z.string().url().optional(),
+  AWS_REGION: z.string().default("auto"),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  /** offline (deterministic, no network) or openai; openai is the default with a key. */
+  AI_PROVIDER: z.enum(["offline", "openai"]).optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().default("gpt-4o-mini"),
+  OPENAI_TIMEOUT_SECONDS: z.coerce.number().min(1).default(60),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Read images and scanned PDF pages with tesseract.js (English data from npm, offline). */
+  OCR_ENABLED: boolish.default(true),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

@@ -6,6 +6,7 @@ export function SettingsNav(props: { current: string }) {
     ["/settings/tokens", "API tokens"],
     ["/settings/option-lists", "Option lists"],
     ["/settings/billing", "Billing"],
+    ["/settings/jobs", "Jobs"],
   ] as const;
   return (
     <nav class="tabs" aria-label="Settings">

@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import {
+  type SignedUp,
+  signUpTenant,
+  startTestServer,
+  type TestServer,
+} from "../../tests/helpers/server.ts";
+import { enqueue } from "../../workers/queue.ts";
+import { getJob } from "../../workers/job_admin.ts";
+
+/** Signs in on the bare domain; returns the cookie header and the session's CSRF token. */
+async function apexSession(server: TestServer, t: SignedUp) {
+  const login = await server.fetch("localhost", "/api/v1/auth/login", {
+    method: "POST",
+    json: { email: t.email, password: t.password },
+  });
+  assert.equal(login.status, 200);
+  await login.body?.cancel();
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith("pm_session="))!
+    .split(";")[0]!;
+  const csrf = await server.fetch("localhost", "/api/v1/auth/csrf", { headers: { cookie } });
+  return { cookie, csrf: (await csrf.json()).csrf_token as string };
+}
+
+async function deadJob(server: TestServer, tenantId: string, kind: string): Promise<string> {
+  const id = await enqueue(server.services.control, {
+    kind,
+    tenantId,
+    payload: { document_id: "01abc" },
+  });
+  await server.services.control.execute({
+    sql: "UPDATE jobs SET status = 'dead', attempts = 5, last_error = ? WHERE id = ?",
+    args: [`${kind} exploded`, id],
+  });
+  return id;
+}
+
+function form(_csrf: string): Record<string, string> {
+  return { "content-type": "application/x-www-form-urlencoded" };
+}
+
+Deno.test("operators see every workspace's jobs and retry a dead one; others are refused", async () => {
+  const server = await startTestServer({
+    OPERATOR_EMAILS: "nobody@x.example, owner@opsco.example",
+  });
+  try {
+    const ops = await signUpTenant(server, "opsco");
+    const other = await signUpTenant(server, "otherco");
+    const a = await deadJob(server, ops.tenantId, "document.process");
+    const b = await deadJob(server, other.tenantId, "mail.deliver");
+    await enqueue(server.services.control, { kind: "queued.kind", tenantId: other.tenantId });
+
+    const anonymous = await server.fetch("localhost", "/operator/jobs");
+    assert.equal(anonymous.status, 303);
+    assert.match(anonymous.headers.get("location")!, /^\/login\?next=/);
+
+    const session = await apexSession(server, ops);
+    const page = await server.fetch("localhost", "/operator/jobs", {
+      headers: { cookie: session.cookie },
+    });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /document\.process exploded/);
+    assert.match(html, /mail\.deliver exploded/);
+    assert.match(html, /otherco/);
+    assert.match(html, /queued\.kind/);
+
+    const filtered =
+      await (await server.fetch("localhost", "/operator/jobs?tenant=otherco&state=dead", {
+        headers: { cookie: session.cookie },
+      })).text();
+    assert.match(filtered, /mail\.deliver exploded/);
+    assert.doesNotMatch(filtered, /document\.process exploded/);
+    assert.doesNotMatch(filtered, /queued\.kind/);
+
+    const retry = await server.fetch("localhost", `/operator/jobs/${b}/retry`, {
+      method: "POST",
+      headers: { cookie: session.cookie, ...form(session.csrf) },
+      body: `_csrf=${session.csrf}`,
+    });
+    assert.equal(retry.status, 303);
+    const job = await getJob(server.services.control, b);
+    assert.equal(job?.status, "queued");
+    assert.equal(job?.attempts, 0);
+    assert.equal((await getJob(server.services.control, a))?.status, "dead");
+
+    // Retrying a job that is not dead changes nothing.
+    const again = await server.fetch("localhost", `/operator/jobs/${b}/retry`, {
+      method: "POST",
+      headers: { cookie: session.cookie, ...form(session.csrf) },
+      body: `_csrf=${session.csrf}`,
+    });
+    assert.equal(again.status, 404);
+    await again.body?.cancel();
+
+    // A signed-in member who is not an operator, and the same page on a tenant host.
+    const stranger = await apexSession(server, other);
+    const refused = await server.fetch("localhost", "/operator/jobs", {
+      headers: { cookie: stranger.cookie },
+    });
+    assert.equal(refused.status, 403);
+    await refused.body?.cancel();
+    const forged = await server.fetch("localhost", `/operator/jobs/${a}/retry`, {
+      method: "POST",
+      headers: { cookie: stranger.cookie, ...form(stranger.csrf) },
+      body: `_csrf=${stranger.csrf}`,
+    });
+    assert.equal(forged.status, 403);
+    await forged.body?.cancel();
+    assert.equal((await getJob(server.services.control, a))?.status, "dead");
+    const onTenant = await server.fetch(ops.host, "/operator/jobs", {
+      headers: { cookie: ops.jar.header(ops.host) },
+    });
+    assert.equal(onTenant.status, 404);
+    await onTenant.body?.cancel();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an owner sees and retries only their own workspace's jobs at /settings/jobs", async () => {
+  const server = await startTestServer();
+  try {
+    const mine = await signUpTenant(server);
+    const theirs = await signUpTenant(server);
+    const own = await deadJob(server, mine.tenantId, "document.process");
+    const foreign = await deadJob(server, theirs.tenantId, "foreign.kind");
+    const cookie = mine.jar.header(mine.host);
+
+    const html = await (await server.fetch(mine.host, "/settings/jobs", { headers: { cookie } }))
+      .text();
+    assert.match(html, /document\.process exploded/);
+    assert.doesNotMatch(html, /foreign/);
+
+    const denied = await server.fetch(mine.host, `/settings/jobs/${foreign}/retry`, {
+      method: "POST",
+      headers: { cookie, ...form(mine.csrf) },
+      body: `_csrf=${mine.csrf}`,
+    });
+    assert.equal(denied.status, 404);
+    await denied.body?.cancel();
+    assert.equal((await getJob(server.services.control, foreign))?.status, "dead");
+
+    const ok = await server.fetch(mine.host, `/settings/jobs/${own}/retry`, {
+      method: "POST",
+      headers: { cookie, ...form(mine.csrf) },
+      body: `_csrf=${mine.csrf}`,
+    });
+    assert.equal(ok.status, 303);
+    await ok.body?.cancel();
+    assert.equal((await getJob(server.services.control, own))?.status, "queued");
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,86 @@
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../../http/env.ts";
+import { tenantOf } from "../../http/env.ts";
+import { memberPage } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { requirePermission } from "../../auth/middleware.ts";
+import { NotFoundError } from "../../domain/errors.ts";
+import { isId } from "../../db/ids.ts";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { JobCounts, JobsTable, type JobView } from "../../components/JobsTable.tsx";
+import {
+  findJobs,
+  JOB_STATES,
+  jobCounts,
+  type JobState,
+  jobSummary,
+  retryJob,
+} from "../../workers/job_admin.ts";
+
+const app = new Hono<AppEnv>();
+app.use("/settings/jobs", memberPage(), requirePermission("settings:manage"));
+app.use("/settings/jobs/*", memberPage(), requirePermission("settings:manage"));
+
+function stateParam(c: AppContext): JobState | undefined {
+  const s = c.req.query("state");
+  return JOB_STATES.includes(s as JobState) ? s as JobState : undefined;
+}
+
+app.get("/settings/jobs", async (c) => {
+  const { control } = c.get("services");
+  const tenant = tenantOf(c);
+  const state = stateParam(c);
+  const [jobs, counts] = await Promise.all([
+    findJobs(control, { tenantId: tenant.id, state }),
+    jobCounts(control, tenant.id),
+  ]);
+  const views: JobView[] = jobs.map((j) => ({
+    ...j,
+    tenant: tenant.name,
+    summary: jobSummary(j),
+  }));
+  const retried = c.req.query("retried");
+  return renderApp(
+    c,
+    "Background jobs",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/jobs" />
+      <section class="card">
+        <h2>Background jobs</h2>
+        <p class="muted">
+          Work done after a request, such as reading uploaded documents. A job that fails is tried
+          again with growing pauses; after its last attempt it is dead and waits for a retry.
+        </p>
+        {retried
+          ? (
+            <p class="flash success" role="status">
+              The job is queued again.
+            </p>
+          )
+          : null}
+        <JobCounts
+          base="/settings/jobs"
+          current={state}
+          counts={Object.fromEntries(counts.map((k) => [k.state, k.count]))}
+        />
+        <JobsTable
+          jobs={views}
+          showTenant={false}
+          retryBase="/settings/jobs"
+          csrf={c.get("csrfToken")}
+          caption="Jobs of this workspace, newest first"
+        />
+      </section>
+    </>,
+  );
+});
+
+app.post("/settings/jobs/:id/retry", async (c) => {
+  const id = c.req.param("id");
+  const ok = isId(id) && await retryJob(c.get("services").control, id, tenantOf(c).id);
+  if (!ok) throw new NotFoundError("There is no dead job with that id in this workspace.");
+  return c.redirect("/settings/jobs?retried=1", 303);
+});
+
+export default app;
