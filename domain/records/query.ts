@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { FieldDef } from "./fields.ts";
-import type { RecordDef } from "./definition.ts";
+import { type RecordDef, SYSTEM_FIELDS } from "./definition.ts";
 import { ftsQuery } from "./search.ts";
 
 export interface ListQuery {
@@ -92,16 +92,6 @@ export function selectList(def: RecordDef): string {
   return [`${def.table}.*`, ...derived].join(", ");
 }
 
-const SYSTEM_COLUMNS = [
-  "id",
-  "version",
-  "archived_at",
-  "created_at",
-  "created_by",
-  "updated_at",
-  "updated_by",
-];
-
 /**
  * One row as the API's JSON object, built by SQLite: lists skip converting every cell into a
  * JavaScript value and back into JSON (measured: 860 µs -> ~150 µs for 50 purchase orders).
@@ -109,7 +99,7 @@ const SYSTEM_COLUMNS = [
  * false, option sets as arrays.
  */
 export function selectJson(def: RecordDef): string {
-  const pairs = SYSTEM_COLUMNS.map((c) => `'${c}', ${def.table}.${c}`);
+  const pairs = SYSTEM_FIELDS.map((c) => `'${c}', ${def.table}.${c}`);
   for (const field of def.fields) {
     const expr = fieldExpr(def, field);
     const value = field.kind === "boolean"

@@ -346,16 +346,28 @@ export async function createRecordIn(
   const record = await getRecord(tx, def, id);
   const changes: Changes = diff(null, stripEmpty(values));
   if (lines?.length) changes.lines = [null, linesSummary(record)];
+  await finishWrite(tx, ctx, def, record, "create", changes);
+  return record;
+}
+
+/** What every create and update ends with: its history entry, its search entry, the counter. */
+async function finishWrite(
+  tx: Executor,
+  ctx: RecordContext,
+  def: RecordDef,
+  record: RecordValues,
+  action: "create" | "update",
+  changes: Changes,
+): Promise<void> {
   await recordAudit(tx, {
     userId: ctx.userId,
-    action: "create",
+    action,
     entity: def.collection,
-    entityId: id,
+    entityId: String(record.id),
     changes,
   });
   await indexForSearch(tx, def, record);
   await markChanged(tx);
-  return record;
 }
 
 function stripEmpty(values: RecordValues): RecordValues {
@@ -458,15 +470,7 @@ export async function updateRecord(
           changes[key] = [existing[key], record[key]];
         }
       }
-      await recordAudit(tx, {
-        userId: ctx.userId,
-        action: "update",
-        entity: def.collection,
-        entityId: id,
-        changes,
-      });
-      await indexForSearch(tx, def, record);
-      await markChanged(tx);
+      await finishWrite(tx, ctx, def, record, "update", changes);
       return record;
     });
   } catch (err) {

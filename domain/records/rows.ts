@@ -4,7 +4,7 @@
  * text. Everything the API returns passes through `toApi`.
  */
 import type { FieldDef } from "./fields.ts";
-import type { RecordDef } from "./definition.ts";
+import { type RecordDef, SYSTEM_FIELDS } from "./definition.ts";
 
 export type RecordValues = Record<string, unknown>;
 
@@ -43,24 +43,17 @@ export function toStored(field: FieldDef, value: unknown): string | number | nul
   return value as string | number;
 }
 
-const SYSTEM = [
-  "id",
-  "version",
-  "archived_at",
-  "created_at",
-  "created_by",
-  "updated_at",
-  "updated_by",
-];
-
 /** A stored row as the API shows it: system fields first, then the record's fields. */
 export function toApi(
   def: RecordDef | { fields: readonly FieldDef[] },
   row: RecordValues,
 ): RecordValues {
   const out: RecordValues = {};
-  if ("collection" in def) { for (const key of SYSTEM) out[key] = row[key] ?? null; }
-  else if (row.id !== undefined) out.id = row.id;
+  if ("collection" in def) {
+    for (const key of SYSTEM_FIELDS) out[key] = row[key] ?? null;
+  } else if (row.id !== undefined) {
+    out.id = row.id;
+  }
   for (const field of def.fields) out[field.name] = fromStored(field, row[field.name]);
   if (out.version !== undefined && out.version !== null) out.version = Number(out.version);
   return out;
