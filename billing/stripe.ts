@@ -18,7 +18,7 @@ import {
   PLANS,
   priceLookupKey,
 } from "./plans.ts";
-import { loadBillingState, updateBillingState } from "./state.ts";
+import { loadBillingState } from "./state.ts";
 
 export type { Stripe };
 
@@ -169,11 +169,6 @@ export async function openPortal(
     return_url: `${input.origin}/settings/billing`,
   });
   return session.url;
-}
-
-/** Links a customer id to a tenant (used when a customer arrives through a webhook first). */
-export async function linkCustomer(deps: BillingDeps, tenantId: string, customerId: string) {
-  await updateBillingState(deps.control, tenantId, { stripe_customer_id: customerId });
 }
 
 /**
