@@ -1,0 +1,72 @@
+/**
+ * @module storage
+ * Where uploaded files live, behind one small interface: a folder per tenant under
+ * `DATA_DIR/files/` by default, or an S3-compatible bucket (Tigris on Fly) when BUCKET_NAME and
+ * its credentials are set. Keys are `<tenantId>/<documentId>`: built by the caller from ids, never
+ * from a file's name.
+ */
+import type { Config } from "../config.ts";
+import { LocalStorage } from "./local.ts";
+import { S3Storage } from "./s3.ts";
+
+export interface FileStorage {
+  readonly kind: "local" | "s3";
+  /** Stores (or replaces) the bytes under `key`. */
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** The bytes under `key`; throws `FileMissingError` when there are none. */
+  get(key: string): Promise<Uint8Array>;
+  /** Removes `key`; no error when it is already gone. */
+  delete(key: string): Promise<void>;
+}
+
+/** A key that is absent from the storage. */
+export class FileMissingError extends Error {
+  constructor(key: string) {
+    super(`No stored file ${key}.`);
+  }
+}
+
+const KEY = /^[0-9a-z]{1,64}(\/[0-9a-z]{1,64}){1,2}$/;
+
+/** Refuses keys that could escape the tenant's folder (only ids joined by "/"). */
+export function assertKey(key: string): void {
+  if (!KEY.test(key)) throw new Error(`Bad storage key ${JSON.stringify(key)}.`);
+}
+
+/** The storage key of a tenant's document. */
+export function documentKey(tenantId: string, documentId: string): string {
+  if (!/^[0-9a-z]{1,64}$/.test(tenantId) || !/^[0-9a-z]{1,64}$/.test(documentId)) {
+    throw new Error("Storage keys are made of ids only.");
+  }
+  return `${tenantId}/${documentId}`;
+}
+
+const cache = new WeakMap<Config, FileStorage>();
+
+/** The storage configured for this process (one per config object). */
+export function storageFor(
+  config: Pick<
+    Config,
+    | "DATA_DIR"
+    | "BUCKET_NAME"
+    | "AWS_ENDPOINT_URL_S3"
+    | "AWS_REGION"
+    | "AWS_ACCESS_KEY_ID"
+    | "AWS_SECRET_ACCESS_KEY"
+  >,
+): FileStorage {
+  let storage = cache.get(config as Config);
+  if (!storage) {
+    storage = config.BUCKET_NAME && config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+      ? new S3Storage({
+        bucket: config.BUCKET_NAME,
+        endpoint: config.AWS_ENDPOINT_URL_S3 ?? "https://fly.storage.tigris.dev",
+        region: config.AWS_REGION,
+        accessKeyId: config.AWS_ACCESS_KEY_ID,
+        secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+      })
+      : new LocalStorage(`${config.DATA_DIR}/files`);
+    cache.set(config as Config, storage);
+  }
+  return storage;
+}
