@@ -43,13 +43,21 @@ import { exportCsv } from "./csv_export.ts";
 
 export const IMPORTABLE = new Set(["suppliers", "customers", "carriers", "products", "contacts"]);
 
-function canWrite(c: AppContext, def: RecordDef): boolean {
+function roleMayWrite(c: AppContext, def: RecordDef): boolean {
   const role = principalOf(c).role;
   return Boolean(role && can(role, def.permission));
 }
 
+/**
+ * Whether to offer New/Edit/Archive: the role allows it and the workspace is not read-only
+ * (billing/middleware.ts refuses the writes themselves with 402).
+ */
+function canWrite(c: AppContext, def: RecordDef): boolean {
+  return roleMayWrite(c, def) && c.get("billing")?.access.mode !== "read_only";
+}
+
 function requireWrite(c: AppContext, def: RecordDef): void {
-  if (!canWrite(c, def)) {
+  if (!roleMayWrite(c, def)) {
     throw new ForbiddenError(`Your role cannot change ${def.plural.toLowerCase()}.`);
   }
 }
