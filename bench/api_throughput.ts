@@ -85,6 +85,8 @@ export async function benchTenantWithId(
 
 export interface ThroughputFigures {
   bare: WrkResult;
+  /** The bare route with the nosniff header every app response carries. */
+  bareNosniff: WrkResult;
   api: WrkResult;
 }
 
@@ -97,9 +99,10 @@ export async function measureApi(
   seconds = 8,
 ): Promise<ThroughputFigures> {
   const bare = await runWrk(`http://127.0.0.1:${port + 1}/`, { seconds });
+  const bareNosniff = await runWrk(`http://127.0.0.1:${port + 1}/nosniff`, { seconds });
   const api = await runWrk(`http://127.0.0.1:${port}${path}`, {
     seconds,
     headers: { Host: `${slug}.localhost:${port}`, Authorization: `Bearer ${token}` },
   });
-  return { bare, api };
+  return { bare, bareNosniff, api };
 }

@@ -37,6 +37,15 @@ if (await hasWrk()) {
       ratio >= 0.7,
     );
     row("  ratio api / bare", `${fmt(ratio * 100, 1)}%`, ">= 70%", ratio >= 0.7);
+    const nosniffRatio = f.api.requestsPerSecond / f.bareNosniff.requestsPerSecond;
+    row(
+      "  bare Hono route + nosniff header (same run)",
+      `${fmt(f.bareNosniff.requestsPerSecond, 0)} req/s (${
+        fmt(f.bareNosniff.requestsPerSecond / f.bare.requestsPerSecond * 100, 1)
+      }% of bare): api is ${fmt(nosniffRatio * 100, 1)}% of it`,
+      "",
+      null,
+    );
 
     // The brokerage: 10,000 POs with lines and 5,000 invoices in one tenant.
     const counts = quick
