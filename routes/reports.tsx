@@ -9,6 +9,7 @@ import { type AppContext, type AppEnv, tenantOf } from "../http/env.ts";
 import { memberPage, tenantOnly } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
 import { requirePermission } from "../auth/middleware.ts";
+import { requireEntitlement } from "../billing/middleware.ts";
 import { InvalidError } from "../domain/errors.ts";
 import { issuesByField } from "../domain/records/schema.ts";
 import { formatCents } from "../domain/records/fields.ts";
@@ -90,7 +91,9 @@ app.get("/api/v1/reports/aging", requirePermission("records:read"), async (c) =>
   return c.json({ as_of: q.as_of, totals: agingTotals(data), data });
 });
 
-app.get("/reports/export.csv", async (c) => {
+// Report files are a plan feature (billing/plans.ts); a list's own CSV (all of a tenant's data)
+// stays available to every plan, even read-only.
+app.get("/reports/export.csv", requireEntitlement("reportExports"), async (c) => {
   const q = parseQuery(c);
   const db = tenantOf(c).db;
   const body = q.report === "aging"
