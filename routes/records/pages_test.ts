@@ -14,6 +14,7 @@ import { apiClient } from "../../tests/helpers/api.ts";
 import { seedOneOfEach } from "../../tests/helpers/records.ts";
 import { RECORD_TYPES } from "../../domain/catalog.ts";
 import { parseCsv } from "../../domain/records/csv.ts";
+import { setOverrides } from "../../billing/admin.ts";
 
 function browser(server: TestServer, t: SignedUp) {
   const get = async (path: string) => {
@@ -245,6 +246,13 @@ Deno.test("record pages: lists, forms, columns, CSV, import, option lists, searc
       const csv = await b.get("/reports/export.csv?report=aging");
       assert.equal(csv.status, 200);
       assert.match(csv.text, /Customer,current,1-30/);
+      // Report files are a plan feature; an operator can turn it off. Lists still export.
+      await setOverrides(server.services, tenant.tenantId, { reportExports: false });
+      server.services.billing.invalidate(tenant.tenantId);
+      assert.equal((await b.get("/reports/export.csv?report=aging")).status, 402);
+      assert.equal((await b.get("/suppliers/export.csv")).status, 200);
+      await setOverrides(server.services, tenant.tenantId, {});
+      server.services.billing.invalidate(tenant.tenantId);
       const dash = await b.get("/");
       assert.match(dash.text, /Receivables aging/);
       assert.match(dash.text, /<svg/);
