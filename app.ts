@@ -40,6 +40,8 @@ import apiDocs from "./routes/api/docs.tsx";
 import apiOptionLists from "./routes/api/v1/option_lists.ts";
 import pageOptionLists from "./routes/settings/option_lists.tsx";
 import pageReports from "./routes/reports.tsx";
+import apiAssistant from "./routes/api/v1/assistant.ts";
+import pageAssistant from "./routes/assistant.tsx";
 import stripeWebhook from "./routes/webhooks/stripe.ts";
 import pageSettingsBilling from "./routes/settings/billing.tsx";
 import pageSettingsJobs from "./routes/settings/jobs.tsx";
@@ -85,6 +87,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiOptionLists,
       pageOptionLists,
       pageReports,
+      apiAssistant,
+      pageAssistant,
       pageSettingsJobs,
       pageOperatorJobs,
       pageImport,

@@ -26,6 +26,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: b
   { href: "/products", label: "Products", ready: true },
   { href: "/documents", label: "Documents", ready: false },
   { href: "/reports", label: "Reports", ready: true },
+  { href: "/assistant", label: "Assistant", ready: true },
   { href: "/settings", label: "Settings", ready: true },
 ];
 

@@ -1,0 +1,249 @@
+/**
+ * @module assistant/answers
+ * The read-only, tenant-scoped questions the assistant can answer, each returning words and the
+ * records it used (cited with links). They take the tenant's database from the request's tenant
+ * context; every value from the message is bound as a parameter.
+ */
+import type { Executor } from "../db/transaction.ts";
+import { formatCents } from "../domain/records/fields.ts";
+import { AGING_BUCKETS, agingByCustomer, agingTotals, marginReport } from "../domain/reports.ts";
+import { searchAll } from "../domain/records/search.ts";
+import type { Intent } from "./intents.ts";
+
+export interface Citation {
+  collection: string;
+  id: string;
+  title: string;
+  url: string;
+}
+
+export interface Answer {
+  text: string;
+  citations: Citation[];
+}
+
+const money = (cents: number) => `${cents < 0 ? "-" : ""}$${formatCents(Math.abs(cents))}`;
+
+function cite(collection: string, id: unknown, title: unknown): Citation {
+  return { collection, id: String(id), title: String(title), url: `/${collection}/${id}` };
+}
+
+/** Up to `n` items as a readable list, saying how many more there are. */
+function listed(items: string[], n = 10): string {
+  const shown = items.slice(0, n).map((i) => `- ${i}`).join("\n");
+  return items.length > n ? `${shown}\n- …and ${items.length - n} more` : shown;
+}
+
+export async function answer(db: Executor, intent: Intent, today: string): Promise<Answer> {
+  switch (intent.kind) {
+    case "overdue_invoices": {
+      const rs = await db.execute({
+        sql: `SELECT i.id, i.number, i.due_date, i.outstanding_cents, c.name AS customer,
+                CAST(julianday(?) - julianday(i.due_date) AS INTEGER) AS days
+              FROM invoices i JOIN customers c ON c.id = i.customer_id
+              WHERE i.state = 'sent' AND i.outstanding_cents > 0 AND i.archived_at IS NULL
+                AND julianday(?) - julianday(i.due_date) > ?
+              ORDER BY days DESC LIMIT 200`,
+        args: [today, today, intent.minDays],
+      });
+      const scope = intent.minDays ? `more than ${intent.minDays} days past due` : "past due";
+      if (!rs.rows.length) return { text: `No invoices are ${scope}.`, citations: [] };
+      const total = rs.rows.reduce((s, r) => s + Number(r.outstanding_cents), 0);
+      return {
+        text: `${rs.rows.length} invoice${rs.rows.length === 1 ? " is" : "s are"} ${scope}, ${
+          money(total)
+        } outstanding:\n${
+          listed(rs.rows.map((r) =>
+            `${r.number} (${r.customer}): ${
+              money(Number(r.outstanding_cents))
+            }, ${r.days} days past due`
+          ))
+        }`,
+        citations: rs.rows.map((r) => cite("invoices", r.id, r.number)),
+      };
+    }
+    case "aging": {
+      const rows = await agingByCustomer(db, today);
+      const totals = agingTotals(rows);
+      const sum = AGING_BUCKETS.reduce((s, b) => s + totals[b], 0);
+      if (!sum) {
+        return { text: "Nothing is outstanding: every sent invoice is paid.", citations: [] };
+      }
+      return {
+        text: `Receivables outstanding: ${money(sum)}. ${
+          AGING_BUCKETS.map((b) => `${b}: ${money(totals[b])}`).join("; ")
+        }.\nLargest balances:\n${
+          listed(rows.map((r) => `${r.customer}: ${money(r.total_cents)}`), 5)
+        }`,
+        citations: rows.slice(0, 5).map((r) => cite("customers", r.customer_id, r.customer)),
+      };
+    }
+    case "margin": {
+      const loads = await marginReport(db, { from: intent.from, to: intent.to, by: "load" });
+      if (!loads.length) {
+        return {
+          text: `No loads were picked up in ${intent.label} (${intent.from} to ${intent.to}).`,
+          citations: [],
+        };
+      }
+      const margin = loads.reduce((s, l) => s + l.margin_cents, 0);
+      const sale = loads.reduce((s, l) => s + l.sale_cents, 0);
+      const best = [...loads].sort((a, b) => b.margin_cents - a.margin_cents);
+      return {
+        text: `Margin on ${loads.length} load${
+          loads.length === 1 ? "" : "s"
+        } in ${intent.label} (${intent.from} to ${intent.to}): ${money(margin)} on ${
+          money(sale)
+        } of sales (${sale ? ((margin / sale) * 100).toFixed(1) : "0.0"}%).\nBest loads:\n${
+          listed(best.map((l) => `${l.label}: ${money(l.margin_cents)}`), 5)
+        }`,
+        citations: best.slice(0, 5).map((l) => cite("loads", l.key, l.label)),
+      };
+    }
+    case "supplier_by_est": {
+      const rs = await db.execute({
+        sql: `SELECT p.id AS plant_id, p.name AS plant, p.est_number, s.id AS supplier_id,
+                s.name AS supplier, s.proteins
+              FROM plants p JOIN suppliers s ON s.id = p.supplier_id
+              WHERE p.est_number = ? COLLATE NOCASE`,
+        args: [intent.est],
+      });
+      const row = rs.rows[0];
+      if (!row) return { text: `No plant with EST ${intent.est} is on file.`, citations: [] };
+      const proteins = JSON.parse(String(row.proteins ?? "[]")) as string[];
+      const products = await db.execute({
+        sql:
+          `SELECT id, code, description FROM products WHERE supplier_id = ? AND archived_at IS NULL
+              AND (? IS NULL OR protein = ? COLLATE NOCASE) ORDER BY code LIMIT 20`,
+        args: [String(row.supplier_id), intent.protein, intent.protein],
+      });
+      const offers = intent.protein
+        ? proteins.some((p) => p.toLowerCase() === intent.protein)
+          ? ` They list ${intent.protein} among their proteins.`
+          : ` ${intent.protein[0]!.toUpperCase()}${
+            intent.protein.slice(1)
+          } is not among their listed proteins (${proteins.join(", ") || "none listed"}).`
+        : proteins.length
+        ? ` Proteins: ${proteins.join(", ")}.`
+        : "";
+      return {
+        text: `EST ${row.est_number} is ${row.plant}, a plant of ${row.supplier}.${offers}${
+          products.rows.length
+            ? `\nProducts from them:\n${
+              listed(products.rows.map((p) => `${p.code} ${p.description}`), 5)
+            }`
+            : ""
+        }`,
+        citations: [
+          cite("suppliers", row.supplier_id, row.supplier),
+          cite("plants", row.plant_id, row.plant),
+          ...products.rows.slice(0, 5).map((p) => cite("products", p.id, p.code)),
+        ],
+      };
+    }
+    case "carrier_open_loads": {
+      const carriers = await db.execute({
+        sql: `SELECT id, name FROM carriers WHERE name LIKE ? ESCAPE '\\' COLLATE NOCASE
+              AND archived_at IS NULL ORDER BY length(name) LIMIT 1`,
+        args: [`%${intent.carrier.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+      });
+      const carrier = carriers.rows[0];
+      if (!carrier) return { text: `No carrier matches “${intent.carrier}”.`, citations: [] };
+      const loads = await db.execute({
+        sql: `SELECT id, number, status, pickup_appointment FROM loads
+              WHERE carrier_id = ? AND status IN ('booked', 'dispatched', 'picked_up')
+                AND archived_at IS NULL ORDER BY pickup_appointment LIMIT 100`,
+        args: [String(carrier.id)],
+      });
+      if (!loads.rows.length) {
+        return {
+          text: `${carrier.name} has no open loads.`,
+          citations: [cite("carriers", carrier.id, carrier.name)],
+        };
+      }
+      return {
+        text: `${carrier.name} has ${loads.rows.length} open load${
+          loads.rows.length === 1 ? "" : "s"
+        }:\n${
+          listed(loads.rows.map((l) =>
+            `${l.number}: ${String(l.status).replace("_", " ")}${
+              l.pickup_appointment
+                ? `, pickup ${String(l.pickup_appointment).replace("T", " ")}`
+                : ""
+            }`
+          ))
+        }`,
+        citations: [
+          cite("carriers", carrier.id, carrier.name),
+          ...loads.rows.map((l) => cite("loads", l.id, l.number)),
+        ],
+      };
+    }
+    case "customer_balance": {
+      const rs = await db.execute({
+        sql: `SELECT c.id, c.name, c.credit_limit_cents, c.credit_hold,
+                COALESCE((SELECT SUM(outstanding_cents) FROM invoices i WHERE i.customer_id = c.id
+                  AND i.state = 'sent'), 0) AS open
+              FROM customers c WHERE c.name LIKE ? ESCAPE '\\' COLLATE NOCASE AND c.archived_at IS NULL
+              ORDER BY length(c.name) LIMIT 1`,
+        args: [`%${intent.customer.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+      });
+      const c = rs.rows[0];
+      if (!c) return { text: `No customer matches “${intent.customer}”.`, citations: [] };
+      const limit = c.credit_limit_cents === null
+        ? "no credit limit"
+        : `a credit limit of ${money(Number(c.credit_limit_cents))}`;
+      return {
+        text: `${c.name} owes ${money(Number(c.open))} on sent invoices, with ${limit}${
+          Number(c.credit_hold) ? "; they are on credit hold" : ""
+        }.`,
+        citations: [cite("customers", c.id, c.name)],
+      };
+    }
+    case "open_purchase_orders": {
+      const rs = await db.execute(
+        `SELECT id, number, status, total_cents FROM purchase_orders
+         WHERE status IN ('draft', 'pending', 'approved') AND archived_at IS NULL
+         ORDER BY order_date DESC LIMIT 100`,
+      );
+      if (!rs.rows.length) return { text: "There are no open purchase orders.", citations: [] };
+      return {
+        text: `${rs.rows.length}${rs.rows.length === 100 ? "+" : ""} open purchase orders:\n${
+          listed(rs.rows.map((r) => `${r.number} (${r.status}): ${money(Number(r.total_cents))}`))
+        }`,
+        citations: rs.rows.slice(0, 10).map((r) => cite("purchase-orders", r.id, r.number)),
+      };
+    }
+    case "expiring_insurance": {
+      const rs = await db.execute({
+        sql: `SELECT id, name, insurance_expires FROM carriers WHERE archived_at IS NULL
+              AND insurance_expires IS NOT NULL AND insurance_expires <= date(?, '+30 days')
+              ORDER BY insurance_expires`,
+        args: [today],
+      });
+      if (!rs.rows.length) {
+        return { text: "No carrier's insurance expires within 30 days.", citations: [] };
+      }
+      return {
+        text: `Insurance expires within 30 days for:\n${
+          listed(rs.rows.map((r) => `${r.name}: ${r.insurance_expires}`))
+        }`,
+        citations: rs.rows.map((r) => cite("carriers", r.id, r.name)),
+      };
+    }
+    case "search": {
+      const hits = await searchAll(db, intent.text, 8);
+      if (!hits.length) {
+        return {
+          text:
+            "I did not find anything for that. I can answer questions such as “which invoices are over 60 days past due?”, “margin on loads last week”, “who supplies chicken from EST 1234?”, “open loads for <carrier>” or “what does <customer> owe?”.",
+          citations: [],
+        };
+      }
+      return {
+        text: `Records that match:\n${listed(hits.map((h) => `${h.title} (${h.subtitle})`))}`,
+        citations: hits.map((h) => cite(h.collection, h.id, h.title)),
+      };
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * @module assistant/conversations
+ * Conversation history per user, in the tenant database. A user sees only their own
+ * conversations; another user's conversation id answers 404.
+ */
+import { z } from "zod";
+import type { Client } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { inWriteTransaction } from "../db/transaction.ts";
+import { NotFoundError } from "../domain/errors.ts";
+import { answer, type Citation } from "./answers.ts";
+import { understand } from "./intents.ts";
+
+export const MessageSchema = z.strictObject({
+  message: z.string().trim().min(1, "Ask something.").max(2000, "At most 2,000 characters."),
+  conversation_id: z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/, "Not a conversation id.")
+    .optional(),
+});
+
+export interface ChatMessage {
+  id: string;
+  role: "user" | "assistant";
+  content: string;
+  citations: Citation[];
+  created_at: string;
+}
+
+export interface Reply {
+  conversation_id: string;
+  reply: string;
+  intent: string;
+  citations: Citation[];
+}
+
+async function ownConversation(db: Client, userId: string, id: string): Promise<void> {
+  const rs = await db.execute({
+    sql: "SELECT 1 FROM assistant_conversations WHERE id = ? AND user_id = ?",
+    args: [id, userId],
+  });
+  if (!rs.rows.length) throw new NotFoundError("No such conversation.");
+}
+
+/** Answers a message (offline provider), keeping both sides in the user's conversation. */
+export async function ask(
+  db: Client,
+  userId: string,
+  input: z.infer<typeof MessageSchema>,
+  today = new Date().toISOString().slice(0, 10),
+): Promise<Reply> {
+  if (input.conversation_id) await ownConversation(db, userId, input.conversation_id);
+  const intent = understand(input.message, today);
+  const result = await answer(db, intent, today);
+  const conversationId = input.conversation_id ?? newId();
+  await inWriteTransaction(db, async (tx) => {
+    const now = new Date().toISOString();
+    if (!input.conversation_id) {
+      await tx.execute({
+        sql: `INSERT INTO assistant_conversations (id, user_id, title, created_at, updated_at)
+              VALUES (?, ?, ?, ?, ?)`,
+        args: [conversationId, userId, input.message.slice(0, 80), now, now],
+      });
+    } else {
+      await tx.execute({
+        sql: "UPDATE assistant_conversations SET updated_at = ? WHERE id = ?",
+        args: [now, conversationId],
+      });
+    }
+    for (
+      const [role, content, citations] of [
+        ["user", input.message, []],
+        ["assistant", result.text, result.citations],
+      ] as const
+    ) {
+      await tx.execute({
+        sql:
+          `INSERT INTO assistant_messages (id, conversation_id, role, content, citations, intent, created_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        args: [newId(), conversationId, role, content, JSON.stringify(citations), intent.kind, now],
+      });
+    }
+  });
+  return {
+    conversation_id: conversationId,
+    reply: result.text,
+    intent: intent.kind,
+    citations: result.citations,
+  };
+}
+
+export async function conversationMessages(
+  db: Client,
+  userId: string,
+  id: string,
+): Promise<ChatMessage[]> {
+  await ownConversation(db, userId, id);
+  const rs = await db.execute({
+    sql: `SELECT id, role, content, citations, created_at FROM assistant_messages
+          WHERE conversation_id = ? ORDER BY created_at, rowid`,
+    args: [id],
+  });
+  return rs.rows.map((r) => ({
+    id: String(r.id),
+    role: r.role as "user" | "assistant",
+    content: String(r.content),
+    citations: JSON.parse(String(r.citations)) as Citation[],
+    created_at: String(r.created_at),
+  }));
+}
+
+export async function listConversations(db: Client, userId: string) {
+  const rs = await db.execute({
+    sql: `SELECT id, title, updated_at FROM assistant_conversations WHERE user_id = ?
+          ORDER BY updated_at DESC LIMIT 50`,
+    args: [userId],
+  });
+  return rs.rows.map((r) => ({
+    id: String(r.id),
+    title: String(r.title),
+    updated_at: String(r.updated_at),
+  }));
+}

@@ -1,0 +1,131 @@
+/**
+ * @module assistant/intents
+ * The offline assistant's understanding: a question in plain words becomes one of a fixed set of
+ * read-only questions with parameters (a period, a number of days, an EST number, a name).
+ * Nothing in the message can become SQL or a write: it only selects and fills one of these.
+ */
+
+export type Intent =
+  | { kind: "overdue_invoices"; minDays: number }
+  | { kind: "aging" }
+  | { kind: "margin"; from: string; to: string; label: string }
+  | { kind: "supplier_by_est"; est: string; protein: string | null }
+  | { kind: "carrier_open_loads"; carrier: string }
+  | { kind: "customer_balance"; customer: string }
+  | { kind: "open_purchase_orders" }
+  | { kind: "expiring_insurance" }
+  | { kind: "search"; text: string };
+
+export const PROTEINS = ["beef", "pork", "chicken", "turkey", "lamb", "fish", "horse"];
+
+function iso(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return iso(d);
+}
+
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+/** The period a question names ("last week", "this month", "in October", "last 30 days"). */
+export function periodOf(text: string, today: string): { from: string; to: string; label: string } {
+  const t = text.toLowerCase();
+  const monday = (() => {
+    const d = new Date(`${today}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    return iso(d);
+  })();
+  const lastN = /last\s+(\d{1,3})\s+days?/.exec(t);
+  if (lastN) {
+    return {
+      from: addDays(today, -Number(lastN[1]) + 1),
+      to: today,
+      label: `the last ${lastN[1]} days`,
+    };
+  }
+  if (/last week/.test(t)) {
+    return { from: addDays(monday, -7), to: addDays(monday, -1), label: "last week" };
+  }
+  if (/this week/.test(t)) return { from: monday, to: today, label: "this week" };
+  if (/last month/.test(t)) {
+    const d = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
+    const to = addDays(iso(d), -1);
+    return { from: `${to.slice(0, 7)}-01`, to, label: "last month" };
+  }
+  if (/this month/.test(t)) {
+    return { from: `${today.slice(0, 7)}-01`, to: today, label: "this month" };
+  }
+  const month = MONTHS.findIndex((m) => new RegExp(`\\b${m}\\b`).test(t));
+  if (month >= 0) {
+    const year = Number(today.slice(0, 4)) - (month + 1 > Number(today.slice(5, 7)) ? 1 : 0);
+    const from = `${year}-${String(month + 1).padStart(2, "0")}-01`;
+    const next = new Date(`${from}T00:00:00Z`);
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    const label = MONTHS[month]![0]!.toUpperCase() + MONTHS[month]!.slice(1) + ` ${year}`;
+    return { from, to: addDays(iso(next), -1), label };
+  }
+  if (/this year|ytd|year to date/.test(t)) {
+    return { from: `${today.slice(0, 4)}-01-01`, to: today, label: "this year" };
+  }
+  return { from: addDays(today, -29), to: today, label: "the last 30 days" };
+}
+
+/** A name after "for", "of", "to" or "from", up to the question mark ("open loads for Acme?"). */
+function nameAfter(text: string, words: string[]): string | null {
+  for (const w of words) {
+    const m = new RegExp(`\\b${w}\\s+(.+?)\\s*[?.!]*$`, "i").exec(text.trim());
+    if (m && m[1]!.trim().length >= 2) {
+      return m[1]!.replace(/^(the|carrier|customer)\s+/i, "").trim();
+    }
+  }
+  return null;
+}
+
+/** Reads a question. */
+export function understand(message: string, today: string): Intent {
+  const text = message.normalize("NFKC").slice(0, 500);
+  const t = text.toLowerCase();
+
+  const est = /\best\.?\s*#?\s*([mpvg]?\d{1,5}[a-z]?)\b/i.exec(text);
+  if (est && /(who|which|what).*(suppl|ship|pack|plant)|supplies|ships/.test(t)) {
+    const protein = PROTEINS.find((p) => t.includes(p)) ?? null;
+    return { kind: "supplier_by_est", est: est[1]!.toUpperCase(), protein };
+  }
+  if (/\binvoices?\b/.test(t) && /(overdue|past due|late|over \d+ days|unpaid)/.test(t)) {
+    const days = /(?:over|more than|>\s*|at least)\s*(\d{1,3})\s*days/.exec(t);
+    return { kind: "overdue_invoices", minDays: days ? Number(days[1]) : 0 };
+  }
+  if (/\baging\b|ageing|receivables?|who owes|\bar\b/.test(t)) return { kind: "aging" };
+  if (/\bmargins?\b|profit/.test(t)) {
+    return { kind: "margin", ...periodOf(t, today) };
+  }
+  if (/\bloads?\b/.test(t) && /(open|active|in transit|booked|carrier)/.test(t)) {
+    const carrier = nameAfter(text, ["for", "of", "with", "by"]);
+    if (carrier) return { kind: "carrier_open_loads", carrier };
+  }
+  if (/(balance|owe|outstanding|credit)/.test(t)) {
+    const customer = nameAfter(text, ["for", "of", "does", "is"]);
+    if (customer) return { kind: "customer_balance", customer: customer.replace(/\s+owe.*$/i, "") };
+  }
+  if (/insurance/.test(t)) return { kind: "expiring_insurance" };
+  if (/(open|pending|unapproved).*(purchase orders?|pos?\b)/.test(t)) {
+    return { kind: "open_purchase_orders" };
+  }
+  return { kind: "search", text };
+}

@@ -1,0 +1,131 @@
+/**
+ * @module routes/assistant
+ * The assistant page: ask about your own business in plain words and get answers with links to
+ * the records used; conversations are kept per user. Plain forms: it works without JavaScript.
+ */
+import { Hono } from "hono";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../http/env.ts";
+import { memberPage } from "../http/guards.ts";
+import { renderApp } from "../http/page.tsx";
+import { assertMayUse } from "../billing/middleware.ts";
+import { isId } from "../db/ids.ts";
+import { CsrfInput } from "../components/Form.tsx";
+import {
+  ask,
+  conversationMessages,
+  listConversations,
+  MessageSchema,
+} from "../assistant/conversations.ts";
+import { issuesByField } from "../domain/records/schema.ts";
+
+const EXAMPLES = [
+  "Which invoices are over 60 days past due?",
+  "Margin on loads last week",
+  "Who supplies beef from EST 969?",
+  "Open loads for Cold Chain Express",
+  "What does Lone Star Grocers owe?",
+  "Receivables aging",
+];
+
+const app = new Hono<AppEnv>();
+app.use("/assistant", memberPage());
+
+async function page(c: AppContext, conversationId: string | null, error?: string) {
+  const db = tenantOf(c).db;
+  const userId = principalOf(c).userId;
+  const [conversations, messages] = await Promise.all([
+    listConversations(db, userId),
+    conversationId ? conversationMessages(db, userId, conversationId) : Promise.resolve([]),
+  ]);
+  return renderApp(
+    c,
+    "Assistant",
+    <>
+      <h1>Assistant</h1>
+      <div class="assistant-layout">
+        <section class="card assistant-chat" aria-labelledby="chat-title">
+          <h2 id="chat-title">{conversationId ? "Conversation" : "Ask about your business"}</h2>
+          <ol class="chat-log" aria-live="polite">
+            {messages.map((m) => (
+              <li key={m.id} class={`chat-${m.role}`}>
+                <p class="chat-who">{m.role === "user" ? "You" : "Assistant"}</p>
+                <div class="chat-text">{m.content}</div>
+                {m.citations.length
+                  ? (
+                    <ul class="chat-citations" aria-label="Records used">
+                      {m.citations.map((ct) => (
+                        <li key={ct.url}>
+                          <a href={ct.url}>{ct.title}</a>
+                        </li>
+                      ))}
+                    </ul>
+                  )
+                  : null}
+              </li>
+            ))}
+          </ol>
+          {error ? <p class="flash error" role="alert">{error}</p> : null}
+          <form method="post" action="/assistant" class="chat-form">
+            <CsrfInput token={c.get("csrfToken")} />
+            {conversationId
+              ? <input type="hidden" name="conversation_id" value={conversationId} />
+              : null}
+            <label for="chat-message">Your question</label>
+            <textarea id="chat-message" name="message" rows={2} required maxLength={2000} />
+            <button class="button primary" type="submit">Ask</button>
+          </form>
+          {messages.length === 0
+            ? (
+              <div class="chat-examples">
+                <p class="muted">Try:</p>
+                <ul>{EXAMPLES.map((e) => <li key={e}>{e}</li>)}</ul>
+              </div>
+            )
+            : null}
+        </section>
+        <nav class="card" aria-label="Your conversations">
+          <h2>Your conversations</h2>
+          <p>
+            <a href="/assistant">New conversation</a>
+          </p>
+          <ul>
+            {conversations.map((cv) => (
+              <li key={cv.id}>
+                <a
+                  href={`/assistant?c=${cv.id}`}
+                  aria-current={cv.id === conversationId ? "page" : undefined}
+                >
+                  {cv.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </div>
+    </>,
+    error ? 422 : 200,
+  );
+}
+
+app.get("/assistant", (c) => {
+  const id = c.req.query("c");
+  return page(c, id && isId(id) ? id : null);
+});
+
+app.post("/assistant", async (c) => {
+  const form = await c.req.parseBody();
+  const parsed = MessageSchema.safeParse({
+    message: typeof form.message === "string" ? form.message : "",
+    ...(typeof form.conversation_id === "string" && form.conversation_id
+      ? { conversation_id: form.conversation_id }
+      : {}),
+  });
+  if (!parsed.success) {
+    return page(c, null, Object.values(issuesByField(parsed.error)).flat().join(" "));
+  }
+  await assertMayUse(c.get("services"), tenantOf(c).id, "aiAssistant");
+  const reply = await ask(tenantOf(c).db, principalOf(c).userId, parsed.data);
+  return c.redirect(`/assistant?c=${reply.conversation_id}#chat-message`, 303);
+});
+
+export default app;
