@@ -46,6 +46,7 @@ import stripeWebhook from "./routes/webhooks/stripe.ts";
 import pageSettingsBilling from "./routes/settings/billing.tsx";
 import pageSettingsJobs from "./routes/settings/jobs.tsx";
 import pageOperatorJobs from "./routes/operator/jobs.tsx";
+import apiDocuments from "./routes/api/v1/documents.ts";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -91,6 +92,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageAssistant,
       pageSettingsJobs,
       pageOperatorJobs,
+      apiDocuments,
       pageImport,
       pageRecords,
     ]

@@ -7,6 +7,8 @@ import { deliverQueuedMail } from "../mail/outbox.ts";
 import { applyStripeEvent } from "../billing/apply_event.ts";
 import { APPLY_EVENT_JOB } from "../billing/webhook.ts";
 import type { Services } from "../services.ts";
+import { processDocumentJob } from "../ai/process.ts";
+import { DOCUMENT_PROCESS_JOB } from "../domain/documents/intake.ts";
 import type { JobHandler, WorkerOptions } from "./runner.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
@@ -23,6 +25,8 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
     );
     if (tenantId) services.billing.invalidate(tenantId);
   },
+  /** Reads an uploaded document into a draft for review (see ai/process.ts). */
+  [DOCUMENT_PROCESS_JOB]: processDocumentJob,
 };
 
 /** The worker setup used by the server process and by `deno task worker`. */

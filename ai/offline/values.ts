@@ -1,0 +1,154 @@
+/**
+ * @module ai/offline/values
+ * Reading values as brokers' paperwork writes them: dates (03/14/2026, 2026-03-14, Mar 14, 2026,
+ * 14-MAR-26), times, money ($1,234.56), counts, weights with units (40,000 LB, 18 144 kg),
+ * temperatures (-10°F) and identifiers. Each parser reads from the start of a string and
+ * ignores what follows, so "4512 Date: 03/14/2026" reads as the identifier "4512".
+ */
+
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
+
+function iso(y: number, m: number, d: number): string | null {
+  if (y < 100) y += 2000;
+  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1990 || y > 2100) return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** OCR confuses these in digits: O->0, l/I->1, S->5 (only between digits or at the edges). */
+export function fixDigits(s: string): string {
+  return s.replace(/(?<=\d)[Oo](?=\d|\b)|(?<=\b)[Oo](?=\d)/g, "0").replace(
+    /(?<=\d)[lI](?=\d)/g,
+    "1",
+  );
+}
+
+/** A date at the start of `s` (US month-first for slashes), as YYYY-MM-DD. */
+export function parseDate(s: string): string | null {
+  const t = fixDigits(s.trim());
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})\b/.exec(t);
+  if (m) return iso(+m[1]!, +m[2]!, +m[3]!);
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b/.exec(t);
+  if (m) return iso(+m[3]!, +m[1]!, +m[2]!);
+  m = /^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/.exec(t);
+  if (m && MONTHS[m[1]!.slice(0, 3).toLowerCase()]) {
+    return iso(+m[3]!, MONTHS[m[1]!.slice(0, 3).toLowerCase()]!, +m[2]!);
+  }
+  m = /^(\d{1,2})[\s-]([A-Za-z]{3,9})[\s-](\d{2}|\d{4})\b/.exec(t);
+  if (m && MONTHS[m[2]!.slice(0, 3).toLowerCase()]) {
+    return iso(+m[3]!, MONTHS[m[2]!.slice(0, 3).toLowerCase()]!, +m[1]!);
+  }
+  return null;
+}
+
+/** A time anywhere in `s` ("08:00", "8:30 AM", "1400 hrs"), as HH:MM. */
+export function parseTime(s: string): string | null {
+  const m = /\b(\d{1,2}):(\d{2})\s*(am|pm|a\.m\.|p\.m\.)?/i.exec(s) ??
+    /\b(\d{2})(\d{2})\s*(hrs|h)\b/i.exec(s);
+  if (!m) return null;
+  let h = +m[1]!;
+  const min = +m[2]!;
+  const ampm = m[3]?.toLowerCase() ?? "";
+  if (ampm.startsWith("p") && h < 12) h += 12;
+  if (ampm.startsWith("a") && h === 12) h = 0;
+  if (h > 23 || min > 59) return null;
+  return `${String(h).padStart(2, "0")}:${String(min).padStart(2, "0")}`;
+}
+
+/** A date found anywhere in `s` (the first one). */
+export function findDate(s: string): string | null {
+  const re =
+    /\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4})\b/g;
+  for (const m of s.matchAll(re)) {
+    const d = parseDate(m[1]!);
+    if (d) return d;
+  }
+  return null;
+}
+
+/** A plain number at the start: "40,000.5" -> 40000.5; commas as thousands separators. */
+export function parseNumber(s: string): number | null {
+  const m = /^[-+]?\$?\s*(\d{1,3}(?:[, ]\d{3})+|\d+)(\.\d+)?/.exec(fixDigits(s.trim()));
+  if (!m) return null;
+  const n = Number(m[1]!.replace(/[, ]/g, "") + (m[2] ?? ""));
+  const negative = s.trim().startsWith("-") || s.trim().startsWith("(");
+  return Number.isFinite(n) ? (negative ? -n : n) : null;
+}
+
+/** Money at the start ("$1,234.56", "USD 1234.5", "(12.00)") as integer cents. */
+export function parseMoney(s: string): number | null {
+  const t = s.trim().replace(/^(USD|US\$|\$)\s*/i, "").replace(/^\$/, "");
+  const m = /^\(?-?\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\)?/.exec(fixDigits(t));
+  if (!m) return null;
+  const cents = Number(m[1]!.replace(/,/g, "")) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
+  return Number.isSafeInteger(cents) ? cents : null;
+}
+
+/** A weight with its unit: "40,000 LB" -> { value: 40000, unit: "LB" } (unit null if absent). */
+export function parseWeight(s: string): { value: number; unit: "LB" | "KG" | null } | null {
+  const value = parseNumber(s);
+  if (value === null) return null;
+  const unit = /\b(kgs?|kilo(gram)?s?)\b/i.test(s)
+    ? "KG"
+    : /(\d|\s)(lbs?|[I1]bs?|pounds?|#)(\b|$)/i.test(s)
+    ? "LB"
+    : null;
+  return { value, unit };
+}
+
+/** A temperature in °F ("-10°F", "28 F", "-2 °C" converted). */
+export function parseTemperature(s: string): number | null {
+  const m = /^(-?\s?\d+(?:\.\d+)?)\s*°?\s*([FC])?\b/i.exec(s.trim().replace(/º/g, "°"));
+  if (!m) return null;
+  const n = Number(m[1]!.replace(/\s/g, ""));
+  if (!Number.isFinite(n)) return null;
+  return m[2]?.toUpperCase() === "C" ? Math.round((n * 9 / 5 + 32) * 10) / 10 : n;
+}
+
+/** An identifier at the start (PO, BOL, seal, invoice numbers): letters, digits and - / . */
+export function parseIdentifier(s: string): string | null {
+  const m = /^[#:.\s]*([A-Z0-9][A-Z0-9\-/.]{0,39})/i.exec(s.trim());
+  if (!m) return null;
+  const id = m[1]!.replace(/[.\-/]+$/, "");
+  return /\d/.test(id) ? id : null;
+}
+
+/** MC, DOT and EST numbers found anywhere in a text. */
+export function findMc(s: string): string | null {
+  return /\bMC\s*(?:No\.?|Number|#)?\s*[:#-]?\s*(\d{4,8})\b/i.exec(s)?.[1] ?? null;
+}
+export function findDot(s: string): string | null {
+  return /\b(?:US\s?)?DOT\s*(?:No\.?|Number|#)?\s*[:#-]?\s*(\d{4,8})\b/i.exec(s)?.[1] ?? null;
+}
+export function findEst(s: string): string | null {
+  const m =
+    /\b(?:EST|Establishment)\.?\s*(?:No\.?|Number|#)?\s*[:#-]?\s*([MPVG]?\s?\d{1,5}[A-Z]?)\b/i
+      .exec(s);
+  return m ? m[1]!.replace(/\s/g, "").toUpperCase() : null;
+}
+
+/** A party name from a label's value: cut at the next label or identifier on the line. */
+export function cleanPartyName(s: string): string | null {
+  const cut = s.replace(
+    /\s+(\bMC\b|\bDOT\b|\bUSDOT\b|\bEST\b|Establishment|Phone|Tel|Fax|Attn|E-?mail|Date|PO\b|P\.O\.|Address).*$/i,
+    "",
+  ).replace(/[,;:\s]+$/, "").trim();
+  if (!/[A-Za-z]{2}/.test(cut) || cut.length > 120 || /[:#]$/.test(s.trim())) return null;
+  if (/^(MC|DOT|USDOT|EST|PO|BOL|SEAL|DATE)\b/i.test(cut)) return null;
+  return cut;
+}

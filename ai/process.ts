@@ -1,0 +1,76 @@
+/**
+ * @module ai/process
+ * The "document.process" job: reads the stored file, gets its text (PDF text layer or OCR),
+ * asks the configured provider for a classification and fields, turns that into a checked draft
+ * and puts the document up for review. Idempotent: a document already processed is left alone,
+ * so a job run twice after a crash changes nothing more. A file that cannot be read is marked
+ * failed at once (retrying would not help); other errors retry, and the last attempt marks it.
+ */
+import type { JobContext } from "../workers/runner.ts";
+import { AppError } from "../domain/errors.ts";
+import { finalizeDraft } from "../domain/documents/draft.ts";
+import { getDocument, saveExtraction, setStatus } from "../domain/documents/repository.ts";
+import { storageFor } from "../storage/mod.ts";
+import { documentText } from "./text.ts";
+import { providerFor } from "./provider.ts";
+import { recordAiUsage } from "./usage.ts";
+
+const OPEN = new Set(["queued", "processing", "failed"]);
+
+/** Runs the processing of one document (the job handler). */
+export async function processDocumentJob({ job, services, tenantDb }: JobContext): Promise<void> {
+  if (!tenantDb) throw new Error("document.process needs a tenant.");
+  const id = String(job.payload.document_id ?? "");
+  const doc = await getDocument(tenantDb, id).catch(() => null);
+  if (!doc || !OPEN.has(doc.status)) return;
+  await setStatus(tenantDb, id, "processing");
+  const started = performance.now();
+  try {
+    const bytes = await storageFor(services.config).get(doc.storage_key);
+    const text = await documentText(bytes, doc.content_type, { ocr: services.config.OCR_ENABLED });
+    if (text.method === "none") {
+      await saveExtraction(tenantDb, id, {
+        status: "needs_ocr",
+        message: text.reason ?? "No text could be read.",
+        pages: text.pages,
+        textMethod: text.method,
+        text: "",
+        classification: "other",
+        confidence: 0,
+        provider: "none",
+        draft: { collection: null, fields: {}, lines: [], parties: {}, refs: {}, warnings: [] },
+        ms: Math.round(performance.now() - started),
+      });
+      return;
+    }
+    const provider = providerFor(services.config);
+    const { raw, usage } = await provider.extract({
+      text: text.text,
+      pages: text.pages,
+      name: doc.name,
+    });
+    const draft = await finalizeDraft(tenantDb, raw);
+    if (text.reason) draft.warnings.unshift(text.reason);
+    await saveExtraction(tenantDb, id, {
+      status: "review",
+      message: null,
+      pages: text.pages,
+      textMethod: text.method,
+      text: text.text.slice(0, 200_000),
+      classification: raw.classification,
+      confidence: raw.confidence,
+      provider: provider.name,
+      draft,
+      ms: Math.round(performance.now() - started),
+    });
+    if (usage) await recordAiUsage(tenantDb, usage);
+  } catch (err) {
+    const permanent = err instanceof AppError && err.status < 500;
+    const last = job.attempts >= job.maxAttempts;
+    if (permanent || last) {
+      const message = err instanceof Error ? err.message : String(err);
+      await setStatus(tenantDb, id, "failed", message.slice(0, 500));
+    }
+    if (!permanent) throw err;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * @module domain/documents/pdf
+ * Opens PDFs with unpdf (pdf.js): checks an upload can be read (not encrypted, not broken) and
+ * gives each page's text as lines, rebuilt from the positioned text items so that columns stay
+ * apart (a gap wider than a couple of characters becomes three spaces). Pages with no text are
+ * scanned pages and need OCR.
+ */
+import { getDocumentProxy } from "unpdf";
+import { broken } from "./sniff.ts";
+import { InvalidError } from "../errors.ts";
+
+export interface PdfPage {
+  lines: string[];
+}
+
+interface TextItem {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+}
+
+/** A column gap in rebuilt lines. */
+export const COLUMN_GAP = "   ";
+/** Points per character column in rebuilt lines. */
+const CHAR_WIDTH = 4.5;
+
+async function open(bytes: Uint8Array) {
+  try {
+    return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
+  } catch (err) {
+    const name = (err as { name?: string }).name ?? "";
+    if (name === "PasswordException") {
+      throw new InvalidError(
+        "This PDF is protected by a password. Save an unprotected copy and upload that.",
+        { file: ["Encrypted PDF."] },
+        422,
+      );
+    }
+    throw broken("PDF", name === "InvalidPDFException" ? "invalid structure" : "");
+  }
+}
+
+/** Checks that a PDF opens; returns its page count. Throws a clear 422 otherwise. */
+export async function inspectPdf(bytes: Uint8Array): Promise<{ pages: number }> {
+  const pdf = await open(bytes);
+  try {
+    if (pdf.numPages < 1) throw broken("PDF", "no pages");
+    await pdf.getPage(1); // a broken page tree fails here
+    return { pages: pdf.numPages };
+  } catch (err) {
+    if (err instanceof InvalidError) throw err;
+    throw broken("PDF");
+  } finally {
+    await pdf.loadingTask.destroy();
+  }
+}
+
+/** Rebuilds lines from positioned text items: same baseline -> one line, big gaps -> columns. */
+export function itemsToLines(items: TextItem[]): string[] {
+  const rows: Array<{ y: number; items: TextItem[] }> = [];
+  for (const item of items) {
+    if (!item.str.trim()) continue;
+    const y = item.transform[5]!;
+    const row = rows.find((r) => Math.abs(r.y - y) <= 2);
+    if (row) row.items.push(item);
+    else rows.push({ y, items: [item] });
+  }
+  rows.sort((a, b) => b.y - a.y);
+  return rows.map((row) => {
+    row.items.sort((a, b) => a.transform[4]! - b.transform[4]!);
+    // Layout mode: a column starts near x / CHAR_WIDTH, so labels stay above their values.
+    let line = "";
+    let end = -Infinity;
+    for (const item of row.items) {
+      const x = item.transform[4]!;
+      const size = Math.abs(item.transform[0]!) || item.height || 10;
+      const gap = x - end;
+      if (gap > size * 1.2 || !line) {
+        const trimmed = line.trimEnd();
+        const column = Math.round(x / CHAR_WIDTH);
+        line = trimmed +
+          " ".repeat(Math.max(trimmed ? COLUMN_GAP.length : 0, column - trimmed.length));
+      } else if (gap > size * 0.15 && !line.endsWith(" ")) line += " ";
+      line += item.str;
+      end = x + item.width;
+    }
+    return line.trimEnd();
+  }).filter((l) => l.trim() !== "");
+}
+
+/** Text of every page as lines. */
+export async function pdfPages(bytes: Uint8Array): Promise<PdfPage[]> {
+  const pdf = await open(bytes);
+  try {
+    const pages: PdfPage[] = [];
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const page = await pdf.getPage(n);
+      const content = await page.getTextContent();
+      pages.push({ lines: itemsToLines(content.items as unknown as TextItem[]) });
+    }
+    return pages;
+  } finally {
+    await pdf.loadingTask.destroy();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * @module domain/documents/sniff
+ * What an uploaded file really is, from its first bytes (never from its name or the browser's
+ * content type): PDF, PNG, JPEG, plain text or CSV. Anything else is refused with a message that
+ * says what it looks like. Images are checked for a readable header; PDFs are opened by
+ * `pdf.ts` at upload, so encrypted and broken ones are refused before anything is stored.
+ */
+import { InvalidError } from "../errors.ts";
+
+export type DocumentType =
+  | "application/pdf"
+  | "image/png"
+  | "image/jpeg"
+  | "text/plain"
+  | "text/csv";
+
+export const DOCUMENT_TYPES: readonly DocumentType[] = [
+  "application/pdf",
+  "image/png",
+  "image/jpeg",
+  "text/plain",
+  "text/csv",
+];
+
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function startsWith(bytes: Uint8Array, sig: number[], at = 0): boolean {
+  return sig.every((b, i) => bytes[at + i] === b);
+}
+
+/** Known formats we refuse, named so the message helps. */
+function lookalike(bytes: Uint8Array): string | null {
+  const ascii = new TextDecoder("latin1").decode(bytes.subarray(0, 16));
+  if (ascii.startsWith("PK\x03\x04")) return "a ZIP archive (or a Word/Excel file)";
+  if (ascii.startsWith("GIF8")) return "a GIF image";
+  if (ascii.startsWith("MZ")) return "a Windows program";
+  if (ascii.startsWith("\x7fELF")) return "a program";
+  if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return "an old Office document";
+  if (ascii.startsWith("RIFF") && ascii.slice(8, 12) === "WEBP") return "a WebP image";
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
+    return "a TIFF image";
+  }
+  if (/^\s*<(!doctype html|html|svg|\?xml)/i.test(ascii)) return "an HTML, SVG or XML file";
+  return null;
+}
+
+function unsupported(what: string): InvalidError {
+  return new InvalidError(
+    `This file is ${what}. Upload a PDF, PNG, JPEG, plain text or CSV file.`,
+    { file: ["Unsupported type."] },
+    415,
+  );
+}
+
+function pngLooksValid(bytes: Uint8Array): boolean {
+  if (bytes.length < 33) return false;
+  const ihdr = new TextDecoder("latin1").decode(bytes.subarray(12, 16));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const w = view.getUint32(16);
+  const h = view.getUint32(20);
+  return ihdr === "IHDR" && w > 0 && h > 0 && w <= 20_000 && h <= 20_000;
+}
+
+function jpegLooksValid(bytes: Uint8Array): boolean {
+  // A start-of-frame marker somewhere after the header, and the end-of-image marker near the end.
+  const tail = bytes.subarray(Math.max(0, bytes.length - 64));
+  let hasEnd = false;
+  for (let i = 0; i + 1 < tail.length; i++) {
+    if (tail[i] === 0xff && tail[i + 1] === 0xd9) hasEnd = true;
+  }
+  if (!hasEnd) return false;
+  for (let i = 2; i + 1 < Math.min(bytes.length, 1 << 20); i++) {
+    if (bytes[i] === 0xff && bytes[i + 1]! >= 0xc0 && bytes[i + 1]! <= 0xc3) return true;
+  }
+  return false;
+}
+
+/** True when the text reads like CSV: several lines with the same number of separators. */
+function looksLikeCsv(text: string, name: string): boolean {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, 10);
+  if (lines.length < 2) return /\.csv$/i.test(name);
+  const counts = lines.map((l) => (l.match(/,/g) ?? []).length);
+  return counts[0]! >= 1 && counts.every((n) => n === counts[0]);
+}
+
+/** The type of a file by content; throws 415 with a clear message when it is not supported. */
+export function sniffType(bytes: Uint8Array, name: string): DocumentType {
+  if (bytes.length === 0) {
+    throw new InvalidError("The file is empty.", { file: ["Empty file."] }, 422);
+  }
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
+  if (head.includes("%PDF-")) return "application/pdf";
+  if (startsWith(bytes, PNG)) {
+    if (!pngLooksValid(bytes)) throw broken("PNG image");
+    return "image/png";
+  }
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) {
+    if (!jpegLooksValid(bytes)) throw broken("JPEG image");
+    return "image/jpeg";
+  }
+  const known = lookalike(bytes);
+  if (known) throw unsupported(known);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw unsupported("not a PDF, an image or UTF-8 text");
+  }
+  // Control characters other than tab, newline, carriage return and form feed mean binary data.
+  // deno-lint-ignore no-control-regex
+  if (/[\x00-\x08\x0b\x0e-\x1f]/.test(text)) throw unsupported("binary data, not text");
+  return looksLikeCsv(text, name) ? "text/csv" : "text/plain";
+}
+
+/** A file whose header says one thing and whose body is broken. */
+export function broken(what: string, detail = ""): InvalidError {
+  return new InvalidError(
+    `This ${what} is damaged or incomplete${
+      detail ? ` (${detail})` : ""
+    }. Export it again and upload the new file.`,
+    { file: ["Damaged file."] },
+    422,
+  );
+}
+
+/** A safe display name: no path, no control characters, at most 200 characters. */
+export function cleanName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // deno-lint-ignore no-control-regex
+  const cleaned = base.replace(/[\x00-\x1f\x7f]/g, "").trim().slice(0, 200);
+  return cleaned || "document";
+}
