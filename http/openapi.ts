@@ -13,6 +13,7 @@ import { SearchQuerySchema } from "../routes/api/v1/search.ts";
 import { ReportQuerySchema } from "../routes/reports.tsx";
 import { SignupSchema } from "../tenants/signup_schema.ts";
 import { InvitationSchema } from "../auth/invitations.ts";
+import { MessageSchema } from "../assistant/conversations.ts";
 
 type Json = Record<string, unknown>;
 
@@ -268,6 +269,53 @@ export function openApiDocument(appDomain: string): Json {
         required: ["values"],
       }),
       responses: { 200: ok({ type: "object" }), 403: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/assistant/messages"] = {
+    post: {
+      tags: ["Assistant"],
+      summary: "Ask about your business in plain words; the reply cites the records it used",
+      requestBody: body(jsonSchema(MessageSchema)),
+      responses: {
+        200: ok({
+          type: "object",
+          properties: {
+            conversation_id: { type: "string" },
+            reply: { type: "string" },
+            intent: { type: "string" },
+            citations: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  collection: { type: "string" },
+                  id: { type: "string" },
+                  title: { type: "string" },
+                  url: { type: "string" },
+                },
+              },
+            },
+          },
+        }),
+        402: ERROR,
+        404: ERROR,
+        422: ERROR,
+      },
+    },
+  };
+  paths["/api/v1/assistant/conversations"] = {
+    get: {
+      tags: ["Assistant"],
+      summary: "Your conversations",
+      responses: { 200: ok({ type: "object" }) },
+    },
+  };
+  paths["/api/v1/assistant/conversations/{id}"] = {
+    parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+    get: {
+      tags: ["Assistant"],
+      summary: "The messages of one of your conversations",
+      responses: { 200: ok({ type: "object" }), 404: ERROR },
     },
   };
   paths["/api/v1/signup"] = {

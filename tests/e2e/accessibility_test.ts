@@ -25,6 +25,7 @@ const APP_PAGES = [
   "/reports?report=aging",
   "/search?q=axe",
   "/api/docs",
+  "/assistant",
 ];
 
 Deno.test("browser: axe finds no accessibility violations on public and workspace pages", async () => {
