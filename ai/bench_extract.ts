@@ -1,0 +1,93 @@
+/**
+ * @module ai/bench_extract
+ * `deno task bench:extract`: reads the fixture corpus with the offline provider (and the openai
+ * provider when OPENAI_API_KEY is set) and prints field precision and recall per document type
+ * and the time per PDF page, beside the targets (>= 95%, <= 300 ms). `--write DIR` also writes
+ * the corpus out as PDFs with their expected fields in JSON.
+ */
+import { corpus } from "./fixtures/corpus.ts";
+import { scoreDraft } from "./fixtures/score.ts";
+import { pdfPages } from "../domain/documents/pdf.ts";
+import { finalizeDraft } from "../domain/documents/draft.ts";
+import { openDatabase } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { seedOptionLists } from "../tenants/seed_defaults.ts";
+import { offlineProvider } from "./offline/mod.ts";
+import { openAiProvider } from "./openai.ts";
+import { parseConfig } from "../config.ts";
+import type { ExtractionProvider } from "./provider.ts";
+
+const writeAt = Deno.args.indexOf("--write");
+const outDir = writeAt >= 0 ? Deno.args[writeAt + 1] : undefined;
+const fixtures = corpus([1, 2, 3, 4, 5]);
+if (outDir) {
+  await Deno.mkdir(outDir, { recursive: true });
+  for (const f of fixtures) {
+    await Deno.writeFile(`${outDir}/${f.name}`, await f.pdf());
+    await Deno.writeTextFile(
+      `${outDir}/${f.name.replace(/\.pdf$/, ".json")}`,
+      JSON.stringify(f.expected, null, 2) + "\n",
+    );
+  }
+  console.log(`Wrote ${fixtures.length} fixtures to ${outDir}`);
+}
+
+const dir = await Deno.makeTempDir({ prefix: "pm-bench-extract-" });
+const db = await openDatabase({ url: `file:${dir}/tenant.db` });
+await migrate(db, "tenant");
+await seedOptionLists(db);
+
+const providers: ExtractionProvider[] = [offlineProvider];
+const config = parseConfig(Deno.env.toObject());
+if (config.OPENAI_API_KEY) providers.push(openAiProvider(config));
+
+const pdfs = await Promise.all(fixtures.map((f) => f.pdf()));
+await pdfPages(pdfs[0]!); // load pdf.js once before timing
+for (const provider of providers) {
+  const byType = new Map<string, { e: number; f: number; c: number; docs: number; ok: number }>();
+  let pages = 0;
+  let ms = 0;
+  for (const [i, fixture] of fixtures.entries()) {
+    const started = performance.now();
+    const read = await pdfPages(pdfs[i]!);
+    const text = read.map((p) => p.lines.join("\n")).join("\n\f\n");
+    const { raw } = await provider.extract({ text, pages: read.length, name: fixture.name });
+    const draft = await finalizeDraft(db, raw);
+    ms += performance.now() - started;
+    pages += read.length;
+    const score = scoreDraft(draft, fixture.expected);
+    const type = fixture.expected.classification;
+    const row = byType.get(type) ?? { e: 0, f: 0, c: 0, docs: 0, ok: 0 };
+    row.e += score.expected;
+    row.f += score.found;
+    row.c += score.correct;
+    row.docs++;
+    if (raw.classification === type) row.ok++;
+    byType.set(type, row);
+    if (Deno.args.includes("--verbose")) {
+      for (const miss of score.misses) console.log(`  ${fixture.name}: ${miss}`);
+    }
+  }
+  const pct = (a: number, b: number) => (b ? (a / b * 100).toFixed(1) : "-").padStart(6);
+  console.log(`\nprovider ${provider.name}: ${fixtures.length} PDFs, ${pages} pages`);
+  console.log("type                     docs  classified  precision  recall");
+  const total = { e: 0, f: 0, c: 0 };
+  for (const [type, r] of byType) {
+    total.e += r.e;
+    total.f += r.f;
+    total.c += r.c;
+    console.log(
+      `${type.padEnd(24)} ${String(r.docs).padStart(4)}  ${pct(r.ok, r.docs)}%     ${
+        pct(r.c, r.f)
+      }%  ${pct(r.c, r.e)}%`,
+    );
+  }
+  console.log(
+    `${"all".padEnd(24)} ${String(fixtures.length).padStart(4)}              ${
+      pct(total.c, total.f)
+    }%  ${pct(total.c, total.e)}%   (target >= 95%)`,
+  );
+  console.log(`time per PDF page: ${(ms / pages).toFixed(1)} ms   (target <= 300 ms)`);
+}
+db.close();
+await Deno.remove(dir, { recursive: true });
