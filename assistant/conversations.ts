@@ -8,8 +8,8 @@ import type { Client } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { NotFoundError } from "../domain/errors.ts";
-import { answer, type Citation } from "./answers.ts";
-import { understand } from "./intents.ts";
+import type { Citation } from "./answers.ts";
+import { type ChatProvider, type ChatTurn, offlineChat } from "./providers.ts";
 
 export const MessageSchema = z.strictObject({
   message: z.string().trim().min(1, "Ask something.").max(2000, "At most 2,000 characters."),
@@ -30,6 +30,9 @@ export interface Reply {
   reply: string;
   intent: string;
   citations: Citation[];
+  provider: "offline" | "openai";
+  /** Model tokens this answer used (0 offline), for the tenant's usage meter. */
+  tokens: number;
 }
 
 async function ownConversation(db: Client, userId: string, id: string): Promise<void> {
@@ -45,11 +48,19 @@ export async function ask(
   db: Client,
   userId: string,
   input: z.infer<typeof MessageSchema>,
-  today = new Date().toISOString().slice(0, 10),
+  opts: { provider?: ChatProvider; today?: string } = {},
 ): Promise<Reply> {
-  if (input.conversation_id) await ownConversation(db, userId, input.conversation_id);
-  const intent = understand(input.message, today);
-  const result = await answer(db, intent, today);
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const provider = opts.provider ?? offlineChat;
+  let history: ChatTurn[] = [];
+  if (input.conversation_id) {
+    history = (await conversationMessages(db, userId, input.conversation_id)).map((m) => ({
+      role: m.role,
+      content: m.content,
+    }));
+  }
+  const result = await provider(db, input.message, history, today);
+  const intent = { kind: result.intent };
   const conversationId = input.conversation_id ?? newId();
   await inWriteTransaction(db, async (tx) => {
     const now = new Date().toISOString();
@@ -84,6 +95,8 @@ export async function ask(
     reply: result.text,
     intent: intent.kind,
     citations: result.citations,
+    provider: result.provider,
+    tokens: result.tokens,
   };
 }
 

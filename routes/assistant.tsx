@@ -17,6 +17,8 @@ import {
   MessageSchema,
 } from "../assistant/conversations.ts";
 import { issuesByField } from "../domain/records/schema.ts";
+import { chatProviderFor } from "../assistant/providers.ts";
+import { recordUsage } from "../billing/entitlements.ts";
 
 const EXAMPLES = [
   "Which invoices are over 60 days past due?",
@@ -124,7 +126,11 @@ app.post("/assistant", async (c) => {
     return page(c, null, Object.values(issuesByField(parsed.error)).flat().join(" "));
   }
   await assertMayUse(c.get("services"), tenantOf(c).id, "aiAssistant");
-  const reply = await ask(tenantOf(c).db, principalOf(c).userId, parsed.data);
+  const services = c.get("services");
+  const reply = await ask(tenantOf(c).db, principalOf(c).userId, parsed.data, {
+    provider: chatProviderFor(services.config),
+  });
+  await recordUsage(services.control, tenantOf(c).id, "aiTokensPerMonth", reply.tokens);
   return c.redirect(`/assistant?c=${reply.conversation_id}#chat-message`, 303);
 });
 

@@ -17,13 +17,20 @@ import {
   MessageSchema,
 } from "../../../assistant/conversations.ts";
 import { validate } from "./records.ts";
+import { chatProviderFor } from "../../../assistant/providers.ts";
+import { recordUsage } from "../../../billing/entitlements.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/api/v1/assistant/*", tenantOnly(), requirePermission("records:read"));
 
 app.post("/api/v1/assistant/messages", requireEntitlement("aiAssistant"), async (c) => {
   const input = validate(MessageSchema, await readJson(c));
-  return c.json(await ask(tenantOf(c).db, principalOf(c).userId, input));
+  const services = c.get("services");
+  const reply = await ask(tenantOf(c).db, principalOf(c).userId, input, {
+    provider: chatProviderFor(services.config),
+  });
+  await recordUsage(services.control, tenantOf(c).id, "aiTokensPerMonth", reply.tokens);
+  return c.json(reply);
 });
 
 app.get("/api/v1/assistant/conversations", async (c) => {
