@@ -121,6 +121,7 @@ async function runImport(
 }
 
 async function readUpload(c: AppContext): Promise<{ text: string; confirm: boolean }> {
+  // Browsers send the length of a form upload: refuse a large one before reading it.
   const length = Number(c.req.header("content-length") ?? 0);
   if (length > MAX_BYTES + 64 * 1024) {
     throw new InvalidError("The file is larger than 2 MB.", undefined, 413);
@@ -200,95 +201,98 @@ for (const collection of IMPORTABLE) {
     );
   });
 
-  app.post(path, async (c) => {
-    guard(c);
-    tenantOf(c);
-    let upload;
-    let outcome;
-    try {
-      upload = await readUpload(c);
-      outcome = await runImport(c, def, upload.text, upload.confirm);
-    } catch (err) {
-      if (!(err instanceof InvalidError)) throw err;
+  app.post(
+    path,
+    async (c) => {
+      guard(c);
+      tenantOf(c);
+      let upload;
+      let outcome;
+      try {
+        upload = await readUpload(c);
+        outcome = await runImport(c, def, upload.text, upload.confirm);
+      } catch (err) {
+        if (!(err instanceof InvalidError)) throw err;
+        return renderApp(
+          c,
+          `Import ${def.plural.toLowerCase()}`,
+          <>
+            <h1>Import {def.plural.toLowerCase()}</h1>
+            <div class="flash error" role="alert">
+              <p>{err.message} Nothing was imported.</p>
+            </div>
+            <ImportForm def={def} csrf={c.get("csrfToken")} />
+          </>,
+          err.status as 400,
+        );
+      }
+      if (outcome.imported) {
+        return c.redirect(`/${collection}?imported=${outcome.rows.length}`, 303);
+      }
+      const bad = outcome.rows.filter((r) => r.errors.length);
       return renderApp(
         c,
         `Import ${def.plural.toLowerCase()}`,
         <>
-          <h1>Import {def.plural.toLowerCase()}</h1>
-          <div class="flash error" role="alert">
-            <p>{err.message} Nothing was imported.</p>
-          </div>
-          <ImportForm def={def} csrf={c.get("csrfToken")} />
-        </>,
-        err.status as 400,
-      );
-    }
-    if (outcome.imported) {
-      return c.redirect(`/${collection}?imported=${outcome.rows.length}`, 303);
-    }
-    const bad = outcome.rows.filter((r) => r.errors.length);
-    return renderApp(
-      c,
-      `Import ${def.plural.toLowerCase()}`,
-      <>
-        <p class="breadcrumb">
-          <a href={`/${collection}`}>{def.plural}</a>
-        </p>
-        <h1>Import {def.plural.toLowerCase()}: preview</h1>
-        {outcome.unknownHeaders.length
-          ? (
-            <p class="flash warning">
-              Ignored columns: {outcome.unknownHeaders.join(", ")}.
-            </p>
-          )
-          : null}
-        {bad.length
-          ? (
-            <div class="flash error" role="alert">
-              <p>
-                {bad.length} of {outcome.rows.length}{" "}
-                rows have problems. Nothing was imported: fix the file and preview again.
+          <p class="breadcrumb">
+            <a href={`/${collection}`}>{def.plural}</a>
+          </p>
+          <h1>Import {def.plural.toLowerCase()}: preview</h1>
+          {outcome.unknownHeaders.length
+            ? (
+              <p class="flash warning">
+                Ignored columns: {outcome.unknownHeaders.join(", ")}.
               </p>
-            </div>
-          )
-          : (
-            <form method="post" action={path} class="flash success">
-              <CsrfInput token={c.get("csrfToken")} />
-              <input type="hidden" name="confirm" value="1" />
-              <textarea name="csv" hidden aria-hidden="true">{upload.text}</textarea>
-              <p>All {outcome.rows.length} rows are valid.</p>
-              <button class="button primary" type="submit">
-                Import {outcome.rows.length} {def.plural.toLowerCase()}
-              </button>
-            </form>
-          )}
-        <div class="table-wrap">
-          <table class="records" data-import-preview>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">{def.singular}</th>
-                <th scope="col">Problems</th>
-              </tr>
-            </thead>
-            <tbody>
-              {outcome.rows.map((r) => (
-                <tr key={r.line} class={r.errors.length ? "has-error" : undefined}>
-                  <td data-label="Line">{r.line}</td>
-                  <th scope="row">{r.title}</th>
-                  <td data-label="Problems">
-                    {r.errors.length ? <span class="error">{r.errors.join("; ")}</span> : "OK"}
-                  </td>
+            )
+            : null}
+          {bad.length
+            ? (
+              <div class="flash error" role="alert">
+                <p>
+                  {bad.length} of {outcome.rows.length}{" "}
+                  rows have problems. Nothing was imported: fix the file and preview again.
+                </p>
+              </div>
+            )
+            : (
+              <form method="post" action={path} class="flash success">
+                <CsrfInput token={c.get("csrfToken")} />
+                <input type="hidden" name="confirm" value="1" />
+                <textarea name="csv" hidden aria-hidden="true">{upload.text}</textarea>
+                <p>All {outcome.rows.length} rows are valid.</p>
+                <button class="button primary" type="submit">
+                  Import {outcome.rows.length} {def.plural.toLowerCase()}
+                </button>
+              </form>
+            )}
+          <div class="table-wrap">
+            <table class="records" data-import-preview>
+              <thead>
+                <tr>
+                  <th scope="col">Line</th>
+                  <th scope="col">{def.singular}</th>
+                  <th scope="col">Problems</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {bad.length ? <ImportForm def={def} csrf={c.get("csrfToken")} /> : null}
-      </>,
-      bad.length ? 422 : 200,
-    );
-  });
+              </thead>
+              <tbody>
+                {outcome.rows.map((r) => (
+                  <tr key={r.line} class={r.errors.length ? "has-error" : undefined}>
+                    <td data-label="Line">{r.line}</td>
+                    <th scope="row">{r.title}</th>
+                    <td data-label="Problems">
+                      {r.errors.length ? <span class="error">{r.errors.join("; ")}</span> : "OK"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {bad.length ? <ImportForm def={def} csrf={c.get("csrfToken")} /> : null}
+        </>,
+        bad.length ? 422 : 200,
+      );
+    },
+  );
 }
 
 export default app;

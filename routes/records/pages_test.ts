@@ -209,6 +209,11 @@ Deno.test("record pages: lists, forms, columns, CSV, import, option lists, searc
         const binary = new FormData();
         binary.set("file", new File([new Uint8Array([0x25, 0x50, 0x44, 0x46, 0, 1, 2])], "x.csv"));
         assert.equal((await b.upload("/carriers/import", binary)).status, 400);
+        const huge = new FormData();
+        huge.set("file", new File([new Uint8Array(3 * 1024 * 1024).fill(65)], "big.csv"));
+        const tooBig = await b.upload("/carriers/import", huge);
+        assert.equal(tooBig.status, 413);
+        assert.match(tooBig.text, /larger than 2 MB/);
       },
     );
 
