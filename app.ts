@@ -47,6 +47,7 @@ import pageSettingsBilling from "./routes/settings/billing.tsx";
 import pageSettingsJobs from "./routes/settings/jobs.tsx";
 import pageOperatorJobs from "./routes/operator/jobs.tsx";
 import apiDocuments from "./routes/api/v1/documents.ts";
+import pageDocuments from "./routes/documents/pages.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -93,6 +94,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsJobs,
       pageOperatorJobs,
       apiDocuments,
+      pageDocuments,
       pageImport,
       pageRecords,
     ]

@@ -24,7 +24,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: b
   { href: "/contacts", label: "Contacts", ready: true },
   { href: "/locations", label: "Locations", ready: true },
   { href: "/products", label: "Products", ready: true },
-  { href: "/documents", label: "Documents", ready: false },
+  { href: "/documents", label: "Documents", ready: true },
   { href: "/reports", label: "Reports", ready: true },
   { href: "/assistant", label: "Assistant", ready: true },
   { href: "/settings", label: "Settings", ready: true },

@@ -40,6 +40,9 @@ import RecordForm from "../../islands/RecordForm.tsx";
 import { parseListQuery, recordContext } from "../api/v1/records.ts";
 import { creditProblem, creditStanding } from "../../domain/rules/credit.ts";
 import { exportCsv } from "./csv_export.ts";
+// Documents attached to a record (issue 4): one query and one card on the detail page.
+import { documentsOf } from "../../domain/documents/repository.ts";
+import { LinkedDocuments } from "../../components/DocumentList.tsx";
 
 export const IMPORTABLE = new Set(["suppliers", "customers", "carriers", "products", "contacts"]);
 
@@ -443,6 +446,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     listMembers(c.get("services").control, tenantOf(c).id),
   ]);
   const names = new Map(members.map((m) => [m.user_id, m.name]));
+  const documents = await documentsOf(db, def.collection, id); // documents attached (issue 4)
   const base = `/${def.collection}`;
   const title = recordTitle(def, record);
   const writable = canWrite(c, def);
@@ -622,6 +626,9 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
           </ul>
         </section>
       ))}
+      {documents.length || def.collection === "loads"
+        ? <LinkedDocuments documents={documents} />
+        : null}
       <section class="card">
         <h2>History</h2>
         <ol class="history">

@@ -1,0 +1,632 @@
+/**
+ * @module routes/documents/pages
+ * The documents pages: the list with the upload area (a drag-and-drop island over a plain
+ * multipart form), and the review page that shows a document beside its draft, highlights
+ * fields read with low confidence, and accepts (creating the record), attaches or rejects it.
+ */
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../../http/env.ts";
+import { principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { can } from "../../auth/roles.ts";
+import { AppError, ForbiddenError, InvalidError, NotFoundError } from "../../domain/errors.ts";
+import { isId } from "../../db/ids.ts";
+import { recordType } from "../../domain/catalog.ts";
+import { inputFields, type RecordDef } from "../../domain/records/definition.ts";
+import type { FieldDef } from "../../domain/records/fields.ts";
+import { type FormEntries, formToInput, formValue } from "../../domain/records/form_input.ts";
+import {
+  type Classification,
+  CLASSIFICATION_LABELS,
+  type Draft,
+} from "../../domain/documents/draft.ts";
+import {
+  type DocumentRecord,
+  getDocument,
+  listDocuments,
+} from "../../domain/documents/repository.ts";
+import {
+  acceptDocument,
+  type AcceptInput,
+  attachDocument,
+  rejectDocument,
+} from "../../domain/documents/accept.ts";
+import { matchOrder } from "../../domain/documents/parties.ts";
+import { CsrfInput } from "../../components/Form.tsx";
+import { Island } from "../../framework/island.tsx";
+import DocumentUpload from "../../islands/DocumentUpload.tsx";
+import { fileResponse, takeUploads } from "../api/v1/documents.ts";
+import { recordContext } from "../api/v1/records.ts";
+
+const LOW = 0.8;
+const STATUS_CLASS: Record<string, string> = {
+  review: "badge warn",
+  accepted: "badge ok",
+  failed: "badge danger",
+  needs_ocr: "badge danger",
+  rejected: "badge",
+};
+
+function label(c: string | null): string {
+  return CLASSIFICATION_LABELS[(c ?? "other") as Classification] ?? "Other";
+}
+
+function canWrite(c: AppContext): boolean {
+  const role = principalOf(c).role;
+  return Boolean(role && can(role, "records:write"));
+}
+
+async function entries(c: AppContext): Promise<FormEntries> {
+  const form = await c.req.formData();
+  const out: FormEntries = [];
+  for (const [k, v] of form) if (typeof v === "string") out.push([k, v]);
+  return out;
+}
+
+async function listPage(c: AppContext, flash?: { ok?: string; error?: string }, status = 200) {
+  const docs = await listDocuments(tenantOf(c).db, { limit: 100 });
+  const maxMb = Math.round(c.get("services").config.DOCUMENT_MAX_BYTES / 1024 / 1024);
+  return renderApp(
+    c,
+    "Documents",
+    <>
+      <div class="page-head">
+        <h1>Documents</h1>
+      </div>
+      {flash?.ok ? <p class="flash success" role="status">{flash.ok}</p> : null}
+      {flash?.error ? <p class="flash error" role="alert">{flash.error}</p> : null}
+      {canWrite(c)
+        ? (
+          <section class="card">
+            <h2>Upload</h2>
+            <p class="muted">
+              Purchase orders, confirmations, bills of lading, proofs of delivery, rate
+              confirmations and invoices are read into drafts for you to review.
+            </p>
+            <form method="post" action="/documents" enctype="multipart/form-data">
+              <CsrfInput token={c.get("csrfToken")} />
+              <Island
+                name="DocumentUpload"
+                component={DocumentUpload}
+                props={{ csrf: c.get("csrfToken"), maxMb }}
+              />
+              <noscript>
+                <button class="button primary" type="submit">Upload</button>
+              </noscript>
+            </form>
+          </section>
+        )
+        : null}
+      <section class="card">
+        <div class="table-wrap">
+          <table>
+            <caption>Documents, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Status</th>
+                <th scope="col">Record</th>
+                <th scope="col">Uploaded</th>
+              </tr>
+            </thead>
+            <tbody>
+              {docs.length === 0
+                ? (
+                  <tr>
+                    <td colSpan={5} class="muted">No documents yet.</td>
+                  </tr>
+                )
+                : docs.map((d) => (
+                  <tr key={d.id} data-document={d.id}>
+                    <td>
+                      <a href={`/documents/${d.id}`}>{d.name}</a>
+                    </td>
+                    <td>{d.classification ? label(d.classification) : "—"}</td>
+                    <td>
+                      <span class={STATUS_CLASS[d.status] ?? "badge"}>
+                        {d.status.replace("_", " ")}
+                      </span>
+                    </td>
+                    <td>
+                      {d.record_collection && d.record_id
+                        ? (
+                          <a href={`/${d.record_collection}/${d.record_id}`}>
+                            {recordType(d.record_collection)?.singular ?? "Record"}
+                          </a>
+                        )
+                        : "—"}
+                    </td>
+                    <td>{d.created_at.slice(0, 16).replace("T", " ")}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>,
+    status,
+  );
+}
+
+function inputType(field: FieldDef): string {
+  return field.kind === "date" ? "date" : field.kind === "datetime" ? "datetime-local" : "text";
+}
+
+function FieldInput(
+  props: { field: FieldDef; name: string; value: unknown; confidence?: number; error?: string[] },
+) {
+  const { field, name } = props;
+  const low = props.confidence !== undefined && props.confidence < LOW;
+  const id = `f-${name.replace(/\./g, "-")}`;
+  const hint = props.confidence === undefined
+    ? undefined
+    : low
+    ? `Check this: read with ${Math.round(props.confidence * 100)}% confidence.`
+    : undefined;
+  const value = formValue(field, props.value);
+  return (
+    <div
+      class={`field${low ? " low-confidence" : ""}${props.error ? " has-error" : ""}`}
+      data-field={name}
+      data-confidence={props.confidence}
+    >
+      <label for={id}>{field.label}</label>
+      {field.kind === "enum"
+        ? (
+          <select id={id} name={name}>
+            <option value="">—</option>
+            {(field.values ?? []).map((v) => (
+              <option key={v.value} value={v.value} selected={v.value === value}>{v.label}</option>
+            ))}
+          </select>
+        )
+        : (
+          <input
+            id={id}
+            name={name}
+            type={inputType(field)}
+            value={value}
+            aria-invalid={props.error ? "true" : undefined}
+            aria-describedby={hint || props.error ? `${id}-note` : undefined}
+          />
+        )}
+      {hint || props.error
+        ? (
+          <p class={props.error ? "error" : "hint"} id={`${id}-note`}>
+            {props.error?.join(" ") ?? hint}
+          </p>
+        )
+        : null}
+    </div>
+  );
+}
+
+const SHOWN: Record<string, string[]> = {
+  "purchase-orders": [
+    "number",
+    "order_date",
+    "pickup_date",
+    "supplier_confirmation",
+    "carrier_release",
+    "payment_terms",
+  ],
+  loads: [
+    "number",
+    "bol_number",
+    "seal_number",
+    "pickup_appointment",
+    "delivery_appointment",
+    "setpoint_temp_f",
+    "pickup_temp_f",
+    "delivery_temp_f",
+    "freight_cents",
+    "status",
+  ],
+  invoices: ["number", "invoice_date", "due_date", "ship_date", "payment_terms", "tax_cents"],
+  "sales-orders": ["number", "order_date", "delivery_date", "customer_po"],
+};
+
+function Preview(props: { doc: DocumentRecord }) {
+  const { doc } = props;
+  const src = `/documents/${doc.id}/file`;
+  return (
+    <section class="card document-preview">
+      <h2>{doc.name}</h2>
+      {doc.content_type === "application/pdf"
+        ? <iframe src={src} title={`The document ${doc.name}`} class="document-frame" />
+        : doc.content_type.startsWith("image/")
+        ? <img src={src} alt={`The document ${doc.name}`} class="document-image" />
+        : null}
+      <p>
+        <a href={src} target="_blank" rel="noopener">Open the original</a>
+      </p>
+      <details open={!doc.content_type.startsWith("application/pdf")}>
+        <summary>Text read from the document</summary>
+        <pre class="document-text">{doc.text ?? ""}</pre>
+      </details>
+    </section>
+  );
+}
+
+async function reviewPage(
+  c: AppContext,
+  id: string,
+  extra: { errors?: Record<string, string[]>; message?: string; values?: Record<string, unknown> } =
+    {},
+  status = 200,
+) {
+  const doc = await getDocument(tenantOf(c).db, id);
+  const draft: Draft = doc.draft ??
+    { collection: null, fields: {}, lines: [], parties: {}, refs: {}, warnings: [] };
+  const def = draft.collection ? recordType(draft.collection) : undefined;
+  const csrf = c.get("csrfToken");
+  const errors = extra.errors ?? {};
+  const open = ["review", "needs_ocr", "failed", "rejected"].includes(doc.status) && canWrite(c);
+  const valueOf = (name: string) =>
+    extra.values && name in extra.values ? extra.values[name] : draft.fields[name]?.value;
+  return renderApp(
+    c,
+    `Review ${doc.name}`,
+    <>
+      <p class="breadcrumb">
+        <a href="/documents">Documents</a>
+      </p>
+      <div class="page-head">
+        <h1>
+          {label(doc.classification)}: {doc.name}{" "}
+          <span class={STATUS_CLASS[doc.status] ?? "badge"} data-status={doc.status}>
+            {doc.status.replace("_", " ")}
+          </span>
+        </h1>
+      </div>
+      {doc.status_message ? <p class="flash warning" role="status">{doc.status_message}</p> : null}
+      {extra.message ? <p class="flash error" role="alert">{extra.message}</p> : null}
+      {doc.record_collection && doc.record_id
+        ? (
+          <p class="flash success" role="status">
+            Linked to{" "}
+            <a href={`/${doc.record_collection}/${doc.record_id}`}>
+              {recordType(doc.record_collection)?.singular.toLowerCase()} record
+            </a>.
+          </p>
+        )
+        : null}
+      <div class="review-grid">
+        <Preview doc={doc} />
+        <section class="card">
+          <h2>Draft {def ? def.singular.toLowerCase() : ""}</h2>
+          <p class="muted">
+            Read by the {doc.provider ?? "offline"} reader
+            {doc.classification_confidence !== null
+              ? ` (${Math.round(Number(doc.classification_confidence) * 100)}% sure of the kind)`
+              : ""}. Highlighted fields were read with low confidence.
+          </p>
+          {draft.warnings.length
+            ? <ul class="warnings">{draft.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+            : null}
+          {def && open
+            ? (
+              <form method="post" action={`/documents/${doc.id}/accept`} class="review-form">
+                <CsrfInput token={csrf} />
+                <input type="hidden" name="_collection" value={def.collection} />
+                {Object.entries(draft.parties).map(([field, party]) => (
+                  <fieldset key={field} class="party" data-party={field}>
+                    <legend>
+                      {def.fields.find((f) =>
+                        f.name === field
+                      )?.label ?? field}
+                    </legend>
+                    {party.match
+                      ? (
+                        <p>
+                          Matches{" "}
+                          <a href={`/${party.collection}/${party.match.id}`}>{party.match.title}</a>
+                          {" "}
+                          (by {party.match.by === "name"
+                            ? "name"
+                            : party.match.by.toUpperCase() + " number"}).
+                          <input type="hidden" name={`party.${field}.id`} value={party.match.id} />
+                        </p>
+                      )
+                      : (
+                        <div class={`field${party.confidence < LOW ? " low-confidence" : ""}`}>
+                          <label for={`p-${field}`}>
+                            New {recordType(party.collection)?.singular.toLowerCase()} named
+                          </label>
+                          <input
+                            id={`p-${field}`}
+                            name={`party.${field}.name`}
+                            value={party.name ?? ""}
+                          />
+                          {party.est_number
+                            ? (
+                              <input
+                                type="hidden"
+                                name={`party.${field}.est_number`}
+                                value={party.est_number}
+                              />
+                            )
+                            : null}
+                          {party.mc_number
+                            ? (
+                              <input
+                                type="hidden"
+                                name={`party.${field}.mc_number`}
+                                value={party.mc_number}
+                              />
+                            )
+                            : null}
+                          {party.dot_number
+                            ? (
+                              <input
+                                type="hidden"
+                                name={`party.${field}.dot_number`}
+                                value={party.dot_number}
+                              />
+                            )
+                            : null}
+                          <p class="hint">
+                            No existing match{party.est_number ? `; EST ${party.est_number}` : ""}
+                            {party.mc_number ? `; MC ${party.mc_number}` : ""}. It is created when
+                            you accept.
+                          </p>
+                        </div>
+                      )}
+                    {errors[`parties.${field}.name`] || errors[field]
+                      ? (
+                        <p class="error">
+                          {(errors[field] ?? errors[`parties.${field}.name`])!.join(" ")}
+                        </p>
+                      )
+                      : null}
+                  </fieldset>
+                ))}
+                {Object.entries(draft.refs).map(([field, ref]) => (
+                  <div class="field" key={field} data-field={field}>
+                    <label for={`r-${field}`}>
+                      {def.fields.find((f) =>
+                        f.name === field
+                      )?.label} number
+                    </label>
+                    <input
+                      id={`r-${field}`}
+                      name={`ref.${field}`}
+                      value={ref.match?.title ?? ref.number}
+                    />
+                    <p class="hint">
+                      {ref.match
+                        ? "Found in your records."
+                        : "Not found: enter an existing number."}
+                    </p>
+                    {errors[field] ? <p class="error">{errors[field]!.join(" ")}</p> : null}
+                  </div>
+                ))}
+                <div class="form-grid">
+                  {inputFields(def).filter((f) =>
+                    f.kind !== "ref" &&
+                    ((SHOWN[def.collection] ?? []).includes(f.name) || draft.fields[f.name])
+                  ).map((f) => (
+                    <FieldInput
+                      key={f.name}
+                      field={f}
+                      name={f.name}
+                      value={valueOf(f.name)}
+                      confidence={draft.fields[f.name]?.confidence ??
+                        (draft.fields[f.name] ? undefined : 0)}
+                      error={errors[f.name]}
+                    />
+                  ))}
+                </div>
+                {def.lines ? <LinesEditor def={def} draft={draft} errors={errors} /> : null}
+                <div class="actions">
+                  <button class="button primary" type="submit">
+                    Accept and create {def.singular.toLowerCase()}
+                  </button>
+                </div>
+              </form>
+            )
+            : null}
+          {open
+            ? (
+              <>
+                <form method="post" action={`/documents/${doc.id}/attach`} class="inline-form">
+                  <CsrfInput token={csrf} />
+                  <div class="field">
+                    <label for="attach-load">Or attach to an existing load (number or BOL)</label>
+                    <input
+                      id="attach-load"
+                      name="load"
+                      value={draft.fields.bol_number?.value
+                        ? String(draft.fields.bol_number.value)
+                        : ""}
+                    />
+                  </div>
+                  <button class="button secondary" type="submit">Attach</button>
+                </form>
+                <form method="post" action={`/documents/${doc.id}/reject`} class="inline-form">
+                  <CsrfInput token={csrf} />
+                  <button class="button danger" type="submit">Reject</button>
+                </form>
+              </>
+            )
+            : null}
+        </section>
+      </div>
+    </>,
+    status,
+  );
+}
+
+function LinesEditor(props: { def: RecordDef; draft: Draft; errors: Record<string, string[]> }) {
+  const fields = props.def.lines!.fields.filter((f) => !f.computed && f.kind !== "ref");
+  const rows = [...props.draft.lines, {}];
+  return (
+    <div class="table-wrap">
+      <input type="hidden" name="_has.lines" value="1" />
+      <table class="lines-edit">
+        <caption>Lines (leave the last row blank to add none)</caption>
+        <thead>
+          <tr>{fields.map((f) => <th scope="col" key={f.name}>{f.label}</th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.map((line, i) => (
+            <tr key={i}>
+              {fields.map((f) => {
+                const v = (line as Draft["lines"][number])[f.name];
+                const low = v && v.confidence < LOW;
+                const error = props.errors[`lines.${i}.${f.name}`];
+                return (
+                  <td key={f.name} class={low ? "low-confidence" : undefined}>
+                    {f.kind === "enum"
+                      ? (
+                        <select
+                          name={`lines.${i}.${f.name}`}
+                          aria-label={`${f.label}, line ${i + 1}`}
+                        >
+                          {(f.values ?? []).map((o) => (
+                            <option
+                              key={o.value}
+                              value={o.value}
+                              selected={o.value === (v?.value ?? f.defaultValue)}
+                            >
+                              {o.label}
+                            </option>
+                          ))}
+                        </select>
+                      )
+                      : (
+                        <input
+                          name={`lines.${i}.${f.name}`}
+                          value={formValue(f, v?.value)}
+                          aria-label={`${f.label}, line ${i + 1}`}
+                          aria-invalid={error ? "true" : undefined}
+                        />
+                      )}
+                    {error ? <span class="error">{error.join(" ")}</span> : null}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function docParam(c: AppContext): string {
+  const id = c.req.param("id") ?? "";
+  if (!isId(id)) throw new NotFoundError("No such document.");
+  return id;
+}
+
+function requireWrite(c: AppContext) {
+  if (!canWrite(c)) throw new ForbiddenError("Your role cannot review documents.");
+}
+
+const app = new Hono<AppEnv>();
+app.use("/documents", memberPage());
+app.use("/documents/*", memberPage());
+
+app.get(
+  "/documents",
+  (c) =>
+    listPage(c, {
+      ok: c.req.query("uploaded") ? `${c.req.query("uploaded")} file(s) uploaded.` : undefined,
+    }),
+);
+
+app.post("/documents", async (c) => {
+  requireWrite(c);
+  const form = await c.req.formData();
+  const files = form.getAll("file").filter((f): f is File => f instanceof File && f.size > 0);
+  if (!files.length) return listPage(c, { error: "Choose at least one file." }, 422);
+  try {
+    const done = await takeUploads(c, files);
+    return c.redirect(`/documents?uploaded=${done.length}`, 303);
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) {
+      return listPage(c, { error: err.message }, err.status);
+    }
+    throw err;
+  }
+});
+
+app.get("/documents/:id", (c) => reviewPage(c, docParam(c)));
+
+app.get("/documents/:id/file", async (c) => {
+  return await fileResponse(c, await getDocument(tenantOf(c).db, docParam(c)));
+});
+
+app.post("/documents/:id/accept", async (c) => {
+  requireWrite(c);
+  const id = docParam(c);
+  const form = await entries(c);
+  const collection = form.find(([k]) => k === "_collection")?.[1] ?? "";
+  const def = recordType(collection);
+  if (!def) throw new InvalidError("Unknown record type.");
+  const values = formToInput(
+    def,
+    form.filter(([k]) => !k.startsWith("party.") && !k.startsWith("ref.")),
+  );
+  const parties: AcceptInput["parties"] = {};
+  for (const [k, v] of form) {
+    const m = /^party\.(\w+)\.(id|name|est_number|mc_number|dot_number)$/.exec(k);
+    if (!m || !v.trim()) continue;
+    if (m[2] === "id") parties[m[1]!] = { id: v };
+    else {
+      const current = parties[m[1]!];
+      const create = current && "create" in current ? current.create : { name: "" };
+      parties[m[1]!] = { create: { ...create, [m[2]!]: v.trim() } };
+    }
+  }
+  const db = tenantOf(c).db;
+  for (const [k, v] of form) {
+    const m = /^ref\.(\w+)$/.exec(k);
+    const target = m ? def.fields.find((f) => f.name === m[1] && f.kind === "ref")?.ref : undefined;
+    if (!m || !target || !v.trim()) continue;
+    const found = await matchOrder(db, target, v);
+    if (found) values[m[1]!] = found.id;
+  }
+  try {
+    const result = await acceptDocument(recordContext(c), id, {
+      collection: def.collection as AcceptInput["collection"],
+      values,
+      parties,
+    });
+    return c.redirect(`/${result.collection}/${result.id}?saved=1`, 303);
+  } catch (err) {
+    if (err instanceof AppError && (err.status === 422 || err.status === 400)) {
+      return reviewPage(c, id, {
+        errors: (err.details ?? {}) as Record<string, string[]>,
+        message: err.message,
+        values,
+      }, 422);
+    }
+    throw err;
+  }
+});
+
+app.post("/documents/:id/attach", async (c) => {
+  requireWrite(c);
+  const id = docParam(c);
+  const form = await entries(c);
+  const number = form.find(([k]) => k === "load")?.[1]?.trim() ?? "";
+  const load = number ? await matchOrder(tenantOf(c).db, "loads", number) : null;
+  if (!load) {
+    return reviewPage(c, id, { message: `No load has the number or BOL "${number}".` }, 422);
+  }
+  await attachDocument(recordContext(c), id, { collection: "loads", id: load.id });
+  return c.redirect(`/loads/${load.id}?saved=1`, 303);
+});
+
+app.post("/documents/:id/reject", async (c) => {
+  requireWrite(c);
+  const id = docParam(c);
+  await rejectDocument(recordContext(c), id);
+  return c.redirect(`/documents/${id}`, 303);
+});
+
+export default app;

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
+import { apiClient } from "../../tests/helpers/api.ts";
+import { startWorker, uploadFile, waitForDocument } from "../../tests/helpers/documents.ts";
+import { corpus } from "../../ai/fixtures/corpus.ts";
+
+Deno.test("review page: a PO is reviewed, corrected and accepted through the form; a BOL is attached to its load, whose page lists it", async () => {
+  const server = await startTestServer();
+  const worker = startWorker(server);
+  try {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t);
+    const cookie = t.jar.header(t.host);
+    const fixtures = corpus([1]);
+
+    // Upload through the page's plain form (no JavaScript).
+    const po = fixtures.find((f) => f.name.startsWith("purchase-order-boxes"))!;
+    const form = new FormData();
+    form.append("_csrf", t.csrf);
+    form.append("file", new File([await po.pdf() as Uint8Array<ArrayBuffer>], "po.pdf"));
+    const req = new Request("http://x/", { method: "POST", body: form });
+    const posted = await server.fetch(t.host, "/documents", {
+      method: "POST",
+      headers: { cookie, "content-type": req.headers.get("content-type")! },
+      body: new Uint8Array(await req.arrayBuffer()),
+    });
+    assert.equal(posted.status, 303, await posted.text());
+    const list = await api.ok("GET", "/api/v1/documents");
+    const doc = await waitForDocument(api, list.data[0].id);
+    assert.equal(doc.status, "review");
+
+    const page = await (await server.fetch(t.host, `/documents/${doc.id}`, { headers: { cookie } }))
+      .text();
+    assert.match(page, /Accept and create purchase order/);
+    assert.match(page, new RegExp(`value="${po.expected.fields.number}"`));
+    assert.match(page, /New supplier named/);
+    assert.match(page, /<iframe src="\/documents\/[0-9a-z]+\/file"/);
+
+    const file = await server.fetch(t.host, `/documents/${doc.id}/file`, { headers: { cookie } });
+    assert.equal(file.headers.get("content-type"), "application/pdf");
+    assert.equal(file.headers.get("x-content-type-options"), "nosniff");
+    await file.body?.cancel();
+
+    // Accept with a corrected PO number.
+    const fields = new URLSearchParams();
+    fields.set("_csrf", t.csrf);
+    fields.set("_collection", "purchase-orders");
+    fields.set("number", "PO-CORRECTED-1");
+    fields.set("order_date", String(po.expected.fields.order_date));
+    fields.set("party.supplier_id.name", String(po.expected.parties.supplier_id!.name));
+    fields.set("party.plant_id.est_number", String(po.expected.parties.plant_id!.est_number));
+    fields.set("party.plant_id.name", "Main plant");
+    fields.set("_has.lines", "1");
+    fields.set("lines.0.description", String(po.expected.lines[0]!.description));
+    fields.set("lines.0.weight", String(po.expected.lines[0]!.weight));
+    fields.set("lines.0.price", String(po.expected.lines[0]!.price));
+    const accepted = await server.fetch(t.host, `/documents/${doc.id}/accept`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: fields.toString(),
+    });
+    assert.equal(accepted.status, 303, await accepted.text());
+    const location = accepted.headers.get("location")!;
+    assert.match(location, /^\/purchase-orders\/[0-9a-z]{26}\?saved=1$/);
+    const created = await api.ok("GET", `/api/v1${location.replace("?saved=1", "")}`);
+    assert.equal(created.number, "PO-CORRECTED-1");
+    const poPage = await (await server.fetch(t.host, location, { headers: { cookie } })).text();
+    assert.match(poPage, /data-linked-documents/);
+    assert.match(poPage, /po\.pdf/);
+    const after = await api.ok("GET", `/api/v1/documents/${doc.id}`);
+    assert.equal(after.status, "accepted");
+    assert.deepEqual(after.record, { collection: "purchase-orders", id: created.id });
+
+    // A BOL attached to the load that carries this PO.
+    const bol = fixtures.find((f) => f.name.startsWith("bill-of-lading-beside"))!;
+    const load = await api.ok("POST", "/api/v1/loads", {
+      purchase_order_id: created.id,
+      bol_number: bol.expected.fields.bol_number,
+    }, 201);
+    const up = await uploadFile(server, api, "bol.pdf", await bol.pdf());
+    const bolDoc = await waitForDocument(api, up.body.id);
+    assert.equal(bolDoc.classification, "bill_of_lading");
+    const attach = await server.fetch(t.host, `/documents/${bolDoc.id}/attach`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: t.csrf, load: String(bol.expected.fields.bol_number) })
+        .toString(),
+    });
+    assert.equal(attach.status, 303, await attach.text());
+    assert.equal(attach.headers.get("location"), `/loads/${load.id}?saved=1`);
+    const loadPage =
+      await (await server.fetch(t.host, `/loads/${load.id}`, { headers: { cookie } })).text();
+    assert.match(loadPage, /bol\.pdf/);
+    assert.match(loadPage, /Bill of lading/);
+    const updated = await api.ok("GET", `/api/v1/loads/${load.id}`);
+    assert.equal(
+      updated.seal_number,
+      bol.expected.fields.seal_number,
+      "empty seal number filled from the BOL",
+    );
+
+    // The list page shows both, with the nav entry live.
+    const docsPage = await (await server.fetch(t.host, "/documents", { headers: { cookie } }))
+      .text();
+    assert.match(docsPage, /<a href="\/documents"[^>]*>Documents<\/a>/);
+    assert.match(docsPage, /pm-island data-island="DocumentUpload"/);
+  } finally {
+    await worker.stop();
+    await server.close();
+  }
+});
