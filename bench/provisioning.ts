@@ -93,8 +93,12 @@ export async function benchProvisioning(count = 1000): Promise<ProvisioningFigur
       { keepDataDir: true },
     );
     try {
-      const rss = () => residentMiB(server.pid);
-      const rssStart = rss();
+      const rss = async () => {
+        Deno.kill(server.pid, "SIGUSR1"); // collect first (bench/server.ts)
+        await new Promise((r) => setTimeout(r, 200)); // closed handles are freed in later tasks
+        return residentMiB(server.pid);
+      };
+      const rssStart = await rss();
       const coldTimes: number[] = [];
       let rssHalf = 0;
       for (const [i, slug] of slugs.entries()) {
@@ -103,9 +107,9 @@ export async function benchProvisioning(count = 1000): Promise<ProvisioningFigur
         await res.body?.cancel();
         coldTimes.push(performance.now() - t);
         if (res.status !== 401) throw new Error(`unexpected status ${res.status}`);
-        if (i === poolSize + 9) rssHalf = rss(); // the pool is full from here on
+        if (i === poolSize + 9) rssHalf = await rss(); // the pool is full from here on
       }
-      const rssFull = rss();
+      const rssFull = await rss();
       const perTenant = Math.max(0, (rssFull - rssHalf) / (count - poolSize - 10));
       return {
         tenants: count,
