@@ -4,7 +4,8 @@
  * works with no network. One worker per process, started on first use and reused; calls are
  * serialized (tesseract's worker reads one image at a time).
  */
-import { createWorker, type Worker } from "tesseract.js";
+// Loaded on first use: tesseract.js adds ~17 MB to a process that never reads an image.
+import type { Worker } from "tesseract.js";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { Buffer } from "node:buffer";
@@ -19,11 +20,13 @@ function langPath(): string {
 }
 
 function getWorker(): Promise<Worker> {
-  worker ??= createWorker("eng", 1, {
-    langPath: langPath(),
-    gzip: true,
-    cacheMethod: "none",
-  }).catch((err) => {
+  worker ??= import("tesseract.js").then(({ createWorker }) =>
+    createWorker("eng", 1, {
+      langPath: langPath(),
+      gzip: true,
+      cacheMethod: "none",
+    })
+  ).catch((err) => {
     worker = null;
     throw err;
   });

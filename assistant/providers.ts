@@ -6,7 +6,8 @@
  * answers.ts, and the records used are cited. If the model fails (timeout, 429 after retries, a
  * refusal, malformed output), the offline reading answers instead and says so.
  */
-import OpenAI from "openai";
+// Only the type at start: the SDK (~27 MB) is loaded when the first question reaches OpenAI.
+import type OpenAI from "openai";
 import { z } from "zod";
 import type { Executor } from "../db/transaction.ts";
 import { type Answer, answer, type Citation } from "./answers.ts";
@@ -130,12 +131,16 @@ export interface OpenAiChatOptions {
 
 /** The model as a chat provider, with the offline reader as its fallback. */
 export function openAiChat(opts: OpenAiChatOptions): ChatProvider {
-  const client = new OpenAI({
-    apiKey: opts.apiKey,
-    baseURL: opts.baseURL,
-    timeout: opts.timeoutMs,
-    maxRetries: opts.maxRetries,
-  });
+  let client: Promise<OpenAI> | null = null;
+  const getClient = () =>
+    client ??= import("openai").then(({ default: OpenAI }) =>
+      new OpenAI({
+        apiKey: opts.apiKey,
+        baseURL: opts.baseURL,
+        timeout: opts.timeoutMs,
+        maxRetries: opts.maxRetries,
+      })
+    );
   const tools = Object.entries(TOOLS).map(([name, t]) => ({
     type: "function" as const,
     function: {
@@ -161,7 +166,7 @@ export function openAiChat(opts: OpenAiChatOptions): ChatProvider {
     let tokens = 0;
     try {
       for (let round = 0; round < 4; round++) {
-        const completion = await client.chat.completions.create({
+        const completion = await (await getClient()).chat.completions.create({
           model: opts.model,
           messages,
           tools,

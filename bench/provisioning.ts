@@ -94,7 +94,7 @@ export async function benchProvisioning(count = 1000): Promise<ProvisioningFigur
     );
     try {
       const rss = async () => {
-        Deno.kill(server.pid, "SIGUSR1"); // collect first (bench/server.ts)
+        Deno.kill(server.pid, "SIGUSR2"); // collect first (bench/server.ts)
         await new Promise((r) => setTimeout(r, 200)); // closed handles are freed in later tasks
         return residentMiB(server.pid);
       };

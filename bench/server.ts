@@ -25,7 +25,7 @@ bare.get(
   (c) => c.json({ hello: "world" }, 200, { "X-Content-Type-Options": "nosniff" }),
 );
 Deno.serve({ port: config.PORT + 1, hostname: "127.0.0.1", onListen() {} }, bare.fetch);
-// The memory benchmark asks for a full collection before it reads RSS, so that it measures what
+// The memory benchmark asks for a full collection before it reads RSS (SIGUSR1 would start the inspector), so that it measures what
 // the process keeps rather than garbage not yet collected.
-Deno.addSignalListener("SIGUSR1", () => (globalThis as { gc?: () => void }).gc?.());
+Deno.addSignalListener("SIGUSR2", () => (globalThis as { gc?: () => void }).gc?.());
 console.log("ready");

@@ -5,7 +5,6 @@
  * apart (a gap wider than a couple of characters becomes three spaces). Pages with no text are
  * scanned pages and need OCR.
  */
-import { getDocumentProxy } from "unpdf";
 import { broken } from "./sniff.ts";
 import { InvalidError } from "../errors.ts";
 
@@ -27,6 +26,8 @@ const CHAR_WIDTH = 4.5;
 
 async function open(bytes: Uint8Array) {
   try {
+    // Loaded on first use: unpdf (pdf.js) adds ~11 MB to a process that never reads a PDF.
+    const { getDocumentProxy } = await import("unpdf");
     return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (err) {
     const name = (err as { name?: string }).name ?? "";
