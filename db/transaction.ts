@@ -8,6 +8,14 @@ import type { Client, Transaction } from "./client.ts";
 /** What rules and repositories need from a database: a client or an open transaction. */
 export type Executor = Pick<Client, "execute"> | Pick<Transaction, "execute">;
 
+type CommitListener = (db: Client) => void;
+const commitListeners: CommitListener[] = [];
+
+/** Calls `listener` with the client after each write transaction on it commits. */
+export function onWriteCommit(listener: CommitListener): void {
+  commitListeners.push(listener);
+}
+
 export async function inWriteTransaction<T>(
   db: Client,
   work: (tx: Transaction) => Promise<T>,
@@ -16,6 +24,7 @@ export async function inWriteTransaction<T>(
   try {
     const result = await work(tx);
     await tx.commit();
+    for (const listener of commitListeners) listener(db);
     return result;
   } catch (err) {
     if (!tx.closed) await tx.rollback().catch(() => {});

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
+import { openDatabase } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { markChanged, VERSION_TTL_MS } from "./records/changes.ts";
 
 Deno.test("cached reads (dashboard, lists, search) change as soon as any record changes", async () => {
   const server = await startTestServer();
@@ -46,6 +49,29 @@ Deno.test("cached reads (dashboard, lists, search) change as soon as any record 
       name: "Aardvark",
     });
     assert.deepEqual(await names(), ["Aardvark", "Zebra Meats"]);
+
+    // A write by another process (its own connection to the tenant's file) bumps the counter in
+    // the database: this process sees it once its last reading of the counter is older than
+    // VERSION_TTL_MS.
+    const other = await openDatabase({
+      url: `file:${server.dataDir}/tenants/${tenant.tenantId}.db`,
+    });
+    try {
+      const tx = await other.transaction("write");
+      const now = new Date().toISOString();
+      await tx.execute({
+        sql:
+          "INSERT INTO suppliers (id, name, version, created_at, updated_at) VALUES (?, 'Yak Foods', 1, ?, ?)",
+        args: [newId(), now, now],
+      });
+      await markChanged(tx);
+      await tx.commit();
+      tx.close();
+    } finally {
+      other.close();
+    }
+    await new Promise((r) => setTimeout(r, VERSION_TTL_MS + 50));
+    assert.deepEqual(await names(), ["Aardvark", "Yak Foods", "Zebra Meats"]);
   } finally {
     await server.close();
   }

@@ -5,7 +5,7 @@
  * read instead of recomputing aggregates over the whole business on every page view. It lives in
  * the tenant database, so it is right across processes and machines, not just this one.
  */
-import type { Executor } from "../../db/transaction.ts";
+import { type Executor, onWriteCommit } from "../../db/transaction.ts";
 
 export async function markChanged(tx: Executor): Promise<void> {
   await tx.execute(
@@ -14,7 +14,24 @@ export async function markChanged(tx: Executor): Promise<void> {
   );
 }
 
+/**
+ * How long a read may trust the counter it last read for a database. Every query through
+ * libsql allocates native memory that is returned only after a collection (measured: ~4 KiB
+ * each), so re-reading the counter on every cached request churned hundreds of MB under load
+ * and stretched tail latency. Writes made through this process forget the counter when they
+ * commit, so they are seen at once; a write by another process is seen within this time.
+ */
+export const VERSION_TTL_MS = 100;
+
+const versions = new WeakMap<object, { version: number; at: number }>();
+onWriteCommit((db) => versions.delete(db));
+
 export async function changeVersion(db: Executor): Promise<number> {
+  const now = performance.now();
+  const known = versions.get(db);
+  if (known && now - known.at < VERSION_TTL_MS) return known.version;
   const rs = await db.execute("SELECT next FROM counters WHERE kind = '_changes'");
-  return Number(rs.rows[0]?.next ?? 0);
+  const version = Number(rs.rows[0]?.next ?? 0);
+  versions.set(db, { version, at: now });
+  return version;
 }
