@@ -97,6 +97,22 @@ export function AppShell(props: AppShellProps) {
             value={props.searchQuery ?? ""}
           />
         </form>
+        <details class="ask-panel">
+          <summary>Ask</summary>
+          <form method="post" action="/assistant" class="menu-panel ask-form">
+            <CsrfInput token={props.csrfToken} />
+            <label for="ask-message">Ask about your business</label>
+            <textarea
+              id="ask-message"
+              name="message"
+              rows={3}
+              required
+              maxLength={2000}
+              placeholder="Which invoices are over 60 days past due?"
+            />
+            <button class="button primary small" type="submit">Ask</button>
+          </form>
+        </details>
         <a class="search-link" href="/search" aria-label="Search">
           <SearchIcon />
         </a>
