@@ -182,3 +182,45 @@ Deno.test("assistant answers each supported question from the tenant's data, wit
     await server.close();
   }
 });
+
+Deno.test("the Ask form of every page answers on the assistant page, with links", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    await api.ok("POST", "/api/v1/carriers", {
+      name: "Frostline Logistics",
+      insurance_expires: "2020-01-01",
+    }, 201);
+    const page = await server.fetch(tenant.host, "/purchase-orders", {
+      headers: { cookie: tenant.jar.header(tenant.host) },
+    });
+    assert.match(
+      await page.text(),
+      /<form method="post" action="\/assistant" class="menu-panel ask-form">/,
+    );
+    const asked = await server.fetch(tenant.host, "/assistant", {
+      method: "POST",
+      headers: {
+        cookie: tenant.jar.header(tenant.host),
+        "content-type": "application/x-www-form-urlencoded",
+        origin: `http://${tenant.host}:${server.port}`,
+      },
+      body: new URLSearchParams({ _csrf: tenant.csrf, message: "whose insurance is expiring?" })
+        .toString(),
+    });
+    assert.equal(asked.status, 303);
+    const answerPage = await server.fetch(
+      tenant.host,
+      asked.headers.get("location")!.split("#")[0]!,
+      {
+        headers: { cookie: tenant.jar.header(tenant.host) },
+      },
+    );
+    const html = await answerPage.text();
+    assert.match(html, /Frostline Logistics: 2020-01-01/);
+    assert.match(html, /<a href="\/carriers\/[0-9a-z]{26}">Frostline Logistics<\/a>/);
+  } finally {
+    await server.close();
+  }
+});
