@@ -14,6 +14,7 @@ import { storageFor } from "../storage/mod.ts";
 import { documentText } from "./text.ts";
 import { providerFor } from "./provider.ts";
 import { recordAiUsage } from "./usage.ts";
+import { recordUsage } from "../billing/entitlements.ts";
 
 const OPEN = new Set(["queued", "processing", "failed"]);
 
@@ -63,7 +64,18 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
       draft,
       ms: Math.round(performance.now() - started),
     });
-    if (usage) await recordAiUsage(tenantDb, usage);
+    if (usage) {
+      await recordAiUsage(tenantDb, usage);
+      // The plan's monthly AI allowance counts the same tokens (billing/entitlements.ts).
+      if (job.tenantId) {
+        await recordUsage(
+          services.control,
+          job.tenantId,
+          "aiTokensPerMonth",
+          usage.inputTokens + usage.outputTokens,
+        );
+      }
+    }
   } catch (err) {
     const permanent = err instanceof AppError && err.status < 500;
     const last = job.attempts >= job.maxAttempts;
