@@ -44,12 +44,45 @@ export function ocrImage(bytes: Uint8Array): Promise<string> {
   return run;
 }
 
-/** Text of scanned PDF pages by index (their embedded images, OCR'd). */
-export function ocrPdfPages(
-  _bytes: Uint8Array,
-  _pages: number[],
+/**
+ * The JPEG images a PDF page draws (what scanners write: one DCTDecode image per page), largest
+ * first. Other image encodings would need a PDF renderer, which these machines do not have.
+ */
+export async function pageJpegs(bytes: Uint8Array, pageIndex: number): Promise<Uint8Array[]> {
+  // Loaded on first use, like tesseract.js.
+  const { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } = await import("pdf-lib");
+  const doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+  if (pageIndex >= doc.getPageCount()) return [];
+  const resources = doc.getPage(pageIndex).node.Resources();
+  const xobjects = resources?.lookup(PDFName.of("XObject"));
+  if (!(xobjects instanceof PDFDict)) return [];
+  const out: Uint8Array[] = [];
+  for (const [, ref] of xobjects.entries()) {
+    const object = doc.context.lookup(ref);
+    if (!(object instanceof PDFRawStream)) continue;
+    const subtype = object.dict.lookup(PDFName.of("Subtype"));
+    if (subtype !== PDFName.of("Image")) continue;
+    const filter = object.dict.lookup(PDFName.of("Filter"));
+    const filters = filter instanceof PDFArray ? filter.asArray() : [filter];
+    if (filters.length === 1 && filters[0] === PDFName.of("DCTDecode")) out.push(object.contents);
+  }
+  return out.sort((a, b) => b.length - a.length);
+}
+
+/** Text of scanned PDF pages by index: their embedded page images, OCR'd. */
+export async function ocrPdfPages(
+  bytes: Uint8Array,
+  pages: number[],
 ): Promise<Map<number, string>> {
-  return Promise.resolve(new Map());
+  const out = new Map<number, string>();
+  for (const index of pages) {
+    const images = await pageJpegs(bytes, index).catch(() => []);
+    const texts: string[] = [];
+    for (const image of images.slice(0, 4)) texts.push(await ocrImage(image));
+    const text = texts.join("\n").trim();
+    if (text) out.set(index, text);
+  }
+  return out;
 }
 
 /** Stops the OCR worker (tests, shutdown). */
