@@ -14,6 +14,7 @@ import { ReportQuerySchema } from "../routes/reports.tsx";
 import { SignupSchema } from "../tenants/signup_schema.ts";
 import { InvitationSchema } from "../auth/invitations.ts";
 import { MessageSchema } from "../assistant/conversations.ts";
+import { AcceptSchema, AttachSchema } from "../domain/documents/accept.ts";
 
 type Json = Record<string, unknown>;
 
@@ -269,6 +270,92 @@ export function openApiDocument(appDomain: string): Json {
         required: ["values"],
       }),
       responses: { 200: ok({ type: "object" }), 403: ERROR, 422: ERROR },
+    },
+  };
+  const documentId = [{ name: "id", in: "path", required: true, schema: { type: "string" } }];
+  const documentJson = {
+    type: "object",
+    description:
+      "id, name, content_type, size, sha256, status (queued, processing, review, needs_ocr, " +
+      "failed, accepted, rejected), classification, draft (fields with confidences, lines, " +
+      "parties with matches, warnings), record once accepted.",
+  };
+  paths["/api/v1/documents"] = {
+    get: {
+      tags: ["Documents"],
+      summary: "Documents, newest first",
+      parameters: [
+        { name: "status", in: "query", required: false, schema: { type: "string" } },
+        { name: "limit", in: "query", required: false, schema: { type: "integer" } },
+        { name: "cursor", in: "query", required: false, schema: { type: "string" } },
+      ],
+      responses: { 200: ok({ type: "object" }) },
+    },
+    post: {
+      tags: ["Documents"],
+      summary: "Upload a PDF, PNG, JPEG, text or CSV file (multipart, field `file`) to be read",
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              properties: { file: { type: "string", format: "binary" } },
+              required: ["file"],
+            },
+          },
+        },
+      },
+      responses: {
+        202: ok(documentJson, "Accepted: queued for reading"),
+        200: ok(documentJson, "The same file was uploaded before (duplicate: true)"),
+        402: ERROR,
+        413: ERROR,
+        415: ERROR,
+        422: ERROR,
+      },
+    },
+  };
+  paths["/api/v1/documents/{id}"] = {
+    parameters: documentId,
+    get: {
+      tags: ["Documents"],
+      summary: "Status, classification and draft",
+      responses: { 200: ok(documentJson), 404: ERROR },
+    },
+  };
+  paths["/api/v1/documents/{id}/file"] = {
+    parameters: documentId,
+    get: {
+      tags: ["Documents"],
+      summary: "The stored file",
+      responses: { 200: { description: "The file" }, 404: ERROR },
+    },
+  };
+  paths["/api/v1/documents/{id}/accept"] = {
+    parameters: documentId,
+    post: {
+      tags: ["Documents"],
+      summary: "Accept the (corrected) draft: creates the record and links the document",
+      requestBody: body(jsonSchema(AcceptSchema)),
+      responses: { 201: ok({ type: "object" }), 404: ERROR, 409: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/documents/{id}/attach"] = {
+    parameters: documentId,
+    post: {
+      tags: ["Documents"],
+      summary: "Attach the document to an existing record (a BOL or POD to its load)",
+      requestBody: body(jsonSchema(AttachSchema)),
+      responses: { 200: ok(documentJson), 404: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/documents/{id}/reject"] = {
+    parameters: documentId,
+    post: {
+      tags: ["Documents"],
+      summary: "Reject the draft (the document is kept)",
+      responses: { 200: ok(documentJson), 404: ERROR },
     },
   };
   paths["/api/v1/assistant/messages"] = {

@@ -265,6 +265,13 @@ Deno.test("record pages: lists, forms, columns, CSV, import, option lists, searc
       const json = await doc.json();
       assert.equal(json.openapi, "3.1.0");
       for (const def of RECORD_TYPES) assert.ok(json.paths[`/api/v1/${def.collection}`]);
+      for (
+        const path of [
+          "/api/v1/documents",
+          "/api/v1/documents/{id}/accept",
+          "/api/v1/assistant/messages",
+        ]
+      ) assert.ok(json.paths[path], path);
       const docs = await b.get("/api/docs");
       assert.match(docs.text, /API reference/);
       assert.match(docs.text, /data-island="ApiConsole"/);
