@@ -8,12 +8,12 @@ import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
 import { launchBrowser } from "../tests/e2e/browser.ts";
-import { pageJpegs, stopOcr } from "./ocr.ts";
+import { pageImages, stopOcr } from "./ocr.ts";
 import { documentText } from "./text.ts";
 
-async function scannedBolPdf(): Promise<Uint8Array> {
+async function scannedBolPdf(format: "jpeg" | "png"): Promise<Uint8Array> {
   const browser = await launchBrowser();
-  let jpeg: Uint8Array;
+  let shot: Uint8Array;
   try {
     const page = await browser.newPage({ width: 850, height: 700 });
     await page.setContent(`<body style="font-family:sans-serif;font-size:18px;padding:40px">
@@ -23,20 +23,33 @@ async function scannedBolPdf(): Promise<Uint8Array> {
       <p>Carrier: Northbound Reefer MC 290678</p>
       <p>Ship Date: 04/02/2026 07:30</p>
       <p>Shipper: Heartland Pork Co. EST 17564</p></body>`);
-    jpeg = new Uint8Array(await page.screenshot({ type: "jpeg", quality: 90 }));
+    shot = new Uint8Array(
+      await page.screenshot(format === "jpeg" ? { type: "jpeg", quality: 90 } : { type: "png" }),
+    );
   } finally {
     await browser.close();
   }
   const pdf = await PDFDocument.create();
-  const image = await pdf.embedJpg(jpeg);
+  // A JPEG stays DCT-encoded in the PDF; a PNG becomes Flate-compressed RGB pixels.
+  const image = format === "jpeg" ? await pdf.embedJpg(shot) : await pdf.embedPng(shot);
   const page = pdf.addPage([image.width, image.height]);
   page.drawImage(image, { x: 0, y: 0, width: image.width, height: image.height });
   return await pdf.save();
 }
 
+Deno.test("a scanned PDF whose page is Flate-compressed pixels is read by OCR too", async () => {
+  const pdf = await scannedBolPdf("png");
+  const images = await pageImages(pdf, 0);
+  assert.equal(images.length, 1);
+  assert.deepEqual([...images[0]!.subarray(1, 4)], [0x50, 0x4e, 0x47], "rebuilt as a PNG");
+  const text = await documentText(pdf, "application/pdf", { ocr: true });
+  assert.match(text.text, /551203/);
+  await stopOcr();
+});
+
 Deno.test("a scanned PDF is read by OCR of its page image into a load draft", async () => {
-  const pdf = await scannedBolPdf();
-  assert.equal((await pageJpegs(pdf, 0)).length, 1, "the page is one JPEG");
+  const pdf = await scannedBolPdf("jpeg");
+  assert.equal((await pageImages(pdf, 0)).length, 1, "the page is one JPEG");
   const text = await documentText(pdf, "application/pdf", { ocr: true });
   assert.notEqual(text.method, "pdf", "there is no text layer to read");
   assert.match(text.text, /551203/);
