@@ -48,7 +48,7 @@ export async function ask(
   db: Client,
   userId: string,
   input: z.infer<typeof MessageSchema>,
-  opts: { provider?: ChatProvider; today?: string } = {},
+  opts: { provider?: ChatProvider; today?: string; onDelta?: (text: string) => void } = {},
 ): Promise<Reply> {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const provider = opts.provider ?? offlineChat;
@@ -59,7 +59,7 @@ export async function ask(
       content: m.content,
     }));
   }
-  const result = await provider(db, input.message, history, today);
+  const result = await provider(db, input.message, history, today, opts.onDelta);
   const intent = { kind: result.intent };
   const conversationId = input.conversation_id ?? newId();
   await inWriteTransaction(db, async (tx) => {

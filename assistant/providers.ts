@@ -24,22 +24,89 @@ export interface ProviderAnswer extends Answer {
   tokens: number;
 }
 
+/**
+ * Answers a message. `onDelta`, when given, receives the answer's text as it is produced (the
+ * browser shows it while the model is still writing); the returned answer is the whole of it.
+ */
 export type ChatProvider = (
   db: Executor,
   message: string,
   history: ChatTurn[],
   today: string,
+  onDelta?: (text: string) => void,
 ) => Promise<ProviderAnswer>;
 
-export const offlineChat: ChatProvider = async (db, message, _history, today) => {
+export const offlineChat: ChatProvider = async (db, message, _history, today, onDelta) => {
   const intent = understand(message, today);
-  return {
-    ...(await answer(db, intent, today)),
-    intent: intent.kind,
-    provider: "offline",
-    tokens: 0,
-  };
+  const result = await answer(db, intent, today);
+  onDelta?.(result.text);
+  return { ...result, intent: intent.kind, provider: "offline", tokens: 0 };
 };
+
+// deno-lint-ignore no-explicit-any
+type AnyMessage = any;
+
+interface RoundResult {
+  content: string | null;
+  refusal: string | null;
+  toolCalls: AnyMessage[];
+  tokens: number;
+}
+
+/** One model call, streamed: content deltas go to `onDelta`; tool calls are put together. */
+async function streamedRound(
+  client: OpenAI,
+  request: Record<string, unknown>,
+  onDelta: (text: string) => void,
+): Promise<RoundResult> {
+  const stream = await client.chat.completions.create(
+    { ...request, stream: true, stream_options: { include_usage: true } } as never,
+  ) as unknown as AsyncIterable<AnyMessage>;
+  let content = "";
+  let refusal = "";
+  const calls: Array<
+    { id: string; type: "function"; function: { name: string; arguments: string } }
+  > = [];
+  let tokens = 0;
+  for await (const chunk of stream) {
+    tokens = chunk.usage?.total_tokens ?? tokens;
+    const delta = chunk.choices?.[0]?.delta;
+    if (!delta) continue;
+    if (delta.content) {
+      content += delta.content;
+      onDelta(delta.content);
+    }
+    if (delta.refusal) refusal += delta.refusal;
+    for (const part of delta.tool_calls ?? []) {
+      const call = calls[part.index] ??= {
+        id: "",
+        type: "function",
+        function: { name: "", arguments: "" },
+      };
+      if (part.id) call.id = part.id;
+      if (part.function?.name) call.function.name += part.function.name;
+      if (part.function?.arguments) call.function.arguments += part.function.arguments;
+    }
+  }
+  return {
+    content: content || null,
+    refusal: refusal || null,
+    toolCalls: calls.filter(Boolean),
+    tokens,
+  };
+}
+
+async function plainRound(client: OpenAI, request: Record<string, unknown>): Promise<RoundResult> {
+  const completion = await client.chat.completions.create(request as never) as AnyMessage;
+  const message = completion.choices?.[0]?.message;
+  if (!message) throw new Error("The model returned no message.");
+  return {
+    content: message.content ?? null,
+    refusal: message.refusal ?? null,
+    toolCalls: message.tool_calls ?? [],
+    tokens: completion.usage?.total_tokens ?? 0,
+  };
+}
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -154,7 +221,7 @@ export function openAiChat(opts: OpenAiChatOptions): ChatProvider {
     },
   }));
 
-  return async (db, message, history, today) => {
+  return async (db, message, history, today, onDelta) => {
     // deno-lint-ignore no-explicit-any
     const messages: any[] = [
       { role: "system", content: SYSTEM(today) },
@@ -166,18 +233,16 @@ export function openAiChat(opts: OpenAiChatOptions): ChatProvider {
     let tokens = 0;
     try {
       for (let round = 0; round < 4; round++) {
-        const completion = await (await getClient()).chat.completions.create({
-          model: opts.model,
-          messages,
-          tools,
-        });
-        tokens += completion.usage?.total_tokens ?? 0;
-        const choice = completion.choices?.[0]?.message;
-        if (!choice) throw new Error("The model returned no message.");
-        if (choice.refusal) throw new Error(`The model refused: ${choice.refusal}`);
-        const calls = choice.tool_calls ?? [];
+        const client = await getClient();
+        const request = { model: opts.model, messages, tools };
+        const round = onDelta
+          ? await streamedRound(client, request, onDelta)
+          : await plainRound(client, request);
+        tokens += round.tokens;
+        if (round.refusal) throw new Error(`The model refused: ${round.refusal}`);
+        const calls = round.toolCalls;
         if (!calls.length) {
-          const text = (choice.content ?? "").trim();
+          const text = (round.content ?? "").trim();
           if (!text) throw new Error("The model returned an empty answer.");
           return {
             text,
@@ -187,7 +252,7 @@ export function openAiChat(opts: OpenAiChatOptions): ChatProvider {
             tokens,
           };
         }
-        messages.push({ role: "assistant", content: choice.content ?? null, tool_calls: calls });
+        messages.push({ role: "assistant", content: round.content, tool_calls: calls });
         for (const call of calls) {
           const result = await runTool(db, call, today);
           if (result.answer) {
@@ -205,7 +270,7 @@ export function openAiChat(opts: OpenAiChatOptions): ChatProvider {
       }
       throw new Error("The model kept calling tools without answering.");
     } catch (err) {
-      const fallback = await offlineChat(db, message, history, today);
+      const fallback = await offlineChat(db, message, history, today, onDelta);
       return {
         ...fallback,
         text: `${fallback.text}\n\n(The AI service did not answer: ${

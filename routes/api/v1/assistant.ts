@@ -4,11 +4,12 @@
  * the records it cites; conversations are per user (`GET /api/v1/assistant/conversations[/{id}]`).
  */
 import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { requireEntitlement } from "../../../billing/middleware.ts";
-import { NotFoundError } from "../../../domain/errors.ts";
+import { AppError, NotFoundError } from "../../../domain/errors.ts";
 import { isId } from "../../../db/ids.ts";
 import {
   ask,
@@ -26,11 +27,33 @@ app.use("/api/v1/assistant/*", tenantOnly(), requirePermission("records:read"));
 app.post("/api/v1/assistant/messages", requireEntitlement("aiAssistant"), async (c) => {
   const input = validate(MessageSchema, await readJson(c));
   const services = c.get("services");
-  const reply = await ask(tenantOf(c).db, principalOf(c).userId, input, {
-    provider: chatProviderFor(services.config),
+  const tenant = tenantOf(c);
+  const userId = principalOf(c).userId;
+  const provider = chatProviderFor(services.config);
+  if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
+    const reply = await ask(tenant.db, userId, input, { provider });
+    await recordUsage(services.control, tenant.id, "aiTokensPerMonth", reply.tokens);
+    return c.json(reply);
+  }
+  // Streamed: `delta` events carry the answer as it is written, `done` the whole reply (with
+  // its citations), `error` a failure. The stream outlives this handler, so it borrows the
+  // tenant's database for itself rather than using the request's loan.
+  const lease = await services.pool.acquire(tenant.id, null);
+  return streamSSE(c, async (stream) => {
+    try {
+      const reply = await ask(lease.db, userId, input, {
+        provider,
+        onDelta: (text) => void stream.writeSSE({ event: "delta", data: JSON.stringify({ text }) }),
+      });
+      await recordUsage(services.control, tenant.id, "aiTokensPerMonth", reply.tokens);
+      await stream.writeSSE({ event: "done", data: JSON.stringify(reply) });
+    } catch (err) {
+      const message = err instanceof AppError ? err.message : "The assistant could not answer.";
+      await stream.writeSSE({ event: "error", data: JSON.stringify({ message }) });
+    } finally {
+      lease.release();
+    }
   });
-  await recordUsage(services.control, tenantOf(c).id, "aiTokensPerMonth", reply.tokens);
-  return c.json(reply);
 });
 
 app.get("/api/v1/assistant/conversations", async (c) => {
