@@ -9,7 +9,8 @@ import { memberPage } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
 import { assertMayUse } from "../billing/middleware.ts";
 import { isId } from "../db/ids.ts";
-import { CsrfInput } from "../components/Form.tsx";
+import { Island } from "../framework/island.tsx";
+import AssistantChat from "../islands/AssistantChat.tsx";
 import {
   ask,
   conversationMessages,
@@ -67,15 +68,11 @@ async function page(c: AppContext, conversationId: string | null, error?: string
             ))}
           </ol>
           {error ? <p class="flash error" role="alert">{error}</p> : null}
-          <form method="post" action="/assistant" class="chat-form">
-            <CsrfInput token={c.get("csrfToken")} />
-            {conversationId
-              ? <input type="hidden" name="conversation_id" value={conversationId} />
-              : null}
-            <label for="chat-message">Your question</label>
-            <textarea id="chat-message" name="message" rows={2} required maxLength={2000} />
-            <button class="button primary" type="submit">Ask</button>
-          </form>
+          <Island
+            name="AssistantChat"
+            component={AssistantChat}
+            props={{ csrf: c.get("csrfToken"), conversationId }}
+          />
           {messages.length === 0
             ? (
               <div class="chat-examples">
