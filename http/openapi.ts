@@ -405,6 +405,13 @@ export function openApiDocument(appDomain: string): Json {
       responses: { 200: ok({ type: "object" }), 404: ERROR },
     },
   };
+  paths["/api/v1/billing"] = {
+    get: {
+      tags: ["Billing"],
+      summary: "The workspace's plan, status, access mode, entitlements and usage this month",
+      responses: { 200: ok({ type: "object" }) },
+    },
+  };
   paths["/api/v1/signup"] = {
     post: {
       tags: ["Account"],
