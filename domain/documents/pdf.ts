@@ -7,6 +7,7 @@
  */
 import { broken } from "./sniff.ts";
 import { InvalidError } from "../errors.ts";
+import { openPdfjs } from "./pdfjs.ts";
 
 export interface PdfPage {
   lines: string[];
@@ -26,9 +27,7 @@ const CHAR_WIDTH = 4.5;
 
 async function open(bytes: Uint8Array) {
   try {
-    // Loaded on first use: unpdf (pdf.js) adds ~11 MB to a process that never reads a PDF.
-    const { getDocumentProxy } = await import("unpdf");
-    return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
+    return await openPdfjs(bytes);
   } catch (err) {
     const name = (err as { name?: string }).name ?? "";
     if (name === "PasswordException") {

@@ -1,0 +1,53 @@
+/**
+ * @module domain/documents/pdfjs
+ * The one way the app opens a PDF with pdf.js: unpdf's API over the official pdfjs-dist build.
+ *
+ * unpdf's own bundle of pdf.js leaves out the WebAssembly image decoders (CCITT fax and JBIG2,
+ * JPEG 2000) that scanned pages need, so unpdf is pointed at pdfjs-dist, whose wasm/ folder is
+ * read from disk (offline). Both loaded on first use: they add ~15 MB to a process that never
+ * reads a PDF.
+ */
+import { dirname } from "node:path";
+import { createRequire } from "node:module";
+
+/** An open PDF (pdf.js's PDFDocumentProxy). */
+export type PdfDocument = Awaited<ReturnType<typeof import("unpdf").getDocumentProxy>>;
+
+let ready: Promise<typeof import("unpdf")> | null = null;
+
+function loadPdfjs(): Promise<typeof import("unpdf")> {
+  ready ??= (async () => {
+    const unpdf = await import("unpdf");
+    await unpdf.definePDFJSModule(() => import("pdfjs-dist/legacy/build/pdf.mjs"));
+    return unpdf;
+  })().catch((err) => {
+    ready = null;
+    throw err;
+  });
+  return ready;
+}
+
+function wasmFolder(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return dirname(require.resolve("pdfjs-dist/wasm/jbig2.wasm")) + "/";
+  } catch {
+    return undefined; // CCITT, JBIG2 and JPEG 2000 images then stay undecoded; text still works
+  }
+}
+
+/** Opens a PDF (pdf.js takes over a copy of the bytes). Close it with `pdf.loadingTask.destroy()`. */
+export async function openPdfjs(bytes: Uint8Array): Promise<PdfDocument> {
+  const { getDocumentProxy } = await loadPdfjs();
+  return await getDocumentProxy(new Uint8Array(bytes), {
+    verbosity: 0,
+    wasmUrl: wasmFolder(),
+    isOffscreenCanvasSupported: false,
+  });
+}
+
+/** pdf.js's operator codes (paintImageXObject, ...), once pdf.js is loaded. */
+export async function pdfjsOps(): Promise<Record<string, number>> {
+  const { getResolvedPDFJS } = await loadPdfjs();
+  return (await getResolvedPDFJS()).OPS as Record<string, number>;
+}
