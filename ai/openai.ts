@@ -8,7 +8,7 @@
  * fall back to the offline rules, with a warning on the draft. Tokens and an estimated cost are
  * returned as usage for the tenant's counters.
  */
-import type OpenAI from "openai";
+import { lazyOpenAiClient, type OpenAiOptions } from "./openai_client.ts";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import { recordType } from "../domain/catalog.ts";
@@ -144,26 +144,9 @@ function toRaw(answer: ModelAnswer): RawExtraction {
   return raw;
 }
 
-export interface OpenAiOptions {
-  apiKey: string;
-  baseURL?: string;
-  model: string;
-  timeoutMs: number;
-  maxRetries: number;
-}
-
 /** The provider for explicit options (tests point `baseURL` at a loopback double). */
 export function openAiExtraction(opts: OpenAiOptions): ExtractionProvider {
-  let client: Promise<OpenAI> | null = null;
-  const getClient = () =>
-    client ??= import("openai").then(({ default: OpenAI }) =>
-      new OpenAI({
-        apiKey: opts.apiKey,
-        baseURL: opts.baseURL,
-        timeout: opts.timeoutMs,
-        maxRetries: opts.maxRetries,
-      })
-    );
+  const getClient = lazyOpenAiClient(opts);
   return {
     name: "openai",
     async extract(input) {

@@ -5,7 +5,7 @@
  * in `jobCounts` and `listJobs` without a tenant, which only the operator page calls.
  */
 import type { Client } from "../db/client.ts";
-import { type Job, type JobStatus, listJobs, retryDeadJob } from "./queue.ts";
+import { type Job, type JobStatus, listJobs, retryDeadJob, toJob } from "./queue.ts";
 
 /** How a job is shown: a queued job that already failed once is "retrying". */
 export type JobState = JobStatus | "retrying";
@@ -44,17 +44,8 @@ export async function getJob(control: Client, id: string): Promise<JobRow | null
   const rs = await control.execute({ sql: "SELECT * FROM jobs WHERE id = ?", args: [id] });
   const r = rs.rows[0];
   if (!r) return null;
-  const job: Job = {
-    id: String(r.id),
-    kind: String(r.kind),
-    tenantId: r.tenant_id === null ? null : String(r.tenant_id),
-    payload: JSON.parse(String(r.payload)),
-    status: String(r.status) as JobStatus,
-    attempts: Number(r.attempts),
-    maxAttempts: Number(r.max_attempts),
-    runAt: String(r.run_at),
-    lastError: r.last_error === null ? null : String(r.last_error),
-  };
+  const job = toJob(r);
+
   return { ...job, updatedAt: String(r.updated_at), state: stateOf(job) };
 }
 

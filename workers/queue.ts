@@ -24,7 +24,8 @@ export interface Job {
   lastError: string | null;
 }
 
-function toJob(r: Record<string, unknown>): Job {
+/** A job from its row in the control database. */
+export function toJob(r: Record<string, unknown>): Job {
   return {
     id: String(r.id),
     kind: String(r.kind),
