@@ -245,3 +245,46 @@ Deno.test("the members page refuses an invitation over the seat limit with the r
     await server.close();
   }
 });
+
+Deno.test("audit retention is a window: older history is hidden on a short plan, never deleted", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server); // the trial keeps 30 days
+    const api = await apiClient(server, tenant);
+    const customer = await api.ok("POST", "/api/v1/customers", { name: "Gulf Coast Foods" }, 201);
+    await api.ok("PATCH", `/api/v1/customers/${customer.id}`, {
+      name: "Gulf Coast Foods LLC",
+      version: customer.version,
+    });
+    // The creation happened 45 days ago.
+    const lease = await server.services.pool.acquire(tenant.tenantId, null);
+    try {
+      await lease.db.execute({
+        sql: "UPDATE audit_log SET at = ? WHERE entity_id = ? AND action = 'create'",
+        args: [new Date(Date.now() - 45 * DAY).toISOString(), customer.id],
+      });
+    } finally {
+      lease.release();
+    }
+    const path = `/api/v1/customers/${customer.id}/history`;
+    const short = await api.ok("GET", path);
+    assert.deepEqual(short.data.map((e: { action: string }) => e.action), ["update"]);
+    assert.equal(short.older_hidden, 1);
+    assert.ok(Date.now() - Date.parse(short.since) >= 30 * DAY - 60_000);
+    const cookie = { cookie: tenant.jar.header(tenant.host) };
+    const page = await (await server.fetch(tenant.host, `/customers/${customer.id}`, {
+      headers: cookie,
+    })).text();
+    assert.match(
+      page,
+      /1 older change is kept, from before \d{4}-\d\d-\d\d\s+\(your plan's audit retention\)/,
+    );
+
+    await putInState(server.services, tenant.tenantId, "professional", "active"); // 365 days
+    const long = await api.ok("GET", path);
+    assert.deepEqual(long.data.map((e: { action: string }) => e.action), ["update", "create"]);
+    assert.equal(long.older_hidden, 0);
+  } finally {
+    await server.close();
+  }
+});

@@ -180,6 +180,7 @@ function recordPaths(def: RecordDef): Record<string, Json> {
       get: {
         tags: [tag],
         summary: "History of changes",
+        description: "Newest 200 changes within the plan's audit retention; older ones are kept.",
         responses: {
           200: ok({
             type: "object",
@@ -199,6 +200,14 @@ function recordPaths(def: RecordDef): Record<string, Json> {
                     },
                   },
                 },
+              },
+              since: {
+                type: ["string", "null"],
+                description: "Oldest time shown: the plan's audit retention (null: all)",
+              },
+              older_hidden: {
+                type: "integer",
+                description: "Older changes kept but outside the plan's audit retention",
               },
             },
           }),

@@ -54,17 +54,46 @@ export async function recordAudit(
   });
 }
 
-export async function historyOf(db: Executor, entity: string, id: string): Promise<HistoryEntry[]> {
-  const rs = await db.execute({
-    sql: `SELECT id, at, user_id, action, changes FROM audit_log
-          WHERE entity = ? AND entity_id = ? ORDER BY at DESC, id DESC LIMIT 200`,
-    args: [entity, id],
-  });
-  return rs.rows.map((r) => ({
+/** A record's history as far back as the plan's audit retention reaches. */
+export interface History {
+  entries: HistoryEntry[];
+  /** The oldest time shown (null: everything). */
+  since: string | null;
+  /** Entries older than `since`: kept, shown again on a plan with a longer retention. */
+  olderHidden: number;
+}
+
+/**
+ * The newest 200 changes of a record within `retentionDays` (null or undefined: all of them).
+ * Nothing is deleted: retention is a window, so a downgrade never loses history.
+ */
+export async function historyOf(
+  db: Executor,
+  entity: string,
+  id: string,
+  retentionDays?: number | null,
+  now = new Date(),
+): Promise<History> {
+  const since = retentionDays == null
+    ? null
+    : new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
+  const [rs, older] = await Promise.all([
+    db.execute({
+      sql: `SELECT id, at, user_id, action, changes FROM audit_log
+            WHERE entity = ? AND entity_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT 200`,
+      args: [entity, id, since ?? ""],
+    }),
+    since === null ? null : db.execute({
+      sql: "SELECT count(*) AS n FROM audit_log WHERE entity = ? AND entity_id = ? AND at < ?",
+      args: [entity, id, since],
+    }),
+  ]);
+  const entries = rs.rows.map((r) => ({
     id: String(r.id),
     at: String(r.at),
     user_id: r.user_id === null ? null : String(r.user_id),
     action: String(r.action),
     changes: JSON.parse(String(r.changes)) as Changes,
   }));
+  return { entries, since, olderHidden: Number(older?.rows[0]?.n ?? 0) };
 }

@@ -442,7 +442,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     ...lines,
   ]);
   const [history, members] = await Promise.all([
-    historyOf(db, def.collection, id),
+    historyOf(db, def.collection, id, c.get("billing")?.entitlements.auditRetentionDays),
     listMembers(c.get("services").control, tenantOf(c).id),
   ]);
   const names = new Map(members.map((m) => [m.user_id, m.name]));
@@ -632,7 +632,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       <section class="card">
         <h2>History</h2>
         <ol class="history">
-          {history.map((entry) => (
+          {history.entries.map((entry) => (
             <li key={entry.id}>
               <p>
                 <strong>{entry.action}</strong> by{" "}
@@ -652,6 +652,17 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
             </li>
           ))}
         </ol>
+        {history.olderHidden > 0
+          ? (
+            <p class="muted" id="history-retention">
+              {history.olderHidden === 1
+                ? "1 older change is kept"
+                : `${history.olderHidden} older changes are kept`}, from before{" "}
+              {history.since!.slice(0, 10)} (your plan's audit retention).{" "}
+              <a href="/settings/billing">Upgrade</a> to see them.
+            </p>
+          )
+          : null}
       </section>
     </>,
   );

@@ -128,7 +128,13 @@ for (const def of RECORD_TYPES) {
   app.get(`${base}/:id/history`, requirePermission("records:read"), async (c) => {
     const id = recordId(def, c.req.param("id"));
     await getRecord(tenantOf(c).db, def, id); // 404 for ids that are not here
-    return c.json({ data: await historyOf(tenantOf(c).db, def.collection, id) });
+    const retention = c.get("billing")?.entitlements.auditRetentionDays;
+    const history = await historyOf(tenantOf(c).db, def.collection, id, retention);
+    return c.json({
+      data: history.entries,
+      since: history.since,
+      older_hidden: history.olderHidden,
+    });
   });
 }
 
