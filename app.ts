@@ -22,6 +22,8 @@ import apiPassword from "./routes/api/v1/auth/password.ts";
 import apiVerify from "./routes/api/v1/auth/verify.ts";
 import apiInvitations from "./routes/api/v1/invitations.ts";
 import apiMembers from "./routes/api/v1/members.ts";
+import apiDomains from "./routes/api/v1/domains.ts";
+import pageSettingsDomains from "./routes/settings/domains.tsx";
 import devMail from "./routes/dev/mail.tsx";
 import pageIndex from "./routes/index.tsx";
 import pageSignup from "./routes/signup.tsx";
@@ -71,6 +73,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiVerify,
       apiInvitations,
       apiMembers,
+      apiDomains,
       devMail,
       pageIndex,
       pageSignup,
@@ -80,6 +83,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsProfile,
       pageSettingsMembers,
       pageSettingsTokens,
+      pageSettingsDomains,
       pageSettingsBilling,
       stripeWebhook,
       apiRecords,

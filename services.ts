@@ -18,6 +18,7 @@ import { LoginThrottle } from "./auth/throttle.ts";
 import { PrincipalCache } from "./auth/principal_cache.ts";
 import { type AssetManifest, buildAssets } from "./framework/build.ts";
 import { BillingRuntime } from "./billing/runtime.ts";
+import { systemTxtResolver, type TxtResolver } from "./tenants/domains.ts";
 
 export interface Services {
   config: Config;
@@ -34,6 +35,8 @@ export interface Services {
   assets: AssetManifest;
   /** Stripe client (null offline) and the per-tenant billing cache. */
   billing: BillingRuntime;
+  /** DNS TXT lookups that verify custom domains (tests pass their own records). */
+  resolveTxt: TxtResolver;
   /** Test hook: signup calls it between steps so tests can inject a failure at each one. */
   faultInjector?: (step: string) => void | Promise<void>;
 }
@@ -63,6 +66,7 @@ export async function createServices(
     authCache: new PrincipalCache(),
     assets: overrides.assets ?? await buildAssets(),
     billing: new BillingRuntime(config),
+    resolveTxt: systemTxtResolver,
     ...overrides,
   };
 }

@@ -67,6 +67,8 @@ const ROUTES: Guarded[] = [
     permission: "settings:manage",
     body: () => ({ values: ["x"] }),
   },
+  { method: "GET", path: "/api/v1/domains", permission: "settings:manage" },
+  { method: "DELETE", path: "/api/v1/domains/none.example", permission: "settings:manage" },
   // Every record type: reads for everyone, writes by the type's permission (records or money).
   ...RECORD_TYPES.flatMap((def): Guarded[] => {
     const base = `/api/v1/${def.collection}`;

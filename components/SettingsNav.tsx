@@ -5,6 +5,7 @@ export function SettingsNav(props: { current: string }) {
     ["/settings/members", "Members"],
     ["/settings/tokens", "API tokens"],
     ["/settings/option-lists", "Option lists"],
+    ["/settings/domains", "Domain"],
     ["/settings/billing", "Billing"],
     ["/settings/jobs", "Jobs"],
   ] as const;

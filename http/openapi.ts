@@ -414,6 +414,54 @@ export function openApiDocument(appDomain: string): Json {
       responses: { 200: ok({ type: "object" }), 404: ERROR },
     },
   };
+  const domainJson = {
+    type: "object",
+    properties: {
+      domain: { type: "string" },
+      verified: { type: "boolean" },
+      created_at: { type: "string" },
+      verified_at: { type: ["string", "null"] },
+      txt_name: { type: "string", description: "The TXT record to create" },
+      txt_value: { type: "string", description: "Its value" },
+    },
+  };
+  const domainParam = [{ name: "domain", in: "path", required: true, schema: { type: "string" } }];
+  paths["/api/v1/domains"] = {
+    get: {
+      tags: ["Settings"],
+      summary: "The workspace's custom domains (owners and admins)",
+      responses: {
+        200: ok({ type: "object", properties: { data: { type: "array", items: domainJson } } }),
+        403: ERROR,
+      },
+    },
+    post: {
+      tags: ["Settings"],
+      summary: "Claim a custom domain; it is served once its TXT record is verified",
+      requestBody: body({
+        type: "object",
+        properties: { domain: { type: "string" } },
+        required: ["domain"],
+      }),
+      responses: { 201: ok(domainJson, "Created"), 402: ERROR, 403: ERROR, 409: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/domains/{domain}/verify"] = {
+    parameters: domainParam,
+    post: {
+      tags: ["Settings"],
+      summary: "Check the domain's TXT record and start serving it",
+      responses: { 200: ok(domainJson), 402: ERROR, 404: ERROR, 422: ERROR },
+    },
+  };
+  paths["/api/v1/domains/{domain}"] = {
+    parameters: domainParam,
+    delete: {
+      tags: ["Settings"],
+      summary: "Stop serving and remove a custom domain",
+      responses: { 204: { description: "Removed" }, 404: ERROR },
+    },
+  };
   paths["/api/v1/billing"] = {
     get: {
       tags: ["Billing"],

@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { AppError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { classifyHost } from "./host.ts";
+import { requestOrigin } from "../mail/links.ts";
 
 /** Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit). */
 export function resolveTenant(): MiddlewareHandler<AppEnv> {
@@ -33,6 +34,21 @@ export function resolveTenant(): MiddlewareHandler<AppEnv> {
         `The workspace “${record.name}” is suspended. Its owner can contact support to restore access; no data has been deleted.`,
         { reason: "tenant_suspended" },
       );
+    }
+    if (host.kind === "custom") {
+      // A downgraded plan keeps the domain on file but sends its visitors to the subdomain.
+      const billing = await c.get("services").billing.current(c.get("services"), record.id);
+      if (billing && !billing.entitlements.customDomain) {
+        const url = new URL(c.req.url);
+        const origin = requestOrigin(
+          config,
+          `${url.protocol}//${record.slug}.${config.APP_DOMAIN}`,
+        );
+        const port = config.secureCookies || !url.port ? "" : `:${url.port}`;
+        // Set on c.res too: inside chain() a returned response is dropped.
+        c.res = c.redirect(`${origin}${port}${url.pathname}${url.search}`, 307);
+        return c.res;
+      }
     }
     const wait = tenantLimiter.hit(record.id);
     if (wait > 0) throw new RateLimitedError(wait);

@@ -53,11 +53,12 @@ export class TenantRegistry {
     return rs.rows[0] ? toRecord(rs.rows[0]) : null;
   }
 
-  /** Finds a tenant by one of its custom domains, bypassing the cache. */
+  /** Finds a tenant by one of its verified custom domains, bypassing the cache. */
   async findByDomain(domain: string): Promise<TenantRecord | null> {
     const rs = await this.control.execute({
       sql: `SELECT t.id, t.slug, t.name, t.status, t.db_url FROM tenant_domains d
-            JOIN tenants t ON t.id = d.tenant_id WHERE d.domain = ?`,
+            JOIN tenants t ON t.id = d.tenant_id
+            WHERE d.domain = ? AND d.verified_at IS NOT NULL`,
       args: [domain],
     });
     return rs.rows[0] ? toRecord(rs.rows[0]) : null;
@@ -101,11 +102,13 @@ export class TenantRegistry {
     this.invalidate();
   }
 
-  /** Adds a custom domain to a tenant. */
+  /** Adds a custom domain to a tenant as verified (an operator vouches for it). */
   async addDomain(tenantId: string, domain: string): Promise<void> {
+    const now = new Date().toISOString();
     await this.control.execute({
-      sql: "INSERT INTO tenant_domains (domain, tenant_id, created_at) VALUES (?, ?, ?)",
-      args: [domain.toLowerCase(), tenantId, new Date().toISOString()],
+      sql: `INSERT INTO tenant_domains (domain, tenant_id, created_at, verified_at)
+            VALUES (?, ?, ?, ?)`,
+      args: [domain.toLowerCase(), tenantId, now, now],
     });
     this.invalidate();
   }

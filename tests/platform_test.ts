@@ -3,6 +3,7 @@
  * domains, unknown and suspended tenants), security headers, error bodies and rate limits.
  */
 import assert from "node:assert/strict";
+import { putInState } from "./helpers/billing.ts";
 import { signUpTenant, startTestServer } from "./helpers/server.ts";
 
 Deno.test("GET /healthz and /readyz answer on any host", async () => {
@@ -55,6 +56,7 @@ Deno.test("a tenant's custom domain resolves to that tenant, with its own host-o
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server, "custom");
+    await putInState(server.services, t.tenantId, "professional", "active"); // has customDomain
     await server.services.registry.addDomain(t.tenantId, "portal.customfoods.example");
     const login = await server.fetch("portal.customfoods.example", "/api/v1/auth/login", {
       method: "POST",

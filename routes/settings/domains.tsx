@@ -1,0 +1,228 @@
+/**
+ * @module routes/settings/domains
+ * Settings → Domain: owners and admins add their own domain, are shown the two DNS records to
+ * create, check them, and remove the domain. On a plan without custom domains the form is replaced
+ * by the reason and a link to the plans.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage, readBody } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { can } from "../../auth/roles.ts";
+import { AppError, ForbiddenError } from "../../domain/errors.ts";
+import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { mayUse } from "../../billing/entitlements.ts";
+import {
+  claimDomain,
+  domainSchema,
+  listDomains,
+  removeDomain,
+  type TenantDomain,
+  verifyDomain,
+} from "../../tenants/domains.ts";
+
+const app = new Hono<AppEnv>();
+app.use("/settings/domains", memberPage());
+app.use("/settings/domains/*", memberPage());
+
+function assertManager(c: AppContext): void {
+  const role = principalOf(c).role;
+  if (!role || !can(role, "settings:manage")) throw new ForbiddenError();
+}
+
+function DomainRow(props: { d: TenantDomain; target: string; csrf: string }) {
+  const { d, target, csrf } = props;
+  const path = `/settings/domains/${encodeURIComponent(d.domain)}`;
+  return (
+    <li class="card" data-domain={d.domain}>
+      <h3>
+        {d.domain}{" "}
+        <span class={d.verified ? "badge ok" : "badge warn"}>
+          {d.verified ? "Verified" : "Waiting for DNS"}
+        </span>
+      </h3>
+      {d.verified
+        ? (
+          <p>
+            Served at{" "}
+            <a href={`https://${d.domain}/`}>https://{d.domain}/</a>. Sign-ins are per address, so
+            members sign in once on it.
+          </p>
+        )
+        : (
+          <>
+            <p>Create these two records at your DNS provider, then check them:</p>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Type</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Value</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <tr>
+                    <td>TXT</td>
+                    <td>
+                      <code>{d.txt_name}</code>
+                    </td>
+                    <td>
+                      <code class="token">{d.txt_value}</code>
+                    </td>
+                  </tr>
+                  <tr>
+                    <td>CNAME</td>
+                    <td>
+                      <code>{d.domain}</code>
+                    </td>
+                    <td>
+                      <code>{target}</code>
+                    </td>
+                  </tr>
+                </tbody>
+              </table>
+            </div>
+            <form method="post" action={`${path}/verify`} class="inline-form">
+              <CsrfInput token={csrf} />
+              <button class="button primary" type="submit">Check DNS</button>
+            </form>
+          </>
+        )}
+      <form method="post" action={`${path}/remove`} class="inline-form">
+        <CsrfInput token={csrf} />
+        <button class="button secondary" type="submit">Remove</button>
+      </form>
+    </li>
+  );
+}
+
+async function showDomains(
+  c: AppContext,
+  flash: { error?: string; notice?: string; value?: string } = {},
+  status = 200,
+) {
+  const services = c.get("services");
+  const tenant = tenantOf(c);
+  const role = principalOf(c).role;
+  const manager = Boolean(role && can(role, "settings:manage"));
+  const [domains, entitled] = await Promise.all([
+    listDomains(services.control, tenant.id),
+    mayUse(services, tenant.id, "customDomain"),
+  ]);
+  const target = `${tenant.slug}.${services.config.APP_DOMAIN}`;
+  const csrf = c.get("csrfToken");
+  return renderApp(
+    c,
+    "Domain",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/domains" />
+      <section class="card">
+        <h2>Your own domain</h2>
+        <p class="muted">
+          Your workspace is always at{" "}
+          <strong>{target}</strong>. You can also serve it at an address of your own, such as{" "}
+          <code>portal.yourcompany.com</code>.
+        </p>
+        {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
+        <FormErrors message={flash.error} />
+        {!entitled.allowed
+          ? (
+            <p class="flash warning" id="domain-not-in-plan">
+              {entitled.message} <a href="/settings/billing">See plans</a>
+            </p>
+          )
+          : manager
+          ? (
+            <form method="post" action="/settings/domains" class="inline-form">
+              <CsrfInput token={csrf} />
+              <Field
+                label="Domain"
+                name="domain"
+                required
+                value={flash.value}
+                hint="For example: portal.acmefoods.com"
+              />
+              <button class="button primary" type="submit">Add domain</button>
+            </form>
+          )
+          : <p class="muted">Owners and admins manage the domain.</p>}
+      </section>
+      {domains.length
+        ? (
+          <ul class="domain-list">
+            {domains.map((d) =>
+              manager
+                ? <DomainRow key={d.domain} d={d} target={target} csrf={csrf} />
+                : (
+                  <li key={d.domain} class="card">
+                    {d.domain} {d.verified ? "(verified)" : "(waiting for DNS)"}
+                  </li>
+                )
+            )}
+          </ul>
+        )
+        : null}
+    </>,
+    status,
+  );
+}
+
+/** Runs a change and shows the page again, with the error in place if it was refused. */
+async function change(
+  c: AppContext,
+  run: () => Promise<string>,
+  value?: string,
+): Promise<Response> {
+  try {
+    return await showDomains(c, { notice: await run() });
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status === 403) throw err;
+    return await showDomains(c, { error: err.message, value }, err.status);
+  }
+}
+
+app.get("/settings/domains", (c) => showDomains(c));
+
+app.post("/settings/domains", async (c) => {
+  assertManager(c);
+  const services = c.get("services");
+  const raw = String((await readBody(c)).domain ?? "");
+  const parsed = z.object({ domain: domainSchema(services.config.APP_DOMAIN) }).safeParse({
+    domain: raw,
+  });
+  if (!parsed.success) {
+    return showDomains(c, { error: parsed.error.issues[0]!.message, value: raw }, 422);
+  }
+  return change(c, async () => {
+    const entitled = await mayUse(services, tenantOf(c).id, "customDomain");
+    if (!entitled.allowed) throw new AppError("payment_required", 402, entitled.message);
+    const d = await claimDomain(services.control, tenantOf(c).id, parsed.data.domain);
+    return `${d.domain} added. Create the DNS records below, then check them.`;
+  }, raw);
+});
+
+app.post("/settings/domains/:domain/verify", (c) => {
+  assertManager(c);
+  return change(c, async () => {
+    const services = c.get("services");
+    const entitled = await mayUse(services, tenantOf(c).id, "customDomain");
+    if (!entitled.allowed) throw new AppError("payment_required", 402, entitled.message);
+    const d = await verifyDomain(services, tenantOf(c).id, c.req.param("domain").toLowerCase());
+    return `${d.domain} is verified and now serves this workspace.`;
+  });
+});
+
+app.post("/settings/domains/:domain/remove", (c) => {
+  assertManager(c);
+  return change(c, async () => {
+    const domain = c.req.param("domain").toLowerCase();
+    await removeDomain(c.get("services"), tenantOf(c).id, domain);
+    return `${domain} removed.`;
+  });
+});
+
+export default app;
