@@ -4,6 +4,7 @@
  * other's host. The route list comes from the app itself, so new routes are covered automatically.
  */
 import assert from "node:assert/strict";
+import { putInState } from "./helpers/billing.ts";
 import { createApp } from "../app.ts";
 import { type SignedUp, signUpTenant, startTestServer, type TestServer } from "./helpers/server.ts";
 import { clientWithToken } from "./helpers/api.ts";
@@ -58,9 +59,19 @@ Deno.test("no API route of one tenant returns, changes or deletes another tenant
   try {
     const a = await signUpTenant(server, "alpha");
     const b = await signUpTenant(server, "bravo");
+    // On a plan with every feature, so that entitlements never answer before the lookup does.
+    for (const t of [a, b]) {
+      await putInState(server.services, t.tenantId, "professional", "active");
+    }
     const tokenA = await tokenFor(server, a);
     const tokenB = await tokenFor(server, b);
     const asB = { authorization: `Bearer ${tokenB}` };
+    const domain = await server.fetch(b.host, "/api/v1/domains", {
+      method: "POST",
+      headers: asB,
+      json: { domain: "portal.second-company.example" },
+    });
+    assert.equal(domain.status, 201);
     const invite = await server.fetch(b.host, "/api/v1/invitations", {
       method: "POST",
       headers: asB,
@@ -71,7 +82,7 @@ Deno.test("no API route of one tenant returns, changes or deletes another tenant
     await seedOneOfEach(clientWithToken(server, b.host, tokenB), "bravo");
     await seedOneOfEach(clientWithToken(server, a.host, tokenA), "alpha");
 
-    // Ids that exist in bravo: its user, token, invitation, and a record of every list route.
+    // Ids that exist in bravo: its user, token, invitation, domain, and a record of every list route.
     const listRoutes = createApp(server.services).routes
       .filter((r) => r.method === "GET" && /^\/api\/v1\/[a-z-]+(\/[a-z-]+)?$/.test(r.path))
       .map((r) => r.path)
@@ -84,7 +95,7 @@ Deno.test("no API route of one tenant returns, changes or deletes another tenant
       if (res.status !== 200) continue;
       const body = await res.json();
       for (const row of body.data ?? []) {
-        for (const key of ["id", "user_id"]) {
+        for (const key of ["id", "user_id", "domain"]) {
           if (typeof row[key] === "string") bravoIds.add(row[key]);
         }
       }
