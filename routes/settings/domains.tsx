@@ -54,47 +54,46 @@ function DomainRow(props: { d: TenantDomain; target: string; csrf: string }) {
         : (
           <>
             <p>Create these two records at your DNS provider, then check them:</p>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Type</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Value</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <tr>
-                    <td>TXT</td>
-                    <td>
-                      <code>{d.txt_name}</code>
-                    </td>
-                    <td>
-                      <code class="token">{d.txt_value}</code>
-                    </td>
-                  </tr>
-                  <tr>
-                    <td>CNAME</td>
-                    <td>
-                      <code>{d.domain}</code>
-                    </td>
-                    <td>
-                      <code>{target}</code>
-                    </td>
-                  </tr>
-                </tbody>
-              </table>
-            </div>
-            <form method="post" action={`${path}/verify`} class="inline-form">
-              <CsrfInput token={csrf} />
-              <button class="button primary" type="submit">Check DNS</button>
-            </form>
+            <dl class="facts dns-records">
+              <div>
+                <dt>TXT record name</dt>
+                <dd>
+                  <code>{d.txt_name}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>TXT record value</dt>
+                <dd>
+                  <code class="token">{d.txt_value}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>CNAME record name</dt>
+                <dd>
+                  <code>{d.domain}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>CNAME record value</dt>
+                <dd>
+                  <code>{target}</code>
+                </dd>
+              </div>
+            </dl>
           </>
         )}
-      <form method="post" action={`${path}/remove`} class="inline-form">
-        <CsrfInput token={csrf} />
-        <button class="button secondary" type="submit">Remove</button>
-      </form>
+      <div class="actions">
+        {d.verified ? null : (
+          <form method="post" action={`${path}/verify`}>
+            <CsrfInput token={csrf} />
+            <button class="button primary" type="submit">Check DNS</button>
+          </form>
+        )}
+        <form method="post" action={`${path}/remove`}>
+          <CsrfInput token={csrf} />
+          <button class="button secondary" type="submit">Remove</button>
+        </form>
+      </div>
     </li>
   );
 }
