@@ -27,13 +27,17 @@ function loadPdfjs(): Promise<typeof import("unpdf")> {
   return ready;
 }
 
+let wasm: string | undefined | null = null;
+
 function wasmFolder(): string | undefined {
+  if (wasm !== null) return wasm;
   try {
     const require = createRequire(import.meta.url);
-    return dirname(require.resolve("pdfjs-dist/wasm/jbig2.wasm")) + "/";
+    wasm = dirname(require.resolve("pdfjs-dist/wasm/jbig2.wasm")) + "/";
   } catch {
-    return undefined; // CCITT, JBIG2 and JPEG 2000 images then stay undecoded; text still works
+    wasm = undefined; // CCITT, JBIG2 and JPEG 2000 images then stay undecoded; text still works
   }
+  return wasm;
 }
 
 /** Opens a PDF (pdf.js takes over a copy of the bytes). Close it with `pdf.loadingTask.destroy()`. */
