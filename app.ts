@@ -7,6 +7,7 @@ import type { AppEnv } from "./http/env.ts";
 import type { Services } from "./services.ts";
 import { requestPipeline } from "./http/middleware.ts";
 import { chain } from "./http/chain.ts";
+import { CachedRouter } from "./http/cached_router.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
 import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
@@ -53,14 +54,22 @@ import pageDocuments from "./routes/documents/pages.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ router: new CachedRouter() });
   app.onError(handleError);
   app.notFound(handleNotFound);
 
   // Health checks and hashed assets answer on any host, before rate limits and tenant lookups.
   app.route("/", healthRoutes(services));
   app.route("/", assetRoutes(services.assets));
-  app.use("*", chain(requestPipeline(services), resolveTenant(), authenticate(), billingGate()));
+  app.use(
+    "*",
+    chain(
+      requestPipeline(services),
+      resolveTenant(services.config.APP_DOMAIN),
+      authenticate(),
+      billingGate(),
+    ),
+  );
 
   for (
     const routes of [

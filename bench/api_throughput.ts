@@ -85,7 +85,7 @@ export async function benchTenantWithId(
 
 export interface ThroughputFigures {
   bare: WrkResult;
-  /** The bare route with the nosniff header every app response carries. */
+  /** The bare route plus a middleware adding the nosniff header every app response carries. */
   bareNosniff: WrkResult;
   api: WrkResult;
 }

@@ -39,7 +39,7 @@ if (await hasWrk()) {
     row("  ratio api / bare", `${fmt(ratio * 100, 1)}%`, ">= 70%", ratio >= 0.7);
     const nosniffRatio = f.api.requestsPerSecond / f.bareNosniff.requestsPerSecond;
     row(
-      "  bare Hono route + nosniff header (same run)",
+      "  bare Hono route + nosniff middleware (same run)",
       `${fmt(f.bareNosniff.requestsPerSecond, 0)} req/s (${
         fmt(f.bareNosniff.requestsPerSecond / f.bare.requestsPerSecond * 100, 1)
       }% of bare): api is ${fmt(nosniffRatio * 100, 1)}% of it`,

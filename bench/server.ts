@@ -18,12 +18,15 @@ Deno.serve(
 
 const bare = new Hono();
 bare.get("/", (c) => c.json({ hello: "world" }));
-// The same route with the one header every response of the app must carry (nosniff): on Deno a
-// response with any header beyond content-type leaves the fast path, so this is the fair floor.
-bare.get(
-  "/nosniff",
-  (c) => c.json({ hello: "world" }, 200, { "X-Content-Type-Options": "nosniff" }),
-);
+// The same route plus the one header every response of the app must carry (nosniff), added the
+// cheapest way a Hono app can: a middleware that sets it on the finished response. On Deno a
+// response with any header beyond content-type leaves the runtime's fastest path, so this is the
+// fair floor for any app that sends nosniff.
+bare.use("/nosniff", async (c, next) => {
+  await next();
+  c.res.headers.set("X-Content-Type-Options", "nosniff");
+});
+bare.get("/nosniff", (c) => c.json({ hello: "world" }));
 Deno.serve({ port: config.PORT + 1, hostname: "127.0.0.1", onListen() {} }, bare.fetch);
 // The memory benchmark asks for a full collection before it reads RSS (SIGUSR1 would start the inspector), so that it measures what
 // the process keeps rather than garbage not yet collected.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { classifyHost, normalizeHost } from "./host.ts";
+import { classifyHost, hostClassifier, normalizeHost } from "./host.ts";
 
 Deno.test("classifyHost() treats the bare domain, www and loopback as the apex", () => {
   assert.deepEqual(classifyHost("example.com", "example.com"), { kind: "apex" });
@@ -27,4 +27,20 @@ Deno.test("classifyHost() treats other hosts as candidate custom domains", () =>
     kind: "custom",
     host: "portal.acmefoods.com",
   });
+});
+
+Deno.test("hostClassifier() answers as classifyHost(), also after its memo starts over", () => {
+  const classify = hostClassifier("example.com", 2);
+  const hosts = [
+    "acme.example.com:8000",
+    "example.com",
+    "portal.acmefoods.com",
+    "bad host",
+    "acme.example.com:8000",
+    "BRAVO.example.com",
+  ];
+  for (const host of [...hosts, ...hosts]) {
+    assert.deepEqual(classify(host), classifyHost(host, "example.com"), host);
+  }
+  assert.deepEqual(classify(undefined), { kind: "invalid" });
 });

@@ -6,14 +6,15 @@
 import type { MiddlewareHandler } from "hono";
 import { AppError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
 import type { AppEnv } from "../http/env.ts";
-import { classifyHost } from "./host.ts";
+import { hostClassifier } from "./host.ts";
 import { requestOrigin } from "../mail/links.ts";
 
 /** Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit). */
-export function resolveTenant(): MiddlewareHandler<AppEnv> {
+export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
+  const classify = hostClassifier(appDomain);
   return async (c, next) => {
     const { config, registry, pool, tenantLimiter } = c.get("services");
-    const host = classifyHost(c.req.header("host"), config.APP_DOMAIN);
+    const host = classify(c.req.header("host"));
     if (host.kind === "invalid") throw new AppError("invalid_request", 400, "Bad Host header.");
     if (host.kind === "apex") {
       c.set("site", "apex");
