@@ -41,40 +41,39 @@ export async function recomputeOrder(
     sql: `UPDATE ${table} SET total_cents = ${total}, total_weight_lb = ${weight} WHERE id = ?`,
     args: [id, id, id],
   });
-  if (table === "purchase_orders") {
-    await tx.execute({
-      sql: `UPDATE purchase_orders SET
-              paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
-                WHERE p.purchase_order_id = purchase_orders.id AND p.archived_at IS NULL), 0)
-            WHERE id = ?`,
-      args: [id],
-    });
-    await tx.execute({
-      sql: `UPDATE purchase_orders SET outstanding_cents = total_cents - paid_cents,
-              payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
-                WHEN paid_cents >= total_cents THEN 'paid' ELSE 'partial' END
-            WHERE id = ?`,
-      args: [id],
-    });
-  }
+  if (table === "purchase_orders") await recomputePayable(tx, "purchase_orders", "total_cents", id);
+}
+
+/**
+ * What has been paid on a payable (a PO's cost or a load's freight) and what is outstanding, from
+ * the payments applied to it. Names come from the two callers, never from input.
+ */
+async function recomputePayable(
+  tx: Executor,
+  table: "purchase_orders" | "loads",
+  amountColumn: "total_cents" | "freight_cents",
+  id: string,
+): Promise<void> {
+  const key = table === "purchase_orders" ? "purchase_order_id" : "load_id";
+  await tx.execute({
+    sql: `UPDATE ${table} SET
+            paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
+              WHERE p.${key} = ${table}.id AND p.archived_at IS NULL), 0)
+          WHERE id = ?`,
+    args: [id],
+  });
+  await tx.execute({
+    sql: `UPDATE ${table} SET outstanding_cents = ${amountColumn} - paid_cents,
+            payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
+              WHEN paid_cents >= ${amountColumn} THEN 'paid' ELSE 'partial' END
+          WHERE id = ?`,
+    args: [id],
+  });
 }
 
 /** Recomputes a load's freight payable from its freight rate and payments. */
 export async function recomputeLoad(tx: Executor, id: string): Promise<void> {
-  await tx.execute({
-    sql: `UPDATE loads SET
-            paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
-              WHERE p.load_id = loads.id AND p.archived_at IS NULL), 0)
-          WHERE id = ?`,
-    args: [id],
-  });
-  await tx.execute({
-    sql: `UPDATE loads SET outstanding_cents = freight_cents - paid_cents,
-            payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
-              WHEN paid_cents >= freight_cents THEN 'paid' ELSE 'partial' END
-          WHERE id = ?`,
-    args: [id],
-  });
+  await recomputePayable(tx, "loads", "freight_cents", id);
 }
 
 /** Recomputes an invoice's subtotal, total (with tax), paid and outstanding amounts. */
