@@ -5,6 +5,7 @@
  * and a workspace's own jobs page.
  */
 import { CsrfInput } from "./Form.tsx";
+import { ListTable } from "./ListTable.tsx";
 
 /** A job as the table shows it (plain data). */
 export interface JobView {
@@ -63,70 +64,57 @@ export function JobCounts(
 export function JobsTable(
   props: { jobs: JobView[]; showTenant: boolean; retryBase: string; csrf: string; caption: string },
 ) {
-  const columns = props.showTenant ? 8 : 7;
   return (
-    <div class="table-wrap">
-      <table class="jobs">
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            {props.showTenant ? <th scope="col">Workspace</th> : null}
-            <th scope="col">State</th>
-            <th scope="col" class="num">Attempts</th>
-            <th scope="col">Runs at</th>
-            <th scope="col">Updated</th>
-            <th scope="col">Last error</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.jobs.length === 0
-            ? (
-              <tr>
-                <td colSpan={columns} class="muted">No jobs here.</td>
-              </tr>
-            )
-            : props.jobs.map((job) => (
-              <tr key={job.id} data-job={job.id} data-state={job.state}>
-                <td>
-                  <code>{job.kind}</code>
-                  {job.summary ? <span class="muted">{` ${job.summary}`}</span> : null}
-                </td>
-                {props.showTenant ? <td>{job.tenant ?? "—"}</td> : null}
-                <td>
-                  <span class={STATE_CLASS[job.state] ?? "badge"}>{job.state}</span>
-                </td>
-                <td class="num">{job.attempts} / {job.maxAttempts}</td>
-                <td>
-                  <time datetime={job.runAt}>{when(job.runAt)}</time>
-                </td>
-                <td>
-                  <time datetime={job.updatedAt}>{when(job.updatedAt)}</time>
-                </td>
-                <td class="job-error">{job.lastError ?? ""}</td>
-                <td>
-                  {job.state === "dead"
-                    ? (
-                      <form method="post" action={`${props.retryBase}/${job.id}/retry`}>
-                        <CsrfInput token={props.csrf} />
-                        <button
-                          class="button secondary small"
-                          type="submit"
-                          aria-label={`Retry ${job.kind} job ${job.id}`}
-                        >
-                          Retry
-                        </button>
-                      </form>
-                    )
-                    : null}
-                </td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      class="jobs"
+      caption={props.caption}
+      columns={[
+        "Job",
+        ...(props.showTenant ? ["Workspace"] : []),
+        "State",
+        { label: "Attempts", class: "num" },
+        "Runs at",
+        "Updated",
+        "Last error",
+        null,
+      ]}
+      empty="No jobs here."
+      rows={props.jobs.map((job) => (
+        <tr key={job.id} data-job={job.id} data-state={job.state}>
+          <td>
+            <code>{job.kind}</code>
+            {job.summary ? <span class="muted">{` ${job.summary}`}</span> : null}
+          </td>
+          {props.showTenant ? <td>{job.tenant ?? "—"}</td> : null}
+          <td>
+            <span class={STATE_CLASS[job.state] ?? "badge"}>{job.state}</span>
+          </td>
+          <td class="num">{job.attempts} / {job.maxAttempts}</td>
+          <td>
+            <time datetime={job.runAt}>{when(job.runAt)}</time>
+          </td>
+          <td>
+            <time datetime={job.updatedAt}>{when(job.updatedAt)}</time>
+          </td>
+          <td class="job-error">{job.lastError ?? ""}</td>
+          <td>
+            {job.state === "dead"
+              ? (
+                <form method="post" action={`${props.retryBase}/${job.id}/retry`}>
+                  <CsrfInput token={props.csrf} />
+                  <button
+                    class="button secondary small"
+                    type="submit"
+                    aria-label={`Retry ${job.kind} job ${job.id}`}
+                  >
+                    Retry
+                  </button>
+                </form>
+              )
+              : null}
+          </td>
+        </tr>
+      ))}
+    />
   );
 }

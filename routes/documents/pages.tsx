@@ -38,6 +38,7 @@ import { Island } from "../../framework/island.tsx";
 import DocumentUpload from "../../islands/DocumentUpload.tsx";
 import { fileResponse, takeUploads } from "../api/v1/documents.ts";
 import { recordContext } from "../api/v1/records.ts";
+import { ListTable } from "../../components/ListTable.tsx";
 
 const LOW = 0.8;
 const STATUS_CLASS: Record<string, string> = {
@@ -99,51 +100,34 @@ async function listPage(c: AppContext, flash?: { ok?: string; error?: string }, 
         )
         : null}
       <section class="card">
-        <div class="table-wrap">
-          <table>
-            <caption>Documents, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">Record</th>
-                <th scope="col">Uploaded</th>
-              </tr>
-            </thead>
-            <tbody>
-              {docs.length === 0
-                ? (
-                  <tr>
-                    <td colSpan={5} class="muted">No documents yet.</td>
-                  </tr>
-                )
-                : docs.map((d) => (
-                  <tr key={d.id} data-document={d.id}>
-                    <td>
-                      <a href={`/documents/${d.id}`}>{d.name}</a>
-                    </td>
-                    <td>{d.classification ? label(d.classification) : "—"}</td>
-                    <td>
-                      <span class={STATUS_CLASS[d.status] ?? "badge"}>
-                        {d.status.replace("_", " ")}
-                      </span>
-                    </td>
-                    <td>
-                      {d.record_collection && d.record_id
-                        ? (
-                          <a href={`/${d.record_collection}/${d.record_id}`}>
-                            {recordType(d.record_collection)?.singular ?? "Record"}
-                          </a>
-                        )
-                        : "—"}
-                    </td>
-                    <td>{d.created_at.slice(0, 16).replace("T", " ")}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          caption="Documents, newest first"
+          columns={["Name", "Kind", "Status", "Record", "Uploaded"]}
+          empty="No documents yet."
+          rows={docs.map((d) => (
+            <tr key={d.id} data-document={d.id}>
+              <td>
+                <a href={`/documents/${d.id}`}>{d.name}</a>
+              </td>
+              <td>{d.classification ? label(d.classification) : "—"}</td>
+              <td>
+                <span class={STATUS_CLASS[d.status] ?? "badge"}>
+                  {d.status.replace("_", " ")}
+                </span>
+              </td>
+              <td>
+                {d.record_collection && d.record_id
+                  ? (
+                    <a href={`/${d.record_collection}/${d.record_id}`}>
+                      {recordType(d.record_collection)?.singular ?? "Record"}
+                    </a>
+                  )
+                  : "—"}
+              </td>
+              <td>{d.created_at.slice(0, 16).replace("T", " ")}</td>
+            </tr>
+          ))}
+        />
       </section>
     </>,
     status,

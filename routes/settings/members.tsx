@@ -22,6 +22,7 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { assertMayUse } from "../../billing/middleware.ts";
 import { mayUse } from "../../billing/entitlements.ts";
+import { ListTable } from "../../components/ListTable.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/members", memberPage());
@@ -159,51 +160,34 @@ async function showMembers(
               </div>
               <button class="button primary" type="submit">Send invitation</button>
             </form>
-            <div class="table-wrap">
-              <table id="pending-invitations">
-                <caption>Pending invitations</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">E-mail</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {invitations.length === 0
-                    ? (
-                      <tr>
-                        <td colSpan={4} class="muted">No pending invitations.</td>
-                      </tr>
-                    )
-                    : invitations.map((i) => (
-                      <tr key={i.id}>
-                        <td>{i.email}</td>
-                        <td>{i.role}</td>
-                        <td>{i.expires_at.slice(0, 10)}</td>
-                        <td>
-                          <form
-                            method="post"
-                            action={`/settings/members/invitations/${i.id}/revoke`}
-                          >
-                            <CsrfInput token={csrf} />
-                            <button
-                              class="button danger small"
-                              type="submit"
-                              aria-label={`Revoke invitation for ${i.email}`}
-                            >
-                              Revoke
-                            </button>
-                          </form>
-                        </td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-            </div>
+            <ListTable
+              id="pending-invitations"
+              caption="Pending invitations"
+              columns={["E-mail", "Role", "Expires", null]}
+              empty="No pending invitations."
+              rows={invitations.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{i.role}</td>
+                  <td>{i.expires_at.slice(0, 10)}</td>
+                  <td>
+                    <form
+                      method="post"
+                      action={`/settings/members/invitations/${i.id}/revoke`}
+                    >
+                      <CsrfInput token={csrf} />
+                      <button
+                        class="button danger small"
+                        type="submit"
+                        aria-label={`Revoke invitation for ${i.email}`}
+                      >
+                        Revoke
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            />
           </section>
         )
         : null}

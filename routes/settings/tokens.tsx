@@ -12,6 +12,7 @@ import { Island } from "../../framework/island.tsx";
 import CopyButton from "../../islands/CopyButton.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { mayUse } from "../../billing/entitlements.ts";
+import { ListTable } from "../../components/ListTable.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/tokens", memberPage());
@@ -79,54 +80,35 @@ async function showTokens(
               <button class="button primary" type="submit">Create token</button>
             </form>
           )}
-        <div class="table-wrap">
-          <table>
-            <caption>Your tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.length === 0
-                ? (
-                  <tr>
-                    <td colSpan={5} class="muted">No tokens yet.</td>
-                  </tr>
-                )
-                : tokens.map((t) => (
-                  <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td>
-                      <code>{t.prefix}…</code>
-                    </td>
-                    <td>{t.created_at.slice(0, 10)}</td>
-                    <td>
-                      {t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}
-                    </td>
-                    <td>
-                      <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
-                        <CsrfInput token={csrf} />
-                        <button
-                          class="button danger small"
-                          type="submit"
-                          aria-label={`Revoke ${t.name}`}
-                        >
-                          Revoke
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          caption="Your tokens"
+          columns={["Name", "Starts with", "Created", "Last used", null]}
+          empty="No tokens yet."
+          rows={tokens.map((t) => (
+            <tr key={t.id}>
+              <td>{t.name}</td>
+              <td>
+                <code>{t.prefix}…</code>
+              </td>
+              <td>{t.created_at.slice(0, 10)}</td>
+              <td>
+                {t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}
+              </td>
+              <td>
+                <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
+                  <CsrfInput token={csrf} />
+                  <button
+                    class="button danger small"
+                    type="submit"
+                    aria-label={`Revoke ${t.name}`}
+                  >
+                    Revoke
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        />
       </section>
     </>,
     status,
