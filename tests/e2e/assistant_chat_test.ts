@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { apiClient } from "../helpers/api.ts";
-import { DESKTOP, launchBrowser, watchErrors } from "./browser.ts";
+import {
+  DESKTOP,
+  launchBrowser,
+  signInThroughPage,
+  waitForIsland,
+  watchErrors,
+} from "./browser.ts";
 
 Deno.test("browser: ask the assistant, see the answer stream in with record links, continue, reload", async () => {
   const server = await startTestServer();
@@ -19,17 +25,10 @@ Deno.test("browser: ask the assistant, see the answer stream in with record link
     }, 201);
     const page = await session.newPage(DESKTOP);
     const errors = watchErrors(page);
-    const base = `http://${tenant.host}:${server.port}`;
-    await page.goto(`${base}/login`);
-    await page.type("#email", tenant.email);
-    await page.type("#password", tenant.password);
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    const base = await signInThroughPage(page, server.port, tenant);
 
     await page.goto(`${base}/assistant`);
-    await page.waitForFunction(() =>
-      Boolean(document.querySelector("pm-island[data-island='AssistantChat']"))
-    );
-    await new Promise((r) => setTimeout(r, 200)); // hydration
+    await waitForIsland(page, "pm-island[data-island='AssistantChat']");
     await page.type("#chat-message", "Whose insurance is expiring?");
     await page.click(".chat-form button[type=submit]");
     await page.waitForSelector("[data-live-chat] [data-state=done]");

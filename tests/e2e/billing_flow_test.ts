@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { startStripeDouble } from "../helpers/stripe_double.ts";
-import { DESKTOP, launchBrowser, watchErrors } from "./browser.ts";
+import { DESKTOP, launchBrowser, signInThroughPage, watchErrors } from "./browser.ts";
 import { Worker } from "../../workers/runner.ts";
 import { workerOptions } from "../../workers/handlers.ts";
 import { syncPlans } from "../../billing/stripe.ts";
@@ -51,7 +51,6 @@ Deno.test("browser: trial -> Checkout (local double) -> webhook -> Professional;
   try {
     await syncPlans(server.services.billing.stripe!);
     const t = await signUpTenant(server);
-    const base = `http://${t.host}:${server.port}`;
     const page = await session.newPage(DESKTOP);
     const errors = watchErrors(page);
     const missing: string[] = [];
@@ -59,10 +58,7 @@ Deno.test("browser: trial -> Checkout (local double) -> webhook -> Professional;
       if (r.status() === 404) missing.push(r.url());
     });
 
-    await page.goto(`${base}/login`);
-    await page.type("#email", t.email);
-    await page.type("#password", t.password);
-    await Promise.all([page.waitForNavigation(), page.click("form[action='/login'] button")]);
+    const base = await signInThroughPage(page, server.port, t);
     const customer = await server.fetch(t.host, "/api/v1/customers", {
       method: "POST",
       headers: { cookie: t.jar.header(t.host), "x-csrf-token": t.csrf },

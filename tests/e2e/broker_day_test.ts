@@ -6,7 +6,14 @@
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
-import { DESKTOP, launchBrowser, PHONE, watchErrors } from "./browser.ts";
+import {
+  DESKTOP,
+  launchBrowser,
+  PHONE,
+  signInThroughPage,
+  waitForIsland,
+  watchErrors,
+} from "./browser.ts";
 
 /** Chooses the option whose text contains `text` in a select. */
 async function selectByText(page: Page, selector: string, text: string): Promise<void> {
@@ -31,11 +38,7 @@ async function submit(page: Page): Promise<void> {
 }
 
 async function hydrated(page: Page): Promise<void> {
-  // The island marks nothing; wait until its line-editor button reacts (it only does once hydrated).
-  await page.waitForFunction(() =>
-    Boolean(document.querySelector("pm-island[data-island='RecordForm'] form"))
-  );
-  await new Promise((r) => setTimeout(r, 150));
+  await waitForIsland(page, "pm-island[data-island='RecordForm'] form", 150);
 }
 
 Deno.test("browser: a broker's day from supplier to payment, then aging and margin", async () => {
@@ -45,11 +48,7 @@ Deno.test("browser: a broker's day from supplier to payment, then aging and marg
     const tenant = await signUpTenant(server, "brokerday");
     const page = await session.newPage(DESKTOP);
     const errors = watchErrors(page);
-    const base = `http://${tenant.host}:${server.port}`;
-    await page.goto(`${base}/login`);
-    await page.type("#email", tenant.email);
-    await page.type("#password", tenant.password);
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    const base = await signInThroughPage(page, server.port, tenant);
 
     // The browser refuses an empty supplier form before sending it.
     await page.goto(`${base}/suppliers/new`);

@@ -68,3 +68,30 @@ export function watchErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** Signs a user in through their workspace's login page; returns the workspace's origin. */
+export async function signInThroughPage(
+  page: Page,
+  port: number,
+  user: { host: string; email: string; password: string },
+): Promise<string> {
+  const origin = `http://${user.host}:${port}`;
+  await page.goto(`${origin}/login`);
+  await page.type("#email", user.email);
+  await page.type("#password", user.password);
+  await Promise.all([
+    page.waitForNavigation(),
+    page.click("form[action='/login'] button[type=submit]"),
+  ]);
+  return origin;
+}
+
+/** Waits for an island on the page, then a moment for it to hydrate. */
+export async function waitForIsland(page: Page, selector: string, settleMs = 200): Promise<void> {
+  await page.waitForFunction(
+    (s: string) => Boolean(document.querySelector(s)),
+    {},
+    selector,
+  );
+  await new Promise((r) => setTimeout(r, settleMs));
+}

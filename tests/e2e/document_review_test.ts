@@ -9,7 +9,13 @@ import { apiClient } from "../helpers/api.ts";
 import { startWorker } from "../helpers/documents.ts";
 import { corpus } from "../../ai/fixtures/corpus.ts";
 import type { ElementHandle } from "puppeteer-core";
-import { DESKTOP, launchBrowser, watchErrors } from "./browser.ts";
+import {
+  DESKTOP,
+  launchBrowser,
+  signInThroughPage,
+  waitForIsland,
+  watchErrors,
+} from "./browser.ts";
 
 Deno.test("browser: upload a PO PDF, review the draft, correct it, accept, see the PO with its document", async () => {
   const server = await startTestServer();
@@ -25,18 +31,11 @@ Deno.test("browser: upload a PO PDF, review the draft, correct it, accept, see t
 
     const page = await session.newPage(DESKTOP);
     const errors = watchErrors(page);
-    const base = `http://${tenant.host}:${server.port}`;
-    await page.goto(`${base}/login`);
-    await page.type("#email", tenant.email);
-    await page.type("#password", tenant.password);
-    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    const base = await signInThroughPage(page, server.port, tenant);
 
     // Choosing the file uploads it at once (the island), with progress and a link to review.
     await page.goto(`${base}/documents`);
-    await page.waitForFunction(() =>
-      Boolean(document.querySelector("pm-island[data-island='DocumentUpload']"))
-    );
-    await new Promise((r) => setTimeout(r, 200)); // hydration
+    await waitForIsland(page, "pm-island[data-island='DocumentUpload']");
     const input = (await page.$("input[type=file][data-upload-input]")) as
       | ElementHandle<HTMLInputElement>
       | null;
