@@ -9,30 +9,24 @@ import { inflateSync } from "node:zlib";
 import { PDFDocument } from "pdf-lib";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
-import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
-import { launchBrowser } from "../tests/e2e/browser.ts";
+import {
+  scannedBolImage,
+  startWorker,
+  uploadFile,
+  waitForDocument,
+} from "../tests/helpers/documents.ts";
 import { stopOcr } from "./ocr.ts";
 import { pageImages } from "./pdf_images.ts";
 import { documentText } from "./text.ts";
 
 async function scannedBolPdf(format: "jpeg" | "png"): Promise<Uint8Array> {
-  const browser = await launchBrowser();
-  let shot: Uint8Array;
-  try {
-    const page = await browser.newPage({ width: 850, height: 700 });
-    await page.setContent(`<body style="font-family:sans-serif;font-size:18px;padding:40px">
-      <h1>BILL OF LADING</h1>
-      <p>BOL Number: 551203</p>
-      <p>Seal #: S90017</p>
-      <p>Carrier: Northbound Reefer MC 290678</p>
-      <p>Ship Date: 04/02/2026 07:30</p>
-      <p>Shipper: Heartland Pork Co. EST 17564</p></body>`);
-    shot = new Uint8Array(
-      await page.screenshot(format === "jpeg" ? { type: "jpeg", quality: 90 } : { type: "png" }),
-    );
-  } finally {
-    await browser.close();
-  }
+  const shot = await scannedBolImage({
+    bol: "551203",
+    seal: "S90017",
+    carrier: "Northbound Reefer MC 290678",
+    shipDate: "04/02/2026 07:30",
+    shipper: "Heartland Pork Co. EST 17564",
+  }, format);
   const pdf = await PDFDocument.create();
   // A JPEG stays DCT-encoded in the PDF; a PNG becomes Flate-compressed RGB pixels.
   const image = format === "jpeg" ? await pdf.embedJpg(shot) : await pdf.embedPng(shot);

@@ -1,26 +1,23 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
-import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
-import { launchBrowser } from "../tests/e2e/browser.ts";
+import {
+  scannedBolImage,
+  startWorker,
+  uploadFile,
+  waitForDocument,
+} from "../tests/helpers/documents.ts";
 import { stopOcr } from "./ocr.ts";
 
 /** A "scanned" BOL: a page rendered by Chromium to a PNG, no text layer at all. */
-async function scannedBol(): Promise<Uint8Array> {
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage({ width: 850, height: 700 });
-    await page.setContent(`<body style="font-family:sans-serif;font-size:18px;padding:40px">
-      <h1>BILL OF LADING</h1>
-      <p>BOL Number: 778812</p>
-      <p>Seal #: S44120</p>
-      <p>Carrier: Polar Express Trucking MC 123456</p>
-      <p>Ship Date: 03/14/2026 08:00</p>
-      <p>Shipper: Prairie Packing Co. EST 245C</p></body>`);
-    return new Uint8Array(await page.screenshot({ type: "png" }));
-  } finally {
-    await browser.close();
-  }
+function scannedBol(): Promise<Uint8Array> {
+  return scannedBolImage({
+    bol: "778812",
+    seal: "S44120",
+    carrier: "Polar Express Trucking MC 123456",
+    shipDate: "03/14/2026 08:00",
+    shipper: "Prairie Packing Co. EST 245C",
+  });
 }
 
 Deno.test("a scanned BOL image is read offline with tesseract.js into a load draft", async () => {

@@ -1,12 +1,45 @@
 /**
  * @module tests/helpers/documents
- * Uploading files as multipart over loopback HTTP with a bearer token, and waiting for the
- * document worker to process them.
+ * Uploading files as multipart over loopback HTTP with a bearer token, waiting for the document
+ * worker to process them, and "scanned" paperwork: a page rendered by Chromium to an image, with
+ * no text layer at all.
  */
 import type { TestServer } from "./server.ts";
 import type { ApiClient } from "./api.ts";
 import { Worker } from "../../workers/runner.ts";
 import { workerOptions } from "../../workers/handlers.ts";
+import { launchBrowser } from "../e2e/browser.ts";
+
+export interface BolLines {
+  bol: string;
+  seal: string;
+  carrier: string;
+  shipDate: string;
+  shipper: string;
+}
+
+/** A bill of lading as a screenshot (PNG, or JPEG at quality 90), as a scanner would give it. */
+export async function scannedBolImage(
+  lines: BolLines,
+  type: "png" | "jpeg" = "png",
+): Promise<Uint8Array> {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ width: 850, height: 700 });
+    await page.setContent(`<body style="font-family:sans-serif;font-size:18px;padding:40px">
+      <h1>BILL OF LADING</h1>
+      <p>BOL Number: ${lines.bol}</p>
+      <p>Seal #: ${lines.seal}</p>
+      <p>Carrier: ${lines.carrier}</p>
+      <p>Ship Date: ${lines.shipDate}</p>
+      <p>Shipper: ${lines.shipper}</p></body>`);
+    return new Uint8Array(
+      await page.screenshot(type === "jpeg" ? { type: "jpeg", quality: 90 } : { type: "png" }),
+    );
+  } finally {
+    await browser.close();
+  }
+}
 
 /** POSTs one file to /api/v1/documents; returns status and parsed body. */
 export async function uploadFile(
