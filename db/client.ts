@@ -2,8 +2,17 @@
  * @module db/client
  * Opens libSQL clients the one safe way on these machines: with a busy timeout, WAL and foreign keys.
  * Without a timeout a SQLITE_BUSY leaves a client that reports writes it then loses (RECIPES.md).
+ * Statements from other flows wait while a write transaction is open (db/write_lock.ts).
  */
-import { type Client, createClient } from "@libsql/client";
+import {
+  type Client,
+  createClient,
+  type InArgs,
+  type InStatement,
+  type ResultSet,
+  type TransactionMode,
+} from "@libsql/client";
+import { writeLockWait } from "./write_lock.ts";
 
 export type { Client, InStatement, ResultSet, Row, Transaction } from "@libsql/client";
 
@@ -20,7 +29,7 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /** Opens a client, applies WAL and foreign keys, and returns it ready for use. */
 export async function openDatabase(options: OpenOptions): Promise<Client> {
-  const client = createClient({ ...options, timeout: BUSY_TIMEOUT_MS });
+  const client = new LockAwareClient(createClient({ ...options, timeout: BUSY_TIMEOUT_MS }));
   try {
     // Embedded replicas manage their own local file; journal settings belong to the primary.
     if (options.url.startsWith("file:") && !options.syncUrl) {
@@ -32,6 +41,73 @@ export async function openDatabase(options: OpenOptions): Promise<Client> {
   } catch (err) {
     client.close();
     throw err;
+  }
+}
+
+/**
+ * A client whose statements outside a transaction first wait for a write transaction another flow
+ * holds on it, so they never meet SQLite's lock while that transaction is between statements.
+ */
+class LockAwareClient implements Client {
+  readonly #inner: Client;
+
+  constructor(inner: Client) {
+    this.#inner = inner;
+  }
+
+  get closed(): boolean {
+    return this.#inner.closed;
+  }
+
+  get protocol(): string {
+    return this.#inner.protocol;
+  }
+
+  execute(stmt: InStatement): Promise<ResultSet>;
+  execute(sql: string, args?: InArgs): Promise<ResultSet>;
+  execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
+    const run = () =>
+      typeof stmt === "string" ? this.#inner.execute(stmt, args) : this.#inner.execute(stmt);
+    return writeLockWait(this) ? this.#afterLock(run) : run();
+  }
+
+  batch(
+    stmts: Array<InStatement | [string, InArgs?]>,
+    mode?: TransactionMode,
+  ): Promise<ResultSet[]> {
+    const run = () => this.#inner.batch(stmts, mode);
+    return writeLockWait(this) ? this.#afterLock(run) : run();
+  }
+
+  migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    return this.#afterLock(() => this.#inner.migrate(stmts));
+  }
+
+  executeMultiple(sql: string): Promise<void> {
+    return this.#afterLock(() => this.#inner.executeMultiple(sql));
+  }
+
+  /** Interactive transactions take the write lock through `inWriteTransaction`, not here. */
+  transaction(mode?: TransactionMode) {
+    return this.#inner.transaction(mode);
+  }
+
+  sync() {
+    return this.#inner.sync();
+  }
+
+  close(): void {
+    this.#inner.close();
+  }
+
+  reconnect(): void {
+    this.#inner.reconnect();
+  }
+
+  /** Runs `run` once no other flow holds or awaits the write lock (rechecked after each wait). */
+  async #afterLock<T>(run: () => Promise<T>): Promise<T> {
+    for (let wait = writeLockWait(this); wait; wait = writeLockWait(this)) await wait;
+    return await run();
   }
 }
 

@@ -5,6 +5,7 @@
  * transaction together with its record, so an interrupted run resumes where it stopped.
  */
 import type { Client } from "./client.ts";
+import { withWriteLock } from "./write_lock.ts";
 
 export type MigrationSet = "control" | "tenant";
 
@@ -67,30 +68,35 @@ export async function migrate(db: Client, set: MigrationSet): Promise<number> {
   let applied = 0;
   for (const m of migrations) {
     if (done.has(m.version)) continue;
-    const tx = await db.transaction("write");
-    try {
-      // Re-check inside the write lock: another process may have applied it meanwhile.
-      const already = await tx.execute({
-        sql: "SELECT 1 FROM _migrations WHERE version = ?",
-        args: [m.version],
-      });
-      if (already.rows.length === 0) {
-        await tx.executeMultiple(m.sql);
-        await tx.execute({
-          sql: "INSERT INTO _migrations (version, name, applied_at) VALUES (?, ?, ?)",
-          args: [m.version, m.name, new Date().toISOString()],
-        });
-        applied++;
-      }
-      await tx.commit();
-    } catch (err) {
-      await tx.rollback().catch(() => {});
-      throw new Error(`Migration ${set}/${m.version}_${m.name} failed: ${(err as Error).message}`);
-    } finally {
-      tx.close();
-    }
+    if (await withWriteLock(db, () => applyOne(db, set, m))) applied++;
   }
   return applied;
+}
+
+/** Applies one migration in its own write transaction unless another process already did. */
+async function applyOne(db: Client, set: MigrationSet, m: Migration): Promise<boolean> {
+  const tx = await db.transaction("write");
+  try {
+    // Re-check inside the write lock: another process may have applied it meanwhile.
+    const already = await tx.execute({
+      sql: "SELECT 1 FROM _migrations WHERE version = ?",
+      args: [m.version],
+    });
+    if (already.rows.length === 0) {
+      await tx.executeMultiple(m.sql);
+      await tx.execute({
+        sql: "INSERT INTO _migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        args: [m.version, m.name, new Date().toISOString()],
+      });
+    }
+    await tx.commit();
+    return already.rows.length === 0;
+  } catch (err) {
+    await tx.rollback().catch(() => {});
+    throw new Error(`Migration ${set}/${m.version}_${m.name} failed: ${(err as Error).message}`);
+  } finally {
+    tx.close();
+  }
 }
 
 /** The newest version of a set: what a fully migrated database reports. */

@@ -2,8 +2,10 @@
  * @module db/transaction
  * Runs a function inside one write transaction and commits, or rolls back on any error, so a
  * record, its lines, its history and its search entry are written together or not at all.
+ * Transactions on one database in this process take turns (db/write_lock.ts).
  */
 import type { Client, Transaction } from "./client.ts";
+import { withWriteLock } from "./write_lock.ts";
 
 /** What rules and repositories need from a database: a client or an open transaction. */
 export type Executor = Pick<Client, "execute"> | Pick<Transaction, "execute">;
@@ -16,7 +18,18 @@ export function onWriteCommit(listener: CommitListener): void {
   commitListeners.push(listener);
 }
 
-export async function inWriteTransaction<T>(
+/**
+ * Runs `work` in a write transaction on `db` once no other flow in this process has one open.
+ * Inside `work`, use `tx`: asking for another write transaction on `db` throws.
+ */
+export function inWriteTransaction<T>(
+  db: Client,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  return withWriteLock(db, () => runTransaction(db, work));
+}
+
+async function runTransaction<T>(
   db: Client,
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {

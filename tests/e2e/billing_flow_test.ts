@@ -7,7 +7,13 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { startStripeDouble } from "../helpers/stripe_double.ts";
-import { DESKTOP, launchBrowser, signInThroughPage, watchErrors } from "./browser.ts";
+import {
+  clickAndWaitForPage,
+  DESKTOP,
+  launchBrowser,
+  signInThroughPage,
+  watchErrors,
+} from "./browser.ts";
 import { Worker } from "../../workers/runner.ts";
 import { workerOptions } from "../../workers/handlers.ts";
 import { syncPlans } from "../../billing/stripe.ts";
@@ -72,10 +78,7 @@ Deno.test("browser: trial -> Checkout (local double) -> webhook -> Professional;
     assert.match(await page.$eval("#usage", (el) => el.textContent ?? ""), /1 of 10/);
 
     // Choose Professional, monthly: off to (the double's) Checkout.
-    await Promise.all([
-      page.waitForNavigation(),
-      page.click("[data-plan=professional] button[value=month]"),
-    ]);
+    await clickAndWaitForPage(page, "[data-plan=professional] button[value=month]");
     assert.equal(new URL(page.url()).origin, stripe.origin);
     assert.match(
       await page.$eval("#checkout-price", (el) => el.textContent ?? ""),
@@ -83,7 +86,7 @@ Deno.test("browser: trial -> Checkout (local double) -> webhook -> Professional;
     );
 
     // Pay: Stripe sends the webhooks and redirects back to the billing page.
-    await Promise.all([page.waitForNavigation(), page.click("#pay")]);
+    await clickAndWaitForPage(page, "#pay");
     const back = new URL(page.url());
     assert.equal(back.host, `${t.host}:${server.port}`);
     assert.equal(back.pathname, "/settings/billing");
@@ -145,10 +148,7 @@ Deno.test("browser: trial -> Checkout (local double) -> webhook -> Professional;
       /Read-only workspace/,
     );
     await page.type("main form input[name=name]", "Gulf Coast Foods");
-    const [refused] = await Promise.all([
-      page.waitForNavigation(),
-      page.click("main form button[type=submit]"),
-    ]);
+    const refused = await clickAndWaitForPage(page, "main form button[type=submit]");
     assert.equal(refused?.status(), 402);
     assert.match(await page.$eval("#payment-required", (el) => el.textContent ?? ""), /read-only/);
     const csv = await server.fetch(t.host, "/customers/export.csv", {

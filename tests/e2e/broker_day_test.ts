@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import {
+  clickAndWaitForPage,
   DESKTOP,
   launchBrowser,
   PHONE,
@@ -34,7 +35,7 @@ async function setValue(page: Page, selector: string, value: string): Promise<vo
 }
 
 async function submit(page: Page): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(".record-form button[type=submit]")]);
+  await clickAndWaitForPage(page, ".record-form button[type=submit]");
 }
 
 async function hydrated(page: Page): Promise<void> {

@@ -3,7 +3,13 @@
  * Launches Debian's Chromium through puppeteer-core for browser tests, touching nothing but
  * loopback (RECIPES.md), with a fresh profile that `close()` removes.
  */
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import puppeteer, {
+  type Browser,
+  type Frame,
+  type HTTPRequest,
+  type HTTPResponse,
+  type Page,
+} from "puppeteer-core";
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = {
@@ -79,11 +85,42 @@ export async function signInThroughPage(
   await page.goto(`${origin}/login`);
   await page.type("#email", user.email);
   await page.type("#password", user.password);
-  await Promise.all([
-    page.waitForNavigation(),
-    page.click("form[action='/login'] button[type=submit]"),
-  ]);
+  await clickAndWaitForPage(page, "form[action='/login'] button[type=submit]");
   return origin;
+}
+
+/**
+ * Clicks what `selector` names and waits for the page it leads to (its response, returned). When no page comes, the error
+ * lists what the browser did after the click (requests, answers, navigations), so a failure on a
+ * loaded CI machine says whether the click was lost, the server was slow, or the page never loaded.
+ */
+export async function clickAndWaitForPage(
+  page: Page,
+  selector: string,
+): Promise<HTTPResponse | null> {
+  const seen: string[] = [];
+  const started = performance.now();
+  const note = (what: string) => seen.push(`${Math.round(performance.now() - started)} ms ${what}`);
+  const onRequest = (r: HTTPRequest) => note(`request ${r.method()} ${r.url()}`);
+  const onResponse = (r: HTTPResponse) => note(`response ${r.status()} ${r.url()}`);
+  const onFailed = (r: HTTPRequest) => note(`failed ${r.url()} ${r.failure()?.errorText}`);
+  const onFrame = (f: Frame) => note(`navigated ${f.url()}`);
+  const onLoad = () => note("load");
+  page.on("request", onRequest).on("response", onResponse).on("requestfailed", onFailed)
+    .on("framenavigated", onFrame).on("load", onLoad);
+  try {
+    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+    return response;
+  } catch (err) {
+    throw new Error(
+      `Clicking ${selector} led to no page: ${(err as Error).message}\n` +
+        `after the click:\n  ${seen.join("\n  ") || "nothing"}`,
+      { cause: err },
+    );
+  } finally {
+    page.off("request", onRequest).off("response", onResponse).off("requestfailed", onFailed)
+      .off("framenavigated", onFrame).off("load", onLoad);
+  }
 }
 
 /** Waits for an island on the page, then a moment for it to hydrate. */

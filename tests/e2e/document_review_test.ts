@@ -10,6 +10,7 @@ import { startWorker } from "../helpers/documents.ts";
 import { corpus } from "../../ai/fixtures/corpus.ts";
 import type { ElementHandle } from "puppeteer-core";
 import {
+  clickAndWaitForPage,
   DESKTOP,
   launchBrowser,
   signInThroughPage,
@@ -61,10 +62,7 @@ Deno.test("browser: upload a PO PDF, review the draft, correct it, accept, see t
     // Correct the number, accept, and land on the new purchase order.
     await page.$eval("#f-number", (el) => ((el as HTMLInputElement).value = ""));
     await page.type("#f-number", "PO-REVIEWED-7");
-    await Promise.all([
-      page.waitForNavigation(),
-      page.click(".review-form button[type=submit]"),
-    ]);
+    await clickAndWaitForPage(page, ".review-form button[type=submit]");
     assert.match(new URL(page.url()).pathname, /^\/purchase-orders\/[0-9a-z]{26}$/);
     assert.match(await page.$eval("h1", (el) => el.textContent ?? ""), /PO-REVIEWED-7/);
     const linked = await page.$eval("[data-linked-documents]", (el) => el.textContent ?? "");

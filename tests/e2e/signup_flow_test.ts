@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startTestServer } from "../helpers/server.ts";
-import { DESKTOP, launchBrowser, PHONE, watchErrors } from "./browser.ts";
+import { clickAndWaitForPage, DESKTOP, launchBrowser, PHONE, watchErrors } from "./browser.ts";
 
 for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
   Deno.test(`browser: sign up, app shell, invite, token, sign out and in again (${label})`, async () => {
@@ -26,10 +26,7 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       await page.type("#owner_name", "Hank Heartland");
       await page.type("#email", `hank@${slug}.example`);
       await page.type("#password", "t-bone and tenderloin 9");
-      await Promise.all([
-        page.waitForNavigation(),
-        page.click("form[action='/signup'] button[type=submit]"),
-      ]);
+      await clickAndWaitForPage(page, "form[action='/signup'] button[type=submit]");
 
       // Signed in on the company's own subdomain, inside the app shell.
       const url = new URL(page.url());
@@ -43,7 +40,7 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       await page.goto(`http://${slug}.localhost:${server.port}/settings/members`);
       await page.type("#invite-email", "bea@heartland.example");
       await page.select("#invite-role", "broker");
-      await Promise.all([page.waitForNavigation(), page.click("#invite-form button[type=submit]")]);
+      await clickAndWaitForPage(page, "#invite-form button[type=submit]");
       const pending = await page.$eval("#pending-invitations", (el) => el.textContent ?? "");
       assert.match(pending, /bea@heartland\.example/);
       assert.match(pending, /broker/);
@@ -55,10 +52,7 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       // Create an API token and call the API with it.
       await page.goto(`http://${slug}.localhost:${server.port}/settings/tokens`);
       await page.type("#name", "e2e script");
-      await Promise.all([
-        page.waitForNavigation(),
-        page.click("form[action='/settings/tokens'] button[type=submit]"),
-      ]);
+      await clickAndWaitForPage(page, "form[action='/settings/tokens'] button[type=submit]");
       const token = await page.$eval("#new-token", (el) => el.textContent ?? "");
       assert.match(token, /^pm_/);
       // The copy button is an island: it only reacts once hydrated in the browser.
@@ -76,16 +70,13 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
 
       // Sign out, then back in through the tenant's login page.
       await page.click("[data-menu-toggle]");
-      await Promise.all([page.waitForNavigation(), page.click("form[action='/logout'] button")]);
+      await clickAndWaitForPage(page, "form[action='/logout'] button");
       assert.equal(new URL(page.url()).pathname, "/login");
       await page.goto(`http://${slug}.localhost:${server.port}/settings/tokens`);
       assert.equal(new URL(page.url()).pathname, "/login", "signed out: pages ask to sign in");
       await page.type("#email", `hank@${slug}.example`);
       await page.type("#password", "t-bone and tenderloin 9");
-      await Promise.all([
-        page.waitForNavigation(),
-        page.click("form[action='/login'] button[type=submit]"),
-      ]);
+      await clickAndWaitForPage(page, "form[action='/login'] button[type=submit]");
       assert.equal(new URL(page.url()).pathname, "/settings/tokens", "back where they were going");
 
       // Nothing scrolls sideways at this width but the tables inside their wrappers.
