@@ -12,6 +12,7 @@ import { handleError, handleNotFound } from "./http/errors.ts";
 import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
 import { billingGate } from "./billing/middleware.ts";
+import { idempotentPosts } from "./http/idempotency.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
@@ -68,6 +69,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       resolveTenant(services.config.APP_DOMAIN),
       authenticate(),
       billingGate(),
+      // Room for an upload at its limit plus the multipart framing around it.
+      idempotentPosts(services.config.DOCUMENT_MAX_BYTES + 1024 * 1024),
     ),
   );
 

@@ -31,8 +31,8 @@ export function randomToken(bytes = 32): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
 }
 
-/** SHA-256 of a secret as hex: what the control database stores instead of the secret. */
-export function sha256Hex(value: string): Promise<string> {
+/** SHA-256 as hex: what the control database stores instead of a secret; also fingerprints bodies. */
+export function sha256Hex(value: string | Uint8Array): Promise<string> {
   // node:crypto hashes synchronously: on the per-request auth path this is ~10x cheaper than
   // crypto.subtle's promise round trip.
   return Promise.resolve(createHash("sha256").update(value).digest("hex"));

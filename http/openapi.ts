@@ -519,6 +519,16 @@ export function openApiDocument(appDomain: string): Json {
     },
   };
 
+  // Every authenticated POST takes an Idempotency-Key (http/idempotency.ts).
+  for (const [path, item] of Object.entries(paths)) {
+    const post = (item as { post?: { parameters?: Json[] } }).post;
+    if (!post || path === "/api/v1/signup" || path === "/api/v1/auth/tokens") continue;
+    post.parameters = [
+      ...(post.parameters ?? []),
+      { $ref: "#/components/parameters/IdempotencyKey" },
+    ];
+  }
+
   cached = {
     openapi: "3.1.0",
     info: {
@@ -553,6 +563,19 @@ export function openApiDocument(appDomain: string): Json {
               required: ["code", "message"],
             },
           },
+        },
+      },
+      parameters: {
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          description:
+            "A fresh random value per new request (a UUID). Retrying with the same key " +
+            "and the same request within 24 hours answers the first successful result again " +
+            "(with `Idempotent-Replayed: true`) and creates nothing new; the same key with a " +
+            "different request answers 422, and while the first is still running, 409.",
+          schema: { type: "string", minLength: 1, maxLength: 255 },
         },
       },
       responses: {

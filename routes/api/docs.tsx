@@ -22,6 +22,7 @@ app.get("/api/openapi.json", (c) => {
 
 function Reference(props: { doc: Json }) {
   const paths = props.doc.paths as Record<string, Record<string, Json>>;
+  const shared = ((props.doc.components as Json).parameters ?? {}) as Record<string, Json>;
   const byTag = new Map<string, Array<{ method: string; path: string; op: Json }>>();
   for (const [path, item] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(item)) {
@@ -45,7 +46,9 @@ function Reference(props: { doc: Json }) {
         <section class="card" key={tag} id={tag.toLowerCase().replace(/\W+/g, "-")}>
           <h2>{tag}</h2>
           {ops.map(({ method, path, op }) => {
-            const params = (op.parameters as Json[] | undefined) ?? [];
+            const params = ((op.parameters as Json[] | undefined) ?? []).map((p) =>
+              typeof p.$ref === "string" ? shared[p.$ref.split("/").pop()!] ?? p : p
+            );
             const schema = ((op.requestBody as Json | undefined)?.content as Json | undefined)
               ?.["application/json"] as Json | undefined;
             return (

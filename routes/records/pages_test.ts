@@ -275,6 +275,7 @@ Deno.test("record pages: lists, forms, columns, CSV, import, option lists, searc
       const docs = await b.get("/api/docs");
       assert.match(docs.text, /API reference/);
       assert.match(docs.text, /data-island="ApiConsole"/);
+      assert.match(docs.text, /<code>Idempotency-Key<\/code><\/th><td>header<\/td>/);
     });
   } finally {
     await server.close();

@@ -28,7 +28,7 @@ export async function startTestServer(
     DATA_DIR: dataDir,
     APP_DOMAIN: "localhost",
     APP_ENV: "test",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: Deno.env.get("TEST_LOG_LEVEL") ?? "silent",
     PASSWORD_SCRYPT_N: "1024",
     SEED_DEMO: "false",
     RUN_WORKERS: "false",

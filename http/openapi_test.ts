@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { openApiDocument } from "./openapi.ts";
+
+Deno.test("openApiDocument() offers Idempotency-Key on every authenticated POST", () => {
+  const doc = openApiDocument("example.test") as {
+    paths: Record<string, { post?: { parameters?: Array<{ $ref?: string }> } }>;
+    components: { parameters: Record<string, { name: string; in: string }> };
+  };
+  const ref = "#/components/parameters/IdempotencyKey";
+  assert.deepEqual(doc.components.parameters.IdempotencyKey?.name, "Idempotency-Key");
+  const posts = Object.entries(doc.paths).filter(([, item]) => item.post);
+  assert.ok(posts.length > 20);
+  for (const [path, item] of posts) {
+    const has = (item.post!.parameters ?? []).some((p) => p.$ref === ref);
+    const anonymous = path === "/api/v1/signup" || path === "/api/v1/auth/tokens";
+    assert.equal(has, !anonymous, path);
+  }
+});
