@@ -167,7 +167,7 @@ export async function seedDemoData(
       country: "USA",
       industry,
       payment_terms: terms,
-      credit_limit_cents: rnd.int(25, 90) * 10_000_000,
+      credit_limit_cents: rnd.int(8, 25) * 10_000_000,
       proteins: ["Beef", "Pork", "Chicken"].slice(0, rnd.int(1, 3)),
     });
     await create("contacts", {
@@ -233,13 +233,21 @@ export async function seedDemoData(
     const protein = rnd.pick(supplier.proteins);
     const items = products.get(protein) ?? [...products.values()][0]!;
     const lineCount = rnd.int(1, 3);
+    const picked = Array.from({ length: lineCount }, () => ({
+      item: rnd.pick(items),
+      weight: rnd.int(8, 42) * 1000 / lineCount,
+    }));
+    // Freight is known when the load is priced: the sale price per pound carries the cost, its
+    // share of the freight and the broker's margin (1.5-5.5%; about one load in twelve loses money).
+    const freight = rnd.int(18, 65) * 100_00;
+    const loadWeight = picked.reduce((sum, p) => sum + p.weight, 0);
+    const freightPerLb = freight / 100 / loadWeight;
+    const markup = rnd.next() < 0.08 ? -0.02 + rnd.next() * 0.02 : 0.015 + rnd.next() * 0.04;
     const poLines: RecordValues[] = [];
     const soLines: RecordValues[] = [];
-    for (let i = 0; i < lineCount; i++) {
-      const item = rnd.pick(items);
-      const weight = rnd.int(8, 42) * 1000 / lineCount;
+    for (const { item, weight } of picked) {
       const cost = Math.round(item.price * (0.95 + rnd.next() * 0.1) * 10000) / 10000;
-      const sale = Math.round(cost * (1.03 + rnd.next() * 0.06) * 10000) / 10000;
+      const sale = Math.round((cost * (1 + markup) + freightPerLb) * 10000) / 10000;
       const cases = Math.round(weight / 50);
       poLines.push({
         product_id: item.id,
@@ -285,7 +293,6 @@ export async function seedDemoData(
       }
     }
     if (!so) continue;
-    const freight = rnd.int(18, 65) * 100_00;
     const pickupTemp = 26 + rnd.int(0, 6);
     await create("loads", {
       carrier_id: rnd.pick(carriers),
