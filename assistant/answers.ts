@@ -100,6 +100,44 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
         citations: best.slice(0, 5).map((l) => cite("loads", l.key, l.label)),
       };
     }
+    case "top_parties": {
+      const rows = await marginReport(db, { from: intent.from, to: intent.to, by: intent.by });
+      const who = intent.by === "customer" ? "customers" : "suppliers";
+      if (!rows.length) {
+        return {
+          text: `No loads were picked up in ${intent.label} (${intent.from} to ${intent.to}).`,
+          citations: [],
+        };
+      }
+      // "Biggest supplier" means what we bought from them; "biggest customer", what we sold.
+      const value = (r: (typeof rows)[number]) =>
+        intent.measure === "margin"
+          ? r.margin_cents
+          : intent.by === "supplier"
+          ? r.cost_cents
+          : r.sale_cents;
+      const top = [...rows].sort((a, b) => value(b) - value(a)).slice(0, 5);
+      const measure = intent.measure === "sales"
+        ? intent.by === "customer" ? "sales" : "purchases"
+        : "margin";
+      return {
+        text: `Top ${who} by ${measure} in ${intent.label} (${intent.from} to ${intent.to}):\n${
+          listed(top.map((r) =>
+            `${r.label}: ${money(r.margin_cents)} margin on ${
+              money(r.sale_cents)
+            } of sales, ${r.loads} load${r.loads === 1 ? "" : "s"}${
+              intent.by === "supplier" ? ` (bought for ${money(r.cost_cents)})` : ""
+            }`
+          ))
+        }`,
+        citations: top.filter((r) => r.href).map((r) => ({
+          collection: `${intent.by}s`,
+          id: r.key,
+          title: r.label,
+          url: r.href!,
+        })),
+      };
+    }
     case "supplier_by_est": {
       const rs = await db.execute({
         sql: `SELECT p.id AS plant_id, p.name AS plant, p.est_number, s.id AS supplier_id,
@@ -236,7 +274,7 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
       if (!hits.length) {
         return {
           text:
-            "I did not find anything for that. I can answer questions such as “which invoices are over 60 days past due?”, “margin on loads last week”, “who supplies chicken from EST 1234?”, “open loads for <carrier>” or “what does <customer> owe?”.",
+            "I did not find anything for that. I can answer questions such as “which invoices are over 60 days past due?”, “margin on loads last week”, “who supplies chicken from EST 1234?”, “open loads for <carrier>”, “what does <customer> owe?” or “top customers this month”.",
           citations: [],
         };
       }

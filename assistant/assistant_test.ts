@@ -30,6 +30,35 @@ Deno.test("understand(): questions become fixed intents with their parameters", 
     carrier: "Cold Chain Express",
   });
   assert.equal(understand("receivables aging", TODAY).kind, "aging");
+  assert.equal(understand("Which customer owes us the most?", TODAY).kind, "aging");
+  assert.deepEqual(understand("show me loads with Polar Freight", TODAY), {
+    kind: "carrier_open_loads",
+    carrier: "Polar Freight",
+  });
+  assert.deepEqual(understand("What is Frostline hauling?", TODAY), {
+    kind: "carrier_open_loads",
+    carrier: "Frostline",
+  });
+  assert.deepEqual(understand("Who are our best customers this month?", TODAY), {
+    kind: "top_parties",
+    by: "customer",
+    measure: "margin",
+    from: "2026-11-01",
+    to: TODAY,
+    label: "this month",
+  });
+  assert.deepEqual(understand("top suppliers by volume last quarter", TODAY), {
+    kind: "top_parties",
+    by: "supplier",
+    measure: "sales",
+    from: "2026-07-01",
+    to: "2026-09-30",
+    label: "last quarter",
+  });
+  assert.equal(
+    (understand("which packer do we buy the most from?", TODAY) as { by: string }).by,
+    "supplier",
+  );
   assert.equal(understand("DROP TABLE invoices; --", TODAY).kind, "search");
 });
 
@@ -92,6 +121,24 @@ Deno.test("assistant answers each supported question from the tenant's data, wit
       state: "sent",
       lines: [{ description: "Breasts", cases: 1, price: 100, price_basis: "case" }],
     }, 201);
+    // The page's questions to try come from this tenant's own records.
+    const page = await (await server.fetch(tenant.host, "/assistant", {
+      headers: { cookie: tenant.jar.header(tenant.host) },
+    })).text();
+    for (
+      const example of [
+        "Who supplies chicken from EST P1234?",
+        "Open loads for Cold Chain Express",
+        "What does Lone Star Grocers owe?",
+      ]
+    ) {
+      assert.ok(
+        page.includes(`<input type="hidden" name="message" value="${example}"/>`) &&
+          page.includes(`<button class="button link" type="submit">${example}</button>`),
+        example,
+      );
+    }
+
     const askApi = async (message: string, conversation_id?: string) =>
       await api.ok("POST", "/api/v1/assistant/messages", { message, conversation_id });
 
@@ -118,6 +165,36 @@ Deno.test("assistant answers each supported question from the tenant's data, wit
 
     const open = await askApi("open loads for cold chain");
     assert.match(open.reply, new RegExp(load.number));
+    const hauling = await askApi("What is Cold Chain Express hauling?");
+    assert.equal(hauling.intent, "carrier_open_loads");
+    assert.ok(hauling.citations.some((c: { id: string }) => c.id === load.id));
+
+    // A second customer with a bigger sale but a thinner margin ranks by what was asked.
+    const rival = await api.ok("POST", "/api/v1/customers", { name: "Bayou Kitchens" }, 201);
+    const po2 = await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: back(2),
+      lines: [{ description: "Thighs", weight: 20000, price: 0.5 }],
+    }, 201);
+    const so2 = await api.ok("POST", "/api/v1/sales-orders", {
+      customer_id: rival.id,
+      order_date: back(2),
+      lines: [{ description: "Thighs", weight: 20000, price: 0.51, purchase_order_id: po2.id }],
+    }, 201);
+    await api.ok("POST", "/api/v1/loads", {
+      carrier_id: carrier.id,
+      purchase_order_id: po2.id,
+      sales_order_id: so2.id,
+      pickup_appointment: `${back(1)}T09:00`,
+      freight_cents: 10_000,
+    }, 201);
+    const byMargin = await askApi("best customers in the last 7 days");
+    assert.equal(byMargin.intent, "top_parties");
+    assert.deepEqual(byMargin.citations.map((c: { id: string }) => c.id), [customer.id, rival.id]);
+    assert.match(byMargin.reply, /Lone Star Grocers: \$600\.00 margin on \$6,000\.00 of sales/);
+    const bySales = await askApi("top customers by sales in the last 7 days");
+    assert.deepEqual(bySales.citations.map((c: { id: string }) => c.id), [rival.id, customer.id]);
+    assert.equal(bySales.citations[0].url, `/customers/${rival.id}`);
 
     const owes = await askApi("What is the balance for Lone Star Grocers?");
     assert.equal(owes.intent, "customer_balance");
@@ -192,6 +269,15 @@ Deno.test("the Ask form of every page answers on the assistant page, with links"
       name: "Frostline Logistics",
       insurance_expires: "2020-01-01",
     }, 201);
+    const tryThese = await (await server.fetch(tenant.host, "/assistant", {
+      headers: { cookie: tenant.jar.header(tenant.host) },
+    })).text();
+    // No loads or invoices yet: general questions stand in for the ones that need them.
+    assert.match(
+      tryThese,
+      /<button class="button link" type="submit">Whose insurance expires soon\?/,
+    );
+    assert.match(tryThese, /Who supplies beef from EST 969\?/);
     const page = await server.fetch(tenant.host, "/purchase-orders", {
       headers: { cookie: tenant.jar.header(tenant.host) },
     });

@@ -9,6 +9,14 @@ export type Intent =
   | { kind: "overdue_invoices"; minDays: number }
   | { kind: "aging" }
   | { kind: "margin"; from: string; to: string; label: string }
+  | {
+    kind: "top_parties";
+    by: "customer" | "supplier";
+    measure: "margin" | "sales";
+    from: string;
+    to: string;
+    label: string;
+  }
   | { kind: "supplier_by_est"; est: string; protein: string | null }
   | { kind: "carrier_open_loads"; carrier: string }
   | { kind: "customer_balance"; customer: string }
@@ -80,6 +88,17 @@ export function periodOf(text: string, today: string): { from: string; to: strin
     const label = MONTHS[month]![0]!.toUpperCase() + MONTHS[month]!.slice(1) + ` ${year}`;
     return { from, to: addDays(iso(next), -1), label };
   }
+  const quarter = /(last|this) quarter/.exec(t);
+  if (quarter) {
+    const q = Math.floor((Number(today.slice(5, 7)) - 1) / 3);
+    const start = new Date(Date.UTC(Number(today.slice(0, 4)), q * 3, 1));
+    if (quarter[1] === "last") start.setUTCMonth(start.getUTCMonth() - 3);
+    const from = iso(start);
+    const end = new Date(start);
+    end.setUTCMonth(end.getUTCMonth() + 3);
+    const to = quarter[1] === "last" ? addDays(iso(end), -1) : today;
+    return { from, to, label: `${quarter[1]} quarter` };
+  }
   if (/this year|ytd|year to date/.test(t)) {
     return { from: `${today.slice(0, 4)}-01-01`, to: today, label: "this year" };
   }
@@ -111,14 +130,36 @@ export function understand(message: string, today: string): Intent {
     const days = /(?:over|more than|>\s*|at least)\s*(\d{1,3})\s*days/.exec(t);
     return { kind: "overdue_invoices", minDays: days ? Number(days[1]) : 0 };
   }
-  if (/\baging\b|ageing|receivables?|who owes|\bar\b/.test(t)) return { kind: "aging" };
+  if (/\baging\b|ageing|receivables?|who owes|owes? (us )?the most|\bar\b/.test(t)) {
+    return { kind: "aging" };
+  }
+  // "Best customers this month", "top 5 suppliers by sales last quarter", "who do we buy most from".
+  const party = /\b(customers?|buyers?|accounts?|suppliers?|packers?|vendors?)\b/.exec(t) ??
+    (/\bbuy (the )?most\b/.test(t) ? ["supplier"] : null) ??
+    (/\bsell (the )?most\b/.test(t) ? ["customer"] : null);
+  if (party && /\b(top|best|biggest|largest|most|leading|rank)/.test(t) && !/\bowe/.test(t)) {
+    return {
+      kind: "top_parties",
+      by: /suppl|packer|vendor/.test(party[0]!) ? "supplier" : "customer",
+      measure: /\b(sales|revenue|volume|spend|bought|sold|buy|sell)\b/.test(t) &&
+          !/margin|profit/.test(t)
+        ? "sales"
+        : "margin",
+      ...periodOf(t, today),
+    };
+  }
   if (/\bmargins?\b|profit/.test(t)) {
     return { kind: "margin", ...periodOf(t, today) };
   }
-  if (/\bloads?\b/.test(t) && /(open|active|in transit|booked|carrier)/.test(t)) {
-    const carrier = nameAfter(text, ["for", "of", "with", "by"]);
+  // "Open loads for Arctic Haulers", "show me loads with Polar Freight", "what is Frostline hauling?"
+  if (/\bloads?\b/.test(t)) {
+    const carrier = nameAfter(text, ["for", "of", "with", "by", "on"]);
     if (carrier) return { kind: "carrier_open_loads", carrier };
   }
+  const hauling =
+    /^(?:what|which loads?)\s+(?:is|are|does)\s+(.+?)\s+(?:hauling|carrying|moving)\b/i
+      .exec(text.trim());
+  if (hauling) return { kind: "carrier_open_loads", carrier: hauling[1]! };
   if (/(balance|owe|outstanding|credit)/.test(t)) {
     const customer = nameAfter(text, ["for", "of", "does", "is"]);
     if (customer) return { kind: "customer_balance", customer: customer.replace(/\s+owe.*$/i, "") };

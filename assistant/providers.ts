@@ -137,6 +137,20 @@ const TOOLS = {
       label: `${a.from} to ${a.to}`,
     }),
   },
+  top_parties: {
+    description:
+      "The five best customers or suppliers over loads picked up in a period, by margin or by " +
+      "sales (for suppliers: what was bought from them).",
+    args: z.strictObject({
+      by: z.enum(["customer", "supplier"]),
+      measure: z.enum(["margin", "sales"]).default("margin"),
+      from: DAY,
+      to: DAY,
+    }),
+    intent: (
+      a: { by: "customer" | "supplier"; measure: "margin" | "sales"; from: string; to: string },
+    ): Intent => ({ kind: "top_parties", ...a, label: `${a.from} to ${a.to}` }),
+  },
   supplier_by_est: {
     description: "Which supplier and plant an USDA establishment (EST) number belongs to.",
     args: z.strictObject({
@@ -285,7 +299,7 @@ async function runTool(
   if (!parsed.success) return { error: `Invalid arguments: ${parsed.error.issues[0]?.message}` };
   // deno-lint-ignore no-explicit-any
   const intent = (tool.intent as (a: any) => Intent)(parsed.data);
-  if (intent.kind === "margin" && intent.from > intent.to) {
+  if ((intent.kind === "margin" || intent.kind === "top_parties") && intent.from > intent.to) {
     return { error: "The period starts after it ends." };
   }
   return { answer: await answer(db, intent, today) };

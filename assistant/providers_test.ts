@@ -110,6 +110,7 @@ Deno.test("openai chat provider: tool calls over read-only questions, checked an
                 "receivables_aging",
                 "search_records",
                 "supplier_by_est",
+                "top_parties",
               ],
             );
             const toolMessage = d.requests[1].body.messages.at(-1);
@@ -147,6 +148,22 @@ Deno.test("openai chat provider: tool calls over read-only questions, checked an
                   type: "function",
                   function: { name: "receivables_aging", arguments: "not json" },
                 },
+                {
+                  id: "d",
+                  type: "function",
+                  function: {
+                    name: "top_parties",
+                    arguments: '{"by":"carrier","from":"2026-01-01","to":"2026-02-01"}',
+                  },
+                },
+                {
+                  id: "e",
+                  type: "function",
+                  function: {
+                    name: "top_parties",
+                    arguments: '{"by":"customer","from":"2026-03-01","to":"2026-02-01"}',
+                  },
+                },
               ],
             }))
             : json(completion({ content: "I could not look that up." }))
@@ -159,7 +176,7 @@ Deno.test("openai chat provider: tool calls over read-only questions, checked an
             today,
           );
           const tools = d.requests[1].body.messages.filter((m: Body) => m.role === "tool");
-          assert.equal(tools.length, 3);
+          assert.equal(tools.length, 5);
           for (const m of tools) assert.ok(JSON.parse(m.content).error, m.content);
           assert.equal(reply.text, "I could not look that up.");
           assert.deepEqual(reply.citations, []);

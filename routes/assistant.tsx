@@ -20,15 +20,8 @@ import {
 import { issuesByField } from "../domain/records/schema.ts";
 import { chatProviderFor } from "../assistant/providers.ts";
 import { recordUsage } from "../billing/entitlements.ts";
-
-const EXAMPLES = [
-  "Which invoices are over 60 days past due?",
-  "Margin on loads last week",
-  "Who supplies beef from EST 969?",
-  "Open loads for Cold Chain Express",
-  "What does Lone Star Grocers owe?",
-  "Receivables aging",
-];
+import { exampleQuestions } from "../assistant/examples.ts";
+import { CsrfInput } from "../components/Form.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/assistant", memberPage());
@@ -36,9 +29,10 @@ app.use("/assistant", memberPage());
 async function page(c: AppContext, conversationId: string | null, error?: string) {
   const db = tenantOf(c).db;
   const userId = principalOf(c).userId;
-  const [conversations, messages] = await Promise.all([
+  const [conversations, messages, examples] = await Promise.all([
     listConversations(db, userId),
     conversationId ? conversationMessages(db, userId, conversationId) : Promise.resolve([]),
+    conversationId ? Promise.resolve([]) : exampleQuestions(db),
   ]);
   return renderApp(
     c,
@@ -76,8 +70,18 @@ async function page(c: AppContext, conversationId: string | null, error?: string
           {messages.length === 0
             ? (
               <div class="chat-examples">
-                <p class="muted">Try:</p>
-                <ul>{EXAMPLES.map((e) => <li key={e}>{e}</li>)}</ul>
+                <p class="muted" id="examples-title">Try one:</p>
+                <ul aria-labelledby="examples-title">
+                  {examples.map((e) => (
+                    <li key={e}>
+                      <form method="post" action="/assistant">
+                        <CsrfInput token={c.get("csrfToken")} />
+                        <input type="hidden" name="message" value={e} />
+                        <button class="button link" type="submit">{e}</button>
+                      </form>
+                    </li>
+                  ))}
+                </ul>
               </div>
             )
             : null}
