@@ -2,7 +2,7 @@
  * @module tenants/demo_data
  * A realistic few months of brokerage for the demo workspace: packers with plants and EST
  * numbers, customers, reefer carriers, contacts, products, and about 300 deals (PO -> SO -> load
- * -> invoice -> payments) spread over the last four months, so that lists, aging and margin
+ * -> invoice -> payments) spread over the last five months, so that lists, aging and margin
  * show something real on first start. Deterministic (seeded), written through the same
  * repository and rules as user input.
  */
@@ -224,10 +224,10 @@ export async function seedDemoData(
     products.set(protein, list);
   }
 
-  // Deals over the last ~120 days: most delivered, invoiced and paid; recent ones in motion.
+  // Deals over the last ~150 days: most delivered, invoiced and paid; recent ones in motion.
   const deals = opts.deals ?? 300;
   for (let n = 0; n < deals; n++) {
-    const age = Math.round(120 - (120 * n) / deals) + rnd.int(0, 3);
+    const age = Math.round(150 - (150 * n) / deals) + rnd.int(0, 3);
     const orderDate = addDays(today, -age);
     const supplier = rnd.pick(suppliers);
     const protein = rnd.pick(supplier.proteins);
@@ -322,15 +322,16 @@ export async function seedDemoData(
     const due = String(invoice.due_date);
     const total = Number(invoice.total_cents);
     // Most invoices are paid around their due date; some are late (every aging bucket shows
-    // something) and one customer stopped paying two months ago.
+    // something) and one customer stopped paying a little over three months ago (the over-90 bucket).
     const daysPast = Math.round((Date.parse(today) - Date.parse(due)) / 86400_000);
     const roll = rnd.next();
     const lateCustomer = customer === customers[customers.length - 1];
     let paid = 0;
     if (daysPast > 0 && !lateCustomer) {
-      paid = daysPast < 55 && roll > 0.8 ? (roll > 0.9 ? 0 : 0.5) : 1;
+      const slow = daysPast < 55 ? roll > 0.8 : daysPast < 90 && roll > 0.95;
+      paid = slow ? (roll > 0.9 && daysPast < 55 ? 0 : 0.5) : 1;
     } else if (daysPast <= 0 && roll < 0.3) paid = 0.5;
-    if (lateCustomer && daysPast < 20) paid = 1;
+    if (lateCustomer) paid = daysPast > 100 ? 1 : 0;
     if (paid > 0) {
       const paidOn = addDays(due, rnd.int(-3, 4));
       await create("payments", {
