@@ -30,11 +30,12 @@ import {
   updateRecord,
 } from "../../domain/records/repository.ts";
 import type { RecordValues } from "../../domain/records/rows.ts";
-import { optionChoices, refChoices } from "../../domain/records/choices.ts";
+import { optionChoices, refChoices, refFilterChoices } from "../../domain/records/choices.ts";
 import { getPreference, setPreference } from "../../domain/preferences.ts";
 import { listMembers } from "../../auth/members.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { FieldValue } from "../../components/records/FieldValue.tsx";
+import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
 import RecordForm from "../../islands/RecordForm.tsx";
 import { parseListQuery, recordContext } from "../api/v1/records.ts";
@@ -112,70 +113,20 @@ async function chosenColumns(c: AppContext, def: RecordDef): Promise<FieldDef[]>
   return fields.filter((f) => f.name !== def.titleField);
 }
 
-function FilterControl(
-  props: { field: FieldDef; query: Record<string, string>; options: Record<string, string[]> },
-) {
-  const { field, query } = props;
-  const id = `filter-${field.name}`;
-  if (field.kind === "date") {
-    return (
-      <div class="field">
-        <label for={`${id}-from`}>{field.label} from</label>
-        <input
-          type="date"
-          id={`${id}-from`}
-          name={`${field.name}_from`}
-          value={query[`${field.name}_from`] ?? ""}
-        />
-        <label for={`${id}-to`} class="visually-hidden">{field.label} to</label>
-        <input
-          type="date"
-          id={`${id}-to`}
-          name={`${field.name}_to`}
-          value={query[`${field.name}_to`] ?? ""}
-          aria-label={`${field.label} to`}
-        />
-      </div>
-    );
-  }
-  const choices: Array<[string, string]> = field.kind === "enum"
-    ? (field.values ?? []).map((v) => [v.value, v.label])
-    : field.kind === "boolean"
-    ? [["true", "Yes"], ["false", "No"]]
-    : (props.options[field.list!] ?? []).map((v) => [v, v]);
-  return (
-    <div class="field">
-      <label for={id}>{field.label}</label>
-      <select id={id} name={field.name}>
-        <option value="">Any</option>
-        {choices.map(([v, label]) => (
-          <option key={v} value={v} selected={query[field.name] === v}>{label}</option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
   const raw = pageQuery(c);
   const query: ListQuery = parseListQuery(def, raw);
   const db = tenantOf(c).db;
-  const [result, columns, options] = await Promise.all([
+  const [result, columns, options, refs] = await Promise.all([
     listRecords(db, def, query),
     chosenColumns(c, def),
     optionChoices(db),
+    refFilterChoices(db, filterFields(def), query.filters),
   ]);
   const titles = await refTitles(c, columns, result.data);
   const base = `/${def.collection}`;
   const sort = query.sort ?? def.defaultSort;
-  const visibleFilters = filterFields(def).filter((f) =>
-    f.kind === "enum" || f.kind === "option" || f.kind === "boolean" || f.kind === "date"
-  );
-  // Reference filters (from a related list's "See all") stay in effect as hidden inputs.
-  const hiddenFilters = filterFields(def).filter((f) => f.kind === "ref" && raw[f.name]);
   const { cursor: _cursor, ...withoutCursor } = raw;
-  // The filter panel starts open when a filter is in use (and closed, out of the way, if not).
-  const filtering = Object.keys(raw).some((k) => !["q", "sort", "cursor", "limit"].includes(k));
   const sortLink = (field: FieldDef) => {
     const next = sort === field.name ? `-${field.name}` : field.name;
     return withParams(base, { ...withoutCursor, sort: next });
@@ -208,48 +159,15 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
           </div>
         )
         : null}
-      <form
-        method="get"
-        action={base}
-        class="filters"
-        role="search"
-        aria-label={`Filter ${def.plural.toLowerCase()}`}
-      >
-        <div class="field grow">
-          <label for="list-q">Search</label>
-          <input
-            type="search"
-            id="list-q"
-            name="q"
-            value={raw.q ?? ""}
-            placeholder="Name, number, city…"
-          />
-        </div>
-        <details class="more-filters" open={filtering || undefined}>
-          <summary>Filters{filtering ? " (on)" : ""}</summary>
-          <div class="more-filters-body">
-            {visibleFilters.map((field) => (
-              <FilterControl key={field.name} field={field} query={raw} options={options} />
-            ))}
-            <div class="field">
-              <label for="list-archived">Archived</label>
-              <select id="list-archived" name="archived">
-                <option value="exclude" selected={query.archived === "exclude"}>Hide</option>
-                <option value="include" selected={query.archived === "include"}>Include</option>
-                <option value="only" selected={query.archived === "only"}>Only archived</option>
-              </select>
-            </div>
-          </div>
-        </details>
-        {hiddenFilters.map((f) => (
-          <input key={f.name} type="hidden" name={f.name} value={raw[f.name]} />
-        ))}
-        {raw.sort ? <input type="hidden" name="sort" value={raw.sort} /> : null}
-        <div class="filter-actions">
-          <button class="button primary" type="submit">Apply</button>
-          <a class="button secondary" href={base}>Clear</a>
-        </div>
-      </form>
+      <ListFilters
+        base={base}
+        plural={def.plural}
+        fields={filterFields(def)}
+        query={raw}
+        archived={query.archived}
+        options={options}
+        refs={refs}
+      />
       <details class="column-chooser">
         <summary>Columns</summary>
         <form method="post" action={`${base}/columns`}>

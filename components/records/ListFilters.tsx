@@ -1,0 +1,142 @@
+/**
+ * @module components/records/ListFilters
+ * A list page's search and filter form (a GET form, so it works without JavaScript): search,
+ * the "Filters" panel (a select per enum, option, boolean and small reference field, a range per
+ * date, archived or not), and hidden inputs that keep the rest of the query in effect.
+ */
+import type { FieldDef } from "../../domain/records/fields.ts";
+
+export interface ListFiltersProps {
+  /** The list's path, e.g. `/purchase-orders`. */
+  base: string;
+  plural: string;
+  /** The record type's filterable fields. */
+  fields: readonly FieldDef[];
+  /** The page's non-empty query values. */
+  query: Record<string, string>;
+  archived: "exclude" | "include" | "only";
+  /** Active values of each option list. */
+  options: Record<string, string[]>;
+  /** [id, title] choices per reference field name; a field without an entry gets no select. */
+  refs: Record<string, Array<[string, string]>>;
+}
+
+function hasControl(field: FieldDef, refs: ListFiltersProps["refs"]): boolean {
+  return field.kind === "ref" ? Boolean(refs[field.name]) : ["enum", "option", "boolean", "date"]
+    .includes(field.kind);
+}
+
+/** Longest option text a filter shows: a longer record title would widen the panel on a phone. */
+const MAX_CHOICE_CHARS = 32;
+
+function shortLabel(label: string): string {
+  return label.length > MAX_CHOICE_CHARS
+    ? `${label.slice(0, MAX_CHOICE_CHARS - 1).trimEnd()}…`
+    : label;
+}
+
+function FilterControl(
+  props: { field: FieldDef } & Pick<ListFiltersProps, "query" | "options" | "refs">,
+) {
+  const { field, query } = props;
+  const id = `filter-${field.name}`;
+  if (field.kind === "date") {
+    return (
+      <div class="field">
+        <label for={`${id}-from`}>{field.label} from</label>
+        <input
+          type="date"
+          id={`${id}-from`}
+          name={`${field.name}_from`}
+          value={query[`${field.name}_from`] ?? ""}
+        />
+        <label for={`${id}-to`} class="visually-hidden">{field.label} to</label>
+        <input
+          type="date"
+          id={`${id}-to`}
+          name={`${field.name}_to`}
+          value={query[`${field.name}_to`] ?? ""}
+          aria-label={`${field.label} to`}
+        />
+      </div>
+    );
+  }
+  const choices: Array<[string, string]> = field.kind === "enum"
+    ? (field.values ?? []).map((v) => [v.value, v.label])
+    : field.kind === "boolean"
+    ? [["true", "Yes"], ["false", "No"]]
+    : field.kind === "ref"
+    ? (props.refs[field.name] ?? []).map(([v, title]) => [v, shortLabel(title)])
+    : (props.options[field.list!] ?? []).map((v) => [v, v]);
+  const current = query[field.name]?.trim();
+  return (
+    <div class="field">
+      <label for={id}>{field.label}</label>
+      <select id={id} name={field.name}>
+        <option value="">Any</option>
+        {choices.map(([v, label]) => (
+          <option key={v} value={v} selected={current === v}>{label}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The search box and Filters panel above a record list; each query parameter appears once. */
+export function ListFilters(props: ListFiltersProps) {
+  const { base, query, refs } = props;
+  const visible = props.fields.filter((f) => hasControl(f, refs));
+  // Reference filters too big for a select (or from a "See all" link on several ids) stay in
+  // effect as hidden inputs; one with a select is sent by the select alone.
+  const hidden = props.fields.filter((f) => f.kind === "ref" && !refs[f.name] && query[f.name]);
+  // The panel starts open when a filter is in use (and closed, out of the way, if not).
+  const filtering = Object.keys(query).some((k) => !["q", "sort", "cursor", "limit"].includes(k));
+  return (
+    <form
+      method="get"
+      action={base}
+      class="filters"
+      role="search"
+      aria-label={`Filter ${props.plural.toLowerCase()}`}
+    >
+      <div class="field grow">
+        <label for="list-q">Search</label>
+        <input
+          type="search"
+          id="list-q"
+          name="q"
+          value={query.q ?? ""}
+          placeholder="Name, number, city…"
+        />
+      </div>
+      <details class="more-filters" open={filtering || undefined}>
+        <summary>Filters{filtering ? " (on)" : ""}</summary>
+        <div class="more-filters-body">
+          {visible.map((field) => (
+            <FilterControl
+              key={field.name}
+              field={field}
+              query={query}
+              options={props.options}
+              refs={refs}
+            />
+          ))}
+          <div class="field">
+            <label for="list-archived">Archived</label>
+            <select id="list-archived" name="archived">
+              <option value="exclude" selected={props.archived === "exclude"}>Hide</option>
+              <option value="include" selected={props.archived === "include"}>Include</option>
+              <option value="only" selected={props.archived === "only"}>Only archived</option>
+            </select>
+          </div>
+        </div>
+      </details>
+      {hidden.map((f) => <input key={f.name} type="hidden" name={f.name} value={query[f.name]} />)}
+      {query.sort ? <input type="hidden" name="sort" value={query.sort} /> : null}
+      <div class="filter-actions">
+        <button class="button primary" type="submit">Apply</button>
+        <a class="button secondary" href={base}>Clear</a>
+      </div>
+    </form>
+  );
+}
