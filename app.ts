@@ -52,6 +52,7 @@ import pageSettingsJobs from "./routes/settings/jobs.tsx";
 import pageOperatorJobs from "./routes/operator/jobs.tsx";
 import apiDocuments from "./routes/api/v1/documents.ts";
 import pageDocuments from "./routes/documents/pages.tsx";
+import pageHelp from "./routes/help.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -112,6 +113,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiDocuments,
       pageDocuments,
       pageImport,
+      pageHelp,
       pageRecords,
     ]
   ) app.route("/", routes);

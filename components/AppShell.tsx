@@ -28,6 +28,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: b
   { href: "/reports", label: "Reports", ready: true },
   { href: "/assistant", label: "Assistant", ready: true },
   { href: "/settings", label: "Settings", ready: true },
+  { href: "/help", label: "Help", ready: true },
 ];
 
 export interface AppShellProps {

@@ -26,7 +26,9 @@ export function PublicShell(props: { signedIn: boolean; children: ComponentChild
       </header>
       <main id="main" class="public-main">{props.children}</main>
       <footer class="public-footer">
-        <p class="muted">ProjectMeats · software for meat and protein brokers</p>
+        <p class="muted">
+          ProjectMeats · software for meat and protein brokers · <a href="/help">Help</a>
+        </p>
       </footer>
     </div>
   );

@@ -1,6 +1,6 @@
 /**
  * axe-core finds no accessibility violations on the platform's pages (public and in a workspace:
- * dashboard, settings, record lists, forms and detail pages, reports, search, API reference), in
+ * dashboard, settings, record lists, forms and detail pages, reports, search, API reference, help), in
  * light and dark colour schemes.
  */
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { launchBrowser } from "./browser.ts";
 import { apiClient } from "../helpers/api.ts";
 import { seedOneOfEach } from "../helpers/records.ts";
 
-const PUBLIC_PAGES = ["/", "/signup", "/login", "/forgot-password"];
+const PUBLIC_PAGES = ["/", "/signup", "/login", "/forgot-password", "/help", "/help?q=credit"];
 const APP_PAGES = [
   "/",
   "/settings/profile",
@@ -26,6 +26,9 @@ const APP_PAGES = [
   "/search?q=axe",
   "/api/docs",
   "/assistant",
+  "/help",
+  "/help/09_team_roles_and_security",
+  "/help/11_using_the_api",
 ];
 
 Deno.test("browser: axe finds no accessibility violations on public and workspace pages", async () => {

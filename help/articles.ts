@@ -1,0 +1,126 @@
+/**
+ * @module help/articles
+ * The help center's articles: the Markdown files of docs/help/, read once per process (they ship
+ * with the app and never change while it runs), and a search over them that ranks title words
+ * above body words and shows the sentence where the words were found.
+ */
+import { type Block, parseMarkdown, plainText } from "./markdown.tsx";
+
+export interface HelpArticle {
+  /** The file name without `.md`: the article's address is /help/<slug>. */
+  slug: string;
+  title: string;
+  summary: string;
+  blocks: Block[];
+  /** Every block as plain text, for search. */
+  text: string;
+  /** Section headings: a word there says what a part of the article is about. */
+  headings: string;
+  /** Paragraphs and list items: where search snippets come from. */
+  prose: string;
+}
+
+export interface HelpHit {
+  article: HelpArticle;
+  score: number;
+  snippet: string;
+}
+
+const HELP_DIR = new URL("../docs/help/", import.meta.url);
+let loaded: Promise<HelpArticle[]> | undefined;
+
+/** Turns one Markdown file into an article: its `#` title and the paragraph after it. */
+export function toArticle(slug: string, source: string): HelpArticle {
+  const blocks = parseMarkdown(source);
+  const title = blocks.find((b) => b.kind === "heading" && b.level === 1);
+  const summary = blocks.find((b) => b.kind === "paragraph");
+  const asText = (b: Block) =>
+    b.kind === "list"
+      ? b.items.map(plainText).join("\n")
+      : b.kind === "table"
+      ? [b.head, ...b.rows].map((r) => r.map(plainText).join(" ")).join("\n")
+      : plainText(b.text);
+  return {
+    slug,
+    title: title && "text" in title ? plainText(title.text) : slug,
+    summary: summary && "text" in summary ? plainText(summary.text) : "",
+    blocks,
+    text: blocks.map(asText).join("\n"),
+    headings: blocks.filter((b) => b.kind === "heading" && b.level > 1).map(asText).join("\n"),
+    prose: blocks.filter((b) => b.kind === "paragraph" || b.kind === "list").map(asText)
+      .join("\n"),
+  };
+}
+
+/** The articles in file-name order, read on first use. */
+export function helpArticles(dir: URL = HELP_DIR): Promise<HelpArticle[]> {
+  if (dir !== HELP_DIR) return readArticles(dir);
+  return loaded ??= readArticles(dir);
+}
+
+async function readArticles(dir: URL): Promise<HelpArticle[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && /^[a-z0-9_]+\.md$/.test(entry.name)) names.push(entry.name);
+  }
+  names.sort();
+  return await Promise.all(
+    names.map(async (name) =>
+      toArticle(name.slice(0, -3), await Deno.readTextFile(new URL(name, dir)))
+    ),
+  );
+}
+
+const words = (s: string) => s.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+
+/** Articles that contain every word of `query` (or a word starting with it), best first. */
+export function searchHelp(articles: HelpArticle[], query: string, limit = 10): HelpHit[] {
+  const terms = [...new Set(words(query))].slice(0, 12);
+  if (!terms.length) return [];
+  const hits: HelpHit[] = [];
+  for (const article of articles) {
+    const titleWords = words(article.title);
+    const headingWords = words(article.headings);
+    const bodyWords = words(article.text);
+    let score = 0;
+    let all = true;
+    for (const term of terms) {
+      const count = (list: string[]) => list.filter((w) => w.startsWith(term)).length;
+      const inBody = count(bodyWords);
+      if (!inBody && !count(titleWords)) all = false;
+      score += count(titleWords) * 10 + count(headingWords) * 5 + Math.min(inBody, 20);
+    }
+    // The words together, as typed ("credit hold"), count for more than the words apart.
+    if (terms.length > 1) score += 3 * countPhrase(bodyWords, terms);
+    if (all) hits.push({ article, score, snippet: snippetFor(article, terms) });
+  }
+  return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+function countPhrase(list: string[], terms: string[]): number {
+  let n = 0;
+  for (let i = 0; i + terms.length <= list.length; i++) {
+    if (terms.every((t, j) => list[i + j]!.startsWith(t))) n++;
+  }
+  return n;
+}
+
+/**
+ * The sentence that shows the search words best: most of them, together as typed, in a whole
+ * sentence rather than a fragment of a list; else the summary.
+ */
+function snippetFor(article: HelpArticle, terms: string[]): string {
+  let best = article.summary;
+  let bestScore = 0;
+  for (const sentence of article.prose.split(/(?<=[.!?])\s+|\n/)) {
+    const w = words(sentence);
+    const found = terms.filter((t) => w.some((x) => x.startsWith(t))).length;
+    if (!found) continue;
+    const score = found * 10 + (countPhrase(w, terms) ? 5 : 0) + Math.min(w.length, 12) / 2;
+    if (score > bestScore) {
+      best = sentence;
+      bestScore = score;
+    }
+  }
+  return best.length > 220 ? `${best.slice(0, 217)}…` : best;
+}
