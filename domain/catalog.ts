@@ -13,6 +13,7 @@ import {
   MC_NUMBER,
 } from "./records/fields.ts";
 import type { RecordDef } from "./records/definition.ts";
+import { loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
 
 const address = (): FieldDef[] => [
   f.longtext("address", "Street address", { max: 300, group: "Address" }),
@@ -467,10 +468,6 @@ export const salesOrders: RecordDef = {
   ],
 };
 
-const LOAD_SALE = "(SELECT so.total_cents FROM sales_orders so WHERE so.id = loads.sales_order_id)";
-const LOAD_COST =
-  "(SELECT po.total_cents FROM purchase_orders po WHERE po.id = loads.purchase_order_id)";
-
 export const loads: RecordDef = {
   collection: "loads",
   table: "loads",
@@ -529,13 +526,12 @@ export const loads: RecordDef = {
       filter: true,
       sort: true,
     }),
-    f.money("sale_cents", "Sale value", { computed: true, sql: `COALESCE(${LOAD_SALE}, 0)` }),
-    f.money("cost_cents", "Purchase cost", { computed: true, sql: `COALESCE(${LOAD_COST}, 0)` }),
+    f.money("sale_cents", "Sale value", { computed: true, sql: loadSaleSql("loads") }),
+    f.money("cost_cents", "Purchase cost", { computed: true, sql: loadCostSql("loads") }),
     f.money("margin_cents", "Margin", {
       computed: true,
       min: -100_000_000_000,
-      sql:
-        `(COALESCE(${LOAD_SALE}, 0) - COALESCE(${LOAD_COST}, 0) - loads.freight_cents - loads.other_costs_cents)`,
+      sql: loadMarginSql("loads"),
       column: true,
       sort: true,
     }),

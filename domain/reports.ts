@@ -5,6 +5,7 @@
  * salesperson and week, and top customers and suppliers. Read-only queries on the tenant's
  * database; `asOf` makes them testable on a fixed day.
  */
+import { loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
 import type { Executor } from "../db/transaction.ts";
 
 export const AGING_BUCKETS = ["current", "1-30", "31-60", "61-90", "over 90"] as const;
@@ -69,10 +70,10 @@ export function agingTotals(rows: AgingRow[]): Record<AgingBucket, number> {
 
 const LOAD_DAY = "COALESCE(substr(l.pickup_appointment, 1, 10), substr(l.created_at, 1, 10))";
 const LOAD_MONEY = `
-  COALESCE(so.total_cents, 0) AS sale_cents,
-  COALESCE(po.total_cents, 0) AS cost_cents,
+  ${loadSaleSql("l")} AS sale_cents,
+  ${loadCostSql("l")} AS cost_cents,
   l.freight_cents + l.other_costs_cents AS freight_cents,
-  COALESCE(so.total_cents, 0) - COALESCE(po.total_cents, 0) - l.freight_cents - l.other_costs_cents AS margin_cents`;
+  ${loadMarginSql("l")} AS margin_cents`;
 const LOAD_JOINS = `FROM loads l
   LEFT JOIN sales_orders so ON so.id = l.sales_order_id
   LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id`;
@@ -127,10 +128,10 @@ export async function marginReport(
   }[opts.by];
   const rs = await db.execute({
     sql: `SELECT ${group.key} AS key, ${group.label} AS label, COUNT(*) AS loads,
-            SUM(COALESCE(so.total_cents, 0)) AS sale_cents,
-            SUM(COALESCE(po.total_cents, 0)) AS cost_cents,
+            SUM(${loadSaleSql("l")}) AS sale_cents,
+            SUM(${loadCostSql("l")}) AS cost_cents,
             SUM(l.freight_cents + l.other_costs_cents) AS freight_cents,
-            SUM(COALESCE(so.total_cents, 0) - COALESCE(po.total_cents, 0) - l.freight_cents - l.other_costs_cents) AS margin_cents
+            SUM(${loadMarginSql("l")}) AS margin_cents
           ${LOAD_JOINS} ${group.join} ${where}
           GROUP BY ${group.key} ORDER BY margin_cents DESC`,
     args,
@@ -170,7 +171,7 @@ export async function marginByWeek(
   const first = firstDate.toISOString().slice(0, 10);
   const rs = await db.execute({
     sql: `SELECT ${LOAD_DAY} AS day, COUNT(*) AS loads,
-            SUM(COALESCE(so.total_cents, 0) - COALESCE(po.total_cents, 0) - l.freight_cents - l.other_costs_cents) AS margin
+            SUM(${loadMarginSql("l")}) AS margin
           ${LOAD_JOINS}
           WHERE l.archived_at IS NULL AND ${LOAD_DAY} >= ? AND ${LOAD_DAY} <= ?
           GROUP BY day`,

@@ -420,3 +420,74 @@ Deno.test("margin per load and margin reports by customer, supplier and salesper
     await server.close();
   }
 });
+
+Deno.test("an order moved on several loads is shared between them and counted once in margin", async () => {
+  const { server, api, supplier, customer } = await setup();
+  try {
+    // $20,000.01 bought, $23,000.02 sold: the odd cents must not vanish or double.
+    const po = await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: "2026-11-01",
+      lines: [{ description: "Trim", cases: 1, price: 20_000.01, price_basis: "case" }],
+    }, 201);
+    const so = await api.ok("POST", "/api/v1/sales-orders", {
+      customer_id: customer.id,
+      order_date: "2026-11-01",
+      lines: [{
+        description: "Trim",
+        cases: 1,
+        price: 23_000.02,
+        price_basis: "case",
+        purchase_order_id: po.id,
+      }],
+    }, 201);
+    const truck = (day: string) =>
+      api.ok("POST", "/api/v1/loads", {
+        purchase_order_id: po.id,
+        sales_order_id: so.id,
+        pickup_appointment: `2026-11-${day}T08:00`,
+        freight_cents: 1_000_00,
+      }, 201);
+    const loads = [await truck("03"), await truck("04"), await truck("05")];
+    const fresh = await Promise.all(
+      loads.map((l) => api.ok("GET", `/api/v1/loads/${l.id}`)),
+    );
+    const sum = (key: string) => fresh.reduce((s, l) => s + l[key], 0);
+    assert.equal(sum("sale_cents"), 23_000_02);
+    assert.equal(sum("cost_cents"), 20_000_01);
+    for (const l of fresh) {
+      assert.ok(Math.abs(l.sale_cents - 7_666_67) <= 1, String(l.sale_cents));
+      assert.ok(Math.abs(l.cost_cents - 6_666_67) <= 1, String(l.cost_cents));
+    }
+    const margin = 23_000_02 - 20_000_01 - 3 * 1_000_00;
+    assert.equal(sum("margin_cents"), margin);
+    for (const by of ["load", "customer", "supplier"]) {
+      const report = await api.ok(
+        "GET",
+        `/api/v1/reports/margin?by=${by}&from=2026-11-01&to=2026-11-30`,
+      );
+      const total = report.data.reduce(
+        (s: number, r: { margin_cents: number }) => s + r.margin_cents,
+        0,
+      );
+      assert.equal(total, margin, by);
+    }
+    const list = await api.ok("GET", `/api/v1/loads?sales_order_id=${so.id}&sort=margin_cents`);
+    assert.equal(list.data.length, 3);
+
+    // An archived load gives its share back to the order's other loads.
+    await api.ok("POST", `/api/v1/loads/${loads[2].id}/archive`);
+    const two = await Promise.all(
+      loads.slice(0, 2).map((l) => api.ok("GET", `/api/v1/loads/${l.id}`)),
+    );
+    assert.equal(two[0].sale_cents + two[1].sale_cents, 23_000_02);
+    const report = await api.ok(
+      "GET",
+      "/api/v1/reports/margin?by=customer&from=2026-11-01&to=2026-11-30",
+    );
+    assert.equal(report.data[0].margin_cents, 23_000_02 - 20_000_01 - 2 * 1_000_00);
+    assert.equal(report.data[0].loads, 2);
+  } finally {
+    await server.close();
+  }
+});
