@@ -112,8 +112,11 @@ app.get("/reports/export.csv", requireEntitlement("reportExports"), async (c) =>
 app.get("/reports", async (c) => {
   const q = parseQuery(c);
   const db = tenantOf(c).db;
+  // A chosen "as of" day travels with the links (the export above all); today's stays implicit.
+  const asOf: Record<string, string> = c.req.query("as_of") ? { as_of: q.as_of } : {};
   const qs = (extra: Record<string, string>) =>
-    "?" + new URLSearchParams({ report: q.report, by: q.by, from: q.from, to: q.to, ...extra });
+    "?" +
+    new URLSearchParams({ report: q.report, by: q.by, from: q.from, to: q.to, ...asOf, ...extra });
   let body;
   if (q.report === "aging") {
     const rows = await agingByCustomer(db, q.as_of);

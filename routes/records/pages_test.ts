@@ -251,6 +251,16 @@ Deno.test("record pages: lists, forms, columns, CSV, import, option lists, searc
       const csv = await b.get("/reports/export.csv?report=aging");
       assert.equal(csv.status, 200);
       assert.match(csv.text, /Customer,current,1-30/);
+      // The export link of the aging report keeps the chosen "as of" day.
+      const agingPage = await b.get("/reports?report=aging&as_of=2026-06-30");
+      assert.match(
+        agingPage.text,
+        /href="\/reports\/export.csv\?report=aging&amp;[^"]*as_of=2026-06-30"/,
+      );
+      assert.doesNotMatch(
+        (await b.get("/reports?report=aging")).text,
+        /href="\/reports\/export.csv[^"]*as_of=/,
+      );
       // Report files are a plan feature; an operator can turn it off. Lists still export.
       await setOverrides(server.services, tenant.tenantId, { reportExports: false });
       server.services.billing.invalidate(tenant.tenantId);
