@@ -180,10 +180,11 @@ export const customers: RecordDef = {
       group: "Credit",
       hint: "No new sales orders while set.",
     }),
+    // Billed and unpaid, as aging counts it; the credit check also counts drafts and open orders.
     f.money("outstanding_cents", "Outstanding receivables", {
       computed: true,
       sql:
-        "(SELECT COALESCE(SUM(i.outstanding_cents), 0) FROM invoices i WHERE i.customer_id = customers.id AND i.state <> 'void')",
+        "(SELECT COALESCE(SUM(i.outstanding_cents), 0) FROM invoices i WHERE i.customer_id = customers.id AND i.state = 'sent')",
       column: true,
       sort: true,
     }),

@@ -13,6 +13,26 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/**
+ * The due date to store on a write. On an update, a due date that came from the terms follows a
+ * change of terms, customer, invoice or ship date; one that was typed in stays as it is.
+ */
+export async function dueDateOnWrite(
+  tx: Executor,
+  values: RecordValues,
+  existing: RecordValues | null,
+): Promise<string> {
+  if (!existing || values.due_date !== existing.due_date) return await dueDateFor(tx, values);
+  const inputs = ["invoice_date", "ship_date", "payment_terms", "customer_id"];
+  const moved = inputs.some((k) => (values[k] ?? null) !== (existing[k] ?? null));
+  if (!moved) return await dueDateFor(tx, values);
+  const derived = await dueDateFor(tx, { ...existing, due_date: null });
+  return existing.due_date === derived
+    ? await dueDateFor(tx, { ...values, due_date: null })
+    : await dueDateFor(tx, values);
+}
+
+/** The due date as entered, else from the terms. */
 export async function dueDateFor(tx: Executor, values: RecordValues): Promise<string> {
   if (values.due_date) return String(values.due_date);
   let terms = values.payment_terms as string | null;

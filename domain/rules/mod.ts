@@ -11,7 +11,7 @@ import type { RecordContext } from "../records/repository.ts";
 import { applyLineAmounts, recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
 import { checkCredit } from "./credit.ts";
 import { checkPayment, recomputePaymentTargets } from "./payments.ts";
-import { dueDateFor } from "./due_dates.ts";
+import { dueDateOnWrite } from "./due_dates.ts";
 import { ConflictError, InvalidError } from "../errors.ts";
 
 export interface WriteState {
@@ -95,7 +95,7 @@ const RULES: Record<string, RecordRules> = {
           throw new ConflictError("An invoice with payments cannot be voided; refund first.");
         }
       }
-      return { due_date: await dueDateFor(tx, values) };
+      return { due_date: await dueDateOnWrite(tx, values, existing) };
     },
     afterWrite: (tx, _ctx, { id }) => recomputeInvoice(tx, id),
     async beforeDelete(_tx, _ctx, existing) {

@@ -254,6 +254,30 @@ Deno.test("due dates follow terms; past-due invoices turn overdue and age into b
     });
     assert.equal(explicit.due_date, "2026-03-01");
 
+    // A due date from the terms follows new terms or dates; one typed in stays.
+    const net15 = await api.ok("PATCH", `/api/v1/invoices/${net30.id}`, {
+      version: net30.version,
+      payment_terms: "Net 15",
+    });
+    assert.equal(net15.due_date, "2026-01-25");
+    const later = await api.ok("PATCH", `/api/v1/invoices/${net30.id}`, {
+      version: net15.version,
+      invoice_date: "2026-01-20",
+    });
+    assert.equal(later.due_date, "2026-02-04");
+    const typed = await api.ok("PATCH", `/api/v1/invoices/${explicit.id}`, {
+      version: explicit.version,
+      payment_terms: "Net 7",
+      invoice_date: "2026-01-11",
+    });
+    assert.equal(typed.due_date, "2026-03-01");
+    const both = await api.ok("PATCH", `/api/v1/invoices/${net30.id}`, {
+      version: later.version,
+      payment_terms: "Net 45",
+      due_date: "2026-02-28",
+    });
+    assert.equal(both.due_date, "2026-02-28", "a due date sent with the change wins");
+
     // Aging as of a fixed day: one invoice per bucket (amounts tell them apart).
     const asOf = "2026-06-30";
     const cases: Array<[number, number]> = [[-5, 1_00], [10, 2_00], [45, 3_00], [75, 4_00], [
@@ -274,6 +298,9 @@ Deno.test("due dates follow terms; past-due invoices turn overdue and age into b
       "over 90": 5_00,
     });
     assert.equal(row.total_cents, 15_00);
+    // A draft is not billed yet: the customer's outstanding receivables leave it out, as aging does.
+    await sentInvoice(api, other.id, "2026-01-01", 99_00, { state: "draft" });
+    assert.equal((await api.ok("GET", `/api/v1/customers/${other.id}`)).outstanding_cents, 15_00);
     // Today, an invoice due in January is overdue.
     assert.equal((await api.ok("GET", `/api/v1/invoices/${net30.id}`)).status, "overdue");
     const overdue = await api.ok("GET", "/api/v1/invoices?status=overdue&limit=200");
