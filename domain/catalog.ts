@@ -490,6 +490,7 @@ export const loads: RecordDef = {
       column: true,
       sort: true,
       search: true,
+      hint: "Left blank, the next number is used.",
     }),
     f.ref("carrier_id", "Carrier", "carriers", { column: true, filter: true }),
     f.ref("purchase_order_id", "Purchase order", "purchase-orders", { column: true, filter: true }),
@@ -571,6 +572,7 @@ export const invoices: RecordDef = {
       column: true,
       sort: true,
       search: true,
+      hint: "Left blank, the next number is used.",
     }),
     f.ref("customer_id", "Customer", "customers", { required: true, column: true, filter: true }),
     f.ref("sales_order_id", "Sales order", "sales-orders", { filter: true }),
@@ -650,7 +652,13 @@ export const claims: RecordDef = {
   numbering: { kind: "claim", prefix: "CL-", start: 1001 },
   references: [],
   fields: [
-    f.text("number", "Claim number", { required: true, max: 40, column: true, search: true }),
+    f.text("number", "Claim number", {
+      required: true,
+      max: 40,
+      column: true,
+      search: true,
+      hint: "Left blank, the next number is used.",
+    }),
     f.enumOf("direction", "Direction", DIRECTION, {
       required: true,
       column: true,
