@@ -45,3 +45,8 @@ export function isRole(value: unknown): value is Role {
 
 /** Roles an inviter may hand out: never owner, and an admin cannot create another owner. */
 export const INVITABLE_ROLES = ["admin", "broker", "accounting", "viewer"] as const;
+
+/** The roles that grant `permission`, in ROLES order: for messages that say who may do a thing. */
+export function rolesWith(permission: Permission): Role[] {
+  return ROLES.filter((role) => can(role, permission));
+}

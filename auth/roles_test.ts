@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { can, type Permission, ROLES } from "./roles.ts";
+import { can, type Permission, ROLES, rolesWith } from "./roles.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { addMember, call, type Session, signIn } from "./_fixtures.ts";
 import { newId } from "../db/ids.ts";
@@ -15,6 +15,15 @@ Deno.test("can() grants owner everything and keeps money, members and billing ap
   assert.equal(can("viewer", "records:write"), false);
   assert.equal(can("viewer", "tokens:own"), false);
   assert.equal(can("viewer", "records:read"), true);
+});
+
+Deno.test("rolesWith() lists the roles that grant a permission, in ROLES order", () => {
+  assert.deepEqual(rolesWith("money:write"), ["owner", "admin", "accounting"]);
+  assert.deepEqual(rolesWith("records:write"), ["owner", "admin", "broker"]);
+  assert.deepEqual(rolesWith("billing:manage"), ["owner"]);
+  for (const p of ["records:read", "money:write", "members:manage"] as const) {
+    assert.deepEqual(rolesWith(p), ROLES.filter((role) => can(role, p)));
+  }
 });
 
 interface Guarded {

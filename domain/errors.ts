@@ -42,10 +42,10 @@ export class UnauthorizedError extends AppError {
   }
 }
 
-/** The caller is signed in but its role does not allow this. */
+/** The caller is signed in but its role does not allow this; `details` may name what is missing. */
 export class ForbiddenError extends AppError {
-  constructor(message = "Your role does not allow this action.") {
-    super("forbidden", 403, message);
+  constructor(message = "Your role does not allow this action.", details?: unknown) {
+    super("forbidden", 403, message, details);
   }
 }
 

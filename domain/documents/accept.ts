@@ -5,7 +5,8 @@
  * exist yet (after matching by MC/DOT/EST number and name), links the document to the record and
  * stores every field the reviewer changed. All of it is one transaction: a refusal writes
  * nothing. Attaching links a document (a BOL or POD) to an existing record instead; rejecting
- * keeps the document and marks it rejected.
+ * keeps the document and marks it rejected. Each of them first asks `./access.ts` whether the
+ * caller's role may write what it would write.
  */
 import { z } from "zod";
 import { inWriteTransaction } from "../../db/transaction.ts";
@@ -21,6 +22,12 @@ import {
   updateRecord,
 } from "../records/repository.ts";
 import type { RecordValues } from "../records/rows.ts";
+import {
+  assertMayAccept,
+  assertMayAttach,
+  assertMayCreateParty,
+  assertMayHandleDocuments,
+} from "./access.ts";
 import { type Draft, type PartyDraft, TARGET_COLLECTION } from "./draft.ts";
 import { matchParty } from "./parties.ts";
 import {
@@ -89,7 +96,10 @@ function partyInput(
   return input;
 }
 
-/** Resolves each party reference: an explicit id, a match, or a new record (created in `tx`). */
+/**
+ * Resolves each party reference: an explicit id, a match, or a new record (created in `tx`). A
+ * new party needs its own type's permission; the dry run meets that check before any write.
+ */
 async function resolveParties(
   tx: Executor,
   ctx: RecordContext,
@@ -133,6 +143,7 @@ async function resolveParties(
       party.name = `EST ${party.est_number}`;
     }
     if (!party.name) continue;
+    assertMayCreateParty(ctx.role, target, party.name);
     const partyValues = partyInput(target, party, values.supplier_id as string | undefined);
     const parsed = createSchema(target).safeParse(partyValues);
     if (!parsed.success) {
@@ -219,6 +230,7 @@ export async function acceptDocument(
       422,
     );
   }
+  assertMayAccept(ctx.role, def);
   const given = { ...input.values } as RecordValues;
   // Check the record's own fields before creating any party, so a refusal creates nothing.
   const known = new Set([...Object.keys(createSchema(def).shape)]);
@@ -270,6 +282,7 @@ export async function attachDocument(
   const doc = await getDocument(ctx.db, documentId);
   if (doc.status === "queued" || doc.status === "processing") assertOpen(doc);
   const def = recordType(target.collection)!;
+  assertMayAttach(ctx.role, def);
   const record = await getRecord(ctx.db, def, target.id).catch(() => {
     throw new NotFoundError(`No such ${def.singular.toLowerCase()}.`);
   });
@@ -300,6 +313,7 @@ export async function attachDocument(
 
 /** Rejects a document: it is kept, marked rejected, and makes no record. */
 export async function rejectDocument(ctx: RecordContext, documentId: string, reason?: string) {
+  assertMayHandleDocuments(ctx.role);
   const doc = await getDocument(ctx.db, documentId);
   assertOpen(doc);
   await setStatus(ctx.db, doc.id, "rejected", reason?.slice(0, 300) || null);

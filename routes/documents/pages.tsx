@@ -3,14 +3,14 @@
  * The documents pages: the list with the upload area (a drag-and-drop island over a plain
  * multipart form), and the review page that shows a document beside its draft, highlights
  * fields read with low confidence, and accepts (creating the record), attaches or rejects it.
+ * It offers only what the user's role may do (domain/documents/access.ts decides, and refuses).
  */
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
-import { can } from "../../auth/roles.ts";
-import { AppError, ForbiddenError, InvalidError, NotFoundError } from "../../domain/errors.ts";
+import { AppError, InvalidError, NotFoundError } from "../../domain/errors.ts";
 import { isId } from "../../db/ids.ts";
 import { recordType } from "../../domain/catalog.ts";
 import { inputFields, type RecordDef } from "../../domain/records/definition.ts";
@@ -33,6 +33,14 @@ import {
   rejectDocument,
 } from "../../domain/documents/accept.ts";
 import { matchOrder } from "../../domain/documents/parties.ts";
+import {
+  acceptRefusal,
+  assertMayAttach,
+  assertMayHandleDocuments,
+  attachesToLoad,
+  mayHandleDocuments,
+  mayWrite,
+} from "../../domain/documents/access.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { Island } from "../../framework/island.tsx";
 import DocumentUpload from "../../islands/DocumentUpload.tsx";
@@ -54,8 +62,7 @@ function label(c: string | null): string {
 }
 
 function canWrite(c: AppContext): boolean {
-  const role = principalOf(c).role;
-  return Boolean(role && can(role, "records:write"));
+  return mayHandleDocuments(principalOf(c).role);
 }
 
 async function entries(c: AppContext): Promise<FormEntries> {
@@ -248,6 +255,10 @@ async function reviewPage(
   const csrf = c.get("csrfToken");
   const errors = extra.errors ?? {};
   const open = ["review", "needs_ocr", "failed", "rejected"].includes(doc.status) && canWrite(c);
+  const role = principalOf(c).role;
+  const refusal = def ? acceptRefusal(role, def) : null;
+  const loads = recordType("loads")!;
+  const attach = attachesToLoad(doc) && mayWrite(role, loads);
   const valueOf = (name: string) =>
     extra.values && name in extra.values ? extra.values[name] : draft.fields[name]?.value;
   return renderApp(
@@ -353,8 +364,12 @@ async function reviewPage(
                             : null}
                           <p class="hint">
                             No existing match{party.est_number ? `; EST ${party.est_number}` : ""}
-                            {party.mc_number ? `; MC ${party.mc_number}` : ""}. It is created when
-                            you accept.
+                            {party.mc_number ? `; MC ${party.mc_number}` : ""}.{" "}
+                            {mayWrite(role, recordType(party.collection)!)
+                              ? "It is created when you accept."
+                              : `Your role cannot create ${
+                                recordType(party.collection)!.plural.toLowerCase()
+                              }: enter the name of an existing one.`}
                           </p>
                         </div>
                       )}
@@ -405,9 +420,15 @@ async function reviewPage(
                 </div>
                 {def.lines ? <LinesEditor def={def} draft={draft} errors={errors} /> : null}
                 <div class="actions">
-                  <button class="button primary" type="submit">
+                  <button
+                    class="button primary"
+                    type="submit"
+                    disabled={refusal !== null}
+                    aria-describedby={refusal ? "accept-refusal" : undefined}
+                  >
                     Accept and create {def.singular.toLowerCase()}
                   </button>
+                  {refusal ? <p class="hint" id="accept-refusal">{refusal}</p> : null}
                 </div>
               </form>
             )
@@ -415,20 +436,30 @@ async function reviewPage(
           {open
             ? (
               <>
-                <form method="post" action={`/documents/${doc.id}/attach`} class="inline-form">
-                  <CsrfInput token={csrf} />
-                  <div class="field">
-                    <label for="attach-load">Or attach to an existing load (number or BOL)</label>
-                    <input
-                      id="attach-load"
-                      name="load"
-                      value={draft.fields.bol_number?.value
-                        ? String(draft.fields.bol_number.value)
-                        : ""}
-                    />
-                  </div>
-                  <button class="button secondary" type="submit">Attach</button>
-                </form>
+                {attach
+                  ? (
+                    <form
+                      method="post"
+                      action={`/documents/${doc.id}/attach`}
+                      class="inline-form"
+                    >
+                      <CsrfInput token={csrf} />
+                      <div class="field">
+                        <label for="attach-load">
+                          Or attach to an existing load (number or BOL)
+                        </label>
+                        <input
+                          id="attach-load"
+                          name="load"
+                          value={draft.fields.bol_number?.value
+                            ? String(draft.fields.bol_number.value)
+                            : ""}
+                        />
+                      </div>
+                      <button class="button secondary" type="submit">Attach to a load</button>
+                    </form>
+                  )
+                  : null}
                 <form method="post" action={`/documents/${doc.id}/reject`} class="inline-form">
                   <CsrfInput token={csrf} />
                   <button class="button danger" type="submit">Reject</button>
@@ -507,7 +538,7 @@ function docParam(c: AppContext): string {
 }
 
 function requireWrite(c: AppContext) {
-  if (!canWrite(c)) throw new ForbiddenError("Your role cannot review documents.");
+  assertMayHandleDocuments(principalOf(c).role);
 }
 
 const app = new Hono<AppEnv>();
@@ -582,20 +613,28 @@ app.post("/documents/:id/accept", async (c) => {
     });
     return c.redirect(`/${result.collection}/${result.id}?saved=1`, 303);
   } catch (err) {
-    if (err instanceof AppError && (err.status === 422 || err.status === 400)) {
+    if (err instanceof AppError && [400, 403, 422].includes(err.status)) {
       return reviewPage(c, id, {
-        errors: (err.details ?? {}) as Record<string, string[]>,
+        errors: err.status === 403 ? {} : (err.details ?? {}) as Record<string, string[]>,
         message: err.message,
         values,
-      }, 422);
+      }, err.status === 403 ? 403 : 422);
     }
     throw err;
   }
 });
 
 app.post("/documents/:id/attach", async (c) => {
-  requireWrite(c);
+  assertMayAttach(principalOf(c).role, recordType("loads")!);
   const id = docParam(c);
+  if (!attachesToLoad(await getDocument(tenantOf(c).db, id))) {
+    throw new InvalidError(
+      "Only a load's paperwork (a bill of lading, proof of delivery or rate confirmation) can be " +
+        "attached to a load.",
+      undefined,
+      422,
+    );
+  }
   const form = await entries(c);
   const number = form.find(([k]) => k === "load")?.[1]?.trim() ?? "";
   const load = number ? await matchOrder(tenantOf(c).db, "loads", number) : null;

@@ -3,6 +3,8 @@ import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
 import { apiClient } from "../../tests/helpers/api.ts";
 import { startWorker, uploadFile, waitForDocument } from "../../tests/helpers/documents.ts";
 import { corpus } from "../../ai/fixtures/corpus.ts";
+import { addMember, type Session, signIn } from "../../auth/_fixtures.ts";
+import type { Role } from "../../auth/roles.ts";
 
 Deno.test("review page: a PO is reviewed, corrected and accepted through the form; a BOL is attached to its load, whose page lists it", async () => {
   const server = await startTestServer();
@@ -104,6 +106,105 @@ Deno.test("review page: a PO is reviewed, corrected and accepted through the for
       .text();
     assert.match(docsPage, /<a href="\/documents"[^>]*>Documents<\/a>/);
     assert.match(docsPage, /pm-island data-island="DocumentUpload"/);
+  } finally {
+    await worker.stop();
+    await server.close();
+  }
+});
+
+/** The opening tags of the page's buttons whose label starts with `label`. */
+function buttons(html: string, label: string): string[] {
+  return [...html.matchAll(/<button\b[^>]*>([^<]*)<\/button>/g)]
+    .filter((m) => m[1]!.trim().startsWith(label))
+    .map((m) => m[0].slice(0, m[0].indexOf(">") + 1));
+}
+
+Deno.test("review page: a broker gets no enabled Accept on an invoice (and says why), attach is offered only for a load's paperwork to roles that may change loads", async () => {
+  const server = await startTestServer();
+  const worker = startWorker(server);
+  try {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t);
+    const text = "INVOICE\nInvoice #: INV-7301\nInvoice Date: 03/02/2026\nBill To: Metro Grocers\n";
+    const up = await uploadFile(server, api, "invoice.txt", new TextEncoder().encode(text));
+    const invoice = await waitForDocument(api, up.body.id);
+    assert.equal(invoice.classification, "invoice");
+    const bol = corpus([1]).find((f) => f.name.startsWith("bill-of-lading-beside"))!;
+    const bolDoc = await waitForDocument(
+      api,
+      (await uploadFile(server, api, "bol.pdf", await bol.pdf())).body.id,
+    );
+    assert.equal(bolDoc.classification, "bill_of_lading");
+
+    const session = async (role: Role) => {
+      const m = await addMember(server, t.tenantId, role);
+      return await signIn(server, t.host, m.email, m.password);
+    };
+    const page = async (s: Session, id: string) =>
+      await (await server.fetch(t.host, `/documents/${id}`, {
+        headers: { cookie: s.jar.header(t.host) },
+      })).text();
+    const broker = await session("broker");
+    const accounting = await session("accounting");
+    const viewer = await session("viewer");
+    const list = async (s: Session) =>
+      await (await server.fetch(t.host, "/documents", {
+        headers: { cookie: s.jar.header(t.host) },
+      }))
+        .text();
+    assert.match(await list(accounting), /data-island="DocumentUpload"/, "accounting may upload");
+    assert.doesNotMatch(await list(viewer), /data-island="DocumentUpload"/, "a viewer may not");
+    assert.deepEqual(buttons(await page(viewer, invoice.id), "Reject"), []);
+
+    const brokerInvoice = await page(broker, invoice.id);
+    const accept = buttons(brokerInvoice, "Accept and create invoice");
+    assert.equal(accept.length, 1, "the button is there, disabled");
+    assert.match(accept[0]!, /\bdisabled\b/);
+    assert.match(brokerInvoice, /Your role cannot create invoices[^<]*money:write/);
+    assert.deepEqual(buttons(brokerInvoice, "Attach"), [], "an invoice is not a load's paper");
+    assert.equal(buttons(brokerInvoice, "Reject").length, 1);
+
+    // Posting the form anyway is refused and writes nothing.
+    const forced = await server.fetch(t.host, `/documents/${invoice.id}/accept`, {
+      method: "POST",
+      headers: {
+        cookie: broker.jar.header(t.host),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        _csrf: broker.csrf,
+        _collection: "invoices",
+        number: "INV-7301",
+        invoice_date: "2026-03-02",
+        "party.customer_id.name": "Metro Grocers",
+      }).toString(),
+    });
+    assert.equal(forced.status, 403);
+    await forced.body?.cancel();
+    assert.equal((await api.ok("GET", "/api/v1/invoices")).data.length, 0, "no invoice");
+    assert.equal((await api.ok("GET", "/api/v1/customers")).data.length, 0, "no customer");
+
+    // Accounting may accept invoices, but is told it cannot create the new customer.
+    const accountingInvoice = await page(accounting, invoice.id);
+    const enabled = buttons(accountingInvoice, "Accept and create invoice");
+    assert.equal(enabled.length, 1);
+    assert.doesNotMatch(enabled[0]!, /\bdisabled\b/);
+    assert.match(accountingInvoice, /Your role cannot create customers/);
+
+    // Attach to a load: on a bill of lading, for a broker; not for accounting (no loads).
+    assert.equal(buttons(await page(broker, bolDoc.id), "Attach to a load").length, 1);
+    assert.deepEqual(buttons(await page(accounting, bolDoc.id), "Attach"), []);
+    const attach = await server.fetch(t.host, `/documents/${bolDoc.id}/attach`, {
+      method: "POST",
+      headers: {
+        cookie: accounting.jar.header(t.host),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ _csrf: accounting.csrf, load: "anything" }).toString(),
+    });
+    assert.equal(attach.status, 403);
+    await attach.body?.cancel();
+    assert.equal((await api.ok("GET", `/api/v1/documents/${bolDoc.id}`)).record, null);
   } finally {
     await worker.stop();
     await server.close();

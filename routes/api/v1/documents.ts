@@ -2,8 +2,10 @@
  * @module routes/api/v1/documents
  * Documents over the API: upload (multipart, field `file`; 202 with the id), list, read (status,
  * classification, draft), download, accept (creates the record), attach to a record, reject.
+ * Writes are open to every role that may change some records; accept and attach then need the
+ * permission of the records they write (domain/documents/access.ts), and answer 403 otherwise.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
@@ -14,6 +16,7 @@ import { assertMayUse } from "../../../billing/middleware.ts";
 import { recordUsage } from "../../../billing/entitlements.ts";
 import { intakeDocument, tooLarge } from "../../../domain/documents/intake.ts";
 import { documentJson, getDocument, listDocuments } from "../../../domain/documents/repository.ts";
+import { assertMayHandleDocuments } from "../../../domain/documents/access.ts";
 import {
   acceptDocument,
   AcceptSchema,
@@ -66,6 +69,14 @@ export function uploadLimit() {
   };
 }
 
+/** Lets through the roles that may change some records (not a viewer): upload and review. */
+function requireDocumentWriter(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    assertMayHandleDocuments(principalOf(c).role);
+    await next();
+  };
+}
+
 function docId(c: AppContext): string {
   const id = c.req.param("id") ?? "";
   if (!isId(id)) throw new NotFoundError("No such document.");
@@ -76,7 +87,7 @@ const app = new Hono<AppEnv>();
 app.use("/api/v1/documents", tenantOnly());
 app.use("/api/v1/documents/*", tenantOnly());
 
-app.post("/api/v1/documents", requirePermission("records:write"), uploadLimit(), async (c) => {
+app.post("/api/v1/documents", requireDocumentWriter(), uploadLimit(), async (c) => {
   const type = c.req.header("content-type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
     throw new InvalidError(
@@ -121,7 +132,7 @@ app.get("/api/v1/documents/:id/file", requirePermission("records:read"), async (
   return await fileResponse(c, doc);
 });
 
-app.post("/api/v1/documents/:id/accept", requirePermission("records:write"), async (c) => {
+app.post("/api/v1/documents/:id/accept", requireDocumentWriter(), async (c) => {
   const input = parseWith(AcceptSchema, await readJson(c));
   const result = await acceptDocument(recordContext(c), docId(c), input);
   return c.json({
@@ -134,13 +145,13 @@ app.post("/api/v1/documents/:id/accept", requirePermission("records:write"), asy
   }, 201);
 });
 
-app.post("/api/v1/documents/:id/attach", requirePermission("records:write"), async (c) => {
+app.post("/api/v1/documents/:id/attach", requireDocumentWriter(), async (c) => {
   const input = parseWith(AttachSchema, await readJson(c));
   await attachDocument(recordContext(c), docId(c), input);
   return c.json(documentJson(await getDocument(tenantOf(c).db, docId(c))));
 });
 
-app.post("/api/v1/documents/:id/reject", requirePermission("records:write"), async (c) => {
+app.post("/api/v1/documents/:id/reject", requireDocumentWriter(), async (c) => {
   const type = c.req.header("content-type") ?? "";
   const body = type.startsWith("application/json") ? await readJson(c) as { reason?: unknown } : {};
   await rejectDocument(

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
-import { signUpTenant, startTestServer } from "../../../tests/helpers/server.ts";
-import { apiClient } from "../../../tests/helpers/api.ts";
+import {
+  type SignedUp,
+  signUpTenant,
+  startTestServer,
+  type TestServer,
+} from "../../../tests/helpers/server.ts";
+import { type ApiClient, apiClient } from "../../../tests/helpers/api.ts";
+import { addMember, call, signIn } from "../../../auth/_fixtures.ts";
+import type { Role } from "../../../auth/roles.ts";
 import { startWorker, uploadFile, waitForDocument } from "../../../tests/helpers/documents.ts";
 import { corpus } from "../../../ai/fixtures/corpus.ts";
 
@@ -189,6 +196,197 @@ Deno.test("document text is untrusted: prompt-injection text only fills a draft,
     }
     const rejected = await api.ok("POST", `/api/v1/documents/${doc.id}/reject`, { reason: "spam" });
     assert.equal(rejected.status, "rejected");
+  } finally {
+    await worker.stop();
+    await server.close();
+  }
+});
+
+/** A member of `role` with an API token of its own. */
+async function memberApi(server: TestServer, t: SignedUp, role: Role): Promise<ApiClient> {
+  const m = await addMember(server, t.tenantId, role);
+  return await apiClient(server, { ...t, email: m.email, password: m.password });
+}
+
+/** A plain-text invoice the offline reader classifies, billed to `customer`. */
+function invoiceText(number: string, customer: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(
+    `INVOICE\nInvoice #: ${number}\nInvoice Date: 03/02/2026\nBill To: ${customer}\n`,
+  );
+}
+
+/** The draft's values as an accept body would send them unchanged. */
+function draftValues(doc: { draft: { fields: Record<string, { value: unknown }> } }) {
+  return Object.fromEntries(Object.entries(doc.draft.fields).map(([k, v]) => [k, v.value]));
+}
+
+Deno.test("accepting needs the record's own permission: a broker cannot accept an invoice, accounting can, but not with a new customer", async () => {
+  const server = await startTestServer();
+  const worker = startWorker(server);
+  try {
+    const t = await signUpTenant(server);
+    const owner = await apiClient(server, t);
+    const broker = await memberApi(server, t, "broker");
+    const accounting = await memberApi(server, t, "accounting");
+    const customer = await owner.ok("POST", "/api/v1/customers", { name: "Metro Grocers" }, 201);
+
+    // Accounting may upload (it changes money records), though it may not change parties.
+    const known = await uploadFile(
+      server,
+      accounting,
+      "known.txt",
+      invoiceText("INV-7101", "Metro Grocers"),
+    );
+    assert.equal(known.status, 202, JSON.stringify(known.body));
+    const knownDoc = await waitForDocument(accounting, known.body.id);
+    assert.equal(knownDoc.classification, "invoice");
+    assert.equal(knownDoc.draft.parties.customer_id.match.id, customer.id);
+
+    // A broker may not create invoices, so not through a document either.
+    const refused = await broker.call("POST", `/api/v1/documents/${knownDoc.id}/accept`, {
+      values: draftValues(knownDoc),
+    });
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, "forbidden");
+    assert.match(refused.body.error.message, /cannot create invoices.*money:write/);
+    assert.deepEqual(refused.body.error.details, {
+      permissions: ["money:write"],
+      collection: "invoices",
+    });
+    assert.equal((await owner.ok("GET", "/api/v1/invoices")).data.length, 0, "no invoice");
+    const still = await owner.ok("GET", `/api/v1/documents/${knownDoc.id}`);
+    assert.equal(still.status, "review");
+    assert.equal(still.record, null);
+
+    // Accounting with a customer no one has created yet: refused before anything is written.
+    const fresh = await uploadFile(
+      server,
+      accounting,
+      "fresh.txt",
+      invoiceText("INV-7102", "Harbor Provisions"),
+    );
+    const freshDoc = await waitForDocument(accounting, fresh.body.id);
+    assert.equal(freshDoc.draft.parties.customer_id.match, null);
+    const noParty = await accounting.call("POST", `/api/v1/documents/${freshDoc.id}/accept`, {
+      values: draftValues(freshDoc),
+    });
+    assert.equal(noParty.status, 403, JSON.stringify(noParty.body));
+    assert.equal(noParty.body.error.code, "forbidden");
+    assert.match(noParty.body.error.message, /new customer "Harbor Provisions".*records:write/);
+    assert.deepEqual(noParty.body.error.details, {
+      permissions: ["records:write"],
+      collection: "customers",
+    });
+    const customers = await owner.ok("GET", "/api/v1/customers");
+    assert.deepEqual(customers.data.map((c: { id: string }) => c.id), [customer.id]);
+    assert.equal((await owner.ok("GET", "/api/v1/invoices")).data.length, 0, "no invoice");
+    assert.equal((await owner.ok("GET", `/api/v1/documents/${freshDoc.id}`)).status, "review");
+
+    // Accounting with the existing customer: the invoice is created.
+    const accepted = await accounting.ok("POST", `/api/v1/documents/${knownDoc.id}/accept`, {
+      values: draftValues(knownDoc),
+    }, 201);
+    assert.equal(accepted.record.collection, "invoices");
+    assert.equal(accepted.document.status, "accepted");
+    const invoice = await owner.ok("GET", `/api/v1/invoices/${accepted.record.id}`);
+    assert.equal(invoice.number, "INV-7101");
+    assert.equal(invoice.customer_id, customer.id);
+  } finally {
+    await worker.stop();
+    await server.close();
+  }
+});
+
+Deno.test("a viewer cannot upload, accept or reject a document (403, nothing stored); accounting may reject", async () => {
+  const server = await startTestServer();
+  const worker = startWorker(server);
+  try {
+    const t = await signUpTenant(server);
+    const owner = await apiClient(server, t);
+    const m = await addMember(server, t.tenantId, "viewer");
+    const viewer = await signIn(server, t.host, m.email, m.password);
+
+    const form = new FormData();
+    form.append("file", new File([invoiceText("INV-7201", "Metro Grocers")], "viewer.txt"));
+    const req = new Request("http://x/", { method: "POST", body: form });
+    const res = await server.fetch(t.host, "/api/v1/documents", {
+      method: "POST",
+      headers: {
+        cookie: viewer.jar.header(t.host),
+        "x-csrf-token": viewer.csrf,
+        "content-type": req.headers.get("content-type")!,
+      },
+      body: new Uint8Array(await req.arrayBuffer()),
+    });
+    assert.equal(res.status, 403);
+    const body = await res.json();
+    assert.equal(body.error.code, "forbidden");
+    assert.match(body.error.message, /can only read records/);
+    assert.deepEqual(body.error.details, { permissions: ["records:write", "money:write"] });
+    assert.equal(await filesIn(`${server.dataDir}/files`), 0, "no file stored");
+    assert.equal((await owner.ok("GET", "/api/v1/documents")).data.length, 0, "no document row");
+
+    const up = await uploadFile(server, owner, "owner.txt", invoiceText("INV-7202", "Metro"));
+    const doc = await waitForDocument(owner, up.body.id);
+    for (const action of ["accept", "reject"]) {
+      const refused = await call(server, viewer, "POST", `/api/v1/documents/${doc.id}/${action}`, {
+        ...(action === "accept" ? { values: draftValues(doc) } : {}),
+      });
+      assert.equal(refused.status, 403, action);
+      assert.equal((await refused.json()).error.code, "forbidden");
+    }
+    assert.equal((await owner.ok("GET", `/api/v1/documents/${doc.id}`)).status, "review");
+    assert.equal((await owner.ok("GET", "/api/v1/invoices")).data.length, 0, "no invoice");
+
+    const accounting = await memberApi(server, t, "accounting");
+    const rejected = await accounting.ok("POST", `/api/v1/documents/${doc.id}/reject`, {});
+    assert.equal(rejected.status, "rejected");
+  } finally {
+    await worker.stop();
+    await server.close();
+  }
+});
+
+Deno.test("attaching a document to a load needs the permission to change loads", async () => {
+  const server = await startTestServer();
+  const worker = startWorker(server);
+  try {
+    const t = await signUpTenant(server);
+    const owner = await apiClient(server, t);
+    const bol = corpus([1]).find((f) => f.name.startsWith("bill-of-lading-beside"))!;
+    const supplier = await owner.ok("POST", "/api/v1/suppliers", { name: "Prairie Packing" }, 201);
+    const po = await owner.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: "2026-03-01",
+    }, 201);
+    const load = await owner.ok("POST", "/api/v1/loads", {
+      purchase_order_id: po.id,
+      bol_number: bol.expected.fields.bol_number,
+    }, 201);
+    const up = await uploadFile(server, owner, "bol.pdf", await bol.pdf());
+    const doc = await waitForDocument(owner, up.body.id);
+    assert.equal(doc.classification, "bill_of_lading");
+    const target = { collection: "loads", id: load.id };
+
+    const accounting = await memberApi(server, t, "accounting");
+    const refused = await accounting.call("POST", `/api/v1/documents/${doc.id}/attach`, target);
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, "forbidden");
+    assert.match(refused.body.error.message, /cannot change loads.*records:write/);
+    assert.deepEqual(refused.body.error.details, {
+      permissions: ["records:write"],
+      collection: "loads",
+    });
+    const untouched = await owner.ok("GET", `/api/v1/loads/${load.id}`);
+    assert.equal(untouched.version, load.version, "load unchanged");
+    assert.equal(untouched.seal_number, null);
+    assert.equal((await owner.ok("GET", `/api/v1/documents/${doc.id}`)).record, null);
+
+    const broker = await memberApi(server, t, "broker");
+    const attached = await broker.ok("POST", `/api/v1/documents/${doc.id}/attach`, target);
+    assert.deepEqual(attached.record, target);
+    const updated = await owner.ok("GET", `/api/v1/loads/${load.id}`);
+    assert.equal(updated.seal_number, bol.expected.fields.seal_number);
   } finally {
     await worker.stop();
     await server.close();
