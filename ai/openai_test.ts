@@ -10,7 +10,8 @@ import { finalizeDraft } from "../domain/documents/draft.ts";
 import { type ModelAnswer, openAiExtraction } from "./openai.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
-import { usageFor } from "../billing/entitlements.ts";
+import { recordUsage, usageFor } from "../billing/entitlements.ts";
+import { setOverrides } from "../billing/admin.ts";
 
 // deno-lint-ignore no-explicit-any
 type Body = any;
@@ -228,6 +229,48 @@ Deno.test("with OPENAI settings, an uploaded document is read by the model and i
     assert.equal(d.requests.length, 1);
     const usage = await usageFor(server.services.control, tenant.tenantId);
     assert.equal(usage.aiTokensPerMonth, 1500);
+  } finally {
+    await worker.stop();
+    await server.close();
+    await d.close();
+  }
+});
+
+Deno.test("once the month's AI allowance is used up, documents are still read, offline, with no tokens", async () => {
+  const d = double(() => json(completion({ content: JSON.stringify(ANSWER) })));
+  const server = await startTestServer({
+    AI_PROVIDER: "openai",
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_BASE_URL: d.url,
+    OPENAI_MAX_RETRIES: "0",
+  });
+  const worker = startWorker(server);
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    await setOverrides(server.services, tenant.tenantId, { aiTokensPerMonth: 2000 });
+    server.services.billing.invalidate(tenant.tenantId);
+    await recordUsage(server.services.control, tenant.tenantId, "aiTokensPerMonth", 1999);
+    const read = async (name: string) => {
+      // A different file each time: the same bytes again would be answered as a duplicate.
+      const up = await uploadFile(server, api, name, new TextEncoder().encode(`${TEXT}\n${name}`));
+      assert.equal(up.status, 202, JSON.stringify(up.body));
+      return await waitForDocument(api, up.body.id);
+    };
+    // One token left: the model reads it (and its 1,500 tokens overshoot the allowance).
+    const first = await read("po-1.txt");
+    assert.equal(first.provider, "openai");
+    assert.equal(d.requests.length, 1);
+    const usage = () => usageFor(server.services.control, tenant.tenantId);
+    assert.equal((await usage()).aiTokensPerMonth, 3499);
+
+    const second = await read("po-2.txt");
+    assert.equal(second.status, "review", "read, not failed");
+    assert.equal(second.provider, "offline");
+    assert.equal(second.classification, "purchase_order");
+    assert.match(second.draft.warnings[0], /AI allowance is used up/);
+    assert.equal(d.requests.length, 1, "the model was not asked");
+    assert.equal((await usage()).aiTokensPerMonth, 3499, "no tokens counted");
   } finally {
     await worker.stop();
     await server.close();

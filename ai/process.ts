@@ -12,9 +12,11 @@ import { finalizeDraft } from "../domain/documents/draft.ts";
 import { getDocument, saveExtraction, setStatus } from "../domain/documents/repository.ts";
 import { storageFor } from "../storage/mod.ts";
 import { documentText } from "./text.ts";
-import { providerFor } from "./provider.ts";
+import { type ExtractionProvider, providerFor } from "./provider.ts";
+import { offlineProvider } from "./offline/mod.ts";
 import { recordAiUsage } from "./usage.ts";
-import { recordUsage } from "../billing/entitlements.ts";
+import { mayUseAiTokens, recordUsage } from "../billing/entitlements.ts";
+import type { Services } from "../services.ts";
 
 const OPEN = new Set(["queued", "processing", "failed"]);
 
@@ -44,7 +46,7 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
       });
       return;
     }
-    const provider = providerFor(services.config);
+    const { provider, warning } = await providerForTenant(services, job.tenantId);
     const { raw, usage } = await provider.extract({
       text: text.text,
       pages: text.pages,
@@ -52,6 +54,7 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
     });
     const draft = await finalizeDraft(tenantDb, raw);
     if (text.reason) draft.warnings.unshift(text.reason);
+    if (warning) draft.warnings.unshift(warning);
     await saveExtraction(tenantDb, id, {
       status: "review",
       message: null,
@@ -85,4 +88,23 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
     }
     if (!permanent) throw err;
   }
+}
+
+/**
+ * The configured provider, unless it spends AI tokens and the tenant's monthly allowance is used
+ * up (or the workspace is read-only): then the offline rules, which use none, so the document is
+ * still read.
+ */
+async function providerForTenant(
+  services: Services,
+  tenantId: string | null,
+): Promise<{ provider: ExtractionProvider; warning: string | null }> {
+  const provider = providerFor(services.config);
+  if (provider === offlineProvider || !tenantId) return { provider, warning: null };
+  const tokens = await mayUseAiTokens(services, tenantId);
+  if (tokens.allowed) return { provider, warning: null };
+  return {
+    provider: offlineProvider,
+    warning: "Read by the built-in rules: this month's AI allowance is used up.",
+  };
 }

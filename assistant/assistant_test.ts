@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient, clientWithToken } from "../tests/helpers/api.ts";
-import { addMember } from "../auth/_fixtures.ts";
+import { addMember, signIn } from "../auth/_fixtures.ts";
 import { setOverrides } from "../billing/admin.ts";
+import { recordUsage } from "../billing/entitlements.ts";
+import { putInState } from "../tests/helpers/billing.ts";
 import { periodOf, understand } from "./intents.ts";
 
 const TODAY = "2026-11-25";
@@ -306,6 +308,92 @@ Deno.test("the Ask form of every page answers on the assistant page, with links"
     const html = await answerPage.text();
     assert.match(html, /Frostline Logistics: 2020-01-01/);
     assert.match(html, /<a href="\/carriers\/[0-9a-z]{26}">Frostline Logistics<\/a>/);
+  } finally {
+    await server.close();
+  }
+});
+
+const ASK_PANEL = /<details class="ask-panel">/;
+const ASSISTANT_NAV = /<a href="\/assistant"/;
+
+Deno.test("the Ask panel and the Assistant section show only where asking is allowed", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server);
+    const shell = async () => {
+      const res = await server.fetch(tenant.host, "/settings/profile", {
+        headers: { cookie: tenant.jar.header(tenant.host) },
+      });
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      return { ask: ASK_PANEL.test(html), nav: ASSISTANT_NAV.test(html) };
+    };
+    assert.deepEqual(await shell(), { ask: true, nav: true }, "trial");
+    await putInState(server.services, tenant.tenantId, "starter", "active");
+    assert.deepEqual(await shell(), { ask: false, nav: false }, "starter has no assistant");
+    await putInState(server.services, tenant.tenantId, "professional", "active");
+    assert.deepEqual(await shell(), { ask: true, nav: true }, "professional");
+    // Read-only: billingGate refuses every ask, so nothing offers one.
+    await putInState(server.services, tenant.tenantId, "professional", "canceled");
+    assert.deepEqual(await shell(), { ask: false, nav: false }, "read-only");
+    const api = await apiClient(server, tenant);
+    assert.equal(
+      (await api.call("POST", "/api/v1/assistant/messages", { message: "aging" })).status,
+      402,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("asking is refused (402) once this month's AI tokens reach the allowance", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    await setOverrides(server.services, tenant.tenantId, { aiTokensPerMonth: 1000 });
+    server.services.billing.invalidate(tenant.tenantId);
+    await recordUsage(server.services.control, tenant.tenantId, "aiTokensPerMonth", 999);
+    const ask = (headers: Record<string, string> = {}) =>
+      api.call("POST", "/api/v1/assistant/messages", { message: "aging" }, headers);
+    assert.equal((await ask()).status, 200, "one token left");
+
+    await recordUsage(server.services.control, tenant.tenantId, "aiTokensPerMonth", 1);
+    const refused = await ask();
+    assert.equal(refused.status, 402);
+    assert.equal(refused.body.error.code, "payment_required");
+    assert.equal(refused.body.error.details.reason, "limit_reached");
+    assert.equal(refused.body.error.details.feature, "aiTokensPerMonth");
+    assert.match(refused.body.error.message, /AI tokens this month: .* allows 1000 and 1000/);
+    assert.equal((await ask({ accept: "text/event-stream" })).status, 402, "streamed too");
+
+    // The page explains it, with the way to more tokens for who pays and the owner for others.
+    const post = (s: { host: string; jar: typeof tenant.jar; csrf: string }) =>
+      server.fetch(s.host, "/assistant", {
+        method: "POST",
+        headers: {
+          cookie: s.jar.header(s.host),
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ _csrf: s.csrf, message: "aging" }).toString(),
+      });
+    const page = await post(tenant);
+    assert.equal(page.status, 402);
+    const html = await page.text();
+    assert.match(html, /id="assistant-refused"[^>]*>AI tokens this month:/);
+    assert.match(html, /<a href="\/settings\/billing">See plans<\/a>/);
+    const brokerUser = await addMember(server, tenant.tenantId, "broker");
+    const broker = await signIn(server, tenant.host, brokerUser.email, brokerUser.password);
+    const brokerHtml = await (await post(broker)).text();
+    assert.match(brokerHtml, /Ask the workspace owner about the plan\./);
+    assert.doesNotMatch(brokerHtml, /See plans/);
+    const conversations = await api.ok("GET", "/api/v1/assistant/conversations");
+    assert.equal(conversations.data.length, 1, "only the question asked before the limit");
+
+    // More allowance (or next month) opens it again.
+    await setOverrides(server.services, tenant.tenantId, { aiTokensPerMonth: null });
+    server.services.billing.invalidate(tenant.tenantId);
+    assert.equal((await ask()).status, 200);
   } finally {
     await server.close();
   }

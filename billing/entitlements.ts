@@ -268,6 +268,38 @@ export async function mayUse(
   return decide(billing, usage, key, amount);
 }
 
+/**
+ * May this tenant spend AI tokens now: some of this month's allowance is left and the workspace is
+ * not read-only. A used-up allowance refuses the assistant; documents are then read offline.
+ */
+export function mayUseAiTokens(
+  deps: BillingDeps,
+  tenantId: string,
+  now = new Date(),
+): Promise<Decision> {
+  return mayUse(deps, tenantId, "aiTokensPerMonth", 1, now);
+}
+
+/** May this tenant ask the AI assistant now: the plan has it and AI tokens are left this month. */
+export async function mayAskAssistant(
+  deps: BillingDeps,
+  tenantId: string,
+  now = new Date(),
+): Promise<Decision> {
+  const billing = await entitlementsFor(deps, tenantId, now);
+  const usage = await usageFor(deps.control, tenantId, now);
+  const feature = decide(billing, usage, "aiAssistant");
+  return feature.allowed ? decide(billing, usage, "aiTokensPerMonth") : feature;
+}
+
+/**
+ * Whether pages offer the assistant (the Ask panel, its navigation item): the plan has it and the
+ * workspace is not read-only, where asking is refused. The month's tokens are checked on asking.
+ */
+export function assistantOffered(billing: TenantBilling | undefined): boolean {
+  return Boolean(billing?.entitlements.aiAssistant) && billing?.access.mode !== "read_only";
+}
+
 /** Whether the tenant is read-only now (for workers that write on a tenant's behalf). */
 export async function isReadOnly(deps: BillingDeps, tenantId: string): Promise<boolean> {
   return (await entitlementsFor(deps, tenantId)).access.mode === "read_only";

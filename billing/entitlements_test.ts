@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { putInState } from "../tests/helpers/billing.ts";
-import { entitlementsFor, mayUse, recordUsage, usageFor } from "./entitlements.ts";
+import {
+  assistantOffered,
+  entitlementsFor,
+  mayAskAssistant,
+  mayUse,
+  mayUseAiTokens,
+  recordUsage,
+  usageFor,
+} from "./entitlements.ts";
 import { parseOverrides, setOverrides } from "./admin.ts";
 import { PLANS } from "./plans.ts";
 
@@ -98,6 +106,51 @@ Deno.test("mayUse(): a read-only tenant may not consume metered entitlements (up
     }
     // Features are a matter of plan, not of payment: reading through the API stays possible.
     assert.equal((await mayUse(server.services, t.tenantId, "apiAccess")).allowed, true);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("mayAskAssistant(): the plan must have the assistant and AI tokens must be left this month", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const { control } = server.services;
+    const current = () => entitlementsFor(server.services, t.tenantId);
+    assert.equal((await mayAskAssistant(server.services, t.tenantId)).allowed, true);
+    assert.equal(assistantOffered(await current()), true);
+
+    await recordUsage(
+      control,
+      t.tenantId,
+      "aiTokensPerMonth",
+      PLANS.trial.entitlements.aiTokensPerMonth! - 1,
+    );
+    assert.equal((await mayAskAssistant(server.services, t.tenantId)).allowed, true);
+    assert.equal((await mayUseAiTokens(server.services, t.tenantId)).remaining, 1);
+    await recordUsage(control, t.tenantId, "aiTokensPerMonth", 1);
+    const spent = await mayAskAssistant(server.services, t.tenantId);
+    assert.equal(spent.allowed, false);
+    assert.equal(spent.key, "aiTokensPerMonth");
+    assert.equal(spent.reason, "limit_reached");
+    assert.equal((await mayUseAiTokens(server.services, t.tenantId)).allowed, false);
+    // Offered still (the tokens are checked on asking, which explains the limit).
+    assert.equal(assistantOffered(await current()), true);
+
+    await putInState(server.services, t.tenantId, "starter", "active");
+    const starter = await mayAskAssistant(server.services, t.tenantId);
+    assert.equal(starter.key, "aiAssistant");
+    assert.equal(starter.reason, "not_in_plan");
+    assert.equal(assistantOffered(await current()), false);
+
+    await putInState(server.services, t.tenantId, "enterprise", "active");
+    assert.equal((await mayAskAssistant(server.services, t.tenantId)).allowed, true, "unlimited");
+    assert.equal(assistantOffered(await current()), true);
+    await putInState(server.services, t.tenantId, "enterprise", "canceled");
+    assert.equal((await mayAskAssistant(server.services, t.tenantId)).reason, "read_only");
+    assert.equal((await mayUseAiTokens(server.services, t.tenantId)).allowed, false);
+    assert.equal(assistantOffered(await current()), false);
+    assert.equal(assistantOffered(undefined), false);
   } finally {
     await server.close();
   }

@@ -16,7 +16,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { wantsJson } from "../http/env.ts";
 import type { FeatureKey } from "./plans.ts";
-import { type BillingDeps, mayUse, type MeteredKey } from "./entitlements.ts";
+import { type BillingDeps, mayAskAssistant, mayUse, type MeteredKey } from "./entitlements.ts";
 import { entitlementError, type PaymentRequiredError, readOnlyError } from "./errors.ts";
 import { renderRefusalPage } from "./refusal_page.tsx";
 
@@ -95,5 +95,11 @@ export async function assertMayUse(
   amount = 1,
 ): Promise<void> {
   const decision = await mayUse(deps, tenantId, key, amount);
+  if (!decision.allowed) throw entitlementError(decision);
+}
+
+/** Throws 402 unless the tenant may ask the AI assistant (in the plan, AI tokens left this month). */
+export async function assertMayAskAssistant(deps: BillingDeps, tenantId: string): Promise<void> {
+  const decision = await mayAskAssistant(deps, tenantId);
   if (!decision.allowed) throw entitlementError(decision);
 }

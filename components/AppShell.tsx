@@ -8,8 +8,13 @@ import type { ComponentChildren } from "preact";
 import { CsrfInput } from "./Form.tsx";
 import { LogoMark, MenuIcon, SearchIcon } from "./Icons.tsx";
 
-/** Sections of the app; `ready: false` shows a section that is coming, without a dead link. */
-export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: boolean }> = [
+/**
+ * Sections of the app; `ready: false` shows a section that is coming, without a dead link, and
+ * `assistant: true` one shown only where the tenant may ask the assistant.
+ */
+export const NAV_SECTIONS: ReadonlyArray<
+  { href: string; label: string; ready: boolean; assistant?: true }
+> = [
   { href: "/", label: "Dashboard", ready: true },
   { href: "/purchase-orders", label: "Purchase orders", ready: true },
   { href: "/sales-orders", label: "Sales orders", ready: true },
@@ -26,7 +31,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ href: string; label: string; ready: b
   { href: "/products", label: "Products", ready: true },
   { href: "/documents", label: "Documents", ready: true },
   { href: "/reports", label: "Reports", ready: true },
-  { href: "/assistant", label: "Assistant", ready: true },
+  { href: "/assistant", label: "Assistant", ready: true, assistant: true },
   { href: "/settings", label: "Settings", ready: true },
   { href: "/help", label: "Help", ready: true },
 ];
@@ -38,6 +43,8 @@ export interface AppShellProps {
   csrfToken: string;
   /** What the global search box shows (the current query on the search page). */
   searchQuery?: string;
+  /** Whether the plan and billing state let this tenant ask the assistant (Ask panel, nav item). */
+  assistant: boolean;
   /** A notice shown above the page (billing grace or read-only). */
   banner?: ComponentChildren;
   children: ComponentChildren;
@@ -51,7 +58,7 @@ function isCurrent(href: string, path: string): boolean {
 export function AppShell(props: AppShellProps) {
   const nav = (
     <ul>
-      {NAV_SECTIONS.map(({ href, label, ready }) => (
+      {NAV_SECTIONS.filter((s) => !s.assistant || props.assistant).map(({ href, label, ready }) => (
         <li key={href}>
           {ready
             ? (
@@ -98,22 +105,26 @@ export function AppShell(props: AppShellProps) {
             value={props.searchQuery ?? ""}
           />
         </form>
-        <details class="ask-panel">
-          <summary>Ask</summary>
-          <form method="post" action="/assistant" class="menu-panel ask-form">
-            <CsrfInput token={props.csrfToken} />
-            <label for="ask-message">Ask about your business</label>
-            <textarea
-              id="ask-message"
-              name="message"
-              rows={3}
-              required
-              maxLength={2000}
-              placeholder="Which invoices are over 60 days past due?"
-            />
-            <button class="button primary small" type="submit">Ask</button>
-          </form>
-        </details>
+        {props.assistant
+          ? (
+            <details class="ask-panel">
+              <summary>Ask</summary>
+              <form method="post" action="/assistant" class="menu-panel ask-form">
+                <CsrfInput token={props.csrfToken} />
+                <label for="ask-message">Ask about your business</label>
+                <textarea
+                  id="ask-message"
+                  name="message"
+                  rows={3}
+                  required
+                  maxLength={2000}
+                  placeholder="Which invoices are over 60 days past due?"
+                />
+                <button class="button primary small" type="submit">Ask</button>
+              </form>
+            </details>
+          )
+          : null}
         <a class="search-link" href="/search" aria-label="Search">
           <SearchIcon />
         </a>

@@ -12,6 +12,7 @@ import { pageNonce } from "./middleware.ts";
 import { principalOf, tenantOf } from "./env.ts";
 import { BillingBanner } from "../components/BillingBanner.tsx";
 import { can } from "../auth/roles.ts";
+import { assistantOffered } from "../billing/entitlements.ts";
 
 /** A page on the bare domain (landing, signup, sign-in, workspace list). */
 export function renderPublic(
@@ -37,7 +38,8 @@ export function renderApp(
 ): Response {
   const tenant = tenantOf(c);
   const auth = principalOf(c);
-  const access = c.get("billing")?.access;
+  const billing = c.get("billing");
+  const access = billing?.access;
   const banner = access && access.mode !== "full"
     ? (
       <BillingBanner
@@ -53,6 +55,7 @@ export function renderApp(
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
+      assistant={assistantOffered(billing)}
       searchQuery={c.req.path === "/search" ? c.req.query("q") : undefined}
       banner={banner}
     >

@@ -7,7 +7,6 @@ import { Hono } from "hono";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
-import { assertMayUse } from "../billing/middleware.ts";
 import { isId } from "../db/ids.ts";
 import { Island } from "../framework/island.tsx";
 import AssistantChat from "../islands/AssistantChat.tsx";
@@ -19,16 +18,23 @@ import {
 } from "../assistant/conversations.ts";
 import { issuesByField } from "../domain/records/schema.ts";
 import { chatProviderFor } from "../assistant/providers.ts";
-import { recordUsage } from "../billing/entitlements.ts";
+import { type Decision, mayAskAssistant, recordUsage } from "../billing/entitlements.ts";
+import { BILLING_PATH } from "../billing/errors.ts";
+import { can } from "../auth/roles.ts";
 import { exampleQuestions } from "../assistant/examples.ts";
 import { CsrfInput } from "../components/Form.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/assistant", memberPage());
 
-async function page(c: AppContext, conversationId: string | null, error?: string) {
+async function page(
+  c: AppContext,
+  conversationId: string | null,
+  error?: string,
+  refusal?: Decision,
+) {
   const db = tenantOf(c).db;
-  const userId = principalOf(c).userId;
+  const { userId, role } = principalOf(c);
   const [conversations, messages, examples] = await Promise.all([
     listConversations(db, userId),
     conversationId ? conversationMessages(db, userId, conversationId) : Promise.resolve([]),
@@ -62,12 +68,21 @@ async function page(c: AppContext, conversationId: string | null, error?: string
             ))}
           </ol>
           {error ? <p class="flash error" role="alert">{error}</p> : null}
+          {refusal
+            ? (
+              <p class="flash warning" role="alert" id="assistant-refused">
+                {refusal.message} {role && can(role, "billing:manage")
+                  ? <a href={BILLING_PATH}>See plans</a>
+                  : "Ask the workspace owner about the plan."}
+              </p>
+            )
+            : null}
           <Island
             name="AssistantChat"
             component={AssistantChat}
             props={{ csrf: c.get("csrfToken"), conversationId }}
           />
-          {messages.length === 0
+          {messages.length === 0 && !refusal
             ? (
               <div class="chat-examples">
                 <p class="muted" id="examples-title">Try one:</p>
@@ -106,7 +121,7 @@ async function page(c: AppContext, conversationId: string | null, error?: string
         </nav>
       </div>
     </>,
-    error ? 422 : 200,
+    refusal ? 402 : error ? 422 : 200,
   );
 }
 
@@ -126,8 +141,11 @@ app.post("/assistant", async (c) => {
   if (!parsed.success) {
     return page(c, null, Object.values(issuesByField(parsed.error)).flat().join(" "));
   }
-  await assertMayUse(c.get("services"), tenantOf(c).id, "aiAssistant");
   const services = c.get("services");
+  const allowed = await mayAskAssistant(services, tenantOf(c).id);
+  if (!allowed.allowed) {
+    return page(c, parsed.data.conversation_id ?? null, undefined, allowed);
+  }
   const reply = await ask(tenantOf(c).db, principalOf(c).userId, parsed.data, {
     provider: chatProviderFor(services.config),
   });

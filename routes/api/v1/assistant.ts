@@ -8,7 +8,7 @@ import { streamSSE } from "hono/streaming";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
-import { requireEntitlement } from "../../../billing/middleware.ts";
+import { assertMayAskAssistant } from "../../../billing/middleware.ts";
 import { AppError, NotFoundError } from "../../../domain/errors.ts";
 import { isId } from "../../../db/ids.ts";
 import {
@@ -24,10 +24,11 @@ import { recordUsage } from "../../../billing/entitlements.ts";
 const app = new Hono<AppEnv>();
 app.use("/api/v1/assistant/*", tenantOnly(), requirePermission("records:read"));
 
-app.post("/api/v1/assistant/messages", requireEntitlement("aiAssistant"), async (c) => {
-  const input = validate(MessageSchema, await readJson(c));
+app.post("/api/v1/assistant/messages", async (c) => {
   const services = c.get("services");
   const tenant = tenantOf(c);
+  await assertMayAskAssistant(services, tenant.id);
+  const input = validate(MessageSchema, await readJson(c));
   const userId = principalOf(c).userId;
   const provider = chatProviderFor(services.config);
   if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
