@@ -50,10 +50,21 @@ export async function listMembers(control: Client, tenantId: string): Promise<Me
   }));
 }
 
+/** Whether `actorRole` may change or remove a member who has `targetRole` (and give `newRole`). */
+export function mayManageMember(actorRole: Role | null, targetRole: Role, newRole?: Role): boolean {
+  if (!actorRole || !can(actorRole, "members:manage")) return false;
+  return actorRole === "owner" || (targetRole !== "owner" && newRole !== "owner");
+}
+
+/** The roles `actorRole` may give a member who has `targetRole` (none: they may not change them). */
+export function assignableRoles(actorRole: Role | null, targetRole: Role): Role[] {
+  return ROLES.filter((role) => mayManageMember(actorRole, targetRole, role));
+}
+
 /** Checks the owner rules for acting on `targetRole`; returns nothing or throws. */
 function assertMayManage(actor: Actor, targetRole: Role, newRole?: Role): void {
   if (!actor.role || !can(actor.role, "members:manage")) throw new ForbiddenError();
-  if (actor.role !== "owner" && (targetRole === "owner" || newRole === "owner")) {
+  if (!mayManageMember(actor.role, targetRole, newRole)) {
     throw new ForbiddenError("Only an owner can change an owner or make someone owner.");
   }
 }

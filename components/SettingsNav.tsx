@@ -1,17 +1,23 @@
-/** Tabs of the settings area. */
-export function SettingsNav(props: { current: string }) {
-  const tabs = [
-    ["/settings/profile", "Profile"],
-    ["/settings/members", "Members"],
-    ["/settings/tokens", "API tokens"],
-    ["/settings/option-lists", "Option lists"],
-    ["/settings/domains", "Domain"],
-    ["/settings/billing", "Billing"],
-    ["/settings/jobs", "Jobs"],
-  ] as const;
+import { can, type Permission, type Role } from "../auth/roles.ts";
+
+/** Tabs of the settings area; a tab with a permission is one only that permission may open. */
+const TABS: ReadonlyArray<{ href: string; label: string; permission?: Permission }> = [
+  { href: "/settings/profile", label: "Profile" },
+  { href: "/settings/members", label: "Members" },
+  { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/option-lists", label: "Option lists" },
+  { href: "/settings/domains", label: "Domain" },
+  { href: "/settings/billing", label: "Billing" },
+  { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },
+];
+
+/** Tabs of the settings area, without those the signed-in member's role may not open. */
+export function SettingsNav(props: { current: string; role: Role | null }) {
+  const { role } = props;
+  const tabs = TABS.filter((t) => !t.permission || (role !== null && can(role, t.permission)));
   return (
     <nav class="tabs" aria-label="Settings">
-      {tabs.map(([href, label]) => (
+      {tabs.map(({ href, label }) => (
         <a key={href} href={href} aria-current={props.current === href ? "page" : undefined}>
           {label}
         </a>

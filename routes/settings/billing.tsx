@@ -99,7 +99,7 @@ async function showBilling(
     "Billing",
     <>
       <h1>Settings</h1>
-      <SettingsNav current="/settings/billing" />
+      <SettingsNav current="/settings/billing" role={principalOf(c).role} />
       {notice ? <p class="flash success" role="status">{notice}</p> : null}
       <FormErrors message={extra.error} />
       <section class="card" id="billing-status">

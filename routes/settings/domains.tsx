@@ -118,7 +118,7 @@ async function showDomains(
     "Domain",
     <>
       <h1>Settings</h1>
-      <SettingsNav current="/settings/domains" />
+      <SettingsNav current="/settings/domains" role={principalOf(c).role} />
       <section class="card">
         <h2>Your own domain</h2>
         <p class="muted">

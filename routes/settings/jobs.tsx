@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../../http/env.ts";
-import { tenantOf } from "../../http/env.ts";
+import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { requirePermission } from "../../auth/middleware.ts";
@@ -45,7 +45,7 @@ app.get("/settings/jobs", async (c) => {
     "Background jobs",
     <>
       <h1>Settings</h1>
-      <SettingsNav current="/settings/jobs" />
+      <SettingsNav current="/settings/jobs" role={principalOf(c).role} />
       <section class="card">
         <h2>Background jobs</h2>
         <p class="muted">

@@ -10,12 +10,14 @@ import {
   revokeInvitation,
 } from "../../auth/invitations.ts";
 import {
+  assignableRoles,
   changeMemberRole,
   listMembers,
+  mayManageMember,
   removeMember,
   RoleChangeSchema,
 } from "../../auth/members.ts";
-import { can, INVITABLE_ROLES, ROLES } from "../../auth/roles.ts";
+import { can, INVITABLE_ROLES } from "../../auth/roles.ts";
 import { AppError, fieldErrors } from "../../domain/errors.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
@@ -46,7 +48,7 @@ async function showMembers(
     "Members",
     <>
       <h1>Settings</h1>
-      <SettingsNav current="/settings/members" />
+      <SettingsNav current="/settings/members" role={auth.role} />
       {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
       <FormErrors message={extra.error} />
       <section class="card">
@@ -74,7 +76,7 @@ async function showMembers(
                   <td>{m.name}{m.user_id === auth.userId ? " (you)" : ""}</td>
                   <td>{m.email}</td>
                   <td>
-                    {manage && m.user_id !== auth.userId
+                    {m.user_id !== auth.userId && mayManageMember(auth.role, m.role)
                       ? (
                         <form
                           method="post"
@@ -86,7 +88,7 @@ async function showMembers(
                             Role of {m.name}
                           </label>
                           <select id={`role-${m.user_id}`} name="role">
-                            {ROLES.map((r) => (
+                            {assignableRoles(auth.role, m.role).map((r) => (
                               <option key={r} value={r} selected={r === m.role}>{r}</option>
                             ))}
                           </select>
@@ -98,7 +100,7 @@ async function showMembers(
                   {manage
                     ? (
                       <td>
-                        {m.user_id === auth.userId
+                        {m.user_id === auth.userId || !mayManageMember(auth.role, m.role)
                           ? null
                           : (
                             <form method="post" action={`/settings/members/${m.user_id}/remove`}>

@@ -35,7 +35,7 @@ async function page(c: AppContext, flash?: { list: string; text: string; error?:
     "Option lists",
     <>
       <h1>Settings</h1>
-      <SettingsNav current="/settings/option-lists" />
+      <SettingsNav current="/settings/option-lists" role={principalOf(c).role} />
       <p class="muted">
         The choices offered in forms. Removing a value retires it: records that use it keep it.
         {editable ? "" : " Only an owner or admin can change them."}

@@ -29,7 +29,7 @@ function showProfile(
     "Profile",
     <>
       <h1>Settings</h1>
-      <SettingsNav current="/settings/profile" />
+      <SettingsNav current="/settings/profile" role={principalOf(c).role} />
       {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
       <section class="card">
         <h2>Profile</h2>

@@ -34,7 +34,7 @@ async function showTokens(
     "API tokens",
     <>
       <h1>Settings</h1>
-      <SettingsNav current="/settings/tokens" />
+      <SettingsNav current="/settings/tokens" role={auth.role} />
       <section class="card">
         <h2>API tokens</h2>
         <p class="muted">
@@ -61,7 +61,14 @@ async function showTokens(
           )
           : null}
         <FormErrors message={extra.error} />
-        {c.get("billing")?.entitlements.apiAccess === false
+        {!auth.role || !can(auth.role, "tokens:own")
+          ? (
+            <p class="muted" id="tokens-not-for-role">
+              Your role ({auth.role ?? "none"}) cannot create API tokens; an owner or admin can
+              change your role on the Members tab.
+            </p>
+          )
+          : c.get("billing")?.entitlements.apiAccess === false
           ? (
             <p class="flash warning" id="api-not-in-plan">
               API access is not part of your plan, so tokens cannot be created or used.{" "}

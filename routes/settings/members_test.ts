@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
+import { addMember, type Session, signIn } from "../../auth/_fixtures.ts";
+
+async function membersPage(server: TestServer, s: Session): Promise<string> {
+  const res = await server.fetch(s.host, "/settings/members", {
+    headers: { cookie: s.jar.header(s.host) },
+  });
+  assert.equal(res.status, 200);
+  return await res.text();
+}
+
+/** The options of the select with `id`, or null when the page has no such select. */
+function optionsOf(html: string, id: string): string[] | null {
+  const select = new RegExp(`<select id="${id}"[^>]*>(.*?)</select>`, "s").exec(html);
+  if (!select) return null;
+  return [...select[1]!.matchAll(/<option[^>]*value="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+Deno.test("the members page offers only the roles the current member may grant", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const owner = await signIn(server, t.host, t.email, t.password);
+    const adminUser = await addMember(server, t.tenantId, "admin");
+    const admin = await signIn(server, t.host, adminUser.email, adminUser.password);
+    const broker = await addMember(server, t.tenantId, "broker");
+    const all = ["owner", "admin", "broker", "accounting", "viewer"];
+    const invitable = ["admin", "broker", "accounting", "viewer"];
+
+    // An owner may make anyone owner; no one invites an owner (the invitation schema refuses it).
+    const ownerPage = await membersPage(server, owner);
+    assert.deepEqual(optionsOf(ownerPage, `role-${broker.userId}`), all);
+    assert.deepEqual(optionsOf(ownerPage, `role-${adminUser.userId}`), all);
+    assert.deepEqual(optionsOf(ownerPage, "invite-role"), invitable);
+    assert.match(ownerPage, new RegExp(`action="/settings/members/${broker.userId}/remove"`));
+
+    // An admin is not offered owner, and has no controls at all for an owner.
+    const adminPage = await membersPage(server, admin);
+    assert.deepEqual(optionsOf(adminPage, `role-${broker.userId}`), invitable);
+    assert.deepEqual(optionsOf(adminPage, "invite-role"), invitable);
+    assert.equal(optionsOf(adminPage, `role-${t.userId}`), null, "no role select for the owner");
+    assert.doesNotMatch(adminPage, new RegExp(`/settings/members/${t.userId}/`));
+    assert.match(adminPage, new RegExp(`action="/settings/members/${broker.userId}/remove"`));
+
+    // What the page no longer offers, the server refuses.
+    const post = async (s: Session, path: string, body: Record<string, string>) => {
+      const res = await server.fetch(s.host, path, {
+        method: "POST",
+        headers: {
+          cookie: s.jar.header(s.host),
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ _csrf: s.csrf, ...body }).toString(),
+      });
+      await res.body?.cancel();
+      return res.status;
+    };
+    assert.equal(
+      await post(admin, `/settings/members/${broker.userId}/role`, { role: "owner" }),
+      403,
+    );
+    assert.equal(await post(admin, `/settings/members/${t.userId}/role`, { role: "viewer" }), 403);
+    assert.equal(
+      await post(admin, `/settings/members/${broker.userId}/role`, { role: "viewer" }),
+      303,
+    );
+    const rs = await server.services.control.execute({
+      sql: "SELECT user_id, role FROM memberships WHERE tenant_id = ?",
+      args: [t.tenantId],
+    });
+    assert.deepEqual(
+      Object.fromEntries(rs.rows.map((r) => [String(r.user_id), String(r.role)])),
+      { [t.userId]: "owner", [adminUser.userId]: "admin", [broker.userId]: "viewer" },
+    );
+  } finally {
+    await server.close();
+  }
+});
