@@ -6,11 +6,13 @@
 import type { Services } from "../services.ts";
 import { signup } from "./provision.ts";
 import { seedDemoData } from "./demo_data.ts";
+import { addDemoDocuments } from "./demo_documents.ts";
 import { setPlan } from "../billing/admin.ts";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_EMAIL = "demo@projectmeats.test";
 export const DEMO_PASSWORD = "brisket-and-ribeye";
+const DEMO_COMPANY = "Demo Meats Brokerage";
 
 /** Creates the demo tenant and its sample data unless it exists. */
 export async function ensureDemoTenant(
@@ -19,7 +21,7 @@ export async function ensureDemoTenant(
   const existing = await services.registry.findBySlug(DEMO_SLUG);
   if (!existing) {
     const result = await signup(services, {
-      company_name: "Demo Meats Brokerage",
+      company_name: DEMO_COMPANY,
       slug: DEMO_SLUG,
       owner_name: "Dana Demo",
       email: DEMO_EMAIL,
@@ -30,6 +32,19 @@ export async function ensureDemoTenant(
     const lease = await services.pool.acquire(result.tenant.id, null);
     try {
       await seedDemoData(lease.db, { ownerId: result.user.id });
+      // Sample paperwork is a nicety: the demo starts without it rather than not at all.
+      try {
+        await addDemoDocuments(services, {
+          tenantId: result.tenant.id,
+          ownerId: result.user.id,
+          db: lease.db,
+          buyer: DEMO_COMPANY,
+        });
+      } catch (err) {
+        services.log.warn("demo documents not added", {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
     } finally {
       lease.release();
     }
