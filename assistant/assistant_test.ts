@@ -389,6 +389,15 @@ Deno.test("asking is refused (402) once this month's AI tokens reach the allowan
     assert.doesNotMatch(brokerHtml, /See plans/);
     const conversations = await api.ok("GET", "/api/v1/assistant/conversations");
     assert.equal(conversations.data.length, 1, "only the question asked before the limit");
+    // Opening the page says so before anyone types a question, and offers no question box.
+    const opened = await server.fetch(tenant.host, "/assistant", {
+      headers: { cookie: tenant.jar.header(tenant.host) },
+    });
+    assert.equal(opened.status, 200);
+    const openedHtml = await opened.text();
+    assert.match(openedHtml, /id="assistant-refused"[^>]*>AI tokens this month:/);
+    assert.doesNotMatch(openedHtml, /data-island="AssistantChat"/);
+    assert.doesNotMatch(openedHtml, /Try one:/);
 
     // More allowance (or next month) opens it again.
     await setOverrides(server.services, tenant.tenantId, { aiTokensPerMonth: null });

@@ -77,11 +77,13 @@ async function page(
               </p>
             )
             : null}
-          <Island
-            name="AssistantChat"
-            component={AssistantChat}
-            props={{ csrf: c.get("csrfToken"), conversationId }}
-          />
+          {refusal ? null : (
+            <Island
+              name="AssistantChat"
+              component={AssistantChat}
+              props={{ csrf: c.get("csrfToken"), conversationId }}
+            />
+          )}
           {messages.length === 0 && !refusal
             ? (
               <div class="chat-examples">
@@ -121,13 +123,16 @@ async function page(
         </nav>
       </div>
     </>,
-    refusal ? 402 : error ? 422 : 200,
+    // Reading past conversations is fine; only asking is refused.
+    refusal && c.req.method === "POST" ? 402 : error ? 422 : 200,
   );
 }
 
-app.get("/assistant", (c) => {
+app.get("/assistant", async (c) => {
   const id = c.req.query("c");
-  return page(c, id && isId(id) ? id : null);
+  // Where asking would be refused (the plan, the month's tokens, read-only), say so up front.
+  const allowed = await mayAskAssistant(c.get("services"), tenantOf(c).id);
+  return page(c, id && isId(id) ? id : null, undefined, allowed.allowed ? undefined : allowed);
 });
 
 app.post("/assistant", async (c) => {
