@@ -208,14 +208,19 @@ Deno.test("openai extraction: structured output becomes a checked draft; bad ans
   }
 });
 
-Deno.test("with OPENAI settings, an uploaded document is read by the model and its tokens are metered", async () => {
-  const d = double(() => json(completion({ content: JSON.stringify(ANSWER) })));
-  const server = await startTestServer({
+/** A test server whose documents are read by the model at `url` (the loopback double). */
+function openAiServer(url: string) {
+  return startTestServer({
     AI_PROVIDER: "openai",
     OPENAI_API_KEY: "sk-test",
-    OPENAI_BASE_URL: d.url,
+    OPENAI_BASE_URL: url,
     OPENAI_MAX_RETRIES: "0",
   });
+}
+
+Deno.test("with OPENAI settings, an uploaded document is read by the model and its tokens are metered", async () => {
+  const d = double(() => json(completion({ content: JSON.stringify(ANSWER) })));
+  const server = await openAiServer(d.url);
   const worker = startWorker(server);
   try {
     const tenant = await signUpTenant(server);
@@ -238,12 +243,7 @@ Deno.test("with OPENAI settings, an uploaded document is read by the model and i
 
 Deno.test("once the month's AI allowance is used up, documents are still read, offline, with no tokens", async () => {
   const d = double(() => json(completion({ content: JSON.stringify(ANSWER) })));
-  const server = await startTestServer({
-    AI_PROVIDER: "openai",
-    OPENAI_API_KEY: "sk-test",
-    OPENAI_BASE_URL: d.url,
-    OPENAI_MAX_RETRIES: "0",
-  });
+  const server = await openAiServer(d.url);
   const worker = startWorker(server);
   try {
     const tenant = await signUpTenant(server);

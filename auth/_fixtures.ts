@@ -107,3 +107,15 @@ export function linkIn(text: string): { host: string; path: string; token: strin
     token: url.searchParams.get("token") ?? "",
   };
 }
+
+/** Each member's role in a tenant, by user id: what the control database really holds. */
+export async function rolesOf(
+  server: TestServer,
+  tenantId: string,
+): Promise<Record<string, string>> {
+  const rs = await server.services.control.execute({
+    sql: "SELECT user_id, role FROM memberships WHERE tenant_id = ?",
+    args: [tenantId],
+  });
+  return Object.fromEntries(rs.rows.map((r) => [String(r.user_id), String(r.role)]));
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
-import { addMember, type Session, signIn } from "../../auth/_fixtures.ts";
+import { addMember, rolesOf, type Session, signIn } from "../../auth/_fixtures.ts";
 
 async function membersPage(server: TestServer, s: Session): Promise<string> {
   const res = await server.fetch(s.host, "/settings/members", {
@@ -65,12 +65,8 @@ Deno.test("the members page offers only the roles the current member may grant",
       await post(admin, `/settings/members/${broker.userId}/role`, { role: "viewer" }),
       303,
     );
-    const rs = await server.services.control.execute({
-      sql: "SELECT user_id, role FROM memberships WHERE tenant_id = ?",
-      args: [t.tenantId],
-    });
     assert.deepEqual(
-      Object.fromEntries(rs.rows.map((r) => [String(r.user_id), String(r.role)])),
+      await rolesOf(server, t.tenantId),
       { [t.userId]: "owner", [adminUser.userId]: "admin", [broker.userId]: "viewer" },
     );
   } finally {

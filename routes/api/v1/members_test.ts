@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../../tests/helpers/server.ts";
-import { addMember, call, signIn } from "../../../auth/_fixtures.ts";
+import { addMember, call, rolesOf, signIn } from "../../../auth/_fixtures.ts";
 
 Deno.test("members: an admin cannot touch owners or grant owner; a workspace always keeps an owner", async () => {
   const server = await startTestServer();
@@ -37,12 +37,8 @@ Deno.test("members: an admin cannot touch owners or grant owner; a workspace alw
     assert.equal(await status(patch(owner, adminUser.userId, "owner")), 200);
     assert.equal(await status(patch(owner, t.userId, "viewer")), 200);
 
-    const roles = await server.services.control.execute({
-      sql: "SELECT user_id, role FROM memberships WHERE tenant_id = ? ORDER BY role",
-      args: [t.tenantId],
-    });
     assert.deepEqual(
-      Object.fromEntries(roles.rows.map((r) => [String(r.user_id), String(r.role)])),
+      await rolesOf(server, t.tenantId),
       { [t.userId]: "viewer", [adminUser.userId]: "owner", [broker.userId]: "accounting" },
     );
   } finally {
