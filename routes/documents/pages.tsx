@@ -13,19 +13,14 @@ import { renderApp } from "../../http/page.tsx";
 import { AppError, InvalidError, NotFoundError } from "../../domain/errors.ts";
 import { isId } from "../../db/ids.ts";
 import { recordType } from "../../domain/catalog.ts";
-import { inputFields, type RecordDef } from "../../domain/records/definition.ts";
-import type { FieldDef } from "../../domain/records/fields.ts";
-import { type FormEntries, formToInput, formValue } from "../../domain/records/form_input.ts";
+import { inputFields } from "../../domain/records/definition.ts";
+import { type FormEntries, formToInput } from "../../domain/records/form_input.ts";
 import {
   type Classification,
   CLASSIFICATION_LABELS,
   type Draft,
 } from "../../domain/documents/draft.ts";
-import {
-  type DocumentRecord,
-  getDocument,
-  listDocuments,
-} from "../../domain/documents/repository.ts";
+import { getDocument, listDocuments } from "../../domain/documents/repository.ts";
 import {
   acceptDocument,
   type AcceptInput,
@@ -47,8 +42,14 @@ import DocumentUpload from "../../islands/DocumentUpload.tsx";
 import { fileResponse, takeUploads } from "../api/v1/documents.ts";
 import { recordContext } from "../api/v1/records.ts";
 import { ListTable } from "../../components/ListTable.tsx";
+import {
+  FieldInput,
+  LinesEditor,
+  LOW,
+  Preview,
+  SHOWN,
+} from "../../components/documents/ReviewParts.tsx";
 
-const LOW = 0.8;
 const STATUS_CLASS: Record<string, string> = {
   review: "badge warn",
   accepted: "badge ok",
@@ -138,106 +139,6 @@ async function listPage(c: AppContext, flash?: { ok?: string; error?: string }, 
       </section>
     </>,
     status,
-  );
-}
-
-function inputType(field: FieldDef): string {
-  return field.kind === "date" ? "date" : field.kind === "datetime" ? "datetime-local" : "text";
-}
-
-function FieldInput(
-  props: { field: FieldDef; name: string; value: unknown; confidence?: number; error?: string[] },
-) {
-  const { field, name } = props;
-  const low = props.confidence !== undefined && props.confidence < LOW;
-  const id = `f-${name.replace(/\./g, "-")}`;
-  const hint = props.confidence === undefined
-    ? undefined
-    : low
-    ? `Check this: read with ${Math.round(props.confidence * 100)}% confidence.`
-    : undefined;
-  const value = formValue(field, props.value);
-  return (
-    <div
-      class={`field${low ? " low-confidence" : ""}${props.error ? " has-error" : ""}`}
-      data-field={name}
-      data-confidence={props.confidence}
-    >
-      <label for={id}>{field.label}</label>
-      {field.kind === "enum"
-        ? (
-          <select id={id} name={name}>
-            <option value="">—</option>
-            {(field.values ?? []).map((v) => (
-              <option key={v.value} value={v.value} selected={v.value === value}>{v.label}</option>
-            ))}
-          </select>
-        )
-        : (
-          <input
-            id={id}
-            name={name}
-            type={inputType(field)}
-            value={value}
-            aria-invalid={props.error ? "true" : undefined}
-            aria-describedby={hint || props.error ? `${id}-note` : undefined}
-          />
-        )}
-      {hint || props.error
-        ? (
-          <p class={props.error ? "error" : "hint"} id={`${id}-note`}>
-            {props.error?.join(" ") ?? hint}
-          </p>
-        )
-        : null}
-    </div>
-  );
-}
-
-const SHOWN: Record<string, string[]> = {
-  "purchase-orders": [
-    "number",
-    "order_date",
-    "pickup_date",
-    "supplier_confirmation",
-    "carrier_release",
-    "payment_terms",
-  ],
-  loads: [
-    "number",
-    "bol_number",
-    "seal_number",
-    "pickup_appointment",
-    "delivery_appointment",
-    "setpoint_temp_f",
-    "pickup_temp_f",
-    "delivery_temp_f",
-    "freight_cents",
-    "status",
-  ],
-  invoices: ["number", "invoice_date", "due_date", "ship_date", "payment_terms", "tax_cents"],
-  "sales-orders": ["number", "order_date", "delivery_date", "customer_po"],
-};
-
-function Preview(props: { doc: DocumentRecord }) {
-  const { doc } = props;
-  const src = `/documents/${doc.id}/file`;
-  return (
-    <section class="card document-preview">
-      <h2>{doc.name}</h2>
-      {doc.content_type === "application/pdf"
-        ? <iframe src={src} title={`The document ${doc.name}`} class="document-frame" />
-        : doc.content_type.startsWith("image/")
-        ? <img src={src} alt={`The document ${doc.name}`} class="document-image" />
-        : null}
-      <p>
-        <a href={src} target="_blank" rel="noopener">Open the original</a>
-      </p>
-      <details open={!doc.content_type.startsWith("application/pdf")}>
-        <summary>Text read from the document</summary>
-        <pre class="document-text">{doc.text ?? ""}</pre>
-      </details>
-    </section>
   );
 }
 
@@ -471,63 +372,6 @@ async function reviewPage(
       </div>
     </>,
     status,
-  );
-}
-
-function LinesEditor(props: { def: RecordDef; draft: Draft; errors: Record<string, string[]> }) {
-  const fields = props.def.lines!.fields.filter((f) => !f.computed && f.kind !== "ref");
-  const rows = [...props.draft.lines, {}];
-  return (
-    <div class="table-wrap">
-      <input type="hidden" name="_has.lines" value="1" />
-      <table class="lines-edit">
-        <caption>Lines (leave the last row blank to add none)</caption>
-        <thead>
-          <tr>{fields.map((f) => <th scope="col" key={f.name}>{f.label}</th>)}</tr>
-        </thead>
-        <tbody>
-          {rows.map((line, i) => (
-            <tr key={i}>
-              {fields.map((f) => {
-                const v = (line as Draft["lines"][number])[f.name];
-                const low = v && v.confidence < LOW;
-                const error = props.errors[`lines.${i}.${f.name}`];
-                return (
-                  <td key={f.name} class={low ? "low-confidence" : undefined}>
-                    {f.kind === "enum"
-                      ? (
-                        <select
-                          name={`lines.${i}.${f.name}`}
-                          aria-label={`${f.label}, line ${i + 1}`}
-                        >
-                          {(f.values ?? []).map((o) => (
-                            <option
-                              key={o.value}
-                              value={o.value}
-                              selected={o.value === (v?.value ?? f.defaultValue)}
-                            >
-                              {o.label}
-                            </option>
-                          ))}
-                        </select>
-                      )
-                      : (
-                        <input
-                          name={`lines.${i}.${f.name}`}
-                          value={formValue(f, v?.value)}
-                          aria-label={`${f.label}, line ${i + 1}`}
-                          aria-invalid={error ? "true" : undefined}
-                        />
-                      )}
-                    {error ? <span class="error">{error.join(" ")}</span> : null}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 

@@ -1,0 +1,176 @@
+/**
+ * @module components/documents/ReviewParts
+ * The pieces of a document's review page: the document preview, one draft field as a control
+ * (low-confidence values highlighted with a note), and the lines editor.
+ */
+import type { RecordDef } from "../../domain/records/definition.ts";
+import type { FieldDef } from "../../domain/records/fields.ts";
+import { formValue } from "../../domain/records/form_input.ts";
+import type { Draft } from "../../domain/documents/draft.ts";
+import type { DocumentRecord } from "../../domain/documents/repository.ts";
+
+/** Below this confidence a value is highlighted for the reviewer to check. */
+export const LOW = 0.8;
+
+function inputType(field: FieldDef): string {
+  return field.kind === "date" ? "date" : field.kind === "datetime" ? "datetime-local" : "text";
+}
+
+/** One draft field as a form control, highlighted when it was read with low confidence. */
+export function FieldInput(
+  props: { field: FieldDef; name: string; value: unknown; confidence?: number; error?: string[] },
+) {
+  const { field, name } = props;
+  const low = props.confidence !== undefined && props.confidence < LOW;
+  const id = `f-${name.replace(/\./g, "-")}`;
+  const hint = props.confidence === undefined
+    ? undefined
+    : low
+    ? `Check this: read with ${Math.round(props.confidence * 100)}% confidence.`
+    : undefined;
+  const value = formValue(field, props.value);
+  return (
+    <div
+      class={`field${low ? " low-confidence" : ""}${props.error ? " has-error" : ""}`}
+      data-field={name}
+      data-confidence={props.confidence}
+    >
+      <label for={id}>{field.label}</label>
+      {field.kind === "enum"
+        ? (
+          <select id={id} name={name}>
+            <option value="">—</option>
+            {(field.values ?? []).map((v) => (
+              <option key={v.value} value={v.value} selected={v.value === value}>{v.label}</option>
+            ))}
+          </select>
+        )
+        : (
+          <input
+            id={id}
+            name={name}
+            type={inputType(field)}
+            value={value}
+            aria-invalid={props.error ? "true" : undefined}
+            aria-describedby={hint || props.error ? `${id}-note` : undefined}
+          />
+        )}
+      {hint || props.error
+        ? (
+          <p class={props.error ? "error" : "hint"} id={`${id}-note`}>
+            {props.error?.join(" ") ?? hint}
+          </p>
+        )
+        : null}
+    </div>
+  );
+}
+
+/** The fields a review form always shows per record type (others only when the draft has them). */
+export const SHOWN: Record<string, string[]> = {
+  "purchase-orders": [
+    "number",
+    "order_date",
+    "pickup_date",
+    "supplier_confirmation",
+    "carrier_release",
+    "payment_terms",
+  ],
+  loads: [
+    "number",
+    "bol_number",
+    "seal_number",
+    "pickup_appointment",
+    "delivery_appointment",
+    "setpoint_temp_f",
+    "pickup_temp_f",
+    "delivery_temp_f",
+    "freight_cents",
+    "status",
+  ],
+  invoices: ["number", "invoice_date", "due_date", "ship_date", "payment_terms", "tax_cents"],
+  "sales-orders": ["number", "order_date", "delivery_date", "customer_po"],
+};
+
+/** The document beside its draft: the PDF or image, a link to the original and its text. */
+export function Preview(props: { doc: DocumentRecord }) {
+  const { doc } = props;
+  const src = `/documents/${doc.id}/file`;
+  return (
+    <section class="card document-preview">
+      <h2>{doc.name}</h2>
+      {doc.content_type === "application/pdf"
+        ? <iframe src={src} title={`The document ${doc.name}`} class="document-frame" />
+        : doc.content_type.startsWith("image/")
+        ? <img src={src} alt={`The document ${doc.name}`} class="document-image" />
+        : null}
+      <p>
+        <a href={src} target="_blank" rel="noopener">Open the original</a>
+      </p>
+      <details open={!doc.content_type.startsWith("application/pdf")}>
+        <summary>Text read from the document</summary>
+        <pre class="document-text">{doc.text ?? ""}</pre>
+      </details>
+    </section>
+  );
+}
+
+/** The draft's lines as an editable table, with one blank row to add a line. */
+export function LinesEditor(
+  props: { def: RecordDef; draft: Draft; errors: Record<string, string[]> },
+) {
+  const fields = props.def.lines!.fields.filter((f) => !f.computed && f.kind !== "ref");
+  const rows = [...props.draft.lines, {}];
+  return (
+    <div class="table-wrap">
+      <input type="hidden" name="_has.lines" value="1" />
+      <table class="lines-edit">
+        <caption>Lines (leave the last row blank to add none)</caption>
+        <thead>
+          <tr>{fields.map((f) => <th scope="col" key={f.name}>{f.label}</th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.map((line, i) => (
+            <tr key={i}>
+              {fields.map((f) => {
+                const v = (line as Draft["lines"][number])[f.name];
+                const low = v && v.confidence < LOW;
+                const error = props.errors[`lines.${i}.${f.name}`];
+                return (
+                  <td key={f.name} class={low ? "low-confidence" : undefined}>
+                    {f.kind === "enum"
+                      ? (
+                        <select
+                          name={`lines.${i}.${f.name}`}
+                          aria-label={`${f.label}, line ${i + 1}`}
+                        >
+                          {(f.values ?? []).map((o) => (
+                            <option
+                              key={o.value}
+                              value={o.value}
+                              selected={o.value === (v?.value ?? f.defaultValue)}
+                            >
+                              {o.label}
+                            </option>
+                          ))}
+                        </select>
+                      )
+                      : (
+                        <input
+                          name={`lines.${i}.${f.name}`}
+                          value={formValue(f, v?.value)}
+                          aria-label={`${f.label}, line ${i + 1}`}
+                          aria-invalid={error ? "true" : undefined}
+                        />
+                      )}
+                    {error ? <span class="error">{error.join(" ")}</span> : null}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
