@@ -60,18 +60,32 @@ export async function refChoices(
 
 const byTitle = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
+/** Collections whose records are deals and money: filtered by link ("See all"), not by a select. */
+const DEAL_COLLECTIONS = new Set([
+  "purchase-orders",
+  "sales-orders",
+  "loads",
+  "invoices",
+  "payments",
+  "claims",
+]);
+
 /**
  * A list's reference filters as selects: per field name, the active records as [id, title]
  * sorted by title, plus the selected one (marked archived). A field is left out when there is
  * nothing to choose, when its collection has more than REF_FILTER_LIMIT active records, or when
- * it filters on several ids at once (the API's comma syntax), which one select cannot show.
+ * it filters on several ids at once (the API's comma syntax), which one select cannot show, and
+ * when it points at deals (orders, loads, invoices), which are found by search, not picked.
  */
 export async function refFilterChoices(
   db: Executor,
   fields: readonly FieldDef[],
   selected: Record<string, string>,
 ): Promise<Record<string, Array<[string, string]>>> {
-  const refFields = fields.filter((f) => f.kind === "ref" && !selected[f.name]?.includes(","));
+  // Parties and products, not deals: nobody picks "PO-10243" from a list of three hundred.
+  const refFields = fields.filter((f) =>
+    f.kind === "ref" && !DEAL_COLLECTIONS.has(f.ref!) && !selected[f.name]?.includes(",")
+  );
   const out: Record<string, Array<[string, string]>> = {};
   for (const collection of new Set(refFields.map((f) => f.ref!))) {
     const ids = await activeIds(db, collection, REF_FILTER_LIMIT + 1);

@@ -192,14 +192,19 @@ Deno.test("list pages: a referenced collection over 300 active records keeps the
     await api.ok("POST", "/api/v1/customers", { name: "One too many" }, 201);
     const unfiltered = await get("/sales-orders");
     assert.doesNotMatch(unfiltered.text, /name="customer_id"/);
-    // Other reference filters are unaffected: invoices still offer their sales orders.
+    // Deals are found by search or a "See all" link, never offered as a select.
     const so = await api.ok("POST", "/api/v1/sales-orders", {
       customer_id: customer.id,
       order_date: "2026-10-02",
     }, 201);
     const invoices = await get("/invoices");
     assert.equal(selectOf(invoices.text, "filter-customer_id"), undefined);
-    assert.match(selectOf(invoices.text, "filter-sales_order_id")!, new RegExp(so.number));
+    assert.equal(selectOf(invoices.text, "filter-sales_order_id"), undefined);
+    const seeAll = await get(`/invoices?sales_order_id=${so.id}`);
+    assert.match(
+      seeAll.text,
+      new RegExp(`<input type="hidden" name="sales_order_id" value="${so.id}"/>`),
+    );
   } finally {
     await server.close();
   }
