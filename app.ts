@@ -33,6 +33,7 @@ import pageLogin from "./routes/login.tsx";
 import pagePasswordReset from "./routes/password_reset.tsx";
 import pageInvitationAccept from "./routes/invitations/accept.tsx";
 import pageSettingsProfile from "./routes/settings/profile.tsx";
+import pageSettingsCompany from "./routes/settings/company.tsx";
 import pageSettingsMembers from "./routes/settings/members.tsx";
 import pageSettingsTokens from "./routes/settings/tokens.tsx";
 import apiRecords from "./routes/api/v1/records.ts";
@@ -94,6 +95,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pagePasswordReset,
       pageInvitationAccept,
       pageSettingsProfile,
+      pageSettingsCompany,
       pageSettingsMembers,
       pageSettingsTokens,
       pageSettingsDomains,

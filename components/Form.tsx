@@ -57,3 +57,32 @@ export function FormErrors(props: { message?: string }) {
   if (!props.message) return null;
   return <p class="flash error" role="alert">{props.message}</p>;
 }
+
+/** A labelled multi-line input with optional hint and inline error, like `Field`. */
+export function TextAreaField(props: Omit<FieldProps, "type" | "inputMode"> & { rows?: number }) {
+  const id = props.id ?? props.name;
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={props.error ? "field has-error" : "field"}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="required" aria-hidden="true">*</span> : null}
+      </label>
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 3}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy}
+      >
+        {props.value ?? ""}
+      </textarea>
+      {props.hint ? <p class="hint" id={hintId}>{props.hint}</p> : null}
+      {props.error ? <p class="error" id={errorId}>{props.error}</p> : null}
+    </div>
+  );
+}

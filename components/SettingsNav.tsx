@@ -3,6 +3,7 @@ import { can, type Permission, type Role } from "../auth/roles.ts";
 /** Tabs of the settings area; a tab with a permission is one only that permission may open. */
 const TABS: ReadonlyArray<{ href: string; label: string; permission?: Permission }> = [
   { href: "/settings/profile", label: "Profile" },
+  { href: "/settings/company", label: "Company", permission: "settings:manage" },
   { href: "/settings/members", label: "Members" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/option-lists", label: "Option lists" },

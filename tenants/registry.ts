@@ -102,6 +102,15 @@ export class TenantRegistry {
     this.invalidate();
   }
 
+  /** Renames a tenant (its company name changed in Settings → Company); drops cached lookups. */
+  async rename(id: string, name: string): Promise<void> {
+    await this.control.execute({
+      sql: "UPDATE tenants SET name = ?, updated_at = ? WHERE id = ?",
+      args: [name, new Date().toISOString(), id],
+    });
+    this.invalidate();
+  }
+
   /** Adds a custom domain to a tenant as verified (an operator vouches for it). */
   async addDomain(tenantId: string, domain: string): Promise<void> {
     const now = new Date().toISOString();

@@ -1,0 +1,128 @@
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../../http/env.ts";
+import { principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage, readBody } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { requirePermission } from "../../auth/middleware.ts";
+import { fieldErrors } from "../../domain/errors.ts";
+import {
+  COMPANY_KEYS,
+  type CompanyDetails,
+  CompanyDetailsSchema,
+  getCompanyDetails,
+  saveCompanyDetails,
+} from "../../domain/company.ts";
+import { CsrfInput, Field, FormErrors, TextAreaField } from "../../components/Form.tsx";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+
+const app = new Hono<AppEnv>();
+app.use("/settings/company", memberPage(), requirePermission("settings:manage"));
+
+function showCompany(
+  c: AppContext,
+  values: Record<string, string>,
+  extra: { notice?: string; errors?: Record<string, string[]> } = {},
+  status = 200,
+) {
+  const e = extra.errors ?? {};
+  const field = (name: keyof CompanyDetails) => ({
+    name,
+    id: `company-${name}`,
+    value: values[name] ?? "",
+    error: e[name]?.[0],
+  });
+  return renderApp(
+    c,
+    "Company",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/company" role={principalOf(c).role} />
+      {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
+      <section class="card">
+        <h2>Company</h2>
+        <p class="muted">
+          Printed as the letterhead of your invoices, purchase orders and rate confirmations. The
+          company name is also the name of this workspace.
+        </p>
+        <FormErrors
+          message={extra.errors ? "Some fields need attention. Nothing was saved." : ""}
+        />
+        <form method="post" action="/settings/company" class="record-form">
+          <CsrfInput token={c.get("csrfToken")} />
+          <fieldset class="form-group">
+            <legend>Letterhead</legend>
+            <Field label="Company name" {...field("company_name")} required />
+            <Field label="Phone" type="tel" autocomplete="tel" {...field("company_phone")} />
+            <Field
+              label="E-mail"
+              type="email"
+              autocomplete="email"
+              hint="Where customers and carriers write back."
+              {...field("company_email")}
+            />
+            <TextAreaField
+              label="Street address"
+              rows={2}
+              autocomplete="street-address"
+              {...field("company_address")}
+            />
+            <Field label="City" autocomplete="address-level2" {...field("company_city")} />
+            <Field
+              label="State / province"
+              autocomplete="address-level1"
+              {...field("company_state")}
+            />
+            <Field
+              label="Postal code"
+              autocomplete="postal-code"
+              {...field("company_postal_code")}
+            />
+            <Field label="Country" autocomplete="country-name" {...field("company_country")} />
+          </fieldset>
+          <fieldset class="form-group">
+            <legend>Invoices</legend>
+            <TextAreaField
+              label="Remittance instructions"
+              rows={4}
+              hint="Bank, ACH and wire details, printed on every invoice."
+              {...field("remittance_instructions")}
+            />
+            <TextAreaField
+              label="Invoice footer note"
+              rows={2}
+              hint="Optional: a line at the bottom of every invoice."
+              {...field("invoice_footer")}
+            />
+          </fieldset>
+          <button class="button primary" type="submit">Save company details</button>
+        </form>
+      </section>
+    </>,
+    status,
+  );
+}
+
+app.get("/settings/company", async (c) => {
+  const tenant = tenantOf(c);
+  const details = await getCompanyDetails(tenant.db, tenant.name);
+  const notice = c.req.query("saved") ? "Saved. New documents print these details." : undefined;
+  return showCompany(c, details, { notice });
+});
+
+app.post("/settings/company", async (c) => {
+  const body = await readBody(c);
+  const values = Object.fromEntries(COMPANY_KEYS.map((k) => [k, String(body[k] ?? "")]));
+  const parsed = CompanyDetailsSchema.safeParse(values);
+  if (!parsed.success) {
+    return showCompany(c, values, { errors: fieldErrors(parsed.error.issues) }, 422);
+  }
+  const tenant = tenantOf(c);
+  await saveCompanyDetails(
+    { db: tenant.db, tenantId: tenant.id, tenantName: tenant.name, userId: principalOf(c).userId },
+    c.get("services").registry,
+    parsed.data,
+  );
+  return c.redirect("/settings/company?saved=1", 303);
+});
+
+export default app;
