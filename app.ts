@@ -39,6 +39,7 @@ import pageSettingsTokens from "./routes/settings/tokens.tsx";
 import apiRecords from "./routes/api/v1/records.ts";
 import apiSearch from "./routes/api/v1/search.ts";
 import pageRecords from "./routes/records/pages.tsx";
+import paperworkDownloads from "./routes/paperwork.ts";
 import pageImport from "./routes/records/csv_import.tsx";
 import pageSearch from "./routes/search.tsx";
 import apiDocs from "./routes/api/docs.tsx";
@@ -116,6 +117,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageDocuments,
       pageImport,
       pageHelp,
+      paperworkDownloads,
       pageRecords,
     ]
   ) app.route("/", routes);

@@ -4,7 +4,7 @@
  * document cannot drift from what the server accepts) and from the record descriptions.
  */
 import { z } from "zod";
-import { RECORD_TYPES } from "../domain/catalog.ts";
+import { RECORD_TYPES, recordType } from "../domain/catalog.ts";
 import type { RecordDef } from "../domain/records/definition.ts";
 import type { FieldDef } from "../domain/records/fields.ts";
 import { createSchema, updateSchema } from "../domain/records/schema.ts";
@@ -15,6 +15,7 @@ import { SignupSchema } from "../tenants/signup_schema.ts";
 import { InvitationSchema } from "../auth/invitations.ts";
 import { MessageSchema } from "../assistant/conversations.ts";
 import { AcceptSchema, AttachSchema } from "../domain/documents/accept.ts";
+import { PAPERWORK } from "../paperwork/mod.ts";
 
 type Json = Record<string, unknown>;
 
@@ -236,6 +237,25 @@ export function openApiDocument(appDomain: string): Json {
   for (const def of RECORD_TYPES) {
     Object.assign(paths, recordPaths(def));
     schemas[schemaName(def)] = recordSchema(def);
+  }
+  for (const { collection, label } of PAPERWORK) {
+    paths[`/api/v1/${collection}/{id}/pdf`] = {
+      parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+      get: {
+        tags: [recordType(collection)!.plural],
+        summary: `Download the ${label} as a PDF`,
+        description: `The ${label} on the company letterhead of Settings → Company, as an ` +
+          "attachment named after the record's number.",
+        responses: {
+          200: {
+            description: "The PDF",
+            content: { "application/pdf": { schema: { type: "string", format: "binary" } } },
+          },
+          401: ERROR,
+          404: ERROR,
+        },
+      },
+    };
   }
   paths["/api/v1/search"] = {
     get: {

@@ -44,6 +44,8 @@ import { exportCsv } from "./csv_export.ts";
 // Documents attached to a record (issue 4): one query and one card on the detail page.
 import { documentsOf } from "../../domain/documents/repository.ts";
 import { LinkedDocuments } from "../../components/DocumentList.tsx";
+import { PaperworkLink } from "../../components/records/PaperworkLink.tsx";
+import { paperworkPath } from "../../paperwork/mod.ts";
 
 export const IMPORTABLE = new Set(["suppliers", "customers", "carriers", "products", "contacts"]);
 
@@ -368,6 +370,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   const base = `/${def.collection}`;
   const title = recordTitle(def, record);
   const writable = canWrite(c, def);
+  const pdf = paperworkPath(def.collection, id);
 
   const groups = new Map<string, FieldDef[]>();
   for (const field of def.fields) {
@@ -430,6 +433,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
         {writable
           ? (
             <div class="actions">
+              <PaperworkLink href={pdf} />
               <a class="button primary" href={`${base}/${id}/edit`}>Edit</a>
               <form
                 method="post"
@@ -452,7 +456,11 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
               </details>
             </div>
           )
-          : null}
+          : (
+            <div class="actions">
+              <PaperworkLink href={pdf} />
+            </div>
+          )}
       </div>
       {saved
         ? (

@@ -1,0 +1,78 @@
+/**
+ * @module paperwork
+ * The documents a broker sends out, drawn as PDFs on the company's letterhead: the invoice to the
+ * customer, the purchase order to the supplier and the rate confirmation to the carrier. Routes
+ * ask `renderPaperwork` for one by record collection and id within the tenant's database.
+ */
+import type { Executor } from "../db/transaction.ts";
+import type { CompanyDetails } from "../domain/company.ts";
+import { drawInvoice, loadInvoicePaper } from "./invoice.ts";
+import { drawPurchaseOrder, loadPurchaseOrderPaper } from "./purchase_order.ts";
+import { drawRateConfirmation, loadRateConfirmationPaper } from "./rate_confirmation.ts";
+import { pdfFilename } from "./format.ts";
+
+export type PaperworkCollection = "invoices" | "purchase-orders" | "loads";
+
+interface Kind {
+  /** The page route's file name part: /invoices/:id/invoice.pdf. */
+  slug: string;
+  label: string;
+  render(db: Executor, id: string, company: CompanyDetails): Promise<{
+    number: string;
+    bytes: Uint8Array;
+  }>;
+}
+
+const KINDS: Record<PaperworkCollection, Kind> = {
+  invoices: {
+    slug: "invoice",
+    label: "invoice",
+    async render(db, id, company) {
+      const paper = await loadInvoicePaper(db, id);
+      return { number: paper.number, bytes: await drawInvoice(paper, company) };
+    },
+  },
+  "purchase-orders": {
+    slug: "purchase-order",
+    label: "purchase order",
+    async render(db, id, company) {
+      const paper = await loadPurchaseOrderPaper(db, id);
+      return { number: paper.number, bytes: await drawPurchaseOrder(paper, company) };
+    },
+  },
+  loads: {
+    slug: "rate-confirmation",
+    label: "rate confirmation",
+    async render(db, id, company) {
+      const paper = await loadRateConfirmationPaper(db, id);
+      return { number: paper.number, bytes: await drawRateConfirmation(paper, company) };
+    },
+  },
+};
+
+/** The collections that have a document to download, with its route slug and label. */
+export const PAPERWORK: ReadonlyArray<
+  { collection: PaperworkCollection; slug: string; label: string }
+> = (Object.entries(KINDS) as Array<[PaperworkCollection, Kind]>).map(([collection, k]) => ({
+  collection,
+  slug: k.slug,
+  label: k.label,
+}));
+
+/** The page path of a record's PDF, or null when its collection has none. */
+export function paperworkPath(collection: string, id: string): string | null {
+  const kind = KINDS[collection as PaperworkCollection];
+  return kind ? `/${collection}/${id}/${kind.slug}.pdf` : null;
+}
+
+/** Draws the document of one record; the repository's 404 for an id not in this database. */
+export async function renderPaperwork(
+  collection: PaperworkCollection,
+  db: Executor,
+  id: string,
+  company: CompanyDetails,
+): Promise<{ filename: string; bytes: Uint8Array }> {
+  const kind = KINDS[collection];
+  const { number, bytes } = await kind.render(db, id, company);
+  return { filename: pdfFilename(number, kind.slug), bytes };
+}

@@ -1,0 +1,46 @@
+/**
+ * @module routes/paperwork
+ * Downloads of the broker's outgoing paperwork as PDFs: a page route for signed-in members
+ * (`/invoices/:id/invoice.pdf`, ...) and the same under the API with a bearer token
+ * (`/api/v1/invoices/:id/pdf`, ...). Every role that reads records may download.
+ */
+import { Hono } from "hono";
+import { type AppContext, type AppEnv, tenantOf } from "../http/env.ts";
+import { memberPage, tenantOnly } from "../http/guards.ts";
+import { requirePermission } from "../auth/middleware.ts";
+import { isId } from "../db/ids.ts";
+import { NotFoundError } from "../domain/errors.ts";
+import { getCompanyDetails } from "../domain/company.ts";
+import { PAPERWORK, type PaperworkCollection, renderPaperwork } from "../paperwork/mod.ts";
+
+async function download(c: AppContext, collection: PaperworkCollection, label: string) {
+  const id = c.req.param("id") ?? "";
+  if (!isId(id)) throw new NotFoundError(`No such ${label}.`);
+  const tenant = tenantOf(c);
+  const company = await getCompanyDetails(tenant.db, tenant.name);
+  const { filename, bytes } = await renderPaperwork(collection, tenant.db, id, company);
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    "content-type": "application/pdf",
+    "content-disposition": `attachment; filename="${filename}"`,
+    "cache-control": "no-store",
+  });
+}
+
+const app = new Hono<AppEnv>();
+
+for (const { collection, slug, label } of PAPERWORK) {
+  app.get(
+    `/${collection}/:id/${slug}.pdf`,
+    memberPage(),
+    requirePermission("records:read"),
+    (c) => download(c, collection, label),
+  );
+  app.get(
+    `/api/v1/${collection}/:id/pdf`,
+    tenantOnly(),
+    requirePermission("records:read"),
+    (c) => download(c, collection, label),
+  );
+}
+
+export default app;
