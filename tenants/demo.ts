@@ -8,6 +8,7 @@ import { signup } from "./provision.ts";
 import { seedDemoData } from "./demo_data.ts";
 import { addDemoDocuments } from "./demo_documents.ts";
 import { setPlan } from "../billing/admin.ts";
+import { CompanyDetailsSchema, saveCompanyDetails } from "../domain/company.ts";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_EMAIL = "demo@projectmeats.test";
@@ -32,6 +33,30 @@ export async function ensureDemoTenant(
     const lease = await services.pool.acquire(result.tenant.id, null);
     try {
       await seedDemoData(lease.db, { ownerId: result.user.id });
+      // A letterhead, so the demo's invoices and rate confirmations look like a broker's.
+      await saveCompanyDetails(
+        {
+          db: lease.db,
+          tenantId: result.tenant.id,
+          tenantName: DEMO_COMPANY,
+          userId: result.user.id,
+        },
+        services.registry,
+        CompanyDetailsSchema.parse({
+          company_name: DEMO_COMPANY,
+          company_address: "1400 Stockyards Blvd, Suite 210",
+          company_city: "Omaha",
+          company_state: "NE",
+          company_postal_code: "68107",
+          company_country: "USA",
+          company_phone: "(402) 555-0143",
+          company_email: "billing@demo-meats.example",
+          remittance_instructions:
+            "Wire or ACH to First Prairie Bank, routing 104000016, account 7700123456, " +
+            "reference the invoice number. Checks: PO Box 4410, Omaha NE 68104.",
+          invoice_footer: "Thank you for your business. Claims within 24 hours of delivery.",
+        }),
+      );
       // Sample paperwork is a nicety: the demo starts without it rather than not at all.
       try {
         await addDemoDocuments(services, {

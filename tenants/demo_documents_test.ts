@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG, ensureDemoTenant } from "./demo.ts";
+import { getCompanyDetails } from "../domain/company.ts";
 import { startTestServer, type TestServer } from "../tests/helpers/server.ts";
 import { type ApiClient, clientWithToken } from "../tests/helpers/api.ts";
 import { startWorker, waitForDocument } from "../tests/helpers/documents.ts";
@@ -83,6 +84,11 @@ Deno.test("ensureDemoTenant() queues a purchase order and a bill of lading the w
     assert.equal(bol.draft.parties.carrier_id?.mc_number, load[0]!.mc_number);
     assert.equal(bol.draft.parties.carrier_id?.match?.id, String(load[0]!.carrier_id));
     assert.notEqual(bol.draft.fields.pickup_temp_f?.value ?? null, null);
+
+    // Its letterhead is filled in, so its invoices show where to send the money.
+    const company = await getCompanyDetails(db, "");
+    assert.equal(company.company_name, "Demo Meats Brokerage");
+    assert.match(company.remittance_instructions, /routing/);
 
     // A second start leaves the demo alone: no further documents.
     assert.equal((await ensureDemoTenant(server.services)).created, false);
