@@ -23,11 +23,12 @@ export function FieldInput(
   const { field, name } = props;
   const low = props.confidence !== undefined && props.confidence < LOW;
   const id = `f-${name.replace(/\./g, "-")}`;
-  const hint = props.confidence === undefined
+  const empty = props.value === null || props.value === undefined || props.value === "";
+  const hint = props.confidence === undefined || !low
     ? undefined
-    : low
-    ? `Check this: read with ${Math.round(props.confidence * 100)}% confidence.`
-    : undefined;
+    : empty
+    ? "Not found in the document: fill it in if you have it."
+    : `Check this: read with ${Math.round(props.confidence * 100)}% confidence.`;
   const value = formValue(field, props.value);
   return (
     <div
