@@ -39,7 +39,8 @@ async function showTokens(
         <h2>API tokens</h2>
         <p class="muted">
           A token lets a script call the API as you, on this workspace only. Send it as{" "}
-          <code>Authorization: Bearer &lt;token&gt;</code>.
+          <code>Authorization: Bearer &lt;token&gt;</code>. Every call is described, and can be
+          tried as you, in the <a href="/api/docs">API reference</a>.
         </p>
         {extra.newToken
           ? (

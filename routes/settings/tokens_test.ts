@@ -44,6 +44,7 @@ Deno.test("the Create token form shows only to roles and plans the server lets c
 
     const brokerPage = await tokensPage(server, broker);
     assert.match(brokerPage, CREATE_FORM);
+    assert.match(brokerPage, /<a href="\/api\/docs">API reference<\/a>/);
     assert.doesNotMatch(brokerPage, /tokens-not-for-role/);
     assert.equal(await createToken(server, broker, "broker token"), 201);
 
