@@ -8,6 +8,11 @@ import type { Client } from "./client.ts";
 
 /** How long a key's answer is replayed (DESIGN.md: 24 hours). */
 export const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * A claim still unanswered after this long belongs to a request that died with its process (no
+ * request runs this long): a retry takes it over instead of waiting out the replay window.
+ */
+export const ABANDONED_AFTER_MS = 2 * 60 * 1000;
 
 export interface StoredAnswer {
   status: number;
@@ -42,7 +47,7 @@ export async function claimKey(
   });
   if (inserted.rowsAffected === 1) return { kind: "claimed" };
   const { rows } = await db.execute({
-    sql: `SELECT fingerprint, status, headers, body FROM idempotency_keys
+    sql: `SELECT fingerprint, status, headers, body, created_at FROM idempotency_keys
           WHERE user_id = ? AND key = ?`,
     args: [userId, key],
   });
@@ -53,7 +58,18 @@ export async function claimKey(
       ? claimKey(db, userId, key, fingerprint, now, attempt + 1)
       : { kind: "in_flight", fingerprint };
   }
-  if (row.status === null) return { kind: "in_flight", fingerprint: String(row.fingerprint) };
+  if (row.status === null) {
+    const abandoned = Date.parse(String(row.created_at)) < now.getTime() - ABANDONED_AFTER_MS;
+    if (abandoned) {
+      const taken = await db.execute({
+        sql: `UPDATE idempotency_keys SET fingerprint = ?, created_at = ?
+              WHERE user_id = ? AND key = ? AND status IS NULL AND created_at = ?`,
+        args: [fingerprint, now.toISOString(), userId, key, String(row.created_at)],
+      });
+      if (taken.rowsAffected === 1) return { kind: "claimed" };
+    }
+    return { kind: "in_flight", fingerprint: String(row.fingerprint) };
+  }
   return {
     kind: "answered",
     fingerprint: String(row.fingerprint),

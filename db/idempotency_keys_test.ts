@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { openDatabase } from "./client.ts";
 import { migrate } from "./migrate.ts";
-import { claimKey, releaseKey, REPLAY_WINDOW_MS, storeAnswer } from "./idempotency_keys.ts";
+import {
+  ABANDONED_AFTER_MS,
+  claimKey,
+  releaseKey,
+  REPLAY_WINDOW_MS,
+  storeAnswer,
+} from "./idempotency_keys.ts";
 
 async function tenantDb() {
   const dir = await Deno.makeTempDir();
@@ -58,4 +64,16 @@ Deno.test("claimKey() forgets answers older than the replay window", async () =>
   assert.deepEqual(await claimKey(t.db, "u1", "old", "fp", after), { kind: "claimed" });
   const { rows } = await t.db.execute("SELECT count(*) AS n FROM idempotency_keys");
   assert.equal(Number(rows[0]!.n), 1);
+});
+
+Deno.test("claimKey() lets a retry take over a claim whose request died unanswered", async () => {
+  await using t = await tenantDb();
+  const start = new Date("2026-11-01T10:00:00Z");
+  await claimKey(t.db, "u1", "k", "fp", start);
+  const soon = new Date(start.getTime() + ABANDONED_AFTER_MS - 1000);
+  assert.equal((await claimKey(t.db, "u1", "k", "fp", soon)).kind, "in_flight");
+  const later = new Date(start.getTime() + ABANDONED_AFTER_MS + 1000);
+  assert.deepEqual(await claimKey(t.db, "u1", "k", "fp", later), { kind: "claimed" });
+  // Taken over once: a second retry at the same moment sees the new claim in flight.
+  assert.equal((await claimKey(t.db, "u1", "k", "fp", later)).kind, "in_flight");
 });
