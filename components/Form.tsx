@@ -23,8 +23,14 @@ export interface FieldProps {
   inputMode?: JSX.HTMLAttributes<HTMLInputElement>["inputMode"];
 }
 
-/** A labelled input with optional hint and inline error (aria-invalid, aria-describedby). */
-export function Field(props: FieldProps) {
+/** The label, hint and error around a control, tied to it for screen readers. */
+function Labelled(
+  props: FieldProps & {
+    control: (
+      a11y: { id: string; "aria-invalid"?: "true"; "aria-describedby"?: string },
+    ) => JSX.Element;
+  },
+) {
   const id = props.id ?? props.name;
   const hintId = props.hint ? `${id}-hint` : undefined;
   const errorId = props.error ? `${id}-error` : undefined;
@@ -35,20 +41,34 @@ export function Field(props: FieldProps) {
         {props.label}
         {props.required ? <span class="required" aria-hidden="true">*</span> : null}
       </label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value}
-        required={props.required}
-        autocomplete={props.autocomplete}
-        inputMode={props.inputMode}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy}
-      />
+      {props.control({
+        id,
+        "aria-invalid": props.error ? "true" : undefined,
+        "aria-describedby": describedBy,
+      })}
       {props.hint ? <p class="hint" id={hintId}>{props.hint}</p> : null}
       {props.error ? <p class="error" id={errorId}>{props.error}</p> : null}
     </div>
+  );
+}
+
+/** A labelled input with optional hint and inline error (aria-invalid, aria-describedby). */
+export function Field(props: FieldProps) {
+  return (
+    <Labelled
+      {...props}
+      control={(a11y) => (
+        <input
+          {...a11y}
+          name={props.name}
+          type={props.type ?? "text"}
+          value={props.value}
+          required={props.required}
+          autocomplete={props.autocomplete}
+          inputMode={props.inputMode}
+        />
+      )}
+    />
   );
 }
 
@@ -60,29 +80,20 @@ export function FormErrors(props: { message?: string }) {
 
 /** A labelled multi-line input with optional hint and inline error, like `Field`. */
 export function TextAreaField(props: Omit<FieldProps, "type" | "inputMode"> & { rows?: number }) {
-  const id = props.id ?? props.name;
-  const hintId = props.hint ? `${id}-hint` : undefined;
-  const errorId = props.error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
-    <div class={props.error ? "field has-error" : "field"}>
-      <label for={id}>
-        {props.label}
-        {props.required ? <span class="required" aria-hidden="true">*</span> : null}
-      </label>
-      <textarea
-        id={id}
-        name={props.name}
-        rows={props.rows ?? 3}
-        required={props.required}
-        autocomplete={props.autocomplete}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy}
-      >
-        {props.value ?? ""}
-      </textarea>
-      {props.hint ? <p class="hint" id={hintId}>{props.hint}</p> : null}
-      {props.error ? <p class="error" id={errorId}>{props.error}</p> : null}
-    </div>
+    <Labelled
+      {...props}
+      control={(a11y) => (
+        <textarea
+          {...a11y}
+          name={props.name}
+          rows={props.rows ?? 3}
+          required={props.required}
+          autocomplete={props.autocomplete}
+        >
+          {props.value ?? ""}
+        </textarea>
+      )}
+    />
   );
 }
