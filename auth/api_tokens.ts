@@ -1,7 +1,9 @@
 /**
  * @module auth/api_tokens
  * Personal API tokens: shown once at creation, stored as SHA-256, valid on one tenant only.
- * The visible prefix (`pm_` + 8 characters) lets a user tell tokens apart in settings.
+ * The visible prefix (`pm_` + 8 characters) lets a user tell tokens apart in settings. A token
+ * may carry an expiry; after it the token authenticates nothing (within the principal cache's
+ * 5 seconds) and is listed as expired until revoked.
  */
 import type { Client } from "../db/client.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
@@ -13,7 +15,12 @@ export interface ApiTokenSummary {
   prefix: string;
   created_at: string;
   last_used_at: string | null;
+  /** When the token stops working; null when it lives until revoked. */
+  expires_at: string | null;
 }
+
+/** The longest expiry a token may be given (ten years). */
+export const MAX_TOKEN_DAYS = 3650;
 
 /** Creates a token for a member of a tenant; returns the secret, which is never shown again. */
 export async function createApiToken(
@@ -21,17 +28,26 @@ export async function createApiToken(
   tenantId: string,
   userId: string,
   name: string,
+  expiresInDays: number | null = null,
+  now = new Date(),
 ): Promise<{ token: string; summary: ApiTokenSummary }> {
   const token = `pm_${randomToken(30)}`;
   const id = newId();
-  const created = new Date().toISOString();
+  const created = now.toISOString();
+  const expires = expiresInDays === null
+    ? null
+    : new Date(now.getTime() + expiresInDays * 86_400_000).toISOString();
   const prefix = token.slice(0, 11);
   await control.execute({
-    sql: `INSERT INTO api_tokens (id, tenant_id, user_id, name, token_hash, prefix, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    args: [id, tenantId, userId, name, await sha256Hex(token), prefix, created],
+    sql: `INSERT INTO api_tokens
+            (id, tenant_id, user_id, name, token_hash, prefix, created_at, expires_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [id, tenantId, userId, name, await sha256Hex(token), prefix, created, expires],
   });
-  return { token, summary: { id, name, prefix, created_at: created, last_used_at: null } };
+  return {
+    token,
+    summary: { id, name, prefix, created_at: created, last_used_at: null, expires_at: expires },
+  };
 }
 
 /** Resolves a bearer token to its user on this tenant; tokens of other tenants are null. */
@@ -39,12 +55,14 @@ export async function findApiToken(
   control: Client,
   token: string,
   tenantId: string,
+  now = new Date(),
 ): Promise<{ id: string; userId: string } | null> {
   if (!token.startsWith("pm_") || token.length > 100) return null;
   const rs = await control.execute({
     sql: `SELECT id, user_id, last_used_at FROM api_tokens
-          WHERE token_hash = ? AND tenant_id = ? AND revoked_at IS NULL`,
-    args: [await sha256Hex(token), tenantId],
+          WHERE token_hash = ? AND tenant_id = ? AND revoked_at IS NULL
+            AND (expires_at IS NULL OR expires_at > ?)`,
+    args: [await sha256Hex(token), tenantId, now.toISOString()],
   });
   const row = rs.rows[0];
   if (!row) return null;
@@ -66,7 +84,7 @@ export async function listApiTokens(
   userId: string,
 ): Promise<ApiTokenSummary[]> {
   const rs = await control.execute({
-    sql: `SELECT id, name, prefix, created_at, last_used_at FROM api_tokens
+    sql: `SELECT id, name, prefix, created_at, last_used_at, expires_at FROM api_tokens
           WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC`,
     args: [tenantId, userId],
   });
@@ -76,6 +94,7 @@ export async function listApiTokens(
     prefix: String(r.prefix),
     created_at: String(r.created_at),
     last_used_at: r.last_used_at === null ? null : String(r.last_used_at),
+    expires_at: r.expires_at === null ? null : String(r.expires_at),
   }));
 }
 

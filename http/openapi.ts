@@ -509,6 +509,12 @@ export function openApiDocument(appDomain: string): Json {
           email: { type: "string" },
           password: { type: "string" },
           name: { type: "string" },
+          expires_in_days: {
+            type: ["integer", "null"],
+            minimum: 1,
+            maximum: 3650,
+            description: "Days until the token stops working; left out or null, never.",
+          },
         },
         required: ["email", "password"],
       }),

@@ -18,7 +18,24 @@ const app = new Hono<AppEnv>();
 app.use("/settings/tokens", memberPage());
 app.use("/settings/tokens/*", memberPage());
 
-const NameSchema = z.object({ name: z.string().trim().min(1, "Name the token.").max(80) });
+/** The expiries the form offers, in days ("" is a token that lives until revoked). */
+const EXPIRY_CHOICES: Array<[string, string]> = [
+  ["90", "In 90 days"],
+  ["30", "In 30 days"],
+  ["365", "In a year"],
+  ["", "Never (until revoked)"],
+];
+const NameSchema = z.object({
+  name: z.string().trim().min(1, "Name the token.").max(80),
+  expires_in_days: z.enum(["", "30", "90", "365"]).default("")
+    .transform((v) => (v ? Number(v) : null)),
+});
+
+/** "2026-12-31", "expired 2026-11-01", or "never". */
+function expiryText(expiresAt: string | null, now = new Date().toISOString()): string {
+  if (!expiresAt) return "never";
+  return expiresAt <= now ? `expired ${expiresAt.slice(0, 10)}` : expiresAt.slice(0, 10);
+}
 
 async function showTokens(
   c: AppContext,
@@ -85,12 +102,20 @@ async function showTokens(
                 required
                 hint="For example: accounting export"
               />
+              <div class="field">
+                <label for="token-expires">Expires</label>
+                <select id="token-expires" name="expires_in_days">
+                  {EXPIRY_CHOICES.map(([value, label]) => (
+                    <option key={value} value={value}>{label}</option>
+                  ))}
+                </select>
+              </div>
               <button class="button primary" type="submit">Create token</button>
             </form>
           )}
         <ListTable
           caption="Your tokens"
-          columns={["Name", "Starts with", "Created", "Last used", null]}
+          columns={["Name", "Starts with", "Created", "Last used", "Expires", null]}
           empty="No tokens yet."
           rows={tokens.map((t) => (
             <tr key={t.id}>
@@ -102,6 +127,7 @@ async function showTokens(
               <td>
                 {t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}
               </td>
+              <td>{expiryText(t.expires_at)}</td>
               <td>
                 <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
                   <CsrfInput token={csrf} />
@@ -131,12 +157,15 @@ app.post("/settings/tokens", async (c) => {
   const api = await mayUse(c.get("services"), tenantOf(c).id, "apiAccess");
   if (!api.allowed) return showTokens(c, { error: api.message }, 402);
   const parsed = NameSchema.safeParse(await readBody(c));
-  if (!parsed.success) return showTokens(c, { error: "Name the token." }, 422);
+  if (!parsed.success) {
+    return showTokens(c, { error: "Name the token and choose when it expires." }, 422);
+  }
   const created = await createApiToken(
     c.get("services").control,
     tenantOf(c).id,
     auth.userId,
     parsed.data.name,
+    parsed.data.expires_in_days,
   );
   return showTokens(c, { newToken: created.token }, 201);
 });

@@ -3,15 +3,29 @@ import { z } from "zod";
 import { type AppEnv, clientIp, principalOf, tenantOf } from "../../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../../http/guards.ts";
 import { checkCredentials, LoginSchema } from "../../../../auth/login.ts";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../../../auth/api_tokens.ts";
+import {
+  createApiToken,
+  listApiTokens,
+  MAX_TOKEN_DAYS,
+  revokeApiToken,
+} from "../../../../auth/api_tokens.ts";
 import { requirePermission } from "../../../../auth/middleware.ts";
 import { can } from "../../../../auth/roles.ts";
 import { ForbiddenError } from "../../../../domain/errors.ts";
 
+/** Days until the token stops working; left out (or null), it lives until revoked. */
+const ExpiresInDays = z.number().int().min(1, "At least one day.").max(
+  MAX_TOKEN_DAYS,
+  `At most ${MAX_TOKEN_DAYS} days.`,
+).nullable().default(null);
 const TokenRequestSchema = LoginSchema.extend({
   name: z.string().trim().min(1).max(80).default("API token"),
+  expires_in_days: ExpiresInDays,
 });
-const TokenNameSchema = z.object({ name: z.string().trim().min(1, "Name the token.").max(80) });
+const TokenNameSchema = z.object({
+  name: z.string().trim().min(1, "Name the token.").max(80),
+  expires_in_days: ExpiresInDays,
+});
 
 const app = new Hono<AppEnv>();
 app.use("/api/v1/auth/tokens", tenantOnly());
@@ -26,10 +40,11 @@ app.post("/api/v1/auth/tokens", async (c) => {
   const auth = c.get("auth");
   let userId: string;
   let name: string;
+  let expiresInDays: number | null;
   if (auth && !(body && typeof body === "object" && "password" in body)) {
     if (!auth.role || !can(auth.role, "tokens:own")) throw new ForbiddenError();
     userId = auth.userId;
-    name = parseWith(TokenNameSchema, body).name;
+    ({ name, expires_in_days: expiresInDays } = parseWith(TokenNameSchema, body));
   } else {
     const input = parseWith(TokenRequestSchema, body);
     const { user, role } = await checkCredentials(services, {
@@ -41,8 +56,9 @@ app.post("/api/v1/auth/tokens", async (c) => {
     if (!role || !can(role, "tokens:own")) throw new ForbiddenError();
     userId = user.id;
     name = input.name;
+    expiresInDays = input.expires_in_days;
   }
-  const created = await createApiToken(services.control, tenant.id, userId, name);
+  const created = await createApiToken(services.control, tenant.id, userId, name, expiresInDays);
   return c.json({ token: created.token, ...created.summary }, 201);
 });
 

@@ -123,3 +123,47 @@ Deno.test("cookie-authenticated writes need the CSRF token; bearer calls do not"
     await server.close();
   }
 });
+
+Deno.test("a token created with an expiry works until then and is refused after; bad expiries write nothing", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const create = (extra: Record<string, unknown>) =>
+      server.fetch(t.host, "/api/v1/auth/tokens", {
+        method: "POST",
+        json: { email: t.email, password: t.password, name: "nightly export", ...extra },
+      });
+    const res = await create({ expires_in_days: 30 });
+    assert.equal(res.status, 201);
+    const created = await res.json();
+    const days = (Date.parse(created.expires_at) - Date.now()) / 86_400_000;
+    assert.ok(days > 29.9 && days <= 30, String(days));
+    const bearer = { authorization: `Bearer ${created.token}` };
+    assert.equal((await server.fetch(t.host, "/api/v1/me", { headers: bearer })).status, 200);
+    const listed = await (await server.fetch(t.host, "/api/v1/auth/tokens", { headers: bearer }))
+      .json();
+    assert.equal(listed.data[0].expires_at, created.expires_at);
+
+    // The day passes (moved back in the database); the cached principal lasts 5 s at most.
+    await server.services.control.execute({
+      sql: "UPDATE api_tokens SET expires_at = ? WHERE id = ?",
+      args: [new Date(Date.now() - 1000).toISOString(), created.id],
+    });
+    server.services.authCache.clear();
+    const expired = await server.fetch(t.host, "/api/v1/me", { headers: bearer });
+    assert.equal(expired.status, 401);
+
+    // Without an expiry a token lives until revoked, as before.
+    const forever = await (await create({})).json();
+    assert.equal(forever.expires_at, null);
+    for (const bad of [0, -3, 1.5, 3651, "30"]) {
+      const refused = await create({ expires_in_days: bad });
+      assert.equal(refused.status, 422, JSON.stringify(bad));
+      assert.ok((await refused.json()).error.details.expires_in_days);
+    }
+    const rows = await server.services.control.execute("SELECT count(*) AS n FROM api_tokens");
+    assert.equal(Number(rows.rows[0]!.n), 2);
+  } finally {
+    await server.close();
+  }
+});
