@@ -17,11 +17,11 @@ Deno.test("openApiDocument() offers Idempotency-Key on every authenticated POST"
   }
 });
 
-Deno.test("openApiDocument() lists the PDF downloads of invoices, purchase orders and loads", () => {
+Deno.test("openApiDocument() lists the PDF downloads of invoices, sales orders, purchase orders and loads", () => {
   const doc = openApiDocument("example.test") as {
     paths: Record<string, { get?: { responses: Record<string, { content?: object }> } }>;
   };
-  for (const collection of ["invoices", "purchase-orders", "loads"]) {
+  for (const collection of ["invoices", "sales-orders", "purchase-orders", "loads"]) {
     const ok = doc.paths[`/api/v1/${collection}/{id}/pdf`]?.get?.responses["200"];
     assert.ok(ok?.content && "application/pdf" in ok.content, collection);
   }

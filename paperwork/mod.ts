@@ -1,17 +1,19 @@
 /**
  * @module paperwork
- * The documents a broker sends out, drawn as PDFs on the company's letterhead: the invoice to the
- * customer, the purchase order to the supplier and the rate confirmation to the carrier. Routes
- * ask `renderPaperwork` for one by record collection and id within the tenant's database.
+ * The documents a broker sends out, drawn as PDFs on the company's letterhead: the invoice and the
+ * sales confirmation (of a sales order) to the customer, the purchase order to the supplier and
+ * the rate confirmation to the carrier. Routes ask `renderPaperwork` for one by record collection
+ * and id within the tenant's database.
  */
 import type { Executor } from "../db/transaction.ts";
 import type { CompanyDetails } from "../domain/company.ts";
 import { drawInvoice, loadInvoicePaper } from "./invoice.ts";
 import { drawPurchaseOrder, loadPurchaseOrderPaper } from "./purchase_order.ts";
+import { drawSalesConfirmation, loadSalesConfirmationPaper } from "./sales_confirmation.ts";
 import { drawRateConfirmation, loadRateConfirmationPaper } from "./rate_confirmation.ts";
 import { pdfFilename } from "./format.ts";
 
-export type PaperworkCollection = "invoices" | "purchase-orders" | "loads";
+export type PaperworkCollection = "invoices" | "sales-orders" | "purchase-orders" | "loads";
 
 interface Kind {
   /** The page route's file name part: /invoices/:id/invoice.pdf. */
@@ -30,6 +32,14 @@ const KINDS: Record<PaperworkCollection, Kind> = {
     async render(db, id, company) {
       const paper = await loadInvoicePaper(db, id);
       return { number: paper.number, bytes: await drawInvoice(paper, company) };
+    },
+  },
+  "sales-orders": {
+    slug: "sales-confirmation",
+    label: "sales confirmation",
+    async render(db, id, company) {
+      const paper = await loadSalesConfirmationPaper(db, id);
+      return { number: paper.number, bytes: await drawSalesConfirmation(paper, company) };
     },
   },
   "purchase-orders": {

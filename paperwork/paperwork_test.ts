@@ -353,3 +353,65 @@ Deno.test("the purchase order prints the supplier, the plant's EST number, picku
     await server.close();
   }
 });
+
+Deno.test("the sales confirmation prints the customer, delivery, customer PO, salesperson and lines", async () => {
+  const server = await startTestServer();
+  try {
+    const api = await workspace(server);
+    const customer = await api.ok("POST", "/api/v1/customers", {
+      name: "Harbor Restaurant Supply",
+      address: "12 Pier Road",
+      city: "Boston",
+      state: "MA",
+      postal_code: "02110",
+      payment_terms: "Net 15",
+    }, 201);
+    const delivery = await api.ok("POST", "/api/v1/locations", {
+      name: "Harbor dock 2",
+      kind: "delivery",
+      city: "Chelsea",
+      state: "MA",
+      receiving_hours: "Mon-Fri 05:00-11:00",
+      customer_id: customer.id,
+    }, 201);
+    const so = await api.ok("POST", "/api/v1/sales-orders", {
+      customer_id: customer.id,
+      order_date: "2026-10-02",
+      delivery_date: "2026-10-09",
+      delivery_location_id: delivery.id,
+      customer_po: "HRS-5120",
+      salesperson: "Dana Cruz",
+      notes: "Deliver before 9am; call on arrival.",
+      lines: [
+        { description: "Beef brisket 120A", cases: 900, weight: 36000, price: 3.1275 },
+        { description: "Pork loin boneless", cases: 40, price: 45, price_basis: "case" },
+      ],
+    }, 201);
+    assert.equal(so.total_cents, 11_439_000);
+    const [text] = await pagesText(await pdfOf(server, api, `/api/v1/sales-orders/${so.id}/pdf`));
+    for (
+      const expected of [
+        "Prairie Protein Brokers",
+        "SALES CONFIRMATION",
+        `SO number: ${so.number}`,
+        "Order date: Oct 2, 2026",
+        "Delivery date: Oct 9, 2026",
+        "Customer PO: HRS-5120",
+        "Salesperson: Dana Cruz",
+        "Harbor Restaurant Supply",
+        "12 Pier Road",
+        "Boston, MA 02110",
+        "Harbor dock 2",
+        "Chelsea, MA",
+        "Hours: Mon-Fri 05:00-11:00",
+        "Beef brisket 120A 900 36,000 LB $3.1275/LB $112,590.00",
+        "Pork loin boneless 40 $45.00/case $1,800.00",
+        "Total $114,390.00",
+        "Payment terms Net 15",
+        "Deliver before 9am; call on arrival.",
+      ]
+    ) assert.ok(text!.includes(expected), `${expected}\nnot in: ${text}`);
+  } finally {
+    await server.close();
+  }
+});

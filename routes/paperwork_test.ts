@@ -7,6 +7,7 @@ import { pdfPages } from "../domain/documents/pdf.ts";
 
 const DOWNLOADS = [
   ["invoices", "invoice", "INV-50001.pdf"],
+  ["sales-orders", "sales-confirmation", "SO-20001.pdf"],
   ["purchase-orders", "purchase-order", "PO-10001.pdf"],
   ["loads", "rate-confirmation", "L-30001.pdf"],
 ] as const;
@@ -130,7 +131,7 @@ Deno.test("the file name is the record's number made safe for the header", async
   }
 });
 
-Deno.test("the detail pages of invoices, POs and loads link to their PDF, for every role", async () => {
+Deno.test("the detail pages of invoices, SOs, POs and loads link to their PDF, for every role", async () => {
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);

@@ -1,7 +1,7 @@
 /**
  * @module components/records/PaperworkLink
- * The "Download PDF" button of a record that has outgoing paperwork (an invoice, a purchase
- * order, a load's rate confirmation); nothing for other records.
+ * The "Download PDF" button of a record that has outgoing paperwork (an invoice, a sales order's
+ * sales confirmation, a purchase order, a load's rate confirmation); nothing for other records.
  */
 
 /** A download link to the record's PDF, or nothing when `href` is null. */
