@@ -25,39 +25,43 @@ interface Kind {
   }>;
 }
 
+/** A kind of document: how to load a record's paper and how to draw it. */
+function kind<P extends { number: string }>(
+  slug: string,
+  label: string,
+  load: (db: Executor, id: string) => Promise<P>,
+  draw: (paper: P, company: CompanyDetails) => Promise<Uint8Array>,
+): Kind {
+  return {
+    slug,
+    label,
+    async render(db, id, company) {
+      const paper = await load(db, id);
+      return { number: paper.number, bytes: await draw(paper, company) };
+    },
+  };
+}
+
 const KINDS: Record<PaperworkCollection, Kind> = {
-  invoices: {
-    slug: "invoice",
-    label: "invoice",
-    async render(db, id, company) {
-      const paper = await loadInvoicePaper(db, id);
-      return { number: paper.number, bytes: await drawInvoice(paper, company) };
-    },
-  },
-  "sales-orders": {
-    slug: "sales-confirmation",
-    label: "sales confirmation",
-    async render(db, id, company) {
-      const paper = await loadSalesConfirmationPaper(db, id);
-      return { number: paper.number, bytes: await drawSalesConfirmation(paper, company) };
-    },
-  },
-  "purchase-orders": {
-    slug: "purchase-order",
-    label: "purchase order",
-    async render(db, id, company) {
-      const paper = await loadPurchaseOrderPaper(db, id);
-      return { number: paper.number, bytes: await drawPurchaseOrder(paper, company) };
-    },
-  },
-  loads: {
-    slug: "rate-confirmation",
-    label: "rate confirmation",
-    async render(db, id, company) {
-      const paper = await loadRateConfirmationPaper(db, id);
-      return { number: paper.number, bytes: await drawRateConfirmation(paper, company) };
-    },
-  },
+  invoices: kind("invoice", "invoice", loadInvoicePaper, drawInvoice),
+  "sales-orders": kind(
+    "sales-confirmation",
+    "sales confirmation",
+    loadSalesConfirmationPaper,
+    drawSalesConfirmation,
+  ),
+  "purchase-orders": kind(
+    "purchase-order",
+    "purchase order",
+    loadPurchaseOrderPaper,
+    drawPurchaseOrder,
+  ),
+  loads: kind(
+    "rate-confirmation",
+    "rate confirmation",
+    loadRateConfirmationPaper,
+    drawRateConfirmation,
+  ),
 };
 
 /** The collections that have a document to download, with its route slug and label. */
