@@ -7,7 +7,7 @@ import { newId } from "../db/ids.ts";
 import { hashPassword } from "./password.ts";
 import type { Role } from "./roles.ts";
 import { CookieJar } from "../tests/helpers/http.ts";
-import type { TestServer } from "../tests/helpers/server.ts";
+import type { SignedUp, TestServer } from "../tests/helpers/server.ts";
 
 export interface Session {
   host: string;
@@ -118,4 +118,13 @@ export async function rolesOf(
     args: [tenantId],
   });
   return Object.fromEntries(rs.rows.map((r) => [String(r.user_id), String(r.role)]));
+}
+
+/** The cast of the member-management tests: the owner and an admin signed in, and a broker. */
+export async function ownerAdminBroker(server: TestServer, t: SignedUp) {
+  const owner = await signIn(server, t.host, t.email, t.password);
+  const adminUser = await addMember(server, t.tenantId, "admin");
+  const admin = await signIn(server, t.host, adminUser.email, adminUser.password);
+  const broker = await addMember(server, t.tenantId, "broker");
+  return { owner, adminUser, admin, broker };
 }

@@ -51,6 +51,11 @@ async function pagesText(bytes: Uint8Array): Promise<string[]> {
   return pages.map((p) => p.lines.join("\n").replace(/\s+/g, " ").trim());
 }
 
+/** Fails naming the first expected text that the PDF's text does not contain. */
+function assertPrints(text: string, expected: string[]): void {
+  for (const part of expected) assert.ok(text.includes(part), `${part}\nnot in: ${text}`);
+}
+
 async function invoiceWithParties(api: ApiClient) {
   const customer = await api.ok("POST", "/api/v1/customers", {
     name: "Harbor Restaurant Supply",
@@ -105,33 +110,31 @@ Deno.test("the invoice PDF prints the letterhead, the customer, the lines, total
 
     const bytes = await pdfOf(server, api, `/api/v1/invoices/${invoice.id}/pdf`);
     const [text] = await pagesText(bytes);
-    for (
-      const expected of [
-        "Prairie Protein Brokers",
-        "400 Stockyards Blvd Omaha, NE 68107 USA 402-555-0100 billing@prairie.example",
-        "INVOICE",
-        `Invoice number: ${invoice.number}`,
-        "Invoice date: Oct 5, 2026",
-        "Ship date: Oct 3, 2026",
-        "Due date: Nov 4, 2026",
-        "Terms: Net 30",
-        "Customer PO: HRS-4471",
-        `Sales order: ${order.number}`,
-        "Harbor Restaurant Supply",
-        "12 Pier Road",
-        "Boston, MA 02110",
-        "Attn: Ann Ledger, ap@harbor.example",
-        "Beef brisket 120A 900 36,000 LB $3.1275/LB $112,590.00",
-        "Pork loin boneless 200 8,000 LB $1.85/LB $14,800.00",
-        "Subtotal $127,390.00",
-        "Tax $123.45",
-        "Total $127,513.45",
-        "Amount paid $50,000.00",
-        "Balance due $77,513.45",
-        "Wire to First Plains Bank, ABA 104000016, account 556677",
-        "Thank you for your business.",
-      ]
-    ) assert.ok(text!.includes(expected), `${expected}\nnot in: ${text}`);
+    assertPrints(text!, [
+      "Prairie Protein Brokers",
+      "400 Stockyards Blvd Omaha, NE 68107 USA 402-555-0100 billing@prairie.example",
+      "INVOICE",
+      `Invoice number: ${invoice.number}`,
+      "Invoice date: Oct 5, 2026",
+      "Ship date: Oct 3, 2026",
+      "Due date: Nov 4, 2026",
+      "Terms: Net 30",
+      "Customer PO: HRS-4471",
+      `Sales order: ${order.number}`,
+      "Harbor Restaurant Supply",
+      "12 Pier Road",
+      "Boston, MA 02110",
+      "Attn: Ann Ledger, ap@harbor.example",
+      "Beef brisket 120A 900 36,000 LB $3.1275/LB $112,590.00",
+      "Pork loin boneless 200 8,000 LB $1.85/LB $14,800.00",
+      "Subtotal $127,390.00",
+      "Tax $123.45",
+      "Total $127,513.45",
+      "Amount paid $50,000.00",
+      "Balance due $77,513.45",
+      "Wire to First Plains Bank, ABA 104000016, account 556677",
+      "Thank you for your business.",
+    ]);
     assert.doesNotMatch(text!, /Status:/, "a sent invoice carries no draft or void mark");
 
     // The app reads its own paperwork: the upload pipeline classifies it and drafts it back.
@@ -263,32 +266,30 @@ Deno.test("the rate confirmation prints the carrier, stops, set point, reference
       notes: "Driver calls dispatch one hour before delivery.",
     }, 201);
     const [text] = await pagesText(await pdfOf(server, api, `/api/v1/loads/${load.id}/pdf`));
-    for (
-      const expected of [
-        "Prairie Protein Brokers",
-        "RATE CONFIRMATION",
-        `Load number: ${load.number}`,
-        "Polar Express Trucking",
-        "MC 884201 DOT 3012345",
-        "Reefer set point: 28°F",
-        "BOL number: BOL-77812",
-        "Seal number: SL-5521",
-        `PO number: ${po.number}`,
-        "Pickup number: REL-3390",
-        "Customer PO: MG-1188",
-        "Prairie dock 4",
-        "1 Packer Way",
-        "Pickup appointment: Oct 7, 2026 08:00",
-        "Receiving hours: Mon-Fri 06:00-14:00",
-        "Metro Cold Storage",
-        "Delivery appointment: Oct 9, 2026 05:30",
-        "Receiving hours: Mon-Sat 04:00-12:00",
-        "Total rate $3,250.00",
-        "Payment terms Net 15",
-        "Driver calls dispatch one hour before delivery.",
-        "keeps the reefer at 28°F",
-      ]
-    ) assert.ok(text!.includes(expected), `${expected}\nnot in: ${text}`);
+    assertPrints(text!, [
+      "Prairie Protein Brokers",
+      "RATE CONFIRMATION",
+      `Load number: ${load.number}`,
+      "Polar Express Trucking",
+      "MC 884201 DOT 3012345",
+      "Reefer set point: 28°F",
+      "BOL number: BOL-77812",
+      "Seal number: SL-5521",
+      `PO number: ${po.number}`,
+      "Pickup number: REL-3390",
+      "Customer PO: MG-1188",
+      "Prairie dock 4",
+      "1 Packer Way",
+      "Pickup appointment: Oct 7, 2026 08:00",
+      "Receiving hours: Mon-Fri 06:00-14:00",
+      "Metro Cold Storage",
+      "Delivery appointment: Oct 9, 2026 05:30",
+      "Receiving hours: Mon-Sat 04:00-12:00",
+      "Total rate $3,250.00",
+      "Payment terms Net 15",
+      "Driver calls dispatch one hour before delivery.",
+      "keeps the reefer at 28°F",
+    ]);
   } finally {
     await server.close();
   }
@@ -330,25 +331,23 @@ Deno.test("the purchase order prints the supplier, the plant's EST number, picku
     }, 201);
     const bytes = await pdfOf(server, api, `/api/v1/purchase-orders/${po.id}/pdf`);
     const [text] = await pagesText(bytes);
-    for (
-      const expected of [
-        "Prairie Protein Brokers",
-        "PURCHASE ORDER",
-        `PO number: ${po.number}`,
-        "Order date: Oct 1, 2026",
-        "Pickup date: Oct 7, 2026",
-        "Terms: Net 15",
-        "Supplier confirmation: SC-8841",
-        "Who moves it: Customer picks up",
-        "Prairie Packing",
-        "PLANT PICKUP LOCATION Prairie Plant 2 Prairie dock 4 EST 245C",
-        "Hours: Mon-Fri 06:00-14:00",
-        "Beef chuck roll 2x 800 40,000 LB $2.05/LB $82,000.00",
-        "Beef brisket 120A 40 $45.00/case $1,800.00",
-        "Total $83,800.00",
-        "Boxed, wax-lined, USDA inspected.",
-      ]
-    ) assert.ok(text!.includes(expected), `${expected}\nnot in: ${text}`);
+    assertPrints(text!, [
+      "Prairie Protein Brokers",
+      "PURCHASE ORDER",
+      `PO number: ${po.number}`,
+      "Order date: Oct 1, 2026",
+      "Pickup date: Oct 7, 2026",
+      "Terms: Net 15",
+      "Supplier confirmation: SC-8841",
+      "Who moves it: Customer picks up",
+      "Prairie Packing",
+      "PLANT PICKUP LOCATION Prairie Plant 2 Prairie dock 4 EST 245C",
+      "Hours: Mon-Fri 06:00-14:00",
+      "Beef chuck roll 2x 800 40,000 LB $2.05/LB $82,000.00",
+      "Beef brisket 120A 40 $45.00/case $1,800.00",
+      "Total $83,800.00",
+      "Boxed, wax-lined, USDA inspected.",
+    ]);
   } finally {
     await server.close();
   }
@@ -389,28 +388,26 @@ Deno.test("the sales confirmation prints the customer, delivery, customer PO, sa
     }, 201);
     assert.equal(so.total_cents, 11_439_000);
     const [text] = await pagesText(await pdfOf(server, api, `/api/v1/sales-orders/${so.id}/pdf`));
-    for (
-      const expected of [
-        "Prairie Protein Brokers",
-        "SALES CONFIRMATION",
-        `SO number: ${so.number}`,
-        "Order date: Oct 2, 2026",
-        "Delivery date: Oct 9, 2026",
-        "Customer PO: HRS-5120",
-        "Salesperson: Dana Cruz",
-        "Harbor Restaurant Supply",
-        "12 Pier Road",
-        "Boston, MA 02110",
-        "Harbor dock 2",
-        "Chelsea, MA",
-        "Hours: Mon-Fri 05:00-11:00",
-        "Beef brisket 120A 900 36,000 LB $3.1275/LB $112,590.00",
-        "Pork loin boneless 40 $45.00/case $1,800.00",
-        "Total $114,390.00",
-        "Payment terms Net 15",
-        "Deliver before 9am; call on arrival.",
-      ]
-    ) assert.ok(text!.includes(expected), `${expected}\nnot in: ${text}`);
+    assertPrints(text!, [
+      "Prairie Protein Brokers",
+      "SALES CONFIRMATION",
+      `SO number: ${so.number}`,
+      "Order date: Oct 2, 2026",
+      "Delivery date: Oct 9, 2026",
+      "Customer PO: HRS-5120",
+      "Salesperson: Dana Cruz",
+      "Harbor Restaurant Supply",
+      "12 Pier Road",
+      "Boston, MA 02110",
+      "Harbor dock 2",
+      "Chelsea, MA",
+      "Hours: Mon-Fri 05:00-11:00",
+      "Beef brisket 120A 900 36,000 LB $3.1275/LB $112,590.00",
+      "Pork loin boneless 40 $45.00/case $1,800.00",
+      "Total $114,390.00",
+      "Payment terms Net 15",
+      "Deliver before 9am; call on arrival.",
+    ]);
   } finally {
     await server.close();
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
-import { addMember, rolesOf, type Session, signIn } from "../../auth/_fixtures.ts";
+import { ownerAdminBroker, rolesOf, type Session } from "../../auth/_fixtures.ts";
 
 async function membersPage(server: TestServer, s: Session): Promise<string> {
   const res = await server.fetch(s.host, "/settings/members", {
@@ -21,10 +21,7 @@ Deno.test("the members page offers only the roles the current member may grant",
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
-    const owner = await signIn(server, t.host, t.email, t.password);
-    const adminUser = await addMember(server, t.tenantId, "admin");
-    const admin = await signIn(server, t.host, adminUser.email, adminUser.password);
-    const broker = await addMember(server, t.tenantId, "broker");
+    const { owner, adminUser, admin, broker } = await ownerAdminBroker(server, t);
     const all = ["owner", "admin", "broker", "accounting", "viewer"];
     const invitable = ["admin", "broker", "accounting", "viewer"];
 

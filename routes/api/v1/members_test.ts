@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../../tests/helpers/server.ts";
-import { addMember, call, rolesOf, signIn } from "../../../auth/_fixtures.ts";
+import { addMember, call, ownerAdminBroker, rolesOf, signIn } from "../../../auth/_fixtures.ts";
 
 Deno.test("members: an admin cannot touch owners or grant owner; a workspace always keeps an owner", async () => {
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
-    const owner = await signIn(server, t.host, t.email, t.password);
-    const adminUser = await addMember(server, t.tenantId, "admin");
-    const admin = await signIn(server, t.host, adminUser.email, adminUser.password);
-    const broker = await addMember(server, t.tenantId, "broker");
+    const { owner, adminUser, admin, broker } = await ownerAdminBroker(server, t);
 
     const list = await (await call(server, admin, "GET", "/api/v1/members")).json();
     assert.deepEqual(
