@@ -3,7 +3,7 @@ import type { AppContext, AppEnv } from "../../http/env.ts";
 import { renderPublic } from "../../http/page.tsx";
 import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
 import { isId } from "../../db/ids.ts";
-import { isOperator } from "../../auth/operators.ts";
+import { operatorAccess } from "../../auth/operators.ts";
 import { JobCounts, JobsTable, type JobView } from "../../components/JobsTable.tsx";
 import {
   findJobs,
@@ -14,7 +14,7 @@ import {
   retryJob,
 } from "../../workers/job_admin.ts";
 
-/** The bare app domain, signed in with an address listed in OPERATOR_EMAILS. */
+/** The bare app domain, signed in with a confirmed address listed in OPERATOR_EMAILS. */
 function operatorOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.get("site") !== "apex") throw new NotFoundError("There is no page at this address.");
@@ -22,7 +22,13 @@ function operatorOnly(): MiddlewareHandler<AppEnv> {
     if (!auth) {
       return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
     }
-    if (!isOperator(c.get("services").config, auth.email)) {
+    const access = operatorAccess(c.get("services").config, auth);
+    if (access === "unverified") {
+      throw new ForbiddenError(
+        "Confirm your e-mail address with the link we sent you before using the operator pages.",
+      );
+    }
+    if (access !== "granted") {
       throw new ForbiddenError("Only the service's operators may see this page.");
     }
     await next();

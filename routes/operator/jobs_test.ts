@@ -35,6 +35,20 @@ async function deadJob(server: TestServer, tenantId: string, kind: string): Prom
   return id;
 }
 
+/** Opens the confirmation link the signup mailed to `email`, as its owner would. */
+async function confirmAddress(server: TestServer, email: string): Promise<void> {
+  const rs = await server.services.control.execute({
+    sql: "SELECT body_text FROM outbox WHERE to_addr = ? ORDER BY created_at DESC LIMIT 1",
+    args: [email],
+  });
+  const link = /https?:\/\/\S+\/auth\/verify\?token=\S+/.exec(String(rs.rows[0]?.body_text))?.[0];
+  assert.ok(link, `a confirmation link was mailed to ${email}`);
+  const url = new URL(link);
+  const res = await server.fetch(url.hostname, url.pathname + url.search);
+  assert.equal(res.status, 303);
+  await res.body?.cancel();
+}
+
 function form(_csrf: string): Record<string, string> {
   return { "content-type": "application/x-www-form-urlencoded" };
 }
@@ -46,6 +60,7 @@ Deno.test("operators see every workspace's jobs and retry a dead one; others are
   try {
     const ops = await signUpTenant(server, "opsco");
     const other = await signUpTenant(server, "otherco");
+    await confirmAddress(server, ops.email);
     const a = await deadJob(server, ops.tenantId, "document.process");
     const b = await deadJob(server, other.tenantId, "mail.deliver");
     await enqueue(server.services.control, { kind: "queued.kind", tenantId: other.tenantId });
@@ -113,6 +128,42 @@ Deno.test("operators see every workspace's jobs and retry a dead one; others are
     });
     assert.equal(onTenant.status, 404);
     await onTenant.body?.cancel();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an address in OPERATOR_EMAILS opens the operator pages only once it is confirmed", async () => {
+  const server = await startTestServer({ OPERATOR_EMAILS: "owner@squatco.example" });
+  try {
+    // Anyone may sign up with a listed address; the attack of the outside test.
+    const squatter = await signUpTenant(server, "squatco");
+    const victim = await signUpTenant(server, "victimco");
+    const job = await deadJob(server, victim.tenantId, "mail.deliver");
+    const session = await apexSession(server, squatter);
+    const page = await server.fetch("localhost", "/operator/jobs", {
+      headers: { cookie: session.cookie },
+    });
+    assert.equal(page.status, 403);
+    const html = await page.text();
+    assert.match(html, /Confirm your e-mail address/);
+    assert.doesNotMatch(html, /victimco|mail\.deliver exploded/);
+    const retry = await server.fetch("localhost", `/operator/jobs/${job}/retry`, {
+      method: "POST",
+      headers: { cookie: session.cookie, ...form(session.csrf) },
+      body: `_csrf=${session.csrf}`,
+    });
+    assert.equal(retry.status, 403);
+    await retry.body?.cancel();
+    assert.equal((await getJob(server.services.control, job))?.status, "dead", "nothing retried");
+
+    // The holder of the address confirms it; the same session now opens the page.
+    await confirmAddress(server, squatter.email);
+    const confirmed = await server.fetch("localhost", "/operator/jobs", {
+      headers: { cookie: session.cookie },
+    });
+    assert.equal(confirmed.status, 200);
+    assert.match(await confirmed.text(), /mail\.deliver exploded/);
   } finally {
     await server.close();
   }
