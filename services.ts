@@ -19,9 +19,12 @@ import { PrincipalCache } from "./auth/principal_cache.ts";
 import { type AssetManifest, buildAssets } from "./framework/build.ts";
 import { BillingRuntime } from "./billing/runtime.ts";
 import { systemTxtResolver, type TxtResolver } from "./tenants/domains.ts";
+import { businessDay, type Clock, clockFromSetting } from "./domain/clock.ts";
 
 export interface Services {
   config: Config;
+  /** The one clock: every "today" and "now" of the business (domain/clock.ts). */
+  clock: Clock;
   log: Logger;
   control: Client;
   registry: TenantRegistry;
@@ -53,13 +56,20 @@ export async function createServices(
   await migrate(control, "control");
   const provider = overrides.provider ?? createDatabaseProvider(config);
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
+  const clock = overrides.clock ?? clockFromSetting(config.TEST_TODAY);
+  const registry = overrides.registry ?? new TenantRegistry(control);
   return {
     config,
+    clock,
     log,
     control,
-    registry: new TenantRegistry(control),
+    registry,
     provider,
-    pool: new TenantPool(provider, config.TENANT_POOL_SIZE),
+    pool: new TenantPool(
+      provider,
+      config.TENANT_POOL_SIZE,
+      (tenantId) => businessDay(clock, registry.timeZoneOf(tenantId)),
+    ),
     ipLimiter: new RateLimiter(config.RATE_LIMIT_PER_IP, windowMs),
     tenantLimiter: new RateLimiter(config.RATE_LIMIT_PER_TENANT, windowMs),
     loginThrottle: new LoginThrottle(),

@@ -232,7 +232,7 @@ Deno.test("with OPENAI settings, an uploaded document is read by the model and i
     assert.equal(doc.provider, "openai");
     assert.equal(doc.draft.fields.number.value, "PO-7781");
     assert.equal(d.requests.length, 1);
-    const usage = await usageFor(server.services.control, tenant.tenantId);
+    const usage = await usageFor(server.services, tenant.tenantId);
     assert.equal(usage.aiTokensPerMonth, 1500);
   } finally {
     await worker.stop();
@@ -250,7 +250,7 @@ Deno.test("once the month's AI allowance is used up, documents are still read, o
     const api = await apiClient(server, tenant);
     await setOverrides(server.services, tenant.tenantId, { aiTokensPerMonth: 2000 });
     server.services.billing.invalidate(tenant.tenantId);
-    await recordUsage(server.services.control, tenant.tenantId, "aiTokensPerMonth", 1999);
+    await recordUsage(server.services, tenant.tenantId, "aiTokensPerMonth", 1999);
     const read = async (name: string) => {
       // A different file each time: the same bytes again would be answered as a duplicate.
       const up = await uploadFile(server, api, name, new TextEncoder().encode(`${TEXT}\n${name}`));
@@ -261,7 +261,7 @@ Deno.test("once the month's AI allowance is used up, documents are still read, o
     const first = await read("po-1.txt");
     assert.equal(first.provider, "openai");
     assert.equal(d.requests.length, 1);
-    const usage = () => usageFor(server.services.control, tenant.tenantId);
+    const usage = () => usageFor(server.services, tenant.tenantId);
     assert.equal((await usage()).aiTokensPerMonth, 3499);
 
     const second = await read("po-2.txt");

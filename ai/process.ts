@@ -71,8 +71,7 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
       await recordAiUsage(tenantDb, usage);
       // The plan's monthly AI allowance counts the same tokens (billing/entitlements.ts).
       if (job.tenantId) {
-        await recordUsage(
-          services.control,
+        await recordUsage(services,
           job.tenantId,
           "aiTokensPerMonth",
           usage.inputTokens + usage.outputTokens,

@@ -353,12 +353,12 @@ Deno.test("asking is refused (402) once this month's AI tokens reach the allowan
     const api = await apiClient(server, tenant);
     await setOverrides(server.services, tenant.tenantId, { aiTokensPerMonth: 1000 });
     server.services.billing.invalidate(tenant.tenantId);
-    await recordUsage(server.services.control, tenant.tenantId, "aiTokensPerMonth", 999);
+    await recordUsage(server.services, tenant.tenantId, "aiTokensPerMonth", 999);
     const ask = (headers: Record<string, string> = {}) =>
       api.call("POST", "/api/v1/assistant/messages", { message: "aging" }, headers);
     assert.equal((await ask()).status, 200, "one token left");
 
-    await recordUsage(server.services.control, tenant.tenantId, "aiTokensPerMonth", 1);
+    await recordUsage(server.services, tenant.tenantId, "aiTokensPerMonth", 1);
     const refused = await ask();
     assert.equal(refused.status, 402);
     assert.equal(refused.body.error.code, "payment_required");

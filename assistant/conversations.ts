@@ -43,14 +43,17 @@ async function ownConversation(db: Client, userId: string, id: string): Promise<
   if (!rs.rows.length) throw new NotFoundError("No such conversation.");
 }
 
-/** Answers a message (offline provider), keeping both sides in the user's conversation. */
+/**
+ * Answers a message (offline provider unless another is given), keeping both sides in the user's
+ * conversation. `today` is the tenant's business day: "this month" and "overdue" count from it.
+ */
 export async function ask(
   db: Client,
   userId: string,
   input: z.infer<typeof MessageSchema>,
-  opts: { provider?: ChatProvider; today?: string; onDelta?: (text: string) => void } = {},
+  opts: { provider?: ChatProvider; today: string; onDelta?: (text: string) => void },
 ): Promise<Reply> {
-  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const today = opts.today;
   const provider = opts.provider ?? offlineChat;
   let history: ChatTurn[] = [];
   if (input.conversation_id) {

@@ -39,7 +39,7 @@ export async function setPlan(
 ): Promise<TenantBilling> {
   const state = await loadBillingState(deps.control, tenantId);
   if (!state) throw new NotFoundError("No such tenant.");
-  const now = new Date().toISOString();
+  const now = deps.clock.now().toISOString();
   const patch: BillingPatch = { plan: input.plan, status: input.status };
   if (input.interval !== undefined) patch.billing_interval = input.interval;
   if (input.trialEndsAt !== undefined) patch.trial_ends_at = input.trialEndsAt;

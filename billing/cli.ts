@@ -11,6 +11,7 @@
  * It opens the control database in DATA_DIR directly; a running server sees the change within
  * a few seconds (its billing cache).
  */
+import { type Clock, clockFromSetting } from "../domain/clock.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
@@ -70,7 +71,7 @@ function dayToIso(value: string | undefined, flag: string): string | undefined {
 /** Runs one billing command; returns what to print. Throws AppError on bad input. */
 export async function runBillingCli(
   args: string[],
-  deps: { control: Client; config: Config },
+  deps: { control: Client; config: Config; clock: Clock },
 ): Promise<string> {
   const { values, positionals } = parseArgs({
     args,
@@ -100,7 +101,7 @@ export async function runBillingCli(
         trialEndsAt: dayToIso(values["trial-ends"], "--trial-ends"),
         pastDueSince: dayToIso(values["past-due-since"], "--past-due-since"),
       });
-      return describe(slug, billing, await usageFor(deps.control, tenantId));
+      return describe(slug, billing, await usageFor(deps, tenantId));
     }
     case "override": {
       if (!slug) throw new AppError("invalid_request", 400, USAGE);
@@ -111,7 +112,7 @@ export async function runBillingCli(
         tenantId,
         parseOverrides(rest, state?.overrides ?? {}),
       );
-      return describe(slug, billing, await usageFor(deps.control, tenantId));
+      return describe(slug, billing, await usageFor(deps, tenantId));
     }
     case "show": {
       if (!slug) throw new AppError("invalid_request", 400, USAGE);
@@ -119,7 +120,7 @@ export async function runBillingCli(
       return describe(
         slug,
         await entitlementsFor(deps, tenantId),
-        await usageFor(deps.control, tenantId),
+        await usageFor(deps, tenantId),
       );
     }
     case "sync-plans": {
@@ -144,7 +145,8 @@ if (import.meta.main) {
   await migrate(control, "control");
   let code = 0;
   try {
-    console.log(await runBillingCli(Deno.args, { control, config }));
+    const clock = clockFromSetting(config.TEST_TODAY);
+    console.log(await runBillingCli(Deno.args, { control, config, clock }));
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     code = 1;

@@ -9,7 +9,8 @@ Deno.test("billing CLI: set-plan, override and show change and report a tenant o
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
-    const deps = { control: server.services.control, config: server.services.config };
+    const { control, config, clock } = server.services;
+    const deps = { control, config, clock };
     const out = await runBillingCli(
       ["set-plan", t.slug, "starter", "past_due", "--past-due-since", "2020-01-01"],
       deps,

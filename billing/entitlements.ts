@@ -8,10 +8,11 @@
  *     const decision = await mayUse(services, tenantId, "documentsPerMonth", 1);
  *     if (!decision.allowed) throw paymentRequired(decision);
  *     ... process the document ...
- *     await recordUsage(services.control, tenantId, "documentsPerMonth", 1);
+ *     await recordUsage(services, tenantId, "documentsPerMonth", 1);
  */
 import type { Client } from "../db/client.ts";
 import type { Config } from "../config.ts";
+import type { Clock } from "../domain/clock.ts";
 import { type License, LicenseError, verifyLicense } from "./license.ts";
 import {
   type Entitlements,
@@ -33,6 +34,8 @@ import {
 export interface BillingDeps {
   control: Client;
   config: Pick<Config, "BILLING_GRACE_DAYS" | "LICENSE_PUBLIC_KEY">;
+  /** The clock in Services: trials, grace periods and usage months are read from it. */
+  clock: Clock;
 }
 
 /** Everything known about a tenant's billing at one moment. */
@@ -72,7 +75,7 @@ export function applyOverrides(
 export async function loadTenantBilling(
   deps: BillingDeps,
   tenantId: string,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<TenantBilling | null> {
   const state = await loadBillingState(deps.control, tenantId);
   if (!state) return null;
@@ -112,7 +115,7 @@ export async function loadTenantBilling(
 export async function entitlementsFor(
   deps: BillingDeps,
   tenantId: string,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<TenantBilling> {
   const billing = await loadTenantBilling(deps, tenantId, now);
   if (!billing) throw new Error(`No tenant ${tenantId}.`);
@@ -126,14 +129,14 @@ export function usagePeriod(now = new Date()): string {
 
 /** Adds `amount` to a monthly counter (documents processed, AI tokens used). */
 export async function recordUsage(
-  control: Client,
+  deps: Pick<BillingDeps, "control" | "clock">,
   tenantId: string,
   metric: CountedMetric,
   amount: number,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<void> {
   if (!Number.isFinite(amount) || amount <= 0) return;
-  await control.execute({
+  await deps.control.execute({
     sql: `INSERT INTO usage_counters (tenant_id, metric, period, amount) VALUES (?, ?, ?, ?)
           ON CONFLICT (tenant_id, metric, period) DO UPDATE SET amount = amount + excluded.amount`,
     args: [tenantId, metric, usagePeriod(now), Math.round(amount)],
@@ -156,12 +159,12 @@ export async function seatsInUse(
 
 /** Current usage of every metered entitlement. */
 export async function usageFor(
-  control: Client,
+  deps: Pick<BillingDeps, "control" | "clock">,
   tenantId: string,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<Record<MeteredKey, number> & { pendingInvitations: number }> {
-  const seats = await seatsInUse(control, tenantId);
-  const rs = await control.execute({
+  const seats = await seatsInUse(deps.control, tenantId);
+  const rs = await deps.control.execute({
     sql: "SELECT metric, amount FROM usage_counters WHERE tenant_id = ? AND period = ?",
     args: [tenantId, usagePeriod(now)],
   });
@@ -259,12 +262,12 @@ export async function mayUse(
   tenantId: string,
   key: FeatureKey | MeteredKey,
   amount = 1,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<Decision> {
   const billing = await entitlementsFor(deps, tenantId, now);
   const usage = (FEATURE_KEYS as readonly string[]).includes(key)
     ? { seats: 0, pendingInvitations: 0, documentsPerMonth: 0, aiTokensPerMonth: 0 }
-    : await usageFor(deps.control, tenantId, now);
+    : await usageFor(deps, tenantId, now);
   return decide(billing, usage, key, amount);
 }
 
@@ -275,7 +278,7 @@ export async function mayUse(
 export function mayUseAiTokens(
   deps: BillingDeps,
   tenantId: string,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<Decision> {
   return mayUse(deps, tenantId, "aiTokensPerMonth", 1, now);
 }
@@ -284,10 +287,10 @@ export function mayUseAiTokens(
 export async function mayAskAssistant(
   deps: BillingDeps,
   tenantId: string,
-  now = new Date(),
+  now = deps.clock.now(),
 ): Promise<Decision> {
   const billing = await entitlementsFor(deps, tenantId, now);
-  const usage = await usageFor(deps.control, tenantId, now);
+  const usage = await usageFor(deps, tenantId, now);
   const feature = decide(billing, usage, "aiAssistant");
   return feature.allowed ? decide(billing, usage, "aiTokensPerMonth") : feature;
 }

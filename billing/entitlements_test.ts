@@ -60,21 +60,21 @@ Deno.test("mayUse(): monthly counters meter documents and AI tokens against the 
   try {
     const t = await signUpTenant(server);
     const { control } = server.services;
-    await recordUsage(control, t.tenantId, "documentsPerMonth", 49);
+    await recordUsage(server.services, t.tenantId, "documentsPerMonth", 49);
     let docs = await mayUse(server.services, t.tenantId, "documentsPerMonth");
     assert.equal(docs.allowed, true);
     assert.equal(docs.remaining, 1);
-    await recordUsage(control, t.tenantId, "documentsPerMonth", 1);
+    await recordUsage(server.services, t.tenantId, "documentsPerMonth", 1);
     docs = await mayUse(server.services, t.tenantId, "documentsPerMonth");
     assert.equal(docs.allowed, false);
     assert.equal(docs.reason, "limit_reached");
     assert.match(docs.message, /allows 50 and 50 are used/);
 
     // Last month's usage does not count this month.
-    const lastMonth = new Date(Date.now() - 40 * 86_400_000);
-    await recordUsage(control, t.tenantId, "aiTokensPerMonth", 199_000, lastMonth);
-    await recordUsage(control, t.tenantId, "aiTokensPerMonth", 1_500);
-    const usage = await usageFor(control, t.tenantId);
+    const lastMonth = new Date(server.services.clock.now().getTime() - 40 * 86_400_000);
+    await recordUsage(server.services, t.tenantId, "aiTokensPerMonth", 199_000, lastMonth);
+    await recordUsage(server.services, t.tenantId, "aiTokensPerMonth", 1_500);
+    const usage = await usageFor(server.services, t.tenantId);
     assert.equal(usage.aiTokensPerMonth, 1_500);
     assert.equal(usage.documentsPerMonth, 50);
     assert.equal(
@@ -88,7 +88,7 @@ Deno.test("mayUse(): monthly counters meter documents and AI tokens against the 
 
     // Another tenant's counters are its own.
     const other = await signUpTenant(server);
-    assert.equal((await usageFor(control, other.tenantId)).documentsPerMonth, 0);
+    assert.equal((await usageFor(server.services, other.tenantId)).documentsPerMonth, 0);
   } finally {
     await server.close();
   }
@@ -121,14 +121,14 @@ Deno.test("mayAskAssistant(): the plan must have the assistant and AI tokens mus
     assert.equal(assistantOffered(await current()), true);
 
     await recordUsage(
-      control,
+      server.services,
       t.tenantId,
       "aiTokensPerMonth",
       PLANS.trial.entitlements.aiTokensPerMonth! - 1,
     );
     assert.equal((await mayAskAssistant(server.services, t.tenantId)).allowed, true);
     assert.equal((await mayUseAiTokens(server.services, t.tenantId)).remaining, 1);
-    await recordUsage(control, t.tenantId, "aiTokensPerMonth", 1);
+    await recordUsage(server.services, t.tenantId, "aiTokensPerMonth", 1);
     const spent = await mayAskAssistant(server.services, t.tenantId);
     assert.equal(spent.allowed, false);
     assert.equal(spent.key, "aiTokensPerMonth");

@@ -10,6 +10,7 @@
  *     license inspect <token>     shows the claims; verifies them if LICENSE_PUBLIC_KEY is set
  *     license install <slug> <token>   verifies and installs on a tenant of this DATA_DIR
  */
+import { clockFromSetting } from "../domain/clock.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
@@ -133,7 +134,12 @@ export async function runLicenseCli(
       if (!slug || !token) bad(USAGE);
       const control = await deps.openControl();
       const tenantId = await tenantIdBySlug(control, slug);
-      const license = await installLicense({ control, config: deps.config }, tenantId, token);
+      const clock = clockFromSetting(deps.config.TEST_TODAY);
+      const license = await installLicense(
+        { control, config: deps.config, clock },
+        tenantId,
+        token,
+      );
       return `Installed on ${slug}: ${license.plan} until ${license.expiresAt.toISOString()}.`;
     }
     default:

@@ -137,7 +137,7 @@ Deno.test("billing matrix: every subscription and licence state against read, cr
         assert.equal(/id="billing-banner"/.test(page), mode !== "full");
 
         // Inviting over the seat limit: refused with the reason (read-only wins over the limit).
-        const usage = await usageFor(server.services.control, tenant.tenantId);
+        const usage = await usageFor(server.services, tenant.tenantId);
         await setup(server, tenant, usage.seats + usage.pendingInvitations);
         const invite = await api.call("POST", "/api/v1/invitations", {
           email: `x${Date.now()}@seats.example`,

@@ -10,9 +10,11 @@ import {
   type InArgs,
   type InStatement,
   type ResultSet,
+  type Transaction,
   type TransactionMode,
 } from "@libsql/client";
 import { writeLockWait } from "./write_lock.ts";
+import { withBusinessDay } from "./business_day.ts";
 
 export type { Client, InStatement, ResultSet, Row, Transaction } from "@libsql/client";
 
@@ -50,6 +52,8 @@ export async function openDatabase(options: OpenOptions): Promise<Client> {
  */
 class LockAwareClient implements Client {
   readonly #inner: Client;
+  /** Set on tenant databases (bindBusinessDay): the day `{{business_day}}` stands for in SQL. */
+  businessDay: (() => string) | null = null;
 
   constructor(inner: Client) {
     this.#inner = inner;
@@ -66,6 +70,7 @@ class LockAwareClient implements Client {
   execute(stmt: InStatement): Promise<ResultSet>;
   execute(sql: string, args?: InArgs): Promise<ResultSet>;
   execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
+    if (this.businessDay) stmt = withBusinessDay(stmt, this.businessDay);
     const run = () =>
       typeof stmt === "string" ? this.#inner.execute(stmt, args) : this.#inner.execute(stmt);
     return writeLockWait(this) ? this.#afterLock(run) : run();
@@ -75,6 +80,8 @@ class LockAwareClient implements Client {
     stmts: Array<InStatement | [string, InArgs?]>,
     mode?: TransactionMode,
   ): Promise<ResultSet[]> {
+    const day = this.businessDay;
+    if (day) stmts = stmts.map((s) => Array.isArray(s) ? s : withBusinessDay(s, day));
     const run = () => this.#inner.batch(stmts, mode);
     return writeLockWait(this) ? this.#afterLock(run) : run();
   }
@@ -88,8 +95,9 @@ class LockAwareClient implements Client {
   }
 
   /** Interactive transactions take the write lock through `inWriteTransaction`, not here. */
-  transaction(mode?: TransactionMode) {
-    return this.#inner.transaction(mode);
+  async transaction(mode?: TransactionMode): Promise<Transaction> {
+    const tx = await this.#inner.transaction(mode);
+    return this.businessDay ? new BusinessDayTransaction(tx, this.businessDay) : tx;
   }
 
   sync() {
@@ -109,6 +117,50 @@ class LockAwareClient implements Client {
     for (let wait = writeLockWait(this); wait; wait = writeLockWait(this)) await wait;
     return await run();
   }
+}
+
+/** A transaction on a tenant database: its statements see the tenant's business day too. */
+class BusinessDayTransaction implements Transaction {
+  constructor(readonly inner: Transaction, readonly day: () => string) {}
+
+  get closed(): boolean {
+    return this.inner.closed;
+  }
+
+  execute(stmt: InStatement | string): Promise<ResultSet> {
+    return this.inner.execute(withBusinessDay(stmt, this.day) as InStatement);
+  }
+
+  batch(stmts: InStatement[]): Promise<ResultSet[]> {
+    return this.inner.batch(stmts.map((s) => withBusinessDay(s, this.day) as InStatement));
+  }
+
+  executeMultiple(sql: string): Promise<void> {
+    return this.inner.executeMultiple(sql);
+  }
+
+  rollback(): Promise<void> {
+    return this.inner.rollback();
+  }
+
+  commit(): Promise<void> {
+    return this.inner.commit();
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+}
+
+/**
+ * Makes `{{business_day}}` in this client's SQL stand for `day()` (the tenant's today, from the
+ * clock in Services and the tenant's time zone). Only clients from `openDatabase` can carry it.
+ */
+export function bindBusinessDay(client: Client, day: () => string): void {
+  if (!(client instanceof LockAwareClient)) {
+    throw new Error("bindBusinessDay() needs a client opened by openDatabase().");
+  }
+  client.businessDay = day;
 }
 
 /** Converts a local path into a libSQL `file:` URL. */

@@ -13,6 +13,7 @@ import {
   MC_NUMBER,
 } from "./records/fields.ts";
 import type { RecordDef } from "./records/definition.ts";
+import { BUSINESS_DAY } from "../db/business_day.ts";
 import { loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
 
 const address = (): FieldDef[] => [
@@ -237,7 +238,7 @@ export const carriers: RecordDef = {
     f.boolean("insurance_expiring", "Insurance expires within 30 days", {
       computed: true,
       sql:
-        "(carriers.insurance_expires IS NOT NULL AND carriers.insurance_expires <= date('now', '+30 days'))",
+        `(carriers.insurance_expires IS NOT NULL AND carriers.insurance_expires <= date(${BUSINESS_DAY}, '+30 days'))`,
       filter: true,
       column: true,
     }),
@@ -549,7 +550,7 @@ const INVOICE_STATUS_SQL = `(CASE
   WHEN invoices.state = 'void' THEN 'void'
   WHEN invoices.total_cents > 0 AND invoices.outstanding_cents <= 0 THEN 'paid'
   WHEN invoices.state = 'draft' THEN 'draft'
-  WHEN invoices.due_date < date('now') THEN 'overdue'
+  WHEN invoices.due_date < ${BUSINESS_DAY} THEN 'overdue'
   WHEN invoices.paid_cents > 0 THEN 'partially_paid'
   ELSE 'sent' END)`;
 
@@ -610,7 +611,7 @@ export const invoices: RecordDef = {
     f.integer("days_past_due", "Days past due", {
       computed: true,
       sql:
-        "(CASE WHEN invoices.outstanding_cents > 0 AND invoices.state = 'sent' AND invoices.due_date < date('now') THEN CAST(julianday('now') - julianday(invoices.due_date) AS INTEGER) ELSE 0 END)",
+        `(CASE WHEN invoices.outstanding_cents > 0 AND invoices.state = 'sent' AND invoices.due_date < ${BUSINESS_DAY} THEN CAST(julianday(${BUSINESS_DAY}) - julianday(invoices.due_date) AS INTEGER) ELSE 0 END)`,
       sort: true,
     }),
     f.longtext("notes", "Notes", { search: true }),

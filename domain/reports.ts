@@ -18,10 +18,6 @@ export interface AgingRow {
   total_cents: number;
 }
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
 const BUCKET_SQL = `CASE
   WHEN i.due_date >= :asOf THEN 'current'
   WHEN julianday(:asOf) - julianday(i.due_date) <= 30 THEN '1-30'
@@ -34,7 +30,8 @@ function emptyBuckets(): Record<AgingBucket, number> {
 }
 
 /** Open receivables by customer and days past due (sent invoices with something outstanding). */
-export async function agingByCustomer(db: Executor, asOf = today()): Promise<AgingRow[]> {
+/** `asOf` is the tenant's business day (TenantContext.today) unless the user chose another. */
+export async function agingByCustomer(db: Executor, asOf: string): Promise<AgingRow[]> {
   const rs = await db.execute({
     sql: `SELECT i.customer_id, c.name AS customer, ${BUCKET_SQL} AS bucket,
             SUM(i.outstanding_cents) AS cents
@@ -162,8 +159,8 @@ export function weekStart(day: string): string {
 /** Margin per week for the last `weeks` weeks, oldest first (weeks with no loads show 0). */
 export async function marginByWeek(
   db: Executor,
-  weeks = 12,
-  asOf = today(),
+  weeks: number,
+  asOf: string,
 ): Promise<Array<{ week: string; margin_cents: number; loads: number }>> {
   const last = weekStart(asOf);
   const firstDate = new Date(`${last}T00:00:00Z`);
@@ -203,7 +200,7 @@ export interface DashboardNumbers {
 }
 
 /** Everything the dashboard shows, in a handful of indexed queries. */
-export async function dashboardNumbers(db: Executor, asOf = today()): Promise<DashboardNumbers> {
+export async function dashboardNumbers(db: Executor, asOf: string): Promise<DashboardNumbers> {
   const since = new Date(`${asOf}T00:00:00Z`);
   since.setUTCDate(since.getUTCDate() - 90);
   const from = since.toISOString().slice(0, 10);

@@ -19,6 +19,10 @@ export interface TenantContext {
   slug: string;
   name: string;
   db: Client;
+  /** IANA time zone of the tenant's business day. */
+  timeZone: string;
+  /** The tenant's business day (YYYY-MM-DD) when the request arrived, by the clock in Services. */
+  today: string;
 }
 
 /** Who is calling: a signed-in user (session cookie) or an API token. */

@@ -5,7 +5,7 @@ import { renderApp, renderPublic } from "../http/page.tsx";
 import { Dashboard } from "../components/Dashboard.tsx";
 import { renderToString } from "preact-render-to-string";
 import { cachedRead } from "../domain/read_cache.ts";
-import { dashboardNumbers, today } from "../domain/reports.ts";
+import { dashboardNumbers } from "../domain/reports.ts";
 import { principalOf, tenantOf } from "../http/env.ts";
 
 const app = new Hono<AppEnv>();
@@ -53,7 +53,7 @@ app.get(
   async (c) => {
     const tenant = tenantOf(c);
     const name = principalOf(c).name;
-    const day = today();
+    const day = tenant.today;
     // The dashboard's figures scan the whole business; its HTML is kept until the data changes.
     const html = await cachedRead(
       tenant.db,

@@ -9,6 +9,7 @@ import { seedDemoData } from "./demo_data.ts";
 import { addDemoDocuments } from "./demo_documents.ts";
 import { setPlan } from "../billing/admin.ts";
 import { CompanyDetailsSchema, saveCompanyDetails } from "../domain/company.ts";
+import { businessDay, DEFAULT_TIME_ZONE } from "../domain/clock.ts";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_EMAIL = "demo@projectmeats.test";
@@ -32,7 +33,8 @@ export async function ensureDemoTenant(
     await setPlan(services, result.tenant.id, { plan: "professional", status: "active" });
     const lease = await services.pool.acquire(result.tenant.id, null);
     try {
-      await seedDemoData(lease.db, { ownerId: result.user.id });
+      const today = businessDay(services.clock, DEFAULT_TIME_ZONE);
+      await seedDemoData(lease.db, { ownerId: result.user.id, today });
       // A letterhead, so the demo's invoices and rate confirmations look like a broker's.
       await saveCompanyDetails(
         {
@@ -64,6 +66,7 @@ export async function ensureDemoTenant(
           ownerId: result.user.id,
           db: lease.db,
           buyer: DEMO_COMPANY,
+          today,
         });
       } catch (err) {
         services.log.warn("demo documents not added", {

@@ -105,11 +105,11 @@ const LAST = ["Garcia", "Smith", "Nguyen", "Johnson", "Patel", "Brown", "Lee", "
 /** Fills a fresh demo tenant database with sample business. */
 export async function seedDemoData(
   db: Client,
-  opts: { ownerId: string; today?: string; deals?: number },
+  opts: { ownerId: string; today: string; deals?: number },
 ): Promise<void> {
   const rnd = seeded(20261125);
   const ctx: RecordContext = { db, userId: opts.ownerId, userName: "Dana Demo", role: "owner" };
-  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const today = opts.today;
   const create = (collection: string, values: RecordValues) =>
     createRecord(ctx, def(collection), values);
 

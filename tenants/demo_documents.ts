@@ -25,9 +25,9 @@ const FIRST_PO_NUMBER = 8841;
 /** Draws the sample documents from the demo data and queues them; returns the documents' ids. */
 export async function addDemoDocuments(
   services: Services,
-  opts: { tenantId: string; ownerId: string; db: Client; buyer: string; today?: string },
+  opts: { tenantId: string; ownerId: string; db: Client; buyer: string; today: string },
 ): Promise<string[]> {
-  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const today = opts.today;
   const files: Array<{ name: string; bytes: Uint8Array }> = [];
   const po = await purchaseOrderPaper(opts.db, opts.buyer, today);
   if (po) files.push({ name: `${po.number}.pdf`, bytes: await drawPurchaseOrder(po) });
@@ -44,7 +44,7 @@ export async function addDemoDocuments(
       maxBytes: services.config.DOCUMENT_MAX_BYTES,
     }, file);
     if (!duplicate) {
-      await recordUsage(services.control, opts.tenantId, "documentsPerMonth", 1);
+      await recordUsage(services, opts.tenantId, "documentsPerMonth", 1);
     }
     ids.push(document.id);
   }

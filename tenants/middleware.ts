@@ -8,12 +8,13 @@ import { AppError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { hostClassifier } from "./host.ts";
 import { requestOrigin } from "../mail/links.ts";
+import { businessDay } from "../domain/clock.ts";
 
 /** Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit). */
 export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
   const classify = hostClassifier(appDomain);
   return async (c, next) => {
-    const { config, registry, pool, tenantLimiter } = c.get("services");
+    const { config, registry, pool, tenantLimiter, clock } = c.get("services");
     const host = classify(c.req.header("host"));
     if (host.kind === "invalid") throw new AppError("invalid_request", 400, "Bad Host header.");
     if (host.kind === "apex") {
@@ -56,7 +57,14 @@ export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
     const lease = pool.tryAcquire(record.id) ?? await pool.acquire(record.id, record.dbUrl);
     try {
       c.set("site", "tenant");
-      c.set("tenant", { id: record.id, slug: record.slug, name: record.name, db: lease.db });
+      c.set("tenant", {
+        id: record.id,
+        slug: record.slug,
+        name: record.name,
+        db: lease.db,
+        timeZone: record.timeZone,
+        today: businessDay(clock, record.timeZone),
+      });
       await next();
     } finally {
       lease.release();

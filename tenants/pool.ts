@@ -4,7 +4,7 @@
  * tenant is always at the newest schema when a request sees it. A database in use by a request is
  * closed only after that request releases it, so eviction never breaks a query in flight.
  */
-import type { Client } from "../db/client.ts";
+import { bindBusinessDay, type Client } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import type { TenantDatabaseProvider, TenantDbLocation } from "./database_provider.ts";
 
@@ -48,9 +48,14 @@ export class TenantPool {
   #opens = 0;
   #closedSinceGc = 0;
 
+  /**
+   * `todayOf` gives a tenant's business day (the clock in Services in the tenant's time zone);
+   * every database the pool opens answers `{{business_day}}` in SQL with it (db/business_day.ts).
+   */
   constructor(
     readonly provider: TenantDatabaseProvider,
     readonly maxOpen: number,
+    readonly todayOf?: (tenantId: string) => string,
   ) {}
 
   /** Number of databases currently open (or opening). */
@@ -131,6 +136,8 @@ export class TenantPool {
     this.#opens++;
     const db = await this.provider.open(tenantId, location);
     try {
+      const todayOf = this.todayOf;
+      if (todayOf) bindBusinessDay(db, () => todayOf(tenantId));
       await migrate(db, "tenant");
     } catch (err) {
       db.close();

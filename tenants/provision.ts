@@ -60,7 +60,8 @@ export async function signup(services: Services, raw: unknown): Promise<SignupRe
 
   const tenantId = newId();
   const userId = existing?.id ?? newId();
-  const now = new Date().toISOString();
+  // The tenant's creation starts its trial (billing/state.ts), so it is read from the clock.
+  const now = services.clock.now().toISOString();
   const passwordHash = existing
     ? null
     : await hashPassword(input.password, config.PASSWORD_SCRYPT_N);
@@ -83,9 +84,10 @@ export async function signup(services: Services, raw: unknown): Promise<SignupRe
     await step("control_rows");
     const statements = [
       {
-        sql: `INSERT INTO tenants (id, slug, name, status, db_url, created_at, updated_at)
-              VALUES (?, ?, ?, 'active', ?, ?, ?)`,
-        args: [tenantId, input.slug, input.company_name, location, now, now],
+        sql:
+          `INSERT INTO tenants (id, slug, name, status, db_url, time_zone, created_at, updated_at)
+              VALUES (?, ?, ?, 'active', ?, ?, ?, ?)`,
+        args: [tenantId, input.slug, input.company_name, location, input.time_zone, now, now],
       },
       {
         sql:

@@ -5,6 +5,7 @@
  * anything that changes a tenant calls `invalidate()`.
  */
 import type { Client } from "../db/client.ts";
+import { DEFAULT_TIME_ZONE } from "../domain/clock.ts";
 
 export type TenantStatus = "active" | "suspended";
 
@@ -15,9 +16,12 @@ export interface TenantRecord {
   status: TenantStatus;
   /** Remote database location (Turso); null for the local file default. */
   dbUrl: string | null;
+  /** IANA time zone of the tenant's business day. */
+  timeZone: string;
 }
 
 const CACHE_TTL_MS = 30_000;
+const COLUMNS = "id, slug, name, status, db_url, time_zone";
 const MISS_TTL_MS = 2_000;
 
 function toRecord(row: Record<string, unknown>): TenantRecord {
@@ -27,41 +31,59 @@ function toRecord(row: Record<string, unknown>): TenantRecord {
     name: String(row.name),
     status: row.status === "suspended" ? "suspended" : "active",
     dbUrl: row.db_url === null || row.db_url === undefined ? null : String(row.db_url),
+    timeZone: typeof row.time_zone === "string" && row.time_zone
+      ? row.time_zone
+      : DEFAULT_TIME_ZONE,
   };
 }
 
 export class TenantRegistry {
   #byHost = new Map<string, { value: TenantRecord | null; until: number }>();
+  /** Each tenant's time zone as last read: the pool asks for it on every business-day query. */
+  #timeZones = new Map<string, string>();
 
   constructor(readonly control: Client) {}
+
+  #remember(record: TenantRecord | null): TenantRecord | null {
+    if (record) this.#timeZones.set(record.id, record.timeZone);
+    return record;
+  }
+
+  /**
+   * The tenant's time zone as last read from the control database. Every request and job reads
+   * the tenant's row before it borrows the database, so the zone is known by then.
+   */
+  timeZoneOf(tenantId: string): string {
+    return this.#timeZones.get(tenantId) ?? DEFAULT_TIME_ZONE;
+  }
 
   /** Finds a tenant by subdomain slug, bypassing the cache. */
   async findBySlug(slug: string): Promise<TenantRecord | null> {
     const rs = await this.control.execute({
-      sql: "SELECT id, slug, name, status, db_url FROM tenants WHERE slug = ?",
+      sql: `SELECT ${COLUMNS} FROM tenants WHERE slug = ?`,
       args: [slug],
     });
-    return rs.rows[0] ? toRecord(rs.rows[0]) : null;
+    return this.#remember(rs.rows[0] ? toRecord(rs.rows[0]) : null);
   }
 
   /** Finds a tenant by id, bypassing the cache. */
   async findById(id: string): Promise<TenantRecord | null> {
     const rs = await this.control.execute({
-      sql: "SELECT id, slug, name, status, db_url FROM tenants WHERE id = ?",
+      sql: `SELECT ${COLUMNS} FROM tenants WHERE id = ?`,
       args: [id],
     });
-    return rs.rows[0] ? toRecord(rs.rows[0]) : null;
+    return this.#remember(rs.rows[0] ? toRecord(rs.rows[0]) : null);
   }
 
   /** Finds a tenant by one of its verified custom domains, bypassing the cache. */
   async findByDomain(domain: string): Promise<TenantRecord | null> {
     const rs = await this.control.execute({
-      sql: `SELECT t.id, t.slug, t.name, t.status, t.db_url FROM tenant_domains d
+      sql: `SELECT t.id, t.slug, t.name, t.status, t.db_url, t.time_zone FROM tenant_domains d
             JOIN tenants t ON t.id = d.tenant_id
             WHERE d.domain = ? AND d.verified_at IS NOT NULL`,
       args: [domain],
     });
-    return rs.rows[0] ? toRecord(rs.rows[0]) : null;
+    return this.#remember(rs.rows[0] ? toRecord(rs.rows[0]) : null);
   }
 
   /** The cached answer for a host, if fresh (the synchronous hot path of `lookup`). */
@@ -88,9 +110,9 @@ export class TenantRegistry {
   /** Lists every tenant id: the one place that walks all tenants (migrations, operators). */
   async allTenants(): Promise<TenantRecord[]> {
     const rs = await this.control.execute(
-      "SELECT id, slug, name, status, db_url FROM tenants ORDER BY id",
+      `SELECT ${COLUMNS} FROM tenants ORDER BY id`,
     );
-    return rs.rows.map(toRecord);
+    return rs.rows.map((row) => this.#remember(toRecord(row))!);
   }
 
   /** Sets a tenant's status (an operator suspends or reactivates a tenant). */
@@ -108,6 +130,16 @@ export class TenantRegistry {
       sql: "UPDATE tenants SET name = ?, updated_at = ? WHERE id = ?",
       args: [name, new Date().toISOString(), id],
     });
+    this.invalidate();
+  }
+
+  /** Sets the tenant's time zone (Settings → Company); its business day follows at once. */
+  async setTimeZone(id: string, timeZone: string): Promise<void> {
+    await this.control.execute({
+      sql: "UPDATE tenants SET time_zone = ?, updated_at = ? WHERE id = ?",
+      args: [timeZone, new Date().toISOString(), id],
+    });
+    this.#timeZones.set(id, timeZone);
     this.invalidate();
   }
 

@@ -7,10 +7,10 @@ import type { Client } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { OPTION_LISTS } from "../domain/option_lists.ts";
 
+/** (The time zone is kept in the control database: tenants.time_zone, see registry.ts.) */
 export const DEFAULT_SETTINGS = {
   currency: "USD",
   locale: "en-US",
-  time_zone: "America/Chicago",
   weight_unit: "LB",
 } as const;
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password.ts";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "../domain/clock.ts";
 
 /** Subdomains a tenant can never take: our own hosts and names that invite phishing. */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
@@ -65,6 +66,11 @@ export const EmailSchema = z.string().trim().toLowerCase().max(254).email(
   "Enter a valid e-mail address.",
 );
 
+export const TimeZoneSchema = z.string().trim().max(64).refine(
+  isTimeZone,
+  "Choose a time zone such as America/Chicago.",
+);
+
 export const SignupSchema = z.object({
   company_name: z.string().trim().min(2, "Enter your company name.").max(120),
   slug: SlugSchema,
@@ -72,6 +78,8 @@ export const SignupSchema = z.object({
   email: EmailSchema,
   password: z.string().min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
     .max(PASSWORD_MAX_LENGTH),
+  /** The company's time zone: its "today" for due dates and aging. */
+  time_zone: TimeZoneSchema.default(DEFAULT_TIME_ZONE),
 });
 
 export type SignupInput = z.infer<typeof SignupSchema>;

@@ -5,6 +5,7 @@
  * 60 days past due, unless an owner or admin overrides it, which the history records.
  */
 import type { Executor } from "../../db/transaction.ts";
+import { BUSINESS_DAY } from "../../db/business_day.ts";
 import { ForbiddenError, InvalidError } from "../errors.ts";
 import { formatCents } from "../records/fields.ts";
 import type { RecordContext } from "../records/repository.ts";
@@ -32,9 +33,10 @@ export async function creditStanding(
         WHERE so.customer_id = c.id AND so.status IN ('draft', 'confirmed', 'in_transit')
           AND so.archived_at IS NULL AND so.id <> ?
           AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.sales_order_id = so.id AND i.state <> 'void')), 0) AS open_orders,
-      COALESCE((SELECT MAX(CAST(julianday('now') - julianday(due_date) AS INTEGER)) FROM invoices i
+      COALESCE((SELECT MAX(CAST(julianday(${BUSINESS_DAY}) - julianday(due_date) AS INTEGER))
+        FROM invoices i
         WHERE i.customer_id = c.id AND i.state = 'sent' AND i.outstanding_cents > 0
-          AND i.due_date < date('now')), 0) AS oldest
+          AND i.due_date < ${BUSINESS_DAY}), 0) AS oldest
       FROM customers c WHERE c.id = ?`,
     args: [excludeOrderId ?? "", customerId],
   });

@@ -11,6 +11,7 @@ import { addDays } from "./due_dates.ts";
 import { lineAmountCents, toPounds } from "./totals.ts";
 import { termsDays } from "../option_lists.ts";
 import { weekStart } from "../reports.ts";
+import { FixedClock } from "../clock.ts";
 
 async function memberClient(server: TestServer, host: string, tenantId: string, role: Role) {
   const m = await addMember(server, tenantId, role);
@@ -22,11 +23,14 @@ async function memberClient(server: TestServer, host: string, tenantId: string, 
   return clientWithToken(server, host, (await res.json()).token);
 }
 
+/** The rules tests run on a known day: the orders and invoices below are dated around it. */
+const TODAY = "2026-11-20";
+
 async function setup() {
   const server = await startTestServer({
     RATE_LIMIT_PER_IP: "100000",
     RATE_LIMIT_PER_TENANT: "100000",
-  });
+  }, { clock: new FixedClock(`${TODAY}T18:00:00Z`) });
   const tenant = await signUpTenant(server);
   const api = await apiClient(server, tenant);
   const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Rule Packers" }, 201);
@@ -376,7 +380,7 @@ Deno.test("credit hold refuses sales orders over the limit, on hold or 60+ days 
     // Invoices more than 60 days past due.
     const late = await api.ok("POST", "/api/v1/customers", { name: "Late Payer" }, 201);
     await sentInvoice(api, late.id, "2026-01-01", 5_000, {
-      due_date: addDays(new Date().toISOString().slice(0, 10), -61),
+      due_date: addDays(TODAY, -61),
     });
     const lateOrder = await broker.call("POST", "/api/v1/sales-orders", {
       ...order(100),

@@ -19,7 +19,7 @@ export async function exportCsv(
   def: RecordDef,
   query: ListQuery,
 ): Promise<Response> {
-  const db = tenantOf(c).db;
+  const { db, today } = tenantOf(c);
   const fields = def.fields;
   const refFields = fields.filter((f) => f.kind === "ref");
   const parts: string[] = ["\uFEFF" + csvLine(["ID", ...fields.map((f) => f.label)])];
@@ -38,7 +38,7 @@ export async function exportCsv(
     rows += page.data.length;
     cursor = page.next_cursor ?? undefined;
   } while (cursor && rows < MAX_ROWS);
-  const day = new Date().toISOString().slice(0, 10);
+  const day = today;
   return new Response(parts.join(""), {
     headers: {
       "content-type": "text/csv; charset=utf-8",

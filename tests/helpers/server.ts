@@ -32,6 +32,7 @@ export async function startTestServer(
     PASSWORD_SCRYPT_N: "1024",
     SEED_DEMO: "false",
     RUN_WORKERS: "false",
+    TEST_TODAY: Deno.env.get("TEST_TODAY"),
     ...env,
   });
   const services = await createServices(config, overrides);

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { businessDay, dayIn, FixedClock, isTimeZone, shiftedClock } from "./clock.ts";
+
+Deno.test("businessDay() reads the clock in the tenant's time zone, not in UTC", () => {
+  // 03:00 UTC on the 2nd is still 9 pm on the 1st in Chicago.
+  const clock = new FixedClock("2026-12-02T03:00:00Z");
+  assert.equal(businessDay(clock, "America/Chicago"), "2026-12-01");
+  assert.equal(businessDay(clock, "UTC"), "2026-12-02");
+  assert.equal(businessDay(clock, "Asia/Tokyo"), "2026-12-02");
+  clock.advance(6 * 3600_000);
+  assert.equal(businessDay(clock, "America/Chicago"), "2026-12-02");
+  assert.equal(dayIn(new Date("2027-01-01T05:59:00Z"), "America/Chicago"), "2026-12-31");
+});
+
+Deno.test("shiftedClock() reads the given day now and keeps running", async () => {
+  const clock = shiftedClock("2027-07-15");
+  assert.equal(clock.now().toISOString().slice(0, 10), "2027-07-15");
+  const before = clock.now().getTime();
+  await new Promise((r) => setTimeout(r, 15));
+  assert.ok(clock.now().getTime() >= before + 10, "time moves on");
+  assert.throws(() => shiftedClock("2027-13-45"), /Not a day/);
+  assert.throws(() => shiftedClock("tomorrow"), /Not a day/);
+});
+
+Deno.test("isTimeZone() accepts IANA zones and refuses anything else", () => {
+  for (const zone of ["America/Chicago", "America/Mexico_City", "UTC", "Europe/Madrid"]) {
+    assert.ok(isTimeZone(zone), zone);
+  }
+  for (const zone of ["Mars/Olympus", "", "'); DROP TABLE x;--", "America/../../etc"]) {
+    assert.ok(!isTimeZone(zone), zone);
+  }
+});
