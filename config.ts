@@ -75,6 +75,11 @@ const EnvSchema = z.object({
   OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** Read images and scanned PDF pages with tesseract.js (English data from npm, offline). */
   OCR_ENABLED: boolish.default(true),
+  /**
+   * Serves the development mailbox at /dev/mail (loopback clients only, each host its own mail).
+   * Off unless asked for: the mailbox shows reset links, so it must never answer the internet.
+   */
+  DEV_MAILBOX: boolish.default(false),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {
@@ -94,6 +99,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = result.data;
+  if (c.DEV_MAILBOX && c.APP_ENV === "production") {
+    throw new Error("Invalid configuration:\n  DEV_MAILBOX: not allowed with APP_ENV=production");
+  }
   const local = c.APP_DOMAIN === "localhost" || c.APP_DOMAIN.endsWith(".localhost");
   return { ...c, production: c.APP_ENV === "production", secureCookies: !local };
 }

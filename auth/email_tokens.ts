@@ -101,15 +101,23 @@ export async function consumeEmailToken(
   return userId ? String(userId) : null;
 }
 
-/** Sends a link that confirms the user's e-mail address, to `<origin>/auth/verify`. */
+/**
+ * Sends a link that confirms the user's e-mail address, to `<origin>/auth/verify`. `tenantId` is
+ * the workspace whose host the link points at (null on the bare domain), kept with the mail.
+ */
 export async function sendVerificationEmail(
   services: Services,
   user: { id: string; email: string; name: string },
   origin: string,
+  tenantId: string | null = null,
 ): Promise<void> {
   const token = await createEmailToken(services.control, user.id, "verify");
   const link = `${origin}/auth/verify?token=${encodeURIComponent(token)}`;
-  await sendMail(services, { to: user.email, ...verifyEmailMail({ name: user.name, link }) });
+  await sendMail(services, {
+    to: user.email,
+    tenantId,
+    ...verifyEmailMail({ name: user.name, link }),
+  });
 }
 
 /** Sends a new confirmation link to a signed-in user whose address is not confirmed yet. */
@@ -117,12 +125,13 @@ export async function resendVerificationEmail(
   services: Services,
   userId: string,
   origin: string,
+  tenantId: string | null = null,
 ): Promise<void> {
   const user = await findUserById(services.control, userId);
   if (!user) throw new NotFoundError("No such user.");
   if (user.emailVerifiedAt) throw new ConflictError("Your e-mail address is already confirmed.");
   throttle(services, "user", user.id);
-  await sendVerificationEmail(services, user, origin);
+  await sendVerificationEmail(services, user, origin, tenantId);
 }
 
 /** Confirms the e-mail address a verification link was sent to; throws on a dead link. */
@@ -148,6 +157,7 @@ export async function requestPasswordReset(
   email: string,
   origin: string,
   ip = "unknown",
+  tenantId: string | null = null,
 ): Promise<void> {
   const normalized = email.trim().toLowerCase();
   // Both limits apply whether or not the account exists, so the answer reveals nothing.
@@ -157,7 +167,11 @@ export async function requestPasswordReset(
   if (!user) return;
   const token = await createEmailToken(services.control, user.id, "reset");
   const link = `${origin}/reset-password?token=${encodeURIComponent(token)}`;
-  await sendMail(services, { to: user.email, ...resetPasswordMail({ name: user.name, link }) });
+  await sendMail(services, {
+    to: user.email,
+    tenantId,
+    ...resetPasswordMail({ name: user.name, link }),
+  });
 }
 
 /** Sets a new password from a reset link, then ends every session of the user. */

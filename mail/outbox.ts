@@ -1,10 +1,10 @@
 /**
  * @module mail/outbox
  * Every e-mail goes through the `outbox` table first, so nothing is lost when the relay is down
- * and the dev mailbox (/dev/mail) can show it. With no SMTP_URL a message is "sent" at once to the
- * local mailbox; with SMTP_URL it is queued, tried once in the background (requests never wait on
- * the relay, which would also reveal through timing whether an account exists), and retried with
- * backoff by `deliverQueuedMail`, which the worker calls.
+ * and the dev mailbox (/dev/mail, with DEV_MAILBOX=1) can show it. With no SMTP_URL a message is
+ * "sent" at once to the local mailbox; with SMTP_URL it is queued, tried once in the background
+ * (requests never wait on the relay, which would also reveal through timing whether an account
+ * exists), and retried with backoff by `deliverQueuedMail`, which the worker calls.
  */
 import type { Client } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
@@ -159,13 +159,25 @@ async function deliverOne(
   }
 }
 
-/** The newest messages of the outbox, for the dev mailbox. */
-export async function listOutbox(control: Client, limit = 100): Promise<OutboxMessage[]> {
+/**
+ * The newest messages of the outbox, for the dev mailbox. With `scope`, only the mail sent for
+ * that workspace (`tenantId`), or only the bare domain's own mail (`tenantId: null`).
+ */
+export async function listOutbox(
+  control: Client,
+  limit = 100,
+  scope?: { tenantId: string | null },
+): Promise<OutboxMessage[]> {
+  const where = scope === undefined
+    ? ""
+    : scope.tenantId === null
+    ? "WHERE tenant_id IS NULL"
+    : "WHERE tenant_id = ?";
   const rs = await control.execute({
     sql: `SELECT id, tenant_id, to_addr, subject, body_text, status, attempts, last_error,
                  created_at, sent_at
-          FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?`,
-    args: [limit],
+          FROM outbox ${where} ORDER BY created_at DESC, id DESC LIMIT ?`,
+    args: scope?.tenantId ? [scope.tenantId, limit] : [limit],
   });
   return rs.rows.map((r) => ({
     id: String(r.id),

@@ -51,6 +51,7 @@ app.post("/forgot-password", async (c) => {
       String(body.email ?? ""),
       requestOrigin(c.get("services").config, c.req.url),
       clientIp(c),
+      c.get("tenant")?.id ?? null,
     );
     return renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} sent />);
   } catch (err) {

@@ -16,6 +16,8 @@ export async function welcomeNewTenant(
 ): Promise<{ origin: string; loginUrl: string }> {
   const origin = tenantOrigin(result.tenant.slug, services.config, requestUrl);
   const handoff = await createHandoff(services.control, result.user.id, result.tenant.id);
-  if (result.user.created) await sendVerificationEmail(services, result.user, origin);
+  if (result.user.created) {
+    await sendVerificationEmail(services, result.user, origin, result.tenant.id);
+  }
   return { origin, loginUrl: `${origin}/auth/handoff?token=${encodeURIComponent(handoff)}` };
 }

@@ -119,6 +119,7 @@ app.post("/settings/profile/resend-verification", async (c) => {
       c.get("services"),
       principalOf(c).userId,
       requestOrigin(c.get("services").config, c.req.url),
+      c.get("tenant")?.id ?? null,
     );
     return showProfile(c, { notice: "We sent you a new confirmation e-mail." });
   } catch (err) {

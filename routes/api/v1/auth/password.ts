@@ -33,6 +33,7 @@ app.post("/api/v1/auth/password/forgot", async (c) => {
     email,
     requestOrigin(services.config, c.req.url),
     clientIp(c),
+    c.get("tenant")?.id ?? null,
   );
   // The same answer whether or not the account exists.
   return c.json({ message: "If an account uses this address, a reset link is on its way." }, 202);

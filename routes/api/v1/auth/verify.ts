@@ -19,6 +19,7 @@ app.post("/api/v1/auth/verify/resend", requireAuth(), async (c) => {
     services,
     principalOf(c).userId,
     requestOrigin(services.config, c.req.url),
+    c.get("tenant")?.id ?? null,
   );
   return c.json({ message: "A new confirmation link is on its way." }, 202);
 });
