@@ -27,9 +27,18 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   RUN_WORKERS: boolish.default(true),
+  /** Jobs one worker runs at once, its reserved slots included. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  /** How long a claimed job is reserved; a worker that dies frees it after this. */
-  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
+  /** Slots only short jobs (webhooks, mail) may take, so they never wait behind documents. */
+  WORKER_RESERVED_SLOTS: z.coerce.number().int().min(0).max(16).default(1),
+  /** Most document jobs one tenant runs at once, across all workers. */
+  WORKER_TENANT_DOCUMENT_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /** On SIGTERM, how long running jobs may finish before they go back to the queue. */
+  WORKER_STOP_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(20),
+  /** How long a claimed job is reserved; renewed every third of it while the job runs. */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(3).default(120),
+  /** Time budget of one attempt of a job; a job still running then is stopped. */
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Trust Fly-Client-IP / X-Forwarded-For for the client address (behind Fly's proxy). */
   TRUST_PROXY: boolish.default(false),
   SMTP_URL: z.string().url().optional(),

@@ -40,7 +40,7 @@ worker?.start();
 
 async function shutdown() {
   await server.shutdown();
-  await worker?.stop();
+  await worker?.stop({ graceMs: config.WORKER_STOP_GRACE_SECONDS * 1000 });
   await closeServices(services);
   Deno.exit(0);
 }

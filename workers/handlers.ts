@@ -29,12 +29,22 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [DOCUMENT_PROCESS_JOB]: processDocumentJob,
 };
 
+/**
+ * Kinds that can run for minutes (reading a long scanned PDF): they never take a worker's
+ * reserved slots, and one tenant runs only a few at once (see workers/runner.ts).
+ */
+export const LONG_JOB_KINDS: readonly string[] = [DOCUMENT_PROCESS_JOB];
+
 /** The worker setup used by the server process and by `deno task worker`. */
 export function workerOptions(services: Services): WorkerOptions {
   return {
     handlers: JOB_HANDLERS,
     concurrency: services.config.WORKER_CONCURRENCY,
+    reservedSlots: services.config.WORKER_RESERVED_SLOTS,
+    longKinds: LONG_JOB_KINDS,
+    tenantLongCap: services.config.WORKER_TENANT_DOCUMENT_SLOTS,
     leaseMs: services.config.JOB_LEASE_SECONDS * 1000,
+    timeoutMs: services.config.JOB_TIMEOUT_SECONDS * 1000,
     periodic: services.config.SMTP_URL
       ? [{ everyMs: 30_000, run: () => deliverQueuedMail(services) }]
       : [],

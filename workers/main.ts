@@ -18,7 +18,8 @@ services.log.info("worker started", {
 });
 
 async function shutdown() {
-  await worker.stop();
+  // Bounded: jobs still running after the grace go back to the queue for another worker.
+  await worker.stop({ graceMs: config.WORKER_STOP_GRACE_SECONDS * 1000 });
   await closeServices(services);
   Deno.exit(0);
 }

@@ -5,6 +5,12 @@
  * again once its lease expires. Failures retry with exponential backoff and jitter, and after
  * `max_attempts` the job is dead, with its last error, until an operator retries it. Completing or
  * failing a job requires still holding its lease, so a worker that lost it cannot finish it twice.
+ *
+ * Fair claiming (issue 11: two 5,000-page PDFs of one tenant held both slots for nine minutes
+ * while seven Stripe webhooks waited): jobs come in two classes. Short kinds (webhooks, mail) are
+ * claimed before any long kind (documents), a worker keeps a slot that only short kinds may use,
+ * and one tenant's long jobs may hold only a few running leases at once across all workers. Among
+ * equals, the tenant with the fewest running jobs goes first.
  */
 import type { Client, InStatement } from "../db/client.ts";
 import type { InValue } from "@libsql/client";
@@ -88,21 +94,66 @@ export async function enqueue(control: Client, job: NewJob): Promise<string> {
   return id;
 }
 
-const DUE = "((status = 'queued' AND run_at <= ?1) OR (status = 'running' AND lease_until < ?1))";
+/** Due now (?1): queued and its time has come, or running with an expired lease. */
+const due = (t = "") =>
+  `((${t}status = 'queued' AND ${t}run_at <= ?1) OR (${t}status = 'running' AND ${t}lease_until < ?1))`;
+const DUE = due();
+
+/**
+ * Which jobs a claim may take. Long kinds (documents) are the ones that can run for minutes: they
+ * come after every due short job (webhooks, mail), and one tenant's long jobs may hold at most
+ * `tenantLongCap` running leases across all workers, so a tenant with a pile of 5,000-page PDFs
+ * cannot take every slot. `shortOnly` is a worker's reserved slot asking.
+ */
+export interface ClaimClasses {
+  longKinds: readonly string[];
+  shortOnly?: boolean;
+  tenantLongCap?: number;
+}
+
+/**
+ * The next due job's id, fairest first: short kinds before long ones, then the tenant with the
+ * fewest running jobs, then the oldest. A long job whose tenant is at its cap is passed over.
+ */
+function candidateSql(classes: ClaimClasses | undefined, firstArg: number) {
+  const kinds = classes?.longKinds ?? [];
+  const list = kinds.map((_, i) => `?${firstArg + i}`).join(", ");
+  const isLong = `j.kind IN (${list})`;
+  const running = (extra: string) =>
+    `(SELECT COUNT(*) FROM jobs r WHERE r.tenant_id = j.tenant_id AND r.status = 'running'
+       AND r.lease_until >= ?1 ${extra})`;
+  const where = [due("j.")];
+  if (classes?.shortOnly) where.push(`NOT ${isLong}`);
+  if (kinds.length && classes?.tenantLongCap !== undefined) {
+    where.push(`(NOT ${isLong} OR j.tenant_id IS NULL OR
+      ${running(`AND r.kind IN (${list})`)} < ${Math.max(1, Math.floor(classes.tenantLongCap))})`);
+  }
+  return {
+    sql: `SELECT j.id FROM jobs j WHERE ${where.join(" AND ")}
+          ORDER BY ${isLong}, ${running("")}, j.run_at, j.id LIMIT 1`,
+    args: [...kinds],
+  };
+}
 
 /** Claims one due job (or one whose lease expired) for `owner`, counting the attempt. */
 export async function claimNextJob(
   control: Client,
-  opts: { owner: string; leaseMs: number; now?: Date },
+  opts: { owner: string; leaseMs: number; now?: Date; classes?: ClaimClasses },
 ): Promise<Job | null> {
   const now = opts.now ?? new Date();
   const iso = now.toISOString();
+  const candidate = candidateSql(opts.classes, 4);
   const rs = await control.execute({
     sql: `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?2,
             lease_until = ?3, updated_at = ?1
-          WHERE id = (SELECT id FROM jobs WHERE ${DUE} ORDER BY run_at, id LIMIT 1) AND ${DUE}
+          WHERE id = (${candidate.sql}) AND ${DUE}
           RETURNING *`,
-    args: [iso, opts.owner, new Date(now.getTime() + opts.leaseMs).toISOString()],
+    args: [
+      iso,
+      opts.owner,
+      new Date(now.getTime() + opts.leaseMs).toISOString(),
+      ...candidate.args,
+    ],
   });
   const row = rs.rows[0];
   if (!row) return null;
@@ -170,11 +221,29 @@ export async function failJob(
   return rs.rowsAffected === 1 ? "retry" : "lost";
 }
 
-/** Extends a running job's lease (long jobs call it while they work). */
+/**
+ * Extends a running job's lease (the runner's heartbeat while a handler works). False when the
+ * lease is no longer this owner's: another worker took the job, and this one must let it go.
+ */
 export async function extendLease(control: Client, id: string, owner: string, leaseMs: number) {
   const rs = await control.execute({
     sql: "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
     args: [new Date(Date.now() + leaseMs).toISOString(), id, owner],
+  });
+  return rs.rowsAffected === 1;
+}
+
+/**
+ * Gives a running job back to the queue, due now, without counting its attempt: a worker that is
+ * stopping hands over what it could not finish in time. False when the lease was already lost.
+ */
+export async function releaseJob(control: Client, id: string, owner: string): Promise<boolean> {
+  const now = new Date().toISOString();
+  const rs = await control.execute({
+    sql: `UPDATE jobs SET status = 'queued', attempts = MAX(0, attempts - 1), run_at = ?,
+            lease_owner = NULL, lease_until = NULL, updated_at = ?
+          WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+    args: [now, now, id, owner],
   });
   return rs.rowsAffected === 1;
 }
