@@ -97,3 +97,25 @@ export function TextAreaField(props: Omit<FieldProps, "type" | "inputMode"> & { 
     />
   );
 }
+
+/** A labelled select with optional hint and inline error, like `Field`. */
+export function SelectField(
+  props: Omit<FieldProps, "type" | "inputMode"> & {
+    options: ReadonlyArray<{ value: string; label: string }>;
+  },
+) {
+  return (
+    <Labelled
+      {...props}
+      control={(a11y) => (
+        <select {...a11y} name={props.name} required={props.required}>
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value} selected={o.value === props.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
+  );
+}

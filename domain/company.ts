@@ -10,6 +10,7 @@ import type { Client } from "../db/client.ts";
 import type { Executor } from "../db/transaction.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { diff, recordAudit } from "./records/audit.ts";
+import { isTimeZone } from "./clock.ts";
 
 const optional = (max: number, label: string) =>
   z.string().trim().max(max, `${label}: use at most ${max} characters.`).default("");
@@ -44,6 +45,40 @@ export const COMPANY_KEYS = Object.keys(CompanyDetailsSchema.shape) as Array<key
 /** Renames the workspace in the control database (tenants/registry.ts implements it). */
 export interface TenantRenamer {
   rename(tenantId: string, name: string): Promise<void>;
+}
+
+/** Keeps the workspace's time zone in the control database (tenants/registry.ts implements it). */
+export interface TimeZoneKeeper {
+  setTimeZone(tenantId: string, timeZone: string): Promise<void>;
+}
+
+/** The Settings → Company time zone form. */
+export const TimeZoneFormSchema = z.strictObject({
+  time_zone: z.string().trim().refine(
+    isTimeZone,
+    "Choose a time zone from the list, such as America/Chicago.",
+  ),
+});
+
+/**
+ * Sets the workspace's time zone: from then on "today" (due dates turning overdue, aging, the
+ * dashboard) is the day in that zone. Audited in the tenant's history like the letterhead.
+ */
+export async function saveTimeZone(
+  target: { db: Client; tenantId: string; timeZone: string; userId: string | null },
+  keeper: TimeZoneKeeper,
+  timeZone: string,
+): Promise<void> {
+  if (timeZone === target.timeZone) return;
+  await keeper.setTimeZone(target.tenantId, timeZone);
+  await inWriteTransaction(target.db, (tx) =>
+    recordAudit(tx, {
+      userId: target.userId,
+      action: "update",
+      entity: "settings",
+      entityId: "company",
+      changes: { time_zone: [target.timeZone, timeZone] },
+    }));
 }
 
 /**

@@ -11,12 +11,52 @@ import {
   CompanyDetailsSchema,
   getCompanyDetails,
   saveCompanyDetails,
+  saveTimeZone,
+  TimeZoneFormSchema,
 } from "../../domain/company.ts";
-import { CsrfInput, Field, FormErrors, TextAreaField } from "../../components/Form.tsx";
+import { timeZoneChoices } from "../../domain/clock.ts";
+import {
+  CsrfInput,
+  Field,
+  FormErrors,
+  SelectField,
+  TextAreaField,
+} from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/company", memberPage(), requirePermission("settings:manage"));
+app.use("/settings/company/*", memberPage(), requirePermission("settings:manage"));
+
+/** The time zone section: "today" for due dates and aging is the day in this zone. */
+function TimeZoneSection(props: { csrf: string; value: string; today: string; error?: string }) {
+  const options = timeZoneChoices().map((zone) => ({
+    value: zone,
+    label: zone.replaceAll("_", " "),
+  }));
+  return (
+    <section class="card">
+      <h2>Time zone</h2>
+      <p class="muted">
+        Your business day: invoices turn overdue, aging counts and the dashboard's "today" change at
+        midnight in this zone. Today is {props.today} here.
+      </p>
+      <form method="post" action="/settings/company/time-zone" class="record-form">
+        <CsrfInput token={props.csrf} />
+        <SelectField
+          label="Time zone"
+          name="time_zone"
+          id="company-time_zone"
+          value={props.value}
+          error={props.error}
+          options={options}
+          required
+        />
+        <button class="button" type="submit">Save time zone</button>
+      </form>
+    </section>
+  );
+}
 
 function showCompany(
   c: AppContext,
@@ -24,6 +64,7 @@ function showCompany(
   extra: { notice?: string; errors?: Record<string, string[]> } = {},
   status = 200,
 ) {
+  const tenant = tenantOf(c);
   const e = extra.errors ?? {};
   const field = (name: keyof CompanyDetails) => ({
     name,
@@ -97,6 +138,12 @@ function showCompany(
           <button class="button primary" type="submit">Save company details</button>
         </form>
       </section>
+      <TimeZoneSection
+        csrf={c.get("csrfToken")}
+        value={values.time_zone ?? tenant.timeZone}
+        today={tenant.today}
+        error={e.time_zone?.[0]}
+      />
     </>,
     status,
   );
@@ -105,7 +152,12 @@ function showCompany(
 app.get("/settings/company", async (c) => {
   const tenant = tenantOf(c);
   const details = await getCompanyDetails(tenant.db, tenant.name);
-  const notice = c.req.query("saved") ? "Saved. New documents print these details." : undefined;
+  const saved = c.req.query("saved");
+  const notice = saved === "time-zone"
+    ? "Saved. Today is now counted in this time zone."
+    : saved
+    ? "Saved. New documents print these details."
+    : undefined;
   return showCompany(c, details, { notice });
 });
 
@@ -123,6 +175,29 @@ app.post("/settings/company", async (c) => {
     parsed.data,
   );
   return c.redirect("/settings/company?saved=1", 303);
+});
+
+app.post("/settings/company/time-zone", async (c) => {
+  const body = await readBody(c);
+  const tenant = tenantOf(c);
+  const parsed = TimeZoneFormSchema.safeParse({ time_zone: String(body.time_zone ?? "") });
+  if (!parsed.success) {
+    const details = await getCompanyDetails(tenant.db, tenant.name);
+    return showCompany(c, { ...details, time_zone: String(body.time_zone ?? "") }, {
+      errors: fieldErrors(parsed.error.issues),
+    }, 422);
+  }
+  await saveTimeZone(
+    {
+      db: tenant.db,
+      tenantId: tenant.id,
+      timeZone: tenant.timeZone,
+      userId: principalOf(c).userId,
+    },
+    c.get("services").registry,
+    parsed.data.time_zone,
+  );
+  return c.redirect("/settings/company?saved=time-zone", 303);
 });
 
 export default app;

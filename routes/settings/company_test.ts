@@ -142,3 +142,53 @@ Deno.test("a visitor who is not signed in is sent to sign in", async () => {
     await server.close();
   }
 });
+
+Deno.test("an admin sets the time zone; a bad one or a broker changes nothing", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const admin = await signIn(server, t.host, ...(await credentials(server, t.tenantId, "admin")));
+    const broker = await signIn(
+      server,
+      t.host,
+      ...(await credentials(server, t.tenantId, "broker")),
+    );
+    const zone = async () => (await server.services.registry.findById(t.tenantId))?.timeZone;
+    const postZone = (s: Session, time_zone: string) =>
+      server.fetch(s.host, "/settings/company/time-zone", {
+        method: "POST",
+        headers: {
+          cookie: s.jar.header(s.host),
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ _csrf: s.csrf, time_zone }).toString(),
+      });
+    assert.equal(await zone(), "America/Chicago", "the signup default");
+    assert.match((await page(server, admin, "/settings/company")).html, /Time zone/);
+
+    const bad = await postZone(admin, "Mars/Olympus");
+    assert.equal(bad.status, 422);
+    assert.match(await bad.text(), /Choose a time zone from the list/);
+    assert.equal(await zone(), "America/Chicago");
+
+    const refused = await postZone(broker, "UTC");
+    assert.equal(refused.status, 403);
+    await refused.body?.cancel();
+    assert.equal(await zone(), "America/Chicago");
+
+    const saved = await postZone(admin, "America/Los_Angeles");
+    assert.equal(saved.status, 303);
+    await saved.body?.cancel();
+    assert.equal(await zone(), "America/Los_Angeles");
+    const shown = await page(server, admin, "/settings/company?saved=time-zone");
+    assert.match(shown.html, /<option value="America\/Los_Angeles" selected/);
+    assert.match(shown.html, /Today is now counted in this time zone/);
+  } finally {
+    await server.close();
+  }
+});
+
+async function credentials(server: TestServer, tenantId: string, role: "admin" | "broker") {
+  const m = await addMember(server, tenantId, role);
+  return [m.email, m.password] as const;
+}
