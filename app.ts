@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./http/env.ts";
 import type { Services } from "./services.ts";
 import { requestPipeline } from "./http/middleware.ts";
+import { compressResponses } from "./http/compress.ts";
 import { chain } from "./http/chain.ts";
 import { CachedRouter } from "./http/cached_router.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
@@ -68,6 +69,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.use(
     "*",
     chain(
+      // Outermost, so it sees each response with its final headers (assets compress at build).
+      compressResponses(),
       requestPipeline(services),
       resolveTenant(services.config.APP_DOMAIN),
       authenticate(),

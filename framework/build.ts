@@ -1,25 +1,65 @@
 /**
  * @module framework/build
  * Builds the browser assets once at start: every `islands/*.tsx` into an ES module that hydrates
- * it (esbuild, code-split so Preact is one shared chunk), and `static/*.css`; each file is named by
- * a hash of its content so it can be cached forever. Everything stays in memory.
+ * it (esbuild, code-split so Preact is one shared chunk), and the files of `static/` (stylesheet,
+ * favicon); each file is named by a hash of its content so it can be cached forever. Text files
+ * are compressed here, once, with brotli (quality 11) and gzip (level 9), so serving one costs a
+ * map lookup rather than a compression per request. Everything stays in memory.
  */
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 
 export interface BuiltFile {
   body: Uint8Array<ArrayBuffer>;
   contentType: string;
+  /** The body compressed with brotli, when that is smaller (text files of 1 KB and more). */
+  br?: Uint8Array<ArrayBuffer>;
+  /** The body compressed with gzip, likewise. */
+  gzip?: Uint8Array<ArrayBuffer>;
 }
 
 export interface AssetManifest {
   /** Island name -> URL of its hydration module. */
   islands: Record<string, string>;
+  /** Island name -> URLs of its module and the shared chunks it imports (what a page loads). */
+  islandModules: Record<string, string[]>;
   /** URL of the stylesheet. */
   css: string;
+  /** URL of the favicon (an SVG). */
+  favicon: string;
   /** URL path -> file, for the asset handler. */
   files: Map<string, BuiltFile>;
+}
+
+/** Files smaller than this are served as they are (same threshold as http/compress.ts). */
+const PRECOMPRESS_THRESHOLD = 1024;
+
+const STATIC_TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+  woff2: "font/woff2",
+};
+const TEXT_TYPE = /^(text\/|image\/svg\+xml)/;
+
+/** A built file, with its compressed forms when the type is text and compression pays. */
+export function builtFile(body: Uint8Array<ArrayBuffer>, contentType: string): BuiltFile {
+  const file: BuiltFile = { body, contentType };
+  if (body.length < PRECOMPRESS_THRESHOLD || !TEXT_TYPE.test(contentType)) return file;
+  const br = new Uint8Array(brotliCompressSync(body, {
+    params: {
+      [zlib.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  }));
+  const gzip = new Uint8Array(gzipSync(body, { level: 9 }));
+  if (br.length < body.length) file.br = br;
+  if (gzip.length < body.length) file.gzip = gzip;
+  return file;
 }
 
 const ISLANDS_DIR = new URL("../islands/", import.meta.url);
@@ -58,6 +98,7 @@ async function build(): Promise<AssetManifest> {
   const files = new Map<string, BuiltFile>();
   const names = await islandNames();
   const islands: Record<string, string> = {};
+  const islandModules: Record<string, string[]> = {};
   if (names.length > 0) {
     const result = await esbuild.build({
       entryPoints: names.map((n) => ({ in: `island:${n}`, out: n })),
@@ -91,18 +132,44 @@ async function build(): Promise<AssetManifest> {
     });
     for (const out of result.outputFiles) {
       const url = out.path.slice(out.path.indexOf("/_islands/"));
-      files.set(url, {
-        body: new Uint8Array(out.contents),
-        contentType: "text/javascript; charset=utf-8",
-      });
+      files.set(url, builtFile(new Uint8Array(out.contents), "text/javascript; charset=utf-8"));
     }
-    for (const [out, meta] of Object.entries(result.metafile!.outputs)) {
+    const outputs = result.metafile!.outputs;
+    const urlOf = (out: string) => out.slice(out.indexOf("/_islands/"));
+    for (const [out, meta] of Object.entries(outputs)) {
       const name = meta.entryPoint?.replace(/^island:/, "");
-      if (name) islands[name] = out.slice(out.indexOf("/_islands/"));
+      if (!name) continue;
+      islands[name] = urlOf(out);
+      // The entry and every chunk it imports statically: what a page using the island loads.
+      const loaded = new Set([out]);
+      for (const file of loaded) {
+        for (const i of outputs[file]?.imports ?? []) {
+          if (i.kind === "import-statement") loaded.add(i.path);
+        }
+      }
+      islandModules[name] = [...loaded].map(urlOf);
     }
   }
-  const css = await Deno.readFile(new URL("app.css", STATIC_DIR));
-  const cssUrl = `/static/app-${hashOf(css)}.css`;
-  files.set(cssUrl, { body: css, contentType: "text/css; charset=utf-8" });
-  return { islands, css: cssUrl, files };
+  const urls = await addStaticFiles(files);
+  const url = (name: string) => {
+    const found = urls.get(name);
+    if (!found) throw new Error(`static/${name} is missing`);
+    return found;
+  };
+  return { islands, islandModules, css: url("app.css"), favicon: url("favicon.svg"), files };
+}
+
+/** Adds each file of static/ as `/static/<stem>-<hash>.<ext>`; answers file name -> URL. */
+async function addStaticFiles(files: Map<string, BuiltFile>): Promise<Map<string, string>> {
+  const urls = new Map<string, string>();
+  for await (const e of Deno.readDir(STATIC_DIR)) {
+    const m = /^([\w-]+)\.(\w+)$/.exec(e.name);
+    const type = m && STATIC_TYPES[m[2]!];
+    if (!e.isFile || !m || !type) continue;
+    const body = await Deno.readFile(new URL(e.name, STATIC_DIR));
+    const url = `/static/${m[1]}-${hashOf(body)}.${m[2]}`;
+    files.set(url, builtFile(body, type));
+    urls.set(e.name, url);
+  }
+  return urls;
 }

@@ -12,7 +12,7 @@ import { collectIslands } from "./island.tsx";
 export interface PageOptions {
   title: string;
   nonce: string;
-  assets: Pick<AssetManifest, "islands" | "css">;
+  assets: Pick<AssetManifest, "islands" | "css"> & { favicon?: string };
   lang?: string;
 }
 
@@ -50,6 +50,9 @@ export function renderPage(body: VNode, opts: PageOptions): string {
   return `<!doctype html><html lang="${opts.lang ?? "en"}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(opts.title)}</title>` +
-    `<link rel="stylesheet" href="${opts.assets.css}"><link rel="icon" href="data:,">` +
+    `<link rel="stylesheet" href="${opts.assets.css}">` +
+    (opts.assets.favicon
+      ? `<link rel="icon" href="${opts.assets.favicon}" type="image/svg+xml">`
+      : `<link rel="icon" href="data:,">`) +
     `</head><body>${html}${script}</body></html>`;
 }

@@ -53,3 +53,12 @@ Deno.test("renderPage() escapes the title", () => {
   const html = renderPage(<p />, { title: "<b>x</b>", nonce: "n", assets });
   assert.match(html, /<title>&#60;b&#62;x&#60;\/b&#62;<\/title>/);
 });
+
+Deno.test("renderPage() links the favicon when the manifest has one", () => {
+  const html = renderPage(<p />, {
+    title: "T",
+    nonce: "n",
+    assets: { ...assets, favicon: "/static/favicon-1.svg" },
+  });
+  assert.match(html, /<link rel="icon" href="\/static\/favicon-1\.svg" type="image\/svg\+xml">/);
+});

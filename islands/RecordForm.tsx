@@ -1,21 +1,22 @@
 /**
  * @module islands/RecordForm
  * The create/edit form of any record type, built from its description. On the server it renders
- * a plain form that posts without JavaScript; hydrated, it validates with the same zod schema as
- * the API before submitting, shows each message beside its field, and edits PO/SO/invoice lines
- * with live amounts, total and weight.
+ * a plain form that posts without JavaScript; hydrated, it checks the fields before submitting
+ * (a slim check that words its messages as the API does; the server validates in full), shows
+ * each message beside its field, and edits PO/SO/invoice lines with live amounts, total and
+ * weight. It receives its record type's fields as plain data (`FormSpec`), never the catalog or
+ * zod, which keeps its bundle small (framework/build_test.ts holds it under 30 KB gzipped).
  */
 import { useRef, useState } from "preact/hooks";
 import type { JSX } from "preact";
-import { recordType } from "../domain/catalog.ts";
-import type { FieldDef } from "../domain/records/fields.ts";
 import { formatCents } from "../domain/records/fields.ts";
 import { formToInput, formValue } from "../domain/records/form_input.ts";
-import { createSchema, issuesByField, updateSchema } from "../domain/records/schema.ts";
+import { checkForm, type FormField, type FormSpec } from "../domain/records/form_check.ts";
 
 export interface RecordFormProps {
   [key: string]: unknown;
-  collection: string;
+  /** The record type's input fields (`formSpec(def)`). */
+  form: FormSpec;
   action: string;
   csrf: string;
   mode: "create" | "edit";
@@ -34,7 +35,7 @@ type LineState = Record<string, string>;
 const LB_PER_KG = 2.20462262185;
 const BLANK_LINES = 3;
 
-function toLineState(line: Record<string, unknown>, fields: readonly FieldDef[]): LineState {
+function toLineState(line: Record<string, unknown>, fields: readonly FormField[]): LineState {
   const out: LineState = {};
   for (const f of fields) {
     out[f.name] = line[f.name] === undefined
@@ -58,7 +59,7 @@ function ErrorText(props: { id: string; messages?: string[] }) {
 
 function Input(
   props: {
-    field: FieldDef;
+    field: FormField;
     name: string;
     id: string;
     value: string;
@@ -145,7 +146,7 @@ function Input(
 
 function FieldRow(
   props: {
-    field: FieldDef;
+    field: FormField;
     values: Record<string, unknown>;
     errors: Record<string, string[]>;
     options: Record<string, string[]>;
@@ -223,8 +224,8 @@ function FieldRow(
 }
 
 export default function RecordForm(props: RecordFormProps) {
-  const def = recordType(props.collection)!;
-  const lineFields = (def.lines?.fields ?? []).filter((f) => !f.computed);
+  const def = props.form;
+  const lineFields = def.lines?.fields ?? [];
   const initialLines = ((props.values.lines as Record<string, unknown>[] | undefined) ?? []).map((
     l,
   ) => toLineState(l, lineFields));
@@ -239,9 +240,8 @@ export default function RecordForm(props: RecordFormProps) {
   const [message, setMessage] = useState(props.message);
   const formRef = useRef<HTMLFormElement>(null);
 
-  const groups = new Map<string, FieldDef[]>();
+  const groups = new Map<string, FormField[]>();
   for (const field of def.fields) {
-    if (field.computed) continue;
     const group = field.group ?? "Details";
     groups.set(group, [...(groups.get(group) ?? []), field]);
   }
@@ -251,12 +251,9 @@ export default function RecordForm(props: RecordFormProps) {
     const entries = [...new FormData(form).entries()].map(([k, v]) => [k, String(v)]) as Array<
       [string, string]
     >;
-    const input = formToInput(def, entries);
-    const schema = props.mode === "create" ? createSchema(def) : updateSchema(def);
-    const result = schema.safeParse(input);
-    if (result.success) return;
+    const found = checkForm(def, formToInput(def, entries), props.mode);
+    if (Object.keys(found).length === 0) return;
     e.preventDefault();
-    const found = issuesByField(result.error);
     setErrors(found);
     setMessage("Some fields need attention.");
     requestAnimationFrame(() => {

@@ -5,12 +5,19 @@
  * the API uses. Pure: the RecordForm island runs it before submitting.
  */
 import { type FieldDef, formatCents, parseDollars } from "./fields.ts";
-import { inputFields, type RecordDef } from "./definition.ts";
 import type { RecordValues } from "./rows.ts";
 
 export type FormEntries = Array<[string, string]>;
 
-function convert(field: FieldDef, raw: string[]): unknown {
+type FormInputField = Pick<FieldDef, "name" | "kind" | "computed">;
+
+/** What a form is read against: a record type, or the FormSpec a form island receives. */
+export interface FormShape {
+  fields: readonly FormInputField[];
+  lines?: { fields: readonly FormInputField[] };
+}
+
+function convert(field: FormInputField, raw: string[]): unknown {
   const first = raw[0] ?? "";
   switch (field.kind) {
     case "boolean":
@@ -33,7 +40,7 @@ function convert(field: FieldDef, raw: string[]): unknown {
 }
 
 /** The API input for a form submission of `def` (only the fields the form carries). */
-export function formToInput(def: RecordDef, entries: FormEntries): RecordValues {
+export function formToInput(def: FormShape, entries: FormEntries): RecordValues {
   const byName = new Map<string, string[]>();
   for (const [k, v] of entries) {
     if (k === "_csrf") continue;
@@ -42,7 +49,8 @@ export function formToInput(def: RecordDef, entries: FormEntries): RecordValues 
     byName.set(k, list);
   }
   const input: RecordValues = {};
-  for (const field of inputFields(def)) {
+  for (const field of def.fields) {
+    if (field.computed) continue;
     // Checkboxes send nothing when unchecked: a form that shows the field says so in `_fields`.
     const present = byName.has(field.name) ||
       ((field.kind === "boolean" || field.kind === "options") && byName.has(`_has.${field.name}`));
@@ -73,7 +81,7 @@ export function formToInput(def: RecordDef, entries: FormEntries): RecordValues 
 }
 
 /** A record's value as a form shows it (dollars for cents, empty for null). */
-export function formValue(field: FieldDef, value: unknown): string {
+export function formValue(field: Pick<FieldDef, "kind">, value: unknown): string {
   if (value === null || value === undefined) return "";
   if (field.kind === "money") return formatCents(Number(value)).replace(/,/g, "");
   return String(value);

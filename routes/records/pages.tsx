@@ -17,6 +17,7 @@ import type { FieldDef } from "../../domain/records/fields.ts";
 import { enumLabel, formatCents } from "../../domain/records/fields.ts";
 import { createSchema, issuesByField, updateSchema } from "../../domain/records/schema.ts";
 import { type FormEntries, formToInput } from "../../domain/records/form_input.ts";
+import { formSpec } from "../../domain/records/form_check.ts";
 import { filterFields, type ListQuery } from "../../domain/records/query.ts";
 import {
   createRecord,
@@ -301,7 +302,7 @@ async function formPage(
         name="RecordForm"
         component={RecordForm}
         props={{
-          collection: def.collection,
+          form: formSpec(def),
           action: opts.mode === "create" ? base : `${base}/${opts.id}`,
           csrf: c.get("csrfToken"),
           mode: opts.mode,
