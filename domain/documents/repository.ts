@@ -138,13 +138,15 @@ export async function listDocuments(
   const args: string[] = [];
   if (filter.status) (where.push("status = ?"), args.push(filter.status));
   if (filter.before) (where.push("id < ?"), args.push(filter.before));
+  // Never LIMIT -1 (every row) or a fraction, whatever a caller passes.
+  const limit = Number.isInteger(filter.limit) ? Math.min(Math.max(filter.limit!, 1), 200) : 50;
   const rs = await db.execute({
     sql: `SELECT id, name, content_type, size_bytes, sha256, storage_key, status, status_message,
             pages, text_method, classification, classification_confidence, provider, NULL AS text,
             draft, processing_ms, record_collection, record_id, job_id, uploaded_by, reviewed_by,
             reviewed_at, created_at, updated_at
           FROM documents ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-          ORDER BY id DESC LIMIT ${Math.min(filter.limit ?? 50, 200)}`,
+          ORDER BY id DESC LIMIT ${limit}`,
     args,
   });
   return rs.rows.map((r) => toDocument(r as unknown as Record<string, unknown>));

@@ -25,6 +25,8 @@ import {
   rejectDocument,
 } from "../../../domain/documents/accept.ts";
 import { storageFor } from "../../../storage/mod.ts";
+import { DocumentListQuerySchema } from "../../../domain/documents/list_query.ts";
+import { parseQuery } from "../../../http/query.ts";
 import { recordContext } from "./records.ts";
 
 /** Multipart overhead allowed on top of the file size limit. */
@@ -110,16 +112,11 @@ app.post("/api/v1/documents", requireDocumentWriter(), uploadLimit(), async (c) 
 });
 
 app.get("/api/v1/documents", requirePermission("records:read"), async (c) => {
-  const status = c.req.query("status");
-  const docs = await listDocuments(tenantOf(c).db, {
-    status: status || undefined,
-    limit: Number(c.req.query("limit") ?? 50) || 50,
-    before: c.req.query("cursor") || undefined,
-  });
-  const limit = Number(c.req.query("limit") ?? 50) || 50;
+  const { status, limit, cursor } = parseQuery(DocumentListQuerySchema, c.req.query());
+  const docs = await listDocuments(tenantOf(c).db, { status, limit, before: cursor });
   return c.json({
     data: docs.map(documentJson),
-    next_cursor: docs.length === Math.min(limit, 200) ? docs.at(-1)!.id : null,
+    next_cursor: docs.length === limit ? docs.at(-1)!.id : null,
   });
 });
 
