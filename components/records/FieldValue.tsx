@@ -1,30 +1,40 @@
 /**
  * @module components/records/FieldValue
- * Shows a record's value the way a broker reads it: dollars, labels, yes/no, linked names.
+ * Shows a record's value the way a broker reads it: money, unit prices, weights, counts and dates
+ * through domain/format.ts (the tenant's locale and currency), labels, yes/no, linked names.
  */
-import { enumLabel, type FieldDef, formatCents } from "../../domain/records/fields.ts";
+import { enumLabel, type FieldDef } from "../../domain/records/fields.ts";
+import * as fmt from "../../domain/format.ts";
+
+/** Line fields that are unit prices (shown with at least two places: "$9.10", not "9.1"). */
+const PRICE_FIELDS = new Set(["price", "unit_price", "default_price"]);
+/** Count fields that read blank when zero (a line with no cases, not "0"). */
+const COUNT_FIELDS = new Set(["cases", "pieces"]);
 
 export function FieldValue(
-  props: { field: FieldDef; value: unknown; titles: Map<string, string> },
+  props: {
+    field: FieldDef;
+    value: unknown;
+    titles: Map<string, string>;
+    format?: fmt.FormatSettings;
+  },
 ) {
   const { field, value } = props;
-  if (value === null || value === undefined || value === "") {
-    return <span class="muted">—</span>;
-  }
+  const settings = props.format ?? fmt.DEFAULT_FORMAT;
+  const blank = <span class="muted">—</span>;
+  if (value === null || value === undefined || value === "") return blank;
   switch (field.kind) {
     case "money": {
       const cents = Number(value);
       return (
-        <span class={cents < 0 ? "money negative" : "money"}>
-          {cents < 0 ? "-" : ""}${formatCents(Math.abs(cents))}
-        </span>
+        <span class={cents < 0 ? "money negative" : "money"}>{fmt.money(cents, settings)}</span>
       );
     }
     case "boolean":
       return <span>{value ? "Yes" : "No"}</span>;
     case "options": {
       const list = value as string[];
-      return list.length ? <span>{list.join(", ")}</span> : <span class="muted">—</span>;
+      return list.length ? <span>{list.join(", ")}</span> : blank;
     }
     case "enum":
       return field.name === "status" || field.name === "payment_status" || field.name === "state"
@@ -35,9 +45,20 @@ export function FieldValue(
       return <a href={`/${field.ref}/${id}`}>{props.titles.get(id) ?? "(record)"}</a>;
     }
     case "decimal":
-      return <span>{Number(value).toLocaleString("en-US", { maximumFractionDigits: 4 })}</span>;
+      if (PRICE_FIELDS.has(field.name)) {
+        return <span class="money">{fmt.unitPrice(value, undefined, undefined, settings)}</span>;
+      }
+      return <span class="number">{fmt.decimal(value, 4, settings)}</span>;
+    case "integer":
+      if (COUNT_FIELDS.has(field.name)) {
+        const text = fmt.quantity(value, settings);
+        return text ? <span class="number">{text}</span> : blank;
+      }
+      return <span class="number">{fmt.decimal(value, 0, settings)}</span>;
+    case "date":
+      return <time datetime={String(value)}>{fmt.date(value, settings) || String(value)}</time>;
     case "datetime":
-      return <span>{String(value).replace("T", " ")}</span>;
+      return <span>{fmt.dateTime(value, settings) || String(value)}</span>;
     case "text":
       if (field.name === "est_number") return <span>EST {String(value)}</span>;
       if (field.name === "mc_number") return <span>MC {String(value)}</span>;

@@ -4,6 +4,7 @@
  * description drives the SQL column, the zod schema (server and browser), the OpenAPI document,
  * list columns, filters, forms and CSV. Pure data and functions: this module runs in islands too.
  */
+import { groupedAmount } from "../format.ts";
 
 export type FieldKind =
   | "text" // one line
@@ -174,13 +175,9 @@ export function enumLabel(field: FieldDef, value: unknown): string {
   return field.values?.find((v) => v.value === value)?.label ?? String(value);
 }
 
-/** Formats integer cents as dollars: 123456 -> "1,234.56". */
+/** Formats integer cents grouped, without a sign: 123456 -> "1,234.56" (see domain/format.ts). */
 export function formatCents(cents: number | null | undefined): string {
-  if (cents === null || cents === undefined) return "";
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(Math.round(cents));
-  const dollars = Math.floor(abs / 100).toLocaleString("en-US");
-  return `${sign}${dollars}.${String(abs % 100).padStart(2, "0")}`;
+  return groupedAmount(cents);
 }
 
 /** Parses "1,234.5" or "$1234.50" into cents; null when blank; NaN when not a number. */

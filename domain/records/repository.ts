@@ -5,6 +5,7 @@
  * applies the type's rules (numbering, totals, credit, payments), and writes the record, its
  * lines, its history and its search entry in one transaction; a stale version changes nothing.
  */
+import * as fmt from "../format.ts";
 import type { Client } from "../../db/client.ts";
 import { newId } from "../../db/ids.ts";
 import { type Executor, inWriteTransaction } from "../../db/transaction.ts";
@@ -33,15 +34,18 @@ export interface ListResult {
 }
 
 /** The title a record is shown by in links, search results and related lists. */
-export function recordTitle(def: RecordDef, row: RecordValues): string {
+export function recordTitle(
+  def: RecordDef,
+  row: RecordValues,
+  format: fmt.FormatSettings = fmt.DEFAULT_FORMAT,
+): string {
   if (def.collection === "contacts") {
     return [row.first_name, row.last_name].filter(Boolean).join(" ");
   }
   if (def.collection === "payments") {
-    const cents = Number(row.amount_cents ?? 0);
-    return `${row.reference ? `${row.reference} · ` : ""}${(cents / 100).toFixed(2)} on ${
-      row.paid_on ?? ""
-    }`;
+    const amount = fmt.money(row.amount_cents ?? 0, format);
+    const on = fmt.date(row.paid_on, format);
+    return `${row.reference ? `${row.reference} · ` : ""}${amount}${on ? ` on ${on}` : ""}`;
   }
   const value = row[def.titleField];
   return value === null || value === undefined || value === "" ? "(untitled)" : String(value);
@@ -382,7 +386,7 @@ function stripEmpty(values: RecordValues): RecordValues {
 function linesSummary(record: RecordValues): string {
   const lines = (record.lines as RecordValues[] | undefined) ?? [];
   const total = lines.reduce((sum, l) => sum + Number(l.amount_cents ?? 0), 0);
-  return `${lines.length} line${lines.length === 1 ? "" : "s"}, ${(total / 100).toFixed(2)}`;
+  return `${fmt.counted(lines.length, "line")}, ${fmt.money(total)}`;
 }
 
 /** The next free number for a numbered record type (PO-10001, ...), taken in the transaction. */

@@ -14,7 +14,7 @@ import { AppError, ForbiddenError } from "../../domain/errors.ts";
 import { RECORD_TYPES, recordType } from "../../domain/catalog.ts";
 import { fieldOf, inputFields, type RecordDef } from "../../domain/records/definition.ts";
 import type { FieldDef } from "../../domain/records/fields.ts";
-import { enumLabel, formatCents } from "../../domain/records/fields.ts";
+import * as fmt from "../../domain/format.ts";
 import { createSchema, issuesByField, updateSchema } from "../../domain/records/schema.ts";
 import { type FormEntries, formToInput } from "../../domain/records/form_input.ts";
 import { formSpec } from "../../domain/records/form_check.ts";
@@ -36,6 +36,8 @@ import { getPreference, setPreference } from "../../domain/preferences.ts";
 import { listMembers } from "../../auth/members.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { FieldValue } from "../../components/records/FieldValue.tsx";
+import { RecordHistory } from "../../components/records/RecordHistory.tsx";
+import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
 import RecordForm from "../../islands/RecordForm.tsx";
@@ -120,11 +122,12 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
   const raw = pageQuery(c);
   const query: ListQuery = parseListQuery(def, raw);
   const db = tenantOf(c).db;
-  const [result, columns, options, refs] = await Promise.all([
+  const [result, columns, options, refs, format] = await Promise.all([
     listRecords(db, def, query),
     chosenColumns(c, def),
     optionChoices(db),
     refFilterChoices(db, filterFields(def), query.filters),
+    fmt.loadFormatSettings(db),
   ]);
   const titles = await refTitles(c, columns, result.data);
   const base = `/${def.collection}`;
@@ -226,7 +229,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
                 {result.data.map((row) => (
                   <tr key={String(row.id)}>
                     <th scope="row">
-                      <a href={`${base}/${row.id}`}>{recordTitle(def, row)}</a>
+                      <a href={`${base}/${row.id}`}>{recordTitle(def, row, format)}</a>
                       {row.archived_at ? <span class="badge">archived</span> : null}
                     </th>
                     {columns.map((f) => (
@@ -235,7 +238,12 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
                         class={isNumeric(f) ? "num" : undefined}
                         data-label={f.label}
                       >
-                        <FieldValue field={f} value={row[f.name]} titles={titles} />
+                        <FieldValue
+                          field={f}
+                          value={row[f.name]}
+                          titles={titles}
+                          format={format}
+                        />
                       </td>
                     ))}
                   </tr>
@@ -341,19 +349,6 @@ function errorsOf(err: unknown): { errors: Record<string, string[]>; message: st
   return { errors: details, message: err.message };
 }
 
-const HISTORY_HIDDEN = new Set(["version", "updated_at", "updated_by"]);
-
-function describeChange(def: RecordDef, key: string, value: unknown): string {
-  const field = fieldOf(def, key);
-  if (value === null || value === undefined || value === "") return "—";
-  if (!field) return typeof value === "object" ? JSON.stringify(value) : String(value);
-  if (field.kind === "money") return `$${formatCents(Number(value))}`;
-  if (field.kind === "enum") return enumLabel(field, value);
-  if (field.kind === "boolean") return value ? "yes" : "no";
-  if (Array.isArray(value)) return value.join(", ");
-  return String(value);
-}
-
 async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Response> {
   const db = tenantOf(c).db;
   const record = await getRecord(db, def, id);
@@ -362,14 +357,21 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     record,
     ...lines,
   ]);
-  const [history, members] = await Promise.all([
+  const [history, members, format] = await Promise.all([
     historyOf(db, def.collection, id, c.get("billing")?.entitlements.auditRetentionDays),
     listMembers(c.get("services").control, tenantOf(c).id),
+    fmt.loadFormatSettings(db),
   ]);
   const names = new Map(members.map((m) => [m.user_id, m.name]));
+  const historyTitles = new Map<string, string>();
+  for (const [collection, ids] of historyRefIds(def, history.entries)) {
+    for (const [refId, refTitle] of await titlesOf(db, collection, ids)) {
+      historyTitles.set(refId, refTitle);
+    }
+  }
   const documents = await documentsOf(db, def.collection, id); // documents attached (issue 4)
   const base = `/${def.collection}`;
-  const title = recordTitle(def, record);
+  const title = recordTitle(def, record, format);
   const writable = canWrite(c, def);
   const pdf = paperworkPath(def.collection, id);
 
@@ -404,8 +406,10 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     notice = (
       <div class={problem ? "flash warning" : "flash"} role="status">
         <p>
-          Exposure ${formatCents(standing.exposureCents)}
-          {standing.limitCents !== null ? ` of a $${formatCents(standing.limitCents)} limit` : ""}.
+          Exposure {fmt.money(standing.exposureCents, format)}
+          {standing.limitCents !== null
+            ? ` of a ${fmt.money(standing.limitCents, format)} limit`
+            : ""}.
           {problem ? ` New sales orders are refused: ${problem}` : " New sales orders are allowed."}
         </p>
       </div>
@@ -414,7 +418,9 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   if (def.collection === "carriers" && record.insurance_expiring) {
     notice = (
       <div class="flash warning" role="status">
-        <p>Insurance expires {String(record.insurance_expires)}: ask for a new certificate.</p>
+        <p>
+          Insurance expires {fmt.date(record.insurance_expires, format)}: ask for a new certificate.
+        </p>
       </div>
     );
   }
@@ -487,7 +493,12 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
                 <div key={f.name} data-field={f.name}>
                   <dt>{f.label}</dt>
                   <dd>
-                    <FieldValue field={f} value={record[f.name]} titles={titles} />
+                    <FieldValue
+                      field={f}
+                      value={record[f.name]}
+                      titles={titles}
+                      format={format}
+                    />
                   </dd>
                 </div>
               ))}
@@ -519,7 +530,12 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
                           class={isNumeric(f) ? "num" : undefined}
                           data-label={f.label}
                         >
-                          <FieldValue field={f} value={line[f.name]} titles={titles} />
+                          <FieldValue
+                            field={f}
+                            value={line[f.name]}
+                            titles={titles}
+                            format={format}
+                          />
                         </td>
                       ))}
                     </tr>
@@ -539,7 +555,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
             {group.rows.map((row) => (
               <li key={String(row.id)}>
                 <a href={`/${group.target.collection}/${row.id}`}>
-                  {recordTitle(group.target, row)}
+                  {recordTitle(group.target, row, format)}
                 </a>
                 {row.status
                   ? (
@@ -556,41 +572,13 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       {documents.length || def.collection === "loads"
         ? <LinkedDocuments documents={documents} />
         : null}
-      <section class="card">
-        <h2>History</h2>
-        <ol class="history">
-          {history.entries.map((entry) => (
-            <li key={entry.id}>
-              <p>
-                <strong>{entry.action}</strong> by{" "}
-                {entry.user_id ? names.get(entry.user_id) ?? "a former member" : "the system"}{" "}
-                <time datetime={entry.at}>{entry.at.slice(0, 16).replace("T", " ")} UTC</time>
-              </p>
-              <ul>
-                {Object.entries(entry.changes).filter(([k]) => !HISTORY_HIDDEN.has(k)).map((
-                  [key, [before, after]],
-                ) => (
-                  <li key={key}>
-                    {fieldOf(def, key)?.label ?? key}: {describeChange(def, key, before)} →{" "}
-                    {describeChange(def, key, after)}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ol>
-        {history.olderHidden > 0
-          ? (
-            <p class="muted" id="history-retention">
-              {history.olderHidden === 1
-                ? "1 older change is kept"
-                : `${history.olderHidden} older changes are kept`}, from before{" "}
-              {history.since!.slice(0, 10)} (your plan's audit retention).{" "}
-              <a href="/settings/billing">Upgrade</a> to see them.
-            </p>
-          )
-          : null}
-      </section>
+      <RecordHistory
+        def={def}
+        history={history}
+        names={names}
+        titles={historyTitles}
+        format={format}
+      />
     </>,
   );
 }

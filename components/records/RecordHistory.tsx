@@ -1,0 +1,55 @@
+/**
+ * @module components/records/RecordHistory
+ * The History card of a record's page: who changed what when, with referenced records by their
+ * titles and values formatted (domain/records/history.ts), and the plan's retention note.
+ */
+import type { History } from "../../domain/records/audit.ts";
+import type { RecordDef } from "../../domain/records/definition.ts";
+import { actionLabel, describeChanges } from "../../domain/records/history.ts";
+import * as fmt from "../../domain/format.ts";
+
+export function RecordHistory(props: {
+  def: RecordDef;
+  history: History;
+  /** Member names by user id. */
+  names: ReadonlyMap<string, string>;
+  /** Titles of the records the history's references point at, by id. */
+  titles: ReadonlyMap<string, string>;
+  format: fmt.FormatSettings;
+}) {
+  const { history, names } = props;
+  return (
+    <section class="card">
+      <h2>History</h2>
+      <ol class="history">
+        {history.entries.map((entry) => (
+          <li key={entry.id}>
+            <p>
+              <strong>{actionLabel(entry.action)}</strong> by{" "}
+              {entry.user_id ? names.get(entry.user_id) ?? "a former member" : "the system"}{" "}
+              <time datetime={entry.at}>{fmt.instant(entry.at, props.format)}</time>
+            </p>
+            <ul>
+              {describeChanges(props.def, entry, props.titles, props.format).map((change) => (
+                <li key={change.key}>
+                  {change.label}: {change.before} → {change.after}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ol>
+      {history.olderHidden > 0
+        ? (
+          <p class="muted" id="history-retention">
+            {history.olderHidden === 1
+              ? "1 older change is kept"
+              : `${history.olderHidden} older changes are kept`}, from before{" "}
+            {fmt.date(history.since, props.format)} (your plan's audit retention).{" "}
+            <a href="/settings/billing">Upgrade</a> to see them.
+          </p>
+        )
+        : null}
+    </section>
+  );
+}
