@@ -11,11 +11,12 @@
 import { z } from "zod";
 import { inWriteTransaction } from "../../db/transaction.ts";
 import type { Executor } from "../../db/transaction.ts";
-import { recordType } from "../catalog.ts";
+import { RECORD_TYPES, recordType } from "../catalog.ts";
 import { ConflictError, InvalidError, NotFoundError } from "../errors.ts";
 import type { RecordDef } from "../records/definition.ts";
 import { createSchema, issuesByField, updateSchema } from "../records/schema.ts";
 import {
+  conflictFrom,
   createRecordIn,
   getRecord,
   type RecordContext,
@@ -210,6 +211,40 @@ function corrections(draft: Draft, accepted: RecordValues) {
   return { reviewed: [...keys].sort(), changed: out };
 }
 
+/** A record of `def` that already carries `number` (order, load and invoice numbers are unique). */
+export async function recordWithNumber(
+  db: Executor,
+  def: RecordDef,
+  number: unknown,
+): Promise<{ collection: string; id: string; number: string } | null> {
+  if (!def.fields.some((f) => f.name === "number")) return null;
+  const text = typeof number === "string" ? number.trim() : "";
+  if (!text) return null;
+  const rs = await db.execute({
+    sql: `SELECT id, number FROM ${def.table} WHERE number = ? COLLATE NOCASE`,
+    args: [text],
+  });
+  const row = rs.rows[0];
+  return row
+    ? { collection: def.collection, id: String(row.id), number: String(row.number) }
+    : null;
+}
+
+/** The 409 for a draft whose number another record already has: link to it instead. */
+export function duplicateNumberError(
+  def: RecordDef,
+  existing: { collection: string; id: string; number: string },
+): ConflictError {
+  const what = `${def.singular} ${existing.number}`;
+  return new ConflictError(
+    `${what} already exists. Link this document to it, or change the number.`,
+    {
+      number: [`Already used by ${what.toLowerCase()}.`],
+      existing: { collection: existing.collection, id: existing.id, number: existing.number },
+    },
+  );
+}
+
 /** Accepts a document as a new record; returns the record's collection and id. */
 export async function acceptDocument(
   ctx: RecordContext,
@@ -242,6 +277,25 @@ export async function acceptDocument(
       422,
     );
   }
+  const duplicate = await recordWithNumber(ctx.db, def, given.number);
+  if (duplicate) throw duplicateNumberError(def, duplicate);
+  try {
+    return await acceptInTransaction(ctx, doc, def, draft, input, given);
+  } catch (err) {
+    // A number taken meanwhile, or a new party's EST or MC number that another party has.
+    const table = /UNIQUE constraint failed: (\w+)\./.exec(String(err))?.[1];
+    conflictFrom(RECORD_TYPES.find((d) => d.table === table) ?? def, err);
+  }
+}
+
+async function acceptInTransaction(
+  ctx: RecordContext,
+  doc: Awaited<ReturnType<typeof getDocument>>,
+  def: RecordDef,
+  draft: Draft,
+  input: AcceptInput,
+  given: RecordValues,
+): Promise<{ collection: string; id: string; record: RecordValues }> {
   return await inWriteTransaction(ctx.db, async (tx) => {
     const values = { ...given };
     await resolveParties(tx, ctx, def, draft, input, values, true);

@@ -25,6 +25,8 @@ import {
   acceptDocument,
   type AcceptInput,
   attachDocument,
+  AttachSchema,
+  recordWithNumber,
   rejectDocument,
 } from "../../domain/documents/accept.ts";
 import { matchOrder } from "../../domain/documents/parties.ts";
@@ -162,6 +164,10 @@ async function reviewPage(
   const attach = attachesToLoad(doc) && mayWrite(role, loads);
   const valueOf = (name: string) =>
     extra.values && name in extra.values ? extra.values[name] : draft.fields[name]?.value;
+  // A draft whose number a record already has would be refused: say so before Accept.
+  const duplicate = def && open
+    ? await recordWithNumber(tenantOf(c).db, def, valueOf("number"))
+    : null;
   return renderApp(
     c,
     `Review ${doc.name}`,
@@ -201,6 +207,27 @@ async function reviewPage(
           </p>
           {draft.warnings.length
             ? <ul class="warnings">{draft.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+            : null}
+          {def && duplicate
+            ? (
+              <div class="flash warning" role="status" id="duplicate-number">
+                <p>
+                  <a href={`/${duplicate.collection}/${duplicate.id}`}>
+                    {def.singular} {duplicate.number}
+                  </a>{" "}
+                  already exists. Accepting would need another number; if this document is that{" "}
+                  {def.singular.toLowerCase()}, link it instead.
+                </p>
+                <form method="post" action={`/documents/${doc.id}/link`} class="inline-form">
+                  <CsrfInput token={csrf} />
+                  <input type="hidden" name="collection" value={duplicate.collection} />
+                  <input type="hidden" name="record_id" value={duplicate.id} />
+                  <button class="button secondary" type="submit">
+                    Link to {def.singular.toLowerCase()} {duplicate.number}
+                  </button>
+                </form>
+              </div>
+            )
             : null}
           {def && open
             ? (
@@ -457,7 +484,7 @@ app.post("/documents/:id/accept", async (c) => {
     });
     return c.redirect(`/${result.collection}/${result.id}?saved=1`, 303);
   } catch (err) {
-    if (err instanceof AppError && [400, 403, 422].includes(err.status)) {
+    if (err instanceof AppError && [400, 403, 409, 422].includes(err.status)) {
       return reviewPage(c, id, {
         errors: err.status === 403 ? {} : (err.details ?? {}) as Record<string, string[]>,
         message: err.message,
@@ -487,6 +514,23 @@ app.post("/documents/:id/attach", async (c) => {
   }
   await attachDocument(recordContext(c), id, { collection: "loads", id: load.id });
   return c.redirect(`/loads/${load.id}?saved=1`, 303);
+});
+
+// Links the document to an existing record of its kind (the review page offers it when the
+// draft's number is already taken).
+app.post("/documents/:id/link", async (c) => {
+  requireWrite(c);
+  const id = docParam(c);
+  const form = await entries(c);
+  const target = AttachSchema.safeParse({
+    collection: form.find(([k]) => k === "collection")?.[1],
+    id: form.find(([k]) => k === "record_id")?.[1],
+  });
+  if (!target.success) {
+    return reviewPage(c, id, { message: "Choose the record to link this document to." }, 422);
+  }
+  const linked = await attachDocument(recordContext(c), id, target.data);
+  return c.redirect(`/${linked.collection}/${linked.id}?saved=1`, 303);
 });
 
 app.post("/documents/:id/reject", async (c) => {

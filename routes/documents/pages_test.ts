@@ -210,3 +210,81 @@ Deno.test("review page: a broker gets no enabled Accept on an invoice (and says 
     await server.close();
   }
 });
+
+Deno.test("a document whose PO number exists: the review page warns and links; accepting answers 409, never 500, and creates nothing", async () => {
+  const server = await startTestServer();
+  const worker = startWorker(server);
+  try {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t);
+    const cookie = t.jar.header(t.host);
+    const po = corpus([1]).find((f) => f.name.startsWith("purchase-order-boxes"))!;
+    const number = String(po.expected.fields.number);
+    const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Existing Packer" }, 201);
+    const existing = await api.ok("POST", "/api/v1/purchase-orders", {
+      number,
+      supplier_id: supplier.id,
+      order_date: "2026-11-01",
+    }, 201);
+    const uploaded = await uploadFile(server, api, "po.pdf", await po.pdf() as Uint8Array);
+    assert.equal(uploaded.status, 202);
+    const doc = await waitForDocument(api, uploaded.body.id);
+    assert.equal(doc.status, "review");
+
+    const html = await (await server.fetch(t.host, `/documents/${doc.id}`, { headers: { cookie } }))
+      .text();
+    assert.match(html, /id="duplicate-number"/);
+    assert.match(html, new RegExp(`href="/purchase-orders/${existing.id}"`));
+    assert.match(html, /already exists/);
+
+    const poCount = async () => (await api.ok("GET", "/api/v1/purchase-orders")).data.length;
+    const suppliersBefore = (await api.ok("GET", "/api/v1/suppliers")).data.length;
+    const viaApi = await api.call("POST", `/api/v1/documents/${doc.id}/accept`, {
+      collection: "purchase-orders",
+      values: { number: number.toLowerCase(), order_date: "2026-11-02" },
+      parties: { supplier_id: { create: { name: "Brand New Packer" } } },
+    });
+    assert.equal(viaApi.status, 409);
+    assert.equal(viaApi.body.error.code, "conflict");
+    assert.ok(viaApi.body.error.details.number, "names the field");
+    assert.equal(viaApi.body.error.details.existing.id, existing.id);
+    assert.equal(await poCount(), 1);
+    assert.equal((await api.ok("GET", "/api/v1/suppliers")).data.length, suppliersBefore);
+
+    // Through the page: the form shows the conflict on the number field.
+    const fields = new URLSearchParams({
+      _csrf: t.csrf,
+      _collection: "purchase-orders",
+      number,
+      order_date: "2026-11-02",
+      "party.supplier_id.id": supplier.id,
+    });
+    const posted = await server.fetch(t.host, `/documents/${doc.id}/accept`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: fields.toString(),
+    });
+    assert.equal(posted.status, 422);
+    assert.match(await posted.text(), /already exists/);
+    assert.equal(await poCount(), 1);
+
+    // Link instead: the document joins the existing order.
+    const linked = await server.fetch(t.host, `/documents/${doc.id}/link`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        _csrf: t.csrf,
+        collection: "purchase-orders",
+        record_id: existing.id,
+      }).toString(),
+    });
+    assert.equal(linked.status, 303);
+    assert.equal(linked.headers.get("location"), `/purchase-orders/${existing.id}?saved=1`);
+    const after = await api.ok("GET", `/api/v1/documents/${doc.id}`);
+    assert.equal(after.record?.id, existing.id);
+    assert.equal(await poCount(), 1);
+  } finally {
+    await worker.stop();
+    await server.close();
+  }
+});
