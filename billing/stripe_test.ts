@@ -212,7 +212,13 @@ Deno.test("billing page: checkout redirects to Stripe; offline it says billing i
     const offPage = await (await offline.fetch(o.host, "/settings/billing", {
       headers: { cookie: o.jar.header(o.host) },
     })).text();
-    assert.match(offPage, /Billing is not configured on this server/);
+    assert.match(offPage, /Plans cannot be bought online on this service/);
+    assert.match(offPage, /ask your\s+ProjectMeats provider/);
+    assert.doesNotMatch(
+      offPage,
+      /deno task|set-plan/,
+      "no operator command is shown to a customer",
+    );
     assert.match(offPage, /Free trial/);
     assert.doesNotMatch(offPage, /action="\/settings\/billing\/checkout"/);
     const refused = await offline.fetch(o.host, "/settings/billing/checkout", {

@@ -202,9 +202,9 @@ async function showBilling(
           )
           : (
             <p id="billing-offline">
-              Billing is not configured on this server (no Stripe key). An operator sets the plan
-              with <code>deno task billing:set-plan {tenant.slug} &lt;plan&gt; &lt;status&gt;</code>
-              {licensing ? ", or installs a licence key below" : ""}.
+              Plans cannot be bought online on this service. To change your plan, ask your
+              ProjectMeats provider{licensing ? " or install a licence key below" : ""}; your
+              workspace keeps its current plan until then.
             </p>
           )}
         <PlanCards

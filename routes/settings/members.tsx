@@ -24,6 +24,7 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { assertMayUse } from "../../billing/middleware.ts";
 import { mayUse } from "../../billing/entitlements.ts";
+import * as fmt from "../../domain/format.ts";
 import { ListTable } from "../../components/ListTable.tsx";
 
 const app = new Hono<AppEnv>();
@@ -54,7 +55,7 @@ async function showMembers(
       <section class="card">
         <h2>Members</h2>
         <div class="table-wrap">
-          <table>
+          <table class="stack members">
             <caption>People in {tenant.name}</caption>
             <thead>
               <tr>
@@ -73,9 +74,9 @@ async function showMembers(
             <tbody>
               {members.map((m) => (
                 <tr key={m.user_id}>
-                  <td>{m.name}{m.user_id === auth.userId ? " (you)" : ""}</td>
-                  <td>{m.email}</td>
-                  <td>
+                  <td data-label="Name">{m.name}{m.user_id === auth.userId ? " (you)" : ""}</td>
+                  <td data-label="E-mail">{m.email}</td>
+                  <td data-label="Role">
                     {m.user_id !== auth.userId && mayManageMember(auth.role, m.role)
                       ? (
                         <form
@@ -167,11 +168,12 @@ async function showMembers(
               caption="Pending invitations"
               columns={["E-mail", "Role", "Expires", null]}
               empty="No pending invitations."
+              class="stack"
               rows={invitations.map((i) => (
                 <tr key={i.id}>
-                  <td>{i.email}</td>
-                  <td>{i.role}</td>
-                  <td>{i.expires_at.slice(0, 10)}</td>
+                  <td data-label="E-mail">{i.email}</td>
+                  <td data-label="Role">{i.role}</td>
+                  <td data-label="Expires">{fmt.date(i.expires_at)}</td>
                   <td>
                     <form
                       method="post"
