@@ -118,6 +118,58 @@ Deno.test("webhook: forged, stale, unsigned and tenant-host deliveries get 400/4
   }
 });
 
+Deno.test("webhook: a signature dated in the future is refused; a signed malformed body is refused for what it is", async () => {
+  const { server, stripe } = await setup();
+  try {
+    const t = await signUpTenant(server);
+    const post = async (body: string, timestamp?: number) => {
+      const res = await server.fetch("localhost", "/webhooks/stripe", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": await signPayload(body, SECRET, timestamp),
+        },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const event = (status: string) =>
+      JSON.stringify(
+        stripe.event("customer.subscription.updated", subscription(t.tenantId, status)),
+      );
+
+    const future = await post(event("canceled"), now + 3600);
+    assert.equal(future.status, 400);
+    assert.equal(future.body.error.code, "invalid_request");
+    assert.match(future.body.error.message, /dated in the future/);
+
+    for (const body of ["{not json", JSON.stringify({ object: "event", data: {} })]) {
+      const malformed = await post(body);
+      assert.equal(malformed.status, 400);
+      assert.match(malformed.body.error.message, /body is not a Stripe event/);
+      assert.doesNotMatch(malformed.body.error.message, /does not match|too old/);
+    }
+    assert.deepEqual(await counts(server), { events: 0, jobs: 0 }, "nothing stored");
+
+    const forged = await server.fetch("localhost", "/webhooks/stripe", {
+      method: "POST",
+      headers: { "stripe-signature": await signPayload(event("canceled"), "whsec_wrong") },
+      body: event("canceled"),
+    });
+    assert.match((await forged.json()).error.message, /does not match this body/);
+    const stale = await post(event("canceled"), now - 600);
+    assert.match(stale.body.error.message, /more than 300 seconds old/);
+
+    // A clock a few seconds ahead is tolerated.
+    const skewed = await post(event("active"), now + 20);
+    assert.equal(skewed.status, 200);
+    assert.deepEqual(await counts(server), { events: 1, jobs: 1 });
+  } finally {
+    await teardown(server, stripe);
+  }
+});
+
 Deno.test("webhook: a replayed event is answered 200 and stores, enqueues and changes nothing", async () => {
   const { server, stripe } = await setup();
   try {
