@@ -15,14 +15,14 @@ const services = await createServices(config);
 const app = createApp(services);
 
 if (config.SEED_DEMO) {
+  // Printed on every start while the demo workspace exists, not only on the first one.
   const demo = await ensureDemoTenant(services);
-  if (demo.created) {
-    const port = config.PORT === 80 ? "" : `:${config.PORT}`;
-    console.log(
-      `\nDemo workspace ready: http://demo.${config.APP_DOMAIN}${port}\n` +
-        `  sign in as ${demo.email} with password ${demo.password}\n`,
-    );
-  }
+  const port = config.PORT === 80 ? "" : `:${config.PORT}`;
+  console.log(
+    `\nDemo workspace ${demo.created ? "ready" : "here"}: http://demo.${config.APP_DOMAIN}${port}\n` +
+      `  sign in as ${demo.email} with password ${demo.password}` +
+      `${demo.created ? "" : " (unless you changed it)"}\n`,
+  );
 }
 
 const server = Deno.serve({
