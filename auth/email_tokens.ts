@@ -45,7 +45,11 @@ function throttle(services: Services, kind: "email" | "ip" | "user", key: string
   }
 }
 
-/** Creates a one-time token for a user and purpose; returns the secret for the link. */
+/**
+ * Creates a one-time token for a user and purpose; returns the secret for the link. A new reset
+ * link revokes the user's older ones in the same batch: only the newest mailed link works, so a
+ * link left in an old mail (or a forwarded one) is dead once the owner asks again.
+ */
 export async function createEmailToken(
   control: Client,
   userId: string,
@@ -53,7 +57,7 @@ export async function createEmailToken(
 ): Promise<string> {
   const token = randomToken(32);
   const now = Date.now();
-  await control.execute({
+  const insert = {
     sql: `INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at)
           VALUES (?, ?, ?, ?, ?)`,
     args: [
@@ -63,7 +67,19 @@ export async function createEmailToken(
       new Date(now).toISOString(),
       new Date(now + TTL_MS[purpose]).toISOString(),
     ],
-  });
+  };
+  if (purpose !== "reset") {
+    await control.execute(insert);
+    return token;
+  }
+  await control.batch([
+    {
+      sql: `UPDATE email_tokens SET used_at = ?
+            WHERE user_id = ? AND purpose = 'reset' AND used_at IS NULL`,
+      args: [new Date(now).toISOString(), userId],
+    },
+    insert,
+  ], "write");
   return token;
 }
 

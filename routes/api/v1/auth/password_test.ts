@@ -58,6 +58,45 @@ Deno.test("password reset: mailed link sets a new password once and ends every o
   }
 });
 
+Deno.test("password reset: a newer reset link revokes the older ones", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const ask = async () => {
+      const res = await server.fetch(t.host, "/api/v1/auth/password/forgot", {
+        method: "POST",
+        json: { email: t.email },
+      });
+      assert.equal(res.status, 202);
+      await res.body?.cancel();
+    };
+    const links = async () =>
+      (await mailTo(server, t.email))
+        .filter((m) => m.subject.includes("Reset"))
+        .map((m) => linkIn(m.text).token);
+    await ask();
+    const [older] = await links();
+    await ask();
+    const newest = (await links()).find((token) => token !== older);
+    assert.ok(older && newest, "two links were mailed");
+    const reset = (token: string, password: string) =>
+      server.fetch(t.host, "/api/v1/auth/password/reset", {
+        method: "POST",
+        json: { token, password },
+      });
+    const stale = await reset(older, "an attacker's password");
+    assert.equal(stale.status, 400);
+    assert.match((await stale.json()).error.message, /expired or was already used/);
+    await signIn(server, t.host, t.email, t.password);
+    const fresh = await reset(newest, NEW_PASSWORD);
+    assert.equal(fresh.status, 200);
+    await fresh.body?.cancel();
+    await signIn(server, t.host, t.email, NEW_PASSWORD);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("forgot password answers 202 for unknown addresses without sending mail, and is throttled", async () => {
   const server = await startTestServer();
   try {
