@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { type AppEnv, tenantOf } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
-import { searchAll } from "../domain/records/search.ts";
+import { searchAll, snippetParts } from "../domain/records/search.ts";
 import { recordType } from "../domain/catalog.ts";
 
 const app = new Hono<AppEnv>();
@@ -49,7 +49,11 @@ app.get("/search", async (c) => {
                   </a>{" "}
                   <span class="muted">{h.subtitle || recordType(h.collection)?.singular}</span>
                   <br />
-                  <small class="muted">{h.snippet}</small>
+                  <small class="muted snippet">
+                    {snippetParts(h).map((part, i) =>
+                      part.match ? <mark key={i}>{part.text}</mark> : part.text
+                    )}
+                  </small>
                 </li>
               ))}
             </ol>

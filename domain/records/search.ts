@@ -76,7 +76,48 @@ export interface SearchHit {
   id: string;
   title: string;
   subtitle: string;
+  /** Plain text around the match (no markup). */
   snippet: string;
+  /** Where the matched words sit in `snippet`: [start, end) offsets in UTF-16 code units. */
+  highlights: Array<[number, number]>;
+}
+
+/**
+ * FTS5 marks matches with these (private-use characters no record holds, unlike "[" and "]",
+ * which are in real text such as "[PO]"); `splitSnippet` turns them into offsets.
+ */
+const MARK_OPEN = "\uE000";
+const MARK_CLOSE = "\uE001";
+
+/** Splits a marked snippet into plain text and the offsets of its marked parts. */
+export function splitSnippet(marked: string): Pick<SearchHit, "snippet" | "highlights"> {
+  let snippet = "";
+  const highlights: Array<[number, number]> = [];
+  let start = -1;
+  for (const ch of marked) {
+    if (ch === MARK_OPEN) start = snippet.length;
+    else if (ch === MARK_CLOSE) {
+      if (start >= 0 && snippet.length > start) highlights.push([start, snippet.length]);
+      start = -1;
+    } else snippet += ch;
+  }
+  return { snippet, highlights };
+}
+
+/** A snippet cut into pieces to show, the matched ones flagged (render them as `<mark>`). */
+export function snippetParts(
+  hit: Pick<SearchHit, "snippet" | "highlights">,
+): Array<{ text: string; match: boolean }> {
+  const parts: Array<{ text: string; match: boolean }> = [];
+  let at = 0;
+  for (const [start, end] of hit.highlights) {
+    if (start < at || end > hit.snippet.length) continue;
+    if (start > at) parts.push({ text: hit.snippet.slice(at, start), match: false });
+    parts.push({ text: hit.snippet.slice(start, end), match: true });
+    at = end;
+  }
+  if (at < hit.snippet.length) parts.push({ text: hit.snippet.slice(at), match: false });
+  return parts;
 }
 
 /** One query across all records, best matches first. */
@@ -85,7 +126,7 @@ export async function searchAll(db: Executor, text: string, limit = 20): Promise
   if (!query) return [];
   const rs = await db.execute({
     sql: `SELECT d.collection, d.record_id, d.title, d.subtitle,
-                 snippet(search_index, 1, '[', ']', '…', 8) AS snippet
+                 snippet(search_index, 1, char(57344), char(57345), '…', 8) AS snippet
           FROM search_index JOIN search_docs d ON d.rowid = search_index.rowid
           WHERE search_index MATCH ? ORDER BY rank LIMIT ?`,
     args: [query, limit],
@@ -95,6 +136,6 @@ export async function searchAll(db: Executor, text: string, limit = 20): Promise
     id: String(r.record_id),
     title: String(r.title),
     subtitle: String(r.subtitle ?? ""),
-    snippet: String(r.snippet ?? ""),
+    ...splitSnippet(String(r.snippet ?? "")),
   }));
 }
