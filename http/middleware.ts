@@ -1,9 +1,9 @@
 /**
  * @module http/middleware
  * The first middleware of every request: services, request id, per-IP rate limit, the structured
- * access log and security headers. It is one function, not five, because each Hono middleware
- * layer and each response header costs measurable throughput (bench/: 5 empty layers -28%,
- * 9 headers instead of 1 -48%). Pages get the full header set; JSON gets the few that matter to it.
+ * access log and security headers; every answer is logged, refusals (429, 404 of an unknown host)
+ * included. It is one function, not five, because each Hono middleware layer and each response
+ * header costs measurable throughput (bench/: 5 empty layers -28%, 9 headers instead of 1 -48%). Pages get the full header set; JSON gets the few that matter to it.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { randomToken } from "../db/ids.ts";
@@ -11,6 +11,7 @@ import { RateLimitedError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
 import { stripeFormTargets } from "../billing/stripe.ts";
 import { type AppEnv, clientIp } from "./env.ts";
+import { handleError } from "./errors.ts";
 
 // Request ids: a random prefix per process and a counter. Unique across machines and restarts
 // for log correlation, and far cheaper than random bytes per request.
@@ -78,9 +79,15 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     c.set("requestId", requestId);
     c.set("nonce", "");
     const started = logRequests ? performance.now() : 0;
-    const wait = limiter.hit(clientIp(c));
-    if (wait > 0) throw new RateLimitedError(wait);
-    await next();
+    // Errors thrown here or by the layers chained after this one (the IP and tenant rate limits,
+    // an unknown host) become their response here, so they are logged and get the headers below.
+    try {
+      const wait = limiter.hit(clientIp(c));
+      if (wait > 0) throw new RateLimitedError(wait);
+      await next();
+    } catch (err) {
+      c.res = handleError(err, c);
+    }
     const h = c.res.headers;
     // nosniff everywhere: it is what stops a JSON or upload response being read as a page.
     h.set("X-Content-Type-Options", "nosniff");
