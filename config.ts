@@ -69,6 +69,12 @@ const EnvSchema = z.object({
   OPERATOR_EMAILS: z.string().default(""),
   /** Documents and the AI assistant: largest upload in bytes (20 MB by default). */
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  /** Pages read of one PDF; the rest is left unread and the document says so. */
+  DOCUMENT_MAX_PAGES: z.coerce.number().int().min(1).default(50),
+  /** Largest image accepted, in decoded pixels (megapixels), checked from its header. */
+  IMAGE_MAX_MEGAPIXELS: z.coerce.number().min(0.1).default(40),
+  /** Largest image accepted by the memory its decoded pixels take, in MB. */
+  IMAGE_MAX_DECODED_MB: z.coerce.number().min(1).default(256),
   /** S3-compatible bucket for documents (Tigris sets these on Fly); local files without it. */
   BUCKET_NAME: z.string().optional(),
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),

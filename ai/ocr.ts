@@ -45,13 +45,15 @@ export function ocrImage(bytes: Uint8Array): Promise<string> {
   return run;
 }
 
-/** Text of scanned PDF pages by index: their embedded page images, OCR'd. */
+/** Text of scanned PDF pages by index: their embedded page images, OCR'd; stops on `signal`. */
 export async function ocrPdfPages(
   bytes: Uint8Array,
   pages: number[],
+  signal?: AbortSignal,
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   for (const index of pages) {
+    signal?.throwIfAborted(); // a job out of time stops between pages
     const images = await pageImages(bytes, index).catch(() => []);
     const texts: string[] = [];
     for (const image of images.slice(0, 4)) texts.push(await ocrImage(image));

@@ -10,6 +10,7 @@
  */
 import { inflateSync } from "node:zlib";
 import { pngFromRows } from "./png.ts";
+import { jpegSize } from "../domain/documents/image_size.ts";
 import { openPdfjs, pdfjsOps } from "../domain/documents/pdfjs.ts";
 
 /** Larger images are skipped rather than decoded (a 40-megapixel page is 600 dpi on A3). */
@@ -40,7 +41,9 @@ async function simpleImages(bytes: Uint8Array, pageIndex: number): Promise<Simpl
     const filter = dict.lookup(PDFName.of("Filter"));
     const filters = filter instanceof PDFArray ? filter.asArray() : [filter];
     if (filters.length === 1 && filters[0] === PDFName.of("DCTDecode")) {
-      found.images.push(object.contents);
+      // Handed to tesseract as it is, so measured by its own header first.
+      const size = jpegSize(object.contents);
+      if (size && size.width * size.height <= MAX_PIXELS) found.images.push(object.contents);
       continue;
     }
     const num = (key: string) => {

@@ -5,13 +5,16 @@
  * and puts the document up for review. Idempotent: a document already processed is left alone,
  * so a job run twice after a crash changes nothing more. A file that cannot be read is marked
  * failed at once (retrying would not help); other errors retry, and the last attempt marks it.
+ * Budgets: only the first DOCUMENT_MAX_PAGES pages are read (the draft says so), and a reading
+ * that runs out of the job's time is stopped and marked failed with that reason.
  */
-import type { JobContext } from "../workers/runner.ts";
+import { type JobContext, JobTimeoutError } from "../workers/runner.ts";
 import { AppError } from "../domain/errors.ts";
 import { finalizeDraft } from "../domain/documents/draft.ts";
 import { getDocument, saveExtraction, setStatus } from "../domain/documents/repository.ts";
 import { storageFor } from "../storage/mod.ts";
 import { documentText } from "./text.ts";
+import { imageLimits } from "../domain/documents/image_size.ts";
 import { type ExtractionProvider, providerFor } from "./provider.ts";
 import { offlineProvider } from "./offline/mod.ts";
 import { recordAiUsage } from "./usage.ts";
@@ -21,7 +24,9 @@ import type { Services } from "../services.ts";
 const OPEN = new Set(["queued", "processing", "failed"]);
 
 /** Runs the processing of one document (the job handler). */
-export async function processDocumentJob({ job, services, tenantDb }: JobContext): Promise<void> {
+export async function processDocumentJob(
+  { job, services, tenantDb, signal }: JobContext,
+): Promise<void> {
   if (!tenantDb) throw new Error("document.process needs a tenant.");
   const id = String(job.payload.document_id ?? "");
   const doc = await getDocument(tenantDb, id).catch(() => null);
@@ -30,7 +35,13 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
   const started = performance.now();
   try {
     const bytes = await storageFor(services.config).get(doc.storage_key);
-    const text = await documentText(bytes, doc.content_type, { ocr: services.config.OCR_ENABLED });
+    const text = await documentText(bytes, doc.content_type, {
+      ocr: services.config.OCR_ENABLED,
+      maxPages: services.config.DOCUMENT_MAX_PAGES,
+      imageLimits: imageLimits(services.config),
+      signal,
+    });
+    signal.throwIfAborted();
     if (text.method === "none") {
       await saveExtraction(tenantDb, id, {
         status: "needs_ocr",
@@ -79,6 +90,13 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
       }
     }
   } catch (err) {
+    if (signal.aborted) {
+      // Out of time: say so on the document and end the job (another attempt would time out
+      // too). Handed back or taken over: leave the document to the worker that runs it next.
+      if (!(signal.reason instanceof JobTimeoutError)) throw err;
+      await setStatus(tenantDb, id, "failed", timedOut(signal.reason.seconds));
+      return;
+    }
     const permanent = err instanceof AppError && err.status < 500;
     const last = job.attempts >= job.maxAttempts;
     if (permanent || last) {
@@ -87,6 +105,12 @@ export async function processDocumentJob({ job, services, tenantDb }: JobContext
     }
     if (!permanent) throw err;
   }
+}
+
+/** The document's message when reading it ran out of time. */
+export function timedOut(seconds: number): string {
+  return `Reading this document took longer than ${seconds} seconds (the limit per document) ` +
+    "and was stopped. Split it into smaller files, or upload only the pages that matter.";
 }
 
 /**

@@ -2,17 +2,45 @@
  * @module ai/text
  * A document's text, whatever its type: PDF text layers (unpdf), OCR for images and scanned
  * pages (tesseract.js, offline), plain text as is, CSV rows as columns. Says when a document
- * needs OCR that is switched off or failed, rather than pretending.
+ * needs OCR that is switched off or failed, rather than pretending. Budgets: a PDF is read only
+ * as far as `maxPages` (the rest is named in `reason`), an image too large to decode is not
+ * decoded, and `signal` stops the reading between pages.
  */
-import { pdfPages } from "../domain/documents/pdf.ts";
+import { readPdfPages } from "../domain/documents/pdf.ts";
+import {
+  DEFAULT_IMAGE_LIMITS,
+  type ImageLimits,
+  imageSize,
+  imageTooLarge,
+} from "../domain/documents/image_size.ts";
 import { ocrImage, ocrPdfPages } from "./ocr.ts";
 
 export interface DocumentText {
   text: string;
   pages: number;
   method: "pdf" | "ocr" | "pdf+ocr" | "text" | "csv" | "none";
-  /** Why there is no text (when method is "none"). */
+  /** Why there is no text (when method is "none"), or what was left unread. */
   reason?: string;
+}
+
+export interface TextOptions {
+  ocr: boolean;
+  /** Pages read of a PDF (DOCUMENT_MAX_PAGES); all when not given. */
+  maxPages?: number;
+  /** Images larger than this are not decoded (IMAGE_MAX_*). */
+  imageLimits?: ImageLimits;
+  signal?: AbortSignal;
+}
+
+/** What a page budget left unread, said on the document. */
+export function pagesLeftUnread(total: number, read: number): string | undefined {
+  if (total <= read) return undefined;
+  return `This PDF has ${total} pages; only the first ${read} were read (the limit per ` +
+    "document). Upload the other pages as separate documents if they matter.";
+}
+
+function joinReasons(...reasons: Array<string | undefined>): string | undefined {
+  return reasons.filter(Boolean).join(" ") || undefined;
 }
 
 /** Splits one CSV line (quotes, doubled quotes). */
@@ -38,7 +66,7 @@ export function csvCells(line: string): string[] {
 export async function documentText(
   bytes: Uint8Array,
   contentType: string,
-  opts: { ocr: boolean },
+  opts: TextOptions,
 ): Promise<DocumentText> {
   if (contentType === "text/plain") {
     return { text: new TextDecoder().decode(bytes), pages: 1, method: "text" };
@@ -48,14 +76,17 @@ export async function documentText(
     return { text: rows.map((r) => r.join("   ")).join("\n"), pages: 1, method: "csv" };
   }
   if (contentType === "application/pdf") {
-    const pages = await pdfPages(bytes);
+    const read = await readPdfPages(bytes, { maxPages: opts.maxPages, signal: opts.signal });
+    const { pages, total } = read;
+    const cut = pagesLeftUnread(total, pages.length);
     const scanned = pages.map((p, i) => (p.lines.join("").replace(/\s/g, "").length < 20 ? i : -1))
       .filter((i) => i >= 0);
     if (scanned.length === 0) {
       return {
         text: pages.map((p) => p.lines.join("\n")).join("\n\f\n"),
-        pages: pages.length,
+        pages: total,
         method: "pdf",
+        reason: cut,
       };
     }
     if (!opts.ocr) {
@@ -63,32 +94,33 @@ export async function documentText(
       return text.trim()
         ? {
           text,
-          pages: pages.length,
+          pages: total,
           method: "pdf",
-          reason: "Some pages are scanned; OCR is off.",
+          reason: joinReasons("Some pages are scanned; OCR is off.", cut),
         }
         : {
           text: "",
-          pages: pages.length,
+          pages: total,
           method: "none",
-          reason: "The PDF is scanned and OCR is switched off.",
+          reason: joinReasons("The PDF is scanned and OCR is switched off.", cut),
         };
     }
-    const ocr = await ocrPdfPages(bytes, scanned);
+    const ocr = await ocrPdfPages(bytes, scanned, opts.signal);
     const texts = pages.map((p, i) => ocr.get(i) ?? p.lines.join("\n"));
     const text = texts.join("\n\f\n");
     if (!text.trim()) {
       return {
         text: "",
-        pages: pages.length,
+        pages: total,
         method: "none",
-        reason: "No text could be read from the scanned pages.",
+        reason: joinReasons("No text could be read from the scanned pages.", cut),
       };
     }
     return {
       text,
-      pages: pages.length,
+      pages: total,
       method: scanned.length === pages.length ? "ocr" : "pdf+ocr",
+      reason: cut,
     };
   }
   if (contentType === "image/png" || contentType === "image/jpeg") {
@@ -100,6 +132,10 @@ export async function documentText(
         reason: "Images need OCR, which is switched off.",
       };
     }
+    // Stored before the limits, or under other settings: still never decoded when too large.
+    const size = imageSize(bytes, contentType);
+    const tooLarge = size && imageTooLarge(size, opts.imageLimits ?? DEFAULT_IMAGE_LIMITS);
+    if (tooLarge) return { text: "", pages: 1, method: "none", reason: tooLarge };
     const text = await ocrImage(bytes);
     if (!text.trim()) {
       return {

@@ -1,8 +1,9 @@
 /**
  * @module domain/documents/intake
  * Takes an upload in: checks its size and its type by content (PDFs are opened, so encrypted and
- * broken ones are refused), detects a re-upload of the same bytes, stores the file, adds the
- * document row and queues its processing job. A refused file leaves nothing behind.
+ * broken ones are refused; images are measured by their header, so one too large to read is
+ * refused before anything decodes it), detects a re-upload of the same bytes, stores the file,
+ * adds the document row and queues its processing job. A refused file leaves nothing behind.
  */
 import { createHash } from "node:crypto";
 import type { Client } from "../../db/client.ts";
@@ -11,6 +12,7 @@ import { documentKey, type FileStorage } from "../../storage/mod.ts";
 import { enqueue } from "../../workers/queue.ts";
 import { InvalidError } from "../errors.ts";
 import { cleanName, sniffType } from "./sniff.ts";
+import { assertImageWithinLimits, DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./image_size.ts";
 import { inspectPdf } from "./pdf.ts";
 import {
   type DocumentRecord,
@@ -29,6 +31,8 @@ export interface IntakeDeps {
   tenantId: string;
   userId: string | null;
   maxBytes: number;
+  /** Largest image by its header (IMAGE_MAX_*); the settings' defaults when not given. */
+  imageLimits?: ImageLimits;
 }
 
 /** Refuses a file over the limit, with the limit in the message. */
@@ -48,6 +52,7 @@ export async function intakeDocument(
 ): Promise<{ document: DocumentRecord; duplicate: boolean }> {
   if (file.bytes.length > deps.maxBytes) throw tooLarge(deps.maxBytes);
   const type = sniffType(file.bytes, file.name);
+  assertImageWithinLimits(file.bytes, type, deps.imageLimits ?? DEFAULT_IMAGE_LIMITS);
   const pages = type === "application/pdf" ? (await inspectPdf(file.bytes)).pages : 1;
   const sha256 = createHash("sha256").update(file.bytes).digest("hex");
   const earlier = await findBySha256(deps.db, sha256);

@@ -91,15 +91,28 @@ export function itemsToLines(items: TextItem[]): string[] {
 
 /** Text of every page as lines. */
 export async function pdfPages(bytes: Uint8Array): Promise<PdfPage[]> {
+  return (await readPdfPages(bytes)).pages;
+}
+
+/**
+ * Text of the first `maxPages` pages as lines, and the PDF's page count: a 5,000-page upload is
+ * read only as far as the page budget. Stops between pages when `signal` aborts.
+ */
+export async function readPdfPages(
+  bytes: Uint8Array,
+  opts: { maxPages?: number; signal?: AbortSignal } = {},
+): Promise<{ pages: PdfPage[]; total: number }> {
   const pdf = await open(bytes);
   try {
     const pages: PdfPage[] = [];
-    for (let n = 1; n <= pdf.numPages; n++) {
+    const last = Math.min(pdf.numPages, opts.maxPages ?? Infinity);
+    for (let n = 1; n <= last; n++) {
+      opts.signal?.throwIfAborted();
       const page = await pdf.getPage(n);
       const content = await page.getTextContent();
       pages.push({ lines: itemsToLines(content.items as unknown as TextItem[]) });
     }
-    return pages;
+    return { pages, total: pdf.numPages };
   } finally {
     await pdf.loadingTask.destroy();
   }

@@ -2,10 +2,12 @@
  * @module domain/documents/sniff
  * What an uploaded file really is, from its first bytes (never from its name or the browser's
  * content type): PDF, PNG, JPEG, plain text or CSV. Anything else is refused with a message that
- * says what it looks like. Images are checked for a readable header; PDFs are opened by
+ * says what it looks like. Images are checked for a readable header (their size in pixels is
+ * checked against the limits by `image_size.ts`); PDFs are opened by
  * `pdf.ts` at upload, so encrypted and broken ones are refused before anything is stored.
  */
 import { InvalidError } from "../errors.ts";
+import { jpegSize, pngSize } from "./image_size.ts";
 
 export type DocumentType =
   | "application/pdf"
@@ -53,26 +55,19 @@ function unsupported(what: string): InvalidError {
 }
 
 function pngLooksValid(bytes: Uint8Array): boolean {
-  if (bytes.length < 33) return false;
-  const ihdr = new TextDecoder("latin1").decode(bytes.subarray(12, 16));
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const w = view.getUint32(16);
-  const h = view.getUint32(20);
-  return ihdr === "IHDR" && w > 0 && h > 0 && w <= 20_000 && h <= 20_000;
+  // Any size the format allows: a too large image is refused by its size (image_size.ts), with
+  // that reason, not as "damaged".
+  return bytes.length >= 33 && pngSize(bytes) !== null;
 }
 
 function jpegLooksValid(bytes: Uint8Array): boolean {
-  // A start-of-frame marker somewhere after the header, and the end-of-image marker near the end.
+  // A start-of-frame segment in the header, and the end-of-image marker near the end.
   const tail = bytes.subarray(Math.max(0, bytes.length - 64));
   let hasEnd = false;
   for (let i = 0; i + 1 < tail.length; i++) {
     if (tail[i] === 0xff && tail[i + 1] === 0xd9) hasEnd = true;
   }
-  if (!hasEnd) return false;
-  for (let i = 2; i + 1 < Math.min(bytes.length, 1 << 20); i++) {
-    if (bytes[i] === 0xff && bytes[i + 1]! >= 0xc0 && bytes[i + 1]! <= 0xc3) return true;
-  }
-  return false;
+  return hasEnd && jpegSize(bytes) !== null;
 }
 
 /** True when the text reads like CSV: several lines with the same number of separators. */

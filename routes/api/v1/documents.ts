@@ -15,6 +15,7 @@ import { InvalidError, NotFoundError } from "../../../domain/errors.ts";
 import { assertMayUse } from "../../../billing/middleware.ts";
 import { recordUsage } from "../../../billing/entitlements.ts";
 import { intakeDocument, tooLarge } from "../../../domain/documents/intake.ts";
+import { imageLimits } from "../../../domain/documents/image_size.ts";
 import { documentJson, getDocument, listDocuments } from "../../../domain/documents/repository.ts";
 import { assertMayHandleDocuments } from "../../../domain/documents/access.ts";
 import {
@@ -48,6 +49,7 @@ export async function takeUploads(c: AppContext, files: File[]) {
       tenantId: tenant.id,
       userId: auth.userId,
       maxBytes: services.config.DOCUMENT_MAX_BYTES,
+      imageLimits: imageLimits(services.config),
     }, { name: file.name, bytes });
     if (!result.duplicate) {
       await recordUsage(services.control, tenant.id, "documentsPerMonth", 1);
