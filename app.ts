@@ -43,7 +43,7 @@ import pageRecords from "./routes/records/pages.tsx";
 import paperworkDownloads from "./routes/paperwork.ts";
 import pageImport from "./routes/records/csv_import.tsx";
 import pageSearch from "./routes/search.tsx";
-import apiDocs from "./routes/api/docs.tsx";
+import { apiDocsRoutes } from "./routes/api/docs.tsx";
 import apiOptionLists from "./routes/api/v1/option_lists.ts";
 import pageOptionLists from "./routes/settings/option_lists.tsx";
 import pageReports from "./routes/reports.tsx";
@@ -108,7 +108,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiRecords,
       apiSearch,
       pageSearch,
-      apiDocs,
+      apiDocsRoutes(() => app.routes),
       apiOptionLists,
       pageOptionLists,
       pageReports,

@@ -24,7 +24,8 @@ import { findUserByEmail, findUserById, membershipRole } from "./users.ts";
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
 export const InvitationSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid e-mail address.")),
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid e-mail address."))
+    .meta({ format: "email" }),
   role: z.enum(INVITABLE_ROLES, "Choose admin, broker, accounting or viewer."),
 });
 export type InvitationInput = z.infer<typeof InvitationSchema>;

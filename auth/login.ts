@@ -11,7 +11,8 @@ import type { Role } from "./roles.ts";
 import { findUserByEmail, membershipRole, type User } from "./users.ts";
 
 export const LoginSchema = z.object({
-  email: z.string().trim().toLowerCase().min(3, "Enter your e-mail address.").max(254),
+  email: z.string().trim().toLowerCase().min(3, "Enter your e-mail address.").max(254)
+    .meta({ format: "email" }),
   password: z.string().min(1, "Enter your password.").max(200),
 });
 

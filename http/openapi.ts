@@ -1,616 +1,297 @@
 /**
  * @module http/openapi
- * The OpenAPI 3.1 document, generated from the zod schemas that validate requests (so the
- * document cannot drift from what the server accepts) and from the record descriptions.
+ * The OpenAPI 3.1 document, generated from the routes themselves. Each API route carries its
+ * description as its first handler, `describeRoute({ operationId, tag, summary, params, query,
+ * body, responses })`, beside the code that serves it; `buildOpenApiDocument(app.routes)` walks
+ * the app's registered routes and turns every description it finds into an operation, its zod
+ * schemas into JSON Schema (zod 4's `z.toJSONSchema`). A route without a description is missing
+ * from the document, and `routes/api/openapi_test.ts` fails on it.
+ *
+ * Why not `@hono/zod-openapi` or `hono-openapi`: both validate through their own middleware,
+ * which would replace this app's error bodies (`{ error: { code, message, details } }` with
+ * per-field messages) and its schemas built per request (a custom domain depends on the app
+ * domain). A passthrough middleware that carries the description keeps the handlers as they are.
  */
+import type { MiddlewareHandler } from "hono";
+import type { RouterRoute } from "hono/types";
 import { z } from "zod";
-import { RECORD_TYPES, recordType } from "../domain/catalog.ts";
-import type { RecordDef } from "../domain/records/definition.ts";
-import type { FieldDef } from "../domain/records/fields.ts";
-import { createSchema, updateSchema } from "../domain/records/schema.ts";
-import { listQuerySchema } from "../domain/records/query.ts";
-import { SearchQuerySchema } from "../routes/api/v1/search.ts";
-import { ReportQuerySchema } from "../routes/reports.tsx";
-import { SignupSchema } from "../tenants/signup_schema.ts";
-import { InvitationSchema } from "../auth/invitations.ts";
-import { MessageSchema } from "../assistant/conversations.ts";
-import { AcceptSchema, AttachSchema } from "../domain/documents/accept.ts";
-import { PAPERWORK } from "../paperwork/mod.ts";
 
 type Json = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType): Json {
-  const out = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
+/** A schema given as zod (converted) or as JSON Schema (used as it is, e.g. a `$ref`). */
+export type SchemaLike = z.ZodType | Json;
+
+/** One response of an operation. */
+export interface ResponseDoc {
+  description: string;
+  /** Absent: no body (204). */
+  schema?: SchemaLike;
+  /** Defaults to application/json. */
+  contentType?: string;
+  example?: unknown;
+}
+
+/** What a route declares about itself: everything the document says about the operation. */
+export interface OperationDoc {
+  /** Unique, camelCase: what client generators name the method. */
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** "none": callable without credentials (sign-in, sign-up, links from e-mails). */
+  auth?: "required" | "none";
+  /** Path parameters, one key per `:name` of the route (a zod object or its JSON Schema). */
+  params?: SchemaLike;
+  query?: SchemaLike;
+  /** Header parameters as OpenAPI parameter objects (If-Match). */
+  headers?: Json[];
+  body?: { schema: SchemaLike; example?: unknown; contentType?: string; optional?: boolean };
+  /** Success responses by status. */
+  responses: Record<number, ResponseDoc>;
+  /** Error statuses this operation answers (401 is added to every authenticated one). */
+  errors?: number[];
+  /** Named schemas this operation's `$ref`s point to (`#/components/schemas/<name>`). */
+  schemas?: Record<string, Json>;
+}
+
+const DESCRIBED = Symbol.for("projectmeats.openapi.operation");
+
+type Described = MiddlewareHandler & { [DESCRIBED]?: OperationDoc };
+
+/** Declares a route's operation; place it as the route's first handler. It lets every call through. */
+export function describeRoute(doc: OperationDoc): MiddlewareHandler {
+  const passthrough: Described = async (_c, next) => {
+    await next();
+  };
+  passthrough[DESCRIBED] = doc;
+  return passthrough;
+}
+
+/** An operation found on a route: the OpenAPI path (`{id}`), the method and its description. */
+export interface DeclaredOperation {
+  method: string;
+  path: string;
+  doc: OperationDoc;
+}
+
+/** `/api/v1/loads/:id` -> `/api/v1/loads/{id}` (a `:name{regex}` loses its regex). */
+export function openApiPath(honoPath: string): string {
+  return honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
+}
+
+/** The described operations among an app's routes, in the order they were registered. */
+export function declaredOperations(routes: readonly RouterRoute[]): DeclaredOperation[] {
+  const out: DeclaredOperation[] = [];
+  for (const route of routes) {
+    const handler = route.handler as Described & { __COMPOSED_HANDLER?: Described };
+    const doc = handler[DESCRIBED] ?? handler.__COMPOSED_HANDLER?.[DESCRIBED];
+    if (doc && route.method !== "ALL") {
+      out.push({ method: route.method.toLowerCase(), path: openApiPath(route.path), doc });
+    }
+  }
+  return out;
+}
+
+function jsonSchema(schema: SchemaLike, io: "input" | "output"): Json {
+  if (!(schema instanceof z.ZodType)) return schema;
+  const out = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
   delete out.$schema;
   return out;
 }
 
-/** Adds each field's label and hint to its property, for readers of the reference. */
-function annotate(schema: Json, fields: readonly FieldDef[]): Json {
-  const props = schema.properties as Record<string, Json> | undefined;
-  for (const field of fields) {
-    const prop = props?.[field.name];
-    if (!prop) continue;
-    prop.title = field.label;
-    const notes = [
-      field.hint,
-      field.kind === "money" ? "Integer cents." : null,
-      field.kind === "option" || field.kind === "options"
-        ? `A value of the tenant's "${field.list}" option list.`
-        : null,
-      field.kind === "ref" ? `Id of a record in ${field.ref}.` : null,
-    ].filter(Boolean);
-    if (notes.length) prop.description = notes.join(" ");
-  }
-  return schema;
-}
-
-function outputType(field: FieldDef): Json {
-  switch (field.kind) {
-    case "integer":
-    case "money":
-      return { type: ["integer", "null"] };
-    case "decimal":
-      return { type: ["number", "null"] };
-    case "boolean":
-      return { type: "boolean" };
-    case "options":
-      return { type: "array", items: { type: "string" } };
-    case "enum":
-      return {
-        type: ["string", "null"],
-        enum: [...(field.values ?? []).map((v) => v.value), null],
-      };
-    default:
-      return { type: ["string", "null"] };
-  }
-}
-
-function recordSchema(def: RecordDef): Json {
-  const properties: Record<string, Json> = {
-    id: { type: "string" },
-    version: { type: "integer", description: "Send it back on update (or as If-Match)." },
-    archived_at: { type: ["string", "null"], format: "date-time" },
-    created_at: { type: "string", format: "date-time" },
-    created_by: { type: ["string", "null"] },
-    updated_at: { type: "string", format: "date-time" },
-    updated_by: { type: ["string", "null"] },
-  };
-  for (const field of def.fields) {
-    properties[field.name] = {
-      ...outputType(field),
-      title: field.label,
-      ...(field.computed ? { readOnly: true, description: "Computed by the server." } : {}),
-    };
-  }
-  if (def.lines) {
-    const line: Record<string, Json> = { id: { type: "string" } };
-    for (const f of def.lines.fields) line[f.name] = { ...outputType(f), title: f.label };
-    properties.lines = { type: "array", items: { type: "object", properties: line } };
-  }
-  return { type: "object", properties };
-}
-
-function queryParameters(schema: z.ZodObject): Json[] {
-  const json = jsonSchema(schema);
-  const props = json.properties as Record<string, Json>;
+function parameters(schema: SchemaLike, where: "path" | "query"): Json[] {
+  const json = jsonSchema(schema, "input");
+  const required = new Set((json.required as string[] | undefined) ?? []);
+  const props = (json.properties ?? {}) as Record<string, Json>;
   return Object.entries(props).map(([name, s]) => {
-    const { description, ...rest } = s;
-    return { name, in: "query", required: false, description, schema: rest };
+    const { description, example, ...rest } = s;
+    return {
+      name,
+      in: where,
+      required: where === "path" || required.has(name),
+      ...(description ? { description } : {}),
+      schema: rest,
+      ...(example === undefined ? {} : { example }),
+    };
   });
 }
 
-const ERROR = { $ref: "#/components/responses/Error" };
-
-function body(schema: Json): Json {
-  return { required: true, content: { "application/json": { schema } } };
-}
-
-function ok(schema: Json, description = "OK"): Json {
-  return { description, content: { "application/json": { schema } } };
-}
-
-function recordPaths(def: RecordDef): Record<string, Json> {
-  const ref = { $ref: `#/components/schemas/${schemaName(def)}` };
-  const tag = def.plural;
-  const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
-  const base = `/api/v1/${def.collection}`;
+function content(schema: SchemaLike, io: "input" | "output", type: string, example: unknown) {
   return {
-    [base]: {
-      get: {
-        tags: [tag],
-        summary: `List ${def.plural.toLowerCase()}`,
-        parameters: queryParameters(listQuerySchema(def)),
-        responses: {
-          200: ok({
-            type: "object",
-            properties: {
-              data: { type: "array", items: ref },
-              next_cursor: { type: ["string", "null"] },
-            },
-          }),
-          400: ERROR,
-        },
-      },
-      post: {
-        tags: [tag],
-        summary: `Create a ${def.singular.toLowerCase()}`,
-        requestBody: body(annotate(jsonSchema(createSchema(def)), inputAndLineFields(def))),
-        responses: { 201: ok(ref, "Created"), 400: ERROR, 403: ERROR, 409: ERROR, 422: ERROR },
-      },
-    },
-    [`${base}/{id}`]: {
-      parameters: [idParam],
-      get: {
-        tags: [tag],
-        summary: `Get a ${def.singular.toLowerCase()}`,
-        responses: { 200: ok(ref), 404: ERROR },
-      },
-      patch: {
-        tags: [tag],
-        summary: `Update a ${def.singular.toLowerCase()} (send the version you read)`,
-        parameters: [{
-          name: "If-Match",
-          in: "header",
-          required: false,
-          schema: { type: "string" },
-        }],
-        requestBody: body(annotate(jsonSchema(updateSchema(def)), inputAndLineFields(def))),
-        responses: { 200: ok(ref), 404: ERROR, 409: ERROR, 422: ERROR },
-      },
-      delete: {
-        tags: [tag],
-        summary: `Delete a ${def.singular.toLowerCase()} nothing references`,
-        responses: { 204: { description: "Deleted" }, 404: ERROR, 409: ERROR },
-      },
-    },
-    [`${base}/{id}/archive`]: {
-      parameters: [idParam],
-      post: { tags: [tag], summary: "Archive", responses: { 200: ok(ref), 404: ERROR } },
-    },
-    [`${base}/{id}/restore`]: {
-      parameters: [idParam],
-      post: {
-        tags: [tag],
-        summary: "Restore from the archive",
-        responses: { 200: ok(ref), 404: ERROR },
-      },
-    },
-    [`${base}/{id}/history`]: {
-      parameters: [idParam],
-      get: {
-        tags: [tag],
-        summary: "History of changes",
-        description: "Newest 200 changes within the plan's audit retention; older ones are kept.",
-        responses: {
-          200: ok({
-            type: "object",
-            properties: {
-              data: {
-                type: "array",
-                items: {
-                  type: "object",
-                  properties: {
-                    at: { type: "string" },
-                    user_id: { type: ["string", "null"] },
-                    action: { type: "string" },
-                    changes: {
-                      type: "object",
-                      description: "field -> [old, new]",
-                      additionalProperties: { type: "array" },
-                    },
-                  },
-                },
-              },
-              since: {
-                type: ["string", "null"],
-                description: "Oldest time shown: the plan's audit retention (null: all)",
-              },
-              older_hidden: {
-                type: "integer",
-                description: "Older changes kept but outside the plan's audit retention",
-              },
-            },
-          }),
-          404: ERROR,
-        },
-      },
-    },
+    [type]: { schema: jsonSchema(schema, io), ...(example === undefined ? {} : { example }) },
   };
 }
 
-function inputAndLineFields(def: RecordDef): FieldDef[] {
-  return [...def.fields, ...(def.lines?.fields ?? [])];
+function operation(doc: OperationDoc, method: string): Json {
+  const anonymous = doc.auth === "none";
+  const params = [
+    ...(doc.params ? parameters(doc.params, "path") : []),
+    ...(doc.query ? parameters(doc.query, "query") : []),
+    ...(doc.headers ?? []),
+    // Authenticated POSTs take an Idempotency-Key (http/idempotency.ts).
+    ...(method === "post" && !anonymous
+      ? [{ $ref: "#/components/parameters/IdempotencyKey" }]
+      : []),
+  ];
+  const responses: Json = {};
+  for (const [status, r] of Object.entries(doc.responses)) {
+    responses[status] = r.schema
+      ? {
+        description: r.description,
+        content: content(r.schema, "output", r.contentType ?? "application/json", r.example),
+      }
+      : { description: r.description };
+  }
+  const errors = new Set([...(doc.errors ?? []), ...(anonymous ? [] : [401])]);
+  for (const status of [...errors].sort()) responses[status] = { $ref: ERROR_REF };
+  return {
+    operationId: doc.operationId,
+    tags: [doc.tag],
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    ...(anonymous ? { security: [] } : {}),
+    ...(params.length ? { parameters: params } : {}),
+    ...(doc.body
+      ? {
+        requestBody: {
+          required: !doc.body.optional,
+          content: content(
+            doc.body.schema,
+            "input",
+            doc.body.contentType ?? "application/json",
+            doc.body.example,
+          ),
+        },
+      }
+      : {}),
+    responses,
+  };
 }
 
-function schemaName(def: RecordDef): string {
-  return def.singular.replace(/(^|\s)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
+const ERROR_REF = "#/components/responses/Error";
+
+/** The parts of the document that are not operations. */
+export interface DocumentInfo {
+  title: string;
+  version: string;
+  description: string;
+  /** Server URLs to call, e.g. `https://{workspace}.example.com`. */
+  servers: Json[];
+  /** Tag descriptions; a tag used by an operation but missing here gets a plain one. */
+  tags: Record<string, string>;
+  license: { name: string; url?: string; identifier?: string };
 }
 
-let cached: Json | null = null;
-
-/** The OpenAPI document (built once per process). */
-export function openApiDocument(appDomain: string): Json {
-  if (cached) return cached;
+/** Builds the OpenAPI 3.1 document from the described routes among `routes`. */
+export function buildOpenApiDocument(routes: readonly RouterRoute[], info: DocumentInfo): Json {
   const paths: Record<string, Json> = {};
   const schemas: Record<string, Json> = {};
-  for (const def of RECORD_TYPES) {
-    Object.assign(paths, recordPaths(def));
-    schemas[schemaName(def)] = recordSchema(def);
+  const tags: string[] = [];
+  for (const { method, path, doc } of declaredOperations(routes)) {
+    const item = (paths[path] ??= {});
+    if (item[method]) throw new Error(`${method.toUpperCase()} ${path} is described twice.`);
+    item[method] = operation(doc, method);
+    Object.assign(schemas, doc.schemas);
+    if (!tags.includes(doc.tag)) tags.push(doc.tag);
   }
-  for (const { collection, label } of PAPERWORK) {
-    paths[`/api/v1/${collection}/{id}/pdf`] = {
-      parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-      get: {
-        tags: [recordType(collection)!.plural],
-        summary: `Download the ${label} as a PDF`,
-        description: `The ${label} on the company letterhead of Settings → Company, as an ` +
-          "attachment named after the record's number.",
-        responses: {
-          200: {
-            description: "The PDF",
-            content: { "application/pdf": { schema: { type: "string", format: "binary" } } },
-          },
-          401: ERROR,
-          404: ERROR,
-        },
-      },
-    };
-  }
-  paths["/api/v1/search"] = {
-    get: {
-      tags: ["Search"],
-      summary: "Search every record",
-      parameters: queryParameters(SearchQuerySchema),
-      responses: { 200: ok({ type: "object" }), 400: ERROR },
-    },
-  };
-  paths["/api/v1/reports/margin"] = {
-    get: {
-      tags: ["Reports"],
-      summary: "Margin by load, customer, supplier or salesperson",
-      parameters: queryParameters(ReportQuerySchema),
-      responses: { 200: ok({ type: "object" }), 400: ERROR },
-    },
-  };
-  paths["/api/v1/reports/aging"] = {
-    get: {
-      tags: ["Reports"],
-      summary: "Receivables aging by customer",
-      parameters: queryParameters(ReportQuerySchema),
-      responses: { 200: ok({ type: "object" }), 400: ERROR },
-    },
-  };
-  paths["/api/v1/option-lists"] = {
-    get: {
-      tags: ["Settings"],
-      summary: "Option lists and their values",
-      responses: { 200: ok({ type: "object" }) },
-    },
-  };
-  paths["/api/v1/option-lists/{list}"] = {
-    parameters: [{ name: "list", in: "path", required: true, schema: { type: "string" } }],
-    put: {
-      tags: ["Settings"],
-      summary: "Replace an option list's values (admin)",
-      requestBody: body({
-        type: "object",
-        properties: { values: { type: "array", items: { type: "string" } } },
-        required: ["values"],
-      }),
-      responses: { 200: ok({ type: "object" }), 403: ERROR, 422: ERROR },
-    },
-  };
-  const documentId = [{ name: "id", in: "path", required: true, schema: { type: "string" } }];
-  const documentJson = {
-    type: "object",
-    description:
-      "id, name, content_type, size, sha256, status (queued, processing, review, needs_ocr, " +
-      "failed, accepted, rejected), classification, draft (fields with confidences, lines, " +
-      "parties with matches, warnings), record once accepted.",
-  };
-  paths["/api/v1/documents"] = {
-    get: {
-      tags: ["Documents"],
-      summary: "Documents, newest first",
-      parameters: [
-        { name: "status", in: "query", required: false, schema: { type: "string" } },
-        { name: "limit", in: "query", required: false, schema: { type: "integer" } },
-        { name: "cursor", in: "query", required: false, schema: { type: "string" } },
-      ],
-      responses: { 200: ok({ type: "object" }) },
-    },
-    post: {
-      tags: ["Documents"],
-      summary: "Upload a PDF, PNG, JPEG, text or CSV file (multipart, field `file`) to be read",
-      requestBody: {
-        required: true,
-        content: {
-          "multipart/form-data": {
-            schema: {
-              type: "object",
-              properties: { file: { type: "string", format: "binary" } },
-              required: ["file"],
-            },
-          },
-        },
-      },
-      responses: {
-        202: ok(documentJson, "Accepted: queued for reading"),
-        200: ok(documentJson, "The same file was uploaded before (duplicate: true)"),
-        402: ERROR,
-        413: ERROR,
-        415: ERROR,
-        422: ERROR,
-      },
-    },
-  };
-  paths["/api/v1/documents/{id}"] = {
-    parameters: documentId,
-    get: {
-      tags: ["Documents"],
-      summary: "Status, classification and draft",
-      responses: { 200: ok(documentJson), 404: ERROR },
-    },
-  };
-  paths["/api/v1/documents/{id}/file"] = {
-    parameters: documentId,
-    get: {
-      tags: ["Documents"],
-      summary: "The stored file",
-      responses: { 200: { description: "The file" }, 404: ERROR },
-    },
-  };
-  paths["/api/v1/documents/{id}/accept"] = {
-    parameters: documentId,
-    post: {
-      tags: ["Documents"],
-      summary: "Accept the (corrected) draft: creates the record and links the document",
-      requestBody: body(jsonSchema(AcceptSchema)),
-      responses: { 201: ok({ type: "object" }), 404: ERROR, 409: ERROR, 422: ERROR },
-    },
-  };
-  paths["/api/v1/documents/{id}/attach"] = {
-    parameters: documentId,
-    post: {
-      tags: ["Documents"],
-      summary: "Attach the document to an existing record (a BOL or POD to its load)",
-      requestBody: body(jsonSchema(AttachSchema)),
-      responses: { 200: ok(documentJson), 404: ERROR, 422: ERROR },
-    },
-  };
-  paths["/api/v1/documents/{id}/reject"] = {
-    parameters: documentId,
-    post: {
-      tags: ["Documents"],
-      summary: "Reject the draft (the document is kept)",
-      responses: { 200: ok(documentJson), 404: ERROR },
-    },
-  };
-  paths["/api/v1/assistant/messages"] = {
-    post: {
-      tags: ["Assistant"],
-      summary: "Ask about your business in plain words; the reply cites the records it used",
-      requestBody: body(jsonSchema(MessageSchema)),
-      responses: {
-        200: ok({
-          type: "object",
-          properties: {
-            conversation_id: { type: "string" },
-            reply: { type: "string" },
-            intent: { type: "string" },
-            citations: {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  collection: { type: "string" },
-                  id: { type: "string" },
-                  title: { type: "string" },
-                  url: { type: "string" },
-                },
-              },
-            },
-          },
-        }),
-        402: ERROR,
-        404: ERROR,
-        422: ERROR,
-      },
-    },
-  };
-  paths["/api/v1/assistant/conversations"] = {
-    get: {
-      tags: ["Assistant"],
-      summary: "Your conversations",
-      responses: { 200: ok({ type: "object" }) },
-    },
-  };
-  paths["/api/v1/assistant/conversations/{id}"] = {
-    parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-    get: {
-      tags: ["Assistant"],
-      summary: "The messages of one of your conversations",
-      responses: { 200: ok({ type: "object" }), 404: ERROR },
-    },
-  };
-  const domainJson = {
-    type: "object",
-    properties: {
-      domain: { type: "string" },
-      verified: { type: "boolean" },
-      created_at: { type: "string" },
-      verified_at: { type: ["string", "null"] },
-      txt_name: { type: "string", description: "The TXT record to create" },
-      txt_value: { type: "string", description: "Its value" },
-    },
-  };
-  const domainParam = [{ name: "domain", in: "path", required: true, schema: { type: "string" } }];
-  paths["/api/v1/domains"] = {
-    get: {
-      tags: ["Settings"],
-      summary: "The workspace's custom domains (owners and admins)",
-      responses: {
-        200: ok({ type: "object", properties: { data: { type: "array", items: domainJson } } }),
-        403: ERROR,
-      },
-    },
-    post: {
-      tags: ["Settings"],
-      summary: "Claim a custom domain; it is served once its TXT record is verified",
-      requestBody: body({
-        type: "object",
-        properties: { domain: { type: "string" } },
-        required: ["domain"],
-      }),
-      responses: { 201: ok(domainJson, "Created"), 402: ERROR, 403: ERROR, 409: ERROR, 422: ERROR },
-    },
-  };
-  paths["/api/v1/domains/{domain}/verify"] = {
-    parameters: domainParam,
-    post: {
-      tags: ["Settings"],
-      summary: "Check the domain's TXT record and start serving it",
-      responses: { 200: ok(domainJson), 402: ERROR, 404: ERROR, 422: ERROR },
-    },
-  };
-  paths["/api/v1/domains/{domain}"] = {
-    parameters: domainParam,
-    delete: {
-      tags: ["Settings"],
-      summary: "Stop serving and remove a custom domain",
-      responses: { 204: { description: "Removed" }, 404: ERROR },
-    },
-  };
-  paths["/api/v1/billing"] = {
-    get: {
-      tags: ["Billing"],
-      summary: "The workspace's plan, status, access mode, entitlements and usage this month",
-      responses: { 200: ok({ type: "object" }) },
-    },
-  };
-  paths["/api/v1/signup"] = {
-    post: {
-      tags: ["Account"],
-      summary: "Sign up a company (bare app domain only)",
-      security: [],
-      requestBody: body(jsonSchema(SignupSchema)),
-      responses: { 201: ok({ type: "object" }, "Created"), 409: ERROR, 422: ERROR },
-    },
-  };
-  paths["/api/v1/auth/tokens"] = {
-    post: {
-      tags: ["Account"],
-      summary: "Exchange e-mail and password for a personal API token",
-      security: [],
-      requestBody: body({
-        type: "object",
-        properties: {
-          email: { type: "string" },
-          password: { type: "string" },
-          name: { type: "string" },
-          expires_in_days: {
-            type: ["integer", "null"],
-            minimum: 1,
-            maximum: 3650,
-            description: "Days until the token stops working; left out or null, never.",
-          },
-        },
-        required: ["email", "password"],
-      }),
-      responses: { 201: ok({ type: "object" }, "Created"), 401: ERROR, 429: ERROR },
-    },
-    get: { tags: ["Account"], summary: "Your tokens", responses: { 200: ok({ type: "object" }) } },
-  };
-  paths["/api/v1/me"] = {
-    get: {
-      tags: ["Account"],
-      summary: "Who is calling",
-      responses: { 200: ok({ type: "object" }), 401: ERROR },
-    },
-  };
-  paths["/api/v1/invitations"] = {
-    post: {
-      tags: ["Members"],
-      summary: "Invite a colleague",
-      requestBody: body(jsonSchema(InvitationSchema)),
-      responses: { 201: ok({ type: "object" }), 403: ERROR, 422: ERROR },
-    },
-  };
-  paths["/api/v1/members"] = {
-    get: {
-      tags: ["Members"],
-      summary: "Members of the workspace",
-      responses: { 200: ok({ type: "object" }) },
-    },
-  };
-
-  // Every authenticated POST takes an Idempotency-Key (http/idempotency.ts).
-  for (const [path, item] of Object.entries(paths)) {
-    const post = (item as { post?: { parameters?: Json[] } }).post;
-    if (!post || path === "/api/v1/signup" || path === "/api/v1/auth/tokens") continue;
-    post.parameters = [
-      ...(post.parameters ?? []),
-      { $ref: "#/components/parameters/IdempotencyKey" },
-    ];
-  }
-
-  cached = {
+  return {
     openapi: "3.1.0",
     info: {
-      title: "ProjectMeats API",
-      version: "1",
-      description:
-        "Every call is made on a workspace's own host. Authenticate with `Authorization: Bearer <token>` " +
-        "(create a token in Settings → API tokens or with POST /api/v1/auth/tokens). Money is in integer " +
-        "cents; weights carry their unit. Errors are `{ error: { code, message, details } }`, with " +
-        "per-field messages in `details` for 400 and 422.",
+      title: info.title,
+      version: info.version,
+      description: info.description,
+      license: info.license,
     },
-    servers: [{
-      url: `https://{workspace}.${appDomain}`,
-      variables: { workspace: { default: "demo" } },
-    }],
+    servers: info.servers,
     security: [{ bearer: [] }],
+    tags: tags.map((name) => ({ name, description: info.tags[name] ?? `${name}.` })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: {
-        ...schemas,
-        Error: {
-          type: "object",
-          properties: {
-            error: {
-              type: "object",
-              properties: {
-                code: { type: "string" },
-                message: { type: "string" },
-                details: {},
-              },
-              required: ["code", "message"],
-            },
-          },
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "A personal API token (Settings → API tokens, or POST /api/v1/auth/tokens).",
         },
       },
-      parameters: {
-        IdempotencyKey: {
-          name: "Idempotency-Key",
-          in: "header",
-          required: false,
-          description:
-            "A fresh random value per new request (a UUID). Retrying with the same key " +
-            "and the same request within 24 hours answers the first successful result again " +
-            "(with `Idempotent-Replayed: true`) and creates nothing new; the same key with a " +
-            "different request answers 422, and while the first is still running, 409.",
-          schema: { type: "string", minLength: 1, maxLength: 255 },
-        },
-      },
+      schemas: { ...schemas, Error: ERROR_SCHEMA },
+      parameters: { IdempotencyKey: IDEMPOTENCY_KEY },
       responses: {
         Error: {
-          description: "An error",
+          description: "An error: a code, a message and per-field details",
           content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
         },
       },
     },
   };
-  return cached;
 }
+
+const ERROR_SCHEMA: Json = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: {
+        code: {
+          type: "string",
+          examples: ["invalid_request", "unauthorized", "not_found", "conflict"],
+        },
+        message: { type: "string" },
+        details: {
+          description: 'For 400 and 422: messages per field, e.g. { "email": ["Required."] }',
+        },
+      },
+      required: ["code", "message"],
+    },
+  },
+  required: ["error"],
+  example: {
+    error: {
+      code: "invalid_request",
+      message: "Some fields need attention.",
+      details: { email: ["Enter a valid e-mail address."] },
+    },
+  },
+};
+
+const IDEMPOTENCY_KEY: Json = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description: "A fresh random value per new request (a UUID). Retrying with the same key " +
+    "and the same request within 24 hours answers the first successful result again " +
+    "(with `Idempotent-Replayed: true`) and creates nothing new; the same key with a " +
+    "different request answers 422, and while the first is still running, 409.",
+  schema: { type: "string", minLength: 1, maxLength: 255 },
+  example: "5b0f1f4e-8a43-4f7e-9a55-0c1d2e3f4a5b",
+};
+
+// --- Pieces that many route descriptions share --------------------------------------------
+
+/** A record id (lower-case ULID), with an example. */
+export const IdSchema = z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/).meta({
+  description: "A record id (26 characters, lower-case ULID)",
+  example: "01jd8x7k3m5n9p2q4r6s8t0v1w",
+});
+
+/** `{ id }` as the path parameters of a route. */
+export const IdParams = z.object({ id: IdSchema });
+
+/** The list envelope every list answers: `{ data: [...], next_cursor }`. */
+export function listOf(item: SchemaLike): Json {
+  const items = item instanceof z.ZodType ? jsonSchema(item, "output") : item;
+  return {
+    type: "object",
+    properties: {
+      data: { type: "array", items },
+      next_cursor: {
+        type: ["string", "null"],
+        description: "Pass as `cursor` for the next page; null on the last page.",
+      },
+    },
+    required: ["data", "next_cursor"],
+  };
+}
+
+/** `{ message }`: the answer of calls that only confirm. */
+export const MessageJson = z.object({ message: z.string() });

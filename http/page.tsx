@@ -13,6 +13,17 @@ import { principalOf, tenantOf } from "./env.ts";
 import { BillingBanner } from "../components/BillingBanner.tsx";
 import { can } from "../auth/roles.ts";
 import { assistantOffered } from "../billing/entitlements.ts";
+import {
+  AccountNotice,
+  type AccountNoticeKind,
+  accountNoticeOf,
+} from "../components/AccountNotice.tsx";
+
+/** The first-steps notice the request asks for; "check your e-mail" only while unconfirmed. */
+function accountNoticeFor(c: AppContext): AccountNoticeKind | null {
+  const kind = accountNoticeOf((name) => c.req.query(name));
+  return kind === "welcome" && c.get("auth")?.emailVerified ? null : kind;
+}
 
 /** A page on the bare domain (landing, signup, sign-in, workspace list). */
 export function renderPublic(
@@ -21,7 +32,14 @@ export function renderPublic(
   body: ComponentChildren,
   status = 200,
 ): Response {
-  const html = renderPage(<PublicShell signedIn={Boolean(c.get("auth"))}>{body}</PublicShell>, {
+  const notice = accountNoticeFor(c);
+  const page = (
+    <>
+      {notice ? <AccountNotice kind={notice} email={c.get("auth")?.email} /> : null}
+      {body}
+    </>
+  );
+  const html = renderPage(<PublicShell signedIn={Boolean(c.get("auth"))}>{page}</PublicShell>, {
     title,
     nonce: pageNonce(c),
     assets: c.get("services").assets,
@@ -49,6 +67,7 @@ export function renderApp(
       />
     )
     : undefined;
+  const notice = accountNoticeFor(c);
   const html = renderPage(
     <AppShell
       tenantName={tenant.name}
@@ -59,6 +78,7 @@ export function renderApp(
       searchQuery={c.req.path === "/search" ? c.req.query("q") : undefined}
       banner={banner}
     >
+      {notice ? <AccountNotice kind={notice} email={auth.email} /> : null}
       {body}
     </AppShell>,
     { title: `${title} · ${tenant.name}`, nonce: pageNonce(c), assets: c.get("services").assets },

@@ -12,6 +12,12 @@ import { isId } from "../db/ids.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import { getCompanyDetails } from "../domain/company.ts";
 import { PAPERWORK, type PaperworkCollection, renderPaperwork } from "../paperwork/mod.ts";
+import { recordType } from "../domain/catalog.ts";
+import { describeRoute, IdParams } from "../http/openapi.ts";
+
+/** `rate confirmation` -> `RateConfirmation`, for operation ids. */
+const pascal = (words: string) =>
+  words.replace(/(^|\s+)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
 
 async function download(c: AppContext, collection: PaperworkCollection, label: string) {
   const id = c.req.param("id") ?? "";
@@ -37,6 +43,22 @@ for (const { collection, slug, label } of PAPERWORK) {
   );
   app.get(
     `/api/v1/${collection}/:id/pdf`,
+    describeRoute({
+      operationId: `download${pascal(label)}Pdf`,
+      tag: recordType(collection)!.plural,
+      summary: `Download the ${label} as a PDF`,
+      description: `The ${label} on the company letterhead of Settings → Company, as an ` +
+        "attachment named after the record's number.",
+      params: IdParams,
+      responses: {
+        200: {
+          description: "The PDF",
+          contentType: "application/pdf",
+          schema: { type: "string", format: "binary" },
+        },
+      },
+      errors: [403, 404],
+    }),
     tenantOnly(),
     requirePermission("records:read"),
     (c) => download(c, collection, label),

@@ -10,6 +10,7 @@ import { memberPage, tenantOnly } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
 import { requirePermission } from "../auth/middleware.ts";
 import { requireEntitlement } from "../billing/middleware.ts";
+import { describeRoute } from "../http/openapi.ts";
 import { InvalidError } from "../domain/errors.ts";
 import { issuesByField } from "../domain/records/schema.ts";
 import { formatCents } from "../domain/records/fields.ts";
@@ -25,7 +26,9 @@ import {
 } from "../domain/reports.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.");
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.").meta({
+  format: "date",
+});
 
 export const ReportQuerySchema = z.strictObject({
   report: z.enum(["margin", "aging"]).default("margin"),
@@ -74,18 +77,70 @@ function agingCsv(rows: AgingRow[]): string {
     ).join("");
 }
 
+const MARGIN_EXAMPLE = {
+  from: "2026-01-01",
+  to: "2026-03-31",
+  by: "customer",
+  data: [{ label: "Prairie Packers", loads: 12, margin_cents: 1843200 }],
+};
+
+const marginApi = describeRoute({
+  operationId: "getMarginReport",
+  tag: "Reports",
+  summary: "Margin by load, customer, supplier or salesperson over a period",
+  description: "`from` and `to` default to the 90 days up to today in the workspace's time zone.",
+  query: ReportQuerySchema.omit({ report: true, as_of: true }),
+  responses: {
+    200: {
+      description: "One row per group",
+      schema: z.object({
+        from: z.string().meta({ format: "date" }),
+        to: z.string().meta({ format: "date" }),
+        by: z.enum(["load", "customer", "supplier", "salesperson"]),
+        data: z.array(z.record(z.string(), z.unknown())),
+      }),
+      example: MARGIN_EXAMPLE,
+    },
+  },
+  errors: [400, 403],
+});
+
+const agingApi = describeRoute({
+  operationId: "getAgingReport",
+  tag: "Reports",
+  summary: "Receivables aging by customer",
+  description: "`as_of` defaults to today in the workspace's time zone.",
+  query: ReportQuerySchema.pick({ as_of: true }),
+  responses: {
+    200: {
+      description: "Open balances per customer in aging buckets",
+      schema: z.object({
+        as_of: z.string().meta({ format: "date" }),
+        totals: z.record(z.string(), z.unknown()),
+        data: z.array(z.record(z.string(), z.unknown())),
+      }),
+      example: {
+        as_of: "2026-03-31",
+        totals: { current: 1263600, "1-30": 0, total_cents: 1263600 },
+        data: [{ customer: "Prairie Packers", total_cents: 1263600 }],
+      },
+    },
+  },
+  errors: [400, 403],
+});
+
 const app = new Hono<AppEnv>();
 app.use("/reports", memberPage());
 app.use("/reports/*", memberPage());
 app.use("/api/v1/reports/*", tenantOnly());
 
-app.get("/api/v1/reports/margin", requirePermission("records:read"), async (c) => {
+app.get("/api/v1/reports/margin", marginApi, requirePermission("records:read"), async (c) => {
   const q = parseQuery(c);
   const data = await marginReport(tenantOf(c).db, { from: q.from, to: q.to, by: q.by });
   return c.json({ from: q.from, to: q.to, by: q.by, data });
 });
 
-app.get("/api/v1/reports/aging", requirePermission("records:read"), async (c) => {
+app.get("/api/v1/reports/aging", agingApi, requirePermission("records:read"), async (c) => {
   const q = parseQuery(c);
   const data = await agingByCustomer(tenantOf(c).db, q.as_of);
   return c.json({ as_of: q.as_of, totals: agingTotals(data), data });

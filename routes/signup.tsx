@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { tenantOrigin } from "../auth/handoff.ts";
 import { apexOnly, readBody } from "../http/guards.ts";
 import { renderPublic } from "../http/page.tsx";
 import { signup } from "../tenants/provision.ts";
@@ -12,8 +13,20 @@ app.use("/signup", apexOnly());
 
 type Values = Record<string, string>;
 
+/** Where a workspace named "acme" would live on this server (the port only when it has one). */
+function exampleHost(c: AppContext): string {
+  return new URL(tenantOrigin("acme", c.get("services").config, c.req.url)).host;
+}
+
 function SignupForm(
-  props: { csrf: string; values: Values; errors: Record<string, string[]>; message?: string },
+  props: {
+    csrf: string;
+    values: Values;
+    errors: Record<string, string[]>;
+    message?: string;
+    /** The address "acme" would get here, e.g. "acme.projectmeats.app" or "acme.localhost:8000". */
+    example: string;
+  },
 ) {
   const e = props.errors;
   return (
@@ -39,7 +52,7 @@ function SignupForm(
           value={props.values.slug}
           error={e.slug?.[0]}
           required
-          hint="Lower-case letters, digits and hyphens: acme becomes acme.<our domain>."
+          hint={`Lower-case letters, digits and hyphens: acme becomes ${props.example}.`}
           autocomplete="off"
         />
         <Field
@@ -81,7 +94,7 @@ app.get("/signup", (c) =>
   renderPublic(
     c,
     "Start your free trial",
-    <SignupForm csrf={c.get("csrfToken")} values={{}} errors={{}} />,
+    <SignupForm csrf={c.get("csrfToken")} values={{}} errors={{}} example={exampleHost(c)} />,
   ));
 
 app.post("/signup", async (c) => {
@@ -93,7 +106,8 @@ app.post("/signup", async (c) => {
   try {
     const result = await signup(services, body);
     const { loginUrl } = await welcomeNewTenant(services, result, c.req.url);
-    return c.redirect(loginUrl, 303);
+    // A new owner was sent a confirmation link: the workspace's first page says so.
+    return c.redirect(result.user.created ? `${loginUrl}&welcome=1` : loginUrl, 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     const errors = (err.details ?? {}) as Record<string, string[]>;
@@ -105,6 +119,7 @@ app.post("/signup", async (c) => {
         values={values}
         errors={errors}
         message={err.message}
+        example={exampleHost(c)}
       />,
       err.status,
     );

@@ -2,23 +2,56 @@
  * @module routes/api/docs
  * `GET /api/openapi.json` (the OpenAPI 3.1 document, on any host) and `GET /api/docs`, the API
  * reference: every operation with its parameters and body schema, and a console to try calls
- * as the signed-in user.
+ * as the signed-in user. The document is generated from the app's own routes: each API route
+ * declares itself with `describeRoute` (http/openapi.ts) beside its handler.
  */
 import { Hono } from "hono";
+import type { RouterRoute } from "hono/types";
 import type { AppEnv } from "../../http/env.ts";
-import { openApiDocument } from "../../http/openapi.ts";
+import { buildOpenApiDocument } from "../../http/openapi.ts";
 import { renderApp, renderPublic } from "../../http/page.tsx";
 import { Island } from "../../framework/island.tsx";
 import ApiConsole from "../../islands/ApiConsole.tsx";
 
 type Json = Record<string, unknown>;
 
-const app = new Hono<AppEnv>();
+const DESCRIPTION = "Every call is made on a workspace's own host. Authenticate with " +
+  "`Authorization: Bearer <token>` (create a token in Settings → API tokens or with " +
+  "`POST /api/v1/auth/tokens`). Money is in integer cents; weights carry their unit; dates are " +
+  "`YYYY-MM-DD` in the workspace's time zone. Errors are " +
+  "`{ error: { code, message, details } }`, with per-field messages in `details` for 400 and 422.";
 
-app.get("/api/openapi.json", (c) => {
-  c.header("cache-control", "public, max-age=300");
-  return c.json(openApiDocument(c.get("services").config.APP_DOMAIN));
-});
+const TAGS: Record<string, string> = {
+  Account: "Signing in and out, passwords, e-mail confirmation, API tokens and signup.",
+  Members: "The people of a workspace: members, roles and invitations.",
+  Settings: "Option lists and custom domains.",
+  Documents: "Uploaded paperwork, read by the document reader, reviewed and accepted.",
+  Assistant: "Questions about the business in plain words.",
+  Search: "One search across every record.",
+  Reports: "Margin and receivables aging.",
+  Billing: "The plan, its entitlements and this month's usage.",
+};
+
+/** The OpenAPI document of the described routes among `routes`, for an app domain. */
+export function openApiDocument(routes: readonly RouterRoute[], appDomain: string): Json {
+  return buildOpenApiDocument(routes, {
+    title: "ProjectMeats API",
+    version: "1",
+    description: DESCRIPTION,
+    license: { name: "Proprietary" },
+    servers: [{
+      url: `https://{workspace}.${appDomain}`,
+      description: "Your workspace's host",
+      variables: { workspace: { default: "demo", description: "The workspace's address" } },
+    }],
+    tags: TAGS,
+  });
+}
+
+/** Text with Markdown `code` spans shown as code. */
+function Prose(props: { text: string }) {
+  return <>{props.text.split("`").map((part, i) => i % 2 ? <code key={i}>{part}</code> : part)}</>;
+}
 
 function Reference(props: { doc: Json }) {
   const paths = props.doc.paths as Record<string, Record<string, Json>>;
@@ -34,8 +67,8 @@ function Reference(props: { doc: Json }) {
   return (
     <div class="api-reference">
       <p>
-        {String((props.doc.info as Json).description)} The machine-readable document is at{" "}
-        <a href="/api/openapi.json">/api/openapi.json</a>.
+        <Prose text={String((props.doc.info as Json).description)} />{" "}
+        The machine-readable document is at <a href="/api/openapi.json">/api/openapi.json</a>.
       </p>
       <nav class="tabs" aria-label="API sections">
         {[...byTag.keys()].map((tag) => (
@@ -49,14 +82,26 @@ function Reference(props: { doc: Json }) {
             const params = ((op.parameters as Json[] | undefined) ?? []).map((p) =>
               typeof p.$ref === "string" ? shared[p.$ref.split("/").pop()!] ?? p : p
             );
-            const schema = ((op.requestBody as Json | undefined)?.content as Json | undefined)
-              ?.["application/json"] as Json | undefined;
+            const content = (op.requestBody as Json | undefined)?.content as
+              | Record<string, Json>
+              | undefined;
+            const [bodyType, body] = Object.entries(content ?? {})[0] ?? [];
             return (
               <details key={method + path} class="api-op">
                 <summary>
                   <code class={`method method-${method.toLowerCase()}`}>{method}</code>{" "}
-                  <code>{path}</code> <span class="muted">{String(op.summary ?? "")}</span>
+                  <code>{path}</code>{" "}
+                  <span class="muted">
+                    <Prose text={String(op.summary ?? "")} />
+                  </span>
                 </summary>
+                {op.description
+                  ? (
+                    <p>
+                      <Prose text={String(op.description)} />
+                    </p>
+                  )
+                  : null}
                 {params.length
                   ? (
                     <table>
@@ -68,18 +113,22 @@ function Reference(props: { doc: Json }) {
                               <code>{String(p.name)}</code>
                             </th>
                             <td>{String(p.in)}</td>
-                            <td>{String(p.description ?? "")}</td>
+                            <td>
+                              <Prose text={String(p.description ?? "")} />
+                            </td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
                   )
                   : null}
-                {schema
+                {body
                   ? (
                     <>
-                      <p>Body</p>
-                      <pre>{JSON.stringify(schema.schema, null, 2)}</pre>
+                      <p>
+                        Body (<code>{bodyType}</code>)
+                      </p>
+                      <pre>{JSON.stringify(body.schema, null, 2)}</pre>
                     </>
                   )
                   : null}
@@ -92,34 +141,53 @@ function Reference(props: { doc: Json }) {
   );
 }
 
-app.get("/api/docs", (c) => {
-  const doc = openApiDocument(c.get("services").config.APP_DOMAIN);
-  if (c.get("site") === "tenant" && c.get("auth")) {
-    return renderApp(
+/**
+ * The reference routes of an app; `routes` answers the app's routes once they are all added.
+ * The document is built once per app domain (a process serves one; tests use several).
+ */
+export function apiDocsRoutes(routes: () => readonly RouterRoute[]): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const documents = new Map<string, Json>();
+  const documentFor = (appDomain: string): Json => {
+    let doc = documents.get(appDomain);
+    if (!doc) documents.set(appDomain, doc = openApiDocument(routes(), appDomain));
+    return doc;
+  };
+
+  app.get("/api/openapi.json", (c) => {
+    c.header("cache-control", "public, max-age=300");
+    return c.json(documentFor(c.get("services").config.APP_DOMAIN));
+  });
+
+  app.get("/api/docs", (c) => {
+    const doc = documentFor(c.get("services").config.APP_DOMAIN);
+    if (c.get("site") === "tenant" && c.get("auth")) {
+      return renderApp(
+        c,
+        "API reference",
+        <>
+          <h1>API reference</h1>
+          <section class="card">
+            <h2>Try it</h2>
+            <Island
+              name="ApiConsole"
+              component={ApiConsole}
+              props={{ csrf: c.get("csrfToken"), path: "/api/v1/purchase-orders?limit=5" }}
+            />
+          </section>
+          <Reference doc={doc} />
+        </>,
+      );
+    }
+    return renderPublic(
       c,
       "API reference",
       <>
-        <h1>API reference</h1>
-        <section class="card">
-          <h2>Try it</h2>
-          <Island
-            name="ApiConsole"
-            component={ApiConsole}
-            props={{ csrf: c.get("csrfToken"), path: "/api/v1/purchase-orders?limit=5" }}
-          />
-        </section>
+        <h1>ProjectMeats API reference</h1>
         <Reference doc={doc} />
       </>,
     );
-  }
-  return renderPublic(
-    c,
-    "API reference",
-    <>
-      <h1>ProjectMeats API reference</h1>
-      <Reference doc={doc} />
-    </>,
-  );
-});
+  });
 
-export default app;
+  return app;
+}

@@ -17,7 +17,8 @@ app.get("/auth/handoff", tenantOnly(), async (c) => {
     );
   }
   await startSession(c, userId);
-  return c.redirect("/", 303);
+  // After signup the dashboard says to check the e-mail (a fixed flag, not a URL to follow).
+  return c.redirect(c.req.query("welcome") === "1" ? "/?welcome=1" : "/", 303);
 });
 
 export default app;

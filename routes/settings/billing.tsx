@@ -5,6 +5,7 @@ import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, parseWith, readBody, tenantOnly } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { requirePermission } from "../../auth/middleware.ts";
+import { describeRoute } from "../../http/openapi.ts";
 import { can } from "../../auth/roles.ts";
 import { AppError, ConflictError, ForbiddenError } from "../../domain/errors.ts";
 import { requestOrigin } from "../../mail/links.ts";
@@ -319,7 +320,56 @@ app.post("/settings/billing/license/remove", (c) =>
     return showBilling(c, { notice: "Licence removed." });
   }));
 
-app.get("/api/v1/billing", requirePermission("records:read"), async (c) => {
+const billingApi = describeRoute({
+  operationId: "getBilling",
+  tag: "Billing",
+  summary: "The workspace's plan, status, access mode, entitlements and usage this month",
+  responses: {
+    200: {
+      description: "The plan and its use",
+      schema: {
+        type: "object",
+        properties: {
+          plan: { type: "string" },
+          plan_name: { type: "string" },
+          source: { type: "string" },
+          status: { type: "string" },
+          access: { enum: ["full", "grace", "read_only"] },
+          access_reason: { type: ["string", "null"] },
+          message: { type: ["string", "null"] },
+          grace_ends_at: { type: ["string", "null"], format: "date-time" },
+          trial_ends_at: { type: ["string", "null"], format: "date-time" },
+          current_period_end: { type: ["string", "null"], format: "date-time" },
+          license_expires_at: { type: ["string", "null"], format: "date-time" },
+          entitlements: { type: "object", description: "Limits and features of the plan" },
+          usage: { type: "object", description: "Seats, documents and AI tokens used" },
+        },
+      },
+      example: {
+        plan: "professional",
+        plan_name: "Professional",
+        source: "stripe",
+        status: "active",
+        access: "full",
+        access_reason: null,
+        message: null,
+        grace_ends_at: null,
+        trial_ends_at: null,
+        current_period_end: "2026-04-30T00:00:00.000Z",
+        license_expires_at: null,
+        entitlements: { seats: 10, documentsPerMonth: 500 },
+        usage: {
+          seats: { used: 3, pending_invitations: 1, limit: 10 },
+          documents_this_month: { used: 42, limit: 500 },
+          ai_tokens_this_month: { used: 0, limit: 200000 },
+        },
+      },
+    },
+  },
+  errors: [403],
+});
+
+app.get("/api/v1/billing", billingApi, requirePermission("records:read"), async (c) => {
   const services = c.get("services");
   const tenant = tenantOf(c);
   const billing = await entitlementsFor(services, tenant.id);

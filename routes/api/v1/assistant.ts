@@ -20,11 +20,115 @@ import {
 import { validate } from "./records.ts";
 import { chatProviderFor } from "../../../assistant/providers.ts";
 import { recordUsage } from "../../../billing/entitlements.ts";
+import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
+import { z } from "zod";
+
+const CitationJson = z.object({
+  collection: z.string(),
+  id: z.string(),
+  title: z.string(),
+  url: z.string(),
+});
+
+const CITATION = {
+  collection: "invoices",
+  id: "01jd8x7k3m5n9p2q4r6s8t0v1w",
+  title: "INV-20417",
+  url: "/invoices/01jd8x7k3m5n9p2q4r6s8t0v1w",
+};
+
+const askAssistant = describeRoute({
+  operationId: "askAssistant",
+  tag: "Assistant",
+  summary: "Ask about your business in plain words; the reply cites the records it used",
+  description: "With `Accept: text/event-stream` the answer streams as `delta` events, then " +
+    "`done` with the whole reply (or `error`).",
+  body: {
+    schema: MessageSchema,
+    example: { message: "Which invoices are overdue for Prairie Packers?" },
+  },
+  responses: {
+    200: {
+      description: "The reply",
+      schema: z.object({
+        conversation_id: z.string(),
+        reply: z.string(),
+        intent: z.string(),
+        citations: z.array(CitationJson),
+        provider: z.enum(["offline", "openai"]),
+        tokens: z.int().meta({ description: "Model tokens used (0 offline)" }),
+      }),
+      example: {
+        conversation_id: "01jd8x7k3m5n9p2q4r6s8t0v1x",
+        reply: "One invoice is overdue: INV-20417, $12,636.00, 5 days past due.",
+        intent: "overdue_invoices",
+        citations: [CITATION],
+        provider: "offline",
+        tokens: 0,
+      },
+    },
+  },
+  errors: [400, 402, 403, 404, 415, 422],
+});
+
+const listChats = describeRoute({
+  operationId: "listConversations",
+  tag: "Assistant",
+  summary: "Your conversations with the assistant, latest first",
+  responses: {
+    200: {
+      description: "Up to 50 conversations",
+      schema: listOf(z.object({ id: z.string(), title: z.string(), updated_at: z.string() })),
+      example: {
+        data: [{
+          id: "01jd8x7k3m5n9p2q4r6s8t0v1x",
+          title: "Which invoices are overdue?",
+          updated_at: "2026-03-31T14:05:09.000Z",
+        }],
+        next_cursor: null,
+      },
+    },
+  },
+  errors: [403],
+});
+
+const getChat = describeRoute({
+  operationId: "getConversation",
+  tag: "Assistant",
+  summary: "The messages of one of your conversations",
+  params: IdParams,
+  responses: {
+    200: {
+      description: "Its messages, oldest first",
+      schema: z.object({
+        id: z.string(),
+        data: z.array(z.object({
+          id: z.string(),
+          role: z.enum(["user", "assistant"]),
+          content: z.string(),
+          citations: z.array(CitationJson),
+          created_at: z.string(),
+        })),
+      }),
+      example: {
+        id: "01jd8x7k3m5n9p2q4r6s8t0v1x",
+        data: [{
+          id: "01jd8x7k3m5n9p2q4r6s8t0v1w",
+          role: "user",
+          content: "Which invoices are overdue?",
+          citations: [],
+          created_at: "2026-03-31T14:05:09.000Z",
+        }],
+      },
+    },
+  },
+  errors: [403, 404],
+});
 
 const app = new Hono<AppEnv>();
 app.use("/api/v1/assistant/*", tenantOnly(), requirePermission("records:read"));
 
-app.post("/api/v1/assistant/messages", async (c) => {
+app.post("/api/v1/assistant/messages", askAssistant, async (c) => {
   const services = c.get("services");
   const tenant = tenantOf(c);
   await assertMayAskAssistant(services, tenant.id);
@@ -57,12 +161,12 @@ app.post("/api/v1/assistant/messages", async (c) => {
   });
 });
 
-app.get("/api/v1/assistant/conversations", async (c) => {
+app.get("/api/v1/assistant/conversations", listChats, async (c) => {
   const data = await listConversations(tenantOf(c).db, principalOf(c).userId);
   return c.json({ data, next_cursor: null });
 });
 
-app.get("/api/v1/assistant/conversations/:id", async (c) => {
+app.get("/api/v1/assistant/conversations/:id", getChat, async (c) => {
   const id = c.req.param("id");
   if (!isId(id)) throw new NotFoundError("No such conversation.");
   const data = await conversationMessages(tenantOf(c).db, principalOf(c).userId, id);

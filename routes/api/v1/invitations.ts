@@ -19,11 +19,139 @@ import {
 import { requestOrigin } from "../../../mail/links.ts";
 import { isId } from "../../../db/ids.ts";
 import { NotFoundError } from "../../../domain/errors.ts";
+import { INVITABLE_ROLES, ROLES } from "../../../auth/roles.ts";
+import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
 
 const AcceptSchema = z.object({
   token: z.string().min(1, "The invitation link is incomplete.").max(200),
   name: z.string().trim().max(120).optional(),
   password: z.string().max(1000).optional(),
+});
+
+const InvitationJson = z.object({
+  id: z.string(),
+  email: z.email(),
+  role: z.enum(INVITABLE_ROLES),
+  invited_by: z.string().nullable(),
+  created_at: z.iso.datetime(),
+  expires_at: z.iso.datetime(),
+});
+
+const INVITATION_EXAMPLE = {
+  id: "01jd8x7k3m5n9p2q4r6s8t0v1w",
+  email: "sam@acme-meats.example",
+  role: "broker",
+  invited_by: "01jd8x7k3m5n9p2q4r6s8t0v1x",
+  created_at: "2026-03-31T14:05:09.000Z",
+  expires_at: "2026-04-07T14:05:09.000Z",
+};
+
+const TOKEN_QUERY = z.object({
+  token: z.string().min(1).max(200).meta({
+    description: "The token of the invitation link",
+    example: "q8Vn3xZ0b1Yt7Kd2Lm4Pw6Rs9Tu5Ae",
+  }),
+});
+
+const invite = describeRoute({
+  operationId: "createInvitation",
+  tag: "Members",
+  summary: "Invite a colleague by e-mail, with a role",
+  body: { schema: InvitationSchema, example: { email: "sam@acme-meats.example", role: "broker" } },
+  responses: {
+    201: { description: "Invited", schema: InvitationJson, example: INVITATION_EXAMPLE },
+  },
+  errors: [400, 402, 403, 409, 415, 422],
+});
+
+const listPending = describeRoute({
+  operationId: "listInvitations",
+  tag: "Members",
+  summary: "Pending invitations",
+  responses: {
+    200: {
+      description: "Invitations not yet accepted, revoked or expired",
+      schema: listOf(InvitationJson),
+      example: { data: [INVITATION_EXAMPLE], next_cursor: null },
+    },
+  },
+  errors: [403],
+});
+
+const lookup = describeRoute({
+  operationId: "lookUpInvitation",
+  tag: "Members",
+  summary: "What an invitation link is for: workspace, address, role",
+  auth: "none",
+  query: TOKEN_QUERY,
+  responses: {
+    200: {
+      description: "The invitation",
+      schema: z.object({
+        tenant: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+        email: z.email(),
+        role: z.enum(ROLES),
+        account_exists: z.boolean(),
+        expires_at: z.iso.datetime(),
+      }),
+      example: {
+        tenant: { id: "01jd8x7k3m5n9p2q4r6s8t0v1x", name: "Acme Meats", slug: "acme" },
+        email: "sam@acme-meats.example",
+        role: "broker",
+        account_exists: false,
+        expires_at: "2026-04-07T14:05:09.000Z",
+      },
+    },
+  },
+  errors: [400, 404],
+});
+
+const accept = describeRoute({
+  operationId: "acceptInvitation",
+  tag: "Members",
+  summary: "Accept an invitation (a new account, an existing one by password, or as yourself)",
+  description: "With a password, the account of the invited address is used (or created with " +
+    "`name`); signed in and without a password, you join as yourself. Starts a session.",
+  auth: "none",
+  body: {
+    schema: AcceptSchema,
+    example: {
+      token: "q8Vn3xZ0b1Yt7Kd2Lm4Pw6Rs9Tu5Ae",
+      name: "Sam Broker",
+      password: "correct horse battery",
+    },
+  },
+  responses: {
+    201: {
+      description: "Joined; a session cookie is set",
+      schema: z.object({
+        user: z.object({
+          id: z.string(),
+          email: z.email().optional(),
+          name: z.string().optional(),
+        }),
+        role: z.enum(ROLES),
+        created_user: z.boolean(),
+        csrf_token: z.string(),
+      }),
+      example: {
+        user: { id: "01jd8x7k3m5n9p2q4r6s8t0v1w", email: "sam@acme-meats.example", name: "Sam" },
+        role: "broker",
+        created_user: true,
+        csrf_token: "c2VjcmV0LWNzcmYtdG9rZW4",
+      },
+    },
+  },
+  errors: [400, 403, 404, 409, 415, 422],
+});
+
+const revoke = describeRoute({
+  operationId: "revokeInvitation",
+  tag: "Members",
+  summary: "Revoke a pending invitation",
+  params: IdParams,
+  responses: { 204: { description: "Revoked" } },
+  errors: [403, 404],
 });
 
 const app = new Hono<AppEnv>();
@@ -32,6 +160,7 @@ app.use("/api/v1/invitations/*", tenantOnly());
 
 app.post(
   "/api/v1/invitations",
+  invite,
   requirePermission("members:manage"),
   requireEntitlement("seats"),
   async (c) => {
@@ -49,12 +178,12 @@ app.post(
   },
 );
 
-app.get("/api/v1/invitations", requirePermission("members:manage"), async (c) => {
+app.get("/api/v1/invitations", listPending, requirePermission("members:manage"), async (c) => {
   const data = await listInvitations(c.get("services").control, tenantOf(c).id);
   return c.json({ data, next_cursor: null });
 });
 
-app.get("/api/v1/invitations/lookup", async (c) => {
+app.get("/api/v1/invitations/lookup", lookup, async (c) => {
   const preview = await lookupInvitation(
     c.get("services"),
     c.req.query("token") ?? "",
@@ -63,7 +192,7 @@ app.get("/api/v1/invitations/lookup", async (c) => {
   return c.json(preview);
 });
 
-app.post("/api/v1/invitations/accept", async (c) => {
+app.post("/api/v1/invitations/accept", accept, async (c) => {
   const services = c.get("services");
   const tenant = tenantOf(c);
   const input = parseWith(AcceptSchema, await readJson(c));
@@ -89,7 +218,7 @@ app.post("/api/v1/invitations/accept", async (c) => {
   }, 201);
 });
 
-app.delete("/api/v1/invitations/:id", requirePermission("members:manage"), async (c) => {
+app.delete("/api/v1/invitations/:id", revoke, requirePermission("members:manage"), async (c) => {
   const id = c.req.param("id");
   if (!isId(id)) throw new NotFoundError("No such pending invitation.");
   await revokeInvitation(c.get("services").control, tenantOf(c).id, id);

@@ -13,16 +13,50 @@ import {
   replaceOptionList,
 } from "../../../domain/option_values.ts";
 import { validate } from "./records.ts";
+import { describeRoute, listOf } from "../../../http/openapi.ts";
+import { z } from "zod";
+
+const OptionListJson = z.object({
+  key: z.string(),
+  label: z.string(),
+  values: z.array(z.string()),
+});
+
+const PROTEINS = { key: "protein", label: "Proteins", values: ["Beef", "Pork", "Chicken"] };
+
+const list = describeRoute({
+  operationId: "listOptionLists",
+  tag: "Settings",
+  summary: "The option lists (proteins, package types, terms, ...) and their values",
+  responses: {
+    200: {
+      description: "Every option list",
+      schema: listOf(OptionListJson),
+      example: { data: [PROTEINS], next_cursor: null },
+    },
+  },
+  errors: [403],
+});
+
+const replace = describeRoute({
+  operationId: "replaceOptionList",
+  tag: "Settings",
+  summary: "Replace an option list's values (admins); records keep the values they stored",
+  params: z.object({ list: z.string().max(60).meta({ example: "protein" }) }),
+  body: { schema: OptionListInputSchema, example: { values: ["Beef", "Pork", "Chicken"] } },
+  responses: { 200: { description: "The list", schema: OptionListJson, example: PROTEINS } },
+  errors: [400, 403, 404, 415, 422],
+});
 
 const app = new Hono<AppEnv>();
 app.use("/api/v1/option-lists", tenantOnly());
 app.use("/api/v1/option-lists/*", tenantOnly());
 
-app.get("/api/v1/option-lists", requirePermission("records:read"), async (c) => {
+app.get("/api/v1/option-lists", list, requirePermission("records:read"), async (c) => {
   return c.json({ data: await listOptionLists(tenantOf(c).db), next_cursor: null });
 });
 
-app.put("/api/v1/option-lists/:list", requirePermission("settings:manage"), async (c) => {
+app.put("/api/v1/option-lists/:list", replace, requirePermission("settings:manage"), async (c) => {
   const { values } = validate(OptionListInputSchema, await readJson(c));
   const list = await replaceOptionList(
     tenantOf(c).db,

@@ -9,6 +9,8 @@ import type { z } from "zod";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
+import { describeRoute } from "../../../http/openapi.ts";
+import { recordDocs } from "./_record_docs.ts";
 import { isId } from "../../../db/ids.ts";
 import { InvalidError, NotFoundError } from "../../../domain/errors.ts";
 import { RECORD_TYPES } from "../../../domain/catalog.ts";
@@ -67,10 +69,11 @@ const app = new Hono<AppEnv>();
 
 for (const def of RECORD_TYPES) {
   const base = `/api/v1/${def.collection}`;
+  const docs = recordDocs(def);
   app.use(base, tenantOnly());
   app.use(`${base}/*`, tenantOnly());
 
-  app.get(base, requirePermission("records:read"), async (c) => {
+  app.get(base, describeRoute(docs.list), requirePermission("records:read"), async (c) => {
     const raw = c.req.query();
     const query = parseListQuery(def, raw);
     const tenant = tenantOf(c);
@@ -83,7 +86,7 @@ for (const def of RECORD_TYPES) {
     return c.body(body, 200, { "content-type": "application/json" });
   });
 
-  app.post(base, requirePermission(def.permission), async (c) => {
+  app.post(base, describeRoute(docs.create), requirePermission(def.permission), async (c) => {
     const input = validate(createSchema(def), await readJson(c));
     const record = await createRecord(recordContext(c), def, input);
     c.header("Location", `${base}/${record.id}`);
@@ -91,51 +94,76 @@ for (const def of RECORD_TYPES) {
     return c.json(record, 201);
   });
 
-  app.get(`${base}/:id`, requirePermission("records:read"), async (c) => {
+  app.get(`${base}/:id`, describeRoute(docs.get), requirePermission("records:read"), async (c) => {
     const record = await getRecord(tenantOf(c).db, def, recordId(def, c.req.param("id")));
     c.header("ETag", `"${record.version}"`);
     return c.json(record);
   });
 
-  app.patch(`${base}/:id`, requirePermission(def.permission), async (c) => {
-    const id = recordId(def, c.req.param("id"));
-    const body = await readJson(c);
-    if (body && typeof body === "object" && !("version" in body)) {
-      const version = versionFromIfMatch(c);
-      if (version !== undefined) (body as Record<string, unknown>).version = version;
-    }
-    const input = validate(updateSchema(def), body);
-    const record = await updateRecord(recordContext(c), def, id, input);
-    c.header("ETag", `"${record.version}"`);
-    return c.json(record);
-  });
+  app.patch(
+    `${base}/:id`,
+    describeRoute(docs.update),
+    requirePermission(def.permission),
+    async (c) => {
+      const id = recordId(def, c.req.param("id"));
+      const body = await readJson(c);
+      if (body && typeof body === "object" && !("version" in body)) {
+        const version = versionFromIfMatch(c);
+        if (version !== undefined) (body as Record<string, unknown>).version = version;
+      }
+      const input = validate(updateSchema(def), body);
+      const record = await updateRecord(recordContext(c), def, id, input);
+      c.header("ETag", `"${record.version}"`);
+      return c.json(record);
+    },
+  );
 
-  app.post(`${base}/:id/archive`, requirePermission(def.permission), async (c) => {
-    const id = recordId(def, c.req.param("id"));
-    return c.json(await setArchived(recordContext(c), def, id, true));
-  });
+  app.post(
+    `${base}/:id/archive`,
+    describeRoute(docs.archive),
+    requirePermission(def.permission),
+    async (c) => {
+      const id = recordId(def, c.req.param("id"));
+      return c.json(await setArchived(recordContext(c), def, id, true));
+    },
+  );
 
-  app.post(`${base}/:id/restore`, requirePermission(def.permission), async (c) => {
-    const id = recordId(def, c.req.param("id"));
-    return c.json(await setArchived(recordContext(c), def, id, false));
-  });
+  app.post(
+    `${base}/:id/restore`,
+    describeRoute(docs.restore),
+    requirePermission(def.permission),
+    async (c) => {
+      const id = recordId(def, c.req.param("id"));
+      return c.json(await setArchived(recordContext(c), def, id, false));
+    },
+  );
 
-  app.delete(`${base}/:id`, requirePermission(def.permission), async (c) => {
-    await deleteRecord(recordContext(c), def, recordId(def, c.req.param("id")));
-    return c.body(null, 204);
-  });
+  app.delete(
+    `${base}/:id`,
+    describeRoute(docs.remove),
+    requirePermission(def.permission),
+    async (c) => {
+      await deleteRecord(recordContext(c), def, recordId(def, c.req.param("id")));
+      return c.body(null, 204);
+    },
+  );
 
-  app.get(`${base}/:id/history`, requirePermission("records:read"), async (c) => {
-    const id = recordId(def, c.req.param("id"));
-    await getRecord(tenantOf(c).db, def, id); // 404 for ids that are not here
-    const retention = c.get("billing")?.entitlements.auditRetentionDays;
-    const history = await historyOf(tenantOf(c).db, def.collection, id, retention);
-    return c.json({
-      data: history.entries,
-      since: history.since,
-      older_hidden: history.olderHidden,
-    });
-  });
+  app.get(
+    `${base}/:id/history`,
+    describeRoute(docs.history),
+    requirePermission("records:read"),
+    async (c) => {
+      const id = recordId(def, c.req.param("id"));
+      await getRecord(tenantOf(c).db, def, id); // 404 for ids that are not here
+      const retention = c.get("billing")?.entitlements.auditRetentionDays;
+      const history = await historyOf(tenantOf(c).db, def.collection, id, retention);
+      return c.json({
+        data: history.entries,
+        since: history.since,
+        older_hidden: history.olderHidden,
+      });
+    },
+  );
 }
 
 export default app;

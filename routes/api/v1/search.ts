@@ -12,16 +12,56 @@ import { searchAll } from "../../../domain/records/search.ts";
 import { cachedBytes } from "../../../domain/read_cache.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { issuesByField } from "../../../domain/records/schema.ts";
+import { describeRoute, listOf } from "../../../http/openapi.ts";
 
 export const SearchQuerySchema = z.strictObject({
-  q: z.string().trim().min(1, "Type something to search for.").max(200),
+  q: z.string().trim().min(1, "Type something to search for.").max(200).meta({
+    description: "What to look for",
+    example: "PO-10301",
+  }),
   limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+const search = describeRoute({
+  operationId: "searchRecords",
+  tag: "Search",
+  summary: "Search every record: names, numbers, MC, DOT and EST numbers, contacts",
+  query: SearchQuerySchema,
+  responses: {
+    200: {
+      description: "Best matches first",
+      schema: listOf(z.object({
+        collection: z.string(),
+        id: z.string(),
+        title: z.string(),
+        subtitle: z.string(),
+        snippet: z.string().meta({ description: "Plain text around the match" }),
+        highlights: z.array(z.tuple([z.int(), z.int()])).meta({
+          description: "Where the matched words sit in `snippet`: [start, end) in UTF-16 units",
+        }),
+        url: z.string().meta({ description: "The record's page, relative to the host" }),
+      })),
+      example: {
+        data: [{
+          collection: "purchase-orders",
+          id: "01jd8x7k3m5n9p2q4r6s8t0v1w",
+          title: "PO-10301",
+          subtitle: "Prairie Packers",
+          snippet: "PO-10301 Beef trim 90CL",
+          highlights: [[0, 8]],
+          url: "/purchase-orders/01jd8x7k3m5n9p2q4r6s8t0v1w",
+        }],
+        next_cursor: null,
+      },
+    },
+  },
+  errors: [400, 403],
 });
 
 const app = new Hono<AppEnv>();
 app.use("/api/v1/search", tenantOnly());
 
-app.get("/api/v1/search", requirePermission("records:read"), async (c) => {
+app.get("/api/v1/search", search, requirePermission("records:read"), async (c) => {
   const parsed = SearchQuerySchema.safeParse(c.req.query());
   if (!parsed.success) {
     throw new InvalidError("The query has problems.", issuesByField(parsed.error), 400);

@@ -3,6 +3,21 @@ import { type AppEnv, principalOf, wantsJson } from "../../../../http/env.ts";
 import { requireAuth } from "../../../../auth/middleware.ts";
 import { resendVerificationEmail, verifyEmail } from "../../../../auth/email_tokens.ts";
 import { requestOrigin } from "../../../../mail/links.ts";
+import { describeRoute, MessageJson } from "../../../../http/openapi.ts";
+
+const resend = describeRoute({
+  operationId: "resendVerificationEmail",
+  tag: "Account",
+  summary: "E-mail a new link that confirms your address",
+  responses: {
+    202: {
+      description: "On its way",
+      schema: MessageJson,
+      example: { message: "A new confirmation link is on its way." },
+    },
+  },
+  errors: [429],
+});
 
 const app = new Hono<AppEnv>();
 
@@ -10,10 +25,11 @@ const app = new Hono<AppEnv>();
 app.get("/auth/verify", async (c) => {
   await verifyEmail(c.get("services"), c.req.query("token") ?? "");
   if (wantsJson(c)) return c.json({ email_verified: true });
-  return c.redirect("/?email_verified=1", 303);
+  // Signed out, "/" would bounce to the sign-in page and lose the confirmation: land there.
+  return c.redirect(c.get("auth") ? "/?email_verified=1" : "/login?email_verified=1", 303);
 });
 
-app.post("/api/v1/auth/verify/resend", requireAuth(), async (c) => {
+app.post("/api/v1/auth/verify/resend", resend, requireAuth(), async (c) => {
   const services = c.get("services");
   await resendVerificationEmail(
     services,

@@ -16,7 +16,11 @@ Deno.test("e-mail verification: signup mails a link that confirms the address on
 
     const open = await server.fetch(link.host, link.path);
     assert.equal(open.status, 303);
-    assert.equal(open.headers.get("location"), "/?email_verified=1");
+    assert.equal(
+      open.headers.get("location"),
+      "/login?email_verified=1",
+      "signed out, the link lands where the confirmation is shown",
+    );
     assert.equal((await me()).email_verified, true);
 
     const again = await server.fetch(link.host, link.path, {
