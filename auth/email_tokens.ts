@@ -215,6 +215,8 @@ export async function resetPassword(
     args: [new Date().toISOString(), user.id],
   });
   await deleteUserSessions(control, user.id);
+  // Whoever was slowed on this account (the owner's own typos included) may sign in at once.
+  services.loginThrottle.lift(user.email);
   services.authCache.clear();
   return { userId: user.id };
 }
@@ -237,6 +239,7 @@ export async function changePassword(
     const wrong = "Your current password is not right.";
     throw new InvalidError(wrong, { current_password: [wrong] }, 422);
   }
+  services.loginThrottle.succeed(user.email, `user:${user.id}`);
   const problem = passwordProblem(newPassword, user.email);
   if (problem) throw new InvalidError(problem, { new_password: [problem] }, 422);
   await setPasswordHash(

@@ -320,7 +320,7 @@ export async function acceptInvitation(
     }
     throw err;
   }
-  if (existing) loginThrottle.succeed(existing.email);
+  if (existing) loginThrottle.succeed(existing.email, `invite:${inv.id}`);
   services.authCache.clear();
   return { userId, role: inv.role, createdUser: !existing && !("userId" in credentials) };
 }

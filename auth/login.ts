@@ -1,7 +1,8 @@
 /**
  * @module auth/login
- * Checks e-mail and password for a sign-in or a token request, with throttling per account and
- * per IP. The same message answers every failure, so it never tells which e-mail addresses exist.
+ * Checks e-mail and password for a sign-in or a token request, with throttling per (account, IP)
+ * and per IP (auth/throttle.ts: growing delays, never a lock-out of the owner).
+ * The same message answers every failure, so it never tells which e-mail addresses exist.
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
@@ -42,6 +43,6 @@ export async function checkCredentials(
       );
     }
   }
-  loginThrottle.succeed(input.email);
+  loginThrottle.succeed(input.email, input.ip);
   return { user, role };
 }
