@@ -12,7 +12,9 @@ import { collectIslands } from "./island.tsx";
 export interface PageOptions {
   title: string;
   nonce: string;
-  assets: Pick<AssetManifest, "islands" | "css"> & { favicon?: string };
+  assets:
+    & Pick<AssetManifest, "islands" | "css">
+    & Partial<Pick<AssetManifest, "favicon" | "islandModules">>;
   lang?: string;
 }
 
@@ -39,6 +41,18 @@ export function bootScript(islands: Iterable<string>, manifest: Record<string, s
   return lines.join("\n");
 }
 
+/**
+ * `<link rel="modulepreload">` for every module the used islands load, so the browser fetches an
+ * island and its shared chunks together instead of finding the chunks only once the island's
+ * module has arrived (one round trip fewer on a slow phone network).
+ */
+function modulePreloads(islands: Set<string>, modules?: Record<string, string[]>): string {
+  if (!modules || islands.size === 0) return "";
+  const urls = new Set<string>();
+  for (const name of islands) for (const url of modules[name] ?? []) urls.add(url);
+  return [...urls].map((url) => `<link rel="modulepreload" href="${url}">`).join("");
+}
+
 /** Renders `<!doctype html>` and the page; adds the island boot script only when needed. */
 export function renderPage(body: VNode, opts: PageOptions): string {
   const { result: html, islands } = collectIslands(() => renderToString(body));
@@ -51,6 +65,7 @@ export function renderPage(body: VNode, opts: PageOptions): string {
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(opts.title)}</title>` +
     `<link rel="stylesheet" href="${opts.assets.css}">` +
+    modulePreloads(islands, opts.assets.islandModules) +
     (opts.assets.favicon
       ? `<link rel="icon" href="${opts.assets.favicon}" type="image/svg+xml">`
       : `<link rel="icon" href="data:,">`) +

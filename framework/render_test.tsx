@@ -62,3 +62,20 @@ Deno.test("renderPage() links the favicon when the manifest has one", () => {
   });
   assert.match(html, /<link rel="icon" href="\/static\/favicon-1\.svg" type="image\/svg\+xml">/);
 });
+
+Deno.test("renderPage() preloads the modules of the islands it uses, and only those", () => {
+  const islandModules = {
+    CopyButton: ["/_islands/CopyButton-abc.js", "/_islands/chunk-1.js"],
+    Other: ["/_islands/Other-x.js", "/_islands/chunk-1.js"],
+  };
+  const withIsland = renderPage(
+    <Island name="CopyButton" component={CopyButton} props={{ text: "t" }} />,
+    { title: "T", nonce: "n", assets: { ...assets, islandModules } },
+  );
+  const preloads = [...withIsland.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map(
+    (m) => m[1],
+  );
+  assert.deepEqual(preloads, ["/_islands/CopyButton-abc.js", "/_islands/chunk-1.js"]);
+  const plain = renderPage(<p />, { title: "T", nonce: "n", assets: { ...assets, islandModules } });
+  assert.doesNotMatch(plain, /modulepreload/);
+});

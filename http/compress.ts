@@ -110,15 +110,24 @@ export async function compressResponse(
   ) return response;
   const length = h.get("content-length");
   if (length !== null && Number(length) < threshold) return response;
-  // A copy: some responses (Response.redirect, fetch results) have immutable headers.
-  const headers = new Headers(h);
-  varyOnEncoding(headers);
-  const init = { status, statusText: response.statusText, headers };
   const encoding = negotiateEncoding(
     request.headers.get("accept-encoding"),
     BROTLI_STREAMS ? ["br", "gzip"] : ["gzip"],
   );
-  if (!encoding) return new Response(response.body, init);
+  if (!encoding) {
+    try {
+      varyOnEncoding(h);
+      return response;
+    } catch {
+      // Immutable headers (Response.redirect, a fetch result): answer a copy.
+      const copy = new Response(response.body, response);
+      varyOnEncoding(copy.headers);
+      return copy;
+    }
+  }
+  const headers = new Headers(h);
+  varyOnEncoding(headers);
+  const init = { status, statusText: response.statusText, headers };
 
   // Read ahead until the threshold is reached or the body ends.
   const reader = response.body.getReader();

@@ -1,0 +1,144 @@
+/**
+ * @module bench/lighthouse
+ * `deno task bench:lighthouse`: Lighthouse's mobile performance score (and the metrics behind
+ * it) for three pages of the demo workspace: the dashboard, a list and a record form, which
+ * carries the largest island. A benchmark that prints figures, not a pass/fail test: the score
+ * moves with the machine's load. The target is >= 95 (docs/benchmarks.md).
+ *
+ * It starts the app on loopback with a temporary DATA_DIR and the demo workspace, signs in as the
+ * demo user and hands the session cookie to Lighthouse as an extra header. Lighthouse runs from
+ * npm through `npx --yes lighthouse@13` (it is a Node CLI with a large dependency tree that the
+ * project does not otherwise need) with Debian's Chromium (`CHROME_PATH`, default
+ * /usr/bin/chromium). `--runs=N` measures each page N times and prints the median run;
+ * `--save=DIR` keeps each run's full Lighthouse report (JSON) there.
+ */
+import { parseConfig } from "../config.ts";
+import { closeServices, createServices } from "../services.ts";
+import { createApp } from "../app.ts";
+import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoTenant } from "../tenants/demo.ts";
+import { hostFetch } from "../tests/helpers/http.ts";
+
+const PAGES = [
+  { name: "dashboard", path: "/" },
+  { name: "list (purchase orders)", path: "/purchase-orders" },
+  { name: "form (new purchase order)", path: "/purchase-orders/new" },
+];
+
+interface Figures {
+  score: number;
+  fcp: number;
+  lcp: number;
+  tbt: number;
+  cls: number;
+  si: number;
+  kb: number;
+  /** Lighthouse's measure of the machine's speed during the run (higher is faster). */
+  cpu: number;
+}
+
+const runsArg = Deno.args.find((a) => a.startsWith("--runs="));
+const runs = Math.max(1, Number(runsArg?.slice(7) ?? 1) || 1);
+const saveDir = Deno.args.find((a) => a.startsWith("--save="))?.slice(7);
+const chromePath = Deno.env.get("CHROME_PATH") ?? "/usr/bin/chromium";
+
+/** One Lighthouse run (mobile, performance only) of `url` with the session `cookie`. */
+async function lighthouse(url: string, cookie: string, report?: string): Promise<Figures> {
+  const out = await new Deno.Command("npx", {
+    args: [
+      "--yes",
+      "lighthouse@13",
+      url,
+      "--only-categories=performance",
+      "--output=json",
+      "--output-path=stdout",
+      "--quiet",
+      "--no-enable-error-reporting",
+      "--chrome-flags=--headless --no-sandbox --disable-gpu",
+      `--extra-headers=${JSON.stringify({ Cookie: cookie })}`,
+    ],
+    env: { CHROME_PATH: chromePath },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success || !text.trim().startsWith("{")) {
+    throw new Error(`lighthouse failed for ${url}:\n${new TextDecoder().decode(out.stderr)}`);
+  }
+  if (report) await Deno.writeTextFile(report, text);
+  const lhr = JSON.parse(text);
+  const audit = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
+  if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
+  return {
+    score: Math.round(lhr.categories.performance.score * 100),
+    fcp: audit("first-contentful-paint"),
+    lcp: audit("largest-contentful-paint"),
+    tbt: audit("total-blocking-time"),
+    cls: audit("cumulative-layout-shift"),
+    si: audit("speed-index"),
+    kb: audit("total-byte-weight") / 1024,
+    cpu: Math.round(lhr.environment?.benchmarkIndex ?? NaN),
+  };
+}
+
+function median(all: Figures[]): Figures {
+  const sorted = [...all].sort((a, b) => a.score - b.score);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const dataDir = await Deno.makeTempDir({ prefix: "pm-lighthouse-" });
+const services = await createServices(parseConfig({
+  DATA_DIR: dataDir,
+  APP_DOMAIN: "localhost",
+  LOG_LEVEL: "silent",
+  RUN_WORKERS: "false",
+  SEED_DEMO: "true",
+}));
+const app = createApp(services);
+const server = Deno.serve(
+  { port: 0, hostname: "127.0.0.1", onListen() {} },
+  (req, info) => app.fetch(req, info),
+);
+try {
+  await ensureDemoTenant(services);
+  const port = server.addr.port;
+  const host = "demo.localhost";
+  const login = await hostFetch(port, host, "/api/v1/auth/login", {
+    method: "POST",
+    json: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
+  });
+  if (login.status !== 200) throw new Error(`sign-in: ${login.status} ${await login.text()}`);
+  await login.body?.cancel();
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  console.log(
+    `Lighthouse 13, mobile (simulated throttling), ${runs} run(s) per page, median shown; ` +
+      `${Deno.build.os}, ${navigator.hardwareConcurrency} cores\n`,
+  );
+  console.log(
+    "page                        score   FCP ms   LCP ms   TBT ms    CLS   SI ms   transfer KB  CPU index",
+  );
+  for (const page of PAGES) {
+    const url = `http://${host}:${port}${page.path}`;
+    const all: Figures[] = [];
+    for (let i = 0; i < runs; i++) {
+      const report = saveDir &&
+        `${saveDir}/${page.path.replace(/\W+/g, "_") || "_"}-${i + 1}.json`;
+      all.push(await lighthouse(url, cookie, report || undefined));
+    }
+    const f = median(all);
+    const scores = all.length > 1 ? `  (runs: ${all.map((r) => r.score).join(", ")})` : "";
+    console.log(
+      page.name.padEnd(28) + String(f.score).padStart(5) +
+        [f.fcp, f.lcp, f.tbt].map((v) => Math.round(v).toString().padStart(9)).join("") +
+        f.cls.toFixed(3).padStart(7) + Math.round(f.si).toString().padStart(8) +
+        f.kb.toFixed(1).padStart(14) + String(f.cpu).padStart(11) + scores,
+    );
+  }
+  console.log(
+    "\ntarget: score >= 95 on each page. CPU index is Lighthouse's benchmarkIndex during the run:" +
+      " below ~500 the machine was busy and the score says more about it than about the page.",
+  );
+} finally {
+  await server.shutdown();
+  await closeServices(services);
+  await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+}
