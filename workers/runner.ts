@@ -191,10 +191,14 @@ export class Worker {
   }
 
   #nap(): Promise<void> {
+    let wake: (() => void) | null = null;
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.options.idleMs ?? 250);
-      this.#wake = () => (clearTimeout(timer), resolve());
-    }).finally(() => (this.#wake = null));
+      wake = () => (clearTimeout(timer), resolve());
+      this.#wake = wake;
+    }).finally(() => {
+      if (this.#wake === wake) this.#wake = null; // a newer nap keeps its own
+    });
   }
 
   #start(job: Job): void {
