@@ -17,7 +17,7 @@ import {
   type RawExtraction,
   TARGET_COLLECTION,
 } from "../domain/documents/draft.ts";
-import type { ExtractionProvider, Usage } from "./provider.ts";
+import type { ExtractionProvider, Usage } from "./extraction.ts";
 import { offlineProvider } from "./offline/mod.ts";
 
 /** US dollars per million tokens (input, output) for cost estimates; unknown models count 0. */

@@ -6,28 +6,11 @@
  * draft through `finalizeDraft`.
  */
 import type { Config } from "../config.ts";
-import type { RawExtraction } from "../domain/documents/draft.ts";
 import { offlineProvider } from "./offline/mod.ts";
 import { openAiProvider } from "./openai.ts";
 
-export interface ExtractionInput {
-  text: string;
-  pages: number;
-  name: string;
-}
-
-export interface Usage {
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costMicrodollars: number;
-}
-
-export interface ExtractionProvider {
-  readonly name: string;
-  extract(input: ExtractionInput): Promise<{ raw: RawExtraction; usage?: Usage }>;
-}
+export type { ExtractionInput, ExtractionProvider, Usage } from "./extraction.ts";
+import type { ExtractionProvider } from "./extraction.ts";
 
 /** The provider this process uses: openai when configured (and a key is set), else offline. */
 export function providerFor(config: Config): ExtractionProvider {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient, clientWithToken } from "../tests/helpers/api.ts";
-import { addMember, signIn } from "../auth/_fixtures.ts";
+import { addMember, signIn } from "../tests/helpers/members.ts";
 import { setOverrides } from "../billing/admin.ts";
 import { recordUsage } from "../billing/entitlements.ts";
 import { putInState } from "../tests/helpers/billing.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { can, type Permission, ROLES, rolesWith } from "./roles.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
-import { addMember, call, type Session, signIn } from "./_fixtures.ts";
+import { addMember, call, type Session, signIn } from "../tests/helpers/members.ts";
 import { newId } from "../db/ids.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../tests/helpers/api.ts";
 import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
-import { signIn } from "../auth/_fixtures.ts";
+import { signIn } from "../tests/helpers/members.ts";
 import { pdfPages } from "../domain/documents/pdf.ts";
 import { lineAmountCents } from "../domain/rules/totals.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
-import { addMember, type Session, signIn } from "../auth/_fixtures.ts";
+import { addMember, type Session, signIn } from "../tests/helpers/members.ts";
 import { pdfPages } from "../domain/documents/pdf.ts";
 
 const DOWNLOADS = [

@@ -4,7 +4,7 @@
  * renamed into place, so a reader never sees half a file.
  */
 import { dirname, join } from "node:path";
-import { assertKey, FileMissingError, type FileStorage } from "./mod.ts";
+import { assertKey, FileMissingError, type FileStorage } from "./file_storage.ts";
 
 export class LocalStorage implements FileStorage {
   readonly kind = "local" as const;

@@ -5,7 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { createHash, createHmac } from "node:crypto";
-import { assertKey, FileMissingError, type FileStorage } from "./mod.ts";
+import { assertKey, FileMissingError, type FileStorage } from "./file_storage.ts";
 
 export interface S3Options {
   bucket: string;

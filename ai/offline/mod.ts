@@ -2,7 +2,7 @@
  * @module ai/offline
  * The default provider: rules, no network, the same answer every time.
  */
-import type { ExtractionProvider } from "../provider.ts";
+import type { ExtractionProvider } from "../extraction.ts";
 import { classify } from "./classify.ts";
 import { extractFields } from "./extract.ts";
 

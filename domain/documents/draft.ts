@@ -15,7 +15,7 @@ import { recordType } from "../catalog.ts";
 import type { RecordDef } from "../records/definition.ts";
 import { createSchema } from "../records/schema.ts";
 import type { Executor } from "../../db/transaction.ts";
-import { matchOrder, matchParty } from "./parties.ts";
+import { matchOrder, matchParty, type PartyDraft } from "./parties.ts";
 
 export const CLASSIFICATIONS = [
   "purchase_order",
@@ -59,16 +59,7 @@ export interface DraftValue {
   confidence: number;
 }
 
-export interface PartyDraft {
-  collection: "suppliers" | "customers" | "carriers" | "plants";
-  name: string | null;
-  est_number?: string | null;
-  mc_number?: string | null;
-  dot_number?: string | null;
-  confidence: number;
-  /** The existing record this party matched, and by what. */
-  match: { id: string; title: string; by: "mc" | "dot" | "est" | "name" } | null;
-}
+export type { PartyDraft } from "./parties.ts";
 
 export interface OrderRefDraft {
   collection: "purchase-orders" | "sales-orders" | "loads";

@@ -7,7 +7,18 @@
  */
 import type { Executor } from "../../db/transaction.ts";
 import { recordType } from "../catalog.ts";
-import type { PartyDraft } from "./draft.ts";
+
+/** A party (supplier, customer, carrier, plant) as read from a document. */
+export interface PartyDraft {
+  collection: "suppliers" | "customers" | "carriers" | "plants";
+  name: string | null;
+  est_number?: string | null;
+  mc_number?: string | null;
+  dot_number?: string | null;
+  confidence: number;
+  /** The existing record this party matched, and by what. */
+  match: { id: string; title: string; by: "mc" | "dot" | "est" | "name" } | null;
+}
 
 const SUFFIXES =
   /\b(inc|incorporated|llc|l\.l\.c|ltd|limited|co|corp|corporation|company|the|lp|llp)\b/g;

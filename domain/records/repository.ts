@@ -6,10 +6,8 @@
  * lines, its history and its search entry in one transaction; a stale version changes nothing.
  */
 import * as fmt from "../format.ts";
-import type { Client } from "../../db/client.ts";
 import { newId } from "../../db/ids.ts";
 import { type Executor, inWriteTransaction } from "../../db/transaction.ts";
-import type { Role } from "../../auth/roles.ts";
 import { ConflictError, InvalidError, NotFoundError } from "../errors.ts";
 import { recordType } from "../catalog.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
@@ -21,12 +19,8 @@ import { rulesFor } from "../rules/mod.ts";
 import { markChanged } from "./changes.ts";
 
 /** Who is writing, in which tenant database. Built by routes from the tenant context. */
-export interface RecordContext {
-  db: Client;
-  userId: string | null;
-  userName?: string;
-  role: Role | null;
-}
+export type { RecordContext } from "./context.ts";
+import type { RecordContext } from "./context.ts";
 
 export interface ListResult {
   data: RecordValues[];

@@ -8,8 +8,8 @@ import type { Executor } from "../../db/transaction.ts";
 import { BUSINESS_DAY } from "../../db/business_day.ts";
 import { ForbiddenError, InvalidError } from "../errors.ts";
 import { formatCents } from "../records/fields.ts";
-import type { RecordContext } from "../records/repository.ts";
-import type { WriteState } from "./mod.ts";
+import type { RecordContext } from "../records/context.ts";
+import type { WriteState } from "./write_state.ts";
 
 export interface CreditStanding {
   onHold: boolean;

@@ -7,18 +7,15 @@
  */
 import type { Executor } from "../../db/transaction.ts";
 import type { RecordValues } from "../records/rows.ts";
-import type { RecordContext } from "../records/repository.ts";
+import type { RecordContext } from "../records/context.ts";
 import { applyLineAmounts, recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
 import { checkCredit } from "./credit.ts";
 import { checkPayment, recomputePaymentTargets } from "./payments.ts";
 import { dueDateOnWrite } from "./due_dates.ts";
 import { ConflictError, InvalidError } from "../errors.ts";
 
-export interface WriteState {
-  values: RecordValues;
-  lines: RecordValues[] | undefined;
-  existing: RecordValues | null;
-}
+export type { WriteState } from "./write_state.ts";
+import type { WriteState } from "./write_state.ts";
 
 export interface RecordRules {
   /** Returns values to store beside the input (derived fields); throws to refuse the write. */

@@ -8,7 +8,7 @@ import type { Executor } from "../../db/transaction.ts";
 import { InvalidError } from "../errors.ts";
 import { formatCents } from "../records/fields.ts";
 import type { RecordValues } from "../records/rows.ts";
-import type { WriteState } from "./mod.ts";
+import type { WriteState } from "./write_state.ts";
 import { recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
 
 const TARGETS = ["invoice_id", "purchase_order_id", "load_id"] as const;

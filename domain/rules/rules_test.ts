@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { type ApiClient, apiClient, clientWithToken } from "../../tests/helpers/api.ts";
-import { addMember } from "../../auth/_fixtures.ts";
+import { addMember } from "../../tests/helpers/members.ts";
 import type { Role } from "../../auth/roles.ts";
 import { addDays } from "./due_dates.ts";
 import { lineAmountCents, toPounds } from "./totals.ts";
@@ -137,7 +137,7 @@ Deno.test("totals and weights follow the lines on every change, in LB and KG", a
     assert.equal(changed.total_weight_lb, 2000);
     assert.equal(changed.outstanding_cents, 400_000);
     const history = await api.ok("GET", `/api/v1/purchase-orders/${po.id}/history`);
-    assert.deepEqual(history.data[0].changes.lines, ["2 lines, 4600.00", "1 line, 4000.00"]);
+    assert.deepEqual(history.data[0].changes.lines, ["2 lines, $4,600.00", "1 line, $4,000.00"]);
     assert.deepEqual(history.data[0].changes.total_cents, [460_000, 400_000]);
   } finally {
     await server.close();

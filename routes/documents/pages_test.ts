@@ -3,7 +3,7 @@ import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
 import { apiClient } from "../../tests/helpers/api.ts";
 import { startWorker, uploadFile, waitForDocument } from "../../tests/helpers/documents.ts";
 import { corpus } from "../../ai/fixtures/corpus.ts";
-import { addMember, type Session, signIn } from "../../auth/_fixtures.ts";
+import { addMember, type Session, signIn } from "../../tests/helpers/members.ts";
 import type { Role } from "../../auth/roles.ts";
 
 Deno.test("review page: a PO is reviewed, corrected and accepted through the form; a BOL is attached to its load, whose page lists it", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
-import { addMember, type Session, signIn } from "../../auth/_fixtures.ts";
+import { addMember, type Session, signIn } from "../../tests/helpers/members.ts";
 import { getCompanyDetails } from "../../domain/company.ts";
 
 const COMPANY_TAB = /<a href="\/settings\/company"/;

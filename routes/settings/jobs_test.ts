@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
-import { addMember, signIn } from "../../auth/_fixtures.ts";
+import { addMember, signIn } from "../../tests/helpers/members.ts";
 import type { Role } from "../../auth/roles.ts";
 
 const JOBS_TAB = /<a href="\/settings\/jobs"/;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
-import { ownerAdminBroker, rolesOf, type Session } from "../../auth/_fixtures.ts";
+import { ownerAdminBroker, rolesOf, type Session } from "../../tests/helpers/members.ts";
 
 async function membersPage(server: TestServer, s: Session): Promise<string> {
   const res = await server.fetch(s.host, "/settings/members", {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
-import { addMember, type Session, signIn } from "../../auth/_fixtures.ts";
+import { addMember, type Session, signIn } from "../../tests/helpers/members.ts";
 import { putInState } from "../../tests/helpers/billing.ts";
 
 const CREATE_FORM = /<form method="post" action="\/settings\/tokens" class="inline-form">/;

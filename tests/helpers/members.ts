@@ -1,13 +1,13 @@
 /**
- * @module auth/_fixtures
+ * @module tests/helpers/members
  * Test fixtures for the auth API tests: members with a given role, JSON sign-in, and reading the
  * dev outbox. Private to the tests of auth/, mail/ and routes/api/v1/.
  */
-import { newId } from "../db/ids.ts";
-import { hashPassword } from "./password.ts";
-import type { Role } from "./roles.ts";
-import { CookieJar } from "../tests/helpers/http.ts";
-import type { SignedUp, TestServer } from "../tests/helpers/server.ts";
+import { newId } from "../../db/ids.ts";
+import { hashPassword } from "../../auth/password.ts";
+import type { Role } from "../../auth/roles.ts";
+import { CookieJar } from "./http.ts";
+import type { SignedUp, TestServer } from "./server.ts";
 
 export interface Session {
   host: string;

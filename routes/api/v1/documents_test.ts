@@ -6,7 +6,7 @@ import {
   type TestServer,
 } from "../../../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../../../tests/helpers/api.ts";
-import { addMember, call, signIn } from "../../../auth/_fixtures.ts";
+import { addMember, call, signIn } from "../../../tests/helpers/members.ts";
 import type { Role } from "../../../auth/roles.ts";
 import { startWorker, uploadFile, waitForDocument } from "../../../tests/helpers/documents.ts";
 import { corpus } from "../../../ai/fixtures/corpus.ts";

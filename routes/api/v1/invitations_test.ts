@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../../tests/helpers/server.ts";
-import { call, linkIn, mailTo, signIn } from "../../../auth/_fixtures.ts";
+import { call, linkIn, mailTo, signIn } from "../../../tests/helpers/members.ts";
 import { CookieJar } from "../../../tests/helpers/http.ts";
 
 async function memberships(server: TestServer, tenantId: string): Promise<string[]> {

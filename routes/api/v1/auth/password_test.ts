@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../../../tests/helpers/server.ts";
-import { call, linkIn, mailTo, signIn } from "../../../../auth/_fixtures.ts";
+import { call, linkIn, mailTo, signIn } from "../../../../tests/helpers/members.ts";
 
 const NEW_PASSWORD = "smoked brisket 2025";
 

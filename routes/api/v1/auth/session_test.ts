@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../../../tests/helpers/server.ts";
-import { call, signIn } from "../../../../auth/_fixtures.ts";
+import { call, signIn } from "../../../../tests/helpers/members.ts";
 
 Deno.test("POST /api/v1/auth/login on the bare domain lists the user's workspaces", async () => {
   const server = await startTestServer();

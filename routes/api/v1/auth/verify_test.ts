@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../../../tests/helpers/server.ts";
-import { addMember, call, linkIn, mailTo, signIn } from "../../../../auth/_fixtures.ts";
+import { addMember, call, linkIn, mailTo, signIn } from "../../../../tests/helpers/members.ts";
 
 Deno.test("e-mail verification: signup mails a link that confirms the address once", async () => {
   const server = await startTestServer();
