@@ -4,7 +4,9 @@
  *
  * A domain is claimed first and served only after its owner proves control of the DNS name: a TXT
  * record `_projectmeats.<domain>` holding the claim's token. Without that step anyone could claim
- * someone else's domain and hold it. Pointing the name at the app (a CNAME to the workspace's
+ * someone else's domain and hold it. For the same reason a claim alone holds nothing: several
+ * workspaces may claim a name, the first to prove the DNS gets it (the other claims are dropped),
+ * and an unverified claim expires after 7 days. Pointing the name at the app (a CNAME to the workspace's
  * subdomain) is the owner's part; the app shows both records to create.
  */
 import { z } from "zod";
@@ -32,6 +34,8 @@ export interface TenantDomain {
   verified: boolean;
   created_at: string;
   verified_at: string | null;
+  /** When an unverified claim lapses (null once verified). */
+  expires_at: string | null;
   /** The TXT record that proves control. */
   txt_name: string;
   txt_value: string;
@@ -57,36 +61,68 @@ export function domainSchema(appDomain: string) {
     );
 }
 
+/** Days an unverified claim lives; after that it is gone and the name free to claim again. */
+export const CLAIM_TTL_DAYS = 7;
+const CLAIM_TTL_MS = CLAIM_TTL_DAYS * 86_400_000;
+
+/** Claims created at or before this instant have expired (unless verified). */
+function expiryCutoff(now: Date): string {
+  return new Date(now.getTime() - CLAIM_TTL_MS).toISOString();
+}
+
 function toDomain(row: Record<string, unknown>): TenantDomain {
   const domain = String(row.domain);
+  const verified = row.verified_at !== null;
+  const created = String(row.created_at);
   return {
     domain,
-    verified: row.verified_at !== null,
-    created_at: String(row.created_at),
-    verified_at: row.verified_at === null ? null : String(row.verified_at),
+    verified,
+    created_at: created,
+    verified_at: verified ? String(row.verified_at) : null,
+    expires_at: verified ? null : new Date(Date.parse(created) + CLAIM_TTL_MS).toISOString(),
     txt_name: `${CHALLENGE_PREFIX}.${domain}`,
     txt_value: `${TOKEN_PREFIX}${row.verify_token ?? ""}`,
   };
 }
 
-/** A tenant's domains, verified first. */
-export async function listDomains(control: Client, tenantId: string): Promise<TenantDomain[]> {
+/** A tenant's domains (verified ones and unexpired claims), verified first. */
+export async function listDomains(
+  control: Client,
+  tenantId: string,
+  now = new Date(),
+): Promise<TenantDomain[]> {
   const rs = await control.execute({
     sql: `SELECT domain, created_at, verified_at, verify_token FROM tenant_domains
-          WHERE tenant_id = ? ORDER BY verified_at IS NULL, domain`,
-    args: [tenantId],
+          WHERE tenant_id = ? AND (verified_at IS NOT NULL OR created_at > ?)
+          ORDER BY verified_at IS NULL, domain`,
+    args: [tenantId, expiryCutoff(now)],
   });
   return rs.rows.map(toDomain);
 }
 
-async function findDomain(control: Client, tenantId: string, domain: string) {
+/** This tenant's live claim of a domain (verified, or unverified and not expired). */
+async function ownClaim(
+  control: Client,
+  tenantId: string,
+  domain: string,
+  now: Date,
+): Promise<TenantDomain | null> {
   const rs = await control.execute({
-    sql: `SELECT domain, tenant_id, created_at, verified_at, verify_token FROM tenant_domains
-          WHERE domain = ?`,
-    args: [domain],
+    sql: `SELECT domain, created_at, verified_at, verify_token FROM tenant_domains
+          WHERE domain = ? AND tenant_id = ? AND (verified_at IS NOT NULL OR created_at > ?)`,
+    args: [domain, tenantId, expiryCutoff(now)],
   });
-  const row = rs.rows[0];
-  return row && String(row.tenant_id) === tenantId ? toDomain(row) : row ? "taken" : null;
+  return rs.rows[0] ? toDomain(rs.rows[0]) : null;
+}
+
+/** True when another workspace holds the domain verified. */
+async function verifiedElsewhere(control: Client, tenantId: string, domain: string) {
+  const rs = await control.execute({
+    sql: `SELECT 1 FROM tenant_domains
+          WHERE domain = ? AND tenant_id <> ? AND verified_at IS NOT NULL`,
+    args: [domain, tenantId],
+  });
+  return rs.rows.length > 0;
 }
 
 function randomToken(): string {
@@ -95,37 +131,58 @@ function randomToken(): string {
     .replace(/_+$/, "");
 }
 
-/** Claims a domain for a tenant (unverified, not served yet); the same claim again is a no-op. */
+const taken = (domain: string) =>
+  new ConflictError(`${domain} is already used by another workspace.`);
+
+/**
+ * Claims a domain for a tenant (unverified, not served yet); the same claim again is a no-op.
+ * Other workspaces' unverified claims do not block it: whoever proves the DNS first holds it.
+ */
 export async function claimDomain(
   control: Client,
   tenantId: string,
   domain: string,
+  now = new Date(),
 ): Promise<TenantDomain> {
-  const existing = await findDomain(control, tenantId, domain);
-  if (existing === "taken") {
-    throw new ConflictError(`${domain} is already used by another workspace.`);
-  }
+  if (await verifiedElsewhere(control, tenantId, domain)) throw taken(domain);
+  const existing = await ownClaim(control, tenantId, domain, now);
   if (existing) return existing;
-  const rs = await control.execute({
-    sql: `INSERT INTO tenant_domains (domain, tenant_id, created_at, verify_token)
-          VALUES (?, ?, ?, ?) ON CONFLICT (domain) DO NOTHING`,
-    args: [domain, tenantId, new Date().toISOString(), randomToken()],
-  });
-  if (rs.rowsAffected === 0) {
-    throw new ConflictError(`${domain} is already used by another workspace.`);
-  }
-  return (await findDomain(control, tenantId, domain)) as TenantDomain;
+  await control.batch([
+    // Expired claims of this name, this tenant's own included, make room for a fresh one.
+    {
+      sql: `DELETE FROM tenant_domains
+            WHERE domain = ? AND verified_at IS NULL AND created_at <= ?`,
+      args: [domain, expiryCutoff(now)],
+    },
+    {
+      sql: `INSERT INTO tenant_domains (domain, tenant_id, created_at, verify_token)
+            VALUES (?, ?, ?, ?) ON CONFLICT (domain, tenant_id) DO NOTHING`,
+      args: [domain, tenantId, now.toISOString(), randomToken()],
+    },
+  ], "write");
+  const claimed = await ownClaim(control, tenantId, domain, now);
+  if (!claimed) throw taken(domain);
+  return claimed;
 }
 
-/** Checks the TXT record and, when it holds the token, starts serving the domain. */
+/**
+ * Checks the TXT record and, when it holds this claim's token, starts serving the domain for
+ * this tenant and drops every other workspace's unverified claim of it.
+ */
 export async function verifyDomain(
   deps: { control: Client; registry: TenantRegistry; resolveTxt: TxtResolver },
   tenantId: string,
   domain: string,
+  now = new Date(),
 ): Promise<TenantDomain> {
-  const found = await findDomain(deps.control, tenantId, domain);
-  if (!found || found === "taken") throw new NotFoundError(`${domain} is not one of your domains.`);
+  const found = await ownClaim(deps.control, tenantId, domain, now);
+  if (!found) {
+    throw new NotFoundError(
+      `${domain} is not one of your domains (an unverified claim expires after ${CLAIM_TTL_DAYS} days; add it again).`,
+    );
+  }
   if (found.verified) return found;
+  if (await verifiedElsewhere(deps.control, tenantId, domain)) throw taken(domain);
   let records: string[];
   try {
     records = await deps.resolveTxt(found.txt_name);
@@ -144,12 +201,31 @@ export async function verifyDomain(
       422,
     );
   }
-  await deps.control.execute({
-    sql: "UPDATE tenant_domains SET verified_at = ? WHERE domain = ? AND tenant_id = ?",
-    args: [new Date().toISOString(), domain, tenantId],
-  });
+  try {
+    await deps.control.batch([
+      {
+        sql: `UPDATE tenant_domains SET verified_at = ? WHERE domain = ? AND tenant_id = ?
+              AND NOT EXISTS (SELECT 1 FROM tenant_domains
+                              WHERE domain = ? AND verified_at IS NOT NULL)`,
+        args: [now.toISOString(), domain, tenantId, domain],
+      },
+      {
+        sql: `DELETE FROM tenant_domains
+              WHERE domain = ? AND tenant_id <> ? AND verified_at IS NULL
+              AND EXISTS (SELECT 1 FROM tenant_domains
+                          WHERE domain = ? AND tenant_id = ? AND verified_at IS NOT NULL)`,
+        args: [domain, tenantId, domain, tenantId],
+      },
+    ], "write");
+  } catch (err) {
+    // The unique index on verified domains: another workspace verified it a moment earlier.
+    if (String(err).includes("UNIQUE")) throw taken(domain);
+    throw err;
+  }
   deps.registry.invalidate();
-  return (await findDomain(deps.control, tenantId, domain)) as TenantDomain;
+  const result = await ownClaim(deps.control, tenantId, domain, now);
+  if (!result?.verified) throw taken(domain);
+  return result;
 }
 
 /** Stops serving and forgets a tenant's domain. */

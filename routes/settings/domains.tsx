@@ -54,6 +54,12 @@ function DomainRow(props: { d: TenantDomain; target: string; csrf: string }) {
         : (
           <>
             <p>Create these two records at your DNS provider, then check them:</p>
+            <p class="muted" data-expires={d.expires_at ?? ""}>
+              Until the check succeeds the domain is not yours: if another workspace proves the DNS
+              first it takes the domain, and this claim lapses on{" "}
+              <time dateTime={d.expires_at ?? ""}>{(d.expires_at ?? "").slice(0, 10)}</time>{" "}
+              (7 days after it was added).
+            </p>
             <dl class="facts dns-records">
               <div>
                 <dt>TXT record name</dt>
@@ -108,7 +114,7 @@ async function showDomains(
   const role = principalOf(c).role;
   const manager = Boolean(role && can(role, "settings:manage"));
   const [domains, entitled] = await Promise.all([
-    listDomains(services.control, tenant.id),
+    listDomains(services.control, tenant.id, services.clock.now()),
     mayUse(services, tenant.id, "customDomain"),
   ]);
   const target = `${tenant.slug}.${services.config.APP_DOMAIN}`;
@@ -199,7 +205,12 @@ app.post("/settings/domains", async (c) => {
   return change(c, async () => {
     const entitled = await mayUse(services, tenantOf(c).id, "customDomain");
     if (!entitled.allowed) throw new AppError("payment_required", 402, entitled.message);
-    const d = await claimDomain(services.control, tenantOf(c).id, parsed.data.domain);
+    const d = await claimDomain(
+      services.control,
+      tenantOf(c).id,
+      parsed.data.domain,
+      services.clock.now(),
+    );
     return `${d.domain} added. Create the DNS records below, then check them.`;
   }, raw);
 });
@@ -210,7 +221,12 @@ app.post("/settings/domains/:domain/verify", (c) => {
     const services = c.get("services");
     const entitled = await mayUse(services, tenantOf(c).id, "customDomain");
     if (!entitled.allowed) throw new AppError("payment_required", 402, entitled.message);
-    const d = await verifyDomain(services, tenantOf(c).id, c.req.param("domain").toLowerCase());
+    const d = await verifyDomain(
+      services,
+      tenantOf(c).id,
+      c.req.param("domain").toLowerCase(),
+      services.clock.now(),
+    );
     return `${d.domain} is verified and now serves this workspace.`;
   });
 });

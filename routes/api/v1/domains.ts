@@ -24,6 +24,9 @@ const DomainJson = z.object({
   verified: z.boolean(),
   created_at: z.iso.datetime(),
   verified_at: z.iso.datetime().nullable(),
+  expires_at: z.iso.datetime().nullable().meta({
+    description: "When an unverified claim lapses (7 days after it was added); null once verified",
+  }),
   txt_name: z.string().meta({ description: "The TXT record to create" }),
   txt_value: z.string().meta({ description: "Its value" }),
 });
@@ -33,6 +36,7 @@ const DOMAIN_EXAMPLE = {
   verified: false,
   created_at: "2026-03-31T14:05:09.000Z",
   verified_at: null,
+  expires_at: "2026-04-07T14:05:09.000Z",
   txt_name: "_projectmeats.portal.acme-meats.example",
   txt_value: "projectmeats-verify=3kq8Zx0b1Yt7Kd2Lm4Pw6Rs9",
 };
@@ -103,14 +107,19 @@ function domainParam(c: AppContext): string {
 }
 
 app.get("/api/v1/domains", list, async (c) => {
-  const data = await listDomains(c.get("services").control, tenantOf(c).id);
+  const services = c.get("services");
+  const data = await listDomains(services.control, tenantOf(c).id, services.clock.now());
   return c.json({ data, next_cursor: null });
 });
 
 app.post("/api/v1/domains", claim, requireEntitlement("customDomain"), async (c) => {
   const body = z.object({ domain: domainSchema(c.get("services").config.APP_DOMAIN) });
   const { domain } = parseWith(body, await readJson(c));
-  return c.json(await claimDomain(c.get("services").control, tenantOf(c).id, domain), 201);
+  const services = c.get("services");
+  return c.json(
+    await claimDomain(services.control, tenantOf(c).id, domain, services.clock.now()),
+    201,
+  );
 });
 
 app.post(
@@ -118,7 +127,10 @@ app.post(
   verify,
   requireEntitlement("customDomain"),
   async (c) => {
-    return c.json(await verifyDomain(c.get("services"), tenantOf(c).id, domainParam(c)));
+    const services = c.get("services");
+    return c.json(
+      await verifyDomain(services, tenantOf(c).id, domainParam(c), services.clock.now()),
+    );
   },
 );
 

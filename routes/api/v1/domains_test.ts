@@ -70,7 +70,117 @@ Deno.test("a custom domain is served only after its TXT record proves control, a
   }
 });
 
-Deno.test("a domain belongs to one workspace; bad names and the app's own addresses are refused", async () => {
+Deno.test("an unverified claim does not block the domain's real owner: who proves the DNS gets it, the squatter's claim is dropped", async () => {
+  const dns = dnsTable();
+  const server = await startTestServer({}, { resolveTxt: dns.resolveTxt });
+  try {
+    const squatter = await signUpTenant(server);
+    const owner = await signUpTenant(server);
+    for (const t of [squatter, owner]) {
+      await putInState(server.services, t.tenantId, "professional", "active");
+    }
+    const apiS = await apiClient(server, squatter);
+    const apiO = await apiClient(server, owner);
+    const squat = await apiS.ok(
+      "POST",
+      "/api/v1/domains",
+      { domain: "orders.prairie.example" },
+      201,
+    );
+    // Claiming again is harmless and keeps the same token.
+    const again = await apiS.ok(
+      "POST",
+      "/api/v1/domains",
+      { domain: "orders.prairie.example" },
+      201,
+    );
+    assert.equal(again.txt_value, squat.txt_value);
+    assert.ok(Date.parse(squat.expires_at) - Date.parse(squat.created_at) === 7 * 86_400_000);
+
+    const claim = await apiO.call("POST", "/api/v1/domains", { domain: "Orders.Prairie.example" });
+    assert.equal(claim.status, 201, "the squatter's unverified claim does not block");
+    assert.notEqual(claim.body.txt_value, squat.txt_value, "each claim has its own token");
+    // Only the holder of the DNS can publish the owner's token.
+    dns.txt.set(claim.body.txt_name, [claim.body.txt_value]);
+    assert.equal(
+      (await apiS.call("POST", "/api/v1/domains/orders.prairie.example/verify")).status,
+      422,
+      "the squatter's token is not in the DNS",
+    );
+    const verified = await apiO.ok("POST", "/api/v1/domains/orders.prairie.example/verify");
+    assert.equal(verified.verified, true);
+    assert.equal(verified.expires_at, null);
+    assert.deepEqual((await apiS.ok("GET", "/api/v1/domains")).data, [], "the squat is dropped");
+    const served = clientWithToken(server, "orders.prairie.example", apiO.token);
+    assert.equal((await served.call("GET", "/api/v1/me")).body.tenant.slug, owner.slug);
+
+    // Now the name is held: the squatter cannot claim, verify or remove it.
+    const taken = await apiS.call("POST", "/api/v1/domains", { domain: "orders.prairie.example" });
+    assert.equal(taken.status, 409);
+    assert.match(taken.body.error.message, /already used by another workspace/);
+    dns.txt.set(squat.txt_name, [squat.txt_value, claim.body.txt_value]);
+    assert.equal(
+      (await apiS.call("POST", "/api/v1/domains/orders.prairie.example/verify")).status,
+      404,
+    );
+    assert.equal((await apiS.call("DELETE", "/api/v1/domains/orders.prairie.example")).status, 404);
+    const rows = await server.services.control.execute(
+      "SELECT tenant_id, verified_at IS NOT NULL AS verified FROM tenant_domains",
+    );
+    assert.deepEqual(
+      rows.rows.map((r) => [r.tenant_id, Number(r.verified)]),
+      [[owner.tenantId, 1]],
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an unverified domain claim expires after 7 days; a verified one stays", async () => {
+  const dns = dnsTable();
+  const server = await startTestServer({}, { resolveTxt: dns.resolveTxt });
+  try {
+    const a = await signUpTenant(server);
+    await putInState(server.services, a.tenantId, "professional", "active");
+    const api = await apiClient(server, a);
+    const old = await api.ok("POST", "/api/v1/domains", { domain: "old.prairie.example" }, 201);
+    const page = await (await server.fetch(a.host, "/settings/domains", {
+      headers: { cookie: a.jar.header(a.host) },
+    })).text();
+    assert.match(page, new RegExp(`this claim lapses on\\s*<time datetime="${old.expires_at}">`));
+    const kept = await api.ok("POST", "/api/v1/domains", { domain: "kept.prairie.example" }, 201);
+    dns.txt.set(kept.txt_name, [kept.txt_value]);
+    await api.ok("POST", "/api/v1/domains/kept.prairie.example/verify");
+    const now = server.services.clock.now().getTime();
+    const eightDaysAgo = new Date(now - 8 * 86_400_000).toISOString();
+    await server.services.control.execute({
+      sql: "UPDATE tenant_domains SET created_at = ?",
+      args: [eightDaysAgo],
+    });
+    assert.deepEqual(
+      (await api.ok("GET", "/api/v1/domains")).data.map((d: { domain: string }) => d.domain),
+      ["kept.prairie.example"],
+    );
+    dns.txt.set(old.txt_name, [old.txt_value]);
+    const late = await api.call("POST", "/api/v1/domains/old.prairie.example/verify");
+    assert.equal(late.status, 404, "an expired claim cannot be verified");
+    assert.match(late.body.error.message, /expires after 7 days/);
+    const fresh = await api.ok("POST", "/api/v1/domains", { domain: "old.prairie.example" }, 201);
+    assert.notEqual(fresh.txt_value, old.txt_value, "claiming again starts a new claim");
+    const b = await signUpTenant(server);
+    await putInState(server.services, b.tenantId, "professional", "active");
+    const apiB = await apiClient(server, b);
+    assert.equal(
+      (await apiB.call("POST", "/api/v1/domains", { domain: "kept.prairie.example" })).status,
+      409,
+      "a verified domain never expires",
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("bad domain names and the app's own addresses are refused", async () => {
   const server = await startTestServer({}, { resolveTxt: dnsTable().resolveTxt });
   try {
     const a = await signUpTenant(server);
@@ -81,17 +191,6 @@ Deno.test("a domain belongs to one workspace; bad names and the app's own addres
     const apiA = await apiClient(server, a);
     const apiB = await apiClient(server, b);
     await apiA.ok("POST", "/api/v1/domains", { domain: "orders.prairie.example" }, 201);
-    // Claiming again is harmless; another workspace is refused, and cannot verify or remove it.
-    await apiA.ok("POST", "/api/v1/domains", { domain: "orders.prairie.example" }, 201);
-    const taken = await apiB.call("POST", "/api/v1/domains", { domain: "Orders.Prairie.example" });
-    assert.equal(taken.status, 409);
-    assert.match(taken.body.error.message, /already used by another workspace/);
-    assert.equal(
-      (await apiB.call("POST", "/api/v1/domains/orders.prairie.example/verify")).status,
-      404,
-    );
-    assert.equal((await apiB.call("DELETE", "/api/v1/domains/orders.prairie.example")).status, 404);
-    assert.deepEqual((await apiB.ok("GET", "/api/v1/domains")).data, []);
 
     for (
       const domain of ["localhost", "not a domain", "10.0.0.1", `${b.slug}.localhost`, "-x.com"]
