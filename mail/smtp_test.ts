@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import net from "node:net";
-import { formatMessage, sendSmtp } from "./smtp.ts";
+import tls from "node:tls";
+import { sendSmtp } from "./smtp.ts";
 import { deliverQueuedMail, mailSettled, MAX_ATTEMPTS, sendMail } from "./outbox.ts";
 import { startTestServer } from "../tests/helpers/server.ts";
 
@@ -12,24 +13,25 @@ interface Received {
   auth: string | null;
 }
 
-/** A loopback SMTP server that speaks just enough of the protocol and records what it got. */
-export async function fakeSmtp() {
+// A self-signed certificate for 127.0.0.1 and localhost, made for these tests only.
+const TEST_CERT = Deno.readTextFileSync(new URL("./testdata/localhost_cert.pem", import.meta.url));
+const TEST_KEY = Deno.readTextFileSync(new URL("./testdata/localhost_key.pem", import.meta.url));
+
+/**
+ * A loopback SMTP server that speaks just enough of the protocol and records every command it got
+ * and whether it came over TLS. With `starttls` it offers STARTTLS and upgrades with the test
+ * certificate; without, it answers STARTTLS like a relay that does not know it.
+ */
+export async function fakeSmtp(options: { starttls?: boolean } = {}) {
   const received: Received[] = [];
+  const commands: Array<{ line: string; tls: boolean }> = [];
   const state = { down: false, rejectRcpt: false, connections: 0 };
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    state.connections++;
-    if (state.down) {
-      socket.end("421 fake.test busy, try later\r\n");
-      return;
-    }
+  const speak = (socket: net.Socket, secure: boolean) => {
     let buffer = "";
     let inData = false;
     let current: Received = { from: "", to: "", data: "", auth: null };
-    socket.write("220 fake.test ESMTP\r\n");
-    socket.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       buffer += chunk.toString("utf8");
       let nl: number;
       while ((nl = buffer.indexOf("\r\n")) >= 0) {
@@ -44,9 +46,22 @@ export async function fakeSmtp() {
           } else current.data += line + "\r\n";
           continue;
         }
+        commands.push({ line, tls: secure });
         const verb = line.split(" ")[0]!.toUpperCase();
         if (verb === "EHLO") {
-          socket.write("250-fake.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
+          const tls = options.starttls && !secure ? "250-STARTTLS\r\n" : "";
+          socket.write(`250-fake.test\r\n${tls}250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n`);
+        } else if (verb === "STARTTLS" && options.starttls && !secure) {
+          socket.write("220 2.0.0 ready to start TLS\r\n");
+          socket.removeListener("data", onData);
+          const upgraded = new tls.TLSSocket(socket, {
+            isServer: true,
+            cert: TEST_CERT,
+            key: TEST_KEY,
+          });
+          sockets.add(upgraded);
+          speak(upgraded, true);
+          return;
         } else if (verb === "AUTH") {
           current.auth = Buffer.from(line.split(" ")[2] ?? "", "base64").toString("utf8");
           socket.write("235 2.7.0 ok\r\n");
@@ -60,15 +75,28 @@ export async function fakeSmtp() {
           inData = true;
           socket.write("354 go ahead\r\n");
         } else if (verb === "QUIT") socket.end("221 bye\r\n");
-        else socket.write("502 unknown\r\n");
+        else socket.write("502 5.5.1 unknown command\r\n");
       }
-    });
+    };
+    socket.on("data", onData);
+  };
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    state.connections++;
+    if (state.down) {
+      socket.end("421 fake.test busy, try later\r\n");
+      return;
+    }
+    socket.write("220 fake.test ESMTP\r\n");
+    speak(socket, false);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
     received,
+    commands,
     state,
     close: () =>
       new Promise<void>((resolve) => {
@@ -78,50 +106,73 @@ export async function fakeSmtp() {
   };
 }
 
-Deno.test("formatMessage() dot-stuffs lines, encodes non-ASCII and refuses header injection", () => {
-  const base = { from: "A <a@x.test>", to: "b@x.test", subject: "Hi", messageId: "1@x.test" };
-  const plain = formatMessage({ ...base, text: "one\n.two\nthree" });
-  assert.match(plain, /\r\n\r\none\r\n\.\.two\r\nthree\r\n\.\r\n$/);
-  assert.match(plain, /Content-Transfer-Encoding: 7bit/);
-  const utf = formatMessage({ ...base, subject: "Größe", text: "Rindfleisch für 5 €" });
-  assert.match(utf, /Subject: =\?UTF-8\?B\?/);
-  assert.match(utf, /Content-Transfer-Encoding: base64/);
-  assert.ok(!utf.includes("€"), "the body is encoded");
-  assert.throws(() => formatMessage({ ...base, subject: "Hi\r\nBcc: evil@x.test", text: "x" }));
+const MESSAGE = {
+  from: "ProjectMeats <no-reply@pm.test>",
+  to: "buyer@plant.test",
+  subject: "Load 42 – Größe",
+  text: "Your load left the dock.\n.\nBye",
+  messageId: "m1@pm.test",
+};
+
+Deno.test("sendSmtp() never sends credentials to a relay that offers no STARTTLS", async () => {
+  const fake = await fakeSmtp({ starttls: false });
+  try {
+    await assert.rejects(
+      sendSmtp(`smtp://mailer:s%40cret@127.0.0.1:${fake.port}`, MESSAGE, { timeoutMs: 3000 }),
+      /credentials were not sent/,
+    );
+    const lines = fake.commands.map((c) => c.line);
+    assert.ok(lines.some((l) => /^EHLO /.test(l)), `it spoke to the relay: ${lines}`);
+    assert.ok(!lines.some((l) => /^AUTH/i.test(l)), `no AUTH command: ${lines}`);
+    const secret = Buffer.from("\0mailer\0s@cret").toString("base64");
+    const login = Buffer.from("mailer").toString("base64");
+    assert.ok(
+      !lines.some((l) => l.includes(secret) || l.includes(login) || l.includes("s@cret")),
+      "neither user nor password crossed the wire",
+    );
+    assert.equal(fake.received.length, 0, "nothing was delivered");
+  } finally {
+    await fake.close();
+  }
 });
 
-Deno.test("sendSmtp() authenticates and hands the message to the relay; a refused recipient throws", async () => {
-  const fake = await fakeSmtp();
+Deno.test("sendSmtp() upgrades with STARTTLS, then authenticates and delivers; a refused recipient throws", async () => {
+  const fake = await fakeSmtp({ starttls: true });
   try {
     const url = `smtp://mailer:s%40cret@127.0.0.1:${fake.port}`;
-    await sendSmtp(url, {
-      from: "ProjectMeats <no-reply@pm.test>",
-      to: "buyer@plant.test",
-      subject: "Load 42",
-      text: "Your load left the dock.\n.\nBye",
-      messageId: "m1@pm.test",
-    });
+    await sendSmtp(url, MESSAGE, { ca: TEST_CERT });
     assert.equal(fake.received.length, 1);
+    const auth = fake.commands.find((c) => /^AUTH/.test(c.line))!;
+    assert.equal(auth.tls, true, "AUTH only after the TLS upgrade");
     const got = fake.received[0]!;
     assert.equal(got.auth, "\0mailer\0s@cret");
     assert.equal(got.from, "MAIL FROM:<no-reply@pm.test>");
     assert.equal(got.to, "RCPT TO:<buyer@plant.test>");
-    assert.match(got.data, /^From: ProjectMeats <no-reply@pm.test>\r\n/);
-    assert.match(got.data, /Subject: Load 42\r\n/);
-    assert.match(got.data, /Your load left the dock\.\r\n\.\.\r\nBye/);
+    assert.match(got.data, /^From: ProjectMeats <no-reply@pm\.test>\r\n/m);
+    assert.match(got.data, /^Message-ID: <m1@pm\.test>\r\n/m);
+    assert.match(got.data, /^Subject: =\?UTF-8\?/m, "a non-ASCII subject is encoded");
 
     fake.state.rejectRcpt = true;
     await assert.rejects(
-      sendSmtp(url, {
-        from: "a@pm.test",
-        to: "nobody@plant.test",
-        subject: "x",
-        text: "x",
-        messageId: "m2@pm.test",
+      sendSmtp(url, { ...MESSAGE, to: "nobody@plant.test", messageId: "m2@pm.test" }, {
+        ca: TEST_CERT,
       }),
-      /RCPT TO refused: 550/,
+      /550/,
     );
     assert.equal(fake.received.length, 1, "nothing more was delivered");
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("sendSmtp() refuses header injection before connecting", async () => {
+  const fake = await fakeSmtp();
+  try {
+    await assert.rejects(
+      sendSmtp(`smtp://127.0.0.1:${fake.port}`, { ...MESSAGE, subject: "Hi\r\nBcc: x@evil.test" }),
+      /line breaks/,
+    );
+    assert.equal(fake.state.connections, 0);
   } finally {
     await fake.close();
   }
@@ -130,7 +181,8 @@ Deno.test("sendSmtp() authenticates and hands the message to the relay; a refuse
 Deno.test("sendMail() with SMTP_URL delivers through the relay; failures stay queued and are retried", async () => {
   const fake = await fakeSmtp();
   const server = await startTestServer({
-    SMTP_URL: `smtp://u:p@127.0.0.1:${fake.port}`,
+    // No credentials: a relay on a private network that needs no AUTH may be spoken to in clear.
+    SMTP_URL: `smtp://127.0.0.1:${fake.port}`,
     MAIL_FROM: "PM <no-reply@pm.test>",
   });
   const { control } = server.services;
