@@ -95,6 +95,11 @@ const EnvSchema = z.object({
    * Off unless asked for: the mailbox shows reset links, so it must never answer the internet.
    */
   DEV_MAILBOX: boolish.default(false),
+  /**
+   * Moves the clock to this day (YYYY-MM-DD), running on from there: CI runs the suite a year
+   * ahead with it so a test that depends on the calendar fails there. Refused in production.
+   */
+  TEST_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day such as 2027-07-15").optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {
@@ -114,6 +119,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = result.data;
+  if (c.TEST_TODAY && c.APP_ENV === "production") {
+    throw new Error("Invalid configuration:\n  TEST_TODAY: not allowed with APP_ENV=production");
+  }
   if (c.DEV_MAILBOX && c.APP_ENV === "production") {
     throw new Error("Invalid configuration:\n  DEV_MAILBOX: not allowed with APP_ENV=production");
   }
@@ -125,3 +133,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 export function loadConfig(): Config {
   return parseConfig(Deno.env.toObject());
 }
+
+/** Every setting's name (`.env.example` documents each; config_test.ts checks both ways). */
+export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);

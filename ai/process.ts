@@ -82,7 +82,8 @@ export async function processDocumentJob(
       await recordAiUsage(tenantDb, usage);
       // The plan's monthly AI allowance counts the same tokens (billing/entitlements.ts).
       if (job.tenantId) {
-        await recordUsage(services,
+        await recordUsage(
+          services,
           job.tenantId,
           "aiTokensPerMonth",
           usage.inputTokens + usage.outputTokens,

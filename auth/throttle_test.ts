@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { LoginThrottle } from "./throttle.ts";
 import { RateLimitedError } from "../domain/errors.ts";
 import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
-import { linkIn, mailTo } from "./_fixtures.ts";
+import { linkIn, mailTo } from "../tests/helpers/members.ts";
 
 /** The seconds `check` asks to wait, or 0 when it lets the attempt through. */
 function waitOf(t: LoginThrottle, email: string, ip: string, now: number): number {

@@ -153,8 +153,9 @@ app.post("/assistant", async (c) => {
   }
   const reply = await ask(tenantOf(c).db, principalOf(c).userId, parsed.data, {
     provider: chatProviderFor(services.config),
+    today: tenantOf(c).today,
   });
-  await recordUsage(services.control, tenantOf(c).id, "aiTokensPerMonth", reply.tokens);
+  await recordUsage(services, tenantOf(c).id, "aiTokensPerMonth", reply.tokens);
   return c.redirect(`/assistant?c=${reply.conversation_id}#chat-message`, 303);
 });
 

@@ -22,7 +22,6 @@ import {
   agingTotals,
   marginReport,
   type MarginRow,
-  today,
 } from "../domain/reports.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
 
@@ -46,12 +45,13 @@ function parseQuery(c: AppContext): Required<Omit<ReportQuery, "as_of">> & { as_
   if (!parsed.success) {
     throw new InvalidError("The report query has problems.", issuesByField(parsed.error), 400);
   }
-  const to = parsed.data.to ?? today();
+  const today = tenantOf(c).today;
+  const to = parsed.data.to ?? today;
   const from = parsed.data.from ?? addDays(to, -89);
   if (from > to) {
     throw new InvalidError("The period starts after it ends.", { from: ["After to."] });
   }
-  return { ...parsed.data, from, to, as_of: parsed.data.as_of ?? today() };
+  return { ...parsed.data, from, to, as_of: parsed.data.as_of ?? today };
 }
 
 const money = (cents: number) => formatCents(cents).replaceAll(",", "");

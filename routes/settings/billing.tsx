@@ -82,7 +82,7 @@ async function showBilling(
   const auth = principalOf(c);
   const manage = auth.role !== null && can(auth.role, "billing:manage");
   const billing = await entitlementsFor(services, tenant.id);
-  const usage = await usageFor(services.control, tenant.id);
+  const usage = await usageFor(services, tenant.id);
   const online = services.billing.online;
   const licensing = Boolean(services.config.LICENSE_PUBLIC_KEY);
   const csrf = c.get("csrfToken");
@@ -373,7 +373,7 @@ app.get("/api/v1/billing", billingApi, requirePermission("records:read"), async 
   const services = c.get("services");
   const tenant = tenantOf(c);
   const billing = await entitlementsFor(services, tenant.id);
-  return c.json(summaryOf(billing, await usageFor(services.control, tenant.id)));
+  return c.json(summaryOf(billing, await usageFor(services, tenant.id)));
 });
 
 export default app;

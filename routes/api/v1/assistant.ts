@@ -136,8 +136,8 @@ app.post("/api/v1/assistant/messages", askAssistant, async (c) => {
   const userId = principalOf(c).userId;
   const provider = chatProviderFor(services.config);
   if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
-    const reply = await ask(tenant.db, userId, input, { provider });
-    await recordUsage(services.control, tenant.id, "aiTokensPerMonth", reply.tokens);
+    const reply = await ask(tenant.db, userId, input, { provider, today: tenant.today });
+    await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);
     return c.json(reply);
   }
   // Streamed: `delta` events carry the answer as it is written, `done` the whole reply (with
@@ -148,9 +148,10 @@ app.post("/api/v1/assistant/messages", askAssistant, async (c) => {
     try {
       const reply = await ask(lease.db, userId, input, {
         provider,
+        today: tenant.today,
         onDelta: (text) => void stream.writeSSE({ event: "delta", data: JSON.stringify({ text }) }),
       });
-      await recordUsage(services.control, tenant.id, "aiTokensPerMonth", reply.tokens);
+      await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);
       await stream.writeSSE({ event: "done", data: JSON.stringify(reply) });
     } catch (err) {
       const message = err instanceof AppError ? err.message : "The assistant could not answer.";

@@ -204,6 +204,8 @@ const attach = describeRoute({
   errors: [400, 403, 404, 409, 415, 422],
 });
 
+const RejectBody = z.strictObject({ reason: z.string().max(500).optional() });
+
 const reject = describeRoute({
   operationId: "rejectDocument",
   tag: "Documents",
@@ -211,7 +213,7 @@ const reject = describeRoute({
   params: IdParams,
   body: {
     optional: true,
-    schema: z.object({ reason: z.string().max(500).optional() }),
+    schema: RejectBody,
     example: { reason: "Not ours: sent to the wrong broker." },
   },
   responses: {
@@ -246,7 +248,7 @@ export async function takeUploads(c: AppContext, files: File[]) {
       imageLimits: imageLimits(services.config),
     }, { name: file.name, bytes });
     if (!result.duplicate) {
-      await recordUsage(services.control, tenant.id, "documentsPerMonth", 1);
+      await recordUsage(services, tenant.id, "documentsPerMonth", 1);
     }
     out.push(result);
   }
@@ -346,12 +348,9 @@ app.post("/api/v1/documents/:id/attach", attach, requireDocumentWriter(), async 
 
 app.post("/api/v1/documents/:id/reject", reject, requireDocumentWriter(), async (c) => {
   const type = c.req.header("content-type") ?? "";
-  const body = type.startsWith("application/json") ? await readJson(c) as { reason?: unknown } : {};
-  await rejectDocument(
-    recordContext(c),
-    docId(c),
-    typeof body.reason === "string" ? body.reason : undefined,
-  );
+  const raw = type.startsWith("application/json") ? await readJson(c) : {};
+  const body = parseWith(RejectBody, raw ?? {});
+  await rejectDocument(recordContext(c), docId(c), body.reason);
   return c.json(documentJson(await getDocument(tenantOf(c).db, docId(c))));
 });
 

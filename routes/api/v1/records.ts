@@ -80,7 +80,8 @@ for (const def of RECORD_TYPES) {
     const body = await cachedBytes(
       tenant.db,
       tenant.id,
-      `list:${def.collection}?${queryKey(raw)}`,
+      // Statuses such as "overdue" turn with the business day, so the day is part of the key.
+      `list:${tenant.today}:${def.collection}?${queryKey(raw)}`,
       () => listRecordsJson(tenant.db, def, query),
     );
     return c.body(body, 200, { "content-type": "application/json" });
