@@ -10,7 +10,8 @@
  * npm through `npx --yes lighthouse@13` (it is a Node CLI with a large dependency tree that the
  * project does not otherwise need) with Debian's Chromium (`CHROME_PATH`, default
  * /usr/bin/chromium). `--runs=N` measures each page N times and prints the median run;
- * `--save=DIR` keeps each run's full Lighthouse report (JSON) there.
+ * `--save=DIR` keeps each run's full Lighthouse report (JSON) there; `--page=list` measures only
+ * the pages whose name contains that word.
  */
 import { parseConfig } from "../config.ts";
 import { closeServices, createServices } from "../services.ts";
@@ -38,6 +39,7 @@ interface Figures {
 
 const runsArg = Deno.args.find((a) => a.startsWith("--runs="));
 const runs = Math.max(1, Number(runsArg?.slice(7) ?? 1) || 1);
+const pageFilter = Deno.args.find((a) => a.startsWith("--page="))?.slice(7);
 const saveDir = Deno.args.find((a) => a.startsWith("--save="))?.slice(7);
 const chromePath = Deno.env.get("CHROME_PATH") ?? "/usr/bin/chromium";
 
@@ -116,7 +118,7 @@ try {
   console.log(
     "page                        score   FCP ms   LCP ms   TBT ms    CLS   SI ms   transfer KB  CPU index",
   );
-  for (const page of PAGES) {
+  for (const page of PAGES.filter((p) => !pageFilter || p.name.includes(pageFilter))) {
     const url = `http://${host}:${port}${page.path}`;
     const all: Figures[] = [];
     for (let i = 0; i < runs; i++) {
