@@ -31,7 +31,7 @@ interface Layout {
 /** Measures the page as laid out in the browser. */
 function measure(page: Page): Promise<Layout> {
   return page.evaluate(() => {
-    const innerWidth = window.innerWidth;
+    const innerWidth = globalThis.innerWidth;
     const visible = (el: Element) => {
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
