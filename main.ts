@@ -19,7 +19,9 @@ if (config.SEED_DEMO) {
   const demo = await ensureDemoTenant(services);
   const port = config.PORT === 80 ? "" : `:${config.PORT}`;
   console.log(
-    `\nDemo workspace ${demo.created ? "ready" : "here"}: http://demo.${config.APP_DOMAIN}${port}\n` +
+    `\nDemo workspace ${
+      demo.created ? "ready" : "here"
+    }: http://demo.${config.APP_DOMAIN}${port}\n` +
       `  sign in as ${demo.email} with password ${demo.password}` +
       `${demo.created ? "" : " (unless you changed it)"}\n`,
   );

@@ -20,11 +20,15 @@ import { type AssetManifest, buildAssets } from "./framework/build.ts";
 import { BillingRuntime } from "./billing/runtime.ts";
 import { systemTxtResolver, type TxtResolver } from "./tenants/domains.ts";
 import { businessDay, type Clock, clockFromSetting } from "./domain/clock.ts";
+import { ReadCache } from "./domain/read_cache.ts";
+import { stopOcr } from "./ai/ocr.ts";
 
 export interface Services {
   config: Config;
   /** The one clock: every "today" and "now" of the business (domain/clock.ts). */
   clock: Clock;
+  /** Rendered lists, searches and dashboards, kept while the tenant's data is unchanged. */
+  readCache: ReadCache;
   log: Logger;
   control: Client;
   registry: TenantRegistry;
@@ -61,6 +65,7 @@ export async function createServices(
   return {
     config,
     clock,
+    readCache: new ReadCache(),
     log,
     control,
     registry,
@@ -83,6 +88,9 @@ export async function createServices(
 
 /** Closes every database the services opened. */
 export async function closeServices(services: Services): Promise<void> {
+  services.readCache.clear();
+  // The OCR engine is one per process (tesseract reads one image at a time), started on first use.
+  await stopOcr();
   await services.pool.closeAll();
   services.control.close();
 }

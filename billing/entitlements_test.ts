@@ -59,7 +59,6 @@ Deno.test("mayUse(): monthly counters meter documents and AI tokens against the 
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
-    const { control } = server.services;
     await recordUsage(server.services, t.tenantId, "documentsPerMonth", 49);
     let docs = await mayUse(server.services, t.tenantId, "documentsPerMonth");
     assert.equal(docs.allowed, true);
@@ -115,7 +114,6 @@ Deno.test("mayAskAssistant(): the plan must have the assistant and AI tokens mus
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
-    const { control } = server.services;
     const current = () => entitlementsFor(server.services, t.tenantId);
     assert.equal((await mayAskAssistant(server.services, t.tenantId)).allowed, true);
     assert.equal(assistantOffered(await current()), true);

@@ -19,58 +19,69 @@ interface Entry {
 
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRY_BYTES = 1024 * 1024;
-const entries = new Map<string, Entry>();
-let bytes = 0;
-
-function evict(): void {
-  while (bytes > MAX_BYTES && entries.size) {
-    const [key, entry] = entries.entries().next().value!;
-    entries.delete(key);
-    bytes -= entry.value.length;
-  }
-}
-
 const encoder = new TextEncoder();
 
-/** Like `cachedRead`, as UTF-8 bytes ready to be a response body. */
-export async function cachedBytes(
-  db: Executor,
-  tenantId: string,
-  key: string,
-  compute: () => Promise<string>,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const value = await cachedRead(db, tenantId, key, compute);
-  const entry = entries.get(`${tenantId}\u0000${key}`);
-  if (entry?.value !== value) return encoder.encode(value); // too large to keep
-  return entry.bytes ??= encoder.encode(value);
-}
+/** One process's cache of rendered reads; `Services.readCache` holds the only one. */
+export class ReadCache {
+  #entries = new Map<string, Entry>();
+  #bytes = 0;
 
-/** The cached text for (tenant, key) at the tenant's current version, computing it if needed. */
-export async function cachedRead(
-  db: Executor,
-  tenantId: string,
-  key: string,
-  compute: () => Promise<string>,
-): Promise<string> {
-  const version = await changeVersion(db);
-  const id = `${tenantId}\u0000${key}`;
-  const hit = entries.get(id);
-  if (hit && hit.version === version) {
-    entries.delete(id); // most recently used goes last
-    entries.set(id, hit);
-    return hit.value;
+  constructor(readonly maxBytes = MAX_BYTES) {}
+
+  /** Like `read`, as UTF-8 bytes ready to be a response body. */
+  async bytes(
+    db: Executor,
+    tenantId: string,
+    key: string,
+    compute: () => Promise<string>,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const value = await this.read(db, tenantId, key, compute);
+    const entry = this.#entries.get(`${tenantId}\u0000${key}`);
+    if (entry?.value !== value) return encoder.encode(value); // too large to keep
+    return entry.bytes ??= encoder.encode(value);
   }
-  const value = await compute();
-  if (hit) {
-    entries.delete(id);
-    bytes -= hit.value.length;
+
+  /** The cached text for (tenant, key) at the tenant's current version, computing it if needed. */
+  async read(
+    db: Executor,
+    tenantId: string,
+    key: string,
+    compute: () => Promise<string>,
+  ): Promise<string> {
+    const version = await changeVersion(db);
+    const id = `${tenantId}\u0000${key}`;
+    const hit = this.#entries.get(id);
+    if (hit && hit.version === version) {
+      this.#entries.delete(id); // most recently used goes last
+      this.#entries.set(id, hit);
+      return hit.value;
+    }
+    const value = await compute();
+    if (hit) {
+      this.#entries.delete(id);
+      this.#bytes -= hit.value.length;
+    }
+    if (value.length <= MAX_ENTRY_BYTES) {
+      this.#entries.set(id, { version, value });
+      this.#bytes += value.length;
+      this.#evict();
+    }
+    return value;
   }
-  if (value.length <= MAX_ENTRY_BYTES) {
-    entries.set(id, { version, value });
-    bytes += value.length;
-    evict();
+
+  /** Forgets everything (closeServices). */
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
   }
-  return value;
+
+  #evict(): void {
+    while (this.#bytes > this.maxBytes && this.#entries.size) {
+      const [key, entry] = this.#entries.entries().next().value!;
+      this.#entries.delete(key);
+      this.#bytes -= entry.value.length;
+    }
+  }
 }
 
 /** A stable key for a query string: parameters sorted, so `a=1&b=2` and `b=2&a=1` share it. */

@@ -4,7 +4,6 @@ import { memberPage } from "../http/guards.ts";
 import { renderApp, renderPublic } from "../http/page.tsx";
 import { Dashboard } from "../components/Dashboard.tsx";
 import { renderToString } from "preact-render-to-string";
-import { cachedRead } from "../domain/read_cache.ts";
 import { dashboardNumbers } from "../domain/reports.ts";
 import { principalOf, tenantOf } from "../http/env.ts";
 
@@ -55,7 +54,7 @@ app.get(
     const name = principalOf(c).name;
     const day = tenant.today;
     // The dashboard's figures scan the whole business; its HTML is kept until the data changes.
-    const html = await cachedRead(
+    const html = await c.get("services").readCache.read(
       tenant.db,
       tenant.id,
       `dashboard:${day}:${name}`,

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../../tests/helpers/server.ts";
-import { addMember, call, ownerAdminBroker, rolesOf, signIn } from "../../../tests/helpers/members.ts";
+import {
+  addMember,
+  call,
+  ownerAdminBroker,
+  rolesOf,
+  signIn,
+} from "../../../tests/helpers/members.ts";
 
 Deno.test("members: an admin cannot touch owners or grant owner; a workspace always keeps an owner", async () => {
   const server = await startTestServer();

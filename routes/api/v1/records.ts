@@ -17,7 +17,7 @@ import { RECORD_TYPES } from "../../../domain/catalog.ts";
 import type { RecordDef } from "../../../domain/records/definition.ts";
 import { createSchema, issuesByField, updateSchema } from "../../../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../../../domain/records/query.ts";
-import { cachedBytes, queryKey } from "../../../domain/read_cache.ts";
+import { queryKey } from "../../../domain/read_cache.ts";
 import {
   createRecord,
   deleteRecord,
@@ -77,7 +77,7 @@ for (const def of RECORD_TYPES) {
     const raw = c.req.query();
     const query = parseListQuery(def, raw);
     const tenant = tenantOf(c);
-    const body = await cachedBytes(
+    const body = await c.get("services").readCache.bytes(
       tenant.db,
       tenant.id,
       // Statuses such as "overdue" turn with the business day, so the day is part of the key.

@@ -9,7 +9,6 @@ import { type AppEnv, tenantOf } from "../../../http/env.ts";
 import { tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { searchAll } from "../../../domain/records/search.ts";
-import { cachedBytes } from "../../../domain/read_cache.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { issuesByField } from "../../../domain/records/schema.ts";
 import { describeRoute, listOf } from "../../../http/openapi.ts";
@@ -68,13 +67,18 @@ app.get("/api/v1/search", search, requirePermission("records:read"), async (c) =
   }
   const tenant = tenantOf(c);
   const { q, limit } = parsed.data;
-  const body = await cachedBytes(tenant.db, tenant.id, `search:${limit}:${q}`, async () => {
-    const hits = await searchAll(tenant.db, q, limit);
-    return JSON.stringify({
-      data: hits.map((h) => ({ ...h, url: `/${h.collection}/${h.id}` })),
-      next_cursor: null,
-    });
-  });
+  const body = await c.get("services").readCache.bytes(
+    tenant.db,
+    tenant.id,
+    `search:${limit}:${q}`,
+    async () => {
+      const hits = await searchAll(tenant.db, q, limit);
+      return JSON.stringify({
+        data: hits.map((h) => ({ ...h, url: `/${h.collection}/${h.id}` })),
+        next_cursor: null,
+      });
+    },
+  );
   return c.body(body, 200, { "content-type": "application/json" });
 });
 
