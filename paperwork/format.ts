@@ -1,59 +1,45 @@
 /**
  * @module paperwork/format
- * How values read on paper: money through the app's `formatCents`, unit prices with their basis
- * ("$2.2375/LB", "$45.00/case"), weights with their unit, dates written out ("Oct 5, 2026", never
- * ambiguous between US and European order), temperatures, addresses and safe file names.
+ * How values read on paper. Money, unit prices ("$2.2375/LB", "$45.00/case"), weights, counts,
+ * dates ("Oct 5, 2026", never ambiguous between US and European order) and temperatures come from
+ * domain/format.ts, the one formatting module of pages, lists, history and PDFs; this module adds
+ * what only paper needs: blanks as null, addresses, safe file names and the goods table's row.
  */
-import { formatCents } from "../domain/records/fields.ts";
+import * as fmt from "../domain/format.ts";
 
-/** Integer cents as money: 1234567 -> "$12,345.67", -500 -> "-$5.00". */
+/** Integer cents as money: 1234567 -> "$12,345.67", -500 -> "-$5.00" (none reads "$0.00"). */
 export function money(cents: number | null | undefined): string {
-  const n = Number(cents ?? 0);
-  return `${n < 0 ? "-" : ""}$${formatCents(Math.abs(n))}`;
+  return fmt.money(Number(cents ?? 0));
 }
 
 /** A unit price with what it is per: per weight unit or per case. */
 export function unitPrice(price: unknown, basis: unknown, weightUnit: unknown): string {
-  const n = Number(price ?? 0);
-  const text = n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
-  return `$${text}/${basis === "case" ? "case" : String(weightUnit || "LB")}`;
+  return fmt.unitPrice(Number(price ?? 0), basis === "case" ? "case" : "weight", weightUnit);
 }
 
 /** A weight with its unit: 40000 LB -> "40,000 LB"; blank for none (or zero). */
 export function weight(value: unknown, unit: unknown): string {
-  if (!Number(value)) return "";
-  const n = Number(value).toLocaleString("en-US", { maximumFractionDigits: 3 });
-  return `${n} ${String(unit || "LB")}`;
+  return fmt.weight(value, String(unit || "LB"));
 }
 
 /** A count of cases: 800 -> "800"; blank for none (or zero). */
 export function count(value: unknown): string {
-  if (!Number(value)) return "";
-  return Number(value).toLocaleString("en-US");
+  return fmt.quantity(value);
 }
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** A business date `YYYY-MM-DD` as "Oct 5, 2026"; null when there is none. */
 export function day(iso: unknown): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso ?? ""));
-  if (!m) return null;
-  return `${MONTHS[Number(m[2]) - 1] ?? m[2]} ${Number(m[3])}, ${m[1]}`;
+  return fmt.date(iso) || null;
 }
 
 /** An appointment `YYYY-MM-DDTHH:MM` (the broker's local time) as "Oct 7, 2026 08:00". */
 export function appointment(value: unknown): string | null {
-  const text = String(value ?? "");
-  const date = day(text);
-  if (!date) return null;
-  const time = /T(\d{2}:\d{2})/.exec(text)?.[1];
-  return time ? `${date} ${time}` : date;
+  return fmt.dateTime(value) || null;
 }
 
 /** A temperature in °F: 28 -> "28°F"; null when there is none. */
 export function fahrenheit(value: unknown): string | null {
-  if (value === null || value === undefined || value === "") return null;
-  return `${Number(value).toLocaleString("en-US", { maximumFractionDigits: 1 })}°F`;
+  return fmt.fahrenheit(value) || null;
 }
 
 /** Address fields (of a party, a location or the company) as printed lines. */

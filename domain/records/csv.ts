@@ -4,7 +4,8 @@
  * of ids; import that accepts labels or API names as headers, dollars, "yes/no", and names for
  * references. Cells that a spreadsheet would run as a formula are defused on export.
  */
-import { enumLabel, type FieldDef, formatCents, parseDollars } from "./fields.ts";
+import { enumLabel, type FieldDef, parseDollars } from "./fields.ts";
+import { decimalAmount } from "../format.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
 import type { RecordValues } from "./rows.ts";
 
@@ -23,7 +24,7 @@ export function csvCell(field: FieldDef, value: unknown, titles: Map<string, str
   if (value === null || value === undefined) return "";
   switch (field.kind) {
     case "money":
-      return formatCents(Number(value)).replaceAll(",", "");
+      return decimalAmount(value);
     case "boolean":
       return value ? "yes" : "no";
     case "options":

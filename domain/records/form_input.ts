@@ -4,7 +4,8 @@
  * API's input shape, so that the browser and the server validate a form with the very schema
  * the API uses. Pure: the RecordForm island runs it before submitting.
  */
-import { type FieldDef, formatCents, parseDollars } from "./fields.ts";
+import { type FieldDef, parseDollars } from "./fields.ts";
+import { decimalAmount } from "../format.ts";
 import type { RecordValues } from "./rows.ts";
 
 export type FormEntries = Array<[string, string]>;
@@ -83,6 +84,6 @@ export function formToInput(def: FormShape, entries: FormEntries): RecordValues 
 /** A record's value as a form shows it (dollars for cents, empty for null). */
 export function formValue(field: Pick<FieldDef, "kind">, value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (field.kind === "money") return formatCents(Number(value)).replace(/,/g, "");
+  if (field.kind === "money") return decimalAmount(value);
   return String(value);
 }
