@@ -5,7 +5,7 @@
  * context; every value from the message is bound as a parameter.
  */
 import type { Executor } from "../db/transaction.ts";
-import { formatCents } from "../domain/records/fields.ts";
+import * as fmt from "../domain/format.ts";
 import { AGING_BUCKETS, agingByCustomer, agingTotals, marginReport } from "../domain/reports.ts";
 import { searchAll } from "../domain/records/search.ts";
 import type { Intent } from "./intents.ts";
@@ -22,7 +22,7 @@ export interface Answer {
   citations: Citation[];
 }
 
-const money = (cents: number) => `${cents < 0 ? "-" : ""}$${formatCents(Math.abs(cents))}`;
+const money = (cents: number) => fmt.money(cents);
 
 function cite(collection: string, id: unknown, title: unknown): Citation {
   return { collection, id: String(id), title: String(title), url: `/${collection}/${id}` };

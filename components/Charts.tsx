@@ -3,7 +3,7 @@
  * Small server-rendered SVG charts (no JavaScript, no CDN). Each chart carries a title for
  * screen readers and a visually hidden table with the same numbers.
  */
-import { formatCents } from "../domain/records/fields.ts";
+import * as fmt from "../domain/format.ts";
 
 export interface Datum {
   label: string;
@@ -12,7 +12,7 @@ export interface Datum {
 }
 
 function money(cents: number): string {
-  return `${cents < 0 ? "-" : ""}$${formatCents(Math.abs(cents))}`;
+  return fmt.money(cents);
 }
 
 function compactMoney(cents: number): string {

@@ -5,7 +5,7 @@
  */
 import type { DashboardNumbers } from "../domain/reports.ts";
 import { AGING_BUCKETS } from "../domain/reports.ts";
-import { formatCents } from "../domain/records/fields.ts";
+import { money } from "../domain/format.ts";
 import { LOAD_STATUS } from "../domain/catalog.ts";
 import { BarChart, ColumnChart } from "./Charts.tsx";
 
@@ -34,7 +34,7 @@ export function Dashboard(props: { name: string; tenantName: string; numbers: Da
           <h2 id="open-pos">Open purchase orders</h2>
           <p class="stat">{n.openPurchaseOrders.count}</p>
           <p class="muted">
-            worth ${formatCents(n.openPurchaseOrders.total_cents)} ·{" "}
+            worth {money(n.openPurchaseOrders.total_cents)} ·{" "}
             <a href="/purchase-orders?status=draft,pending,approved">See them</a>
           </p>
           {n.expiringInsurance
@@ -84,7 +84,8 @@ export function Dashboard(props: { name: string; tenantName: string; numbers: Da
           <ol>
             {n.topCustomers.map((t) => (
               <li key={t.id}>
-                <a href={`/customers/${t.id}`}>{t.name}</a> · ${formatCents(t.total_cents)}
+                <a href={`/customers/${t.id}`}>{t.name}</a> ·{" "}
+                <span class="money">{money(t.total_cents)}</span>
               </li>
             ))}
           </ol>
@@ -94,7 +95,8 @@ export function Dashboard(props: { name: string; tenantName: string; numbers: Da
           <ol>
             {n.topSuppliers.map((t) => (
               <li key={t.id}>
-                <a href={`/suppliers/${t.id}`}>{t.name}</a> · ${formatCents(t.total_cents)}
+                <a href={`/suppliers/${t.id}`}>{t.name}</a> ·{" "}
+                <span class="money">{money(t.total_cents)}</span>
               </li>
             ))}
           </ol>
