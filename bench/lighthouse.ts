@@ -113,7 +113,8 @@ try {
   const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   console.log(
     `Lighthouse 13, mobile (simulated throttling), ${runs} run(s) per page, median shown; ` +
-      `${Deno.build.os}, ${navigator.hardwareConcurrency} cores\n`,
+      `${Deno.build.os}, ${navigator.hardwareConcurrency} cores, load average ` +
+      `${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")}\n`,
   );
   console.log(
     "page                        score   FCP ms   LCP ms   TBT ms    CLS   SI ms   transfer KB  CPU index",
@@ -127,7 +128,11 @@ try {
       all.push(await lighthouse(url, cookie, report || undefined));
     }
     const f = median(all);
-    const scores = all.length > 1 ? `  (runs: ${all.map((r) => r.score).join(", ")})` : "";
+    const scores = all.length > 1
+      ? `  (runs: ${all.map((r) => r.score).join(", ")}; best ${
+        Math.max(...all.map((r) => r.score))
+      })`
+      : "";
     console.log(
       page.name.padEnd(28) + String(f.score).padStart(5) +
         [f.fcp, f.lcp, f.tbt].map((v) => Math.round(v).toString().padStart(9)).join("") +
