@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { businessDay, DEFAULT_TIME_ZONE, FixedClock } from "../domain/clock.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient, clientWithToken } from "../tests/helpers/api.ts";
 import { addMember, signIn } from "../tests/helpers/members.ts";
@@ -65,11 +66,12 @@ Deno.test("understand(): questions become fixed intents with their parameters", 
 });
 
 Deno.test("assistant answers each supported question from the tenant's data, with links", async () => {
-  const server = await startTestServer();
+  // A Thursday: "this week" then holds yesterday's load (on a Monday it would not).
+  const server = await startTestServer({}, { clock: new FixedClock("2026-11-19T18:00:00Z") });
   try {
     const tenant = await signUpTenant(server);
     const api = await apiClient(server, tenant);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = businessDay(server.services.clock, DEFAULT_TIME_ZONE);
     const back = (days: number) =>
       new Date(Date.parse(today) - days * 86400_000).toISOString().slice(0, 10);
 

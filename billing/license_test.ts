@@ -91,7 +91,7 @@ Deno.test("billing page: a licence installs for its own tenant only; an altered 
       tenantId: a.tenantId,
       tenantSlug: a.slug,
       plan: "enterprise",
-      expiresAt: new Date(Date.now() + 90 * DAY),
+      expiresAt: new Date(server.services.clock.now().getTime() + 90 * DAY),
     });
     const install = (who: typeof a, license: string) =>
       server.fetch(who.host, "/settings/billing/license", {

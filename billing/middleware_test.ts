@@ -43,7 +43,7 @@ function licenseState(expiresInDays: number): Setup {
       tenantSlug: t.slug,
       plan: "professional",
       seats,
-      expiresAt: new Date(Date.now() + expiresInDays * DAY),
+      expiresAt: new Date(server.services.clock.now().getTime() + expiresInDays * DAY),
     });
     await putInState(server.services, t.tenantId, "trial", "canceled");
     await updateBillingState(server.services.control, t.tenantId, { license_token: token });

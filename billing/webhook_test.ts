@@ -14,6 +14,7 @@ async function setup() {
   const server = await startTestServer({ STRIPE_WEBHOOK_SECRET: SECRET });
   const stripe = startStripeDouble();
   stripe.webhookTarget = { port: server.port, host: "localhost", secret: SECRET };
+  stripe.clock = server.services.clock;
   return { server, stripe };
 }
 
@@ -306,7 +307,7 @@ Deno.test("webhook: a failed renewal starts the grace period; invoice.paid resto
   const { server, stripe } = await setup();
   try {
     const t = await signUpTenant(server);
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(server.services.clock.now().getTime() / 1000);
     await stripe.sendEvent(
       "customer.subscription.created",
       subscription(t.tenantId, "active"),

@@ -51,6 +51,7 @@ Deno.test("browser: trial -> Checkout (local double) -> webhook -> Professional;
     STRIPE_WEBHOOK_SECRET: SECRET,
   });
   stripe.webhookTarget = { port: server.port, host: "localhost", secret: SECRET };
+  stripe.clock = server.services.clock;
   const worker = new Worker(server.services, { ...workerOptions(server.services), idleMs: 50 });
   worker.start();
   const session = await launchBrowser();

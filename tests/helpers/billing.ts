@@ -48,10 +48,10 @@ export async function putInState(
     status,
     pastDueSince: opts.pastDueDaysAgo === undefined
       ? undefined
-      : new Date(Date.now() - opts.pastDueDaysAgo * DAY).toISOString(),
+      : new Date(services.clock.now().getTime() - opts.pastDueDaysAgo * DAY).toISOString(),
     trialEndsAt: opts.trialEndedDaysAgo === undefined
       ? undefined
-      : new Date(Date.now() - opts.trialEndedDaysAgo * DAY).toISOString(),
+      : new Date(services.clock.now().getTime() - opts.trialEndedDaysAgo * DAY).toISOString(),
   });
   services.billing.invalidate(tenantId);
 }

@@ -32,7 +32,8 @@ export async function startTestServer(
     PASSWORD_SCRYPT_N: "1024",
     SEED_DEMO: "false",
     RUN_WORKERS: "false",
-    TEST_TODAY: Deno.env.get("TEST_TODAY"),
+    // Production refuses a moved clock; a test of production behaviour runs on the real one.
+    TEST_TODAY: env.APP_ENV === "production" ? undefined : Deno.env.get("TEST_TODAY"),
     ...env,
   });
   const services = await createServices(config, overrides);

@@ -5,6 +5,7 @@
  * request, and plays Stripe's hosted Checkout page: "paying" there creates the subscription,
  * sends the signed webhooks to the app and redirects back, as Stripe does.
  */
+import { type Clock, systemClock } from "../../domain/clock.ts";
 import Stripe from "stripe";
 import { hostFetch } from "./http.ts";
 
@@ -46,6 +47,8 @@ export interface StripeDouble {
   subscriptions: Map<string, Obj>;
   /** Where "paid" checkouts send their webhooks (the app's port; host is the bare domain). */
   webhookTarget: { port: number; host: string; secret: string } | null;
+  /** Stripe's time, as the app's clock has it (set it to the test server's clock). */
+  clock: Clock;
   /** Builds, signs and posts an event to the app; returns the HTTP status. */
   sendEvent(type: string, object: Obj, created?: number): Promise<Response>;
   /** Builds an event without sending it. */
@@ -64,7 +67,7 @@ export function signPayload(payload: string, secret: string, timestamp?: number)
 export function startStripeDouble(): StripeDouble {
   let n = 0;
   const next = (prefix: string) => `${prefix}_${(++n).toString().padStart(6, "0")}`;
-  const now = () => Math.floor(Date.now() / 1000);
+  const now = () => Math.floor(double.clock.now().getTime() / 1000);
   const customers = new Map<string, Obj>();
   const prices = new Map<string, Obj>();
   const products = new Map<string, Obj>();
@@ -105,6 +108,7 @@ export function startStripeDouble(): StripeDouble {
     sessions,
     subscriptions,
     webhookTarget: null,
+    clock: systemClock,
     event: makeEvent,
     async sendEvent(type, object, created) {
       const target = double.webhookTarget;
