@@ -173,3 +173,8 @@ export function firstString(rs: { rows: Array<Record<string, unknown>> }, name: 
   const v = rs.rows[0]?.[name];
   return v === undefined || v === null ? null : String(v);
 }
+
+/** Resolves when the database answers a query (readiness probes); rejects when it cannot. */
+export async function ping(db: Pick<Client, "execute">): Promise<void> {
+  await db.execute("SELECT 1");
+}

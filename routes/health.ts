@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Services } from "../services.ts";
+import { ping } from "../db/client.ts";
 
 /** Liveness and readiness; mounted before the request pipeline so they answer on any host. */
 export function healthRoutes(services: Services): Hono {
@@ -7,7 +8,7 @@ export function healthRoutes(services: Services): Hono {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     try {
-      await services.control.execute("SELECT 1");
+      await ping(services.control);
       return c.json({ status: "ready", checks: { control_database: "ok" } });
     } catch (err) {
       services.log.error("readiness check failed", { error: String(err) });

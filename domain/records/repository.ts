@@ -592,3 +592,29 @@ export async function deleteRecord(ctx: RecordContext, def: RecordDef, id: strin
 }
 
 export { historyOf };
+
+/**
+ * The newest `limit` records of each kind that point at this one (a customer's sales orders and
+ * invoices, a load's payments), for its detail page; kinds with none are left out.
+ */
+export async function relatedRecords(
+  db: Executor,
+  def: RecordDef,
+  id: string,
+  limit = 10,
+): Promise<
+  Array<{ ref: RecordDef["references"][number]; target: RecordDef; rows: RecordValues[] }>
+> {
+  const out = [];
+  for (const ref of def.references) {
+    const target = recordType(ref.collection)!;
+    const rs = await db.execute({
+      sql: `SELECT * FROM ${target.table} WHERE ${ref.column} = ? ORDER BY created_at DESC LIMIT ?`,
+      args: [id, limit],
+    });
+    if (rs.rows.length) {
+      out.push({ ref, target, rows: rs.rows as unknown as RecordValues[] });
+    }
+  }
+  return out;
+}

@@ -10,116 +10,15 @@ import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/
 import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { can } from "../../auth/roles.ts";
-import { AppError, ForbiddenError, InvalidError } from "../../domain/errors.ts";
+import { ForbiddenError, InvalidError } from "../../domain/errors.ts";
 import { recordType } from "../../domain/catalog.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
-import type { FieldDef } from "../../domain/records/fields.ts";
-import { csvRowToInput, mapHeaders, parseCsv } from "../../domain/records/csv.ts";
-import { createSchema, issuesByField } from "../../domain/records/schema.ts";
-import { conflictFrom, createRecordIn, recordTitle } from "../../domain/records/repository.ts";
-import type { RecordValues } from "../../domain/records/rows.ts";
-import type { Executor } from "../../db/transaction.ts";
-import { inWriteTransaction } from "../../db/transaction.ts";
+import { importCsv } from "../../domain/records/csv_import.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { recordContext } from "../api/v1/records.ts";
 import { IMPORTABLE } from "./pages.tsx";
 
 const MAX_BYTES = 2 * 1024 * 1024;
-const MAX_ROWS = 5000;
-
-interface RowResult {
-  line: number;
-  title: string;
-  errors: string[];
-}
-
-/** Thrown to roll back the preview transaction after every row was tried. */
-class PreviewDone extends Error {}
-
-async function refResolver(db: Executor, def: RecordDef) {
-  const maps = new Map<string, Map<string, string>>();
-  for (const field of def.fields.filter((f) => f.kind === "ref")) {
-    const target = recordType(field.ref!)!;
-    const rs = await db.execute(`SELECT * FROM ${target.table} WHERE archived_at IS NULL`);
-    const map = new Map<string, string>();
-    for (const row of rs.rows) {
-      map.set(recordTitle(target, row as unknown as RecordValues).toLowerCase(), String(row.id));
-      map.set(String(row.id), String(row.id));
-    }
-    maps.set(field.name, map);
-  }
-  return (field: FieldDef, text: string) => maps.get(field.name)?.get(text.toLowerCase()) ?? null;
-}
-
-function messagesOf(err: unknown): string[] {
-  if (err instanceof AppError) {
-    const details = err.details as Record<string, unknown> | undefined;
-    const fields = details && typeof details === "object"
-      ? Object.entries(details).filter(([, v]) => Array.isArray(v)).map(([k, v]) =>
-        `${k}: ${(v as string[]).join(" ")}`
-      )
-      : [];
-    return fields.length ? fields : [err.message];
-  }
-  throw err;
-}
-
-/** Tries every row; with `commit`, keeps them only if all succeeded. */
-async function runImport(
-  c: AppContext,
-  def: RecordDef,
-  text: string,
-  commit: boolean,
-): Promise<{ rows: RowResult[]; unknownHeaders: string[]; imported: boolean }> {
-  let table: string[][];
-  try {
-    table = parseCsv(text);
-  } catch (err) {
-    throw new InvalidError(`The file is not valid CSV: ${(err as Error).message}`);
-  }
-  if (table.length < 2) throw new InvalidError("The file needs a header row and at least one row.");
-  if (table.length - 1 > MAX_ROWS) throw new InvalidError(`At most ${MAX_ROWS} rows per import.`);
-  const { fields, unknown } = mapHeaders(def, table[0]!);
-  if (!fields.some(Boolean)) {
-    throw new InvalidError("None of the columns match this record type's fields.");
-  }
-  const ctx = recordContext(c);
-  const rows: RowResult[] = [];
-  let failed = false;
-  try {
-    await inWriteTransaction(ctx.db, async (tx) => {
-      const resolve = await refResolver(tx, def);
-      for (const [i, cells] of table.slice(1).entries()) {
-        const input = csvRowToInput(fields, cells, resolve);
-        const result: RowResult = { line: i + 2, title: recordTitle(def, input), errors: [] };
-        rows.push(result);
-        const parsed = createSchema(def).safeParse(input);
-        if (!parsed.success) {
-          result.errors = Object.entries(issuesByField(parsed.error)).map(([k, v]) =>
-            `${k}: ${v.join(" ")}`
-          );
-          failed = true;
-          continue;
-        }
-        await tx.execute("SAVEPOINT import_row");
-        try {
-          await createRecordIn(tx, ctx, def, parsed.data).catch((err) => conflictFrom(def, err));
-          await tx.execute("RELEASE import_row");
-        } catch (err) {
-          await tx.execute("ROLLBACK TO import_row");
-          await tx.execute("RELEASE import_row");
-          result.errors = messagesOf(err);
-          failed = true;
-        }
-      }
-      if (failed || !commit) throw new PreviewDone();
-    });
-  } catch (err) {
-    if (!(err instanceof PreviewDone)) throw err;
-  }
-  return { rows, unknownHeaders: unknown, imported: commit && !failed };
-}
-
 async function readUpload(c: AppContext): Promise<{ text: string; confirm: boolean }> {
   // Browsers send the length of a form upload: refuse a large one before reading it.
   const length = Number(c.req.header("content-length") ?? 0);
@@ -210,7 +109,7 @@ for (const collection of IMPORTABLE) {
       let outcome;
       try {
         upload = await readUpload(c);
-        outcome = await runImport(c, def, upload.text, upload.confirm);
+        outcome = await importCsv(recordContext(c), def, upload.text, upload.confirm);
       } catch (err) {
         if (!(err instanceof InvalidError)) throw err;
         return renderApp(

@@ -11,7 +11,7 @@ import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { can } from "../../auth/roles.ts";
 import { AppError, ForbiddenError } from "../../domain/errors.ts";
-import { RECORD_TYPES, recordType } from "../../domain/catalog.ts";
+import { RECORD_TYPES } from "../../domain/catalog.ts";
 import { fieldOf, inputFields, type RecordDef } from "../../domain/records/definition.ts";
 import type { FieldDef } from "../../domain/records/fields.ts";
 import * as fmt from "../../domain/format.ts";
@@ -26,6 +26,7 @@ import {
   historyOf,
   listRecords,
   recordTitle,
+  relatedRecords,
   setArchived,
   titlesOf,
   updateRecord,
@@ -383,18 +384,11 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
 
   const related: Array<{ label: string; href: string; rows: RecordValues[]; target: RecordDef }> =
     [];
-  for (const ref of def.references) {
-    const target = recordType(ref.collection)!;
-    const rs = await db.execute({
-      sql:
-        `SELECT * FROM ${target.table} WHERE ${ref.column} = ? ORDER BY created_at DESC LIMIT 10`,
-      args: [id],
-    });
-    if (!rs.rows.length) continue;
+  for (const { ref, target, rows } of await relatedRecords(db, def, id)) {
     related.push({
       label: ref.label,
       href: withParams(`/${ref.collection}`, { [ref.column]: id, archived: "include" }),
-      rows: rs.rows as unknown as RecordValues[],
+      rows,
       target,
     });
   }
