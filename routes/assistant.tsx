@@ -11,14 +11,13 @@ import { isId } from "../db/ids.ts";
 import { Island } from "../framework/island.tsx";
 import AssistantChat from "../islands/AssistantChat.tsx";
 import {
-  ask,
   conversationMessages,
   listConversations,
   MessageSchema,
 } from "../assistant/conversations.ts";
 import { issuesByField } from "../domain/records/schema.ts";
-import { chatProviderFor } from "../assistant/providers.ts";
-import { type Decision, mayAskAssistant, recordUsage } from "../billing/entitlements.ts";
+import { askForTenant } from "../assistant/metered.ts";
+import { type Decision, mayAskAssistant } from "../billing/entitlements.ts";
 import { BILLING_PATH } from "../billing/errors.ts";
 import { can } from "../auth/roles.ts";
 import { exampleQuestions } from "../assistant/examples.ts";
@@ -151,11 +150,7 @@ app.post("/assistant", async (c) => {
   if (!allowed.allowed) {
     return page(c, parsed.data.conversation_id ?? null, undefined, allowed);
   }
-  const reply = await ask(tenantOf(c).db, principalOf(c).userId, parsed.data, {
-    provider: chatProviderFor(services.config),
-    today: tenantOf(c).today,
-  });
-  await recordUsage(services, tenantOf(c).id, "aiTokensPerMonth", reply.tokens);
+  const reply = await askForTenant(services, tenantOf(c), principalOf(c).userId, parsed.data);
   return c.redirect(`/assistant?c=${reply.conversation_id}#chat-message`, 303);
 });
 

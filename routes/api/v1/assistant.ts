@@ -12,14 +12,12 @@ import { assertMayAskAssistant } from "../../../billing/middleware.ts";
 import { AppError, NotFoundError } from "../../../domain/errors.ts";
 import { isId } from "../../../db/ids.ts";
 import {
-  ask,
   conversationMessages,
   listConversations,
   MessageSchema,
 } from "../../../assistant/conversations.ts";
 import { validate } from "./records.ts";
-import { chatProviderFor } from "../../../assistant/providers.ts";
-import { recordUsage } from "../../../billing/entitlements.ts";
+import { askForTenant } from "../../../assistant/metered.ts";
 import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
 import { z } from "zod";
 
@@ -134,11 +132,8 @@ app.post("/api/v1/assistant/messages", askAssistant, async (c) => {
   await assertMayAskAssistant(services, tenant.id);
   const input = validate(MessageSchema, await readJson(c));
   const userId = principalOf(c).userId;
-  const provider = chatProviderFor(services.config);
   if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
-    const reply = await ask(tenant.db, userId, input, { provider, today: tenant.today });
-    await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);
-    return c.json(reply);
+    return c.json(await askForTenant(services, tenant, userId, input));
   }
   // Streamed: `delta` events carry the answer as it is written, `done` the whole reply (with
   // its citations), `error` a failure. The stream outlives this handler, so it borrows the
@@ -146,12 +141,13 @@ app.post("/api/v1/assistant/messages", askAssistant, async (c) => {
   const lease = await services.pool.acquire(tenant.id, null);
   return streamSSE(c, async (stream) => {
     try {
-      const reply = await ask(lease.db, userId, input, {
-        provider,
-        today: tenant.today,
-        onDelta: (text) => void stream.writeSSE({ event: "delta", data: JSON.stringify({ text }) }),
-      });
-      await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);
+      const reply = await askForTenant(
+        services,
+        { ...tenant, db: lease.db },
+        userId,
+        input,
+        (text) => void stream.writeSSE({ event: "delta", data: JSON.stringify({ text }) }),
+      );
       await stream.writeSSE({ event: "done", data: JSON.stringify(reply) });
     } catch (err) {
       const message = err instanceof AppError ? err.message : "The assistant could not answer.";

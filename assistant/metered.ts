@@ -1,0 +1,29 @@
+/**
+ * @module assistant/metered
+ * Asking the assistant on a tenant's behalf: the provider this process is configured with, the
+ * tenant's business day, and the AI tokens of the answer counted against the plan's monthly
+ * allowance (billing/entitlements.ts). Pages and the API call this, so no handler meters usage.
+ */
+import type { z } from "zod";
+import type { Client } from "../db/client.ts";
+import type { Services } from "../services.ts";
+import { recordUsage } from "../billing/entitlements.ts";
+import { ask, type MessageSchema, type Reply } from "./conversations.ts";
+import { chatProviderFor } from "./providers.ts";
+
+/** Answers `input` for `userId` in the tenant's database and meters the tokens it used. */
+export async function askForTenant(
+  services: Services,
+  tenant: { id: string; db: Client; today: string },
+  userId: string,
+  input: z.infer<typeof MessageSchema>,
+  onDelta?: (text: string) => void,
+): Promise<Reply> {
+  const reply = await ask(tenant.db, userId, input, {
+    provider: chatProviderFor(services.config),
+    today: tenant.today,
+    onDelta,
+  });
+  await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);
+  return reply;
+}
