@@ -64,7 +64,9 @@ async function lighthouse(url: string, cookie: string, report?: string): Promise
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   if (!out.success || !text.trim().startsWith("{")) {
-    throw new Error(`lighthouse failed for ${url}:\n${new TextDecoder().decode(out.stderr)}`);
+    const stderr = new TextDecoder().decode(out.stderr).split("\n");
+    const reason = stderr.find((l) => /error/i.test(l) && !/EBADENGINE/.test(l)) ?? stderr.at(-2);
+    throw new Error(`lighthouse failed for ${url}: ${reason}`);
   }
   if (report) await Deno.writeTextFile(report, text);
   const lhr = JSON.parse(text);
@@ -125,7 +127,18 @@ try {
     for (let i = 0; i < runs; i++) {
       const report = saveDir &&
         `${saveDir}/${page.path.replace(/\W+/g, "_") || "_"}-${i + 1}.json`;
-      all.push(await lighthouse(url, cookie, report || undefined));
+      // Lighthouse now and then fails to record a trace (NO_NAVSTART on a busy machine): retry.
+      for (let attempt = 1;; attempt++) {
+        try {
+          all.push(await lighthouse(url, cookie, report || undefined));
+          break;
+        } catch (err) {
+          if (attempt === 3) throw err;
+          console.error(
+            `  ${page.name}: run ${i + 1} failed, retrying (${String(err).split("\n")[0]})`,
+          );
+        }
+      }
     }
     const f = median(all);
     const scores = all.length > 1
