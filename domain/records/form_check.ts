@@ -9,28 +9,23 @@
  * bundle is held under 30 KB gzipped (framework/build_test.ts).
  * form_check_test.ts runs both checks over the same inputs of every record type, so they agree.
  */
-import type { EnumValue, FieldDef, FieldKind } from "./fields.ts";
+import type { FieldDef } from "./fields.ts";
 import type { RecordDef } from "./definition.ts";
 import type { RecordValues } from "./rows.ts";
 
-/** One input field of a form, as plain data. */
-export interface FormField {
-  name: string;
-  label: string;
-  kind: FieldKind;
-  /** Required on create (a generated number is not). */
-  required?: boolean;
-  list?: string;
-  values?: readonly EnumValue[];
-  ref?: string;
-  max?: number;
-  min?: number;
-  /** A format check's regular expression source and flags, and its message. */
-  pattern?: { source: string; flags: string; message: string };
-  defaultValue?: string | number | boolean;
-  group?: string;
-  hint?: string;
-}
+/** One input field of a form, as plain data (a FieldDef without its RegExp, SQL or hooks). */
+export type FormField =
+  & Pick<
+    FieldDef,
+    "name" | "label" | "kind" | "list" | "values" | "ref" | "max" | "min" | "defaultValue"
+  >
+  & Pick<FieldDef, "group" | "hint">
+  & {
+    /** Required on create (a generated number is not). */
+    required?: boolean;
+    /** A format check's regular expression source and flags, and its message. */
+    pattern?: { source: string; flags: string; message: string };
+  };
 
 /** A record type's form: what the RecordForm island receives instead of the whole catalog. */
 export interface FormSpec {

@@ -26,21 +26,14 @@ import {
   rejectDocument,
 } from "../../../domain/documents/accept.ts";
 import { storageFor } from "../../../storage/mod.ts";
-import { DocumentListQuerySchema } from "../../../domain/documents/list_query.ts";
+import {
+  DOCUMENT_STATUSES as STATUSES,
+  DocumentListQuerySchema,
+} from "../../../domain/documents/list_query.ts";
 import { parseQuery } from "../../../http/query.ts";
 import { recordContext } from "./records.ts";
 import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
 import { z } from "zod";
-
-const STATUSES = [
-  "queued",
-  "processing",
-  "review",
-  "needs_ocr",
-  "failed",
-  "accepted",
-  "rejected",
-] as const;
 
 const DocumentJson = z.object({
   id: z.string(),
@@ -119,6 +112,7 @@ const list = describeRoute({
   operationId: "listDocuments",
   tag: "Documents",
   summary: "Documents, newest first",
+  // The wire shape of DocumentListQuerySchema (which parses limit from its string form).
   query: z.object({
     status: z.enum(STATUSES).optional(),
     limit: z.int().min(1).max(200).default(50).meta({ description: "Rows per page" }),
@@ -131,7 +125,7 @@ const list = describeRoute({
       example: { data: [DOCUMENT], next_cursor: null },
     },
   },
-  errors: [403],
+  errors: [400, 403],
 });
 
 const get = describeRoute({
