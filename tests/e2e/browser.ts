@@ -93,6 +93,9 @@ export async function signInThroughPage(
  * Clicks what `selector` names and waits for the page it leads to (its response, returned). When no page comes, the error
  * lists what the browser did after the click (requests, answers, navigations), so a failure on a
  * loaded CI machine says whether the click was lost, the server was slow, or the page never loaded.
+ *
+ * It waits for the top-level document's response and load event rather than puppeteer's
+ * `waitForNavigation` (see `nextMainFramePage`).
  */
 export async function clickAndWaitForPage(
   page: Page,
@@ -109,7 +112,7 @@ export async function clickAndWaitForPage(
   page.on("request", onRequest).on("response", onResponse).on("requestfailed", onFailed)
     .on("framenavigated", onFrame).on("load", onLoad);
   try {
-    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+    const [response] = await Promise.all([nextMainFramePage(page), page.click(selector)]);
     return response;
   } catch (err) {
     throw new Error(
@@ -121,6 +124,35 @@ export async function clickAndWaitForPage(
     page.off("request", onRequest).off("response", onResponse).off("requestfailed", onFailed)
       .off("framenavigated", onFrame).off("load", onLoad);
   }
+}
+
+/**
+ * Resolves with the top-level document response once that document has fired its load event;
+ * rejects after `timeoutMs`. It goes by the response and the page's load event only, not by
+ * puppeteer's frame tree: on CI the frame tree missed the main frame's navigation away from the
+ * review page (whose frame holds Chromium's PDF viewer) although the next page had loaded.
+ */
+function nextMainFramePage(page: Page, timeoutMs = 15_000): Promise<HTTPResponse | null> {
+  return new Promise((resolve, reject) => {
+    let response: HTTPResponse | null = null;
+    const onResponse = (r: HTTPResponse) => {
+      const request = r.request();
+      if (request.isNavigationRequest() && !request.frame()?.parentFrame()) response = r;
+    };
+    const onLoad = () => {
+      if (response) finish(() => resolve(response));
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`Navigation timeout of ${timeoutMs} ms exceeded`))),
+      timeoutMs,
+    );
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      page.off("response", onResponse).off("load", onLoad);
+      settle();
+    };
+    page.on("response", onResponse).on("load", onLoad);
+  });
 }
 
 /** Waits for an island on the page, then a moment for it to hydrate. */
