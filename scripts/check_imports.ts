@@ -32,6 +32,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "tenants/",
       "workers/",
       "help/",
+      "security/",
     ],
   },
   {
@@ -48,6 +49,8 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "billing/middleware.ts",
       "billing/refusal_page.tsx",
       "tenants/middleware.ts",
+      // Reads who and where from the request (security/chain.ts below it needs no HTTP).
+      "security/events.ts",
     ],
   },
   { name: "routes", paths: ["routes/"] },
