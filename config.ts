@@ -26,6 +26,17 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * single: one machine (the default). multi: several machines (app groups, regions, workers),
+   * which then must share the control database (Turso), files (S3) and limits (Redis); each
+   * process refuses to start without them (ops/doctor.ts).
+   */
+  DEPLOYMENT: z.enum(["single", "multi"]).default("single"),
+  /**
+   * Redis shared by every machine (redis://user:password@host:port): rate limits, login and
+   * e-mail throttles and read-cache invalidation. Without it each process keeps its own.
+   */
+  REDIS_URL: z.string().url().optional(),
   RUN_WORKERS: boolish.default(true),
   /** Jobs one worker runs at once, its reserved slots included. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),

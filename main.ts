@@ -4,6 +4,7 @@
  * tenant on first start, serves HTTP and runs the background workers in this process.
  */
 import { loadConfig } from "./config.ts";
+import { assertDeployable } from "./ops/doctor.ts";
 import { closeServices, createServices } from "./services.ts";
 import { createApp } from "./app.ts";
 import { ensureDemoTenant } from "./tenants/demo.ts";
@@ -11,6 +12,8 @@ import { Worker } from "./workers/runner.ts";
 import { workerOptions } from "./workers/handlers.ts";
 
 const config = loadConfig();
+// Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
+assertDeployable(config);
 const services = await createServices(config);
 const app = createApp(services);
 

@@ -33,6 +33,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "workers/",
       "help/",
       "security/",
+      "ops/",
     ],
   },
   {

@@ -4,11 +4,14 @@
  * Fly), sharing the control database and tenant databases with the web process.
  */
 import { loadConfig } from "../config.ts";
+import { assertDeployable } from "../ops/doctor.ts";
 import { closeServices, createServices } from "../services.ts";
 import { Worker } from "./runner.ts";
 import { workerOptions } from "./handlers.ts";
 
 const config = loadConfig();
+// Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
+assertDeployable(config);
 const services = await createServices(config);
 const worker = new Worker(services, workerOptions(services));
 worker.start();
