@@ -38,6 +38,8 @@ const EnvSchema = z.object({
    */
   REDIS_URL: z.string().url().optional(),
   RUN_WORKERS: boolish.default(true),
+  /** Port of a worker process's /healthz and /readyz (for Fly's machine checks); 0: none. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Jobs one worker runs at once, its reserved slots included. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Slots only short jobs (webhooks, mail) may take, so they never wait behind documents. */

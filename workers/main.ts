@@ -8,6 +8,7 @@ import { assertDeployable } from "../ops/doctor.ts";
 import { closeServices, createServices } from "../services.ts";
 import { Worker } from "./runner.ts";
 import { workerOptions } from "./handlers.ts";
+import { healthRoutes } from "../routes/health.ts";
 
 const config = loadConfig();
 // Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
@@ -20,9 +21,20 @@ services.log.info("worker started", {
   concurrency: config.WORKER_CONCURRENCY,
 });
 
+// Fly's machine checks for the worker group (fly.toml): /healthz while the process lives, /readyz
+// while it reaches the control database (the job queue). Nothing else answers on that port.
+const healthApp = healthRoutes(services);
+const health = config.WORKER_HEALTH_PORT
+  ? Deno.serve(
+    { port: config.WORKER_HEALTH_PORT, hostname: config.HOST, onListen() {} },
+    (req) => healthApp.fetch(req),
+  )
+  : null;
+
 async function shutdown() {
   // Bounded: jobs still running after the grace go back to the queue for another worker.
   await worker.stop({ graceMs: config.WORKER_STOP_GRACE_SECONDS * 1000 });
+  await health?.shutdown();
   await closeServices(services);
   Deno.exit(0);
 }
