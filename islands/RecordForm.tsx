@@ -9,7 +9,7 @@
  */
 import { useRef, useState } from "preact/hooks";
 import type { JSX } from "preact";
-import { formatCents } from "../domain/records/fields.ts";
+import { groupedAmount } from "../domain/format.ts";
 import { formToInput, formValue } from "../domain/records/form_input.ts";
 import { checkForm, type FormField, type FormSpec } from "../domain/records/form_check.ts";
 
@@ -349,7 +349,7 @@ export default function RecordForm(props: RecordFormProps) {
                           </td>
                         );
                       })}
-                      <td class="num" data-line-amount>{formatCents(lineAmount(line))}</td>
+                      <td class="num" data-line-amount>{groupedAmount(lineAmount(line))}</td>
                       <td>
                         <button
                           type="button"
@@ -377,7 +377,7 @@ export default function RecordForm(props: RecordFormProps) {
                     </td>
                     <th scope="row">Total</th>
                     <td class="num" data-lines-total>
-                      <strong>{formatCents(totalCents)}</strong>
+                      <strong>{groupedAmount(totalCents)}</strong>
                       <br />
                       <small data-lines-weight>{totalLb.toFixed(2)} lb</small>
                     </td>

@@ -13,7 +13,7 @@ import { requireEntitlement } from "../billing/middleware.ts";
 import { describeRoute } from "../http/openapi.ts";
 import { InvalidError } from "../domain/errors.ts";
 import { issuesByField } from "../domain/records/schema.ts";
-import { formatCents } from "../domain/records/fields.ts";
+import { decimalAmount, money } from "../domain/format.ts";
 import { csvLine } from "../domain/records/csv.ts";
 import {
   AGING_BUCKETS,
@@ -54,18 +54,16 @@ function parseQuery(c: AppContext): Required<Omit<ReportQuery, "as_of">> & { as_
   return { ...parsed.data, from, to, as_of: parsed.data.as_of ?? today };
 }
 
-const money = (cents: number) => formatCents(cents).replaceAll(",", "");
-
 function marginCsv(rows: MarginRow[], by: string): string {
   return "\uFEFF" + csvLine([by, "Loads", "Sale", "Purchase cost", "Freight and other", "Margin"]) +
     rows.map((r) =>
       csvLine([
         r.label,
         String(r.loads),
-        money(r.sale_cents),
-        money(r.cost_cents),
-        money(r.freight_cents),
-        money(r.margin_cents),
+        decimalAmount(r.sale_cents),
+        decimalAmount(r.cost_cents),
+        decimalAmount(r.freight_cents),
+        decimalAmount(r.margin_cents),
       ])
     ).join("");
 }
@@ -73,7 +71,11 @@ function marginCsv(rows: MarginRow[], by: string): string {
 function agingCsv(rows: AgingRow[]): string {
   return "\uFEFF" + csvLine(["Customer", ...AGING_BUCKETS, "Total"]) +
     rows.map((r) =>
-      csvLine([r.customer, ...AGING_BUCKETS.map((b) => money(r.buckets[b])), money(r.total_cents)])
+      csvLine([
+        r.customer,
+        ...AGING_BUCKETS.map((b) => decimalAmount(r.buckets[b])),
+        decimalAmount(r.total_cents),
+      ])
     ).join("");
 }
 
@@ -194,18 +196,18 @@ app.get("/reports", async (c) => {
                   <a href={`/customers/${r.customer_id}`}>{r.customer}</a>
                 </th>
                 {AGING_BUCKETS.map((b) => (
-                  <td class="num" key={b} data-label={b}>${formatCents(r.buckets[b])}</td>
+                  <td class="num" key={b} data-label={b}>{money(r.buckets[b])}</td>
                 ))}
-                <td class="num" data-label="Total">${formatCents(r.total_cents)}</td>
+                <td class="num" data-label="Total">{money(r.total_cents)}</td>
               </tr>
             ))}
           </tbody>
           <tfoot>
             <tr>
               <th scope="row">Total</th>
-              {AGING_BUCKETS.map((b) => <td class="num" key={b}>${formatCents(totals[b])}</td>)}
+              {AGING_BUCKETS.map((b) => <td class="num" key={b}>{money(totals[b])}</td>)}
               <td class="num">
-                ${formatCents(AGING_BUCKETS.reduce((s, b) => s + totals[b], 0))}
+                {money(AGING_BUCKETS.reduce((s, b) => s + totals[b], 0))}
               </td>
             </tr>
           </tfoot>
@@ -236,10 +238,10 @@ app.get("/reports", async (c) => {
               <tr key={r.key}>
                 <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
                 <td class="num" data-label="Loads">{r.loads}</td>
-                <td class="num" data-label="Sale">${formatCents(r.sale_cents)}</td>
-                <td class="num" data-label="Purchase cost">${formatCents(r.cost_cents)}</td>
-                <td class="num" data-label="Freight and other">${formatCents(r.freight_cents)}</td>
-                <td class="num" data-label="Margin">${formatCents(r.margin_cents)}</td>
+                <td class="num" data-label="Sale">{money(r.sale_cents)}</td>
+                <td class="num" data-label="Purchase cost">{money(r.cost_cents)}</td>
+                <td class="num" data-label="Freight and other">{money(r.freight_cents)}</td>
+                <td class="num" data-label="Margin">{money(r.margin_cents)}</td>
               </tr>
             ))}
           </tbody>
@@ -247,10 +249,10 @@ app.get("/reports", async (c) => {
             <tr>
               <th scope="row">Total</th>
               <td class="num">{sum("loads")}</td>
-              <td class="num">${formatCents(sum("sale_cents"))}</td>
-              <td class="num">${formatCents(sum("cost_cents"))}</td>
-              <td class="num">${formatCents(sum("freight_cents"))}</td>
-              <td class="num" data-margin-total>${formatCents(sum("margin_cents"))}</td>
+              <td class="num">{money(sum("sale_cents"))}</td>
+              <td class="num">{money(sum("cost_cents"))}</td>
+              <td class="num">{money(sum("freight_cents"))}</td>
+              <td class="num" data-margin-total>{money(sum("margin_cents"))}</td>
             </tr>
           </tfoot>
         </table>

@@ -4,7 +4,6 @@
  * description drives the SQL column, the zod schema (server and browser), the OpenAPI document,
  * list columns, filters, forms and CSV. Pure data and functions: this module runs in islands too.
  */
-import { groupedAmount } from "../format.ts";
 
 export type FieldKind =
   | "text" // one line
@@ -173,11 +172,6 @@ export function enumValues(...labels: string[]): EnumValue[] {
 export function enumLabel(field: FieldDef, value: unknown): string {
   if (value === null || value === undefined) return "";
   return field.values?.find((v) => v.value === value)?.label ?? String(value);
-}
-
-/** Formats integer cents grouped, without a sign: 123456 -> "1,234.56" (see domain/format.ts). */
-export function formatCents(cents: number | null | undefined): string {
-  return groupedAmount(cents);
 }
 
 /** Parses "1,234.5" or "$1234.50" into cents; null when blank; NaN when not a number. */

@@ -7,7 +7,7 @@
 import type { Executor } from "../../db/transaction.ts";
 import { BUSINESS_DAY } from "../../db/business_day.ts";
 import { ForbiddenError, InvalidError } from "../errors.ts";
-import { formatCents } from "../records/fields.ts";
+import { money } from "../format.ts";
 import type { RecordContext } from "../records/context.ts";
 import type { WriteState } from "./write_state.ts";
 
@@ -60,8 +60,8 @@ export function creditProblem(standing: CreditStanding, orderCents: number): str
   }
   if (standing.limitCents !== null && standing.exposureCents + orderCents > standing.limitCents) {
     return `This order would bring ${standing.name} to $${
-      formatCents(standing.exposureCents + orderCents)
-    } against a credit limit of $${formatCents(standing.limitCents)}.`;
+      money(standing.exposureCents + orderCents)
+    } against a credit limit of ${money(standing.limitCents)}.`;
   }
   return null;
 }

@@ -6,7 +6,7 @@
  */
 import type { Executor } from "../../db/transaction.ts";
 import { InvalidError } from "../errors.ts";
-import { formatCents } from "../records/fields.ts";
+import { money } from "../format.ts";
 import type { RecordValues } from "../records/rows.ts";
 import type { WriteState } from "./write_state.ts";
 import { recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
@@ -51,7 +51,7 @@ export async function checkPayment(tx: Executor, { values, existing }: WriteStat
     : 0;
   const open = Number(row.total) - Number(row.paid_cents) + alreadyHere;
   if (Number(values.amount_cents) > open) {
-    fail("amount_cents", `Only $${formatCents(open)} is outstanding on it.`);
+    fail("amount_cents", `Only ${money(open)} is outstanding on it.`);
   }
 }
 
