@@ -4,6 +4,10 @@
  * The visible prefix (`pm_` + 8 characters) lets a user tell tokens apart in settings. A token
  * may carry an expiry; after it the token authenticates nothing (within the principal cache's
  * 5 seconds) and is listed as expired until revoked.
+ *
+ * A token is either full access (every right of its creator's role; every token made before
+ * scopes existed) or scoped (auth/scopes.ts), and may be limited to IP ranges (auth/ip_allow.ts).
+ * Both are stored space-separated on the row: `*` is full access, an empty list any address.
  */
 import type { Client } from "../db/client.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
@@ -17,6 +21,27 @@ export interface ApiTokenSummary {
   last_used_at: string | null;
   /** When the token stops working; null when it lives until revoked. */
   expires_at: string | null;
+  /** The token's scopes; null for a full-access token. */
+  scopes: string[] | null;
+  /** Addresses and CIDR ranges it may be used from; empty means anywhere. */
+  allowed_ips: string[];
+}
+
+/** What a new token may do: null scopes for full access, no IPs for anywhere. */
+export interface TokenLimits {
+  scopes: readonly string[] | null;
+  allowedIps: readonly string[];
+}
+
+const FULL_ACCESS = "*";
+
+function scopesOf(stored: unknown): string[] | null {
+  const text = String(stored ?? FULL_ACCESS);
+  return text === FULL_ACCESS ? null : text.split(" ").filter(Boolean);
+}
+
+function ipsOf(stored: unknown): string[] {
+  return String(stored ?? "").split(" ").filter(Boolean);
 }
 
 /** The longest expiry a token may be given (ten years). */
@@ -30,6 +55,7 @@ export async function createApiToken(
   name: string,
   expiresInDays: number | null = null,
   now = new Date(),
+  limits: TokenLimits = { scopes: null, allowedIps: [] },
 ): Promise<{ token: string; summary: ApiTokenSummary }> {
   const token = `pm_${randomToken(30)}`;
   const id = newId();
@@ -38,15 +64,37 @@ export async function createApiToken(
     ? null
     : new Date(now.getTime() + expiresInDays * 86_400_000).toISOString();
   const prefix = token.slice(0, 11);
+  const scopes = limits.scopes === null ? null : [...new Set(limits.scopes)];
+  const allowedIps = [...limits.allowedIps];
   await control.execute({
-    sql: `INSERT INTO api_tokens
-            (id, tenant_id, user_id, name, token_hash, prefix, created_at, expires_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    args: [id, tenantId, userId, name, await sha256Hex(token), prefix, created, expires],
+    sql: `INSERT INTO api_tokens (id, tenant_id, user_id, name, token_hash, prefix, created_at,
+                                  expires_at, scopes, allowed_ips)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [
+      id,
+      tenantId,
+      userId,
+      name,
+      await sha256Hex(token),
+      prefix,
+      created,
+      expires,
+      scopes === null ? FULL_ACCESS : scopes.join(" "),
+      allowedIps.join(" "),
+    ],
   });
   return {
     token,
-    summary: { id, name, prefix, created_at: created, last_used_at: null, expires_at: expires },
+    summary: {
+      id,
+      name,
+      prefix,
+      created_at: created,
+      last_used_at: null,
+      expires_at: expires,
+      scopes,
+      allowed_ips: allowedIps,
+    },
   };
 }
 
@@ -56,10 +104,12 @@ export async function findApiToken(
   token: string,
   tenantId: string,
   now = new Date(),
-): Promise<{ id: string; userId: string } | null> {
+): Promise<
+  { id: string; userId: string; name: string; scopes: string[] | null; allowedIps: string[] } | null
+> {
   if (!token.startsWith("pm_") || token.length > 100) return null;
   const rs = await control.execute({
-    sql: `SELECT id, user_id, last_used_at FROM api_tokens
+    sql: `SELECT id, user_id, name, last_used_at, scopes, allowed_ips FROM api_tokens
           WHERE token_hash = ? AND tenant_id = ? AND revoked_at IS NULL
             AND (expires_at IS NULL OR expires_at > ?)`,
     args: [await sha256Hex(token), tenantId, now.toISOString()],
@@ -74,7 +124,13 @@ export async function findApiToken(
       args: [new Date().toISOString(), String(row.id)],
     });
   }
-  return { id: String(row.id), userId: String(row.user_id) };
+  return {
+    id: String(row.id),
+    userId: String(row.user_id),
+    name: String(row.name),
+    scopes: scopesOf(row.scopes),
+    allowedIps: ipsOf(row.allowed_ips),
+  };
 }
 
 /** Lists a user's live tokens on a tenant. */
@@ -84,7 +140,8 @@ export async function listApiTokens(
   userId: string,
 ): Promise<ApiTokenSummary[]> {
   const rs = await control.execute({
-    sql: `SELECT id, name, prefix, created_at, last_used_at, expires_at FROM api_tokens
+    sql: `SELECT id, name, prefix, created_at, last_used_at, expires_at, scopes, allowed_ips
+          FROM api_tokens
           WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC`,
     args: [tenantId, userId],
   });
@@ -95,6 +152,8 @@ export async function listApiTokens(
     created_at: String(r.created_at),
     last_used_at: r.last_used_at === null ? null : String(r.last_used_at),
     expires_at: r.expires_at === null ? null : String(r.expires_at),
+    scopes: scopesOf(r.scopes),
+    allowed_ips: ipsOf(r.allowed_ips),
   }));
 }
 

@@ -8,8 +8,10 @@ import { getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../db/ids.ts";
 import { verifyCsrf } from "./csrf.ts";
 import { ForbiddenError, UnauthorizedError } from "../domain/errors.ts";
-import type { AppEnv } from "../http/env.ts";
+import { type AppEnv, clientIp } from "../http/env.ts";
 import { findApiToken } from "./api_tokens.ts";
+import { tokenRefusal } from "./scopes.ts";
+import { recordSecurityEvent } from "../security/events.ts";
 import { can, type Permission } from "./roles.ts";
 import { findSession, SESSION_COOKIE } from "./sessions.ts";
 import { findMember, findUserById, type User } from "./users.ts";
@@ -41,7 +43,13 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         const found = await findApiToken(control, match[1]!, tenant.id);
         const member = found ? await findMember(control, tenant.id, found.userId) : null;
         if (member) {
-          principal = { ...fromUser(member.user), role: member.role, csrfToken: "" };
+          const { scopes, allowedIps, name: tokenName } = found!;
+          principal = {
+            ...fromUser(member.user),
+            role: member.role,
+            csrfToken: "",
+            token: { scopes, allowedIps, name: tokenName },
+          };
           authCache.set(key, principal);
         }
       }
@@ -50,8 +58,22 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
           "The API token is missing, revoked, or belongs to another workspace.",
         );
       }
-      c.set("auth", { ...principal, via: "token" });
+      c.set("auth", { ...principal, via: "token", scopes: principal.token?.scopes ?? null });
       c.set("csrfToken", "");
+      // Scopes and the IP allow-list (auth/scopes.ts), checked here for every API family.
+      const call = { method: c.req.method, path: c.req.path, ip: clientIp(c) };
+      const refusal = principal.token && tokenRefusal(principal.token, principal.role, call);
+      if (refusal) {
+        const { reason } = refusal.details as { reason: string };
+        if (reason === "ip_not_allowed") {
+          await recordSecurityEvent(c, {
+            action: "api_token.refused_ip",
+            target: principal.token!.name,
+            details: { method: call.method, path: call.path },
+          });
+        }
+        throw refusal;
+      }
       return await next(); // bearer calls carry no ambient credentials: no CSRF check
     }
 

@@ -14,6 +14,8 @@ export interface CachedPrincipal {
   emailVerified: boolean;
   role: Role | null;
   csrfToken: string;
+  /** For an API token: its scopes (null: full access), allow-list and name. */
+  token?: { scopes: readonly string[] | null; allowedIps: readonly string[]; name: string };
 }
 
 const TTL_MS = 5_000;

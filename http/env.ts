@@ -36,6 +36,8 @@ export interface Principal {
   via: "session" | "token";
   /** Raw session token, to log out or keep this session on password change. */
   sessionToken?: string;
+  /** A scoped API token's scopes (auth/scopes.ts); null or absent: no scopes narrow the role. */
+  scopes?: readonly string[] | null;
 }
 
 export type AppEnv = {

@@ -120,16 +120,25 @@ export function snippetParts(
   return parts;
 }
 
-/** One query across all records, best matches first. */
-export async function searchAll(db: Executor, text: string, limit = 20): Promise<SearchHit[]> {
+/**
+ * One query across all records, best matches first. `collections` limits the hits to those
+ * record types (a scoped API token's readable ones); null searches every type.
+ */
+export async function searchAll(
+  db: Executor,
+  text: string,
+  limit = 20,
+  collections: readonly string[] | null = null,
+): Promise<SearchHit[]> {
   const query = ftsQuery(text);
-  if (!query) return [];
+  if (!query || collections?.length === 0) return [];
+  const only = collections ? `AND d.collection IN (${collections.map(() => "?").join(", ")})` : "";
   const rs = await db.execute({
     sql: `SELECT d.collection, d.record_id, d.title, d.subtitle,
                  snippet(search_index, 1, char(57344), char(57345), '…', 8) AS snippet
           FROM search_index JOIN search_docs d ON d.rowid = search_index.rowid
-          WHERE search_index MATCH ? ORDER BY rank LIMIT ?`,
-    args: [query, limit],
+          WHERE search_index MATCH ? ${only} ORDER BY rank LIMIT ?`,
+    args: [query, ...(collections ?? []), limit],
   });
   return rs.rows.map((r) => ({
     collection: String(r.collection),

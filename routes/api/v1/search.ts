@@ -5,9 +5,10 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { type AppEnv, tenantOf } from "../../../http/env.ts";
+import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
+import { readableCollections } from "../../../auth/scopes.ts";
 import { searchAll } from "../../../domain/records/search.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { issuesByField } from "../../../domain/records/schema.ts";
@@ -25,6 +26,7 @@ const search = describeRoute({
   operationId: "searchRecords",
   tag: "Search",
   summary: "Search every record: names, numbers, MC, DOT and EST numbers, contacts",
+  description: "A scoped API token finds only the record types it may read (`<type>:read`).",
   query: SearchQuerySchema,
   responses: {
     200: {
@@ -67,12 +69,15 @@ app.get("/api/v1/search", search, requirePermission("records:read"), async (c) =
   }
   const tenant = tenantOf(c);
   const { q, limit } = parsed.data;
+  // A scoped token finds only the record types it may read.
+  const auth = principalOf(c);
+  const only = readableCollections(auth.scopes, auth.role);
   const body = await c.get("services").readCache.bytes(
     tenant.db,
     tenant.id,
-    `search:${limit}:${q}`,
+    `search:${limit}:${only?.join(",") ?? "*"}:${q}`,
     async () => {
-      const hits = await searchAll(tenant.db, q, limit);
+      const hits = await searchAll(tenant.db, q, limit, only);
       return JSON.stringify({
         data: hits.map((h) => ({ ...h, url: `/${h.collection}/${h.id}` })),
         next_cursor: null,

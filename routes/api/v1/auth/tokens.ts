@@ -10,8 +10,10 @@ import {
   revokeApiToken,
 } from "../../../../auth/api_tokens.ts";
 import { requirePermission } from "../../../../auth/middleware.ts";
-import { can } from "../../../../auth/roles.ts";
-import { ForbiddenError } from "../../../../domain/errors.ts";
+import { can, type Role } from "../../../../auth/roles.ts";
+import { isScope, roleGrants } from "../../../../auth/scopes.ts";
+import { AllowedIpsSchema, MAX_ALLOWED_IPS } from "../../../../auth/ip_allow.ts";
+import { ForbiddenError, InvalidError } from "../../../../domain/errors.ts";
 import { describeRoute, IdParams, listOf } from "../../../../http/openapi.ts";
 
 /** Days until the token stops working; left out (or null), it lives until revoked. */
@@ -19,14 +21,39 @@ const ExpiresInDays = z.number().int().min(1, "At least one day.").max(
   MAX_TOKEN_DAYS,
   `At most ${MAX_TOKEN_DAYS} days.`,
 ).nullable().default(null);
+/** Scope names (auth/scopes.ts); left out (or null), the token has full access. */
+const Scopes = z.array(
+  z.string().refine(isScope, {
+    error: (issue) =>
+      `"${String(issue.input)}" is not a scope; the API reference lists them (such as loads:read).`,
+  }),
+).min(1, "Give at least one scope, or leave scopes out for a full-access token.").max(100)
+  .nullable().default(null).meta({
+    description: "Scopes such as `loads:read` or `invoices:write` (write includes read). Left " +
+      "out or null: a full-access token with every right of your role.",
+  });
+const AllowedIps = AllowedIpsSchema.default([]).meta({
+  description: `IPv4/IPv6 addresses and CIDR ranges (at most ${MAX_ALLOWED_IPS}) the token may ` +
+    "be used from; empty or left out: anywhere.",
+});
+const TokenLimits = { expires_in_days: ExpiresInDays, scopes: Scopes, allowed_ips: AllowedIps };
 const TokenRequestSchema = LoginSchema.extend({
   name: z.string().trim().min(1).max(80).default("API token"),
-  expires_in_days: ExpiresInDays,
+  ...TokenLimits,
 });
 const TokenNameSchema = z.object({
   name: z.string().trim().min(1, "Name the token.").max(80),
-  expires_in_days: ExpiresInDays,
+  ...TokenLimits,
 });
+
+/** A token may not be given a scope its creator's role lacks (the role also caps it later). */
+function assertRoleGrants(role: Role, scopes: string[] | null): void {
+  const beyond = (scopes ?? []).filter((s) => !roleGrants(role, s));
+  if (beyond.length === 0) return;
+  throw new InvalidError("Some fields need attention.", {
+    scopes: [`Your role (${role}) does not grant ${beyond.join(", ")}.`],
+  }, 422);
+}
 
 const TokenJson = z.object({
   id: z.string(),
@@ -35,6 +62,10 @@ const TokenJson = z.object({
   created_at: z.iso.datetime(),
   last_used_at: z.iso.datetime().nullable(),
   expires_at: z.iso.datetime().nullable().meta({ description: "Null: until revoked." }),
+  scopes: z.array(z.string()).nullable().meta({
+    description: "Null: full access (every right of your role, as tokens made before scopes).",
+  }),
+  allowed_ips: z.array(z.string()).meta({ description: "Empty: usable from anywhere." }),
 });
 
 const TOKEN_EXAMPLE = {
@@ -44,6 +75,8 @@ const TOKEN_EXAMPLE = {
   created_at: "2026-03-31T14:05:09.000Z",
   last_used_at: null,
   expires_at: "2026-06-29T14:05:09.000Z",
+  scopes: ["purchase_orders:read", "loads:write"],
+  allowed_ips: ["203.0.113.0/24"],
 };
 
 const createToken = describeRoute({
@@ -51,7 +84,10 @@ const createToken = describeRoute({
   tag: "Account",
   summary: "Create a personal API token",
   description: "Send e-mail and password (how scripts start), or, signed in, just a name. The " +
-    "token is shown once; send it as `Authorization: Bearer <token>`.",
+    "token is shown once; send it as `Authorization: Bearer <token>`. Give `scopes` to limit " +
+    "what it may call (your role still caps them) and `allowed_ips` to limit where from; a " +
+    "call outside them answers 403 naming the missing scope or the address. A scoped token " +
+    "cannot create, list or revoke tokens.",
   auth: "none",
   body: {
     schema: z.union([TokenRequestSchema, TokenNameSchema]),
@@ -60,6 +96,8 @@ const createToken = describeRoute({
       password: "correct horse battery",
       name: "Nightly export",
       expires_in_days: 90,
+      scopes: ["purchase_orders:read", "loads:write"],
+      allowed_ips: ["203.0.113.0/24"],
     },
   },
   responses: {
@@ -107,26 +145,34 @@ app.post("/api/v1/auth/tokens", createToken, async (c) => {
   // A signed-in user may also create a token for themselves with just a name.
   const auth = c.get("auth");
   let userId: string;
-  let name: string;
-  let expiresInDays: number | null;
+  let input: z.infer<typeof TokenNameSchema>;
   if (auth && !(body && typeof body === "object" && "password" in body)) {
     if (!auth.role || !can(auth.role, "tokens:own")) throw new ForbiddenError();
     userId = auth.userId;
-    ({ name, expires_in_days: expiresInDays } = parseWith(TokenNameSchema, body));
+    input = parseWith(TokenNameSchema, body);
+    assertRoleGrants(auth.role, input.scopes);
   } else {
-    const input = parseWith(TokenRequestSchema, body);
+    const { email, password, ...rest } = parseWith(TokenRequestSchema, body);
     const { user, role } = await checkCredentials(services, {
-      email: input.email,
-      password: input.password,
+      email,
+      password,
       ip: clientIp(c),
       tenantId: tenant.id,
     });
     if (!role || !can(role, "tokens:own")) throw new ForbiddenError();
+    assertRoleGrants(role, rest.scopes);
     userId = user.id;
-    name = input.name;
-    expiresInDays = input.expires_in_days;
+    input = rest;
   }
-  const created = await createApiToken(services.control, tenant.id, userId, name, expiresInDays);
+  const created = await createApiToken(
+    services.control,
+    tenant.id,
+    userId,
+    input.name,
+    input.expires_in_days,
+    new Date(),
+    { scopes: input.scopes, allowedIps: input.allowed_ips },
+  );
   return c.json({ token: created.token, ...created.summary }, 201);
 });
 

@@ -1,0 +1,183 @@
+/**
+ * @module auth/scopes
+ * What a scoped API token may call. A scope is `<resource>:<verb>`: read or write per record type
+ * (named by its table, `purchase_orders:read`), and for documents, reports, members (with
+ * invitations), domains, option lists, billing and the assistant. `write` implies `read` on the
+ * same resource.
+ *
+ * Two caps apply to every call, in one place (`tokenRefusal`, called by auth/middleware.ts for
+ * each bearer request): the token must hold the scope the route family needs, and the creator's
+ * role must grant what the scope stands for *now* (a later demotion narrows every token at once).
+ * The route's own `requirePermission` still runs after this, as for any caller.
+ *
+ * Deny by default: a path this map does not name (pages, token and password management, sign-out)
+ * is closed to scoped tokens; full-access tokens and sessions are not affected by scopes at all.
+ * Search and the assistant read across record types: search filters its hits to the types the
+ * token may read; the assistant needs read on every record type (it cannot be told what to skip).
+ */
+import { RECORD_TYPES, recordType } from "../domain/catalog.ts";
+import { ForbiddenError } from "../domain/errors.ts";
+import { can, type Permission, type Role } from "./roles.ts";
+import { ipAllowed } from "./ip_allow.ts";
+
+export interface ScopeDef {
+  name: string;
+  label: string;
+  group: string;
+  /** The role permissions of which any one lets a role use the scope. */
+  needs: readonly Permission[];
+}
+
+const RECORD_WRITES: readonly Permission[] = [...new Set(RECORD_TYPES.map((d) => d.permission))];
+
+function pair(
+  resource: string,
+  label: string,
+  group: string,
+  read: readonly Permission[],
+  write?: readonly Permission[],
+): ScopeDef[] {
+  const out = [{ name: `${resource}:read`, label: `Read ${label}`, group, needs: read }];
+  if (write) out.push({ name: `${resource}:write`, label: `Change ${label}`, group, needs: write });
+  return out;
+}
+
+/** Every scope a token may carry, in the order the settings page groups them. */
+export const SCOPES: readonly ScopeDef[] = [
+  ...RECORD_TYPES.flatMap((def) =>
+    pair(def.table, def.plural.toLowerCase(), "Records", ["records:read"], [def.permission])
+  ),
+  ...pair("documents", "documents", "Documents", ["records:read"], RECORD_WRITES),
+  ...pair("reports", "reports (margin, receivables aging)", "Reports", ["records:read"]),
+  ...pair("members", "members and invitations", "Team", ["records:read"], ["members:manage"]),
+  ...pair("option_lists", "option lists", "Settings", ["records:read"], ["settings:manage"]),
+  ...pair("domains", "custom domains", "Settings", ["settings:manage"], ["settings:manage"]),
+  ...pair("billing", "plan and usage", "Billing", ["records:read"]),
+  {
+    name: "assistant:use",
+    label: "Ask the assistant (also needs read on every record type)",
+    group: "Assistant",
+    needs: ["records:read"],
+  },
+];
+
+const BY_NAME = new Map(SCOPES.map((s) => [s.name, s]));
+
+/** True when `name` is a scope a token may carry. */
+export function isScope(name: string): boolean {
+  return BY_NAME.has(name);
+}
+
+/** The read scope of every record type: "read everything" in settings, and the assistant's bar. */
+export const RECORD_READ_SCOPES: readonly string[] = RECORD_TYPES.map((d) => `${d.table}:read`);
+
+/** Every read scope (the "read everything" shortcut). */
+export const ALL_READ_SCOPES: readonly string[] = SCOPES.filter((s) => s.name.endsWith(":read"))
+  .map((s) => s.name);
+
+/** True when the role grants what `scope` stands for; unknown scopes grant nothing. */
+export function roleGrants(role: Role | null, scope: string): boolean {
+  const def = BY_NAME.get(scope);
+  return role !== null && def !== undefined && def.needs.some((p) => can(role, p));
+}
+
+/** True when the token's scopes include `scope` (a `write` also gives the `read`). */
+export function hasScope(scopes: readonly string[], scope: string): boolean {
+  if (scopes.includes(scope)) return true;
+  return scope.endsWith(":read") && scopes.includes(scope.replace(/:read$/, ":write"));
+}
+
+/** The record collections a token may read, or null for a full-access caller. */
+export function readableCollections(
+  scopes: readonly string[] | null | undefined,
+  role: Role | null,
+): string[] | null {
+  if (!scopes) return null;
+  return RECORD_TYPES.filter((d) => {
+    const scope = `${d.table}:read`;
+    return hasScope(scopes, scope) && roleGrants(role, scope);
+  }).map((d) => d.collection);
+}
+
+/** What a call needs: scopes (all of them), `open` to any token, or `closed` to scoped ones. */
+export type Need = { scopes: string[] } | "open" | "closed";
+
+const FAMILIES: Record<string, string> = {
+  documents: "documents",
+  reports: "reports",
+  members: "members",
+  invitations: "members",
+  "option-lists": "option_lists",
+  domains: "domains",
+  billing: "billing",
+};
+
+/** The scopes an API call needs, by its route family and method. */
+export function scopesNeeded(method: string, path: string): Need {
+  if (path === "/api/v1/me" || path === "/api/openapi.json") return "open";
+  const m = /^\/api\/v1\/([a-z-]+)(\/.*)?$/.exec(path);
+  if (!m) return "closed";
+  const [, family = "", rest = ""] = m;
+  const verb = method === "GET" || method === "HEAD" ? "read" : "write";
+  const def = recordType(family);
+  if (def) return { scopes: [`${def.table}:${verb}`] };
+  if (family === "search") return "open"; // its hits are filtered to readable types
+  if (family === "assistant") return { scopes: ["assistant:use", ...RECORD_READ_SCOPES] };
+  if (family === "invitations" && /^\/(lookup|accept)$/.test(rest)) return "closed";
+  if (family === "documents" && /^\/[^/]+\/(accept|attach)$/.test(rest)) {
+    // Accepting creates, and attaching changes, records of whatever type the paper is.
+    return { scopes: ["documents:write", ...RECORD_TYPES.map((d) => `${d.table}:write`)] };
+  }
+  const resource = FAMILIES[family];
+  if (!resource) return "closed";
+  const scope = `${resource}:${verb}`;
+  return isScope(scope) ? { scopes: [scope] } : "closed";
+}
+
+/** What the middleware knows of a token when it is used. */
+export interface TokenGrant {
+  /** Null for a full-access token. */
+  scopes: readonly string[] | null;
+  /** Empty: any address. */
+  allowedIps: readonly string[];
+}
+
+/** Why a token may not make this call (IP, scope, role), or null when it may. */
+export function tokenRefusal(
+  token: TokenGrant,
+  role: Role | null,
+  call: { method: string; path: string; ip: string },
+): ForbiddenError | null {
+  if (token.allowedIps.length > 0 && !ipAllowed(call.ip, token.allowedIps)) {
+    return new ForbiddenError(
+      `This API token may not be used from ${call.ip}: the address is not on its allow-list. ` +
+        "Add it to a new token in Settings → API tokens, or call from an allowed address.",
+      { reason: "ip_not_allowed", ip: call.ip },
+    );
+  }
+  if (!token.scopes) return null;
+  const need = scopesNeeded(call.method, call.path);
+  if (need === "open") return null;
+  if (need === "closed") {
+    return new ForbiddenError(
+      "A scoped API token cannot make this call. Use a full-access token, or sign in.",
+      { reason: "scoped_token" },
+    );
+  }
+  const missing = need.scopes.filter((s) => !hasScope(token.scopes!, s));
+  if (missing.length > 0) {
+    return new ForbiddenError(
+      `This API token lacks the scope ${missing.join(", ")}. Create a token that has it.`,
+      { reason: "missing_scope", missing_scopes: missing },
+    );
+  }
+  const beyondRole = need.scopes.filter((s) => !roleGrants(role, s));
+  if (beyondRole.length > 0) {
+    return new ForbiddenError(
+      `Your role (${role ?? "none"}) does not grant ${beyondRole.join(", ")}, so this token ` +
+        "cannot use it. An owner or admin can change your role.",
+      { reason: "role", scopes: beyondRole },
+    );
+  }
+  return null;
+}
