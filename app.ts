@@ -56,6 +56,8 @@ import pageOperatorJobs from "./routes/operator/jobs.tsx";
 import apiDocuments from "./routes/api/v1/documents.ts";
 import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
+import apiSecurity from "./routes/api/v1/security.ts";
+import pageSettingsSecurity from "./routes/settings/security.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -115,6 +117,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiAssistant,
       pageAssistant,
       pageSettingsJobs,
+      apiSecurity,
+      pageSettingsSecurity,
       pageOperatorJobs,
       apiDocuments,
       pageDocuments,

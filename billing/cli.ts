@@ -18,6 +18,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { type Client, fileUrl, openDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { AppError } from "../domain/errors.ts";
+import { appendSecurityEvent } from "../security/chain.ts";
 import { parseOverrides, setOverrides, setPlan, tenantIdBySlug } from "./admin.ts";
 import { entitlementsFor, type TenantBilling, usageFor } from "./entitlements.ts";
 import { isPlanId, PLAN_IDS } from "./plans.ts";
@@ -147,6 +148,15 @@ if (import.meta.main) {
   try {
     const clock = clockFromSetting(config.TEST_TODAY);
     console.log(await runBillingCli(Deno.args, { control, config, clock }));
+    const [command, slug] = Deno.args;
+    if (command === "set-plan" || command === "override") {
+      // An operator's change: the operators' chain records it (security/chain.ts).
+      await appendSecurityEvent(control, {
+        action: "operator.billing_changed",
+        target: slug ?? null,
+        details: { command: Deno.args.join(" "), os_user: Deno.env.get("USER") ?? null },
+      }, { now: clock.now() });
+    }
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     code = 1;

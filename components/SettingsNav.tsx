@@ -10,6 +10,7 @@ const TABS: ReadonlyArray<{ href: string; label: string; permission?: Permission
   { href: "/settings/domains", label: "Domain" },
   { href: "/settings/billing", label: "Billing" },
   { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },
+  { href: "/settings/security", label: "Security", permission: "settings:manage" },
 ];
 
 /** Tabs of the settings area, without those the signed-in member's role may not open. */

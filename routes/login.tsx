@@ -9,6 +9,7 @@ import { listWorkspaces } from "../auth/users.ts";
 import { createHandoff, tenantOrigin } from "../auth/handoff.ts";
 import { AppError } from "../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
+import { failedSignIn, recordSecurityEvent, recordSignIn } from "../security/events.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -97,10 +98,12 @@ app.post("/login", async (c) => {
       tenantId: tenant?.id ?? null,
     });
     await startSession(c, user.id);
+    await recordSignIn(c, user, "form");
     if (tenant) return c.redirect(safeNext(String(body.next ?? "")), 303);
     return c.redirect("/workspaces", 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
+    await failedSignIn(c, parsed.data.email, err).catch(() => {});
     if (err.status === 429) {
       c.header("Retry-After", String((err.details as { retry_after: number }).retry_after));
     }
@@ -111,6 +114,7 @@ app.post("/login", async (c) => {
 app.post("/logout", async (c) => {
   const auth = c.get("auth");
   if (auth?.sessionToken) await deleteSession(c.get("services").control, auth.sessionToken);
+  if (auth) await recordSecurityEvent(c, { action: "auth.sign_out" });
   c.get("services").authCache.clear();
   clearSessionCookie(c);
   return c.redirect(c.get("tenant") ? "/login" : "/", 303);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../security/events.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { clientIp } from "../http/env.ts";
 import { readBody } from "../http/guards.ts";
@@ -102,7 +103,8 @@ app.post("/reset-password", async (c) => {
   const body = await readBody(c);
   const token = String(body.token ?? "");
   try {
-    await resetPassword(c.get("services"), token, String(body.password ?? ""));
+    const { userId } = await resetPassword(c.get("services"), token, String(body.password ?? ""));
+    await recordSecurityEvent(c, { action: "auth.password_reset", actor: { userId } });
     return c.redirect("/login?reset=1", 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;

@@ -34,6 +34,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "help/",
       "security/",
       "ops/",
+      "data_rights/",
     ],
   },
   {

@@ -9,6 +9,8 @@
  * that into an error page. A failure is logged as an error for the operator instead.
  */
 import { type AppContext, clientIp } from "../http/env.ts";
+import { AppError } from "../domain/errors.ts";
+import { findUserById } from "../auth/users.ts";
 import { appendSecurityEvent } from "./chain.ts";
 
 export { appendSecurityEvent } from "./chain.ts";
@@ -35,10 +37,16 @@ export async function recordSecurityEvent(
   const tenant = event.operator ? undefined : c.get("tenant");
   const auth = c.get("auth");
   try {
+    const actorUserId = event.actor ? event.actor.userId ?? null : auth?.userId ?? null;
+    let actorEmail = event.actor ? event.actor.email ?? null : auth?.email ?? null;
+    // A link from an e-mail (reset, verification, handoff) names only the user: add the address.
+    if (actorUserId && !actorEmail) {
+      actorEmail = (await findUserById(services.control, actorUserId))?.email ?? null;
+    }
     await appendSecurityEvent(tenant?.db ?? services.control, {
       action: event.action,
-      actorUserId: event.actor ? event.actor.userId ?? null : auth?.userId ?? null,
-      actorEmail: event.actor ? event.actor.email ?? null : auth?.email ?? null,
+      actorUserId,
+      actorEmail,
       ip: clientIp(c),
       userAgent: c.req.header("user-agent") ?? null,
       target: event.target ?? null,
@@ -54,4 +62,32 @@ export async function recordSecurityEvent(
       error: String(err),
     });
   }
+}
+
+/**
+ * Records a refused sign-in (`auth.sign_in_failed`, or `auth.throttled` when the throttle
+ * refused it) under the address tried, then rethrows `err`: `.catch((e) => failedSignIn(c, email, e))`.
+ */
+export async function failedSignIn(c: AppContext, email: string, err: unknown): Promise<never> {
+  if (err instanceof AppError && err.status < 500) {
+    await recordSecurityEvent(c, {
+      action: err.status === 429 ? "auth.throttled" : "auth.sign_in_failed",
+      actor: { email },
+      details: { reason: err.message, status: err.status },
+    });
+  }
+  throw err;
+}
+
+/** Records a successful sign-in of `user` (before the request carries the new session). */
+export function recordSignIn(
+  c: AppContext,
+  user: { id: string; email: string },
+  via: string,
+): Promise<void> {
+  return recordSecurityEvent(c, {
+    action: "auth.sign_in",
+    actor: { userId: user.id, email: user.email },
+    details: { via },
+  });
 }

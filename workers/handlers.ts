@@ -10,6 +10,13 @@ import type { Services } from "../services.ts";
 import { processDocumentJob } from "../ai/process.ts";
 import { DOCUMENT_PROCESS_JOB } from "../domain/documents/intake.ts";
 import type { JobHandler, WorkerOptions } from "./runner.ts";
+import { recordBillingChange } from "../security/tenant_log.ts";
+import {
+  CHORES_EVERY_MS,
+  EXPORT_JOB,
+  runDataRightsChores,
+  workspaceExportJob,
+} from "../data_rights/jobs.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   /** Sends queued e-mail through SMTP; each message carries its own lease in the outbox. */
@@ -18,22 +25,24 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   },
   /** Applies a stored Stripe event to the tenant's billing (order-safe, see billing/). */
   [APPLY_EVENT_JOB]: async ({ services, job }) => {
-    const { tenantId } = await applyStripeEvent(
-      services.control,
-      String(job.payload.event_id),
-      services.log,
-    );
+    const eventId = String(job.payload.event_id);
+    const { outcome, tenantId } = await applyStripeEvent(services.control, eventId, services.log);
     if (tenantId) services.billing.invalidate(tenantId);
+    if (tenantId && outcome === "applied") {
+      await recordBillingChange(services, tenantId, { source: "stripe", event_id: eventId });
+    }
   },
   /** Reads an uploaded document into a draft for review (see ai/process.ts). */
   [DOCUMENT_PROCESS_JOB]: processDocumentJob,
+  /** Writes a workspace's export archive (data_rights/exports.ts). */
+  [EXPORT_JOB]: workspaceExportJob,
 };
 
 /**
  * Kinds that can run for minutes (reading a long scanned PDF): they never take a worker's
  * reserved slots, and one tenant runs only a few at once (see workers/runner.ts).
  */
-export const LONG_JOB_KINDS: readonly string[] = [DOCUMENT_PROCESS_JOB];
+export const LONG_JOB_KINDS: readonly string[] = [DOCUMENT_PROCESS_JOB, EXPORT_JOB];
 
 /** The worker setup used by the server process and by `deno task worker`. */
 export function workerOptions(services: Services): WorkerOptions {
@@ -45,8 +54,12 @@ export function workerOptions(services: Services): WorkerOptions {
     tenantLongCap: services.config.WORKER_TENANT_DOCUMENT_SLOTS,
     leaseMs: services.config.JOB_LEASE_SECONDS * 1000,
     timeoutMs: services.config.JOB_TIMEOUT_SECONDS * 1000,
-    periodic: services.config.SMTP_URL
-      ? [{ everyMs: 30_000, run: () => deliverQueuedMail(services) }]
-      : [],
+    periodic: [
+      ...(services.config.SMTP_URL
+        ? [{ everyMs: 30_000, run: () => deliverQueuedMail(services) }]
+        : []),
+      // Expired exports and workspaces past their deletion grace (data_rights/purge.ts).
+      { everyMs: CHORES_EVERY_MS, run: () => runDataRightsChores(services) },
+    ],
   };
 }

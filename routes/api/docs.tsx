@@ -30,6 +30,7 @@ const TAGS: Record<string, string> = {
   Search: "One search across every record.",
   Reports: "Margin and receivables aging.",
   Billing: "The plan, its entitlements and this month's usage.",
+  Security: "The workspace's security audit log and the check of its hash chain.",
 };
 
 /** The OpenAPI document of the described routes among `routes`, for an app domain. */

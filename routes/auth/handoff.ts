@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { tenantOf } from "../../http/env.ts";
 import { tenantOnly } from "../../http/guards.ts";
@@ -17,6 +18,7 @@ app.get("/auth/handoff", tenantOnly(), async (c) => {
     );
   }
   await startSession(c, userId);
+  await recordSecurityEvent(c, { action: "auth.handoff", actor: { userId } });
   // After signup the dashboard says to check the e-mail (a fixed flag, not a URL to follow).
   return c.redirect(c.req.query("welcome") === "1" ? "/?welcome=1" : "/", 303);
 });

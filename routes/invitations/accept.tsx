@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import { getCookie } from "hono/cookie";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { tenantOf } from "../../http/env.ts";
@@ -122,6 +123,11 @@ app.post("/invitations/accept", async (c) => {
     const previous = getCookie(c, SESSION_COOKIE);
     if (previous) await deleteSession(services.control, previous);
     await startSession(c, accepted.userId);
+    await recordSecurityEvent(c, {
+      action: "invitation.accepted",
+      actor: { userId: accepted.userId },
+      details: { role: accepted.role, created_user: accepted.createdUser },
+    });
     return c.redirect("/", 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { renderPublic } from "../../http/page.tsx";
 import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
@@ -135,6 +136,7 @@ app.post("/operator/jobs/:id/retry", async (c) => {
   const id = c.req.param("id");
   const ok = isId(id) && await retryJob(c.get("services").control, id);
   if (!ok) throw new NotFoundError("There is no dead job with that id.");
+  await recordSecurityEvent(c, { action: "operator.job_retried", target: id, operator: true });
   return c.redirect("/operator/jobs?retried=1", 303);
 });
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
@@ -305,6 +306,10 @@ app.post("/settings/billing/license", (c) =>
     const services = c.get("services");
     const license = await installLicense(services, tenantOf(c).id, input.license);
     services.billing.invalidate(tenantOf(c).id);
+    await recordSecurityEvent(c, {
+      action: "billing.license_installed",
+      details: { plan: license.plan, expires_at: license.expiresAt.toISOString() },
+    });
     return showBilling(c, {
       notice: `Licence installed: ${PLANS[license.plan].name} until ${
         day(license.expiresAt.toISOString())
@@ -317,6 +322,7 @@ app.post("/settings/billing/license/remove", (c) =>
     const services = c.get("services");
     await removeLicense(services, tenantOf(c).id);
     services.billing.invalidate(tenantOf(c).id);
+    await recordSecurityEvent(c, { action: "billing.license_removed" });
     return showBilling(c, { notice: "Licence removed." });
   }));
 

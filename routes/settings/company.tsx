@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
@@ -174,6 +175,7 @@ app.post("/settings/company", async (c) => {
     c.get("services").registry,
     parsed.data,
   );
+  await recordSecurityEvent(c, { action: "settings.company_changed", details: parsed.data });
   return c.redirect("/settings/company?saved=1", 303);
 });
 
@@ -197,6 +199,10 @@ app.post("/settings/company/time-zone", async (c) => {
     c.get("services").registry,
     parsed.data.time_zone,
   );
+  await recordSecurityEvent(c, {
+    action: "settings.time_zone_changed",
+    details: { from: tenant.timeZone, to: parsed.data.time_zone },
+  });
   return c.redirect("/settings/company?saved=time-zone", 303);
 });
 

@@ -5,6 +5,7 @@
  * by the reason and a link to the plans.
  */
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import { z } from "zod";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
@@ -211,6 +212,7 @@ app.post("/settings/domains", async (c) => {
       parsed.data.domain,
       services.clock.now(),
     );
+    await recordSecurityEvent(c, { action: "domain.added", target: d.domain });
     return `${d.domain} added. Create the DNS records below, then check them.`;
   }, raw);
 });
@@ -227,6 +229,7 @@ app.post("/settings/domains/:domain/verify", (c) => {
       c.req.param("domain").toLowerCase(),
       services.clock.now(),
     );
+    await recordSecurityEvent(c, { action: "domain.verified", target: d.domain });
     return `${d.domain} is verified and now serves this workspace.`;
   });
 });
@@ -236,6 +239,7 @@ app.post("/settings/domains/:domain/remove", (c) => {
   return change(c, async () => {
     const domain = c.req.param("domain").toLowerCase();
     await removeDomain(c.get("services"), tenantOf(c).id, domain);
+    await recordSecurityEvent(c, { action: "domain.removed", target: domain });
     return `${domain} removed.`;
   });
 });

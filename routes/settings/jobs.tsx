@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
@@ -80,6 +81,7 @@ app.post("/settings/jobs/:id/retry", async (c) => {
   const id = c.req.param("id");
   const ok = isId(id) && await retryJob(c.get("services").control, id, tenantOf(c).id);
   if (!ok) throw new NotFoundError("There is no dead job with that id in this workspace.");
+  await recordSecurityEvent(c, { action: "job.retried", target: id });
   return c.redirect("/settings/jobs?retried=1", 303);
 });
 

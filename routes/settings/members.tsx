@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
@@ -234,13 +235,18 @@ app.post("/settings/members/invite", async (c) => {
       }
       const auth = principalOf(c);
       await assertMayUse(c.get("services"), tenantOf(c).id, "seats");
-      await createInvitation(
+      const invitation = await createInvitation(
         c.get("services"),
         tenantOf(c),
         { userId: auth.userId, name: auth.name, role: auth.role },
         parsed.data,
         requestOrigin(c.get("services").config, c.req.url),
       );
+      await recordSecurityEvent(c, {
+        action: "invitation.sent",
+        target: invitation.email,
+        details: { role: invitation.role, invitation_id: invitation.id },
+      });
       return `Invitation sent to ${parsed.data.email}.`;
     },
     "inviteError",
@@ -255,6 +261,10 @@ app.post("/settings/members/invitations/:id/revoke", (c) =>
       throw new AppError("forbidden", 403, "Your role does not allow this action.");
     }
     await revokeInvitation(c.get("services").control, tenantOf(c).id, c.req.param("id"));
+    await recordSecurityEvent(c, {
+      action: "invitation.revoked",
+      details: { invitation_id: c.req.param("id") },
+    });
     return "Invitation revoked.";
   }));
 
@@ -271,6 +281,11 @@ app.post("/settings/members/:userId/role", async (c) => {
       c.req.param("userId"),
       parsed.data.role,
     );
+    await recordSecurityEvent(c, {
+      action: "member.role_changed",
+      target: m.email,
+      details: { user_id: m.user_id, role: m.role },
+    });
     return `${m.name} is now ${m.role}.`;
   });
 });
@@ -284,6 +299,10 @@ app.post("/settings/members/:userId/remove", (c) =>
       { userId: auth.userId, role: auth.role },
       c.req.param("userId"),
     );
+    await recordSecurityEvent(c, {
+      action: "member.removed",
+      details: { user_id: c.req.param("userId") },
+    });
     return "Member removed.";
   }));
 

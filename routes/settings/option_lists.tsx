@@ -4,6 +4,7 @@
  * retires it (records keep it); everyone else sees the lists read-only.
  */
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
@@ -93,6 +94,11 @@ app.post("/settings/option-lists/:list", async (c) => {
     return page(c, { list: key, text: messages.join(" "), error: true });
   }
   await replaceOptionList(tenantOf(c).db, key, parsed.data.values, principalOf(c).userId);
+  await recordSecurityEvent(c, {
+    action: "settings.option_list_changed",
+    target: key,
+    details: { values: parsed.data.values },
+  });
   return page(c, { list: key, text: "Saved." });
 });
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
@@ -102,6 +103,7 @@ app.post("/settings/profile/password", async (c) => {
       String(body.new_password ?? ""),
       auth.sessionToken,
     );
+    await recordSecurityEvent(c, { action: "auth.password_changed" });
     return showProfile(c, { notice: "Your password was changed. Other sessions were signed out." });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;

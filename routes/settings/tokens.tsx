@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
@@ -167,6 +168,11 @@ app.post("/settings/tokens", async (c) => {
     parsed.data.name,
     parsed.data.expires_in_days,
   );
+  await recordSecurityEvent(c, {
+    action: "token.created",
+    target: created.summary.name,
+    details: { token_id: created.summary.id },
+  });
   return showTokens(c, { newToken: created.token }, 201);
 });
 
@@ -177,6 +183,10 @@ app.post("/settings/tokens/:id/revoke", async (c) => {
     principalOf(c).userId,
     c.req.param("id"),
   );
+  await recordSecurityEvent(c, {
+    action: "token.revoked",
+    details: { token_id: c.req.param("id") },
+  });
   c.get("services").authCache.clear();
   return c.redirect("/settings/tokens", 303);
 });

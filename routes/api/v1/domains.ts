@@ -4,6 +4,7 @@
  * plan with the `customDomain` entitlement (402 otherwise).
  */
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../../security/events.ts";
 import { z } from "zod";
 import { type AppContext, type AppEnv, tenantOf } from "../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
@@ -116,10 +117,9 @@ app.post("/api/v1/domains", claim, requireEntitlement("customDomain"), async (c)
   const body = z.object({ domain: domainSchema(c.get("services").config.APP_DOMAIN) });
   const { domain } = parseWith(body, await readJson(c));
   const services = c.get("services");
-  return c.json(
-    await claimDomain(services.control, tenantOf(c).id, domain, services.clock.now()),
-    201,
-  );
+  const claimed = await claimDomain(services.control, tenantOf(c).id, domain, services.clock.now());
+  await recordSecurityEvent(c, { action: "domain.added", target: domain });
+  return c.json(claimed, 201);
 });
 
 app.post(
@@ -128,14 +128,15 @@ app.post(
   requireEntitlement("customDomain"),
   async (c) => {
     const services = c.get("services");
-    return c.json(
-      await verifyDomain(services, tenantOf(c).id, domainParam(c), services.clock.now()),
-    );
+    const d = await verifyDomain(services, tenantOf(c).id, domainParam(c), services.clock.now());
+    await recordSecurityEvent(c, { action: "domain.verified", target: domainParam(c) });
+    return c.json(d);
   },
 );
 
 app.delete("/api/v1/domains/:domain", remove, async (c) => {
   await removeDomain(c.get("services"), tenantOf(c).id, domainParam(c));
+  await recordSecurityEvent(c, { action: "domain.removed", target: domainParam(c) });
   return c.body(null, 204);
 });
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../../security/events.ts";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
@@ -174,6 +175,11 @@ app.post(
       input,
       requestOrigin(services.config, c.req.url),
     );
+    await recordSecurityEvent(c, {
+      action: "invitation.sent",
+      target: invitation.email,
+      details: { role: invitation.role, invitation_id: invitation.id },
+    });
     return c.json(invitation, 201);
   },
 );
@@ -209,6 +215,11 @@ app.post("/api/v1/invitations/accept", accept, async (c) => {
   const previous = getCookie(c, SESSION_COOKIE);
   if (previous) await deleteSession(services.control, previous);
   await startSession(c, accepted.userId);
+  await recordSecurityEvent(c, {
+    action: "invitation.accepted",
+    actor: { userId: accepted.userId },
+    details: { role: accepted.role, created_user: accepted.createdUser },
+  });
   const user = await findUserById(services.control, accepted.userId);
   return c.json({
     user: { id: accepted.userId, email: user?.email, name: user?.name },
@@ -222,6 +233,7 @@ app.delete("/api/v1/invitations/:id", revoke, requirePermission("members:manage"
   const id = c.req.param("id");
   if (!isId(id)) throw new NotFoundError("No such pending invitation.");
   await revokeInvitation(c.get("services").control, tenantOf(c).id, id);
+  await recordSecurityEvent(c, { action: "invitation.revoked", details: { invitation_id: id } });
   return c.body(null, 204);
 });
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../../security/events.ts";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
@@ -97,6 +98,11 @@ app.patch("/api/v1/members/:userId", update, requirePermission("members:manage")
     memberId(c.req.param("userId")),
     role,
   );
+  await recordSecurityEvent(c, {
+    action: "member.role_changed",
+    target: member.email,
+    details: { user_id: member.user_id, role: member.role },
+  });
   return c.json(member);
 });
 
@@ -108,6 +114,10 @@ app.delete("/api/v1/members/:userId", remove, requirePermission("members:manage"
     { userId: auth.userId, role: auth.role },
     memberId(c.req.param("userId")),
   );
+  await recordSecurityEvent(c, {
+    action: "member.removed",
+    details: { user_id: c.req.param("userId") },
+  });
   return c.body(null, 204);
 });
 

@@ -4,6 +4,7 @@
  * editable option lists (proteins, package types, terms, ...).
  */
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../../security/events.ts";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
@@ -64,6 +65,11 @@ app.put("/api/v1/option-lists/:list", replace, requirePermission("settings:manag
     values,
     principalOf(c).userId,
   );
+  await recordSecurityEvent(c, {
+    action: "settings.option_list_changed",
+    target: c.req.param("list"),
+    details: { values },
+  });
   return c.json(list);
 });
 

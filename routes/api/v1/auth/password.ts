@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../../../security/events.ts";
 import { z } from "zod";
 import { type AppEnv, clientIp, principalOf } from "../../../../http/env.ts";
 import { parseWith, readJson } from "../../../../http/guards.ts";
@@ -90,7 +91,8 @@ app.post("/api/v1/auth/password/forgot", requestReset, async (c) => {
 
 app.post("/api/v1/auth/password/reset", reset, async (c) => {
   const input = parseWith(ResetSchema, await readJson(c));
-  await resetPassword(c.get("services"), input.token, input.password);
+  const { userId } = await resetPassword(c.get("services"), input.token, input.password);
+  await recordSecurityEvent(c, { action: "auth.password_reset", actor: { userId } });
   clearSessionCookie(c);
   return c.json({ message: "Your password was changed. Sign in with the new one." });
 });
@@ -105,6 +107,7 @@ app.post("/api/v1/auth/password/change", change, requireAuth(), async (c) => {
     input.new_password,
     auth.sessionToken,
   );
+  await recordSecurityEvent(c, { action: "auth.password_changed" });
   return c.body(null, 204);
 });
 

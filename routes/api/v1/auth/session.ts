@@ -11,6 +11,7 @@ import { requireAuth } from "../../../../auth/middleware.ts";
 import { ROLES } from "../../../../auth/roles.ts";
 import { describeRoute } from "../../../../http/openapi.ts";
 import { z } from "zod";
+import { failedSignIn, recordSecurityEvent, recordSignIn } from "../../../../security/events.ts";
 
 const UserJson = z.object({
   id: z.string(),
@@ -79,11 +80,12 @@ app.post("/api/v1/auth/login", logIn, async (c) => {
     ...input,
     ip: clientIp(c),
     tenantId: tenant?.id ?? null,
-  });
+  }).catch((err) => failedSignIn(c, input.email, err));
   // A new session id on every sign-in (no session fixation); the old one, if any, ends.
   const previous = getCookie(c, SESSION_COOKIE);
   if (previous) await deleteSession(services.control, previous);
   await startSession(c, user.id);
+  await recordSignIn(c, user, "api");
   services.authCache.clear();
   const body: Record<string, unknown> = {
     user: {
@@ -111,6 +113,7 @@ app.post("/api/v1/auth/logout", logOut, requireAuth(), async (c) => {
   const services = c.get("services");
   const auth = c.get("auth");
   if (auth?.sessionToken) await deleteSession(services.control, auth.sessionToken);
+  await recordSecurityEvent(c, { action: "auth.sign_out" });
   services.authCache.clear();
   clearSessionCookie(c);
   return c.body(null, 204);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { failedSignIn, recordSecurityEvent } from "../../../../security/events.ts";
 import { z } from "zod";
 import { type AppEnv, clientIp, principalOf, tenantOf } from "../../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../../http/guards.ts";
@@ -158,7 +159,7 @@ app.post("/api/v1/auth/tokens", createToken, async (c) => {
       password,
       ip: clientIp(c),
       tenantId: tenant.id,
-    });
+    }).catch((err) => failedSignIn(c, email, err));
     if (!role || !can(role, "tokens:own")) throw new ForbiddenError();
     assertRoleGrants(role, rest.scopes);
     userId = user.id;
@@ -173,6 +174,12 @@ app.post("/api/v1/auth/tokens", createToken, async (c) => {
     new Date(),
     { scopes: input.scopes, allowedIps: input.allowed_ips },
   );
+  await recordSecurityEvent(c, {
+    action: "token.created",
+    actor: { userId },
+    target: input.name,
+    details: { token_id: created.summary.id },
+  });
   return c.json({ token: created.token, ...created.summary }, 201);
 });
 
@@ -192,6 +199,10 @@ app.delete("/api/v1/auth/tokens/:id", revokeToken, requirePermission("records:re
     principalOf(c).userId,
     c.req.param("id"),
   );
+  await recordSecurityEvent(c, {
+    action: "token.revoked",
+    details: { token_id: c.req.param("id") },
+  });
   c.get("services").authCache.clear();
   return c.body(null, 204);
 });

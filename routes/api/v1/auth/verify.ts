@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { recordSecurityEvent } from "../../../../security/events.ts";
 import { type AppEnv, principalOf, wantsJson } from "../../../../http/env.ts";
 import { requireAuth } from "../../../../auth/middleware.ts";
 import { resendVerificationEmail, verifyEmail } from "../../../../auth/email_tokens.ts";
@@ -23,7 +24,8 @@ const app = new Hono<AppEnv>();
 
 // The link in the e-mail: works on whichever host sent it (bare domain or a workspace).
 app.get("/auth/verify", async (c) => {
-  await verifyEmail(c.get("services"), c.req.query("token") ?? "");
+  const { userId } = await verifyEmail(c.get("services"), c.req.query("token") ?? "");
+  await recordSecurityEvent(c, { action: "auth.email_verified", actor: { userId } });
   if (wantsJson(c)) return c.json({ email_verified: true });
   // Signed out, "/" would bounce to the sign-in page and lose the confirmation: land there.
   return c.redirect(c.get("auth") ? "/?email_verified=1" : "/login?email_verified=1", 303);

@@ -1,0 +1,210 @@
+/**
+ * @module data_rights/restore_database
+ * Rebuilds a tenant database from a verified archive in ONE write transaction: drop whatever the
+ * database holds, create the archive's tables, insert its rows, then its indexes, triggers and
+ * views (after the rows, so no trigger fires twice), and put each stored file back. Any failure
+ * rolls the database back and deletes the files already stored, so a refused or failed restore
+ * changes nothing. An archive from an older schema is migrated forward afterwards.
+ */
+import type { Client, Transaction } from "../db/client.ts";
+import { inWriteTransaction } from "../db/transaction.ts";
+import { latestVersion, migrate } from "../db/migrate.ts";
+import { documentKey, type FileStorage } from "../storage/mod.ts";
+import { decodeValue, ROWID_KEY, type SchemaEntry, tablePath } from "./archive_format.ts";
+import {
+  ArchiveRefusedError,
+  type ArchiveSource,
+  readEntries,
+  type VerifiedArchive,
+} from "./archive_reader.ts";
+
+const INSERT_BATCH = 200;
+const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export interface RestoreTarget {
+  tenantId: string;
+  db: Client;
+  storage: FileStorage;
+}
+
+export interface RestoreCounts {
+  tables: number;
+  rows: number;
+  files: number;
+}
+
+/**
+ * Removes every table, index, trigger and view (virtual tables take their shadow tables). Tables
+ * go newest first: a table referenced by a foreign key must outlive the tables that reference it.
+ */
+async function dropEverything(tx: Transaction): Promise<void> {
+  const objects = await tx.execute(
+    `SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL
+     ORDER BY rowid DESC`,
+  );
+  const order = ["trigger", "view", "index"];
+  for (const type of order) {
+    for (const r of objects.rows.filter((o) => o.type === type)) {
+      await tx.execute(`DROP ${type.toUpperCase()} IF EXISTS ${quoteName(String(r.name))}`);
+    }
+  }
+  const tables = objects.rows.filter((o) => o.type === "table");
+  const virtual = tables.filter((t) => /^\s*CREATE\s+VIRTUAL/i.test(String(t.sql)));
+  for (const t of virtual) await tx.execute(`DROP TABLE IF EXISTS ${quoteName(String(t.name))}`);
+  for (const t of tables) await tx.execute(`DROP TABLE IF EXISTS ${quoteName(String(t.name))}`);
+  const seq = await tx.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'");
+  if (seq.rows.length) await tx.execute("DELETE FROM sqlite_sequence");
+}
+
+/** Whether a table's rowid is one of its own columns (then `$rowid` is not inserted). */
+async function rowidIsColumn(tx: Transaction, table: string): Promise<boolean> {
+  const info = await tx.execute(`PRAGMA table_info(${quoteName(table)})`);
+  const pk = info.rows.filter((r) => Number(r.pk) > 0);
+  return pk.length === 1 && String(pk[0]!.type).toUpperCase() === "INTEGER";
+}
+
+/** Restores `archive` into `target` (a database the caller made sure may be replaced). */
+export async function restoreDatabase(
+  target: RestoreTarget,
+  source: ArchiveSource,
+  archive: VerifiedArchive,
+): Promise<RestoreCounts> {
+  const newest = await latestVersion("tenant");
+  if (archive.manifest.app.tenant_schema_version > newest) {
+    throw new ArchiveRefusedError(
+      `it comes from a newer version of ProjectMeats (schema ${archive.manifest.app.tenant_schema_version}; this installation has ${newest}). Update first.`,
+    );
+  }
+  const tablesByPath = new Map(
+    archive.manifest.parts.filter((p) => p.kind === "table").map((p) => [p.path, p.name!]),
+  );
+  const fileParts = new Map(
+    archive.manifest.parts.filter((p) => p.kind === "file").map((p) => [p.path, p.name!]),
+  );
+  const stored: string[] = [];
+  const counts: RestoreCounts = { tables: 0, rows: 0, files: 0 };
+  try {
+    await inWriteTransaction(target.db, async (tx) => {
+      await tx.execute("PRAGMA defer_foreign_keys = ON");
+      await dropEverything(tx);
+      await createTables(tx, archive.schema);
+      let table: { name: string; rowidColumn: boolean; rest: string; batch: string[] } | null =
+        null;
+      let file: { id: string; chunks: Uint8Array[] } | null = null;
+      const decoder = new TextDecoder();
+      const flushRows = async (t: NonNullable<typeof table>) => {
+        if (!t.batch.length) return;
+        await tx.batch(t.batch.map((line) => insertStatement(t.name, line, t.rowidColumn)));
+        counts.rows += t.batch.length;
+        t.batch = [];
+      };
+      await readEntries(source, async (path, data, final) => {
+        const tableName = tablesByPath.get(path);
+        if (tableName !== undefined) {
+          if (!table) {
+            const rowidColumn = tableName === "sqlite_sequence" ||
+              await rowidIsColumn(tx, tableName);
+            table = { name: tableName, rowidColumn, rest: "", batch: [] };
+            await tx.execute(`DELETE FROM ${quoteName(tableName)}`);
+          }
+          const lines = (table.rest + decoder.decode(data, { stream: !final })).split("\n");
+          table.rest = lines.pop() ?? "";
+          for (const line of lines) {
+            if (!line) continue;
+            table.batch.push(line);
+            if (table.batch.length >= INSERT_BATCH) await flushRows(table);
+          }
+          if (final) {
+            if (table.rest) table.batch.push(table.rest);
+            await flushRows(table);
+            counts.tables++;
+            table = null;
+          }
+          return;
+        }
+        const documentId = fileParts.get(path);
+        if (documentId !== undefined) {
+          file ??= { id: documentId, chunks: [] };
+          file.chunks.push(data);
+          if (final) {
+            const key = documentKey(target.tenantId, file.id);
+            const type = await tx.execute({
+              sql: "SELECT content_type FROM documents WHERE id = ?",
+              args: [file.id],
+            });
+            const contentType = String(type.rows[0]?.content_type ?? "application/octet-stream");
+            await target.storage.put(key, joinChunks(file.chunks), contentType);
+            stored.push(key);
+            // The file now lives under this workspace's key.
+            await tx.execute({
+              sql: "UPDATE documents SET storage_key = ? WHERE id = ?",
+              args: [key, file.id],
+            });
+            counts.files++;
+            file = null;
+          }
+        }
+      });
+      await createRest(tx, archive.schema);
+    });
+  } catch (err) {
+    for (const key of stored) await target.storage.delete(key).catch(() => {});
+    throw err;
+  }
+  await migrate(target.db, "tenant");
+  return counts;
+}
+
+function joinChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) (out.set(c, at), (at += c.length));
+  return out;
+}
+
+/** Creates the archive's tables in order; a virtual table's shadow tables already exist. */
+async function createTables(tx: Transaction, schema: SchemaEntry[]): Promise<void> {
+  for (const entry of schema) {
+    if (entry.type !== "table" || !entry.sql) continue;
+    const exists = await tx.execute({
+      sql: "SELECT 1 FROM sqlite_master WHERE name = ?",
+      args: [entry.name],
+    });
+    if (exists.rows.length === 0) await tx.execute(entry.sql);
+  }
+}
+
+/** Indexes, then triggers, then views: after the rows, so triggers do not fire on restored rows. */
+async function createRest(tx: Transaction, schema: SchemaEntry[]): Promise<void> {
+  for (const type of ["index", "trigger", "view"] as const) {
+    for (const entry of schema) {
+      if (entry.type === type && entry.sql) await tx.execute(entry.sql);
+    }
+  }
+}
+
+function insertStatement(table: string, line: string, rowidColumn: boolean) {
+  let row: Record<string, unknown>;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    throw new ArchiveRefusedError(`a line of ${tablePath(table)} is not JSON.`);
+  }
+  const names: string[] = [];
+  const values: unknown[] = [];
+  for (const [name, value] of Object.entries(row)) {
+    if (name === ROWID_KEY) {
+      if (rowidColumn) continue;
+      names.push("rowid");
+    } else names.push(quoteName(name));
+    values.push(decodeValue(value));
+  }
+  return {
+    sql: `INSERT INTO ${quoteName(table)} (${names.join(", ")}) VALUES (${
+      names.map(() => "?").join(", ")
+    })`,
+    // deno-lint-ignore no-explicit-any
+    args: values as any[],
+  };
+}
