@@ -21,7 +21,14 @@ export async function startBenchServer(
   const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "pm-bench-" });
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--expose-gc", new URL("./server.ts", import.meta.url).pathname],
+    // --unstable-net: reusePort (the two-process mixed load) is still behind that flag.
+    args: [
+      "run",
+      "-A",
+      "--unstable-net",
+      "--v8-flags=--expose-gc",
+      new URL("./server.ts", import.meta.url).pathname,
+    ],
     env: {
       PORT: String(port),
       LOG_LEVEL: "silent",

@@ -11,8 +11,11 @@ import { createApp } from "../app.ts";
 const config = loadConfig();
 const services = await createServices(config);
 const app = createApp(services);
+// BENCH_REUSE_PORT=1: several bench processes listen on one port (SO_REUSEPORT) and the kernel
+// spreads connections over them: the two-process figure of the mixed load.
+const reusePort = Deno.env.get("BENCH_REUSE_PORT") === "1";
 Deno.serve(
-  { port: config.PORT, hostname: "127.0.0.1", onListen() {} },
+  { port: config.PORT, hostname: "127.0.0.1", reusePort, onListen() {} },
   (req, info) => app.fetch(req, info),
 );
 
@@ -27,7 +30,10 @@ bare.use("/nosniff", async (c, next) => {
   c.res.headers.set("X-Content-Type-Options", "nosniff");
 });
 bare.get("/nosniff", (c) => c.json({ hello: "world" }));
-Deno.serve({ port: config.PORT + 1, hostname: "127.0.0.1", onListen() {} }, bare.fetch);
+Deno.serve(
+  { port: config.PORT + 1, hostname: "127.0.0.1", reusePort, onListen() {} },
+  bare.fetch,
+);
 // The memory benchmark asks for a full collection before it reads RSS (SIGUSR1 would start the inspector), so that it measures what
 // the process keeps rather than garbage not yet collected.
 Deno.addSignalListener("SIGUSR2", () => (globalThis as { gc?: () => void }).gc?.());

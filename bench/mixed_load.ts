@@ -1,0 +1,303 @@
+/**
+ * @module bench/mixed_load
+ * The working day of many brokers at once: N tenants (1,000 by default), 50 connections, 90%
+ * reads (PO, load and invoice lists, a PO and a supplier, the dashboard page, search) and 10%
+ * writes (new purchase orders, loads and invoices, and updates of a PO) spread over the tenants,
+ * so every tenant's read cache is invalidated as a real day would. wrk drives it with a Lua
+ * script holding each tenant's host, token and record ids; each wrk thread owns half the tenants,
+ * so a PO it updates is never updated by two requests at once (versions stay in step, no 409s).
+ */
+import { hostFetch } from "../tests/helpers/http.ts";
+import { type BenchServer, benchTenantWithId, startBenchServer } from "./api_throughput.ts";
+import { parseWrk, runWrk, type WrkResult } from "./wrk.ts";
+
+export interface MixedTenant {
+  host: string;
+  token: string;
+  supplier: string;
+  customer: string;
+  carrier: string;
+  location: string;
+  salesOrder: string;
+  purchaseOrders: string[];
+  /** One PO per wrk run that only that run updates, from version 1. */
+  updateTargets: string[];
+}
+
+/** Creates `count` tenants with a little business each, `concurrency` at a time. */
+export async function provisionMixedTenants(
+  port: number,
+  count: number,
+  opts: { runs: number; concurrency?: number; prefix?: string } = { runs: 2 },
+): Promise<MixedTenant[]> {
+  const out: MixedTenant[] = new Array(count);
+  let next = 0;
+  const workers = Array.from({ length: opts.concurrency ?? 6 }, async () => {
+    while (next < count) {
+      const i = next++;
+      out[i] = await provisionOne(port, `${opts.prefix ?? "mix"}${i}`, opts.runs);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+async function provisionOne(port: number, slug: string, runs: number): Promise<MixedTenant> {
+  const { token } = await benchTenantWithId(port, slug);
+  const host = `${slug}.localhost`;
+  const post = async (path: string, json: unknown) => {
+    const res = await hostFetch(port, host, path, {
+      method: "POST",
+      json,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()).id as string;
+  };
+  const day = new Date().toISOString().slice(0, 10);
+  const supplier = await post("/api/v1/suppliers", { name: `${slug} Packing`, city: "Greeley" });
+  const customer = await post("/api/v1/customers", {
+    name: `${slug} Grocers`,
+    payment_terms: "Net 30",
+  });
+  const carrier = await post("/api/v1/carriers", { name: `${slug} Reefer` });
+  const location = await post("/api/v1/locations", {
+    name: `${slug} Cold Storage`,
+    kind: "delivery",
+    customer_id: customer,
+  });
+  const po = () =>
+    post("/api/v1/purchase-orders", {
+      supplier_id: supplier,
+      order_date: day,
+      status: "approved",
+      lines: [{ description: "Beef trim 81/19", cases: 800, weight: 40000, price: 2 }],
+    });
+  const purchaseOrders = [];
+  for (let i = 0; i < 5; i++) purchaseOrders.push(await po());
+  const updateTargets = [];
+  for (let i = 0; i < runs; i++) updateTargets.push(await po());
+  const salesOrder = await post("/api/v1/sales-orders", {
+    customer_id: customer,
+    order_date: day,
+    status: "confirmed",
+    lines: [{ description: "Trim", weight: 40000, price: 2.2 }],
+  });
+  await post("/api/v1/invoices", {
+    customer_id: customer,
+    sales_order_id: salesOrder,
+    invoice_date: day,
+    state: "sent",
+    lines: [{ description: "Trim", weight: 40000, price: 2.2 }],
+  });
+  return {
+    host,
+    token,
+    supplier,
+    customer,
+    carrier,
+    location,
+    salesOrder,
+    purchaseOrders,
+    updateTargets,
+  };
+}
+
+const lua = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string for these ids
+
+/** The wrk script: the tenants, the mix, and run `run`'s update targets. */
+export function mixedLoadScript(tenants: MixedTenant[], port: number, run: number): string {
+  const rows = tenants.map((t) =>
+    `{h=${lua(`${t.host}:${port}`)},a=${lua(`Bearer ${t.token}`)},s=${lua(t.supplier)},c=${
+      lua(t.customer)
+    },k=${lua(t.carrier)},l=${lua(t.location)},so=${lua(t.salesOrder)},u=${
+      lua(t.updateTargets[run]!)
+    },p={${t.purchaseOrders.map(lua).join(",")}}}`
+  );
+  const day = new Date().toISOString().slice(0, 10);
+  return `
+local tenants = {
+${rows.join(",\n")}
+}
+local n = #tenants
+local threadCount = 0
+function setup(thread)
+  thread:set("tid", threadCount)
+  threadCount = threadCount + 1
+end
+
+local owned = {}
+local versions = {}
+local serial = 0
+function init(args)
+  local threads = tonumber(args[1]) or 2
+  math.randomseed(1000 + (tid or 0))
+  for i = 1, n do
+    if (i - 1) % threads == (tid or 0) then owned[#owned + 1] = i end
+  end
+end
+
+local function req(t, method, path, body)
+  local headers = { ["Host"] = t.h, ["Authorization"] = t.a }
+  if body then headers["Content-Type"] = "application/json" end
+  return wrk.format(method, path, headers, body)
+end
+
+request = function()
+  local i = owned[math.random(#owned)]
+  local t = tenants[i]
+  local r = math.random(1000)
+  serial = serial + 1
+  -- 90% reads
+  if r <= 300 then return req(t, "GET", "/api/v1/purchase-orders?status=approved&sort=-order_date&limit=50") end
+  if r <= 450 then return req(t, "GET", "/api/v1/purchase-orders/" .. t.p[math.random(#t.p)]) end
+  if r <= 550 then return req(t, "GET", "/api/v1/loads?limit=50") end
+  if r <= 650 then return req(t, "GET", "/api/v1/invoices?limit=50") end
+  if r <= 750 then return req(t, "GET", "/") end
+  if r <= 850 then return req(t, "GET", "/api/v1/search?q=Packing") end
+  if r <= 900 then return req(t, "GET", "/api/v1/suppliers/" .. t.s) end
+  -- 10% writes
+  if r <= 940 then
+    return req(t, "POST", "/api/v1/purchase-orders", '{"supplier_id":"' .. t.s ..
+      '","order_date":"${day}","status":"approved","lines":[{"description":"Trim","cases":10,"weight":400,"price":2}]}')
+  end
+  if r <= 970 then
+    local v = versions[i] or 1
+    versions[i] = v + 1
+    return req(t, "PATCH", "/api/v1/purchase-orders/" .. t.u, '{"version":' .. v .. ',"notes":"mixed ' .. serial .. '"}')
+  end
+  if r <= 990 then
+    return req(t, "POST", "/api/v1/invoices", '{"customer_id":"' .. t.c .. '","sales_order_id":"' .. t.so ..
+      '","invoice_date":"${day}","state":"draft","lines":[{"description":"Trim","weight":400,"price":2.2}]}')
+  end
+  return req(t, "POST", "/api/v1/loads", '{"carrier_id":"' .. t.k .. '","sales_order_id":"' .. t.so ..
+    '","delivery_location_id":"' .. t.l .. '","freight_cents":300000}')
+end
+`;
+}
+
+/** Runs the mix against `port` for `seconds` with wrk (2 threads, 50 connections). */
+export async function runMixedLoad(
+  port: number,
+  tenants: MixedTenant[],
+  opts: { run: number; seconds: number; connections?: number },
+): Promise<WrkResult> {
+  const dir = await Deno.makeTempDir({ prefix: "pm-mixed-" });
+  try {
+    const script = `${dir}/mixed.lua`;
+    await Deno.writeTextFile(script, mixedLoadScript(tenants, port, opts.run));
+    const out = await new Deno.Command("wrk", {
+      args: [
+        "-t2",
+        `-c${opts.connections ?? 50}`,
+        `-d${opts.seconds}s`,
+        "--latency",
+        "-s",
+        script,
+        `http://127.0.0.1:${port}/`,
+        "--",
+        "2",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    if (!out.success) throw new Error(`wrk failed: ${new TextDecoder().decode(out.stderr)}`);
+    return parseWrk(text);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** CPU seconds a process has used (utime + stime from /proc; Linux clock ticks of 1/100 s). */
+function processCpuSeconds(pid: number): number {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds the whole machine has been busy (every core, from /proc/stat). */
+function machineBusySeconds(): number {
+  const [, ...ticks] = Deno.readTextFileSync("/proc/stat").split("\n")[0]!.trim().split(/\s+/);
+  const n = ticks.map(Number);
+  return (n[0]! + n[1]! + n[2]! + n[5]! + n[6]! + n[7]!) / 100; // all but idle and iowait
+}
+
+/** Where the cores went during a run: the app processes, and everything else (mostly wrk). */
+export interface CoreShare {
+  app: number;
+  other: number;
+}
+
+async function measuring<T>(pids: number[], run: () => Promise<T>): Promise<[T, CoreShare]> {
+  const appBefore = pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  const busyBefore = machineBusySeconds();
+  const started = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const app = pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0) - appBefore;
+  const busy = machineBusySeconds() - busyBefore;
+  return [result, { app: app / seconds, other: Math.max(0, busy - app) / seconds }];
+}
+
+export interface MixedLoadFigures {
+  tenants: number;
+  poolSize: number;
+  provisionSeconds: number;
+  /** The bare Hono route, one process, same run. */
+  bare: WrkResult;
+  one: WrkResult;
+  /** Two app processes on one port (SO_REUSEPORT), the same data folder. */
+  two: WrkResult;
+  /** Cores used during each mixed run, by the app processes and by everything else. */
+  oneCores: CoreShare;
+  twoCores: CoreShare;
+}
+
+/**
+ * The mixed-load figures: tenants provisioned through the API on one process, the mix on it, then
+ * a second process on the same port and data folder and the mix over both.
+ */
+export async function benchMixedLoad(
+  opts: { tenants: number; seconds: number; poolSize: number },
+): Promise<MixedLoadFigures> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const env = {
+    PORT: String(port),
+    BENCH_REUSE_PORT: "1",
+    TENANT_POOL_SIZE: String(opts.poolSize),
+  };
+  const first = await startBenchServer(env, { keepDataDir: true });
+  let second: BenchServer | null = null;
+  try {
+    const started = performance.now();
+    const tenants = await provisionMixedTenants(port, opts.tenants, { runs: 2 });
+    const provisionSeconds = (performance.now() - started) / 1000;
+    const bare = await runWrk(`http://127.0.0.1:${port + 1}/`, { seconds: opts.seconds });
+    const [one, oneCores] = await measuring(
+      [first.pid],
+      () => runMixedLoad(port, tenants, { run: 0, seconds: opts.seconds }),
+    );
+    const other = await startBenchServer({ ...env, DATA_DIR: first.dataDir }, {
+      keepDataDir: true,
+    });
+    second = other;
+    const [two, twoCores] = await measuring(
+      [first.pid, other.pid],
+      () => runMixedLoad(port, tenants, { run: 1, seconds: opts.seconds }),
+    );
+    return {
+      tenants: opts.tenants,
+      poolSize: opts.poolSize,
+      provisionSeconds,
+      bare,
+      one,
+      two,
+      oneCores,
+      twoCores,
+    };
+  } finally {
+    await second?.stop();
+    await first.stop();
+    await Deno.remove(first.dataDir, { recursive: true }).catch(() => {});
+  }
+}
