@@ -2,7 +2,8 @@
  * @module auth/scopes
  * What a scoped API token may call. A scope is `<resource>:<verb>`: read or write per record type
  * (named by its table, `purchase_orders:read`), and for documents, reports, members (with
- * invitations), domains, option lists, billing and the assistant. `write` implies `read` on the
+ * invitations), domains, option lists, billing, the security log and the assistant. `write`
+ * implies `read` on the
  * same resource.
  *
  * Two caps apply to every call, in one place (`tokenRefusal`, called by auth/middleware.ts for
@@ -23,6 +24,8 @@ import { ipAllowed } from "./ip_allow.ts";
 export interface ScopeDef {
   name: string;
   label: string;
+  /** What it is about, for a row of the settings page ("purchase orders"). */
+  resource: string;
   group: string;
   /** The role permissions of which any one lets a role use the scope. */
   needs: readonly Permission[];
@@ -37,9 +40,16 @@ function pair(
   read: readonly Permission[],
   write?: readonly Permission[],
 ): ScopeDef[] {
-  const out = [{ name: `${resource}:read`, label: `Read ${label}`, group, needs: read }];
-  if (write) out.push({ name: `${resource}:write`, label: `Change ${label}`, group, needs: write });
-  return out;
+  const scope = (verb: string, words: string, needs: readonly Permission[]) => ({
+    name: `${resource}:${verb}`,
+    label: `${words} ${label}`,
+    resource: label,
+    group,
+    needs,
+  });
+  return write ? [scope("read", "Read", read), scope("write", "Change", write)] : [
+    scope("read", "Read", read),
+  ];
 }
 
 /** Every scope a token may carry, in the order the settings page groups them. */
@@ -53,15 +63,20 @@ export const SCOPES: readonly ScopeDef[] = [
   ...pair("option_lists", "option lists", "Settings", ["records:read"], ["settings:manage"]),
   ...pair("domains", "custom domains", "Settings", ["settings:manage"], ["settings:manage"]),
   ...pair("billing", "plan and usage", "Billing", ["records:read"]),
+  ...pair("security", "the security log", "Settings", ["settings:manage"]),
   {
     name: "assistant:use",
     label: "Ask the assistant (also needs read on every record type)",
+    resource: "the assistant",
     group: "Assistant",
     needs: ["records:read"],
   },
 ];
 
 const BY_NAME = new Map(SCOPES.map((s) => [s.name, s]));
+
+/** Every scope's name, for schemas that list them (the API reference shows the list). */
+export const SCOPE_NAMES = SCOPES.map((s) => s.name) as [string, ...string[]];
 
 /** True when `name` is a scope a token may carry. */
 export function isScope(name: string): boolean {
@@ -110,6 +125,7 @@ const FAMILIES: Record<string, string> = {
   "option-lists": "option_lists",
   domains: "domains",
   billing: "billing",
+  security: "security",
 };
 
 /** The scopes an API call needs, by its route family and method. */
@@ -180,4 +196,26 @@ export function tokenRefusal(
     );
   }
   return null;
+}
+
+/** One row of the settings page's scope picker: a resource with its read and change scopes. */
+export interface ScopeRow {
+  resource: string;
+  read?: { name: string; label: string; allowed: boolean };
+  write?: { name: string; label: string; allowed: boolean };
+}
+
+/** The scopes grouped for the settings page, each marked with whether `role` grants it. */
+export function scopeGroups(role: Role | null): Array<{ group: string; rows: ScopeRow[] }> {
+  const groups: Array<{ group: string; rows: ScopeRow[] }> = [];
+  for (const def of SCOPES) {
+    let group = groups.find((g) => g.group === def.group);
+    if (!group) groups.push(group = { group: def.group, rows: [] });
+    let row = group.rows.find((r) => r.resource === def.resource);
+    if (!row) group.rows.push(row = { resource: def.resource });
+    const choice = { name: def.name, label: def.label, allowed: roleGrants(role, def.name) };
+    if (def.name.endsWith(":write")) row.write = choice;
+    else row.read = choice;
+  }
+  return groups;
 }

@@ -6,7 +6,15 @@ import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/api_tokens.ts";
-import { can } from "../../auth/roles.ts";
+import { can, type Role } from "../../auth/roles.ts";
+import {
+  ALL_READ_SCOPES,
+  roleGrants,
+  SCOPE_NAMES,
+  scopeGroups,
+  SCOPES,
+} from "../../auth/scopes.ts";
+import { AllowedIpsSchema } from "../../auth/ip_allow.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { Island } from "../../framework/island.tsx";
@@ -14,6 +22,7 @@ import CopyButton from "../../islands/CopyButton.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { mayUse } from "../../billing/entitlements.ts";
 import { ListTable } from "../../components/ListTable.tsx";
+import { type AccessPreset, TokenScopesField } from "../../components/TokenScopesField.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/tokens", memberPage());
@@ -26,11 +35,53 @@ const EXPIRY_CHOICES: Array<[string, string]> = [
   ["365", "In a year"],
   ["", "Never (until revoked)"],
 ];
-const NameSchema = z.object({
+/** A form field sent once, many times, or not at all, as a list. */
+const many = (value: unknown) => value === undefined ? [] : [value].flat();
+const TokenFormSchema = z.object({
   name: z.string().trim().min(1, "Name the token.").max(80),
   expires_in_days: z.enum(["", "30", "90", "365"]).default("")
     .transform((v) => (v ? Number(v) : null)),
+  access: z.enum(["chosen", "read_all", "full"]).default("read_all"),
+  scopes: z.preprocess(many, z.array(z.enum(SCOPE_NAMES, "Choose scopes from the list."))),
+  read_group: z.preprocess(many, z.array(z.string().max(40))),
+  allowed_ips: z.string().max(2000).default("")
+    .transform((text) => text.split(/[\s,]+/).filter(Boolean)).pipe(AllowedIpsSchema),
 });
+type TokenForm = z.infer<typeof TokenFormSchema>;
+
+/** The scopes a submitted form gives, or a message when it gives none the role may have. */
+function chosenScopes(form: TokenForm, role: Role): string[] | null | { error: string } {
+  if (form.access === "full") return null;
+  if (form.access === "read_all") return ALL_READ_SCOPES.filter((s) => roleGrants(role, s));
+  const fromGroups = SCOPES.filter((s) =>
+    form.read_group.includes(s.group) && s.name.endsWith(":read") && roleGrants(role, s.name)
+  ).map((s) => s.name);
+  const scopes = [...new Set([...form.scopes, ...fromGroups])];
+  const beyond = scopes.filter((s) => !roleGrants(role, s));
+  if (beyond.length) return { error: `Your role (${role}) does not grant ${beyond.join(", ")}.` };
+  if (!scopes.length) {
+    return { error: "Tick at least one scope, or choose read everything or full access." };
+  }
+  return scopes;
+}
+
+/** "Full access", "Read everything" (all the role may read), or the scopes themselves. */
+function accessText(scopes: string[] | null, role: Role | null): string {
+  if (scopes === null) return "Full access";
+  const readable = ALL_READ_SCOPES.filter((s) => roleGrants(role, s));
+  if (scopes.every((s) => s.endsWith(":read")) && readable.every((s) => scopes.includes(s))) {
+    return "Read everything";
+  }
+  return scopes.join(", ");
+}
+
+interface FormState {
+  access: AccessPreset;
+  checked: readonly string[];
+  allowedIps: string;
+  errors: { scopes?: string; allowed_ips?: string };
+}
+const EMPTY_FORM: FormState = { access: "read_all", checked: [], allowedIps: "", errors: {} };
 
 /** "2026-12-31", "expired 2026-11-01", or "never". */
 function expiryText(expiresAt: string | null, now = new Date().toISOString()): string {
@@ -40,9 +91,10 @@ function expiryText(expiresAt: string | null, now = new Date().toISOString()): s
 
 async function showTokens(
   c: AppContext,
-  extra: { newToken?: string; error?: string } = {},
+  extra: { newToken?: string; error?: string; form?: FormState } = {},
   status = 200,
 ) {
+  const form = extra.form ?? EMPTY_FORM;
   const auth = principalOf(c);
   const tokens = await listApiTokens(c.get("services").control, tenantOf(c).id, auth.userId);
   const csrf = c.get("csrfToken");
@@ -95,7 +147,7 @@ async function showTokens(
             </p>
           )
           : (
-            <form method="post" action="/settings/tokens" class="inline-form">
+            <form method="post" action="/settings/tokens" class="record-form token-form">
               <CsrfInput token={csrf} />
               <Field
                 label="Token name"
@@ -111,12 +163,28 @@ async function showTokens(
                   ))}
                 </select>
               </div>
+              <TokenScopesField
+                groups={scopeGroups(auth.role)}
+                access={form.access}
+                checked={form.checked}
+                allowedIps={form.allowedIps}
+                errors={form.errors}
+              />
               <button class="button primary" type="submit">Create token</button>
             </form>
           )}
         <ListTable
           caption="Your tokens"
-          columns={["Name", "Starts with", "Created", "Last used", "Expires", null]}
+          columns={[
+            "Name",
+            "Starts with",
+            "Created",
+            "Last used",
+            "Expires",
+            "Access",
+            "From",
+            null,
+          ]}
           empty="No tokens yet."
           rows={tokens.map((t) => (
             <tr key={t.id}>
@@ -129,6 +197,8 @@ async function showTokens(
                 {t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}
               </td>
               <td>{expiryText(t.expires_at)}</td>
+              <td class="token-access">{accessText(t.scopes, auth.role)}</td>
+              <td>{t.allowed_ips.length ? t.allowed_ips.join(", ") : "anywhere"}</td>
               <td>
                 <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
                   <CsrfInput token={csrf} />
@@ -157,9 +227,36 @@ app.post("/settings/tokens", async (c) => {
   if (!auth.role || !can(auth.role, "tokens:own")) throw new ForbiddenError();
   const api = await mayUse(c.get("services"), tenantOf(c).id, "apiAccess");
   if (!api.allowed) return showTokens(c, { error: api.message }, 402);
-  const parsed = NameSchema.safeParse(await readBody(c));
+  const raw = await readBody(c);
+  const all = await c.req.parseBody({ all: true }); // the scope boxes repeat one name
+  const parsed = TokenFormSchema.safeParse({
+    ...raw,
+    scopes: all.scopes,
+    read_group: all.read_group,
+  });
+  const state: FormState = {
+    access: (["chosen", "read_all", "full"] as const).find((a) => a === raw.access) ?? "read_all",
+    checked: many(all.scopes).map(String),
+    allowedIps: typeof raw.allowed_ips === "string" ? raw.allowed_ips : "",
+    errors: {},
+  };
   if (!parsed.success) {
-    return showTokens(c, { error: "Name the token and choose when it expires." }, 422);
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if (field === "scopes" || field === "allowed_ips") state.errors[field] ??= issue.message;
+    }
+    const message = state.errors.allowed_ips || state.errors.scopes
+      ? "Some fields need attention. No token was created."
+      : "Name the token and choose when it expires.";
+    return showTokens(c, { error: message, form: state }, 422);
+  }
+  const scopes = chosenScopes(parsed.data, auth.role);
+  if (scopes && "error" in scopes) {
+    state.errors.scopes = scopes.error;
+    return showTokens(c, {
+      error: "Some fields need attention. No token was created.",
+      form: state,
+    }, 422);
   }
   const created = await createApiToken(
     c.get("services").control,
@@ -167,6 +264,8 @@ app.post("/settings/tokens", async (c) => {
     auth.userId,
     parsed.data.name,
     parsed.data.expires_in_days,
+    new Date(),
+    { scopes, allowedIps: parsed.data.allowed_ips },
   );
   await recordSecurityEvent(c, {
     action: "token.created",

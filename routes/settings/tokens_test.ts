@@ -3,7 +3,8 @@ import { signUpTenant, startTestServer, type TestServer } from "../../tests/help
 import { addMember, type Session, signIn } from "../../tests/helpers/members.ts";
 import { putInState } from "../../tests/helpers/billing.ts";
 
-const CREATE_FORM = /<form method="post" action="\/settings\/tokens" class="inline-form">/;
+const CREATE_FORM =
+  /<form method="post" action="\/settings\/tokens" class="record-form token-form">/;
 
 async function tokensPage(server: TestServer, s: Session): Promise<string> {
   const res = await server.fetch(s.host, "/settings/tokens", {
@@ -13,22 +14,40 @@ async function tokensPage(server: TestServer, s: Session): Promise<string> {
   return await res.text();
 }
 
+async function postToken(
+  server: TestServer,
+  s: Session,
+  name: string,
+  extra: Record<string, string> | Array<[string, string]> = {},
+): Promise<Response> {
+  const fields = Array.isArray(extra) ? extra : Object.entries(extra);
+  return await server.fetch(s.host, "/settings/tokens", {
+    method: "POST",
+    headers: {
+      cookie: s.jar.header(s.host),
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams([["_csrf", s.csrf], ["name", name], ...fields]).toString(),
+  });
+}
+
 async function createToken(
   server: TestServer,
   s: Session,
   name: string,
   extra: Record<string, string> = {},
 ): Promise<number> {
-  const res = await server.fetch(s.host, "/settings/tokens", {
-    method: "POST",
-    headers: {
-      cookie: s.jar.header(s.host),
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ _csrf: s.csrf, name, ...extra }).toString(),
-  });
+  const res = await postToken(server, s, name, extra);
   await res.body?.cancel();
   return res.status;
+}
+
+async function storedToken(server: TestServer, name: string) {
+  const rs = await server.services.control.execute({
+    sql: "SELECT scopes, allowed_ips FROM api_tokens WHERE name = ?",
+    args: [name],
+  });
+  return rs.rows[0] ? { scopes: rs.rows[0].scopes, ips: rs.rows[0].allowed_ips } : undefined;
 }
 
 Deno.test("the Create token form shows only to roles and plans the server lets create tokens", async () => {
@@ -86,6 +105,86 @@ Deno.test("the Create token form shows only to roles and plans the server lets c
       args: [t.tenantId],
     });
     assert.deepEqual(rs.rows.map((r) => String(r.name)), ["broker token", "month token"]);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("the form gives a token the ticked scopes and addresses, offers only what the role grants, and lists them", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const m = await addMember(server, t.tenantId, "broker");
+    const broker = await signIn(server, t.host, m.email, m.password);
+    const page = await tokensPage(server, broker);
+    // Read everything is the default; boxes the broker's role does not grant are disabled.
+    assert.match(page, /<input type="radio" name="access" value="read_all" checked/);
+    assert.match(
+      page,
+      /<input type="checkbox" name="scopes" value="loads:write" aria-label="Change loads" title="loads:write"\/>/,
+    );
+    assert.match(page, /value="invoices:write" aria-label="Change invoices" disabled/);
+    assert.match(page, /value="invoices:read" aria-label="Read invoices" title/);
+
+    const ok = await postToken(server, broker, "dock scanner", [
+      ["access", "chosen"],
+      ["scopes", "loads:write"],
+      ["scopes", "carriers:read"],
+      ["allowed_ips", "203.0.113.7\n10.1.2.3/8"],
+    ]);
+    assert.equal(ok.status, 201);
+    await ok.body?.cancel();
+    assert.deepEqual(await storedToken(server, "dock scanner"), {
+      scopes: "loads:write carriers:read",
+      ips: "203.0.113.7/32 10.0.0.0/8",
+    });
+    assert.equal(await createToken(server, broker, "everything", { access: "read_all" }), 201);
+    const readAll = await storedToken(server, "everything");
+    assert.match(String(readAll?.scopes), /invoices:read/);
+    assert.doesNotMatch(String(readAll?.scopes), /:write|domains:read/, "only what a broker reads");
+    await createToken(server, broker, "groups", { access: "chosen", read_group: "Records" });
+    assert.match(String((await storedToken(server, "groups"))?.scopes), /^purchase_orders:read /);
+    assert.equal(await createToken(server, broker, "full", { access: "full" }), 201);
+    assert.equal((await storedToken(server, "full"))?.scopes, "*");
+
+    const listed = await tokensPage(server, broker);
+    const cells = (name: string) =>
+      new RegExp(
+        `<td>${name}</td>(?:<td>.*?</td>){4}<td class="token-access">([^<]*)</td><td>([^<]*)</td>`,
+      )
+        .exec(listed)?.slice(1);
+    assert.deepEqual(cells("dock scanner"), [
+      "loads:write, carriers:read",
+      "203.0.113.7/32, 10.0.0.0/8",
+    ]);
+    assert.deepEqual(cells("everything"), ["Read everything", "anywhere"]);
+    assert.deepEqual(cells("full"), ["Full access", "anywhere"]);
+
+    // Refused with the reason beside the field, and nothing created.
+    const badIp = await postToken(server, broker, "bad ip", { allowed_ips: "10.0.0.0/33" });
+    assert.equal(badIp.status, 422);
+    assert.match(
+      await badIp.text(),
+      /id="token-ips-error">&quot;10\.0\.0\.0\/33&quot;: an IPv4 range has at most 32/,
+    );
+    const beyond = await postToken(server, broker, "beyond", [["access", "chosen"], [
+      "scopes",
+      "invoices:write",
+    ]]);
+    assert.equal(beyond.status, 422);
+    assert.match(await beyond.text(), /Your role \(broker\) does not grant invoices:write/);
+    const none = await postToken(server, broker, "none", { access: "chosen" });
+    assert.equal(none.status, 422);
+    assert.match(await none.text(), /Tick at least one scope/);
+    const unknown = await postToken(server, broker, "unknown", [["access", "chosen"], [
+      "scopes",
+      "loads:delete",
+    ]]);
+    assert.equal(unknown.status, 422);
+    await unknown.body?.cancel();
+    for (const name of ["bad ip", "beyond", "none", "unknown"]) {
+      assert.equal(await storedToken(server, name), undefined, name);
+    }
   } finally {
     await server.close();
   }

@@ -12,7 +12,7 @@ import {
 } from "../../../../auth/api_tokens.ts";
 import { requirePermission } from "../../../../auth/middleware.ts";
 import { can, type Role } from "../../../../auth/roles.ts";
-import { isScope, roleGrants } from "../../../../auth/scopes.ts";
+import { roleGrants, SCOPE_NAMES } from "../../../../auth/scopes.ts";
 import { AllowedIpsSchema, MAX_ALLOWED_IPS } from "../../../../auth/ip_allow.ts";
 import { ForbiddenError, InvalidError } from "../../../../domain/errors.ts";
 import { describeRoute, IdParams, listOf } from "../../../../http/openapi.ts";
@@ -24,7 +24,7 @@ const ExpiresInDays = z.number().int().min(1, "At least one day.").max(
 ).nullable().default(null);
 /** Scope names (auth/scopes.ts); left out (or null), the token has full access. */
 const Scopes = z.array(
-  z.string().refine(isScope, {
+  z.enum(SCOPE_NAMES, {
     error: (issue) =>
       `"${String(issue.input)}" is not a scope; the API reference lists them (such as loads:read).`,
   }),
