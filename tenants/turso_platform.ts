@@ -1,8 +1,9 @@
 /**
  * @module tenants/turso_platform
- * A small typed client for the Turso Platform API calls that provisioning needs: create and delete
- * a database in a group, and mint a database auth token. Responses are validated with zod; every
- * call has a timeout, and failures become a TursoApiError with the status and Turso's message.
+ * A small typed client for the Turso Platform API calls that provisioning needs: create, look up
+ * and delete a database in a group, and mint a database auth token. Responses are validated with
+ * zod; every call has a timeout, and failures become a TursoApiError with the status and Turso's
+ * message.
  */
 import { z } from "zod";
 
@@ -68,6 +69,21 @@ export class TursoPlatform {
   /** Creates a database in a group; returns its id and hostname. */
   async createDatabase(name: string, group: string): Promise<TursoDatabase> {
     const json = await this.#call("POST", "/databases", { name, group });
+    const parsed = CreatedDatabase.safeParse(json);
+    if (!parsed.success) throw new TursoApiError(502, "Turso answered an unexpected body.");
+    const d = parsed.data.database;
+    return { id: d.DbId, hostname: d.Hostname, name: d.Name };
+  }
+
+  /** A database's id and hostname by its name; null when the organization has none of that name. */
+  async getDatabase(name: string): Promise<TursoDatabase | null> {
+    let json: unknown;
+    try {
+      json = await this.#call("GET", `/databases/${encodeURIComponent(name)}`);
+    } catch (err) {
+      if (err instanceof TursoApiError && err.status === 404) return null;
+      throw err;
+    }
     const parsed = CreatedDatabase.safeParse(json);
     if (!parsed.success) throw new TursoApiError(502, "Turso answered an unexpected body.");
     const d = parsed.data.database;

@@ -1,0 +1,159 @@
+/**
+ * @module tenants/control_database
+ * Where the control database lives (tenants, users, sessions, tokens, domains, billing events,
+ * jobs). One machine: the local file `DATA_DIR/control.db`, as always. With `TURSO_ORG` and
+ * `TURSO_API_TOKEN`: one Turso database, `<TURSO_DB_PREFIX>control`, that every machine opens as an
+ * embedded replica (`DATA_DIR/replicas/control.db`): reads are local, writes go to the primary and
+ * are read back at once (libSQL's read-your-writes), so the job queue, the tenant registry and the
+ * sessions are the same on every machine.
+ *
+ * The database's hostname is looked up through the Platform API (Turso's hostnames carry the
+ * organization and, for newer groups, the cloud region, so it cannot be derived from the name);
+ * a missing control database is created in `TURSO_GROUP`. An installation whose local `control.db`
+ * holds workspaces is refused until `deno task control:move-to-turso` has copied it (tenants/
+ * control_move.ts), so switching Turso on never starts the app on an empty registry.
+ */
+import { join } from "node:path";
+import type { Config } from "../config.ts";
+import { type Client, fileUrl, openDatabase, type OpenOptions } from "../db/client.ts";
+import { TursoApiError, type TursoDatabase, TursoPlatform } from "./turso_platform.ts";
+
+export interface ControlDatabaseOptions {
+  /** Encrypts the local file or replica at rest; `TURSO_ENCRYPTION_KEY` for a replica otherwise. */
+  encryptionKey?: string;
+  /** Opens the client; tests replace it because a replica cannot open without a sync server. */
+  openClient?: (options: OpenOptions) => Promise<Client>;
+  /** The Platform API client (tests pass one pointed at a loopback double). */
+  platform?: TursoPlatform;
+  /** For the move command only: open even though a local control.db has not been moved yet. */
+  allowUnmoved?: boolean;
+  /**
+   * This machine's local control database, already open (e.g. encrypted at rest): checked for
+   * tenants that were never moved. Without it a plain `DATA_DIR/control.db` is opened to check.
+   */
+  local?: Client;
+}
+
+/** The table where `control:move-to-turso` records its progress and, at the end, completion. */
+export const MOVE_PROGRESS_TABLE = "_control_move";
+
+/** The local control database file. */
+export function localControlPath(config: Pick<Config, "DATA_DIR">): string {
+  return join(config.DATA_DIR, "control.db");
+}
+
+/** Whether the control database is on Turso (both settings) or local (neither); half refused. */
+export function controlOnTurso(config: Pick<Config, "TURSO_ORG" | "TURSO_API_TOKEN">): boolean {
+  if (!config.TURSO_ORG && !config.TURSO_API_TOKEN) return false;
+  if (!config.TURSO_ORG || !config.TURSO_API_TOKEN) {
+    throw new Error(
+      "Set both TURSO_ORG and TURSO_API_TOKEN to use Turso, or neither for local files.",
+    );
+  }
+  return true;
+}
+
+/** The Turso database name of the control database. */
+export function controlDatabaseName(config: Pick<Config, "TURSO_DB_PREFIX">): string {
+  return `${config.TURSO_DB_PREFIX}control`;
+}
+
+/**
+ * Opens the control database where the configuration puts it (not yet migrated: the caller runs
+ * `migrate(client, "control")`, the same migrations in both places).
+ */
+export async function connectControlDatabase(
+  config: Config,
+  options: ControlDatabaseOptions = {},
+): Promise<Client> {
+  const open = options.openClient ?? openDatabase;
+  if (!controlOnTurso(config)) {
+    return await open({
+      url: fileUrl(localControlPath(config)),
+      encryptionKey: options.encryptionKey,
+    });
+  }
+  const platform = options.platform ?? new TursoPlatform({
+    apiUrl: config.TURSO_API_URL,
+    org: config.TURSO_ORG!,
+    apiToken: config.TURSO_API_TOKEN!,
+  });
+  const name = controlDatabaseName(config);
+  const database = await findOrCreate(platform, name, config.TURSO_GROUP);
+  const replicaDir = join(config.DATA_DIR, "replicas");
+  await Deno.mkdir(replicaDir, { recursive: true });
+  const client = await open({
+    url: fileUrl(join(replicaDir, "control.db")),
+    syncUrl: `libsql://${database.hostname}`,
+    authToken: config.TURSO_GROUP_AUTH_TOKEN ?? await platform.createDatabaseToken(name),
+    syncInterval: config.TURSO_SYNC_INTERVAL_SECONDS || undefined,
+    encryptionKey: options.encryptionKey ?? config.TURSO_ENCRYPTION_KEY,
+  });
+  try {
+    // Pull the primary's state before the first query, so a new machine never reads stale data.
+    // (Only a replica syncs; a remote client, as in tests, reads the primary itself.)
+    if (client.protocol === "file") await client.sync();
+    if (!options.allowUnmoved) await assertMoved(config, client, options.local);
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  return client;
+}
+
+/** The control database of this organization, created in `group` when it does not exist yet. */
+async function findOrCreate(
+  platform: TursoPlatform,
+  name: string,
+  group: string,
+): Promise<TursoDatabase> {
+  const found = await platform.getDatabase(name);
+  if (found) return found;
+  try {
+    return await platform.createDatabase(name, group);
+  } catch (err) {
+    // Two machines starting at once: the other one created it first.
+    if (!(err instanceof TursoApiError && err.status === 409)) throw err;
+    const created = await platform.getDatabase(name);
+    if (!created) throw err;
+    return created;
+  }
+}
+
+/**
+ * Refuses a Turso control database while this machine's local control database holds tenants that
+ * were never moved there: the app would otherwise start on an empty registry and lose them all.
+ */
+async function assertMoved(config: Config, client: Client, local?: Client): Promise<void> {
+  if (!await holdsTenants(config, local)) return;
+  const table = await client.execute({
+    sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+    args: [MOVE_PROGRESS_TABLE],
+  });
+  if (table.rows.length > 0) {
+    const done = await client.execute(
+      `SELECT 1 FROM ${MOVE_PROGRESS_TABLE} WHERE table_name = '*' AND finished_at IS NOT NULL`,
+    );
+    if (done.rows.length > 0) return;
+  }
+  throw new Error(
+    `${localControlPath(config)} holds workspaces that have not been moved to Turso: run ` +
+      "`deno task control:move-to-turso` first (docs/operations/turso.md), or remove the local " +
+      "file if this installation should start with an empty control database on Turso.",
+  );
+}
+
+async function holdsTenants(config: Config, local?: Client): Promise<boolean> {
+  const path = localControlPath(config);
+  if (!local && !await Deno.stat(path).then(() => true, () => false)) return false;
+  const db = local ?? await openDatabase({ url: fileUrl(path) });
+  try {
+    const table = await db.execute(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenants'",
+    );
+    if (table.rows.length === 0) return false;
+    return (await db.execute("SELECT 1 FROM tenants LIMIT 1")).rows.length > 0;
+  } finally {
+    if (!local) db.close();
+  }
+}
