@@ -12,12 +12,15 @@ import { buildOpenApiDocument } from "../../http/openapi.ts";
 import { renderApp, renderPublic } from "../../http/page.tsx";
 import { Island } from "../../framework/island.tsx";
 import ApiConsole from "../../islands/ApiConsole.tsx";
+import { scopesNeeded } from "../../auth/scopes.ts";
 
 type Json = Record<string, unknown>;
 
 const DESCRIPTION = "Every call is made on a workspace's own host. Authenticate with " +
   "`Authorization: Bearer <token>` (create a token in Settings → API tokens or with " +
-  "`POST /api/v1/auth/tokens`). Money is in integer cents; weights carry their unit; dates are " +
+  "`POST /api/v1/auth/tokens`). A token may be limited to scopes and IP addresses: each " +
+  "operation names the scopes it needs, and a call outside them answers 403 with the reason in " +
+  "`error.details.reason`. Money is in integer cents; weights carry their unit; dates are " +
   "`YYYY-MM-DD` in the workspace's time zone. Errors are " +
   "`{ error: { code, message, details } }`, with per-field messages in `details` for 400 and 422.";
 
@@ -33,9 +36,26 @@ const TAGS: Record<string, string> = {
   Security: "The workspace's security audit log and the check of its hash chain.",
 };
 
+/**
+ * Names on each authenticated operation the scopes a scoped token needs (auth/scopes.ts), as the
+ * bearer requirement's list (OpenAPI 3.1 allows one for any scheme); `x-scoped-tokens: false`
+ * marks the calls only a full-access token or a session may make.
+ */
+function withTokenScopes(doc: Json): Json {
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (op.security) continue; // callable without credentials
+      const need = scopesNeeded(method.toUpperCase(), path.replace(/\{\w+\}/g, "x"));
+      if (need === "closed") op["x-scoped-tokens"] = false;
+      else if (need !== "open") op.security = [{ bearer: need.scopes }];
+    }
+  }
+  return doc;
+}
+
 /** The OpenAPI document of the described routes among `routes`, for an app domain. */
 export function openApiDocument(routes: readonly RouterRoute[], appDomain: string): Json {
-  return buildOpenApiDocument(routes, {
+  return withTokenScopes(buildOpenApiDocument(routes, {
     title: "ProjectMeats API",
     version: "1",
     description: DESCRIPTION,
@@ -46,12 +66,26 @@ export function openApiDocument(routes: readonly RouterRoute[], appDomain: strin
       variables: { workspace: { default: "demo", description: "The workspace's address" } },
     }],
     tags: TAGS,
-  });
+  }));
 }
 
 /** Text with Markdown `code` spans shown as code. */
 function Prose(props: { text: string }) {
   return <>{props.text.split("`").map((part, i) => i % 2 ? <code key={i}>{part}</code> : part)}</>;
+}
+
+/** What a scoped token needs for an operation, from `withTokenScopes`. */
+function TokenScopes(props: { op: Json }) {
+  const scopes = (props.op.security as Array<{ bearer?: string[] }> | undefined)?.[0]?.bearer;
+  if (props.op["x-scoped-tokens"] === false) {
+    return <p class="muted">Token scopes: needs a full-access token or a session.</p>;
+  }
+  if (!scopes?.length) return null;
+  return (
+    <p class="muted">
+      Token scopes: {scopes.flatMap((s, i) => [i ? ", " : "", <code key={s}>{s}</code>])}
+    </p>
+  );
 }
 
 function Reference(props: { doc: Json }) {
@@ -103,6 +137,7 @@ function Reference(props: { doc: Json }) {
                     </p>
                   )
                   : null}
+                <TokenScopes op={op} />
                 {params.length
                   ? (
                     <table>

@@ -286,3 +286,34 @@ Deno.test("unknown scopes and bad addresses are refused with the entry named, an
     await server.close();
   }
 });
+
+Deno.test("the API reference names each operation's scopes and the scopes a token may be given", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const doc = await (await server.fetch("localhost", "/api/openapi.json")).json();
+    const op = (method: string, path: string) => doc.paths[path][method];
+    assert.deepEqual(op("get", "/api/v1/loads").security, [{ bearer: ["loads:read"] }]);
+    assert.deepEqual(op("post", "/api/v1/invoices").security, [{ bearer: ["invoices:write"] }]);
+    assert.deepEqual(op("get", "/api/v1/invoices/{id}/pdf").security, [{
+      bearer: ["invoices:read"],
+    }]);
+    assert.equal(op("get", "/api/v1/auth/tokens")["x-scoped-tokens"], false);
+    assert.equal(op("get", "/api/v1/me").security, undefined, "open to any token");
+    assert.deepEqual(op("post", "/api/v1/auth/login").security, [], "still anonymous");
+    const body = op("post", "/api/v1/auth/tokens").requestBody.content["application/json"].schema;
+    const variants = body.anyOf ?? body.oneOf;
+    const scopes = variants[0].properties.scopes;
+    const names = (scopes.anyOf ?? [scopes]).find((s: { type: string }) => s.type === "array")
+      .items.enum;
+    assert.ok(names.includes("purchase_orders:read") && names.includes("billing:read"));
+
+    const page = await (await server.fetch(t.host, "/api/docs", {
+      headers: { cookie: t.jar.header(t.host) },
+    })).text();
+    assert.match(page, /Token scopes: <code>loads:read<\/code>/);
+    assert.match(page, /Token scopes: needs a full-access token or a session\./);
+  } finally {
+    await server.close();
+  }
+});
