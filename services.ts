@@ -9,12 +9,15 @@ import type { Config } from "./config.ts";
 import { type Client, fileUrl, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { createLogger, type Logger } from "./http/log.ts";
-import { RateLimiter } from "./http/rate_limit.ts";
+import { type Limiter, RateLimiter } from "./http/rate_limit.ts";
 import type { TenantDatabaseProvider } from "./tenants/database_provider.ts";
 import { createDatabaseProvider } from "./tenants/turso_provider.ts";
 import { TenantPool } from "./tenants/pool.ts";
 import { TenantRegistry } from "./tenants/registry.ts";
-import { LoginThrottle } from "./auth/throttle.ts";
+import { LoginThrottle, WINDOW_MS as LOGIN_WINDOW_MS } from "./auth/throttle.ts";
+import { connectRedis, type SharedRedis } from "./db/redis.ts";
+import { RedisFailureLog, RedisRateLimiter } from "./db/redis_limits.ts";
+import { RedisChangeFeed } from "./db/redis_changes.ts";
 import { PrincipalCache } from "./auth/principal_cache.ts";
 import { type AssetManifest, buildAssets } from "./framework/build.ts";
 import { BillingRuntime } from "./billing/runtime.ts";
@@ -34,9 +37,16 @@ export interface Services {
   registry: TenantRegistry;
   provider: TenantDatabaseProvider;
   pool: TenantPool;
-  ipLimiter: RateLimiter;
-  tenantLimiter: RateLimiter;
+  /**
+   * Redis shared by every machine (`REDIS_URL`), or null: then the limits, throttles and cache
+   * below are this process's own, as on one machine (db/redis.ts).
+   */
+  redis: SharedRedis | null;
+  ipLimiter: Limiter;
+  tenantLimiter: Limiter;
   loginThrottle: LoginThrottle;
+  /** Reset and verification mail asked for, per address, per IP, per user (auth/email_tokens.ts). */
+  emailLimiters: Record<"email" | "ip" | "user", Limiter>;
   /** Resolved credentials; clear it after any change to tokens, sessions, roles or members. */
   authCache: PrincipalCache;
   assets: AssetManifest;
@@ -47,6 +57,8 @@ export interface Services {
   /** Test hook: signup calls it between steps so tests can inject a failure at each one. */
   faultInjector?: (step: string) => void | Promise<void>;
 }
+
+const HOUR_MS = 3600_000;
 
 /** Opens and migrates the control database and builds every service. */
 export async function createServices(
@@ -59,25 +71,41 @@ export async function createServices(
     await openDatabase({ url: fileUrl(join(config.DATA_DIR, "control.db")) });
   await migrate(control, "control");
   const provider = overrides.provider ?? createDatabaseProvider(config);
+  const redis = overrides.redis !== undefined
+    ? overrides.redis
+    : config.REDIS_URL
+    ? await connectRedis(config.REDIS_URL, log)
+    : null;
+  const limiter = (name: string, limit: number, ms: number): Limiter =>
+    redis ? new RedisRateLimiter(redis, name, limit, ms) : new RateLimiter(limit, ms);
+  const changes = redis ? new RedisChangeFeed(redis) : null;
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
   const clock = overrides.clock ?? clockFromSetting(config.TEST_TODAY);
   const registry = overrides.registry ?? new TenantRegistry(control);
   return {
     config,
     clock,
-    readCache: new ReadCache(),
+    readCache: new ReadCache(undefined, changes ?? undefined),
     log,
     control,
     registry,
     provider,
     pool: new TenantPool(
-      provider,
+      changes ? trackedProvider(provider, changes) : provider,
       config.TENANT_POOL_SIZE,
       (tenantId) => businessDay(clock, registry.timeZoneOf(tenantId)),
     ),
-    ipLimiter: new RateLimiter(config.RATE_LIMIT_PER_IP, windowMs),
-    tenantLimiter: new RateLimiter(config.RATE_LIMIT_PER_TENANT, windowMs),
-    loginThrottle: new LoginThrottle(),
+    redis,
+    ipLimiter: limiter("ip", config.RATE_LIMIT_PER_IP, windowMs),
+    tenantLimiter: limiter("tenant", config.RATE_LIMIT_PER_TENANT, windowMs),
+    loginThrottle: new LoginThrottle(
+      redis ? new RedisFailureLog(redis, "login", LOGIN_WINDOW_MS) : undefined,
+    ),
+    emailLimiters: {
+      email: limiter("mail-email", 5, HOUR_MS),
+      ip: limiter("mail-ip", 30, HOUR_MS),
+      user: limiter("mail-user", 5, HOUR_MS),
+    },
     authCache: new PrincipalCache(),
     assets: overrides.assets ?? await buildAssets(),
     billing: new BillingRuntime(config),
@@ -93,4 +121,19 @@ export async function closeServices(services: Services): Promise<void> {
   await stopOcr();
   await services.pool.closeAll();
   services.control.close();
+  await services.redis?.close();
+}
+
+/** The provider as the pool sees it: each database it opens is known by its tenant's id. */
+function trackedProvider(
+  provider: TenantDatabaseProvider,
+  changes: RedisChangeFeed,
+): TenantDatabaseProvider {
+  return {
+    kind: provider.kind,
+    create: (tenantId) => provider.create(tenantId),
+    destroy: (tenantId, location) => provider.destroy(tenantId, location),
+    open: async (tenantId, location) =>
+      changes.track(await provider.open(tenantId, location), tenantId),
+  };
 }

@@ -7,7 +7,6 @@
 import type { Client } from "../db/client.ts";
 import { randomToken, sha256Hex } from "../db/ids.ts";
 import { ConflictError, InvalidError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
-import { RateLimiter } from "../http/rate_limit.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { resetPasswordMail, verifyEmailMail } from "../mail/templates.ts";
 import type { Services } from "../services.ts";
@@ -18,25 +17,14 @@ import { findUserByEmail, findUserById, setPasswordHash } from "./users.ts";
 export type EmailTokenPurpose = "verify" | "reset";
 
 const TTL_MS: Record<EmailTokenPurpose, number> = { verify: 24 * 3600_000, reset: 3600_000 };
-const HOUR_MS = 3600_000;
 
-// Per running app (tests make several): how often reset and verification mail may be asked for.
-const limiters = new WeakMap<Services, Record<"email" | "ip" | "user", RateLimiter>>();
-function limiter(services: Services, kind: "email" | "ip" | "user"): RateLimiter {
-  let set = limiters.get(services);
-  if (!set) {
-    set = {
-      email: new RateLimiter(5, HOUR_MS),
-      ip: new RateLimiter(30, HOUR_MS),
-      user: new RateLimiter(5, HOUR_MS),
-    };
-    limiters.set(services, set);
-  }
-  return set[kind];
-}
-
-function throttle(services: Services, kind: "email" | "ip" | "user", key: string): void {
-  const wait = limiter(services, kind).hit(key);
+/** How often reset and verification mail may be asked for (limits in `Services.emailLimiters`). */
+async function throttle(
+  services: Services,
+  kind: "email" | "ip" | "user",
+  key: string,
+): Promise<void> {
+  const wait = await services.emailLimiters[kind].hit(key);
   if (wait > 0) {
     throw new RateLimitedError(
       wait,
@@ -146,7 +134,7 @@ export async function resendVerificationEmail(
   const user = await findUserById(services.control, userId);
   if (!user) throw new NotFoundError("No such user.");
   if (user.emailVerifiedAt) throw new ConflictError("Your e-mail address is already confirmed.");
-  throttle(services, "user", user.id);
+  await throttle(services, "user", user.id);
   await sendVerificationEmail(services, user, origin, tenantId);
 }
 
@@ -177,8 +165,8 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const normalized = email.trim().toLowerCase();
   // Both limits apply whether or not the account exists, so the answer reveals nothing.
-  throttle(services, "ip", ip);
-  throttle(services, "email", normalized);
+  await throttle(services, "ip", ip);
+  await throttle(services, "email", normalized);
   const user = await findUserByEmail(services.control, normalized);
   if (!user) return;
   const token = await createEmailToken(services.control, user.id, "reset");
@@ -216,7 +204,7 @@ export async function resetPassword(
   });
   await deleteUserSessions(control, user.id);
   // Whoever was slowed on this account (the owner's own typos included) may sign in at once.
-  services.loginThrottle.lift(user.email);
+  await services.loginThrottle.lift(user.email);
   services.authCache.clear();
   return { userId: user.id };
 }
@@ -233,13 +221,13 @@ export async function changePassword(
   const user = await findUserById(control, userId);
   if (!user) throw new NotFoundError("No such user.");
   // A stolen session must not become a way to guess the password: same throttle as sign-in.
-  services.loginThrottle.check(user.email, `user:${user.id}`);
+  await services.loginThrottle.check(user.email, `user:${user.id}`);
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    services.loginThrottle.fail(user.email, `user:${user.id}`);
+    await services.loginThrottle.fail(user.email, `user:${user.id}`);
     const wrong = "Your current password is not right.";
     throw new InvalidError(wrong, { current_password: [wrong] }, 422);
   }
-  services.loginThrottle.succeed(user.email, `user:${user.id}`);
+  await services.loginThrottle.succeed(user.email, `user:${user.id}`);
   const problem = passwordProblem(newPassword, user.email);
   if (problem) throw new InvalidError(problem, { new_password: [problem] }, 422);
   await setPasswordHash(

@@ -254,9 +254,9 @@ export async function acceptInvitation(
     userId = user.id;
   } else if (existing) {
     // The address has an account: only its password (or its session, above) may accept.
-    loginThrottle.check(existing.email, `invite:${inv.id}`);
+    await loginThrottle.check(existing.email, `invite:${inv.id}`);
     if (!(await verifyPassword(credentials.password, existing.passwordHash))) {
-      loginThrottle.fail(existing.email, `invite:${inv.id}`);
+      await loginThrottle.fail(existing.email, `invite:${inv.id}`);
       const wrong = "An account with this e-mail exists: enter its password to accept.";
       throw new AppError("unauthorized", 401, wrong, { password: [wrong] });
     }
@@ -320,7 +320,7 @@ export async function acceptInvitation(
     }
     throw err;
   }
-  if (existing) loginThrottle.succeed(existing.email, `invite:${inv.id}`);
+  if (existing) await loginThrottle.succeed(existing.email, `invite:${inv.id}`);
   services.authCache.clear();
   return { userId, role: inv.role, createdUser: !existing && !("userId" in credentials) };
 }

@@ -2,8 +2,10 @@
  * @module auth/throttle
  * Sign-in throttling that slows password guessing without letting anyone lock an owner out.
  *
- * Failures are counted in memory over a sliding 15-minute window, per (account, client IP) pair
- * and per client IP. Past a few free failures each new attempt must wait a delay that doubles
+ * Failures are counted over a sliding 15-minute window, per (account, client IP) pair and per
+ * client IP, in a FailureLog (http/rate_limit.ts): this process's memory, or Redis shared by
+ * every machine when `REDIS_URL` is set (db/redis_limits.ts), so several machines never give
+ * more attempts than one. Past a few free failures each new attempt must wait a delay that doubles
  * with every further failure (1 s, 2 s, 4 s ... at most 15 minutes), counted from the last one.
  * The account is never locked as a whole: a stranger's failures from their address slow only
  * that address, so the owner signing in from their own address is not held back, and even the
@@ -14,8 +16,10 @@
  * keeps one address from spraying many accounts.
  */
 import { RateLimitedError } from "../domain/errors.ts";
+import { type FailureLog, MemoryFailureLog } from "../http/rate_limit.ts";
 
-const WINDOW_MS = 15 * 60 * 1000;
+/** How long a failure counts. */
+export const WINDOW_MS = 15 * 60 * 1000;
 const MAX_DELAY_MS = 15 * 60 * 1000;
 /** Failures of one account from one address before delays start. */
 export const FREE_FAILURES_PER_ACCOUNT_AND_IP = 5;
@@ -36,15 +40,16 @@ function inWords(seconds: number): string {
 }
 
 export class LoginThrottle {
-  /** account (lower-case e-mail) -> client IP -> failure times. */
-  #pairs = new Map<string, Map<string, number[]>>();
-  /** client IP -> failure times, across accounts. */
-  #ips = new Map<string, number[]>();
+  /** Failures per pair (group `account:<e-mail>`, member the IP) and per IP (`ip:<IP>`). */
+  constructor(readonly failures: FailureLog = new MemoryFailureLog(WINDOW_MS)) {}
 
   /** Throws RateLimitedError while this account from this IP, or this IP, must wait. */
-  check(email: string, ip: string, now = Date.now()): void {
+  async check(email: string, ip: string, now = Date.now()): Promise<void> {
     const account = email.trim().toLowerCase();
-    const pair = this.#recent(this.#pairs.get(account)?.get(ip), now);
+    const [pair, byIp] = await Promise.all([
+      this.failures.recent(`account:${account}`, ip, now),
+      this.failures.recent(`ip:${ip}`, "", now),
+    ]);
     const pairWait = this.#wait(pair, FREE_FAILURES_PER_ACCOUNT_AND_IP, now);
     if (pairWait > 0) {
       throw new RateLimitedError(
@@ -54,7 +59,7 @@ export class LoginThrottle {
         }, or reset your password, which lifts this wait at once.`,
       );
     }
-    const ipWait = this.#wait(this.#recent(this.#ips.get(ip), now), FREE_FAILURES_PER_IP, now);
+    const ipWait = this.#wait(byIp, FREE_FAILURES_PER_IP, now);
     if (ipWait > 0) {
       throw new RateLimitedError(
         ipWait,
@@ -64,26 +69,22 @@ export class LoginThrottle {
   }
 
   /** Records a failed attempt for the (account, IP) pair and for the IP. */
-  fail(email: string, ip: string, now = Date.now()): void {
+  async fail(email: string, ip: string, now = Date.now()): Promise<void> {
     const account = email.trim().toLowerCase();
-    if (this.#ips.size + this.#pairs.size > 100_000) this.#sweep(now);
-    let byIp = this.#pairs.get(account);
-    if (!byIp) this.#pairs.set(account, byIp = new Map());
-    byIp.set(ip, [...this.#recent(byIp.get(ip), now), now]);
-    this.#ips.set(ip, [...this.#recent(this.#ips.get(ip), now), now]);
+    await Promise.all([
+      this.failures.add(`account:${account}`, ip, now),
+      this.failures.add(`ip:${ip}`, "", now),
+    ]);
   }
 
   /** Clears the pair after a correct password from that IP; other addresses stay slowed. */
-  succeed(email: string, ip: string): void {
-    const account = email.trim().toLowerCase();
-    const byIp = this.#pairs.get(account);
-    byIp?.delete(ip);
-    if (byIp?.size === 0) this.#pairs.delete(account);
+  async succeed(email: string, ip: string): Promise<void> {
+    await this.failures.clear(`account:${email.trim().toLowerCase()}`, ip);
   }
 
   /** Lifts every wait on the account (a completed password reset proves who holds it). */
-  lift(email: string): void {
-    this.#pairs.delete(email.trim().toLowerCase());
+  async lift(email: string): Promise<void> {
+    await this.failures.clear(`account:${email.trim().toLowerCase()}`);
   }
 
   #wait(failures: number[], free: number, now: number): number {
@@ -91,19 +92,5 @@ export class LoginThrottle {
     if (last === undefined) return 0;
     const remaining = last + delayAfter(failures.length, free) - now;
     return remaining > 0 ? Math.ceil(remaining / 1000) : 0;
-  }
-
-  #recent(list: number[] | undefined, now: number): number[] {
-    return (list ?? []).filter((t) => now - t < WINDOW_MS);
-  }
-
-  #sweep(now: number): void {
-    for (const [ip, list] of this.#ips) {
-      if (this.#recent(list, now).length === 0) this.#ips.delete(ip);
-    }
-    for (const [account, byIp] of this.#pairs) {
-      for (const [ip, list] of byIp) if (this.#recent(list, now).length === 0) byIp.delete(ip);
-      if (byIp.size === 0) this.#pairs.delete(account);
-    }
   }
 }

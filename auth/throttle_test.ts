@@ -5,9 +5,9 @@ import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers
 import { linkIn, mailTo } from "../tests/helpers/members.ts";
 
 /** The seconds `check` asks to wait, or 0 when it lets the attempt through. */
-function waitOf(t: LoginThrottle, email: string, ip: string, now: number): number {
+async function waitOf(t: LoginThrottle, email: string, ip: string, now: number): Promise<number> {
   try {
-    t.check(email, ip, now);
+    await t.check(email, ip, now);
     return 0;
   } catch (err) {
     assert.ok(err instanceof RateLimitedError);
@@ -15,51 +15,55 @@ function waitOf(t: LoginThrottle, email: string, ip: string, now: number): numbe
   }
 }
 
-Deno.test("LoginThrottle slows one address with doubling delays, never the account from another address", () => {
+Deno.test("LoginThrottle slows one address with doubling delays, never the account from another address", async () => {
   const t = new LoginThrottle();
   let now = 1_000_000;
-  for (let i = 0; i < 4; i++) t.fail("a@x.com", "10.0.0.1", now);
-  assert.equal(waitOf(t, "a@x.com", "10.0.0.1", now), 0, "four failures are free");
+  for (let i = 0; i < 4; i++) await t.fail("a@x.com", "10.0.0.1", now);
+  assert.equal(await waitOf(t, "a@x.com", "10.0.0.1", now), 0, "four failures are free");
   const waits: number[] = [];
   for (let i = 0; i < 6; i++) {
-    t.fail("a@x.com", "10.0.0.1", now);
-    waits.push(waitOf(t, "A@x.com", "10.0.0.1", now));
+    await t.fail("a@x.com", "10.0.0.1", now);
+    waits.push(await waitOf(t, "A@x.com", "10.0.0.1", now));
     now += waits.at(-1)! * 1000;
-    assert.equal(waitOf(t, "a@x.com", "10.0.0.1", now), 0, "the wait ends on time");
+    assert.equal(await waitOf(t, "a@x.com", "10.0.0.1", now), 0, "the wait ends on time");
   }
   assert.deepEqual(waits, [1, 2, 4, 8, 16, 32]);
   assert.equal(
-    waitOf(t, "a@x.com", "10.0.0.2", now - 1000),
+    await waitOf(t, "a@x.com", "10.0.0.2", now - 1000),
     0,
     "the owner's address is not slowed",
   );
 
-  for (let i = 0; i < 20; i++) t.fail("a@x.com", "10.0.0.1", now);
-  assert.equal(waitOf(t, "a@x.com", "10.0.0.1", now), 15 * 60, "the delay stops growing at 15 min");
-  assert.equal(waitOf(t, "a@x.com", "10.0.0.2", now), 0);
+  for (let i = 0; i < 20; i++) await t.fail("a@x.com", "10.0.0.1", now);
+  assert.equal(
+    await waitOf(t, "a@x.com", "10.0.0.1", now),
+    15 * 60,
+    "the delay stops growing at 15 min",
+  );
+  assert.equal(await waitOf(t, "a@x.com", "10.0.0.2", now), 0);
 });
 
-Deno.test("LoginThrottle: a correct password clears only its address; a reset lifts every address", () => {
+Deno.test("LoginThrottle: a correct password clears only its address; a reset lifts every address", async () => {
   const t = new LoginThrottle();
   for (const ip of ["10.0.0.1", "10.0.0.2"]) {
-    for (let i = 0; i < 6; i++) t.fail("a@x.com", ip, 1000);
+    for (let i = 0; i < 6; i++) await t.fail("a@x.com", ip, 1000);
   }
-  t.succeed("a@x.com", "10.0.0.2");
-  assert.equal(waitOf(t, "a@x.com", "10.0.0.2", 1000), 0);
-  assert.ok(waitOf(t, "a@x.com", "10.0.0.1", 1000) > 0, "the other address stays slowed");
-  t.lift("a@x.com");
-  assert.equal(waitOf(t, "a@x.com", "10.0.0.1", 1000), 0);
+  await t.succeed("a@x.com", "10.0.0.2");
+  assert.equal(await waitOf(t, "a@x.com", "10.0.0.2", 1000), 0);
+  assert.ok(await waitOf(t, "a@x.com", "10.0.0.1", 1000) > 0, "the other address stays slowed");
+  await t.lift("a@x.com");
+  assert.equal(await waitOf(t, "a@x.com", "10.0.0.1", 1000), 0);
 });
 
-Deno.test("LoginThrottle slows an address that fails across many accounts, and says so", () => {
+Deno.test("LoginThrottle slows an address that fails across many accounts, and says so", async () => {
   const t = new LoginThrottle();
-  for (let i = 0; i < 30; i++) t.fail(`u${i}@x.com`, "10.0.0.1", 1000);
-  assert.throws(
+  for (let i = 0; i < 30; i++) await t.fail(`u${i}@x.com`, "10.0.0.1", 1000);
+  await assert.rejects(
     () => t.check("new@x.com", "10.0.0.1", 1000),
     (err: Error) => /from your network\. Try again in 1 second\.$/.test(err.message),
   );
-  assert.equal(waitOf(t, "new@x.com", "10.0.0.2", 1000), 0);
-  assert.equal(waitOf(t, "new@x.com", "10.0.0.1", 1000 + 15 * 60 * 1000 + 1), 0);
+  assert.equal(await waitOf(t, "new@x.com", "10.0.0.2", 1000), 0);
+  assert.equal(await waitOf(t, "new@x.com", "10.0.0.1", 1000 + 15 * 60 * 1000 + 1), 0);
 });
 
 async function logIn(

@@ -4,14 +4,23 @@
  * tenant's data is unchanged. Every entry carries the tenant's change counter
  * (records/changes.ts) from when it was computed; a read first asks the database for the
  * current counter (one indexed read) and recomputes on any difference. The counter lives in the
- * tenant database, so a write made by another process or machine invalidates entries here too.
+ * tenant database, so a write made by another process or machine invalidates entries here too,
+ * within the 100 ms the counter is trusted. With `REDIS_URL` set, change notices
+ * (db/redis_changes.ts) make another machine's write visible here at once: each entry also
+ * carries the tenant's notice generation, taken before computing, and a newer one recomputes.
  * Bounded by total size; the least recently used entries go first.
  */
 import type { Executor } from "../db/transaction.ts";
 import { changeVersion } from "./records/changes.ts";
 
+/** Per-tenant generations that change whenever any machine writes (db/redis_changes.ts). */
+export interface ChangeNotices {
+  generation(tenantId: string): number;
+}
+
 interface Entry {
   version: number;
+  generation: number;
   value: string;
   /** The UTF-8 bytes, made once: large responses are sent without encoding them again. */
   bytes?: Uint8Array<ArrayBuffer>;
@@ -26,7 +35,7 @@ export class ReadCache {
   #entries = new Map<string, Entry>();
   #bytes = 0;
 
-  constructor(readonly maxBytes = MAX_BYTES) {}
+  constructor(readonly maxBytes = MAX_BYTES, readonly notices?: ChangeNotices) {}
 
   /** Like `read`, as UTF-8 bytes ready to be a response body. */
   async bytes(
@@ -48,10 +57,12 @@ export class ReadCache {
     key: string,
     compute: () => Promise<string>,
   ): Promise<string> {
+    // Taken before computing: a notice that arrives meanwhile leaves this entry already stale.
+    const generation = this.notices?.generation(tenantId) ?? 0;
     const version = await changeVersion(db);
     const id = `${tenantId}\u0000${key}`;
     const hit = this.#entries.get(id);
-    if (hit && hit.version === version) {
+    if (hit && hit.version === version && hit.generation === generation) {
       this.#entries.delete(id); // most recently used goes last
       this.#entries.set(id, hit);
       return hit.value;
@@ -62,7 +73,7 @@ export class ReadCache {
       this.#bytes -= hit.value.length;
     }
     if (value.length <= MAX_ENTRY_BYTES) {
-      this.#entries.set(id, { version, value });
+      this.#entries.set(id, { version, generation, value });
       this.#bytes += value.length;
       this.#evict();
     }

@@ -82,7 +82,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     // Errors thrown here or by the layers chained after this one (the IP and tenant rate limits,
     // an unknown host) become their response here, so they are logged and get the headers below.
     try {
-      const wait = limiter.hit(clientIp(c));
+      const wait = await limiter.hit(clientIp(c));
       if (wait > 0) throw new RateLimitedError(wait);
       await next();
     } catch (err) {

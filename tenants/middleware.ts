@@ -52,7 +52,7 @@ export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
         return c.res;
       }
     }
-    const wait = tenantLimiter.hit(record.id);
+    const wait = await tenantLimiter.hit(record.id);
     if (wait > 0) throw new RateLimitedError(wait);
     const lease = pool.tryAcquire(record.id) ?? await pool.acquire(record.id, record.dbUrl);
     try {
