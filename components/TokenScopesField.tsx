@@ -1,7 +1,7 @@
 /**
  * @module components/TokenScopesField
- * The access part of the new-token form (Settings → API tokens): a preset (only what is ticked,
- * read everything, full access), the scopes grouped as a table of Read and Change boxes with a
+ * The access part of the new-token form (Settings → API tokens): a preset (read everything plus
+ * what is ticked, only what is ticked, full access), the scopes grouped as a table of Read and Change boxes with a
  * "read all" box per group, and the optional IP allow-list. Works without script: the server
  * expands the presets and group boxes. Scopes the member's role does not grant are shown disabled.
  */
@@ -18,8 +18,8 @@ interface Props {
 }
 
 const PRESETS: Array<[AccessPreset, string]> = [
+  ["read_all", "Read everything your role may read, and what is ticked below"],
   ["chosen", "Only what is ticked below"],
-  ["read_all", "Read everything your role may read"],
   ["full", "Full access: everything your role may do"],
 ];
 

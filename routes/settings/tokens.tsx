@@ -49,16 +49,21 @@ const TokenFormSchema = z.object({
 });
 type TokenForm = z.infer<typeof TokenFormSchema>;
 
-/** The scopes a submitted form gives, or a message when it gives none the role may have. */
+/**
+ * The scopes a submitted form gives, or a message when it gives none the role may have. "Read
+ * everything" adds the ticked boxes to every read, so a box ticked under it is never ignored.
+ */
 function chosenScopes(form: TokenForm, role: Role): string[] | null | { error: string } {
   if (form.access === "full") return null;
-  if (form.access === "read_all") return ALL_READ_SCOPES.filter((s) => roleGrants(role, s));
   const fromGroups = SCOPES.filter((s) =>
     form.read_group.includes(s.group) && s.name.endsWith(":read") && roleGrants(role, s.name)
   ).map((s) => s.name);
-  const scopes = [...new Set([...form.scopes, ...fromGroups])];
-  const beyond = scopes.filter((s) => !roleGrants(role, s));
+  const ticked = [...new Set([...form.scopes, ...fromGroups])];
+  const beyond = ticked.filter((s) => !roleGrants(role, s));
   if (beyond.length) return { error: `Your role (${role}) does not grant ${beyond.join(", ")}.` };
+  const scopes = form.access === "read_all"
+    ? [...new Set([...ALL_READ_SCOPES.filter((s) => roleGrants(role, s)), ...ticked])]
+    : ticked;
   if (!scopes.length) {
     return { error: "Tick at least one scope, or choose read everything or full access." };
   }
@@ -69,8 +74,9 @@ function chosenScopes(form: TokenForm, role: Role): string[] | null | { error: s
 function accessText(scopes: string[] | null, role: Role | null): string {
   if (scopes === null) return "Full access";
   const readable = ALL_READ_SCOPES.filter((s) => roleGrants(role, s));
-  if (scopes.every((s) => s.endsWith(":read")) && readable.every((s) => scopes.includes(s))) {
-    return "Read everything";
+  if (readable.every((s) => scopes.includes(s))) {
+    const more = scopes.filter((s) => !readable.includes(s));
+    return more.length ? `Read everything, ${more.join(", ")}` : "Read everything";
   }
   return scopes.join(", ");
 }

@@ -144,6 +144,14 @@ Deno.test("the form gives a token the ticked scopes and addresses, offers only w
     assert.doesNotMatch(String(readAll?.scopes), /:write|domains:read/, "only what a broker reads");
     await createToken(server, broker, "groups", { access: "chosen", read_group: "Records" });
     assert.match(String((await storedToken(server, "groups"))?.scopes), /^purchase_orders:read /);
+    // Read everything adds what is ticked; nothing ticked is ever dropped silently.
+    const plus = await postToken(server, broker, "reads and loads", [
+      ["access", "read_all"],
+      ["scopes", "loads:write"],
+    ]);
+    assert.equal(plus.status, 201);
+    await plus.body?.cancel();
+    assert.match(String((await storedToken(server, "reads and loads"))?.scopes), / loads:write$/);
     assert.equal(await createToken(server, broker, "full", { access: "full" }), 201);
     assert.equal((await storedToken(server, "full"))?.scopes, "*");
 
@@ -158,6 +166,7 @@ Deno.test("the form gives a token the ticked scopes and addresses, offers only w
       "203.0.113.7/32, 10.0.0.0/8",
     ]);
     assert.deepEqual(cells("everything"), ["Read everything", "anywhere"]);
+    assert.deepEqual(cells("reads and loads"), ["Read everything, loads:write", "anywhere"]);
     assert.deepEqual(cells("full"), ["Full access", "anywhere"]);
 
     // Refused with the reason beside the field, and nothing created.
