@@ -21,6 +21,10 @@ import apiTokens from "./routes/api/v1/auth/tokens.ts";
 import apiMe from "./routes/api/v1/me.ts";
 import authHandoff from "./routes/auth/handoff.ts";
 import apiSession from "./routes/api/v1/auth/session.ts";
+import apiPasskeys from "./routes/api/v1/auth/passkeys.ts";
+import pageSettingsPasskeys from "./routes/settings/passkeys.tsx";
+import authSso from "./routes/auth/sso.ts";
+import pageSettingsSso from "./routes/settings/sso.tsx";
 import apiPassword from "./routes/api/v1/auth/password.ts";
 import apiVerify from "./routes/api/v1/auth/verify.ts";
 import apiInvitations from "./routes/api/v1/invitations.ts";
@@ -89,6 +93,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiMe,
       authHandoff,
       apiSession,
+      apiPasskeys,
       apiPassword,
       apiVerify,
       apiInvitations,
@@ -101,6 +106,9 @@ export function createApp(services: Services): Hono<AppEnv> {
       pagePasswordReset,
       pageInvitationAccept,
       pageSettingsProfile,
+      pageSettingsPasskeys,
+      authSso,
+      pageSettingsSso,
       pageSettingsCompany,
       pageSettingsMembers,
       pageSettingsTokens,

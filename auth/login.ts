@@ -10,6 +10,7 @@ import { ForbiddenError, UnauthorizedError } from "../domain/errors.ts";
 import { DUMMY_HASH, verifyPassword } from "./password.ts";
 import type { Role } from "./roles.ts";
 import { findUserByEmail, membershipRole, type User } from "./users.ts";
+import { SSO_REQUIRED_MESSAGE, ssoRequiredFor } from "./sso.ts";
 
 export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().min(3, "Enter your e-mail address.").max(254)
@@ -25,24 +26,28 @@ export async function checkCredentials(
   input: { email: string; password: string; ip: string; tenantId: string | null },
 ): Promise<{ user: User; role: Role | null }> {
   const { control, loginThrottle } = services;
-  await loginThrottle.check(input.email, input.ip);
+  loginThrottle.check(input.email, input.ip);
   const user = await findUserByEmail(control, input.email);
   // Verify against a dummy hash for unknown e-mails so both paths take the same time.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
-    await loginThrottle.fail(input.email, input.ip);
+    loginThrottle.fail(input.email, input.ip);
     throw new UnauthorizedError(WRONG);
   }
   let role: Role | null = null;
   if (input.tenantId) {
     role = await membershipRole(control, input.tenantId, user.id);
     if (!role) {
-      await loginThrottle.fail(input.email, input.ip);
+      loginThrottle.fail(input.email, input.ip);
       throw new ForbiddenError(
         "You are not a member of this workspace. Ask its owner for an invitation.",
       );
     }
+    // A workspace that requires single sign-on lets only owners in with a password.
+    if (await ssoRequiredFor(services, input.tenantId, role)) {
+      throw new ForbiddenError(SSO_REQUIRED_MESSAGE, { reason: "sso_required" });
+    }
   }
-  await loginThrottle.succeed(input.email, input.ip);
+  loginThrottle.succeed(input.email, input.ip);
   return { user, role };
 }

@@ -197,6 +197,7 @@ const LABELS: Record<FeatureKey | MeteredKey, string> = {
   customDomain: "A custom domain",
   plugins: "Plugins",
   reportExports: "Report exports",
+  sso: "Single sign-on",
   seats: "Seats",
   documentsPerMonth: "Documents processed this month",
   aiTokensPerMonth: "AI tokens this month",

@@ -33,6 +33,7 @@ const EntitlementsPatch = z.object({
   customDomain: z.boolean(),
   plugins: z.boolean(),
   reportExports: z.boolean(),
+  sso: z.boolean(),
   auditRetentionDays: z.number().int().min(0),
 }).partial();
 

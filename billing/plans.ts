@@ -21,6 +21,8 @@ export interface Entitlements {
   customDomain: boolean;
   plugins: boolean;
   reportExports: boolean;
+  /** Single sign-on through the workspace's OpenID Connect identity provider. */
+  sso: boolean;
   auditRetentionDays: number;
 }
 
@@ -36,6 +38,7 @@ export const FEATURE_KEYS: readonly FeatureKey[] = [
   "customDomain",
   "plugins",
   "reportExports",
+  "sso",
 ];
 export const LIMIT_KEYS: readonly LimitKey[] = [
   "seats",
@@ -71,6 +74,7 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
       customDomain: false,
       plugins: false,
       reportExports: true,
+      sso: false,
       auditRetentionDays: 30,
     },
   },
@@ -88,6 +92,7 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
       customDomain: false,
       plugins: false,
       reportExports: true,
+      sso: false,
       auditRetentionDays: 90,
     },
   },
@@ -105,13 +110,14 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
       customDomain: true,
       plugins: false,
       reportExports: true,
+      sso: false,
       auditRetentionDays: 365,
     },
   },
   enterprise: {
     id: "enterprise",
     name: "Enterprise",
-    summary: "Unlimited seats and documents, plugins and seven years of audit log.",
+    summary: "Unlimited seats and documents, plugins, single sign-on and seven years of audit log.",
     prices: { month: 49_900, year: 499_000 },
     entitlements: {
       seats: null,
@@ -122,6 +128,7 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
       customDomain: true,
       plugins: true,
       reportExports: true,
+      sso: true,
       auditRetentionDays: 2_555,
     },
   },
@@ -174,6 +181,7 @@ export function describeEntitlements(e: Entitlements): string[] {
   if (e.customDomain) out.push("Custom domain");
   if (e.plugins) out.push("Plugins");
   if (e.reportExports) out.push("Report exports");
+  if (e.sso) out.push("Single sign-on (OpenID Connect)");
   out.push(`Audit log kept ${count.format(e.auditRetentionDays)} days`);
   return out;
 }

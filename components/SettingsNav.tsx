@@ -1,7 +1,9 @@
 import { can, type Permission, type Role } from "../auth/roles.ts";
 
 /** Tabs of the settings area; a tab with a permission is one only that permission may open. */
-const TABS: ReadonlyArray<{ href: string; label: string; permission?: Permission }> = [
+const TABS: ReadonlyArray<
+  { href: string; label: string; permission?: Permission; ownersOnly?: true }
+> = [
   { href: "/settings/profile", label: "Profile" },
   { href: "/settings/company", label: "Company", permission: "settings:manage" },
   { href: "/settings/members", label: "Members" },
@@ -10,13 +12,17 @@ const TABS: ReadonlyArray<{ href: string; label: string; permission?: Permission
   { href: "/settings/domains", label: "Domain" },
   { href: "/settings/billing", label: "Billing" },
   { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },
+  { href: "/settings/sso", label: "Single sign-on", ownersOnly: true },
   { href: "/settings/security", label: "Security", permission: "settings:manage" },
 ];
 
 /** Tabs of the settings area, without those the signed-in member's role may not open. */
 export function SettingsNav(props: { current: string; role: Role | null }) {
   const { role } = props;
-  const tabs = TABS.filter((t) => !t.permission || (role !== null && can(role, t.permission)));
+  const tabs = TABS.filter((t) =>
+    (!t.permission || (role !== null && can(role, t.permission))) &&
+    (!t.ownersOnly || role === "owner")
+  );
   return (
     <nav class="tabs" aria-label="Settings">
       {tabs.map(({ href, label }) => (

@@ -9,6 +9,8 @@ import { listWorkspaces } from "../auth/users.ts";
 import { createHandoff, tenantOrigin } from "../auth/handoff.ts";
 import { AppError } from "../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
+import { SignInOptions } from "../components/SignInOptions.tsx";
+import { ssoOffered } from "../auth/sso.ts";
 import { failedSignIn, recordSecurityEvent, recordSignIn } from "../security/events.ts";
 
 const app = new Hono<AppEnv>();
@@ -26,6 +28,8 @@ function LoginForm(props: {
   next: string;
   workspace?: string;
   message?: string;
+  /** The workspace offers single sign-on. */
+  sso?: boolean;
 }) {
   return (
     <section class="auth-card">
@@ -51,6 +55,9 @@ function LoginForm(props: {
         />
         <button class="button primary" type="submit">Sign in</button>
       </form>
+      {props.workspace
+        ? <SignInOptions csrf={props.csrf} next={props.next} sso={props.sso ?? false} />
+        : null}
       <p class="muted">
         <a href="/forgot-password">Forgot your password?</a>
         {props.workspace ? null : (
@@ -64,8 +71,10 @@ function LoginForm(props: {
   );
 }
 
-function showLogin(c: AppContext, status = 200, message?: string, email?: string) {
+async function showLogin(c: AppContext, status = 200, message?: string, email?: string) {
   const next = safeNext(c.req.query("next"));
+  const tenant = c.get("tenant");
+  const sso = tenant ? await ssoOffered(c.get("services"), tenant.id) : false;
   return renderPublic(
     c,
     "Sign in",
@@ -75,6 +84,7 @@ function showLogin(c: AppContext, status = 200, message?: string, email?: string
       email={email}
       workspace={c.get("tenant")?.name}
       message={message}
+      sso={sso}
     />,
     status,
   );

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
-import { principalOf } from "../../http/env.ts";
+import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { changePassword, resendVerificationEmail } from "../../auth/email_tokens.ts";
@@ -9,6 +9,8 @@ import { AppError } from "../../domain/errors.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { PasskeysCard } from "../../components/PasskeysCard.tsx";
+import { listPasskeys } from "../../auth/passkeys.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings", memberPage());
@@ -17,13 +19,14 @@ app.use("/settings/profile/*", memberPage());
 
 app.get("/settings", (c) => c.redirect("/settings/profile", 303));
 
-function showProfile(
+async function showProfile(
   c: AppContext,
   extra: { notice?: string; error?: string; errors?: Record<string, string[]> } = {},
   status = 200,
 ) {
   const auth = principalOf(c);
   const csrf = c.get("csrfToken");
+  const passkeys = await listPasskeys(c.get("services").control, tenantOf(c).id, auth.userId);
   const e = extra.errors ?? {};
   return renderApp(
     c,
@@ -85,6 +88,12 @@ function showProfile(
           <button class="button primary" type="submit">Change password</button>
         </form>
       </section>
+      <PasskeysCard
+        csrf={csrf}
+        host={new URL(c.req.url).hostname}
+        passkeys={passkeys}
+        outcome={c.req.query("passkey")}
+      />
     </>,
     status,
   );

@@ -1,0 +1,225 @@
+/**
+ * @module auth/sso_sign_in
+ * Signing in through a workspace's identity provider (OpenID Connect, npm openid-client): the
+ * authorization code flow with PKCE, state and nonce.
+ *
+ * - Start: a random handle goes to the browser in a cookie; the state, the nonce and the PKCE
+ *   verifier stay in `sso_sign_ins` under the handle's hash, for ten minutes and one use.
+ * - Finish: the handle's row is taken (deleted) first, so a callback is used at most once;
+ *   openid-client then checks the callback's state, exchanges the code with the verifier, and
+ *   checks the id_token's signature, issuer, audience, expiry and nonce. The e-mail claim must be
+ *   verified and in one of the workspace's domains.
+ * - Just-in-time membership: a person new to the workspace becomes a member with the connection's
+ *   default role (and a user is created when the address is new, with no usable password); an
+ *   existing member keeps their role. A refusal at any step writes no user, membership or session.
+ *
+ * The id_token's times are checked by openid-client against the machine's clock, not the app's
+ * (`Services.clock`): they are the identity provider's real instants. The handle's ten minutes are
+ * the app's clock.
+ */
+import * as oidc from "openid-client";
+import type { Client } from "../db/client.ts";
+import { newId, randomToken, sha256Hex } from "../db/ids.ts";
+import { AppError, ForbiddenError } from "../domain/errors.ts";
+import type { Services } from "../services.ts";
+import { entitlementError } from "../billing/errors.ts";
+import { mayUse } from "../billing/entitlements.ts";
+import type { Role } from "./roles.ts";
+import { discover, ssoCredentials } from "./sso.ts";
+import { findUserByEmail, membershipRole } from "./users.ts";
+
+const SIGN_IN_TTL_MS = 10 * 60 * 1000;
+export const SSO_COOKIE = "pm_sso";
+
+/** A refused single sign-on: 403 with the reason (the page shows it; nothing was written). */
+export class SsoRefusedError extends ForbiddenError {
+  constructor(reason: string, message: string) {
+    super(message, { reason });
+  }
+}
+
+/** Throws 402 unless the workspace's plan includes single sign-on. */
+export async function assertSsoInPlan(services: Services, tenantId: string): Promise<void> {
+  const decision = await mayUse(services, tenantId, "sso");
+  if (!decision.allowed) throw entitlementError(decision);
+}
+
+async function connectionOf(services: Services, tenantId: string) {
+  await assertSsoInPlan(services, tenantId);
+  const connection = await ssoCredentials(services.control, tenantId);
+  if (!connection) {
+    throw new SsoRefusedError("not_configured", "This workspace has no single sign-on set up.");
+  }
+  let config: oidc.Configuration;
+  try {
+    config = await discover(connection.issuer, connection.clientId, connection.clientSecret);
+  } catch (err) {
+    throw new AppError(
+      "internal",
+      502,
+      `The identity provider did not answer (${(err as Error).message}). Try again later.`,
+      { reason: "provider_unreachable" },
+    );
+  }
+  return { connection, config };
+}
+
+/** Starts a sign-in: answers the identity provider's address and the handle for the cookie. */
+export async function startSsoSignIn(
+  services: Services,
+  tenantId: string,
+  redirectUri: string,
+  nextPath: string,
+): Promise<{ url: string; handle: string }> {
+  const { config } = await connectionOf(services, tenantId);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: "openid email profile",
+    response_type: "code",
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+  });
+  const handle = randomToken(32);
+  const now = services.clock.now();
+  await services.control.batch([
+    { sql: "DELETE FROM sso_sign_ins WHERE expires_at <= ?", args: [now.toISOString()] },
+    {
+      sql: `INSERT INTO sso_sign_ins (handle_hash, tenant_id, state, nonce, code_verifier,
+              next_path, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        await sha256Hex(handle),
+        tenantId,
+        state,
+        nonce,
+        verifier,
+        nextPath,
+        new Date(now.getTime() + SIGN_IN_TTL_MS).toISOString(),
+      ],
+    },
+  ], "write");
+  return { url: url.href, handle };
+}
+
+/** The identity provider's answer: who signed in, and where they were going. */
+export interface SsoIdentity {
+  userId: string;
+  email: string;
+  role: Role;
+  /** True when this sign-in made them a member (just in time). */
+  joined: boolean;
+  nextPath: string;
+}
+
+/**
+ * Finishes a sign-in from the callback (`callbackUrl` is the registered redirect URI with the
+ * query the identity provider sent). Throws SsoRefusedError (403) or 402; writes nothing then.
+ */
+export async function finishSsoSignIn(
+  services: Services,
+  tenantId: string,
+  handle: string | undefined,
+  callbackUrl: URL,
+): Promise<SsoIdentity> {
+  const expired = new SsoRefusedError(
+    "expired",
+    "This sign-in expired or was already used. Start again with “Sign in with SSO”.",
+  );
+  if (!handle || handle.length > 100) throw expired;
+  const rs = await services.control.execute({
+    sql: `DELETE FROM sso_sign_ins WHERE handle_hash = ? AND tenant_id = ?
+          RETURNING state, nonce, code_verifier, next_path, expires_at`,
+    args: [await sha256Hex(handle), tenantId],
+  });
+  const row = rs.rows[0];
+  if (!row || String(row.expires_at) <= services.clock.now().toISOString()) throw expired;
+  const { connection, config } = await connectionOf(services, tenantId);
+  let claims: oidc.IDToken | undefined;
+  try {
+    const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: String(row.code_verifier),
+      expectedState: String(row.state),
+      expectedNonce: String(row.nonce),
+      idTokenExpected: true,
+    });
+    claims = tokens.claims();
+  } catch (err) {
+    throw new SsoRefusedError(
+      "provider_answer",
+      `The identity provider's answer was not accepted (${(err as Error).message}). ` +
+        "Start again with “Sign in with SSO”.",
+    );
+  }
+  const email = typeof claims?.email === "string" ? claims.email.trim().toLowerCase() : "";
+  const verified = claims?.email_verified === true || claims?.email_verified === "true";
+  if (!email || !verified) {
+    throw new SsoRefusedError(
+      "email_not_verified",
+      "The identity provider did not vouch for your e-mail address (no verified e-mail). " +
+        "Ask your administrator to verify it there.",
+    );
+  }
+  const domain = email.slice(email.lastIndexOf("@") + 1);
+  if (!connection.allowedDomains.includes(domain)) {
+    throw new SsoRefusedError(
+      "domain_not_allowed",
+      `Addresses at ${domain} may not sign in to this workspace through single sign-on.`,
+    );
+  }
+  const name = typeof claims?.name === "string" && claims.name.trim()
+    ? claims.name.trim().slice(0, 120)
+    : email.slice(0, email.indexOf("@"));
+  const joined = await joinJustInTime(services, tenantId, email, name, connection.defaultRole);
+  return { ...joined, email, nextPath: String(row.next_path) };
+}
+
+/** Makes the person a member with `defaultRole` unless they are one (then their role stays). */
+async function joinJustInTime(
+  services: Services,
+  tenantId: string,
+  email: string,
+  name: string,
+  defaultRole: Role,
+): Promise<{ userId: string; role: Role; joined: boolean }> {
+  const { control } = services;
+  const now = services.clock.now().toISOString();
+  const user = await findUserByEmail(control, email);
+  const current = user ? await membershipRole(control, tenantId, user.id) : null;
+  if (user && current) {
+    if (!user.emailVerifiedAt) await markVerified(control, user.id, now);
+    return { userId: user.id, role: current, joined: false };
+  }
+  const seat = await mayUse(services, tenantId, "seats", 1);
+  if (!seat.allowed) throw entitlementError(seat);
+  const userId = user?.id ?? newId(services.clock.now().getTime());
+  await control.batch([
+    // No usable password: "sso$" is not a hash verifyPassword accepts; a reset can set one.
+    {
+      sql: `INSERT INTO users (id, email, name, password_hash, email_verified_at, created_at,
+              updated_at) VALUES (?, ?, ?, 'sso$', ?, ?, ?) ON CONFLICT (email) DO NOTHING`,
+      args: [userId, email, name, now, now, now],
+    },
+    {
+      sql: `INSERT INTO memberships (tenant_id, user_id, role, created_at)
+            SELECT ?, id, ?, ? FROM users WHERE email = ? ON CONFLICT DO NOTHING`,
+      args: [tenantId, defaultRole, now, email],
+    },
+  ], "write");
+  const created = await findUserByEmail(control, email);
+  const role = created ? await membershipRole(control, tenantId, created.id) : null;
+  if (!created || !role) throw new Error("Just-in-time membership was not written.");
+  if (!created.emailVerifiedAt) await markVerified(control, created.id, now);
+  services.authCache.clear();
+  return { userId: created.id, role, joined: true };
+}
+
+async function markVerified(control: Client, userId: string, now: string): Promise<void> {
+  await control.execute({
+    sql: "UPDATE users SET email_verified_at = ?, updated_at = ? WHERE id = ?",
+    args: [now, now, userId],
+  });
+}

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import {
+  type SignedUp,
+  signUpTenant,
+  startTestServer,
+  type TestServer,
+} from "../tests/helpers/server.ts";
+import { CookieJar } from "../tests/helpers/http.ts";
+import {
+  configureSso,
+  type OidcProvider,
+  startOidcProvider,
+} from "../tests/helpers/oidc_provider.ts";
+import { putInState } from "../tests/helpers/billing.ts";
+import { addMember } from "../tests/helpers/members.ts";
+
+/** A browser going through the identity provider: start, approve, come back. */
+async function ssoSignIn(server: TestServer, t: SignedUp, next = "/records/customers") {
+  const jar = new CookieJar();
+  const start = await server.fetch(t.host, `/auth/sso/start?next=${encodeURIComponent(next)}`);
+  if (start.status !== 303) return { res: start, jar };
+  jar.store(t.host, start);
+  const authorize = await fetch(start.headers.get("location")!, { redirect: "manual" });
+  assert.equal(authorize.status, 302);
+  const back = new URL(authorize.headers.get("location")!);
+  const res = await server.fetch(t.host, back.pathname + back.search, {
+    headers: { cookie: jar.header(t.host) },
+  });
+  jar.store(t.host, res);
+  return { res, jar, back };
+}
+
+/** Users, memberships and sessions: what a refused sign-in must leave as it was. */
+async function snapshot(server: TestServer) {
+  const q = async (sql: string) =>
+    (await server.services.control.execute(sql)).rows.map((r) => JSON.stringify(r));
+  return {
+    users: await q("SELECT id, email, email_verified_at FROM users ORDER BY id"),
+    memberships: await q("SELECT tenant_id, user_id, role FROM memberships ORDER BY 1, 2"),
+    sessions: await q("SELECT user_id, tenant_id FROM sessions ORDER BY 1, 2"),
+  };
+}
+
+async function withSso(
+  fn: (server: TestServer, t: SignedUp, provider: OidcProvider) => Promise<void>,
+) {
+  const server = await startTestServer();
+  const provider = await startOidcProvider();
+  try {
+    const t = await signUpTenant(server);
+    await putInState(server.services, t.tenantId, "enterprise", "active");
+    const saved = await configureSso(server, t, provider);
+    assert.equal(saved.status, 303, await saved.text());
+    await fn(server, t, provider);
+  } finally {
+    await provider.close();
+    await server.close();
+  }
+}
+
+Deno.test("single sign-on makes a new person a member with the default role; an existing member keeps theirs", async () => {
+  await withSso(async (server, t, provider) => {
+    provider.user = { sub: "n1", email: "Newcomer@Example.com", email_verified: true, name: "Nia" };
+    const { res, jar } = await ssoSignIn(server, t);
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(res.headers.get("location"), "/records/customers");
+    const me = await server.fetch(t.host, "/api/v1/me", {
+      headers: { cookie: jar.header(t.host) },
+    });
+    assert.equal(me.status, 200);
+    const body = await me.json();
+    assert.equal(body.user.email, "newcomer@example.com");
+    assert.equal(body.role, "broker");
+    assert.equal(body.user.email_verified, true);
+    const user = await server.services.control.execute({
+      sql: "SELECT password_hash FROM users WHERE email = ?",
+      args: ["newcomer@example.com"],
+    });
+    assert.equal(user.rows[0]!.password_hash, "sso$", "no usable password");
+
+    // An admin already in the workspace stays admin.
+    const admin = await addMember(server, t.tenantId, "admin", "ada@example.org");
+    provider.user = { sub: "a1", email: admin.email, email_verified: true };
+    const again = await ssoSignIn(server, t);
+    assert.equal(again.res.status, 303);
+    const role = await server.services.control.execute({
+      sql: "SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ?",
+      args: [t.tenantId, admin.userId],
+    });
+    assert.equal(role.rows[0]!.role, "admin");
+    assert.equal(provider.tokenRequests, 2);
+  });
+});
+
+Deno.test("single sign-on refuses a wrong state, a wrong nonce, an unverified e-mail, a foreign domain and a replay, and changes nothing", async () => {
+  await withSso(async (server, t, provider) => {
+    const before = await snapshot(server);
+    const cases: Array<[string, () => void, RegExp]> = [
+      ["wrong state", () => provider.tamper = { state: "forged-state" }, /not accepted/],
+      ["wrong nonce", () => provider.tamper = { nonce: "forged-nonce" }, /not accepted/],
+      ["unverified e-mail", () => {
+        provider.tamper = {};
+        provider.user = { sub: "u1", email: "unverified@example.com", email_verified: false };
+      }, /did not vouch/],
+      ["foreign domain", () => {
+        provider.user = { sub: "f1", email: "mallory@elsewhere.test", email_verified: true };
+      }, /elsewhere\.test may not sign in/],
+    ];
+    for (const [label, arrange, message] of cases) {
+      arrange();
+      const { res, jar } = await ssoSignIn(server, t);
+      assert.equal(res.status, 403, label);
+      assert.match(await res.text(), message, label);
+      assert.equal(jar.get(t.host, "pm_session"), undefined, label);
+      assert.deepEqual(await snapshot(server), before, `${label}: nothing changed`);
+    }
+
+    // A good answer replayed: its handle was spent by the first use.
+    provider.user = { sub: "r1", email: "replay@example.com", email_verified: true };
+    const first = await ssoSignIn(server, t);
+    assert.equal(first.res.status, 303);
+    const after = await snapshot(server);
+    const replay = await server.fetch(t.host, first.back!.pathname + first.back!.search);
+    assert.equal(replay.status, 403);
+    assert.deepEqual(await snapshot(server), after, "the replay changed nothing");
+  });
+});
+
+Deno.test("single sign-on is Enterprise only: elsewhere it is refused with 402 and changes nothing", async () => {
+  await withSso(async (server, t, provider) => {
+    // Started while Enterprise, finished after a downgrade.
+    provider.user = { sub: "d1", email: "late@example.com", email_verified: true };
+    const jar = new CookieJar();
+    const start = await server.fetch(t.host, "/auth/sso/start");
+    jar.store(t.host, start);
+    const authorize = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    const back = new URL(authorize.headers.get("location")!);
+    await putInState(server.services, t.tenantId, "professional", "active");
+    const before = await snapshot(server);
+    const late = await server.fetch(t.host, back.pathname + back.search, {
+      headers: { cookie: jar.header(t.host) },
+    });
+    assert.equal(late.status, 402);
+    assert.equal((await ssoSignIn(server, t)).res.status, 402, "a new start is refused too");
+    assert.deepEqual(await snapshot(server), before);
+
+    // The login page no longer offers it, and the settings refuse a change.
+    const login = await (await server.fetch(t.host, "/login")).text();
+    assert.doesNotMatch(login, /Sign in with SSO/);
+    assert.equal((await configureSso(server, t, provider)).status, 402);
+  });
+});
+
+Deno.test("requiring single sign-on stops password sign-in for everyone but owners", async () => {
+  await withSso(async (server, t, provider) => {
+    const broker = await addMember(server, t.tenantId, "broker", "bo@example.com");
+    const login = (email: string, password: string) =>
+      server.fetch(t.host, "/api/v1/auth/login", { method: "POST", json: { email, password } });
+    assert.equal((await login(broker.email, broker.password)).status, 200, "allowed before");
+
+    assert.equal((await configureSso(server, t, provider, { require_sso: "on" })).status, 303);
+    const refused = await login(broker.email, broker.password);
+    assert.equal(refused.status, 403);
+    assert.match((await refused.json()).error.message, /identity provider/);
+    assert.equal((await login(t.email, t.password)).status, 200, "owners keep their password");
+
+    // The login page offers SSO; the broker gets in through it.
+    assert.match(await (await server.fetch(t.host, "/login")).text(), /Sign in with SSO/);
+    provider.user = { sub: "b1", email: broker.email, email_verified: true };
+    assert.equal((await ssoSignIn(server, t)).res.status, 303);
+  });
+});
