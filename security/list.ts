@@ -9,7 +9,13 @@ import type { Client } from "../db/client.ts";
 import { csvLine } from "../domain/records/csv.ts";
 import { eventFromRow, type SecurityEvent } from "./chain.ts";
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date such as 2026-03-31.");
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date such as 2026-03-31.").refine(
+  (day) => {
+    const ms = Date.parse(`${day}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+  },
+  "Use a date that exists, such as 2026-03-31.",
+);
 
 /** The filters and paging the page and the API accept. */
 export const SecurityEventQuery = z.strictObject({

@@ -65,6 +65,15 @@ Deno.test("security log: a failed sign-in is listed with IP and user agent, expo
     assert.match(html, /The chain is intact/);
     assert.match(html, /auth\.sign_in_failed/);
 
+    const odd = await server.fetch(a.host, "/settings/security?from=2026-13-45&limit=abc", {
+      headers: { cookie: a.jar.header(a.host) },
+    });
+    assert.equal(odd.status, 200, "bad filters are named on the page, not a 500");
+    assert.match(await odd.text(), /Some filters were not understood/);
+    const oddApi = await api.call("GET", "/api/v1/security/events?to=2026-02-30");
+    assert.equal(oddApi.status, 400);
+    assert.ok(oddApi.body.error.details.to);
+
     assert.deepEqual(await api.ok("GET", "/api/v1/security/verify"), {
       intact: true,
       entries: (await api.ok("GET", "/api/v1/security/events?limit=200")).data.length,
