@@ -26,19 +26,19 @@ export async function checkCredentials(
   input: { email: string; password: string; ip: string; tenantId: string | null },
 ): Promise<{ user: User; role: Role | null }> {
   const { control, loginThrottle } = services;
-  loginThrottle.check(input.email, input.ip);
+  await loginThrottle.check(input.email, input.ip);
   const user = await findUserByEmail(control, input.email);
   // Verify against a dummy hash for unknown e-mails so both paths take the same time.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
-    loginThrottle.fail(input.email, input.ip);
+    await loginThrottle.fail(input.email, input.ip);
     throw new UnauthorizedError(WRONG);
   }
   let role: Role | null = null;
   if (input.tenantId) {
     role = await membershipRole(control, input.tenantId, user.id);
     if (!role) {
-      loginThrottle.fail(input.email, input.ip);
+      await loginThrottle.fail(input.email, input.ip);
       throw new ForbiddenError(
         "You are not a member of this workspace. Ask its owner for an invitation.",
       );
@@ -48,6 +48,6 @@ export async function checkCredentials(
       throw new ForbiddenError(SSO_REQUIRED_MESSAGE, { reason: "sso_required" });
     }
   }
-  loginThrottle.succeed(input.email, input.ip);
+  await loginThrottle.succeed(input.email, input.ip);
   return { user, role };
 }
