@@ -1,9 +1,10 @@
 /**
  * @module components/TokenScopesField
  * The access part of the new-token form (Settings → API tokens): a preset (read everything plus
- * what is ticked, only what is ticked, full access), the scopes grouped as a table of Read and Change boxes with a
- * "read all" box per group, and the optional IP allow-list. Works without script: the server
- * expands the presets and group boxes. Scopes the member's role does not grant are shown disabled.
+ * what is ticked, only what is ticked, full access), one table of Read and Change boxes grouped by
+ * kind with a "read all" box per group, and the optional IP allow-list. Works without script: the
+ * server expands the presets and group boxes. Scopes the member's role does not grant are
+ * disabled.
  */
 import type { ScopeRow } from "../auth/scopes.ts";
 
@@ -46,54 +47,62 @@ function Box(props: { choice: ScopeRow["read"]; checked: readonly string[] }) {
 export function TokenScopesField(props: Props) {
   return (
     <>
-      <fieldset class="form-group" aria-describedby="token-access-hint">
+      <fieldset class="token-access" aria-describedby="token-access-hint">
         <legend>Access</legend>
         <p class="hint" id="token-access-hint">
           Give a script only what it needs. Change includes read. Your role still limits every
           token: boxes your role does not grant are disabled, and a later role change narrows the
           token too.
         </p>
-        {PRESETS.map(([value, label]) => (
-          <label key={value} class="choice">
-            <input type="radio" name="access" value={value} checked={props.access === value} />
-            {label}
-          </label>
-        ))}
+        <div class="field choices">
+          {PRESETS.map(([value, label]) => (
+            <label key={value} class="choice">
+              <input type="radio" name="access" value={value} checked={props.access === value} />
+              {label}
+            </label>
+          ))}
+        </div>
         {props.errors.scopes ? <p class="error" id="scopes-error">{props.errors.scopes}</p> : null}
-      </fieldset>
-      {props.groups.map(({ group, rows }) => (
-        <fieldset key={group} class="form-group token-scopes">
-          <legend>{group}</legend>
-          {rows.length > 1
-            ? (
-              <label class="choice">
-                <input type="checkbox" name="read_group" value={group} />
-                Read all of {group.toLowerCase()}
-              </label>
-            )
-            : null}
-          <div class="table-wrap">
-            <table>
-              <thead>
+        <div class="table-wrap">
+          <table class="token-scopes">
+            <caption class="visually-hidden">Scopes</caption>
+            <thead>
+              <tr>
+                <th scope="col">What</th>
+                <th scope="col">Read</th>
+                <th scope="col">Change</th>
+              </tr>
+            </thead>
+            {props.groups.map(({ group, rows }) => (
+              <tbody key={group}>
                 <tr>
-                  <th scope="col">{group === "Records" ? "Record type" : "What"}</th>
-                  <th scope="col">Read</th>
-                  <th scope="col">Change</th>
+                  <th scope="rowgroup" colSpan={3}>
+                    {group}
+                    {rows.length > 1
+                      ? (
+                        <>
+                          {" · "}
+                          <label class="choice">
+                            <input type="checkbox" name="read_group" value={group} />
+                            Read all of {group.toLowerCase()}
+                          </label>
+                        </>
+                      )
+                      : null}
+                  </th>
                 </tr>
-              </thead>
-              <tbody>
                 {rows.map((row) => (
                   <tr key={row.resource}>
-                    <th scope="row">{capitalized(row.resource)}</th>
+                    <td>{capitalized(row.resource)}</td>
                     <Box choice={row.read} checked={props.checked} />
                     <Box choice={row.write} checked={props.checked} />
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
-        </fieldset>
-      ))}
+            ))}
+          </table>
+        </div>
+      </fieldset>
       <div class={props.errors.allowed_ips ? "field has-error" : "field"}>
         <label for="token-allowed-ips">Allowed addresses (optional)</label>
         <textarea
