@@ -168,3 +168,19 @@ Deno.test("pruning everything leaves the next entry chained to the anchor", asyn
     assert.equal((await verifyChain(db)).intact, true);
   });
 });
+
+Deno.test("verifyChain() reads a long chain in batches and still names the broken entry", async () => {
+  await withChain(async (db) => {
+    const now = systemClock.now();
+    for (let i = 0; i < 2_500; i++) await appendSecurityEvent(db, { action: `a.${i}` }, { now });
+    assert.deepEqual(await verifyChain(db), {
+      intact: true,
+      entries: 2_500,
+      firstSeq: 1,
+      lastSeq: 2_500,
+    });
+    await db.execute("UPDATE security_events SET target = 'x' WHERE seq = 2201");
+    const result = await verifyChain(db);
+    assert.equal(result.intact ? null : `${result.seq} ${result.why}`, "2201 altered");
+  });
+});

@@ -26,34 +26,44 @@ export type ChainVerification =
     message: string;
   };
 
-/** Reads `db`'s whole chain in order and checks every link. */
+const BATCH = 1000;
+
+/** Reads `db`'s whole chain in order, a batch at a time, and checks every link. */
 export async function verifyChain(db: Pick<Client, "execute">): Promise<ChainVerification> {
   const anchor = await readAnchor(db);
-  const rows = (await db.execute("SELECT * FROM security_events ORDER BY seq")).rows.map(
-    eventFromRow,
-  );
-  const bySelfHash = new Map(rows.map((e) => [e.hash, e]));
+  // Every entry's own hash and position first (small), to tell a moved entry from a lost one.
+  const positions = new Map<string, number>();
+  for (const r of (await db.execute("SELECT seq, hash FROM security_events ORDER BY seq")).rows) {
+    positions.set(String(r.hash), Number(r.seq));
+  }
+  const entries = positions.size;
   let expectedSeq = (anchor?.seq ?? 0) + 1;
   let expectedPrev = anchor?.hash ?? GENESIS_HASH;
-  for (const e of rows) {
-    const broken = await checkEntry(e, expectedSeq, expectedPrev, bySelfHash);
-    if (broken) return { intact: false, entries: rows.length, ...broken };
-    expectedSeq = e.seq + 1;
-    expectedPrev = e.hash;
+  let firstSeq: number | null = null;
+  let after = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const rows = (await db.execute({
+      sql: "SELECT * FROM security_events WHERE seq > ? ORDER BY seq LIMIT ?",
+      args: [after, BATCH],
+    })).rows.map(eventFromRow);
+    for (const e of rows) {
+      const broken = await checkEntry(e, expectedSeq, expectedPrev, positions);
+      if (broken) return { intact: false, entries, ...broken };
+      firstSeq ??= e.seq;
+      expectedSeq = e.seq + 1;
+      expectedPrev = e.hash;
+    }
+    if (rows.length < BATCH) break;
+    after = rows.at(-1)!.seq;
   }
-  return {
-    intact: true,
-    entries: rows.length,
-    firstSeq: rows[0]?.seq ?? null,
-    lastSeq: rows.at(-1)?.seq ?? null,
-  };
+  return { intact: true, entries, firstSeq, lastSeq: firstSeq === null ? null : expectedSeq - 1 };
 }
 
 async function checkEntry(
   e: SecurityEvent,
   expectedSeq: number,
   expectedPrev: string,
-  bySelfHash: Map<string, SecurityEvent>,
+  positions: Map<string, number>,
 ): Promise<{ seq: number; id: string | null; why: ChainBreak; message: string } | null> {
   if (e.seq !== expectedSeq) {
     return {
@@ -66,14 +76,16 @@ async function checkEntry(
   const { hash: _stored, ...fields } = e;
   if (await entryHash(fields) !== e.hash) {
     // Intact content at another position: its hash holds with the position after its predecessor.
-    const predecessor = bySelfHash.get(e.prevHash);
-    if (predecessor && await entryHash({ ...fields, seq: predecessor.seq + 1 }) === e.hash) {
+    const predecessor = positions.get(e.prevHash);
+    if (
+      predecessor !== undefined && await entryHash({ ...fields, seq: predecessor + 1 }) === e.hash
+    ) {
       return {
         seq: e.seq,
         id: e.id,
         why: "out_of_order",
         message: `Entry ${e.seq} (${e.id}) was written as entry ${
-          predecessor.seq + 1
+          predecessor + 1
         }: the chain was reordered.`,
       };
     }
@@ -85,7 +97,7 @@ async function checkEntry(
     };
   }
   if (e.prevHash !== expectedPrev) {
-    const known = bySelfHash.has(e.prevHash);
+    const known = positions.has(e.prevHash);
     return {
       seq: e.seq,
       id: e.id,
