@@ -23,6 +23,9 @@ const getMe = describeRoute({
         tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }).nullable(),
         role: z.enum(ROLES).nullable(),
         via: z.enum(["session", "token"]),
+        scopes: z.array(z.string()).nullable().meta({
+          description: "A scoped token's scopes; null for a session or a full-access token.",
+        }),
       }),
       example: {
         user: {
@@ -34,6 +37,7 @@ const getMe = describeRoute({
         tenant: { id: "01jd8x7k3m5n9p2q4r6s8t0v1x", slug: "acme", name: "Acme Meats" },
         role: "owner",
         via: "token",
+        scopes: ["purchase_orders:read", "loads:write"],
       },
     },
   },
@@ -67,6 +71,7 @@ app.get("/api/v1/me", getMe, (c) => {
     tenant: tenant ? { id: tenant.id, slug: tenant.slug, name: tenant.name } : null,
     role: auth.role,
     via: auth.via,
+    scopes: auth.scopes ?? null,
   });
 });
 

@@ -71,8 +71,12 @@ Deno.test("a read-only token lists records but cannot write them, and the 403 na
     assert.equal(archive.status, 403);
     assert.equal(await count(server, t, "suppliers"), before, "nothing was written");
     assert.equal((await reader.call("GET", "/api/v1/carriers")).status, 403, "another type");
-    // The identity call is open to any token; account and token management are not.
-    assert.equal((await reader.call("GET", "/api/v1/me")).status, 200);
+    // The identity call is open to any token, and says what it may do; account and token
+    // management are not.
+    const me = await reader.call("GET", "/api/v1/me");
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.body.scopes, ["suppliers:read"]);
+    assert.equal((await owner.call("GET", "/api/v1/me")).body.scopes, null, "full access");
     const mint = await reader.call("POST", "/api/v1/auth/tokens", { name: "escalate" });
     assert.equal(mint.status, 403, "a scoped token cannot mint a full-access one");
     assert.equal(mint.body.error.details.reason, "scoped_token");
