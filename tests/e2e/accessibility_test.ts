@@ -18,6 +18,7 @@ const APP_PAGES = [
   "/settings/members",
   "/settings/tokens",
   "/settings/option-lists",
+  "/settings/sso",
   "/purchase-orders",
   "/purchase-orders/new",
   "/customers",
