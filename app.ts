@@ -62,6 +62,8 @@ import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
+import apiExports from "./routes/api/v1/exports.ts";
+import pageSettingsData from "./routes/settings/data.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -137,4 +139,6 @@ export function createApp(services: Services): Hono<AppEnv> {
     ]
   ) app.route("/", routes);
   return app;
+      apiExports,
+      pageSettingsData,
 }

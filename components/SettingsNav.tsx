@@ -14,6 +14,7 @@ const TABS: ReadonlyArray<
   { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },
   { href: "/settings/sso", label: "Single sign-on", ownersOnly: true },
   { href: "/settings/security", label: "Security", permission: "settings:manage" },
+  { href: "/settings/data", label: "Your data", permission: "workspace:data" },
 ];
 
 /** Tabs of the settings area, without those the signed-in member's role may not open. */

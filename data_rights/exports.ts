@@ -2,7 +2,7 @@
  * @module data_rights/exports
  * Workspace exports: asked for by an owner (or made as the final export of a deletion), produced
  * by the `workspace.export` job with its progress on the export's row, stored through storage/ in
- * parts of PART_BYTES (keys `<tenant>/<export>/<n>`), downloadable through links that only owners
+ * parts of PART_BYTES (keys `<tenant>/<export>x<n>`), downloadable through links that only owners
  * may open, and deleted 7 days after they were made.
  */
 import type { Client } from "../db/client.ts";
@@ -58,9 +58,12 @@ function toExport(r: Record<string, unknown>): WorkspaceExport {
   };
 }
 
-/** The storage key of an archive's part `n`. */
+/**
+ * The storage key of an archive's part `n`: beside the tenant's documents (whose ids are 26
+ * characters, so they never meet these 28 or more), with no folder of its own to leave behind.
+ */
 export function partKey(tenantId: string, exportId: string, n: number): string {
-  return `${tenantId}/${exportId}/${n}`;
+  return `${tenantId}/${exportId}x${n}`;
 }
 
 /** Queues an export of the workspace; one at a time per workspace. */

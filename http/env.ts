@@ -23,6 +23,8 @@ export interface TenantContext {
   timeZone: string;
   /** The tenant's business day (YYYY-MM-DD) when the request arrived, by the clock in Services. */
   today: string;
+  /** While the owner's deletion is pending: when the purge may run (data_rights/deletion.ts). */
+  purgeAfter?: string | null;
 }
 
 /** Who is calling: a signed-in user (session cookie) or an API token. */

@@ -11,6 +11,7 @@ import type { AppContext } from "./env.ts";
 import { pageNonce } from "./middleware.ts";
 import { principalOf, tenantOf } from "./env.ts";
 import { BillingBanner } from "../components/BillingBanner.tsx";
+import { DeletionBanner, deletionDate } from "../components/DeletionBanner.tsx";
 import { can } from "../auth/roles.ts";
 import { assistantOffered } from "../billing/entitlements.ts";
 import {
@@ -67,6 +68,15 @@ export function renderApp(
       />
     )
     : undefined;
+  const deletion = tenant.purgeAfter
+    ? (
+      <DeletionBanner
+        when={deletionDate(tenant.purgeAfter, tenant.timeZone)}
+        canCancel={auth.role === "owner"}
+        csrfToken={c.get("csrfToken")}
+      />
+    )
+    : undefined;
   const notice = accountNoticeFor(c);
   const html = renderPage(
     <AppShell
@@ -76,7 +86,7 @@ export function renderApp(
       csrfToken={c.get("csrfToken")}
       assistant={assistantOffered(billing)}
       searchQuery={c.req.path === "/search" ? c.req.query("q") : undefined}
-      banner={banner}
+      banner={deletion || banner ? <>{deletion}{banner}</> : undefined}
     >
       {notice ? <AccountNotice kind={notice} email={auth.email} /> : null}
       {body}

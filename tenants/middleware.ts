@@ -64,6 +64,7 @@ export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
         db: lease.db,
         timeZone: record.timeZone,
         today: businessDay(clock, record.timeZone),
+        purgeAfter: record.purgeAfter,
       });
       await next();
     } finally {

@@ -18,10 +18,12 @@ export interface TenantRecord {
   dbUrl: string | null;
   /** IANA time zone of the tenant's business day. */
   timeZone: string;
+  /** Set while the owner's deletion is pending: when the purge may run (data_rights/). */
+  purgeAfter: string | null;
 }
 
 const CACHE_TTL_MS = 30_000;
-const COLUMNS = "id, slug, name, status, db_url, time_zone";
+const COLUMNS = "id, slug, name, status, db_url, time_zone, purge_after";
 const MISS_TTL_MS = 2_000;
 
 function toRecord(row: Record<string, unknown>): TenantRecord {
@@ -34,6 +36,7 @@ function toRecord(row: Record<string, unknown>): TenantRecord {
     timeZone: typeof row.time_zone === "string" && row.time_zone
       ? row.time_zone
       : DEFAULT_TIME_ZONE,
+    purgeAfter: typeof row.purge_after === "string" ? row.purge_after : null,
   };
 }
 
@@ -78,7 +81,8 @@ export class TenantRegistry {
   /** Finds a tenant by one of its verified custom domains, bypassing the cache. */
   async findByDomain(domain: string): Promise<TenantRecord | null> {
     const rs = await this.control.execute({
-      sql: `SELECT t.id, t.slug, t.name, t.status, t.db_url, t.time_zone FROM tenant_domains d
+      sql: `SELECT t.id, t.slug, t.name, t.status, t.db_url, t.time_zone, t.purge_after
+            FROM tenant_domains d
             JOIN tenants t ON t.id = d.tenant_id
             WHERE d.domain = ? AND d.verified_at IS NOT NULL`,
       args: [domain],

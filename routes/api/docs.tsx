@@ -34,6 +34,8 @@ const TAGS: Record<string, string> = {
   Reports: "Margin and receivables aging.",
   Billing: "The plan, its entitlements and this month's usage.",
   Security: "The workspace's security audit log and the check of its hash chain.",
+  "Workspace data":
+    "Exports of the whole workspace with their download links, and the workspace's deletion.",
 };
 
 /**

@@ -2,7 +2,7 @@
 -- and a workspace's deletion with its grace period.
 
 -- One export of a workspace: produced by a job, stored through storage/ in parts of a few MB
--- (keys <tenant>/<export>/<n>), downloadable for 7 days, then deleted.
+-- (keys <tenant>/<export>x<n>), downloadable for 7 days, then deleted.
 CREATE TABLE workspace_exports (
   id TEXT PRIMARY KEY,
   tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,

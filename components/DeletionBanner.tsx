@@ -1,0 +1,49 @@
+/**
+ * @module components/DeletionBanner
+ * The notice at the top of every workspace page while the owner's deletion is pending: the date
+ * it will be deleted for good, and for owners a Cancel button. Plain data in.
+ */
+import { CsrfInput } from "./Form.tsx";
+
+export interface DeletionBannerProps {
+  /** The purge instant, already written in the workspace's time zone. */
+  when: string;
+  /** Owners may cancel; others are told to ask one. */
+  canCancel: boolean;
+  csrfToken: string;
+}
+
+/** "This workspace will be deleted on ..." with Cancel for owners. */
+export function DeletionBanner(props: DeletionBannerProps) {
+  return (
+    <div class="flash error" role="status" id="deletion-banner">
+      <p>
+        <strong>This workspace will be deleted.</strong>{" "}
+        Every record, document and member of it is removed for good after{" "}
+        {props.when}. Until then everything works as before, and you can export your data in{" "}
+        <a href="/settings/data">Settings → Your data</a>.
+      </p>
+      {props.canCancel
+        ? (
+          <form method="post" action="/settings/data/deletion/cancel">
+            <CsrfInput token={props.csrfToken} />
+            <button type="submit" class="button">Cancel the deletion</button>
+          </form>
+        )
+        : <span>Ask the workspace owner to cancel it.</span>}
+    </div>
+  );
+}
+
+/** The purge instant in the workspace's time zone, e.g. "December 20, 2026 at 9:15 AM CST". */
+export function deletionDate(purgeAfter: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(new Date(purgeAfter));
+}

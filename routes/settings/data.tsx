@@ -1,0 +1,330 @@
+/**
+ * @module routes/settings/data
+ * Settings → Your data (owners): export the whole workspace and download the archive, restore an
+ * export into this workspace while it is new and empty, and delete the workspace (password again;
+ * 14 days of grace, cancellable from here or the banner on every page).
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage, parseWith, readBody } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { can } from "../../auth/roles.ts";
+import { AppError, ForbiddenError, InvalidError } from "../../domain/errors.ts";
+import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { ListTable } from "../../components/ListTable.tsx";
+import { deletionDate } from "../../components/DeletionBanner.tsx";
+import { recordSecurityEvent } from "../../security/events.ts";
+import {
+  archiveStream,
+  createDownloadLink,
+  exportForLink,
+  listExports,
+  requestExport,
+  type WorkspaceExport,
+} from "../../data_rights/exports.ts";
+import {
+  cancelDeletion,
+  DELETION_GRACE_DAYS,
+  pendingDeletion,
+  requestDeletion,
+} from "../../data_rights/deletion.ts";
+import { restoreIntoEmptyWorkspace, workspaceHasRecords } from "../../data_rights/restore.ts";
+import { blobSource } from "../../data_rights/archive_reader.ts";
+
+/** Largest archive the page accepts; bigger ones go through `deno task workspace:restore`. */
+const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+const app = new Hono<AppEnv>();
+app.use("/settings/data", memberPage());
+app.use("/settings/data/*", memberPage());
+
+function assertOwner(c: AppContext): void {
+  const role = principalOf(c).role;
+  if (!role || !can(role, "workspace:data")) {
+    throw new ForbiddenError("Only an owner of this workspace can export, restore or delete it.");
+  }
+}
+
+function statusText(e: WorkspaceExport): string {
+  if (e.status === "running" || e.status === "queued") {
+    return e.stepsTotal ? `Making: ${e.stepsDone} of ${e.stepsTotal} parts` : "Waiting to start";
+  }
+  if (e.status === "failed") return `Failed: ${e.error ?? "unknown error"}`;
+  if (e.status === "expired") return "Expired (deleted)";
+  return `Ready, ${((e.bytes ?? 0) / 1024 / 1024).toFixed(1)} MB`;
+}
+
+interface Flash {
+  notice?: string;
+  error?: string;
+  passwordError?: string;
+}
+
+async function showData(c: AppContext, flash: Flash = {}, status = 200) {
+  assertOwner(c);
+  const services = c.get("services");
+  const tenant = tenantOf(c);
+  const csrf = c.get("csrfToken");
+  const [exports, deletion, hasRecords] = await Promise.all([
+    listExports(services.control, tenant.id),
+    pendingDeletion(services, tenant.id),
+    workspaceHasRecords(tenant.db),
+  ]);
+  const busy = exports.some((e) => e.status === "queued" || e.status === "running");
+  return renderApp(
+    c,
+    "Your data",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/data" role={principalOf(c).role} />
+      {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
+      <FormErrors message={flash.error} />
+      <section class="card" aria-labelledby="export-title">
+        <h2 id="export-title">Export</h2>
+        <p class="muted">
+          One zip archive of everything in this workspace: every record and its history, every
+          uploaded document as it was uploaded, settings, option lists, the security log, members
+          and domains, with a manifest that proves it whole. Download links work for owners for 7
+          days.
+        </p>
+        <form method="post" action="/settings/data/exports">
+          <CsrfInput token={csrf} />
+          <button type="submit" class="button primary" disabled={busy}>
+            {busy ? "An export is being made…" : "Export this workspace"}
+          </button>
+        </form>
+        {busy
+          ? (
+            <p>
+              <a href="/settings/data">Refresh</a> to follow the export's progress.
+            </p>
+          )
+          : null}
+        {exports.length
+          ? (
+            <ListTable
+              caption="Exports"
+              id="exports"
+              columns={["Started", "Kind", "Status", "Available until", null]}
+              empty="No exports yet."
+              rows={exports.map((e) => (
+                <tr key={e.id} data-export={e.id}>
+                  <td>{deletionDate(e.createdAt, tenant.timeZone)}</td>
+                  <td>{e.reason === "final" ? "Final export" : "Export"}</td>
+                  <td>
+                    {e.status === "running" || e.status === "queued"
+                      ? (
+                        <progress
+                          max={Math.max(e.stepsTotal, 1)}
+                          value={e.stepsDone}
+                          aria-label="Export progress"
+                        />
+                      )
+                      : null} {statusText(e)}
+                  </td>
+                  <td>{e.expiresAt ? deletionDate(e.expiresAt, tenant.timeZone) : "—"}</td>
+                  <td>
+                    {e.status === "ready"
+                      ? (
+                        <form method="post" action={`/settings/data/exports/${e.id}/link`}>
+                          <CsrfInput token={csrf} />
+                          <button type="submit" class="button">Download</button>
+                        </form>
+                      )
+                      : null}
+                  </td>
+                </tr>
+              ))}
+            />
+          )
+          : null}
+      </section>
+      {hasRecords ? null : (
+        <section class="card" aria-labelledby="restore-title">
+          <h2 id="restore-title">Restore from an export</h2>
+          <p class="muted">
+            This workspace is new and empty, so it can take the contents of an export: records,
+            history, documents and settings. Members are not added; invite them again. Archives
+            above 256 MB are restored by support.
+          </p>
+          <form method="post" action="/settings/data/restore" enctype="multipart/form-data">
+            <CsrfInput token={csrf} />
+            <div class="field">
+              <label for="restore-file">Export archive (.zip)</label>
+              <input id="restore-file" type="file" name="archive" accept=".zip,application/zip" />
+            </div>
+            <button type="submit" class="button">Restore</button>
+          </form>
+        </section>
+      )}
+      <section class="card" aria-labelledby="delete-title">
+        <h2 id="delete-title">Delete this workspace</h2>
+        {deletion
+          ? (
+            <>
+              <p>
+                This workspace will be deleted for good after{" "}
+                <strong>{deletionDate(deletion.purgeAfter, tenant.timeZone)}</strong>. Its final
+                export is listed above, and its link was e-mailed to you.
+              </p>
+              <form method="post" action="/settings/data/deletion/cancel">
+                <CsrfInput token={csrf} />
+                <button type="submit" class="button primary">Cancel the deletion</button>
+              </form>
+            </>
+          )
+          : (
+            <>
+              <p class="muted">
+                The workspace stays usable for {DELETION_GRACE_DAYS}{" "}
+                days, with a banner for everyone; you can cancel at any time. A final export is made
+                and its link e-mailed to you. Then its database, documents, exports, members' access
+                and billing records are deleted for good; members who belong to no other workspace
+                lose their account.
+              </p>
+              <form method="post" action="/settings/data/deletion">
+                <CsrfInput token={csrf} />
+                <Field
+                  name="password"
+                  type="password"
+                  label="Your password, to confirm"
+                  autocomplete="current-password"
+                  required
+                  error={flash.passwordError}
+                />
+                <button type="submit" class="button danger">Delete this workspace</button>
+              </form>
+            </>
+          )}
+      </section>
+    </>,
+    status,
+  );
+}
+
+/** Runs an action and shows the page with its notice, or with the reason it was refused. */
+async function act(c: AppContext, run: () => Promise<string | Response>): Promise<Response> {
+  assertOwner(c);
+  try {
+    const result = await run();
+    return typeof result === "string" ? await showData(c, { notice: result }) : result;
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status === 403) throw err;
+    const details = err instanceof InvalidError
+      ? err.details as Record<string, string[]> | undefined
+      : undefined;
+    const passwordError = details?.password?.[0];
+    return await showData(c, { error: err.message, passwordError }, err.status);
+  }
+}
+
+app.get("/settings/data", (c) => showData(c));
+
+app.post("/settings/data/exports", (c) =>
+  act(c, async () => {
+    const exp = await requestExport(c.get("services"), tenantOf(c).id, principalOf(c).userId);
+    await recordSecurityEvent(c, { action: "workspace.exported", target: exp.id });
+    return "The export has started. This page shows its progress; it takes a minute or so.";
+  }));
+
+app.post("/settings/data/exports/:id/link", (c) =>
+  act(c, async () => {
+    const link = await createDownloadLink(c.get("services"), tenantOf(c).id, c.req.param("id"));
+    return c.redirect(
+      `/settings/data/exports/${c.req.param("id")}/download?token=${link.token}`,
+      303,
+    );
+  }));
+
+const TokenQuery = z.object({ token: z.string().min(20).max(100) });
+
+app.get("/settings/data/exports/:id/download", async (c) => {
+  assertOwner(c);
+  const { token } = parseWith(TokenQuery, c.req.query());
+  const services = c.get("services");
+  const tenant = tenantOf(c);
+  const exp = await exportForLink(services, tenant.id, c.req.param("id"), token);
+  return new Response(archiveStream(services, exp), {
+    headers: {
+      "content-type": "application/zip",
+      "content-length": String(exp.bytes ?? 0),
+      "content-disposition": `attachment; filename="${tenant.slug}-export-${
+        exp.createdAt.slice(0, 10)
+      }.zip"`,
+      "cache-control": "no-store",
+    },
+  });
+});
+
+app.post("/settings/data/restore", (c) =>
+  act(c, async () => {
+    const length = Number(c.req.header("content-length") ?? 0);
+    if (length > MAX_UPLOAD_BYTES) {
+      throw new InvalidError("The archive is larger than 256 MB. Ask support to restore it.", {
+        archive: ["Larger than 256 MB."],
+      }, 413);
+    }
+    const body = await c.req.parseBody();
+    const file = body.archive;
+    if (!(file instanceof File) || file.size === 0) {
+      throw new InvalidError("Choose the export archive (.zip) to restore.", {
+        archive: ["Choose a file."],
+      }, 422);
+    }
+    const result = await restoreIntoEmptyWorkspace(
+      c.get("services"),
+      tenantOf(c),
+      blobSource(file),
+    );
+    await recordSecurityEvent(c, {
+      action: "workspace.restored",
+      details: { rows: result.counts.rows, files: result.counts.files },
+    });
+    const invite = result.missingMembers.length
+      ? ` Invite the archive's members again: ${result.missingMembers.join(", ")}.`
+      : "";
+    return `Restored ${result.counts.rows} rows in ${result.counts.tables} tables and ${result.counts.files} files.${invite}`;
+  }));
+
+const DeleteForm = z.object({ password: z.string().min(1, "Enter your password.").max(200) });
+
+app.post("/settings/data/deletion", (c) =>
+  act(c, async () => {
+    const parsed = DeleteForm.safeParse(await readBody(c));
+    if (!parsed.success) {
+      throw new InvalidError("Enter your password to confirm.", {
+        password: ["Enter your password."],
+      }, 422);
+    }
+    const services = c.get("services");
+    const tenant = tenantOf(c);
+    const pending = await requestDeletion(
+      services,
+      tenant.id,
+      principalOf(c).userId,
+      parsed.data.password,
+    );
+    await recordSecurityEvent(c, {
+      action: "workspace.deletion_requested",
+      target: tenant.slug,
+      details: { purge_after: pending.purgeAfter },
+    });
+    // The banner reads the tenant's row: show it on this very page.
+    c.get("tenant")!.purgeAfter = pending.purgeAfter;
+    return `This workspace will be deleted after ${
+      deletionDate(pending.purgeAfter, tenant.timeZone)
+    }. Its final export is being made; its link will be e-mailed to you.`;
+  }));
+
+app.post("/settings/data/deletion/cancel", (c) =>
+  act(c, async () => {
+    const tenant = tenantOf(c);
+    await cancelDeletion(c.get("services"), tenant.id);
+    await recordSecurityEvent(c, { action: "workspace.deletion_cancelled", target: tenant.slug });
+    c.get("tenant")!.purgeAfter = null;
+    return "The deletion is cancelled. The workspace stays as it is.";
+  }));
+
+export default app;
