@@ -37,7 +37,14 @@ const EnvSchema = z.object({
    * e-mail throttles and read-cache invalidation. Without it each process keeps its own.
    */
   REDIS_URL: z.string().url().optional(),
+  /** Run background jobs in the web process (default); `WORKERS`, when set, decides instead. */
   RUN_WORKERS: boolish.default(true),
+  /**
+   * How many job workers this process runs, each with WORKER_CONCURRENCY slots. 0: none (an app
+   * group that leaves jobs to worker machines). Unset: the web process runs one if RUN_WORKERS is
+   * on, `deno task worker` runs one. When set it wins over RUN_WORKERS (WORKERS=0 turns it off).
+   */
+  WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   /** Port of a worker process's /healthz and /readyz (for Fly's machine checks); 0: none. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Jobs one worker runs at once, its reserved slots included. */
@@ -72,6 +79,13 @@ const EnvSchema = z.object({
   /** Another Stripe API address (tests point it at a loopback double). */
   STRIPE_API_BASE: z.string().url().optional(),
   /** Oldest webhook signature accepted, in seconds. */
+  /**
+   * Base64 of 32 random bytes: wraps every database and file key (crypto/keys.ts). Required in
+   * production; elsewhere one is generated into DATA_DIR/master.key when unset.
+   */
+  ENCRYPTION_MASTER_KEY: z.string().optional(),
+  /** The master key being rotated to (`deno task keys:rotate --master`); both unwrap meanwhile. */
+  ENCRYPTION_MASTER_KEY_NEXT: z.string().optional(),
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Days of full access after a failed payment or an expired licence, before read-only. */
   BILLING_GRACE_DAYS: z.coerce.number().min(0).default(7),
@@ -139,7 +153,23 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new Error("Invalid configuration:\n  DEV_MAILBOX: not allowed with APP_ENV=production");
   }
   const local = c.APP_DOMAIN === "localhost" || c.APP_DOMAIN.endsWith(".localhost");
-  return { ...c, production: c.APP_ENV === "production", secureCookies: !local };
+  // One answer to "does this process run jobs?" for every reader (main.ts, the doctor).
+  const runWorkers = c.WORKERS === undefined ? c.RUN_WORKERS : c.WORKERS > 0;
+  return {
+    ...c,
+    RUN_WORKERS: runWorkers,
+    production: c.APP_ENV === "production",
+    secureCookies: !local,
+  };
+}
+
+/** How many job workers this process runs: the web server (`main.ts`) or `deno task worker`. */
+export function workerCount(
+  config: Pick<Config, "WORKERS" | "RUN_WORKERS">,
+  process: "web" | "worker",
+): number {
+  if (config.WORKERS !== undefined) return config.WORKERS;
+  return process === "worker" || config.RUN_WORKERS ? 1 : 0;
 }
 
 /** Reads the process environment. Called once by main.ts; everything else receives the Config. */

@@ -78,7 +78,8 @@ export async function createServices(
     : null;
   const limiter = (name: string, limit: number, ms: number): Limiter =>
     redis ? new RedisRateLimiter(redis, name, limit, ms) : new RateLimiter(limit, ms);
-  const changes = redis ? new RedisChangeFeed(redis) : null;
+  // Turso replicas pull other machines' writes on a timer: a change notice syncs them first.
+  const changes = redis ? new RedisChangeFeed(redis, provider.kind === "turso") : null;
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
   const clock = overrides.clock ?? clockFromSetting(config.TEST_TODAY);
   const registry = overrides.registry ?? new TenantRegistry(control);

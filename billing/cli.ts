@@ -12,10 +12,10 @@
  * a few seconds (its billing cache).
  */
 import { type Clock, clockFromSetting } from "../domain/clock.ts";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
-import { type Client, fileUrl, openDatabase } from "../db/client.ts";
+import type { Client } from "../db/client.ts";
+import { openControlDatabase } from "../crypto/keyring.ts";
 import { migrate } from "../db/migrate.ts";
 import { AppError } from "../domain/errors.ts";
 import { appendSecurityEvent } from "../security/chain.ts";
@@ -142,7 +142,7 @@ export async function runBillingCli(
 
 if (import.meta.main) {
   const config = loadConfig();
-  const control = await openDatabase({ url: fileUrl(join(config.DATA_DIR, "control.db")) });
+  const { control } = await openControlDatabase(config, console.warn);
   await migrate(control, "control");
   let code = 0;
   try {

@@ -11,10 +11,10 @@
  *     license install <slug> <token>   verifies and installs on a tenant of this DATA_DIR
  */
 import { clockFromSetting } from "../domain/clock.ts";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
-import { type Client, fileUrl, openDatabase } from "../db/client.ts";
+import type { Client } from "../db/client.ts";
+import { openControlDatabase } from "../crypto/keyring.ts";
 import { migrate } from "../db/migrate.ts";
 import { AppError } from "../domain/errors.ts";
 import { installLicense, parseOverrides, tenantIdBySlug } from "./admin.ts";
@@ -157,7 +157,7 @@ if (import.meta.main) {
         config,
         privateKey: Deno.env.get("LICENSE_PRIVATE_KEY"),
         openControl: async () => {
-          control = await openDatabase({ url: fileUrl(join(config.DATA_DIR, "control.db")) });
+          control = (await openControlDatabase(config, console.warn)).control;
           await migrate(control, "control");
           return control;
         },

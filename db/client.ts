@@ -33,12 +33,7 @@ const BUSY_TIMEOUT_MS = 5000;
 export async function openDatabase(options: OpenOptions): Promise<Client> {
   const client = new LockAwareClient(createClient({ ...options, timeout: BUSY_TIMEOUT_MS }));
   try {
-    // Embedded replicas manage their own local file; journal settings belong to the primary.
-    if (options.url.startsWith("file:") && !options.syncUrl) {
-      await client.execute("PRAGMA journal_mode=WAL");
-      await client.execute("PRAGMA synchronous=NORMAL");
-    }
-    await client.execute("PRAGMA foreign_keys=ON");
+    await applySettings(client, options);
     return client;
   } catch (err) {
     client.close();
@@ -47,11 +42,45 @@ export async function openDatabase(options: OpenOptions): Promise<Client> {
 }
 
 /**
+ * Reopens `client`'s database with other options (e.g. a new encryption key), keeping the handle
+ * every holder has: closes its connections (SQLite then folds the WAL into the file), runs
+ * `swapFiles` (e.g. renames a re-encrypted copy into place), opens again. Hold the write lock.
+ */
+export async function reopenDatabase(
+  client: Client,
+  options: OpenOptions,
+  swapFiles: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  if (!(client instanceof LockAwareClient)) {
+    throw new Error("reopenDatabase() needs a client opened by openDatabase().");
+  }
+  client.closeInner();
+  await swapFiles();
+  const inner = createClient({ ...options, timeout: BUSY_TIMEOUT_MS });
+  try {
+    await applySettings(inner, options);
+  } catch (err) {
+    inner.close();
+    throw err;
+  }
+  client.replaceInner(inner);
+}
+
+async function applySettings(client: Client, options: OpenOptions): Promise<void> {
+  // Embedded replicas manage their own local file; journal settings belong to the primary.
+  if (options.url.startsWith("file:") && !options.syncUrl) {
+    await client.execute("PRAGMA journal_mode=WAL");
+    await client.execute("PRAGMA synchronous=NORMAL");
+  }
+  await client.execute("PRAGMA foreign_keys=ON");
+}
+
+/**
  * A client whose statements outside a transaction first wait for a write transaction another flow
  * holds on it, so they never meet SQLite's lock while that transaction is between statements.
  */
 class LockAwareClient implements Client {
-  readonly #inner: Client;
+  #inner: Client;
   /** Set on tenant databases (bindBusinessDay): the day `{{business_day}}` stands for in SQL. */
   businessDay: (() => string) | null = null;
 
@@ -110,6 +139,16 @@ class LockAwareClient implements Client {
 
   reconnect(): void {
     this.#inner.reconnect();
+  }
+
+  /** Closes the connections under this handle, for `reopenDatabase`. */
+  closeInner(): void {
+    this.#inner.close();
+  }
+
+  /** Puts a new connection under this handle, for `reopenDatabase`. */
+  replaceInner(inner: Client): void {
+    this.#inner = inner;
   }
 
   /** Runs `run` once no other flow holds or awaits the write lock (rechecked after each wait). */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ReadCache } from "../domain/read_cache.ts";
 import { createLogger } from "../http/log.ts";
 import { startRedis } from "../tests/helpers/redis.ts";
-import { fileUrl, openDatabase } from "./client.ts";
+import { type Client, fileUrl, openDatabase } from "./client.ts";
 import { connectRedis } from "./redis.ts";
 import { RedisChangeFeed } from "./redis_changes.ts";
 import { inWriteTransaction } from "./transaction.ts";
@@ -76,6 +76,41 @@ Deno.test("after Redis comes back, every tenant's cached entries are recomputed:
     assert.notEqual(feed.generation("tenant-1"), before);
   } finally {
     await shared.close();
+    await redis.stop();
+  }
+});
+
+Deno.test("with embedded replicas a notice first syncs this machine's replica of the tenant, and only then makes its entries stale", async () => {
+  const redis = await startRedis();
+  const [a, b] = [await connectRedis(redis.url, silent), await connectRedis(redis.url, silent)];
+  try {
+    let syncs = 0;
+    let finishSync = () => {};
+    // Stand-ins for Turso replicas: only `closed` and `sync()` are used on a notice.
+    const replica = {
+      closed: false,
+      sync: () => {
+        syncs++;
+        return new Promise<void>((resolve) => finishSync = resolve);
+      },
+    } as unknown as Client;
+    const writer = { closed: false } as unknown as Client;
+    const feedA = new RedisChangeFeed(a, true);
+    const feedB = new RedisChangeFeed(b, true);
+    feedA.track(writer, "tenant-1");
+    feedB.track(replica, "tenant-1");
+    await until(() => feedA.generation("tenant-1") > 0 && feedB.generation("tenant-1") > 0);
+    const before = feedB.generation("tenant-1");
+    feedA.committed(writer);
+    await until(() => syncs === 1);
+    assert.equal(syncs, 1, "the notice synced the replica");
+    assert.equal(feedB.generation("tenant-1"), before, "entries stay until the replica has it");
+    finishSync();
+    await until(() => feedB.generation("tenant-1") !== before);
+    assert.notEqual(feedB.generation("tenant-1"), before);
+  } finally {
+    await a.close();
+    await b.close();
     await redis.stop();
   }
 });

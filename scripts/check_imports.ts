@@ -15,7 +15,8 @@ import { walk } from "./_walk.ts";
 export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
   // The logger and the rate limiter are plain utilities with nothing of HTTP in them.
   { name: "configuration", paths: ["config.ts", "http/log.ts", "http/rate_limit.ts"] },
-  { name: "storage", paths: ["db/", "storage/"] },
+  // crypto/: the master key, wrapped data keys and their derivations (encryption at rest).
+  { name: "storage", paths: ["db/", "storage/", "crypto/"] },
   {
     name: "business",
     // Roles and the job queue's rows are facts the business rules need, with no HTTP in them.

@@ -6,6 +6,9 @@
  */
 import { join } from "node:path";
 import { type Client, fileUrl, openDatabase } from "../db/client.ts";
+import { DatabaseKeyError, openEncryptedDatabase, reencryptDatabase } from "../db/encrypted.ts";
+import { withWriteLock } from "../db/write_lock.ts";
+import { databaseKeyOf, type TenantKeys } from "../crypto/tenant_keys.ts";
 
 /** What the control database records about a tenant's storage (null for the local default). */
 export type TenantDbLocation = string | null;
@@ -25,10 +28,18 @@ export function assertSafeTenantId(tenantId: string): void {
   if (!/^[0-9a-z]{26}$/.test(tenantId)) throw new Error(`Bad tenant id: ${tenantId}`);
 }
 
-/** One SQLite file per tenant in `dir`: the embedded default. */
+/**
+ * One SQLite file per tenant in `dir`: the embedded default. With `keys`, each file is encrypted
+ * with the tenant's own data key (crypto/tenant_keys.ts), and a plain file from before encryption
+ * is encrypted when first opened; `onEncrypted` tells the log.
+ */
 export class LocalDatabaseProvider implements TenantDatabaseProvider {
   readonly kind = "local";
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly keys?: TenantKeys,
+    readonly onEncrypted: (path: string) => void = () => {},
+  ) {}
 
   /** Path of a tenant's database file. */
   pathOf(tenantId: string): string {
@@ -38,13 +49,44 @@ export class LocalDatabaseProvider implements TenantDatabaseProvider {
 
   async create(tenantId: string): Promise<TenantDbLocation> {
     await Deno.mkdir(this.dir, { recursive: true });
-    const client = await openDatabase({ url: fileUrl(this.pathOf(tenantId)) });
+    const client = await this.open(tenantId);
     client.close();
     return null;
   }
 
-  open(tenantId: string): Promise<Client> {
-    return openDatabase({ url: fileUrl(this.pathOf(tenantId)) });
+  async open(tenantId: string): Promise<Client> {
+    const path = this.pathOf(tenantId);
+    if (!this.keys) return await openDatabase({ url: fileUrl(path) });
+    const current = await this.keys.current(tenantId);
+    try {
+      return await openEncryptedDatabase(path, await databaseKeyOf(current), this.onEncrypted);
+    } catch (err) {
+      if (!(err instanceof DatabaseKeyError)) throw err;
+      // Another process rotated the key, or a rotation stopped before its swap: every version,
+      // read fresh from the control database, newest first.
+      for (const key of await this.keys.all(tenantId)) {
+        try {
+          return await openEncryptedDatabase(path, await databaseKeyOf(key));
+        } catch (retry) {
+          if (!(retry instanceof DatabaseKeyError)) throw retry;
+        }
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Re-encrypts the tenant's open database `db` under a new data key version while it keeps
+   * serving: under its write lock, a copy under the new key is swapped in and `db` reopened on it.
+   */
+  async rotateKey(tenantId: string, db: Client): Promise<number> {
+    if (!this.keys) throw new Error("Tenant databases are not encrypted here (no key store).");
+    const keys = this.keys;
+    return await withWriteLock(db, async () => {
+      const next = await keys.addVersion(tenantId);
+      await reencryptDatabase(db, this.pathOf(tenantId), await databaseKeyOf(next));
+      return next.version;
+    });
   }
 
   async destroy(tenantId: string): Promise<void> {
@@ -54,5 +96,6 @@ export class LocalDatabaseProvider implements TenantDatabaseProvider {
         if (!(err instanceof Deno.errors.NotFound)) throw err;
       });
     }
+    await this.keys?.destroy(tenantId);
   }
 }

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { type Client, fileUrl, openDatabase, type OpenOptions } from "../db/client.ts";
+import { isNotADatabase } from "../db/encrypted.ts";
 import {
   assertSafeTenantId,
   LocalDatabaseProvider,
@@ -15,6 +16,7 @@ import {
   type TenantDbLocation,
 } from "./database_provider.ts";
 import { TursoPlatform } from "./turso_platform.ts";
+import { databaseKeyOf, type TenantKeys } from "../crypto/tenant_keys.ts";
 
 export interface TursoProviderOptions {
   platform: TursoPlatform;
@@ -23,6 +25,8 @@ export interface TursoProviderOptions {
   replicaDir: string;
   syncIntervalSeconds: number;
   encryptionKey?: string;
+  /** Per-tenant data keys: each replica file is encrypted with its tenant's own key instead. */
+  keys?: TenantKeys;
   /** One token for every database of the group; without it a token is minted per database. */
   groupAuthToken?: string;
   /** Opens the client; tests replace it because a replica cannot open without a sync server. */
@@ -52,25 +56,42 @@ export class TursoDatabaseProvider implements TenantDatabaseProvider {
     if (!location) throw new Error(`Tenant ${tenantId} has no Turso location recorded.`);
     await Deno.mkdir(this.options.replicaDir, { recursive: true });
     const open = this.options.openClient ?? openDatabase;
-    const client = await open({
+    const options = {
       url: fileUrl(join(this.options.replicaDir, `${tenantId}.db`)),
       syncUrl: location,
       authToken: await this.#token(tenantId),
       syncInterval: this.options.syncIntervalSeconds || undefined,
-      encryptionKey: this.options.encryptionKey,
-    });
+      encryptionKey: this.options.keys
+        ? await databaseKeyOf(await this.options.keys.current(tenantId))
+        : this.options.encryptionKey,
+    };
+    let client: Client;
+    try {
+      client = await open(options);
+    } catch (err) {
+      if (!isNotADatabase(err)) throw err;
+      // The replica was written under another key (before per-tenant keys, or a rotation): it is
+      // only a copy of the primary, so drop it and pull it again under the current key.
+      await this.#removeReplica(tenantId);
+      client = await open(options);
+    }
     // Pull the primary's state before the first query, so a new machine never reads stale data.
     await client.sync();
     return client;
   }
 
-  async destroy(tenantId: string): Promise<void> {
-    await this.options.platform.deleteDatabase(this.nameOf(tenantId));
-    this.#tokens.delete(tenantId);
+  async #removeReplica(tenantId: string): Promise<void> {
     const base = join(this.options.replicaDir, `${tenantId}.db`);
     for (const suffix of ["", "-wal", "-shm", "-info", "-client_wal_index"]) {
       await Deno.remove(base + suffix).catch(() => {});
     }
+  }
+
+  async destroy(tenantId: string): Promise<void> {
+    await this.options.platform.deleteDatabase(this.nameOf(tenantId));
+    this.#tokens.delete(tenantId);
+    await this.#removeReplica(tenantId);
+    await this.options.keys?.destroy(tenantId);
   }
 
   async #token(tenantId: string): Promise<string> {
@@ -84,11 +105,20 @@ export class TursoDatabaseProvider implements TenantDatabaseProvider {
   }
 }
 
-/** Local files by default; Turso when TURSO_ORG and TURSO_API_TOKEN are both set. */
-export function createDatabaseProvider(config: Config): TenantDatabaseProvider {
+/**
+ * Local files by default; Turso when TURSO_ORG and TURSO_API_TOKEN are both set. With `keys`
+ * every tenant database (or local replica) is encrypted with the tenant's own key.
+ */
+export function createDatabaseProvider(
+  config: Config,
+  keys?: TenantKeys,
+  onEncrypted?: (path: string) => void,
+): TenantDatabaseProvider {
   const org = config.TURSO_ORG;
   const token = config.TURSO_API_TOKEN;
-  if (!org && !token) return new LocalDatabaseProvider(join(config.DATA_DIR, "tenants"));
+  if (!org && !token) {
+    return new LocalDatabaseProvider(join(config.DATA_DIR, "tenants"), keys, onEncrypted);
+  }
   if (!org || !token) {
     throw new Error(
       "Set both TURSO_ORG and TURSO_API_TOKEN to use Turso, or neither for local files.",
@@ -101,6 +131,7 @@ export function createDatabaseProvider(config: Config): TenantDatabaseProvider {
     replicaDir: join(config.DATA_DIR, "replicas"),
     syncIntervalSeconds: config.TURSO_SYNC_INTERVAL_SECONDS,
     encryptionKey: config.TURSO_ENCRYPTION_KEY,
+    keys,
     groupAuthToken: config.TURSO_GROUP_AUTH_TOKEN,
   });
 }

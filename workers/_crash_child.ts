@@ -6,7 +6,10 @@ import { openDatabase } from "../db/client.ts";
 import { claimNextJob } from "./queue.ts";
 
 const [controlPath, marker] = Deno.args;
-const control = await openDatabase({ url: `file:${controlPath}` });
+const control = await openDatabase({
+  url: `file:${controlPath}`,
+  encryptionKey: Deno.env.get("CONTROL_DB_KEY"),
+});
 const job = await claimNextJob(control, { owner: "doomed", leaseMs: 700 });
 await Deno.writeTextFile(marker!, job ? job.id : "none");
 // A pending promise alone would let Deno exit (empty event loop); a timer keeps the process

@@ -18,6 +18,8 @@ Deno.test("a job whose worker is killed with SIGKILL mid-run completes exactly o
         `${server.dataDir}/control.db`,
         marker,
       ],
+      // The control database is encrypted (crypto/keyring.ts): the child gets its key.
+      env: { CONTROL_DB_KEY: await services.keys.controlDatabaseKey() },
       stdout: "null",
       stderr: "inherit",
     }).spawn();

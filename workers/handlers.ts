@@ -10,6 +10,7 @@ import type { Services } from "../services.ts";
 import { processDocumentJob } from "../ai/process.ts";
 import { DOCUMENT_PROCESS_JOB } from "../domain/documents/intake.ts";
 import type { JobHandler, WorkerOptions } from "./runner.ts";
+import { ROTATE_TENANT_KEY_JOB, rotateTenantKey } from "../tenants/key_rotation.ts";
 import { recordBillingChange } from "../security/tenant_log.ts";
 import {
   CHORES_EVERY_MS,
@@ -34,6 +35,10 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   },
   /** Reads an uploaded document into a draft for review (see ai/process.ts). */
   [DOCUMENT_PROCESS_JOB]: processDocumentJob,
+  /** Re-encrypts a tenant's database under a new key in this (the serving) process. */
+  [ROTATE_TENANT_KEY_JOB]: async ({ services, job }) => {
+    await rotateTenantKey(services, String(job.payload.tenant_id));
+  },
   /** Writes a workspace's export archive (data_rights/exports.ts). */
   [EXPORT_JOB]: workspaceExportJob,
 };

@@ -16,7 +16,12 @@ Deno.test("four workers on separate connections run each of 200 jobs exactly onc
   const server = await startTestServer();
   const { services } = server;
   const clients = await Promise.all(
-    [1, 2, 3].map(() => openDatabase({ url: `file:${server.dataDir}/control.db` })),
+    [1, 2, 3].map(async () =>
+      openDatabase({
+        url: `file:${server.dataDir}/control.db`,
+        encryptionKey: await services.keys.controlDatabaseKey(),
+      })
+    ),
   );
   try {
     await services.control.execute("CREATE TABLE effects (job_id TEXT NOT NULL)");

@@ -18,6 +18,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A master key for tests of production behaviour (base64 of 32 bytes; never used elsewhere). */
+export const TEST_MASTER_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+
 /** Starts a server; `env` overrides settings, `overrides` replaces services (fault injection). */
 export async function startTestServer(
   env: Record<string, string> = {},
@@ -34,6 +37,8 @@ export async function startTestServer(
     RUN_WORKERS: "false",
     // Production refuses a moved clock; a test of production behaviour runs on the real one.
     TEST_TODAY: env.APP_ENV === "production" ? undefined : Deno.env.get("TEST_TODAY"),
+    // Production requires a master key (crypto/keys.ts); elsewhere one is generated in DATA_DIR.
+    ENCRYPTION_MASTER_KEY: env.APP_ENV === "production" ? TEST_MASTER_KEY : undefined,
     ...env,
   });
   const services = await createServices(config, overrides);
