@@ -3,7 +3,7 @@
  * Starts ProjectMeats: reads the configuration, opens the control database, creates the demo
  * tenant on first start, serves HTTP and runs the background workers in this process.
  */
-import { loadConfig } from "./config.ts";
+import { loadConfig, workerCount } from "./config.ts";
 import { assertDeployable } from "./ops/doctor.ts";
 import { closeServices, createServices } from "./services.ts";
 import { createApp } from "./app.ts";
@@ -39,13 +39,18 @@ const server = Deno.serve({
   },
 }, (req, info) => app.fetch(req, info));
 
-// Background jobs run in this process unless a separate worker process does them (fly.toml).
-const worker = config.RUN_WORKERS ? new Worker(services, workerOptions(services)) : null;
-worker?.start();
+// Background jobs run in this process unless worker machines do them (WORKERS=0 or
+// RUN_WORKERS=false; fly.toml). Periodic chores run on the first worker only.
+const workers = Array.from({ length: workerCount(config, "web") }, (_, i) => {
+  const options = workerOptions(services);
+  return new Worker(services, i === 0 ? options : { ...options, periodic: [] });
+});
+workers.forEach((w) => w.start());
 
 async function shutdown() {
   await server.shutdown();
-  await worker?.stop({ graceMs: config.WORKER_STOP_GRACE_SECONDS * 1000 });
+  const graceMs = config.WORKER_STOP_GRACE_SECONDS * 1000;
+  await Promise.all(workers.map((w) => w.stop({ graceMs })));
   await closeServices(services);
   Deno.exit(0);
 }

@@ -3,7 +3,7 @@
  * `deno task worker`: runs background jobs in a process of its own (the `worker` process group on
  * Fly), sharing the control database and tenant databases with the web process.
  */
-import { loadConfig } from "../config.ts";
+import { loadConfig, workerCount } from "../config.ts";
 import { assertDeployable } from "../ops/doctor.ts";
 import { closeServices, createServices } from "../services.ts";
 import { Worker } from "./runner.ts";
@@ -11,15 +11,28 @@ import { workerOptions } from "./handlers.ts";
 import { healthRoutes } from "../routes/health.ts";
 
 const config = loadConfig();
+const count = workerCount(config, "worker");
+if (count === 0) {
+  console.error(
+    "WORKERS=0: a worker process with no workers has nothing to do. Unset it or raise it.",
+  );
+  Deno.exit(1);
+}
 // Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
 assertDeployable(config);
 const services = await createServices(config);
-const worker = new Worker(services, workerOptions(services));
-worker.start();
-services.log.info("worker started", {
-  owner: worker.owner,
-  concurrency: config.WORKER_CONCURRENCY,
+// Periodic chores run on the first worker only.
+const workers = Array.from({ length: count }, (_, i) => {
+  const options = workerOptions(services);
+  return new Worker(services, i === 0 ? options : { ...options, periodic: [] });
 });
+for (const worker of workers) {
+  worker.start();
+  services.log.info("worker started", {
+    owner: worker.owner,
+    concurrency: config.WORKER_CONCURRENCY,
+  });
+}
 
 // Fly's machine checks for the worker group (fly.toml): /healthz while the process lives, /readyz
 // while it reaches the control database (the job queue). Nothing else answers on that port.
@@ -33,7 +46,8 @@ const health = config.WORKER_HEALTH_PORT
 
 async function shutdown() {
   // Bounded: jobs still running after the grace go back to the queue for another worker.
-  await worker.stop({ graceMs: config.WORKER_STOP_GRACE_SECONDS * 1000 });
+  const graceMs = config.WORKER_STOP_GRACE_SECONDS * 1000;
+  await Promise.all(workers.map((w) => w.stop({ graceMs })));
   await health?.shutdown();
   await closeServices(services);
   Deno.exit(0);

@@ -44,3 +44,23 @@ Deno.test("worker process: answers Fly's health checks on WORKER_HEALTH_PORT and
     assert.equal(status.code, 0);
   }
 });
+
+Deno.test("worker process: refuses to start with WORKERS=0, which leaves it nothing to do", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
+      env: { DATA_DIR: dataDir, WORKERS: "0", LOG_LEVEL: "warn" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 1);
+    assert.match(
+      new TextDecoder().decode(out.stderr),
+      /WORKERS=0: a worker process with no workers/,
+    );
+    assert.deepEqual([...Deno.readDirSync(dataDir)], [], "it opened nothing");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
