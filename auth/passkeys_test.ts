@@ -120,6 +120,16 @@ Deno.test("a passkey added in the profile signs its owner in with no e-mail, onc
     assert.equal(await sessionCount(server), sessions, "no session for a replay");
     assert.equal((await passkeyRows(server))[0]!.counter, 1);
 
+    // The workspace's security log has the passkey's addition, the sign-in and the refused replay.
+    const log = await call(server, t, "GET", "/api/v1/security/events?action=auth.");
+    assert.equal(log.status, 200, JSON.stringify(log.body));
+    const events = (log.body.data as Json[]).map((e) => [e.action, e.details?.via ?? e.target]);
+    assert.deepEqual(events.slice(0, 3), [
+      ["auth.sign_in_failed", "passkey"],
+      ["auth.sign_in", "passkey"],
+      ["auth.passkey.added", "Work laptop"],
+    ]);
+
     // The profile page lists it.
     const page = await server.fetch(t.host, "/settings/profile", {
       headers: { cookie: t.jar.header(t.host) },

@@ -89,6 +89,17 @@ Deno.test("single sign-on makes a new person a member with the default role; an 
     });
     assert.equal(role.rows[0]!.role, "admin");
     assert.equal(provider.tokenRequests, 2);
+    const log = await server.fetch(t.host, "/api/v1/security/events?action=", {
+      headers: { cookie: t.jar.header(t.host) },
+    });
+    const actions = ((await log.json()).data as Array<{ action: string; actor_email: string }>)
+      .map((e) => `${e.action} ${e.actor_email}`);
+    assert.deepEqual(actions.slice(0, 4), [
+      `auth.sign_in ${admin.email}`,
+      "auth.sign_in newcomer@example.com",
+      "member.joined_by_sso newcomer@example.com",
+      `sso.configured ${t.email}`,
+    ]);
   });
 });
 
