@@ -6,7 +6,10 @@
  */
 import { join } from "node:path";
 import type { Config } from "./config.ts";
-import { type Client, fileUrl, openDatabase } from "./db/client.ts";
+import type { Client } from "./db/client.ts";
+import { type KeyRing, loadKeyRing, openControlWith } from "./crypto/keyring.ts";
+import { TenantKeys } from "./crypto/tenant_keys.ts";
+import { encryptFilesWith } from "./storage/mod.ts";
 import { migrate } from "./db/migrate.ts";
 import { createLogger, type Logger } from "./http/log.ts";
 import { type Limiter, RateLimiter } from "./http/rate_limit.ts";
@@ -34,6 +37,10 @@ export interface Services {
   readCache: ReadCache;
   log: Logger;
   control: Client;
+  /** The installation's root key and master-key provider (crypto/keyring.ts). */
+  keys: KeyRing;
+  /** Each tenant's data keys, wrapped in the control database (encryption at rest). */
+  tenantKeys: TenantKeys;
   registry: TenantRegistry;
   provider: TenantDatabaseProvider;
   pool: TenantPool;
@@ -67,10 +74,19 @@ export async function createServices(
 ): Promise<Services> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   await Deno.mkdir(join(config.DATA_DIR, "tenants"), { recursive: true });
+  // Keys first: the control database is encrypted with a key derived from the root key.
+  const keys = overrides.keys ?? await loadKeyRing(config, (message) => log.warn(message));
   const control = overrides.control ??
-    await openDatabase({ url: fileUrl(join(config.DATA_DIR, "control.db")) });
+    await openControlWith(keys, config.DATA_DIR, (message) => log.warn(message));
   await migrate(control, "control");
-  const provider = overrides.provider ?? createDatabaseProvider(config);
+  const tenantKeys = new TenantKeys(control, keys.provider, () => clock.now());
+  encryptFilesWith(config, tenantKeys);
+  const provider = overrides.provider ??
+    createDatabaseProvider(
+      config,
+      tenantKeys,
+      (path) => log.warn(`Encrypted ${path}, a database from before encryption at rest.`),
+    );
   const redis = overrides.redis !== undefined
     ? overrides.redis
     : config.REDIS_URL
@@ -89,6 +105,8 @@ export async function createServices(
     readCache: new ReadCache(undefined, changes ?? undefined),
     log,
     control,
+    keys,
+    tenantKeys,
     registry,
     provider,
     pool: new TenantPool(
