@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { type Client, fileUrl, openDatabase, type OpenOptions } from "../db/client.ts";
+import { isNotADatabase } from "../db/encrypted.ts";
 import { TursoApiError, type TursoDatabase, TursoPlatform } from "./turso_platform.ts";
 
 export interface ControlDatabaseOptions {
@@ -28,10 +29,10 @@ export interface ControlDatabaseOptions {
   /** For the move command only: open even though a local control.db has not been moved yet. */
   allowUnmoved?: boolean;
   /**
-   * This machine's local control database, already open (e.g. encrypted at rest): checked for
-   * tenants that were never moved. Without it a plain `DATA_DIR/control.db` is opened to check.
+   * Opens this machine's local control database (e.g. encrypted at rest) to check it for
+   * workspaces that were never moved; called only when the file exists. Plain file by default.
    */
-  local?: Client;
+  openLocal?: () => Promise<Client>;
 }
 
 /** The table where `control:move-to-turso` records its progress and, at the end, completion. */
@@ -82,18 +83,30 @@ export async function connectControlDatabase(
   const database = await findOrCreate(platform, name, config.TURSO_GROUP);
   const replicaDir = join(config.DATA_DIR, "replicas");
   await Deno.mkdir(replicaDir, { recursive: true });
-  const client = await open({
-    url: fileUrl(join(replicaDir, "control.db")),
+  const replica = join(replicaDir, "control.db");
+  const replicaOptions = {
+    url: fileUrl(replica),
     syncUrl: `libsql://${database.hostname}`,
     authToken: config.TURSO_GROUP_AUTH_TOKEN ?? await platform.createDatabaseToken(name),
     syncInterval: config.TURSO_SYNC_INTERVAL_SECONDS || undefined,
     encryptionKey: options.encryptionKey ?? config.TURSO_ENCRYPTION_KEY,
-  });
+  };
+  let client: Client;
+  try {
+    client = await open(replicaOptions);
+  } catch (err) {
+    if (!isNotADatabase(err)) throw err;
+    // The replica was written under another key: it is only a copy, so pull it again.
+    for (const suffix of ["", "-wal", "-shm", "-info", "-client_wal_index"]) {
+      await Deno.remove(replica + suffix).catch(() => {});
+    }
+    client = await open(replicaOptions);
+  }
   try {
     // Pull the primary's state before the first query, so a new machine never reads stale data.
     // (Only a replica syncs; a remote client, as in tests, reads the primary itself.)
     if (client.protocol === "file") await client.sync();
-    if (!options.allowUnmoved) await assertMoved(config, client, options.local);
+    if (!options.allowUnmoved) await assertMoved(config, client, options.openLocal);
   } catch (err) {
     client.close();
     throw err;
@@ -124,8 +137,12 @@ async function findOrCreate(
  * Refuses a Turso control database while this machine's local control database holds tenants that
  * were never moved there: the app would otherwise start on an empty registry and lose them all.
  */
-async function assertMoved(config: Config, client: Client, local?: Client): Promise<void> {
-  if (!await holdsTenants(config, local)) return;
+async function assertMoved(
+  config: Config,
+  client: Client,
+  openLocal?: () => Promise<Client>,
+): Promise<void> {
+  if (!await holdsTenants(config, openLocal)) return;
   const table = await client.execute({
     sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
     args: [MOVE_PROGRESS_TABLE],
@@ -143,10 +160,10 @@ async function assertMoved(config: Config, client: Client, local?: Client): Prom
   );
 }
 
-async function holdsTenants(config: Config, local?: Client): Promise<boolean> {
+async function holdsTenants(config: Config, openLocal?: () => Promise<Client>): Promise<boolean> {
   const path = localControlPath(config);
-  if (!local && !await Deno.stat(path).then(() => true, () => false)) return false;
-  const db = local ?? await openDatabase({ url: fileUrl(path) });
+  if (!await Deno.stat(path).then(() => true, () => false)) return false;
+  const db = openLocal ? await openLocal() : await openDatabase({ url: fileUrl(path) });
   try {
     const table = await db.execute(
       "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenants'",
@@ -154,6 +171,6 @@ async function holdsTenants(config: Config, local?: Client): Promise<boolean> {
     if (table.rows.length === 0) return false;
     return (await db.execute("SELECT 1 FROM tenants LIMIT 1")).rows.length > 0;
   } finally {
-    if (!local) db.close();
+    db.close();
   }
 }

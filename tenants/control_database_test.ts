@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseConfig } from "../config.ts";
 import { type Client, openDatabase, type OpenOptions } from "../db/client.ts";
+import { openEncryptedDatabase } from "../db/encrypted.ts";
 import { migrate } from "../db/migrate.ts";
 import { startHranaServer } from "../tests/helpers/hrana_server.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
@@ -134,6 +135,39 @@ Deno.test("connectControlDatabase() on Turso creates <prefix>control once and op
   }
 });
 
+Deno.test("connectControlDatabase() pulls the replica again when it was written under another key", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pm-control-" });
+  const api = startPlatformDouble();
+  const hrana = startHranaServer({ path: join(dir, "primary.db") });
+  const replica = join(dir, "replicas", "control.db");
+  let opens = 0;
+  try {
+    await Deno.mkdir(join(dir, "replicas"));
+    await Deno.writeTextFile(replica, "written under an older key");
+    await Deno.writeTextFile(`${replica}-info`, "{}");
+    const client = await connectControlDatabase(tursoConfig(dir), {
+      platform: api.platform,
+      encryptionKey: "cd".repeat(32),
+      openClient: async (o) => {
+        opens++;
+        const stale = await Deno.stat(replica).then(() => true, () => false);
+        if (stale) {
+          throw Object.assign(new Error("file is not a database"), { code: "SQLITE_NOTADB" });
+        }
+        assert.equal(o.encryptionKey, "cd".repeat(32));
+        return await openDatabase({ url: hrana.url });
+      },
+    });
+    client.close();
+    assert.equal(opens, 2);
+    assert.equal(await Deno.stat(`${replica}-info`).then(() => true, () => false), false);
+  } finally {
+    await hrana.close();
+    await api.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("connectControlDatabase() on Turso refuses while the local control.db holds workspaces not moved yet", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pm-control-" });
   const api = startPlatformDouble();
@@ -141,15 +175,18 @@ Deno.test("connectControlDatabase() on Turso refuses while the local control.db 
   try {
     const config = tursoConfig(dir);
     const open = { platform: api.platform, openClient: remoteOpener(hrana.url, []) };
-    const local = await openDatabase({ url: `file:${join(dir, "control.db")}` });
+    // The local control database is encrypted at rest: only its key opens it for the check.
+    const key = "ab".repeat(32);
+    const openLocal = () => openEncryptedDatabase(join(dir, "control.db"), key);
+    const local = await openLocal();
     await migrate(local, "control");
-    (await connectControlDatabase(config, open)).close(); // an empty local file is nothing to move
+    (await connectControlDatabase(config, { ...open, openLocal })).close(); // empty: nothing to move
     await local.execute(
       "INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES ('t1', 'acme', 'Acme', '', '')",
     );
     local.close();
     await assert.rejects(
-      connectControlDatabase(config, open),
+      connectControlDatabase(config, { ...open, openLocal }),
       /holds workspaces that have not been moved to Turso: run `deno task control:move-to-turso`/,
     );
     assert.equal(hrana.openStreams(), 0, "the refused client was closed");

@@ -8,6 +8,8 @@
 import { createClient } from "@libsql/client";
 import { loadConfig } from "../config.ts";
 import { fileUrl } from "../db/client.ts";
+import { isEncryptedDatabase } from "../db/encrypted.ts";
+import { loadKeyRing } from "../crypto/keyring.ts";
 import { connectControlDatabase, controlOnTurso, localControlPath } from "./control_database.ts";
 import { moveControlDatabase } from "./control_move.ts";
 
@@ -21,9 +23,16 @@ if (!await Deno.stat(path).then(() => true, () => false)) {
   console.error(`${path} does not exist: there is nothing to move.`);
   Deno.exit(1);
 }
+// The local file is encrypted at rest (or plain, from before that); the replica is encrypted too.
+const keys = await loadKeyRing(config, (message) => console.error(message));
+const key = await keys.controlDatabaseKey();
 // Integers as bigint: every value goes over exactly as stored.
-const source = createClient({ url: fileUrl(path), intMode: "bigint" });
-const target = await connectControlDatabase(config, { allowUnmoved: true });
+const source = createClient({
+  url: fileUrl(path),
+  intMode: "bigint",
+  encryptionKey: await isEncryptedDatabase(path) ? key : undefined,
+});
+const target = await connectControlDatabase(config, { allowUnmoved: true, encryptionKey: key });
 try {
   const report = await moveControlDatabase(source, target, { say: (l) => console.error(l) });
   if (report.resumed) console.error("Continued an earlier run.");
