@@ -127,6 +127,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiAssistant,
       pageAssistant,
       pageSettingsJobs,
+      apiExports,
+      pageSettingsData,
       apiSecurity,
       pageSettingsSecurity,
       pageOperatorJobs,
@@ -139,6 +141,4 @@ export function createApp(services: Services): Hono<AppEnv> {
     ]
   ) app.route("/", routes);
   return app;
-      apiExports,
-      pageSettingsData,
 }
