@@ -13,6 +13,7 @@ import {
 } from "../tests/helpers/oidc_provider.ts";
 import { putInState } from "../tests/helpers/billing.ts";
 import { addMember } from "../tests/helpers/members.ts";
+import { createHandoff } from "./handoff.ts";
 
 /** A browser going through the identity provider: start, approve, come back. */
 async function ssoSignIn(server: TestServer, t: SignedUp, next = "/records/customers") {
@@ -174,6 +175,17 @@ Deno.test("requiring single sign-on stops password sign-in for everyone but owne
     assert.equal(refused.status, 403);
     assert.match((await refused.json()).error.message, /identity provider/);
     assert.equal((await login(t.email, t.password)).status, 200, "owners keep their password");
+
+    // Nor through the bare domain's workspace list (a handoff made after a password sign-in).
+    const sessions = await server.services.control.execute("SELECT COUNT(*) AS n FROM sessions");
+    const handoff = await createHandoff(server.services.control, broker.userId, t.tenantId);
+    const entered = await server.fetch(t.host, `/auth/handoff?token=${handoff}`);
+    assert.equal(entered.status, 403);
+    assert.equal(entered.headers.getSetCookie().some((c) => c.startsWith("pm_session=")), false);
+    assert.deepEqual(
+      (await server.services.control.execute("SELECT COUNT(*) AS n FROM sessions")).rows,
+      sessions.rows,
+    );
 
     // The login page offers SSO; the broker gets in through it.
     assert.match(await (await server.fetch(t.host, "/login")).text(), /Sign in with SSO/);

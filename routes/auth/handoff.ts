@@ -5,7 +5,9 @@ import { tenantOf } from "../../http/env.ts";
 import { tenantOnly } from "../../http/guards.ts";
 import { consumeHandoff } from "../../auth/handoff.ts";
 import { startSession } from "../../auth/cookies.ts";
-import { UnauthorizedError } from "../../domain/errors.ts";
+import { ForbiddenError, UnauthorizedError } from "../../domain/errors.ts";
+import { membershipRole } from "../../auth/users.ts";
+import { SSO_REQUIRED_MESSAGE, ssoRequiredFor } from "../../auth/sso.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -16,6 +18,12 @@ app.get("/auth/handoff", tenantOnly(), async (c) => {
     throw new UnauthorizedError(
       "This sign-in link has expired or was already used. Sign in again.",
     );
+  }
+  // A password sign-in on the bare domain must not open a workspace that requires single sign-on.
+  const services = c.get("services");
+  const role = await membershipRole(services.control, tenantOf(c).id, userId);
+  if (role && await ssoRequiredFor(services, tenantOf(c).id, role)) {
+    throw new ForbiddenError(SSO_REQUIRED_MESSAGE, { reason: "sso_required" });
   }
   await startSession(c, userId);
   await recordSecurityEvent(c, { action: "auth.handoff", actor: { userId } });
