@@ -15,6 +15,7 @@ import { createLogger, type Logger } from "./http/log.ts";
 import { type Limiter, RateLimiter } from "./http/rate_limit.ts";
 import type { TenantDatabaseProvider } from "./tenants/database_provider.ts";
 import { createDatabaseProvider } from "./tenants/turso_provider.ts";
+import { connectControlDatabase, controlOnTurso } from "./tenants/control_database.ts";
 import { TenantPool } from "./tenants/pool.ts";
 import { TenantRegistry } from "./tenants/registry.ts";
 import { LoginThrottle, WINDOW_MS as LOGIN_WINDOW_MS } from "./auth/throttle.ts";
@@ -76,8 +77,14 @@ export async function createServices(
   await Deno.mkdir(join(config.DATA_DIR, "tenants"), { recursive: true });
   // Keys first: the control database is encrypted with a key derived from the root key.
   const keys = overrides.keys ?? await loadKeyRing(config, (message) => log.warn(message));
+  // Local file, or with TURSO_* this machine's replica of the shared one (operations/turso.md).
   const control = overrides.control ??
-    await openControlWith(keys, config.DATA_DIR, (message) => log.warn(message));
+    (controlOnTurso(config)
+      ? await connectControlDatabase(config, {
+        encryptionKey: await keys.controlDatabaseKey(),
+        openLocal: () => openControlWith(keys, config.DATA_DIR),
+      })
+      : await openControlWith(keys, config.DATA_DIR, (message) => log.warn(message)));
   await migrate(control, "control");
   const tenantKeys = new TenantKeys(control, keys.provider, () => clock.now());
   encryptFilesWith(config, tenantKeys);
