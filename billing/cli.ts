@@ -15,7 +15,7 @@ import { type Clock, clockFromSetting } from "../domain/clock.ts";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
 import type { Client } from "../db/client.ts";
-import { openControlDatabase } from "../crypto/keyring.ts";
+import { openInstallationControl } from "../tenants/control_database.ts";
 import { migrate } from "../db/migrate.ts";
 import { AppError } from "../domain/errors.ts";
 import { appendSecurityEvent } from "../security/chain.ts";
@@ -142,7 +142,7 @@ export async function runBillingCli(
 
 if (import.meta.main) {
   const config = loadConfig();
-  const { control } = await openControlDatabase(config, console.warn);
+  const { control } = await openInstallationControl(config, console.warn);
   await migrate(control, "control");
   let code = 0;
   try {

@@ -14,7 +14,7 @@ import { clockFromSetting } from "../domain/clock.ts";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
 import type { Client } from "../db/client.ts";
-import { openControlDatabase } from "../crypto/keyring.ts";
+import { openInstallationControl } from "../tenants/control_database.ts";
 import { migrate } from "../db/migrate.ts";
 import { AppError } from "../domain/errors.ts";
 import { installLicense, parseOverrides, tenantIdBySlug } from "./admin.ts";
@@ -157,7 +157,7 @@ if (import.meta.main) {
         config,
         privateKey: Deno.env.get("LICENSE_PRIVATE_KEY"),
         openControl: async () => {
-          control = (await openControlDatabase(config, console.warn)).control;
+          control = (await openInstallationControl(config, console.warn)).control;
           await migrate(control, "control");
           return control;
         },

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { type Client, fileUrl, openDatabase, type OpenOptions } from "../db/client.ts";
 import { isNotADatabase } from "../db/encrypted.ts";
+import { type KeyRing, loadKeyRing, openControlWith } from "../crypto/keyring.ts";
 import { TursoApiError, type TursoDatabase, TursoPlatform } from "./turso_platform.ts";
 
 export interface ControlDatabaseOptions {
@@ -112,6 +113,25 @@ export async function connectControlDatabase(
     throw err;
   }
   return client;
+}
+
+/**
+ * The installation's keys and its control database where the configuration puts it (the local
+ * encrypted file, or this machine's replica on Turso): what the command-line tools start with, so
+ * none of them writes to a local file while the app runs on Turso. `say` hears about new keys.
+ */
+export async function openInstallationControl(
+  config: Config,
+  say: (message: string) => void = () => {},
+): Promise<{ control: Client; keys: KeyRing }> {
+  const keys = await loadKeyRing(config, say);
+  const control = controlOnTurso(config)
+    ? await connectControlDatabase(config, {
+      encryptionKey: await keys.controlDatabaseKey(),
+      openLocal: () => openControlWith(keys, config.DATA_DIR),
+    })
+    : await openControlWith(keys, config.DATA_DIR, say);
+  return { control, keys };
 }
 
 /** The control database of this organization, created in `group` when it does not exist yet. */

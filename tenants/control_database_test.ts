@@ -2,13 +2,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseConfig } from "../config.ts";
 import { type Client, openDatabase, type OpenOptions } from "../db/client.ts";
-import { openEncryptedDatabase } from "../db/encrypted.ts";
+import { isEncryptedDatabase, openEncryptedDatabase } from "../db/encrypted.ts";
 import { migrate } from "../db/migrate.ts";
 import { startHranaServer } from "../tests/helpers/hrana_server.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { enqueue } from "../workers/queue.ts";
 import { Worker } from "../workers/runner.ts";
-import { connectControlDatabase, controlOnTurso } from "./control_database.ts";
+import {
+  connectControlDatabase,
+  controlOnTurso,
+  openInstallationControl,
+} from "./control_database.ts";
 import { TursoPlatform } from "./turso_platform.ts";
 
 /** A loopback Platform API with no databases at first: records calls, creates on POST. */
@@ -82,6 +86,25 @@ Deno.test("connectControlDatabase() opens DATA_DIR/control.db with no Turso sett
     assert.equal(seen[0]!.url, `file:${join(dir, "control.db")}`);
     assert.equal(seen[0]!.syncUrl, undefined, "no replica");
     assert.throws(() => controlOnTurso(parseConfig({ TURSO_ORG: "acme" })), /both TURSO_ORG/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openInstallationControl() gives the command-line tools the local control.db, encrypted, by default", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pm-control-" });
+  try {
+    const { control, keys } = await openInstallationControl(parseConfig({ DATA_DIR: dir }));
+    await control.execute("CREATE TABLE probe (n INTEGER)");
+    await control.execute("INSERT INTO probe VALUES (1)");
+    control.close();
+    assert.equal(await isEncryptedDatabase(join(dir, "control.db")), true);
+    const again = await openEncryptedDatabase(
+      join(dir, "control.db"),
+      await keys.controlDatabaseKey(),
+    );
+    assert.equal((await again.execute("SELECT n FROM probe")).rows[0]?.n, 1);
+    again.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
