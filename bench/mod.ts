@@ -11,6 +11,7 @@ import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
 import { benchMixedLoad } from "./mixed_load.ts";
+import { benchEncryption, benchTenantKey, encryptionRows } from "./encryption.ts";
 
 const quick = Deno.args.includes("--quick");
 const rows: string[][] = [];
@@ -62,7 +63,11 @@ if (await hasWrk()) {
     try {
       const records = await benchTenantWithId(recordsServer.port, "records");
       const seedStart = performance.now();
-      await seedBusiness(`${recordsServer.dataDir}/tenants/${records.tenantId}.db`, counts);
+      await seedBusiness(
+        `${recordsServer.dataDir}/tenants/${records.tenantId}.db`,
+        counts,
+        await benchTenantKey(recordsServer.dataDir, records.tenantId),
+      );
       seedMs = performance.now() - seedStart;
       r = await measureRecords(recordsServer.port, "records", records.token, quick ? 3 : 8);
     } finally {
@@ -104,6 +109,8 @@ if (await hasWrk()) {
   } finally {
     await server.stop();
   }
+  // Encryption at rest: the PO list with and without it, in this run.
+  for (const r of encryptionRows(await benchEncryption({ quick }))) row(...r);
   // Many brokers' working day: 90% reads, 10% writes over 1,000 tenants, one process then two.
   const m = await benchMixedLoad({
     tenants: quick ? 100 : 1000,

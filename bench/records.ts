@@ -15,9 +15,13 @@ export interface RecordCounts {
   invoices: number;
 }
 
-/** Fills the tenant database at `path` with a year of business. */
-export async function seedBusiness(path: string, counts: RecordCounts): Promise<void> {
-  const db = await openDatabase({ url: `file:${path}` });
+/** Fills the tenant database at `path` (encrypted with `encryptionKey`) with a year of business. */
+export async function seedBusiness(
+  path: string,
+  counts: RecordCounts,
+  encryptionKey?: string,
+): Promise<void> {
+  const db = await openDatabase({ url: `file:${path}`, encryptionKey });
   const tx = await db.transaction("write");
   const now = new Date().toISOString();
   const today = now.slice(0, 10);

@@ -7,9 +7,17 @@ import { Hono } from "hono";
 import { loadConfig } from "../config.ts";
 import { createServices } from "../services.ts";
 import { createApp } from "../app.ts";
+import { join } from "node:path";
+import { LocalDatabaseProvider } from "../tenants/database_provider.ts";
 
 const config = loadConfig();
-const services = await createServices(config);
+// BENCH_PLAIN_TENANTS=1: tenant databases without encryption at rest, the baseline that
+// bench/encryption.ts measures the encrypted ones against. Only here; the app has no such switch.
+const plainTenants = Deno.env.get("BENCH_PLAIN_TENANTS") === "1";
+const services = await createServices(
+  config,
+  plainTenants ? { provider: new LocalDatabaseProvider(join(config.DATA_DIR, "tenants")) } : {},
+);
 const app = createApp(services);
 // BENCH_REUSE_PORT=1: several bench processes listen on one port (SO_REUSEPORT) and the kernel
 // spreads connections over them: the two-process figure of the mixed load.
