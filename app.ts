@@ -62,6 +62,7 @@ import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
+import pageOperatorSecurity from "./routes/operator/security.tsx";
 import apiExports from "./routes/api/v1/exports.ts";
 import pageSettingsData from "./routes/settings/data.tsx";
 
@@ -132,6 +133,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiSecurity,
       pageSettingsSecurity,
       pageOperatorJobs,
+      pageOperatorSecurity,
       apiDocuments,
       pageDocuments,
       pageImport,

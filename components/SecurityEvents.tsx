@@ -3,17 +3,16 @@
  * The security log of Settings → Security: its filter form, the table of entries (newest first)
  * and the outcome of verifying the hash chain. Plain data in, no database.
  */
-import { ListTable } from "./ListTable.tsx";
 import type { SecurityEventFilters, SecurityEventView } from "../security/list.ts";
 import type { ChainVerification } from "../security/verify.ts";
 
 /** The action, user and day filters (a GET form: nothing changes, so no CSRF token). */
-export function SecurityEventFilterForm(props: { filters: SecurityEventFilters }) {
+export function SecurityEventFilterForm(props: { base: string; filters: SecurityEventFilters }) {
   const f = props.filters;
   return (
     <form
       method="get"
-      action="/settings/security"
+      action={props.base}
       class="filters"
       role="search"
       aria-label="Filter the security log"
@@ -41,7 +40,7 @@ export function SecurityEventFilterForm(props: { filters: SecurityEventFilters }
       </div>
       <div class="filter-actions">
         <button class="button primary" type="submit">Apply</button>
-        <a class="button secondary" href="/settings/security">Clear</a>
+        <a class="button secondary" href={props.base}>Clear</a>
       </div>
     </form>
   );
@@ -60,31 +59,45 @@ export function SecurityEventsTable(props: { events: SecurityEventView[]; timeZo
     dateStyle: "medium",
     timeStyle: "medium",
   });
+  const columns = ["#", "When", "Action", "Who", "Target", "From", "Details"];
+  // Wide (user agents, details): the wrapper scrolls sideways, so it takes keyboard focus too.
   return (
-    <ListTable
-      id="security-events"
-      caption="Security events, newest first"
-      columns={["#", "When", "Action", "Who", "Target", "From", "Details"]}
-      empty="No security events match."
-      rows={props.events.map((e) => (
-        <tr key={e.id}>
-          <td class="num">{e.seq}</td>
-          <td>
-            <time dateTime={e.at}>{time.format(new Date(e.at))}</time>
-          </td>
-          <td>
-            <code>{e.action}</code>
-          </td>
-          <td>{e.actor_email ?? <span class="muted">unknown</span>}</td>
-          <td>{e.target ?? ""}</td>
-          <td>
-            {e.ip ?? ""}
-            {e.user_agent ? <span class="muted">{` ${e.user_agent}`}</span> : null}
-          </td>
-          <td>{detailsText(e.details)}</td>
-        </tr>
-      ))}
-    />
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="Security events">
+      <table id="security-events">
+        <caption>Security events, newest first</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => <th key={c} scope="col">{c}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.length === 0
+            ? (
+              <tr>
+                <td colSpan={columns.length} class="muted">No security events match.</td>
+              </tr>
+            )
+            : props.events.map((e) => (
+              <tr key={e.id}>
+                <td class="num">{e.seq}</td>
+                <td>
+                  <time dateTime={e.at}>{time.format(new Date(e.at))}</time>
+                </td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.actor_email ?? <span class="muted">unknown</span>}</td>
+                <td>{e.target ?? ""}</td>
+                <td>
+                  {e.ip ?? ""}
+                  {e.user_agent ? <span class="muted">{` ${e.user_agent}`}</span> : null}
+                </td>
+                <td>{detailsText(e.details)}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -16,7 +16,7 @@ import {
 } from "../../workers/job_admin.ts";
 
 /** The bare app domain, signed in with a confirmed address listed in OPERATOR_EMAILS. */
-function operatorOnly(): MiddlewareHandler<AppEnv> {
+export function operatorOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.get("site") !== "apex") throw new NotFoundError("There is no page at this address.");
     const auth = c.get("auth");
