@@ -14,6 +14,7 @@ import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
 import { billingGate } from "./billing/middleware.ts";
 import { idempotentPosts } from "./http/idempotency.ts";
+import { loadConfiguration } from "./customization/middleware.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
@@ -35,6 +36,12 @@ import devMail from "./routes/dev/mail.tsx";
 import pageIndex from "./routes/index.tsx";
 import pageSignup from "./routes/signup.tsx";
 import pageLogin from "./routes/login.tsx";
+import pageLoginSecondFactor from "./routes/login/second_factor.tsx";
+import pageLoginUnlock from "./routes/login/unlock.tsx";
+import pageSettingsSecondFactor from "./routes/settings/profile/second_factor.tsx";
+import pageSettingsSessions from "./routes/settings/profile/sessions.tsx";
+import pageSettingsSecondFactorPolicy from "./routes/settings/members/second_factor_policy.tsx";
+import apiSessions from "./routes/api/v1/auth/sessions.ts";
 import pagePasswordReset from "./routes/password_reset.tsx";
 import pageInvitationAccept from "./routes/invitations/accept.tsx";
 import pageSettingsProfile from "./routes/settings/profile.tsx";
@@ -60,6 +67,9 @@ import pageOperatorJobs from "./routes/operator/jobs.tsx";
 import apiDocuments from "./routes/api/v1/documents.ts";
 import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
+import apiConfig from "./routes/api/v1/config.ts";
+import themeRoutes from "./routes/theme.ts";
+import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
@@ -82,6 +92,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       compressResponses(),
       requestPipeline(services),
       resolveTenant(services.config.APP_DOMAIN),
+      loadConfiguration(),
       authenticate(),
       billingGate(),
       // Room for an upload at its limit plus the multipart framing around it.
@@ -96,6 +107,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiMe,
       authHandoff,
       apiSession,
+      apiSessions,
       apiPasskeys,
       apiPassword,
       apiVerify,
@@ -106,13 +118,18 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageIndex,
       pageSignup,
       pageLogin,
+      pageLoginSecondFactor,
+      pageLoginUnlock,
       pagePasswordReset,
       pageInvitationAccept,
       pageSettingsProfile,
+      pageSettingsSecondFactor,
+      pageSettingsSessions,
       pageSettingsPasskeys,
       authSso,
       pageSettingsSso,
       pageSettingsCompany,
+      pageSettingsSecondFactorPolicy,
       pageSettingsMembers,
       pageSettingsTokens,
       pageSettingsDomains,
@@ -138,6 +155,9 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageDocuments,
       pageImport,
       pageHelp,
+      apiConfig,
+      themeRoutes,
+      pageSettingsConfiguration,
       paperworkDownloads,
       pageRecords,
     ]

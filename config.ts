@@ -94,6 +94,12 @@ const EnvSchema = z.object({
     .optional(),
   /** Comma-separated e-mails of the service's operators (they see /operator/jobs). */
   OPERATOR_EMAILS: z.string().default(""),
+  /**
+   * Server secret that seals TOTP secrets and keys recovery-code hashes (auth/secret_box.ts), so a
+   * database leak alone gives no codes. Without it a random key is kept in DATA_DIR/secrets/.
+   */
+  SECOND_FACTOR_KEY: z.string().min(32, "at least 32 characters (e.g. openssl rand -base64 32)")
+    .optional(),
   /** Documents and the AI assistant: largest upload in bytes (20 MB by default). */
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   /** Pages read of one PDF; the rest is left unread and the document says so. */

@@ -3,7 +3,7 @@
  * Sets and clears the session cookie: host-only (no Domain attribute, so a tenant's session never
  * reaches another subdomain), httpOnly, SameSite=Lax, Secure outside localhost.
  */
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppContext } from "../http/env.ts";
 import { createSession, SESSION_COOKIE } from "./sessions.ts";
 import { clientIp } from "../http/env.ts";
@@ -28,4 +28,31 @@ export async function startSession(c: AppContext, userId: string): Promise<void>
 /** Clears the session cookie. */
 export function clearSessionCookie(c: AppContext): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: c.get("services").config.secureCookies });
+}
+
+/** The cookie that carries a pending sign-in (auth/second_factor.ts) to /login/second-factor. */
+export const PENDING_SIGN_IN_COOKIE = "pm_pending_sign_in";
+
+/** Keeps a pending sign-in's token in a host-only cookie until its second step. */
+export function setPendingSignInCookie(c: AppContext, token: string, expiresAt: string): void {
+  setCookie(c, PENDING_SIGN_IN_COOKIE, token, {
+    path: "/login",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: c.get("services").config.secureCookies,
+    expires: new Date(expiresAt),
+  });
+}
+
+/** The pending sign-in token of this browser, if any. */
+export function pendingSignInToken(c: AppContext): string | undefined {
+  return getCookie(c, PENDING_SIGN_IN_COOKIE);
+}
+
+/** Forgets the pending sign-in (completed, abandoned or dead). */
+export function clearPendingSignInCookie(c: AppContext): void {
+  deleteCookie(c, PENDING_SIGN_IN_COOKIE, {
+    path: "/login",
+    secure: c.get("services").config.secureCookies,
+  });
 }

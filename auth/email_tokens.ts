@@ -14,9 +14,13 @@ import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
 import { findUserByEmail, findUserById, setPasswordHash } from "./users.ts";
 
-export type EmailTokenPurpose = "verify" | "reset";
+export type EmailTokenPurpose = "verify" | "reset" | "unlock";
 
-const TTL_MS: Record<EmailTokenPurpose, number> = { verify: 24 * 3600_000, reset: 3600_000 };
+const TTL_MS: Record<EmailTokenPurpose, number> = {
+  verify: 24 * 3600_000,
+  reset: 3600_000,
+  unlock: 3600_000, // auth/unlock.ts
+};
 
 /** How often reset and verification mail may be asked for (limits in `Services.emailLimiters`). */
 async function throttle(

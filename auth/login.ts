@@ -11,6 +11,7 @@ import { DUMMY_HASH, verifyPassword } from "./password.ts";
 import type { Role } from "./roles.ts";
 import { findUserByEmail, membershipRole, type User } from "./users.ts";
 import { SSO_REQUIRED_MESSAGE, ssoRequiredFor } from "./sso.ts";
+import { offerUnlockLink } from "./unlock.ts";
 
 export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().min(3, "Enter your e-mail address.").max(254)
@@ -32,6 +33,8 @@ export async function checkCredentials(
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
     await loginThrottle.fail(input.email, input.ip);
+    // The failure that starts the delays mails the owner a link that lifts them (auth/unlock.ts).
+    if (user) await offerUnlockLink(services, user, input.ip, input.tenantId);
     throw new UnauthorizedError(WRONG);
   }
   let role: Role | null = null;

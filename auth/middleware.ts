@@ -15,14 +15,50 @@ import { recordSecurityEvent } from "../security/events.ts";
 import { can, type Permission } from "./roles.ts";
 import { findSession, SESSION_COOKIE } from "./sessions.ts";
 import { findMember, findUserById, type User } from "./users.ts";
+import { secondFactorStatus } from "./second_factor.ts";
+import type { AppContext } from "../http/env.ts";
 
-function fromUser(user: User) {
+async function fromUser(c: AppContext, user: User) {
+  const factor = await secondFactorStatus(
+    c.get("services").control,
+    user.id,
+    c.get("tenant")?.id ?? null,
+  );
   return {
     userId: user.id,
     email: user.email,
     name: user.name,
     emailVerified: user.emailVerifiedAt !== null,
+    secondFactor: factor.enrolled,
+    mustEnrolSecondFactor: factor.required && !factor.enrolled,
   };
+}
+
+/** Where a member who must enrol a second factor may still go (the enrolment and signing out). */
+export const ENROLMENT_PATHS = [
+  "/settings/profile/second-factor",
+  "/logout",
+  "/api/v1/auth/logout",
+  "/api/v1/me",
+  "/api/v1/auth/csrf",
+];
+
+/**
+ * The workspace requires a second factor and this member has none: pages send them to enrol,
+ * API calls are refused, until they have one. Returns the response to send, if any.
+ */
+function enrolmentFirst(c: AppContext, mustEnrol: boolean): Response | undefined {
+  if (!mustEnrol) return undefined;
+  const path = c.req.path;
+  if (ENROLMENT_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return undefined;
+  if (path.startsWith("/api/")) {
+    throw new ForbiddenError(
+      "This workspace requires a second factor. Set up an authenticator app in Settings → " +
+        "Profile, then try again.",
+      { reason: "second_factor_enrollment_required" },
+    );
+  }
+  return c.redirect("/settings/profile/second-factor", 303);
 }
 
 export const CSRF_COOKIE = "pm_csrf";
@@ -45,7 +81,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         if (member) {
           const { scopes, allowedIps, name: tokenName } = found!;
           principal = {
-            ...fromUser(member.user),
+            ...await fromUser(c, member.user),
             role: member.role,
             csrfToken: "",
             token: { scopes, allowedIps, name: tokenName },
@@ -74,6 +110,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         }
         throw refusal;
       }
+      enrolmentFirst(c, principal.mustEnrolSecondFactor);
       return await next(); // bearer calls carry no ambient credentials: no CSRF check
     }
 
@@ -89,7 +126,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
             (tenant ? null : await findUserById(control, session.userId));
           if (user) {
             principal = {
-              ...fromUser(user),
+              ...await fromUser(c, user),
               role: member?.role ?? null,
               csrfToken: session.csrfToken,
             };
@@ -101,6 +138,9 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         c.set("auth", { ...principal, via: "session", sessionToken });
         c.set("csrfToken", principal.csrfToken);
         await verifyCsrf(c);
+        const detour = enrolmentFirst(c, principal.mustEnrolSecondFactor);
+        // Set, not returned: http/chain.ts runs this layer and ignores what it returns.
+        if (detour) return void (c.res = detour);
         return await next();
       }
     }

@@ -6,7 +6,8 @@
  *
  * Anyone can sign up with any address, so a listed address counts only once its owner has
  * confirmed it through the mailed link: until then the account proves nothing about who holds it.
- * (A second factor for operators waits for TOTP sign-in, which does not exist yet.)
+ * And since these pages reach every workspace, a password alone is not enough: the account must
+ * also have a second factor (auth/second_factor.ts), so its sign-ins went through both steps.
  */
 import type { Config } from "../config.ts";
 
@@ -17,11 +18,15 @@ export function isOperatorEmail(config: Pick<Config, "OPERATOR_EMAILS">, email: 
     config.OPERATOR_EMAILS.split(",").some((e) => e.trim().toLowerCase() === wanted);
 }
 
-/** Whether a signed-in user may use the operator pages: listed, and the address confirmed. */
+/**
+ * Whether a signed-in user may use the operator pages: listed, the address confirmed, and a
+ * second factor on the account.
+ */
 export function operatorAccess(
   config: Pick<Config, "OPERATOR_EMAILS">,
-  who: { email: string; emailVerified: boolean },
-): "granted" | "unverified" | "refused" {
+  who: { email: string; emailVerified: boolean; secondFactor: boolean },
+): "granted" | "unverified" | "no_second_factor" | "refused" {
   if (!isOperatorEmail(config, who.email)) return "refused";
-  return who.emailVerified ? "granted" : "unverified";
+  if (!who.emailVerified) return "unverified";
+  return who.secondFactor ? "granted" : "no_second_factor";
 }

@@ -12,6 +12,10 @@ export interface CachedPrincipal {
   email: string;
   name: string;
   emailVerified: boolean;
+  /** The account has a second factor. */
+  secondFactor: boolean;
+  /** The workspace requires a second factor and the account has none: enrol first. */
+  mustEnrolSecondFactor: boolean;
   role: Role | null;
   csrfToken: string;
   /** For an API token: its scopes (null: full access), allow-list and name. */

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   "settings:manage", // company settings, option lists, domains
   "billing:manage", // plans and payment
   "tokens:own", // create personal API tokens
+  "security:policy", // require a second factor of every member (owners only)
   "workspace:data", // export, restore and delete the whole workspace (owners only)
 ] as const;
 export type Permission = typeof PERMISSIONS[number];

@@ -3,14 +3,19 @@
  * Server-side sessions in the control database. The cookie carries a random id; the database keeps
  * only its SHA-256, so a leaked database cannot be replayed as cookies. A session belongs to exactly
  * one host: a tenant (tenant_id) or the bare app domain (NULL), and is refused anywhere else.
+ * Each session also has a public id, by which its user lists and revokes it (the hash never
+ * leaves the server), and a last-use time written at most once a minute.
  */
 import type { Client } from "../db/client.ts";
-import { randomToken, sha256Hex } from "../db/ids.ts";
+import { newId, randomToken, sha256Hex } from "../db/ids.ts";
+import { NotFoundError } from "../domain/errors.ts";
 
 export const SESSION_COOKIE = "pm_session";
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 export interface SessionRecord {
+  /** The id shown to its user and used to revoke it. */
+  publicId: string;
   userId: string;
   tenantId: string | null;
   csrfToken: string;
@@ -35,14 +40,16 @@ export async function createSession(
   const now = new Date();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await control.execute({
-    sql:
-      `INSERT INTO sessions (id_hash, user_id, tenant_id, csrf_token, created_at, expires_at, ip, user_agent)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    sql: `INSERT INTO sessions (id_hash, public_id, user_id, tenant_id, csrf_token, created_at,
+            last_used_at, expires_at, ip, user_agent)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       await sha256Hex(token),
+      newId(now.getTime()),
       userId,
       tenantId,
       csrfToken,
+      now.toISOString(),
       now.toISOString(),
       expiresAt.toISOString(),
       meta.ip ?? null,
@@ -60,7 +67,8 @@ export async function findSession(
 ): Promise<SessionRecord | null> {
   if (token.length < 20 || token.length > 100) return null;
   const rs = await control.execute({
-    sql: "SELECT user_id, tenant_id, csrf_token, expires_at FROM sessions WHERE id_hash = ?",
+    sql: `SELECT public_id, user_id, tenant_id, csrf_token, expires_at, last_used_at
+          FROM sessions WHERE id_hash = ?`,
     args: [await sha256Hex(token)],
   });
   const row = rs.rows[0];
@@ -68,8 +76,18 @@ export async function findSession(
   const rowTenant = row.tenant_id === null ? null : String(row.tenant_id);
   if (rowTenant !== tenantId) return null;
   const expiresAt = String(row.expires_at);
-  if (expiresAt <= new Date().toISOString()) return null;
+  const now = new Date();
+  if (expiresAt <= now.toISOString()) return null;
+  // Record use at most once a minute (callers cache the session for seconds in between).
+  const lastUsed = row.last_used_at ? Date.parse(String(row.last_used_at)) : 0;
+  if (now.getTime() - lastUsed > 60_000) {
+    await control.execute({
+      sql: "UPDATE sessions SET last_used_at = ? WHERE id_hash = ?",
+      args: [now.toISOString(), await sha256Hex(token)],
+    });
+  }
   return {
+    publicId: String(row.public_id),
     userId: String(row.user_id),
     tenantId: rowTenant,
     csrfToken: String(row.csrf_token),
@@ -96,4 +114,54 @@ export async function deleteUserSessions(
     sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?",
     args: [userId, keep],
   });
+}
+
+export interface SessionSummary {
+  id: string;
+  /** Workspace slug, or null for the account's own pages on the bare domain. */
+  workspace: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  lastUsedAt: string;
+  /** The session this request came with. */
+  current: boolean;
+}
+
+/** The user's live sessions on every host, most recently used first. */
+export async function listUserSessions(
+  control: Client,
+  userId: string,
+  currentToken?: string,
+): Promise<SessionSummary[]> {
+  const current = currentToken ? await sha256Hex(currentToken) : "";
+  const rs = await control.execute({
+    sql: `SELECT s.id_hash, s.public_id, t.slug, s.ip, s.user_agent, s.created_at, s.last_used_at
+          FROM sessions s LEFT JOIN tenants t ON t.id = s.tenant_id
+          WHERE s.user_id = ? AND s.expires_at > ?
+          ORDER BY COALESCE(s.last_used_at, s.created_at) DESC`,
+    args: [userId, new Date().toISOString()],
+  });
+  return rs.rows.map((r) => ({
+    id: String(r.public_id),
+    workspace: r.slug === null ? null : String(r.slug),
+    ip: r.ip === null ? null : String(r.ip),
+    userAgent: r.user_agent === null ? null : String(r.user_agent),
+    createdAt: String(r.created_at),
+    lastUsedAt: String(r.last_used_at ?? r.created_at),
+    current: String(r.id_hash) === current,
+  }));
+}
+
+/** Revokes one of the user's sessions by its public id; another user's is not found. */
+export async function revokeSession(
+  control: Client,
+  userId: string,
+  publicId: string,
+): Promise<void> {
+  const rs = await control.execute({
+    sql: "DELETE FROM sessions WHERE user_id = ? AND public_id = ?",
+    args: [userId, publicId],
+  });
+  if (rs.rowsAffected === 0) throw new NotFoundError("No such session.");
 }

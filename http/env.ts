@@ -33,6 +33,8 @@ export interface Principal {
   email: string;
   name: string;
   emailVerified: boolean;
+  /** The account has a second factor (auth/second_factor.ts). */
+  secondFactor: boolean;
   /** Role in the current tenant; null on the bare domain. */
   role: Role | null;
   via: "session" | "token";

@@ -67,3 +67,23 @@ export function invitationMail(
 function article(word: string): string {
   return /^[aeiou]/i.test(word) ? "an" : "a";
 }
+
+/** Tells an account's owner that sign-ins are being slowed, with a link that lifts the wait. */
+export function unlockMail(input: { name: string; link: string }): MailContent {
+  return {
+    subject: "Failed sign-ins to your ProjectMeats account",
+    text: [
+      `Hello ${input.name},`,
+      "",
+      "Several wrong passwords were just tried on your ProjectMeats account, so further sign-ins",
+      "to it are being slowed for a while. If that was you and you now know your password, open",
+      "this link to lift the wait at once:",
+      "",
+      input.link,
+      "",
+      "The link works for 1 hour and only once. If it was not you, your account is safe as long",
+      "as your password is not known to anyone else; consider changing it and setting up an",
+      "authenticator app in Settings → Profile.",
+    ].join("\n"),
+  };
+}

@@ -12,6 +12,8 @@ import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
 import { SignInOptions } from "../components/SignInOptions.tsx";
 import { ssoOffered } from "../auth/sso.ts";
 import { failedSignIn, recordSecurityEvent, recordSignIn } from "../security/events.ts";
+import { hasSecondFactor } from "../auth/second_factor.ts";
+import { startSecondStep } from "./login/second_factor.tsx";
 
 const app = new Hono<AppEnv>();
 
@@ -107,6 +109,12 @@ app.post("/login", async (c) => {
       ip: clientIp(c),
       tenantId: tenant?.id ?? null,
     });
+    if (await hasSecondFactor(c.get("services").control, user.id)) {
+      // The password alone opens nothing: the second step completes this pending sign-in.
+      await startSecondStep(c, user);
+      const next = tenant ? `?next=${encodeURIComponent(safeNext(String(body.next ?? "")))}` : "";
+      return c.redirect(`/login/second-factor${next}`, 303);
+    }
     await startSession(c, user.id);
     await recordSignIn(c, user, "form");
     if (tenant) return c.redirect(safeNext(String(body.next ?? "")), 303);

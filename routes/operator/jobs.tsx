@@ -15,7 +15,7 @@ import {
   retryJob,
 } from "../../workers/job_admin.ts";
 
-/** The bare app domain, signed in with a confirmed address listed in OPERATOR_EMAILS. */
+/** The bare app domain, signed in with a confirmed address in OPERATOR_EMAILS and a second factor. */
 export function operatorOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.get("site") !== "apex") throw new NotFoundError("There is no page at this address.");
@@ -27,6 +27,12 @@ export function operatorOnly(): MiddlewareHandler<AppEnv> {
     if (access === "unverified") {
       throw new ForbiddenError(
         "Confirm your e-mail address with the link we sent you before using the operator pages.",
+      );
+    }
+    if (access === "no_second_factor") {
+      throw new ForbiddenError(
+        "Operator pages need two-step sign-in on your account. Set it up at " +
+          "/settings/profile/second-factor, sign out and sign in again.",
       );
     }
     if (access !== "granted") {

@@ -7,6 +7,7 @@ import {
 } from "../../tests/helpers/server.ts";
 import { enqueue } from "../../workers/queue.ts";
 import { getJob } from "../../workers/job_admin.ts";
+import { enrolTotp, signInTwoStep } from "../../tests/helpers/second_factor.ts";
 
 /** Signs in on the bare domain; returns the cookie header and the session's CSRF token. */
 async function apexSession(server: TestServer, t: SignedUp) {
@@ -69,7 +70,9 @@ Deno.test("operators see every workspace's jobs and retry a dead one; others are
     assert.equal(anonymous.status, 303);
     assert.match(anonymous.headers.get("location")!, /^\/login\?next=/);
 
-    const session = await apexSession(server, ops);
+    // Operators sign in with both steps (a second factor is one of their conditions).
+    const app = await enrolTotp(server, ops);
+    const session = await signInTwoStep(server, "localhost", ops, app.next());
     const page = await server.fetch("localhost", "/operator/jobs", {
       headers: { cookie: session.cookie },
     });
@@ -133,7 +136,7 @@ Deno.test("operators see every workspace's jobs and retry a dead one; others are
   }
 });
 
-Deno.test("an address in OPERATOR_EMAILS opens the operator pages only once it is confirmed", async () => {
+Deno.test("an address in OPERATOR_EMAILS opens the operator pages only once confirmed and with a second factor", async () => {
   const server = await startTestServer({ OPERATOR_EMAILS: "owner@squatco.example" });
   try {
     // Anyone may sign up with a listed address; the attack of the outside test.
@@ -157,13 +160,32 @@ Deno.test("an address in OPERATOR_EMAILS opens the operator pages only once it i
     await retry.body?.cancel();
     assert.equal((await getJob(server.services.control, job))?.status, "dead", "nothing retried");
 
-    // The holder of the address confirms it; the same session now opens the page.
+    // The holder of the address confirms it: still refused, the account has no second factor.
     await confirmAddress(server, squatter.email);
     const confirmed = await server.fetch("localhost", "/operator/jobs", {
       headers: { cookie: session.cookie },
     });
-    assert.equal(confirmed.status, 200);
-    assert.match(await confirmed.text(), /mail\.deliver exploded/);
+    assert.equal(confirmed.status, 403);
+    const why = await confirmed.text();
+    assert.match(why, /two-step sign-in/);
+    assert.doesNotMatch(why, /victimco|mail\.deliver exploded/);
+    const stillDead = await server.fetch("localhost", `/operator/jobs/${job}/retry`, {
+      method: "POST",
+      headers: { cookie: session.cookie, ...form(session.csrf) },
+      body: `_csrf=${session.csrf}`,
+    });
+    assert.equal(stillDead.status, 403);
+    await stillDead.body?.cancel();
+    assert.equal((await getJob(server.services.control, job))?.status, "dead", "nothing retried");
+
+    // With an authenticator app set up and a sign-in through both steps, the page opens.
+    const app = await enrolTotp(server, squatter);
+    const twoStep = await signInTwoStep(server, "localhost", squatter, app.next());
+    const granted = await server.fetch("localhost", "/operator/jobs", {
+      headers: { cookie: twoStep.cookie },
+    });
+    assert.equal(granted.status, 200);
+    assert.match(await granted.text(), /mail\.deliver exploded/);
   } finally {
     await server.close();
   }

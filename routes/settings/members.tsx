@@ -27,6 +27,7 @@ import { assertMayUse } from "../../billing/middleware.ts";
 import { mayUse } from "../../billing/entitlements.ts";
 import * as fmt from "../../domain/format.ts";
 import { ListTable } from "../../components/ListTable.tsx";
+import { secondFactorPolicyCard } from "./members/second_factor_policy.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/members", memberPage());
@@ -45,6 +46,7 @@ async function showMembers(
   const invitations = manage ? await listInvitations(control, tenant.id) : [];
   const seats = manage ? await mayUse(c.get("services"), tenant.id, "seats") : null;
   const csrf = c.get("csrfToken");
+  const policyCard = await secondFactorPolicyCard(c);
   return renderApp(
     c,
     "Members",
@@ -196,6 +198,7 @@ async function showMembers(
           </section>
         )
         : null}
+      {policyCard}
     </>,
     status,
   );

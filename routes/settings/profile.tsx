@@ -11,6 +11,7 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { PasskeysCard } from "../../components/PasskeysCard.tsx";
 import { listPasskeys } from "../../auth/passkeys.ts";
+import { accountSecurityCards } from "./profile/second_factor.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings", memberPage());
@@ -27,6 +28,7 @@ async function showProfile(
   const auth = principalOf(c);
   const csrf = c.get("csrfToken");
   const passkeys = await listPasskeys(c.get("services").control, tenantOf(c).id, auth.userId);
+  const securityCards = await accountSecurityCards(c);
   const e = extra.errors ?? {};
   return renderApp(
     c,
@@ -94,6 +96,7 @@ async function showProfile(
         passkeys={passkeys}
         outcome={c.req.query("passkey")}
       />
+      {securityCards}
     </>,
     status,
   );

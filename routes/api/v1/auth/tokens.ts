@@ -11,6 +11,7 @@ import {
   revokeApiToken,
 } from "../../../../auth/api_tokens.ts";
 import { requirePermission } from "../../../../auth/middleware.ts";
+import { secondStepForToken } from "../../../../auth/second_factor.ts";
 import { can, type Role } from "../../../../auth/roles.ts";
 import { roleGrants, SCOPE_NAMES } from "../../../../auth/scopes.ts";
 import { AllowedIpsSchema, MAX_ALLOWED_IPS } from "../../../../auth/ip_allow.ts";
@@ -40,6 +41,10 @@ const AllowedIps = AllowedIpsSchema.default([]).meta({
 const TokenLimits = { expires_in_days: ExpiresInDays, scopes: Scopes, allowed_ips: AllowedIps };
 const TokenRequestSchema = LoginSchema.extend({
   name: z.string().trim().min(1).max(80).default("API token"),
+  code: z.string().trim().min(1).max(40).optional().meta({
+    description: "With a second factor on the account: the authenticator app's current code " +
+      "or a recovery code. Without it such an account answers 401 `second_factor_required`.",
+  }),
   ...TokenLimits,
 });
 const TokenNameSchema = z.object({
@@ -160,6 +165,8 @@ app.post("/api/v1/auth/tokens", createToken, async (c) => {
       ip: clientIp(c),
       tenantId: tenant.id,
     }).catch((err) => failedSignIn(c, email, err));
+    // The password alone never yields a token of an account with a second factor.
+    await secondStepForToken(services, user.id, tenant.id, rest.code);
     if (!role || !can(role, "tokens:own")) throw new ForbiddenError();
     assertRoleGrants(role, rest.scopes);
     userId = user.id;

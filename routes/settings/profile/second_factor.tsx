@@ -1,0 +1,182 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { ComponentChildren } from "preact";
+import { z } from "zod";
+import { renderSVG } from "uqr";
+import type { AppContext, AppEnv } from "../../../http/env.ts";
+import { principalOf } from "../../../http/env.ts";
+import { readBody } from "../../../http/guards.ts";
+import { renderApp, renderPublic } from "../../../http/page.tsx";
+import { pendingTotpEnrolment, startTotpEnrolment } from "../../../auth/totp.ts";
+import {
+  confirmSecondFactor,
+  regenerateRecoveryCodes,
+  turnOffSecondFactor,
+} from "../../../auth/second_factor_enrolment.ts";
+import { hasSecondFactor, secondFactorStatus } from "../../../auth/second_factor.ts";
+import { recoveryCodesLeft } from "../../../auth/recovery_codes.ts";
+import { listUserSessions } from "../../../auth/sessions.ts";
+import { describeDevice } from "../../../auth/device.ts";
+import { AppError } from "../../../domain/errors.ts";
+import { recordSecurityEvent } from "../../../security/events.ts";
+import {
+  RecoveryCodes,
+  SecondFactorPage,
+  SecondFactorSummary,
+  type SecondFactorView,
+} from "../../../components/SecondFactorCard.tsx";
+import { SessionsCard } from "../../../components/SessionsCard.tsx";
+import { SettingsNav } from "../../../components/SettingsNav.tsx";
+
+const CodeForm = z.object({ code: z.string().trim().min(1, "Type the code.").max(20) });
+const PasswordForm = z.object({ password: z.string().min(1, "Enter your password.").max(200) });
+
+/** Signed in, on a workspace or on the bare domain (operators enrol there). */
+function signedIn(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!c.get("auth")) {
+      const here = new URL(c.req.url).pathname;
+      return c.redirect(`/login?next=${encodeURIComponent(here)}`, 303);
+    }
+    await next();
+  };
+}
+
+/** The profile page's cards for two-step sign-in and sessions (routes/settings/profile.tsx). */
+export async function accountSecurityCards(c: AppContext) {
+  const auth = principalOf(c);
+  const { control } = c.get("services");
+  const [status, sessions] = await Promise.all([
+    secondFactorStatus(control, auth.userId, c.get("tenant")?.id ?? null),
+    listUserSessions(control, auth.userId, auth.sessionToken),
+  ]);
+  return (
+    <>
+      <SecondFactorSummary on={status.enrolled} required={status.required} />
+      <SessionsCard
+        csrf={c.get("csrfToken")}
+        sessions={sessions.map((s) => ({ ...s, device: describeDevice(s.userAgent) }))}
+      />
+    </>
+  );
+}
+
+async function currentView(c: AppContext): Promise<SecondFactorView> {
+  const services = c.get("services");
+  const auth = principalOf(c);
+  if (await hasSecondFactor(services.control, auth.userId)) {
+    return {
+      state: "on",
+      recoveryCodesLeft: await recoveryCodesLeft(services.control, auth.userId),
+    };
+  }
+  const { required } = await secondFactorStatus(
+    services.control,
+    auth.userId,
+    c.get("tenant")?.id ?? null,
+  );
+  const pending = await pendingTotpEnrolment(services, { id: auth.userId, email: auth.email });
+  if (!pending) return { state: "off", required };
+  return { state: "enrolling", ...pending, qrSvg: renderSVG(pending.uri), required };
+}
+
+function page(c: AppContext, body: ComponentChildren, status = 200) {
+  if (!c.get("tenant")) return renderPublic(c, "Two-step sign-in", body, status);
+  return renderApp(
+    c,
+    "Two-step sign-in",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/profile" role={principalOf(c).role} />
+      {body}
+    </>,
+    status,
+  );
+}
+
+async function show(c: AppContext, error?: { message: string; field?: string }, status = 200) {
+  return page(
+    c,
+    <SecondFactorPage
+      csrf={c.get("csrfToken")}
+      view={await currentView(c)}
+      error={error?.message}
+      field={error?.field}
+    />,
+    status,
+  );
+}
+
+const BASE = "/settings/profile/second-factor";
+const app = new Hono<AppEnv>();
+app.use(BASE, signedIn());
+app.use(`${BASE}/*`, signedIn());
+
+app.get(BASE, (c) => show(c));
+
+app.post(`${BASE}/start`, async (c) => {
+  const auth = principalOf(c);
+  try {
+    await startTotpEnrolment(c.get("services"), { id: auth.userId, email: auth.email });
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return show(c, { message: err.message }, err.status);
+  }
+  return show(c);
+});
+
+app.post(`${BASE}/confirm`, async (c) => {
+  const parsed = CodeForm.safeParse(await readBody(c));
+  if (!parsed.success) {
+    return show(c, { message: "Type the code the app shows.", field: "code" }, 422);
+  }
+  try {
+    const codes = await confirmSecondFactor(
+      c.get("services"),
+      principalOf(c).userId,
+      parsed.data.code,
+    );
+    await recordSecurityEvent(c, {
+      action: "auth.second_factor.enabled",
+      details: { method: "totp" },
+    });
+    return page(c, <RecoveryCodes codes={codes} />);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return show(c, { message: err.message, field: "code" }, err.status);
+  }
+});
+
+app.post(`${BASE}/disable`, async (c) => {
+  const parsed = PasswordForm.safeParse(await readBody(c));
+  if (!parsed.success) return show(c, { message: "Enter your password.", field: "disable" }, 422);
+  try {
+    await turnOffSecondFactor(c.get("services"), principalOf(c).userId, parsed.data.password);
+    await recordSecurityEvent(c, {
+      action: "auth.second_factor.disabled",
+      details: { method: "totp" },
+    });
+    return c.redirect("/settings/profile", 303);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return show(c, { message: err.message, field: "disable" }, err.status);
+  }
+});
+
+app.post(`${BASE}/recovery-codes`, async (c) => {
+  const parsed = PasswordForm.safeParse(await readBody(c));
+  if (!parsed.success) return show(c, { message: "Enter your password.", field: "recovery" }, 422);
+  try {
+    const codes = await regenerateRecoveryCodes(
+      c.get("services"),
+      principalOf(c).userId,
+      parsed.data.password,
+    );
+    await recordSecurityEvent(c, { action: "auth.recovery_codes.regenerated" });
+    return page(c, <RecoveryCodes codes={codes} />);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return show(c, { message: err.message, field: "recovery" }, err.status);
+  }
+});
+
+export default app;
