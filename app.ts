@@ -14,7 +14,6 @@ import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
 import { billingGate } from "./billing/middleware.ts";
 import { idempotentPosts } from "./http/idempotency.ts";
-import { loadConfiguration } from "./customization/middleware.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
@@ -67,9 +66,6 @@ import pageOperatorJobs from "./routes/operator/jobs.tsx";
 import apiDocuments from "./routes/api/v1/documents.ts";
 import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
-import apiConfig from "./routes/api/v1/config.ts";
-import themeRoutes from "./routes/theme.ts";
-import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
@@ -92,7 +88,6 @@ export function createApp(services: Services): Hono<AppEnv> {
       compressResponses(),
       requestPipeline(services),
       resolveTenant(services.config.APP_DOMAIN),
-      loadConfiguration(),
       authenticate(),
       billingGate(),
       // Room for an upload at its limit plus the multipart framing around it.
@@ -155,9 +150,6 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageDocuments,
       pageImport,
       pageHelp,
-      apiConfig,
-      themeRoutes,
-      pageSettingsConfiguration,
       paperworkDownloads,
       pageRecords,
     ]
