@@ -14,6 +14,7 @@ import {
   ManifestSchema,
   type SchemaEntry,
   SchemaEntrySchema,
+  tablePath,
   type WorkspaceFacts,
   WorkspaceFactsSchema,
 } from "./archive_format.ts";
@@ -136,6 +137,13 @@ export async function verifyArchive(source: ArchiveSource): Promise<VerifiedArch
     }
   }
   for (const part of manifest.parts) {
+    // Names become table names and storage keys: only the shapes an export writes are accepted.
+    const wellFormed = part.kind === "table"
+      ? part.name !== undefined && part.path === tablePath(part.name)
+      : part.kind === "file"
+      ? /^[0-9a-z]{1,64}$/.test(part.name ?? "") && part.path === `files/${part.name}`
+      : part.path === `${part.kind}.json`;
+    if (!wellFormed) throw new ArchiveRefusedError(`the entry ${part.path} is not well formed.`);
     const found = seen.get(part.path);
     if (!found) throw new ArchiveRefusedError(`the entry ${part.path} is missing.`);
     if (found.bytes !== part.bytes || found.sha256 !== part.sha256) {

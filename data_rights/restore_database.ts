@@ -1,16 +1,23 @@
 /**
  * @module data_rights/restore_database
  * Rebuilds a tenant database from a verified archive in ONE write transaction: drop whatever the
- * database holds, create the archive's tables, insert its rows, then its indexes, triggers and
- * views (after the rows, so no trigger fires twice), and put each stored file back. Any failure
- * rolls the database back and deletes the files already stored, so a refused or failed restore
- * changes nothing. An archive from an older schema is migrated forward afterwards.
+ * database holds, build the schema from THIS app's own migrations up to the archive's schema
+ * version, insert the archive's rows (triggers set aside meanwhile, so none fires on a restored
+ * row), and put each stored file back. Any failure rolls the database back and deletes the files
+ * already stored, so a refused or failed restore changes nothing. An archive from an older schema
+ * is migrated forward afterwards.
+ *
+ * An archive is data, never code: its schema.json is not executed (an owner's upload could
+ * otherwise run any SQL here, ATTACH another database included). Its rows go by bound values into
+ * tables the migrations made; a table or column the app does not know refuses the archive. Each
+ * document's storage key is rewritten to this workspace's, so a crafted row cannot point at
+ * another workspace's file.
  */
 import type { Client, Transaction } from "../db/client.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
-import { latestVersion, migrate } from "../db/migrate.ts";
+import { latestVersion, loadMigrations, migrate } from "../db/migrate.ts";
 import { documentKey, type FileStorage } from "../storage/mod.ts";
-import { decodeValue, ROWID_KEY, type SchemaEntry, tablePath } from "./archive_format.ts";
+import { decodeValue, ROWID_KEY, tablePath } from "./archive_format.ts";
 import {
   ArchiveRefusedError,
   type ArchiveSource,
@@ -87,14 +94,43 @@ export async function restoreDatabase(
     await inWriteTransaction(target.db, async (tx) => {
       await tx.execute("PRAGMA defer_foreign_keys = ON");
       await dropEverything(tx);
-      await createTables(tx, archive.schema);
+      const version = archive.manifest.app.tenant_schema_version;
+      const migrations = (await loadMigrations("tenant")).filter((m) => m.version <= version);
+      await tx.execute(
+        "CREATE TABLE _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+      );
+      for (const m of migrations) await tx.executeMultiple(m.sql);
+      const known = new Set(
+        (await tx.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) =>
+          String(r.name)
+        ),
+      );
+      for (const name of tablesByPath.values()) {
+        if (!known.has(name)) {
+          throw new ArchiveRefusedError(`it holds a table this version does not know (${name}).`);
+        }
+      }
+      // Triggers wait until the rows are in (none fires on a restored row).
+      const triggers = (await tx.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'",
+      )).rows.map((r) => ({ name: String(r.name), sql: String(r.sql) }));
+      for (const t of triggers) await tx.execute(`DROP TRIGGER ${quoteName(t.name)}`);
       let table: { name: string; rowidColumn: boolean; rest: string; batch: string[] } | null =
         null;
       let file: { id: string; chunks: Uint8Array[] } | null = null;
       const decoder = new TextDecoder();
       const flushRows = async (t: NonNullable<typeof table>) => {
         if (!t.batch.length) return;
-        await tx.batch(t.batch.map((line) => insertStatement(t.name, line, t.rowidColumn)));
+        try {
+          await tx.batch(t.batch.map((line) => insertStatement(t.name, line, t.rowidColumn)));
+        } catch (err) {
+          if (err instanceof ArchiveRefusedError) throw err;
+          throw new ArchiveRefusedError(
+            `a row of ${tablePath(t.name)} does not fit this version's table (${
+              (err as Error).message
+            }).`,
+          );
+        }
         counts.rows += t.batch.length;
         t.batch = [];
       };
@@ -135,17 +171,26 @@ export async function restoreDatabase(
             const contentType = String(type.rows[0]?.content_type ?? "application/octet-stream");
             await target.storage.put(key, joinChunks(file.chunks), contentType);
             stored.push(key);
-            // The file now lives under this workspace's key.
-            await tx.execute({
-              sql: "UPDATE documents SET storage_key = ? WHERE id = ?",
-              args: [key, file.id],
-            });
             counts.files++;
             file = null;
           }
         }
       });
-      await createRest(tx, archive.schema);
+      for (const t of triggers) await tx.execute(t.sql);
+      // Every document's file lives under this workspace's key, whatever the archive said.
+      if (known.has("documents")) {
+        await tx.execute({
+          sql: "UPDATE documents SET storage_key = ? || id",
+          args: [`${target.tenantId}/`],
+        });
+      }
+      const applied = (await tx.execute("SELECT version FROM _migrations ORDER BY version")).rows
+        .map((r) => Number(r.version)).join(",");
+      if (applied !== migrations.map((m) => m.version).join(",")) {
+        throw new ArchiveRefusedError(
+          "its schema history (_migrations) does not match this installation's migrations.",
+        );
+      }
     });
   } catch (err) {
     for (const key of stored) await target.storage.delete(key).catch(() => {});
@@ -161,27 +206,6 @@ function joinChunks(chunks: Uint8Array[]): Uint8Array {
   let at = 0;
   for (const c of chunks) (out.set(c, at), (at += c.length));
   return out;
-}
-
-/** Creates the archive's tables in order; a virtual table's shadow tables already exist. */
-async function createTables(tx: Transaction, schema: SchemaEntry[]): Promise<void> {
-  for (const entry of schema) {
-    if (entry.type !== "table" || !entry.sql) continue;
-    const exists = await tx.execute({
-      sql: "SELECT 1 FROM sqlite_master WHERE name = ?",
-      args: [entry.name],
-    });
-    if (exists.rows.length === 0) await tx.execute(entry.sql);
-  }
-}
-
-/** Indexes, then triggers, then views: after the rows, so triggers do not fire on restored rows. */
-async function createRest(tx: Transaction, schema: SchemaEntry[]): Promise<void> {
-  for (const type of ["index", "trigger", "view"] as const) {
-    for (const entry of schema) {
-      if (entry.type === type && entry.sql) await tx.execute(entry.sql);
-    }
-  }
 }
 
 function insertStatement(table: string, line: string, rowidColumn: boolean) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { zipSync } from "fflate";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { createHash } from "node:crypto";
 import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
@@ -8,7 +9,7 @@ import { corpus } from "../ai/fixtures/corpus.ts";
 import { appendSecurityEvent } from "../security/events.ts";
 import { documentKey, storageFor } from "../storage/mod.ts";
 import type { Client } from "../db/client.ts";
-import { encodeValue } from "./archive_format.ts";
+import { encodeValue, type Manifest } from "./archive_format.ts";
 import { ArchiveRefusedError, bytesSource, concat } from "./archive_reader.ts";
 import { partKey, requestExport, runExportJob } from "./exports.ts";
 import { restoreIntoEmptyWorkspace, restoreNewWorkspace } from "./restore.ts";
@@ -232,6 +233,108 @@ Deno.test("a new empty workspace restored from an export holds the exported rows
     assert.deepEqual(b.get("customers"), a.get("customers"));
     assert.deepEqual(b.get("audit_log"), a.get("audit_log"));
     assert.deepEqual(b.get("security_events"), a.get("security_events"));
+  } finally {
+    await server.close();
+  }
+});
+
+/** Rewrites entries of a real archive and signs its manifest again, as an attacker could. */
+function tamper(
+  archive: Uint8Array,
+  change: (entries: Record<string, Uint8Array>, manifest: Manifest) => void,
+): Uint8Array {
+  const entries = unzipSync(archive);
+  const manifest = JSON.parse(strFromU8(entries["manifest.json"]!)) as Manifest;
+  change(entries, manifest);
+  for (const part of manifest.parts) {
+    const bytes = entries[part.path]!;
+    part.bytes = bytes.length;
+    part.sha256 = createHash("sha256").update(bytes).digest("hex");
+  }
+  entries["manifest.json"] = strToU8(JSON.stringify(manifest));
+  return zipSync(entries);
+}
+
+Deno.test("a crafted archive with valid digests runs no SQL of its own and cannot reach another workspace", async () => {
+  const server = await startTestServer();
+  try {
+    const victim = await workspaceWithData(server, "victimco");
+    const victimDoc = await withDb(
+      server,
+      victim.t.tenantId,
+      async (db) =>
+        String((await db.execute("SELECT storage_key FROM documents")).rows[0]!.storage_key),
+    );
+    const attacker = await signUpTenant(server, "attackerco");
+    const archive = await exportArchive(server, victim.t.tenantId, victim.t.userId);
+    const controlBefore = await server.services.control.execute("SELECT * FROM tenants");
+
+    const attachSchema = tamper(archive, (entries) => {
+      const schema = JSON.parse(strFromU8(entries["schema.json"]!));
+      schema.push({
+        type: "table",
+        name: "evil",
+        tbl_name: "evil",
+        sql: `ATTACH DATABASE '${server.dataDir}/control.db' AS c`,
+      });
+      entries["schema.json"] = strToU8(JSON.stringify(schema));
+    });
+    const unknownTable = tamper(archive, (entries, manifest) => {
+      entries["tables/evil.jsonl"] = strToU8('{"a":1}\n');
+      manifest.parts.push({
+        path: "tables/evil.jsonl",
+        kind: "table",
+        name: "evil",
+        bytes: 0,
+        sha256: "0".repeat(64),
+      });
+    });
+    const escapingFile = tamper(archive, (entries, manifest) => {
+      const part = manifest.parts.find((p) => p.kind === "file")!;
+      entries["files/../../x"] = entries[part.path]!;
+      delete entries[part.path];
+      part.path = "files/../../x";
+      part.name = "../../x";
+    });
+    const stolenKey = tamper(archive, (entries, manifest) => {
+      // Drop the file and keep a documents row naming the victim's stored file.
+      const part = manifest.parts.find((p) => p.kind === "file")!;
+      delete entries[part.path];
+      manifest.parts = manifest.parts.filter((p) => p !== part);
+    });
+
+    await withDb(server, attacker.tenantId, async (db) => {
+      const target = { id: attacker.tenantId, db };
+      await assert.rejects(
+        () => restoreIntoEmptyWorkspace(server.services, target, bytesSource(unknownTable)),
+        /does not know \(evil\)/,
+      );
+      await assert.rejects(
+        () => restoreIntoEmptyWorkspace(server.services, target, bytesSource(escapingFile)),
+        /not well formed/,
+      );
+      // The ATTACH in schema.json is never run: the restore succeeds and attaches nothing.
+      await restoreIntoEmptyWorkspace(server.services, target, bytesSource(attachSchema));
+      const attached = await db.execute("PRAGMA database_list");
+      assert.deepEqual(attached.rows.map((r) => String(r.name)), ["main"]);
+    });
+    const fresh = await signUpTenant(server, "attackertwo");
+    await withDb(server, fresh.tenantId, async (db) => {
+      await restoreIntoEmptyWorkspace(
+        server.services,
+        { id: fresh.tenantId, db },
+        bytesSource(stolenKey),
+      );
+      const key = String(
+        (await db.execute("SELECT storage_key FROM documents")).rows[0]!.storage_key,
+      );
+      assert.ok(key.startsWith(`${fresh.tenantId}/`), key);
+      assert.notEqual(key, victimDoc);
+    });
+    assert.deepEqual(
+      (await server.services.control.execute("SELECT * FROM tenants")).rows.length,
+      controlBefore.rows.length + 1,
+    );
   } finally {
     await server.close();
   }
