@@ -14,6 +14,7 @@ import { resolveTenant } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
 import { billingGate } from "./billing/middleware.ts";
 import { idempotentPosts } from "./http/idempotency.ts";
+import { loadConfiguration } from "./customization/middleware.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
@@ -68,6 +69,9 @@ import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
+import apiConfig from "./routes/api/v1/config.ts";
+import themeRoutes from "./routes/theme.ts";
+import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
 import apiExports from "./routes/api/v1/exports.ts";
 import pageSettingsData from "./routes/settings/data.tsx";
@@ -88,6 +92,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       compressResponses(),
       requestPipeline(services),
       resolveTenant(services.config.APP_DOMAIN),
+      loadConfiguration(),
       authenticate(),
       billingGate(),
       // Room for an upload at its limit plus the multipart framing around it.
@@ -150,6 +155,9 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageDocuments,
       pageImport,
       pageHelp,
+      apiConfig,
+      themeRoutes,
+      pageSettingsConfiguration,
       paperworkDownloads,
       pageRecords,
     ]

@@ -2,9 +2,8 @@
  * @module auth/scopes
  * What a scoped API token may call. A scope is `<resource>:<verb>`: read or write per record type
  * (named by its table, `purchase_orders:read`), and for documents, reports, members (with
- * invitations), domains, option lists, billing, the security log and the assistant. `write`
- * implies `read` on the
- * same resource.
+ * invitations), domains, option lists, the configuration (`config:`), billing, the security log
+ * and the assistant. `write` implies `read` on the same resource.
  *
  * Two caps apply to every call, in one place (`tokenRefusal`, called by auth/middleware.ts for
  * each bearer request): the token must hold the scope the route family needs, and the creator's
@@ -62,6 +61,9 @@ export const SCOPES: readonly ScopeDef[] = [
   ...pair("members", "members and invitations", "Team", ["records:read"], ["members:manage"]),
   ...pair("option_lists", "option lists", "Settings", ["records:read"], ["settings:manage"]),
   ...pair("domains", "custom domains", "Settings", ["settings:manage"], ["settings:manage"]),
+  ...pair("config", "the configuration (branding, theme)", "Settings", ["records:read"], [
+    "settings:manage",
+  ]),
   ...pair("billing", "plan and usage", "Billing", ["records:read"]),
   ...pair("security", "the security log", "Settings", ["settings:manage"]),
   {
@@ -124,6 +126,7 @@ const FAMILIES: Record<string, string> = {
   invitations: "members",
   "option-lists": "option_lists",
   domains: "domains",
+  config: "config",
   billing: "billing",
   security: "security",
 };

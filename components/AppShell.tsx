@@ -45,6 +45,10 @@ export interface AppShellProps {
   searchQuery?: string;
   /** Whether the plan and billing state let this tenant ask the assistant (Ask panel, nav item). */
   assistant: boolean;
+  /** The product's name as the tenant shows it (branding.product_name). */
+  productName?: string;
+  /** The tenant's uploaded logo, replacing the built-in mark. */
+  logoUrl?: string | null;
   /** A notice shown above the page (billing grace or read-only). */
   banner?: ComponentChildren;
   children: ComponentChildren;
@@ -86,7 +90,9 @@ export function AppShell(props: AppShellProps) {
           <nav aria-label="Sections (menu)">{nav}</nav>
         </details>
         <a class="brand" href="/">
-          <LogoMark />
+          {props.logoUrl
+            ? <img class="brand-logo" src={props.logoUrl} alt={props.productName ?? ""} />
+            : <LogoMark />}
           <span class="tenant-name">{props.tenantName}</span>
         </a>
         <form
@@ -151,7 +157,10 @@ export function AppShell(props: AppShellProps) {
         </details>
       </header>
       <div class="layout">
-        <nav class="sidebar" aria-label="Sections">{nav}</nav>
+        <nav class="sidebar" aria-label="Sections">
+          {nav}
+          <p class="product-name">{props.productName ?? "ProjectMeats"}</p>
+        </nav>
         <main id="main" class="content">{props.banner}{props.children}</main>
       </div>
     </div>

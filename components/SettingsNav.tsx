@@ -6,6 +6,7 @@ const TABS: ReadonlyArray<
 > = [
   { href: "/settings/profile", label: "Profile" },
   { href: "/settings/company", label: "Company", permission: "settings:manage" },
+  { href: "/settings/configuration", label: "Configuration", permission: "settings:manage" },
   { href: "/settings/members", label: "Members" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/option-lists", label: "Option lists" },

@@ -16,6 +16,10 @@ export interface PageOptions {
     & Pick<AssetManifest, "islands" | "css">
     & Partial<Pick<AssetManifest, "favicon" | "islandModules">>;
   lang?: string;
+  /** Stylesheets linked after the app's own (a tenant's theme), each from this origin. */
+  stylesheets?: readonly string[];
+  /** A favicon that replaces the built-in one (a tenant's, PNG or JPEG). */
+  icon?: { href: string; type: string };
 }
 
 function escapeHtml(s: string): string {
@@ -65,8 +69,14 @@ export function renderPage(body: VNode, opts: PageOptions): string {
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(opts.title)}</title>` +
     `<link rel="stylesheet" href="${opts.assets.css}">` +
+    (opts.stylesheets ?? []).map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`)
+      .join("") +
     modulePreloads(islands, opts.assets.islandModules) +
-    (opts.assets.favicon
+    (opts.icon
+      ? `<link rel="icon" href="${escapeHtml(opts.icon.href)}" type="${
+        escapeHtml(opts.icon.type)
+      }">`
+      : opts.assets.favicon
       ? `<link rel="icon" href="${opts.assets.favicon}" type="image/svg+xml">`
       : `<link rel="icon" href="data:,">`) +
     `</head><body>${html}${script}</body></html>`;

@@ -12,6 +12,7 @@ import type { Role } from "../auth/roles.ts";
 import type { Services } from "../services.ts";
 import { AppError } from "../domain/errors.ts";
 import type { TenantBilling } from "../billing/entitlements.ts";
+import type { VersionedConfiguration } from "../customization/document/store.ts";
 
 /** The tenant a request is for, with its database borrowed from the pool for this request. */
 export interface TenantContext {
@@ -57,6 +58,8 @@ export type AppEnv = {
     csrfToken: string;
     /** The tenant's plan, access mode and entitlements (set by billing/middleware.ts). */
     billing: TenantBilling | undefined;
+    /** The tenant's configuration on its pages (customization/middleware.ts). */
+    configuration: VersionedConfiguration | undefined;
   };
 };
 

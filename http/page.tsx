@@ -19,6 +19,23 @@ import {
   type AccountNoticeKind,
   accountNoticeOf,
 } from "../components/AccountNotice.tsx";
+import { brandImageUrl } from "../customization/assets.ts";
+
+/** The tenant's theme for a page: its versioned stylesheet, favicon, product name and logo. */
+function themeOf(c: AppContext) {
+  const configuration = c.get("configuration");
+  if (!configuration) return { stylesheets: [] };
+  const branding = configuration.document.branding;
+  const favicon = brandImageUrl(branding.favicon);
+  return {
+    stylesheets: [`/theme/${configuration.version}.css`],
+    icon: favicon
+      ? { href: favicon, type: favicon.endsWith(".png") ? "image/png" : "image/jpeg" }
+      : undefined,
+    productName: branding.product_name,
+    logoUrl: brandImageUrl(branding.logo),
+  };
+}
 
 /** The first-steps notice the request asks for; "check your e-mail" only while unconfirmed. */
 function accountNoticeFor(c: AppContext): AccountNoticeKind | null {
@@ -40,10 +57,13 @@ export function renderPublic(
       {body}
     </>
   );
+  const theme = themeOf(c);
   const html = renderPage(<PublicShell signedIn={Boolean(c.get("auth"))}>{page}</PublicShell>, {
     title,
     nonce: pageNonce(c),
     assets: c.get("services").assets,
+    stylesheets: theme.stylesheets,
+    icon: theme.icon,
   });
   return c.html(html, status as 200);
 }
@@ -78,8 +98,11 @@ export function renderApp(
     )
     : undefined;
   const notice = accountNoticeFor(c);
+  const theme = themeOf(c);
   const html = renderPage(
     <AppShell
+      productName={theme.productName}
+      logoUrl={theme.logoUrl}
       tenantName={tenant.name}
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
       currentPath={c.req.path}
@@ -91,7 +114,13 @@ export function renderApp(
       {notice ? <AccountNotice kind={notice} email={auth.email} /> : null}
       {body}
     </AppShell>,
-    { title: `${title} · ${tenant.name}`, nonce: pageNonce(c), assets: c.get("services").assets },
+    {
+      title: `${title} · ${tenant.name}`,
+      nonce: pageNonce(c),
+      assets: c.get("services").assets,
+      stylesheets: theme.stylesheets,
+      icon: theme.icon,
+    },
   );
   return c.html(html, status as 200);
 }

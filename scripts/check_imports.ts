@@ -20,7 +20,8 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
   {
     name: "business",
     // Roles and the job queue's rows are facts the business rules need, with no HTTP in them.
-    paths: ["domain/", "mail/", "auth/roles.ts", "workers/queue.ts"],
+    // customization/document/: the tenant configuration's schema, diff, theme and store (pure).
+    paths: ["domain/", "mail/", "auth/roles.ts", "workers/queue.ts", "customization/document/"],
   },
   {
     name: "capabilities",
@@ -36,6 +37,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "security/",
       "ops/",
       "data_rights/",
+      "customization/",
     ],
   },
   {
@@ -52,6 +54,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "billing/middleware.ts",
       "billing/refusal_page.tsx",
       "tenants/middleware.ts",
+      "customization/middleware.ts",
       // Reads who and where from the request (security/chain.ts below it needs no HTTP).
       "security/events.ts",
     ],

@@ -27,7 +27,7 @@ const DESCRIPTION = "Every call is made on a workspace's own host. Authenticate 
 const TAGS: Record<string, string> = {
   Account: "Signing in and out, passwords, e-mail confirmation, API tokens and signup.",
   Members: "The people of a workspace: members, roles and invitations.",
-  Settings: "Option lists and custom domains.",
+  Settings: "Option lists, custom domains and the configuration document (branding and theme).",
   Documents: "Uploaded paperwork, read by the document reader, reviewed and accepted.",
   Assistant: "Questions about the business in plain words.",
   Search: "One search across every record.",

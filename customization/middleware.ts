@@ -1,0 +1,23 @@
+/**
+ * @module customization/middleware
+ * Puts the tenant's configuration on the request (`c.get("configuration")`) for pages, so the
+ * shell can link the theme's versioned stylesheet and show the product name and logo without
+ * waiting on anything. API calls skip it: they read the configuration only where they need it.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { activeConfiguration } from "./cache.ts";
+
+/** Loads the tenant's configuration (from the process's cache) for page requests. */
+export function loadConfiguration(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const tenant = c.get("tenant");
+    if (tenant && !c.req.path.startsWith("/api/")) {
+      c.set(
+        "configuration",
+        await activeConfiguration(c.get("services").readCache, tenant.db, tenant.id),
+      );
+    }
+    await next();
+  };
+}
