@@ -11,6 +11,9 @@ import {
   lookupInvitation,
 } from "../../auth/invitations.ts";
 import { startSession } from "../../auth/cookies.ts";
+import { hasSecondFactor } from "../../auth/second_factor.ts";
+import { findUserById } from "../../auth/users.ts";
+import { startSecondStep } from "../login/second_factor.tsx";
 import { deleteSession, SESSION_COOKIE } from "../../auth/sessions.ts";
 import { AppError } from "../../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
@@ -120,6 +123,18 @@ app.post("/invitations/accept", async (c) => {
         ? { userId: auth.userId }
         : { name: String(body.name ?? ""), password: password ?? "" },
     );
+    const byPassword = !(auth && password === undefined);
+    const user = byPassword ? await findUserById(services.control, accepted.userId) : null;
+    if (user && await hasSecondFactor(services.control, user.id)) {
+      // The membership is made, but a password alone opens no session: the second step does.
+      await recordSecurityEvent(c, {
+        action: "invitation.accepted",
+        actor: { userId: accepted.userId },
+        details: { role: accepted.role, created_user: accepted.createdUser },
+      });
+      await startSecondStep(c, user);
+      return c.redirect("/login/second-factor?next=%2F", 303);
+    }
     const previous = getCookie(c, SESSION_COOKIE);
     if (previous) await deleteSession(services.control, previous);
     await startSession(c, accepted.userId);

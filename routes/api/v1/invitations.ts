@@ -9,6 +9,7 @@ import { requireEntitlement } from "../../../billing/middleware.ts";
 import { startSession } from "../../../auth/cookies.ts";
 import { deleteSession, SESSION_COOKIE } from "../../../auth/sessions.ts";
 import { findUserById } from "../../../auth/users.ts";
+import { createPendingSignIn, hasSecondFactor } from "../../../auth/second_factor.ts";
 import {
   acceptInvitation,
   createInvitation,
@@ -142,6 +143,22 @@ const accept = describeRoute({
         csrf_token: "c2VjcmV0LWNzcmYtdG9rZW4",
       },
     },
+    202: {
+      description: "Joined with the password of an account that has a second factor: no session " +
+        "yet; complete the `challenge` at `POST /api/v1/auth/login/second-factor`.",
+      schema: z.object({
+        result: z.literal("second_factor_required"),
+        challenge: z.string(),
+        expires_at: z.iso.datetime(),
+        role: z.enum(ROLES),
+      }),
+      example: {
+        result: "second_factor_required",
+        challenge: "q3Zt8mXk1Lw0aP7dVn2sQe9rTy4uJ6hB",
+        expires_at: "2026-03-31T14:10:09.000Z",
+        role: "broker",
+      },
+    },
   },
   errors: [400, 403, 404, 409, 415, 422],
 });
@@ -212,6 +229,22 @@ app.post("/api/v1/invitations/accept", accept, async (c) => {
       ? { userId: auth.userId }
       : { name: input.name, password: input.password ?? "" },
   );
+  const byPassword = !(auth && input.password === undefined);
+  if (byPassword && await hasSecondFactor(services.control, accepted.userId)) {
+    // The membership is made, but a password alone opens no session (auth/second_factor.ts).
+    await recordSecurityEvent(c, {
+      action: "invitation.accepted",
+      actor: { userId: accepted.userId },
+      details: { role: accepted.role, created_user: accepted.createdUser },
+    });
+    const pending = await createPendingSignIn(services, accepted.userId, tenant.id);
+    return c.json({
+      result: "second_factor_required",
+      challenge: pending.token,
+      expires_at: pending.expiresAt,
+      role: accepted.role,
+    }, 202);
+  }
   const previous = getCookie(c, SESSION_COOKIE);
   if (previous) await deleteSession(services.control, previous);
   await startSession(c, accepted.userId);

@@ -6,6 +6,7 @@ import {
   type TestServer,
 } from "../../../../tests/helpers/server.ts";
 import { enrolTotp, signInTwoStep } from "../../../../tests/helpers/second_factor.ts";
+import { call, linkIn, mailTo, signIn } from "../../../../tests/helpers/members.ts";
 
 async function tokenCount(server: TestServer, userId: string): Promise<number> {
   const rs = await server.services.control.execute({
@@ -179,6 +180,62 @@ Deno.test("a recovery code completes a sign-in once and the use is in the securi
       assert.ok(actions.includes("auth.second_factor.challenged"));
     } finally {
       lease.release();
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("accepting an invitation with the password of an account with a second factor opens no session", async () => {
+  const server = await startTestServer({}, { clock: new FixedClock(new Date()) });
+  try {
+    const a = await signUpTenant(server);
+    const b = await signUpTenant(server);
+    const app = await enrolTotp(server, b);
+    const owner = await signIn(server, a.host, a.email, a.password);
+    for (const via of ["api", "form"]) {
+      const sent = await call(server, owner, "POST", "/api/v1/invitations", {
+        email: b.email,
+        role: "broker",
+      });
+      assert.equal(sent.status, 201);
+      await sent.body?.cancel();
+      const link = linkIn((await mailTo(server, b.email))[0]!.text);
+      let res: Response;
+      if (via === "api") {
+        res = await server.fetch(a.host, "/api/v1/invitations/accept", {
+          method: "POST",
+          json: { token: link.token, password: b.password },
+        });
+        assert.equal(res.status, 202);
+        const body = await res.json();
+        assert.equal(body.result, "second_factor_required");
+        const done = await server.fetch(a.host, "/api/v1/auth/login/second-factor", {
+          method: "POST",
+          json: { challenge: body.challenge, code: app.next() },
+        });
+        assert.equal(done.status, 200);
+        assert.equal((await done.json()).role, "broker");
+        // Remove the membership again for the form's turn.
+        await server.services.control.execute({
+          sql: "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?",
+          args: [a.tenantId, b.userId],
+        });
+      } else {
+        const page = await server.fetch(a.host, link.path);
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+        const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+        res = await server.fetch(a.host, "/invitations/accept", {
+          method: "POST",
+          headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ _csrf: csrf, token: link.token, password: b.password })
+            .toString(),
+        });
+        assert.equal(res.status, 303);
+        assert.match(res.headers.get("location")!, /^\/login\/second-factor/);
+        await res.body?.cancel();
+      }
+      assert.equal(res.headers.getSetCookie().some((c) => c.startsWith("pm_session=")), false);
     }
   } finally {
     await server.close();
