@@ -129,3 +129,16 @@ Deno.test("every /api/v1 route of the app needs known scopes, or is named here a
     });
   }
 });
+
+Deno.test("the configuration needs config:read to read and config:write to change; a broker's role grants only the read", () => {
+  assert.deepEqual(scopesNeeded("GET", "/api/v1/config"), { scopes: ["config:read"] });
+  assert.deepEqual(scopesNeeded("GET", "/api/v1/config/history"), { scopes: ["config:read"] });
+  for (const path of ["/api/v1/config", "/api/v1/config/rollback", "/api/v1/config/assets"]) {
+    assert.deepEqual(scopesNeeded(path === "/api/v1/config" ? "PUT" : "POST", path), {
+      scopes: ["config:write"],
+    });
+  }
+  assert.ok(roleGrants("broker", "config:read"));
+  assert.ok(!roleGrants("broker", "config:write"));
+  assert.ok(roleGrants("admin", "config:write"));
+});
