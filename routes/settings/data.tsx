@@ -32,6 +32,8 @@ import {
 } from "../../data_rights/deletion.ts";
 import { restoreIntoEmptyWorkspace, workspaceHasRecords } from "../../data_rights/restore.ts";
 import { blobSource } from "../../data_rights/archive_reader.ts";
+import { Island } from "../../framework/island.tsx";
+import ExportProgress from "../../islands/ExportProgress.tsx";
 
 /** Largest archive the page accepts; bigger ones go through `deno task workspace:restore`. */
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -48,9 +50,6 @@ function assertOwner(c: AppContext): void {
 }
 
 function statusText(e: WorkspaceExport): string {
-  if (e.status === "running" || e.status === "queued") {
-    return e.stepsTotal ? `Making: ${e.stepsDone} of ${e.stepsTotal} parts` : "Waiting to start";
-  }
   if (e.status === "failed") return `Failed: ${e.error ?? "unknown error"}`;
   if (e.status === "expired") return "Expired (deleted)";
   return `Ready, ${((e.bytes ?? 0) / 1024 / 1024).toFixed(1)} MB`;
@@ -98,7 +97,8 @@ async function showData(c: AppContext, flash: Flash = {}, status = 200) {
         {busy
           ? (
             <p>
-              <a href="/settings/data">Refresh</a> to follow the export's progress.
+              The progress below follows the export as it is made (without JavaScript,{" "}
+              <a href="/settings/data">refresh</a> to follow it).
             </p>
           )
           : null}
@@ -116,13 +116,13 @@ async function showData(c: AppContext, flash: Flash = {}, status = 200) {
                   <td>
                     {e.status === "running" || e.status === "queued"
                       ? (
-                        <progress
-                          max={Math.max(e.stepsTotal, 1)}
-                          value={e.stepsDone}
-                          aria-label="Export progress"
+                        <Island
+                          name="ExportProgress"
+                          component={ExportProgress}
+                          props={{ id: e.id, done: e.stepsDone, total: e.stepsTotal }}
                         />
                       )
-                      : null} {statusText(e)}
+                      : statusText(e)}
                   </td>
                   <td>{e.expiresAt ? deletionDate(e.expiresAt, tenant.timeZone) : "—"}</td>
                   <td>

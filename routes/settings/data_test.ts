@@ -41,7 +41,10 @@ Deno.test("Settings → Your data: an owner exports and downloads, deletes with 
     assert.doesNotMatch(first.html, /Restore from an export/); // it has records
     const started = await post(server, owner, "/settings/data/exports");
     assert.equal(started.status, 200);
-    assert.match(await started.text(), /The export has started/);
+    const startedHtml = await started.text();
+    assert.match(startedHtml, /The export has started/);
+    // While it is made, the page follows its progress (an island asking the API).
+    assert.match(startedHtml, /data-island="ExportProgress"/);
     await drainJobs(server.services);
     const ready = await page(server, owner, "/settings/data");
     const id = /data-export="([0-9a-z]{26})"/.exec(ready.html)?.[1];
