@@ -108,6 +108,13 @@ const EnvSchema = z.object({
   IMAGE_MAX_MEGAPIXELS: z.coerce.number().min(0.1).default(40),
   /** Largest image accepted by the memory its decoded pixels take, in MB. */
   IMAGE_MAX_DECODED_MB: z.coerce.number().min(1).default(256),
+  /**
+   * Local mode: hours between backups of the control and every tenant database to the file
+   * storage (ops/backups.ts); 0 turns them off. With Turso, its point-in-time restore applies.
+   */
+  BACKUP_INTERVAL_HOURS: z.coerce.number().min(0).default(24),
+  /** Days a backup is kept (the newest of each database is always kept). */
+  BACKUP_RETENTION_DAYS: z.coerce.number().min(1).default(14),
   /** S3-compatible bucket for documents (Tigris sets these on Fly); local files without it. */
   BUCKET_NAME: z.string().optional(),
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),

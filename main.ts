@@ -3,6 +3,7 @@
  * Starts ProjectMeats: reads the configuration, opens the control database, creates the demo
  * tenant on first start, serves HTTP and runs the background workers in this process.
  */
+import { holdAppLock } from "./db/data_dir_lock.ts";
 import { loadConfig, workerCount } from "./config.ts";
 import { assertDeployable } from "./ops/doctor.ts";
 import { closeServices, createServices } from "./services.ts";
@@ -14,6 +15,8 @@ import { workerOptions } from "./workers/handlers.ts";
 const config = loadConfig();
 // Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
 assertDeployable(config);
+// Held while this process lives: `deno task restore` refuses to run under it (db/data_dir_lock.ts).
+const appLock = await holdAppLock(config.DATA_DIR);
 const services = await createServices(config);
 const app = createApp(services);
 
@@ -52,6 +55,7 @@ async function shutdown() {
   const graceMs = config.WORKER_STOP_GRACE_SECONDS * 1000;
   await Promise.all(workers.map((w) => w.stop({ graceMs })));
   await closeServices(services);
+  appLock.close();
   Deno.exit(0);
 }
 Deno.addSignalListener("SIGINT", shutdown);

@@ -5,7 +5,8 @@
  *
  * 1. every stored file (documents, export archives) through storage/, then the tenant database
  *    with its -wal/-shm/-journal files or its Turso database and replica (the provider's
- *    `destroy`), after the pool has closed any open connection to it;
+ *    `destroy`), after the pool has closed any open connection to it, then its backups
+ *    (ops/backups.ts; the control database's backups age out within BACKUP_RETENTION_DAYS);
  * 2. every control row of it: each control table with a `tenant_id` column is found in the
  *    schema (so tables added later come along: keys, tokens, jobs, mail, billing ...), then any
  *    remaining row naming the workspace's id in a text column (a Stripe event's payload);
@@ -22,6 +23,7 @@ import { storageFor } from "../storage/mod.ts";
 import type { Services } from "../services.ts";
 import { deleteParts, listExports } from "./exports.ts";
 import { expireExports } from "./exports.ts";
+import { deleteTenantBackups } from "../ops/backups.ts";
 
 /** Control tables the purge never edits (the operators' hash-chained log; see the header). */
 const KEPT_TABLES = new Set(["security_events", "security_event_anchor", "_migrations"]);
@@ -92,6 +94,7 @@ export async function purgeWorkspace(services: Services, tenantId: string): Prom
   for (const exp of await listExports(control, tenantId)) await deleteParts(storage, exp);
   await pool.forget(tenantId);
   await provider.destroy(tenantId, tenant.dbUrl);
+  await deleteTenantBackups(services.config, tenantId);
   if (storage.kind === "local") {
     // The tenant's folder of the local storage, now empty (a non-empty one is left and logged).
     await Deno.remove(`${services.config.DATA_DIR}/files/${tenantId}`).catch((err) => {

@@ -100,7 +100,8 @@ export function isNotADatabase(err: unknown): boolean {
     String((err as Error)?.message ?? "").includes("SQLITE_NOTADB");
 }
 
-function vacuumInto(target: string, key: string): string {
+/** The statement that writes a consistent copy of the database into `target` under `key`. */
+export function vacuumInto(target: string, key: string): string {
   if (!/^[0-9a-f]+$/.test(key)) throw new Error("Database keys are hex.");
   const uri = `file:${encodeURI(resolve(target)).replace(/[?#]/g, encodeURIComponent)}?key=${key}`;
   return `VACUUM INTO '${uri.replaceAll("'", "''")}'`;

@@ -18,6 +18,7 @@ import {
   runDataRightsChores,
   workspaceExportJob,
 } from "../data_rights/jobs.ts";
+import { BACKUP_CHECK_EVERY_MS, backupsEnabled, runBackupChore } from "../ops/backups.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   /** Sends queued e-mail through SMTP; each message carries its own lease in the outbox. */
@@ -65,6 +66,10 @@ export function workerOptions(services: Services): WorkerOptions {
         : []),
       // Expired exports and workspaces past their deletion grace (data_rights/purge.ts).
       { everyMs: CHORES_EVERY_MS, run: () => runDataRightsChores(services) },
+      // Local mode: online backups of every database when one is due (ops/backups.ts).
+      ...(backupsEnabled(services)
+        ? [{ everyMs: BACKUP_CHECK_EVERY_MS, run: () => runBackupChore(services) }]
+        : []),
     ],
   };
 }

@@ -3,6 +3,7 @@
  * `deno task worker`: runs background jobs in a process of its own (the `worker` process group on
  * Fly), sharing the control database and tenant databases with the web process.
  */
+import { holdAppLock } from "../db/data_dir_lock.ts";
 import { loadConfig, workerCount } from "../config.ts";
 import { assertDeployable } from "../ops/doctor.ts";
 import { closeServices, createServices } from "../services.ts";
@@ -20,6 +21,8 @@ if (count === 0) {
 }
 // Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
 assertDeployable(config);
+// Held while this process lives: `deno task restore` refuses to run under it (db/data_dir_lock.ts).
+const appLock = await holdAppLock(config.DATA_DIR);
 const services = await createServices(config);
 // Periodic chores run on the first worker only.
 const workers = Array.from({ length: count }, (_, i) => {
@@ -50,6 +53,7 @@ async function shutdown() {
   await Promise.all(workers.map((w) => w.stop({ graceMs })));
   await health?.shutdown();
   await closeServices(services);
+  appLock.close();
   Deno.exit(0);
 }
 Deno.addSignalListener("SIGINT", shutdown);
