@@ -5,15 +5,20 @@
  */
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppContext } from "../http/env.ts";
-import { createSession, SESSION_COOKIE } from "./sessions.ts";
+import { createSession, SESSION_COOKIE, type SignInMethod } from "./sessions.ts";
 import { clientIp } from "../http/env.ts";
 
-/** Creates a session for the current host and sets its cookie. */
-export async function startSession(c: AppContext, userId: string): Promise<void> {
+/** Creates a session for the current host and sets its cookie (`method`: passkey or SSO). */
+export async function startSession(
+  c: AppContext,
+  userId: string,
+  method?: SignInMethod,
+): Promise<void> {
   const { control, config } = c.get("services");
   const session = await createSession(control, userId, c.get("tenant")?.id ?? null, {
     ip: clientIp(c),
     userAgent: c.req.header("user-agent"),
+    method,
   });
   setCookie(c, SESSION_COOKIE, session.token, {
     path: "/",

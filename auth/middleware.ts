@@ -127,6 +127,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
           if (user) {
             principal = {
               ...await fromUser(c, user),
+              // A passkey (both factors) or single sign-on satisfies a second-factor policy.
+              ...(session.signInMethod ? { mustEnrolSecondFactor: false } : {}),
               role: member?.role ?? null,
               csrfToken: session.csrfToken,
             };

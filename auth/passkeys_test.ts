@@ -9,6 +9,7 @@ import { CookieJar } from "../tests/helpers/http.ts";
 import { SoftAuthenticator } from "../tests/helpers/soft_authenticator.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { FixedClock } from "../domain/clock.ts";
+import { setSecondFactorRequired } from "./second_factor.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -297,6 +298,35 @@ Deno.test("removing a passkey needs the password; API tokens cannot manage passk
     assert.equal(res.status, 303);
     assert.match(res.headers.get("location") ?? "", /passkey=removed/);
     assert.equal((await passkeyRows(server)).length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a passkey sign-in satisfies the workspace's second-factor requirement; a password alone does not", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const auth = await register(server, t);
+    await setSecondFactorRequired(server.services.control, t.tenantId, true);
+    server.services.authCache.clear();
+    const profile = (jar: CookieJar) =>
+      server.fetch(t.host, "/settings/profile", { headers: { cookie: jar.header(t.host) } });
+
+    const byPassword = await server.fetch(t.host, "/api/v1/auth/login", {
+      method: "POST",
+      json: { email: t.email, password: t.password },
+    });
+    assert.equal(byPassword.status, 200);
+    const passwordJar = new CookieJar();
+    passwordJar.store(t.host, byPassword);
+    const sent = await profile(passwordJar);
+    assert.equal(sent.status, 303, "a password alone must enrol an authenticator first");
+    assert.equal(sent.headers.get("location"), "/settings/profile/second-factor");
+
+    const byPasskey = await signInWith(server, t, auth, { origin: origin(server, t) });
+    assert.equal(byPasskey.status, 200);
+    assert.equal((await profile(byPasskey.jar)).status, 200, "the passkey was both factors");
   } finally {
     await server.close();
   }

@@ -20,7 +20,12 @@ export interface SessionRecord {
   tenantId: string | null;
   csrfToken: string;
   expiresAt: string;
+  /** How it was signed in, when that satisfies a second-factor policy by itself. */
+  signInMethod: SignInMethod | null;
 }
+
+/** Sign-ins that count as more than a password: a passkey (both factors), single sign-on. */
+export type SignInMethod = "passkey" | "sso";
 
 export interface NewSession {
   token: string;
@@ -33,7 +38,7 @@ export async function createSession(
   control: Client,
   userId: string,
   tenantId: string | null,
-  meta: { ip?: string; userAgent?: string } = {},
+  meta: { ip?: string; userAgent?: string; method?: SignInMethod } = {},
 ): Promise<NewSession> {
   const token = randomToken(32);
   const csrfToken = randomToken(24);
@@ -41,8 +46,8 @@ export async function createSession(
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await control.execute({
     sql: `INSERT INTO sessions (id_hash, public_id, user_id, tenant_id, csrf_token, created_at,
-            last_used_at, expires_at, ip, user_agent)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            last_used_at, expires_at, ip, user_agent, sign_in_method)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       await sha256Hex(token),
       newId(now.getTime()),
@@ -54,6 +59,7 @@ export async function createSession(
       expiresAt.toISOString(),
       meta.ip ?? null,
       meta.userAgent?.slice(0, 300) ?? null,
+      meta.method ?? null,
     ],
   });
   return { token, csrfToken, expiresAt };
@@ -67,8 +73,8 @@ export async function findSession(
 ): Promise<SessionRecord | null> {
   if (token.length < 20 || token.length > 100) return null;
   const rs = await control.execute({
-    sql: `SELECT public_id, user_id, tenant_id, csrf_token, expires_at, last_used_at
-          FROM sessions WHERE id_hash = ?`,
+    sql: `SELECT public_id, user_id, tenant_id, csrf_token, expires_at, last_used_at,
+            sign_in_method FROM sessions WHERE id_hash = ?`,
     args: [await sha256Hex(token)],
   });
   const row = rs.rows[0];
@@ -92,6 +98,9 @@ export async function findSession(
     tenantId: rowTenant,
     csrfToken: String(row.csrf_token),
     expiresAt,
+    signInMethod: row.sign_in_method === "passkey" || row.sign_in_method === "sso"
+      ? row.sign_in_method
+      : null,
   };
 }
 

@@ -14,6 +14,7 @@ import {
 import { putInState } from "../tests/helpers/billing.ts";
 import { addMember } from "../tests/helpers/members.ts";
 import { createHandoff } from "./handoff.ts";
+import { setSecondFactorRequired } from "./second_factor.ts";
 
 /** A browser going through the identity provider: start, approve, come back. */
 async function ssoSignIn(server: TestServer, t: SignedUp, next = "/records/customers") {
@@ -191,5 +192,24 @@ Deno.test("requiring single sign-on stops password sign-in for everyone but owne
     assert.match(await (await server.fetch(t.host, "/login")).text(), /Sign in with SSO/);
     provider.user = { sub: "b1", email: broker.email, email_verified: true };
     assert.equal((await ssoSignIn(server, t)).res.status, 303);
+  });
+});
+
+Deno.test("a single sign-on satisfies the workspace's second-factor requirement", async () => {
+  await withSso(async (server, t, provider) => {
+    await setSecondFactorRequired(server.services.control, t.tenantId, true);
+    server.services.authCache.clear();
+    provider.user = { sub: "p1", email: "pia@example.com", email_verified: true };
+    const { res, jar } = await ssoSignIn(server, t, "/settings/profile");
+    assert.equal(res.status, 303);
+    const page = await server.fetch(t.host, "/settings/profile", {
+      headers: { cookie: jar.header(t.host) },
+    });
+    assert.equal(page.status, 200, "no detour to enrol an authenticator app");
+    // The owner's own password session, with no second factor, is still sent to enrol.
+    const owner = await server.fetch(t.host, "/settings/profile", {
+      headers: { cookie: t.jar.header(t.host) },
+    });
+    assert.equal(owner.status, 303);
   });
 });

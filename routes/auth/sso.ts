@@ -70,7 +70,7 @@ app.get("/auth/sso/callback", async (c) => {
   }
   const previous = getCookie(c, SESSION_COOKIE);
   if (previous) await deleteSession(services.control, previous);
-  await startSession(c, identity.userId);
+  await startSession(c, identity.userId, "sso");
   services.authCache.clear();
   if (identity.joined) {
     await recordSecurityEvent(c, {

@@ -27,3 +27,8 @@ CREATE TABLE sso_sign_ins (
   expires_at TEXT NOT NULL
 );
 CREATE INDEX sso_sign_ins_expiry ON sso_sign_ins(expires_at);
+
+-- How a session was signed in: NULL for a password (with a second step when the user has one),
+-- 'passkey' (both factors at once) or 'sso' (the identity provider's sign-in). A workspace that
+-- requires a second factor accepts the last two without an authenticator app (auth/middleware.ts).
+ALTER TABLE sessions ADD COLUMN sign_in_method TEXT;
