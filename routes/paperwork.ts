@@ -14,6 +14,9 @@ import { getCompanyDetails } from "../domain/company.ts";
 import { PAPERWORK, type PaperworkCollection, renderPaperwork } from "../paperwork/mod.ts";
 import { recordType } from "../domain/catalog.ts";
 import { describeRoute, IdParams } from "../http/openapi.ts";
+import { storageFor } from "../storage/mod.ts";
+import { paperBrand } from "../customization/paper.ts";
+import { brandPaper } from "../paperwork/brand.ts";
 
 /** `rate confirmation` -> `RateConfirmation`, for operation ids. */
 const pascal = (words: string) =>
@@ -24,7 +27,14 @@ async function download(c: AppContext, collection: PaperworkCollection, label: s
   if (!isId(id)) throw new NotFoundError(`No such ${label}.`);
   const tenant = tenantOf(c);
   const company = await getCompanyDetails(tenant.db, tenant.name);
-  const { filename, bytes } = await renderPaperwork(collection, tenant.db, id, company);
+  const services = c.get("services");
+  const brand = await paperBrand(
+    { readCache: services.readCache, storage: storageFor(services.config) },
+    tenant,
+  );
+  const paper = await renderPaperwork(collection, tenant.db, id, company);
+  const bytes = brand ? await brandPaper(paper.bytes, brand) : paper.bytes;
+  const filename = paper.filename;
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     "content-type": "application/pdf",
     "content-disposition": `attachment; filename="${filename}"`,

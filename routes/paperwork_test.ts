@@ -4,6 +4,7 @@ import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
 import { addMember, type Session, signIn } from "../tests/helpers/members.ts";
 import { pdfPages } from "../domain/documents/pdf.ts";
+import { PDFDocument } from "pdf-lib";
 
 const DOWNLOADS = [
   ["invoices", "invoice", "INV-50001.pdf"],
@@ -158,6 +159,34 @@ Deno.test("the detail pages of invoices, SOs, POs and loads link to their PDF, f
       const customer = await get(server, t.host, `/customers/${records.customers.id}`, cookie(s));
       assert.doesNotMatch(await customer.text(), /Download PDF/);
     }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a workspace's branding reaches its PDFs, and another workspace's stay built-in", async () => {
+  const server = await startTestServer();
+  try {
+    const a = await signUpTenant(server);
+    const b = await signUpTenant(server);
+    const apiA = await apiClient(server, a);
+    const apiB = await apiClient(server, b);
+    const mine = await seedOneOfEach(apiA, "Mine");
+    const theirs = await seedOneOfEach(apiB, "Theirs");
+    const branding = { branding: { product_name: "Prairie Trade Desk" } };
+    assert.equal(
+      (await apiA.call("PUT", "/api/v1/config", branding, { "if-match": '"0"' })).status,
+      200,
+    );
+    const producer = async (host: string, token: string, id: string) => {
+      const res = await get(server, host, `/api/v1/invoices/${id}/pdf`, {
+        authorization: `Bearer ${token}`,
+      });
+      const bytes = await expectPdf(res, "INV-50001.pdf", host);
+      return (await PDFDocument.load(bytes, { updateMetadata: false })).getProducer();
+    };
+    assert.equal(await producer(a.host, apiA.token, mine.invoices.id), "Prairie Trade Desk");
+    assert.notEqual(await producer(b.host, apiB.token, theirs.invoices.id), "Prairie Trade Desk");
   } finally {
     await server.close();
   }
