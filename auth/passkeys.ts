@@ -254,6 +254,12 @@ export async function verifyPasskeySignIn(
   if (!verified.verified || handle !== expectedHandle) {
     throw new UnauthorizedError("The passkey sign-in was not accepted. Try again.");
   }
+  // Who it would sign in is checked before the passkey's use is recorded: a refusal changes nothing.
+  const member = await findMember(control, site.tenantId, userId);
+  if (!member) throw new UnauthorizedError(NOT_HERE);
+  if (await ssoRequiredFor(services, site.tenantId, member.role)) {
+    throw new ForbiddenError(SSO_REQUIRED_MESSAGE, { reason: "sso_required" });
+  }
   const updated = await control.execute({
     sql: "UPDATE passkeys SET counter = ?, last_used_at = ? WHERE id = ? AND counter = ?",
     args: [
@@ -265,11 +271,6 @@ export async function verifyPasskeySignIn(
   });
   if (updated.rowsAffected === 0) {
     throw new UnauthorizedError("The passkey sign-in was not accepted. Try again.");
-  }
-  const member = await findMember(control, site.tenantId, userId);
-  if (!member) throw new UnauthorizedError(NOT_HERE);
-  if (await ssoRequiredFor(services, site.tenantId, member.role)) {
-    throw new ForbiddenError(SSO_REQUIRED_MESSAGE, { reason: "sso_required" });
   }
   return { userId, role: member.role };
 }

@@ -10,6 +10,8 @@ import { SoftAuthenticator } from "../tests/helpers/soft_authenticator.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { FixedClock } from "../domain/clock.ts";
 import { setSecondFactorRequired } from "./second_factor.ts";
+import { addMember, signIn } from "../tests/helpers/members.ts";
+import { putInState } from "../tests/helpers/billing.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -327,6 +329,40 @@ Deno.test("a passkey sign-in satisfies the workspace's second-factor requirement
     const byPasskey = await signInWith(server, t, auth, { origin: origin(server, t) });
     assert.equal(byPasskey.status, 200);
     assert.equal((await profile(byPasskey.jar)).status, 200, "the passkey was both factors");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a workspace that requires single sign-on refuses a member's passkey and records no use", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const broker = await addMember(server, t.tenantId, "broker");
+    const session = await signIn(server, t.host, broker.email, broker.password);
+    const member = { ...t, ...session, email: broker.email, password: broker.password };
+    const auth = await register(server, member);
+    assert.equal(
+      (await signInWith(server, member, auth, { origin: origin(server, t) })).status,
+      200,
+    );
+
+    await putInState(server.services, t.tenantId, "enterprise", "active");
+    const now = new Date().toISOString();
+    await server.services.control.execute({
+      sql: `INSERT INTO sso_connections (tenant_id, issuer, client_id, client_secret,
+              allowed_domains, default_role, require_sso, created_at, updated_at)
+            VALUES (?, 'https://login.example.com', 'id', 'secret', '["example.com"]', 'viewer', 1,
+              ?, ?)`,
+      args: [t.tenantId, now, now],
+    });
+    const before = await passkeyRows(server);
+    const sessions = await sessionCount(server);
+    const refused = await signInWith(server, member, auth, { origin: origin(server, t) });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.details.reason, "sso_required");
+    assert.deepEqual(await passkeyRows(server), before, "counter and last use unchanged");
+    assert.equal(await sessionCount(server), sessions);
   } finally {
     await server.close();
   }
