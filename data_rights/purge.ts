@@ -96,12 +96,14 @@ export async function purgeWorkspace(services: Services, tenantId: string): Prom
   await provider.destroy(tenantId, tenant.dbUrl);
   await deleteTenantBackups(services.config, tenantId);
   if (storage.kind === "local") {
-    // The tenant's folder of the local storage, now empty (a non-empty one is left and logged).
-    await Deno.remove(`${services.config.DATA_DIR}/files/${tenantId}`).catch((err) => {
-      if (!(err instanceof Deno.errors.NotFound)) {
-        log.error("workspace purge left files", { tenant_id: tenantId, error: String(err) });
-      }
-    });
+    // The tenant's folder of the local storage goes whole, with whatever else a feature stored
+    // under the tenant's prefix (brand images, customization/); storage/ has no listing to ask.
+    await Deno.remove(`${services.config.DATA_DIR}/files/${tenantId}`, { recursive: true })
+      .catch((err) => {
+        if (!(err instanceof Deno.errors.NotFound)) {
+          log.error("workspace purge left files", { tenant_id: tenantId, error: String(err) });
+        }
+      });
   }
 
   // 2. Control rows. Members are read first: step 3 needs them.
