@@ -31,7 +31,10 @@ export function hasSecondFactor(control: Client, userId: string): Promise<boolea
   return hasTotp(control, userId);
 }
 
-/** Whether the user has a second factor and whether the workspace (if any) requires one. */
+/**
+ * Whether the user has a second factor and whether the workspace (if any) requires one. A session
+ * begun with a passkey or single sign-on satisfies the policy by itself (auth/middleware.ts).
+ */
 export async function secondFactorStatus(
   control: Client,
   userId: string,
@@ -65,12 +68,14 @@ export async function setSecondFactorRequired(
   });
 }
 
-/** How many members of a workspace have no second factor (the policy form shows it). */
+/** How many members of a workspace have neither an authenticator app nor a passkey for it. */
 export async function membersWithoutSecondFactor(control: Client, tenantId: string) {
   const rs = await control.execute({
     sql: `SELECT COUNT(*) AS n FROM memberships m
           WHERE m.tenant_id = ? AND NOT EXISTS (
-            SELECT 1 FROM user_totp t WHERE t.user_id = m.user_id AND t.confirmed_at IS NOT NULL)`,
+            SELECT 1 FROM user_totp t WHERE t.user_id = m.user_id AND t.confirmed_at IS NOT NULL)
+          AND NOT EXISTS (
+            SELECT 1 FROM passkeys p WHERE p.user_id = m.user_id AND p.tenant_id = m.tenant_id)`,
     args: [tenantId],
   });
   return Number(rs.rows[0]?.n ?? 0);
