@@ -19,6 +19,7 @@ const APP_PAGES = [
   "/settings/tokens",
   "/settings/option-lists",
   "/settings/sso",
+  "/settings/security?verify=1",
   "/purchase-orders",
   "/purchase-orders/new",
   "/customers",
