@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
+import axe from "axe-core";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { apiClient } from "../helpers/api.ts";
 import { launchBrowser, signInThroughPage, waitForIsland, watchErrors } from "./browser.ts";
@@ -48,6 +49,39 @@ Deno.test("a theme's primary colour changes the buttons; the live preview change
       "rgb(31, 111, 67)",
     );
     assert.deepEqual(errors.filter((e) => /Content Security Policy|style/i.test(e)), []);
+  } finally {
+    await session.close();
+    await server.close();
+  }
+});
+
+Deno.test("browser: axe finds no accessibility violations on Settings → Configuration and its help article", async () => {
+  const server = await startTestServer();
+  const session = await launchBrowser();
+  try {
+    const tenant = await signUpTenant(server);
+    const page = await session.newPage();
+    await page.setBypassCSP(true); // to inject axe; the page itself runs under its CSP
+    const origin = await signInThroughPage(page, server.port, tenant);
+    const problems: string[] = [];
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+      for (const path of ["/settings/configuration", "/help/13_configuration_and_branding"]) {
+        await page.goto(`${origin}${path}`);
+        await page.addScriptTag({ content: axe.source });
+        const found = await page.evaluate(async () => {
+          type Violation = { id: string; help: string; nodes: Array<{ target: string[] }> };
+          const run = (globalThis as unknown as {
+            axe: { run(d: Document): Promise<{ violations: Violation[] }> };
+          }).axe.run;
+          return (await run(document)).violations.map((v) =>
+            `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`
+          );
+        });
+        for (const v of found) problems.push(`${scheme} ${path}: ${v}`);
+      }
+    }
+    assert.deepEqual(problems, []);
   } finally {
     await session.close();
     await server.close();
