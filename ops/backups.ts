@@ -84,6 +84,8 @@ export async function runBackups(services: BackupServices): Promise<BackupEntry[
       // On Turso: its point-in-time restore covers it.
       if (tenant.dbUrl !== null || !(provider instanceof LocalDatabaseProvider)) continue;
       try {
+        // Opening a missing file would create an empty one: a tenant without a file has nothing.
+        if (!(await Deno.stat(provider.pathOf(tenant.id)).then(() => true, () => false))) continue;
         const source = {
           path: provider.pathOf(tenant.id),
           keys: [
