@@ -1,7 +1,7 @@
 /**
  * @module components/Dashboard
- * The first page of a workspace: open POs, loads by status, receivables aging, margin over the
- * last 12 weeks, and the top customers and suppliers of the last 90 days.
+ * The first page of a workspace: open POs, loads by status, receivables aging, bills to pay this
+ * week, margin over the last 12 weeks, and the top customers and suppliers of the last 90 days.
  */
 import type { DashboardNumbers } from "../domain/reports.ts";
 import { AGING_BUCKETS } from "../domain/reports.ts";
@@ -67,6 +67,16 @@ export function Dashboard(props: { name: string; tenantName: string; numbers: Da
           />
           <p class="muted">
             <a href="/reports?report=aging">Aging by customer</a>
+          </p>
+        </section>
+        <section class="card" aria-labelledby="payables-week">
+          <h2 id="payables-week">To pay this week</h2>
+          <p class="stat" data-payables-week>{money(n.payablesThisWeek.total_cents)}</p>
+          <p class="muted">
+            {n.payablesThisWeek.count === 1 ? "1 bill" : `${n.payablesThisWeek.count} bills`}{" "}
+            due by Sunday{n.payablesThisWeek.overdue_cents > 0
+              ? `, ${money(n.payablesThisWeek.overdue_cents)} of it past due`
+              : ""}. <a href="/reports?report=ap_aging">Payables aging</a>
           </p>
         </section>
         <section class="card" aria-labelledby="margin-weeks">

@@ -14,7 +14,7 @@ import {
 } from "./records/fields.ts";
 import type { RecordDef } from "./records/definition.ts";
 import { BUSINESS_DAY } from "../db/business_day.ts";
-import { loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
+import { loadBilledFreightSql, loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
 
 const address = (): FieldDef[] => [
   f.longtext("address", "Street address", { max: 300, group: "Address" }),
@@ -47,6 +47,20 @@ export const INVOICE_STATUS = enumValues(
   "Partially paid",
   "Paid",
   "Overdue",
+  "Void",
+);
+export const BILL_KIND = [
+  { value: "carrier", label: "Carrier freight bill" },
+  { value: "supplier", label: "Supplier invoice" },
+  { value: "other", label: "Other vendor bill" },
+] as const;
+export const BILL_STATE = enumValues("Open", "Disputed", "Void");
+export const BILL_STATUS = enumValues(
+  "Open",
+  "Partially paid",
+  "Paid",
+  "Overdue",
+  "Disputed",
   "Void",
 );
 export const CLAIM_STATUS = enumValues("Open", "Approved", "Denied", "Settled");
@@ -89,6 +103,7 @@ export const suppliers: RecordDef = {
     { collection: "products", column: "supplier_id", label: "Products" },
     { collection: "locations", column: "supplier_id", label: "Locations" },
     { collection: "claims", column: "supplier_id", label: "Claims" },
+    { collection: "bills", column: "supplier_id", label: "Bills" },
   ],
   fields: [
     f.text("name", "Name", { required: true, column: true, sort: true, search: true }),
@@ -205,6 +220,7 @@ export const carriers: RecordDef = {
   searchPrefix: { mc_number: "MC", dot_number: "DOT" },
   references: [
     { collection: "loads", column: "carrier_id", label: "Loads" },
+    { collection: "bills", column: "carrier_id", label: "Bills" },
     { collection: "contacts", column: "carrier_id", label: "Contacts" },
     { collection: "claims", column: "carrier_id", label: "Claims" },
   ],
@@ -358,6 +374,7 @@ export const purchaseOrders: RecordDef = {
     { collection: "sales-orders", column: "purchase_order_id", label: "Sales orders" },
     { collection: "loads", column: "purchase_order_id", label: "Loads" },
     { collection: "payments", column: "purchase_order_id", label: "Payments" },
+    { collection: "bills", column: "purchase_order_id", label: "Bills" },
   ],
   lines: {
     table: "purchase_order_lines",
@@ -483,6 +500,7 @@ export const loads: RecordDef = {
   references: [
     { collection: "payments", column: "load_id", label: "Payments" },
     { collection: "claims", column: "load_id", label: "Claims" },
+    { collection: "bills", column: "load_id", label: "Bills" },
   ],
   fields: [
     f.text("number", "Load number", {
@@ -521,6 +539,12 @@ export const loads: RecordDef = {
       max: 120,
       group: "Temperature",
     }),
+    f.decimal("received_weight_lb", "Weight received (LB)", {
+      min: 0,
+      max: 10_000_000,
+      group: "Paperwork",
+      hint: "As signed for on the BOL or POD; a supplier's invoice is matched against it.",
+    }),
     f.money("freight_cents", "Freight rate", { group: "Money", column: true, defaultValue: 0 }),
     f.money("other_costs_cents", "Other costs", { group: "Money", defaultValue: 0 }),
     f.enumOf("status", "Status", LOAD_STATUS, {
@@ -531,6 +555,11 @@ export const loads: RecordDef = {
     }),
     f.money("sale_cents", "Sale value", { computed: true, sql: loadSaleSql("loads") }),
     f.money("cost_cents", "Purchase cost", { computed: true, sql: loadCostSql("loads") }),
+    f.money("billed_freight_cents", "Freight billed", {
+      computed: true,
+      sql: loadBilledFreightSql("loads"),
+      hint: "What the carrier's bills for this load add up to; the margin uses it once billed.",
+    }),
     f.money("margin_cents", "Margin", {
       computed: true,
       min: -100_000_000_000,
@@ -618,6 +647,93 @@ export const invoices: RecordDef = {
   ],
 };
 
+/** Bill status, like an invoice's: from the stored state, payments and the due date. */
+const BILL_STATUS_SQL = `(CASE
+  WHEN bills.state = 'void' THEN 'void'
+  WHEN bills.total_cents > 0 AND bills.outstanding_cents <= 0 THEN 'paid'
+  WHEN bills.state = 'disputed' THEN 'disputed'
+  WHEN bills.due_date < ${BUSINESS_DAY} THEN 'overdue'
+  WHEN bills.paid_cents > 0 THEN 'partially_paid'
+  ELSE 'open' END)`;
+
+export const bills: RecordDef = {
+  collection: "bills",
+  table: "bills",
+  singular: "Bill",
+  plural: "Bills",
+  permission: "money:write",
+  titleField: "number",
+  defaultSort: "-bill_date",
+  deletable: true,
+  references: [{ collection: "payments", column: "bill_id", label: "Payments" }],
+  lines: { table: "bill_lines", parentKey: "bill_id", fields: lineFields() },
+  fields: [
+    f.enumOf("kind", "Kind", BILL_KIND, { required: true, column: true, filter: true }),
+    f.ref("carrier_id", "Carrier", "carriers", { column: true, filter: true, group: "Vendor" }),
+    f.ref("supplier_id", "Supplier", "suppliers", { column: true, filter: true, group: "Vendor" }),
+    f.text("vendor_name", "Other vendor", {
+      max: 120,
+      search: true,
+      group: "Vendor",
+      hint: "For a vendor that is neither a carrier nor a supplier.",
+    }),
+    f.text("number", "Vendor's bill number", {
+      required: true,
+      max: 60,
+      column: true,
+      sort: true,
+      search: true,
+      hint: "As printed on the bill; unique per vendor.",
+    }),
+    f.ref("load_id", "Load", "loads", {
+      filter: true,
+      column: true,
+      hint: "A carrier's bill is matched to the load's agreed freight.",
+    }),
+    f.ref("purchase_order_id", "Purchase order", "purchase-orders", {
+      filter: true,
+      hint: "A supplier's invoice is matched to the PO lines and the weight received.",
+    }),
+    f.date("bill_date", "Bill date", { required: true, column: true, sort: true, filter: true }),
+    f.option("payment_terms", "Terms", "terms", {
+      hint: "Left blank, the vendor's terms apply.",
+    }),
+    f.date("due_date", "Due date", {
+      column: true,
+      sort: true,
+      filter: true,
+      hint: "Left blank, it follows from the terms.",
+    }),
+    f.enumOf("state", "State", BILL_STATE, {
+      defaultValue: "open",
+      hint: "Disputed holds it out of the due list; void cancels it.",
+    }),
+    f.enumOf("status", "Status", BILL_STATUS, {
+      computed: true,
+      sql: BILL_STATUS_SQL,
+      column: true,
+      filter: true,
+    }),
+    f.money("charges_cents", "Charges not on lines", {
+      group: "Money",
+      defaultValue: 0,
+      hint: "Freight, fuel, accessorials: the whole amount of a bill without lines.",
+    }),
+    f.money("subtotal_cents", "Lines", { computed: true }),
+    f.money("total_cents", "Total", { computed: true, column: true, sort: true }),
+    f.decimal("total_weight_lb", "Weight billed (LB)", { computed: true }),
+    f.money("paid_cents", "Paid", { computed: true }),
+    f.money("outstanding_cents", "Outstanding", { computed: true, column: true, sort: true }),
+    f.integer("days_past_due", "Days past due", {
+      computed: true,
+      sql:
+        `(CASE WHEN bills.outstanding_cents > 0 AND bills.state = 'open' AND bills.due_date < ${BUSINESS_DAY} THEN CAST(julianday(${BUSINESS_DAY}) - julianday(bills.due_date) AS INTEGER) ELSE 0 END)`,
+      sort: true,
+    }),
+    f.longtext("notes", "Notes", { search: true }),
+  ],
+};
+
 export const payments: RecordDef = {
   collection: "payments",
   table: "payments",
@@ -637,6 +753,7 @@ export const payments: RecordDef = {
     f.ref("invoice_id", "Invoice", "invoices", { column: true, filter: true }),
     f.ref("purchase_order_id", "Purchase order", "purchase-orders", { filter: true }),
     f.ref("load_id", "Load (freight)", "loads", { filter: true }),
+    f.ref("bill_id", "Bill", "bills", { column: true, filter: true }),
     f.longtext("notes", "Notes"),
   ],
 };
@@ -690,6 +807,7 @@ export const RECORD_TYPES: readonly RecordDef[] = [
   salesOrders,
   loads,
   invoices,
+  bills,
   payments,
   claims,
   suppliers,

@@ -1,15 +1,16 @@
 /**
  * @module domain/reports
- * The numbers a broker runs the business by: open POs, loads by status, receivables aging,
- * margin per load (sale - purchase cost - freight - other costs) by load, customer, supplier,
- * salesperson and week, and top customers and suppliers. Read-only queries on the tenant's
+ * The numbers a broker runs the business by: open POs, loads by status, receivables aging, bills
+ * to pay this week, margin per load (sale - purchase cost - freight - other costs) by load,
+ * customer, supplier, salesperson and week, and top customers and suppliers. Read-only queries on the tenant's
  * database; `asOf` makes them testable on a fixed day.
  */
-import { loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
+import { loadCostSql, loadFreightSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
 import type { Executor } from "../db/transaction.ts";
+import { owedThisWeek } from "./payables/aging.ts";
 
-export const AGING_BUCKETS = ["current", "1-30", "31-60", "61-90", "over 90"] as const;
-export type AgingBucket = typeof AGING_BUCKETS[number];
+import { AGING_BUCKETS, type AgingBucket, bucketSql, emptyBuckets } from "./aging.ts";
+export { AGING_BUCKETS, type AgingBucket };
 
 export interface AgingRow {
   customer_id: string;
@@ -18,16 +19,7 @@ export interface AgingRow {
   total_cents: number;
 }
 
-const BUCKET_SQL = `CASE
-  WHEN i.due_date >= :asOf THEN 'current'
-  WHEN julianday(:asOf) - julianday(i.due_date) <= 30 THEN '1-30'
-  WHEN julianday(:asOf) - julianday(i.due_date) <= 60 THEN '31-60'
-  WHEN julianday(:asOf) - julianday(i.due_date) <= 90 THEN '61-90'
-  ELSE 'over 90' END`;
-
-function emptyBuckets(): Record<AgingBucket, number> {
-  return { "current": 0, "1-30": 0, "31-60": 0, "61-90": 0, "over 90": 0 };
-}
+const BUCKET_SQL = bucketSql("i");
 
 /** Open receivables by customer and days past due (sent invoices with something outstanding). */
 /** `asOf` is the tenant's business day (TenantContext.today) unless the user chose another. */
@@ -69,7 +61,7 @@ const LOAD_DAY = "COALESCE(substr(l.pickup_appointment, 1, 10), substr(l.created
 const LOAD_MONEY = `
   ${loadSaleSql("l")} AS sale_cents,
   ${loadCostSql("l")} AS cost_cents,
-  l.freight_cents + l.other_costs_cents AS freight_cents,
+  ${loadFreightSql("l")} + l.other_costs_cents AS freight_cents,
   ${loadMarginSql("l")} AS margin_cents`;
 const LOAD_JOINS = `FROM loads l
   LEFT JOIN sales_orders so ON so.id = l.sales_order_id
@@ -127,7 +119,7 @@ export async function marginReport(
     sql: `SELECT ${group.key} AS key, ${group.label} AS label, COUNT(*) AS loads,
             SUM(${loadSaleSql("l")}) AS sale_cents,
             SUM(${loadCostSql("l")}) AS cost_cents,
-            SUM(l.freight_cents + l.other_costs_cents) AS freight_cents,
+            SUM(${loadFreightSql("l")} + l.other_costs_cents) AS freight_cents,
             SUM(${loadMarginSql("l")}) AS margin_cents
           ${LOAD_JOINS} ${group.join} ${where}
           GROUP BY ${group.key} ORDER BY margin_cents DESC`,
@@ -197,6 +189,8 @@ export interface DashboardNumbers {
   topCustomers: Array<{ id: string; name: string; total_cents: number }>;
   topSuppliers: Array<{ id: string; name: string; total_cents: number }>;
   expiringInsurance: number;
+  /** Bills to pay by Sunday (past due included). */
+  payablesThisWeek: { count: number; total_cents: number; overdue_cents: number };
 }
 
 /** Everything the dashboard shows, in a handful of indexed queries. */
@@ -204,32 +198,38 @@ export async function dashboardNumbers(db: Executor, asOf: string): Promise<Dash
   const since = new Date(`${asOf}T00:00:00Z`);
   since.setUTCDate(since.getUTCDate() - 90);
   const from = since.toISOString().slice(0, 10);
-  const [open, loads, agingRows, weeks, customers, suppliers, insurance] = await Promise.all([
-    db.execute(`SELECT COUNT(*) AS n, COALESCE(SUM(total_cents), 0) AS total FROM purchase_orders
+  const sunday = new Date(`${weekStart(asOf)}T00:00:00Z`);
+  sunday.setUTCDate(sunday.getUTCDate() + 6);
+  const [open, loads, agingRows, weeks, customers, suppliers, insurance, payables] = await Promise
+    .all([
+      db.execute(`SELECT COUNT(*) AS n, COALESCE(SUM(total_cents), 0) AS total FROM purchase_orders
       WHERE status IN ('draft', 'pending', 'approved') AND archived_at IS NULL`),
-    db.execute(`SELECT status, COUNT(*) AS n FROM loads WHERE archived_at IS NULL GROUP BY status`),
-    agingByCustomer(db, asOf),
-    marginByWeek(db, 12, asOf),
-    db.execute({
-      sql: `SELECT c.id, c.name, SUM(so.total_cents) AS total FROM sales_orders so
+      db.execute(
+        `SELECT status, COUNT(*) AS n FROM loads WHERE archived_at IS NULL GROUP BY status`,
+      ),
+      agingByCustomer(db, asOf),
+      marginByWeek(db, 12, asOf),
+      db.execute({
+        sql: `SELECT c.id, c.name, SUM(so.total_cents) AS total FROM sales_orders so
         JOIN customers c ON c.id = so.customer_id
         WHERE so.order_date >= ? AND so.status <> 'cancelled'
         GROUP BY c.id ORDER BY total DESC LIMIT 5`,
-      args: [from],
-    }),
-    db.execute({
-      sql: `SELECT s.id, s.name, SUM(po.total_cents) AS total FROM purchase_orders po
+        args: [from],
+      }),
+      db.execute({
+        sql: `SELECT s.id, s.name, SUM(po.total_cents) AS total FROM purchase_orders po
         JOIN suppliers s ON s.id = po.supplier_id
         WHERE po.order_date >= ? AND po.status <> 'cancelled'
         GROUP BY s.id ORDER BY total DESC LIMIT 5`,
-      args: [from],
-    }),
-    db.execute({
-      sql: `SELECT COUNT(*) AS n FROM carriers WHERE archived_at IS NULL
+        args: [from],
+      }),
+      db.execute({
+        sql: `SELECT COUNT(*) AS n FROM carriers WHERE archived_at IS NULL
         AND insurance_expires IS NOT NULL AND insurance_expires <= date(?, '+30 days')`,
-      args: [asOf],
-    }),
-  ]);
+        args: [asOf],
+      }),
+      owedThisWeek(db, asOf, sunday.toISOString().slice(0, 10)),
+    ]);
   const order = ["booked", "dispatched", "picked_up", "delivered", "pod_received"];
   const counts = new Map(loads.rows.map((r) => [String(r.status), Number(r.n)]));
   return {
@@ -251,5 +251,6 @@ export async function dashboardNumbers(db: Executor, asOf: string): Promise<Dash
       total_cents: Number(r.total),
     })),
     expiringInsurance: Number(insurance.rows[0]!.n),
+    payablesThisWeek: payables,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * @module routes/reports
- * Reports: margin by load, customer, supplier or salesperson over a chosen period, and
- * receivables aging by customer; each as a page, a CSV file and a JSON API.
+ * Reports: margin by load, customer, supplier or salesperson over a chosen period, receivables
+ * aging by customer and payables aging by vendor; each as a page, a CSV file and a JSON API.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -24,13 +24,14 @@ import {
   type MarginRow,
 } from "../domain/reports.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
+import { agingByVendor, type VendorAgingRow, vendorAgingTotals } from "../domain/payables/aging.ts";
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.").meta({
   format: "date",
 });
 
 export const ReportQuerySchema = z.strictObject({
-  report: z.enum(["margin", "aging"]).default("margin"),
+  report: z.enum(["margin", "aging", "ap_aging"]).default("margin"),
   by: z.enum(["load", "customer", "supplier", "salesperson"]).default("customer"),
   from: DAY.optional(),
   to: DAY.optional(),
@@ -77,6 +78,63 @@ function agingCsv(rows: AgingRow[]): string {
         decimalAmount(r.total_cents),
       ])
     ).join("");
+}
+
+function vendorAgingCsv(rows: VendorAgingRow[]): string {
+  return "\uFEFF" + csvLine(["Vendor", ...AGING_BUCKETS, "Total"]) +
+    rows.map((r) =>
+      csvLine([
+        r.vendor,
+        ...AGING_BUCKETS.map((b) => decimalAmount(r.buckets[b])),
+        decimalAmount(r.total_cents),
+      ])
+    ).join("");
+}
+
+/** One aging table for receivables (by customer) and payables (by vendor). */
+function AgingTable(props: {
+  kind: string;
+  caption: string;
+  party: string;
+  rows: Array<
+    { key: string; label: string; href: string | null; buckets: AgingRow["buckets"]; total: number }
+  >;
+  totals: AgingRow["buckets"];
+}) {
+  return (
+    <div class="table-wrap">
+      <table class="records" data-report={props.kind}>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{props.party}</th>
+            {AGING_BUCKETS.map((b) => <th scope="col" class="num" key={b}>{b}</th>)}
+            <th scope="col" class="num">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
+              {AGING_BUCKETS.map((b) => (
+                <td class="num" key={b} data-label={b}>{money(r.buckets[b])}</td>
+              ))}
+              <td class="num" data-label="Total">{money(r.total)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            {AGING_BUCKETS.map((b) => <td class="num" key={b}>{money(props.totals[b])}</td>)}
+            <td class="num">
+              {money(AGING_BUCKETS.reduce((s, b) => s + props.totals[b], 0))}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
 }
 
 const MARGIN_EXAMPLE = {
@@ -131,6 +189,31 @@ const agingApi = describeRoute({
   errors: [400, 403],
 });
 
+const apAgingApi = describeRoute({
+  operationId: "getPayablesAgingReport",
+  tag: "Reports",
+  summary: "Payables aging by vendor",
+  description:
+    "Open and disputed bills with something outstanding, by carrier, supplier or other vendor. `as_of` defaults to today in the workspace's time zone.",
+  query: ReportQuerySchema.pick({ as_of: true }),
+  responses: {
+    200: {
+      description: "What is owed per vendor in aging buckets",
+      schema: z.object({
+        as_of: z.string().meta({ format: "date" }),
+        totals: z.record(z.string(), z.unknown()),
+        data: z.array(z.record(z.string(), z.unknown())),
+      }),
+      example: {
+        as_of: "2026-03-31",
+        totals: { current: 240000, "1-30": 0 },
+        data: [{ vendor: "Polar Haul", total_cents: 240000 }],
+      },
+    },
+  },
+  errors: [400, 403],
+});
+
 const app = new Hono<AppEnv>();
 app.use("/reports", memberPage());
 app.use("/reports/*", memberPage());
@@ -148,6 +231,12 @@ app.get("/api/v1/reports/aging", agingApi, requirePermission("records:read"), as
   return c.json({ as_of: q.as_of, totals: agingTotals(data), data });
 });
 
+app.get("/api/v1/reports/ap-aging", apAgingApi, requirePermission("records:read"), async (c) => {
+  const q = parseQuery(c);
+  const data = await agingByVendor(tenantOf(c).db, q.as_of);
+  return c.json({ as_of: q.as_of, totals: vendorAgingTotals(data), data });
+});
+
 // Report files are a plan feature (billing/plans.ts); a list's own CSV (all of a tenant's data)
 // stays available to every plan, even read-only.
 app.get("/reports/export.csv", requireEntitlement("reportExports"), async (c) => {
@@ -155,8 +244,14 @@ app.get("/reports/export.csv", requireEntitlement("reportExports"), async (c) =>
   const db = tenantOf(c).db;
   const body = q.report === "aging"
     ? agingCsv(await agingByCustomer(db, q.as_of))
+    : q.report === "ap_aging"
+    ? vendorAgingCsv(await agingByVendor(db, q.as_of))
     : marginCsv(await marginReport(db, { from: q.from, to: q.to, by: q.by }), q.by);
-  const name = q.report === "aging" ? `aging-${q.as_of}` : `margin-by-${q.by}-${q.from}-${q.to}`;
+  const name = q.report === "aging"
+    ? `aging-${q.as_of}`
+    : q.report === "ap_aging"
+    ? `payables-aging-${q.as_of}`
+    : `margin-by-${q.by}-${q.from}-${q.to}`;
   return new Response(body, {
     headers: {
       "content-type": "text/csv; charset=utf-8",
@@ -177,42 +272,37 @@ app.get("/reports", async (c) => {
   let body;
   if (q.report === "aging") {
     const rows = await agingByCustomer(db, q.as_of);
-    const totals = agingTotals(rows);
     body = (
-      <div class="table-wrap">
-        <table class="records" data-report="aging">
-          <caption>Receivables by customer and days past due, as of {q.as_of}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Customer</th>
-              {AGING_BUCKETS.map((b) => <th scope="col" class="num" key={b}>{b}</th>)}
-              <th scope="col" class="num">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.customer_id}>
-                <th scope="row">
-                  <a href={`/customers/${r.customer_id}`}>{r.customer}</a>
-                </th>
-                {AGING_BUCKETS.map((b) => (
-                  <td class="num" key={b} data-label={b}>{money(r.buckets[b])}</td>
-                ))}
-                <td class="num" data-label="Total">{money(r.total_cents)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              {AGING_BUCKETS.map((b) => <td class="num" key={b}>{money(totals[b])}</td>)}
-              <td class="num">
-                {money(AGING_BUCKETS.reduce((s, b) => s + totals[b], 0))}
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
+      <AgingTable
+        kind="aging"
+        caption={`Receivables by customer and days past due, as of ${q.as_of}`}
+        party="Customer"
+        rows={rows.map((r) => ({
+          key: r.customer_id,
+          label: r.customer,
+          href: `/customers/${r.customer_id}`,
+          buckets: r.buckets,
+          total: r.total_cents,
+        }))}
+        totals={agingTotals(rows)}
+      />
+    );
+  } else if (q.report === "ap_aging") {
+    const rows = await agingByVendor(db, q.as_of);
+    body = (
+      <AgingTable
+        kind="ap_aging"
+        caption={`Payables by vendor and days past due, as of ${q.as_of}`}
+        party="Vendor"
+        rows={rows.map((r) => ({
+          key: r.vendor_key,
+          label: r.vendor,
+          href: r.href,
+          buckets: r.buckets,
+          total: r.total_cents,
+        }))}
+        totals={vendorAgingTotals(rows)}
+      />
     );
   } else {
     const rows = await marginReport(db, { from: q.from, to: q.to, by: q.by });
@@ -283,11 +373,12 @@ app.get("/reports", async (c) => {
         {tab("margin", "supplier", "by supplier")}
         {tab("margin", "salesperson", "by salesperson")}
         {tab("aging", null, "AR aging")}
+        {tab("ap_aging", null, "AP aging")}
       </nav>
       <form method="get" action="/reports" class="filters">
         <input type="hidden" name="report" value={q.report} />
         <input type="hidden" name="by" value={q.by} />
-        {q.report === "aging"
+        {q.report === "aging" || q.report === "ap_aging"
           ? (
             <div class="field">
               <label for="as_of">As of</label>

@@ -4,6 +4,8 @@
  * or sales order moves on several loads, each load carries an equal share of the order's total,
  * with the odd cents spread so that the shares add up to the order exactly: a report over loads
  * never counts an order twice. An archived load gives its share back to the order's other loads.
+ * Once a carrier's bill is linked to the load (a matched freight bill), the billed freight
+ * replaces the agreed rate: the margin then shows what the load really cost to move.
  * These are SQL expressions over a row of `loads` named `load`, for list columns and reports.
  */
 
@@ -36,9 +38,20 @@ export function loadCostSql(load: string): string {
   return `COALESCE(${shareSql(load, COST)}, 0)`;
 }
 
+/** What the carrier billed for the load (open or paid bills, not void), or NULL before a bill. */
+export function loadBilledFreightSql(load: string): string {
+  return `(SELECT SUM(b.total_cents) FROM bills b WHERE b.load_id = ${load}.id
+    AND b.kind = 'carrier' AND b.state <> 'void' AND b.archived_at IS NULL)`;
+}
+
+/** The freight the margin counts: the billed freight once there is a bill, else the agreed rate. */
+export function loadFreightSql(load: string): string {
+  return `COALESCE(${loadBilledFreightSql(load)}, ${load}.freight_cents)`;
+}
+
 /** Sale - purchase cost - freight - other costs. */
 export function loadMarginSql(load: string): string {
-  return `(${loadSaleSql(load)} - ${
-    loadCostSql(load)
-  } - ${load}.freight_cents - ${load}.other_costs_cents)`;
+  return `(${loadSaleSql(load)} - ${loadCostSql(load)} - ${
+    loadFreightSql(load)
+  } - ${load}.other_costs_cents)`;
 }

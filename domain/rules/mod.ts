@@ -8,7 +8,14 @@
 import type { Executor } from "../../db/transaction.ts";
 import type { RecordValues } from "../records/rows.ts";
 import type { RecordContext } from "../records/context.ts";
-import { applyLineAmounts, recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
+import {
+  applyLineAmounts,
+  recomputeBill,
+  recomputeInvoice,
+  recomputeLoad,
+  recomputeOrder,
+} from "./totals.ts";
+import { prepareBill } from "./bills.ts";
 import { checkCredit } from "./credit.ts";
 import { checkPayment, recomputePaymentTargets } from "./payments.ts";
 import { dueDateOnWrite } from "./due_dates.ts";
@@ -101,6 +108,10 @@ const RULES: Record<string, RecordRules> = {
       }
       await Promise.resolve();
     },
+  },
+  bills: {
+    prepare: (tx, _ctx, state) => prepareBill(tx, state),
+    afterWrite: (tx, _ctx, { id }) => recomputeBill(tx, id),
   },
   payments: {
     async prepare(tx, _ctx, state) {

@@ -1,7 +1,7 @@
 /**
  * @module domain/rules/payments
- * A payment is applied to an invoice (receivable) or to a purchase order or a load's freight
- * (payable), never more than is outstanding; its target's paid and outstanding amounts and
+ * A payment is applied to an invoice (receivable) or, paid out, to a bill, a purchase order or a
+ * load's freight (payable), never more than is outstanding; its target's paid and outstanding amounts and
  * payment status are recomputed in the same transaction.
  */
 import type { Executor } from "../../db/transaction.ts";
@@ -9,9 +9,18 @@ import { InvalidError } from "../errors.ts";
 import { money } from "../format.ts";
 import type { RecordValues } from "../records/rows.ts";
 import type { WriteState } from "./write_state.ts";
-import { recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
+import { recomputeBill, recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
 
-const TARGETS = ["invoice_id", "purchase_order_id", "load_id"] as const;
+const TARGETS = ["invoice_id", "bill_id", "purchase_order_id", "load_id"] as const;
+type Target = typeof TARGETS[number];
+
+/** The table each target points at; names come from here, never from input. */
+const TABLES: Record<Target, string> = {
+  invoice_id: "invoices",
+  bill_id: "bills",
+  purchase_order_id: "purchase_orders",
+  load_id: "loads",
+};
 
 function fail(field: string, message: string): never {
   throw new InvalidError(message, { [field]: [message] }, 422);
@@ -24,24 +33,23 @@ export async function checkPayment(tx: Executor, { values, existing }: WriteStat
       fail("invoice_id", "A receivable payment is applied to one invoice.");
     }
   } else if (set.length !== 1 || values.invoice_id) {
-    fail("purchase_order_id", "A payable payment is applied to one purchase order or one load.");
+    const message = "A payable payment is applied to one bill, one purchase order or one load.";
+    fail(values.bill_id ? "bill_id" : "purchase_order_id", message);
   }
   const target = set[0]!;
-  const table = target === "invoice_id"
-    ? "invoices"
-    : target === "purchase_order_id"
-    ? "purchase_orders"
-    : "loads";
+  const table = TABLES[target];
   const total = table === "loads" ? "freight_cents" : "total_cents";
+  const hasState = table === "invoices" || table === "bills";
   const rs = await tx.execute({
     sql: `SELECT ${total} AS total, paid_cents${
-      table === "invoices" ? ", state" : ""
+      hasState ? ", state" : ""
     } FROM ${table} WHERE id = ?`,
     args: [values[target] as string],
   });
   const row = rs.rows[0];
   if (!row) fail(target, "No such record.");
   if (table === "invoices" && row.state === "void") fail(target, "That invoice is void.");
+  if (table === "bills" && row.state === "void") fail(target, "That bill is void.");
   if (table === "invoices" && row.state === "draft") {
     fail(target, "Send the invoice before recording a payment on it.");
   }
@@ -51,12 +59,19 @@ export async function checkPayment(tx: Executor, { values, existing }: WriteStat
     : 0;
   const open = Number(row.total) - Number(row.paid_cents) + alreadyHere;
   if (Number(values.amount_cents) > open) {
-    fail("amount_cents", `Only ${money(open)} is outstanding on it.`);
+    const noun = {
+      invoices: "invoice",
+      bills: "bill",
+      purchase_orders: "purchase order",
+      loads: "load's freight",
+    }[table];
+    fail("amount_cents", `More than is owed: only ${money(open)} is outstanding on that ${noun}.`);
   }
 }
 
 async function recompute(tx: Executor, target: string, id: string): Promise<void> {
   if (target === "invoice_id") await recomputeInvoice(tx, id);
+  else if (target === "bill_id") await recomputeBill(tx, id);
   else if (target === "purchase_order_id") await recomputeOrder(tx, "purchase_orders", id);
   else await recomputeLoad(tx, id);
 }
@@ -70,7 +85,7 @@ export async function recomputePaymentTargets(
   const seen = new Set<string>();
   if (id) {
     const rs = await tx.execute({
-      sql: "SELECT invoice_id, purchase_order_id, load_id FROM payments WHERE id = ?",
+      sql: "SELECT invoice_id, bill_id, purchase_order_id, load_id FROM payments WHERE id = ?",
       args: [id],
     });
     const row = rs.rows[0];

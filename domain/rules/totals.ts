@@ -1,6 +1,6 @@
 /**
  * @module domain/rules/totals
- * Line amounts, order and invoice totals, weights in pounds, and what is paid and outstanding,
+ * Line amounts, order, invoice and bill totals, weights in pounds, and what is paid and outstanding,
  * computed on the server from lines and payments (a client cannot set any of them).
  */
 import type { Executor } from "../../db/transaction.ts";
@@ -91,6 +91,28 @@ export async function recomputeInvoice(tx: Executor, id: string): Promise<void> 
     sql: `UPDATE invoices SET total_cents = subtotal_cents + tax_cents,
             outstanding_cents = CASE WHEN state = 'void' THEN 0
               ELSE subtotal_cents + tax_cents - paid_cents END
+          WHERE id = ?`,
+    args: [id],
+  });
+}
+
+/** Recomputes a bill's lines subtotal, total (lines + other charges), weight, paid, outstanding. */
+export async function recomputeBill(tx: Executor, id: string): Promise<void> {
+  const weight = WEIGHT_LB_SQL("bill_lines").replace("%KEY%", "bill_id");
+  await tx.execute({
+    sql: `UPDATE bills SET
+            subtotal_cents = COALESCE((SELECT SUM(amount_cents) FROM bill_lines l
+              WHERE l.bill_id = bills.id), 0),
+            total_weight_lb = ${weight},
+            paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
+              WHERE p.bill_id = bills.id AND p.archived_at IS NULL), 0)
+          WHERE id = ?`,
+    args: [id, id],
+  });
+  await tx.execute({
+    sql: `UPDATE bills SET total_cents = subtotal_cents + charges_cents,
+            outstanding_cents = CASE WHEN state = 'void' THEN 0
+              ELSE subtotal_cents + charges_cents - paid_cents END
           WHERE id = ?`,
     args: [id],
   });

@@ -38,6 +38,8 @@ import { listMembers } from "../../auth/members.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { FieldValue } from "../../components/records/FieldValue.tsx";
 import { RecordHistory } from "../../components/records/RecordHistory.tsx";
+import { BillMatchNotice } from "../../components/payables/BillMatchNotice.tsx";
+import { matchBill } from "../../domain/payables/match.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
@@ -417,6 +419,9 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
         </p>
       </div>
     );
+  }
+  if (def.collection === "bills") {
+    notice = <BillMatchNotice match={await matchBill(db, record)} format={format} />;
   }
   const saved = c.req.query("saved");
 

@@ -17,6 +17,12 @@ import {
 } from "../../domain/company.ts";
 import { timeZoneChoices } from "../../domain/clock.ts";
 import {
+  getMatchTolerance,
+  saveMatchTolerance,
+  ToleranceFormSchema,
+} from "../../domain/payables/tolerance.ts";
+import { decimalAmount } from "../../domain/format.ts";
+import {
   CsrfInput,
   Field,
   FormErrors,
@@ -59,7 +65,45 @@ function TimeZoneSection(props: { csrf: string; value: string; today: string; er
   );
 }
 
-function showCompany(
+/** The bill matching section: how far a bill may differ from its load or PO before it is flagged. */
+function ToleranceSection(
+  props: { csrf: string; percent: string; dollars: string; errors: Record<string, string[]> },
+) {
+  return (
+    <section class="card" id="match-tolerance">
+      <h2>Bill matching</h2>
+      <p class="muted">
+        A carrier's bill is compared with the load's agreed freight, a supplier's invoice with its
+        purchase order and the weight received. A difference larger than this percentage (for money,
+        or this amount, whichever is smaller) is flagged on the bill.
+      </p>
+      <form method="post" action="/settings/company/match-tolerance" class="record-form">
+        <CsrfInput token={props.csrf} />
+        <Field
+          label="Tolerance (%)"
+          name="percent"
+          id="company-tolerance-percent"
+          inputMode="decimal"
+          value={props.percent}
+          error={props.errors.percent?.[0]}
+          required
+        />
+        <Field
+          label="Tolerance for money ($)"
+          name="dollars"
+          id="company-tolerance-dollars"
+          inputMode="decimal"
+          value={props.dollars}
+          error={props.errors.dollars?.[0]}
+          required
+        />
+        <button class="button" type="submit">Save tolerance</button>
+      </form>
+    </section>
+  );
+}
+
+async function showCompany(
   c: AppContext,
   values: Record<string, string>,
   extra: { notice?: string; errors?: Record<string, string[]> } = {},
@@ -67,6 +111,7 @@ function showCompany(
 ) {
   const tenant = tenantOf(c);
   const e = extra.errors ?? {};
+  const tolerance = await getMatchTolerance(tenant.db);
   const field = (name: keyof CompanyDetails) => ({
     name,
     id: `company-${name}`,
@@ -145,6 +190,12 @@ function showCompany(
         today={tenant.today}
         error={e.time_zone?.[0]}
       />
+      <ToleranceSection
+        csrf={c.get("csrfToken")}
+        percent={values.percent ?? String(tolerance.percent)}
+        dollars={values.dollars ?? decimalAmount(tolerance.cents)}
+        errors={e}
+      />
     </>,
     status,
   );
@@ -156,6 +207,8 @@ app.get("/settings/company", async (c) => {
   const saved = c.req.query("saved");
   const notice = saved === "time-zone"
     ? "Saved. Today is now counted in this time zone."
+    : saved === "match-tolerance"
+    ? "Saved. Bills are now compared with this tolerance."
     : saved
     ? "Saved. New documents print these details."
     : undefined;
@@ -204,6 +257,24 @@ app.post("/settings/company/time-zone", async (c) => {
     details: { from: tenant.timeZone, to: parsed.data.time_zone },
   });
   return c.redirect("/settings/company?saved=time-zone", 303);
+});
+
+app.post("/settings/company/match-tolerance", async (c) => {
+  const body = await readBody(c);
+  const tenant = tenantOf(c);
+  const typed = { percent: String(body.percent ?? ""), dollars: String(body.dollars ?? "") };
+  const parsed = ToleranceFormSchema.safeParse(typed);
+  if (!parsed.success) {
+    const details = await getCompanyDetails(tenant.db, tenant.name);
+    return showCompany(c, { ...details, ...typed }, {
+      errors: fieldErrors(parsed.error.issues),
+    }, 422);
+  }
+  await saveMatchTolerance(tenant.db, principalOf(c).userId, {
+    percent: parsed.data.percent,
+    cents: Math.round(parsed.data.dollars * 100),
+  });
+  return c.redirect("/settings/company?saved=match-tolerance#match-tolerance", 303);
 });
 
 export default app;

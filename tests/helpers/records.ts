@@ -1,6 +1,6 @@
 /**
  * Test fixtures for the brokerage records: one valid record of every type, created through the
- * API in dependency order (supplier -> plant -> ... -> payment, claim).
+ * API in dependency order (supplier -> plant -> ... -> bill, payment, claim).
  */
 import type { ApiClient } from "./api.ts";
 
@@ -19,6 +19,7 @@ export interface OneOfEach {
   "sales-orders": Rec;
   loads: Rec;
   invoices: Rec;
+  bills: Rec;
   payments: Rec;
   claims: Rec;
 }
@@ -117,6 +118,15 @@ export async function seedOneOfEach(api: ApiClient, prefix: string): Promise<One
     claimed_cents: 50_000,
     notes: `${prefix} warm load`,
   }, 201);
+  const bills = await api.ok("POST", "/api/v1/bills", {
+    kind: "carrier",
+    carrier_id: carriers.id,
+    number: `${prefix}-FB-1`,
+    load_id: loads.id,
+    bill_date: "2026-10-06",
+    charges_cents: 300_000,
+    notes: `${prefix} freight bill`,
+  }, 201);
   return {
     suppliers,
     plants,
@@ -129,6 +139,7 @@ export async function seedOneOfEach(api: ApiClient, prefix: string): Promise<One
     "sales-orders": salesOrder,
     loads,
     invoices,
+    bills,
     payments,
     claims,
   };

@@ -11,6 +11,7 @@ import type { FieldDef } from "../../../domain/records/fields.ts";
 import { createSchema, updateSchema } from "../../../domain/records/schema.ts";
 import { listQuerySchema } from "../../../domain/records/query.ts";
 import { IdParams, listOf, type OperationDoc } from "../../../http/openapi.ts";
+import { BillMatchSchema } from "../../../domain/payables/match.ts";
 
 type Json = Record<string, unknown>;
 
@@ -185,6 +186,16 @@ function recordSchema(def: RecordDef): Json {
     const line: Record<string, Json> = { id: { type: "string" } };
     for (const f of def.lines.fields) line[f.name] = { ...outputType(f), title: f.label };
     properties.lines = { type: "array", items: { type: "object", properties: line } };
+  }
+  if (def.collection === "bills") {
+    const match = z.toJSONSchema(BillMatchSchema) as Json;
+    delete match.$schema;
+    properties.match = {
+      ...match,
+      readOnly: true,
+      description:
+        "On GET of one bill: how it compares with its load (freight) or its purchase order and the weight received (three-way match), with differences over the tenant's tolerance flagged.",
+    };
   }
   return { type: "object", properties, required: ["id", "version", "created_at", "updated_at"] };
 }

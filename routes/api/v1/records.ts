@@ -18,6 +18,7 @@ import type { RecordDef } from "../../../domain/records/definition.ts";
 import { createSchema, issuesByField, updateSchema } from "../../../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../../../domain/records/query.ts";
 import { queryKey } from "../../../domain/read_cache.ts";
+import { matchBill } from "../../../domain/payables/match.ts";
 import {
   createRecord,
   deleteRecord,
@@ -96,7 +97,10 @@ for (const def of RECORD_TYPES) {
   });
 
   app.get(`${base}/:id`, describeRoute(docs.get), requirePermission("records:read"), async (c) => {
-    const record = await getRecord(tenantOf(c).db, def, recordId(def, c.req.param("id")));
+    const db = tenantOf(c).db;
+    const record = await getRecord(db, def, recordId(def, c.req.param("id")));
+    // A bill says how it compares with its load or PO (computed now, never stored).
+    if (def.collection === "bills") record.match = await matchBill(db, record);
     c.header("ETag", `"${record.version}"`);
     return c.json(record);
   });

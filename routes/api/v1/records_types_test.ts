@@ -22,12 +22,13 @@ const PATCHES: Record<string, Record<string, unknown>> = {
   "sales-orders": { customer_po: "CPO-77" },
   loads: { seal_number: "SEAL-5" },
   invoices: { notes: "Thanks for the business" },
+  bills: { notes: "Fuel surcharge included" },
   payments: { reference: "WIRE-2" },
   claims: { approved_cents: 40_000 },
 };
 
 /** Types whose fixture record nothing references (so it may be deleted). */
-const LEAVES = new Set(["contacts", "payments", "claims"]);
+const LEAVES = new Set(["contacts", "bills", "payments", "claims"]);
 
 Deno.test("every record type: read, update, stale update, filters, search, bad input, archive, delete", async (t) => {
   const server = await startTestServer({
