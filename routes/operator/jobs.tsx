@@ -31,8 +31,8 @@ export function operatorOnly(): MiddlewareHandler<AppEnv> {
     }
     if (access === "no_second_factor") {
       throw new ForbiddenError(
-        "Operator pages need two-step sign-in on your account. Set it up at " +
-          "/settings/profile/second-factor, sign out and sign in again.",
+        "Operator pages need two-step sign-in on your account. Set it up in Settings → Profile " +
+          "of one of your workspaces, then sign out and sign in again here.",
       );
     }
     if (access !== "granted") {

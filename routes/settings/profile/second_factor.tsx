@@ -1,11 +1,11 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import type { ComponentChildren } from "preact";
 import { z } from "zod";
 import { renderSVG } from "uqr";
 import type { AppContext, AppEnv } from "../../../http/env.ts";
 import { principalOf } from "../../../http/env.ts";
-import { readBody } from "../../../http/guards.ts";
-import { renderApp, renderPublic } from "../../../http/page.tsx";
+import { memberPage, readBody } from "../../../http/guards.ts";
+import { renderApp } from "../../../http/page.tsx";
 import { pendingTotpEnrolment, startTotpEnrolment } from "../../../auth/totp.ts";
 import {
   confirmSecondFactor,
@@ -29,17 +29,6 @@ import { SettingsNav } from "../../../components/SettingsNav.tsx";
 
 const CodeForm = z.object({ code: z.string().trim().min(1, "Type the code.").max(20) });
 const PasswordForm = z.object({ password: z.string().min(1, "Enter your password.").max(200) });
-
-/** Signed in, on a workspace or on the bare domain (operators enrol there). */
-function signedIn(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!c.get("auth")) {
-      const here = new URL(c.req.url).pathname;
-      return c.redirect(`/login?next=${encodeURIComponent(here)}`, 303);
-    }
-    await next();
-  };
-}
 
 /** The profile page's cards for two-step sign-in and sessions (routes/settings/profile.tsx). */
 export async function accountSecurityCards(c: AppContext) {
@@ -80,7 +69,6 @@ async function currentView(c: AppContext): Promise<SecondFactorView> {
 }
 
 function page(c: AppContext, body: ComponentChildren, status = 200) {
-  if (!c.get("tenant")) return renderPublic(c, "Two-step sign-in", body, status);
   return renderApp(
     c,
     "Two-step sign-in",
@@ -108,8 +96,8 @@ async function show(c: AppContext, error?: { message: string; field?: string }, 
 
 const BASE = "/settings/profile/second-factor";
 const app = new Hono<AppEnv>();
-app.use(BASE, signedIn());
-app.use(`${BASE}/*`, signedIn());
+app.use(BASE, memberPage());
+app.use(`${BASE}/*`, memberPage());
 
 app.get(BASE, (c) => show(c));
 
