@@ -184,3 +184,30 @@ Deno.test("verifyChain() reads a long chain in batches and still names the broke
     assert.equal(result.intact ? null : `${result.seq} ${result.why}`, "2201 altered");
   });
 });
+
+Deno.test("two processes appending to one chain at once never fork it", async () => {
+  await withChain(async (db) => {
+    const path = (await db.execute("PRAGMA database_list")).rows[0]!.file as string;
+    const child = (label: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          new URL("./_append_child.ts", import.meta.url).pathname,
+          path,
+          "60",
+          label,
+        ],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+    const [a, b] = await Promise.all([child("a"), child("b")]);
+    assert.equal(a.code, 0, new TextDecoder().decode(a.stderr));
+    assert.equal(b.code, 0, new TextDecoder().decode(b.stderr));
+    const list = await rows(db);
+    assert.equal(list.length, 120, "every append landed");
+    assert.deepEqual(list.map((r) => Number(r.seq)), Array.from({ length: 120 }, (_, i) => i + 1));
+    assert.equal(new Set(list.map((r) => r.prev_hash)).size, 120, "no two entries share a parent");
+    assert.equal((await verifyChain(db)).intact, true);
+  });
+});
