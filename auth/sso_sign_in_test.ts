@@ -12,7 +12,7 @@ import {
   startOidcProvider,
 } from "../tests/helpers/oidc_provider.ts";
 import { putInState } from "../tests/helpers/billing.ts";
-import { addMember } from "../tests/helpers/members.ts";
+import { addMember, call, linkIn, mailTo, signIn } from "../tests/helpers/members.ts";
 import { createHandoff } from "./handoff.ts";
 import { setSecondFactorRequired } from "./second_factor.ts";
 
@@ -187,6 +187,31 @@ Deno.test("requiring single sign-on stops password sign-in for everyone but owne
       (await server.services.control.execute("SELECT COUNT(*) AS n FROM sessions")).rows,
       sessions.rows,
     );
+
+    // An invitation accepted with a password makes the member but opens no session.
+    const owner = await signIn(server, t.host, t.email, t.password);
+    const invited = await call(server, owner, "POST", "/api/v1/invitations", {
+      email: "ivy@example.com",
+      role: "accounting",
+    });
+    assert.equal(invited.status, 201);
+    const link = linkIn((await mailTo(server, "ivy@example.com"))[0]!.text);
+    const joined = await server.fetch(t.host, "/api/v1/invitations/accept", {
+      method: "POST",
+      json: { token: link.token, name: "Ivy", password: "rump roast and ribs 7" },
+    });
+    assert.equal(joined.status, 202);
+    const answer = await joined.json();
+    assert.equal(answer.result, "sso_required");
+    assert.match(answer.sign_in_url, /\/auth\/sso\/start$/);
+    assert.equal(joined.headers.getSetCookie().some((c) => c.startsWith("pm_session=")), false);
+    provider.user = { sub: "i1", email: "ivy@example.com", email_verified: true };
+    const ivy = await ssoSignIn(server, t);
+    assert.equal(ivy.res.status, 303);
+    const me = await server.fetch(t.host, "/api/v1/me", {
+      headers: { cookie: ivy.jar.header(t.host) },
+    });
+    assert.equal((await me.json()).role, "accounting", "the invited role, not the default");
 
     // The login page offers SSO; the broker gets in through it.
     assert.match(await (await server.fetch(t.host, "/login")).text(), /Sign in with SSO/);

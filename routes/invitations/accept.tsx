@@ -12,6 +12,7 @@ import {
 } from "../../auth/invitations.ts";
 import { startSession } from "../../auth/cookies.ts";
 import { hasSecondFactor } from "../../auth/second_factor.ts";
+import { ssoRequiredFor } from "../../auth/sso.ts";
 import { findUserById } from "../../auth/users.ts";
 import { startSecondStep } from "../login/second_factor.tsx";
 import { deleteSession, SESSION_COOKIE } from "../../auth/sessions.ts";
@@ -124,6 +125,15 @@ app.post("/invitations/accept", async (c) => {
         : { name: String(body.name ?? ""), password: password ?? "" },
     );
     const byPassword = !(auth && password === undefined);
+    if (byPassword && await ssoRequiredFor(services, tenantOf(c).id, accepted.role)) {
+      // Joined, but where single sign-on is required a password opens no session: the provider.
+      await recordSecurityEvent(c, {
+        action: "invitation.accepted",
+        actor: { userId: accepted.userId },
+        details: { role: accepted.role, created_user: accepted.createdUser, sso_required: true },
+      });
+      return c.redirect("/auth/sso/start", 303);
+    }
     const user = byPassword ? await findUserById(services.control, accepted.userId) : null;
     if (user && await hasSecondFactor(services.control, user.id)) {
       // The membership is made, but a password alone opens no session: the second step does.

@@ -10,6 +10,7 @@ import { startSession } from "../../../auth/cookies.ts";
 import { deleteSession, SESSION_COOKIE } from "../../../auth/sessions.ts";
 import { findUserById } from "../../../auth/users.ts";
 import { createPendingSignIn, hasSecondFactor } from "../../../auth/second_factor.ts";
+import { ssoRequiredFor } from "../../../auth/sso.ts";
 import {
   acceptInvitation,
   createInvitation,
@@ -145,13 +146,21 @@ const accept = describeRoute({
     },
     202: {
       description: "Joined with the password of an account that has a second factor: no session " +
-        "yet; complete the `challenge` at `POST /api/v1/auth/login/second-factor`.",
-      schema: z.object({
-        result: z.literal("second_factor_required"),
-        challenge: z.string(),
-        expires_at: z.iso.datetime(),
-        role: z.enum(ROLES),
-      }),
+        "yet; complete the `challenge` at `POST /api/v1/auth/login/second-factor`. Or joined a " +
+        "workspace that requires single sign-on: no session; sign in at `sign_in_url`.",
+      schema: z.union([
+        z.object({
+          result: z.literal("second_factor_required"),
+          challenge: z.string(),
+          expires_at: z.iso.datetime(),
+          role: z.enum(ROLES),
+        }),
+        z.object({
+          result: z.literal("sso_required"),
+          role: z.enum(ROLES),
+          sign_in_url: z.url(),
+        }),
+      ]),
       example: {
         result: "second_factor_required",
         challenge: "q3Zt8mXk1Lw0aP7dVn2sQe9rTy4uJ6hB",
@@ -230,6 +239,19 @@ app.post("/api/v1/invitations/accept", accept, async (c) => {
       : { name: input.name, password: input.password ?? "" },
   );
   const byPassword = !(auth && input.password === undefined);
+  if (byPassword && await ssoRequiredFor(services, tenant.id, accepted.role)) {
+    // Joined, but where single sign-on is required a password opens no session (auth/sso.ts).
+    await recordSecurityEvent(c, {
+      action: "invitation.accepted",
+      actor: { userId: accepted.userId },
+      details: { role: accepted.role, created_user: accepted.createdUser, sso_required: true },
+    });
+    return c.json({
+      result: "sso_required",
+      role: accepted.role,
+      sign_in_url: `${requestOrigin(services.config, c.req.url)}/auth/sso/start`,
+    }, 202);
+  }
   if (byPassword && await hasSecondFactor(services.control, accepted.userId)) {
     // The membership is made, but a password alone opens no session (auth/second_factor.ts).
     await recordSecurityEvent(c, {
