@@ -78,3 +78,36 @@ export async function readBrandImage(
 export function brandImageUrl(name: string | null): string | null {
   return name ? `/brand/${name}` : null;
 }
+
+/**
+ * Refuses a document that names a logo or favicon this tenant never uploaded (400 with the path),
+ * so an applied configuration never shows a broken image.
+ */
+export async function assertBrandImagesExist(
+  storage: FileStorage,
+  tenantId: string,
+  branding: { logo: string | null; favicon: string | null },
+): Promise<void> {
+  const missing: Record<string, string[]> = {};
+  for (const key of ["logo", "favicon"] as const) {
+    const name = branding[key];
+    if (!name) continue;
+    try {
+      await storage.get(storageKey(tenantId, name));
+    } catch (err) {
+      if (!(err instanceof FileMissingError)) throw err;
+      missing[`branding.${key}`] = [
+        "No image was uploaded with this name. Upload it first (POST /api/v1/config/assets or " +
+        "Settings → Configuration) and use the name it answers.",
+      ];
+    }
+  }
+  if (Object.keys(missing).length) {
+    throw new InvalidError(
+      `The configuration names images that were not uploaded (${
+        Object.keys(missing).join(", ")
+      }). Nothing was changed.`,
+      missing,
+    );
+  }
+}

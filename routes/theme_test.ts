@@ -107,6 +107,14 @@ Deno.test("a logo is checked by content, stored for its tenant alone and shown i
     assert.equal(ok.status, 201);
     const { name, url } = await ok.json();
     assert.match(name, /^[0-9a-f]{64}\.png$/);
+    const unknown = { branding: { logo: `${"a".repeat(64)}.png` } };
+    const refused = await api.call("PUT", "/api/v1/config", unknown, { "if-match": '"0"' });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error.details["branding.logo"][0], /No image was uploaded/);
+    const apiB = await apiClient(server, b);
+    const borrowed = { branding: { logo: name } };
+    const byB = await apiB.call("PUT", "/api/v1/config", borrowed, { "if-match": '"0"' });
+    assert.equal(byB.status, 400, "another workspace cannot use this workspace's image");
     const doc = { branding: { logo: name, favicon: name, product_name: "Prairie Desk" } };
     assert.equal((await api.call("PUT", "/api/v1/config", doc, { "if-match": '"0"' })).status, 200);
     const html = await page(server, a);

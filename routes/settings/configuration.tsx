@@ -29,7 +29,7 @@ import {
 } from "../../customization/document/store.ts";
 import { diffConfiguration } from "../../customization/document/diff.ts";
 import { COLOUR_TOKENS, FONT_STACKS } from "../../customization/document/schema.ts";
-import { storeBrandImage } from "../../customization/assets.ts";
+import { assertBrandImagesExist, storeBrandImage } from "../../customization/assets.ts";
 
 const PATH = "/settings/configuration";
 const MAX_IMPORT_BYTES = 256 * 1024;
@@ -374,7 +374,17 @@ app.post(`${PATH}/preview`, async (c) => {
   }
   const checked = checkConfiguration(value);
   if (!checked.ok) return show(c, { errors: checked.errors }, 422);
-  const current = await currentConfiguration(tenantOf(c).db);
+  const tenant = tenantOf(c);
+  try {
+    const storage = storageFor(c.get("services").config);
+    await assertBrandImagesExist(storage, tenant.id, checked.document.branding);
+  } catch (err) {
+    if (err instanceof InvalidError) {
+      return show(c, { errors: (err.details as Record<string, string[]>) ?? {} }, 422);
+    }
+    throw err;
+  }
+  const current = await currentConfiguration(tenant.db);
   return show(c, {
     preview: {
       changes: diffConfiguration(current.document, checked.document),

@@ -18,6 +18,7 @@ import {
   formatDocument,
   formatOf,
   parseDocumentText,
+  validConfiguration,
 } from "../../../customization/document/parse.ts";
 import {
   applyConfiguration,
@@ -27,7 +28,12 @@ import {
 } from "../../../customization/document/store.ts";
 import { diffConfiguration } from "../../../customization/document/diff.ts";
 import { DEFAULT_CONFIGURATION } from "../../../customization/document/schema.ts";
-import { brandImageUrl, MAX_ASSET_BYTES, storeBrandImage } from "../../../customization/assets.ts";
+import {
+  assertBrandImagesExist,
+  brandImageUrl,
+  MAX_ASSET_BYTES,
+  storeBrandImage,
+} from "../../../customization/assets.ts";
 import { ConfigurationJson, HistoryJson } from "./_config_docs.ts";
 
 const MAX_DOCUMENT_BYTES = 256 * 1024;
@@ -226,8 +232,14 @@ app.get("/api/v1/config", get, requirePermission("records:read"), async (c) => {
 
 app.put("/api/v1/config", put, requirePermission("settings:manage"), async (c) => {
   const expected = ifMatch(c);
-  const value = await readDocument(c);
-  const applied = await applyConfiguration(tenantOf(c).db, value, expected, author(c));
+  const document = validConfiguration(await readDocument(c));
+  const tenant = tenantOf(c);
+  await assertBrandImagesExist(
+    storageFor(c.get("services").config),
+    tenant.id,
+    document.branding,
+  );
+  const applied = await applyConfiguration(tenant.db, document, expected, author(c));
   if (applied.changed) {
     await recordSecurityEvent(c, {
       action: "configuration.changed",
@@ -246,7 +258,18 @@ app.post(
     const value = await readDocument(c);
     const checked = checkConfiguration(value);
     if (!checked.ok) return c.json({ valid: false, errors: checked.errors, changes: [] });
-    const current = await currentConfiguration(tenantOf(c).db);
+    const tenant = tenantOf(c);
+    try {
+      await assertBrandImagesExist(
+        storageFor(c.get("services").config),
+        tenant.id,
+        checked.document.branding,
+      );
+    } catch (err) {
+      if (!(err instanceof InvalidError)) throw err;
+      return c.json({ valid: false, errors: err.details ?? {}, changes: [] });
+    }
+    const current = await currentConfiguration(tenant.db);
     return c.json({
       valid: true,
       errors: {},
