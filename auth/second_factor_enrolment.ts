@@ -27,13 +27,13 @@ async function checkPassword(services: Services, userId: string, password: strin
   const user = await findUserById(services.control, userId);
   if (!user) throw new NotFoundError("No such user.");
   const key = `user:${user.id}`;
-  services.loginThrottle.check(user.email, key);
+  await services.loginThrottle.check(user.email, key);
   if (!(await verifyPassword(password, user.passwordHash))) {
-    services.loginThrottle.fail(user.email, key);
+    await services.loginThrottle.fail(user.email, key);
     const wrong = "Your password is not right.";
     throw new InvalidError(wrong, { password: [wrong] }, 422);
   }
-  services.loginThrottle.succeed(user.email, key);
+  await services.loginThrottle.succeed(user.email, key);
 }
 
 /** Turns the second factor off after checking the password; its recovery codes go with it. */

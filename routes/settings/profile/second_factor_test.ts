@@ -98,3 +98,32 @@ Deno.test("Settings → Profile sets up an authenticator app, makes new recovery
     await server.close();
   }
 });
+
+Deno.test("wrong passwords on the two-step page are throttled like sign-in and change nothing", async () => {
+  const server = await startTestServer({}, { clock: new FixedClock(new Date()) });
+  try {
+    const t = await signUpTenant(server);
+    const browser = new Browser(server, t.host);
+    await browser.logIn(t.email, t.password);
+    await browser.get("/settings/profile/second-factor");
+    await browser.post("/settings/profile/second-factor/start");
+    const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(
+      (await browser.get("/settings/profile/second-factor")).html,
+    )![1]!.replace(/ /g, "");
+    await browser.post("/settings/profile/second-factor/confirm", {
+      code: codeAt(secret, stepNow(server)),
+    });
+    await browser.get("/settings/profile/second-factor");
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await browser.post("/settings/profile/second-factor/disable", {
+        password: "not my password",
+      });
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses, [422, 422, 422, 422, 422, 429]);
+    assert.equal((await factorRows(server, t.userId)).confirmed, true, "still on");
+  } finally {
+    await server.close();
+  }
+});
