@@ -240,6 +240,8 @@ Deno.test("a deleted workspace keeps working for 14 days and cancel brings it ba
     assert.ok((await controlRowsNaming(server.services.control, t.tenantId)).length > 5);
     assert.ok((await traces(server.dataDir, [t.tenantId, t.slug])).length > 0);
     clock.advance(2 * 60_000);
+    // Past the grace the workspace answers no more, even before the purge has run.
+    assert.equal((await api.call("GET", "/api/v1/customers")).status, 404);
     await runDataRightsChores(server.services);
 
     assert.equal(await server.services.registry.findById(t.tenantId), null);
