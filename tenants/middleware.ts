@@ -27,7 +27,6 @@ export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
     // A workspace past its deletion grace is gone at once, even before the purge has run (and on
     // a machine whose cache still knows it): nothing may reopen its database meanwhile.
     if (!record || (record.purgeAfter && record.purgeAfter <= clock.now().toISOString())) {
-    if (!record) {
       throw new NotFoundError(
         `There is no workspace at ${host.host}. Check the address, or sign in at ${config.APP_DOMAIN} to see your workspaces.`,
       );
