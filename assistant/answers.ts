@@ -8,6 +8,7 @@ import type { Executor } from "../db/transaction.ts";
 import * as fmt from "../domain/format.ts";
 import { AGING_BUCKETS, agingByCustomer, agingTotals, marginReport } from "../domain/reports.ts";
 import { searchAll } from "../domain/records/search.ts";
+import { agingByVendor, owedToVendor, vendorAgingTotals } from "../domain/payables/aging.ts";
 import type { Intent } from "./intents.ts";
 
 export interface Citation {
@@ -238,6 +239,48 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
         citations: [cite("customers", c.id, c.name)],
       };
     }
+    case "vendor_payables": {
+      if (!intent.vendor) {
+        const rows = await agingByVendor(db, today);
+        if (!rows.length) return { text: "We owe nothing: no open bills.", citations: [] };
+        const totals = vendorAgingTotals(rows);
+        const total = AGING_BUCKETS.reduce((sum, b) => sum + totals[b], 0);
+        const late = total - totals.current;
+        return {
+          text: `We owe ${money(total)} on open bills${
+            late ? `, ${money(late)} of it past due` : ""
+          }:\n${listed(rows.map((r) => `${r.vendor}: ${money(r.total_cents)}`))}`,
+          citations: rows.filter((r) => r.href).slice(0, 10).map((r) => ({
+            collection: r.href!.split("/")[1]!,
+            id: r.href!.split("/")[2]!,
+            title: r.vendor,
+            url: r.href!,
+          })),
+        };
+      }
+      const vendors = await owedToVendor(db, intent.vendor, today);
+      if (!vendors.length) {
+        return { text: `We owe nothing to “${intent.vendor}”: no open bills.`, citations: [] };
+      }
+      const lines = vendors.map(({ vendor, bills }) => {
+        const total = bills.reduce((sum, b) => sum + b.outstanding_cents, 0);
+        const late = bills.filter((b) => b.overdue).reduce((s, b) => s + b.outstanding_cents, 0);
+        return `We owe ${vendor} ${money(total)} on ${bills.length} open bill${
+          bills.length === 1 ? "" : "s"
+        }${late ? ` (${money(late)} past due)` : ""}:\n${
+          listed(bills.map((b) =>
+            `${b.number}: ${money(b.outstanding_cents)} due ${b.due_date}${
+              b.overdue ? " (past due)" : ""
+            }`
+          ))
+        }`;
+      });
+      return {
+        text: lines.join("\n\n"),
+        citations: vendors.flatMap(({ bills }) => bills.slice(0, 10))
+          .map((b) => cite("bills", b.id, b.number)),
+      };
+    }
     case "open_purchase_orders": {
       const rs = await db.execute(
         `SELECT id, number, status, total_cents FROM purchase_orders
@@ -274,7 +317,7 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
       if (!hits.length) {
         return {
           text:
-            "I did not find anything for that. I can answer questions such as “which invoices are over 60 days past due?”, “margin on loads last week”, “who supplies chicken from EST 1234?”, “open loads for <carrier>”, “what does <customer> owe?” or “top customers this month”.",
+            "I did not find anything for that. I can answer questions such as “which invoices are over 60 days past due?”, “margin on loads last week”, “who supplies chicken from EST 1234?”, “open loads for <carrier>”, “what does <customer> owe?”, “what do we owe <vendor>?” or “top customers this month”.",
           citations: [],
         };
       }

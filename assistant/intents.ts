@@ -20,6 +20,7 @@ export type Intent =
   | { kind: "supplier_by_est"; est: string; protein: string | null }
   | { kind: "carrier_open_loads"; carrier: string }
   | { kind: "customer_balance"; customer: string }
+  | { kind: "vendor_payables"; vendor: string | null }
   | { kind: "open_purchase_orders" }
   | { kind: "expiring_insurance" }
   | { kind: "search"; text: string };
@@ -125,6 +126,17 @@ export function understand(message: string, today: string): Intent {
   if (est && /(who|which|what).*(suppl|ship|pack|plant)|supplies|ships/.test(t)) {
     const protein = PROTEINS.find((p) => t.includes(p)) ?? null;
     return { kind: "supplier_by_est", est: est[1]!.toUpperCase(), protein };
+  }
+  // What the broker owes: "what do we owe Polar Haul?", "bills from Prairie Packers", "payables".
+  const owe = /\b(?:we|i)\s+owe\s+(?:to\s+)?(.+?)\s*[?.!]*$/i.exec(text.trim());
+  if (owe && !/^(the most|most|anyone|anybody|everyone)$/i.test(owe[1]!.trim())) {
+    return {
+      kind: "vendor_payables",
+      vendor: owe[1]!.replace(/^(the\s+)?(carrier|supplier)\s+/i, "").trim(),
+    };
+  }
+  if (/\bbills?\b|\bpayables?\b|owed to|\bap\b|do we owe/.test(t)) {
+    return { kind: "vendor_payables", vendor: nameAfter(text, ["from", "to", "for", "of"]) };
   }
   if (/\binvoices?\b/.test(t) && /(overdue|past due|late|over \d+ days|unpaid)/.test(t)) {
     const days = /(?:over|more than|>\s*|at least)\s*(\d{1,3})\s*days/.exec(t);

@@ -179,6 +179,16 @@ const TOOLS = {
       customer: a.customer,
     }),
   },
+  vendor_payables: {
+    description:
+      "What we owe: open bills of one vendor (carrier, supplier or other, by name), or without a " +
+      "vendor the payables of every vendor.",
+    args: z.strictObject({ vendor: z.string().trim().min(2).max(120).nullable().default(null) }),
+    intent: (a: { vendor: string | null }): Intent => ({
+      kind: "vendor_payables",
+      vendor: a.vendor,
+    }),
+  },
   open_purchase_orders: {
     description: "Purchase orders in draft, pending or approved.",
     args: z.strictObject({}),

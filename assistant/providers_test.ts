@@ -111,6 +111,7 @@ Deno.test("openai chat provider: tool calls over read-only questions, checked an
                 "search_records",
                 "supplier_by_est",
                 "top_parties",
+                "vendor_payables",
               ],
             );
             const toolMessage = d.requests[1].body.messages.at(-1);
