@@ -318,13 +318,13 @@ export async function removePasskey(
 ): Promise<PasskeySummary> {
   const user = await findUserById(services.control, userId);
   if (!user) throw new NotFoundError("No such user.");
-  services.loginThrottle.check(user.email, `user:${user.id}`);
+  await services.loginThrottle.check(user.email, `user:${user.id}`);
   if (!(await verifyPassword(password, user.passwordHash))) {
-    services.loginThrottle.fail(user.email, `user:${user.id}`);
+    await services.loginThrottle.fail(user.email, `user:${user.id}`);
     const wrong = "Your password is not right.";
     throw new InvalidError(wrong, { password: [wrong] }, 422);
   }
-  services.loginThrottle.succeed(user.email, `user:${user.id}`);
+  await services.loginThrottle.succeed(user.email, `user:${user.id}`);
   const rs = await services.control.execute({
     sql: `DELETE FROM passkeys WHERE id = ? AND tenant_id = ? AND user_id = ?
           RETURNING id, name, created_at, last_used_at`,

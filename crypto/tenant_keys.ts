@@ -16,6 +16,9 @@ export interface TenantKey {
 
 const context = (tenantId: string, version: number) => `tenant ${tenantId} data key v${version}`;
 
+/** What a tenant's data key is wrapped for (the GCM additional data): a restore re-wraps with it. */
+export const tenantKeyContext = context;
+
 export class TenantKeys {
   #keys = new Map<string, Map<number, Uint8Array>>();
 

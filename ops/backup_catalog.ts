@@ -9,10 +9,12 @@
  *   its key wrapped (AES-256-GCM, bound to the database and backup id) by a key derived from the
  *   installation's root key (crypto/keyring.ts). The root key never changes: a master-key rotation
  *   re-wraps it, so a backup stays restorable after the master key and the tenant's data keys
- *   (tenants/key_rotation.ts) have been rotated, and after the data key it was taken under is gone;
+ *   (tenants/key_rotation.ts) have been rotated, and after the data key it was taken under is gone.
+ *   A control backup also carries every tenant data key, sealed the same way, because its
+ *   `tenant_keys` rows are wrapped by the master key of the day (ops/restore.ts re-wraps them);
  * - `backups/control/rootkey`: a copy of `DATA_DIR/control.key` (the root key wrapped by the
- *   master key), refreshed at every run, so a fresh data folder can be restored with the master
- *   key alone.
+ *   master key), refreshed by every chore check, so a fresh data folder can be restored with the
+ *   master key alone.
  *
  * The storage has no listing, so the catalog is the index; one process writes it (local mode
  * means one machine, and the chore runs on its first worker only).
@@ -40,6 +42,18 @@ export interface BackupEntry {
   sha256: string;
   /** The copy's libSQL key, wrapped under the root key's backup key. */
   wrappedKey: string;
+  /**
+   * Control database only: every tenant data key, sealed under the root key's backup key, so a
+   * restore re-wraps them under the master key it has (a master-key rotation since the backup).
+   */
+  dataKeys?: string;
+}
+
+/** One tenant data key, as a control backup carries it. */
+export interface DataKey {
+  tenantId: string;
+  version: number;
+  key: Uint8Array;
 }
 
 const enc = new TextEncoder();
@@ -113,6 +127,48 @@ export function newBackupId(at: Date): string {
   return `${stamp}${toHex(crypto.getRandomValues(new Uint8Array(3)))}`;
 }
 
+async function seal(keys: KeyRing, context: string, plain: Uint8Array): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const sealed = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: enc.encode(context) },
+    await aesKey(await keys.deriveKey("backups")),
+    plain as BufferSource,
+  );
+  const body = new Uint8Array(12 + sealed.byteLength);
+  body.set(iv);
+  body.set(new Uint8Array(sealed), 12);
+  return toBase64(body);
+}
+
+async function unseal(keys: KeyRing, context: string, sealed: string): Promise<Uint8Array> {
+  const body = fromBase64(sealed);
+  return new Uint8Array(
+    await crypto.subtle.decrypt(
+      {
+        name: "AES-GCM",
+        iv: body.subarray(0, 12) as BufferSource,
+        additionalData: enc.encode(context),
+      },
+      await aesKey(await keys.deriveKey("backups")),
+      body.subarray(12) as BufferSource,
+    ),
+  );
+}
+
+/** Seals the tenant data keys a control backup carries. */
+export async function sealDataKeys(keys: KeyRing, id: string, list: DataKey[]): Promise<string> {
+  const json = JSON.stringify(list.map((k) => [k.tenantId, k.version, toBase64(k.key)]));
+  return await seal(keys, `backup data keys ${id}`, enc.encode(json));
+}
+
+/** The tenant data keys a control backup carries. */
+export async function openDataKeys(keys: KeyRing, entry: BackupEntry): Promise<DataKey[]> {
+  if (!entry.dataKeys) return [];
+  const plain = await unseal(keys, `backup data keys ${entry.id}`, entry.dataKeys);
+  const rows = JSON.parse(new TextDecoder().decode(plain)) as Array<[string, number, string]>;
+  return rows.map(([tenantId, version, key]) => ({ tenantId, version, key: fromBase64(key) }));
+}
+
 /** A fresh libSQL key for one copy, and that key wrapped for its catalog entry. */
 export async function newCopyKey(
   keys: KeyRing,
@@ -120,32 +176,15 @@ export async function newCopyKey(
   id: string,
 ): Promise<{ key: string; wrapped: string }> {
   const key = toHex(randomKey());
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: enc.encode(`backup ${db} ${id}`) },
-    await aesKey(await keys.deriveKey("backups")),
-    enc.encode(key),
-  );
-  const body = new Uint8Array(12 + sealed.byteLength);
-  body.set(iv);
-  body.set(new Uint8Array(sealed), 12);
-  return { key, wrapped: toBase64(body) };
+  return { key, wrapped: await seal(keys, `backup ${db} ${id}`, enc.encode(key)) };
 }
 
 /** The libSQL key of one copy; throws when this installation's root key did not wrap it. */
 export async function copyKeyOf(keys: KeyRing, entry: BackupEntry): Promise<string> {
-  const body = fromBase64(entry.wrappedKey);
   try {
-    const plain = await crypto.subtle.decrypt(
-      {
-        name: "AES-GCM",
-        iv: body.subarray(0, 12) as BufferSource,
-        additionalData: enc.encode(`backup ${entry.db} ${entry.id}`),
-      },
-      await aesKey(await keys.deriveKey("backups")),
-      body.subarray(12) as BufferSource,
+    return new TextDecoder().decode(
+      await unseal(keys, `backup ${entry.db} ${entry.id}`, entry.wrappedKey),
     );
-    return new TextDecoder().decode(plain);
   } catch (err) {
     throw new Error(
       `Backup ${entry.db}/${entry.id} was not made by this installation's root key ` +

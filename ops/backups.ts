@@ -28,19 +28,22 @@ import {
   type BackupEntry,
   backupStorage,
   CONTROL,
+  type DataKey,
   deleteCopy,
   newBackupId,
   newCopyKey,
   putCopy,
   readCatalog,
+  readRootKeyCopy,
   saveRootKeyCopy,
+  sealDataKeys,
   sha256Hex,
   writeCatalog,
 } from "./backup_catalog.ts";
 
 type BackupServices = Pick<
   Services,
-  "config" | "clock" | "keys" | "tenantKeys" | "registry" | "provider" | "log"
+  "config" | "clock" | "control" | "keys" | "tenantKeys" | "registry" | "provider" | "log"
 >;
 
 const HOUR_MS = 3_600_000;
@@ -58,6 +61,10 @@ export function backupsEnabled(services: Pick<BackupServices, "config" | "provid
 export async function runBackupChore(services: BackupServices): Promise<BackupEntry[]> {
   if (!backupsEnabled(services)) return [];
   const storage = backupStorage(storageFor(services.config));
+  // After a master-key rotation the copy of control.key beside the backups is refreshed at once,
+  // not at the next run, so the old master key is not needed to restore into a fresh folder.
+  const wrappedRoot = (await Deno.readTextFile(rootKeyPath(services.config.DATA_DIR))).trim();
+  if ((await readRootKeyCopy(storage)) !== wrappedRoot) await saveRootKeyCopy(storage, wrappedRoot);
   const last = (await readCatalog(storage, CONTROL)).at(-1);
   const due = !last || services.clock.now().getTime() - Date.parse(last.takenAt) >=
       services.config.BACKUP_INTERVAL_HOURS * HOUR_MS;
@@ -78,7 +85,19 @@ export async function runBackups(services: BackupServices): Promise<BackupEntry[
       path: controlDatabasePath(services.config.DATA_DIR),
       keys: [await services.keys.controlDatabaseKey()],
     };
-    taken.push(await backUp(services, storage, copier, tmpDir, run, CONTROL, control));
+    taken.push(
+      await backUp(
+        services,
+        storage,
+        copier,
+        tmpDir,
+        run,
+        CONTROL,
+        control,
+        undefined,
+        () => allDataKeys(services),
+      ),
+    );
     const provider = services.provider;
     for (const tenant of await services.registry.allTenants()) {
       // On Turso: its point-in-time restore covers it.
@@ -148,6 +167,8 @@ async function backUp(
   db: string,
   source: CopySource,
   slug?: string,
+  /** Read after the copy, so they include every key its rows name. */
+  dataKeys?: () => Promise<DataKey[]>,
 ): Promise<BackupEntry> {
   const at = services.clock.now();
   const id = newBackupId(at);
@@ -169,10 +190,22 @@ async function backUp(
     bytes: bytes.length,
     sha256: await sha256Hex(bytes),
     wrappedKey: wrapped,
+    ...(dataKeys ? { dataKeys: await sealDataKeys(services.keys, id, await dataKeys()) } : {}),
   };
   await putCopy(storage, entry, bytes);
   await writeCatalog(storage, db, [...await readCatalog(storage, db), entry]);
   return entry;
+}
+
+/** Every tenant data key, unwrapped: what a control backup carries (see BackupEntry.dataKeys). */
+async function allDataKeys(services: BackupServices): Promise<DataKey[]> {
+  const rs = await services.control.execute("SELECT DISTINCT tenant_id FROM tenant_keys");
+  const out: DataKey[] = [];
+  for (const row of rs.rows) {
+    const tenantId = String(row.tenant_id);
+    for (const k of await services.tenantKeys.all(tenantId)) out.push({ tenantId, ...k });
+  }
+  return out;
 }
 
 /**

@@ -22,8 +22,8 @@ import { type Client, fileUrl, openDatabase } from "../db/client.ts";
 import { vacuumInto } from "../db/encrypted.ts";
 import { holdRestoreLock } from "../db/data_dir_lock.ts";
 import { controlDatabasePath, KeyRing, openControlWith, rootKeyPath } from "../crypto/keyring.ts";
-import { generatedMasterKeyPath, loadKeyProvider } from "../crypto/keys.ts";
-import { databaseKeyOf, TenantKeys } from "../crypto/tenant_keys.ts";
+import { generatedMasterKeyPath, loadKeyProvider, wrappedKeyId } from "../crypto/keys.ts";
+import { databaseKeyOf, tenantKeyContext, TenantKeys } from "../crypto/tenant_keys.ts";
 import type { FileStorage } from "../storage/file_storage.ts";
 import { controlOnTurso } from "../tenants/control_database.ts";
 import {
@@ -31,6 +31,7 @@ import {
   CONTROL,
   copyKeyOf,
   getCopy,
+  openDataKeys,
   readCatalog,
   readRootKeyCopy,
 } from "./backup_catalog.ts";
@@ -82,6 +83,7 @@ export async function restoreAll(options: RestoreOptions): Promise<RestoreReport
     const missing: string[] = [];
     const control = await openControlWith(keys, config.DATA_DIR);
     try {
+      await rewrapDataKeys(control, keys, controlEntry);
       const tenantKeys = new TenantKeys(control, keys.provider, () => new Date());
       const rs = await control.execute("SELECT id, slug, db_url FROM tenants ORDER BY id");
       for (const row of rs.rows) {
@@ -221,6 +223,30 @@ async function tenantBySlug(control: Client, slug: string) {
     );
   }
   return { id: String(row.id), dbUrl: row.db_url === null ? null : String(row.db_url) };
+}
+
+/**
+ * Wraps the restored control database's tenant data keys that no configured master key opens
+ * (a master-key rotation since the backup) under the current one, from the keys the backup
+ * carries: the old master key is not needed.
+ */
+async function rewrapDataKeys(control: Client, keys: KeyRing, entry: BackupEntry): Promise<void> {
+  const known = new Set(keys.provider.keyIds);
+  const rows = await control.execute("SELECT tenant_id, version, master_key_id FROM tenant_keys");
+  const stranded = new Set(
+    rows.rows.filter((r) => !known.has(String(r.master_key_id)))
+      .map((r) => `${r.tenant_id} ${r.version}`),
+  );
+  if (stranded.size === 0) return;
+  for (const k of await openDataKeys(keys, entry)) {
+    if (!stranded.has(`${k.tenantId} ${k.version}`)) continue;
+    const wrapped = await keys.provider.wrap(k.key, tenantKeyContext(k.tenantId, k.version));
+    await control.execute({
+      sql: "UPDATE tenant_keys SET wrapped_key = ?, master_key_id = ? " +
+        "WHERE tenant_id = ? AND version = ?",
+      args: [wrapped, wrappedKeyId(wrapped), k.tenantId, k.version],
+    });
+  }
 }
 
 /** Checks one copy and swaps it into `target` re-encrypted under `targetKey`. */
