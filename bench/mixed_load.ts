@@ -258,10 +258,11 @@ export interface MixedLoadFigures {
  * a second process on the same port and data folder and the mix over both.
  */
 export async function benchMixedLoad(
-  opts: { tenants: number; seconds: number; poolSize: number },
+  opts: { tenants: number; seconds: number; poolSize: number; env?: Record<string, string> },
 ): Promise<MixedLoadFigures> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const env = {
+    ...opts.env,
     PORT: String(port),
     BENCH_REUSE_PORT: "1",
     TENANT_POOL_SIZE: String(opts.poolSize),

@@ -11,7 +11,12 @@ import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
 import { benchMixedLoad } from "./mixed_load.ts";
-import { benchEncryption, benchTenantKey, encryptionRows } from "./encryption.ts";
+import {
+  alternatingListRow,
+  benchEncryption,
+  benchTenantKey,
+  encryptionRows,
+} from "./encryption.ts";
 
 const quick = Deno.args.includes("--quick");
 const rows: string[][] = [];
@@ -111,6 +116,7 @@ if (await hasWrk()) {
   }
   // Encryption at rest: the PO list with and without it, in this run.
   for (const r of encryptionRows(await benchEncryption({ quick }))) row(...r);
+  row(...await alternatingListRow(quick));
   // Many brokers' working day: 90% reads, 10% writes over 1,000 tenants, one process then two.
   const m = await benchMixedLoad({
     tenants: quick ? 100 : 1000,
