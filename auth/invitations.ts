@@ -16,6 +16,8 @@ import {
 } from "../domain/errors.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { invitationMail } from "../mail/templates.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import type { Executor } from "../db/transaction.ts";
 import type { Services } from "../services.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import { can, INVITABLE_ROLES, type Role } from "./roles.ts";
@@ -59,7 +61,7 @@ function refused(reason: string, message: string, status = 400): AppError {
 /** Invites an address to a tenant with a role and mails it the link to `<origin>/invitations/accept`. */
 export async function createInvitation(
   services: Services,
-  tenant: { id: string; name: string },
+  tenant: { id: string; name: string; db?: Executor },
   inviter: { userId: string; name: string; role: Role | null },
   input: InvitationInput,
   origin: string,
@@ -114,6 +116,11 @@ export async function createInvitation(
       workspaceName: tenant.name,
       role: input.role,
       link,
+      // The workspace's own product name (customization/), when its database is at hand.
+      productName: tenant.db
+        ? (await activeConfiguration(services.readCache, tenant.db, tenant.id)).document
+          .branding.product_name
+        : undefined,
     }),
   });
   return summary;

@@ -42,16 +42,24 @@ export function resetPasswordMail(input: { name: string; link: string }): MailCo
   };
 }
 
-/** Invites someone to join a workspace with a role. */
+/** Invites someone to join a workspace with a role, under the workspace's product name. */
 export function invitationMail(
-  input: { inviterName: string; workspaceName: string; role: string; link: string },
+  input: {
+    inviterName: string;
+    workspaceName: string;
+    role: string;
+    link: string;
+    /** The product's name as the workspace shows it (its configuration's branding). */
+    productName?: string;
+  },
 ): MailContent {
+  const product = input.productName ?? "ProjectMeats";
   return {
-    subject: `${input.inviterName} invited you to ${input.workspaceName} on ProjectMeats`,
+    subject: `${input.inviterName} invited you to ${input.workspaceName} on ${product}`,
     text: [
       "Hello,",
       "",
-      `${input.inviterName} invited you to join ${input.workspaceName} on ProjectMeats as ${
+      `${input.inviterName} invited you to join ${input.workspaceName} on ${product} as ${
         article(input.role)
       } ${input.role}.`,
       "",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../../../tests/helpers/api.ts";
-import { addMember } from "../../../tests/helpers/members.ts";
+import { addMember, mailTo } from "../../../tests/helpers/members.ts";
 import { DEFAULT_CONFIGURATION } from "../../../customization/document/schema.ts";
 
 async function withApi(fn: (server: TestServer, api: ApiClient) => Promise<void>) {
@@ -147,6 +147,28 @@ Deno.test("a broker may read the configuration but not change it", async () => {
     );
     const owner = await apiClient(server, tenant);
     assert.equal((await owner.call("GET", "/api/v1/config")).headers.get("etag"), '"0"');
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an invitation e-mail names the workspace's product name", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    const name = { branding: { product_name: "Prairie Trade Desk" } };
+    assert.equal((await put(api, name, '"0"')).status, 200);
+    await api.ok(
+      "POST",
+      "/api/v1/invitations",
+      { email: "bob@plant.example", role: "broker" },
+      201,
+    );
+    const [mail] = await mailTo(server, "bob@plant.example");
+    assert.match(mail!.subject, /on Prairie Trade Desk$/);
+    assert.match(mail!.text, /join .* on Prairie Trade Desk as a broker/);
+    assert.doesNotMatch(mail!.text, /ProjectMeats/);
   } finally {
     await server.close();
   }
