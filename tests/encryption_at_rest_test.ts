@@ -162,3 +162,32 @@ Deno.test("an installation from before encryption is encrypted on start and firs
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+for (const failAt of ["migrate", "seed", "control_rows", "handoff"]) {
+  Deno.test(`a signup that fails at "${failAt}" leaves no data key behind`, async () => {
+    const server = await startTestServer({}, {
+      faultInjector: (step) => {
+        if (step === failAt) throw new Error(`injected failure at ${step}`);
+      },
+    });
+    try {
+      const res = await server.fetch("localhost", "/api/v1/signup", {
+        method: "POST",
+        json: {
+          company_name: "Doomed Foods",
+          slug: "doomed",
+          owner_name: "Olive Owner",
+          email: "owner@doomed.example",
+          password: "correct horse battery",
+        },
+      });
+      await res.body?.cancel();
+      assert.ok(res.status >= 400, `signup failed (${res.status})`);
+      const keys = await server.services.control.execute("SELECT count(*) AS n FROM tenant_keys");
+      assert.equal(keys.rows[0]?.n, 0);
+      assert.deepEqual(await allFiles(join(server.dataDir, "tenants")), []);
+    } finally {
+      await server.close();
+    }
+  });
+}
