@@ -3,7 +3,9 @@
  * The installation's root key, bootstrapped before anything else opens: a random key wrapped by
  * the master key in `DATA_DIR/control.key`. The control database is encrypted with a key derived
  * from it, and `deriveKey(purpose)` gives other features a key of their own. A master-key rotation
- * re-wraps the root (it never changes), so everything derived from it stays readable.
+ * re-wraps the root (it never changes), so everything derived from it stays readable. The root
+ * belongs to one data folder: on several machines each has its own, so a derived key suits what
+ * stays on the machine (its control file or replica), not a secret machines must share.
  */
 import { join } from "node:path";
 import type { Client } from "../db/client.ts";
