@@ -28,6 +28,5 @@ export async function paperBrand(
       logo = { bytes: image.bytes, contentType: image.contentType as "image/png" | "image/jpeg" };
     }
   }
-  const primary = branding.colors.primary ?? DEFAULT_CONFIGURATION.branding.colors.primary!;
-  return { productName: branding.product_name, primary, logo };
+  return { productName: branding.product_name, primary: branding.colors.primary, logo };
 }

@@ -61,5 +61,5 @@ export async function brandPaper(bytes: Uint8Array, brand: PaperBrand): Promise<
       height: image.height * scale,
     });
   }
-  return await doc.save({ updateMetadata: false });
+  return await doc.save();
 }

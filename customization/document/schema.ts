@@ -13,9 +13,32 @@ import { AA_NORMAL_TEXT, contrastFailures, formatRatio } from "./contrast.ts";
 
 const HEX = /^#[0-9a-f]{6}$/;
 
+/** The colours a tenant may set, in the order the reference and the settings page list them. */
+export const COLOUR_KEYS = [
+  "primary",
+  "primary_text",
+  "primary_hover",
+  "accent",
+  "background",
+  "surface",
+  "surface_alt",
+  "text",
+  "muted_text",
+  "border",
+  "success_text",
+  "success_background",
+  "warning_text",
+  "warning_background",
+  "danger_text",
+  "danger_background",
+  "danger",
+] as const;
+
+export type ColourKey = typeof COLOUR_KEYS[number];
+
 /** A colour key: its CSS custom property (static/app.css), its built-in light and dark values. */
 export interface ColourToken {
-  key: string;
+  key: ColourKey;
   token: string;
   light: string;
   dark: string;
@@ -171,8 +194,9 @@ function palette(scheme: "light" | "dark") {
         examples: [scheme === "light" ? "#1f6f43" : "#7fd1a1"],
       });
   }
-  return z.strictObject(shape as Record<string, z.ZodDefault<z.ZodString>>).superRefine(
-    (colours, ctx) => {
+  return z.strictObject(shape as Record<ColourKey, z.ZodDefault<z.ZodString>>).superRefine(
+    (parsed, ctx) => {
+      const colours: Record<string, string> = parsed;
       for (const f of contrastFailures(colours)) {
         ctx.addIssue({
           code: "custom",

@@ -146,7 +146,7 @@ async function show(c: AppContext, extra: Extra = {}, status = 200) {
                 key: t.key,
                 token: t.token,
                 label: label(t.key),
-                value: (branding.colors as Record<string, string>)[t.key] ?? t.light,
+                value: branding.colors[t.key],
               })),
             }}
           />
