@@ -2,10 +2,32 @@
  * @module ai/offline/classify
  * Which kind of paper a document is, by weighted phrases: a title phrase near the top counts
  * most, words typical of the kind count a little. The confidence grows with the winner's lead.
+ * An invoice is the broker's own unless it carries a carrier's or a packer's marks (MC number,
+ * line haul, load number; EST number, "sold by", "your PO"): then it is a bill to pay.
  */
 import type { Classification } from "../../domain/documents/draft.ts";
 
-const RULES: Record<Exclude<Classification, "other">, { title: RegExp; words: RegExp[] }> = {
+type Rule = { title: RegExp; words: RegExp[] };
+
+const CARRIER_MARKS = [
+  /\bline\s*haul\b/i,
+  /\bfuel\s+surcharge\b/i,
+  /\bpro\s*(#|no\.?|number)/i,
+  /\bMC\s*(#|no\.?|number)?\s*:?\s*\d{4,}/i,
+  /\b(US\s?)?DOT\s*(#|no\.?|number)?\s*:?\s*\d{4,}/i,
+  /\b(load|shipment)\s*(#|no\.?|number)/i,
+  /\bfreight\b/i,
+];
+const SUPPLIER_MARKS = [
+  /\bEST\.?\s*(#|no\.?)?\s*[A-Z]?\d{2,}/i,
+  /\bsold\s+by\b/i,
+  /\byour\s+p\.?\s?o\b/i,
+  /\bpacker\b/i,
+  /\bplant\b/i,
+  /\bcatch\s+weight\b/i,
+];
+
+const RULES: Record<Exclude<Classification, "other">, Rule> = {
   purchase_order: {
     title: /\b(purchase\s+order|p\.?\s?o\.?\s+(form|confirmation))\b/i,
     words: [/\bvendor\b/i, /\bsupplier\b/i, /\bbuyer\b/i, /\bship\s*from\b/i, /\bpurchase\b/i],
@@ -49,6 +71,15 @@ const RULES: Record<Exclude<Classification, "other">, { title: RegExp; words: Re
       /\bsubtotal\b/i,
     ],
   },
+  carrier_invoice: {
+    title: /\b(freight\s+(bill|invoice)|carrier\s+invoice|freight\s+charges)\b/i,
+    // Few words of its own: rate confirmations share a carrier's vocabulary.
+    words: [/\bfuel\s+surcharge\b/i, /\bpro\s*(#|no\.?|number)/i, /\bremit\b/i],
+  },
+  supplier_invoice: {
+    title: /\b(packer|supplier|vendor)('?s)?\s+invoice\b/i,
+    words: [/\bsold\s+by\b/i, /\bremit\b/i],
+  },
   certificate_of_analysis: {
     title: /\b(certificate\s+of\s+analysis|c\.?o\.?a\.?|lab(oratory)?\s+report)\b/i,
     words: [
@@ -68,7 +99,7 @@ export function classify(text: string): { type: Classification; confidence: numb
   const top = lines.slice(0, 6).join("\n");
   const scores: Array<[Classification, number]> = [];
   for (
-    const [type, rule] of Object.entries(RULES) as Array<[Classification, typeof RULES.invoice]>
+    const [type, rule] of Object.entries(RULES) as Array<[Classification, Rule]>
   ) {
     let score = 0;
     if (rule.title.test(top)) score += 6;
@@ -80,5 +111,15 @@ export function classify(text: string): { type: Classification; confidence: numb
   const [best, second] = [scores[0]!, scores[1]!];
   if (best[1] < 3) return { type: "other", confidence: 0.5 };
   const lead = best[1] - second[1];
-  return { type: best[0], confidence: Math.min(0.99, 0.6 + lead * 0.07) };
+  const type = best[0] === "invoice" ? whoseInvoice(text) : best[0];
+  return { type, confidence: Math.min(0.99, 0.6 + lead * 0.07) };
+}
+
+/** An invoice with two or more of a carrier's or a packer's marks is theirs to the broker. */
+function whoseInvoice(text: string): Classification {
+  const carrier = CARRIER_MARKS.filter((w) => w.test(text)).length;
+  const supplier = SUPPLIER_MARKS.filter((w) => w.test(text)).length;
+  if (carrier >= 2 && carrier >= supplier) return "carrier_invoice";
+  if (supplier >= 2) return "supplier_invoice";
+  return "invoice";
 }

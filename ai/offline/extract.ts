@@ -78,6 +78,17 @@ const L = {
   seal: ["seal"],
   load: ["load", "load number", "shipment", "pro", "trip"],
   invoice: ["invoice (?:#|no\\.?|number)", "invoice"],
+  freightBill: [
+    "freight bill (?:#|no\\.?|number)",
+    "invoice (?:#|no\\.?|number)",
+    "bill (?:#|no\\.?|number)",
+    "pro (?:#|no\\.?|number)",
+    "freight bill",
+    "invoice",
+  ],
+  billDate: ["bill date", "invoice date", "date of invoice", "inv\\.? date", "date"],
+  amountDue: ["total due", "amount due", "balance due", "total amount", "total charges", "total"],
+  loadRef: ["load (?:#|no\\.?|number)", "your load", "load", "shipment", "trip"],
   invoiceDate: ["invoice date", "date of invoice", "inv\\.? date", "date"],
   dueDate: ["due date", "payment due", "due"],
   shipDate: ["ship date", "shipped", "date shipped"],
@@ -158,6 +169,20 @@ const RULES: Partial<Record<Classification, FieldRule[]>> = {
     { field: "payment_terms", kind: "text", labels: L.terms },
     { field: "tax_cents", kind: "money", labels: L.tax },
   ],
+  // Bills to pay: the carrier's freight bill (no lines: the amount due) and the packer's invoice.
+  carrier_invoice: [
+    { field: "number", kind: "id", labels: L.freightBill },
+    { field: "bill_date", kind: "date", labels: L.billDate },
+    { field: "due_date", kind: "date", labels: L.dueDate },
+    { field: "payment_terms", kind: "text", labels: L.terms },
+    { field: "charges_cents", kind: "money", labels: L.amountDue },
+  ],
+  supplier_invoice: [
+    { field: "number", kind: "id", labels: L.invoice },
+    { field: "bill_date", kind: "date", labels: L.billDate },
+    { field: "due_date", kind: "date", labels: L.dueDate },
+    { field: "payment_terms", kind: "text", labels: L.terms },
+  ],
 };
 
 function readValue(kind: Kind, raw: string, context: Line[], line: number): string | number | null {
@@ -227,6 +252,31 @@ function letterhead(lines: Line[]): string | null {
   return null;
 }
 
+/** Who sent a bill: the labelled carrier or supplier, else the letterhead (the sender). */
+function billVendor(
+  type: "carrier_invoice" | "supplier_invoice",
+  lines: Line[],
+): RawExtraction["parties"] {
+  const head = letterhead(lines);
+  if (type === "carrier_invoice") {
+    const carrier = party(lines, CARRIER, { carrier: true });
+    const name = carrier?.name ?? head;
+    if (!carrier && !name) return {};
+    return {
+      carrier_id: {
+        ...(carrier ?? {}),
+        name,
+        confidence: carrier?.name ? carrier.confidence : 0.7,
+      },
+    };
+  }
+  const supplier = party(lines, ["sold by", "remit to", "packer", "vendor", "supplier"]);
+  const name = supplier?.name ?? head;
+  return name
+    ? { supplier_id: { name, confidence: supplier?.name ? supplier.confidence : 0.7 } }
+    : {};
+}
+
 /** Extracts the fields of a document of a known kind from its text. */
 export function extractFields(
   type: Classification,
@@ -269,7 +319,18 @@ export function extractFields(
     const customer = party(lines, CUSTOMER);
     if (customer) parties.customer_id = customer;
   }
-  const table = type === "purchase_order" || type === "sales_confirmation" || type === "invoice"
+  if (type === "carrier_invoice" || type === "supplier_invoice") {
+    Object.assign(parties, billVendor(type, lines));
+    fields.kind = { value: type === "carrier_invoice" ? "carrier" : "supplier", confidence: 0.9 };
+    const [labels, key] = type === "carrier_invoice"
+      ? [L.loadRef, "load_id"]
+      : [L.po, "purchase_order_id"];
+    const ref = findLabeled(lines, labels, (v) => parseIdentifier(v) !== null);
+    const number = ref ? parseIdentifier(ref.value) : null;
+    if (number) refs[key] = { number, confidence: ref!.confidence };
+  }
+  const table = type === "purchase_order" || type === "sales_confirmation" ||
+      type === "invoice" || type === "supplier_invoice"
     ? readGoodsTable(lines)
     : null;
   return { fields, lines: table?.lines ?? [], parties, refs, warnings: [] };

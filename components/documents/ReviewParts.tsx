@@ -90,6 +90,7 @@ export const SHOWN: Record<string, string[]> = {
     "status",
   ],
   invoices: ["number", "invoice_date", "due_date", "ship_date", "payment_terms", "tax_cents"],
+  bills: ["kind", "number", "bill_date", "due_date", "payment_terms", "charges_cents"],
   "sales-orders": ["number", "order_date", "delivery_date", "customer_po"],
 };
 

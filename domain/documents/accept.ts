@@ -43,7 +43,7 @@ const ID = z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/, "Not an id.");
 
 /** The body of an accept: corrected values, and what to do about each party. */
 export const AcceptSchema = z.strictObject({
-  collection: z.enum(["purchase-orders", "sales-orders", "loads", "invoices"]).optional(),
+  collection: z.enum(["purchase-orders", "sales-orders", "loads", "invoices", "bills"]).optional(),
   values: z.record(z.string(), z.unknown()).default({}),
   parties: z.record(
     z.string(),
@@ -63,7 +63,7 @@ export const AcceptSchema = z.strictObject({
 export type AcceptInput = z.infer<typeof AcceptSchema>;
 
 export const AttachSchema = z.strictObject({
-  collection: z.enum(["purchase-orders", "sales-orders", "loads", "invoices"]),
+  collection: z.enum(["purchase-orders", "sales-orders", "loads", "invoices", "bills"]),
   id: ID,
 });
 
@@ -261,7 +261,7 @@ export async function acceptDocument(
   if (!def) {
     throw new InvalidError(
       "This kind of document does not make a record. Attach it to a record instead.",
-      { collection: ["Choose purchase-orders, sales-orders, loads or invoices."] },
+      { collection: ["Choose purchase-orders, sales-orders, loads, invoices or bills."] },
       422,
     );
   }
@@ -277,7 +277,10 @@ export async function acceptDocument(
       422,
     );
   }
-  const duplicate = await recordWithNumber(ctx.db, def, given.number);
+  // A bill's number is unique per vendor only: its own rule checks it once the vendor is known.
+  const duplicate = def.collection === "bills"
+    ? null
+    : await recordWithNumber(ctx.db, def, given.number);
   if (duplicate) throw duplicateNumberError(def, duplicate);
   try {
     return await acceptInTransaction(ctx, doc, def, draft, input, given);

@@ -24,6 +24,8 @@ export const CLASSIFICATIONS = [
   "proof_of_delivery",
   "rate_confirmation",
   "invoice",
+  "carrier_invoice",
+  "supplier_invoice",
   "certificate_of_analysis",
   "other",
 ] as const;
@@ -36,11 +38,16 @@ export const CLASSIFICATION_LABELS: Record<Classification, string> = {
   proof_of_delivery: "Proof of delivery",
   rate_confirmation: "Rate confirmation",
   invoice: "Invoice",
+  carrier_invoice: "Carrier freight bill",
+  supplier_invoice: "Supplier invoice",
   certificate_of_analysis: "Certificate of analysis",
   other: "Other",
 };
 
-/** The record type each kind of document becomes (null: kept as a document only). */
+/**
+ * The record type each kind of document becomes (null: kept as a document only). An invoice is
+ * the broker's own to its customer; a carrier's freight bill or a packer's invoice is a bill to pay.
+ */
 export const TARGET_COLLECTION: Record<Classification, string | null> = {
   purchase_order: "purchase-orders",
   sales_confirmation: "purchase-orders",
@@ -48,6 +55,8 @@ export const TARGET_COLLECTION: Record<Classification, string | null> = {
   proof_of_delivery: "loads",
   rate_confirmation: "loads",
   invoice: "invoices",
+  carrier_invoice: "bills",
+  supplier_invoice: "bills",
   certificate_of_analysis: null,
   other: null,
 };
