@@ -8,6 +8,7 @@
  * - `tables/<name>.jsonl`: each table's rows, one JSON object a line (columns by name; a BLOB is
  *   `{"$base64": "..."}`; a table with a hidden rowid carries it as `"$rowid"`)
  * - `files/<document id>`: each stored file, byte for byte as it was uploaded
+ * - `brand/<sha-256>.png|jpg`: the logos and favicons the configuration names (customization/)
  * - `manifest.json`: written last; see `ManifestSchema`
  *
  * docs/operations/data_rights.md describes it for operators.
@@ -20,12 +21,12 @@ export const MANIFEST_PATH = "manifest.json";
 
 const PartSchema = z.object({
   path: z.string().min(1),
-  kind: z.enum(["workspace", "schema", "table", "file"]),
+  kind: z.enum(["workspace", "schema", "table", "file", "brand"]),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** Rows of a table part. */
   rows: z.number().int().nonnegative().optional(),
-  /** Table name of a table part, document id of a file part. */
+  /** Table name of a table part, document id of a file part, image name of a brand part. */
   name: z.string().optional(),
 });
 export type ArchivePart = z.infer<typeof PartSchema>;

@@ -142,6 +142,8 @@ export async function verifyArchive(source: ArchiveSource): Promise<VerifiedArch
       ? part.name !== undefined && part.path === tablePath(part.name)
       : part.kind === "file"
       ? /^[0-9a-z]{1,64}$/.test(part.name ?? "") && part.path === `files/${part.name}`
+      : part.kind === "brand"
+      ? /^[0-9a-f]{64}\.(png|jpg)$/.test(part.name ?? "") && part.path === `brand/${part.name}`
       : part.path === `${part.kind}.json`;
     if (!wellFormed) throw new ArchiveRefusedError(`the entry ${part.path} is not well formed.`);
     const found = seen.get(part.path);

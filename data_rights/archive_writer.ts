@@ -11,7 +11,9 @@
 import { createHash, type Hash } from "node:crypto";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import type { Client, Transaction } from "../db/client.ts";
-import type { FileStorage } from "../storage/mod.ts";
+import { FileMissingError, type FileStorage } from "../storage/mod.ts";
+import { readBrandImage } from "../customization/assets.ts";
+import { NotFoundError } from "../domain/errors.ts";
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_VERSION,
@@ -139,7 +141,18 @@ export async function writeWorkspaceArchive(
         key: String(r.storage_key),
       }))
       : [];
-    const total = tables.length + (hasSequence ? 1 : 0) + documents.length + 1;
+    // Logos and favicons are named (by their SHA-256) in the configuration and its history.
+    const brandNames = new Set<string>();
+    for (const table of ["configuration", "configuration_versions"]) {
+      if (!tables.some((t) => t.name === table)) continue;
+      const rs = await tx.execute(`SELECT document FROM ${table}`);
+      for (const r of rs.rows) {
+        for (const m of String(r.document).matchAll(/[0-9a-f]{64}\.(?:png|jpg)/g)) {
+          brandNames.add(m[0]);
+        }
+      }
+    }
+    const total = tables.length + (hasSequence ? 1 : 0) + documents.length + brandNames.size + 1;
     let done = 0;
     const step = async () => await input.onProgress?.(++done, total);
 
@@ -194,6 +207,22 @@ export async function writeWorkspaceArchive(
       await addEntry(
         { path: `files/${doc.id}`, kind: "file", name: doc.id },
         (write) => write(bytesOfFile),
+        false,
+      );
+      await step();
+    }
+    for (const name of [...brandNames].sort()) {
+      let image: Uint8Array;
+      try {
+        image = (await readBrandImage(input.storage, input.facts.id, name)).bytes;
+      } catch (err) {
+        // Named in an old version of the configuration but never uploaded (or refused since).
+        if (err instanceof NotFoundError || err instanceof FileMissingError) continue;
+        throw err;
+      }
+      await addEntry(
+        { path: `brand/${name}`, kind: "brand", name },
+        (write) => write(image),
         false,
       );
       await step();

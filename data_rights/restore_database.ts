@@ -17,6 +17,7 @@ import type { Client, Transaction } from "../db/client.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { latestVersion, loadMigrations, migrate } from "../db/migrate.ts";
 import { documentKey, type FileStorage } from "../storage/mod.ts";
+import { storeBrandImage } from "../customization/assets.ts";
 import { decodeValue, ROWID_KEY, tablePath } from "./archive_format.ts";
 import {
   ArchiveRefusedError,
@@ -88,6 +89,9 @@ export async function restoreDatabase(
   const fileParts = new Map(
     archive.manifest.parts.filter((p) => p.kind === "file").map((p) => [p.path, p.name!]),
   );
+  const brandParts = new Map(
+    archive.manifest.parts.filter((p) => p.kind === "brand").map((p) => [p.path, p.name!]),
+  );
   const stored: string[] = [];
   const counts: RestoreCounts = { tables: 0, rows: 0, files: 0 };
   try {
@@ -155,6 +159,25 @@ export async function restoreDatabase(
             await flushRows(table);
             counts.tables++;
             table = null;
+          }
+          return;
+        }
+        const brandName = brandParts.get(path);
+        if (brandName !== undefined) {
+          file ??= { id: brandName, chunks: [] };
+          file.chunks.push(data);
+          if (final) {
+            // Checked again as any upload is (PNG or JPEG, size); stored under the same name.
+            const stored = await storeBrandImage(
+              target.storage,
+              target.tenantId,
+              joinChunks(file.chunks),
+            );
+            if (stored.name !== brandName) {
+              throw new ArchiveRefusedError(`the image ${path} is not the one its name says.`);
+            }
+            counts.files++;
+            file = null;
           }
           return;
         }

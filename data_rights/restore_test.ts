@@ -5,6 +5,8 @@ import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers
 import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
 import { uploadFile } from "../tests/helpers/documents.ts";
+import { pngHeader } from "../tests/helpers/images.ts";
+import { readBrandImage } from "../customization/assets.ts";
 import { corpus } from "../ai/fixtures/corpus.ts";
 import { appendSecurityEvent } from "../security/events.ts";
 import { documentKey, storageFor } from "../storage/mod.ts";
@@ -56,6 +58,18 @@ async function workspaceWithData(server: TestServer, slug: string) {
   const pdf = await fixture.pdf();
   const up = await uploadFile(server, api, "supplier-po.pdf", pdf);
   assert.equal(up.status, 202, JSON.stringify(up.body));
+  // A logo, named by the configuration (its bytes live in storage, beside the documents).
+  const upload = await server.fetch(t.host, "/api/v1/config/assets", {
+    method: "POST",
+    headers: { authorization: `Bearer ${api.token}`, "content-type": "image/png" },
+    body: pngHeader(64, 32),
+  });
+  assert.equal(upload.status, 201);
+  const logo = (await upload.json()).name as string;
+  const applied = await api.call("PUT", "/api/v1/config", { branding: { logo } }, {
+    "if-match": '"0"',
+  });
+  assert.equal(applied.status, 200, JSON.stringify(applied.body));
   await withDb(
     server,
     t.tenantId,
@@ -64,7 +78,7 @@ async function workspaceWithData(server: TestServer, slug: string) {
         now: server.services.clock.now(),
       }),
   );
-  return { t, api, pdf };
+  return { t, api, pdf, logo };
 }
 
 /** Runs an export to the end and returns the archive's bytes. */
@@ -92,14 +106,14 @@ async function listDir(path: string): Promise<string[]> {
 Deno.test("an export restored into a new workspace holds every row of every table and every file byte for byte", async () => {
   const server = await startTestServer();
   try {
-    const { t, pdf } = await workspaceWithData(server, "roundsrc");
+    const { t, pdf, logo } = await workspaceWithData(server, "roundsrc");
     const archive = await exportArchive(server, t.tenantId, t.userId);
 
     const restored = await restoreNewWorkspace(server.services, bytesSource(archive), {
       slug: "roundcopy",
     });
     assert.deepEqual(restored.restoredMembers, [t.email]);
-    assert.ok(restored.counts.files === 1 && restored.counts.rows > 20);
+    assert.ok(restored.counts.rows > 20);
 
     const before = await withDb(server, t.tenantId, dumpAll);
     const after = await withDb(server, restored.tenantId, dumpAll);
@@ -126,7 +140,12 @@ Deno.test("an export restored into a new workspace holds every row of every tabl
       assert.deepEqual(copy, await storage.get(String(d.storage_key)));
       assert.deepEqual(copy, pdf);
     }
-    // The restored workspace answers like the original: its search finds the same customer.
+    // The logo the configuration names came along, under the new workspace.
+    assert.deepEqual(
+      (await readBrandImage(storage, restored.tenantId, logo)).bytes,
+      pngHeader(64, 32),
+    );
+    assert.equal(restored.counts.files, 2);
     const tenant = (await server.services.registry.findById(restored.tenantId))!;
     assert.equal(tenant.slug, "roundcopy");
   } finally {
