@@ -20,7 +20,9 @@ export interface PreviewColour {
   value: string;
 }
 
-export default function ThemePreview(props: { colours: PreviewColour[] }) {
+export default function ThemePreview(
+  props: { colours: PreviewColour[]; field: "colors" | "dark_colors"; legend: string },
+) {
   const [values, setValues] = useState<Record<string, string>>(
     Object.fromEntries(props.colours.map((c) => [c.key, c.value])),
   );
@@ -40,12 +42,12 @@ export default function ThemePreview(props: { colours: PreviewColour[] }) {
   return (
     <div class="theme-editor">
       <fieldset class="form-group colour-fields">
-        <legend>Colours (light appearance)</legend>
+        <legend>{props.legend}</legend>
         {props.colours.map((c) => (
           <label key={c.key} class="colour-field">
             <input
               type="color"
-              name={`colors.${c.key}`}
+              name={`${props.field}.${c.key}`}
               value={values[c.key]}
               onInput={(e) =>
                 setValues({ ...values, [c.key]: (e.target as HTMLInputElement).value })}
@@ -54,7 +56,7 @@ export default function ThemePreview(props: { colours: PreviewColour[] }) {
           </label>
         ))}
       </fieldset>
-      <div class="theme-sample" ref={sample} data-theme-sample>
+      <div class="theme-sample" ref={sample} data-theme-sample={props.field}>
         <p class="theme-sample-title">Preview</p>
         <p>
           Body text on a card. <span class="muted">A hint in muted text.</span>{" "}

@@ -138,18 +138,25 @@ async function show(c: AppContext, extra: Extra = {}, status = 200) {
             value={branding.font}
             options={choices(Object.keys(FONT_STACKS))}
           />
-          <Island
-            name="ThemePreview"
-            component={ThemePreview}
-            props={{
-              colours: COLOUR_TOKENS.map((t) => ({
-                key: t.key,
-                token: t.token,
-                label: label(t.key),
-                value: branding.colors[t.key],
-              })),
-            }}
-          />
+          {(["colors", "dark_colors"] as const).map((field) => (
+            <Island
+              key={field}
+              name="ThemePreview"
+              component={ThemePreview}
+              props={{
+                field,
+                legend: field === "colors"
+                  ? "Colours in the light appearance"
+                  : "Colours in the dark appearance",
+                colours: COLOUR_TOKENS.map((t) => ({
+                  key: t.key,
+                  token: t.token,
+                  label: label(t.key),
+                  value: branding[field][t.key],
+                })),
+              }}
+            />
+          ))}
           <button class="button primary" type="submit">Save branding</button>
         </form>
       </section>
@@ -304,11 +311,14 @@ app.get(`${PATH}/:file{export\\.(yaml|json)}`, async (c) => {
 app.post(`${PATH}/branding`, async (c) => {
   const body = await c.req.parseBody();
   const { document } = await currentConfiguration(tenantOf(c).db);
-  const colors = { ...document.branding.colors } as Record<string, string>;
-  for (const t of COLOUR_TOKENS) {
-    const v = body[`colors.${t.key}`];
-    if (typeof v === "string" && v) colors[t.key] = v;
-  }
+  const palette = (field: "colors" | "dark_colors") => {
+    const colours: Record<string, string> = { ...document.branding[field] };
+    for (const t of COLOUR_TOKENS) {
+      const v = body[`${field}.${t.key}`];
+      if (typeof v === "string" && v) colours[t.key] = v;
+    }
+    return colours;
+  };
   const text = (name: string, fallback: string) =>
     typeof body[name] === "string" ? String(body[name]) : fallback;
   const next = {
@@ -319,7 +329,8 @@ app.post(`${PATH}/branding`, async (c) => {
       appearance: text("appearance", document.branding.appearance),
       density: text("density", document.branding.density),
       font: text("font", document.branding.font),
-      colors,
+      colors: palette("colors"),
+      dark_colors: palette("dark_colors"),
     },
   };
   return applyOrShow(c, next, versionOf(body));

@@ -119,6 +119,15 @@ Deno.test("the branding form saves colours with the contrast rule, and a rollbac
       await low.text(),
       /primary_text #ffffff on primary #f0f0f0 has a contrast of 1\.\d\d:1/,
     );
+    const darkLow = await post(server, t, "/settings/configuration/branding", {
+      version: "0",
+      "dark_colors.text": "#333333",
+    });
+    assert.equal(darkLow.status, 422);
+    assert.match(
+      await darkLow.text(),
+      /<code>branding\.dark_colors\.text<\/code>: text #333333 on/,
+    );
     const ok = await post(server, t, "/settings/configuration/branding", {
       version: "0",
       product_name: "Prairie Desk",
@@ -126,19 +135,27 @@ Deno.test("the branding form saves colours with the contrast rule, and a rollbac
       "colors.primary": "#1f6f43",
     });
     assert.equal(ok.status, 303);
+    const dark = await post(server, t, "/settings/configuration/branding", {
+      version: "1",
+      "dark_colors.primary": "#7fd1a1",
+    });
+    assert.equal(dark.status, 303);
+    const themed = (await get(server, t, "/theme/2.css")).text;
+    assert.match(themed, /@media \(prefers-color-scheme: dark\) \{[^}]*--color-primary: #7fd1a1;/);
+    assert.match(themed, /^  --color-primary: #1f6f43;/m);
     const stale = await post(server, t, "/settings/configuration/branding", {
-      version: "0",
+      version: "1",
       "colors.primary": "#123456",
     });
     assert.equal(stale.status, 409);
-    assert.match(await stale.text(), /it is at version 1 now/);
+    assert.match(await stale.text(), /it is at version 2 now/);
     assert.equal(
       (await post(server, t, "/settings/configuration/rollback", { version: "0" })).status,
       303,
     );
     const page = await get(server, t, "/");
-    assert.match(page.text, /href="\/theme\/2\.css"/);
-    assert.match((await get(server, t, "/theme/2.css")).text, /--color-primary: #9b1c2e;/);
+    assert.match(page.text, /href="\/theme\/3\.css"/);
+    assert.match((await get(server, t, "/theme/3.css")).text, /--color-primary: #9b1c2e;/);
     assert.equal(
       (await post(server, t, "/settings/configuration/rollback", { version: "x" })).status,
       400,

@@ -23,7 +23,7 @@ Deno.test("a theme's primary colour changes the buttons; the live preview change
     const errors = watchErrors(page);
     const origin = await signInThroughPage(page, server.port, tenant);
     await page.goto(`${origin}/settings/configuration`);
-    await waitForIsland(page, "[data-theme-sample]");
+    await waitForIsland(page, "[data-theme-sample=colors]");
     const save = "form[action='/settings/configuration/branding'] > button.primary";
     assert.equal(await background(page, save), "rgb(155, 28, 46)");
 
@@ -32,7 +32,7 @@ Deno.test("a theme's primary colour changes the buttons; the live preview change
       el.dispatchEvent(new Event("input", { bubbles: true }));
     });
     await page.waitForFunction(() =>
-      getComputedStyle(document.querySelector("[data-theme-sample] .button.primary")!)
+      getComputedStyle(document.querySelector("[data-theme-sample=colors] .button.primary")!)
         .backgroundColor === "rgb(31, 111, 67)"
     );
     assert.equal(await background(page, save), "rgb(155, 28, 46)", "not saved yet");
