@@ -23,7 +23,6 @@ import { acceptTotpCode, hasTotp } from "./totp.ts";
 
 export const PENDING_SIGN_IN_TTL_MS = 5 * 60_000;
 export const PENDING_SIGN_IN_MAX_ATTEMPTS = 5;
-const THROTTLE_WINDOW_MS = 15 * 60_000;
 const FREE_FAILURES_PER_ACCOUNT = 5;
 
 /** Whether the user has a second factor (today an authenticator app; passkeys join here). */
@@ -81,44 +80,22 @@ export async function membersWithoutSecondFactor(control: Client, tenantId: stri
   return Number(rs.rows[0]?.n ?? 0);
 }
 
-/** Per-account failures of second-factor codes, across pending sign-ins and addresses. */
-class CodeThrottle {
-  #failures = new Map<string, number[]>();
-
-  check(userId: string, now: number): void {
-    const list = this.#recent(userId, now);
-    const last = list.at(-1);
-    if (last === undefined) return;
-    const wait = last + delayAfter(list.length, FREE_FAILURES_PER_ACCOUNT) - now;
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000);
-      throw new RateLimitedError(
-        seconds,
-        `Too many wrong codes for this account. Try again in ${seconds} seconds.`,
-      );
-    }
+/**
+ * Per-account failures of second-factor codes, across pending sign-ins and addresses, kept in the
+ * sign-in throttle's failure log: this process's memory, or Redis shared by every machine.
+ */
+async function checkCodeThrottle(services: Services, userId: string, now: number) {
+  const list = await services.loginThrottle.failures.recent(`second_factor:${userId}`, "", now);
+  const last = list.at(-1);
+  if (last === undefined) return;
+  const wait = last + delayAfter(list.length, FREE_FAILURES_PER_ACCOUNT) - now;
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    throw new RateLimitedError(
+      seconds,
+      `Too many wrong codes for this account. Try again in ${seconds} seconds.`,
+    );
   }
-
-  fail(userId: string, now: number): void {
-    if (this.#failures.size > 100_000) this.#failures.clear();
-    this.#failures.set(userId, [...this.#recent(userId, now), now]);
-  }
-
-  succeed(userId: string): void {
-    this.#failures.delete(userId);
-  }
-
-  #recent(userId: string, now: number): number[] {
-    return (this.#failures.get(userId) ?? []).filter((t) => now - t < THROTTLE_WINDOW_MS);
-  }
-}
-
-// One per running app (tests make several), like the limiters of auth/email_tokens.ts.
-const throttles = new WeakMap<Services, CodeThrottle>();
-function codeThrottle(services: Services): CodeThrottle {
-  let throttle = throttles.get(services);
-  if (!throttle) throttles.set(services, throttle = new CodeThrottle());
-  return throttle;
 }
 
 export type SecondFactorMethod = "totp" | "recovery_code";
@@ -134,9 +111,8 @@ export async function verifySecondFactor(
   userId: string,
   code: string,
 ): Promise<SecondFactorMethod> {
-  const throttle = codeThrottle(services);
   const now = services.clock.now().getTime();
-  throttle.check(userId, now);
+  await checkCodeThrottle(services, userId, now);
   const trimmed = code.trim();
   let method: SecondFactorMethod | null = null;
   if (/^\d{3}\s?\d{3}$/.test(trimmed)) {
@@ -145,10 +121,10 @@ export async function verifySecondFactor(
     method = "recovery_code";
   }
   if (!method) {
-    throttle.fail(userId, now);
+    await services.loginThrottle.failures.add(`second_factor:${userId}`, "", now);
     throw new InvalidError(WRONG_CODE, { code: [WRONG_CODE] }, 422);
   }
-  throttle.succeed(userId);
+  await services.loginThrottle.failures.clear(`second_factor:${userId}`);
   return method;
 }
 
