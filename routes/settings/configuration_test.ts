@@ -142,7 +142,7 @@ Deno.test("the branding form saves colours with the contrast rule, and a rollbac
     assert.equal(dark.status, 303);
     const themed = (await get(server, t, "/theme/2.css")).text;
     assert.match(themed, /@media \(prefers-color-scheme: dark\) \{[^}]*--color-primary: #7fd1a1;/);
-    assert.match(themed, /^  --color-primary: #1f6f43;/m);
+    assert.match(themed, /^ {2}--color-primary: #1f6f43;/m);
     const stale = await post(server, t, "/settings/configuration/branding", {
       version: "1",
       "colors.primary": "#123456",
