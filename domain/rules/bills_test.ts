@@ -307,3 +307,44 @@ Deno.test("a supplier invoice is three-way matched with the PO lines and the wei
     await server.close();
   }
 });
+
+Deno.test("bills import from CSV with vendors and loads by name, all rows or none, and export back", async () => {
+  const { server, tenant, api, carrier, supplier, customer } = await setup();
+  try {
+    const { load } = await carrierLoad(api, supplier.id, customer.id, carrier.id);
+    const headers = { cookie: tenant.jar.header(tenant.host) };
+    const upload = async (csv: string, confirm: boolean) => {
+      const form = new URLSearchParams({ _csrf: tenant.csrf, csv });
+      if (confirm) form.set("confirm", "1");
+      return await server.fetch(tenant.host, "/bills/import", {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+        body: form.toString(),
+      });
+    };
+    const bad = "Kind,Carrier,Vendor's bill number,Bill date,Charges not on lines,Load\n" +
+      `carrier,Polar Haul,PH-900,${TODAY},1510.00,${load.number}\n` +
+      `carrier,Nobody Trucking,NT-1,${TODAY},100.00,\n`;
+    const refused = await upload(bad, true);
+    assert.notEqual(refused.status, 303);
+    await refused.body?.cancel();
+    assert.equal((await api.ok("GET", "/api/v1/bills")).data.length, 0, "no row kept");
+
+    const good = bad.split("\n").slice(0, 2).join("\n") + "\n";
+    const done = await upload(good, true);
+    assert.equal(done.status, 303);
+    await done.body?.cancel();
+    const [bill] = (await api.ok("GET", "/api/v1/bills")).data;
+    assert.equal(bill.carrier_id, carrier.id);
+    assert.equal(bill.load_id, load.id);
+    assert.equal(bill.total_cents, 1_510_00);
+    assert.equal(bill.due_date, addDays(TODAY, 15));
+
+    const csv = await server.fetch(tenant.host, "/bills/export.csv", { headers });
+    const text = await csv.text();
+    assert.match(text, /PH-900/);
+    assert.match(text, /Polar Haul/);
+  } finally {
+    await server.close();
+  }
+});

@@ -53,7 +53,14 @@ import { LinkedDocuments } from "../../components/DocumentList.tsx";
 import { PaperworkLink } from "../../components/records/PaperworkLink.tsx";
 import { paperworkPath } from "../../paperwork/mod.ts";
 
-export const IMPORTABLE = new Set(["suppliers", "customers", "carriers", "products", "contacts"]);
+export const IMPORTABLE = new Set([
+  "suppliers",
+  "customers",
+  "carriers",
+  "products",
+  "contacts",
+  "bills",
+]);
 
 function roleMayWrite(c: AppContext, def: RecordDef): boolean {
   const role = principalOf(c).role;
