@@ -14,6 +14,7 @@ const PUBLIC_PAGES = ["/", "/signup", "/login", "/forgot-password", "/help", "/h
 const APP_PAGES = [
   "/",
   "/settings/profile",
+  "/settings/profile/second-factor",
   "/settings/company",
   "/settings/members",
   "/settings/tokens",
