@@ -58,7 +58,16 @@ export function renderPublic(
     </>
   );
   const theme = themeOf(c);
-  const html = renderPage(<PublicShell signedIn={Boolean(c.get("auth"))}>{page}</PublicShell>, {
+  const shell = (
+    <PublicShell
+      signedIn={Boolean(c.get("auth"))}
+      productName={theme.productName}
+      logoUrl={theme.logoUrl}
+    >
+      {page}
+    </PublicShell>
+  );
+  const html = renderPage(shell, {
     title,
     nonce: pageNonce(c),
     assets: c.get("services").assets,

@@ -125,6 +125,11 @@ Deno.test("a logo is checked by content, stored for its tenant alone and shown i
     assert.equal(image.status, 200);
     assert.equal(image.headers.get("content-type"), "image/png");
     assert.deepEqual(new Uint8Array(await image.arrayBuffer()), pngHeader(64, 32));
+    const login = await (await server.fetch(a.host, "/login")).text();
+    assert.match(login, /<span>Prairie Desk<\/span>/, "the workspace's sign-in page");
+    assert.match(login, /href="\/theme\/1\.css"/);
+    const apex = await (await server.fetch("localhost", "/login")).text();
+    assert.doesNotMatch(apex, /Prairie Desk|\/theme\//, "the bare domain keeps ours");
     assert.equal((await server.fetch(b.host, url)).status, 404);
     assert.doesNotMatch(await page(server, b), /brand-logo|Prairie Desk/);
   });
