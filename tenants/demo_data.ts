@@ -108,6 +108,9 @@ export async function seedDemoData(
   opts: { ownerId: string; today: string; deals?: number },
 ): Promise<void> {
   const rnd = seeded(20261125);
+  // Bills have their own sequence, so the rest of the demo stays as it was before they existed.
+  const billRnd = seeded(20261206);
+  let billNumber = 7100;
   const ctx: RecordContext = { db, userId: opts.ownerId, userName: "Dana Demo", role: "owner" };
   const today = opts.today;
   const create = (collection: string, values: RecordValues) =>
@@ -294,7 +297,7 @@ export async function seedDemoData(
     }
     if (!so) continue;
     const pickupTemp = 26 + rnd.int(0, 6);
-    await create("loads", {
+    const load = await create("loads", {
       carrier_id: rnd.pick(carriers),
       purchase_order_id: po.id,
       sales_order_id: so.id,
@@ -310,6 +313,7 @@ export async function seedDemoData(
       status: delivered ? rnd.pick(["delivered", "pod_received", "pod_received"]) : "booked",
     });
     if (!delivered) continue;
+    await demoFreightBill(load, orderDate, loadWeight);
     const invoiceDate = addDays(orderDate, 7);
     const invoice = await create("invoices", {
       customer_id: customer,
@@ -351,6 +355,41 @@ export async function seedDemoData(
         method: "Wire",
         reference: `W${rnd.int(100000, 999999)}`,
         purchase_order_id: po.id,
+      });
+    }
+  }
+
+  /**
+   * The carrier's freight bill for a delivered load: most bill the agreed rate, about one in ten
+   * adds detention (flagged against the rate); most older bills are paid by their due date.
+   */
+  async function demoFreightBill(load: RecordValues, orderDate: string, weight: number) {
+    const short = billRnd.next() < 0.1 ? billRnd.int(2, 6) * 10 : 0;
+    const current = await db.execute({
+      sql: "SELECT version FROM loads WHERE id = ?",
+      args: [load.id as string],
+    });
+    await updateRecord(ctx, def("loads"), String(load.id), {
+      version: Number(current.rows[0]!.version),
+      received_weight_lb: weight - short,
+    });
+    const bill = await create("bills", {
+      kind: "carrier",
+      carrier_id: load.carrier_id,
+      number: `FB-${billNumber++}`,
+      load_id: load.id,
+      bill_date: addDays(orderDate, 7),
+      payment_terms: "Net 30",
+      charges_cents: Number(load.freight_cents) + (billRnd.next() < 0.1 ? 150_00 : 0),
+    });
+    if (String(bill.due_date) < addDays(today, 5) && billRnd.next() < 0.85) {
+      await create("payments", {
+        direction: "payable",
+        amount_cents: Number(bill.total_cents),
+        paid_on: String(bill.due_date) > today ? today : String(bill.due_date),
+        method: "ACH",
+        reference: `ACH${billRnd.int(100000, 999999)}`,
+        bill_id: bill.id,
       });
     }
   }

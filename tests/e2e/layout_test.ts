@@ -111,6 +111,8 @@ Deno.test("browser: demo pages fit a 1,366 px and a 390 px window, with checkbox
       { name: "purchase-order-history", path: await firstOf("purchase-orders") },
       { name: "settings-members", path: "/settings/members", tab: "Members" },
       { name: "reports-aging", path: "/reports?report=aging", tab: "AR aging" },
+      { name: "bill", path: await firstOf("bills") },
+      { name: "reports-ap-aging", path: "/reports?report=ap_aging", tab: "AP aging" },
     ];
     const phone = await session.newPage(PHONE); // same browser: the session cookie is shared
 
