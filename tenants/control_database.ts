@@ -18,7 +18,7 @@ import type { Config } from "../config.ts";
 import { type Client, fileUrl, openDatabase, type OpenOptions } from "../db/client.ts";
 import { isNotADatabase } from "../db/encrypted.ts";
 import { type KeyRing, loadKeyRing, openControlWith } from "../crypto/keyring.ts";
-import { TursoApiError, type TursoDatabase, TursoPlatform } from "./turso_platform.ts";
+import { TursoPlatform } from "./turso_platform.ts";
 
 export interface ControlDatabaseOptions {
   /** Encrypts the local file or replica at rest; `TURSO_ENCRYPTION_KEY` for a replica otherwise. */
@@ -81,7 +81,7 @@ export async function connectControlDatabase(
     apiToken: config.TURSO_API_TOKEN!,
   });
   const name = controlDatabaseName(config);
-  const database = await findOrCreate(platform, name, config.TURSO_GROUP);
+  const database = await platform.ensureDatabase(name, config.TURSO_GROUP);
   const replicaDir = join(config.DATA_DIR, "replicas");
   await Deno.mkdir(replicaDir, { recursive: true });
   const replica = join(replicaDir, "control.db");
@@ -132,25 +132,6 @@ export async function openInstallationControl(
     })
     : await openControlWith(keys, config.DATA_DIR, say);
   return { control, keys };
-}
-
-/** The control database of this organization, created in `group` when it does not exist yet. */
-async function findOrCreate(
-  platform: TursoPlatform,
-  name: string,
-  group: string,
-): Promise<TursoDatabase> {
-  const found = await platform.getDatabase(name);
-  if (found) return found;
-  try {
-    return await platform.createDatabase(name, group);
-  } catch (err) {
-    // Two machines starting at once: the other one created it first.
-    if (!(err instanceof TursoApiError && err.status === 409)) throw err;
-    const created = await platform.getDatabase(name);
-    if (!created) throw err;
-    return created;
-  }
 }
 
 /**

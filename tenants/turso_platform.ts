@@ -90,6 +90,21 @@ export class TursoPlatform {
     return { id: d.DbId, hostname: d.Hostname, name: d.Name };
   }
 
+  /** The database of that name, created in `group` when the organization has none yet. */
+  async ensureDatabase(name: string, group: string): Promise<TursoDatabase> {
+    const found = await this.getDatabase(name);
+    if (found) return found;
+    try {
+      return await this.createDatabase(name, group);
+    } catch (err) {
+      // Two callers at once (two machines starting): the other one created it first.
+      if (!(err instanceof TursoApiError && err.status === 409)) throw err;
+      const created = await this.getDatabase(name);
+      if (!created) throw err;
+      return created;
+    }
+  }
+
   /** Deletes a database (idempotent: a database that is already gone is fine). */
   async deleteDatabase(name: string): Promise<void> {
     try {

@@ -80,6 +80,15 @@ export class TursoDatabaseProvider implements TenantDatabaseProvider {
     return client;
   }
 
+  /**
+   * A client on the tenant's primary itself, no replica: for copying a local database into it
+   * (tenants/tenant_move.ts), where every write goes to the primary anyway.
+   */
+  async openPrimary(tenantId: string, location: string): Promise<Client> {
+    const open = this.options.openClient ?? openDatabase;
+    return await open({ url: location, authToken: await this.#token(tenantId) });
+  }
+
   async #removeReplica(tenantId: string): Promise<void> {
     const base = join(this.options.replicaDir, `${tenantId}.db`);
     for (const suffix of ["", "-wal", "-shm", "-info", "-client_wal_index"]) {
