@@ -10,7 +10,7 @@ export type Role = typeof ROLES[number];
 export const PERMISSIONS = [
   "records:read", // see every business record and report
   "records:write", // create and change parties, orders and loads
-  "money:write", // invoices, payments, claims
+  "money:write", // invoices, bills, payments, claims
   "members:manage", // invite, change roles, remove members
   "settings:manage", // company settings, option lists, domains
   "billing:manage", // plans and payment

@@ -57,7 +57,9 @@ export const SCOPES: readonly ScopeDef[] = [
     pair(def.table, def.plural.toLowerCase(), "Records", ["records:read"], [def.permission])
   ),
   ...pair("documents", "documents", "Documents", ["records:read"], RECORD_WRITES),
-  ...pair("reports", "reports (margin, receivables aging)", "Reports", ["records:read"]),
+  ...pair("reports", "reports (margin, receivables and payables aging)", "Reports", [
+    "records:read",
+  ]),
   ...pair("members", "members and invitations", "Team", ["records:read"], ["members:manage"]),
   ...pair("option_lists", "option lists", "Settings", ["records:read"], ["settings:manage"]),
   ...pair("domains", "custom domains", "Settings", ["settings:manage"], ["settings:manage"]),
