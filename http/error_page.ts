@@ -26,14 +26,20 @@ function escapeHtml(s: string): string {
 export function renderErrorPage(c: Context<AppEnv>, err: AppError): string {
   const title = TITLES[err.status] ?? "Error";
   const css = c.get("services")?.assets?.css;
+  // On a workspace's host: its theme and product name (customization/middleware.ts loaded them).
+  const configuration = c.get("configuration");
+  const product = configuration?.document.branding.product_name ?? "ProjectMeats";
+  const theme = configuration
+    ? `<link rel="stylesheet" href="/theme/${configuration.version}.css">`
+    : "";
   const requestId = c.get("requestId")
     ? `<p class="muted">Request id: ${c.get("requestId")}</p>`
     : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · ProjectMeats</title>${
+<title>${escapeHtml(title)} · ${escapeHtml(product)}</title>${
     css ? `<link rel="stylesheet" href="${css}">` : ""
-  }</head>
+  }${theme}</head>
 <body class="error-page"><main class="auth-card" id="main"><h1>${escapeHtml(title)}</h1>
 <p>${
     escapeHtml(err.message)

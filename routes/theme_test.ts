@@ -10,9 +10,9 @@ import { pngHeader } from "../tests/helpers/images.ts";
 
 const GREEN = { branding: { colors: { primary: "#1f6f43", primary_hover: "#17563a" } } };
 
-async function page(server: TestServer, t: SignedUp, path = "/") {
+async function page(server: TestServer, t: SignedUp, path = "/", status = 200) {
   const res = await server.fetch(t.host, path, { headers: { cookie: t.jar.header(t.host) } });
-  assert.equal(res.status, 200, path);
+  assert.equal(res.status, status, path);
   return await res.text();
 }
 
@@ -52,6 +52,9 @@ Deno.test("a theme change serves new CSS from a new versioned URL that every pag
     for (const path of ["/", "/purchase-orders", "/settings/profile"]) {
       assert.equal(themeLink(await page(server, a, path)), "/theme/1.css", path);
     }
+    const missing = await page(server, a, "/purchase-orders/01jd8x3m7q5r2s9t4v6w8y0z1a", 404);
+    assert.match(missing, /class="error-page"/);
+    assert.equal(themeLink(missing), "/theme/1.css", "error pages follow the theme too");
     const after = await css(server, a.host, "/theme/1.css");
     assert.match(after.text, /--color-primary: #1f6f43;/);
     assert.match(after.text, /--color-primary-hover: #17563a;/);
