@@ -111,7 +111,9 @@ async function moveTenant(
         throw new Error(
           "Row counts differ between the local file and Turso: " +
             wrong.map((t) => `${t.table} (local ${t.source}, Turso ${t.target})`).join(", ") +
-            ". Its location is not recorded; the tenant stays on the local file.",
+            `. Its location is not recorded; the tenant stays on the local file. Something wrote ` +
+            `during the move: stop the app and workers, delete ${database.name} on Turso ` +
+            "(`turso db destroy`) and run the command again.",
         );
       }
       await markCopyFinished(target, TENANT_MOVE_TABLE);

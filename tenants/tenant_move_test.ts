@@ -210,3 +210,59 @@ Deno.test("tenants:move-to-turso copies two tenants, resumes after a failure mid
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tenants:move-to-turso records no location when the app wrote during the copy", async () => {
+  const server = await startTestServer();
+  const dir = await Deno.makeTempDir({ prefix: "pm-tenant-move-" });
+  const api = startTursoPlatformDouble();
+  const primaries = new Map<string, HranaServer>();
+  try {
+    const t = await signUpTenant(server);
+    const client = await apiClient(server, t);
+    await client.ok("POST", "/api/v1/suppliers", { name: "Before the move" }, 201);
+    primaries.set(
+      t.tenantId,
+      startHranaServer({ path: join(dir, "primary.db"), authToken: `jwt-for-pm-${t.tenantId}` }),
+    );
+    const turso = new TursoDatabaseProvider({
+      platform: api.platform,
+      group: "ord",
+      prefix: "pm-",
+      replicaDir: join(dir, "replicas"),
+      syncIntervalSeconds: 0,
+      openClient: primaryOpener(primaries, []),
+    });
+    const local = server.services.provider as LocalDatabaseProvider;
+    let wrote = false;
+    // The app still runs: a supplier arrives after its table was copied, before the counts.
+    const writing = Object.assign(Object.create(local), {
+      open: async (id: string) => {
+        const db = await local.open(id);
+        const execute = db.execute.bind(db);
+        return Object.assign(db, {
+          execute: async (...args: Parameters<Client["execute"]>) => {
+            if (!wrote && String(args[0]).includes('COUNT(*) AS n FROM "suppliers"')) {
+              wrote = true;
+              await client.ok("POST", "/api/v1/suppliers", { name: "During the move" }, 201);
+            }
+            return await (execute as (...a: unknown[]) => ReturnType<Client["execute"]>)(...args);
+          },
+        });
+      },
+    }) as LocalDatabaseProvider;
+    const deps = { control: server.services.control, local: writing, turso };
+    const [result] = await moveTenantsToTurso(deps);
+    assert.ok(wrote);
+    assert.equal(result?.outcome, "failed");
+    assert.match(result!.error!, /Row counts differ .*suppliers \(local 2, Turso 1\)/);
+    assert.equal(await tenantRow(server, t.tenantId), null, "the tenant stays on its local file");
+    assert.ok(await Deno.stat(local.pathOf(t.tenantId)));
+    const removed = await removeMovedLocalFiles(deps);
+    assert.deepEqual(removed.removed, [], "an unverified tenant's file is never removed");
+  } finally {
+    for (const p of primaries.values()) await p.close();
+    await api.close();
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
