@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { openDatabase } from "../db/client.ts";
+import { databaseKeyOf } from "../crypto/tenant_keys.ts";
 import { newId } from "../db/ids.ts";
 import { markChanged, VERSION_TTL_MS } from "./records/changes.ts";
 
@@ -55,6 +56,8 @@ Deno.test("cached reads (dashboard, lists, search) change as soon as any record 
     // VERSION_TTL_MS.
     const other = await openDatabase({
       url: `file:${server.dataDir}/tenants/${tenant.tenantId}.db`,
+      // The file is encrypted at rest with the tenant's own key, as the other process holds it.
+      encryptionKey: await databaseKeyOf(await server.services.tenantKeys.current(tenant.tenantId)),
     });
     try {
       const tx = await other.transaction("write");
