@@ -53,7 +53,12 @@ export class TursoDatabaseProvider implements TenantDatabaseProvider {
   }
 
   async open(tenantId: string, location: TenantDbLocation): Promise<Client> {
-    if (!location) throw new Error(`Tenant ${tenantId} has no Turso location recorded.`);
+    if (!location) {
+      throw new Error(
+        `Tenant ${tenantId} has no Turso location recorded: its database is still a local file. ` +
+          "Run `deno task tenants:move-to-turso` (docs/operations/turso.md).",
+      );
+    }
     await Deno.mkdir(this.options.replicaDir, { recursive: true });
     const open = this.options.openClient ?? openDatabase;
     const options = {
