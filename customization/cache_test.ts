@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
+import { inWriteTransaction } from "../db/transaction.ts";
+import { markChanged } from "../domain/records/changes.ts";
 
 Deno.test("a configuration change made through another process reaches this process's pages within a second", async () => {
   const server = await startTestServer();
@@ -36,6 +38,43 @@ Deno.test("a configuration change made through another process reaches this proc
     assert.deepEqual(seen, { link: "/theme/1.css", product: "Prairie Desk" }, "within a second");
   } finally {
     await other.close();
+    await server.close();
+  }
+});
+
+Deno.test("a stored configuration that no longer reads leaves the pages up in the built-in look, and a rollback repairs it", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    const name = { branding: { product_name: "Prairie Desk" } };
+    assert.equal(
+      (await api.call("PUT", "/api/v1/config", name, { "if-match": '"0"' })).status,
+      200,
+    );
+    const lease = await server.services.pool.acquire(tenant.tenantId, null);
+    try {
+      await inWriteTransaction(lease.db, async (tx) => {
+        await tx.execute(`UPDATE configuration SET document = '{"branding":{"font":"Papyrus"}}'`);
+        await markChanged(tx);
+      });
+    } finally {
+      lease.release();
+    }
+    const res = await server.fetch(tenant.host, "/", {
+      headers: { cookie: tenant.jar.header(tenant.host) },
+    });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.doesNotMatch(html, /\/theme\/|Prairie Desk/);
+    assert.match(html, /class="product-name">ProjectMeats</);
+    // An admin repairs it by rolling back (or replacing it): the stored document is not in the way.
+    assert.equal((await api.call("POST", "/api/v1/config/rollback", { version: 1 })).status, 200);
+    const repaired = await server.fetch(tenant.host, "/", {
+      headers: { cookie: tenant.jar.header(tenant.host) },
+    });
+    assert.match(await repaired.text(), /class="product-name">Prairie Desk</);
+  } finally {
     await server.close();
   }
 });

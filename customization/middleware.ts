@@ -13,10 +13,14 @@ export function loadConfiguration(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const tenant = c.get("tenant");
     if (tenant && !c.req.path.startsWith("/api/")) {
-      c.set(
-        "configuration",
-        await activeConfiguration(c.get("services").readCache, tenant.db, tenant.id),
-      );
+      const services = c.get("services");
+      try {
+        c.set("configuration", await activeConfiguration(services.readCache, tenant.db, tenant.id));
+      } catch (err) {
+        // A configuration that cannot be read must not take the workspace's pages down with it:
+        // they show the built-in look, and the operator hears of it.
+        services.log.error("configuration not loaded", { tenant: tenant.slug, error: String(err) });
+      }
     }
     await next();
   };
