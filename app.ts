@@ -17,6 +17,7 @@ import { idempotentPosts } from "./http/idempotency.ts";
 import { loadConfiguration } from "./customization/middleware.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
 import apiTokens from "./routes/api/v1/auth/tokens.ts";
 import apiMe from "./routes/api/v1/me.ts";
@@ -84,6 +85,8 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   // Health checks and hashed assets answer on any host, before rate limits and tenant lookups.
   app.route("/", healthRoutes(services));
+  // Only with METRICS_TOKEN, for operators; Fly scrapes METRICS_PORT instead (main.ts).
+  app.route("/", metricsRoutes(services, "token"));
   app.route("/", assetRoutes(services.assets));
   app.use(
     "*",

@@ -59,6 +59,16 @@ const EnvSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(3).default(120),
   /** Time budget of one attempt of a job; a job still running then is stopped. */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  /**
+   * Port of a separate listener that serves only GET /metrics, without a token (Fly's metrics
+   * scraping, fly.toml [metrics]); 0: none. Never expose it publicly.
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Bearer token that opens GET /metrics on the app's own port; unset: /metrics is not there. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters (e.g. openssl rand -hex 24)")
+    .optional(),
+  /** The busiest N tenants keep their name in metric labels; the rest are `other`. */
+  METRICS_TOP_TENANTS: z.coerce.number().int().min(0).max(500).default(20),
   /** Trust Fly-Client-IP / X-Forwarded-For for the client address (behind Fly's proxy). */
   TRUST_PROXY: boolish.default(false),
   SMTP_URL: z.string().url().optional(),

@@ -11,6 +11,7 @@ import { createApp } from "./app.ts";
 import { ensureDemoTenant } from "./tenants/demo.ts";
 import { Worker } from "./workers/runner.ts";
 import { workerOptions } from "./workers/handlers.ts";
+import { serveMetricsPort } from "./routes/metrics.ts";
 
 const config = loadConfig();
 // Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
@@ -42,6 +43,9 @@ const server = Deno.serve({
   },
 }, (req, info) => app.fetch(req, info));
 
+// GET /metrics without a token on a port of its own, for Fly's scraping (docs/operations/metrics.md).
+const metricsServer = serveMetricsPort(services);
+
 // Background jobs run in this process unless worker machines do them (WORKERS=0 or
 // RUN_WORKERS=false; fly.toml). Periodic chores run on the first worker only.
 const workers = Array.from({ length: workerCount(config, "web") }, (_, i) => {
@@ -52,6 +56,7 @@ workers.forEach((w) => w.start());
 
 async function shutdown() {
   await server.shutdown();
+  await metricsServer?.shutdown();
   const graceMs = config.WORKER_STOP_GRACE_SECONDS * 1000;
   await Promise.all(workers.map((w) => w.stop({ graceMs })));
   await closeServices(services);

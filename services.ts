@@ -29,6 +29,7 @@ import { systemTxtResolver, type TxtResolver } from "./tenants/domains.ts";
 import { businessDay, type Clock, clockFromSetting } from "./domain/clock.ts";
 import { ReadCache } from "./domain/read_cache.ts";
 import { stopOcr } from "./ai/ocr.ts";
+import { Metrics } from "./ops/metrics.ts";
 
 export interface Services {
   config: Config;
@@ -62,6 +63,8 @@ export interface Services {
   billing: BillingRuntime;
   /** DNS TXT lookups that verify custom domains (tests pass their own records). */
   resolveTxt: TxtResolver;
+  /** This process's Prometheus metrics, in a registry of their own (ops/metrics.ts). */
+  metrics: Metrics;
   /** Test hook: signup calls it between steps so tests can inject a failure at each one. */
   faultInjector?: (step: string) => void | Promise<void>;
 }
@@ -136,6 +139,7 @@ export async function createServices(
     assets: overrides.assets ?? await buildAssets(),
     billing: new BillingRuntime(config),
     resolveTxt: systemTxtResolver,
+    metrics: new Metrics(config.METRICS_TOP_TENANTS),
     ...overrides,
   };
 }
@@ -143,6 +147,7 @@ export async function createServices(
 /** Closes every database the services opened. */
 export async function closeServices(services: Services): Promise<void> {
   services.readCache.clear();
+  services.metrics.close();
   // The OCR engine is one per process (tesseract reads one image at a time), started on first use.
   await stopOcr();
   await services.pool.closeAll();

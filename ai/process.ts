@@ -35,12 +35,14 @@ export async function processDocumentJob(
   const started = performance.now();
   try {
     const bytes = await storageFor(services.config).get(doc.storage_key);
+    const reading = performance.now();
     const text = await documentText(bytes, doc.content_type, {
       ocr: services.config.OCR_ENABLED,
       maxPages: services.config.DOCUMENT_MAX_PAGES,
       imageLimits: imageLimits(services.config),
       signal,
     });
+    countReading(services, text.method, text.pages, (performance.now() - reading) / 1000);
     signal.throwIfAborted();
     if (text.method === "none") {
       await saveExtraction(tenantDb, id, {
@@ -79,6 +81,11 @@ export async function processDocumentJob(
       ms: Math.round(performance.now() - started),
     });
     if (usage) {
+      services.metrics.aiTokens.inc(
+        { feature: "documents" },
+        usage.inputTokens + usage.outputTokens,
+      );
+      services.metrics.aiCost.inc({ feature: "documents" }, usage.costMicrodollars / 1e6);
       await recordAiUsage(tenantDb, usage);
       // The plan's monthly AI allowance counts the same tokens (billing/entitlements.ts).
       if (job.tenantId) {
@@ -106,6 +113,12 @@ export async function processDocumentJob(
     }
     if (!permanent) throw err;
   }
+}
+
+/** Pages read and, when OCR read some of them, the reading's seconds (ops/metrics.ts). */
+function countReading(services: Services, method: string, pages: number, seconds: number): void {
+  if (pages > 0) services.metrics.documentPages.inc({ method }, pages);
+  if (method.includes("ocr")) services.metrics.ocrSeconds.inc(seconds);
 }
 
 /** The document's message when reading it ran out of time. */

@@ -24,6 +24,7 @@ export async function askForTenant(
     today: tenant.today,
     onDelta,
   });
+  if (reply.tokens > 0) services.metrics.aiTokens.inc({ feature: "assistant" }, reply.tokens);
   await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);
   return reply;
 }

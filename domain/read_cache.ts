@@ -34,6 +34,9 @@ const encoder = new TextEncoder();
 export class ReadCache {
   #entries = new Map<string, Entry>();
   #bytes = 0;
+  /** Reads answered from memory and reads computed, since start (ops/metrics.ts reads them). */
+  hits = 0;
+  misses = 0;
 
   constructor(readonly maxBytes = MAX_BYTES, readonly notices?: ChangeNotices) {}
 
@@ -63,10 +66,12 @@ export class ReadCache {
     const id = `${tenantId}\u0000${key}`;
     const hit = this.#entries.get(id);
     if (hit && hit.version === version && hit.generation === generation) {
+      this.hits++;
       this.#entries.delete(id); // most recently used goes last
       this.#entries.set(id, hit);
       return hit.value;
     }
+    this.misses++;
     const value = await compute();
     if (hit) {
       this.#entries.delete(id);

@@ -46,6 +46,7 @@ function collectGarbageNow(): void {
 export class TenantPool {
   #entries = new Map<string, Entry>();
   #opens = 0;
+  #evictions = 0;
   #closedSinceGc = 0;
 
   /**
@@ -66,6 +67,11 @@ export class TenantPool {
   /** Times a database was opened since start (a cold open each). */
   get opens(): number {
     return this.#opens;
+  }
+
+  /** Databases closed to make room for another since start (ops/metrics.ts reads it). */
+  get evictions(): number {
+    return this.#evictions;
   }
 
   /** Borrows an already open database without awaiting, or returns null (then use `acquire`). */
@@ -158,6 +164,7 @@ export class TenantPool {
     for (const [id, entry] of this.#entries) {
       if (this.#entries.size <= this.maxOpen) break;
       this.#entries.delete(id);
+      this.#evictions++;
       void this.#retire(entry);
     }
   }

@@ -126,6 +126,7 @@ export async function signup(services: Services, raw: unknown): Promise<SignupRe
     throw err;
   }
   registry.invalidate();
+  services.metrics.signups.inc();
   return {
     tenant: { id: tenantId, slug: input.slug, name: input.company_name },
     user: {

@@ -10,6 +10,7 @@ import { closeServices, createServices } from "../services.ts";
 import { Worker } from "./runner.ts";
 import { workerOptions } from "./handlers.ts";
 import { healthRoutes } from "../routes/health.ts";
+import { serveMetricsPort } from "../routes/metrics.ts";
 
 const config = loadConfig();
 const count = workerCount(config, "worker");
@@ -47,11 +48,15 @@ const health = config.WORKER_HEALTH_PORT
   )
   : null;
 
+// The worker's own metrics (job attempts, documents read, AI tokens) for Fly's scraping.
+const metricsServer = serveMetricsPort(services);
+
 async function shutdown() {
   // Bounded: jobs still running after the grace go back to the queue for another worker.
   const graceMs = config.WORKER_STOP_GRACE_SECONDS * 1000;
   await Promise.all(workers.map((w) => w.stop({ graceMs })));
   await health?.shutdown();
+  await metricsServer?.shutdown();
   await closeServices(services);
   appLock.close();
   Deno.exit(0);

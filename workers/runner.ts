@@ -271,7 +271,7 @@ export class Worker {
 
   async #execute(run: Running): Promise<void> {
     const { job } = run;
-    const { control, log, pool, registry } = this.services;
+    const { control, log, pool, registry, metrics } = this.services;
     const handler = this.options.handlers[job.kind];
     let lease: { db: Client; release(): void } | null = null;
     const stopBeats = this.#heartbeat(run);
@@ -293,7 +293,9 @@ export class Worker {
       await this.#withBudget(run, work);
       stopBeats();
       if (run.gone) return;
-      if (!(await completeJob(control, job.id, this.owner))) {
+      const done = await completeJob(control, job.id, this.owner);
+      metrics.jobAttempts.inc({ kind: job.kind, outcome: done ? "done" : "lost" });
+      if (!done) {
         log.warn("job finished after its lease was taken over", { job_id: job.id, kind: job.kind });
       }
     } catch (err) {
@@ -301,6 +303,7 @@ export class Worker {
       if (run.gone) return; // handed back or taken over: the job is someone else's now
       const message = err instanceof Error ? err.message : String(err);
       const outcome = await failJob(control, job, this.owner, message, this.options.retryBaseMs);
+      metrics.jobAttempts.inc({ kind: job.kind, outcome });
       log.warn("job failed", {
         job_id: job.id,
         kind: job.kind,
