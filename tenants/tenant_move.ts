@@ -8,7 +8,9 @@
  * resumable copy (tenants/table_copy.ts, progress in `_tenant_move` on the Turso database), the
  * row counts are compared, and only then is the location written on the tenant row. So an
  * interrupted run continues where it stopped, a chunk is never copied twice, and a tenant never
- * points at a copy that was not verified; a tenant already moved is skipped.
+ * points at a copy that was not verified; a tenant already moved is skipped. Counts that differ
+ * mean a write reached the local file during the move: that copy, which nothing points at, is
+ * deleted, so the next run (with writes stopped) copies the tenant afresh.
  *
  * The local file is read through the local provider (decrypted with the tenant's key) and kept:
  * `removeMovedLocalFiles` (`--remove-local`) deletes it later, only for a tenant whose location is
@@ -19,7 +21,13 @@ import type { Client } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import type { LocalDatabaseProvider } from "./database_provider.ts";
 import type { TursoDatabaseProvider } from "./turso_provider.ts";
-import { copyTables, isCopyFinished, markCopyFinished, type TableCount } from "./table_copy.ts";
+import {
+  type CopyReport,
+  copyTables,
+  isCopyFinished,
+  markCopyFinished,
+  type TableCount,
+} from "./table_copy.ts";
 
 /** The table on each tenant's Turso database that records the copy's progress. */
 export const TENANT_MOVE_TABLE = "_tenant_move";
@@ -95,40 +103,44 @@ async function moveTenant(
   const database = await platform.ensureDatabase(deps.turso.nameOf(tenant.id), group);
   const location = `libsql://${database.hostname}`;
   const source = await deps.local.open(tenant.id);
+  let report: CopyReport;
   try {
     const target = await deps.turso.openPrimary(tenant.id, location);
     try {
       await migrate(source, "tenant");
       await migrate(target, "tenant");
-      const report = await copyTables(source, target, {
+      report = await copyTables(source, target, {
         progressTable: TENANT_MOVE_TABLE,
         targetName: `The Turso database ${database.name} of ${tenant.slug}`,
         chunkRows: options.chunkRows,
         say: (line) => options.say?.(`${tenant.slug}: ${line}`),
       });
-      const wrong = report.tables.filter((t) => t.source !== t.target);
-      if (wrong.length > 0) {
-        throw new Error(
-          "Row counts differ between the local file and Turso: " +
-            wrong.map((t) => `${t.table} (local ${t.source}, Turso ${t.target})`).join(", ") +
-            `. Its location is not recorded; the tenant stays on the local file. Something wrote ` +
-            `during the move: stop the app and workers, delete ${database.name} on Turso ` +
-            "(`turso db destroy`) and run the command again.",
-        );
+      if (report.tables.every((t) => t.source === t.target)) {
+        await markCopyFinished(target, TENANT_MOVE_TABLE);
       }
-      await markCopyFinished(target, TENANT_MOVE_TABLE);
-      // Only a verified copy becomes the tenant's location.
-      await deps.control.execute({
-        sql: "UPDATE tenants SET db_url = ? WHERE id = ? AND db_url IS NULL",
-        args: [location, tenant.id],
-      });
-      return { location, resumed: report.resumed, tables: report.tables };
     } finally {
       target.close();
     }
   } finally {
     source.close();
   }
+  const wrong = report.tables.filter((t) => t.source !== t.target);
+  if (wrong.length > 0) {
+    // Nothing points at this copy yet: dropping it lets the next run start afresh.
+    await platform.deleteDatabase(database.name);
+    throw new Error(
+      "Row counts differ between the local file and Turso: " +
+        wrong.map((t) => `${t.table} (local ${t.source}, Turso ${t.target})`).join(", ") +
+        `. Something wrote during the move. The tenant stays on its local file and its copy ` +
+        `${database.name} was deleted: stop the app and the workers, then run the command again.`,
+    );
+  }
+  // Only a verified copy becomes the tenant's location.
+  await deps.control.execute({
+    sql: "UPDATE tenants SET db_url = ? WHERE id = ? AND db_url IS NULL",
+    args: [location, tenant.id],
+  });
+  return { location, resumed: report.resumed, tables: report.tables };
 }
 
 export interface RemovedLocal {

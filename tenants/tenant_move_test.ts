@@ -211,7 +211,7 @@ Deno.test("tenants:move-to-turso copies two tenants, resumes after a failure mid
   }
 });
 
-Deno.test("tenants:move-to-turso records no location when the app wrote during the copy", async () => {
+Deno.test("tenants:move-to-turso records no location when the app wrote during the copy, drops that copy, and the next run starts afresh", async () => {
   const server = await startTestServer();
   const dir = await Deno.makeTempDir({ prefix: "pm-tenant-move-" });
   const api = startTursoPlatformDouble();
@@ -257,8 +257,32 @@ Deno.test("tenants:move-to-turso records no location when the app wrote during t
     assert.match(result!.error!, /Row counts differ .*suppliers \(local 2, Turso 1\)/);
     assert.equal(await tenantRow(server, t.tenantId), null, "the tenant stays on its local file");
     assert.ok(await Deno.stat(local.pathOf(t.tenantId)));
-    const removed = await removeMovedLocalFiles(deps);
-    assert.deepEqual(removed.removed, [], "an unverified tenant's file is never removed");
+    assert.deepEqual(await removeMovedLocalFiles(deps), {
+      removed: [],
+      kept: [{ slug: t.slug, reason: "not moved yet (no Turso location recorded)" }],
+    }, "an unverified tenant's file is never removed");
+    const name = `pm-${t.tenantId}`;
+    assert.ok(!api.databases.has(name), "the unverified copy was deleted");
+
+    // With the writes stopped, the next run copies it afresh (the stand-in's file stays here).
+    await primaries.get(t.tenantId)!.close();
+    await Deno.remove(join(dir, "primary.db"));
+    for (const f of ["-wal", "-shm"]) {
+      await Deno.remove(join(dir, "primary.db" + f)).catch(() => {});
+    }
+    primaries.set(
+      t.tenantId,
+      startHranaServer({ path: join(dir, "primary.db"), authToken: `jwt-for-pm-${t.tenantId}` }),
+    );
+    const [again] = await moveTenantsToTurso(deps);
+    assert.equal(again?.outcome, "moved");
+    assert.equal(again?.resumed, false);
+    assert.equal(
+      again?.tables?.find((x) => x.table === "suppliers")?.target,
+      2,
+      "both suppliers, once each",
+    );
+    assert.equal(await tenantRow(server, t.tenantId), `libsql://${name}-acme.turso.io`);
   } finally {
     for (const p of primaries.values()) await p.close();
     await api.close();
