@@ -53,7 +53,8 @@ const get = describeRoute({
   operationId: "getConfiguration",
   tag: "Settings",
   summary: "The tenant configuration document (JSON, or YAML with Accept: application/yaml)",
-  description: "The ETag is the version; send it back as If-Match to change the document.",
+  description: "The ETag is the version; send it back as If-Match to change the document, or " +
+    "as If-None-Match to be answered 304 while it has not changed.",
   responses: {
     200: {
       description: "The current document",
@@ -227,6 +228,10 @@ app.use("/api/v1/config/*", tenantOnly());
 
 app.get("/api/v1/config", get, requirePermission("records:read"), async (c) => {
   const current = await currentConfiguration(tenantOf(c).db);
+  const tag = `"${current.version}"`;
+  if (c.req.header("if-none-match")?.split(",").some((t) => t.trim().replace(/^W\//, "") === tag)) {
+    return c.body(null, 304, { etag: tag, "cache-control": "no-store" });
+  }
   return respond(c, current.version, current.document);
 });
 

@@ -33,6 +33,10 @@ Deno.test("GET /api/v1/config answers the built-in document at version 0, as JSO
     const text = await yaml.text();
     assert.match(text, /^branding:$/m);
     assert.match(text, /appearance: automatic/);
+    const unchanged = await api.call("GET", "/api/v1/config", undefined, {
+      "if-none-match": '"0"',
+    });
+    assert.equal(unchanged.status, 304);
   });
 });
 
@@ -83,7 +87,8 @@ Deno.test("PUT needs If-Match: without it 428, with a stale version 412, and nei
     const stale = await put(api, GREEN, '"0"');
     assert.equal(stale.status, 412);
     assert.equal(stale.body.error.details.current_version, 1);
-    const now = await api.call("GET", "/api/v1/config");
+    const now = await api.call("GET", "/api/v1/config", undefined, { "if-none-match": '"0"' });
+    assert.equal(now.status, 200, "a changed document is sent again");
     assert.equal(now.headers.get("etag"), '"1"');
     assert.equal(now.body.branding.colors.primary, DEFAULT_CONFIGURATION.branding.colors.primary);
   });
