@@ -270,10 +270,9 @@ app.post("/settings/company/match-tolerance", async (c) => {
       errors: fieldErrors(parsed.error.issues),
     }, 422);
   }
-  await saveMatchTolerance(tenant.db, principalOf(c).userId, {
-    percent: parsed.data.percent,
-    cents: Math.round(parsed.data.dollars * 100),
-  });
+  const tolerance = { percent: parsed.data.percent, cents: Math.round(parsed.data.dollars * 100) };
+  await saveMatchTolerance(tenant.db, principalOf(c).userId, tolerance);
+  await recordSecurityEvent(c, { action: "settings.match_tolerance_changed", details: tolerance });
   return c.redirect("/settings/company?saved=match-tolerance#match-tolerance", 303);
 });
 
