@@ -361,7 +361,7 @@ export async function seedDemoData(
 
   /**
    * The carrier's freight bill for a delivered load: most bill the agreed rate, about one in ten
-   * adds detention (flagged against the rate); most older bills are paid by their due date.
+   * adds detention (flagged against the rate); nearly every older bill is paid by its due date.
    */
   async function demoFreightBill(load: RecordValues, orderDate: string, weight: number) {
     const short = billRnd.next() < 0.1 ? billRnd.int(2, 6) * 10 : 0;
@@ -382,7 +382,10 @@ export async function seedDemoData(
       payment_terms: "Net 30",
       charges_cents: Number(load.freight_cents) + (billRnd.next() < 0.1 ? 150_00 : 0),
     });
-    if (String(bill.due_date) < addDays(today, 5) && billRnd.next() < 0.85) {
+    // Carriers are paid on time, nearly always: a few recent bills are late, hardly any old one.
+    const due = String(bill.due_date);
+    const chance = due < addDays(today, -30) ? 0.98 : due < addDays(today, 5) ? 0.7 : 0;
+    if (billRnd.next() < chance) {
       await create("payments", {
         direction: "payable",
         amount_cents: Number(bill.total_cents),
