@@ -13,6 +13,7 @@ import { stripeFormTargets } from "../billing/stripe.ts";
 import { type AppEnv, clientIp } from "./env.ts";
 import { handleError } from "./errors.ts";
 import { routeLabel } from "../ops/metrics.ts";
+import { describeRequestSpan, requestSpan } from "./trace.ts";
 
 // Request ids: a random prefix per process and a counter. Unique across machines and restarts
 // for log correlation, and far cheaper than random bytes per request.
@@ -103,7 +104,10 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     const ms = performance.now() - started;
     // The matched route's template (Hono's routePath once the handler ran), never the raw URL.
     const route = routeLabel(c.req.routePath);
-    metrics.observeRequest(c.req.method, route, c.res.status, c.get("tenant")?.slug, ms / 1000);
+    const tenant = c.get("tenant")?.slug;
+    metrics.observeRequest(c.req.method, route, c.res.status, tenant, ms / 1000);
+    const span = requestSpan();
+    if (span) describeRequestSpan(span, { method: c.req.method, route, requestId, tenant });
     if (!logRequests) return;
     log.info("request", {
       request_id: requestId,
@@ -111,7 +115,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
       path: c.req.path,
       status: c.res.status,
       ms: Math.round(ms * 10) / 10,
-      tenant: c.get("tenant")?.slug,
+      tenant,
       user: c.get("auth")?.userId,
     });
   };
