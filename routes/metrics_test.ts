@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { enqueue } from "../workers/queue.ts";
+import { Worker } from "../workers/runner.ts";
 import { serveMetricsPort } from "./metrics.ts";
 
 const TOKEN = "metrics-token-for-tests-0123456789";
@@ -149,6 +150,56 @@ Deno.test("METRICS_PORT serves /metrics without a token and nothing else", async
     await other.body?.cancel();
   } finally {
     await listener.shutdown();
+    await server.close();
+  }
+});
+
+Deno.test("job attempts are counted by kind and outcome, and refused Stripe webhooks by outcome", async () => {
+  const server = await startTestServer({ METRICS_TOKEN: TOKEN });
+  const { services } = server;
+  const worker = new Worker(services, {
+    idleMs: 10,
+    handlers: {
+      "test.ok": () => Promise.resolve(),
+      "test.broken": () => Promise.reject(new Error("always fails")),
+    },
+  });
+  try {
+    await enqueue(services.control, { kind: "test.ok" });
+    await enqueue(services.control, { kind: "test.broken", maxAttempts: 1 });
+    worker.start();
+    const deadline = Date.now() + 30_000;
+    let text = "";
+    while (Date.now() < deadline) {
+      text = await scrape(server);
+      if (sample(text, "pm_jobs", { kind: "test.broken", state: "dead" }) === 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(sample(text, "pm_job_attempts_total", { kind: "test.ok", outcome: "done" }), 1);
+    assert.equal(
+      sample(text, "pm_job_attempts_total", { kind: "test.broken", outcome: "dead" }),
+      1,
+    );
+    assert.equal(
+      sample(text, "pm_job_attempts_total", { kind: "test.ok", outcome: "dead" }),
+      undefined,
+    );
+
+    const hook = await server.fetch("localhost", "/webhooks/stripe", {
+      method: "POST",
+      headers: { "stripe-signature": "t=1,v1=forged", "content-type": "application/json" },
+      body: JSON.stringify({ id: "evt_forged", type: "invoice.paid" }),
+    });
+    assert.ok(hook.status >= 400, `a forged webhook is refused (${hook.status})`);
+    await hook.body?.cancel();
+    const after = await scrape(server);
+    assert.equal(
+      sample(after, "pm_webhook_events_total", { type: "unknown", outcome: "rejected" }),
+      1,
+    );
+    assert.equal(sample(after, "pm_webhook_events_total", { type: "invoice.paid" }), undefined);
+  } finally {
+    await worker.stop();
     await server.close();
   }
 });
