@@ -7,6 +7,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppContext } from "../http/env.ts";
 import { createSession, SESSION_COOKIE, type SignInMethod } from "./sessions.ts";
 import { clientIp } from "../http/env.ts";
+import { createPendingSignIn } from "./second_factor.ts";
+import { recordSecurityEvent } from "../security/events.ts";
 
 /** Creates a session for the current host and sets its cookie (`method`: passkey or SSO). */
 export async function startSession(
@@ -60,4 +62,22 @@ export function clearPendingSignInCookie(c: AppContext): void {
     path: "/login",
     secure: c.get("services").config.secureCookies,
   });
+}
+
+/** After a correct password of a user with a second factor: a pending sign-in, no session. */
+export async function startSecondStep(
+  c: AppContext,
+  user: { id: string; email: string },
+): Promise<{ token: string; expiresAt: string }> {
+  const pending = await createPendingSignIn(
+    c.get("services"),
+    user.id,
+    c.get("tenant")?.id ?? null,
+  );
+  setPendingSignInCookie(c, pending.token, pending.expiresAt);
+  await recordSecurityEvent(c, {
+    action: "auth.second_factor.challenged",
+    actor: { userId: user.id, email: user.email },
+  });
+  return pending;
 }

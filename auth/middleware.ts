@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../db/ids.ts";
 import { verifyCsrf } from "./csrf.ts";
-import { ForbiddenError, UnauthorizedError } from "../domain/errors.ts";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "../domain/errors.ts";
 import { type AppEnv, clientIp } from "../http/env.ts";
 import { findApiToken } from "./api_tokens.ts";
 import { tokenRefusal } from "./scopes.ts";
@@ -16,6 +16,7 @@ import { can, type Permission } from "./roles.ts";
 import { findSession, SESSION_COOKIE } from "./sessions.ts";
 import { findMember, findUserById, type User } from "./users.ts";
 import { secondFactorStatus } from "./second_factor.ts";
+import { operatorAccess } from "./operators.ts";
 import type { AppContext } from "../http/env.ts";
 
 async function fromUser(c: AppContext, user: User) {
@@ -178,6 +179,33 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
     const auth = c.get("auth");
     if (!auth) throw new UnauthorizedError();
     if (!auth.role || !can(auth.role, permission)) throw new ForbiddenError();
+    await next();
+  };
+}
+
+/** The bare app domain, signed in with a confirmed address in OPERATOR_EMAILS and a second factor. */
+export function operatorOnly(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get("site") !== "apex") throw new NotFoundError("There is no page at this address.");
+    const auth = c.get("auth");
+    if (!auth) {
+      return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+    }
+    const access = operatorAccess(c.get("services").config, auth);
+    if (access === "unverified") {
+      throw new ForbiddenError(
+        "Confirm your e-mail address with the link we sent you before using the operator pages.",
+      );
+    }
+    if (access === "no_second_factor") {
+      throw new ForbiddenError(
+        "Operator pages need two-step sign-in on your account. Set it up in Settings → Profile " +
+          "of one of your workspaces, then sign out and sign in again here.",
+      );
+    }
+    if (access !== "granted") {
+      throw new ForbiddenError("Only the service's operators may see this page.");
+    }
     await next();
   };
 }

@@ -70,3 +70,10 @@ export function memberPage(): MiddlewareHandler<AppEnv> {
     await next();
   };
 }
+
+/** Only same-site paths may be a post-login destination (no open redirects). */
+export function safeNext(next: string | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
+    ? next
+    : "/";
+}

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { type AppContext, type AppEnv, clientIp } from "../http/env.ts";
-import { readBody } from "../http/guards.ts";
+import { readBody, safeNext } from "../http/guards.ts";
 import { renderPublic } from "../http/page.tsx";
 import { checkCredentials, LoginSchema } from "../auth/login.ts";
-import { clearSessionCookie, startSession } from "../auth/cookies.ts";
+import { clearSessionCookie, startSecondStep, startSession } from "../auth/cookies.ts";
 import { deleteSession } from "../auth/sessions.ts";
 import { listWorkspaces } from "../auth/users.ts";
 import { createHandoff, tenantOrigin } from "../auth/handoff.ts";
@@ -13,16 +13,8 @@ import { SignInOptions } from "../components/SignInOptions.tsx";
 import { ssoOffered } from "../auth/sso.ts";
 import { failedSignIn, recordSecurityEvent, recordSignIn } from "../security/events.ts";
 import { hasSecondFactor } from "../auth/second_factor.ts";
-import { startSecondStep } from "./login/second_factor.tsx";
 
 const app = new Hono<AppEnv>();
-
-/** Only same-site paths may be a post-login destination (no open redirects). */
-export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
-    ? next
-    : "/";
-}
 
 function LoginForm(props: {
   csrf: string;

@@ -1,7 +1,8 @@
 /**
  * @module scripts/check_imports
  * Dependencies point one way (docs/architecture.md): a module imports from its own layer or a
- * lower one, never upward, and no two modules import each other through a cycle. Run by
+ * lower one, never upward, no two modules import each other through a cycle, and a route file
+ * imports no other route file but a `_private.ts` helper beside or above it. Run by
  * `deno task imports` (part of `deno task ok`) and by CI. Reads the project's own relative
  * imports (static `import`/`export ... from`); tests, benchmarks and scripts are exempt.
  *
@@ -119,7 +120,20 @@ function normalize(path: string): string {
   return out.join("/");
 }
 
-/** Upward imports and import cycles among `files` (path -> source). */
+/**
+ * A route file answers URLs; what two of them share belongs below them (request helpers in
+ * `http/`, business facts in `domain/`). The one exception is a private helper of the routes
+ * beside it: a `_name.ts(x)` in the importer's folder or a folder above it inside `routes/`
+ * (Deno style: `_` marks a module private to its folder). Nothing outside routes/ is concerned.
+ */
+export function routeMayImport(path: string, target: string): boolean {
+  if (!path.startsWith("routes/") || !target.startsWith("routes/")) return true;
+  const slash = target.lastIndexOf("/");
+  const [folder, name] = [target.slice(0, slash + 1), target.slice(slash + 1)];
+  return name.startsWith("_") && path.startsWith(folder);
+}
+
+/** Upward imports, route files importing route files, and import cycles among `files`. */
 export function violations(files: Map<string, string>): string[] {
   const graph = new Map<string, string[]>();
   const found: string[] = [];
@@ -129,6 +143,9 @@ export function violations(files: Map<string, string>): string[] {
     // Type-only imports count too: two modules that name each other's types are one module.
     graph.set(path, imports.map((t) => t.path));
     const from = layerOf(path);
+    for (const { path: target } of imports) {
+      if (!routeMayImport(path, target)) found.push(`route imports route: ${path} -> ${target}`);
+    }
     for (const { path: target, typeOnly } of imports) {
       if (typeOnly && TYPE_ONLY_ANYWHERE.has(target)) continue;
       const to = layerOf(target);

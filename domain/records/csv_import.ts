@@ -16,6 +16,16 @@ import type { RecordValues } from "./rows.ts";
 import type { Executor } from "../../db/transaction.ts";
 import { inWriteTransaction } from "../../db/transaction.ts";
 
+/** The record types a CSV file may create (the others need lines or links a file cannot hold). */
+export const IMPORTABLE: ReadonlySet<string> = new Set([
+  "suppliers",
+  "customers",
+  "carriers",
+  "products",
+  "contacts",
+  "bills",
+]);
+
 /** Rows one import may hold. */
 export const MAX_ROWS = 5000;
 

@@ -10,7 +10,7 @@ import { startSession } from "../../auth/cookies.ts";
 import { deleteSession, SESSION_COOKIE } from "../../auth/sessions.ts";
 import { AppError } from "../../domain/errors.ts";
 import { recordSecurityEvent } from "../../security/events.ts";
-import { safeNext } from "../login.tsx";
+import { safeNext } from "../../http/guards.ts";
 
 const StartQuery = z.object({ next: z.string().max(2000).optional() });
 const CallbackQuery = z.object({

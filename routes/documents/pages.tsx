@@ -41,8 +41,8 @@ import {
 import { CsrfInput } from "../../components/Form.tsx";
 import { Island } from "../../framework/island.tsx";
 import DocumentUpload from "../../islands/DocumentUpload.tsx";
-import { fileResponse, takeUploads } from "../api/v1/documents.ts";
-import { recordContext } from "../api/v1/records.ts";
+import { fileResponse, takeUploads } from "../../http/documents.ts";
+import { recordContext } from "../../http/records.ts";
 import { ListTable } from "../../components/ListTable.tsx";
 import {
   FieldInput,

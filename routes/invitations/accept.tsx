@@ -14,7 +14,7 @@ import { startSession } from "../../auth/cookies.ts";
 import { hasSecondFactor } from "../../auth/second_factor.ts";
 import { ssoRequiredFor } from "../../auth/sso.ts";
 import { findUserById } from "../../auth/users.ts";
-import { startSecondStep } from "../login/second_factor.tsx";
+import { startSecondStep } from "../../auth/cookies.ts";
 import { deleteSession, SESSION_COOKIE } from "../../auth/sessions.ts";
 import { AppError } from "../../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";

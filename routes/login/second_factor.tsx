@@ -1,19 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../../http/env.ts";
-import { readBody } from "../../http/guards.ts";
+import { readBody, safeNext } from "../../http/guards.ts";
 import { renderPublic } from "../../http/page.tsx";
-import {
-  clearPendingSignInCookie,
-  pendingSignInToken,
-  setPendingSignInCookie,
-  startSession,
-} from "../../auth/cookies.ts";
-import {
-  completePendingSignIn,
-  createPendingSignIn,
-  findPendingSignIn,
-} from "../../auth/second_factor.ts";
+import { clearPendingSignInCookie, pendingSignInToken, startSession } from "../../auth/cookies.ts";
+import { completePendingSignIn, findPendingSignIn } from "../../auth/second_factor.ts";
 import { recoveryCodesLeft } from "../../auth/recovery_codes.ts";
 import { findUserById } from "../../auth/users.ts";
 import { AppError } from "../../domain/errors.ts";
@@ -24,31 +15,6 @@ const CodeForm = z.object({
   code: z.string().trim().min(1, "Type the code.").max(40),
   next: z.string().max(2000).optional(),
 });
-
-/** Same-site paths only (as routes/login.tsx's safeNext). */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
-    ? next
-    : "/";
-}
-
-/** After a correct password of a user with a second factor: a pending sign-in, no session. */
-export async function startSecondStep(
-  c: AppContext,
-  user: { id: string; email: string },
-): Promise<{ token: string; expiresAt: string }> {
-  const pending = await createPendingSignIn(
-    c.get("services"),
-    user.id,
-    c.get("tenant")?.id ?? null,
-  );
-  setPendingSignInCookie(c, pending.token, pending.expiresAt);
-  await recordSecurityEvent(c, {
-    action: "auth.second_factor.challenged",
-    actor: { userId: user.id, email: user.email },
-  });
-  return pending;
-}
 
 function SecondStep(props: { csrf: string; next: string; message?: string; dead?: boolean }) {
   return (

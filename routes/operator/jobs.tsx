@@ -1,10 +1,10 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
+import { operatorOnly } from "../../auth/middleware.ts";
 import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { renderPublic } from "../../http/page.tsx";
-import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
+import { NotFoundError } from "../../domain/errors.ts";
 import { isId } from "../../db/ids.ts";
-import { operatorAccess } from "../../auth/operators.ts";
 import { JobCounts, JobsTable, type JobView } from "../../components/JobsTable.tsx";
 import {
   findJobs,
@@ -14,33 +14,6 @@ import {
   jobSummary,
   retryJob,
 } from "../../workers/job_admin.ts";
-
-/** The bare app domain, signed in with a confirmed address in OPERATOR_EMAILS and a second factor. */
-export function operatorOnly(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (c.get("site") !== "apex") throw new NotFoundError("There is no page at this address.");
-    const auth = c.get("auth");
-    if (!auth) {
-      return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
-    }
-    const access = operatorAccess(c.get("services").config, auth);
-    if (access === "unverified") {
-      throw new ForbiddenError(
-        "Confirm your e-mail address with the link we sent you before using the operator pages.",
-      );
-    }
-    if (access === "no_second_factor") {
-      throw new ForbiddenError(
-        "Operator pages need two-step sign-in on your account. Set it up in Settings → Profile " +
-          "of one of your workspaces, then sign out and sign in again here.",
-      );
-    }
-    if (access !== "granted") {
-      throw new ForbiddenError("Only the service's operators may see this page.");
-    }
-    await next();
-  };
-}
 
 const app = new Hono<AppEnv>();
 app.use("/operator/jobs", operatorOnly());

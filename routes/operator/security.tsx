@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { renderPublic } from "../../http/page.tsx";
-import { operatorOnly } from "./jobs.tsx";
+import { operatorOnly } from "../../auth/middleware.ts";
 import { securityLogExport, securityLogPanel } from "../_security_log.tsx";
 
 const app = new Hono<AppEnv>();

@@ -13,10 +13,9 @@ import { can } from "../../auth/roles.ts";
 import { ForbiddenError, InvalidError } from "../../domain/errors.ts";
 import { recordType } from "../../domain/catalog.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
-import { importCsv } from "../../domain/records/csv_import.ts";
+import { IMPORTABLE, importCsv } from "../../domain/records/csv_import.ts";
 import { CsrfInput } from "../../components/Form.tsx";
-import { recordContext } from "../api/v1/records.ts";
-import { IMPORTABLE } from "./pages.tsx";
+import { recordContext } from "../../http/records.ts";
 
 const MAX_BYTES = 2 * 1024 * 1024;
 async function readUpload(c: AppContext): Promise<{ text: string; confirm: boolean }> {

@@ -44,23 +44,15 @@ import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
 import RecordForm from "../../islands/RecordForm.tsx";
-import { parseListQuery, recordContext } from "../api/v1/records.ts";
+import { parseListQuery, recordContext } from "../../http/records.ts";
+import { IMPORTABLE } from "../../domain/records/csv_import.ts";
 import { creditProblem, creditStanding } from "../../domain/rules/credit.ts";
-import { exportCsv } from "./csv_export.ts";
+import { exportCsv } from "./_csv_export.ts";
 // Documents attached to a record (issue 4): one query and one card on the detail page.
 import { documentsOf } from "../../domain/documents/repository.ts";
 import { LinkedDocuments } from "../../components/DocumentList.tsx";
 import { PaperworkLink } from "../../components/records/PaperworkLink.tsx";
 import { paperworkPath } from "../../paperwork/mod.ts";
-
-export const IMPORTABLE = new Set([
-  "suppliers",
-  "customers",
-  "carriers",
-  "products",
-  "contacts",
-  "bills",
-]);
 
 function roleMayWrite(c: AppContext, def: RecordDef): boolean {
   const role = principalOf(c).role;

@@ -27,7 +27,7 @@ import { assertMayUse } from "../../billing/middleware.ts";
 import { mayUse } from "../../billing/entitlements.ts";
 import * as fmt from "../../domain/format.ts";
 import { ListTable } from "../../components/ListTable.tsx";
-import { secondFactorPolicyCard } from "./members/second_factor_policy.tsx";
+import { secondFactorPolicyCard } from "./_second_factor_policy_card.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/members", memberPage());

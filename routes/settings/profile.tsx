@@ -11,7 +11,7 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { PasskeysCard } from "../../components/PasskeysCard.tsx";
 import { listPasskeys } from "../../auth/passkeys.ts";
-import { accountSecurityCards } from "./profile/second_factor.tsx";
+import { accountSecurityCards } from "./_account_security_cards.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings", memberPage());

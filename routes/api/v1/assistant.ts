@@ -16,7 +16,7 @@ import {
   listConversations,
   MessageSchema,
 } from "../../../assistant/conversations.ts";
-import { validate } from "./records.ts";
+import { validate } from "../../../http/records.ts";
 import { askForTenant } from "../../../assistant/metered.ts";
 import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
 import { z } from "zod";

@@ -6,16 +6,11 @@
  * permission of the records they write (domain/documents/access.ts), and answer 403 otherwise.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { isId } from "../../../db/ids.ts";
 import { InvalidError, NotFoundError } from "../../../domain/errors.ts";
-import { assertMayUse } from "../../../billing/middleware.ts";
-import { recordUsage } from "../../../billing/entitlements.ts";
-import { intakeDocument, tooLarge } from "../../../domain/documents/intake.ts";
-import { imageLimits } from "../../../domain/documents/image_size.ts";
 import { documentJson, getDocument, listDocuments } from "../../../domain/documents/repository.ts";
 import { assertMayHandleDocuments } from "../../../domain/documents/access.ts";
 import {
@@ -25,13 +20,13 @@ import {
   AttachSchema,
   rejectDocument,
 } from "../../../domain/documents/accept.ts";
-import { storageFor } from "../../../storage/mod.ts";
 import {
   DOCUMENT_STATUSES as STATUSES,
   DocumentListQuerySchema,
 } from "../../../domain/documents/list_query.ts";
 import { parseQuery } from "../../../http/query.ts";
-import { recordContext } from "./records.ts";
+import { recordContext } from "../../../http/records.ts";
+import { fileResponse, takeUploads, uploadLimit } from "../../../http/documents.ts";
 import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
 import { z } from "zod";
 
@@ -220,49 +215,6 @@ const reject = describeRoute({
   errors: [403, 404, 409],
 });
 
-/** Multipart overhead allowed on top of the file size limit. */
-const ENVELOPE = 64 * 1024;
-
-/** Stores the uploaded files of a request; used by the API and the upload form. */
-export async function takeUploads(c: AppContext, files: File[]) {
-  const services = c.get("services");
-  const tenant = tenantOf(c);
-  const auth = principalOf(c);
-  const out = [];
-  for (const file of files) {
-    await assertMayUse(services, tenant.id, "documentsPerMonth");
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const result = await intakeDocument({
-      db: tenant.db,
-      control: services.control,
-      storage: storageFor(services.config),
-      tenantId: tenant.id,
-      userId: auth.userId,
-      maxBytes: services.config.DOCUMENT_MAX_BYTES,
-      imageLimits: imageLimits(services.config),
-    }, { name: file.name, bytes });
-    if (!result.duplicate) {
-      await recordUsage(services, tenant.id, "documentsPerMonth", 1);
-    }
-    out.push(result);
-  }
-  return out;
-}
-
-/** Refuses bodies over the limit before reading them (Content-Length, then while streaming). */
-export function uploadLimit() {
-  return async (c: AppContext, next: () => Promise<void>) => {
-    const max = c.get("services").config.DOCUMENT_MAX_BYTES;
-    const limit = bodyLimit({
-      maxSize: max + ENVELOPE,
-      onError: () => {
-        throw tooLarge(max);
-      },
-    });
-    return await limit(c, next);
-  };
-}
-
 /** Lets through the roles that may change some records (not a viewer): upload and review. */
 function requireDocumentWriter(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -347,27 +299,5 @@ app.post("/api/v1/documents/:id/reject", reject, requireDocumentWriter(), async 
   await rejectDocument(recordContext(c), docId(c), body.reason);
   return c.json(documentJson(await getDocument(tenantOf(c).db, docId(c))));
 });
-
-/** The stored file, with its sniffed type; never rendered as a page by the browser. */
-export async function fileResponse(
-  c: AppContext,
-  doc: { storage_key: string; content_type: string; name: string },
-): Promise<Response> {
-  const bytes = await storageFor(c.get("services").config).get(doc.storage_key);
-  const inline = doc.content_type !== "text/csv";
-  const type = doc.content_type.startsWith("text/")
-    ? `${doc.content_type}; charset=utf-8`
-    : doc.content_type;
-  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-    "content-type": type,
-    "content-disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${
-      encodeURIComponent(doc.name)
-    }`,
-    "cache-control": "private, no-store",
-    "content-security-policy": doc.content_type === "application/pdf"
-      ? "frame-ancestors 'self'"
-      : "sandbox; frame-ancestors 'self'",
-  });
-}
 
 export default app;

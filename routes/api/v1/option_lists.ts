@@ -13,7 +13,7 @@ import {
   OptionListInputSchema,
   replaceOptionList,
 } from "../../../domain/option_values.ts";
-import { validate } from "./records.ts";
+import { validate } from "../../../http/records.ts";
 import { describeRoute, listOf } from "../../../http/openapi.ts";
 import { z } from "zod";
 

@@ -5,18 +5,17 @@
  * queries are validated by the same zod schemas that the OpenAPI document is built from.
  */
 import { Hono } from "hono";
-import type { z } from "zod";
-import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
+import { type AppContext, type AppEnv, tenantOf } from "../../../http/env.ts";
+import { parseListQuery, recordContext, validate } from "../../../http/records.ts";
 import { readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { describeRoute } from "../../../http/openapi.ts";
 import { recordDocs } from "./_record_docs.ts";
 import { isId } from "../../../db/ids.ts";
-import { InvalidError, NotFoundError } from "../../../domain/errors.ts";
+import { NotFoundError } from "../../../domain/errors.ts";
 import { RECORD_TYPES } from "../../../domain/catalog.ts";
 import type { RecordDef } from "../../../domain/records/definition.ts";
-import { createSchema, issuesByField, updateSchema } from "../../../domain/records/schema.ts";
-import { listQuerySchema, toListQuery } from "../../../domain/records/query.ts";
+import { createSchema, updateSchema } from "../../../domain/records/schema.ts";
 import { queryKey } from "../../../domain/read_cache.ts";
 import { matchBill } from "../../../domain/payables/match.ts";
 import {
@@ -25,34 +24,9 @@ import {
   getRecord,
   historyOf,
   listRecordsJson,
-  type RecordContext,
   setArchived,
   updateRecord,
 } from "../../../domain/records/repository.ts";
-
-/** The record context of a request: the tenant's database and who is acting. */
-export function recordContext(c: AppContext): RecordContext {
-  const auth = principalOf(c);
-  return { db: tenantOf(c).db, userId: auth.userId, userName: auth.name, role: auth.role };
-}
-
-/** Validates with a record schema: 422 with per-field messages (unknown keys named). */
-export function validate<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new InvalidError("Some fields need attention.", issuesByField(result.error), 422);
-  }
-  return result.data;
-}
-
-/** Parses a list query string; unknown parameters and bad values answer 400. */
-export function parseListQuery(def: RecordDef, query: Record<string, string>) {
-  const result = listQuerySchema(def).safeParse(query);
-  if (!result.success) {
-    throw new InvalidError("The query has problems.", issuesByField(result.error), 400);
-  }
-  return toListQuery(result.data as Record<string, unknown>);
-}
 
 function recordId(def: RecordDef, raw: string): string {
   if (!isId(raw)) throw new NotFoundError(`No such ${def.singular.toLowerCase()}.`);

@@ -1,40 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppContext, AppEnv } from "../../../http/env.ts";
+import type { AppEnv } from "../../../http/env.ts";
 import { principalOf, tenantOf } from "../../../http/env.ts";
 import { memberPage, readBody } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
-import {
-  hasSecondFactor,
-  membersWithoutSecondFactor,
-  secondFactorRequired,
-  setSecondFactorRequired,
-} from "../../../auth/second_factor.ts";
-import { can } from "../../../auth/roles.ts";
+import { hasSecondFactor, setSecondFactorRequired } from "../../../auth/second_factor.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
-import { SecondFactorPolicyCard } from "../../../components/SecondFactorPolicyCard.tsx";
 
 const PolicyForm = z.object({ required: z.enum(["0", "1"]) });
-
-/** The policy card for Settings → Members; nothing for members who may not change it. */
-export async function secondFactorPolicyCard(c: AppContext, error?: string) {
-  const auth = principalOf(c);
-  if (!auth.role || !can(auth.role, "security:policy")) return null;
-  const { control } = c.get("services");
-  const tenantId = tenantOf(c).id;
-  const [required, membersWithout] = await Promise.all([
-    secondFactorRequired(control, tenantId),
-    membersWithoutSecondFactor(control, tenantId),
-  ]);
-  return (
-    <SecondFactorPolicyCard
-      csrf={c.get("csrfToken")}
-      policy={{ required, membersWithout }}
-      error={error}
-    />
-  );
-}
 
 const app = new Hono<AppEnv>();
 app.use("/settings/members/second-factor-policy", memberPage());

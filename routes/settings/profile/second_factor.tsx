@@ -14,40 +14,17 @@ import {
 } from "../../../auth/second_factor_enrolment.ts";
 import { hasSecondFactor, secondFactorStatus } from "../../../auth/second_factor.ts";
 import { recoveryCodesLeft } from "../../../auth/recovery_codes.ts";
-import { listUserSessions } from "../../../auth/sessions.ts";
-import { describeDevice } from "../../../auth/device.ts";
 import { AppError } from "../../../domain/errors.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
 import {
   RecoveryCodes,
   SecondFactorPage,
-  SecondFactorSummary,
   type SecondFactorView,
 } from "../../../components/SecondFactorCard.tsx";
-import { SessionsCard } from "../../../components/SessionsCard.tsx";
 import { SettingsNav } from "../../../components/SettingsNav.tsx";
 
 const CodeForm = z.object({ code: z.string().trim().min(1, "Type the code.").max(20) });
 const PasswordForm = z.object({ password: z.string().min(1, "Enter your password.").max(200) });
-
-/** The profile page's cards for two-step sign-in and sessions (routes/settings/profile.tsx). */
-export async function accountSecurityCards(c: AppContext) {
-  const auth = principalOf(c);
-  const { control } = c.get("services");
-  const [status, sessions] = await Promise.all([
-    secondFactorStatus(control, auth.userId, c.get("tenant")?.id ?? null),
-    listUserSessions(control, auth.userId, auth.sessionToken),
-  ]);
-  return (
-    <>
-      <SecondFactorSummary on={status.enrolled} required={status.required} />
-      <SessionsCard
-        csrf={c.get("csrfToken")}
-        sessions={sessions.map((s) => ({ ...s, device: describeDevice(s.userAgent) }))}
-      />
-    </>
-  );
-}
 
 async function currentView(c: AppContext): Promise<SecondFactorView> {
   const services = c.get("services");

@@ -1,5 +1,5 @@
 /**
- * @module routes/records/csv_export
+ * @module routes/records/_csv_export
  * CSV export of a list with its filters, search and sort, read page by page (keyset). The file
  * is assembled before the response starts: the tenant's database is lent to a request only
  * until its handler returns, so a stream must not read from it afterwards.
