@@ -10,6 +10,7 @@
  * Both are stored space-separated on the row: `*` is full access, an empty list any address.
  */
 import type { Client } from "../db/client.ts";
+import type { CredentialWriteDeps } from "./principal_cache.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
 import { NotFoundError } from "../domain/errors.ts";
 
@@ -159,15 +160,16 @@ export async function listApiTokens(
 
 /** Revokes one of a user's tokens on a tenant; another user's or tenant's token is not found. */
 export async function revokeApiToken(
-  control: Client,
+  deps: CredentialWriteDeps,
   tenantId: string,
   userId: string,
   tokenId: string,
 ): Promise<void> {
-  const rs = await control.execute({
+  const rs = await deps.control.execute({
     sql: `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND user_id = ?
           AND revoked_at IS NULL`,
     args: [new Date().toISOString(), tokenId, tenantId, userId],
   });
   if (rs.rowsAffected === 0) throw new NotFoundError("No such token.");
+  deps.authCache.clear();
 }

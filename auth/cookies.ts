@@ -10,13 +10,16 @@ import { clientIp } from "../http/env.ts";
 import { createPendingSignIn } from "./second_factor.ts";
 import { recordSecurityEvent } from "../security/events.ts";
 
-/** Creates a session for the current host and sets its cookie (`method`: passkey or SSO). */
+/**
+ * Creates a session for the current host and sets its cookie (`method`: passkey or SSO); the
+ * principal cache starts afresh so no credential resolved before the sign-in is reused.
+ */
 export async function startSession(
   c: AppContext,
   userId: string,
   method?: SignInMethod,
 ): Promise<void> {
-  const { control, config } = c.get("services");
+  const { control, config, authCache } = c.get("services");
   const session = await createSession(control, userId, c.get("tenant")?.id ?? null, {
     ip: clientIp(c),
     userAgent: c.req.header("user-agent"),
@@ -30,6 +33,7 @@ export async function startSession(
     expires: session.expiresAt,
   });
   c.set("csrfToken", session.csrfToken);
+  authCache.clear();
 }
 
 /** Clears the session cookie. */

@@ -206,7 +206,7 @@ export async function resetPassword(
       "UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = 'reset' AND used_at IS NULL",
     args: [new Date().toISOString(), user.id],
   });
-  await deleteUserSessions(control, user.id);
+  await deleteUserSessions(services, user.id);
   // Whoever was slowed on this account (the owner's own typos included) may sign in at once.
   await services.loginThrottle.lift(user.email);
   services.authCache.clear();
@@ -239,6 +239,5 @@ export async function changePassword(
     user.id,
     await hashPassword(newPassword, config.PASSWORD_SCRYPT_N),
   );
-  await deleteUserSessions(control, user.id, keepSessionToken);
-  services.authCache.clear();
+  await deleteUserSessions(services, user.id, keepSessionToken);
 }

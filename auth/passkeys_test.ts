@@ -310,7 +310,7 @@ Deno.test("a passkey sign-in satisfies the workspace's second-factor requirement
   try {
     const t = await signUpTenant(server);
     const auth = await register(server, t);
-    await setSecondFactorRequired(server.services.control, t.tenantId, true);
+    await setSecondFactorRequired(server.services, t.tenantId, true);
     server.services.authCache.clear();
     const profile = (jar: CookieJar) =>
       server.fetch(t.host, "/settings/profile", { headers: { cookie: jar.header(t.host) } });

@@ -5,7 +5,18 @@
  * (revoke, logout, role change, removal, password reset) clears it in this process; the TTL bounds
  * how long another app machine may still honour a revoked credential (5 seconds).
  */
+import type { Client } from "../db/client.ts";
 import type { Role } from "./roles.ts";
+
+/**
+ * What a write that changes credentials or roles is handed: the control database and this
+ * process's cache, which the write clears itself so that no caller can forget to (Services has
+ * both).
+ */
+export interface CredentialWriteDeps {
+  control: Client;
+  authCache: PrincipalCache;
+}
 
 export interface CachedPrincipal {
   userId: string;

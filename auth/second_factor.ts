@@ -17,6 +17,7 @@ import type { Client } from "../db/client.ts";
 import { randomToken, sha256Hex } from "../db/ids.ts";
 import { AppError, ForbiddenError, InvalidError, RateLimitedError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
+import type { CredentialWriteDeps } from "./principal_cache.ts";
 import { looksLikeRecoveryCode, useRecoveryCode } from "./recovery_codes.ts";
 import { delayAfter } from "./throttle.ts";
 import { acceptTotpCode, hasTotp } from "./totp.ts";
@@ -57,14 +58,15 @@ export async function secondFactorRequired(control: Client, tenantId: string): P
 
 /** Sets a workspace's policy (owners only; the route checks the role). */
 export async function setSecondFactorRequired(
-  control: Client,
+  deps: CredentialWriteDeps,
   tenantId: string,
   required: boolean,
 ): Promise<void> {
-  await control.execute({
+  await deps.control.execute({
     sql: "UPDATE tenants SET require_second_factor = ?, updated_at = ? WHERE id = ?",
     args: [required ? 1 : 0, new Date().toISOString(), tenantId],
   });
+  deps.authCache.clear();
 }
 
 /** How many members of a workspace have neither an authenticator app nor a passkey for it. */

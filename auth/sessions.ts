@@ -7,6 +7,7 @@
  * leaves the server), and a last-use time written at most once a minute.
  */
 import type { Client } from "../db/client.ts";
+import type { CredentialWriteDeps } from "./principal_cache.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
 import { NotFoundError } from "../domain/errors.ts";
 
@@ -104,25 +105,27 @@ export async function findSession(
   };
 }
 
-/** Ends one session (logout). */
-export async function deleteSession(control: Client, token: string): Promise<void> {
-  await control.execute({
+/** Ends one session (logout); the principal cache forgets it at once. */
+export async function deleteSession(deps: CredentialWriteDeps, token: string): Promise<void> {
+  await deps.control.execute({
     sql: "DELETE FROM sessions WHERE id_hash = ?",
     args: [await sha256Hex(token)],
   });
+  deps.authCache.clear();
 }
 
 /** Ends every session of a user (after a password reset), optionally keeping one. */
 export async function deleteUserSessions(
-  control: Client,
+  deps: CredentialWriteDeps,
   userId: string,
   keepToken?: string,
 ): Promise<void> {
   const keep = keepToken ? await sha256Hex(keepToken) : "";
-  await control.execute({
+  await deps.control.execute({
     sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?",
     args: [userId, keep],
   });
+  deps.authCache.clear();
 }
 
 export interface SessionSummary {
@@ -164,13 +167,14 @@ export async function listUserSessions(
 
 /** Revokes one of the user's sessions by its public id; another user's is not found. */
 export async function revokeSession(
-  control: Client,
+  deps: CredentialWriteDeps,
   userId: string,
   publicId: string,
 ): Promise<void> {
-  const rs = await control.execute({
+  const rs = await deps.control.execute({
     sql: "DELETE FROM sessions WHERE user_id = ? AND public_id = ?",
     args: [userId, publicId],
   });
   if (rs.rowsAffected === 0) throw new NotFoundError("No such session.");
+  deps.authCache.clear();
 }

@@ -222,7 +222,7 @@ Deno.test("requiring single sign-on stops password sign-in for everyone but owne
 
 Deno.test("a single sign-on satisfies the workspace's second-factor requirement", async () => {
   await withSso(async (server, t, provider) => {
-    await setSecondFactorRequired(server.services.control, t.tenantId, true);
+    await setSecondFactorRequired(server.services, t.tenantId, true);
     server.services.authCache.clear();
     provider.user = { sub: "p1", email: "pia@example.com", email_verified: true };
     const { res, jar } = await ssoSignIn(server, t, "/settings/profile");

@@ -123,9 +123,8 @@ app.post("/login", async (c) => {
 
 app.post("/logout", async (c) => {
   const auth = c.get("auth");
-  if (auth?.sessionToken) await deleteSession(c.get("services").control, auth.sessionToken);
+  if (auth?.sessionToken) await deleteSession(c.get("services"), auth.sessionToken);
   if (auth) await recordSecurityEvent(c, { action: "auth.sign_out" });
-  c.get("services").authCache.clear();
   clearSessionCookie(c);
   return c.redirect(c.get("tenant") ? "/login" : "/", 303);
 });

@@ -69,9 +69,8 @@ app.get("/auth/sso/callback", async (c) => {
     throw err;
   }
   const previous = getCookie(c, SESSION_COOKIE);
-  if (previous) await deleteSession(services.control, previous);
+  if (previous) await deleteSession(services, previous);
   await startSession(c, identity.userId, "sso");
-  services.authCache.clear();
   if (identity.joined) {
     await recordSecurityEvent(c, {
       action: "member.joined_by_sso",

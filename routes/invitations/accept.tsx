@@ -146,7 +146,7 @@ app.post("/invitations/accept", async (c) => {
       return c.redirect("/login/second-factor?next=%2F", 303);
     }
     const previous = getCookie(c, SESSION_COOKIE);
-    if (previous) await deleteSession(services.control, previous);
+    if (previous) await deleteSession(services, previous);
     await startSession(c, accepted.userId);
     await recordSecurityEvent(c, {
       action: "invitation.accepted",

@@ -94,7 +94,6 @@ app.post("/login/second-factor", async (c) => {
     if (!user) return show(c, 401, "Sign in again.", true);
     clearPendingSignInCookie(c);
     await startSession(c, user.id);
-    services.authCache.clear();
     if (method === "recovery_code") {
       await recordSecurityEvent(c, {
         action: "auth.recovery_code.used",

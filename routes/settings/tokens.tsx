@@ -283,7 +283,7 @@ app.post("/settings/tokens", async (c) => {
 
 app.post("/settings/tokens/:id/revoke", async (c) => {
   await revokeApiToken(
-    c.get("services").control,
+    c.get("services"),
     tenantOf(c).id,
     principalOf(c).userId,
     c.req.param("id"),
@@ -292,7 +292,6 @@ app.post("/settings/tokens/:id/revoke", async (c) => {
     action: "token.revoked",
     details: { token_id: c.req.param("id") },
   });
-  c.get("services").authCache.clear();
   return c.redirect("/settings/tokens", 303);
 });
 

@@ -268,7 +268,7 @@ app.post("/api/v1/invitations/accept", accept, async (c) => {
     }, 202);
   }
   const previous = getCookie(c, SESSION_COOKIE);
-  if (previous) await deleteSession(services.control, previous);
+  if (previous) await deleteSession(services, previous);
   await startSession(c, accepted.userId);
   await recordSecurityEvent(c, {
     action: "invitation.accepted",

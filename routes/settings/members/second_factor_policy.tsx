@@ -28,8 +28,7 @@ app.post(
         "Set up two-step sign-in for yourself first (Settings → Profile), then require it.",
       );
     }
-    await setSecondFactorRequired(services.control, tenantOf(c).id, required);
-    services.authCache.clear();
+    await setSecondFactorRequired(services, tenantOf(c).id, required);
     await recordSecurityEvent(c, {
       action: required ? "workspace.second_factor.required" : "workspace.second_factor.optional",
     });

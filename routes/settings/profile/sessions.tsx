@@ -15,8 +15,7 @@ app.use("/settings/profile/sessions/*", memberPage());
 app.post("/settings/profile/sessions/revoke-others", async (c) => {
   const auth = principalOf(c);
   const services = c.get("services");
-  await deleteUserSessions(services.control, auth.userId, auth.sessionToken);
-  services.authCache.clear();
+  await deleteUserSessions(services, auth.userId, auth.sessionToken);
   await recordSecurityEvent(c, { action: "auth.session.revoked_others" });
   return c.redirect("/settings/profile", 303);
 });
@@ -26,8 +25,7 @@ app.post("/settings/profile/sessions/:id/revoke", async (c) => {
   const services = c.get("services");
   const id = SessionId.safeParse(c.req.param("id"));
   if (!id.success) throw new NotFoundError("No such session.");
-  await revokeSession(services.control, auth.userId, id.data);
-  services.authCache.clear();
+  await revokeSession(services, auth.userId, id.data);
   await recordSecurityEvent(c, { action: "auth.session.revoked", target: id.data });
   return c.redirect("/settings/profile", 303);
 });

@@ -252,9 +252,8 @@ app.post("/api/v1/auth/passkeys/sign-in", signInDoc, async (c) => {
   if (!user) throw new UnauthorizedError();
   // A new session id on every sign-in (no session fixation); the old one, if any, ends.
   const previous = getCookie(c, SESSION_COOKIE);
-  if (previous) await deleteSession(services.control, previous);
+  if (previous) await deleteSession(services, previous);
   await startSession(c, userId, "passkey");
-  services.authCache.clear();
   await recordSecurityEvent(c, {
     action: "auth.sign_in",
     actor: { userId: user.id, email: user.email },

@@ -59,9 +59,8 @@ async function signedIn(c: AppContext, user: User, role: Role | null) {
   const services = c.get("services");
   // A new session id on every sign-in (no session fixation); the old one, if any, ends.
   const previous = getCookie(c, SESSION_COOKIE);
-  if (previous) await deleteSession(services.control, previous);
+  if (previous) await deleteSession(services, previous);
   await startSession(c, user.id);
-  services.authCache.clear();
   const body: Record<string, unknown> = {
     user: {
       id: user.id,
@@ -226,9 +225,8 @@ app.post("/api/v1/auth/login/second-factor", completeLogIn, async (c) => {
 app.post("/api/v1/auth/logout", logOut, requireAuth(), async (c) => {
   const services = c.get("services");
   const auth = c.get("auth");
-  if (auth?.sessionToken) await deleteSession(services.control, auth.sessionToken);
+  if (auth?.sessionToken) await deleteSession(services, auth.sessionToken);
   await recordSecurityEvent(c, { action: "auth.sign_out" });
-  services.authCache.clear();
   clearSessionCookie(c);
   return c.body(null, 204);
 });

@@ -101,8 +101,7 @@ app.post("/api/v1/auth/sessions/revoke-others", revokeOthers, async (c) => {
   const auth = principalOf(c);
   const services = c.get("services");
   const before = await listUserSessions(services.control, auth.userId, auth.sessionToken);
-  await deleteUserSessions(services.control, auth.userId, auth.sessionToken);
-  services.authCache.clear();
+  await deleteUserSessions(services, auth.userId, auth.sessionToken);
   const revoked = before.filter((s) => !s.current).length;
   await recordSecurityEvent(c, { action: "auth.session.revoked_others", details: { revoked } });
   return c.json({ revoked });
@@ -113,8 +112,7 @@ app.delete("/api/v1/auth/sessions/:id", deleteSessionRoute, async (c) => {
   const services = c.get("services");
   const id = SessionParams.safeParse({ id: c.req.param("id") });
   if (!id.success) throw new NotFoundError("No such session.");
-  await revokeSession(services.control, auth.userId, id.data.id);
-  services.authCache.clear();
+  await revokeSession(services, auth.userId, id.data.id);
   await recordSecurityEvent(c, { action: "auth.session.revoked", target: id.data.id });
   return c.body(null, 204);
 });

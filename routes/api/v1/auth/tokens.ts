@@ -201,7 +201,7 @@ app.get("/api/v1/auth/tokens", listTokens, requirePermission("records:read"), as
 
 app.delete("/api/v1/auth/tokens/:id", revokeToken, requirePermission("records:read"), async (c) => {
   await revokeApiToken(
-    c.get("services").control,
+    c.get("services"),
     tenantOf(c).id,
     principalOf(c).userId,
     c.req.param("id"),
@@ -210,7 +210,6 @@ app.delete("/api/v1/auth/tokens/:id", revokeToken, requirePermission("records:re
     action: "token.revoked",
     details: { token_id: c.req.param("id") },
   });
-  c.get("services").authCache.clear();
   return c.body(null, 204);
 });
 
