@@ -9,7 +9,7 @@ import type { Config } from "./config.ts";
 import type { Client } from "./db/client.ts";
 import { type KeyRing, loadKeyRing, openControlWith } from "./crypto/keyring.ts";
 import { TenantKeys } from "./crypto/tenant_keys.ts";
-import { encryptFilesWith } from "./storage/mod.ts";
+import { createStorage, type FileStorage } from "./storage/mod.ts";
 import { migrate } from "./db/migrate.ts";
 import { createLogger, type Logger } from "./http/log.ts";
 import { type Limiter, RateLimiter } from "./http/rate_limit.ts";
@@ -30,6 +30,8 @@ import { businessDay, type Clock, clockFromSetting } from "./domain/clock.ts";
 import { ReadCache } from "./domain/read_cache.ts";
 import { stopOcr } from "./ai/ocr.ts";
 import { Metrics } from "./ops/metrics.ts";
+import { type ChatProvider, createChatProvider } from "./assistant/providers.ts";
+import { MailDeliveries } from "./mail/deliveries.ts";
 
 export interface Services {
   config: Config;
@@ -43,6 +45,12 @@ export interface Services {
   keys: KeyRing;
   /** Each tenant's data keys, wrapped in the control database (encryption at rest). */
   tenantKeys: TenantKeys;
+  /** Uploaded files, logos and backups: local folder or bucket, each tenant's files encrypted. */
+  storage: FileStorage;
+  /** Who answers the assistant's questions: offline rules, or OpenAI when configured. */
+  chat: ChatProvider;
+  /** Mail delivery attempts running in the background (mail/outbox.ts). */
+  mailDeliveries: MailDeliveries;
   registry: TenantRegistry;
   provider: TenantDatabaseProvider;
   pool: TenantPool;
@@ -90,7 +98,6 @@ export async function createServices(
       : await openControlWith(keys, config.DATA_DIR, (message) => log.warn(message)));
   await migrate(control, "control");
   const tenantKeys = new TenantKeys(control, keys.provider, () => clock.now());
-  encryptFilesWith(config, tenantKeys);
   const provider = overrides.provider ??
     createDatabaseProvider(
       config,
@@ -117,6 +124,9 @@ export async function createServices(
     control,
     keys,
     tenantKeys,
+    storage: createStorage(config, tenantKeys),
+    chat: createChatProvider(config),
+    mailDeliveries: new MailDeliveries(),
     registry,
     provider,
     pool: new TenantPool(
@@ -146,6 +156,8 @@ export async function createServices(
 
 /** Closes every database the services opened. */
 export async function closeServices(services: Services): Promise<void> {
+  // Mail attempts write their outcome to the control database: let them finish first.
+  await services.mailDeliveries.settled();
   services.readCache.clear();
   services.metrics.close();
   // The OCR engine is one per process (tesseract reads one image at a time), started on first use.

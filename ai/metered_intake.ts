@@ -12,7 +12,6 @@ import { entitlementError } from "../billing/errors.ts";
 import { intakeDocument } from "../domain/documents/intake.ts";
 import type { DocumentRecord } from "../domain/documents/repository.ts";
 import { imageLimits } from "../domain/documents/image_size.ts";
-import { storageFor } from "../storage/mod.ts";
 
 /** Stores and queues `files` for the tenant in order; 402 once the month's allowance is used. */
 export async function intakeForTenant(
@@ -28,7 +27,7 @@ export async function intakeForTenant(
     const result = await intakeDocument({
       db: tenant.db,
       control: services.control,
-      storage: storageFor(services.config),
+      storage: services.storage,
       tenantId: tenant.id,
       userId,
       maxBytes: services.config.DOCUMENT_MAX_BYTES,

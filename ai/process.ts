@@ -12,7 +12,6 @@ import { type JobContext, JobTimeoutError } from "../workers/runner.ts";
 import { AppError } from "../domain/errors.ts";
 import { finalizeDraft } from "../domain/documents/draft.ts";
 import { getDocument, saveExtraction, setStatus } from "../domain/documents/repository.ts";
-import { storageFor } from "../storage/mod.ts";
 import { documentText } from "./text.ts";
 import { imageLimits } from "../domain/documents/image_size.ts";
 import { type ExtractionProvider, providerFor } from "./provider.ts";
@@ -34,7 +33,7 @@ export async function processDocumentJob(
   await setStatus(tenantDb, id, "processing");
   const started = performance.now();
   try {
-    const bytes = await storageFor(services.config).get(doc.storage_key);
+    const bytes = await services.storage.get(doc.storage_key);
     const reading = performance.now();
     const text = await documentText(bytes, doc.content_type, {
       ocr: services.config.OCR_ENABLED,

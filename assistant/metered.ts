@@ -1,6 +1,6 @@
 /**
  * @module assistant/metered
- * Asking the assistant on a tenant's behalf: the provider this process is configured with, the
+ * Asking the assistant on a tenant's behalf: the provider this app is configured with, the
  * tenant's business day, and the AI tokens of the answer counted against the plan's monthly
  * allowance (billing/entitlements.ts). Pages and the API call this, so no handler meters usage.
  */
@@ -9,7 +9,6 @@ import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import { recordUsage } from "../billing/entitlements.ts";
 import { ask, type MessageSchema, type Reply } from "./conversations.ts";
-import { chatProviderFor } from "./providers.ts";
 
 /** Answers `input` for `userId` in the tenant's database and meters the tokens it used. */
 export async function askForTenant(
@@ -20,7 +19,7 @@ export async function askForTenant(
   onDelta?: (text: string) => void,
 ): Promise<Reply> {
   const reply = await ask(tenant.db, userId, input, {
-    provider: chatProviderFor(services.config),
+    provider: services.chat,
     today: tenant.today,
     onDelta,
   });

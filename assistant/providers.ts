@@ -329,16 +329,11 @@ export interface ChatConfig {
   OPENAI_MAX_RETRIES: number;
 }
 
-const providers = new WeakMap<ChatConfig, ChatProvider>();
-
-/** The provider a deployment is configured for (offline unless OpenAI is set up), made once. */
-export function chatProviderFor(config: ChatConfig): ChatProvider {
-  let provider = providers.get(config);
-  if (!provider) providers.set(config, provider = makeProvider(config));
-  return provider;
-}
-
-function makeProvider(config: ChatConfig): ChatProvider {
+/**
+ * The provider a deployment is configured for (offline unless OpenAI is set up); createServices
+ * makes it once per running app (`services.chat`), so the OpenAI client is shared.
+ */
+export function createChatProvider(config: ChatConfig): ChatProvider {
   const wantOpenAi = config.AI_PROVIDER === "openai" ||
     (config.AI_PROVIDER === undefined && Boolean(config.OPENAI_API_KEY));
   if (!wantOpenAi || !config.OPENAI_API_KEY) return offlineChat;

@@ -10,7 +10,7 @@ import { newId, randomToken, sha256Hex } from "../db/ids.ts";
 import { latestVersion } from "../db/migrate.ts";
 import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import { enqueue } from "../workers/queue.ts";
-import { type FileStorage, storageFor } from "../storage/mod.ts";
+import { type FileStorage } from "../storage/mod.ts";
 import type { Services } from "../services.ts";
 import type { WorkspaceFacts } from "./archive_format.ts";
 import { writeWorkspaceArchive } from "./archive_writer.ts";
@@ -176,7 +176,7 @@ export async function runExportJob(
   if (exp.status === "ready" || exp.status === "expired") return exp;
   const tenant = await registry.findById(exp.tenantId);
   if (!tenant) return null;
-  const storage = storageFor(services.config);
+  const storage = services.storage;
   // A retried attempt starts over: the parts of the interrupted one are replaced or removed.
   await deleteParts(storage, exp);
   await control.execute({
@@ -317,7 +317,7 @@ export function archiveStream(
   services: Services,
   exp: WorkspaceExport,
 ): ReadableStream<Uint8Array> {
-  const storage = storageFor(services.config);
+  const storage = services.storage;
   let n = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -334,7 +334,7 @@ export async function expireExports(services: Services): Promise<number> {
     sql: "SELECT * FROM workspace_exports WHERE status = 'ready' AND expires_at <= ?",
     args: [now],
   });
-  const storage = storageFor(services.config);
+  const storage = services.storage;
   for (const row of rs.rows) {
     const exp = toExport(row);
     await deleteParts(storage, exp);

@@ -19,7 +19,6 @@
  */
 import type { Client } from "../db/client.ts";
 import { isOperatorEmail } from "../auth/operators.ts";
-import { storageFor } from "../storage/mod.ts";
 import type { Services } from "../services.ts";
 import { deleteParts, listExports } from "./exports.ts";
 import { expireExports } from "./exports.ts";
@@ -79,7 +78,7 @@ export async function purgeWorkspace(services: Services, tenantId: string): Prom
   const { control, registry, pool, provider, log } = services;
   const tenant = await registry.findById(tenantId);
   if (!tenant) return;
-  const storage = storageFor(services.config);
+  const storage = services.storage;
 
   // 1. Files, then the database.
   const lease = await pool.acquire(tenant.id, tenant.dbUrl);
@@ -94,7 +93,7 @@ export async function purgeWorkspace(services: Services, tenantId: string): Prom
   for (const exp of await listExports(control, tenantId)) await deleteParts(storage, exp);
   await pool.forget(tenantId);
   await provider.destroy(tenantId, tenant.dbUrl);
-  await deleteTenantBackups(services.config, tenantId);
+  await deleteTenantBackups(services.storage, tenantId);
   if (storage.kind === "local") {
     // The tenant's folder of the local storage goes whole, with whatever else a feature stored
     // under the tenant's prefix (brand images, customization/); storage/ has no listing to ask.

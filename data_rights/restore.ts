@@ -15,7 +15,6 @@ import { newId } from "../db/ids.ts";
 import { ConflictError, fieldErrors, InvalidError } from "../domain/errors.ts";
 import { findUserByEmail } from "../auth/users.ts";
 import { SlugSchema } from "../tenants/signup_schema.ts";
-import { storageFor } from "../storage/mod.ts";
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import { type ArchiveSource, verifyArchive } from "./archive_reader.ts";
@@ -78,7 +77,7 @@ export async function restoreNewWorkspace(
   }
 
   const tenantId = newId();
-  const storage = storageFor(services.config);
+  const storage = services.storage;
   const location = await provider.create(tenantId);
   let counts: RestoreCounts;
   try {
@@ -117,7 +116,7 @@ export async function restoreNewWorkspace(
 
 /** Undoes a restore that failed after its database was made: files, database, pool entry. */
 async function discardWorkspace(services: Services, tenantId: string, location: string | null) {
-  const storage = storageFor(services.config);
+  const storage = services.storage;
   try {
     const lease = await services.pool.acquire(tenantId, location);
     try {
@@ -161,7 +160,7 @@ export async function restoreIntoEmptyWorkspace(
     );
   }
   const counts = await restoreDatabase(
-    { tenantId: tenant.id, db: tenant.db, storage: storageFor(services.config) },
+    { tenantId: tenant.id, db: tenant.db, storage: services.storage },
     source,
     archive,
   );

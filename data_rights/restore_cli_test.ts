@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
-import { storageFor } from "../storage/mod.ts";
 import { concat } from "./archive_reader.ts";
 import { partKey, requestExport, runExportJob } from "./exports.ts";
 import { runRestore } from "./restore_cli.ts";
@@ -15,7 +14,7 @@ Deno.test("workspace:restore makes a new workspace from an archive file and refu
     await seedOneOfEach(await apiClient(server, t), "Cli");
     const exp = await requestExport(server.services, t.tenantId, t.userId);
     const ready = (await runExportJob(server.services, exp.id))!;
-    const storage = storageFor(server.services.config);
+    const storage = server.services.storage;
     const parts = [];
     for (let n = 0; n < ready.parts; n++) {
       parts.push(await storage.get(partKey(t.tenantId, ready.id, n)));

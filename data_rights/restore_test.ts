@@ -9,7 +9,7 @@ import { pngHeader } from "../tests/helpers/images.ts";
 import { readBrandImage } from "../customization/assets.ts";
 import { corpus } from "../ai/fixtures/corpus.ts";
 import { appendSecurityEvent } from "../security/events.ts";
-import { documentKey, storageFor } from "../storage/mod.ts";
+import { documentKey } from "../storage/mod.ts";
 import type { Client } from "../db/client.ts";
 import { encodeValue, type Manifest } from "./archive_format.ts";
 import { ArchiveRefusedError, bytesSource, concat } from "./archive_reader.ts";
@@ -87,7 +87,7 @@ async function exportArchive(server: TestServer, tenantId: string, userId: strin
   const ready = (await runExportJob(server.services, exp.id))!;
   assert.equal(ready.status, "ready");
   assert.equal(ready.stepsDone, ready.stepsTotal);
-  const storage = storageFor(server.services.config);
+  const storage = server.services.storage;
   const parts = [];
   for (let n = 0; n < ready.parts; n++) {
     parts.push(await storage.get(partKey(tenantId, ready.id, n)));
@@ -133,7 +133,7 @@ Deno.test("an export restored into a new workspace holds every row of every tabl
         : rows;
       assert.deepEqual(after.get(name), expected, `table ${name}`);
     }
-    const storage = storageFor(server.services.config);
+    const storage = server.services.storage;
     assert.equal(docs.length, 1);
     for (const d of docs) {
       const copy = await storage.get(documentKey(restored.tenantId, String(d.id)));

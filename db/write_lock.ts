@@ -20,6 +20,9 @@ interface LockState {
   pending: number;
 }
 
+// Kept by the module, not in Services: the lock belongs to a database connection object, whose
+// lifetime it follows (a WeakMap entry goes with the connection), and every transaction of the
+// database layer takes it; in Services it would mean handing Services to db/, below it.
 const locks = new WeakMap<object, LockState>();
 /** The databases whose lock the current async flow holds. */
 const held = new AsyncLocalStorage<ReadonlySet<object>>();

@@ -8,7 +8,6 @@ import { bodyLimit } from "hono/body-limit";
 import { type AppContext, principalOf, tenantOf } from "./env.ts";
 import { tooLarge } from "../domain/documents/intake.ts";
 import { intakeForTenant } from "../ai/metered_intake.ts";
-import { storageFor } from "../storage/mod.ts";
 
 /** Multipart overhead allowed on top of the file size limit. */
 const ENVELOPE = 64 * 1024;
@@ -43,7 +42,7 @@ export async function fileResponse(
   c: AppContext,
   doc: { storage_key: string; content_type: string; name: string },
 ): Promise<Response> {
-  const bytes = await storageFor(c.get("services").config).get(doc.storage_key);
+  const bytes = await c.get("services").storage.get(doc.storage_key);
   const inline = doc.content_type !== "text/csv";
   const type = doc.content_type.startsWith("text/")
     ? `${doc.content_type}; charset=utf-8`

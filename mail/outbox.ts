@@ -36,9 +36,6 @@ export interface OutboxMessage {
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 2 * 60_000;
 
-// Background delivery attempts per running app, so tests and shutdown can wait for them.
-const inflight = new WeakMap<Services, Set<Promise<void>>>();
-
 /** Stores a message in the outbox and logs it; delivers it locally or starts an SMTP attempt. */
 export async function sendMail(services: Services, mail: OutgoingMail): Promise<string> {
   const to = mail.to.trim();
@@ -68,21 +65,13 @@ export async function sendMail(services: Services, mail: OutgoingMail): Promise<
   const fields: Record<string, unknown> = { mail_id: id, to, subject: mail.subject };
   if (!config.production) fields.body = mail.text;
   log.info(relay ? "mail queued" : "mail delivered to the dev mailbox", fields);
-  if (relay) track(services, deliverOne(services, id).then(() => {}));
+  if (relay) services.mailDeliveries.track(deliverOne(services, id).then(() => {}));
   return id;
-}
-
-function track(services: Services, attempt: Promise<void>): void {
-  let set = inflight.get(services);
-  if (!set) inflight.set(services, set = new Set());
-  const done = attempt.catch(() => {}).finally(() => set.delete(done));
-  set.add(done);
 }
 
 /** Waits until background delivery attempts started by `sendMail` have finished. */
 export async function mailSettled(services: Services): Promise<void> {
-  const set = inflight.get(services);
-  while (set && set.size > 0) await Promise.all([...set]);
+  await services.mailDeliveries.settled();
 }
 
 /** Tries every queued message that is due; returns how many were sent and how many failed. */

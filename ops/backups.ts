@@ -20,8 +20,8 @@ import { join } from "node:path";
 import { controlDatabasePath, rootKeyPath } from "../crypto/keyring.ts";
 import { databaseKeyOf } from "../crypto/tenant_keys.ts";
 import { LocalDatabaseProvider } from "../tenants/database_provider.ts";
-import { storageFor } from "../storage/mod.ts";
 import type { FileStorage } from "../storage/file_storage.ts";
+import { LocalStorage } from "../storage/local.ts";
 import type { Services } from "../services.ts";
 import { controlOnTurso } from "../tenants/control_database.ts";
 import {
@@ -43,7 +43,15 @@ import {
 
 type BackupServices = Pick<
   Services,
-  "config" | "clock" | "control" | "keys" | "tenantKeys" | "registry" | "provider" | "log"
+  | "config"
+  | "storage"
+  | "clock"
+  | "control"
+  | "keys"
+  | "tenantKeys"
+  | "registry"
+  | "provider"
+  | "log"
 >;
 
 const HOUR_MS = 3_600_000;
@@ -60,7 +68,7 @@ export function backupsEnabled(services: Pick<BackupServices, "config" | "provid
 /** The periodic chore: a run when the last one is older than the interval. */
 export async function runBackupChore(services: BackupServices): Promise<BackupEntry[]> {
   if (!backupsEnabled(services)) return [];
-  const storage = backupStorage(storageFor(services.config));
+  const storage = backupStorage(services.storage);
   // After a master-key rotation the copy of control.key beside the backups is refreshed at once,
   // not at the next run, so the old master key is not needed to restore into a fresh folder.
   const wrappedRoot = (await Deno.readTextFile(rootKeyPath(services.config.DATA_DIR))).trim();
@@ -73,7 +81,7 @@ export async function runBackupChore(services: BackupServices): Promise<BackupEn
 
 /** Backs up the control database, then every tenant database; prunes what retention lets go. */
 export async function runBackups(services: BackupServices): Promise<BackupEntry[]> {
-  const storage = backupStorage(storageFor(services.config));
+  const storage = backupStorage(services.storage);
   const run = newBackupId(services.clock.now());
   const tmpDir = join(services.config.DATA_DIR, ".backup-tmp");
   await Deno.mkdir(tmpDir, { recursive: true });
@@ -228,17 +236,14 @@ export async function pruneBackups(
 }
 
 /** Deletes every backup of one tenant (the purge of a deleted workspace, data_rights/purge.ts). */
-export async function deleteTenantBackups(
-  config: Services["config"],
-  tenantId: string,
-): Promise<void> {
-  const storage = backupStorage(storageFor(config));
+export async function deleteTenantBackups(files: FileStorage, tenantId: string): Promise<void> {
+  const storage = backupStorage(files);
   const entries = await readCatalog(storage, tenantId);
   for (const e of entries) await deleteCopy(storage, e);
   await writeCatalog(storage, tenantId, []);
-  if (storage.kind === "local") {
+  if (storage instanceof LocalStorage) {
     // The tenant's backup folder of the local storage, now empty.
-    await Deno.remove(join(config.DATA_DIR, "files", "backups", tenantId)).catch((err) => {
+    await Deno.remove(join(storage.root, "backups", tenantId)).catch((err) => {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     });
   }

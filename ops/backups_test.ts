@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FixedClock } from "../domain/clock.ts";
 import { purgeWorkspace } from "../data_rights/purge.ts";
-import { storageFor } from "../storage/mod.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { workerOptions } from "../workers/handlers.ts";
@@ -22,7 +21,7 @@ Deno.test("runBackupChore() runs once the last backup is BACKUP_INTERVAL_HOURS o
     const t = await signUpTenant(server);
     const api = await apiClient(server, t);
     await api.ok("POST", "/api/v1/suppliers", { name: "Plaintextcheck Packing" }, 201);
-    const storage = backupStorage(storageFor(server.services.config));
+    const storage = backupStorage(server.services.storage);
     const first = await runBackupChore(server.services);
     assert.deepEqual(first.map((e) => e.db).sort(), [CONTROL, t.tenantId].sort());
     assert.deepEqual(await runBackupChore(server.services), [], "not due again at once");
@@ -56,7 +55,7 @@ Deno.test("purgeWorkspace() deletes the workspace's backups and leaves another w
     const gone = await signUpTenant(server);
     const stays = await signUpTenant(server);
     await runBackups(server.services);
-    const storage = backupStorage(storageFor(server.services.config));
+    const storage = backupStorage(server.services.storage);
     assert.equal((await readCatalog(storage, gone.tenantId)).length, 1);
     await purgeWorkspace(server.services, gone.tenantId);
     assert.deepEqual(await readCatalog(storage, gone.tenantId), []);

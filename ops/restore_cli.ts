@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { LocalStorage } from "../storage/local.ts";
-import { storageFor } from "../storage/mod.ts";
+import { createStorage } from "../storage/mod.ts";
 import { backupStorage } from "./backup_catalog.ts";
 import { listBackups, restoreAll, restoreTenant } from "./restore.ts";
 
@@ -59,7 +59,7 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const config = loadConfig();
-  const from = args.from ? new LocalStorage(args.from) : backupStorage(storageFor(config));
+  const from = args.from ? new LocalStorage(args.from) : backupStorage(createStorage(config));
   const say = (line: string) => console.error(line);
   try {
     if (args.mode === "list") {

@@ -6,7 +6,7 @@ import { DataDirBusyError, holdAppLock } from "../db/data_dir_lock.ts";
 import { openControlDatabase } from "../crypto/keyring.ts";
 import { databaseKeyOf, TenantKeys } from "../crypto/tenant_keys.ts";
 import { openEncryptedDatabase } from "../db/encrypted.ts";
-import { storageFor } from "../storage/mod.ts";
+import { createStorage } from "../storage/mod.ts";
 import { rotateMasterKey, rotateTenantKey } from "../tenants/key_rotation.ts";
 import { closeServices, createServices } from "../services.ts";
 import { randomKey, toBase64 } from "../crypto/keys.ts";
@@ -107,7 +107,7 @@ Deno.test("restoreAll() brings back every row of the control and tenant database
     const late = await api1.ok("POST", "/api/v1/suppliers", { name: "Late Packing" }, 201);
     assert.notDeepEqual(await dumpTenant(a, t1.tenantId), before.tenants[t1.tenantId]);
 
-    const from = backupStorage(storageFor(a.services.config));
+    const from = backupStorage(a.services.storage);
     const report = await restoreAll({ config: parseConfig({ ...env, DATA_DIR: dirB }), from });
     assert.equal(report.restored.length, 3);
     assert.deepEqual(report.missing, []);
@@ -151,7 +151,7 @@ Deno.test("restoreTenant() refuses while the app holds the data folder, then res
     server = null;
 
     const config = parseConfig({ ...env, DATA_DIR: dir });
-    const from = backupStorage(storageFor(config));
+    const from = backupStorage(createStorage(config));
     const path = tenantDatabasePath(dir, t.tenantId);
     const untouched = await Deno.readFile(path);
     const running = await holdAppLock(dir); // as a running app or worker holds it
@@ -218,7 +218,7 @@ Deno.test("a backup taken before a master-key rotation restores into a fresh fol
     } finally {
       await closeServices(rotating);
     }
-    const from = backupStorage(storageFor(a.services.config));
+    const from = backupStorage(a.services.storage);
     assert.equal(
       await readRootKeyCopy(from),
       (await Deno.readTextFile(join(dirA, "control.key"))).trim(),

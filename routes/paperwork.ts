@@ -14,7 +14,6 @@ import { getCompanyDetails } from "../domain/company.ts";
 import { PAPERWORK, type PaperworkCollection, renderPaperwork } from "../paperwork/mod.ts";
 import { recordType } from "../domain/catalog.ts";
 import { describeRoute, IdParams } from "../http/openapi.ts";
-import { storageFor } from "../storage/mod.ts";
 import { paperBrand } from "../customization/paper.ts";
 import { brandPaper } from "../paperwork/brand.ts";
 
@@ -29,7 +28,7 @@ async function download(c: AppContext, collection: PaperworkCollection, label: s
   const company = await getCompanyDetails(tenant.db, tenant.name);
   const services = c.get("services");
   const brand = await paperBrand(
-    { readCache: services.readCache, storage: storageFor(services.config) },
+    { readCache: services.readCache, storage: services.storage },
     tenant,
   );
   const paper = await renderPaperwork(collection, tenant.db, id, company);

@@ -8,7 +8,6 @@ import { Hono } from "hono";
 import { type AppEnv, tenantOf } from "../http/env.ts";
 import { tenantOnly } from "../http/guards.ts";
 import { NotFoundError } from "../domain/errors.ts";
-import { storageFor } from "../storage/mod.ts";
 import { configurationAt } from "../customization/document/store.ts";
 import { themeCss } from "../customization/document/theme.ts";
 import { readBrandImage } from "../customization/assets.ts";
@@ -40,7 +39,7 @@ app.get("/theme/:file{[0-9]{1,9}\\.css}", async (c) => {
 app.get("/brand/:name", async (c) => {
   const tenant = tenantOf(c);
   const image = await readBrandImage(
-    storageFor(c.get("services").config),
+    c.get("services").storage,
     tenant.id,
     c.req.param("name"),
   );

@@ -11,7 +11,6 @@ import type { Services } from "../services.ts";
 import { intakeDocument } from "../domain/documents/intake.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
 import { recordUsage } from "../billing/entitlements.ts";
-import { storageFor } from "../storage/mod.ts";
 import {
   type BolPaper,
   drawBillOfLading,
@@ -38,7 +37,7 @@ export async function addDemoDocuments(
     const { document, duplicate } = await intakeDocument({
       db: opts.db,
       control: services.control,
-      storage: storageFor(services.config),
+      storage: services.storage,
       tenantId: opts.tenantId,
       userId: opts.ownerId,
       maxBytes: services.config.DOCUMENT_MAX_BYTES,

@@ -4,7 +4,6 @@ import { apiClient } from "../tests/helpers/api.ts";
 import { DatabaseKeyError, openEncryptedDatabase } from "../db/encrypted.ts";
 import { databaseKeyOf } from "../crypto/tenant_keys.ts";
 import { randomKey, toBase64 } from "../crypto/keys.ts";
-import { storageFor } from "../storage/mod.ts";
 import { listJobs } from "../workers/queue.ts";
 import { startWorker } from "../tests/helpers/documents.ts";
 import type { LocalDatabaseProvider } from "./database_provider.ts";
@@ -24,7 +23,7 @@ Deno.test("rotateTenantKey() re-encrypts a serving tenant: reads and writes go o
     const provider = services.provider as LocalDatabaseProvider;
     const oldKey = await databaseKeyOf(await services.tenantKeys.current(tenant.tenantId));
     const otherKey = await services.tenantKeys.current(other.tenantId);
-    const storage = storageFor(services.config);
+    const storage = services.storage;
     await storage.put(`${tenant.tenantId}/oldfile`, new Uint8Array([1, 2, 3]), "x");
 
     // Requests keep coming while the rotation runs; none fails, none is lost.

@@ -23,6 +23,9 @@ export async function markChanged(tx: Executor): Promise<void> {
  */
 export const VERSION_TTL_MS = 100;
 
+// Kept by the module, not in Services: the entry belongs to a tenant database connection and goes
+// with it, and db/transaction.ts's commit hook forgets it; in Services it would mean threading
+// Services through every record write and the database layer below domain/.
 const versions = new WeakMap<object, { version: number; at: number }>();
 onWriteCommit((db) => versions.delete(db));
 

@@ -6,7 +6,6 @@ import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { requirePermission } from "../../auth/middleware.ts";
 import { InvalidError } from "../../domain/errors.ts";
-import { storageFor } from "../../storage/mod.ts";
 import { Island } from "../../framework/island.tsx";
 import ThemePreview from "../../islands/ThemePreview.tsx";
 import { CsrfInput, Field, SelectField } from "../../components/Form.tsx";
@@ -347,7 +346,7 @@ app.post(`${PATH}/image`, async (c) => {
   let name: string;
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    name = (await storeBrandImage(storageFor(c.get("services").config), tenant.id, bytes)).name;
+    name = (await storeBrandImage(c.get("services").storage, tenant.id, bytes)).name;
   } catch (err) {
     if (err instanceof InvalidError) return show(c, { errors: { file: [err.message] } }, 422);
     throw err;
@@ -387,7 +386,7 @@ app.post(`${PATH}/preview`, async (c) => {
   if (!checked.ok) return show(c, { errors: checked.errors }, 422);
   const tenant = tenantOf(c);
   try {
-    const storage = storageFor(c.get("services").config);
+    const storage = c.get("services").storage;
     await assertBrandImagesExist(storage, tenant.id, checked.document.branding);
   } catch (err) {
     if (err instanceof InvalidError) {

@@ -11,7 +11,6 @@ import { requirePermission } from "../../../auth/middleware.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
 import { describeRoute } from "../../../http/openapi.ts";
 import { AppError, InvalidError } from "../../../domain/errors.ts";
-import { storageFor } from "../../../storage/mod.ts";
 import {
   checkConfiguration,
   type DocumentFormat,
@@ -240,7 +239,7 @@ app.put("/api/v1/config", put, requirePermission("settings:manage"), async (c) =
   const document = validConfiguration(await readDocument(c));
   const tenant = tenantOf(c);
   await assertBrandImagesExist(
-    storageFor(c.get("services").config),
+    c.get("services").storage,
     tenant.id,
     document.branding,
   );
@@ -266,7 +265,7 @@ app.post(
     const tenant = tenantOf(c);
     try {
       await assertBrandImagesExist(
-        storageFor(c.get("services").config),
+        c.get("services").storage,
         tenant.id,
         checked.document.branding,
       );
@@ -330,7 +329,7 @@ app.post("/api/v1/config/assets", upload, requirePermission("settings:manage"), 
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   const tenant = tenantOf(c);
   const stored = await storeBrandImage(
-    storageFor(c.get("services").config),
+    c.get("services").storage,
     tenant.id,
     bytes,
   );
