@@ -19,6 +19,8 @@ import { invitationMail } from "../mail/templates.ts";
 import { activeConfiguration } from "../customization/cache.ts";
 import type { Executor } from "../db/transaction.ts";
 import type { Services } from "../services.ts";
+import { mayUse } from "../billing/entitlements.ts";
+import { entitlementError } from "../billing/errors.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import { can, INVITABLE_ROLES, type Role } from "./roles.ts";
 import { findUserByEmail, findUserById, membershipRole } from "./users.ts";
@@ -68,6 +70,9 @@ export async function createInvitation(
 ): Promise<InvitationSummary> {
   const { control } = services;
   if (!inviter.role || !can(inviter.role, "members:manage")) throw new ForbiddenError();
+  // The plan's seats are checked here, so the page and the API cannot differ (402 when full).
+  const seats = await mayUse(services, tenant.id, "seats", 1);
+  if (!seats.allowed) throw entitlementError(seats);
   const existing = await findUserByEmail(control, input.email);
   if (existing && await membershipRole(control, tenant.id, existing.id)) {
     throw new ConflictError("This person is already a member of the workspace.", {

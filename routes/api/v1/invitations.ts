@@ -5,7 +5,6 @@ import { z } from "zod";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
-import { requireEntitlement } from "../../../billing/middleware.ts";
 import { startSession } from "../../../auth/cookies.ts";
 import { deleteSession, SESSION_COOKIE } from "../../../auth/sessions.ts";
 import { findUserById } from "../../../auth/users.ts";
@@ -189,7 +188,6 @@ app.post(
   "/api/v1/invitations",
   invite,
   requirePermission("members:manage"),
-  requireEntitlement("seats"),
   async (c) => {
     const services = c.get("services");
     const auth = principalOf(c);
