@@ -64,7 +64,7 @@ export interface Services {
   loginThrottle: LoginThrottle;
   /** Reset and verification mail asked for, per address, per IP, per user (auth/email_tokens.ts). */
   emailLimiters: Record<"email" | "ip" | "user", Limiter>;
-  /** Resolved credentials; clear it after any change to tokens, sessions, roles or members. */
+  /** Resolved credentials, cleared by the auth functions that change who may do what. */
   authCache: PrincipalCache;
   assets: AssetManifest;
   /** Stripe client (null offline) and the per-tenant billing cache. */
