@@ -64,18 +64,18 @@ import pageAssistant from "./routes/assistant.tsx";
 import stripeWebhook from "./routes/webhooks/stripe.ts";
 import pageSettingsBilling from "./routes/settings/billing.tsx";
 import pageSettingsJobs from "./routes/settings/jobs.tsx";
+import apiExports from "./routes/api/v1/exports.ts";
+import pageSettingsData from "./routes/settings/data.tsx";
 import pageOperatorJobs from "./routes/operator/jobs.tsx";
 import apiDocuments from "./routes/api/v1/documents.ts";
 import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
-import apiSecurity from "./routes/api/v1/security.ts";
-import pageSettingsSecurity from "./routes/settings/security.tsx";
 import apiConfig from "./routes/api/v1/config.ts";
 import themeRoutes from "./routes/theme.ts";
 import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
+import apiSecurity from "./routes/api/v1/security.ts";
+import pageSettingsSecurity from "./routes/settings/security.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
-import apiExports from "./routes/api/v1/exports.ts";
-import pageSettingsData from "./routes/settings/data.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {

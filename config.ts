@@ -82,13 +82,6 @@ const EnvSchema = z.object({
   TURSO_ENCRYPTION_KEY: z.string().optional(),
   /** A group auth token (turso group tokens create): spares minting a token per database. */
   TURSO_GROUP_AUTH_TOKEN: z.string().optional(),
-  /** Stripe secret key; without it billing runs offline (operator sets plans, see billing/). */
-  STRIPE_SECRET_KEY: z.string().optional(),
-  /** Signing secret of the webhook endpoint (whsec_...). */
-  STRIPE_WEBHOOK_SECRET: z.string().optional(),
-  /** Another Stripe API address (tests point it at a loopback double). */
-  STRIPE_API_BASE: z.string().url().optional(),
-  /** Oldest webhook signature accepted, in seconds. */
   /**
    * Base64 of 32 random bytes: wraps every database and file key (crypto/keys.ts). Required in
    * production; elsewhere one is generated into DATA_DIR/master.key when unset.
@@ -96,6 +89,13 @@ const EnvSchema = z.object({
   ENCRYPTION_MASTER_KEY: z.string().optional(),
   /** The master key being rotated to (`deno task keys:rotate --master`); both unwrap meanwhile. */
   ENCRYPTION_MASTER_KEY_NEXT: z.string().optional(),
+  /** Stripe secret key; without it billing runs offline (operator sets plans, see billing/). */
+  STRIPE_SECRET_KEY: z.string().optional(),
+  /** Signing secret of the webhook endpoint (whsec_...). */
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Another Stripe API address (tests point it at a loopback double). */
+  STRIPE_API_BASE: z.string().url().optional(),
+  /** Oldest webhook signature accepted, in seconds. */
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Days of full access after a failed payment or an expired licence, before read-only. */
   BILLING_GRACE_DAYS: z.coerce.number().min(0).default(7),
