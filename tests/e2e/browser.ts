@@ -137,10 +137,19 @@ function nextMainFramePage(page: Page, timeoutMs = 15_000): Promise<HTTPResponse
     let response: HTTPResponse | null = null;
     const onResponse = (r: HTTPResponse) => {
       const request = r.request();
-      if (request.isNavigationRequest() && !request.frame()?.parentFrame()) response = r;
+      // A known top frame only: a frame puppeteer lost track of (a PDF viewer's) gives null.
+      const frame = request.frame();
+      if (request.isNavigationRequest() && frame !== null && frame.parentFrame() === null) {
+        response = r;
+      }
     };
+    // The load must be the new document's: the page left behind may still fire its own load
+    // (a frame of it finishing) after the click, while its address is still the old one.
+    const withoutHash = (url: string) => url.split("#")[0];
     const onLoad = () => {
-      if (response) finish(() => resolve(response));
+      if (response && withoutHash(response.url()) === withoutHash(page.url())) {
+        finish(() => resolve(response));
+      }
     };
     const timer = setTimeout(
       () => finish(() => reject(new Error(`Navigation timeout of ${timeoutMs} ms exceeded`))),
