@@ -88,7 +88,11 @@ export async function connectRedis(url: string, log: Logger): Promise<SharedRedi
         if (connection.status === "end") continue;
         const ended = once(connection, "end");
         connection.disconnect();
-        await ended;
+        // While Redis is away the connection sits between reconnect attempts with no socket, and
+        // disconnecting it then ends it without an "end" event: wait a moment, never forever.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([ended, new Promise((resolve) => timer = setTimeout(resolve, 500))]);
+        clearTimeout(timer);
       }
     },
   };

@@ -117,3 +117,21 @@ Deno.test("while Redis is down limits and the login throttle still hold per proc
     await redis.stop();
   }
 });
+
+Deno.test("closing the connection while Redis is down returns at once instead of waiting for a reconnect", async () => {
+  const redis = await startRedis();
+  const shared = await connectRedis(redis.url, silent);
+  try {
+    await redis.pause();
+    // Let the client notice and start reconnecting between attempts.
+    const deadline = Date.now() + 5_000;
+    while (shared.ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(shared.ready(), false);
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    await shared.close();
+    assert.ok(performance.now() - started < 3_000, "close does not hang while Redis is away");
+  } finally {
+    await redis.stop();
+  }
+});

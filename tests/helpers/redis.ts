@@ -50,8 +50,12 @@ export async function startRedis(): Promise<TestRedis> {
         { cause: err },
       );
     }
+    // A server that exits at once (its port taken meanwhile) is reported, not waited for.
+    let exited = false;
+    (child as Deno.ChildProcess).status.then(() => (exited = true));
     const deadline = Date.now() + 10_000;
     while (!(await answersPing(port))) {
+      if (exited) throw new Error(`redis-server exited at start: port ${port} may be taken`);
       if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -76,9 +80,14 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-/** True when something on `port` answers a RESP PING with +PONG. */
+/**
+ * True when something on `port` answers a RESP PING with +PONG within a second. The time limit
+ * matters: if another test's HTTP server took the port while Redis was down, it would wait for
+ * the rest of a request forever and the test would hang instead of failing.
+ */
 async function answersPing(port: number): Promise<boolean> {
   let conn: Deno.TcpConn | null = null;
+  const timer = setTimeout(() => conn?.close(), 1_000);
   try {
     conn = await Deno.connect({ hostname: "127.0.0.1", port });
     await conn.write(new TextEncoder().encode("PING\r\n"));
@@ -88,6 +97,11 @@ async function answersPing(port: number): Promise<boolean> {
   } catch {
     return false;
   } finally {
-    conn?.close();
+    clearTimeout(timer);
+    try {
+      conn?.close();
+    } catch {
+      // already closed by the time limit
+    }
   }
 }
