@@ -83,6 +83,18 @@ async function signedIn(c: AppContext, user: User, role: Role | null) {
   return c.json(body);
 }
 
+/** What both sign-in steps answer once a session is made. */
+const SIGNED_IN_EXAMPLE = {
+  user: {
+    id: "01jd8x7k3m5n9p2q4r6s8t0v1w",
+    email: "dana@acme-meats.example",
+    name: "Dana Broker",
+    email_verified: true,
+  },
+  role: "owner",
+  csrf_token: "c2VjcmV0LWNzcmYtdG9rZW4",
+};
+
 const logIn = describeRoute({
   operationId: "logIn",
   tag: "Account",
@@ -96,16 +108,7 @@ const logIn = describeRoute({
     200: {
       description: "Signed in; a new session cookie is set",
       schema: LoginJson,
-      example: {
-        user: {
-          id: "01jd8x7k3m5n9p2q4r6s8t0v1w",
-          email: "dana@acme-meats.example",
-          name: "Dana Broker",
-          email_verified: true,
-        },
-        role: "owner",
-        csrf_token: "c2VjcmV0LWNzcmYtdG9rZW4",
-      },
+      example: SIGNED_IN_EXAMPLE,
     },
     202: {
       description: "The password is right and the account has a second factor: no session yet. " +
@@ -137,16 +140,7 @@ const completeLogIn = describeRoute({
     200: {
       description: "Signed in; a new session cookie is set",
       schema: LoginJson,
-      example: {
-        user: {
-          id: "01jd8x7k3m5n9p2q4r6s8t0v1w",
-          email: "dana@acme-meats.example",
-          name: "Dana Broker",
-          email_verified: true,
-        },
-        role: "owner",
-        csrf_token: "c2VjcmV0LWNzcmYtdG9rZW4",
-      },
+      example: SIGNED_IN_EXAMPLE,
     },
   },
   errors: [400, 401, 415, 422, 429],
