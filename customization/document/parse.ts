@@ -54,10 +54,13 @@ function keysAt(path: ReadonlyArray<PropertyKey>): string[] {
   let s = unwrap(ConfigurationSchema);
   for (const part of path) {
     const shape = (s as { shape?: Record<string, z.ZodType> }).shape;
-    const next = shape?.[String(part)];
+    const valueType = (s.def as { valueType?: z.ZodType }).valueType;
+    const next = shape?.[String(part)] ?? valueType;
     if (!next) return [];
     s = unwrap(next);
   }
+  const keyType = (s.def as { keyType?: { options?: unknown[] } }).keyType;
+  if (keyType?.options) return keyType.options.map(String); // a record keyed by a choice
   return Object.keys((s as { shape?: Record<string, z.ZodType> }).shape ?? {});
 }
 

@@ -4,12 +4,13 @@
  * description and an example, so that an empty document is valid (the built-in product) and the
  * reference (docs/configuration.md) is generated from this file alone.
  *
- * Version 1 holds `branding`. The document grows by sections: `terminology`, `custom_fields`,
- * `layouts`, `rules` and `features` come next, each a key of its own with defaults that keep
- * today's behaviour, so a stored document stays valid when a section is added.
+ * Format 1 holds `branding`, and `terminology`, `formats`, `layouts` and `features`
+ * (customization/document/shaping.ts). The document grows by sections, each a key of its own with
+ * defaults that keep today's behaviour, so a stored document stays valid when a section is added.
  */
 import { z } from "zod";
 import { AA_NORMAL_TEXT, contrastFailures, formatRatio } from "./contrast.ts";
+import { FeaturesSchema, FormatsSchema, LayoutsSchema, TerminologySchema } from "./shaping.ts";
 
 const HEX = /^#[0-9a-f]{6}$/;
 
@@ -263,6 +264,10 @@ export const ConfigurationSchema = z.strictObject({
     examples: [1],
   }),
   branding: BrandingSchema,
+  terminology: TerminologySchema,
+  formats: FormatsSchema,
+  layouts: LayoutsSchema,
+  features: FeaturesSchema,
 });
 
 export type Configuration = z.infer<typeof ConfigurationSchema>;
