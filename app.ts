@@ -76,6 +76,7 @@ import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
+import pageOperatorTenants from "./routes/operator/tenants.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -154,6 +155,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsSecurity,
       pageOperatorJobs,
       pageOperatorSecurity,
+      pageOperatorTenants,
       apiDocuments,
       pageDocuments,
       pageImport,
