@@ -9,6 +9,8 @@
  * defaults that keep today's behaviour, so a stored document stays valid when a section is added.
  */
 import { z } from "zod";
+import { CustomFieldsSchema } from "./fields_schema.ts";
+import { RulesSchema } from "./rules_schema.ts";
 import { AA_NORMAL_TEXT, contrastFailures, formatRatio } from "./contrast.ts";
 import { FeaturesSchema, FormatsSchema, LayoutsSchema, TerminologySchema } from "./shaping.ts";
 
@@ -268,6 +270,8 @@ export const ConfigurationSchema = z.strictObject({
   formats: FormatsSchema,
   layouts: LayoutsSchema,
   features: FeaturesSchema,
+  custom_fields: CustomFieldsSchema,
+  rules: RulesSchema,
 });
 
 export type Configuration = z.infer<typeof ConfigurationSchema>;
