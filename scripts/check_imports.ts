@@ -39,6 +39,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "ops/",
       "data_rights/",
       "customization/",
+      "notifications/",
     ],
   },
   {
