@@ -9,31 +9,31 @@ import { CsrfInput } from "./Form.tsx";
 import { LogoMark, MenuIcon, SearchIcon } from "./Icons.tsx";
 
 /**
- * Sections of the app; `ready: false` shows a section that is coming, without a dead link, and
- * `assistant: true` one shown only where the tenant may ask the assistant.
+ * The built-in sections of the app (a tenant's own names and order come from
+ * customization/terms.ts); `assistant: true` one shown only where the tenant may ask the assistant.
  */
 export const NAV_SECTIONS: ReadonlyArray<
-  { href: string; label: string; ready: boolean; assistant?: true }
+  { href: string; label: string; assistant?: true }
 > = [
-  { href: "/", label: "Dashboard", ready: true },
-  { href: "/purchase-orders", label: "Purchase orders", ready: true },
-  { href: "/sales-orders", label: "Sales orders", ready: true },
-  { href: "/loads", label: "Loads", ready: true },
-  { href: "/invoices", label: "Invoices", ready: true },
-  { href: "/payments", label: "Payments", ready: true },
-  { href: "/claims", label: "Claims", ready: true },
-  { href: "/suppliers", label: "Suppliers", ready: true },
-  { href: "/plants", label: "Plants", ready: true },
-  { href: "/customers", label: "Customers", ready: true },
-  { href: "/carriers", label: "Carriers", ready: true },
-  { href: "/contacts", label: "Contacts", ready: true },
-  { href: "/locations", label: "Locations", ready: true },
-  { href: "/products", label: "Products", ready: true },
-  { href: "/documents", label: "Documents", ready: true },
-  { href: "/reports", label: "Reports", ready: true },
-  { href: "/assistant", label: "Assistant", ready: true, assistant: true },
-  { href: "/settings", label: "Settings", ready: true },
-  { href: "/help", label: "Help", ready: true },
+  { href: "/", label: "Dashboard" },
+  { href: "/purchase-orders", label: "Purchase orders" },
+  { href: "/sales-orders", label: "Sales orders" },
+  { href: "/loads", label: "Loads" },
+  { href: "/invoices", label: "Invoices" },
+  { href: "/payments", label: "Payments" },
+  { href: "/claims", label: "Claims" },
+  { href: "/suppliers", label: "Suppliers" },
+  { href: "/plants", label: "Plants" },
+  { href: "/customers", label: "Customers" },
+  { href: "/carriers", label: "Carriers" },
+  { href: "/contacts", label: "Contacts" },
+  { href: "/locations", label: "Locations" },
+  { href: "/products", label: "Products" },
+  { href: "/documents", label: "Documents" },
+  { href: "/reports", label: "Reports" },
+  { href: "/assistant", label: "Assistant", assistant: true },
+  { href: "/settings", label: "Settings" },
+  { href: "/help", label: "Help" },
 ];
 
 export interface AppShellProps {
@@ -49,6 +49,11 @@ export interface AppShellProps {
   productName?: string;
   /** The tenant's uploaded logo, replacing the built-in mark. */
   logoUrl?: string | null;
+  /**
+   * The navigation as the tenant names and orders it, switched-off features left out
+   * (customization/terms.ts); the built-in sections when absent.
+   */
+  navigation?: ReadonlyArray<{ href: string; label: string }>;
   /** A notice shown above the page (billing grace or read-only). */
   banner?: ComponentChildren;
   children: ComponentChildren;
@@ -62,19 +67,13 @@ function isCurrent(href: string, path: string): boolean {
 export function AppShell(props: AppShellProps) {
   const nav = (
     <ul>
-      {NAV_SECTIONS.filter((s) => !s.assistant || props.assistant).map(({ href, label, ready }) => (
+      {(props.navigation ?? NAV_SECTIONS.filter((s) => !s.assistant || props.assistant)).map((
+        { href, label },
+      ) => (
         <li key={href}>
-          {ready
-            ? (
-              <a href={href} aria-current={isCurrent(href, props.currentPath) ? "page" : undefined}>
-                {label}
-              </a>
-            )
-            : (
-              <span class="nav-soon">
-                {label} <small>soon</small>
-              </span>
-            )}
+          <a href={href} aria-current={isCurrent(href, props.currentPath) ? "page" : undefined}>
+            {label}
+          </a>
         </li>
       ))}
     </ul>

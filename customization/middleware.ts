@@ -6,7 +6,9 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { NotFoundError } from "../domain/errors.ts";
 import { activeConfiguration } from "./cache.ts";
+import type { FeatureSwitch } from "./document/shaping.ts";
 
 /** Loads the tenant's configuration (from the process's cache) for page requests. */
 export function loadConfiguration(): MiddlewareHandler<AppEnv> {
@@ -21,6 +23,19 @@ export function loadConfiguration(): MiddlewareHandler<AppEnv> {
         // they show the built-in look, and the operator hears of it.
         services.log.error("configuration not loaded", { tenant: tenant.slug, error: String(err) });
       }
+    }
+    await next();
+  };
+}
+
+/**
+ * Refuses the pages of a feature the tenant switched off (`features` in its configuration) with
+ * 404, as if it did not exist. Reads the configuration `loadConfiguration` put on the request.
+ */
+export function requireFeature(feature: FeatureSwitch): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get("configuration")?.document.features[feature] === false) {
+      throw new NotFoundError("This workspace does not use this feature.");
     }
     await next();
   };

@@ -13,13 +13,14 @@ import { principalOf, tenantOf } from "./env.ts";
 import { BillingBanner } from "../components/BillingBanner.tsx";
 import { DeletionBanner, deletionDate } from "../components/DeletionBanner.tsx";
 import { can } from "../auth/roles.ts";
-import { assistantOffered } from "../billing/entitlements.ts";
 import {
   AccountNotice,
   type AccountNoticeKind,
   accountNoticeOf,
 } from "../components/AccountNotice.tsx";
 import { brandImageUrl } from "../customization/assets.ts";
+import { navigation } from "../customization/terms.ts";
+import { featureOn, navigationShown } from "../customization/features.ts";
 
 /** The tenant's theme for a page: its versioned stylesheet, favicon, product name and logo. */
 function themeOf(c: AppContext) {
@@ -108,15 +109,17 @@ export function renderApp(
     : undefined;
   const notice = accountNoticeFor(c);
   const theme = themeOf(c);
+  const config = c.get("configuration")?.document;
   const html = renderPage(
     <AppShell
+      navigation={navigation(config).filter((entry) => navigationShown(config, billing, entry.key))}
       productName={theme.productName}
       logoUrl={theme.logoUrl}
       tenantName={tenant.name}
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
-      assistant={assistantOffered(billing)}
+      assistant={featureOn(config, billing, "assistant")}
       searchQuery={c.req.path === "/search" ? c.req.query("q") : undefined}
       banner={deletion || banner ? <>{deletion}{banner}</> : undefined}
     >

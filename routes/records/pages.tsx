@@ -53,6 +53,19 @@ import { documentsOf } from "../../domain/documents/repository.ts";
 import { LinkedDocuments } from "../../components/DocumentList.tsx";
 import { PaperworkLink } from "../../components/records/PaperworkLink.tsx";
 import { paperworkPath } from "../../paperwork/mod.ts";
+import type { Configuration } from "../../customization/document/schema.ts";
+import {
+  defaultFilters,
+  layoutFields,
+  listColumns,
+  recordTypeFor,
+} from "../../customization/terms.ts";
+import { featureOn } from "../../customization/features.ts";
+import { requireFeature } from "../../customization/middleware.ts";
+
+function configOf(c: AppContext): Configuration | undefined {
+  return c.get("configuration")?.document;
+}
 
 function roleMayWrite(c: AppContext, def: RecordDef): boolean {
   const role = principalOf(c).role;
@@ -115,13 +128,18 @@ async function chosenColumns(c: AppContext, def: RecordDef): Promise<FieldDef[]>
     principalOf(c).userId,
     `columns:${def.collection}`,
   );
-  const names = pref ? pref.split(",") : null;
-  const fields = def.fields.filter((f) => names ? names.includes(f.name) : f.column);
+  const names = pref ? pref.split(",") : listColumns(configOf(c), def, principalOf(c).role);
+  const fields = names
+    ? names.map((name) => fieldOf(def, name)).filter((f): f is FieldDef => Boolean(f))
+    : def.fields.filter((f) => f.column);
   return fields.filter((f) => f.name !== def.titleField);
 }
 
 async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
-  const raw = pageQuery(c);
+  // A list opened without any query starts with the role's default filters (layouts).
+  const raw = new URL(c.req.url).search
+    ? pageQuery(c)
+    : defaultFilters(configOf(c), def, principalOf(c).role);
   const query: ListQuery = parseListQuery(def, raw);
   const db = tenantOf(c).db;
   const [result, columns, options, refs, format] = await Promise.all([
@@ -152,12 +170,17 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
           {writable
             ? <a class="button primary" href={`${base}/new`}>New {def.singular.toLowerCase()}</a>
             : null}
-          {writable && IMPORTABLE.has(def.collection)
+          {writable && IMPORTABLE.has(def.collection) &&
+              featureOn(configOf(c), undefined, "csv_import")
             ? <a class="button secondary" href={`${base}/import`}>Import CSV</a>
             : null}
-          <a class="button secondary" href={withParams(`${base}/export.csv`, withoutCursor)}>
-            Export CSV
-          </a>
+          {featureOn(configOf(c), undefined, "csv_export")
+            ? (
+              <a class="button secondary" href={withParams(`${base}/export.csv`, withoutCursor)}>
+                Export CSV
+              </a>
+            )
+            : null}
         </div>
       </div>
       {c.req.query("imported")
@@ -312,7 +335,7 @@ async function formPage(
         name="RecordForm"
         component={RecordForm}
         props={{
-          form: formSpec(def),
+          form: formSpec({ ...def, fields: layoutFields(configOf(c), def) }),
           action: opts.mode === "create" ? base : `${base}/${opts.id}`,
           csrf: c.get("csrfToken"),
           mode: opts.mode,
@@ -375,10 +398,12 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   const base = `/${def.collection}`;
   const title = recordTitle(def, record, format);
   const writable = canWrite(c, def);
-  const pdf = paperworkPath(def.collection, id);
+  const pdf = featureOn(configOf(c), undefined, "paperwork")
+    ? paperworkPath(def.collection, id)
+    : null;
 
   const groups = new Map<string, FieldDef[]>();
-  for (const field of def.fields) {
+  for (const field of layoutFields(configOf(c), def)) {
     const group = field.group ?? (field.computed ? "Totals" : "Details");
     groups.set(group, [...(groups.get(group) ?? []), field]);
   }
@@ -587,16 +612,21 @@ function idParam(c: AppContext): string {
 
 const app = new Hono<AppEnv>();
 
-for (const def of RECORD_TYPES) {
-  const base = `/${def.collection}`;
+for (const builtIn of RECORD_TYPES) {
+  const base = `/${builtIn.collection}`;
   app.use(base, memberPage());
   app.use(`${base}/*`, memberPage());
 
-  app.get(base, (c) => listPage(c, def));
+  app.get(base, (c) => listPage(c, recordTypeFor(configOf(c), builtIn)));
 
-  app.get(`${base}/export.csv`, (c) => exportCsv(c, def, parseListQuery(def, pageQuery(c))));
+  app.get(
+    `${base}/export.csv`,
+    requireFeature("csv_export"),
+    (c) => exportCsv(c, recordTypeFor(configOf(c), builtIn), parseListQuery(builtIn, pageQuery(c))),
+  );
 
   app.post(`${base}/columns`, async (c) => {
+    const def = recordTypeFor(configOf(c), builtIn);
     const entries = await formEntries(c);
     const chosen = entries.filter(([k]) => k === "columns").map(([, v]) => v).filter((name) =>
       def.fields.some((f) => f.name === name)
@@ -611,6 +641,7 @@ for (const def of RECORD_TYPES) {
   });
 
   app.get(`${base}/new`, (c) => {
+    const def = recordTypeFor(configOf(c), builtIn);
     requireWrite(c, def);
     const values: RecordValues = {};
     // Prefill from the query (e.g. "New plant" on a supplier's page).
@@ -622,6 +653,7 @@ for (const def of RECORD_TYPES) {
   });
 
   app.post(base, async (c) => {
+    const def = recordTypeFor(configOf(c), builtIn);
     requireWrite(c, def);
     const input = formToInput(def, await formEntries(c));
     const parsed = createSchema(def).safeParse(input);
@@ -643,15 +675,17 @@ for (const def of RECORD_TYPES) {
     }
   });
 
-  app.get(`${base}/:id`, (c) => detailPage(c, def, idParam(c)));
+  app.get(`${base}/:id`, (c) => detailPage(c, recordTypeFor(configOf(c), builtIn), idParam(c)));
 
   app.get(`${base}/:id/edit`, async (c) => {
+    const def = recordTypeFor(configOf(c), builtIn);
     requireWrite(c, def);
     const record = await getRecord(tenantOf(c).db, def, idParam(c));
     return formPage(c, def, { mode: "edit", values: record, id: idParam(c) });
   });
 
   app.post(`${base}/:id`, async (c) => {
+    const def = recordTypeFor(configOf(c), builtIn);
     requireWrite(c, def);
     const id = idParam(c);
     const existing = await getRecord(tenantOf(c).db, def, id);
@@ -679,6 +713,7 @@ for (const def of RECORD_TYPES) {
 
   for (const action of ["archive", "restore"] as const) {
     app.post(`${base}/:id/${action}`, async (c) => {
+      const def = recordTypeFor(configOf(c), builtIn);
       requireWrite(c, def);
       await setArchived(recordContext(c), def, idParam(c), action === "archive");
       return c.redirect(`${base}/${idParam(c)}?saved=1`, 303);
@@ -686,6 +721,7 @@ for (const def of RECORD_TYPES) {
   }
 
   app.post(`${base}/:id/delete`, async (c) => {
+    const def = recordTypeFor(configOf(c), builtIn);
     requireWrite(c, def);
     try {
       await deleteRecord(recordContext(c), def, idParam(c));

@@ -1,0 +1,211 @@
+/**
+ * @module customization/terms
+ * The one resolver of what a tenant's users read: record type names, field labels, navigation
+ * labels and order, form and detail layouts, list columns and default filters per role, and the
+ * dashboard's cards, all from the configuration document (`terminology` and `layouts`). Pages,
+ * forms, lists, CSV, PDFs, e-mails and search ask here instead of reading the catalog's labels,
+ * so a rename is made once and shows everywhere.
+ *
+ * A renamed record type also renames the labels that use its built-in name as a word ("Supplier"
+ * on a PO, "Loads picked up here", "Top suppliers"): `words()` replaces whole words, plural
+ * first, keeping the first letter's case. A label set in `terminology.record_types.*.fields`
+ * is taken as written. Resolved record types are kept per document (a WeakMap on the parsed
+ * configuration, which customization/cache.ts keeps while it is current), so a page pays for
+ * a rename once per configuration version.
+ */
+import { RECORD_TYPES, recordType } from "../domain/catalog.ts";
+import type { RecordDef } from "../domain/records/definition.ts";
+import type { FieldDef } from "../domain/records/fields.ts";
+import type { Role } from "../auth/roles.ts";
+import { type Configuration, DEFAULT_CONFIGURATION } from "./document/schema.ts";
+import {
+  DASHBOARD_CARDS,
+  type DashboardCard,
+  NAVIGATION_KEYS,
+  type NavigationKey,
+} from "./document/shaping.ts";
+
+/** A navigation entry as the tenant names it. */
+export interface NavigationEntry {
+  key: NavigationKey;
+  href: string;
+  label: string;
+}
+
+const BUILT_IN_NAV: Record<NavigationKey, string> = {
+  dashboard: "Dashboard",
+  documents: "Documents",
+  reports: "Reports",
+  assistant: "Assistant",
+  settings: "Settings",
+  help: "Help",
+  ...Object.fromEntries(RECORD_TYPES.map((def) => [def.collection, def.plural])),
+} as Record<NavigationKey, string>;
+
+interface Resolved {
+  replace: (text: string) => string;
+  types: Map<string, RecordDef>;
+}
+
+const resolved = new WeakMap<Configuration, Resolved>();
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The first letter in the case of `like`'s first letter. */
+function caseLike(text: string, like: string): string {
+  const first = like.charAt(0);
+  return first === first.toLowerCase() && first !== first.toUpperCase()
+    ? text.charAt(0).toLowerCase() + text.slice(1)
+    : text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function replacerOf(config: Configuration): (text: string) => string {
+  const pairs: Array<[string, string]> = [];
+  for (const [collection, entry] of Object.entries(config.terminology.record_types)) {
+    const def = recordType(collection);
+    if (!def || !entry) continue;
+    if (entry.plural) pairs.push([def.plural, entry.plural]);
+    if (entry.singular) pairs.push([def.singular, entry.singular]);
+  }
+  if (pairs.length === 0) return (text) => text;
+  pairs.sort((a, b) => b[0].length - a[0].length); // "Purchase orders" before "Purchase order"
+  const byWord = new Map(pairs.map(([from, to]) => [from.toLowerCase(), to]));
+  const pattern = new RegExp(`\\b(${pairs.map(([from]) => escape(from)).join("|")})\\b`, "gi");
+  return (text) =>
+    text.replace(pattern, (match) => caseLike(byWord.get(match.toLowerCase())!, match));
+}
+
+function resolve(config: Configuration): Resolved {
+  let found = resolved.get(config);
+  if (found) return found;
+  const replace = replacerOf(config);
+  const types = new Map<string, RecordDef>();
+  for (const def of RECORD_TYPES) {
+    const terms = config.terminology.record_types[def.collection];
+    const required = new Set(config.layouts.record_types[def.collection]?.required ?? []);
+    const field = (f: FieldDef): FieldDef => {
+      const label = terms?.fields[f.name] ?? replace(f.label);
+      const group = f.group === undefined ? undefined : replace(f.group);
+      const needed = f.required || required.has(f.name);
+      return label === f.label && group === f.group && needed === Boolean(f.required)
+        ? f
+        : { ...f, label, group, required: needed || undefined };
+    };
+    types.set(def.collection, {
+      ...def,
+      singular: terms?.singular ?? def.singular,
+      plural: terms?.plural ?? def.plural,
+      fields: def.fields.map(field),
+      ...(def.lines ? { lines: { ...def.lines, fields: def.lines.fields.map(field) } } : {}),
+      references: def.references.map((r) => ({ ...r, label: replace(r.label) })),
+    });
+  }
+  found = { replace, types };
+  resolved.set(config, found);
+  return found;
+}
+
+function documentOf(config: Configuration | undefined | null): Configuration {
+  return config ?? DEFAULT_CONFIGURATION;
+}
+
+/** A record type as the tenant names it: singular, plural, field and related-list labels. */
+export function recordTypeFor(config: Configuration | undefined | null, def: RecordDef): RecordDef {
+  return resolve(documentOf(config)).types.get(def.collection) ?? def;
+}
+
+/** A field's label as the tenant reads it; the record type's singular without a field. */
+export function label(
+  config: Configuration | undefined | null,
+  collection: string,
+  field?: string,
+): string {
+  const def = recordType(collection);
+  if (!def) return field ?? collection;
+  const named = recordTypeFor(config, def);
+  if (!field) return named.singular;
+  return [...named.fields, ...(named.lines?.fields ?? [])].find((f) => f.name === field)?.label ??
+    field;
+}
+
+/** Free text with the built-in record type names replaced by the tenant's ("Top suppliers"). */
+export function words(config: Configuration | undefined | null, text: string): string {
+  return resolve(documentOf(config)).replace(text);
+}
+
+/** The navigation as the tenant orders and names it (every entry; the caller drops switched off). */
+export function navigation(config: Configuration | undefined | null): NavigationEntry[] {
+  const doc = documentOf(config);
+  const first = doc.terminology.navigation_order;
+  const keys = [...first, ...NAVIGATION_KEYS.filter((k) => !first.includes(k))];
+  return keys.map((key) => {
+    const def = recordType(key);
+    const builtIn = def ? recordTypeFor(doc, def).plural : BUILT_IN_NAV[key];
+    return {
+      key,
+      href: key === "dashboard" ? "/" : `/${key}`,
+      label: doc.terminology.navigation_labels[key] ?? builtIn,
+    };
+  });
+}
+
+/**
+ * The fields the form and detail page show, in the tenant's sections and order: the listed
+ * sections first, then every other field in its built-in place; hidden fields left out.
+ */
+export function layoutFields(
+  config: Configuration | undefined | null,
+  def: RecordDef,
+): FieldDef[] {
+  const named = recordTypeFor(config, def);
+  const layout = documentOf(config).layouts.record_types[def.collection];
+  if (!layout) return [...named.fields];
+  const hidden = new Set(layout.hidden);
+  const byName = new Map(named.fields.map((f) => [f.name, f]));
+  const placed = new Set<string>();
+  const out: FieldDef[] = [];
+  for (const section of layout.sections) {
+    for (const name of section.fields) {
+      const f = byName.get(name);
+      if (!f || placed.has(name) || hidden.has(name)) continue;
+      placed.add(name);
+      out.push({ ...f, group: section.title });
+    }
+  }
+  for (const f of named.fields) if (!placed.has(f.name) && !hidden.has(f.name)) out.push(f);
+  return out;
+}
+
+function forRole<T>(byRole: Partial<Record<string, T>>, role: Role | null | undefined): T | null {
+  return (role ? byRole[role] : undefined) ?? byRole.default ?? null;
+}
+
+/** The list columns a role sees by default (field names), or null for the built-in ones. */
+export function listColumns(
+  config: Configuration | undefined | null,
+  def: RecordDef,
+  role: Role | null | undefined,
+): string[] | null {
+  const layout = documentOf(config).layouts.record_types[def.collection];
+  return layout ? forRole(layout.list_columns, role) : null;
+}
+
+/** The filters a role's list opens with when the address names none. */
+export function defaultFilters(
+  config: Configuration | undefined | null,
+  def: RecordDef,
+  role: Role | null | undefined,
+): Record<string, string> {
+  const layout = documentOf(config).layouts.record_types[def.collection];
+  return (layout ? forRole(layout.default_filters, role) : null) ?? {};
+}
+
+/** The dashboard cards a role sees, in order. */
+export function dashboardCards(
+  config: Configuration | undefined | null,
+  role: Role | null | undefined,
+): DashboardCard[] {
+  return forRole(documentOf(config).layouts.dashboard_cards, role) ?? [...DASHBOARD_CARDS];
+}

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { loads, purchaseOrders, RECORD_TYPES, suppliers } from "../domain/catalog.ts";
+import { validConfiguration } from "./document/parse.ts";
+import { DEFAULT_CONFIGURATION } from "./document/schema.ts";
+import {
+  dashboardCards,
+  defaultFilters,
+  label,
+  layoutFields,
+  listColumns,
+  navigation,
+  recordTypeFor,
+  words,
+} from "./terms.ts";
+
+const renamed = validConfiguration({
+  terminology: {
+    record_types: {
+      suppliers: { singular: "Packer", plural: "Packers" },
+      loads: { singular: "Shipment", plural: "Shipments", fields: { bol_number: "BOL #" } },
+    },
+    navigation_labels: { dashboard: "Today" },
+    navigation_order: ["loads", "dashboard"],
+  },
+  layouts: {
+    record_types: {
+      loads: {
+        sections: [{ title: "Paper", fields: ["seal_number", "bol_number"] }],
+        hidden: ["notes"],
+        required: ["seal_number"],
+        list_columns: { broker: ["status", "carrier_id"] },
+        default_filters: { broker: { status: "booked" } },
+      },
+    },
+    dashboard_cards: { broker: ["top_suppliers", "loads_by_status"] },
+  },
+});
+
+Deno.test("the built-in configuration resolves every record type to its catalog labels", () => {
+  for (const def of RECORD_TYPES) {
+    const named = recordTypeFor(DEFAULT_CONFIGURATION, def);
+    assert.equal(named.singular, def.singular);
+    assert.deepEqual(named.fields.map((f) => f.label), def.fields.map((f) => f.label));
+  }
+  assert.equal(label(undefined, "suppliers"), "Supplier");
+  assert.equal(words(undefined, "Top suppliers"), "Top suppliers");
+  assert.deepEqual(dashboardCards(undefined, "broker").length, 7);
+});
+
+Deno.test("a renamed record type renames its labels and the labels that use its name", () => {
+  const packer = recordTypeFor(renamed, suppliers);
+  assert.equal(packer.singular, "Packer");
+  assert.equal(packer.plural, "Packers");
+  assert.equal(label(renamed, "purchase-orders", "supplier_id"), "Packer");
+  assert.equal(
+    label(renamed, "purchase-orders", "supplier_confirmation"),
+    "Packer confirmation number",
+  );
+  assert.equal(label(renamed, "loads", "bol_number"), "BOL #");
+  assert.equal(words(renamed, "Top suppliers, 90 days"), "Top packers, 90 days");
+  assert.equal(words(renamed, "Loads picked up here"), "Shipments picked up here");
+  assert.equal(words(renamed, "Download the load"), "Download the shipment");
+  const po = recordTypeFor(renamed, purchaseOrders);
+  assert.ok(po.references.some((r) => r.label === "Shipments"));
+  // The catalog itself is untouched.
+  assert.equal(suppliers.singular, "Supplier");
+  assert.equal(purchaseOrders.fields.find((f) => f.name === "supplier_id")!.label, "Supplier");
+});
+
+Deno.test("navigation follows the renames, labels and order of the configuration", () => {
+  const nav = navigation(renamed);
+  assert.deepEqual(nav.slice(0, 3).map((e) => e.label), ["Shipments", "Today", "Purchase orders"]);
+  assert.equal(nav.find((e) => e.key === "suppliers")!.label, "Packers");
+  assert.equal(nav.length, navigation(undefined).length);
+  assert.equal(navigation(undefined)[0]!.label, "Dashboard");
+});
+
+Deno.test("a layout orders sections, hides fields, requires more and picks columns per role", () => {
+  const fields = layoutFields(renamed, loads);
+  assert.deepEqual(fields.slice(0, 2).map((f) => [f.name, f.group]), [
+    ["seal_number", "Paper"],
+    ["bol_number", "Paper"],
+  ]);
+  assert.ok(!fields.some((f) => f.name === "notes"));
+  assert.equal(fields.length, loads.fields.length - 1);
+  assert.equal(
+    recordTypeFor(renamed, loads).fields.find((f) => f.name === "seal_number")!.required,
+    true,
+  );
+  assert.deepEqual(listColumns(renamed, loads, "broker"), ["status", "carrier_id"]);
+  assert.equal(listColumns(renamed, loads, "admin"), null);
+  assert.deepEqual(defaultFilters(renamed, loads, "broker"), { status: "booked" });
+  assert.deepEqual(defaultFilters(renamed, loads, "viewer"), {});
+  assert.deepEqual(dashboardCards(renamed, "broker"), ["top_suppliers", "loads_by_status"]);
+  assert.equal(dashboardCards(renamed, "owner").length, 7);
+});
