@@ -18,7 +18,7 @@ import {
   SecurityEventQuery,
   securityEventsCsv,
 } from "../security/list.ts";
-import { verifyChain } from "../security/verify.ts";
+import { verifyRecordedChain } from "../security/verify.ts";
 import { recordSecurityEvent } from "../security/events.ts";
 
 /** The filters of the query string (without `verify`), or the message saying what was wrong. */
@@ -47,13 +47,15 @@ function queryOf(filters: SecurityEventFilters, extra: Record<string, string> = 
 /** The filters, export links, verification outcome, one page of entries and the next-page link. */
 export async function securityLogPanel(
   c: AppContext,
-  chain: { base: string; db: Client; timeZone: string },
+  chain: { base: string; db: Client; timeZone: string; chain: string },
 ) {
   const { base, db, timeZone } = chain;
   const { filters, error } = filtersOf(c);
   const [page, verification] = await Promise.all([
     listSecurityEvents(db, filters, timeZone),
-    c.req.query("verify") ? verifyChain(db) : Promise.resolve(null),
+    c.req.query("verify")
+      ? verifyRecordedChain(db, c.get("services").control, chain.chain)
+      : Promise.resolve(null),
   ]);
   const next = page.next_cursor ? queryOf(filters, { cursor: page.next_cursor }) : null;
   return (

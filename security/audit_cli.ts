@@ -3,27 +3,39 @@
  * `deno task audit:verify <tenant-slug>` verifies a workspace's security audit chain;
  * `deno task audit:verify --operator` the operators' chain in the control database. Prints the
  * outcome and exits 0 when the chain is intact, 1 when it is broken or the workspace is unknown.
+ * Both compare the chain's end with the tail recorded in the control database
+ * (security/chain_tail.ts). `--accept-tail` records the chain's current end as its tail, for an
+ * operator who knows why it is shorter (a workspace restored from a backup), then verifies.
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { migrate } from "../db/migrate.ts";
 import { closeServices, createServices, type Services } from "../services.ts";
-import { type ChainVerification, verifyChain } from "./verify.ts";
+import { OPERATORS_CHAIN, resetChainTail } from "./chain_tail.ts";
+import { type ChainVerification, verifyRecordedChain } from "./verify.ts";
 
-const USAGE = "Usage: audit:verify <tenant-slug> | audit:verify --operator";
+const USAGE = "Usage: audit:verify <tenant-slug> | audit:verify --operator [--accept-tail]";
 
 /** Verifies the chain the arguments name; returns the text to print and the exit code. */
 export async function runAuditVerify(
   args: string[],
-  services: Pick<Services, "control" | "registry" | "provider">,
+  services: Pick<Services, "control" | "registry" | "provider" | "clock">,
 ): Promise<{ code: number; output: string }> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { operator: { type: "boolean" } },
+    options: { operator: { type: "boolean" }, "accept-tail": { type: "boolean" } },
   });
+  const accept = (db: Services["control"], chain: string) =>
+    values["accept-tail"]
+      ? resetChainTail(services.control, chain, db, services.clock.now())
+      : Promise.resolve();
   if (values.operator && positionals.length === 0) {
-    return report("operators' chain", await verifyChain(services.control));
+    await accept(services.control, OPERATORS_CHAIN);
+    return report(
+      "operators' chain",
+      await verifyRecordedChain(services.control, services.control, OPERATORS_CHAIN),
+    );
   }
   const slug = positionals[0];
   if (!slug || positionals.length > 1 || values.operator) return { code: 1, output: USAGE };
@@ -33,7 +45,8 @@ export async function runAuditVerify(
   const db = await services.provider.open(tenant.id, tenant.dbUrl);
   try {
     await migrate(db, "tenant");
-    return report(`${slug}'s chain`, await verifyChain(db));
+    await accept(db, tenant.id);
+    return report(`${slug}'s chain`, await verifyRecordedChain(db, services.control, tenant.id));
   } finally {
     db.close();
   }

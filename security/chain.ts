@@ -17,6 +17,7 @@
 import type { Client, Row } from "../db/client.ts";
 import { newId, sha256Hex } from "../db/ids.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
+import { recordChainTail, type TailRecorder } from "./chain_tail.ts";
 
 /** The `prev_hash` of a chain's first entry. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -56,6 +57,8 @@ export interface AppendOptions {
   now: Date;
   /** Days to keep (the plan's `auditRetentionDays`); undefined keeps everything. */
   retentionDays?: number;
+  /** Where to record the new tail (security/chain_tail.ts), so a truncation shows. */
+  tail?: TailRecorder;
 }
 
 /** JSON with object keys sorted at every depth, so equal details always hash alike. */
@@ -130,10 +133,21 @@ export async function readAnchor(db: Pick<Client, "execute">): Promise<ChainAnch
 
 /**
  * Appends one event to `db`'s chain (a tenant database or the control database) and returns it;
- * prunes past the retention first when that has not run today. For jobs and command-line tools;
+ * prunes past the retention first when that has not run today, and records the new tail where
+ * `options.tail` says (security/chain_tail.ts). For jobs and command-line tools;
  * request handlers call `recordSecurityEvent` (security/events.ts).
  */
-export function appendSecurityEvent(
+export async function appendSecurityEvent(
+  db: Client,
+  input: SecurityEventInput,
+  options: AppendOptions,
+): Promise<SecurityEvent> {
+  const event = await appendIn(db, input, options);
+  if (options.tail) await recordChainTail(options.tail, event, options.now);
+  return event;
+}
+
+function appendIn(
   db: Client,
   input: SecurityEventInput,
   options: AppendOptions,

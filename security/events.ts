@@ -12,6 +12,7 @@ import { type AppContext, clientIp } from "../http/env.ts";
 import { AppError } from "../domain/errors.ts";
 import { findUserById } from "../auth/users.ts";
 import { appendSecurityEvent } from "./chain.ts";
+import { OPERATORS_CHAIN } from "./chain_tail.ts";
 
 export { appendSecurityEvent } from "./chain.ts";
 
@@ -54,6 +55,7 @@ export async function recordSecurityEvent(
     }, {
       now: services.clock.now(),
       retentionDays: tenant ? c.get("billing")?.entitlements.auditRetentionDays : undefined,
+      tail: { control: services.control, chain: tenant?.id ?? OPERATORS_CHAIN },
     });
   } catch (err) {
     services.log.error("security event not recorded", {

@@ -20,6 +20,7 @@ export async function appendTenantSecurityEvent(
   const options: AppendOptions = {
     now: services.clock.now(),
     retentionDays: billing?.entitlements.auditRetentionDays,
+    tail: { control: services.control, chain: tenant.id },
   };
   const lease = await services.pool.acquire(tenant.id, tenant.dbUrl);
   try {

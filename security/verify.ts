@@ -5,12 +5,15 @@
  * - `missing`: a position is absent, or the entry's predecessor is nowhere in the chain;
  * - `out_of_order`: the entry is intact but sits at another position than the one it was written
  *   at (its predecessor exists elsewhere in the chain).
+ * - `truncated`: the chain ends before the tail recorded in the control database
+ *   (security/chain_tail.ts), or its entry at that position is another one (rewritten from there).
  * Verification starts at the anchor pruning left (security/chain.ts), or at the genesis hash.
  */
 import type { Client } from "../db/client.ts";
 import { entryHash, eventFromRow, GENESIS_HASH, readAnchor, type SecurityEvent } from "./chain.ts";
+import { type ChainTail, readChainTail } from "./chain_tail.ts";
 
-export type ChainBreak = "altered" | "missing" | "out_of_order";
+export type ChainBreak = "altered" | "missing" | "out_of_order" | "truncated";
 
 /** The outcome of verifying one chain. */
 export type ChainVerification =
@@ -28,8 +31,26 @@ export type ChainVerification =
 
 const BATCH = 1000;
 
-/** Reads `db`'s whole chain in order, a batch at a time, and checks every link. */
-export async function verifyChain(db: Pick<Client, "execute">): Promise<ChainVerification> {
+/**
+ * Verifies a chain against its tail recorded in `control` (`chain`: the tenant id, or
+ * OPERATORS_CHAIN): what Settings → Security, /operator/security and `audit:verify` run.
+ */
+export async function verifyRecordedChain(
+  db: Pick<Client, "execute">,
+  control: Pick<Client, "execute">,
+  chain: string,
+): Promise<ChainVerification> {
+  return await verifyChain(db, await readChainTail(control, chain));
+}
+
+/**
+ * Reads `db`'s whole chain in order, a batch at a time, and checks every link; with `tail` (the
+ * recorded newest entry), also that the chain still reaches it.
+ */
+export async function verifyChain(
+  db: Pick<Client, "execute">,
+  tail: ChainTail | null = null,
+): Promise<ChainVerification> {
   const anchor = await readAnchor(db);
   // Every entry's own hash and position first (small), to tell a moved entry from a lost one.
   const positions = new Map<string, number>();
@@ -40,6 +61,7 @@ export async function verifyChain(db: Pick<Client, "execute">): Promise<ChainVer
   let expectedSeq = (anchor?.seq ?? 0) + 1;
   let expectedPrev = anchor?.hash ?? GENESIS_HASH;
   let firstSeq: number | null = null;
+  let hashAtTail = tail && anchor?.seq === tail.seq ? anchor.hash : null;
   let after = Number.MIN_SAFE_INTEGER;
   for (;;) {
     const rows = (await db.execute({
@@ -50,13 +72,51 @@ export async function verifyChain(db: Pick<Client, "execute">): Promise<ChainVer
       const broken = await checkEntry(e, expectedSeq, expectedPrev, positions);
       if (broken) return { intact: false, entries, ...broken };
       firstSeq ??= e.seq;
+      if (e.seq === tail?.seq) hashAtTail = e.hash;
       expectedSeq = e.seq + 1;
       expectedPrev = e.hash;
     }
     if (rows.length < BATCH) break;
     after = rows.at(-1)!.seq;
   }
-  return { intact: true, entries, firstSeq, lastSeq: firstSeq === null ? null : expectedSeq - 1 };
+  const lastSeq = expectedSeq - 1;
+  if (tail) {
+    const broken = tailBreak(tail, lastSeq, hashAtTail, anchor?.seq ?? 0);
+    if (broken) return { intact: false, entries, ...broken };
+  }
+  return { intact: true, entries, firstSeq, lastSeq: firstSeq === null ? null : lastSeq };
+}
+
+/** Whether the verified chain, ending at `lastSeq`, still holds the recorded tail. */
+function tailBreak(
+  tail: ChainTail,
+  lastSeq: number,
+  hashAtTail: string | null,
+  prunedUpTo: number,
+): { seq: number; id: null; why: ChainBreak; message: string } | null {
+  if (tail.seq > lastSeq) {
+    const lost = tail.seq - lastSeq;
+    return {
+      seq: lastSeq + 1,
+      id: null,
+      why: "truncated",
+      message: `The chain ends at entry ${lastSeq}, but entry ${tail.seq} was recorded: the last ${
+        lost === 1 ? "entry was" : `${lost} entries were`
+      } removed.`,
+    };
+  }
+  // Pruned past the recorded tail (its hash is gone with it): nothing left to compare.
+  if (hashAtTail === null && tail.seq < prunedUpTo) return null;
+  if (hashAtTail !== tail.hash) {
+    return {
+      seq: tail.seq,
+      id: null,
+      why: "truncated",
+      message: `Entry ${tail.seq} is not the one recorded when it was written: the chain was cut ` +
+        "there and rewritten.",
+    };
+  }
+  return null;
 }
 
 async function checkEntry(

@@ -3,6 +3,7 @@ import type { AppEnv } from "../../http/env.ts";
 import { renderPublic } from "../../http/page.tsx";
 import { operatorOnly } from "../../auth/middleware.ts";
 import { securityLogExport, securityLogPanel } from "../_security_log.tsx";
+import { OPERATORS_CHAIN } from "../../security/chain_tail.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/operator/security", operatorOnly());
@@ -14,6 +15,7 @@ app.get("/operator/security", async (c) => {
     base: "/operator/security",
     db: control,
     timeZone: "UTC",
+    chain: OPERATORS_CHAIN,
   });
   return renderPublic(
     c,

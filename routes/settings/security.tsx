@@ -16,6 +16,7 @@ app.get("/settings/security", async (c) => {
     base: "/settings/security",
     db: tenant.db,
     timeZone: tenant.timeZone,
+    chain: tenant.id,
   });
   return renderApp(
     c,

@@ -10,7 +10,7 @@ import {
   SecurityEventJson,
   SecurityEventQuery,
 } from "../../../security/list.ts";
-import { verifyChain } from "../../../security/verify.ts";
+import { verifyRecordedChain } from "../../../security/verify.ts";
 
 const EVENT_EXAMPLE = {
   seq: 42,
@@ -35,7 +35,10 @@ const VerifyJson = z.object({
   broken_at: z.object({
     seq: z.number().int(),
     id: z.string().nullable(),
-    why: z.enum(["altered", "missing", "out_of_order"]),
+    why: z.enum(["altered", "missing", "out_of_order", "truncated"]).meta({
+      description: "truncated: the chain ends before (or differs at) the newest entry recorded " +
+        "apart from it, so its last entries were removed",
+    }),
     message: z.string(),
   }).optional().meta({ description: "The first broken entry, when the chain is not intact." }),
 });
@@ -79,7 +82,8 @@ app.get("/api/v1/security/events", listEvents, requirePermission("settings:manag
 });
 
 app.get("/api/v1/security/verify", verify, requirePermission("settings:manage"), async (c) => {
-  const result = await verifyChain(tenantOf(c).db);
+  const tenant = tenantOf(c);
+  const result = await verifyRecordedChain(tenant.db, c.get("services").control, tenant.id);
   if (result.intact) {
     return c.json({
       intact: true,
