@@ -9,6 +9,16 @@ export interface ExtractionInput {
   text: string;
   pages: number;
   name: string;
+  /** How the text was read ("pdf", "ocr", ...): OCR'd values are trusted a little less. */
+  method?: string;
+  /** What corrections taught about this sender's layout (domain/documents/layout_memory.ts). */
+  learned?: LearnedLabel[];
+}
+
+/** A label a user's correction tied to a field, for documents of one sender. */
+export interface LearnedLabel {
+  label: string;
+  field: string;
 }
 
 export interface Usage {

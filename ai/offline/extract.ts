@@ -1,212 +1,56 @@
 /**
  * @module ai/offline/extract
- * The offline provider's field extraction: for each kind of document, the labels its fields go
- * by, read with the layout helpers and the value parsers, into a raw extraction that
- * `finalizeDraft` then checks against the record's schema. Deterministic and local.
+ * The offline provider's field extraction: key-value pairs found by geometry (pairs.ts) become
+ * the fields of the document's kind (fields.ts); parties, references and the goods table follow,
+ * into a raw extraction that `finalizeDraft` then checks against the record's schema. Deterministic and local.
  */
 import type { Classification, DraftValue, RawExtraction } from "../../domain/documents/draft.ts";
+import type { LearnedLabel } from "../extraction.ts";
 import { blockAfter, findLabeled, type Line, toLines } from "./layout.ts";
 import { readGoodsTable } from "./tables.ts";
-import {
-  cleanPartyName,
-  findDate,
-  findDot,
-  findEst,
-  findMc,
-  parseDate,
-  parseIdentifier,
-  parseMoney,
-  parseTemperature,
-  parseTime,
-} from "./values.ts";
+import { cleanPartyName, findDot, findEst, findMc } from "./values.ts";
+import { type Candidate, findPairs } from "./pairs.ts";
+import { readFields, typed } from "./fields.ts";
+import { applyLearned } from "./learned.ts";
+import type { ConceptName } from "./vocabulary.ts";
 
-type Kind = "date" | "id" | "money" | "temp" | "text" | "datetime";
-
-interface FieldRule {
-  field: string;
-  kind: Kind;
-  labels: string[];
+/** An order or load number the document refers to (the best-typed candidate). */
+function readRef(
+  candidates: Candidate[],
+  concept: ConceptName,
+): { number: string; confidence: number } | null {
+  for (const c of candidates) {
+    if (!c.concepts.includes(concept)) continue;
+    const t = typed("id", c.value);
+    if (t) {
+      return { number: String(t.value), confidence: t.exact && c.strength === 1 ? 0.93 : 0.75 };
+    }
+  }
+  return null;
 }
 
-const L = {
-  po: [
-    "purchase order",
-    "p\\.?\\s?o\\.?",
-    "customer p\\.?o\\.?",
-    "your p\\.?o\\.?",
-    "buyer'?s? p\\.?o\\.?",
-  ],
-  orderDate: [
-    "order date",
-    "po date",
-    "p\\.o\\. date",
-    "date ordered",
-    "date issued",
-    "issue date",
-  ],
-  pickupDate: [
-    "pickup date",
-    "pick[- ]?up",
-    "ship date",
-    "shipping date",
-    "ship on",
-    "load date",
-    "pickup appointment",
-    "pickup appt",
-  ],
-  deliveryDate: [
-    "delivery date",
-    "deliver on",
-    "delivery appointment",
-    "delivery appt",
-    "date delivered",
-    "delivered on",
-    "delivered",
-    "arrival",
-  ],
-  confirmation: [
-    "confirmation",
-    "conf",
-    "sales order",
-    "order",
-    "supplier ref(?:erence)?",
-    "our ref(?:erence)?",
-  ],
-  release: ["release", "pickup number", "pick ?up #"],
-  terms: ["payment terms", "terms"],
-  bol: ["bill of lading", "b/l", "bol", "bl"],
-  seal: ["seal"],
-  load: ["load", "load number", "shipment", "pro", "trip"],
-  invoice: ["invoice (?:#|no\\.?|number)", "invoice"],
-  freightBill: [
-    "freight bill (?:#|no\\.?|number)",
-    "invoice (?:#|no\\.?|number)",
-    "bill (?:#|no\\.?|number)",
-    "pro (?:#|no\\.?|number)",
-    "freight bill",
-    "invoice",
-  ],
-  billDate: ["bill date", "invoice date", "date of invoice", "inv\\.? date", "date"],
-  amountDue: ["total due", "amount due", "balance due", "total amount", "total charges", "total"],
-  loadRef: ["load (?:#|no\\.?|number)", "your load", "load", "shipment", "trip"],
-  invoiceDate: ["invoice date", "date of invoice", "inv\\.? date", "date"],
-  dueDate: ["due date", "payment due", "due"],
-  shipDate: ["ship date", "shipped", "date shipped"],
-  rate: ["total rate", "total carrier pay", "carrier pay", "total", "rate", "line ?haul", "amount"],
-  tax: ["sales tax", "tax"],
-  setpoint: [
-    "reefer set ?point",
-    "set ?point",
-    "reefer temp(?:erature)?",
-    "temp(?:erature)? setting",
-    "temperature",
-    "temp",
-  ],
-  pickupTemp: ["temp(?:erature)? at pickup", "pulp temp(?:erature)?", "loaded at"],
-  deliveryTemp: [
-    "temp(?:erature)? at delivery",
-    "temp(?:erature)? on arrival",
-    "arrival temp(?:erature)?",
-    "received temp(?:erature)?",
-  ],
-};
-
-const SUPPLIER = ["supplier", "vendor", "seller", "sold by", "packer", "ship from"];
-const PLANT = ["plant", "establishment name", "facility", "packing plant"];
-const CUSTOMER = ["bill to", "sold to", "customer", "buyer", "invoice to"];
+const SUPPLIER = [
+  "supplier",
+  "vendor",
+  "seller",
+  "sold by",
+  "packer",
+  "ship from",
+  "shipper",
+  "manufacturer",
+  "from",
+];
+const PLANT = ["plant", "establishment name", "facility", "packing plant", "origin plant"];
+const CUSTOMER = ["bill to", "sold to", "customer", "buyer", "invoice to", "billed to"];
 const CARRIER = [
   "carrier name",
   "carrier",
   "trucking company",
   "motor carrier",
   "transport(?:ed)? by",
+  "hauled by",
+  "trucker",
 ];
-
-const RULES: Partial<Record<Classification, FieldRule[]>> = {
-  purchase_order: [
-    { field: "number", kind: "id", labels: L.po },
-    { field: "order_date", kind: "date", labels: [...L.orderDate, "date"] },
-    { field: "pickup_date", kind: "date", labels: L.pickupDate },
-    {
-      field: "supplier_confirmation",
-      kind: "id",
-      labels: ["confirmation", "supplier ref(?:erence)?", "sales order"],
-    },
-    { field: "carrier_release", kind: "id", labels: L.release },
-    { field: "payment_terms", kind: "text", labels: L.terms },
-  ],
-  sales_confirmation: [
-    { field: "supplier_confirmation", kind: "id", labels: L.confirmation },
-    { field: "number", kind: "id", labels: L.po },
-    { field: "order_date", kind: "date", labels: [...L.orderDate, "confirmation date", "date"] },
-    { field: "pickup_date", kind: "date", labels: L.pickupDate },
-    { field: "payment_terms", kind: "text", labels: L.terms },
-  ],
-  bill_of_lading: [
-    { field: "bol_number", kind: "id", labels: L.bol },
-    { field: "seal_number", kind: "id", labels: L.seal },
-    { field: "pickup_appointment", kind: "datetime", labels: [...L.pickupDate, "date"] },
-    { field: "setpoint_temp_f", kind: "temp", labels: L.setpoint },
-    { field: "pickup_temp_f", kind: "temp", labels: L.pickupTemp },
-  ],
-  proof_of_delivery: [
-    { field: "bol_number", kind: "id", labels: L.bol },
-    { field: "delivery_appointment", kind: "datetime", labels: [...L.deliveryDate, "date"] },
-    { field: "delivery_temp_f", kind: "temp", labels: [...L.deliveryTemp, "temperature", "temp"] },
-  ],
-  rate_confirmation: [
-    { field: "number", kind: "id", labels: L.load },
-    { field: "freight_cents", kind: "money", labels: L.rate },
-    { field: "pickup_appointment", kind: "datetime", labels: L.pickupDate },
-    { field: "delivery_appointment", kind: "datetime", labels: L.deliveryDate },
-    { field: "setpoint_temp_f", kind: "temp", labels: L.setpoint },
-  ],
-  invoice: [
-    { field: "number", kind: "id", labels: L.invoice },
-    { field: "invoice_date", kind: "date", labels: L.invoiceDate },
-    { field: "due_date", kind: "date", labels: L.dueDate },
-    { field: "ship_date", kind: "date", labels: L.shipDate },
-    { field: "payment_terms", kind: "text", labels: L.terms },
-    { field: "tax_cents", kind: "money", labels: L.tax },
-  ],
-  // Bills to pay: the carrier's freight bill (no lines: the amount due) and the packer's invoice.
-  carrier_invoice: [
-    { field: "number", kind: "id", labels: L.freightBill },
-    { field: "bill_date", kind: "date", labels: L.billDate },
-    { field: "due_date", kind: "date", labels: L.dueDate },
-    { field: "payment_terms", kind: "text", labels: L.terms },
-    { field: "charges_cents", kind: "money", labels: L.amountDue },
-  ],
-  supplier_invoice: [
-    { field: "number", kind: "id", labels: L.invoice },
-    { field: "bill_date", kind: "date", labels: L.billDate },
-    { field: "due_date", kind: "date", labels: L.dueDate },
-    { field: "payment_terms", kind: "text", labels: L.terms },
-  ],
-};
-
-function readValue(kind: Kind, raw: string, context: Line[], line: number): string | number | null {
-  switch (kind) {
-    case "date":
-      return parseDate(raw) ?? findDate(raw);
-    case "datetime": {
-      const date = parseDate(raw) ?? findDate(raw);
-      if (!date) return null;
-      const nearby = [raw, context[line]?.text ?? ""].join(" ");
-      return `${date}T${parseTime(raw) ?? parseTime(nearby) ?? "00:00"}`;
-    }
-    case "id":
-      return parseDate(raw) ? null : parseIdentifier(raw);
-    case "money":
-      return parseMoney(raw);
-    case "temp":
-      return parseTemperature(raw);
-    case "text": {
-      const t = raw.split(/\s{3,}/)[0]!.trim();
-      return t ? t.slice(0, 100) : null;
-    }
-  }
-}
 
 function party(
   lines: Line[],
@@ -281,19 +125,14 @@ function billVendor(
 export function extractFields(
   type: Classification,
   text: string,
+  opts: { ocr?: boolean; learned?: LearnedLabel[] } = {},
 ): Omit<RawExtraction, "classification" | "confidence"> {
   const lines = toLines(text);
-  const fields: Record<string, DraftValue> = {};
-  for (const rule of RULES[type] ?? []) {
-    const ok = (v: string) => {
-      const value = readValue(rule.kind, v, lines, 0);
-      return value !== null && value !== "";
-    };
-    const found = findLabeled(lines, rule.labels, ok);
-    if (!found) continue;
-    const value = readValue(rule.kind, found.value, lines, found.line)!;
-    fields[rule.field] = { value, confidence: found.confidence };
-  }
+  const candidates = findPairs(lines);
+  const fields: Record<string, DraftValue> = readFields(type, candidates, {
+    ocr: opts.ocr ?? false,
+  });
+  if (opts.learned?.length) Object.assign(fields, applyLearned(type, lines, opts.learned));
   const parties: RawExtraction["parties"] = {};
   const refs: RawExtraction["refs"] = {};
   const all = lines.map((l) => l.text).join("\n");
@@ -310,9 +149,8 @@ export function extractFields(
   if (type === "bill_of_lading" || type === "proof_of_delivery" || type === "rate_confirmation") {
     const carrier = party(lines, CARRIER, { carrier: true });
     if (carrier) parties.carrier_id = carrier;
-    const po = findLabeled(lines, L.po, (v) => parseIdentifier(v) !== null);
-    const poNumber = po ? parseIdentifier(po.value) : null;
-    if (poNumber) refs.purchase_order_id = { number: poNumber, confidence: po!.confidence };
+    const po = readRef(candidates, "po_number");
+    if (po) refs.purchase_order_id = po;
     if (type === "proof_of_delivery") fields.status = { value: "pod_received", confidence: 0.9 };
   }
   if (type === "invoice") {
@@ -322,12 +160,11 @@ export function extractFields(
   if (type === "carrier_invoice" || type === "supplier_invoice") {
     Object.assign(parties, billVendor(type, lines));
     fields.kind = { value: type === "carrier_invoice" ? "carrier" : "supplier", confidence: 0.9 };
-    const [labels, key] = type === "carrier_invoice"
-      ? [L.loadRef, "load_id"]
-      : [L.po, "purchase_order_id"];
-    const ref = findLabeled(lines, labels, (v) => parseIdentifier(v) !== null);
-    const number = ref ? parseIdentifier(ref.value) : null;
-    if (number) refs[key] = { number, confidence: ref!.confidence };
+    const [concept, key] = type === "carrier_invoice"
+      ? ["load_number", "load_id"] as const
+      : ["po_number", "purchase_order_id"] as const;
+    const ref = readRef(candidates, concept);
+    if (ref) refs[key] = ref;
   }
   const table = type === "purchase_order" || type === "sales_confirmation" ||
       type === "invoice" || type === "supplier_invoice"

@@ -10,7 +10,10 @@ export const offlineProvider: ExtractionProvider = {
   name: "offline",
   extract(input) {
     const { type, confidence } = classify(input.text);
-    const extracted = extractFields(type, input.text);
+    const extracted = extractFields(type, input.text, {
+      ocr: input.method?.includes("ocr") ?? false,
+      learned: input.learned,
+    });
     return Promise.resolve({ raw: { classification: type, confidence, ...extracted } });
   },
 };

@@ -66,6 +66,8 @@ export type Scalar = string | number | boolean | null;
 export interface DraftValue {
   value: Scalar;
   confidence: number;
+  /** Why the confidence is lowered ("label matched loosely", "read by OCR"), for review. */
+  why?: string;
 }
 
 export type { PartyDraft } from "./parties.ts";
@@ -163,7 +165,7 @@ export async function finalizeDraft(db: Executor, raw: RawExtraction): Promise<D
       warnings.push(`${field.label}: "${String(v.value).slice(0, 60)}" was not understood.`);
       continue;
     }
-    draft.fields[name] = { value: value as Scalar, confidence: clamp(v.confidence) };
+    draft.fields[name] = { value: value as Scalar, confidence: clamp(v.confidence), ...why(v) };
   }
   const lineShape = def.lines
     ? ((shape.lines as z.ZodOptional<z.ZodArray<z.ZodObject>>).unwrap().element.shape as Record<
@@ -178,7 +180,7 @@ export async function finalizeDraft(db: Executor, raw: RawExtraction): Promise<D
         if (name === "product_id" || !v) continue;
         const value = fits(lineShape, name, v.value);
         if (value !== undefined) {
-          out[name] = { value: value as Scalar, confidence: clamp(v.confidence) };
+          out[name] = { value: value as Scalar, confidence: clamp(v.confidence), ...why(v) };
         }
       }
       if (out.description) draft.lines.push(out);
@@ -220,6 +222,11 @@ export async function finalizeDraft(db: Executor, raw: RawExtraction): Promise<D
     throw new Error(`Draft does not fit ${def.collection}: ${check.error.message}`);
   }
   return draft;
+}
+
+/** A provider's reason for a lowered confidence, kept short and as text only. */
+function why(v: DraftValue): { why?: string } {
+  return typeof v.why === "string" && v.why ? { why: v.why.slice(0, 200) } : {};
 }
 
 function cleanId(v: unknown): string | null {
