@@ -22,9 +22,10 @@ import { BILLING_PATH } from "../billing/errors.ts";
 import { can } from "../auth/roles.ts";
 import { exampleQuestions } from "../assistant/examples.ts";
 import { CsrfInput } from "../components/Form.tsx";
+import { requireFeature } from "../customization/middleware.ts";
 
 const app = new Hono<AppEnv>();
-app.use("/assistant", memberPage());
+app.use("/assistant", memberPage(), requireFeature("assistant"));
 
 async function page(
   c: AppContext,

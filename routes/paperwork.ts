@@ -16,6 +16,7 @@ import { recordType } from "../domain/catalog.ts";
 import { describeRoute, IdParams } from "../http/openapi.ts";
 import { paperBrand } from "../customization/paper.ts";
 import { brandPaper } from "../paperwork/brand.ts";
+import { requireFeature } from "../customization/middleware.ts";
 
 /** `rate confirmation` -> `RateConfirmation`, for operation ids. */
 const pascal = (words: string) =>
@@ -48,6 +49,7 @@ for (const { collection, slug, label } of PAPERWORK) {
     `/${collection}/:id/${slug}.pdf`,
     memberPage(),
     requirePermission("records:read"),
+    requireFeature("paperwork"),
     (c) => download(c, collection, label),
   );
   app.get(

@@ -25,6 +25,7 @@ import {
 } from "../domain/reports.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
 import { agingByVendor, type VendorAgingRow, vendorAgingTotals } from "../domain/payables/aging.ts";
+import { requireFeature } from "../customization/middleware.ts";
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.").meta({
   format: "date",
@@ -217,6 +218,8 @@ const apAgingApi = describeRoute({
 const app = new Hono<AppEnv>();
 app.use("/reports", memberPage());
 app.use("/reports/*", memberPage());
+app.use("/reports", requireFeature("reports"));
+app.use("/reports/*", requireFeature("reports"));
 app.use("/api/v1/reports/*", tenantOnly());
 
 app.get("/api/v1/reports/margin", marginApi, requirePermission("records:read"), async (c) => {

@@ -51,6 +51,7 @@ import {
   Preview,
   SHOWN,
 } from "../../components/documents/ReviewParts.tsx";
+import { requireFeature } from "../../customization/middleware.ts";
 
 const STATUS_CLASS: Record<string, string> = {
   review: "badge warn",
@@ -415,6 +416,8 @@ function requireWrite(c: AppContext) {
 const app = new Hono<AppEnv>();
 app.use("/documents", memberPage());
 app.use("/documents/*", memberPage());
+app.use("/documents", requireFeature("documents"));
+app.use("/documents/*", requireFeature("documents"));
 
 app.get(
   "/documents",

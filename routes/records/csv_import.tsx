@@ -16,6 +16,7 @@ import type { RecordDef } from "../../domain/records/definition.ts";
 import { IMPORTABLE, importCsv } from "../../domain/records/csv_import.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { recordContext } from "../../http/records.ts";
+import { requireFeature } from "../../customization/middleware.ts";
 
 const MAX_BYTES = 2 * 1024 * 1024;
 async function readUpload(c: AppContext): Promise<{ text: string; confirm: boolean }> {
@@ -76,7 +77,7 @@ const app = new Hono<AppEnv>();
 for (const collection of IMPORTABLE) {
   const def = recordType(collection)!;
   const path = `/${collection}/import`;
-  app.use(path, memberPage());
+  app.use(path, memberPage(), requireFeature("csv_import"));
   const guard = (c: AppContext) => {
     const role = principalOf(c).role;
     if (!role || !can(role, def.permission)) {
