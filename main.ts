@@ -12,6 +12,7 @@ import { ensureDemoTenant } from "./tenants/demo.ts";
 import { Worker } from "./workers/runner.ts";
 import { workerOptions } from "./workers/handlers.ts";
 import { serveMetricsPort } from "./routes/metrics.ts";
+import { TALLY_FLUSH_EVERY_MS } from "./ops/request_tally.ts";
 
 const config = loadConfig();
 // Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
@@ -54,8 +55,15 @@ const workers = Array.from({ length: workerCount(config, "web") }, (_, i) => {
 });
 workers.forEach((w) => w.start());
 
+// Requests per workspace for the alert rules, written where every machine's evaluator reads them.
+const tallyTimer = setInterval(() => {
+  services.metrics.tally.flush(services.control, services.clock.now())
+    .catch((err) => services.log.error("request tally not written", { error: String(err) }));
+}, TALLY_FLUSH_EVERY_MS);
+
 async function shutdown() {
   await server.shutdown();
+  clearInterval(tallyTimer);
   await metricsServer?.shutdown();
   const graceMs = config.WORKER_STOP_GRACE_SECONDS * 1000;
   await Promise.all(workers.map((w) => w.stop({ graceMs })));

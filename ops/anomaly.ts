@@ -39,7 +39,7 @@ export interface DetectorOptions {
   resolveAfter: number;
   /** Samples before any judgement. */
   warmup: number;
-  /** Samples of a rate with fewer events than this are skipped (too few to say anything). */
+  /** Samples with fewer events than this are skipped (too few requests to say anything). */
   minEvents: number;
 }
 
@@ -142,7 +142,7 @@ export function observe(
   slot = 0,
 ): Verdict {
   const s = o.slots > 1 ? slot % o.slots : 0;
-  if (o.kind === "rate" && n < o.minEvents) {
+  if (o.minEvents > 0 && n < o.minEvents) {
     // Too few events to judge; a quiet interval also counts towards calming a firing alert.
     return settle(state, o, { z: 0, expected: state.expected[s] ?? null, anomalous: false });
   }

@@ -15,6 +15,7 @@ import type { Client } from "../db/client.ts";
 import type { ReadCache } from "../domain/read_cache.ts";
 import type { TenantPool } from "../tenants/pool.ts";
 import { TenantLabels } from "./tenant_labels.ts";
+import { RequestTally } from "./request_tally.ts";
 
 /** What a scrape reads besides the counters: the pool, the read cache and the control database. */
 export interface ScrapeSources {
@@ -38,6 +39,8 @@ export function routeLabel(routePath: string | undefined): string {
 export class Metrics {
   readonly registry = new Registry();
   readonly tenants: TenantLabels;
+  /** Every workspace's requests and errors since the last flush, for the alerts (not top N). */
+  readonly tally = new RequestTally();
   /** The owners' counters at the last scrape: each scrape adds the difference. */
   #counted: Counted = { opens: 0, evictions: 0, hits: 0, misses: 0 };
 
@@ -158,6 +161,7 @@ export class Metrics {
     seconds: number,
   ): void {
     const tenant = this.tenants.labelFor(tenantSlug);
+    this.tally.add(tenantSlug, status, seconds);
     const m = METHODS.has(method) ? method : "other";
     this.requests.inc({ route, method: m, status_class: `${Math.floor(status / 100)}xx`, tenant });
     this.latency.observe({ route, method: m }, seconds);

@@ -19,6 +19,8 @@ import {
   workspaceExportJob,
 } from "../data_rights/jobs.ts";
 import { BACKUP_CHECK_EVERY_MS, backupsEnabled, runBackupChore } from "../ops/backups.ts";
+import { ALERTS_EVERY_MS } from "../ops/alerts.ts";
+import { runAlertChore } from "../ops/alert_chore.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   /** Sends queued e-mail through SMTP; each message carries its own lease in the outbox. */
@@ -70,6 +72,8 @@ export function workerOptions(services: Services): WorkerOptions {
       ...(backupsEnabled(services)
         ? [{ everyMs: BACKUP_CHECK_EVERY_MS, run: () => runBackupChore(services) }]
         : []),
+      // Operators' alert rules over the last 5-minute bucket (ops/alerts.ts).
+      { everyMs: ALERTS_EVERY_MS, run: () => runAlertChore(services) },
     ],
   };
 }
