@@ -89,9 +89,12 @@ function resolve(config: Configuration): Resolved {
       const label = terms?.fields[f.name] ?? replace(f.label);
       const group = f.group === undefined ? undefined : replace(f.group);
       const needed = f.required || required.has(f.name);
-      return label === f.label && group === f.group && needed === Boolean(f.required)
+      // New lines and products start in the tenant's weight unit (formats.weight_unit).
+      const defaultValue = f.name === "weight_unit" ? config.formats.weight_unit : f.defaultValue;
+      return label === f.label && group === f.group && needed === Boolean(f.required) &&
+          defaultValue === f.defaultValue
         ? f
-        : { ...f, label, group, required: needed || undefined };
+        : { ...f, label, group, required: needed || undefined, defaultValue };
     };
     types.set(def.collection, {
       ...def,

@@ -94,3 +94,13 @@ Deno.test("a layout orders sections, hides fields, requires more and picks colum
   assert.deepEqual(dashboardCards(renamed, "broker"), ["top_suppliers", "loads_by_status"]);
   assert.equal(dashboardCards(renamed, "owner").length, 7);
 });
+
+Deno.test("new lines start in the configured weight unit", () => {
+  const kg = validConfiguration({ formats: { weight_unit: "KG" } });
+  const line = recordTypeFor(kg, purchaseOrders).lines!.fields.find((f) =>
+    f.name === "weight_unit"
+  );
+  assert.equal(line!.defaultValue, "KG");
+  const builtIn = recordTypeFor(undefined, purchaseOrders).lines!.fields;
+  assert.equal(builtIn.find((f) => f.name === "weight_unit")!.defaultValue, "LB");
+});

@@ -10,10 +10,32 @@
  */
 import type { Executor } from "../db/transaction.ts";
 
-/** The tenant's formatting settings (Settings keys `locale` and `currency`). */
+/** Date formats a tenant may choose (`formats.date_format` of its configuration). */
+export const DATE_FORMATS = ["medium", "long", "iso", "day_month_year", "month_day_year"] as const;
+export type DateFormat = typeof DATE_FORMATS[number];
+
+/** Digit grouping and decimal mark, each read through the locale that writes it so. */
+export const NUMBER_FORMATS = {
+  "1,234.56": "en-US",
+  "1.234,56": "de-DE",
+  "1 234,56": "fr-FR",
+  "1'234.56": "de-CH",
+} as const;
+export type NumberFormat = keyof typeof NUMBER_FORMATS;
+
+export const CURRENCY_DISPLAYS = ["symbol", "narrow_symbol", "code", "name"] as const;
+export type CurrencyDisplay = typeof CURRENCY_DISPLAYS[number];
+
+/**
+ * The tenant's formatting settings: `locale` and `currency` from Settings → Company, the rest
+ * from the `formats` section of its configuration (customization/), absent for the built-in ones.
+ */
 export interface FormatSettings {
   locale: string;
   currency: string;
+  dateFormat?: DateFormat;
+  numberFormat?: NumberFormat;
+  currencyDisplay?: CurrencyDisplay;
 }
 
 export const DEFAULT_FORMAT: FormatSettings = { locale: "en-US", currency: "USD" };
@@ -27,6 +49,22 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
     cache.set(key, found);
   }
   return found;
+}
+
+/** The locale numbers are written in: the configured number format's, or the tenant's locale. */
+function numbersLocale(settings: FormatSettings): string {
+  return settings.numberFormat ? NUMBER_FORMATS[settings.numberFormat] : settings.locale;
+}
+
+function currencyOptions(settings: FormatSettings): Intl.NumberFormatOptions {
+  const display = settings.currencyDisplay;
+  return {
+    style: "currency",
+    currency: settings.currency,
+    ...(display && display !== "symbol"
+      ? { currencyDisplay: display === "narrow_symbol" ? "narrowSymbol" : display }
+      : {}),
+  };
 }
 
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
@@ -53,7 +91,7 @@ function numeric(value: unknown): number | null {
 export function money(cents: unknown, settings: FormatSettings = DEFAULT_FORMAT): string {
   const n = numeric(cents);
   if (n === null) return "";
-  return numberFormat(settings.locale, { style: "currency", currency: settings.currency })
+  return numberFormat(numbersLocale(settings), currencyOptions(settings))
     .format(Math.round(n) / 100);
 }
 
@@ -69,7 +107,10 @@ export function decimalAmount(cents: unknown): string {
 export function groupedAmount(cents: unknown, settings: FormatSettings = DEFAULT_FORMAT): string {
   const n = numeric(cents);
   if (n === null) return "";
-  return numberFormat(settings.locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  return numberFormat(numbersLocale(settings), {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  })
     .format(Math.round(n) / 100);
 }
 
@@ -86,9 +127,8 @@ export function unitPrice(
 ): string {
   const n = numeric(price);
   if (n === null) return "";
-  const text = numberFormat(settings.locale, {
-    style: "currency",
-    currency: settings.currency,
+  const text = numberFormat(numbersLocale(settings), {
+    ...currencyOptions(settings),
     minimumFractionDigits: 2,
     maximumFractionDigits: 4,
   }).format(n);
@@ -104,7 +144,7 @@ export function weight(
 ): string {
   const n = numeric(value);
   if (!n) return "";
-  const text = numberFormat(settings.locale, { maximumFractionDigits: 3 }).format(n);
+  const text = numberFormat(numbersLocale(settings), { maximumFractionDigits: 3 }).format(n);
   return unit ? `${text} ${String(unit)}` : text;
 }
 
@@ -112,7 +152,7 @@ export function weight(
 export function quantity(value: unknown, settings: FormatSettings = DEFAULT_FORMAT): string {
   const n = numeric(value);
   if (!n) return "";
-  return numberFormat(settings.locale, { maximumFractionDigits: 0 }).format(n);
+  return numberFormat(numbersLocale(settings), { maximumFractionDigits: 0 }).format(n);
 }
 
 /** A plain number (temperatures, rates, decimals): 1234.5 -> "1,234.5"; "" for none. */
@@ -123,7 +163,7 @@ export function decimal(
 ): string {
   const n = numeric(value);
   if (n === null) return "";
-  return numberFormat(settings.locale, { maximumFractionDigits }).format(n);
+  return numberFormat(numbersLocale(settings), { maximumFractionDigits }).format(n);
 }
 
 /** A temperature in °F: 28 -> "28°F"; "" for none. */
@@ -143,14 +183,15 @@ export function date(iso: unknown, settings: FormatSettings = DEFAULT_FORMAT): s
   if (!m) return "";
   const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   if (Number.isNaN(at.getTime())) return "";
-  const fmt = cached(`d|${settings.locale}`, () => {
+  const style = settings.dateFormat ?? "medium";
+  if (style === "iso") return at.toISOString().slice(0, 10);
+  if (style === "day_month_year") return `${m[3]}/${m[2]}/${m[1]}`;
+  if (style === "month_day_year") return `${m[2]}/${m[3]}/${m[1]}`;
+  const fmt = cached(`d|${settings.locale}|${style}`, () => {
     try {
-      return new Intl.DateTimeFormat(settings.locale, { dateStyle: "medium", timeZone: "UTC" });
+      return new Intl.DateTimeFormat(settings.locale, { dateStyle: style, timeZone: "UTC" });
     } catch {
-      return new Intl.DateTimeFormat(DEFAULT_FORMAT.locale, {
-        dateStyle: "medium",
-        timeZone: "UTC",
-      });
+      return new Intl.DateTimeFormat(DEFAULT_FORMAT.locale, { dateStyle: style, timeZone: "UTC" });
     }
   });
   return fmt.format(at);
@@ -183,28 +224,62 @@ export function counted(
   noun: string,
   settings: FormatSettings = DEFAULT_FORMAT,
 ): string {
-  const text = numberFormat(settings.locale, { maximumFractionDigits: 0 }).format(n);
+  const text = numberFormat(numbersLocale(settings), { maximumFractionDigits: 0 }).format(n);
   return `${text} ${noun}${n === 1 ? "" : "s"}`;
 }
 
-/** Reads the tenant's settings rows (`locale`, `currency`) into format settings, with defaults. */
+function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
+  return allowed.includes(value as T) ? value as T : undefined;
+}
+
+/**
+ * The `formats` section of a configuration (already validated when it was stored) as format
+ * settings; values the default already means are left out, so built-in output stays the same.
+ */
+export function configuredFormats(formats: unknown): Partial<FormatSettings> {
+  const f = (formats ?? {}) as Record<string, unknown>;
+  const out: Partial<FormatSettings> = {};
+  const dateFormat = oneOf(DATE_FORMATS, f.date_format);
+  if (dateFormat && dateFormat !== "medium") out.dateFormat = dateFormat;
+  const numberFormat = oneOf(Object.keys(NUMBER_FORMATS) as NumberFormat[], f.number_format);
+  if (numberFormat && numberFormat !== "1,234.56") out.numberFormat = numberFormat;
+  const display = oneOf(CURRENCY_DISPLAYS, f.currency_display);
+  if (display && display !== "symbol") out.currencyDisplay = display;
+  return out;
+}
+
+/**
+ * Reads the tenant's settings rows (`locale`, `currency`, and `formats`: the configuration's
+ * section as JSON) into format settings, with defaults.
+ */
 export function formatSettingsOf(
   rows: Iterable<{ key: unknown; value: unknown }>,
 ): FormatSettings {
-  const out = { ...DEFAULT_FORMAT };
+  const out: FormatSettings = { ...DEFAULT_FORMAT };
   for (const { key, value } of rows) {
     if (key === "locale" && typeof value === "string" && value) out.locale = value;
     if (key === "currency" && typeof value === "string" && /^[A-Z]{3}$/.test(value)) {
       out.currency = value;
     }
+    if (key === "formats" && typeof value === "string") {
+      try {
+        Object.assign(out, configuredFormats(JSON.parse(value)));
+      } catch {
+        // A section that does not read is the built-in formats.
+      }
+    }
   }
   return out;
 }
 
-/** The tenant's format settings from its `settings` table (defaults for keys never saved). */
+/**
+ * The tenant's format settings: its `settings` table and the `formats` section of its
+ * configuration, in one query (defaults for what was never saved).
+ */
 export async function loadFormatSettings(db: Executor): Promise<FormatSettings> {
   const rs = await db.execute(
-    "SELECT key, value FROM settings WHERE key IN ('locale', 'currency')",
+    `SELECT key, value FROM settings WHERE key IN ('locale', 'currency')
+     UNION ALL SELECT 'formats', json_extract(document, '$.formats') FROM configuration WHERE id = 1`,
   );
   return formatSettingsOf(rs.rows as unknown as Array<{ key: unknown; value: unknown }>);
 }

@@ -68,3 +68,30 @@ Deno.test("formatSettingsOf() takes locale and currency from settings rows, else
     "a malformed currency is ignored",
   );
 });
+
+Deno.test("a configuration's formats change dates, numbers and money; the defaults change nothing", () => {
+  const base = { locale: "en-US", currency: "USD" };
+  assert.deepEqual(fmt.configuredFormats({ date_format: "medium", number_format: "1,234.56" }), {});
+  const eu = {
+    ...base,
+    ...fmt.configuredFormats({
+      date_format: "day_month_year",
+      number_format: "1.234,56",
+      currency_display: "code",
+    }),
+  };
+  assert.equal(fmt.date("2026-10-05", eu), "05/10/2026");
+  assert.equal(fmt.date("2026-10-05", { ...base, dateFormat: "iso" }), "2026-10-05");
+  assert.equal(fmt.date("2026-10-05", { ...base, dateFormat: "month_day_year" }), "10/05/2026");
+  assert.equal(fmt.date("2026-10-05", { ...base, dateFormat: "long" }), "October 5, 2026");
+  assert.equal(fmt.money(20280000, eu).replace(/\s/g, " "), "202.800,00 USD");
+  assert.equal(fmt.weight(40000.5, "KG", eu), "40.000,5 KG");
+  assert.equal(fmt.money(20280000, base), "$202,800.00");
+  assert.equal(fmt.date("2026-10-05", base), "Oct 5, 2026");
+  // The section is read from the settings rows as the configuration stores it.
+  const read = fmt.formatSettingsOf([
+    { key: "formats", value: JSON.stringify({ date_format: "iso", currency_display: "name" }) },
+  ]);
+  assert.deepEqual(read, { ...base, dateFormat: "iso", currencyDisplay: "name" });
+  assert.deepEqual(fmt.formatSettingsOf([{ key: "formats", value: "{not json" }]), base);
+});

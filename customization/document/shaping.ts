@@ -10,6 +10,12 @@
 import { z } from "zod";
 import { RECORD_TYPES, recordType } from "../../domain/catalog.ts";
 import { ROLES } from "../../auth/roles.ts";
+import {
+  CURRENCY_DISPLAYS,
+  DATE_FORMATS,
+  NUMBER_FORMATS,
+  type NumberFormat,
+} from "../../domain/format.ts";
 
 const COLLECTIONS = RECORD_TYPES.map((def) => def.collection) as [string, ...string[]];
 const CollectionKey = z.enum(COLLECTIONS);
@@ -99,7 +105,7 @@ export const TerminologySchema = z.strictObject({
 
 /** How dates, numbers, money and weights read. */
 export const FormatsSchema = z.strictObject({
-  date_format: z.enum(["medium", "long", "iso", "day_month_year", "month_day_year"]).default(
+  date_format: z.enum(DATE_FORMATS).default(
     "medium",
   ).meta({
     description:
@@ -111,12 +117,14 @@ export const FormatsSchema = z.strictObject({
       'The day a week starts on: the dashboard\'s "To pay this week" runs to the day before it.',
     examples: ["sunday"],
   }),
-  number_format: z.enum(["1,234.56", "1.234,56", "1 234,56", "1'234.56"]).default("1,234.56")
+  number_format: z.enum(Object.keys(NUMBER_FORMATS) as [NumberFormat, ...NumberFormat[]]).default(
+    "1,234.56",
+  )
     .meta({
       description: "Digit grouping and decimal mark of numbers, money and weights on screen.",
       examples: ["1.234,56"],
     }),
-  currency_display: z.enum(["symbol", "narrow_symbol", "code", "name"]).default("symbol").meta({
+  currency_display: z.enum(CURRENCY_DISPLAYS).default("symbol").meta({
     description:
       "Money as `$1.00` (symbol), `$1.00` (narrow_symbol), `USD 1.00` or `1.00 US dollars`.",
     examples: ["code"],
