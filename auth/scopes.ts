@@ -2,16 +2,18 @@
  * @module auth/scopes
  * What a scoped API token may call. A scope is `<resource>:<verb>`: read or write per record type
  * (named by its table, `purchase_orders:read`), and for documents, reports, members (with
- * invitations), domains, option lists, the configuration (`config:`), billing, the security log
- * and the assistant. `write` implies `read` on the same resource.
+ * invitations), domains, option lists, the configuration (`config:`), billing, the security log,
+ * the assistant, and `workspace:export` (the whole workspace's export through `/api/v1/exports`:
+ * every record, file and log in one archive, so it is its own scope, owners only). `write`
+ * implies `read` on the same resource.
  *
  * Two caps apply to every call, in one place (`tokenRefusal`, called by auth/middleware.ts for
  * each bearer request): the token must hold the scope the route family needs, and the creator's
  * role must grant what the scope stands for *now* (a later demotion narrows every token at once).
  * The route's own `requirePermission` still runs after this, as for any caller.
  *
- * Deny by default: a path this map does not name (pages, token and password management, sign-out)
- * is closed to scoped tokens; full-access tokens and sessions are not affected by scopes at all.
+ * Deny by default: a path this map does not name (pages, token and password management, sign-out,
+ * the workspace's deletion) is closed to scoped tokens; full-access tokens and sessions are not affected by scopes at all.
  * Search and the assistant read across record types: search filters its hits to the types the
  * token may read; the assistant needs read on every record type (it cannot be told what to skip).
  */
@@ -29,6 +31,9 @@ export interface ScopeDef {
   /** The role permissions of which any one lets a role use the scope. */
   needs: readonly Permission[];
 }
+
+/** The scope of the workspace export API (`/api/v1/exports`): start, follow and download. */
+export const EXPORT_SCOPE = "workspace:export";
 
 const RECORD_WRITES: readonly Permission[] = [...new Set(RECORD_TYPES.map((d) => d.permission))];
 
@@ -74,6 +79,13 @@ export const SCOPES: readonly ScopeDef[] = [
     resource: "the assistant",
     group: "Assistant",
     needs: ["records:read"],
+  },
+  {
+    name: EXPORT_SCOPE,
+    label: "Export the whole workspace (every record, file and log; owners only)",
+    resource: "the workspace export",
+    group: "Your data",
+    needs: ["workspace:data"],
   },
 ];
 
@@ -145,6 +157,8 @@ export function scopesNeeded(method: string, path: string): Need {
   if (family === "search") return "open"; // its hits are filtered to readable types
   if (family === "assistant") return { scopes: ["assistant:use", ...RECORD_READ_SCOPES] };
   if (family === "invitations" && /^\/(lookup|accept)$/.test(rest)) return "closed";
+  // Starting, following and downloading an export alike: the archive holds everything.
+  if (family === "exports") return { scopes: [EXPORT_SCOPE] };
   if (family === "documents" && /^\/[^/]+\/(accept|attach)$/.test(rest)) {
     // Accepting creates, and attaching changes, records of whatever type the paper is.
     return { scopes: ["documents:write", ...RECORD_TYPES.map((d) => `${d.table}:write`)] };
