@@ -79,6 +79,7 @@ import pageOperatorSecurity from "./routes/operator/security.tsx";
 import pageOperatorTenants from "./routes/operator/tenants.tsx";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
+import pageOperatorAlerts from "./routes/operator/alerts.tsx";
 export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ router: new CachedRouter() });
   app.onError(handleError);
@@ -159,6 +160,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiDocuments,
       pageDocuments,
       pageImport,
+      pageOperatorAlerts,
       pageHelp,
       apiConfig,
       themeRoutes,
