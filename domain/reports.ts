@@ -141,10 +141,13 @@ function toMarginRow(r: Record<string, unknown>, href: string | null): MarginRow
   };
 }
 
-/** Monday of the week of `day` (YYYY-MM-DD). */
-export function weekStart(day: string): string {
+/** Days a week may start on (the tenant's `formats.first_day_of_week`): 0 Sunday ... 6 Saturday. */
+export type WeekStartDay = 0 | 1 | 6;
+
+/** The first day (Monday unless `startsOn` says otherwise) of the week of `day` (YYYY-MM-DD). */
+export function weekStart(day: string, startsOn: WeekStartDay = 1): string {
   const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 7 - startsOn) % 7));
   return d.toISOString().slice(0, 10);
 }
 
@@ -194,12 +197,16 @@ export interface DashboardNumbers {
 }
 
 /** Everything the dashboard shows, in a handful of indexed queries. */
-export async function dashboardNumbers(db: Executor, asOf: string): Promise<DashboardNumbers> {
+export async function dashboardNumbers(
+  db: Executor,
+  asOf: string,
+  startsOn: WeekStartDay = 1,
+): Promise<DashboardNumbers> {
   const since = new Date(`${asOf}T00:00:00Z`);
   since.setUTCDate(since.getUTCDate() - 90);
   const from = since.toISOString().slice(0, 10);
-  const sunday = new Date(`${weekStart(asOf)}T00:00:00Z`);
-  sunday.setUTCDate(sunday.getUTCDate() + 6);
+  const weekEnd = new Date(`${weekStart(asOf, startsOn)}T00:00:00Z`);
+  weekEnd.setUTCDate(weekEnd.getUTCDate() + 6);
   const [open, loads, agingRows, weeks, customers, suppliers, insurance, payables] = await Promise
     .all([
       db.execute(`SELECT COUNT(*) AS n, COALESCE(SUM(total_cents), 0) AS total FROM purchase_orders
@@ -228,7 +235,7 @@ export async function dashboardNumbers(db: Executor, asOf: string): Promise<Dash
         AND insurance_expires IS NOT NULL AND insurance_expires <= date(?, '+30 days')`,
         args: [asOf],
       }),
-      owedThisWeek(db, asOf, sunday.toISOString().slice(0, 10)),
+      owedThisWeek(db, asOf, weekEnd.toISOString().slice(0, 10)),
     ]);
   const order = ["booked", "dispatched", "picked_up", "delivered", "pod_received"];
   const counts = new Map(loads.rows.map((r) => [String(r.status), Number(r.n)]));

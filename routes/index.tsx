@@ -6,6 +6,10 @@ import { Dashboard } from "../components/Dashboard.tsx";
 import { renderToString } from "preact-render-to-string";
 import { dashboardNumbers } from "../domain/reports.ts";
 import { principalOf, tenantOf } from "../http/env.ts";
+import { loadFormatSettings } from "../domain/format.ts";
+import { dashboardCards, navigation, words } from "../customization/terms.ts";
+
+const WEEK_STARTS = { sunday: 0, monday: 1, saturday: 6 } as const;
 
 const app = new Hono<AppEnv>();
 
@@ -51,23 +55,33 @@ app.get(
   memberPage(),
   async (c) => {
     const tenant = tenantOf(c);
-    const name = principalOf(c).name;
+    const { name, role } = principalOf(c);
     const day = tenant.today;
-    // The dashboard's figures scan the whole business; its HTML is kept until the data changes.
+    const configuration = c.get("configuration");
+    const config = configuration?.document;
+    const title = navigation(config).find((entry) => entry.key === "dashboard")!.label;
+    const startsOn = WEEK_STARTS[config?.formats.first_day_of_week ?? "monday"];
+    // The dashboard's figures scan the whole business; its HTML is kept until the data changes
+    // (a configuration change is a change too: its version and the role pick the cards).
     const html = await c.get("services").readCache.read(
       tenant.db,
       tenant.id,
-      `dashboard:${day}:${name}`,
+      `dashboard:${day}:${name}:${role}:${configuration?.version ?? 0}`,
       async () =>
         renderToString(
           <Dashboard
             name={name}
             tenantName={tenant.name}
-            numbers={await dashboardNumbers(tenant.db, day)}
+            numbers={await dashboardNumbers(tenant.db, day, startsOn)}
+            cards={dashboardCards(config, role)}
+            words={(text) => words(config, text)}
+            format={await loadFormatSettings(tenant.db)}
+            weekStartsOn={startsOn}
+            title={title}
           />,
         ),
     );
-    return renderApp(c, "Dashboard", <div dangerouslySetInnerHTML={{ __html: html }} />);
+    return renderApp(c, title, <div dangerouslySetInnerHTML={{ __html: html }} />);
   },
 );
 
