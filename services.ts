@@ -33,6 +33,8 @@ import { Metrics } from "./ops/metrics.ts";
 import { type ChatProvider, createChatProvider } from "./assistant/providers.ts";
 import { MailDeliveries } from "./mail/deliveries.ts";
 
+import { LiveHub } from "./notifications/live_hub.ts";
+import { notifyFromChanges } from "./notifications/from_changes.ts";
 export interface Services {
   config: Config;
   /** The one clock: every "today" and "now" of the business (domain/clock.ts). */
@@ -40,6 +42,8 @@ export interface Services {
   /** Rendered lists, searches and dashboards, kept while the tenant's data is unchanged. */
   readCache: ReadCache;
   log: Logger;
+  /** Live updates to open pages and the notifications that changes raise (notifications/). */
+  live: LiveHub;
   control: Client;
   /** The installation's root key and master-key provider (crypto/keyring.ts). */
   keys: KeyRing;
@@ -116,7 +120,11 @@ export async function createServices(
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
   const clock = overrides.clock ?? clockFromSetting(config.TEST_TODAY);
   const registry = overrides.registry ?? new TenantRegistry(control);
-  return {
+  const live = new LiveHub(() => services.pool, {
+    notices: changes ?? undefined,
+    onError: (what, err) => log.warn(`${what} failed`, { error: String(err) }),
+  });
+  const services: Services = {
     config,
     clock,
     readCache: new ReadCache(undefined, changes ?? undefined),
@@ -130,8 +138,9 @@ export async function createServices(
     registry,
     provider,
     pool: new TenantPool(
-      changes ? trackedProvider(provider, changes) : provider,
+      trackedProvider(provider, changes, live),
       config.TENANT_POOL_SIZE,
+    live,
       (tenantId) => businessDay(clock, registry.timeZoneOf(tenantId)),
     ),
     redis,
@@ -156,12 +165,15 @@ export async function createServices(
 
 /** Closes every database the services opened. */
 export async function closeServices(services: Services): Promise<void> {
+  services.live.watchCommits(notifyFromChanges(services));
+  return services;
   // Mail attempts write their outcome to the control database: let them finish first.
   await services.mailDeliveries.settled();
   services.readCache.clear();
   services.metrics.close();
   // The OCR engine is one per process (tesseract reads one image at a time), started on first use.
   await stopOcr();
+  services.live.close();
   await services.pool.closeAll();
   services.control.close();
   await services.redis?.close();
@@ -170,13 +182,17 @@ export async function closeServices(services: Services): Promise<void> {
 /** The provider as the pool sees it: each database it opens is known by its tenant's id. */
 function trackedProvider(
   provider: TenantDatabaseProvider,
-  changes: RedisChangeFeed,
+  changes: RedisChangeFeed | null,
+  live: LiveHub,
 ): TenantDatabaseProvider {
   return {
     kind: provider.kind,
     create: (tenantId) => provider.create(tenantId),
     destroy: (tenantId, location) => provider.destroy(tenantId, location),
-    open: async (tenantId, location) =>
-      changes.track(await provider.open(tenantId, location), tenantId),
+    open: async (tenantId, location) => {
+      const db = await provider.open(tenantId, location);
+      changes?.track(db, tenantId);
+      return live.track(db, tenantId);
+    },
   };
 }

@@ -9,6 +9,7 @@ import { APPLY_EVENT_JOB } from "../billing/webhook.ts";
 import type { Services } from "../services.ts";
 import { processDocumentJob } from "../ai/process.ts";
 import { DOCUMENT_PROCESS_JOB } from "../domain/documents/intake.ts";
+import { documentOutcome } from "../notifications/from_changes.ts";
 import type { JobHandler, WorkerOptions } from "./runner.ts";
 import { ROTATE_TENANT_KEY_JOB, rotateTenantKey } from "../tenants/key_rotation.ts";
 import { recordBillingChange } from "../security/tenant_log.ts";
@@ -36,8 +37,24 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
       await recordBillingChange(services, tenantId, { source: "stripe", event_id: eventId });
     }
   },
-  /** Reads an uploaded document into a draft for review (see ai/process.ts). */
-  [DOCUMENT_PROCESS_JOB]: processDocumentJob,
+  /** Reads an uploaded document into a draft for review (see ai/process.ts), then tells members. */
+  [DOCUMENT_PROCESS_JOB]: async (ctx) => {
+    try {
+      await processDocumentJob(ctx);
+    } finally {
+      // Read or failed for good: the notification (notifications/from_changes.ts).
+      if (ctx.job.tenantId && ctx.tenantDb) {
+        await documentOutcome(
+          ctx.services,
+          ctx.job.tenantId,
+          ctx.tenantDb,
+          String(ctx.job.payload.document_id ?? ""),
+        ).catch((err) =>
+          ctx.services.log.warn("document notification failed", { error: String(err) })
+        );
+      }
+    }
+  },
   /** Re-encrypts a tenant's database under a new key in this (the serving) process. */
   [ROTATE_TENANT_KEY_JOB]: async ({ services, job }) => {
     await rotateTenantKey(services, String(job.payload.tenant_id));

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { insuranceExpiring, loadEvents } from "./from_changes.ts";
+import { listNotifications } from "./store.ts";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { apiClient } from "../tests/helpers/api.ts";
+import { addMember } from "../tests/helpers/members.ts";
+import { seedOneOfEach } from "../tests/helpers/records.ts";
+
+Deno.test("loadEvents() raises delivered, late against the appointment, and temperature off the set-point", () => {
+  const load = {
+    id: "l1",
+    number: "L-7",
+    pickup_appointment: "2026-11-20T08:00",
+    delivery_appointment: "2026-11-21T08:00",
+    setpoint_temp_f: 28,
+    pickup_temp_f: 29,
+    delivery_temp_f: 36,
+  };
+  const changes = { status: ["picked_up", "delivered"], delivery_temp_f: [null, 36] } as Record<
+    string,
+    [unknown, unknown]
+  >;
+  const on = loadEvents(load, changes, "2026-11-21T07:59:00.000Z").map((e) => e.kind);
+  assert.deepEqual(on, ["load_delivered", "temperature_out_of_range"]);
+  const late = loadEvents(load, changes, "2026-11-21T09:30:00.000Z").map((e) => e.kind);
+  assert.deepEqual(late, ["load_delivered", "load_late", "temperature_out_of_range"]);
+  const within = loadEvents({ ...load, delivery_temp_f: 32 }, { delivery_temp_f: [null, 32] }, "x");
+  assert.deepEqual(within, [], "4 °F off is within the tolerance; no status change");
+});
+
+Deno.test("insuranceExpiring() counts the 30 days ahead of the business day", () => {
+  assert.equal(insuranceExpiring("2026-12-20", "2026-11-20"), true);
+  assert.equal(insuranceExpiring("2026-12-21", "2026-11-20"), false);
+  assert.equal(insuranceExpiring(null, "2026-11-20"), false);
+});
+
+Deno.test("a load marked delivered after its appointment tells the other members, once, and not the one who marked it", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const other = await signUpTenant(server);
+    const broker = await addMember(server, t.tenantId, "broker");
+    const api = await apiClient(server, t);
+    const { loads: seeded } = await seedOneOfEach(api, "Late");
+    const load = await api.ok("PATCH", `/api/v1/loads/${seeded.id}`, {
+      version: seeded.version,
+      delivery_appointment: "2020-01-02T08:00",
+    });
+    await api.ok("PATCH", `/api/v1/loads/${load.id}`, {
+      version: load.version,
+      status: "delivered",
+    });
+    await server.services.live.settled();
+    const lease = await server.services.pool.acquire(t.tenantId, null);
+    try {
+      const items = await listNotifications(lease.db, broker.userId);
+      assert.deepEqual(items.map((i) => i.event).sort(), ["load_delivered", "load_late"]);
+      assert.ok(items.every((i) => i.link === `/loads/${load.id}`));
+      assert.deepEqual(await listNotifications(lease.db, t.userId), [], "not the actor");
+      // Saved again with the same status: nothing new.
+      await api.ok("PATCH", `/api/v1/loads/${load.id}`, { version: load.version + 1, notes: "x" });
+      await server.services.live.settled();
+      assert.equal((await listNotifications(lease.db, broker.userId)).length, 2);
+    } finally {
+      lease.release();
+    }
+    const otherLease = await server.services.pool.acquire(other.tenantId, null);
+    try {
+      const rs = await otherLease.db.execute("SELECT count(*) AS n FROM notifications");
+      assert.equal(Number(rs.rows[0]?.n), 0, "no other tenant told");
+    } finally {
+      otherLease.release();
+    }
+  } finally {
+    await server.close();
+  }
+});
