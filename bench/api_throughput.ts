@@ -16,7 +16,7 @@ export interface BenchServer {
 /** Starts bench/server.ts in a child process on a free port with its own data folder. */
 export async function startBenchServer(
   env: Record<string, string> = {},
-  opts: { keepDataDir?: boolean } = {},
+  opts: { keepDataDir?: boolean; inspectPort?: number } = {},
 ): Promise<BenchServer> {
   const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "pm-bench-" });
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -27,6 +27,8 @@ export async function startBenchServer(
       "-A",
       "--unstable-net",
       "--v8-flags=--expose-gc",
+      // bench/profile_mixed.ts takes a CPU profile through the inspector.
+      ...(opts.inspectPort ? [`--inspect=127.0.0.1:${opts.inspectPort}`] : []),
       new URL("./server.ts", import.meta.url).pathname,
     ],
     env: {

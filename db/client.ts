@@ -13,7 +13,7 @@ import {
   type Transaction,
   type TransactionMode,
 } from "@libsql/client";
-import { writeLockWait } from "./write_lock.ts";
+import { holdsWriteLock, writeLockWait } from "./write_lock.ts";
 import { withBusinessDay } from "./business_day.ts";
 
 export type { Client, InStatement, ResultSet, Row, Transaction } from "@libsql/client";
@@ -29,9 +29,22 @@ export interface OpenOptions {
 
 const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * The one connection a client keeps. @libsql/client 0.18 pools up to 20 connections per client
+ * and opens another whenever two statements overlap (a `Promise.all` of queries does), each
+ * paying the key derivation of an encrypted file and a parse of the schema, and each without the
+ * settings applySettings() gave the first (synchronous=NORMAL: the others fsync every commit).
+ * libSQL runs statements synchronously on this thread, so more connections add no parallelism;
+ * writers already take turns (db/write_lock.ts), and a read transaction gets its own short-lived
+ * connection (LockAwareClient.transaction). Measured on the mixed load: bench/profile_mixed.ts.
+ */
+function createOneConnectionClient(options: OpenOptions): Client {
+  return createClient({ ...options, timeout: BUSY_TIMEOUT_MS, concurrency: 1 });
+}
+
 /** Opens a client, applies WAL and foreign keys, and returns it ready for use. */
 export async function openDatabase(options: OpenOptions): Promise<Client> {
-  const client = new LockAwareClient(createClient({ ...options, timeout: BUSY_TIMEOUT_MS }));
+  const client = new LockAwareClient(createOneConnectionClient(options), options);
   try {
     await applySettings(client, options);
     return client;
@@ -56,14 +69,14 @@ export async function reopenDatabase(
   }
   client.closeInner();
   await swapFiles();
-  const inner = createClient({ ...options, timeout: BUSY_TIMEOUT_MS });
+  const inner = createOneConnectionClient(options);
   try {
     await applySettings(inner, options);
   } catch (err) {
     inner.close();
     throw err;
   }
-  client.replaceInner(inner);
+  client.replaceInner(inner, options);
 }
 
 async function applySettings(client: Client, options: OpenOptions): Promise<void> {
@@ -81,11 +94,14 @@ async function applySettings(client: Client, options: OpenOptions): Promise<void
  */
 class LockAwareClient implements Client {
   #inner: Client;
+  #options: OpenOptions;
+  #side: Promise<Client> | null = null;
   /** Set on tenant databases (bindBusinessDay): the day `{{business_day}}` stands for in SQL. */
   businessDay: (() => string) | null = null;
 
-  constructor(inner: Client) {
+  constructor(inner: Client, options: OpenOptions) {
     this.#inner = inner;
+    this.#options = options;
   }
 
   get closed(): boolean {
@@ -100,8 +116,9 @@ class LockAwareClient implements Client {
   execute(sql: string, args?: InArgs): Promise<ResultSet>;
   execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
     if (this.businessDay) stmt = withBusinessDay(stmt, this.businessDay);
-    const run = () =>
-      typeof stmt === "string" ? this.#inner.execute(stmt, args) : this.#inner.execute(stmt);
+    const on = (c: Client) => typeof stmt === "string" ? c.execute(stmt, args) : c.execute(stmt);
+    if (holdsWriteLock(this)) return this.#onSide(on);
+    const run = () => on(this.#inner);
     return writeLockWait(this) ? this.#afterLock(run) : run();
   }
 
@@ -111,6 +128,7 @@ class LockAwareClient implements Client {
   ): Promise<ResultSet[]> {
     const day = this.businessDay;
     if (day) stmts = stmts.map((s) => Array.isArray(s) ? s : withBusinessDay(s, day));
+    if (holdsWriteLock(this)) return this.#onSide((c) => c.batch(stmts, mode));
     const run = () => this.#inner.batch(stmts, mode);
     return writeLockWait(this) ? this.#afterLock(run) : run();
   }
@@ -123,9 +141,25 @@ class LockAwareClient implements Client {
     return this.#afterLock(() => this.#inner.executeMultiple(sql));
   }
 
-  /** Interactive transactions take the write lock through `inWriteTransaction`, not here. */
+  /**
+   * Interactive write transactions take the write lock through `inWriteTransaction`, not here. A
+   * read transaction (a consistent snapshot for an export that takes a while) runs on a
+   * connection of its own, so the client's one connection keeps serving everyone else; a local
+   * file only (an embedded replica has one connection by design).
+   */
   async transaction(mode?: TransactionMode): Promise<Transaction> {
-    const tx = await this.#inner.transaction(mode);
+    let tx: Transaction;
+    if (mode === "read" && this.#options.url.startsWith("file:") && !this.#options.syncUrl) {
+      const own = createOneConnectionClient(this.#options);
+      try {
+        tx = new OwnConnectionTransaction(await own.transaction(mode), own);
+      } catch (err) {
+        own.close();
+        throw err;
+      }
+    } else {
+      tx = await this.#inner.transaction(mode);
+    }
     return this.businessDay ? new BusinessDayTransaction(tx, this.businessDay) : tx;
   }
 
@@ -135,6 +169,7 @@ class LockAwareClient implements Client {
 
   close(): void {
     this.#inner.close();
+    this.#closeSide();
   }
 
   reconnect(): void {
@@ -144,17 +179,89 @@ class LockAwareClient implements Client {
   /** Closes the connections under this handle, for `reopenDatabase`. */
   closeInner(): void {
     this.#inner.close();
+    this.#closeSide();
   }
 
   /** Puts a new connection under this handle, for `reopenDatabase`. */
-  replaceInner(inner: Client): void {
+  replaceInner(inner: Client, options: OpenOptions): void {
     this.#inner = inner;
+    this.#options = options;
+  }
+
+  /**
+   * A statement on the client from the flow that holds its write transaction (a read that should
+   * see the committed state) cannot wait for the one connection the transaction holds: it runs on
+   * a second connection, opened on first need and kept while the client is open.
+   */
+  async #onSide<T>(run: (connection: Client) => Promise<T>): Promise<T> {
+    if (!this.#side) {
+      const options = this.#options;
+      this.#side = (async () => {
+        const side = createOneConnectionClient(options);
+        try {
+          await applySettings(side, options);
+          return side;
+        } catch (err) {
+          side.close();
+          throw err;
+        }
+      })();
+      this.#side.catch(() => (this.#side = null));
+    }
+    return await run(await this.#side);
+  }
+
+  #closeSide(): void {
+    void this.#side?.then((side) => side.close(), () => {});
+    this.#side = null;
   }
 
   /** Runs `run` once no other flow holds or awaits the write lock (rechecked after each wait). */
   async #afterLock<T>(run: () => Promise<T>): Promise<T> {
     for (let wait = writeLockWait(this); wait; wait = writeLockWait(this)) await wait;
     return await run();
+  }
+}
+
+/** A transaction on a connection opened for it alone, closed with it. */
+class OwnConnectionTransaction implements Transaction {
+  constructor(readonly inner: Transaction, readonly connection: Client) {}
+
+  get closed(): boolean {
+    return this.inner.closed;
+  }
+
+  execute(stmt: InStatement): Promise<ResultSet> {
+    return this.inner.execute(stmt);
+  }
+
+  batch(stmts: InStatement[]): Promise<ResultSet[]> {
+    return this.inner.batch(stmts);
+  }
+
+  executeMultiple(sql: string): Promise<void> {
+    return this.inner.executeMultiple(sql);
+  }
+
+  async rollback(): Promise<void> {
+    try {
+      await this.inner.rollback();
+    } finally {
+      this.connection.close();
+    }
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.inner.commit();
+    } finally {
+      this.connection.close();
+    }
+  }
+
+  close(): void {
+    this.inner.close();
+    this.connection.close();
   }
 }
 
