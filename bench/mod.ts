@@ -11,6 +11,7 @@ import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
 import { benchMixedLoad } from "./mixed_load.ts";
+import { benchDetector, benchMetricsOverhead } from "./metrics_overhead.ts";
 import {
   alternatingListRow,
   benchEncryption,
@@ -161,6 +162,29 @@ if (await hasWrk()) {
 } else {
   console.error("wrk is not installed (apt-get install -y wrk): skipping the HTTP figures.");
 }
+
+// Issue 16: request counting for /metrics with and without, and the anomaly detector.
+if (await hasWrk()) {
+  const o = await benchMetricsOverhead({ pairs: quick ? 3 : 6, seconds: quick ? 2 : 4 });
+  const pct = (x: number) => `${fmt(x * 100, 1)}%`;
+  row(
+    "authenticated API with request counting (/metrics) / without",
+    `${pct(o.ratio)} (median of ${o.ratios.length} alternating pairs; pairs ${
+      pct(Math.min(...o.ratios))
+    } to ${pct(Math.max(...o.ratios))})`,
+    ">= 98%",
+    o.ratio >= 0.98,
+  );
+}
+const detector = benchDetector(quick ? 30 : 100);
+row(
+  `anomaly detector, ${detector.tenants} synthetic tenant-weeks (${detector.injected} injected)`,
+  `recall ${fmt(detector.recall * 100, 1)}%, precision ${fmt(detector.precision * 100, 1)}%, ${
+    fmt(detector.falseAlertsPerTenantWeek, 2)
+  } false alerts per tenant-week`,
+  ">= 90%, <= 1 per tenant-week",
+  detector.recall >= 0.9 && detector.falseAlertsPerTenantWeek <= 1,
+);
 
 const n = quick ? 200 : 1000;
 const p = await benchProvisioning(n);

@@ -18,6 +18,9 @@ const services = await createServices(
   config,
   plainTenants ? { provider: new LocalDatabaseProvider(join(config.DATA_DIR, "tenants")) } : {},
 );
+// BENCH_NO_METRICS=1: requests are not counted (no metrics, no alert tally), the "without" of
+// bench/metrics_overhead.ts. Only here; the app has no such switch.
+if (Deno.env.get("BENCH_NO_METRICS") === "1") services.metrics.observeRequest = () => {};
 const app = createApp(services);
 // BENCH_REUSE_PORT=1: several bench processes listen on one port (SO_REUSEPORT) and the kernel
 // spreads connections over them: the two-process figure of the mixed load.
