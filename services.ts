@@ -4,6 +4,7 @@
  * rate limiters, built assets), created once at start and handed to the app. Tests create their
  * own, each on its own data folder, so nothing is shared between them.
  */
+import { PluginRuntime } from "./plugins/host/runtime.ts";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
 import type { Client } from "./db/client.ts";
@@ -77,6 +78,8 @@ export interface Services {
   resolveTxt: TxtResolver;
   /** This process's Prometheus metrics, in a registry of their own (ops/metrics.ts). */
   metrics: Metrics;
+  /** Installed plugins' warm sandboxes and each tenant's enabled list (plugins/host/runtime.ts). */
+  plugins: PluginRuntime;
   /** Test hook: signup calls it between steps so tests can inject a failure at each one. */
   faultInjector?: (step: string) => void | Promise<void>;
 }
@@ -159,6 +162,7 @@ export async function createServices(
     billing: new BillingRuntime(config),
     resolveTxt: systemTxtResolver,
     metrics: new Metrics(config.METRICS_TOP_TENANTS),
+    plugins: new PluginRuntime({ log: (line, fields) => log.info(`plugin: ${line}`, fields) }),
     ...overrides,
   };
 }
@@ -172,6 +176,7 @@ export async function closeServices(services: Services): Promise<void> {
   services.readCache.clear();
   services.metrics.close();
   // The OCR engine is one per process (tesseract reads one image at a time), started on first use.
+  services.plugins.close();
   await stopOcr();
   services.live.close();
   await services.pool.closeAll();

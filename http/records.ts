@@ -15,7 +15,18 @@ import type { RecordContext } from "../domain/records/repository.ts";
 /** The record context of a request: the tenant's database and who is acting. */
 export function recordContext(c: AppContext): RecordContext {
   const auth = principalOf(c);
-  return { db: tenantOf(c).db, userId: auth.userId, userName: auth.name, role: auth.role };
+  const tenant = tenantOf(c);
+  const ctx: RecordContext = {
+    db: tenant.db,
+    userId: auth.userId,
+    userName: auth.name,
+    role: auth.role,
+  };
+  // Plugins' hooks run only while the plan includes plugins (billing/entitlements.ts).
+  if (c.get("billing")?.entitlements.plugins) {
+    ctx.hooks = c.get("services").plugins.hooksFor(tenant.id, tenant.today, { ...ctx });
+  }
+  return ctx;
 }
 
 /** Validates with a record schema: 422 with per-field messages (unknown keys named). */

@@ -39,6 +39,8 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "ops/",
       "data_rights/",
       "customization/",
+      // plugins/api (the manifest, the API version) and plugins/host (sandbox, host API, lifecycle).
+      "plugins/",
       "notifications/",
     ],
   },

@@ -5,6 +5,28 @@
  */
 import type { Client } from "../../db/client.ts";
 import type { Role } from "../../auth/roles.ts";
+import type { Executor } from "../../db/transaction.ts";
+import type { RecordValues } from "./rows.ts";
+
+/** A record write as extensions see it (plugins' hooks). */
+export interface WriteEvent {
+  collection: string;
+  action: "create" | "update";
+  /** The values to store (the whole record on update), lines when the write carries them. */
+  values: RecordValues;
+  lines: RecordValues[] | undefined;
+  existing: RecordValues | null;
+}
+
+/**
+ * Hooks the repository calls around a write, from outside the domain (the tenant's plugins).
+ * `beforeSave` runs inside the write transaction, after the built-in rules, and throws to refuse
+ * the write; `afterSave` runs after the commit, and never throws (the write has happened).
+ */
+export interface WriteHooks {
+  beforeSave(tx: Executor, event: WriteEvent): Promise<void>;
+  afterSave(event: WriteEvent & { record: RecordValues }): Promise<void>;
+}
 
 /** The tenant database of the request or job, and the person (or null for the system) acting. */
 export interface RecordContext {
@@ -12,4 +34,6 @@ export interface RecordContext {
   userId: string | null;
   userName?: string;
   role: Role | null;
+  /** The tenant's extension hooks (plugins); none for system writes that skip them. */
+  hooks?: WriteHooks;
 }

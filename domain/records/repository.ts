@@ -306,11 +306,34 @@ export async function createRecord(
   input: RecordValues,
 ): Promise<RecordValues> {
   try {
-    return await inWriteTransaction(ctx.db, (tx) => createRecordIn(tx, ctx, def, input));
+  let record: RecordValues;
+    record = await inWriteTransaction(ctx.db, (tx) => createRecordIn(tx, ctx, def, input));
   } catch (err) {
     conflictFrom(def, err);
   }
 }
+  await afterSave(ctx, def, "create", record, null);
+  return record;
+}
+
+/** Tells the extension hooks about a committed write; they cannot undo it. */
+async function afterSave(
+  ctx: RecordContext,
+  def: RecordDef,
+  action: "create" | "update",
+  record: RecordValues,
+  existing: RecordValues | null,
+): Promise<void> {
+  if (!ctx.hooks) return;
+  const { lines, ...values } = record;
+  await ctx.hooks.afterSave({
+    collection: def.collection,
+    action,
+    values,
+    lines: lines as RecordValues[] | undefined,
+    existing,
+    record,
+  });
 
 /** Creates a record inside a transaction the caller holds (CSV import: all rows or none). */
 export async function createRecordIn(
@@ -329,6 +352,10 @@ export async function createRecordIn(
   const now = new Date().toISOString();
   const stored: RecordValues = { ...values, ...computed };
   const cols = ["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
+  if (ctx.hooks) {
+    const event = { collection: def.collection, action: "create" as const, existing: null };
+    await ctx.hooks.beforeSave(tx, { ...event, values: { ...stored }, lines });
+  }
   const args: Array<string | number | null> = [id, 1, now, ctx.userId, now, ctx.userId];
   for (const field of def.fields) {
     if (field.sql || !(field.name in stored)) continue;
@@ -412,8 +439,10 @@ export async function updateRecord(
 ): Promise<RecordValues> {
   const rules = rulesFor(def.collection);
   try {
-    return await inWriteTransaction(ctx.db, async (tx) => {
-      const existing = await getRecord(tx, def, id);
+    saved = await inWriteTransaction(ctx.db, async (tx) => {
+      const existing = before = await getRecord(tx, def, id);
+  let before: RecordValues | null = null;
+  let saved: RecordValues;
       const { version, lines: inputLines, ...patch } = input;
       if (existing.version !== version) {
         throw new ConflictError(
@@ -435,6 +464,15 @@ export async function updateRecord(
       const changes = diff(existing, { ...pick(patch, Object.keys(patch)), ...computed });
       for (const key of Object.keys(computed)) {
         if (!(key in patch) && changes[key]) delete changes[key]; // derived; shown via totals
+      if (ctx.hooks) {
+        await ctx.hooks.beforeSave(tx, {
+          collection: def.collection,
+          action: "update",
+          values: { ...values, ...computed },
+          lines: lines ?? (existing.lines as RecordValues[] | undefined),
+          existing,
+        });
+      }
       }
       const sets: string[] = [];
       const args: Array<string | number | null> = [];
@@ -483,6 +521,8 @@ function pick(values: RecordValues, keys: string[]): RecordValues {
 }
 
 /** Archives or restores a record (kept for history and references, hidden from lists). */
+  await afterSave(ctx, def, "update", saved, before);
+  return saved;
 export async function setArchived(
   ctx: RecordContext,
   def: RecordDef,

@@ -1,0 +1,204 @@
+/**
+ * @module plugins/host/runtime
+ * This process's plugin machinery (one per Services): the sandboxes of installed plugins, kept
+ * warm in a bounded LRU keyed by tenant, plugin and installed version, and each tenant's list of
+ * enabled plugins, cached for a few seconds (another machine's install shows within that time;
+ * this machine's at once, through `forget`). `hooksFor` gives the repository the write hooks of
+ * a request; a tenant without enabled hooks costs one cached map look-up per write.
+ */
+import type { Client } from "../../db/client.ts";
+import type { Executor } from "../../db/transaction.ts";
+import { InvalidError } from "../../domain/errors.ts";
+import type { RecordContext, WriteEvent, WriteHooks } from "../../domain/records/context.ts";
+import type { RecordValues } from "../../domain/records/rows.ts";
+import { hostFunctions, type PluginScope } from "./host_api.ts";
+import { type Installation, listInstalled } from "./installations.ts";
+import { loadEngine, PluginError, Sandbox, type SandboxLimits } from "./sandbox.ts";
+import type { SafeFetchDeps } from "./safe_fetch.ts";
+
+/** What every entry point receives beside its input. */
+export interface PluginCallContext {
+  settings: Record<string, unknown>;
+  today: string;
+  plugin: { name: string; version: string };
+}
+
+export interface PluginRuntimeOptions {
+  /** Sandboxes kept warm in this process. */
+  maxSandboxes?: number;
+  /** How long a tenant's list of plugins is trusted without reading it again, in ms. */
+  listTtlMs?: number;
+  network?: SafeFetchDeps;
+  log?: (line: string, fields: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+/** Limits of a beforeSave hook: the writer waits, inside the write transaction. */
+export const HOOK_LIMITS: Partial<SandboxLimits> = { timeMs: 250 };
+
+export class PluginRuntime {
+  #sandboxes = new Map<string, Sandbox>();
+  #lists = new Map<string, { at: number; list: Installation[] }>();
+  readonly #max: number;
+  readonly #ttl: number;
+  readonly #now: () => number;
+
+  constructor(private readonly options: PluginRuntimeOptions = {}) {
+    this.#max = options.maxSandboxes ?? 200;
+    this.#ttl = options.listTtlMs ?? 5000;
+    this.#now = options.now ?? (() => Date.now());
+    // Compiled now, outside any request's async context (see loadEngine).
+    loadEngine().catch((err) => options.log?.(`QuickJS did not load: ${err}`, {}));
+  }
+
+  /** Forgets a tenant's cached list and sandboxes (after a lifecycle change). */
+  forget(tenantId: string): void {
+    this.#lists.delete(tenantId);
+    for (const [key, box] of this.#sandboxes) {
+      if (key.startsWith(`${tenantId}\u0000`)) {
+        box.dispose();
+        this.#sandboxes.delete(key);
+      }
+    }
+  }
+
+  /** The tenant's enabled plugins, from the cache or `db`. */
+  async enabled(tenantId: string, db: Executor): Promise<Installation[]> {
+    const cached = this.#lists.get(tenantId);
+    if (cached && this.#now() - cached.at < this.#ttl) return cached.list;
+    const list = (await listInstalled(db)).filter((p) => p.enabled);
+    this.#lists.set(tenantId, { at: this.#now(), list });
+    return list;
+  }
+
+  /** The warm sandbox of an installed plugin (LRU: a use moves it to the back). */
+  sandbox(tenantId: string, plugin: Installation): Sandbox {
+    const key = `${tenantId}\u0000${plugin.name}\u0000${plugin.version}\u0000${plugin.updatedAt}`;
+    let box = this.#sandboxes.get(key);
+    if (box) {
+      this.#sandboxes.delete(key);
+    } else {
+      box = new Sandbox(plugin.manifest.title, plugin.code);
+    }
+    this.#sandboxes.set(key, box);
+    while (this.#sandboxes.size > this.#max) {
+      const [oldest, old] = this.#sandboxes.entries().next().value!;
+      old.dispose();
+      this.#sandboxes.delete(oldest);
+    }
+    return box;
+  }
+
+  /** Calls entry point `handler` of `plugin` for a tenant, with the host the scope allows. */
+  call(
+    tenantId: string,
+    plugin: Installation,
+    handler: string,
+    input: unknown,
+    scope: Omit<PluginScope, "permissions" | "domains">,
+    today: string,
+    limits: Partial<SandboxLimits> = {},
+  ): Promise<unknown> {
+    const context: PluginCallContext = {
+      settings: plugin.settings,
+      today,
+      plugin: { name: plugin.name, version: plugin.version },
+    };
+    const host = hostFunctions({
+      ...scope,
+      permissions: plugin.permissions,
+      domains: plugin.domains,
+      network: this.options.network ?? scope.network,
+      log: (line) => this.options.log?.(line, { plugin: plugin.name, tenant: tenantId }),
+    });
+    return this.sandbox(tenantId, plugin).call(handler, [input, context], host, limits);
+  }
+
+  /** The write hooks of one request or job in tenant `tenantId`. */
+  hooksFor(
+    tenantId: string,
+    today: string,
+    context: Omit<RecordContext, "hooks"> & { db: Client },
+    depth = 0,
+  ): WriteHooks {
+    const hooks = (list: Installation[], event: "beforeSave" | "afterSave", collection: string) =>
+      list.flatMap((plugin) =>
+        plugin.manifest.entryPoints.hooks
+          .filter((h) => h.event === event && h.collection === collection)
+          .map((h) => ({ plugin, handler: h.handler }))
+      );
+    return {
+      beforeSave: async (tx, event) => {
+        const list = await this.enabled(tenantId, tx);
+        if (list.length === 0) return;
+        for (const { plugin, handler } of hooks(list, "beforeSave", event.collection)) {
+          let verdict: unknown;
+          try {
+            verdict = await this.call(
+              tenantId,
+              plugin,
+              handler,
+              event,
+              {
+                read: tx,
+                write: null,
+              },
+              today,
+              HOOK_LIMITS,
+            );
+          } catch (err) {
+            const why = err instanceof PluginError ? err.message : String(err);
+            throw new InvalidError(
+              `${plugin.manifest.title} could not check this change (${why}). ` +
+                "Try again, or disable the plugin in Settings → Plugins.",
+              { _: [why] },
+              422,
+            );
+          }
+          refuseIfTold(plugin, verdict);
+        }
+      },
+      afterSave: async (event) => {
+        // A write made by a plugin's afterSave is checked, but tells no afterSave again: no loops.
+        if (depth > 0) return;
+        const list = await this.enabled(tenantId, context.db).catch(() => []);
+        for (const { plugin, handler } of hooks(list, "afterSave", event.collection)) {
+          const write: RecordContext = {
+            ...context,
+            userId: null,
+            role: null,
+            hooks: this.hooksFor(tenantId, today, context, depth + 1),
+          };
+          await this.call(tenantId, plugin, handler, event, { read: context.db, write }, today)
+            .catch((err) =>
+              this.options.log?.(`afterSave failed: ${err instanceof Error ? err.message : err}`, {
+                plugin: plugin.name,
+                tenant: tenantId,
+              })
+            );
+        }
+      },
+    };
+  }
+
+  /** Frees every sandbox. */
+  close(): void {
+    for (const box of this.#sandboxes.values()) box.dispose();
+    this.#sandboxes.clear();
+    this.#lists.clear();
+  }
+}
+
+/** A beforeSave answer `{ ok: false, message, field? }` refuses the write with that message. */
+function refuseIfTold(plugin: Installation, verdict: unknown): void {
+  if (!verdict || typeof verdict !== "object") return;
+  const v = verdict as Record<string, unknown>;
+  if (v.ok !== false) return;
+  const message = typeof v.message === "string" && v.message.trim()
+    ? v.message.slice(0, 500)
+    : `${plugin.manifest.title} refused this change.`;
+  const field = typeof v.field === "string" && /^[\w.]{1,80}$/.test(v.field) ? v.field : "_";
+  throw new InvalidError(message, { [field]: [message], plugin: [plugin.name] }, 422);
+}
+
+export type { RecordValues, WriteEvent };

@@ -1,0 +1,336 @@
+/**
+ * @module plugins/host/sandbox
+ * Runs plugin code in QuickJS compiled to WebAssembly (quickjs-emscripten), not in the app's V8
+ * isolate. Why this engine (docs/plugins/sandbox.md): its heap lives in a WebAssembly memory with
+ * a hard byte limit (`setMemoryLimit`), an interrupt handler checked while bytecode runs stops an
+ * infinite loop on time, and it has no file, network, environment, process or module loading at
+ * all: a plugin reaches the world only through the functions the host hands it. A Deno Worker
+ * with permissions denied cannot cap a worker's memory (the whole process would die on a 2 GB
+ * allocation) and costs a message round trip per hook, which the 3 ms budget per write cannot pay.
+ *
+ * Values cross the boundary only as JSON text, copied into the other heap: the plugin never holds
+ * a host object, so it cannot pollute a host prototype or call back into the app.
+ *
+ * One `Sandbox` is one plugin of one tenant: its own runtime (heap, limits) and context. A call
+ * that breaks a limit disposes the runtime; the next call starts a fresh one.
+ */
+import {
+  newQuickJSWASMModuleFromVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten-core";
+import releaseSync from "@jitl/quickjs-wasmfile-release-sync";
+
+/** Per-call limits. The defaults suit a hook on a record write. */
+export interface SandboxLimits {
+  /** Heap of the plugin's runtime, in bytes. */
+  memoryBytes: number;
+  /** Wall-clock time of one call, host calls included, in milliseconds. */
+  timeMs: number;
+  /** Host calls (records, fetch) one call may make. */
+  hostCalls: number;
+  /** Size of the JSON a call or a host call may return to the other side, in bytes. */
+  messageBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  memoryBytes: 32 * 1024 * 1024,
+  timeMs: 1000,
+  hostCalls: 200,
+  messageBytes: 1024 * 1024,
+};
+
+/** A host function: JSON-ready arguments in, a JSON-ready value (or a rejection) out. */
+export type HostFunction = (args: unknown[]) => Promise<unknown>;
+
+/** Raised when a plugin breaks a limit or fails; `stopped` when its runtime was torn down. */
+export class PluginError extends Error {
+  constructor(message: string, readonly stopped: boolean) {
+    super(message);
+    this.name = "PluginError";
+  }
+}
+
+let engine: Promise<QuickJSWASMModule> | null = null;
+
+/**
+ * The QuickJS engine, loaded once per process (about 100 ms of compiling WebAssembly). Load it
+ * outside any request: instantiated inside one, the request's async context (such as the write
+ * lock's "this flow holds the lock" in db/write_lock.ts) stayed attached to later requests, as
+ * measured with Deno 2.9.6. PluginRuntime's constructor starts it when Services are built.
+ */
+export function loadEngine(): Promise<QuickJSWASMModule> {
+  // The variant's types come from its own copy of quickjs-ffi-types; the shapes are the same.
+  type Variant = Parameters<typeof newQuickJSWASMModuleFromVariant>[0];
+  return engine ??= newQuickJSWASMModuleFromVariant(releaseSync as unknown as Variant);
+}
+
+// The bridge inside the sandbox: `host.*` turns into one `__hostCall(name, json)` that answers a
+// promise of JSON text. Installed before the plugin's module runs, then the raw hook is removed.
+const PRELUDE = `
+(() => {
+  const raw = globalThis.__hostCall;
+  delete globalThis.__hostCall;
+  const call = (name, args) => raw(name, JSON.stringify(args)).then((s) => JSON.parse(s));
+  const records = Object.freeze({
+    get: (collection, id) => call("records.get", [collection, id]),
+    list: (collection, query) => call("records.list", [collection, query ?? {}]),
+    create: (collection, values) => call("records.create", [collection, values]),
+    update: (collection, id, values) => call("records.update", [collection, id, values]),
+  });
+  const fetch = (url, init) => call("fetch", [url, init ?? {}]);
+  const log = (...parts) => { call("log", parts.map(String)).catch(() => {}); };
+  Object.defineProperty(globalThis, "host", { value: Object.freeze({ records, fetch, log }) });
+  globalThis.console = Object.freeze({ log, warn: log, error: log, info: log });
+})();
+(ns, name, json) => {
+  const f = ns[name];
+  if (typeof f !== "function") throw new TypeError("The plugin exports no function " + name + ".");
+  return Promise.resolve(f(...JSON.parse(json))).then((r) => JSON.stringify(r === undefined ? null : r));
+}`;
+
+/** One plugin's code in its own QuickJS runtime. */
+export class Sandbox {
+  #runtime: QuickJSRuntime | null = null;
+  #context: QuickJSContext | null = null;
+  #namespace: QuickJSHandle | null = null;
+  #invoke: QuickJSHandle | null = null;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly label: string,
+    private readonly source: string,
+    private readonly limits: SandboxLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Whether a runtime is loaded (a broken call disposes it). */
+  get alive(): boolean {
+    return this.#runtime !== null;
+  }
+
+  /** Calls the exported function `name` with `args`; host functions answer `host.*` calls. */
+  call(
+    name: string,
+    args: unknown[],
+    host: Record<string, HostFunction>,
+    limits: Partial<SandboxLimits> = {},
+  ): Promise<unknown> {
+    // One call at a time per sandbox: calls wait their turn (the runtime is single-threaded).
+    const run = this.#queue.then(() => this.#call(name, args, host, { ...this.limits, ...limits }));
+    this.#queue = run.then(() => {}, () => {});
+    return run;
+  }
+
+  async #start(limits: SandboxLimits): Promise<void> {
+    if (this.#runtime) return;
+    const quickjs = await loadEngine();
+    const runtime = quickjs.newRuntime();
+    runtime.setMemoryLimit(limits.memoryBytes);
+    runtime.setMaxStackSize(512 * 1024);
+    // No module loader is set: `import` of anything (a URL, a file, a package) fails to resolve.
+    const context = runtime.newContext();
+    this.#runtime = runtime;
+    this.#context = context;
+    const deadline = Date.now() + limits.timeMs;
+    runtime.setInterruptHandler(() => Date.now() > deadline);
+    const hostCall = context.newFunction("__hostCall", (n, j) => this.#hostCall(context, n, j));
+    context.setProp(context.global, "__hostCall", hostCall);
+    hostCall.dispose();
+    const invoke = context.evalCode(PRELUDE, "host-bridge.js");
+    if (invoke.error) {
+      invoke.error.dispose();
+      this.dispose();
+      throw new PluginError(`${this.label} could not start.`, true);
+    }
+    this.#invoke = invoke.value;
+    const ns = context.evalCode(this.source, "plugin.js", { type: "module" });
+    if (ns.error) {
+      const message = errorText(context, ns.error);
+      ns.error.dispose();
+      this.dispose();
+      throw new PluginError(`${this.label} failed to load: ${message}`, true);
+    }
+    this.#namespace = ns.value;
+  }
+
+  /** A `host.*` call from inside: answered by the current call's host functions, or refused. */
+  #hostCall(context: QuickJSContext, nameHandle: QuickJSHandle, jsonHandle: QuickJSHandle) {
+    const fn = context.getString(nameHandle);
+    const json = context.getString(jsonHandle);
+    const deferred = context.newPromise();
+    const current = this.#current;
+    const refuse = (why: string) => {
+      const err = context.newError(why);
+      deferred.reject(err);
+      err.dispose();
+      return deferred.handle;
+    };
+    if (!current) return refuse("Host calls are only answered during a call.");
+    const { host, limits } = current;
+    current.calls++;
+    if (current.calls > limits.hostCalls) {
+      return refuse(`More than ${limits.hostCalls} host calls in one call.`);
+    }
+    if (json.length > limits.messageBytes) return refuse("The message is too large.");
+    if (!Object.hasOwn(host, fn)) return refuse(`There is no host function ${fn}.`);
+    const work: Promise<void> = (async () => {
+      let answer: string | null = null;
+      let failure = "Failed.";
+      try {
+        const value = await host[fn]!(JSON.parse(json) as unknown[]);
+        answer = JSON.stringify(value === undefined ? null : value);
+        if (answer.length > limits.messageBytes) {
+          answer = null;
+          failure = "The host's answer is larger than the plugin may receive.";
+        }
+      } catch (err) {
+        failure = err instanceof Error ? err.message : String(err);
+      }
+      if (!deferred.alive || this.#context !== context) return;
+      const handle = answer !== null ? context.newString(answer) : context.newError(failure);
+      if (answer !== null) deferred.resolve(handle);
+      else deferred.reject(handle);
+      handle.dispose();
+    })().finally(() => {
+      current.pending.delete(work);
+      current.wake();
+    });
+    current.pending.add(work);
+    return deferred.handle;
+  }
+
+  #current: {
+    host: Record<string, HostFunction>;
+    limits: SandboxLimits;
+    calls: number;
+    pending: Set<Promise<void>>;
+    wake: () => void;
+  } | null = null;
+
+  async #call(
+    name: string,
+    args: unknown[],
+    host: Record<string, HostFunction>,
+    limits: SandboxLimits,
+  ): Promise<unknown> {
+    await this.#start(limits);
+    const runtime = this.#runtime!;
+    const context = this.#context!;
+    const deadline = Date.now() + limits.timeMs;
+    let overTime = false;
+    runtime.setInterruptHandler(() => (overTime = Date.now() > deadline));
+    const current = { host, limits, calls: 0, pending: new Set<Promise<void>>(), wake: () => {} };
+    this.#current = current;
+    const fail = (message: string): never => {
+      if (overTime || Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
+      if (/out of memory|stack overflow/i.test(message)) {
+        this.#stop(`it used more than ${mb(limits.memoryBytes)} of memory.`);
+      }
+      throw new PluginError(`${this.label}: ${message}`, false);
+    };
+
+    const nameHandle = context.newString(name);
+    const jsonHandle = context.newString(JSON.stringify(args));
+    const result = context.callFunction(
+      this.#invoke!,
+      context.undefined,
+      this.#namespace!,
+      nameHandle,
+      jsonHandle,
+    );
+    nameHandle.dispose();
+    jsonHandle.dispose();
+    if (result.error) {
+      const message = errorText(context, result.error);
+      result.error.dispose();
+      fail(message);
+    }
+    const promise = (result as { value: QuickJSHandle }).value;
+    try {
+      while (true) {
+        const jobs = runtime.executePendingJobs(10_000);
+        if (jobs.error) {
+          const message = errorText(context, jobs.error);
+          jobs.error.dispose();
+          fail(message);
+        }
+        if (Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
+        const state = context.getPromiseState(promise);
+        if (state.type === "fulfilled") {
+          const text = state.value;
+          const json = context.typeof(text) === "string" ? context.getString(text) : null;
+          text.dispose();
+          if (json === null) throw new PluginError(`${this.label} answered no value.`, false);
+          if (json.length > limits.messageBytes) {
+            throw new PluginError(
+              `${this.label} answered more than ${mb(limits.messageBytes)}.`,
+              false,
+            );
+          }
+          return JSON.parse(json);
+        }
+        if (state.type === "rejected") {
+          const message = errorText(context, state.error);
+          state.error.dispose();
+          fail(message);
+        }
+        if (runtime.hasPendingJob()) continue;
+        if (current.pending.size === 0) {
+          throw new PluginError(`${this.label} returned a promise that never settles.`, false);
+        }
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (current.wake = resolve)),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+          }),
+        ]);
+        clearTimeout(timer);
+      }
+    } finally {
+      this.#current = null;
+      if (promise.alive && this.#context === context) promise.dispose();
+    }
+  }
+
+  #stop(why: string): never {
+    this.dispose();
+    throw new PluginError(`${this.label} was stopped: ${why}`, true);
+  }
+
+  /** Frees the runtime; pending host calls are ignored when they finish. */
+  dispose(): void {
+    const context = this.#context;
+    const runtime = this.#runtime;
+    this.#context = null;
+    this.#runtime = null;
+    try {
+      this.#namespace?.dispose();
+      this.#invoke?.dispose();
+      context?.dispose();
+      runtime?.dispose();
+    } catch {
+      // A runtime that ran out of memory may not free cleanly; its WebAssembly memory goes with it.
+    }
+    this.#namespace = null;
+    this.#invoke = null;
+  }
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MB`;
+}
+
+function errorText(context: QuickJSContext, handle: QuickJSHandle): string {
+  try {
+    const dumped = context.dump(handle) as unknown;
+    if (dumped && typeof dumped === "object" && "message" in dumped) {
+      return String((dumped as { message: unknown }).message);
+    }
+    return String(dumped);
+  } catch {
+    return "Unknown error.";
+  }
+}
