@@ -50,6 +50,9 @@ import pageSettingsCompany from "./routes/settings/company.tsx";
 import pageSettingsMembers from "./routes/settings/members.tsx";
 import pageSettingsTokens from "./routes/settings/tokens.tsx";
 import apiRecords from "./routes/api/v1/records.ts";
+import apiFlows from "./routes/records/flows_api.ts";
+import pageFlows from "./routes/records/flows.tsx";
+import pageFlowsMoney from "./routes/records/flows_money.tsx";
 import apiSearch from "./routes/api/v1/search.ts";
 import pageRecords from "./routes/records/pages.tsx";
 import paperworkDownloads from "./routes/paperwork.ts";
@@ -142,6 +145,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       stripeWebhook,
       apiRecords,
       apiSearch,
+      apiFlows,
       pageSearch,
       apiDocsRoutes(() => app.routes),
       apiOptionLists,
@@ -168,6 +172,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       paperworkDownloads,
       pageRecords,
     ]
+      pageFlows,
+      pageFlowsMoney,
   ) app.route("/", routes);
   return app;
 }

@@ -1,13 +1,92 @@
 /**
  * @module ai/offline/classify
- * Which kind of paper a document is, by weighted phrases: a title phrase near the top counts
- * most, words typical of the kind count a little. The confidence grows with the winner's lead.
- * An invoice is the broker's own unless it carries a carrier's or a packer's marks (MC number,
- * line haul, load number; EST number, "sold by", "your PO"): then it is a bill to pay.
+ * Which kind of paper a document is, from evidence rather than one keyword: the title near the
+ * top (a phrase of the kind), the fields its labels name (a seal number points to a bill of
+ * lading, a due date to an invoice, a line-haul rate to a rate confirmation), a table of goods,
+ * and a carrier's or a packer's marks (MC/DOT numbers, line haul, fuel surcharge; EST numbers).
+ * Each kind gets a score; the confidence is the winner's share of the evidence (a softmax), and
+ * a close second is named so that the reviewer can pick ("unsure: purchase order or sales
+ * confirmation?"). A document with no evidence at all is `other`. An invoice is the broker's own
+ * unless it carries a carrier's or a packer's marks: then it is a bill to pay.
  */
-import type { Classification } from "../../domain/documents/draft.ts";
+import { type Classification, CLASSIFICATION_LABELS } from "../../domain/documents/draft.ts";
+import { toLines } from "./layout.ts";
+import { findPairs } from "./pairs.ts";
+import type { ConceptName } from "./vocabulary.ts";
 
-type Rule = { title: RegExp; words: RegExp[] };
+type Kind = Exclude<Classification, "other" | "certificate_of_analysis">;
+type Weights = Partial<Record<Kind, number>>;
+
+/** Title phrases: the words a kind's title is made of. */
+const TITLES: Array<[RegExp, Weights]> = [
+  [/\bpurchase\s+order\b|\bp\.?\s?o\.?\s+(form|order)\b/i, { purchase_order: 5 }],
+  [
+    /\b(sales?|order)\s+(order\s+)?(confirmation|acknowledge?ment)\b|\bconfirmation\s+of\s+(sale|order)\b|\bsales\s+contract\b/i,
+    { sales_confirmation: 6 },
+  ],
+  [/\bbill\s+of\s+lading\b|\blading\b/i, { bill_of_lading: 5 }],
+  [
+    /\bproof\s+of\s+delivery\b|\bdelivery\s+receipt\b|\bsigned\s+pod\b|\bpod\b/i,
+    { proof_of_delivery: 6 },
+  ],
+  [
+    /\b(rate|load|carrier|tender)\s+(confirmation|agreement|con)\b|\brate\s+con(firmation)?\b/i,
+    { rate_confirmation: 6 },
+  ],
+  [/\binvoice\b|\bstatement\b/i, { invoice: 4, carrier_invoice: 3, supplier_invoice: 3 }],
+  [
+    /\bfreight\s+(bill|invoice)\b|\bcarrier\s+(freight\s+)?(bill|invoice)\b|\btransportation\s+invoice\b/i,
+    { carrier_invoice: 6 },
+  ],
+];
+
+/** What each field found on the page says about the kind. */
+const FIELDS: Partial<Record<ConceptName, Weights>> = {
+  po_number: { purchase_order: 1, sales_confirmation: 0.5, supplier_invoice: 0.5 },
+  confirmation_number: { sales_confirmation: 2 },
+  order_date: { purchase_order: 1, sales_confirmation: 1 },
+  seal_number: { bill_of_lading: 2 },
+  bol_number: { bill_of_lading: 1.5, proof_of_delivery: 1.5 },
+  delivery_temp: { proof_of_delivery: 2.5 },
+  pickup_temp: { bill_of_lading: 1 },
+  delivery_date: { proof_of_delivery: 1, rate_confirmation: 1 },
+  setpoint: { bill_of_lading: 1, rate_confirmation: 1 },
+  rate_total: { rate_confirmation: 1 },
+  load_number: { rate_confirmation: 1.5, carrier_invoice: 1.5 },
+  invoice_number: { invoice: 2, carrier_invoice: 2, supplier_invoice: 2 },
+  invoice_date: { invoice: 1.5, carrier_invoice: 1.5, supplier_invoice: 1.5 },
+  due_date: { invoice: 1.5, carrier_invoice: 1.5, supplier_invoice: 1.5 },
+  total_due: { invoice: 0.5, carrier_invoice: 1, supplier_invoice: 0.5 },
+  pro_number: { carrier_invoice: 1 },
+};
+
+/** Words and marks in the body. */
+const MARKS: Array<[RegExp, Weights]> = [
+  [/\bconsignee\b/i, { bill_of_lading: 1, proof_of_delivery: 0.5 }],
+  [/\bshipper\b/i, { bill_of_lading: 1, proof_of_delivery: 0.5 }],
+  [
+    /\b(received\s+by|signature|good\s+(order|condition)|delivered\s+in)\b/i,
+    { proof_of_delivery: 1.5 },
+  ],
+  [/\b(driver|dispatch|check[- ]?call)\b/i, { rate_confirmation: 1 }],
+  [/\bline\s*haul\b|\bfuel\s+surcharge\b/i, { rate_confirmation: 1, carrier_invoice: 1.5 }],
+  [/\bremit\b|\bplease\s+pay\b|\bbalance\b/i, {
+    invoice: 1,
+    carrier_invoice: 1,
+    supplier_invoice: 1,
+  }],
+  [/\bMC\s*(#|no\.?|number)?\s*:?\s*\d{4,}|\b(US\s?)?DOT\s*(#|no\.?|number)?\s*:?\s*\d{5,}/i, {
+    rate_confirmation: 1,
+    carrier_invoice: 1.5,
+    bill_of_lading: 0.5,
+    proof_of_delivery: 0.5,
+  }],
+  [/\b(EST|establishment)\.?\s*(#|no\.?)?\s*[A-Z]?\d{2,}/i, {
+    sales_confirmation: 1,
+    supplier_invoice: 1.5,
+    purchase_order: 0.5,
+  }],
+];
 
 const CARRIER_MARKS = [
   /\bline\s*haul\b/i,
@@ -15,109 +94,89 @@ const CARRIER_MARKS = [
   /\bpro\s*(#|no\.?|number)/i,
   /\bMC\s*(#|no\.?|number)?\s*:?\s*\d{4,}/i,
   /\b(US\s?)?DOT\s*(#|no\.?|number)?\s*:?\s*\d{4,}/i,
-  /\b(load|shipment)\s*(#|no\.?|number)/i,
+  /\b(load|shipment|trip)\s*(#|no\.?|number|id|ref)/i,
   /\bfreight\b/i,
 ];
 const SUPPLIER_MARKS = [
-  /\bEST\.?\s*(#|no\.?)?\s*[A-Z]?\d{2,}/i,
+  /\b(EST|establishment)\.?\s*(#|no\.?)?\s*[A-Z]?\d{2,}/i,
   /\bsold\s+by\b/i,
-  /\byour\s+p\.?\s?o\b/i,
+  /\b(your|cust(omer)?\.?|buyer'?s?)\s+p\.?\s?o\b/i,
   /\bpacker\b/i,
   /\bplant\b/i,
   /\bcatch\s+weight\b/i,
+  /\b(net\s+)?(weight|wt|lbs)\b.*\b(price|amount|cost)\b/i,
 ];
 
-const RULES: Record<Exclude<Classification, "other">, Rule> = {
-  purchase_order: {
-    title: /\b(purchase\s+order|p\.?\s?o\.?\s+(form|confirmation))\b/i,
-    words: [/\bvendor\b/i, /\bsupplier\b/i, /\bbuyer\b/i, /\bship\s*from\b/i, /\bpurchase\b/i],
-  },
-  sales_confirmation: {
-    title: /\b(sales|order)\s+confirmation\b/i,
-    words: [/\bsold\s*to\b/i, /\bconfirmation\s*(#|no|number)/i, /\byour\s+p\.?o\.?\b/i],
-  },
-  bill_of_lading: {
-    title: /\b(straight\s+)?bill\s+of\s+lading\b/i,
-    words: [/\bshipper\b/i, /\bconsignee\b/i, /\bseal\b/i, /\bb\/?l\b|\bbol\b/i, /\bfreight\b/i],
-  },
-  proof_of_delivery: {
-    title: /\b(proof\s+of\s+delivery|delivery\s+receipt|signed\s+pod)\b/i,
-    words: [
-      /\breceived\s+by\b/i,
-      /\bdelivered\b/i,
-      /\bsignature\b/i,
-      /\bgood\s+(order|condition)\b/i,
-      /\bpod\b/i,
-    ],
-  },
-  rate_confirmation: {
-    title:
-      /\b(rate\s+confirmation|rate\s+con|load\s+confirmation|carrier\s+(rate\s+)?agreement)\b/i,
-    words: [
-      /\bline\s*haul\b/i,
-      /\bcarrier\s+pay\b/i,
-      /\btotal\s+rate\b/i,
-      /\bdispatch/i,
-      /\bdriver\b/i,
-    ],
-  },
-  invoice: {
-    title: /\b(commercial\s+)?invoice\b/i,
-    words: [
-      /\bbill\s*to\b/i,
-      /\b(amount|balance|total)\s+due\b/i,
-      /\bremit\b/i,
-      /\bdue\s+date\b/i,
-      /\bsubtotal\b/i,
-    ],
-  },
-  carrier_invoice: {
-    title: /\b(freight\s+(bill|invoice)|carrier\s+invoice|freight\s+charges)\b/i,
-    // Few words of its own: rate confirmations share a carrier's vocabulary.
-    words: [/\bfuel\s+surcharge\b/i, /\bpro\s*(#|no\.?|number)/i, /\bremit\b/i],
-  },
-  supplier_invoice: {
-    title: /\b(packer|supplier|vendor)('?s)?\s+invoice\b/i,
-    words: [/\bsold\s+by\b/i, /\bremit\b/i],
-  },
-  certificate_of_analysis: {
-    title: /\b(certificate\s+of\s+analysis|c\.?o\.?a\.?|lab(oratory)?\s+report)\b/i,
-    words: [
-      /\bsalmonella\b/i,
-      /\be\.?\s?coli\b/i,
-      /\blot\b/i,
-      /\bresult/i,
-      /\bmethod\b/i,
-      /\blisteria\b/i,
-    ],
-  },
-};
+const TABLE =
+  /\b(description|product|commodity|item)\b.*\b(cases|qty|quantity|boxes|cartons|weight|lbs)\b/i;
 
-/** The kind of a document from its text, with a confidence between 0 and 1. */
-export function classify(text: string): { type: Classification; confidence: number } {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-  const top = lines.slice(0, 6).join("\n");
-  const scores: Array<[Classification, number]> = [];
-  for (
-    const [type, rule] of Object.entries(RULES) as Array<[Classification, Rule]>
-  ) {
-    let score = 0;
-    if (rule.title.test(top)) score += 6;
-    else if (rule.title.test(text)) score += 2;
-    for (const w of rule.words) if (w.test(text)) score += 1;
-    scores.push([type, score]);
-  }
-  scores.sort((a, b) => b[1] - a[1]);
-  const [best, second] = [scores[0]!, scores[1]!];
-  if (best[1] < 3) return { type: "other", confidence: 0.5 };
-  const lead = best[1] - second[1];
-  const type = best[0] === "invoice" ? whoseInvoice(text) : best[0];
-  return { type, confidence: Math.min(0.99, 0.6 + lead * 0.07) };
+export interface ClassifyResult {
+  type: Classification;
+  confidence: number;
+  /** Set when a second kind is close: what to ask the reviewer. */
+  unsure?: string;
 }
 
-/** An invoice with two or more of a carrier's or a packer's marks is theirs to the broker. */
-function whoseInvoice(text: string): Classification {
-  const carrier = CARRIER_MARKS.filter((w) => w.test(text)).length;
+function add(scores: Map<Kind, number>, weights: Weights, factor = 1): void {
+  for (const [k, w] of Object.entries(weights) as Array<[Kind, number]>) {
+    scores.set(k, (scores.get(k) ?? 0) + w * factor);
+  }
+}
+
+/** The kind of a document from its text, with a confidence between 0 and 1. */
+export function classify(text: string): ClassifyResult {
+  const lines = toLines(text);
+  const scores = new Map<Kind, number>();
+  // The title: in the first lines counts most; further down (a label, a footer) a little.
+  const seen = new Set<RegExp>();
+  lines.slice(0, 40).forEach((line, i) => {
+    for (const [re, weights] of TITLES) {
+      if (seen.has(re) || !re.test(line.text)) continue;
+      seen.add(re);
+      add(scores, weights, i < 4 ? 1 : i < 10 ? 0.5 : 0.2);
+    }
+  });
+  const concepts = new Set(findPairs(lines).flatMap((c) => c.concepts.slice(0, 1)));
+  for (const concept of concepts) add(scores, FIELDS[concept] ?? {});
+  for (const [re, weights] of MARKS) if (re.test(text)) add(scores, weights);
+  if (lines.some((l) => l.cells.length >= 3 && TABLE.test(l.text))) {
+    add(scores, {
+      purchase_order: 1.5,
+      sales_confirmation: 1.5,
+      invoice: 1,
+      supplier_invoice: 1.5,
+    });
+  }
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  if (!best || best[1] < 2.5) return { type: "other", confidence: 0.5 };
+  let type: Classification = best[0];
+  if (type === "invoice" || type === "carrier_invoice" || type === "supplier_invoice") {
+    type = whoseInvoice(text, type);
+  }
+  const total = ranked.reduce((s, [, v]) => s + Math.exp(v - best[1]), 0);
+  const confidence = Math.round(Math.min(0.99, 1 / total) * 100) / 100;
+  const close = second && second[1] > best[1] - 1.5 && !sameFamily(best[0], second[0]);
+  return {
+    type,
+    confidence,
+    ...(close
+      ? {
+        unsure: `Unsure: ${CLASSIFICATION_LABELS[type].toLowerCase()} or ${
+          CLASSIFICATION_LABELS[second[0]].toLowerCase()
+        }? Check the type before accepting.`,
+      }
+      : {}),
+  };
+}
+
+const INVOICES = new Set<Kind>(["invoice", "carrier_invoice", "supplier_invoice"]);
+const sameFamily = (a: Kind, b: Kind) => INVOICES.has(a) && INVOICES.has(b);
+
+/** An invoice with a carrier's or a packer's marks is theirs to the broker. */
+function whoseInvoice(text: string, titled: Kind): Classification {
+  const carrier = CARRIER_MARKS.filter((w) => w.test(text)).length +
+    (titled === "carrier_invoice" ? 2 : 0);
   const supplier = SUPPLIER_MARKS.filter((w) => w.test(text)).length;
   if (carrier >= 2 && carrier >= supplier) return "carrier_invoice";
   if (supplier >= 2) return "supplier_invoice";

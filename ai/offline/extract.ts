@@ -6,9 +6,10 @@
  */
 import type { Classification, DraftValue, RawExtraction } from "../../domain/documents/draft.ts";
 import type { LearnedLabel } from "../extraction.ts";
-import { blockAfter, findLabeled, type Line, toLines } from "./layout.ts";
+import { findLabeled, type Line, toLines } from "./layout.ts";
+import { letterhead, readParty } from "./parties.ts";
 import { readGoodsTable } from "./tables.ts";
-import { cleanPartyName, findDot, findEst, findMc } from "./values.ts";
+import { findDot, findEst, findMc } from "./values.ts";
 import { type Candidate, findPairs } from "./pairs.ts";
 import { readFields, typed } from "./fields.ts";
 import { applyLearned } from "./learned.ts";
@@ -47,7 +48,7 @@ const CARRIER = [
   "carrier",
   "trucking company",
   "motor carrier",
-  "transport(?:ed)? by",
+  "transported by",
   "hauled by",
   "trucker",
 ];
@@ -57,19 +58,10 @@ function party(
   labels: string[],
   extra: { est?: boolean; carrier?: boolean } = {},
 ): RawExtraction["parties"][string] | null {
-  const block = blockAfter(lines, labels);
-  const found = block ? null : findLabeled(lines, labels, (v) => cleanPartyName(v) !== null);
-  const first = block?.lines[0] ?? found?.value ?? null;
-  const name = first ? cleanPartyName(first) : null;
-  const near = block
-    ? [lines[block.line]!.text, ...block.lines].join(" \n ")
-    : found
-    ? lines[found.line]!.text
-    : "";
-  const out: RawExtraction["parties"][string] = {
-    name,
-    confidence: name ? (block ? 0.85 : (found?.confidence ?? 0.7) - 0.05) : 0.3,
-  };
+  const found = readParty(lines, labels);
+  const name = found?.name ?? null;
+  const near = found?.near ?? "";
+  const out: RawExtraction["parties"][string] = { name, confidence: found?.confidence ?? 0.3 };
   if (extra.est) out.est_number = findEst(near) ?? null;
   if (extra.carrier) {
     const all = lines.map((l) => l.text).join("\n");
@@ -82,26 +74,12 @@ function party(
   return name || out.est_number || out.mc_number || out.dot_number ? out : null;
 }
 
-/** The letterhead: the first line that names a company (sales confirmations, rate cons). */
-function letterhead(lines: Line[]): string | null {
-  for (const line of lines.slice(0, 4)) {
-    const t = line.cells[0]?.text ?? "";
-    if (
-      /\b(inc|llc|co|corp|company|packing|foods|meats|beef|pork|farms|provisions|logistics|trucking|transport)\b\.?/i
-        .test(t) && !/confirmation|order|invoice|bill of/i.test(t)
-    ) {
-      return cleanPartyName(t);
-    }
-  }
-  return null;
-}
-
 /** Who sent a bill: the labelled carrier or supplier, else the letterhead (the sender). */
 function billVendor(
   type: "carrier_invoice" | "supplier_invoice",
   lines: Line[],
 ): RawExtraction["parties"] {
-  const head = letterhead(lines);
+  const head = letterhead(lines)?.name ?? null;
   if (type === "carrier_invoice") {
     const carrier = party(lines, CARRIER, { carrier: true });
     const name = carrier?.name ?? head;
@@ -137,8 +115,12 @@ export function extractFields(
   const refs: RawExtraction["refs"] = {};
   const all = lines.map((l) => l.text).join("\n");
   if (type === "purchase_order" || type === "sales_confirmation") {
-    const supplier = party(lines, SUPPLIER) ??
-      (letterhead(lines) ? { name: letterhead(lines), confidence: 0.7 } : null);
+    // A confirmation comes from the packer: its letterhead is the supplier.
+    const head = letterhead(lines);
+    const fromHead = head ? { name: head.name, confidence: head.confidence } : null;
+    const supplier = type === "sales_confirmation"
+      ? fromHead ?? party(lines, SUPPLIER)
+      : party(lines, SUPPLIER) ?? fromHead;
     if (supplier) parties.supplier_id = supplier;
     const plant = party(lines, PLANT, { est: true });
     const est = plant?.est_number ?? findEst(all);

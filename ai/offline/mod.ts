@@ -9,11 +9,14 @@ import { extractFields } from "./extract.ts";
 export const offlineProvider: ExtractionProvider = {
   name: "offline",
   extract(input) {
-    const { type, confidence } = classify(input.text);
+    const { type, confidence, unsure } = classify(input.text);
     const extracted = extractFields(type, input.text, {
       ocr: input.method?.includes("ocr") ?? false,
       learned: input.learned,
     });
-    return Promise.resolve({ raw: { classification: type, confidence, ...extracted } });
+    const warnings = unsure ? [unsure] : [];
+    return Promise.resolve({
+      raw: { classification: type, confidence, ...extracted, warnings },
+    });
   },
 };

@@ -1,28 +1,182 @@
 /**
  * @module ai/offline/tables
- * Lines of goods from a table: a header row naming at least two of description, cases, weight,
- * price and amount, then rows until a total or a blank stretch. Numbers in a row are given to the
- * header's numeric columns in order, so the table may be laid out any way. A line whose price
- * times quantity equals its printed amount is trusted more.
+ * Lines of goods from a table, by column alignment: a header row names at least three columns
+ * (description, code, cases, weight, price, amount) through a vocabulary of header words; each
+ * cell of the rows below belongs to the header column it starts under. The table ends at a totals
+ * row, a sentence, or a change of structure; when the same header comes back (the next page of a
+ * long table) the rows go on. A line of text alone under the description column continues the
+ * line above (a description on two lines). A line whose price times quantity equals its printed
+ * amount is trusted more; a price that OCR read without its decimal point is repaired when the
+ * amount and quantity make the reading certain.
  */
 import type { DraftValue } from "../../domain/documents/draft.ts";
-import type { Line } from "./layout.ts";
+import type { Cell, Line } from "./layout.ts";
 import { parseMoney, parseNumber } from "./values.ts";
+import { normalizeLabel } from "./vocabulary.ts";
 
 type Column = "description" | "code" | "cases" | "weight" | "price" | "amount" | "other";
 
-const HEADERS: Array<[Column, RegExp]> = [
-  ["description", /^(description|product( description)?|item description|commodity|goods)\b/i],
-  ["code", /^(item|code|sku|product code|item #|namp|prod #|lot)\b/i],
-  ["cases", /^(cases|cs|qty|quantity|boxes|cartons|ctns|pieces|pcs|units)\b/i],
-  ["weight", /^(net\s+)?(weight|wt|lbs|pounds|kgs?|net lbs)\b/i],
-  ["price", /^(unit\s+)?(price|rate|cost)\b|^\$\s*\/\s*(lb|kg|cs)/i],
-  ["amount", /^(amount|total|extension|ext\.?|line total|value)\b/i],
-];
+const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
+  description: [
+    "description",
+    "product",
+    "item description",
+    "commodity",
+    "goods",
+    "product description",
+    "desc",
+    "item name",
+    "product name",
+    "cut",
+    "cut description",
+    "article",
+    "specification",
+  ],
+  code: [
+    "item",
+    "code",
+    "sku",
+    "item #",
+    "product code",
+    "prod code",
+    "namp",
+    "lot",
+    "plu",
+    "item no",
+    "prod #",
+    "product #",
+    "item code",
+    "line",
+    "ln",
+  ],
+  cases: [
+    "cases",
+    "cs",
+    "qty",
+    "quantity",
+    "boxes",
+    "cartons",
+    "ctns",
+    "pieces",
+    "pcs",
+    "units",
+    "bx",
+    "case count",
+    "qty cs",
+    "ctn",
+    "case qty",
+    "boxes shipped",
+    "cases shipped",
+  ],
+  weight: [
+    "weight",
+    "net weight",
+    "net wt",
+    "wt",
+    "lbs",
+    "pounds",
+    "kgs",
+    "kg",
+    "net lbs",
+    "net kg",
+    "gross weight",
+    "lb",
+    "net",
+    "catch weight",
+    "weight lbs",
+    "total lbs",
+    "shipped weight",
+  ],
+  price: [
+    "price",
+    "unit price",
+    "rate",
+    "cost",
+    "price lb",
+    "lb",
+    "cost lb",
+    "price per lb",
+    "unit cost",
+    "fob",
+    "price cwt",
+    "price kg",
+    "price cs",
+    "unit",
+    "each",
+  ],
+  amount: [
+    "amount",
+    "total",
+    "extension",
+    "ext",
+    "line total",
+    "value",
+    "ext price",
+    "extended",
+    "total price",
+    "line amount",
+    "amount usd",
+    "total amount",
+    "net amount",
+  ],
+};
 
-function columnOf(cell: string): Column {
-  for (const [col, re] of HEADERS) if (re.test(cell.trim())) return col;
-  return "other";
+const INDEX = new Map<string, Exclude<Column, "other">>();
+for (
+  const [col, words] of Object.entries(HEADER_WORDS) as Array<[Exclude<Column, "other">, string[]]>
+) {
+  for (const w of words) if (!INDEX.has(normalizeLabel(w))) INDEX.set(normalizeLabel(w), col);
+}
+
+function headerKey(text: string): string {
+  return normalizeLabel(text.replace(/\$\s*\/\s*/g, "price ").replace(/\((lbs?|kgs?)\)/gi, ""));
+}
+
+/** The columns a header cell names: one, or two when a tight layout ran two words together. */
+function columnsOf(cell: Cell): Array<{ col: Column; start: number }> {
+  const key = headerKey(cell.text);
+  const whole = INDEX.get(key);
+  if (whole) return [{ col: whole, start: cell.start }];
+  const words = cell.text.split(/\s+/);
+  for (let k = 1; k < words.length; k++) {
+    const head = INDEX.get(headerKey(words.slice(0, k).join(" ")));
+    const tail = INDEX.get(headerKey(words.slice(k).join(" ")));
+    if (head && tail) {
+      const offset = cell.text.indexOf(words[k]!, words.slice(0, k).join(" ").length);
+      return [{ col: head, start: cell.start }, { col: tail, start: cell.start + offset }];
+    }
+  }
+  return [{ col: "other", start: cell.start }];
+}
+
+interface Header {
+  columns: Array<{ col: Column; start: number }>;
+  unit: "LB" | "KG";
+  basis: "case" | "weight";
+}
+
+function headerOf(line: Line): Header | null {
+  const columns = line.cells.flatMap(columnsOf);
+  const kinds = columns.map((c) => c.col).filter((c) => c !== "other");
+  if (!kinds.includes("description") || new Set(kinds).size < 3) return null;
+  const priceCell = line.cells.find((c) => columnsOf(c).some((x) => x.col === "price"))?.text ?? "";
+  return {
+    columns,
+    unit: /\bkgs?\b/i.test(line.text) ? "KG" : "LB",
+    basis: /(\/|per\s*)(cs|case|box|ctn)/i.test(priceCell) ? "case" : "weight",
+  };
+}
+
+const END =
+  /^\s*(sub\s*-?\s*total|total|grand total|tax|amount due|balance|invoice total|freight|net due)\b/i;
+const NUMBER = /^[$(]?-?(USD\s*)?\$?\d[\d,]*(\.\d+)?\)?(\s*(lbs?|kgs?|cs|#))?$/i;
+
+function columnAt(h: Header, cell: Cell): Column {
+  let k = 0;
+  for (let j = 0; j < h.columns.length; j++) if (h.columns[j]!.start <= cell.start + 3) k = j;
+  const col = h.columns[k]!.col;
+  // A number right-aligned under a wide header may start left of it: take the nearest numeric.
+  return col;
 }
 
 export interface TableResult {
@@ -30,96 +184,96 @@ export interface TableResult {
   end: number;
 }
 
+function toLine(
+  h: Header,
+  words: string[],
+  values: Partial<Record<Column, string>>,
+): Record<string, DraftValue> {
+  const line: Record<string, DraftValue> = {
+    description: { value: words.join(" ").slice(0, 300), confidence: 0.9 },
+  };
+  if (values.cases) {
+    const n = parseNumber(values.cases);
+    if (n !== null && Number.isInteger(n)) line.cases = { value: n, confidence: 0.9 };
+  }
+  if (values.weight) {
+    const n = parseNumber(values.weight);
+    if (n !== null) line.weight = { value: n, confidence: 0.9 };
+    const u = /kg/i.test(values.weight) ? "KG" : /lb/i.test(values.weight) ? "LB" : h.unit;
+    line.weight_unit = { value: u, confidence: 0.85 };
+  }
+  let basis = h.basis;
+  if (values.price) {
+    let price = parseNumber(values.price.replace(/^(USD\s*)?\$/i, ""));
+    const amount = values.amount ? parseMoney(values.amount.replace(/^USD\s*/i, "")) : null;
+    const qtyOf = (b: string) => (b === "case" ? line.cases?.value : line.weight?.value);
+    if (price !== null && amount !== null) {
+      const agrees = (p: number, b: string) => {
+        const q = qtyOf(b);
+        return typeof q === "number" && Math.abs(Math.round(p * q * 100) - amount) <= 1;
+      };
+      if (!agrees(price, basis) && agrees(price, basis === "case" ? "weight" : "case")) {
+        basis = basis === "case" ? "weight" : "case";
+      }
+      // OCR dropped the decimal point: "325" for 3.25 where amount / quantity says so.
+      if (!agrees(price, basis) && Number.isInteger(price) && agrees(price / 100, basis)) {
+        price /= 100;
+        line.price = { value: price, confidence: 0.85, why: "OCR slip repaired" } as DraftValue;
+      }
+      const ok = agrees(price, basis);
+      for (const v of Object.values(line)) v.confidence = ok ? 0.97 : 0.6;
+      if (!ok) {
+        for (const v of Object.values(line)) v.why = "price x quantity is not the amount";
+      }
+    }
+    if (price !== null) {
+      line.price ??= { value: price, confidence: line.description!.confidence };
+      line.price.value = price;
+      line.price_basis = { value: basis, confidence: 0.8 };
+    }
+  }
+  return line;
+}
+
 /** Reads the first table of goods in `lines`. */
 export function readGoodsTable(lines: Line[]): TableResult | null {
   for (let h = 0; h < lines.length; h++) {
-    const header = lines[h]!;
-    const columns = header.cells.map((c) => columnOf(c.text));
-    const kinds = new Set(columns);
-    if (!kinds.has("description") || columns.filter((c) => c !== "other").length < 3) continue;
-    const numeric = columns.filter((c) =>
-      c === "cases" || c === "weight" || c === "price" || c === "amount"
-    );
-    const headerText = header.text;
-    const unit = /\bkgs?\b/i.test(headerText) ? "KG" : "LB";
-    const priceCell = header.cells[columns.indexOf("price")]?.text ?? "";
-    const basis = /(\/|per\s*)(cs|case|box|ctn)/i.test(priceCell) ? "case" : "weight";
+    const header = headerOf(lines[h]!);
+    if (!header) continue;
+    const kinds = header.columns.map((c) => c.col).join();
     const out: Array<Record<string, DraftValue>> = [];
     let i = h + 1;
     for (; i < lines.length && out.length < 200; i++) {
       const row = lines[i]!;
-      if (/^\s*(sub\s*total|total|grand total|tax|amount due|balance)/i.test(row.text.trim())) {
-        break;
-      }
+      if (END.test(row.text.trim())) break;
       const values: Partial<Record<Column, string>> = {};
       const words: string[] = [];
-      if (row.cells.length >= 2) {
-        // Layout kept: each cell belongs to the header column it starts under.
-        for (const cell of row.cells) {
-          let k = 0;
-          for (let j = 0; j < header.cells.length; j++) {
-            if (header.cells[j]!.start <= cell.start + 3) k = j;
-          }
-          const col = columns[k]!;
-          if (col === "description") words.push(cell.text);
-          else if (col !== "other" && col !== "code") values[col] = cell.text;
-        }
-      } else {
-        // One run of text (OCR, plain text): leading code, words, then numbers in column order.
-        const tokens = (row.cells[0]?.text ?? "").split(/\s+/);
-        const numbers: string[] = [];
-        let skipCode = columns.indexOf("code") > -1 &&
-          columns.indexOf("code") < columns.indexOf("description");
-        for (const t of tokens) {
-          const isNumber = /^[$(]?-?\$?\d[\d,]*(\.\d+)?\)?$/.test(t);
-          if (skipCode && isNumber && words.length === 0) skipCode = false;
-          else if (isNumber) numbers.push(t);
-          else if (/^(lbs?|kgs?|cs|#)$/i.test(t) && numbers.length) {
-            numbers[numbers.length - 1] += ` ${t}`;
-          } else if (numbers.length === 0 || words.length === 0) words.push(t);
-        }
-        const before = columns.slice(0, columns.indexOf("description")).filter((c) =>
-          (numeric as Column[]).includes(c)
-        );
-        const after = numeric.filter((c) => !before.includes(c));
-        const order = [...before, ...after];
-        numbers.forEach((n, k) => order[k] && (values[order[k]!] = n));
+      for (const cell of row.cells) {
+        const col = columnAt(header, cell);
+        if (col === "description") words.push(cell.text);
+        else if (col !== "other" && col !== "code") values[col] = cell.text;
       }
-      if (words.length === 0 || !Object.keys(values).length) {
-        if (out.length > 0) break;
+      const numeric = Object.values(values).filter((v) => NUMBER.test(v!.trim())).length;
+      if (words.length && numeric >= 2) {
+        out.push(toLine(header, words, values));
         continue;
       }
-      const line: Record<string, DraftValue> = {
-        description: { value: words.join(" ").slice(0, 300), confidence: 0.9 },
-      };
-      if (values.cases) {
-        const n = parseNumber(values.cases);
-        if (n !== null && Number.isInteger(n)) line.cases = { value: n, confidence: 0.9 };
+      // A description's second line: text alone under the description column.
+      const prev = out[out.length - 1];
+      if (
+        prev && words.length === 1 && row.cells.length === 1 && !numeric &&
+        words[0]!.length <= 40 && !/[.!?]$/.test(words[0]!)
+      ) {
+        prev.description!.value = `${prev.description!.value} ${words[0]}`.slice(0, 300);
+        continue;
       }
-      if (values.weight) {
-        const n = parseNumber(values.weight);
-        if (n !== null) line.weight = { value: n, confidence: 0.9 };
-        const u = /kg/i.test(values.weight) ? "KG" : /lb/i.test(values.weight) ? "LB" : unit;
-        line.weight_unit = { value: u, confidence: 0.85 };
-      }
-      if (values.price) {
-        const cents = parseMoney(values.price.replace(/^\$/, ""));
-        const price = parseNumber(values.price.replace(/^\$/, ""));
-        if (price !== null && cents !== null) {
-          line.price = { value: price, confidence: 0.85 };
-          line.price_basis = { value: basis, confidence: 0.8 };
-        }
-      }
-      // The printed amount confirms price x quantity.
-      if (values.amount && line.price) {
-        const amount = parseMoney(values.amount);
-        const qty = basis === "case" ? line.cases?.value : line.weight?.value;
-        if (amount !== null && typeof qty === "number") {
-          const agrees = Math.abs(Math.round(Number(line.price.value) * qty * 100) - amount) <= 1;
-          for (const v of Object.values(line)) v.confidence = agrees ? 0.97 : 0.6;
-        }
-      }
-      out.push(line);
+      if (!out.length) continue;
+      // The same header further down: the table goes on (the next page of a long table).
+      const again = lines.slice(i + 1, i + 10).findIndex((l) =>
+        headerOf(l)?.columns.map((c) => c.col).join() === kinds
+      );
+      if (again < 0) break;
+      i += again + 1;
     }
     if (out.length) return { lines: out, end: i };
   }
