@@ -8,7 +8,7 @@ import type { Executor } from "../db/transaction.ts";
 import type { CompanyDetails } from "../domain/company.ts";
 import { accountingContact, contactLine, linesOf, related, subject } from "./records.ts";
 import { addressLines, day, goodsRow, money } from "./format.ts";
-import { GOODS_COLUMNS, MARGIN, Sheet } from "./layout.ts";
+import { GOODS_COLUMNS, MARGIN, Sheet, type Words } from "./layout.ts";
 
 /** Everything an invoice prints, as plain values (read by `loadInvoicePaper`). */
 export interface InvoicePaper {
@@ -63,8 +63,13 @@ export async function loadInvoicePaper(db: Executor, id: string): Promise<Invoic
 export async function drawInvoice(
   paper: InvoicePaper,
   company: CompanyDetails,
+  words?: Words,
 ): Promise<Uint8Array> {
-  const sheet = await Sheet.create(`Invoice ${paper.number}`, `Invoice ${paper.number}, continued`);
+  const sheet = await Sheet.create(
+    `Invoice ${paper.number}`,
+    `Invoice ${paper.number}, continued`,
+    words,
+  );
   sheet.letterhead(company, "INVOICE");
   const top = sheet.y;
   const billed = sheet.block(

@@ -47,6 +47,12 @@ export const GOODS_COLUMNS: Column[] = [
   { header: "Amount", x: 479, width: RIGHT - 479, align: "right" },
 ];
 
+/**
+ * The tenant's words for the built-in ones ("Supplier" -> "Packer"; customization/terms.ts),
+ * applied to every heading and label a document prints, never to the values.
+ */
+export type Words = (text: string) => string;
+
 /** One document being drawn: its pages, fonts and the cursor (`y`, top down). */
 export class Sheet {
   pages: PDFPage[] = [];
@@ -58,18 +64,24 @@ export class Sheet {
     readonly bold: PDFFont,
     /** Drawn at the top of every page after the first (e.g. "INV-50001, continued"). */
     readonly continued: string,
+    readonly words: Words,
   ) {}
 
-  /** Starts a document with one page. */
-  static async create(title: string, continued: string): Promise<Sheet> {
+  /** Starts a document with one page; `words` renames its headings and labels. */
+  static async create(
+    title: string,
+    continued: string,
+    words: Words = (text) => text,
+  ): Promise<Sheet> {
     const doc = await PDFDocument.create();
-    doc.setTitle(title);
+    doc.setTitle(words(title));
     doc.setProducer("ProjectMeats");
     const sheet = new Sheet(
       doc,
       await doc.embedFont(StandardFonts.Helvetica),
       await doc.embedFont(StandardFonts.HelveticaBold),
-      continued,
+      words(continued),
+      words,
     );
     sheet.#addPage();
     return sheet;
@@ -151,11 +163,17 @@ export class Sheet {
     this.y -= 16;
   }
 
+  /** A heading or label in the tenant's words (an upper-case one stays upper case). */
+  label(text: string): string {
+    const named = this.words(text);
+    return text === text.toUpperCase() ? named.toUpperCase() : named;
+  }
+
   /** The company letterhead on the left with the document title beside the company name. */
   letterhead(company: CompanyDetails, title: string): void {
     const top = this.y - 8;
     this.text(company.company_name, MARGIN, top, { bold: true, size: 16 });
-    this.text(title, RIGHT, top, { bold: true, size: 18, align: "right" });
+    this.text(this.label(title), RIGHT, top, { bold: true, size: 18, align: "right" });
     let y = top - 16;
     const contact = [company.company_phone, company.company_email].filter(Boolean).join("   ");
     for (const line of [...addressLines(company), contact].filter(Boolean)) {
@@ -168,7 +186,7 @@ export class Sheet {
 
   /** A headed block of lines at `x` (the first line bold); returns the y under it. */
   block(heading: string, lines: string[], x: number, y: number, width = 240): number {
-    this.text(heading.toUpperCase(), x, y, { bold: true, size: 8, muted: true });
+    this.text(this.label(heading).toUpperCase(), x, y, { bold: true, size: 8, muted: true });
     y -= 13;
     lines.filter(Boolean).forEach((line, i) => {
       for (const part of this.wrap(line, width, { bold: i === 0 })) {
@@ -183,7 +201,7 @@ export class Sheet {
   facts(pairs: Array<[string, string | null | undefined]>, x: number, y: number): number {
     for (const [label, value] of pairs) {
       if (value === null || value === undefined || value === "") continue;
-      const head = `${label}: `;
+      const head = `${this.label(label)}: `;
       this.text(head, x, y, { bold: true });
       const offset = this.bold.widthOfTextAtSize(encodable(this.bold, head), 9);
       const parts = this.wrap(value, RIGHT - x - offset);
@@ -199,7 +217,11 @@ export class Sheet {
     const lines = this.wrap(text, RIGHT - MARGIN, style);
     this.ensure(30);
     if (heading) {
-      this.text(heading.toUpperCase(), MARGIN, this.y, { bold: true, size: 8, muted: true });
+      this.text(this.label(heading).toUpperCase(), MARGIN, this.y, {
+        bold: true,
+        size: 8,
+        muted: true,
+      });
       this.y -= 13;
     }
     for (const line of lines) {
@@ -213,7 +235,7 @@ export class Sheet {
   /** A table whose rows wrap their cells and continue on new pages under a repeated header. */
   table(columns: Column[], rows: string[][]): void {
     const header = () => {
-      for (const col of columns) this.text(col.header, col.x, this.y, { bold: true });
+      for (const col of columns) this.text(this.label(col.header), col.x, this.y, { bold: true });
       this.y -= 5;
       this.rule();
     };
@@ -238,7 +260,7 @@ export class Sheet {
   totals(rows: Array<[string, string, boolean?]>): void {
     this.ensure(14 * rows.length + 10);
     for (const [label, value, bold] of rows) {
-      this.text(label, 380, this.y, { bold });
+      this.text(this.label(label), 380, this.y, { bold });
       this.text(value, RIGHT, this.y, { bold, align: "right" });
       this.y -= 14;
     }

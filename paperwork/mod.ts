@@ -12,6 +12,7 @@ import { drawPurchaseOrder, loadPurchaseOrderPaper } from "./purchase_order.ts";
 import { drawSalesConfirmation, loadSalesConfirmationPaper } from "./sales_confirmation.ts";
 import { drawRateConfirmation, loadRateConfirmationPaper } from "./rate_confirmation.ts";
 import { pdfFilename } from "./format.ts";
+import type { Words } from "./layout.ts";
 
 export type PaperworkCollection = "invoices" | "sales-orders" | "purchase-orders" | "loads";
 
@@ -19,7 +20,7 @@ interface Kind {
   /** The page route's file name part: /invoices/:id/invoice.pdf. */
   slug: string;
   label: string;
-  render(db: Executor, id: string, company: CompanyDetails): Promise<{
+  render(db: Executor, id: string, company: CompanyDetails, words?: Words): Promise<{
     number: string;
     bytes: Uint8Array;
   }>;
@@ -30,14 +31,14 @@ function kind<P extends { number: string }>(
   slug: string,
   label: string,
   load: (db: Executor, id: string) => Promise<P>,
-  draw: (paper: P, company: CompanyDetails) => Promise<Uint8Array>,
+  draw: (paper: P, company: CompanyDetails, words?: Words) => Promise<Uint8Array>,
 ): Kind {
   return {
     slug,
     label,
-    async render(db, id, company) {
+    async render(db, id, company, words) {
       const paper = await load(db, id);
-      return { number: paper.number, bytes: await draw(paper, company) };
+      return { number: paper.number, bytes: await draw(paper, company, words) };
     },
   };
 }
@@ -79,14 +80,18 @@ export function paperworkPath(collection: string, id: string): string | null {
   return kind ? `/${collection}/${id}/${kind.slug}.pdf` : null;
 }
 
-/** Draws the document of one record; the repository's 404 for an id not in this database. */
+/**
+ * Draws the document of one record, its headings in the tenant's `words`; the repository's 404
+ * for an id not in this database.
+ */
 export async function renderPaperwork(
   collection: PaperworkCollection,
   db: Executor,
   id: string,
   company: CompanyDetails,
+  words?: Words,
 ): Promise<{ filename: string; bytes: Uint8Array }> {
   const kind = KINDS[collection];
-  const { number, bytes } = await kind.render(db, id, company);
+  const { number, bytes } = await kind.render(db, id, company, words);
   return { filename: pdfFilename(number, kind.slug), bytes };
 }

@@ -11,7 +11,7 @@ import { enumLabel } from "../domain/records/fields.ts";
 import { purchaseOrders } from "../domain/catalog.ts";
 import { linesOf, related, subject } from "./records.ts";
 import { addressLines, day, goodsRow, money } from "./format.ts";
-import { GOODS_COLUMNS, MARGIN, Sheet } from "./layout.ts";
+import { GOODS_COLUMNS, MARGIN, Sheet, type Words } from "./layout.ts";
 
 /** Everything a purchase order prints, as plain values (read by `loadPurchaseOrderPaper`). */
 export interface PurchaseOrderPaper {
@@ -77,10 +77,12 @@ export async function loadPurchaseOrderPaper(
 export async function drawPurchaseOrder(
   paper: PurchaseOrderPaper,
   company: CompanyDetails,
+  words?: Words,
 ): Promise<Uint8Array> {
   const sheet = await Sheet.create(
     `Purchase order ${paper.number}`,
     `Purchase order ${paper.number}, continued`,
+    words,
   );
   sheet.letterhead(company, "PURCHASE ORDER");
   const top = sheet.y;

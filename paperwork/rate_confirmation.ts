@@ -10,7 +10,7 @@ import type { CompanyDetails } from "../domain/company.ts";
 import type { RecordValues } from "../domain/records/rows.ts";
 import { related, subject } from "./records.ts";
 import { addressLines, appointment, day, fahrenheit, money } from "./format.ts";
-import { MARGIN, Sheet } from "./layout.ts";
+import { MARGIN, Sheet, type Words } from "./layout.ts";
 
 /** Everything a rate confirmation prints, as plain values (read by `loadRateConfirmationPaper`). */
 export interface RateConfirmationPaper {
@@ -106,10 +106,12 @@ export async function loadRateConfirmationPaper(
 export async function drawRateConfirmation(
   paper: RateConfirmationPaper,
   company: CompanyDetails,
+  words?: Words,
 ): Promise<Uint8Array> {
   const sheet = await Sheet.create(
     `Rate confirmation ${paper.number}`,
     `Rate confirmation ${paper.number}, continued`,
+    words,
   );
   sheet.letterhead(company, "RATE CONFIRMATION");
   const top = sheet.y;

@@ -8,7 +8,7 @@ import type { Executor } from "../db/transaction.ts";
 import type { CompanyDetails } from "../domain/company.ts";
 import { linesOf, related, subject } from "./records.ts";
 import { addressLines, day, goodsRow, money } from "./format.ts";
-import { GOODS_COLUMNS, MARGIN, Sheet } from "./layout.ts";
+import { GOODS_COLUMNS, MARGIN, Sheet, type Words } from "./layout.ts";
 
 /** Everything a sales confirmation prints, as plain values (read by `loadSalesConfirmationPaper`). */
 export interface SalesConfirmationPaper {
@@ -61,10 +61,12 @@ export async function loadSalesConfirmationPaper(
 export async function drawSalesConfirmation(
   paper: SalesConfirmationPaper,
   company: CompanyDetails,
+  words?: Words,
 ): Promise<Uint8Array> {
   const sheet = await Sheet.create(
     `Sales confirmation ${paper.number}`,
     `Sales confirmation ${paper.number}, continued`,
+    words,
   );
   sheet.letterhead(company, "SALES CONFIRMATION");
   const top = sheet.y;

@@ -16,6 +16,8 @@ import { recordType } from "../domain/catalog.ts";
 import { describeRoute, IdParams } from "../http/openapi.ts";
 import { paperBrand } from "../customization/paper.ts";
 import { brandPaper } from "../paperwork/brand.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import { words } from "../customization/terms.ts";
 import { requireFeature } from "../customization/middleware.ts";
 
 /** `rate confirmation` -> `RateConfirmation`, for operation ids. */
@@ -32,7 +34,14 @@ async function download(c: AppContext, collection: PaperworkCollection, label: s
     { readCache: services.readCache, storage: services.storage },
     tenant,
   );
-  const paper = await renderPaperwork(collection, tenant.db, id, company);
+  const { document } = await activeConfiguration(services.readCache, tenant.db, tenant.id);
+  const paper = await renderPaperwork(
+    collection,
+    tenant.db,
+    id,
+    company,
+    (text) => words(document, text),
+  );
   const bytes = brand ? await brandPaper(paper.bytes, brand) : paper.bytes;
   const filename = paper.filename;
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
