@@ -170,10 +170,10 @@ export function createApp(services: Services): Hono<AppEnv> {
       themeRoutes,
       pageSettingsConfiguration,
       paperworkDownloads,
-      pageRecords,
-    ]
       pageFlows,
       pageFlowsMoney,
+      pageRecords,
+    ]
   ) app.route("/", routes);
   return app;
 }

@@ -12,6 +12,7 @@ import type { JSX } from "preact";
 import { groupedAmount } from "../domain/format.ts";
 import { formToInput, formValue } from "../domain/records/form_input.ts";
 import { checkForm, type FormField, type FormSpec } from "../domain/records/form_check.ts";
+import { isCells, pasteLines } from "../domain/flows/paste_lines.ts";
 
 export interface RecordFormProps {
   [key: string]: unknown;
@@ -28,6 +29,8 @@ export interface RecordFormProps {
   /** Choices for reference fields: collection -> [id, title][]. */
   refs: Record<string, Array<[string, string]>>;
   cancelHref: string;
+  /** Show the margin over the cost each line carries (`cost_cents`, a sales order from a PO). */
+  margin?: boolean;
 }
 
 type LineState = Record<string, string>;
@@ -37,6 +40,10 @@ const BLANK_LINES = 3;
 
 function toLineState(line: Record<string, unknown>, fields: readonly FormField[]): LineState {
   const out: LineState = {};
+  // What the line cost (a sales order from a PO): kept beside the fields for the margin.
+  if (line.cost_cents !== undefined && line.cost_cents !== null) {
+    out.cost_cents = String(line.cost_cents);
+  }
   for (const f of fields) {
     out[f.name] = line[f.name] === undefined
       ? String(f.defaultValue ?? "")
@@ -265,7 +272,27 @@ export default function RecordForm(props: RecordFormProps) {
   const setLine = (index: number, name: string, value: string) =>
     setLines((all) => all.map((l, i) => (i === index ? { ...l, [name]: value } : l)));
 
+  // Cells pasted from a spreadsheet fill this line and the ones below, adding lines as needed.
+  const onPaste = (e: JSX.TargetedClipboardEvent<HTMLTableSectionElement>) => {
+    const text = e.clipboardData?.getData("text/plain") ?? "";
+    const m = /^lines\.(\d+)\.(\w+)$/.exec((e.target as HTMLInputElement).name ?? "");
+    if (!m || !isCells(text)) return;
+    const pasted = pasteLines(text, lineFields, m[2]!, props.refs);
+    if (!pasted.length) return;
+    e.preventDefault();
+    const at = Number(m[1]);
+    setLines((all) => {
+      const next = [...all];
+      pasted.forEach((cells, k) => {
+        next[at + k] = { ...(next[at + k] ?? toLineState({}, lineFields)), ...cells };
+      });
+      return [...next, toLineState({}, lineFields)];
+    });
+  };
+
   const totalCents = lines.reduce((sum, l) => sum + lineAmount(l), 0);
+  const costCents = lines.reduce((sum, l) => sum + Number(l.cost_cents || 0), 0);
+  const marginCents = totalCents - costCents;
   const totalLb = lines.reduce(
     (sum, l) => sum + Number(l.weight || 0) * (l.weight_unit === "KG" ? LB_PER_KG : 1),
     0,
@@ -325,14 +352,18 @@ export default function RecordForm(props: RecordFormProps) {
                     </th>
                   </tr>
                 </thead>
-                <tbody>
+                <tbody onPaste={onPaste}>
                   {lines.map((line, i) => (
                     <tr key={i} data-line={i}>
                       {lineFields.map((f) => {
                         const key = `lines.${i}.${f.name}`;
                         const messages = errors[key];
                         return (
-                          <td key={f.name} class={messages ? "has-error" : undefined}>
+                          <td
+                            key={f.name}
+                            class={messages ? `has-error cell-${f.kind}` : `cell-${f.kind}`}
+                            data-label={f.label}
+                          >
                             <Input
                               field={f}
                               name={key}
@@ -349,7 +380,18 @@ export default function RecordForm(props: RecordFormProps) {
                           </td>
                         );
                       })}
-                      <td class="num" data-line-amount>{groupedAmount(lineAmount(line))}</td>
+                      <td class="num" data-line-amount data-label="Amount">
+                        {groupedAmount(lineAmount(line))}
+                        {props.margin && line.cost_cents
+                          ? (
+                            <input
+                              type="hidden"
+                              name={`lines.${i}.cost_cents`}
+                              value={line.cost_cents}
+                            />
+                          )
+                          : null}
+                      </td>
                       <td>
                         <button
                           type="button"
@@ -383,6 +425,26 @@ export default function RecordForm(props: RecordFormProps) {
                     </td>
                     <td />
                   </tr>
+                  {props.margin
+                    ? (
+                      <tr class="margin-row">
+                        <td colSpan={lineFields.length - 1} />
+                        <th scope="row">Margin</th>
+                        <td class="num" data-lines-margin aria-live="polite">
+                          <strong class={marginCents < 0 ? "negative" : undefined}>
+                            {groupedAmount(marginCents)}
+                          </strong>
+                          <br />
+                          <small>
+                            {totalCents > 0
+                              ? `${(marginCents / totalCents * 100).toFixed(1)}% of sale`
+                              : "set the sale prices"}; cost {groupedAmount(costCents)}
+                          </small>
+                        </td>
+                        <td />
+                      </tr>
+                    )
+                    : null}
                 </tfoot>
               </table>
             </div>

@@ -53,6 +53,8 @@ import { documentsOf } from "../../domain/documents/repository.ts";
 import { LinkedDocuments } from "../../components/DocumentList.tsx";
 import { PaperworkLink } from "../../components/records/PaperworkLink.tsx";
 import { paperworkPath } from "../../paperwork/mod.ts";
+import { FlowActions, MailLog } from "../../components/records/FlowActions.tsx";
+import { mailOf } from "../../domain/flows/mailing.ts";
 import type { Configuration } from "../../customization/document/schema.ts";
 import {
   defaultFilters,
@@ -448,6 +450,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     notice = <BillMatchNotice match={await matchBill(db, record)} format={format} />;
   }
   const saved = c.req.query("saved");
+  const mail = await mailOf(db, def.collection, id); // e-mailed from the flows (issue 17)
 
   return renderApp(
     c,
@@ -492,6 +495,14 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
             </div>
           )}
       </div>
+      <FlowActions collection={def.collection} id={id} record={record} writable={writable} />
+      {c.req.query("sent")
+        ? (
+          <div class="flash success" role="status">
+            <p>Sent.</p>
+          </div>
+        )
+        : null}
       {saved
         ? (
           <div class="flash success" role="status">
@@ -507,6 +518,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
         )
         : null}
       {notice}
+      <MailLog mail={mail} format={format} />
       <div class="detail-grid">
         {[...groups].map(([group, fields]) => (
           <section class="card" key={group}>

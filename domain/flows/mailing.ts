@@ -1,0 +1,314 @@
+/**
+ * @module domain/flows/mailing
+ * Paperwork e-mailed from a record (issue 17): an invoice to the customer's accounts payable, a
+ * rate confirmation to the carrier's dispatch, a statement or a dunning reminder to a customer.
+ * Each is drawn on the tenant's letterhead, sent through the outbox and logged on the record
+ * (`record_mail`) with the document's name and SHA-256, so the page shows what went to whom.
+ * The document and the mail are passed in (`MailingDeps`): this module decides what to send.
+ * The outbox carries plain text, so the message links to the document in the workspace.
+ */
+import type { Executor } from "../../db/transaction.ts";
+import { newId, sha256Hex } from "../../db/ids.ts";
+import { carriers, customers, invoices, loads } from "../catalog.ts";
+import { InvalidError } from "../errors.ts";
+import * as fmt from "../format.ts";
+import { getRecord, updateRecord } from "../records/repository.ts";
+import type { RecordContext } from "../records/context.ts";
+import type { RecordValues } from "../records/rows.ts";
+import { type OpenInvoice, openInvoices } from "./receipts.ts";
+
+export interface MailingDeps {
+  /** Draws a record's PDF on the letterhead: invoices and loads (rate confirmation). */
+  renderPdf(collection: "invoices" | "loads", id: string): Promise<{
+    filename: string;
+    bytes: Uint8Array;
+  }>;
+  /** Puts a message in the outbox; returns its id. */
+  send(mail: { to: string; subject: string; text: string }): Promise<string>;
+  /** The absolute address of a page path in this workspace. */
+  link(path: string): string;
+  companyName: string;
+  format: fmt.FormatSettings;
+}
+
+export interface SentMail {
+  id: string;
+  collection: string;
+  record_id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  attachment: string | null;
+  attachment_sha256: string | null;
+  sent_at: string;
+  sent_by: string | null;
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+function address(to: unknown, fallback: unknown, what: string): string {
+  const chosen = String(to ?? "").trim() || String(fallback ?? "").trim();
+  if (!chosen) {
+    throw new InvalidError(`No e-mail address for ${what}: give one.`, {
+      to: ["Give the address to send to."],
+    }, 422);
+  }
+  if (!EMAIL.test(chosen)) {
+    throw new InvalidError("That e-mail address is not valid.", { to: ["Not an address."] }, 422);
+  }
+  return chosen;
+}
+
+async function logMail(
+  db: Executor,
+  ctx: RecordContext,
+  entry: Omit<SentMail, "id" | "sent_at" | "sent_by"> & { mail_id: string },
+): Promise<SentMail> {
+  const row: SentMail = {
+    id: newId(),
+    sent_at: new Date().toISOString(),
+    sent_by: ctx.userName ?? null,
+    collection: entry.collection,
+    record_id: entry.record_id,
+    kind: entry.kind,
+    to: entry.to,
+    subject: entry.subject,
+    attachment: entry.attachment,
+    attachment_sha256: entry.attachment_sha256,
+  };
+  await db.execute({
+    sql: `INSERT INTO record_mail (id, collection, record_id, kind, to_addr, subject, mail_id,
+            attachment, attachment_sha256, sent_at, sent_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+    args: [
+      row.id,
+      row.collection,
+      row.record_id,
+      row.kind,
+      row.to,
+      row.subject,
+      entry.mail_id,
+      row.attachment,
+      row.attachment_sha256,
+      row.sent_at,
+      row.sent_by,
+    ],
+  });
+  return row;
+}
+
+/** Mail sent about a record, newest first. */
+export async function mailOf(db: Executor, collection: string, id: string): Promise<SentMail[]> {
+  const rs = await db.execute({
+    sql: `SELECT * FROM record_mail WHERE collection = ? AND record_id = ?
+          ORDER BY sent_at DESC, id DESC LIMIT 100`,
+    args: [collection, id],
+  });
+  return rs.rows.map((r) => ({
+    id: String(r.id),
+    collection: String(r.collection),
+    record_id: String(r.record_id),
+    kind: String(r.kind),
+    to: String(r.to_addr),
+    subject: String(r.subject),
+    attachment: r.attachment === null ? null : String(r.attachment),
+    attachment_sha256: r.attachment_sha256 === null ? null : String(r.attachment_sha256),
+    sent_at: String(r.sent_at),
+    sent_by: r.sent_by === null ? null : String(r.sent_by),
+  }));
+}
+
+/** The customer's accounts payable address: an accounting contact's, else the customer's own. */
+export async function customerBillingAddress(
+  db: Executor,
+  customerId: string,
+): Promise<string | null> {
+  const rs = await db.execute({
+    sql: `SELECT email FROM contacts WHERE customer_id = ? AND archived_at IS NULL
+          AND email IS NOT NULL AND email <> '' AND (lower(role) LIKE '%accounting%'
+          OR lower(role) LIKE '%payable%' OR lower(role) LIKE '%billing%' OR lower(role) = 'ap')
+          ORDER BY created_at LIMIT 1`,
+    args: [customerId],
+  });
+  if (rs.rows[0]) return String(rs.rows[0].email);
+  const customer = await getRecord(db, customers, customerId);
+  return customer.email ? String(customer.email) : null;
+}
+
+/**
+ * Sends an invoice: a draft turns sent first (its due date then counts), the PDF is drawn and
+ * linked, the mail logged on the invoice. A void invoice is refused.
+ */
+export async function sendInvoice(
+  deps: MailingDeps,
+  ctx: RecordContext,
+  id: string,
+  input: { to?: string | null; message?: string | null },
+): Promise<{ invoice: RecordValues; mail: SentMail }> {
+  let invoice = await getRecord(ctx.db, invoices, id);
+  if (invoice.state === "void") throw new InvalidError("This invoice is void; it cannot be sent.");
+  const to = address(
+    input.to,
+    await customerBillingAddress(ctx.db, String(invoice.customer_id)),
+    "the customer",
+  );
+  if (invoice.state === "draft") {
+    invoice = await updateRecord(ctx, invoices, id, { version: invoice.version, state: "sent" });
+  }
+  const pdf = await deps.renderPdf("invoices", id);
+  const path = `/invoices/${id}/invoice.pdf`;
+  const f = deps.format;
+  const subject = `Invoice ${invoice.number} from ${deps.companyName}`;
+  const text = [
+    input.message?.trim() || "Hello,",
+    "",
+    `Please find invoice ${invoice.number} for ${fmt.money(invoice.total_cents, f)}` +
+    (invoice.due_date ? `, due ${fmt.date(invoice.due_date, f)}.` : "."),
+    `Outstanding: ${fmt.money(invoice.outstanding_cents, f)}.`,
+    "",
+    `The invoice (PDF, ${pdf.filename}): ${deps.link(path)}`,
+    "",
+    `Thank you,\n${deps.companyName}`,
+  ].join("\n");
+  const mailId = await deps.send({ to, subject, text });
+  const mail = await logMail(ctx.db, ctx, {
+    collection: "invoices",
+    record_id: id,
+    kind: "invoice",
+    to,
+    subject,
+    mail_id: mailId,
+    attachment: pdf.filename,
+    attachment_sha256: await sha256Hex(pdf.bytes),
+  });
+  return { invoice, mail };
+}
+
+/** Sends a load's rate confirmation to its carrier's dispatch address, logged on the load. */
+export async function sendRateConfirmation(
+  deps: MailingDeps,
+  ctx: RecordContext,
+  loadId: string,
+  input: { to?: string | null; message?: string | null },
+): Promise<SentMail> {
+  const load = await getRecord(ctx.db, loads, loadId);
+  if (!load.carrier_id) {
+    throw new InvalidError("Book a carrier on this load first.", {
+      carrier_id: ["No carrier yet."],
+    });
+  }
+  const carrier = await getRecord(ctx.db, carriers, String(load.carrier_id));
+  const to = address(input.to, carrier.dispatch_email, "the carrier's dispatch");
+  const pdf = await deps.renderPdf("loads", loadId);
+  const f = deps.format;
+  const subject = `Rate confirmation, load ${load.number}, from ${deps.companyName}`;
+  const text = [
+    input.message?.trim() || `Hello ${carrier.name},`,
+    "",
+    `Load ${load.number} is booked with you at ${fmt.money(load.freight_cents, f)}.`,
+    load.pickup_appointment ? `Pickup: ${fmt.dateTime(load.pickup_appointment, f)}.` : "",
+    load.delivery_appointment ? `Delivery: ${fmt.dateTime(load.delivery_appointment, f)}.` : "",
+    "",
+    `Please sign and return the rate confirmation (PDF, ${pdf.filename}): ${
+      deps.link(`/loads/${loadId}/rate-confirmation.pdf`)
+    }`,
+    "",
+    deps.companyName,
+  ].filter((l, i, all) => l !== "" || all[i - 1] !== "").join("\n");
+  const mailId = await deps.send({ to, subject, text });
+  return await logMail(ctx.db, ctx, {
+    collection: "loads",
+    record_id: loadId,
+    kind: "rate_confirmation",
+    to,
+    subject,
+    mail_id: mailId,
+    attachment: pdf.filename,
+    attachment_sha256: await sha256Hex(pdf.bytes),
+  });
+}
+
+function daysPast(due: string | null, today: string): number {
+  if (!due || due >= today) return 0;
+  return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 864e5);
+}
+
+/**
+ * Sends a customer a statement of its open invoices, or a reminder of the overdue ones (refused
+ * when none is overdue); logged on the customer and, for a reminder, on each invoice it names.
+ */
+export async function sendStatement(
+  deps: MailingDeps,
+  ctx: RecordContext,
+  customerId: string,
+  input: { kind: "statement" | "reminder"; to?: string | null; today: string },
+): Promise<{ mail: SentMail; invoices: OpenInvoice[] }> {
+  const customer = await getRecord(ctx.db, customers, customerId);
+  const open = await openInvoices(ctx.db, customerId);
+  const listed = input.kind === "reminder"
+    ? open.filter((i) => daysPast(i.due_date, input.today) > 0)
+    : open;
+  if (listed.length === 0) {
+    throw new InvalidError(
+      input.kind === "reminder"
+        ? "Nothing is overdue for this customer; no reminder to send."
+        : "This customer has no open invoices; no statement to send.",
+    );
+  }
+  const to = address(
+    input.to,
+    await customerBillingAddress(ctx.db, customerId),
+    "the customer",
+  );
+  const f = deps.format;
+  const total = listed.reduce((s, i) => s + i.outstanding_cents, 0);
+  const rows = listed.map((i) => {
+    const late = daysPast(i.due_date, input.today);
+    return `${i.number}  ${fmt.date(i.invoice_date, f)}  due ${fmt.date(i.due_date, f)}  ${
+      fmt.money(i.outstanding_cents, f)
+    }${late ? `  (${late} days past due)` : ""}`;
+  });
+  const subject = input.kind === "reminder"
+    ? `Payment reminder: ${fmt.money(total, f)} past due to ${deps.companyName}`
+    : `Statement of account from ${deps.companyName}`;
+  const opening = input.kind === "reminder"
+    ? `Hello ${customer.name},\n\nOur records show these invoices past due. Please arrange ` +
+      "payment, or tell us if you have already sent it."
+    : `Hello ${customer.name},\n\nHere is your statement of open invoices as of ${
+      fmt.date(input.today, f)
+    }.`;
+  const text = [
+    opening,
+    "",
+    ...rows,
+    "",
+    `Total ${input.kind === "reminder" ? "past due" : "open"}: ${fmt.money(total, f)}`,
+    "",
+    `Thank you,\n${deps.companyName}`,
+  ].join("\n");
+  const mailId = await deps.send({ to, subject, text });
+  const mail = await logMail(ctx.db, ctx, {
+    collection: "customers",
+    record_id: customerId,
+    kind: input.kind,
+    to,
+    subject,
+    mail_id: mailId,
+    attachment: null,
+    attachment_sha256: null,
+  });
+  if (input.kind === "reminder") {
+    for (const inv of listed) {
+      await logMail(ctx.db, ctx, {
+        collection: "invoices",
+        record_id: inv.id,
+        kind: "reminder",
+        to,
+        subject,
+        mail_id: mailId,
+        attachment: null,
+        attachment_sha256: null,
+      });
+    }
+  }
+  return { mail, invoices: listed };
+}

@@ -1,0 +1,64 @@
+/**
+ * @module routes/records/_flows
+ * What the flow pages and the flow API share: the mailing dependencies of a request (the PDF on
+ * the tenant's letterhead, the outbox, links back to this workspace) and the record schemas a
+ * flow's create validates with.
+ */
+import { type AppContext, principalOf, tenantOf } from "../../http/env.ts";
+import { can } from "../../auth/roles.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
+import type { RecordDef } from "../../domain/records/definition.ts";
+import { getCompanyDetails } from "../../domain/company.ts";
+import { loadFormatSettings } from "../../domain/format.ts";
+import type { MailingDeps } from "../../domain/flows/mailing.ts";
+import { renderPaperwork } from "../../paperwork/mod.ts";
+import { paperBrand } from "../../customization/paper.ts";
+import { brandPaper } from "../../paperwork/brand.ts";
+import { sendMail } from "../../mail/outbox.ts";
+import { requestOrigin } from "../../mail/links.ts";
+import type { RecordValues } from "../../domain/records/rows.ts";
+
+/** The mailing dependencies of this request's tenant. */
+export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
+  const tenant = tenantOf(c);
+  const services = c.get("services");
+  const [company, format] = await Promise.all([
+    getCompanyDetails(tenant.db, tenant.name),
+    loadFormatSettings(tenant.db),
+  ]);
+  const origin = requestOrigin(services.config, c.req.url);
+  return {
+    companyName: company.company_name || tenant.name,
+    format,
+    link: (path) => `${origin}${path}`,
+    async renderPdf(collection, id) {
+      const paper = await renderPaperwork(collection, tenant.db, id, company);
+      const brand = await paperBrand(
+        { readCache: services.readCache, storage: services.storage },
+        tenant,
+      );
+      return {
+        filename: paper.filename,
+        bytes: brand ? await brandPaper(paper.bytes, brand) : paper.bytes,
+      };
+    },
+    send: (mail) => sendMail(services, { ...mail, tenantId: tenant.id }),
+  };
+}
+
+/** Draft lines without what only the flow knows (a line's cost), as the record API takes them. */
+export function recordLines(lines: unknown): RecordValues[] | undefined {
+  if (!Array.isArray(lines)) return undefined;
+  return lines.map((line) => {
+    const { cost_cents: _cost, ...rest } = line as RecordValues;
+    return rest;
+  });
+}
+
+/** Refuses a flow to a role that cannot write its record type (the API checks the same). */
+export function requireWriteOf(c: AppContext, def: RecordDef): void {
+  const role = principalOf(c).role;
+  if (!role || !can(role, def.permission)) {
+    throw new ForbiddenError(`Your role cannot change ${def.plural.toLowerCase()}.`);
+  }
+}

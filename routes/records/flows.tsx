@@ -1,0 +1,433 @@
+/**
+ * @module routes/records/flows
+ * The flows between records as pages (issue 17), each one screen, pre-filled, nothing saved until
+ * the user saves: a sales order from a PO (margin shown as the sale price is set), a load from a
+ * PO or SO (the carrier picker with insurance, rate and appointments), an invoice from a load, the
+ * POD. The same forms as the record pages (the RecordForm island), posting here so that a refused
+ * save comes back to this screen. Sending and receiving money live in `flows_money.tsx`.
+ */
+import { Hono } from "hono";
+import type { ComponentChildren } from "preact";
+import { type AppContext, type AppEnv, tenantOf } from "../../http/env.ts";
+import { memberPage } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { recordContext } from "../../http/records.ts";
+import { AppError, NotFoundError } from "../../domain/errors.ts";
+import { isId } from "../../db/ids.ts";
+import { invoices, loads, purchaseOrders, recordType, salesOrders } from "../../domain/catalog.ts";
+import type { RecordDef } from "../../domain/records/definition.ts";
+import { createSchema, issuesByField, updateSchema } from "../../domain/records/schema.ts";
+import { type FormEntries, formToInput } from "../../domain/records/form_input.ts";
+import { formSpec } from "../../domain/records/form_check.ts";
+import { createRecord, getRecord, updateRecord } from "../../domain/records/repository.ts";
+import type { RecordValues } from "../../domain/records/rows.ts";
+import { optionChoices, refChoices } from "../../domain/records/choices.ts";
+import * as fmt from "../../domain/format.ts";
+import {
+  type Draft,
+  invoiceFromLoad,
+  loadFromOrder,
+  salesOrderFromPo,
+} from "../../domain/flows/drafts.ts";
+import { carrierChoices } from "../../domain/flows/carriers.ts";
+import { Island } from "../../framework/island.tsx";
+import RecordForm from "../../islands/RecordForm.tsx";
+import { CsrfInput } from "../../components/Form.tsx";
+import { CarrierPicker } from "../../components/records/CarrierPicker.tsx";
+import { recordLines, requireWriteOf } from "./_flows.ts";
+
+function idOf(c: AppContext, what: string): string {
+  const id = c.req.param("id") ?? "";
+  if (!isId(id)) throw new NotFoundError(`No such ${what}.`);
+  return id;
+}
+
+async function entriesOf(c: AppContext): Promise<FormEntries> {
+  const body = await c.req.parseBody({ all: true });
+  const out: FormEntries = [];
+  for (const [k, v] of Object.entries(body)) {
+    for (const item of Array.isArray(v) ? v : [v]) {
+      if (typeof item === "string") out.push([k, item]);
+    }
+  }
+  return out;
+}
+
+/** The cost each submitted line carried (hidden `lines.N.cost_cents`), by position. */
+function costsOf(entries: FormEntries): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [k, v] of entries) {
+    const m = /^lines\.(\d+)\.cost_cents$/.exec(k);
+    if (m && v !== "") out.set(Number(m[1]), Number(v));
+  }
+  return out;
+}
+
+interface FlowScreen {
+  def: RecordDef;
+  title: string;
+  back: { href: string; label: string };
+  intro: ComponentChildren;
+  values: RecordValues;
+  action: string;
+  errors?: Record<string, string[]>;
+  message?: string;
+  margin?: boolean;
+  before?: ComponentChildren;
+}
+
+async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promise<Response> {
+  const db = tenantOf(c).db;
+  const [options, refs] = await Promise.all([
+    optionChoices(db),
+    refChoices(db, screen.def, screen.values),
+  ]);
+  return renderApp(
+    c,
+    screen.title,
+    <>
+      <p class="breadcrumb">
+        <a href={screen.back.href}>{screen.back.label}</a>
+      </p>
+      <h1>{screen.title}</h1>
+      <div class="flow-intro">{screen.intro}</div>
+      {screen.before}
+      <Island
+        name="RecordForm"
+        component={RecordForm}
+        props={{
+          form: formSpec(screen.def),
+          action: screen.action,
+          csrf: c.get("csrfToken"),
+          mode: "create" as const,
+          values: screen.values,
+          errors: screen.errors ?? {},
+          message: screen.message,
+          options,
+          refs,
+          cancelHref: screen.back.href,
+          margin: screen.margin ?? false,
+        }}
+      />
+    </>,
+    status,
+  );
+}
+
+function existingNote(draft: Draft, noun: string): ComponentChildren {
+  if (!draft.existing.length) return null;
+  return (
+    <p class="flash warning" role="status">
+      Already {draft.existing.length === 1 ? "one" : draft.existing.length} {noun}
+      {draft.existing.length === 1 ? "" : "s"} from here: {draft.existing.map((e, i) => (
+        <>
+          {i ? ", " : ""}
+          <a href={`/${e.collection}/${e.id}`}>{e.number}</a>
+        </>
+      ))}. Saving this adds another.
+    </p>
+  );
+}
+
+/** Saves a flow's form, or shows it again with what was wrong. */
+async function saveFlow(
+  c: AppContext,
+  def: RecordDef,
+  screen: (values: RecordValues, errors: Record<string, string[]>, message: string) => Promise<
+    Response
+  >,
+  fixed: RecordValues,
+): Promise<Response> {
+  requireWriteOf(c, def);
+  const entries = await entriesOf(c);
+  const input = { ...formToInput(def, entries), ...fixed };
+  const costs = costsOf(entries);
+  const shown = () => ({
+    ...input,
+    lines: (input.lines as RecordValues[] | undefined)?.map((l, i) => ({
+      ...l,
+      cost_cents: costs.get(i) ?? null,
+    })),
+  });
+  if (input.lines) input.lines = recordLines(input.lines);
+  const parsed = createSchema(def).safeParse(input);
+  if (!parsed.success) {
+    return screen(shown(), issuesByField(parsed.error), "Some fields need attention.");
+  }
+  try {
+    const record = await createRecord(recordContext(c), def, parsed.data);
+    return c.redirect(`/${def.collection}/${record.id}?saved=1`, 303);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
+    const details = (err.details ?? {}) as Record<string, string[]>;
+    return screen(shown(), details, err.message);
+  }
+}
+
+const app = new Hono<AppEnv>();
+for (const path of ["purchase-orders", "sales-orders", "loads"]) {
+  app.use(`/${path}/:id/*`, memberPage());
+}
+
+// A sales order from a purchase order.
+async function salesOrderScreen(
+  c: AppContext,
+  poId: string,
+  values?: RecordValues,
+  errors?: Record<string, string[]>,
+  message?: string,
+): Promise<Response> {
+  const tenant = tenantOf(c);
+  const draft = await salesOrderFromPo(tenant.db, poId, tenant.today);
+  const po = await getRecord(tenant.db, purchaseOrders, poId);
+  return flowPage(c, {
+    def: salesOrders,
+    title: `Sell ${po.number}`,
+    back: { href: `/purchase-orders/${poId}`, label: `Purchase order ${po.number}` },
+    intro: (
+      <p>
+        The purchase order's lines, weights and prices are filled in. Choose the customer and set
+        each sale price; the margin follows as you type. Nothing is saved until you create the sales
+        order.
+      </p>
+    ),
+    before: existingNote(draft, "sales order"),
+    values: values ?? draft.values,
+    action: `/purchase-orders/${poId}/sales-order`,
+    errors,
+    message,
+    margin: true,
+  }, errors ? 422 : 200);
+}
+
+function recordDefOf(collection: string): RecordDef {
+  return recordType(collection)!;
+}
+
+app.get("/purchase-orders/:id/sales-order/new", (c) => {
+  requireWriteOf(c, salesOrders);
+  return salesOrderScreen(c, idOf(c, "purchase order"));
+});
+
+app.post("/purchase-orders/:id/sales-order", (c) => {
+  const poId = idOf(c, "purchase order");
+  return saveFlow(
+    c,
+    salesOrders,
+    (values, errors, message) => salesOrderScreen(c, poId, values, errors, message),
+    { purchase_order_id: poId },
+  );
+});
+
+// A load from a purchase order or a sales order.
+for (
+  const [collection, key] of [["purchase-orders", "purchaseOrderId"], [
+    "sales-orders",
+    "salesOrderId",
+  ]] as const
+) {
+  const what = collection === "purchase-orders" ? "purchase order" : "sales order";
+  const screen = async (
+    c: AppContext,
+    id: string,
+    values?: RecordValues,
+    errors?: Record<string, string[]>,
+    message?: string,
+  ) => {
+    const tenant = tenantOf(c);
+    const draft = await loadFromOrder(tenant.db, { [key]: id });
+    const order = await getRecord(tenant.db, recordDefOf(collection), id);
+    const q = c.req.query("carrier_q") ?? "";
+    const [carriers, format] = await Promise.all([
+      carrierChoices(tenant.db, tenant.today, q),
+      fmt.loadFormatSettings(tenant.db),
+    ]);
+    return flowPage(c, {
+      def: loads,
+      title: `Book a load for ${order.number}`,
+      back: {
+        href: `/${collection}/${id}`,
+        label: `${recordDefOf(collection).singular} ${order.number}`,
+      },
+      intro: (
+        <p>
+          The orders and places are filled in from the{" "}
+          {what}. Pick a carrier below (insurance, latest rate and next appointment shown), set the
+          rate and the appointments, then book. After booking, send the rate confirmation from the
+          load.
+        </p>
+      ),
+      before: (
+        <>
+          {existingNote(draft, "load")}
+          <CarrierPicker
+            carriers={carriers}
+            format={format}
+            query={q}
+            action={`/${collection}/${id}/load/new`}
+          />
+        </>
+      ),
+      values: values ?? { ...draft.values, carrier_id: c.req.query("carrier_id") || null },
+      action: `/${collection}/${id}/load`,
+      errors,
+      message,
+    }, errors ? 422 : 200);
+  };
+  app.get(`/${collection}/:id/load/new`, (c) => {
+    requireWriteOf(c, loads);
+    return screen(c, idOf(c, what));
+  });
+  app.post(`/${collection}/:id/load`, async (c) => {
+    const id = idOf(c, what);
+    const draft = await loadFromOrder(tenantOf(c).db, { [key]: id });
+    return saveFlow(
+      c,
+      loads,
+      (values, errors, message) => screen(c, id, values, errors, message),
+      collection === "purchase-orders"
+        ? { purchase_order_id: id }
+        : { sales_order_id: id, purchase_order_id: draft.values.purchase_order_id ?? undefined },
+    );
+  });
+}
+
+// An invoice from a load.
+async function invoiceScreen(
+  c: AppContext,
+  loadId: string,
+  values?: RecordValues,
+  errors?: Record<string, string[]>,
+  message?: string,
+): Promise<Response> {
+  const tenant = tenantOf(c);
+  const freight = c.req.query("freight") === "1";
+  const draft = await invoiceFromLoad(tenant.db, loadId, tenant.today, freight);
+  const load = await getRecord(tenant.db, loads, loadId);
+  return flowPage(c, {
+    def: invoices,
+    title: `Invoice load ${load.number}`,
+    back: { href: `/loads/${loadId}`, label: `Load ${load.number}` },
+    intro: (
+      <>
+        <p>
+          The customer and the lines come from the load's sales order. Check the weights against the
+          POD, then create the invoice; send it from the invoice's page.
+        </p>
+        <p>
+          {freight
+            ? <a href={`/loads/${loadId}/invoice/new`}>Leave the freight off</a>
+            : <a href={`/loads/${loadId}/invoice/new?freight=1`}>Bill the freight too</a>}
+        </p>
+      </>
+    ),
+    before: existingNote(draft, "invoice"),
+    values: values ?? draft.values,
+    action: `/loads/${loadId}/invoice`,
+    errors,
+    message,
+  }, errors ? 422 : 200);
+}
+
+app.get("/loads/:id/invoice/new", (c) => {
+  requireWriteOf(c, invoices);
+  return invoiceScreen(c, idOf(c, "load"));
+});
+
+app.post("/loads/:id/invoice", async (c) => {
+  const loadId = idOf(c, "load");
+  const draft = await invoiceFromLoad(tenantOf(c).db, loadId, tenantOf(c).today, false);
+  return saveFlow(
+    c,
+    invoices,
+    (values, errors, message) => invoiceScreen(c, loadId, values, errors, message),
+    { sales_order_id: draft.values.sales_order_id },
+  );
+});
+
+// The proof of delivery.
+async function podScreen(c: AppContext, loadId: string, message?: string): Promise<Response> {
+  const load = await getRecord(tenantOf(c).db, loads, loadId);
+  return renderApp(
+    c,
+    `POD for load ${load.number}`,
+    <>
+      <p class="breadcrumb">
+        <a href={`/loads/${loadId}`}>Load {load.number}</a>
+      </p>
+      <h1>POD for load {load.number}</h1>
+      {message
+        ? (
+          <div class="flash error" role="alert">
+            <p>{message}</p>
+          </div>
+        )
+        : null}
+      <form method="post" action={`/loads/${loadId}/pod`} class="stack-form">
+        <CsrfInput token={c.get("csrfToken")} />
+        <input type="hidden" name="version" value={String(load.version)} />
+        <div class="field">
+          <label for="pod-weight">Weight received (LB)</label>
+          <input
+            id="pod-weight"
+            name="received_weight_lb"
+            inputMode="decimal"
+            defaultValue={load.received_weight_lb === null ? "" : String(load.received_weight_lb)}
+          />
+        </div>
+        <div class="field">
+          <label for="pod-temp">Temperature at delivery (°F)</label>
+          <input
+            id="pod-temp"
+            name="delivery_temp_f"
+            inputMode="decimal"
+            defaultValue={load.delivery_temp_f === null ? "" : String(load.delivery_temp_f)}
+          />
+        </div>
+        <div class="field">
+          <label for="pod-bol">BOL number</label>
+          <input id="pod-bol" name="bol_number" defaultValue={String(load.bol_number ?? "")} />
+        </div>
+        <p class="hint">
+          Saving marks the load “POD received”. Attach the signed POD from the load's documents.
+        </p>
+        <div class="form-actions">
+          <button class="button primary" type="submit">Record POD</button>
+          <a class="button secondary" href={`/loads/${loadId}`}>Cancel</a>
+        </div>
+      </form>
+    </>,
+    message ? 422 : 200,
+  );
+}
+
+app.get("/loads/:id/pod", (c) => {
+  requireWriteOf(c, loads);
+  return podScreen(c, idOf(c, "load"));
+});
+
+app.post("/loads/:id/pod", async (c) => {
+  requireWriteOf(c, loads);
+  const loadId = idOf(c, "load");
+  const entries = await entriesOf(c);
+  const get = (k: string) => entries.find(([name]) => name === k)?.[1]?.trim() ?? "";
+  const input: RecordValues = { version: Number(get("version")), status: "pod_received" };
+  for (const k of ["received_weight_lb", "delivery_temp_f"]) {
+    if (get(k)) input[k] = Number(get(k).replace(/,/g, ""));
+  }
+  if (get("bol_number")) input.bol_number = get("bol_number");
+  const parsed = updateSchema(loads).safeParse(input);
+  if (!parsed.success) {
+    const found = issuesByField(parsed.error);
+    return podScreen(c, loadId, Object.values(found).flat().join(" "));
+  }
+  try {
+    await updateRecord(recordContext(c), loads, loadId, parsed.data);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
+    return podScreen(c, loadId, err.message);
+  }
+  return c.redirect(`/loads/${loadId}?saved=1`, 303);
+});
+
+export default app;

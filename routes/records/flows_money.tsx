@@ -1,0 +1,463 @@
+/**
+ * @module routes/records/flows_money
+ * The flows that send paperwork or take money in (issue 17), as pages: send a load's rate
+ * confirmation, send an invoice, record a customer's payment over several invoices (the split
+ * suggested from the remittance advice, every amount editable), send a statement or a reminder.
+ * Plain forms that work without JavaScript; each shows what was already e-mailed.
+ */
+import { Hono } from "hono";
+import type { ComponentChildren } from "preact";
+import { type AppContext, type AppEnv, tenantOf } from "../../http/env.ts";
+import { memberPage } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { recordContext } from "../../http/records.ts";
+import { AppError, NotFoundError } from "../../domain/errors.ts";
+import { isId } from "../../db/ids.ts";
+import { carriers, customers, invoices, loads, payments } from "../../domain/catalog.ts";
+import { getRecord } from "../../domain/records/repository.ts";
+import { parseDollars } from "../../domain/records/fields.ts";
+import * as fmt from "../../domain/format.ts";
+import {
+  customerBillingAddress,
+  mailOf,
+  sendInvoice,
+  sendRateConfirmation,
+  sendStatement,
+} from "../../domain/flows/mailing.ts";
+import {
+  type Allocation,
+  matchRemittance,
+  openInvoices,
+  receivePayment,
+} from "../../domain/flows/receipts.ts";
+import { CsrfInput } from "../../components/Form.tsx";
+import { MailLog } from "../../components/records/FlowActions.tsx";
+import { mailingDeps, requireWriteOf } from "./_flows.ts";
+
+function idOf(c: AppContext, what: string): string {
+  const id = c.req.param("id") ?? "";
+  if (!isId(id)) throw new NotFoundError(`No such ${what}.`);
+  return id;
+}
+
+async function form(c: AppContext): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v.trim();
+  return out;
+}
+
+/** Runs a send; a refusal the user can fix comes back as a message on the same form. */
+async function attempt(work: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await work();
+    return null;
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
+    return err.message;
+  }
+}
+
+function SendForm(
+  props: {
+    action: string;
+    csrf: string;
+    to: string;
+    button: string;
+    cancel: string;
+    message?: string | null;
+    children?: ComponentChildren;
+  },
+) {
+  return (
+    <form method="post" action={props.action} class="stack-form">
+      <CsrfInput token={props.csrf} />
+      {props.message
+        ? (
+          <div class="flash error" role="alert">
+            <p>{props.message}</p>
+          </div>
+        )
+        : null}
+      {props.children}
+      <div class="field">
+        <label for="send-to">To</label>
+        <input id="send-to" name="to" type="email" defaultValue={props.to} required />
+      </div>
+      <div class="field">
+        <label for="send-message">Opening line</label>
+        <textarea id="send-message" name="message" rows={3} maxLength={2000} />
+        <p class="hint">Left blank, a plain greeting.</p>
+      </div>
+      <div class="form-actions">
+        <button class="button primary" type="submit">{props.button}</button>
+        <a class="button secondary" href={props.cancel}>Cancel</a>
+      </div>
+    </form>
+  );
+}
+
+const app = new Hono<AppEnv>();
+for (const path of ["loads", "invoices", "customers"]) app.use(`/${path}/:id/*`, memberPage());
+
+// The rate confirmation to the carrier.
+async function rateScreen(c: AppContext, id: string, message?: string | null, to?: string) {
+  const db = tenantOf(c).db;
+  const load = await getRecord(db, loads, id);
+  const carrier = load.carrier_id ? await getRecord(db, carriers, String(load.carrier_id)) : null;
+  const [mail, format] = await Promise.all([mailOf(db, "loads", id), fmt.loadFormatSettings(db)]);
+  return renderApp(
+    c,
+    `Send the rate confirmation of load ${load.number}`,
+    <>
+      <p class="breadcrumb">
+        <a href={`/loads/${id}`}>Load {load.number}</a>
+      </p>
+      <h1>Send the rate confirmation of load {load.number}</h1>
+      <p>
+        {carrier ? `To ${carrier.name}, ` : "No carrier is booked yet; "}
+        {fmt.money(load.freight_cents, format)}.{" "}
+        <a href={`/loads/${id}/rate-confirmation.pdf`}>Print the rate confirmation (PDF)</a>
+      </p>
+      <SendForm
+        action={`/loads/${id}/rate-confirmation/send`}
+        csrf={c.get("csrfToken")}
+        to={to ?? String(carrier?.dispatch_email ?? "")}
+        button="Send rate confirmation"
+        cancel={`/loads/${id}`}
+        message={message}
+      />
+      <MailLog mail={mail} format={format} />
+    </>,
+    message ? 422 : 200,
+  );
+}
+
+app.get("/loads/:id/rate-confirmation/send", (c) => {
+  requireWriteOf(c, loads);
+  return rateScreen(c, idOf(c, "load"));
+});
+
+app.post("/loads/:id/rate-confirmation/send", async (c) => {
+  requireWriteOf(c, loads);
+  const id = idOf(c, "load");
+  const body = await form(c);
+  const deps = await mailingDeps(c);
+  const message = await attempt(() =>
+    sendRateConfirmation(deps, recordContext(c), id, { to: body.to, message: body.message })
+  );
+  if (message) return rateScreen(c, id, message, body.to);
+  return c.redirect(`/loads/${id}?sent=rate-confirmation`, 303);
+});
+
+// The invoice to the customer.
+async function invoiceScreen(c: AppContext, id: string, message?: string | null, to?: string) {
+  const db = tenantOf(c).db;
+  const invoice = await getRecord(db, invoices, id);
+  const customer = await getRecord(db, customers, String(invoice.customer_id));
+  const [mail, format, address] = await Promise.all([
+    mailOf(db, "invoices", id),
+    fmt.loadFormatSettings(db),
+    customerBillingAddress(db, String(invoice.customer_id)),
+  ]);
+  return renderApp(
+    c,
+    `Send invoice ${invoice.number}`,
+    <>
+      <p class="breadcrumb">
+        <a href={`/invoices/${id}`}>Invoice {invoice.number}</a>
+      </p>
+      <h1>Send invoice {invoice.number}</h1>
+      <p>
+        To {customer.name}: {fmt.money(invoice.total_cents, format)}
+        {invoice.due_date ? `, due ${fmt.date(invoice.due_date, format)}` : ""}.{" "}
+        {invoice.state === "draft" ? "Sending it turns the draft sent. " : ""}
+        The e-mail links the invoice PDF on your letterhead and is logged on the invoice.{" "}
+        <a href={`/invoices/${id}/invoice.pdf`}>Preview the PDF</a>
+      </p>
+      <SendForm
+        action={`/invoices/${id}/send`}
+        csrf={c.get("csrfToken")}
+        to={to ?? address ?? ""}
+        button="Send invoice"
+        cancel={`/invoices/${id}`}
+        message={message}
+      />
+      <MailLog mail={mail} format={format} />
+    </>,
+    message ? 422 : 200,
+  );
+}
+
+app.get("/invoices/:id/send", (c) => {
+  requireWriteOf(c, invoices);
+  return invoiceScreen(c, idOf(c, "invoice"));
+});
+
+app.post("/invoices/:id/send", async (c) => {
+  requireWriteOf(c, invoices);
+  const id = idOf(c, "invoice");
+  const body = await form(c);
+  const deps = await mailingDeps(c);
+  const message = await attempt(() =>
+    sendInvoice(deps, recordContext(c), id, { to: body.to, message: body.message })
+  );
+  if (message) return invoiceScreen(c, id, message, body.to);
+  return c.redirect(`/invoices/${id}?sent=invoice`, 303);
+});
+
+// A customer's payment over one or several invoices.
+interface ReceiptForm {
+  paid_on: string;
+  amount: string;
+  method: string;
+  reference: string;
+  remittance: string;
+  amounts: Record<string, string>;
+}
+
+async function receiptScreen(
+  c: AppContext,
+  id: string,
+  entered: ReceiptForm | null,
+  message?: string | null,
+) {
+  const tenant = tenantOf(c);
+  const customer = await getRecord(tenant.db, customers, id);
+  const [open, format] = await Promise.all([
+    openInvoices(tenant.db, id),
+    fmt.loadFormatSettings(tenant.db),
+  ]);
+  const q = c.req.query();
+  const chosen = q.invoice ? open.find((i) => i.id === q.invoice) : undefined;
+  const f: ReceiptForm = entered ?? {
+    paid_on: q.paid_on || tenant.today,
+    amount: q.amount ?? (chosen ? fmt.decimalAmount(chosen.outstanding_cents) : ""),
+    method: q.method ?? "",
+    reference: q.reference ?? "",
+    remittance: q.remittance ?? "",
+    amounts: {},
+  };
+  // Without amounts typed per invoice, the split is suggested from the amount and remittance.
+  const cents = parseDollars(f.amount);
+  if (!entered && cents !== null && !Number.isNaN(cents)) {
+    for (const a of matchRemittance(open, cents, f.remittance).allocations) {
+      f.amounts[a.invoice_id] = fmt.decimalAmount(a.amount_cents);
+    }
+  }
+  const methods = (await tenant.db.execute(
+    "SELECT value FROM option_values WHERE list = 'payment_method' AND archived_at IS NULL ORDER BY position",
+  )).rows.map((r) => String(r.value));
+  return renderApp(
+    c,
+    `Record a payment from ${customer.name}`,
+    <>
+      <p class="breadcrumb">
+        <a href={`/customers/${id}`}>Customer {String(customer.name)}</a>
+      </p>
+      <h1>Record a payment from {customer.name}</h1>
+      {message
+        ? (
+          <div class="flash error" role="alert">
+            <p>{message}</p>
+          </div>
+        )
+        : null}
+      <form method="get" action={`/customers/${id}/receive-payment`} class="stack-form">
+        <div class="field">
+          <label for="pay-amount">Amount received ($)</label>
+          <input id="pay-amount" name="amount" inputMode="decimal" defaultValue={f.amount} />
+        </div>
+        <div class="field">
+          <label for="pay-remittance">Remittance advice</label>
+          <textarea id="pay-remittance" name="remittance" rows={4} defaultValue={f.remittance} />
+          <p class="hint">
+            Paste it: invoices it names take the amount on their line; the rest pays the oldest due
+            first.
+          </p>
+        </div>
+        <input type="hidden" name="paid_on" value={f.paid_on} />
+        <input type="hidden" name="method" value={f.method} />
+        <input type="hidden" name="reference" value={f.reference} />
+        <button class="button secondary" type="submit">Suggest the split</button>
+      </form>
+      <form method="post" action={`/customers/${id}/receive-payment`} class="stack-form">
+        <CsrfInput token={c.get("csrfToken")} />
+        <input type="hidden" name="amount" value={f.amount} />
+        <input type="hidden" name="remittance" value={f.remittance} />
+        <div class="field">
+          <label for="pay-date">Received on</label>
+          <input id="pay-date" name="paid_on" type="date" defaultValue={f.paid_on} required />
+        </div>
+        <div class="field">
+          <label for="pay-method">Method</label>
+          <select id="pay-method" name="method">
+            <option value="">—</option>
+            {methods.map((m) => <option key={m} value={m} selected={m === f.method}>{m}</option>)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="pay-reference">Reference (check or wire number)</label>
+          <input id="pay-reference" name="reference" maxLength={120} defaultValue={f.reference} />
+        </div>
+        {open.length === 0
+          ? <p class="empty-state">{customer.name} has no open invoices.</p>
+          : (
+            <div class="table-wrap">
+              <table class="records receipt-split">
+                <caption>Apply {f.amount ? `$${f.amount}` : "the payment"} to</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Invoice</th>
+                    <th scope="col">Due</th>
+                    <th scope="col" class="num">Outstanding</th>
+                    <th scope="col" class="num">Apply ($)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {open.map((inv) => (
+                    <tr key={inv.id}>
+                      <th scope="row">
+                        <a href={`/invoices/${inv.id}`}>{inv.number}</a>
+                      </th>
+                      <td data-label="Due">{fmt.date(inv.due_date, format)}</td>
+                      <td class="num" data-label="Outstanding">
+                        {fmt.money(inv.outstanding_cents, format)}
+                      </td>
+                      <td class="num" data-label="Apply">
+                        <input
+                          name={`apply.${inv.id}`}
+                          inputMode="decimal"
+                          class="money-input"
+                          aria-label={`Apply to ${inv.number}`}
+                          defaultValue={f.amounts[inv.id] ?? ""}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        <div class="form-actions">
+          <button class="button primary" type="submit">Record payment</button>
+          <a class="button secondary" href={`/customers/${id}`}>Cancel</a>
+        </div>
+      </form>
+    </>,
+    message ? 422 : 200,
+  );
+}
+
+app.get("/customers/:id/receive-payment", (c) => {
+  requireWriteOf(c, payments);
+  return receiptScreen(c, idOf(c, "customer"), null);
+});
+
+app.post("/customers/:id/receive-payment", async (c) => {
+  requireWriteOf(c, payments);
+  const id = idOf(c, "customer");
+  const body = await form(c);
+  const entered: ReceiptForm = {
+    paid_on: body.paid_on ?? "",
+    amount: body.amount ?? "",
+    method: body.method ?? "",
+    reference: body.reference ?? "",
+    remittance: body.remittance ?? "",
+    amounts: {},
+  };
+  const allocations: Allocation[] = [];
+  let bad = false;
+  for (const [k, v] of Object.entries(body)) {
+    if (!k.startsWith("apply.") || v === "") continue;
+    entered.amounts[k.slice(6)] = v;
+    const cents = parseDollars(v);
+    if (cents === null || Number.isNaN(cents) || cents < 0) bad = true;
+    else allocations.push({ invoice_id: k.slice(6), amount_cents: cents });
+  }
+  if (bad) return receiptScreen(c, id, entered, "Write each amount in dollars, like 1,250.00.");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(entered.paid_on)) {
+    return receiptScreen(c, id, entered, "Give the date the payment was received.");
+  }
+  const total = allocations.reduce((s, a) => s + a.amount_cents, 0);
+  const message = await attempt(() =>
+    receivePayment(recordContext(c), id, {
+      paid_on: entered.paid_on,
+      amount_cents: total,
+      method: entered.method || null,
+      reference: entered.reference || null,
+      allocations,
+    })
+  );
+  if (message) return receiptScreen(c, id, entered, message);
+  return c.redirect(`/customers/${id}?saved=1`, 303);
+});
+
+// A statement or a reminder.
+async function statementScreen(c: AppContext, id: string, message?: string | null, to?: string) {
+  const db = tenantOf(c).db;
+  const customer = await getRecord(db, customers, id);
+  const [open, format, address] = await Promise.all([
+    openInvoices(db, id),
+    fmt.loadFormatSettings(db),
+    customerBillingAddress(db, id),
+  ]);
+  const today = tenantOf(c).today;
+  const overdue = open.filter((i) => i.due_date && i.due_date < today);
+  return renderApp(
+    c,
+    `Send ${customer.name} a statement`,
+    <>
+      <p class="breadcrumb">
+        <a href={`/customers/${id}`}>Customer {String(customer.name)}</a>
+      </p>
+      <h1>Send {customer.name} a statement</h1>
+      <p>
+        {fmt.counted(open.length, "open invoice")},{" "}
+        {fmt.money(open.reduce((s, i) => s + i.outstanding_cents, 0), format)};{" "}
+        {fmt.counted(overdue.length, "overdue invoice")}.
+      </p>
+      <SendForm
+        action={`/customers/${id}/statement`}
+        csrf={c.get("csrfToken")}
+        to={to ?? address ?? ""}
+        button="Send"
+        cancel={`/customers/${id}`}
+        message={message}
+      >
+        <fieldset>
+          <legend>What to send</legend>
+          <label class="choice">
+            <input type="radio" name="kind" value="statement" checked /> Statement of open invoices
+          </label>
+          <label class="choice">
+            <input type="radio" name="kind" value="reminder" /> Reminder of the overdue ones
+          </label>
+        </fieldset>
+      </SendForm>
+      <MailLog mail={await mailOf(db, "customers", id)} format={format} />
+    </>,
+    message ? 422 : 200,
+  );
+}
+
+app.get("/customers/:id/statement", (c) => {
+  requireWriteOf(c, payments);
+  return statementScreen(c, idOf(c, "customer"));
+});
+
+app.post("/customers/:id/statement", async (c) => {
+  requireWriteOf(c, payments);
+  const id = idOf(c, "customer");
+  const body = await form(c);
+  const kind = body.kind === "reminder" ? "reminder" : "statement";
+  const deps = await mailingDeps(c);
+  const today = tenantOf(c).today;
+  const message = await attempt(() =>
+    sendStatement(deps, recordContext(c), id, { kind, to: body.to, today })
+  );
+  if (message) return statementScreen(c, id, message, body.to);
+  return c.redirect(`/customers/${id}?sent=${kind}`, 303);
+});
+
+export default app;
