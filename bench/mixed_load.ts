@@ -24,6 +24,14 @@ export interface MixedTenant {
   updateTargets: string[];
 }
 
+/** The TENANT_POOL_SIZE production runs with (fly.toml), so the figure measures that setting. */
+export async function flyPoolSize(): Promise<number> {
+  const toml = await Deno.readTextFile(new URL("../fly.toml", import.meta.url));
+  const size = toml.match(/^\s*TENANT_POOL_SIZE\s*=\s*"(\d+)"/m)?.[1];
+  if (!size) throw new Error("fly.toml has no TENANT_POOL_SIZE");
+  return Number(size);
+}
+
 /** Creates `count` tenants with a little business each, `concurrency` at a time. */
 export async function provisionMixedTenants(
   port: number,

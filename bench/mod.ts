@@ -10,7 +10,7 @@ import type { WrkResult } from "./wrk.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
-import { benchMixedLoad } from "./mixed_load.ts";
+import { benchMixedLoad, flyPoolSize } from "./mixed_load.ts";
 import { benchDetector, benchMetricsOverhead } from "./metrics_overhead.ts";
 import {
   alternatingListRow,
@@ -122,7 +122,7 @@ if (await hasWrk()) {
   const m = await benchMixedLoad({
     tenants: quick ? 100 : 1000,
     seconds: quick ? 4 : 10,
-    poolSize: 512, // fly.toml's TENANT_POOL_SIZE
+    poolSize: await flyPoolSize(),
   });
   const mixed = (x: WrkResult) =>
     `${fmt(x.requestsPerSecond, 0)} req/s, p50 ${fmt(x.p50Ms, 2)} ms, p99 ${fmt(x.p99Ms, 2)} ms, ${
