@@ -74,6 +74,7 @@ import apiDocuments from "./routes/api/v1/documents.ts";
 import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
 import apiConfig from "./routes/api/v1/config.ts";
+import apiCustomFields from "./routes/api/v1/custom_fields.ts";
 import themeRoutes from "./routes/theme.ts";
 import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
@@ -167,6 +168,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageOperatorAlerts,
       pageHelp,
       apiConfig,
+      apiCustomFields,
       themeRoutes,
       pageSettingsConfiguration,
       paperworkDownloads,

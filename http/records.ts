@@ -11,6 +11,9 @@ import type { RecordDef } from "../domain/records/definition.ts";
 import { issuesByField } from "../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../domain/records/query.ts";
 import type { RecordContext } from "../domain/records/repository.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import { withCustomFields } from "../customization/fields.ts";
+import { flattenInput } from "../domain/records/custom_values.ts";
 
 /** The record context of a request: the tenant's database and who is acting. */
 export function recordContext(c: AppContext): RecordContext {
@@ -45,4 +48,57 @@ export function parseListQuery(def: RecordDef, query: Record<string, string>) {
     throw new InvalidError("The query has problems.", issuesByField(result.error), 400);
   }
   return toListQuery(result.data as Record<string, unknown>);
+}
+
+/** A record type as this tenant has it: the built-in fields plus its custom fields. */
+export async function tenantRecordType(c: AppContext, def: RecordDef): Promise<RecordDef> {
+  let loaded = c.get("configuration");
+  if (!loaded) {
+    const tenant = tenantOf(c);
+    loaded = await activeConfiguration(c.get("services").readCache, tenant.db, tenant.id);
+  }
+  return withCustomFields(def, loaded.document.custom_fields);
+}
+
+/**
+ * Validates an API record body whose custom values come under `custom_fields`: they are checked
+ * with the record's schema and their errors named `custom_fields.<key>`.
+ */
+export function validateRecordBody<T extends z.ZodType>(
+  schema: T,
+  def: RecordDef,
+  body: unknown,
+): z.infer<T> {
+  const result = schema.safeParse(flattenInput(def, body));
+  if (result.success) return result.data;
+  throw new InvalidError(
+    "Some fields need attention.",
+    nestedPaths(def, issuesByField(result.error)),
+    422,
+  );
+}
+
+function nestedPaths(def: RecordDef, details: Record<string, string[]>) {
+  const custom = new Set(def.fields.filter((f) => f.custom).map((f) => f.name));
+  const out: Record<string, string[]> = {};
+  for (const [path, messages] of Object.entries(details)) {
+    out[custom.has(path.split(".")[0]!) ? `custom_fields.${path}` : path] = messages;
+  }
+  return out;
+}
+
+/** Runs an API write; the rules' per-field errors on custom fields name `custom_fields.<key>`. */
+export async function apiWrite<T>(def: RecordDef, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof InvalidError && err.details && typeof err.details === "object") {
+      throw new InvalidError(
+        err.message,
+        nestedPaths(def, err.details as Record<string, string[]>),
+        err.status,
+      );
+    }
+    throw err;
+  }
 }

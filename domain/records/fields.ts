@@ -62,6 +62,8 @@ export interface FieldDef {
   /** Placed in the form's second column group ("Details", "Money", ...). */
   group?: string;
   hint?: string;
+  /** A tenant's custom field (domain/records/custom_fields.ts): stored in `custom_fields` JSON. */
+  custom?: boolean;
 }
 
 /** Field helpers: short declarations in the record modules. */

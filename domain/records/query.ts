@@ -31,11 +31,12 @@ export function filterParams(field: FieldDef): string[] {
   return field.kind === "date" ? [`${field.name}_from`, `${field.name}_to`] : [field.name];
 }
 
-const schemaCache = new Map<string, z.ZodObject>();
+// Keyed by the description: a tenant's description with its custom fields is its own object.
+const schemaCache = new WeakMap<RecordDef, z.ZodObject>();
 
 /** The query string of `GET /api/v1/<collection>` (unknown parameters are refused). */
 export function listQuerySchema(def: RecordDef): z.ZodObject {
-  let schema = schemaCache.get(def.collection);
+  let schema = schemaCache.get(def);
   if (schema) return schema;
   const sorts = ["created_at", "updated_at", ...sortFields(def).map((f) => f.name)];
   const sortValues = sorts.flatMap((s) => [s, `-${s}`]);
@@ -62,7 +63,7 @@ export function listQuerySchema(def: RecordDef): z.ZodObject {
     }
   }
   schema = z.strictObject(shape);
-  schemaCache.set(def.collection, schema);
+  schemaCache.set(def, schema);
   return schema;
 }
 
@@ -100,6 +101,7 @@ export function selectList(def: RecordDef): string {
  */
 export function selectJson(def: RecordDef): string {
   const pairs = SYSTEM_FIELDS.map((c) => `'${c}', ${def.table}.${c}`);
+  const custom: string[] = []; // a tenant's custom fields answer under `custom_fields`
   for (const field of def.fields) {
     const expr = fieldExpr(def, field);
     const value = field.kind === "boolean"
@@ -107,8 +109,9 @@ export function selectJson(def: RecordDef): string {
       : field.kind === "options"
       ? `json(COALESCE(${expr}, '[]'))`
       : expr;
-    pairs.push(`'${field.name}', ${value}`);
+    (field.custom ? custom : pairs).push(`'${field.name}', ${value}`);
   }
+  if (custom.length) pairs.push(`'custom_fields', json_object(${custom.join(", ")})`);
   return `json_object(${pairs.join(", ")})`;
 }
 

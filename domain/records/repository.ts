@@ -17,6 +17,7 @@ import { buildList, type ListQuery, selectList } from "./query.ts";
 import { deleteSearchDoc, searchBody, upsertSearchDoc } from "./search.ts";
 import { rulesFor } from "../rules/mod.ts";
 import { markChanged } from "./changes.ts";
+import { customFieldValues, flattenCustomFields } from "./custom_values.ts";
 
 /** Who is writing, in which tenant database. Built by routes from the tenant context. */
 export type { RecordContext } from "./context.ts";
@@ -62,7 +63,7 @@ export async function listRecords(
   query: ListQuery,
 ): Promise<ListResult> {
   const { rows, next_cursor } = await listRows(db, def, query);
-  return { data: rows.map((j) => JSON.parse(j) as RecordValues), next_cursor };
+  return { data: rows.map((j) => flattenCustomFields(JSON.parse(j) as RecordValues)), next_cursor };
 }
 
 async function listRows(
@@ -161,7 +162,7 @@ async function validateValues(
           (errors[key] ??= []).push(`That ${target.singular.toLowerCase()} is archived.`);
         }
       }
-      if (field.kind === "option" || field.kind === "options") {
+      if ((field.kind === "option" || field.kind === "options") && field.list) {
         const known = options.get(field.list!) ?? new Map<string, string>();
         const list = field.kind === "option" ? [value as string] : (value as string[]);
         const previous = existing ? [existing[field.name]].flat() : [];
@@ -305,13 +306,12 @@ export async function createRecord(
   def: RecordDef,
   input: RecordValues,
 ): Promise<RecordValues> {
-  try {
   let record: RecordValues;
+  try {
     record = await inWriteTransaction(ctx.db, (tx) => createRecordIn(tx, ctx, def, input));
   } catch (err) {
     conflictFrom(def, err);
   }
-}
   await afterSave(ctx, def, "create", record, null);
   return record;
 }
@@ -334,6 +334,7 @@ async function afterSave(
     existing,
     record,
   });
+}
 
 /** Creates a record inside a transaction the caller holds (CSV import: all rows or none). */
 export async function createRecordIn(
@@ -351,17 +352,19 @@ export async function createRecordIn(
   const computed = await rules.prepare?.(tx, ctx, { values, lines, existing: null }) ?? {};
   const now = new Date().toISOString();
   const stored: RecordValues = { ...values, ...computed };
-  const cols = ["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
   if (ctx.hooks) {
     const event = { collection: def.collection, action: "create" as const, existing: null };
     await ctx.hooks.beforeSave(tx, { ...event, values: { ...stored }, lines });
   }
+  const cols = ["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
   const args: Array<string | number | null> = [id, 1, now, ctx.userId, now, ctx.userId];
   for (const field of def.fields) {
     if (field.sql || !(field.name in stored)) continue;
     cols.push(field.name);
     args.push(toStored(field, stored[field.name]));
   }
+  const custom = customFieldValues(def, stored, false);
+  if (custom) (cols.push("custom_fields"), args.push(JSON.stringify(custom)));
   await tx.execute({
     sql: `INSERT INTO ${def.table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`,
     args,
@@ -438,11 +441,11 @@ export async function updateRecord(
   input: RecordValues,
 ): Promise<RecordValues> {
   const rules = rulesFor(def.collection);
+  let before: RecordValues | null = null;
+  let saved: RecordValues;
   try {
     saved = await inWriteTransaction(ctx.db, async (tx) => {
       const existing = before = await getRecord(tx, def, id);
-  let before: RecordValues | null = null;
-  let saved: RecordValues;
       const { version, lines: inputLines, ...patch } = input;
       if (existing.version !== version) {
         throw new ConflictError(
@@ -461,9 +464,6 @@ export async function updateRecord(
         values[field.name] = field.name in patch ? patch[field.name] : existing[field.name];
       }
       const computed = await rules.prepare?.(tx, ctx, { values, lines, existing }) ?? {};
-      const changes = diff(existing, { ...pick(patch, Object.keys(patch)), ...computed });
-      for (const key of Object.keys(computed)) {
-        if (!(key in patch) && changes[key]) delete changes[key]; // derived; shown via totals
       if (ctx.hooks) {
         await ctx.hooks.beforeSave(tx, {
           collection: def.collection,
@@ -473,6 +473,9 @@ export async function updateRecord(
           existing,
         });
       }
+      const changes = diff(existing, { ...pick(patch, Object.keys(patch)), ...computed });
+      for (const key of Object.keys(computed)) {
+        if (!(key in patch) && changes[key]) delete changes[key]; // derived; shown via totals
       }
       const sets: string[] = [];
       const args: Array<string | number | null> = [];
@@ -481,6 +484,12 @@ export async function updateRecord(
         if (field.sql || !(field.name in stored)) continue;
         sets.push(`${field.name} = ?`);
         args.push(toStored(field, stored[field.name]));
+      }
+      const custom = customFieldValues(def, stored, true);
+      // A merge patch: a null removes the key; keys of fields not in this write stay as they are.
+      if (custom) {
+        (sets.push("custom_fields = json_patch(custom_fields, ?)"),
+          args.push(JSON.stringify(custom)));
       }
       sets.push("version = version + 1", "updated_at = ?", "updated_by = ?");
       args.push(new Date().toISOString(), ctx.userId, id, existing.version as number);
@@ -512,6 +521,8 @@ export async function updateRecord(
   } catch (err) {
     conflictFrom(def, err);
   }
+  await afterSave(ctx, def, "update", saved, before);
+  return saved;
 }
 
 function pick(values: RecordValues, keys: string[]): RecordValues {
@@ -521,8 +532,6 @@ function pick(values: RecordValues, keys: string[]): RecordValues {
 }
 
 /** Archives or restores a record (kept for history and references, hidden from lists). */
-  await afterSave(ctx, def, "update", saved, before);
-  return saved;
 export async function setArchived(
   ctx: RecordContext,
   def: RecordDef,

@@ -57,7 +57,7 @@ function valueSchema(field: FieldDef): z.ZodType {
     case "money":
       return z.number({ error: "Enter an amount in cents." }).int("Amounts are whole cents.")
         .min(field.min ?? 0, field.min === undefined ? "An amount cannot be negative." : undefined)
-        .max(100_000_000_000, "That amount is too large.");
+        .max(field.max ?? 100_000_000_000, "That amount is too large.");
     case "date":
       return z.string().regex(DATE_PATTERN, "Use a date like 2026-03-31.").refine(
         isRealDate,
@@ -71,7 +71,10 @@ function valueSchema(field: FieldDef): z.ZodType {
     case "option":
       return z.string().trim().min(1).max(100);
     case "options":
-      return z.array(z.string().trim().min(1).max(100)).max(50);
+      // A custom multi-choice field lists its values; option lists are checked by the repository.
+      return field.values
+        ? z.array(z.enum(field.values.map((v) => v.value) as [string, ...string[]])).max(50)
+        : z.array(z.string().trim().min(1).max(100)).max(50);
     case "enum": {
       const values = (field.values ?? []).map((v) => v.value);
       return z.enum(values as [string, ...string[]], {
@@ -112,13 +115,20 @@ function linesSchema(def: RecordDef): z.ZodType | null {
   return z.array(z.strictObject(shape)).max(200, "At most 200 lines.");
 }
 
-const cache = new Map<string, z.ZodObject>();
+// Keyed by the description itself: a tenant's description with its custom fields is its own object.
+const cache = new WeakMap<RecordDef, Map<string, z.ZodObject>>();
+
+function cached(def: RecordDef, mode: string, build: () => z.ZodObject): z.ZodObject {
+  let byMode = cache.get(def);
+  if (!byMode) cache.set(def, byMode = new Map());
+  let schema = byMode.get(mode);
+  if (!schema) byMode.set(mode, schema = build());
+  return schema;
+}
 
 /** The body of `POST /api/v1/<collection>`. */
 export function createSchema(def: RecordDef): z.ZodObject {
-  const key = `${def.collection}:create`;
-  let schema = cache.get(key);
-  if (!schema) {
+  return cached(def, "create", () => {
     const shape: Record<string, z.ZodType> = {};
     for (const field of inputFields(def)) {
       const generated = Boolean(def.numbering) && field.name === "number";
@@ -126,17 +136,13 @@ export function createSchema(def: RecordDef): z.ZodObject {
     }
     const lines = linesSchema(def);
     if (lines) shape.lines = lines.optional();
-    schema = z.strictObject(shape);
-    cache.set(key, schema);
-  }
-  return schema;
+    return z.strictObject(shape);
+  });
 }
 
 /** The body of `PATCH /api/v1/<collection>/{id}`: any subset of fields, plus `version`. */
 export function updateSchema(def: RecordDef): z.ZodObject {
-  const key = `${def.collection}:update`;
-  let schema = cache.get(key);
-  if (!schema) {
+  return cached(def, "update", () => {
     const shape: Record<string, z.ZodType> = {
       version: z.number({ error: "Send the version you read (optimistic concurrency)." }).int()
         .min(1),
@@ -147,10 +153,8 @@ export function updateSchema(def: RecordDef): z.ZodObject {
     }
     const lines = linesSchema(def);
     if (lines) shape.lines = lines.optional();
-    schema = z.strictObject(shape);
-    cache.set(key, schema);
-  }
-  return schema;
+    return z.strictObject(shape);
+  });
 }
 
 /**

@@ -6,7 +6,14 @@
  */
 import { Hono } from "hono";
 import { type AppContext, type AppEnv, tenantOf } from "../../../http/env.ts";
-import { parseListQuery, recordContext, validate } from "../../../http/records.ts";
+import {
+  apiWrite,
+  parseListQuery,
+  recordContext,
+  tenantRecordType,
+  validateRecordBody,
+} from "../../../http/records.ts";
+import { nestCustomFields } from "../../../domain/records/custom_values.ts";
 import { readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { describeRoute } from "../../../http/openapi.ts";
@@ -50,33 +57,36 @@ for (const def of RECORD_TYPES) {
 
   app.get(base, describeRoute(docs.list), requirePermission("records:read"), async (c) => {
     const raw = c.req.query();
-    const query = parseListQuery(def, raw);
+    const own = await tenantRecordType(c, def);
+    const query = parseListQuery(own, raw);
     const tenant = tenantOf(c);
     const body = await c.get("services").readCache.bytes(
       tenant.db,
       tenant.id,
       // Statuses such as "overdue" turn with the business day, so the day is part of the key.
       `list:${tenant.today}:${def.collection}?${queryKey(raw)}`,
-      () => listRecordsJson(tenant.db, def, query),
+      () => listRecordsJson(tenant.db, own, query),
     );
     return c.body(body, 200, { "content-type": "application/json" });
   });
 
   app.post(base, describeRoute(docs.create), requirePermission(def.permission), async (c) => {
-    const input = validate(createSchema(def), await readJson(c));
-    const record = await createRecord(recordContext(c), def, input);
+    const own = await tenantRecordType(c, def);
+    const input = validateRecordBody(createSchema(own), own, await readJson(c));
+    const record = await apiWrite(own, () => createRecord(recordContext(c), own, input));
     c.header("Location", `${base}/${record.id}`);
     c.header("ETag", `"${record.version}"`);
-    return c.json(record, 201);
+    return c.json(nestCustomFields(own, record), 201);
   });
 
   app.get(`${base}/:id`, describeRoute(docs.get), requirePermission("records:read"), async (c) => {
     const db = tenantOf(c).db;
-    const record = await getRecord(db, def, recordId(def, c.req.param("id")));
+    const own = await tenantRecordType(c, def);
+    const record = await getRecord(db, own, recordId(def, c.req.param("id")));
     // A bill says how it compares with its load or PO (computed now, never stored).
     if (def.collection === "bills") record.match = await matchBill(db, record);
     c.header("ETag", `"${record.version}"`);
-    return c.json(record);
+    return c.json(nestCustomFields(own, record));
   });
 
   app.patch(
@@ -90,10 +100,11 @@ for (const def of RECORD_TYPES) {
         const version = versionFromIfMatch(c);
         if (version !== undefined) (body as Record<string, unknown>).version = version;
       }
-      const input = validate(updateSchema(def), body);
-      const record = await updateRecord(recordContext(c), def, id, input);
+      const own = await tenantRecordType(c, def);
+      const input = validateRecordBody(updateSchema(own), own, body);
+      const record = await apiWrite(own, () => updateRecord(recordContext(c), own, id, input));
       c.header("ETag", `"${record.version}"`);
-      return c.json(record);
+      return c.json(nestCustomFields(own, record));
     },
   );
 
@@ -103,7 +114,8 @@ for (const def of RECORD_TYPES) {
     requirePermission(def.permission),
     async (c) => {
       const id = recordId(def, c.req.param("id"));
-      return c.json(await setArchived(recordContext(c), def, id, true));
+      const own = await tenantRecordType(c, def);
+      return c.json(nestCustomFields(own, await setArchived(recordContext(c), own, id, true)));
     },
   );
 
@@ -113,7 +125,8 @@ for (const def of RECORD_TYPES) {
     requirePermission(def.permission),
     async (c) => {
       const id = recordId(def, c.req.param("id"));
-      return c.json(await setArchived(recordContext(c), def, id, false));
+      const own = await tenantRecordType(c, def);
+      return c.json(nestCustomFields(own, await setArchived(recordContext(c), own, id, false)));
     },
   );
 
