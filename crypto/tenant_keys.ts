@@ -5,6 +5,9 @@
  * The newest version encrypts the tenant's database; each version derives the key of the files
  * written under it (their header names the version), so rotating never strands an old file.
  * A tenant from before encryption gets its first key when first asked.
+ *
+ * `plain_file_allowances` (control migration 0018) lists the workspaces that may still hold files
+ * stored before encryption; storage/encrypted.ts refuses a headerless file of any other.
  */
 import type { Client } from "../db/client.ts";
 import { deriveKey, type KeyProvider, randomKey, toHex, wrappedKeyId } from "./keys.ts";
@@ -59,6 +62,24 @@ export class TenantKeys {
   async addVersion(tenantId: string): Promise<TenantKey> {
     const rows = await this.all(tenantId);
     return await this.#insert(tenantId, (rows[0]?.version ?? 0) + 1, false);
+  }
+
+  /** Whether the tenant may still hold files stored before encryption (read as they are). */
+  async allowsPlainFiles(tenantId: string): Promise<boolean> {
+    const rs = await this.control.execute({
+      sql: "SELECT 1 FROM plain_file_allowances WHERE tenant_id = ?",
+      args: [tenantId],
+    });
+    return rs.rows.length > 0;
+  }
+
+  /** Ends the tenant's allowance (all its files are encrypted now); true when it had one. */
+  async endPlainFileAllowance(tenantId: string): Promise<boolean> {
+    const rs = await this.control.execute({
+      sql: "DELETE FROM plain_file_allowances WHERE tenant_id = ?",
+      args: [tenantId],
+    });
+    return rs.rowsAffected > 0;
   }
 
   /** Deletes every key of the tenant: what remains of its data can no longer be read. */

@@ -4,8 +4,14 @@
  * tenant's data key: crypto/tenant_keys.ts) around any `FileStorage`, local folder or S3 bucket
  * alike. A stored file is `PMEF`, a format byte, the data-key version (4 bytes), a 12-byte IV and
  * the ciphertext with its tag; the header and the storage key are authenticated too, so an altered
- * file, or one moved under another key or tenant, is refused. Files stored before encryption have
- * no such header and are returned as they are.
+ * file, or one moved under another key or tenant, is refused.
+ *
+ * A file without the header is refused too (`FileNotEncryptedError`): stripping the header must not
+ * turn a stored file into "plain bytes" that are served. The one exception is a workspace that may
+ * still hold files stored before encryption at rest (`allowsPlainFiles`: control migration 0018
+ * lists the workspaces that existed before it; new ones never are): its headerless files are
+ * returned as they are. New workspaces are never listed, and ending a listing is one DELETE
+ * (docs/operations/security.md) once the workspace's old files were stored again.
  */
 import { aesKey } from "../crypto/keys.ts";
 import { fileKeyOf, type TenantKey } from "../crypto/tenant_keys.ts";
@@ -15,6 +21,8 @@ import type { FileStorage } from "./file_storage.ts";
 export interface FileKeySource {
   current(tenantId: string): Promise<TenantKey>;
   version(tenantId: string, version: number): Promise<Uint8Array>;
+  /** Whether the tenant may still hold files stored before encryption (read as they are). */
+  allowsPlainFiles(tenantId: string): Promise<boolean>;
 }
 
 /** A stored file that fails authentication: altered, truncated, or not this key's file. */
@@ -22,6 +30,19 @@ export class FileTamperedError extends Error {
   constructor(key: string) {
     super(`The stored file ${key} fails its integrity check: it was altered or is not this file.`);
     this.name = "FileTamperedError";
+  }
+}
+
+/**
+ * A stored file without the encryption header in a workspace whose files are all encrypted: its
+ * header was stripped, or it was replaced. Refused like an altered file.
+ */
+export class FileNotEncryptedError extends FileTamperedError {
+  constructor(key: string) {
+    super(key);
+    this.message = `The stored file ${key} is not encrypted, but every file of this workspace ` +
+      "is: it was altered or replaced, so it is not served. Restore it from a backup.";
+    this.name = "FileNotEncryptedError";
   }
 }
 
@@ -71,8 +92,11 @@ export class EncryptedStorage implements FileStorage {
 
   async get(key: string): Promise<Uint8Array> {
     const stored = await this.inner.get(key);
-    if (!isEncryptedFile(stored)) return stored;
     const tenantId = tenantOf(key);
+    if (!isEncryptedFile(stored)) {
+      if (await this.source.allowsPlainFiles(tenantId)) return stored;
+      throw new FileNotEncryptedError(key);
+    }
     const header = stored.subarray(0, HEADER);
     const version = new DataView(stored.buffer, stored.byteOffset).getUint32(5);
     const cryptoKey = await this.#cryptoKey(tenantId, version);

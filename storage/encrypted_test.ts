@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { EncryptedStorage, type FileKeySource, FileTamperedError } from "./encrypted.ts";
+import {
+  EncryptedStorage,
+  type FileKeySource,
+  FileNotEncryptedError,
+  FileTamperedError,
+} from "./encrypted.ts";
 import { FileMissingError, type FileStorage } from "./file_storage.ts";
 import { LocalStorage } from "./local.ts";
 import { randomKey } from "../crypto/keys.ts";
@@ -8,10 +13,13 @@ const MARK = "Wallaby-Chuck-Roll-4410";
 const T1 = "01jtenant0000000000000000a";
 const T2 = "01jtenant0000000000000000b";
 
-/** Per-tenant key versions in memory, like crypto/tenant_keys.ts. */
-function keySource() {
+/** Per-tenant key versions in memory, like crypto/tenant_keys.ts; `legacy` may hold plain files. */
+function keySource(legacy: string[] = []) {
   const keys = new Map<string, Uint8Array[]>();
   const source: FileKeySource & { rotate(t: string): void } = {
+    allowsPlainFiles(t) {
+      return Promise.resolve(legacy.includes(t));
+    },
     current(t) {
       const list = keys.get(t) ?? [randomKey()];
       keys.set(t, list);
@@ -77,12 +85,12 @@ Deno.test("EncryptedStorage refuses a file that was altered, or moved to another
   assert.deepEqual(await storage.get(`${T2}/doc9`), doc, "the untouched file still reads");
 });
 
-Deno.test("EncryptedStorage still reads files stored before encryption, as they are", async () => {
+Deno.test("EncryptedStorage still reads files stored before encryption, as they are, in a workspace that may hold them", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const local = new LocalStorage(dir);
     await local.put(`${T1}/old1`, doc, "application/pdf");
-    const storage = new EncryptedStorage(local, keySource());
+    const storage = new EncryptedStorage(local, keySource([T1]));
     assert.deepEqual(await storage.get(`${T1}/old1`), doc);
     await storage.put(`${T1}/new1`, doc, "application/pdf");
     assert.ok(!text(await Deno.readFile(`${dir}/${T1}/new1`)).includes(MARK));
@@ -104,4 +112,27 @@ Deno.test("files written before a key rotation stay readable after it; new ones 
   assert.equal(version(bucket.objects.get(`${T1}/after`)!.bytes), 2);
   assert.deepEqual(await new EncryptedStorage(bucket, keys).get(`${T1}/before`), doc);
   assert.deepEqual(await storage.get(`${T1}/after`), doc);
+});
+
+Deno.test("EncryptedStorage refuses a file whose header was stripped, or that was replaced by plain bytes", async () => {
+  const bucket = new MemoryBucket();
+  const storage = new EncryptedStorage(bucket, keySource([T2]));
+  await storage.put(`${T1}/doc1`, doc, "application/pdf");
+  const stored = bucket.objects.get(`${T1}/doc1`)!.bytes;
+  // The header (magic, format, key version) cut off: what is left is IV, ciphertext and tag.
+  await bucket.put(`${T1}/stripped`, stored.slice(9), "x");
+  // Only the magic changed: no longer "an encrypted file" by its header.
+  const unmarked = stored.slice();
+  unmarked[0] = 0x25;
+  await bucket.put(`${T1}/unmarked`, unmarked, "x");
+  // The file swapped for plain bytes of the attacker's choosing.
+  await bucket.put(`${T1}/doc1`, new TextEncoder().encode("%PDF-1.7 forged"), "x");
+  for (const key of ["doc1", "stripped", "unmarked"]) {
+    await assert.rejects(() => storage.get(`${T1}/${key}`), FileNotEncryptedError, key);
+    await assert.rejects(() => storage.get(`${T1}/${key}`), FileTamperedError, key);
+  }
+  await assert.rejects(() => storage.get(`${T1}/doc1`), /is not encrypted, but every file/);
+  // A workspace listed as holding files from before encryption still reads its plain ones.
+  await bucket.put(`${T2}/old`, doc, "application/pdf");
+  assert.deepEqual(await storage.get(`${T2}/old`), doc);
 });
