@@ -91,10 +91,13 @@ function resolve(config: Configuration): Resolved {
       const needed = f.required || required.has(f.name);
       // New lines and products start in the tenant's weight unit (formats.weight_unit).
       const defaultValue = f.name === "weight_unit" ? config.formats.weight_unit : f.defaultValue;
+      const values = f.values?.map((v) => ({ value: v.value, label: replace(v.label) }));
       return label === f.label && group === f.group && needed === Boolean(f.required) &&
-          defaultValue === f.defaultValue
+          defaultValue === f.defaultValue && values?.every((v, i) =>
+            v.label === f.values![i]!.label
+          ) !== false
         ? f
-        : { ...f, label, group, required: needed || undefined, defaultValue };
+        : { ...f, label, group, required: needed || undefined, defaultValue, values };
     };
     types.set(def.collection, {
       ...def,
