@@ -11,6 +11,8 @@ export interface ExtractionInput {
   name: string;
   /** How the text was read ("pdf", "ocr", ...): OCR'd values are trusted a little less. */
   method?: string;
+  /** The workspace's own name: an invoice billed to it is a bill to pay. */
+  us?: string;
   /** What corrections taught about this sender's layout (domain/documents/layout_memory.ts). */
   learned?: LearnedLabel[];
 }

@@ -52,7 +52,7 @@ async function readAll(
   for (const doc of docs) {
     const started = performance.now();
     const read = await text(doc);
-    const { raw } = await provider.extract({ ...read, name: doc.name });
+    const { raw } = await provider.extract({ ...read, name: doc.name, us: "Acme Brokerage LLC" });
     const draft = await finalizeDraft(db, raw);
     run.ms += performance.now() - started;
     run.pages += read.pages;

@@ -7,12 +7,14 @@
  * Each kind gets a score; the confidence is the winner's share of the evidence (a softmax), and
  * a close second is named so that the reviewer can pick ("unsure: purchase order or sales
  * confirmation?"). A document with no evidence at all is `other`. An invoice is the broker's own
- * unless it carries a carrier's or a packer's marks: then it is a bill to pay.
+ * unless it carries a carrier's or a packer's marks, or is billed to the broker itself (`us`, the
+ * workspace's name): then it is a bill to pay.
  */
 import { type Classification, CLASSIFICATION_LABELS } from "../../domain/documents/draft.ts";
 import { toLines } from "./layout.ts";
 import { findPairs } from "./pairs.ts";
-import type { ConceptName } from "./vocabulary.ts";
+import { type ConceptName, normalizeLabel } from "./vocabulary.ts";
+import { readParty } from "./parties.ts";
 
 type Kind = Exclude<Classification, "other" | "certificate_of_analysis">;
 type Weights = Partial<Record<Kind, number>>;
@@ -124,7 +126,7 @@ function add(scores: Map<Kind, number>, weights: Weights, factor = 1): void {
 }
 
 /** The kind of a document from its text, with a confidence between 0 and 1. */
-export function classify(text: string): ClassifyResult {
+export function classify(text: string, opts: { us?: string } = {}): ClassifyResult {
   const lines = toLines(text);
   const scores = new Map<Kind, number>();
   // The title: in the first lines counts most; further down (a label, a footer) a little.
@@ -152,7 +154,8 @@ export function classify(text: string): ClassifyResult {
   if (!best || best[1] < 2.5) return { type: "other", confidence: 0.5 };
   let type: Classification = best[0];
   if (type === "invoice" || type === "carrier_invoice" || type === "supplier_invoice") {
-    type = whoseInvoice(text, type);
+    const carrierTitle = TITLES.some(([re, w]) => seen.has(re) && (w.carrier_invoice ?? 0) > 5);
+    type = whoseInvoice(text, carrierTitle, billedToUs(lines, opts.us));
   }
   const total = ranked.reduce((s, [, v]) => s + Math.exp(v - best[1]), 0);
   const confidence = Math.round(Math.min(0.99, 1 / total) * 100) / 100;
@@ -170,14 +173,32 @@ export function classify(text: string): ClassifyResult {
   };
 }
 
+/** The invoice is addressed to the broker (the tenant's own name as the bill-to party). */
+function billedToUs(lines: ReturnType<typeof toLines>, us: string | undefined): boolean {
+  const name = us ? normalizeLabel(us) : "";
+  if (name.length < 3) return false;
+  const party = readParty(lines, [
+    "bill to",
+    "billed to",
+    "sold to",
+    "invoice to",
+    "customer",
+    "buyer",
+  ]);
+  return party !== null &&
+    normalizeLabel(party.name).startsWith(name.split(" ").slice(0, 2).join(" "));
+}
+
 const INVOICES = new Set<Kind>(["invoice", "carrier_invoice", "supplier_invoice"]);
 const sameFamily = (a: Kind, b: Kind) => INVOICES.has(a) && INVOICES.has(b);
 
 /** An invoice with a carrier's or a packer's marks is theirs to the broker. */
-function whoseInvoice(text: string, titled: Kind): Classification {
-  const carrier = CARRIER_MARKS.filter((w) => w.test(text)).length +
-    (titled === "carrier_invoice" ? 2 : 0);
-  const supplier = SUPPLIER_MARKS.filter((w) => w.test(text)).length;
+function whoseInvoice(text: string, carrierTitle: boolean, toUs: boolean): Classification {
+  const carrier = CARRIER_MARKS.filter((w) => w.test(text)).length + (carrierTitle ? 2 : 0);
+  const supplier = SUPPLIER_MARKS.filter((w) => w.test(text)).length + (toUs ? 1 : 0);
+  // Billed to the broker itself: a bill to pay, the carrier's when it carries a carrier's mark.
+  if (toUs && carrier >= 1 && carrier >= supplier - 1) return "carrier_invoice";
+  if (toUs) return "supplier_invoice";
   if (carrier >= 2 && carrier >= supplier) return "carrier_invoice";
   if (supplier >= 2) return "supplier_invoice";
   return "invoice";

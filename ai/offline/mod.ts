@@ -9,7 +9,7 @@ import { extractFields } from "./extract.ts";
 export const offlineProvider: ExtractionProvider = {
   name: "offline",
   extract(input) {
-    const { type, confidence, unsure } = classify(input.text);
+    const { type, confidence, unsure } = classify(input.text, { us: input.us });
     const extracted = extractFields(type, input.text, {
       ocr: input.method?.includes("ocr") ?? false,
       learned: input.learned,

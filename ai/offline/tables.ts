@@ -169,6 +169,7 @@ function headerOf(line: Line): Header | null {
 
 const END =
   /^\s*(sub\s*-?\s*total|total|grand total|tax|amount due|balance|invoice total|freight|net due)\b/i;
+const PAGE_NOTE = /\b(continued|page\s+\d|carried\s+forward|cont'd)\b/i;
 const NUMBER = /^[$(]?-?(USD\s*)?\$?\d[\d,]*(\.\d+)?\)?(\s*(lbs?|kgs?|cs|#))?$/i;
 
 function columnAt(h: Header, cell: Cell): Column {
@@ -246,6 +247,7 @@ export function readGoodsTable(lines: Line[]): TableResult | null {
     for (; i < lines.length && out.length < 200; i++) {
       const row = lines[i]!;
       if (END.test(row.text.trim())) break;
+      if (out.length && headerOf(row)?.columns.map((c) => c.col).join() === kinds) continue;
       const values: Partial<Record<Column, string>> = {};
       const words: string[] = [];
       for (const cell of row.cells) {
@@ -262,7 +264,7 @@ export function readGoodsTable(lines: Line[]): TableResult | null {
       const prev = out[out.length - 1];
       if (
         prev && words.length === 1 && row.cells.length === 1 && !numeric &&
-        words[0]!.length <= 40 && !/[.!?]$/.test(words[0]!)
+        words[0]!.length <= 40 && !/[.!?]$/.test(words[0]!) && !PAGE_NOTE.test(words[0]!)
       ) {
         prev.description!.value = `${prev.description!.value} ${words[0]}`.slice(0, 300);
         continue;
