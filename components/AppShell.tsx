@@ -7,6 +7,9 @@
 import type { ComponentChildren } from "preact";
 import { CsrfInput } from "./Form.tsx";
 import { LogoMark, MenuIcon, SearchIcon } from "./Icons.tsx";
+import { Island } from "../framework/island.tsx";
+import LiveUpdates from "../islands/LiveUpdates.tsx";
+import NotificationBell from "../islands/NotificationBell.tsx";
 
 /**
  * The built-in sections of the app (a tenant's own names and order come from
@@ -54,6 +57,8 @@ export interface AppShellProps {
    * (customization/terms.ts); the built-in sections when absent.
    */
   navigation?: ReadonlyArray<{ href: string; label: string }>;
+  /** The signed-in member's id: with it, the notification bell and live updates (issue 17). */
+  userId?: string;
   /** A notice shown above the page (billing grace or read-only). */
   banner?: ComponentChildren;
   children: ComponentChildren;
@@ -130,6 +135,9 @@ export function AppShell(props: AppShellProps) {
             </details>
           )
           : null}
+        {props.userId
+          ? <Island name="NotificationBell" component={NotificationBell} props={{}} />
+          : null}
         <a class="search-link" href="/search" aria-label="Search">
           <SearchIcon />
         </a>
@@ -155,6 +163,9 @@ export function AppShell(props: AppShellProps) {
           </div>
         </details>
       </header>
+      {props.userId
+        ? <Island name="LiveUpdates" component={LiveUpdates} props={{ userId: props.userId }} />
+        : null}
       <div class="layout">
         <nav class="sidebar" aria-label="Sections">
           {nav}

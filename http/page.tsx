@@ -117,6 +117,7 @@ export function renderApp(
       logoUrl={theme.logoUrl}
       tenantName={tenant.name}
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
+      userId={auth.userId}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
       assistant={featureOn(config, billing, "assistant")}
