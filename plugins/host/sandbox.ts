@@ -198,6 +198,7 @@ export class Sandbox {
       current.wake();
     });
     current.pending.add(work);
+    current.handles.add(deferred);
     return deferred.handle;
   }
 
@@ -206,6 +207,8 @@ export class Sandbox {
     limits: SandboxLimits;
     calls: number;
     pending: Set<Promise<void>>;
+    /** Handles to free before the runtime can be freed (QuickJS asserts on leaked objects). */
+    handles: Set<{ alive: boolean; dispose(): void }>;
     wake: () => void;
   } | null = null;
 
@@ -221,7 +224,14 @@ export class Sandbox {
     const deadline = Date.now() + limits.timeMs;
     let overTime = false;
     runtime.setInterruptHandler(() => (overTime = Date.now() > deadline));
-    const current = { host, limits, calls: 0, pending: new Set<Promise<void>>(), wake: () => {} };
+    const current = {
+      host,
+      limits,
+      calls: 0,
+      pending: new Set<Promise<void>>(),
+      handles: new Set<{ alive: boolean; dispose(): void }>(),
+      wake: () => {},
+    };
     this.#current = current;
     const fail = (message: string): never => {
       if (overTime || Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
@@ -248,6 +258,7 @@ export class Sandbox {
       fail(message);
     }
     const promise = (result as { value: QuickJSHandle }).value;
+    current.handles.add(promise);
     try {
       while (true) {
         const jobs = runtime.executePendingJobs(10_000);
@@ -291,11 +302,20 @@ export class Sandbox {
       }
     } finally {
       this.#current = null;
-      if (promise.alive && this.#context === context) promise.dispose();
+      if (this.#context === context) {
+        for (const handle of current.handles) if (handle.alive) handle.dispose();
+      }
     }
   }
 
   #stop(why: string): never {
+    for (const handle of this.#current?.handles ?? []) {
+      try {
+        if (handle.alive) handle.dispose();
+      } catch {
+        // Freed with the runtime below.
+      }
+    }
     this.dispose();
     throw new PluginError(`${this.label} was stopped: ${why}`, true);
   }
