@@ -4,6 +4,7 @@
  * from provider.ts (which chooses one) so that neither implementation imports its chooser.
  */
 import type { RawExtraction } from "../domain/documents/draft.ts";
+import type { LearnedLabel } from "../domain/documents/layout_memory.ts";
 
 export interface ExtractionInput {
   text: string;
@@ -18,10 +19,7 @@ export interface ExtractionInput {
 }
 
 /** A label a user's correction tied to a field, for documents of one sender. */
-export interface LearnedLabel {
-  label: string;
-  field: string;
-}
+export type { LearnedLabel } from "../domain/documents/layout_memory.ts";
 
 export interface Usage {
   provider: string;

@@ -13,6 +13,7 @@ import { AppError } from "../domain/errors.ts";
 import { finalizeDraft } from "../domain/documents/draft.ts";
 import { getDocument, saveExtraction, setStatus } from "../domain/documents/repository.ts";
 import { documentText } from "./text.ts";
+import { learnedLabels } from "../domain/documents/layout_memory.ts";
 import { imageLimits } from "../domain/documents/image_size.ts";
 import { type ExtractionProvider, providerFor } from "./provider.ts";
 import { offlineProvider } from "./offline/mod.ts";
@@ -24,7 +25,7 @@ const OPEN = new Set(["queued", "processing", "failed"]);
 
 /** Runs the processing of one document (the job handler). */
 export async function processDocumentJob(
-  { job, services, tenantDb, signal }: JobContext,
+  { job, services, tenantDb, signal, control }: JobContext,
 ): Promise<void> {
   if (!tenantDb) throw new Error("document.process needs a tenant.");
   const id = String(job.payload.document_id ?? "");
@@ -63,6 +64,9 @@ export async function processDocumentJob(
       text: text.text,
       pages: text.pages,
       name: doc.name,
+      method: text.method,
+      us: await workspaceName(job.tenantId, control),
+      learned: await learnedLabels(tenantDb, text.text),
     });
     const draft = await finalizeDraft(tenantDb, raw);
     if (text.reason) draft.warnings.unshift(text.reason);
@@ -112,6 +116,21 @@ export async function processDocumentJob(
     }
     if (!permanent) throw err;
   }
+}
+
+/** The workspace's name (an invoice billed to it is a bill to pay); null when unknown. */
+async function workspaceName(
+  tenantId: string | null,
+  control: JobContext["control"],
+): Promise<string | undefined> {
+  if (!tenantId) return undefined;
+  const rs = await control.execute({
+    sql: "SELECT name FROM tenants WHERE id = ?",
+    args: [tenantId],
+  })
+    .catch(() => null);
+  const name = rs?.rows[0]?.name;
+  return typeof name === "string" ? name : undefined;
 }
 
 /** Pages read and, when OCR read some of them, the reading's seconds (ops/metrics.ts). */

@@ -55,7 +55,8 @@ Deno.test("applyLearned() reads a field by a label a user taught for this sender
     undefined,
   );
   const learned = applyLearned("sales_confirmation", lines, [
-    { label: "Pack Ref", field: "supplier_confirmation" },
+    { label: "Pack Ref", field: "supplier_confirmation", classification: "sales_confirmation" },
+    { label: "Pack Ref", field: "number", classification: "purchase_order" },
   ]);
   assert.equal(learned.supplier_confirmation?.value, "PR-7781");
   assert.deepEqual(Object.keys(learned), ["supplier_confirmation"]);

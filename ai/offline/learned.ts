@@ -46,7 +46,8 @@ export function applyLearned(
 ): Record<string, DraftValue> {
   const plan = FIELD_CONCEPTS[type] ?? {};
   const out: Record<string, DraftValue> = {};
-  for (const { label, field } of learned) {
+  for (const { label, field, classification } of learned) {
+    if (classification && classification !== type) continue;
     const concept = plan[field]?.[0];
     if (!concept || out[field]) continue;
     const raw = valueOf(lines, label);

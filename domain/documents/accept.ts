@@ -38,6 +38,7 @@ import {
   linkRecord,
   setStatus,
 } from "./repository.ts";
+import { learnFromCorrections } from "./layout_memory.ts";
 
 const ID = z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/, "Not an id.");
 
@@ -312,6 +313,7 @@ async function acceptInTransaction(
     const record = await createRecordIn(tx, ctx, def, parsed);
     const { reviewed, changed } = corrections(draft, given);
     await insertCorrections(tx, doc.id, doc.classification, ctx.userId, changed);
+    await learnFromCorrections(tx, doc, changed);
     await tx.execute({
       sql:
         "UPDATE documents SET draft = json_set(draft, '$.reviewed_fields', json(?)) WHERE id = ?",
