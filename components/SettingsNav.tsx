@@ -1,4 +1,5 @@
 import { can, type Permission, type Role } from "../auth/roles.ts";
+import { T } from "./Words.tsx";
 
 /** Tabs of the settings area; a tab with a permission is one only that permission may open. */
 const TABS: ReadonlyArray<
@@ -11,6 +12,7 @@ const TABS: ReadonlyArray<
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/option-lists", label: "Option lists" },
   { href: "/settings/domains", label: "Domain" },
+  { href: "/settings/plugins", label: "Plugins" },
   { href: "/settings/billing", label: "Billing" },
   { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },
   { href: "/settings/sso", label: "Single sign-on", ownersOnly: true },
@@ -29,7 +31,7 @@ export function SettingsNav(props: { current: string; role: Role | null }) {
     <nav class="tabs" aria-label="Settings">
       {tabs.map(({ href, label }) => (
         <a key={href} href={href} aria-current={props.current === href ? "page" : undefined}>
-          {label}
+          <T>{label}</T>
         </a>
       ))}
     </nav>

@@ -154,7 +154,11 @@ Deno.test("layouts pick dashboard cards and list columns; a switched-off feature
     assert.equal((await get("/reports")).status, 200);
 
     await put(api, {
-      terminology: { navigation_labels: { dashboard: "Today" }, navigation_order: ["loads"] },
+      terminology: {
+        navigation_labels: { dashboard: "Today" },
+        navigation_order: ["loads"],
+        phrases: { "Import CSV": "Bring in a spreadsheet", "Members": "Our team" },
+      },
       layouts: {
         dashboard_cards: { owner: ["top_suppliers", "loads_by_status"], broker: ["margin_weeks"] },
         record_types: { carriers: { list_columns: { owner: ["mc_number", "phone"] } } },
@@ -177,7 +181,12 @@ Deno.test("layouts pick dashboard cards and list columns; a switched-off feature
     // Other pages and features are untouched.
     assert.equal((await get("/documents")).status, 200);
     assert.equal((await get("/customers/export.csv")).status, 404);
-    assert.match((await get("/customers")).text, /Import CSV/);
+    const customers = (await get("/customers")).text;
+    assert.match(customers, />Bring in a spreadsheet</);
+    assert.doesNotMatch(customers, /Import CSV/);
+    const settings = (await get("/settings/profile")).text;
+    assert.match(settings, />Our team</);
+    assert.match(settings, />API tokens</);
   } finally {
     await server.close();
   }

@@ -62,6 +62,13 @@ function caseLike(text: string, like: string): string {
 }
 
 function replacerOf(config: Configuration): (text: string) => string {
+  const phrases = new Map(Object.entries(config.terminology.phrases));
+  const renames = renamerOf(config);
+  if (phrases.size === 0) return renames;
+  return (text) => phrases.get(text) ?? renames(text);
+}
+
+function renamerOf(config: Configuration): (text: string) => string {
   const pairs: Array<[string, string]> = [];
   for (const [collection, entry] of Object.entries(config.terminology.record_types)) {
     const def = recordType(collection);
@@ -136,7 +143,10 @@ export function label(
     field;
 }
 
-/** Free text with the built-in record type names replaced by the tenant's ("Top suppliers"). */
+/**
+ * Free text in the tenant's words: a reworded phrase (`terminology.phrases`) as the tenant wrote
+ * it, otherwise the built-in record type names replaced by the tenant's ("Top suppliers").
+ */
 export function words(config: Configuration | undefined | null, text: string): string {
   return resolve(documentOf(config)).replace(text);
 }

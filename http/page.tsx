@@ -19,7 +19,8 @@ import {
   accountNoticeOf,
 } from "../components/AccountNotice.tsx";
 import { brandImageUrl } from "../customization/assets.ts";
-import { navigation } from "../customization/terms.ts";
+import { navigation, words } from "../customization/terms.ts";
+import { WordsContext } from "../components/Words.tsx";
 import { featureOn, navigationShown } from "../customization/features.ts";
 
 /** The tenant's theme for a page: its versioned stylesheet, favicon, product name and logo. */
@@ -110,7 +111,7 @@ export function renderApp(
   const notice = accountNoticeFor(c);
   const theme = themeOf(c);
   const config = c.get("configuration")?.document;
-  const html = renderPage(
+  const shell = (
     <AppShell
       navigation={navigation(config).filter((entry) => navigationShown(config, billing, entry.key))}
       productName={theme.productName}
@@ -126,7 +127,11 @@ export function renderApp(
     >
       {notice ? <AccountNotice kind={notice} email={auth.email} /> : null}
       {body}
-    </AppShell>,
+    </AppShell>
+  );
+  // Components write fixed phrases as <T>…</T>: the tenant's words reach them through context.
+  const html = renderPage(
+    <WordsContext.Provider value={(text) => words(config, text)}>{shell}</WordsContext.Provider>,
     {
       title: `${title} · ${tenant.name}`,
       nonce: pageNonce(c),

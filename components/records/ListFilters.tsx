@@ -5,6 +5,7 @@
  * date, archived or not), and hidden inputs that keep the rest of the query in effect.
  */
 import type { FieldDef } from "../../domain/records/fields.ts";
+import { T } from "../Words.tsx";
 
 export interface ListFiltersProps {
   /** The list's path, e.g. `/purchase-orders`. */
@@ -100,7 +101,9 @@ export function ListFilters(props: ListFiltersProps) {
       aria-label={`Filter ${props.plural.toLowerCase()}`}
     >
       <div class="field grow">
-        <label for="list-q">Search</label>
+        <label for="list-q">
+          <T>Search</T>
+        </label>
         <input
           type="search"
           id="list-q"
@@ -122,7 +125,9 @@ export function ListFilters(props: ListFiltersProps) {
             />
           ))}
           <div class="field">
-            <label for="list-archived">Archived</label>
+            <label for="list-archived">
+              <T>Archived</T>
+            </label>
             <select id="list-archived" name="archived">
               <option value="exclude" selected={props.archived === "exclude"}>Hide</option>
               <option value="include" selected={props.archived === "include"}>Include</option>
@@ -134,8 +139,12 @@ export function ListFilters(props: ListFiltersProps) {
       {hidden.map((f) => <input key={f.name} type="hidden" name={f.name} value={query[f.name]} />)}
       {query.sort ? <input type="hidden" name="sort" value={query.sort} /> : null}
       <div class="filter-actions">
-        <button class="button primary" type="submit">Apply</button>
-        <a class="button secondary" href={base}>Clear</a>
+        <button class="button primary" type="submit">
+          <T>Apply</T>
+        </button>
+        <a class="button secondary" href={base}>
+          <T>Clear</T>
+        </a>
       </div>
     </form>
   );

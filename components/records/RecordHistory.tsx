@@ -7,6 +7,7 @@ import type { History } from "../../domain/records/audit.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
 import { actionLabel, describeChanges } from "../../domain/records/history.ts";
 import * as fmt from "../../domain/format.ts";
+import { T } from "../Words.tsx";
 
 export function RecordHistory(props: {
   def: RecordDef;
@@ -20,7 +21,9 @@ export function RecordHistory(props: {
   const { history, names } = props;
   return (
     <section class="card">
-      <h2>History</h2>
+      <h2>
+        <T>History</T>
+      </h2>
       <ol class="history">
         {history.entries.map((entry) => (
           <li key={entry.id}>

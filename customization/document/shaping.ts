@@ -56,6 +56,53 @@ export const DASHBOARD_CARDS = [
 ] as const;
 export type DashboardCard = typeof DASHBOARD_CARDS[number];
 
+/**
+ * Fixed phrases of the interface a tenant may reword (`terminology.phrases`): buttons, menus,
+ * tabs and headings that are not the name of a record type or field. Components write them as
+ * `<T>…</T>` (components/Words.tsx).
+ */
+export const PHRASES = [
+  "Export CSV",
+  "Import CSV",
+  "Columns",
+  "Show these columns",
+  "Save columns",
+  "Edit",
+  "Archive",
+  "Restore",
+  "Delete…",
+  "Delete",
+  "Download PDF",
+  "Details",
+  "Totals",
+  "Lines",
+  "History",
+  "See all",
+  "First page",
+  "Next page",
+  "Search",
+  "Archived",
+  "Apply",
+  "Clear",
+  "Profile",
+  "Company",
+  "Configuration",
+  "Members",
+  "API tokens",
+  "Option lists",
+  "Domain",
+  "Billing",
+  "Jobs",
+  "Single sign-on",
+  "Security",
+  "Your data",
+  "Sign out",
+  "Ask",
+  "Search everything",
+  "Ask about your business",
+] as const;
+export type Phrase = typeof PHRASES[number];
+
 /** Per-role keys of layouts: `default` for every role without its own entry. */
 const RoleKey = z.enum(["default", ...ROLES] as [string, ...string[]]);
 
@@ -81,6 +128,12 @@ export const TerminologySchema = z.strictObject({
     description:
       "Labels of navigation entries by key (`dashboard`, a record type's collection, `documents`, `reports`, `assistant`, `settings`, `help`); a record type's entry follows its plural unless set here.",
     examples: [{ dashboard: "Today", reports: "Numbers" }],
+  }),
+  phrases: z.partialRecord(z.enum(PHRASES), Label).default({}).meta({
+    description:
+      "Other words of the interface, reworded: buttons, menus, tabs and headings, by their built-in text. Allowed: " +
+      PHRASES.map((p) => `\`${p}\``).join(", ") + ".",
+    examples: [{ "Export CSV": "Download spreadsheet", "Sign out": "Log off" }],
   }),
   navigation_order: z.array(z.enum(NAVIGATION_KEYS)).max(NAVIGATION_KEYS.length).default([])
     .meta({

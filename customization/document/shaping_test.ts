@@ -6,6 +6,7 @@ Deno.test("an empty document keeps the built-in words, formats, layouts and feat
   assert.deepEqual(DEFAULT_CONFIGURATION.terminology, {
     record_types: {},
     navigation_labels: {},
+    phrases: {},
     navigation_order: [],
   });
   assert.equal(DEFAULT_CONFIGURATION.formats.date_format, "medium");

@@ -61,9 +61,11 @@ import {
   layoutFields,
   listColumns,
   recordTypeFor,
+  words,
 } from "../../customization/terms.ts";
 import { featureOn } from "../../customization/features.ts";
 import { requireFeature } from "../../customization/middleware.ts";
+import { T } from "../../components/Words.tsx";
 
 function configOf(c: AppContext): Configuration | undefined {
   return c.get("configuration")?.document;
@@ -174,12 +176,16 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
             : null}
           {writable && IMPORTABLE.has(def.collection) &&
               featureOn(configOf(c), undefined, "csv_import")
-            ? <a class="button secondary" href={`${base}/import`}>Import CSV</a>
+            ? (
+              <a class="button secondary" href={`${base}/import`}>
+                <T>Import CSV</T>
+              </a>
+            )
             : null}
           {featureOn(configOf(c), undefined, "csv_export")
             ? (
               <a class="button secondary" href={withParams(`${base}/export.csv`, withoutCursor)}>
-                Export CSV
+                <T>Export CSV</T>
               </a>
             )
             : null}
@@ -202,11 +208,15 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
         refs={refs}
       />
       <details class="column-chooser">
-        <summary>Columns</summary>
+        <summary>
+          <T>Columns</T>
+        </summary>
         <form method="post" action={`${base}/columns`}>
           <CsrfInput token={c.get("csrfToken")} />
           <fieldset>
-            <legend>Show these columns</legend>
+            <legend>
+              <T>Show these columns</T>
+            </legend>
             {allColumns.map((f) => (
               <label key={f.name} class="choice">
                 <input
@@ -219,7 +229,9 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
               </label>
             ))}
           </fieldset>
-          <button class="button small primary" type="submit">Save columns</button>
+          <button class="button small primary" type="submit">
+            <T>Save columns</T>
+          </button>
         </form>
       </details>
       {result.data.length === 0
@@ -281,7 +293,11 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
         )}
       <nav class="pager" aria-label="Pages">
         {raw.cursor
-          ? <a class="button secondary" href={withParams(base, withoutCursor)}>First page</a>
+          ? (
+            <a class="button secondary" href={withParams(base, withoutCursor)}>
+              <T>First page</T>
+            </a>
+          )
           : null}
         {result.next_cursor
           ? (
@@ -290,7 +306,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
               rel="next"
               href={withParams(base, { ...withoutCursor, cursor: result.next_cursor })}
             >
-              Next page
+              <T>Next page</T>
             </a>
           )
           : null}
@@ -406,7 +422,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
 
   const groups = new Map<string, FieldDef[]>();
   for (const field of layoutFields(configOf(c), def)) {
-    const group = field.group ?? (field.computed ? "Totals" : "Details");
+    const group = field.group ?? words(configOf(c), field.computed ? "Totals" : "Details");
     groups.set(group, [...(groups.get(group) ?? []), field]);
   }
 
@@ -467,24 +483,30 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
           ? (
             <div class="actions">
               <PaperworkLink href={pdf} />
-              <a class="button primary" href={`${base}/${id}/edit`}>Edit</a>
+              <a class="button primary" href={`${base}/${id}/edit`}>
+                <T>Edit</T>
+              </a>
               <form
                 method="post"
                 action={`${base}/${id}/${record.archived_at ? "restore" : "archive"}`}
               >
                 <CsrfInput token={c.get("csrfToken")} />
                 <button class="button secondary" type="submit">
-                  {record.archived_at ? "Restore" : "Archive"}
+                  <T>{record.archived_at ? "Restore" : "Archive"}</T>
                 </button>
               </form>
               <details class="danger-zone">
-                <summary class="button secondary">Delete…</summary>
+                <summary class="button secondary">
+                  <T>Delete…</T>
+                </summary>
                 <form method="post" action={`${base}/${id}/delete`}>
                   <CsrfInput token={c.get("csrfToken")} />
                   <p>
                     Delete {title} for good? Records still referencing it must be removed first.
                   </p>
-                  <button class="button danger" type="submit">Delete</button>
+                  <button class="button danger" type="submit">
+                    <T>Delete</T>
+                  </button>
                 </form>
               </details>
             </div>
@@ -544,7 +566,9 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       {def.lines
         ? (
           <section class="card">
-            <h2>Lines</h2>
+            <h2>
+              <T>Lines</T>
+            </h2>
             <div class="table-wrap">
               <table class="lines-view">
                 <thead>
@@ -584,7 +608,10 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       {related.map((group) => (
         <section class="card related" key={group.label}>
           <h2>
-            {group.label} <a class="small-link" href={group.href}>See all</a>
+            {group.label}{" "}
+            <a class="small-link" href={group.href}>
+              <T>See all</T>
+            </a>
           </h2>
           <ul>
             {group.rows.map((row) => (
