@@ -33,6 +33,7 @@ import apiInvitations from "./routes/api/v1/invitations.ts";
 import apiMembers from "./routes/api/v1/members.ts";
 import apiDomains from "./routes/api/v1/domains.ts";
 import pageSettingsDomains from "./routes/settings/domains.tsx";
+import pageSettingsPlugins from "./routes/settings/plugins.tsx";
 import devMail from "./routes/dev/mail.tsx";
 import pageIndex from "./routes/index.tsx";
 import pageSignup from "./routes/signup.tsx";
@@ -151,6 +152,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiDocsRoutes(() => app.routes),
       apiOptionLists,
       pageOptionLists,
+      pageSettingsPlugins,
       pageReports,
       apiAssistant,
       pageAssistant,

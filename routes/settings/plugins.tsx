@@ -1,0 +1,417 @@
+/**
+ * @module routes/settings/plugins
+ * Settings → Plugins: the catalog of first-party plugins and the workspace's installed ones.
+ * Installing shows what the plugin asks for (permissions, outbound domains) and installs only
+ * once each is approved; configure (a form built from the manifest's settings), enable, disable,
+ * upgrade to the catalog's newer version and uninstall; an Enterprise workspace may upload a
+ * private plugin (a zip, or plugin.js and manifest.json). Every change needs the `plugins`
+ * entitlement and lands in the security log.
+ */
+import { Hono } from "hono";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { recordSecurityEvent } from "../../security/events.ts";
+import { can } from "../../auth/roles.ts";
+import { mayUse } from "../../billing/entitlements.ts";
+import { entitlementError } from "../../billing/errors.ts";
+import { AppError, ForbiddenError, InvalidError, NotFoundError } from "../../domain/errors.ts";
+import { CsrfInput, FormErrors } from "../../components/Form.tsx";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { ApprovalForm, PluginSettingsForm } from "../../components/plugins/PluginForms.tsx";
+import { incompatibility } from "../../plugins/api/manifest.ts";
+import { compareVersions, PLUGIN_API_VERSION } from "../../plugins/api/version.ts";
+import {
+  bundleFrom,
+  bundleFromZip,
+  catalogBundle,
+  catalogBundles,
+  type PluginBundle,
+} from "../../plugins/host/bundle.ts";
+import {
+  configurePlugin,
+  findInstalled,
+  installPlugin,
+  type LifecycleDeps,
+  listInstalled,
+  setPluginEnabled,
+  uninstallPlugin,
+  upgradePlugin,
+} from "../../plugins/host/installations.ts";
+
+const app = new Hono<AppEnv>();
+app.use("/settings/plugins", memberPage());
+app.use("/settings/plugins/*", memberPage());
+
+type Flash = { notice?: string; error?: string };
+
+function isManager(c: AppContext): boolean {
+  const role = principalOf(c).role;
+  return Boolean(role && can(role, "settings:manage"));
+}
+
+/** Managers only, and only while the plan includes plugins. */
+async function guard(c: AppContext): Promise<void> {
+  if (!isManager(c)) throw new ForbiddenError("Owners and admins manage plugins.");
+  const decision = await mayUse(c.get("services"), tenantOf(c).id, "plugins");
+  if (!decision.allowed) throw entitlementError(decision);
+}
+
+function lifecycle(c: AppContext): LifecycleDeps {
+  const services = c.get("services");
+  const tenant = tenantOf(c);
+  return {
+    db: tenant.db,
+    userId: principalOf(c).userId,
+    now: services.clock.now(),
+    audit: (e) => recordSecurityEvent(c, e),
+    changed: () => services.plugins.forget(tenant.id),
+  };
+}
+
+async function form(c: AppContext): Promise<Record<string, string | string[] | File>> {
+  const body = await c.req.parseBody({ all: true });
+  const out: Record<string, string | string[] | File> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === "_csrf") continue;
+    out[k] = Array.isArray(v) ? v.map(String) : v instanceof File ? v : String(v);
+  }
+  return out;
+}
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
+
+function approvalOf(body: Record<string, unknown>) {
+  return { permissions: list(body.permission), domains: list(body.domain) };
+}
+
+async function showPlugins(c: AppContext, flash: Flash = {}, status = 200) {
+  const services = c.get("services");
+  const tenant = tenantOf(c);
+  const [installed, catalog, entitled] = await Promise.all([
+    listInstalled(tenant.db),
+    catalogBundles(),
+    mayUse(services, tenant.id, "plugins"),
+  ]);
+  const manager = isManager(c);
+  const csrf = c.get("csrfToken");
+  const byName = new Map(installed.map((p) => [p.name, p]));
+  return renderApp(
+    c,
+    "Plugins",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current="/settings/plugins" role={principalOf(c).role} />
+      {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
+      <FormErrors message={flash.error} />
+      {!entitled.allowed
+        ? (
+          <p class="flash warning" id="plugins-not-in-plan">
+            {entitled.message} <a href="/settings/billing">See plans</a>
+          </p>
+        )
+        : null}
+      <section class="card" aria-labelledby="installed-heading">
+        <h2 id="installed-heading">Installed</h2>
+        {installed.length === 0
+          ? <p class="muted">No plugin is installed.</p>
+          : (
+            <ul class="plugin-list">
+              {installed.map((p) => (
+                <li key={p.name} data-plugin={p.name}>
+                  <a href={`/settings/plugins/${p.name}`}>{p.manifest.title}</a> {p.version}{" "}
+                  <span class={p.enabled ? "badge ok" : "badge"}>
+                    {p.enabled ? "Enabled" : "Disabled"}
+                  </span>{" "}
+                  {p.source === "private" ? <span class="badge">Private</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+      </section>
+      <section class="card" aria-labelledby="catalog-heading">
+        <h2 id="catalog-heading">Catalog</h2>
+        <p class="muted">Extension API {PLUGIN_API_VERSION}.</p>
+        <ul class="plugin-list">
+          {catalog.map((b) => {
+            const have = byName.get(b.manifest.name);
+            return (
+              <li key={b.manifest.name} data-catalog={b.manifest.name}>
+                <strong>{b.manifest.title}</strong> {b.manifest.version}
+                <p class="muted">{b.manifest.description}</p>
+                {have
+                  ? <span class="badge ok">Installed ({have.version})</span>
+                  : manager && entitled.allowed
+                  ? (
+                    <a
+                      class="button secondary"
+                      href={`/settings/plugins/catalog/${b.manifest.name}`}
+                    >
+                      Review and install
+                    </a>
+                  )
+                  : null}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      {manager && entitled.allowed
+        ? (
+          <section class="card" aria-labelledby="upload-heading">
+            <h2 id="upload-heading">Upload a private plugin</h2>
+            <form
+              method="post"
+              action="/settings/plugins/upload"
+              enctype="multipart/form-data"
+            >
+              <CsrfInput token={csrf} />
+              <div class="field">
+                <label for="bundle">A zip of manifest.json and plugin.js, or plugin.js</label>
+                <input id="bundle" name="bundle" type="file" accept=".zip,.js" required />
+              </div>
+              <div class="field">
+                <label for="manifest">manifest.json (with a single plugin.js)</label>
+                <input id="manifest" name="manifest" type="file" accept=".json" />
+              </div>
+              <button class="button primary" type="submit">Review permissions</button>
+            </form>
+          </section>
+        )
+        : null}
+    </>,
+    status,
+  );
+}
+
+/** Runs a change and shows `render` again with the notice, or with the error in place. */
+async function change(
+  c: AppContext,
+  run: () => Promise<string>,
+  render: (flash: Flash, status?: number) => Promise<Response> = (f, s) => showPlugins(c, f, s),
+): Promise<Response> {
+  try {
+    return await render({ notice: await run() });
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status === 403 || err.status === 402) throw err;
+    const details = err instanceof InvalidError && err.details
+      ? ` ${Object.values(err.details as Record<string, string[]>).flat().join(" ")}`
+      : "";
+    return await render({ error: `${err.message}${details}` }, err.status);
+  }
+}
+
+function approvalPage(c: AppContext, bundle: PluginBundle, action: string, flash: Flash = {}) {
+  const reason = incompatibility(bundle.manifest);
+  return renderApp(
+    c,
+    `Install ${bundle.manifest.title}`,
+    <>
+      <h1>Install {bundle.manifest.title}</h1>
+      <FormErrors message={flash.error ?? reason ?? undefined} />
+      <ApprovalForm
+        bundle={bundle}
+        action={action}
+        csrf={c.get("csrfToken")}
+        compatible={!reason}
+      />
+    </>,
+    reason ? 409 : 200,
+  );
+}
+
+app.get("/settings/plugins", (c) => showPlugins(c));
+
+app.get("/settings/plugins/catalog/:name", async (c) => {
+  await guard(c);
+  const bundle = await catalogBundle(c.req.param("name"));
+  if (!bundle) throw new NotFoundError("There is no such plugin in the catalog.");
+  return approvalPage(c, bundle, `/settings/plugins/catalog/${bundle.manifest.name}`);
+});
+
+app.post("/settings/plugins/catalog/:name", async (c) => {
+  await guard(c);
+  const bundle = await catalogBundle(c.req.param("name"));
+  if (!bundle) throw new NotFoundError("There is no such plugin in the catalog.");
+  const body = await form(c);
+  return change(c, async () => {
+    const p = await installPlugin(lifecycle(c), bundle, approvalOf(body));
+    return `${p.manifest.title} ${p.version} is installed and enabled.`;
+  });
+});
+
+app.post("/settings/plugins/upload", async (c) => {
+  await guard(c);
+  const body = await form(c);
+  try {
+    const file = body.bundle;
+    if (!(file instanceof File)) throw new InvalidError("Choose a file to upload.");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let bundle: PluginBundle;
+    if (file.name.endsWith(".zip")) bundle = bundleFromZip(bytes);
+    else {
+      const manifest = body.manifest;
+      if (!(manifest instanceof File)) {
+        throw new InvalidError("A single plugin.js needs its manifest.json beside it.");
+      }
+      bundle = bundleFrom("private", await manifest.text(), new TextDecoder().decode(bytes));
+    }
+    return approvalPage(c, bundle, "/settings/plugins/private");
+  } catch (err) {
+    if (!(err instanceof InvalidError)) throw err;
+    return change(c, () => Promise.reject(err));
+  }
+});
+
+app.post("/settings/plugins/private", async (c) => {
+  await guard(c);
+  const body = await form(c);
+  return change(c, async () => {
+    const bundle = bundleFrom(
+      "private",
+      String(body.manifest_json ?? ""),
+      String(body.code ?? ""),
+      JSON.parse(String(body.views_json ?? "{}")),
+    );
+    const existing = await findInstalled(tenantOf(c).db, bundle.manifest.name);
+    const p = existing
+      ? await upgradePlugin(lifecycle(c), bundle, approvalOf(body))
+      : await installPlugin(lifecycle(c), bundle, approvalOf(body));
+    return `${p.manifest.title} ${p.version} is installed and enabled.`;
+  });
+});
+
+async function showInstalled(c: AppContext, flash: Flash = {}, status = 200) {
+  const tenant = tenantOf(c);
+  const p = await findInstalled(tenant.db, c.req.param("name") ?? "");
+  if (!p) throw new NotFoundError("That plugin is not installed.");
+  const latest = p.source === "catalog" ? await catalogBundle(p.name) : null;
+  const newer = latest && compareVersions(latest.manifest.version, p.version) > 0 ? latest : null;
+  const manager = isManager(c);
+  const csrf = c.get("csrfToken");
+  const path = `/settings/plugins/${p.name}`;
+  return renderApp(
+    c,
+    p.manifest.title,
+    <>
+      <h1>{p.manifest.title}</h1>
+      <p>
+        <a href="/settings/plugins">All plugins</a>
+      </p>
+      {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
+      <FormErrors message={flash.error} />
+      <section class="card" aria-labelledby="about-heading">
+        <h2 id="about-heading">About</h2>
+        <p>{p.manifest.description}</p>
+        <dl class="facts">
+          <div>
+            <dt>Version</dt>
+            <dd>{p.version}</dd>
+          </div>
+          <div>
+            <dt>Status</dt>
+            <dd>{p.enabled ? "Enabled" : "Disabled"}</dd>
+          </div>
+          <div>
+            <dt>Approved permissions</dt>
+            <dd>{p.permissions.join(", ") || "none"}</dd>
+          </div>
+          <div>
+            <dt>Approved domains</dt>
+            <dd>{p.domains.join(", ") || "none"}</dd>
+          </div>
+        </dl>
+        {manager
+          ? (
+            <div class="actions">
+              <form method="post" action={`${path}/${p.enabled ? "disable" : "enable"}`}>
+                <CsrfInput token={csrf} />
+                <button class="button secondary" type="submit">
+                  {p.enabled ? "Disable" : "Enable"}
+                </button>
+              </form>
+              <form method="post" action={`${path}/uninstall`}>
+                <CsrfInput token={csrf} />
+                <button class="button secondary" type="submit">Uninstall</button>
+              </form>
+            </div>
+          )
+          : null}
+      </section>
+      {p.manifest.settings.length
+        ? (
+          <PluginSettingsForm
+            settings={p.manifest.settings}
+            values={p.settings}
+            action={`${path}/settings`}
+            csrf={csrf}
+            disabled={!manager}
+          />
+        )
+        : null}
+      {newer && manager
+        ? (
+          <section class="card" aria-labelledby="upgrade-heading">
+            <h2 id="upgrade-heading">Upgrade to {newer.manifest.version}</h2>
+            <ApprovalForm
+              bundle={newer}
+              action={`${path}/upgrade`}
+              csrf={csrf}
+              compatible={!incompatibility(newer.manifest)}
+            />
+          </section>
+        )
+        : null}
+    </>,
+    status,
+  );
+}
+
+app.get("/settings/plugins/:name", (c) => showInstalled(c));
+
+const again = (c: AppContext) => (f: Flash, s?: number) => showInstalled(c, f, s);
+
+app.post("/settings/plugins/:name/settings", async (c) => {
+  await guard(c);
+  const body = await form(c);
+  const installed = await findInstalled(tenantOf(c).db, c.req.param("name"));
+  // An unticked checkbox sends nothing: it means off, not "keep the default".
+  for (const s of installed?.manifest.settings ?? []) {
+    if (s.type === "boolean" && !(s.key in body)) body[s.key] = "false";
+  }
+  return change(c, async () => {
+    const p = await configurePlugin(lifecycle(c), c.req.param("name"), body);
+    return `${p.manifest.title}: settings saved.`;
+  }, again(c));
+});
+
+for (const [verb, enabled] of [["enable", true], ["disable", false]] as const) {
+  app.post(`/settings/plugins/:name/${verb}`, async (c) => {
+    await guard(c);
+    return change(c, async () => {
+      const p = await setPluginEnabled(lifecycle(c), c.req.param("name"), enabled);
+      return `${p.manifest.title} is ${enabled ? "enabled" : "disabled"}.`;
+    }, again(c));
+  });
+}
+
+app.post("/settings/plugins/:name/upgrade", async (c) => {
+  await guard(c);
+  const bundle = await catalogBundle(c.req.param("name"));
+  if (!bundle) throw new NotFoundError("There is no such plugin in the catalog.");
+  const body = await form(c);
+  return change(c, async () => {
+    const p = await upgradePlugin(lifecycle(c), bundle, approvalOf(body));
+    return `${p.manifest.title} is upgraded to ${p.version}.`;
+  }, again(c));
+});
+
+app.post("/settings/plugins/:name/uninstall", async (c) => {
+  await guard(c);
+  return change(c, async () => {
+    await uninstallPlugin(lifecycle(c), c.req.param("name"));
+    return "The plugin is uninstalled.";
+  });
+});
+
+export default app;
