@@ -82,9 +82,11 @@ import apiSecurity from "./routes/api/v1/security.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
 import pageOperatorTenants from "./routes/operator/tenants.tsx";
+import pageOperatorAlerts from "./routes/operator/alerts.tsx";
+import operatorView from "./routes/operator/view.ts";
+import { operatorView as operatorViewLayer } from "./http/impersonation.ts";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
-import pageOperatorAlerts from "./routes/operator/alerts.tsx";
 export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ router: new CachedRouter() });
   app.onError(handleError);
@@ -104,6 +106,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       resolveTenant(services.config.APP_DOMAIN),
       loadConfiguration(),
       authenticate(),
+      // An operator's read-only view of a workspace, bannered (ops/impersonation.ts).
+      operatorViewLayer(),
       billingGate(),
       // Room for an upload at its limit plus the multipart framing around it.
       idempotentPosts(services.config.DOCUMENT_MAX_BYTES + 1024 * 1024),
@@ -164,10 +168,11 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageOperatorJobs,
       pageOperatorSecurity,
       pageOperatorTenants,
+      pageOperatorAlerts,
+      operatorView,
       apiDocuments,
       pageDocuments,
       pageImport,
-      pageOperatorAlerts,
       pageHelp,
       apiConfig,
       apiCustomFields,

@@ -151,3 +151,79 @@ export function TenantStatusForm(props: { tenant: TenantOverview; csrf: string }
     </form>
   );
 }
+
+/** Starts a read-only view of the workspace: a reason and a time limit are required. */
+export function TenantViewForm(
+  props: { tenant: TenantOverview; csrf: string; maxMinutes: number },
+) {
+  return (
+    <form method="post" action={`/operator/tenants/${encodeURIComponent(props.tenant.slug)}/view`}>
+      <CsrfInput token={props.csrf} />
+      <div class="field">
+        <label for="view-reason">
+          Reason (the workspace's owners see it in their security log)
+        </label>
+        <input id="view-reason" name="reason" required minLength={3} maxLength={500} />
+      </div>
+      <div class="field">
+        <label for="view-minutes">For how many minutes (at most {props.maxMinutes})</label>
+        <input
+          id="view-minutes"
+          name="minutes"
+          type="number"
+          min={1}
+          max={props.maxMinutes}
+          value="15"
+          required
+        />
+      </div>
+      <button class="button secondary" type="submit">Open the workspace read-only</button>
+      <p class="muted">
+        Every page then carries a banner naming you, the reason and the end time; nothing can be
+        changed.
+      </p>
+    </form>
+  );
+}
+
+/** The workspace's operator views, newest first. */
+export function TenantViews(
+  props: {
+    views: Array<
+      {
+        operatorEmail: string;
+        reason: string;
+        startedAt: string;
+        expiresAt: string;
+        endedAt: string | null;
+      }
+    >;
+  },
+) {
+  if (!props.views.length) return <p class="muted">No operator has viewed this workspace.</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption>Operator views</caption>
+        <thead>
+          <tr>
+            <th scope="col">Operator</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Started</th>
+            <th scope="col">Ended</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.views.map((v) => (
+            <tr key={v.startedAt + v.operatorEmail}>
+              <td>{v.operatorEmail}</td>
+              <td>{v.reason}</td>
+              <td>{when(v.startedAt)}</td>
+              <td>{v.endedAt ? when(v.endedAt) : `by ${when(v.expiresAt)}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

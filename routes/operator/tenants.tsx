@@ -8,10 +8,18 @@ import { InvalidError, NotFoundError } from "../../domain/errors.ts";
 import { listTenantOverviews, tenantMembers, tenantOverview } from "../../ops/tenant_overview.ts";
 import { changeTenantStatus } from "../../ops/tenant_actions.ts";
 import {
+  listImpersonations,
+  MAX_IMPERSONATION_MINUTES,
+  startImpersonation,
+} from "../../ops/impersonation.ts";
+import { tenantOrigin } from "../../auth/handoff.ts";
+import {
   OperatorNav,
   TenantFacts,
   TenantsTable,
   TenantStatusForm,
+  TenantViewForm,
+  TenantViews,
 } from "../../components/OperatorTenants.tsx";
 
 const app = new Hono<AppEnv>();
@@ -26,6 +34,10 @@ const listQuery = z.object({
 
 const reasonForm = z.object({
   reason: z.string().trim().min(3, "Say why, in a few words.").max(500),
+});
+
+const viewForm = reasonForm.extend({
+  minutes: z.coerce.number().int().min(1).max(MAX_IMPERSONATION_MINUTES),
 });
 
 function deps(c: AppContext) {
@@ -69,6 +81,7 @@ app.get("/operator/tenants/:slug", async (c) => {
   const tenant = await tenantOverview(deps(c), c.req.param("slug"));
   if (!tenant) throw new NotFoundError("There is no workspace with that slug.");
   const members = await tenantMembers(c.get("services").control, tenant.id);
+  const views = await listImpersonations(c.get("services").control, tenant.id);
   const done = c.req.query("done");
   return renderPublic(
     c,
@@ -110,6 +123,13 @@ app.get("/operator/tenants/:slug", async (c) => {
       </div>
       <h2>Status</h2>
       <TenantStatusForm tenant={tenant} csrf={c.get("csrfToken")} />
+      <h2>View as a read-only member</h2>
+      <TenantViewForm
+        tenant={tenant}
+        csrf={c.get("csrfToken")}
+        maxMinutes={MAX_IMPERSONATION_MINUTES}
+      />
+      <TenantViews views={views} />
     </section>,
   );
 });
@@ -141,5 +161,34 @@ for (const [verb, status] of [["suspend", "suspended"], ["reactivate", "active"]
     return c.redirect(`/operator/tenants/${encodeURIComponent(tenant.slug)}?done=${done}`, 303);
   });
 }
+
+app.post("/operator/tenants/:slug/view", async (c) => {
+  const services = c.get("services");
+  const tenant = await services.registry.findBySlug(c.req.param("slug"));
+  if (!tenant) throw new NotFoundError("There is no workspace with that slug.");
+  const form = viewForm.safeParse(await c.req.parseBody());
+  if (!form.success) {
+    throw new InvalidError(
+      `Give a reason of 3 to 500 characters and 1 to ${MAX_IMPERSONATION_MINUTES} minutes.`,
+      { form: form.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`) },
+    );
+  }
+  const auth = c.get("auth")!;
+  const view = await startImpersonation(services, {
+    operatorUserId: auth.userId,
+    operatorEmail: auth.email,
+    tenant,
+    reason: form.data.reason,
+    minutes: form.data.minutes,
+  });
+  await recordSecurityEvent(c, {
+    action: "operator.impersonation_started",
+    target: tenant.slug,
+    details: { reason: form.data.reason, minutes: form.data.minutes, tenant_id: tenant.id },
+    operator: true,
+  });
+  const origin = tenantOrigin(tenant.slug, services.config, c.req.url);
+  return c.redirect(`${origin}/operator/view/start?token=${view.linkToken}`, 303);
+});
 
 export default app;
