@@ -99,12 +99,18 @@ function helpTable(keys: ReferenceKey[]): string {
   const rows = keys.filter((k) => k.path !== "format").map((k) => {
     const choices = k.allowed.startsWith("`")
       ? k.allowed
+      : k.type === "object" || k.type === "array"
+      ? "names and texts, written as in the example above"
       : k.path.includes("colors.")
       ? "a colour such as #1f6f43"
       : k.type.includes("null")
       ? "an uploaded image, or none"
       : "text";
-    const shown = k.defaultValue === null ? "none" : `\`${String(k.defaultValue)}\``;
+    const shown = k.defaultValue === null
+      ? "none"
+      : typeof k.defaultValue === "object"
+      ? `\`${JSON.stringify(k.defaultValue)}\``
+      : `\`${String(k.defaultValue)}\``;
     return `| \`${k.path}\` | ${shown} | ${choices} | ${cell(k.description)} |`;
   });
   return ["| setting | default | choices | what it does |", "| --- | --- | --- | --- |", ...rows]
@@ -122,6 +128,16 @@ branding:
   colors:
     primary: "#1f6f43"
     primary_hover: "#17563a"
+terminology:
+  record_types:
+    suppliers: { singular: Packer, plural: Packers }
+    loads: { singular: Shipment, plural: Shipments, fields: { bol_number: "BOL #" } }
+  phrases: { "Export CSV": Download spreadsheet }
+formats: { date_format: day_month_year, number_format: "1.234,56", weight_unit: KG }
+layouts:
+  dashboard_cards:
+    broker: [open_purchase_orders, loads_by_status, top_suppliers]
+features: { assistant: false }
 `;
 
 /** docs/configuration.md. */
@@ -131,8 +147,8 @@ export function configurationReference(): string {
 
 # Tenant configuration reference
 
-Each workspace has one configuration document: branding and theme today, and the sections that
-follow below as they are built. It is stored in the workspace's own database with every earlier
+Each workspace has one configuration document: branding and theme, terminology, formats,
+layouts and feature switches, and the sections that follow below as they are built. It is stored in the workspace's own database with every earlier
 version (who, when, the whole document and what changed), applied atomically and rolled back to any
 earlier version (a rollback is a new version). Change it in **Settings → Configuration** (export and
 import as YAML or JSON, with a preview of what changes) or through the API:
@@ -194,17 +210,27 @@ document valid: add keys with defaults that keep today's behaviour, never make a
 stricter in place; a change that cannot be made so raises \`format\` and converts older documents
 on read. Run \`deno task config:docs\` afterwards.
 
+## Words, formats, layouts and switches
+
+\`terminology\`, \`formats\`, \`layouts\` and \`features\` are applied by one resolver,
+\`customization/terms.ts\`: pages, the navigation, forms, lists, CSV headers, PDFs and the dashboard
+ask it for a record type as the workspace names it (\`recordTypeFor\`), a label (\`label\`), free
+text in the workspace's words (\`words\`), the navigation, the form and detail layout, the list
+columns and default filters of a role, and the dashboard's cards. A renamed record type also
+renames the labels that use its built-in name as a word ("Supplier confirmation number", "Top
+suppliers"). Fixed phrases of the interface are written \`<T>Export CSV</T>\`
+(\`components/Words.tsx\`) and follow \`terminology.phrases\`. Formats go through
+\`domain/format.ts\`, read with the Settings locale and currency in one query. A switched-off feature
+(\`customization/features.ts\`) leaves the navigation and its pages answer 404; a plan without the
+feature keeps it off whatever the switch says.
+
 ## Sections still to come
 
 These keys will be added as sections of this document, each with defaults that keep today's
 behaviour, so a stored document stays valid:
 
-- \`terminology\`: record type and field labels, navigation labels and order, units, currency, date
-  and number formats.
 - \`custom_fields\`: fields per record type (text, number, money, date, choice, yes/no, link).
-- \`layouts\`: fields, sections and columns per record type and role; dashboard cards per role.
 - \`rules\`: conditions and actions on record events and schedules, interpreted in the domain layer.
-- \`features\`: per-tenant feature switches (plan entitlements still win).
 `;
 }
 
@@ -215,7 +241,8 @@ export function configurationHelp(): string {
   return `# Configuration and branding
 
 Make the workspace your own: your product name, logo, colours, light or dark appearance, density
-and font, kept as one configuration with its history.
+and font, your words for records and fields, formats, screens per role and the features you use,
+kept as one configuration with its history.
 
 ## Where to change it
 
@@ -233,6 +260,33 @@ for each one, naming the setting and the values it accepts. For example:
 
 \`\`\`yaml
 ${yaml}\`\`\`
+
+## Your words, formats and screens
+
+Import a file to make the workspace speak your language and show what your team needs:
+
+- **Words**: call suppliers "Packers" and loads "Shipments" (\`terminology.record_types\`), rename
+  any field, the navigation entries and their order, and buttons and tabs such as "Export CSV"
+  (\`terminology.phrases\`). The new words show on every page, form, list, CSV export, PDF and
+  in the navigation; labels that contain the old name ("Supplier confirmation number") follow.
+- **Formats**: dates (Oct 5, 2026, 05/10/2026 or 2026-10-05), numbers (1,234.56 or 1.234,56),
+  money with a symbol, a code or the currency's name, the first day of the week, and the weight
+  unit new lines start with (\`formats\`).
+- **Screens**: sections and order of a form and record page, fields to hide or to require, the
+  columns and filters a list opens with per role, and the dashboard cards each role sees, in
+  order (\`layouts\`). A member's own column choice (**Columns** on a list) still wins.
+- **Features**: turn off the assistant, documents, reports, CSV import or export or PDFs
+  (\`features\`); they leave the menus and their pages. A feature your plan does not include stays
+  off.
+
+\`\`\`yaml
+terminology:
+  record_types:
+    suppliers: { singular: Packer, plural: Packers }
+layouts:
+  dashboard_cards:
+    broker: [open_purchase_orders, loads_by_status]
+\`\`\`
 
 ## History and rollback
 
