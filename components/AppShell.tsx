@@ -7,6 +7,7 @@
 import type { ComponentChildren } from "preact";
 import { CsrfInput } from "./Form.tsx";
 import { LogoMark, MenuIcon, SearchIcon } from "./Icons.tsx";
+import { T } from "./Words.tsx";
 import { Island } from "../framework/island.tsx";
 import LiveUpdates from "../islands/LiveUpdates.tsx";
 import NotificationBell from "../islands/NotificationBell.tsx";
@@ -106,7 +107,9 @@ export function AppShell(props: AppShellProps) {
           role="search"
           aria-label="Everything"
         >
-          <label for="global-search" class="visually-hidden">Search everything</label>
+          <label for="global-search" class="visually-hidden">
+            <T>Search everything</T>
+          </label>
           <input
             id="global-search"
             type="search"
@@ -118,10 +121,14 @@ export function AppShell(props: AppShellProps) {
         {props.assistant
           ? (
             <details class="ask-panel">
-              <summary>Ask</summary>
+              <summary>
+                <T>Ask</T>
+              </summary>
               <form method="post" action="/assistant" class="menu-panel ask-form">
                 <CsrfInput token={props.csrfToken} />
-                <label for="ask-message">Ask about your business</label>
+                <label for="ask-message">
+                  <T>Ask about your business</T>
+                </label>
                 <textarea
                   id="ask-message"
                   name="message"
@@ -130,7 +137,9 @@ export function AppShell(props: AppShellProps) {
                   maxLength={2000}
                   placeholder="Which invoices are over 60 days past due?"
                 />
-                <button class="button primary small" type="submit">Ask</button>
+                <button class="button primary small" type="submit">
+                  <T>Ask</T>
+                </button>
               </form>
             </details>
           )
@@ -154,11 +163,17 @@ export function AppShell(props: AppShellProps) {
               {props.user.email}
               <br />Role: {props.user.role}
             </p>
-            <a href="/settings/profile">Profile</a>
-            <a href="/settings/tokens">API tokens</a>
+            <a href="/settings/profile">
+              <T>Profile</T>
+            </a>
+            <a href="/settings/tokens">
+              <T>API tokens</T>
+            </a>
             <form method="post" action="/logout">
               <CsrfInput token={props.csrfToken} />
-              <button class="button link" type="submit">Sign out</button>
+              <button class="button link" type="submit">
+                <T>Sign out</T>
+              </button>
             </form>
           </div>
         </details>
