@@ -12,6 +12,7 @@ import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
 import { benchMixedLoad, flyPoolSize } from "./mixed_load.ts";
 import { benchDetector, benchMetricsOverhead } from "./metrics_overhead.ts";
+import { benchDocuments } from "./documents.ts";
 import {
   alternatingListRow,
   benchEncryption,
@@ -226,6 +227,9 @@ row(
   "<= 300 MiB",
   p.rssMiBFor10kExtrapolated <= 300,
 );
+
+// Reading documents: held-out layouts of the varied corpus (bench/documents.ts has the report).
+for (const r of await benchDocuments({ scans: !quick })) row(r.name, r.value, r.target, r.ok);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log("\nProjectMeats benchmarks (2 cores, loopback, one run)\n");
