@@ -34,6 +34,7 @@ import apiMembers from "./routes/api/v1/members.ts";
 import apiDomains from "./routes/api/v1/domains.ts";
 import pageSettingsDomains from "./routes/settings/domains.tsx";
 import pageSettingsPlugins from "./routes/settings/plugins.tsx";
+import pagePluginActions from "./routes/plugins/actions.tsx";
 import devMail from "./routes/dev/mail.tsx";
 import pageIndex from "./routes/index.tsx";
 import pageSignup from "./routes/signup.tsx";
@@ -157,6 +158,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiOptionLists,
       pageOptionLists,
       pageSettingsPlugins,
+      pagePluginActions,
       pageReports,
       apiAssistant,
       pageAssistant,

@@ -11,6 +11,7 @@ import type { RecordDef } from "../domain/records/definition.ts";
 import { issuesByField } from "../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../domain/records/query.ts";
 import type { RecordContext } from "../domain/records/repository.ts";
+import { actionsFor } from "../plugins/host/actions.ts";
 import { activeConfiguration } from "../customization/cache.ts";
 import { withCustomFields } from "../customization/fields.ts";
 import { flattenInput } from "../domain/records/custom_values.ts";
@@ -101,4 +102,12 @@ export async function apiWrite<T>(def: RecordDef, write: () => Promise<T>): Prom
     }
     throw err;
   }
+}
+
+/** The actions enabled plugins offer on `collection`, while the plan includes plugins. */
+export async function pluginActions(c: AppContext, collection: string) {
+  if (!c.get("billing")?.entitlements.plugins) return [];
+  const tenant = tenantOf(c);
+  const installed = await c.get("services").plugins.enabled(tenant.id, tenant.db);
+  return actionsFor(installed, collection);
 }

@@ -44,10 +44,11 @@ import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
 import RecordForm from "../../islands/RecordForm.tsx";
-import { parseListQuery, recordContext } from "../../http/records.ts";
+import { parseListQuery, pluginActions, recordContext } from "../../http/records.ts";
 import { IMPORTABLE } from "../../domain/records/csv_import.ts";
 import { creditProblem, creditStanding } from "../../domain/rules/credit.ts";
 import { exportCsv } from "./_csv_export.ts";
+import { PluginActionButtons } from "../../components/plugins/PluginActionButtons.tsx";
 // Documents attached to a record (issue 4): one query and one card on the detail page.
 import { documentsOf } from "../../domain/documents/repository.ts";
 import { LinkedDocuments } from "../../components/DocumentList.tsx";
@@ -162,6 +163,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
     return withParams(base, { ...withoutCursor, sort: next });
   };
   const writable = canWrite(c, def);
+  const actions = await pluginActions(c, def.collection);
   const allColumns = def.fields.filter((f) => f.name !== def.titleField);
   const titleField = fieldOf(def, def.titleField);
   return renderApp(
@@ -189,6 +191,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
               </a>
             )
             : null}
+          <PluginActionButtons actions={actions} csrf={c.get("csrfToken")} />
         </div>
       </div>
       {c.req.query("imported")
