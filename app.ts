@@ -85,6 +85,7 @@ import pageOperatorSecurity from "./routes/operator/security.tsx";
 import pageOperatorTenants from "./routes/operator/tenants.tsx";
 import pageOperatorAlerts from "./routes/operator/alerts.tsx";
 import operatorView from "./routes/operator/view.ts";
+import pageWhatsNew from "./routes/whats_new.tsx";
 import { operatorView as operatorViewLayer } from "./http/impersonation.ts";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
@@ -172,6 +173,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageOperatorTenants,
       pageOperatorAlerts,
       operatorView,
+      pageWhatsNew,
       apiDocuments,
       pageDocuments,
       pageImport,

@@ -70,6 +70,7 @@ export function TenantsTable(props: { tenants: TenantOverview[] }) {
             <th scope="col" class="num">Database</th>
             <th scope="col">Last activity</th>
             <th scope="col">Region</th>
+            <th scope="col">Channel</th>
           </tr>
         </thead>
         <tbody>
@@ -90,6 +91,7 @@ export function TenantsTable(props: { tenants: TenantOverview[] }) {
               <td class="num">{formatBytes(t.dbBytes)}</td>
               <td>{when(t.lastActivity)}</td>
               <td>{t.region}</td>
+              <td>{t.channel}</td>
             </tr>
           ))}
         </tbody>
@@ -111,6 +113,7 @@ export function TenantFacts(props: { tenant: TenantOverview }) {
     ["AI tokens this month", String(t.aiTokensThisMonth)],
     ["Database", `${formatBytes(t.dbBytes)}, ${t.region}`],
     ["Jobs", `${t.queuedJobs} queued, ${t.deadJobs} dead`],
+    ["Release channel", t.channel],
     ["Last activity", when(t.lastActivity)],
     ["Created", when(t.createdAt)],
   ];
@@ -225,5 +228,39 @@ export function TenantViews(
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Moves the workspace to a release channel (a pin names a release). */
+export function TenantChannelForm(
+  props: { tenant: TenantOverview; csrf: string; releases: string[] },
+) {
+  return (
+    <form
+      method="post"
+      action={`/operator/tenants/${encodeURIComponent(props.tenant.slug)}/channel`}
+    >
+      <CsrfInput token={props.csrf} />
+      <div class="field">
+        <label for="channel">Channel</label>
+        <select id="channel" name="channel">
+          {["stable", "early", "pinned"].map((c) => (
+            <option key={c} value={c} selected={props.tenant.channel.startsWith(c)}>{c}</option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="release">Release (when pinned)</label>
+        <select id="release" name="release">
+          <option value="">—</option>
+          {props.releases.map((r) => <option key={r} value={r}>{r}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="channel-reason">Reason</label>
+        <input id="channel-reason" name="reason" required minLength={3} maxLength={500} />
+      </div>
+      <button class="button secondary" type="submit">Move to this channel</button>
+    </form>
   );
 }

@@ -9,6 +9,7 @@ import type { Services } from "../services.ts";
 import type { TenantRecord, TenantStatus } from "../tenants/registry.ts";
 import { appendTenantSecurityEvent } from "../security/tenant_log.ts";
 import { ConflictError } from "../domain/errors.ts";
+import { type ChannelSetting, setChannel } from "./release_channels.ts";
 
 /** Who acted and why, as the audit entries record it. */
 export interface OperatorAct {
@@ -44,5 +45,22 @@ export async function changeTenantStatus(
     actorEmail: act.operatorEmail,
     target: tenant.slug,
     details: { reason: act.reason, by: "operator" },
+  });
+}
+
+/** Moves `tenant` to a release channel and says so in its own log. */
+export async function changeReleaseChannel(
+  services: Pick<Services, "registry" | "pool" | "billing" | "control" | "config" | "clock">,
+  tenant: TenantRecord,
+  setting: ChannelSetting,
+  act: OperatorAct,
+): Promise<void> {
+  await setChannel(services.control, tenant.id, setting, act.operatorEmail, services.clock.now());
+  await appendTenantSecurityEvent(services, tenant.id, {
+    action: "operator.release_channel_changed",
+    actorUserId: act.operatorUserId,
+    actorEmail: act.operatorEmail,
+    target: tenant.slug,
+    details: { channel: setting.channel, release: setting.release, reason: act.reason },
   });
 }

@@ -32,6 +32,8 @@ export interface TenantOverview {
   /** Bytes of the local database file (with its WAL), null on Turso. */
   dbBytes: number | null;
   createdAt: string;
+  /** Release channel: `stable`, `early`, or `pinned <release>` (ops/release_channels.ts). */
+  channel: string;
   /** `suspended`, `failing` (dead jobs or a firing alert), else `ok`. */
   health: "ok" | "failing" | "suspended";
 }
@@ -46,7 +48,7 @@ export interface OverviewQuery {
 const SELECT = `
   SELECT t.id, t.slug, t.name, t.status, t.db_url, t.created_at,
     COALESCE(b.plan, 'trial') AS plan, COALESCE(b.status, 'trialing') AS billing_status,
-    b.trial_ends_at,
+    b.trial_ends_at, COALESCE(rc.channel, 'stable') AS channel, rc.pinned_release,
     (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = t.id) AS seats,
     (SELECT COALESCE(SUM(amount), 0) FROM usage_counters u
       WHERE u.tenant_id = t.id AND u.period = :period AND u.metric = 'documentsPerMonth') AS docs,
@@ -56,7 +58,8 @@ const SELECT = `
     (SELECT MAX(a.last_used_at) FROM api_tokens a WHERE a.tenant_id = t.id) AS last_token,
     (SELECT COUNT(*) FROM jobs j WHERE j.tenant_id = t.id AND j.status = 'dead') AS dead_jobs,
     (SELECT COUNT(*) FROM jobs j WHERE j.tenant_id = t.id AND j.status = 'queued') AS queued_jobs
-  FROM tenants t LEFT JOIN tenant_billing b ON b.tenant_id = t.id`;
+  FROM tenants t LEFT JOIN tenant_billing b ON b.tenant_id = t.id
+    LEFT JOIN tenant_release_channels rc ON rc.tenant_id = t.id`;
 
 function regionOf(dbUrl: unknown): string {
   if (typeof dbUrl !== "string" || !dbUrl) return "local";
@@ -101,6 +104,7 @@ function toOverview(row: Record<string, unknown>, alerting: Set<string>): Tenant
     region: regionOf(row.db_url),
     dbBytes: null,
     createdAt: String(row.created_at),
+    channel: row.channel === "pinned" ? `pinned ${row.pinned_release}` : String(row.channel),
     health: status === "suspended"
       ? "suspended"
       : deadJobs > 0 || alerting.has(id)

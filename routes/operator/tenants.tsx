@@ -6,7 +6,8 @@ import type { AppContext, AppEnv } from "../../http/env.ts";
 import { renderPublic } from "../../http/page.tsx";
 import { InvalidError, NotFoundError } from "../../domain/errors.ts";
 import { listTenantOverviews, tenantMembers, tenantOverview } from "../../ops/tenant_overview.ts";
-import { changeTenantStatus } from "../../ops/tenant_actions.ts";
+import { changeReleaseChannel, changeTenantStatus } from "../../ops/tenant_actions.ts";
+import { CHANNELS, RELEASES } from "../../ops/release_channels.ts";
 import {
   listImpersonations,
   MAX_IMPERSONATION_MINUTES,
@@ -15,6 +16,7 @@ import {
 import { tenantOrigin } from "../../auth/handoff.ts";
 import {
   OperatorNav,
+  TenantChannelForm,
   TenantFacts,
   TenantsTable,
   TenantStatusForm,
@@ -34,6 +36,11 @@ const listQuery = z.object({
 
 const reasonForm = z.object({
   reason: z.string().trim().min(3, "Say why, in a few words.").max(500),
+});
+
+const channelForm = reasonForm.extend({
+  channel: z.enum(CHANNELS),
+  release: z.string().trim().max(20).optional().transform((s) => s || null),
 });
 
 const viewForm = reasonForm.extend({
@@ -92,6 +99,9 @@ app.get("/operator/tenants/:slug", async (c) => {
       {done === "suspended" || done === "reactivated"
         ? <p class="flash success" role="status">The workspace is {done}.</p>
         : null}
+      {done === "moved"
+        ? <p class="flash success" role="status">The workspace's release channel is changed.</p>
+        : null}
       <TenantFacts tenant={tenant} />
       <p>
         <a href={`/operator/jobs?tenant=${encodeURIComponent(tenant.slug)}`}>Its jobs</a>
@@ -123,6 +133,12 @@ app.get("/operator/tenants/:slug", async (c) => {
       </div>
       <h2>Status</h2>
       <TenantStatusForm tenant={tenant} csrf={c.get("csrfToken")} />
+      <h2>Release channel</h2>
+      <TenantChannelForm
+        tenant={tenant}
+        csrf={c.get("csrfToken")}
+        releases={RELEASES.map((r) => r.version)}
+      />
       <h2>View as a read-only member</h2>
       <TenantViewForm
         tenant={tenant}
@@ -161,6 +177,32 @@ for (const [verb, status] of [["suspend", "suspended"], ["reactivate", "active"]
     return c.redirect(`/operator/tenants/${encodeURIComponent(tenant.slug)}?done=${done}`, 303);
   });
 }
+
+app.post("/operator/tenants/:slug/channel", async (c) => {
+  const services = c.get("services");
+  const tenant = await services.registry.findBySlug(c.req.param("slug"));
+  if (!tenant) throw new NotFoundError("There is no workspace with that slug.");
+  const form = channelForm.safeParse(await c.req.parseBody());
+  if (!form.success) {
+    throw new InvalidError("Choose a channel and give a reason of 3 to 500 characters.", {
+      form: form.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
+    });
+  }
+  const auth = c.get("auth")!;
+  const setting = { channel: form.data.channel, release: form.data.release };
+  await changeReleaseChannel(services, tenant, setting, {
+    operatorUserId: auth.userId,
+    operatorEmail: auth.email,
+    reason: form.data.reason,
+  });
+  await recordSecurityEvent(c, {
+    action: "operator.release_channel_changed",
+    target: tenant.slug,
+    details: { ...setting, reason: form.data.reason, tenant_id: tenant.id },
+    operator: true,
+  });
+  return c.redirect(`/operator/tenants/${encodeURIComponent(tenant.slug)}?done=moved`, 303);
+});
 
 app.post("/operator/tenants/:slug/view", async (c) => {
   const services = c.get("services");

@@ -6,6 +6,7 @@ import {
   type TestServer,
 } from "../../tests/helpers/server.ts";
 import { enrolTotp, signInTwoStep } from "../../tests/helpers/second_factor.ts";
+import { CURRENT_RELEASE } from "../../ops/release_channels.ts";
 
 /** Opens the confirmation link the signup mailed to `email`, as its owner would. */
 async function confirmAddress(server: TestServer, email: string): Promise<void> {
@@ -217,6 +218,60 @@ Deno.test("a member who is not an operator cannot list or suspend workspaces", a
     });
     assert.equal(onTenant.status, 404);
     await onTenant.body?.cancel();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an operator moves a workspace to a release channel; its members see it at /whats-new", async () => {
+  const server = await startTestServer({ OPERATOR_EMAILS: "owner@opsco.example" });
+  try {
+    const ops = await signUpTenant(server, "opsco");
+    const target = await signUpTenant(server, "pinco");
+    const session = await operatorSession(server, ops);
+    const before = await server.fetch(target.host, "/whats-new", {
+      headers: { cookie: target.jar.header(target.host) },
+    });
+    assert.equal(before.status, 200);
+    assert.match(await before.text(), /Release channel: stable/);
+
+    const unknown = await server.fetch(
+      "localhost",
+      "/operator/tenants/pinco/channel",
+      post(session, { channel: "pinned", release: "1999.1.0", reason: "Validation" }),
+    );
+    assert.equal(unknown.status, 400);
+    await unknown.body?.cancel();
+
+    const moved = await server.fetch(
+      "localhost",
+      "/operator/tenants/pinco/channel",
+      post(session, { channel: "pinned", release: CURRENT_RELEASE, reason: "Validation" }),
+    );
+    assert.equal(moved.status, 303);
+    await moved.body?.cancel();
+    const after = await (await server.fetch(target.host, "/whats-new", {
+      headers: { cookie: target.jar.header(target.host) },
+    })).text();
+    assert.match(
+      after,
+      new RegExp(`Release channel: pinned\\s*\\(${CURRENT_RELEASE.replaceAll(".", "\\.")}\\)`),
+    );
+    const list = await (await server.fetch("localhost", "/operator", {
+      headers: { cookie: session.cookie },
+    })).text();
+    assert.match(list, new RegExp(`<td>pinned ${CURRENT_RELEASE.replaceAll(".", "\\.")}</td>`));
+    const own = (await tenantEvents(server, target)).map((e) => e.action);
+    assert.deepEqual(own.filter((a) => a.startsWith("operator.")), [
+      "operator.release_channel_changed",
+    ]);
+    assert.deepEqual(
+      (await tenantEvents(server, ops)).filter((e) => e.action.startsWith("operator.")),
+      [],
+    );
+    const anonymous = await server.fetch(target.host, "/whats-new");
+    assert.equal(anonymous.status, 303, "members only");
+    await anonymous.body?.cancel();
   } finally {
     await server.close();
   }
