@@ -10,6 +10,7 @@ import type { WrkResult } from "./wrk.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
+import { benchUiInventory } from "./ui_inventory.ts";
 import { benchMixedLoad, flyPoolSize } from "./mixed_load.ts";
 import { benchDetector, benchMetricsOverhead } from "./metrics_overhead.ts";
 import { benchDocuments } from "./documents.ts";
@@ -230,6 +231,22 @@ row(
 
 // Reading documents: held-out layouts of the varied corpus (bench/documents.ts has the report).
 for (const r of await benchDocuments({ scans: !quick })) row(r.name, r.value, r.target, r.ok);
+
+// Issue 13: how much of the UI a tenant changes by configuration (bench/ui_inventory.ts lists
+// the elements that stay the same). Needs Chromium, as the browser tests do.
+try {
+  const ui = await benchUiInventory();
+  row(
+    `UI inventory: ${ui.pages} pages, desktop and phone, ${ui.total} elements`,
+    `${fmt(ui.ratio * 100, 1)}% changed by configuration (${
+      fmt(ui.distinct.ratio * 100, 1)
+    }% of ${ui.distinct.total} distinct)`,
+    ">= 80%",
+    ui.ratio >= 0.8,
+  );
+} catch (err) {
+  console.error(`UI inventory skipped: ${(err as Error).message.split("\n")[0]}`);
+}
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log("\nProjectMeats benchmarks (2 cores, loopback, one run)\n");
