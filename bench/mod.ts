@@ -14,6 +14,7 @@ import { benchUiInventory } from "./ui_inventory.ts";
 import { benchMixedLoad, flyPoolSize } from "./mixed_load.ts";
 import { benchDetector, benchMetricsOverhead } from "./metrics_overhead.ts";
 import { benchDocuments } from "./documents.ts";
+import { benchPluginHooks } from "./plugins.ts";
 import {
   alternatingListRow,
   benchEncryption,
@@ -117,6 +118,16 @@ if (await hasWrk()) {
   } finally {
     await server.stop();
   }
+  // Plugins: three plugins' beforeSave hooks on a sales order write (issue 15).
+  const hooks = await benchPluginHooks(quick ? 100 : 400);
+  row(
+    `record write with three plugins' hooks (${hooks.writes} writes each way)`,
+    `p50 ${fmt(hooks.p50With, 2)} ms vs ${fmt(hooks.p50Without, 2)} ms, p99 ${
+      fmt(hooks.p99With, 2)
+    } ms vs ${fmt(hooks.p99Without, 2)} ms without`,
+    "p99 overhead <= 3 ms",
+    hooks.p99With - hooks.p99Without <= 3,
+  );
   // Encryption at rest: the PO list with and without it, in this run.
   for (const r of encryptionRows(await benchEncryption({ quick }))) row(...r);
   row(...await alternatingListRow(quick));

@@ -98,6 +98,7 @@ export class Sandbox {
   #namespace: QuickJSHandle | null = null;
   #invoke: QuickJSHandle | null = null;
   #queue: Promise<void> = Promise.resolve();
+  #deadline = 0;
 
   constructor(
     readonly label: string,
@@ -133,8 +134,9 @@ export class Sandbox {
     const context = runtime.newContext();
     this.#runtime = runtime;
     this.#context = context;
-    const deadline = Date.now() + limits.timeMs;
-    runtime.setInterruptHandler(() => Date.now() > deadline);
+    // One handler for the runtime's life (setting one per call costs a trip through the FFI).
+    this.#deadline = Date.now() + limits.timeMs;
+    runtime.setInterruptHandler(() => Date.now() > this.#deadline);
     const hostCall = context.newFunction("__hostCall", (n, j) => this.#hostCall(context, n, j));
     context.setProp(context.global, "__hostCall", hostCall);
     hostCall.dispose();
@@ -222,8 +224,7 @@ export class Sandbox {
     const runtime = this.#runtime!;
     const context = this.#context!;
     const deadline = Date.now() + limits.timeMs;
-    let overTime = false;
-    runtime.setInterruptHandler(() => (overTime = Date.now() > deadline));
+    this.#deadline = deadline;
     const current = {
       host,
       limits,
@@ -234,7 +235,7 @@ export class Sandbox {
     };
     this.#current = current;
     const fail = (message: string): never => {
-      if (overTime || Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
+      if (Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
       if (/out of memory|stack overflow/i.test(message)) {
         this.#stop(`it used more than ${mb(limits.memoryBytes)} of memory.`);
       }
