@@ -7,12 +7,13 @@
  * weight. It receives its record type's fields as plain data (`FormSpec`), never the catalog or
  * zod, which keeps its bundle small (framework/build_test.ts holds it under 30 KB gzipped).
  */
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { JSX } from "preact";
 import { groupedAmount } from "../domain/format.ts";
 import { formToInput, formValue } from "../domain/records/form_input.ts";
 import { checkForm, type FormField, type FormSpec } from "../domain/records/form_check.ts";
 import { isCells, pasteLines } from "../domain/flows/paste_lines.ts";
+import Combobox from "./Combobox.tsx";
 
 export interface RecordFormProps {
   [key: string]: unknown;
@@ -76,6 +77,8 @@ function Input(
     refs: Record<string, Array<[string, string]>>;
     onInput?: (value: string) => void;
     compact?: boolean;
+    /** Running in the browser: reference fields become searchable pickers. */
+    live?: boolean;
   },
 ) {
   const { field, name, id, value } = props;
@@ -116,6 +119,22 @@ function Input(
     case "option":
       return choose((props.options[field.list!] ?? []).map((v) => [v, v]));
     case "ref":
+      if (props.live) {
+        return (
+          <Combobox
+            id={id}
+            name={name}
+            collection={field.ref!}
+            value={value}
+            choices={props.refs[field.ref!] ?? []}
+            required={field.required}
+            invalid={props.invalid}
+            describedBy={props.describedBy}
+            ariaLabel={props.compact ? field.label : undefined}
+            onChange={props.onInput}
+          />
+        );
+      }
       return choose(props.refs[field.ref!] ?? []);
     case "date":
       return <input {...common} type="date" {...valueProps} required={field.required} />;
@@ -158,6 +177,7 @@ function FieldRow(
     errors: Record<string, string[]>;
     options: Record<string, string[]>;
     refs: Record<string, Array<[string, string]>>;
+    live: boolean;
   },
 ) {
   const { field, values, errors } = props;
@@ -223,6 +243,7 @@ function FieldRow(
         describedBy={describedBy}
         options={props.options}
         refs={props.refs}
+        live={props.live}
       />
       {field.hint ? <p class="hint" id={hintId}>{field.hint}</p> : null}
       <ErrorText id={`${id}-error`} messages={messages} />
@@ -246,6 +267,9 @@ export default function RecordForm(props: RecordFormProps) {
   const [errors, setErrors] = useState(props.errors);
   const [message, setMessage] = useState(props.message);
   const formRef = useRef<HTMLFormElement>(null);
+  // The server renders selects (they work without JavaScript); once running, pickers search.
+  const [live, setLive] = useState(false);
+  useEffect(() => setLive(true), []);
 
   const groups = new Map<string, FormField[]>();
   for (const field of def.fields) {
@@ -303,6 +327,7 @@ export default function RecordForm(props: RecordFormProps) {
       method="post"
       action={props.action}
       class="record-form"
+      data-live={live ? "true" : undefined}
       ref={formRef}
       onSubmit={onSubmit}
       noValidate
@@ -331,6 +356,7 @@ export default function RecordForm(props: RecordFormProps) {
                 errors={errors}
                 options={props.options}
                 refs={props.refs}
+                live={live}
               />
             ))}
           </fieldset>
@@ -375,6 +401,7 @@ export default function RecordForm(props: RecordFormProps) {
                               refs={props.refs}
                               onInput={(v) => setLine(i, f.name, v)}
                               compact
+                              live={live}
                             />
                             <ErrorText id={`f-${key}-error`} messages={messages} />
                           </td>

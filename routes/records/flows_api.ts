@@ -7,13 +7,13 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { type AppContext, type AppEnv, tenantOf } from "../../http/env.ts";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
 import { readJson, tenantOnly } from "../../http/guards.ts";
 import { recordContext, validate } from "../../http/records.ts";
 import { requirePermission } from "../../auth/middleware.ts";
 import { describeRoute, IdParams, IdSchema, listOf } from "../../http/openapi.ts";
 import { isId } from "../../db/ids.ts";
-import { NotFoundError } from "../../domain/errors.ts";
+import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
 import { invoices, loads, salesOrders } from "../../domain/catalog.ts";
 import { createSchema, updateSchema } from "../../domain/records/schema.ts";
 import { createRecord, getRecord, updateRecord } from "../../domain/records/repository.ts";
@@ -27,6 +27,8 @@ import {
   sendStatement,
 } from "../../domain/flows/mailing.ts";
 import { matchRemittance, openInvoices, receivePayment } from "../../domain/flows/receipts.ts";
+import { lookup } from "../../domain/flows/lookup.ts";
+import { readableCollections } from "../../auth/scopes.ts";
 import { mailingDeps, recordLines } from "./_flows.ts";
 
 const ID = "01jd8x7k3m5n9p2q4r6s8t0v1w";
@@ -151,6 +153,50 @@ for (const path of ["purchase-orders", "sales-orders", "loads", "invoices", "cus
   app.use(`/api/v1/${path}/:id/*`, tenantOnly());
 }
 app.use("/api/v1/flows/*", tenantOnly());
+app.use("/api/v1/lookup/*", tenantOnly());
+
+app.get(
+  "/api/v1/lookup/:collection",
+  describeRoute({
+    operationId: "lookupRecords",
+    tag: "Search",
+    summary: "Records of one type to pick as the user types (the reference pickers)",
+    description: "Matches the number or name, the parties a record names, a product on its " +
+      "lines, or a date (`2026-11-20`, `11/20`); with `q` empty, the newest. Archived records " +
+      "are left out.",
+    params: z.object({
+      collection: z.string().max(40).meta({ example: "purchase-orders" }),
+    }),
+    query: z.object({
+      q: z.string().max(100).optional().meta({ example: "trim" }),
+      limit: z.coerce.number().int().min(1).max(50).optional().meta({ example: 20 }),
+    }),
+    responses: {
+      200: {
+        description: "Best matches first",
+        schema: listOf(z.object({ id: z.string(), title: z.string(), detail: z.string() })),
+        example: {
+          data: [{ id: ID, title: "PO-10301", detail: "Prairie Packers · Nov 18, 2026" }],
+          next_cursor: null,
+        },
+      },
+    },
+    errors: [403, 404],
+  }),
+  requirePermission("records:read"),
+  async (c) => {
+    const collection = c.req.param("collection");
+    const auth = principalOf(c);
+    const only = readableCollections(auth.scopes, auth.role);
+    if (only && !only.includes(collection)) {
+      throw new ForbiddenError("This token cannot read that record type.");
+    }
+    const tenant = tenantOf(c);
+    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), 50);
+    const data = await lookup(tenant.db, collection, c.req.query("q") ?? "", tenant.today, limit);
+    return c.json({ data, next_cursor: null });
+  },
+);
 
 app.get(
   "/api/v1/purchase-orders/:id/sales-order-draft",

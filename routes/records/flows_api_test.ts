@@ -225,6 +225,22 @@ Deno.test("flows API: PO -> sales order -> load -> invoice sent -> payment over 
       },
     );
 
+    await t.step("the pickers' lookup finds by number, party, product and date", async () => {
+      const titles = async (collection: string, q: string) =>
+        (await api.ok("GET", `/api/v1/lookup/${collection}?q=${encodeURIComponent(q)}`)).data
+          .map((c: Record<string, unknown>) => c.title);
+      assert.deepEqual(await titles("invoices", String(invoice.number)), [invoice.number]);
+      assert.equal((await titles("invoices", "lone star")).length, 2);
+      assert.deepEqual(await titles("purchase-orders", "chuck"), [po.number]);
+      assert.deepEqual(await titles("purchase-orders", "11/18/2026"), [po.number]);
+      assert.deepEqual(await titles("purchase-orders", "pork"), []);
+      const choice = (await api.ok("GET", `/api/v1/lookup/sales-orders`)).data[0];
+      assert.equal(choice.title, so.number);
+      assert.match(choice.detail, /Lone Star Grocers/);
+      const unknown = await api.call("GET", "/api/v1/lookup/nothing-here");
+      assert.equal(unknown.status, 404);
+    });
+
     await t.step(
       "a statement lists open invoices; a reminder is refused with none overdue",
       async () => {

@@ -281,7 +281,11 @@ async function receiptScreen(
         <input type="hidden" name="reference" value={f.reference} />
         <button class="button secondary" type="submit">Suggest the split</button>
       </form>
-      <form method="post" action={`/customers/${id}/receive-payment`} class="stack-form">
+      <form
+        method="post"
+        action={`/customers/${id}/receive-payment`}
+        class="stack-form receipt-form"
+      >
         <CsrfInput token={c.get("csrfToken")} />
         <input type="hidden" name="amount" value={f.amount} />
         <input type="hidden" name="remittance" value={f.remittance} />

@@ -17,8 +17,31 @@ import {
   watchErrors,
 } from "./browser.ts";
 
-/** Chooses the option whose text contains `text` in a select. */
+/** Chooses the option whose text contains `text` in a select or a reference picker. */
 async function selectByText(page: Page, selector: string, text: string): Promise<void> {
+  // A record form swaps its selects for pickers once it runs: wait for that first.
+  if (await page.$(".record-form")) await page.waitForSelector(".record-form[data-live]");
+  const picker = await page.$eval(selector, (el) => el.getAttribute("role") === "combobox");
+  if (picker) {
+    await page.focus(selector);
+    await page.$eval(selector, (el) => (el as HTMLInputElement).select());
+    await page.type(selector, text);
+    const listId = await page.$eval(selector, (el) => el.getAttribute("aria-controls"));
+    await page.waitForFunction(
+      (id: string, wanted: string) =>
+        [...document.querySelectorAll(`#${id} [role=option]`)].some((o) =>
+          o.textContent?.includes(wanted)
+        ),
+      {},
+      listId!,
+      text,
+    );
+    await page.$$eval(`#${listId} [role=option]`, (options, wanted) => {
+      const option = options.find((o) => o.textContent?.includes(wanted as string));
+      (option as HTMLElement).click();
+    }, text);
+    return;
+  }
   const value = await page.$eval(selector, (el, wanted) => {
     const option = [...(el as HTMLSelectElement).options].find((o) => o.text.includes(wanted));
     return option?.value ?? "";
