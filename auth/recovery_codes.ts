@@ -3,10 +3,11 @@
  * Ten single-use recovery codes per user, for when the authenticator app is lost. They are shown
  * once, when made, and stored only as keyed hashes (auth/secret_box.ts): with 50 random bits each,
  * a plain hash could be searched offline from a leaked database, a keyed one cannot without the
- * server's key. Making a new set throws the old set away.
+ * server's key. Making a new set throws the old set away. During a rotation of that key a code
+ * hashed under the previous one still matches (they cannot be hashed again: the codes are gone).
  */
 import type { Services } from "../services.ts";
-import { keyedHash } from "./secret_box.ts";
+import { keyedHash, keyedHashes } from "./secret_box.ts";
 
 export const RECOVERY_CODE_COUNT = 10;
 // 32 letters and digits without 0/o, 1/l/i, so a code read aloud or from paper is not misread.
@@ -53,16 +54,14 @@ export async function useRecoveryCode(
   code: string,
 ): Promise<boolean> {
   if (!looksLikeRecoveryCode(code)) return false;
+  const hashes = await keyedHashes(services.config, normalize(code));
   const rs = await services.control.execute({
     sql: `UPDATE recovery_codes SET used_at = ?
-          WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`,
-    args: [
-      services.clock.now().toISOString(),
-      userId,
-      await keyedHash(services.config, normalize(code)),
-    ],
+          WHERE user_id = ? AND code_hash IN (${hashes.map(() => "?").join(", ")})
+            AND used_at IS NULL`,
+    args: [services.clock.now().toISOString(), userId, ...hashes],
   });
-  return rs.rowsAffected === 1;
+  return rs.rowsAffected >= 1;
 }
 
 /** How many unused recovery codes the user has left. */

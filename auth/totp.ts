@@ -5,12 +5,13 @@
  * (auth/secret_box.ts) that counts only once the user has typed a first correct code. A code is
  * accepted within one step of drift either way, and once: the accepted step is remembered and
  * any code of that step or an earlier one is refused, so a code seen over a shoulder or in a
- * proxy log cannot be replayed. Times come from `services.clock`.
+ * proxy log cannot be replayed. Times come from `services.clock`. A secret still sealed under
+ * SECOND_FACTOR_KEY_PREVIOUS (a key rotation) is sealed again under the current key when read.
  */
 import { Secret, TOTP } from "otpauth";
 import type { Services } from "../services.ts";
 import { ConflictError, InvalidError } from "../domain/errors.ts";
-import { openSecret, sealSecret } from "./secret_box.ts";
+import { openSecretForUse, sealSecret } from "./secret_box.ts";
 
 const PERIOD_SECONDS = 30;
 const ISSUER = "ProjectMeats";
@@ -31,6 +32,30 @@ function totpFor(secret: string, email: string): TOTP {
     period: PERIOD_SECONDS,
     secret: Secret.fromBase32(secret),
   });
+}
+
+/**
+ * Opens the user's stored secret; one sealed under the previous key (a rotation) is stored again
+ * under the current key. Returns the secret and the sealed value the row holds now.
+ */
+async function openStored(
+  services: Services,
+  userId: string,
+  sealed: string,
+): Promise<{ secret: string; sealed: string }> {
+  const { plain, resealed } = await openSecretForUse(services.config, sealed, userId);
+  if (!resealed) return { secret: plain, sealed };
+  const rs = await services.control.execute({
+    sql: "UPDATE user_totp SET secret_sealed = ? WHERE user_id = ? AND secret_sealed = ?",
+    args: [resealed, userId, sealed],
+  });
+  if (rs.rowsAffected === 1) return { secret: plain, sealed: resealed };
+  // Another request sealed it again first: use what the row holds now.
+  const now = await services.control.execute({
+    sql: "SELECT secret_sealed FROM user_totp WHERE user_id = ?",
+    args: [userId],
+  });
+  return { secret: plain, sealed: String(now.rows[0]?.secret_sealed ?? sealed) };
 }
 
 /** Whether the user has a confirmed authenticator app. */
@@ -76,7 +101,7 @@ export async function pendingTotpEnrolment(
   });
   const sealed = rs.rows[0]?.secret_sealed;
   if (typeof sealed !== "string") return null;
-  const secret = await openSecret(services.config, sealed, user.id);
+  const { secret } = await openStored(services, user.id, sealed);
   return { secret, uri: totpFor(secret, user.email).toString() };
 }
 
@@ -99,9 +124,9 @@ export async function acceptTotpCode(
     }NULL`,
     args: [userId],
   });
-  const sealed = rs.rows[0]?.secret_sealed;
-  if (typeof sealed !== "string") return false;
-  const secret = await openSecret(services.config, sealed, userId);
+  const stored = rs.rows[0]?.secret_sealed;
+  if (typeof stored !== "string") return false;
+  const { secret, sealed } = await openStored(services, userId, stored);
   const timestamp = services.clock.now().getTime();
   const delta = totpFor(secret, "").validate({ token, timestamp, window: 1 });
   if (delta === null) return false;

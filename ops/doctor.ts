@@ -70,6 +70,7 @@ export function checkSettings(config: Config): Finding[] {
   if (config.AI_PROVIDER === "openai" && !config.OPENAI_API_KEY) {
     error("OPENAI_API_KEY", "AI_PROVIDER=openai needs OPENAI_API_KEY.");
   }
+  out.push(...secondFactorKeyFindings(config));
   if (!config.production) return out;
 
   if (config.APP_DOMAIN === "localhost" || config.APP_DOMAIN.endsWith(".localhost")) {
@@ -98,6 +99,67 @@ export function checkSettings(config: Config): Finding[] {
       "TRUST_PROXY",
       "TRUST_PROXY is off: behind Fly's proxy every request would seem to come from the proxy, so rate limits and login throttling would count everyone together.",
     );
+  }
+  return out;
+}
+
+/** Placeholders people paste instead of a key (lowercase, compared without separators). */
+const PLACEHOLDER_WORDS = [
+  "changeme",
+  "change",
+  "example",
+  "default",
+  "secret",
+  "password",
+  "test",
+];
+
+/** Why a SECOND_FACTOR_KEY value is weak (a placeholder, a repeated pattern), or null. */
+export function weakKeyReason(value: string): string | null {
+  const plain = value.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (new Set(value).size < 10) return "it uses fewer than 10 different characters";
+  if (/^(.{1,16})\1+$/.test(value)) return "it is a short pattern repeated";
+  const word = PLACEHOLDER_WORDS.find((w) => plain.includes(w));
+  if (word) return `it contains the placeholder word "${word}"`;
+  return null;
+}
+
+/**
+ * SECOND_FACTOR_KEY: missing on several machines (each would make its own in DATA_DIR/secrets,
+ * so a code enrolled on one fails on the others), weak, or equal to the previous key.
+ */
+function secondFactorKeyFindings(config: Config): Finding[] {
+  const out: Finding[] = [];
+  const warn = (setting: string, message: string) =>
+    out.push({ level: "warning", setting, message });
+  const key = config.SECOND_FACTOR_KEY;
+  if (!key && config.DEPLOYMENT === "multi") {
+    warn(
+      "SECOND_FACTOR_KEY",
+      "No SECOND_FACTOR_KEY with DEPLOYMENT=multi: each machine makes its own key in DATA_DIR/secrets, so an authenticator app set up through one machine is refused by the others, and the key sits beside the data. Set one secret for all (`openssl rand -base64 32`).",
+    );
+  }
+  if (key) {
+    const why = weakKeyReason(key);
+    if (why) {
+      warn(
+        "SECOND_FACTOR_KEY",
+        `SECOND_FACTOR_KEY looks like a placeholder or a weak value (${why}). Use \`openssl rand -base64 32\`, moving the current value to SECOND_FACTOR_KEY_PREVIOUS so enrolled apps keep working.`,
+      );
+    }
+  }
+  if (config.SECOND_FACTOR_KEY_PREVIOUS) {
+    if (!key) {
+      warn(
+        "SECOND_FACTOR_KEY",
+        "SECOND_FACTOR_KEY_PREVIOUS is set without SECOND_FACTOR_KEY: new secrets would be sealed under a key generated in DATA_DIR/secrets. Set the new key.",
+      );
+    } else if (config.SECOND_FACTOR_KEY_PREVIOUS === key) {
+      warn(
+        "SECOND_FACTOR_KEY_PREVIOUS",
+        "SECOND_FACTOR_KEY_PREVIOUS equals SECOND_FACTOR_KEY: no rotation is under way. Remove it.",
+      );
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@ import {
   deploymentFromEnv,
   deploymentFromFlyToml,
   type Finding,
+  weakKeyReason,
 } from "./doctor.ts";
 
 /** Secrets an operator would set with `fly secrets set`, apart from the shared-state ones. */
@@ -15,6 +16,7 @@ const SECRETS = {
   STRIPE_SECRET_KEY: "sk_live_x",
   STRIPE_WEBHOOK_SECRET: "whsec_x",
   OPERATOR_EMAILS: "ops@example.com",
+  SECOND_FACTOR_KEY: "q3V8mZr1Lk0sT9wYb7Xn2Pd6Hf4Jc5Ga8Ue1Oi0Rt2M=",
 };
 const SHARED = {
   TURSO_ORG: "acme",
@@ -138,4 +140,45 @@ Deno.test("doctor: a finding of one group only names that group", () => {
 `;
   const findings = checkDeployment(deploymentFromFlyToml(toml, { ...SECRETS, ...SHARED }));
   assert.deepEqual(findings.map((f) => f.message.slice(0, 22)), ["[worker] TRUST_PROXY i"]);
+});
+
+const warningsAbout = (findings: Finding[], setting: string) =>
+  findings.filter((f) => f.level === "warning" && f.setting === setting).map((f) => f.message);
+
+Deno.test("doctor: warns when SECOND_FACTOR_KEY is missing with DEPLOYMENT=multi, and only then", () => {
+  const multi = checkSettings(parseConfig({ DEPLOYMENT: "multi", ...SHARED }));
+  const [missing, ...rest] = warningsAbout(multi, "SECOND_FACTOR_KEY");
+  assert.match(missing ?? "", /each machine makes its own key/);
+  assert.deepEqual(rest, []);
+  assert.deepEqual(warningsAbout(checkSettings(parseConfig({})), "SECOND_FACTOR_KEY"), []);
+  const strong = "q3V8mZr1Lk0sT9wYb7Xn2Pd6Hf4Jc5Ga8Ue1Oi0Rt2M=";
+  const set = checkSettings(parseConfig({ DEPLOYMENT: "multi", SECOND_FACTOR_KEY: strong }));
+  assert.deepEqual(warningsAbout(set, "SECOND_FACTOR_KEY"), []);
+});
+
+Deno.test("doctor: warns when SECOND_FACTOR_KEY is a placeholder or a weak pattern", () => {
+  for (
+    const weak of [
+      "changeme-changeme-changeme-changeme",
+      "a".repeat(40),
+      "abcdabcdabcdabcdabcdabcdabcdabcdabcd",
+      "my-second-factor-secret-for-production",
+      "0123456789".repeat(4),
+    ]
+  ) {
+    const findings = checkSettings(parseConfig({ SECOND_FACTOR_KEY: weak }));
+    assert.equal(warningsAbout(findings, "SECOND_FACTOR_KEY").length, 1, weak);
+    assert.ok(weakKeyReason(weak), weak);
+  }
+  assert.equal(weakKeyReason("q3V8mZr1Lk0sT9wYb7Xn2Pd6Hf4Jc5Ga8Ue1Oi0Rt2M="), null);
+});
+
+Deno.test("doctor: warns when SECOND_FACTOR_KEY_PREVIOUS equals the key or has no key beside it", () => {
+  const key = "q3V8mZr1Lk0sT9wYb7Xn2Pd6Hf4Jc5Ga8Ue1Oi0Rt2M=";
+  const same = checkSettings(
+    parseConfig({ SECOND_FACTOR_KEY: key, SECOND_FACTOR_KEY_PREVIOUS: key }),
+  );
+  assert.match(warningsAbout(same, "SECOND_FACTOR_KEY_PREVIOUS")[0] ?? "", /no rotation/);
+  const alone = checkSettings(parseConfig({ SECOND_FACTOR_KEY_PREVIOUS: key }));
+  assert.match(warningsAbout(alone, "SECOND_FACTOR_KEY")[0] ?? "", /without SECOND_FACTOR_KEY/);
 });
