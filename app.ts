@@ -75,6 +75,11 @@ import pageOperatorJobs from "./routes/operator/jobs.tsx";
 import apiDocuments from "./routes/api/v1/documents.ts";
 import pageDocuments from "./routes/documents/pages.tsx";
 import pageHelp from "./routes/help.tsx";
+import apiEvents from "./routes/events.ts";
+import apiNotifications from "./routes/api/v1/notifications.ts";
+import pageNotifications from "./routes/notifications.tsx";
+import apiActivity from "./routes/api/v1/activity.ts";
+import pageActivity from "./routes/activity.tsx";
 import apiConfig from "./routes/api/v1/config.ts";
 import apiCustomFields from "./routes/api/v1/custom_fields.ts";
 import themeRoutes from "./routes/theme.ts";
@@ -185,6 +190,11 @@ export function createApp(services: Services): Hono<AppEnv> {
       paperworkDownloads,
       pageFlows,
       pageFlowsMoney,
+      apiEvents,
+      apiNotifications,
+      pageNotifications,
+      apiActivity,
+      pageActivity,
       pageRecords,
     ]
   ) app.route("/", routes);

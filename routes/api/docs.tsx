@@ -34,6 +34,9 @@ const TAGS: Record<string, string> = {
   Reports: "Margin and receivables aging.",
   Billing: "The plan, its entitlements and this month's usage.",
   Security: "The workspace's security audit log and the check of its hash chain.",
+  "Live updates": "What changes in the workspace as it happens: server-sent events or polling.",
+  Notifications: "Your notifications, their unread count and your preferences per event.",
+  Activity: "Notes, calls and follow-ups on a record, and its whole timeline.",
   "Workspace data":
     "Exports of the whole workspace with their download links, and the workspace's deletion.",
 };

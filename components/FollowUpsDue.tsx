@@ -1,0 +1,28 @@
+/**
+ * @module components/FollowUpsDue
+ * The dashboard's card of calls to follow up today (or already late), each linked to its record.
+ */
+import type { Activity } from "../domain/activity/mod.ts";
+import * as fmt from "../domain/format.ts";
+
+export function FollowUpsDue(
+  props: { items: Array<Activity & { title: string }>; today: string },
+) {
+  if (!props.items.length) return null;
+  return (
+    <section class="card" aria-labelledby="follow-ups">
+      <h2 id="follow-ups">Follow-ups due today</h2>
+      <ul>
+        {props.items.map((a) => (
+          <li key={a.id}>
+            <a href={`/${a.entity}/${a.entityId}#activity`}>{a.title}</a>: call {a.party}
+            {a.followUpOn && a.followUpOn < props.today
+              ? <span class="badge status-overdue">since {fmt.date(a.followUpOn)}</span>
+              : null}
+            {a.body ? <span class="muted">— {a.body.slice(0, 120)}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * @module routes/notifications
+ * The notifications page (newest first, unread in bold, mark all read, open one to read it) and
+ * the preferences page (a checkbox per event and channel). Plain forms: no JavaScript needed.
+ */
+import { Hono } from "hono";
+import { type AppEnv, principalOf, tenantOf } from "../http/env.ts";
+import { memberPage, readBody } from "../http/guards.ts";
+import { renderApp } from "../http/page.tsx";
+import { CsrfInput } from "../components/Form.tsx";
+import * as fmt from "../domain/format.ts";
+import { NotFoundError } from "../domain/errors.ts";
+import {
+  listNotifications,
+  markRead,
+  preferencesOf,
+  savePreferences,
+} from "../notifications/store.ts";
+import { CHANNEL_LABELS, CHANNELS, EVENT_KINDS, EVENTS } from "../notifications/events.ts";
+import { preferencesFromForm } from "../notifications/preferences_schema.ts";
+
+const app = new Hono<AppEnv>();
+app.use("/notifications", memberPage());
+app.use("/notifications/*", memberPage());
+
+app.get("/notifications", async (c) => {
+  const db = tenantOf(c).db;
+  const userId = principalOf(c).userId;
+  const [items, format] = await Promise.all([
+    listNotifications(db, userId, { limit: 100 }),
+    fmt.loadFormatSettings(db),
+  ]);
+  const unread = items.filter((i) => !i.readAt).length;
+  return renderApp(
+    c,
+    "Notifications",
+    <>
+      <div class="page-head">
+        <h1>Notifications</h1>
+        <div class="actions">
+          {unread
+            ? (
+              <form method="post" action="/notifications/read">
+                <CsrfInput token={c.get("csrfToken")} />
+                <button class="button secondary" type="submit">Mark all read</button>
+              </form>
+            )
+            : null}
+          <a class="button secondary" href="/notifications/preferences">Preferences</a>
+        </div>
+      </div>
+      {c.req.query("saved")
+        ? (
+          <div class="flash success" role="status">
+            <p>Preferences saved.</p>
+          </div>
+        )
+        : null}
+      {items.length
+        ? (
+          <section class="card">
+            <ul class="notification-list">
+              {items.map((item) => (
+                <li
+                  key={item.id}
+                  class={item.readAt ? undefined : "unread"}
+                  data-live-item={item.id}
+                >
+                  <a class="notification-title" href={`/notifications/${item.id}/open`}>
+                    {item.readAt ? null : <span class="visually-hidden">Unread:</span>}
+                    {item.title}
+                  </a>
+                  {item.body ? <p class="muted">{item.body}</p> : null}
+                  <p class="muted">
+                    <time datetime={item.createdAt}>{fmt.instant(item.createdAt, format)}</time>
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )
+        : (
+          <div class="empty-state">
+            <p>
+              Nothing yet. You will hear here when a document is read, a load is delivered, an
+              invoice goes overdue or a colleague mentions you.
+            </p>
+          </div>
+        )}
+    </>,
+  );
+});
+
+app.post("/notifications/read", async (c) => {
+  const now = c.get("services").clock.now().toISOString();
+  await markRead(tenantOf(c).db, principalOf(c).userId, "all", now);
+  return c.redirect("/notifications", 303);
+});
+
+app.get("/notifications/:id/open", async (c) => {
+  const db = tenantOf(c).db;
+  const userId = principalOf(c).userId;
+  const id = c.req.param("id");
+  const rs = await db.execute({
+    sql: "SELECT link FROM notifications WHERE id = ? AND user_id = ?",
+    args: [id, userId],
+  });
+  if (!rs.rows[0]) throw new NotFoundError("There is no such notification.");
+  await markRead(db, userId, [id], c.get("services").clock.now().toISOString());
+  const link = rs.rows[0].link;
+  return c.redirect(
+    typeof link === "string" && link.startsWith("/") ? link : "/notifications",
+    303,
+  );
+});
+
+app.get("/notifications/preferences", async (c) => {
+  const userId = principalOf(c).userId;
+  const prefs = (await preferencesOf(tenantOf(c).db, [userId])).get(userId)!;
+  return renderApp(
+    c,
+    "Notification preferences",
+    <>
+      <p class="breadcrumb">
+        <a href="/notifications">Notifications</a>
+      </p>
+      <h1>Notification preferences</h1>
+      <p>
+        Choose how you hear about each event. The daily digest is one e-mail each morning with what
+        you have not read.
+      </p>
+      <form method="post" action="/notifications/preferences">
+        <CsrfInput token={c.get("csrfToken")} />
+        <div class="table-wrap">
+          <table class="preferences-table">
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                {CHANNELS.map((ch) => <th scope="col" key={ch}>{CHANNEL_LABELS[ch]}</th>)}
+              </tr>
+            </thead>
+            <tbody>
+              {EVENT_KINDS.map((kind) => (
+                <tr key={kind}>
+                  <th scope="row">{EVENTS[kind].label}</th>
+                  {CHANNELS.map((ch) => (
+                    <td key={ch} data-label={CHANNEL_LABELS[ch]}>
+                      <input
+                        type="checkbox"
+                        name={`${kind}.${ch}`}
+                        checked={prefs[kind][ch]}
+                        aria-label={`${EVENTS[kind].label}: ${CHANNEL_LABELS[ch]}`}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <button class="button primary" type="submit">Save preferences</button>
+      </form>
+    </>,
+  );
+});
+
+app.post("/notifications/preferences", async (c) => {
+  const prefs = preferencesFromForm(await readBody(c));
+  await savePreferences(tenantOf(c).db, principalOf(c).userId, prefs);
+  return c.redirect("/notifications?saved=1", 303);
+});
+
+export default app;
