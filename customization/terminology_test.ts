@@ -125,6 +125,12 @@ Deno.test("a rename (Supplier -> Packer, Load -> Shipment) shows on the list, fo
     assert.match(rate, /Shipment number/);
     assert.doesNotMatch(rate, /Load number/);
 
+    // Help search: the new word finds the articles written with the built-in one.
+    const help = (await get("/help?q=packer")).text;
+    assert.match(help, /article(s)? about “packer”/);
+    assert.doesNotMatch(help, /No article mentions/);
+    assert.match(help, /packer/i);
+
     // Rolling back to version 0 restores every built-in word.
     const back = await api.call("POST", "/api/v1/config/rollback", { version: 0 });
     assert.equal(back.status, 200, JSON.stringify(back.body));

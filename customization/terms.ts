@@ -68,14 +68,24 @@ function replacerOf(config: Configuration): (text: string) => string {
   return (text) => phrases.get(text) ?? renames(text);
 }
 
-function renamerOf(config: Configuration): (text: string) => string {
-  const pairs: Array<[string, string]> = [];
+/** Built-in and tenant names of every renamed record type, plural and singular. */
+function renamesOf(config: Configuration): Array<{ builtIn: string; named: string }> {
+  const out: Array<{ builtIn: string; named: string }> = [];
   for (const [collection, entry] of Object.entries(config.terminology.record_types)) {
     const def = recordType(collection);
     if (!def || !entry) continue;
-    if (entry.plural) pairs.push([def.plural, entry.plural]);
-    if (entry.singular) pairs.push([def.singular, entry.singular]);
+    if (entry.plural) out.push({ builtIn: def.plural, named: entry.plural });
+    if (entry.singular) out.push({ builtIn: def.singular, named: entry.singular });
   }
+  return out;
+}
+
+function renamerOf(config: Configuration): (text: string) => string {
+  return wordReplacer(renamesOf(config).map((r) => [r.builtIn, r.named]));
+}
+
+/** Replaces whole words (case-insensitive, the first letter's case kept), longest first. */
+function wordReplacer(pairs: Array<[string, string]>): (text: string) => string {
   if (pairs.length === 0) return (text) => text;
   pairs.sort((a, b) => b[0].length - a[0].length); // "Purchase orders" before "Purchase order"
   const byWord = new Map(pairs.map(([from, to]) => [from.toLowerCase(), to]));
@@ -149,6 +159,14 @@ export function label(
  */
 export function words(config: Configuration | undefined | null, text: string): string {
   return resolve(documentOf(config)).replace(text);
+}
+
+/**
+ * Text in the tenant's words read back into the built-in ones ("packer" -> "supplier"), so that
+ * searching the help for a renamed record type finds the articles that use its built-in name.
+ */
+export function builtInWords(config: Configuration | undefined | null, text: string): string {
+  return wordReplacer(renamesOf(documentOf(config)).map((r) => [r.named, r.builtIn]))(text);
 }
 
 /** The navigation as the tenant orders and names it (every entry; the caller drops switched off). */

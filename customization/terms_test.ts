@@ -3,6 +3,7 @@ import { loads, purchaseOrders, RECORD_TYPES, suppliers } from "../domain/catalo
 import { validConfiguration } from "./document/parse.ts";
 import { DEFAULT_CONFIGURATION } from "./document/schema.ts";
 import {
+  builtInWords,
   dashboardCards,
   defaultFilters,
   label,
@@ -103,4 +104,10 @@ Deno.test("new lines start in the configured weight unit", () => {
   assert.equal(line!.defaultValue, "KG");
   const builtIn = recordTypeFor(undefined, purchaseOrders).lines!.fields;
   assert.equal(builtIn.find((f) => f.name === "weight_unit")!.defaultValue, "LB");
+});
+
+Deno.test("the tenant's words read back into the built-in ones, for searching the help", () => {
+  assert.equal(builtInWords(renamed, "packer credit"), "supplier credit");
+  assert.equal(builtInWords(renamed, "Shipments in transit"), "Loads in transit");
+  assert.equal(builtInWords(undefined, "packer"), "packer");
 });

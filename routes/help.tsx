@@ -11,8 +11,15 @@ import { renderApp, renderPublic } from "../http/page.tsx";
 import { NotFoundError } from "../domain/errors.ts";
 import { type HelpArticle, helpArticles, searchHelp } from "../help/articles.ts";
 import { MarkdownBlocks } from "../help/markdown.tsx";
+import { builtInWords, words } from "../customization/terms.ts";
 
 const app = new Hono<AppEnv>();
+
+/** The workspace's words for a signed-in member; the built-in ones elsewhere. */
+function wordsOf(c: AppContext): (text: string) => string {
+  const config = c.get("auth") ? c.get("configuration")?.document : undefined;
+  return (text) => words(config, text);
+}
 
 function render(c: AppContext, title: string, body: ComponentChildren, status = 200) {
   return c.get("site") === "tenant" && c.get("auth")
@@ -40,13 +47,16 @@ function SearchForm(props: { q: string }) {
   );
 }
 
-function ArticleList(props: { items: Array<{ article: HelpArticle; text: string }> }) {
+function ArticleList(props: {
+  items: Array<{ article: HelpArticle; text: string }>;
+  words: (text: string) => string;
+}) {
   return (
     <ul class="help-list">
       {props.items.map(({ article, text }) => (
         <li key={article.slug}>
-          <a href={`/help/${article.slug}`}>{article.title}</a>
-          <p class="muted">{text}</p>
+          <a href={`/help/${article.slug}`}>{props.words(article.title)}</a>
+          <p class="muted">{props.words(text)}</p>
         </li>
       ))}
     </ul>
@@ -65,12 +75,17 @@ app.get("/help", async (c) => {
         <SearchForm q="" />
         <section class="card" aria-labelledby="help-all">
           <h2 id="help-all">All articles</h2>
-          <ArticleList items={articles.map((article) => ({ article, text: article.summary }))} />
+          <ArticleList
+            items={articles.map((article) => ({ article, text: article.summary }))}
+            words={wordsOf(c)}
+          />
         </section>
       </>,
     );
   }
-  const hits = searchHelp(articles, q);
+  // A renamed record type is searched by its built-in name too ("packer" finds "supplier").
+  const config = c.get("auth") ? c.get("configuration")?.document : undefined;
+  const hits = searchHelp(articles, builtInWords(config, q));
   return render(
     c,
     `Help: ${q}`,
@@ -84,7 +99,12 @@ app.get("/help", async (c) => {
             : `No article mentions “${q}”`}
         </h2>
         {hits.length
-          ? <ArticleList items={hits.map((h) => ({ article: h.article, text: h.snippet }))} />
+          ? (
+            <ArticleList
+              items={hits.map((h) => ({ article: h.article, text: h.snippet }))}
+              words={wordsOf(c)}
+            />
+          )
           : (
             <p>
               Try fewer or other words, or <a href="/help">browse all articles</a>.
@@ -110,7 +130,7 @@ app.get("/help/:slug", async (c) => {
         <a href="/help">Help</a>
       </p>
       <article class="card help-article">
-        <h1>{article.title}</h1>
+        <h1>{wordsOf(c)(article.title)}</h1>
         <MarkdownBlocks blocks={article.blocks} />
       </article>
       <nav class="help-pager" aria-label="More articles">
