@@ -11,6 +11,7 @@
  * - `pagerduty`: PagerDuty Events API v2, one trigger or resolve per alert with the alert's
  *   fingerprint as `dedup_key`, so PagerDuty deduplicates too.
  * A send that fails stays `failed` and is tried again at the next evaluation, five times at most.
+ * With `OPENAI_API_KEY`, each delivery starts with a plain-words summary (ops/alert_summary.ts).
  */
 import type { Client } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
@@ -18,6 +19,7 @@ import { NotFoundError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
 import { sendMail } from "../mail/outbox.ts";
 import type { Severity } from "./alerts.ts";
+import { type AlertSummarizer, alertSummarizer } from "./alert_summary.ts";
 
 export const CHANNEL_KINDS = ["email", "webhook", "slack", "pagerduty"] as const;
 export type ChannelKind = typeof CHANNEL_KINDS[number];
@@ -154,6 +156,7 @@ async function send(
   channel: { target: string; secret: string | null },
   events: AlertEvent[],
   consoleUrl: string,
+  summary: string | null,
 ): Promise<void> {
   const firing = events.filter((e) => e.status === "firing").length;
   const title = `${firing} alert${firing === 1 ? "" : "s"} firing, ${
@@ -163,19 +166,27 @@ async function send(
     await sendMail(services, {
       to: channel.target,
       subject: `[ProjectMeats] ${title}`,
-      text: `${events.map(line).join("\n")}\n\nAll alerts: ${consoleUrl}\n`,
+      text: `${summary ? `${summary}\n\n` : ""}${
+        events.map(line).join("\n")
+      }\n\nAll alerts: ${consoleUrl}\n`,
     });
   } else if (kind === "slack") {
     await post(
       channel.target,
       JSON.stringify({
-        text: `*ProjectMeats: ${title}*\n${
+        text: `*ProjectMeats: ${title}*\n${summary ? `${summary}\n` : ""}${
           events.map(line).join("\n")
         }\n<${consoleUrl}|All alerts>`,
       }),
     );
   } else if (kind === "webhook") {
-    const body = JSON.stringify({ version: 1, title, console_url: consoleUrl, alerts: events });
+    const body = JSON.stringify({
+      version: 1,
+      title,
+      summary_text: summary,
+      console_url: consoleUrl,
+      alerts: events,
+    });
     const t = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {};
     if (channel.secret) {
@@ -202,6 +213,7 @@ async function send(
               ? "warning"
               : "info",
             custom_details: {
+              summary_text: summary,
               rule: e.rule,
               tenant: e.tenant,
               value: e.value,
@@ -218,6 +230,7 @@ async function send(
 /** Sends every pending (or failed, not yet given up) notification, grouped per channel. */
 export async function deliverNotifications(
   services: Services,
+  summarize: AlertSummarizer = alertSummarizer(services.config, services.log),
 ): Promise<{ sent: number; failed: number }> {
   const { control, config } = services;
   const rs = await control.execute({
@@ -260,13 +273,19 @@ export async function deliverNotifications(
   const consoleUrl = `${
     config.secureCookies ? "https" : "http"
   }://${config.APP_DOMAIN}/operator/alerts`;
+  // One summary for this delivery's events (each alert event once), shared by every channel.
+  const unique = new Map<string, AlertEvent>();
+  for (const rows of byChannel.values()) {
+    for (const r of rows) unique.set(`${r.key.alertId}:${r.key.event}`, r.event);
+  }
+  const summary = byChannel.size ? summarize([...unique.values()]) : Promise.resolve(null);
   let sent = 0;
   let failed = 0;
   for (const [channelId, rows] of byChannel) {
     const first = rows[0]!;
     let error: string | null = null;
     try {
-      await send(services, first.kind, first, rows.map((r) => r.event), consoleUrl);
+      await send(services, first.kind, first, rows.map((r) => r.event), consoleUrl, await summary);
     } catch (err) {
       error = String(err instanceof Error ? err.message : err).slice(0, 500);
       services.log.warn("alert notification failed", { channel: channelId, error });
