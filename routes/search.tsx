@@ -9,6 +9,7 @@ import { memberPage } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
 import { searchAll, snippetParts } from "../domain/records/search.ts";
 import { recordType } from "../domain/catalog.ts";
+import { label } from "../customization/terms.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/search", memberPage());
@@ -47,7 +48,12 @@ app.get("/search", async (c) => {
                   <a href={`/${h.collection}/${h.id}`}>
                     <strong>{h.title}</strong>
                   </a>{" "}
-                  <span class="muted">{h.subtitle || recordType(h.collection)?.singular}</span>
+                  <span class="muted">
+                    {h.subtitle ||
+                      (recordType(h.collection)
+                        ? label(c.get("configuration")?.document, h.collection)
+                        : "")}
+                  </span>
                   <br />
                   <small class="muted snippet">
                     {snippetParts(h).map((part, i) =>

@@ -17,6 +17,7 @@ import { IMPORTABLE, importCsv } from "../../domain/records/csv_import.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { recordContext } from "../../http/records.ts";
 import { requireFeature } from "../../customization/middleware.ts";
+import { recordTypeFor } from "../../customization/terms.ts";
 
 const MAX_BYTES = 2 * 1024 * 1024;
 async function readUpload(c: AppContext): Promise<{ text: string; confirm: boolean }> {
@@ -75,10 +76,11 @@ function ImportForm(props: { def: RecordDef; csrf: string }) {
 const app = new Hono<AppEnv>();
 
 for (const collection of IMPORTABLE) {
-  const def = recordType(collection)!;
+  const builtIn = recordType(collection)!;
   const path = `/${collection}/import`;
   app.use(path, memberPage(), requireFeature("csv_import"));
   const guard = (c: AppContext) => {
+    const def = recordTypeFor(c.get("configuration")?.document, builtIn);
     const role = principalOf(c).role;
     if (!role || !can(role, def.permission)) {
       throw new ForbiddenError(`Your role cannot import ${def.plural.toLowerCase()}.`);
@@ -86,6 +88,7 @@ for (const collection of IMPORTABLE) {
   };
 
   app.get(path, (c) => {
+    const def = recordTypeFor(c.get("configuration")?.document, builtIn);
     guard(c);
     return renderApp(
       c,
@@ -103,6 +106,7 @@ for (const collection of IMPORTABLE) {
   app.post(
     path,
     async (c) => {
+      const def = recordTypeFor(c.get("configuration")?.document, builtIn);
       guard(c);
       tenantOf(c);
       let upload;
