@@ -82,6 +82,8 @@ import apiActivity from "./routes/api/v1/activity.ts";
 import pageActivity from "./routes/activity.tsx";
 import apiConfig from "./routes/api/v1/config.ts";
 import apiCustomFields from "./routes/api/v1/custom_fields.ts";
+import apiApprovals from "./routes/api/v1/approvals.ts";
+import pageApprovals from "./routes/approvals.tsx";
 import themeRoutes from "./routes/theme.ts";
 import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
@@ -195,6 +197,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageNotifications,
       apiActivity,
       pageActivity,
+      apiApprovals,
+      pageApprovals,
       pageRecords,
     ]
   ) app.route("/", routes);

@@ -15,6 +15,7 @@ import { actionsFor } from "../plugins/host/actions.ts";
 import { activeConfiguration } from "../customization/cache.ts";
 import { withCustomFields } from "../customization/fields.ts";
 import { flattenInput } from "../domain/records/custom_values.ts";
+import { queueRuleEffects } from "../workers/rule_jobs.ts";
 
 /** The record context of a request: the tenant's database and who is acting. */
 export function recordContext(c: AppContext): RecordContext {
@@ -25,6 +26,11 @@ export function recordContext(c: AppContext): RecordContext {
     userId: auth.userId,
     userName: auth.name,
     role: auth.role,
+    // Notices and jobs of the tenant's rules, queued once the write is committed.
+    ruleEffects: {
+      pending: [],
+      deliver: (effects) => queueRuleEffects(c.get("services").control, tenant.id, effects),
+    },
   };
   // Plugins' hooks run only while the plan includes plugins (billing/entitlements.ts).
   if (c.get("billing")?.entitlements.plugins) {

@@ -4,6 +4,13 @@
  * one twice (after a crash) has the same effect as running it once.
  */
 import { deliverQueuedMail } from "../mail/outbox.ts";
+import {
+  deliverRuleEffects,
+  RULE_EFFECTS_JOB,
+  RULE_SCHEDULE_JOB,
+  runTenantSchedule,
+} from "./rule_jobs.ts";
+import type { RuleEffect } from "../domain/records/context.ts";
 import { applyStripeEvent } from "../billing/apply_event.ts";
 import { APPLY_EVENT_JOB } from "../billing/webhook.ts";
 import type { Services } from "../services.ts";
@@ -24,6 +31,16 @@ import { ALERTS_EVERY_MS } from "../ops/alerts.ts";
 import { runAlertChore } from "../ops/alert_chore.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
+  /** Notices and jobs a tenant rule asked for, after the write committed (workers/rule_jobs.ts). */
+  [RULE_EFFECTS_JOB]: async ({ services, job, tenantDb }) => {
+    if (!job.tenantId || !tenantDb) return;
+    const effects = (job.payload.effects ?? []) as RuleEffect[];
+    await deliverRuleEffects(services, job.tenantId, tenantDb, effects);
+  },
+  /** The tenant's scheduled rules, once a day while it has any (workers/rule_jobs.ts). */
+  [RULE_SCHEDULE_JOB]: async ({ services, job, tenantDb }) => {
+    if (job.tenantId && tenantDb) await runTenantSchedule(services, job.tenantId, tenantDb);
+  },
   /** Sends queued e-mail through SMTP; each message carries its own lease in the outbox. */
   "mail.deliver": async ({ services }) => {
     await deliverQueuedMail(services);

@@ -103,7 +103,23 @@ function fieldList(collection: string) {
       description: `Custom fields of ${def.plural.toLowerCase()}: key, label, type (${
         CUSTOM_FIELD_TYPES.join(", ")
       }), required, default, help, min, max, pattern, choices, link_to, column, filter, search, document_labels.`,
-      examples: [[{ key: "container", label: "Container number", type: "text" }]],
+      examples: [[{
+        key: "container",
+        label: "Container number",
+        type: "text",
+        required: false,
+        default: null,
+        help: "Four letters and seven digits, as on the container.",
+        min: null,
+        max: null,
+        pattern: "^[A-Z]{4}\\d{7}$",
+        choices: [],
+        link_to: null,
+        column: true,
+        filter: true,
+        search: true,
+        document_labels: ["Container No", "Container #"],
+      }]],
     });
 }
 

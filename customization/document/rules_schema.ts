@@ -24,7 +24,7 @@ export const RULE_EVENTS = [
 export type RuleEvent = typeof RULE_EVENTS[number];
 
 /** Jobs a rule may start: kinds whose handlers take only the tenant and the record. */
-export const RULE_JOB_KINDS = ["rules.schedule", "rules.effects"] as const;
+export const RULE_JOB_KINDS = ["rules.schedule"] as const;
 
 const message = z.string().trim().min(1, "Write the message people will read.").max(300);
 
@@ -106,6 +106,7 @@ export const RulesSchema = z.strictObject({
         role: "admin",
         message: "A PO over $250,000 needs a second approver.",
       }],
+      enabled: true,
     }]],
   }),
 }).prefault({}).meta({ description: "Rules run on record events and on a schedule." });

@@ -36,4 +36,26 @@ export interface RecordContext {
   role: Role | null;
   /** The tenant's extension hooks (plugins); none for system writes that skip them. */
   hooks?: WriteHooks;
+  /** Where the write comes from: "document" runs the rules of the `document_accepted` event. */
+  source?: "document";
+  /** Rule effects that need more than the tenant database (notices, jobs), sent after commit. */
+  ruleEffects?: RuleEffectSink;
+}
+
+/** What a tenant rule asks to happen outside the write's transaction (domain/rules/engine.ts). */
+export type RuleEffect =
+  | {
+    type: "notify";
+    rule: string;
+    roles: string[];
+    users: string[];
+    message: string;
+    link: string;
+  }
+  | { type: "start_job"; rule: string; kind: string; collection: string; recordId: string };
+
+/** Collects a write's rule effects; the repository hands them to `deliver` once committed. */
+export interface RuleEffectSink {
+  pending: RuleEffect[];
+  deliver(effects: RuleEffect[]): Promise<void>;
 }

@@ -18,6 +18,7 @@ import { deleteSearchDoc, searchBody, upsertSearchDoc } from "./search.ts";
 import { rulesFor } from "../rules/mod.ts";
 import { markChanged } from "./changes.ts";
 import { customFieldValues, flattenCustomFields } from "./custom_values.ts";
+import { runRecordRules } from "../rules/engine.ts";
 
 /** Who is writing, in which tenant database. Built by routes from the tenant context. */
 export type { RecordContext } from "./context.ts";
@@ -310,8 +311,10 @@ export async function createRecord(
   try {
     record = await inWriteTransaction(ctx.db, (tx) => createRecordIn(tx, ctx, def, input));
   } catch (err) {
+    ctx.ruleEffects?.pending.splice(0); // nothing was written: nothing to announce
     conflictFrom(def, err);
   }
+  await deliverRuleEffects(ctx);
   await afterSave(ctx, def, "create", record, null);
   return record;
 }
@@ -375,7 +378,30 @@ export async function createRecordIn(
   const changes: Changes = diff(null, stripEmpty(values));
   if (lines?.length) changes.lines = [null, linesSummary(record)];
   await finishWrite(tx, ctx, def, record, "create", changes);
-  return record;
+  return await applyTenantRules(tx, ctx, def, record, null);
+}
+
+/** The tenant's own rules (domain/rules/engine.ts); a field they set is re-read and re-indexed. */
+async function applyTenantRules(
+  tx: Executor,
+  ctx: RecordContext,
+  def: RecordDef,
+  record: RecordValues,
+  existing: RecordValues | null,
+): Promise<RecordValues> {
+  const outcome = await runRecordRules(tx, ctx, def, record, existing);
+  if (!outcome.fieldsSet) return record;
+  const after = await getRecord(tx, def, String(record.id));
+  await indexForSearch(tx, def, after);
+  return after;
+}
+
+/** Hands the rules' notices and jobs on once the write is committed. */
+async function deliverRuleEffects(ctx: RecordContext): Promise<void> {
+  const sink = ctx.ruleEffects;
+  if (!sink || !sink.pending.length) return;
+  const effects = sink.pending.splice(0);
+  await sink.deliver(effects);
 }
 
 /** What every create and update ends with: its history entry, its search entry, the counter. */
@@ -516,11 +542,13 @@ export async function updateRecord(
         }
       }
       await finishWrite(tx, ctx, def, record, "update", changes);
-      return record;
+      return await applyTenantRules(tx, ctx, def, record, existing);
     });
   } catch (err) {
+    ctx.ruleEffects?.pending.splice(0); // nothing was written: nothing to announce
     conflictFrom(def, err);
   }
+  await deliverRuleEffects(ctx);
   await afterSave(ctx, def, "update", saved, before);
   return saved;
 }

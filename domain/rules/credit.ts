@@ -2,7 +2,9 @@
  * @module domain/rules/credit
  * Credit hold: a sales order is refused for a customer on hold, over its credit limit (open
  * receivables plus open orders not yet invoiced plus this order), or with invoices more than
- * 60 days past due, unless an owner or admin overrides it, which the history records.
+ * 60 days past due, unless an owner or admin overrides it, which the history records. It is the
+ * tenant's default rule: `rules.credit_hold` of the configuration switches it off, changes the
+ * days past due and who may override (the defaults are the behaviour described here).
  */
 import type { Executor } from "../../db/transaction.ts";
 import { BUSINESS_DAY } from "../../db/business_day.ts";
@@ -10,6 +12,16 @@ import { ForbiddenError, InvalidError } from "../errors.ts";
 import { money } from "../format.ts";
 import type { RecordContext } from "../records/context.ts";
 import type { WriteState } from "./write_state.ts";
+import { rulesConfigOf } from "./engine.ts";
+
+/** "An owner or admin" for the roles that may override, as the message reads. */
+function overriders(roles: readonly string[]): string {
+  if (!roles.length) return "Nobody";
+  const list = roles.length === 1
+    ? roles[0]!
+    : `${roles.slice(0, -1).join(", ")} or ${roles.at(-1)}`;
+  return `${/^[aeiou]/.test(list) ? "An" : "A"} ${list}`;
+}
 
 export interface CreditStanding {
   onHold: boolean;
@@ -53,10 +65,14 @@ export async function creditStanding(
 }
 
 /** Why this order would break the customer's credit terms, or null. */
-export function creditProblem(standing: CreditStanding, orderCents: number): string | null {
+export function creditProblem(
+  standing: CreditStanding,
+  orderCents: number,
+  maxDaysPastDue = 60,
+): string | null {
   if (standing.onHold) return `${standing.name} is on credit hold.`;
-  if (standing.oldestDaysPastDue > 60) {
-    return `${standing.name} has invoices ${standing.oldestDaysPastDue} days past due (over 60).`;
+  if (standing.oldestDaysPastDue > maxDaysPastDue) {
+    return `${standing.name} has invoices ${standing.oldestDaysPastDue} days past due (over ${maxDaysPastDue}).`;
   }
   if (standing.limitCents !== null && standing.exposureCents + orderCents > standing.limitCents) {
     return `This order would bring ${standing.name} to $${
@@ -71,9 +87,14 @@ export async function checkCredit(
   ctx: RecordContext,
   { values, lines, existing }: WriteState,
 ): Promise<void> {
+  // The credit hold is a default rule the tenant can switch off or tune (rules.credit_hold).
+  const settings = (await rulesConfigOf(tx)).credit_hold;
+  if (!settings.enabled) return;
   const overriding = Boolean(values.credit_override) && !existing?.credit_override;
-  if (overriding && ctx.role !== "owner" && ctx.role !== "admin") {
-    throw new ForbiddenError("Only an owner or admin can override a credit hold.");
+  if (overriding && !(ctx.role && settings.override_roles.includes(ctx.role))) {
+    throw new ForbiddenError(
+      `Only ${overriders(settings.override_roles).toLowerCase()} can override a credit hold.`,
+    );
   }
   if (values.credit_override && !String(values.credit_override_reason ?? "").trim()) {
     throw new InvalidError("Say why the credit hold is overridden.", {
@@ -94,10 +115,14 @@ export async function checkCredit(
     String(values.customer_id),
     existing ? String(existing.id) : null,
   );
-  const problem = creditProblem(standing, total);
+  const problem = creditProblem(standing, total, settings.max_days_past_due);
   if (problem) {
-    throw new InvalidError(`${problem} An owner or admin can override the credit hold.`, {
-      customer_id: [problem],
-    }, 422);
+    throw new InvalidError(
+      `${problem} ${overriders(settings.override_roles)} can override the credit hold.`,
+      {
+        customer_id: [problem],
+      },
+      422,
+    );
   }
 }

@@ -30,6 +30,7 @@ const list = describeRoute({
     200: {
       description: "Each removed field with the number of records holding it",
       schema: Orphaned,
+      example: { data: [{ collection: "loads", key: "container", records: 42 }] },
     },
   },
   errors: [403],
@@ -44,6 +45,7 @@ const purge = describeRoute({
     200: {
       description: "How many records lost the value",
       schema: z.object({ records: z.number() }),
+      example: { records: 42 },
     },
   },
   errors: [403, 404, 409, 422],

@@ -1,0 +1,128 @@
+/**
+ * @module workers/rule_jobs
+ * The tenant rules' background jobs (domain/rules/engine.ts):
+ *
+ * - `rules.effects` delivers what a committed write's rules asked for beyond the tenant
+ *   database: in-app notifications to the members of the named roles or addresses (e-mail when
+ *   the address is not a member), and jobs the rule starts. A job, so a slow mail server never
+ *   holds up the write, and a crash between commit and delivery is retried.
+ * - `rules.schedule` runs the rules whose `on` lists `schedule` over the tenant's records once,
+ *   then queues its next run a day later while the tenant has such rules (one queued run per
+ *   tenant at a time, so starting it twice does not double it).
+ */
+import type { Client } from "../db/client.ts";
+import type { Services } from "../services.ts";
+import { enqueueStatement } from "./queue.ts";
+import type { RuleEffect } from "../domain/records/context.ts";
+import { insertNotification } from "../notifications/store.ts";
+import { sendMail } from "../mail/outbox.ts";
+import { currentConfiguration } from "../customization/document/store.ts";
+import { withCustomFields } from "../customization/fields.ts";
+import { runScheduledRules } from "../domain/rules/engine.ts";
+
+export const RULE_EFFECTS_JOB = "rules.effects";
+export const RULE_SCHEDULE_JOB = "rules.schedule";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Queues the delivery of a write's rule effects (after its commit). */
+export async function queueRuleEffects(
+  control: Client,
+  tenantId: string,
+  effects: RuleEffect[],
+): Promise<void> {
+  await control.execute(
+    enqueueStatement({ kind: RULE_EFFECTS_JOB, tenantId, payload: { effects } }).statement,
+  );
+}
+
+/** Queues a run of the tenant's scheduled rules unless one is already queued. */
+export async function queueScheduledRules(
+  control: Client,
+  tenantId: string,
+  runAt = new Date(),
+): Promise<void> {
+  await control.execute(
+    enqueueStatement({ kind: RULE_SCHEDULE_JOB, tenantId, runAt }, {
+      sql: `NOT EXISTS (SELECT 1 FROM jobs WHERE kind = ? AND tenant_id = ? AND status = 'queued')`,
+      args: [RULE_SCHEDULE_JOB, tenantId],
+    }).statement,
+  );
+}
+
+/** The members of a tenant with one of `roles` or one of `emails`: id and address. */
+async function recipients(
+  control: Client,
+  tenantId: string,
+  roles: readonly string[],
+  emails: readonly string[],
+): Promise<Array<{ id: string; email: string }>> {
+  if (!roles.length && !emails.length) return [];
+  const rs = await control.execute({
+    sql: `SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = ? AND (m.role IN (${roles.map(() => "?").join(",") || "''"})
+            OR u.email IN (${emails.map(() => "?").join(",") || "''"}) COLLATE NOCASE)`,
+    args: [tenantId, ...roles, ...emails],
+  });
+  return rs.rows.map((r) => ({ id: String(r.id), email: String(r.email) }));
+}
+
+/** Delivers one write's rule effects: notifications and started jobs. */
+export async function deliverRuleEffects(
+  services: Services,
+  tenantId: string,
+  db: Client,
+  effects: readonly RuleEffect[],
+): Promise<void> {
+  const now = new Date().toISOString();
+  for (const effect of effects) {
+    if (effect.type === "start_job") {
+      if (effect.kind === RULE_SCHEDULE_JOB) await queueScheduledRules(services.control, tenantId);
+      continue;
+    }
+    const members = await recipients(services.control, tenantId, effect.roles, effect.users);
+    for (const member of members) {
+      await insertNotification(db, {
+        userId: member.id,
+        event: "rule",
+        title: `Rule '${effect.rule}'`,
+        body: effect.message,
+        link: effect.link,
+        entity: null,
+        entityId: null,
+        dedupeKey: null,
+        createdAt: now,
+        inApp: true,
+        digest: false,
+      });
+    }
+    // An address that is not a member of the workspace is written to instead.
+    const known = new Set(members.map((m) => m.email.toLowerCase()));
+    for (const address of effect.users.filter((u) => !known.has(u.toLowerCase()))) {
+      await sendMail(services, {
+        to: address,
+        subject: `Rule '${effect.rule}'`,
+        text: effect.message,
+        tenantId,
+      });
+    }
+  }
+}
+
+/** Runs the tenant's scheduled rules once, and queues the next run while it has any. */
+export async function runTenantSchedule(
+  services: Services,
+  tenantId: string,
+  db: Client,
+): Promise<void> {
+  const { document } = await currentConfiguration(db);
+  const effects: RuleEffect[] = [];
+  const ran = await runScheduledRules(
+    { db, userId: null, role: null, ruleEffects: { pending: effects, deliver: async () => {} } },
+    document.rules,
+    (def) => withCustomFields(def, document.custom_fields),
+  );
+  if (effects.length) await deliverRuleEffects(services, tenantId, db, effects);
+  if (ran) {
+    await queueScheduledRules(services.control, tenantId, new Date(Date.now() + DAY_MS));
+  }
+}
