@@ -6,6 +6,9 @@ import { Dashboard } from "../components/Dashboard.tsx";
 import { renderToString } from "preact-render-to-string";
 import { dashboardNumbers } from "../domain/reports.ts";
 import { principalOf, tenantOf } from "../http/env.ts";
+import { followUpsDue } from "../domain/activity/mod.ts";
+import { titlesOf } from "../domain/records/repository.ts";
+import { FollowUpsDue } from "../components/FollowUpsDue.tsx";
 import { loadFormatSettings } from "../domain/format.ts";
 import { dashboardCards, navigation, words } from "../customization/terms.ts";
 
@@ -81,7 +84,22 @@ app.get(
           />,
         ),
     );
-    return renderApp(c, title, <div dangerouslySetInnerHTML={{ __html: html }} />);
+    // Follow-ups due (issue 17): one indexed query, outside the cached figures.
+    const due = await followUpsDue(tenant.db, day);
+    const titles = new Map<string, string>();
+    for (const entity of new Set(due.map((a) => a.entity))) {
+      const ids = due.filter((a) => a.entity === entity).map((a) => a.entityId);
+      for (const [id, text] of await titlesOf(tenant.db, entity, ids)) titles.set(id, text);
+    }
+    const followUps = due.map((a) => ({ ...a, title: titles.get(a.entityId) ?? "A record" }));
+    return renderApp(
+      c,
+      title,
+      <>
+        <div dangerouslySetInnerHTML={{ __html: html }} />
+        <FollowUpsDue items={followUps} today={day} />
+      </>,
+    );
   },
 );
 

@@ -48,26 +48,18 @@ async function recordMailOf(db: Executor, entity: string, id: string): Promise<T
   }
 }
 
-/** A record's whole timeline, newest first. */
-export async function timelineOf(
+/** What happened to a record besides its field changes: activity, mail, documents. */
+export async function activityItems(
   db: Executor,
   entity: string,
   id: string,
-  retentionDays?: number | null,
-): Promise<Timeline> {
-  const [history, activity, mail, documents] = await Promise.all([
-    historyOf(db, entity, id, retentionDays),
+): Promise<TimelineItem[]> {
+  const [activity, mail, documents] = await Promise.all([
     activityOf(db, entity, id),
     recordMailOf(db, entity, id),
     documentsOf(db, entity, id),
   ]);
-  const items: TimelineItem[] = [
-    ...history.entries.map((entry) => ({
-      type: "change" as const,
-      at: entry.at,
-      userId: entry.user_id,
-      entry,
-    })),
+  return [
     ...activity.map((a) => ({
       type: "activity" as const,
       at: a.at,
@@ -82,6 +74,32 @@ export async function timelineOf(
       document: { id: d.id, name: d.name, status: d.status, classification: d.classification },
     })),
   ];
-  items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-  return { items, history };
+}
+
+/** The changes of `history` and the other `items` in one list, newest first. */
+export function mergeTimeline(history: History, items: readonly TimelineItem[]): TimelineItem[] {
+  const all: TimelineItem[] = [
+    ...history.entries.map((entry) => ({
+      type: "change" as const,
+      at: entry.at,
+      userId: entry.user_id,
+      entry,
+    })),
+    ...items,
+  ];
+  return all.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** A record's whole timeline, newest first. */
+export async function timelineOf(
+  db: Executor,
+  entity: string,
+  id: string,
+  retentionDays?: number | null,
+): Promise<Timeline> {
+  const [history, items] = await Promise.all([
+    historyOf(db, entity, id, retentionDays),
+    activityItems(db, entity, id),
+  ]);
+  return { items: mergeTimeline(history, items), history };
 }

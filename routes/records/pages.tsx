@@ -38,6 +38,8 @@ import { listMembers } from "../../auth/members.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { FieldValue } from "../../components/records/FieldValue.tsx";
 import { RecordHistory } from "../../components/records/RecordHistory.tsx";
+import { ActivityCard } from "../../components/records/ActivityCard.tsx";
+import { activityItems, mergeTimeline } from "../../domain/activity/timeline.ts";
 import { BillMatchNotice } from "../../components/payables/BillMatchNotice.tsx";
 import { matchBill } from "../../domain/payables/match.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
@@ -416,6 +418,8 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     }
   }
   const documents = await documentsOf(db, def.collection, id); // documents attached (issue 4)
+  // Activity (issue 17): notes, calls, e-mails and documents with the changes, newest first.
+  const activity = mergeTimeline(history, await activityItems(db, def.collection, id));
   const base = `/${def.collection}`;
   const title = recordTitle(def, record, format);
   const writable = canWrite(c, def);
@@ -637,6 +641,16 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       {documents.length || def.collection === "loads"
         ? <LinkedDocuments documents={documents} />
         : null}
+      <ActivityCard
+        def={def}
+        id={id}
+        items={activity}
+        names={names}
+        titles={historyTitles}
+        format={format}
+        writable={canWrite(c, def)}
+        csrfToken={c.get("csrfToken")}
+      />
       <RecordHistory
         def={def}
         history={history}
