@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { Buffer } from "node:buffer";
 import { pageImages } from "./pdf_images.ts";
-import { type Word, wordsToText } from "./offline/words.ts";
+import { deskew, type Word, wordsToText } from "./offline/words.ts";
 
 let worker: Promise<Worker> | null = null;
 let queue: Promise<unknown> = Promise.resolve();
@@ -37,25 +37,26 @@ function getWorker(): Promise<Worker> {
 
 /**
  * Text of an image (PNG or JPEG bytes), laid out from tesseract's word boxes (offline/words.ts):
- * side-by-side columns stay apart and values stay under their labels. Tesseract's own text, when
- * it found no boxes.
+ * side-by-side columns stay apart and values stay under their labels, the page straightened by the
+ * slope of tesseract's lines. Tesseract's own text, when it found no boxes.
  */
 export function ocrImage(bytes: Uint8Array): Promise<string> {
   const run = queue.then(async () => {
     const w = await getWorker();
     const { data } = await w.recognize(Buffer.from(bytes), {}, { text: true, blocks: true });
-    const words: Word[] = [];
+    const lines: Word[][] = [];
     for (const block of data.blocks ?? []) {
       for (const paragraph of block.paragraphs) {
         for (const line of paragraph.lines) {
-          for (const word of line.words) {
+          lines.push(line.words.map((word) => {
             const { x0, y0, x1, y1 } = word.bbox;
-            words.push({ text: word.text, x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
-          }
+            return { text: word.text, x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+          }));
         }
       }
     }
-    return words.length ? wordsToText(words) : data.text;
+    const words = lines.flat();
+    return words.length ? wordsToText(deskew(words, lines)) : data.text;
   });
   queue = run.catch(() => {});
   return run;

@@ -184,6 +184,9 @@ if (import.meta.main) {
     print: true,
     misses: at >= 0 ? (Deno.args[at + 1] as "dev" | "held-out") : undefined,
     scans: !Deno.args.includes("--no-scans"),
+    perLayout: Deno.args.includes("--per-layout")
+      ? Number(Deno.args[Deno.args.indexOf("--per-layout") + 1])
+      : undefined,
   });
   console.log("");
   for (const r of rows) {

@@ -75,7 +75,11 @@ export async function benchScannedPages(
   db: Awaited<ReturnType<typeof openDatabase>>,
   log: (...a: unknown[]) => void,
 ): Promise<DocumentBenchRow[]> {
-  const sample = corpus.filter((d) => d.heldOut && d.name.endsWith("-0.pdf") && d.layout % 4 !== 3);
+  // `--scan-dev` reads development layouts instead, for tuning without looking at held-out ones.
+  const heldOut = !Deno.args.includes("--scan-dev");
+  const sample = corpus.filter((d) =>
+    d.heldOut === heldOut && d.name.endsWith("-0.pdf") && d.layout % 4 !== 3
+  );
   let browser;
   try {
     browser = await launchBrowser();
@@ -102,6 +106,10 @@ export async function benchScannedPages(
       const started = performance.now();
       const text = await documentText(image, "image/jpeg", { ocr: true });
       ocrMs += performance.now() - started;
+      const dump = Deno.args.indexOf("--scan-dump");
+      if (dump >= 0) {
+        await Deno.writeTextFile(`${Deno.args[dump + 1]}/${doc.name}.${kind}.txt`, text.text);
+      }
       const { raw } = await offlineProvider.extract({
         text: text.text,
         pages: 1,
@@ -125,7 +133,9 @@ export async function benchScannedPages(
   const all = emptyTally();
   merge(all, tallies.scan);
   merge(all, tallies.photo);
-  log(`\nScans and photos of held-out pages (OCR): ${all.docs} images`);
+  log(
+    `\nScans and photos of ${heldOut ? "held-out" : "DEVELOPMENT"} pages (OCR): ${all.docs} images`,
+  );
   log(HEADER_ROW);
   for (const [kind, t] of byKind) log(row(`  ${kind}`, t));
   log(row("scans (200 dpi, skew <= 1.5 deg)", tallies.scan));

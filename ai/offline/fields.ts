@@ -112,7 +112,8 @@ export function typed(kind: ValueKind | "datetime", raw: string): Typed | null {
     }
     case "id": {
       if (parseDate(text)) return null;
-      const cleaned = text.replace(/^(no\.?|#|number)\s*/i, "");
+      // OCR reads a leading S as "$" ("$383270" for seal S383270): an identifier is never money.
+      const cleaned = text.replace(/^(no\.?|#|number)\s*/i, "").replace(/^\$(?=\d{4,}$)/, "S");
       const id = parseIdentifier(cleaned);
       if (!id || id.length < 3) return null;
       const fixed = id.replace(/(?<=\d)[Oo](?=\d)|(?<=\d{2})[Oo]$/g, "0");
@@ -133,7 +134,7 @@ export function typed(kind: ValueKind | "datetime", raw: string): Typed | null {
       return { value: t, exact: /°|\b[FC]\b|deg/i.test(text), repaired: false };
     }
     case "text": {
-      const t = text.split(/\s{3,}/)[0]!.trim().slice(0, 100);
+      const t = text.split(/\s{3,}/)[0]!.trim().slice(0, 100).replace(/^(net)\s*(?=\d)/i, "Net ");
       if (!t) return null;
       return { value: t, exact: TERMS.test(t), repaired: false };
     }

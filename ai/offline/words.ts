@@ -22,6 +22,27 @@ function median(values: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
 }
 
+/**
+ * Straightens a skewed page: the median slope of the lines tesseract found (words of one line,
+ * first to last, when they span a tenth of the page or more) is taken out of every word's y, so
+ * that a table row tilted by a phone photo stays one line.
+ */
+export function deskew(words: Word[], lines: Word[][]): Word[] {
+  const width = Math.max(1, ...words.map((w) => w.x + w.w)) - Math.min(...words.map((w) => w.x));
+  const slopes: number[] = [];
+  for (const line of lines) {
+    const first = line[0];
+    const last = line[line.length - 1];
+    if (!first || !last || last.x - first.x < width / 10) continue;
+    const dy = (last.y + last.h / 2) - (first.y + first.h / 2);
+    slopes.push(dy / (last.x + last.w / 2 - first.x - first.w / 2));
+  }
+  if (slopes.length < 2) return words;
+  const slope = median(slopes);
+  if (Math.abs(slope) < 0.002) return words;
+  return words.map((w) => ({ ...w, y: w.y - slope * (w.x + w.w / 2) }));
+}
+
 /** Groups words into lines by their vertical centre, top to bottom, each sorted left to right. */
 export function wordLines(words: Word[]): Word[][] {
   const ordered = words.filter((w) => w.text.trim()).sort((a, b) =>
@@ -49,7 +70,11 @@ export function wordsToText(words: Word[]): string {
   if (!real.length) return "";
   const letters = real.reduce((n, w) => n + w.text.length, 0);
   const charWidth = Math.max(1e-6, real.reduce((n, w) => n + w.w, 0) / letters);
-  const height = median(real.map((w) => w.h)) || charWidth * 2;
+  // Word boxes of lower-case words are short: the gap that starts a new cell is measured against
+  // the tallest boxes (capitals, the line height) and the width of a letter.
+  const height = median(real.map((w) => w.h).filter((h, _, all) => h >= median(all))) ||
+    charWidth * 2;
+  const gapLimit = Math.max(height * 0.9, charWidth * 1.8);
   const out: string[] = [];
   for (const line of wordLines(real)) {
     let text = "";
@@ -57,7 +82,7 @@ export function wordsToText(words: Word[]): string {
     for (const word of line) {
       const gap = word.x - end;
       if (!text) text = " ".repeat(Math.max(0, Math.round(word.x / charWidth)));
-      else if (gap > height * 0.9) {
+      else if (gap > gapLimit) {
         const column = Math.round(word.x / charWidth);
         text = text.trimEnd();
         text += " ".repeat(Math.max(3, column - text.length));
