@@ -20,6 +20,7 @@ import { offlineProvider } from "./offline/mod.ts";
 import { recordAiUsage } from "./usage.ts";
 import { mayUseAiTokens, recordUsage } from "../billing/entitlements.ts";
 import type { Services } from "../services.ts";
+import { pluginReading } from "../plugins/host/readers.ts";
 
 const OPEN = new Set(["queued", "processing", "failed"]);
 
@@ -59,15 +60,25 @@ export async function processDocumentJob(
       });
       return;
     }
-    const { provider, warning } = await providerForTenant(services, job.tenantId);
-    const { raw, usage } = await provider.extract({
-      text: text.text,
-      pages: text.pages,
+    // A plugin's reader for a layout the built-in reader does not know goes first (plugins/).
+    const fromPlugin = await pluginReading(services, job.tenantId, tenantDb, {
       name: doc.name,
-      method: text.method,
-      us: await workspaceName(job.tenantId, control),
-      learned: await learnedLabels(tenantDb, text.text),
+      text: text.text,
+      pages: [],
     });
+    const { provider, warning } = fromPlugin
+      ? { provider: null, warning: null }
+      : await providerForTenant(services, job.tenantId);
+    const { raw, usage } = fromPlugin
+      ? { raw: fromPlugin.raw, usage: undefined }
+      : await provider!.extract({
+        text: text.text,
+        pages: text.pages,
+        name: doc.name,
+        method: text.method,
+        us: await workspaceName(job.tenantId, control),
+        learned: await learnedLabels(tenantDb, text.text),
+      });
     const draft = await finalizeDraft(tenantDb, raw);
     if (text.reason) draft.warnings.unshift(text.reason);
     if (warning) draft.warnings.unshift(warning);
@@ -79,7 +90,7 @@ export async function processDocumentJob(
       text: text.text.slice(0, 200_000),
       classification: raw.classification,
       confidence: raw.confidence,
-      provider: provider.name,
+      provider: fromPlugin ? `plugin:${fromPlugin.plugin}` : provider!.name,
       draft,
       ms: Math.round(performance.now() - started),
     });

@@ -9,6 +9,8 @@ import { CLASSIFICATIONS, type RawExtraction } from "../../domain/documents/draf
 import type { Executor } from "../../db/transaction.ts";
 import type { Installation } from "./installations.ts";
 import type { PluginRuntime } from "./runtime.ts";
+import type { Services } from "../../services.ts";
+import { businessDay } from "../../domain/clock.ts";
 
 /** What a reader is given: the text, and per page the words with their positions. */
 export interface ReaderInput {
@@ -71,4 +73,25 @@ export async function readWithPlugins(
     }
   }
   return null;
+}
+
+/**
+ * The document reading step for plugins: when the workspace's plan includes plugins and an enabled
+ * plugin has a reader that recognises the document, its draft; otherwise null (the built-in
+ * reader goes on). A failing reader counts as "not recognised".
+ */
+export async function pluginReading(
+  services: Pick<Services, "billing" | "plugins" | "clock" | "registry" | "control" | "config">,
+  tenantId: string | null,
+  db: Executor,
+  input: ReaderInput,
+): Promise<{ plugin: string; raw: RawExtraction } | null> {
+  if (!tenantId) return null;
+  const billing = await services.billing.current(services, tenantId).catch(() => null);
+  if (!billing?.entitlements.plugins) return null;
+  const readers = (await services.plugins.enabled(tenantId, db))
+    .filter((p) => p.manifest.entryPoints.readers.length > 0);
+  if (readers.length === 0) return null;
+  const today = businessDay(services.clock, services.registry.timeZoneOf(tenantId));
+  return await readWithPlugins(services.plugins, tenantId, today, readers, db, input);
 }

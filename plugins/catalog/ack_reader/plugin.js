@@ -48,6 +48,33 @@ function field(text, label) {
 
 const sure = (value, confidence = 0.9) => ({ value, confidence });
 
+/**
+ * Without word positions (a plain text layer): the rows under the header line, read from the
+ * right, where the three numbers are: item code, description, boxes, net pounds, price per pound.
+ */
+function linesFromText(text) {
+  const all = text.split("\n");
+  const header = all.findIndex((l) => /BOXES/i.test(l) && /\$\s*\/\s*LB/i.test(l));
+  if (header < 0) return [];
+  const out = [];
+  for (const row of all.slice(header + 1)) {
+    if (/^\s*(SUB)?TOTAL/i.test(row)) break;
+    const m = /^\s*(\S+)\s+(.+?)\s+([\d,]+)\s+([\d,]+(?:\.\d+)?)\s+\$?(\d+(?:\.\d+)?)\s*$/.exec(
+      row,
+    );
+    if (!m) continue;
+    out.push({
+      description: sure(`${m[1]} ${m[2]}`, 0.8),
+      cases: sure(number(m[3]), 0.8),
+      weight: sure(number(m[4]), 0.8),
+      weight_unit: sure("LB"),
+      price: sure(number(m[5]), 0.8),
+      price_basis: sure("weight"),
+    });
+  }
+  return out;
+}
+
 export function readAck(input) {
   const text = String(input.text ?? "");
   if (!/ORDER\s+ACKNOWLEDG(E)?MENT/i.test(text)) return { matched: false };
@@ -97,6 +124,7 @@ export function readAck(input) {
       });
     }
   }
+  if (lines.length === 0) lines.push(...linesFromText(text));
   if (lines.length === 0) {
     warnings.push("No lines were found under the BOXES / NET LBS / $/LB header.");
   }

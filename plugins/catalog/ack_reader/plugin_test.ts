@@ -109,3 +109,30 @@ Deno.test("another kind of document is not matched", async () => {
     runtime.close();
   }
 });
+
+Deno.test("without word positions the reader takes the lines from the text", async () => {
+  const runtime = new PluginRuntime();
+  try {
+    const text = [
+      "Prairie Packing Co.",
+      "ORDER ACKNOWLEDGEMENT",
+      "Ack No: 5522",
+      "ITEM   DESCRIPTION            BOXES   NET LBS    $/LB",
+      "1180   Beef chuck roll        800     40,120     2.1500",
+      "TOTAL                         800     40,120",
+    ].join("\n");
+    const found = await readWithPlugins(runtime, "t1", "2026-11-20", [await installed()], noDb, {
+      name: "ack.txt",
+      text,
+      pages: [],
+    });
+    assert.deepEqual(
+      found!.raw.lines.map((
+        l,
+      ) => [l.description!.value, l.cases!.value, l.weight!.value, l.price!.value]),
+      [["1180 Beef chuck roll", 800, 40120, 2.15]],
+    );
+  } finally {
+    runtime.close();
+  }
+});
