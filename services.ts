@@ -33,18 +33,18 @@ import { stopOcr } from "./ai/ocr.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { type ChatProvider, createChatProvider } from "./assistant/providers.ts";
 import { MailDeliveries } from "./mail/deliveries.ts";
-
 import { LiveHub } from "./notifications/live_hub.ts";
 import { notifyFromChanges } from "./notifications/from_changes.ts";
+
 export interface Services {
   config: Config;
   /** The one clock: every "today" and "now" of the business (domain/clock.ts). */
   clock: Clock;
   /** Rendered lists, searches and dashboards, kept while the tenant's data is unchanged. */
   readCache: ReadCache;
-  log: Logger;
   /** Live updates to open pages and the notifications that changes raise (notifications/). */
   live: LiveHub;
+  log: Logger;
   control: Client;
   /** The installation's root key and master-key provider (crypto/keyring.ts). */
   keys: KeyRing;
@@ -140,10 +140,10 @@ export async function createServices(
     mailDeliveries: new MailDeliveries(),
     registry,
     provider,
+    live,
     pool: new TenantPool(
       trackedProvider(provider, changes, live),
       config.TENANT_POOL_SIZE,
-    live,
       (tenantId) => businessDay(clock, registry.timeZoneOf(tenantId)),
     ),
     redis,
@@ -165,20 +165,20 @@ export async function createServices(
     plugins: new PluginRuntime({ log: (line, fields) => log.info(`plugin: ${line}`, fields) }),
     ...overrides,
   };
+  services.live.watchCommits(notifyFromChanges(services));
+  return services;
 }
 
 /** Closes every database the services opened. */
 export async function closeServices(services: Services): Promise<void> {
-  services.live.watchCommits(notifyFromChanges(services));
-  return services;
   // Mail attempts write their outcome to the control database: let them finish first.
   await services.mailDeliveries.settled();
+  services.live.close();
   services.readCache.clear();
   services.metrics.close();
-  // The OCR engine is one per process (tesseract reads one image at a time), started on first use.
   services.plugins.close();
+  // The OCR engine is one per process (tesseract reads one image at a time), started on first use.
   await stopOcr();
-  services.live.close();
   await services.pool.closeAll();
   services.control.close();
   await services.redis?.close();
