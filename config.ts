@@ -57,6 +57,25 @@ const EnvSchema = z.object({
   WORKER_STOP_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(20),
   /** How long a claimed job is reserved; renewed every third of it while the job runs. */
   JOB_LEASE_SECONDS: z.coerce.number().int().min(3).default(120),
+  /** Outbound webhook calls a worker process keeps in flight at once (integrations/webhooks/). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  /** Seconds an endpoint has to answer one outbound webhook call. */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(15),
+  /**
+   * Seconds before each retry of a failed outbound webhook, comma-separated (the Standard
+   * Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); after the last it has failed.
+   */
+  WEBHOOK_RETRY_SECONDS: z.string().regex(/^\d+(,\d+)*$/, "Seconds, comma-separated").default(
+    "5,300,1800,7200,18000,36000,36000",
+  ),
+  /** Failed attempts in a row (no success between) after which an endpoint is turned off. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(40),
+  /**
+   * Lets webhook endpoints be plain http:// and on loopback or private addresses. For tests and a
+   * developer's machine only: in production it would let a workspace reach the internal network.
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: boolish.default(false),
+
   /** Time budget of one attempt of a job; a job still running then is stopped. */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   /**
@@ -176,6 +195,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const c = result.data;
   if (c.TEST_TODAY && c.APP_ENV === "production") {
     throw new Error("Invalid configuration:\n  TEST_TODAY: not allowed with APP_ENV=production");
+  }
+  if (c.WEBHOOK_ALLOW_PRIVATE_NETWORKS && c.APP_ENV === "production") {
+    throw new Error(
+      "Invalid configuration:\n  WEBHOOK_ALLOW_PRIVATE_NETWORKS: not allowed with APP_ENV=production",
+    );
   }
   if (c.DEV_MAILBOX && c.APP_ENV === "production") {
     throw new Error("Invalid configuration:\n  DEV_MAILBOX: not allowed with APP_ENV=production");

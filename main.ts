@@ -11,6 +11,7 @@ import { createApp } from "./app.ts";
 import { ensureDemoTenant } from "./tenants/demo.ts";
 import { Worker } from "./workers/runner.ts";
 import { workerOptions } from "./workers/handlers.ts";
+import { webhookWorkerOptions } from "./integrations/webhooks/worker.ts";
 import { serveMetricsPort } from "./routes/metrics.ts";
 import { TALLY_FLUSH_EVERY_MS } from "./ops/request_tally.ts";
 
@@ -53,6 +54,8 @@ const workers = Array.from({ length: workerCount(config, "web") }, (_, i) => {
   const options = workerOptions(services);
   return new Worker(services, i === 0 ? options : { ...options, periodic: [] });
 });
+// Outbound webhooks wait on other servers: a worker of their own wherever jobs run.
+if (workers.length) workers.push(new Worker(services, webhookWorkerOptions(services)));
 workers.forEach((w) => w.start());
 
 // Requests per workspace for the alert rules, written where every machine's evaluator reads them.

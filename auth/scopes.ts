@@ -73,6 +73,9 @@ export const SCOPES: readonly ScopeDef[] = [
   ]),
   ...pair("billing", "plan and usage", "Billing", ["records:read"]),
   ...pair("security", "the security log", "Settings", ["settings:manage"]),
+  ...pair("webhooks", "webhook endpoints and their delivery logs", "Settings", [
+    "settings:manage",
+  ], ["settings:manage"]),
   {
     name: "assistant:use",
     label: "Ask the assistant (also needs read on every record type)",
@@ -143,6 +146,7 @@ const FAMILIES: Record<string, string> = {
   config: "config",
   billing: "billing",
   security: "security",
+  "webhook-endpoints": "webhooks",
 };
 
 /** The scopes an API call needs, by its route family and method. */

@@ -75,3 +75,12 @@ export function writeLockWait(db: object): Promise<void> | undefined {
   if (!state || holdsWriteLock(db)) return undefined;
   return state.tail;
 }
+
+/**
+ * Runs `work` as a flow of its own that holds no write lock, for work a transaction's flow starts
+ * but does not wait for (an after-commit listener that writes in a transaction of its own):
+ * otherwise it would count as nested in the transaction that started it.
+ */
+export function detachedFromWriteLocks<T>(work: () => T): T {
+  return held.run(new Set(), work);
+}

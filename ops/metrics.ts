@@ -58,6 +58,7 @@ export class Metrics {
   readonly jobsOldestQueued: Gauge<"kind">;
   readonly jobAttempts: Counter<"kind" | "outcome">;
   readonly webhookEvents: Counter<"type" | "outcome">;
+  readonly outboundWebhooks: Counter<"outcome">;
   readonly documentPages: Counter<"method">;
   readonly ocrSeconds: Counter;
   readonly aiTokens: Counter<"feature">;
@@ -126,6 +127,11 @@ export class Metrics {
       "pm_webhook_events_total",
       "Stripe webhook deliveries by event type and outcome (accepted, duplicate, rejected).",
       ["type", "outcome"],
+    );
+    this.outboundWebhooks = counter(
+      "pm_outbound_webhook_attempts_total",
+      "Attempts to deliver workspaces' outbound webhooks, by outcome (delivered, failed).",
+      ["outcome"],
     );
     this.documentPages = counter(
       "pm_document_pages_total",

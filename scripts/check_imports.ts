@@ -42,6 +42,8 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       // plugins/api (the manifest, the API version) and plugins/host (sandbox, host API, lifecycle).
       "plugins/",
       "notifications/",
+      // integrations/webhooks: outbound webhooks (endpoints, signing, delivery).
+      "integrations/",
     ],
   },
   {

@@ -9,6 +9,8 @@ import { assertDeployable } from "../ops/doctor.ts";
 import { closeServices, createServices } from "../services.ts";
 import { Worker } from "./runner.ts";
 import { workerOptions } from "./handlers.ts";
+import { webhookWorkerOptions } from "../integrations/webhooks/worker.ts";
+import { watchForWebhooks } from "../integrations/webhooks/from_changes.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { serveMetricsPort } from "../routes/metrics.ts";
 
@@ -25,11 +27,15 @@ assertDeployable(config);
 // Held while this process lives: `deno task restore` refuses to run under it (db/data_dir_lock.ts).
 const appLock = await holdAppLock(config.DATA_DIR);
 const services = await createServices(config);
+// Documents read here raise their webhook events here (integrations/webhooks/from_changes.ts).
+watchForWebhooks(services);
 // Periodic chores run on the first worker only.
 const workers = Array.from({ length: count }, (_, i) => {
   const options = workerOptions(services);
   return new Worker(services, i === 0 ? options : { ...options, periodic: [] });
 });
+// Outbound webhooks wait on other servers: a worker of their own (integrations/webhooks/).
+workers.push(new Worker(services, webhookWorkerOptions(services)));
 for (const worker of workers) {
   worker.start();
   services.log.info("worker started", {

@@ -107,6 +107,8 @@ const DUE = due();
  */
 export interface ClaimClasses {
   longKinds: readonly string[];
+  /** Only jobs of these kinds (the ones the worker has handlers for); any kind when absent. */
+  kinds?: readonly string[];
   shortOnly?: boolean;
   tenantLongCap?: number;
 }
@@ -123,6 +125,12 @@ function candidateSql(classes: ClaimClasses | undefined, firstArg: number) {
     `(SELECT COUNT(*) FROM jobs r WHERE r.tenant_id = j.tenant_id AND r.status = 'running'
        AND r.lease_until >= ?1 ${extra})`;
   const where = [due("j.")];
+  const args: string[] = [...kinds];
+  if (classes?.kinds) {
+    const own = classes.kinds.map((_, i) => `?${firstArg + kinds.length + i}`).join(", ");
+    where.push(`j.kind IN (${own || "NULL"})`);
+    args.push(...classes.kinds);
+  }
   if (classes?.shortOnly) where.push(`NOT ${isLong}`);
   if (kinds.length && classes?.tenantLongCap !== undefined) {
     where.push(`(NOT ${isLong} OR j.tenant_id IS NULL OR
@@ -131,7 +139,7 @@ function candidateSql(classes: ClaimClasses | undefined, firstArg: number) {
   return {
     sql: `SELECT j.id FROM jobs j WHERE ${where.join(" AND ")}
           ORDER BY ${isLong}, ${running("")}, j.run_at, j.id LIMIT 1`,
-    args: [...kinds],
+    args,
   };
 }
 

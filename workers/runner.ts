@@ -171,6 +171,9 @@ export class Worker {
           leaseMs: this.#leaseMs(),
           classes: {
             longKinds: this.options.longKinds ?? [],
+            // A worker claims only what it can run: the webhook worker its deliveries, the
+            // general worker everything else (and an older release no kind it does not know).
+            kinds: Object.keys(this.options.handlers),
             shortOnly: longRunning >= longSlots,
             tenantLongCap: this.options.tenantLongCap,
           },

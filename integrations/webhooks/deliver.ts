@@ -1,0 +1,279 @@
+/**
+ * @module integrations/webhooks/deliver
+ * One attempt of one delivery, run by a worker (job `webhook.deliver`): sign the stored body, POST
+ * it, log the answer, then mark the delivery delivered, schedule the next attempt on the retry
+ * schedule, or give up after the last. An endpoint that fails WEBHOOK_DISABLE_AFTER_FAILURES
+ * attempts in a row is turned off and the workspace's owners are told by e-mail.
+ *
+ * At least once: a worker killed after the endpoint answered but before the outcome was written
+ * sends that attempt again once its lease runs out (same webhook-id, so receivers drop it). An
+ * attempt already written is never sent again: the job checks the delivery's attempt count first.
+ */
+import type { Client } from "../../db/client.ts";
+import type { Services } from "../../services.ts";
+import type { JobContext } from "../../workers/runner.ts";
+import { inWriteTransaction } from "../../db/transaction.ts";
+import { newId } from "../../db/ids.ts";
+import { listMembers } from "../../auth/members.ts";
+import { sendMail } from "../../mail/outbox.ts";
+import { checkDestination, DestinationError, systemResolver } from "./destination.ts";
+import { signatureHeaders } from "./signing.ts";
+import { endpointSecret, eventPayload, getDelivery, getEndpoint } from "./store.ts";
+import { queueDeliveries } from "./emit.ts";
+
+/** The first this many characters of an endpoint's answer are kept in the log. */
+const EXCERPT_CHARS = 500;
+/** An answer is read up to this many bytes, then dropped (only the status matters). */
+const READ_LIMIT = 64 * 1024;
+
+/** Seconds before each retry: attempt n+1 waits schedule[n-1]; after the last, it has failed. */
+export function retrySchedule(setting: string): number[] {
+  return setting.split(",").map(Number);
+}
+
+interface Outcome {
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  excerpt: string | null;
+}
+
+async function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "ProjectMeats-Webhooks/1.0",
+        ...headers,
+      },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    const excerpt = await readExcerpt(res);
+    const ok = res.status >= 200 && res.status < 300;
+    return {
+      status: res.status,
+      error: ok
+        ? null
+        : res.status >= 300 && res.status < 400
+        ? `Answered ${res.status} (a redirect, which webhooks do not follow)`
+        : `Answered ${res.status}`,
+      durationMs: Math.round(performance.now() - started),
+      excerpt,
+    };
+  } catch (err) {
+    const timedOut = (err as Error)?.name === "TimeoutError";
+    return {
+      status: null,
+      error: timedOut
+        ? `No answer within ${timeoutMs / 1000} s`
+        : `Could not connect: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
+      durationMs: Math.round(performance.now() - started),
+      excerpt: null,
+    };
+  }
+}
+
+async function readExcerpt(res: Response): Promise<string | null> {
+  if (!res.body) return null;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < READ_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(Math.min(size, READ_LIMIT));
+  let at = 0;
+  for (const c of chunks) {
+    const part = c.subarray(0, Math.max(0, all.length - at));
+    all.set(part, at);
+    at += part.length;
+  }
+  const text = new TextDecoder().decode(all).slice(0, EXCERPT_CHARS);
+  return text || null;
+}
+
+/** Runs one attempt of the delivery the job names. */
+export async function deliverWebhookJob(ctx: JobContext): Promise<void> {
+  const { services, job } = ctx;
+  const db = ctx.tenantDb;
+  if (!db || !job.tenantId) throw new Error("A webhook delivery needs its workspace.");
+  const deliveryId = String(job.payload.delivery_id);
+  const attempt = Number(job.payload.attempt ?? 1);
+  const schedule = retrySchedule(services.config.WEBHOOK_RETRY_SECONDS);
+  const delivery = await getDelivery(db, deliveryId);
+  if (!delivery || delivery.status !== "pending") return;
+  if (delivery.attempts >= attempt) {
+    // Written by a worker that died before queueing the next attempt: queue it (idempotent).
+    if (delivery.attempts <= schedule.length) {
+      await queueDeliveries(services, job.tenantId, [{
+        id: deliveryId,
+        attempt: delivery.attempts + 1,
+        runAt: new Date(Date.now() + schedule[delivery.attempts - 1]! * 1000),
+      }]);
+    }
+    return;
+  }
+  const endpoint = await getEndpoint(db, delivery.endpointId);
+  const now = () => services.clock.now().toISOString();
+  if (!endpoint || !endpoint.enabled) {
+    await db.execute({
+      sql: `UPDATE webhook_deliveries SET status = 'skipped', last_error = ?, updated_at = ?
+            WHERE id = ? AND status = 'pending'`,
+      args: ["The endpoint is turned off.", now(), deliveryId],
+    });
+    return;
+  }
+  const [secret, body] = await Promise.all([
+    endpointSecret(db, endpoint.id),
+    eventPayload(db, delivery.eventId),
+  ]);
+  let outcome: Outcome;
+  try {
+    const url = await checkDestination(endpoint.url, {
+      allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      resolve: systemResolver,
+    });
+    const headers = signatureHeaders(secret!, delivery.eventId, services.clock.now(), body!);
+    outcome = await post(
+      url,
+      headers,
+      body!,
+      services.config.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      ctx.signal,
+    );
+  } catch (err) {
+    if (!(err instanceof DestinationError)) throw err;
+    outcome = { status: null, error: err.message, durationMs: 0, excerpt: null };
+  }
+  if (ctx.signal.aborted) return; // lease lost or stopping: another worker owns this attempt now
+  const result = await recordAttempt(db, services, {
+    deliveryId,
+    endpointId: endpoint.id,
+    attempt,
+    outcome,
+    lastAttempt: attempt > schedule.length,
+    disableAfter: services.config.WEBHOOK_DISABLE_AFTER_FAILURES,
+  });
+  services.metrics.outboundWebhooks.inc({
+    outcome: outcome.error ? "failed" : "delivered",
+  });
+  if (result === "retry") {
+    await queueDeliveries(services, job.tenantId, [{
+      id: deliveryId,
+      attempt: attempt + 1,
+      runAt: new Date(Date.now() + schedule[attempt - 1]! * 1000),
+    }]);
+  }
+  if (result === "disabled") await tellOwners(services, job.tenantId, endpoint.url);
+}
+
+/** Writes the attempt and its consequences together; says what happens next. */
+async function recordAttempt(
+  db: Client,
+  services: Services,
+  a: {
+    deliveryId: string;
+    endpointId: string;
+    attempt: number;
+    outcome: Outcome;
+    lastAttempt: boolean;
+    disableAfter: number;
+  },
+): Promise<"delivered" | "retry" | "failed" | "disabled"> {
+  const now = services.clock.now().toISOString();
+  const { outcome } = a;
+  return await inWriteTransaction(db, async (tx) => {
+    await tx.execute({
+      sql: `INSERT INTO webhook_attempts (id, delivery_id, attempt, at, status, error, duration_ms,
+              response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        newId(),
+        a.deliveryId,
+        a.attempt,
+        now,
+        outcome.status,
+        outcome.error,
+        outcome.durationMs,
+        outcome.excerpt,
+      ],
+    });
+    if (!outcome.error) {
+      await tx.execute({
+        sql: `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status = ?,
+                last_error = NULL, delivered_at = ?, next_attempt_at = NULL, updated_at = ?
+              WHERE id = ?`,
+        args: [a.attempt, outcome.status, now, now, a.deliveryId],
+      });
+      await tx.execute({
+        sql: "UPDATE webhook_endpoints SET failure_streak = 0 WHERE id = ?",
+        args: [a.endpointId],
+      });
+      return "delivered";
+    }
+    await tx.execute({
+      sql: `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?,
+              next_attempt_at = ?, updated_at = ? WHERE id = ?`,
+      args: [
+        a.lastAttempt ? "failed" : "pending",
+        a.attempt,
+        outcome.status,
+        outcome.error,
+        a.lastAttempt ? null : now,
+        now,
+        a.deliveryId,
+      ],
+    });
+    const streak = await tx.execute({
+      sql: `UPDATE webhook_endpoints SET failure_streak = failure_streak + 1 WHERE id = ?
+            RETURNING failure_streak, enabled`,
+      args: [a.endpointId],
+    });
+    const row = streak.rows[0];
+    if (row && Number(row.enabled) === 1 && Number(row.failure_streak) >= a.disableAfter) {
+      await tx.execute({
+        sql: `UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ?
+              WHERE id = ?`,
+        args: [
+          `Turned off after ${a.disableAfter} failed attempts in a row (last: ${outcome.error}).`,
+          now,
+          a.endpointId,
+        ],
+      });
+      return "disabled";
+    }
+    return a.lastAttempt ? "failed" : "retry";
+  });
+}
+
+async function tellOwners(services: Services, tenantId: string, url: string): Promise<void> {
+  const owners = (await listMembers(services.control, tenantId)).filter((m) => m.role === "owner");
+  for (const owner of owners) {
+    await sendMail(services, {
+      tenantId,
+      to: owner.email,
+      subject: "A webhook endpoint was turned off",
+      text:
+        `The webhook endpoint ${url} failed ${services.config.WEBHOOK_DISABLE_AFTER_FAILURES} ` +
+        "deliveries in a row, so ProjectMeats stopped sending to it. Its delivery log in " +
+        "Settings → Webhooks shows the answers. Fix the endpoint, turn it on again there, and " +
+        "replay the deliveries it missed.",
+    });
+  }
+}
