@@ -284,8 +284,13 @@ export async function acceptDocument(
     : await recordWithNumber(ctx.db, def, given.number);
   if (duplicate) throw duplicateNumberError(def, duplicate);
   try {
-    return await acceptInTransaction(ctx, doc, def, draft, input, given);
+    const accepted = await acceptInTransaction(ctx, doc, def, draft, input, given);
+    // Notices and jobs the tenant's rules asked for, now that the record is committed.
+    const effects = ctx.ruleEffects?.pending.splice(0) ?? [];
+    if (effects.length) await ctx.ruleEffects!.deliver(effects);
+    return accepted;
   } catch (err) {
+    ctx.ruleEffects?.pending.splice(0);
     // A number taken meanwhile, or a new party's EST or MC number that another party has.
     const table = /UNIQUE constraint failed: (\w+)\./.exec(String(err))?.[1];
     conflictFrom(RECORD_TYPES.find((d) => d.table === table) ?? def, err);
@@ -310,7 +315,8 @@ async function acceptInTransaction(
     const final = { ...given };
     await resolveParties(tx, ctx, def, draft, input, final, false);
     const parsed = createSchema(def).parse(final) as RecordValues;
-    const record = await createRecordIn(tx, ctx, def, parsed);
+    // The tenant's rules on "document_accepted" run for a record made from a document.
+    const record = await createRecordIn(tx, { ...ctx, source: "document" }, def, parsed);
     const { reviewed, changed } = corrections(draft, given);
     await insertCorrections(tx, doc.id, doc.classification, ctx.userId, changed);
     await learnFromCorrections(tx, doc, changed);
