@@ -17,6 +17,7 @@ import type { Services } from "../services.ts";
 import { processDocumentJob } from "../ai/process.ts";
 import { DOCUMENT_PROCESS_JOB } from "../domain/documents/intake.ts";
 import { documentOutcome } from "../notifications/from_changes.ts";
+import { DAILY_JOB, runDailyJob } from "../notifications/daily.ts";
 import type { JobHandler, WorkerOptions } from "./runner.ts";
 import { ROTATE_TENANT_KEY_JOB, rotateTenantKey } from "../tenants/key_rotation.ts";
 import { recordBillingChange } from "../security/tenant_log.ts";
@@ -53,6 +54,10 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
     if (tenantId && outcome === "applied") {
       await recordBillingChange(services, tenantId, { source: "stripe", event_id: eventId });
     }
+  },
+  /** A workspace's daily notifications: overdue, expiring, late, over credit; digests. */
+  [DAILY_JOB]: async ({ services, job, tenantDb }) => {
+    if (job.tenantId && tenantDb) await runDailyJob(services, job.tenantId, tenantDb);
   },
   /** Reads an uploaded document into a draft for review (see ai/process.ts), then tells members. */
   [DOCUMENT_PROCESS_JOB]: async (ctx) => {

@@ -1,0 +1,192 @@
+/**
+ * @module notifications/daily
+ * The daily notifications job of a workspace (`notifications.daily`, one queued per tenant): it
+ * raises what becomes true with the passing of days rather than with a write (invoices gone
+ * overdue, carriers' insurance about to expire, loads past their appointment and not yet there,
+ * customers over their credit limit), sends each member who chose the digest one e-mail with what
+ * it owes them, and queues itself for the next morning. Dedupe keys make a second run the same
+ * day change nothing.
+ *
+ * A workspace's first job is queued when a member first asks for the bell's count in a process
+ * (`ensureDailyJob`), so workspaces nobody opens cost nothing.
+ */
+import type { Client } from "../db/client.ts";
+import type { Services } from "../services.ts";
+import { BUSINESS_DAY } from "../db/business_day.ts";
+import { businessDay } from "../domain/clock.ts";
+import { money } from "../domain/format.ts";
+import { enqueue } from "../workers/queue.ts";
+import { listMembers } from "../auth/members.ts";
+import { sendMail } from "../mail/outbox.ts";
+import { workspaceOrigin } from "../data_rights/deletion.ts";
+import { INSURANCE_NOTICE_DAYS, insuranceEvent } from "./from_changes.ts";
+import { type NotificationEvent, notify } from "./mod.ts";
+
+export const DAILY_JOB = "notifications.daily";
+/** Local hour of the day the job runs (before a broker's morning). */
+export const DAILY_HOUR = 7;
+
+/** The next `DAILY_HOUR` o'clock in `timeZone` after `now`. */
+export function nextRunAfter(now: Date, timeZone: string): Date {
+  // Walk forward by the hour: a day has at most 25, and the zone's clock decides.
+  const hourOf = (d: Date) =>
+    Number(
+      new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23" }).format(d),
+    );
+  const start = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
+  for (let i = 0; i < 26; i++) {
+    const at = new Date(start.getTime() + i * 3_600_000);
+    if (hourOf(at) === DAILY_HOUR) return at;
+  }
+  return new Date(now.getTime() + 86_400_000);
+}
+
+/** Queues the tenant's daily job unless one is queued or running. */
+export async function ensureDailyJob(services: Services, tenantId: string): Promise<void> {
+  const day = businessDay(services.clock, services.registry.timeZoneOf(tenantId));
+  if (services.live.dailyChecked.get(tenantId) === day) return;
+  const rs = await services.control.execute({
+    sql: `SELECT 1 FROM jobs WHERE kind = ? AND tenant_id = ? AND status IN ('queued', 'running')
+          LIMIT 1`,
+    args: [DAILY_JOB, tenantId],
+  });
+  if (!rs.rows.length) {
+    await enqueue(services.control, {
+      kind: DAILY_JOB,
+      tenantId,
+      runAt: nextRunAfter(services.clock.now(), services.registry.timeZoneOf(tenantId)),
+    });
+  }
+  services.live.dailyChecked.set(tenantId, day);
+}
+
+type Row = Record<string, unknown>;
+
+async function rows(db: Client, sql: string): Promise<Row[]> {
+  return (await db.execute(sql)).rows as unknown as Row[];
+}
+
+/** What has become true by the business day `today`, as notifications. */
+export async function dailyEvents(db: Client, today: string): Promise<NotificationEvent[]> {
+  const [invoices, carriers, loads, customers] = await Promise.all([
+    rows(
+      db,
+      `SELECT id, number, due_date, outstanding_cents FROM invoices
+       WHERE state = 'sent' AND outstanding_cents > 0 AND due_date < ${BUSINESS_DAY}
+       ORDER BY due_date LIMIT 200`,
+    ),
+    rows(
+      db,
+      `SELECT id, name, insurance_expires FROM carriers
+       WHERE archived_at IS NULL AND insurance_expires IS NOT NULL
+         AND insurance_expires <= date(${BUSINESS_DAY}, '+${INSURANCE_NOTICE_DAYS} days')
+       LIMIT 200`,
+    ),
+    rows(
+      db,
+      `SELECT id, number, delivery_appointment FROM loads
+       WHERE status IN ('booked', 'dispatched', 'picked_up') AND delivery_appointment IS NOT NULL
+         AND substr(delivery_appointment, 1, 10) < ${BUSINESS_DAY}
+       LIMIT 200`,
+    ),
+    rows(
+      db,
+      `SELECT c.id, c.name, c.credit_limit_cents,
+         COALESCE((SELECT SUM(outstanding_cents) FROM invoices i
+           WHERE i.customer_id = c.id AND i.state <> 'void'), 0) AS receivable
+       FROM customers c WHERE c.credit_limit_cents IS NOT NULL LIMIT 1000`,
+    ),
+  ]);
+  const out: NotificationEvent[] = [];
+  for (const inv of invoices) {
+    out.push({
+      kind: "invoice_overdue",
+      title: `Invoice ${inv.number} is overdue`,
+      body: `${money(inv.outstanding_cents)} was due ${inv.due_date}.`,
+      link: `/invoices/${inv.id}`,
+      entity: { collection: "invoices", id: String(inv.id) },
+      dedupeKey: `overdue:${inv.id}:${inv.due_date}`,
+    });
+  }
+  for (const carrier of carriers) out.push(insuranceEvent(carrier));
+  for (const load of loads) {
+    out.push({
+      kind: "load_late",
+      title: `Load ${load.number} is late`,
+      body: `It was due ${load.delivery_appointment} and is not delivered.`,
+      link: `/loads/${load.id}`,
+      entity: { collection: "loads", id: String(load.id) },
+      dedupeKey: `late:open:${load.id}:${load.delivery_appointment}`,
+    });
+  }
+  for (const c of customers) {
+    if (Number(c.receivable) <= Number(c.credit_limit_cents)) continue;
+    out.push({
+      kind: "customer_over_credit",
+      title: `${c.name} is over its credit limit`,
+      body: `Receivable ${money(c.receivable)} against a limit of ${money(c.credit_limit_cents)}.`,
+      link: `/customers/${c.id}`,
+      entity: { collection: "customers", id: String(c.id) },
+      dedupeKey: `credit:${c.id}:${today}`,
+    });
+  }
+  return out;
+}
+
+/** Sends each member their digest of pending notifications; returns how many were sent. */
+export async function sendDigests(
+  services: Services,
+  tenantId: string,
+  db: Client,
+): Promise<number> {
+  const pending = await rows(
+    db,
+    `SELECT id, user_id, title, link FROM notifications WHERE digest = 'pending'
+     ORDER BY user_id, created_at`,
+  );
+  if (!pending.length) return 0;
+  const members = new Map(
+    (await listMembers(services.control, tenantId)).map((m) => [m.user_id, m]),
+  );
+  const tenant = await services.registry.findById(tenantId);
+  const origin = tenant ? workspaceOrigin(services.config, tenant.slug) : "";
+  const byUser = Map.groupBy(pending, (r) => String(r.user_id));
+  let sent = 0;
+  for (const [userId, items] of byUser) {
+    const member = members.get(userId);
+    if (member) {
+      const lines = items.map((i) => `- ${i.title}${i.link ? `\n  ${origin}${i.link}` : ""}`);
+      await sendMail(services, {
+        to: member.email,
+        subject: `Your daily digest: ${items.length} notification${items.length === 1 ? "" : "s"}`,
+        text: `${lines.join("\n")}\n\nChoose what you hear about in Notifications → Preferences.`,
+        tenantId,
+      });
+      sent++;
+    }
+    await db.execute({
+      sql: `UPDATE notifications SET digest = 'sent' WHERE digest = 'pending' AND user_id = ?`,
+      args: [userId],
+    });
+  }
+  return sent;
+}
+
+/** The job: raise the day's notifications, send digests, queue tomorrow's run. */
+export async function runDailyJob(
+  services: Services,
+  tenantId: string,
+  db: Client,
+): Promise<void> {
+  const timeZone = services.registry.timeZoneOf(tenantId);
+  const today = businessDay(services.clock, timeZone);
+  for (const event of await dailyEvents(db, today)) {
+    await notify({ services, tenantId, db }, event);
+  }
+  await sendDigests(services, tenantId, db);
+  await enqueue(services.control, {
+    kind: DAILY_JOB,
+    tenantId,
+    runAt: nextRunAfter(services.clock.now(), timeZone),
+  });
+}
