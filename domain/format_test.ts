@@ -95,3 +95,26 @@ Deno.test("a configuration's formats change dates, numbers and money; the defaul
   assert.deepEqual(read, { ...base, dateFormat: "iso", currencyDisplay: "name" });
   assert.deepEqual(fmt.formatSettingsOf([{ key: "formats", value: "{not json" }]), base);
 });
+
+Deno.test("loadFormatSettings() takes a formats section handed in instead of reading it", async () => {
+  const { createClient } = await import("@libsql/client");
+  const db = createClient({ url: ":memory:" });
+  await db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)");
+  await db.execute("CREATE TABLE configuration (id INTEGER PRIMARY KEY, document TEXT)");
+  await db.execute("INSERT INTO settings VALUES ('currency', 'CAD')");
+  await db.execute({
+    sql: "INSERT INTO configuration VALUES (1, ?)",
+    args: [JSON.stringify({ formats: { date_format: "iso" } })],
+  });
+  assert.deepEqual(await fmt.loadFormatSettings(db), {
+    locale: "en-US",
+    currency: "CAD",
+    dateFormat: "iso",
+  });
+  assert.deepEqual(await fmt.loadFormatSettings(db, { date_format: "long" }), {
+    locale: "en-US",
+    currency: "CAD",
+    dateFormat: "long",
+  });
+  db.close();
+});

@@ -154,7 +154,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
     chosenColumns(c, def),
     optionChoices(db),
     refFilterChoices(db, filterFields(def), query.filters),
-    fmt.loadFormatSettings(db),
+    fmt.loadFormatSettings(db, configOf(c)?.formats),
   ]);
   const titles = await refTitles(c, columns, result.data);
   const base = `/${def.collection}`;
@@ -408,7 +408,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   const [history, members, format] = await Promise.all([
     historyOf(db, def.collection, id, c.get("billing")?.entitlements.auditRetentionDays),
     listMembers(c.get("services").control, tenantOf(c).id),
-    fmt.loadFormatSettings(db),
+    fmt.loadFormatSettings(db, configOf(c)?.formats),
   ]);
   const names = new Map(members.map((m) => [m.user_id, m.name]));
   const historyTitles = new Map<string, string>();
