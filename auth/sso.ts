@@ -8,15 +8,16 @@
  * The client secret is write-only: saved, used for the token request, never shown back (the
  * settings form leaves it blank to keep it). Issuers are https, or plain http on this machine's
  * loopback only (tests and development), so an identity provider's answers cannot be read or
- * changed on the way.
+ * changed on the way. The provider's discovery document and keys are cached per issuer
+ * (auth/sso_discovery.ts).
  */
-import * as oidc from "openid-client";
 import { z } from "zod";
 import type { Client } from "../db/client.ts";
 import { mayUse } from "../billing/entitlements.ts";
 import { InvalidError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
 import { INVITABLE_ROLES, type Role } from "./roles.ts";
+import { oidcCacheOf } from "./sso_discovery.ts";
 
 /** A saved connection, without its secret (what pages may show). */
 export interface SsoConnection {
@@ -64,27 +65,6 @@ export const SsoFormSchema = z.object({
   require_sso: z.enum(["on", "1", "true"]).optional().transform((v) => v !== undefined),
 });
 export type SsoForm = z.infer<typeof SsoFormSchema>;
-
-/** The discovery options for an issuer: plain http is allowed only where `issuerAllowed` said. */
-export function discoveryOptions(issuer: string): oidc.DiscoveryRequestOptions {
-  const insecure = new URL(issuer).protocol === "http:";
-  return { timeout: 10, ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}) };
-}
-
-/** Reads the identity provider's discovery document with these client credentials. */
-export function discover(
-  issuer: string,
-  clientId: string,
-  clientSecret: string,
-): Promise<oidc.Configuration> {
-  return oidc.discovery(
-    new URL(issuer),
-    clientId,
-    clientSecret,
-    oidc.ClientSecretBasic(clientSecret),
-    discoveryOptions(issuer),
-  );
-}
 
 function toConnection(row: Record<string, unknown>): SsoConnection {
   return {
@@ -139,7 +119,8 @@ export async function saveSsoConnection(
     throw new InvalidError(missing, { client_secret: [missing] }, 422);
   }
   try {
-    await discover(form.issuer, form.client_id, secret);
+    // Fetched afresh (a corrected issuer must not wait for the cache) and cached for sign-ins.
+    await oidcCacheOf(services).configuration(form.issuer, form.client_id, secret, true);
   } catch (err) {
     const problem = `The identity provider at ${form.issuer} did not answer its OpenID ` +
       `configuration (${(err as Error).message}). Check the issuer address.`;

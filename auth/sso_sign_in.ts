@@ -7,8 +7,9 @@
  *   verifier stay in `sso_sign_ins` under the handle's hash, for ten minutes and one use.
  * - Finish: the handle's row is taken (deleted) first, so a callback is used at most once;
  *   openid-client then checks the callback's state, exchanges the code with the verifier, and
- *   checks the id_token's signature, issuer, audience, expiry and nonce. The e-mail claim must be
- *   verified and in one of the workspace's domains.
+ *   checks the id_token's issuer, audience, expiry and nonce; its signature is checked against the
+ *   provider's key set (auth/sso_discovery.ts, which caches that set and the discovery document per
+ *   issuer). The e-mail claim must be verified and in one of the workspace's domains.
  * - Just-in-time membership: a person new to the workspace becomes a member with the connection's
  *   default role (and a user is created when the address is new, with no usable password); an
  *   existing member keeps their role. A refusal at any step writes no user, membership or session.
@@ -25,7 +26,8 @@ import type { Services } from "../services.ts";
 import { entitlementError } from "../billing/errors.ts";
 import { mayUse } from "../billing/entitlements.ts";
 import type { Role } from "./roles.ts";
-import { discover, ssoCredentials } from "./sso.ts";
+import { ssoCredentials } from "./sso.ts";
+import { oidcCacheOf } from "./sso_discovery.ts";
 import { findUserByEmail, membershipRole } from "./users.ts";
 
 const SIGN_IN_TTL_MS = 10 * 60 * 1000;
@@ -52,8 +54,13 @@ async function connectionOf(services: Services, tenantId: string) {
   }
   let config: oidc.Configuration;
   try {
-    config = await discover(connection.issuer, connection.clientId, connection.clientSecret);
+    config = await oidcCacheOf(services).configuration(
+      connection.issuer,
+      connection.clientId,
+      connection.clientSecret,
+    );
   } catch (err) {
+    oidcCacheOf(services).forget(connection.issuer);
     throw new AppError(
       "internal",
       502,
@@ -146,8 +153,12 @@ export async function finishSsoSignIn(
       expectedNonce: String(row.nonce),
       idTokenExpected: true,
     });
+    if (!tokens.id_token) throw new Error("no id_token");
+    await oidcCacheOf(services).verifyIdTokenSignature(connection.issuer, tokens.id_token);
     claims = tokens.claims();
   } catch (err) {
+    // A provider that moved its endpoints answers oddly: ask it afresh next time.
+    if (err instanceof TypeError) oidcCacheOf(services).forget(connection.issuer);
     throw new SsoRefusedError(
       "provider_answer",
       `The identity provider's answer was not accepted (${(err as Error).message}). ` +

@@ -4,7 +4,9 @@
  * discovery, JWKS, an authorize endpoint that approves at once as `provider.user`, and a token
  * endpoint that checks the client secret, the code, the redirect URI and the PKCE verifier, then
  * signs an RS256 id_token with `jose`. `provider.tamper` makes it answer wrongly on purpose (another
- * state, another nonce) so tests can prove the app refuses each.
+ * state, another nonce, a key it does not publish) so tests can prove the app refuses each.
+ * `requests` counts discovery and key-set fetches, `cacheControl` is sent with both, and
+ * `rotateKey()` signs with a new key from then on (published beside the old one).
  */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
@@ -24,10 +26,17 @@ export interface OidcProvider {
   clientSecret: string;
   /** Who the next authorization approves. */
   user: IdpUser;
-  /** Wrong answers on purpose for the next authorizations. */
-  tamper: { state?: string; nonce?: string };
+  /** Wrong answers on purpose for the next authorizations (`unpublishedKey`: sign with a key
+   * that is not in the key set). */
+  tamper: { state?: string; nonce?: string; unpublishedKey?: boolean };
   /** Token requests served (each code is good once). */
   tokenRequests: number;
+  /** Discovery documents and key sets served. */
+  requests: { discovery: number; jwks: number };
+  /** The Cache-Control header of the discovery document and the key set (none when null). */
+  cacheControl: string | null;
+  /** Signs with a new key (new kid) from now on; the key set publishes both. */
+  rotateKey(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,8 +53,14 @@ export async function startOidcProvider(
   clientId = "projectmeats-test",
   clientSecret = "s3cret-for-tests-only",
 ): Promise<OidcProvider> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256");
-  const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+  const newKey = async (kid: string) => {
+    const pair = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid, alg: "RS256", use: "sig" };
+    return { privateKey: pair.privateKey, jwk, kid };
+  };
+  let signing = await newKey("test-key");
+  const published = [signing.jwk];
+  const stranger = await newKey("stranger-key");
   const grants = new Map<string, Grant>();
   let issuer = "";
   const provider: OidcProvider = {
@@ -55,12 +70,21 @@ export async function startOidcProvider(
     user: { sub: "user-1", email: "pat@example.com", email_verified: true, name: "Pat Person" },
     tamper: {},
     tokenRequests: 0,
+    requests: { discovery: 0, jwks: 0 },
+    cacheControl: null,
+    async rotateKey() {
+      signing = await newKey(`test-key-${published.length + 1}`);
+      published.push(signing.jwk);
+    },
     close: () => Promise.resolve(),
   };
+  const cached = () =>
+    provider.cacheControl ? { headers: { "cache-control": provider.cacheControl } } : {};
 
   const handler = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     if (url.pathname === "/.well-known/openid-configuration") {
+      provider.requests.discovery++;
       return Response.json({
         issuer,
         authorization_endpoint: `${issuer}/authorize`,
@@ -72,9 +96,12 @@ export async function startOidcProvider(
         code_challenge_methods_supported: ["S256"],
         token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
         scopes_supported: ["openid", "email", "profile"],
-      });
+      }, cached());
     }
-    if (url.pathname === "/jwks") return Response.json({ keys: [jwk] });
+    if (url.pathname === "/jwks") {
+      provider.requests.jwks++;
+      return Response.json({ keys: published }, cached());
+    }
     if (url.pathname === "/authorize") {
       const p = url.searchParams;
       if (p.get("client_id") !== clientId || p.get("code_challenge_method") !== "S256") {
@@ -112,19 +139,20 @@ export async function startOidcProvider(
       ) {
         return Response.json({ error: "invalid_grant" }, { status: 400 });
       }
+      const key = provider.tamper.unpublishedKey ? stranger : signing;
       const idToken = await new SignJWT({
         email: grant.user.email,
         email_verified: grant.user.email_verified,
         name: grant.user.name,
         nonce: grant.nonce,
       })
-        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+        .setProtectedHeader({ alg: "RS256", kid: key.kid })
         .setIssuer(issuer)
         .setAudience(clientId)
         .setSubject(grant.user.sub)
         .setIssuedAt()
         .setExpirationTime("5m")
-        .sign(privateKey);
+        .sign(key.privateKey);
       return Response.json({
         access_token: crypto.randomUUID(),
         token_type: "Bearer",
