@@ -88,7 +88,7 @@ import themeRoutes from "./routes/theme.ts";
 import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import apiWebhookEndpoints from "./routes/api/v1/webhook_endpoints.ts";
-import { watchForWebhooks } from "./integrations/webhooks/from_changes.ts";
+import { watchCommits } from "./commit_watchers.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
 import pageOperatorTenants from "./routes/operator/tenants.tsx";
@@ -100,8 +100,8 @@ import { operatorView as operatorViewLayer } from "./http/impersonation.ts";
 /** Creates the app for a set of services (one per process; tests make their own). */
 export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ router: new CachedRouter() });
-  // Outbound webhooks of what this process commits (integrations/webhooks/from_changes.ts).
-  watchForWebhooks(services);
+  // Notifications and outbound webhooks of what this process commits (commit_watchers.ts).
+  watchCommits(services);
   app.onError(handleError);
   app.notFound(handleNotFound);
 

@@ -34,7 +34,6 @@ import { Metrics } from "./ops/metrics.ts";
 import { type ChatProvider, createChatProvider } from "./assistant/providers.ts";
 import { MailDeliveries } from "./mail/deliveries.ts";
 import { LiveHub } from "./notifications/live_hub.ts";
-import { notifyFromChanges } from "./notifications/from_changes.ts";
 
 export interface Services {
   config: Config;
@@ -165,7 +164,6 @@ export async function createServices(
     plugins: new PluginRuntime({ log: (line, fields) => log.info(`plugin: ${line}`, fields) }),
     ...overrides,
   };
-  services.live.watchCommits(notifyFromChanges(services));
   return services;
 }
 

@@ -67,7 +67,10 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
   },
   { name: "routes", paths: ["routes/"] },
   // Entry points: the server, the worker process and the command-line tools build Services.
-  { name: "composition", paths: ["services.ts", "app.ts", "main.ts", "workers/main.ts"] },
+  {
+    name: "composition",
+    paths: ["services.ts", "commit_watchers.ts", "app.ts", "main.ts", "workers/main.ts"],
+  },
   // Tests and benchmarks sit on top: nothing the app runs may import them.
   { name: "tests", paths: ["tests/", "bench/", "scripts/"] },
 ];

@@ -10,7 +10,7 @@ import { closeServices, createServices } from "../services.ts";
 import { Worker } from "./runner.ts";
 import { workerOptions } from "./handlers.ts";
 import { webhookWorkerOptions } from "../integrations/webhooks/worker.ts";
-import { watchForWebhooks } from "../integrations/webhooks/from_changes.ts";
+import { watchCommits } from "../commit_watchers.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { serveMetricsPort } from "../routes/metrics.ts";
 
@@ -27,8 +27,8 @@ assertDeployable(config);
 // Held while this process lives: `deno task restore` refuses to run under it (db/data_dir_lock.ts).
 const appLock = await holdAppLock(config.DATA_DIR);
 const services = await createServices(config);
-// Documents read here raise their webhook events here (integrations/webhooks/from_changes.ts).
-watchForWebhooks(services);
+// What this process commits (documents read) tells members and raises webhooks (commit_watchers.ts).
+watchCommits(services);
 // Periodic chores run on the first worker only.
 const workers = Array.from({ length: count }, (_, i) => {
   const options = workerOptions(services);

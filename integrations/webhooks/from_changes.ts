@@ -123,15 +123,3 @@ async function raise(services: Services, tenantId: string, changes: LiveEvent[])
     lease.release();
   }
 }
-
-const watching = new WeakSet<object>();
-
-/**
- * Registers the commit watcher once per Services (the composition calls it: the web app in
- * createApp, the worker process at start), so every process that writes raises its events.
- */
-export function watchForWebhooks(services: Services): void {
-  if (watching.has(services)) return;
-  watching.add(services);
-  services.live.watchCommits(webhooksFromChanges(services));
-}
