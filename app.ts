@@ -35,6 +35,7 @@ import apiDomains from "./routes/api/v1/domains.ts";
 import pageSettingsDomains from "./routes/settings/domains.tsx";
 import pageSettingsPlugins from "./routes/settings/plugins.tsx";
 import pagePluginActions from "./routes/plugins/actions.tsx";
+import pagePluginViews from "./routes/plugins/views.tsx";
 import devMail from "./routes/dev/mail.tsx";
 import pageIndex from "./routes/index.tsx";
 import pageSignup from "./routes/signup.tsx";
@@ -171,6 +172,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageOptionLists,
       pageSettingsPlugins,
       pagePluginActions,
+      pagePluginViews,
       pageReports,
       apiAssistant,
       pageAssistant,

@@ -30,6 +30,9 @@ export function pageNonce(c: Context<AppEnv>): string {
   return nonce;
 }
 
+/** Pages under this path are plugin views: they set their own CSP and framing headers. */
+export const PLUGIN_FRAME_PREFIX = "/plugin-frames/";
+
 const cspWith = (scriptSrc: string, formAction: string) =>
   [
     "default-src 'self'",
@@ -96,7 +99,10 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     h.set("X-Content-Type-Options", "nosniff");
     const type = h.get("content-type");
     if (type === null || type.startsWith("text/html")) {
-      setPageHeaders(h, c.get("nonce"), hsts, formAction);
+      // A plugin's view brings its own, stricter policy (routes/plugins/views.tsx).
+      if (!c.req.path.startsWith(PLUGIN_FRAME_PREFIX)) {
+        setPageHeaders(h, c.get("nonce"), hsts, formAction);
+      }
       h.set("X-Request-Id", requestId);
     } else if (c.res.status >= 400) {
       h.set("X-Request-Id", requestId);

@@ -55,6 +55,9 @@ export class PluginError extends Error {
 
 let engine: Promise<QuickJSWASMModule> | null = null;
 
+/** Time to create a runtime and evaluate the plugin's module, in milliseconds. */
+const START_MS = 2000;
+
 /**
  * The QuickJS engine, loaded once per process (about 100 ms of compiling WebAssembly). Load it
  * outside any request: instantiated inside one, the request's async context (such as the write
@@ -135,16 +138,18 @@ export class Sandbox {
     this.#runtime = runtime;
     this.#context = context;
     // One handler for the runtime's life (setting one per call costs a trip through the FFI).
-    this.#deadline = Date.now() + limits.timeMs;
+    // Loading the module gets its own budget: a cold start on a busy machine is not the call's.
+    this.#deadline = Date.now() + Math.max(limits.timeMs, START_MS);
     runtime.setInterruptHandler(() => Date.now() > this.#deadline);
     const hostCall = context.newFunction("__hostCall", (n, j) => this.#hostCall(context, n, j));
     context.setProp(context.global, "__hostCall", hostCall);
     hostCall.dispose();
     const invoke = context.evalCode(PRELUDE, "host-bridge.js");
     if (invoke.error) {
+      const message = errorText(context, invoke.error);
       invoke.error.dispose();
       this.dispose();
-      throw new PluginError(`${this.label} could not start.`, true);
+      throw new PluginError(`${this.label} could not start: ${message}`, true);
     }
     this.#invoke = invoke.value;
     const ns = context.evalCode(this.source, "plugin.js", { type: "module" });

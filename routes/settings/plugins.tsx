@@ -321,6 +321,17 @@ async function showInstalled(c: AppContext, flash: Flash = {}, status = 200) {
             <dd>{p.domains.join(", ") || "none"}</dd>
           </div>
         </dl>
+        {p.enabled && p.manifest.entryPoints.views.length
+          ? (
+            <ul class="plugin-views">
+              {p.manifest.entryPoints.views.map((v) => (
+                <li key={v.id}>
+                  <a href={`/plugins/${p.name}/views/${v.id}`}>{v.title}</a>
+                </li>
+              ))}
+            </ul>
+          )
+          : null}
         {manager
           ? (
             <div class="actions">
