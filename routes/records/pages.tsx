@@ -74,6 +74,12 @@ function configOf(c: AppContext): Configuration | undefined {
   return c.get("configuration")?.document;
 }
 
+/** The form's fields in the tenant's layout; ungrouped ones in its word for "Details". */
+function formFields(config: Configuration | undefined, def: RecordDef): FieldDef[] {
+  const details = words(config, "Details");
+  return layoutFields(config, def).map((f) => f.group ? f : { ...f, group: details });
+}
+
 function roleMayWrite(c: AppContext, def: RecordDef): boolean {
   const role = principalOf(c).role;
   return Boolean(role && can(role, def.permission));
@@ -358,7 +364,7 @@ async function formPage(
         name="RecordForm"
         component={RecordForm}
         props={{
-          form: formSpec({ ...def, fields: layoutFields(configOf(c), def) }),
+          form: formSpec({ ...def, fields: formFields(configOf(c), def) }),
           action: opts.mode === "create" ? base : `${base}/${opts.id}`,
           csrf: c.get("csrfToken"),
           mode: opts.mode,
