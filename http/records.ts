@@ -12,6 +12,7 @@ import { issuesByField } from "../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../domain/records/query.ts";
 import type { RecordContext } from "../domain/records/repository.ts";
 import { actionsFor } from "../plugins/host/actions.ts";
+import { pluginCards } from "../plugins/host/cards.ts";
 import { activeConfiguration } from "../customization/cache.ts";
 import { withCustomFields } from "../customization/fields.ts";
 import { flattenInput } from "../domain/records/custom_values.ts";
@@ -116,4 +117,15 @@ export async function pluginActions(c: AppContext, collection: string) {
   const tenant = tenantOf(c);
   const installed = await c.get("services").plugins.enabled(tenant.id, tenant.db);
   return actionsFor(installed, collection);
+}
+
+/** The dashboard cards of enabled plugins, while the plan includes plugins. */
+export async function pluginDashboardCards(c: AppContext) {
+  if (!c.get("billing")?.entitlements.plugins) return [];
+  const tenant = tenantOf(c);
+  const runtime = c.get("services").plugins;
+  const installed = (await runtime.enabled(tenant.id, tenant.db))
+    .filter((p) => p.manifest.entryPoints.cards.length > 0);
+  if (installed.length === 0) return [];
+  return await pluginCards(runtime, tenant.id, tenant.today, installed, tenant.db);
 }

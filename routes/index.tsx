@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { PluginCards } from "../components/plugins/PluginCards.tsx";
+import { pluginDashboardCards } from "../http/records.ts";
 import type { AppEnv } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp, renderPublic } from "../http/page.tsx";
@@ -98,6 +100,7 @@ app.get(
       <>
         <div dangerouslySetInnerHTML={{ __html: html }} />
         <FollowUpsDue items={followUps} today={day} />
+        <PluginCards cards={await pluginDashboardCards(c)} />
       </>,
     );
   },
