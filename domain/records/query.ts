@@ -16,6 +16,8 @@ export interface ListQuery {
   q?: string;
   archived: "exclude" | "include" | "only";
   filters: Record<string, string>;
+  /** A page by number (OFFSET), for page links; a cursor, when given, wins. */
+  page?: number;
 }
 
 export function filterFields(def: RecordDef): FieldDef[] {
@@ -48,6 +50,9 @@ export function listQuerySchema(def: RecordDef): z.ZodObject {
     ),
     q: z.string().trim().max(200).optional().describe("Full-text search within this list"),
     archived: z.enum(["exclude", "include", "only"]).default("exclude"),
+    page: z.coerce.number().int().min(1).max(100_000).optional().describe(
+      "Page number, instead of a cursor (the list pages' page links)",
+    ),
   };
   for (const field of filterFields(def)) {
     for (const param of filterParams(field)) {
@@ -69,7 +74,7 @@ export function listQuerySchema(def: RecordDef): z.ZodObject {
 
 /** Splits parsed query values into the ListQuery shape. */
 export function toListQuery(parsed: Record<string, unknown>): ListQuery {
-  const { limit, cursor, sort, q, archived, ...rest } = parsed;
+  const { limit, cursor, sort, q, archived, page, ...rest } = parsed;
   const filters: Record<string, string> = {};
   for (const [k, v] of Object.entries(rest)) if (typeof v === "string" && v !== "") filters[k] = v;
   return {
@@ -79,6 +84,7 @@ export function toListQuery(parsed: Record<string, unknown>): ListQuery {
     q: (q as string | undefined) || undefined,
     archived: (archived as ListQuery["archived"]) ?? "exclude",
     filters,
+    ...(page ? { page: Number(page) } : {}),
   };
 }
 
@@ -149,7 +155,11 @@ export interface BuiltList {
  * Builds the SELECT for a list page: each row's JSON (`j`), its sort value and id for the cursor;
  * limit + 1 rows, to know whether there is a next page.
  */
-export function buildList(def: RecordDef, query: ListQuery): BuiltList {
+/** The WHERE of a list without its cursor: archived, filters and search. */
+function listWhere(
+  def: RecordDef,
+  query: ListQuery,
+): { where: string[]; args: Array<string | number | null> } {
   const where: string[] = [];
   const args: Array<string | number | null> = [];
   if (query.archived === "exclude") where.push(`${def.table}.archived_at IS NULL`);
@@ -196,7 +206,24 @@ export function buildList(def: RecordDef, query: ListQuery): BuiltList {
       where.push("0");
     }
   }
+  return { where, args };
+}
 
+/** Counts what a list shows over all its pages (its filters and search, no cursor). */
+export function buildCount(def: RecordDef, query: ListQuery): { sql: string; args: InArgs } {
+  const { where, args } = listWhere(def, query);
+  return {
+    sql: `SELECT COUNT(*) AS n FROM ${def.table} ${
+      where.length ? `WHERE ${where.join(" AND ")}` : ""
+    }`,
+    args,
+  };
+}
+
+type InArgs = Array<string | number | null>;
+
+export function buildList(def: RecordDef, query: ListQuery): BuiltList {
+  const { where, args } = listWhere(def, query);
   const sortSpec = query.sort ?? def.defaultSort;
   const descending = sortSpec.startsWith("-");
   const sortName = descending ? sortSpec.slice(1) : sortSpec;
@@ -222,7 +249,9 @@ export function buildList(def: RecordDef, query: ListQuery): BuiltList {
     FROM ${def.table}
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY ${sortExpr} ${direction}, ${def.table}.id ${direction}
-    LIMIT ${query.limit + 1}`;
+    LIMIT ${query.limit + 1}${
+    query.page && !query.cursor ? ` OFFSET ${(query.page - 1) * query.limit}` : ""
+  }`;
   return {
     sql,
     args,

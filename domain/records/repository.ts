@@ -13,7 +13,7 @@ import { recordType } from "../catalog.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
 import { type Changes, diff, historyOf, recordAudit } from "./audit.ts";
 import { type RecordValues, toApi, toStored } from "./rows.ts";
-import { buildList, type ListQuery, selectList } from "./query.ts";
+import { buildCount, buildList, type ListQuery, selectList } from "./query.ts";
 import { deleteSearchDoc, searchBody, upsertSearchDoc } from "./search.ts";
 import { rulesFor } from "../rules/mod.ts";
 import { markChanged } from "./changes.ts";
@@ -55,6 +55,17 @@ export async function listRecordsJson(
 ): Promise<string> {
   const { rows, next_cursor } = await listRows(db, def, query);
   return `{"data":[${rows.join(",")}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+}
+
+/** How many records a list shows over all its pages. */
+export async function countRecords(
+  db: Executor,
+  def: RecordDef,
+  query: ListQuery,
+): Promise<number> {
+  const { sql, args } = buildCount(def, query);
+  const rs = await db.execute({ sql, args });
+  return Number(rs.rows[0]?.n ?? 0);
 }
 
 /** A list page as objects (pages, CSV). */

@@ -20,6 +20,7 @@ import { type FormEntries, formToInput } from "../../domain/records/form_input.t
 import { formSpec } from "../../domain/records/form_check.ts";
 import { filterFields, type ListQuery } from "../../domain/records/query.ts";
 import {
+  countRecords,
   createRecord,
   deleteRecord,
   getRecord,
@@ -56,7 +57,10 @@ import { documentsOf } from "../../domain/documents/repository.ts";
 import { LinkedDocuments } from "../../components/DocumentList.tsx";
 import { PaperworkLink } from "../../components/records/PaperworkLink.tsx";
 import { paperworkPath } from "../../paperwork/mod.ts";
+import { RuleNotes } from "../../components/records/RuleNotes.tsx";
+import { ruleNotesOf } from "../../domain/approvals/store.ts";
 import { FlowActions, MailLog } from "../../components/records/FlowActions.tsx";
+import { ListPager, parseViews, SavedViews } from "../../components/records/ListPager.tsx";
 import { mailOf } from "../../domain/flows/mailing.ts";
 import type { Configuration } from "../../customization/document/schema.ts";
 import {
@@ -155,17 +159,19 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
     : defaultFilters(configOf(c), def, principalOf(c).role);
   const query: ListQuery = parseListQuery(def, raw);
   const db = tenantOf(c).db;
-  const [result, columns, options, refs, format] = await Promise.all([
+  const [result, columns, options, refs, format, total, views] = await Promise.all([
     listRecords(db, def, query),
     chosenColumns(c, def),
     optionChoices(db),
     refFilterChoices(db, filterFields(def), query.filters),
     fmt.loadFormatSettings(db, configOf(c)?.formats),
+    countRecords(db, def, query), // the list's count and page numbers (issue 17)
+    getPreference(db, principalOf(c).userId, `views:${def.collection}`).then(parseViews),
   ]);
   const titles = await refTitles(c, columns, result.data);
   const base = `/${def.collection}`;
   const sort = query.sort ?? def.defaultSort;
-  const { cursor: _cursor, ...withoutCursor } = raw;
+  const { cursor: _cursor, page: _page, ...withoutCursor } = raw;
   const sortLink = (field: FieldDef) => {
     const next = sort === field.name ? `-${field.name}` : field.name;
     return withParams(base, { ...withoutCursor, sort: next });
@@ -217,6 +223,12 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
         archived={query.archived}
         options={options}
         refs={refs}
+      />
+      <SavedViews
+        base={base}
+        views={views}
+        current={new URLSearchParams(withoutCursor).toString()}
+        csrf={c.get("csrfToken")}
       />
       <details class="column-chooser">
         <summary>
@@ -302,26 +314,16 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
             </table>
           </div>
         )}
-      <nav class="pager" aria-label="Pages">
-        {raw.cursor
-          ? (
-            <a class="button secondary" href={withParams(base, withoutCursor)}>
-              <T>First page</T>
-            </a>
-          )
-          : null}
-        {result.next_cursor
-          ? (
-            <a
-              class="button secondary"
-              rel="next"
-              href={withParams(base, { ...withoutCursor, cursor: result.next_cursor })}
-            >
-              <T>Next page</T>
-            </a>
-          )
-          : null}
-      </nav>
+      <ListPager
+        base={base}
+        plural={def.plural}
+        total={total}
+        limit={query.limit}
+        page={raw.cursor ? null : query.page ?? 1}
+        params={withoutCursor}
+        nextCursor={result.next_cursor}
+        onFirstPage={!raw.cursor}
+      />
     </>,
   );
 }
@@ -480,6 +482,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   }
   const saved = c.req.query("saved");
   const mail = await mailOf(db, def.collection, id); // e-mailed from the flows (issue 17)
+  const ruleNotes = await ruleNotesOf(db, def.collection, id); // the tenant's rules (issue 13)
 
   return renderApp(
     c,
@@ -553,6 +556,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
         )
         : null}
       {notice}
+      <RuleNotes {...ruleNotes} />
       <MailLog mail={mail} format={format} />
       <div class="detail-grid">
         {[...groups].map(([group, fields]) => (
@@ -686,6 +690,28 @@ for (const builtIn of RECORD_TYPES) {
     requireFeature("csv_export"),
     (c) => exportCsv(c, recordTypeFor(configOf(c), builtIn), parseListQuery(builtIn, pageQuery(c))),
   );
+
+  // Saved views per user (issue 17): a name for a list's query string.
+  app.post(`${base}/views`, async (c) => {
+    const entries = await formEntries(c);
+    const get = (k: string) => entries.find(([name]) => name === k)?.[1]?.trim() ?? "";
+    const db = tenantOf(c).db;
+    const key = `views:${builtIn.collection}`;
+    const userId = principalOf(c).userId;
+    let views = parseViews(await getPreference(db, userId, key));
+    const name = get("name").slice(0, 60);
+    if (get("delete")) views = views.filter((v) => v.name !== get("delete"));
+    else if (name) {
+      const query = new URLSearchParams(get("query"));
+      query.delete("cursor");
+      query.delete("page");
+      views = [...views.filter((v) => v.name !== name), { name, query: query.toString() }]
+        .slice(-20);
+    }
+    await setPreference(db, userId, key, JSON.stringify(views));
+    const kept = views.find((v) => v.name === name);
+    return c.redirect(kept?.query ? `${base}?${kept.query}` : base, 303);
+  });
 
   app.post(`${base}/columns`, async (c) => {
     const def = recordTypeFor(configOf(c), builtIn);
