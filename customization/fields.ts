@@ -83,7 +83,9 @@ export function customFieldDef(def: RecordDef, spec: CustomFieldSpec): FieldDef 
   return field;
 }
 
-const resolved = new WeakMap<CustomFieldsConfig, Map<string, RecordDef>>();
+// Per description and configuration section: the built-in description (the API) and the one in
+// the tenant's words (pages, customization/terms.ts) each get their own.
+const resolved = new WeakMap<RecordDef, WeakMap<CustomFieldsConfig, RecordDef>>();
 
 /** `def` with the tenant's custom fields after its own; `def` itself when it has none. */
 export function withCustomFields(
@@ -92,12 +94,12 @@ export function withCustomFields(
 ): RecordDef {
   const specs = config?.[def.collection] ?? [];
   if (!config || specs.length === 0) return def;
-  let byCollection = resolved.get(config);
-  if (!byCollection) resolved.set(config, byCollection = new Map());
-  let out = byCollection.get(def.collection);
+  let byConfig = resolved.get(def);
+  if (!byConfig) resolved.set(def, byConfig = new WeakMap());
+  let out = byConfig.get(config);
   if (!out) {
     out = { ...def, fields: [...def.fields, ...specs.map((s) => customFieldDef(def, s))] };
-    byCollection.set(def.collection, out);
+    byConfig.set(config, out);
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { RECORD_TYPES, recordType } from "../domain/catalog.ts";
 import type { RecordDef } from "../domain/records/definition.ts";
 import type { FieldDef } from "../domain/records/fields.ts";
 import type { Role } from "../auth/roles.ts";
+import { withCustomFields } from "./fields.ts";
 import { type Configuration, DEFAULT_CONFIGURATION } from "./document/schema.ts";
 import {
   DASHBOARD_CARDS,
@@ -120,7 +121,8 @@ function resolve(config: Configuration): Resolved {
       ...def,
       singular: terms?.singular ?? def.singular,
       plural: terms?.plural ?? def.plural,
-      fields: def.fields.map(field),
+      // The tenant's custom fields follow the built-in ones (customization/fields.ts).
+      fields: withCustomFields(def, config.custom_fields).fields.map(field),
       ...(def.lines ? { lines: { ...def.lines, fields: def.lines.fields.map(field) } } : {}),
       references: def.references.map((r) => ({ ...r, label: replace(r.label) })),
     });

@@ -207,7 +207,11 @@ function FieldRow(
   }
   if (field.kind === "options") {
     const chosen = new Set((values[field.name] as string[] | undefined) ?? []);
-    const all = [...new Set([...(props.options[field.list!] ?? []), ...chosen])];
+    // A custom multi-choice field lists its own choices; others come from an option list.
+    const offered = field.values
+      ? field.values.map((v) => v.value)
+      : props.options[field.list!] ?? [];
+    const all = [...new Set([...offered, ...chosen])];
     return (
       <fieldset class={messages ? "field choices has-error" : "field choices"}>
         <legend>{field.label}</legend>

@@ -203,3 +203,47 @@ export async function decideApproval(
     };
   });
 }
+
+/** The rules card of a record page: what it waits on, and what rules did to it lately. */
+export async function ruleNotesOf(
+  db: Executor,
+  collection: string,
+  recordId: string,
+): Promise<{ waiting: WaitingView[]; notes: NoteView[] }> {
+  const waiting = waitingOn(await approvalsOf(db, collection, recordId)).map((a) => ({
+    rule: a.rule_name,
+    role: a.role,
+    message: a.message,
+    status: a.status as "pending" | "rejected",
+    note: a.note,
+    decidedBy: a.decided_by_name,
+  }));
+  const rs = await db.execute({
+    sql: `SELECT rule_name, action, message, at FROM rule_activity
+          WHERE collection = ? AND record_id = ? ORDER BY at DESC LIMIT 10`,
+    args: [collection, recordId],
+  });
+  const notes = rs.rows.map((r) => ({
+    rule: String(r.rule_name),
+    action: String(r.action),
+    message: String(r.message),
+    at: String(r.at),
+  }));
+  return { waiting, notes };
+}
+
+interface WaitingView {
+  rule: string;
+  role: string;
+  message: string;
+  status: "pending" | "rejected";
+  note: string;
+  decidedBy: string | null;
+}
+
+interface NoteView {
+  rule: string;
+  action: string;
+  message: string;
+  at: string;
+}

@@ -323,23 +323,3 @@ export async function runScheduledRules(
   }
   return true;
 }
-
-/** What rules did to a record lately, newest first, for its page. */
-export async function ruleActivityOf(
-  db: Executor,
-  collection: string,
-  recordId: string,
-  limit = 10,
-): Promise<Array<{ rule: string; action: string; message: string; at: string }>> {
-  const rs = await db.execute({
-    sql: `SELECT rule_name, action, message, at FROM rule_activity
-          WHERE collection = ? AND record_id = ? ORDER BY at DESC LIMIT ?`,
-    args: [collection, recordId, limit],
-  });
-  return rs.rows.map((r) => ({
-    rule: String(r.rule_name),
-    action: String(r.action),
-    message: String(r.message),
-    at: String(r.at),
-  }));
-}
