@@ -167,7 +167,10 @@ Deno.test("layouts pick dashboard cards and list columns; a switched-off feature
       },
       layouts: {
         dashboard_cards: { owner: ["top_suppliers", "loads_by_status"], broker: ["margin_weeks"] },
-        record_types: { carriers: { list_columns: { owner: ["mc_number", "phone"] } } },
+        record_types: {
+          carriers: { list_columns: { owner: ["mc_number", "phone"] } },
+          customers: { default_filters: { owner: { credit_hold: "true" } } },
+        },
       },
       features: { reports: false, csv_export: false },
     });
@@ -187,7 +190,10 @@ Deno.test("layouts pick dashboard cards and list columns; a switched-off feature
     // Other pages and features are untouched.
     assert.equal((await get("/documents")).status, 200);
     assert.equal((await get("/customers/export.csv")).status, 404);
+    // The owner's customer list opens filtered to credit holds (none); an explicit query does not.
     const customers = (await get("/customers")).text;
+    assert.match(customers, /No customers match/);
+    assert.doesNotMatch((await get("/customers?q=")).text, /No customers match/);
     assert.match(customers, />Bring in a spreadsheet</);
     assert.doesNotMatch(customers, /Import CSV/);
     const settings = (await get("/settings/profile")).text;
