@@ -36,6 +36,8 @@ interface Feed {
   location: TenantDbLocation;
   listeners: Set<LiveListener>;
   cursor: Cursor;
+  /** Where the feed started: rows up to it (re-read by the overlap) were never news. */
+  floor: Cursor;
   seen: SeenKeys;
   lastPoll: number;
   generation: number;
@@ -48,6 +50,8 @@ interface Committed {
   seen: SeenKeys;
   chain: Promise<void>;
 }
+
+const SOURCE = { record: "audit", document: "documents", activity: "activity" } as const;
 
 // One commit hook for the process; each hub (tests run several Services) checks its own pool's.
 const hubs = new Set<LiveHub>();
@@ -117,11 +121,13 @@ export class LiveHub {
   ): Promise<{ cursor: string; stop(): void }> {
     let feed = this.#feeds.get(tenantId);
     if (!feed) {
-      const cursor = await this.#withDb(tenantId, location, (db) => currentCursor(db));
+      const cursor = await this.#withDb(tenantId, location, (db) => currentCursor(db)) ??
+        { audit: "", documents: "", activity: "" };
       feed = this.#feeds.get(tenantId) ?? {
         location,
         listeners: new Set(),
-        cursor: cursor ?? { audit: "", documents: "", activity: "" },
+        cursor,
+        floor: cursor,
         seen: new SeenKeys(),
         lastPoll: Date.now(),
         generation: this.options.notices?.generation(tenantId) ?? 0,
@@ -192,7 +198,8 @@ export class LiveHub {
       );
       if (!read) return;
       feed.cursor = read.cursor;
-      const fresh = feed.seen.fresh(read.events, read.cursor);
+      const news = read.events.filter((e) => e.at > feed.floor[SOURCE[e.kind]]);
+      const fresh = feed.seen.fresh(news, read.cursor);
       if (!fresh.length) return;
       const text = cursorText(read.cursor);
       for (const listener of feed.listeners) listener(fresh, text);

@@ -52,9 +52,17 @@ Deno.test("LiveHub hears a write it did not commit (another process) by polling,
   try {
     const a = await signUpTenant(server);
     const heard: LiveEvent[] = [];
-    const sub = await server.services.live.subscribe(a.tenantId, null, (e) => heard.push(...e));
     // Written outside any transaction of this process: no commit hook, as from another machine.
     const lease = await server.services.pool.acquire(a.tenantId, null);
+    const write = (id: string) =>
+      lease.db.execute({
+        sql: `INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, changes)
+              VALUES (?, ?, NULL, 'update', 'loads', ?, '{}')`,
+        args: [newId(), new Date().toISOString(), id],
+      });
+    await write("load-before"); // before anyone listened: within the overlap, yet never news
+    await new Promise((r) => setTimeout(r, 5));
+    const sub = await server.services.live.subscribe(a.tenantId, null, (e) => heard.push(...e));
     try {
       await lease.db.execute({
         sql: `INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, changes)
