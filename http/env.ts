@@ -53,6 +53,11 @@ export type AppEnv = {
     nonce: string;
     site: "apex" | "tenant";
     tenant: TenantContext | undefined;
+    /**
+     * The workspace the Host names, set as soon as it is known: a request refused or failed
+     * before its database was lent (suspended, rate-limited, database down) still counts for it.
+     */
+    tenantSlug: string | undefined;
     auth: Principal | undefined;
     /** The token forms must echo in `_csrf` (session-bound, or the pre-session cookie). */
     csrfToken: string;

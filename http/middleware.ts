@@ -110,7 +110,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     const ms = performance.now() - started;
     // The matched route's template (Hono's routePath once the handler ran), never the raw URL.
     const route = routeLabel(c.req.routePath);
-    const tenant = c.get("tenant")?.slug;
+    const tenant = c.get("tenant")?.slug ?? c.get("tenantSlug");
     metrics.observeRequest(c.req.method, route, c.res.status, tenant, ms / 1000);
     const span = requestSpan();
     if (span) describeRequestSpan(span, { method: c.req.method, route, requestId, tenant });

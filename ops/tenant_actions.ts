@@ -20,7 +20,9 @@ export interface OperatorAct {
 
 /**
  * Suspends (`suspended`) or reactivates (`active`) `tenant`; refuses a change to the status it
- * already has, so a double submit does not write two audit entries.
+ * already has, so a double submit does not write two audit entries. A workspace whose database
+ * does not open (often why it is suspended) is still suspended: returns false when its own log
+ * could not be written, and the operators' entry says so.
  */
 export async function changeTenantStatus(
   services: Pick<
@@ -30,7 +32,7 @@ export async function changeTenantStatus(
   tenant: TenantRecord,
   status: TenantStatus,
   act: OperatorAct,
-): Promise<void> {
+): Promise<boolean> {
   if (tenant.status === status) {
     throw new ConflictError(
       status === "suspended"
@@ -39,13 +41,18 @@ export async function changeTenantStatus(
     );
   }
   await services.registry.setStatus(tenant.id, status);
-  await appendTenantSecurityEvent(services, tenant.id, {
-    action: status === "suspended" ? "operator.tenant_suspended" : "operator.tenant_reactivated",
-    actorUserId: act.operatorUserId,
-    actorEmail: act.operatorEmail,
-    target: tenant.slug,
-    details: { reason: act.reason, by: "operator" },
-  });
+  try {
+    await appendTenantSecurityEvent(services, tenant.id, {
+      action: status === "suspended" ? "operator.tenant_suspended" : "operator.tenant_reactivated",
+      actorUserId: act.operatorUserId,
+      actorEmail: act.operatorEmail,
+      target: tenant.slug,
+      details: { reason: act.reason, by: "operator" },
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Moves `tenant` to a release channel and says so in its own log. */

@@ -31,6 +31,7 @@ export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
         `There is no workspace at ${host.host}. Check the address, or sign in at ${config.APP_DOMAIN} to see your workspaces.`,
       );
     }
+    c.set("tenantSlug", record.slug);
     if (record.status === "suspended") {
       throw new AppError(
         "forbidden",

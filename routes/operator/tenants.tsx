@@ -97,7 +97,13 @@ app.get("/operator/tenants/:slug", async (c) => {
       <h1>{tenant.name} ({tenant.slug})</h1>
       <OperatorNav current="tenants" />
       {done === "suspended" || done === "reactivated"
-        ? <p class="flash success" role="status">The workspace is {done}.</p>
+        ? (
+          <p class="flash success" role="status">
+            The workspace is {done}.{c.req.query("log") === "0"
+              ? " Its own security log could not be written (its database did not open); the operators' log has the entry."
+              : ""}
+          </p>
+        )
         : null}
       {done === "moved"
         ? <p class="flash success" role="status">The workspace's release channel is changed.</p>
@@ -162,7 +168,7 @@ for (const [verb, status] of [["suspend", "suspended"], ["reactivate", "active"]
       });
     }
     const auth = c.get("auth")!;
-    await changeTenantStatus(c.get("services"), tenant, status, {
+    const logged = await changeTenantStatus(c.get("services"), tenant, status, {
       operatorUserId: auth.userId,
       operatorEmail: auth.email,
       reason: form.data.reason,
@@ -170,11 +176,18 @@ for (const [verb, status] of [["suspend", "suspended"], ["reactivate", "active"]
     await recordSecurityEvent(c, {
       action: status === "suspended" ? "operator.tenant_suspended" : "operator.tenant_reactivated",
       target: tenant.slug,
-      details: { reason: form.data.reason, tenant_id: tenant.id },
+      details: {
+        reason: form.data.reason,
+        tenant_id: tenant.id,
+        ...(logged ? {} : { tenant_log: "not written: the workspace's database did not open" }),
+      },
       operator: true,
     });
     const done = status === "suspended" ? "suspended" : "reactivated";
-    return c.redirect(`/operator/tenants/${encodeURIComponent(tenant.slug)}?done=${done}`, 303);
+    return c.redirect(
+      `/operator/tenants/${encodeURIComponent(tenant.slug)}?done=${done}${logged ? "" : "&log=0"}`,
+      303,
+    );
   });
 }
 
