@@ -11,6 +11,7 @@ import { T } from "./Words.tsx";
 import { Island } from "../framework/island.tsx";
 import LiveUpdates from "../islands/LiveUpdates.tsx";
 import NotificationBell from "../islands/NotificationBell.tsx";
+import CommandPalette from "../islands/CommandPalette.tsx";
 
 /**
  * The built-in sections of the app (a tenant's own names and order come from
@@ -146,6 +147,9 @@ export function AppShell(props: AppShellProps) {
           : null}
         {props.userId
           ? <Island name="NotificationBell" component={NotificationBell} props={{}} />
+          : null}
+        {props.userId
+          ? <Island name="CommandPalette" component={CommandPalette} props={{}} />
           : null}
         <a class="search-link" href="/search" aria-label="Search">
           <SearchIcon />
