@@ -71,9 +71,14 @@ export function memberPage(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Only same-site paths may be a post-login destination (no open redirects). */
+/**
+ * Only same-site paths may be a post-login destination (no open redirects). Control characters and
+ * spaces are refused too: browsers drop tabs and newlines from a Location, so `/\t/evil.example`
+ * would become `//evil.example`, and CR or LF cannot go in a header at all (a 500 before).
+ */
 export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") &&
+      ![...next].some((ch) => ch <= " " || ch === "\x7f")
     ? next
     : "/";
 }
