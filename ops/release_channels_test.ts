@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   compareReleases,
+  CURRENT_RELEASE,
   featureOnChannel,
   type Release,
   type ReleaseFeature,
@@ -50,4 +51,9 @@ Deno.test("compareReleases() orders YYYY.MM.N numerically and releasesFor() stop
     ["2026.11.0", "2026.10.0"],
   );
   assert.equal(releasesFor({ channel: "stable", release: null }, releases).length, 3);
+});
+
+Deno.test("CHANGELOG.md has an entry for the current release", async () => {
+  const changelog = await Deno.readTextFile(new URL("../CHANGELOG.md", import.meta.url));
+  assert.match(changelog, new RegExp(`^## ${CURRENT_RELEASE.replaceAll(".", "\\.")}\\b`, "m"));
 });
