@@ -5,9 +5,9 @@
  * stream keeps failing) and, when a change concerns this page, fetches the page again and swaps
  * its main area in place, marking what changed with a short highlight. A list follows its record
  * type, a record page its record, the dashboard and the documents pages everything they show. An
- * edit form is never swapped: it warns that someone else saved the record. A page with something
- * in progress (an island in the main area, a field with focus, an open menu) gets a Reload
- * notice instead of a swap. Every batch is also announced as a `pm:live` window event (the bell
+ * edit form is never swapped: it warns that someone else saved the record. Parts of the page that
+ * hold an island (an upload form) are kept as they are; a page with something in progress (a field
+ * with focus, an open menu) gets a Reload notice instead of a swap. Every batch is also announced as a `pm:live` window event (the bell
  * listens). Without JavaScript the page simply stays as it was loaded.
  */
 import { useEffect, useState } from "preact/hooks";
@@ -75,13 +75,30 @@ function snapshot(root: Element): Map<string, string> {
   return out;
 }
 
+/** Something in progress in the main area that a swap would lose: a focused field, an open menu. */
 function busy(main: Element): boolean {
   const active = document.activeElement;
   return Boolean(
-    main.querySelector("pm-island") ||
-      main.querySelector("details[open]") ||
+    main.querySelector("details[open]") ||
       (active && main.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)),
   );
+}
+
+/** An island (hydrated) must keep its DOM: only the parts of the main area without one change. */
+function swap(main: Element, next: Element): boolean {
+  if (!main.querySelector("pm-island")) {
+    main.innerHTML = next.innerHTML;
+    return true;
+  }
+  const before = [...main.children];
+  const after = [...next.children];
+  if (before.length !== after.length || before.some((el, i) => el.tagName !== after[i]!.tagName)) {
+    return false;
+  }
+  before.forEach((el, i) => {
+    if (el.tagName !== "PM-ISLAND" && !el.querySelector("pm-island")) el.replaceWith(after[i]!);
+  });
+  return true;
 }
 
 async function refresh(onBusy: () => void): Promise<void> {
@@ -94,7 +111,7 @@ async function refresh(onBusy: () => void): Promise<void> {
     .getElementById("main");
   if (!next || busy(main)) return;
   const before = snapshot(main);
-  main.innerHTML = next.innerHTML;
+  if (!swap(main, next)) return onBusy();
   const mark = (el: Element, key: string) => {
     if (before.get(key) !== (el.textContent ?? "")) el.classList.add("live-changed");
   };

@@ -8,6 +8,7 @@ import type { Page } from "puppeteer-core";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { apiClient } from "../helpers/api.ts";
 import { addMember } from "../helpers/members.ts";
+import { newId } from "../../db/ids.ts";
 import { DESKTOP, launchBrowser, PHONE, signInThroughPage, watchErrors } from "./browser.ts";
 
 function streaming(page: Page): Promise<unknown> {
@@ -88,6 +89,61 @@ Deno.test("browser: a colleague's list and record page update live; an edit form
     assert.deepEqual(ownerErrors, []);
     await otherContext.close();
     await thirdContext.close();
+  } finally {
+    await session.close();
+    await server.close();
+  }
+});
+
+Deno.test("browser: a document's status on the documents page changes as the reader works, without reloading, the upload form kept", async () => {
+  const server = await startTestServer();
+  const session = await launchBrowser();
+  try {
+    const a = await signUpTenant(server);
+    const page = await session.newPage(DESKTOP);
+    const errors = watchErrors(page);
+    const origin = await signInThroughPage(page, server.port, a);
+    const id = newId();
+    const lease = await server.services.pool.acquire(a.tenantId, null);
+    try {
+      const now = new Date().toISOString();
+      await lease.db.execute({
+        sql: `INSERT INTO documents (id, name, content_type, size_bytes, sha256, storage_key,
+                status, created_at, updated_at)
+              VALUES (?, 'BOL-77.pdf', 'application/pdf', 10, 'x', 'k', 'processing', ?, ?)`,
+        args: [id, now, now],
+      });
+      await page.goto(`${origin}/documents`);
+      await streaming(page);
+      await page.$eval(
+        "pm-island[data-island=DocumentUpload]",
+        (el) => el.setAttribute("data-kept", "1"),
+      );
+      // The reader (a worker, maybe on another machine) finishes: only the database changes.
+      await lease.db.execute({
+        sql: "UPDATE documents SET status = 'review', updated_at = ? WHERE id = ?",
+        args: [new Date().toISOString(), id],
+      });
+    } finally {
+      lease.release();
+    }
+    await page.waitForFunction(
+      (docId: string) => {
+        const row = document.querySelector(`tr[data-document="${docId}"]`);
+        return row?.classList.contains("live-changed") && row.textContent?.includes("review");
+      },
+      {},
+      id,
+    );
+    assert.equal(
+      await page.$eval(
+        "pm-island[data-island=DocumentUpload]",
+        (el) => el.getAttribute("data-kept"),
+      ),
+      "1",
+      "the upload island was not replaced",
+    );
+    assert.deepEqual(errors, []);
   } finally {
     await session.close();
     await server.close();
