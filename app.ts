@@ -33,6 +33,7 @@ import apiInvitations from "./routes/api/v1/invitations.ts";
 import apiMembers from "./routes/api/v1/members.ts";
 import apiDomains from "./routes/api/v1/domains.ts";
 import pageSettingsDomains from "./routes/settings/domains.tsx";
+import pageSettingsWebhooks from "./routes/settings/webhooks.tsx";
 import pageSettingsPlugins from "./routes/settings/plugins.tsx";
 import pagePluginActions from "./routes/plugins/actions.tsx";
 import pagePluginViews from "./routes/plugins/views.tsx";
@@ -162,6 +163,10 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsTokens,
       pageSettingsDomains,
       pageSettingsBilling,
+      pageSettingsWebhooks,
+      pageSettingsPlugins,
+      pagePluginActions,
+      pagePluginViews,
       stripeWebhook,
       apiRecords,
       apiSearch,
