@@ -30,8 +30,22 @@ import {
 import { BACKUP_CHECK_EVERY_MS, backupsEnabled, runBackupChore } from "../ops/backups.ts";
 import { ALERTS_EVERY_MS } from "../ops/alerts.ts";
 import { runAlertChore } from "../ops/alert_chore.ts";
+import { enqueueDuePluginTasks, PLUGIN_TASK_JOB, runPluginTask } from "../plugins/host/tasks.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
+  /** A plugin's scheduled task in its workspace (plugins/host/tasks.ts). */
+  [PLUGIN_TASK_JOB]: async ({ services, job, tenantDb }) => {
+    if (!job.tenantId) return;
+    if (tenantDb) return await runPluginTask(services, job.tenantId, tenantDb, job.payload);
+    const tenant = await services.registry.findById(job.tenantId);
+    if (!tenant) return;
+    const lease = await services.pool.acquire(tenant.id, tenant.dbUrl);
+    try {
+      await runPluginTask(services, job.tenantId, lease.db, job.payload);
+    } finally {
+      lease.release();
+    }
+  },
   /** Notices and jobs a tenant rule asked for, after the write committed (workers/rule_jobs.ts). */
   [RULE_EFFECTS_JOB]: async ({ services, job, tenantDb }) => {
     if (!job.tenantId || !tenantDb) return;
@@ -111,6 +125,8 @@ export function workerOptions(services: Services): WorkerOptions {
       ...(backupsEnabled(services)
         ? [{ everyMs: BACKUP_CHECK_EVERY_MS, run: () => runBackupChore(services) }]
         : []),
+      // Plugins' scheduled tasks that are due, in every workspace (plugins/host/tasks.ts).
+      { everyMs: 60_000, run: () => enqueueDuePluginTasks(services) },
       // Operators' alert rules over the last 5-minute bucket (ops/alerts.ts).
       { everyMs: ALERTS_EVERY_MS, run: () => runAlertChore(services) },
     ],

@@ -41,6 +41,8 @@ export interface LifecycleDeps {
   ) => Promise<void>;
   /** Told after every change (the hook cache of this process forgets the tenant). */
   changed?: () => void;
+  /** Told the plugin as it now is (null once uninstalled): its scheduled tasks follow it. */
+  afterChange?: (name: string, installation: Installation | null) => Promise<void>;
 }
 
 /** What the person approved on the install page. */
@@ -151,7 +153,14 @@ export async function installPlugin(
       domains: manifest.allowedDomains,
     },
   });
-  return (await findInstalled(deps.db, manifest.name))!;
+  return await settled(deps, manifest.name);
+}
+
+/** The installation after a change, told to `afterChange`. */
+async function settled(deps: LifecycleDeps, name: string): Promise<Installation> {
+  const installation = (await findInstalled(deps.db, name))!;
+  await deps.afterChange?.(name, installation);
+  return installation;
 }
 
 /** Saves settings checked against the plugin's settings schema. */
@@ -175,7 +184,7 @@ export async function configurePlugin(
     target: name,
     details: { settings: parsed.data },
   });
-  return (await findInstalled(deps.db, name))!;
+  return await settled(deps, name);
 }
 
 /** Turns a plugin on or off without losing its settings. */
@@ -196,7 +205,7 @@ export async function setPluginEnabled(
     target: name,
     details: { version: installed.version },
   });
-  return (await findInstalled(deps.db, name))!;
+  return await settled(deps, name);
 }
 
 /** Replaces the code with a newer version; new permissions or domains need approval again. */
@@ -245,7 +254,7 @@ export async function upgradePlugin(
       domains: manifest.allowedDomains,
     },
   });
-  return (await findInstalled(deps.db, manifest.name))!;
+  return await settled(deps, manifest.name);
 }
 
 /** Removes the plugin and its settings. */
@@ -253,6 +262,7 @@ export async function uninstallPlugin(deps: LifecycleDeps, name: string): Promis
   const installed = await requireInstalled(deps.db, name);
   await deps.db.execute({ sql: "DELETE FROM plugin_installations WHERE name = ?", args: [name] });
   deps.changed?.();
+  await deps.afterChange?.(name, null);
   await deps.audit({
     action: "plugin.uninstalled",
     target: name,

@@ -21,6 +21,7 @@ import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { ApprovalForm, PluginSettingsForm } from "../../components/plugins/PluginForms.tsx";
 import { incompatibility } from "../../plugins/api/manifest.ts";
 import { compareVersions, PLUGIN_API_VERSION } from "../../plugins/api/version.ts";
+import { syncPluginTasks } from "../../plugins/host/tasks.ts";
 import {
   bundleFrom,
   bundleFromZip,
@@ -66,6 +67,8 @@ function lifecycle(c: AppContext): LifecycleDeps {
     now: services.clock.now(),
     audit: (e) => recordSecurityEvent(c, e),
     changed: () => services.plugins.forget(tenant.id),
+    afterChange: (name, installation) =>
+      syncPluginTasks(services.control, tenant.id, name, installation, services.clock.now()),
   };
 }
 

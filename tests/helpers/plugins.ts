@@ -10,6 +10,7 @@ import {
   type LifecycleDeps,
 } from "../../plugins/host/installations.ts";
 import { appendTenantSecurityEvent } from "../../security/tenant_log.ts";
+import { syncPluginTasks } from "../../plugins/host/tasks.ts";
 
 /** Runs `work` with lifecycle deps on tenant `tenantId`'s database (audited like the page). */
 export async function withLifecycle<T>(
@@ -26,6 +27,8 @@ export async function withLifecycle<T>(
       now: services.clock.now(),
       audit: (e) => appendTenantSecurityEvent(services, tenantId, e),
       changed: () => services.plugins.forget(tenantId),
+      afterChange: (name, installation) =>
+        syncPluginTasks(services.control, tenantId, name, installation, services.clock.now()),
     });
   } finally {
     lease.release();
