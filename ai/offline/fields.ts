@@ -116,7 +116,11 @@ export function typed(kind: ValueKind | "datetime", raw: string): Typed | null {
       const cleaned = text.replace(/^(no\.?|#|number)\s*/i, "").replace(/^\$(?=\d{4,}$)/, "S");
       const id = parseIdentifier(cleaned);
       if (!id || id.length < 3) return null;
-      const fixed = id.replace(/(?<=\d)[Oo](?=\d)|(?<=\d{2})[Oo]$/g, "0");
+      // Letters and digits OCR confuses, where the pattern makes the reading certain: O between
+      // digits is 0; a letter prefix with a 0 in it ("P0-7550") is O; 5 before a letter is S.
+      const fixed = id.replace(/(?<=\d)[Oo](?=\d)|(?<=\d{2})[Oo]$/g, "0")
+        .replace(/^([A-Z]*)0([A-Z]*)(?=-)/, (m, a: string, b: string) => a || b ? `${a}O${b}` : m)
+        .replace(/^5(?=[A-Z]{1,2}\d{3,}$)/, "S");
       const whole = cleaned.replace(/^[#:.\s]+/, "").trim();
       return { value: fixed, exact: whole === id, repaired: fixed !== id };
     }
@@ -154,6 +158,7 @@ export function scoreCandidate(
   t: Typed,
   rank: number,
   opts: { ocr: boolean },
+  kind: ValueKind | "datetime" = "text",
 ): { confidence: number; why: string[] } {
   const why: string[] = [];
   let p = 0.99;
@@ -163,7 +168,9 @@ export function scoreCandidate(
   if (c.position === "below") p *= c.marked ? 0.99 : 0.97;
   else if (c.position === "inline" && !c.marked) p *= 0.96;
   if (rank > 0) (p *= 0.9, why.push("generic label"));
-  if (opts.ocr) (p *= 0.97, why.push("read by OCR"));
+  if (opts.ocr) (p *= 0.9, why.push("read by OCR"));
+  // OCR confuses O and 0, S and 5, B and 8: an identifier read from an image is always checked.
+  if (opts.ocr && kind === "id") p *= 0.85;
   return { confidence: Math.round(p * 100) / 100, why };
 }
 
@@ -184,7 +191,7 @@ export function readFields(
         // A label shared by several concepts (e.g. "total") is weaker for each of them.
         const t = typed(kind, c.value);
         if (!t) continue;
-        const s = scoreCandidate(c, t, rank, opts);
+        const s = scoreCandidate(c, t, rank, opts, kind);
         scored.push({ candidate: c, value: t.value, ...s });
       }
     });

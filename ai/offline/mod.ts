@@ -15,6 +15,11 @@ export const offlineProvider: ExtractionProvider = {
       learned: input.learned,
     });
     const warnings = unsure ? [unsure] : [];
+    // Names and numbers read from an image are checked by a person: OCR confuses letters.
+    if (input.method?.includes("ocr")) {
+      for (const p of Object.values(extracted.parties)) p.confidence = Math.min(p.confidence, 0.75);
+      for (const r of Object.values(extracted.refs)) r.confidence = Math.min(r.confidence, 0.75);
+    }
     return Promise.resolve({
       raw: { classification: type, confidence, ...extracted, warnings },
     });

@@ -21,6 +21,8 @@ const TITLE_WORDS =
 
 function nameOf(text: string): string | null {
   if (TITLE_WORDS.test(text) || /:/.test(text)) return null;
+  // A sentence (a footer, terms) is not a name.
+  if (/[.!?]$/.test(text.trim()) && (text.match(/\b[a-z]{2,}\b/g) ?? []).length >= 3) return null;
   return cleanPartyName(text);
 }
 

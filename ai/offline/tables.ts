@@ -129,7 +129,9 @@ for (
 }
 
 function headerKey(text: string): string {
-  return normalizeLabel(text.replace(/\$\s*\/\s*/g, "price ").replace(/\((lbs?|kgs?)\)/gi, ""));
+  // OCR reads "lb" as "1b" or "Ib".
+  const t = text.replace(/\b[1I]b(s?)\b/g, "lb$1");
+  return normalizeLabel(t.replace(/\$\s*\/\s*/g, "price ").replace(/\((lbs?|kgs?)\)/gi, ""));
 }
 
 /** The columns a header cell names: one, or two when a tight layout ran two words together. */

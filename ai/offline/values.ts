@@ -147,7 +147,7 @@ export function cleanPartyName(s: string): string | null {
   const cut = s.replace(
     /\s+(\bMC\b|\bDOT\b|\bUSDOT\b|\bEST\b|Establishment|Phone|Tel|Fax|Attn|E-?mail|Date|PO\b|P\.O\.|Address).*$/i,
     "",
-  ).replace(/[,;:\s]+$/, "").trim();
+  ).replace(/[,;:\-\s]+$/, "").trim();
   if (!/[A-Za-z]{2}/.test(cut) || cut.length > 120 || /[:#]$/.test(s.trim())) return null;
   if (/^(MC|DOT|USDOT|EST|PO|BOL|SEAL|DATE)\b/i.test(cut)) return null;
   return cut;

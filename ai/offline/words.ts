@@ -61,6 +61,12 @@ export function wordLines(words: Word[]): Word[][] {
   return lines.map((l) => l.words.sort((a, b) => a.x - b.x));
 }
 
+/** The gap between two words of a larger font (a letterhead) that is still one phrase. */
+function localGap(a: Word, b: Word): number {
+  const letter = (a.w / Math.max(1, a.text.length) + b.w / Math.max(1, b.text.length)) / 2;
+  return Math.max(letter * 1.8, Math.max(a.h, b.h) * 0.9);
+}
+
 /**
  * Layout text of positioned words: one text line per baseline, cells separated by three or more
  * spaces, each cell at the character column of its x (the width of an average letter).
@@ -79,16 +85,18 @@ export function wordsToText(words: Word[]): string {
   for (const line of wordLines(real)) {
     let text = "";
     let end = -Infinity;
+    let prev: Word | undefined;
     for (const word of line) {
       const gap = word.x - end;
       if (!text) text = " ".repeat(Math.max(0, Math.round(word.x / charWidth)));
-      else if (gap > gapLimit) {
+      else if (gap > Math.max(gapLimit, localGap(prev!, word))) {
         const column = Math.round(word.x / charWidth);
         text = text.trimEnd();
         text += " ".repeat(Math.max(3, column - text.length));
       } else text += " ";
       text += word.text.trim();
       end = word.x + word.w;
+      prev = word;
     }
     out.push(text.trimEnd());
   }
