@@ -84,6 +84,7 @@ import apiActivity from "./routes/api/v1/activity.ts";
 import pageActivity from "./routes/activity.tsx";
 import apiConfig from "./routes/api/v1/config.ts";
 import apiCustomFields from "./routes/api/v1/custom_fields.ts";
+import { tenantApiDocument } from "./routes/api/v1/_record_docs.ts";
 import apiApprovals from "./routes/api/v1/approvals.ts";
 import pageApprovals from "./routes/approvals.tsx";
 import themeRoutes from "./routes/theme.ts";
@@ -172,7 +173,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiSearch,
       apiFlows,
       pageSearch,
-      apiDocsRoutes(() => app.routes),
+      apiDocsRoutes(() => app.routes, tenantApiDocument),
       apiOptionLists,
       pageOptionLists,
       pageSettingsPlugins,

@@ -165,3 +165,22 @@ Deno.test("removing a custom field keeps its values until purged; a rollback sho
     assert.equal(gone.custom_fields.rating, 3);
   });
 });
+
+Deno.test("the tenant's OpenAPI document has its custom fields; another tenant's does not", async () => {
+  await withApi(async (server, api) => {
+    await configure(api, { custom_fields: FIELDS }, '"0"');
+    const own = await api.ok("GET", "/api/openapi.json");
+    const supplier = own.components.schemas.Supplier.properties.custom_fields;
+    assert.deepEqual(Object.keys(supplier.properties), FIELDS.suppliers.map((f) => f.key));
+    assert.equal(supplier.properties.rating.title, "Rating");
+    const body = own.paths["/api/v1/suppliers"].post.requestBody.content["application/json"].schema;
+    assert.match(JSON.stringify(body.properties.custom_fields.properties.tier), /"Gold","Silver"/);
+    assert.equal(own.components.schemas.Customer.properties.custom_fields, undefined);
+
+    const other = await apiClient(server, await signUpTenant(server));
+    const shared = await other.ok("GET", "/api/openapi.json");
+    assert.equal(shared.components.schemas.Supplier.properties.custom_fields, undefined);
+    const bare = await (await server.fetch("localhost", "/api/openapi.json")).json();
+    assert.equal(bare.components.schemas.Supplier.properties.custom_fields, undefined);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import type { RouterRoute } from "hono/types";
-import type { AppEnv } from "../../http/env.ts";
+import type { AppContext, AppEnv } from "../../http/env.ts";
 import { buildOpenApiDocument } from "../../http/openapi.ts";
 import { renderApp, renderPublic } from "../../http/page.tsx";
 import { Island } from "../../framework/island.tsx";
@@ -186,7 +186,11 @@ function Reference(props: { doc: Json }) {
  * The reference routes of an app; `routes` answers the app's routes once they are all added.
  * The document is built once per app domain (a process serves one; tests use several).
  */
-export function apiDocsRoutes(routes: () => readonly RouterRoute[]): Hono<AppEnv> {
+export function apiDocsRoutes(
+  routes: () => readonly RouterRoute[],
+  /** The document as one tenant's API answers it (its custom fields), on its own host. */
+  tenantDocument?: (c: AppContext, doc: Json) => Promise<Json | null>,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const documents = new Map<string, Json>();
   const documentFor = (appDomain: string): Json => {
@@ -195,9 +199,11 @@ export function apiDocsRoutes(routes: () => readonly RouterRoute[]): Hono<AppEnv
     return doc;
   };
 
-  app.get("/api/openapi.json", (c) => {
-    c.header("cache-control", "public, max-age=300");
-    return c.json(documentFor(c.get("services").config.APP_DOMAIN));
+  app.get("/api/openapi.json", async (c) => {
+    const shared = documentFor(c.get("services").config.APP_DOMAIN);
+    const own = await tenantDocument?.(c, shared);
+    c.header("cache-control", own ? "private, max-age=60" : "public, max-age=300");
+    return c.json(own ?? shared);
   });
 
   app.get("/api/docs", (c) => {

@@ -12,6 +12,9 @@ import { createSchema, updateSchema } from "../../../domain/records/schema.ts";
 import { listQuerySchema } from "../../../domain/records/query.ts";
 import { IdParams, listOf, type OperationDoc } from "../../../http/openapi.ts";
 import { BillMatchSchema } from "../../../domain/payables/match.ts";
+import type { AppContext } from "../../../http/env.ts";
+import { tenantRecordType } from "../../../http/records.ts";
+import { RECORD_TYPES } from "../../../domain/catalog.ts";
 
 type Json = Record<string, unknown>;
 
@@ -346,3 +349,70 @@ export function recordDocs(def: RecordDef) {
   };
   return { list, create, get, update, remove, archive, restore, history };
 }
+
+/**
+ * The OpenAPI document as one tenant's API answers it: each record type with custom fields gets
+ * `custom_fields` in its record schema and in its create and update bodies (issue 13). `doc` is
+ * the shared document; a copy is returned, the shared one is left as it is.
+ */
+export function withCustomFieldDocs(doc: Json, defs: readonly RecordDef[]): Json {
+  const out = structuredClone(doc) as Json;
+  const schemas = (out.components as Json | undefined)?.schemas as Record<string, Json>;
+  const paths = out.paths as Record<string, Record<string, Json>>;
+  for (const def of defs) {
+    const custom = def.fields.filter((f) => f.custom);
+    if (!custom.length) continue;
+    const output: Record<string, Json> = {};
+    for (const f of custom) {
+      output[f.name] = {
+        ...outputType(f),
+        title: f.label,
+        ...(f.hint ? { description: f.hint } : {}),
+      };
+    }
+    const record = schemas?.[pascal(def.singular)];
+    if (record?.properties) {
+      (record.properties as Record<string, Json>).custom_fields = {
+        type: "object",
+        title: "Custom fields",
+        description: "This workspace's own fields (Settings → Configuration, custom_fields).",
+        properties: output,
+      };
+    }
+    const bodies: Array<[Json | undefined, z.ZodObject]> = [
+      [paths[`/api/v1/${def.collection}`]?.post, createSchema(def)],
+      [paths[`/api/v1/${def.collection}/{id}`]?.patch, updateSchema(def)],
+    ];
+    for (const [operation, schema] of bodies) {
+      const body = ((operation?.requestBody as Json | undefined)?.content as Json | undefined)
+        ?.["application/json"] as Json | undefined;
+      const target = body?.schema as Json | undefined;
+      if (!target?.properties) continue;
+      const input = bodySchema(schema, def).properties as Record<string, Json>;
+      (target.properties as Record<string, Json>).custom_fields = {
+        type: "object",
+        additionalProperties: false,
+        properties: Object.fromEntries(custom.map((f) => [f.name, input[f.name] ?? {}])),
+      };
+    }
+  }
+  return out;
+}
+
+/** The tenant's own OpenAPI document on its host (null: the shared one serves it as is). */
+export async function tenantApiDocument(c: AppContext, doc: Json): Promise<Json | null> {
+  if (c.get("site") !== "tenant" || !c.get("tenant")) return null;
+  const defs = await Promise.all(RECORD_TYPES.map((def) => tenantRecordType(c, def)));
+  if (!defs.some((def) => def.fields.some((f) => f.custom))) return null;
+  const tenantId = c.get("tenant")!.id;
+  const known = tenantDocs.get(tenantId);
+  if (known && known.defs.every((d, i) => d === defs[i])) return known.doc;
+  const built = withCustomFieldDocs(doc, defs);
+  tenantDocs.delete(tenantId);
+  tenantDocs.set(tenantId, { defs, doc: built });
+  if (tenantDocs.size > 200) tenantDocs.delete(tenantDocs.keys().next().value!);
+  return built;
+}
+
+// The built document per tenant, kept while its record descriptions (its configuration) stay.
+const tenantDocs = new Map<string, { defs: RecordDef[]; doc: Json }>();
