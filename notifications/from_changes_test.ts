@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { insuranceExpiring, loadEvents } from "./from_changes.ts";
+import { documentOutcome, insuranceExpiring, loadEvents } from "./from_changes.ts";
 import { listNotifications } from "./store.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
@@ -70,6 +70,39 @@ Deno.test("a load marked delivered after its appointment tells the other members
       assert.equal(Number(rs.rows[0]?.n), 0, "no other tenant told");
     } finally {
       otherLease.release();
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("documentOutcome() tells members a document is ready to review or failed, once per status", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const lease = await server.services.pool.acquire(t.tenantId, null);
+    try {
+      const now = new Date().toISOString();
+      const insert = (id: string, status: string, message: string | null) =>
+        lease.db.execute({
+          sql: `INSERT INTO documents (id, name, content_type, size_bytes, sha256, storage_key,
+                  status, status_message, created_at, updated_at)
+                VALUES (?, ?, 'application/pdf', 10, ?, 'k', ?, ?, ?, ?)`,
+          args: [id, `${id}.pdf`, id, status, message, now, now],
+        });
+      await insert("doc-ok", "review", null);
+      await insert("doc-bad", "failed", "The file is not a PDF.");
+      await insert("doc-busy", "processing", null);
+      for (const id of ["doc-ok", "doc-bad", "doc-busy", "doc-ok"]) {
+        await documentOutcome(server.services, t.tenantId, lease.db, id);
+      }
+      const items = await listNotifications(lease.db, t.userId);
+      assert.deepEqual(items.map((i) => [i.event, i.title, i.link]).sort(), [
+        ["document_failed", "doc-bad.pdf could not be read", "/documents/doc-bad"],
+        ["document_read", "doc-ok.pdf is ready to review", "/documents/doc-ok"],
+      ]);
+    } finally {
+      lease.release();
     }
   } finally {
     await server.close();
