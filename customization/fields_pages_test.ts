@@ -30,7 +30,24 @@ function browser(server: TestServer, t: SignedUp) {
     });
     return { status: res.status, headers: res.headers, text: await res.text() };
   };
-  return { get, post };
+  const upload = async (path: string, form: FormData) => {
+    form.set("_csrf", t.csrf);
+    const req = new Request(`http://127.0.0.1:${server.port}${path}`, {
+      method: "POST",
+      body: form,
+    });
+    const res = await server.fetch(t.host, path, {
+      method: "POST",
+      headers: {
+        cookie: t.jar.header(t.host),
+        "content-type": req.headers.get("content-type")!,
+        origin: `http://${t.host}:${server.port}`,
+      },
+      body: new Uint8Array(await req.arrayBuffer()),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  return { get, post, upload };
 }
 
 Deno.test("custom fields show in forms, pages, list columns, filters and CSV; rules explain themselves", async () => {
@@ -102,6 +119,17 @@ Deno.test("custom fields show in forms, pages, list columns, filters and CSV; ru
     assert.ok(vessel >= 0, header.join(","));
     const ocean = rows.find((r) => r.includes("Ocean Packers"))!;
     assert.equal(ocean[vessel], "MSC Anna");
+
+    const imported = new FormData();
+    imported.set("csv", "Name,Vessel name,Halal certified\nSea Packers,Maersk Kyoto,yes\n");
+    imported.set("confirm", "1");
+    const done = await b.upload("/suppliers/import", imported);
+    assert.equal(done.status, 303, done.text.slice(0, 400));
+    const sea = (await api.ok("GET", "/api/v1/suppliers?q=Sea")).data[0];
+    assert.deepEqual(
+      [sea.custom_fields.vessel, sea.custom_fields.halal],
+      ["Maersk Kyoto", true],
+    );
   } finally {
     await server.close();
   }
