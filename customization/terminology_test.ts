@@ -203,3 +203,42 @@ Deno.test("layouts pick dashboard cards and list columns; a switched-off feature
     await server.close();
   }
 });
+
+Deno.test("a field a layout requires is required by the form and the API; nothing is written without it", async () => {
+  const server = await startTestServer({
+    RATE_LIMIT_PER_IP: "100000",
+    RATE_LIMIT_PER_TENANT: "100000",
+  });
+  try {
+    const owner = await signUpTenant(server);
+    const api = await apiClient(server, owner);
+    const before = await api.call("POST", "/api/v1/customers", { name: "Before Grocers" });
+    assert.equal(before.status, 201);
+    await put(api, { layouts: { record_types: { customers: { required: ["phone"] } } } });
+
+    const refused = await api.call("POST", "/api/v1/customers", { name: "No Phone Grocers" });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.ok(refused.body.error.details.phone, JSON.stringify(refused.body.error.details));
+    const form = await server.fetch(owner.host, "/customers", {
+      method: "POST",
+      headers: {
+        cookie: owner.jar.header(owner.host),
+        "content-type": "application/x-www-form-urlencoded",
+        origin: `http://${owner.host}:${server.port}`,
+      },
+      body: new URLSearchParams([["_csrf", owner.csrf], ["name", "Form Grocers"]]).toString(),
+    });
+    assert.equal(form.status, 422);
+    await form.body?.cancel();
+    const list = await api.call("GET", "/api/v1/customers");
+    assert.deepEqual(list.body.data.map((r: { name: string }) => r.name), ["Before Grocers"]);
+
+    const ok = await api.call("POST", "/api/v1/customers", {
+      name: "Phone Grocers",
+      phone: "555-0100",
+    });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+  } finally {
+    await server.close();
+  }
+});

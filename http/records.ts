@@ -17,6 +17,7 @@ import { activeConfiguration } from "../customization/cache.ts";
 import { withCustomFields } from "../customization/fields.ts";
 import { flattenInput } from "../domain/records/custom_values.ts";
 import { queueRuleEffects } from "../workers/rule_jobs.ts";
+import { recordTypeFor } from "../customization/terms.ts";
 
 /** The record context of a request: the tenant's database and who is acting. */
 export function recordContext(c: AppContext): RecordContext {
@@ -58,14 +59,17 @@ export function parseListQuery(def: RecordDef, query: Record<string, string>) {
   return toListQuery(result.data as Record<string, unknown>);
 }
 
-/** A record type as this tenant has it: the built-in fields plus its custom fields. */
+/**
+ * A record type as this tenant has it: named and laid out by its configuration (labels, extra
+ * required fields; customization/terms.ts), plus its custom fields.
+ */
 export async function tenantRecordType(c: AppContext, def: RecordDef): Promise<RecordDef> {
   let loaded = c.get("configuration");
   if (!loaded) {
     const tenant = tenantOf(c);
     loaded = await activeConfiguration(c.get("services").readCache, tenant.db, tenant.id);
   }
-  return withCustomFields(def, loaded.document.custom_fields);
+  return withCustomFields(recordTypeFor(loaded.document, def), loaded.document.custom_fields);
 }
 
 /**
