@@ -98,6 +98,7 @@ import pageOperatorTenants from "./routes/operator/tenants.tsx";
 import pageOperatorAlerts from "./routes/operator/alerts.tsx";
 import operatorView from "./routes/operator/view.ts";
 import pageWhatsNew from "./routes/whats_new.tsx";
+import pageOperatorReleases from "./routes/operator/releases.tsx";
 import { operatorView as operatorViewLayer } from "./http/impersonation.ts";
 
 /** Creates the app for a set of services (one per process; tests make their own). */
@@ -194,6 +195,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageOperatorAlerts,
       operatorView,
       pageWhatsNew,
+      pageOperatorReleases,
       apiDocuments,
       pageDocuments,
       pageImport,

@@ -29,11 +29,14 @@ function when(iso: string | null): string {
   return iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never";
 }
 
-/** The console's links (tenants, alerts, jobs, security log), the current one marked. */
-export function OperatorNav(props: { current: "tenants" | "alerts" | "jobs" | "security" }) {
+/** The console's links (tenants, alerts, releases, jobs, security log), the current one marked. */
+export function OperatorNav(
+  props: { current: "tenants" | "alerts" | "releases" | "jobs" | "security" },
+) {
   const links = [
     ["tenants", "/operator", "Workspaces"],
     ["alerts", "/operator/alerts", "Alerts"],
+    ["releases", "/operator/releases", "Releases"],
     ["jobs", "/operator/jobs", "Jobs"],
     ["security", "/operator/security", "Security log"],
   ] as const;

@@ -138,3 +138,19 @@ export async function setChannel(
     ],
   });
 }
+
+/** Workspaces not on stable, with their channel, for the console's releases page. */
+export async function channelAssignments(
+  control: Client,
+): Promise<Array<{ slug: string; channel: Channel; release: string | null; since: string }>> {
+  const rs = await control.execute(
+    `SELECT t.slug, rc.channel, rc.pinned_release, rc.updated_at FROM tenant_release_channels rc
+     JOIN tenants t ON t.id = rc.tenant_id WHERE rc.channel != 'stable' ORDER BY t.slug`,
+  );
+  return rs.rows.map((r) => ({
+    slug: String(r.slug),
+    channel: String(r.channel) as Channel,
+    release: r.pinned_release === null ? null : String(r.pinned_release),
+    since: String(r.updated_at),
+  }));
+}

@@ -261,6 +261,21 @@ Deno.test("an operator moves a workspace to a release channel; its members see i
       headers: { cookie: session.cookie },
     })).text();
     assert.match(list, new RegExp(`<td>pinned ${CURRENT_RELEASE.replaceAll(".", "\\.")}</td>`));
+    const releases = await server.fetch("localhost", "/operator/releases", {
+      headers: { cookie: session.cookie },
+    });
+    assert.equal(releases.status, 200);
+    assert.match(
+      await releases.text(),
+      /href="\/operator\/tenants\/pinco">pinco<\/a><\/td><td>pinned<\/td>/,
+    );
+    assert.doesNotMatch(
+      await (await server.fetch("localhost", "/operator/releases", {
+        headers: { cookie: target.jar.header("localhost") },
+      })).text(),
+      /pinco<\/a>/,
+      "operators only",
+    );
     const own = (await tenantEvents(server, target)).map((e) => e.action);
     assert.deepEqual(own.filter((a) => a.startsWith("operator.")), [
       "operator.release_channel_changed",
