@@ -483,6 +483,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   const saved = c.req.query("saved");
   const mail = await mailOf(db, def.collection, id); // e-mailed from the flows (issue 17)
   const ruleNotes = await ruleNotesOf(db, def.collection, id); // the tenant's rules (issue 13)
+  const actions = await pluginActions(c, def.collection); // plugins' actions (issue 15)
 
   return renderApp(
     c,
@@ -499,6 +500,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
           ? (
             <div class="actions">
               <PaperworkLink href={pdf} />
+              <PluginActionButtons actions={actions} ids={[id]} csrf={c.get("csrfToken")} />
               <a class="button primary" href={`${base}/${id}/edit`}>
                 <T>Edit</T>
               </a>

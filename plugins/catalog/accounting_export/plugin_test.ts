@@ -51,6 +51,17 @@ Deno.test("accounting export answers an IIF file of sent invoices and their paym
     assert.match(html, /action="\/plugins\/accounting-export\/actions\/export-iif"/);
     assert.match(html, /Export to QuickBooks \(IIF\)/);
 
+    const page = await server.fetch(t.host, `/invoices/${first.id}`, {
+      headers: { cookie: t.jar.header(t.host) },
+    });
+    const recordHtml = await page.text();
+    assert.match(
+      recordHtml,
+      /name="id" value="[^"]+"/,
+      "the record page's button names the invoice",
+    );
+    assert.ok(recordHtml.includes(`value="${first.id}"`));
+
     const res = await server.fetch(t.host, "/plugins/accounting-export/actions/export-iif", {
       method: "POST",
       headers: {
