@@ -12,6 +12,8 @@ export interface TestProcess {
   output(): string;
   /** SIGTERM, then waits for the exit; true when it stopped cleanly. */
   stop(): Promise<boolean>;
+  /** SIGKILL (kill -9: no shutdown of any kind), then waits for the exit. */
+  kill(): Promise<void>;
 }
 
 /** An app process: `fetch` as TestServer's, so the API helpers (signUpTenant, apiClient) work. */
@@ -68,6 +70,12 @@ export async function startProcess(
       } catch { /* already gone */ }
       const [status] = await Promise.all([child.status, drained]);
       return status.success;
+    },
+    async kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      await Promise.all([child.status, drained]);
     },
   };
   const deadline = Date.now() + 60_000;

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import {
+  type AppProcess,
+  processEnv,
+  startAppProcess,
+  startProcess,
+  type TestProcess,
+} from "./helpers/processes.ts";
+import { signUpTenant, type TestServer } from "./helpers/server.ts";
+import { apiClient } from "./helpers/api.ts";
+
+const asServer = (app: AppProcess) => app as unknown as TestServer;
+const EVENTS = 60;
+
+Deno.test("outbound webhooks: a worker killed with SIGKILL mid-delivery loses no event; another worker finishes them", async () => {
+  // A slow endpoint (300 ms a call) so the kill lands while calls are in flight.
+  const received: string[] = [];
+  const receiver = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    await new Promise((r) => setTimeout(r, 300));
+    received.push(req.headers.get("webhook-id") ?? "");
+    return new Response("ok");
+  });
+  const dataDir = await Deno.makeTempDir({ prefix: "pm-webhook-kill-" });
+  const env = processEnv(dataDir, {
+    RUN_WORKERS: "false",
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
+    WEBHOOK_CONCURRENCY: "10",
+    // The killed worker's leases run out quickly, so the test need not wait two minutes.
+    JOB_LEASE_SECONDS: "3",
+  });
+  const processes: TestProcess[] = [];
+  const output = () => processes.map((p) => p.output()).join("\n---\n");
+  try {
+    const app = await startAppProcess(env);
+    processes.push(app);
+    const api = await apiClient(asServer(app), await signUpTenant(asServer(app)));
+    const endpoint = await api.ok("POST", "/api/v1/webhook-endpoints", {
+      url: `http://127.0.0.1:${receiver.addr.port}/in`,
+      events: ["*"],
+    }, 201);
+    for (let i = 0; i < EVENTS; i++) {
+      await api.ok("POST", `/api/v1/webhook-endpoints/${endpoint.id}/test`, undefined, 202);
+    }
+    const first = await startProcess("workers/main.ts", env, /worker started/);
+    processes.push(first);
+    const until = async (check: () => Promise<boolean> | boolean, what: string) => {
+      const end = Date.now() + 60_000;
+      while (!(await check())) {
+        if (Date.now() > end) throw new Error(`timed out: ${what}\n${output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await until(() => received.length >= 10, "the first worker delivers some");
+    await first.kill();
+    const atKill = received.length;
+    assert.ok(atKill < EVENTS, "killed before it finished");
+    const second = await startProcess("workers/main.ts", env, /worker started/);
+    processes.push(second);
+    const delivered = async () =>
+      (await api.ok(
+        "GET",
+        `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=delivered&limit=200`,
+      )).data.length;
+    await until(async () => (await delivered()) === EVENTS, "every delivery delivered");
+    // Every event arrived; a repeat is only a call in flight when the first worker died (same
+    // webhook-id, which receivers drop), never more than the calls it had in flight.
+    const unique = new Set(received);
+    assert.equal(unique.size, EVENTS, output());
+    assert.ok(received.length - EVENTS <= 10, `${received.length - EVENTS} repeats`);
+    const pending = await api.ok(
+      "GET",
+      `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=pending`,
+    );
+    assert.equal(pending.data.length, 0);
+  } finally {
+    for (const p of processes.reverse()) await p.stop();
+    await receiver.shutdown();
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});
