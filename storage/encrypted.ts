@@ -10,8 +10,8 @@
  * turn a stored file into "plain bytes" that are served. The one exception is a workspace that may
  * still hold files stored before encryption at rest (`allowsPlainFiles`: control migration 0018
  * lists the workspaces that existed before it; new ones never are): its headerless files are
- * returned as they are. New workspaces are never listed, and ending a listing is one DELETE
- * (docs/operations/security.md) once the workspace's old files were stored again.
+ * returned as they are. New workspaces are never listed; `deno task files:seal`
+ * (storage/seal_plain_files.ts) encrypts a listed workspace's plain files and ends its listing.
  */
 import { aesKey } from "../crypto/keys.ts";
 import { fileKeyOf, type TenantKey } from "../crypto/tenant_keys.ts";
