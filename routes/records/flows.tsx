@@ -287,7 +287,9 @@ for (
       (values, errors, message) => screen(c, id, values, errors, message),
       collection === "purchase-orders"
         ? { purchase_order_id: id }
-        : { sales_order_id: id, purchase_order_id: draft.values.purchase_order_id ?? undefined },
+        : draft.values.purchase_order_id
+        ? { sales_order_id: id, purchase_order_id: draft.values.purchase_order_id }
+        : { sales_order_id: id },
     );
   });
 }

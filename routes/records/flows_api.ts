@@ -294,7 +294,11 @@ for (
     async (c) => {
       const draft = await draftOf(c);
       const body = bodyObject(await readJson(c));
-      const input = validate(createSchema(loads), withoutNulls({ ...draft.values, ...body }));
+      const merged = withoutNulls({ ...draft.values, ...body });
+      // The order the load is booked from stays the one in the path.
+      const source = collection === "purchase-orders" ? "purchase_order_id" : "sales_order_id";
+      merged[source] = c.req.param("id");
+      const input = validate(createSchema(loads), merged);
       const record = await createRecord(recordContext(c), loads, input);
       c.header("Location", `/api/v1/loads/${record.id}`);
       return c.json(record, 201);
@@ -410,6 +414,7 @@ app.post(
     const draft = await invoiceFromLoad(tenant.db, id, tenant.today, bill_freight === true);
     const merged = withoutNulls({ ...draft.values, ...body });
     merged.lines = recordLines(body.lines ?? draft.values.lines);
+    merged.sales_order_id = draft.values.sales_order_id; // the load's, whatever the body says
     const input = validate(createSchema(invoices), merged);
     const record = await createRecord(recordContext(c), invoices, input);
     c.header("Location", `/api/v1/invoices/${record.id}`);
