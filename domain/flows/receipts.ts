@@ -13,6 +13,13 @@ import { InvalidError } from "../errors.ts";
 import { conflictFrom, createRecordIn, getRecord } from "../records/repository.ts";
 import type { RecordContext } from "../records/context.ts";
 import type { RecordValues } from "../records/rows.ts";
+import { createSchema, issuesByField } from "../records/schema.ts";
+
+function withoutEmpty(values: RecordValues): RecordValues {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== null && v !== undefined && v !== ""),
+  );
+}
 
 export interface OpenInvoice {
   id: string;
@@ -156,17 +163,20 @@ export async function receivePayment(
             [`allocations.${i}.invoice_id`]: ["Not an open invoice of this customer."],
           }, 422);
         }
-        out.push(
-          await createRecordIn(tx, ctx, payments, {
-            direction: "receivable",
-            amount_cents: a.amount_cents,
-            paid_on: receipt.paid_on,
-            method: receipt.method ?? null,
-            reference: receipt.reference ?? null,
-            invoice_id: a.invoice_id,
-            notes: receipt.notes ?? null,
-          }),
-        );
+        // Each payment passes the payment's own schema, as the record API would check it.
+        const parsed = createSchema(payments).safeParse(withoutEmpty({
+          direction: "receivable",
+          amount_cents: a.amount_cents,
+          paid_on: receipt.paid_on,
+          method: receipt.method,
+          reference: receipt.reference,
+          invoice_id: a.invoice_id,
+          notes: receipt.notes,
+        }));
+        if (!parsed.success) {
+          throw new InvalidError("Some fields need attention.", issuesByField(parsed.error), 422);
+        }
+        out.push(await createRecordIn(tx, ctx, payments, parsed.data));
       }
       return out;
     });

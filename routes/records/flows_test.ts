@@ -153,6 +153,12 @@ Deno.test("flow pages: sell a PO, book its load, invoice and send it, record the
         [`apply.${invoiceId}`, "99999999"],
       ]);
       assert.equal(wrong.status, 422);
+      const badDay = await page.post(`/customers/${customer.id}/receive-payment`, [
+        ["paid_on", "2026-02-30"],
+        ["reference", "x".repeat(500)],
+        [`apply.${invoiceId}`, "10.00"],
+      ]);
+      assert.equal(badDay.status, 422, "the payment's own schema still applies");
       assert.equal((await api.ok("GET", "/api/v1/payments")).data.length, 0);
       const saved = await page.post(`/customers/${customer.id}/receive-payment`, [
         ["paid_on", "2026-11-20"],
