@@ -126,3 +126,13 @@ export async function runTenantSchedule(
     await queueScheduledRules(services.control, tenantId, new Date(Date.now() + DAY_MS));
   }
 }
+
+/** After a configuration change: starts the daily run when the document has scheduled rules. */
+export async function scheduleRulesOf(
+  control: Client,
+  tenantId: string,
+  document: { rules: { record_rules: ReadonlyArray<{ enabled: boolean; on: readonly string[] }> } },
+): Promise<void> {
+  const scheduled = document.rules.record_rules.some((r) => r.enabled && r.on.includes("schedule"));
+  if (scheduled) await queueScheduledRules(control, tenantId);
+}

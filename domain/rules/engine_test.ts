@@ -233,36 +233,50 @@ Deno.test("tenant rules: status_change, schedule, and the credit hold as a setti
       assert.equal(after.status, "approved");
     });
 
-    await t.step("schedule: the job visits each open record, and queues its next run", async () => {
-      const draft = await owner.ok("POST", "/api/v1/purchase-orders", {
-        supplier_id: supplier.id,
-        order_date: "2026-10-02",
-      }, 201);
-      const none = await query(
-        server,
-        tenant.tenantId,
-        "SELECT 1 FROM rule_activity WHERE record_id = ?",
-        [draft.id],
-      );
-      assert.equal(none.length, 0, "a schedule rule does not run on writes");
-      const { queueScheduledRules } = await import("../../workers/rule_jobs.ts");
-      await queueScheduledRules(server.services.control, tenant.tenantId);
-      await queueScheduledRules(server.services.control, tenant.tenantId); // not twice
-      assert.deepEqual(await runJobs(server, tenant.tenantId), ["rules.schedule"]);
-      const notes = await query(
-        server,
-        tenant.tenantId,
-        "SELECT record_id, message FROM rule_activity WHERE rule_name = 'Nightly draft check'",
-      );
-      assert.deepEqual(notes.map((n) => [n.record_id, n.message]), [[draft.id, "Still a draft."]]);
-      const next = await server.services.control.execute({
-        sql:
-          "SELECT run_at FROM jobs WHERE kind = 'rules.schedule' AND status = 'queued' AND tenant_id = ?",
-        args: [tenant.tenantId],
-      });
-      assert.equal(next.rows.length, 1, "the next run is queued");
-      assert.ok(Date.parse(String(next.rows[0]!.run_at)) > Date.now() + 23 * 3600_000);
-    });
+    await t.step(
+      "schedule: queued by the configuration, visits each open record, queues the next run",
+      async () => {
+        const draft = await owner.ok("POST", "/api/v1/purchase-orders", {
+          supplier_id: supplier.id,
+          order_date: "2026-10-02",
+        }, 201);
+        const none = await query(
+          server,
+          tenant.tenantId,
+          "SELECT 1 FROM rule_activity WHERE record_id = ?",
+          [draft.id],
+        );
+        assert.equal(none.length, 0, "a schedule rule does not run on writes");
+        // Saving a configuration with a scheduled rule queued its first run; asking again adds none.
+        const queued = () =>
+          server.services.control.execute({
+            sql:
+              "SELECT run_at FROM jobs WHERE kind = 'rules.schedule' AND status = 'queued' AND tenant_id = ?",
+            args: [tenant.tenantId],
+          });
+        assert.equal((await queued()).rows.length, 1);
+        const { queueScheduledRules } = await import("../../workers/rule_jobs.ts");
+        await queueScheduledRules(server.services.control, tenant.tenantId);
+        assert.equal((await queued()).rows.length, 1);
+        assert.deepEqual(await runJobs(server, tenant.tenantId), ["rules.schedule"]);
+        const notes = await query(
+          server,
+          tenant.tenantId,
+          "SELECT record_id, message FROM rule_activity WHERE rule_name = 'Nightly draft check'",
+        );
+        assert.deepEqual(notes.map((n) => [n.record_id, n.message]), [[
+          draft.id,
+          "Still a draft.",
+        ]]);
+        const next = await server.services.control.execute({
+          sql:
+            "SELECT run_at FROM jobs WHERE kind = 'rules.schedule' AND status = 'queued' AND tenant_id = ?",
+          args: [tenant.tenantId],
+        });
+        assert.equal(next.rows.length, 1, "the next run is queued");
+        assert.ok(Date.parse(String(next.rows[0]!.run_at)) > Date.now() + 23 * 3600_000);
+      },
+    );
 
     await t.step("the credit hold is on by default and a tenant can switch it off", async () => {
       const so = { customer_id: customer.id, order_date: "2026-10-03" };

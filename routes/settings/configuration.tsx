@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { scheduleRulesOf } from "../../workers/rule_jobs.ts";
 import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
@@ -271,6 +272,7 @@ async function logApplied(c: AppContext, applied: Applied, rolledBackTo?: number
 async function applyOrShow(c: AppContext, value: unknown, version: number) {
   try {
     const applied = await applyConfiguration(tenantOf(c).db, value, version, author(c));
+    await scheduleRulesOf(c.get("services").control, tenantOf(c).id, applied.document);
     await logApplied(c, applied);
     return c.redirect(`${PATH}?saved=${applied.version}`, 303);
   } catch (err) {
@@ -419,6 +421,7 @@ app.post(`${PATH}/rollback`, async (c) => {
   const body = await c.req.parseBody();
   const to = versionOf(body);
   const applied = await rollbackConfiguration(tenantOf(c).db, to, author(c));
+  await scheduleRulesOf(c.get("services").control, tenantOf(c).id, applied.document);
   await logApplied(c, applied, to);
   return c.redirect(`${PATH}?saved=${applied.version}`, 303);
 });

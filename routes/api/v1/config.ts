@@ -34,6 +34,7 @@ import {
   storeBrandImage,
 } from "../../../customization/assets.ts";
 import { ConfigurationJson, HistoryJson } from "./_config_docs.ts";
+import { scheduleRulesOf } from "../../../workers/rule_jobs.ts";
 
 const MAX_DOCUMENT_BYTES = 256 * 1024;
 
@@ -244,6 +245,7 @@ app.put("/api/v1/config", put, requirePermission("settings:manage"), async (c) =
     document.branding,
   );
   const applied = await applyConfiguration(tenant.db, document, expected, author(c));
+  await scheduleRulesOf(c.get("services").control, tenant.id, applied.document);
   if (applied.changed) {
     await recordSecurityEvent(c, {
       action: "configuration.changed",
@@ -304,6 +306,7 @@ app.post(
       });
     }
     const applied = await rollbackConfiguration(tenantOf(c).db, parsed.data.version, author(c));
+    await scheduleRulesOf(c.get("services").control, tenantOf(c).id, applied.document);
     if (applied.changed) {
       await recordSecurityEvent(c, {
         action: "configuration.rolled_back",
