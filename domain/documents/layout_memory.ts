@@ -124,3 +124,59 @@ export async function learnedLabels(db: Executor, text: string): Promise<Learned
     label: String(r.label),
   }));
 }
+
+export interface CorrectionRate {
+  classification: string;
+  /** The sender's letterhead (its first line), as the documents print it. */
+  sender: string;
+  month: string;
+  field: string;
+  reviewed: number;
+  corrected: number;
+}
+
+/**
+ * Field-by-field correction rates of accepted documents per kind, sender and month (for Settings →
+ * Documents): how often reviewers had to change what the reader found, so that a sender whose
+ * paperwork keeps being corrected shows up.
+ */
+export async function correctionRates(db: Executor): Promise<CorrectionRate[]> {
+  const docs = await db.execute(`
+    SELECT d.id, d.classification, d.text, d.reviewed_at,
+      json_extract(d.draft, '$.reviewed_fields') AS reviewed
+    FROM documents d WHERE d.status = 'accepted' ORDER BY d.reviewed_at`);
+  const fixes = await db.execute(`
+    SELECT c.document_id, c.field FROM document_corrections c
+    JOIN documents d ON d.id = c.document_id WHERE d.status = 'accepted'`);
+  const corrected = new Map<string, Set<string>>();
+  for (const r of fixes.rows) {
+    const set = corrected.get(String(r.document_id)) ?? new Set();
+    set.add(String(r.field).replace(/^lines\.\d+\./, "lines."));
+    corrected.set(String(r.document_id), set);
+  }
+  const out = new Map<string, CorrectionRate>();
+  for (const r of docs.rows) {
+    const text = String(r.text ?? "");
+    const sender = cellsOf(text.split(/\r?\n/).find((l) => l.trim()) ?? "")[0]?.text ?? "";
+    const fields = new Set(
+      (JSON.parse(String(r.reviewed ?? "[]")) as string[]).map((f) =>
+        f.replace(/^lines\.\d+\./, "lines.")
+      ),
+    );
+    const fixed = corrected.get(String(r.id)) ?? new Set<string>();
+    for (const field of new Set([...fields, ...fixed])) {
+      const row = {
+        classification: String(r.classification ?? "other"),
+        sender: sender.slice(0, 80),
+        month: String(r.reviewed_at ?? "").slice(0, 7),
+        field,
+      };
+      const key = JSON.stringify(row);
+      const rate = out.get(key) ?? { ...row, reviewed: 0, corrected: 0 };
+      rate.reviewed++;
+      if (fixed.has(field)) rate.corrected++;
+      out.set(key, rate);
+    }
+  }
+  return [...out.values()];
+}

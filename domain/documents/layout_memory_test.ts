@@ -3,7 +3,7 @@
  * packer's confirmation, is read on that packer's next confirmation and on no one else's.
  */
 import assert from "node:assert/strict";
-import { labelFor, senderKey } from "./layout_memory.ts";
+import { correctionRates, labelFor, senderKey } from "./layout_memory.ts";
 import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
 import { apiClient } from "../../tests/helpers/api.ts";
 import { startWorker, uploadFile, waitForDocument } from "../../tests/helpers/documents.ts";
@@ -82,6 +82,23 @@ Deno.test("a corrected label is remembered for that sender's next document, and 
       undefined,
       "another sender learns nothing",
     );
+
+    // Correction rates per kind, sender and month: the first confirmation's one fix shows.
+    const lease = await server.services.pool.acquire(t.tenantId, null);
+    try {
+      const rates = await correctionRates(lease.db);
+      const ref = rates.filter((r) => r.field === "supplier_confirmation");
+      assert.deepEqual(ref.map((r) => [r.classification, r.sender, r.reviewed, r.corrected]), [
+        ["sales_confirmation", "Prairie Packing Co.", 1, 1],
+      ]);
+      // (The accept sent no lines, so the lines count as corrected; the header fields were kept.)
+      const others = rates.filter((r) =>
+        r.field !== "supplier_confirmation" && !r.field.startsWith("lines.")
+      );
+      assert.ok(others.length > 0 && others.every((r) => r.corrected === 0));
+    } finally {
+      lease.release();
+    }
   } finally {
     await worker.stop();
     await server.close();
