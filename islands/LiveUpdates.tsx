@@ -197,11 +197,24 @@ export default function LiveUpdates(props: LiveUpdatesProps) {
       };
     };
 
+    // Leaving the page closes the stream at once: a browser allows only six connections to a
+    // host, and a stream left to the page's teardown (or kept by the back-forward cache) holds one.
+    const onHide = () => {
+      source?.close();
+      source = null;
+    };
+    const onShow = (e: PageTransitionEvent) => {
+      if (e.persisted && !source && !stopped) stream();
+    };
+    globalThis.addEventListener("pagehide", onHide);
+    globalThis.addEventListener("pageshow", onShow);
     stream();
     return () => {
       stopped = true;
       source?.close();
       clearTimeout(pollTimer);
+      globalThis.removeEventListener("pagehide", onHide);
+      globalThis.removeEventListener("pageshow", onShow);
     };
   }, []);
 
