@@ -12,6 +12,7 @@ import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
 import { benchUiInventory } from "./ui_inventory.ts";
 import { benchMixedLoad, flyPoolSize } from "./mixed_load.ts";
+import { benchWebhooks } from "./webhooks.ts";
 import { benchDetector, benchMetricsOverhead } from "./metrics_overhead.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchPluginHooks } from "./plugins.ts";
@@ -257,6 +258,18 @@ try {
   );
 } catch (err) {
   console.error(`UI inventory skipped: ${(err as Error).message.split("\n")[0]}`);
+}
+
+// Outbound webhooks: a slow receiver (1 s a call) and a worker killed with SIGKILL part-way.
+{
+  const w = await benchWebhooks({ events: quick ? 200 : 1000, receiverMs: 1000 });
+  row(
+    `webhooks: ${w.events} events, receiver 1 s a call, worker killed (kill -9) after ${w.killedAfter}`,
+    `${w.delivered} delivered, ${w.lost} lost in ${fmt(w.seconds, 1)} s (${w.concurrency} calls ` +
+      `in flight); ${w.repeats} sent twice with the same webhook-id (the calls in flight at the kill)`,
+    "every event delivered, none lost",
+    w.lost === 0,
+  );
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
