@@ -149,6 +149,26 @@ const FAMILIES: Record<string, string> = {
   "webhook-endpoints": "webhooks",
 };
 
+/**
+ * The flows between records (issue 17) that write another type than their path names: creating a
+ * sales order from a PO needs `sales_orders:write`, not just the PO's scope.
+ */
+const FLOWS: ReadonlyArray<[RegExp, string[]]> = [
+  [/^\/purchase-orders\/[^/]+\/sales-order$/, ["purchase_orders:read", "sales_orders:write"]],
+  [/^\/(purchase|sales)-orders\/[^/]+\/load$/, [
+    "purchase_orders:read",
+    "sales_orders:read",
+    "loads:write",
+  ]],
+  [/^\/loads\/[^/]+\/invoice$/, ["loads:read", "sales_orders:read", "invoices:write"]],
+  [/^\/loads\/[^/]+\/invoice-draft$/, ["loads:read", "sales_orders:read"]],
+  [/^\/customers\/[^/]+\/open-invoices$/, ["customers:read", "invoices:read"]],
+  // Matching a remittance is the first half of recording the payment.
+  [/^\/customers\/[^/]+\/remittance-match$/, ["invoices:read", "payments:write"]],
+  [/^\/customers\/[^/]+\/payments$/, ["invoices:read", "payments:write"]],
+  [/^\/customers\/[^/]+\/statement$/, ["customers:read", "invoices:write"]],
+];
+
 /** The scopes an API call needs, by its route family and method. */
 export function scopesNeeded(method: string, path: string): Need {
   if (path === "/api/v1/me" || path === "/api/openapi.json") return "open";
@@ -156,8 +176,16 @@ export function scopesNeeded(method: string, path: string): Need {
   if (!m) return "closed";
   const [, family = "", rest = ""] = m;
   const verb = method === "GET" || method === "HEAD" ? "read" : "write";
+  const flow = FLOWS.find(([pattern]) => pattern.test(`/${family}${rest}`));
+  if (flow) return { scopes: flow[1] };
   const def = recordType(family);
   if (def) return { scopes: [`${def.table}:${verb}`] };
+  // The pickers' lookup reads the type it names; the carrier picker reads carriers and loads.
+  if (family === "lookup") {
+    const target = recordType(rest.slice(1));
+    return { scopes: target ? [`${target.table}:read`] : [...RECORD_READ_SCOPES] };
+  }
+  if (family === "flows") return { scopes: ["carriers:read", "loads:read"] };
   if (family === "search") return "open"; // its hits are filtered to readable types
   if (family === "assistant") return { scopes: ["assistant:use", ...RECORD_READ_SCOPES] };
   if (family === "invitations" && /^\/(lookup|accept)$/.test(rest)) return "closed";

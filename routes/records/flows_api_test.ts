@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FixedClock } from "../../domain/clock.ts";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../../tests/helpers/api.ts";
+import { scopesNeeded } from "../../auth/scopes.ts";
 
 async function outbox(server: TestServer, tenantId: string) {
   const rs = await server.services.control.execute({
@@ -286,4 +287,18 @@ Deno.test("flows API: a load without a sales order cannot be invoiced, and nothi
   } finally {
     await server.close();
   }
+});
+
+Deno.test("flows API: a scoped token needs the scope of the record a flow writes", () => {
+  assert.deepEqual(scopesNeeded("POST", "/api/v1/purchase-orders/x/sales-order"), {
+    scopes: ["purchase_orders:read", "sales_orders:write"],
+  });
+  assert.deepEqual(scopesNeeded("POST", "/api/v1/loads/x/invoice"), {
+    scopes: ["loads:read", "sales_orders:read", "invoices:write"],
+  });
+  assert.deepEqual(scopesNeeded("POST", "/api/v1/customers/x/payments"), {
+    scopes: ["invoices:read", "payments:write"],
+  });
+  assert.deepEqual(scopesNeeded("GET", "/api/v1/lookup/invoices"), { scopes: ["invoices:read"] });
+  assert.deepEqual(scopesNeeded("POST", "/api/v1/invoices/x/send"), { scopes: ["invoices:write"] });
 });
