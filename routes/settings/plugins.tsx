@@ -82,6 +82,17 @@ async function form(c: AppContext): Promise<Record<string, string | string[] | F
   return out;
 }
 
+/** The view files carried through the approval form (JSON of name to HTML); none when unreadable. */
+function viewsOf(value: unknown): Record<string, string> {
+  try {
+    const parsed = JSON.parse(String(value ?? "{}"));
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+  } catch {
+    return {};
+  }
+}
+
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
 
 function approvalOf(body: Record<string, unknown>) {
@@ -274,7 +285,7 @@ app.post("/settings/plugins/private", async (c) => {
       "private",
       String(body.manifest_json ?? ""),
       String(body.code ?? ""),
-      JSON.parse(String(body.views_json ?? "{}")),
+      viewsOf(body.views_json),
     );
     const existing = await findInstalled(tenantOf(c).db, bundle.manifest.name);
     const p = existing
