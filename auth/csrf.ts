@@ -9,6 +9,7 @@ import { timingSafeEqual } from "node:crypto";
 import { getCookie } from "hono/cookie";
 import { AppError } from "../domain/errors.ts";
 import type { AppEnv } from "../http/env.ts";
+import { isUrlEncodedForm, readCapped } from "../http/guards.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -42,7 +43,10 @@ export async function verifyCsrf(c: Context<AppEnv>): Promise<void> {
   if (!cookieAuthenticated && !isForm(contentType)) return;
   let provided = c.req.header("x-csrf-token") ?? "";
   if (!provided && isForm(contentType)) {
-    const body = await c.req.parseBody();
+    // A plain form is read under the body cap (http/guards.ts); an upload's own limit applies later.
+    const body = isUrlEncodedForm(contentType)
+      ? await readCapped(c, () => c.req.parseBody())
+      : await c.req.parseBody();
     provided = typeof body._csrf === "string" ? body._csrf : "";
   }
   if (!sameToken(provided, c.get("csrfToken"))) {

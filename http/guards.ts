@@ -3,6 +3,7 @@
  * Route guards for where a route exists (bare domain or tenant host) and for JSON bodies.
  */
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { fieldErrors, InvalidError, NotFoundError } from "../domain/errors.ts";
 import type { AppContext, AppEnv } from "./env.ts";
@@ -23,6 +24,44 @@ export function tenantOnly(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * Largest JSON or URL-encoded form body read (1 MB): far above any record, setting or sign-in, far
+ * below what would strain a 1 GB machine. Uploads (multipart) have limits of their own.
+ */
+export const BODY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Runs `read` with the request body capped at `max` bytes, whether the client sent a
+ * Content-Length or streamed it chunked; a larger body is refused with 413 before it is parsed.
+ * A body already read (by the CSRF check, under the same cap) is not capped again.
+ */
+export async function readCapped<T>(
+  c: AppContext,
+  read: () => Promise<T>,
+  max = BODY_MAX_BYTES,
+): Promise<T> {
+  if (c.req.raw.bodyUsed) return await read();
+  let out: { value: T } | undefined;
+  await bodyLimit({
+    maxSize: max,
+    onError: () => {
+      throw new InvalidError(
+        `The body is larger than ${Math.round(max / 1024)} KB. Send less at once.`,
+        undefined,
+        413,
+      );
+    },
+  })(c, async () => {
+    out = { value: await read() };
+  });
+  return out!.value;
+}
+
+/** Whether a body is a URL-encoded form (a plain HTML form, no files). */
+export function isUrlEncodedForm(contentType: string): boolean {
+  return contentType.startsWith("application/x-www-form-urlencoded");
+}
+
 /** Reads a JSON body (requiring the JSON content type, which cross-site forms cannot send). */
 export async function readJson(c: AppContext): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
@@ -33,11 +72,15 @@ export async function readJson(c: AppContext): Promise<unknown> {
       415,
     );
   }
-  try {
-    return await c.req.json();
-  } catch {
-    throw new InvalidError("The body is not valid JSON.");
-  }
+  const body = await readCapped(c, async () => {
+    try {
+      return { value: await c.req.json() as unknown };
+    } catch {
+      return null;
+    }
+  });
+  if (!body) throw new InvalidError("The body is not valid JSON.");
+  return body.value;
 }
 
 /** Parses a value with a zod schema; failures become 422 with per-field messages. */
@@ -53,7 +96,9 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.inf
 export async function readBody(c: AppContext): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
   if (type.startsWith("application/json")) return (await readJson(c)) as Record<string, unknown>;
-  const form = await c.req.parseBody();
+  const form = isUrlEncodedForm(type)
+    ? await readCapped(c, () => c.req.parseBody())
+    : await c.req.parseBody();
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(form)) if (k !== "_csrf") out[k] = v;
   return out;
