@@ -120,7 +120,7 @@ export const TerminologySchema = z.strictObject({
     description:
       'New names per record type (by its collection, such as `suppliers`): `singular`, `plural` and `fields` (a field\'s name to its label). A renamed type also renames the labels that use its built-in name (a PO\'s "Supplier" field, "Loads picked up here"), unless a label is set here. Shown on pages, navigation, forms, lists, CSV headers, PDFs, e-mails and in search.',
     examples: [{
-      suppliers: { singular: "Packer", plural: "Packers" },
+      suppliers: { singular: "Packer", plural: "Packers", fields: {} },
       loads: { singular: "Shipment", plural: "Shipments", fields: { bol_number: "BOL #" } },
     }],
   }),
