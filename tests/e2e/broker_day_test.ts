@@ -21,22 +21,32 @@ import {
 async function selectByText(page: Page, selector: string, text: string): Promise<void> {
   // A record form swaps its selects for pickers once it runs: wait for that first.
   if (await page.$(".record-form")) await page.waitForSelector(".record-form[data-live]");
-  const picker = await page.$eval(selector, (el) => el.getAttribute("role") === "combobox");
-  if (picker) {
+  // A picker posts through a hidden input of the field's name beside its text box.
+  const boxId = await page.$eval(
+    selector,
+    (el) =>
+      el.getAttribute("role") === "combobox"
+        ? el.id
+        : el.parentElement?.classList.contains("combobox")
+        ? el.parentElement.querySelector("[role=combobox]")?.id ?? ""
+        : "",
+  );
+  if (boxId) {
+    selector = `[id='${boxId}']`;
     await page.focus(selector);
     await page.$eval(selector, (el) => (el as HTMLInputElement).select());
     await page.type(selector, text);
     const listId = await page.$eval(selector, (el) => el.getAttribute("aria-controls"));
     await page.waitForFunction(
       (id: string, wanted: string) =>
-        [...document.querySelectorAll(`#${id} [role=option]`)].some((o) =>
+        [...document.querySelectorAll(`[id='${id}'] [role=option]`)].some((o) =>
           o.textContent?.includes(wanted)
         ),
       {},
       listId!,
       text,
     );
-    await page.$$eval(`#${listId} [role=option]`, (options, wanted) => {
+    await page.$$eval(`[id='${listId}'] [role=option]`, (options, wanted) => {
       const option = options.find((o) => o.textContent?.includes(wanted as string));
       (option as HTMLElement).click();
     }, text);
