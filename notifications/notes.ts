@@ -29,7 +29,9 @@ export async function postNote(
   if (note.mentions.length) {
     await notify(ctx, {
       kind: "mention",
-      title: `${by.name} mentioned you on ${def.singular.toLowerCase()} ${recordTitle(def, record)}`,
+      title: `${by.name} mentioned you on ${def.singular.toLowerCase()} ${
+        recordTitle(def, record)
+      }`,
       body: note.body.length > 300 ? `${note.body.slice(0, 299)}…` : note.body,
       link: `/${def.collection}/${id}#activity`,
       entity: { collection: def.collection, id },
