@@ -76,6 +76,14 @@ export const SCOPES: readonly ScopeDef[] = [
   ...pair("webhooks", "webhook endpoints and their delivery logs", "Settings", [
     "settings:manage",
   ], ["settings:manage"]),
+  ...pair("approvals", "approvals (deciding needs the rule's role)", "Records", ["records:read"], [
+    "records:write",
+  ]),
+  ...pair("activity", "follow-ups", "Records", ["records:read"], ["records:write"]),
+  ...pair("notifications", "your notifications and their settings", "Notifications", [
+    "records:read",
+  ], ["records:read"]),
+  ...pair("events", "the live stream of changes (ids, never values)", "Records", ["records:read"]),
   {
     name: "assistant:use",
     label: "Ask the assistant (also needs read on every record type)",
@@ -147,6 +155,11 @@ const FAMILIES: Record<string, string> = {
   billing: "billing",
   security: "security",
   "webhook-endpoints": "webhooks",
+  approvals: "approvals",
+  "custom-fields": "config",
+  "follow-ups": "activity",
+  notifications: "notifications",
+  events: "events",
 };
 
 /**
