@@ -102,11 +102,10 @@ const CARRIER_MARKS = [
 const SUPPLIER_MARKS = [
   /\b(EST|establishment)\.?\s*(#|no\.?)?\s*[A-Z]?\d{2,}/i,
   /\bsold\s+by\b/i,
-  /\b(your|cust(omer)?\.?|buyer'?s?)\s+p\.?\s?o\b/i,
+  /\b(your|buyer'?s?)\s+p\.?\s?o\b/i,
   /\bpacker\b/i,
   /\bplant\b/i,
   /\bcatch\s+weight\b/i,
-  /\b(net\s+)?(weight|wt|lbs)\b.*\b(price|amount|cost)\b/i,
 ];
 
 const TABLE =
