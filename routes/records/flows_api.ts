@@ -192,7 +192,7 @@ app.get(
       throw new ForbiddenError("This token cannot read that record type.");
     }
     const tenant = tenantOf(c);
-    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 20) || 20, 1), 50);
+    const limit = Math.min(Math.max(Math.trunc(Number(c.req.query("limit") ?? 20)) || 20, 1), 50);
     const data = await lookup(tenant.db, collection, c.req.query("q") ?? "", tenant.today, limit);
     return c.json({ data, next_cursor: null });
   },
@@ -340,7 +340,7 @@ app.get(
   requirePermission("records:read"),
   async (c) => {
     const tenant = tenantOf(c);
-    const limit = Number(c.req.query("limit") ?? 50) || 50;
+    const limit = Math.min(Math.max(Math.trunc(Number(c.req.query("limit") ?? 50)) || 50, 1), 200);
     const data = await carrierChoices(tenant.db, tenant.today, c.req.query("q") ?? "", limit);
     return c.json({ data, next_cursor: null });
   },

@@ -111,7 +111,7 @@ app.get("/api/v1/notifications", list, async (c) => {
   const userId = principalOf(c).userId;
   // The bell asks on every page: the first ask of the day makes sure the daily job is queued.
   await ensureDailyJob(c.get("services"), tenant.id);
-  const limit = Math.max(1, Math.min(Number(c.req.query("limit")) || 50, 200));
+  const limit = Math.max(1, Math.min(Math.trunc(Number(c.req.query("limit"))) || 50, 200));
   const [items, unread] = await Promise.all([
     listNotifications(db, userId, { limit, unreadOnly: c.req.query("unread") === "true" }),
     unreadCount(db, userId),

@@ -414,7 +414,7 @@ app.get("/api/v1/webhook-endpoints/:id/deliveries", routes.deliveries, async (c)
   if (status && !["pending", "delivered", "failed", "skipped"].includes(status)) {
     throw new InvalidError("status is pending, delivered, failed or skipped.", undefined, 422);
   }
-  const limit = Math.max(1, Math.min(Number(c.req.query("limit")) || 50, 200));
+  const limit = Math.max(1, Math.min(Math.trunc(Number(c.req.query("limit"))) || 50, 200));
   const data = await listDeliveries(tenantOf(c).db, endpoint.id, { limit, status });
   return c.json({ data: data.map(deliveryJson), next_cursor: null });
 });
