@@ -199,22 +199,39 @@ export default function LiveUpdates(props: LiveUpdatesProps) {
 
     // Leaving the page closes the stream at once: a browser allows only six connections to a
     // host, and a stream left to the page's teardown (or kept by the back-forward cache) holds one.
+    // A tab in the background needs no stream either: it catches up with one poll when shown.
     const onHide = () => {
       source?.close();
       source = null;
     };
-    const onShow = (e: PageTransitionEvent) => {
-      if (e.persisted && !source && !stopped) stream();
+    const resume = () => {
+      // Polling (the stream gave up) goes on by itself; a closed stream reopens and catches up.
+      if (stopped || source || pollTimer !== undefined) return;
+      if (document.visibilityState !== "visible") return;
+      if (cursor) void catchUp();
+      stream();
     };
+    const catchUp = async () => {
+      try {
+        const res = await fetch(`/api/v1/events?after=${encodeURIComponent(cursor)}`, {
+          headers: { accept: "application/json" },
+        });
+        if (res.ok) handle((await res.json() as { events: LiveEventJson[] }).events);
+      } catch { /* the stream will tell */ }
+    };
+    const onVisibility = () => document.visibilityState === "visible" ? resume() : onHide();
+    const onShow = (e: PageTransitionEvent) => e.persisted && resume();
     globalThis.addEventListener("pagehide", onHide);
     globalThis.addEventListener("pageshow", onShow);
-    stream();
+    document.addEventListener("visibilitychange", onVisibility);
+    if (document.visibilityState === "visible") stream();
     return () => {
       stopped = true;
       source?.close();
       clearTimeout(pollTimer);
       globalThis.removeEventListener("pagehide", onHide);
       globalThis.removeEventListener("pageshow", onShow);
+      document.removeEventListener("visibilitychange", onVisibility);
     };
   }, []);
 
