@@ -40,6 +40,7 @@ export async function moveControlDatabase(
     progressTable: MOVE_PROGRESS_TABLE,
     targetName: "The control database on Turso",
     chunkRows: options.chunkRows,
+    migrations: "control",
     say,
   });
   if (report.finishedBefore) {

@@ -17,6 +17,8 @@
  */
 import type { Client, InStatement } from "../db/client.ts";
 import type { InValue } from "@libsql/client";
+import { migrate, type MigrationSet } from "../db/migrate.ts";
+import { openDatabase } from "../db/client.ts";
 
 export interface CopyOptions {
   /** The target's table recording progress per table and, at the end, completion (`*`). */
@@ -27,6 +29,12 @@ export interface CopyOptions {
   chunkRows?: number;
   /** Progress lines for the operator. */
   say?: (line: string) => void;
+  /**
+   * The migrations both sides were brought to. Rows those migrations insert themselves (the
+   * operators' default alert rules) are in a new target already: they are not data of another
+   * installation, and the first copy replaces them with the source's (which may have been edited).
+   */
+  migrations?: MigrationSet;
 }
 
 export interface TableCount {
@@ -78,7 +86,15 @@ export async function copyTables(
   const progress = await target.execute(`SELECT table_name, finished_at FROM ${progressTable}`);
   const resumed = progress.rows.length > 0;
   const finishedBefore = progress.rows.some((r) => r.table_name === ALL && r.finished_at !== null);
-  if (!resumed) await assertTargetEmpty(target, plans, options.targetName);
+  if (!resumed) {
+    const seeded = options.migrations ? await seededCounts(options.migrations) : new Map();
+    await assertTargetEmpty(target, plans, options.targetName, seeded);
+    for (const [table, n] of seeded) {
+      if (n > 0 && plans.some((p) => p.name === table)) {
+        await target.execute(`DELETE FROM ${quote(table)}`);
+      }
+    }
+  }
   if (!finishedBefore) {
     for (const plan of plans) await copyTable(source, target, plan, chunkRows, progressTable, say);
   }
@@ -172,10 +188,32 @@ async function planTables(db: Client, progressTable: string): Promise<TablePlan[
   return ordered;
 }
 
+/** Rows per table that the migrations themselves insert, in a fresh database. */
+async function seededCounts(set: MigrationSet): Promise<Map<string, number>> {
+  const fresh = await openDatabase({ url: ":memory:" });
+  try {
+    await migrate(fresh, set);
+    const rs = await fresh.execute(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    );
+    const out = new Map<string, number>();
+    for (const r of rs.rows) {
+      const name = String(r.name);
+      if (name === "_migrations") continue;
+      const n = await count(fresh, name);
+      if (n > 0) out.set(name, n);
+    }
+    return out;
+  } finally {
+    fresh.close();
+  }
+}
+
 async function assertTargetEmpty(
   target: Client,
   plans: TablePlan[],
   targetName: string,
+  seeded: Map<string, number>,
 ): Promise<void> {
   const busy: string[] = [];
   const rs = await target.execute("SELECT name FROM sqlite_master WHERE type = 'table'");
@@ -183,7 +221,8 @@ async function assertTargetEmpty(
   for (const p of plans) {
     if (p.name === "_migrations" || !present.has(p.name)) continue;
     const n = await count(target, p.name);
-    if (n > 0) busy.push(`${p.name} (${n} rows)`);
+    // Exactly the migrations' own rows: a new database, not another installation's data.
+    if (n > 0 && n !== seeded.get(p.name)) busy.push(`${p.name} (${n} rows)`);
   }
   if (busy.length > 0) {
     throw new Error(

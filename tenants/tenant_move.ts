@@ -113,6 +113,7 @@ async function moveTenant(
         progressTable: TENANT_MOVE_TABLE,
         targetName: `The Turso database ${database.name} of ${tenant.slug}`,
         chunkRows: options.chunkRows,
+        migrations: "tenant",
         say: (line) => options.say?.(`${tenant.slug}: ${line}`),
       });
       if (report.tables.every((t) => t.source === t.target)) {
