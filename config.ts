@@ -129,6 +129,11 @@ const EnvSchema = z.object({
    */
   SECOND_FACTOR_KEY: z.string().min(32, "at least 32 characters (e.g. openssl rand -base64 32)")
     .optional(),
+  /**
+   * The SECOND_FACTOR_KEY before a rotation: secrets sealed under it still open and are sealed
+   * again under the new key when used (or by `deno task second-factor:rekey`).
+   */
+  SECOND_FACTOR_KEY_PREVIOUS: z.string().min(32, "at least 32 characters").optional(),
   /** Documents and the AI assistant: largest upload in bytes (20 MB by default). */
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   /** Pages read of one PDF; the rest is left unread and the document says so. */
@@ -148,11 +153,6 @@ const EnvSchema = z.object({
   BUCKET_NAME: z.string().optional(),
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),
   AWS_REGION: z.string().default("auto"),
-  /**
-   * The SECOND_FACTOR_KEY before a rotation: secrets sealed under it still open and are sealed
-   * again under the new key when used (or by `deno task second-factor:rekey`).
-   */
-  SECOND_FACTOR_KEY_PREVIOUS: z.string().min(32, "at least 32 characters").optional(),
   AWS_ACCESS_KEY_ID: z.string().optional(),
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   /** offline (deterministic, no network) or openai; openai is the default with a key. */
