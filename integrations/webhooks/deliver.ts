@@ -150,7 +150,9 @@ export async function deliverWebhookJob(ctx: JobContext): Promise<void> {
       allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       resolve: systemResolver,
     });
-    const headers = signatureHeaders(secret!, delivery.eventId, services.clock.now(), body!);
+    // The wall clock, not the business clock: receivers refuse a timestamp far from their own
+    // time (replay protection), and a moved business day (TEST_TODAY) must not move it.
+    const headers = signatureHeaders(secret!, delivery.eventId, new Date(), body!);
     outcome = await post(
       url,
       headers,
