@@ -117,7 +117,7 @@ class LockAwareClient implements Client {
   execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
     if (this.businessDay) stmt = withBusinessDay(stmt, this.businessDay);
     const on = (c: Client) => typeof stmt === "string" ? c.execute(stmt, args) : c.execute(stmt);
-    if (holdsWriteLock(this)) return this.#onSide(on);
+    if (holdsWriteLock(this) && this.#localFile()) return this.#onSide(on);
     const run = () => on(this.#inner);
     return writeLockWait(this) ? this.#afterLock(run) : run();
   }
@@ -128,7 +128,7 @@ class LockAwareClient implements Client {
   ): Promise<ResultSet[]> {
     const day = this.businessDay;
     if (day) stmts = stmts.map((s) => Array.isArray(s) ? s : withBusinessDay(s, day));
-    if (holdsWriteLock(this)) return this.#onSide((c) => c.batch(stmts, mode));
+    if (holdsWriteLock(this) && this.#localFile()) return this.#onSide((c) => c.batch(stmts, mode));
     const run = () => this.#inner.batch(stmts, mode);
     return writeLockWait(this) ? this.#afterLock(run) : run();
   }
@@ -149,7 +149,7 @@ class LockAwareClient implements Client {
    */
   async transaction(mode?: TransactionMode): Promise<Transaction> {
     let tx: Transaction;
-    if (mode === "read" && this.#options.url.startsWith("file:") && !this.#options.syncUrl) {
+    if (mode === "read" && this.#localFile()) {
       const own = createOneConnectionClient(this.#options);
       try {
         tx = new OwnConnectionTransaction(await own.transaction(mode), own);
@@ -209,6 +209,11 @@ class LockAwareClient implements Client {
       this.#side.catch(() => (this.#side = null));
     }
     return await run(await this.#side);
+  }
+
+  /** A plain local file: a second connection to it is safe (an embedded replica's is not). */
+  #localFile(): boolean {
+    return this.#options.url.startsWith("file:") && !this.#options.syncUrl;
   }
 
   #closeSide(): void {
