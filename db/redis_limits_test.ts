@@ -93,7 +93,13 @@ Deno.test("while Redis is down limits and the login throttle still hold per proc
     assert.equal(await waitOf(throttle, "a@x.com", "10.0.0.1", now), 2, "not opened by the outage");
     // Generous bound (the point is "no hang"): each command fails at once or after 250 ms.
     assert.ok(performance.now() - started < 5_000, "answers without waiting for Redis");
-    assert.equal(log.errors.length, 1, "one error line for the outage, not one per request");
+    // Ten requests met the outage; they are logged as its start, not one line each. On a busy
+    // machine a reconnect can land while Redis is being stopped, which is an outage ending and a
+    // second one starting: two lines at most, never ten.
+    assert.ok(
+      log.errors.length >= 1 && log.errors.length <= 2,
+      `one error line per outage, not one per request: ${log.errors.join(" / ")}`,
+    );
 
     await redis.start();
     const deadline = Date.now() + 10_000;
