@@ -79,7 +79,13 @@ export async function connectRedis(url: string, log: Logger): Promise<SharedRedi
   return {
     client,
     subscriber,
-    ready: () => client.status === "ready",
+    ready: () => {
+      if (client.status === "ready") return true;
+      // A connection can drop without an "error" event (closed, then reconnecting): the caller
+      // falls back now, so this is where that outage is first seen and logged.
+      degraded("command", new Error(`connection ${client.status}`));
+      return false;
+    },
     degraded,
     onClose: (listener) => closeListeners.push(listener),
     async close() {
