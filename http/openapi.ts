@@ -278,7 +278,7 @@ export const IdSchema = z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/).meta({
 export const IdParams = z.object({ id: IdSchema });
 
 /** The list envelope every list answers: `{ data: [...], next_cursor }`. */
-export function listOf(item: SchemaLike): Json {
+export function listOf(item: SchemaLike, options: { total?: boolean } = {}): Json {
   const items = item instanceof z.ZodType ? jsonSchema(item, "output") : item;
   return {
     type: "object",
@@ -288,8 +288,17 @@ export function listOf(item: SchemaLike): Json {
         type: ["string", "null"],
         description: "Pass as `cursor` for the next page; null on the last page.",
       },
+      ...(options.total
+        ? {
+          total: {
+            type: "integer",
+            minimum: 0,
+            description: "How many records match the filters and search, over all pages.",
+          },
+        }
+        : {}),
     },
-    required: ["data", "next_cursor"],
+    required: ["data", "next_cursor", ...(options.total ? ["total"] : [])],
   };
 }
 

@@ -47,14 +47,23 @@ export function recordTitle(
   return value === null || value === undefined || value === "" ? "(untitled)" : String(value);
 }
 
-/** A list page as JSON text, ready to send: rows are serialized by SQLite. */
+/**
+ * A list page as JSON text, ready to send (rows are serialized by SQLite), with `total`: how many
+ * records match the filters and search over all pages, so a client can show "1–50 of 184".
+ */
 export async function listRecordsJson(
   db: Executor,
   def: RecordDef,
   query: ListQuery,
 ): Promise<string> {
   const { rows, next_cursor } = await listRows(db, def, query);
-  return `{"data":[${rows.join(",")}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+  // The first page answers the count itself when it is the whole list (no second query).
+  const total = !next_cursor && !query.cursor && !query.page
+    ? rows.length
+    : await countRecords(db, def, query);
+  return `{"data":[${rows.join(",")}],"next_cursor":${
+    JSON.stringify(next_cursor)
+  },"total":${total}}`;
 }
 
 /** How many records a list shows over all its pages. */

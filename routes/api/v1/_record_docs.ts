@@ -260,8 +260,8 @@ export function recordDocs(def: RecordDef) {
     responses: {
       200: {
         description: `A page of ${def.plural.toLowerCase()}`,
-        schema: listOf(ref),
-        example: { data: [exampleRecord(def)], next_cursor: null },
+        schema: listOf(ref, { total: true }),
+        example: { data: [exampleRecord(def)], next_cursor: null, total: 1 },
       },
     },
     errors: [400, 403],
