@@ -3,19 +3,17 @@
  * The daily notifications job of a workspace (`notifications.daily`, one queued per tenant): it
  * raises what becomes true with the passing of days rather than with a write (invoices gone
  * overdue, carriers' insurance about to expire, loads past their appointment and not yet there,
- * customers over their credit limit), sends each member who chose the digest one e-mail with what
- * it owes them, and queues itself for the next morning. Dedupe keys make a second run the same
- * day change nothing.
+ * customers over their credit limit) and sends each member who chose the digest one e-mail with
+ * what it owes them. Dedupe keys make a second run the same day change nothing.
  *
- * A workspace's first job is queued when a member first asks for the bell's count in a process
- * (`ensureDailyJob`), so workspaces nobody opens cost nothing.
+ * The worker queues it for every active workspace once per business day, from `DAILY_HOUR` in the
+ * workspace's time zone (notifications/schedule.ts).
  */
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import { BUSINESS_DAY } from "../db/business_day.ts";
 import { businessDay } from "../domain/clock.ts";
 import { money } from "../domain/format.ts";
-import { enqueue } from "../workers/queue.ts";
 import { listMembers } from "../auth/members.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { workspaceOrigin } from "../data_rights/deletion.ts";
@@ -25,40 +23,6 @@ import { type NotificationEvent, notify } from "./mod.ts";
 export const DAILY_JOB = "notifications.daily";
 /** Local hour of the day the job runs (before a broker's morning). */
 export const DAILY_HOUR = 7;
-
-/** The next `DAILY_HOUR` o'clock in `timeZone` after `now`. */
-export function nextRunAfter(now: Date, timeZone: string): Date {
-  // Walk forward by the hour: a day has at most 25, and the zone's clock decides.
-  const hourOf = (d: Date) =>
-    Number(
-      new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23" }).format(d),
-    );
-  const start = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
-  for (let i = 0; i < 26; i++) {
-    const at = new Date(start.getTime() + i * 3_600_000);
-    if (hourOf(at) === DAILY_HOUR) return at;
-  }
-  return new Date(now.getTime() + 86_400_000);
-}
-
-/** Queues the tenant's daily job unless one is queued or running. */
-export async function ensureDailyJob(services: Services, tenantId: string): Promise<void> {
-  const day = businessDay(services.clock, services.registry.timeZoneOf(tenantId));
-  if (services.live.dailyChecked.get(tenantId) === day) return;
-  const rs = await services.control.execute({
-    sql: `SELECT 1 FROM jobs WHERE kind = ? AND tenant_id = ? AND status IN ('queued', 'running')
-          LIMIT 1`,
-    args: [DAILY_JOB, tenantId],
-  });
-  if (!rs.rows.length) {
-    await enqueue(services.control, {
-      kind: DAILY_JOB,
-      tenantId,
-      runAt: nextRunAfter(services.clock.now(), services.registry.timeZoneOf(tenantId)),
-    });
-  }
-  services.live.dailyChecked.set(tenantId, day);
-}
 
 type Row = Record<string, unknown>;
 
@@ -172,7 +136,7 @@ export async function sendDigests(
   return sent;
 }
 
-/** The job: raise the day's notifications, send digests, queue tomorrow's run. */
+/** The job: raise the day's notifications and send the digests. */
 export async function runDailyJob(
   services: Services,
   tenantId: string,
@@ -184,9 +148,4 @@ export async function runDailyJob(
     await notify({ services, tenantId, db }, event);
   }
   await sendDigests(services, tenantId, db);
-  await enqueue(services.control, {
-    kind: DAILY_JOB,
-    tenantId,
-    runAt: nextRunAfter(services.clock.now(), timeZone),
-  });
 }

@@ -18,6 +18,7 @@ import { processDocumentJob } from "../ai/process.ts";
 import { DOCUMENT_PROCESS_JOB } from "../domain/documents/intake.ts";
 import { documentOutcome } from "../notifications/from_changes.ts";
 import { DAILY_JOB, runDailyJob } from "../notifications/daily.ts";
+import { DAILY_SCHEDULE_EVERY_MS, scheduleDailyNotifications } from "../notifications/schedule.ts";
 import type { JobHandler, WorkerOptions } from "./runner.ts";
 import { ROTATE_TENANT_KEY_JOB, rotateTenantKey } from "../tenants/key_rotation.ts";
 import { recordBillingChange } from "../security/tenant_log.ts";
@@ -127,6 +128,8 @@ export function workerOptions(services: Services): WorkerOptions {
         : []),
       // Plugins' scheduled tasks that are due, in every workspace (plugins/host/tasks.ts).
       { everyMs: 60_000, run: () => enqueueDuePluginTasks(services) },
+      // Each active workspace's daily notifications, once per its business day.
+      { everyMs: DAILY_SCHEDULE_EVERY_MS, run: () => scheduleDailyNotifications(services) },
       // Operators' alert rules over the last 5-minute bucket (ops/alerts.ts).
       { everyMs: ALERTS_EVERY_MS, run: () => runAlertChore(services) },
     ],

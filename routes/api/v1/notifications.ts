@@ -18,7 +18,6 @@ import {
 } from "../../../notifications/store.ts";
 import { PreferencesSchema } from "../../../notifications/preferences_schema.ts";
 import { defaultPreferences } from "../../../notifications/store.ts";
-import { ensureDailyJob } from "../../../notifications/daily.ts";
 
 const ItemJson = z.object({
   id: z.string(),
@@ -109,8 +108,6 @@ app.get("/api/v1/notifications", list, async (c) => {
   const tenant = tenantOf(c);
   const db = tenant.db;
   const userId = principalOf(c).userId;
-  // The bell asks on every page: the first ask of the day makes sure the daily job is queued.
-  await ensureDailyJob(c.get("services"), tenant.id);
   const limit = Math.max(1, Math.min(Math.trunc(Number(c.req.query("limit"))) || 50, 200));
   const [items, unread] = await Promise.all([
     listNotifications(db, userId, { limit, unreadOnly: c.req.query("unread") === "true" }),
