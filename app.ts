@@ -15,6 +15,7 @@ import { authenticate } from "./auth/middleware.ts";
 import { billingGate } from "./billing/middleware.ts";
 import { idempotentPosts } from "./http/idempotency.ts";
 import { loadConfiguration } from "./customization/middleware.ts";
+import { chooseRequestLanguage } from "./i18n/middleware.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -123,6 +124,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       resolveTenant(services.config.APP_DOMAIN),
       loadConfiguration(),
       authenticate(),
+      // The language pages are written in: the member's choice, the browser's (i18n/).
+      chooseRequestLanguage(),
       // An operator's read-only view of a workspace, bannered (ops/impersonation.ts).
       operatorViewLayer(),
       billingGate(),

@@ -7,11 +7,13 @@
 import type { ComponentChildren } from "preact";
 import { CsrfInput } from "./Form.tsx";
 import { LogoMark, MenuIcon, SearchIcon } from "./Icons.tsx";
-import { T } from "./Words.tsx";
+import { useLanguage, useT } from "./Words.tsx";
+import { messagesFor } from "../i18n/mod.ts";
 import { Island } from "../framework/island.tsx";
 import LiveUpdates from "../islands/LiveUpdates.tsx";
 import NotificationBell from "../islands/NotificationBell.tsx";
 import CommandPalette from "../islands/CommandPalette.tsx";
+import OfflineQueue from "../islands/OfflineQueue.tsx";
 
 /**
  * The built-in sections of the app (a tenant's own names and order come from
@@ -72,6 +74,8 @@ function isCurrent(href: string, path: string): boolean {
 
 /** The signed-in layout of a workspace. */
 export function AppShell(props: AppShellProps) {
+  const t = useT();
+  const language = useLanguage();
   const nav = (
     <ul>
       {(props.navigation ?? NAV_SECTIONS.filter((s) => !s.assistant || props.assistant)).map((
@@ -87,13 +91,13 @@ export function AppShell(props: AppShellProps) {
   );
   return (
     <div class="app">
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">{t("shell.skip_to_content")}</a>
       <header class="topbar">
         <details class="nav-disclosure">
-          <summary aria-label="Menu">
+          <summary aria-label={t("shell.menu")}>
             <MenuIcon />
           </summary>
-          <nav aria-label="Sections (menu)">{nav}</nav>
+          <nav aria-label={t("shell.sections_menu")}>{nav}</nav>
         </details>
         <a class="brand" href="/">
           {props.logoUrl
@@ -106,16 +110,16 @@ export function AppShell(props: AppShellProps) {
           method="get"
           action="/search"
           role="search"
-          aria-label="Everything"
+          aria-label={t("shell.search_landmark")}
         >
           <label for="global-search" class="visually-hidden">
-            <T>Search everything</T>
+            {t("shell.search_everything")}
           </label>
           <input
             id="global-search"
             type="search"
             name="q"
-            placeholder="Search POs, EST, MC, names…"
+            placeholder={t("shell.search_placeholder")}
             value={props.searchQuery ?? ""}
           />
         </form>
@@ -123,12 +127,12 @@ export function AppShell(props: AppShellProps) {
           ? (
             <details class="ask-panel">
               <summary>
-                <T>Ask</T>
+                {t("shell.ask")}
               </summary>
               <form method="post" action="/assistant" class="menu-panel ask-form">
                 <CsrfInput token={props.csrfToken} />
                 <label for="ask-message">
-                  <T>Ask about your business</T>
+                  {t("shell.ask_about_business")}
                 </label>
                 <textarea
                   id="ask-message"
@@ -136,22 +140,31 @@ export function AppShell(props: AppShellProps) {
                   rows={3}
                   required
                   maxLength={2000}
-                  placeholder="Which invoices are over 60 days past due?"
+                  placeholder={t("shell.ask_placeholder")}
                 />
                 <button class="button primary small" type="submit">
-                  <T>Ask</T>
+                  {t("shell.ask")}
                 </button>
               </form>
             </details>
           )
           : null}
         {props.userId
-          ? <Island name="NotificationBell" component={NotificationBell} props={{}} />
+          ? (
+            <Island
+              name="NotificationBell"
+              component={NotificationBell}
+              props={{
+                language,
+                messages: messagesFor(language, ["bell.notifications", "bell.unread"]),
+              }}
+            />
+          )
           : null}
         {props.userId
           ? <Island name="CommandPalette" component={CommandPalette} props={{}} />
           : null}
-        <a class="search-link" href="/search" aria-label="Search">
+        <a class="search-link" href="/search" aria-label={t("shell.search")}>
           <SearchIcon />
         </a>
         <details class="user-menu">
@@ -159,24 +172,25 @@ export function AppShell(props: AppShellProps) {
             <span class="avatar" aria-hidden="true">
               {props.user.name.slice(0, 1).toUpperCase()}
             </span>
-            <span class="visually-hidden">Account menu:</span>
+            <span class="visually-hidden">{t("shell.account_menu")}</span>
             <span class="user-name">{props.user.name}</span>
           </summary>
           <div class="menu-panel">
             <p class="muted">
               {props.user.email}
-              <br />Role: {props.user.role}
+              <br />
+              {t("shell.role", { role: t(`role.${props.user.role}`) })}
             </p>
             <a href="/settings/profile">
-              <T>Profile</T>
+              {t("shell.profile")}
             </a>
             <a href="/settings/tokens">
-              <T>API tokens</T>
+              {t("shell.api_tokens")}
             </a>
             <form method="post" action="/logout">
               <CsrfInput token={props.csrfToken} />
               <button class="button link" type="submit">
-                <T>Sign out</T>
+                {t("shell.sign_out")}
               </button>
             </form>
           </div>
@@ -185,8 +199,12 @@ export function AppShell(props: AppShellProps) {
       {props.userId
         ? <Island name="LiveUpdates" component={LiveUpdates} props={{ userId: props.userId }} />
         : null}
+      {/* The installable app: its service worker, offline notice and queue (issue 17). */}
+      {props.userId
+        ? <Island name="OfflineQueue" component={OfflineQueue} props={{ userId: props.userId }} />
+        : null}
       <div class="layout">
-        <nav class="sidebar" aria-label="Sections">
+        <nav class="sidebar" aria-label={t("shell.sections")}>
           {nav}
           <p class="product-name">{props.productName ?? "ProjectMeats"}</p>
         </nav>

@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { LogoMark } from "./Icons.tsx";
+import { useT } from "./Words.tsx";
 
 /**
  * Header with the product name and the sign-in / trial links, then the page. On a workspace's
@@ -18,19 +19,20 @@ export function PublicShell(
   },
 ) {
   const product = props.productName ?? "ProjectMeats";
+  const t = useT();
   return (
     <div class="public">
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">{t("shell.skip_to_content")}</a>
       <header class="topbar public-bar">
         <a class="brand" href="/">
           {props.logoUrl ? <img class="brand-logo" src={props.logoUrl} alt="" /> : <LogoMark />}
           <span>{product}</span>
         </a>
-        <nav aria-label="Account">
-          {props.signedIn ? <a href="/workspaces">Your workspaces</a> : (
+        <nav aria-label={t("public.account")}>
+          {props.signedIn ? <a href="/workspaces">{t("public.your_workspaces")}</a> : (
             <>
-              <a href="/login">Sign in</a>
-              <a class="button primary small" href="/signup">Start free trial</a>
+              <a href="/login">{t("public.sign_in")}</a>
+              <a class="button primary small" href="/signup">{t("public.start_free_trial")}</a>
             </>
           )}
         </nav>
@@ -38,7 +40,7 @@ export function PublicShell(
       <main id="main" class="public-main">{props.children}</main>
       <footer class="public-footer">
         <p class="muted">
-          {product} · software for meat and protein brokers · <a href="/help">Help</a>
+          {t("public.footer", { product })} · <a href="/help">{t("public.help")}</a>
         </p>
       </footer>
     </div>

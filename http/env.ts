@@ -13,6 +13,7 @@ import type { Services } from "../services.ts";
 import { AppError } from "../domain/errors.ts";
 import type { TenantBilling } from "../billing/entitlements.ts";
 import type { VersionedConfiguration } from "../customization/document/store.ts";
+import type { Language } from "../i18n/format.ts";
 
 /** The tenant a request is for, with its database borrowed from the pool for this request. */
 export interface TenantContext {
@@ -65,6 +66,8 @@ export type AppEnv = {
     billing: TenantBilling | undefined;
     /** The tenant's configuration on its pages (customization/middleware.ts). */
     configuration: VersionedConfiguration | undefined;
+    /** The language pages are written in (i18n/middleware.ts). */
+    language: Language | undefined;
   };
 };
 

@@ -20,7 +20,9 @@ import {
 } from "../components/AccountNotice.tsx";
 import { brandImageUrl } from "../customization/assets.ts";
 import { navigation, words } from "../customization/terms.ts";
-import { WordsContext } from "../components/Words.tsx";
+import { LanguageContext, WordsContext } from "../components/Words.tsx";
+import { shownLabel, type Translate, translator, workspaceTranslator } from "../i18n/mod.ts";
+import { languageOf } from "../i18n/middleware.ts";
 import { featureOn, navigationShown } from "../customization/features.ts";
 
 /** The tenant's theme for a page: its versioned stylesheet, favicon, product name and logo. */
@@ -37,6 +39,16 @@ function themeOf(c: AppContext) {
     productName: branding.product_name,
     logoUrl: brandImageUrl(branding.logo),
   };
+}
+
+const BUILT_IN_NAVIGATION = new Map(navigation(null).map((entry) => [entry.key, entry.label]));
+
+/** A navigation entry in the reader's language, unless the workspace named it itself. */
+function navigationLabel(t: Translate, key: string, label: string): string {
+  const builtIn = BUILT_IN_NAVIGATION.get(key as never) ?? label;
+  if (label !== builtIn) return label;
+  const own = t(`nav.${key}`);
+  return own === `nav.${key}` ? shownLabel(t, builtIn) : own;
 }
 
 /** The first-steps notice the request asks for; "check your e-mail" only while unconfirmed. */
@@ -60,6 +72,7 @@ export function renderPublic(
     </>
   );
   const theme = themeOf(c);
+  const language = languageOf(c);
   const shell = (
     <PublicShell
       signedIn={Boolean(c.get("auth"))}
@@ -69,13 +82,19 @@ export function renderPublic(
       {page}
     </PublicShell>
   );
-  const html = renderPage(shell, {
-    title,
-    nonce: pageNonce(c),
-    assets: c.get("services").assets,
-    stylesheets: theme.stylesheets,
-    icon: theme.icon,
-  });
+  const html = renderPage(
+    <LanguageContext.Provider value={{ language, t: translator(language) }}>
+      {shell}
+    </LanguageContext.Provider>,
+    {
+      title,
+      lang: language,
+      nonce: pageNonce(c),
+      assets: c.get("services").assets,
+      stylesheets: theme.stylesheets,
+      icon: theme.icon,
+    },
+  );
   return c.html(html, status as 200);
 }
 
@@ -111,9 +130,14 @@ export function renderApp(
   const notice = accountNoticeFor(c);
   const theme = themeOf(c);
   const config = c.get("configuration")?.document;
+  const language = languageOf(c);
+  const tenantWords = (text: string) => words(config, text);
+  const t = workspaceTranslator(language, config?.terminology.phrases ?? {}, tenantWords);
   const shell = (
     <AppShell
-      navigation={navigation(config).filter((entry) => navigationShown(config, billing, entry.key))}
+      navigation={navigation(config)
+        .filter((entry) => navigationShown(config, billing, entry.key))
+        .map((entry) => ({ ...entry, label: navigationLabel(t, entry.key, entry.label) }))}
       productName={theme.productName}
       logoUrl={theme.logoUrl}
       tenantName={tenant.name}
@@ -129,16 +153,23 @@ export function renderApp(
       {body}
     </AppShell>
   );
-  // Components write fixed phrases as <T>…</T>: the tenant's words reach them through context.
+  // Components write fixed phrases as <T>…</T> or t("key"): the request's language and the
+  // tenant's words reach them through context.
   const html = renderPage(
-    <WordsContext.Provider value={(text) => words(config, text)}>{shell}</WordsContext.Provider>,
+    <LanguageContext.Provider value={{ language, t }}>
+      <WordsContext.Provider value={tenantWords}>{shell}</WordsContext.Provider>
+    </LanguageContext.Provider>,
     {
       title: `${title} · ${tenant.name}`,
+      lang: language,
       nonce: pageNonce(c),
       assets: c.get("services").assets,
       stylesheets: theme.stylesheets,
       icon: theme.icon,
+      manifest: "/manifest.webmanifest",
     },
   );
+  // The service worker keeps a record's page for reading offline only for this user (routes/pwa).
+  c.header("x-offline-user", auth.userId);
   return c.html(html, status as 200);
 }

@@ -5,10 +5,15 @@
  * brings a notification), and every minute. Without JavaScript it is the plain link.
  */
 import { useEffect, useState } from "preact/hooks";
+import { isLanguage, type Messages, translatorOf } from "../i18n/format.ts";
 
 const EVERY_MS = 60_000;
 
-export default function NotificationBell(_props: Record<string, unknown>) {
+/** `language` and the bell's `messages` (i18n/mod.ts `messagesFor`); English text without them. */
+export default function NotificationBell(
+  props: { language?: string; messages?: Messages },
+) {
+  const t = translatorOf(isLanguage(props.language) ? props.language : "en", props.messages ?? {});
   const [unread, setUnread] = useState<number | null>(null);
 
   useEffect(() => {
@@ -38,7 +43,9 @@ export default function NotificationBell(_props: Record<string, unknown>) {
     };
   }, []);
 
-  const label = unread ? `Notifications, ${unread} unread` : "Notifications";
+  const label = props.messages
+    ? (unread ? t("bell.unread", { count: unread }) : t("bell.notifications"))
+    : (unread ? `Notifications, ${unread} unread` : "Notifications");
   return (
     <a
       class="notification-bell"

@@ -22,7 +22,15 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
     name: "business",
     // Roles and the job queue's rows are facts the business rules need, with no HTTP in them.
     // customization/document/: the tenant configuration's schema, diff, theme and store (pure).
-    paths: ["domain/", "mail/", "auth/roles.ts", "workers/queue.ts", "customization/document/"],
+    // i18n/: the message catalogues and the user's saved language (pure but for that one query).
+    paths: [
+      "domain/",
+      "mail/",
+      "auth/roles.ts",
+      "workers/queue.ts",
+      "customization/document/",
+      "i18n/",
+    ],
   },
   {
     name: "capabilities",
@@ -61,6 +69,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "billing/refusal_page.tsx",
       "tenants/middleware.ts",
       "customization/middleware.ts",
+      "i18n/middleware.ts",
       // Reads who and where from the request (security/chain.ts below it needs no HTTP).
       "security/events.ts",
     ],
