@@ -3,7 +3,8 @@
  * This process's plugin machinery (one per Services): the sandboxes of installed plugins, kept
  * warm in a bounded LRU keyed by tenant, plugin and installed version, and each tenant's list of
  * enabled plugins, cached for a few seconds (another machine's install shows within that time;
- * this machine's at once, through `forget`). `hooksFor` gives the repository the write hooks of
+ * this machine's at once, through `forget`). The sandboxes run in a small pool of workers that
+ * kills a call overrunning its time limit (sandbox_pool.ts). `hooksFor` gives the repository the write hooks of
  * a request; a tenant without enabled hooks costs one cached map look-up per write.
  */
 import type { Client } from "../../db/client.ts";
@@ -13,7 +14,8 @@ import type { RecordContext, WriteEvent, WriteHooks } from "../../domain/records
 import type { RecordValues } from "../../domain/records/rows.ts";
 import { hostFunctions, type PluginScope } from "./host_api.ts";
 import { type Installation, listInstalled } from "./installations.ts";
-import { loadEngine, PluginError, Sandbox, type SandboxLimits } from "./sandbox.ts";
+import { PluginError, type SandboxLimits } from "./sandbox.ts";
+import { type PluginSandbox, SandboxPool } from "./sandbox_pool.ts";
 import type { SafeFetchDeps } from "./safe_fetch.ts";
 
 /** What every entry point receives beside its input. */
@@ -31,24 +33,32 @@ export interface PluginRuntimeOptions {
   network?: SafeFetchDeps;
   log?: (line: string, fields: Record<string, unknown>) => void;
   now?: () => number;
+  /** Sandbox workers (threads) in this process; default 2. */
+  workers?: number;
 }
 
 /** Limits of a beforeSave hook: the writer waits, inside the write transaction. */
 export const HOOK_LIMITS: Partial<SandboxLimits> = { timeMs: 250 };
 
 export class PluginRuntime {
-  #sandboxes = new Map<string, Sandbox>();
+  #sandboxes = new Map<string, PluginSandbox>();
   #lists = new Map<string, { at: number; list: Installation[] }>();
   readonly #max: number;
   readonly #ttl: number;
   readonly #now: () => number;
+  readonly #pool: SandboxPool;
 
   constructor(private readonly options: PluginRuntimeOptions = {}) {
     this.#max = options.maxSandboxes ?? 200;
     this.#ttl = options.listTtlMs ?? 5000;
     this.#now = options.now ?? (() => Date.now());
-    // Compiled now, outside any request's async context (see loadEngine).
-    loadEngine().catch((err) => options.log?.(`QuickJS did not load: ${err}`, {}));
+    // Workers start on the first call; their engine compiles in the worker, off any request.
+    this.#pool = new SandboxPool({ size: options.workers ?? 2 });
+  }
+
+  /** Sandbox workers started and killed in this process. */
+  get workerStats(): { started: number; killed: number } {
+    return { ...this.#pool.stats };
   }
 
   /** Forgets a tenant's cached list and sandboxes (after a lifecycle change). */
@@ -72,13 +82,13 @@ export class PluginRuntime {
   }
 
   /** The warm sandbox of an installed plugin (LRU: a use moves it to the back). */
-  sandbox(tenantId: string, plugin: Installation): Sandbox {
+  sandbox(tenantId: string, plugin: Installation): PluginSandbox {
     const key = `${tenantId}\u0000${plugin.name}\u0000${plugin.version}\u0000${plugin.updatedAt}`;
     let box = this.#sandboxes.get(key);
     if (box) {
       this.#sandboxes.delete(key);
     } else {
-      box = new Sandbox(plugin.manifest.title, plugin.code);
+      box = this.#pool.sandbox(plugin.manifest.title, plugin.code);
     }
     this.#sandboxes.set(key, box);
     while (this.#sandboxes.size > this.#max) {
@@ -186,6 +196,7 @@ export class PluginRuntime {
     for (const box of this.#sandboxes.values()) box.dispose();
     this.#sandboxes.clear();
     this.#lists.clear();
+    this.#pool.close();
   }
 }
 

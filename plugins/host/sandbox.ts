@@ -6,7 +6,10 @@
  * infinite loop on time, and it has no file, network, environment, process or module loading at
  * all: a plugin reaches the world only through the functions the host hands it. A Deno Worker
  * with permissions denied cannot cap a worker's memory (the whole process would die on a 2 GB
- * allocation) and costs a message round trip per hook, which the 3 ms budget per write cannot pay.
+ * allocation), so the worker is not the sandbox: it is the wall around it. The app runs these
+ * engines inside a few such workers (sandbox_pool.ts) and terminates one whose call overruns,
+ * which stops a single long native operation (a catastrophic regexp) that the interrupt handler,
+ * checked only between bytecode steps, cannot.
  *
  * Values cross the boundary only as JSON text, copied into the other heap: the plugin never holds
  * a host object, so it cannot pollute a host prototype or call back into the app.
@@ -16,6 +19,7 @@
  */
 import {
   newQuickJSWASMModuleFromVariant,
+  newVariant,
   type QuickJSContext,
   type QuickJSHandle,
   type QuickJSRuntime,
@@ -56,18 +60,24 @@ export class PluginError extends Error {
 let engine: Promise<QuickJSWASMModule> | null = null;
 
 /** Time to create a runtime and evaluate the plugin's module, in milliseconds. */
-const START_MS = 2000;
+export const START_MS = 2000;
 
 /**
  * The QuickJS engine, loaded once per process (about 100 ms of compiling WebAssembly). Load it
  * outside any request: instantiated inside one, the request's async context (such as the write
  * lock's "this flow holds the lock" in db/write_lock.ts) stayed attached to later requests, as
- * measured with Deno 2.9.6. PluginRuntime's constructor starts it when Services are built.
+ * measured with Deno 2.9.6. In the app it is compiled inside each sandbox worker (sandbox_pool.ts),
+ * from the bytes the host reads; the harness and the tests compile it in-process.
  */
-export function loadEngine(): Promise<QuickJSWASMModule> {
+export function loadEngine(wasmBinary?: ArrayBuffer): Promise<QuickJSWASMModule> {
   // The variant's types come from its own copy of quickjs-ffi-types; the shapes are the same.
   type Variant = Parameters<typeof newQuickJSWASMModuleFromVariant>[0];
-  return engine ??= newQuickJSWASMModuleFromVariant(releaseSync as unknown as Variant);
+  const base = releaseSync as unknown as Variant;
+  // A sandbox worker has no read permission for the .wasm file: it is handed the bytes.
+  const variant = wasmBinary
+    ? newVariant(base as Parameters<typeof newVariant>[0], { wasmBinary }) as unknown as Variant
+    : base;
+  return engine ??= newQuickJSWASMModuleFromVariant(variant);
 }
 
 // The bridge inside the sandbox: `host.*` turns into one `__hostCall(name, json)` that answers a

@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { SandboxPool } from "./sandbox_pool.ts";
+import { PluginError } from "./sandbox.ts";
+
+const NO_HOST = {};
+
+Deno.test("SandboxPool runs a plugin's call in a worker and answers its host calls", async () => {
+  const pool = new SandboxPool({ size: 1 });
+  try {
+    const box = pool.sandbox(
+      "Test",
+      `export async function read(id) { const r = await host.records.get("suppliers", id); return r.name + "!"; }`,
+    );
+    const seen: unknown[] = [];
+    const host = {
+      "records.get": (args: unknown[]) => {
+        seen.push(args);
+        return Promise.resolve({ name: "Acme" });
+      },
+    };
+    assert.equal(await box.call("read", ["s1"], host), "Acme!");
+    assert.equal(await box.call("read", ["s2"], host), "Acme!");
+    assert.deepEqual(seen, [["suppliers", "s1"], ["suppliers", "s2"]]);
+    assert.deepEqual(pool.stats, { started: 1, killed: 0 });
+  } finally {
+    pool.close();
+  }
+});
+
+async function stoppedIn(code: string, pool: SandboxPool, timeMs: number) {
+  const hostile = pool.sandbox(
+    "Hostile",
+    `export function run() { ${code} }
+    export function ok() { return "fine"; }`,
+  );
+  const other = pool.sandbox("Neighbour", "export const add = (a, b) => a + b;");
+  // Warm both (a cold start has its own budget).
+  assert.equal(await hostile.call("ok", [], NO_HOST), "fine");
+  assert.equal(await other.call("add", [1, 2], NO_HOST), 3);
+  const started = performance.now();
+  const err = await hostile.call("run", [], NO_HOST, { timeMs }).catch((e) => e);
+  const ms = performance.now() - started;
+  assert.ok(err instanceof PluginError, String(err));
+  assert.equal(err.stopped, true);
+  assert.match(err.message, new RegExp(`Hostile was stopped: it ran longer than ${timeMs} ms`));
+  // The host carries on: the neighbour answers, and the stopped plugin can be called again.
+  assert.equal(await other.call("add", [2, 3], NO_HOST), 5);
+  assert.equal(await hostile.call("ok", [], NO_HOST), "fine");
+  return ms;
+}
+
+// Slack for a machine loaded by other test suites; each of these runs for seconds to hours.
+const SLACK_MS = 1000;
+
+Deno.test("a catastrophic-backtracking regexp is stopped within its limit plus the margin; others carry on", async () => {
+  const pool = new SandboxPool({ size: 2, marginMs: 250 });
+  try {
+    const ms = await stoppedIn(`return /^(a+)+$/.test("a".repeat(40) + "b");`, pool, 300);
+    assert.ok(ms < 300 + 250 + SLACK_MS, `stopped after ${Math.round(ms)} ms`);
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("one long native operation (a huge BigInt to text) is stopped by killing its worker", async () => {
+  // QuickJS checks its interrupt handler between bytecode steps (and inside its regexp engine),
+  // never inside this one built-in call, which runs about 8 s: only the worker's kill stops it.
+  const pool = new SandboxPool({ size: 2, marginMs: 250 });
+  try {
+    const ms = await stoppedIn("return String(7n ** 300000n).length;", pool, 300);
+    assert.ok(ms < 300 + 250 + SLACK_MS, `stopped after ${Math.round(ms)} ms`);
+    assert.equal(pool.stats.killed, 1);
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("a neighbour caught in a killed worker runs again if it had changed nothing", async () => {
+  const pool = new SandboxPool({ size: 1, marginMs: 100 });
+  try {
+    const hostile = pool.sandbox(
+      "Backtracker",
+      `export function run() { return String(7n ** 300000n).length; }
+      export const ok = () => 1;`,
+    );
+    const neighbour = pool.sandbox(
+      "Neighbour",
+      `export async function read() { const r = await host.records.get("x", "1"); return r.v; }
+       export const ok = () => 1;`,
+    );
+    await hostile.call("ok", [], NO_HOST);
+    await neighbour.call("ok", [], NO_HOST);
+    let reads = 0;
+    const slowRead = {
+      "records.get": async () => {
+        reads++;
+        await new Promise((r) => setTimeout(r, 50));
+        return { v: "read" };
+      },
+    };
+    const [a, b] = await Promise.allSettled([
+      neighbour.call("read", [], slowRead),
+      hostile.call("run", [], NO_HOST, { timeMs: 200 }),
+    ]);
+    assert.equal(b.status, "rejected");
+    assert.match(String((b as PromiseRejectedResult).reason), /Backtracker was stopped/);
+    assert.deepEqual(a, { status: "fulfilled", value: "read" });
+    assert.ok(reads >= 1);
+    assert.equal(pool.stats.killed, 1);
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("a neighbour that had written something is not run twice: it fails saying why", async () => {
+  const pool = new SandboxPool({ size: 1, marginMs: 100 });
+  try {
+    const hostile = pool.sandbox(
+      "Backtracker",
+      `export function run() { return String(7n ** 300000n).length; }
+      export const ok = () => 1;`,
+    );
+    const writer = pool.sandbox(
+      "Writer",
+      `export async function write() { await host.records.create("x", {}); await host.records.get("x", "1"); return "done"; }
+       export const ok = () => 1;`,
+    );
+    await hostile.call("ok", [], NO_HOST);
+    await writer.call("ok", [], NO_HOST);
+    let creates = 0;
+    const host = {
+      "records.create": () => {
+        creates++;
+        return Promise.resolve({ id: "1" });
+      },
+      "records.get": () => new Promise((r) => setTimeout(() => r({}), 50)),
+    };
+    const [a] = await Promise.allSettled([
+      writer.call("write", [], host),
+      hostile.call("run", [], NO_HOST, { timeMs: 200 }),
+    ]);
+    assert.equal(a.status, "rejected");
+    assert.match(String((a as PromiseRejectedResult).reason), /Writer was interrupted/);
+    assert.equal(creates, 1);
+  } finally {
+    pool.close();
+  }
+});
