@@ -16,20 +16,42 @@ function inputType(field: FieldDef): string {
   return field.kind === "date" ? "date" : field.kind === "datetime" ? "datetime-local" : "text";
 }
 
-/** One draft field as a form control, highlighted when it was read with low confidence. */
+/** The reader's reason for a confidence, as a sentence ("Label matched loosely; read by OCR."). */
+export function reason(why: string | undefined): string | undefined {
+  const text = why?.trim();
+  if (!text) return undefined;
+  return `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}`;
+}
+
+/**
+ * One draft field as a form control, highlighted when it was read with low confidence; the
+ * reader's reason (`why`) is said under it, tied to the control for screen readers.
+ */
 export function FieldInput(
-  props: { field: FieldDef; name: string; value: unknown; confidence?: number; error?: string[] },
+  props: {
+    field: FieldDef;
+    name: string;
+    value: unknown;
+    confidence?: number;
+    why?: string;
+    error?: string[];
+  },
 ) {
   const { field, name } = props;
   const low = props.confidence !== undefined && props.confidence < LOW;
   const id = `f-${name.replace(/\./g, "-")}`;
   const empty = props.value === null || props.value === undefined || props.value === "";
+  const because = empty ? undefined : reason(props.why);
   const hint = props.confidence === undefined || !low
-    ? undefined
+    ? because && `Read with ${Math.round((props.confidence ?? 1) * 100)}% confidence: ${because}`
     : empty
     ? "Not found in the document: fill it in if you have it."
-    : `Check this: read with ${Math.round(props.confidence * 100)}% confidence.`;
+    : `Check this: read with ${Math.round(props.confidence * 100)}% confidence.${
+      because ? ` ${because}` : ""
+    }`;
   const value = formValue(field, props.value);
+  const described = [props.error ? `${id}-error` : "", hint ? `${id}-note` : ""].filter(Boolean)
+    .join(" ") || undefined;
   return (
     <div
       class={`field${low ? " low-confidence" : ""}${props.error ? " has-error" : ""}`}
@@ -39,7 +61,7 @@ export function FieldInput(
       <label for={id}>{field.label}</label>
       {field.kind === "enum"
         ? (
-          <select id={id} name={name}>
+          <select id={id} name={name} aria-describedby={described}>
             <option value="">—</option>
             {(field.values ?? []).map((v) => (
               <option key={v.value} value={v.value} selected={v.value === value}>{v.label}</option>
@@ -53,16 +75,11 @@ export function FieldInput(
             type={inputType(field)}
             value={value}
             aria-invalid={props.error ? "true" : undefined}
-            aria-describedby={hint || props.error ? `${id}-note` : undefined}
+            aria-describedby={described}
           />
         )}
-      {hint || props.error
-        ? (
-          <p class={props.error ? "error" : "hint"} id={`${id}-note`}>
-            {props.error?.join(" ") ?? hint}
-          </p>
-        )
-        : null}
+      {props.error ? <p class="error" id={`${id}-error`}>{props.error.join(" ")}</p> : null}
+      {hint ? <p class="hint" id={`${id}-note`}>{hint}</p> : null}
     </div>
   );
 }
@@ -138,6 +155,8 @@ export function LinesEditor(
                 const v = (line as Draft["lines"][number])[f.name];
                 const low = v && v.confidence < LOW;
                 const error = props.errors[`lines.${i}.${f.name}`];
+                const because = low ? reason(v.why) : undefined;
+                const noteId = `line-${i}-${f.name}-note`;
                 return (
                   <td key={f.name} class={low ? "low-confidence" : undefined}>
                     {f.kind === "enum"
@@ -163,8 +182,17 @@ export function LinesEditor(
                           value={formValue(f, v?.value)}
                           aria-label={`${f.label}, line ${i + 1}`}
                           aria-invalid={error ? "true" : undefined}
+                          aria-describedby={because ? noteId : undefined}
+                          title={because}
                         />
                       )}
+                    {because
+                      ? (
+                        <span class="visually-hidden" id={noteId}>
+                          Check this: {because}
+                        </span>
+                      )
+                      : null}
                     {error ? <span class="error">{error.join(" ")}</span> : null}
                   </td>
                 );

@@ -207,7 +207,12 @@ async function reviewPage(
               : ""}. Highlighted fields were read with low confidence.
           </p>
           {draft.warnings.length
-            ? <ul class="warnings">{draft.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+            ? (
+              <div class="flash warning" role="status" id="draft-warnings">
+                <p>Check before accepting:</p>
+                <ul class="warnings">{draft.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+              </div>
+            )
             : null}
           {def && duplicate
             ? (
@@ -292,6 +297,11 @@ async function reviewPage(
                             )
                             : null}
                           <p class="hint">
+                            {party.confidence < LOW
+                              ? `Check the name: read with ${
+                                Math.round(party.confidence * 100)
+                              }% confidence. `
+                              : ""}
                             No existing match{party.est_number ? `; EST ${party.est_number}` : ""}
                             {party.mc_number ? `; MC ${party.mc_number}` : ""}.{" "}
                             {mayWrite(role, recordType(party.collection)!)
@@ -312,11 +322,13 @@ async function reviewPage(
                   </fieldset>
                 ))}
                 {Object.entries(draft.refs).map(([field, ref]) => (
-                  <div class="field" key={field} data-field={field}>
+                  <div
+                    class={`field${!ref.match && ref.confidence < LOW ? " low-confidence" : ""}`}
+                    key={field}
+                    data-field={field}
+                  >
                     <label for={`r-${field}`}>
-                      {def.fields.find((f) =>
-                        f.name === field
-                      )?.label} number
+                      {def.fields.find((f) => f.name === field)?.label} number
                     </label>
                     <input
                       id={`r-${field}`}
@@ -343,6 +355,7 @@ async function reviewPage(
                       value={valueOf(f.name)}
                       confidence={draft.fields[f.name]?.confidence ??
                         (draft.fields[f.name] ? undefined : 0)}
+                      why={draft.fields[f.name]?.why}
                       error={errors[f.name]}
                     />
                   ))}
