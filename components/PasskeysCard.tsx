@@ -8,10 +8,23 @@ import { Island } from "../framework/island.tsx";
 import PasskeyButton from "../islands/PasskeyButton.tsx";
 import { CsrfInput, FormErrors } from "./Form.tsx";
 import { ListTable } from "./ListTable.tsx";
+import { useLanguage, useT } from "./Words.tsx";
+import { messagesFor } from "../i18n/mod.ts";
+import type { Translate } from "../i18n/mod.ts";
 
-function when(instant: string | null): string {
-  return instant ? instant.slice(0, 16).replace("T", " ") + " UTC" : "never";
+function when(instant: string | null, t: Translate): string {
+  return instant ? instant.slice(0, 16).replace("T", " ") + " UTC" : t("passkeys.never");
 }
+
+/** The messages the passkey button island shows. */
+export const PASSKEY_BUTTON_MESSAGES = [
+  "passkey_button.closed",
+  "passkey_button.unsupported",
+  "passkey_button.name",
+  "passkey_button.name_placeholder",
+  "passkey_button.sign_in",
+  "passkey_button.add",
+] as const;
 
 /** The Passkeys card of the profile page; `host` is the address the passkeys belong to. */
 export function PasskeysCard(props: {
@@ -21,36 +34,34 @@ export function PasskeysCard(props: {
   /** The outcome of the last change, from the `passkey` query parameter. */
   outcome?: string;
 }) {
+  const t = useT();
+  const language = useLanguage();
   const notice = props.outcome === "added"
-    ? "The passkey was added. You can sign in with it on this address."
+    ? t("passkeys.added")
     : props.outcome === "removed"
-    ? "The passkey was removed."
+    ? t("passkeys.removed")
     : undefined;
   const error = props.outcome === "wrong-password"
-    ? "Your password is not right, so the passkey was kept."
+    ? t("passkeys.wrong_password")
     : props.outcome === "wait"
-    ? "Too many wrong passwords. Wait a few minutes and try again."
+    ? t("passkeys.wait")
     : undefined;
   return (
     <section class="card" id="passkeys">
-      <h2>Passkeys</h2>
-      <p class="muted">
-        Sign in with your fingerprint, face or device PIN instead of your password. A passkey
-        belongs to this address (<strong>{props.host}</strong>): it does not work at another address
-        of this workspace.
-      </p>
+      <h2>{t("passkeys.title")}</h2>
+      <p class="muted">{t("passkeys.intro", { host: props.host })}</p>
       {notice ? <p class="flash success" role="status">{notice}</p> : null}
       <FormErrors message={error} />
       <ListTable
         id="passkey-list"
-        caption="Your passkeys"
-        columns={["Name", "Created", "Last used", null]}
-        empty="No passkeys yet."
+        caption={t("passkeys.caption")}
+        columns={[t("passkeys.name"), t("passkeys.created"), t("passkeys.last_used"), null]}
+        empty={t("passkeys.empty")}
         rows={props.passkeys.map((p) => (
           <tr key={p.id}>
             <td>{p.name}</td>
-            <td>{when(p.created_at)}</td>
-            <td>{when(p.last_used_at)}</td>
+            <td>{when(p.created_at, t)}</td>
+            <td>{when(p.last_used_at, t)}</td>
             <td>
               <form
                 method="post"
@@ -59,7 +70,7 @@ export function PasskeysCard(props: {
               >
                 <CsrfInput token={props.csrf} />
                 <label class="visually-hidden" for={`remove-${p.id}`}>
-                  Your password, to remove {p.name}
+                  {t("passkeys.remove_password", { name: p.name })}
                 </label>
                 <input
                   id={`remove-${p.id}`}
@@ -67,10 +78,14 @@ export function PasskeysCard(props: {
                   type="password"
                   required
                   autocomplete="current-password"
-                  placeholder="Password"
+                  placeholder={t("passkeys.password")}
                 />
-                <button class="button danger small" type="submit" aria-label={`Remove ${p.name}`}>
-                  Remove
+                <button
+                  class="button danger small"
+                  type="submit"
+                  aria-label={t("passkeys.remove_named", { name: p.name })}
+                >
+                  {t("passkeys.remove")}
                 </button>
               </form>
             </td>
@@ -80,7 +95,12 @@ export function PasskeysCard(props: {
       <Island
         name="PasskeyButton"
         component={PasskeyButton}
-        props={{ mode: "register" as const, csrf: props.csrf }}
+        props={{
+          mode: "register" as const,
+          csrf: props.csrf,
+          language,
+          messages: messagesFor(language, PASSKEY_BUTTON_MESSAGES),
+        }}
       />
     </section>
   );

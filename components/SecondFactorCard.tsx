@@ -5,6 +5,7 @@
  * then asks for a first code; the recovery codes are shown once, right after.
  */
 import { CsrfInput, Field, FormErrors } from "./Form.tsx";
+import { useT } from "./Words.tsx";
 
 export type SecondFactorView =
   | { state: "off"; required: boolean }
@@ -13,19 +14,19 @@ export type SecondFactorView =
 
 /** The short status card on the profile page, linking to the page with the forms. */
 export function SecondFactorSummary(props: { on: boolean; required: boolean }) {
+  const t = useT();
   return (
     <section class="card" aria-labelledby="second-factor-title">
-      <h2 id="second-factor-title">Two-step sign-in</h2>
+      <h2 id="second-factor-title">{t("second_factor.title")}</h2>
       <p>
-        {props.on ? <span class="badge ok">on</span> : <span class="badge warn">off</span>}{" "}
         {props.on
-          ? "Signing in asks for a code from your authenticator app after your password."
-          : "Add a code from an authenticator app to your password, so a stolen password alone " +
-            "cannot open your account."}
-        {props.required && !props.on ? " This workspace requires it." : ""}
+          ? <span class="badge ok">{t("second_factor.on")}</span>
+          : <span class="badge warn">{t("second_factor.off")}</span>}{" "}
+        {props.on ? t("second_factor.on_text") : t("second_factor.off_text")}
+        {props.required && !props.on ? ` ${t("second_factor.required")}` : ""}
       </p>
       <a class="button secondary" href="/settings/profile/second-factor">
-        {props.on ? "Manage two-step sign-in" : "Set up two-step sign-in"}
+        {props.on ? t("second_factor.manage") : t("second_factor.set_up")}
       </a>
     </section>
   );

@@ -4,6 +4,7 @@
  * used), each with a button that ends it, and one that ends every other session.
  */
 import { CsrfInput } from "./Form.tsx";
+import { useT } from "./Words.tsx";
 
 export interface SessionView {
   id: string;
@@ -22,23 +23,24 @@ function when(iso: string): string {
 /** The sessions table with revoke buttons. */
 export function SessionsCard(props: { csrf: string; sessions: SessionView[] }) {
   const others = props.sessions.filter((s) => !s.current).length;
+  const t = useT();
   return (
     <section class="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Sessions</h2>
+      <h2 id="sessions-title">{t("sessions.title")}</h2>
       <p class="muted">
-        Where you are signed in. End a session you do not recognise, then change your password.
+        {t("sessions.intro")}
       </p>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Where</th>
-              <th scope="col">Address</th>
-              <th scope="col">Signed in</th>
-              <th scope="col">Last used</th>
+              <th scope="col">{t("sessions.device")}</th>
+              <th scope="col">{t("sessions.where")}</th>
+              <th scope="col">{t("sessions.address")}</th>
+              <th scope="col">{t("sessions.signed_in")}</th>
+              <th scope="col">{t("sessions.last_used")}</th>
               <th scope="col">
-                <span class="visually-hidden">Action</span>
+                <span class="visually-hidden">{t("sessions.action")}</span>
               </th>
             </tr>
           </thead>
@@ -46,10 +48,11 @@ export function SessionsCard(props: { csrf: string; sessions: SessionView[] }) {
             {props.sessions.map((s) => (
               <tr key={s.id}>
                 <td>
-                  {s.device} {s.current ? <span class="badge ok">this session</span> : null}
+                  {s.device}{" "}
+                  {s.current ? <span class="badge ok">{t("sessions.this_session")}</span> : null}
                 </td>
-                <td>{s.workspace ?? "your account"}</td>
-                <td>{s.ip ?? "unknown"}</td>
+                <td>{s.workspace ?? t("sessions.your_account")}</td>
+                <td>{s.ip ?? t("sessions.unknown")}</td>
                 <td>{when(s.createdAt)}</td>
                 <td>{when(s.lastUsedAt)}</td>
                 <td>
@@ -59,7 +62,8 @@ export function SessionsCard(props: { csrf: string; sessions: SessionView[] }) {
                       <form method="post" action={`/settings/profile/sessions/${s.id}/revoke`}>
                         <CsrfInput token={props.csrf} />
                         <button class="button link" type="submit">
-                          Sign out<span class="visually-hidden">{` ${s.device}`}</span>
+                          {t("sessions.sign_out")}
+                          <span class="visually-hidden">{` ${s.device}`}</span>
                         </button>
                       </form>
                     )}
@@ -73,7 +77,9 @@ export function SessionsCard(props: { csrf: string; sessions: SessionView[] }) {
         ? (
           <form method="post" action="/settings/profile/sessions/revoke-others">
             <CsrfInput token={props.csrf} />
-            <button class="button secondary" type="submit">Sign out everywhere else</button>
+            <button class="button secondary" type="submit">
+              {t("sessions.sign_out_others")}
+            </button>
           </form>
         )
         : null}

@@ -1,5 +1,5 @@
 import { can, type Permission, type Role } from "../auth/roles.ts";
-import { T } from "./Words.tsx";
+import { useT } from "./Words.tsx";
 
 /** Tabs of the settings area; a tab with a permission is one only that permission may open. */
 const TABS: ReadonlyArray<
@@ -16,10 +16,18 @@ const TABS: ReadonlyArray<
   { href: "/settings/plugins", label: "Plugins" },
   { href: "/settings/billing", label: "Billing" },
   { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },
+  { href: "/settings/documents", label: "Documents", permission: "settings:manage" },
   { href: "/settings/sso", label: "Single sign-on", ownersOnly: true },
   { href: "/settings/security", label: "Security", permission: "settings:manage" },
   { href: "/settings/data", label: "Your data", permission: "workspace:data" },
 ];
+
+/** A tab's name in the reader's language (key `settings.tab.<last part of its address>`). */
+function tabLabel(t: (key: string) => string, href: string, label: string): string {
+  const key = `settings.tab.${href.slice(href.lastIndexOf("/") + 1).replaceAll("-", "_")}`;
+  const text = t(key);
+  return text === key ? label : text;
+}
 
 /** Tabs of the settings area, without those the signed-in member's role may not open. */
 export function SettingsNav(props: { current: string; role: Role | null }) {
@@ -28,11 +36,12 @@ export function SettingsNav(props: { current: string; role: Role | null }) {
     (!t.permission || (role !== null && can(role, t.permission))) &&
     (!t.ownersOnly || role === "owner")
   );
+  const t = useT();
   return (
-    <nav class="tabs" aria-label="Settings">
+    <nav class="tabs" aria-label={t("settings.tabs")}>
       {tabs.map(({ href, label }) => (
         <a key={href} href={href} aria-current={props.current === href ? "page" : undefined}>
-          <T>{label}</T>
+          {tabLabel(t, href, label)}
         </a>
       ))}
     </nav>

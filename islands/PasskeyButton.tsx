@@ -11,12 +11,16 @@ import {
   startAuthentication,
   startRegistration,
 } from "@simplewebauthn/browser";
+import { isLanguage, type Messages, translatorOf } from "../i18n/format.ts";
 
 type Props = {
   mode: "register" | "sign-in";
   csrf: string;
   /** Where to go after signing in (a same-site path). */
   next?: string;
+  /** The page's language and the button's messages (components/PasskeysCard.tsx). */
+  language: string;
+  messages: Messages;
 };
 
 async function post(path: string, csrf: string, body?: unknown) {
@@ -35,6 +39,7 @@ function cancelled(err: unknown): boolean {
 }
 
 export default function PasskeyButton(props: Props) {
+  const t = translatorOf(isLanguage(props.language) ? props.language : "en", props.messages);
   const [supported, setSupported] = useState(true);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState("");
@@ -61,28 +66,26 @@ export default function PasskeyButton(props: Props) {
       }
     } catch (err) {
       setMessage(
-        cancelled(err)
-          ? "The passkey prompt was closed or timed out. Try again."
-          : (err as Error).message,
+        cancelled(err) ? t("passkey_button.closed") : (err as Error).message,
       );
       setBusy(false);
     }
   };
 
   if (!supported) {
-    return <p class="muted">This browser cannot use passkeys.</p>;
+    return <p class="muted">{t("passkey_button.unsupported")}</p>;
   }
   return (
     <div class="passkey" data-passkey={props.mode}>
       {props.mode === "register"
         ? (
           <div class="field">
-            <label for="passkey-name">Passkey name</label>
+            <label for="passkey-name">{t("passkey_button.name")}</label>
             <input
               id="passkey-name"
               value={name}
               maxLength={60}
-              placeholder="Work laptop"
+              placeholder={t("passkey_button.name_placeholder")}
               onInput={(e) => setName((e.target as HTMLInputElement).value)}
             />
           </div>
@@ -95,7 +98,7 @@ export default function PasskeyButton(props: Props) {
         disabled={busy}
         data-passkey-button
       >
-        {props.mode === "sign-in" ? "Sign in with a passkey" : "Add a passkey"}
+        {props.mode === "sign-in" ? t("passkey_button.sign_in") : t("passkey_button.add")}
       </button>
       <p class="error" role="status" aria-live="polite" data-passkey-message>{message}</p>
     </div>

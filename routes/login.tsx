@@ -13,6 +13,8 @@ import { SignInOptions } from "../components/SignInOptions.tsx";
 import { ssoOffered } from "../auth/sso.ts";
 import { failedSignIn, recordSecurityEvent, recordSignIn } from "../security/events.ts";
 import { hasSecondFactor } from "../auth/second_factor.ts";
+import { useT } from "../components/Words.tsx";
+import { tOf } from "../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -25,15 +27,20 @@ function LoginForm(props: {
   /** The workspace offers single sign-on. */
   sso?: boolean;
 }) {
+  const t = useT();
   return (
     <section class="auth-card">
-      <h1>{props.workspace ? `Sign in to ${props.workspace}` : "Sign in"}</h1>
+      <h1>
+        {props.workspace
+          ? t("login.title_workspace", { workspace: props.workspace })
+          : t("login.title")}
+      </h1>
       <FormErrors message={props.message} />
       <form method="post" action="/login">
         <CsrfInput token={props.csrf} />
         <input type="hidden" name="next" value={props.next} />
         <Field
-          label="E-mail"
+          label={t("login.email")}
           name="email"
           type="email"
           value={props.email}
@@ -41,23 +48,23 @@ function LoginForm(props: {
           autocomplete="username"
         />
         <Field
-          label="Password"
+          label={t("login.password")}
           name="password"
           type="password"
           required
           autocomplete="current-password"
         />
-        <button class="button primary" type="submit">Sign in</button>
+        <button class="button primary" type="submit">{t("login.submit")}</button>
       </form>
       {props.workspace
         ? <SignInOptions csrf={props.csrf} next={props.next} sso={props.sso ?? false} />
         : null}
       <p class="muted">
-        <a href="/forgot-password">Forgot your password?</a>
+        <a href="/forgot-password">{t("login.forgot")}</a>
         {props.workspace ? null : (
           <>
             {" · "}
-            <a href="/signup">Start a free trial</a>
+            <a href="/signup">{t("login.start_trial")}</a>
           </>
         )}
       </p>
@@ -71,7 +78,7 @@ async function showLogin(c: AppContext, status = 200, message?: string, email?: 
   const sso = tenant ? await ssoOffered(c.get("services"), tenant.id) : false;
   return renderPublic(
     c,
-    "Sign in",
+    tOf(c)("login.title"),
     <LoginForm
       csrf={c.get("csrfToken")}
       next={next}
@@ -93,7 +100,7 @@ app.post("/login", async (c) => {
   const body = await readBody(c);
   const parsed = LoginSchema.safeParse(body);
   const email = typeof body.email === "string" ? body.email : "";
-  if (!parsed.success) return showLogin(c, 422, "Enter your e-mail and password.", email);
+  if (!parsed.success) return showLogin(c, 422, tOf(c)("login.enter_email_password"), email);
   const tenant = c.get("tenant");
   try {
     const { user } = await checkCredentials(c.get("services"), {
@@ -134,14 +141,15 @@ function WorkspaceList(props: {
   name: string;
   workspaces: Array<{ tenantId: string; name: string; slug: string; role: string }>;
 }) {
+  const t = useT();
   return (
     <section class="auth-card">
-      <h1>Your workspaces</h1>
-      <p class="muted">Signed in as {props.name}.</p>
+      <h1>{t("workspaces.title")}</h1>
+      <p class="muted">{t("workspaces.signed_in_as", { name: props.name })}</p>
       {props.workspaces.length === 0
         ? (
           <p>
-            You are not a member of any workspace yet. <a href="/signup">Create one</a>.
+            {t("workspaces.none")} <a href="/signup">{t("workspaces.create")}</a>.
           </p>
         )
         : (
@@ -152,7 +160,8 @@ function WorkspaceList(props: {
                   <CsrfInput token={props.csrf} />
                   <input type="hidden" name="tenant_id" value={w.tenantId} />
                   <button class="button secondary" type="submit">
-                    <strong>{w.name}</strong> <span class="muted">{w.slug} · {w.role}</span>
+                    <strong>{w.name}</strong>{" "}
+                    <span class="muted">{w.slug} · {t(`role.${w.role}`)}</span>
                   </button>
                 </form>
               </li>
@@ -161,7 +170,7 @@ function WorkspaceList(props: {
         )}
       <form method="post" action="/logout">
         <CsrfInput token={props.csrf} />
-        <button class="button link" type="submit">Sign out</button>
+        <button class="button link" type="submit">{t("workspaces.sign_out")}</button>
       </form>
     </section>
   );
@@ -174,7 +183,7 @@ app.get("/workspaces", async (c) => {
   const workspaces = await listWorkspaces(c.get("services").control, auth.userId);
   return renderPublic(
     c,
-    "Your workspaces",
+    tOf(c)("workspaces.title"),
     <WorkspaceList csrf={c.get("csrfToken")} name={auth.name} workspaces={workspaces} />,
   );
 });

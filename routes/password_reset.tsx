@@ -8,32 +8,33 @@ import { requestPasswordReset, resetPassword } from "../auth/email_tokens.ts";
 import { AppError } from "../domain/errors.ts";
 import { requestOrigin } from "../mail/links.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
+import { useT } from "../components/Words.tsx";
+import { tOf } from "../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 
 function ForgotForm(props: { csrf: string; sent?: boolean; error?: string }) {
+  const t = useT();
   return (
     <section class="auth-card">
-      <h1>Reset your password</h1>
+      <h1>{t("reset.forgot_title")}</h1>
       {props.sent
-        ? (
-          <p class="flash success" role="status">
-            If an account uses that address, we sent it a link. It works for one hour.
-          </p>
-        )
-        : (
-          <p class="muted">
-            Enter your e-mail and we will send you a link to choose a new password.
-          </p>
-        )}
+        ? <p class="flash success" role="status">{t("reset.sent")}</p>
+        : <p class="muted">{t("reset.forgot_intro")}</p>}
       <FormErrors message={props.error} />
       <form method="post" action="/forgot-password">
         <CsrfInput token={props.csrf} />
-        <Field label="E-mail" name="email" type="email" required autocomplete="username" />
-        <button class="button primary" type="submit">Send the link</button>
+        <Field
+          label={t("reset.email")}
+          name="email"
+          type="email"
+          required
+          autocomplete="username"
+        />
+        <button class="button primary" type="submit">{t("reset.send_link")}</button>
       </form>
       <p class="muted">
-        <a href="/login">Back to sign in</a>
+        <a href="/login">{t("reset.back_to_sign_in")}</a>
       </p>
     </section>
   );
@@ -41,7 +42,7 @@ function ForgotForm(props: { csrf: string; sent?: boolean; error?: string }) {
 
 app.get(
   "/forgot-password",
-  (c) => renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} />),
+  (c) => renderPublic(c, tOf(c)("reset.forgot_title"), <ForgotForm csrf={c.get("csrfToken")} />),
 );
 
 app.post("/forgot-password", async (c) => {
@@ -54,12 +55,16 @@ app.post("/forgot-password", async (c) => {
       clientIp(c),
       c.get("tenant")?.id ?? null,
     );
-    return renderPublic(c, "Reset your password", <ForgotForm csrf={c.get("csrfToken")} sent />);
+    return renderPublic(
+      c,
+      tOf(c)("reset.forgot_title"),
+      <ForgotForm csrf={c.get("csrfToken")} sent />,
+    );
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     return renderPublic(
       c,
-      "Reset your password",
+      tOf(c)("reset.forgot_title"),
       <ForgotForm csrf={c.get("csrfToken")} error={err.message} />,
       err.status,
     );
@@ -67,22 +72,23 @@ app.post("/forgot-password", async (c) => {
 });
 
 function ResetForm(props: { csrf: string; token: string; error?: string }) {
+  const t = useT();
   return (
     <section class="auth-card">
-      <h1>Choose a new password</h1>
+      <h1>{t("reset.choose_title")}</h1>
       <FormErrors message={props.error} />
       <form method="post" action="/reset-password">
         <CsrfInput token={props.csrf} />
         <input type="hidden" name="token" value={props.token} />
         <Field
-          label="New password"
+          label={t("reset.new_password")}
           name="password"
           type="password"
           required
           autocomplete="new-password"
-          hint="At least 10 characters."
+          hint={t("reset.new_password_hint")}
         />
-        <button class="button primary" type="submit">Save and sign in again</button>
+        <button class="button primary" type="submit">{t("reset.save")}</button>
       </form>
     </section>
   );
@@ -91,7 +97,7 @@ function ResetForm(props: { csrf: string; token: string; error?: string }) {
 function showReset(c: AppContext, token: string, error?: string, status = 200) {
   return renderPublic(
     c,
-    "Choose a new password",
+    tOf(c)("reset.choose_title"),
     <ResetForm csrf={c.get("csrfToken")} token={token} error={error} />,
     status,
   );

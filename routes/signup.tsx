@@ -7,6 +7,8 @@ import { signup } from "../tenants/provision.ts";
 import { welcomeNewTenant } from "../tenants/welcome.ts";
 import { AppError } from "../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
+import { useT } from "../components/Words.tsx";
+import { tOf } from "../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/signup", apexOnly());
@@ -29,17 +31,16 @@ function SignupForm(
   },
 ) {
   const e = props.errors;
+  const t = useT();
   return (
     <section class="auth-card">
-      <h1>Start your free trial</h1>
-      <p class="muted">
-        Your company gets its own workspace and its own database. No card needed for 14 days.
-      </p>
+      <h1>{t("signup.title")}</h1>
+      <p class="muted">{t("signup.intro")}</p>
       <FormErrors message={props.message} />
       <form method="post" action="/signup" novalidate>
         <CsrfInput token={props.csrf} />
         <Field
-          label="Company name"
+          label={t("signup.company_name")}
           name="company_name"
           value={props.values.company_name}
           error={e.company_name?.[0]}
@@ -47,16 +48,16 @@ function SignupForm(
           autocomplete="organization"
         />
         <Field
-          label="Workspace address"
+          label={t("signup.slug")}
           name="slug"
           value={props.values.slug}
           error={e.slug?.[0]}
           required
-          hint={`Lower-case letters, digits and hyphens: acme becomes ${props.example}.`}
+          hint={t("signup.slug_hint", { example: props.example })}
           autocomplete="off"
         />
         <Field
-          label="Your name"
+          label={t("signup.owner_name")}
           name="owner_name"
           value={props.values.owner_name}
           error={e.owner_name?.[0]}
@@ -64,7 +65,7 @@ function SignupForm(
           autocomplete="name"
         />
         <Field
-          label="Work e-mail"
+          label={t("signup.email")}
           name="email"
           type="email"
           value={props.values.email}
@@ -73,18 +74,18 @@ function SignupForm(
           autocomplete="email"
         />
         <Field
-          label="Password"
+          label={t("signup.password")}
           name="password"
           type="password"
           error={e.password?.[0]}
           required
-          hint="At least 10 characters. Avoid common passwords."
+          hint={t("signup.password_hint")}
           autocomplete="new-password"
         />
-        <button class="button primary" type="submit">Create my workspace</button>
+        <button class="button primary" type="submit">{t("signup.submit")}</button>
       </form>
       <p class="muted">
-        Already have an account? <a href="/login">Sign in</a>
+        {t("signup.have_account")} <a href="/login">{t("signup.sign_in")}</a>
       </p>
     </section>
   );
@@ -93,7 +94,7 @@ function SignupForm(
 app.get("/signup", (c) =>
   renderPublic(
     c,
-    "Start your free trial",
+    tOf(c)("signup.title"),
     <SignupForm csrf={c.get("csrfToken")} values={{}} errors={{}} example={exampleHost(c)} />,
   ));
 
@@ -113,7 +114,7 @@ app.post("/signup", async (c) => {
     const errors = (err.details ?? {}) as Record<string, string[]>;
     return renderPublic(
       c,
-      "Start your free trial",
+      tOf(c)("signup.title"),
       <SignupForm
         csrf={c.get("csrfToken")}
         values={values}

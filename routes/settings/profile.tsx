@@ -12,6 +12,9 @@ import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { PasskeysCard } from "../../components/PasskeysCard.tsx";
 import { listPasskeys } from "../../auth/passkeys.ts";
 import { accountSecurityCards } from "./_account_security_cards.tsx";
+import { acceptedLanguages, isLanguage, LANGUAGE_NAMES, LANGUAGES } from "../../i18n/mod.ts";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { savedLanguage, saveLanguage } from "../../i18n/user_language.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings", memberPage());
@@ -27,31 +30,37 @@ async function showProfile(
 ) {
   const auth = principalOf(c);
   const csrf = c.get("csrfToken");
-  const passkeys = await listPasskeys(c.get("services").control, tenantOf(c).id, auth.userId);
+  const t = tOf(c);
+  const control = c.get("services").control;
+  const [passkeys, saved] = await Promise.all([
+    listPasskeys(control, tenantOf(c).id, auth.userId),
+    savedLanguage(control, auth.userId),
+  ]);
+  const browser = acceptedLanguages(c.req.header("accept-language"))[0] ?? languageOf(c);
   const securityCards = await accountSecurityCards(c);
   const e = extra.errors ?? {};
   return renderApp(
     c,
-    "Profile",
+    t("profile.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/profile" role={principalOf(c).role} />
       {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
       <section class="card">
-        <h2>Profile</h2>
+        <h2>{t("profile.title")}</h2>
         <dl class="facts">
-          <dt>Name</dt>
+          <dt>{t("profile.name")}</dt>
           <dd>{auth.name}</dd>
-          <dt>E-mail</dt>
+          <dt>{t("profile.email")}</dt>
           <dd>
             {auth.email}{" "}
             {auth.emailVerified
-              ? <span class="badge ok">confirmed</span>
-              : <span class="badge warn">not confirmed</span>}
+              ? <span class="badge ok">{t("profile.confirmed")}</span>
+              : <span class="badge warn">{t("profile.not_confirmed")}</span>}
           </dd>
-          <dt>Role</dt>
+          <dt>{t("profile.role")}</dt>
           <dd>
-            <span class="badge">{auth.role}</span>
+            <span class="badge">{auth.role ? t(`role.${auth.role}`) : ""}</span>
           </dd>
         </dl>
         {auth.emailVerified
@@ -60,18 +69,44 @@ async function showProfile(
             <form method="post" action="/settings/profile/resend-verification">
               <CsrfInput token={csrf} />
               <button class="button secondary" type="submit">
-                Send the confirmation e-mail again
+                {t("profile.resend_confirmation")}
               </button>
             </form>
           )}
       </section>
+      <section class="card" aria-labelledby="language-title">
+        <h2 id="language-title">{t("profile.language")}</h2>
+        <p class="muted">{t("profile.language_intro")}</p>
+        <form method="post" action="/settings/profile/language">
+          <CsrfInput token={csrf} />
+          <div class="field">
+            <label for="profile-language">{t("profile.language")}</label>
+            <select id="profile-language" name="language">
+              <option value="" selected={saved === null}>
+                {t("profile.language_browser", { language: LANGUAGE_NAMES[browser] })}
+              </option>
+              {LANGUAGES.map((language) => (
+                <option
+                  key={language}
+                  value={language}
+                  lang={language}
+                  selected={saved === language}
+                >
+                  {LANGUAGE_NAMES[language]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button class="button secondary" type="submit">{t("profile.language_save")}</button>
+        </form>
+      </section>
       <section class="card">
-        <h2>Change password</h2>
+        <h2>{t("profile.change_password")}</h2>
         <FormErrors message={extra.error} />
         <form method="post" action="/settings/profile/password">
           <CsrfInput token={csrf} />
           <Field
-            label="Current password"
+            label={t("profile.current_password")}
             name="current_password"
             type="password"
             error={e.current_password?.[0]}
@@ -79,15 +114,15 @@ async function showProfile(
             autocomplete="current-password"
           />
           <Field
-            label="New password"
+            label={t("profile.new_password")}
             name="new_password"
             type="password"
             error={e.new_password?.[0]}
             required
             autocomplete="new-password"
-            hint="At least 10 characters. Other sessions will be signed out."
+            hint={t("profile.new_password_hint")}
           />
-          <button class="button primary" type="submit">Change password</button>
+          <button class="button primary" type="submit">{t("profile.change_password")}</button>
         </form>
       </section>
       <PasskeysCard
@@ -116,7 +151,7 @@ app.post("/settings/profile/password", async (c) => {
       auth.sessionToken,
     );
     await recordSecurityEvent(c, { action: "auth.password_changed" });
-    return showProfile(c, { notice: "Your password was changed. Other sessions were signed out." });
+    return showProfile(c, { notice: tOf(c)("profile.password_changed") });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     return showProfile(
@@ -127,6 +162,23 @@ app.post("/settings/profile/password", async (c) => {
   }
 });
 
+app.post("/settings/profile/language", async (c) => {
+  const body = await readBody(c);
+  const chosen = isLanguage(body.language) ? body.language : null;
+  await saveLanguage(
+    c.get("services").control,
+    principalOf(c).userId,
+    chosen,
+    c.get("services").clock.now(),
+  );
+  // This page already answers in the new language.
+  c.set(
+    "language",
+    chosen ?? acceptedLanguages(c.req.header("accept-language"))[0] ?? languageOf(c),
+  );
+  return showProfile(c, { notice: tOf(c)("profile.language_saved") });
+});
+
 app.post("/settings/profile/resend-verification", async (c) => {
   try {
     await resendVerificationEmail(
@@ -135,7 +187,7 @@ app.post("/settings/profile/resend-verification", async (c) => {
       requestOrigin(c.get("services").config, c.req.url),
       c.get("tenant")?.id ?? null,
     );
-    return showProfile(c, { notice: "We sent you a new confirmation e-mail." });
+    return showProfile(c, { notice: tOf(c)("profile.confirmation_sent") });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     return showProfile(c, { error: err.message }, err.status);
