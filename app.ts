@@ -81,6 +81,9 @@ import pageHelp from "./routes/help.tsx";
 import apiEvents from "./routes/events.ts";
 import apiNotifications from "./routes/api/v1/notifications.ts";
 import pageNotifications from "./routes/notifications.tsx";
+import pagePwa from "./routes/pwa.tsx";
+import pageDocumentsCamera from "./routes/documents/camera.tsx";
+import apiDocumentCaptures from "./routes/api/v1/documents/captures.ts";
 import apiActivity from "./routes/api/v1/activity.ts";
 import pageActivity from "./routes/activity.tsx";
 import apiConfig from "./routes/api/v1/config.ts";
@@ -206,6 +209,10 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiActivity,
       pageActivity,
       apiConfig,
+      // The installable app and its camera (issue 17); before /documents/:id takes "camera".
+      pagePwa,
+      pageDocumentsCamera,
+      apiDocumentCaptures,
       apiCustomFields,
       apiApprovals,
       pageApprovals,

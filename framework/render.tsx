@@ -20,6 +20,8 @@ export interface PageOptions {
   stylesheets?: readonly string[];
   /** A favicon that replaces the built-in one (a tenant's, PNG or JPEG). */
   icon?: { href: string; type: string };
+  /** The web app manifest of an installable app (a workspace's signed-in pages). */
+  manifest?: string;
 }
 
 function escapeHtml(s: string): string {
@@ -79,5 +81,6 @@ export function renderPage(body: VNode, opts: PageOptions): string {
       : opts.assets.favicon
       ? `<link rel="icon" href="${opts.assets.favicon}" type="image/svg+xml">`
       : `<link rel="icon" href="data:,">`) +
+    (opts.manifest ? `<link rel="manifest" href="${escapeHtml(opts.manifest)}">` : "") +
     `</head><body>${html}${script}</body></html>`;
 }

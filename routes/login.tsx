@@ -133,6 +133,9 @@ app.post("/logout", async (c) => {
   if (auth?.sessionToken) await deleteSession(c.get("services"), auth.sessionToken);
   if (auth) await recordSecurityEvent(c, { action: "auth.sign_out" });
   clearSessionCookie(c);
+  // The installable app's cached pages and queued actions leave the device with the user
+  // (docs/offline.md): the browser empties this workspace's caches and storage.
+  if (c.get("tenant")) c.header("Clear-Site-Data", '"cache", "storage"');
   return c.redirect(c.get("tenant") ? "/login" : "/", 303);
 });
 

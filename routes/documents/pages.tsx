@@ -107,6 +107,9 @@ async function listPage(c: AppContext, flash?: { ok?: string; error?: string }, 
                 <button class="button primary" type="submit">Upload</button>
               </noscript>
             </form>
+            <p>
+              <a href="/documents/camera">Photograph a BOL or POD for a load</a>
+            </p>
           </section>
         )
         : null}

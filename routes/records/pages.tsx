@@ -41,6 +41,7 @@ import { FieldValue } from "../../components/records/FieldValue.tsx";
 import { RecordHistory } from "../../components/records/RecordHistory.tsx";
 import { ActivityCard } from "../../components/records/ActivityCard.tsx";
 import { activityItems, mergeTimeline } from "../../domain/activity/timeline.ts";
+import { CameraCapture } from "../../components/CameraCapture.tsx";
 import { BillMatchNotice } from "../../components/payables/BillMatchNotice.tsx";
 import { matchBill } from "../../domain/payables/match.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
@@ -656,6 +657,17 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       <ActivityCard
         def={def}
         id={id}
+      {def.collection === "loads" && writable && featureOn(configOf(c), undefined, "documents")
+        ? (
+          <section class="card" id="documents" aria-labelledby="camera-title">
+            <h2 id="camera-title">Photograph BOL / POD</h2>
+            {c.req.query("photo")
+              ? <p class="flash success" role="status">Photo uploaded: it is being read.</p>
+              : null}
+            <CameraCapture csrfToken={c.get("csrfToken")} loadId={id} />
+          </section>
+        )
+        : null}
         items={activity}
         names={names}
         titles={historyTitles}
