@@ -72,6 +72,7 @@ import pageAssistant from "./routes/assistant.tsx";
 import stripeWebhook from "./routes/webhooks/stripe.ts";
 import pageSettingsBilling from "./routes/settings/billing.tsx";
 import pageSettingsJobs from "./routes/settings/jobs.tsx";
+import pageSettingsDocuments from "./routes/settings/documents.tsx";
 import apiExports from "./routes/api/v1/exports.ts";
 import pageSettingsData from "./routes/settings/data.tsx";
 import pageOperatorJobs from "./routes/operator/jobs.tsx";
@@ -187,6 +188,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiAssistant,
       pageAssistant,
       pageSettingsJobs,
+      pageSettingsDocuments,
       apiExports,
       pageSettingsData,
       apiSecurity,

@@ -180,3 +180,59 @@ export async function correctionRates(db: Executor): Promise<CorrectionRate[]> {
   }
   return [...out.values()];
 }
+
+/** What the reader has learned for one sender: the labels it now reads each field by. */
+export interface LearnedSender {
+  senderKey: string;
+  labels: Array<{ classification: string; field: string; label: string; hits: number }>;
+  updatedAt: string;
+}
+
+/** Every sender with learned labels, most recently taught first (for Settings → Documents). */
+export async function learnedSenders(db: Executor): Promise<LearnedSender[]> {
+  const rs = await db.execute(`
+    SELECT sender_key, classification, field, label, hits, updated_at
+    FROM document_layout_labels ORDER BY updated_at DESC, sender_key, field LIMIT 2000`);
+  const out = new Map<string, LearnedSender>();
+  for (const r of rs.rows) {
+    const key = String(r.sender_key);
+    const sender = out.get(key) ?? { senderKey: key, labels: [], updatedAt: String(r.updated_at) };
+    sender.labels.push({
+      classification: String(r.classification),
+      field: String(r.field),
+      label: String(r.label),
+      hits: Number(r.hits),
+    });
+    out.set(key, sender);
+  }
+  return [...out.values()];
+}
+
+/** Forgets what corrections taught about one sender; its next document is read by the rules. */
+export async function forgetSender(db: Executor, senderKey: string): Promise<number> {
+  const rs = await db.execute({
+    sql: "DELETE FROM document_layout_labels WHERE sender_key = ?",
+    args: [senderKey],
+  });
+  return rs.rowsAffected;
+}
+
+/** Correction rates added up by the given keys (kind and sender, or kind and field), worst first. */
+export function ratesBy(
+  rates: CorrectionRate[],
+  keys: Array<"classification" | "sender" | "month" | "field">,
+): Array<CorrectionRate & { share: number }> {
+  const out = new Map<string, CorrectionRate>();
+  for (const r of rates) {
+    const id = JSON.stringify(keys.map((k) => r[k]));
+    const sum = out.get(id) ??
+      { classification: "", sender: "", month: "", field: "", reviewed: 0, corrected: 0 };
+    for (const k of keys) sum[k] = r[k];
+    sum.reviewed += r.reviewed;
+    sum.corrected += r.corrected;
+    out.set(id, sum);
+  }
+  return [...out.values()]
+    .map((r) => ({ ...r, share: r.reviewed ? r.corrected / r.reviewed : 0 }))
+    .sort((a, b) => b.share - a.share || b.reviewed - a.reviewed);
+}
