@@ -5,6 +5,7 @@
  */
 import type { RawExtraction } from "../domain/documents/draft.ts";
 import type { LearnedLabel } from "../domain/documents/layout_memory.ts";
+import type { CustomFieldsConfig } from "../customization/document/fields_schema.ts";
 
 export interface ExtractionInput {
   text: string;
@@ -16,6 +17,8 @@ export interface ExtractionInput {
   us?: string;
   /** What corrections taught about this sender's layout (domain/documents/layout_memory.ts). */
   learned?: LearnedLabel[];
+  /** The workspace's custom fields per record type: filled when their label is found. */
+  customFields?: CustomFieldsConfig;
 }
 
 /** A label a user's correction tied to a field, for documents of one sender. */

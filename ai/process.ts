@@ -21,6 +21,8 @@ import { recordAiUsage } from "./usage.ts";
 import { mayUseAiTokens, recordUsage } from "../billing/entitlements.ts";
 import type { Services } from "../services.ts";
 import { pluginReading } from "../plugins/host/readers.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import { withCustomFields } from "../customization/fields.ts";
 
 const OPEN = new Set(["queued", "processing", "failed"]);
 
@@ -69,6 +71,11 @@ export async function processDocumentJob(
     const { provider, warning } = fromPlugin
       ? { provider: null, warning: null }
       : await providerForTenant(services, job.tenantId);
+    // The workspace's custom fields: the reader fills them, the draft's check knows them.
+    const customFields = job.tenantId
+      ? (await activeConfiguration(services.readCache, tenantDb, job.tenantId)).document
+        .custom_fields
+      : undefined;
     const { raw, usage } = fromPlugin
       ? { raw: fromPlugin.raw, usage: undefined }
       : await provider!.extract({
@@ -78,8 +85,11 @@ export async function processDocumentJob(
         method: text.method,
         us: await workspaceName(job.tenantId, control),
         learned: await learnedLabels(tenantDb, text.text),
+        customFields,
       });
-    const draft = await finalizeDraft(tenantDb, raw);
+    const draft = await finalizeDraft(tenantDb, raw, {
+      recordType: (def) => withCustomFields(def, customFields),
+    });
     if (text.reason) draft.warnings.unshift(text.reason);
     if (warning) draft.warnings.unshift(warning);
     await saveExtraction(tenantDb, id, {

@@ -14,7 +14,6 @@ import type { RecordContext } from "../domain/records/repository.ts";
 import { actionsFor } from "../plugins/host/actions.ts";
 import { pluginCards } from "../plugins/host/cards.ts";
 import { activeConfiguration } from "../customization/cache.ts";
-import { withCustomFields } from "../customization/fields.ts";
 import { flattenInput } from "../domain/records/custom_values.ts";
 import { queueRuleEffects } from "../workers/rule_jobs.ts";
 import { recordTypeFor } from "../customization/terms.ts";
@@ -69,7 +68,8 @@ export async function tenantRecordType(c: AppContext, def: RecordDef): Promise<R
     const tenant = tenantOf(c);
     loaded = await activeConfiguration(c.get("services").readCache, tenant.db, tenant.id);
   }
-  return withCustomFields(recordTypeFor(loaded.document, def), loaded.document.custom_fields);
+  // recordTypeFor already adds the custom fields (once: adding them again listed them twice).
+  return recordTypeFor(loaded.document, def);
 }
 
 /**

@@ -4,7 +4,13 @@
  * the fields of the document's kind (fields.ts); parties, references and the goods table follow,
  * into a raw extraction that `finalizeDraft` then checks against the record's schema. Deterministic and local.
  */
-import type { Classification, DraftValue, RawExtraction } from "../../domain/documents/draft.ts";
+import {
+  type Classification,
+  type DraftValue,
+  type RawExtraction,
+  TARGET_COLLECTION,
+} from "../../domain/documents/draft.ts";
+import type { CustomFieldsConfig } from "../../customization/document/fields_schema.ts";
 import type { LearnedLabel } from "../extraction.ts";
 import { findLabeled, type Line, toLines } from "./layout.ts";
 import { letterhead, readParty } from "./parties.ts";
@@ -13,6 +19,7 @@ import { findDot, findEst, findMc } from "./values.ts";
 import { type Candidate, findPairs } from "./pairs.ts";
 import { readFields, typed } from "./fields.ts";
 import { applyLearned } from "./learned.ts";
+import { readCustomFields } from "./custom.ts";
 import type { ConceptName } from "./vocabulary.ts";
 
 /** An order or load number the document refers to (the best-typed candidate). */
@@ -103,7 +110,7 @@ function billVendor(
 export function extractFields(
   type: Classification,
   text: string,
-  opts: { ocr?: boolean; learned?: LearnedLabel[] } = {},
+  opts: { ocr?: boolean; learned?: LearnedLabel[]; customFields?: CustomFieldsConfig } = {},
 ): Omit<RawExtraction, "classification" | "confidence"> {
   const lines = toLines(text);
   const candidates = findPairs(lines);
@@ -111,6 +118,13 @@ export function extractFields(
     ocr: opts.ocr ?? false,
   });
   if (opts.learned?.length) Object.assign(fields, applyLearned(type, lines, opts.learned));
+  // The workspace's own fields of the record this document becomes (ai/offline/custom.ts).
+  const collection = TARGET_COLLECTION[type];
+  const specs = collection ? opts.customFields?.[collection] ?? [] : [];
+  if (specs.length) {
+    const custom = readCustomFields(specs, lines, { ocr: opts.ocr });
+    for (const [key, value] of Object.entries(custom)) fields[key] ??= value;
+  }
   const parties: RawExtraction["parties"] = {};
   const refs: RawExtraction["refs"] = {};
   const all = lines.map((l) => l.text).join("\n");

@@ -13,6 +13,7 @@ export const offlineProvider: ExtractionProvider = {
     const extracted = extractFields(type, input.text, {
       ocr: input.method?.includes("ocr") ?? false,
       learned: input.learned,
+      customFields: input.customFields,
     });
     const warnings = unsure ? [unsure] : [];
     // Names and numbers read from an image are checked by a person: OCR confuses letters.

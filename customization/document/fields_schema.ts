@@ -49,7 +49,16 @@ export const CustomFieldSchema = z.strictObject({
   column: z.boolean().default(false),
   filter: z.boolean().default(true),
   search: z.boolean().default(true),
-  document_labels: z.array(z.string().trim().min(1).max(60)).max(10).default([]),
+  document_labels: z.array(z.string().trim().min(1).max(60)).max(10).default([]).meta({
+    description:
+      "Other labels a document may print beside or above the value (the field's own label is always looked for).",
+    examples: [["Container No", "Cntr #"]],
+  }),
+  document_pattern: z.string().max(200).nullable().default(null).meta({
+    description:
+      "A regular expression the value read from a document must match (its first match is taken); when no label is found, the document is searched for it.",
+    examples: ["[A-Z]{4}\\d{7}"],
+  }),
 }).superRefine((field, ctx) => {
   const problem = (path: string, message: string) =>
     ctx.addIssue({ code: "custom", path: [path], message });
@@ -66,6 +75,13 @@ export const CustomFieldSchema = z.strictObject({
       new RegExp(field.pattern, "u");
     } catch {
       problem("pattern", "This pattern is not a valid regular expression.");
+    }
+  }
+  if (field.document_pattern !== null) {
+    try {
+      new RegExp(field.document_pattern, "u");
+    } catch {
+      problem("document_pattern", "This pattern is not a valid regular expression.");
     }
   }
   if (field.min !== null && field.max !== null && field.min > field.max) {
@@ -102,7 +118,7 @@ function fieldList(collection: string) {
     }).default([]).meta({
       description: `Custom fields of ${def.plural.toLowerCase()}: key, label, type (${
         CUSTOM_FIELD_TYPES.join(", ")
-      }), required, default, help, min, max, pattern, choices, link_to, column, filter, search, document_labels.`,
+      }), required, default, help, min, max, pattern, choices, link_to, column, filter, search, document_labels, document_pattern.`,
       examples: [[{
         key: "container",
         label: "Container number",
@@ -119,6 +135,7 @@ function fieldList(collection: string) {
         filter: true,
         search: true,
         document_labels: ["Container No", "Container #"],
+        document_pattern: "[A-Z]{4}\\d{7}",
       }]],
     });
 }

@@ -246,11 +246,15 @@ export function duplicateNumberError(
   );
 }
 
-/** Accepts a document as a new record; returns the record's collection and id. */
+/**
+ * Accepts a document as a new record; returns the record's collection and id. `typeFor` gives
+ * the tenant's description of the record type (its custom fields), so their values are written.
+ */
 export async function acceptDocument(
   ctx: RecordContext,
   documentId: string,
   input: AcceptInput,
+  typeFor: (def: RecordDef) => RecordDef | Promise<RecordDef> = (def) => def,
 ): Promise<{ collection: string; id: string; record: RecordValues }> {
   const doc = await getDocument(ctx.db, documentId);
   assertOpen(doc);
@@ -258,7 +262,8 @@ export async function acceptDocument(
     { collection: null, fields: {}, lines: [], parties: {}, refs: {}, warnings: [] };
   const collection = input.collection ?? draft.collection ??
     TARGET_COLLECTION[(doc.classification ?? "other") as keyof typeof TARGET_COLLECTION];
-  const def = collection ? recordType(collection) : undefined;
+  const builtIn = collection ? recordType(collection) : undefined;
+  const def = builtIn ? await typeFor(builtIn) : undefined;
   if (!def) {
     throw new InvalidError(
       "This kind of document does not make a record. Attach it to a record instead.",

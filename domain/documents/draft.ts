@@ -7,7 +7,8 @@
  *
  * `finalizeDraft` is the one gate every provider's output passes: values are checked one by one
  * against the record type's zod schema and dropped (with a warning) when they do not fit, so a
- * draft always passes `createSchema(def).partial()`. Document text is untrusted: nothing in it
+ * draft always passes `createSchema(def).partial()` (the tenant's record type, custom fields
+ * included, when the caller passes it). Document text is untrusted: nothing in it
  * can do more than fill these values.
  */
 import { z } from "zod";
@@ -138,12 +139,18 @@ function fits(shape: Record<string, z.ZodType>, name: string, value: Scalar): un
  * values that do not fit are dropped with a warning; parties and order numbers are matched
  * against the tenant's records (reads only).
  */
-export async function finalizeDraft(db: Executor, raw: RawExtraction): Promise<Draft> {
+export async function finalizeDraft(
+  db: Executor,
+  raw: RawExtraction,
+  opts: { recordType?: (def: RecordDef) => RecordDef } = {},
+): Promise<Draft> {
   const classification = CLASSIFICATIONS.includes(raw.classification)
     ? raw.classification
     : "other";
   const collection = TARGET_COLLECTION[classification];
-  const def = collection ? recordType(collection) : undefined;
+  const builtIn = collection ? recordType(collection) : undefined;
+  // The tenant's description (its custom fields among the fields) when the caller has it.
+  const def = builtIn && opts.recordType ? opts.recordType(builtIn) : builtIn;
   const warnings = (raw.warnings ?? []).filter((w) => typeof w === "string").slice(0, 20)
     .map((w) => w.slice(0, 300));
   const draft: Draft = { collection, fields: {}, lines: [], parties: {}, refs: {}, warnings };

@@ -42,7 +42,7 @@ import { CsrfInput } from "../../components/Form.tsx";
 import { Island } from "../../framework/island.tsx";
 import DocumentUpload from "../../islands/DocumentUpload.tsx";
 import { fileResponse, takeUploads } from "../../http/documents.ts";
-import { recordContext } from "../../http/records.ts";
+import { recordContext, tenantRecordType } from "../../http/records.ts";
 import { ListTable } from "../../components/ListTable.tsx";
 import {
   FieldInput,
@@ -158,7 +158,9 @@ async function reviewPage(
   const doc = await getDocument(tenantOf(c).db, id);
   const draft: Draft = doc.draft ??
     { collection: null, fields: {}, lines: [], parties: {}, refs: {}, warnings: [] };
-  const def = draft.collection ? recordType(draft.collection) : undefined;
+  // The tenant's record type: its words and its custom fields (the reader fills them too).
+  const builtIn = draft.collection ? recordType(draft.collection) : undefined;
+  const def = builtIn ? await tenantRecordType(c, builtIn) : undefined;
   const csrf = c.get("csrfToken");
   const errors = extra.errors ?? {};
   const open = ["review", "needs_ocr", "failed", "rejected"].includes(doc.status) && canWrite(c);
@@ -470,8 +472,9 @@ app.post("/documents/:id/accept", async (c) => {
   const id = docParam(c);
   const form = await entries(c);
   const collection = form.find(([k]) => k === "_collection")?.[1] ?? "";
-  const def = recordType(collection);
-  if (!def) throw new InvalidError("Unknown record type.");
+  const builtIn = recordType(collection);
+  if (!builtIn) throw new InvalidError("Unknown record type.");
+  const def = await tenantRecordType(c, builtIn);
   const values = formToInput(
     def,
     form.filter(([k]) => !k.startsWith("party.") && !k.startsWith("ref.")),
@@ -500,7 +503,7 @@ app.post("/documents/:id/accept", async (c) => {
       collection: def.collection as AcceptInput["collection"],
       values,
       parties,
-    });
+    }, () => def);
     return c.redirect(`/${result.collection}/${result.id}?saved=1`, 303);
   } catch (err) {
     if (err instanceof AppError && [400, 403, 409, 422].includes(err.status)) {

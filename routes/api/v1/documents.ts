@@ -25,7 +25,7 @@ import {
   DocumentListQuerySchema,
 } from "../../../domain/documents/list_query.ts";
 import { parseQuery } from "../../../http/query.ts";
-import { recordContext } from "../../../http/records.ts";
+import { recordContext, tenantRecordType } from "../../../http/records.ts";
 import { fileResponse, takeUploads, uploadLimit } from "../../../http/documents.ts";
 import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
 import { z } from "zod";
@@ -275,7 +275,12 @@ app.get("/api/v1/documents/:id/file", file, requirePermission("records:read"), a
 
 app.post("/api/v1/documents/:id/accept", accept, requireDocumentWriter(), async (c) => {
   const input = parseWith(AcceptSchema, await readJson(c));
-  const result = await acceptDocument(recordContext(c), docId(c), input);
+  const result = await acceptDocument(
+    recordContext(c),
+    docId(c),
+    input,
+    (def) => tenantRecordType(c, def),
+  );
   return c.json({
     document: documentJson(await getDocument(tenantOf(c).db, docId(c))),
     record: {
