@@ -6,7 +6,12 @@
  */
 import type { Executor } from "../db/transaction.ts";
 import * as fmt from "../domain/format.ts";
-import { AGING_BUCKETS, agingByCustomer, agingTotals, marginReport } from "../domain/reports.ts";
+import {
+  AGING_BUCKETS,
+  agingByCustomer,
+  agingTotalsByCurrency,
+  marginReport,
+} from "../domain/reports.ts";
 import { searchAll } from "../domain/records/search.ts";
 import { agingByVendor, owedToVendor, vendorAgingTotals } from "../domain/payables/aging.ts";
 import type { Intent } from "./intents.ts";
@@ -65,16 +70,22 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
     }
     case "aging": {
       const rows = await agingByCustomer(db, today);
-      const totals = agingTotals(rows);
-      const sum = AGING_BUCKETS.reduce((s, b) => s + totals[b], 0);
-      if (!sum) {
+      // One sentence per currency: amounts of two currencies are never added.
+      const totals = agingTotalsByCurrency(rows).filter((t) => t.total_cents);
+      if (!totals.length) {
         return { text: "Nothing is outstanding: every sent invoice is paid.", citations: [] };
       }
+      const inCur = (cents: number, currency: string) =>
+        fmt.money(cents, { ...fmt.DEFAULT_FORMAT, currency });
       return {
-        text: `Receivables outstanding: ${money(sum)}. ${
-          AGING_BUCKETS.map((b) => `${b}: ${money(totals[b])}`).join("; ")
-        }.\nLargest balances:\n${
-          listed(rows.map((r) => `${r.customer}: ${money(r.total_cents)}`), 5)
+        text: `${
+          totals.map((t) =>
+            `Receivables outstanding: ${inCur(t.total_cents, t.currency)}. ${
+              AGING_BUCKETS.map((b) => `${b}: ${inCur(t.buckets[b], t.currency)}`).join("; ")
+            }.`
+          ).join("\n")
+        }\nLargest balances:\n${
+          listed(rows.map((r) => `${r.customer}: ${inCur(r.total_cents, r.currency)}`), 5)
         }`,
         citations: rows.slice(0, 5).map((r) => cite("customers", r.customer_id, r.customer)),
       };

@@ -14,6 +14,7 @@ import {
 } from "./records/fields.ts";
 import type { RecordDef } from "./records/definition.ts";
 import { BUSINESS_DAY } from "../db/business_day.ts";
+import { CURRENCIES, DEFAULT_CURRENCY } from "./currency.ts";
 import { loadBilledFreightSql, loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
 
 const address = (): FieldDef[] => [
@@ -189,6 +190,12 @@ export const customers: RecordDef = {
     f.option("origin_preference", "Origin preference", "origin", { group: "Buying" }),
     f.boolean("picks_up", "Picks up loads themselves", { group: "Buying" }),
     f.option("payment_terms", "Payment terms", "terms", { column: true, group: "Credit" }),
+    f.enumOf("currency", "Currency", CURRENCIES, {
+      defaultValue: DEFAULT_CURRENCY,
+      filter: true,
+      group: "Credit",
+      hint: "Sales orders and invoices are made in it; the credit limit is in it too.",
+    }),
     f.money("credit_limit_cents", "Credit limit", { column: true, sort: true, group: "Credit" }),
     f.boolean("credit_hold", "Credit hold", {
       column: true,
@@ -481,6 +488,11 @@ export const salesOrders: RecordDef = {
       hint: "Admins only; recorded in the history.",
     }),
     f.text("credit_override_reason", "Override reason", { max: 300, group: "Credit" }),
+    f.enumOf("currency", "Currency", CURRENCIES, {
+      computed: true,
+      filter: true,
+      hint: "The customer's currency when the record was made.",
+    }),
     f.money("total_cents", "Total", { computed: true, column: true, sort: true }),
     f.decimal("total_weight_lb", "Total weight (LB)", { computed: true }),
     f.longtext("notes", "Notes", { search: true }),
@@ -631,6 +643,12 @@ export const invoices: RecordDef = {
       sql: INVOICE_STATUS_SQL,
       column: true,
       filter: true,
+    }),
+    f.enumOf("currency", "Currency", CURRENCIES, {
+      computed: true,
+      filter: true,
+      group: "Money",
+      hint: "The customer's currency when the record was made.",
     }),
     f.money("tax_cents", "Tax", { group: "Money", defaultValue: 0 }),
     f.money("subtotal_cents", "Subtotal", { computed: true }),

@@ -10,11 +10,21 @@ import type { Executor } from "../db/transaction.ts";
 import { owedThisWeek } from "./payables/aging.ts";
 
 import { AGING_BUCKETS, type AgingBucket, bucketSql, emptyBuckets } from "./aging.ts";
+import { DEFAULT_CURRENCY } from "./currency.ts";
 export { AGING_BUCKETS, type AgingBucket };
 
 export interface AgingRow {
   customer_id: string;
   customer: string;
+  /** The invoices' currency: a customer whose currency changed has a row per currency. */
+  currency: string;
+  buckets: Record<AgingBucket, number>;
+  total_cents: number;
+}
+
+/** The aging totals of one currency (amounts of different currencies are never added). */
+export interface AgingTotals {
+  currency: string;
   buckets: Record<AgingBucket, number>;
   total_cents: number;
 }
@@ -25,25 +35,27 @@ const BUCKET_SQL = bucketSql("i");
 /** `asOf` is the tenant's business day (TenantContext.today) unless the user chose another. */
 export async function agingByCustomer(db: Executor, asOf: string): Promise<AgingRow[]> {
   const rs = await db.execute({
-    sql: `SELECT i.customer_id, c.name AS customer, ${BUCKET_SQL} AS bucket,
+    sql: `SELECT i.customer_id, c.name AS customer, i.currency, ${BUCKET_SQL} AS bucket,
             SUM(i.outstanding_cents) AS cents
           FROM invoices i JOIN customers c ON c.id = i.customer_id
           WHERE i.outstanding_cents > 0 AND i.state = 'sent' AND i.archived_at IS NULL
-          GROUP BY i.customer_id, bucket`,
+          GROUP BY i.customer_id, i.currency, bucket`,
     args: { asOf },
   });
   const rows = new Map<string, AgingRow>();
   for (const r of rs.rows) {
     const id = String(r.customer_id);
-    let row = rows.get(id);
+    const currency = String(r.currency);
+    let row = rows.get(`${id}:${currency}`);
     if (!row) {
       row = {
         customer_id: id,
         customer: String(r.customer),
+        currency,
         buckets: emptyBuckets(),
         total_cents: 0,
       };
-      rows.set(id, row);
+      rows.set(`${id}:${currency}`, row);
     }
     row.buckets[r.bucket as AgingBucket] += Number(r.cents);
     row.total_cents += Number(r.cents);
@@ -51,10 +63,32 @@ export async function agingByCustomer(db: Executor, asOf: string): Promise<Aging
   return [...rows.values()].sort((a, b) => b.total_cents - a.total_cents);
 }
 
-export function agingTotals(rows: AgingRow[]): Record<AgingBucket, number> {
+/** The buckets' totals of the rows in `currency` (the workspace's own, USD, by default). */
+export function agingTotals(
+  rows: AgingRow[],
+  currency: string = DEFAULT_CURRENCY,
+): Record<AgingBucket, number> {
   const totals = emptyBuckets();
-  for (const row of rows) for (const b of AGING_BUCKETS) totals[b] += row.buckets[b];
+  for (const row of rows) {
+    if (row.currency !== currency) continue;
+    for (const b of AGING_BUCKETS) totals[b] += row.buckets[b];
+  }
   return totals;
+}
+
+/** One total per currency that has something outstanding, the default currency first. */
+export function agingTotalsByCurrency(rows: AgingRow[]): AgingTotals[] {
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort((a, b) =>
+    a === DEFAULT_CURRENCY ? -1 : b === DEFAULT_CURRENCY ? 1 : a.localeCompare(b)
+  );
+  return currencies.map((currency) => {
+    const buckets = agingTotals(rows, currency);
+    return {
+      currency,
+      buckets,
+      total_cents: AGING_BUCKETS.reduce((sum, b) => sum + buckets[b], 0),
+    };
+  });
 }
 
 const LOAD_DAY = "COALESCE(substr(l.pickup_appointment, 1, 10), substr(l.created_at, 1, 10))";
@@ -67,6 +101,9 @@ const LOAD_JOINS = `FROM loads l
   LEFT JOIN sales_orders so ON so.id = l.sales_order_id
   LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id`;
 
+/** A load's currency: its sales order's (a load with none, the default). */
+const SALE_CURRENCY = `COALESCE(so.currency, '${DEFAULT_CURRENCY}')`;
+
 export type MarginGrouping = "load" | "customer" | "supplier" | "salesperson";
 
 export interface MarginRow {
@@ -74,6 +111,8 @@ export interface MarginRow {
   label: string;
   href: string | null;
   loads: number;
+  /** The sales orders' currency: groups never add amounts of two currencies. */
+  currency: string;
   sale_cents: number;
   cost_cents: number;
   freight_cents: number;
@@ -89,7 +128,8 @@ export async function marginReport(
   const args = { from: opts.from, to: opts.to };
   if (opts.by === "load") {
     const rs = await db.execute({
-      sql: `SELECT l.id AS key, l.number AS label, 1 AS loads, ${LOAD_MONEY}
+      sql: `SELECT l.id AS key, l.number AS label, 1 AS loads, ${SALE_CURRENCY} AS currency,
+            ${LOAD_MONEY}
             ${LOAD_JOINS} ${where} ORDER BY ${LOAD_DAY} DESC, l.id DESC LIMIT 5000`,
       args,
     });
@@ -117,12 +157,13 @@ export async function marginReport(
   }[opts.by];
   const rs = await db.execute({
     sql: `SELECT ${group.key} AS key, ${group.label} AS label, COUNT(*) AS loads,
+            ${SALE_CURRENCY} AS currency,
             SUM(${loadSaleSql("l")}) AS sale_cents,
             SUM(${loadCostSql("l")}) AS cost_cents,
             SUM(${loadFreightSql("l")} + l.other_costs_cents) AS freight_cents,
             SUM(${loadMarginSql("l")}) AS margin_cents
           ${LOAD_JOINS} ${group.join} ${where}
-          GROUP BY ${group.key} ORDER BY margin_cents DESC`,
+          GROUP BY ${group.key}, ${SALE_CURRENCY} ORDER BY ${SALE_CURRENCY} = '${DEFAULT_CURRENCY}' DESC, margin_cents DESC`,
     args,
   });
   return rs.rows.map((r) => toMarginRow(r, group.href && r.key ? `${group.href}${r.key}` : null));
@@ -134,6 +175,7 @@ function toMarginRow(r: Record<string, unknown>, href: string | null): MarginRow
     label: String(r.label ?? "(none)"),
     href,
     loads: Number(r.loads),
+    currency: String(r.currency ?? DEFAULT_CURRENCY),
     sale_cents: Number(r.sale_cents),
     cost_cents: Number(r.cost_cents),
     freight_cents: Number(r.freight_cents),

@@ -13,7 +13,8 @@ import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import { BUSINESS_DAY } from "../db/business_day.ts";
 import { businessDay } from "../domain/clock.ts";
-import { money } from "../domain/format.ts";
+import { DEFAULT_FORMAT, money } from "../domain/format.ts";
+import { inCurrency } from "../domain/currency.ts";
 import { listMembers } from "../auth/members.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { workspaceOrigin } from "../data_rights/deletion.ts";
@@ -35,7 +36,7 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
   const [invoices, carriers, loads, customers] = await Promise.all([
     rows(
       db,
-      `SELECT id, number, due_date, outstanding_cents FROM invoices
+      `SELECT id, number, due_date, outstanding_cents, currency FROM invoices
        WHERE state = 'sent' AND outstanding_cents > 0 AND due_date < ${BUSINESS_DAY}
        ORDER BY due_date LIMIT 200`,
     ),
@@ -55,7 +56,7 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
     ),
     rows(
       db,
-      `SELECT c.id, c.name, c.credit_limit_cents,
+      `SELECT c.id, c.name, c.credit_limit_cents, c.currency,
          COALESCE((SELECT SUM(outstanding_cents) FROM invoices i
            WHERE i.customer_id = c.id AND i.state <> 'void'), 0) AS receivable
        FROM customers c WHERE c.credit_limit_cents IS NOT NULL LIMIT 1000`,
@@ -66,7 +67,9 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
     out.push({
       kind: "invoice_overdue",
       title: `Invoice ${inv.number} is overdue`,
-      body: `${money(inv.outstanding_cents)} was due ${inv.due_date}.`,
+      body: `${
+        money(inv.outstanding_cents, inCurrency(DEFAULT_FORMAT, inv.currency))
+      } was due ${inv.due_date}.`,
       link: `/invoices/${inv.id}`,
       entity: { collection: "invoices", id: String(inv.id) },
       dedupeKey: `overdue:${inv.id}:${inv.due_date}`,
@@ -88,7 +91,9 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
     out.push({
       kind: "customer_over_credit",
       title: `${c.name} is over its credit limit`,
-      body: `Receivable ${money(c.receivable)} against a limit of ${money(c.credit_limit_cents)}.`,
+      body: `Receivable ${
+        money(c.receivable, inCurrency(DEFAULT_FORMAT, c.currency))
+      } against a limit of ${money(c.credit_limit_cents, inCurrency(DEFAULT_FORMAT, c.currency))}.`,
       link: `/customers/${c.id}`,
       entity: { collection: "customers", id: String(c.id) },
       dedupeKey: `credit:${c.id}:${today}`,

@@ -6,15 +6,29 @@
  * what only paper needs: blanks as null, addresses, safe file names and the goods table's row.
  */
 import * as fmt from "../domain/format.ts";
+import { inCurrency } from "../domain/currency.ts";
 
-/** Integer cents as money: 1234567 -> "$12,345.67", -500 -> "-$5.00" (none reads "$0.00"). */
-export function money(cents: number | null | undefined): string {
-  return fmt.money(Number(cents ?? 0));
+/**
+ * Integer cents as money: 1234567 -> "$12,345.67", -500 -> "-$5.00" (none reads "$0.00"); in
+ * another currency than USD with its own sign ("CA$12,345.67", "MX$12,345.67").
+ */
+export function money(cents: number | null | undefined, currency?: unknown): string {
+  return fmt.money(Number(cents ?? 0), inCurrency(fmt.DEFAULT_FORMAT, currency));
 }
 
 /** A unit price with what it is per: per weight unit or per case. */
-export function unitPrice(price: unknown, basis: unknown, weightUnit: unknown): string {
-  return fmt.unitPrice(Number(price ?? 0), basis === "case" ? "case" : "weight", weightUnit);
+export function unitPrice(
+  price: unknown,
+  basis: unknown,
+  weightUnit: unknown,
+  currency?: unknown,
+): string {
+  return fmt.unitPrice(
+    Number(price ?? 0),
+    basis === "case" ? "case" : "weight",
+    weightUnit,
+    inCurrency(fmt.DEFAULT_FORMAT, currency),
+  );
 }
 
 /** A weight with its unit: 40000 LB -> "40,000 LB"; blank for none (or zero). */
@@ -63,12 +77,12 @@ export function pdfFilename(number: string, fallback: string): string {
 }
 
 /** A line of goods as the table prints it: description, cases, weight, price, amount. */
-export function goodsRow(line: Record<string, unknown>): string[] {
+export function goodsRow(line: Record<string, unknown>, currency?: unknown): string[] {
   return [
     String(line.description ?? ""),
     count(line.cases),
     weight(line.weight, line.weight_unit),
-    unitPrice(line.price, line.price_basis, line.weight_unit),
-    money(Number(line.amount_cents ?? 0)),
+    unitPrice(line.price, line.price_basis, line.weight_unit, currency),
+    money(Number(line.amount_cents ?? 0), currency),
   ];
 }

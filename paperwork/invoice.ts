@@ -13,6 +13,8 @@ import { GOODS_COLUMNS, MARGIN, Sheet, type Words } from "./layout.ts";
 /** Everything an invoice prints, as plain values (read by `loadInvoicePaper`). */
 export interface InvoicePaper {
   number: string;
+  /** The customer's currency when the invoice was made: every amount is in it. */
+  currency: string;
   state: string;
   invoiceDate: string | null;
   shipDate: string | null;
@@ -38,6 +40,7 @@ export async function loadInvoicePaper(db: Executor, id: string): Promise<Invoic
   const text = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
   return {
     number: String(invoice.number),
+    currency: String(invoice.currency ?? "USD"),
     state: String(invoice.state ?? "draft"),
     invoiceDate: day(invoice.invoice_date),
     shipDate: day(invoice.ship_date),
@@ -50,7 +53,7 @@ export async function loadInvoicePaper(db: Executor, id: string): Promise<Invoic
       address: customer ? addressLines(customer) : [],
       contact: contactLine(contact),
     },
-    lines: linesOf(invoice).map(goodsRow),
+    lines: linesOf(invoice).map((line) => goodsRow(line, invoice.currency)),
     subtotalCents: Number(invoice.subtotal_cents ?? 0),
     taxCents: Number(invoice.tax_cents ?? 0),
     totalCents: Number(invoice.total_cents ?? 0),
@@ -91,6 +94,7 @@ export async function drawInvoice(
       ["Terms", paper.terms],
       ["Customer PO", paper.customerPo],
       ["Sales order", paper.salesOrder],
+      ["Currency", paper.currency],
       ["Status", paper.state === "sent" ? null : paper.state === "void" ? "Void" : "Draft"],
     ],
     340,
@@ -99,11 +103,11 @@ export async function drawInvoice(
   sheet.y = Math.min(billed, facts) - 14;
   sheet.table(GOODS_COLUMNS, paper.lines);
   sheet.totals([
-    ["Subtotal", money(paper.subtotalCents)],
-    ...(paper.taxCents ? [["Tax", money(paper.taxCents)] as [string, string]] : []),
-    ["Total", money(paper.totalCents), true],
-    ["Amount paid", money(paper.paidCents)],
-    ["Balance due", money(paper.balanceCents), true],
+    ["Subtotal", money(paper.subtotalCents, paper.currency)],
+    ...(paper.taxCents ? [["Tax", money(paper.taxCents, paper.currency)] as [string, string]] : []),
+    ["Total", money(paper.totalCents, paper.currency), true],
+    ["Amount paid", money(paper.paidCents, paper.currency)],
+    ["Balance due", money(paper.balanceCents, paper.currency), true],
   ]);
   sheet.paragraph("Remit to", company.remittance_instructions);
   sheet.paragraph("", company.invoice_footer, { muted: true });

@@ -46,6 +46,7 @@ Deno.test("drawInvoice() draws names outside WinAnsi (Łódź, emoji, CJK) witho
   };
   const paper: InvoicePaper = {
     number: "FV/2026/10/001",
+    currency: "USD",
     state: "draft",
     invoiceDate: "Oct 5, 2026",
     shipDate: null,

@@ -13,13 +13,15 @@ import { requireEntitlement } from "../billing/middleware.ts";
 import { describeRoute } from "../http/openapi.ts";
 import { InvalidError } from "../domain/errors.ts";
 import { issuesByField } from "../domain/records/schema.ts";
-import { decimalAmount, money } from "../domain/format.ts";
+import { decimalAmount, DEFAULT_FORMAT, money as tenantMoney } from "../domain/format.ts";
+import { DEFAULT_CURRENCY, inCurrency } from "../domain/currency.ts";
 import { csvLine } from "../domain/records/csv.ts";
 import {
   AGING_BUCKETS,
   agingByCustomer,
   type AgingRow,
   agingTotals,
+  agingTotalsByCurrency,
   marginReport,
   type MarginRow,
 } from "../domain/reports.ts";
@@ -57,7 +59,8 @@ function parseQuery(c: AppContext): Required<Omit<ReportQuery, "as_of">> & { as_
 }
 
 function marginCsv(rows: MarginRow[], by: string): string {
-  return "\uFEFF" + csvLine([by, "Loads", "Sale", "Purchase cost", "Freight and other", "Margin"]) +
+  return "\uFEFF" +
+    csvLine([by, "Loads", "Sale", "Purchase cost", "Freight and other", "Margin", "Currency"]) +
     rows.map((r) =>
       csvLine([
         r.label,
@@ -66,17 +69,24 @@ function marginCsv(rows: MarginRow[], by: string): string {
         decimalAmount(r.cost_cents),
         decimalAmount(r.freight_cents),
         decimalAmount(r.margin_cents),
+        r.currency,
       ])
     ).join("");
 }
 
+/** Money in a currency (reports are in the built-in format; rows carry their currency). */
+function money(cents: number, currency: string = DEFAULT_CURRENCY): string {
+  return tenantMoney(cents, inCurrency(DEFAULT_FORMAT, currency));
+}
+
 function agingCsv(rows: AgingRow[]): string {
-  return "\uFEFF" + csvLine(["Customer", ...AGING_BUCKETS, "Total"]) +
+  return "\uFEFF" + csvLine(["Customer", ...AGING_BUCKETS, "Total", "Currency"]) +
     rows.map((r) =>
       csvLine([
         r.customer,
         ...AGING_BUCKETS.map((b) => decimalAmount(r.buckets[b])),
         decimalAmount(r.total_cents),
+        r.currency,
       ])
     ).join("");
 }
@@ -97,10 +107,16 @@ function AgingTable(props: {
   kind: string;
   caption: string;
   party: string;
-  rows: Array<
-    { key: string; label: string; href: string | null; buckets: AgingRow["buckets"]; total: number }
-  >;
-  totals: AgingRow["buckets"];
+  rows: Array<{
+    key: string;
+    label: string;
+    href: string | null;
+    currency?: string;
+    buckets: AgingRow["buckets"];
+    total: number;
+  }>;
+  /** One total row per currency: amounts of two currencies are never added. */
+  totals: Array<{ currency: string; buckets: AgingRow["buckets"] }>;
 }) {
   return (
     <div class="table-wrap">
@@ -118,20 +134,24 @@ function AgingTable(props: {
             <tr key={r.key}>
               <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
               {AGING_BUCKETS.map((b) => (
-                <td class="num" key={b} data-label={b}>{money(r.buckets[b])}</td>
+                <td class="num" key={b} data-label={b}>{money(r.buckets[b], r.currency)}</td>
               ))}
-              <td class="num" data-label="Total">{money(r.total)}</td>
+              <td class="num" data-label="Total">{money(r.total, r.currency)}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
-          <tr>
-            <th scope="row">Total</th>
-            {AGING_BUCKETS.map((b) => <td class="num" key={b}>{money(props.totals[b])}</td>)}
-            <td class="num">
-              {money(AGING_BUCKETS.reduce((s, b) => s + props.totals[b], 0))}
-            </td>
-          </tr>
+          {props.totals.map((t) => (
+            <tr key={t.currency} data-currency={t.currency}>
+              <th scope="row">{props.totals.length > 1 ? `Total ${t.currency}` : "Total"}</th>
+              {AGING_BUCKETS.map((b) => (
+                <td class="num" key={b}>{money(t.buckets[b], t.currency)}</td>
+              ))}
+              <td class="num">
+                {money(AGING_BUCKETS.reduce((s, b) => s + t.buckets[b], 0), t.currency)}
+              </td>
+            </tr>
+          ))}
         </tfoot>
       </table>
     </div>
@@ -177,13 +197,25 @@ const agingApi = describeRoute({
       description: "Open balances per customer in aging buckets",
       schema: z.object({
         as_of: z.string().meta({ format: "date" }),
-        totals: z.record(z.string(), z.unknown()),
+        totals: z.record(z.string(), z.unknown()).meta({
+          description: "The buckets' totals in USD, the default currency",
+        }),
+        totals_by_currency: z.array(z.object({
+          currency: z.string(),
+          buckets: z.record(z.string(), z.number()),
+          total_cents: z.number(),
+        })).meta({ description: "One total per currency; amounts of two currencies never add" }),
         data: z.array(z.record(z.string(), z.unknown())),
       }),
       example: {
         as_of: "2026-03-31",
-        totals: { current: 1263600, "1-30": 0, total_cents: 1263600 },
-        data: [{ customer: "Prairie Packers", total_cents: 1263600 }],
+        totals: { current: 1263600, "1-30": 0, "31-60": 0, "61-90": 0, "over 90": 0 },
+        totals_by_currency: [{
+          currency: "USD",
+          buckets: { current: 1263600, "1-30": 0, "31-60": 0, "61-90": 0, "over 90": 0 },
+          total_cents: 1263600,
+        }],
+        data: [{ customer: "Prairie Packers", currency: "USD", total_cents: 1263600 }],
       },
     },
   },
@@ -231,7 +263,12 @@ app.get("/api/v1/reports/margin", marginApi, requirePermission("records:read"), 
 app.get("/api/v1/reports/aging", agingApi, requirePermission("records:read"), async (c) => {
   const q = parseQuery(c);
   const data = await agingByCustomer(tenantOf(c).db, q.as_of);
-  return c.json({ as_of: q.as_of, totals: agingTotals(data), data });
+  return c.json({
+    as_of: q.as_of,
+    totals: agingTotals(data),
+    totals_by_currency: agingTotalsByCurrency(data),
+    data,
+  });
 });
 
 app.get("/api/v1/reports/ap-aging", apAgingApi, requirePermission("records:read"), async (c) => {
@@ -281,13 +318,14 @@ app.get("/reports", async (c) => {
         caption={`Receivables by customer and days past due, as of ${q.as_of}`}
         party="Customer"
         rows={rows.map((r) => ({
-          key: r.customer_id,
+          key: `${r.customer_id}:${r.currency}`,
           label: r.customer,
           href: `/customers/${r.customer_id}`,
+          currency: r.currency,
           buckets: r.buckets,
           total: r.total_cents,
         }))}
-        totals={agingTotals(rows)}
+        totals={agingTotalsByCurrency(rows)}
       />
     );
   } else if (q.report === "ap_aging") {
@@ -304,12 +342,14 @@ app.get("/reports", async (c) => {
           buckets: r.buckets,
           total: r.total_cents,
         }))}
-        totals={vendorAgingTotals(rows)}
+        totals={[{ currency: DEFAULT_CURRENCY, buckets: vendorAgingTotals(rows) }]}
       />
     );
   } else {
     const rows = await marginReport(db, { from: q.from, to: q.to, by: q.by });
-    const sum = (k: keyof MarginRow) => rows.reduce((s, r) => s + Number(r[k]), 0);
+    const currencies = [...new Set(rows.map((r) => r.currency))];
+    const sum = (k: keyof MarginRow, currency: string) =>
+      rows.filter((r) => r.currency === currency).reduce((s, r) => s + Number(r[k]), 0);
     body = (
       <div class="table-wrap">
         <table class="records" data-report="margin">
@@ -328,25 +368,31 @@ app.get("/reports", async (c) => {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.key}>
+              <tr key={`${r.key}:${r.currency}`}>
                 <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
                 <td class="num" data-label="Loads">{r.loads}</td>
-                <td class="num" data-label="Sale">{money(r.sale_cents)}</td>
-                <td class="num" data-label="Purchase cost">{money(r.cost_cents)}</td>
-                <td class="num" data-label="Freight and other">{money(r.freight_cents)}</td>
-                <td class="num" data-label="Margin">{money(r.margin_cents)}</td>
+                <td class="num" data-label="Sale">{money(r.sale_cents, r.currency)}</td>
+                <td class="num" data-label="Purchase cost">{money(r.cost_cents, r.currency)}</td>
+                <td class="num" data-label="Freight and other">
+                  {money(r.freight_cents, r.currency)}
+                </td>
+                <td class="num" data-label="Margin">{money(r.margin_cents, r.currency)}</td>
               </tr>
             ))}
           </tbody>
           <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              <td class="num">{sum("loads")}</td>
-              <td class="num">{money(sum("sale_cents"))}</td>
-              <td class="num">{money(sum("cost_cents"))}</td>
-              <td class="num">{money(sum("freight_cents"))}</td>
-              <td class="num" data-margin-total>{money(sum("margin_cents"))}</td>
-            </tr>
+            {(currencies.length ? currencies : [DEFAULT_CURRENCY]).map((cur) => (
+              <tr key={cur} data-currency={cur}>
+                <th scope="row">{currencies.length > 1 ? `Total ${cur}` : "Total"}</th>
+                <td class="num">{sum("loads", cur)}</td>
+                <td class="num">{money(sum("sale_cents", cur), cur)}</td>
+                <td class="num">{money(sum("cost_cents", cur), cur)}</td>
+                <td class="num">{money(sum("freight_cents", cur), cur)}</td>
+                <td class="num" data-margin-total={cur === DEFAULT_CURRENCY ? "" : undefined}>
+                  {money(sum("margin_cents", cur), cur)}
+                </td>
+              </tr>
+            ))}
           </tfoot>
         </table>
       </div>

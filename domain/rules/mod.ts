@@ -20,6 +20,7 @@ import { checkCredit } from "./credit.ts";
 import { checkPayment, recomputePaymentTargets } from "./payments.ts";
 import { dueDateOnWrite } from "./due_dates.ts";
 import { ConflictError, InvalidError } from "../errors.ts";
+import { currencyOnWrite } from "../currency.ts";
 
 export type { WriteState } from "./write_state.ts";
 import type { WriteState } from "./write_state.ts";
@@ -71,6 +72,7 @@ const RULES: Record<string, RecordRules> = {
       return {
         purchase_order_id: state.values.purchase_order_id,
         salesperson: state.values.salesperson,
+        currency: await currencyOnWrite(tx, state.values, state.existing),
       };
     },
     afterWrite: (tx, _ctx, { id }) => recomputeOrder(tx, "sales_orders", id),
@@ -99,7 +101,10 @@ const RULES: Record<string, RecordRules> = {
           throw new ConflictError("An invoice with payments cannot be voided; refund first.");
         }
       }
-      return { due_date: await dueDateOnWrite(tx, values, existing) };
+      return {
+        due_date: await dueDateOnWrite(tx, values, existing),
+        currency: await currencyOnWrite(tx, values, existing),
+      };
     },
     afterWrite: (tx, _ctx, { id }) => recomputeInvoice(tx, id),
     async beforeDelete(_tx, _ctx, existing) {

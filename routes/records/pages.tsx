@@ -15,6 +15,7 @@ import { RECORD_TYPES } from "../../domain/catalog.ts";
 import { fieldOf, inputFields, type RecordDef } from "../../domain/records/definition.ts";
 import type { FieldDef } from "../../domain/records/fields.ts";
 import * as fmt from "../../domain/format.ts";
+import { inCurrency } from "../../domain/currency.ts";
 import { createSchema, issuesByField, updateSchema } from "../../domain/records/schema.ts";
 import { type FormEntries, formToInput } from "../../domain/records/form_input.ts";
 import { formSpec } from "../../domain/records/form_check.ts";
@@ -305,7 +306,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
                           field={f}
                           value={row[f.name]}
                           titles={titles}
-                          format={format}
+                          format={inCurrency(format, row.currency)}
                         />
                       </td>
                     ))}
@@ -414,11 +415,13 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     record,
     ...lines,
   ]);
-  const [history, members, format] = await Promise.all([
+  const [history, members, tenantFormat] = await Promise.all([
     historyOf(db, def.collection, id, c.get("billing")?.entitlements.auditRetentionDays),
     listMembers(c.get("services").control, tenantOf(c).id),
     fmt.loadFormatSettings(db, configOf(c)?.formats),
   ]);
+  // A customer's, sales order's or invoice's amounts read in its own currency (CA$, MX$).
+  const format = inCurrency(tenantFormat, record.currency);
   const names = new Map(members.map((m) => [m.user_id, m.name]));
   const historyTitles = new Map<string, string>();
   for (const [collection, ids] of historyRefIds(def, history.entries)) {
