@@ -18,6 +18,7 @@ const TABS: ReadonlyArray<
   { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },
   { href: "/settings/documents", label: "Documents", permission: "settings:manage" },
   { href: "/settings/sso", label: "Single sign-on", ownersOnly: true },
+  { href: "/settings/payments", label: "Payments", ownersOnly: true },
   { href: "/settings/security", label: "Security", permission: "settings:manage" },
   { href: "/settings/data", label: "Your data", permission: "workspace:data" },
 ];

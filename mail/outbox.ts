@@ -5,6 +5,8 @@
  * "sent" at once to the local mailbox; with SMTP_URL it is queued, tried once in the background
  * (requests never wait on the relay, which would also reveal through timing whether an account
  * exists), and retried with backoff by `deliverQueuedMail`, which the worker calls.
+ * Attachments are stored beside the message (`outbox_attachments`) in the same batch, so a retry
+ * sends the same bytes.
  */
 import type { Client } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
@@ -12,11 +14,19 @@ import { InvalidError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
 import { addressOf, sendSmtp } from "./smtp.ts";
 
+/** A file a message carries (an invoice's PDF), kept with the message in the outbox. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
   tenantId?: string | null;
+  attachments?: readonly MailAttachment[];
 }
 
 export interface OutboxMessage {
@@ -46,23 +56,37 @@ export async function sendMail(services: Services, mail: OutgoingMail): Promise<
   const id = newId();
   const now = new Date().toISOString();
   const relay = Boolean(config.SMTP_URL);
-  await control.execute({
-    sql:
-      `INSERT INTO outbox (id, tenant_id, to_addr, subject, body_text, status, created_at, sent_at)
+  const attachments = mail.attachments ?? [];
+  for (const a of attachments) {
+    if (/[\r\n"]/.test(a.filename) || !/^[\w.+-]+\/[\w.+-]+$/.test(a.contentType)) {
+      throw new InvalidError("An attachment's name or type is not valid.");
+    }
+  }
+  await control.batch([
+    {
+      sql:
+        `INSERT INTO outbox (id, tenant_id, to_addr, subject, body_text, status, created_at, sent_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    args: [
-      id,
-      mail.tenantId ?? null,
-      to,
-      mail.subject,
-      mail.text,
-      relay ? "queued" : "sent",
-      now,
-      relay ? null : now,
-    ],
-  });
+      args: [
+        id,
+        mail.tenantId ?? null,
+        to,
+        mail.subject,
+        mail.text,
+        relay ? "queued" : "sent",
+        now,
+        relay ? null : now,
+      ],
+    },
+    ...attachments.map((a, position) => ({
+      sql: `INSERT INTO outbox_attachments (mail_id, position, filename, content_type, content)
+            VALUES (?, ?, ?, ?, ?)`,
+      args: [id, position, a.filename, a.contentType, a.content],
+    })),
+  ], "write");
   // Links in mail are secrets (reset, invitation): production logs carry only the envelope.
   const fields: Record<string, unknown> = { mail_id: id, to, subject: mail.subject };
+  if (attachments.length) fields.attachments = attachments.map((a) => a.filename);
   if (!config.production) fields.body = mail.text;
   log.info(relay ? "mail queued" : "mail delivered to the dev mailbox", fields);
   if (relay) services.mailDeliveries.track(deliverOne(services, id).then(() => {}));
@@ -120,6 +144,7 @@ async function deliverOne(
         subject: String(row.subject),
         text: String(row.body_text),
         messageId: `${id}@${addressOf(config.MAIL_FROM).split("@")[1] ?? "localhost"}`,
+        attachments: await attachmentsOf(control, id),
       });
     }
     await control.execute({
@@ -146,6 +171,20 @@ async function deliverOne(
     });
     return final ? "failed" : "retry";
   }
+}
+
+/** The files a message in the outbox carries, in order. */
+export async function attachmentsOf(control: Client, mailId: string): Promise<MailAttachment[]> {
+  const rs = await control.execute({
+    sql: `SELECT filename, content_type, content FROM outbox_attachments WHERE mail_id = ?
+          ORDER BY position`,
+    args: [mailId],
+  });
+  return rs.rows.map((r) => ({
+    filename: String(r.filename),
+    contentType: String(r.content_type),
+    content: new Uint8Array(r.content as ArrayBuffer),
+  }));
 }
 
 /**

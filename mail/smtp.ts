@@ -1,7 +1,7 @@
 /**
  * @module mail/smtp
- * Hands plain-text mail to an SMTP relay (Postmark, SES, Mailgun, a local Postfix) through
- * nodemailer, a maintained client, one connection per message.
+ * Hands plain-text mail, with its attachments when it has any, to an SMTP relay (Postmark, SES,
+ * Mailgun, a local Postfix) through nodemailer, a maintained client, one connection per message.
  *
  * URLs: `smtp://user:pass@host:587` (upgraded with STARTTLS) or `smtps://user:pass@host:465` (TLS
  * from the first byte). User and password are URL-encoded. With a user and password, STARTTLS is
@@ -9,6 +9,7 @@
  * it, gets no credentials and the message stays queued with the reason. Without credentials the
  * connection is upgraded whenever the relay offers STARTTLS.
  */
+import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
 import nodemailer from "nodemailer";
 
@@ -19,6 +20,8 @@ export interface SmtpMessage {
   text: string;
   messageId: string;
   date?: Date;
+  /** Files sent as MIME parts (multipart/mixed), from bytes only. */
+  attachments?: ReadonlyArray<{ filename: string; contentType: string; content: Uint8Array }>;
 }
 
 export interface SmtpOptions {
@@ -80,6 +83,11 @@ export async function sendSmtp(
       text: message.text,
       messageId: `<${message.messageId}>`,
       date: message.date ?? new Date(),
+      attachments: message.attachments?.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.content),
+      })),
     });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

@@ -25,6 +25,7 @@ export const EVENT_KINDS = [
   "invoice_overdue",
   "customer_over_credit",
   "payment_received",
+  "invoice_disputed",
   "carrier_insurance_expiring",
   "mention",
 ] as const;
@@ -53,6 +54,10 @@ export const EVENTS: Record<EventKind, EventInfo> = {
     defaults: ["in_app", "email"],
   },
   payment_received: { label: "A payment was received", defaults: ["in_app"] },
+  invoice_disputed: {
+    label: "A customer disputed an invoice line in the portal",
+    defaults: ["in_app", "email"],
+  },
   carrier_insurance_expiring: {
     label: "A carrier's insurance is expiring",
     defaults: ["in_app", "digest"],

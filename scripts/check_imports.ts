@@ -52,6 +52,8 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "notifications/",
       // integrations/webhooks: outbound webhooks (endpoints, signing, delivery).
       "integrations/",
+      // portal/: the customer invoice portal's links, views, payments and disputes.
+      "portal/",
     ],
   },
   {

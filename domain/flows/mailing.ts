@@ -5,7 +5,9 @@
  * Each is drawn on the tenant's letterhead, sent through the outbox and logged on the record
  * (`record_mail`) with the document's name and SHA-256, so the page shows what went to whom.
  * The document and the mail are passed in (`MailingDeps`): this module decides what to send.
- * The outbox carries plain text, so the message links to the document in the workspace.
+ * An invoice's mail carries its PDF as an attachment and a link to the customer's invoice
+ * portal (portal/, where they see it, pay it or dispute a line); the other mail links to the
+ * document in the workspace.
  */
 import type { Executor } from "../../db/transaction.ts";
 import { newId, sha256Hex } from "../../db/ids.ts";
@@ -23,8 +25,15 @@ export interface MailingDeps {
     filename: string;
     bytes: Uint8Array;
   }>;
-  /** Puts a message in the outbox; returns its id. */
-  send(mail: { to: string; subject: string; text: string }): Promise<string>;
+  /** Puts a message in the outbox (with its attachments); returns its id. */
+  send(mail: {
+    to: string;
+    subject: string;
+    text: string;
+    attachments?: { filename: string; contentType: string; content: Uint8Array }[];
+  }): Promise<string>;
+  /** The signed, expiring address of the customer's portal page for an invoice (portal/links.ts). */
+  portalLink?(invoice: { id: string; customerId: string }): Promise<string>;
   /** The absolute address of a page path in this workspace. */
   link(path: string): string;
   companyName: string;
@@ -136,7 +145,7 @@ export async function customerBillingAddress(
 
 /**
  * Sends an invoice: a draft turns sent first (its due date then counts), the PDF is drawn and
- * linked, the mail logged on the invoice. A void invoice is refused.
+ * attached, the customer's portal link written in the body, the mail logged on the invoice. A void invoice is refused.
  */
 export async function sendInvoice(
   deps: MailingDeps,
@@ -155,7 +164,9 @@ export async function sendInvoice(
     invoice = await updateRecord(ctx, invoices, id, { version: invoice.version, state: "sent" });
   }
   const pdf = await deps.renderPdf("invoices", id);
-  const path = `/invoices/${id}/invoice.pdf`;
+  const portal = deps.portalLink
+    ? await deps.portalLink({ id, customerId: String(invoice.customer_id) })
+    : null;
   const f = deps.format;
   const subject = `Invoice ${invoice.number} from ${deps.companyName}`;
   const text = [
@@ -165,11 +176,17 @@ export async function sendInvoice(
     (invoice.due_date ? `, due ${fmt.date(invoice.due_date, f)}.` : "."),
     `Outstanding: ${fmt.money(invoice.outstanding_cents, f)}.`,
     "",
-    `The invoice (PDF, ${pdf.filename}): ${deps.link(path)}`,
+    `The invoice is attached (PDF, ${pdf.filename}).`,
+    ...(portal ? ["", `View it, pay it online or question a line: ${portal}`] : []),
     "",
     `Thank you,\n${deps.companyName}`,
   ].join("\n");
-  const mailId = await deps.send({ to, subject, text });
+  const mailId = await deps.send({
+    to,
+    subject,
+    text,
+    attachments: [{ filename: pdf.filename, contentType: "application/pdf", content: pdf.bytes }],
+  });
   const mail = await logMail(ctx.db, ctx, {
     collection: "invoices",
     record_id: id,

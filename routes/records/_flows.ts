@@ -1,8 +1,8 @@
 /**
  * @module routes/records/_flows
  * What the flow pages and the flow API share: the mailing dependencies of a request (the PDF on
- * the tenant's letterhead, the outbox, links back to this workspace) and the record schemas a
- * flow's create validates with.
+ * the tenant's letterhead, the outbox, links back to this workspace and to the customer's
+ * portal) and the record schemas a flow's create validates with.
  */
 import { type AppContext, principalOf, tenantOf } from "../../http/env.ts";
 import { can } from "../../auth/roles.ts";
@@ -17,6 +17,7 @@ import { brandPaper } from "../../paperwork/brand.ts";
 import { sendMail } from "../../mail/outbox.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import type { RecordValues } from "../../domain/records/rows.ts";
+import { portalUrl } from "../../portal/mail.ts";
 
 /** The mailing dependencies of this request's tenant. */
 export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
@@ -43,6 +44,14 @@ export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
       };
     },
     send: (mail) => sendMail(services, { ...mail, tenantId: tenant.id }),
+    portalLink: (invoice) =>
+      portalUrl(tenant.db, {
+        origin,
+        tenantId: tenant.id,
+        invoiceId: invoice.id,
+        customerId: invoice.customerId,
+        now: services.clock.now(),
+      }),
   };
 }
 

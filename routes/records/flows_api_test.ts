@@ -166,7 +166,14 @@ Deno.test("flows API: PO -> sales order -> load -> invoice sent -> payment over 
       const sent = await outbox(server, tenant.tenantId);
       assert.equal(sent.length, 2);
       assert.match(sent[1]!.subject, new RegExp(String(invoice.number)));
-      assert.match(sent[1]!.text, /\/invoices\/[0-9a-z]+\/invoice\.pdf/);
+      // The PDF travels as an attachment; the body links to the customer's portal page.
+      assert.match(sent[1]!.text, /\/portal\/[\w-]+\.[\w-]+/);
+      const files = await server.services.control.execute(
+        "SELECT filename, content_type, content FROM outbox_attachments",
+      );
+      assert.equal(files.rows.length, 1);
+      assert.equal(files.rows[0]!.content_type, "application/pdf");
+      assert.equal(files.rows[0]!.filename, result.mail.attachment);
       const log = await api.ok("GET", `/api/v1/invoices/${invoice.id}/mail`);
       assert.equal(log.data.length, 1);
     });

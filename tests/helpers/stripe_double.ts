@@ -3,7 +3,9 @@
  * A loopback HTTP server that answers the parts of the Stripe API the app uses (customers,
  * products, prices, Checkout Sessions, Customer Portal sessions, subscriptions), records every
  * request, and plays Stripe's hosted Checkout page: "paying" there creates the subscription,
- * sends the signed webhooks to the app and redirects back, as Stripe does.
+ * sends the signed webhooks to the app and redirects back, as Stripe does. A Checkout Session in
+ * payment mode (the invoice portal, on a tenant's own account) is paid the same way, its event
+ * sent to `paymentWebhook` (the tenant's endpoint, signed with the tenant's secret).
  */
 import { type Clock, systemClock } from "../../domain/clock.ts";
 import Stripe from "stripe";
@@ -18,6 +20,16 @@ export interface RecordedRequest {
   query: Obj;
   body: Obj;
   idempotencyKey: string | null;
+  /** The secret key the call was made with (the Bearer credential). */
+  apiKey: string | null;
+}
+
+/** Where and how an event is delivered: the app's port, the Host, the path and the secret. */
+export interface WebhookTarget {
+  port: number;
+  host: string;
+  path: string;
+  secret: string;
 }
 
 /** Parses Stripe's bracket form encoding (`a[b][0][c]=x`) into nested objects and arrays. */
@@ -51,6 +63,10 @@ export interface StripeDouble {
   clock: Clock;
   /** Builds, signs and posts an event to the app; returns the HTTP status. */
   sendEvent(type: string, object: Obj, created?: number): Promise<Response>;
+  /** Where paid payment-mode sessions send `checkout.session.completed` (a tenant's endpoint). */
+  paymentWebhook: WebhookTarget | null;
+  /** Builds, signs with `target.secret` and posts an event to `target`; returns the response. */
+  sendEventTo(target: WebhookTarget, event: Obj): Promise<Response>;
   /** Builds an event without sending it. */
   event(type: string, object: Obj, created?: number): Obj;
   close(): Promise<void>;
@@ -108,7 +124,19 @@ export function startStripeDouble(): StripeDouble {
     sessions,
     subscriptions,
     webhookTarget: null,
+    paymentWebhook: null,
     clock: systemClock,
+    async sendEventTo(target, event) {
+      const payload = JSON.stringify(event);
+      return await hostFetch(target.port, target.host, target.path, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "stripe-signature": await signPayload(payload, target.secret),
+        },
+        body: payload,
+      });
+    },
     event: makeEvent,
     async sendEvent(type, object, created) {
       const target = double.webhookTarget;
@@ -159,7 +187,15 @@ export function startStripeDouble(): StripeDouble {
     const body = req.method === "GET" ? {} : parseStripeForm(new URLSearchParams(await req.text()));
     const query = parseStripeForm(url.searchParams);
     const key = req.headers.get("idempotency-key");
-    requests.push({ method: req.method, path: url.pathname, query, body, idempotencyKey: key });
+    const apiKey = /^Bearer\s+(\S+)$/.exec(req.headers.get("authorization") ?? "")?.[1] ?? null;
+    requests.push({
+      method: req.method,
+      path: url.pathname,
+      query,
+      body,
+      idempotencyKey: key,
+      apiKey,
+    });
     if (key && idempotent.has(key)) return Response.json(idempotent.get(key));
     const p = url.pathname;
     const remember = (o: Obj) => {
@@ -238,6 +274,15 @@ export function startStripeDouble(): StripeDouble {
         payment_status: "unpaid",
         status: "open",
         subscription: null,
+        payment_intent: null,
+        currency: body.line_items?.[0]?.price_data?.currency ?? null,
+        amount_total: body.mode === "payment"
+          ? (body.line_items ?? []).reduce(
+            (sum: number, li: Obj) =>
+              sum + Number(li.price_data?.unit_amount ?? 0) * Number(li.quantity ?? 1),
+            0,
+          )
+          : null,
         url: `${double.origin}/checkout/${id}`,
       };
       sessions.set(id, s);
@@ -276,9 +321,12 @@ export function startStripeDouble(): StripeDouble {
       const s = sessions.get(m[1]!);
       if (!s) return new Response("no such session", { status: 404 });
       const price = prices.get(s.line_items[0].price);
+      const what = s.mode === "payment"
+        ? `${s.line_items[0].price_data?.product_data?.name} ${s.amount_total} ${s.currency}`
+        : `${price?.lookup_key} ${price?.unit_amount}`;
       return page(
         "Stripe test checkout",
-        `<p id="checkout-price">${price?.lookup_key} ${price?.unit_amount}</p>` +
+        `<p id="checkout-price">${what}</p>` +
           `<form method="post" action="/checkout/${s.id}/pay"><button id="pay" type="submit">Pay</button></form>` +
           `<a href="${s.cancel_url}">Cancel</a>`,
       );
@@ -286,6 +334,21 @@ export function startStripeDouble(): StripeDouble {
     if ((m = /^\/checkout\/([\w-]+)\/pay$/.exec(url.pathname)) && req.method === "POST") {
       const s = sessions.get(m[1]!);
       if (!s) return new Response("no such session", { status: 404 });
+      if (s.mode === "payment") {
+        Object.assign(s, {
+          status: "complete",
+          payment_status: "paid",
+          payment_intent: next("pi"),
+        });
+        if (double.paymentWebhook) {
+          const res = await double.sendEventTo(
+            double.paymentWebhook,
+            makeEvent("checkout.session.completed", s),
+          );
+          await res.body?.cancel();
+        }
+        return new Response(null, { status: 303, headers: { location: s.success_url } });
+      }
       const sub = subscriptionFor(s);
       Object.assign(s, { status: "complete", payment_status: "paid", subscription: sub.id });
       await double.sendEvent("customer.subscription.created", sub);

@@ -1,0 +1,363 @@
+/**
+ * @module routes/portal/_pages
+ * The customer's invoice portal, reached only by a signed link from the invoice e-mail:
+ * `/portal/:token` (the invoice, its lines, the customer's open statement), its PDF, "pay by card
+ * or ACH" (Stripe Checkout on the tenant's own account) and "dispute a line". No account, no
+ * session: the token is the only credential, and it opens nothing but what it names.
+ */
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../../http/env.ts";
+import { tenantOf } from "../../http/env.ts";
+import { parseWith, readCapped } from "../../http/guards.ts";
+import { AppError } from "../../domain/errors.ts";
+import { getCompanyDetails } from "../../domain/company.ts";
+import * as fmt from "../../domain/format.ts";
+import { renderPaperwork } from "../../paperwork/mod.ts";
+import { brandPaper } from "../../paperwork/brand.ts";
+import { paperBrand } from "../../customization/paper.ts";
+import { activeConfiguration } from "../../customization/cache.ts";
+import { words } from "../../customization/terms.ts";
+import { requestOrigin } from "../../mail/links.ts";
+import { notify } from "../../notifications/mod.ts";
+import { type PortalView, portalView } from "../../portal/view.ts";
+import { tenantStripe } from "../../portal/settings.ts";
+import { startPortalCheckout } from "../../portal/payments.ts";
+import { disputeLine, DisputeSchema } from "../../portal/disputes.ts";
+import { type Letterhead, letterheadOf, refusePortal, renderPortal } from "./_shell.tsx";
+import { openLink, type PortalLimits } from "./_access.ts";
+
+interface PageState {
+  view: PortalView;
+  letterhead: Letterhead;
+  format: fmt.FormatSettings;
+  canPay: boolean;
+  today: string;
+  notice: string | null;
+  error: string | null;
+}
+
+function InvoicePage({ s, token }: { s: PageState; token: string }) {
+  const { invoice, statement } = s.view;
+  const f = s.format;
+  const base = `/portal/${token}`;
+  const overdue = invoice.outstandingCents > 0 && invoice.dueDate !== null &&
+    invoice.dueDate < s.today;
+  const status = invoice.outstandingCents <= 0
+    ? <span class="badge ok">Paid</span>
+    : overdue
+    ? <span class="badge danger">Overdue</span>
+    : <span class="badge">Open</span>;
+  const disputable = invoice.lines.filter((l) => !l.dispute);
+  return (
+    <>
+      <div class="page-head">
+        <h1>Invoice {invoice.number}</h1>
+        <p>{status}</p>
+      </div>
+      {s.notice
+        ? (
+          <div class="flash success" role="status">
+            <p>{s.notice}</p>
+          </div>
+        )
+        : null}
+      {s.error
+        ? (
+          <div class="flash error" role="alert">
+            <p>{s.error}</p>
+          </div>
+        )
+        : null}
+      <dl class="facts">
+        <div>
+          <dt>Billed to</dt>
+          <dd>{invoice.customerName}</dd>
+        </div>
+        <div>
+          <dt>Invoice date</dt>
+          <dd>{fmt.date(invoice.invoiceDate, f)}</dd>
+        </div>
+        <div>
+          <dt>Due</dt>
+          <dd>{invoice.dueDate ? fmt.date(invoice.dueDate, f) : "On receipt"}</dd>
+        </div>
+        <div>
+          <dt>Total</dt>
+          <dd class="money">{fmt.money(invoice.totalCents, f)}</dd>
+        </div>
+        <div>
+          <dt>Paid</dt>
+          <dd class="money">{fmt.money(invoice.paidCents, f)}</dd>
+        </div>
+        <div>
+          <dt>Balance due</dt>
+          <dd class="money" id="balance">{fmt.money(invoice.outstandingCents, f)}</dd>
+        </div>
+      </dl>
+      <p class="actions">
+        <a class="button" href={`${base}/invoice.pdf`}>Download the invoice (PDF)</a>
+        {s.canPay && invoice.outstandingCents > 0
+          ? (
+            <a class="button primary" href={`${base}/pay`} id="pay">
+              Pay {fmt.money(invoice.outstandingCents, f)} by card or bank (ACH)
+            </a>
+          )
+          : null}
+      </p>
+      {!s.canPay && invoice.outstandingCents > 0
+        ? (
+          <section aria-labelledby="how-to-pay">
+            <h2 id="how-to-pay">How to pay</h2>
+            {s.letterhead.remittance ? <p class="remittance">{s.letterhead.remittance}</p> : (
+              <p>
+                Send payment to {s.letterhead.name}
+                {s.letterhead.lines.length ? `, ${s.letterhead.lines.join(", ")}` : ""}, quoting
+                invoice {invoice.number}.
+              </p>
+            )}
+          </section>
+        )
+        : null}
+      <section aria-labelledby="lines">
+        <h2 id="lines">Lines</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Description</th>
+                <th scope="col">Cases</th>
+                <th scope="col">Weight</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invoice.lines.map((l) => (
+                <tr key={l.id}>
+                  <td>{l.position}</td>
+                  <th scope="row">{l.description}</th>
+                  <td>{fmt.quantity(l.cases, f)}</td>
+                  <td>{fmt.weight(l.weight, l.weightUnit, f)}</td>
+                  <td class="money">{fmt.money(l.amountCents, f)}</td>
+                  <td>
+                    {l.dispute
+                      ? (
+                        <>
+                          <span class="badge warn">Disputed</span> {l.dispute.reason}
+                        </>
+                      )
+                      : "—"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      {disputable.length
+        ? (
+          <section aria-labelledby="dispute">
+            <h2 id="dispute">Question a line</h2>
+            <form method="post" action={`${base}/dispute`} class="record-form">
+              <div class="field">
+                <label for="line_id">Line</label>
+                <select id="line_id" name="line_id" required>
+                  {disputable.map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {`${l.position}. ${l.description} (${fmt.money(l.amountCents, f)})`}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="field">
+                <label for="reason">What is wrong with it</label>
+                <textarea
+                  id="reason"
+                  name="reason"
+                  rows={3}
+                  required
+                  minLength={3}
+                  maxLength={2000}
+                >
+                </textarea>
+              </div>
+              <button class="button" type="submit">Dispute this line</button>
+            </form>
+          </section>
+        )
+        : null}
+      <section aria-labelledby="statement">
+        <h2 id="statement">Your open invoices with {s.letterhead.name}</h2>
+        {statement.length
+          ? (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Invoice</th>
+                    <th scope="col">Date</th>
+                    <th scope="col">Due</th>
+                    <th scope="col">Balance</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {statement.map((row) => (
+                    <tr key={row.path}>
+                      <th scope="row">
+                        {row.current
+                          ? <span aria-current="page">{row.number}</span>
+                          : <a href={row.path}>{row.number}</a>}
+                      </th>
+                      <td>{fmt.date(row.invoiceDate, f)}</td>
+                      <td>{row.dueDate ? fmt.date(row.dueDate, f) : "On receipt"}</td>
+                      <td class="money">{fmt.money(row.outstandingCents, f)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row" colSpan={3}>Total open</th>
+                    <td class="money">{fmt.money(s.view.statementTotalCents, f)}</td>
+                  </tr>
+                </tfoot>
+              </table>
+            </div>
+          )
+          : <p>Nothing is open: thank you.</p>}
+      </section>
+    </>
+  );
+}
+
+async function showPage(
+  c: AppContext,
+  opened: { token: string; claims: Parameters<typeof portalView>[1] },
+  message: { notice?: string | null; error?: string | null } = {},
+  status = 200,
+) {
+  const tenant = tenantOf(c);
+  const services = c.get("services");
+  const view = await portalView(tenant.db, opened.claims, services.clock.now());
+  if (!view) return refusePortal(c, 404);
+  const [company, format, stripe] = await Promise.all([
+    getCompanyDetails(tenant.db, tenant.name),
+    fmt.loadFormatSettings(tenant.db),
+    tenantStripe(tenant.db, services.tenantKeys, tenant.id),
+  ]);
+  const letterhead = letterheadOf(company, tenant.name);
+  const state: PageState = {
+    view,
+    letterhead,
+    format,
+    canPay: stripe !== null,
+    today: tenant.today,
+    notice: message.notice ?? null,
+    error: message.error ?? null,
+  };
+  return renderPortal(
+    c,
+    `Invoice ${view.invoice.number} from ${letterhead.name}`,
+    letterhead,
+    <InvoicePage s={state} token={opened.token} />,
+    status,
+  );
+}
+
+/** The portal's page routes, refusing past `limits` (routes/portal/mod.ts builds them). */
+export function portalPages(limits: PortalLimits): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/portal/:token", async (c) => {
+    const opened = await openLink(c, limits);
+    if (!opened.ok) return opened.response;
+    const notice = c.req.query("payment") === "done"
+      ? "Thank you: your payment is being processed. This page shows it once it clears."
+      : c.req.query("disputed") === "1"
+      ? "Your question about the line was sent. We will get back to you."
+      : null;
+    return await showPage(c, opened, { notice });
+  });
+
+  app.get("/portal/:token/invoice.pdf", async (c) => {
+    const opened = await openLink(c, limits);
+    if (!opened.ok) return opened.response;
+    const tenant = tenantOf(c);
+    const services = c.get("services");
+    const company = await getCompanyDetails(tenant.db, tenant.name);
+    const { document } = await activeConfiguration(services.readCache, tenant.db, tenant.id);
+    const paper = await renderPaperwork(
+      "invoices",
+      tenant.db,
+      opened.invoice.id,
+      company,
+      (text) => words(document, text),
+    );
+    const brand = await paperBrand(
+      { readCache: services.readCache, storage: services.storage },
+      tenant,
+    );
+    const bytes = brand ? await brandPaper(paper.bytes, brand) : paper.bytes;
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": "application/pdf",
+      "content-disposition": `inline; filename="${paper.filename}"`,
+      "cache-control": "no-store",
+    });
+  });
+
+  app.get("/portal/:token/pay", async (c) => {
+    const opened = await openLink(c, limits);
+    if (!opened.ok) return opened.response;
+    const tenant = tenantOf(c);
+    const services = c.get("services");
+    const account = await tenantStripe(tenant.db, services.tenantKeys, tenant.id);
+    if (!account || opened.invoice.outstandingCents <= 0) {
+      return c.redirect(`/portal/${opened.token}`, 303);
+    }
+    const format = await fmt.loadFormatSettings(tenant.db);
+    const origin = requestOrigin(services.config, c.req.url);
+    const url = await startPortalCheckout(services.config, account, {
+      tenantId: tenant.id,
+      customerId: opened.claims.customerId,
+      invoice: opened.invoice,
+      currency: opened.invoice.currency ?? format.currency,
+      returnUrl: `${origin}/portal/${opened.token}`,
+    });
+    return c.redirect(url, 303);
+  });
+
+  app.post("/portal/:token/dispute", async (c) => {
+    const opened = await openLink(c, limits);
+    if (!opened.ok) return opened.response;
+    const tenant = tenantOf(c);
+    const services = c.get("services");
+    const form = await readCapped(c, () => c.req.parseBody(), 64 * 1024);
+    try {
+      const input = parseWith(DisputeSchema, {
+        line_id: typeof form.line_id === "string" ? form.line_id : "",
+        reason: typeof form.reason === "string" ? form.reason : "",
+      });
+      const dispute = await disputeLine(
+        tenant.db,
+        opened.invoice,
+        opened.claims.customerId,
+        input,
+        services.clock.now(),
+      );
+      await notify({ services, tenantId: tenant.id, db: tenant.db }, {
+        kind: "invoice_disputed",
+        title: `${opened.invoice.customerName} disputed a line of invoice ${opened.invoice.number}`,
+        body: `${dispute.lineDescription}: ${dispute.reason}`,
+        link: `/invoices/${opened.invoice.id}`,
+        entity: { collection: "invoices", id: opened.invoice.id },
+        dedupeKey: `invoice_disputed:${dispute.id}`,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return await showPage(c, opened, { error: err.message }, err.status === 409 ? 409 : 422);
+    }
+    return c.redirect(`/portal/${opened.token}?disputed=1`, 303);
+  });
+
+  return app;
+}

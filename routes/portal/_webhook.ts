@@ -1,0 +1,50 @@
+/**
+ * @module routes/portal/_webhook
+ * `POST /portal/webhooks/stripe` on the tenant's host: the endpoint the tenant adds in its own
+ * Stripe dashboard. Verified with that tenant's signing secret; a paid Checkout Session becomes a
+ * payment on its invoice exactly once (portal/payments.ts). A forged, stale or other tenant's
+ * event changes nothing and is written to the tenant's security log.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../../http/env.ts";
+import { tenantOf } from "../../http/env.ts";
+import { readCapped } from "../../http/guards.ts";
+import { AppError, NotFoundError } from "../../domain/errors.ts";
+import { recordSecurityEvent } from "../../security/events.ts";
+import { tenantStripe } from "../../portal/settings.ts";
+import { applyPortalStripeEvent, verifyPortalEvent } from "../../portal/payments.ts";
+
+const app = new Hono<AppEnv>();
+
+app.post("/portal/webhooks/stripe", async (c) => {
+  const tenant = tenantOf(c);
+  const services = c.get("services");
+  const account = await tenantStripe(tenant.db, services.tenantKeys, tenant.id);
+  if (!account) throw new NotFoundError("Card payments are not set up for this workspace.");
+  const body = await readCapped(c, () => c.req.text(), 512 * 1024);
+  let event;
+  try {
+    event = await verifyPortalEvent(
+      services.config,
+      account,
+      body,
+      c.req.header("stripe-signature"),
+    );
+  } catch (err) {
+    if (err instanceof AppError) {
+      await recordSecurityEvent(c, {
+        action: "portal.webhook_refused",
+        actor: { userId: null, email: null },
+        details: { reason: err.message },
+      });
+    }
+    throw err;
+  }
+  const result = await applyPortalStripeEvent(tenant.db, tenant.id, event, {
+    today: tenant.today,
+    now: services.clock.now(),
+  });
+  return c.json({ received: true, outcome: result.outcome });
+});
+
+export default app;
