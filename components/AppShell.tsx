@@ -60,7 +60,7 @@ export interface AppShellProps {
    * The navigation as the tenant names and orders it, switched-off features left out
    * (customization/terms.ts); the built-in sections when absent.
    */
-  navigation?: ReadonlyArray<{ href: string; label: string }>;
+  navigation?: ReadonlyArray<{ href: string; label: string; count?: number }>;
   /** The signed-in member's id: with it, the notification bell and live updates (issue 17). */
   userId?: string;
   /** A notice shown above the page (billing grace or read-only). */
@@ -79,11 +79,12 @@ export function AppShell(props: AppShellProps) {
   const nav = (
     <ul>
       {(props.navigation ?? NAV_SECTIONS.filter((s) => !s.assistant || props.assistant)).map((
-        { href, label },
+        { href, label, count }: { href: string; label: string; count?: number },
       ) => (
         <li key={href}>
           <a href={href} aria-current={isCurrent(href, props.currentPath) ? "page" : undefined}>
             {label}
+            {count ? <span class="badge nav-count" data-count={count}>{count}</span> : null}
           </a>
         </li>
       ))}

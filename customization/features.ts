@@ -8,6 +8,7 @@
  */
 import { assistantOffered, type TenantBilling } from "../billing/entitlements.ts";
 import type { Configuration } from "./document/schema.ts";
+import { approvalRulesOn } from "./approvals_menu.ts";
 import type { FeatureSwitch, NavigationKey } from "./document/shaping.ts";
 
 export type { FeatureSwitch };
@@ -32,5 +33,7 @@ export function navigationShown(
   if (key === "assistant" || key === "documents" || key === "reports") {
     return featureOn(config, billing, key);
   }
+  // Approvals only while a rule asks for them (customization/approvals_menu.ts).
+  if (key === "approvals") return approvalRulesOn(config);
   return true;
 }

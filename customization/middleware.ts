@@ -2,13 +2,15 @@
  * @module customization/middleware
  * Puts the tenant's configuration on the request (`c.get("configuration")`) for pages, so the
  * shell can link the theme's versioned stylesheet and show the product name and logo without
- * waiting on anything. API calls skip it: they read the configuration only where they need it.
+ * waiting on anything, and, where a rule requires approvals, the pending requests the navigation
+ * counts. API calls skip it: they read the configuration only where they need it.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import { activeConfiguration } from "./cache.ts";
 import type { FeatureSwitch } from "./document/shaping.ts";
+import { approvalRulesOn, waitingApprovals } from "./approvals_menu.ts";
 
 /** Loads the tenant's configuration (from the process's cache) for page requests. */
 export function loadConfiguration(): MiddlewareHandler<AppEnv> {
@@ -17,7 +19,12 @@ export function loadConfiguration(): MiddlewareHandler<AppEnv> {
     if (tenant && !c.req.path.startsWith("/api/")) {
       const services = c.get("services");
       try {
-        c.set("configuration", await activeConfiguration(services.readCache, tenant.db, tenant.id));
+        const loaded = await activeConfiguration(services.readCache, tenant.db, tenant.id);
+        c.set("configuration", loaded);
+        // The navigation's count of approvals, only where a rule asks for approvals.
+        if (approvalRulesOn(loaded.document)) {
+          c.set("approvalsWaiting", await waitingApprovals(tenant.db));
+        }
       } catch (err) {
         // A configuration that cannot be read must not take the workspace's pages down with it:
         // they show the built-in look, and the operator hears of it.

@@ -36,6 +36,7 @@ export interface NavigationEntry {
 const BUILT_IN_NAV: Record<NavigationKey, string> = {
   dashboard: "Dashboard",
   documents: "Documents",
+  approvals: "Approvals",
   reports: "Reports",
   assistant: "Assistant",
   settings: "Settings",

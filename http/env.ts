@@ -13,6 +13,7 @@ import type { Services } from "../services.ts";
 import { AppError } from "../domain/errors.ts";
 import type { TenantBilling } from "../billing/entitlements.ts";
 import type { VersionedConfiguration } from "../customization/document/store.ts";
+import type { WaitingApprovals } from "../customization/approvals_menu.ts";
 import type { Language } from "../i18n/format.ts";
 
 /** The tenant a request is for, with its database borrowed from the pool for this request. */
@@ -66,6 +67,8 @@ export type AppEnv = {
     billing: TenantBilling | undefined;
     /** The tenant's configuration on its pages (customization/middleware.ts). */
     configuration: VersionedConfiguration | undefined;
+    /** Pending approvals by role, on pages of a workspace with approval rules (navigation). */
+    approvalsWaiting: WaitingApprovals[] | undefined;
     /** The language pages are written in (i18n/middleware.ts). */
     language: Language | undefined;
   };

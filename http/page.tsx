@@ -24,6 +24,7 @@ import { LanguageContext, WordsContext } from "../components/Words.tsx";
 import { shownLabel, type Translate, translator, workspaceTranslator } from "../i18n/mod.ts";
 import { languageOf } from "../i18n/middleware.ts";
 import { featureOn, navigationShown } from "../customization/features.ts";
+import { decidableCount } from "../customization/approvals_menu.ts";
 
 /** The tenant's theme for a page: its versioned stylesheet, favicon, product name and logo. */
 function themeOf(c: AppContext) {
@@ -137,7 +138,13 @@ export function renderApp(
     <AppShell
       navigation={navigation(config)
         .filter((entry) => navigationShown(config, billing, entry.key))
-        .map((entry) => ({ ...entry, label: navigationLabel(t, entry.key, entry.label) }))}
+        .map((entry) => ({
+          ...entry,
+          label: navigationLabel(t, entry.key, entry.label),
+          count: entry.key === "approvals"
+            ? decidableCount(c.get("approvalsWaiting") ?? [], auth.role, auth.userId)
+            : undefined,
+        }))}
       productName={theme.productName}
       logoUrl={theme.logoUrl}
       tenantName={tenant.name}

@@ -37,6 +37,7 @@ export const NAVIGATION_KEYS = [
   "locations",
   "products",
   "documents",
+  "approvals",
   "reports",
   "assistant",
   "settings",
@@ -126,7 +127,7 @@ export const TerminologySchema = z.strictObject({
   }),
   navigation_labels: z.partialRecord(z.enum(NAVIGATION_KEYS), Label).default({}).meta({
     description:
-      "Labels of navigation entries by key (`dashboard`, a record type's collection, `documents`, `reports`, `assistant`, `settings`, `help`); a record type's entry follows its plural unless set here.",
+      "Labels of navigation entries by key (`dashboard`, a record type's collection, `documents`, `approvals` (shown while a rule requires approval), `reports`, `assistant`, `settings`, `help`); a record type's entry follows its plural unless set here.",
     examples: [{ dashboard: "Today", reports: "Numbers" }],
   }),
   phrases: z.partialRecord(z.enum(PHRASES), Label).default({}).meta({
