@@ -19,6 +19,7 @@ import { chooseRequestLanguage } from "./i18n/middleware.ts";
 import { assetRoutes } from "./framework/assets.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { portalRoutes } from "./routes/portal/mod.ts";
 import apiSignup from "./routes/api/v1/signup.ts";
 import apiTokens from "./routes/api/v1/auth/tokens.ts";
 import apiMe from "./routes/api/v1/me.ts";
@@ -28,6 +29,7 @@ import apiPasskeys from "./routes/api/v1/auth/passkeys.ts";
 import pageSettingsPasskeys from "./routes/settings/passkeys.tsx";
 import authSso from "./routes/auth/sso.ts";
 import pageSettingsSso from "./routes/settings/sso.tsx";
+import pageSettingsPayments from "./routes/settings/payments.tsx";
 import apiPassword from "./routes/api/v1/auth/password.ts";
 import apiVerify from "./routes/api/v1/auth/verify.ts";
 import apiInvitations from "./routes/api/v1/invitations.ts";
@@ -119,6 +121,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Only with METRICS_TOKEN, for operators; Fly scrapes METRICS_PORT instead (main.ts).
   app.route("/", metricsRoutes(services, "token"));
   app.route("/", assetRoutes(services.assets));
+  // The customer invoice portal: its own chain, no session or cookies (routes/portal/mod.ts).
+  app.route("/", portalRoutes(services));
   app.use(
     "*",
     chain(
@@ -166,6 +170,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsPasskeys,
       authSso,
       pageSettingsSso,
+      pageSettingsPayments,
       pageSettingsCompany,
       pageSettingsSecondFactorPolicy,
       pageSettingsMembers,
