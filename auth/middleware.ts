@@ -17,6 +17,7 @@ import { findSession, SESSION_COOKIE } from "./sessions.ts";
 import { findMember, findUserById, type User } from "./users.ts";
 import { secondFactorStatus } from "./second_factor.ts";
 import { operatorAccess } from "./operators.ts";
+import { otherWorkspaces } from "./workspace_switch.ts";
 import type { AppContext } from "../http/env.ts";
 
 async function fromUser(c: AppContext, user: User) {
@@ -132,6 +133,9 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
               ...(session.signInMethod ? { mustEnrolSecondFactor: false } : {}),
               role: member?.role ?? null,
               csrfToken: session.csrfToken,
+              ...(tenant
+                ? { otherWorkspaces: await otherWorkspaces(control, user.id, tenant.id) }
+                : {}),
             };
             authCache.set(key, principal);
           }

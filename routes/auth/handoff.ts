@@ -2,11 +2,15 @@ import { Hono } from "hono";
 import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { tenantOf } from "../../http/env.ts";
-import { tenantOnly } from "../../http/guards.ts";
-import { consumeHandoff } from "../../auth/handoff.ts";
-import { startSession } from "../../auth/cookies.ts";
+import { principalOf } from "../../http/env.ts";
+import { readBody, tenantOnly } from "../../http/guards.ts";
+import { consumeHandoff, tenantOrigin } from "../../auth/handoff.ts";
+import { startSecondStep, startSession } from "../../auth/cookies.ts";
 import { ForbiddenError, UnauthorizedError } from "../../domain/errors.ts";
-import { membershipRole } from "../../auth/users.ts";
+import { findMember, membershipRole } from "../../auth/users.ts";
+import { requireAuth } from "../../auth/middleware.ts";
+import { secondFactorStatus } from "../../auth/second_factor.ts";
+import { startWorkspaceSwitch } from "../../auth/workspace_switch.ts";
 import { SSO_REQUIRED_MESSAGE, ssoRequiredFor } from "../../auth/sso.ts";
 
 const app = new Hono<AppEnv>();
@@ -29,6 +33,54 @@ app.get("/auth/handoff", tenantOnly(), async (c) => {
   await recordSecurityEvent(c, { action: "auth.handoff", actor: { userId } });
   // After signup the dashboard says to check the e-mail (a fixed flag, not a URL to follow).
   return c.redirect(c.req.query("welcome") === "1" ? "/?welcome=1" : "/", 303);
+});
+
+// The user menu's workspace switcher (auth/workspace_switch.ts): leave this host for another
+// workspace's with a one-time link; the target starts its own session.
+app.post("/auth/switch", tenantOnly(), requireAuth(), async (c) => {
+  const auth = principalOf(c);
+  if (auth.via !== "session") {
+    throw new ForbiddenError("Switch workspaces from the app's user menu, signed in.");
+  }
+  const services = c.get("services");
+  const body = await readBody(c);
+  const { token, slug } = await startWorkspaceSwitch(
+    services.control,
+    auth.userId,
+    tenantOf(c).id,
+    String(body.tenant_id ?? ""),
+  );
+  const origin = tenantOrigin(slug, services.config, c.req.url);
+  return c.redirect(`${origin}/auth/switch?token=${encodeURIComponent(token)}`, 303);
+});
+
+app.get("/auth/switch", tenantOnly(), async (c) => {
+  const services = c.get("services");
+  const tenantId = tenantOf(c).id;
+  const token = c.req.query("token") ?? "";
+  const userId = await consumeHandoff(services.control, token, tenantId, "switch");
+  if (!userId) {
+    throw new UnauthorizedError(
+      "This switch link has expired or was already used. Switch again from the user menu, or " +
+        "sign in here.",
+    );
+  }
+  // Checked again here: the membership may have ended since the link was made.
+  const member = await findMember(services.control, tenantId, userId);
+  if (!member) throw new ForbiddenError("You are not a member of this workspace.");
+  if (await ssoRequiredFor(services, tenantId, member.role)) {
+    throw new ForbiddenError(SSO_REQUIRED_MESSAGE, { reason: "sso_required" });
+  }
+  // A workspace that requires a second factor asks for it on its own host before any session;
+  // a member with none enrols first, as after any sign-in there (auth/middleware.ts).
+  const factor = await secondFactorStatus(services.control, userId, tenantId);
+  if (factor.required && factor.enrolled) {
+    await startSecondStep(c, member.user);
+    return c.redirect("/login/second-factor", 303);
+  }
+  await startSession(c, userId);
+  await recordSecurityEvent(c, { action: "auth.workspace_switch", actor: { userId } });
+  return c.redirect("/", 303);
 });
 
 export default app;
