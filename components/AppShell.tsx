@@ -12,7 +12,7 @@ import { messagesFor } from "../i18n/mod.ts";
 import { Island } from "../framework/island.tsx";
 import LiveUpdates from "../islands/LiveUpdates.tsx";
 import NotificationBell from "../islands/NotificationBell.tsx";
-import CommandPalette from "../islands/CommandPalette.tsx";
+import CommandPalette, { COMMAND_PALETTE_MESSAGES } from "../islands/CommandPalette.tsx";
 import OfflineQueue from "../islands/OfflineQueue.tsx";
 
 /**
@@ -65,8 +65,6 @@ export interface AppShellProps {
   userId?: string;
   /** A notice shown above the page (billing grace or read-only). */
   banner?: ComponentChildren;
-  /** The signed-in person's other workspaces: the user menu switches to each (auth/workspace_switch.ts). */
-  otherWorkspaces?: ReadonlyArray<{ tenantId: string; name: string }>;
   children: ComponentChildren;
 }
 
@@ -165,7 +163,13 @@ export function AppShell(props: AppShellProps) {
           )
           : null}
         {props.userId
-          ? <Island name="CommandPalette" component={CommandPalette} props={{}} />
+          ? (
+            <Island
+              name="CommandPalette"
+              component={CommandPalette}
+              props={{ language, messages: messagesFor(language, COMMAND_PALETTE_MESSAGES) }}
+            />
+          )
           : null}
         <a class="search-link" href="/search" aria-label={t("shell.search")}>
           <SearchIcon />
@@ -196,26 +200,6 @@ export function AppShell(props: AppShellProps) {
                 {t("shell.sign_out")}
               </button>
             </form>
-            {props.otherWorkspaces?.length
-              ? (
-                <div
-                  class="workspace-switcher"
-                  role="group"
-                  aria-label={t("shell.switch_workspace")}
-                >
-                  <p class="muted">{t("shell.switch_workspace")}</p>
-                  {props.otherWorkspaces.map((w) => (
-                    <form method="post" action="/auth/switch" key={w.tenantId}>
-                      <CsrfInput token={props.csrfToken} />
-                      <input type="hidden" name="tenant_id" value={w.tenantId} />
-                      <button class="button link" type="submit" data-switch-to={w.tenantId}>
-                        {w.name}
-                      </button>
-                    </form>
-                  ))}
-                </div>
-              )
-              : null}
           </div>
         </details>
       </header>

@@ -12,8 +12,14 @@ import { DEFAULT_FORMAT, type FormatSettings, money as formatMoney } from "../do
 import { LOAD_STATUS } from "../domain/catalog.ts";
 import { DASHBOARD_CARDS, type DashboardCard } from "../customization/document/shaping.ts";
 import { BarChart, ColumnChart } from "./Charts.tsx";
+import { shownLabel, type Translate, translator } from "../i18n/mod.ts";
 
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+/** An aging bucket's name ("current", "over 90") in the reader's language. */
+function bucketLabel(t: Translate, bucket: string): string {
+  const key = `aging.${bucket.replace(/\W+/g, "_")}`;
+  const text = t(key);
+  return text === key ? bucket : text;
+}
 
 export function Dashboard(props: {
   name: string;
@@ -21,8 +27,11 @@ export function Dashboard(props: {
   numbers: DashboardNumbers;
   /** The cards to show, in order (every card by default). */
   cards?: readonly DashboardCard[];
-  /** The tenant's words for the built-in ones (record type names). */
-  words?: (text: string) => string;
+  /**
+   * The catalogue in the reader's language, with the tenant's words for the built-in ones
+   * (i18n/mod.ts `workspaceTranslator`); English without.
+   */
+  t?: Translate;
   format?: FormatSettings;
   /** The page's heading: the dashboard's navigation label. */
   title?: string;
@@ -30,26 +39,26 @@ export function Dashboard(props: {
   weekStartsOn?: number;
 }) {
   const n = props.numbers;
-  const t = props.words ?? ((text: string) => text);
+  const t = props.t ?? translator("en");
   const money = (cents: unknown) => formatMoney(cents, props.format ?? DEFAULT_FORMAT);
-  const weekEnds = WEEKDAYS[((props.weekStartsOn ?? 1) + 6) % 7];
+  const weekEnds = t(`weekday.${((props.weekStartsOn ?? 1) + 6) % 7}`);
   const empty = n.openPurchaseOrders.count === 0 && n.loadsByStatus.every((l) => l.count === 0);
   const shown: Record<DashboardCard, ComponentChildren> = {
     open_purchase_orders: (
       <section class="card" aria-labelledby="open-pos" data-card="open_purchase_orders">
-        <h2 id="open-pos">{t("Open purchase orders")}</h2>
+        <h2 id="open-pos">{t("dashboard.open_purchase_orders")}</h2>
         <p class="stat">{n.openPurchaseOrders.count}</p>
         <p class="muted">
-          worth {money(n.openPurchaseOrders.total_cents)} ·{" "}
-          <a href="/purchase-orders?status=draft,pending,approved">See them</a>
+          {t("dashboard.worth", { amount: money(n.openPurchaseOrders.total_cents) })} ·{" "}
+          <a href="/purchase-orders?status=draft,pending,approved">{t("dashboard.see_them")}</a>
         </p>
         {n.expiringInsurance
           ? (
             <p class="flash warning">
               <a href="/carriers?insurance_expiring=true">
-                {n.expiringInsurance} {t(n.expiringInsurance === 1 ? "carrier" : "carriers")}
+                {t("dashboard.insurance_expiring", { count: n.expiringInsurance })}
               </a>{" "}
-              with insurance expiring within 30 days.
+              {t("dashboard.insurance_expiring_tail")}
             </p>
           )
           : null}
@@ -57,65 +66,63 @@ export function Dashboard(props: {
     ),
     loads_by_status: (
       <section class="card" aria-labelledby="loads-status" data-card="loads_by_status">
-        <h2 id="loads-status">{t("Loads by status")}</h2>
+        <h2 id="loads-status">{t("dashboard.loads_by_status")}</h2>
         <BarChart
-          title={t("Loads by status")}
+          title={t("dashboard.loads_by_status")}
           cents={false}
-          data={n.loadsByStatus.map((l) => ({
-            label: LOAD_STATUS.find((s) =>
+          data={n.loadsByStatus.map((l) => {
+            const builtIn = LOAD_STATUS.find((s) =>
               s.value === l.status
-            )?.label ?? l.status,
-            value: l.count,
-          }))}
+            )?.label;
+            return { label: builtIn ? shownLabel(t, builtIn) : l.status, value: l.count };
+          })}
         />
       </section>
     ),
     receivables_aging: (
       <section class="card" aria-labelledby="aging" data-card="receivables_aging">
-        <h2 id="aging">Receivables aging</h2>
+        <h2 id="aging">{t("dashboard.receivables_aging")}</h2>
         <BarChart
-          title="Receivables by days past due"
-          data={AGING_BUCKETS.map((b) => ({ label: b, value: n.aging[b] }))}
+          title={t("dashboard.receivables_chart")}
+          data={AGING_BUCKETS.map((b) => ({ label: bucketLabel(t, b), value: n.aging[b] }))}
         />
         <p class="muted">
-          <a href="/reports?report=aging">Aging by customer</a>
+          <a href="/reports?report=aging">{t("dashboard.aging_by_customer")}</a>
         </p>
       </section>
     ),
     payables_this_week: (
       <section class="card" aria-labelledby="payables-week" data-card="payables_this_week">
-        <h2 id="payables-week">To pay this week</h2>
+        <h2 id="payables-week">{t("dashboard.to_pay_this_week")}</h2>
         <p class="stat" data-payables-week>{money(n.payablesThisWeek.total_cents)}</p>
         <p class="muted">
-          {n.payablesThisWeek.count === 1 ? "1 bill" : `${n.payablesThisWeek.count} bills`} due by
-          {" "}
-          {weekEnds}
+          {t("dashboard.bills_due", { count: n.payablesThisWeek.count, weekday: weekEnds })}
           {n.payablesThisWeek.overdue_cents > 0
-            ? `, ${money(n.payablesThisWeek.overdue_cents)} of it past due`
-            : ""}. <a href="/reports?report=ap_aging">Payables aging</a>
+            ? t("dashboard.past_due_part", { amount: money(n.payablesThisWeek.overdue_cents) })
+            : ""}. <a href="/reports?report=ap_aging">{t("dashboard.payables_aging")}</a>
         </p>
       </section>
     ),
     margin_weeks: (
       <section class="card" aria-labelledby="margin-weeks" data-card="margin_weeks">
-        <h2 id="margin-weeks">{t("Margin, last 12 weeks")}</h2>
+        <h2 id="margin-weeks">{t("dashboard.margin_weeks")}</h2>
         <ColumnChart
-          title="Margin per week"
+          title={t("dashboard.margin_per_week")}
           data={n.marginWeeks.map((w) => ({ label: w.week, value: w.margin_cents }))}
         />
         <p class="muted">
-          <a href="/reports?report=margin&by=load">{t("Margin by load")}</a>
+          <a href="/reports?report=margin&by=load">{t("dashboard.margin_by_load")}</a>
         </p>
       </section>
     ),
     top_customers: (
       <section class="card" aria-labelledby="top-customers" data-card="top_customers">
-        <h2 id="top-customers">{t("Top customers, 90 days")}</h2>
+        <h2 id="top-customers">{t("dashboard.top_customers")}</h2>
         <ol>
-          {n.topCustomers.map((t) => (
-            <li key={t.id}>
-              <a href={`/customers/${t.id}`}>{t.name}</a> ·{" "}
-              <span class="money">{money(t.total_cents)}</span>
+          {n.topCustomers.map((top) => (
+            <li key={top.id}>
+              <a href={`/customers/${top.id}`}>{top.name}</a> ·{" "}
+              <span class="money">{money(top.total_cents)}</span>
             </li>
           ))}
         </ol>
@@ -123,12 +130,12 @@ export function Dashboard(props: {
     ),
     top_suppliers: (
       <section class="card" aria-labelledby="top-suppliers" data-card="top_suppliers">
-        <h2 id="top-suppliers">{t("Top suppliers, 90 days")}</h2>
+        <h2 id="top-suppliers">{t("dashboard.top_suppliers")}</h2>
         <ol>
-          {n.topSuppliers.map((t) => (
-            <li key={t.id}>
-              <a href={`/suppliers/${t.id}`}>{t.name}</a> ·{" "}
-              <span class="money">{money(t.total_cents)}</span>
+          {n.topSuppliers.map((top) => (
+            <li key={top.id}>
+              <a href={`/suppliers/${top.id}`}>{top.name}</a> ·{" "}
+              <span class="money">{money(top.total_cents)}</span>
             </li>
           ))}
         </ol>
@@ -137,17 +144,19 @@ export function Dashboard(props: {
   };
   return (
     <>
-      <h1>{props.title ?? "Dashboard"}</h1>
+      <h1>{props.title ?? t("nav.dashboard")}</h1>
       {empty
         ? (
           <section class="card empty-state">
-            <h2>Welcome, {props.name}</h2>
+            <h2>{t("dashboard.welcome", { name: props.name })}</h2>
             <p>
-              {props.tenantName} is ready. Start with your{" "}
-              <a href="/suppliers/new">{t("suppliers")}</a> and{" "}
-              <a href="/customers/new">{t("customers")}</a>, then enter a{" "}
-              <a href="/purchase-orders/new">{t("purchase order")}</a>, or invite your team in{" "}
-              <a href="/settings/members">Settings → Members</a>.
+              {t("dashboard.ready", { workspace: props.tenantName })}{" "}
+              <a href="/suppliers/new">{t("dashboard.suppliers")}</a> {t("dashboard.and")}{" "}
+              <a href="/customers/new">{t("dashboard.customers")}</a>
+              {t("dashboard.then_enter_a")}{" "}
+              <a href="/purchase-orders/new">{t("dashboard.purchase_order")}</a>
+              {t("dashboard.or_invite")}{" "}
+              <a href="/settings/members">{t("dashboard.settings_members")}</a>.
             </p>
           </section>
         )

@@ -9,6 +9,8 @@ import { CATALOGUES, labelKey, LANGUAGES } from "./mod.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
 import { ROLES } from "../auth/roles.ts";
 import { walk } from "../scripts/_walk.ts";
+import { COMMAND_PALETTE_MESSAGES } from "../islands/CommandPalette.tsx";
+import { PASSKEY_BUTTON_MESSAGES } from "../components/PasskeysCard.tsx";
 
 type Node = { type: number; value?: string; options?: Record<string, { value: Node[] }> };
 
@@ -97,4 +99,12 @@ Deno.test("every built-in label of the record definitions has its key, in Englis
 
 Deno.test("every role has its name in the catalogue", () => {
   assert.deepEqual(ROLES.filter((role) => CATALOGUES.en[`role.${role}`] === undefined), []);
+});
+
+Deno.test("every message handed to an island exists", () => {
+  const lists = { COMMAND_PALETTE_MESSAGES, PASSKEY_BUTTON_MESSAGES };
+  const missing = Object.entries(lists).flatMap(([name, keys]) =>
+    keys.filter((key) => CATALOGUES.en[key] === undefined).map((key) => `${name}: ${key}`)
+  );
+  assert.deepEqual(missing, []);
 });

@@ -9,6 +9,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { JSX } from "preact";
+import { isLanguage, type Messages, translatorOf } from "../i18n/format.ts";
 
 interface Entry {
   label: string;
@@ -16,29 +17,53 @@ interface Entry {
   detail: string;
 }
 
+/** Go-to keys: the key after `g`, the section's message key, its address. */
 const GO: Array<[string, string, string]> = [
-  ["d", "Dashboard", "/"],
-  ["p", "Purchase orders", "/purchase-orders"],
-  ["s", "Sales orders", "/sales-orders"],
-  ["l", "Loads", "/loads"],
-  ["i", "Invoices", "/invoices"],
-  ["b", "Bills", "/bills"],
-  ["c", "Customers", "/customers"],
-  ["r", "Reports", "/reports"],
+  ["d", "palette.dashboard", "/"],
+  ["p", "palette.purchase_orders", "/purchase-orders"],
+  ["s", "palette.sales_orders", "/sales-orders"],
+  ["l", "palette.loads", "/loads"],
+  ["i", "palette.invoices", "/invoices"],
+  ["b", "palette.bills", "/bills"],
+  ["c", "palette.customers", "/customers"],
+  ["r", "palette.reports", "/reports"],
 ];
 
-const ACTIONS: Entry[] = [
-  { label: "New purchase order", href: "/purchase-orders/new", detail: "Action" },
-  { label: "New sales order", href: "/sales-orders/new", detail: "Action" },
-  { label: "New load", href: "/loads/new", detail: "Action" },
-  { label: "New invoice", href: "/invoices/new", detail: "Action" },
-  { label: "Record a payment", href: "/payments/new", detail: "Action" },
-  { label: "New customer", href: "/customers/new", detail: "Action" },
-  { label: "New supplier", href: "/suppliers/new", detail: "Action" },
-  { label: "New carrier", href: "/carriers/new", detail: "Action" },
-  { label: "Upload a document", href: "/documents", detail: "Action" },
-  ...GO.map(([, label, href]) => ({ label: `Go to ${label}`, href, detail: "Go to" })),
-  { label: "Help", href: "/help", detail: "Go to" },
+/** Actions: the message key of the label and the address. */
+const ACTIONS: Array<[string, string]> = [
+  ["palette.new_purchase_order", "/purchase-orders/new"],
+  ["palette.new_sales_order", "/sales-orders/new"],
+  ["palette.new_load", "/loads/new"],
+  ["palette.new_invoice", "/invoices/new"],
+  ["palette.record_payment", "/payments/new"],
+  ["palette.new_customer", "/customers/new"],
+  ["palette.new_supplier", "/suppliers/new"],
+  ["palette.new_carrier", "/carriers/new"],
+  ["palette.upload_document", "/documents"],
+];
+
+/** Every message the palette shows (the app shell hands it these, in the page's language). */
+export const COMMAND_PALETTE_MESSAGES: readonly string[] = [
+  ...GO.map(([, key]) => key),
+  ...ACTIONS.map(([key]) => key),
+  "palette.help",
+  "palette.action",
+  "palette.go_to",
+  "palette.go_to_section",
+  "palette.commands",
+  "palette.dialog",
+  "palette.input_label",
+  "palette.placeholder",
+  "palette.results",
+  "palette.hint",
+  "palette.shortcuts",
+  "palette.shortcuts_caption",
+  "palette.shortcut_search",
+  "palette.shortcut_jump",
+  "palette.shortcut_list",
+  "palette.then",
+  "palette.shortcut_picker",
+  "palette.close",
 ];
 
 function typing(target: EventTarget | null): boolean {
@@ -49,7 +74,17 @@ function typing(target: EventTarget | null): boolean {
 }
 
 /** The palette and the shortcuts; see the module header. */
-export default function CommandPalette(_props: Record<string, unknown>) {
+export default function CommandPalette(props: { language?: string; messages?: Messages }) {
+  const t = translatorOf(isLanguage(props.language) ? props.language : "en", props.messages ?? {});
+  const entries0: Entry[] = [
+    ...ACTIONS.map(([key, href]) => ({ label: t(key), href, detail: t("palette.action") })),
+    ...GO.map(([, key, href]) => ({
+      label: t("palette.go_to_section", { section: t(key) }),
+      href,
+      detail: t("palette.go_to"),
+    })),
+    { label: t("palette.help"), href: "/help", detail: t("palette.go_to") },
+  ];
   const palette = useRef<HTMLDialogElement>(null);
   const help = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -99,7 +134,7 @@ export default function CommandPalette(_props: Record<string, unknown>) {
   }, []);
 
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-  const actions = ACTIONS.filter((a) => words.every((w) => a.label.toLowerCase().includes(w)))
+  const actions = entries0.filter((a) => words.every((w) => a.label.toLowerCase().includes(w)))
     .slice(0, words.length ? 8 : 6);
   const entries = [...actions, ...hits];
 
@@ -149,10 +184,10 @@ export default function CommandPalette(_props: Record<string, unknown>) {
         onClick={openPalette}
         aria-keyshortcuts="Control+K Meta+K"
       >
-        Commands <kbd>Ctrl K</kbd>
+        {t("palette.commands")} <kbd>Ctrl K</kbd>
       </button>
-      <dialog ref={palette} class="command-palette" aria-label="Commands and search">
-        <label for="command-input" class="visually-hidden">Search or run a command</label>
+      <dialog ref={palette} class="command-palette" aria-label={t("palette.dialog")}>
+        <label for="command-input" class="visually-hidden">{t("palette.input_label")}</label>
         <input
           ref={input}
           id="command-input"
@@ -163,12 +198,12 @@ export default function CommandPalette(_props: Record<string, unknown>) {
           aria-expanded="true"
           aria-controls="command-list"
           aria-activedescendant={entries[active] ? `command-${active}` : undefined}
-          placeholder="Search records or type a command…"
+          placeholder={t("palette.placeholder")}
           value={text}
           onInput={onInput}
           onKeyDown={onKeyDown}
         />
-        <ul id="command-list" role="listbox" aria-label="Results">
+        <ul id="command-list" role="listbox" aria-label={t("palette.results")}>
           {entries.map((entry, i) => (
             <li
               key={`${entry.href}-${i}`}
@@ -183,49 +218,49 @@ export default function CommandPalette(_props: Record<string, unknown>) {
             </li>
           ))}
         </ul>
-        <p class="hint">Enter opens, Escape closes, ? lists the shortcuts.</p>
+        <p class="hint">{t("palette.hint")}</p>
       </dialog>
       <dialog ref={help} class="shortcuts" aria-labelledby="shortcuts-title">
-        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <h2 id="shortcuts-title">{t("palette.shortcuts")}</h2>
         <table>
-          <caption class="visually-hidden">Keys and what they do</caption>
+          <caption class="visually-hidden">{t("palette.shortcuts_caption")}</caption>
           <tbody>
             <tr>
               <th scope="row">
                 <kbd>Ctrl K</kbd> / <kbd>⌘ K</kbd>
               </th>
-              <td>Search records and run commands</td>
+              <td>{t("palette.shortcut_search")}</td>
             </tr>
             <tr>
               <th scope="row">
                 <kbd>/</kbd>
               </th>
-              <td>Jump to the search box</td>
+              <td>{t("palette.shortcut_jump")}</td>
             </tr>
             <tr>
               <th scope="row">
                 <kbd>?</kbd>
               </th>
-              <td>This list</td>
+              <td>{t("palette.shortcut_list")}</td>
             </tr>
             {GO.map(([key, label]) => (
               <tr key={key}>
                 <th scope="row">
-                  <kbd>g</kbd> then <kbd>{key}</kbd>
+                  <kbd>g</kbd> {t("palette.then")} <kbd>{key}</kbd>
                 </th>
-                <td>Go to {label}</td>
+                <td>{t("palette.go_to_section", { section: t(label) })}</td>
               </tr>
             ))}
             <tr>
               <th scope="row">
                 <kbd>Down</kbd> <kbd>Up</kbd> <kbd>Enter</kbd> <kbd>Escape</kbd>
               </th>
-              <td>In a picker: move, choose, close</td>
+              <td>{t("palette.shortcut_picker")}</td>
             </tr>
           </tbody>
         </table>
         <form method="dialog">
-          <button class="button primary" type="submit">Close</button>
+          <button class="button primary" type="submit">{t("palette.close")}</button>
         </form>
       </dialog>
     </>

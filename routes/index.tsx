@@ -13,38 +13,38 @@ import { titlesOf } from "../domain/records/repository.ts";
 import { FollowUpsDue } from "../components/FollowUpsDue.tsx";
 import { loadFormatSettings } from "../domain/format.ts";
 import { dashboardCards, navigation, words } from "../customization/terms.ts";
+import { useT } from "../components/Words.tsx";
+import { formatsFor, workspaceTranslator } from "../i18n/mod.ts";
+import { languageOf } from "../i18n/middleware.ts";
 
 const WEEK_STARTS = { sunday: 0, monday: 1, saturday: 6 } as const;
 
 const app = new Hono<AppEnv>();
 
 function Landing() {
+  const t = useT();
   return (
     <>
       <section class="hero">
-        <h1>Run your meat brokerage in one place</h1>
-        <p>
-          Purchase orders, sales, loads, invoices and collections for beef, pork, poultry and
-          seafood brokers. Drop in a supplier's PO or a bill of lading and the assistant turns it
-          into records for you to review.
-        </p>
+        <h1>{t("landing.title")}</h1>
+        <p>{t("landing.intro")}</p>
         <p class="hero-actions">
-          <a class="button primary" href="/signup">Start a free trial</a>
-          <a class="button secondary" href="/login">Sign in</a>
+          <a class="button primary" href="/signup">{t("landing.start_trial")}</a>
+          <a class="button secondary" href="/login">{t("landing.sign_in")}</a>
         </p>
       </section>
-      <section class="features" aria-label="What you get">
+      <section class="features" aria-label={t("landing.features")}>
         <article class="card">
-          <h2>Your own workspace</h2>
-          <p>Every company gets its own address and its own database. Nothing is shared.</p>
+          <h2>{t("landing.workspace_title")}</h2>
+          <p>{t("landing.workspace_text")}</p>
         </article>
         <article class="card">
-          <h2>Margin on every load</h2>
-          <p>Sale minus purchase, freight and other costs, per load, customer and salesperson.</p>
+          <h2>{t("landing.margin_title")}</h2>
+          <p>{t("landing.margin_text")}</p>
         </article>
         <article class="card">
-          <h2>Credit and collections</h2>
-          <p>Aging in buckets, overdue invoices, and credit holds that stop risky orders.</p>
+          <h2>{t("landing.credit_title")}</h2>
+          <p>{t("landing.credit_text")}</p>
         </article>
       </section>
     </>
@@ -64,14 +64,22 @@ app.get(
     const day = tenant.today;
     const configuration = c.get("configuration");
     const config = configuration?.document;
-    const title = navigation(config).find((entry) => entry.key === "dashboard")!.label;
+    const language = languageOf(c);
+    const t = workspaceTranslator(
+      language,
+      config?.terminology.phrases ?? {},
+      (text) => words(config, text),
+    );
+    const named = navigation(config).find((entry) => entry.key === "dashboard")!.label;
+    const builtIn = navigation(null).find((entry) => entry.key === "dashboard")!.label;
+    const title = named === builtIn ? t("nav.dashboard") : named;
     const startsOn = WEEK_STARTS[config?.formats.first_day_of_week ?? "monday"];
     // The dashboard's figures scan the whole business; its HTML is kept until the data changes
     // (a configuration change is a change too: its version and the role pick the cards).
     const html = await c.get("services").readCache.read(
       tenant.db,
       tenant.id,
-      `dashboard:${day}:${name}:${role}:${configuration?.version ?? 0}`,
+      `dashboard:${day}:${name}:${role}:${configuration?.version ?? 0}:${language}`,
       async () =>
         renderToString(
           <Dashboard
@@ -79,8 +87,8 @@ app.get(
             tenantName={tenant.name}
             numbers={await dashboardNumbers(tenant.db, day, startsOn)}
             cards={dashboardCards(config, role)}
-            words={(text) => words(config, text)}
-            format={await loadFormatSettings(tenant.db)}
+            t={t}
+            format={formatsFor(await loadFormatSettings(tenant.db), language)}
             weekStartsOn={startsOn}
             title={title}
           />,
@@ -93,7 +101,10 @@ app.get(
       const ids = due.filter((a) => a.entity === entity).map((a) => a.entityId);
       for (const [id, text] of await titlesOf(tenant.db, entity, ids)) titles.set(id, text);
     }
-    const followUps = due.map((a) => ({ ...a, title: titles.get(a.entityId) ?? "A record" }));
+    const followUps = due.map((a) => ({
+      ...a,
+      title: titles.get(a.entityId) ?? t("follow_ups.a_record"),
+    }));
     return renderApp(
       c,
       title,

