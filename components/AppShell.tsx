@@ -65,6 +65,8 @@ export interface AppShellProps {
   userId?: string;
   /** A notice shown above the page (billing grace or read-only). */
   banner?: ComponentChildren;
+  /** The signed-in person's other workspaces: the user menu switches to each (auth/workspace_switch.ts). */
+  otherWorkspaces?: ReadonlyArray<{ tenantId: string; name: string }>;
   children: ComponentChildren;
 }
 
@@ -194,6 +196,26 @@ export function AppShell(props: AppShellProps) {
             <a href="/settings/tokens">
               {t("shell.api_tokens")}
             </a>
+            {props.otherWorkspaces?.length
+              ? (
+                <div
+                  class="workspace-switcher"
+                  role="group"
+                  aria-label={t("shell.switch_workspace")}
+                >
+                  <p class="muted">{t("shell.switch_workspace")}</p>
+                  {props.otherWorkspaces.map((w) => (
+                    <form method="post" action="/auth/switch" key={w.tenantId}>
+                      <CsrfInput token={props.csrfToken} />
+                      <input type="hidden" name="tenant_id" value={w.tenantId} />
+                      <button class="button link" type="submit" data-switch-to={w.tenantId}>
+                        {w.name}
+                      </button>
+                    </form>
+                  ))}
+                </div>
+              )
+              : null}
             <form method="post" action="/logout">
               <CsrfInput token={props.csrfToken} />
               <button class="button link" type="submit">

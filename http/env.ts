@@ -45,6 +45,8 @@ export interface Principal {
   sessionToken?: string;
   /** A scoped API token's scopes (auth/scopes.ts); null or absent: no scopes narrow the role. */
   scopes?: readonly string[] | null;
+  /** A session's other workspaces, for the user menu's switcher (auth/workspace_switch.ts). */
+  otherWorkspaces?: ReadonlyArray<{ tenantId: string; name: string }>;
 }
 
 export type AppEnv = {

@@ -150,6 +150,7 @@ export function renderApp(
       tenantName={tenant.name}
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
       userId={auth.userId}
+      otherWorkspaces={auth.otherWorkspaces}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
       assistant={featureOn(config, billing, "assistant")}

@@ -12,6 +12,7 @@ import type { Services } from "../../services.ts";
 import { chain } from "../../http/chain.ts";
 import { compressResponses } from "../../http/compress.ts";
 import { requestPipeline } from "../../http/middleware.ts";
+import { capBodies } from "../../http/body_cap.ts";
 import { RateLimiter } from "../../http/rate_limit.ts";
 import { RedisRateLimiter } from "../../db/redis_limits.ts";
 import { resolveTenant } from "../../tenants/middleware.ts";
@@ -35,6 +36,7 @@ export function portalRoutes(services: Services): Hono<AppEnv> {
     chain(
       compressResponses(),
       requestPipeline(services),
+      capBodies(services.config),
       resolveTenant(services.config.APP_DOMAIN),
       loadConfiguration(),
     ),
