@@ -7,6 +7,7 @@ import type { AppEnv } from "./http/env.ts";
 import type { Services } from "./services.ts";
 import { requestPipeline } from "./http/middleware.ts";
 import { compressResponses } from "./http/compress.ts";
+import { capBodies } from "./http/body_cap.ts";
 import { chain } from "./http/chain.ts";
 import { CachedRouter } from "./http/cached_router.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
@@ -129,6 +130,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       // Outermost, so it sees each response with its final headers (assets compress at build).
       compressResponses(),
       requestPipeline(services),
+      // Every body under its route's cap before any route reads it (http/body_cap.ts).
+      capBodies(services.config),
       resolveTenant(services.config.APP_DOMAIN),
       loadConfiguration(),
       authenticate(),
