@@ -120,7 +120,7 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
         : null}
       <section aria-labelledby="lines">
         <h2 id="lines">Lines</h2>
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Invoice lines">
           <table>
             <thead>
               <tr>
@@ -191,7 +191,7 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
         <h2 id="statement">Your open invoices with {s.letterhead.name}</h2>
         {statement.length
           ? (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Open invoices">
               <table>
                 <thead>
                   <tr>
@@ -249,7 +249,8 @@ async function showPage(
   const state: PageState = {
     view,
     letterhead,
-    format,
+    // Amounts in the invoice's own currency where it has one (a customer's CAD or MXN).
+    format: { ...format, currency: view.invoice.currency ?? format.currency },
     canPay: stripe !== null,
     today: tenant.today,
     notice: message.notice ?? null,

@@ -309,7 +309,9 @@ export function startStripeDouble(): StripeDouble {
 
   function page(title: string, body: string) {
     return new Response(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+        // No favicon request (a 404 a browser test would see as an error).
+        `<link rel="icon" href="data:,"></head>` +
         `<body><main><h1>${title}</h1>${body}</main></body></html>`,
       { headers: { "content-type": "text/html; charset=utf-8" } },
     );

@@ -1,0 +1,94 @@
+/**
+ * The customer invoice portal in a real browser (issue 17), at phone and desktop sizes: the page
+ * from the invoice e-mail's link fits the screen and axe finds nothing on it; the customer
+ * disputes a line, then pays by card through Stripe Checkout (the double) and comes back to the
+ * invoice shown paid.
+ */
+import assert from "node:assert/strict";
+import axe from "axe-core";
+import type { Page } from "puppeteer-core";
+import { FixedClock } from "../../domain/clock.ts";
+import { signUpTenant, startTestServer } from "../helpers/server.ts";
+import { apiClient } from "../helpers/api.ts";
+import { startStripeDouble } from "../helpers/stripe_double.ts";
+import { savePayments, seedPortal } from "../helpers/portal.ts";
+import { clickAndWaitForPage, DESKTOP, launchBrowser, PHONE, watchErrors } from "./browser.ts";
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  return await page.evaluate(async () => {
+    type Violation = { id: string; help: string; nodes: Array<{ target: string[] }> };
+    const run = (globalThis as unknown as {
+      axe: { run(d: Document): Promise<{ violations: Violation[] }> };
+    }).axe.run;
+    return (await run(document)).violations.map((v) =>
+      `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`
+    );
+  });
+}
+
+Deno.test("browser: the invoice portal at phone and desktop sizes; dispute a line, pay by card", async () => {
+  const stripe = startStripeDouble();
+  const clock = new FixedClock("2026-11-20T18:00:00Z");
+  const server = await startTestServer({ STRIPE_API_BASE: stripe.origin }, { clock });
+  stripe.clock = clock;
+  const session = await launchBrowser();
+  try {
+    const tenant = await signUpTenant(server, "portalshop");
+    const api = await apiClient(server, tenant);
+    const f = await seedPortal(server, tenant, api);
+    const saved = await savePayments(server, tenant, {
+      stripe_secret_key: "sk_test_browserkey1234",
+      stripe_webhook_secret: "whsec_browsersecret99",
+    });
+    assert.equal(saved.status, 200);
+    await saved.body?.cancel();
+    stripe.paymentWebhook = {
+      port: server.port,
+      host: tenant.host,
+      path: "/portal/webhooks/stripe",
+      secret: "whsec_browsersecret99",
+    };
+    const url = `http://${tenant.host}:${server.port}/portal/${f.token}`;
+
+    for (const [name, viewport] of [["phone", PHONE], ["desktop", DESKTOP]] as const) {
+      const page = await session.newPage(viewport);
+      const errors = watchErrors(page);
+      await page.setBypassCSP(true); // to inject axe; the page itself runs under its CSP
+      await page.goto(url, { waitUntil: "load" });
+      assert.match(await page.title(), new RegExp(`Invoice ${f.invoice.number}`));
+      const overflow = await page.evaluate(() =>
+        document.documentElement.scrollWidth - document.documentElement.clientWidth
+      );
+      assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);
+      assert.deepEqual(await axeViolations(page), [], name);
+      assert.deepEqual(errors, [], name);
+      await page.close();
+    }
+
+    const page = await session.newPage(PHONE);
+    const errors = watchErrors(page);
+    await page.goto(url, { waitUntil: "load" });
+    await page.select("#line_id", await page.$eval("#line_id option", (o) => o.value));
+    await page.type("#reason", "Two cases arrived thawed");
+    await clickAndWaitForPage(page, "form[action$='/dispute'] button[type=submit]");
+    assert.match(await page.$eval("main", (m) => m.textContent ?? ""), /Disputed\s*Two cases/);
+
+    // Pay: Stripe's (double's) hosted Checkout, then back to the invoice, now paid.
+    await clickAndWaitForPage(page, "#pay");
+    assert.equal(new URL(page.url()).origin, stripe.origin);
+    assert.match(await page.$eval("#checkout-price", (p) => p.textContent ?? ""), /350000 usd/);
+    await clickAndWaitForPage(page, "#pay");
+    assert.equal(new URL(page.url()).pathname, `/portal/${f.token}`);
+    const main = await page.$eval("main", (m) => m.textContent ?? "");
+    assert.match(main, /payment is being processed/);
+    assert.match(main, /Paid/);
+    assert.equal(await page.$("#pay"), null);
+    assert.equal((await api.ok("GET", `/api/v1/invoices/${f.invoice.id}`)).outstanding_cents, 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await session.close();
+    await server.close();
+    await stripe.close();
+  }
+});
