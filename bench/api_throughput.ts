@@ -8,6 +8,8 @@ import { runWrk, type WrkResult } from "./wrk.ts";
 
 export interface BenchServer {
   port: number;
+  /** A port this process alone serves the app on (the main one may be shared: SO_REUSEPORT). */
+  ownPort: number;
   pid: number;
   dataDir: string;
   stop(): Promise<void>;
@@ -20,6 +22,7 @@ export async function startBenchServer(
 ): Promise<BenchServer> {
   const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "pm-bench-" });
   const port = 20000 + Math.floor(Math.random() * 20000);
+  const ownPort = 40000 + Math.floor(Math.random() * 20000);
   const child = new Deno.Command(Deno.execPath(), {
     // --unstable-net: reusePort (the two-process mixed load) is still behind that flag.
     args: [
@@ -41,6 +44,7 @@ export async function startBenchServer(
       RATE_LIMIT_PER_TENANT: "100000000",
       ...env,
       DATA_DIR: dataDir,
+      BENCH_OWN_PORT: String(ownPort),
     },
     stdout: "piped",
     stderr: "inherit",
@@ -55,7 +59,8 @@ export async function startBenchServer(
   reader.releaseLock();
   void child.stdout.cancel().catch(() => {});
   return {
-    port,
+    port: Number(env.PORT ?? port),
+    ownPort,
     pid: child.pid,
     dataDir,
     async stop() {

@@ -30,6 +30,16 @@ Deno.serve(
   (req, info) => app.fetch(req, info),
 );
 
+// BENCH_OWN_PORT: this process alone also serves the app there (no SO_REUSEPORT), so the mixed
+// load can warm each process of a two-process run in turn (bench/mixed_load.ts warmMixedLoad).
+const ownPort = Number(Deno.env.get("BENCH_OWN_PORT") ?? 0);
+if (ownPort) {
+  Deno.serve(
+    { port: ownPort, hostname: "127.0.0.1", onListen() {} },
+    (req, info) => app.fetch(req, info),
+  );
+}
+
 const bare = new Hono();
 bare.get("/", (c) => c.json({ hello: "world" }));
 // The same route plus the one header every response of the app must carry (nosniff), added the

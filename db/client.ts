@@ -13,6 +13,7 @@ import {
   type Transaction,
   type TransactionMode,
 } from "@libsql/client";
+import { createLocalClient, localPathOf } from "./local_client.ts";
 import { holdsWriteLock, writeLockWait } from "./write_lock.ts";
 import { withBusinessDay } from "./business_day.ts";
 
@@ -25,6 +26,8 @@ export interface OpenOptions {
   authToken?: string;
   syncInterval?: number;
   encryptionKey?: string;
+  /** Prepared statements kept per connection of a local file (db/local_client.ts). */
+  statementCacheSize?: number;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -39,6 +42,16 @@ const BUSY_TIMEOUT_MS = 5000;
  * connection (LockAwareClient.transaction). Measured on the mixed load: bench/profile_mixed.ts.
  */
 function createOneConnectionClient(options: OpenOptions): Client {
+  const path = options.syncUrl ? null : localPathOf(options.url);
+  if (path !== null) {
+    // A plain local file: the client that keeps its prepared statements (db/local_client.ts).
+    return createLocalClient({
+      path,
+      encryptionKey: options.encryptionKey,
+      timeout: BUSY_TIMEOUT_MS,
+      statementCacheSize: options.statementCacheSize,
+    });
+  }
   return createClient({ ...options, timeout: BUSY_TIMEOUT_MS, concurrency: 1 });
 }
 
