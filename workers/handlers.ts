@@ -32,6 +32,8 @@ import { BACKUP_CHECK_EVERY_MS, backupsEnabled, runBackupChore } from "../ops/ba
 import { ALERTS_EVERY_MS } from "../ops/alerts.ts";
 import { runAlertChore } from "../ops/alert_chore.ts";
 import { enqueueDuePluginTasks, PLUGIN_TASK_JOB, runPluginTask } from "../plugins/host/tasks.ts";
+import { tellPluginsOverdue } from "../plugins/host/overdue.ts";
+import { raiseOverdueInvoices } from "../integrations/webhooks/overdue.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   /** A plugin's scheduled task in its workspace (plugins/host/tasks.ts). */
@@ -72,7 +74,11 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   },
   /** A workspace's daily notifications: overdue, expiring, late, over credit; digests. */
   [DAILY_JOB]: async ({ services, job, tenantDb }) => {
-    if (job.tenantId && tenantDb) await runDailyJob(services, job.tenantId, tenantDb);
+    if (!job.tenantId || !tenantDb) return;
+    await runDailyJob(services, job.tenantId, tenantDb);
+    // The same day's facts for integrations: invoice.overdue webhooks and plugins' hooks.
+    await raiseOverdueInvoices(services, job.tenantId, tenantDb);
+    await tellPluginsOverdue(services, job.tenantId, tenantDb);
   },
   /** Reads an uploaded document into a draft for review (see ai/process.ts), then tells members. */
   [DOCUMENT_PROCESS_JOB]: async (ctx) => {

@@ -5,6 +5,11 @@ import { type ApiClient, apiClient } from "../../tests/helpers/api.ts";
 import { addMember, mailTo, signIn } from "../../tests/helpers/members.ts";
 import { Worker } from "../../workers/runner.ts";
 import { webhookWorkerOptions } from "./worker.ts";
+import { JOB_HANDLERS } from "../../workers/handlers.ts";
+import { DAILY_JOB } from "../../notifications/daily.ts";
+import { businessDay } from "../../domain/clock.ts";
+import type { Job } from "../../workers/queue.ts";
+import type { JobContext } from "../../workers/runner.ts";
 
 interface Received {
   headers: Record<string, string>;
@@ -32,7 +37,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Prom
 }
 
 async function withServer(
-  work: (server: TestServer, api: ApiClient, worker: Worker) => Promise<void>,
+  work: (server: TestServer, api: ApiClient, worker: Worker, tenantId: string) => Promise<void>,
 ) {
   const server = await startTestServer({
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
@@ -47,7 +52,7 @@ async function withServer(
     const tenant = await signUpTenant(server);
     const api = await apiClient(server, tenant);
     worker.start();
-    await work(server, api, worker);
+    await work(server, api, worker, tenant.tenantId);
   } finally {
     await worker.stop();
     await server.close();
@@ -189,4 +194,66 @@ Deno.test("endpoints refuse bad input, other roles and other workspaces", async 
     });
     assert.equal(res.status, 403);
   });
+});
+
+Deno.test("invoice.overdue is raised once per invoice by the daily job, not for one still due", async () => {
+  const hook = receiver();
+  try {
+    await withServer(async (server, api, _worker, tenantId) => {
+      const endpoint = await api.ok("POST", "/api/v1/webhook-endpoints", {
+        url: hook.url,
+        events: ["invoice.overdue"],
+      }, 201);
+      const customer = await api.ok("POST", "/api/v1/customers", { name: "Slow Payers" }, 201);
+      const line = { description: "Wings", cases: 1, price: 100, price_basis: "case" };
+      const overdue = await api.ok("POST", "/api/v1/invoices", {
+        customer_id: customer.id,
+        invoice_date: "2020-01-01",
+        due_date: "2020-01-31",
+        state: "sent",
+        lines: [line],
+      }, 201);
+      const today = businessDay(
+        server.services.clock,
+        server.services.registry.timeZoneOf(tenantId),
+      );
+      const later = new Date(Date.parse(`${today}T00:00:00Z`) + 40 * 86_400_000)
+        .toISOString().slice(0, 10);
+      await api.ok("POST", "/api/v1/invoices", {
+        customer_id: customer.id,
+        invoice_date: today,
+        due_date: later,
+        state: "sent",
+        lines: [line],
+      }, 201);
+      const lease = await server.services.pool.acquire(tenantId, null);
+      try {
+        const job = { tenantId, payload: {}, kind: DAILY_JOB } as unknown as Job;
+        const run = () =>
+          JOB_HANDLERS[DAILY_JOB]!({
+            services: server.services,
+            job,
+            tenantDb: lease.db,
+            signal: new AbortController().signal,
+          } as JobContext);
+        await run();
+        await until(() => hook.got.length >= 1);
+        await run(); // the same day again: nothing new
+        await new Promise((r) => setTimeout(r, 300));
+      } finally {
+        lease.release();
+      }
+      assert.equal(hook.got.length, 1);
+      const sent = new Webhook(endpoint.secret).verify(hook.got[0]!.body, hook.got[0]!.headers) as {
+        type: string;
+        data: { id: string; due_date: string; record: { number: string } };
+      };
+      assert.equal(sent.type, "invoice.overdue");
+      assert.equal(sent.data.id, overdue.id);
+      assert.equal(sent.data.due_date, "2020-01-31");
+      assert.equal(sent.data.record.number, overdue.number);
+    });
+  } finally {
+    await hook.close();
+  }
 });

@@ -62,8 +62,12 @@ export const settingSchema = z.discriminatedUnion("type", [
 ]);
 export type SettingDef = z.infer<typeof settingSchema>;
 
+/**
+ * Record events (`beforeSave`, `afterSave`) and business facts: `invoiceOverdue` (API 1.1, on
+ * `invoices`) is told once per invoice and due date by the daily job (plugins/host/overdue.ts).
+ */
 export const hookSchema = z.object({
-  event: z.enum(["beforeSave", "afterSave"]),
+  event: z.enum(["beforeSave", "afterSave", "invoiceOverdue"]),
   collection,
   handler,
 });
@@ -112,6 +116,13 @@ export const manifestSchema = z.object({
         code: "custom",
         path: ["entryPoints", "hooks", i, "collection"],
         message: `A hook on ${hook.collection} needs the permission read:${hook.collection}.`,
+      });
+    }
+    if (hook.event === "invoiceOverdue" && hook.collection !== "invoices") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["entryPoints", "hooks", i, "collection"],
+        message: "An invoiceOverdue hook is on the collection invoices.",
       });
     }
   }
