@@ -1,11 +1,16 @@
 /**
  * @module components/records/ListFilters
  * A list page's search and filter form (a GET form, so it works without JavaScript): search,
- * the "Filters" panel (a select per enum, option, boolean and small reference field, a range per
- * date, archived or not), and hidden inputs that keep the rest of the query in effect.
+ * the "Filters" panel (a select per enum, option and boolean field, a searchable picker per
+ * reference field, a range per date, archived or not), and hidden inputs that keep the rest of
+ * the query in effect. A reference filter is the FilterPicker island: a select of the choices the
+ * page carries without JavaScript, the type-ahead combobox over the lookup API with it, so a
+ * collection too big for a select (or of deals, picked by number) can still be filtered on.
  */
 import type { FieldDef } from "../../domain/records/fields.ts";
 import { T } from "../Words.tsx";
+import { Island } from "../../framework/island.tsx";
+import FilterPicker from "../../islands/FilterPicker.tsx";
 
 export interface ListFiltersProps {
   /** The list's path, e.g. `/purchase-orders`. */
@@ -22,9 +27,11 @@ export interface ListFiltersProps {
   refs: Record<string, Array<[string, string]>>;
 }
 
-function hasControl(field: FieldDef, refs: ListFiltersProps["refs"]): boolean {
-  return field.kind === "ref" ? Boolean(refs[field.name]) : ["enum", "option", "boolean", "date"]
-    .includes(field.kind);
+/** Whether the filter gets a control: every reference filter but one set to several ids. */
+function hasControl(field: FieldDef, query: ListFiltersProps["query"]): boolean {
+  return field.kind === "ref"
+    ? !query[field.name]?.includes(",")
+    : ["enum", "option", "boolean", "date"].includes(field.kind);
 }
 
 /** Longest option text a filter shows: a longer record title would widen the panel on a phone. */
@@ -70,6 +77,27 @@ function FilterControl(
     ? (props.refs[field.name] ?? []).map(([v, title]) => [v, shortLabel(title)])
     : (props.options[field.list!] ?? []).map((v) => [v, v]);
   const current = query[field.name]?.trim();
+  if (field.kind === "ref") {
+    // A chosen record the page has no title for (a big collection) still shows as chosen.
+    const known = current && !choices.some(([v]) => v === current);
+    return (
+      <div class="field">
+        <label for={id}>{field.label}</label>
+        <Island
+          name="FilterPicker"
+          component={FilterPicker}
+          props={{
+            id,
+            name: field.name,
+            collection: field.ref!,
+            value: current ?? "",
+            choices: known ? [[current, "Chosen record"] as [string, string], ...choices] : choices,
+            anyLabel: "Any",
+          }}
+        />
+      </div>
+    );
+  }
   return (
     <div class="field">
       <label for={id}>{field.label}</label>
@@ -85,11 +113,13 @@ function FilterControl(
 
 /** The search box and Filters panel above a record list; each query parameter appears once. */
 export function ListFilters(props: ListFiltersProps) {
-  const { base, query, refs } = props;
-  const visible = props.fields.filter((f) => hasControl(f, refs));
-  // Reference filters too big for a select (or from a "See all" link on several ids) stay in
-  // effect as hidden inputs; one with a select is sent by the select alone.
-  const hidden = props.fields.filter((f) => f.kind === "ref" && !refs[f.name] && query[f.name]);
+  const { base, query } = props;
+  const visible = props.fields.filter((f) => hasControl(f, query));
+  // A reference filter on several ids (a "See all" link) stays in effect as a hidden input; one
+  // with a picker is sent by the picker alone.
+  const hidden = props.fields.filter((f) =>
+    f.kind === "ref" && !hasControl(f, query) && query[f.name]
+  );
   // The panel starts open when a filter is in use (and closed, out of the way, if not).
   const filtering = Object.keys(query).some((k) => !["q", "sort", "cursor", "limit"].includes(k));
   return (
@@ -121,7 +151,7 @@ export function ListFilters(props: ListFiltersProps) {
               field={field}
               query={query}
               options={props.options}
-              refs={refs}
+              refs={props.refs}
             />
           ))}
           <div class="field">

@@ -82,14 +82,23 @@ export async function refFilterChoices(
   fields: readonly FieldDef[],
   selected: Record<string, string>,
 ): Promise<Record<string, Array<[string, string]>>> {
-  // Parties and products, not deals: nobody picks "PO-10243" from a list of three hundred.
-  const refFields = fields.filter((f) =>
-    f.kind === "ref" && !DEAL_COLLECTIONS.has(f.ref!) && !selected[f.name]?.includes(",")
-  );
+  const refFields = fields.filter((f) => f.kind === "ref" && !selected[f.name]?.includes(","));
   const out: Record<string, Array<[string, string]>> = {};
   for (const collection of new Set(refFields.map((f) => f.ref!))) {
-    const ids = await activeIds(db, collection, REF_FILTER_LIMIT + 1);
-    if (ids.length > REF_FILTER_LIMIT) continue;
+    // Parties and products, not deals: nobody picks "PO-10243" from a list of three hundred. A
+    // deal or a big collection offers only the record chosen now; the picker searches the rest.
+    const ids = DEAL_COLLECTIONS.has(collection)
+      ? []
+      : await activeIds(db, collection, REF_FILTER_LIMIT + 1);
+    if (DEAL_COLLECTIONS.has(collection) || ids.length > REF_FILTER_LIMIT) {
+      const forCollection = refFields.filter((f) => f.ref === collection && selected[f.name]);
+      const titles = await titlesOf(db, collection, forCollection.map((f) => selected[f.name]!));
+      for (const f of forCollection) {
+        const chosen = selected[f.name]!;
+        out[f.name] = [[chosen, titles.get(chosen) ?? "Unknown record"]];
+      }
+      continue;
+    }
     const active = new Set(ids);
     const forCollection = refFields.filter((f) => f.ref === collection);
     const extra = forCollection.map((f) => selected[f.name] ?? "")

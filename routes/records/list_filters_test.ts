@@ -152,7 +152,7 @@ Deno.test("list pages: reference filters are labelled selects, sent once, follow
   }
 });
 
-Deno.test("list pages: a referenced collection over 300 active records keeps the hidden input", async () => {
+Deno.test("list pages: a referenced collection over 300 active records, or of deals, gets the searchable picker with only the chosen record", async () => {
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
@@ -171,8 +171,13 @@ Deno.test("list pages: a referenced collection over 300 active records keeps the
     }
     const page = await get(`/sales-orders?customer_id=${customer.id}`);
     assert.equal(page.status, 200);
-    assert.equal(selectOf(page.text, "filter-customer_id"), undefined, "no select of 301");
-    assert.match(page.text, new RegExp(`type="hidden" name="customer_id" value="${customer.id}"`));
+    // Without JavaScript: a select of the chosen customer alone (no select of 301); with it, the
+    // FilterPicker island's combobox searches the rest (tests/e2e/list_filter_combobox_test.ts).
+    const big = selectOf(page.text, "filter-customer_id")!;
+    assert.match(big, new RegExp(`<option value="${customer.id}" selected>Aardvark Foods<`));
+    assert.doesNotMatch(big, /Bulk customer/, "no select of 301");
+    assert.match(page.text, /data-island="FilterPicker"/);
+    assert.doesNotMatch(page.text, new RegExp(`type="hidden" name="customer_id"`));
     assert.equal(controlsNamed(page.text, "customer_id"), 1);
     const archiveOne = await server.services.pool.acquire(tenant.tenantId, null);
     try {
@@ -191,20 +196,22 @@ Deno.test("list pages: a referenced collection over 300 active records keeps the
     assert.equal(controlsNamed(at300.text, "customer_id"), 1);
     await api.ok("POST", "/api/v1/customers", { name: "One too many" }, 201);
     const unfiltered = await get("/sales-orders");
-    assert.doesNotMatch(unfiltered.text, /name="customer_id"/);
-    // Deals are found by search or a "See all" link, never offered as a select.
+    assert.doesNotMatch(selectOf(unfiltered.text, "filter-customer_id")!, /<option value="[^"]/);
+    // Deals are never offered as a select of hundreds: only the one chosen (a "See all" link).
     const so = await api.ok("POST", "/api/v1/sales-orders", {
       customer_id: customer.id,
       order_date: "2026-10-02",
     }, 201);
     const invoices = await get("/invoices");
-    assert.equal(selectOf(invoices.text, "filter-customer_id"), undefined);
-    assert.equal(selectOf(invoices.text, "filter-sales_order_id"), undefined);
+    assert.doesNotMatch(selectOf(invoices.text, "filter-customer_id")!, /<option value="[^"]/);
+    assert.doesNotMatch(selectOf(invoices.text, "filter-sales_order_id")!, /<option value="[^"]/);
     const seeAll = await get(`/invoices?sales_order_id=${so.id}`);
     assert.match(
-      seeAll.text,
-      new RegExp(`<input type="hidden" name="sales_order_id" value="${so.id}"/>`),
+      selectOf(seeAll.text, "filter-sales_order_id")!,
+      new RegExp(`<option value="${so.id}" selected>${so.number}<`),
     );
+    assert.equal(controlsNamed(seeAll.text, "sales_order_id"), 1);
+    assertControlsLabelled(seeAll.text);
   } finally {
     await server.close();
   }
