@@ -209,6 +209,10 @@ export function createApp(services: Services): Hono<AppEnv> {
       operatorView,
       pageWhatsNew,
       pageOperatorReleases,
+      // The installable app and its camera (issue 17); before /documents/:id takes "camera".
+      pagePwa,
+      pageDocumentsCamera,
+      apiDocumentCaptures,
       apiDocuments,
       pageDocuments,
       pageImport,
@@ -219,10 +223,6 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiActivity,
       pageActivity,
       apiConfig,
-      // The installable app and its camera (issue 17); before /documents/:id takes "camera".
-      pagePwa,
-      pageDocumentsCamera,
-      apiDocumentCaptures,
       apiCustomFields,
       apiApprovals,
       pageApprovals,

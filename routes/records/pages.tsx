@@ -657,9 +657,6 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       {documents.length || def.collection === "loads"
         ? <LinkedDocuments documents={documents} />
         : null}
-      <ActivityCard
-        def={def}
-        id={id}
       {def.collection === "loads" && writable && featureOn(configOf(c), undefined, "documents")
         ? (
           <section class="card" id="documents" aria-labelledby="camera-title">
@@ -671,6 +668,9 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
           </section>
         )
         : null}
+      <ActivityCard
+        def={def}
+        id={id}
         items={activity}
         names={names}
         titles={historyTitles}
