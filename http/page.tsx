@@ -21,7 +21,13 @@ import {
 import { brandImageUrl } from "../customization/assets.ts";
 import { navigation, words } from "../customization/terms.ts";
 import { LanguageContext, WordsContext } from "../components/Words.tsx";
-import { shownLabel, type Translate, translator, workspaceTranslator } from "../i18n/mod.ts";
+import {
+  shownLabel,
+  type Translate,
+  translator,
+  workspaceTranslator,
+  workspaceWords,
+} from "../i18n/mod.ts";
 import { languageOf } from "../i18n/middleware.ts";
 import { featureOn, navigationShown } from "../customization/features.ts";
 import { decidableCount } from "../customization/approvals_menu.ts";
@@ -132,8 +138,10 @@ export function renderApp(
   const theme = themeOf(c);
   const config = c.get("configuration")?.document;
   const language = languageOf(c);
-  const tenantWords = (text: string) => words(config, text);
-  const t = workspaceTranslator(language, config?.terminology.phrases ?? {}, tenantWords);
+  const englishWords = (text: string) => words(config, text);
+  const phrases = config?.terminology.phrases ?? {};
+  const t = workspaceTranslator(language, phrases, englishWords);
+  const tenantWords = workspaceWords(language, phrases, englishWords);
   const shell = (
     <AppShell
       navigation={navigation(config)

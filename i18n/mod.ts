@@ -149,3 +149,33 @@ export function shownLabel(t: Translate, builtIn: string, named: string = builtI
   const text = t(key);
   return text === key ? builtIn : text;
 }
+
+let phraseKeys: Map<string, string> | null = null;
+
+/**
+ * A fixed phrase written in English in a component (`<T>Export CSV</T>`, `useWords()("Details")`)
+ * in the reader's language, through its `phrase.*` key; undefined when the catalogue has none.
+ */
+export function translatePhrase(language: Language, text: string): string | undefined {
+  phraseKeys ??= new Map(
+    Object.entries(CATALOGUES.en).filter(([key]) => key.startsWith("phrase.")).map((
+      [key, english],
+    ) => [english, key]),
+  );
+  const key = phraseKeys.get(text);
+  return key === undefined ? undefined : CATALOGUES[language][key] ?? text;
+}
+
+/**
+ * The words of a workspace page for a reader of `language`: a phrase the workspace reworded as it
+ * wrote it, otherwise the catalogue's translation of the phrase, otherwise the workspace's
+ * words (record type renames) over the English text.
+ */
+export function workspaceWords(
+  language: Language,
+  phrases: Readonly<Record<string, string>>,
+  englishWords: (text: string) => string,
+): (text: string) => string {
+  if (language === "en") return englishWords;
+  return (text) => phrases[text] ?? translatePhrase(language, text) ?? englishWords(text);
+}

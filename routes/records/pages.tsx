@@ -41,8 +41,8 @@ import { CsrfInput } from "../../components/Form.tsx";
 import { FieldValue } from "../../components/records/FieldValue.tsx";
 import { RecordHistory } from "../../components/records/RecordHistory.tsx";
 import { ActivityCard } from "../../components/records/ActivityCard.tsx";
-import { activityItems, mergeTimeline } from "../../domain/activity/timeline.ts";
 import { CameraCapture } from "../../components/CameraCapture.tsx";
+import { activityItems, mergeTimeline } from "../../domain/activity/timeline.ts";
 import { BillMatchNotice } from "../../components/payables/BillMatchNotice.tsx";
 import { matchBill } from "../../domain/payables/match.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
@@ -75,15 +75,49 @@ import {
 import { featureOn } from "../../customization/features.ts";
 import { requireFeature } from "../../customization/middleware.ts";
 import { T } from "../../components/Words.tsx";
+import { translateFields, translateRecordType } from "../../i18n/records.ts";
+import { recordType } from "../../domain/catalog.ts";
+import { formatsFor, workspaceWords } from "../../i18n/mod.ts";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
 
 function configOf(c: AppContext): Configuration | undefined {
   return c.get("configuration")?.document;
 }
 
+/** A record type as the tenant names it, in the reader's language (i18n/records.ts). */
+function pageDef(c: AppContext, builtIn: RecordDef): RecordDef {
+  return translateRecordType(recordTypeFor(configOf(c), builtIn), languageOf(c));
+}
+
+/** A fixed phrase in the tenant's words and the reader's language ("Details", "Totals"). */
+function phrase(c: AppContext, text: string): string {
+  const config = configOf(c);
+  return workspaceWords(
+    languageOf(c),
+    config?.terminology.phrases ?? {},
+    (english) => words(config, english),
+  )(text);
+}
+
+/** The fields of the tenant's layout in the reader's language. */
+function shownLayout(c: AppContext, def: RecordDef): FieldDef[] {
+  return translateFields(def.collection, layoutFields(configOf(c), def), languageOf(c));
+}
+
+/** "New purchase order" in the reader's language; "New <name>" for a renamed record type. */
+function newTitle(c: AppContext, def: RecordDef): string {
+  const t = tOf(c);
+  const builtIn = recordType(def.collection);
+  const key = `record.new.${def.collection.replaceAll("-", "_")}`;
+  const own = t(key);
+  const renamed = !builtIn || translateRecordType(builtIn, languageOf(c)).singular !== def.singular;
+  return own !== key && !renamed ? own : t("record.new", { name: def.singular.toLowerCase() });
+}
+
 /** The form's fields in the tenant's layout; ungrouped ones in its word for "Details". */
-function formFields(config: Configuration | undefined, def: RecordDef): FieldDef[] {
-  const details = words(config, "Details");
-  return layoutFields(config, def).map((f) => f.group ? f : { ...f, group: details });
+function formFields(c: AppContext, def: RecordDef): FieldDef[] {
+  const details = phrase(c, "Details");
+  return shownLayout(c, def).map((f) => f.group ? f : { ...f, group: details });
 }
 
 function roleMayWrite(c: AppContext, def: RecordDef): boolean {
@@ -166,7 +200,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
     chosenColumns(c, def),
     optionChoices(db),
     refFilterChoices(db, filterFields(def), query.filters),
-    fmt.loadFormatSettings(db, configOf(c)?.formats),
+    fmt.loadFormatSettings(db, configOf(c)?.formats).then((f) => formatsFor(f, languageOf(c))),
     countRecords(db, def, query), // the list's count and page numbers (issue 17)
     getPreference(db, principalOf(c).userId, `views:${def.collection}`).then(parseViews),
   ]);
@@ -189,9 +223,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
       <div class="page-head">
         <h1>{def.plural}</h1>
         <div class="actions">
-          {writable
-            ? <a class="button primary" href={`${base}/new`}>New {def.singular.toLowerCase()}</a>
-            : null}
+          {writable ? <a class="button primary" href={`${base}/new`}>{newTitle(c, def)}</a> : null}
           {writable && IMPORTABLE.has(def.collection) &&
               featureOn(configOf(c), undefined, "csv_import")
             ? (
@@ -213,7 +245,12 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
       {c.req.query("imported")
         ? (
           <div class="flash success" role="status">
-            <p>Imported {Number(c.req.query("imported"))} {def.plural.toLowerCase()}.</p>
+            <p>
+              {tOf(c)("record.imported", {
+                count: Number(c.req.query("imported")),
+                plural: def.plural.toLowerCase(),
+              })}
+            </p>
           </div>
         )
         : null}
@@ -262,7 +299,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
       {result.data.length === 0
         ? (
           <div class="empty-state">
-            <p>No {def.plural.toLowerCase()} match.</p>
+            <p>{tOf(c)("record.none_match", { plural: def.plural.toLowerCase() })}</p>
           </div>
         )
         : (
@@ -278,7 +315,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
                           {sortMark(sort, def.titleField)}
                         </a>
                       )
-                      : titleField?.label ?? "Name"}
+                      : titleField?.label ?? tOf(c)("record.name")}
                   </th>
                   {columns.map((f) => (
                     <th scope="col" key={f.name} class={isNumeric(f) ? "num" : undefined}>
@@ -294,7 +331,9 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
                   <tr key={String(row.id)}>
                     <th scope="row">
                       <a href={`${base}/${row.id}`}>{recordTitle(def, row, format)}</a>
-                      {row.archived_at ? <span class="badge">archived</span> : null}
+                      {row.archived_at
+                        ? <span class="badge">{tOf(c)("record.archived")}</span>
+                        : null}
                     </th>
                     {columns.map((f) => (
                       <td
@@ -354,8 +393,8 @@ async function formPage(
   const [options, refs] = await Promise.all([optionChoices(db), refChoices(db, def, opts.values)]);
   const base = `/${def.collection}`;
   const title = opts.mode === "create"
-    ? `New ${def.singular.toLowerCase()}`
-    : `Edit ${recordTitle(def, opts.values)}`;
+    ? newTitle(c, def)
+    : tOf(c)("record.edit", { title: recordTitle(def, opts.values) });
   return renderApp(
     c,
     title,
@@ -368,7 +407,7 @@ async function formPage(
         name="RecordForm"
         component={RecordForm}
         props={{
-          form: formSpec({ ...def, fields: formFields(configOf(c), def) }),
+          form: formSpec({ ...def, fields: formFields(c, def) }),
           action: opts.mode === "create" ? base : `${base}/${opts.id}`,
           csrf: c.get("csrfToken"),
           mode: opts.mode,
@@ -418,7 +457,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   const [history, members, tenantFormat] = await Promise.all([
     historyOf(db, def.collection, id, c.get("billing")?.entitlements.auditRetentionDays),
     listMembers(c.get("services").control, tenantOf(c).id),
-    fmt.loadFormatSettings(db, configOf(c)?.formats),
+    fmt.loadFormatSettings(db, configOf(c)?.formats).then((f) => formatsFor(f, languageOf(c))),
   ]);
   // A customer's, sales order's or invoice's amounts read in its own currency (CA$, MX$).
   const format = inCurrency(tenantFormat, record.currency);
@@ -440,8 +479,8 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     : null;
 
   const groups = new Map<string, FieldDef[]>();
-  for (const field of layoutFields(configOf(c), def)) {
-    const group = field.group ?? words(configOf(c), field.computed ? "Totals" : "Details");
+  for (const field of shownLayout(c, def)) {
+    const group = field.group ?? phrase(c, field.computed ? "Totals" : "Details");
     groups.set(group, [...(groups.get(group) ?? []), field]);
   }
 
@@ -543,14 +582,14 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       {c.req.query("sent")
         ? (
           <div class="flash success" role="status">
-            <p>Sent.</p>
+            <p>{tOf(c)("record.sent")}</p>
           </div>
         )
         : null}
       {saved
         ? (
           <div class="flash success" role="status">
-            <p>Saved.</p>
+            <p>{tOf(c)("record.saved")}</p>
           </div>
         )
         : null}
@@ -700,7 +739,7 @@ for (const builtIn of RECORD_TYPES) {
   app.use(base, memberPage());
   app.use(`${base}/*`, memberPage());
 
-  app.get(base, (c) => listPage(c, recordTypeFor(configOf(c), builtIn)));
+  app.get(base, (c) => listPage(c, pageDef(c, builtIn)));
 
   app.get(
     `${base}/export.csv`,
@@ -731,7 +770,7 @@ for (const builtIn of RECORD_TYPES) {
   });
 
   app.post(`${base}/columns`, async (c) => {
-    const def = recordTypeFor(configOf(c), builtIn);
+    const def = pageDef(c, builtIn);
     const entries = await formEntries(c);
     const chosen = entries.filter(([k]) => k === "columns").map(([, v]) => v).filter((name) =>
       def.fields.some((f) => f.name === name)
@@ -746,7 +785,7 @@ for (const builtIn of RECORD_TYPES) {
   });
 
   app.get(`${base}/new`, (c) => {
-    const def = recordTypeFor(configOf(c), builtIn);
+    const def = pageDef(c, builtIn);
     requireWrite(c, def);
     const values: RecordValues = {};
     // Prefill from the query (e.g. "New plant" on a supplier's page).
@@ -758,7 +797,7 @@ for (const builtIn of RECORD_TYPES) {
   });
 
   app.post(base, async (c) => {
-    const def = recordTypeFor(configOf(c), builtIn);
+    const def = pageDef(c, builtIn);
     requireWrite(c, def);
     const input = formToInput(def, await formEntries(c));
     const parsed = createSchema(def).safeParse(input);
@@ -780,17 +819,17 @@ for (const builtIn of RECORD_TYPES) {
     }
   });
 
-  app.get(`${base}/:id`, (c) => detailPage(c, recordTypeFor(configOf(c), builtIn), idParam(c)));
+  app.get(`${base}/:id`, (c) => detailPage(c, pageDef(c, builtIn), idParam(c)));
 
   app.get(`${base}/:id/edit`, async (c) => {
-    const def = recordTypeFor(configOf(c), builtIn);
+    const def = pageDef(c, builtIn);
     requireWrite(c, def);
     const record = await getRecord(tenantOf(c).db, def, idParam(c));
     return formPage(c, def, { mode: "edit", values: record, id: idParam(c) });
   });
 
   app.post(`${base}/:id`, async (c) => {
-    const def = recordTypeFor(configOf(c), builtIn);
+    const def = pageDef(c, builtIn);
     requireWrite(c, def);
     const id = idParam(c);
     const existing = await getRecord(tenantOf(c).db, def, id);
@@ -818,7 +857,7 @@ for (const builtIn of RECORD_TYPES) {
 
   for (const action of ["archive", "restore"] as const) {
     app.post(`${base}/:id/${action}`, async (c) => {
-      const def = recordTypeFor(configOf(c), builtIn);
+      const def = pageDef(c, builtIn);
       requireWrite(c, def);
       await setArchived(recordContext(c), def, idParam(c), action === "archive");
       return c.redirect(`${base}/${idParam(c)}?saved=1`, 303);
@@ -826,7 +865,7 @@ for (const builtIn of RECORD_TYPES) {
   }
 
   app.post(`${base}/:id/delete`, async (c) => {
-    const def = recordTypeFor(configOf(c), builtIn);
+    const def = pageDef(c, builtIn);
     requireWrite(c, def);
     try {
       await deleteRecord(recordContext(c), def, idParam(c));

@@ -1,0 +1,79 @@
+/**
+ * @module i18n/records
+ * Record definitions in the reader's language: the record type's names, field labels, groups,
+ * choice labels and related-list labels translated from the catalogue (`label.*` keys), while a
+ * label the workspace renamed (customization/terms.ts) stays as the workspace wrote it, in every
+ * language. Custom fields are the workspace's own words and stay as written.
+ */
+import { recordType } from "../domain/catalog.ts";
+import type { RecordDef } from "../domain/records/definition.ts";
+import type { FieldDef } from "../domain/records/fields.ts";
+import { type Language, shownLabel, translator } from "./mod.ts";
+
+const translated = new WeakMap<RecordDef, Map<Language, RecordDef>>();
+
+function fieldIn(def: RecordDef | undefined, name: string): FieldDef | undefined {
+  return def?.fields.find((f) => f.name === name) ??
+    def?.lines?.fields.find((f) => f.name === name);
+}
+
+/** A field as the reader reads it; `builtIn` is the catalog's field of the same name. */
+export function translateField(
+  field: FieldDef,
+  builtIn: FieldDef | undefined,
+  language: Language,
+): FieldDef {
+  if (language === "en" || !builtIn) return field;
+  const t = translator(language);
+  const group = field.group !== undefined && builtIn.group !== undefined
+    ? shownLabel(t, builtIn.group, field.group)
+    : field.group;
+  const values = field.values?.map((v) => {
+    const original = builtIn.values?.find((b) => b.value === v.value);
+    return original ? { ...v, label: shownLabel(t, original.label, v.label) } : v;
+  });
+  return { ...field, label: shownLabel(t, builtIn.label, field.label), group, values };
+}
+
+/** The fields of a record type (a layout's, say) in the reader's language. */
+export function translateFields(
+  collection: string,
+  fields: readonly FieldDef[],
+  language: Language,
+): FieldDef[] {
+  if (language === "en") return [...fields];
+  const builtIn = recordType(collection);
+  return fields.map((f) => translateField(f, fieldIn(builtIn, f.name), language));
+}
+
+/** A record type (as the workspace names it) in the reader's language; English unchanged. */
+export function translateRecordType(def: RecordDef, language: Language): RecordDef {
+  if (language === "en") return def;
+  let byLanguage = translated.get(def);
+  const found = byLanguage?.get(language);
+  if (found) return found;
+  const builtIn = recordType(def.collection);
+  if (!builtIn) return def;
+  const t = translator(language);
+  const out: RecordDef = {
+    ...def,
+    singular: shownLabel(t, builtIn.singular, def.singular),
+    plural: shownLabel(t, builtIn.plural, def.plural),
+    fields: translateFields(def.collection, def.fields, language),
+    ...(def.lines
+      ? {
+        lines: {
+          ...def.lines,
+          fields: translateFields(def.collection, def.lines.fields, language),
+        },
+      }
+      : {}),
+    references: def.references.map((r, i) => {
+      const original = builtIn.references[i];
+      return original ? { ...r, label: shownLabel(t, original.label, r.label) } : r;
+    }),
+  };
+  if (!byLanguage) translated.set(def, byLanguage = new Map());
+  byLanguage.set(language, out);
+  return out;
+}
