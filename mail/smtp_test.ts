@@ -245,3 +245,59 @@ Deno.test("sendMail() with SMTP_URL delivers through the relay; failures stay qu
     await fake.close();
   }
 });
+
+Deno.test("sendMail() keeps attachments with the message and sends them as MIME parts, on a retry too", async () => {
+  const fake = await fakeSmtp();
+  const server = await startTestServer({
+    SMTP_URL: `smtp://127.0.0.1:${fake.port}`,
+    MAIL_FROM: "PM <no-reply@pm.test>",
+  });
+  const { control } = server.services;
+  const pdf = new TextEncoder().encode("%PDF-1.7 invoice INV-50001 %%EOF");
+  try {
+    fake.state.down = true;
+    const id = await sendMail(server.services, {
+      to: "ap@grocer.test",
+      subject: "Invoice INV-50001",
+      text: "Attached.",
+      attachments: [{
+        filename: "INV-50001-invoice.pdf",
+        contentType: "application/pdf",
+        content: pdf,
+      }],
+    });
+    await mailSettled(server.services);
+    assert.equal(fake.received.length, 0);
+    fake.state.down = false;
+    await control.execute({
+      sql: "UPDATE outbox SET next_attempt_at = '2000-01-01' WHERE id = ?",
+      args: [id],
+    });
+    assert.deepEqual(await deliverQueuedMail(server.services), { sent: 1, failed: 0 });
+    const data = fake.received[0]!.data;
+    assert.match(data, /Content-Type: multipart\/mixed/i);
+    assert.match(data, /Content-Type: application\/pdf; name=INV-50001-invoice\.pdf/i);
+    assert.match(data, /Content-Disposition: attachment; filename=INV-50001-invoice\.pdf/i);
+    const base64 =
+      /filename=INV-50001-invoice\.pdf\r?\n(?:[\w-]+:.*\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/i
+        .exec(data)?.[1];
+    assert.equal(
+      Buffer.from(String(base64).replace(/\s/g, ""), "base64").toString(),
+      "%PDF-1.7 invoice INV-50001 %%EOF",
+    );
+    await assert.rejects(
+      sendMail(server.services, {
+        to: "ap@grocer.test",
+        subject: "x",
+        text: "x",
+        attachments: [{ filename: 'a"\r\nb.pdf', contentType: "application/pdf", content: pdf }],
+      }),
+      /attachment's name or type/,
+    );
+    const rows = await control.execute("SELECT count(*) AS n FROM outbox");
+    assert.equal(Number(rows.rows[0]!.n), 1, "the refused message was not stored");
+  } finally {
+    await server.close();
+    await fake.close();
+  }
+});

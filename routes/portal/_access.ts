@@ -45,7 +45,11 @@ export async function openLink(c: AppContext, limits: PortalLimits): Promise<Ope
     action: "portal.link_refused",
     target: claimed?.invoiceId ?? null,
     actor: { userId: null, email: null },
-    details: { reason, path: c.req.path, claimed_tenant: claimed?.tenantId ?? null },
+    details: {
+      reason,
+      path: c.req.path.slice(0, 300),
+      claimed_tenant: claimed?.tenantId ?? null,
+    },
   });
   if (await limits.refusals.hit(ip) > 0) return { ok: false, response: refusePortal(c, 429) };
   return { ok: false, response: refusePortal(c, reason === "expired" ? 410 : 404) };

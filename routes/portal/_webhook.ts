@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { tenantOf } from "../../http/env.ts";
 import { readCapped } from "../../http/guards.ts";
-import { AppError, NotFoundError } from "../../domain/errors.ts";
+import { AppError } from "../../domain/errors.ts";
 import { recordSecurityEvent } from "../../security/events.ts";
 import { tenantStripe } from "../../portal/settings.ts";
 import { applyPortalStripeEvent, verifyPortalEvent } from "../../portal/payments.ts";
@@ -20,7 +20,10 @@ app.post("/portal/webhooks/stripe", async (c) => {
   const tenant = tenantOf(c);
   const services = c.get("services");
   const account = await tenantStripe(tenant.db, services.tenantKeys, tenant.id);
-  if (!account) throw new NotFoundError("Card payments are not set up for this workspace.");
+  if (!account) {
+    const message = "Card payments are not set up for this workspace.";
+    return c.json({ error: { code: "not_found", message, details: null } }, 404);
+  }
   const body = await readCapped(c, () => c.req.text(), 512 * 1024);
   let event;
   try {
@@ -31,14 +34,16 @@ app.post("/portal/webhooks/stripe", async (c) => {
       c.req.header("stripe-signature"),
     );
   } catch (err) {
-    if (err instanceof AppError) {
-      await recordSecurityEvent(c, {
-        action: "portal.webhook_refused",
-        actor: { userId: null, email: null },
-        details: { reason: err.message },
-      });
-    }
-    throw err;
+    if (!(err instanceof AppError)) throw err;
+    await recordSecurityEvent(c, {
+      action: "portal.webhook_refused",
+      actor: { userId: null, email: null },
+      details: { reason: err.message },
+    });
+    return c.json(
+      { error: { code: err.code, message: err.message, details: err.details ?? null } },
+      err.status as 400,
+    );
   }
   const result = await applyPortalStripeEvent(tenant.db, tenant.id, event, {
     today: tenant.today,

@@ -144,7 +144,8 @@ app.get("/settings/payments", (c) => showPayments(c));
 app.post("/settings/payments", async (c) => {
   const tenant = tenantOf(c);
   const services = c.get("services");
-  const body = await readBody(c);
+  const read: unknown = await readBody(c);
+  const body = read && typeof read === "object" ? read as Record<string, unknown> : {};
   const parsed = PaymentSettingsSchema.safeParse(body);
   if (!parsed.success) {
     return showPayments(c, {
