@@ -10,7 +10,8 @@
  *   then, in one write transaction, the event id is recorded (a replay inserts nothing and
  *   changes nothing) and the payment is created through the payments record, whose rules cap it
  *   at what is outstanding and recompute the invoice (paid, aging). An event for another tenant or
- *   invoice is stored and ignored.
+ *   invoice is stored and ignored; a payment the invoice no longer owes (paid twice, voided) is
+ *   stored as unapplied for the broker to refund, and the caller tells the members.
  */
 import { z } from "zod";
 import type { Client } from "../db/client.ts";
@@ -92,7 +93,8 @@ const EventShape = z.object({
 
 export type PortalEventOutcome =
   | { outcome: "paid"; eventId: string; invoiceId: string; payment: RecordValues }
-  | { outcome: "duplicate" | "ignored"; eventId: string; invoiceId: string | null };
+  | { outcome: "duplicate" | "ignored"; eventId: string; invoiceId: string | null }
+  | { outcome: "unapplied"; eventId: string; invoiceId: string; amountCents: number };
 
 /** Checks a delivery's signature with the tenant's secret; the event, or InvalidError. */
 export async function verifyPortalEvent(
@@ -163,6 +165,26 @@ export async function applyPortalStripeEvent(
       invoice_id: invoiceId,
       notes: `Paid through the customer portal (Stripe ${s.id}, event ${event.id}).`,
     });
+    // Paid twice (two open Checkout tabs) or voided meanwhile: kept for the broker to refund,
+    // never forced onto the invoice past what it owes.
+    const target = await tx.execute({
+      sql: "SELECT state, outstanding_cents FROM invoices WHERE id = ?",
+      args: [invoiceId],
+    });
+    const owed = target.rows[0];
+    const amount = Number(values.amount_cents);
+    if (!owed || owed.state !== "sent" || amount <= 0 || amount > Number(owed.outstanding_cents)) {
+      await tx.execute({
+        sql: "UPDATE portal_stripe_events SET amount_cents = ? WHERE event_id = ?",
+        args: [amount, event.id],
+      });
+      return {
+        outcome: "unapplied",
+        eventId: event.id,
+        invoiceId: invoiceId!,
+        amountCents: amount,
+      };
+    }
     const payment = await createRecordIn(tx, { db, userId: null, role: null }, payments, values);
     await tx.execute({
       sql: "UPDATE portal_stripe_events SET payment_id = ?, amount_cents = ? WHERE event_id = ?",

@@ -305,6 +305,24 @@ Deno.test("customer invoice portal: links, statement, offline default, card paym
       ) => p.invoice_id === f.second.id);
       assert.equal(list.length, 1);
       assert.equal((await api.ok("GET", `/api/v1/invoices/${f.second.id}`)).outstanding_cents, 0);
+      // Paid again from a second tab: kept unapplied, the invoice untouched, the broker told.
+      const twice = await stripe.sendEventTo(
+        webhook,
+        stripe.event("checkout.session.completed", {
+          id: "cs_again",
+          object: "checkout.session",
+          payment_status: "paid",
+          amount_total: second.outstanding_cents,
+          metadata: { tenant_id: tenant.tenantId, invoice_id: f.second.id },
+        }),
+      );
+      assert.equal((await twice.json()).outcome, "unapplied");
+      const still = (await api.ok("GET", `/api/v1/payments?limit=200`)).data.filter((
+        p: { invoice_id: string },
+      ) => p.invoice_id === f.second.id);
+      assert.equal(still.length, 1);
+      const bell = await api.ok("GET", "/api/v1/notifications");
+      assert.ok(bell.data.some((n: { title: string }) => /could not be applied/.test(n.title)));
     });
 
     await t.step(
