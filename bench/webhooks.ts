@@ -26,6 +26,8 @@ export interface WebhookFigures {
   repeats: number;
   seconds: number;
   killedAfter: number;
+  /** Why undelivered events were still pending at the end: last error, and how many (200 read). */
+  pendingErrors: Record<string, number>;
 }
 
 export async function benchWebhooks(
@@ -45,6 +47,9 @@ export async function benchWebhooks(
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
     WEBHOOK_CONCURRENCY: String(concurrency),
     JOB_LEASE_SECONDS: "5",
+    // The 1,000 test events are posted from one address in a few seconds.
+    RATE_LIMIT_PER_IP: "1000000",
+    RATE_LIMIT_PER_TENANT: "1000000",
   });
   const processes: TestProcess[] = [];
   try {
@@ -78,6 +83,15 @@ export async function benchWebhooks(
     }
     const seconds = (performance.now() - started) / 1000;
     await delivered();
+    const pending = await api.ok(
+      "GET",
+      `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=pending&limit=200`,
+    );
+    const pendingErrors: Record<string, number> = {};
+    for (const d of pending.data as Array<{ last_error: string | null }>) {
+      const why = d.last_error ?? "not attempted yet";
+      pendingErrors[why] = (pendingErrors[why] ?? 0) + 1;
+    }
     const unique = new Set(received).size;
     return {
       events: opts.events,
@@ -88,6 +102,7 @@ export async function benchWebhooks(
       repeats: received.length - unique,
       seconds,
       killedAfter,
+      pendingErrors,
     };
   } finally {
     for (const p of processes.reverse()) await p.stop();

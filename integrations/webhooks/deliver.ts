@@ -16,7 +16,8 @@ import { inWriteTransaction } from "../../db/transaction.ts";
 import { newId } from "../../db/ids.ts";
 import { listMembers } from "../../auth/members.ts";
 import { sendMail } from "../../mail/outbox.ts";
-import { checkDestination, DestinationError, systemResolver } from "./destination.ts";
+import { DestinationError, resolveDestination, systemResolver } from "./destination.ts";
+import { pinnedPost } from "./pinned_post.ts";
 import { signatureHeaders } from "./signing.ts";
 import { endpointSecret, eventPayload, getDelivery, getEndpoint } from "./store.ts";
 import { queueDeliveries } from "./emit.ts";
@@ -39,7 +40,7 @@ interface Outcome {
 }
 
 async function post(
-  url: URL,
+  target: { url: URL; address: string },
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
@@ -47,18 +48,21 @@ async function post(
 ): Promise<Outcome> {
   const started = performance.now();
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: {
+    const res = await pinnedPost(
+      target.url,
+      target.address,
+      {
         "content-type": "application/json",
         "user-agent": "ProjectMeats-Webhooks/1.0",
         ...headers,
       },
       body,
-      redirect: "manual",
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
-    const excerpt = await readExcerpt(res);
+      {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        readLimit: READ_LIMIT,
+      },
+    );
+    const text = new TextDecoder().decode(res.body).slice(0, EXCERPT_CHARS);
     const ok = res.status >= 200 && res.status < 300;
     return {
       status: res.status,
@@ -68,7 +72,7 @@ async function post(
         ? `Answered ${res.status} (a redirect, which webhooks do not follow)`
         : `Answered ${res.status}`,
       durationMs: Math.round(performance.now() - started),
-      excerpt,
+      excerpt: text || null,
     };
   } catch (err) {
     const timedOut = (err as Error)?.name === "TimeoutError";
@@ -81,32 +85,6 @@ async function post(
       excerpt: null,
     };
   }
-}
-
-async function readExcerpt(res: Response): Promise<string | null> {
-  if (!res.body) return null;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < READ_LIMIT) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const all = new Uint8Array(Math.min(size, READ_LIMIT));
-  let at = 0;
-  for (const c of chunks) {
-    const part = c.subarray(0, Math.max(0, all.length - at));
-    all.set(part, at);
-    at += part.length;
-  }
-  const text = new TextDecoder().decode(all).slice(0, EXCERPT_CHARS);
-  return text || null;
 }
 
 /** Runs one attempt of the delivery the job names. */
@@ -146,7 +124,8 @@ export async function deliverWebhookJob(ctx: JobContext): Promise<void> {
   ]);
   let outcome: Outcome;
   try {
-    const url = await checkDestination(endpoint.url, {
+    // Resolved once; the call connects to this address (no second look-up to rebind).
+    const target = await resolveDestination(endpoint.url, {
       allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       resolve: systemResolver,
     });
@@ -154,7 +133,7 @@ export async function deliverWebhookJob(ctx: JobContext): Promise<void> {
     // time (replay protection), and a moved business day (TEST_TODAY) must not move it.
     const headers = signatureHeaders(secret!, delivery.eventId, new Date(), body!);
     outcome = await post(
-      url,
+      target,
       headers,
       body!,
       services.config.WEBHOOK_TIMEOUT_SECONDS * 1000,

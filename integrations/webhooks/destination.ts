@@ -4,7 +4,8 @@
  * endpoint is saved and again before every call (a name can start resolving elsewhere): no
  * credentials in the URL, no IP address of a private, loopback, link-local or reserved network
  * written in it or resolved from its name (the cloud's metadata service, the app's own ports,
- * other machines of the private network), and no redirect followed. WEBHOOK_ALLOW_PRIVATE_NETWORKS
+ * other machines of the private network), and no redirect followed. A delivery resolves the name
+ * once and connects to that very address (`resolveDestination`, pinned_post.ts). WEBHOOK_ALLOW_PRIVATE_NETWORKS
  * (tests and a developer's machine; refused in production) lifts the network rule and allows
  * http://.
  */
@@ -62,16 +63,30 @@ export async function checkDestination(
   raw: string,
   opts: { allowPrivate: boolean; resolve: Resolver },
 ): Promise<URL> {
+  if (opts.allowPrivate) return checkUrlForm(raw, true);
+  return (await resolveDestination(raw, opts)).url;
+}
+
+/**
+ * Checks the URL and resolves its name once: the address to connect to (pinned_post.ts), so that
+ * a name answering differently a moment later (DNS rebinding) cannot move the call inside.
+ */
+export async function resolveDestination(
+  raw: string,
+  opts: { allowPrivate: boolean; resolve: Resolver },
+): Promise<{ url: URL; address: string }> {
   const url = checkUrlForm(raw, opts.allowPrivate);
-  if (opts.allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const literal = /^[\d.]+$/.test(host) || host.includes(":");
-  const addresses = literal ? [host] : await opts.resolve(host);
+  if (literal) return { url, address: host };
+  const addresses = await opts.resolve(host).catch(() => [] as string[]);
+  // Tests and a developer's machine: a name DNS does not know (localhost) is left to the system.
+  if (opts.allowPrivate) return { url, address: addresses[0] ?? host };
   if (addresses.length === 0) throw new DestinationError(`${host} does not resolve.`);
   if (addresses.some(isPrivateAddress)) {
     throw new DestinationError(
       `${host} resolves to a private or reserved address; webhooks go to the public internet only.`,
     );
   }
-  return url;
+  return { url, address: addresses[0]! };
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { checkDestination, checkUrlForm, DestinationError } from "./destination.ts";
+import {
+  checkDestination,
+  checkUrlForm,
+  DestinationError,
+  resolveDestination,
+} from "./destination.ts";
+import { pinnedPost } from "./pinned_post.ts";
 
 const publicOnly = (addresses: string[]) => ({
   allowPrivate: false,
@@ -40,4 +46,74 @@ Deno.test("plain http and credentials in the URL are refused", () => {
   assert.throws(() => checkUrlForm("ftp://hooks.example.com/h", false), /https/);
   // Tests and a developer's machine only (production refuses the setting).
   assert.equal(checkUrlForm("http://127.0.0.1:9000/h", true).port, "9000");
+});
+
+Deno.test("a delivery resolves the name once and connects to that address, with the name for TLS", async () => {
+  // A local receiver stands in for the endpoint; the connector double records where it was asked
+  // to connect and hands over a connection to the receiver.
+  const seen: string[] = [];
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    seen.push(`${req.headers.get("host")} ${new URL(req.url).pathname} ${await req.text()}`);
+    return new Response("thanks", { status: 202 });
+  });
+  try {
+    let lookups = 0;
+    // Rebinding: public for the first answer, the metadata service for every later one.
+    const resolve = () =>
+      Promise.resolve(lookups++ === 0 ? ["93.184.216.34"] : ["169.254.169.254"]);
+    const target = await resolveDestination("https://hooks.example.com/in?x=1", {
+      allowPrivate: false,
+      resolve,
+    });
+    assert.equal(target.address, "93.184.216.34");
+    const connects: Array<[string, number, string | null]> = [];
+    const answer = await pinnedPost(target.url, target.address, { "webhook-id": "msg_1" }, "{}", {
+      signal: new AbortController().signal,
+      readLimit: 1024,
+      connect: (address, port, serverName) => {
+        connects.push([address, port, serverName]);
+        return Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+      },
+    });
+    assert.equal(lookups, 1, "one look-up: the connection never asks DNS again");
+    assert.deepEqual(connects, [["93.184.216.34", 443, "hooks.example.com"]]);
+    assert.equal(answer.status, 202);
+    assert.equal(new TextDecoder().decode(answer.body), "thanks");
+    assert.deepEqual(seen, ["hooks.example.com /in {}"]);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("a name that resolves inside is refused before any connection", async () => {
+  for (const inside of [["10.0.0.5"], ["93.184.216.34", "127.0.0.1"], []]) {
+    await assert.rejects(
+      resolveDestination("https://rebind.example.com/in", {
+        allowPrivate: false,
+        resolve: () => Promise.resolve(inside),
+      }),
+      DestinationError,
+      inside.join(","),
+    );
+  }
+});
+
+Deno.test("pinnedPost gives up when its signal fires", async () => {
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async () => {
+    await new Promise((r) => setTimeout(r, 2000));
+    return new Response("late");
+  });
+  try {
+    const started = performance.now();
+    await assert.rejects(
+      pinnedPost(new URL(`http://127.0.0.1:${server.addr.port}/slow`), "127.0.0.1", {}, "{}", {
+        signal: AbortSignal.timeout(200),
+        readLimit: 1024,
+      }),
+      (err: Error) => err.name === "TimeoutError",
+    );
+    assert.ok(performance.now() - started < 1500);
+  } finally {
+    await server.shutdown();
+  }
 });
