@@ -12,7 +12,14 @@ import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { apiClient } from "../helpers/api.ts";
 import { startStripeDouble } from "../helpers/stripe_double.ts";
 import { savePayments, seedPortal } from "../helpers/portal.ts";
-import { clickAndWaitForPage, DESKTOP, launchBrowser, PHONE, watchErrors } from "./browser.ts";
+import {
+  clickAndWaitForPage,
+  DESKTOP,
+  launchBrowser,
+  PHONE,
+  signInThroughPage,
+  watchErrors,
+} from "./browser.ts";
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: axe.source });
@@ -86,6 +93,24 @@ Deno.test("browser: the invoice portal at phone and desktop sizes; dispute a lin
     assert.equal(await page.$("#pay"), null);
     assert.equal((await api.ok("GET", `/api/v1/invoices/${f.invoice.id}`)).outstanding_cents, 0);
     assert.deepEqual(errors, []);
+
+    // The broker's side: the dispute on the invoice's activity; Settings → Payments shows only
+    // the keys' last four, and axe finds nothing there.
+    const broker = await session.newPage(DESKTOP);
+    const brokerErrors = watchErrors(broker);
+    await broker.setBypassCSP(true);
+    const origin = await signInThroughPage(broker, server.port, tenant);
+    await broker.goto(`${origin}/invoices/${f.invoice.id}`, { waitUntil: "load" });
+    assert.match(
+      await broker.$eval("#activity", (el) => el.textContent ?? ""),
+      /Disputed by Lone Star Grocers in the invoice portal.*Two cases arrived thawed/,
+    );
+    await broker.goto(`${origin}/settings/payments`, { waitUntil: "load" });
+    const settings = await broker.$eval("main", (m) => m.textContent ?? "");
+    assert.match(settings, /ending in 1234/);
+    assert.doesNotMatch(settings, /sk_test_browserkey|whsec_browsersecret/);
+    assert.deepEqual(await axeViolations(broker), [], "/settings/payments");
+    assert.deepEqual(brokerErrors, []);
   } finally {
     await session.close();
     await server.close();
