@@ -82,7 +82,7 @@ function keepable(request, response) {
   const url = new URL(request.url);
   const type = response.headers.get("content-type") ?? "";
   return USER !== "" && response.status === 200 && response.type === "basic" &&
-    !response.redirected && type.startsWith("text/html") &&
+    type.startsWith("text/html") &&
     RECORD_PAGE.test(url.pathname) && response.headers.get("x-offline-user") === USER;
 }
 
@@ -95,8 +95,9 @@ async function networkFirst(request) {
     return kept ?? (await caches.match(OFFLINE_URL)) ??
       new Response("You are offline.", { status: 503, headers: { "content-type": "text/plain" } });
   }
-  if (response.redirected && new URL(response.url).pathname === "/login") {
-    // Signed out (or the session ended): nothing of the user's stays on the device.
+  // The sign-in page is reached after signing out or when the session ended (a page's redirect
+  // comes back to the worker as a navigation of its own): nothing of the user's stays.
+  if (new URL(request.url).pathname === "/login") {
     await caches.delete(PAGES_CACHE);
   } else if (keepable(request, response)) {
     const cache = await caches.open(PAGES_CACHE);

@@ -136,6 +136,19 @@ Deno.test("browser: installable with no errors; a visited record page reads offl
     assert.ok(!(await page.content()).includes(title), "A's load is not shown on B's host");
     await setOffline(session.browser, page, false);
 
+    // Signing out leaves nothing behind: signed in again, the load's page is not on the device.
+    await page.goto(`${origin}/`);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.$eval("form[action='/logout']", (form) => (form as HTMLFormElement).submit()),
+    ]);
+    await signInThroughPage(page, server.port, a);
+    await controlled(page);
+    await setOffline(session.browser, page, true);
+    await page.goto(`${origin}/loads/${load}`);
+    assert.match(await page.$eval("h1", (el) => el.textContent ?? ""), /You are offline/);
+    await setOffline(session.browser, page, false);
+
     await page.goto(`${origin}/documents/camera`);
     problems.push(...(await axeViolations(page)).map((v) => `/documents/camera: ${v}`));
     assert.deepEqual(problems, []);
