@@ -172,7 +172,8 @@ async function invoiceScreen(c: AppContext, id: string, message?: string | null,
         To {customer.name}: {fmt.money(invoice.total_cents, format)}
         {invoice.due_date ? `, due ${fmt.date(invoice.due_date, format)}` : ""}.{" "}
         {invoice.state === "draft" ? "Sending it turns the draft sent. " : ""}
-        The e-mail links the invoice PDF on your letterhead and is logged on the invoice.{" "}
+        The e-mail carries the invoice PDF on your letterhead and a private link where the customer
+        can view it, pay it or question a line; it is logged on the invoice.{" "}
         <a href={`/invoices/${id}/invoice.pdf`}>Preview the PDF</a>
       </p>
       <SendForm
