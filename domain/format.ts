@@ -36,6 +36,8 @@ export interface FormatSettings {
   dateFormat?: DateFormat;
   numberFormat?: NumberFormat;
   currencyDisplay?: CurrencyDisplay;
+  /** The unit weights totals read in (`formats.weight_unit`); LB when absent. */
+  weightUnit?: "LB" | "KG";
 }
 
 export const DEFAULT_FORMAT: FormatSettings = { locale: "en-US", currency: "USD" };
@@ -134,6 +136,26 @@ export function unitPrice(
   }).format(n);
   if (basis === undefined || basis === null || basis === "") return text;
   return `${text}/${basis === "case" ? "case" : String(weightUnit || "LB")}`;
+}
+
+/** Kilograms in a pound, exactly (the international pound of 1959). */
+export const KG_PER_LB = 0.45359237;
+
+/** A weight converted between LB and KG (exact factor; no rounding here). */
+export function convertWeight(value: number, from: unknown, to: unknown): number {
+  if (from === to) return value;
+  return to === "KG" ? value * KG_PER_LB : value / KG_PER_LB;
+}
+
+/**
+ * A total kept in pounds (`total_weight_lb`) as the tenant reads weights: (40000) -> "40,000 LB",
+ * or with KG as the tenant's unit "18,143.695 KG" (three places at most); "" for none or zero.
+ */
+export function poundsAs(pounds: unknown, settings: FormatSettings = DEFAULT_FORMAT): string {
+  const n = numeric(pounds);
+  if (!n) return "";
+  const unit = settings.weightUnit ?? "LB";
+  return weight(convertWeight(n, "LB", unit), unit, settings);
 }
 
 /** A weight with its unit: (40000, "LB") -> "40,000 LB"; "" for none or zero. */
@@ -245,6 +267,7 @@ export function configuredFormats(formats: unknown): Partial<FormatSettings> {
   if (numberFormat && numberFormat !== "1,234.56") out.numberFormat = numberFormat;
   const display = oneOf(CURRENCY_DISPLAYS, f.currency_display);
   if (display && display !== "symbol") out.currencyDisplay = display;
+  if (f.weight_unit === "KG") out.weightUnit = "KG";
   return out;
 }
 

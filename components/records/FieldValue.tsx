@@ -45,6 +45,10 @@ export function FieldValue(
       return <a href={`/${field.ref}/${id}`}>{props.titles.get(id) ?? "(record)"}</a>;
     }
     case "decimal":
+      // Totals kept in pounds read in the tenant's unit (LB or KG, converted, the unit shown).
+      if (field.computed && field.name.endsWith("_weight_lb")) {
+        return <span class="number">{fmt.poundsAs(value, settings)}</span>;
+      }
       if (PRICE_FIELDS.has(field.name)) {
         return <span class="money">{fmt.unitPrice(value, undefined, undefined, settings)}</span>;
       }

@@ -19,6 +19,7 @@ import { rulesFor } from "../rules/mod.ts";
 import { markChanged } from "./changes.ts";
 import { customFieldValues, flattenCustomFields } from "./custom_values.ts";
 import { runRecordRules } from "../rules/engine.ts";
+import { unitsFromProducts } from "../units.ts";
 
 /** Who is writing, in which tenant database. Built by routes from the tenant context. */
 export type { RecordContext } from "./context.ts";
@@ -370,6 +371,7 @@ export async function createRecordIn(
   const id = newId();
   const values = withDefaults(def, input);
   const lines = def.lines ? lineDefaults(def, (input.lines as RecordValues[]) ?? []) : undefined;
+  if (lines) await unitsFromProducts(tx, (input.lines as RecordValues[]) ?? [], lines);
   await validateValues(tx, def, values, null, lines);
   if (def.numbering && !values.number) values.number = await nextNumber(tx, def);
   const computed = await rules.prepare?.(tx, ctx, { values, lines, existing: null }) ?? {};
@@ -502,6 +504,7 @@ export async function updateRecord(
       const lines = def.lines && inputLines !== undefined
         ? lineDefaults(def, inputLines as RecordValues[])
         : undefined;
+      if (lines) await unitsFromProducts(tx, inputLines as RecordValues[], lines);
       for (const [k, v] of Object.entries(patch)) if (v === undefined) delete patch[k];
       if (def.numbering && "number" in patch && !patch.number) delete patch.number;
       await validateValues(tx, def, patch, existing, lines);

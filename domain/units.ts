@@ -1,0 +1,45 @@
+/**
+ * @module domain/units
+ * Weight units (LB or KG) of a workspace and its products. The workspace's unit
+ * (`formats.weight_unit`) is where new products and free-text lines start, and the unit totals are
+ * read in (domain/format.ts `poundsAs`); a product's own unit overrides it for its lines: a line
+ * that names a product and no unit is weighed in the product's unit. A line's weight is entered
+ * and printed in its own unit, its price is per that unit, and totals convert exactly
+ * (1 lb = 0.45359237 kg) into the pounds they are kept in (`total_weight_lb`).
+ */
+import type { Executor } from "../db/transaction.ts";
+import type { RecordValues } from "./records/rows.ts";
+
+/** The weight units a workspace, a product or a line may use. */
+export type WeightUnit = "LB" | "KG";
+
+function isUnit(value: unknown): value is WeightUnit {
+  return value === "LB" || value === "KG";
+}
+
+/**
+ * Gives each line that names a product but no unit (in `input`, as the client sent it) the
+ * product's unit in `lines` (the lines about to be stored, in the same order).
+ */
+export async function unitsFromProducts(
+  tx: Executor,
+  input: readonly RecordValues[],
+  lines: RecordValues[],
+): Promise<void> {
+  const wanted = (line: RecordValues | undefined) =>
+    line && !isUnit(line.weight_unit) && typeof line.product_id === "string" && line.product_id
+      ? line.product_id
+      : null;
+  const ids = [...new Set(input.map(wanted).filter((id): id is string => id !== null))];
+  if (!ids.length) return;
+  const rs = await tx.execute({
+    sql: `SELECT id, weight_unit FROM products WHERE id IN (${ids.map(() => "?").join(", ")})`,
+    args: ids,
+  });
+  const units = new Map(rs.rows.map((r) => [String(r.id), r.weight_unit]));
+  input.forEach((line, i) => {
+    const id = wanted(line);
+    const unit = id ? units.get(id) : undefined;
+    if (isUnit(unit) && lines[i]) lines[i]!.weight_unit = unit;
+  });
+}
