@@ -25,7 +25,7 @@ interface Profile {
 }
 
 /** A tiny Chrome DevTools Protocol client over the inspector's WebSocket. */
-async function inspector(port: number) {
+export async function inspector(port: number) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
   const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {

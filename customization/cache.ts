@@ -21,6 +21,33 @@ const KEY = "configuration";
 const MAX_TENANTS = 2000;
 const parsed = new Map<string, { text: string; value: VersionedConfiguration }>();
 
+/**
+ * Workspaces whose configuration reads the same (every workspace that kept the default) share one
+ * parsed value, so what is resolved from it and kept per parsed document (record types with their
+ * labels and custom fields, customization/terms.ts; their zod schemas) is built once for all of
+ * them instead of once per workspace: on the mixed load of 1,000 workspaces that was a schema
+ * compile in most first requests. Shared values are frozen: nothing may change one in place.
+ */
+const shared = new Map<string, VersionedConfiguration>();
+const MAX_SHARED = 256;
+
+function sharedValue(text: string): VersionedConfiguration {
+  let value = shared.get(text);
+  if (value) return value;
+  value = deepFreeze(JSON.parse(text) as { version: number; document: Configuration });
+  shared.set(text, value);
+  if (shared.size > MAX_SHARED) shared.delete(shared.keys().next().value!);
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** The tenant's current configuration and version, answered from the read cache when current. */
 export async function activeConfiguration(
   cache: ReadCache,
@@ -35,7 +62,7 @@ export async function activeConfiguration(
   );
   const known = parsed.get(tenantId);
   if (known && known.text === text) return known.value;
-  const value = JSON.parse(text) as { version: number; document: Configuration };
+  const value = sharedValue(text);
   parsed.delete(tenantId);
   parsed.set(tenantId, { text, value });
   if (parsed.size > MAX_TENANTS) parsed.delete(parsed.keys().next().value!);

@@ -84,9 +84,19 @@ function dayFormat(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+// Every request asks for its tenant's day, and formatting one is most of a cached list's own
+// time: the last answer per zone is kept for its minute. Days turn on whole minutes in every
+// zone in use (offsets are whole quarter hours), so a minute never straddles two days.
+const lastDay = new Map<string, { minute: number; day: string }>();
+
 /** The calendar day (YYYY-MM-DD) that `instant` falls on in `timeZone`. */
 export function dayIn(instant: Date, timeZone: string): string {
-  return dayFormat(timeZone).format(instant);
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastDay.get(timeZone);
+  if (last && last.minute === minute) return last.day;
+  const day = dayFormat(timeZone).format(instant);
+  lastDay.set(timeZone, { minute, day });
+  return day;
 }
 
 /** Today's business day in `timeZone` by `clock`. */

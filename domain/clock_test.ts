@@ -30,3 +30,19 @@ Deno.test("isTimeZone() accepts IANA zones and refuses anything else", () => {
     assert.ok(!isTimeZone(zone), zone);
   }
 });
+
+Deno.test("dayIn() turns the day on the zone's midnight to the millisecond, asked in any order", () => {
+  // Kathmandu is UTC+05:45: local midnight of 2026-03-01 is 2026-02-28T18:15:00Z.
+  const zone = "Asia/Kathmandu";
+  const midnight = Date.parse("2026-02-28T18:15:00Z");
+  const asked = [midnight - 1, midnight, midnight - 1, midnight + 59_999, midnight - 60_000];
+  assert.deepEqual(asked.map((ms) => dayIn(new Date(ms), zone)), [
+    "2026-02-28",
+    "2026-03-01",
+    "2026-02-28",
+    "2026-03-01",
+    "2026-02-28",
+  ]);
+  assert.equal(dayIn(new Date(midnight), "America/Chicago"), "2026-02-28");
+  assert.equal(dayIn(new Date(midnight), zone), "2026-03-01");
+});
