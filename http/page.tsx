@@ -169,8 +169,8 @@ export function renderApp(
       {body}
     </AppShell>
   );
-  // Components write fixed phrases as <T>…</T> or t("key"): the request's language and the
-  // tenant's words reach them through context.
+  // Components write fixed phrases with the T component or t("key"): the request's language and
+  // the tenant's words reach them through context.
   const html = renderPage(
     <LanguageContext.Provider value={{ language, t }}>
       <WordsContext.Provider value={tenantWords}>{shell}</WordsContext.Provider>

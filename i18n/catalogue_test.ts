@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { IntlMessageFormat } from "intl-messageformat";
-import { CATALOGUES, labelKey, LANGUAGES } from "./mod.ts";
+import { CATALOGUES, labelKey, LANGUAGES, translatePhrase } from "./mod.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
 import { ROLES } from "../auth/roles.ts";
 import { walk } from "../scripts/_walk.ts";
@@ -106,5 +106,18 @@ Deno.test("every message handed to an island exists", () => {
   const missing = Object.entries(lists).flatMap(([name, keys]) =>
     keys.filter((key) => CATALOGUES.en[key] === undefined).map((key) => `${name}: ${key}`)
   );
+  assert.deepEqual(missing, []);
+});
+
+Deno.test("every fixed phrase written as <T>…</T> has its phrase.* key", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const missing: string[] = [];
+  for await (const path of walk(root)) {
+    if (!path.endsWith(".tsx") || path.endsWith("_test.tsx")) continue;
+    const text = await Deno.readTextFile(root + path);
+    for (const m of text.matchAll(/<T>\s*([^<{}]+?)\s*<\/T>/g)) {
+      if (translatePhrase("es", m[1]!) === undefined) missing.push(`${path}: ${m[1]}`);
+    }
+  }
   assert.deepEqual(missing, []);
 });

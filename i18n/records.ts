@@ -12,11 +12,6 @@ import { type Language, shownLabel, translator } from "./mod.ts";
 
 const translated = new WeakMap<RecordDef, Map<Language, RecordDef>>();
 
-function fieldIn(def: RecordDef | undefined, name: string): FieldDef | undefined {
-  return def?.fields.find((f) => f.name === name) ??
-    def?.lines?.fields.find((f) => f.name === name);
-}
-
 /** A field as the reader reads it; `builtIn` is the catalog's field of the same name. */
 export function translateField(
   field: FieldDef,
@@ -35,15 +30,20 @@ export function translateField(
   return { ...field, label: shownLabel(t, builtIn.label, field.label), group, values };
 }
 
-/** The fields of a record type (a layout's, say) in the reader's language. */
+/**
+ * The fields of a record type (a layout's, say) in the reader's language; `lines` for the fields
+ * of its lines (a line field may share a name with a header field).
+ */
 export function translateFields(
   collection: string,
   fields: readonly FieldDef[],
   language: Language,
+  lines = false,
 ): FieldDef[] {
   if (language === "en") return [...fields];
   const builtIn = recordType(collection);
-  return fields.map((f) => translateField(f, fieldIn(builtIn, f.name), language));
+  const own = lines ? builtIn?.lines?.fields : builtIn?.fields;
+  return fields.map((f) => translateField(f, own?.find((b) => b.name === f.name), language));
 }
 
 /** A record type (as the workspace names it) in the reader's language; English unchanged. */
@@ -64,7 +64,7 @@ export function translateRecordType(def: RecordDef, language: Language): RecordD
       ? {
         lines: {
           ...def.lines,
-          fields: translateFields(def.collection, def.lines.fields, language),
+          fields: translateFields(def.collection, def.lines.fields, language, true),
         },
       }
       : {}),

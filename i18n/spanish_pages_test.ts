@@ -19,6 +19,22 @@ type Seeded = Awaited<ReturnType<typeof seedOneOfEach>>;
 export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["dashboard", () => "/"],
   ["profile", () => "/settings/profile"],
+  ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
+    collection,
+  ) =>
+    [
+      [`${collection} list`, () => `/${collection}`],
+      [`${collection} form`, () => `/${collection}/new`],
+      [`${collection} detail`, (s: Seeded) => `/${collection}/${s[collection].id}`],
+    ] as Array<[string, (s: Seeded) => string]>
+  ),
+  ...(["suppliers", "customers", "carriers", "products"] as const).flatMap((collection) =>
+    [
+      [`${collection} list`, () => `/${collection}`],
+      [`${collection} form`, () => `/${collection}/new`],
+      [`${collection} detail`, (s: Seeded) => `/${collection}/${s[collection].id}`],
+    ] as Array<[string, (s: Seeded) => string]>
+  ),
 ];
 /** Pages before signing in, by host ("apex" or the workspace's) and address. */
 export const SPANISH_PUBLIC_PAGES: ReadonlyArray<["apex" | "workspace", string]> = [
@@ -42,12 +58,15 @@ function decode(text: string): string {
     .replace(/&#x27;|&#39;/g, "'").replace(/&nbsp;/g, " ").replace(/&amp;/g, "&");
 }
 
-/** The visible text nodes and the attributes a person reads or hears, trimmed. */
+/**
+ * The visible text nodes and the attributes a person reads or hears, trimmed. An option whose
+ * text is its value is a value of the workspace's option lists (Settings → Option lists): the
+ * workspace's data, in the words it chose, not interface text.
+ */
 export function readableTexts(html: string): string[] {
-  const body = html.replace(/<script[\s\S]*?<\/script>/g, "").replace(
-    /<style[\s\S]*?<\/style>/g,
-    "",
-  );
+  const body = html.replace(/<script[\s\S]*?<\/script>/g, "")
+    .replace(/<style[\s\S]*?<\/style>/g, "")
+    .replace(/<option value="([^"]*)"[^>]*>\1<\/option>/g, "");
   const out: string[] = [];
   for (const part of body.split(/<[^>]*>/)) {
     const text = decode(part).trim();

@@ -7,8 +7,9 @@
  * weight. It receives its record type's fields as plain data (`FormSpec`), never the catalog or
  * zod, which keeps its bundle small (framework/build_test.ts holds it under 30 KB gzipped).
  */
-import { useEffect, useRef, useState } from "preact/hooks";
-import type { JSX } from "preact";
+import { useContext, useEffect, useRef, useState } from "preact/hooks";
+import { createContext, type JSX } from "preact";
+import { isLanguage, type Messages, type Translate, translatorOf } from "../i18n/format.ts";
 import { groupedAmount } from "../domain/format.ts";
 import { formToInput, formValue } from "../domain/records/form_input.ts";
 import { checkForm, type FormField, type FormSpec } from "../domain/records/form_check.ts";
@@ -32,7 +33,46 @@ export interface RecordFormProps {
   cancelHref: string;
   /** Show the margin over the cost each line carries (`cost_cents`, a sales order from a PO). */
   margin?: boolean;
+  /** The page's language and the form's messages (RECORD_FORM_MESSAGES); English without. */
+  language?: string;
+  messages?: Messages;
 }
+
+/** Every message the form shows (the page hands it these, in the reader's language). */
+export const RECORD_FORM_MESSAGES: readonly string[] = [
+  "form.choose",
+  "form.needs_attention",
+  "form.lines",
+  "form.amount",
+  "form.remove",
+  "form.remove_line",
+  "form.add_line",
+  "form.total",
+  "form.margin",
+  "form.create",
+  "form.save_changes",
+  "form.cancel",
+  "form.details",
+];
+
+const ENGLISH: Messages = {
+  "form.choose": "Choose…",
+  "form.needs_attention": "Some fields need attention.",
+  "form.lines": "Lines",
+  "form.amount": "Amount",
+  "form.remove": "Remove",
+  "form.remove_line": "Remove line {number}",
+  "form.add_line": "Add line",
+  "form.total": "Total",
+  "form.margin": "Margin",
+  "form.create": "Create {name}",
+  "form.save_changes": "Save changes",
+  "form.cancel": "Cancel",
+  "form.details": "Details",
+};
+
+/** The form's `t`, for the inputs deep inside it. */
+const FormWords = createContext<Translate>(translatorOf("en", ENGLISH));
 
 type LineState = Record<string, string>;
 
@@ -82,6 +122,7 @@ function Input(
   },
 ) {
   const { field, name, id, value } = props;
+  const t = useContext(FormWords);
   const common = {
     id,
     name,
@@ -102,7 +143,7 @@ function Input(
     return (
       <select {...common} {...(controlled ? { value } : {})} required={field.required}>
         <option value="" selected={!controlled && !value}>
-          {field.required ? "Choose…" : "—"}
+          {field.required ? t("form.choose") : "—"}
         </option>
         {!known && value ? <option value={value} selected={!controlled}>{value}</option> : null}
         {choices.map(([v, label]) => (
@@ -256,6 +297,10 @@ function FieldRow(
 }
 
 export default function RecordForm(props: RecordFormProps) {
+  const t = translatorOf(
+    isLanguage(props.language) ? props.language : "en",
+    props.messages ?? ENGLISH,
+  );
   const def = props.form;
   const lineFields = def.lines?.fields ?? [];
   const initialLines = ((props.values.lines as Record<string, unknown>[] | undefined) ?? []).map((
@@ -277,7 +322,7 @@ export default function RecordForm(props: RecordFormProps) {
 
   const groups = new Map<string, FormField[]>();
   for (const field of def.fields) {
-    const group = field.group ?? "Details";
+    const group = field.group ?? t("form.details");
     groups.set(group, [...(groups.get(group) ?? []), field]);
   }
 
@@ -290,7 +335,7 @@ export default function RecordForm(props: RecordFormProps) {
     if (Object.keys(found).length === 0) return;
     e.preventDefault();
     setErrors(found);
-    setMessage("Some fields need attention.");
+    setMessage(t("form.needs_attention"));
     requestAnimationFrame(() => {
       const first = form.querySelector<HTMLElement>("[aria-invalid='true'], .has-error input");
       first?.focus();
@@ -327,168 +372,172 @@ export default function RecordForm(props: RecordFormProps) {
   );
 
   return (
-    <form
-      method="post"
-      action={props.action}
-      class="record-form"
-      data-live={live ? "true" : undefined}
-      ref={formRef}
-      onSubmit={onSubmit}
-      noValidate
-    >
-      <input type="hidden" name="_csrf" value={props.csrf} />
-      {props.values.version
-        ? <input type="hidden" name="version" value={String(props.values.version)} />
-        : null}
-      {message
-        ? (
-          <div class="flash error" role="alert">
-            <p>{message}</p>
-            {errors._ ? <p>{errors._.join(" ")}</p> : null}
-          </div>
-        )
-        : null}
-      <div class="form-groups">
-        {[...groups].map(([group, fields]) => (
-          <fieldset class="form-group" key={group}>
-            <legend>{group}</legend>
-            {fields.map((field) => (
-              <FieldRow
-                key={field.name}
-                field={field}
-                values={props.values}
-                errors={errors}
-                options={props.options}
-                refs={props.refs}
-                live={live}
-              />
-            ))}
-          </fieldset>
-        ))}
-      </div>
-      {def.lines
-        ? (
-          <fieldset class="lines-editor">
-            <legend>Lines</legend>
-            <input type="hidden" name="_has.lines" value="1" />
-            <div class="table-wrap">
-              <table class="lines">
-                <thead>
-                  <tr>
-                    {lineFields.map((f) => <th scope="col" key={f.name}>{f.label}</th>)}
-                    <th scope="col" class="num">Amount</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Remove</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody onPaste={onPaste}>
-                  {lines.map((line, i) => (
-                    <tr key={i} data-line={i}>
-                      {lineFields.map((f) => {
-                        const key = `lines.${i}.${f.name}`;
-                        const messages = errors[key];
-                        return (
-                          <td
-                            key={f.name}
-                            class={messages ? `has-error cell-${f.kind}` : `cell-${f.kind}`}
-                            data-label={f.label}
+    <FormWords.Provider value={t}>
+      <form
+        method="post"
+        action={props.action}
+        class="record-form"
+        data-live={live ? "true" : undefined}
+        ref={formRef}
+        onSubmit={onSubmit}
+        noValidate
+      >
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        {props.values.version
+          ? <input type="hidden" name="version" value={String(props.values.version)} />
+          : null}
+        {message
+          ? (
+            <div class="flash error" role="alert">
+              <p>{message}</p>
+              {errors._ ? <p>{errors._.join(" ")}</p> : null}
+            </div>
+          )
+          : null}
+        <div class="form-groups">
+          {[...groups].map(([group, fields]) => (
+            <fieldset class="form-group" key={group}>
+              <legend>{group}</legend>
+              {fields.map((field) => (
+                <FieldRow
+                  key={field.name}
+                  field={field}
+                  values={props.values}
+                  errors={errors}
+                  options={props.options}
+                  refs={props.refs}
+                  live={live}
+                />
+              ))}
+            </fieldset>
+          ))}
+        </div>
+        {def.lines
+          ? (
+            <fieldset class="lines-editor">
+              <legend>{t("form.lines")}</legend>
+              <input type="hidden" name="_has.lines" value="1" />
+              <div class="table-wrap">
+                <table class="lines">
+                  <thead>
+                    <tr>
+                      {lineFields.map((f) => <th scope="col" key={f.name}>{f.label}</th>)}
+                      <th scope="col" class="num">{t("form.amount")}</th>
+                      <th scope="col">
+                        <span class="visually-hidden">{t("form.remove")}</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody onPaste={onPaste}>
+                    {lines.map((line, i) => (
+                      <tr key={i} data-line={i}>
+                        {lineFields.map((f) => {
+                          const key = `lines.${i}.${f.name}`;
+                          const messages = errors[key];
+                          return (
+                            <td
+                              key={f.name}
+                              class={messages ? `has-error cell-${f.kind}` : `cell-${f.kind}`}
+                              data-label={f.label}
+                            >
+                              <Input
+                                field={f}
+                                name={key}
+                                id={`f-${key}`}
+                                value={line[f.name] ?? ""}
+                                invalid={Boolean(messages)}
+                                describedBy={messages ? `f-${key}-error` : undefined}
+                                options={props.options}
+                                refs={props.refs}
+                                onInput={(v) => setLine(i, f.name, v)}
+                                compact
+                                live={live}
+                              />
+                              <ErrorText id={`f-${key}-error`} messages={messages} />
+                            </td>
+                          );
+                        })}
+                        <td class="num" data-line-amount data-label="Amount">
+                          {groupedAmount(lineAmount(line))}
+                          {props.margin && line.cost_cents
+                            ? (
+                              <input
+                                type="hidden"
+                                name={`lines.${i}.cost_cents`}
+                                value={line.cost_cents}
+                              />
+                            )
+                            : null}
+                        </td>
+                        <td>
+                          <button
+                            type="button"
+                            class="button small secondary"
+                            aria-label={t("form.remove_line", { number: i + 1 })}
+                            onClick={() => setLines((all) => all.filter((_, j) => j !== i))}
                           >
-                            <Input
-                              field={f}
-                              name={key}
-                              id={`f-${key}`}
-                              value={line[f.name] ?? ""}
-                              invalid={Boolean(messages)}
-                              describedBy={messages ? `f-${key}-error` : undefined}
-                              options={props.options}
-                              refs={props.refs}
-                              onInput={(v) => setLine(i, f.name, v)}
-                              compact
-                              live={live}
-                            />
-                            <ErrorText id={`f-${key}-error`} messages={messages} />
-                          </td>
-                        );
-                      })}
-                      <td class="num" data-line-amount data-label="Amount">
-                        {groupedAmount(lineAmount(line))}
-                        {props.margin && line.cost_cents
-                          ? (
-                            <input
-                              type="hidden"
-                              name={`lines.${i}.cost_cents`}
-                              value={line.cost_cents}
-                            />
-                          )
-                          : null}
-                      </td>
-                      <td>
+                            ×
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr>
+                      <td colSpan={lineFields.length - 1}>
                         <button
                           type="button"
                           class="button small secondary"
-                          aria-label={`Remove line ${i + 1}`}
-                          onClick={() => setLines((all) => all.filter((_, j) => j !== i))}
+                          onClick={() => setLines((all) => [...all, toLineState({}, lineFields)])}
+                          data-add-line
                         >
-                          ×
+                          {t("form.add_line")}
                         </button>
                       </td>
+                      <th scope="row">{t("form.total")}</th>
+                      <td class="num" data-lines-total>
+                        <strong>{groupedAmount(totalCents)}</strong>
+                        <br />
+                        <small data-lines-weight>{totalLb.toFixed(2)} lb</small>
+                      </td>
+                      <td />
                     </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <td colSpan={lineFields.length - 1}>
-                      <button
-                        type="button"
-                        class="button small secondary"
-                        onClick={() => setLines((all) => [...all, toLineState({}, lineFields)])}
-                        data-add-line
-                      >
-                        Add line
-                      </button>
-                    </td>
-                    <th scope="row">Total</th>
-                    <td class="num" data-lines-total>
-                      <strong>{groupedAmount(totalCents)}</strong>
-                      <br />
-                      <small data-lines-weight>{totalLb.toFixed(2)} lb</small>
-                    </td>
-                    <td />
-                  </tr>
-                  {props.margin
-                    ? (
-                      <tr class="margin-row">
-                        <td colSpan={lineFields.length - 1} />
-                        <th scope="row">Margin</th>
-                        <td class="num" data-lines-margin aria-live="polite">
-                          <strong class={marginCents < 0 ? "negative" : undefined}>
-                            {groupedAmount(marginCents)}
-                          </strong>
-                          <br />
-                          <small>
-                            {totalCents > 0
-                              ? `${(marginCents / totalCents * 100).toFixed(1)}% of sale`
-                              : "set the sale prices"}; cost {groupedAmount(costCents)}
-                          </small>
-                        </td>
-                        <td />
-                      </tr>
-                    )
-                    : null}
-                </tfoot>
-              </table>
-            </div>
-            <ErrorText id="lines-error" messages={errors.lines} />
-          </fieldset>
-        )
-        : null}
-      <div class="form-actions">
-        <button class="button primary" type="submit">
-          {props.mode === "create" ? `Create ${def.singular.toLowerCase()}` : "Save changes"}
-        </button>
-        <a class="button secondary" href={props.cancelHref}>Cancel</a>
-      </div>
-    </form>
+                    {props.margin
+                      ? (
+                        <tr class="margin-row">
+                          <td colSpan={lineFields.length - 1} />
+                          <th scope="row">{t("form.margin")}</th>
+                          <td class="num" data-lines-margin aria-live="polite">
+                            <strong class={marginCents < 0 ? "negative" : undefined}>
+                              {groupedAmount(marginCents)}
+                            </strong>
+                            <br />
+                            <small>
+                              {totalCents > 0
+                                ? `${(marginCents / totalCents * 100).toFixed(1)}% of sale`
+                                : "set the sale prices"}; cost {groupedAmount(costCents)}
+                            </small>
+                          </td>
+                          <td />
+                        </tr>
+                      )
+                      : null}
+                  </tfoot>
+                </table>
+              </div>
+              <ErrorText id="lines-error" messages={errors.lines} />
+            </fieldset>
+          )
+          : null}
+        <div class="form-actions">
+          <button class="button primary" type="submit">
+            {props.mode === "create"
+              ? t("form.create", { name: def.singular.toLowerCase() })
+              : t("form.save_changes")}
+          </button>
+          <a class="button secondary" href={props.cancelHref}>{t("form.cancel")}</a>
+        </div>
+      </form>
+    </FormWords.Provider>
   );
 }

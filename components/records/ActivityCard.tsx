@@ -10,6 +10,7 @@ import type { RecordDef } from "../../domain/records/definition.ts";
 import { actionLabel, describeChanges } from "../../domain/records/history.ts";
 import * as fmt from "../../domain/format.ts";
 import { CsrfInput } from "../Form.tsx";
+import { useWords } from "../Words.tsx";
 
 export interface ActivityCardProps {
   def: RecordDef;
@@ -30,6 +31,7 @@ function who(names: ReadonlyMap<string, string>, userId: string | null): string 
 
 function Item(props: ActivityCardProps & { item: TimelineItem }) {
   const { item, names, format } = props;
+  const words = useWords();
   const when = <time datetime={item.at}>{fmt.instant(item.at, format)}</time>;
   switch (item.type) {
     case "change": {
@@ -38,9 +40,9 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
       );
       return (
         <p>
-          <strong>{actionLabel(item.entry.action)}</strong>
-          {labels.length && item.entry.action === "update" ? ` ${labels.join(", ")}` : ""} by{" "}
-          {who(names, item.userId)} · {when}
+          <strong>{words(actionLabel(item.entry.action))}</strong>
+          {labels.length && item.entry.action === "update" ? ` ${labels.join(", ")}` : ""}{" "}
+          {words("by")} {who(names, item.userId)} · {when}
         </p>
       );
     }

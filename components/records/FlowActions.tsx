@@ -7,6 +7,7 @@
  */
 import type { SentMail } from "../../domain/flows/mailing.ts";
 import * as fmt from "../../domain/format.ts";
+import { T, useWords } from "../Words.tsx";
 
 interface Step {
   href: string;
@@ -54,12 +55,14 @@ function stepsOf(collection: string, id: string, record: Record<string, unknown>
 export function FlowActions(
   props: { collection: string; id: string; record: Record<string, unknown>; writable: boolean },
 ) {
+  const words = useWords();
   if (!props.writable) return null;
   const steps = stepsOf(props.collection, props.id, props.record);
   if (!steps.length) return null;
   return (
-    <nav class="flow-actions" aria-label="Next steps">
-      {steps.map((s) => <a key={s.href} class="button secondary" href={s.href}>{s.label}</a>)}
+    <nav class="flow-actions" aria-label={words("Next steps")}>
+      {steps.map((s) => <a key={s.href} class="button secondary" href={s.href}>{words(s.label)}
+      </a>)}
     </nav>
   );
 }
@@ -69,7 +72,9 @@ export function MailLog(props: { mail: SentMail[]; format: fmt.FormatSettings })
   if (!props.mail.length) return null;
   return (
     <section class="card mail-log" aria-labelledby="mail-log-title">
-      <h2 id="mail-log-title">E-mailed</h2>
+      <h2 id="mail-log-title">
+        <T>E-mailed</T>
+      </h2>
       <ul>
         {props.mail.map((m) => (
           <li key={m.id}>

@@ -8,7 +8,7 @@
  * collection too big for a select (or of deals, picked by number) can still be filtered on.
  */
 import type { FieldDef } from "../../domain/records/fields.ts";
-import { T } from "../Words.tsx";
+import { T, useT } from "../Words.tsx";
 import { Island } from "../../framework/island.tsx";
 import FilterPicker from "../../islands/FilterPicker.tsx";
 
@@ -47,11 +47,12 @@ function FilterControl(
   props: { field: FieldDef } & Pick<ListFiltersProps, "query" | "options" | "refs">,
 ) {
   const { field, query } = props;
+  const t = useT();
   const id = `filter-${field.name}`;
   if (field.kind === "date") {
     return (
       <div class="field">
-        <label for={`${id}-from`}>{field.label} from</label>
+        <label for={`${id}-from`}>{t("list.from", { field: field.label })}</label>
         <input
           type="date"
           id={`${id}-from`}
@@ -64,7 +65,7 @@ function FilterControl(
           id={`${id}-to`}
           name={`${field.name}_to`}
           value={query[`${field.name}_to`] ?? ""}
-          aria-label={`${field.label} to`}
+          aria-label={t("list.to", { field: field.label })}
         />
       </div>
     );
@@ -72,7 +73,7 @@ function FilterControl(
   const choices: Array<[string, string]> = field.kind === "enum"
     ? (field.values ?? []).map((v) => [v.value, v.label])
     : field.kind === "boolean"
-    ? [["true", "Yes"], ["false", "No"]]
+    ? [["true", t("list.yes")], ["false", t("list.no")]]
     : field.kind === "ref"
     ? (props.refs[field.name] ?? []).map(([v, title]) => [v, shortLabel(title)])
     : (props.options[field.list!] ?? []).map((v) => [v, v]);
@@ -91,8 +92,10 @@ function FilterControl(
             name: field.name,
             collection: field.ref!,
             value: current ?? "",
-            choices: known ? [[current, "Chosen record"] as [string, string], ...choices] : choices,
-            anyLabel: "Any",
+            choices: known
+              ? [[current, t("list.chosen_record")] as [string, string], ...choices]
+              : choices,
+            anyLabel: t("list.any"),
           }}
         />
       </div>
@@ -102,7 +105,7 @@ function FilterControl(
     <div class="field">
       <label for={id}>{field.label}</label>
       <select id={id} name={field.name}>
-        <option value="">Any</option>
+        <option value="">{t("list.any")}</option>
         {choices.map(([v, label]) => (
           <option key={v} value={v} selected={current === v}>{label}</option>
         ))}
@@ -113,6 +116,7 @@ function FilterControl(
 
 /** The search box and Filters panel above a record list; each query parameter appears once. */
 export function ListFilters(props: ListFiltersProps) {
+  const t = useT();
   const { base, query } = props;
   const visible = props.fields.filter((f) => hasControl(f, query));
   // A reference filter on several ids (a "See all" link) stays in effect as a hidden input; one
@@ -128,7 +132,7 @@ export function ListFilters(props: ListFiltersProps) {
       action={base}
       class="filters"
       role="search"
-      aria-label={`Filter ${props.plural.toLowerCase()}`}
+      aria-label={t("list.filter_plural", { plural: props.plural.toLowerCase() })}
     >
       <div class="field grow">
         <label for="list-q">
@@ -139,11 +143,11 @@ export function ListFilters(props: ListFiltersProps) {
           id="list-q"
           name="q"
           value={query.q ?? ""}
-          placeholder="Name, number, city…"
+          placeholder={t("list.search_placeholder")}
         />
       </div>
       <details class="more-filters" open={filtering || undefined}>
-        <summary>Filters{filtering ? " (on)" : ""}</summary>
+        <summary>{filtering ? t("list.filters_on") : t("list.filters")}</summary>
         <div class="more-filters-body">
           {visible.map((field) => (
             <FilterControl
@@ -159,9 +163,15 @@ export function ListFilters(props: ListFiltersProps) {
               <T>Archived</T>
             </label>
             <select id="list-archived" name="archived">
-              <option value="exclude" selected={props.archived === "exclude"}>Hide</option>
-              <option value="include" selected={props.archived === "include"}>Include</option>
-              <option value="only" selected={props.archived === "only"}>Only archived</option>
+              <option value="exclude" selected={props.archived === "exclude"}>
+                {t("list.archived_hide")}
+              </option>
+              <option value="include" selected={props.archived === "include"}>
+                {t("list.archived_include")}
+              </option>
+              <option value="only" selected={props.archived === "only"}>
+                {t("list.archived_only")}
+              </option>
             </select>
           </div>
         </div>

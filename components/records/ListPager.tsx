@@ -6,6 +6,7 @@
  * user. Plain links and forms: they work without JavaScript.
  */
 import { CsrfInput } from "../Form.tsx";
+import { useLanguage, useT } from "../Words.tsx";
 
 export interface SavedView {
   name: string;
@@ -33,6 +34,8 @@ export function ListPager(
     onFirstPage: boolean;
   },
 ) {
+  const t = useT();
+  const language = useLanguage();
   const pages = Math.max(1, Math.ceil(props.total / props.limit));
   const current = props.page;
   const shown = new Set<number>([1, pages]);
@@ -40,10 +43,11 @@ export function ListPager(
   for (let p = middle - 2; p <= middle + 2; p++) if (p >= 1 && p <= pages) shown.add(p);
   const numbers = [...shown].sort((a, b) => a - b);
   return (
-    <nav class="pager" aria-label="Pages">
+    <nav class="pager" aria-label={t("list.pages")}>
       <p class="list-count">
-        <strong>{props.total.toLocaleString("en-US")}</strong> {props.plural.toLowerCase()}
-        {pages > 1 && current ? `, page ${current} of ${pages}` : ""}
+        <strong>{props.total.toLocaleString(language === "es" ? "es-US" : "en-US")}</strong>{" "}
+        {props.plural.toLowerCase()}
+        {pages > 1 && current ? t("list.page_of", { page: current, pages }) : ""}
       </p>
       {pages > 1
         ? (
@@ -60,7 +64,7 @@ export function ListPager(
                         props.base,
                         p === 1 ? props.params : { ...props.params, page: String(p) },
                       )}
-                      aria-label={`Page ${p}`}
+                      aria-label={t("list.page", { page: p })}
                     >
                       {p}
                     </a>
@@ -71,7 +75,11 @@ export function ListPager(
         )
         : null}
       {!props.onFirstPage && !current
-        ? <a class="button secondary" href={href(props.base, props.params)}>First page</a>
+        ? (
+          <a class="button secondary" href={href(props.base, props.params)}>
+            {t("list.first_page")}
+          </a>
+        )
         : null}
       {props.nextCursor
         ? (
@@ -82,7 +90,7 @@ export function ListPager(
               ? href(props.base, { ...props.params, page: String(current + 1) })
               : href(props.base, { ...props.params, cursor: props.nextCursor })}
           >
-            Next page
+            {t("list.next_page")}
           </a>
         )
         : null}
@@ -94,9 +102,10 @@ export function ListPager(
 export function SavedViews(
   props: { base: string; views: SavedView[]; current: string; csrf: string },
 ) {
+  const t = useT();
   return (
     <details class="saved-views" open={props.views.length > 0 ? true : undefined}>
-      <summary>Saved views</summary>
+      <summary>{t("list.saved_views")}</summary>
       {props.views.length
         ? (
           <ul>
@@ -114,7 +123,7 @@ export function SavedViews(
                   <button
                     class="button small secondary"
                     type="submit"
-                    aria-label={`Remove view ${v.name}`}
+                    aria-label={t("list.remove_view", { name: v.name })}
                   >
                     ×
                   </button>
@@ -127,9 +136,9 @@ export function SavedViews(
       <form method="post" action={`${props.base}/views`} class="inline-search">
         <CsrfInput token={props.csrf} />
         <input type="hidden" name="query" value={props.current} />
-        <label for="view-name">Save this view as</label>
+        <label for="view-name">{t("list.save_view_as")}</label>
         <input id="view-name" name="name" maxLength={60} required />
-        <button class="button small secondary" type="submit">Save view</button>
+        <button class="button small secondary" type="submit">{t("list.save_view")}</button>
       </form>
     </details>
   );

@@ -7,7 +7,7 @@ import type { History } from "../../domain/records/audit.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
 import { actionLabel, describeChanges } from "../../domain/records/history.ts";
 import * as fmt from "../../domain/format.ts";
-import { T } from "../Words.tsx";
+import { T, useWords } from "../Words.tsx";
 
 export function RecordHistory(props: {
   def: RecordDef;
@@ -18,6 +18,7 @@ export function RecordHistory(props: {
   titles: ReadonlyMap<string, string>;
   format: fmt.FormatSettings;
 }) {
+  const words = useWords();
   const { history, names } = props;
   return (
     <section class="card">
@@ -28,7 +29,7 @@ export function RecordHistory(props: {
         {history.entries.map((entry) => (
           <li key={entry.id}>
             <p>
-              <strong>{actionLabel(entry.action)}</strong> by{" "}
+              <strong>{words(actionLabel(entry.action))}</strong> {words("by")}{" "}
               {entry.user_id ? names.get(entry.user_id) ?? "a former member" : "the system"}{" "}
               <time datetime={entry.at}>{fmt.instant(entry.at, props.format)}</time>
             </p>

@@ -48,7 +48,7 @@ import { matchBill } from "../../domain/payables/match.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
-import RecordForm from "../../islands/RecordForm.tsx";
+import RecordForm, { RECORD_FORM_MESSAGES } from "../../islands/RecordForm.tsx";
 import { parseListQuery, pluginActions, recordContext } from "../../http/records.ts";
 import { IMPORTABLE } from "../../domain/records/csv_import.ts";
 import { creditProblem, creditStanding } from "../../domain/rules/credit.ts";
@@ -77,7 +77,7 @@ import { requireFeature } from "../../customization/middleware.ts";
 import { T } from "../../components/Words.tsx";
 import { translateFields, translateRecordType } from "../../i18n/records.ts";
 import { recordType } from "../../domain/catalog.ts";
-import { formatsFor, workspaceWords } from "../../i18n/mod.ts";
+import { formatsFor, messagesFor, workspaceWords } from "../../i18n/mod.ts";
 import { languageOf, tOf } from "../../i18n/middleware.ts";
 
 function configOf(c: AppContext): Configuration | undefined {
@@ -112,6 +112,13 @@ function newTitle(c: AppContext, def: RecordDef): string {
   const own = t(key);
   const renamed = !builtIn || translateRecordType(builtIn, languageOf(c)).singular !== def.singular;
   return own !== key && !renamed ? own : t("record.new", { name: def.singular.toLowerCase() });
+}
+
+/** A record's status as its type's choice reads in the reader's language ("confirmed"). */
+function statusLabel(c: AppContext, target: RecordDef, status: string): string {
+  const field = translateRecordType(target, languageOf(c)).fields.find((f) => f.name === "status");
+  const label = field?.values?.find((v) => v.value === status)?.label;
+  return label ? label.toLowerCase() : status.replaceAll("_", " ");
 }
 
 /** The form's fields in the tenant's layout; ungrouped ones in its word for "Details". */
@@ -417,6 +424,8 @@ async function formPage(
           options,
           refs,
           cancelHref: opts.mode === "create" ? base : `${base}/${opts.id}`,
+          language: languageOf(c),
+          messages: messagesFor(languageOf(c), RECORD_FORM_MESSAGES),
         }}
       />
     </>,
@@ -684,7 +693,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
                 {row.status
                   ? (
                     <span class={`badge status-${row.status}`}>
-                      {String(row.status).replaceAll("_", " ")}
+                      {statusLabel(c, group.target, String(row.status))}
                     </span>
                   )
                   : null}
