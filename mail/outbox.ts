@@ -40,6 +40,8 @@ export interface OutboxMessage {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** The names of the files it carries, in order. */
+  attachments: string[];
 }
 
 /** After this many failed attempts a message is marked failed and left for an operator. */
@@ -203,7 +205,9 @@ export async function listOutbox(
     : "WHERE tenant_id = ?";
   const rs = await control.execute({
     sql: `SELECT id, tenant_id, to_addr, subject, body_text, status, attempts, last_error,
-                 created_at, sent_at
+                 created_at, sent_at, (SELECT json_group_array(filename) FROM
+                   (SELECT filename FROM outbox_attachments a WHERE a.mail_id = outbox.id
+                    ORDER BY position)) AS attachment_names
           FROM outbox ${where} ORDER BY created_at DESC, id DESC LIMIT ?`,
     args: scope?.tenantId ? [scope.tenantId, limit] : [limit],
   });
@@ -218,5 +222,6 @@ export async function listOutbox(
     lastError: r.last_error === null ? null : String(r.last_error),
     createdAt: String(r.created_at),
     sentAt: r.sent_at === null ? null : String(r.sent_at),
+    attachments: JSON.parse(String(r.attachment_names ?? "[]")) as string[],
   }));
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { listOutbox, sendMail } from "./outbox.ts";
+import { attachmentsOf, listOutbox, sendMail } from "./outbox.ts";
 import { startTestServer } from "../tests/helpers/server.ts";
 import type { Logger } from "../http/log.ts";
 
@@ -28,6 +28,7 @@ Deno.test("sendMail() without SMTP_URL lands in the dev mailbox at once and logs
     assert.equal(message?.id, id);
     assert.equal(message?.status, "sent");
     assert.ok(message?.sentAt);
+    assert.deepEqual(message?.attachments, []);
     const logged = lines.find((l) => l.mail_id === id);
     assert.equal(logged?.to, "buyer@plant.test");
     assert.match(String(logged?.body), /token=abc/);
@@ -40,6 +41,24 @@ Deno.test("sendMail() without SMTP_URL lands in the dev mailbox at once and logs
       1,
       "the bad one was not stored",
     );
+    // Attachments are stored with the message and named in the dev mailbox, in order.
+    const withFiles = await sendMail(server.services, {
+      to: "ap@plant.test",
+      subject: "Invoice",
+      text: "Attached.",
+      attachments: [
+        { filename: "b.pdf", contentType: "application/pdf", content: new Uint8Array([1, 2]) },
+        { filename: "a.csv", contentType: "text/csv", content: new Uint8Array([3]) },
+      ],
+    });
+    const [latest] = await listOutbox(server.services.control);
+    assert.equal(latest?.id, withFiles);
+    assert.deepEqual(latest?.attachments, ["b.pdf", "a.csv"]);
+    const stored = await attachmentsOf(server.services.control, withFiles);
+    assert.deepEqual(stored.map((a) => [a.filename, a.contentType, [...a.content]]), [
+      ["b.pdf", "application/pdf", [1, 2]],
+      ["a.csv", "text/csv", [3]],
+    ]);
   } finally {
     await server.close();
   }

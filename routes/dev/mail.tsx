@@ -51,6 +51,7 @@ function Mailbox(props: { messages: OutboxMessage[]; host: string }) {
           <pre>
             <Linked text={m.text} />
           </pre>
+          {m.attachments.length ? <p>Attached: {m.attachments.join(", ")}</p> : null}
         </article>
       ))}
     </main>
