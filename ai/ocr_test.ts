@@ -7,7 +7,7 @@ import {
   uploadFile,
   waitForDocument,
 } from "../tests/helpers/documents.ts";
-import { stopOcr } from "./ocr.ts";
+import { stopOcr, tsvLines } from "./ocr.ts";
 
 /** A "scanned" BOL: a page rendered by Chromium to a PNG, no text layer at all. */
 function scannedBol(): Promise<Uint8Array> {
@@ -62,4 +62,29 @@ Deno.test("with OCR switched off an image is kept with a clear needs-OCR status"
     await worker.stop();
     await server.close();
   }
+});
+
+Deno.test("tsvLines() groups tesseract's TSV words by block, paragraph and line, with their boxes", () => {
+  const tsv = [
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+    "1\t1\t0\t0\t0\t0\t0\t0\t1700\t2200\t-1\t",
+    "4\t1\t1\t1\t1\t0\t100\t200\t400\t30\t-1\t",
+    "5\t1\t1\t1\t1\t1\t100\t200\t90\t30\t96.1\tBOL",
+    "5\t1\t1\t1\t1\t2\t200\t201\t120\t29\t91.5\t778812",
+    "5\t1\t1\t1\t1\t3\t330\t200\t10\t30\t20.0\t ",
+    "5\t1\t2\t1\t1\t1\t900\t200\t80\t30\t95.0\tSeal",
+    "5\t1\t1\t1\t2\t1\t100\t250\t70\t30\t93.0\tShip",
+  ].join("\n");
+  assert.deepEqual(tsvLines(tsv), [
+    [{ text: "BOL", x: 100, y: 200, w: 90, h: 30 }, {
+      text: "778812",
+      x: 200,
+      y: 201,
+      w: 120,
+      h: 29,
+    }],
+    [{ text: "Seal", x: 900, y: 200, w: 80, h: 30 }],
+    [{ text: "Ship", x: 100, y: 250, w: 70, h: 30 }],
+  ]);
+  assert.deepEqual(tsvLines(""), []);
 });

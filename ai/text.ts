@@ -13,7 +13,7 @@ import {
   imageSize,
   imageTooLarge,
 } from "../domain/documents/image_size.ts";
-import { ocrImage, ocrPdfPages } from "./ocr.ts";
+import { ocrImage, ocrPdfPages, type OcrSettings } from "./ocr.ts";
 
 export interface DocumentText {
   text: string;
@@ -30,6 +30,8 @@ export interface TextOptions {
   /** Images larger than this are not decoded (IMAGE_MAX_*). */
   imageLimits?: ImageLimits;
   signal?: AbortSignal;
+  /** Tesseract's settings (the benchmark compares two); ai/ocr.ts's own when not given. */
+  ocrSettings?: OcrSettings;
 }
 
 /** What a page budget left unread, said on the document. */
@@ -105,7 +107,7 @@ export async function documentText(
           reason: joinReasons("The PDF is scanned and OCR is switched off.", cut),
         };
     }
-    const ocr = await ocrPdfPages(bytes, scanned, opts.signal);
+    const ocr = await ocrPdfPages(bytes, scanned, opts.signal, opts.ocrSettings);
     const texts = pages.map((p, i) => ocr.get(i) ?? p.lines.join("\n"));
     const text = texts.join("\n\f\n");
     if (!text.trim()) {
@@ -136,7 +138,7 @@ export async function documentText(
     const size = imageSize(bytes, contentType);
     const tooLarge = size && imageTooLarge(size, opts.imageLimits ?? DEFAULT_IMAGE_LIMITS);
     if (tooLarge) return { text: "", pages: 1, method: "none", reason: tooLarge };
-    const text = await ocrImage(bytes);
+    const text = await ocrImage(bytes, opts.ocrSettings);
     if (!text.trim()) {
       return {
         text: "",
