@@ -29,7 +29,7 @@ export interface Impersonation {
 
 type Deps = Pick<
   Services,
-  "registry" | "pool" | "billing" | "control" | "config" | "clock"
+  "registry" | "pool" | "billing" | "control" | "config" | "clock" | "tenantKeys"
 >;
 
 /** Starts a grant; returns the one-time token of the link to the workspace's host. */

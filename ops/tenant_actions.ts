@@ -27,7 +27,7 @@ export interface OperatorAct {
 export async function changeTenantStatus(
   services: Pick<
     Services,
-    "registry" | "pool" | "billing" | "control" | "config" | "clock" | "readCache"
+    "registry" | "pool" | "billing" | "control" | "config" | "clock" | "readCache" | "tenantKeys"
   >,
   tenant: TenantRecord,
   status: TenantStatus,
@@ -57,7 +57,10 @@ export async function changeTenantStatus(
 
 /** Moves `tenant` to a release channel and says so in its own log. */
 export async function changeReleaseChannel(
-  services: Pick<Services, "registry" | "pool" | "billing" | "control" | "config" | "clock">,
+  services: Pick<
+    Services,
+    "registry" | "pool" | "billing" | "control" | "config" | "clock" | "tenantKeys"
+  >,
   tenant: TenantRecord,
   setting: ChannelSetting,
   act: OperatorAct,

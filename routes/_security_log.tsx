@@ -54,7 +54,12 @@ export async function securityLogPanel(
   const [page, verification] = await Promise.all([
     listSecurityEvents(db, filters, timeZone),
     c.req.query("verify")
-      ? verifyRecordedChain(db, c.get("services").control, chain.chain)
+      ? verifyRecordedChain(
+        db,
+        c.get("services").control,
+        chain.chain,
+        c.get("services").tenantKeys,
+      )
       : Promise.resolve(null),
   ]);
   const next = page.next_cursor ? queryOf(filters, { cursor: page.next_cursor }) : null;

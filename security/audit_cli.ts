@@ -19,7 +19,7 @@ const USAGE = "Usage: audit:verify <tenant-slug> | audit:verify --operator [--ac
 /** Verifies the chain the arguments name; returns the text to print and the exit code. */
 export async function runAuditVerify(
   args: string[],
-  services: Pick<Services, "control" | "registry" | "provider" | "clock">,
+  services: Pick<Services, "control" | "registry" | "provider" | "clock" | "tenantKeys">,
 ): Promise<{ code: number; output: string }> {
   const { values, positionals } = parseArgs({
     args,
@@ -28,13 +28,22 @@ export async function runAuditVerify(
   });
   const accept = (db: Services["control"], chain: string) =>
     values["accept-tail"]
-      ? resetChainTail(services.control, chain, db, services.clock.now())
+      ? resetChainTail(
+        { control: services.control, chain, keys: services.tenantKeys },
+        db,
+        services.clock.now(),
+      )
       : Promise.resolve();
   if (values.operator && positionals.length === 0) {
     await accept(services.control, OPERATORS_CHAIN);
     return report(
       "operators' chain",
-      await verifyRecordedChain(services.control, services.control, OPERATORS_CHAIN),
+      await verifyRecordedChain(
+        services.control,
+        services.control,
+        OPERATORS_CHAIN,
+        services.tenantKeys,
+      ),
     );
   }
   const slug = positionals[0];
@@ -46,7 +55,10 @@ export async function runAuditVerify(
   try {
     await migrate(db, "tenant");
     await accept(db, tenant.id);
-    return report(`${slug}'s chain`, await verifyRecordedChain(db, services.control, tenant.id));
+    return report(
+      `${slug}'s chain`,
+      await verifyRecordedChain(db, services.control, tenant.id, services.tenantKeys),
+    );
   } finally {
     db.close();
   }

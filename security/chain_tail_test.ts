@@ -9,11 +9,27 @@ import { systemClock } from "../domain/clock.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { appendSecurityEvent } from "./chain.ts";
-import { readChainTail, recordChainTail, resetChainTail } from "./chain_tail.ts";
+import {
+  OPERATORS_CHAIN,
+  readChainTail,
+  recordChainTail,
+  resetChainTail,
+  sealTail,
+} from "./chain_tail.ts";
+import { TenantKeys } from "../crypto/tenant_keys.ts";
+import { EnvKeyProvider } from "../crypto/keys.ts";
 import { verifyChain, verifyRecordedChain } from "./verify.ts";
 import { runAuditVerify } from "./audit_cli.ts";
 
 const CHAIN = "01jtenant0000000000000000a";
+
+/** The data keys of an installation whose master key is `fill` repeated. */
+async function keysOf(control: Client): Promise<TenantKeys> {
+  const provider = await EnvKeyProvider.create(new Uint8Array(32).fill(7));
+  return new TenantKeys(control, provider, () => new Date());
+}
+
+let keys: TenantKeys;
 
 async function withDatabases(test: (db: Client, control: Client) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -22,6 +38,7 @@ async function withDatabases(test: (db: Client, control: Client) => Promise<void
   try {
     await migrate(db, "tenant");
     await migrate(control, "control");
+    keys = await keysOf(control);
     await test(db, control);
   } finally {
     db.close();
@@ -34,7 +51,7 @@ async function appendN(db: Client, control: Client, n: number, now = systemClock
   for (let i = 1; i <= n; i++) {
     await appendSecurityEvent(db, { action: `test.${i}` }, {
       now,
-      tail: { control, chain: CHAIN },
+      tail: { control, chain: CHAIN, keys },
     });
   }
 }
@@ -42,18 +59,19 @@ async function appendN(db: Client, control: Client, n: number, now = systemClock
 Deno.test("verifyRecordedChain() reports a chain whose last entries were deleted as truncated", async () => {
   await withDatabases(async (db, control) => {
     await appendN(db, control, 5);
+    const hash = String(
+      (await db.execute("SELECT hash FROM security_events WHERE seq = 5")).rows[0]!.hash,
+    );
     assert.deepEqual(await readChainTail(control, CHAIN), {
       seq: 5,
-      hash: String(
-        (await db.execute("SELECT hash FROM security_events WHERE seq = 5")).rows[0]!
-          .hash,
-      ),
+      hash,
+      seal: await sealTail(keys, CHAIN, { seq: 5, hash }),
     });
-    assert.equal((await verifyRecordedChain(db, control, CHAIN)).intact, true);
+    assert.equal((await verifyRecordedChain(db, control, CHAIN, keys)).intact, true);
 
     await db.execute("DELETE FROM security_events WHERE seq >= 4");
     assert.equal((await verifyChain(db)).intact, true, "the links alone cannot tell");
-    const result = await verifyRecordedChain(db, control, CHAIN);
+    const result = await verifyRecordedChain(db, control, CHAIN, keys);
     assert.equal(result.intact, false);
     if (result.intact) return;
     assert.equal(result.why, "truncated");
@@ -71,7 +89,7 @@ Deno.test("verifyRecordedChain() reports a chain cut and rewritten past the reco
       await appendSecurityEvent(db, { action: "forged" }, { now: systemClock.now() });
     }
     assert.equal((await verifyChain(db)).intact, true);
-    const result = await verifyRecordedChain(db, control, CHAIN);
+    const result = await verifyRecordedChain(db, control, CHAIN, keys);
     assert.equal(result.intact, false);
     if (!result.intact) assert.deepEqual([result.seq, result.why], [3, "truncated"]);
   });
@@ -81,7 +99,7 @@ Deno.test("the recorded tail never moves back, and a tail one entry behind still
   await withDatabases(async (db, control) => {
     await appendN(db, control, 2);
     const second = (await readChainTail(control, CHAIN))!;
-    await recordChainTail({ control, chain: CHAIN }, { seq: 1, hash: "x" }, new Date());
+    await recordChainTail({ control, chain: CHAIN, keys }, { seq: 1, hash: "x" }, new Date());
     assert.deepEqual(
       await readChainTail(control, CHAIN),
       second,
@@ -89,7 +107,7 @@ Deno.test("the recorded tail never moves back, and a tail one entry behind still
     );
     // An append whose tail was never recorded (a crash between the two writes).
     await appendSecurityEvent(db, { action: "late" }, { now: systemClock.now() });
-    assert.equal((await verifyRecordedChain(db, control, CHAIN)).intact, true);
+    assert.equal((await verifyRecordedChain(db, control, CHAIN, keys)).intact, true);
   });
 });
 
@@ -100,17 +118,108 @@ Deno.test("pruning past the recorded tail keeps the chain verifiable", async () 
     await appendSecurityEvent(db, { action: "today" }, {
       now: systemClock.now(),
       retentionDays: 30,
-      tail: { control, chain: CHAIN },
+      tail: { control, chain: CHAIN, keys },
     });
     const rows = await db.execute("SELECT seq FROM security_events");
     assert.deepEqual(rows.rows.map((r) => Number(r.seq)), [4]);
-    assert.equal((await verifyRecordedChain(db, control, CHAIN)).intact, true);
+    assert.equal((await verifyRecordedChain(db, control, CHAIN, keys)).intact, true);
     // resetChainTail accepts the chain as it is now (after restoring a backup, say).
     await db.execute("DELETE FROM security_events WHERE seq = 4");
-    assert.equal((await verifyRecordedChain(db, control, CHAIN)).intact, false);
-    await resetChainTail(control, CHAIN, db, new Date());
+    assert.equal((await verifyRecordedChain(db, control, CHAIN, keys)).intact, false);
+    await resetChainTail({ control, chain: CHAIN, keys }, db, new Date());
     assert.equal(await readChainTail(control, CHAIN), null);
-    assert.equal((await verifyRecordedChain(db, control, CHAIN)).intact, true);
+    assert.equal((await verifyRecordedChain(db, control, CHAIN, keys)).intact, true);
+  });
+});
+
+Deno.test("a chain and its recorded tail rewritten together are reported: the tail lacks the server's seal", async () => {
+  await withDatabases(async (db, control) => {
+    await appendN(db, control, 4);
+    // The attacker holds both databases but not the master key: cut the chain at entry 3, append
+    // forged entries that link up, and record the new end as the tail (with a seal of their own).
+    await db.execute("DELETE FROM security_events WHERE seq >= 3");
+    for (let i = 0; i < 3; i++) {
+      await appendSecurityEvent(db, { action: "forged" }, { now: systemClock.now() });
+    }
+    const end =
+      (await db.execute("SELECT seq, hash FROM security_events ORDER BY seq DESC LIMIT 1"))
+        .rows[0]!;
+    // A seal made like ours but under a key of their own.
+    const theirKey = await crypto.subtle.importKey(
+      "raw",
+      crypto.getRandomValues(new Uint8Array(32)),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const theirs = btoa(String.fromCharCode(
+      ...new Uint8Array(
+        await crypto.subtle.sign(
+          "HMAC",
+          theirKey,
+          new TextEncoder().encode(JSON.stringify([CHAIN, Number(end.seq), String(end.hash)])),
+        ),
+      ),
+    ));
+    for (const seal of [null, "", "not base64!", theirs]) {
+      await control.execute({
+        sql: "UPDATE security_chain_tails SET seq = ?, hash = ?, seal = ? WHERE chain = ?",
+        args: [Number(end.seq), String(end.hash), seal, CHAIN],
+      });
+      assert.equal(
+        (await verifyChain(db, { seq: Number(end.seq), hash: String(end.hash) })).intact,
+        true,
+        "the links and the tail alone cannot tell",
+      );
+      const result = await verifyRecordedChain(db, control, CHAIN, keys);
+      assert.equal(result.intact, false, String(seal));
+      if (result.intact) return;
+      assert.deepEqual([result.why, result.seq], ["tail_forged", 5]);
+      assert.match(result.message, /does not carry this server's seal/);
+    }
+    // A seal for another chain (copied from a tenant whose tail is at the same place) fails too.
+    const copied = await sealTail(keys, "01jothertenant000000000000", {
+      seq: Number(end.seq),
+      hash: String(end.hash),
+    });
+    await control.execute({
+      sql: "UPDATE security_chain_tails SET seal = ? WHERE chain = ?",
+      args: [copied, CHAIN],
+    });
+    assert.equal((await verifyRecordedChain(db, control, CHAIN, keys)).intact, false);
+    // With this installation's key the same tail verifies: only the seal was wrong.
+    await control.execute({
+      sql: "UPDATE security_chain_tails SET seal = ? WHERE chain = ?",
+      args: [await sealTail(keys, CHAIN, { seq: Number(end.seq), hash: String(end.hash) }), CHAIN],
+    });
+    assert.equal((await verifyRecordedChain(db, control, CHAIN, keys)).intact, true);
+  });
+});
+
+Deno.test("the operators' chain, kept in the control database beside its tail, cannot be rewritten with its tail unnoticed", async () => {
+  await withDatabases(async (_db, control) => {
+    for (let i = 1; i <= 3; i++) {
+      await appendSecurityEvent(control, { action: `operator.${i}` }, {
+        now: systemClock.now(),
+        tail: { control, chain: OPERATORS_CHAIN, keys },
+      });
+    }
+    assert.equal((await verifyRecordedChain(control, control, OPERATORS_CHAIN, keys)).intact, true);
+    await control.execute("DELETE FROM security_events WHERE seq = 3");
+    await control.execute({
+      sql:
+        "UPDATE security_chain_tails SET seq = 2, hash = (SELECT hash FROM security_events WHERE seq = 2) WHERE chain = ?",
+      args: [OPERATORS_CHAIN],
+    });
+    const result = await verifyRecordedChain(control, control, OPERATORS_CHAIN, keys);
+    assert.equal(result.intact, false);
+    if (!result.intact) assert.equal(result.why, "tail_forged");
+    // The seal key's root is stored only wrapped, never in the clear.
+    const stored = await control.execute({
+      sql: "SELECT wrapped_key FROM tenant_keys WHERE tenant_id = 'operators'",
+    });
+    assert.equal(stored.rows.length, 1);
+    assert.match(String(stored.rows[0]!.wrapped_key), /^v1:/);
   });
 });
 

@@ -55,7 +55,11 @@ export async function recordSecurityEvent(
     }, {
       now: services.clock.now(),
       retentionDays: tenant ? c.get("billing")?.entitlements.auditRetentionDays : undefined,
-      tail: { control: services.control, chain: tenant?.id ?? OPERATORS_CHAIN },
+      tail: {
+        control: services.control,
+        chain: tenant?.id ?? OPERATORS_CHAIN,
+        keys: services.tenantKeys,
+      },
     });
   } catch (err) {
     services.log.error("security event not recorded", {

@@ -10,7 +10,10 @@ import { type AppendOptions, appendSecurityEvent, type SecurityEventInput } from
 
 /** Appends `input` to tenant `tenantId`'s chain; a tenant that no longer exists is skipped. */
 export async function appendTenantSecurityEvent(
-  services: Pick<Services, "registry" | "pool" | "billing" | "control" | "config" | "clock">,
+  services: Pick<
+    Services,
+    "registry" | "pool" | "billing" | "control" | "config" | "clock" | "tenantKeys"
+  >,
   tenantId: string,
   input: SecurityEventInput,
 ): Promise<void> {
@@ -20,7 +23,7 @@ export async function appendTenantSecurityEvent(
   const options: AppendOptions = {
     now: services.clock.now(),
     retentionDays: billing?.entitlements.auditRetentionDays,
-    tail: { control: services.control, chain: tenant.id },
+    tail: { control: services.control, chain: tenant.id, keys: services.tenantKeys },
   };
   const lease = await services.pool.acquire(tenant.id, tenant.dbUrl);
   try {
@@ -32,7 +35,10 @@ export async function appendTenantSecurityEvent(
 
 /** Records a billing change applied outside a request (a Stripe event, an operator's command). */
 export async function recordBillingChange(
-  services: Pick<Services, "registry" | "pool" | "billing" | "control" | "config" | "clock">,
+  services: Pick<
+    Services,
+    "registry" | "pool" | "billing" | "control" | "config" | "clock" | "tenantKeys"
+  >,
   tenantId: string,
   details: Record<string, unknown>,
 ): Promise<void> {

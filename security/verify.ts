@@ -7,13 +7,15 @@
  *   at (its predecessor exists elsewhere in the chain).
  * - `truncated`: the chain ends before the tail recorded in the control database
  *   (security/chain_tail.ts), or its entry at that position is another one (rewritten from there).
+ * - `tail_forged`: the recorded tail does not carry this installation's seal: it was written by
+ *   someone without the master key (the chain and its tail rewritten together), or before seals.
  * Verification starts at the anchor pruning left (security/chain.ts), or at the genesis hash.
  */
 import type { Client } from "../db/client.ts";
 import { entryHash, eventFromRow, GENESIS_HASH, readAnchor, type SecurityEvent } from "./chain.ts";
-import { type ChainTail, readChainTail } from "./chain_tail.ts";
+import { type ChainTail, readChainTail, type TailKeys, tailSealHolds } from "./chain_tail.ts";
 
-export type ChainBreak = "altered" | "missing" | "out_of_order" | "truncated";
+export type ChainBreak = "altered" | "missing" | "out_of_order" | "truncated" | "tail_forged";
 
 /** The outcome of verifying one chain. */
 export type ChainVerification =
@@ -39,8 +41,25 @@ export async function verifyRecordedChain(
   db: Pick<Client, "execute">,
   control: Pick<Client, "execute">,
   chain: string,
+  keys: TailKeys,
 ): Promise<ChainVerification> {
-  return await verifyChain(db, await readChainTail(control, chain));
+  const tail = await readChainTail(control, chain);
+  if (tail && !(await tailSealHolds(keys, chain, tail))) {
+    const entries = Number(
+      (await db.execute("SELECT count(*) AS n FROM security_events")).rows[0]?.n ?? 0,
+    );
+    return {
+      intact: false,
+      entries,
+      seq: tail.seq,
+      id: null,
+      why: "tail_forged",
+      message: `The recorded end of the chain (entry ${tail.seq}) does not carry this server's ` +
+        "seal: it was written by someone without the master key, or before seals existed. " +
+        "If the chain is known to be right, accept its end with `deno task audit:verify --accept-tail`.",
+    };
+  }
+  return await verifyChain(db, tail);
 }
 
 /**

@@ -35,7 +35,7 @@ const VerifyJson = z.object({
   broken_at: z.object({
     seq: z.number().int(),
     id: z.string().nullable(),
-    why: z.enum(["altered", "missing", "out_of_order", "truncated"]).meta({
+    why: z.enum(["altered", "missing", "out_of_order", "truncated", "tail_forged"]).meta({
       description: "truncated: the chain ends before (or differs at) the newest entry recorded " +
         "apart from it, so its last entries were removed",
     }),
@@ -83,7 +83,12 @@ app.get("/api/v1/security/events", listEvents, requirePermission("settings:manag
 
 app.get("/api/v1/security/verify", verify, requirePermission("settings:manage"), async (c) => {
   const tenant = tenantOf(c);
-  const result = await verifyRecordedChain(tenant.db, c.get("services").control, tenant.id);
+  const result = await verifyRecordedChain(
+    tenant.db,
+    c.get("services").control,
+    tenant.id,
+    c.get("services").tenantKeys,
+  );
   if (result.intact) {
     return c.json({
       intact: true,
