@@ -10,7 +10,7 @@ import type { RecordDef } from "../../domain/records/definition.ts";
 import { actionLabel, describeChanges } from "../../domain/records/history.ts";
 import * as fmt from "../../domain/format.ts";
 import { CsrfInput } from "../Form.tsx";
-import { useWords } from "../Words.tsx";
+import { useT, useWords } from "../Words.tsx";
 
 export interface ActivityCardProps {
   def: RecordDef;
@@ -25,13 +25,18 @@ export interface ActivityCardProps {
   csrfToken: string;
 }
 
-function who(names: ReadonlyMap<string, string>, userId: string | null): string {
-  return userId ? names.get(userId) ?? "a former member" : "the system";
+function who(
+  names: ReadonlyMap<string, string>,
+  userId: string | null,
+  t: (key: string) => string,
+): string {
+  return userId ? names.get(userId) ?? t("activity.former_member") : t("activity.the_system");
 }
 
 function Item(props: ActivityCardProps & { item: TimelineItem }) {
   const { item, names, format } = props;
   const words = useWords();
+  const t = useT();
   const when = <time datetime={item.at}>{fmt.instant(item.at, format)}</time>;
   switch (item.type) {
     case "change": {
@@ -42,7 +47,7 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
         <p>
           <strong>{words(actionLabel(item.entry.action))}</strong>
           {labels.length && item.entry.action === "update" ? ` ${labels.join(", ")}` : ""}{" "}
-          {words("by")} {who(names, item.userId)} · {when}
+          {words("by")} {who(names, item.userId, t)} · {when}
         </p>
       );
     }
@@ -52,17 +57,19 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
         return (
           <>
             <p>
-              <strong>Call</strong> with {a.party} ·{" "}
-              {CALL_OUTCOME_LABELS[a.outcome as keyof typeof CALL_OUTCOME_LABELS] ?? a.outcome} · by
-              {" "}
-              {who(names, a.userId)} · {when}
+              <strong>{t("activity.call_with")}</strong>{" "}
+              {t("activity.with", { party: a.party ?? "" })}
+              {" · "}
+              {words(
+                CALL_OUTCOME_LABELS[a.outcome as keyof typeof CALL_OUTCOME_LABELS] ?? a.outcome,
+              )} · {words("by")} {who(names, a.userId, t)} · {when}
             </p>
             {a.body ? <p class="note-body">{a.body}</p> : null}
             {a.followUpOn
               ? (
                 <p class={a.followUpDoneAt ? "muted" : undefined}>
-                  Follow up {fmt.date(a.followUpOn, format)}
-                  {a.followUpDoneAt ? " (done)" : null}
+                  {t("activity.follow_up", { date: fmt.date(a.followUpOn, format) })}
+                  {a.followUpDoneAt ? t("activity.done") : null}
                   {!a.followUpDoneAt && props.writable
                     ? (
                       <form method="post" action={`/follow-ups/${a.id}/done`} class="inline-form">
@@ -72,7 +79,9 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
                           name="next"
                           value={`/${props.def.collection}/${props.id}#activity`}
                         />
-                        <button class="button small secondary" type="submit">Mark done</button>
+                        <button class="button small secondary" type="submit">
+                          {t("activity.mark_done")}
+                        </button>
                       </form>
                     )
                     : null}
@@ -85,8 +94,9 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
       return (
         <>
           <p>
-            <strong>{a.kind === "email" ? "E-mail" : "Note"}</strong>
-            {a.kind === "email" ? ` to ${a.party}` : ""} by {who(names, a.userId)} · {when}
+            <strong>{a.kind === "email" ? t("activity.email") : t("activity.note")}</strong>
+            {a.kind === "email" ? ` ${t("activity.to", { party: a.party ?? "" })}` : ""}{" "}
+            {words("by")} {who(names, a.userId, t)} · {when}
           </p>
           <p class="note-body">{a.body}</p>
         </>
@@ -95,16 +105,16 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
     case "mail":
       return (
         <p>
-          <strong>E-mail</strong> “{item.subject}” to {item.to} by {who(names, item.userId)} ·{" "}
-          {when}
+          <strong>{t("activity.email")}</strong> “{item.subject}”{" "}
+          {t("activity.to", { party: item.to })} {words("by")} {who(names, item.userId, t)} · {when}
         </p>
       );
     case "document":
       return (
         <p>
-          <strong>Document</strong>{" "}
+          <strong>{t("activity.document")}</strong>{" "}
           <a href={`/documents/${item.document.id}`}>{item.document.name}</a>{" "}
-          attached ({item.document.status.replaceAll("_", " ")}) · {when}
+          {t("activity.attached", { status: item.document.status.replaceAll("_", " ") })} · {when}
         </p>
       );
   }
@@ -112,42 +122,44 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
 
 export function ActivityCard(props: ActivityCardProps) {
   const action = `/${props.def.collection}/${props.id}`;
+  const t = useT();
+  const words = useWords();
   return (
     <section class="card" id="activity" aria-labelledby="activity-title">
-      <h2 id="activity-title">Activity</h2>
+      <h2 id="activity-title">{t("activity.title")}</h2>
       {props.writable
         ? (
           <div class="activity-forms">
             <form method="post" action={`${action}/notes`}>
               <CsrfInput token={props.csrfToken} />
-              <label for="note-body">Note</label>
+              <label for="note-body">{t("activity.note")}</label>
               <textarea
                 id="note-body"
                 name="body"
                 rows={2}
                 required
                 maxLength={5000}
-                placeholder="Type @ and a colleague's name to tell them"
+                placeholder={t("activity.note_placeholder")}
               />
-              <button class="button small primary" type="submit">Add note</button>
+              <button class="button small primary" type="submit">{t("activity.add_note")}</button>
             </form>
             <details>
-              <summary class="button small secondary">Log a call…</summary>
+              <summary class="button small secondary">{t("activity.log_call_open")}</summary>
               <form method="post" action={`${action}/calls`}>
                 <CsrfInput token={props.csrfToken} />
-                <label for="call-party">Whom you called</label>
+                <label for="call-party">{t("activity.whom")}</label>
                 <input id="call-party" name="party" required maxLength={200} />
-                <label for="call-outcome">Outcome</label>
+                <label for="call-outcome">{t("activity.outcome")}</label>
                 <select id="call-outcome" name="outcome">
                   {CALL_OUTCOMES.map((o) => (
-                    <option key={o} value={o}>{CALL_OUTCOME_LABELS[o]}</option>
+                    <option key={o} value={o}>{words(CALL_OUTCOME_LABELS[o])}</option>
                   ))}
                 </select>
-                <label for="call-body">What was said</label>
+                <label for="call-body">{t("activity.what_was_said")}</label>
                 <textarea id="call-body" name="body" rows={2} maxLength={5000} />
-                <label for="call-follow-up">Follow up on</label>
+                <label for="call-follow-up">{t("activity.follow_up_on")}</label>
                 <input id="call-follow-up" name="follow_up_on" type="date" />
-                <button class="button small primary" type="submit">Log call</button>
+                <button class="button small primary" type="submit">{t("activity.log_call")}</button>
               </form>
             </details>
           </div>
@@ -163,7 +175,7 @@ export function ActivityCard(props: ActivityCardProps) {
             ))}
           </ol>
         )
-        : <p class="muted">Nothing yet.</p>}
+        : <p class="muted">{t("activity.nothing_yet")}</p>}
     </section>
   );
 }
