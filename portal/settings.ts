@@ -166,8 +166,19 @@ export async function tenantStripe(
   );
   const row = rs.rows[0];
   if (!row?.stripe_secret_sealed || !row.webhook_secret_sealed) return null;
-  return {
-    secretKey: await unseal(keys, tenantId, FIELDS.secret, String(row.stripe_secret_sealed)),
-    webhookSecret: await unseal(keys, tenantId, FIELDS.webhook, String(row.webhook_secret_sealed)),
-  };
+  try {
+    return {
+      secretKey: await unseal(keys, tenantId, FIELDS.secret, String(row.stripe_secret_sealed)),
+      webhookSecret: await unseal(
+        keys,
+        tenantId,
+        FIELDS.webhook,
+        String(row.webhook_secret_sealed),
+      ),
+    };
+  } catch {
+    // Sealed for another workspace (restored from an export) or under a key since destroyed:
+    // card payments stay off until an owner enters the keys again.
+    return null;
+  }
 }
