@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../tests/helpers/api.ts";
 import { pdfPages } from "./documents/pdf.ts";
+import { mailTo } from "../tests/helpers/members.ts";
 import { DEFAULT_FORMAT } from "./format.ts";
 import { inCurrency, isCurrency } from "./currency.ts";
 
@@ -88,6 +89,12 @@ Deno.test("a customer's currency is carried by its sales orders and invoices, pr
     assert.match(text, /Currency: CAD/);
     assert.match(text, /Total CA\$250\.00/);
     assert.doesNotMatch(text, /Total \$250\.00/);
+
+    // The e-mail states the amounts in the invoice's currency too.
+    await api.ok("POST", `/api/v1/invoices/${inCad.id}/send`, { to: "ap@toronto.example" }, 201);
+    const [mail] = await mailTo(server, "ap@toronto.example");
+    assert.match(mail!.text, /for CA\$250\.00/);
+    assert.match(mail!.text, /Outstanding: CA\$250\.00/);
 
     const report = await server.fetch(t.host, "/reports?report=aging", {
       headers: { cookie: t.jar.header(t.host) },

@@ -10,6 +10,7 @@
  * document in the workspace.
  */
 import type { Executor } from "../../db/transaction.ts";
+import { inCurrency } from "../currency.ts";
 import { newId, sha256Hex } from "../../db/ids.ts";
 import { carriers, customers, invoices, loads } from "../catalog.ts";
 import { InvalidError } from "../errors.ts";
@@ -167,7 +168,7 @@ export async function sendInvoice(
   const portal = deps.portalLink
     ? await deps.portalLink({ id, customerId: String(invoice.customer_id) })
     : null;
-  const f = deps.format;
+  const f = inCurrency(deps.format, invoice.currency); // the invoice's own currency
   const subject = `Invoice ${invoice.number} from ${deps.companyName}`;
   const text = [
     input.message?.trim() || "Hello,",
@@ -276,7 +277,7 @@ export async function sendStatement(
     await customerBillingAddress(ctx.db, customerId),
     "the customer",
   );
-  const f = deps.format;
+  const f = inCurrency(deps.format, customer.currency); // the customer's currency
   const total = listed.reduce((s, i) => s + i.outstanding_cents, 0);
   const rows = listed.map((i) => {
     const late = daysPast(i.due_date, input.today);
