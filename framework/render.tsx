@@ -20,8 +20,11 @@ export interface PageOptions {
   stylesheets?: readonly string[];
   /** A favicon that replaces the built-in one (a tenant's, PNG or JPEG). */
   icon?: { href: string; type: string };
-  /** The web app manifest of an installable app (a workspace's signed-in pages). */
-  manifest?: string;
+  /**
+   * An installable app (a workspace's signed-in pages): its web app manifest, the colour of the
+   * phone's status bar, and the home-screen icon for browsers that do not read the manifest's.
+   */
+  app?: { manifest: string; themeColor: string; touchIcon: string };
 }
 
 function escapeHtml(s: string): string {
@@ -81,6 +84,10 @@ export function renderPage(body: VNode, opts: PageOptions): string {
       : opts.assets.favicon
       ? `<link rel="icon" href="${opts.assets.favicon}" type="image/svg+xml">`
       : `<link rel="icon" href="data:,">`) +
-    (opts.manifest ? `<link rel="manifest" href="${escapeHtml(opts.manifest)}">` : "") +
+    (opts.app
+      ? `<link rel="manifest" href="${escapeHtml(opts.app.manifest)}">` +
+        `<meta name="theme-color" content="${escapeHtml(opts.app.themeColor)}">` +
+        `<link rel="apple-touch-icon" href="${escapeHtml(opts.app.touchIcon)}">`
+      : "") +
     `</head><body>${html}${script}</body></html>`;
 }

@@ -30,6 +30,8 @@ import {
 } from "../i18n/mod.ts";
 import { languageOf } from "../i18n/middleware.ts";
 import { featureOn, navigationShown } from "../customization/features.ts";
+import { appColours, appIconUrl } from "../customization/web_manifest.ts";
+import { DEFAULT_CONFIGURATION } from "../customization/document/schema.ts";
 import { decidableCount } from "../customization/approvals_menu.ts";
 
 /** The tenant's theme for a page: its versioned stylesheet, favicon, product name and logo. */
@@ -56,6 +58,17 @@ function navigationLabel(t: Translate, key: string, label: string): string {
   if (label !== builtIn) return label;
   const own = t(`nav.${key}`);
   return own === `nav.${key}` ? shownLabel(t, builtIn) : own;
+}
+
+/** The installable app's head links (routes/pwa.tsx): manifest, status bar colour, icon. */
+function installableApp(c: AppContext) {
+  const configuration = c.get("configuration");
+  const branding = (configuration?.document ?? DEFAULT_CONFIGURATION).branding;
+  return {
+    manifest: "/manifest.webmanifest",
+    themeColor: appColours(branding).primary,
+    touchIcon: appIconUrl(configuration?.version ?? 0, 192, false),
+  };
 }
 
 /** The first-steps notice the request asks for; "check your e-mail" only while unconfirmed. */
@@ -182,7 +195,7 @@ export function renderApp(
       assets: c.get("services").assets,
       stylesheets: theme.stylesheets,
       icon: theme.icon,
-      manifest: "/manifest.webmanifest",
+      app: installableApp(c),
     },
   );
   // The service worker keeps a record's page for reading offline only for this user (routes/pwa).

@@ -132,6 +132,8 @@ Deno.test("signed-in pages link the manifest and mark themselves for this user; 
     const page = await server.fetch(a.host, "/", { headers: { cookie: a.jar.header(a.host) } });
     const html = await page.text();
     assert.ok(html.includes('<link rel="manifest" href="/manifest.webmanifest">'));
+    assert.ok(html.includes('<meta name="theme-color" content="#9b1c2e">'), "the primary colour");
+    assert.ok(html.includes('<link rel="apple-touch-icon" href="/app-icons/0/192.png">'));
     assert.equal(page.headers.get("x-offline-user"), a.userId);
     const login = await server.fetch(a.host, "/login");
     assert.ok(!(await login.text()).includes('rel="manifest"'), "not on public pages");
