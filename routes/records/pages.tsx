@@ -45,6 +45,8 @@ import { CameraCapture } from "../../components/CameraCapture.tsx";
 import { activityItems, mergeTimeline } from "../../domain/activity/timeline.ts";
 import { BillMatchNotice } from "../../components/payables/BillMatchNotice.tsx";
 import { matchBill } from "../../domain/payables/match.ts";
+import { InvoiceDisputes } from "../../components/records/InvoiceDisputes.tsx";
+import { disputesOf } from "../../portal/disputes.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
@@ -531,6 +533,10 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
   }
   if (def.collection === "bills") {
     notice = <BillMatchNotice match={await matchBill(db, record)} format={format} />;
+  }
+  if (def.collection === "invoices") {
+    // Lines the customer disputed from the invoice portal (portal/disputes.ts).
+    notice = <InvoiceDisputes disputes={await disputesOf(db, id)} />;
   }
   const saved = c.req.query("saved");
   const mail = await mailOf(db, def.collection, id); // e-mailed from the flows (issue 17)

@@ -100,12 +100,17 @@ Deno.test("browser: the invoice portal at phone and desktop sizes; dispute a lin
     const brokerErrors = watchErrors(broker);
     await broker.setBypassCSP(true);
     const origin = await signInThroughPage(broker, server.port, tenant);
-    await broker.goto(`${origin}/invoices/${f.invoice.id}`, { waitUntil: "load" });
+    await broker.goto(`${origin}/invoices/${f.invoice.id}`, { waitUntil: "domcontentloaded" });
     assert.match(
       await broker.$eval("#activity", (el) => el.textContent ?? ""),
       /Disputed by Lone Star Grocers in the invoice portal.*Two cases arrived thawed/,
     );
-    await broker.goto(`${origin}/settings/payments`, { waitUntil: "load" });
+    assert.match(
+      await broker.$eval("#invoice-disputes", (el) => el.textContent ?? ""),
+      /Beef trim 81\/19: Two cases arrived thawed/,
+    );
+    assert.deepEqual(await axeViolations(broker), [], "the invoice's page");
+    await broker.goto(`${origin}/settings/payments`, { waitUntil: "domcontentloaded" });
     const settings = await broker.$eval("main", (m) => m.textContent ?? "");
     assert.match(settings, /ending in 1234/);
     assert.doesNotMatch(settings, /sk_test_browserkey|whsec_browsersecret/);
