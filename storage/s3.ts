@@ -1,7 +1,8 @@
 /**
  * @module storage/s3
  * An S3-compatible bucket (Tigris on Fly, AWS S3, MinIO) over plain `fetch` with AWS Signature
- * Version 4, path-style addressing. No SDK: three calls (PUT, GET, DELETE) are all it needs.
+ * Version 4, path-style addressing. No SDK: four calls (PUT, GET, DELETE, and ListObjectsV2 for
+ * `files:seal`, storage/seal_plain_files.ts) are all it needs.
  */
 import { Buffer } from "node:buffer";
 import { createHash, createHmac } from "node:crypto";
@@ -70,8 +71,13 @@ export class S3Storage implements FileStorage {
     return new URL(`${base}/${encodeURIComponent(this.opts.bucket)}/${key}`);
   }
 
-  async #send(method: string, key: string, body?: Uint8Array, type?: string): Promise<Response> {
-    const url = this.#url(key);
+  async #send(
+    method: string,
+    key: string | URL,
+    body?: Uint8Array,
+    type?: string,
+  ): Promise<Response> {
+    const url = typeof key === "string" ? this.#url(key) : key;
     const headers = signS3Request(
       this.opts,
       method,
@@ -113,4 +119,35 @@ export class S3Storage implements FileStorage {
       throw new Error(`Deleting ${key} failed: bucket answered ${res.status}.`);
     }
   }
+
+  /**
+   * Every key under `prefix` (e.g. `<tenantId>/`), a page of up to `pageSize` at a time
+   * (ListObjectsV2, following NextContinuationToken until the listing is no longer truncated).
+   */
+  async *list(prefix: string, pageSize = 1000): AsyncGenerator<string> {
+    const base = this.opts.endpoint.replace(/\/+$/, "");
+    let token: string | null = null;
+    do {
+      const url = new URL(`${base}/${encodeURIComponent(this.opts.bucket)}`);
+      url.searchParams.set("list-type", "2");
+      url.searchParams.set("prefix", prefix);
+      url.searchParams.set("max-keys", String(pageSize));
+      if (token) url.searchParams.set("continuation-token", token);
+      const res = await this.#send("GET", url);
+      const text = await res.text();
+      if (!res.ok) throw new Error(`Listing ${prefix} failed: bucket answered ${res.status}.`);
+      for (const m of text.matchAll(/<Key>([^<]*)<\/Key>/g)) yield xmlText(m[1]!);
+      const truncated = /<IsTruncated>\s*true\s*<\/IsTruncated>/.test(text);
+      const next = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(text)?.[1];
+      token = truncated && next ? xmlText(next) : null;
+      if (truncated && !next) throw new Error(`Listing ${prefix}: a truncated page had no token.`);
+    } while (token);
+  }
+}
+
+function xmlText(s: string): string {
+  return s.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e]!,
+  );
 }

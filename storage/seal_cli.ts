@@ -40,7 +40,7 @@ export async function runSealFiles(
       const r = await sealPlainFiles(services.storage, services.tenantKeys, id);
       if (!r.ended) {
         code = 1;
-        lines.push(`${id}: the file storage cannot be listed (S3); its allowance stays.`);
+        lines.push(`${id}: the file storage cannot be listed; its allowance stays.`);
       } else {
         lines.push(`${id}: sealed ${r.sealed} plain file(s), ${r.encrypted} already encrypted.`);
       }

@@ -4,15 +4,19 @@
  * encryption at rest, then ends its allowance to hold plain files (control migration 0018), so
  * from then on a file of it without the encryption header is refused (storage/encrypted.ts).
  *
- * It needs the storage's list of the workspace's files: the local folder (`DATA_DIR/files/<id>/`)
- * has one; an S3 bucket is not listed by storage/s3.ts, so there the workspace keeps its allowance
- * and the command says so. Safe while the app runs: a file is rewritten through the same storage
- * (temporary name, then rename) and read back before the allowance ends.
+ * It lists the workspace's files where they are: the local folder (`DATA_DIR/files/<id>/`), or the
+ * S3 bucket's keys under `<id>/` (ListObjectsV2, a page at a time, storage/s3.ts). Each plain file
+ * is rewritten in place through the same storage (local: temporary name, then rename; S3: one
+ * PUT, which replaces an object whole), then read back raw to check it now starts with the
+ * encryption header and decrypts to the same bytes. Resumable: a file already encrypted is
+ * skipped, so a run stopped half way (a crash, a failed PUT) is simply run again; the allowance
+ * ends only after every file of the workspace was found encrypted. Safe while the app runs.
  */
 import { join, relative, sep } from "node:path";
 import { EncryptedStorage, isEncryptedFile } from "./encrypted.ts";
 import type { FileStorage } from "./file_storage.ts";
 import { LocalStorage } from "./local.ts";
+import { S3Storage } from "./s3.ts";
 
 /** What sealing one workspace did. */
 export interface SealReport {
@@ -35,18 +39,22 @@ export async function sealPlainFiles(
   allowances: AllowanceStore,
   tenantId: string,
 ): Promise<SealReport> {
-  if (!(storage instanceof EncryptedStorage) || !(storage.inner instanceof LocalStorage)) {
+  const keys = storage instanceof EncryptedStorage ? keysOf(storage.inner, tenantId) : null;
+  if (!(storage instanceof EncryptedStorage) || !keys) {
     return { sealed: 0, encrypted: 0, ended: false };
   }
   const inner = storage.inner;
   const report: SealReport = { sealed: 0, encrypted: 0, ended: false };
-  for (const key of await localKeys(inner.root, tenantId)) {
+  for await (const key of keys) {
     const bytes = await inner.get(key);
     if (isEncryptedFile(bytes)) {
       report.encrypted++;
       continue;
     }
     await storage.put(key, bytes, "application/octet-stream");
+    if (!isEncryptedFile(await inner.get(key))) {
+      throw new Error(`${key} was stored but does not read back encrypted; the allowance stays.`);
+    }
     const back = await storage.get(key);
     if (back.length !== bytes.length || !back.every((b, i) => b === bytes[i])) {
       throw new Error(`${key} did not read back as it was; the allowance stays.`);
@@ -58,8 +66,15 @@ export async function sealPlainFiles(
   return report;
 }
 
+/** The tenant's storage keys, from a storage that can list them; null when it cannot. */
+function keysOf(inner: FileStorage, tenantId: string): AsyncIterable<string> | null {
+  if (inner instanceof LocalStorage) return localKeys(inner.root, tenantId);
+  if (inner instanceof S3Storage) return inner.list(`${tenantId}/`);
+  return null;
+}
+
 /** Every storage key under the tenant's folder (temporary files of a write in progress skipped). */
-async function localKeys(root: string, tenantId: string): Promise<string[]> {
+async function* localKeys(root: string, tenantId: string): AsyncGenerator<string> {
   const keys: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries: Deno.DirEntry[];
@@ -78,5 +93,5 @@ async function localKeys(root: string, tenantId: string): Promise<string[]> {
     }
   };
   await walk(join(root, tenantId));
-  return keys.sort();
+  yield* keys.sort();
 }
