@@ -15,7 +15,7 @@ import { benchMixedLoad, flyPoolSize } from "./mixed_load.ts";
 import { benchWebhooks } from "./webhooks.ts";
 import { benchDetector, benchMetricsOverhead } from "./metrics_overhead.ts";
 import { benchDocuments } from "./documents.ts";
-import { benchPluginHooks } from "./plugins.ts";
+import { benchNoisyNeighbour, benchPluginHooks, benchPoHook, benchSandboxPool } from "./plugins.ts";
 import {
   alternatingListRow,
   benchEncryption,
@@ -128,6 +128,27 @@ if (await hasWrk()) {
     } ms vs ${fmt(hooks.p99Without, 2)} ms without`,
     "p99 overhead <= 3 ms",
     hooks.p99With - hooks.p99Without <= 3,
+  );
+  const poHook = await benchPoHook(quick ? 100 : 300);
+  row(
+    `purchase order save with one validating plugin (${poHook.writes} writes each way)`,
+    `p50 ${fmt(poHook.p50With, 2)} ms vs ${fmt(poHook.p50Without, 2)} ms without`,
+    "p50 added <= 3 ms",
+    poHook.p50With - poHook.p50Without <= 3,
+  );
+  const noisy = await benchNoisyNeighbour(quick ? 100 : 300);
+  row(
+    `another workspace's writes while one plugin spins on every write (${noisy.writes} writes)`,
+    `p99 ${fmt(noisy.p99Attacked, 1)} ms vs ${fmt(noisy.p99Normal, 1)} ms normal`,
+    "within 20%",
+    noisy.p99Attacked <= noisy.p99Normal * 1.2,
+  );
+  const pool = await benchSandboxPool(quick ? 300 : 1000);
+  row(
+    `a small plugin call through the sandbox workers (${pool.calls} calls)`,
+    `p50 ${fmt(pool.p50Pool, 3)} ms vs ${fmt(pool.p50InProcess, 3)} ms in-process`,
+    "",
+    null,
   );
   // Encryption at rest: the PO list with and without it, in this run.
   for (const r of encryptionRows(await benchEncryption({ quick }))) row(...r);
