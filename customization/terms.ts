@@ -107,16 +107,19 @@ function resolve(config: Configuration): Resolved {
     const field = (f: FieldDef): FieldDef => {
       const label = terms?.fields[f.name] ?? replace(f.label);
       const group = f.group === undefined ? undefined : replace(f.group);
+      // A hint names record types too ("a supplier's invoice is matched against it").
+      const hint = f.hint === undefined ? undefined : replace(f.hint);
       const needed = f.required || required.has(f.name);
       // New lines and products start in the tenant's weight unit (formats.weight_unit).
       const defaultValue = f.name === "weight_unit" ? config.formats.weight_unit : f.defaultValue;
       const values = f.values?.map((v) => ({ value: v.value, label: replace(v.label) }));
-      return label === f.label && group === f.group && needed === Boolean(f.required) &&
+      return label === f.label && group === f.group && hint === f.hint &&
+          needed === Boolean(f.required) &&
           defaultValue === f.defaultValue && values?.every((v, i) =>
             v.label === f.values![i]!.label
           ) !== false
         ? f
-        : { ...f, label, group, required: needed || undefined, defaultValue, values };
+        : { ...f, label, group, hint, required: needed || undefined, defaultValue, values };
     };
     types.set(def.collection, {
       ...def,
@@ -245,4 +248,45 @@ export function dashboardCards(
   role: Role | null | undefined,
 ): DashboardCard[] {
   return forRole(documentOf(config).layouts.dashboard_cards, role) ?? [...DASHBOARD_CARDS];
+}
+
+/**
+ * A sentence whose fixed words follow the tenant's terms while its values stay as written:
+ * phrase`Load ${number} was delivered` renames "Load" and never touches the number or a name
+ * ("Prairie Supplier Co" stays). Notifications and e-mails are built this way.
+ */
+export interface Phrase {
+  readonly parts: readonly string[];
+  readonly values: readonly unknown[];
+}
+
+/** The tagged template that builds a `Phrase`. */
+export function phrase(
+  parts: TemplateStringsArray | readonly string[],
+  ...values: unknown[]
+): Phrase {
+  return { parts: [...parts], values };
+}
+
+/** Fixed words (a record type's name in a sentence) as a phrase value that is renamed too. */
+export function term(text: string): Phrase {
+  return { parts: [text], values: [] };
+}
+
+/** A phrase (or plain text, taken as written) in the tenant's words. */
+export function phraseIn(config: Configuration | undefined | null, text: string | Phrase): string {
+  if (typeof text === "string") return text;
+  let out = "";
+  text.parts.forEach((part, i) => {
+    out += words(config, part);
+    if (i < text.values.length) {
+      const value = text.values[i];
+      out += isPhrase(value) ? phraseIn(config, value) : String(value);
+    }
+  });
+  return out;
+}
+
+function isPhrase(value: unknown): value is Phrase {
+  return typeof value === "object" && value !== null && Array.isArray((value as Phrase).parts);
 }

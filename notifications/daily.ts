@@ -20,6 +20,7 @@ import { sendMail } from "../mail/outbox.ts";
 import { workspaceOrigin } from "../data_rights/deletion.ts";
 import { INSURANCE_NOTICE_DAYS, insuranceEvent } from "./from_changes.ts";
 import { type NotificationEvent, notify } from "./mod.ts";
+import { phrase } from "../customization/terms.ts";
 
 export const DAILY_JOB = "notifications.daily";
 /** Local hour of the day the job runs (before a broker's morning). */
@@ -79,7 +80,7 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
   for (const load of loads) {
     out.push({
       kind: "load_late",
-      title: `Load ${load.number} is late`,
+      title: phrase`Load ${load.number} is late`,
       body: `It was due ${load.delivery_appointment} and is not delivered.`,
       link: `/loads/${load.id}`,
       entity: { collection: "loads", id: String(load.id) },

@@ -14,6 +14,7 @@ import { money } from "../domain/format.ts";
 import { creditStanding } from "../domain/rules/credit.ts";
 import type { LiveEvent } from "./changes_since.ts";
 import { type NotificationEvent, notify } from "./mod.ts";
+import { phrase } from "../customization/terms.ts";
 
 /** Degrees (°F) a load may read away from its reefer set-point before anyone is told. */
 export const TEMPERATURE_TOLERANCE_F = 5;
@@ -35,7 +36,7 @@ function late(appointment: unknown, at: string): boolean {
 /** Events of a load change: picked up, delivered, late, temperature. */
 export function loadEvents(load: Row, changes: Changes, at: string): NotificationEvent[] {
   const id = String(load.id);
-  const name = `Load ${load.number}`;
+  const name = phrase`Load ${load.number}`;
   const link = `/loads/${id}`;
   const entity = { collection: "loads", id };
   const out: NotificationEvent[] = [];
@@ -44,7 +45,7 @@ export function loadEvents(load: Row, changes: Changes, at: string): Notificatio
     const pickedUp = status === "picked_up";
     out.push({
       kind: pickedUp ? "load_picked_up" : "load_delivered",
-      title: `${name} was ${pickedUp ? "picked up" : "delivered"}`,
+      title: phrase`${name} was ${pickedUp ? "picked up" : "delivered"}`,
       link,
       entity,
       dedupeKey: `${status}:${id}`,
@@ -53,7 +54,7 @@ export function loadEvents(load: Row, changes: Changes, at: string): Notificatio
     if (late(appointment, at)) {
       out.push({
         kind: "load_late",
-        title: `${name} was ${pickedUp ? "picked up" : "delivered"} late`,
+        title: phrase`${name} was ${pickedUp ? "picked up" : "delivered"} late`,
         body: `The ${pickedUp ? "pickup" : "delivery"} appointment was ${appointment}.`,
         link,
         entity,
@@ -69,7 +70,7 @@ export function loadEvents(load: Row, changes: Changes, at: string): Notificatio
     const when = field === "pickup_temp_f" ? "at pickup" : "at delivery";
     out.push({
       kind: "temperature_out_of_range",
-      title: `${name} read ${value} °F ${when}`,
+      title: phrase`${name} read ${value} °F ${when}`,
       body: `The reefer set-point is ${setpoint} °F (±${TEMPERATURE_TOLERANCE_F} °F).`,
       link,
       entity,

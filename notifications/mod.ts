@@ -19,6 +19,8 @@ import { sendMail } from "../mail/outbox.ts";
 import { workspaceOrigin } from "../data_rights/deletion.ts";
 import { type EventKind, EVENTS } from "./events.ts";
 import { insertNotification, preferencesOf } from "./store.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import { type Phrase, phraseIn, words } from "../customization/terms.ts";
 
 export { EVENT_KINDS, type EventKind, EVENTS } from "./events.ts";
 
@@ -32,9 +34,12 @@ export interface NotifyContext {
 /** Something worth telling members. */
 export interface NotificationEvent {
   kind: EventKind;
-  /** One line: "Load L-1042 was delivered". */
-  title: string;
-  body?: string;
+  /**
+   * One line: "Load L-1042 was delivered". Written as phrase`Load ${number} was delivered`
+   * (customization/terms.ts), its fixed words follow the tenant's terms ("Shipment L-1042...").
+   */
+  title: string | Phrase;
+  body?: string | Phrase;
   /** A path in the workspace ("/loads/01j…"), shown as the notification's link. */
   link?: string;
   entity?: { collection: string; id: string };
@@ -66,14 +71,19 @@ export async function notify(ctx: NotifyContext, event: NotificationEvent): Prom
   const prefs = await preferencesOf(db, recipients.map((m) => m.user_id));
   const now = services.clock.now().toISOString();
   const tenant = await services.registry.findById(tenantId);
+  // In the tenant's words: the bell, the digest and the e-mail read the same text.
+  const config = (await activeConfiguration(services.readCache, db, tenantId).catch(() => null))
+    ?.document;
+  const title = phraseIn(config, event.title);
+  const body = event.body === undefined ? "" : phraseIn(config, event.body);
   for (const member of recipients) {
     const chosen = prefs.get(member.user_id)![event.kind];
     if (!chosen.in_app && !chosen.email && !chosen.digest) continue;
     const fresh = await insertNotification(db, {
       userId: member.user_id,
       event: event.kind,
-      title: event.title,
-      body: event.body ?? "",
+      title,
+      body,
       link: event.link ?? null,
       entity: event.entity?.collection ?? null,
       entityId: event.entity?.id ?? null,
@@ -92,8 +102,8 @@ export async function notify(ctx: NotifyContext, event: NotificationEvent): Prom
       try {
         await sendMail(services, {
           to: member.email,
-          subject: event.title,
-          text: `${event.body ? `${event.body}\n` : ""}${EVENTS[event.kind].label}.${link}\n\n` +
+          subject: title,
+          text: `${body ? `${body}\n` : ""}${words(config, EVENTS[event.kind].label)}.${link}\n\n` +
             "Choose what you hear about in Notifications → Preferences.",
           tenantId,
         });

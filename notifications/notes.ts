@@ -10,6 +10,7 @@ import type { RecordDef } from "../domain/records/definition.ts";
 import { getRecord, recordTitle } from "../domain/records/repository.ts";
 import { type Activity, addNote } from "../domain/activity/mod.ts";
 import { notify } from "./mod.ts";
+import { phrase, term } from "../customization/terms.ts";
 
 /** Adds a note to a record (which must exist) and notifies each member it mentions. */
 export async function postNote(
@@ -29,7 +30,7 @@ export async function postNote(
   if (note.mentions.length) {
     await notify(ctx, {
       kind: "mention",
-      title: `${by.name} mentioned you on ${def.singular.toLowerCase()} ${
+      title: phrase`${by.name} mentioned you on ${term(def.singular.toLowerCase())} ${
         recordTitle(def, record)
       }`,
       body: note.body.length > 300 ? `${note.body.slice(0, 299)}…` : note.body,

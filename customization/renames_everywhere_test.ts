@@ -1,0 +1,180 @@
+/**
+ * A rename shows everywhere a user reads it: with "Supplier" renamed "Packer" and "Load"
+ * "Shipment", every page a member reaches (the navigation's, each record type's list, form and
+ * record page, every settings tab, approvals, notifications, help and its search) and a
+ * notification e-mail are walked, and any user-visible "supplier" or "load" (text, labels,
+ * placeholders, titles) fails the test, page by page. Allowed: the API reference and the API
+ * tokens page (they name the API's own collections, `/api/v1/loads`), addresses (URLs), and the
+ * words inside record values this test wrote.
+ *
+ * KNOWN_GAPS are texts that still use the built-in words, written down as debts (as
+ * scripts/check_imports.ts does): the test fails on any other text, and on a gap that no longer
+ * occurs, so the list only shrinks.
+ */
+import assert from "node:assert/strict";
+import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
+import { apiClient } from "../tests/helpers/api.ts";
+import { addMember } from "../tests/helpers/members.ts";
+import { seedOneOfEach } from "../tests/helpers/records.ts";
+import { RECORD_TYPES } from "../domain/catalog.ts";
+import { listOutbox } from "../mail/outbox.ts";
+import { notify } from "../notifications/mod.ts";
+import { loadEvents } from "../notifications/from_changes.ts";
+
+const RENAMES = {
+  terminology: {
+    record_types: {
+      suppliers: { singular: "Packer", plural: "Packers", fields: {} },
+      loads: { singular: "Shipment", plural: "Shipments", fields: {} },
+    },
+  },
+  rules: {
+    record_rules: [{
+      name: "Large PO approval",
+      record_type: "purchase-orders",
+      on: ["create"],
+      when: { ">": [{ var: "record.total_cents" }, 100] },
+      actions: [{ type: "require_approval", role: "admin", message: "Needs a second approver." }],
+    }],
+  },
+};
+
+const OLD_WORDS = /\b(suppliers?|loads?)\b/i;
+
+/** Texts not yet in the tenant's words, and where they come from. */
+const KNOWN_GAPS = new Map<string, string>([
+  // The command palette's messages (i18n catalogue, being reworked) skip the tenant's words.
+  ["New load", "islands/CommandPalette.tsx via messagesFor()"],
+  ["Go to Loads", "islands/CommandPalette.tsx via messagesFor()"],
+  ["Loads", "the palette's shortcut list (palette.loads)"],
+  // Fixed sentences of pages that do not pass them through words() yet.
+  ["Photograph a BOL or POD for a load", "routes/documents (camera link)"],
+  [
+    "Nothing yet. You will hear here when a document is read, a load is delivered",
+    "notifications page",
+  ],
+  ["Open loads for", "the assistant's suggested questions"],
+  ["Margin on loads last week", "the assistant's suggested questions"],
+  ["Margin by load", "reports"],
+  ["Margin by customer for loads picked up", "reports"],
+  ["by supplier", "reports"],
+  ["The load", "a bill's match card (components/payables)"],
+]);
+
+/** Pages whose job is to name the API's own identifiers (`/api/v1/loads`). */
+const ALLOWED_PAGES = new Set(["/api/docs", "/settings/tokens"]);
+
+/** What a user reads on a page: text, and labels given as attributes. */
+export function visibleText(html: string): string[] {
+  const body = html.replace(/<head>[\s\S]*?<\/head>/, "")
+    .replace(/<(script|style|template)\b[\s\S]*?<\/\1>/g, " ")
+    .replace(/<pm-island\b[^>]*data-props="[^"]*"/g, "<pm-island");
+  const out: string[] = [];
+  for (const m of body.matchAll(/\b(aria-label|placeholder|title|alt)="([^"]*)"/g)) out.push(m[2]!);
+  const text = body.replace(/<[^>]+>/g, "\n").replace(/&amp;/g, "&").replace(/&#39;|&apos;/g, "'")
+    .replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  for (const line of text.split("\n")) if (line.trim()) out.push(line.trim());
+  return out;
+}
+
+function leftovers(texts: string[], values: readonly string[]): string[] {
+  return texts.filter((t) => {
+    // A piece of a value (search marks the words it matched, splitting the text).
+    if (values.some((v) => v.includes(t))) return false;
+    let rest = t.replace(/https?:\/\/\S+/g, " ");
+    for (const v of values) rest = rest.split(v).join(" ");
+    return OLD_WORDS.test(rest);
+  });
+}
+
+async function get(server: TestServer, host: string, cookie: string, path: string) {
+  const res = await server.fetch(host, path, { headers: { cookie } });
+  return { status: res.status, html: await res.text() };
+}
+
+Deno.test("renamed Supplier -> Packer and Load -> Shipment: no page or notification e-mail says supplier or load", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t);
+    const put = await api.call("PUT", "/api/v1/config", RENAMES, { "if-match": '"0"' });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const seeded = await seedOneOfEach(api, "Rn");
+    // Record values are data, not interface: the words of the names this test wrote.
+    const values = Object.values(seeded).flatMap((r) =>
+      Object.values(r as Record<string, unknown>).filter((v): v is string =>
+        typeof v === "string" && v.length > 2
+      )
+    );
+    const cookie = t.jar.header(t.host);
+
+    const paths = new Set<string>(["/", "/approvals", "/notifications", "/help", "/search?q=Rn"]);
+    paths.add("/help/search?q=packer");
+    for (const def of RECORD_TYPES) {
+      paths.add(`/${def.collection}`);
+      paths.add(`/${def.collection}/new`);
+      const record = (seeded as unknown as Record<string, { id: string } | undefined>)[
+        def.collection
+      ];
+      if (record) paths.add(`/${def.collection}/${record.id}`);
+    }
+    const settings = await get(server, t.host, cookie, "/settings");
+    for (const m of settings.html.matchAll(/href="(\/settings[^"#?]*)"/g)) paths.add(m[1]!);
+    const dashboard = await get(server, t.host, cookie, "/");
+    for (const m of dashboard.html.matchAll(/href="(\/[a-z][^"#?]*)"/g)) {
+      if (!m[1]!.startsWith("/static") && !m[1]!.startsWith("/theme")) paths.add(m[1]!);
+    }
+
+    const found: string[] = [];
+    let walked = 0;
+    for (const path of [...paths].sort()) {
+      if (ALLOWED_PAGES.has(path) || path === "/logout") continue;
+      const page = await get(server, t.host, cookie, path);
+      // A page this plan or role does not have; a file that is not a page.
+      if (page.status !== 200 || !page.html.startsWith("<!doctype html>")) continue;
+      walked++;
+      for (const text of leftovers(visibleText(page.html), values)) {
+        found.push(`${path}: ${text.slice(0, 120)}`);
+      }
+    }
+    assert.ok(walked > 40, `walked only ${walked} pages`);
+
+    // A notification e-mail: a shipment delivered late.
+    const broker = await addMember(server, t.tenantId, "broker");
+    const lease = await server.services.pool.acquire(t.tenantId, null);
+    try {
+      const events = loadEvents(
+        { id: seeded.loads.id, number: "L-77", delivery_appointment: "2000-01-01T08:00" },
+        { status: ["picked_up", "delivered"] },
+        server.services.clock.now().toISOString(),
+      );
+      for (const event of events) {
+        await notify({ services: server.services, tenantId: t.tenantId, db: lease.db }, event);
+      }
+    } finally {
+      lease.release();
+    }
+    const mail = (await listOutbox(server.services.control)).filter((m) => m.to === broker.email);
+    assert.ok(mail.length >= 1, "the late shipment was e-mailed");
+    for (const m of mail) {
+      for (const text of leftovers([m.subject, ...m.text.split("\n")], values)) {
+        found.push(`e-mail: ${text}`);
+      }
+      assert.match(m.subject, /^Shipment L-77 was delivered late$/);
+    }
+    const gaps = new Set<string>();
+    const unknown = found.filter((f) => {
+      const text = f.slice(f.indexOf(": ") + 2);
+      const gap = [...KNOWN_GAPS.keys()].find((k) =>
+        text === k || (k.length > 12 && text.startsWith(k))
+      );
+      if (gap) gaps.add(gap);
+      return !gap;
+    });
+    assert.deepEqual(unknown, [], `still saying supplier or load:\n${unknown.join("\n")}`);
+    const fixed = [...KNOWN_GAPS.keys()].filter((k) => !gaps.has(k));
+    assert.deepEqual(fixed, [], "these follow the renames now: take them off KNOWN_GAPS");
+  } finally {
+    await server.close();
+  }
+});
