@@ -35,6 +35,11 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
       [`${collection} detail`, (s: Seeded) => `/${collection}/${s[collection].id}`],
     ] as Array<[string, (s: Seeded) => string]>
   ),
+  // The flows: PO → sales order → load → invoice, and the proof of delivery.
+  ["sell a PO", (s) => `/purchase-orders/${s["purchase-orders"].id}/sales-order/new`],
+  ["book a load", (s) => `/sales-orders/${s["sales-orders"].id}/load/new`],
+  ["invoice a load", (s) => `/loads/${s.loads.id}/invoice/new`],
+  ["record a POD", (s) => `/loads/${s.loads.id}/pod`],
 ];
 /** Pages before signing in, by host ("apex" or the workspace's) and address. */
 export const SPANISH_PUBLIC_PAGES: ReadonlyArray<["apex" | "workspace", string]> = [

@@ -31,7 +31,10 @@ import {
 } from "../../domain/flows/drafts.ts";
 import { carrierChoices } from "../../domain/flows/carriers.ts";
 import { Island } from "../../framework/island.tsx";
-import RecordForm from "../../islands/RecordForm.tsx";
+import RecordForm, { RECORD_FORM_MESSAGES } from "../../islands/RecordForm.tsx";
+import { formatsFor, messagesFor, shownLabel, type Translate } from "../../i18n/mod.ts";
+import { translateRecordType } from "../../i18n/records.ts";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { CarrierPicker } from "../../components/records/CarrierPicker.tsx";
 import { recordLines, requireWriteOf } from "./_flows.ts";
@@ -82,6 +85,7 @@ async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promis
     optionChoices(db),
     refChoices(db, screen.def, screen.values),
   ]);
+  const language = languageOf(c);
   return renderApp(
     c,
     screen.title,
@@ -96,7 +100,7 @@ async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promis
         name="RecordForm"
         component={RecordForm}
         props={{
-          form: formSpec(screen.def),
+          form: formSpec(translateRecordType(screen.def, language)),
           action: screen.action,
           csrf: c.get("csrfToken"),
           mode: "create" as const,
@@ -107,6 +111,8 @@ async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promis
           refs,
           cancelHref: screen.back.href,
           margin: screen.margin ?? false,
+          language,
+          messages: messagesFor(language, RECORD_FORM_MESSAGES),
         }}
       />
     </>,
@@ -114,17 +120,16 @@ async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promis
   );
 }
 
-function existingNote(draft: Draft, noun: string): ComponentChildren {
+function existingNote(draft: Draft, noun: string, t: Translate): ComponentChildren {
   if (!draft.existing.length) return null;
   return (
     <p class="flash warning" role="status">
-      Already {draft.existing.length === 1 ? "one" : draft.existing.length} {noun}
-      {draft.existing.length === 1 ? "" : "s"} from here: {draft.existing.map((e, i) => (
+      {t("flow.existing", { count: draft.existing.length, noun })} {draft.existing.map((e, i) => (
         <>
           {i ? ", " : ""}
           <a href={`/${e.collection}/${e.id}`}>{e.number}</a>
         </>
-      ))}. Saving this adds another.
+      ))}. {t("flow.existing_tail")}
     </p>
   );
 }
@@ -152,7 +157,7 @@ async function saveFlow(
   if (input.lines) input.lines = recordLines(input.lines);
   const parsed = createSchema(def).safeParse(input);
   if (!parsed.success) {
-    return screen(shown(), issuesByField(parsed.error), "Some fields need attention.");
+    return screen(shown(), issuesByField(parsed.error), tOf(c)("flow.needs_attention"));
   }
   try {
     const record = await createRecord(recordContext(c), def, parsed.data);
@@ -180,18 +185,16 @@ async function salesOrderScreen(
   const tenant = tenantOf(c);
   const draft = await salesOrderFromPo(tenant.db, poId, tenant.today);
   const po = await getRecord(tenant.db, purchaseOrders, poId);
+  const t = tOf(c);
   return flowPage(c, {
     def: salesOrders,
-    title: `Sell ${po.number}`,
-    back: { href: `/purchase-orders/${poId}`, label: `Purchase order ${po.number}` },
-    intro: (
-      <p>
-        The purchase order's lines, weights and prices are filled in. Choose the customer and set
-        each sale price; the margin follows as you type. Nothing is saved until you create the sales
-        order.
-      </p>
-    ),
-    before: existingNote(draft, "sales order"),
+    title: t("flow.sell_title", { number: String(po.number) }),
+    back: {
+      href: `/purchase-orders/${poId}`,
+      label: t("flow.purchase_order_back", { number: String(po.number) }),
+    },
+    intro: <p>{t("flow.sell_intro")}</p>,
+    before: existingNote(draft, t("flow.noun_sales_order"), t),
     values: values ?? draft.values,
     action: `/purchase-orders/${poId}/sales-order`,
     errors,
@@ -234,32 +237,28 @@ for (
     errors?: Record<string, string[]>,
     message?: string,
   ) => {
+    const t = tOf(c);
+    const named = shownLabel(t, collection === "purchase-orders" ? "Purchase order" : "Sales order")
+      .toLowerCase();
     const tenant = tenantOf(c);
     const draft = await loadFromOrder(tenant.db, { [key]: id });
     const order = await getRecord(tenant.db, recordDefOf(collection), id);
     const q = c.req.query("carrier_q") ?? "";
     const [carriers, format] = await Promise.all([
       carrierChoices(tenant.db, tenant.today, q),
-      fmt.loadFormatSettings(tenant.db),
+      fmt.loadFormatSettings(tenant.db).then((f) => formatsFor(f, languageOf(c))),
     ]);
     return flowPage(c, {
       def: loads,
-      title: `Book a load for ${order.number}`,
+      title: t("flow.book_title", { number: String(order.number) }),
       back: {
         href: `/${collection}/${id}`,
-        label: `${recordDefOf(collection).singular} ${order.number}`,
+        label: `${shownLabel(t, recordDefOf(collection).singular)} ${order.number}`,
       },
-      intro: (
-        <p>
-          The orders and places are filled in from the{" "}
-          {what}. Pick a carrier below (insurance, latest rate and next appointment shown), set the
-          rate and the appointments, then book. After booking, send the rate confirmation from the
-          load.
-        </p>
-      ),
+      intro: <p>{t("flow.book_intro", { what: named })}</p>,
       before: (
         <>
-          {existingNote(draft, "load")}
+          {existingNote(draft, t("flow.noun_load"), t)}
           <CarrierPicker
             carriers={carriers}
             format={format}
@@ -306,24 +305,22 @@ async function invoiceScreen(
   const freight = c.req.query("freight") === "1";
   const draft = await invoiceFromLoad(tenant.db, loadId, tenant.today, freight);
   const load = await getRecord(tenant.db, loads, loadId);
+  const t = tOf(c);
   return flowPage(c, {
     def: invoices,
-    title: `Invoice load ${load.number}`,
-    back: { href: `/loads/${loadId}`, label: `Load ${load.number}` },
+    title: t("flow.invoice_title", { number: String(load.number) }),
+    back: { href: `/loads/${loadId}`, label: t("flow.load_back", { number: String(load.number) }) },
     intro: (
       <>
-        <p>
-          The customer and the lines come from the load's sales order. Check the weights against the
-          POD, then create the invoice; send it from the invoice's page.
-        </p>
+        <p>{t("flow.invoice_intro")}</p>
         <p>
           {freight
-            ? <a href={`/loads/${loadId}/invoice/new`}>Leave the freight off</a>
-            : <a href={`/loads/${loadId}/invoice/new?freight=1`}>Bill the freight too</a>}
+            ? <a href={`/loads/${loadId}/invoice/new`}>{t("flow.freight_off")}</a>
+            : <a href={`/loads/${loadId}/invoice/new?freight=1`}>{t("flow.freight_on")}</a>}
         </p>
       </>
     ),
-    before: existingNote(draft, "invoice"),
+    before: existingNote(draft, t("flow.noun_invoice"), t),
     values: values ?? draft.values,
     action: `/loads/${loadId}/invoice`,
     errors,
@@ -350,14 +347,16 @@ app.post("/loads/:id/invoice", async (c) => {
 // The proof of delivery.
 async function podScreen(c: AppContext, loadId: string, message?: string): Promise<Response> {
   const load = await getRecord(tenantOf(c).db, loads, loadId);
+  const t = tOf(c);
+  const number = String(load.number);
   return renderApp(
     c,
-    `POD for load ${load.number}`,
+    t("flow.pod_title", { number }),
     <>
       <p class="breadcrumb">
-        <a href={`/loads/${loadId}`}>Load {load.number}</a>
+        <a href={`/loads/${loadId}`}>{t("flow.load_back", { number })}</a>
       </p>
-      <h1>POD for load {load.number}</h1>
+      <h1>{t("flow.pod_title", { number })}</h1>
       {message
         ? (
           <div class="flash error" role="alert">
@@ -369,7 +368,7 @@ async function podScreen(c: AppContext, loadId: string, message?: string): Promi
         <CsrfInput token={c.get("csrfToken")} />
         <input type="hidden" name="version" value={String(load.version)} />
         <div class="field">
-          <label for="pod-weight">Weight received (LB)</label>
+          <label for="pod-weight">{t("flow.pod_weight")}</label>
           <input
             id="pod-weight"
             name="received_weight_lb"
@@ -378,7 +377,7 @@ async function podScreen(c: AppContext, loadId: string, message?: string): Promi
           />
         </div>
         <div class="field">
-          <label for="pod-temp">Temperature at delivery (°F)</label>
+          <label for="pod-temp">{t("flow.pod_temp")}</label>
           <input
             id="pod-temp"
             name="delivery_temp_f"
@@ -387,15 +386,13 @@ async function podScreen(c: AppContext, loadId: string, message?: string): Promi
           />
         </div>
         <div class="field">
-          <label for="pod-bol">BOL number</label>
+          <label for="pod-bol">{t("flow.pod_bol")}</label>
           <input id="pod-bol" name="bol_number" defaultValue={String(load.bol_number ?? "")} />
         </div>
-        <p class="hint">
-          Saving marks the load “POD received”. Attach the signed POD from the load's documents.
-        </p>
+        <p class="hint">{t("flow.pod_hint")}</p>
         <div class="form-actions">
-          <button class="button primary" type="submit">Record POD</button>
-          <a class="button secondary" href={`/loads/${loadId}`}>Cancel</a>
+          <button class="button primary" type="submit">{t("flow.record_pod")}</button>
+          <a class="button secondary" href={`/loads/${loadId}`}>{t("flow.cancel")}</a>
         </div>
       </form>
     </>,
