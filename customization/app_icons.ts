@@ -1,11 +1,12 @@
 /**
  * @module customization/app_icons
  * The installable app's icons (192 and 512 px, "any" and "maskable") from a tenant's branding:
- * its logo centred on its surface colour when it has a PNG logo, else a plain mark (a disc of the
+ * its logo (PNG, or JPEG through jpeg-js) centred on its surface colour, else a plain mark (a disc of the
  * primary text colour on the primary colour). A maskable icon keeps its picture inside the
  * central 60 %, the safe zone a phone's launcher never crops. Made once per branding and size and
  * kept in memory: an icon's URL carries its inputs' hash, so it never changes once made.
  */
+import { decode as decodeJpeg } from "jpeg-js";
 import { decodePng, encodePng, type RgbaImage } from "./png.ts";
 
 /** The sizes the web app manifest lists (Chromium's installability needs 144 px or more). */
@@ -17,7 +18,7 @@ export interface AppIconInput {
   maskable: boolean;
   /** `#rrggbb` colours from the tenant's theme. */
   colours: { primary: string; primaryText: string; surface: string };
-  /** The tenant's logo bytes (PNG), or null for the built-in mark. */
+  /** The tenant's logo bytes (PNG or JPEG), or null for the built-in mark. */
   logo: Uint8Array | null;
 }
 
@@ -84,9 +85,26 @@ function drawDisc(canvas: RgbaImage, diameter: number, colour: [number, number, 
   }
 }
 
+/** A logo's pixels; null when it cannot be read (the built-in mark is drawn instead). */
+export function decodeLogo(bytes: Uint8Array): RgbaImage | null {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return decodePng(bytes);
+  try {
+    // Logos are at most 2048 px a side (customization/assets.ts): far under these limits.
+    const jpeg = decodeJpeg(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: 5,
+      maxMemoryUsageInMB: 64,
+    });
+    return { width: jpeg.width, height: jpeg.height, pixels: jpeg.data };
+  } catch {
+    return null;
+  }
+}
+
 /** A square PNG app icon for the manifest. */
 export function appIconPng(input: AppIconInput): Uint8Array<ArrayBuffer> {
-  const logo = input.logo ? decodePng(input.logo) : null;
+  const logo = input.logo ? decodeLogo(input.logo) : null;
   const safe = input.maskable ? 0.6 : 0.8;
   if (logo) {
     const canvas = filled(input.size, rgb(input.colours.surface));

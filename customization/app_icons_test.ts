@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { decodePng, encodePng, type RgbaImage } from "./png.ts";
 import { appIconPng } from "./app_icons.ts";
+import { encode as encodeJpeg } from "jpeg-js";
 
 const COLOURS = { primary: "#9b1c2e", primaryText: "#ffffff", surface: "#f0f0f0" };
 
@@ -52,4 +53,18 @@ Deno.test("appIconPng() centres the logo on the surface colour, inside the safe 
   // 60 % is 115 px: x = 22 is outside the logo, in the part a launcher may crop.
   assert.deepEqual(pixel(maskable, 22, 96), [0xf0, 0xf0, 0xf0, 255]);
   assert.deepEqual(pixel(maskable, 96, 96), [0, 0, 255, 255]);
+});
+
+Deno.test("appIconPng() reads a JPEG logo too; an unreadable one gives the built-in mark", () => {
+  const red = solid(80, 80, [220, 0, 0, 255]);
+  const logo = new Uint8Array(encodeJpeg({ ...red, data: red.pixels }, 95).data);
+  const icon = decodePng(appIconPng({ size: 192, maskable: false, colours: COLOURS, logo }))!;
+  const [r, g, b] = pixel(icon, 96, 96);
+  assert.ok(r! > 200 && g! < 30 && b! < 30, `the red logo in the middle, got ${r},${g},${b}`);
+  assert.deepEqual(pixel(icon, 0, 0), [0xf0, 0xf0, 0xf0, 255]);
+  const broken = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 1, 2]);
+  const mark = decodePng(
+    appIconPng({ size: 192, maskable: false, colours: COLOURS, logo: broken }),
+  )!;
+  assert.deepEqual(pixel(mark, 0, 0), [0x9b, 0x1c, 0x2e, 255], "the primary colour: the mark");
 });

@@ -77,7 +77,7 @@ app.get("/app-icons/:version{[0-9]{1,9}}/:file{(192|512)(-maskable)?\\.png}", as
     const document = await configurationAt(tenant.db, version);
     if (!document) throw new NotFoundError("There is no icon at this version.");
     const { logo } = document.branding;
-    const bytes = logo?.endsWith(".png")
+    const bytes = logo
       ? (await readBrandImage(c.get("services").storage, tenant.id, logo)).bytes
       : null;
     return { size, maskable, colours: appColours(document.branding), logo: bytes };
