@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { IntlMessageFormat } from "intl-messageformat";
-import { CATALOGUES, labelKey, LANGUAGES, translatePhrase } from "./mod.ts";
+import { CATALOGUES, hintKey, labelKey, LANGUAGES, translatePhrase } from "./mod.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
 import { ROLES } from "../auth/roles.ts";
 import { walk } from "../scripts/_walk.ts";
@@ -90,6 +90,7 @@ Deno.test("every built-in label of the record definitions has its key, in Englis
     for (const f of [...def.fields, ...(def.lines?.fields ?? [])]) {
       check(f.label);
       if (f.group) check(f.group);
+      if (f.hint && CATALOGUES.en[hintKey(f.hint)] !== f.hint) wrong.push(`${hintKey(f.hint)}`);
       for (const v of f.values ?? []) check(v.label);
     }
     for (const r of def.references) check(r.label);

@@ -179,3 +179,9 @@ export function workspaceWords(
   if (language === "en") return englishWords;
   return (text) => phrases[text] ?? translatePhrase(language, text) ?? englishWords(text);
 }
+
+/** The catalogue key of a built-in field hint: the first 60 characters as a slug. */
+export function hintKey(hint: string): string {
+  const slug = hint.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  return `hint.${slug.slice(0, 60).replace(/_+$/, "")}`;
+}

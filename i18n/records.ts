@@ -8,9 +8,16 @@
 import { recordType } from "../domain/catalog.ts";
 import type { RecordDef } from "../domain/records/definition.ts";
 import type { FieldDef } from "../domain/records/fields.ts";
-import { type Language, shownLabel, translator } from "./mod.ts";
+import { hintKey, type Language, shownLabel, translator } from "./mod.ts";
 
 const translated = new WeakMap<RecordDef, Map<Language, RecordDef>>();
+
+/** A built-in hint in the reader's language (itself when the catalogue has none). */
+function translatedHint(t: (key: string) => string, hint: string): string {
+  const key = hintKey(hint);
+  const text = t(key);
+  return text === key ? hint : text;
+}
 
 /** A field as the reader reads it; `builtIn` is the catalog's field of the same name. */
 export function translateField(
@@ -27,7 +34,10 @@ export function translateField(
     const original = builtIn.values?.find((b) => b.value === v.value);
     return original ? { ...v, label: shownLabel(t, original.label, v.label) } : v;
   });
-  return { ...field, label: shownLabel(t, builtIn.label, field.label), group, values };
+  const hint = field.hint !== undefined && field.hint === builtIn.hint
+    ? (translatedHint(t, field.hint))
+    : field.hint;
+  return { ...field, label: shownLabel(t, builtIn.label, field.label), group, values, hint };
 }
 
 /**
