@@ -21,14 +21,37 @@ const services = await createServices(
 // BENCH_NO_METRICS=1: requests are not counted (no metrics, no alert tally), the "without" of
 // bench/metrics_overhead.ts. Only here; the app has no such switch.
 if (Deno.env.get("BENCH_NO_METRICS") === "1") services.metrics.observeRequest = () => {};
+// BENCH_UNCOUNTED_PORT: the same app in this same process also answers there with counting off,
+// so bench/metrics_overhead.ts compares with and without in one process (same JIT, pool, tenant
+// and token), alternating runs between the two ports. Each listener sets the switch as a request
+// arrives; the runs never overlap, so every request of a run is counted or not as its port says.
+const uncountedPort = Number(Deno.env.get("BENCH_UNCOUNTED_PORT") ?? 0);
+let counting = true;
+if (uncountedPort) {
+  const observe = services.metrics.observeRequest.bind(services.metrics);
+  services.metrics.observeRequest = (...args) => {
+    if (counting) observe(...args);
+  };
+}
 const app = createApp(services);
 // BENCH_REUSE_PORT=1: several bench processes listen on one port (SO_REUSEPORT) and the kernel
 // spreads connections over them: the two-process figure of the mixed load.
 const reusePort = Deno.env.get("BENCH_REUSE_PORT") === "1";
 Deno.serve(
   { port: config.PORT, hostname: "127.0.0.1", reusePort, onListen() {} },
-  (req, info) => app.fetch(req, info),
+  uncountedPort
+    ? (req, info) => {
+      counting = true;
+      return app.fetch(req, info);
+    }
+    : (req, info) => app.fetch(req, info),
 );
+if (uncountedPort) {
+  Deno.serve({ port: uncountedPort, hostname: "127.0.0.1", onListen() {} }, (req, info) => {
+    counting = false;
+    return app.fetch(req, info);
+  });
+}
 
 // BENCH_OWN_PORT: this process alone also serves the app there (no SO_REUSEPORT), so the mixed
 // load can warm each process of a two-process run in turn (bench/mixed_load.ts warmMixedLoad).
