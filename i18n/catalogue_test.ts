@@ -8,6 +8,7 @@ import { IntlMessageFormat } from "intl-messageformat";
 import { CATALOGUES, hintKey, labelKey, LANGUAGES, translatePhrase } from "./mod.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
 import { ROLES } from "../auth/roles.ts";
+import { CHANNELS, EVENT_KINDS } from "../notifications/events.ts";
 import { walk } from "../scripts/_walk.ts";
 import { COMMAND_PALETTE_MESSAGES } from "../islands/CommandPalette.tsx";
 import { PASSKEY_BUTTON_MESSAGES } from "../components/PasskeysCard.tsx";
@@ -98,8 +99,13 @@ Deno.test("every built-in label of the record definitions has its key, in Englis
   assert.deepEqual(wrong, []);
 });
 
-Deno.test("every role has its name in the catalogue", () => {
-  assert.deepEqual(ROLES.filter((role) => CATALOGUES.en[`role.${role}`] === undefined), []);
+Deno.test("every role, notification event and channel has its name in the catalogue", () => {
+  const keys = [
+    ...ROLES.map((role) => `role.${role}`),
+    ...EVENT_KINDS.map((kind) => `event.${kind}`),
+    ...CHANNELS.map((channel) => `channel.${channel}`),
+  ];
+  assert.deepEqual(keys.filter((key) => CATALOGUES.en[key] === undefined), []);
 });
 
 Deno.test("every message handed to an island exists", () => {

@@ -19,6 +19,8 @@ type Seeded = Awaited<ReturnType<typeof seedOneOfEach>>;
 export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["dashboard", () => "/"],
   ["profile", () => "/settings/profile"],
+  ["notifications", () => "/notifications"],
+  ["notification preferences", () => "/notifications/preferences"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>

@@ -16,8 +16,10 @@ import {
   preferencesOf,
   savePreferences,
 } from "../notifications/store.ts";
-import { CHANNEL_LABELS, CHANNELS, EVENT_KINDS, EVENTS } from "../notifications/events.ts";
+import { CHANNELS, EVENT_KINDS } from "../notifications/events.ts";
 import { preferencesFromForm } from "../notifications/preferences_schema.ts";
+import { formatsFor } from "../i18n/mod.ts";
+import { languageOf, tOf } from "../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/notifications", memberPage());
@@ -28,31 +30,36 @@ app.get("/notifications", async (c) => {
   const userId = principalOf(c).userId;
   const [items, format] = await Promise.all([
     listNotifications(db, userId, { limit: 100 }),
-    fmt.loadFormatSettings(db),
+    fmt.loadFormatSettings(db).then((f) => formatsFor(f, languageOf(c))),
   ]);
   const unread = items.filter((i) => !i.readAt).length;
+  const t = tOf(c);
   return renderApp(
     c,
-    "Notifications",
+    t("notifications.title"),
     <>
       <div class="page-head">
-        <h1>Notifications</h1>
+        <h1>{t("notifications.title")}</h1>
         <div class="actions">
           {unread
             ? (
               <form method="post" action="/notifications/read">
                 <CsrfInput token={c.get("csrfToken")} />
-                <button class="button secondary" type="submit">Mark all read</button>
+                <button class="button secondary" type="submit">
+                  {t("notifications.mark_all_read")}
+                </button>
               </form>
             )
             : null}
-          <a class="button secondary" href="/notifications/preferences">Preferences</a>
+          <a class="button secondary" href="/notifications/preferences">
+            {t("notifications.preferences")}
+          </a>
         </div>
       </div>
       {c.req.query("saved")
         ? (
           <div class="flash success" role="status">
-            <p>Preferences saved.</p>
+            <p>{t("notifications.saved")}</p>
           </div>
         )
         : null}
@@ -67,7 +74,9 @@ app.get("/notifications", async (c) => {
                   data-live-item={item.id}
                 >
                   <a class="notification-title" href={`/notifications/${item.id}/open`}>
-                    {item.readAt ? null : <span class="visually-hidden">Unread:</span>}
+                    {item.readAt
+                      ? null
+                      : <span class="visually-hidden">{t("notifications.unread")}</span>}
                     {item.title}
                   </a>
                   {item.body ? <p class="muted">{item.body}</p> : null}
@@ -81,10 +90,7 @@ app.get("/notifications", async (c) => {
         )
         : (
           <div class="empty-state">
-            <p>
-              Nothing yet. You will hear here when a document is read, a load is delivered, an
-              invoice goes overdue or a colleague mentions you.
-            </p>
+            <p>{t("notifications.empty")}</p>
           </div>
         )}
     </>,
@@ -117,39 +123,42 @@ app.get("/notifications/:id/open", async (c) => {
 app.get("/notifications/preferences", async (c) => {
   const userId = principalOf(c).userId;
   const prefs = (await preferencesOf(tenantOf(c).db, [userId])).get(userId)!;
+  const t = tOf(c);
+  const channel = (ch: string) => t(`channel.${ch}`);
+  const event = (kind: string) => t(`event.${kind}`);
   return renderApp(
     c,
-    "Notification preferences",
+    t("notifications.preferences_title"),
     <>
       <p class="breadcrumb">
-        <a href="/notifications">Notifications</a>
+        <a href="/notifications">{t("notifications.title")}</a>
       </p>
-      <h1>Notification preferences</h1>
-      <p>
-        Choose how you hear about each event. The daily digest is one e-mail each morning with what
-        you have not read.
-      </p>
+      <h1>{t("notifications.preferences_title")}</h1>
+      <p>{t("notifications.preferences_intro")}</p>
       <form method="post" action="/notifications/preferences">
         <CsrfInput token={c.get("csrfToken")} />
         <div class="table-wrap">
           <table class="preferences-table">
             <thead>
               <tr>
-                <th scope="col">Event</th>
-                {CHANNELS.map((ch) => <th scope="col" key={ch}>{CHANNEL_LABELS[ch]}</th>)}
+                <th scope="col">{t("notifications.event")}</th>
+                {CHANNELS.map((ch) => <th scope="col" key={ch}>{channel(ch)}</th>)}
               </tr>
             </thead>
             <tbody>
               {EVENT_KINDS.map((kind) => (
                 <tr key={kind}>
-                  <th scope="row">{EVENTS[kind].label}</th>
+                  <th scope="row">{event(kind)}</th>
                   {CHANNELS.map((ch) => (
-                    <td key={ch} data-label={CHANNEL_LABELS[ch]}>
+                    <td key={ch} data-label={channel(ch)}>
                       <input
                         type="checkbox"
                         name={`${kind}.${ch}`}
                         checked={prefs[kind][ch]}
-                        aria-label={`${EVENTS[kind].label}: ${CHANNEL_LABELS[ch]}`}
+                        aria-label={t("notifications.channel_pref", {
+                          event: event(kind),
+                          channel: channel(ch),
+                        })}
                       />
                     </td>
                   ))}
@@ -158,7 +167,7 @@ app.get("/notifications/preferences", async (c) => {
             </tbody>
           </table>
         </div>
-        <button class="button primary" type="submit">Save preferences</button>
+        <button class="button primary" type="submit">{t("notifications.save_preferences")}</button>
       </form>
     </>,
   );
