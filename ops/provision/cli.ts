@@ -3,12 +3,16 @@
  * `deno task provision plan|apply|destroy <environment> [--region ord]... [--volume-gb 10]`:
  * prints the plan, then (apply) creates what is missing with rollback on failure, or (destroy,
  * with --yes) removes everything. Accounts come from the environment: FLY_API_TOKEN, FLY_ORG,
- * TURSO_API_TOKEN, TURSO_ORG, STRIPE_SECRET_KEY; the secrets set on the app are the variables
- * named in PROVISION_SECRETS that have a value. docs/operations/provisioning.md.
+ * TURSO_API_TOKEN, TURSO_ORG, STRIPE_SECRET_KEY; the bucket with AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY (Tigris unless AWS_ENDPOINT_URL_S3), Redis with UPSTASH_EMAIL and
+ * UPSTASH_API_KEY (UPSTASH_REGION); certificates through `flyctl`. The secrets set on the app are
+ * the variables named in PROVISION_SECRETS that have a value, plus what the bucket, Redis and
+ * Stripe steps give. docs/operations/provisioning.md.
  */
 import { parseArgs } from "node:util";
 import { apply, ApplyError, describePlan, destroy, planOf } from "./plan.ts";
 import { environmentResources, type ProvisionSettings } from "./resources.ts";
+import { type Flyctl, realFlyctl } from "./extras.ts";
 
 const DEFAULT_SECRETS = [
   "TURSO_ORG",
@@ -26,6 +30,7 @@ export function settingsFrom(
   env: (name: string) => string | undefined,
   regions: string[],
   volumeGb: number,
+  flyctl?: Flyctl,
 ): ProvisionSettings {
   const missing = ["FLY_API_TOKEN", "TURSO_API_TOKEN", "TURSO_ORG", "STRIPE_SECRET_KEY"]
     .filter((n) => !env(n));
@@ -52,6 +57,23 @@ export function settingsFrom(
     regions: regions.length ? regions : ["ord"],
     volumeGb,
     secrets,
+    bucket: env("AWS_ACCESS_KEY_ID") && env("AWS_SECRET_ACCESS_KEY")
+      ? {
+        endpoint: env("AWS_ENDPOINT_URL_S3") ?? "https://fly.storage.tigris.dev",
+        region: env("AWS_REGION") ?? "auto",
+        accessKeyId: env("AWS_ACCESS_KEY_ID")!,
+        secretAccessKey: env("AWS_SECRET_ACCESS_KEY")!,
+      }
+      : undefined,
+    redis: env("UPSTASH_EMAIL") && env("UPSTASH_API_KEY")
+      ? {
+        url: env("UPSTASH_API_URL") ?? "https://api.upstash.com",
+        email: env("UPSTASH_EMAIL")!,
+        apiKey: env("UPSTASH_API_KEY")!,
+        region: env("UPSTASH_REGION") ?? "us-east-1",
+      }
+      : undefined,
+    flyctl: flyctl ?? realFlyctl(env("FLY_API_TOKEN")!),
   };
 }
 
@@ -60,6 +82,7 @@ export async function main(
   args: string[],
   env: (name: string) => string | undefined,
   print: (line: string) => void,
+  flyctl?: Flyctl,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -75,11 +98,19 @@ export async function main(
     print("usage: deno task provision plan|apply|destroy <environment> [--region ord]... [--yes]");
     return 2;
   }
-  const settings = settingsFrom(env, values.region ?? [], Number(values["volume-gb"] ?? 10));
+  const settings = settingsFrom(
+    env,
+    values.region ?? [],
+    Number(values["volume-gb"] ?? 10),
+    flyctl,
+  );
   const resources = environmentResources(environment, settings);
   if (command === "destroy") {
     if (!values.yes) {
-      print(`This removes ${environment}'s app, volumes, databases and webhook. Add --yes.`);
+      print(
+        `This removes ${environment}'s app, volumes, databases, bucket, Redis, certificates ` +
+          "and webhook. Add --yes.",
+      );
       return 2;
     }
     const removed = await destroy(resources, print);

@@ -17,6 +17,9 @@ function cloudDouble() {
     groups: new Map<string, string>(),
     databases: new Map<string, string>(),
     endpoints: [] as Array<{ id: string; url: string; events: string[] }>,
+    buckets: new Set<string>(),
+    redis: [] as Array<Record<string, unknown>>,
+    certs: new Map<string, string>(),
   };
   const log: string[] = [];
   const fail = { stripePost: false };
@@ -25,6 +28,49 @@ function cloudDouble() {
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
     const url = new URL(req.url);
     const path = url.pathname;
+    if (path.startsWith("/s3/")) {
+      // Tigris: the S3 API, signed (SigV4) with the access key, an empty payload's hash.
+      const auth = req.headers.get("authorization") ?? "";
+      if (!/^AWS4-HMAC-SHA256 Credential=tid_key\/\d{8}\/auto\/s3\/aws4_request, /.test(auth)) {
+        return new Response("bad signature", { status: 403 });
+      }
+      const bucket = decodeURIComponent(path.slice("/s3/".length));
+      log.push(`s3 ${req.method} /${bucket}`);
+      if (req.method === "HEAD") {
+        return new Response(null, { status: state.buckets.has(bucket) ? 200 : 404 });
+      }
+      if (req.method === "PUT") state.buckets.add(bucket);
+      if (req.method === "DELETE") state.buckets.delete(bucket);
+      return new Response(null, { status: req.method === "DELETE" ? 204 : 200 });
+    }
+    if (path.startsWith("/upstash/")) {
+      if (req.headers.get("authorization") !== `Basic ${btoa("ops@acme.example:up_key")}`) {
+        return json({ error: "bad credentials" }, 401);
+      }
+      const p = path.slice("/upstash".length);
+      log.push(`upstash ${req.method} ${p}`);
+      if (req.method === "GET" && p === "/v2/redis/databases") return json(state.redis);
+      if (req.method === "POST" && p === "/v2/redis/database") {
+        const body = await req.json();
+        assert.equal(body.tls, true, "TLS only");
+        const db = {
+          database_id: `db_${++n}`,
+          database_name: body.database_name,
+          primary_region: body.primary_region,
+          endpoint: `${body.database_name}.upstash.io`,
+          port: 6379,
+          password: "redis-pass",
+        };
+        state.redis.push(db);
+        return json(db);
+      }
+      const m = /^\/v2\/redis\/database\/([^/]+)$/.exec(p);
+      if (req.method === "DELETE" && m) {
+        state.redis = state.redis.filter((d) => d.database_id !== m[1]);
+        return json("OK");
+      }
+      return json({ error: `unexpected ${req.method} ${p}` }, 400);
+    }
     const service = path.startsWith("/fly/")
       ? "fly"
       : path.startsWith("/turso/")
@@ -126,12 +172,30 @@ function cloudDouble() {
     STRIPE_SECRET_KEY: TOKENS.stripe,
     ENCRYPTION_MASTER_KEY: "bWFzdGVy",
   };
-  return { state, log, fail, env, close: () => server.shutdown() };
+  /** `flyctl certs ...` as the CLI would answer, against the double's apps; every call logged. */
+  const flyctl = (args: string[]) => {
+    log.push(`flyctl ${args.join(" ")}`);
+    const [group, verb, host, flag, app] = args;
+    assert.equal(group, "certs");
+    assert.equal(flag, "--app");
+    if (!state.apps.has(app!)) return Promise.resolve({ code: 1, stdout: "" });
+    const key = `${app} ${host}`;
+    if (verb === "show") return Promise.resolve({ code: state.certs.has(key) ? 0 : 1, stdout: "" });
+    if (verb === "add") state.certs.set(key, host!);
+    if (verb === "remove") state.certs.delete(key);
+    return Promise.resolve({ code: 0, stdout: "{}" });
+  };
+  return { state, log, fail, env, flyctl, base, close: () => server.shutdown() };
 }
 
 async function run(double: ReturnType<typeof cloudDouble>, ...args: string[]) {
   const out: string[] = [];
-  const code = await main(args, (name) => double.env[name], (line) => out.push(line));
+  const code = await main(
+    args,
+    (name) => double.env[name],
+    (line) => out.push(line),
+    double.flyctl,
+  );
   return { code, out };
 }
 
@@ -147,13 +211,18 @@ Deno.test("provision plan changes nothing; apply creates the environment once; a
       "+ create turso group pm-staging (ord)",
       "+ create turso database pm-staging-control (control)",
       "+ create stripe webhook endpoint https://staging.projectmeats.app/webhooks/stripe",
+      "+ create fly certificate staging.projectmeats.app (projectmeats-staging)",
+      "+ create fly certificate *.staging.projectmeats.app (projectmeats-staging)",
       "+ create fly secrets of projectmeats-staging (ENCRYPTION_MASTER_KEY, STRIPE_SECRET_KEY, TURSO_API_TOKEN, TURSO_ORG)",
     ]);
-    assert.ok(cloud.log.every((l) => / GET /.test(l)), "plan only reads");
+    assert.ok(
+      cloud.log.every((l) => / GET /.test(l) || l.startsWith("flyctl certs show")),
+      "plan only reads",
+    );
 
     const applied = await run(cloud, "apply", "staging", "--region", "ord", "--region", "ams");
     assert.equal(applied.code, 0);
-    assert.equal(applied.out.at(-1), "7 created.");
+    assert.equal(applied.out.at(-1), "9 created.");
     assert.deepEqual([...cloud.state.apps.keys()], ["projectmeats-staging"]);
     assert.equal(cloud.state.apps.get("projectmeats-staging")!.org, "acme");
     assert.deepEqual(cloud.state.volumes.map((v) => [v.name, v.region]), [["pm_data", "ord"], [
@@ -174,7 +243,10 @@ Deno.test("provision plan changes nothing; apply creates the environment once; a
     const again = await run(cloud, "apply", "staging", "--region", "ord", "--region", "ams");
     assert.equal(again.out.at(-1), "Nothing to create: all in place.");
     assert.ok(again.out.slice(0, -1).every((l) => l.startsWith("= keep")));
-    assert.ok(cloud.log.slice(writes).every((l) => / GET /.test(l)), "the second apply only reads");
+    assert.ok(
+      cloud.log.slice(writes).every((l) => / GET /.test(l) || l.startsWith("flyctl certs show")),
+      "the second apply only reads",
+    );
   } finally {
     await cloud.close();
   }
@@ -214,10 +286,10 @@ Deno.test("a failed step rolls back what the apply created, newest first, and de
     assert.equal(cloud.state.apps.size, 1, "destroy needs --yes");
     const gone = await run(cloud, "destroy", "staging", "--yes");
     assert.equal(gone.code, 0);
-    assert.equal(gone.out.at(-1), "6 removed.");
+    assert.equal(gone.out.at(-1), "8 removed.");
     assert.equal(
       cloud.state.apps.size + cloud.state.volumes.length + cloud.state.groups.size +
-        cloud.state.databases.size + cloud.state.endpoints.length,
+        cloud.state.databases.size + cloud.state.endpoints.length + cloud.state.certs.size,
       0,
     );
   } finally {
@@ -235,6 +307,84 @@ Deno.test("provision refuses to start without the accounts' tokens, and a bad en
   try {
     await assert.rejects(() => run(cloud, "plan", "Prod!"), /not an environment name/);
     assert.equal(cloud.log.length, 0);
+  } finally {
+    await cloud.close();
+  }
+});
+
+Deno.test("provision covers the bucket, Redis and the domain's certificates: the plan lists them, apply makes exactly these requests and commands, sets their secrets, and destroy removes them", async () => {
+  const cloud = cloudDouble();
+  Object.assign(cloud.env, {
+    AWS_ENDPOINT_URL_S3: `${cloud.base}/s3`,
+    AWS_ACCESS_KEY_ID: "tid_key",
+    AWS_SECRET_ACCESS_KEY: "tsec_secret",
+    UPSTASH_API_URL: `${cloud.base}/upstash`,
+    UPSTASH_EMAIL: "ops@acme.example",
+    UPSTASH_API_KEY: "up_key",
+    UPSTASH_REGION: "us-east-1",
+  });
+  try {
+    const plan = await run(cloud, "plan", "staging");
+    const host = new URL(cloud.base).host;
+    assert.deepEqual(plan.out.slice(4, 9), [
+      `+ create bucket pm-staging-files (${host})`,
+      "+ create redis pm-staging (upstash, us-east-1)",
+      "+ create stripe webhook endpoint https://staging.projectmeats.app/webhooks/stripe",
+      "+ create fly certificate staging.projectmeats.app (projectmeats-staging)",
+      "+ create fly certificate *.staging.projectmeats.app (projectmeats-staging)",
+    ]);
+    assert.match(
+      plan.out.at(-1)!,
+      /AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_S3, AWS_SECRET_ACCESS_KEY, BUCKET_NAME/,
+    );
+    const planned = cloud.log.length;
+    assert.ok(
+      cloud.log.every((l) => / (GET|HEAD) /.test(l) || l.startsWith("flyctl certs show")),
+      "plan only reads",
+    );
+
+    const applied = await run(cloud, "apply", "staging");
+    assert.equal(applied.code, 0, applied.out.join("\n"));
+    assert.equal(applied.out.at(-1), "10 created.");
+    // The writes, in order: exactly what the real services would be asked to do.
+    const writes = cloud.log.slice(planned).filter((l) =>
+      !/ (GET|HEAD) /.test(l) && !l.startsWith("flyctl certs show")
+    );
+    assert.deepEqual(writes, [
+      "fly POST /v1/apps",
+      "fly POST /v1/apps/projectmeats-staging/volumes",
+      "turso POST /v1/organizations/acme-org/groups",
+      "turso POST /v1/organizations/acme-org/databases",
+      "s3 PUT /pm-staging-files",
+      "upstash POST /v2/redis/database",
+      "stripe POST /v1/webhook_endpoints",
+      "flyctl certs add staging.projectmeats.app --app projectmeats-staging --json",
+      "flyctl certs add *.staging.projectmeats.app --app projectmeats-staging --json",
+      "fly POST /v1/apps/projectmeats-staging/secrets",
+    ]);
+    const secrets = cloud.state.apps.get("projectmeats-staging")!.secrets;
+    assert.equal(secrets.get("BUCKET_NAME"), "pm-staging-files");
+    assert.equal(secrets.get("AWS_SECRET_ACCESS_KEY"), "tsec_secret");
+    assert.equal(
+      secrets.get("REDIS_URL"),
+      "rediss://default:redis-pass@pm-staging.upstash.io:6379",
+    );
+    assert.ok(!applied.out.join("\n").includes("redis-pass"), "no secret printed");
+    assert.ok(!applied.out.join("\n").includes("tsec_secret"), "no secret printed");
+
+    const again = await run(cloud, "apply", "staging");
+    assert.equal(again.out.at(-1), "Nothing to create: all in place.");
+
+    const gone = await run(cloud, "destroy", "staging", "--yes");
+    assert.equal(gone.code, 0);
+    assert.equal(gone.out.at(-1), "10 removed.");
+    assert.equal(cloud.state.buckets.size + cloud.state.redis.length + cloud.state.certs.size, 0);
+    assert.ok(cloud.log.includes("s3 DELETE /pm-staging-files"));
+    assert.ok(
+      cloud.log.includes(
+        "flyctl certs remove *.staging.projectmeats.app --app projectmeats-staging --yes",
+      ),
+    );
   } finally {
     await cloud.close();
   }

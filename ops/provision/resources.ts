@@ -2,12 +2,21 @@
  * @module ops/provision/resources
  * The resources of one environment and the API calls behind them: the Fly app, a volume per
  * region and its secrets (Fly Machines API), a Turso group and the control database (Turso
- * Platform API), and the Stripe webhook endpoint (Stripe API). Each is found by its name before
+ * Platform API), the file bucket, Redis and the domain's certificates (ops/provision/extras.ts),
+ * and the Stripe webhook endpoint (Stripe API). Each is found by its name before
  * anything is created. Base URLs can be pointed elsewhere (the tests' loopback doubles); the
  * calls to the real services have not been tried from this project's machines, which reach none
  * of them (docs/operations/provisioning.md).
  */
 import type { Resource } from "./plan.ts";
+import {
+  type BucketAccount,
+  bucketResource,
+  certificateResource,
+  type Flyctl,
+  type RedisAccount,
+  redisResource,
+} from "./extras.ts";
 
 /** Where an API is and the token it takes. */
 export interface Api {
@@ -25,6 +34,12 @@ export interface ProvisionSettings {
   volumeGb: number;
   /** Secret values to set on the Fly app (names and values; never printed). */
   secrets: Record<string, string>;
+  /** The file bucket's account (Tigris); none: files stay on the volume. */
+  bucket?: BucketAccount;
+  /** The Redis account (Upstash); none: limits and caches stay per machine. */
+  redis?: RedisAccount;
+  /** Runs flyctl (certificates). */
+  flyctl: Flyctl;
 }
 
 const STRIPE_EVENTS = [
@@ -141,6 +156,8 @@ export function environmentResources(environment: string, s: ProvisionSettings):
       remove: async () => void await call(s.turso, "DELETE", `${org}/databases/${controlDb}`),
     },
   );
+  if (s.bucket) resources.push(bucketResource(`pm-${environment}-files`, s.bucket, secrets));
+  if (s.redis) resources.push(redisResource(`pm-${environment}`, s.redis, secrets));
   const findEndpoint = async () => {
     const { data } = await call(s.stripe, "GET", "/v1/webhook_endpoints?limit=100");
     return ((data.data as Array<Record<string, unknown>>) ?? []).find((e) => e.url === webhookUrl);
@@ -160,8 +177,11 @@ export function environmentResources(environment: string, s: ProvisionSettings):
         if (e) await call(s.stripe, "DELETE", `/v1/webhook_endpoints/${e.id}`);
       },
     },
+    // The domain and every workspace's subdomain (APP_DOMAIN and its wildcard).
+    certificateResource(app, domainOf(environment), s.flyctl),
+    certificateResource(app, `*.${domainOf(environment)}`, s.flyctl),
     {
-      label: `fly secrets of ${app} (${Object.keys(s.secrets).sort().join(", ") || "none given"})`,
+      label: `fly secrets of ${app} (${Object.keys(secrets).sort().join(", ") || "none given"})`,
       exists: async () => {
         const { status, data } = await call(s.fly, "GET", `/v1/apps/${app}/secrets`);
         if (status !== 200) return false;
