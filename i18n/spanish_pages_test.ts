@@ -42,6 +42,9 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["book a load", (s) => `/sales-orders/${s["sales-orders"].id}/load/new`],
   ["invoice a load", (s) => `/loads/${s.loads.id}/invoice/new`],
   ["record a POD", (s) => `/loads/${s.loads.id}/pod`],
+  ["send the rate confirmation", (s) => `/loads/${s.loads.id}/rate-confirmation/send`],
+  ["send an invoice", (s) => `/invoices/${s.invoices.id}/send`],
+  ["record a payment", (s) => `/customers/${s.customers.id}/receive-payment`],
 ];
 /** Pages before signing in, by host ("apex" or the workspace's) and address. */
 export const SPANISH_PUBLIC_PAGES: ReadonlyArray<["apex" | "workspace", string]> = [

@@ -5,6 +5,9 @@
  * suggested from the remittance advice, every amount editable), send a statement or a reminder.
  * Plain forms that work without JavaScript; each shows what was already e-mailed.
  */
+import { useT } from "../../components/Words.tsx";
+import { formatsFor } from "../../i18n/mod.ts";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
 import { Hono } from "hono";
 import type { ComponentChildren } from "preact";
 import { type AppContext, type AppEnv, tenantOf } from "../../http/env.ts";
@@ -69,6 +72,7 @@ function SendForm(
     children?: ComponentChildren;
   },
 ) {
+  const t = useT();
   return (
     <form method="post" action={props.action} class="stack-form">
       <CsrfInput token={props.csrf} />
@@ -81,17 +85,17 @@ function SendForm(
         : null}
       {props.children}
       <div class="field">
-        <label for="send-to">To</label>
+        <label for="send-to">{t("send.to")}</label>
         <input id="send-to" name="to" type="email" defaultValue={props.to} required />
       </div>
       <div class="field">
-        <label for="send-message">Opening line</label>
+        <label for="send-message">{t("send.opening_line")}</label>
         <textarea id="send-message" name="message" rows={3} maxLength={2000} />
-        <p class="hint">Left blank, a plain greeting.</p>
+        <p class="hint">{t("send.opening_hint")}</p>
       </div>
       <div class="form-actions">
         <button class="button primary" type="submit">{props.button}</button>
-        <a class="button secondary" href={props.cancel}>Cancel</a>
+        <a class="button secondary" href={props.cancel}>{t("send.cancel")}</a>
       </div>
     </form>
   );
@@ -105,25 +109,31 @@ async function rateScreen(c: AppContext, id: string, message?: string | null, to
   const db = tenantOf(c).db;
   const load = await getRecord(db, loads, id);
   const carrier = load.carrier_id ? await getRecord(db, carriers, String(load.carrier_id)) : null;
-  const [mail, format] = await Promise.all([mailOf(db, "loads", id), fmt.loadFormatSettings(db)]);
+  const [mail, format] = await Promise.all([
+    mailOf(db, "loads", id),
+    fmt.loadFormatSettings(db).then((f) => formatsFor(f, languageOf(c))),
+  ]);
+  const t = tOf(c);
+  const number = String(load.number);
   return renderApp(
     c,
-    `Send the rate confirmation of load ${load.number}`,
+    t("rate.title", { number }),
     <>
       <p class="breadcrumb">
-        <a href={`/loads/${id}`}>Load {load.number}</a>
+        <a href={`/loads/${id}`}>{t("rate.load_back", { number })}</a>
       </p>
-      <h1>Send the rate confirmation of load {load.number}</h1>
+      <h1>{t("rate.title", { number })}</h1>
       <p>
-        {carrier ? `To ${carrier.name}, ` : "No carrier is booked yet; "}
+        {carrier ? t("rate.to_carrier", { carrier: String(carrier.name) }) : t("rate.no_carrier")}
+        {" "}
         {fmt.money(load.freight_cents, format)}.{" "}
-        <a href={`/loads/${id}/rate-confirmation.pdf`}>Print the rate confirmation (PDF)</a>
+        <a href={`/loads/${id}/rate-confirmation.pdf`}>{t("rate.print")}</a>
       </p>
       <SendForm
         action={`/loads/${id}/rate-confirmation/send`}
         csrf={c.get("csrfToken")}
         to={to ?? String(carrier?.dispatch_email ?? "")}
-        button="Send rate confirmation"
+        button={t("rate.send")}
         cancel={`/loads/${id}`}
         message={message}
       />
@@ -157,30 +167,37 @@ async function invoiceScreen(c: AppContext, id: string, message?: string | null,
   const customer = await getRecord(db, customers, String(invoice.customer_id));
   const [mail, format, address] = await Promise.all([
     mailOf(db, "invoices", id),
-    fmt.loadFormatSettings(db),
+    fmt.loadFormatSettings(db).then((f) => formatsFor(f, languageOf(c))),
     customerBillingAddress(db, String(invoice.customer_id)),
   ]);
+  const t = tOf(c);
+  const number = String(invoice.number);
   return renderApp(
     c,
-    `Send invoice ${invoice.number}`,
+    t("invoice_send.title", { number }),
     <>
       <p class="breadcrumb">
-        <a href={`/invoices/${id}`}>Invoice {invoice.number}</a>
+        <a href={`/invoices/${id}`}>{t("invoice_send.back", { number })}</a>
       </p>
-      <h1>Send invoice {invoice.number}</h1>
+      <h1>{t("invoice_send.title", { number })}</h1>
       <p>
-        To {customer.name}: {fmt.money(invoice.total_cents, format)}
-        {invoice.due_date ? `, due ${fmt.date(invoice.due_date, format)}` : ""}.{" "}
-        {invoice.state === "draft" ? "Sending it turns the draft sent. " : ""}
-        The e-mail carries the invoice PDF on your letterhead and a private link where the customer
-        can view it, pay it or question a line; it is logged on the invoice.{" "}
-        <a href={`/invoices/${id}/invoice.pdf`}>Preview the PDF</a>
+        {t("invoice_send.to", {
+          customer: String(customer.name),
+          amount: fmt.money(invoice.total_cents, format),
+        })}
+        {invoice.due_date
+          ? t("invoice_send.due", { date: fmt.date(invoice.due_date, format) })
+          : ""}. {invoice.state === "draft" ? `${t("invoice_send.draft")} ` : ""}
+        {t("invoice_send.explain")}{" "}
+        <a href={`/invoices/${id}/invoice.pdf`}>
+          {t("invoice_send.preview")}
+        </a>
       </p>
       <SendForm
         action={`/invoices/${id}/send`}
         csrf={c.get("csrfToken")}
         to={to ?? address ?? ""}
-        button="Send invoice"
+        button={t("invoice_send.send")}
         cancel={`/invoices/${id}`}
         message={message}
       />
@@ -227,7 +244,7 @@ async function receiptScreen(
   const customer = await getRecord(tenant.db, customers, id);
   const [open, format] = await Promise.all([
     openInvoices(tenant.db, id),
-    fmt.loadFormatSettings(tenant.db),
+    fmt.loadFormatSettings(tenant.db).then((f) => formatsFor(f, languageOf(c))),
   ]);
   const q = c.req.query();
   const chosen = q.invoice ? open.find((i) => i.id === q.invoice) : undefined;
@@ -249,14 +266,16 @@ async function receiptScreen(
   const methods = (await tenant.db.execute(
     "SELECT value FROM option_values WHERE list = 'payment_method' AND archived_at IS NULL ORDER BY position",
   )).rows.map((r) => String(r.value));
+  const t = tOf(c);
+  const name = String(customer.name);
   return renderApp(
     c,
-    `Record a payment from ${customer.name}`,
+    t("receipt.title", { customer: name }),
     <>
       <p class="breadcrumb">
-        <a href={`/customers/${id}`}>Customer {String(customer.name)}</a>
+        <a href={`/customers/${id}`}>{t("receipt.customer_back", { name })}</a>
       </p>
-      <h1>Record a payment from {customer.name}</h1>
+      <h1>{t("receipt.title", { customer: name })}</h1>
       {message
         ? (
           <div class="flash error" role="alert">
@@ -266,21 +285,18 @@ async function receiptScreen(
         : null}
       <form method="get" action={`/customers/${id}/receive-payment`} class="stack-form">
         <div class="field">
-          <label for="pay-amount">Amount received ($)</label>
+          <label for="pay-amount">{t("receipt.amount")}</label>
           <input id="pay-amount" name="amount" inputMode="decimal" defaultValue={f.amount} />
         </div>
         <div class="field">
-          <label for="pay-remittance">Remittance advice</label>
+          <label for="pay-remittance">{t("receipt.remittance")}</label>
           <textarea id="pay-remittance" name="remittance" rows={4} defaultValue={f.remittance} />
-          <p class="hint">
-            Paste it: invoices it names take the amount on their line; the rest pays the oldest due
-            first.
-          </p>
+          <p class="hint">{t("receipt.remittance_hint")}</p>
         </div>
         <input type="hidden" name="paid_on" value={f.paid_on} />
         <input type="hidden" name="method" value={f.method} />
         <input type="hidden" name="reference" value={f.reference} />
-        <button class="button secondary" type="submit">Suggest the split</button>
+        <button class="button secondary" type="submit">{t("receipt.suggest")}</button>
       </form>
       <form
         method="post"
@@ -291,32 +307,36 @@ async function receiptScreen(
         <input type="hidden" name="amount" value={f.amount} />
         <input type="hidden" name="remittance" value={f.remittance} />
         <div class="field">
-          <label for="pay-date">Received on</label>
+          <label for="pay-date">{t("receipt.received_on")}</label>
           <input id="pay-date" name="paid_on" type="date" defaultValue={f.paid_on} required />
         </div>
         <div class="field">
-          <label for="pay-method">Method</label>
+          <label for="pay-method">{t("receipt.method")}</label>
           <select id="pay-method" name="method">
             <option value="">—</option>
             {methods.map((m) => <option key={m} value={m} selected={m === f.method}>{m}</option>)}
           </select>
         </div>
         <div class="field">
-          <label for="pay-reference">Reference (check or wire number)</label>
+          <label for="pay-reference">{t("receipt.reference")}</label>
           <input id="pay-reference" name="reference" maxLength={120} defaultValue={f.reference} />
         </div>
         {open.length === 0
-          ? <p class="empty-state">{customer.name} has no open invoices.</p>
+          ? <p class="empty-state">{t("receipt.no_open", { customer: name })}</p>
           : (
             <div class="table-wrap">
               <table class="records receipt-split">
-                <caption>Apply {f.amount ? `$${f.amount}` : "the payment"} to</caption>
+                <caption>
+                  {t("receipt.apply_amount", {
+                    amount: f.amount ? `$${f.amount}` : t("receipt.the_payment"),
+                  })}
+                </caption>
                 <thead>
                   <tr>
-                    <th scope="col">Invoice</th>
-                    <th scope="col">Due</th>
-                    <th scope="col" class="num">Outstanding</th>
-                    <th scope="col" class="num">Apply ($)</th>
+                    <th scope="col">{t("receipt.invoice")}</th>
+                    <th scope="col">{t("receipt.due")}</th>
+                    <th scope="col" class="num">{t("receipt.outstanding")}</th>
+                    <th scope="col" class="num">{t("receipt.apply")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -325,16 +345,16 @@ async function receiptScreen(
                       <th scope="row">
                         <a href={`/invoices/${inv.id}`}>{inv.number}</a>
                       </th>
-                      <td data-label="Due">{fmt.date(inv.due_date, format)}</td>
-                      <td class="num" data-label="Outstanding">
+                      <td data-label={t("receipt.due")}>{fmt.date(inv.due_date, format)}</td>
+                      <td class="num" data-label={t("receipt.outstanding")}>
                         {fmt.money(inv.outstanding_cents, format)}
                       </td>
-                      <td class="num" data-label="Apply">
+                      <td class="num" data-label={t("receipt.apply")}>
                         <input
                           name={`apply.${inv.id}`}
                           inputMode="decimal"
                           class="money-input"
-                          aria-label={`Apply to ${inv.number}`}
+                          aria-label={t("receipt.apply_to", { number: String(inv.number) })}
                           defaultValue={f.amounts[inv.id] ?? ""}
                         />
                       </td>
@@ -345,8 +365,8 @@ async function receiptScreen(
             </div>
           )}
         <div class="form-actions">
-          <button class="button primary" type="submit">Record payment</button>
-          <a class="button secondary" href={`/customers/${id}`}>Cancel</a>
+          <button class="button primary" type="submit">{t("receipt.record")}</button>
+          <a class="button secondary" href={`/customers/${id}`}>{t("receipt.cancel")}</a>
         </div>
       </form>
     </>,
