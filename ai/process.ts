@@ -20,7 +20,7 @@ import { offlineProvider } from "./offline/mod.ts";
 import { recordAiUsage } from "./usage.ts";
 import { mayUseAiTokens, recordUsage } from "../billing/entitlements.ts";
 import type { Services } from "../services.ts";
-import { pluginReading } from "../plugins/host/readers.ts";
+import { pluginReading, readerPages } from "../plugins/host/readers.ts";
 import { activeConfiguration } from "../customization/cache.ts";
 import { withCustomFields } from "../customization/fields.ts";
 
@@ -66,7 +66,7 @@ export async function processDocumentJob(
     const fromPlugin = await pluginReading(services, job.tenantId, tenantDb, {
       name: doc.name,
       text: text.text,
-      pages: [],
+      pages: readerPages(text.words),
     });
     const { provider, warning } = fromPlugin
       ? { provider: null, warning: null }

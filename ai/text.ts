@@ -13,7 +13,8 @@ import {
   imageSize,
   imageTooLarge,
 } from "../domain/documents/image_size.ts";
-import { ocrImage, ocrPdfPages, type OcrSettings } from "./ocr.ts";
+import { ocrImageWords, ocrPdfPages, type OcrSettings } from "./ocr.ts";
+import type { Word } from "./offline/words.ts";
 
 export interface DocumentText {
   text: string;
@@ -21,6 +22,11 @@ export interface DocumentText {
   method: "pdf" | "ocr" | "pdf+ocr" | "text" | "csv" | "none";
   /** Why there is no text (when method is "none"), or what was left unread. */
   reason?: string;
+  /**
+   * The positioned words of each page read, as the text layer (points) or OCR (pixels) gave them,
+   * y from the top: what plugin readers receive as `pages` (plugins/host/readers.ts).
+   */
+  words?: Word[][];
 }
 
 export interface TextOptions {
@@ -83,12 +89,14 @@ export async function documentText(
     const cut = pagesLeftUnread(total, pages.length);
     const scanned = pages.map((p, i) => (p.lines.join("").replace(/\s/g, "").length < 20 ? i : -1))
       .filter((i) => i >= 0);
+    const words = pages.map((p) => p.words);
     if (scanned.length === 0) {
       return {
         text: pages.map((p) => p.lines.join("\n")).join("\n\f\n"),
         pages: total,
         method: "pdf",
         reason: cut,
+        words,
       };
     }
     if (!opts.ocr) {
@@ -99,6 +107,7 @@ export async function documentText(
           pages: total,
           method: "pdf",
           reason: joinReasons("Some pages are scanned; OCR is off.", cut),
+          words,
         }
         : {
           text: "",
@@ -107,7 +116,8 @@ export async function documentText(
           reason: joinReasons("The PDF is scanned and OCR is switched off.", cut),
         };
     }
-    const ocr = await ocrPdfPages(bytes, scanned, opts.signal, opts.ocrSettings);
+    const ocrWords = new Map<number, Word[]>();
+    const ocr = await ocrPdfPages(bytes, scanned, opts.signal, opts.ocrSettings, ocrWords);
     const texts = pages.map((p, i) => ocr.get(i) ?? p.lines.join("\n"));
     const text = texts.join("\n\f\n");
     if (!text.trim()) {
@@ -123,6 +133,7 @@ export async function documentText(
       pages: total,
       method: scanned.length === pages.length ? "ocr" : "pdf+ocr",
       reason: cut,
+      words: words.map((w, i) => ocrWords.get(i) ?? w),
     };
   }
   if (contentType === "image/png" || contentType === "image/jpeg") {
@@ -138,7 +149,7 @@ export async function documentText(
     const size = imageSize(bytes, contentType);
     const tooLarge = size && imageTooLarge(size, opts.imageLimits ?? DEFAULT_IMAGE_LIMITS);
     if (tooLarge) return { text: "", pages: 1, method: "none", reason: tooLarge };
-    const text = await ocrImage(bytes, opts.ocrSettings);
+    const { text, words } = await ocrImageWords(bytes, opts.ocrSettings);
     if (!text.trim()) {
       return {
         text: "",
@@ -147,7 +158,7 @@ export async function documentText(
         reason: "No text could be read from the image.",
       };
     }
-    return { text, pages: 1, method: "ocr" };
+    return { text, pages: 1, method: "ocr", words: [words] };
   }
   return { text: "", pages: 0, method: "none", reason: `Unsupported type ${contentType}.` };
 }

@@ -11,6 +11,32 @@ import { openPdfjs } from "./pdfjs.ts";
 
 export interface PdfPage {
   lines: string[];
+  /** Each text item with its box in points, y from the top of the page (for plugin readers). */
+  words: PdfWord[];
+}
+
+/** A positioned piece of a page's text layer. */
+export interface PdfWord {
+  text: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** The page's text items as boxes from the top-left corner (PDF's y grows upwards). */
+function itemsToWords(items: TextItem[], pageHeight: number): PdfWord[] {
+  return items.filter((i) => i.str.trim()).map((i) => {
+    const h = Math.abs(i.transform[3]!) || i.height || 10;
+    const round = (n: number) => Math.round(n * 100) / 100;
+    return {
+      text: i.str.trim(),
+      x: round(i.transform[4]!),
+      y: round(pageHeight - i.transform[5]! - h),
+      w: round(i.width),
+      h: round(h),
+    };
+  });
 }
 
 interface TextItem {
@@ -110,7 +136,9 @@ export async function readPdfPages(
       opts.signal?.throwIfAborted();
       const page = await pdf.getPage(n);
       const content = await page.getTextContent();
-      pages.push({ lines: itemsToLines(content.items as unknown as TextItem[]) });
+      const items = content.items as unknown as TextItem[];
+      const height = page.getViewport({ scale: 1 }).height;
+      pages.push({ lines: itemsToLines(items), words: itemsToWords(items, height) });
     }
     return { pages, total: pdf.numPages };
   } finally {

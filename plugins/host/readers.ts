@@ -12,11 +12,27 @@ import type { PluginRuntime } from "./runtime.ts";
 import type { Services } from "../../services.ts";
 import { businessDay } from "../../domain/clock.ts";
 
-/** What a reader is given: the text, and per page the words with their positions. */
+/**
+ * What a reader is given: the text, and per page the words with their boxes (API 1.1: `w` and
+ * `h`; 1.0 promised `str`, `x`, `y` and gave no pages). Units are the page's own: points for a PDF's
+ * text layer, pixels for OCR; y grows down from the top of the page.
+ */
 export interface ReaderInput {
   name: string;
   text: string;
-  pages: Array<{ items: Array<{ str: string; x: number; y: number }> }>;
+  pages: Array<{ items: Array<{ str: string; x: number; y: number; w?: number; h?: number }> }>;
+}
+
+/** Word boxes, as document reading has them (ai/text.ts), in the readers' shape. */
+export function readerPages(
+  words: ReadonlyArray<
+    ReadonlyArray<{ text: string; x: number; y: number; w: number; h: number }>
+  > = [],
+): ReaderInput["pages"] {
+  // A page's words are capped: a reader's input must stay within the sandbox's message limit.
+  return words.map((page) => ({
+    items: page.slice(0, 5000).map((w) => ({ str: w.text, x: w.x, y: w.y, w: w.w, h: w.h })),
+  }));
 }
 
 const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
