@@ -5,6 +5,7 @@
  * into the document reader attached to the load, through `POST /documents/camera`. No script is
  * needed; offline, the service worker keeps the photo and sends it when the phone is back online.
  */
+import { useT } from "./Words.tsx";
 import { CsrfInput } from "./Form.tsx";
 
 export interface CameraCaptureProps {
@@ -18,6 +19,7 @@ export interface CameraCaptureProps {
 /** The camera form: a load (given or chosen), the photo, and a send button. */
 export function CameraCapture(props: CameraCaptureProps) {
   const inputId = props.loadId ? `camera-${props.loadId}` : "camera-photo";
+  const t = useT();
   return (
     <form
       class="camera-capture"
@@ -31,9 +33,9 @@ export function CameraCapture(props: CameraCaptureProps) {
         ? <input type="hidden" name="load_id" value={props.loadId} />
         : (
           <div class="field">
-            <label for="camera-load">Load</label>
+            <label for="camera-load">{t("camera.load")}</label>
             <select id="camera-load" name="load_id" required>
-              <option value="">Choose the load…</option>
+              <option value="">{t("camera.choose_load")}</option>
               {(props.loads ?? []).map((load) => (
                 <option key={load.id} value={load.id}>{load.title}</option>
               ))}
@@ -41,7 +43,7 @@ export function CameraCapture(props: CameraCaptureProps) {
           </div>
         )}
       <div class="field">
-        <label for={inputId}>Photograph BOL / POD</label>
+        <label for={inputId}>{t("camera.photo")}</label>
         <input
           id={inputId}
           type="file"
@@ -51,7 +53,7 @@ export function CameraCapture(props: CameraCaptureProps) {
           required
         />
       </div>
-      <button class="button primary" type="submit">Upload photo</button>
+      <button class="button primary" type="submit">{t("camera.upload")}</button>
     </form>
   );
 }

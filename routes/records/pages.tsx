@@ -513,11 +513,11 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     notice = (
       <div class={problem ? "flash warning" : "flash"} role="status">
         <p>
-          Exposure {fmt.money(standing.exposureCents, format)}
+          {tOf(c)("detail.exposure", { amount: fmt.money(standing.exposureCents, format) })}
           {standing.limitCents !== null
-            ? ` of a ${fmt.money(standing.limitCents, format)} limit`
+            ? tOf(c)("detail.of_limit", { limit: fmt.money(standing.limitCents, format) })
             : ""}.
-          {problem ? ` New sales orders are refused: ${problem}` : " New sales orders are allowed."}
+          {problem ? tOf(c)("detail.refused", { problem }) : tOf(c)("detail.allowed")}
         </p>
       </div>
     );
@@ -578,7 +578,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
                 <form method="post" action={`${base}/${id}/delete`}>
                   <CsrfInput token={c.get("csrfToken")} />
                   <p>
-                    Delete {title} for good? Records still referencing it must be removed first.
+                    {tOf(c)("detail.delete_confirm", { title })}
                   </p>
                   <button class="button danger" type="submit">
                     <T>Delete</T>
@@ -714,9 +714,9 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
       {def.collection === "loads" && writable && featureOn(configOf(c), undefined, "documents")
         ? (
           <section class="card" id="documents" aria-labelledby="camera-title">
-            <h2 id="camera-title">Photograph BOL / POD</h2>
+            <h2 id="camera-title">{tOf(c)("detail.camera_title")}</h2>
             {c.req.query("photo")
-              ? <p class="flash success" role="status">Photo uploaded: it is being read.</p>
+              ? <p class="flash success" role="status">{tOf(c)("detail.photo_uploaded")}</p>
               : null}
             <CameraCapture csrfToken={c.get("csrfToken")} loadId={id} />
           </section>
