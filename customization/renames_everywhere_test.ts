@@ -35,6 +35,12 @@ const RENAMES = {
       on: ["create"],
       when: { ">": [{ var: "record.total_cents" }, 100] },
       actions: [{ type: "require_approval", role: "admin", message: "Needs a second approver." }],
+    }, {
+      // So that the approvals page lists a packer.
+      name: "New packer check",
+      record_type: "suppliers",
+      on: ["create"],
+      actions: [{ type: "require_approval", role: "admin", message: "Check the new packer." }],
     }],
   },
 };
@@ -138,6 +144,12 @@ Deno.test("renamed Supplier -> Packer and Load -> Shipment: no page or notificat
       }
     }
     assert.ok(walked > 40, `walked only ${walked} pages`);
+    const approvals = await get(server, t.host, cookie, "/approvals");
+    assert.match(
+      approvals.html,
+      /<a href="\/suppliers\/[0-9a-z]{26}">Packer Rn Packing<\/a>/,
+      "the approvals page names the packer",
+    );
 
     // A notification e-mail: a shipment delivered late.
     const broker = await addMember(server, t.tenantId, "broker");

@@ -7,7 +7,7 @@ import { requirePermission } from "../auth/middleware.ts";
 import { CsrfInput } from "../components/Form.tsx";
 import { NotFoundError } from "../domain/errors.ts";
 import { isId } from "../db/ids.ts";
-import { recordType } from "../domain/catalog.ts";
+import { label } from "../customization/terms.ts";
 import { titlesOf } from "../domain/records/repository.ts";
 import {
   type Approval,
@@ -50,7 +50,8 @@ app.get("/approvals", async (c) => {
   const done = c.req.query("done");
   const link = (a: Approval) => (
     <a href={`/${a.collection}/${a.record_id}`}>
-      {recordType(a.collection)?.singular ?? a.collection} {titles.get(a.record_id) ?? a.record_id}
+      {label(c.get("configuration")?.document, a.collection)}{" "}
+      {titles.get(a.record_id) ?? a.record_id}
     </a>
   );
   return renderApp(
