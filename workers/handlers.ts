@@ -31,6 +31,12 @@ import {
 import { BACKUP_CHECK_EVERY_MS, backupsEnabled, runBackupChore } from "../ops/backups.ts";
 import { ALERTS_EVERY_MS } from "../ops/alerts.ts";
 import { runAlertChore } from "../ops/alert_chore.ts";
+import {
+  BUSINESS_ALERTS_EVERY_MS,
+  BUSINESS_ALERTS_JOB,
+  evaluateBusinessAlerts,
+  scheduleBusinessAlerts,
+} from "../ops/business_alerts.ts";
 import { enqueueDuePluginTasks, PLUGIN_TASK_JOB, runPluginTask } from "../plugins/host/tasks.ts";
 import { tellPluginsOverdue } from "../plugins/host/overdue.ts";
 import { raiseOverdueInvoices } from "../integrations/webhooks/overdue.ts";
@@ -79,6 +85,12 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
     // The same day's facts for integrations: invoice.overdue webhooks and plugins' hooks.
     await raiseOverdueInvoices(services, job.tenantId, tenantDb);
     await tellPluginsOverdue(services, job.tenantId, tenantDb);
+  },
+  /** A workspace's own alert rules on its business figures (ops/business_alerts.ts). */
+  [BUSINESS_ALERTS_JOB]: async ({ services, job, tenantDb }) => {
+    if (!job.tenantId || !tenantDb) return;
+    const tenant = await services.registry.findById(job.tenantId);
+    if (tenant) await evaluateBusinessAlerts(services, tenant, tenantDb);
   },
   /** Reads an uploaded document into a draft for review (see ai/process.ts), then tells members. */
   [DOCUMENT_PROCESS_JOB]: async (ctx) => {
@@ -138,6 +150,8 @@ export function workerOptions(services: Services): WorkerOptions {
       { everyMs: DAILY_SCHEDULE_EVERY_MS, run: () => scheduleDailyNotifications(services) },
       // Operators' alert rules over the last 5-minute bucket (ops/alerts.ts).
       { everyMs: ALERTS_EVERY_MS, run: () => runAlertChore(services) },
+      // Workspaces' own business alert rules, once per quarter-hour each (ops/business_alerts.ts).
+      { everyMs: BUSINESS_ALERTS_EVERY_MS, run: () => scheduleBusinessAlerts(services) },
     ],
   };
 }
