@@ -9,6 +9,7 @@ import { type ComponentChildren, Fragment } from "preact";
 import type { DashboardNumbers } from "../domain/reports.ts";
 import { AGING_BUCKETS } from "../domain/reports.ts";
 import { DEFAULT_FORMAT, type FormatSettings, money as formatMoney } from "../domain/format.ts";
+import { inCurrency } from "../domain/currency.ts";
 import { LOAD_STATUS } from "../domain/catalog.ts";
 import { DASHBOARD_CARDS, type DashboardCard } from "../customization/document/shaping.ts";
 import { BarChart, ColumnChart } from "./Charts.tsx";
@@ -120,9 +121,14 @@ export function Dashboard(props: {
         <h2 id="top-customers">{t("dashboard.top_customers")}</h2>
         <ol>
           {n.topCustomers.map((top) => (
-            <li key={top.id}>
+            <li key={`${top.id}:${top.currency}`}>
               <a href={`/customers/${top.id}`}>{top.name}</a> ·{" "}
-              <span class="money">{money(top.total_cents)}</span>
+              <span class="money">
+                {formatMoney(
+                  top.total_cents,
+                  inCurrency(props.format ?? DEFAULT_FORMAT, top.currency),
+                )}
+              </span>
             </li>
           ))}
         </ol>

@@ -5,6 +5,7 @@ import { pdfPages } from "./documents/pdf.ts";
 import { mailTo } from "../tests/helpers/members.ts";
 import { DEFAULT_FORMAT } from "./format.ts";
 import { inCurrency, isCurrency } from "./currency.ts";
+import { businessDay } from "./clock.ts";
 
 function invoice(api: ApiClient, customerId: string, cents: number, extra = {}) {
   return api.ok("POST", "/api/v1/invoices", {
@@ -95,6 +96,21 @@ Deno.test("a customer's currency is carried by its sales orders and invoices, pr
     const [mail] = await mailTo(server, "ap@toronto.example");
     assert.match(mail!.text, /for CA\$250\.00/);
     assert.match(mail!.text, /Outstanding: CA\$250\.00/);
+
+    // The dashboard's top customers read in their own currency.
+    const today = businessDay(
+      server.services.clock,
+      server.services.registry.timeZoneOf(t.tenantId),
+    );
+    await api.ok("POST", "/api/v1/sales-orders", {
+      customer_id: cad.id,
+      order_date: today,
+      lines: [{ description: "Arrachera", cases: 1, price: 77, price_basis: "case" }],
+    }, 201);
+    const dashboard = await server.fetch(t.host, "/", {
+      headers: { cookie: t.jar.header(t.host) },
+    });
+    assert.match(await dashboard.text(), /MX\$77\.00/);
 
     const report = await server.fetch(t.host, "/reports?report=aging", {
       headers: { cookie: t.jar.header(t.host) },

@@ -231,7 +231,8 @@ export interface DashboardNumbers {
   loadsByStatus: Array<{ status: string; count: number }>;
   aging: Record<AgingBucket, number>;
   marginWeeks: Array<{ week: string; margin_cents: number; loads: number }>;
-  topCustomers: Array<{ id: string; name: string; total_cents: number }>;
+  /** Sales per customer and currency (a CAD customer's total is in CAD). */
+  topCustomers: Array<{ id: string; name: string; total_cents: number; currency: string }>;
   topSuppliers: Array<{ id: string; name: string; total_cents: number }>;
   expiringInsurance: number;
   /** Bills to pay by Sunday (past due included). */
@@ -259,10 +260,10 @@ export async function dashboardNumbers(
       agingByCustomer(db, asOf),
       marginByWeek(db, 12, asOf),
       db.execute({
-        sql: `SELECT c.id, c.name, SUM(so.total_cents) AS total FROM sales_orders so
+        sql: `SELECT c.id, c.name, so.currency, SUM(so.total_cents) AS total FROM sales_orders so
         JOIN customers c ON c.id = so.customer_id
         WHERE so.order_date >= ? AND so.status <> 'cancelled'
-        GROUP BY c.id ORDER BY total DESC LIMIT 5`,
+        GROUP BY c.id, so.currency ORDER BY total DESC LIMIT 5`,
         args: [from],
       }),
       db.execute({
@@ -292,6 +293,7 @@ export async function dashboardNumbers(
     topCustomers: customers.rows.map((r) => ({
       id: String(r.id),
       name: String(r.name),
+      currency: String(r.currency),
       total_cents: Number(r.total),
     })),
     topSuppliers: suppliers.rows.map((r) => ({
