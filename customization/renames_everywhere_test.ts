@@ -54,17 +54,12 @@ const KNOWN_GAPS = new Map<string, string>([
   ["Go to Loads", "islands/CommandPalette.tsx via messagesFor()"],
   ["Loads", "the palette's shortcut list (palette.loads)"],
   // Fixed sentences of pages that do not pass them through words() yet.
-  ["Photograph a BOL or POD for a load", "routes/documents (camera link)"],
   [
     "Nothing yet. You will hear here when a document is read, a load is delivered",
     "notifications page",
   ],
   ["Open loads for", "the assistant's suggested questions"],
   ["Margin on loads last week", "the assistant's suggested questions"],
-  ["Margin by load", "reports"],
-  ["Margin by customer for loads picked up", "reports"],
-  ["by supplier", "reports"],
-  ["The load", "a bill's match card (components/payables)"],
 ]);
 
 /** Pages whose job is to name the API's own identifiers (`/api/v1/loads`). */

@@ -28,6 +28,7 @@ import {
 import { addDays } from "../domain/rules/due_dates.ts";
 import { agingByVendor, type VendorAgingRow, vendorAgingTotals } from "../domain/payables/aging.ts";
 import { requireFeature } from "../customization/middleware.ts";
+import { T } from "../components/Words.tsx";
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.").meta({
   format: "date",
@@ -354,7 +355,7 @@ app.get("/reports", async (c) => {
       <div class="table-wrap">
         <table class="records" data-report="margin">
           <caption>
-            Margin by {q.by} for loads picked up {q.from} to {q.to}
+            <T>{`Margin by ${q.by} for loads picked up`}</T> {q.from} to {q.to}
           </caption>
           <thead>
             <tr>
@@ -402,7 +403,7 @@ app.get("/reports", async (c) => {
     const current = q.report === report && (by === null || q.by === by);
     return (
       <a href={qs({ report, ...(by ? { by } : {}) })} aria-current={current ? "page" : undefined}>
-        {label}
+        <T>{label}</T>
       </a>
     );
   };

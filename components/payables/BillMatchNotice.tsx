@@ -5,6 +5,7 @@
  */
 import type { BillMatch } from "../../domain/payables/match.ts";
 import * as fmt from "../../domain/format.ts";
+import { T } from "../Words.tsx";
 
 const HEADLINE: Record<BillMatch["status"], string> = {
   not_linked: "Not matched: link the load (carrier bill) or the purchase order (supplier invoice).",
@@ -32,7 +33,7 @@ export function BillMatchNotice(props: { match: BillMatch; format: fmt.FormatSet
             <>
               {" "}
               <a href={`/${match.against.collection}/${match.against.id}`}>
-                {match.against.collection === "loads" ? "The load" : "The purchase order"}
+                <T>{match.against.collection === "loads" ? "The load" : "The purchase order"}</T>
               </a>
               {` (tolerance ${tolerance}).`}
             </>

@@ -39,6 +39,7 @@ import {
   mayWrite,
 } from "../../domain/documents/access.ts";
 import { CsrfInput } from "../../components/Form.tsx";
+import { T } from "../../components/Words.tsx";
 import { Island } from "../../framework/island.tsx";
 import DocumentUpload from "../../islands/DocumentUpload.tsx";
 import { fileResponse, takeUploads } from "../../http/documents.ts";
@@ -108,7 +109,9 @@ async function listPage(c: AppContext, flash?: { ok?: string; error?: string }, 
               </noscript>
             </form>
             <p>
-              <a href="/documents/camera">Photograph a BOL or POD for a load</a>
+              <a href="/documents/camera">
+                <T>Photograph a BOL or POD for a load</T>
+              </a>
             </p>
           </section>
         )
