@@ -38,6 +38,7 @@ import apiMembers from "./routes/api/v1/members.ts";
 import apiDomains from "./routes/api/v1/domains.ts";
 import pageSettingsDomains from "./routes/settings/domains.tsx";
 import pageSettingsWebhooks from "./routes/settings/webhooks.tsx";
+import pageSettingsAlerts from "./routes/settings/alerts.tsx";
 import pageSettingsPlugins from "./routes/settings/plugins.tsx";
 import pagePluginActions from "./routes/plugins/actions.tsx";
 import pagePluginViews from "./routes/plugins/views.tsx";
@@ -180,6 +181,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsTokens,
       pageSettingsDomains,
       pageSettingsWebhooks,
+      pageSettingsAlerts,
       pageSettingsPlugins,
       pagePluginActions,
       pagePluginViews,

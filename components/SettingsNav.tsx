@@ -13,6 +13,7 @@ const TABS: ReadonlyArray<
   { href: "/settings/option-lists", label: "Option lists" },
   { href: "/settings/domains", label: "Domain" },
   { href: "/settings/webhooks", label: "Webhooks", permission: "settings:manage" },
+  { href: "/settings/alerts", label: "Alerts", permission: "settings:manage" },
   { href: "/settings/plugins", label: "Plugins" },
   { href: "/settings/billing", label: "Billing" },
   { href: "/settings/jobs", label: "Jobs", permission: "settings:manage" },

@@ -1,0 +1,192 @@
+/**
+ * @module routes/settings/alerts
+ * Settings → Alerts: an owner or admin sets the workspace's own alert rules on its business
+ * figures (ops/business_alerts.ts) and sees whether each is firing; everyone else may not open it.
+ */
+import { Hono } from "hono";
+import { recordSecurityEvent } from "../../security/events.ts";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
+import { memberPage, readBody } from "../../http/guards.ts";
+import { renderApp } from "../../http/page.tsx";
+import { can } from "../../auth/roles.ts";
+import { ForbiddenError, InvalidError } from "../../domain/errors.ts";
+import { CsrfInput } from "../../components/Form.tsx";
+import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { issuesByField } from "../../domain/records/schema.ts";
+import {
+  addBusinessAlertRule,
+  ALERT_CHANNELS,
+  BUSINESS_METRICS,
+  BusinessAlertInput,
+  listBusinessAlertRules,
+  removeBusinessAlertRule,
+} from "../../ops/business_alerts.ts";
+
+const PATH = "/settings/alerts";
+const app = new Hono<AppEnv>();
+app.use(PATH, memberPage());
+app.use(`${PATH}/*`, memberPage());
+
+function guard(c: AppContext): void {
+  const role = principalOf(c).role;
+  if (!role || !can(role, "settings:manage")) {
+    throw new ForbiddenError("Only an owner or admin can set the workspace's alerts.");
+  }
+}
+
+const CHANNEL_LABELS: Record<typeof ALERT_CHANNELS[number], string> = {
+  email: "E-mail",
+  webhook: "Your webhook (signed)",
+  slack: "Slack incoming webhook",
+};
+
+async function page(c: AppContext, flash?: { text: string; error?: boolean }) {
+  const rules = await listBusinessAlertRules(tenantOf(c).db);
+  const csrf = c.get("csrfToken");
+  return renderApp(
+    c,
+    "Alerts",
+    <>
+      <h1>Settings</h1>
+      <SettingsNav current={PATH} role={principalOf(c).role} />
+      <p class="muted">
+        Be told when a business figure goes above the level you set, and again when it is back.
+        Checked every quarter of an hour.
+      </p>
+      {flash
+        ? <p class={flash.error ? "flash error" : "flash success"} role="status">{flash.text}</p>
+        : null}
+      <section class="card" aria-labelledby="rules-heading">
+        <h2 id="rules-heading">Your alerts</h2>
+        {rules.length === 0 ? <p>No alerts yet.</p> : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Goes above</th>
+                  <th scope="col">Tell</th>
+                  <th scope="col">Now</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rules.map((r) => (
+                  <tr key={r.id}>
+                    <td>{BUSINESS_METRICS[r.metric]}</td>
+                    <td>{r.threshold}</td>
+                    <td>{CHANNEL_LABELS[r.channel]}: {r.target}</td>
+                    <td>
+                      {r.firingSince
+                        ? <span class="badge danger">Firing ({r.lastValue})</span>
+                        : (
+                          <span class="badge">
+                            OK{r.lastValue === null ? "" : ` (${r.lastValue})`}
+                          </span>
+                        )}
+                    </td>
+                    <td>
+                      <form method="post" action={`${PATH}/${r.id}/delete`}>
+                        <CsrfInput token={csrf} />
+                        <button class="button small" type="submit">Remove</button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section class="card" aria-labelledby="add-heading">
+        <h2 id="add-heading">Add an alert</h2>
+        <form method="post" action={PATH}>
+          <CsrfInput token={csrf} />
+          <div class="field">
+            <label for="metric">When</label>
+            <select id="metric" name="metric">
+              {Object.entries(BUSINESS_METRICS).map(([k, label]) => (
+                <option key={k} value={k}>{label}</option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="threshold">Goes above</label>
+            <input id="threshold" name="threshold" type="number" min="0" step="1" required />
+          </div>
+          <div class="field">
+            <label for="channel">Tell</label>
+            <select id="channel" name="channel">
+              {ALERT_CHANNELS.map((k) => <option key={k} value={k}>{CHANNEL_LABELS[k]}</option>)}
+            </select>
+          </div>
+          <div class="field">
+            <label for="target">E-mail address or webhook address</label>
+            <input id="target" name="target" required maxLength={500} />
+          </div>
+          <div class="field">
+            <label for="secret">Signing secret (your webhook only)</label>
+            <input id="secret" name="secret" type="password" maxLength={200} autocomplete="off" />
+          </div>
+          <button class="button primary" type="submit">Add alert</button>
+        </form>
+      </section>
+    </>,
+    flash?.error ? 422 : 200,
+  );
+}
+
+app.get(PATH, (c) => {
+  guard(c);
+  return page(c);
+});
+
+app.post(PATH, async (c) => {
+  guard(c);
+  const body = await readBody(c);
+  const parsed = BusinessAlertInput.safeParse(body);
+  if (!parsed.success) {
+    return page(c, {
+      text: Object.values(issuesByField(parsed.error)).flat().join(" "),
+      error: true,
+    });
+  }
+  const tenant = tenantOf(c);
+  let id: string;
+  try {
+    id = await addBusinessAlertRule(
+      c.get("services"),
+      tenant.id,
+      tenant.db,
+      parsed.data,
+      principalOf(c).userId,
+    );
+  } catch (err) {
+    if (!(err instanceof InvalidError)) throw err;
+    const details = Object.values(err.details ?? {}).flat().join(" ");
+    return page(c, { text: details || err.message, error: true });
+  }
+  await recordSecurityEvent(c, {
+    action: "settings.alert_added",
+    target: id,
+    details: {
+      metric: parsed.data.metric,
+      threshold: parsed.data.threshold,
+      channel: parsed.data.channel,
+    },
+  });
+  return page(c, { text: "Alert added." });
+});
+
+app.post(`${PATH}/:id/delete`, async (c) => {
+  guard(c);
+  const tenant = tenantOf(c);
+  const id = c.req.param("id");
+  await removeBusinessAlertRule(c.get("services").control, tenant.id, tenant.db, id);
+  await recordSecurityEvent(c, { action: "settings.alert_removed", target: id });
+  return page(c, { text: "Alert removed." });
+});
+
+export default app;
