@@ -9,6 +9,7 @@ import { CATALOGUES, hintKey, labelKey, LANGUAGES, translatePhrase } from "./mod
 import { RECORD_TYPES } from "../domain/catalog.ts";
 import { ROLES } from "../auth/roles.ts";
 import { CHANNELS, EVENT_KINDS } from "../notifications/events.ts";
+import { OPTION_LISTS } from "../domain/option_lists.ts";
 import { walk } from "../scripts/_walk.ts";
 import { COMMAND_PALETTE_MESSAGES } from "../islands/CommandPalette.tsx";
 import { PASSKEY_BUTTON_MESSAGES } from "../components/PasskeysCard.tsx";
@@ -99,11 +100,12 @@ Deno.test("every built-in label of the record definitions has its key, in Englis
   assert.deepEqual(wrong, []);
 });
 
-Deno.test("every role, notification event and channel has its name in the catalogue", () => {
+Deno.test("every role, notification event, channel and option list has its name", () => {
   const keys = [
     ...ROLES.map((role) => `role.${role}`),
     ...EVENT_KINDS.map((kind) => `event.${kind}`),
     ...CHANNELS.map((channel) => `channel.${channel}`),
+    ...OPTION_LISTS.map((list) => `option_list.${list.key}`),
   ];
   assert.deepEqual(keys.filter((key) => CATALOGUES.en[key] === undefined), []);
 });

@@ -21,6 +21,7 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["profile", () => "/settings/profile"],
   ["notifications", () => "/notifications"],
   ["notification preferences", () => "/notifications/preferences"],
+  ["option lists", () => "/settings/option-lists"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>

@@ -3,6 +3,7 @@
  * Settings → Option lists: an admin edits each list as one value per line. Removing a value
  * retires it (records keep it); everyone else sees the lists read-only.
  */
+import { tOf } from "../../i18n/middleware.ts";
 import { Hono } from "hono";
 import { recordSecurityEvent } from "../../security/events.ts";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
@@ -31,20 +32,27 @@ function mayEdit(c: AppContext): boolean {
 async function page(c: AppContext, flash?: { list: string; text: string; error?: boolean }) {
   const lists = await listOptionLists(tenantOf(c).db);
   const editable = mayEdit(c);
+  const t = tOf(c);
+  // A built-in list's name in the reader's language (every list is built in today).
+  const named = (list: { key: string; label: string }) => {
+    const key = `option_list.${list.key}`;
+    const text = t(key);
+    return text === key ? list.label : text;
+  };
   return renderApp(
     c,
-    "Option lists",
+    t("option_lists.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/option-lists" role={principalOf(c).role} />
       <p class="muted">
-        The choices offered in forms. Removing a value retires it: records that use it keep it.
-        {editable ? "" : " Only an owner or admin can change them."}
+        {t("option_lists.intro")}
+        {editable ? "" : ` ${t("option_lists.read_only")}`}
       </p>
       <div class="detail-grid">
         {lists.map((list) => (
           <section class="card" key={list.key} id={`list-${list.key}`}>
-            <h2>{list.label}</h2>
+            <h2>{named(list)}</h2>
             {flash?.list === list.key
               ? (
                 <p class={flash.error ? "flash error" : "flash success"} role="status">
@@ -57,7 +65,7 @@ async function page(c: AppContext, flash?: { list: string; text: string; error?:
                 <form method="post" action={`/settings/option-lists/${list.key}`}>
                   <CsrfInput token={c.get("csrfToken")} />
                   <div class="field">
-                    <label for={`values-${list.key}`}>One value per line</label>
+                    <label for={`values-${list.key}`}>{t("option_lists.one_per_line")}</label>
                     <textarea
                       id={`values-${list.key}`}
                       name="values"
@@ -67,7 +75,7 @@ async function page(c: AppContext, flash?: { list: string; text: string; error?:
                     </textarea>
                   </div>
                   <button class="button small primary" type="submit">
-                    Save {list.label.toLowerCase()}
+                    {t("option_lists.save", { list: named(list).toLowerCase() })}
                   </button>
                 </form>
               )
@@ -99,7 +107,7 @@ app.post("/settings/option-lists/:list", async (c) => {
     target: key,
     details: { values: parsed.data.values },
   });
-  return page(c, { list: key, text: "Saved." });
+  return page(c, { list: key, text: tOf(c)("option_lists.saved") });
 });
 
 export default app;
