@@ -91,6 +91,15 @@ Deno.test("a customer's currency is carried by its sales orders and invoices, pr
     assert.match(text, /Total CA\$250\.00/);
     assert.doesNotMatch(text, /Total \$250\.00/);
 
+    const soPdf = await server.fetch(t.host, `/api/v1/sales-orders/${order.id}/pdf`, {
+      headers: { authorization: `Bearer ${api.token}` },
+    });
+    assert.equal(soPdf.status, 200);
+    const [soPage] = await pdfPages(new Uint8Array(await soPdf.arrayBuffer()));
+    const soText = soPage!.lines.join("\n").replace(/\s+/g, " ");
+    assert.match(soText, /Currency: CAD/);
+    assert.match(soText, /Total CA\$20\.00/);
+
     // The e-mail states the amounts in the invoice's currency too.
     await api.ok("POST", `/api/v1/invoices/${inCad.id}/send`, { to: "ap@toronto.example" }, 201);
     const [mail] = await mailTo(server, "ap@toronto.example");

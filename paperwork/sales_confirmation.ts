@@ -13,6 +13,8 @@ import { GOODS_COLUMNS, MARGIN, Sheet, type Words } from "./layout.ts";
 /** Everything a sales confirmation prints, as plain values (read by `loadSalesConfirmationPaper`). */
 export interface SalesConfirmationPaper {
   number: string;
+  /** The customer's currency when the order was made: every amount is in it. */
+  currency: string;
   orderDate: string | null;
   deliveryDate: string | null;
   terms: string | null;
@@ -37,6 +39,7 @@ export async function loadSalesConfirmationPaper(
   const delivery = await related(db, "locations", so.delivery_location_id);
   return {
     number: String(so.number),
+    currency: String(so.currency ?? "USD"),
     orderDate: day(so.order_date),
     deliveryDate: day(so.delivery_date),
     terms: text(customer?.payment_terms),
@@ -51,7 +54,7 @@ export async function loadSalesConfirmationPaper(
         [delivery.contact_name, delivery.phone].filter(Boolean).join(", "),
       ]
       : [],
-    lines: linesOf(so).map(goodsRow),
+    lines: linesOf(so).map((line) => goodsRow(line, so.currency)),
     totalCents: Number(so.total_cents ?? 0),
     notes: String(so.notes ?? ""),
   };
@@ -78,6 +81,7 @@ export async function drawSalesConfirmation(
       ["Delivery date", paper.deliveryDate],
       ["Customer PO", paper.customerPo],
       ["Salesperson", paper.salesperson],
+      ["Currency", paper.currency],
     ],
     340,
     top - 13,
@@ -88,7 +92,7 @@ export async function drawSalesConfirmation(
   }
   sheet.table(GOODS_COLUMNS, paper.lines);
   sheet.totals([
-    ["Total", money(paper.totalCents), true],
+    ["Total", money(paper.totalCents, paper.currency), true],
     ...(paper.terms ? [["Payment terms", paper.terms] as [string, string]] : []),
   ]);
   sheet.paragraph("Notes", paper.notes);
