@@ -144,7 +144,9 @@ function canWrite(c: AppContext, def: RecordDef): boolean {
 
 function requireWrite(c: AppContext, def: RecordDef): void {
   if (!roleMayWrite(c, def)) {
-    throw new ForbiddenError(`Your role cannot change ${def.plural.toLowerCase()}.`);
+    throw new ForbiddenError(
+      tOf(c)("record.role_cannot_change", { plural: def.plural.toLowerCase() }),
+    );
   }
 }
 
@@ -821,7 +823,7 @@ for (const builtIn of RECORD_TYPES) {
         mode: "create",
         values: input,
         errors: issuesByField(parsed.error),
-        message: "Some fields need attention.",
+        message: tOf(c)("record.needs_attention"),
       }, 422);
     }
     try {
@@ -857,7 +859,7 @@ for (const builtIn of RECORD_TYPES) {
         id,
         values: shownValues,
         errors: issuesByField(parsed.error),
-        message: "Some fields need attention.",
+        message: tOf(c)("record.needs_attention"),
       }, 422);
     }
     try {
