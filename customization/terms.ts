@@ -290,3 +290,24 @@ export function phraseIn(config: Configuration | undefined | null, text: string 
 function isPhrase(value: unknown): value is Phrase {
   return typeof value === "object" && value !== null && Array.isArray((value as Phrase).parts);
 }
+
+/**
+ * An island's message catalogue (i18n `messagesFor`) in the tenant's words: every message's text
+ * through `words`, so "New load" reads "New shipment" in the command palette and the record
+ * form as on the server-rendered page. Placeholders (`{section}`) are not words and stay.
+ */
+export function messagesInWords<M extends Record<string, string>>(
+  config: Configuration | undefined | null,
+  messages: M,
+): M {
+  const doc = documentOf(config);
+  if (
+    !Object.keys(doc.terminology.record_types).length &&
+    !Object.keys(doc.terminology.phrases).length
+  ) {
+    return messages;
+  }
+  const out: Record<string, string> = {};
+  for (const [key, text] of Object.entries(messages)) out[key] = words(doc, text);
+  return out as M;
+}

@@ -9,6 +9,7 @@ import {
   label,
   layoutFields,
   listColumns,
+  messagesInWords,
   navigation,
   recordTypeFor,
   words,
@@ -110,4 +111,25 @@ Deno.test("the tenant's words read back into the built-in ones, for searching th
   assert.equal(builtInWords(renamed, "packer credit"), "supplier credit");
   assert.equal(builtInWords(renamed, "Shipments in transit"), "Loads in transit");
   assert.equal(builtInWords(undefined, "packer"), "packer");
+});
+
+Deno.test("messagesInWords() renames record types in an island's messages and keeps placeholders", () => {
+  const config = validConfiguration({
+    terminology: {
+      record_types: { loads: { singular: "Shipment", plural: "Shipments", fields: {} } },
+    },
+  });
+  const messages = {
+    "palette.new_load": "New load",
+    "palette.go_to_section": "Go to {section}",
+    "palette.loads": "Loads",
+    "bell.unread": "{count, plural, one {# load} other {# loads}}",
+  };
+  assert.deepEqual(messagesInWords(config, messages), {
+    "palette.new_load": "New shipment",
+    "palette.go_to_section": "Go to {section}",
+    "palette.loads": "Shipments",
+    "bell.unread": "{count, plural, one {# shipment} other {# shipments}}",
+  });
+  assert.equal(messagesInWords(null, messages), messages, "nothing renamed: the same object");
 });
