@@ -46,6 +46,7 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["send the rate confirmation", (s) => `/loads/${s.loads.id}/rate-confirmation/send`],
   ["send an invoice", (s) => `/invoices/${s.invoices.id}/send`],
   ["record a payment", (s) => `/customers/${s.customers.id}/receive-payment`],
+  ["send a statement", (s) => `/customers/${s.customers.id}/statement`],
 ];
 /** Pages before signing in, by host ("apex" or the workspace's) and address. */
 export const SPANISH_PUBLIC_PAGES: ReadonlyArray<["apex" | "workspace", string]> = [

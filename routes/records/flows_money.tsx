@@ -424,39 +424,44 @@ async function statementScreen(c: AppContext, id: string, message?: string | nul
   const customer = await getRecord(db, customers, id);
   const [open, format, address] = await Promise.all([
     openInvoices(db, id),
-    fmt.loadFormatSettings(db),
+    fmt.loadFormatSettings(db).then((f) => formatsFor(f, languageOf(c))),
     customerBillingAddress(db, id),
   ]);
   const today = tenantOf(c).today;
   const overdue = open.filter((i) => i.due_date && i.due_date < today);
+  const t = tOf(c);
+  const name = String(customer.name);
   return renderApp(
     c,
-    `Send ${customer.name} a statement`,
+    t("statement.title", { customer: name }),
     <>
       <p class="breadcrumb">
-        <a href={`/customers/${id}`}>Customer {String(customer.name)}</a>
+        <a href={`/customers/${id}`}>{t("receipt.customer_back", { name })}</a>
       </p>
-      <h1>Send {customer.name} a statement</h1>
+      <h1>{t("statement.title", { customer: name })}</h1>
       <p>
-        {fmt.counted(open.length, "open invoice")},{" "}
-        {fmt.money(open.reduce((s, i) => s + i.outstanding_cents, 0), format)};{" "}
-        {fmt.counted(overdue.length, "overdue invoice")}.
+        {t("statement.summary", {
+          open: open.length,
+          amount: fmt.money(open.reduce((s, i) => s + i.outstanding_cents, 0), format),
+          overdue: overdue.length,
+        })}
       </p>
       <SendForm
         action={`/customers/${id}/statement`}
         csrf={c.get("csrfToken")}
         to={to ?? address ?? ""}
-        button="Send"
+        button={t("statement.send")}
         cancel={`/customers/${id}`}
         message={message}
       >
         <fieldset>
-          <legend>What to send</legend>
+          <legend>{t("statement.what")}</legend>
           <label class="choice">
-            <input type="radio" name="kind" value="statement" checked /> Statement of open invoices
+            <input type="radio" name="kind" value="statement" checked />{" "}
+            {t("statement.kind_statement")}
           </label>
           <label class="choice">
-            <input type="radio" name="kind" value="reminder" /> Reminder of the overdue ones
+            <input type="radio" name="kind" value="reminder" /> {t("statement.kind_reminder")}
           </label>
         </fieldset>
       </SendForm>
