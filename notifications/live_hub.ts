@@ -77,8 +77,6 @@ export class LiveHub {
   #closed = false;
   readonly pollMs: number;
   readonly tickMs: number;
-  /** Tenants whose daily notifications job this process has seen queued, and on which day. */
-  readonly dailyChecked = new Map<string, string>();
 
   /** `poolOf`: the pool that lends tenant databases (its provider calls `track` on open). */
   constructor(readonly poolOf: () => TenantPool, readonly options: LiveHubOptions = {}) {
