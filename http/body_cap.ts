@@ -14,6 +14,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Config } from "../config.ts";
 import { InvalidError } from "../domain/errors.ts";
+import { tooLarge } from "../domain/documents/intake.ts";
 import type { AppEnv } from "./env.ts";
 import { BODY_MAX_BYTES } from "./guards.ts";
 
@@ -32,6 +33,8 @@ export interface LargeBody {
   path: RegExp;
   /** The largest body accepted, framing included. */
   max: (config: Pick<Config, "DOCUMENT_MAX_BYTES">) => number;
+  /** The route's own words for a body too large (the same as its own check gives). */
+  refusal: (config: Pick<Config, "DOCUMENT_MAX_BYTES">) => InvalidError;
 }
 
 /** The upload routes and their caps; every other route gets BODY_MAX_BYTES. */
@@ -41,16 +44,22 @@ export const LARGE_BODIES: readonly LargeBody[] = [
     // The upload form and API, and the phone camera's page and API (routes/documents/camera.tsx).
     path: /^\/(documents(\/camera)?|api\/v1\/documents(\/captures)?)$/,
     max: (config) => config.DOCUMENT_MAX_BYTES + ENVELOPE_BYTES,
+    refusal: (config) => tooLarge(config.DOCUMENT_MAX_BYTES),
   },
   {
     method: "POST",
     path: /^\/[a-z_-]+\/import$/,
     max: () => CSV_IMPORT_MAX_BYTES + ENVELOPE_BYTES,
+    refusal: () => new InvalidError("The file is larger than 2 MB.", undefined, 413),
   },
   {
     method: "POST",
     path: /^\/settings\/data\/restore$/,
     max: () => RESTORE_MAX_BYTES + ENVELOPE_BYTES,
+    refusal: () =>
+      new InvalidError("The archive is larger than 256 MB. Ask support to restore it.", {
+        archive: ["Larger than 256 MB."],
+      }, 413),
   },
 ];
 
@@ -60,19 +69,23 @@ export function bodyCapFor(
   path: string,
   config: Pick<Config, "DOCUMENT_MAX_BYTES">,
 ): number {
-  const large = LARGE_BODIES.find((r) => r.method === method && r.path.test(path));
-  return large ? large.max(config) : BODY_MAX_BYTES;
+  return largeBodyOf(method, path)?.max(config) ?? BODY_MAX_BYTES;
+}
+
+function largeBodyOf(method: string, path: string): LargeBody | undefined {
+  return LARGE_BODIES.find((r) => r.method === method && r.path.test(path));
 }
 
 /** Refuses any body over its route's cap with 413 before a route reads it. */
 export function capBodies(config: Pick<Config, "DOCUMENT_MAX_BYTES">): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!c.req.raw.body) return await next();
-    const max = bodyCapFor(c.req.method, c.req.path, config);
+    const large = largeBodyOf(c.req.method, c.req.path);
+    const max = large?.max(config) ?? BODY_MAX_BYTES;
     await bodyLimit({
       maxSize: max,
       onError: () => {
-        throw new InvalidError(
+        throw large?.refusal(config) ?? new InvalidError(
           `The body is larger than ${Math.round(max / 1024)} KB. Send less at once.`,
           undefined,
           413,
