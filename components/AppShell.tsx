@@ -9,6 +9,7 @@ import { CsrfInput } from "./Form.tsx";
 import { LogoMark, MenuIcon, SearchIcon } from "./Icons.tsx";
 import { useLanguage, useT } from "./Words.tsx";
 import { messagesFor } from "../i18n/mod.ts";
+import type { Messages } from "../i18n/format.ts";
 import { Island } from "../framework/island.tsx";
 import LiveUpdates from "../islands/LiveUpdates.tsx";
 import NotificationBell from "../islands/NotificationBell.tsx";
@@ -65,6 +66,11 @@ export interface AppShellProps {
   userId?: string;
   /** A notice shown above the page (billing grace or read-only). */
   banner?: ComponentChildren;
+  /**
+   * The tenant's words for an island's messages (customization/terms.ts messagesInWords), so the
+   * command palette says "New shipment" where the tenant renamed loads.
+   */
+  islandWords?: (messages: Messages) => Messages;
   /** The signed-in person's other workspaces: the user menu switches to each (auth/workspace_switch.ts). */
   otherWorkspaces?: ReadonlyArray<{ tenantId: string; name: string }>;
   children: ComponentChildren;
@@ -169,7 +175,12 @@ export function AppShell(props: AppShellProps) {
             <Island
               name="CommandPalette"
               component={CommandPalette}
-              props={{ language, messages: messagesFor(language, COMMAND_PALETTE_MESSAGES) }}
+              props={{
+                language,
+                messages: (props.islandWords ?? ((m) => m))(
+                  messagesFor(language, COMMAND_PALETTE_MESSAGES),
+                ),
+              }}
             />
           )
           : null}

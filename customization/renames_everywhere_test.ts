@@ -49,9 +49,6 @@ const OLD_WORDS = /\b(suppliers?|loads?)\b/i;
 
 /** Texts not yet in the tenant's words, and where they come from. */
 const KNOWN_GAPS = new Map<string, string>([
-  // The command palette's messages (i18n catalogue, being reworked) skip the tenant's words.
-  ["New load", "islands/CommandPalette.tsx via messagesFor()"],
-  ["Go to Loads", "islands/CommandPalette.tsx via messagesFor()"],
   ["Loads", "the palette's shortcut list (palette.loads)"],
   // Fixed sentences of pages that do not pass them through words() yet.
   [

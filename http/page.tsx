@@ -19,7 +19,7 @@ import {
   accountNoticeOf,
 } from "../components/AccountNotice.tsx";
 import { brandImageUrl } from "../customization/assets.ts";
-import { navigation, words } from "../customization/terms.ts";
+import { messagesInWords, navigation, words } from "../customization/terms.ts";
 import { LanguageContext, WordsContext } from "../components/Words.tsx";
 import {
   shownLabel,
@@ -172,6 +172,7 @@ export function renderApp(
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
       userId={auth.userId}
       otherWorkspaces={auth.otherWorkspaces}
+      islandWords={(messages) => messagesInWords(config, messages)}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
       assistant={featureOn(config, billing, "assistant")}

@@ -71,6 +71,7 @@ import {
   defaultFilters,
   layoutFields,
   listColumns,
+  messagesInWords,
   recordTypeFor,
   words,
 } from "../../customization/terms.ts";
@@ -429,7 +430,7 @@ async function formPage(
           refs,
           cancelHref: opts.mode === "create" ? base : `${base}/${opts.id}`,
           language: languageOf(c),
-          messages: messagesFor(languageOf(c), RECORD_FORM_MESSAGES),
+          messages: messagesInWords(configOf(c), messagesFor(languageOf(c), RECORD_FORM_MESSAGES)),
         }}
       />
     </>,
