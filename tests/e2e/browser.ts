@@ -31,8 +31,18 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Starts headless Chromium with a throwaway profile. */
-export async function launchBrowser(): Promise<BrowserSession> {
+/**
+ * Starts headless Chromium with a throwaway profile.
+ *
+ * Pages bypass the app's service worker unless `serviceWorkers` is set: once the worker controls
+ * a page it answers the page's navigations, and puppeteer reports no page-level response for a
+ * navigation a worker answered, so every wait for "the next page" timed out. Tests of other
+ * things run as a browser without the installed app; the installable app's own tests
+ * (tests/e2e/pwa_test.ts) opt in.
+ */
+export async function launchBrowser(
+  opts: { serviceWorkers?: boolean } = {},
+): Promise<BrowserSession> {
   const userDataDir = await Deno.makeTempDir({ prefix: "pm-chromium-" });
   const browser = await puppeteer.launch({
     executablePath: chromiumPath(),
@@ -54,6 +64,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
     browser,
     async newPage(viewport = DESKTOP) {
       const page = await browser.newPage();
+      if (!opts.serviceWorkers) await page.setBypassServiceWorker(true);
       await page.setViewport(viewport);
       page.setDefaultTimeout(15_000);
       return page;

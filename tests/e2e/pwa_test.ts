@@ -94,7 +94,7 @@ async function signedIn(page: Page, port: number, t: SignedUp): Promise<string> 
 
 Deno.test("browser: installable with no errors; a visited record page reads offline, an unvisited one shows the offline page; another workspace never gets it", async () => {
   const server = await startTestServer();
-  const session = await launchBrowser();
+  const session = await launchBrowser({ serviceWorkers: true });
   try {
     const a = await signUpTenant(server);
     const b = await signUpTenant(server);
@@ -161,7 +161,7 @@ Deno.test("browser: installable with no errors; a visited record page reads offl
 
 Deno.test("browser: at phone size the camera uploads a BOL photo to the load; a note and a photo taken offline are sent once back online", async () => {
   const server = await startTestServer();
-  const session = await launchBrowser();
+  const session = await launchBrowser({ serviceWorkers: true });
   const dir = await Deno.makeTempDir();
   try {
     const a = await signUpTenant(server);
