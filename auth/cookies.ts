@@ -51,7 +51,13 @@ export function setPendingSignInCookie(c: AppContext, token: string, expiresAt: 
     httpOnly: true,
     sameSite: "Lax",
     secure: c.get("services").config.secureCookies,
-    expires: new Date(expiresAt),
+    // A lifetime, not a date: `expiresAt` is on the services clock, which a test (or a tenant's
+    // business day) may move away from the browser's wall clock; an Expires date a year off is
+    // refused by the cookie helper and misread by browsers.
+    maxAge: Math.max(
+      0,
+      Math.round((Date.parse(expiresAt) - c.get("services").clock.now().getTime()) / 1000),
+    ),
   });
 }
 
