@@ -32,6 +32,7 @@ Deno.test("browser: a colleague's list and record page update live; an edit form
     const originA = await signInThroughPage(owner, server.port, a);
     const otherContext = await session.browser.createBrowserContext();
     const phone = await otherContext.newPage();
+    await phone.setBypassServiceWorker(true); // as launchBrowser's pages (tests/e2e/browser.ts)
     await phone.setViewport(PHONE);
     phone.setDefaultTimeout(15_000);
     await signInThroughPage(phone, server.port, {
@@ -41,6 +42,7 @@ Deno.test("browser: a colleague's list and record page update live; an edit form
     });
     const thirdContext = await session.browser.createBrowserContext();
     const outsider = await thirdContext.newPage();
+    await outsider.setBypassServiceWorker(true); // as launchBrowser's pages (tests/e2e/browser.ts)
     outsider.setDefaultTimeout(15_000);
     const originB = await signInThroughPage(outsider, server.port, b);
 

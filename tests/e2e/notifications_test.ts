@@ -29,6 +29,7 @@ Deno.test("browser: a mention lights the bell, the notifications page opens the 
     // The colleague's session: the bell says one unread; the page opens the record.
     const other = await session.browser.createBrowserContext();
     const theirs = await other.newPage();
+    await theirs.setBypassServiceWorker(true); // as launchBrowser's pages (tests/e2e/browser.ts)
     theirs.setDefaultTimeout(15_000);
     await theirs.setBypassCSP(true);
     await signInThroughPage(theirs, server.port, {

@@ -202,21 +202,27 @@ Deno.test("browser: at phone size the camera uploads a BOL photo to the load; a 
     await clickAndWaitForPage(page, "form[data-camera-capture] button[type=submit]");
     assert.match(await page.$eval("[data-queued]", (el) => el.textContent ?? ""), /queued/);
     await page.goto(`${origin}/loads/${load}`);
-    await page.waitForFunction(() =>
-      /2 changes queued, will send when online/.test(
-        document.querySelector(".offline-status")?.textContent ?? "",
-      )
+    // Generous waits: on a loaded CI machine reading the photo and the worker's round trips
+    // take longer than the default 15 s, and only the outcome is under test here.
+    await page.waitForFunction(
+      () =>
+        /2 changes queued, will send when online/.test(
+          document.querySelector(".offline-status")?.textContent ?? "",
+        ),
+      { timeout: 45_000 },
     );
     assert.deepEqual(await notesOf(api, load), [], "nothing reached the server offline");
     assert.equal((await documentsOf(api)).length, 1);
 
     // Back online: both are sent, once, and the page says so.
     await setOffline(session.browser, page, false);
-    await page.waitForFunction(() =>
-      /sent\./.test(document.querySelector(".offline-status")?.textContent ?? "") &&
-      !/queued/.test(document.querySelector(".offline-status")?.textContent ?? "")
+    await page.waitForFunction(
+      () =>
+        /sent\./.test(document.querySelector(".offline-status")?.textContent ?? "") &&
+        !/queued/.test(document.querySelector(".offline-status")?.textContent ?? ""),
+      { timeout: 45_000 },
     );
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     while ((await documentsOf(api)).length < 2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
     }
