@@ -21,6 +21,12 @@ import {
 } from "./format.ts";
 import en from "./messages/en.json" with { type: "json" };
 import es from "./messages/es.json" with { type: "json" };
+import mailEn from "./messages/mail.en.json" with { type: "json" };
+import mailEs from "./messages/mail.es.json" with { type: "json" };
+import moneyEn from "./messages/money.en.json" with { type: "json" };
+import moneyEs from "./messages/money.es.json" with { type: "json" };
+import pagesEn from "./messages/pages.en.json" with { type: "json" };
+import pagesEs from "./messages/pages.es.json" with { type: "json" };
 
 export {
   isLanguage,
@@ -35,8 +41,27 @@ export {
 /** Each language's name in itself, for the language picker. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: "English", es: "Español" };
 
-/** The catalogues, by language. */
-export const CATALOGUES: Record<Language, Messages> = { en, es };
+/**
+ * The catalogues, by language: the core file plus one file per area (`mail.es.json`: e-mails and
+ * notifications; `money.*`: payments, disputes and exchange; `pages.*`: settings, documents,
+ * import, reports), so that a change to one area touches one small file. A key belongs to
+ * exactly one file (`joinAreas` refuses a key defined twice).
+ */
+export const CATALOGUES: Record<Language, Messages> = {
+  en: joinAreas("en", [en, mailEn, moneyEn, pagesEn]),
+  es: joinAreas("es", [es, mailEs, moneyEs, pagesEs]),
+};
+
+function joinAreas(language: Language, areas: readonly Messages[]): Messages {
+  const out: Messages = {};
+  for (const area of areas) {
+    for (const [key, text] of Object.entries(area)) {
+      if (key in out) throw new Error(`i18n: the ${language} key ${key} is defined twice`);
+      out[key] = text;
+    }
+  }
+  return out;
+}
 
 /** "es-MX" -> "es", "EN" -> "en"; null when the language is not one the interface speaks. */
 export function languageOf(tag: unknown): Language | null {
