@@ -13,6 +13,7 @@ import { CustomFieldsSchema } from "./fields_schema.ts";
 import { RulesSchema } from "./rules_schema.ts";
 import { AA_NORMAL_TEXT, contrastFailures, formatRatio } from "./contrast.ts";
 import { FeaturesSchema, FormatsSchema, LayoutsSchema, TerminologySchema } from "./shaping.ts";
+import { checkLayoutFields } from "./layout_check.ts";
 
 const HEX = /^#[0-9a-f]{6}$/;
 
@@ -272,7 +273,12 @@ export const ConfigurationSchema = z.strictObject({
   features: FeaturesSchema,
   custom_fields: CustomFieldsSchema,
   rules: RulesSchema,
-});
+}).check(z.superRefine(checkLayoutFields, {
+  // Layouts name custom fields too: checked once both sections have their shape, even while
+  // another section has problems of its own (so every problem is listed in one answer).
+  when: (payload) =>
+    payload.issues.every((i) => i.path?.[0] !== "layouts" && i.path?.[0] !== "custom_fields"),
+}));
 
 export type Configuration = z.infer<typeof ConfigurationSchema>;
 export type Branding = Configuration["branding"];

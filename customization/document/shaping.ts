@@ -207,13 +207,16 @@ const DashboardCards = z.array(z.enum(DASHBOARD_CARDS)).max(DASHBOARD_CARDS.leng
 export const LayoutsSchema = z.strictObject({
   record_types: z.partialRecord(CollectionKey, RecordLayout).default({}).meta({
     description:
-      "Per record type (by collection): `sections` (form and detail page sections, each a `title` and its `fields` in order; fields not listed keep their built-in section after them), `hidden` (fields not shown on the form or detail page; their values are kept), `required` (fields required beyond the built-in ones), `list_columns` and `default_filters` per role (`default` or a role: `owner`, `admin`, `broker`, `accounting`, `viewer`).",
+      "Per record type (by collection): `sections` (form and detail page sections, each a `title` and its `fields` in order; fields not listed keep their built-in section after them), `hidden` (fields not shown on the form or detail page; their values are kept), `required` (fields required beyond the built-in ones), `list_columns` and `default_filters` per role (`default` or a role: `owner`, `admin`, `broker`, `accounting`, `viewer`). Fields are named by their key: a built-in field or one of the type's `custom_fields`; a custom field removed from `custom_fields` must leave the layout in the same change.",
     examples: [{
       loads: {
-        sections: [{ title: "Shipping", fields: ["carrier_id", "pickup_date", "delivery_date"] }],
+        sections: [{
+          title: "Shipping",
+          fields: ["carrier_id", "pickup_date", "delivery_date", "container"],
+        }],
         hidden: ["seal_number"],
         required: ["bol_number"],
-        list_columns: { broker: ["status", "pickup_date", "carrier_id"] },
+        list_columns: { broker: ["status", "pickup_date", "carrier_id", "container"] },
         default_filters: { broker: { status: "booked" } },
       },
     }],
@@ -224,40 +227,6 @@ export const LayoutsSchema = z.strictObject({
       DASHBOARD_CARDS.map((c) => `\`${c}\``).join(", ") + ".",
     examples: [{ broker: ["open_purchase_orders", "loads_by_status", "top_suppliers"] }],
   }),
-}).superRefine((layouts, ctx) => {
-  for (const [collection, layout] of Object.entries(layouts.record_types)) {
-    if (!layout) continue;
-    const def = recordType(collection)!;
-    const names = new Set(def.fields.map((f) => f.name));
-    const check = (list: readonly string[], path: PropertyKey[]) =>
-      list.forEach((name, i) => {
-        if (names.has(name)) return;
-        ctx.addIssue({
-          code: "custom",
-          path: ["record_types", collection, ...path, i],
-          message: `${def.plural} have no field "${name}". Allowed here: ${[...names].join(", ")}.`,
-        });
-      });
-    layout.sections.forEach((s, i) => check(s.fields, ["sections", i, "fields"]));
-    check(layout.hidden, ["hidden"]);
-    check(layout.required, ["required"]);
-    for (const [role, list] of Object.entries(layout.list_columns)) {
-      check(list ?? [], ["list_columns", role]);
-    }
-    for (const [role, filters] of Object.entries(layout.default_filters)) {
-      check(Object.keys(filters ?? {}), ["default_filters", role]);
-    }
-    layout.hidden.forEach((name, i) => {
-      const field = def.fields.find((f) => f.name === name);
-      const required = field?.required && !(def.numbering && name === "number");
-      if (!required && !layout.required.includes(name)) return;
-      ctx.addIssue({
-        code: "custom",
-        path: ["record_types", collection, "hidden", i],
-        message: `"${name}" is required on ${def.plural.toLowerCase()}, so it cannot be hidden.`,
-      });
-    });
-  }
 }).prefault({}).meta({ description: "Fields, sections, list columns and dashboard cards." });
 
 /** The switches a tenant may turn off; a feature its plan does not include stays off. */
