@@ -9,6 +9,7 @@ import { randomToken, sha256Hex } from "../db/ids.ts";
 import { ConflictError, InvalidError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { resetPasswordMail, verifyEmailMail } from "../mail/templates.ts";
+import { memberLanguage } from "../mail/language.ts";
 import type { Services } from "../services.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
@@ -124,7 +125,11 @@ export async function sendVerificationEmail(
   await sendMail(services, {
     to: user.email,
     tenantId,
-    ...verifyEmailMail({ name: user.name, link }),
+    ...verifyEmailMail({
+      name: user.name,
+      link,
+      language: await memberLanguage(services, user.id, { tenantId }),
+    }),
   });
 }
 
@@ -178,7 +183,11 @@ export async function requestPasswordReset(
   await sendMail(services, {
     to: user.email,
     tenantId,
-    ...resetPasswordMail({ name: user.name, link }),
+    ...resetPasswordMail({
+      name: user.name,
+      link,
+      language: await memberLanguage(services, user.id, { tenantId }),
+    }),
   });
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../domain/errors.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { invitationMail } from "../mail/templates.ts";
+import { memberLanguage } from "../mail/language.ts";
 import { activeConfiguration } from "../customization/cache.ts";
 import type { Executor } from "../db/transaction.ts";
 import type { Services } from "../services.ts";
@@ -117,6 +118,8 @@ export async function createInvitation(
     to: input.email,
     tenantId: tenant.id,
     ...invitationMail({
+      // The invited person has no saved language yet: the workspace's default.
+      language: await memberLanguage(services, null, { db: tenant.db, tenantId: tenant.id }),
       inviterName: inviter.name,
       workspaceName: tenant.name,
       role: input.role,

@@ -10,6 +10,7 @@
 import type { Services } from "../services.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { unlockMail } from "../mail/templates.ts";
+import { memberLanguage } from "../mail/language.ts";
 import { consumeEmailToken, createEmailToken } from "./email_tokens.ts";
 import { tenantOrigin } from "./handoff.ts";
 import { FREE_FAILURES_PER_ACCOUNT_AND_IP, WINDOW_MS } from "./throttle.ts";
@@ -51,7 +52,12 @@ export async function offerUnlockLink(
   const link = `${await originFor(services, tenantId)}/login/unlock?token=${
     encodeURIComponent(token)
   }`;
-  await sendMail(services, { to: user.email, tenantId, ...unlockMail({ name: user.name, link }) });
+  const language = await memberLanguage(services, user.id, { tenantId });
+  await sendMail(services, {
+    to: user.email,
+    tenantId,
+    ...unlockMail({ name: user.name, link, language }),
+  });
   return true;
 }
 

@@ -1,8 +1,10 @@
 /**
  * @module mail/templates
- * Plain-text bodies of the e-mails the platform sends. Plain text only: it renders everywhere,
- * and the dev mailbox turns the links in it into clickable ones.
+ * Plain-text bodies of the e-mails the platform sends, in the recipient's language (the
+ * `mail.*` keys of i18n/messages/mail.*.json; mail/language.ts chooses the language). Plain text
+ * only: it renders everywhere, and the dev mailbox turns the links in it into clickable ones.
  */
+import { type Language, translator } from "../i18n/mod.ts";
 
 export interface MailContent {
   subject: string;
@@ -10,35 +12,24 @@ export interface MailContent {
 }
 
 /** Asks a new user to confirm their e-mail address. */
-export function verifyEmailMail(input: { name: string; link: string }): MailContent {
+export function verifyEmailMail(
+  input: { name: string; link: string; language?: Language },
+): MailContent {
+  const t = translator(input.language ?? "en");
   return {
-    subject: "Confirm your e-mail address",
-    text: [
-      `Hello ${input.name},`,
-      "",
-      "Confirm your e-mail address for ProjectMeats by opening this link:",
-      "",
-      input.link,
-      "",
-      "The link works for 24 hours. If you did not create an account, ignore this e-mail.",
-    ].join("\n"),
+    subject: t("mail.verify.subject"),
+    text: t("mail.verify.body", { name: input.name, link: input.link }),
   };
 }
 
 /** Sends a password reset link. */
-export function resetPasswordMail(input: { name: string; link: string }): MailContent {
+export function resetPasswordMail(
+  input: { name: string; link: string; language?: Language },
+): MailContent {
+  const t = translator(input.language ?? "en");
   return {
-    subject: "Reset your ProjectMeats password",
-    text: [
-      `Hello ${input.name},`,
-      "",
-      "Someone asked to reset the password of your ProjectMeats account. To choose a new one, open:",
-      "",
-      input.link,
-      "",
-      "The link works for 1 hour and only once. If you did not ask for this, ignore this e-mail:",
-      "your password stays the same.",
-    ].join("\n"),
+    subject: t("mail.reset.subject"),
+    text: t("mail.reset.body", { name: input.name, link: input.link }),
   };
 }
 
@@ -51,47 +42,30 @@ export function invitationMail(
     link: string;
     /** The product's name as the workspace shows it (its configuration's branding). */
     productName?: string;
+    /** The workspace's default language: the invited person has no saved choice yet. */
+    language?: Language;
   },
 ): MailContent {
-  const product = input.productName ?? "ProjectMeats";
-  return {
-    subject: `${input.inviterName} invited you to ${input.workspaceName} on ${product}`,
-    text: [
-      "Hello,",
-      "",
-      `${input.inviterName} invited you to join ${input.workspaceName} on ${product} as ${
-        article(input.role)
-      } ${input.role}.`,
-      "",
-      "To accept, open this link:",
-      "",
-      input.link,
-      "",
-      "The invitation works for 7 days. If you did not expect it, ignore this e-mail.",
-    ].join("\n"),
+  const t = translator(input.language ?? "en");
+  const roleKey = `role.${input.role}`;
+  const roleName = t(roleKey);
+  const args = {
+    inviter: input.inviterName,
+    workspace: input.workspaceName,
+    product: input.productName ?? "ProjectMeats",
+    role: roleName === roleKey ? input.role : roleName,
+    link: input.link,
   };
-}
-
-function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? "an" : "a";
+  return { subject: t("mail.invitation.subject", args), text: t("mail.invitation.body", args) };
 }
 
 /** Tells an account's owner that sign-ins are being slowed, with a link that lifts the wait. */
-export function unlockMail(input: { name: string; link: string }): MailContent {
+export function unlockMail(
+  input: { name: string; link: string; language?: Language },
+): MailContent {
+  const t = translator(input.language ?? "en");
   return {
-    subject: "Failed sign-ins to your ProjectMeats account",
-    text: [
-      `Hello ${input.name},`,
-      "",
-      "Several wrong passwords were just tried on your ProjectMeats account, so further sign-ins",
-      "to it are being slowed for a while. If that was you and you now know your password, open",
-      "this link to lift the wait at once:",
-      "",
-      input.link,
-      "",
-      "The link works for 1 hour and only once. If it was not you, your account is safe as long",
-      "as your password is not known to anyone else; consider changing it and setting up an",
-      "authenticator app in Settings → Profile.",
-    ].join("\n"),
+    subject: t("mail.unlock.subject"),
+    text: t("mail.unlock.body", { name: input.name, link: input.link }),
   };
 }

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import {
+  invitationMail,
+  type MailContent,
+  resetPasswordMail,
+  unlockMail,
+  verifyEmailMail,
+} from "./templates.ts";
+import { englishLeftIn } from "./untranslated.ts";
+import type { Language } from "../i18n/mod.ts";
+
+const link = "https://acme.example.test/x?token=abc";
+const KINDS: Record<string, (language: Language) => MailContent> = {
+  verification: (language) => verifyEmailMail({ name: "Ana Ruiz", link, language }),
+  "password reset": (language) => resetPasswordMail({ name: "Ana Ruiz", link, language }),
+  invitation: (language) =>
+    invitationMail({
+      inviterName: "Ana Ruiz",
+      workspaceName: "Acme Meats",
+      role: "broker",
+      link,
+      language,
+    }),
+  unlock: (language) => unlockMail({ name: "Ana Ruiz", link, language }),
+};
+
+for (const [kind, compose] of Object.entries(KINDS)) {
+  Deno.test(`the ${kind} e-mail in Spanish has no English left and keeps its link`, () => {
+    const es = compose("es");
+    const en = compose("en");
+    const values = ["Ana Ruiz", "Acme Meats", "ProjectMeats", link];
+    assert.deepEqual(englishLeftIn(es.subject, en.subject, values), []);
+    assert.deepEqual(englishLeftIn(es.text, en.text, values), []);
+    assert.notEqual(es.subject, en.subject);
+    assert.ok(es.text.includes(link), "the link is in the body");
+    assert.ok(en.text.includes(link));
+  });
+}
+
+Deno.test("englishLeftIn() finds an English line in a Spanish mail", () => {
+  const en = verifyEmailMail({ name: "Ana", link });
+  assert.deepEqual(englishLeftIn(`Hola\n${en.text.split("\n")[2]}`, en.text), [
+    en.text.split("\n")[2],
+  ]);
+});
+
+Deno.test("the invitation names the role in the reader's language", () => {
+  const compose = KINDS.invitation!;
+  assert.match(compose("en").text, /with the role broker\./);
+  assert.match(compose("es").text, /con el rol corredor\./);
+  assert.match(compose("en").subject, /^Ana Ruiz invited you to Acme Meats on ProjectMeats$/);
+});
