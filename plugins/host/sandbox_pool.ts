@@ -12,82 +12,22 @@
  *
  * Workers are kept and reused (starting one compiles the engine, about 100 ms); a plugin's
  * sandbox stays in the worker that loaded it, and a new one goes to the worker with the fewest
- * calls running. The host's answers to `host.*` calls are computed in the caller's own async flow
- * (the call waits on a mailbox), so a hook inside a write transaction reads as it did in-process.
- * A round trip costs a fraction of a millisecond (bench/plugins.ts measures it).
+ * calls running. A round trip costs a fraction of a millisecond (bench/plugins.ts measures it).
+ *
+ * This module keeps the books (which workers live, which sandbox lives where, one call at a time
+ * per sandbox); a worker's start and kill are `_sandbox_slot.ts`, one call's messages, host
+ * answers and kill timer `_sandbox_call.ts`.
  */
 import type { HostFunction, SandboxLimits } from "./sandbox.ts";
-import { DEFAULT_LIMITS, PluginError, START_MS } from "./sandbox.ts";
-import type { FromWorker, ToWorker } from "./sandbox_worker.ts";
+import { DEFAULT_LIMITS } from "./sandbox.ts";
+import { type Flight, Slot } from "./_sandbox_slot.ts";
+import { type CallRequest, dispatchCall, lostCallError, mayRunAgain } from "./_sandbox_call.ts";
 
 export interface SandboxPoolOptions {
   /** Workers kept (default 2). */
   size?: number;
   /** How long past its time limit a call may run before its worker is killed, in ms. */
   marginMs?: number;
-}
-
-/** Host calls that change something; a call that made one is never run twice. */
-const EFFECTS = new Set(["records.create", "records.update", "fetch"]);
-
-type Done = Extract<FromWorker, { t: "done" }>;
-type HostAsk = Extract<FromWorker, { t: "host" }>;
-
-interface Flight {
-  id: number;
-  mailbox: (HostAsk | Done)[];
-  wake: () => void;
-  effects: boolean;
-  timer?: ReturnType<typeof setTimeout>;
-  /** Arms the kill timer when the worker says the call started. */
-  arm: (cold: boolean) => void;
-  /** Set when the worker died under the call: the reason, and whether this call caused it. */
-  lost?: { why: string; culprit: boolean };
-}
-
-class Slot {
-  readonly worker: Worker;
-  readonly keys = new Set<string>();
-  readonly flights = new Map<number, Flight>();
-  dead = false;
-
-  constructor(wasm: ArrayBuffer, onDeath: (slot: Slot, why: string) => void) {
-    const url = new URL("./sandbox_worker.ts", import.meta.url);
-    this.worker = new Worker(url, {
-      type: "module",
-      deno: {
-        permissions: {
-          read: [url, new URL("./sandbox.ts", import.meta.url)],
-          write: false,
-          net: false,
-          env: false,
-          run: false,
-          ffi: false,
-          sys: false,
-          import: false,
-        },
-      },
-    } as WorkerOptions);
-    this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      onDeath(this, `the sandbox worker failed (${event.message})`);
-    };
-    this.send({ t: "init", wasm: wasm.slice(0) });
-  }
-
-  send(msg: ToWorker): void {
-    if (!this.dead) this.worker.postMessage(msg);
-  }
-
-  #receive(msg: FromWorker): void {
-    if (msg.t === "ready") return;
-    const flight = this.flights.get(msg.id);
-    if (!flight) return;
-    if (msg.t === "start") return flight.arm(msg.cold);
-    flight.mailbox.push(msg);
-    flight.wake();
-  }
 }
 
 /** The plugin-facing side of one sandbox in the pool: the same calls as `Sandbox`. */
@@ -128,9 +68,8 @@ export class SandboxPool {
       },
       call: (name, args, host, more = {}) => {
         // One call at a time per sandbox, as in-process: its kill timer starts when it starts.
-        const run = queue.then(() =>
-          this.#call(key, label, source, name, args, host, { ...limits, ...more }, true)
-        );
+        const request = { key, label, name, args, host, limits: { ...limits, ...more } };
+        const run = queue.then(() => this.#call(request, source, true));
         queue = run.catch(() => {});
         return run;
       },
@@ -177,100 +116,28 @@ export class SandboxPool {
   }
 
   #kill(slot: Slot, why: string, culprit: Flight | null): void {
-    if (slot.dead) return;
-    slot.dead = true;
-    slot.worker.terminate();
+    if (!slot.kill(why, culprit)) return;
     this.stats.killed++;
     this.#slots = this.#slots.filter((s) => s !== slot);
-    for (const flight of slot.flights.values()) {
-      clearTimeout(flight.timer);
-      flight.lost = { why, culprit: flight === culprit };
-      flight.wake();
-    }
   }
 
   async #call(
-    key: string,
-    label: string,
+    request: Omit<CallRequest, "source">,
     source: string,
-    name: string,
-    args: unknown[],
-    host: Record<string, HostFunction>,
-    limits: SandboxLimits,
     mayRetry: boolean,
   ): Promise<unknown> {
-    const slot = await this.#slotFor(key);
-    const fresh = !slot.keys.has(key);
-    slot.keys.add(key);
-    const flight: Flight = {
-      id: ++this.#ids,
-      mailbox: [],
-      wake: () => {},
-      effects: false,
-      arm: (cold) => {
-        const budget = limits.timeMs + this.#margin + (cold ? START_MS : 0);
-        flight.timer = setTimeout(
-          () => this.#kill(slot, `it ran longer than ${limits.timeMs} ms`, flight),
-          budget,
-        );
-      },
-    };
-    slot.flights.set(flight.id, flight);
-    slot.send({
-      t: "call",
-      id: flight.id,
-      key,
-      label,
-      source: fresh ? source : undefined,
-      name,
-      args,
-      hostNames: Object.keys(host),
-      limits,
-    });
-    try {
-      while (true) {
-        const msg = flight.mailbox.shift();
-        if (!msg) {
-          if (flight.lost) break;
-          await new Promise<void>((resolve) => (flight.wake = resolve));
-          continue;
-        }
-        if (msg.t === "done") {
-          if (msg.ok) return msg.value;
-          throw new PluginError(msg.error ?? `${label} failed.`, msg.stopped ?? false);
-        }
-        // A host call, answered here in the caller's own async flow.
-        if (EFFECTS.has(msg.fn)) flight.effects = true;
-        let answer: ToWorker;
-        try {
-          const fn = Object.hasOwn(host, msg.fn) ? host[msg.fn]! : null;
-          if (!fn) throw new Error(`There is no host function ${msg.fn}.`);
-          answer = {
-            t: "answer",
-            id: flight.id,
-            seq: msg.seq,
-            ok: true,
-            value: await fn(msg.args),
-          };
-        } catch (err) {
-          const error = err instanceof Error ? err.message : String(err);
-          answer = { t: "answer", id: flight.id, seq: msg.seq, ok: false, error };
-        }
-        slot.send(answer);
-      }
-    } finally {
-      clearTimeout(flight.timer);
-      slot.flights.delete(flight.id);
-    }
-    // The worker died under this call.
-    const lost = flight.lost!;
-    if (lost.culprit) throw new PluginError(`${label} was stopped: ${lost.why}.`, true);
-    if (mayRetry && !flight.effects) {
-      return this.#call(key, label, source, name, args, host, limits, false);
-    }
-    throw new PluginError(
-      `${label} was interrupted: another plugin's call in its sandbox worker was stopped (${lost.why}). Try again.`,
-      true,
+    const slot = await this.#slotFor(request.key);
+    const fresh = !slot.keys.has(request.key);
+    slot.keys.add(request.key);
+    const settled = await dispatchCall(
+      slot,
+      ++this.#ids,
+      { ...request, source: fresh ? source : undefined },
+      { marginMs: this.#margin, overran: (flight, why) => this.#kill(slot, why, flight) },
     );
+    if ("value" in settled) return settled.value;
+    // The worker died under this call.
+    if (mayRetry && mayRunAgain(settled)) return this.#call(request, source, false);
+    throw lostCallError(request.label, settled);
   }
 }
