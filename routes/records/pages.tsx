@@ -762,7 +762,11 @@ for (const builtIn of RECORD_TYPES) {
   app.get(
     `${base}/export.csv`,
     requireFeature("csv_export"),
-    (c) => exportCsv(c, recordTypeFor(configOf(c), builtIn), parseListQuery(builtIn, pageQuery(c))),
+    (c) => {
+      // The tenant's record type: filters and sorts on custom fields carry over from the list.
+      const def = recordTypeFor(configOf(c), builtIn);
+      return exportCsv(c, def, parseListQuery(def, pageQuery(c)));
+    },
   );
 
   // Saved views per user (issue 17): a name for a list's query string.
