@@ -4,6 +4,7 @@
  * saying so when there are none, in a wrapper that scrolls sideways on a phone.
  */
 import type { ComponentChildren } from "preact";
+import { useT } from "./Words.tsx";
 
 /** A column heading; `null` is the row-actions column, whose heading only screen readers read. */
 export type ListColumn = string | { label: string; class: string } | null;
@@ -17,6 +18,7 @@ export function ListTable(props: {
   id?: string;
   class?: string;
 }) {
+  const t = useT();
   return (
     <div class="table-wrap">
       <table id={props.id} class={props.class}>
@@ -27,7 +29,7 @@ export function ListTable(props: {
               column === null
                 ? (
                   <th key={i} scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t("common.actions")}</span>
                   </th>
                 )
                 : typeof column === "string"

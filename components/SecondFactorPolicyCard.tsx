@@ -3,6 +3,7 @@
  * Settings → Members, for owners: require two-step sign-in of every member of the workspace.
  */
 import { CsrfInput, FormErrors } from "./Form.tsx";
+import { useT } from "./Words.tsx";
 
 export interface SecondFactorPolicyView {
   required: boolean;
@@ -15,28 +16,25 @@ export function SecondFactorPolicyCard(
   props: { csrf: string; policy: SecondFactorPolicyView; error?: string },
 ) {
   const { policy } = props;
+  const t = useT();
   return (
     <section class="card" aria-labelledby="policy-title">
-      <h2 id="policy-title">Two-step sign-in for everyone</h2>
+      <h2 id="policy-title">{t("policy.title")}</h2>
       <FormErrors message={props.error} />
       <p>
         {policy.required
-          ? <span class="badge ok">required</span>
-          : <span class="badge">optional</span>} {policy.required
-          ? "Every member must use an authenticator app. Members without one are asked to set " +
-            "it up right after their password, before anything else; their API tokens are " +
-            "refused until they do."
-          : "When required, members without an authenticator app must set one up the next time " +
-            "they use the workspace."}
+          ? <span class="badge ok">{t("policy.required")}</span>
+          : <span class="badge">{t("policy.optional")}</span>}{" "}
+        {policy.required ? t("policy.required_text") : t("policy.optional_text")}
       </p>
       <p class="muted">
-        Members without two-step sign-in: <strong>{policy.membersWithout}</strong>
+        {t("policy.members_without")} <strong>{policy.membersWithout}</strong>
       </p>
       <form method="post" action="/settings/members/second-factor-policy">
         <CsrfInput token={props.csrf} />
         <input type="hidden" name="required" value={policy.required ? "0" : "1"} />
         <button class="button secondary" type="submit">
-          {policy.required ? "Stop requiring two-step sign-in" : "Require two-step sign-in"}
+          {policy.required ? t("policy.stop") : t("policy.require")}
         </button>
       </form>
     </section>

@@ -5,20 +5,22 @@
  */
 import type { SecurityEventFilters, SecurityEventView } from "../security/list.ts";
 import type { ChainVerification } from "../security/verify.ts";
+import { useLanguage, useT } from "./Words.tsx";
 
 /** The action, user and day filters (a GET form: nothing changes, so no CSRF token). */
 export function SecurityEventFilterForm(props: { base: string; filters: SecurityEventFilters }) {
   const f = props.filters;
+  const t = useT();
   return (
     <form
       method="get"
       action={props.base}
       class="filters"
       role="search"
-      aria-label="Filter the security log"
+      aria-label={t("security.filter")}
     >
       <div class="field">
-        <label for="sec-action">Action</label>
+        <label for="sec-action">{t("security.action")}</label>
         <input
           id="sec-action"
           name="action"
@@ -27,20 +29,20 @@ export function SecurityEventFilterForm(props: { base: string; filters: Security
         />
       </div>
       <div class="field">
-        <label for="sec-user">User</label>
-        <input id="sec-user" name="user" value={f.user ?? ""} placeholder="E-mail" />
+        <label for="sec-user">{t("security.user")}</label>
+        <input id="sec-user" name="user" value={f.user ?? ""} placeholder={t("common.email")} />
       </div>
       <div class="field">
-        <label for="sec-from">From</label>
+        <label for="sec-from">{t("security.from")}</label>
         <input id="sec-from" name="from" type="date" value={f.from ?? ""} />
       </div>
       <div class="field">
-        <label for="sec-to">To</label>
+        <label for="sec-to">{t("security.to")}</label>
         <input id="sec-to" name="to" type="date" value={f.to ?? ""} />
       </div>
       <div class="filter-actions">
-        <button class="button primary" type="submit">Apply</button>
-        <a class="button secondary" href={props.base}>Clear</a>
+        <button class="button primary" type="submit">{t("security.apply")}</button>
+        <a class="button secondary" href={props.base}>{t("security.clear")}</a>
       </div>
     </form>
   );
@@ -54,17 +56,26 @@ function detailsText(details: Record<string, unknown>): string {
 
 /** Entries newest first; the time is shown in the workspace's time zone. */
 export function SecurityEventsTable(props: { events: SecurityEventView[]; timeZone: string }) {
-  const time = new Intl.DateTimeFormat("en-US", {
+  const t = useT();
+  const time = new Intl.DateTimeFormat(useLanguage() === "es" ? "es-US" : "en-US", {
     timeZone: props.timeZone,
     dateStyle: "medium",
     timeStyle: "medium",
   });
-  const columns = ["#", "When", "Action", "Who", "Target", "From", "Details"];
+  const columns = [
+    "#",
+    t("security.col_when"),
+    t("security.action"),
+    t("security.col_who"),
+    t("security.col_target"),
+    t("security.col_from"),
+    t("security.col_details"),
+  ];
   // Wide (user agents, details): the wrapper scrolls sideways, so it takes keyboard focus too.
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label="Security events">
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={t("security.events")}>
       <table id="security-events">
-        <caption>Security events, newest first</caption>
+        <caption>{t("security.events_caption")}</caption>
         <thead>
           <tr>
             {columns.map((c) => <th key={c} scope="col">{c}</th>)}
@@ -74,7 +85,7 @@ export function SecurityEventsTable(props: { events: SecurityEventView[]; timeZo
           {props.events.length === 0
             ? (
               <tr>
-                <td colSpan={columns.length} class="muted">No security events match.</td>
+                <td colSpan={columns.length} class="muted">{t("security.none")}</td>
               </tr>
             )
             : props.events.map((e) => (
@@ -86,7 +97,7 @@ export function SecurityEventsTable(props: { events: SecurityEventView[]; timeZo
                 <td>
                   <code>{e.action}</code>
                 </td>
-                <td>{e.actor_email ?? <span class="muted">unknown</span>}</td>
+                <td>{e.actor_email ?? <span class="muted">{t("security.unknown")}</span>}</td>
                 <td>{e.target ?? ""}</td>
                 <td>
                   {e.ip ?? ""}
@@ -104,18 +115,20 @@ export function SecurityEventsTable(props: { events: SecurityEventView[]; timeZo
 /** "Intact" or the first broken entry, announced to screen readers. */
 export function VerifyOutcome(props: { result: ChainVerification }) {
   const r = props.result;
+  const t = useT();
   if (r.intact) {
+    const range = r.firstSeq !== null
+      ? ` ${t("security.range", { first: r.firstSeq, last: r.lastSeq ?? r.firstSeq })}`
+      : "";
     return (
       <p class="flash success" role="status" id="chain-verification">
-        The chain is intact: {r.entries} {r.entries === 1 ? "entry" : "entries"}
-        {r.firstSeq !== null ? ` (${r.firstSeq} to ${r.lastSeq})` : ""}{" "}
-        verified, none changed, removed or reordered.
+        {t("security.intact", { count: r.entries, range })}
       </p>
     );
   }
   return (
     <p class="flash error" role="alert" id="chain-verification">
-      The chain is broken at entry {r.seq} ({r.why.replace("_", " ")}). {r.message}
+      {t("security.broken", { seq: r.seq, why: r.why.replace("_", " "), message: r.message })}
     </p>
   );
 }

@@ -22,6 +22,10 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["notifications", () => "/notifications"],
   ["notification preferences", () => "/notifications/preferences"],
   ["option lists", () => "/settings/option-lists"],
+  ["company settings", () => "/settings/company"],
+  ["members", () => "/settings/members"],
+  ["security log", () => "/settings/security?verify=1"],
+  ["API tokens", () => "/settings/tokens"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>

@@ -5,7 +5,14 @@
  */
 import { useState } from "preact/hooks";
 
-export default function CopyButton(props: { text: string; label?: string }) {
+/** The button's words in the page's language (English when not given). */
+export interface CopyWords {
+  copy: string;
+  copied: string;
+  failed: string;
+}
+
+export default function CopyButton(props: { text: string; label?: string; words?: CopyWords }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   const copy = async () => {
     try {
@@ -19,10 +26,10 @@ export default function CopyButton(props: { text: string; label?: string }) {
     <button type="button" class="button secondary small" onClick={copy} data-copy-button>
       <span aria-live="polite">
         {state === "copied"
-          ? "Copied"
+          ? props.words?.copied ?? "Copied"
           : state === "failed"
-          ? "Select and copy"
-          : props.label ?? "Copy"}
+          ? props.words?.failed ?? "Select and copy"
+          : props.label ?? props.words?.copy ?? "Copy"}
       </span>
     </button>
   );

@@ -20,6 +20,7 @@ import {
 } from "../security/list.ts";
 import { verifyRecordedChain } from "../security/verify.ts";
 import { recordSecurityEvent } from "../security/events.ts";
+import { tOf } from "../i18n/middleware.ts";
 
 /** The filters of the query string (without `verify`), or the message saying what was wrong. */
 function filtersOf(c: AppContext): { filters: SecurityEventFilters; error?: string } {
@@ -29,7 +30,7 @@ function filtersOf(c: AppContext): { filters: SecurityEventFilters; error?: stri
   const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "filter"}: ${i.message}`);
   return {
     filters: SecurityEventQuery.parse({}),
-    error: `Some filters were not understood and are ignored. ${problems.join(" ")}`,
+    error: tOf(c)("security.bad_filters", { problems: problems.join(" ") }),
   };
 }
 
@@ -63,19 +64,20 @@ export async function securityLogPanel(
       : Promise.resolve(null),
   ]);
   const next = page.next_cursor ? queryOf(filters, { cursor: page.next_cursor }) : null;
+  const t = tOf(c);
   return (
     <>
       <FormErrors message={error} />
       <SecurityEventFilterForm base={base} filters={filters} />
       <p class="actions">
         <a class="button secondary small" href={`${base}/export.csv${queryOf(filters)}`}>
-          Export CSV
+          {t("security.export_csv")}
         </a>{" "}
         <a class="button secondary small" href={`${base}/export.json${queryOf(filters)}`}>
-          Export JSON
+          {t("security.export_json")}
         </a>{" "}
         <a class="button secondary small" href={`${base}${queryOf(filters, { verify: "1" })}`}>
-          Verify the chain
+          {t("security.verify")}
         </a>
       </p>
       {verification ? <VerifyOutcome result={verification} /> : null}
@@ -83,7 +85,7 @@ export async function securityLogPanel(
       {next
         ? (
           <p>
-            <a href={`${base}${next}`}>Older entries</a>
+            <a href={`${base}${next}`}>{t("security.older")}</a>
           </p>
         )
         : null}

@@ -30,6 +30,8 @@ import {
   TextAreaField,
 } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { useT } from "../../components/Words.tsx";
+import { tOf } from "../../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/company", memberPage(), requirePermission("settings:manage"));
@@ -41,17 +43,15 @@ function TimeZoneSection(props: { csrf: string; value: string; today: string; er
     value: zone,
     label: zone.replaceAll("_", " "),
   }));
+  const t = useT();
   return (
     <section class="card">
-      <h2>Time zone</h2>
-      <p class="muted">
-        Your business day: invoices turn overdue, aging counts and the dashboard's "today" change at
-        midnight in this zone. Today is {props.today} here.
-      </p>
+      <h2>{t("company.time_zone")}</h2>
+      <p class="muted">{t("company.time_zone_intro", { today: props.today })}</p>
       <form method="post" action="/settings/company/time-zone" class="record-form">
         <CsrfInput token={props.csrf} />
         <SelectField
-          label="Time zone"
+          label={t("company.time_zone")}
           name="time_zone"
           id="company-time_zone"
           value={props.value}
@@ -59,7 +59,7 @@ function TimeZoneSection(props: { csrf: string; value: string; today: string; er
           options={options}
           required
         />
-        <button class="button" type="submit">Save time zone</button>
+        <button class="button" type="submit">{t("company.save_time_zone")}</button>
       </form>
     </section>
   );
@@ -69,18 +69,15 @@ function TimeZoneSection(props: { csrf: string; value: string; today: string; er
 function ToleranceSection(
   props: { csrf: string; percent: string; dollars: string; errors: Record<string, string[]> },
 ) {
+  const t = useT();
   return (
     <section class="card" id="match-tolerance">
-      <h2>Bill matching</h2>
-      <p class="muted">
-        A carrier's bill is compared with the load's agreed freight, a supplier's invoice with its
-        purchase order and the weight received. A difference larger than this percentage (for money,
-        or this amount, whichever is smaller) is flagged on the bill.
-      </p>
+      <h2>{t("company.bill_matching")}</h2>
+      <p class="muted">{t("company.bill_matching_intro")}</p>
       <form method="post" action="/settings/company/match-tolerance" class="record-form">
         <CsrfInput token={props.csrf} />
         <Field
-          label="Tolerance (%)"
+          label={t("company.tolerance_percent")}
           name="percent"
           id="company-tolerance-percent"
           inputMode="decimal"
@@ -89,7 +86,7 @@ function ToleranceSection(
           required
         />
         <Field
-          label="Tolerance for money ($)"
+          label={t("company.tolerance_dollars")}
           name="dollars"
           id="company-tolerance-dollars"
           inputMode="decimal"
@@ -97,7 +94,7 @@ function ToleranceSection(
           error={props.errors.dollars?.[0]}
           required
         />
-        <button class="button" type="submit">Save tolerance</button>
+        <button class="button" type="submit">{t("company.save_tolerance")}</button>
       </form>
     </section>
   );
@@ -118,70 +115,81 @@ async function showCompany(
     value: values[name] ?? "",
     error: e[name]?.[0],
   });
+  const t = tOf(c);
   return renderApp(
     c,
-    "Company",
+    t("company.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/company" role={principalOf(c).role} />
       {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
       <section class="card">
-        <h2>Company</h2>
-        <p class="muted">
-          Printed as the letterhead of your invoices, purchase orders and rate confirmations. The
-          company name is also the name of this workspace.
-        </p>
+        <h2>{t("company.title")}</h2>
+        <p class="muted">{t("company.intro")}</p>
         <FormErrors
-          message={extra.errors ? "Some fields need attention. Nothing was saved." : ""}
+          message={extra.errors ? t("company.needs_attention") : ""}
         />
         <form method="post" action="/settings/company" class="record-form">
           <CsrfInput token={c.get("csrfToken")} />
           <fieldset class="form-group">
-            <legend>Letterhead</legend>
-            <Field label="Company name" {...field("company_name")} required />
-            <Field label="Phone" type="tel" autocomplete="tel" {...field("company_phone")} />
+            <legend>{t("company.letterhead")}</legend>
+            <Field label={t("company.name")} {...field("company_name")} required />
             <Field
-              label="E-mail"
+              label={t("company.phone")}
+              type="tel"
+              autocomplete="tel"
+              {...field("company_phone")}
+            />
+            <Field
+              label={t("company.email")}
               type="email"
               autocomplete="email"
-              hint="Where customers and carriers write back."
+              hint={t("company.email_hint")}
               {...field("company_email")}
             />
             <TextAreaField
-              label="Street address"
+              label={t("company.street")}
               rows={2}
               autocomplete="street-address"
               {...field("company_address")}
             />
-            <Field label="City" autocomplete="address-level2" {...field("company_city")} />
             <Field
-              label="State / province"
+              label={t("company.city")}
+              autocomplete="address-level2"
+              {...field("company_city")}
+            />
+            <Field
+              label={t("company.state")}
               autocomplete="address-level1"
               {...field("company_state")}
             />
             <Field
-              label="Postal code"
+              label={t("company.postal_code")}
               autocomplete="postal-code"
               {...field("company_postal_code")}
             />
-            <Field label="Country" autocomplete="country-name" {...field("company_country")} />
+            <Field
+              label={t("company.country")}
+              autocomplete="country-name"
+              {...field("company_country")}
+            />
           </fieldset>
           <fieldset class="form-group">
-            <legend>Invoices</legend>
+            <legend>{t("company.invoices")}</legend>
             <TextAreaField
-              label="Remittance instructions"
+              label={t("company.remittance")}
               rows={4}
-              hint="Bank, ACH and wire details, printed on every invoice."
+              hint={t("company.remittance_hint")}
               {...field("remittance_instructions")}
             />
             <TextAreaField
-              label="Invoice footer note"
+              label={t("company.footer")}
               rows={2}
-              hint="Optional: a line at the bottom of every invoice."
+              hint={t("company.footer_hint")}
               {...field("invoice_footer")}
             />
           </fieldset>
-          <button class="button primary" type="submit">Save company details</button>
+          <button class="button primary" type="submit">{t("company.save")}</button>
         </form>
       </section>
       <TimeZoneSection
@@ -205,12 +213,13 @@ app.get("/settings/company", async (c) => {
   const tenant = tenantOf(c);
   const details = await getCompanyDetails(tenant.db, tenant.name);
   const saved = c.req.query("saved");
+  const t = tOf(c);
   const notice = saved === "time-zone"
-    ? "Saved. Today is now counted in this time zone."
+    ? t("company.saved_time_zone")
     : saved === "match-tolerance"
-    ? "Saved. Bills are now compared with this tolerance."
+    ? t("company.saved_tolerance")
     : saved
-    ? "Saved. New documents print these details."
+    ? t("company.saved")
     : undefined;
   return showCompany(c, details, { notice });
 });

@@ -23,6 +23,7 @@ import { AppError, fieldErrors } from "../../domain/errors.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { tOf } from "../../i18n/middleware.ts";
 import { mayUse } from "../../billing/entitlements.ts";
 import * as fmt from "../../domain/format.ts";
 import { ListTable } from "../../components/ListTable.tsx";
@@ -46,28 +47,30 @@ async function showMembers(
   const seats = manage ? await mayUse(c.get("services"), tenant.id, "seats") : null;
   const csrf = c.get("csrfToken");
   const policyCard = await secondFactorPolicyCard(c);
+  const t = tOf(c);
+  const role = (r: string) => t(`role.${r}`);
   return renderApp(
     c,
-    "Members",
+    t("members.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/members" role={auth.role} />
       {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
       <FormErrors message={extra.error} />
       <section class="card">
-        <h2>Members</h2>
+        <h2>{t("members.title")}</h2>
         <div class="table-wrap">
           <table class="stack members">
-            <caption>People in {tenant.name}</caption>
+            <caption>{t("members.caption", { workspace: tenant.name })}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Role</th>
+                <th scope="col">{t("common.name")}</th>
+                <th scope="col">{t("common.email")}</th>
+                <th scope="col">{t("common.role")}</th>
                 {manage
                   ? (
                     <th scope="col">
-                      <span class="visually-hidden">Actions</span>
+                      <span class="visually-hidden">{t("common.actions")}</span>
                     </th>
                   )
                   : null}
@@ -76,9 +79,11 @@ async function showMembers(
             <tbody>
               {members.map((m) => (
                 <tr key={m.user_id}>
-                  <td data-label="Name">{m.name}{m.user_id === auth.userId ? " (you)" : ""}</td>
-                  <td data-label="E-mail">{m.email}</td>
-                  <td data-label="Role">
+                  <td data-label={t("common.name")}>
+                    {m.user_id === auth.userId ? t("members.you", { name: m.name }) : m.name}
+                  </td>
+                  <td data-label={t("common.email")}>{m.email}</td>
+                  <td data-label={t("common.role")}>
                     {m.user_id !== auth.userId && mayManageMember(auth.role, m.role)
                       ? (
                         <form
@@ -88,17 +93,19 @@ async function showMembers(
                         >
                           <CsrfInput token={csrf} />
                           <label class="visually-hidden" for={`role-${m.user_id}`}>
-                            Role of {m.name}
+                            {t("members.role_of", { name: m.name })}
                           </label>
                           <select id={`role-${m.user_id}`} name="role">
                             {assignableRoles(auth.role, m.role).map((r) => (
-                              <option key={r} value={r} selected={r === m.role}>{r}</option>
+                              <option key={r} value={r} selected={r === m.role}>{role(r)}</option>
                             ))}
                           </select>
-                          <button class="button secondary small" type="submit">Change</button>
+                          <button class="button secondary small" type="submit">
+                            {t("common.change")}
+                          </button>
                         </form>
                       )
-                      : <span class="badge">{m.role}</span>}
+                      : <span class="badge">{role(m.role)}</span>}
                   </td>
                   {manage
                     ? (
@@ -111,9 +118,9 @@ async function showMembers(
                               <button
                                 class="button danger small"
                                 type="submit"
-                                aria-label={`Remove ${m.name}`}
+                                aria-label={t("members.remove_named", { name: m.name })}
                               >
-                                Remove
+                                {t("common.remove")}
                               </button>
                             </form>
                           )}
@@ -129,13 +136,15 @@ async function showMembers(
       {manage
         ? (
           <section class="card">
-            <h2>Invite a colleague</h2>
+            <h2>{t("members.invite")}</h2>
             {seats && seats.limit !== null
               ? (
                 <p class="muted" id="seat-usage">
-                  {seats.used} of {seats.limit} seats used (members and pending invitations).
-                  {seats.allowed ? " " : " All seats are taken. "}
-                  <a href="/settings/billing">{seats.allowed ? "Plans" : "Get more seats"}</a>
+                  {t("members.seats", { used: seats.used, limit: seats.limit })}
+                  {seats.allowed ? " " : ` ${t("members.seats_full")} `}
+                  <a href="/settings/billing">
+                    {seats.allowed ? t("members.plans") : t("members.more_seats")}
+                  </a>
                 </p>
               )
               : null}
@@ -148,7 +157,7 @@ async function showMembers(
             >
               <CsrfInput token={csrf} />
               <Field
-                label="E-mail"
+                label={t("common.email")}
                 name="email"
                 id="invite-email"
                 type="email"
@@ -156,26 +165,26 @@ async function showMembers(
                 required
               />
               <div class="field">
-                <label for="invite-role">Role</label>
+                <label for="invite-role">{t("common.role")}</label>
                 <select id="invite-role" name="role">
                   {INVITABLE_ROLES.map((r) => (
-                    <option key={r} value={r} selected={r === "broker"}>{r}</option>
+                    <option key={r} value={r} selected={r === "broker"}>{role(r)}</option>
                   ))}
                 </select>
               </div>
-              <button class="button primary" type="submit">Send invitation</button>
+              <button class="button primary" type="submit">{t("members.send_invitation")}</button>
             </form>
             <ListTable
               id="pending-invitations"
-              caption="Pending invitations"
-              columns={["E-mail", "Role", "Expires", null]}
-              empty="No pending invitations."
+              caption={t("members.pending")}
+              columns={[t("common.email"), t("common.role"), t("common.expires"), null]}
+              empty={t("members.no_pending")}
               class="stack"
               rows={invitations.map((i) => (
                 <tr key={i.id}>
-                  <td data-label="E-mail">{i.email}</td>
-                  <td data-label="Role">{i.role}</td>
-                  <td data-label="Expires">{fmt.date(i.expires_at)}</td>
+                  <td data-label={t("common.email")}>{i.email}</td>
+                  <td data-label={t("common.role")}>{role(i.role)}</td>
+                  <td data-label={t("common.expires")}>{fmt.date(i.expires_at)}</td>
                   <td>
                     <form
                       method="post"
@@ -185,9 +194,9 @@ async function showMembers(
                       <button
                         class="button danger small"
                         type="submit"
-                        aria-label={`Revoke invitation for ${i.email}`}
+                        aria-label={t("members.revoke_named", { email: i.email })}
                       >
-                        Revoke
+                        {t("common.revoke")}
                       </button>
                     </form>
                   </td>
@@ -248,7 +257,7 @@ app.post("/settings/members/invite", async (c) => {
         target: invitation.email,
         details: { role: invitation.role, invitation_id: invitation.id },
       });
-      return `Invitation sent to ${parsed.data.email}.`;
+      return tOf(c)("members.invitation_sent", { email: parsed.data.email });
     },
     "inviteError",
     email,
@@ -259,21 +268,21 @@ app.post("/settings/members/invitations/:id/revoke", (c) =>
   attempt(c, async () => {
     const auth = principalOf(c);
     if (!auth.role || !can(auth.role, "members:manage")) {
-      throw new AppError("forbidden", 403, "Your role does not allow this action.");
+      throw new AppError("forbidden", 403, tOf(c)("members.role_forbidden"));
     }
     await revokeInvitation(c.get("services").control, tenantOf(c).id, c.req.param("id"));
     await recordSecurityEvent(c, {
       action: "invitation.revoked",
       details: { invitation_id: c.req.param("id") },
     });
-    return "Invitation revoked.";
+    return tOf(c)("members.invitation_revoked");
   }));
 
 app.post("/settings/members/:userId/role", async (c) => {
   const body = await readBody(c);
   return attempt(c, async () => {
     const parsed = RoleChangeSchema.safeParse(body);
-    if (!parsed.success) throw new AppError("invalid_request", 422, "Choose a role.");
+    if (!parsed.success) throw new AppError("invalid_request", 422, tOf(c)("members.choose_role"));
     const auth = principalOf(c);
     const m = await changeMemberRole(
       c.get("services"),
@@ -287,7 +296,7 @@ app.post("/settings/members/:userId/role", async (c) => {
       target: m.email,
       details: { user_id: m.user_id, role: m.role },
     });
-    return `${m.name} is now ${m.role}.`;
+    return tOf(c)("members.role_changed", { name: m.name, role: tOf(c)(`role.${m.role}`) });
   });
 });
 
@@ -304,7 +313,7 @@ app.post("/settings/members/:userId/remove", (c) =>
       action: "member.removed",
       details: { user_id: c.req.param("userId") },
     });
-    return "Member removed.";
+    return tOf(c)("members.removed");
   }));
 
 export default app;

@@ -4,6 +4,7 @@ import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { requirePermission } from "../../auth/middleware.ts";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { tOf } from "../../i18n/middleware.ts";
 import { securityLogExport, securityLogPanel } from "../_security_log.tsx";
 
 const app = new Hono<AppEnv>();
@@ -18,19 +19,16 @@ app.get("/settings/security", async (c) => {
     timeZone: tenant.timeZone,
     chain: tenant.id,
   });
+  const t = tOf(c);
   return renderApp(
     c,
-    "Security",
+    t("security.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/security" role={principalOf(c).role} />
       <section class="card">
-        <h2>Security log</h2>
-        <p class="muted">
-          Sign-ins and failed attempts, sign-outs, password and e-mail changes, API tokens, members,
-          domains, company settings and billing: who did what, when and from where. Each entry
-          carries the fingerprint (hash) of the one before it, so a changed or removed entry shows.
-        </p>
+        <h2>{t("security.log")}</h2>
+        <p class="muted">{t("security.intro")}</p>
         {panel}
       </section>
     </>,

@@ -23,6 +23,8 @@ import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { mayUse } from "../../billing/entitlements.ts";
 import { ListTable } from "../../components/ListTable.tsx";
 import { type AccessPreset, TokenScopesField } from "../../components/TokenScopesField.tsx";
+import { tOf } from "../../i18n/middleware.ts";
+import type { Translate } from "../../i18n/mod.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/tokens", memberPage());
@@ -30,10 +32,10 @@ app.use("/settings/tokens/*", memberPage());
 
 /** The expiries the form offers, in days ("" is a token that lives until revoked). */
 const EXPIRY_CHOICES: Array<[string, string]> = [
-  ["90", "In 90 days"],
-  ["30", "In 30 days"],
-  ["365", "In a year"],
-  ["", "Never (until revoked)"],
+  ["90", "tokens.in_90"],
+  ["30", "tokens.in_30"],
+  ["365", "tokens.in_year"],
+  ["", "tokens.never_revoked"],
 ];
 /** A form field sent once, many times, or not at all, as a list. */
 const many = (value: unknown) => value === undefined ? [] : [value].flat();
@@ -53,30 +55,40 @@ type TokenForm = z.infer<typeof TokenFormSchema>;
  * The scopes a submitted form gives, or a message when it gives none the role may have. "Read
  * everything" adds the ticked boxes to every read, so a box ticked under it is never ignored.
  */
-function chosenScopes(form: TokenForm, role: Role): string[] | null | { error: string } {
+function chosenScopes(
+  form: TokenForm,
+  role: Role,
+  t: Translate,
+): string[] | null | { error: string } {
   if (form.access === "full") return null;
   const fromGroups = SCOPES.filter((s) =>
     form.read_group.includes(s.group) && s.name.endsWith(":read") && roleGrants(role, s.name)
   ).map((s) => s.name);
   const ticked = [...new Set([...form.scopes, ...fromGroups])];
   const beyond = ticked.filter((s) => !roleGrants(role, s));
-  if (beyond.length) return { error: `Your role (${role}) does not grant ${beyond.join(", ")}.` };
+  if (beyond.length) {
+    return {
+      error: t("tokens.role_beyond", { role: t(`role.${role}`), scopes: beyond.join(", ") }),
+    };
+  }
   const scopes = form.access === "read_all"
     ? [...new Set([...ALL_READ_SCOPES.filter((s) => roleGrants(role, s)), ...ticked])]
     : ticked;
   if (!scopes.length) {
-    return { error: "Tick at least one scope, or choose read everything or full access." };
+    return { error: t("tokens.tick_one") };
   }
   return scopes;
 }
 
 /** "Full access", "Read everything" (all the role may read), or the scopes themselves. */
-function accessText(scopes: string[] | null, role: Role | null): string {
-  if (scopes === null) return "Full access";
+function accessText(scopes: string[] | null, role: Role | null, t: Translate): string {
+  if (scopes === null) return t("tokens.full_access");
   const readable = ALL_READ_SCOPES.filter((s) => roleGrants(role, s));
   if (readable.every((s) => scopes.includes(s))) {
     const more = scopes.filter((s) => !readable.includes(s));
-    return more.length ? `Read everything, ${more.join(", ")}` : "Read everything";
+    return more.length
+      ? t("tokens.read_everything_and", { more: more.join(", ") })
+      : t("tokens.read_everything");
   }
   return scopes.join(", ");
 }
@@ -90,9 +102,15 @@ interface FormState {
 const EMPTY_FORM: FormState = { access: "read_all", checked: [], allowedIps: "", errors: {} };
 
 /** "2026-12-31", "expired 2026-11-01", or "never". */
-function expiryText(expiresAt: string | null, now = new Date().toISOString()): string {
-  if (!expiresAt) return "never";
-  return expiresAt <= now ? `expired ${expiresAt.slice(0, 10)}` : expiresAt.slice(0, 10);
+function expiryText(
+  expiresAt: string | null,
+  t: Translate,
+  now = new Date().toISOString(),
+): string {
+  if (!expiresAt) return t("common.never");
+  return expiresAt <= now
+    ? t("tokens.expired", { date: expiresAt.slice(0, 10) })
+    : expiresAt.slice(0, 10);
 }
 
 async function showTokens(
@@ -105,31 +123,42 @@ async function showTokens(
   const tokens = await listApiTokens(c.get("services").control, tenantOf(c).id, auth.userId);
   const csrf = c.get("csrfToken");
   const host = new URL(c.req.url).host;
+  const t = tOf(c);
   return renderApp(
     c,
-    "API tokens",
+    t("tokens.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/tokens" role={auth.role} />
       <section class="card">
-        <h2>API tokens</h2>
+        <h2>{t("tokens.title")}</h2>
         <p class="muted">
-          A token lets a script call the API as you, on this workspace only. Send it as{" "}
-          <code>Authorization: Bearer &lt;token&gt;</code>. Every call is described, and can be
-          tried as you, in the <a href="/api/docs">API reference</a>.
+          {t("tokens.intro_before")} <code>Authorization: Bearer &lt;token&gt;</code>
+          {t("tokens.intro_after")} <a href="/api/docs">{t("tokens.api_reference")}</a>.
         </p>
         {extra.newToken
           ? (
             <div class="flash success" role="status">
               <p>
-                <strong>Copy your new token now.</strong> It will not be shown again.
+                <strong>{t("tokens.copy_now")}</strong> {t("tokens.not_again")}
               </p>
               <p>
                 <code class="token" id="new-token">{extra.newToken}</code>{" "}
-                <Island name="CopyButton" component={CopyButton} props={{ text: extra.newToken }} />
+                <Island
+                  name="CopyButton"
+                  component={CopyButton}
+                  props={{
+                    text: extra.newToken,
+                    words: {
+                      copy: t("copy.copy"),
+                      copied: t("copy.copied"),
+                      failed: t("copy.failed"),
+                    },
+                  }}
+                />
               </p>
               <p class="muted">
-                Try it:{" "}
+                {t("tokens.try_it")}{" "}
                 <code>
                   curl -H "Authorization: Bearer {extra.newToken}" {`http://${host}/api/v1/me`}
                 </code>
@@ -141,31 +170,31 @@ async function showTokens(
         {!auth.role || !can(auth.role, "tokens:own")
           ? (
             <p class="muted" id="tokens-not-for-role">
-              Your role ({auth.role ?? "none"}) cannot create API tokens; an owner or admin can
-              change your role on the Members tab.
+              {t("tokens.not_for_role", {
+                role: auth.role ? t(`role.${auth.role}`) : t("tokens.no_role"),
+              })}
             </p>
           )
           : c.get("billing")?.entitlements.apiAccess === false
           ? (
             <p class="flash warning" id="api-not-in-plan">
-              API access is not part of your plan, so tokens cannot be created or used.{" "}
-              <a href="/settings/billing">See plans</a>
+              {t("tokens.not_in_plan")} <a href="/settings/billing">{t("tokens.see_plans")}</a>
             </p>
           )
           : (
             <form method="post" action="/settings/tokens" class="record-form token-form">
               <CsrfInput token={csrf} />
               <Field
-                label="Token name"
+                label={t("tokens.name")}
                 name="name"
                 required
-                hint="For example: accounting export"
+                hint={t("tokens.name_hint")}
               />
               <div class="field">
-                <label for="token-expires">Expires</label>
+                <label for="token-expires">{t("common.expires")}</label>
                 <select id="token-expires" name="expires_in_days">
                   {EXPIRY_CHOICES.map(([value, label]) => (
-                    <option key={value} value={value}>{label}</option>
+                    <option key={value} value={value}>{t(label)}</option>
                   ))}
                 </select>
               </div>
@@ -176,44 +205,48 @@ async function showTokens(
                 allowedIps={form.allowedIps}
                 errors={form.errors}
               />
-              <button class="button primary" type="submit">Create token</button>
+              <button class="button primary" type="submit">{t("tokens.create")}</button>
             </form>
           )}
         <ListTable
-          caption="Your tokens"
+          caption={t("tokens.yours")}
           columns={[
-            "Name",
-            "Starts with",
-            "Created",
-            "Last used",
-            "Expires",
-            "Access",
-            "From",
+            t("common.name"),
+            t("tokens.starts_with"),
+            t("common.created"),
+            t("tokens.last_used"),
+            t("common.expires"),
+            t("tokens.access"),
+            t("security.from"),
             null,
           ]}
-          empty="No tokens yet."
-          rows={tokens.map((t) => (
-            <tr key={t.id}>
-              <td>{t.name}</td>
+          empty={t("tokens.none_yet")}
+          rows={tokens.map((token) => (
+            <tr key={token.id}>
+              <td>{token.name}</td>
               <td>
-                <code>{t.prefix}…</code>
+                <code>{token.prefix}…</code>
               </td>
-              <td>{t.created_at.slice(0, 10)}</td>
+              <td>{token.created_at.slice(0, 10)}</td>
               <td>
-                {t.last_used_at ? t.last_used_at.slice(0, 16).replace("T", " ") : "never"}
+                {token.last_used_at
+                  ? token.last_used_at.slice(0, 16).replace("T", " ")
+                  : t("common.never")}
               </td>
-              <td>{expiryText(t.expires_at)}</td>
-              <td class="token-access">{accessText(t.scopes, auth.role)}</td>
-              <td>{t.allowed_ips.length ? t.allowed_ips.join(", ") : "anywhere"}</td>
+              <td>{expiryText(token.expires_at, t)}</td>
+              <td class="token-access">{accessText(token.scopes, auth.role, t)}</td>
               <td>
-                <form method="post" action={`/settings/tokens/${t.id}/revoke`}>
+                {token.allowed_ips.length ? token.allowed_ips.join(", ") : t("tokens.anywhere")}
+              </td>
+              <td>
+                <form method="post" action={`/settings/tokens/${token.id}/revoke`}>
                   <CsrfInput token={csrf} />
                   <button
                     class="button danger small"
                     type="submit"
-                    aria-label={`Revoke ${t.name}`}
+                    aria-label={t("tokens.revoke_named", { name: token.name })}
                   >
-                    Revoke
+                    {t("common.revoke")}
                   </button>
                 </form>
               </td>
@@ -252,15 +285,15 @@ app.post("/settings/tokens", async (c) => {
       if (field === "scopes" || field === "allowed_ips") state.errors[field] ??= issue.message;
     }
     const message = state.errors.allowed_ips || state.errors.scopes
-      ? "Some fields need attention. No token was created."
-      : "Name the token and choose when it expires.";
+      ? tOf(c)("tokens.needs_attention")
+      : tOf(c)("tokens.name_and_expiry");
     return showTokens(c, { error: message, form: state }, 422);
   }
-  const scopes = chosenScopes(parsed.data, auth.role);
+  const scopes = chosenScopes(parsed.data, auth.role, tOf(c));
   if (scopes && "error" in scopes) {
     state.errors.scopes = scopes.error;
     return showTokens(c, {
-      error: "Some fields need attention. No token was created.",
+      error: tOf(c)("tokens.needs_attention"),
       form: state,
     }, 422);
   }
