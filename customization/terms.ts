@@ -295,10 +295,16 @@ function isPhrase(value: unknown): value is Phrase {
  * An island's message catalogue (i18n `messagesFor`) in the tenant's words: every message's text
  * through `words`, so "New load" reads "New shipment" in the command palette and the record
  * form as on the server-rendered page. Placeholders (`{section}`) are not words and stay.
+ *
+ * In another language, pass the same keys' English messages as `english`: a message whose
+ * English text is a renamed record type's name or a reworded phrase ("Loads") reads as the
+ * tenant named it, so a rename wins in every language; other translated sentences stay as the
+ * catalogue has them (their words are not English).
  */
 export function messagesInWords<M extends Record<string, string>>(
   config: Configuration | undefined | null,
   messages: M,
+  english?: Readonly<Record<string, string>>,
 ): M {
   const doc = documentOf(config);
   if (
@@ -307,7 +313,12 @@ export function messagesInWords<M extends Record<string, string>>(
   ) {
     return messages;
   }
+  const named = new Map<string, string>(Object.entries(doc.terminology.phrases));
+  for (const r of renamesOf(doc)) named.set(r.builtIn, r.named);
   const out: Record<string, string> = {};
-  for (const [key, text] of Object.entries(messages)) out[key] = words(doc, text);
+  for (const [key, text] of Object.entries(messages)) {
+    const source = english?.[key] ?? text;
+    out[key] = source === text ? words(doc, text) : named.get(source) ?? text;
+  }
   return out as M;
 }

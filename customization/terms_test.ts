@@ -133,3 +133,36 @@ Deno.test("messagesInWords() renames record types in an island's messages and ke
   });
   assert.equal(messagesInWords(null, messages), messages, "nothing renamed: the same object");
 });
+
+Deno.test("messagesInWords() with English sources: a renamed name wins in Spanish, sentences stay translated", () => {
+  const config = validConfiguration({
+    terminology: {
+      record_types: { loads: { singular: "Shipment", plural: "Shipments", fields: {} } },
+      phrases: { "Export CSV": "Download" },
+    },
+  });
+  const english = {
+    "palette.loads": "Loads",
+    "palette.new_load": "New load",
+    "palette.invoices": "Invoices",
+    "x.export": "Export CSV",
+  };
+  const spanish = {
+    "palette.loads": "Cargas",
+    "palette.new_load": "Nueva carga",
+    "palette.invoices": "Facturas",
+    "x.export": "Exportar CSV",
+  };
+  assert.deepEqual(messagesInWords(config, spanish, english), {
+    "palette.loads": "Shipments",
+    "palette.new_load": "Nueva carga",
+    "palette.invoices": "Facturas",
+    "x.export": "Download",
+  });
+  assert.deepEqual(messagesInWords(config, english, english), {
+    "palette.loads": "Shipments",
+    "palette.new_load": "New shipment",
+    "palette.invoices": "Invoices",
+    "x.export": "Download",
+  });
+});

@@ -22,6 +22,7 @@ import { brandImageUrl } from "../customization/assets.ts";
 import { messagesInWords, navigation, words } from "../customization/terms.ts";
 import { LanguageContext, WordsContext } from "../components/Words.tsx";
 import {
+  messagesFor,
   shownLabel,
   type Translate,
   translator,
@@ -172,7 +173,8 @@ export function renderApp(
       user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
       userId={auth.userId}
       otherWorkspaces={auth.otherWorkspaces}
-      islandWords={(messages) => messagesInWords(config, messages)}
+      islandWords={(messages) =>
+        messagesInWords(config, messages, messagesFor("en", Object.keys(messages)))}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
       assistant={featureOn(config, billing, "assistant")}
