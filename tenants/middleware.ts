@@ -10,8 +10,15 @@ import { hostClassifier } from "./host.ts";
 import { requestOrigin } from "../mail/links.ts";
 import { businessDay } from "../domain/clock.ts";
 
-/** Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit). */
-export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
+/**
+ * Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit).
+ * `servedOnDowngradedDomain(path)` names paths a custom domain still serves after a downgrade
+ * instead of redirecting to the subdomain: a caller that follows no redirect (a Stripe webhook).
+ */
+export function resolveTenant(
+  appDomain: string,
+  opts: { servedOnDowngradedDomain?: (path: string) => boolean } = {},
+): MiddlewareHandler<AppEnv> {
   const classify = hostClassifier(appDomain);
   return async (c, next) => {
     const { config, registry, pool, tenantLimiter, clock } = c.get("services");
@@ -40,7 +47,7 @@ export function resolveTenant(appDomain: string): MiddlewareHandler<AppEnv> {
         { reason: "tenant_suspended" },
       );
     }
-    if (host.kind === "custom") {
+    if (host.kind === "custom" && !opts.servedOnDowngradedDomain?.(c.req.path)) {
       // A downgraded plan keeps the domain on file but sends its visitors to the subdomain.
       const billing = await c.get("services").billing.current(c.get("services"), record.id);
       if (billing && !billing.entitlements.customDomain) {

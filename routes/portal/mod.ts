@@ -22,6 +22,7 @@ import { refusePortal } from "./_shell.tsx";
 import webhook from "./_webhook.ts";
 
 const TEN_MINUTES = 10 * 60_000;
+const WEBHOOK_PATH = "/portal/webhooks/stripe";
 
 /** The portal under `/portal/*`, limited per IP: 300 requests and 20 refused links in 10 minutes. */
 export function portalRoutes(services: Services): Hono<AppEnv> {
@@ -37,7 +38,12 @@ export function portalRoutes(services: Services): Hono<AppEnv> {
       compressResponses(),
       requestPipeline(services),
       capBodies(services.config),
-      resolveTenant(services.config.APP_DOMAIN),
+      // A workspace that lost its custom domain (plan downgrade) redirects portal links sent
+      // with it to its subdomain, token and all; Stripe follows no redirect, so its webhook is
+      // still taken on the old domain, where the tenant's Stripe dashboard may still point.
+      resolveTenant(services.config.APP_DOMAIN, {
+        servedOnDowngradedDomain: (path) => path === WEBHOOK_PATH,
+      }),
       loadConfiguration(),
     ),
   );
