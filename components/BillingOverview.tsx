@@ -4,6 +4,9 @@
  * data in; the route decides what may be shown and which buttons work.
  */
 import { CsrfInput } from "./Form.tsx";
+import { useLanguage, useT } from "./Words.tsx";
+import type { Translate } from "../i18n/format.ts";
+import type { Entitlements } from "../billing/entitlements.ts";
 
 export interface UsageBar {
   label: string;
@@ -23,17 +26,44 @@ export interface PlanCard {
   current: boolean;
 }
 
-const number = new Intl.NumberFormat("en-US");
+/** A plan's entitlements as short sentences in the reader's language (billing/plans.ts in English). */
+export function entitlementLines(t: Translate, e: Entitlements): string[] {
+  const out = [
+    e.seats === null
+      ? t("billing.feature.seats_unlimited")
+      : t("billing.feature.seats", { count: e.seats }),
+    e.documentsPerMonth === null
+      ? t("billing.feature.documents_unlimited")
+      : t("billing.feature.documents", { count: e.documentsPerMonth }),
+    !e.aiAssistant
+      ? t("billing.feature.no_ai")
+      : e.aiTokensPerMonth === null
+      ? t("billing.feature.ai_unlimited")
+      : t("billing.feature.ai", { count: e.aiTokensPerMonth }),
+    e.apiAccess ? t("billing.feature.api") : t("billing.feature.no_api"),
+  ];
+  if (e.customDomain) out.push(t("billing.feature.domain"));
+  if (e.plugins) out.push(t("billing.feature.plugins"));
+  if (e.reportExports) out.push(t("billing.feature.exports"));
+  if (e.sso) out.push(t("billing.feature.sso"));
+  out.push(t("billing.feature.audit", { count: e.auditRetentionDays }));
+  return out;
+}
 
 /** Usage bars (a <meter> with its numbers in text, never colour alone). */
 export function UsageBars(props: { bars: UsageBar[] }) {
+  const t = useT();
+  const number = new Intl.NumberFormat(useLanguage() === "es" ? "es-US" : "en-US");
   return (
     <ul class="usage-bars" id="usage">
       {props.bars.map((bar, i) => {
         const id = `usage-${i}`;
         const text = bar.limit === null
-          ? `${number.format(bar.used)} used (unlimited)`
-          : `${number.format(bar.used)} of ${number.format(bar.limit)}`;
+          ? t("billing.used_unlimited", { used: number.format(bar.used) })
+          : t("billing.used_of", {
+            used: number.format(bar.used),
+            limit: number.format(bar.limit),
+          });
         return (
           <li key={bar.label}>
             <label for={id}>{bar.label}</label>{" "}
@@ -60,16 +90,17 @@ export function UsageBars(props: { bars: UsageBar[] }) {
 export function PlanCards(
   props: { plans: PlanCard[]; csrf: string; canBuy: boolean; note?: string },
 ) {
+  const t = useT();
   return (
     <div class="plan-cards" id="plans">
       {props.plans.map((p) => (
         <section class="card" key={p.id} data-plan={p.id}>
           <h3>
-            {p.name} {p.current ? <span class="badge ok">current plan</span> : null}
+            {p.name} {p.current ? <span class="badge ok">{t("billing.current_plan")}</span> : null}
           </h3>
           <p class="muted">{p.summary}</p>
           <p>
-            {p.monthly} a month, or {p.yearly} a year
+            {t("billing.price", { monthly: p.monthly ?? "", yearly: p.yearly ?? "" })}
           </p>
           <ul>
             {p.features.map((f) => <li key={f}>{f}</li>)}
@@ -84,18 +115,18 @@ export function PlanCards(
                   type="submit"
                   name="interval"
                   value="month"
-                  aria-label={`Choose ${p.name}, billed monthly`}
+                  aria-label={t("billing.choose_monthly", { plan: p.name })}
                 >
-                  Monthly
+                  {t("billing.monthly")}
                 </button>
                 <button
                   class="button secondary small"
                   type="submit"
                   name="interval"
                   value="year"
-                  aria-label={`Choose ${p.name}, billed yearly`}
+                  aria-label={t("billing.choose_yearly", { plan: p.name })}
                 >
-                  Yearly
+                  {t("billing.yearly")}
                 </button>
               </form>
             )

@@ -6,6 +6,7 @@
  */
 import { CsrfInput } from "./Form.tsx";
 import { ListTable } from "./ListTable.tsx";
+import { useT } from "./Words.tsx";
 
 /** A job as the table shows it (plain data). */
 export interface JobView {
@@ -38,13 +39,14 @@ export function JobCounts(
   props: { counts: Record<string, number>; base: string; current?: string; extra?: string },
 ) {
   const states = ["queued", "retrying", "running", "dead", "done"];
+  const t = useT();
   return (
-    <nav class="tabs" aria-label="Job states">
+    <nav class="tabs" aria-label={t("jobs.states")}>
       <a
         href={`${props.base}${props.extra ? `?${props.extra}` : ""}`}
         aria-current={props.current ? undefined : "page"}
       >
-        All
+        {t("jobs.all")}
       </a>
       {states.map((s) => (
         <a
@@ -53,7 +55,7 @@ export function JobCounts(
           aria-current={props.current === s ? "page" : undefined}
           data-state-count={s}
         >
-          {s} ({props.counts[s] ?? 0})
+          {t(`jobs.state.${s}`)} ({props.counts[s] ?? 0})
         </a>
       ))}
     </nav>
@@ -64,21 +66,26 @@ export function JobCounts(
 export function JobsTable(
   props: { jobs: JobView[]; showTenant: boolean; retryBase: string; csrf: string; caption: string },
 ) {
+  const t = useT();
+  const stateText = (state: string) => {
+    const text = t(`jobs.state.${state}`);
+    return text.startsWith("jobs.") ? state : text;
+  };
   return (
     <ListTable
       class="jobs"
       caption={props.caption}
       columns={[
-        "Job",
-        ...(props.showTenant ? ["Workspace"] : []),
-        "State",
-        { label: "Attempts", class: "num" },
-        "Runs at",
-        "Updated",
-        "Last error",
+        t("jobs.job"),
+        ...(props.showTenant ? [t("jobs.workspace")] : []),
+        t("jobs.state"),
+        { label: t("jobs.attempts"), class: "num" },
+        t("jobs.runs_at"),
+        t("jobs.updated"),
+        t("jobs.last_error"),
         null,
       ]}
-      empty="No jobs here."
+      empty={t("jobs.none")}
       rows={props.jobs.map((job) => (
         <tr key={job.id} data-job={job.id} data-state={job.state}>
           <td>
@@ -87,7 +94,7 @@ export function JobsTable(
           </td>
           {props.showTenant ? <td>{job.tenant ?? "—"}</td> : null}
           <td>
-            <span class={STATE_CLASS[job.state] ?? "badge"}>{job.state}</span>
+            <span class={STATE_CLASS[job.state] ?? "badge"}>{stateText(job.state)}</span>
           </td>
           <td class="num">{job.attempts} / {job.maxAttempts}</td>
           <td>
@@ -105,9 +112,9 @@ export function JobsTable(
                   <button
                     class="button secondary small"
                     type="submit"
-                    aria-label={`Retry ${job.kind} job ${job.id}`}
+                    aria-label={t("jobs.retry_named", { kind: job.kind, id: job.id })}
                   >
-                    Retry
+                    {t("jobs.retry")}
                   </button>
                 </form>
               )

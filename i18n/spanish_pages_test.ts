@@ -26,6 +26,11 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["members", () => "/settings/members"],
   ["security log", () => "/settings/security?verify=1"],
   ["API tokens", () => "/settings/tokens"],
+  ["single sign-on", () => "/settings/sso"],
+  ["domain", () => "/settings/domains"],
+  ["billing", () => "/settings/billing"],
+  ["background jobs", () => "/settings/jobs"],
+  ["alerts", () => "/settings/alerts"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>

@@ -13,6 +13,7 @@ import { ForbiddenError, InvalidError } from "../../domain/errors.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { issuesByField } from "../../domain/records/schema.ts";
+import { tOf } from "../../i18n/middleware.ts";
 import {
   addBusinessAlertRule,
   ALERT_CHANNELS,
@@ -30,67 +31,66 @@ app.use(`${PATH}/*`, memberPage());
 function guard(c: AppContext): void {
   const role = principalOf(c).role;
   if (!role || !can(role, "settings:manage")) {
-    throw new ForbiddenError("Only an owner or admin can set the workspace's alerts.");
+    throw new ForbiddenError(tOf(c)("alerts.forbidden"));
   }
 }
-
-const CHANNEL_LABELS: Record<typeof ALERT_CHANNELS[number], string> = {
-  email: "E-mail",
-  webhook: "Your webhook (signed)",
-  slack: "Slack incoming webhook",
-};
 
 async function page(c: AppContext, flash?: { text: string; error?: boolean }) {
   const rules = await listBusinessAlertRules(tenantOf(c).db);
   const csrf = c.get("csrfToken");
+  const t = tOf(c);
+  const channel = (k: string) => t(`alerts.channel.${k}`);
+  const metric = (k: string) => t(`alerts.metric.${k}`);
   return renderApp(
     c,
-    "Alerts",
+    t("alerts.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current={PATH} role={principalOf(c).role} />
-      <p class="muted">
-        Be told when a business figure goes above the level you set, and again when it is back.
-        Checked every quarter of an hour.
-      </p>
+      <p class="muted">{t("alerts.intro")}</p>
       {flash
         ? <p class={flash.error ? "flash error" : "flash success"} role="status">{flash.text}</p>
         : null}
       <section class="card" aria-labelledby="rules-heading">
-        <h2 id="rules-heading">Your alerts</h2>
-        {rules.length === 0 ? <p>No alerts yet.</p> : (
+        <h2 id="rules-heading">{t("alerts.yours")}</h2>
+        {rules.length === 0 ? <p>{t("alerts.none")}</p> : (
           <div class="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Goes above</th>
-                  <th scope="col">Tell</th>
-                  <th scope="col">Now</th>
+                  <th scope="col">{t("alerts.when")}</th>
+                  <th scope="col">{t("alerts.above")}</th>
+                  <th scope="col">{t("alerts.tell")}</th>
+                  <th scope="col">{t("alerts.now")}</th>
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t("common.actions")}</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
                 {rules.map((r) => (
                   <tr key={r.id}>
-                    <td>{BUSINESS_METRICS[r.metric]}</td>
+                    <td>{metric(r.metric)}</td>
                     <td>{r.threshold}</td>
-                    <td>{CHANNEL_LABELS[r.channel]}: {r.target}</td>
+                    <td>{channel(r.channel)}: {r.target}</td>
                     <td>
                       {r.firingSince
-                        ? <span class="badge danger">Firing ({r.lastValue})</span>
+                        ? (
+                          <span class="badge danger">
+                            {t("alerts.firing", { value: r.lastValue ?? "" })}
+                          </span>
+                        )
                         : (
                           <span class="badge">
-                            OK{r.lastValue === null ? "" : ` (${r.lastValue})`}
+                            {t("alerts.ok")}
+                            {r.lastValue === null ? "" : ` (${r.lastValue})`}
                           </span>
                         )}
                     </td>
                     <td>
                       <form method="post" action={`${PATH}/${r.id}/delete`}>
                         <CsrfInput token={csrf} />
-                        <button class="button small" type="submit">Remove</button>
+                        <button class="button small" type="submit">{t("common.remove")}</button>
                       </form>
                     </td>
                   </tr>
@@ -101,36 +101,36 @@ async function page(c: AppContext, flash?: { text: string; error?: boolean }) {
         )}
       </section>
       <section class="card" aria-labelledby="add-heading">
-        <h2 id="add-heading">Add an alert</h2>
+        <h2 id="add-heading">{t("alerts.add_heading")}</h2>
         <form method="post" action={PATH}>
           <CsrfInput token={csrf} />
           <div class="field">
-            <label for="metric">When</label>
+            <label for="metric">{t("alerts.when")}</label>
             <select id="metric" name="metric">
-              {Object.entries(BUSINESS_METRICS).map(([k, label]) => (
-                <option key={k} value={k}>{label}</option>
+              {Object.keys(BUSINESS_METRICS).map((k) => (
+                <option key={k} value={k}>{metric(k)}</option>
               ))}
             </select>
           </div>
           <div class="field">
-            <label for="threshold">Goes above</label>
+            <label for="threshold">{t("alerts.above")}</label>
             <input id="threshold" name="threshold" type="number" min="0" step="1" required />
           </div>
           <div class="field">
-            <label for="channel">Tell</label>
+            <label for="channel">{t("alerts.tell")}</label>
             <select id="channel" name="channel">
-              {ALERT_CHANNELS.map((k) => <option key={k} value={k}>{CHANNEL_LABELS[k]}</option>)}
+              {ALERT_CHANNELS.map((k) => <option key={k} value={k}>{channel(k)}</option>)}
             </select>
           </div>
           <div class="field">
-            <label for="target">E-mail address or webhook address</label>
+            <label for="target">{t("alerts.target")}</label>
             <input id="target" name="target" required maxLength={500} />
           </div>
           <div class="field">
-            <label for="secret">Signing secret (your webhook only)</label>
+            <label for="secret">{t("alerts.secret")}</label>
             <input id="secret" name="secret" type="password" maxLength={200} autocomplete="off" />
           </div>
-          <button class="button primary" type="submit">Add alert</button>
+          <button class="button primary" type="submit">{t("alerts.add")}</button>
         </form>
       </section>
     </>,
@@ -177,7 +177,7 @@ app.post(PATH, async (c) => {
       channel: parsed.data.channel,
     },
   });
-  return page(c, { text: "Alert added." });
+  return page(c, { text: tOf(c)("alerts.added") });
 });
 
 app.post(`${PATH}/:id/delete`, async (c) => {
@@ -186,7 +186,7 @@ app.post(`${PATH}/:id/delete`, async (c) => {
   const id = c.req.param("id");
   await removeBusinessAlertRule(c.get("services").control, tenant.id, tenant.db, id);
   await recordSecurityEvent(c, { action: "settings.alert_removed", target: id });
-  return page(c, { text: "Alert removed." });
+  return page(c, { text: tOf(c)("alerts.removed") });
 });
 
 export default app;

@@ -12,14 +12,17 @@ import { AppError, ConflictError, ForbiddenError } from "../../domain/errors.ts"
 import { requestOrigin } from "../../mail/links.ts";
 import { CsrfInput, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
-import { PlanCards, UsageBars } from "../../components/BillingOverview.tsx";
+import { entitlementLines, PlanCards, UsageBars } from "../../components/BillingOverview.tsx";
+import { tOf } from "../../i18n/middleware.ts";
+import type { Translate } from "../../i18n/mod.ts";
 import { entitlementsFor, type TenantBilling, usageFor } from "../../billing/entitlements.ts";
 import {
-  describeEntitlements,
   formatPrice,
   INTERVALS,
   PAID_PLAN_IDS,
+  type PlanId,
   PLANS,
+  TRIAL_DAYS,
 } from "../../billing/plans.ts";
 import { openPortal, startCheckout } from "../../billing/stripe.ts";
 import { installLicense, removeLicense } from "../../billing/admin.ts";
@@ -37,16 +40,10 @@ const LicenseSchema = z.object({
   license: z.string().trim().min(20, "Paste the whole licence key.").max(8000),
 });
 
-const STATUS_TEXT: Record<string, string> = {
-  trialing: "Free trial",
-  active: "Active",
-  past_due: "Payment failed",
-  unpaid: "Unpaid",
-  canceled: "Canceled",
-  incomplete: "Waiting for the first payment",
-  incomplete_expired: "First payment never completed",
-  paused: "Paused",
-};
+/** A plan's name in the reader's language (only the trial's is a phrase; the rest are names). */
+function planName(t: Translate, plan: PlanId): string {
+  return plan === "trial" ? t("billing.plan_name.trial") : PLANS[plan].name;
+}
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "—");
 
@@ -90,26 +87,27 @@ async function showBilling(
   const e = billing.entitlements;
   const state = billing.state;
   const checkout = c.req.query("checkout");
+  const t = tOf(c);
   const notice = extra.notice ??
     (checkout === "success"
-      ? "Thank you. Stripe is confirming the payment; the new plan shows here within moments."
+      ? t("billing.checkout_success")
       : checkout === "canceled"
-      ? "Checkout was canceled; nothing changed."
+      ? t("billing.checkout_canceled")
       : undefined);
   return renderApp(
     c,
-    "Billing",
+    t("billing.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/billing" role={principalOf(c).role} />
       {notice ? <p class="flash success" role="status">{notice}</p> : null}
       <FormErrors message={extra.error} />
       <section class="card" id="billing-status">
-        <h2>Plan</h2>
+        <h2>{t("billing.plan")}</h2>
         <dl class="facts">
-          <dt>Plan</dt>
-          <dd id="current-plan">{PLANS[billing.plan].name}</dd>
-          <dt>Status</dt>
+          <dt>{t("billing.plan")}</dt>
+          <dd id="current-plan">{planName(t, billing.plan)}</dd>
+          <dt>{t("common.status")}</dt>
           <dd>
             <span
               class={billing.access.mode === "full"
@@ -120,35 +118,35 @@ async function showBilling(
               id="billing-state"
             >
               {billing.source === "license"
-                ? (billing.license ? "Licence" : "Licence not valid")
-                : STATUS_TEXT[state.status]}
-              {billing.access.mode === "read_only" ? " · read-only" : ""}
+                ? (billing.license ? t("billing.licence") : t("billing.licence_invalid"))
+                : t(`billing.status.${state.status}`)}
+              {billing.access.mode === "read_only" ? ` ${t("billing.read_only")}` : ""}
             </span>
           </dd>
           {billing.source === "license"
             ? (
               <>
-                <dt>Licence expires</dt>
+                <dt>{t("billing.licence_expires")}</dt>
                 <dd>{day(billing.license?.expiresAt.toISOString() ?? null)}</dd>
               </>
             )
             : state.status === "trialing"
             ? (
               <>
-                <dt>Trial ends</dt>
+                <dt>{t("billing.trial_ends")}</dt>
                 <dd>{day(state.trialEndsAt)}</dd>
               </>
             )
             : (
               <>
-                <dt>{state.cancelAtPeriodEnd ? "Ends on" : "Renews on"}</dt>
+                <dt>{state.cancelAtPeriodEnd ? t("billing.ends_on") : t("billing.renews_on")}</dt>
                 <dd>{day(state.currentPeriodEnd)}</dd>
               </>
             )}
           {billing.access.graceEndsAt
             ? (
               <>
-                <dt>Full access until</dt>
+                <dt>{t("billing.full_until")}</dt>
                 <dd>{day(billing.access.graceEndsAt)}</dd>
               </>
             )
@@ -160,53 +158,54 @@ async function showBilling(
             <form method="post" action="/settings/billing/portal">
               <CsrfInput token={csrf} />
               <button class="button secondary" type="submit">
-                Payment methods, invoices and cancellation
+                {t("billing.portal")}
               </button>
             </form>
           )
           : null}
       </section>
       <section class="card">
-        <h2>Usage</h2>
+        <h2>{t("billing.usage")}</h2>
         <UsageBars
           bars={[
             {
-              label: "Seats",
+              label: t("billing.seats"),
               used: usage.seats + usage.pendingInvitations,
               limit: e.seats,
               note: usage.pendingInvitations
-                ? ` (${usage.seats} members, ${usage.pendingInvitations} invited)`
+                ? ` ${
+                  t("billing.seats_note", {
+                    members: usage.seats,
+                    invited: usage.pendingInvitations,
+                  })
+                }`
                 : undefined,
             },
             {
-              label: "Documents this month",
+              label: t("billing.documents_month"),
               used: usage.documentsPerMonth,
               limit: e.documentsPerMonth,
             },
             {
-              label: "AI tokens this month",
+              label: t("billing.ai_month"),
               used: usage.aiTokensPerMonth,
               limit: e.aiTokensPerMonth,
             },
           ]}
         />
         <ul>
-          {describeEntitlements(e).map((line) => <li key={line}>{line}</li>)}
+          {entitlementLines(t, e).map((line) => <li key={line}>{line}</li>)}
         </ul>
       </section>
       <section class="card">
-        <h2>Change plan</h2>
+        <h2>{t("billing.change_plan")}</h2>
         {online
           ? (
-            manage
-              ? null
-              : <p class="muted">Only the workspace owner can change the plan or pay.</p>
+            manage ? null : <p class="muted">{t("billing.owner_only")}</p>
           )
           : (
             <p id="billing-offline">
-              Plans cannot be bought online on this service. To change your plan, ask your
-              ProjectMeats provider{licensing ? " or install a licence key below" : ""}; your
-              workspace keeps its current plan until then.
+              {licensing ? t("billing.offline_licence") : t("billing.offline")}
             </p>
           )}
         <PlanCards
@@ -214,11 +213,11 @@ async function showBilling(
           canBuy={online && manage}
           plans={PAID_PLAN_IDS.map((id) => ({
             id,
-            name: PLANS[id].name,
-            summary: PLANS[id].summary,
+            name: planName(t, id),
+            summary: t(`billing.plan_summary.${id}`, { days: TRIAL_DAYS }),
             monthly: formatPrice(PLANS[id].prices.month),
             yearly: formatPrice(PLANS[id].prices.year),
-            features: describeEntitlements(PLANS[id].entitlements),
+            features: entitlementLines(t, PLANS[id].entitlements),
             current: billing.plan === id,
           }))}
         />
@@ -226,23 +225,23 @@ async function showBilling(
       {licensing && manage
         ? (
           <section class="card" id="license">
-            <h2>Licence key</h2>
-            <p class="muted">
-              Self-hosted and offline installations use a signed licence key instead of Stripe.
-            </p>
+            <h2>{t("billing.licence_key")}</h2>
+            <p class="muted">{t("billing.licence_intro")}</p>
             <form method="post" action="/settings/billing/license">
               <CsrfInput token={csrf} />
               <div class="field">
-                <label for="license-key">Licence key</label>
+                <label for="license-key">{t("billing.licence_key")}</label>
                 <textarea id="license-key" name="license" rows={4} required></textarea>
               </div>
-              <button class="button primary" type="submit">Install licence</button>
+              <button class="button primary" type="submit">{t("billing.install_licence")}</button>
             </form>
             {state.licenseToken
               ? (
                 <form method="post" action="/settings/billing/license/remove">
                   <CsrfInput token={csrf} />
-                  <button class="button danger small" type="submit">Remove licence</button>
+                  <button class="button danger small" type="submit">
+                    {t("billing.remove_licence")}
+                  </button>
                 </form>
               )
               : null}
@@ -311,9 +310,10 @@ app.post("/settings/billing/license", (c) =>
       details: { plan: license.plan, expires_at: license.expiresAt.toISOString() },
     });
     return showBilling(c, {
-      notice: `Licence installed: ${PLANS[license.plan].name} until ${
-        day(license.expiresAt.toISOString())
-      }.`,
+      notice: tOf(c)("billing.licence_installed", {
+        plan: planName(tOf(c), license.plan),
+        date: day(license.expiresAt.toISOString()),
+      }),
     });
   }));
 
@@ -323,7 +323,7 @@ app.post("/settings/billing/license/remove", (c) =>
     await removeLicense(services, tenantOf(c).id);
     services.billing.invalidate(tenantOf(c).id);
     await recordSecurityEvent(c, { action: "billing.license_removed" });
-    return showBilling(c, { notice: "Licence removed." });
+    return showBilling(c, { notice: tOf(c)("billing.licence_removed") });
   }));
 
 const billingApi = describeRoute({

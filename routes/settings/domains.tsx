@@ -14,6 +14,8 @@ import { can } from "../../auth/roles.ts";
 import { AppError, ForbiddenError } from "../../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
+import { useT } from "../../components/Words.tsx";
+import { tOf } from "../../i18n/middleware.ts";
 import { mayUse } from "../../billing/entitlements.ts";
 import {
   claimDomain,
@@ -36,52 +38,51 @@ function assertManager(c: AppContext): void {
 function DomainRow(props: { d: TenantDomain; target: string; csrf: string }) {
   const { d, target, csrf } = props;
   const path = `/settings/domains/${encodeURIComponent(d.domain)}`;
+  const t = useT();
   return (
     <li class="card" data-domain={d.domain}>
       <h3>
         {d.domain}{" "}
         <span class={d.verified ? "badge ok" : "badge warn"}>
-          {d.verified ? "Verified" : "Waiting for DNS"}
+          {d.verified ? t("domains.verified") : t("domains.waiting")}
         </span>
       </h3>
       {d.verified
         ? (
           <p>
-            Served at{" "}
-            <a href={`https://${d.domain}/`}>https://{d.domain}/</a>. Sign-ins are per address, so
-            members sign in once on it.
+            {t("domains.served_at")} <a href={`https://${d.domain}/`}>https://{d.domain}/</a>
+            {t("domains.served_tail")}
           </p>
         )
         : (
           <>
-            <p>Create these two records at your DNS provider, then check them:</p>
+            <p>{t("domains.create_records")}</p>
             <p class="muted" data-expires={d.expires_at ?? ""}>
-              Until the check succeeds the domain is not yours: if another workspace proves the DNS
-              first it takes the domain, and this claim lapses on{" "}
+              {t("domains.until_check")}{" "}
               <time dateTime={d.expires_at ?? ""}>{(d.expires_at ?? "").slice(0, 10)}</time>{" "}
-              (7 days after it was added).
+              {t("domains.seven_days")}
             </p>
             <dl class="facts dns-records">
               <div>
-                <dt>TXT record name</dt>
+                <dt>{t("domains.txt_name")}</dt>
                 <dd>
                   <code>{d.txt_name}</code>
                 </dd>
               </div>
               <div>
-                <dt>TXT record value</dt>
+                <dt>{t("domains.txt_value")}</dt>
                 <dd>
                   <code class="token">{d.txt_value}</code>
                 </dd>
               </div>
               <div>
-                <dt>CNAME record name</dt>
+                <dt>{t("domains.cname_name")}</dt>
                 <dd>
                   <code>{d.domain}</code>
                 </dd>
               </div>
               <div>
-                <dt>CNAME record value</dt>
+                <dt>{t("domains.cname_value")}</dt>
                 <dd>
                   <code>{target}</code>
                 </dd>
@@ -93,12 +94,12 @@ function DomainRow(props: { d: TenantDomain; target: string; csrf: string }) {
         {d.verified ? null : (
           <form method="post" action={`${path}/verify`}>
             <CsrfInput token={csrf} />
-            <button class="button primary" type="submit">Check DNS</button>
+            <button class="button primary" type="submit">{t("domains.check")}</button>
           </form>
         )}
         <form method="post" action={`${path}/remove`}>
           <CsrfInput token={csrf} />
-          <button class="button secondary" type="submit">Remove</button>
+          <button class="button secondary" type="submit">{t("common.remove")}</button>
         </form>
       </div>
     </li>
@@ -120,25 +121,25 @@ async function showDomains(
   ]);
   const target = `${tenant.slug}.${services.config.APP_DOMAIN}`;
   const csrf = c.get("csrfToken");
+  const t = tOf(c);
   return renderApp(
     c,
-    "Domain",
+    t("domains.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/domains" role={principalOf(c).role} />
       <section class="card">
-        <h2>Your own domain</h2>
+        <h2>{t("domains.own")}</h2>
         <p class="muted">
-          Your workspace is always at{" "}
-          <strong>{target}</strong>. You can also serve it at an address of your own, such as{" "}
-          <code>portal.yourcompany.com</code>.
+          {t("domains.always_at")} <strong>{target}</strong>
+          {t("domains.also_serve")} <code>portal.yourcompany.com</code>.
         </p>
         {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
         <FormErrors message={flash.error} />
         {!entitled.allowed
           ? (
             <p class="flash warning" id="domain-not-in-plan">
-              {entitled.message} <a href="/settings/billing">See plans</a>
+              {entitled.message} <a href="/settings/billing">{t("tokens.see_plans")}</a>
             </p>
           )
           : manager
@@ -146,16 +147,16 @@ async function showDomains(
             <form method="post" action="/settings/domains" class="inline-form">
               <CsrfInput token={csrf} />
               <Field
-                label="Domain"
+                label={t("domains.title")}
                 name="domain"
                 required
                 value={flash.value}
-                hint="For example: portal.acmefoods.com"
+                hint={t("domains.hint")}
               />
-              <button class="button primary" type="submit">Add domain</button>
+              <button class="button primary" type="submit">{t("domains.add")}</button>
             </form>
           )
-          : <p class="muted">Owners and admins manage the domain.</p>}
+          : <p class="muted">{t("domains.managers")}</p>}
       </section>
       {domains.length
         ? (
@@ -165,7 +166,7 @@ async function showDomains(
                 ? <DomainRow key={d.domain} d={d} target={target} csrf={csrf} />
                 : (
                   <li key={d.domain} class="card">
-                    {d.domain} {d.verified ? "(verified)" : "(waiting for DNS)"}
+                    {d.domain} {d.verified ? t("domains.row_verified") : t("domains.row_waiting")}
                   </li>
                 )
             )}
@@ -213,7 +214,7 @@ app.post("/settings/domains", async (c) => {
       services.clock.now(),
     );
     await recordSecurityEvent(c, { action: "domain.added", target: d.domain });
-    return `${d.domain} added. Create the DNS records below, then check them.`;
+    return tOf(c)("domains.added", { domain: d.domain });
   }, raw);
 });
 
@@ -230,7 +231,7 @@ app.post("/settings/domains/:domain/verify", (c) => {
       services.clock.now(),
     );
     await recordSecurityEvent(c, { action: "domain.verified", target: d.domain });
-    return `${d.domain} is verified and now serves this workspace.`;
+    return tOf(c)("domains.now_verified", { domain: d.domain });
   });
 });
 
@@ -240,7 +241,7 @@ app.post("/settings/domains/:domain/remove", (c) => {
     const domain = c.req.param("domain").toLowerCase();
     await removeDomain(c.get("services"), tenantOf(c).id, domain);
     await recordSecurityEvent(c, { action: "domain.removed", target: domain });
-    return `${domain} removed.`;
+    return tOf(c)("domains.removed", { domain });
   });
 });
 

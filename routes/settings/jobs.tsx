@@ -18,6 +18,8 @@ import {
   retryJob,
 } from "../../workers/job_admin.ts";
 
+import { tOf } from "../../i18n/middleware.ts";
+
 const app = new Hono<AppEnv>();
 app.use("/settings/jobs", memberPage(), requirePermission("settings:manage"));
 app.use("/settings/jobs/*", memberPage(), requirePermission("settings:manage"));
@@ -41,22 +43,20 @@ app.get("/settings/jobs", async (c) => {
     summary: jobSummary(j),
   }));
   const retried = c.req.query("retried");
+  const t = tOf(c);
   return renderApp(
     c,
-    "Background jobs",
+    t("jobs.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/jobs" role={principalOf(c).role} />
       <section class="card">
-        <h2>Background jobs</h2>
-        <p class="muted">
-          Work done after a request, such as reading uploaded documents. A job that fails is tried
-          again with growing pauses; after its last attempt it is dead and waits for a retry.
-        </p>
+        <h2>{t("jobs.title")}</h2>
+        <p class="muted">{t("jobs.intro")}</p>
         {retried
           ? (
             <p class="flash success" role="status">
-              The job is queued again.
+              {t("jobs.queued_again")}
             </p>
           )
           : null}
@@ -70,7 +70,7 @@ app.get("/settings/jobs", async (c) => {
           showTenant={false}
           retryBase="/settings/jobs"
           csrf={c.get("csrfToken")}
-          caption="Jobs of this workspace, newest first"
+          caption={t("jobs.caption")}
         />
       </section>
     </>,
@@ -80,7 +80,7 @@ app.get("/settings/jobs", async (c) => {
 app.post("/settings/jobs/:id/retry", async (c) => {
   const id = c.req.param("id");
   const ok = isId(id) && await retryJob(c.get("services").control, id, tenantOf(c).id);
-  if (!ok) throw new NotFoundError("There is no dead job with that id in this workspace.");
+  if (!ok) throw new NotFoundError(tOf(c)("jobs.no_dead_job"));
   await recordSecurityEvent(c, { action: "job.retried", target: id });
   return c.redirect("/settings/jobs?retried=1", 303);
 });

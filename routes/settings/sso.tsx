@@ -17,6 +17,8 @@ import { AppError, fieldErrors, ForbiddenError } from "../../domain/errors.ts";
 import { CsrfInput, Field, FormErrors, SelectField } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { recordSecurityEvent } from "../../security/events.ts";
+import { tOf } from "../../i18n/middleware.ts";
+import { useT } from "../../components/Words.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/sso", memberPage());
@@ -26,7 +28,7 @@ app.use("/settings/sso/*", memberPage());
 function ownersOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (principalOf(c).role !== "owner") {
-      throw new ForbiddenError("Only an owner can set up single sign-on.");
+      throw new ForbiddenError(tOf(c)("sso.owners_only"));
     }
     await next();
   };
@@ -48,19 +50,16 @@ async function showSso(c: AppContext, shown: Shown = {}, status = 200) {
   const inPlan = c.get("billing")?.entitlements.sso === true;
   const csrf = c.get("csrfToken");
   const callback = `${requestOrigin(services.config, c.req.url)}/auth/sso/callback`;
+  const t = tOf(c);
   return renderApp(
     c,
-    "Single sign-on",
+    t("sso.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/sso" role={principalOf(c).role} />
       <section class="card">
-        <h2>Single sign-on</h2>
-        <p class="muted">
-          Members sign in through your company's identity provider (OpenID Connect: Okta, Microsoft
-          Entra ID, Google Workspace and others). Someone signing in for the first time with a
-          verified address at one of your domains becomes a member with the default role.
-        </p>
+        <h2>{t("sso.title")}</h2>
+        <p class="muted">{t("sso.intro")}</p>
         {shown.notice ? <p class="flash success" role="status">{shown.notice}</p> : null}
         <FormErrors message={shown.error} />
         {inPlan
@@ -75,22 +74,18 @@ async function showSso(c: AppContext, shown: Shown = {}, status = 200) {
           )
           : (
             <p class="flash warning" id="sso-not-in-plan">
-              Single sign-on is part of the Enterprise plan.{" "}
-              <a href="/settings/billing">See plans</a>
+              {t("sso.not_in_plan")} <a href="/settings/billing">{t("tokens.see_plans")}</a>
             </p>
           )}
       </section>
       {connection
         ? (
           <section class="card">
-            <h2>Turn single sign-on off</h2>
-            <p class="muted">
-              Members then sign in with their password or a passkey again (those who joined through
-              single sign-on set a password with “Forgot your password?”).
-            </p>
+            <h2>{t("sso.turn_off")}</h2>
+            <p class="muted">{t("sso.turn_off_text")}</p>
             <form method="post" action="/settings/sso/remove">
               <CsrfInput token={csrf} />
-              <button class="button danger" type="submit">Remove single sign-on</button>
+              <button class="button danger" type="submit">{t("sso.remove")}</button>
             </form>
           </section>
         )
@@ -108,6 +103,7 @@ function SsoForm(props: {
   values?: Record<string, unknown>;
 }) {
   const saved = props.connection;
+  const t = useT();
   const v = (key: string, fallback: string) =>
     typeof props.values?.[key] === "string" ? String(props.values[key]) : fallback;
   const e = props.errors;
@@ -118,69 +114,64 @@ function SsoForm(props: {
     <form method="post" action="/settings/sso" id="sso-form">
       <CsrfInput token={props.csrf} />
       <p>
-        Register this redirect address with your identity provider:{" "}
-        <code id="sso-callback">{props.callback}</code>
+        {t("sso.register")} <code id="sso-callback">{props.callback}</code>
       </p>
       <Field
-        label="Issuer URL"
+        label={t("sso.issuer")}
         name="issuer"
         type="url"
         value={v("issuer", saved?.issuer ?? "")}
         error={e.issuer?.[0]}
         required
-        hint="For example https://login.example.com (its /.well-known/openid-configuration is read)."
+        hint={t("sso.issuer_hint")}
       />
       <Field
-        label="Client id"
+        label={t("sso.client_id")}
         name="client_id"
         value={v("client_id", saved?.clientId ?? "")}
         error={e.client_id?.[0]}
         required
       />
       <Field
-        label="Client secret"
+        label={t("sso.client_secret")}
         name="client_secret"
         type="password"
         error={e.client_secret?.[0]}
         required={!saved}
         autocomplete="off"
-        hint={saved
-          ? "Saved, and never shown again. Leave blank to keep it; type a new one to replace it."
-          : "Shown by your identity provider when you registered the app."}
+        hint={saved ? t("sso.secret_saved") : t("sso.secret_new")}
       />
       <Field
-        label="Allowed e-mail domains"
+        label={t("sso.domains")}
         name="allowed_domains"
         value={v("allowed_domains", saved?.allowedDomains.join(", ") ?? "")}
         error={e.allowed_domains?.[0]}
         required
-        hint="Separated by commas, e.g. example.com, example.co.uk"
+        hint={t("sso.domains_hint")}
       />
       <SelectField
-        label="Role of new members"
+        label={t("sso.default_role")}
         name="default_role"
         value={v("default_role", saved?.defaultRole ?? "viewer")}
         error={e.default_role?.[0]}
-        options={INVITABLE_ROLES.map((r) => ({ value: r, label: r }))}
-        hint="People already in the workspace keep their role."
+        options={INVITABLE_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+        hint={t("sso.default_role_hint")}
       />
       <div class="field checkbox">
         <label>
           <input type="checkbox" name="require_sso" value="on" checked={requireChecked} />{" "}
-          Require single sign-on for everyone but owners
+          {t("sso.require")}
         </label>
-        <p class="hint">
-          Members other than owners can then no longer sign in with a password or a passkey.
-        </p>
+        <p class="hint">{t("sso.require_hint")}</p>
       </div>
-      <button class="button primary" type="submit">Save</button>
+      <button class="button primary" type="submit">{t("common.save")}</button>
     </form>
   );
 }
 
 app.get(
   "/settings/sso",
-  (c) => showSso(c, c.req.query("saved") ? { notice: "Single sign-on was saved." } : {}),
+  (c) => showSso(c, c.req.query("saved") ? { notice: tOf(c)("sso.saved") } : {}),
 );
 
 app.post("/settings/sso", async (c) => {
@@ -190,7 +181,7 @@ app.post("/settings/sso", async (c) => {
   const parsed = SsoFormSchema.safeParse(body);
   if (!parsed.success) {
     return showSso(c, {
-      error: "Some fields need attention.",
+      error: tOf(c)("common.needs_attention"),
       errors: fieldErrors(parsed.error.issues),
       values: body,
     }, 422);
@@ -223,7 +214,7 @@ app.post("/settings/sso/remove", async (c) => {
   if (await removeSsoConnection(c.get("services").control, tenantOf(c).id)) {
     await recordSecurityEvent(c, { action: "sso.removed" });
   }
-  return showSso(c, { notice: "Single sign-on was removed." });
+  return showSso(c, { notice: tOf(c)("sso.removed") });
 });
 
 export default app;
