@@ -62,6 +62,8 @@ import apiRecords from "./routes/api/v1/records.ts";
 import apiFlows from "./routes/records/flows_api.ts";
 import pageFlows from "./routes/records/flows.tsx";
 import pageFlowsMoney from "./routes/records/flows_money.tsx";
+import apiDisputes from "./routes/records/disputes_api.ts";
+import pageDisputes from "./routes/records/disputes.tsx";
 import apiSearch from "./routes/api/v1/search.ts";
 import pageRecords from "./routes/records/pages.tsx";
 import paperworkDownloads from "./routes/paperwork.ts";
@@ -233,6 +235,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       paperworkDownloads,
       pageFlows,
       pageFlowsMoney,
+      apiDisputes,
+      pageDisputes,
       pageRecords,
     ]
   ) app.route("/", routes);

@@ -2,8 +2,10 @@
  * @module portal/disputes
  * A customer disputes a line of an invoice from the portal, with a reason. The dispute is stored
  * (`invoice_disputes`), written on the invoice's activity as a note so the broker sees it on the
- * invoice's page and timeline, and the caller tells the members (notifications). One open dispute
- * per line: a second one on the same line is refused.
+ * invoice's page and timeline, and the caller tells the members (notifications). One dispute
+ * per line: a second one on the same line is refused, also once the broker resolved the first.
+ * When the broker resolves it (domain/disputes.ts), `sendDisputeOutcome` e-mails the customer the
+ * outcome with a fresh link to the portal page, which shows it too.
  */
 import { z } from "zod";
 import type { Client } from "../db/client.ts";
@@ -11,6 +13,18 @@ import { newId } from "../db/ids.ts";
 import { addNote } from "../domain/activity/mod.ts";
 import { ConflictError, InvalidError } from "../domain/errors.ts";
 import type { PortalInvoice } from "./view.ts";
+import { type Dispute, resolveDispute, type ResolveInput } from "../domain/disputes.ts";
+import { getRecord } from "../domain/records/repository.ts";
+import { invoices } from "../domain/catalog.ts";
+import { inCurrency } from "../domain/currency.ts";
+import * as fmt from "../domain/format.ts";
+import type { RecordContext } from "../domain/records/context.ts";
+import {
+  customerBillingAddress,
+  logMail,
+  type MailingDeps,
+  type SentMail,
+} from "../domain/flows/mailing.ts";
 
 /** The portal's dispute form. */
 export const DisputeSchema = z.object({
@@ -44,7 +58,12 @@ export async function disputeLine(
       line_id: ["Not a line of this invoice."],
     }, 422);
   }
-  if (line.dispute) throw new ConflictError("This line is already disputed.");
+  if (line.dispute?.status === "open") throw new ConflictError("This line is already disputed.");
+  if (line.dispute) {
+    throw new ConflictError(
+      `This line's dispute was already ${line.dispute.status}: reply to our e-mail to discuss it.`,
+    );
+  }
   const dispute: InvoiceDispute = {
     id: newId(),
     invoiceId: invoice.id,
@@ -65,20 +84,93 @@ export async function disputeLine(
   return dispute;
 }
 
-/** The open disputes of an invoice, oldest first (the invoice's page shows them). */
-export async function disputesOf(db: Client, invoiceId: string): Promise<InvoiceDispute[]> {
-  const rs = await db.execute({
-    sql: `SELECT d.id, d.invoice_id, d.line_id, d.reason, d.created_at, l.description
-          FROM invoice_disputes d LEFT JOIN invoice_lines l ON l.id = d.line_id
-          WHERE d.invoice_id = ? AND d.resolved_at IS NULL ORDER BY d.created_at`,
-    args: [invoiceId],
+/**
+ * E-mails the customer the outcome of their dispute (accepted with a credit, or rejected with the
+ * broker's reason) with a link to the invoice's portal page, and logs the mail on the invoice.
+ * Returns null when the customer has no address on file (the portal page still shows it).
+ */
+export async function sendDisputeOutcome(
+  deps: MailingDeps,
+  ctx: RecordContext,
+  invoice: {
+    id: string;
+    number: string;
+    customerId: string;
+    currency: unknown;
+    outstandingCents: number;
+  },
+  dispute: Dispute,
+): Promise<SentMail | null> {
+  const to = await customerBillingAddress(ctx.db, invoice.customerId);
+  if (!to) return null;
+  const f = inCurrency(deps.format, invoice.currency);
+  const portal = deps.portalLink
+    ? await deps.portalLink({ id: invoice.id, customerId: invoice.customerId })
+    : null;
+  const line = dispute.line_description || "the line";
+  const subject = dispute.status === "accepted"
+    ? `Credit on invoice ${invoice.number} from ${deps.companyName}`
+    : `Your question about invoice ${invoice.number} from ${deps.companyName}`;
+  const outcome = dispute.status === "accepted"
+    ? [
+      `We accepted your dispute of ${line} and credited ${
+        fmt.money(dispute.credit_cents, f)
+      } on invoice ${invoice.number}.`,
+      `The balance now due is ${fmt.money(invoice.outstandingCents, f)}.`,
+    ]
+    : [
+      `We looked into your dispute of ${line} on invoice ${invoice.number} and could not ` +
+      "accept it.",
+      `Our reason: ${dispute.resolution_note ?? ""}`,
+    ];
+  const text = [
+    "Hello,",
+    "",
+    ...outcome,
+    ...(dispute.status === "accepted" && dispute.resolution_note
+      ? ["", dispute.resolution_note]
+      : []),
+    ...(portal ? ["", `See the invoice and its balance: ${portal}`] : []),
+    "",
+    `Thank you,\n${deps.companyName}`,
+  ].join("\n");
+  const mailId = await deps.send({ to, subject, text });
+  return await logMail(ctx.db, ctx, {
+    collection: "invoices",
+    record_id: invoice.id,
+    kind: "dispute_outcome",
+    to,
+    subject,
+    mail_id: mailId,
+    attachment: null,
+    attachment_sha256: null,
   });
-  return rs.rows.map((r) => ({
-    id: String(r.id),
-    invoiceId: String(r.invoice_id),
-    lineId: String(r.line_id),
-    lineDescription: String(r.description ?? ""),
-    reason: String(r.reason),
-    createdAt: String(r.created_at),
-  }));
+}
+
+/**
+ * Resolves a dispute (domain/disputes.ts) and then tells the customer by e-mail; the mail is sent
+ * after the resolution is committed, so a mail problem never undoes the broker's decision.
+ */
+export async function resolveAndTell(
+  deps: MailingDeps,
+  ctx: RecordContext,
+  invoiceId: string,
+  disputeId: string,
+  input: ResolveInput,
+  at: string,
+): Promise<{ dispute: Dispute; invoice: Record<string, unknown>; mail: SentMail | null }> {
+  await getRecord(ctx.db, invoices, invoiceId); // 404 for an unknown invoice
+  const dispute = await resolveDispute(ctx.db, invoiceId, disputeId, input, {
+    userId: ctx.userId,
+    at,
+  });
+  const invoice = await getRecord(ctx.db, invoices, invoiceId);
+  const mail = await sendDisputeOutcome(deps, ctx, {
+    id: invoiceId,
+    number: String(invoice.number),
+    customerId: String(invoice.customer_id),
+    currency: invoice.currency,
+    outstandingCents: Number(invoice.outstanding_cents),
+  }, dispute);
+  return { dispute, invoice, mail };
 }

@@ -1,8 +1,9 @@
 /**
  * @module portal/view
  * What one portal link shows, and nothing more: the invoice it names (only if it still belongs to
- * the customer it names and has been sent), its lines and their disputes, and that customer's
- * open statement, each open invoice with a link of its own. Plain data for the page.
+ * the customer it names and has been sent), its lines and their disputes (with the broker's
+ * outcome once resolved), and that customer's open statement, each open invoice with a link of
+ * its own. Plain data for the page.
  */
 import type { Executor } from "../db/transaction.ts";
 import { openInvoices } from "../domain/flows/receipts.ts";
@@ -18,7 +19,18 @@ export interface PortalLine {
   weight: number;
   weightUnit: string;
   amountCents: number;
-  dispute: { reason: string; createdAt: string } | null;
+  /** The line's dispute, open or resolved by the broker (domain/disputes.ts). */
+  dispute: PortalDispute | null;
+}
+
+export interface PortalDispute {
+  reason: string;
+  createdAt: string;
+  status: "open" | "accepted" | "rejected";
+  /** What an accepted dispute credited on the invoice. */
+  creditCents: number;
+  /** The broker's reason for a rejection, or note on an acceptance. */
+  note: string | null;
 }
 
 export interface PortalInvoice {
@@ -29,6 +41,8 @@ export interface PortalInvoice {
   state: string;
   totalCents: number;
   paidCents: number;
+  /** Credits of accepted disputes, which lower the balance. */
+  creditedCents: number;
   outstandingCents: number;
   customerName: string;
   /** The invoice's own currency where invoices carry one; else the tenant's (its formats). */
@@ -72,14 +86,21 @@ export async function portalInvoice(
     args: [claims.invoiceId],
   });
   const disputes = await db.execute({
-    sql: `SELECT line_id, reason, created_at FROM invoice_disputes
-          WHERE invoice_id = ? AND resolved_at IS NULL ORDER BY created_at`,
+    sql: `SELECT line_id, reason, created_at, outcome, credit_cents, resolution_note, resolved_at
+          FROM invoice_disputes WHERE invoice_id = ? ORDER BY created_at, id`,
     args: [claims.invoiceId],
   });
-  const byLine = new Map(
+  // A line's latest dispute, with the broker's outcome once resolved.
+  const byLine = new Map<string, PortalDispute>(
     disputes.rows.map((d) => [
       String(d.line_id),
-      { reason: String(d.reason), createdAt: String(d.created_at) },
+      {
+        reason: String(d.reason),
+        createdAt: String(d.created_at),
+        status: d.resolved_at ? (d.outcome === "accepted" ? "accepted" : "rejected") : "open",
+        creditCents: Number(d.credit_cents ?? 0),
+        note: d.resolution_note == null ? null : String(d.resolution_note),
+      },
     ]),
   );
   return {
@@ -90,6 +111,7 @@ export async function portalInvoice(
     state: String(row.state),
     totalCents: Number(row.total_cents),
     paidCents: Number(row.paid_cents),
+    creditedCents: Number(row.credited_cents ?? 0),
     outstandingCents: Number(row.outstanding_cents),
     customerName: String(row.customer_name),
     currency: typeof row.currency === "string" && row.currency ? row.currency : null,

@@ -69,7 +69,8 @@ function address(to: unknown, fallback: unknown, what: string): string {
   return chosen;
 }
 
-async function logMail(
+/** Logs a mail sent about a record, so its page lists what went to whom. */
+export async function logMail(
   db: Executor,
   ctx: RecordContext,
   entry: Omit<SentMail, "id" | "sent_at" | "sent_by"> & { mail_id: string },

@@ -21,6 +21,7 @@ import { checkPayment, recomputePaymentTargets } from "./payments.ts";
 import { dueDateOnWrite } from "./due_dates.ts";
 import { ConflictError, InvalidError } from "../errors.ts";
 import { currencyOnWrite } from "../currency.ts";
+import { freezeInvoiceRate } from "../exchange.ts";
 
 export type { WriteState } from "./write_state.ts";
 import type { WriteState } from "./write_state.ts";
@@ -106,7 +107,11 @@ const RULES: Record<string, RecordRules> = {
         currency: await currencyOnWrite(tx, values, existing),
       };
     },
-    afterWrite: (tx, _ctx, { id }) => recomputeInvoice(tx, id),
+    async afterWrite(tx, _ctx, { id }) {
+      await recomputeInvoice(tx, id);
+      // An issued invoice keeps the exchange rate of its date (domain/exchange.ts).
+      await freezeInvoiceRate(tx, id);
+    },
     async beforeDelete(_tx, _ctx, existing) {
       if (existing.state !== "draft") {
         throw new ConflictError("Only draft invoices can be deleted; void a sent invoice instead.");

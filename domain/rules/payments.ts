@@ -38,7 +38,12 @@ export async function checkPayment(tx: Executor, { values, existing }: WriteStat
   }
   const target = set[0]!;
   const table = TABLES[target];
-  const total = table === "loads" ? "freight_cents" : "total_cents";
+  // An invoice's accepted disputes credit part of it (domain/disputes.ts): not payable.
+  const total = table === "loads"
+    ? "freight_cents"
+    : table === "invoices"
+    ? "total_cents - credited_cents"
+    : "total_cents";
   const hasState = table === "invoices" || table === "bills";
   const rs = await tx.execute({
     sql: `SELECT ${total} AS total, paid_cents${

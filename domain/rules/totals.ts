@@ -76,21 +76,26 @@ export async function recomputeLoad(tx: Executor, id: string): Promise<void> {
   await recomputePayable(tx, "loads", "freight_cents", id);
 }
 
-/** Recomputes an invoice's subtotal, total (with tax), paid and outstanding amounts. */
+/**
+ * Recomputes an invoice's subtotal, total (with tax), paid, credited (accepted disputes,
+ * domain/disputes.ts) and outstanding amounts.
+ */
 export async function recomputeInvoice(tx: Executor, id: string): Promise<void> {
   await tx.execute({
     sql: `UPDATE invoices SET
             subtotal_cents = COALESCE((SELECT SUM(amount_cents) FROM invoice_lines l
               WHERE l.invoice_id = invoices.id), 0),
             paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
-              WHERE p.invoice_id = invoices.id AND p.archived_at IS NULL), 0)
+              WHERE p.invoice_id = invoices.id AND p.archived_at IS NULL), 0),
+            credited_cents = COALESCE((SELECT SUM(credit_cents) FROM invoice_disputes d
+              WHERE d.invoice_id = invoices.id AND d.outcome = 'accepted'), 0)
           WHERE id = ?`,
     args: [id],
   });
   await tx.execute({
     sql: `UPDATE invoices SET total_cents = subtotal_cents + tax_cents,
             outstanding_cents = CASE WHEN state = 'void' THEN 0
-              ELSE subtotal_cents + tax_cents - paid_cents END
+              ELSE subtotal_cents + tax_cents - paid_cents - credited_cents END
           WHERE id = ?`,
     args: [id],
   });

@@ -19,7 +19,7 @@ import { activeConfiguration } from "../../customization/cache.ts";
 import { words } from "../../customization/terms.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import { notify } from "../../notifications/mod.ts";
-import { type PortalView, portalView } from "../../portal/view.ts";
+import { type PortalDispute, type PortalView, portalView } from "../../portal/view.ts";
 import { tenantStripe } from "../../portal/settings.ts";
 import { startPortalCheckout } from "../../portal/payments.ts";
 import { disputeLine, DisputeSchema } from "../../portal/disputes.ts";
@@ -34,6 +34,30 @@ interface PageState {
   today: string;
   notice: string | null;
   error: string | null;
+}
+
+/** A disputed line's state: open with the customer's reason, or the broker's outcome. */
+function DisputeOutcome({ dispute, f }: { dispute: PortalDispute; f: fmt.FormatSettings }) {
+  if (dispute.status === "open") {
+    return (
+      <>
+        <span class="badge warn">Disputed</span> {dispute.reason}
+      </>
+    );
+  }
+  if (dispute.status === "accepted") {
+    return (
+      <>
+        <span class="badge ok">Credited {fmt.money(dispute.creditCents, f)}</span>{" "}
+        Your dispute was accepted.{dispute.note ? ` ${dispute.note}` : ""}
+      </>
+    );
+  }
+  return (
+    <>
+      <span class="badge">Dispute not accepted</span> {dispute.note ?? ""}
+    </>
+  );
 }
 
 function InvoicePage({ s, token }: { s: PageState; token: string }) {
@@ -89,6 +113,14 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
           <dt>Paid</dt>
           <dd class="money">{fmt.money(invoice.paidCents, f)}</dd>
         </div>
+        {invoice.creditedCents
+          ? (
+            <div>
+              <dt>Credited</dt>
+              <dd class="money" id="credited">{fmt.money(invoice.creditedCents, f)}</dd>
+            </div>
+          )
+          : null}
         <div>
           <dt>Balance due</dt>
           <dd class="money" id="balance">{fmt.money(invoice.outstandingCents, f)}</dd>
@@ -140,14 +172,8 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
                   <td>{fmt.quantity(l.cases, f)}</td>
                   <td>{fmt.weight(l.weight, l.weightUnit, f)}</td>
                   <td class="money">{fmt.money(l.amountCents, f)}</td>
-                  <td>
-                    {l.dispute
-                      ? (
-                        <>
-                          <span class="badge warn">Disputed</span> {l.dispute.reason}
-                        </>
-                      )
-                      : "—"}
+                  <td data-dispute={l.dispute?.status}>
+                    {l.dispute ? <DisputeOutcome dispute={l.dispute} f={f} /> : "—"}
                   </td>
                 </tr>
               ))}

@@ -46,7 +46,7 @@ import { activityItems, mergeTimeline } from "../../domain/activity/timeline.ts"
 import { BillMatchNotice } from "../../components/payables/BillMatchNotice.tsx";
 import { matchBill } from "../../domain/payables/match.ts";
 import { InvoiceDisputes } from "../../components/records/InvoiceDisputes.tsx";
-import { disputesOf } from "../../portal/disputes.ts";
+import { disputesOfInvoice } from "../../domain/disputes.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
@@ -538,8 +538,16 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     notice = <BillMatchNotice match={await matchBill(db, record)} format={format} />;
   }
   if (def.collection === "invoices") {
-    // Lines the customer disputed from the invoice portal (portal/disputes.ts).
-    notice = <InvoiceDisputes disputes={await disputesOf(db, id)} />;
+    // Lines the customer disputed from the invoice portal, and resolving them (domain/disputes.ts).
+    notice = (
+      <InvoiceDisputes
+        invoiceId={id}
+        disputes={await disputesOfInvoice(db, id)}
+        format={format}
+        csrf={writable ? c.get("csrfToken") : null}
+        resolved={c.req.query("dispute")}
+      />
+    );
   }
   const saved = c.req.query("saved");
   const mail = await mailOf(db, def.collection, id); // e-mailed from the flows (issue 17)
