@@ -164,6 +164,9 @@ export const plants: RecordDef = {
   ],
 };
 
+/** The languages a customer or carrier can be written to in (mail/language.ts). */
+const PARTY_LANGUAGES = [{ value: "en", label: "English" }, { value: "es", label: "Español" }];
+
 export const customers: RecordDef = {
   collection: "customers",
   table: "customers",
@@ -185,6 +188,9 @@ export const customers: RecordDef = {
     ...address(),
     f.phone("phone", "Phone", { search: true }),
     f.email("email", "E-mail", { search: true }),
+    f.enumOf("language", "Language", PARTY_LANGUAGES, {
+      hint: "E-mails and PDFs to them are written in it; empty follows the workspace's language.",
+    }),
     f.option("industry", "Industry", "industry", { column: true, filter: true, group: "Buying" }),
     f.options("proteins", "Proteins wanted", "protein", { group: "Buying" }),
     f.option("origin_preference", "Origin preference", "origin", { group: "Buying" }),
@@ -268,6 +274,9 @@ export const carriers: RecordDef = {
     f.phone("phone", "Dispatch phone"),
     f.email("dispatch_email", "Dispatch e-mail"),
     f.email("ap_email", "Accounts payable e-mail"),
+    f.enumOf("language", "Language", PARTY_LANGUAGES, {
+      hint: "E-mails and PDFs to them are written in it; empty follows the workspace's language.",
+    }),
     f.option("payment_terms", "Payment terms", "terms"),
     f.option("appointment_method", "How to make an appointment", "appointment_method"),
     f.longtext("notes", "Notes", { search: true }),

@@ -271,7 +271,7 @@ export class Sheet {
   async save(): Promise<Uint8Array> {
     const count = this.pages.length;
     this.pages.forEach((page, i) => {
-      const label = `Page ${i + 1} of ${count}`;
+      const label = encodable(this.regular, this.words(`Page ${i + 1} of ${count}`));
       page.drawText(label, {
         x: RIGHT - this.regular.widthOfTextAtSize(label, 8),
         y: 30,

@@ -288,7 +288,7 @@ Deno.test("the rate confirmation prints the carrier, stops, set point, reference
       "Total rate $3,250.00",
       "Payment terms Net 15",
       "Driver calls dispatch one hour before delivery.",
-      "keeps the reefer at 28°F",
+      "Reefer set point from pickup to delivery: 28°F",
     ]);
   } finally {
     await server.close();

@@ -74,7 +74,7 @@ export async function loadRateConfirmationPaper(
         ].filter(Boolean).join("   "),
         [carrier.phone, carrier.dispatch_email].filter(Boolean).join("   "),
       ]
-      : ["Carrier to be assigned"],
+      : [],
     setpoint: fahrenheit(load.setpoint_temp_f),
     facts: [
       ["Load number", String(load.number)],
@@ -115,19 +115,24 @@ export async function drawRateConfirmation(
   );
   sheet.letterhead(company, "RATE CONFIRMATION");
   const top = sheet.y;
-  const carrier = sheet.block("Carrier", paper.carrier, MARGIN, top);
+  const carrier = sheet.block(
+    "Carrier",
+    paper.carrier.length ? paper.carrier : [sheet.label("Carrier to be assigned")],
+    MARGIN,
+    top,
+  );
   const facts = sheet.facts(paper.facts, 340, top - 13);
   sheet.y = Math.min(carrier, facts) - 10;
   sheet.rule();
   const from = sheet.block(
     "Pickup",
-    paper.pickup.length ? paper.pickup : ["To be advised"],
+    paper.pickup.length ? paper.pickup : [sheet.label("To be advised")],
     MARGIN,
     sheet.y,
   );
   const to = sheet.block(
     "Delivery",
-    paper.delivery.length ? paper.delivery : ["To be advised"],
+    paper.delivery.length ? paper.delivery : [sheet.label("To be advised")],
     340,
     sheet.y,
     222,
@@ -136,19 +141,25 @@ export async function drawRateConfirmation(
   sheet.rule();
   sheet.totals([["Total rate", money(paper.freightCents), true], [
     "Payment terms",
-    paper.terms ?? "As agreed",
+    paper.terms ?? sheet.label("As agreed"),
   ]]);
   sheet.paragraph("Notes", paper.notes);
+  // Fixed sentences apart from the values, so the reader's language (paperwork/language.ts) and
+  // the workspace's words reach each one.
   sheet.paragraph(
     "Carrier acceptance",
-    `By signing, the carrier accepts this load at the rate above${
-      paper.setpoint ? ` and keeps the reefer at ${paper.setpoint} from pickup to delivery` : ""
-    }. Sign and return to ${company.company_name}.`,
+    [
+      sheet.label("By signing, the carrier accepts this load at the rate above."),
+      paper.setpoint
+        ? `${sheet.label("Reefer set point from pickup to delivery:")} ${paper.setpoint}.`
+        : "",
+      `${sheet.label("Sign and return to")} ${company.company_name}.`,
+    ].filter(Boolean).join(" "),
   );
   sheet.ensure(40);
   sheet.y -= 16;
-  sheet.text("Signature: ______________________________", MARGIN, sheet.y);
-  sheet.text("Date: ________________", 340, sheet.y);
+  sheet.text(`${sheet.label("Signature")}: ______________________________`, MARGIN, sheet.y);
+  sheet.text(`${sheet.label("Date")}: ________________`, 340, sheet.y);
   sheet.y -= 16;
   return await sheet.save();
 }

@@ -19,10 +19,15 @@ import { getRecord, updateRecord } from "../records/repository.ts";
 import type { RecordContext } from "../records/context.ts";
 import type { RecordValues } from "../records/rows.ts";
 import { type OpenInvoice, openInvoices } from "./receipts.ts";
+import { formatsFor, type Language, type Translate, translator } from "../../i18n/mod.ts";
+import { partyLanguage } from "../../mail/language.ts";
 
 export interface MailingDeps {
-  /** Draws a record's PDF on the letterhead: invoices and loads (rate confirmation). */
-  renderPdf(collection: "invoices" | "loads", id: string): Promise<{
+  /**
+   * Draws a record's PDF on the letterhead: invoices and loads (rate confirmation), its fixed
+   * labels in `language` (the party's).
+   */
+  renderPdf(collection: "invoices" | "loads", id: string, language?: Language): Promise<{
     filename: string;
     bytes: Uint8Array;
   }>;
@@ -165,23 +170,30 @@ export async function sendInvoice(
   if (invoice.state === "draft") {
     invoice = await updateRecord(ctx, invoices, id, { version: invoice.version, state: "sent" });
   }
-  const pdf = await deps.renderPdf("invoices", id);
+  // Written in the customer's language, amounts and dates in its locale and the invoice's currency.
+  const customer = await getRecord(ctx.db, customers, String(invoice.customer_id));
+  const language = await partyLanguage(ctx.db, customer);
+  const t = translator(language);
+  const pdf = await deps.renderPdf("invoices", id, language);
   const portal = deps.portalLink
     ? await deps.portalLink({ id, customerId: String(invoice.customer_id) })
     : null;
-  const f = inCurrency(deps.format, invoice.currency); // the invoice's own currency
-  const subject = `Invoice ${invoice.number} from ${deps.companyName}`;
+  const f = inCurrency(formatsFor(deps.format, language), invoice.currency);
+  const company = deps.companyName;
+  const subject = t("mail.invoice.subject", { number: String(invoice.number), company });
+  const amounts = { number: String(invoice.number), total: fmt.money(invoice.total_cents, f) };
   const text = [
-    input.message?.trim() || "Hello,",
+    input.message?.trim() || t("mail.hello"),
     "",
-    `Please find invoice ${invoice.number} for ${fmt.money(invoice.total_cents, f)}` +
-    (invoice.due_date ? `, due ${fmt.date(invoice.due_date, f)}.` : "."),
-    `Outstanding: ${fmt.money(invoice.outstanding_cents, f)}.`,
+    invoice.due_date
+      ? t("mail.invoice.amount_due", { ...amounts, due: fmt.date(invoice.due_date, f) })
+      : t("mail.invoice.amount", amounts),
+    t("mail.invoice.outstanding", { amount: fmt.money(invoice.outstanding_cents, f) }),
     "",
-    `The invoice is attached (PDF, ${pdf.filename}).`,
-    ...(portal ? ["", `View it, pay it online or question a line: ${portal}`] : []),
+    t("mail.invoice.attached", { file: pdf.filename }),
+    ...(portal ? ["", t("mail.invoice.portal", { link: portal })] : []),
     "",
-    `Thank you,\n${deps.companyName}`,
+    t("mail.thanks", { company }),
   ].join("\n");
   const mailId = await deps.send({
     to,
@@ -217,19 +229,27 @@ export async function sendRateConfirmation(
   }
   const carrier = await getRecord(ctx.db, carriers, String(load.carrier_id));
   const to = address(input.to, carrier.dispatch_email, "the carrier's dispatch");
-  const pdf = await deps.renderPdf("loads", loadId);
-  const f = deps.format;
-  const subject = `Rate confirmation, load ${load.number}, from ${deps.companyName}`;
+  const language = await partyLanguage(ctx.db, carrier);
+  const t = translator(language);
+  const pdf = await deps.renderPdf("loads", loadId, language);
+  const f = formatsFor(deps.format, language);
+  const number = String(load.number);
+  const subject = t("mail.rate.subject", { number, company: deps.companyName });
   const text = [
-    input.message?.trim() || `Hello ${carrier.name},`,
+    input.message?.trim() || t("mail.hello_name", { name: String(carrier.name) }),
     "",
-    `Load ${load.number} is booked with you at ${fmt.money(load.freight_cents, f)}.`,
-    load.pickup_appointment ? `Pickup: ${fmt.dateTime(load.pickup_appointment, f)}.` : "",
-    load.delivery_appointment ? `Delivery: ${fmt.dateTime(load.delivery_appointment, f)}.` : "",
+    t("mail.rate.booked", { number, rate: fmt.money(load.freight_cents, f) }),
+    load.pickup_appointment
+      ? t("mail.rate.pickup", { when: fmt.dateTime(load.pickup_appointment, f) })
+      : "",
+    load.delivery_appointment
+      ? t("mail.rate.delivery", { when: fmt.dateTime(load.delivery_appointment, f) })
+      : "",
     "",
-    `Please sign and return the rate confirmation (PDF, ${pdf.filename}): ${
-      deps.link(`/loads/${loadId}/rate-confirmation.pdf`)
-    }`,
+    t("mail.rate.sign", {
+      file: pdf.filename,
+      link: deps.link(`/loads/${loadId}/rate-confirmation.pdf`),
+    }),
     "",
     deps.companyName,
   ].filter((l, i, all) => l !== "" || all[i - 1] !== "").join("\n");
@@ -278,31 +298,39 @@ export async function sendStatement(
     await customerBillingAddress(ctx.db, customerId),
     "the customer",
   );
-  const f = inCurrency(deps.format, customer.currency); // the customer's currency
-  const total = listed.reduce((s, i) => s + i.outstanding_cents, 0);
+  // In the customer's language, its locale and currency.
+  const language = await partyLanguage(ctx.db, customer);
+  const t: Translate = translator(language);
+  const f = inCurrency(formatsFor(deps.format, language), customer.currency);
+  const total = fmt.money(listed.reduce((s, i) => s + i.outstanding_cents, 0), f);
   const rows = listed.map((i) => {
-    const late = daysPast(i.due_date, input.today);
-    return `${i.number}  ${fmt.date(i.invoice_date, f)}  due ${fmt.date(i.due_date, f)}  ${
-      fmt.money(i.outstanding_cents, f)
-    }${late ? `  (${late} days past due)` : ""}`;
+    const days = daysPast(i.due_date, input.today);
+    const row = t("mail.statement.row", {
+      number: i.number,
+      date: fmt.date(i.invoice_date, f),
+      due: fmt.date(i.due_date, f),
+      amount: fmt.money(i.outstanding_cents, f),
+    });
+    return days ? `${row}  ${t("mail.statement.days_late", { days })}` : row;
   });
-  const subject = input.kind === "reminder"
-    ? `Payment reminder: ${fmt.money(total, f)} past due to ${deps.companyName}`
-    : `Statement of account from ${deps.companyName}`;
-  const opening = input.kind === "reminder"
-    ? `Hello ${customer.name},\n\nOur records show these invoices past due. Please arrange ` +
-      "payment, or tell us if you have already sent it."
-    : `Hello ${customer.name},\n\nHere is your statement of open invoices as of ${
-      fmt.date(input.today, f)
-    }.`;
+  const company = deps.companyName;
+  const name = String(customer.name);
+  const reminder = input.kind === "reminder";
+  const subject = reminder
+    ? t("mail.reminder.subject", { amount: total, company })
+    : t("mail.statement.subject", { company });
   const text = [
-    opening,
+    reminder
+      ? t("mail.reminder.opening", { name })
+      : t("mail.statement.opening", { name, date: fmt.date(input.today, f) }),
     "",
     ...rows,
     "",
-    `Total ${input.kind === "reminder" ? "past due" : "open"}: ${fmt.money(total, f)}`,
+    reminder
+      ? t("mail.reminder.total", { amount: total })
+      : t("mail.statement.total", { amount: total }),
     "",
-    `Thank you,\n${deps.companyName}`,
+    t("mail.thanks", { company }),
   ].join("\n");
   const mailId = await deps.send({ to, subject, text });
   const mail = await logMail(ctx.db, ctx, {

@@ -18,6 +18,7 @@ import { sendMail } from "../../mail/outbox.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import type { RecordValues } from "../../domain/records/rows.ts";
 import { portalUrl } from "../../portal/mail.ts";
+import { paperWords } from "../../paperwork/language.ts";
 
 /** The mailing dependencies of this request's tenant. */
 export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
@@ -32,8 +33,8 @@ export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
     companyName: company.company_name || tenant.name,
     format,
     link: (path) => `${origin}${path}`,
-    async renderPdf(collection, id) {
-      const paper = await renderPaperwork(collection, tenant.db, id, company);
+    async renderPdf(collection, id, language = "en") {
+      const paper = await renderPaperwork(collection, tenant.db, id, company, paperWords(language));
       const brand = await paperBrand(
         { readCache: services.readCache, storage: services.storage },
         tenant,
