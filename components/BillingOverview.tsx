@@ -6,7 +6,7 @@
 import { CsrfInput } from "./Form.tsx";
 import { useLanguage, useT } from "./Words.tsx";
 import type { Translate } from "../i18n/format.ts";
-import type { Entitlements } from "../billing/entitlements.ts";
+import type { Entitlements } from "../billing/plans.ts";
 
 export interface UsageBar {
   label: string;
