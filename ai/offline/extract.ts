@@ -19,6 +19,8 @@ import { findDot, findEst, findMc } from "./values.ts";
 import { type Candidate, findPairs } from "./pairs.ts";
 import { readFields, typed } from "./fields.ts";
 import { applyLearned } from "./learned.ts";
+import { findUnlabelled } from "./unlabelled.ts";
+import { headedName, nameByMc } from "./unlabelled_parties.ts";
 import { readCustomFields } from "./custom.ts";
 import type { ConceptName } from "./vocabulary.ts";
 
@@ -110,7 +112,13 @@ function billVendor(
 export function extractFields(
   type: Classification,
   text: string,
-  opts: { ocr?: boolean; learned?: LearnedLabel[]; customFields?: CustomFieldsConfig } = {},
+  opts: {
+    ocr?: boolean;
+    learned?: LearnedLabel[];
+    customFields?: CustomFieldsConfig;
+    /** The workspace's own name: never the other party of its own paper. */
+    us?: string;
+  } = {},
 ): Omit<RawExtraction, "classification" | "confidence"> {
   const lines = toLines(text);
   const candidates = findPairs(lines);
@@ -128,13 +136,27 @@ export function extractFields(
   const parties: RawExtraction["parties"] = {};
   const refs: RawExtraction["refs"] = {};
   const all = lines.map((l) => l.text).join("\n");
+  const warnings: string[] = [];
+  const isUs = (name: string | null | undefined) =>
+    Boolean(
+      name && opts.us && name.toLowerCase().replace(/[^a-z0-9]/g, "") ===
+          opts.us.toLowerCase().replace(/[^a-z0-9]/g, ""),
+    );
+  /** A party named under a heading the vocabulary does not know (unlabelled.ts), at 0.6. */
+  const byHeading = (what: string, not: Array<string | undefined> = []) => {
+    const name = headedName(lines, [opts.us, ...not]);
+    if (name) warnings.push(`${what} found by position, no label: check it.`);
+    return name ? { name, confidence: 0.6 } : null;
+  };
   if (type === "purchase_order" || type === "sales_confirmation") {
     // A confirmation comes from the packer: its letterhead is the supplier.
     const head = letterhead(lines);
-    const fromHead = head ? { name: head.name, confidence: head.confidence } : null;
+    const fromHead = head && !isUs(head.name)
+      ? { name: head.name, confidence: head.confidence }
+      : null;
     const supplier = type === "sales_confirmation"
       ? fromHead ?? party(lines, SUPPLIER)
-      : party(lines, SUPPLIER) ?? fromHead;
+      : party(lines, SUPPLIER) ?? fromHead ?? byHeading("The supplier", [head?.name]);
     if (supplier) parties.supplier_id = supplier;
     const plant = party(lines, PLANT, { est: true });
     const est = plant?.est_number ?? findEst(all);
@@ -144,13 +166,17 @@ export function extractFields(
   }
   if (type === "bill_of_lading" || type === "proof_of_delivery" || type === "rate_confirmation") {
     const carrier = party(lines, CARRIER, { carrier: true });
-    if (carrier) parties.carrier_id = carrier;
+    const byMc = carrier?.name ? null : nameByMc(lines);
+    if (byMc) warnings.push("The carrier found beside its MC/DOT number, no label: check it.");
+    if (carrier) parties.carrier_id = byMc ? { ...carrier, name: byMc, confidence: 0.6 } : carrier;
+    else if (byMc) parties.carrier_id = { name: byMc, confidence: 0.6 };
     const po = readRef(candidates, "po_number");
     if (po) refs.purchase_order_id = po;
     if (type === "proof_of_delivery") fields.status = { value: "pod_received", confidence: 0.9 };
   }
   if (type === "invoice") {
-    const customer = party(lines, CUSTOMER);
+    const customer = party(lines, CUSTOMER) ??
+      byHeading("The customer", [letterhead(lines)?.name]);
     if (customer) parties.customer_id = customer;
   }
   if (type === "carrier_invoice" || type === "supplier_invoice") {
@@ -162,9 +188,25 @@ export function extractFields(
     const ref = readRef(candidates, concept);
     if (ref) refs[key] = ref;
   }
+  // Fields whose label the vocabulary does not know, by type and position (unlabelled.ts).
+  const guessed = findUnlabelled(type, lines, {
+    fields,
+    refs,
+    taken: new Set(candidates.map((c) => c.at)),
+  });
+  for (const [key, value] of Object.entries(guessed.fields)) fields[key] ??= value;
+  for (const [key, value] of Object.entries(guessed.refs)) {
+    if (refs[key]) continue;
+    refs[key] = value;
+    warnings.push(
+      `The ${
+        key === "load_id" ? "load" : "order"
+      } reference found by position, no label: check it.`,
+    );
+  }
   const table = type === "purchase_order" || type === "sales_confirmation" ||
       type === "invoice" || type === "supplier_invoice"
     ? readGoodsTable(lines)
     : null;
-  return { fields, lines: table?.lines ?? [], parties, refs, warnings: [] };
+  return { fields, lines: table?.lines ?? [], parties, refs, warnings };
 }

@@ -14,8 +14,9 @@ export const offlineProvider: ExtractionProvider = {
       ocr: input.method?.includes("ocr") ?? false,
       learned: input.learned,
       customFields: input.customFields,
+      us: input.us,
     });
-    const warnings = unsure ? [unsure] : [];
+    const warnings = [...(unsure ? [unsure] : []), ...(extracted.warnings ?? [])];
     // Names and numbers read from an image are checked by a person: OCR confuses letters.
     if (input.method?.includes("ocr")) {
       for (const p of Object.values(extracted.parties)) p.confidence = Math.min(p.confidence, 0.75);

@@ -40,8 +40,9 @@ export function fixDigits(s: string): string {
 
 /** A date at the start of `s` (US month-first for slashes), as YYYY-MM-DD. */
 export function parseDate(s: string): string | null {
-  const t = fixDigits(s.trim());
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})\b/.exec(t);
+  // A weekday before the date says nothing more: "Fri, Mar 6, 2026", "Friday 6 March 2026".
+  const t = fixDigits(s.trim()).replace(/^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\w)/i, "");
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/.exec(t);
   if (m) return iso(+m[1]!, +m[2]!, +m[3]!);
   m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b/.exec(t);
   if (m) return iso(+m[3]!, +m[1]!, +m[2]!);

@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { toLines } from "./layout.ts";
+import { findUnlabelled, valueSpots } from "./unlabelled.ts";
+import { headedName, nameByMc } from "./unlabelled_parties.ts";
+import { extractFields } from "./extract.ts";
+import { offlineProvider } from "./mod.ts";
+import { parseDate } from "./values.ts";
+
+const find = (
+  type: Parameters<typeof findUnlabelled>[0],
+  text: string,
+  fields: Record<string, unknown> = {},
+) => findUnlabelled(type, toLines(text), { fields, refs: {}, taken: new Set() });
+
+Deno.test("parseDate() reads year/month/day with slashes and a date after its weekday", () => {
+  assert.equal(parseDate("2026/03/14"), "2026-03-14");
+  assert.equal(parseDate("Fri, Mar 6, 2026 10:15"), "2026-03-06");
+  assert.equal(parseDate("Saturday 14 March 2026"), "2026-03-14");
+  assert.equal(parseDate("Sunrise Foodservice"), null);
+});
+
+Deno.test("valueSpots() keeps values beside a label-like cell, known or not, and drops lone ones", () => {
+  const lines = toLines(
+    [
+      "Gizmo Ref      PO-4512",
+      "                                        PO-9999",
+      "Quux: 03/14/2026",
+      "(402) 555-0134   Phone",
+    ].join("\n"),
+  );
+  const spots = valueSpots(lines, new Set(["0:15"]));
+  assert.deepEqual(spots.map((s) => [s.text, s.taken]), [["PO-4512", true], ["03/14/2026", false]]);
+});
+
+Deno.test("findUnlabelled() gives two dates to order and ship date in date order, not page order", () => {
+  const text = ["Zorp        2026/02/22", "Blix        2026/02/12"].join("\n");
+  const { fields } = find("purchase_order", text);
+  assert.equal(fields.order_date?.value, "2026-02-12");
+  assert.equal(fields.pickup_date?.value, "2026-02-22");
+  assert.ok(fields.order_date!.confidence < 0.8);
+  assert.match(fields.order_date!.why ?? "", /found by position, no label/);
+});
+
+Deno.test("findUnlabelled() guesses no date when the page has more dates than empty fields", () => {
+  const text = ["Zorp   2026/02/12", "Blix   2026/02/22", "Wham   2026/04/28"].join("\n");
+  assert.deepEqual(find("purchase_order", text).fields, {});
+});
+
+Deno.test("findUnlabelled() keeps the order of a labelled date: a ship date before the order date is refused", () => {
+  const text = "Blix   2026/02/01";
+  assert.equal(
+    find("purchase_order", text, { order_date: { value: "2026-02-10" } }).fields
+      .pickup_date,
+    undefined,
+  );
+  assert.equal(
+    find("purchase_order", text, { order_date: { value: "2026-01-20" } }).fields.pickup_date
+      ?.value,
+    "2026-02-01",
+  );
+});
+
+Deno.test("findUnlabelled() picks an invoice's date and due date where due = date + the terms' days", () => {
+  const text = ["Zorp   03/01/2026", "Blix   Net 30", "Wham   03/31/2026", "Quux   04/28/2026"]
+    .join("\n");
+  const { fields } = find("invoice", text);
+  assert.equal(fields.invoice_date?.value, "2026-03-01");
+  assert.equal(fields.due_date?.value, "2026-03-31");
+  assert.equal(fields.payment_terms?.value, "Net 30");
+  assert.match(fields.due_date!.why ?? "", /due = date \+ terms/);
+});
+
+Deno.test("findUnlabelled() reads identifiers by their shape, and a plain number only by elimination", () => {
+  const bol = ["Zorp   BL603336", "Blix   S782876", "Wham   PO-5067"].join("\n");
+  const read = find("bill_of_lading", bol);
+  assert.equal(read.fields.bol_number?.value, "BL603336");
+  assert.equal(read.fields.seal_number?.value, "S782876");
+  assert.equal(read.refs.purchase_order_id?.number, "PO-5067");
+  assert.equal(
+    find("bill_of_lading", "Zorp   676384\nBlix   S782876").fields.bol_number?.value,
+    "676384",
+  );
+  // Two plain numbers for one field: which is the BOL is not plain, so nothing is taken.
+  assert.equal(find("bill_of_lading", "Zorp   676384\nBlix   45705").fields.bol_number, undefined);
+});
+
+Deno.test("findUnlabelled() takes as the total the amount that adds up the charges above it", () => {
+  const text = ["Line haul        $3,344.29", "Fuel surcharge   $150.00", "Zorp Sum   $3,494.29"]
+    .join("\n");
+  // "Line haul" is a known label: its amount is not free, but it still counts in the sum.
+  const lines = toLines(text);
+  const out = findUnlabelled("carrier_invoice", lines, {
+    fields: {},
+    refs: {},
+    taken: new Set([`0:${lines[0]!.cells[1]!.start}`]),
+  });
+  assert.equal(out.fields.charges_cents?.value, 349429);
+  assert.match(out.fields.charges_cents!.why ?? "", /sum of the charges/);
+  assert.equal(
+    find("carrier_invoice", "Zorp   $150.00\nBlix   $900.00").fields.charges_cents,
+    undefined,
+  );
+});
+
+Deno.test("findUnlabelled() gives the one temperature to the kind's temperature field", () => {
+  assert.equal(find("bill_of_lading", "Thermo-whatsit   -5°F").fields.setpoint_temp_f?.value, -5);
+  assert.equal(
+    find("bill_of_lading", "Zorp   -5°F\nBlix   28°F").fields.setpoint_temp_f,
+    undefined,
+  );
+});
+
+Deno.test("headedName() and nameByMc() find a party under an unknown heading, never us or a known heading's party", () => {
+  const lines = toLines(
+    [
+      "Acme Brokerage LLC",
+      "Ship To: Metro Grocers",
+      "Goods Source: Acme Brokerage LLC",
+      "Packing House: Heartland Beef Inc.",
+    ]
+      .join("\n"),
+  );
+  assert.equal(headedName(lines, ["Acme Brokerage LLC"]), "Heartland Beef Inc.");
+  const bol = toLines(
+    ["Shipper: Lone Star Meats", "Haulier: Polar Haul Inc.      MC- 712044"].join("\n"),
+  );
+  assert.equal(nameByMc(bol), "Polar Haul Inc.");
+  const above = toLines(["Shipper: Lone Star Meats", "MC 712044   USDOT 2890113"].join("\n"));
+  assert.equal(nameByMc(above), null, "a known heading's party is not the carrier");
+});
+
+Deno.test("extractFields() never lets a position guess override a labelled value", () => {
+  const text = ["PURCHASE ORDER", "PO #: 4512", "Zorp Ref      PO-7777", "Order Date: 03/02/2026"]
+    .join("\n");
+  const out = extractFields("purchase_order", text);
+  assert.equal(out.fields.number?.value, "4512");
+  assert.ok(out.fields.number!.confidence >= 0.9);
+  assert.equal(out.fields.order_date?.value, "2026-03-02");
+});
+
+Deno.test("the offline reader fills a purchase order whose labels it does not know, under the highlight threshold, and says so", async () => {
+  const text = [
+    "Acme Brokerage LLC                       PURCHASE ORDER",
+    "Packing House: Heartland Beef Inc.",
+    "Requisitioner Ctrl       PO-5397",
+    "Blix Day                 2026/02/03",
+    "Wham Day                 2026/02/11",
+    "Settlement Basis         Net 7",
+  ].join("\n");
+  const { raw } = await offlineProvider.extract({
+    text,
+    pages: 1,
+    name: "po.pdf",
+    us: "Acme Brokerage LLC",
+  });
+  assert.equal(raw.classification, "purchase_order");
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(raw.fields).map(([k, v]) => [k, v.value])),
+    {
+      number: "PO-5397",
+      order_date: "2026-02-03",
+      pickup_date: "2026-02-11",
+      payment_terms: "Net 7",
+    },
+  );
+  assert.ok(Object.values(raw.fields).every((v) => v.confidence < 0.8));
+  assert.equal(raw.parties.supplier_id?.name, "Heartland Beef Inc.");
+  assert.ok(raw.parties.supplier_id!.confidence < 0.8);
+  assert.ok(raw.warnings?.some((w) => /supplier found by position/.test(w)), String(raw.warnings));
+});
