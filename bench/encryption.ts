@@ -152,16 +152,29 @@ export async function benchEncryption(
   return figures;
 }
 
+/** One side of the mixed comparison: wrk's figures and the app process's CPU per request. */
+export interface MixedSide {
+  wrk: WrkResult;
+  /** CPU milliseconds the app process spent per answered request. */
+  cpuMsPerRequest: number;
+}
+
 /**
- * The mixed load (bench/mixed_load.ts, one process) with plain and with encrypted tenant databases:
- * requests per second of each, plain first.
+ * The mixed load (bench/mixed_load.ts, one process) with plain and with encrypted tenant
+ * databases, plain first. Besides throughput, each side's CPU time per request of the app process:
+ * the process runs at one core either way, so on a machine that others share, throughput moves
+ * with their load while CPU per request holds (the figure the target is judged by).
  */
 export async function benchMixedEncryption(
   opts: { tenants: number; seconds: number; poolSize: number },
-): Promise<{ plain: WrkResult; encrypted: WrkResult }> {
-  const plain = await benchMixedLoad({ ...opts, env: { BENCH_PLAIN_TENANTS: "1" } });
-  const encrypted = await benchMixedLoad(opts);
-  return { plain: plain.one, encrypted: encrypted.one };
+): Promise<{ plain: MixedSide; encrypted: MixedSide }> {
+  const side = async (env: Record<string, string>): Promise<MixedSide> => {
+    const m = await benchMixedLoad({ ...opts, env, oneProcess: true });
+    return { wrk: m.one, cpuMsPerRequest: m.oneCores.app * 1000 / m.one.requestsPerSecond };
+  };
+  const plain = await side({ BENCH_PLAIN_TENANTS: "1" });
+  const encrypted = await side({});
+  return { plain, encrypted };
 }
 
 /**
@@ -291,18 +304,21 @@ if (import.meta.main) {
   rows.push(await alternatingListRow(quick));
   if (Deno.args.includes("--mixed")) {
     const m = await benchMixedEncryption({
-      tenants: quick ? 100 : 300,
-      seconds: quick ? 4 : 8,
-      poolSize: 512,
+      tenants: quick ? 100 : 1000,
+      seconds: quick ? 4 : 10,
+      poolSize: 1024,
     });
-    const cost = 1 - m.encrypted.requestsPerSecond / m.plain.requestsPerSecond;
+    const { plain, encrypted } = m;
+    const cost = encrypted.cpuMsPerRequest / plain.cpuMsPerRequest - 1;
     rows.push([
       "mixed load (90% reads / 10% writes, one process), encrypted vs plain",
-      `${fmt(m.encrypted.requestsPerSecond, 0)} vs ${
-        fmt(m.plain.requestsPerSecond, 0)
-      } req/s (p99 ${fmt(m.encrypted.p99Ms, 2)} vs ${fmt(m.plain.p99Ms, 2)} ms, errors ${
-        m.encrypted.non2xx + m.plain.non2xx
-      }): cost ${fmt(cost * 100, 1)}%`,
+      `CPU ${fmt(encrypted.cpuMsPerRequest, 3)} vs ${
+        fmt(plain.cpuMsPerRequest, 3)
+      } ms per request: cost ${fmt(cost * 100, 1)}% (${
+        fmt(encrypted.wrk.requestsPerSecond, 0)
+      } vs ${fmt(plain.wrk.requestsPerSecond, 0)} req/s, p99 ${fmt(encrypted.wrk.p99Ms, 2)} vs ${
+        fmt(plain.wrk.p99Ms, 2)
+      } ms, errors ${encrypted.wrk.non2xx + plain.wrk.non2xx})`,
       "<= 10%",
       cost <= 0.10,
     ]);

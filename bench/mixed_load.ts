@@ -258,6 +258,14 @@ function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** A process's resident memory in MB (/proc/<pid>/status VmRSS). */
+function processRssMb(pid: number): number {
+  const line = Deno.readTextFileSync(`/proc/${pid}/status`).split("\n").find((l) =>
+    l.startsWith("VmRSS:")
+  );
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+}
+
 /** CPU seconds the whole machine has been busy (every core, from /proc/stat). */
 function machineBusySeconds(): number {
   const [, ...ticks] = Deno.readTextFileSync("/proc/stat").split("\n")[0]!.trim().split(/\s+/);
@@ -289,11 +297,13 @@ export interface MixedLoadFigures {
   /** The bare Hono route, one process, same run. */
   bare: WrkResult;
   one: WrkResult;
-  /** Two app processes on one port (SO_REUSEPORT), the same data folder. */
-  two: WrkResult;
+  /** Two app processes on one port (SO_REUSEPORT), the same data folder; null when skipped. */
+  two: WrkResult | null;
   /** Cores used during each mixed run, by the app processes and by everything else. */
   oneCores: CoreShare;
-  twoCores: CoreShare;
+  twoCores: CoreShare | null;
+  /** The first app process's resident memory after its mixed run, every tenant open in its pool. */
+  oneRssMb: number;
 }
 
 /**
@@ -301,7 +311,14 @@ export interface MixedLoadFigures {
  * a second process on the same port and data folder and the mix over both.
  */
 export async function benchMixedLoad(
-  opts: { tenants: number; seconds: number; poolSize: number; env?: Record<string, string> },
+  opts: {
+    tenants: number;
+    seconds: number;
+    poolSize: number;
+    env?: Record<string, string>;
+    /** Measure one process only (the two-process run is skipped: `two` is null). */
+    oneProcess?: boolean;
+  },
 ): Promise<MixedLoadFigures> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const env = {
@@ -322,6 +339,21 @@ export async function benchMixedLoad(
       [first.pid],
       () => runMixedLoad(port, tenants, { run: 0, seconds: opts.seconds }),
     );
+    const oneRssMb = processRssMb(first.pid);
+    if (opts.oneProcess) {
+      const { tenants, poolSize } = opts;
+      return {
+        tenants,
+        poolSize,
+        provisionSeconds,
+        bare,
+        one,
+        oneCores,
+        oneRssMb,
+        two: null,
+        twoCores: null,
+      };
+    }
     const other = await startBenchServer({ ...env, DATA_DIR: first.dataDir }, {
       keepDataDir: true,
     });
@@ -340,6 +372,7 @@ export async function benchMixedLoad(
       two,
       oneCores,
       twoCores,
+      oneRssMb,
     };
   } finally {
     await second?.stop();

@@ -171,19 +171,26 @@ if (await hasWrk()) {
     "p99 <= 25 ms, no error",
     m.one.p99Ms <= 25 && !m.one.non2xx,
   );
-  row(
-    "  same mix, two app processes on one port (SO_REUSEPORT)",
-    `${mixed(m.two)}: ${fmt(m.two.requestsPerSecond / m.one.requestsPerSecond, 2)}x one process`,
-    ">= 1.6x",
-    m.two.requestsPerSecond / m.one.requestsPerSecond >= 1.6 && !m.two.non2xx,
-  );
   const cores = (c: { app: number; other: number }) =>
     `app ${fmt(c.app, 2)} cores, wrk and the rest ${fmt(c.other, 2)}`;
+  const two = m.two!, twoCores = m.twoCores!; // measured: oneProcess is not set above
+  row(
+    "  same mix, two app processes on one port (SO_REUSEPORT)",
+    `${mixed(two)}: ${fmt(two.requestsPerSecond / m.one.requestsPerSecond, 2)}x one process`,
+    ">= 1.6x",
+    two.requestsPerSecond / m.one.requestsPerSecond >= 1.6 && !two.non2xx,
+  );
   row("  where the cores went, one process", cores(m.oneCores), "", null);
   row(
+    "  memory of one process after its run",
+    `${fmt(m.oneRssMb, 0)} MB resident with up to ${m.poolSize} tenant databases open`,
+    "fly.toml's machine: 1,024 MB",
+    m.oneRssMb < 1024,
+  );
+  row(
     "  where the cores went, two processes",
-    `${cores(m.twoCores)}: two processes can gain at most ${
-      fmt((2 - m.twoCores.other) / Math.max(m.oneCores.app, 0.01), 2)
+    `${cores(twoCores)}: two processes can gain at most ${
+      fmt((2 - twoCores.other) / Math.max(m.oneCores.app, 0.01), 2)
     }x on the cores wrk leaves them`,
     "",
     null,
