@@ -51,7 +51,13 @@ export async function ask(
   db: Client,
   userId: string,
   input: z.infer<typeof MessageSchema>,
-  opts: { provider?: ChatProvider; today: string; onDelta?: (text: string) => void },
+  opts: {
+    provider?: ChatProvider;
+    today: string;
+    onDelta?: (text: string) => void;
+    /** The question as the provider reads it (the tenant's words back into the built-in ones). */
+    understand?: (text: string) => string;
+  },
 ): Promise<Reply> {
   const today = opts.today;
   const provider = opts.provider ?? offlineChat;
@@ -62,7 +68,9 @@ export async function ask(
       content: m.content,
     }));
   }
-  const result = await provider(db, input.message, history, today, opts.onDelta);
+  // The conversation keeps the question as asked; the provider reads it in the built-in words.
+  const question = opts.understand ? opts.understand(input.message) : input.message;
+  const result = await provider(db, question, history, today, opts.onDelta);
   const intent = { kind: result.intent };
   const conversationId = input.conversation_id ?? newId();
   await inWriteTransaction(db, async (tx) => {

@@ -5,9 +5,17 @@
  * Generic questions stand in for what the tenant does not have yet.
  */
 import type { Executor } from "../db/transaction.ts";
+import type { Configuration } from "../customization/document/schema.ts";
+import { phrase, phraseIn } from "../customization/terms.ts";
 
-/** Up to seven example questions for the assistant page. */
-export async function exampleQuestions(db: Executor): Promise<string[]> {
+/**
+ * Up to seven example questions for the assistant page, in the tenant's words ("Margin on
+ * shipments last week"); names from the records stay as written.
+ */
+export async function exampleQuestions(
+  db: Executor,
+  config?: Configuration | null,
+): Promise<string[]> {
   const [plant, carrier, customer] = await Promise.all([
     db.execute(
       `SELECT p.est_number, s.proteins FROM plants p JOIN suppliers s ON s.id = p.supplier_id
@@ -28,13 +36,17 @@ export async function exampleQuestions(db: Executor): Promise<string[]> {
   const protein = est ? (JSON.parse(String(est.proteins ?? "[]")) as string[])[0] : undefined;
   return [
     "Which invoices are over 60 days past due?",
-    "Margin on loads last week",
+    phrase`Margin on loads last week`,
     "Top customers this month",
     est
       ? `Who supplies ${protein ? protein.toLowerCase() : "product"} from EST ${est.est_number}?`
       : "Who supplies beef from EST 969?",
-    carrier.rows[0] ? `Open loads for ${carrier.rows[0].name}` : "Whose insurance expires soon?",
-    customer.rows[0] ? `What does ${customer.rows[0].name} owe?` : "List open purchase orders",
+    carrier.rows[0]
+      ? phrase`Open loads for ${carrier.rows[0].name}`
+      : "Whose insurance expires soon?",
+    customer.rows[0]
+      ? `What does ${customer.rows[0].name} owe?`
+      : phrase`List open purchase orders`,
     "Receivables aging",
-  ];
+  ].map((question) => phraseIn(config, question));
 }

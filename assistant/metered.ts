@@ -9,8 +9,13 @@ import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import { recordUsage } from "../billing/entitlements.ts";
 import { ask, type MessageSchema, type Reply } from "./conversations.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import { builtInWords } from "../customization/terms.ts";
 
-/** Answers `input` for `userId` in the tenant's database and meters the tokens it used. */
+/**
+ * Answers `input` for `userId` in the tenant's database and meters the tokens it used. A question
+ * in the tenant's words ("open shipments for Polar Freight") is read in the built-in ones.
+ */
 export async function askForTenant(
   services: Services,
   tenant: { id: string; db: Client; today: string },
@@ -18,10 +23,12 @@ export async function askForTenant(
   input: z.infer<typeof MessageSchema>,
   onDelta?: (text: string) => void,
 ): Promise<Reply> {
+  const { document } = await activeConfiguration(services.readCache, tenant.db, tenant.id);
   const reply = await ask(tenant.db, userId, input, {
     provider: services.chat,
     today: tenant.today,
     onDelta,
+    understand: (text) => builtInWords(document, text),
   });
   if (reply.tokens > 0) services.metrics.aiTokens.inc({ feature: "assistant" }, reply.tokens);
   await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);

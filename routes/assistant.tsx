@@ -38,7 +38,7 @@ async function page(
   const [conversations, messages, examples] = await Promise.all([
     listConversations(db, userId),
     conversationId ? conversationMessages(db, userId, conversationId) : Promise.resolve([]),
-    conversationId ? Promise.resolve([]) : exampleQuestions(db),
+    conversationId ? Promise.resolve([]) : exampleQuestions(db, c.get("configuration")?.document),
   ]);
   return renderApp(
     c,

@@ -20,6 +20,9 @@ import { CHANNELS, EVENT_KINDS } from "../notifications/events.ts";
 import { preferencesFromForm } from "../notifications/preferences_schema.ts";
 import { formatsFor } from "../i18n/mod.ts";
 import { languageOf, tOf } from "../i18n/middleware.ts";
+import { translateRecordType } from "../i18n/records.ts";
+import { recordTypeFor } from "../customization/terms.ts";
+import { loads } from "../domain/catalog.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/notifications", memberPage());
@@ -34,6 +37,11 @@ app.get("/notifications", async (c) => {
   ]);
   const unread = items.filter((i) => !i.readAt).length;
   const t = tOf(c);
+  // The workspace's name for a load wins in every language ("a shipment is delivered").
+  const loadWord = translateRecordType(
+    recordTypeFor(c.get("configuration")?.document, loads),
+    languageOf(c),
+  ).singular.toLowerCase();
   return renderApp(
     c,
     t("notifications.title"),
@@ -90,7 +98,7 @@ app.get("/notifications", async (c) => {
         )
         : (
           <div class="empty-state">
-            <p>{t("notifications.empty")}</p>
+            <p>{t("notifications.empty", { load: loadWord })}</p>
           </div>
         )}
     </>,

@@ -29,6 +29,7 @@ import { addDays } from "../domain/rules/due_dates.ts";
 import { agingByVendor, type VendorAgingRow, vendorAgingTotals } from "../domain/payables/aging.ts";
 import { requireFeature } from "../customization/middleware.ts";
 import { T } from "../components/Words.tsx";
+import { words } from "../customization/terms.ts";
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.").meta({
   format: "date",
@@ -59,9 +60,9 @@ function parseQuery(c: AppContext): Required<Omit<ReportQuery, "as_of">> & { as_
   return { ...parsed.data, from, to, as_of: parsed.data.as_of ?? today };
 }
 
-function marginCsv(rows: MarginRow[], by: string): string {
+function marginCsv(rows: MarginRow[], by: string, loads: string): string {
   return "\uFEFF" +
-    csvLine([by, "Loads", "Sale", "Purchase cost", "Freight and other", "Margin", "Currency"]) +
+    csvLine([by, loads, "Sale", "Purchase cost", "Freight and other", "Margin", "Currency"]) +
     rows.map((r) =>
       csvLine([
         r.label,
@@ -287,7 +288,11 @@ app.get("/reports/export.csv", requireEntitlement("reportExports"), async (c) =>
     ? agingCsv(await agingByCustomer(db, q.as_of))
     : q.report === "ap_aging"
     ? vendorAgingCsv(await agingByVendor(db, q.as_of))
-    : marginCsv(await marginReport(db, { from: q.from, to: q.to, by: q.by }), q.by);
+    : marginCsv(
+      await marginReport(db, { from: q.from, to: q.to, by: q.by }),
+      words(c.get("configuration")?.document, q.by),
+      words(c.get("configuration")?.document, "Loads"),
+    );
   const name = q.report === "aging"
     ? `aging-${q.as_of}`
     : q.report === "ap_aging"
@@ -348,6 +353,7 @@ app.get("/reports", async (c) => {
     );
   } else {
     const rows = await marginReport(db, { from: q.from, to: q.to, by: q.by });
+    const loads = words(c.get("configuration")?.document, "Loads"); // "Shipments" when renamed
     const currencies = [...new Set(rows.map((r) => r.currency))];
     const sum = (k: keyof MarginRow, currency: string) =>
       rows.filter((r) => r.currency === currency).reduce((s, r) => s + Number(r[k]), 0);
@@ -359,8 +365,10 @@ app.get("/reports", async (c) => {
           </caption>
           <thead>
             <tr>
-              <th scope="col">{q.by[0]!.toUpperCase() + q.by.slice(1)}</th>
-              <th scope="col" class="num">Loads</th>
+              <th scope="col">
+                {words(c.get("configuration")?.document, q.by[0]!.toUpperCase() + q.by.slice(1))}
+              </th>
+              <th scope="col" class="num">{loads}</th>
               <th scope="col" class="num">Sale</th>
               <th scope="col" class="num">Purchase cost</th>
               <th scope="col" class="num">Freight and other</th>
@@ -371,7 +379,7 @@ app.get("/reports", async (c) => {
             {rows.map((r) => (
               <tr key={`${r.key}:${r.currency}`}>
                 <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
-                <td class="num" data-label="Loads">{r.loads}</td>
+                <td class="num" data-label={loads}>{r.loads}</td>
                 <td class="num" data-label="Sale">{money(r.sale_cents, r.currency)}</td>
                 <td class="num" data-label="Purchase cost">{money(r.cost_cents, r.currency)}</td>
                 <td class="num" data-label="Freight and other">
