@@ -68,8 +68,16 @@ self.addEventListener("message", (event) => {
   if (event.data?.type === "flush") event.waitUntil(flush());
 });
 
+// Background Sync (Chromium): the browser wakes the worker once it thinks the device is online,
+// even with no page of the app open. Failing while something is still queued makes the browser
+// try again later with its own backoff; on the last chance the queue stays for the next `online`.
 self.addEventListener("sync", (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(flush());
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(
+    flush().then((left) => {
+      if (left > 0 && !event.lastChance) throw new Error(`${left} queued action(s) not sent yet`);
+    }),
+  );
 });
 
 /** The key a page is kept under: its path, whatever its query (`?saved=1`). */
@@ -224,7 +232,10 @@ function queuedPage(item) {
 
 let flushing = null;
 
-/** Sends every queued action of this user, oldest first; one at a time, never twice at once. */
+/**
+ * Sends every queued action of this user, oldest first; one at a time, never twice at once.
+ * Resolves with how many are still queued (still offline, or the server said "later").
+ */
 function flush() {
   flushing ??= sendQueued().finally(() => (flushing = null));
   return flushing;
@@ -233,6 +244,7 @@ function flush() {
 async function sendQueued() {
   const items = (await queued()).filter((i) => i.user === USER)
     .sort((a, b) => a.at.localeCompare(b.at));
+  let sent = 0;
   for (const item of items) {
     const headers = { "x-csrf-token": item.csrf, "idempotency-key": item.key };
     let body;
@@ -253,16 +265,22 @@ async function sendQueued() {
         credentials: "same-origin",
       });
     } catch {
-      return; // still offline: the next `online` or sync tries again
+      return items.length - sent; // still offline: the next `online` or sync tries again
     }
     // 409: the same key is still being handled; 408, 429 and 5xx: try again later.
-    if (response.status === 409 || response.status === 408 || response.status === 429) return;
-    if (response.status >= 500) return;
+    const later = response.status === 409 || response.status === 408 ||
+      response.status === 429 || response.status >= 500;
+    if (later) {
+      await response.body?.cancel();
+      return items.length - sent;
+    }
     await dequeue(item.key);
     let message = "";
     if (!response.ok) {
       message = (await response.json().catch(() => null))?.error?.message ?? "";
     }
+    sent++;
     await tell({ type: response.ok ? "sent" : "failed", kind: item.kind, message });
   }
+  return 0;
 }

@@ -36,7 +36,9 @@ const workerSessions = new Map<Target, CDPSession>();
  * `page.setOfflineMode` alone reaches the page's own requests, not those its worker makes.
  */
 async function setOffline(browser: Browser, page: Page, offline: boolean): Promise<void> {
-  await page.setOfflineMode(offline);
+  // Back online, the workers first: a device regains its network for the page and its worker at
+  // once, so the page's `online` event must find the worker online too.
+  if (offline) await page.setOfflineMode(true);
   for (const target of browser.targets()) {
     if (target.type() !== "service_worker") continue;
     let cdp = workerSessions.get(target);
@@ -52,6 +54,7 @@ async function setOffline(browser: Browser, page: Page, offline: boolean): Promi
       uploadThroughput: -1,
     });
   }
+  if (!offline) await page.setOfflineMode(false);
 }
 
 /** Writes a small PNG "photo" whose bytes depend on `seed`; answers its path. */
@@ -235,6 +238,96 @@ Deno.test("browser: at phone size the camera uploads a BOL photo to the load; a 
     assert.equal(docs.length, 2, "the first photo and the queued one, each once");
     assert.ok(docs.every((d) => d.record?.id === load), "both attached to the load");
     assert.deepEqual(problems, []);
+  } finally {
+    await session.close();
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** The service worker registration of `origin`, as DevTools' ServiceWorker domain reports it. */
+async function registrationOf(cdp: CDPSession, origin: string): Promise<string> {
+  const found = new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+      const mine = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
+      if (mine) resolve(mine.registrationId);
+    });
+  });
+  await cdp.send("ServiceWorker.enable");
+  return await Promise.race([
+    found,
+    new Promise<string>((_, reject) =>
+      setTimeout(() => reject(new Error(`no service worker registered for ${origin}`)), 15_000)
+    ),
+  ]);
+}
+
+Deno.test("browser: a POD photo queued offline is uploaded and attached to its load by a Background Sync event, with no page of the app open", async () => {
+  const server = await startTestServer();
+  const session = await launchBrowser({ serviceWorkers: true });
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = await signUpTenant(server);
+    const api = await apiClient(server, a);
+    const load = (await seedOneOfEach(api, "Sync")).loads.id;
+    const page = await session.newPage(PHONE);
+    const origin = await signedIn(page, server.port, a);
+    await controlled(page);
+    await page.goto(`${origin}/loads/${load}`);
+
+    // Offline: the POD photo is queued on the device.
+    await setOffline(session.browser, page, true);
+    await page.reload();
+    const camera = (await page.$(`#camera-${load}`)) as ElementHandle<HTMLInputElement>;
+    await camera.uploadFile(await photoFile(dir, 3));
+    await clickAndWaitForPage(page, "form[data-camera-capture] button[type=submit]");
+    assert.match(
+      await page.$eval("[data-queued]", (el) => el.textContent ?? ""),
+      /photo is queued/,
+    );
+
+    // Every page of the app closes while still offline, so no page's `online` event (nor its
+    // start-up flush) can send the queue: only the worker's sync handler is left to do it.
+    const blank = await session.browser.newPage();
+    const cdp = await blank.createCDPSession();
+    const registrationId = await registrationOf(cdp, origin);
+    await page.close();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await documentsOf(api)).length, 0, "nothing sent while offline");
+    // The network returns. Chromium may fire the sync on its own now (DevTools' emulation going
+    // online counts as the device coming back); the event dispatched below makes sure one fires.
+    for (const worker of workerSessions.values()) {
+      await worker.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      }).catch(() => {}); // a worker stopped meanwhile starts again online
+    }
+    await cdp.send("ServiceWorker.dispatchSyncEvent", {
+      origin,
+      registrationId,
+      tag: "pm-queue",
+      lastChance: false,
+    });
+    const deadline = Date.now() + 45_000;
+    let docs = await documentsOf(api);
+    while (docs.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      docs = await documentsOf(api);
+    }
+    assert.equal(docs.length, 1, "the queued photo reached the server");
+    assert.deepEqual(docs[0]!.record, { collection: "loads", id: load }, "attached to its load");
+
+    // A second sync finds the queue empty: the photo is not sent twice.
+    await cdp.send("ServiceWorker.dispatchSyncEvent", {
+      origin,
+      registrationId,
+      tag: "pm-queue",
+      lastChance: false,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await documentsOf(api)).length, 1);
   } finally {
     await session.close();
     await server.close();
