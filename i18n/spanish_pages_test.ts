@@ -31,6 +31,9 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["billing", () => "/settings/billing"],
   ["background jobs", () => "/settings/jobs"],
   ["alerts", () => "/settings/alerts"],
+  ["your data", () => "/settings/data"],
+  ["documents settings", () => "/settings/documents"],
+  ["configuration", () => "/settings/configuration"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>
@@ -80,14 +83,15 @@ function decode(text: string): string {
 }
 
 /**
- * The visible text nodes and the attributes a person reads or hears, trimmed. An option whose
- * text is its value is a value of the workspace's option lists (Settings → Option lists): the
- * workspace's data, in the words it chose, not interface text.
+ * The visible text nodes and the attributes a person reads or hears, trimmed. An option (or a
+ * checkbox choice) whose text is its value is a value of the workspace's option lists (Settings →
+ * Option lists): the workspace's data, in the words it chose, not interface text.
  */
 export function readableTexts(html: string): string[] {
   const body = html.replace(/<script[\s\S]*?<\/script>/g, "")
     .replace(/<style[\s\S]*?<\/style>/g, "")
-    .replace(/<option value="([^"]*)"[^>]*>\1<\/option>/g, "");
+    .replace(/<option value="([^"]*)"[^>]*>\1<\/option>/g, "")
+    .replace(/<input type="checkbox"[^>]*? value="([^"]*)"[^>]*>\s*\1<\/label>/g, "");
   const out: string[] = [];
   for (const part of body.split(/<[^>]*>/)) {
     const text = decode(part).trim();
@@ -110,6 +114,9 @@ Deno.test("readableTexts() and untranslated() find an English message in text an
     '<nav aria-label="Sections"><a>Panel</a><b> Sign out </b><script>"Help"</script></nav>';
   assert.deepEqual(untranslated(html), ["Sign out", "Sections"]);
   assert.deepEqual(untranslated("<p>Cerrar sesión</p>"), []);
+  // A checkbox choice whose text is its value is the workspace's data (an option-list value).
+  const choice = '<label><input type="checkbox" name="p" value="Sign out"/> Sign out</label>';
+  assert.deepEqual(untranslated(choice), []);
 });
 
 Deno.test("the main pages in Spanish have no untranslated string", async () => {

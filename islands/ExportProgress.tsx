@@ -5,15 +5,33 @@
  * JavaScript the page shows the progress as it was when loaded, and a Refresh link.
  */
 import { useEffect, useState } from "preact/hooks";
+import { type Language, type Messages, translatorOf } from "../i18n/format.ts";
+
+/** The messages the island shows (pass them with `messagesFor(language, EXPORT_PROGRESS_MESSAGES)`). */
+export const EXPORT_PROGRESS_MESSAGES = [
+  "export_progress.label",
+  "export_progress.making",
+  "export_progress.waiting",
+] as const;
 
 export interface ExportProgressProps {
   id: string;
   done: number;
   total: number;
+  language?: Language;
+  messages?: Messages;
 }
+
+/** The island's English, when a page hands it no messages. */
+const ENGLISH: Messages = {
+  "export_progress.label": "Export progress",
+  "export_progress.making": "Making: {done} of {total} parts",
+  "export_progress.waiting": "Waiting to start",
+};
 
 export default function ExportProgress(props: ExportProgressProps) {
   const [progress, setProgress] = useState({ done: props.done, total: props.total });
+  const t = translatorOf(props.language ?? "en", props.messages ?? ENGLISH);
   useEffect(() => {
     const timer = setInterval(async () => {
       try {
@@ -39,12 +57,12 @@ export default function ExportProgress(props: ExportProgressProps) {
       <progress
         max={Math.max(progress.total, 1)}
         value={progress.done}
-        aria-label="Export progress"
+        aria-label={t("export_progress.label")}
       />{" "}
       <span aria-live="polite">
         {progress.total
-          ? `Making: ${progress.done} of ${progress.total} parts`
-          : "Waiting to start"}
+          ? t("export_progress.making", { done: progress.done, total: progress.total })
+          : t("export_progress.waiting")}
       </span>
     </span>
   );

@@ -12,6 +12,37 @@ import {
   formatRatio,
   TEXT_PAIRS,
 } from "../customization/document/contrast.ts";
+import { type Language, type Messages, translatorOf } from "../i18n/format.ts";
+
+/** The messages the island shows (a page passes `messagesFor(language, THEME_PREVIEW_MESSAGES)`). */
+export const THEME_PREVIEW_MESSAGES = [
+  "theme.preview",
+  "theme.body_text",
+  "theme.hint",
+  "theme.link",
+  "theme.button",
+  "theme.saved",
+  "theme.warning",
+  "theme.error",
+  "theme.below_aa",
+  "theme.all_aa",
+  "theme.pair",
+] as const;
+
+/** The island's English, when a page hands it no messages. */
+const ENGLISH: Messages = {
+  "theme.preview": "Preview",
+  "theme.body_text": "Body text on a card.",
+  "theme.hint": "A hint in muted text.",
+  "theme.link": "A link",
+  "theme.button": "Primary button",
+  "theme.saved": "Saved.",
+  "theme.warning": "Check the pickup date.",
+  "theme.error": "Credit hold.",
+  "theme.below_aa": "Below WCAG AA ({ratio}:1): {failures}. Saving will be refused.",
+  "theme.all_aa": "Every text colour reaches WCAG AA on its background.",
+  "theme.pair": "{text} on {background}: {ratio}",
+};
 
 export interface PreviewColour {
   key: string;
@@ -21,8 +52,15 @@ export interface PreviewColour {
 }
 
 export default function ThemePreview(
-  props: { colours: PreviewColour[]; field: "colors" | "dark_colors"; legend: string },
+  props: {
+    colours: PreviewColour[];
+    field: "colors" | "dark_colors";
+    legend: string;
+    language?: Language;
+    messages?: Messages;
+  },
 ) {
+  const t = translatorOf(props.language ?? "en", props.messages ?? ENGLISH);
   const [values, setValues] = useState<Record<string, string>>(
     Object.fromEntries(props.colours.map((c) => [c.key, c.value])),
   );
@@ -37,7 +75,9 @@ export default function ThemePreview(
     const bg = values[background];
     if (!fg || !bg) return [];
     const ratio = contrastRatio(fg, bg);
-    return ratio < AA_NORMAL_TEXT ? [`${text} on ${background}: ${formatRatio(ratio)}`] : [];
+    return ratio < AA_NORMAL_TEXT
+      ? [t("theme.pair", { text, background, ratio: formatRatio(ratio) })]
+      : [];
   });
   return (
     <div class="theme-editor">
@@ -57,20 +97,20 @@ export default function ThemePreview(
         ))}
       </fieldset>
       <div class="theme-sample" ref={sample} data-theme-sample={props.field}>
-        <p class="theme-sample-title">Preview</p>
+        <p class="theme-sample-title">{t("theme.preview")}</p>
         <p>
-          Body text on a card. <span class="muted">A hint in muted text.</span>{" "}
-          <a href="#preview">A link</a>
+          {t("theme.body_text")} <span class="muted">{t("theme.hint")}</span>{" "}
+          <a href="#preview">{t("theme.link")}</a>
         </p>
-        <button type="button" class="button primary">Primary button</button>
-        <p class="flash success">Saved.</p>
-        <p class="flash warning">Check the pickup date.</p>
-        <p class="flash error">Credit hold.</p>
+        <button type="button" class="button primary">{t("theme.button")}</button>
+        <p class="flash success">{t("theme.saved")}</p>
+        <p class="flash warning">{t("theme.warning")}</p>
+        <p class="flash error">{t("theme.error")}</p>
       </div>
       <p class={failures.length ? "flash error" : "muted"} aria-live="polite" data-contrast>
         {failures.length
-          ? `Below WCAG AA (${AA_NORMAL_TEXT}:1): ${failures.join("; ")}. Saving will be refused.`
-          : "Every text colour reaches WCAG AA on its background."}
+          ? t("theme.below_aa", { ratio: AA_NORMAL_TEXT, failures: failures.join("; ") })
+          : t("theme.all_aa")}
       </p>
     </div>
   );

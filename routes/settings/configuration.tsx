@@ -8,7 +8,7 @@ import { renderApp } from "../../http/page.tsx";
 import { requirePermission } from "../../auth/middleware.ts";
 import { InvalidError } from "../../domain/errors.ts";
 import { Island } from "../../framework/island.tsx";
-import ThemePreview from "../../islands/ThemePreview.tsx";
+import ThemePreview, { THEME_PREVIEW_MESSAGES } from "../../islands/ThemePreview.tsx";
 import { CsrfInput, Field, SelectField } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { type ChangeRow, ConfigurationChanges } from "../../components/ConfigurationChanges.tsx";
@@ -31,6 +31,10 @@ import { diffConfiguration } from "../../customization/document/diff.ts";
 import { COLOUR_TOKENS, FONT_STACKS } from "../../customization/document/schema.ts";
 import { assertBrandImagesExist, storeBrandImage } from "../../customization/assets.ts";
 
+import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { messagesFor, type Translate } from "../../i18n/mod.ts";
+import { useT } from "../../components/Words.tsx";
+
 const PATH = "/settings/configuration";
 const MAX_IMPORT_BYTES = 256 * 1024;
 
@@ -49,10 +53,17 @@ function label(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** A built-in choice or colour's name in the reader's language (`config.<group>.<key>`). */
+function named(t: Translate, group: string, key: string): string {
+  const text = t(`config.${group}.${key}`);
+  return text.startsWith("config.") ? label(key) : text;
+}
+
 function ErrorList(props: { errors: Record<string, string[]> }) {
+  const t = useT();
   return (
     <div class="flash error" role="alert">
-      <p>Nothing was changed. Fix these and try again:</p>
+      <p>{t("config.nothing_changed")}</p>
       <ul data-config-errors>
         {Object.entries(props.errors).map(([path, messages]) => (
           <li key={path}>
@@ -70,29 +81,34 @@ async function show(c: AppContext, extra: Extra = {}, status = 200) {
   const history = await configurationHistory(db);
   const branding = current.document.branding;
   const csrf = c.get("csrfToken");
-  const choices = (values: readonly string[]) => values.map((v) => ({ value: v, label: label(v) }));
+  const t = tOf(c);
+  const choices = (values: readonly string[]) =>
+    values.map((v) => ({ value: v, label: named(t, "choice", v) }));
   return renderApp(
     c,
-    "Configuration",
+    t("config.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current={PATH} role={principalOf(c).role} />
       {extra.notice ? <p class="flash success" role="status">{extra.notice}</p> : null}
       {extra.errors ? <ErrorList errors={extra.errors} /> : null}
       {extra.preview
         ? (
           <section class="card" aria-labelledby="preview-title">
-            <h2 id="preview-title">Preview of the import</h2>
-            <p class="muted">Nothing is applied until you apply it.</p>
-            <ConfigurationChanges changes={extra.preview.changes} label="Changes to apply" />
+            <h2 id="preview-title">{t("config.preview_title")}</h2>
+            <p class="muted">{t("config.preview_intro")}</p>
+            <ConfigurationChanges
+              changes={extra.preview.changes}
+              label={t("config.changes_to_apply")}
+            />
             {extra.preview.changes.length
               ? (
                 <form method="post" action={`${PATH}/apply`}>
                   <CsrfInput token={csrf} />
                   <input type="hidden" name="version" value={String(extra.preview.version)} />
                   <input type="hidden" name="document" value={extra.preview.document} />
-                  <button class="button primary" type="submit">Apply these changes</button>{" "}
-                  <a href={PATH}>Cancel</a>
+                  <button class="button primary" type="submit">{t("config.apply")}</button>{" "}
+                  <a href={PATH}>{t("config.cancel")}</a>
                 </form>
               )
               : null}
@@ -100,39 +116,37 @@ async function show(c: AppContext, extra: Extra = {}, status = 200) {
         )
         : null}
       <section class="card">
-        <h2>Branding</h2>
+        <h2>{t("config.branding")}</h2>
         <p class="muted">
-          Version{" "}
-          {current.version}. Your product name, colours, appearance, density and font on every page
-          and PDF of this workspace. Every key is described in the{" "}
-          <a href="/help/13_configuration_and_branding">configuration reference</a>.
+          {t("config.branding_intro", { version: current.version })}{" "}
+          <a href="/help/13_configuration_and_branding">{t("config.reference")}</a>.
         </p>
         <form method="post" action={`${PATH}/branding`} class="record-form">
           <CsrfInput token={csrf} />
           <input type="hidden" name="version" value={String(current.version)} />
           <Field
-            label="Product name"
+            label={t("config.product_name")}
             name="product_name"
             id="config-product_name"
             value={branding.product_name}
             required
           />
           <SelectField
-            label="Appearance"
+            label={t("config.appearance")}
             name="appearance"
             id="config-appearance"
             value={branding.appearance}
             options={choices(["automatic", "light", "dark"])}
           />
           <SelectField
-            label="Density"
+            label={t("config.density")}
             name="density"
             id="config-density"
             value={branding.density}
             options={choices(["comfortable", "compact"])}
           />
           <SelectField
-            label="Font"
+            label={t("config.font")}
             name="font"
             id="config-font"
             value={branding.font}
@@ -145,87 +159,93 @@ async function show(c: AppContext, extra: Extra = {}, status = 200) {
               component={ThemePreview}
               props={{
                 field,
-                legend: field === "colors"
-                  ? "Colours in the light appearance"
-                  : "Colours in the dark appearance",
-                colours: COLOUR_TOKENS.map((t) => ({
-                  key: t.key,
-                  token: t.token,
-                  label: label(t.key),
-                  value: branding[field][t.key],
+                legend: field === "colors" ? t("config.colours_light") : t("config.colours_dark"),
+                colours: COLOUR_TOKENS.map((token) => ({
+                  key: token.key,
+                  token: token.token,
+                  label: named(t, "colour", token.key),
+                  value: branding[field][token.key],
                 })),
+                language: languageOf(c),
+                messages: messagesFor(languageOf(c), THEME_PREVIEW_MESSAGES),
               }}
             />
           ))}
-          <button class="button primary" type="submit">Save branding</button>
+          <button class="button primary" type="submit">{t("config.save_branding")}</button>
         </form>
       </section>
       <section class="card">
-        <h2>Logo and favicon</h2>
+        <h2>{t("config.logo_title")}</h2>
         <p class="muted">
-          PNG or JPEG, at most 512 KiB and 2048 pixels a side. SVG is refused (it can carry script).
-          {" "}
-          {branding.logo ? "A logo is set." : "No logo yet: the built-in mark shows."}
+          {t("config.logo_intro")} {branding.logo ? t("config.logo_set") : t("config.no_logo")}
         </p>
         <form method="post" action={`${PATH}/image`} enctype="multipart/form-data" class="inline">
           <CsrfInput token={csrf} />
           <input type="hidden" name="version" value={String(current.version)} />
           <SelectField
-            label="Image for"
+            label={t("config.image_for")}
             name="kind"
             id="config-image-kind"
             value="logo"
-            options={[{ value: "logo", label: "Logo" }, { value: "favicon", label: "Favicon" }]}
+            options={[
+              { value: "logo", label: t("config.logo") },
+              { value: "favicon", label: t("config.favicon") },
+            ]}
           />
-          <label for="config-image">Image file</label>
+          <label for="config-image">{t("config.image_file")}</label>
           <input id="config-image" type="file" name="file" accept="image/png,image/jpeg" required />
-          <button class="button" type="submit">Upload</button>
+          <button class="button" type="submit">{t("config.upload")}</button>
         </form>
       </section>
       <section class="card">
-        <h2>Export and import</h2>
+        <h2>{t("config.export_import")}</h2>
         <p>
-          Export: <a href={`${PATH}/export.yaml`} download>YAML</a> ·{" "}
+          {t("config.export")} <a href={`${PATH}/export.yaml`} download>YAML</a> ·{" "}
           <a href={`${PATH}/export.json`} download>JSON</a>
         </p>
         <form method="post" action={`${PATH}/preview`} enctype="multipart/form-data">
           <CsrfInput token={csrf} />
           <input type="hidden" name="version" value={String(current.version)} />
-          <label for="config-import-file">A YAML or JSON file</label>
+          <label for="config-import-file">{t("config.file")}</label>
           <input
             id="config-import-file"
             type="file"
             name="file"
             accept=".yaml,.yml,.json,application/json,application/yaml"
           />
-          <label for="config-import-text">Or paste it here</label>
+          <label for="config-import-text">{t("config.paste")}</label>
           <textarea id="config-import-text" name="text" rows={8} spellcheck={false}></textarea>
-          <button class="button" type="submit">Preview changes</button>
+          <button class="button" type="submit">{t("config.preview_changes")}</button>
         </form>
       </section>
       <section class="card">
-        <h2>History</h2>
+        <h2>{t("config.history")}</h2>
         {history.length === 0
-          ? <p class="muted">No changes yet: the built-in configuration (version 0) applies.</p>
+          ? <p class="muted">{t("config.no_history")}</p>
           : (
             <ol class="config-history" reversed>
               {history.map((h) => (
                 <li key={h.version} data-version={h.version}>
                   <p>
-                    <strong>Version {h.version}</strong>{" "}
-                    {h.kind === "rollback" ? `(rolled back to version ${h.rolled_back_to})` : ""}
+                    <strong>{t("config.version", { version: h.version })}</strong>{" "}
+                    {h.kind === "rollback"
+                      ? t("config.rolled_back_to", { version: h.rolled_back_to ?? 0 })
+                      : ""}
                     {" · "}
                     {h.changed_at.slice(0, 16).replace("T", " ")} UTC ·{" "}
-                    {h.changed_by_email ?? "unknown"}
+                    {h.changed_by_email ?? t("config.unknown")}
                   </p>
-                  <ConfigurationChanges changes={h.changes} label={`Version ${h.version}`} />
+                  <ConfigurationChanges
+                    changes={h.changes}
+                    label={t("config.version", { version: h.version })}
+                  />
                   {h.version !== current.version
                     ? (
                       <form method="post" action={`${PATH}/rollback`}>
                         <CsrfInput token={csrf} />
                         <input type="hidden" name="version" value={String(h.version)} />
                         <button class="button small" type="submit">
-                          Roll back to version {h.version}
+                          {t("config.roll_back", { version: h.version })}
                         </button>
                       </form>
                     )
@@ -234,12 +254,14 @@ async function show(c: AppContext, extra: Extra = {}, status = 200) {
               ))}
               <li data-version="0">
                 <p>
-                  <strong>Version 0</strong> · the built-in configuration
+                  <strong>{t("config.version", { version: 0 })}</strong> {t("config.built_in")}
                 </p>
                 <form method="post" action={`${PATH}/rollback`}>
                   <CsrfInput token={csrf} />
                   <input type="hidden" name="version" value="0" />
-                  <button class="button small" type="submit">Roll back to version 0</button>
+                  <button class="button small" type="submit">
+                    {t("config.roll_back", { version: 0 })}
+                  </button>
                 </form>
               </li>
             </ol>
@@ -294,7 +316,7 @@ function versionOf(body: Record<string, unknown>): number {
 
 app.get(PATH, (c) => {
   const saved = c.req.query("saved");
-  return show(c, saved ? { notice: `Saved as version ${saved}. Every page shows it now.` } : {});
+  return show(c, saved ? { notice: tOf(c)("config.saved", { version: saved }) } : {});
 });
 
 app.get(`${PATH}/:file{export\\.(yaml|json)}`, async (c) => {
@@ -342,7 +364,7 @@ app.post(`${PATH}/image`, async (c) => {
   const file = body.file;
   const kind = body.kind === "favicon" ? "favicon" : "logo";
   if (!(file instanceof File) || file.size === 0) {
-    return show(c, { errors: { file: ["Choose a PNG or JPEG file."] } }, 422);
+    return show(c, { errors: { file: [tOf(c)("config.choose_image")] } }, 422);
   }
   const tenant = tenantOf(c);
   let name: string;
@@ -365,11 +387,11 @@ app.post(`${PATH}/preview`, async (c) => {
   const body = await c.req.parseBody();
   const file = body.file instanceof File && body.file.size > 0 ? body.file : null;
   if (file && file.size > MAX_IMPORT_BYTES) {
-    return show(c, { errors: { file: ["The file is larger than 256 KiB."] } }, 422);
+    return show(c, { errors: { file: [tOf(c)("config.too_large")] } }, 422);
   }
   const text = file ? await file.text() : String(body.text ?? "");
   if (!text.trim()) {
-    return show(c, { errors: { file: ["Choose a file or paste a configuration."] } }, 422);
+    return show(c, { errors: { file: [tOf(c)("config.choose_file")] } }, 422);
   }
   const format: DocumentFormat = (file ? /\.json$/i.test(file.name) : false) ||
       /^\s*\{/.test(text)
@@ -412,7 +434,7 @@ app.post(`${PATH}/apply`, async (c) => {
   try {
     value = JSON.parse(String(body.document ?? ""));
   } catch {
-    return show(c, { errors: { "(document)": ["The preview was damaged; import again."] } }, 422);
+    return show(c, { errors: { "(document)": [tOf(c)("config.damaged")] } }, 422);
   }
   return applyOrShow(c, value, versionOf(body));
 });

@@ -33,26 +33,29 @@ import {
 import { restoreIntoEmptyWorkspace, workspaceHasRecords } from "../../data_rights/restore.ts";
 import { blobSource } from "../../data_rights/archive_reader.ts";
 import { Island } from "../../framework/island.tsx";
-import ExportProgress from "../../islands/ExportProgress.tsx";
+import ExportProgress, { EXPORT_PROGRESS_MESSAGES } from "../../islands/ExportProgress.tsx";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { messagesFor, type Translate } from "../../i18n/mod.ts";
 
 /** Largest archive the page accepts; bigger ones go through `deno task workspace:restore`. */
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 const app = new Hono<AppEnv>();
+const progressMessages = (c: AppContext) => messagesFor(languageOf(c), EXPORT_PROGRESS_MESSAGES);
 app.use("/settings/data", memberPage());
 app.use("/settings/data/*", memberPage());
 
 function assertOwner(c: AppContext): void {
   const role = principalOf(c).role;
   if (!role || !can(role, "workspace:data")) {
-    throw new ForbiddenError("Only an owner of this workspace can export, restore or delete it.");
+    throw new ForbiddenError(tOf(c)("data.owner_only"));
   }
 }
 
-function statusText(e: WorkspaceExport): string {
-  if (e.status === "failed") return `Failed: ${e.error ?? "unknown error"}`;
-  if (e.status === "expired") return "Expired (deleted)";
-  return `Ready, ${((e.bytes ?? 0) / 1024 / 1024).toFixed(1)} MB`;
+function statusText(e: WorkspaceExport, t: Translate): string {
+  if (e.status === "failed") return t("data.failed", { error: e.error ?? t("data.unknown_error") });
+  if (e.status === "expired") return t("data.expired");
+  return t("data.ready", { size: ((e.bytes ?? 0) / 1024 / 1024).toFixed(1) });
 }
 
 interface Flash {
@@ -72,57 +75,65 @@ async function showData(c: AppContext, flash: Flash = {}, status = 200) {
     workspaceHasRecords(tenant.db),
   ]);
   const busy = exports.some((e) => e.status === "queued" || e.status === "running");
+  const t = tOf(c);
   return renderApp(
     c,
-    "Your data",
+    t("data.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/data" role={principalOf(c).role} />
       {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
       <FormErrors message={flash.error} />
       <section class="card" aria-labelledby="export-title">
-        <h2 id="export-title">Export</h2>
-        <p class="muted">
-          One zip archive of everything in this workspace: every record and its history, every
-          uploaded document as it was uploaded, settings, option lists, the security log, members
-          and domains, with a manifest that proves it whole. Download links work for owners for 7
-          days.
-        </p>
+        <h2 id="export-title">{t("data.export")}</h2>
+        <p class="muted">{t("data.export_intro")}</p>
         <form method="post" action="/settings/data/exports">
           <CsrfInput token={csrf} />
           <button type="submit" class="button primary" disabled={busy}>
-            {busy ? "An export is being made…" : "Export this workspace"}
+            {busy ? t("data.busy") : t("data.export_now")}
           </button>
         </form>
         {busy
           ? (
             <p>
-              The progress below follows the export as it is made (without JavaScript,{" "}
-              <a href="/settings/data">refresh</a> to follow it).
+              {t("data.progress_before")} <a href="/settings/data">{t("data.refresh")}</a>{" "}
+              {t("data.progress_after")}
             </p>
           )
           : null}
         {exports.length
           ? (
             <ListTable
-              caption="Exports"
+              caption={t("data.exports")}
               id="exports"
-              columns={["Started", "Kind", "Status", "Available until", null]}
-              empty="No exports yet."
+              columns={[
+                t("data.started"),
+                t("data.kind"),
+                t("common.status"),
+                t("data.available_until"),
+                null,
+              ]}
+              empty={t("data.no_exports")}
               rows={exports.map((e) => (
                 <tr key={e.id} data-export={e.id}>
                   <td>{deletionDate(e.createdAt, tenant.timeZone)}</td>
-                  <td>{e.reason === "final" ? "Final export" : "Export"}</td>
+                  <td>{e.reason === "final" ? t("data.final_export") : t("data.export")}</td>
                   <td>
                     {e.status === "running" || e.status === "queued"
                       ? (
                         <Island
                           name="ExportProgress"
                           component={ExportProgress}
-                          props={{ id: e.id, done: e.stepsDone, total: e.stepsTotal }}
+                          props={{
+                            id: e.id,
+                            done: e.stepsDone,
+                            total: e.stepsTotal,
+                            language: languageOf(c),
+                            messages: progressMessages(c),
+                          }}
                         />
                       )
-                      : statusText(e)}
+                      : statusText(e, t)}
                   </td>
                   <td>{e.expiresAt ? deletionDate(e.expiresAt, tenant.timeZone) : "—"}</td>
                   <td>
@@ -130,7 +141,7 @@ async function showData(c: AppContext, flash: Flash = {}, status = 200) {
                       ? (
                         <form method="post" action={`/settings/data/exports/${e.id}/link`}>
                           <CsrfInput token={csrf} />
-                          <button type="submit" class="button">Download</button>
+                          <button type="submit" class="button">{t("data.download")}</button>
                         </form>
                       )
                       : null}
@@ -143,58 +154,48 @@ async function showData(c: AppContext, flash: Flash = {}, status = 200) {
       </section>
       {hasRecords ? null : (
         <section class="card" aria-labelledby="restore-title">
-          <h2 id="restore-title">Restore from an export</h2>
-          <p class="muted">
-            This workspace is new and empty, so it can take the contents of an export: records,
-            history, documents and settings. Members are not added; invite them again. Archives
-            above 256 MB are restored by support.
-          </p>
+          <h2 id="restore-title">{t("data.restore_title")}</h2>
+          <p class="muted">{t("data.restore_intro")}</p>
           <form method="post" action="/settings/data/restore" enctype="multipart/form-data">
             <CsrfInput token={csrf} />
             <div class="field">
-              <label for="restore-file">Export archive (.zip)</label>
+              <label for="restore-file">{t("data.archive")}</label>
               <input id="restore-file" type="file" name="archive" accept=".zip,application/zip" />
             </div>
-            <button type="submit" class="button">Restore</button>
+            <button type="submit" class="button">{t("data.restore")}</button>
           </form>
         </section>
       )}
       <section class="card" aria-labelledby="delete-title">
-        <h2 id="delete-title">Delete this workspace</h2>
+        <h2 id="delete-title">{t("data.delete_title")}</h2>
         {deletion
           ? (
             <>
               <p>
-                This workspace will be deleted for good after{" "}
-                <strong>{deletionDate(deletion.purgeAfter, tenant.timeZone)}</strong>. Its final
-                export is listed above, and its link was e-mailed to you.
+                {t("data.will_be_deleted")}{" "}
+                <strong>{deletionDate(deletion.purgeAfter, tenant.timeZone)}</strong>
+                {t("data.final_listed")}
               </p>
               <form method="post" action="/settings/data/deletion/cancel">
                 <CsrfInput token={csrf} />
-                <button type="submit" class="button primary">Cancel the deletion</button>
+                <button type="submit" class="button primary">{t("data.cancel_deletion")}</button>
               </form>
             </>
           )
           : (
             <>
-              <p class="muted">
-                The workspace stays usable for {DELETION_GRACE_DAYS}{" "}
-                days, with a banner for everyone; you can cancel at any time. A final export is made
-                and its link e-mailed to you. Then its database, documents, exports, members' access
-                and billing records are deleted for good; members who belong to no other workspace
-                lose their account.
-              </p>
+              <p class="muted">{t("data.delete_intro", { days: DELETION_GRACE_DAYS })}</p>
               <form method="post" action="/settings/data/deletion">
                 <CsrfInput token={csrf} />
                 <Field
                   name="password"
                   type="password"
-                  label="Your password, to confirm"
+                  label={t("data.password")}
                   autocomplete="current-password"
                   required
                   error={flash.passwordError}
                 />
-                <button type="submit" class="button danger">Delete this workspace</button>
+                <button type="submit" class="button danger">{t("data.delete_title")}</button>
               </form>
             </>
           )}
@@ -226,7 +227,7 @@ app.post("/settings/data/exports", (c) =>
   act(c, async () => {
     const exp = await requestExport(c.get("services"), tenantOf(c).id, principalOf(c).userId);
     await recordSecurityEvent(c, { action: "workspace.exported", target: exp.id });
-    return "The export has started. This page shows its progress; it takes a minute or so.";
+    return tOf(c)("data.export_started");
   }));
 
 app.post("/settings/data/exports/:id/link", (c) =>
@@ -262,15 +263,15 @@ app.post("/settings/data/restore", (c) =>
   act(c, async () => {
     const length = Number(c.req.header("content-length") ?? 0);
     if (length > MAX_UPLOAD_BYTES) {
-      throw new InvalidError("The archive is larger than 256 MB. Ask support to restore it.", {
-        archive: ["Larger than 256 MB."],
+      throw new InvalidError(tOf(c)("data.too_large"), {
+        archive: [tOf(c)("data.too_large_field")],
       }, 413);
     }
     const body = await c.req.parseBody();
     const file = body.archive;
     if (!(file instanceof File) || file.size === 0) {
-      throw new InvalidError("Choose the export archive (.zip) to restore.", {
-        archive: ["Choose a file."],
+      throw new InvalidError(tOf(c)("data.choose_archive"), {
+        archive: [tOf(c)("data.choose_file")],
       }, 422);
     }
     const result = await restoreIntoEmptyWorkspace(
@@ -283,9 +284,13 @@ app.post("/settings/data/restore", (c) =>
       details: { rows: result.counts.rows, files: result.counts.files },
     });
     const invite = result.missingMembers.length
-      ? ` Invite the archive's members again: ${result.missingMembers.join(", ")}.`
+      ? ` ${tOf(c)("data.invite_again", { emails: result.missingMembers.join(", ") })}`
       : "";
-    return `Restored ${result.counts.rows} rows in ${result.counts.tables} tables and ${result.counts.files} files.${invite}`;
+    return tOf(c)("data.restored", {
+      rows: result.counts.rows,
+      tables: result.counts.tables,
+      files: result.counts.files,
+    }) + invite;
   }));
 
 const DeleteForm = z.object({ password: z.string().min(1, "Enter your password.").max(200) });
@@ -294,8 +299,8 @@ app.post("/settings/data/deletion", (c) =>
   act(c, async () => {
     const parsed = DeleteForm.safeParse(await readBody(c));
     if (!parsed.success) {
-      throw new InvalidError("Enter your password to confirm.", {
-        password: ["Enter your password."],
+      throw new InvalidError(tOf(c)("data.enter_password_confirm"), {
+        password: [tOf(c)("data.enter_password")],
       }, 422);
     }
     const services = c.get("services");
@@ -313,9 +318,9 @@ app.post("/settings/data/deletion", (c) =>
     });
     // The banner reads the tenant's row: show it on this very page.
     c.get("tenant")!.purgeAfter = pending.purgeAfter;
-    return `This workspace will be deleted after ${
-      deletionDate(pending.purgeAfter, tenant.timeZone)
-    }. Its final export is being made; its link will be e-mailed to you.`;
+    return tOf(c)("data.deletion_requested", {
+      date: deletionDate(pending.purgeAfter, tenant.timeZone),
+    });
   }));
 
 app.post("/settings/data/deletion/cancel", (c) =>
@@ -324,7 +329,7 @@ app.post("/settings/data/deletion/cancel", (c) =>
     await cancelDeletion(c.get("services"), tenant.id);
     await recordSecurityEvent(c, { action: "workspace.deletion_cancelled", target: tenant.slug });
     c.get("tenant")!.purgeAfter = null;
-    return "The deletion is cancelled. The workspace stays as it is.";
+    return tOf(c)("data.deletion_cancelled");
   }));
 
 export default app;

@@ -16,13 +16,24 @@ import {
 } from "../../domain/documents/layout_memory.ts";
 import { type Classification, CLASSIFICATION_LABELS } from "../../domain/documents/draft.ts";
 
+import { useT } from "../../components/Words.tsx";
+import { tOf } from "../../i18n/middleware.ts";
+import type { Translate } from "../../i18n/mod.ts";
+
 const app = new Hono<AppEnv>();
 app.use("/settings/documents", memberPage(), requirePermission("settings:manage"));
 app.use("/settings/documents/*", memberPage(), requirePermission("settings:manage"));
 
-const kind = (c: string) => CLASSIFICATION_LABELS[c as Classification] ?? c;
+/** A document kind's name in the reader's language. */
+const kind = (t: Translate, c: string) => {
+  const text = t(`doc_kind.${c}`);
+  return text.startsWith("doc_kind.") ? CLASSIFICATION_LABELS[c as Classification] ?? c : text;
+};
 const pct = (share: number) => `${Math.round(share * 100)}%`;
-const fieldName = (f: string) => f.replace(/^lines\./, "line: ").replace(/_/g, " ");
+const fieldName = (t: Translate, f: string) =>
+  f.startsWith("lines.")
+    ? t("doc_settings.line", { field: f.slice(6).replace(/_/g, " ") })
+    : f.replace(/_/g, " ");
 
 function RateTable(
   props: {
@@ -33,6 +44,7 @@ function RateTable(
     >;
   },
 ) {
+  const t = useT();
   return (
     <div class="table-wrap">
       <table>
@@ -40,17 +52,17 @@ function RateTable(
         <thead>
           <tr>
             <th scope="col">{props.first}</th>
-            <th scope="col">Kind</th>
-            <th scope="col" class="num">Values reviewed</th>
-            <th scope="col" class="num">Corrected</th>
-            <th scope="col" class="num">Correction rate</th>
+            <th scope="col">{t("doc_settings.kind")}</th>
+            <th scope="col" class="num">{t("doc_settings.reviewed")}</th>
+            <th scope="col" class="num">{t("doc_settings.corrected")}</th>
+            <th scope="col" class="num">{t("doc_settings.rate")}</th>
           </tr>
         </thead>
         <tbody>
           {props.rows.map((r) => (
             <tr key={`${r.label}|${r.kind}`}>
-              <th scope="row">{r.label || "(no letterhead)"}</th>
-              <td>{kind(r.kind)}</td>
+              <th scope="row">{r.label || t("doc_settings.no_letterhead")}</th>
+              <td>{kind(t, r.kind)}</td>
               <td class="num">{r.reviewed}</td>
               <td class="num">{r.corrected}</td>
               <td class="num">{pct(r.share)}</td>
@@ -73,81 +85,79 @@ app.get("/settings/documents", async (c) => {
       b.month.localeCompare(a.month) || a.classification.localeCompare(b.classification)
     );
   const reset = c.req.query("reset");
+  const t = tOf(c);
   return renderApp(
     c,
-    "Documents settings",
+    t("doc_settings.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/documents" role={principalOf(c).role} />
       {reset
         ? (
           <p class="flash success" role="status">
-            Learning for that sender is reset; its next document is read by the general rules.
+            {t("doc_settings.reset_done")}
           </p>
         )
         : null}
       <section class="card" aria-labelledby="rates-heading">
-        <h2 id="rates-heading">Where the reader needs help</h2>
-        <p class="muted">
-          How often reviewers changed what the reader found, of the values they saw on accepted
-          documents. A high rate for a sender means its paperwork is laid out in a way the reader
-          does not know yet; correcting and accepting its documents teaches it.
-        </p>
-        {rates.length === 0 ? <p>No accepted documents yet.</p> : (
+        <h2 id="rates-heading">{t("doc_settings.needs_help")}</h2>
+        <p class="muted">{t("doc_settings.needs_help_intro")}</p>
+        {rates.length === 0 ? <p>{t("doc_settings.no_accepted")}</p> : (
           <>
             <RateTable
-              caption="Per sender and kind, highest rate first"
-              first="Sender"
+              caption={t("doc_settings.per_sender")}
+              first={t("doc_settings.sender")}
               rows={bySender.map((r) => ({ ...r, label: r.sender, kind: r.classification }))}
             />
             <RateTable
-              caption="Per field, highest rate first"
-              first="Field"
+              caption={t("doc_settings.per_field")}
+              first={t("doc_settings.field")}
               rows={byField.map((r) => ({
                 ...r,
-                label: fieldName(r.field),
+                label: fieldName(t, r.field),
                 kind: r.classification,
               }))}
             />
             <RateTable
-              caption="Per month, newest first"
-              first="Month"
+              caption={t("doc_settings.per_month")}
+              first={t("doc_settings.month")}
               rows={byMonth.map((r) => ({ ...r, label: r.month, kind: r.classification }))}
             />
           </>
         )}
       </section>
       <section class="card" aria-labelledby="learned-heading">
-        <h2 id="learned-heading">What corrections taught the reader</h2>
+        <h2 id="learned-heading">{t("doc_settings.taught")}</h2>
         <p class="muted">
-          For each sender (known by its letterhead), the label it prints for a field that a reviewer
-          had to correct. Its next documents are read with these labels.
-          {owner ? "" : " Only an owner can reset learning."}
+          {t("doc_settings.taught_intro")}
+          {owner ? "" : ` ${t("doc_settings.owner_resets")}`}
         </p>
         {senders.length === 0
-          ? <p>Nothing learned yet.</p>
+          ? <p>{t("doc_settings.nothing_learned")}</p>
           : senders.map((s) => (
             <div key={s.senderKey} class="learned-sender" data-sender={s.senderKey}>
               <h3>{s.senderKey.split("|")[0]}</h3>
               <div class="table-wrap">
                 <table>
                   <caption>
-                    Labels learned for {s.senderKey.replaceAll("|", ", ")} (last taught{" "}
-                    {s.updatedAt.slice(0, 10)})
+                    {t("doc_settings.labels_learned", {
+                      sender: s.senderKey.replaceAll("|", ", "),
+                      date: s.updatedAt.slice(0, 10),
+                    })}
                   </caption>
                   <thead>
                     <tr>
-                      <th scope="col">Kind</th>
-                      <th scope="col">Field</th>
-                      <th scope="col">Printed label</th>
-                      <th scope="col" class="num">Times taught</th>
+                      <th scope="col">{t("doc_settings.kind")}</th>
+                      <th scope="col">{t("doc_settings.field")}</th>
+                      <th scope="col">{t("doc_settings.printed_label")}</th>
+                      <th scope="col" class="num">{t("doc_settings.times_taught")}</th>
                     </tr>
                   </thead>
                   <tbody>
                     {s.labels.map((l) => (
                       <tr key={`${l.classification}|${l.field}`}>
-                        <td>{kind(l.classification)}</td>
-                        <td>{fieldName(l.field)}</td>
+                        <td>{kind(t, l.classification)}</td>
+                        <td>{fieldName(t, l.field)}</td>
                         <td>{l.label}</td>
                         <td class="num">{l.hits}</td>
                       </tr>
@@ -161,7 +171,7 @@ app.get("/settings/documents", async (c) => {
                     <CsrfInput token={c.get("csrfToken")} />
                     <input type="hidden" name="sender" value={s.senderKey} />
                     <button class="button danger" type="submit">
-                      Reset learning for {s.senderKey.split("|")[0]}
+                      {t("doc_settings.reset", { sender: s.senderKey.split("|")[0] ?? "" })}
                     </button>
                   </form>
                 )
@@ -175,12 +185,12 @@ app.get("/settings/documents", async (c) => {
 
 app.post("/settings/documents/reset", async (c) => {
   if (principalOf(c).role !== "owner") {
-    throw new ForbiddenError("Only an owner can reset what the reader learned.");
+    throw new ForbiddenError(tOf(c)("doc_settings.reset_forbidden"));
   }
   const body = await readBody(c);
   const sender = typeof body.sender === "string" ? body.sender : "";
   const removed = sender ? await forgetSender(tenantOf(c).db, sender) : 0;
-  if (!removed) throw new NotFoundError("Nothing is learned for that sender.");
+  if (!removed) throw new NotFoundError(tOf(c)("doc_settings.nothing_for_sender"));
   await recordSecurityEvent(c, { action: "documents.learning_reset", target: sender.slice(0, 80) });
   return c.redirect("/settings/documents?reset=1", 303);
 });
