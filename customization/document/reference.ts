@@ -274,7 +274,9 @@ Import a file to make the workspace speak your language and show what your team 
   unit new lines start with (\`formats\`).
 - **Screens**: sections and order of a form and record page, fields to hide or to require, the
   columns and filters a list opens with per role, and the dashboard cards each role sees, in
-  order (\`layouts\`). A member's own column choice (**Columns** on a list) still wins.
+  order (\`layouts\`). A member's own column choice (**Columns** on a list) still wins. Custom
+  fields are placed there by their key like built-in ones; a custom field removed from
+  \`custom_fields\` leaves the layout in the same import, or the import is refused.
 - **Features**: turn off the assistant, documents, reports, CSV import or export or PDFs
   (\`features\`); they leave the menus and their pages. A feature your plan does not include stays
   off.

@@ -430,7 +430,11 @@ async function formPage(
           refs,
           cancelHref: opts.mode === "create" ? base : `${base}/${opts.id}`,
           language: languageOf(c),
-          messages: messagesInWords(configOf(c), messagesFor(languageOf(c), RECORD_FORM_MESSAGES)),
+          messages: messagesInWords(
+            configOf(c),
+            messagesFor(languageOf(c), RECORD_FORM_MESSAGES),
+            messagesFor("en", RECORD_FORM_MESSAGES),
+          ),
         }}
       />
     </>,
