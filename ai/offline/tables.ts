@@ -12,7 +12,7 @@
 import type { DraftValue } from "../../domain/documents/draft.ts";
 import type { Cell, Line } from "./layout.ts";
 import { parseMoney, parseNumber } from "./values.ts";
-import { normalizeLabel } from "./vocabulary.ts";
+import { editDistance, normalizeLabel } from "./vocabulary.ts";
 
 type Column = "description" | "code" | "cases" | "weight" | "price" | "amount" | "other";
 
@@ -131,7 +131,16 @@ for (
 function headerKey(text: string): string {
   // OCR reads "lb" as "1b" or "Ib".
   const t = text.replace(/\b[1I]b(s?)\b/g, "lb$1");
-  return normalizeLabel(t.replace(/\$\s*\/\s*/g, "price ").replace(/\((lbs?|kgs?)\)/gi, ""));
+  return normalizeLabel(t.replace(/\$\s*\/\s*/g, "price ").replace(/\((lbs?|kgs?)\)?/gi, ""));
+}
+
+/** A header word one OCR slip away ("frice" for "price"), for words of five letters or more. */
+function looseColumn(key: string): Exclude<Column, "other"> | undefined {
+  if (key.length < 5 || key.includes(" ")) return undefined;
+  for (const [word, col] of INDEX) {
+    if (word.length >= 5 && editDistance(word, key) <= 1) return col;
+  }
+  return undefined;
 }
 
 /** The columns a header cell names: one, or two when a tight layout ran two words together. */
@@ -146,6 +155,15 @@ function columnsOf(cell: Cell): Array<{ col: Column; start: number }> {
     if (head && tail) {
       const offset = cell.text.indexOf(words[k]!, words.slice(0, k).join(" ").length);
       return [{ col: head, start: cell.start }, { col: tail, start: cell.start + offset }];
+    }
+  }
+  // OCR glued two headers with no space ("Net Weight (kgfrice"): a known head and a tail one slip
+  // from a header word, the tail's column starting where its letters do.
+  for (let i = cell.text.length - 4; i >= 2; i--) {
+    const head = INDEX.get(headerKey(cell.text.slice(0, i)));
+    const tail = looseColumn(headerKey(cell.text.slice(i)));
+    if (head && tail && head !== tail) {
+      return [{ col: head, start: cell.start }, { col: tail, start: cell.start + i }];
     }
   }
   return [{ col: "other", start: cell.start }];
@@ -164,7 +182,7 @@ function headerOf(line: Line): Header | null {
   const priceCell = line.cells.find((c) => columnsOf(c).some((x) => x.col === "price"))?.text ?? "";
   return {
     columns,
-    unit: /\bkgs?\b/i.test(line.text) ? "KG" : "LB",
+    unit: /\bkgs?\b|\(kgs?/i.test(line.text) ? "KG" : "LB",
     basis: /(\/|per\s*)(cs|case|box|ctn)/i.test(priceCell) ? "case" : "weight",
   };
 }
@@ -192,8 +210,10 @@ function toLine(
   words: string[],
   values: Partial<Record<Column, string>>,
 ): Record<string, DraftValue> {
+  // OCR reads a speck after the last letter as a period or comma ("Beef brisket 120A.").
+  const description = words.join(" ").replace(/\s*[.,]$/, "").slice(0, 300);
   const line: Record<string, DraftValue> = {
-    description: { value: words.join(" ").slice(0, 300), confidence: 0.9 },
+    description: { value: description, confidence: 0.9 },
   };
   if (values.cases) {
     const n = parseNumber(values.cases);
