@@ -12,10 +12,12 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
+import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
+import { corpus } from "../ai/fixtures/corpus.ts";
 import { CATALOGUES } from "./mod.ts";
 
 /** Workspace pages, by a name and a function of the seeded records to the address. */
-type Seeded = Awaited<ReturnType<typeof seedOneOfEach>>;
+type Seeded = Awaited<ReturnType<typeof seedOneOfEach>> & { document: { id: string } };
 export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["dashboard", () => "/"],
   ["profile", () => "/settings/profile"],
@@ -34,6 +36,9 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["your data", () => "/settings/data"],
   ["documents settings", () => "/settings/documents"],
   ["configuration", () => "/settings/configuration"],
+  ["documents", () => "/documents"],
+  ["document review", (s) => `/documents/${s.document.id}`],
+  ["camera capture", () => "/documents/camera"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>
@@ -124,10 +129,16 @@ Deno.test("the main pages in Spanish have no untranslated string", async () => {
     RATE_LIMIT_PER_IP: "100000",
     RATE_LIMIT_PER_TENANT: "100000",
   });
+  const worker = startWorker(server);
   try {
     const owner = await signUpTenant(server);
     const api = await apiClient(server, owner);
-    const seeded = await seedOneOfEach(api, "Lengua");
+    // A purchase order read into a draft, for the document review page.
+    const po = corpus([1]).find((f) => f.name.startsWith("purchase-order-boxes"))!;
+    const uploaded = await uploadFile(server, api, "po.pdf", await po.pdf());
+    const document = await waitForDocument(api, uploaded.body.id);
+    assert.equal(document.status, "review");
+    const seeded = { ...await seedOneOfEach(api, "Lengua"), document };
     const failures: string[] = [];
 
     for (const [site, path] of SPANISH_PUBLIC_PAGES) {
@@ -170,6 +181,7 @@ Deno.test("the main pages in Spanish have no untranslated string", async () => {
     assert.match(english, /<html lang="en">/);
     assert.ok(untranslated(english).length > 5, "English pages read as English");
   } finally {
+    await worker.stop();
     await server.close();
   }
 });

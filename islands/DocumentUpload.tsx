@@ -6,6 +6,30 @@
  * JavaScript the plain multipart form around it still works.
  */
 import { useState } from "preact/hooks";
+import { type Language, type Messages, translatorOf } from "../i18n/format.ts";
+
+/** The messages the island shows (a page passes `messagesFor(language, DOCUMENT_UPLOAD_MESSAGES)`). */
+export const DOCUMENT_UPLOAD_MESSAGES = [
+  "upload.already",
+  "upload.queued",
+  "upload.failed",
+  "upload.interrupted",
+  "upload.drop",
+  "upload.of",
+  "upload.refresh",
+] as const;
+
+/** The island's English, when a page hands it no messages. */
+const ENGLISH: Messages = {
+  "upload.already": "Already uploaded",
+  "upload.queued": "Queued for reading",
+  "upload.failed": "Upload failed ({status}).",
+  "upload.interrupted": "The upload was interrupted.",
+  "upload.drop":
+    "Drop PDFs, scans (PNG, JPEG), text or CSV files here, or choose files. Up to {mb} MB each.",
+  "upload.of": "Upload of {name}",
+  "upload.refresh": "Refresh the list",
+};
 
 interface Item {
   name: string;
@@ -15,7 +39,10 @@ interface Item {
   id?: string;
 }
 
-export default function DocumentUpload(props: { csrf: string; maxMb: number }) {
+export default function DocumentUpload(
+  props: { csrf: string; maxMb: number; language?: Language; messages?: Messages },
+) {
+  const t = translatorOf(props.language ?? "en", props.messages ?? ENGLISH);
   const [items, setItems] = useState<Item[]>([]);
   const [over, setOver] = useState(false);
 
@@ -50,16 +77,16 @@ export default function DocumentUpload(props: { csrf: string; maxMb: number }) {
             progress: 100,
             state: body.duplicate ? "duplicate" : "done",
             id: body.id,
-            message: body.duplicate ? "Already uploaded" : "Queued for reading",
+            message: body.duplicate ? t("upload.already") : t("upload.queued"),
           });
         } else {
           update(index, {
             state: "error",
-            message: body.error?.message ?? `Upload failed (${xhr.status}).`,
+            message: body.error?.message ?? t("upload.failed", { status: xhr.status }),
           });
         }
       };
-      xhr.onerror = () => update(index, { state: "error", message: "The upload was interrupted." });
+      xhr.onerror = () => update(index, { state: "error", message: t("upload.interrupted") });
       xhr.send(form);
     });
   };
@@ -77,9 +104,7 @@ export default function DocumentUpload(props: { csrf: string; maxMb: number }) {
         }}
       >
         <span>
-          Drop PDFs, scans (PNG, JPEG), text or CSV files here, or choose files. Up to {props.maxMb}
-          {" "}
-          MB each.
+          {t("upload.drop", { mb: props.maxMb })}
         </span>
         <input
           type="file"
@@ -94,7 +119,11 @@ export default function DocumentUpload(props: { csrf: string; maxMb: number }) {
         {items.map((it, i) => (
           <li key={i} data-upload-state={it.state}>
             <span>{it.name}</span>
-            <progress max={100} value={it.progress} aria-label={`Upload of ${it.name}`} />
+            <progress
+              max={100}
+              value={it.progress}
+              aria-label={t("upload.of", { name: it.name })}
+            />
             {it.id && it.state !== "error"
               ? <a href={`/documents/${it.id}`}>{it.message}</a>
               : <span class={it.state === "error" ? "error" : "muted"}>{it.message ?? ""}</span>}
@@ -104,7 +133,7 @@ export default function DocumentUpload(props: { csrf: string; maxMb: number }) {
       {items.length > 0 && items.every((it) => it.state !== "uploading")
         ? (
           <p>
-            <a href="/documents">Refresh the list</a>
+            <a href="/documents">{t("upload.refresh")}</a>
           </p>
         )
         : null}

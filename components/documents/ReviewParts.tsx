@@ -8,6 +8,7 @@ import type { FieldDef } from "../../domain/records/fields.ts";
 import { formValue } from "../../domain/records/form_input.ts";
 import type { Draft } from "../../domain/documents/draft.ts";
 import type { DocumentRecord } from "../../domain/documents/repository.ts";
+import { useT } from "../Words.tsx";
 
 /** Below this confidence a value is highlighted for the reviewer to check. */
 export const LOW = 0.8;
@@ -42,13 +43,14 @@ export function FieldInput(
   const id = `f-${name.replace(/\./g, "-")}`;
   const empty = props.value === null || props.value === undefined || props.value === "";
   const because = empty ? undefined : reason(props.why);
+  const t = useT();
   const hint = props.confidence === undefined || !low
-    ? because && `Read with ${Math.round((props.confidence ?? 1) * 100)}% confidence: ${because}`
+    ? because &&
+      t("documents.read_with", { percent: Math.round((props.confidence ?? 1) * 100), because })
     : empty
-    ? "Not found in the document: fill it in if you have it."
-    : `Check this: read with ${Math.round(props.confidence * 100)}% confidence.${
-      because ? ` ${because}` : ""
-    }`;
+    ? t("documents.not_in_document")
+    : t("documents.check_this", { percent: Math.round(props.confidence * 100) }) +
+      (because ? ` ${because}` : "");
   const value = formValue(field, props.value);
   const described = [props.error ? `${id}-error` : "", hint ? `${id}-note` : ""].filter(Boolean)
     .join(" ") || undefined;
@@ -115,19 +117,32 @@ export const SHOWN: Record<string, string[]> = {
 export function Preview(props: { doc: DocumentRecord }) {
   const { doc } = props;
   const src = `/documents/${doc.id}/file`;
+  const t = useT();
   return (
     <section class="card document-preview">
       <h2>{doc.name}</h2>
       {doc.content_type === "application/pdf"
-        ? <iframe src={src} title={`The document ${doc.name}`} class="document-frame" />
+        ? (
+          <iframe
+            src={src}
+            title={t("documents.the_document", { name: doc.name })}
+            class="document-frame"
+          />
+        )
         : doc.content_type.startsWith("image/")
-        ? <img src={src} alt={`The document ${doc.name}`} class="document-image" />
+        ? (
+          <img
+            src={src}
+            alt={t("documents.the_document", { name: doc.name })}
+            class="document-image"
+          />
+        )
         : null}
       <p>
-        <a href={src} target="_blank" rel="noopener">Open the original</a>
+        <a href={src} target="_blank" rel="noopener">{t("documents.open_original")}</a>
       </p>
       <details open={!doc.content_type.startsWith("application/pdf")}>
-        <summary>Text read from the document</summary>
+        <summary>{t("documents.text_read")}</summary>
         <pre class="document-text">{doc.text ?? ""}</pre>
       </details>
     </section>
@@ -140,11 +155,12 @@ export function LinesEditor(
 ) {
   const fields = props.def.lines!.fields.filter((f) => !f.computed && f.kind !== "ref");
   const rows = [...props.draft.lines, {}];
+  const t = useT();
   return (
     <div class="table-wrap">
       <input type="hidden" name="_has.lines" value="1" />
       <table class="lines-edit">
-        <caption>Lines (leave the last row blank to add none)</caption>
+        <caption>{t("documents.lines_caption")}</caption>
         <thead>
           <tr>{fields.map((f) => <th scope="col" key={f.name}>{f.label}</th>)}</tr>
         </thead>
@@ -163,7 +179,7 @@ export function LinesEditor(
                       ? (
                         <select
                           name={`lines.${i}.${f.name}`}
-                          aria-label={`${f.label}, line ${i + 1}`}
+                          aria-label={t("documents.line_field", { field: f.label, number: i + 1 })}
                         >
                           {(f.values ?? []).map((o) => (
                             <option
@@ -180,7 +196,7 @@ export function LinesEditor(
                         <input
                           name={`lines.${i}.${f.name}`}
                           value={formValue(f, v?.value)}
-                          aria-label={`${f.label}, line ${i + 1}`}
+                          aria-label={t("documents.line_field", { field: f.label, number: i + 1 })}
                           aria-invalid={error ? "true" : undefined}
                           aria-describedby={because ? noteId : undefined}
                           title={because}
@@ -189,7 +205,7 @@ export function LinesEditor(
                     {because
                       ? (
                         <span class="visually-hidden" id={noteId}>
-                          Check this: {because}
+                          {t("documents.check_because", { because })}
                         </span>
                       )
                       : null}

@@ -14,29 +14,27 @@ import { AppError } from "../../domain/errors.ts";
 import { recentLoads } from "../../domain/documents/capture.ts";
 import { CameraCapture } from "../../components/CameraCapture.tsx";
 import { takeLoadPhoto } from "../_camera.ts";
+import { tOf } from "../../i18n/middleware.ts";
 
 async function cameraPage(c: AppContext, error?: string, status = 200): Promise<Response> {
   const loads = await recentLoads(tenantOf(c).db);
+  const t = tOf(c);
   return renderApp(
     c,
-    "Photograph a BOL or POD",
+    t("camera_page.title"),
     <>
       <p class="breadcrumb">
-        <a href="/documents">Documents</a>
+        <a href="/documents">{t("documents.title")}</a>
       </p>
       <div class="page-head">
-        <h1>Photograph a BOL or POD</h1>
+        <h1>{t("camera_page.title")}</h1>
       </div>
       {error ? <p class="flash error" role="alert">{error}</p> : null}
       <section class="card">
-        <p class="muted">
-          Choose the load, take the photo and upload it: it is read like any document and attached
-          to the load. Without a connection it is kept on this device and sent when you are back
-          online.
-        </p>
+        <p class="muted">{t("camera_page.intro")}</p>
         {loads.length
           ? <CameraCapture csrfToken={c.get("csrfToken")} loads={loads} />
-          : <p>There are no open loads to attach a photo to.</p>}
+          : <p>{t("camera_page.no_loads")}</p>}
       </section>
     </>,
     status,
@@ -54,7 +52,7 @@ app.post("/documents/camera", async (c) => {
   const loadId = String(form.get("load_id") ?? "");
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) {
-    return cameraPage(c, "Take a photo (or choose one) first.", 422);
+    return cameraPage(c, tOf(c)("camera_page.take_first"), 422);
   }
   try {
     await takeLoadPhoto(c, loadId, file);

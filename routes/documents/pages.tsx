@@ -41,7 +41,10 @@ import {
 import { CsrfInput } from "../../components/Form.tsx";
 import { T } from "../../components/Words.tsx";
 import { Island } from "../../framework/island.tsx";
-import DocumentUpload from "../../islands/DocumentUpload.tsx";
+import DocumentUpload, { DOCUMENT_UPLOAD_MESSAGES } from "../../islands/DocumentUpload.tsx";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { messagesFor, type Translate } from "../../i18n/mod.ts";
+import { translateRecordType } from "../../i18n/records.ts";
 import { fileResponse, takeUploads } from "../../http/documents.ts";
 import { recordContext, tenantRecordType } from "../../http/records.ts";
 import { ListTable } from "../../components/ListTable.tsx";
@@ -62,8 +65,23 @@ const STATUS_CLASS: Record<string, string> = {
   rejected: "badge",
 };
 
-function label(c: string | null): string {
-  return CLASSIFICATION_LABELS[(c ?? "other") as Classification] ?? "Other";
+function label(t: Translate, c: string | null): string {
+  const key = `doc_kind.${c ?? "other"}`;
+  const text = t(key);
+  return text !== key ? text : CLASSIFICATION_LABELS[(c ?? "other") as Classification] ?? c ?? "";
+}
+
+/** A document's status in the reader's language ("needs_ocr" -> "needs OCR"). */
+function statusText(t: Translate, status: string): string {
+  const key = `documents.status.${status}`;
+  const text = t(key);
+  return text === key ? status.replace("_", " ") : text;
+}
+
+/** A built-in record type's singular name in the reader's language. */
+function typeName(c: AppContext, collection: string): string | undefined {
+  const def = recordType(collection);
+  return def ? translateRecordType(def, languageOf(c)).singular : undefined;
 }
 
 function canWrite(c: AppContext): boolean {
@@ -80,32 +98,35 @@ async function entries(c: AppContext): Promise<FormEntries> {
 async function listPage(c: AppContext, flash?: { ok?: string; error?: string }, status = 200) {
   const docs = await listDocuments(tenantOf(c).db, { limit: 100 });
   const maxMb = Math.round(c.get("services").config.DOCUMENT_MAX_BYTES / 1024 / 1024);
+  const t = tOf(c);
   return renderApp(
     c,
-    "Documents",
+    t("documents.title"),
     <>
       <div class="page-head">
-        <h1>Documents</h1>
+        <h1>{t("documents.title")}</h1>
       </div>
       {flash?.ok ? <p class="flash success" role="status">{flash.ok}</p> : null}
       {flash?.error ? <p class="flash error" role="alert">{flash.error}</p> : null}
       {canWrite(c)
         ? (
           <section class="card">
-            <h2>Upload</h2>
-            <p class="muted">
-              Purchase orders, confirmations, bills of lading, proofs of delivery, rate
-              confirmations and invoices are read into drafts for you to review.
-            </p>
+            <h2>{t("documents.upload")}</h2>
+            <p class="muted">{t("documents.upload_intro")}</p>
             <form method="post" action="/documents" enctype="multipart/form-data">
               <CsrfInput token={c.get("csrfToken")} />
               <Island
                 name="DocumentUpload"
                 component={DocumentUpload}
-                props={{ csrf: c.get("csrfToken"), maxMb }}
+                props={{
+                  csrf: c.get("csrfToken"),
+                  maxMb,
+                  language: languageOf(c),
+                  messages: messagesFor(languageOf(c), DOCUMENT_UPLOAD_MESSAGES),
+                }}
               />
               <noscript>
-                <button class="button primary" type="submit">Upload</button>
+                <button class="button primary" type="submit">{t("documents.upload")}</button>
               </noscript>
             </form>
             <p>
@@ -118,25 +139,31 @@ async function listPage(c: AppContext, flash?: { ok?: string; error?: string }, 
         : null}
       <section class="card">
         <ListTable
-          caption="Documents, newest first"
-          columns={["Name", "Kind", "Status", "Record", "Uploaded"]}
-          empty="No documents yet."
+          caption={t("documents.caption")}
+          columns={[
+            t("documents.name"),
+            t("documents.kind"),
+            t("common.status"),
+            t("documents.record"),
+            t("documents.uploaded_at"),
+          ]}
+          empty={t("documents.none")}
           rows={docs.map((d) => (
             <tr key={d.id} data-document={d.id}>
               <td>
                 <a href={`/documents/${d.id}`}>{d.name}</a>
               </td>
-              <td>{d.classification ? label(d.classification) : "—"}</td>
+              <td>{d.classification ? label(t, d.classification) : "—"}</td>
               <td>
                 <span class={STATUS_CLASS[d.status] ?? "badge"}>
-                  {d.status.replace("_", " ")}
+                  {statusText(t, d.status)}
                 </span>
               </td>
               <td>
                 {d.record_collection && d.record_id
                   ? (
                     <a href={`/${d.record_collection}/${d.record_id}`}>
-                      {recordType(d.record_collection)?.singular ?? "Record"}
+                      {typeName(c, d.record_collection) ?? t("documents.record")}
                     </a>
                   )
                   : "—"}
@@ -163,7 +190,10 @@ async function reviewPage(
     { collection: null, fields: {}, lines: [], parties: {}, refs: {}, warnings: [] };
   // The tenant's record type: its words and its custom fields (the reader fills them too).
   const builtIn = draft.collection ? recordType(draft.collection) : undefined;
-  const def = builtIn ? await tenantRecordType(c, builtIn) : undefined;
+  const t = tOf(c);
+  const def = builtIn
+    ? translateRecordType(await tenantRecordType(c, builtIn), languageOf(c))
+    : undefined;
   const csrf = c.get("csrfToken");
   const errors = extra.errors ?? {};
   const open = ["review", "needs_ocr", "failed", "rejected"].includes(doc.status) && canWrite(c);
@@ -179,16 +209,16 @@ async function reviewPage(
     : null;
   return renderApp(
     c,
-    `Review ${doc.name}`,
+    t("documents.review_title", { name: doc.name }),
     <>
       <p class="breadcrumb">
-        <a href="/documents">Documents</a>
+        <a href="/documents">{t("documents.title")}</a>
       </p>
       <div class="page-head">
         <h1>
-          {label(doc.classification)}: {doc.name}{" "}
+          {label(t, doc.classification)}: {doc.name}{" "}
           <span class={STATUS_CLASS[doc.status] ?? "badge"} data-status={doc.status}>
-            {doc.status.replace("_", " ")}
+            {statusText(t, doc.status)}
           </span>
         </h1>
       </div>
@@ -197,9 +227,11 @@ async function reviewPage(
       {doc.record_collection && doc.record_id
         ? (
           <p class="flash success" role="status">
-            Linked to{" "}
+            {t("documents.linked_to")}{" "}
             <a href={`/${doc.record_collection}/${doc.record_id}`}>
-              {recordType(doc.record_collection)?.singular.toLowerCase()} record
+              {t("documents.record_of", {
+                type: typeName(c, doc.record_collection)?.toLowerCase() ?? "",
+              })}
             </a>.
           </p>
         )
@@ -207,17 +239,23 @@ async function reviewPage(
       <div class="review-grid">
         <Preview doc={doc} />
         <section class="card">
-          <h2>Draft {def ? def.singular.toLowerCase() : ""}</h2>
+          <h2>{t("documents.draft", { type: def ? def.singular.toLowerCase() : "" })}</h2>
           <p class="muted">
-            Read by the {doc.provider ?? "offline"} reader
-            {doc.classification_confidence !== null
-              ? ` (${Math.round(Number(doc.classification_confidence) * 100)}% sure of the kind)`
-              : ""}. Highlighted fields were read with low confidence.
+            {t("documents.read_by", {
+              provider: doc.provider ?? t("documents.offline"),
+              sure: doc.classification_confidence !== null
+                ? ` ${
+                  t("documents.sure_of_kind", {
+                    percent: Math.round(Number(doc.classification_confidence) * 100),
+                  })
+                }`
+                : "",
+            })}
           </p>
           {draft.warnings.length
             ? (
               <div class="flash warning" role="status" id="draft-warnings">
-                <p>Check before accepting:</p>
+                <p>{t("documents.check_before")}</p>
                 <ul class="warnings">{draft.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
               </div>
             )
@@ -229,15 +267,17 @@ async function reviewPage(
                   <a href={`/${duplicate.collection}/${duplicate.id}`}>
                     {def.singular} {duplicate.number}
                   </a>{" "}
-                  already exists. Accepting would need another number; if this document is that{" "}
-                  {def.singular.toLowerCase()}, link it instead.
+                  {t("documents.already_exists", { type: def.singular.toLowerCase() })}
                 </p>
                 <form method="post" action={`/documents/${doc.id}/link`} class="inline-form">
                   <CsrfInput token={csrf} />
                   <input type="hidden" name="collection" value={duplicate.collection} />
                   <input type="hidden" name="record_id" value={duplicate.id} />
                   <button class="button secondary" type="submit">
-                    Link to {def.singular.toLowerCase()} {duplicate.number}
+                    {t("documents.link_to", {
+                      type: def.singular.toLowerCase(),
+                      number: String(duplicate.number),
+                    })}
                   </button>
                 </form>
               </div>
@@ -258,19 +298,21 @@ async function reviewPage(
                     {party.match
                       ? (
                         <p>
-                          Matches{" "}
+                          {t("documents.matches")}{" "}
                           <a href={`/${party.collection}/${party.match.id}`}>{party.match.title}</a>
                           {" "}
-                          (by {party.match.by === "name"
-                            ? "name"
-                            : party.match.by.toUpperCase() + " number"}).
+                          {party.match.by === "name"
+                            ? t("documents.by_name")
+                            : t("documents.by_number", { kind: party.match.by.toUpperCase() })}
                           <input type="hidden" name={`party.${field}.id`} value={party.match.id} />
                         </p>
                       )
                       : (
                         <div class={`field${party.confidence < LOW ? " low-confidence" : ""}`}>
                           <label for={`p-${field}`}>
-                            New {recordType(party.collection)?.singular.toLowerCase()} named
+                            {t("documents.new_named", {
+                              type: typeName(c, party.collection)?.toLowerCase() ?? "",
+                            })}
                           </label>
                           <input
                             id={`p-${field}`}
@@ -306,17 +348,23 @@ async function reviewPage(
                             : null}
                           <p class="hint">
                             {party.confidence < LOW
-                              ? `Check the name: read with ${
-                                Math.round(party.confidence * 100)
-                              }% confidence. `
+                              ? `${
+                                t("documents.check_name", {
+                                  percent: Math.round(party.confidence * 100),
+                                })
+                              } `
                               : ""}
-                            No existing match{party.est_number ? `; EST ${party.est_number}` : ""}
-                            {party.mc_number ? `; MC ${party.mc_number}` : ""}.{" "}
-                            {mayWrite(role, recordType(party.collection)!)
-                              ? "It is created when you accept."
-                              : `Your role cannot create ${
-                                recordType(party.collection)!.plural.toLowerCase()
-                              }: enter the name of an existing one.`}
+                            {t("documents.no_match", {
+                              details: (party.est_number ? `; EST ${party.est_number}` : "") +
+                                (party.mc_number ? `; MC ${party.mc_number}` : ""),
+                            })} {mayWrite(role, recordType(party.collection)!)
+                              ? t("documents.created_on_accept")
+                              : t("documents.role_cannot_create", {
+                                types: translateRecordType(
+                                  recordType(party.collection)!,
+                                  languageOf(c),
+                                ).plural.toLowerCase(),
+                              })}
                           </p>
                         </div>
                       )}
@@ -336,7 +384,9 @@ async function reviewPage(
                     data-field={field}
                   >
                     <label for={`r-${field}`}>
-                      {def.fields.find((f) => f.name === field)?.label} number
+                      {t("documents.ref_number", {
+                        field: def.fields.find((f) => f.name === field)?.label ?? field,
+                      })}
                     </label>
                     <input
                       id={`r-${field}`}
@@ -344,9 +394,7 @@ async function reviewPage(
                       value={ref.match?.title ?? ref.number}
                     />
                     <p class="hint">
-                      {ref.match
-                        ? "Found in your records."
-                        : "Not found: enter an existing number."}
+                      {ref.match ? t("documents.found") : t("documents.not_found")}
                     </p>
                     {errors[field] ? <p class="error">{errors[field]!.join(" ")}</p> : null}
                   </div>
@@ -376,7 +424,7 @@ async function reviewPage(
                     disabled={refusal !== null}
                     aria-describedby={refusal ? "accept-refusal" : undefined}
                   >
-                    Accept and create {def.singular.toLowerCase()}
+                    {t("documents.accept", { type: def.singular.toLowerCase() })}
                   </button>
                   {refusal ? <p class="hint" id="accept-refusal">{refusal}</p> : null}
                 </div>
@@ -396,7 +444,7 @@ async function reviewPage(
                       <CsrfInput token={csrf} />
                       <div class="field">
                         <label for="attach-load">
-                          Or attach to an existing load (number or BOL)
+                          {t("documents.attach_label")}
                         </label>
                         <input
                           id="attach-load"
@@ -406,13 +454,15 @@ async function reviewPage(
                             : ""}
                         />
                       </div>
-                      <button class="button secondary" type="submit">Attach to a load</button>
+                      <button class="button secondary" type="submit">
+                        {t("documents.attach")}
+                      </button>
                     </form>
                   )
                   : null}
                 <form method="post" action={`/documents/${doc.id}/reject`} class="inline-form">
                   <CsrfInput token={csrf} />
-                  <button class="button danger" type="submit">Reject</button>
+                  <button class="button danger" type="submit">{t("documents.reject")}</button>
                 </form>
               </>
             )
@@ -426,7 +476,7 @@ async function reviewPage(
 
 function docParam(c: AppContext): string {
   const id = c.req.param("id") ?? "";
-  if (!isId(id)) throw new NotFoundError("No such document.");
+  if (!isId(id)) throw new NotFoundError(tOf(c)("documents.no_such"));
   return id;
 }
 
@@ -444,7 +494,9 @@ app.get(
   "/documents",
   (c) =>
     listPage(c, {
-      ok: c.req.query("uploaded") ? `${c.req.query("uploaded")} file(s) uploaded.` : undefined,
+      ok: c.req.query("uploaded")
+        ? tOf(c)("documents.files_uploaded", { count: Number(c.req.query("uploaded")) || 0 })
+        : undefined,
     }),
 );
 
@@ -452,7 +504,7 @@ app.post("/documents", async (c) => {
   requireWrite(c);
   const form = await c.req.formData();
   const files = form.getAll("file").filter((f): f is File => f instanceof File && f.size > 0);
-  if (!files.length) return listPage(c, { error: "Choose at least one file." }, 422);
+  if (!files.length) return listPage(c, { error: tOf(c)("documents.choose_file") }, 422);
   try {
     const done = await takeUploads(c, files);
     return c.redirect(`/documents?uploaded=${done.length}`, 303);
@@ -525,8 +577,7 @@ app.post("/documents/:id/attach", async (c) => {
   const id = docParam(c);
   if (!attachesToLoad(await getDocument(tenantOf(c).db, id))) {
     throw new InvalidError(
-      "Only a load's paperwork (a bill of lading, proof of delivery or rate confirmation) can be " +
-        "attached to a load.",
+      tOf(c)("documents.attach_only_load"),
       undefined,
       422,
     );
@@ -535,7 +586,7 @@ app.post("/documents/:id/attach", async (c) => {
   const number = form.find(([k]) => k === "load")?.[1]?.trim() ?? "";
   const load = number ? await matchOrder(tenantOf(c).db, "loads", number) : null;
   if (!load) {
-    return reviewPage(c, id, { message: `No load has the number or BOL "${number}".` }, 422);
+    return reviewPage(c, id, { message: tOf(c)("documents.no_load", { number }) }, 422);
   }
   await attachDocument(recordContext(c), id, { collection: "loads", id: load.id });
   return c.redirect(`/loads/${load.id}?saved=1`, 303);
@@ -552,7 +603,7 @@ app.post("/documents/:id/link", async (c) => {
     id: form.find(([k]) => k === "record_id")?.[1],
   });
   if (!target.success) {
-    return reviewPage(c, id, { message: "Choose the record to link this document to." }, 422);
+    return reviewPage(c, id, { message: tOf(c)("documents.choose_record") }, 422);
   }
   const linked = await attachDocument(recordContext(c), id, target.data);
   return c.redirect(`/${linked.collection}/${linked.id}?saved=1`, 303);
