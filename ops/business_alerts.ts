@@ -9,150 +9,57 @@
  * the worker's schedule queues an evaluation every quarter-hour for these only.
  *
  * A rule fires when its figure goes above its threshold and resolves when it is back at or below
- * it; only those changes are sent, so a figure that stays high is told once. "Today" is the
+ * it; only those changes are sent, so a figure that stays high is told once. The credit-limit
+ * rule is told per customer instead (ops/business_alerts_credit.ts). Rules are stored, checked
+ * and changed by ops/business_alerts_rules.ts (Settings → Alerts and `/api/v1/alert-rules`). "Today" is the
  * workspace's business day from the services clock. A channel that fails keeps the rule's state,
  * so the change is sent again at the next evaluation. Web addresses are checked like event
  * webhooks' (public https only, resolved once and connected to that address).
  */
-import { z } from "zod";
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
-import { newId } from "../db/ids.ts";
 import { businessDay } from "../domain/clock.ts";
-import { InvalidError, NotFoundError } from "../domain/errors.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { enqueue } from "../workers/queue.ts";
 import { resolveDestination, systemResolver } from "../integrations/webhooks/destination.ts";
 import { pinnedPost } from "../integrations/webhooks/pinned_post.ts";
 import { signPayload } from "./alert_channels.ts";
+import {
+  type AlertMessage,
+  type AlertSender,
+  BUSINESS_METRICS,
+  type BusinessAlertChange,
+  type BusinessAlertRule,
+  type BusinessMetric,
+  listBusinessAlertRules,
+  ruleSecret,
+} from "./business_alerts_rules.ts";
+import {
+  CREDIT_METRIC,
+  creditExposures,
+  evaluateCreditRule,
+  notifyCreditCrossings,
+} from "./business_alerts_credit.ts";
+
+export {
+  addBusinessAlertRule,
+  ALERT_CHANNELS,
+  BUSINESS_METRICS,
+  type BusinessAlertChange,
+  BusinessAlertInput,
+  BusinessAlertPatch,
+  type BusinessAlertRule,
+  type BusinessMetric,
+  getBusinessAlertRule,
+  listBusinessAlertRules,
+  removeBusinessAlertRule,
+  updateBusinessAlertRule,
+} from "./business_alerts_rules.ts";
 
 export const BUSINESS_ALERTS_JOB = "alerts.business";
 /** How often the worker looks for workspaces with rules (one evaluation per quarter-hour). */
 export const BUSINESS_ALERTS_EVERY_MS = 60_000;
 const SLOT_MS = 15 * 60_000;
-
-/** The figures a rule can watch, with how each reads in a message. */
-export const BUSINESS_METRICS = {
-  documents_failed: "documents that could not be read",
-  overdue_ar: "overdue receivables (whole currency units, per currency)",
-  invoices_60_days_overdue: "invoices more than 60 days overdue",
-  loads_late: "loads past their delivery appointment and not delivered",
-} as const;
-export type BusinessMetric = keyof typeof BUSINESS_METRICS;
-
-export const ALERT_CHANNELS = ["email", "webhook", "slack"] as const;
-
-/** A new rule, as the settings form and API send it. */
-export const BusinessAlertInput = z.object({
-  metric: z.enum(Object.keys(BUSINESS_METRICS) as [BusinessMetric, ...BusinessMetric[]]),
-  threshold: z.coerce.number().int().min(0).max(1_000_000_000),
-  channel: z.enum(ALERT_CHANNELS),
-  target: z.string().trim().min(3).max(500),
-  secret: z.string().trim().max(200).optional(),
-}).superRefine((v, ctx) => {
-  if (v.channel === "email" && !/^[^\s@<>]+@[^\s@<>]+$/.test(v.target)) {
-    ctx.addIssue({ code: "custom", path: ["target"], message: "Enter an e-mail address." });
-  }
-  if (v.channel !== "email" && !/^https?:\/\//.test(v.target)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["target"],
-      message: "Enter the webhook's https:// address.",
-    });
-  }
-});
-export type BusinessAlertInput = z.infer<typeof BusinessAlertInput>;
-
-/** A stored rule and its state. */
-export interface BusinessAlertRule {
-  id: string;
-  metric: BusinessMetric;
-  threshold: number;
-  channel: typeof ALERT_CHANNELS[number];
-  target: string;
-  enabled: boolean;
-  firingSince: string | null;
-  lastValue: number | null;
-}
-
-/** The workspace's rules, oldest first (the webhook secret is never read back). */
-export async function listBusinessAlertRules(db: Client): Promise<BusinessAlertRule[]> {
-  const rs = await db.execute(
-    `SELECT id, metric, threshold, channel, target, enabled, firing_since, last_value
-     FROM business_alert_rules ORDER BY created_at, id`,
-  );
-  return rs.rows.map((r) => ({
-    id: String(r.id),
-    metric: String(r.metric) as BusinessMetric,
-    threshold: Number(r.threshold),
-    channel: String(r.channel) as BusinessAlertRule["channel"],
-    target: String(r.target),
-    enabled: Number(r.enabled) === 1,
-    firingSince: r.firing_since === null ? null : String(r.firing_since),
-    lastValue: r.last_value === null ? null : Number(r.last_value),
-  }));
-}
-
-/** Adds a rule and lists the workspace for the schedule; returns the rule's id. */
-export async function addBusinessAlertRule(
-  services: Pick<Services, "control" | "clock" | "config">,
-  tenantId: string,
-  db: Client,
-  input: BusinessAlertInput,
-  userId: string | null,
-): Promise<string> {
-  if (input.channel !== "email") {
-    try {
-      await resolveDestination(input.target, {
-        allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
-        resolve: systemResolver,
-      });
-    } catch (err) {
-      throw new InvalidError("Some fields need attention.", {
-        target: [err instanceof Error ? err.message : String(err)],
-      });
-    }
-  }
-  const id = newId();
-  await db.execute({
-    sql: `INSERT INTO business_alert_rules
-            (id, metric, threshold, channel, target, secret, created_by, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    args: [
-      id,
-      input.metric,
-      input.threshold,
-      input.channel,
-      input.target,
-      input.secret || null,
-      userId,
-      services.clock.now().toISOString(),
-    ],
-  });
-  await services.control.execute({
-    sql: "INSERT INTO business_alert_tenants (tenant_id) VALUES (?) ON CONFLICT DO NOTHING",
-    args: [tenantId],
-  });
-  return id;
-}
-
-/** Removes a rule; the workspace leaves the schedule with its last rule. */
-export async function removeBusinessAlertRule(
-  control: Client,
-  tenantId: string,
-  db: Client,
-  id: string,
-): Promise<void> {
-  const rs = await db.execute({ sql: "DELETE FROM business_alert_rules WHERE id = ?", args: [id] });
-  if (!rs.rowsAffected) throw new NotFoundError("There is no alert rule with that id.");
-  const left = await db.execute("SELECT count(*) AS n FROM business_alert_rules");
-  if (Number(left.rows[0]?.n ?? 0) === 0) {
-    await control.execute({
-      sql: "DELETE FROM business_alert_tenants WHERE tenant_id = ?",
-      args: [tenantId],
-    });
-  }
-}
 
 /** One figure's value on `today`, with the words a message uses for it. */
 export async function measure(
@@ -162,6 +69,10 @@ export async function measure(
 ): Promise<{ value: number; detail: string }> {
   const one = async (sql: string, args: (string | number)[] = []) =>
     Number((await db.execute({ sql, args })).rows[0]?.n ?? 0);
+  if (metric === CREDIT_METRIC) {
+    const n = (await creditExposures(db)).filter((c) => c.exposureCents > c.limitCents).length;
+    return { value: n, detail: `${n} customers over their credit limit` };
+  }
   if (metric === "documents_failed") {
     const n = await one("SELECT count(*) AS n FROM documents WHERE status = 'failed'");
     return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}` };
@@ -202,27 +113,27 @@ export async function measure(
   return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}` };
 }
 
-/** What one evaluation sent. */
-export interface BusinessAlertChange {
-  ruleId: string;
-  status: "firing" | "resolved";
-  value: number;
-  text: string;
-}
-
 /** Evaluates every enabled rule of the workspace; sends and records what changed. */
 export async function evaluateBusinessAlerts(
   services: Services,
   tenant: { id: string; slug: string; timeZone: string },
   db: Client,
-  send: typeof sendBusinessAlert = sendBusinessAlert,
+  send: AlertSender = sendBusinessAlert,
 ): Promise<BusinessAlertChange[]> {
   const now = services.clock.now();
   const today = businessDay(services.clock, tenant.timeZone);
   const rules = (await listBusinessAlertRules(db)).filter((r) => r.enabled);
   const figures = new Map<BusinessMetric, { value: number; detail: string }>();
   const changes: BusinessAlertChange[] = [];
+  const credit = { tenant, today, send };
+  const exposures = rules.some((r) => r.metric === CREDIT_METRIC)
+    ? await creditExposures(db)
+    : null;
   for (const rule of rules) {
+    if (rule.metric === CREDIT_METRIC) {
+      changes.push(...await evaluateCreditRule(services, db, rule, exposures!, credit));
+      continue;
+    }
     let figure = figures.get(rule.metric);
     if (!figure) figures.set(rule.metric, figure = await measure(db, rule.metric, today));
     const above = figure.value > rule.threshold;
@@ -233,12 +144,6 @@ export async function evaluateBusinessAlerts(
       const text = above
         ? `${tenant.slug}: ${figure.detail}, above your alert's ${rule.threshold} (${today}).`
         : `${tenant.slug}: resolved, ${figure.detail}, back within ${rule.threshold} (${today}).`;
-      const secret = rule.channel === "webhook"
-        ? (await db.execute({
-          sql: "SELECT secret FROM business_alert_rules WHERE id = ?",
-          args: [rule.id],
-        })).rows[0]?.secret ?? null
-        : null;
       try {
         await send(services, rule, {
           status,
@@ -246,7 +151,7 @@ export async function evaluateBusinessAlerts(
           value: figure.value,
           today,
           tenant: tenant.slug,
-        }, secret === null ? null : String(secret));
+        }, await ruleSecret(db, rule));
       } catch (err) {
         services.log.warn("business alert not sent", {
           tenant: tenant.slug,
@@ -264,6 +169,8 @@ export async function evaluateBusinessAlerts(
       args: [firingSince, figure.value, now.toISOString(), rule.id],
     });
   }
+  // Members hear of each crossing while a credit-limit rule is on (and afresh once it is back).
+  await notifyCreditCrossings(services, tenant.id, db, exposures);
   return changes;
 }
 
@@ -271,20 +178,14 @@ export async function evaluateBusinessAlerts(
 export async function sendBusinessAlert(
   services: Services,
   rule: BusinessAlertRule,
-  change: {
-    status: "firing" | "resolved";
-    text: string;
-    value: number;
-    today: string;
-    tenant: string;
-  },
+  change: AlertMessage,
   secret: string | null,
 ): Promise<void> {
   if (rule.channel === "email") {
     await sendMail(services, {
       to: rule.target,
       subject: `[ProjectMeats] ${change.status === "firing" ? "Alert" : "Resolved"}: ${
-        BUSINESS_METRICS[rule.metric]
+        change.subject ?? BUSINESS_METRICS[rule.metric]
       }`,
       text: `${change.text}\n`,
     });
@@ -300,6 +201,7 @@ export async function sendBusinessAlert(
     business_day: change.today,
     workspace: change.tenant,
     text: change.text,
+    ...(change.customer ? { customer: change.customer } : {}),
   });
   const headers: Record<string, string> = {
     "content-type": "application/json",
