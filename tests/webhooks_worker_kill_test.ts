@@ -26,8 +26,10 @@ Deno.test("outbound webhooks: a worker killed with SIGKILL mid-delivery loses no
     RUN_WORKERS: "false",
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
     WEBHOOK_CONCURRENCY: "10",
-    // The killed worker's leases run out quickly, so the test need not wait two minutes.
+    // The killed worker's leases run out quickly, so the test need not wait two minutes: a job
+    // waiting on the receiver holds its lease for the call's time limit plus 15 s (deliver.ts).
     JOB_LEASE_SECONDS: "3",
+    WEBHOOK_TIMEOUT_SECONDS: "5",
   });
   const processes: TestProcess[] = [];
   const output = () => processes.map((p) => p.output()).join("\n---\n");

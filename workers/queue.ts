@@ -230,12 +230,14 @@ export async function failJob(
 }
 
 /**
- * Extends a running job's lease (the runner's heartbeat while a handler works). False when the
- * lease is no longer this owner's: another worker took the job, and this one must let it go.
+ * Extends a running job's lease to at least `leaseMs` from now (the runner's heartbeat, or a
+ * handler holding it for a step's whole time limit); never shortens it. False when the lease is
+ * no longer this owner's: another worker took the job, and this one must let it go.
  */
 export async function extendLease(control: Client, id: string, owner: string, leaseMs: number) {
   const rs = await control.execute({
-    sql: "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+    sql: `UPDATE jobs SET lease_until = MAX(COALESCE(lease_until, ''), ?)
+          WHERE id = ? AND lease_owner = ? AND status = 'running'`,
     args: [new Date(Date.now() + leaseMs).toISOString(), id, owner],
   });
   return rs.rowsAffected === 1;

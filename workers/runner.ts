@@ -11,7 +11,11 @@
  *   long jobs one tenant runs at once and prefers the tenant with the fewest running jobs.
  * - Heartbeats: while a handler runs, its lease is extended every third of the lease. A lease
  *   that cannot be extended was lost (another worker has the job): the handler's signal aborts
- *   and this worker neither completes nor fails the job.
+ *   and this worker neither completes nor fails the job. Before a step that must not run twice
+ *   (an outbound webhook's call, which may wait longer than a lease), a handler holds the lease
+ *   for that step's whole time limit (`holdLease`), so a stalled heartbeat cannot hand the job to
+ *   another worker mid-step; and a worker that claims a job it is still running (its own lease
+ *   ran out) does not start it a second time.
  * - Time budget: a handler still running after `timeoutMs` is aborted (`JobTimeoutError` as the
  *   signal's reason) and the attempt fails. Handlers check `signal` between steps.
  * - Stop: `stop({ graceMs })` waits that long for running jobs, then gives the rest back to the
@@ -32,6 +36,12 @@ export interface JobContext {
   tenantDb?: Client;
   /** Aborted when the job runs out of time, loses its lease or its worker stops. */
   signal: AbortSignal;
+  /**
+   * Extends the job's lease to at least `ms` from now (never shortens it), before a step that
+   * must not run twice, such as a call that waits on another server; false when the lease was
+   * lost (the signal is then aborted too). Absent when a test calls a handler directly.
+   */
+  holdLease?: (ms: number) => Promise<boolean>;
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<void>;
@@ -185,6 +195,9 @@ export class Worker {
         await this.#nap();
         continue;
       }
+      // Its lease ran out under a stalled heartbeat and this loop claimed it again: the run
+      // already going on holds the renewed lease; a second run would repeat its work.
+      if (this.#active.has(job.id)) continue;
       this.#start(job);
     }
   }
@@ -232,16 +245,20 @@ export class Worker {
           });
           return true; // a failed write is not a lost lease; the next beat tries again
         });
-      if (!kept && !run.gone) {
-        run.gone = true;
-        this.services.log.warn("job lease lost while running", {
-          job_id: run.job.id,
-          kind: run.job.kind,
-        });
-        run.controller.abort(new JobInterruptedError("Another worker took over the job."));
-      }
+      if (!kept) this.#lost(run);
     }, Math.max(50, Math.floor(leaseMs / 3)));
     return () => clearInterval(timer);
+  }
+
+  /** Lets go of a job whose lease another worker holds now: its handler is aborted. */
+  #lost(run: Running): void {
+    if (run.gone) return;
+    run.gone = true;
+    this.services.log.warn("job lease lost while running", {
+      job_id: run.job.id,
+      kind: run.job.kind,
+    });
+    run.controller.abort(new JobInterruptedError("Another worker took over the job."));
   }
 
   /** The handler's promise, or the time budget running out (then aborted, with a grace). */
@@ -292,6 +309,12 @@ export class Worker {
         log,
         tenantDb: lease?.db,
         signal: run.controller.signal,
+        holdLease: async (ms) => {
+          if (run.gone) return false;
+          if (await extendLease(control, job.id, this.owner, ms)) return true;
+          this.#lost(run);
+          return false;
+        },
       });
       await this.#withBudget(run, work);
       stopBeats();

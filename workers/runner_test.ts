@@ -151,6 +151,98 @@ Deno.test("the lease is renewed during a long job, so a second worker cannot cla
   }
 });
 
+Deno.test("a worker that claims again a job it is still running (its lease ran out) does not run it twice", async () => {
+  const server = await startTestServer();
+  const { control } = server.services;
+  const release = gate();
+  let runs = 0;
+  const worker = new Worker(server.services, {
+    leaseMs: 60_000, // no heartbeat during the test: the lease runs out only as set below
+    idleMs: 10,
+    handlers: {
+      slow: async () => {
+        runs++;
+        await release.opened;
+      },
+    },
+  });
+  try {
+    const id = await enqueue(control, { kind: "slow" });
+    worker.start();
+    await until("the job runs", () => runs === 1);
+    // As after a heartbeat stalled past the lease: the job is due again, and this worker has a
+    // free slot, so its own loop claims it.
+    await control.execute({
+      sql: "UPDATE jobs SET lease_until = ? WHERE id = ?",
+      args: [new Date(Date.now() - 1_000).toISOString(), id],
+    });
+    worker.notify();
+    await until(
+      "the worker claimed it again",
+      async () => (await jobById(server, id)).attempts === 2,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(runs, 1, "the handler was not started a second time");
+    assert.deepEqual(worker.runningJobs(), [id]);
+    release.open();
+    await until("the job is done", async () => (await jobById(server, id)).status === "done");
+    assert.equal(runs, 1);
+  } finally {
+    release.open();
+    await worker.stop();
+    await server.close();
+  }
+});
+
+Deno.test("holdLease() extends a running job's lease past its heartbeat's, never shortens it, and fails once the job is another's", async () => {
+  const server = await startTestServer();
+  const { control } = server.services;
+  const release = gate();
+  const held: boolean[] = [];
+  let reason: unknown = null;
+  const worker = new Worker(server.services, {
+    leaseMs: 3_000,
+    idleMs: 10,
+    handlers: {
+      slow: async ({ holdLease, signal }) => {
+        held.push(await holdLease!(60_000));
+        held.push(await holdLease!(1_000)); // shorter: the 60 s stay
+        await release.opened;
+        held.push(await holdLease!(60_000));
+        reason = signal.reason;
+      },
+    },
+  });
+  try {
+    const id = await enqueue(control, { kind: "slow" });
+    worker.start();
+    await until("the lease is held", () => held.length === 2);
+    const leaseUntil = async () =>
+      Date.parse(String(
+        (await control.execute({ sql: "SELECT lease_until FROM jobs WHERE id = ?", args: [id] }))
+          .rows[0]!.lease_until,
+      ));
+    assert.deepEqual(held, [true, true]);
+    assert.ok(await leaseUntil() > Date.now() + 50_000, "held for the 60 s asked");
+    assert.equal(await claimNextJob(control, { owner: "thief", leaseMs: 1_000 }), null);
+    // Another worker has it now (as after this one's lease was lost).
+    await control.execute({
+      sql: "UPDATE jobs SET lease_owner = 'other', attempts = 2 WHERE id = ?",
+      args: [id],
+    });
+    release.open();
+    await until("the handler ended", () => held.length === 3);
+    assert.equal(held[2], false);
+    assert.match(String(reason), /Another worker took over/);
+    const job = await jobById(server, id);
+    assert.equal(job.status, "running", "left to its new owner, neither completed nor failed");
+  } finally {
+    release.open();
+    await worker.stop();
+    await server.close();
+  }
+});
+
 Deno.test("a job whose lease was lost is aborted and finished by its new owner only", async () => {
   const server = await startTestServer();
   const { control } = server.services;

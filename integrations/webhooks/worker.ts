@@ -16,6 +16,9 @@ export function webhookWorkerOptions(services: Services): WorkerOptions {
     handlers: { [WEBHOOK_DELIVER_JOB]: deliverWebhookJob },
     concurrency: config.WEBHOOK_CONCURRENCY,
     longKinds: [],
+    // Short, so that a dead worker's jobs are taken over soon; while a call waits on its
+    // receiver, deliver.ts holds the lease for the call's whole time limit (no repeat from a
+    // late heartbeat).
     leaseMs: config.JOB_LEASE_SECONDS * 1000,
     // The call's own time limit, and time to write its outcome.
     timeoutMs: (config.WEBHOOK_TIMEOUT_SECONDS + 30) * 1000,
