@@ -47,6 +47,20 @@ export function chooseRequestLanguage(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * The language of an API answer's words (a notification's title, an error's message): a signed-in
+ * member's saved choice when the call comes from their session (the app's own pages and islands),
+ * else the first supported language of Accept-Language, else English. A token client that sends
+ * no Accept-Language always reads English (docs/languages.md).
+ */
+export async function apiLanguage(c: AppContext): Promise<Language> {
+  const auth = c.get("auth");
+  const saved = auth && auth.via === "session"
+    ? await savedLanguage(c.get("services").control, auth.userId)
+    : null;
+  return saved ?? acceptedLanguages(c.req.header("accept-language"))[0] ?? "en";
+}
+
 /** The request's language (English where the middleware did not run). */
 export function languageOf(c: AppContext): Language {
   return c.get("language") ?? "en";

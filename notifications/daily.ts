@@ -13,14 +13,15 @@ import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import { BUSINESS_DAY } from "../db/business_day.ts";
 import { businessDay } from "../domain/clock.ts";
-import { DEFAULT_FORMAT, money } from "../domain/format.ts";
-import { inCurrency } from "../domain/currency.ts";
+import { loadFormatSettings } from "../domain/format.ts";
 import { listMembers } from "../auth/members.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { workspaceOrigin } from "../data_rights/deletion.ts";
 import { INSURANCE_NOTICE_DAYS, insuranceEvent } from "./from_changes.ts";
 import { type NotificationEvent, notify } from "./mod.ts";
-import { phrase } from "../customization/terms.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import { memberLanguage } from "../mail/language.ts";
+import { decodeMessage, type Reader, readerTranslator, shownTexts } from "./messages.ts";
 
 export const DAILY_JOB = "notifications.daily";
 /** Local hour of the day the job runs (before a broker's morning). */
@@ -67,10 +68,14 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
   for (const inv of invoices) {
     out.push({
       kind: "invoice_overdue",
-      title: `Invoice ${inv.number} is overdue`,
-      body: `${
-        money(inv.outstanding_cents, inCurrency(DEFAULT_FORMAT, inv.currency))
-      } was due ${inv.due_date}.`,
+      title: { key: "notice.invoice_overdue", args: { number: String(inv.number) } },
+      body: {
+        key: "notice.invoice_overdue_body",
+        args: {
+          amount: { money: Number(inv.outstanding_cents), currency: String(inv.currency) },
+          due: { date: String(inv.due_date) },
+        },
+      },
       link: `/invoices/${inv.id}`,
       entity: { collection: "invoices", id: String(inv.id) },
       dedupeKey: `overdue:${inv.id}:${inv.due_date}`,
@@ -80,8 +85,11 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
   for (const load of loads) {
     out.push({
       kind: "load_late",
-      title: phrase`Load ${load.number} is late`,
-      body: `It was due ${load.delivery_appointment} and is not delivered.`,
+      title: { key: "notice.load_late", args: { number: String(load.number) } },
+      body: {
+        key: "notice.load_late_body",
+        args: { appointment: String(load.delivery_appointment) },
+      },
       link: `/loads/${load.id}`,
       entity: { collection: "loads", id: String(load.id) },
       dedupeKey: `late:open:${load.id}:${load.delivery_appointment}`,
@@ -89,12 +97,17 @@ export async function dailyEvents(db: Client, today: string): Promise<Notificati
   }
   for (const c of customers) {
     if (Number(c.receivable) <= Number(c.credit_limit_cents)) continue;
+    const currency = String(c.currency);
     out.push({
       kind: "customer_over_credit",
-      title: `${c.name} is over its credit limit`,
-      body: `Receivable ${
-        money(c.receivable, inCurrency(DEFAULT_FORMAT, c.currency))
-      } against a limit of ${money(c.credit_limit_cents, inCurrency(DEFAULT_FORMAT, c.currency))}.`,
+      title: { key: "notice.over_credit", args: { name: String(c.name) } },
+      body: {
+        key: "notice.over_credit_receivable",
+        args: {
+          amount: { money: Number(c.receivable), currency },
+          limit: { money: Number(c.credit_limit_cents), currency },
+        },
+      },
       link: `/customers/${c.id}`,
       entity: { collection: "customers", id: String(c.id) },
       dedupeKey: `credit:${c.id}:${today}`,
@@ -111,7 +124,7 @@ export async function sendDigests(
 ): Promise<number> {
   const pending = await rows(
     db,
-    `SELECT id, user_id, title, link FROM notifications WHERE digest = 'pending'
+    `SELECT id, user_id, title, body, link, message FROM notifications WHERE digest = 'pending'
      ORDER BY user_id, created_at`,
   );
   if (!pending.length) return 0;
@@ -120,16 +133,33 @@ export async function sendDigests(
   );
   const tenant = await services.registry.findById(tenantId);
   const origin = tenant ? workspaceOrigin(services.config, tenant.slug) : "";
+  const config = (await activeConfiguration(services.readCache, db, tenantId).catch(() => null))
+    ?.document;
+  const format = await loadFormatSettings(db).catch(() => undefined);
   const byUser = Map.groupBy(pending, (r) => String(r.user_id));
   let sent = 0;
   for (const [userId, items] of byUser) {
     const member = members.get(userId);
     if (member) {
-      const lines = items.map((i) => `- ${i.title}${i.link ? `\n  ${origin}${i.link}` : ""}`);
+      // In the member's language (notifications/messages.ts); older rows as stored.
+      const reader: Reader = {
+        language: await memberLanguage(services, userId, { db }),
+        config,
+        format,
+      };
+      const t = readerTranslator(reader);
+      const lines = items.map((i) => {
+        const { title } = shownTexts(reader, {
+          title: String(i.title),
+          body: String(i.body ?? ""),
+          message: decodeMessage(i.message),
+        });
+        return `- ${title}${i.link ? `\n  ${origin}${i.link}` : ""}`;
+      });
       await sendMail(services, {
         to: member.email,
-        subject: `Your daily digest: ${items.length} notification${items.length === 1 ? "" : "s"}`,
-        text: `${lines.join("\n")}\n\nChoose what you hear about in Notifications → Preferences.`,
+        subject: t("mail.digest.subject", { count: items.length }),
+        text: `${lines.join("\n")}\n\n${t("mail.notification.footer")}`,
         tenantId,
       });
       sent++;

@@ -32,7 +32,7 @@ Deno.test("the daily job raises expiring insurance once, sends the digest once, 
       const mail = await mailTo(server, t.email);
       assert.equal(mail.length, mailBefore + 1);
       assert.match(mail[0]!.subject, /daily digest: 1 notification$/);
-      assert.match(mail[0]!.text, /Lapsed Reefer's insurance expires 2020-01-01/);
+      assert.match(mail[0]!.text, /Lapsed Reefer's insurance expires Jan 1, 2020/);
 
       await runDailyJob(server.services, t.tenantId, lease.db);
       assert.equal((await listNotifications(lease.db, t.userId)).length, 1, "told once");

@@ -10,11 +10,9 @@
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import { businessDay } from "../domain/clock.ts";
-import { money } from "../domain/format.ts";
 import { creditStanding } from "../domain/rules/credit.ts";
 import type { LiveEvent } from "./changes_since.ts";
 import { type NotificationEvent, notify } from "./mod.ts";
-import { phrase } from "../customization/terms.ts";
 
 /** Degrees (°F) a load may read away from its reefer set-point before anyone is told. */
 export const TEMPERATURE_TOLERANCE_F = 5;
@@ -36,7 +34,7 @@ function late(appointment: unknown, at: string): boolean {
 /** Events of a load change: picked up, delivered, late, temperature. */
 export function loadEvents(load: Row, changes: Changes, at: string): NotificationEvent[] {
   const id = String(load.id);
-  const name = phrase`Load ${load.number}`;
+  const number = String(load.number);
   const link = `/loads/${id}`;
   const entity = { collection: "loads", id };
   const out: NotificationEvent[] = [];
@@ -45,7 +43,10 @@ export function loadEvents(load: Row, changes: Changes, at: string): Notificatio
     const pickedUp = status === "picked_up";
     out.push({
       kind: pickedUp ? "load_picked_up" : "load_delivered",
-      title: phrase`${name} was ${pickedUp ? "picked up" : "delivered"}`,
+      title: {
+        key: pickedUp ? "notice.load_picked_up" : "notice.load_delivered",
+        args: { number },
+      },
       link,
       entity,
       dedupeKey: `${status}:${id}`,
@@ -54,8 +55,14 @@ export function loadEvents(load: Row, changes: Changes, at: string): Notificatio
     if (late(appointment, at)) {
       out.push({
         kind: "load_late",
-        title: phrase`${name} was ${pickedUp ? "picked up" : "delivered"} late`,
-        body: `The ${pickedUp ? "pickup" : "delivery"} appointment was ${appointment}.`,
+        title: {
+          key: pickedUp ? "notice.load_picked_up_late" : "notice.load_delivered_late",
+          args: { number },
+        },
+        body: {
+          key: pickedUp ? "notice.pickup_appointment_was" : "notice.delivery_appointment_was",
+          args: { appointment: { dateTime: String(appointment) } },
+        },
         link,
         entity,
         dedupeKey: `late:${status}:${id}`,
@@ -67,11 +74,18 @@ export function loadEvents(load: Row, changes: Changes, at: string): Notificatio
     const value = load[field];
     if (!(field in changes) || value === null || setpoint === null) continue;
     if (Math.abs(Number(value) - Number(setpoint)) <= TEMPERATURE_TOLERANCE_F) continue;
-    const when = field === "pickup_temp_f" ? "at pickup" : "at delivery";
     out.push({
       kind: "temperature_out_of_range",
-      title: phrase`${name} read ${value} °F ${when}`,
-      body: `The reefer set-point is ${setpoint} °F (±${TEMPERATURE_TOLERANCE_F} °F).`,
+      title: {
+        key: field === "pickup_temp_f"
+          ? "notice.temperature_at_pickup"
+          : "notice.temperature_at_delivery",
+        args: { number, value: Number(value) },
+      },
+      body: {
+        key: "notice.set_point",
+        args: { setpoint: Number(setpoint), tolerance: TEMPERATURE_TOLERANCE_F },
+      },
       link,
       entity,
       dedupeKey: `temperature:${id}:${field}:${value}`,
@@ -115,8 +129,13 @@ async function eventsOf(
       if (!p || p.direction !== "receivable") return [];
       return [{
         kind: "payment_received",
-        title: `Payment of ${money(p.amount_cents)} received`,
-        body: p.reference ? `Reference ${p.reference}.` : "",
+        title: {
+          key: "notice.payment_received",
+          args: { amount: { money: Number(p.amount_cents) } },
+        },
+        body: p.reference
+          ? { key: "notice.payment_reference", args: { reference: String(p.reference) } }
+          : "",
         link: `/payments/${p.id}`,
         entity: { collection: "payments", id: String(p.id) },
         dedupeKey: `payment:${p.id}`,
@@ -131,10 +150,14 @@ async function eventsOf(
       if (standing.limitCents === null || standing.exposureCents <= standing.limitCents) return [];
       return [{
         kind: "customer_over_credit",
-        title: `${standing.name} is over its credit limit`,
-        body: `Exposure ${money(standing.exposureCents)} against a limit of ${
-          money(standing.limitCents)
-        }.`,
+        title: { key: "notice.over_credit", args: { name: String(standing.name) } },
+        body: {
+          key: "notice.over_credit_exposure",
+          args: {
+            amount: { money: standing.exposureCents },
+            limit: { money: standing.limitCents },
+          },
+        },
         link: `/customers/${row.customer_id}`,
         entity: { collection: "customers", id: String(row.customer_id) },
         dedupeKey: `credit:${row.customer_id}:${today}`,
@@ -157,8 +180,11 @@ async function eventsOf(
 export function insuranceEvent(carrier: Row): NotificationEvent {
   return {
     kind: "carrier_insurance_expiring",
-    title: `${carrier.name}'s insurance expires ${carrier.insurance_expires}`,
-    body: "Ask the carrier for a new certificate before booking it again.",
+    title: {
+      key: "notice.insurance_expires",
+      args: { name: String(carrier.name), date: { date: String(carrier.insurance_expires) } },
+    },
+    body: { key: "notice.insurance_body" },
     link: `/carriers/${carrier.id}`,
     entity: { collection: "carriers", id: String(carrier.id) },
     dedupeKey: `insurance:${carrier.id}:${carrier.insurance_expires}`,
@@ -198,7 +224,10 @@ export async function documentOutcome(
   if (!failed && doc.status !== "review") return;
   await notify({ services, tenantId, db }, {
     kind: failed ? "document_failed" : "document_read",
-    title: failed ? `${doc.name} could not be read` : `${doc.name} is ready to review`,
+    title: {
+      key: failed ? "notice.document_failed" : "notice.document_read",
+      args: { name: String(doc.name) },
+    },
     body: failed ? String(doc.status_message ?? "") : "",
     link: `/documents/${doc.id}`,
     entity: { collection: "documents", id: String(doc.id) },

@@ -17,10 +17,21 @@ import type { Services } from "../services.ts";
 import { listMembers } from "../auth/members.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { workspaceOrigin } from "../data_rights/deletion.ts";
-import { type EventKind, EVENTS } from "./events.ts";
+import type { EventKind } from "./events.ts";
 import { insertNotification, preferencesOf } from "./store.ts";
 import { activeConfiguration } from "../customization/cache.ts";
-import { type Phrase, phraseIn, words } from "../customization/terms.ts";
+import { type Phrase, phraseIn } from "../customization/terms.ts";
+import { memberLanguage } from "../mail/language.ts";
+import { loadFormatSettings } from "../domain/format.ts";
+import {
+  encodeMessage,
+  isMessage,
+  type NotificationMessage,
+  type Reader,
+  readerTranslator,
+  renderMessage,
+  shownTexts,
+} from "./messages.ts";
 
 export { EVENT_KINDS, type EventKind, EVENTS } from "./events.ts";
 
@@ -35,11 +46,13 @@ export interface NotifyContext {
 export interface NotificationEvent {
   kind: EventKind;
   /**
-   * One line: "Load L-1042 was delivered". Written as phrase`Load ${number} was delivered`
-   * (customization/terms.ts), its fixed words follow the tenant's terms ("Shipment L-1042...").
+   * One line: "Load L-1042 was delivered". Best as a catalogue message
+   * (`{ key: "notice.load_delivered", args: { number } }`, notifications/messages.ts): each
+   * reader reads it in their language, and its fixed words follow the tenant's terms
+   * ("Shipment L-1042..."). A phrase`…` (customization/terms.ts) or free text is stored as is.
    */
-  title: string | Phrase;
-  body?: string | Phrase;
+  title: string | Phrase | NotificationMessage;
+  body?: string | Phrase | NotificationMessage;
   /** A path in the workspace ("/loads/01j…"), shown as the notification's link. */
   link?: string;
   entity?: { collection: string; id: string };
@@ -74,8 +87,14 @@ export async function notify(ctx: NotifyContext, event: NotificationEvent): Prom
   // In the tenant's words: the bell, the digest and the e-mail read the same text.
   const config = (await activeConfiguration(services.readCache, db, tenantId).catch(() => null))
     ?.document;
-  const title = phraseIn(config, event.title);
-  const body = event.body === undefined ? "" : phraseIn(config, event.body);
+  const format = await loadFormatSettings(db).catch(() => undefined);
+  // Stored in English (the tenant's words) for older readers; the message renders per reader.
+  const english: Reader = { language: "en", config, format };
+  const textOf = (text: string | Phrase | NotificationMessage) =>
+    isMessage(text) ? renderMessage(english, text) : phraseIn(config, text);
+  const title = textOf(event.title);
+  const body = event.body === undefined ? "" : textOf(event.body);
+  const message = encodeMessage(event.title, event.body);
   for (const member of recipients) {
     const chosen = prefs.get(member.user_id)![event.kind];
     if (!chosen.in_app && !chosen.email && !chosen.digest) continue;
@@ -91,6 +110,7 @@ export async function notify(ctx: NotifyContext, event: NotificationEvent): Prom
       createdAt: now,
       inApp: chosen.in_app,
       digest: chosen.digest,
+      message,
     });
     if (!fresh) continue;
     if (chosen.in_app) result.inApp.push(member.user_id);
@@ -100,11 +120,23 @@ export async function notify(ctx: NotifyContext, event: NotificationEvent): Prom
         ? `\n\n${workspaceOrigin(services.config, tenant.slug)}${event.link}`
         : "";
       try {
+        // In the member's language: their saved choice, else the workspace's default.
+        const reader: Reader = {
+          language: await memberLanguage(services, member.user_id, { db }),
+          config,
+          format,
+        };
+        const t = readerTranslator(reader);
+        const shown = shownTexts(reader, {
+          title,
+          body,
+          message: message ? JSON.parse(message) : null,
+        });
         await sendMail(services, {
           to: member.email,
-          subject: title,
-          text: `${body ? `${body}\n` : ""}${words(config, EVENTS[event.kind].label)}.${link}\n\n` +
-            "Choose what you hear about in Notifications → Preferences.",
+          subject: shown.title,
+          text: `${shown.body ? `${shown.body}\n` : ""}${t(`event.${event.kind}`)}.${link}\n\n` +
+            t("mail.notification.footer"),
           tenantId,
         });
         result.emailed.push(member.user_id);

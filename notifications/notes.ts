@@ -10,7 +10,6 @@ import type { RecordDef } from "../domain/records/definition.ts";
 import { getRecord, recordTitle } from "../domain/records/repository.ts";
 import { type Activity, addNote } from "../domain/activity/mod.ts";
 import { notify } from "./mod.ts";
-import { phrase, term } from "../customization/terms.ts";
 
 /** Adds a note to a record (which must exist) and notifies each member it mentions. */
 export async function postNote(
@@ -30,9 +29,10 @@ export async function postNote(
   if (note.mentions.length) {
     await notify(ctx, {
       kind: "mention",
-      title: phrase`${by.name} mentioned you on ${term(def.singular.toLowerCase())} ${
-        recordTitle(def, record)
-      }`,
+      title: {
+        key: "notice.mention",
+        args: { name: by.name, type: { label: def.singular }, title: recordTitle(def, record) },
+      },
       body: note.body.length > 300 ? `${note.body.slice(0, 299)}…` : note.body,
       link: `/${def.collection}/${id}#activity`,
       entity: { collection: def.collection, id },

@@ -6,6 +6,7 @@
 import type { Executor } from "../db/transaction.ts";
 import { newId } from "../db/ids.ts";
 import { type Channel, CHANNELS, EVENT_KINDS, type EventKind, EVENTS } from "./events.ts";
+import { decodeMessage, type Reader, shownTexts, type StoredMessage } from "./messages.ts";
 
 /** A member's channels per event: the defaults, overridden by what they chose. */
 export type Preferences = Record<EventKind, Record<Channel, boolean>>;
@@ -14,8 +15,11 @@ export type Preferences = Record<EventKind, Record<Channel, boolean>>;
 export interface NotificationItem {
   id: string;
   event: string;
+  /** In the reader's language when listed for one (`reader`), else as stored (English). */
   title: string;
   body: string;
+  /** The title and body as catalogue keys (notifications/messages.ts); null on older rows. */
+  message: StoredMessage | null;
   link: string | null;
   createdAt: string;
   readAt: string | null;
@@ -87,12 +91,14 @@ export async function insertNotification(
     createdAt: string;
     inApp: boolean;
     digest: boolean;
+    /** The title and body as catalogue keys (notifications/messages.ts `encodeMessage`). */
+    message?: string | null;
   },
 ): Promise<boolean> {
   const rs = await db.execute({
     sql: `INSERT INTO notifications (id, user_id, event, title, body, link, entity, entity_id,
-            dedupe_key, created_at, read_at, digest)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            dedupe_key, created_at, read_at, digest, message)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT DO NOTHING`,
     args: [
       newId(),
@@ -108,36 +114,45 @@ export async function insertNotification(
       // Not for the bell: stored as read, so the digest and dedupe still have it.
       row.inApp ? null : row.createdAt,
       row.digest ? "pending" : null,
+      row.message ?? null,
     ],
   });
   return rs.rowsAffected > 0;
 }
 
-function toItem(r: Record<string, unknown>): NotificationItem {
+function toItem(r: Record<string, unknown>, reader?: Reader): NotificationItem {
+  const stored = {
+    title: String(r.title),
+    body: String(r.body),
+    message: decodeMessage(r.message),
+  };
   return {
     id: String(r.id),
     event: String(r.event),
-    title: String(r.title),
-    body: String(r.body),
+    ...(reader ? shownTexts(reader, stored) : stored),
+    message: stored.message,
     link: r.link === null ? null : String(r.link),
     createdAt: String(r.created_at),
     readAt: r.read_at === null ? null : String(r.read_at),
   };
 }
 
-/** A member's newest notifications (the page and the bell's list). */
+/**
+ * A member's newest notifications (the page and the bell's list), in the `reader`'s language
+ * when given (notifications/messages.ts).
+ */
 export async function listNotifications(
   db: Executor,
   userId: string,
-  opts: { limit?: number; unreadOnly?: boolean } = {},
+  opts: { limit?: number; unreadOnly?: boolean; reader?: Reader } = {},
 ): Promise<NotificationItem[]> {
   const rs = await db.execute({
-    sql: `SELECT id, event, title, body, link, created_at, read_at FROM notifications
+    sql: `SELECT id, event, title, body, link, created_at, read_at, message FROM notifications
           WHERE user_id = ? ${opts.unreadOnly ? "AND read_at IS NULL" : ""}
           ORDER BY created_at DESC, id DESC LIMIT ?`,
     args: [userId, Math.min(opts.limit ?? 50, 200)],
   });
-  return rs.rows.map((r) => toItem(r as Record<string, unknown>));
+  return rs.rows.map((r) => toItem(r as Record<string, unknown>, opts.reader));
 }
 
 /** How many of a member's notifications are unread (the bell's number). */

@@ -32,7 +32,15 @@ app.get("/notifications", async (c) => {
   const db = tenantOf(c).db;
   const userId = principalOf(c).userId;
   const [items, format] = await Promise.all([
-    listNotifications(db, userId, { limit: 100 }),
+    // Each notification in the reader's language (notifications/messages.ts).
+    listNotifications(db, userId, {
+      limit: 100,
+      reader: {
+        language: languageOf(c),
+        config: c.get("configuration")?.document,
+        format: await fmt.loadFormatSettings(db),
+      },
+    }),
     fmt.loadFormatSettings(db).then((f) => formatsFor(f, languageOf(c))),
   ]);
   const unread = items.filter((i) => !i.readAt).length;

@@ -18,6 +18,9 @@ import {
 } from "../../../notifications/store.ts";
 import { PreferencesSchema } from "../../../notifications/preferences_schema.ts";
 import { defaultPreferences } from "../../../notifications/store.ts";
+import { apiLanguage } from "../../../i18n/middleware.ts";
+import { activeConfiguration } from "../../../customization/cache.ts";
+import { loadFormatSettings } from "../../../domain/format.ts";
 
 const ItemJson = z.object({
   id: z.string(),
@@ -109,8 +112,18 @@ app.get("/api/v1/notifications", list, async (c) => {
   const db = tenant.db;
   const userId = principalOf(c).userId;
   const limit = Math.max(1, Math.min(Math.trunc(Number(c.req.query("limit"))) || 50, 200));
+  // In the reader's language (i18n/middleware.ts apiLanguage): the bell reads it as the page does.
+  const reader = {
+    language: await apiLanguage(c),
+    config: (await activeConfiguration(c.get("services").readCache, db, tenant.id)).document,
+    format: await loadFormatSettings(db),
+  };
   const [items, unread] = await Promise.all([
-    listNotifications(db, userId, { limit, unreadOnly: c.req.query("unread") === "true" }),
+    listNotifications(db, userId, {
+      limit,
+      unreadOnly: c.req.query("unread") === "true",
+      reader,
+    }),
     unreadCount(db, userId),
   ]);
   return c.json({

@@ -1,0 +1,121 @@
+/**
+ * Notifications in the reader's language (issue 17): stored as catalogue keys with their
+ * arguments and rendered when read, so the same notification reads in English for one member and
+ * in Spanish for another, and switches when a member switches; rows stored as text before stay
+ * readable; the e-mail at once goes in the member's language.
+ */
+import assert from "node:assert/strict";
+import { notify } from "./mod.ts";
+import { listNotifications } from "./store.ts";
+import { decodeMessage, encodeMessage, renderMessage } from "./messages.ts";
+import { loadEvents } from "./from_changes.ts";
+import { mailTo } from "../tests/helpers/members.ts";
+import { addMember } from "../tests/helpers/members.ts";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { saveLanguage } from "../i18n/user_language.ts";
+import { englishLeftIn } from "../mail/untranslated.ts";
+import { DEFAULT_CONFIGURATION } from "../customization/document/schema.ts";
+
+Deno.test("renderMessage() formats values in the reader's locale and names record types in their words", () => {
+  const overdue = {
+    key: "notice.invoice_overdue_body",
+    args: { amount: { money: 250_000, currency: "CAD" }, due: { date: "2026-03-05" } },
+  };
+  assert.equal(renderMessage({ language: "en" }, overdue), "CA$2,500.00 was due Mar 5, 2026.");
+  assert.match(
+    renderMessage({ language: "es" }, overdue),
+    /^CAD\s2,500\.00 vencía el 5 mar 2026\.$/,
+  );
+  const mention = {
+    key: "notice.mention",
+    args: { name: "Ana", type: { label: "Purchase order" }, title: "PO-1" },
+  };
+  assert.equal(
+    renderMessage({ language: "es" }, mention),
+    "Ana le mencionó en orden de compra PO-1",
+  );
+  // The workspace's rename reaches the English message's fixed words, never a value.
+  const config = structuredClone(DEFAULT_CONFIGURATION);
+  config.terminology.record_types = { loads: { singular: "Shipment", plural: "Shipments", fields: {} } };
+  const delivered = { key: "notice.load_delivered", args: { number: "Load-7" } };
+  assert.equal(
+    renderMessage({ language: "en", config }, delivered),
+    "Shipment Load-7 was delivered",
+  );
+});
+
+Deno.test("a message survives storage; free text and unreadable rows have none", () => {
+  const title = { key: "notice.load_late", args: { number: "L-1" } };
+  assert.deepEqual(decodeMessage(encodeMessage(title, "free text")), { title });
+  assert.equal(encodeMessage("Load L-1 is late", undefined), null);
+  assert.equal(decodeMessage("{not json"), null);
+  assert.equal(decodeMessage(null), null);
+});
+
+Deno.test("notifications switch language with the reader; old rows stay readable; the e-mail is in the member's language", async () => {
+  const server = await startTestServer();
+  const t = await signUpTenant(server);
+  const broker = await addMember(server, t.tenantId, "broker");
+  const lease = await server.services.pool.acquire(t.tenantId, null);
+  try {
+    const db = lease.db;
+    const ctx = { services: server.services, tenantId: t.tenantId, db };
+    const control = server.services.control;
+    await saveLanguage(control, broker.userId, "es", new Date());
+    // A load delivered late (e-mailed at once by default) and a row stored as text before.
+    const [delivered, late] = loadEvents(
+      {
+        id: "01load",
+        number: "L-77",
+        delivery_appointment: "2026-10-09T05:30",
+        pickup_appointment: null,
+      },
+      { status: ["dispatched", "delivered"] },
+      "2026-10-09T09:00",
+    );
+    await notify(ctx, delivered!);
+    await notify(ctx, late!);
+    await db.execute({
+      sql: `INSERT INTO notifications (id, user_id, event, title, body, created_at)
+            VALUES ('old1', ?, 'mention', 'Old English title', '', '2000-01-01T00:00:00Z')`,
+      args: [broker.userId],
+    });
+
+    const listed = (language: "en" | "es") =>
+      listNotifications(db, broker.userId, { reader: { language } });
+    const [esLate, esDelivered, esOld] = await listed("es");
+    assert.equal(esDelivered!.title, "La carga L-77 fue entregada");
+    assert.equal(esLate!.title, "La carga L-77 fue entregada con retraso");
+    assert.match(esLate!.body, /^La cita de entrega era el 9 oct 2026/);
+    assert.equal(esOld!.title, "Old English title", "a row stored before keeps its text");
+
+    // The member switches to English: the same rows read in English.
+    const [enLate, enDelivered] = await listed("en");
+    assert.equal(enDelivered!.title, "Load L-77 was delivered");
+    assert.match(enLate!.body, /^The delivery appointment was Oct 9, 2026/);
+    assert.equal(enLate!.id, esLate!.id);
+
+    // Without a reader (older callers), the stored English text.
+    assert.equal((await listNotifications(db, broker.userId))[1]!.title, enDelivered!.title);
+
+    // The bell's API reads the member's saved language from their session.
+    await saveLanguage(control, t.userId, "es", new Date());
+    await notify(ctx, { ...delivered!, dedupeKey: "again", to: [t.userId] });
+    const res = await server.fetch(t.host, "/api/v1/notifications?limit=1", {
+      headers: { cookie: t.jar.header(t.host) },
+    });
+    const body = await res.json();
+    assert.equal(body.data[0].title, "La carga L-77 fue entregada");
+
+    // The late load e-mailed the broker at once, in Spanish.
+    const [mail] = await mailTo(server, broker.email);
+    assert.equal(mail!.subject, "La carga L-77 fue entregada con retraso");
+    const english = "Load L-77 was delivered late";
+    assert.deepEqual(englishLeftIn(mail!.subject, english, ["L-77"]), []);
+    assert.match(mail!.text, /Preferencias/);
+    assert.doesNotMatch(mail!.text, /Choose what you hear about/);
+  } finally {
+    lease.release();
+    await server.close();
+  }
+});
