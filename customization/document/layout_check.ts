@@ -10,6 +10,7 @@
  */
 import type { z } from "zod";
 import { recordType } from "../../domain/catalog.ts";
+import { filterParams } from "../../domain/records/query.ts";
 import type { CustomFieldsConfig } from "./fields_schema.ts";
 
 interface RecordLayoutShape {
@@ -24,6 +25,24 @@ interface RecordLayoutShape {
 export interface LayoutDocument {
   layouts: { record_types: Partial<Record<string, RecordLayoutShape>> };
   custom_fields: CustomFieldsConfig;
+}
+
+/**
+ * The keys a default filter may take: the list's filter parameters (a date's `_from` and `_to`),
+ * custom fields' among them unless their `filter` is off. Any built-in field's name stays accepted
+ * as before (a stored document may hold one), but only real filters are listed as allowed.
+ */
+function filterKeys(
+  def: NonNullable<ReturnType<typeof recordType>>,
+  custom: CustomFieldsConfig[string],
+): { accepted: Set<string>; listed: string[] } {
+  const listed: string[] = [];
+  for (const f of def.fields) if (f.filter) listed.push(...filterParams(f));
+  for (const spec of custom) {
+    if (!spec.filter) continue;
+    listed.push(...(spec.type === "date" ? [`${spec.key}_from`, `${spec.key}_to`] : [spec.key]));
+  }
+  return { accepted: new Set([...def.fields.map((f) => f.name), ...listed]), listed };
 }
 
 /** Adds an issue, with its path in the document, for every field a layout names that the type lacks. */
@@ -53,8 +72,18 @@ export function checkLayoutFields(doc: LayoutDocument, ctx: z.RefinementCtx): vo
     for (const [role, list] of Object.entries(layout.list_columns)) {
       check(list ?? [], ["list_columns", role]);
     }
-    for (const [role, filters] of Object.entries(layout.default_filters)) {
-      check(Object.keys(filters ?? {}), ["default_filters", role]);
+    const filters = filterKeys(def, custom);
+    for (const [role, values] of Object.entries(layout.default_filters)) {
+      for (const key of Object.keys(values ?? {})) {
+        if (filters.accepted.has(key)) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: at(["default_filters", role, key]),
+          message: `${def.plural} have no filter "${key}". Allowed here: ${
+            filters.listed.join(", ")
+          }.`,
+        });
+      }
     }
     layout.hidden.forEach((name, i) => {
       const field = def.fields.find((f) => f.name === name);

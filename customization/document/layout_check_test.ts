@@ -109,3 +109,44 @@ Deno.test("layout problems are listed with another section's problems in the sam
     ]);
   }
 });
+
+Deno.test("a default filter names a list filter: a custom date by its range, never a custom field whose filter is off", () => {
+  const checked = checkConfiguration({
+    custom_fields: {
+      loads: [
+        { key: "sailing", label: "Sailing", type: "date" },
+        { key: "vessel", label: "Vessel", type: "text", filter: false },
+      ],
+    },
+    layouts: {
+      record_types: {
+        loads: {
+          default_filters: {
+            broker: { sailing_from: "2026-01-01", status: "booked" },
+            admin: { vessel: "MSC Anna", sailing: "2026-01-01" },
+          },
+        },
+      },
+    },
+  });
+  assert.equal(checked.ok, false);
+  if (checked.ok) return;
+  assert.deepEqual(Object.keys(checked.errors).sort(), [
+    "layouts.record_types.loads.default_filters.admin.sailing",
+    "layouts.record_types.loads.default_filters.admin.vessel",
+  ]);
+  const message = checked.errors["layouts.record_types.loads.default_filters.admin.vessel"]![0]!;
+  assert.match(message, /^Loads have no filter "vessel"\. Allowed here: .*status/);
+  assert.match(message, /sailing_from, sailing_to\.$/);
+});
+
+Deno.test("a built-in date's default filter is its range", () => {
+  const checked = checkConfiguration({
+    layouts: {
+      record_types: {
+        "purchase-orders": { default_filters: { default: { pickup_date_from: "2026-01-01" } } },
+      },
+    },
+  });
+  assert.ok(checked.ok, JSON.stringify(!checked.ok && checked.errors));
+});

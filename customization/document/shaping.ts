@@ -207,7 +207,7 @@ const DashboardCards = z.array(z.enum(DASHBOARD_CARDS)).max(DASHBOARD_CARDS.leng
 export const LayoutsSchema = z.strictObject({
   record_types: z.partialRecord(CollectionKey, RecordLayout).default({}).meta({
     description:
-      "Per record type (by collection): `sections` (form and detail page sections, each a `title` and its `fields` in order; fields not listed keep their built-in section after them), `hidden` (fields not shown on the form or detail page; their values are kept), `required` (fields required beyond the built-in ones), `list_columns` and `default_filters` per role (`default` or a role: `owner`, `admin`, `broker`, `accounting`, `viewer`). Fields are named by their key: a built-in field or one of the type's `custom_fields`; a custom field removed from `custom_fields` must leave the layout in the same change.",
+      "Per record type (by collection): `sections` (form and detail page sections, each a `title` and its `fields` in order; fields not listed keep their built-in section after them), `hidden` (fields not shown on the form or detail page; their values are kept), `required` (fields required beyond the built-in ones), `list_columns` and `default_filters` per role (`default` or a role: `owner`, `admin`, `broker`, `accounting`, `viewer`). Fields are named by their key: a built-in field or one of the type's `custom_fields`; a custom field removed from `custom_fields` must leave the layout in the same change. A default filter takes a list filter's name (a date as `<field>_from` or `<field>_to`; not a custom field whose `filter` is off).",
     examples: [{
       loads: {
         sections: [{
