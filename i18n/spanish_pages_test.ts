@@ -14,7 +14,7 @@ import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
 import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
 import { corpus } from "../ai/fixtures/corpus.ts";
-import { CATALOGUES } from "./mod.ts";
+import { untranslated } from "./untranslated.ts";
 
 /** Workspace pages, by a name and a function of the seeded records to the address. */
 type Seeded = Awaited<ReturnType<typeof seedOneOfEach>> & { document: { id: string } };
@@ -74,45 +74,6 @@ export const SPANISH_PUBLIC_PAGES: ReadonlyArray<["apex" | "workspace", string]>
   ["workspace", "/forgot-password"],
   ["workspace", "/reset-password?token=x"],
 ];
-
-/** English catalogue texts that read differently in Spanish (a text equal in both is fine). */
-const ENGLISH_ONLY = new Set(
-  Object.entries(CATALOGUES.en)
-    .filter(([key, text]) => !text.includes("{") && CATALOGUES.es[key] !== text)
-    .map(([, text]) => text),
-);
-
-function decode(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'").replace(/&nbsp;/g, " ").replace(/&amp;/g, "&");
-}
-
-/**
- * The visible text nodes and the attributes a person reads or hears, trimmed. An option (or a
- * checkbox choice) whose text is its value is a value of the workspace's option lists (Settings →
- * Option lists): the workspace's data, in the words it chose, not interface text.
- */
-export function readableTexts(html: string): string[] {
-  const body = html.replace(/<script[\s\S]*?<\/script>/g, "")
-    .replace(/<style[\s\S]*?<\/style>/g, "")
-    .replace(/<option value="([^"]*)"[^>]*>\1<\/option>/g, "")
-    .replace(/<input type="checkbox"[^>]*? value="([^"]*)"[^>]*>\s*\1<\/label>/g, "");
-  const out: string[] = [];
-  for (const part of body.split(/<[^>]*>/)) {
-    const text = decode(part).trim();
-    if (text) out.push(text);
-  }
-  for (const m of body.matchAll(/\s(?:aria-label|placeholder|title|alt)="([^"]*)"/g)) {
-    const text = decode(m[1]!).trim();
-    if (text) out.push(text);
-  }
-  return out;
-}
-
-/** The texts of a page that are English catalogue messages left untranslated. */
-export function untranslated(html: string): string[] {
-  return [...new Set(readableTexts(html).filter((text) => ENGLISH_ONLY.has(text)))];
-}
 
 Deno.test("readableTexts() and untranslated() find an English message in text and attributes", () => {
   const html =
