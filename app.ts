@@ -31,6 +31,7 @@ import pageSettingsPasskeys from "./routes/settings/passkeys.tsx";
 import authSso from "./routes/auth/sso.ts";
 import pageSettingsSso from "./routes/settings/sso.tsx";
 import pageSettingsPayments from "./routes/settings/payments.tsx";
+import pageSettingsExchangeRates from "./routes/settings/exchange_rates.tsx";
 import apiPassword from "./routes/api/v1/auth/password.ts";
 import apiVerify from "./routes/api/v1/auth/verify.ts";
 import apiInvitations from "./routes/api/v1/invitations.ts";
@@ -177,6 +178,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       authSso,
       pageSettingsSso,
       pageSettingsPayments,
+      pageSettingsExchangeRates,
       pageSettingsCompany,
       pageSettingsSecondFactorPolicy,
       pageSettingsMembers,

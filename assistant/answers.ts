@@ -11,6 +11,7 @@ import {
   agingByCustomer,
   agingTotalsByCurrency,
   marginReport,
+  type MarginRow,
 } from "../domain/reports.ts";
 import { searchAll } from "../domain/records/search.ts";
 import { agingByVendor, owedToVendor, vendorAgingTotals } from "../domain/payables/aging.ts";
@@ -38,6 +39,20 @@ function cite(collection: string, id: unknown, title: unknown): Citation {
 function listed(items: string[], n = 10): string {
   const shown = items.slice(0, n).map((i) => `- ${i}`).join("\n");
   return items.length > n ? `${shown}\n- …and ${items.length - n} more` : shown;
+}
+
+/**
+ * The margin rows whose sale converted into the workspace's currency (domain/exchange.ts): one
+ * with no rate is left out rather than added in the wrong currency.
+ */
+function converted(
+  rows: MarginRow[],
+): Array<MarginRow & { margin_cents: number; sale_converted_cents: number }> {
+  return rows.flatMap((r) =>
+    r.margin_cents === null || r.sale_converted_cents === null
+      ? []
+      : [{ ...r, margin_cents: r.margin_cents, sale_converted_cents: r.sale_converted_cents }]
+  );
 }
 
 export async function answer(db: Executor, intent: Intent, today: string): Promise<Answer> {
@@ -91,7 +106,9 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
       };
     }
     case "margin": {
-      const loads = await marginReport(db, { from: intent.from, to: intent.to, by: "load" });
+      const loads = converted(
+        await marginReport(db, { from: intent.from, to: intent.to, by: "load" }),
+      );
       if (!loads.length) {
         return {
           text: `No loads were picked up in ${intent.label} (${intent.from} to ${intent.to}).`,
@@ -99,7 +116,7 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
         };
       }
       const margin = loads.reduce((s, l) => s + l.margin_cents, 0);
-      const sale = loads.reduce((s, l) => s + l.sale_cents, 0);
+      const sale = loads.reduce((s, l) => s + l.sale_converted_cents, 0);
       const best = [...loads].sort((a, b) => b.margin_cents - a.margin_cents);
       return {
         text: `Margin on ${loads.length} load${
@@ -113,7 +130,9 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
       };
     }
     case "top_parties": {
-      const rows = await marginReport(db, { from: intent.from, to: intent.to, by: intent.by });
+      const rows = converted(
+        await marginReport(db, { from: intent.from, to: intent.to, by: intent.by }),
+      );
       const who = intent.by === "customer" ? "customers" : "suppliers";
       if (!rows.length) {
         return {
@@ -127,7 +146,7 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
           ? r.margin_cents
           : intent.by === "supplier"
           ? r.cost_cents
-          : r.sale_cents;
+          : r.sale_converted_cents;
       const top = [...rows].sort((a, b) => value(b) - value(a)).slice(0, 5);
       const measure = intent.measure === "sales"
         ? intent.by === "customer" ? "sales" : "purchases"
@@ -136,7 +155,7 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
         text: `Top ${who} by ${measure} in ${intent.label} (${intent.from} to ${intent.to}):\n${
           listed(top.map((r) =>
             `${r.label}: ${money(r.margin_cents)} margin on ${
-              money(r.sale_cents)
+              money(r.sale_converted_cents)
             } of sales, ${r.loads} load${r.loads === 1 ? "" : "s"}${
               intent.by === "supplier" ? ` (bought for ${money(r.cost_cents)})` : ""
             }`

@@ -22,6 +22,22 @@ function bucketLabel(t: Translate, bucket: string): string {
   return text === key ? bucket : text;
 }
 
+/** Amounts in a currency with no exchange rate, left out of a card's total (domain/exchange.ts). */
+function Unconverted(
+  props: { list: DashboardNumbers["agingUnconverted"]; t: Translate; format?: FormatSettings },
+) {
+  if (!props.list.length) return null;
+  return (
+    <p class="muted" data-unconverted>
+      {props.list.map((u) =>
+        props.t("exchange.not_converted", {
+          amount: formatMoney(u.cents, inCurrency(props.format ?? DEFAULT_FORMAT, u.currency)),
+        })
+      ).join(" · ")}
+    </p>
+  );
+}
+
 export function Dashboard(props: {
   name: string;
   tenantName: string;
@@ -87,9 +103,28 @@ export function Dashboard(props: {
           title={t("dashboard.receivables_chart")}
           data={AGING_BUCKETS.map((b) => ({ label: bucketLabel(t, b), value: n.aging[b] }))}
         />
+        <Unconverted list={n.agingUnconverted} t={t} format={props.format} />
         <p class="muted">
           <a href="/reports?report=aging">{t("dashboard.aging_by_customer")}</a>
         </p>
+        {n.openDisputes.count
+          ? (
+            <div class="flash warning" id="open-disputes">
+              <p>
+                <strong>{t("dispute.dashboard_title")}:</strong>{" "}
+                {t("dispute.dashboard_count", { count: n.openDisputes.count })}
+              </p>
+              <ul>
+                {n.openDisputes.rows.map((d) => (
+                  <li key={d.id}>
+                    <a href={`/invoices/${d.invoice_id}#invoice-disputes`}>{d.invoice_number}</a>
+                    {` · ${d.customer}: ${d.line_description}`}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )
+          : null}
       </section>
     ),
     payables_this_week: (
@@ -111,6 +146,7 @@ export function Dashboard(props: {
           title={t("dashboard.margin_per_week")}
           data={n.marginWeeks.map((w) => ({ label: w.week, value: w.margin_cents }))}
         />
+        <Unconverted list={n.marginUnconverted} t={t} format={props.format} />
         <p class="muted">
           <a href="/reports?report=margin&by=load">{t("dashboard.margin_by_load")}</a>
         </p>

@@ -20,6 +20,7 @@ const TABS: ReadonlyArray<
   { href: "/settings/documents", label: "Documents", permission: "settings:manage" },
   { href: "/settings/sso", label: "Single sign-on", ownersOnly: true },
   { href: "/settings/payments", label: "Payments", ownersOnly: true },
+  { href: "/settings/exchange-rates", label: "Exchange rates", permission: "money:write" },
   { href: "/settings/security", label: "Security", permission: "settings:manage" },
   { href: "/settings/data", label: "Your data", permission: "workspace:data" },
 ];

@@ -2,9 +2,9 @@
  * @module domain/exchange
  * Exchange rates between a customer's currency (USD, CAD, MXN: domain/currency.ts) and the
  * workspace's own currency (Settings → Company), which costs, freight and bills are kept in.
- * The broker enters one rate per currency and day (Settings → Payments); the rate that applies to
- * a day is that day's or the latest before it. An invoice freezes its rate when it is issued
- * (`freezeInvoiceRate`), so a later rate never rewrites what was billed.
+ * The broker enters one rate per currency and day (Settings → Exchange rates); the rate that
+ * applies to a day is that day's or the latest before it. An invoice freezes its rate when it is
+ * issued (`freezeInvoiceRate`), so a later rate never rewrites what was billed.
  *
  * A rate is stored as the workspace currency's units for one unit of the other currency, in
  * millionths (integer `rate_e6`), and a conversion rounds to the cent half to even with integer
@@ -15,6 +15,7 @@ import type { Executor } from "../db/transaction.ts";
 import { z } from "zod";
 import { CURRENCIES, type Currency, DEFAULT_CURRENCY, isCurrency } from "./currency.ts";
 import { InvalidError, NotFoundError } from "./errors.ts";
+import { markChanged } from "./records/changes.ts";
 
 /** One rate per currency and day. */
 export interface ExchangeRate {
@@ -92,7 +93,7 @@ export function rateSql(currencySql: string, daySql: string): string {
     AND r.day <= ${daySql} ORDER BY r.day DESC LIMIT 1)`;
 }
 
-/** The rates entered, newest day first (Settings → Payments lists them). */
+/** The rates entered, newest day first (Settings → Exchange rates lists them). */
 export async function listRates(db: Executor, limit = 200): Promise<ExchangeRate[]> {
   const rs = await db.execute({
     sql: `SELECT currency, day, rate_e6, updated_at FROM exchange_rates
@@ -143,6 +144,7 @@ export async function saveRate(
             updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     args: [input.currency, input.day, rateE6, by.at, by.userId],
   });
+  await markChanged(db); // the dashboard's converted totals change with it
   return {
     currency: input.currency,
     day: input.day,
@@ -159,6 +161,7 @@ export async function deleteRate(db: Executor, currency: string, day: string): P
     args: [currency, day],
   });
   if (!rs.rowsAffected) throw new NotFoundError("No rate for that currency and day.");
+  await markChanged(db);
 }
 
 /**

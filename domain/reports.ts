@@ -2,16 +2,29 @@
  * @module domain/reports
  * The numbers a broker runs the business by: open POs, loads by status, receivables aging, bills
  * to pay this week, margin per load (sale - purchase cost - freight - other costs) by load,
- * customer, supplier, salesperson and week, and top customers and suppliers. Read-only queries on the tenant's
- * database; `asOf` makes them testable on a fixed day.
+ * customer, supplier, salesperson and week (domain/margin_report.ts, which converts sales in a
+ * customer's currency into the workspace's), and top customers and suppliers. Read-only queries
+ * on the tenant's database; `asOf` makes them testable on a fixed day.
  */
-import { loadCostSql, loadFreightSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
 import type { Executor } from "../db/transaction.ts";
 import { owedThisWeek } from "./payables/aging.ts";
 
 import { AGING_BUCKETS, type AgingBucket, bucketSql, emptyBuckets } from "./aging.ts";
 import { DEFAULT_CURRENCY } from "./currency.ts";
+import { agingConverted, marginByWeek, weekStart, type WeekStartDay } from "./margin_report.ts";
+import type { Unconverted } from "./exchange.ts";
+import { type OpenDispute, openDisputes } from "./disputes.ts";
 export { AGING_BUCKETS, type AgingBucket };
+export {
+  agingConverted,
+  type ConvertedAging,
+  type MarginGrouping,
+  marginReport,
+  type MarginRow,
+  marginTotals,
+  weekStart,
+  type WeekStartDay,
+} from "./margin_report.ts";
 
 export interface AgingRow {
   customer_id: string;
@@ -91,146 +104,17 @@ export function agingTotalsByCurrency(rows: AgingRow[]): AgingTotals[] {
   });
 }
 
-const LOAD_DAY = "COALESCE(substr(l.pickup_appointment, 1, 10), substr(l.created_at, 1, 10))";
-const LOAD_MONEY = `
-  ${loadSaleSql("l")} AS sale_cents,
-  ${loadCostSql("l")} AS cost_cents,
-  ${loadFreightSql("l")} + l.other_costs_cents AS freight_cents,
-  ${loadMarginSql("l")} AS margin_cents`;
-const LOAD_JOINS = `FROM loads l
-  LEFT JOIN sales_orders so ON so.id = l.sales_order_id
-  LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id`;
-
-/** A load's currency: its sales order's (a load with none, the default). */
-const SALE_CURRENCY = `COALESCE(so.currency, '${DEFAULT_CURRENCY}')`;
-
-export type MarginGrouping = "load" | "customer" | "supplier" | "salesperson";
-
-export interface MarginRow {
-  key: string;
-  label: string;
-  href: string | null;
-  loads: number;
-  /** The sales orders' currency: groups never add amounts of two currencies. */
-  currency: string;
-  sale_cents: number;
-  cost_cents: number;
-  freight_cents: number;
-  margin_cents: number;
-}
-
-/** Margin over loads picked up between `from` and `to` (inclusive), grouped. */
-export async function marginReport(
-  db: Executor,
-  opts: { from: string; to: string; by: MarginGrouping },
-): Promise<MarginRow[]> {
-  const where = `WHERE l.archived_at IS NULL AND ${LOAD_DAY} BETWEEN :from AND :to`;
-  const args = { from: opts.from, to: opts.to };
-  if (opts.by === "load") {
-    const rs = await db.execute({
-      sql: `SELECT l.id AS key, l.number AS label, 1 AS loads, ${SALE_CURRENCY} AS currency,
-            ${LOAD_MONEY}
-            ${LOAD_JOINS} ${where} ORDER BY ${LOAD_DAY} DESC, l.id DESC LIMIT 5000`,
-      args,
-    });
-    return rs.rows.map((r) => toMarginRow(r, `/loads/${r.key}`));
-  }
-  const group = {
-    customer: {
-      key: "so.customer_id",
-      label: "c.name",
-      join: "LEFT JOIN customers c ON c.id = so.customer_id",
-      href: "/customers/",
-    },
-    supplier: {
-      key: "po.supplier_id",
-      label: "s.name",
-      join: "LEFT JOIN suppliers s ON s.id = po.supplier_id",
-      href: "/suppliers/",
-    },
-    salesperson: {
-      key: "COALESCE(so.salesperson, '')",
-      label: "COALESCE(NULLIF(so.salesperson, ''), '(none)')",
-      join: "",
-      href: null,
-    },
-  }[opts.by];
-  const rs = await db.execute({
-    sql: `SELECT ${group.key} AS key, ${group.label} AS label, COUNT(*) AS loads,
-            ${SALE_CURRENCY} AS currency,
-            SUM(${loadSaleSql("l")}) AS sale_cents,
-            SUM(${loadCostSql("l")}) AS cost_cents,
-            SUM(${loadFreightSql("l")} + l.other_costs_cents) AS freight_cents,
-            SUM(${loadMarginSql("l")}) AS margin_cents
-          ${LOAD_JOINS} ${group.join} ${where}
-          GROUP BY ${group.key}, ${SALE_CURRENCY} ORDER BY ${SALE_CURRENCY} = '${DEFAULT_CURRENCY}' DESC, margin_cents DESC`,
-    args,
-  });
-  return rs.rows.map((r) => toMarginRow(r, group.href && r.key ? `${group.href}${r.key}` : null));
-}
-
-function toMarginRow(r: Record<string, unknown>, href: string | null): MarginRow {
-  return {
-    key: String(r.key ?? ""),
-    label: String(r.label ?? "(none)"),
-    href,
-    loads: Number(r.loads),
-    currency: String(r.currency ?? DEFAULT_CURRENCY),
-    sale_cents: Number(r.sale_cents),
-    cost_cents: Number(r.cost_cents),
-    freight_cents: Number(r.freight_cents),
-    margin_cents: Number(r.margin_cents),
-  };
-}
-
-/** Days a week may start on (the tenant's `formats.first_day_of_week`): 0 Sunday ... 6 Saturday. */
-export type WeekStartDay = 0 | 1 | 6;
-
-/** The first day (Monday unless `startsOn` says otherwise) of the week of `day` (YYYY-MM-DD). */
-export function weekStart(day: string, startsOn: WeekStartDay = 1): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 7 - startsOn) % 7));
-  return d.toISOString().slice(0, 10);
-}
-
-/** Margin per week for the last `weeks` weeks, oldest first (weeks with no loads show 0). */
-export async function marginByWeek(
-  db: Executor,
-  weeks: number,
-  asOf: string,
-): Promise<Array<{ week: string; margin_cents: number; loads: number }>> {
-  const last = weekStart(asOf);
-  const firstDate = new Date(`${last}T00:00:00Z`);
-  firstDate.setUTCDate(firstDate.getUTCDate() - 7 * (weeks - 1));
-  const first = firstDate.toISOString().slice(0, 10);
-  const rs = await db.execute({
-    sql: `SELECT ${LOAD_DAY} AS day, COUNT(*) AS loads,
-            SUM(${loadMarginSql("l")}) AS margin
-          ${LOAD_JOINS}
-          WHERE l.archived_at IS NULL AND ${LOAD_DAY} >= ? AND ${LOAD_DAY} <= ?
-          GROUP BY day`,
-    args: [first, asOf],
-  });
-  const byWeek = new Map<string, { margin_cents: number; loads: number }>();
-  for (let i = 0; i < weeks; i++) {
-    const d = new Date(`${first}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + 7 * i);
-    byWeek.set(d.toISOString().slice(0, 10), { margin_cents: 0, loads: 0 });
-  }
-  for (const r of rs.rows) {
-    const w = byWeek.get(weekStart(String(r.day)));
-    if (!w) continue;
-    w.margin_cents += Number(r.margin);
-    w.loads += Number(r.loads);
-  }
-  return [...byWeek].map(([week, v]) => ({ week, ...v }));
-}
-
 export interface DashboardNumbers {
   openPurchaseOrders: { count: number; total_cents: number };
   loadsByStatus: Array<{ status: string; count: number }>;
+  /** Receivables in the workspace's currency (domain/exchange.ts converts the others). */
   aging: Record<AgingBucket, number>;
   marginWeeks: Array<{ week: string; margin_cents: number; loads: number }>;
+  /** Receivables and sales left out of `aging` and `marginWeeks` for want of a rate. */
+  agingUnconverted: Unconverted[];
+  marginUnconverted: Unconverted[];
+  /** Invoice lines customers disputed that wait for an answer (domain/disputes.ts). */
+  openDisputes: { count: number; rows: OpenDispute[] };
   /** Sales per customer and currency (a CAD customer's total is in CAD). */
   topCustomers: Array<{ id: string; name: string; total_cents: number; currency: string }>;
   topSuppliers: Array<{ id: string; name: string; total_cents: number }>;
@@ -250,14 +134,14 @@ export async function dashboardNumbers(
   const from = since.toISOString().slice(0, 10);
   const weekEnd = new Date(`${weekStart(asOf, startsOn)}T00:00:00Z`);
   weekEnd.setUTCDate(weekEnd.getUTCDate() + 6);
-  const [open, loads, agingRows, weeks, customers, suppliers, insurance, payables] = await Promise
-    .all([
+  const [open, loads, aging, weeks, customers, suppliers, insurance, payables, disputes] =
+    await Promise.all([
       db.execute(`SELECT COUNT(*) AS n, COALESCE(SUM(total_cents), 0) AS total FROM purchase_orders
       WHERE status IN ('draft', 'pending', 'approved') AND archived_at IS NULL`),
       db.execute(
         `SELECT status, COUNT(*) AS n FROM loads WHERE archived_at IS NULL GROUP BY status`,
       ),
-      agingByCustomer(db, asOf),
+      agingConverted(db, asOf),
       marginByWeek(db, 12, asOf),
       db.execute({
         sql: `SELECT c.id, c.name, so.currency, SUM(so.total_cents) AS total FROM sales_orders so
@@ -279,6 +163,7 @@ export async function dashboardNumbers(
         args: [asOf],
       }),
       owedThisWeek(db, asOf, weekEnd.toISOString().slice(0, 10)),
+      openDisputes(db),
     ]);
   const order = ["booked", "dispatched", "picked_up", "delivered", "pod_received"];
   const counts = new Map(loads.rows.map((r) => [String(r.status), Number(r.n)]));
@@ -288,8 +173,11 @@ export async function dashboardNumbers(
       total_cents: Number(open.rows[0]!.total),
     },
     loadsByStatus: order.map((status) => ({ status, count: counts.get(status) ?? 0 })),
-    aging: agingTotals(agingRows),
-    marginWeeks: weeks,
+    aging: aging.buckets,
+    marginWeeks: weeks.weeks,
+    agingUnconverted: aging.unconverted,
+    marginUnconverted: weeks.unconverted,
+    openDisputes: disputes,
     topCustomers: customers.rows.map((r) => ({
       id: String(r.id),
       name: String(r.name),

@@ -19,12 +19,16 @@ import { csvLine } from "../domain/records/csv.ts";
 import {
   AGING_BUCKETS,
   agingByCustomer,
+  agingConverted,
   type AgingRow,
   agingTotals,
   agingTotalsByCurrency,
   marginReport,
   type MarginRow,
+  marginTotals,
 } from "../domain/reports.ts";
+import { tOf } from "../i18n/middleware.ts";
+import { workspaceCurrency } from "../domain/exchange.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
 import { agingByVendor, type VendorAgingRow, vendorAgingTotals } from "../domain/payables/aging.ts";
 import { requireFeature } from "../customization/middleware.ts";
@@ -70,7 +74,7 @@ function marginCsv(rows: MarginRow[], by: string, loads: string): string {
         decimalAmount(r.sale_cents),
         decimalAmount(r.cost_cents),
         decimalAmount(r.freight_cents),
-        decimalAmount(r.margin_cents),
+        r.margin_cents === null ? "" : decimalAmount(r.margin_cents),
         r.currency,
       ])
     ).join("");
@@ -171,7 +175,12 @@ const marginApi = describeRoute({
   operationId: "getMarginReport",
   tag: "Reports",
   summary: "Margin by load, customer, supplier or salesperson over a period",
-  description: "`from` and `to` default to the 90 days up to today in the workspace's time zone.",
+  description: "`from` and `to` default to the 90 days up to today in the workspace's time zone. " +
+    "A row's `sale_cents` is in its `currency` (the sales orders'); costs, freight, " +
+    "`sale_converted_cents` and `margin_cents` are in the workspace's currency, the sale " +
+    "converted at the rate frozen on its invoice, else the rate of the load's day (Settings → " +
+    "Exchange rates). With no rate, `sale_converted_cents` and `margin_cents` are " +
+    "null and `unconverted_cents` says how much; `totals` then leave the row out and list it.",
   query: ReportQuerySchema.omit({ report: true, as_of: true }),
   responses: {
     200: {
@@ -180,6 +189,9 @@ const marginApi = describeRoute({
         from: z.string().meta({ format: "date" }),
         to: z.string().meta({ format: "date" }),
         by: z.enum(["load", "customer", "supplier", "salesperson"]),
+        totals: z.record(z.string(), z.unknown()).meta({
+          description: "In the workspace's currency; `unconverted` lists sales with no rate",
+        }),
         data: z.array(z.record(z.string(), z.unknown())),
       }),
       example: MARGIN_EXAMPLE,
@@ -207,6 +219,10 @@ const agingApi = describeRoute({
           buckets: z.record(z.string(), z.number()),
           total_cents: z.number(),
         })).meta({ description: "One total per currency; amounts of two currencies never add" }),
+        converted_totals: z.record(z.string(), z.unknown()).meta({
+          description: "All currencies converted into the workspace's, invoice by invoice " +
+            "(the rate frozen on the invoice, else its date's); `unconverted` lists what had none",
+        }),
         data: z.array(z.record(z.string(), z.unknown())),
       }),
       example: {
@@ -258,8 +274,10 @@ app.use("/api/v1/reports/*", tenantOnly());
 
 app.get("/api/v1/reports/margin", marginApi, requirePermission("records:read"), async (c) => {
   const q = parseQuery(c);
-  const data = await marginReport(tenantOf(c).db, { from: q.from, to: q.to, by: q.by });
-  return c.json({ from: q.from, to: q.to, by: q.by, data });
+  const db = tenantOf(c).db;
+  const data = await marginReport(db, { from: q.from, to: q.to, by: q.by });
+  const totals = marginTotals(data, data[0]?.workspace_currency ?? await workspaceCurrency(db));
+  return c.json({ from: q.from, to: q.to, by: q.by, totals, data });
 });
 
 app.get("/api/v1/reports/aging", agingApi, requirePermission("records:read"), async (c) => {
@@ -269,6 +287,7 @@ app.get("/api/v1/reports/aging", agingApi, requirePermission("records:read"), as
     as_of: q.as_of,
     totals: agingTotals(data),
     totals_by_currency: agingTotalsByCurrency(data),
+    converted_totals: await agingConverted(tenantOf(c).db, q.as_of),
     data,
   });
 });
@@ -334,6 +353,25 @@ app.get("/reports", async (c) => {
         totals={agingTotalsByCurrency(rows)}
       />
     );
+    // With several currencies, one total converted into the workspace's (domain/exchange.ts).
+    if (new Set(rows.map((r) => r.currency)).size > 1) {
+      const converted = await agingConverted(db, q.as_of);
+      const t = tOf(c);
+      body = (
+        <>
+          {body}
+          <p id="aging-converted">
+            <strong>{t("exchange.converted_total", { currency: converted.currency })}:</strong>{" "}
+            {money(converted.total_cents, converted.currency)}
+            {converted.unconverted.map((u) => (
+              <span key={u.currency} data-unconverted={u.currency}>
+                {` (${t("exchange.not_converted", { amount: money(u.cents, u.currency) })})`}
+              </span>
+            ))}
+          </p>
+        </>
+      );
+    }
   } else if (q.report === "ap_aging") {
     const rows = await agingByVendor(db, q.as_of);
     body = (
@@ -354,9 +392,13 @@ app.get("/reports", async (c) => {
   } else {
     const rows = await marginReport(db, { from: q.from, to: q.to, by: q.by });
     const loads = words(c.get("configuration")?.document, "Loads"); // "Shipments" when renamed
-    const currencies = [...new Set(rows.map((r) => r.currency))];
-    const sum = (k: keyof MarginRow, currency: string) =>
-      rows.filter((r) => r.currency === currency).reduce((s, r) => s + Number(r[k]), 0);
+    // Sales in a customer's currency are converted into the workspace's (domain/exchange.ts);
+    // a sale with no rate is named, not added.
+    const own = rows[0]?.workspace_currency ?? await workspaceCurrency(db);
+    const totals = marginTotals(rows, own);
+    const t = tOf(c);
+    const notConverted = (cents: number, currency: string) =>
+      t("exchange.not_converted", { amount: money(cents, currency) });
     body = (
       <div class="table-wrap">
         <table class="records" data-report="margin">
@@ -370,6 +412,7 @@ app.get("/reports", async (c) => {
               </th>
               <th scope="col" class="num">{loads}</th>
               <th scope="col" class="num">Sale</th>
+              <th scope="col" class="num">{t("exchange.sale_in", { currency: own })}</th>
               <th scope="col" class="num">Purchase cost</th>
               <th scope="col" class="num">Freight and other</th>
               <th scope="col" class="num">Margin</th>
@@ -377,28 +420,39 @@ app.get("/reports", async (c) => {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={`${r.key}:${r.currency}`}>
+              <tr key={`${r.key}:${r.currency}`} data-currency={r.currency}>
                 <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
                 <td class="num" data-label={loads}>{r.loads}</td>
                 <td class="num" data-label="Sale">{money(r.sale_cents, r.currency)}</td>
-                <td class="num" data-label="Purchase cost">{money(r.cost_cents, r.currency)}</td>
-                <td class="num" data-label="Freight and other">
-                  {money(r.freight_cents, r.currency)}
+                <td class="num" data-label={t("exchange.sale_in", { currency: own })}>
+                  {r.sale_converted_cents === null
+                    ? notConverted(r.unconverted_cents, r.currency)
+                    : money(r.sale_converted_cents, own)}
                 </td>
-                <td class="num" data-label="Margin">{money(r.margin_cents, r.currency)}</td>
+                <td class="num" data-label="Purchase cost">{money(r.cost_cents, own)}</td>
+                <td class="num" data-label="Freight and other">
+                  {money(r.freight_cents, own)}
+                </td>
+                <td class="num" data-label="Margin">
+                  {r.margin_cents === null ? "—" : money(r.margin_cents, own)}
+                </td>
               </tr>
             ))}
           </tbody>
           <tfoot>
-            {(currencies.length ? currencies : [DEFAULT_CURRENCY]).map((cur) => (
-              <tr key={cur} data-currency={cur}>
-                <th scope="row">{currencies.length > 1 ? `Total ${cur}` : "Total"}</th>
-                <td class="num">{sum("loads", cur)}</td>
-                <td class="num">{money(sum("sale_cents", cur), cur)}</td>
-                <td class="num">{money(sum("cost_cents", cur), cur)}</td>
-                <td class="num">{money(sum("freight_cents", cur), cur)}</td>
-                <td class="num" data-margin-total={cur === DEFAULT_CURRENCY ? "" : undefined}>
-                  {money(sum("margin_cents", cur), cur)}
+            <tr data-currency={own}>
+              <th scope="row">{t("exchange.converted_total", { currency: own })}</th>
+              <td class="num">{totals.loads}</td>
+              <td class="num"></td>
+              <td class="num">{money(totals.sale_cents, own)}</td>
+              <td class="num">{money(totals.cost_cents, own)}</td>
+              <td class="num">{money(totals.freight_cents, own)}</td>
+              <td class="num" data-margin-total="">{money(totals.margin_cents, own)}</td>
+            </tr>
+            {totals.unconverted.map((u) => (
+              <tr key={u.currency} data-unconverted={u.currency}>
+                <td colSpan={7}>
+                  {notConverted(u.cents, u.currency)}. {t("exchange.margin_unconverted_hint")}
                 </td>
               </tr>
             ))}

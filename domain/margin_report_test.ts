@@ -1,0 +1,146 @@
+/**
+ * The margin report with a customer invoiced in CAD while costs are in the workspace's USD, over
+ * the real API: with no rate the sale is named as not converted and left out of the totals (never
+ * added as if it were USD); with a rate it is converted at the load's day; once the invoice is
+ * issued its rate is frozen, so a later rate changes nothing; the aging converts the same way;
+ * and Settings → Exchange rates saves a rate and refuses a bad one.
+ */
+import assert from "node:assert/strict";
+import { FixedClock } from "./clock.ts";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { apiClient } from "../tests/helpers/api.ts";
+
+const RANGE = "from=2026-11-01&to=2026-11-30";
+
+Deno.test("margin report with a CAD invoice: not converted without a rate, converted at the rate frozen on the invoice", async (t) => {
+  const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Prairie Packers" }, 201);
+    const toronto = await api.ok("POST", "/api/v1/customers", {
+      name: "Toronto Meats",
+      currency: "CAD",
+    }, 201);
+    // Bought for USD 20,000.00; sold for CAD 30,000.00; freight USD 1,500.00.
+    const po = await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: "2026-11-01",
+      lines: [{ description: "Trim", weight: 10_000, price: 2 }],
+    }, 201);
+    const so = await api.ok("POST", "/api/v1/sales-orders", {
+      customer_id: toronto.id,
+      order_date: "2026-11-01",
+      lines: [{ description: "Trim", weight: 10_000, price: 3, purchase_order_id: po.id }],
+    }, 201);
+    assert.equal(so.currency, "CAD");
+    await api.ok("POST", "/api/v1/loads", {
+      purchase_order_id: po.id,
+      sales_order_id: so.id,
+      pickup_appointment: "2026-11-03T08:00",
+      freight_cents: 1_500_00,
+    }, 201);
+    const margin = async (by = "load") =>
+      await api.ok("GET", `/api/v1/reports/margin?by=${by}&${RANGE}`);
+    const page = async () =>
+      await (await server.fetch(tenant.host, `/reports?report=margin&by=customer&${RANGE}`, {
+        headers: { cookie: tenant.jar.header(tenant.host) },
+      })).text();
+
+    await t.step("with no rate the CAD sale is named, not added as USD", async () => {
+      const report = await margin();
+      const [row] = report.data;
+      assert.equal(row.currency, "CAD");
+      assert.equal(row.sale_cents, 30_000_00);
+      assert.equal(row.cost_cents, 20_000_00);
+      assert.equal(row.sale_converted_cents, null);
+      assert.equal(row.margin_cents, null, "no margin from CAD minus USD");
+      assert.equal(row.unconverted_cents, 30_000_00);
+      assert.equal(report.totals.currency, "USD");
+      assert.equal(report.totals.margin_cents, 0);
+      assert.deepEqual(report.totals.unconverted, [{ currency: "CAD", cents: 30_000_00 }]);
+      const html = await page();
+      assert.match(html, /CA\$30,000\.00 not converted: no rate/);
+      assert.doesNotMatch(html, /\$8,500\.00/, "never 30,000 - 20,000 - 1,500 as if one currency");
+    });
+
+    await t.step("a rate for a day before the load converts its sale", async () => {
+      const saved = await api.ok("PUT", "/api/v1/exchange-rates/CAD/2026-11-01", {
+        rate: "0.7312",
+      });
+      assert.equal(saved.rate, "0.7312");
+      const [row] = (await margin()).data;
+      // CAD 30,000.00 x 0.7312 = USD 21,936.00; - 20,000.00 - 1,500.00 = 436.00.
+      assert.equal(row.sale_converted_cents, 21_936_00);
+      assert.equal(row.margin_cents, 436_00);
+      assert.equal(row.unconverted_cents, 0);
+      const byCustomer = await margin("customer");
+      assert.equal(byCustomer.totals.margin_cents, 436_00);
+      assert.deepEqual(byCustomer.totals.unconverted, []);
+      assert.match(await page(), /data-margin-total[^>]*>\$436\.00</);
+    });
+
+    await t.step("an issued invoice freezes its rate: a later rate changes nothing", async () => {
+      const invoice = await api.ok("POST", "/api/v1/invoices", {
+        customer_id: toronto.id,
+        sales_order_id: so.id,
+        invoice_date: "2026-11-04",
+        due_date: "2026-12-04",
+        state: "sent",
+        lines: [{ description: "Trim", weight: 10_000, price: 3 }],
+      }, 201);
+      assert.equal(invoice.currency, "CAD");
+      // A rate entered afterwards for the load's own day would change an unfrozen sale.
+      await api.ok("PUT", "/api/v1/exchange-rates/CAD/2026-11-02", { rate: "0.75" });
+      const [row] = (await margin()).data;
+      assert.equal(row.sale_converted_cents, 21_936_00, "the invoice's frozen 0.7312");
+      assert.equal(row.margin_cents, 436_00);
+      const aging = await api.ok("GET", "/api/v1/reports/aging?as_of=2026-11-20");
+      assert.equal(aging.converted_totals.currency, "USD");
+      assert.equal(aging.converted_totals.total_cents, 21_936_00);
+      assert.deepEqual(aging.converted_totals.unconverted, []);
+      assert.deepEqual(
+        aging.totals_by_currency.map((x: { currency: string }) => x.currency),
+        ["CAD"],
+        "the per-currency totals stay as they were",
+      );
+    });
+
+    await t.step("the workspace's own currency needs no rate; a bad rate is refused", async () => {
+      const own = await api.call("PUT", "/api/v1/exchange-rates/USD/2026-11-01", { rate: "1" });
+      assert.equal(own.status, 422);
+      const bad = await api.call("PUT", "/api/v1/exchange-rates/CAD/2026-11-05", { rate: "-2" });
+      assert.equal(bad.status, 422);
+      const listed = await api.ok("GET", "/api/v1/exchange-rates");
+      assert.equal(listed.workspace_currency, "USD");
+      assert.deepEqual(
+        listed.data.map((r: { currency: string; day: string; rate: string }) =>
+          `${r.currency} ${r.day} ${r.rate}`
+        ),
+        ["CAD 2026-11-02 0.75", "CAD 2026-11-01 0.7312"],
+      );
+    });
+
+    await t.step("Settings → Exchange rates saves a rate from its form", async () => {
+      const post = (fields: Record<string, string>) =>
+        server.fetch(tenant.host, "/settings/exchange-rates", {
+          method: "POST",
+          headers: {
+            cookie: tenant.jar.header(tenant.host),
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          body: new URLSearchParams({ _csrf: tenant.csrf, ...fields }).toString(),
+        });
+      const refused = await post({ currency: "MXN", day: "2026-11-05", rate: "abc" });
+      assert.equal(refused.status, 422);
+      assert.match(await refused.text(), /positive number/);
+      const ok = await post({ currency: "MXN", day: "2026-11-05", rate: "0.054321" });
+      assert.equal(ok.status, 200);
+      assert.match(await ok.text(), /1 MXN = 0\.054321 USD/);
+      const listed = await api.ok("GET", "/api/v1/exchange-rates");
+      assert.equal(listed.data.length, 3);
+    });
+  } finally {
+    await server.close();
+  }
+});
