@@ -5,9 +5,13 @@
  * cell of the rows below belongs to the header column it starts under. The table ends at a totals
  * row, a sentence, or a change of structure; when the same header comes back (the next page of a
  * long table) the rows go on. A line of text alone under the description column continues the
- * line above (a description on two lines). A line whose price times quantity equals its printed
- * amount is trusted more; a price that OCR read without its decimal point is repaired when the
- * amount and quantity make the reading certain.
+ * line above (a description on two lines), unless the line under it holds the numbers alone: then
+ * the two are one row that OCR split (a tilted photo). A line whose price times quantity equals
+ * its printed amount is trusted more; a price that OCR read without its decimal point is repaired
+ * when the amount and quantity make the reading certain, and a price OCR read with letters in it
+ * ("LAP", "7.1L") is taken from amount / quantity when that comes out in whole cents (at 0.6,
+ * "price read from amount / quantity"). Two headers OCR glued with no space
+ * between them are split where a known one ends and one a slip from another begins.
  */
 import type { DraftValue } from "../../domain/documents/draft.ts";
 import type { Cell, Line } from "./layout.ts";
@@ -230,6 +234,16 @@ function toLine(
     let price = parseNumber(values.price.replace(/^(USD\s*)?\$/i, ""));
     const amount = values.amount ? parseMoney(values.amount.replace(/^USD\s*/i, "")) : null;
     const qtyOf = (b: string) => (b === "case" ? line.cases?.value : line.weight?.value);
+    // OCR read letters in the price ("LAP" for 7.17, "7.1L" for 7.11): the amount over the
+    // quantity is the price printed when it comes out in whole cents and gives the amount back.
+    if (amount !== null && /[A-Za-z]/.test(values.price)) {
+      const q = qtyOf(basis);
+      const p = typeof q === "number" && q > 0 ? Math.round(amount / q) / 100 : null;
+      if (p !== null && p > 0 && Math.abs(Math.round(p * (q as number) * 100) - amount) <= 1) {
+        price = p;
+        line.price = { value: p, confidence: 0.6, why: "price read from amount / quantity" };
+      }
+    }
     if (price !== null && amount !== null) {
       const agrees = (p: number, b: string) => {
         const q = qtyOf(b);
@@ -244,7 +258,7 @@ function toLine(
         line.price = { value: price, confidence: 0.85, why: "OCR slip repaired" } as DraftValue;
       }
       const ok = agrees(price, basis);
-      for (const v of Object.values(line)) v.confidence = ok ? 0.97 : 0.6;
+      for (const v of Object.values(line)) if (!v.why) v.confidence = ok ? 0.97 : 0.6;
       if (!ok) {
         for (const v of Object.values(line)) v.why = "price x quantity is not the amount";
       }
@@ -256,6 +270,19 @@ function toLine(
     }
   }
   return line;
+}
+
+/** A row's cells by the header column they start under. */
+function rowCells(header: Header, row: Line) {
+  const values: Partial<Record<Column, string>> = {};
+  const words: string[] = [];
+  for (const cell of row.cells) {
+    const col = columnAt(header, cell);
+    if (col === "description") words.push(cell.text);
+    else if (col !== "other" && col !== "code") values[col] = cell.text;
+  }
+  const numeric = Object.values(values).filter((v) => NUMBER.test(v!.trim())).length;
+  return { values, words, numeric };
 }
 
 /** Reads the first table of goods in `lines`. */
@@ -270,17 +297,25 @@ export function readGoodsTable(lines: Line[]): TableResult | null {
       const row = lines[i]!;
       if (END.test(row.text.trim())) break;
       if (out.length && headerOf(row)?.columns.map((c) => c.col).join() === kinds) continue;
-      const values: Partial<Record<Column, string>> = {};
-      const words: string[] = [];
-      for (const cell of row.cells) {
-        const col = columnAt(header, cell);
-        if (col === "description") words.push(cell.text);
-        else if (col !== "other" && col !== "code") values[col] = cell.text;
-      }
-      const numeric = Object.values(values).filter((v) => NUMBER.test(v!.trim())).length;
+      const { values, words, numeric } = rowCells(header, row);
       if (words.length && numeric >= 2) {
         out.push(toLine(header, words, values));
         continue;
+      }
+      // One row OCR put on two lines (a tilted or curled photo): its description alone and its
+      // numbers alone, one line under the other, in either order.
+      const next = lines[i + 1] ? rowCells(header, lines[i + 1]!) : null;
+      if (next && !END.test(lines[i + 1]!.text.trim())) {
+        const textThenNumbers = words.length && !numeric && !next.words.length &&
+          next.numeric >= 2;
+        const numbersThenText = !words.length && numeric >= 2 && next.words.length &&
+          !next.numeric && lines[i + 1]!.cells.length === 1;
+        if (textThenNumbers || numbersThenText) {
+          const [text, nums] = textThenNumbers ? [words, next.values] : [next.words, values];
+          out.push(toLine(header, text, nums));
+          i++;
+          continue;
+        }
       }
       // A description's second line: text alone under the description column.
       const prev = out[out.length - 1];

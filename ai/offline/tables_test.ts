@@ -39,3 +39,49 @@ Deno.test("readGoodsTable() takes no glued header from a word merely like one", 
   ].join("\n")));
   assert.equal(read, null);
 });
+
+Deno.test("readGoodsTable() joins a row OCR split into its description and its numbers, in either order", () => {
+  const header = "Description                 Cases       Net Weight   Price       Line Total";
+  const lines = values([
+    header,
+    "Ground beef 81/19",
+    "                            121         3,146        4.47        $14,062.62",
+    "                            624         18,096       2.69        $48,678.24",
+    "Beef ribeye lip-on",
+    "Pork spare ribs             20          800          3.00        $2,400.00",
+    "Total                                                            $65,140.86",
+  ].join("\n"));
+  assert.deepEqual(lines?.map((l) => [l.description, l.cases, l.weight]), [
+    ["Ground beef 81/19", 121, 3146],
+    ["Beef ribeye lip-on", 624, 18096],
+    ["Pork spare ribs", 20, 800],
+  ]);
+});
+
+Deno.test("readGoodsTable() still reads a description's second line as its continuation", () => {
+  const lines = values([
+    "Description                 Cases       Net Weight   Price       Line Total",
+    "Beef chuck roll 2x          121         3,146        4.47        $14,062.62",
+    "choice, boxed",
+    "Pork spare ribs             20          800          3.00        $2,400.00",
+  ].join("\n"));
+  assert.deepEqual(lines?.map((l) => l.description), [
+    "Beef chuck roll 2x choice, boxed",
+    "Pork spare ribs",
+  ]);
+});
+
+Deno.test("readGoodsTable() reads a price OCR garbled from amount / quantity, but never overrides clean digits", () => {
+  const read = readGoodsTable(toLines([
+    "Cases   Description            Net Wt     Price/lb     Line Total",
+    "843     Beef brisket 120A      50,580     LAP          $362,658.60",
+    "884     Beef trimmings 90CL    50,388     7.1L         $358,258.68",
+    "20      Pork spare ribs        800        3.10         $2,400.00",
+  ].join("\n")))!;
+  assert.deepEqual(read.lines.map((l) => l.price?.value), [7.17, 7.11, 3.10]);
+  assert.equal(read.lines[0]!.price!.why, "price read from amount / quantity");
+  assert.ok(read.lines[0]!.price!.confidence < 0.8);
+  // Clean digits that do not add up stay as printed, flagged.
+  assert.equal(read.lines[2]!.description!.why, "price x quantity is not the amount");
+  assert.ok(read.lines[2]!.price!.confidence < 0.8);
+});
