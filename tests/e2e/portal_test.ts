@@ -2,7 +2,8 @@
  * The customer invoice portal in a real browser (issue 17), at phone and desktop sizes: the page
  * from the invoice e-mail's link fits the screen and axe finds nothing on it; the customer
  * disputes a line, then pays by card through Stripe Checkout (the double) and comes back to the
- * invoice shown paid.
+ * invoice shown paid. axe also finds nothing on the portal's other pages (how to pay, notices, a
+ * refused form, and the broken, expired and throttled link pages).
  */
 import assert from "node:assert/strict";
 import axe from "axe-core";
@@ -120,5 +121,69 @@ Deno.test("browser: the invoice portal at phone and desktop sizes; dispute a lin
     await session.close();
     await server.close();
     await stripe.close();
+  }
+});
+
+Deno.test("browser: axe finds nothing on the portal's other pages: how to pay, notices, a refused form, a broken, an expired and a throttled link", async () => {
+  const clock = new FixedClock("2026-11-20T18:00:00Z");
+  const server = await startTestServer({}, { clock });
+  const session = await launchBrowser();
+  try {
+    const tenant = await signUpTenant(server, "portalaxe");
+    const api = await apiClient(server, tenant);
+    const f = await seedPortal(server, tenant, api); // no Stripe keys: "How to pay"
+    const url = `http://${tenant.host}:${server.port}/portal/${f.token}`;
+    const page = await session.newPage(PHONE);
+    const errors = watchErrors(page);
+    await page.setBypassCSP(true); // to inject axe; the pages themselves run under their CSP
+    const problems: string[] = [];
+    const check = async (name: string, status: number, text: RegExp) => {
+      const main = await page.$eval("main", (m) => m.textContent ?? "");
+      assert.match(main, text, name);
+      problems.push(...(await axeViolations(page)).map((v) => `${name} (${status}): ${v}`));
+    };
+
+    let res = await page.goto(url, { waitUntil: "load" });
+    assert.equal(res?.status(), 200);
+    await check("how to pay", 200, /How to pay/);
+    assert.equal(await page.$("#pay"), null, "no pay button without Stripe");
+
+    res = await page.goto(`${url}?payment=done`, { waitUntil: "load" });
+    await check("payment notice", res!.status(), /payment is being processed/);
+
+    // A reason the server refuses (the browser's own check switched off): the form again.
+    res = await page.goto(url, { waitUntil: "load" });
+    await page.$eval("#reason", (el) => ((el as HTMLTextAreaElement).value = "x"));
+    await page.$eval(
+      "form[action$='/dispute']",
+      (el) => ((el as HTMLFormElement).noValidate = true),
+    );
+    res = await clickAndWaitForPage(page, "form[action$='/dispute'] button[type=submit]");
+    assert.equal(res?.status(), 422);
+    await check("refused dispute", 422, /Question a line/);
+
+    res = await page.goto(`${url.slice(0, -2)}zz`, { waitUntil: "load" });
+    assert.equal(res?.status(), 404);
+    await check("broken link", 404, /This link does not work/);
+
+    clock.advance(61 * 86_400_000); // past the default 60 days
+    res = await page.goto(url, { waitUntil: "load" });
+    assert.equal(res?.status(), 410);
+    await check("expired link", 410, /This link has expired/);
+
+    // Past 20 refused links from one address in 10 minutes: "Too many attempts".
+    for (let i = 0; i < 20; i++) {
+      const r = await server.fetch(tenant.host, `/portal/${f.token.slice(0, -2)}q${i % 10}`);
+      await r.body?.cancel();
+    }
+    res = await page.goto(url, { waitUntil: "load" });
+    assert.equal(res?.status(), 429);
+    await check("throttled", 429, /Too many attempts/);
+
+    assert.deepEqual(problems, []);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  } finally {
+    await session.close();
+    await server.close();
   }
 });
