@@ -65,7 +65,9 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
     });
 
     await t.step("a rate for a day before the load converts its sale", async () => {
-      const saved = await api.ok("PUT", "/api/v1/exchange-rates/CAD/2026-11-01", {
+      const saved = await api.ok("POST", "/api/v1/exchange-rates", {
+        currency: "CAD",
+        day: "2026-11-01",
         rate: "0.7312",
       });
       assert.equal(saved.rate, "0.7312");
@@ -91,7 +93,11 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
       }, 201);
       assert.equal(invoice.currency, "CAD");
       // A rate entered afterwards for the load's own day would change an unfrozen sale.
-      await api.ok("PUT", "/api/v1/exchange-rates/CAD/2026-11-02", { rate: "0.75" });
+      await api.ok("POST", "/api/v1/exchange-rates", {
+        currency: "CAD",
+        day: "2026-11-02",
+        rate: "0.75",
+      });
       const [row] = (await margin()).data;
       assert.equal(row.sale_converted_cents, 21_936_00, "the invoice's frozen 0.7312");
       assert.equal(row.margin_cents, 436_00);
@@ -107,10 +113,11 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
     });
 
     await t.step("the workspace's own currency needs no rate; a bad rate is refused", async () => {
-      const own = await api.call("PUT", "/api/v1/exchange-rates/USD/2026-11-01", { rate: "1" });
-      assert.equal(own.status, 422);
-      const bad = await api.call("PUT", "/api/v1/exchange-rates/CAD/2026-11-05", { rate: "-2" });
-      assert.equal(bad.status, 422);
+      const set = (currency: string, day: string, rate: string) =>
+        api.call("POST", "/api/v1/exchange-rates", { currency, day, rate });
+      assert.equal((await set("USD", "2026-11-01", "1")).status, 422);
+      assert.equal((await set("CAD", "2026-11-05", "-2")).status, 422);
+      assert.equal((await set("EUR", "2026-11-05", "1.1")).status, 422);
       const listed = await api.ok("GET", "/api/v1/exchange-rates");
       assert.equal(listed.workspace_currency, "USD");
       assert.deepEqual(
@@ -139,6 +146,13 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
       assert.match(await ok.text(), /1 MXN = 0\.054321 USD/);
       const listed = await api.ok("GET", "/api/v1/exchange-rates");
       assert.equal(listed.data.length, 3);
+      // Deleting a rate: the invoice keeps its frozen one, so the margin does not move.
+      const gone = await api.call("DELETE", "/api/v1/exchange-rates/CAD-2026-11-01");
+      assert.equal(gone.status, 204);
+      const again = await api.call("DELETE", "/api/v1/exchange-rates/CAD-2026-11-01");
+      assert.equal(again.status, 404);
+      const [row] = (await margin()).data;
+      assert.equal(row.margin_cents, 436_00);
     });
   } finally {
     await server.close();

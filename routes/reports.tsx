@@ -168,7 +168,16 @@ const MARGIN_EXAMPLE = {
   from: "2026-01-01",
   to: "2026-03-31",
   by: "customer",
-  data: [{ label: "Prairie Packers", loads: 12, margin_cents: 1843200 }],
+  totals: {
+    currency: "USD",
+    loads: 12,
+    sale_cents: 9843200,
+    cost_cents: 7200000,
+    freight_cents: 800000,
+    margin_cents: 1843200,
+    unconverted: [],
+  },
+  data: [{ label: "Prairie Packers", loads: 12, currency: "USD", margin_cents: 1843200 }],
 };
 
 const marginApi = describeRoute({
@@ -233,6 +242,12 @@ const agingApi = describeRoute({
           buckets: { current: 1263600, "1-30": 0, "31-60": 0, "61-90": 0, "over 90": 0 },
           total_cents: 1263600,
         }],
+        converted_totals: {
+          currency: "USD",
+          buckets: { current: 1263600, "1-30": 0, "31-60": 0, "61-90": 0, "over 90": 0 },
+          total_cents: 1263600,
+          unconverted: [],
+        },
         data: [{ customer: "Prairie Packers", currency: "USD", total_cents: 1263600 }],
       },
     },

@@ -234,15 +234,23 @@ const EXAMPLE = {
   rate: "0.7312",
   updated_at: "2026-11-20T14:00:00.000Z",
 };
-const RateParams = z.object({
-  currency: z.enum(["USD", "CAD", "MXN"]),
-  day: z.string().meta({ format: "date", example: "2026-11-20" }),
-});
 const json = (r: ExchangeRate) => ({
   currency: r.currency,
   day: r.day,
   rate: r.rate,
   updated_at: r.updated_at,
+});
+
+const RateListJson = z.object({
+  workspace_currency: z.string(),
+  data: z.array(RateJson),
+  next_cursor: z.null(),
+});
+const RateKey = z.object({
+  rate: z.string().regex(/^(USD|CAD|MXN)-\d{4}-\d{2}-\d{2}$/).meta({
+    description: "The currency and the day, like CAD-2026-11-20",
+    example: "CAD-2026-11-20",
+  }),
 });
 
 app.get(
@@ -254,7 +262,7 @@ app.get(
     responses: {
       200: {
         description: "The rates",
-        schema: listOf(RateJson),
+        schema: RateListJson,
         example: { workspace_currency: "USD", data: [EXAMPLE], next_cursor: null },
       },
     },
@@ -268,27 +276,26 @@ app.get(
   },
 );
 
-app.put(
-  "/api/v1/exchange-rates/:currency/:day",
+app.post(
+  "/api/v1/exchange-rates",
   describeRoute({
-    operationId: "putExchangeRate",
+    operationId: "saveExchangeRate",
     tag: "Invoices",
     summary: "Set the rate of a currency for a day (replacing that day's rate)",
-    description: "An invoice issued afterwards in that currency, dated that day or later (until " +
-      "the next rate), freezes this rate; invoices already issued keep theirs.",
-    params: RateParams,
-    body: { schema: z.strictObject({ rate: z.string() }), example: { rate: "0.7312" } },
+    description: "`rate` is how much of the workspace's currency one unit of `currency` buys, " +
+      "up to six decimals. An invoice issued afterwards in that currency, dated that day or " +
+      "later (until the next rate), freezes this rate; invoices already issued keep theirs. " +
+      "The workspace's own currency needs no rate (422).",
+    body: {
+      schema: RateInputSchema,
+      example: { currency: "CAD", day: "2026-11-20", rate: "0.7312" },
+    },
     responses: { 200: { description: "The rate", schema: RateJson, example: EXAMPLE } },
     errors: [400, 403, 415, 422],
   }),
   requirePermission("money:write"),
   async (c) => {
-    const body = validate(z.strictObject({ rate: z.string() }), await readJson(c));
-    const input = validate(RateInputSchema, {
-      currency: c.req.param("currency"),
-      day: c.req.param("day"),
-      rate: body.rate,
-    });
+    const input = validate(RateInputSchema, await readJson(c));
     const at = c.get("services").clock.now().toISOString();
     const saved = await saveRate(tenantOf(c).db, input, { userId: principalOf(c).userId, at });
     await audit(c, "exchange rate saved", saved);
@@ -297,22 +304,22 @@ app.put(
 );
 
 app.delete(
-  "/api/v1/exchange-rates/:currency/:day",
+  "/api/v1/exchange-rates/:rate",
   describeRoute({
     operationId: "deleteExchangeRate",
     tag: "Invoices",
     summary: "Delete the rate of a currency for a day (issued invoices keep the rate they froze)",
-    params: RateParams,
+    params: RateKey,
     responses: { 204: { description: "Deleted" } },
     errors: [403, 404],
   }),
   requirePermission("money:write"),
   async (c) => {
-    await deleteRate(tenantOf(c).db, c.req.param("currency"), c.req.param("day"));
-    await audit(c, "exchange rate deleted", {
-      currency: c.req.param("currency"),
-      day: c.req.param("day"),
-    });
+    const key = c.req.param("rate");
+    const currency = key.slice(0, 3);
+    const day = key.slice(4);
+    await deleteRate(tenantOf(c).db, currency, day);
+    await audit(c, "exchange rate deleted", { currency, day });
     return c.body(null, 204);
   },
 );
