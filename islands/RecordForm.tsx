@@ -13,6 +13,7 @@ import { isLanguage, type Messages, type Translate, translatorOf } from "../i18n
 import { groupedAmount } from "../domain/format.ts";
 import { formToInput, formValue } from "../domain/records/form_input.ts";
 import { checkForm, type FormField, type FormSpec } from "../domain/records/form_check.ts";
+import { translateErrorDetails } from "../domain/error_text.ts";
 import { isCells, pasteLines } from "../domain/flows/paste_lines.ts";
 import Combobox from "./Combobox.tsx";
 
@@ -36,6 +37,11 @@ export interface RecordFormProps {
   /** The page's language and the form's messages (RECORD_FORM_MESSAGES); English without. */
   language?: string;
   messages?: Messages;
+  /**
+   * The checks' messages in another language than English: the `error.*` messages in English
+   * (to recognize a check's text) and in the page's language (domain/error_text.ts).
+   */
+  errorMessages?: { en: Messages; own: Messages };
 }
 
 /** Every message the form shows (the page hands it these, in the reader's language). */
@@ -297,10 +303,8 @@ function FieldRow(
 }
 
 export default function RecordForm(props: RecordFormProps) {
-  const t = translatorOf(
-    isLanguage(props.language) ? props.language : "en",
-    props.messages ?? ENGLISH,
-  );
+  const language = isLanguage(props.language) ? props.language : "en";
+  const t = translatorOf(language, props.messages ?? ENGLISH);
   const def = props.form;
   const lineFields = def.lines?.fields ?? [];
   const initialLines = ((props.values.lines as Record<string, unknown>[] | undefined) ?? []).map((
@@ -334,7 +338,10 @@ export default function RecordForm(props: RecordFormProps) {
     const found = checkForm(def, formToInput(def, entries), props.mode);
     if (Object.keys(found).length === 0) return;
     e.preventDefault();
-    setErrors(found);
+    const words = props.errorMessages;
+    setErrors(
+      words ? translateErrorDetails(found, words.en, translatorOf(language, words.own)) : found,
+    );
     setMessage(t("form.needs_attention"));
     requestAnimationFrame(() => {
       const first = form.querySelector<HTMLElement>("[aria-invalid='true'], .has-error input");

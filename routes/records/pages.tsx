@@ -80,7 +80,15 @@ import { requireFeature } from "../../customization/middleware.ts";
 import { T } from "../../components/Words.tsx";
 import { translateFields, translateRecordType } from "../../i18n/records.ts";
 import { recordType } from "../../domain/catalog.ts";
-import { formatsFor, messagesFor, workspaceWords } from "../../i18n/mod.ts";
+import {
+  CATALOGUES,
+  formatsFor,
+  type Language,
+  messagesFor,
+  workspaceWords,
+} from "../../i18n/mod.ts";
+import { errorMessageKeys, translateErrorDetails } from "../../domain/error_text.ts";
+import { localizedError } from "../../http/errors.ts";
 import { languageOf, tOf } from "../../i18n/middleware.ts";
 
 function configOf(c: AppContext): Configuration | undefined {
@@ -435,6 +443,11 @@ async function formPage(
             messagesFor(languageOf(c), RECORD_FORM_MESSAGES),
             messagesFor("en", RECORD_FORM_MESSAGES),
           ),
+          // The form's own checks, in the reader's language too (domain/error_text.ts).
+          errorMessages: languageOf(c) === "en" ? undefined : {
+            en: messagesFor("en", errorMessageKeys(CATALOGUES.en)),
+            own: messagesFor(languageOf(c), errorMessageKeys(CATALOGUES.en)),
+          },
         }}
       />
     </>,
@@ -453,15 +466,25 @@ async function formEntries(c: AppContext): Promise<FormEntries> {
   return entries;
 }
 
-/** Per-field messages of a refused write, for the form. */
-function errorsOf(err: unknown): { errors: Record<string, string[]>; message: string } | null {
+/** Per-field messages of a refused write, for the form, in the reader's language. */
+function errorsOf(
+  err: unknown,
+  language: Language,
+): { errors: Record<string, string[]>; message: string } | null {
   if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) return null;
-  const details = err.details && typeof err.details === "object" && !Array.isArray(err.details)
+  const shown = localizedError(err, language);
+  const details = shown.details && typeof shown.details === "object" &&
+      !Array.isArray(shown.details)
     ? Object.fromEntries(
-      Object.entries(err.details as Record<string, unknown>).filter(([, v]) => Array.isArray(v)),
+      Object.entries(shown.details as Record<string, unknown>).filter(([, v]) => Array.isArray(v)),
     ) as Record<string, string[]>
     : {};
-  return { errors: details, message: err.message };
+  return { errors: details, message: shown.message };
+}
+
+/** The schema's per-field messages in the reader's language (domain/error_text.ts). */
+function shownErrors(c: AppContext, errors: Record<string, string[]>): Record<string, string[]> {
+  return languageOf(c) === "en" ? errors : translateErrorDetails(errors, CATALOGUES.en, tOf(c));
 }
 
 async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Response> {
@@ -839,7 +862,7 @@ for (const builtIn of RECORD_TYPES) {
       return formPage(c, def, {
         mode: "create",
         values: input,
-        errors: issuesByField(parsed.error),
+        errors: shownErrors(c, issuesByField(parsed.error)),
         message: tOf(c)("record.needs_attention"),
       }, 422);
     }
@@ -847,7 +870,7 @@ for (const builtIn of RECORD_TYPES) {
       const record = await createRecord(recordContext(c), def, parsed.data);
       return c.redirect(`${base}/${record.id}?saved=1`, 303);
     } catch (err) {
-      const shown = errorsOf(err);
+      const shown = errorsOf(err, languageOf(c));
       if (!shown) throw err;
       return formPage(c, def, { mode: "create", values: input, ...shown }, 422);
     }
@@ -875,7 +898,7 @@ for (const builtIn of RECORD_TYPES) {
         mode: "edit",
         id,
         values: shownValues,
-        errors: issuesByField(parsed.error),
+        errors: shownErrors(c, issuesByField(parsed.error)),
         message: tOf(c)("record.needs_attention"),
       }, 422);
     }
@@ -883,7 +906,7 @@ for (const builtIn of RECORD_TYPES) {
       await updateRecord(recordContext(c), def, id, parsed.data);
       return c.redirect(`${base}/${id}?saved=1`, 303);
     } catch (err) {
-      const shown = errorsOf(err);
+      const shown = errorsOf(err, languageOf(c));
       if (!shown) throw err;
       return formPage(c, def, { mode: "edit", id, values: shownValues, ...shown }, 409);
     }

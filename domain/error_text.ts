@@ -1,0 +1,89 @@
+/**
+ * @module domain/error_text
+ * The messages that domain code throws, in a reader's language. Domain code keeps throwing plain
+ * English (`new InvalidError("Required.")`, zod's messages in domain/records/schema.ts): the API's
+ * stable `code` and English `message` depend on it. At the edge, the text is looked up among the
+ * `error.*` messages of the catalogue (whose English is the thrown text, like `phrase.*`), or
+ * matched by the patterns below when it carries a value ("At most 20 characters."), and written
+ * in the reader's language. A text the catalogue does not know stays as thrown.
+ *
+ * Pure and free of the catalogues (it is handed them), so the record form's island can use it
+ * with only the messages it was given.
+ */
+import type { Messages, Translate } from "../i18n/format.ts";
+
+/** Thrown texts that carry a value: the pattern, its catalogue key and the argument names. */
+const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
+  [/^At most (\d+) characters\.$/, "error.at_most_characters", ["max"]],
+  [/^At most (-?[\d.]+)\.$/, "error.at_most", ["max"]],
+  [/^At least (-?[\d.]+)\.$/, "error.at_least", ["min"]],
+  [/^Choose one of: (.+)\.$/, "error.choose_one_of", ["values"]],
+  [/^Choose an? ([a-z][a-z ]*)\.$/, "error.choose_a", ["type"]],
+  [/^No such ([a-z][a-z ]*)\.$/, "error.no_such", ["type"]],
+  [/^Already used by another ([a-z][a-z ]*)\.$/, "error.already_used", ["type"]],
+  [
+    /^This ([a-z][a-z ]*) was changed by someone else since you opened it\. Reload and apply your change again\.$/,
+    "error.changed_meanwhile",
+    ["type"],
+  ],
+];
+
+const reverse = new WeakMap<Messages, Map<string, string>>();
+
+function keyOf(english: Messages, text: string): string | undefined {
+  let map = reverse.get(english);
+  if (!map) {
+    map = new Map(
+      Object.entries(english).filter(([key]) => key.startsWith("error.")).map((
+        [key, value],
+      ) => [value, key]),
+    );
+    reverse.set(english, map);
+  }
+  return map.get(text);
+}
+
+/**
+ * A thrown text in the language of `t`: `english` holds the English `error.*` messages (the whole
+ * English catalogue will do). A record type named in the text is named through its label key.
+ */
+export function translateErrorText(text: string, english: Messages, t: Translate): string {
+  const key = keyOf(english, text);
+  if (key) return t(key);
+  for (const [pattern, patternKey, names] of PATTERNS) {
+    const m = pattern.exec(text);
+    if (!m) continue;
+    const args: Record<string, string> = {};
+    names.forEach((name, i) => {
+      const value = m[i + 1]!;
+      if (name !== "type") {
+        args[name] = value;
+        return;
+      }
+      const labelKey = `label.${value.replace(/[^a-z0-9]+/g, "_")}`;
+      const label = t(labelKey);
+      args[name] = label === labelKey ? value : label.toLowerCase();
+    });
+    const out = t(patternKey, args);
+    return out === patternKey ? text : out;
+  }
+  return text;
+}
+
+/** Every field's messages of an error's `details` in the language of `t`. */
+export function translateErrorDetails(
+  details: Record<string, string[]>,
+  english: Messages,
+  t: Translate,
+): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(details).map((
+      [field, messages],
+    ) => [field, messages.map((m) => translateErrorText(m, english, t))]),
+  );
+}
+
+/** The catalogue keys the translation reads (for an island's messages). */
+export function errorMessageKeys(english: Messages): string[] {
+  return Object.keys(english).filter((key) => key.startsWith("error."));
+}

@@ -1,0 +1,92 @@
+/**
+ * Errors users see, in their language (issue 17): the texts domain code throws are translated at
+ * the edge through the `error.*` messages; a form shows them in the member's language, and the API
+ * keeps its `code` and English `message` unless the client sends Accept-Language.
+ */
+import assert from "node:assert/strict";
+import { CATALOGUES, translator } from "../i18n/mod.ts";
+import { translateErrorDetails, translateErrorText } from "./error_text.ts";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { apiClient } from "../tests/helpers/api.ts";
+
+const es = translator("es");
+
+Deno.test("translateErrorText() translates fixed texts and texts with values, and leaves unknown ones", () => {
+  assert.equal(translateErrorText("Required.", CATALOGUES.en, es), "Obligatorio.");
+  assert.equal(
+    translateErrorText("At most 20 characters.", CATALOGUES.en, es),
+    "Como máximo 20 caracteres.",
+  );
+  assert.equal(translateErrorText("Choose a customer.", CATALOGUES.en, es), "Elija: cliente.");
+  assert.equal(
+    translateErrorText(
+      "Only draft or cancelled purchase orders can be deleted.",
+      CATALOGUES.en,
+      es,
+    ),
+    "Solo se pueden eliminar órdenes de compra en borrador o canceladas.",
+  );
+  assert.equal(
+    translateErrorText("Blocked by rule 'x': y", CATALOGUES.en, es),
+    "Blocked by rule 'x': y",
+  );
+  assert.deepEqual(
+    translateErrorDetails({ email: ["Enter a valid e-mail address."] }, CATALOGUES.en, es),
+    { email: ["Escriba una dirección de correo válida."] },
+  );
+});
+
+Deno.test("a form answers in Spanish for a member who chose Spanish; the API keeps English unless asked", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t);
+    const cookie = t.jar.header(t.host);
+    const form = (body: Record<string, string>) =>
+      server.fetch(t.host, "/customers", {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: t.csrf, ...body }).toString(),
+      });
+    const saved = await server.fetch(t.host, "/settings/profile/language", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: t.csrf, language: "es" }).toString(),
+    });
+    assert.equal(saved.status, 200);
+
+    const refused = await form({ name: "Carnes Sur", email: "not-an-address", language: "fr" });
+    assert.equal(refused.status, 422);
+    const html = await refused.text();
+    assert.match(html, /Escriba una dirección de correo válida\./);
+    assert.match(html, /Elija uno de: en, es\./);
+    // What the page shows (the island's props carry the English checks to recognize them).
+    const shown = html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/data-props="[^"]*"/g, "");
+    assert.doesNotMatch(shown, /Enter a valid e-mail address|Choose one of/);
+    const count = await api.ok("GET", "/api/v1/customers?q=Carnes");
+    assert.equal(count.data.length, 0, "nothing was written");
+
+    // The API: English by default, with its stable code; Spanish when the client asks.
+    const english = await api.call("POST", "/api/v1/customers", { name: "X", email: "nope" });
+    assert.equal(english.status, 422);
+    assert.equal(english.body.error.code, "invalid_request");
+    assert.equal(english.body.error.message, "Some fields need attention.");
+    assert.deepEqual(english.body.error.details.email, ["Enter a valid e-mail address."]);
+    const spanish = await server.fetch(t.host, "/api/v1/customers", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${api.token}`,
+        "content-type": "application/json",
+        "accept-language": "es-MX,es;q=0.9",
+      },
+      body: JSON.stringify({ name: "X", email: "nope" }),
+    });
+    const body = await spanish.json();
+    assert.equal(spanish.status, 422);
+    assert.equal(body.error.code, "invalid_request");
+    assert.equal(body.error.message, "Algunos campos necesitan atención.");
+    assert.deepEqual(body.error.details.email, ["Escriba una dirección de correo válida."]);
+  } finally {
+    await server.close();
+  }
+});
