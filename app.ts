@@ -103,6 +103,7 @@ import themeRoutes from "./routes/theme.ts";
 import pageSettingsConfiguration from "./routes/settings/configuration.tsx";
 import apiSecurity from "./routes/api/v1/security.ts";
 import apiWebhookEndpoints from "./routes/api/v1/webhook_endpoints.ts";
+import apiAlertRules from "./routes/api/v1/alert_rules.ts";
 import { watchCommits } from "./commit_watchers.ts";
 import pageSettingsSecurity from "./routes/settings/security.tsx";
 import pageOperatorSecurity from "./routes/operator/security.tsx";
@@ -207,6 +208,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       pageSettingsData,
       apiSecurity,
       apiWebhookEndpoints,
+      apiAlertRules,
       pageSettingsSecurity,
       pageOperatorJobs,
       pageOperatorSecurity,

@@ -76,6 +76,9 @@ export const SCOPES: readonly ScopeDef[] = [
   ...pair("webhooks", "webhook endpoints and their delivery logs", "Settings", [
     "settings:manage",
   ], ["settings:manage"]),
+  ...pair("alerts", "business alert rules", "Settings", ["settings:manage"], [
+    "settings:manage",
+  ]),
   ...pair("approvals", "approvals (deciding needs the rule's role)", "Records", ["records:read"], [
     "records:write",
   ]),
@@ -155,6 +158,7 @@ const FAMILIES: Record<string, string> = {
   billing: "billing",
   security: "security",
   "webhook-endpoints": "webhooks",
+  "alert-rules": "alerts",
   approvals: "approvals",
   "custom-fields": "config",
   "follow-ups": "activity",
