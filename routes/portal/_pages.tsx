@@ -17,6 +17,10 @@ import { brandPaper } from "../../paperwork/brand.ts";
 import { paperBrand } from "../../customization/paper.ts";
 import { activeConfiguration } from "../../customization/cache.ts";
 import { words } from "../../customization/terms.ts";
+import { paperWords } from "../../paperwork/language.ts";
+import { getRecord } from "../../domain/records/repository.ts";
+import { customers } from "../../domain/catalog.ts";
+import { partyLanguage } from "../../mail/language.ts";
 import { requestOrigin } from "../../mail/links.ts";
 import { notify } from "../../notifications/mod.ts";
 import { type PortalDispute, type PortalView, portalView } from "../../portal/view.ts";
@@ -318,7 +322,14 @@ export function portalPages(limits: PortalLimits): Hono<AppEnv> {
       tenant.db,
       opened.invoice.id,
       company,
-      (text) => words(document, text),
+      // Its labels in the customer's language (customers.language, else the workspace's).
+      paperWords(
+        await partyLanguage(
+          tenant.db,
+          await getRecord(tenant.db, customers, opened.claims.customerId),
+        ),
+        (text) => words(document, text),
+      ),
     );
     const brand = await paperBrand(
       { readCache: services.readCache, storage: services.storage },
@@ -373,7 +384,10 @@ export function portalPages(limits: PortalLimits): Hono<AppEnv> {
       );
       await notify({ services, tenantId: tenant.id, db: tenant.db }, {
         kind: "invoice_disputed",
-        title: `${opened.invoice.customerName} disputed a line of invoice ${opened.invoice.number}`,
+        title: {
+          key: "notice.invoice_disputed",
+          args: { name: opened.invoice.customerName, number: opened.invoice.number },
+        },
         body: `${dispute.lineDescription}: ${dispute.reason}`,
         link: `/invoices/${opened.invoice.id}`,
         entity: { collection: "invoices", id: opened.invoice.id },

@@ -12,7 +12,6 @@ import { readCapped } from "../../http/guards.ts";
 import { AppError } from "../../domain/errors.ts";
 import { recordSecurityEvent } from "../../security/events.ts";
 import { notify } from "../../notifications/mod.ts";
-import * as fmt from "../../domain/format.ts";
 import { tenantStripe } from "../../portal/settings.ts";
 import { applyPortalStripeEvent, verifyPortalEvent } from "../../portal/payments.ts";
 
@@ -54,9 +53,7 @@ app.post("/portal/webhooks/stripe", async (c) => {
   if (result.outcome === "unapplied") {
     await notify({ services, tenantId: tenant.id, db: tenant.db }, {
       kind: "payment_received",
-      title: `A portal payment of ${
-        fmt.money(result.amountCents, await fmt.loadFormatSettings(tenant.db))
-      } could not be applied: the invoice no longer owes it. Refund it in Stripe.`,
+      title: { key: "notice.portal_unapplied", args: { amount: { money: result.amountCents } } },
       link: `/invoices/${result.invoiceId}`,
       entity: { collection: "invoices", id: result.invoiceId },
       dedupeKey: `portal_unapplied:${result.eventId}`,
