@@ -9,6 +9,7 @@
  */
 import type { Executor } from "../db/transaction.ts";
 import type { RecordValues } from "./records/rows.ts";
+import { convertWeight } from "./format.ts";
 
 /** The weight units a workspace, a product or a line may use. */
 export type WeightUnit = "LB" | "KG";
@@ -42,4 +43,47 @@ export async function unitsFromProducts(
     const unit = id ? units.get(id) : undefined;
     if (isUnit(unit) && lines[i]) lines[i]!.weight_unit = unit;
   });
+}
+
+/** Whether `value` is LB or KG. */
+export function isWeightUnit(value: unknown): value is WeightUnit {
+  return isUnit(value);
+}
+
+/**
+ * The unit a load's weights are entered in (the POD's received weight): the unit of its order's
+ * lines when they all share one (the sales order's, else the purchase order's; a product's own
+ * unit reaches its lines, see above), else the workspace's.
+ */
+export async function loadWeightUnit(
+  tx: Executor,
+  load: RecordValues,
+  workspaceUnit: WeightUnit,
+): Promise<WeightUnit> {
+  for (
+    const [table, key] of [
+      ["sales_order_lines", "sales_order_id"],
+      ["purchase_order_lines", "purchase_order_id"],
+    ] as const
+  ) {
+    const id = load[key];
+    if (typeof id !== "string" || !id) continue;
+    const rs = await tx.execute({
+      sql: `SELECT DISTINCT weight_unit FROM ${table} WHERE ${key} = ? AND weight > 0`,
+      args: [id],
+    });
+    if (rs.rows.length === 1 && isUnit(rs.rows[0]!.weight_unit)) return rs.rows[0]!.weight_unit;
+    if (rs.rows.length > 1) return workspaceUnit;
+  }
+  return workspaceUnit;
+}
+
+/** Pounds to keep for a weight entered in `unit` (exactly 1 lb = 0.45359237 kg), to 1/1000 lb. */
+export function poundsOf(weight: number, unit: WeightUnit): number {
+  return Math.round(convertWeight(weight, unit, "LB") * 1000) / 1000;
+}
+
+/** A weight kept in pounds as it reads in `unit`, to 1/1000 of that unit. */
+export function poundsIn(pounds: number, unit: WeightUnit): number {
+  return Math.round(convertWeight(pounds, "LB", unit) * 1000) / 1000;
 }

@@ -38,6 +38,7 @@ import { languageOf, tOf } from "../../i18n/middleware.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { CarrierPicker } from "../../components/records/CarrierPicker.tsx";
 import { recordLines, requireWriteOf } from "./_flows.ts";
+import { loadWeightUnit, poundsIn, poundsOf, type WeightUnit } from "../../domain/units.ts";
 
 function idOf(c: AppContext, what: string): string {
   const id = c.req.param("id") ?? "";
@@ -345,9 +346,22 @@ app.post("/loads/:id/invoice", async (c) => {
 });
 
 // The proof of delivery.
-async function podScreen(c: AppContext, loadId: string, message?: string): Promise<Response> {
-  const load = await getRecord(tenantOf(c).db, loads, loadId);
+async function podScreen(
+  c: AppContext,
+  loadId: string,
+  message?: string,
+  entered?: { weight: string; unit: WeightUnit },
+): Promise<Response> {
+  const db = tenantOf(c).db;
+  const load = await getRecord(db, loads, loadId);
   const t = tOf(c);
+  // The received weight in the load's unit (its lines', else the workspace's), kept in pounds.
+  const format = await fmt.loadFormatSettings(db);
+  const unit = entered?.unit ?? await loadWeightUnit(db, load, format.weightUnit ?? "LB");
+  const weight = entered?.weight ??
+    (load.received_weight_lb === null
+      ? ""
+      : String(poundsIn(Number(load.received_weight_lb), unit)));
   const number = String(load.number);
   return renderApp(
     c,
@@ -368,13 +382,16 @@ async function podScreen(c: AppContext, loadId: string, message?: string): Promi
         <CsrfInput token={c.get("csrfToken")} />
         <input type="hidden" name="version" value={String(load.version)} />
         <div class="field">
-          <label for="pod-weight">{t("flow.pod_weight")}</label>
-          <input
-            id="pod-weight"
-            name="received_weight_lb"
-            inputMode="decimal"
-            defaultValue={load.received_weight_lb === null ? "" : String(load.received_weight_lb)}
-          />
+          <label for="pod-weight">{t("pod.weight_received")}</label>
+          <input id="pod-weight" name="received_weight" inputMode="decimal" defaultValue={weight} />
+        </div>
+        <div class="field">
+          <label for="pod-unit">{t("pod.weight_unit")}</label>
+          <select id="pod-unit" name="weight_unit">
+            {(["LB", "KG"] as const).map((u) => (
+              <option key={u} value={u} selected={u === unit}>{u}</option>
+            ))}
+          </select>
         </div>
         <div class="field">
           <label for="pod-temp">{t("flow.pod_temp")}</label>
@@ -411,14 +428,25 @@ app.post("/loads/:id/pod", async (c) => {
   const entries = await entriesOf(c);
   const get = (k: string) => entries.find(([name]) => name === k)?.[1]?.trim() ?? "";
   const input: RecordValues = { version: Number(get("version")), status: "pod_received" };
-  for (const k of ["received_weight_lb", "delivery_temp_f"]) {
-    if (get(k)) input[k] = Number(get(k).replace(/,/g, ""));
+  if (get("delivery_temp_f")) {
+    input.delivery_temp_f = Number(get("delivery_temp_f").replace(/,/g, ""));
+  }
+  // The weight comes in the unit chosen beside it and is kept in pounds (domain/units.ts).
+  const unit: WeightUnit = get("weight_unit") === "KG" ? "KG" : "LB";
+  const weight = get("received_weight") || get("received_weight_lb");
+  if (weight) {
+    const value = Number(weight.replace(/,/g, ""));
+    const unitOf = get("received_weight") ? unit : "LB";
+    input.received_weight_lb = Number.isFinite(value) ? poundsOf(value, unitOf) : value;
   }
   if (get("bol_number")) input.bol_number = get("bol_number");
   const parsed = updateSchema(loads).safeParse(input);
   if (!parsed.success) {
     const found = issuesByField(parsed.error);
-    return podScreen(c, loadId, Object.values(found).flat().join(" "));
+    return podScreen(c, loadId, Object.values(found).flat().join(" "), {
+      weight: get("received_weight"),
+      unit,
+    });
   }
   try {
     await updateRecord(recordContext(c), loads, loadId, parsed.data);

@@ -30,6 +30,7 @@ import { matchRemittance, openInvoices, receivePayment } from "../../domain/flow
 import { lookup } from "../../domain/flows/lookup.ts";
 import { readableCollections } from "../../auth/scopes.ts";
 import { mailingDeps, recordLines } from "./_flows.ts";
+import { poundsOf } from "../../domain/units.ts";
 
 const ID = "01jd8x7k3m5n9p2q4r6s8t0v1w";
 const ID2 = "01jd8x7k3m5n9p2q4r6s8t0v2x";
@@ -136,6 +137,13 @@ const MatchSchema = z.strictObject({
 const PodSchema = z.strictObject({
   version: z.number().int().min(1),
   received_weight_lb: z.number().min(0).max(10_000_000).optional(),
+  received_weight: z.number().min(0).max(10_000_000).optional().meta({
+    description: "The weight received in `weight_unit`, kept in pounds (instead of " +
+      "`received_weight_lb`)",
+  }),
+  weight_unit: z.enum(["LB", "KG"]).optional().meta({
+    description: "The unit of `received_weight` (LB unless given)",
+  }),
   delivery_temp_f: z.number().min(-60).max(120).optional(),
   bol_number: z.string().max(60).optional(),
 });
@@ -431,7 +439,7 @@ app.post(
     params: IdParams,
     body: {
       schema: PodSchema,
-      example: { version: 3, received_weight_lb: 39850, delivery_temp_f: 31 },
+      example: { version: 3, received_weight: 18075.5, weight_unit: "KG", delivery_temp_f: 31 },
     },
     responses: { 200: { description: "The load", schema: OBJECT, example: { id: ID } } },
     errors: [400, 403, 404, 409, 415, 422],
@@ -440,7 +448,11 @@ app.post(
   async (c) => {
     const id = idOf(c, "load");
     await getRecord(tenantOf(c).db, loads, id); // 404 before the body is judged
-    const body = validate(PodSchema, await readJson(c));
+    const { received_weight, weight_unit, ...body } = validate(PodSchema, await readJson(c));
+    // A weight in KG is kept in pounds, as every weight of a load is (domain/units.ts).
+    if (received_weight !== undefined) {
+      body.received_weight_lb = poundsOf(received_weight, weight_unit ?? "LB");
+    }
     const input = validate(updateSchema(loads), { ...body, status: "pod_received" });
     return c.json(await updateRecord(recordContext(c), loads, id, input));
   },
