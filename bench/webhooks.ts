@@ -24,9 +24,19 @@ export interface WebhookFigures {
   delivered: number;
   lost: number;
   repeats: number;
+  /**
+   * Of the repeats, those of events the killed worker had sent: in flight, or answered but not yet
+   * written, when it died (at least once, by design). Any other repeat is a fault.
+   */
+  repeatsOfKilledWorkersCalls: number;
+  /** Until every event had arrived at the receiver. */
   seconds: number;
+  /** Until the delivery log had nothing pending (the repeats, if any, are in by then). */
+  settledSeconds: number;
   killedAfter: number;
-  /** Why undelivered events were still pending at the end: last error, and how many (200 read). */
+  /** Events the killed worker had sent (received or still being answered) when it died. */
+  sentByKilledWorker: number;
+  /** Why deliveries were still pending at the end: last error, and how many (200 read). */
   pendingErrors: Record<string, number>;
 }
 
@@ -35,10 +45,14 @@ export async function benchWebhooks(
 ): Promise<WebhookFigures> {
   const concurrency = opts.concurrency ?? 100;
   const received: string[] = [];
+  /** Every call as it arrives (webhook-id), before the receiver's pause. */
+  const arrived: string[] = [];
   const receiver = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
     await req.body?.cancel();
+    const id = req.headers.get("webhook-id") ?? "";
+    arrived.push(id);
     await new Promise((r) => setTimeout(r, opts.receiverMs));
-    received.push(req.headers.get("webhook-id") ?? "");
+    received.push(id);
     return new Response("ok");
   });
   const dataDir = await Deno.makeTempDir({ prefix: "pm-bench-webhooks-" });
@@ -70,6 +84,9 @@ export async function benchWebhooks(
     while (received.length < opts.events / 3) await new Promise((r) => setTimeout(r, 20));
     await first.kill();
     const killedAfter = received.length;
+    // Every call that has reached the receiver now was made by the first worker (the second has
+    // not started): one it died in, or whose answer it had not yet written, is sent again.
+    const sentByKilled = new Set(arrived);
     processes.push(await startProcess("workers/main.ts", env, /worker started/));
     const delivered = async () =>
       (await api.ok(
@@ -82,17 +99,30 @@ export async function benchWebhooks(
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (performance.now() - started) / 1000;
+    // Every event has arrived; the repeats come after that (a call cut by the kill is sent again
+    // once its held lease ends), so wait until the log has no delivery pending before counting.
+    const pendingPage = () =>
+      api.ok(
+        "GET",
+        `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=pending&limit=200`,
+      );
+    let pending = await pendingPage();
+    while (pending.data.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      pending = await pendingPage();
+    }
+    const settledSeconds = (performance.now() - started) / 1000;
     await delivered();
-    const pending = await api.ok(
-      "GET",
-      `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=pending&limit=200`,
-    );
     const pendingErrors: Record<string, number> = {};
     for (const d of pending.data as Array<{ last_error: string | null }>) {
       const why = d.last_error ?? "not attempted yet";
       pendingErrors[why] = (pendingErrors[why] ?? 0) + 1;
     }
     const unique = new Set(received).size;
+    const receipts = new Map<string, number>();
+    for (const id of received) receipts.set(id, (receipts.get(id) ?? 0) + 1);
+    let repeatsOfKilledWorkersCalls = 0;
+    for (const id of sentByKilled) repeatsOfKilledWorkersCalls += (receipts.get(id) ?? 1) - 1;
     return {
       events: opts.events,
       receiverMs: opts.receiverMs,
@@ -100,8 +130,11 @@ export async function benchWebhooks(
       delivered: unique,
       lost: opts.events - unique,
       repeats: received.length - unique,
+      repeatsOfKilledWorkersCalls,
       seconds,
+      settledSeconds,
       killedAfter,
+      sentByKilledWorker: sentByKilled.size,
       pendingErrors,
     };
   } finally {
