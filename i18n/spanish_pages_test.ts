@@ -39,6 +39,17 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["documents", () => "/documents"],
   ["document review", (s) => `/documents/${s.document.id}`],
   ["camera capture", () => "/documents/camera"],
+  ["reports: margin", () => "/reports"],
+  ["reports: margin by load", () => "/reports?report=margin&by=load"],
+  ["reports: receivables aging", () => "/reports?report=aging"],
+  ["reports: payables aging", () => "/reports?report=ap_aging"],
+  ["search", () => "/search?q=Lengua"],
+  ["search, nothing found", () => "/search?q=zzzz"],
+  ["approvals", () => "/approvals"],
+  ["assistant", () => "/assistant"],
+  ["help", () => "/help"],
+  ["help search", () => "/help?q=invoice"],
+  ["what's new", () => "/whats-new"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>

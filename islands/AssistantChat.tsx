@@ -6,6 +6,29 @@
  * conversation.
  */
 import { useRef, useState } from "preact/hooks";
+import { type Language, type Messages, translatorOf } from "../i18n/format.ts";
+
+/** The messages the island shows (a page passes `messagesFor(language, ASSISTANT_CHAT_MESSAGES)`). */
+export const ASSISTANT_CHAT_MESSAGES = [
+  "assistant_chat.failed",
+  "assistant_chat.interrupted",
+  "assistant_chat.you",
+  "assistant_chat.assistant",
+  "assistant_chat.records_used",
+  "assistant_chat.question",
+  "assistant_chat.ask",
+] as const;
+
+/** The island's English, when a page hands it no messages. */
+const ENGLISH: Messages = {
+  "assistant_chat.failed": "Failed ({status}).",
+  "assistant_chat.interrupted": "The connection was interrupted. Try again.",
+  "assistant_chat.you": "You",
+  "assistant_chat.assistant": "Assistant",
+  "assistant_chat.records_used": "Records used",
+  "assistant_chat.question": "Your question",
+  "assistant_chat.ask": "Ask",
+};
 
 interface Citation {
   url: string;
@@ -20,8 +43,14 @@ interface Turn {
 }
 
 export default function AssistantChat(
-  props: { csrf: string; conversationId: string | null },
+  props: {
+    csrf: string;
+    conversationId: string | null;
+    language?: Language;
+    messages?: Messages;
+  },
 ) {
+  const say = translatorOf(props.language ?? "en", props.messages ?? ENGLISH);
   const [conversationId, setConversationId] = useState(props.conversationId);
   const [turns, setTurns] = useState<Turn[]>([]);
   const [busy, setBusy] = useState(false);
@@ -57,7 +86,7 @@ export default function AssistantChat(
         const body = await res.json().catch(() => null);
         update(index, {
           state: "error",
-          answer: body?.error?.message ?? `Failed (${res.status}).`,
+          answer: body?.error?.message ?? say("assistant_chat.failed", { status: res.status }),
         });
         return;
       }
@@ -91,7 +120,7 @@ export default function AssistantChat(
         }
       }
     } catch {
-      update(index, { state: "error", answer: "The connection was interrupted. Try again." });
+      update(index, { state: "error", answer: say("assistant_chat.interrupted") });
     } finally {
       setBusy(false);
     }
@@ -104,17 +133,17 @@ export default function AssistantChat(
           <ol class="chat-log" aria-live="polite" data-live-chat>
             {turns.map((t, i) => [
               <li key={`q${i}`} class="chat-user">
-                <p class="chat-who">You</p>
+                <p class="chat-who">{say("assistant_chat.you")}</p>
                 <div class="chat-text">{t.question}</div>
               </li>,
               <li key={`a${i}`} class="chat-assistant" data-state={t.state}>
-                <p class="chat-who">Assistant</p>
+                <p class="chat-who">{say("assistant_chat.assistant")}</p>
                 <div class={t.state === "error" ? "chat-text error" : "chat-text"}>
                   {t.answer || "…"}
                 </div>
                 {t.citations.length
                   ? (
-                    <ul class="chat-citations" aria-label="Records used">
+                    <ul class="chat-citations" aria-label={say("assistant_chat.records_used")}>
                       {t.citations.map((c) => (
                         <li key={c.url}>
                           <a href={c.url}>{c.title}</a>
@@ -133,7 +162,7 @@ export default function AssistantChat(
         {conversationId
           ? <input type="hidden" name="conversation_id" value={conversationId} />
           : null}
-        <label for="chat-message">Your question</label>
+        <label for="chat-message">{say("assistant_chat.question")}</label>
         <textarea
           id="chat-message"
           name="message"
@@ -142,7 +171,9 @@ export default function AssistantChat(
           maxLength={2000}
           ref={textRef}
         />
-        <button class="button primary" type="submit" disabled={busy}>Ask</button>
+        <button class="button primary" type="submit" disabled={busy}>
+          {say("assistant_chat.ask")}
+        </button>
       </form>
     </div>
   );

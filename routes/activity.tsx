@@ -13,11 +13,17 @@ import type { RecordDef } from "../domain/records/definition.ts";
 import { getRecord } from "../domain/records/repository.ts";
 import { CallSchema, completeFollowUp, logCall, NoteSchema } from "../domain/activity/mod.ts";
 import { postNote } from "../notifications/notes.ts";
+import { languageOf, tOf } from "../i18n/middleware.ts";
+import { translateRecordType } from "../i18n/records.ts";
 
 function requireWrite(c: AppContext, def: RecordDef): void {
   const role = principalOf(c).role;
   if (!role || !can(role, def.permission)) {
-    throw new ForbiddenError(`Your role cannot add to ${def.plural.toLowerCase()}.`);
+    throw new ForbiddenError(
+      tOf(c)("activity_page.role_cannot_add", {
+        types: translateRecordType(def, languageOf(c)).plural.toLowerCase(),
+      }),
+    );
   }
 }
 

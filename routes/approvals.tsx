@@ -8,6 +8,9 @@ import { CsrfInput } from "../components/Form.tsx";
 import { NotFoundError } from "../domain/errors.ts";
 import { isId } from "../db/ids.ts";
 import { label } from "../customization/terms.ts";
+import { tOf } from "../i18n/middleware.ts";
+import { shownLabel } from "../i18n/mod.ts";
+import { recordType } from "../domain/catalog.ts";
 import { titlesOf } from "../domain/records/repository.ts";
 import {
   type Approval,
@@ -48,38 +51,46 @@ app.get("/approvals", async (c) => {
   const titles = await recordTitles(c, [...pending, ...history]);
   const role = principalOf(c).role;
   const done = c.req.query("done");
+  const t = tOf(c);
+  const typeName = (collection: string) => {
+    const def = recordType(collection);
+    const named = label(c.get("configuration")?.document, collection);
+    return def ? shownLabel(t, def.singular, named) : named;
+  };
+  const roleName = (role: string) => {
+    const text = t(`role.${role}`);
+    return text === `role.${role}` ? role : text;
+  };
   const link = (a: Approval) => (
     <a href={`/${a.collection}/${a.record_id}`}>
-      {label(c.get("configuration")?.document, a.collection)}{" "}
-      {titles.get(a.record_id) ?? a.record_id}
+      {typeName(a.collection)} {titles.get(a.record_id) ?? a.record_id}
     </a>
   );
   return renderApp(
     c,
-    "Approvals",
+    t("approvals.title"),
     <>
-      <h1>Approvals</h1>
-      {done ? <p class="flash success" role="status">The request is {done}.</p> : null}
+      <h1>{t("approvals.title")}</h1>
+      {done === "approved" || done === "rejected"
+        ? <p class="flash success" role="status">{t(`approvals.done.${done}`)}</p>
+        : null}
       <section class="card">
-        <h2>Waiting for a decision</h2>
-        <p class="muted">
-          Records your workspace's rules hold until a person with the named role approves them. The
-          one who asked cannot approve their own request.
-        </p>
-        {pending.length === 0 ? <p>Nothing is waiting.</p> : (
+        <h2>{t("approvals.waiting")}</h2>
+        <p class="muted">{t("approvals.intro")}</p>
+        {pending.length === 0 ? <p>{t("approvals.nothing")}</p> : (
           <div class="table-scroll">
             <table>
               <caption class="visually-hidden">
-                Requests waiting for a decision, oldest first
+                {t("approvals.pending_caption")}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Record</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Who decides</th>
-                  <th scope="col">Asked</th>
-                  <th scope="col">Decision</th>
+                  <th scope="col">{t("approvals.record")}</th>
+                  <th scope="col">{t("approvals.rule")}</th>
+                  <th scope="col">{t("approvals.why")}</th>
+                  <th scope="col">{t("approvals.who")}</th>
+                  <th scope="col">{t("approvals.asked")}</th>
+                  <th scope="col">{t("approvals.decision")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -88,7 +99,7 @@ app.get("/approvals", async (c) => {
                     <td>{link(a)}</td>
                     <td>{a.rule_name}</td>
                     <td>{a.message}</td>
-                    <td>{a.role}</td>
+                    <td>{roleName(a.role)}</td>
                     <td>{when(a.requested_at)}</td>
                     <td>
                       {mayDecide(role, a.role)
@@ -96,7 +107,7 @@ app.get("/approvals", async (c) => {
                           <form method="post" action={`/approvals/${a.id}`} class="inline">
                             <CsrfInput token={c.get("csrfToken")} />
                             <label>
-                              Note <input name="note" maxLength={500} />
+                              {t("approvals.note")} <input name="note" maxLength={500} />
                             </label>
                             <button
                               type="submit"
@@ -104,7 +115,7 @@ app.get("/approvals", async (c) => {
                               name="decision"
                               value="approve"
                             >
-                              Approve
+                              {t("approvals.approve")}
                             </button>
                             <button
                               type="submit"
@@ -112,11 +123,15 @@ app.get("/approvals", async (c) => {
                               name="decision"
                               value="reject"
                             >
-                              Reject
+                              {t("approvals.reject")}
                             </button>
                           </form>
                         )
-                        : <span class="muted">Waiting for {a.role}</span>}
+                        : (
+                          <span class="muted">
+                            {t("approvals.waiting_for", { role: roleName(a.role) })}
+                          </span>
+                        )}
                     </td>
                   </tr>
                 ))}
@@ -126,19 +141,19 @@ app.get("/approvals", async (c) => {
         )}
       </section>
       <section class="card">
-        <h2>Decided</h2>
-        {history.length === 0 ? <p>No decisions yet.</p> : (
+        <h2>{t("approvals.decided")}</h2>
+        {history.length === 0 ? <p>{t("approvals.no_decisions")}</p> : (
           <div class="table-scroll">
             <table>
-              <caption class="visually-hidden">Decisions, newest first</caption>
+              <caption class="visually-hidden">{t("approvals.decided_caption")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Record</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Decision</th>
-                  <th scope="col">By</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Note</th>
+                  <th scope="col">{t("approvals.record")}</th>
+                  <th scope="col">{t("approvals.rule")}</th>
+                  <th scope="col">{t("approvals.decision")}</th>
+                  <th scope="col">{t("approvals.by")}</th>
+                  <th scope="col">{t("approvals.when")}</th>
+                  <th scope="col">{t("approvals.note")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -146,7 +161,9 @@ app.get("/approvals", async (c) => {
                   <tr key={a.id}>
                     <td>{link(a)}</td>
                     <td>{a.rule_name}</td>
-                    <td>{a.status === "approved" ? "Approved" : "Rejected"}</td>
+                    <td>
+                      {a.status === "approved" ? t("approvals.approved") : t("approvals.rejected")}
+                    </td>
                     <td>{a.decided_by_name}</td>
                     <td>{when(a.decided_at)}</td>
                     <td>{a.note}</td>
@@ -163,7 +180,7 @@ app.get("/approvals", async (c) => {
 
 app.post("/approvals/:id", async (c) => {
   const id = c.req.param("id");
-  if (!isId(id)) throw new NotFoundError("No such approval request.");
+  if (!isId(id)) throw new NotFoundError(tOf(c)("approvals.no_such"));
   const form = await c.req.parseBody();
   const approve = form.decision === "approve";
   const who = principalOf(c);

@@ -9,7 +9,9 @@ import { memberPage } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
 import { isId } from "../db/ids.ts";
 import { Island } from "../framework/island.tsx";
-import AssistantChat from "../islands/AssistantChat.tsx";
+import AssistantChat, { ASSISTANT_CHAT_MESSAGES } from "../islands/AssistantChat.tsx";
+import { languageOf, tOf } from "../i18n/middleware.ts";
+import { messagesFor, type Translate } from "../i18n/mod.ts";
 import {
   conversationMessages,
   listConversations,
@@ -23,6 +25,32 @@ import { can } from "../auth/roles.ts";
 import { exampleQuestions } from "../assistant/examples.ts";
 import { CsrfInput } from "../components/Form.tsx";
 import { requireFeature } from "../customization/middleware.ts";
+
+/**
+ * An example question as the reader reads it. The assistant reads English, so the question sent
+ * stays English; only the button's words are translated (a question the workspace reworded, or
+ * one this list does not know, is shown as it is).
+ */
+function exampleLabel(t: Translate, question: string): string {
+  const fixed: Record<string, string> = {
+    "Which invoices are over 60 days past due?": "assistant_example.overdue_60",
+    "Margin on loads last week": "assistant_example.margin_last_week",
+    "Top customers this month": "assistant_example.top_customers",
+    "Whose insurance expires soon?": "assistant_example.insurance_soon",
+    "List open purchase orders": "assistant_example.open_pos",
+    "Receivables aging": "assistant_example.aging",
+  };
+  if (fixed[question]) return t(fixed[question]);
+  const supplies = /^Who supplies (.+) from EST (\S+)\?$/.exec(question);
+  if (supplies) {
+    return t("assistant_example.who_supplies", { product: supplies[1]!, est: supplies[2]! });
+  }
+  const open = /^Open loads for (.+)$/.exec(question);
+  if (open) return t("assistant_example.open_loads_for", { carrier: open[1]! });
+  const owes = /^What does (.+) owe\?$/.exec(question);
+  if (owes) return t("assistant_example.owes", { customer: owes[1]! });
+  return question;
+}
 
 const app = new Hono<AppEnv>();
 app.use("/assistant", memberPage(), requireFeature("assistant"));
@@ -40,22 +68,28 @@ async function page(
     conversationId ? conversationMessages(db, userId, conversationId) : Promise.resolve([]),
     conversationId ? Promise.resolve([]) : exampleQuestions(db, c.get("configuration")?.document),
   ]);
+  const t = tOf(c);
+  const spanish = languageOf(c) !== "en";
   return renderApp(
     c,
-    "Assistant",
+    t("assistant_page.title"),
     <>
-      <h1>Assistant</h1>
+      <h1>{t("assistant_page.title")}</h1>
       <div class="assistant-layout">
         <section class="card assistant-chat" aria-labelledby="chat-title">
-          <h2 id="chat-title">{conversationId ? "Conversation" : "Ask about your business"}</h2>
+          <h2 id="chat-title">
+            {conversationId ? t("assistant_page.conversation") : t("assistant_page.ask")}
+          </h2>
           <ol class="chat-log" aria-live="polite">
             {messages.map((m) => (
               <li key={m.id} class={`chat-${m.role}`}>
-                <p class="chat-who">{m.role === "user" ? "You" : "Assistant"}</p>
+                <p class="chat-who">
+                  {m.role === "user" ? t("assistant_page.you") : t("assistant_page.title")}
+                </p>
                 <div class="chat-text">{m.content}</div>
                 {m.citations.length
                   ? (
-                    <ul class="chat-citations" aria-label="Records used">
+                    <ul class="chat-citations" aria-label={t("assistant_page.records_used")}>
                       {m.citations.map((ct) => (
                         <li key={ct.url}>
                           <a href={ct.url}>{ct.title}</a>
@@ -72,8 +106,8 @@ async function page(
             ? (
               <p class="flash warning" role="alert" id="assistant-refused">
                 {refusal.message} {role && can(role, "billing:manage")
-                  ? <a href={BILLING_PATH}>See plans</a>
-                  : "Ask the workspace owner about the plan."}
+                  ? <a href={BILLING_PATH}>{t("assistant_page.see_plans")}</a>
+                  : t("assistant_page.ask_owner")}
               </p>
             )
             : null}
@@ -81,20 +115,28 @@ async function page(
             <Island
               name="AssistantChat"
               component={AssistantChat}
-              props={{ csrf: c.get("csrfToken"), conversationId }}
+              props={{
+                csrf: c.get("csrfToken"),
+                conversationId,
+                language: languageOf(c),
+                messages: messagesFor(languageOf(c), ASSISTANT_CHAT_MESSAGES),
+              }}
             />
           )}
           {messages.length === 0 && !refusal
             ? (
               <div class="chat-examples">
-                <p class="muted" id="examples-title">Try one:</p>
+                <p class="muted" id="examples-title">
+                  {t("assistant_page.try_one")}
+                  {spanish ? ` ${t("assistant_page.examples_note")}` : ""}
+                </p>
                 <ul aria-labelledby="examples-title">
                   {examples.map((e) => (
                     <li key={e}>
                       <form method="post" action="/assistant">
                         <CsrfInput token={c.get("csrfToken")} />
                         <input type="hidden" name="message" value={e} />
-                        <button class="button link" type="submit">{e}</button>
+                        <button class="button link" type="submit">{exampleLabel(t, e)}</button>
                       </form>
                     </li>
                   ))}
@@ -103,10 +145,10 @@ async function page(
             )
             : null}
         </section>
-        <nav class="card" aria-label="Your conversations">
-          <h2>Your conversations</h2>
+        <nav class="card" aria-label={t("assistant_page.yours")}>
+          <h2>{t("assistant_page.yours")}</h2>
           <p>
-            <a href="/assistant">New conversation</a>
+            <a href="/assistant">{t("assistant_page.new")}</a>
           </p>
           <ul>
             {conversations.map((cv) => (

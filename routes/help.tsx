@@ -12,8 +12,17 @@ import { NotFoundError } from "../domain/errors.ts";
 import { type HelpArticle, helpArticles, searchHelp } from "../help/articles.ts";
 import { MarkdownBlocks } from "../help/markdown.tsx";
 import { builtInWords, words } from "../customization/terms.ts";
+import { languageOf, tOf } from "../i18n/middleware.ts";
+import { useT } from "../components/Words.tsx";
 
 const app = new Hono<AppEnv>();
+
+/** Says, to a reader of another language, that the articles themselves are in English. */
+function EnglishOnly(props: { c: AppContext }) {
+  return languageOf(props.c) === "en"
+    ? null
+    : <p class="muted" lang={languageOf(props.c)}>{tOf(props.c)("help_page.english_only")}</p>;
+}
 
 /** The workspace's words for a signed-in member; the built-in ones elsewhere. */
 function wordsOf(c: AppContext): (text: string) => string {
@@ -28,35 +37,54 @@ function render(c: AppContext, title: string, body: ComponentChildren, status = 
 }
 
 function SearchForm(props: { q: string }) {
+  const t = useT();
   return (
-    <form method="get" action="/help" class="filters" role="search" aria-label="Search help">
+    <form
+      method="get"
+      action="/help"
+      class="filters"
+      role="search"
+      aria-label={t("help_page.search")}
+    >
       <div class="field grow">
-        <label for="help-q">Search help</label>
+        <label for="help-q">{t("help_page.search")}</label>
         <input
           type="search"
           id="help-q"
           name="q"
           value={props.q}
-          placeholder="Credit hold, BOL, invite…"
+          placeholder={t("help_page.placeholder")}
         />
       </div>
       <div class="filter-actions">
-        <button class="button primary" type="submit">Search</button>
+        <button class="button primary" type="submit">{t("help_page.search_button")}</button>
       </div>
     </form>
   );
 }
 
+/**
+ * An article's title in the reader's language (`help_title.<slug>`); in English, in the
+ * workspace's words. The articles themselves are English.
+ */
+function titleOf(c: AppContext, article: HelpArticle): string {
+  if (languageOf(c) === "en") return wordsOf(c)(article.title);
+  const key = `help_title.${article.slug}`;
+  const text = tOf(c)(key);
+  return text === key ? article.title : text;
+}
+
 function ArticleList(props: {
   items: Array<{ article: HelpArticle; text: string }>;
   words: (text: string) => string;
+  title: (article: HelpArticle) => string;
 }) {
   return (
     <ul class="help-list">
       {props.items.map(({ article, text }) => (
         <li key={article.slug}>
-          <a href={`/help/${article.slug}`}>{props.words(article.title)}</a>
-          <p class="muted">{props.words(text)}</p>
+          <a href={`/help/${article.slug}`}>{props.title(article)}</a>
+          <p class="muted" lang="en">{props.words(text)}</p>
         </li>
       ))}
     </ul>
@@ -67,17 +95,20 @@ app.get("/help", async (c) => {
   const articles = await helpArticles();
   const q = (c.req.query("q") ?? "").slice(0, 200).trim();
   if (!q) {
+    const t = tOf(c);
     return render(
       c,
-      "Help",
+      t("help_page.title"),
       <>
-        <h1>Help</h1>
+        <h1>{t("help_page.title")}</h1>
+        <EnglishOnly c={c} />
         <SearchForm q="" />
         <section class="card" aria-labelledby="help-all">
-          <h2 id="help-all">All articles</h2>
+          <h2 id="help-all">{t("help_page.all")}</h2>
           <ArticleList
             items={articles.map((article) => ({ article, text: article.summary }))}
             words={wordsOf(c)}
+            title={(article) => titleOf(c, article)}
           />
         </section>
       </>,
@@ -86,28 +117,31 @@ app.get("/help", async (c) => {
   // A renamed record type is searched by its built-in name too ("packer" finds "supplier").
   const config = c.get("auth") ? c.get("configuration")?.document : undefined;
   const hits = searchHelp(articles, builtInWords(config, q));
+  const t = tOf(c);
   return render(
     c,
-    `Help: ${q}`,
+    t("help_page.title_q", { q }),
     <>
-      <h1>Help</h1>
+      <h1>{t("help_page.title")}</h1>
+      <EnglishOnly c={c} />
       <SearchForm q={q} />
       <section class="card" aria-labelledby="help-results">
         <h2 id="help-results">
           {hits.length
-            ? `${hits.length} article${hits.length === 1 ? "" : "s"} about “${q}”`
-            : `No article mentions “${q}”`}
+            ? t("help_page.found", { count: hits.length, q })
+            : t("help_page.none", { q })}
         </h2>
         {hits.length
           ? (
             <ArticleList
               items={hits.map((h) => ({ article: h.article, text: h.snippet }))}
               words={wordsOf(c)}
+              title={(article) => titleOf(c, article)}
             />
           )
           : (
             <p>
-              Try fewer or other words, or <a href="/help">browse all articles</a>.
+              {t("help_page.try_fewer")} <a href="/help">{t("help_page.browse")}</a>.
             </p>
           )}
       </section>
@@ -119,23 +153,24 @@ app.get("/help/:slug", async (c) => {
   const articles = await helpArticles();
   const index = articles.findIndex((a) => a.slug === c.req.param("slug"));
   const article = articles[index];
-  if (!article) throw new NotFoundError("There is no help article at this address.");
+  if (!article) throw new NotFoundError(tOf(c)("help_page.no_article"));
   const previous = articles[index - 1];
   const next = articles[index + 1];
   return render(
     c,
-    article.title,
+    titleOf(c, article),
     <>
       <p class="breadcrumb">
-        <a href="/help">Help</a>
+        <a href="/help">{tOf(c)("help_page.title")}</a>
       </p>
-      <article class="card help-article">
-        <h1>{wordsOf(c)(article.title)}</h1>
+      <EnglishOnly c={c} />
+      <article class="card help-article" lang="en">
+        <h1>{titleOf(c, article)}</h1>
         <MarkdownBlocks blocks={article.blocks} />
       </article>
-      <nav class="help-pager" aria-label="More articles">
-        {previous ? <a href={`/help/${previous.slug}`}>← {previous.title}</a> : <span />}
-        {next ? <a href={`/help/${next.slug}`}>{next.title} →</a> : <span />}
+      <nav class="help-pager" aria-label={tOf(c)("help_page.more")}>
+        {previous ? <a href={`/help/${previous.slug}`}>← {titleOf(c, previous)}</a> : <span />}
+        {next ? <a href={`/help/${next.slug}`}>{titleOf(c, next)} →</a> : <span />}
       </nav>
     </>,
   );

@@ -27,12 +27,13 @@ import {
   type MarginRow,
   marginTotals,
 } from "../domain/reports.ts";
-import { tOf } from "../i18n/middleware.ts";
+import { languageOf, tOf } from "../i18n/middleware.ts";
+import { type Translate, workspaceTranslator } from "../i18n/mod.ts";
 import { workspaceCurrency } from "../domain/exchange.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
 import { agingByVendor, type VendorAgingRow, vendorAgingTotals } from "../domain/payables/aging.ts";
 import { requireFeature } from "../customization/middleware.ts";
-import { T } from "../components/Words.tsx";
+import { useT } from "../components/Words.tsx";
 import { words } from "../customization/terms.ts";
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.").meta({
@@ -108,6 +109,26 @@ function vendorAgingCsv(rows: VendorAgingRow[]): string {
     ).join("");
 }
 
+/**
+ * `t` in the reader's language and, in English, in the workspace's words ("Margin by shipment"
+ * when loads are renamed), as the page's own components read it.
+ */
+function pageT(c: AppContext): Translate {
+  const config = c.get("configuration")?.document;
+  return workspaceTranslator(
+    languageOf(c),
+    config?.terminology.phrases ?? {},
+    (text) => words(config, text),
+  );
+}
+
+/** An aging bucket's heading in the reader's language ("current", "1-30", …, "over 90"). */
+function bucketName(t: Translate, bucket: string): string {
+  const key = `aging.${bucket.replace(" ", "_")}`;
+  const text = t(key);
+  return text === key ? bucket : text;
+}
+
 /** One aging table for receivables (by customer) and payables (by vendor). */
 function AgingTable(props: {
   kind: string;
@@ -124,6 +145,7 @@ function AgingTable(props: {
   /** One total row per currency: amounts of two currencies are never added. */
   totals: Array<{ currency: string; buckets: AgingRow["buckets"] }>;
 }) {
+  const t = useT();
   return (
     <div class="table-wrap">
       <table class="records" data-report={props.kind}>
@@ -131,8 +153,8 @@ function AgingTable(props: {
         <thead>
           <tr>
             <th scope="col">{props.party}</th>
-            {AGING_BUCKETS.map((b) => <th scope="col" class="num" key={b}>{b}</th>)}
-            <th scope="col" class="num">Total</th>
+            {AGING_BUCKETS.map((b) => <th scope="col" class="num" key={b}>{bucketName(t, b)}</th>)}
+            <th scope="col" class="num">{t("reports.total")}</th>
           </tr>
         </thead>
         <tbody>
@@ -140,21 +162,27 @@ function AgingTable(props: {
             <tr key={r.key}>
               <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
               {AGING_BUCKETS.map((b) => (
-                <td class="num" key={b} data-label={b}>{money(r.buckets[b], r.currency)}</td>
+                <td class="num" key={b} data-label={bucketName(t, b)}>
+                  {money(r.buckets[b], r.currency)}
+                </td>
               ))}
-              <td class="num" data-label="Total">{money(r.total, r.currency)}</td>
+              <td class="num" data-label={t("reports.total")}>{money(r.total, r.currency)}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
-          {props.totals.map((t) => (
-            <tr key={t.currency} data-currency={t.currency}>
-              <th scope="row">{props.totals.length > 1 ? `Total ${t.currency}` : "Total"}</th>
+          {props.totals.map((total) => (
+            <tr key={total.currency} data-currency={total.currency}>
+              <th scope="row">
+                {props.totals.length > 1
+                  ? t("reports.total_currency", { currency: total.currency })
+                  : t("reports.total")}
+              </th>
               {AGING_BUCKETS.map((b) => (
-                <td class="num" key={b}>{money(t.buckets[b], t.currency)}</td>
+                <td class="num" key={b}>{money(total.buckets[b], total.currency)}</td>
               ))}
               <td class="num">
-                {money(AGING_BUCKETS.reduce((s, b) => s + t.buckets[b], 0), t.currency)}
+                {money(AGING_BUCKETS.reduce((s, b) => s + total.buckets[b], 0), total.currency)}
               </td>
             </tr>
           ))}
@@ -349,14 +377,15 @@ app.get("/reports", async (c) => {
   const qs = (extra: Record<string, string>) =>
     "?" +
     new URLSearchParams({ report: q.report, by: q.by, from: q.from, to: q.to, ...asOf, ...extra });
+  const say = pageT(c);
   let body;
   if (q.report === "aging") {
     const rows = await agingByCustomer(db, q.as_of);
     body = (
       <AgingTable
         kind="aging"
-        caption={`Receivables by customer and days past due, as of ${q.as_of}`}
-        party="Customer"
+        caption={say("reports.ar_caption", { date: q.as_of })}
+        party={say("reports.customer")}
         rows={rows.map((r) => ({
           key: `${r.customer_id}:${r.currency}`,
           label: r.customer,
@@ -392,8 +421,8 @@ app.get("/reports", async (c) => {
     body = (
       <AgingTable
         kind="ap_aging"
-        caption={`Payables by vendor and days past due, as of ${q.as_of}`}
-        party="Vendor"
+        caption={say("reports.ap_caption", { date: q.as_of })}
+        party={say("reports.vendor")}
         rows={rows.map((r) => ({
           key: r.vendor_key,
           label: r.vendor,
@@ -406,7 +435,7 @@ app.get("/reports", async (c) => {
     );
   } else {
     const rows = await marginReport(db, { from: q.from, to: q.to, by: q.by });
-    const loads = words(c.get("configuration")?.document, "Loads"); // "Shipments" when renamed
+    const loads = say("reports.loads"); // "Shipments" when renamed
     // Sales in a customer's currency are converted into the workspace's (domain/exchange.ts);
     // a sale with no rate is named, not added.
     const own = rows[0]?.workspace_currency ?? await workspaceCurrency(db);
@@ -418,19 +447,19 @@ app.get("/reports", async (c) => {
       <div class="table-wrap">
         <table class="records" data-report="margin">
           <caption>
-            <T>{`Margin by ${q.by} for loads picked up`}</T> {q.from} to {q.to}
+            {say(`reports.margin_caption_${q.by}`, { from: q.from, to: q.to })}
           </caption>
           <thead>
             <tr>
               <th scope="col">
-                {words(c.get("configuration")?.document, q.by[0]!.toUpperCase() + q.by.slice(1))}
+                {say(`reports.by.${q.by}`)}
               </th>
               <th scope="col" class="num">{loads}</th>
-              <th scope="col" class="num">Sale</th>
+              <th scope="col" class="num">{say("reports.sale")}</th>
               <th scope="col" class="num">{t("exchange.sale_in", { currency: own })}</th>
-              <th scope="col" class="num">Purchase cost</th>
-              <th scope="col" class="num">Freight and other</th>
-              <th scope="col" class="num">Margin</th>
+              <th scope="col" class="num">{say("reports.purchase_cost")}</th>
+              <th scope="col" class="num">{say("reports.freight")}</th>
+              <th scope="col" class="num">{say("reports.margin")}</th>
             </tr>
           </thead>
           <tbody>
@@ -438,17 +467,21 @@ app.get("/reports", async (c) => {
               <tr key={`${r.key}:${r.currency}`} data-currency={r.currency}>
                 <th scope="row">{r.href ? <a href={r.href}>{r.label}</a> : r.label}</th>
                 <td class="num" data-label={loads}>{r.loads}</td>
-                <td class="num" data-label="Sale">{money(r.sale_cents, r.currency)}</td>
+                <td class="num" data-label={say("reports.sale")}>
+                  {money(r.sale_cents, r.currency)}
+                </td>
                 <td class="num" data-label={t("exchange.sale_in", { currency: own })}>
                   {r.sale_converted_cents === null
                     ? notConverted(r.unconverted_cents, r.currency)
                     : money(r.sale_converted_cents, own)}
                 </td>
-                <td class="num" data-label="Purchase cost">{money(r.cost_cents, own)}</td>
-                <td class="num" data-label="Freight and other">
+                <td class="num" data-label={say("reports.purchase_cost")}>
+                  {money(r.cost_cents, own)}
+                </td>
+                <td class="num" data-label={say("reports.freight")}>
                   {money(r.freight_cents, own)}
                 </td>
-                <td class="num" data-label="Margin">
+                <td class="num" data-label={say("reports.margin")}>
                   {r.margin_cents === null ? "—" : money(r.margin_cents, own)}
                 </td>
               </tr>
@@ -480,27 +513,29 @@ app.get("/reports", async (c) => {
     const current = q.report === report && (by === null || q.by === by);
     return (
       <a href={qs({ report, ...(by ? { by } : {}) })} aria-current={current ? "page" : undefined}>
-        <T>{label}</T>
+        {say(label)}
       </a>
     );
   };
   return renderApp(
     c,
-    "Reports",
+    say("reports.title"),
     <>
       <div class="page-head">
-        <h1>Reports</h1>
+        <h1>{say("reports.title")}</h1>
         <div class="actions">
-          <a class="button secondary" href={`/reports/export.csv${qs({})}`}>Export CSV</a>
+          <a class="button secondary" href={`/reports/export.csv${qs({})}`}>
+            {say("reports.export_csv")}
+          </a>
         </div>
       </div>
-      <nav class="tabs" aria-label="Reports">
-        {tab("margin", "load", "Margin by load")}
-        {tab("margin", "customer", "by customer")}
-        {tab("margin", "supplier", "by supplier")}
-        {tab("margin", "salesperson", "by salesperson")}
-        {tab("aging", null, "AR aging")}
-        {tab("ap_aging", null, "AP aging")}
+      <nav class="tabs" aria-label={say("reports.title")}>
+        {tab("margin", "load", "reports.tab_load")}
+        {tab("margin", "customer", "reports.tab_customer")}
+        {tab("margin", "supplier", "reports.tab_supplier")}
+        {tab("margin", "salesperson", "reports.tab_salesperson")}
+        {tab("aging", null, "reports.tab_ar")}
+        {tab("ap_aging", null, "reports.tab_ap")}
       </nav>
       <form method="get" action="/reports" class="filters">
         <input type="hidden" name="report" value={q.report} />
@@ -508,24 +543,24 @@ app.get("/reports", async (c) => {
         {q.report === "aging" || q.report === "ap_aging"
           ? (
             <div class="field">
-              <label for="as_of">As of</label>
+              <label for="as_of">{say("reports.as_of")}</label>
               <input type="date" id="as_of" name="as_of" value={q.as_of} />
             </div>
           )
           : (
             <>
               <div class="field">
-                <label for="from">From</label>
+                <label for="from">{say("reports.from")}</label>
                 <input type="date" id="from" name="from" value={q.from} />
               </div>
               <div class="field">
-                <label for="to">To</label>
+                <label for="to">{say("reports.to")}</label>
                 <input type="date" id="to" name="to" value={q.to} />
               </div>
             </>
           )}
         <div class="filter-actions">
-          <button class="button primary" type="submit">Show</button>
+          <button class="button primary" type="submit">{say("reports.show")}</button>
         </div>
       </form>
       {body}

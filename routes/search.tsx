@@ -10,6 +10,8 @@ import { renderApp } from "../http/page.tsx";
 import { searchAll, snippetParts } from "../domain/records/search.ts";
 import { recordType } from "../domain/catalog.ts";
 import { label } from "../customization/terms.ts";
+import { tOf } from "../i18n/middleware.ts";
+import { shownLabel } from "../i18n/mod.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/search", memberPage());
@@ -17,27 +19,33 @@ app.use("/search", memberPage());
 app.get("/search", async (c) => {
   const q = (c.req.query("q") ?? "").trim().slice(0, 200);
   const hits = q ? await searchAll(tenantOf(c).db, q, 50) : [];
+  const t = tOf(c);
+  const typeName = (collection: string) => {
+    const def = recordType(collection);
+    const named = label(c.get("configuration")?.document, collection);
+    return def ? shownLabel(t, def.singular, named) : named;
+  };
   return renderApp(
     c,
-    q ? `Search: ${q}` : "Search",
+    q ? t("search.title_q", { q }) : t("search.title"),
     <>
-      <h1>Search</h1>
+      <h1>{t("search.title")}</h1>
       <form
         method="get"
         action="/search"
         class="global-search"
         role="search"
-        aria-label="Search page"
+        aria-label={t("search.page")}
       >
-        <label for="search-q" class="visually-hidden">Search everything</label>
+        <label for="search-q" class="visually-hidden">{t("search.everything")}</label>
         <input
           id="search-q"
           type="search"
           name="q"
           value={q}
-          placeholder="PO-10001, EST 245, MC 123456, a name…"
+          placeholder={t("search.placeholder")}
         />
-        <button class="button primary" type="submit">Search</button>
+        <button class="button primary" type="submit">{t("search.title")}</button>
       </form>
       {q
         ? hits.length
@@ -49,10 +57,11 @@ app.get("/search", async (c) => {
                     <strong>{h.title}</strong>
                   </a>{" "}
                   <span class="muted">
-                    {h.subtitle ||
-                      (recordType(h.collection)
-                        ? label(c.get("configuration")?.document, h.collection)
-                        : "")}
+                    {h.subtitle && h.subtitle !== recordType(h.collection)?.singular
+                      ? h.subtitle
+                      : recordType(h.collection)
+                      ? typeName(h.collection)
+                      : ""}
                   </span>
                   <br />
                   <small class="muted snippet">
@@ -64,8 +73,8 @@ app.get("/search", async (c) => {
               ))}
             </ol>
           )
-          : <p class="empty-state">Nothing matches “{q}”.</p>
-        : <p class="muted">Type a number, a name, an EST, MC or DOT number.</p>}
+          : <p class="empty-state">{t("search.nothing", { q })}</p>
+        : <p class="muted">{t("search.hint")}</p>}
     </>,
   );
 });

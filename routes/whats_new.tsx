@@ -8,35 +8,31 @@ import {
   RELEASE_FEATURES,
   releasesFor,
 } from "../ops/release_channels.ts";
+import { tOf } from "../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
-
-const CHANNEL_TEXT = {
-  stable: "Stable: new features reach your workspace once they are finished and proven.",
-  early: "Early access: you also get features still being tried out, before everyone else.",
-  pinned: "Pinned: your workspace stays on one release while your team prepares for the next.",
-} as const;
 
 app.get("/whats-new", memberPage(), async (c) => {
   const setting = await channelOf(c.get("services").control, tenantOf(c).id);
   const releases = releasesFor(setting);
   const early = RELEASE_FEATURES.filter((f) => f.stage === "early" && featureOnChannel(f, setting));
+  const t = tOf(c);
   return renderApp(
     c,
-    "What's new",
+    t("whats_new.title"),
     <section>
-      <h1>What's new</h1>
+      <h1>{t("whats_new.title")}</h1>
       <p>
         <strong>
-          Release channel: {setting.channel}
+          {t("whats_new.channel", { channel: t(`whats_new.channel_name.${setting.channel}`) })}
           {setting.release ? ` (${setting.release})` : ""}.
         </strong>{" "}
-        {CHANNEL_TEXT[setting.channel]} To change channel, ask the service's support.
+        {t(`whats_new.channel_text.${setting.channel}`)} {t("whats_new.ask_support")}
       </p>
       {early.length
         ? (
           <>
-            <h2>In early access for you</h2>
+            <h2>{t("whats_new.early")}</h2>
             <ul>{early.map((f) => <li key={f.key}>{f.title}</li>)}</ul>
           </>
         )
