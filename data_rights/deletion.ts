@@ -9,6 +9,8 @@ import { findUserById } from "../auth/users.ts";
 import { verifyPassword } from "../auth/password.ts";
 import { ConflictError, InvalidError, NotFoundError } from "../domain/errors.ts";
 import { sendMail } from "../mail/outbox.ts";
+import { finalExportMail } from "../mail/templates.ts";
+import { memberLanguage } from "../mail/language.ts";
 import { createDownloadLink, requestExport, type WorkspaceExport } from "./exports.ts";
 
 export const DELETION_GRACE_DAYS = 14;
@@ -117,19 +119,13 @@ export async function mailFinalExport(services: Services, exp: WorkspaceExport):
   await sendMail(services, {
     to: user.email,
     tenantId: exp.tenantId,
-    subject: `The final export of ${tenant.name} is ready`,
-    text: [
-      `Hello ${user.name},`,
-      "",
-      `You asked to delete the workspace "${tenant.name}". It will be deleted for good after ${
-        pending.purgeAfter.slice(0, 16).replace("T", " ")
-      } UTC.`,
-      "",
-      "Its final export (every record, its history, every document and the audit log) can be",
-      `downloaded until ${link.expiresAt.slice(0, 10)} by an owner who is signed in:`,
+    ...finalExportMail({
+      name: user.name,
+      workspace: tenant.name,
+      purgeAfter: pending.purgeAfter,
       url,
-      "",
-      "Changed your mind? Open Settings → Your data before then and cancel the deletion.",
-    ].join("\n"),
+      until: link.expiresAt.slice(0, 10),
+      language: await memberLanguage(services, user.id, { tenantId: exp.tenantId }),
+    }),
   });
 }

@@ -4,7 +4,9 @@
  * `mail.*` keys of i18n/messages/mail.*.json; mail/language.ts chooses the language). Plain text
  * only: it renders everywhere, and the dev mailbox turns the links in it into clickable ones.
  */
-import { type Language, translator } from "../i18n/mod.ts";
+import { formatsFor, type Language, translator } from "../i18n/mod.ts";
+import * as fmt from "../domain/format.ts";
+import { DEFAULT_FORMAT } from "../domain/format.ts";
 
 export interface MailContent {
   subject: string;
@@ -67,5 +69,45 @@ export function unlockMail(
   return {
     subject: t("mail.unlock.subject"),
     text: t("mail.unlock.body", { name: input.name, link: input.link }),
+  };
+}
+
+/** Tells the owner who asked to delete a workspace where its final export is. */
+export function finalExportMail(
+  input: {
+    name: string;
+    workspace: string;
+    /** When the workspace is deleted for good (an instant, shown in UTC). */
+    purgeAfter: string;
+    url: string;
+    /** The last day the link works (YYYY-MM-DD). */
+    until: string;
+    language?: Language;
+  },
+): MailContent {
+  const language = input.language ?? "en";
+  const t = translator(language);
+  const f = formatsFor(DEFAULT_FORMAT, language);
+  const args = {
+    name: input.name,
+    workspace: input.workspace,
+    purge: `${fmt.date(input.purgeAfter.slice(0, 10), f)} ${input.purgeAfter.slice(11, 16)} UTC`,
+    url: input.url,
+    until: fmt.date(input.until, f),
+  };
+  return {
+    subject: t("mail.final_export.subject", args),
+    text: t("mail.final_export.body", args),
+  };
+}
+
+/** Tells a workspace's owners that a webhook endpoint was turned off after failing. */
+export function webhookDisabledMail(
+  input: { url: string; failures: number; language?: Language },
+): MailContent {
+  const t = translator(input.language ?? "en");
+  return {
+    subject: t("mail.webhook_disabled.subject"),
+    text: t("mail.webhook_disabled.body", { url: input.url, failures: input.failures }),
   };
 }

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  finalExportMail,
   invitationMail,
   type MailContent,
   resetPasswordMail,
   unlockMail,
   verifyEmailMail,
+  webhookDisabledMail,
 } from "./templates.ts";
 import { englishLeftIn } from "./untranslated.ts";
 import type { Language } from "../i18n/mod.ts";
@@ -22,6 +24,16 @@ const KINDS: Record<string, (language: Language) => MailContent> = {
       language,
     }),
   unlock: (language) => unlockMail({ name: "Ana Ruiz", link, language }),
+  "final export": (language) =>
+    finalExportMail({
+      name: "Ana Ruiz",
+      workspace: "Acme Meats",
+      purgeAfter: "2026-12-20T17:00:00.000Z",
+      url: link,
+      until: "2026-12-27",
+      language,
+    }),
+  "webhook turned off": (language) => webhookDisabledMail({ url: link, failures: 20, language }),
 };
 
 for (const [kind, compose] of Object.entries(KINDS)) {
@@ -49,4 +61,11 @@ Deno.test("the invitation names the role in the reader's language", () => {
   assert.match(compose("en").text, /with the role broker\./);
   assert.match(compose("es").text, /con el rol corredor\./);
   assert.match(compose("en").subject, /^Ana Ruiz invited you to Acme Meats on ProjectMeats$/);
+});
+
+Deno.test("the final export's dates read in the reader's locale", () => {
+  const compose = KINDS["final export"]!;
+  assert.match(compose("en").text, /after Dec 20, 2026 17:00 UTC/);
+  assert.match(compose("es").text, /después del 20 dic 2026 17:00 UTC/);
+  assert.match(compose("es").text, /hasta el 27 dic 2026/);
 });

@@ -9,6 +9,7 @@ import { notify } from "./mod.ts";
 import { listNotifications } from "./store.ts";
 import { decodeMessage, encodeMessage, renderMessage } from "./messages.ts";
 import { loadEvents } from "./from_changes.ts";
+import { sendDigests } from "./daily.ts";
 import { mailTo } from "../tests/helpers/members.ts";
 import { addMember } from "../tests/helpers/members.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
@@ -116,6 +117,33 @@ Deno.test("notifications switch language with the reader; old rows stay readable
     assert.deepEqual(englishLeftIn(mail!.subject, english, ["L-77"]), []);
     assert.match(mail!.text, /Preferencias/);
     assert.doesNotMatch(mail!.text, /Choose what you hear about/);
+  } finally {
+    lease.release();
+    await server.close();
+  }
+});
+
+Deno.test("the daily digest is written in each member's language", async () => {
+  const server = await startTestServer();
+  const t = await signUpTenant(server);
+  const broker = await addMember(server, t.tenantId, "broker");
+  const lease = await server.services.pool.acquire(t.tenantId, null);
+  try {
+    const ctx = { services: server.services, tenantId: t.tenantId, db: lease.db };
+    await saveLanguage(server.services.control, broker.userId, "es", new Date());
+    // An overdue invoice goes to the bell and the digest by default.
+    await notify(ctx, {
+      kind: "invoice_overdue",
+      title: { key: "notice.invoice_overdue", args: { number: "INV-9" } },
+      dedupeKey: "overdue:test",
+    });
+    assert.equal(await sendDigests(server.services, t.tenantId, lease.db), 2);
+    const [spanish] = await mailTo(server, broker.email);
+    const [english] = await mailTo(server, t.email);
+    assert.equal(spanish!.subject, "Su resumen diario: 1 notificación");
+    assert.equal(english!.subject, "Your daily digest: 1 notification");
+    assert.match(spanish!.text, /^- La factura INV-9 está vencida/);
+    assert.deepEqual(englishLeftIn(spanish!.text, english!.text, ["INV-9", t.host]), []);
   } finally {
     lease.release();
     await server.close();

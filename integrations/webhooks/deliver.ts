@@ -23,6 +23,8 @@ import { inWriteTransaction } from "../../db/transaction.ts";
 import { newId } from "../../db/ids.ts";
 import { listMembers } from "../../auth/members.ts";
 import { sendMail } from "../../mail/outbox.ts";
+import { webhookDisabledMail } from "../../mail/templates.ts";
+import { memberLanguage } from "../../mail/language.ts";
 import { DestinationError, resolveDestination, systemResolver } from "./destination.ts";
 import { pinnedPost } from "./pinned_post.ts";
 import { signatureHeaders } from "./signing.ts";
@@ -279,12 +281,11 @@ async function tellOwners(services: Services, tenantId: string, url: string): Pr
     await sendMail(services, {
       tenantId,
       to: owner.email,
-      subject: "A webhook endpoint was turned off",
-      text:
-        `The webhook endpoint ${url} failed ${services.config.WEBHOOK_DISABLE_AFTER_FAILURES} ` +
-        "deliveries in a row, so ProjectMeats stopped sending to it. Its delivery log in " +
-        "Settings → Webhooks shows the answers. Fix the endpoint, turn it on again there, and " +
-        "replay the deliveries it missed.",
+      ...webhookDisabledMail({
+        url,
+        failures: services.config.WEBHOOK_DISABLE_AFTER_FAILURES,
+        language: await memberLanguage(services, owner.user_id, { tenantId }),
+      }),
     });
   }
 }
