@@ -11,7 +11,9 @@
  * when the amount and quantity make the reading certain, and a price OCR read with letters in it
  * ("LAP", "7.1L") is taken from amount / quantity when that comes out in whole cents (at 0.6,
  * "price read from amount / quantity"). Two headers OCR glued with no space
- * between them are split where a known one ends and one a slip from another begins.
+ * between them are split where a known one ends and one a slip from another begins, and a cell of
+ * numbers that runs over the next column's start ("$ 218,727.93 60,927", one space kept between
+ * two columns) gives one number to each column.
  */
 import type { DraftValue } from "../../domain/documents/draft.ts";
 import type { Cell, Line } from "./layout.ts";
@@ -272,14 +274,37 @@ function toLine(
   return line;
 }
 
+/**
+ * A cell of numbers that runs over the start of the next header column ("$ 218,727.93 60,927":
+ * OCR, or a tight layout, kept one space between two columns) is split, one number per column,
+ * in the header's order from the column the cell starts under.
+ */
+function splitNumbers(header: Header, cell: Cell): Array<[Column, string]> {
+  const col = columnAt(header, cell);
+  const tokens = cell.text.trim().split(/\s+/).reduce<string[]>((out, t) => {
+    const last = out[out.length - 1];
+    if (last && /^(\$|USD)$/i.test(last)) out[out.length - 1] = `${last} ${t}`;
+    else out.push(t);
+    return out;
+  }, []);
+  if (tokens.length < 2 || !tokens.every((t) => NUMBER.test(t.replace(/^(\$|USD)\s+/i, "$")))) {
+    return [[col, cell.text]];
+  }
+  const at = header.columns.findIndex((c, j) =>
+    c.start <= cell.start + 3 && (header.columns[j + 1]?.start ?? Infinity) > cell.start + 3
+  );
+  const crossed = header.columns.filter((c) => c.start > cell.start + 3 && c.start <= cell.end + 4);
+  if (at < 0 || crossed.length < tokens.length - 1) return [[col, cell.text]];
+  return tokens.map((t, k) => [header.columns[at + k]?.col ?? "other", t]);
+}
+
 /** A row's cells by the header column they start under. */
 function rowCells(header: Header, row: Line) {
   const values: Partial<Record<Column, string>> = {};
   const words: string[] = [];
-  for (const cell of row.cells) {
-    const col = columnAt(header, cell);
-    if (col === "description") words.push(cell.text);
-    else if (col !== "other" && col !== "code") values[col] = cell.text;
+  for (const [col, text] of row.cells.flatMap((cell) => splitNumbers(header, cell))) {
+    if (col === "description") words.push(text);
+    else if (col !== "other" && col !== "code") values[col] = text;
   }
   const numeric = Object.values(values).filter((v) => NUMBER.test(v!.trim())).length;
   return { values, words, numeric };

@@ -85,3 +85,21 @@ Deno.test("readGoodsTable() reads a price OCR garbled from amount / quantity, bu
   assert.equal(read.lines[2]!.description!.why, "price x quantity is not the amount");
   assert.ok(read.lines[2]!.price!.confidence < 0.8);
 });
+
+Deno.test("readGoodsTable() splits numbers of two columns kept in one cell by a single space", () => {
+  const lines = values([
+    "Description                           Value            Pounds          Qty              Price/lb",
+    "Beef chuck roll 2x                    $ 55,124.40      25,880          647              2.13",
+    "Beef brisket 120A                     $ 218,727.93 60,927              883              3.59",
+  ].join("\n"));
+  assert.deepEqual(lines?.map((l) => [l.weight, l.cases, l.price]), [
+    [25880, 647, 2.13],
+    [60927, 883, 3.59],
+  ]);
+  // Words are not split: a description that runs on stays one description.
+  const words = values([
+    "Description          Cases      Weight      Price      Amount",
+    "Beef chuck roll 2x choice      10      400      2.00      $800.00",
+  ].join("\n"));
+  assert.equal(words?.[0]?.description, "Beef chuck roll 2x choice");
+});
