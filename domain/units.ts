@@ -87,3 +87,33 @@ export function poundsOf(weight: number, unit: WeightUnit): number {
 export function poundsIn(pounds: number, unit: WeightUnit): number {
   return Math.round(convertWeight(pounds, "LB", unit) * 1000) / 1000;
 }
+
+/** The products that carry their own unit, by id (the line editor switches a line to it). */
+export async function productUnits(
+  tx: Executor,
+  limit = 2000,
+): Promise<Record<string, WeightUnit>> {
+  const rs = await tx.execute({
+    sql: `SELECT id, weight_unit FROM products WHERE archived_at IS NULL
+          AND weight_unit IN ('LB', 'KG') ORDER BY id LIMIT ?`,
+    args: [limit],
+  });
+  return Object.fromEntries(
+    rs.rows.filter((r) => isUnit(r.weight_unit)).map((r) => [String(r.id), r.weight_unit]),
+  ) as Record<string, WeightUnit>;
+}
+
+/**
+ * A line of the line editor after one of its cells changed: choosing a product weighs the line in
+ * the product's unit (the rule above, applied as the user picks). Pure, for the island.
+ */
+export function lineAfterInput<T extends Record<string, string>>(
+  line: T,
+  name: string,
+  value: string,
+  units: Readonly<Record<string, WeightUnit>> | undefined,
+): T {
+  const next = { ...line, [name]: value };
+  const unit = name === "product_id" && value ? units?.[value] : undefined;
+  return unit && "weight_unit" in line ? { ...next, weight_unit: unit } : next;
+}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { configuredFormats, convertWeight, DEFAULT_FORMAT, KG_PER_LB, poundsAs } from "./format.ts";
+import { lineAfterInput } from "./units.ts";
 
 Deno.test("weights convert exactly and totals read in the workspace's unit", () => {
   assert.equal(convertWeight(1, "LB", "KG"), KG_PER_LB);
@@ -65,4 +66,32 @@ Deno.test("a line naming a product and no unit is weighed in the product's unit;
   } finally {
     await server.close();
   }
+});
+
+Deno.test("lineAfterInput() weighs a line in the unit of the product chosen on it", () => {
+  const units = { p_kg: "KG", p_lb: "LB" } as const;
+  const line = { description: "Arrachera", product_id: "", weight: "100", weight_unit: "LB" };
+  assert.deepEqual(lineAfterInput(line, "product_id", "p_kg", units), {
+    ...line,
+    product_id: "p_kg",
+    weight_unit: "KG",
+  });
+  assert.equal(lineAfterInput(line, "product_id", "p_lb", units).weight_unit, "LB");
+  // Other cells, an unknown product or clearing the product leave the unit as chosen.
+  assert.equal(
+    lineAfterInput({ ...line, weight_unit: "KG" }, "weight", "5", units).weight_unit,
+    "KG",
+  );
+  assert.equal(lineAfterInput(line, "product_id", "p_other", units).weight_unit, "LB");
+  assert.equal(
+    lineAfterInput({ ...line, weight_unit: "KG" }, "product_id", "", units).weight_unit,
+    "KG",
+  );
+  assert.equal(lineAfterInput(line, "product_id", "p_kg", undefined).weight_unit, "LB");
+  // A line with no unit cell (cases only) gains none.
+  const cases = { description: "Ribs", product_id: "", cases: "4" };
+  assert.deepEqual(lineAfterInput(cases, "product_id", "p_kg", units), {
+    ...cases,
+    product_id: "p_kg",
+  });
 });

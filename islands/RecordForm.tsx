@@ -16,6 +16,7 @@ import { checkForm, type FormField, type FormSpec } from "../domain/records/form
 import { translateErrorDetails } from "../domain/error_text.ts";
 import { isCells, pasteLines } from "../domain/flows/paste_lines.ts";
 import Combobox from "./Combobox.tsx";
+import { lineAfterInput, type WeightUnit } from "../domain/units.ts";
 
 export interface RecordFormProps {
   [key: string]: unknown;
@@ -34,6 +35,8 @@ export interface RecordFormProps {
   cancelHref: string;
   /** Show the margin over the cost each line carries (`cost_cents`, a sales order from a PO). */
   margin?: boolean;
+  /** Each product's weight unit: choosing a product on a line weighs the line in it. */
+  productUnits?: Record<string, WeightUnit>;
   /** The page's language and the form's messages (RECORD_FORM_MESSAGES); English without. */
   language?: string;
   messages?: Messages;
@@ -350,7 +353,9 @@ export default function RecordForm(props: RecordFormProps) {
   };
 
   const setLine = (index: number, name: string, value: string) =>
-    setLines((all) => all.map((l, i) => (i === index ? { ...l, [name]: value } : l)));
+    setLines((all) =>
+      all.map((l, i) => (i === index ? lineAfterInput(l, name, value, props.productUnits) : l))
+    );
 
   // Cells pasted from a spreadsheet fill this line and the ones below, adding lines as needed.
   const onPaste = (e: JSX.TargetedClipboardEvent<HTMLTableSectionElement>) => {

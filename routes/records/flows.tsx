@@ -38,7 +38,13 @@ import { languageOf, tOf } from "../../i18n/middleware.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { CarrierPicker } from "../../components/records/CarrierPicker.tsx";
 import { recordLines, requireWriteOf } from "./_flows.ts";
-import { loadWeightUnit, poundsIn, poundsOf, type WeightUnit } from "../../domain/units.ts";
+import {
+  loadWeightUnit,
+  poundsIn,
+  poundsOf,
+  productUnits,
+  type WeightUnit,
+} from "../../domain/units.ts";
 
 function idOf(c: AppContext, what: string): string {
   const id = c.req.param("id") ?? "";
@@ -82,9 +88,10 @@ interface FlowScreen {
 
 async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promise<Response> {
   const db = tenantOf(c).db;
-  const [options, refs] = await Promise.all([
+  const [options, refs, units] = await Promise.all([
     optionChoices(db),
     refChoices(db, screen.def, screen.values),
+    productUnits(db), // a product picked on a line brings its unit
   ]);
   const language = languageOf(c);
   return renderApp(
@@ -110,6 +117,7 @@ async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promis
           message: screen.message,
           options,
           refs,
+          productUnits: units,
           cancelHref: screen.back.href,
           margin: screen.margin ?? false,
           language,

@@ -47,6 +47,7 @@ import { BillMatchNotice } from "../../components/payables/BillMatchNotice.tsx";
 import { matchBill } from "../../domain/payables/match.ts";
 import { InvoiceDisputes } from "../../components/records/InvoiceDisputes.tsx";
 import { disputesOfInvoice } from "../../domain/disputes.ts";
+import { productUnits } from "../../domain/units.ts";
 import { historyRefIds } from "../../domain/records/history.ts";
 import { ListFilters } from "../../components/records/ListFilters.tsx";
 import { Island } from "../../framework/island.tsx";
@@ -410,7 +411,11 @@ async function formPage(
   status = 200,
 ): Promise<Response> {
   const db = tenantOf(c).db;
-  const [options, refs] = await Promise.all([optionChoices(db), refChoices(db, def, opts.values)]);
+  const [options, refs, units] = await Promise.all([
+    optionChoices(db),
+    refChoices(db, def, opts.values),
+    def.lines ? productUnits(db) : undefined, // a product picked on a line brings its unit
+  ]);
   const base = `/${def.collection}`;
   const title = opts.mode === "create"
     ? newTitle(c, def)
@@ -436,6 +441,7 @@ async function formPage(
           message: opts.message,
           options,
           refs,
+          productUnits: units,
           cancelHref: opts.mode === "create" ? base : `${base}/${opts.id}`,
           language: languageOf(c),
           messages: messagesInWords(
