@@ -66,6 +66,16 @@ Deno.test("a form answers in Spanish for a member who chose Spanish; the API kee
     const count = await api.ok("GET", "/api/v1/customers?q=Carnes");
     assert.equal(count.data.length, 0, "nothing was written");
 
+    // An error page too.
+    const missing = await server.fetch(t.host, "/customers/01hzzzzzzzzzzzzzzzzzzzzzzz", {
+      headers: { cookie },
+    });
+    const page = await missing.text();
+    assert.equal(missing.status, 404);
+    assert.match(page, /<html lang="es">/);
+    assert.match(page, /<h1>No encontrado<\/h1>/);
+    assert.match(page, /Ir a la página de inicio/);
+
     // The API: English by default, with its stable code; Spanish when the client asks.
     const english = await api.call("POST", "/api/v1/customers", { name: "X", email: "nope" });
     assert.equal(english.status, 422);
