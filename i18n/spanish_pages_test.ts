@@ -50,6 +50,8 @@ export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["help", () => "/help"],
   ["help search", () => "/help?q=invoice"],
   ["what's new", () => "/whats-new"],
+  ["CSV import of suppliers", () => "/suppliers/import"],
+  ["CSV import of customers", () => "/customers/import"],
   ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
     collection,
   ) =>
@@ -141,6 +143,20 @@ Deno.test("the main pages in Spanish have no untranslated string", async () => {
       assert.match(html, /<html lang="es">/, name);
       for (const text of untranslated(html)) failures.push(`${name} ${path}: "${text}"`);
     }
+    // The CSV import's preview, with a row that has a problem and an ignored column.
+    const csv = new FormData();
+    csv.append("_csrf", owner.csrf);
+    csv.append("csv", "name,colour\nEmpacadora Sur,rojo\n,azul\n");
+    const csvRequest = new Request("http://x/", { method: "POST", body: csv });
+    const preview = await server.fetch(owner.host, "/suppliers/import", {
+      method: "POST",
+      headers: { cookie, "content-type": csvRequest.headers.get("content-type")! },
+      body: new Uint8Array(await csvRequest.arrayBuffer()),
+    });
+    const previewHtml = await preview.text();
+    assert.equal(preview.status, 422);
+    assert.match(previewHtml, /Columnas ignoradas: colour\./);
+    for (const text of untranslated(previewHtml)) failures.push(`CSV preview: "${text}"`);
     assert.deepEqual(failures, []);
 
     // The same member's pages in English once they choose it: the check is not vacuous.

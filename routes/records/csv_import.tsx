@@ -18,35 +18,44 @@ import { CsrfInput } from "../../components/Form.tsx";
 import { recordContext } from "../../http/records.ts";
 import { requireFeature } from "../../customization/middleware.ts";
 import { recordTypeFor } from "../../customization/terms.ts";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { translateRecordType } from "../../i18n/records.ts";
+import { useLanguage, useT } from "../../components/Words.tsx";
 
 const MAX_BYTES = 2 * 1024 * 1024;
 async function readUpload(c: AppContext): Promise<{ text: string; confirm: boolean }> {
   // Browsers send the length of a form upload: refuse a large one before reading it.
   const length = Number(c.req.header("content-length") ?? 0);
   if (length > MAX_BYTES + 64 * 1024) {
-    throw new InvalidError("The file is larger than 2 MB.", undefined, 413);
+    throw new InvalidError(tOf(c)("csv_import.too_large"), undefined, 413);
   }
   const form = await c.req.parseBody();
   let text = typeof form.csv === "string" ? form.csv : "";
   const file = form.file;
   if (file instanceof File && file.size > 0) {
     if (file.size > MAX_BYTES) {
-      throw new InvalidError("The file is larger than 2 MB.", undefined, 413);
+      throw new InvalidError(tOf(c)("csv_import.too_large"), undefined, 413);
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
-    if (bytes.includes(0)) throw new InvalidError("That file is not a CSV text file.");
+    if (bytes.includes(0)) throw new InvalidError(tOf(c)("csv_import.not_csv"));
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
       text = new TextDecoder("windows-1252").decode(bytes); // Excel's "CSV" on Windows
     }
   }
-  if (!text.trim()) throw new InvalidError("Choose a CSV file or paste its contents.");
+  if (!text.trim()) throw new InvalidError(tOf(c)("csv_import.choose"));
   return { text, confirm: form.confirm === "1" };
 }
 
 function ImportForm(props: { def: RecordDef; csrf: string }) {
-  const headers = props.def.fields.filter((f) => !f.computed).map((f) => f.label);
+  const t = useT();
+  // The importer reads English labels and API names: a reader of another language is shown the
+  // API names, which work in every language.
+  const english = useLanguage() === "en";
+  const headers = props.def.fields.filter((f) => !f.computed).map((f) =>
+    english ? f.label : f.name
+  );
   return (
     <form
       method="post"
@@ -56,19 +65,18 @@ function ImportForm(props: { def: RecordDef; csrf: string }) {
     >
       <CsrfInput token={props.csrf} />
       <p>
-        The first row names the columns, by label or API name. Columns this form knows:{" "}
-        <span class="muted">{headers.join(", ")}</span>. Money in dollars; several values separated
-        by semicolons; references by name.
+        {t("csv_import.columns")} <span class="muted">{headers.join(", ")}</span>
+        {t("csv_import.columns_tail")}
       </p>
       <div class="field">
-        <label for="import-file">CSV file (up to 2 MB)</label>
+        <label for="import-file">{t("csv_import.file")}</label>
         <input id="import-file" type="file" name="file" accept=".csv,text/csv,text/plain" />
       </div>
       <div class="field">
-        <label for="import-csv">Or paste the rows</label>
+        <label for="import-csv">{t("csv_import.paste")}</label>
         <textarea id="import-csv" name="csv" rows={6}></textarea>
       </div>
-      <button class="button primary" type="submit">Preview</button>
+      <button class="button primary" type="submit">{t("csv_import.preview")}</button>
     </form>
   );
 }
@@ -83,21 +91,28 @@ for (const collection of IMPORTABLE) {
     const def = recordTypeFor(c.get("configuration")?.document, builtIn);
     const role = principalOf(c).role;
     if (!role || !can(role, def.permission)) {
-      throw new ForbiddenError(`Your role cannot import ${def.plural.toLowerCase()}.`);
+      throw new ForbiddenError(
+        tOf(c)("csv_import.role", {
+          types: translateRecordType(def, languageOf(c)).plural.toLowerCase(),
+        }),
+      );
     }
   };
 
   app.get(path, (c) => {
     const def = recordTypeFor(c.get("configuration")?.document, builtIn);
     guard(c);
+    const t = tOf(c);
+    const shown = translateRecordType(def, languageOf(c));
+    const title = t("csv_import.title", { types: shown.plural.toLowerCase() });
     return renderApp(
       c,
-      `Import ${def.plural.toLowerCase()}`,
+      title,
       <>
         <p class="breadcrumb">
-          <a href={`/${collection}`}>{def.plural}</a>
+          <a href={`/${collection}`}>{shown.plural}</a>
         </p>
-        <h1>Import {def.plural.toLowerCase()}</h1>
+        <h1>{title}</h1>
         <ImportForm def={def} csrf={c.get("csrfToken")} />
       </>,
     );
@@ -109,6 +124,9 @@ for (const collection of IMPORTABLE) {
       const def = recordTypeFor(c.get("configuration")?.document, builtIn);
       guard(c);
       tenantOf(c);
+      const t = tOf(c);
+      const shown = translateRecordType(def, languageOf(c));
+      const types = shown.plural.toLowerCase();
       let upload;
       let outcome;
       try {
@@ -118,11 +136,11 @@ for (const collection of IMPORTABLE) {
         if (!(err instanceof InvalidError)) throw err;
         return renderApp(
           c,
-          `Import ${def.plural.toLowerCase()}`,
+          t("csv_import.title", { types }),
           <>
-            <h1>Import {def.plural.toLowerCase()}</h1>
+            <h1>{t("csv_import.title", { types })}</h1>
             <div class="flash error" role="alert">
-              <p>{err.message} Nothing was imported.</p>
+              <p>{t("csv_import.nothing_imported", { message: err.message })}</p>
             </div>
             <ImportForm def={def} csrf={c.get("csrfToken")} />
           </>,
@@ -135,16 +153,16 @@ for (const collection of IMPORTABLE) {
       const bad = outcome.rows.filter((r) => r.errors.length);
       return renderApp(
         c,
-        `Import ${def.plural.toLowerCase()}`,
+        t("csv_import.title", { types }),
         <>
           <p class="breadcrumb">
-            <a href={`/${collection}`}>{def.plural}</a>
+            <a href={`/${collection}`}>{shown.plural}</a>
           </p>
-          <h1>Import {def.plural.toLowerCase()}: preview</h1>
+          <h1>{t("csv_import.preview_title", { types })}</h1>
           {outcome.unknownHeaders.length
             ? (
               <p class="flash warning">
-                Ignored columns: {outcome.unknownHeaders.join(", ")}.
+                {t("csv_import.ignored", { columns: outcome.unknownHeaders.join(", ") })}
               </p>
             )
             : null}
@@ -152,8 +170,7 @@ for (const collection of IMPORTABLE) {
             ? (
               <div class="flash error" role="alert">
                 <p>
-                  {bad.length} of {outcome.rows.length}{" "}
-                  rows have problems. Nothing was imported: fix the file and preview again.
+                  {t("csv_import.bad_rows", { bad: bad.length, total: outcome.rows.length })}
                 </p>
               </div>
             )
@@ -162,9 +179,9 @@ for (const collection of IMPORTABLE) {
                 <CsrfInput token={c.get("csrfToken")} />
                 <input type="hidden" name="confirm" value="1" />
                 <textarea name="csv" hidden aria-hidden="true">{upload.text}</textarea>
-                <p>All {outcome.rows.length} rows are valid.</p>
+                <p>{t("csv_import.all_valid", { count: outcome.rows.length })}</p>
                 <button class="button primary" type="submit">
-                  Import {outcome.rows.length} {def.plural.toLowerCase()}
+                  {t("csv_import.import_n", { count: outcome.rows.length, types })}
                 </button>
               </form>
             )}
@@ -172,18 +189,20 @@ for (const collection of IMPORTABLE) {
             <table class="records" data-import-preview>
               <thead>
                 <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">{def.singular}</th>
-                  <th scope="col">Problems</th>
+                  <th scope="col">{t("csv_import.line")}</th>
+                  <th scope="col">{shown.singular}</th>
+                  <th scope="col">{t("csv_import.problems")}</th>
                 </tr>
               </thead>
               <tbody>
                 {outcome.rows.map((r) => (
                   <tr key={r.line} class={r.errors.length ? "has-error" : undefined}>
-                    <td data-label="Line">{r.line}</td>
+                    <td data-label={t("csv_import.line")}>{r.line}</td>
                     <th scope="row">{r.title}</th>
-                    <td data-label="Problems">
-                      {r.errors.length ? <span class="error">{r.errors.join("; ")}</span> : "OK"}
+                    <td data-label={t("csv_import.problems")}>
+                      {r.errors.length
+                        ? <span class="error">{r.errors.join("; ")}</span>
+                        : t("csv_import.ok")}
                     </td>
                   </tr>
                 ))}
