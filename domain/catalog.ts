@@ -15,7 +15,12 @@ import {
 import type { RecordDef } from "./records/definition.ts";
 import { BUSINESS_DAY } from "../db/business_day.ts";
 import { CURRENCIES, DEFAULT_CURRENCY } from "./currency.ts";
-import { loadBilledFreightSql, loadCostSql, loadMarginSql, loadSaleSql } from "./rules/margin.ts";
+import {
+  loadBilledFreightSql,
+  loadCostSql,
+  loadMarginSql,
+  loadSaleInWorkspaceSql,
+} from "./rules/margin.ts";
 
 const address = (): FieldDef[] => [
   f.longtext("address", "Street address", { max: 300, group: "Address" }),
@@ -574,7 +579,7 @@ export const loads: RecordDef = {
       filter: true,
       sort: true,
     }),
-    f.money("sale_cents", "Sale value", { computed: true, sql: loadSaleSql("loads") }),
+    f.money("sale_cents", "Sale value", { computed: true, sql: loadSaleInWorkspaceSql("loads") }),
     f.money("cost_cents", "Purchase cost", { computed: true, sql: loadCostSql("loads") }),
     f.money("billed_freight_cents", "Freight billed", {
       computed: true,

@@ -158,3 +158,73 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
     await server.close();
   }
 });
+
+Deno.test("a load's own margin converts its CAD sale, and is empty without a rate", async () => {
+  const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Prairie Packers" }, 201);
+    const toronto = await api.ok("POST", "/api/v1/customers", {
+      name: "Toronto Meats",
+      currency: "CAD",
+    }, 201);
+    const po = await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: "2026-11-01",
+      lines: [{ description: "Trim", weight: 10_000, price: 2 }],
+    }, 201);
+    const so = await api.ok("POST", "/api/v1/sales-orders", {
+      customer_id: toronto.id,
+      order_date: "2026-11-01",
+      lines: [{ description: "Trim", weight: 10_000, price: 3, purchase_order_id: po.id }],
+    }, 201);
+    const load = await api.ok("POST", "/api/v1/loads", {
+      purchase_order_id: po.id,
+      sales_order_id: so.id,
+      pickup_appointment: "2026-11-03T08:00",
+      freight_cents: 1_500_00,
+    }, 201);
+    const none = await api.ok("GET", `/api/v1/loads/${load.id}`);
+    assert.equal(none.sale_cents, null, "a CAD sale is not shown as dollars");
+    assert.equal(none.margin_cents, null, "no margin of CAD minus USD");
+    await api.ok("POST", "/api/v1/exchange-rates", {
+      currency: "CAD",
+      day: "2026-11-03",
+      rate: "0.7312",
+    });
+    const converted = await api.ok("GET", `/api/v1/loads/${load.id}`);
+    assert.equal(converted.sale_cents, 21_936_00);
+    assert.equal(converted.margin_cents, 436_00);
+    const [row] = (await api.ok(
+      "GET",
+      "/api/v1/reports/margin?by=load&from=2026-11-01&to=2026-11-30",
+    )).data;
+    assert.equal(row.margin_cents, converted.margin_cents, "the page and the report agree");
+    // Half a cent rounds to the even cent, in SQL as in the report: 30,000.01 CAD at 0.5.
+    await api.ok("POST", "/api/v1/exchange-rates", {
+      currency: "CAD",
+      day: "2026-11-03",
+      rate: "0.5",
+    });
+    await api.ok("PATCH", `/api/v1/sales-orders/${so.id}`, {
+      version: so.version,
+      lines: [{
+        description: "Trim",
+        cases: 1,
+        price: 30_000.01,
+        price_basis: "case",
+        purchase_order_id: po.id,
+      }],
+    });
+    const half = await api.ok("GET", `/api/v1/loads/${load.id}`);
+    assert.equal(half.sale_cents, 15_000_00, "1,500,000.5 cents to the even 1,500,000");
+    const [again] = (await api.ok(
+      "GET",
+      "/api/v1/reports/margin?by=load&from=2026-11-01&to=2026-11-30",
+    )).data;
+    assert.equal(again.sale_converted_cents, 15_000_00);
+  } finally {
+    await server.close();
+  }
+});
