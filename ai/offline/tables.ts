@@ -8,12 +8,12 @@
  * line above (a description on two lines), unless the line under it holds the numbers alone: then
  * the two are one row that OCR split (a tilted photo). A line whose price times quantity equals
  * its printed amount is trusted more; a price that OCR read without its decimal point is repaired
- * when the amount and quantity make the reading certain, and a price OCR read with letters in it
- * ("LAP", "7.1L") is taken from amount / quantity when that comes out in whole cents (at 0.6,
- * "price read from amount / quantity"). Two headers OCR glued with no space
- * between them are split where a known one ends and one a slip from another begins, and a cell of
- * numbers that runs over the next column's start ("$ 218,727.93 60,927", one space kept between
- * two columns) gives one number to each column.
+ * when the amount and quantity make the reading certain, and a price OCR garbled (letters or marks
+ * in it, "LAP", "2:59;", or one digit of a pair OCR confuses, "1.58" for 1.50) is taken from
+ * amount / quantity when that comes out in whole cents (at 0.6, "price read from amount /
+ * quantity"). Two headers OCR glued with no space between them are split where a known one ends
+ * and one a slip from another begins, and a cell of numbers that runs over the next column's start
+ * ("$ 218,727.93 60,927", one space kept between two columns) gives one number to each column.
  */
 import type { DraftValue } from "../../domain/documents/draft.ts";
 import type { Cell, Line } from "./layout.ts";
@@ -236,12 +236,18 @@ function toLine(
     let price = parseNumber(values.price.replace(/^(USD\s*)?\$/i, ""));
     const amount = values.amount ? parseMoney(values.amount.replace(/^USD\s*/i, "")) : null;
     const qtyOf = (b: string) => (b === "case" ? line.cases?.value : line.weight?.value);
-    // OCR read letters in the price ("LAP" for 7.17, "7.1L" for 7.11): the amount over the
-    // quantity is the price printed when it comes out in whole cents and gives the amount back.
-    if (amount !== null && /[A-Za-z]/.test(values.price)) {
-      const q = qtyOf(basis);
-      const p = typeof q === "number" && q > 0 ? Math.round(amount / q) / 100 : null;
-      if (p !== null && p > 0 && Math.abs(Math.round(p * (q as number) * 100) - amount) <= 1) {
+    // OCR garbled the price ("LAP" for 7.17, "7.1L", "2:59;", or "1.58" for 1.50: one digit of a
+    // pair OCR confuses): the amount over the quantity is the price printed when it comes out in
+    // whole cents and gives the amount back.
+    const q = qtyOf(basis);
+    const derived = amount !== null && typeof q === "number" && q > 0
+      ? Math.round(amount / q) / 100
+      : null;
+    const garbled = /[^\d.,$\s-]/.test(values.price) ||
+      (price !== null && derived !== null && ocrTwin(price.toFixed(2), derived.toFixed(2)));
+    if (amount !== null && derived !== null && garbled) {
+      const p = derived;
+      if (p > 0 && Math.abs(Math.round(p * (q as number) * 100) - amount) <= 1) {
         price = p;
         line.price = { value: p, confidence: 0.6, why: "price read from amount / quantity" };
       }
@@ -296,6 +302,19 @@ function splitNumbers(header: Header, cell: Cell): Array<[Column, string]> {
   const crossed = header.columns.filter((c) => c.start > cell.start + 3 && c.start <= cell.end + 4);
   if (at < 0 || crossed.length < tokens.length - 1) return [[col, cell.text]];
   return tokens.map((t, k) => [header.columns[at + k]?.col ?? "other", t]);
+}
+
+/** Digits OCR takes for one another (a closed loop read open, a stroke lost or gained). */
+const TWINS = new Set(["08", "06", "09", "17", "38", "56", "58", "68", "89"]);
+
+/** Two prices that differ in one digit only, a pair OCR confuses ("1.58" for "1.50"). */
+function ocrTwin(read: string, derived: string): boolean {
+  if (read.length !== derived.length || read === derived) return false;
+  const diff = [...read].flatMap((
+    c,
+    i,
+  ) => (c === derived[i] ? [] : [[c, derived[i]!].sort().join("")]));
+  return diff.length === 1 && TWINS.has(diff[0]!);
 }
 
 /** A row's cells by the header column they start under. */

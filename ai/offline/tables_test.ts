@@ -76,14 +76,16 @@ Deno.test("readGoodsTable() reads a price OCR garbled from amount / quantity, bu
     "Cases   Description            Net Wt     Price/lb     Line Total",
     "843     Beef brisket 120A      50,580     LAP          $362,658.60",
     "884     Beef trimmings 90CL    50,388     7.1L         $358,258.68",
+    "171     Chicken breast B/S     10,773     2:59;        $27,902.07",
+    "960     Pork spare ribs        45,120     1.58         $67,680.00",
     "20      Pork spare ribs        800        3.10         $2,400.00",
   ].join("\n")))!;
-  assert.deepEqual(read.lines.map((l) => l.price?.value), [7.17, 7.11, 3.10]);
+  assert.deepEqual(read.lines.map((l) => l.price?.value), [7.17, 7.11, 2.59, 1.5, 3.10]);
   assert.equal(read.lines[0]!.price!.why, "price read from amount / quantity");
   assert.ok(read.lines[0]!.price!.confidence < 0.8);
   // Clean digits that do not add up stay as printed, flagged.
-  assert.equal(read.lines[2]!.description!.why, "price x quantity is not the amount");
-  assert.ok(read.lines[2]!.price!.confidence < 0.8);
+  assert.equal(read.lines[4]!.description!.why, "price x quantity is not the amount");
+  assert.ok(read.lines[4]!.price!.confidence < 0.8);
 });
 
 Deno.test("readGoodsTable() splits numbers of two columns kept in one cell by a single space", () => {
