@@ -12,7 +12,12 @@
  */
 import type { Messages, Translate } from "../i18n/format.ts";
 
-/** Thrown texts that carry a value: the pattern, its catalogue key and the argument names. */
+/**
+ * Thrown texts that carry a value: the pattern, its catalogue key and the argument names. An
+ * argument named `type` or `field` is a built-in label (named through its `label.*` key), `roles`
+ * a list of roles ("A broker or admin", through `role.*`), `problem` a thrown text of its own
+ * (translated in turn); any other is a value, shown as thrown.
+ */
 const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   [/^At most (\d+) characters\.$/, "error.at_most_characters", ["max"]],
   [/^At most (-?[\d.]+)\.$/, "error.at_most", ["max"]],
@@ -26,7 +31,48 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
     "error.changed_meanwhile",
     ["type"],
   ],
+  [/^This ([a-z][a-z ]*) was changed meanwhile\.$/, "error.changed_meanwhile_short", ["type"]],
+  [/^Another ([a-z][a-z ]*) already has this ([a-z][a-z ]*)\.$/, "error.another_has", [
+    "type",
+    "field",
+  ]],
+  [/^An? ([a-z][a-z ]*) cannot be deleted\.$/, "error.cannot_delete", ["type"]],
+  [/^Blocked by rule '(.+?)': (.*)$/s, "error.blocked_by_rule", ["rule", "message"]],
+  [
+    /^Waiting for approval: rule '(.+?)' needs an? (\w+) to approve this ([a-z][a-z ]*) \((\w+)\) before its status can change\.$/,
+    "error.waiting_for_approval",
+    ["rule", "roles", "type", "status"],
+  ],
+  [/^Only (.+) can override a credit hold\.$/, "error.only_can_override", ["roles"]],
+  [/^(.+\.) (Nobody|An? [a-z, ]+) can override the credit hold\.$/, "error.credit_hold_override", [
+    "problem",
+    "roles",
+  ]],
+  [/^(.+) is on credit hold\.$/, "error.on_credit_hold", ["name"]],
+  [/^(.+) has invoices (\d+) days past due \(over (\d+)\)\.$/, "error.days_past_due", [
+    "name",
+    "days",
+    "max",
+  ]],
+  [
+    /^This order would bring (.+) to (\S+) against a credit limit of (\S+)\.$/,
+    "error.over_credit_limit",
+    ["name", "amount", "limit"],
+  ],
 ];
+
+/** "A broker, admin or owner" in the language of `t`, through the `role.*` names. */
+function rolesIn(text: string, t: Translate): string {
+  if (text === "Nobody") return t("error.nobody");
+  const names = text.replace(/^an? /i, "").split(/, | or /).map((role) => {
+    const key = `role.${role.trim()}`;
+    const name = t(key);
+    return name === key ? role : name;
+  });
+  return names.length === 1
+    ? names[0]!
+    : t("error.role_list", { roles: names.slice(0, -1).join(", "), last: names.at(-1)! });
+}
 
 const reverse = new WeakMap<Messages, Map<string, string>>();
 
@@ -56,13 +102,14 @@ export function translateErrorText(text: string, english: Messages, t: Translate
     const args: Record<string, string> = {};
     names.forEach((name, i) => {
       const value = m[i + 1]!;
-      if (name !== "type") {
-        args[name] = value;
-        return;
+      if (name === "roles") args[name] = rolesIn(value, t);
+      else if (name === "problem") args[name] = translateErrorText(value, english, t);
+      else if (name !== "type" && name !== "field") args[name] = value;
+      else {
+        const labelKey = `label.${value.replace(/[^a-z0-9]+/g, "_")}`;
+        const label = t(labelKey);
+        args[name] = label === labelKey ? value : label.toLowerCase();
       }
-      const labelKey = `label.${value.replace(/[^a-z0-9]+/g, "_")}`;
-      const label = t(labelKey);
-      args[name] = label === labelKey ? value : label.toLowerCase();
     });
     const out = t(patternKey, args);
     return out === patternKey ? text : out;

@@ -27,9 +27,26 @@ Deno.test("translateErrorText() translates fixed texts and texts with values, an
     "Solo se pueden eliminar órdenes de compra en borrador o canceladas.",
   );
   assert.equal(
-    translateErrorText("Blocked by rule 'x': y", CATALOGUES.en, es),
-    "Blocked by rule 'x': y",
+    translateErrorText("Blocked by rule 'Big PO': Ask Dana first.", CATALOGUES.en, es),
+    "Bloqueado por la regla «Big PO»: Ask Dana first.",
+    "the rule's own words are the workspace's",
   );
+  assert.equal(
+    translateErrorText(
+      "Boston Grocers is on credit hold. A broker or admin can override the credit hold.",
+      CATALOGUES.en,
+      es,
+    ),
+    "Boston Grocers está en retención de crédito. Puede pasar por alto la retención de crédito: corredor o administrador.",
+  );
+  assert.equal(
+    translateErrorText("Another customer already has this name.", CATALOGUES.en, es),
+    "Otro registro (cliente) ya tiene este valor de nombre.",
+  );
+  assert.equal(translateErrorText("Something unknown.", CATALOGUES.en, es), "Something unknown.");
+  // The pattern's English message says what was thrown (English readers are never translated).
+  const blocked = "Blocked by rule 'Big PO': Ask Dana first.";
+  assert.equal(translateErrorText(blocked, CATALOGUES.en, translator("en")), blocked);
   assert.deepEqual(
     translateErrorDetails({ email: ["Enter a valid e-mail address."] }, CATALOGUES.en, es),
     { email: ["Escriba una dirección de correo válida."] },
