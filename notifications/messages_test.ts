@@ -10,6 +10,7 @@ import { listNotifications } from "./store.ts";
 import { decodeMessage, encodeMessage, renderMessage } from "./messages.ts";
 import { loadEvents } from "./from_changes.ts";
 import { sendDigests } from "./daily.ts";
+import { deliverRuleEffects } from "../workers/rule_jobs.ts";
 import { mailTo } from "../tests/helpers/members.ts";
 import { addMember } from "../tests/helpers/members.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
@@ -137,6 +138,19 @@ Deno.test("the daily digest is written in each member's language", async () => {
       title: { key: "notice.invoice_overdue", args: { number: "INV-9" } },
       dedupeKey: "overdue:test",
     });
+    // A rule's notice: its title in the reader's language, its message as the workspace wrote it.
+    await deliverRuleEffects(server.services, t.tenantId, lease.db, [{
+      type: "notify",
+      rule: "Big PO",
+      roles: ["broker"],
+      users: [],
+      message: "Call Dana.",
+      link: "/purchase-orders",
+    }]);
+    const [rule] = await listNotifications(lease.db, broker.userId, { reader: { language: "es" } });
+    assert.equal(rule!.title, "Regla «Big PO»");
+    assert.equal(rule!.body, "Call Dana.");
+
     assert.equal(await sendDigests(server.services, t.tenantId, lease.db), 2);
     const [spanish] = await mailTo(server, broker.email);
     const [english] = await mailTo(server, t.email);

@@ -16,6 +16,9 @@ import { enqueueStatement } from "./queue.ts";
 import type { RuleEffect } from "../domain/records/context.ts";
 import { insertNotification } from "../notifications/store.ts";
 import { sendMail } from "../mail/outbox.ts";
+import { workspaceLanguage } from "../mail/language.ts";
+import { encodeMessage } from "../notifications/messages.ts";
+import { translator } from "../i18n/mod.ts";
 import { currentConfiguration } from "../customization/document/store.ts";
 import { withCustomFields } from "../customization/fields.ts";
 import { runScheduledRules } from "../domain/rules/engine.ts";
@@ -86,6 +89,8 @@ export async function deliverRuleEffects(
         event: "rule",
         title: `Rule '${effect.rule}'`,
         body: effect.message,
+        // The title in each reader's language; the message is the workspace's own words.
+        message: encodeMessage({ key: "notice.rule", args: { rule: effect.rule } }, undefined),
         link: effect.link,
         entity: null,
         entityId: null,
@@ -100,7 +105,7 @@ export async function deliverRuleEffects(
     for (const address of effect.users.filter((u) => !known.has(u.toLowerCase()))) {
       await sendMail(services, {
         to: address,
-        subject: `Rule '${effect.rule}'`,
+        subject: translator(await workspaceLanguage(db))("notice.rule", { rule: effect.rule }),
         text: effect.message,
         tenantId,
       });
