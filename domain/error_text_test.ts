@@ -43,6 +43,10 @@ Deno.test("translateErrorText() translates fixed texts and texts with values, an
     translateErrorText("Another customer already has this name.", CATALOGUES.en, es),
     "Otro registro (cliente) ya tiene este valor de nombre.",
   );
+  assert.equal(
+    translateErrorText("This e-mail address cannot receive mail.", CATALOGUES.en, es),
+    "Esta dirección de correo no puede recibir correo.",
+  );
   assert.equal(translateErrorText("Something unknown.", CATALOGUES.en, es), "Something unknown.");
   // The pattern's English message says what was thrown (English readers are never translated).
   const blocked = "Blocked by rule 'Big PO': Ask Dana first.";
