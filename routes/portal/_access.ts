@@ -27,10 +27,10 @@ export type Opened =
 /** Verifies the request's token; the claims and invoice, or the refusal to answer with. */
 export async function openLink(c: AppContext, limits: PortalLimits): Promise<Opened> {
   const ip = clientIp(c);
-  if (await limits.requests.hit(ip) > 0) return { ok: false, response: refusePortal(c, 429) };
+  if (await limits.requests.hit(ip) > 0) return { ok: false, response: await refusePortal(c, 429) };
   const tenant = c.get("tenant");
   const token = c.req.param("token") ?? "";
-  if (!tenant) return { ok: false, response: refusePortal(c, 404) };
+  if (!tenant) return { ok: false, response: await refusePortal(c, 404) };
   const now = c.get("services").clock.now();
   const checked = await verifyPortalToken(tenant.db, tenant.id, token, now);
   let reason: string | null = checked.ok ? null : checked.reason;
@@ -51,6 +51,6 @@ export async function openLink(c: AppContext, limits: PortalLimits): Promise<Ope
       claimed_tenant: claimed?.tenantId ?? null,
     },
   });
-  if (await limits.refusals.hit(ip) > 0) return { ok: false, response: refusePortal(c, 429) };
-  return { ok: false, response: refusePortal(c, reason === "expired" ? 410 : 404) };
+  if (await limits.refusals.hit(ip) > 0) return { ok: false, response: await refusePortal(c, 429) };
+  return { ok: false, response: await refusePortal(c, reason === "expired" ? 410 : 404) };
 }

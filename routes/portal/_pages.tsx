@@ -27,10 +27,24 @@ import { type PortalDispute, type PortalView, portalView } from "../../portal/vi
 import { tenantStripe } from "../../portal/settings.ts";
 import { startPortalCheckout } from "../../portal/payments.ts";
 import { disputeLine, DisputeSchema } from "../../portal/disputes.ts";
-import { type Letterhead, letterheadOf, refusePortal, renderPortal } from "./_shell.tsx";
+import {
+  type Letterhead,
+  letterheadOf,
+  refusePortal,
+  renderPortal,
+  visitorLanguage,
+} from "./_shell.tsx";
+import {
+  formatsFor,
+  isLanguage,
+  type Language,
+  type Translate,
+  translator,
+} from "../../i18n/mod.ts";
 import { openLink, type PortalLimits } from "./_access.ts";
 
 interface PageState {
+  t: Translate;
   view: PortalView;
   letterhead: Letterhead;
   format: fmt.FormatSettings;
@@ -41,45 +55,60 @@ interface PageState {
 }
 
 /** A disputed line's state: open with the customer's reason, or the broker's outcome. */
-function DisputeOutcome({ dispute, f }: { dispute: PortalDispute; f: fmt.FormatSettings }) {
+function DisputeOutcome(
+  { dispute, f, t }: { dispute: PortalDispute; f: fmt.FormatSettings; t: Translate },
+) {
   if (dispute.status === "open") {
     return (
       <>
-        <span class="badge warn">Disputed</span> {dispute.reason}
+        <span class="badge warn">{t("portal.disputed")}</span> {dispute.reason}
       </>
     );
   }
   if (dispute.status === "accepted") {
     return (
       <>
-        <span class="badge ok">Credited {fmt.money(dispute.creditCents, f)}</span>{" "}
-        Your dispute was accepted.{dispute.note ? ` ${dispute.note}` : ""}
+        <span class="badge ok">
+          {t("portal.credited", { amount: fmt.money(dispute.creditCents, f) })}
+        </span>{" "}
+        {t("portal.accepted")}
+        {dispute.note ? ` ${dispute.note}` : ""}
       </>
     );
   }
   return (
     <>
-      <span class="badge">Dispute not accepted</span> {dispute.note ?? ""}
+      <span class="badge">{t("portal.not_accepted")}</span> {dispute.note ?? ""}
     </>
   );
+}
+
+/**
+ * The customer's language: their own (`customers.language`), else the browser's
+ * Accept-Language, else the workspace's default (its locale), else English.
+ */
+async function customerLanguage(c: AppContext, customerId: string): Promise<Language> {
+  const customer = await getRecord(tenantOf(c).db, customers, customerId).catch(() => null);
+  return isLanguage(customer?.language) ? customer.language : await visitorLanguage(c);
 }
 
 function InvoicePage({ s, token }: { s: PageState; token: string }) {
   const { invoice, statement } = s.view;
   const f = s.format;
+  const t = s.t;
   const base = `/portal/${token}`;
   const overdue = invoice.outstandingCents > 0 && invoice.dueDate !== null &&
     invoice.dueDate < s.today;
   const status = invoice.outstandingCents <= 0
-    ? <span class="badge ok">Paid</span>
+    ? <span class="badge ok">{t("portal.paid")}</span>
     : overdue
-    ? <span class="badge danger">Overdue</span>
-    : <span class="badge">Open</span>;
+    ? <span class="badge danger">{t("portal.overdue")}</span>
+    : <span class="badge">{t("portal.open")}</span>;
   const disputable = invoice.lines.filter((l) => !l.dispute);
   return (
     <>
       <div class="page-head">
-        <h1>Invoice {invoice.number}</h1>
+        <h1>{t("portal.invoice_number", { number: invoice.number })}</h1>
         <p>{status}</p>
       </div>
       {s.notice
@@ -98,44 +127,44 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
         : null}
       <dl class="facts">
         <div>
-          <dt>Billed to</dt>
+          <dt>{t("portal.billed_to")}</dt>
           <dd>{invoice.customerName}</dd>
         </div>
         <div>
-          <dt>Invoice date</dt>
+          <dt>{t("portal.invoice_date")}</dt>
           <dd>{fmt.date(invoice.invoiceDate, f)}</dd>
         </div>
         <div>
-          <dt>Due</dt>
-          <dd>{invoice.dueDate ? fmt.date(invoice.dueDate, f) : "On receipt"}</dd>
+          <dt>{t("portal.due")}</dt>
+          <dd>{invoice.dueDate ? fmt.date(invoice.dueDate, f) : t("portal.on_receipt")}</dd>
         </div>
         <div>
-          <dt>Total</dt>
+          <dt>{t("portal.total")}</dt>
           <dd class="money">{fmt.money(invoice.totalCents, f)}</dd>
         </div>
         <div>
-          <dt>Paid</dt>
+          <dt>{t("portal.paid_amount")}</dt>
           <dd class="money">{fmt.money(invoice.paidCents, f)}</dd>
         </div>
         {invoice.creditedCents
           ? (
             <div>
-              <dt>Credited</dt>
+              <dt>{t("portal.credited_amount")}</dt>
               <dd class="money" id="credited">{fmt.money(invoice.creditedCents, f)}</dd>
             </div>
           )
           : null}
         <div>
-          <dt>Balance due</dt>
+          <dt>{t("portal.balance_due")}</dt>
           <dd class="money" id="balance">{fmt.money(invoice.outstandingCents, f)}</dd>
         </div>
       </dl>
       <p class="actions">
-        <a class="button" href={`${base}/invoice.pdf`}>Download the invoice (PDF)</a>
+        <a class="button" href={`${base}/invoice.pdf`}>{t("portal.download")}</a>
         {s.canPay && invoice.outstandingCents > 0
           ? (
             <a class="button primary" href={`${base}/pay`} id="pay">
-              Pay {fmt.money(invoice.outstandingCents, f)} by card or bank (ACH)
+              {t("portal.pay", { amount: fmt.money(invoice.outstandingCents, f) })}
             </a>
           )
           : null}
@@ -143,29 +172,31 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
       {!s.canPay && invoice.outstandingCents > 0
         ? (
           <section aria-labelledby="how-to-pay">
-            <h2 id="how-to-pay">How to pay</h2>
+            <h2 id="how-to-pay">{t("portal.how_to_pay")}</h2>
             {s.letterhead.remittance ? <p class="remittance">{s.letterhead.remittance}</p> : (
               <p>
-                Send payment to {s.letterhead.name}
-                {s.letterhead.lines.length ? `, ${s.letterhead.lines.join(", ")}` : ""}, quoting
-                invoice {invoice.number}.
+                {t("portal.send_payment", {
+                  name: s.letterhead.name,
+                  address: s.letterhead.lines.length ? `, ${s.letterhead.lines.join(", ")}` : "",
+                  number: invoice.number,
+                })}
               </p>
             )}
           </section>
         )
         : null}
       <section aria-labelledby="lines">
-        <h2 id="lines">Lines</h2>
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Invoice lines">
+        <h2 id="lines">{t("portal.lines")}</h2>
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t("portal.invoice_lines")}>
           <table>
             <thead>
               <tr>
                 <th scope="col">#</th>
-                <th scope="col">Description</th>
-                <th scope="col">Cases</th>
-                <th scope="col">Weight</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t("portal.description")}</th>
+                <th scope="col">{t("portal.cases")}</th>
+                <th scope="col">{t("portal.weight")}</th>
+                <th scope="col">{t("portal.amount")}</th>
+                <th scope="col">{t("portal.status")}</th>
               </tr>
             </thead>
             <tbody>
@@ -177,7 +208,7 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
                   <td>{fmt.weight(l.weight, l.weightUnit, f)}</td>
                   <td class="money">{fmt.money(l.amountCents, f)}</td>
                   <td data-dispute={l.dispute?.status}>
-                    {l.dispute ? <DisputeOutcome dispute={l.dispute} f={f} /> : "—"}
+                    {l.dispute ? <DisputeOutcome dispute={l.dispute} f={f} t={t} /> : "—"}
                   </td>
                 </tr>
               ))}
@@ -188,10 +219,10 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
       {disputable.length
         ? (
           <section aria-labelledby="dispute">
-            <h2 id="dispute">Question a line</h2>
+            <h2 id="dispute">{t("portal.question")}</h2>
             <form method="post" action={`${base}/dispute`} class="record-form">
               <div class="field">
-                <label for="line_id">Line</label>
+                <label for="line_id">{t("portal.line")}</label>
                 <select id="line_id" name="line_id" required>
                   {disputable.map((l) => (
                     <option key={l.id} value={l.id}>
@@ -201,7 +232,7 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
                 </select>
               </div>
               <div class="field">
-                <label for="reason">What is wrong with it</label>
+                <label for="reason">{t("portal.what_wrong")}</label>
                 <textarea
                   id="reason"
                   name="reason"
@@ -212,23 +243,28 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
                 >
                 </textarea>
               </div>
-              <button class="button" type="submit">Dispute this line</button>
+              <button class="button" type="submit">{t("portal.dispute")}</button>
             </form>
           </section>
         )
         : null}
       <section aria-labelledby="statement">
-        <h2 id="statement">Your open invoices with {s.letterhead.name}</h2>
+        <h2 id="statement">{t("portal.open_with", { name: s.letterhead.name })}</h2>
         {statement.length
           ? (
-            <div class="table-wrap" tabIndex={0} role="region" aria-label="Open invoices">
+            <div
+              class="table-wrap"
+              tabIndex={0}
+              role="region"
+              aria-label={t("portal.open_invoices")}
+            >
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Invoice</th>
-                    <th scope="col">Date</th>
-                    <th scope="col">Due</th>
-                    <th scope="col">Balance</th>
+                    <th scope="col">{t("portal.invoice")}</th>
+                    <th scope="col">{t("portal.date")}</th>
+                    <th scope="col">{t("portal.due")}</th>
+                    <th scope="col">{t("portal.balance")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -240,21 +276,21 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
                           : <a href={row.path}>{row.number}</a>}
                       </th>
                       <td>{fmt.date(row.invoiceDate, f)}</td>
-                      <td>{row.dueDate ? fmt.date(row.dueDate, f) : "On receipt"}</td>
+                      <td>{row.dueDate ? fmt.date(row.dueDate, f) : t("portal.on_receipt")}</td>
                       <td class="money">{fmt.money(row.outstandingCents, f)}</td>
                     </tr>
                   ))}
                 </tbody>
                 <tfoot>
                   <tr>
-                    <th scope="row" colSpan={3}>Total open</th>
+                    <th scope="row" colSpan={3}>{t("portal.total_open")}</th>
                     <td class="money">{fmt.money(s.view.statementTotalCents, f)}</td>
                   </tr>
                 </tfoot>
               </table>
             </div>
           )
-          : <p>Nothing is open: thank you.</p>}
+          : <p>{t("portal.nothing_open")}</p>}
       </section>
     </>
   );
@@ -263,7 +299,10 @@ function InvoicePage({ s, token }: { s: PageState; token: string }) {
 async function showPage(
   c: AppContext,
   opened: { token: string; claims: Parameters<typeof portalView>[1] },
-  message: { notice?: string | null; error?: string | null } = {},
+  message: {
+    notice?: "payment_done" | "dispute_sent" | null;
+    error?: string | null;
+  } = {},
   status = 200,
 ) {
   const tenant = tenantOf(c);
@@ -276,22 +315,27 @@ async function showPage(
     tenantStripe(tenant.db, services.tenantKeys, tenant.id),
   ]);
   const letterhead = letterheadOf(company, tenant.name);
+  const language = await customerLanguage(c, opened.claims.customerId);
+  const t = translator(language);
   const state: PageState = {
+    t,
     view,
     letterhead,
-    // Amounts in the invoice's own currency where it has one (a customer's CAD or MXN).
-    format: { ...format, currency: view.invoice.currency ?? format.currency },
+    // Amounts in the invoice's own currency where it has one (a customer's CAD or MXN), written
+    // in the customer's language (es: "6 dic 2026").
+    format: formatsFor({ ...format, currency: view.invoice.currency ?? format.currency }, language),
     canPay: stripe !== null,
     today: tenant.today,
-    notice: message.notice ?? null,
+    notice: message.notice ? t(`portal.${message.notice}`) : null,
     error: message.error ?? null,
   };
   return renderPortal(
     c,
-    `Invoice ${view.invoice.number} from ${letterhead.name}`,
+    t("portal.title", { number: view.invoice.number, name: letterhead.name }),
     letterhead,
     <InvoicePage s={state} token={opened.token} />,
     status,
+    language,
   );
 }
 
@@ -303,9 +347,9 @@ export function portalPages(limits: PortalLimits): Hono<AppEnv> {
     const opened = await openLink(c, limits);
     if (!opened.ok) return opened.response;
     const notice = c.req.query("payment") === "done"
-      ? "Thank you: your payment is being processed. This page shows it once it clears."
+      ? "payment_done" as const
       : c.req.query("disputed") === "1"
-      ? "Your question about the line was sent. We will get back to you."
+      ? "dispute_sent" as const
       : null;
     return await showPage(c, opened, { notice });
   });

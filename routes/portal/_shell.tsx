@@ -9,6 +9,22 @@ import { pageNonce } from "../../http/middleware.ts";
 import { renderPage } from "../../framework/render.tsx";
 import { brandImageUrl } from "../../customization/assets.ts";
 import type { CompanyDetails } from "../../domain/company.ts";
+import { chooseLanguage, type Language, translator } from "../../i18n/mod.ts";
+import { LanguageContext } from "../../components/Words.tsx";
+import { tenantOf } from "../../http/env.ts";
+
+/**
+ * The portal's language when no customer is known (a refused link): the browser's
+ * Accept-Language, else the workspace's default (its locale), else English.
+ */
+export async function visitorLanguage(c: AppContext): Promise<Language> {
+  const tenant = c.get("tenant") ? tenantOf(c) : null;
+  const acceptLanguage = c.req.header("accept-language");
+  const locale = tenant
+    ? (await tenant.db.execute("SELECT value FROM settings WHERE key = 'locale'")).rows[0]?.value
+    : null;
+  return chooseLanguage({ acceptLanguage, workspaceLocale: locale });
+}
 
 /** The letterhead the portal shows: what the tenant put on its paperwork (Settings → Company). */
 export interface Letterhead {
@@ -39,17 +55,19 @@ export function renderPortal(
   letterhead: Letterhead | null,
   body: ComponentChildren,
   status = 200,
+  language: Language = "en",
 ): Response {
+  const t = translator(language);
   const configuration = c.get("configuration");
   const branding = configuration?.document.branding;
   const logo = branding ? brandImageUrl(branding.logo) : null;
   const page = (
     <div class="public portal">
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">{t("portal.skip")}</a>
       <header class="topbar public-bar">
         <span class="brand">
           {logo ? <img class="brand-logo" src={logo} alt="" /> : null}
-          <span>{letterhead?.name ?? "Invoice"}</span>
+          <span>{letterhead?.name ?? t("portal.invoice")}</span>
         </span>
       </header>
       <main id="main" class="public-main">{body}</main>
@@ -65,29 +83,35 @@ export function renderPortal(
         : null}
     </div>
   );
-  const html = renderPage(page, {
-    title,
-    nonce: pageNonce(c),
-    assets: c.get("services").assets,
-    stylesheets: configuration ? [`/theme/${configuration.version}.css`] : [],
-  });
+  const html = renderPage(
+    <LanguageContext.Provider value={{ language, t }}>{page}</LanguageContext.Provider>,
+    {
+      title,
+      lang: language,
+      nonce: pageNonce(c),
+      assets: c.get("services").assets,
+      stylesheets: configuration ? [`/theme/${configuration.version}.css`] : [],
+    },
+  );
   c.header("Referrer-Policy", "no-referrer");
   c.header("X-Robots-Tag", "noindex");
   return c.html(html, status as 200);
 }
 
 /** The one answer to a link that does not work, whatever the reason: nothing is revealed. */
-export function refusePortal(c: AppContext, status: 404 | 410 | 429): Response {
+export async function refusePortal(c: AppContext, status: 404 | 410 | 429): Promise<Response> {
+  const language = await visitorLanguage(c);
+  const t = translator(language);
   const title = status === 410
-    ? "This link has expired"
+    ? t("portal.expired_title")
     : status === 429
-    ? "Too many attempts"
-    : "This link does not work";
+    ? t("portal.too_many_title")
+    : t("portal.broken_title");
   const text = status === 410
-    ? "Invoice links last a limited time. Ask the company that sent it for a new one."
+    ? t("portal.expired_text")
     : status === 429
-    ? "Wait a few minutes, then open the link from the e-mail again."
-    : "Check that the whole address from the e-mail was opened, or ask the sender for a new link.";
+    ? t("portal.too_many_text")
+    : t("portal.broken_text");
   if (status === 429) c.header("Retry-After", "600");
   return renderPortal(
     c,
@@ -100,5 +124,6 @@ export function refusePortal(c: AppContext, status: 404 | 410 | 429): Response {
       </section>
     ),
     status,
+    language,
   );
 }
