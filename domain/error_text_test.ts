@@ -8,6 +8,7 @@ import { CATALOGUES, translator } from "../i18n/mod.ts";
 import { translateErrorDetails, translateErrorText } from "./error_text.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
+import { businessDay } from "./clock.ts";
 
 const es = translator("es");
 
@@ -86,6 +87,25 @@ Deno.test("a form answers in Spanish for a member who chose Spanish; the API kee
     assert.doesNotMatch(shown, /Enter a valid e-mail address|Choose one of/);
     const count = await api.ok("GET", "/api/v1/customers?q=Carnes");
     assert.equal(count.data.length, 0, "nothing was written");
+
+    // A flow's refusal: sending an invoice to a customer with no address.
+    const customer = await api.ok("POST", "/api/v1/customers", { name: "Sin Correo" }, 201);
+    const invoice = await api.ok("POST", "/api/v1/invoices", {
+      customer_id: customer.id,
+      invoice_date: businessDay(
+        server.services.clock,
+        server.services.registry.timeZoneOf(t.tenantId),
+      ),
+      lines: [{ description: "Ribeye", cases: 1, price: 10, price_basis: "case" }],
+    }, 201);
+    const send = await server.fetch(t.host, `/invoices/${invoice.id}/send`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: t.csrf, to: "", message: "" }).toString(),
+    });
+    const sendPage = await send.text();
+    assert.match(sendPage, /No hay dirección de correo del cliente: indique una\./);
+    assert.doesNotMatch(sendPage, /No e-mail address for the customer/);
 
     // An error page too.
     const missing = await server.fetch(t.host, "/customers/01hzzzzzzzzzzzzzzzzzzzzzzz", {

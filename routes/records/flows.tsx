@@ -35,6 +35,7 @@ import RecordForm, { RECORD_FORM_MESSAGES } from "../../islands/RecordForm.tsx";
 import { formatsFor, messagesFor, shownLabel, type Translate } from "../../i18n/mod.ts";
 import { translateRecordType } from "../../i18n/records.ts";
 import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { localizedError } from "../../http/errors.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { CarrierPicker } from "../../components/records/CarrierPicker.tsx";
 import { recordLines, requireWriteOf } from "./_flows.ts";
@@ -173,8 +174,8 @@ async function saveFlow(
     return c.redirect(`/${def.collection}/${record.id}?saved=1`, 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
-    const details = (err.details ?? {}) as Record<string, string[]>;
-    return screen(shown(), details, err.message);
+    const refused = localizedError(err, languageOf(c)); // in the reader's language
+    return screen(shown(), (refused.details ?? {}) as Record<string, string[]>, refused.message);
   }
 }
 
@@ -460,7 +461,7 @@ app.post("/loads/:id/pod", async (c) => {
     await updateRecord(recordContext(c), loads, loadId, parsed.data);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
-    return podScreen(c, loadId, err.message);
+    return podScreen(c, loadId, localizedError(err, languageOf(c)).message);
   }
   return c.redirect(`/loads/${loadId}?saved=1`, 303);
 });

@@ -8,6 +8,7 @@
 import { useT } from "../../components/Words.tsx";
 import { formatsFor } from "../../i18n/mod.ts";
 import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { localizedError } from "../../http/errors.ts";
 import { Hono } from "hono";
 import type { ComponentChildren } from "preact";
 import { type AppContext, type AppEnv, tenantOf } from "../../http/env.ts";
@@ -50,14 +51,17 @@ async function form(c: AppContext): Promise<Record<string, string>> {
   return out;
 }
 
-/** Runs a send; a refusal the user can fix comes back as a message on the same form. */
-async function attempt(work: () => Promise<unknown>): Promise<string | null> {
+/**
+ * Runs a send; a refusal the user can fix comes back as a message on the same form, in the
+ * reader's language (http/errors.ts `localizedError`).
+ */
+async function attempt(c: AppContext, work: () => Promise<unknown>): Promise<string | null> {
   try {
     await work();
     return null;
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
-    return err.message;
+    return localizedError(err, languageOf(c)).message;
   }
 }
 
@@ -153,8 +157,9 @@ app.post("/loads/:id/rate-confirmation/send", async (c) => {
   const id = idOf(c, "load");
   const body = await form(c);
   const deps = await mailingDeps(c);
-  const message = await attempt(() =>
-    sendRateConfirmation(deps, recordContext(c), id, { to: body.to, message: body.message })
+  const message = await attempt(
+    c,
+    () => sendRateConfirmation(deps, recordContext(c), id, { to: body.to, message: body.message }),
   );
   if (message) return rateScreen(c, id, message, body.to);
   return c.redirect(`/loads/${id}?sent=rate-confirmation`, 303);
@@ -217,8 +222,9 @@ app.post("/invoices/:id/send", async (c) => {
   const id = idOf(c, "invoice");
   const body = await form(c);
   const deps = await mailingDeps(c);
-  const message = await attempt(() =>
-    sendInvoice(deps, recordContext(c), id, { to: body.to, message: body.message })
+  const message = await attempt(
+    c,
+    () => sendInvoice(deps, recordContext(c), id, { to: body.to, message: body.message }),
   );
   if (message) return invoiceScreen(c, id, message, body.to);
   return c.redirect(`/invoices/${id}?sent=invoice`, 303);
@@ -405,15 +411,14 @@ app.post("/customers/:id/receive-payment", async (c) => {
     return receiptScreen(c, id, entered, "Give the date the payment was received.");
   }
   const total = allocations.reduce((s, a) => s + a.amount_cents, 0);
-  const message = await attempt(() =>
+  const message = await attempt(c, () =>
     receivePayment(recordContext(c), id, {
       paid_on: entered.paid_on,
       amount_cents: total,
       method: entered.method || null,
       reference: entered.reference || null,
       allocations,
-    })
-  );
+    }));
   if (message) return receiptScreen(c, id, entered, message);
   return c.redirect(`/customers/${id}?saved=1`, 303);
 });
@@ -483,8 +488,9 @@ app.post("/customers/:id/statement", async (c) => {
   const kind = body.kind === "reminder" ? "reminder" : "statement";
   const deps = await mailingDeps(c);
   const today = tenantOf(c).today;
-  const message = await attempt(() =>
-    sendStatement(deps, recordContext(c), id, { kind, to: body.to, today })
+  const message = await attempt(
+    c,
+    () => sendStatement(deps, recordContext(c), id, { kind, to: body.to, today }),
   );
   if (message) return statementScreen(c, id, message, body.to);
   return c.redirect(`/customers/${id}?sent=${kind}`, 303);
