@@ -668,7 +668,22 @@ export const invoices: RecordDef = {
     f.money("subtotal_cents", "Subtotal", { computed: true }),
     f.money("total_cents", "Total", { computed: true, column: true, sort: true }),
     f.money("paid_cents", "Paid", { computed: true }),
+    f.money("credited_cents", "Credited", {
+      computed: true,
+      hint: "Credits for disputed lines you accepted; they lower what is outstanding.",
+    }),
     f.money("outstanding_cents", "Outstanding", { computed: true, column: true, sort: true }),
+    f.text("exchange_rate", "Exchange rate", {
+      computed: true,
+      max: 60,
+      // "1 CAD = 0.7312 USD (2026-11-01)": frozen when the invoice was issued (domain/exchange.ts).
+      sql: `(CASE WHEN invoices.exchange_rate_e6 IS NULL THEN NULL ELSE
+        '1 ' || invoices.currency || ' = ' ||
+        rtrim(rtrim(printf('%.6f', invoices.exchange_rate_e6 / 1000000.0), '0'), '.') || ' ' ||
+        COALESCE((SELECT value FROM settings WHERE key = 'currency'), 'USD') ||
+        ' (' || invoices.exchange_rate_day || ')' END)`,
+      hint: "Frozen when the invoice was issued: the rate of its date, or the latest before it.",
+    }),
     f.integer("days_past_due", "Days past due", {
       computed: true,
       sql:

@@ -92,6 +92,7 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
         lines: [{ description: "Trim", weight: 10_000, price: 3 }],
       }, 201);
       assert.equal(invoice.currency, "CAD");
+      assert.equal(invoice.exchange_rate, "1 CAD = 0.7312 USD (2026-11-01)", "frozen on issue");
       // A rate entered afterwards for the load's own day would change an unfrozen sale.
       await api.ok("POST", "/api/v1/exchange-rates", {
         currency: "CAD",
@@ -100,6 +101,12 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
       });
       const [row] = (await margin()).data;
       assert.equal(row.sale_converted_cents, 21_936_00, "the invoice's frozen 0.7312");
+      const kept = await api.ok("GET", `/api/v1/invoices/${invoice.id}`);
+      assert.equal(
+        kept.exchange_rate,
+        "1 CAD = 0.7312 USD (2026-11-01)",
+        "a later rate changes nothing",
+      );
       assert.equal(row.margin_cents, 436_00);
       const aging = await api.ok("GET", "/api/v1/reports/aging?as_of=2026-11-20");
       assert.equal(aging.converted_totals.currency, "USD");

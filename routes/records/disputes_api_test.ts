@@ -90,6 +90,7 @@ Deno.test("resolving a disputed invoice line: credit, refusal, once only, told t
       const invoice = await api.ok("GET", `/api/v1/invoices/${f.invoice.id}`);
       assert.equal(invoice.total_cents, 350_000, "the total is what was billed");
       assert.equal(invoice.outstanding_cents, 320_000);
+      assert.equal(invoice.credited_cents, 30_000, "the invoice shows what was credited");
       const open = await api.ok("GET", `/api/v1/customers/${f.customer.id}/open-invoices`);
       const row = open.data.find((i: { id: string }) => i.id === f.invoice.id);
       assert.equal(row.outstanding_cents, 320_000, "the statement shows the new balance");
