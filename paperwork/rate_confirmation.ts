@@ -102,6 +102,16 @@ export async function loadRateConfirmationPaper(
   };
 }
 
+/**
+ * A stop's line as the reader reads it: its fixed label ("Pickup appointment: …") in the sheet's
+ * words (paperwork/language.ts), the value after it as written.
+ */
+function stopLine(sheet: Sheet, line: string): string {
+  if (line === "To be advised") return sheet.label(line);
+  const m = /^(Pickup appointment|Delivery appointment|Receiving hours|Book by): (.*)$/.exec(line);
+  return m ? `${sheet.label(m[1]!)}: ${m[2]}` : line;
+}
+
 /** Draws a rate confirmation on the company's letterhead. */
 export async function drawRateConfirmation(
   paper: RateConfirmationPaper,
@@ -126,13 +136,17 @@ export async function drawRateConfirmation(
   sheet.rule();
   const from = sheet.block(
     "Pickup",
-    paper.pickup.length ? paper.pickup : [sheet.label("To be advised")],
+    paper.pickup.length
+      ? paper.pickup.map((l) => stopLine(sheet, l))
+      : [sheet.label("To be advised")],
     MARGIN,
     sheet.y,
   );
   const to = sheet.block(
     "Delivery",
-    paper.delivery.length ? paper.delivery : [sheet.label("To be advised")],
+    paper.delivery.length
+      ? paper.delivery.map((l) => stopLine(sheet, l))
+      : [sheet.label("To be advised")],
     340,
     sheet.y,
     222,

@@ -32,7 +32,8 @@ import {
 import { carrierChoices } from "../../domain/flows/carriers.ts";
 import { Island } from "../../framework/island.tsx";
 import RecordForm, { RECORD_FORM_MESSAGES } from "../../islands/RecordForm.tsx";
-import { formatsFor, messagesFor, shownLabel, type Translate } from "../../i18n/mod.ts";
+import { CATALOGUES, formatsFor, messagesFor, shownLabel, type Translate } from "../../i18n/mod.ts";
+import { translateErrorDetails } from "../../domain/error_text.ts";
 import { translateRecordType } from "../../i18n/records.ts";
 import { languageOf, tOf } from "../../i18n/middleware.ts";
 import { localizedError } from "../../http/errors.ts";
@@ -167,7 +168,12 @@ async function saveFlow(
   if (input.lines) input.lines = recordLines(input.lines);
   const parsed = createSchema(def).safeParse(input);
   if (!parsed.success) {
-    return screen(shown(), issuesByField(parsed.error), tOf(c)("flow.needs_attention"));
+    const errors = issuesByField(parsed.error);
+    return screen(
+      shown(),
+      languageOf(c) === "en" ? errors : translateErrorDetails(errors, CATALOGUES.en, tOf(c)),
+      tOf(c)("flow.needs_attention"),
+    );
   }
   try {
     const record = await createRecord(recordContext(c), def, parsed.data);
