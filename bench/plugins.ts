@@ -25,6 +25,7 @@ import { percentile } from "./stats.ts";
 import { Sandbox } from "../plugins/host/sandbox.ts";
 import { SandboxPool } from "../plugins/host/sandbox_pool.ts";
 import type { TestServer } from "../tests/helpers/server.ts";
+import { cpuUsage } from "node:process";
 
 export interface PluginHookFigures {
   writes: number;
@@ -32,6 +33,38 @@ export interface PluginHookFigures {
   p99Without: number;
   p50With: number;
   p99With: number;
+  /** CPU time of the whole process (every thread, sandbox workers included) per write, in ms. */
+  cpuWithout: number;
+  cpuWith: number;
+}
+
+/** Wall and CPU time of writes, alternating `without` and `with` so that both share the load. */
+async function alternate(
+  writes: number,
+  without: () => Promise<unknown>,
+  withHooks: () => Promise<unknown>,
+): Promise<PluginHookFigures> {
+  const wall = { without: [] as number[], with: [] as number[] };
+  const cpu = { without: 0, with: 0 };
+  for (let i = 0; i < writes; i++) {
+    for (const [write, key] of [[without, "without"], [withHooks, "with"]] as const) {
+      const used = cpuUsage();
+      const start = performance.now();
+      await write();
+      wall[key].push(performance.now() - start);
+      const spent = cpuUsage(used);
+      cpu[key] += (spent.user + spent.system) / 1000;
+    }
+  }
+  return {
+    writes,
+    p50Without: percentile(wall.without, 50),
+    p99Without: percentile(wall.without, 99),
+    p50With: percentile(wall.with, 50),
+    p99With: percentile(wall.with, 99),
+    cpuWithout: cpu.without / writes,
+    cpuWith: cpu.with / writes,
+  };
 }
 
 function hookPlugin(name: string, body: string, collection = "sales-orders") {
@@ -93,23 +126,12 @@ export async function benchPluginHooks(writes = 400): Promise<PluginHookFigures>
         order_date: "2026-11-03",
         lines: [{ description: "Brisket", weight: 40000, price: 2.4, price_basis: "weight" }],
       });
-      const without: number[] = [];
-      const withHooks: number[] = [];
       for (let i = 0; i < 20; i++) await createRecord(hooked, salesOrders, input()); // warm up
-      for (let i = 0; i < writes; i++) {
-        for (const [ctx, into] of [[base, without], [hooked, withHooks]] as const) {
-          const start = performance.now();
-          await createRecord(ctx, salesOrders, input());
-          into.push(performance.now() - start);
-        }
-      }
-      return {
+      return await alternate(
         writes,
-        p50Without: percentile(without, 50),
-        p99Without: percentile(without, 99),
-        p50With: percentile(withHooks, 50),
-        p99With: percentile(withHooks, 99),
-      };
+        () => createRecord(base, salesOrders, input()),
+        () => createRecord(hooked, salesOrders, input()),
+      );
     } finally {
       lease.release();
     }
@@ -118,13 +140,7 @@ export async function benchPluginHooks(writes = 400): Promise<PluginHookFigures>
   }
 }
 
-export interface PoHookFigures {
-  writes: number;
-  p50Without: number;
-  p50With: number;
-  p99Without: number;
-  p99With: number;
-}
+export type PoHookFigures = PluginHookFigures;
 
 export interface NeighbourFigures {
   writes: number;
@@ -180,23 +196,12 @@ export async function benchPoHook(writes = 300): Promise<PoHookFigures> {
       ),
     );
     try {
-      const without: number[] = [];
-      const withHook: number[] = [];
       for (let i = 0; i < 20; i++) await createRecord(w.hooked, purchaseOrders, w.po());
-      for (let i = 0; i < writes; i++) {
-        for (const [ctx, into] of [[w.base, without], [w.hooked, withHook]] as const) {
-          const start = performance.now();
-          await createRecord(ctx, purchaseOrders, w.po());
-          into.push(performance.now() - start);
-        }
-      }
-      return {
+      return await alternate(
         writes,
-        p50Without: percentile(without, 50),
-        p50With: percentile(withHook, 50),
-        p99Without: percentile(without, 99),
-        p99With: percentile(withHook, 99),
-      };
+        () => createRecord(w.base, purchaseOrders, w.po()),
+        () => createRecord(w.hooked, purchaseOrders, w.po()),
+      );
     } finally {
       w.release();
     }
@@ -294,12 +299,21 @@ export async function benchSandboxPool(calls = 1000): Promise<PoolFigures> {
 
 if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
+  const cpu = (f: PluginHookFigures) =>
+    `CPU per write ${f.cpuWith.toFixed(2)} ms vs ${f.cpuWithout.toFixed(2)} ms`;
   const f = await benchPluginHooks(quick ? 100 : 400);
   console.log("three plugins' hooks on a sales order:", JSON.stringify(f));
-  console.log(`p99 overhead: ${(f.p99With - f.p99Without).toFixed(2)} ms (target <= 3 ms)`);
+  console.log(
+    `p99 overhead: ${(f.p99With - f.p99Without).toFixed(2)} ms (target <= 3 ms); ` +
+      `p50 ${(f.p50With - f.p50Without).toFixed(2)} ms; ${cpu(f)}`,
+  );
   const po = await benchPoHook(quick ? 100 : 300);
   console.log("one validating hook on a purchase order:", JSON.stringify(po));
-  console.log(`p50 added: ${(po.p50With - po.p50Without).toFixed(2)} ms (target <= 3 ms)`);
+  console.log(
+    `p50 added: ${(po.p50With - po.p50Without).toFixed(2)} ms (target <= 3 ms); ${cpu(po)}`,
+  );
+  // `--hooks`: only the two figures above (the write path), for before/after comparisons.
+  if (Deno.args.includes("--hooks")) Deno.exit(0);
   const n = await benchNoisyNeighbour(quick ? 100 : 300);
   console.log("another workspace while one plugin spins:", JSON.stringify(n));
   console.log(

@@ -141,31 +141,32 @@ export class PluginRuntime {
       beforeSave: async (tx, event) => {
         const list = await this.enabled(tenantId, tx);
         if (list.length === 0) return;
-        for (const { plugin, handler } of hooks(list, "beforeSave", event.collection)) {
-          let verdict: unknown;
-          try {
-            verdict = await this.call(
-              tenantId,
-              plugin,
-              handler,
-              event,
-              {
-                read: tx,
-                write: null,
-              },
-              today,
-              HOOK_LIMITS,
-            );
-          } catch (err) {
+        // Once every sandbox involved is warm, the checks run side by side (each plugin in its own
+        // sandbox, often on another worker) and the writer waits for the slowest, not the sum.
+        // Cold sandboxes start one after another: loading a module on a busy worker can take
+        // much of a hook's 250 ms, which a neighbour waiting on that worker would be charged.
+        // Either way the answers are read in the plugins' order, all settled first (none still
+        // reads the transaction once it ends): the first to fail or refuse decides.
+        const checks = hooks(list, "beforeSave", event.collection);
+        const check = ({ plugin, handler }: (typeof checks)[number]) =>
+          this.call(tenantId, plugin, handler, event, { read: tx, write: null }, today, HOOK_LIMITS)
+            .then((value) => ({ value }), (error: unknown) => ({ error }));
+        const together = checks.length > 1 &&
+          checks.every(({ plugin }) => this.sandbox(tenantId, plugin).warm);
+        const answers = together ? await Promise.all(checks.map(check)) : null;
+        for (const [i, hook] of checks.entries()) {
+          const answer = answers ? answers[i]! : await check(hook);
+          if ("error" in answer) {
+            const err = answer.error;
             const why = err instanceof PluginError ? err.message : String(err);
             throw new InvalidError(
-              `${plugin.manifest.title} could not check this change (${why}). ` +
+              `${hook.plugin.manifest.title} could not check this change (${why}). ` +
                 "Try again, or disable the plugin in Settings → Plugins.",
               { _: [why] },
               422,
             );
           }
-          refuseIfTold(plugin, verdict);
+          refuseIfTold(hook.plugin, answer.value);
         }
       },
       afterSave: async (event) => {

@@ -19,7 +19,7 @@
  * answers and kill timer `_sandbox_call.ts`.
  */
 import type { HostFunction, SandboxLimits } from "./sandbox.ts";
-import { DEFAULT_LIMITS } from "./sandbox.ts";
+import { DEFAULT_LIMITS, PluginError } from "./sandbox.ts";
 import { type Flight, Slot } from "./_sandbox_slot.ts";
 import { type CallRequest, dispatchCall, lostCallError, mayRunAgain } from "./_sandbox_call.ts";
 
@@ -33,6 +33,8 @@ export interface SandboxPoolOptions {
 /** The plugin-facing side of one sandbox in the pool: the same calls as `Sandbox`. */
 export interface PluginSandbox {
   readonly alive: boolean;
+  /** Whether its last call answered, so its runtime is loaded in its worker. */
+  readonly warm: boolean;
   call(
     name: string,
     args: unknown[],
@@ -62,14 +64,21 @@ export class SandboxPool {
     const key = `s${++this.#keys}`;
     let queue: Promise<unknown> = Promise.resolve();
     let disposed = false;
+    // Whether the worker holds this sandbox's runtime loaded: a call that stopped it (a broken
+    // limit, a failed start) leaves it cold, and a call that answered leaves it warm.
+    const state = { warm: false };
+    const loaded = () => this.#slots.some((slot) => slot.keys.has(key));
     return {
       get alive() {
         return !disposed;
       },
+      get warm() {
+        return !disposed && state.warm && loaded();
+      },
       call: (name, args, host, more = {}) => {
         // One call at a time per sandbox, as in-process: its kill timer starts when it starts.
         const request = { key, label, name, args, host, limits: { ...limits, ...more } };
-        const run = queue.then(() => this.#call(request, source, true));
+        const run = queue.then(() => this.#call(request, source, true, state));
         queue = run.catch(() => {});
         return run;
       },
@@ -122,22 +131,32 @@ export class SandboxPool {
   }
 
   async #call(
-    request: Omit<CallRequest, "source">,
+    request: Omit<CallRequest, "source" | "warm">,
     source: string,
     mayRetry: boolean,
+    state: { warm: boolean },
   ): Promise<unknown> {
     const slot = await this.#slotFor(request.key);
     const fresh = !slot.keys.has(request.key);
     slot.keys.add(request.key);
+    const warm = state.warm && !fresh;
     const settled = await dispatchCall(
       slot,
       ++this.#ids,
-      { ...request, source: fresh ? source : undefined },
+      { ...request, source: fresh ? source : undefined, warm },
       { marginMs: this.#margin, overran: (flight, why) => this.#kill(slot, why, flight) },
-    );
-    if ("value" in settled) return settled.value;
-    // The worker died under this call.
-    if (mayRetry && mayRunAgain(settled)) return this.#call(request, source, false);
+    ).catch((err) => {
+      // The plugin's own error: its runtime survives unless the error says it was stopped.
+      state.warm = !(err instanceof PluginError && err.stopped);
+      throw err;
+    });
+    if ("value" in settled) {
+      state.warm = true;
+      return settled.value;
+    }
+    // The worker died under this call, and the sandbox with it.
+    state.warm = false;
+    if (mayRetry && mayRunAgain(settled)) return this.#call(request, source, false, state);
     throw lostCallError(request.label, settled);
   }
 }

@@ -146,3 +146,28 @@ Deno.test("a neighbour that had written something is not run twice: it fails say
     pool.close();
   }
 });
+
+Deno.test("a sandbox is warm once it answered and cold again after a stop, which is still on time", async () => {
+  const pool = new SandboxPool({ size: 1, marginMs: 250 });
+  try {
+    const box = pool.sandbox(
+      "Spinner",
+      "export const ok = () => 1; export function spin() { while (true) {} }",
+    );
+    assert.equal(box.warm, false, "nothing loaded before the first call");
+    assert.equal(await box.call("ok", [], NO_HOST), 1);
+    assert.equal(box.warm, true);
+    // Warm and alone on its worker: the kill timer is armed at sending, with no start message.
+    const started = performance.now();
+    const err = await box.call("spin", [], NO_HOST, { timeMs: 200 }).catch((e) => e);
+    assert.ok(err instanceof PluginError && err.stopped, String(err));
+    assert.ok(performance.now() - started < 200 + 250 + SLACK_MS);
+    assert.equal(box.warm, false, "a stopped runtime starts again on its next call");
+    assert.equal(await box.call("ok", [], NO_HOST), 1);
+    assert.equal(box.warm, true);
+    box.dispose();
+    assert.equal(box.warm, false);
+  } finally {
+    pool.close();
+  }
+});

@@ -27,6 +27,8 @@ export type ToWorker =
     args: unknown[];
     hostNames: string[];
     limits: SandboxLimits;
+    /** Say `start` when the call begins (the host could not arm its kill timer at sending). */
+    announce: boolean;
   }
   | { t: "answer"; id: number; seq: number; ok: boolean; value?: unknown; error?: string }
   | { t: "dispose"; key: string };
@@ -79,7 +81,8 @@ async function run(msg: Extract<ToWorker, { t: "call" }>): Promise<void> {
     box = new Sandbox(msg.label, msg.source, msg.limits);
     sandboxes.set(msg.key, box);
   }
-  scope.postMessage({ t: "start", id: msg.id, cold: !box.alive });
+  // A cold start has its own budget: say so even when the host did not ask.
+  if (msg.announce || !box.alive) scope.postMessage({ t: "start", id: msg.id, cold: !box.alive });
   try {
     const value = await box.call(msg.name, msg.args, hostFor(msg.id, msg.hostNames), msg.limits);
     scope.postMessage({ t: "done", id: msg.id, ok: true, value });
