@@ -28,39 +28,8 @@ export interface ExchangeRate {
   updated_at: string;
 }
 
-const RATE_TEXT = /^(\d{1,6})(?:\.(\d{1,6}))?$/;
-
-/** Parses a rate written as a decimal ("0.7312", "18.05") into millionths; null if not one. */
-export function parseRate(text: string): number | null {
-  const m = RATE_TEXT.exec(text.trim().replace(/,/g, "."));
-  if (!m) return null;
-  const e6 = Number(m[1]) * 1_000_000 + Number((m[2] ?? "").padEnd(6, "0"));
-  return e6 > 0 ? e6 : null;
-}
-
-/** A rate in millionths as a decimal string without trailing zeros: 1371200 -> "1.3712". */
-export function rateText(rateE6: number): string {
-  const whole = Math.trunc(rateE6 / 1_000_000);
-  const fraction = String(rateE6 % 1_000_000).padStart(6, "0").replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : String(whole);
-}
-
-/**
- * Converts an amount in cents at a rate in millionths, rounded to the cent half to even
- * (DESIGN.md's rounding), exactly: BigInt, so no amount is too large to convert right.
- */
-export function convertCents(cents: number, rateE6: number): number {
-  const product = BigInt(cents) * BigInt(rateE6);
-  const million = 1_000_000n;
-  const negative = product < 0n;
-  const abs = negative ? -product : product;
-  let quotient = abs / million;
-  const remainder = abs % million;
-  if (remainder * 2n > million || (remainder * 2n === million && quotient % 2n === 1n)) {
-    quotient += 1n;
-  }
-  return Number(negative ? -quotient : quotient);
-}
+export { convertCents, parseRate, rateText } from "./exchange_math.ts";
+import { parseRate, rateText } from "./exchange_math.ts";
 
 /** The workspace's own currency (Settings → Company), USD when none was chosen. */
 export async function workspaceCurrency(db: Executor): Promise<string> {
@@ -194,4 +163,30 @@ export function addUnconverted(list: Unconverted[], currency: string, cents: num
   const entry = list.find((u) => u.currency === currency);
   if (entry) entry.cents += cents;
   else list.push({ currency, cents });
+}
+
+/**
+ * What a form needs to show a sale in a customer's currency in the workspace's: the workspace's
+ * currency, each other currency's rate on `day` (or the latest before it), and the customers
+ * billed in another currency than the workspace's, by id.
+ */
+export async function saleCurrencies(db: Executor, day: string): Promise<{
+  workspace: string;
+  rates: Record<string, number>;
+  customers: Record<string, string>;
+}> {
+  const workspace = await workspaceCurrency(db);
+  const rates: Record<string, number> = {};
+  for (const { value } of CURRENCIES) {
+    if (value === workspace) continue;
+    const rate = await rateOn(db, value, day);
+    if (rate) rates[value] = rate.rate_e6;
+  }
+  const rs = await db.execute({
+    sql: `SELECT id, currency FROM customers WHERE archived_at IS NULL AND currency <> ?
+          ORDER BY id LIMIT 5000`,
+    args: [workspace],
+  });
+  const customers = Object.fromEntries(rs.rows.map((r) => [String(r.id), String(r.currency)]));
+  return { workspace, rates, customers };
 }

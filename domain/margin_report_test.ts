@@ -235,3 +235,56 @@ Deno.test("a load's own margin converts its CAD sale, and is empty without a rat
     await server.close();
   }
 });
+
+Deno.test("selling a PO to a CAD customer shows the margin with the sale converted, or says it cannot", async () => {
+  const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Prairie Packers" }, 201);
+    const toronto = await api.ok("POST", "/api/v1/customers", {
+      name: "Toronto Meats",
+      currency: "CAD",
+    }, 201);
+    const po = await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: "2026-11-18",
+      lines: [{ description: "Trim", weight: 10_000, price: 2 }],
+    }, 201);
+    // A refused save (no order date) shows the screen again with the customer chosen.
+    const screen = async () => {
+      const res = await server.fetch(tenant.host, `/purchase-orders/${po.id}/sales-order`, {
+        method: "POST",
+        headers: {
+          cookie: tenant.jar.header(tenant.host),
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams([
+          ["_csrf", tenant.csrf],
+          ["customer_id", toronto.id],
+          ["_has.lines", "1"],
+          ["lines.0.description", "Trim"],
+          ["lines.0.weight", "10000"],
+          ["lines.0.price", "3"],
+          ["lines.0.cost_cents", "2000000"],
+        ]).toString(),
+      });
+      assert.equal(res.status, 422);
+      const html = await res.text();
+      return html.slice(html.indexOf("data-lines-margin"), html.indexOf("data-lines-margin") + 600);
+    };
+    const none = await screen();
+    assert.match(none, /CAD 30,000\.00 not converted: no rate/);
+    assert.doesNotMatch(none, /10,000\.00/, "never CAD 30,000 minus USD 20,000");
+    await api.ok("POST", "/api/v1/exchange-rates", {
+      currency: "CAD",
+      day: "2026-11-19",
+      rate: "0.7312",
+    });
+    const converted = await screen();
+    assert.match(converted, /1,936\.00/, "21,936.00 - 20,000.00");
+    assert.match(converted, /CAD 30,000\.00 × 0\.7312 = USD 21,936\.00/);
+  } finally {
+    await server.close();
+  }
+});

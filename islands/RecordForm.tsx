@@ -17,6 +17,7 @@ import { translateErrorDetails } from "../domain/error_text.ts";
 import { isCells, pasteLines } from "../domain/flows/paste_lines.ts";
 import Combobox from "./Combobox.tsx";
 import { lineAfterInput, type WeightUnit } from "../domain/units.ts";
+import { convertCents, rateText } from "../domain/exchange_math.ts";
 
 export interface RecordFormProps {
   [key: string]: unknown;
@@ -37,6 +38,16 @@ export interface RecordFormProps {
   margin?: boolean;
   /** Each product's weight unit: choosing a product on a line weighs the line in it. */
   productUnits?: Record<string, WeightUnit>;
+  /**
+   * With `margin`: the sale is in the chosen customer's currency and the cost in the workspace's,
+   * so the margin converts the sale at the rate of the day (domain/exchange.ts), or says it
+   * cannot. Customers billed in the workspace's currency are not listed.
+   */
+  exchange?: {
+    workspace: string;
+    rates: Record<string, number>;
+    customers: Record<string, string>;
+  };
   /** The page's language and the form's messages (RECORD_FORM_MESSAGES); English without. */
   language?: string;
   messages?: Messages;
@@ -58,6 +69,7 @@ export const RECORD_FORM_MESSAGES: readonly string[] = [
   "form.add_line",
   "form.total",
   "form.margin",
+  "exchange.not_converted",
   "form.create",
   "form.save_changes",
   "form.cancel",
@@ -74,6 +86,7 @@ const ENGLISH: Messages = {
   "form.add_line": "Add line",
   "form.total": "Total",
   "form.margin": "Margin",
+  "exchange.not_converted": "{amount} not converted: no rate",
   "form.create": "Create {name}",
   "form.save_changes": "Save changes",
   "form.cancel": "Cancel",
@@ -326,6 +339,12 @@ export default function RecordForm(props: RecordFormProps) {
   // The server renders selects (they work without JavaScript); once running, pickers search.
   const [live, setLive] = useState(false);
   useEffect(() => setLive(true), []);
+  // The customer chosen, for the margin's currency (the header fields are not otherwise tracked).
+  const [customerId, setCustomerId] = useState(String(props.values.customer_id ?? ""));
+  const onFieldChange = (e: Event) => {
+    const target = e.target as HTMLInputElement | null;
+    if (target?.name === "customer_id") setCustomerId(target.value);
+  };
 
   const groups = new Map<string, FormField[]>();
   for (const field of def.fields) {
@@ -377,7 +396,13 @@ export default function RecordForm(props: RecordFormProps) {
 
   const totalCents = lines.reduce((sum, l) => sum + lineAmount(l), 0);
   const costCents = lines.reduce((sum, l) => sum + Number(l.cost_cents || 0), 0);
-  const marginCents = totalCents - costCents;
+  // The sale in the chosen customer's currency, converted into the cost's (the workspace's).
+  const saleCurrency = props.exchange?.customers[customerId] ?? props.exchange?.workspace;
+  const rate = saleCurrency && saleCurrency !== props.exchange?.workspace
+    ? props.exchange?.rates[saleCurrency] ?? null
+    : 1_000_000;
+  const saleConverted = rate === null ? null : convertCents(totalCents, rate);
+  const marginCents = (saleConverted ?? totalCents) - costCents;
   const totalLb = lines.reduce(
     (sum, l) => sum + Number(l.weight || 0) * (l.weight_unit === "KG" ? LB_PER_KG : 1),
     0,
@@ -392,6 +417,8 @@ export default function RecordForm(props: RecordFormProps) {
         data-live={live ? "true" : undefined}
         ref={formRef}
         onSubmit={onSubmit}
+        onChange={props.exchange ? onFieldChange : undefined}
+        onInput={props.exchange ? onFieldChange : undefined}
         noValidate
       >
         <input type="hidden" name="_csrf" value={props.csrf} />
@@ -520,13 +547,28 @@ export default function RecordForm(props: RecordFormProps) {
                           <td colSpan={lineFields.length - 1} />
                           <th scope="row">{t("form.margin")}</th>
                           <td class="num" data-lines-margin aria-live="polite">
-                            <strong class={marginCents < 0 ? "negative" : undefined}>
-                              {groupedAmount(marginCents)}
-                            </strong>
+                            {saleConverted === null
+                              ? (
+                                <strong data-not-converted={saleCurrency}>
+                                  {t("exchange.not_converted", {
+                                    amount: `${saleCurrency} ${groupedAmount(totalCents)}`,
+                                  })}
+                                </strong>
+                              )
+                              : (
+                                <strong class={marginCents < 0 ? "negative" : undefined}>
+                                  {groupedAmount(marginCents)}
+                                </strong>
+                              )}
                             <br />
                             <small>
-                              {totalCents > 0
-                                ? `${(marginCents / totalCents * 100).toFixed(1)}% of sale`
+                              {saleConverted !== null && saleCurrency !== props.exchange?.workspace
+                                ? `${saleCurrency} ${groupedAmount(totalCents)} × ${
+                                  rateText(rate!)
+                                } = ${props.exchange?.workspace} ${groupedAmount(saleConverted)}; `
+                                : ""}
+                              {totalCents > 0 && saleConverted !== null
+                                ? `${(marginCents / saleConverted * 100).toFixed(1)}% of sale`
                                 : "set the sale prices"}; cost {groupedAmount(costCents)}
                             </small>
                           </td>

@@ -40,6 +40,7 @@ import { localizedError } from "../../http/errors.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { CarrierPicker } from "../../components/records/CarrierPicker.tsx";
 import { recordLines, requireWriteOf } from "./_flows.ts";
+import { saleCurrencies } from "../../domain/exchange.ts";
 import {
   loadWeightUnit,
   poundsIn,
@@ -90,10 +91,12 @@ interface FlowScreen {
 
 async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promise<Response> {
   const db = tenantOf(c).db;
-  const [options, refs, units] = await Promise.all([
+  const [options, refs, units, exchange] = await Promise.all([
     optionChoices(db),
     refChoices(db, screen.def, screen.values),
     productUnits(db), // a product picked on a line brings its unit
+    // A margin of a sale in a customer's currency over costs in the workspace's (exchange rates).
+    screen.margin ? saleCurrencies(db, tenantOf(c).today) : undefined,
   ]);
   const language = languageOf(c);
   return renderApp(
@@ -120,6 +123,7 @@ async function flowPage(c: AppContext, screen: FlowScreen, status = 200): Promis
           options,
           refs,
           productUnits: units,
+          exchange,
           cancelHref: screen.back.href,
           margin: screen.margin ?? false,
           language,

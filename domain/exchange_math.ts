@@ -1,0 +1,40 @@
+/**
+ * @module domain/exchange_math
+ * The arithmetic of exchange rates, pure so that islands use it too (domain/exchange.ts keeps
+ * the rates): a rate is the workspace currency's units for one unit of the other currency, in
+ * millionths (integer `rate_e6`); a conversion rounds to the cent half to even with BigInt.
+ */
+
+const RATE_TEXT = /^(\d{1,6})(?:\.(\d{1,6}))?$/;
+
+/** Parses a rate written as a decimal ("0.7312", "18.05") into millionths; null if not one. */
+export function parseRate(text: string): number | null {
+  const m = RATE_TEXT.exec(text.trim().replace(/,/g, "."));
+  if (!m) return null;
+  const e6 = Number(m[1]) * 1_000_000 + Number((m[2] ?? "").padEnd(6, "0"));
+  return e6 > 0 ? e6 : null;
+}
+
+/** A rate in millionths as a decimal string without trailing zeros: 1371200 -> "1.3712". */
+export function rateText(rateE6: number): string {
+  const whole = Math.trunc(rateE6 / 1_000_000);
+  const fraction = String(rateE6 % 1_000_000).padStart(6, "0").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}
+
+/**
+ * Converts an amount in cents at a rate in millionths, rounded to the cent half to even
+ * (DESIGN.md's rounding), exactly: BigInt, so no amount is too large to convert right.
+ */
+export function convertCents(cents: number, rateE6: number): number {
+  const product = BigInt(cents) * BigInt(rateE6);
+  const million = 1_000_000n;
+  const negative = product < 0n;
+  const abs = negative ? -product : product;
+  let quotient = abs / million;
+  const remainder = abs % million;
+  if (remainder * 2n > million || (remainder * 2n === million && quotient % 2n === 1n)) {
+    quotient += 1n;
+  }
+  return Number(negative ? -quotient : quotient);
+}
