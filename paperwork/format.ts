@@ -12,8 +12,17 @@ import { inCurrency } from "../domain/currency.ts";
  * Integer cents as money: 1234567 -> "$12,345.67", -500 -> "-$5.00" (none reads "$0.00"); in
  * another currency than USD with its own sign ("CA$12,345.67", "MX$12,345.67").
  */
-export function money(cents: number | null | undefined, currency?: unknown): string {
-  return fmt.money(Number(cents ?? 0), inCurrency(fmt.DEFAULT_FORMAT, currency));
+export function money(
+  cents: number | null | undefined,
+  currency?: unknown,
+  locale?: string,
+): string {
+  return fmt.money(Number(cents ?? 0), inCurrency(formats(locale), currency));
+}
+
+/** The default formats in `locale` (a party's language, paperwork/language.ts); en-US without. */
+function formats(locale?: string): fmt.FormatSettings {
+  return locale ? { ...fmt.DEFAULT_FORMAT, locale } : fmt.DEFAULT_FORMAT;
 }
 
 /** A unit price with what it is per: per weight unit or per case. */
@@ -22,33 +31,34 @@ export function unitPrice(
   basis: unknown,
   weightUnit: unknown,
   currency?: unknown,
+  locale?: string,
 ): string {
   return fmt.unitPrice(
     Number(price ?? 0),
     basis === "case" ? "case" : "weight",
     weightUnit,
-    inCurrency(fmt.DEFAULT_FORMAT, currency),
+    inCurrency(formats(locale), currency),
   );
 }
 
 /** A weight with its unit: 40000 LB -> "40,000 LB"; blank for none (or zero). */
-export function weight(value: unknown, unit: unknown): string {
-  return fmt.weight(value, String(unit || "LB"));
+export function weight(value: unknown, unit: unknown, locale?: string): string {
+  return fmt.weight(value, String(unit || "LB"), formats(locale));
 }
 
 /** A count of cases: 800 -> "800"; blank for none (or zero). */
-export function count(value: unknown): string {
-  return fmt.quantity(value);
+export function count(value: unknown, locale?: string): string {
+  return fmt.quantity(value, formats(locale));
 }
 
-/** A business date `YYYY-MM-DD` as "Oct 5, 2026"; null when there is none. */
-export function day(iso: unknown): string | null {
-  return fmt.date(iso) || null;
+/** A business date `YYYY-MM-DD` as "Oct 5, 2026" (es: "5 oct 2026"); null when there is none. */
+export function day(iso: unknown, locale?: string): string | null {
+  return fmt.date(iso, formats(locale)) || null;
 }
 
 /** An appointment `YYYY-MM-DDTHH:MM` (the broker's local time) as "Oct 7, 2026 08:00". */
-export function appointment(value: unknown): string | null {
-  return fmt.dateTime(value) || null;
+export function appointment(value: unknown, locale?: string): string | null {
+  return fmt.dateTime(value, formats(locale)) || null;
 }
 
 /** A temperature in °F: 28 -> "28°F"; null when there is none. */
@@ -77,12 +87,16 @@ export function pdfFilename(number: string, fallback: string): string {
 }
 
 /** A line of goods as the table prints it: description, cases, weight, price, amount. */
-export function goodsRow(line: Record<string, unknown>, currency?: unknown): string[] {
+export function goodsRow(
+  line: Record<string, unknown>,
+  currency?: unknown,
+  locale?: string,
+): string[] {
   return [
     String(line.description ?? ""),
-    count(line.cases),
-    weight(line.weight, line.weight_unit),
-    unitPrice(line.price, line.price_basis, line.weight_unit, currency),
-    money(Number(line.amount_cents ?? 0), currency),
+    count(line.cases, locale),
+    weight(line.weight, line.weight_unit, locale),
+    unitPrice(line.price, line.price_basis, line.weight_unit, currency, locale),
+    money(Number(line.amount_cents ?? 0), currency, locale),
   ];
 }

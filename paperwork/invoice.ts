@@ -29,10 +29,19 @@ export interface InvoicePaper {
   totalCents: number;
   paidCents: number;
   balanceCents: number;
+  /** The locale its amounts are written in (the customer's language's; en-US by default). */
+  locale?: string;
 }
 
-/** Reads an invoice, its customer, accounting contact and sales order; 404 for unknown ids. */
-export async function loadInvoicePaper(db: Executor, id: string): Promise<InvoicePaper> {
+/**
+ * Reads an invoice, its customer, accounting contact and sales order; 404 for unknown ids. Dates
+ * and amounts are written in `locale` (the customer's language, paperwork/language.ts).
+ */
+export async function loadInvoicePaper(
+  db: Executor,
+  id: string,
+  locale?: string,
+): Promise<InvoicePaper> {
   const invoice = await subject(db, "invoices", id);
   const customer = await related(db, "customers", invoice.customer_id);
   const order = await related(db, "sales-orders", invoice.sales_order_id);
@@ -42,9 +51,9 @@ export async function loadInvoicePaper(db: Executor, id: string): Promise<Invoic
     number: String(invoice.number),
     currency: String(invoice.currency ?? "USD"),
     state: String(invoice.state ?? "draft"),
-    invoiceDate: day(invoice.invoice_date),
-    shipDate: day(invoice.ship_date),
-    dueDate: day(invoice.due_date),
+    invoiceDate: day(invoice.invoice_date, locale),
+    shipDate: day(invoice.ship_date, locale),
+    dueDate: day(invoice.due_date, locale),
     terms: text(invoice.payment_terms) ?? text(customer?.payment_terms),
     customerPo: text(order?.customer_po),
     salesOrder: text(order?.number),
@@ -53,12 +62,13 @@ export async function loadInvoicePaper(db: Executor, id: string): Promise<Invoic
       address: customer ? addressLines(customer) : [],
       contact: contactLine(contact),
     },
-    lines: linesOf(invoice).map((line) => goodsRow(line, invoice.currency)),
+    lines: linesOf(invoice).map((line) => goodsRow(line, invoice.currency, locale)),
     subtotalCents: Number(invoice.subtotal_cents ?? 0),
     taxCents: Number(invoice.tax_cents ?? 0),
     totalCents: Number(invoice.total_cents ?? 0),
     paidCents: Number(invoice.paid_cents ?? 0),
     balanceCents: Number(invoice.outstanding_cents ?? 0),
+    locale,
   };
 }
 
@@ -80,7 +90,7 @@ export async function drawInvoice(
     [
       paper.customer.name,
       ...paper.customer.address,
-      paper.customer.contact ? `Attn: ${paper.customer.contact}` : "",
+      paper.customer.contact ? `${sheet.label("Attn")}: ${paper.customer.contact}` : "",
     ],
     MARGIN,
     top,
@@ -95,7 +105,10 @@ export async function drawInvoice(
       ["Customer PO", paper.customerPo],
       ["Sales order", paper.salesOrder],
       ["Currency", paper.currency],
-      ["Status", paper.state === "sent" ? null : paper.state === "void" ? "Void" : "Draft"],
+      [
+        "Status",
+        paper.state === "sent" ? null : sheet.label(paper.state === "void" ? "Void" : "Draft"),
+      ],
     ],
     340,
     top - 13,
@@ -103,11 +116,13 @@ export async function drawInvoice(
   sheet.y = Math.min(billed, facts) - 14;
   sheet.table(GOODS_COLUMNS, paper.lines);
   sheet.totals([
-    ["Subtotal", money(paper.subtotalCents, paper.currency)],
-    ...(paper.taxCents ? [["Tax", money(paper.taxCents, paper.currency)] as [string, string]] : []),
-    ["Total", money(paper.totalCents, paper.currency), true],
-    ["Amount paid", money(paper.paidCents, paper.currency)],
-    ["Balance due", money(paper.balanceCents, paper.currency), true],
+    ["Subtotal", money(paper.subtotalCents, paper.currency, paper.locale)],
+    ...(paper.taxCents
+      ? [["Tax", money(paper.taxCents, paper.currency, paper.locale)] as [string, string]]
+      : []),
+    ["Total", money(paper.totalCents, paper.currency, paper.locale), true],
+    ["Amount paid", money(paper.paidCents, paper.currency, paper.locale)],
+    ["Balance due", money(paper.balanceCents, paper.currency, paper.locale), true],
   ]);
   sheet.paragraph("Remit to", company.remittance_instructions);
   sheet.paragraph("", company.invoice_footer, { muted: true });

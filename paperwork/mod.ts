@@ -13,6 +13,8 @@ import { drawSalesConfirmation, loadSalesConfirmationPaper } from "./sales_confi
 import { drawRateConfirmation, loadRateConfirmationPaper } from "./rate_confirmation.ts";
 import { pdfFilename } from "./format.ts";
 import type { Words } from "./layout.ts";
+import { formatsFor, type Language } from "../i18n/mod.ts";
+import { DEFAULT_FORMAT } from "../domain/format.ts";
 
 export type PaperworkCollection = "invoices" | "sales-orders" | "purchase-orders" | "loads";
 
@@ -20,7 +22,13 @@ interface Kind {
   /** The page route's file name part: /invoices/:id/invoice.pdf. */
   slug: string;
   label: string;
-  render(db: Executor, id: string, company: CompanyDetails, words?: Words): Promise<{
+  render(
+    db: Executor,
+    id: string,
+    company: CompanyDetails,
+    words?: Words,
+    locale?: string,
+  ): Promise<{
     number: string;
     bytes: Uint8Array;
   }>;
@@ -30,14 +38,14 @@ interface Kind {
 function kind<P extends { number: string }>(
   slug: string,
   label: string,
-  load: (db: Executor, id: string) => Promise<P>,
+  load: (db: Executor, id: string, locale?: string) => Promise<P>,
   draw: (paper: P, company: CompanyDetails, words?: Words) => Promise<Uint8Array>,
 ): Kind {
   return {
     slug,
     label,
-    async render(db, id, company, words) {
-      const paper = await load(db, id);
+    async render(db, id, company, words, locale) {
+      const paper = await load(db, id, locale);
       return { number: paper.number, bytes: await draw(paper, company, words) };
     },
   };
@@ -82,7 +90,8 @@ export function paperworkPath(collection: string, id: string): string | null {
 
 /**
  * Draws the document of one record, its headings in the tenant's `words`; the repository's 404
- * for an id not in this database.
+ * for an id not in this database. With `language` (the party's), its dates and amounts are
+ * written in that language's locale (the labels' language is `words`', paperwork/language.ts).
  */
 export async function renderPaperwork(
   collection: PaperworkCollection,
@@ -90,8 +99,10 @@ export async function renderPaperwork(
   id: string,
   company: CompanyDetails,
   words?: Words,
+  language?: Language,
 ): Promise<{ filename: string; bytes: Uint8Array }> {
   const kind = KINDS[collection];
-  const { number, bytes } = await kind.render(db, id, company, words);
+  const locale = language ? formatsFor(DEFAULT_FORMAT, language).locale : undefined;
+  const { number, bytes } = await kind.render(db, id, company, words, locale);
   return { filename: pdfFilename(number, kind.slug), bytes };
 }

@@ -67,7 +67,7 @@ export async function loadPurchaseOrderPaper(
         [pickup.contact_name, pickup.phone].filter(Boolean).join(", "),
       ]
       : [],
-    lines: linesOf(po).map(goodsRow),
+    lines: linesOf(po).map((line) => goodsRow(line)),
     totalCents: Number(po.total_cents ?? 0),
     notes: String(po.notes ?? ""),
   };

@@ -23,6 +23,8 @@ export interface RateConfirmationPaper {
   freightCents: number;
   terms: string | null;
   notes: string;
+  /** The locale its dates and amounts are written in (the carrier's language's). */
+  locale?: string;
 }
 
 const text = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
@@ -51,6 +53,7 @@ function stop(
 export async function loadRateConfirmationPaper(
   db: Executor,
   id: string,
+  locale?: string,
 ): Promise<RateConfirmationPaper> {
   const load = await subject(db, "loads", id);
   const carrier = await related(db, "carriers", load.carrier_id);
@@ -87,18 +90,19 @@ export async function loadRateConfirmationPaper(
     ],
     pickup: stop(
       "Pickup",
-      appointment(load.pickup_appointment) ?? day(po?.pickup_date),
+      appointment(load.pickup_appointment, locale) ?? day(po?.pickup_date, locale),
       pickup,
       plant,
     ),
     delivery: stop(
       "Delivery",
-      appointment(load.delivery_appointment) ?? day(so?.delivery_date),
+      appointment(load.delivery_appointment, locale) ?? day(so?.delivery_date, locale),
       delivery,
     ),
     freightCents: Number(load.freight_cents ?? 0),
     terms: text(carrier?.payment_terms),
     notes: String(load.notes ?? ""),
+    locale,
   };
 }
 
@@ -153,7 +157,7 @@ export async function drawRateConfirmation(
   );
   sheet.y = Math.min(from, to) - 10;
   sheet.rule();
-  sheet.totals([["Total rate", money(paper.freightCents), true], [
+  sheet.totals([["Total rate", money(paper.freightCents, undefined, paper.locale), true], [
     "Payment terms",
     paper.terms ?? sheet.label("As agreed"),
   ]]);

@@ -13,6 +13,7 @@ import { attachmentsOf } from "../../mail/outbox.ts";
 import { englishLeftIn } from "../../mail/untranslated.ts";
 import { pdfPages } from "../documents/pdf.ts";
 import { businessDay } from "../clock.ts";
+import { date } from "../format.ts";
 
 function daysBefore(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - days * 864e5).toISOString().slice(0, 10);
@@ -107,6 +108,12 @@ Deno.test("a Spanish customer and carrier get their paperwork mail in Spanish; t
     assert.match(text, /FACTURA/);
     assert.match(text, /Facturar a/i);
     assert.doesNotMatch(text, /Bill to|Balance due/i);
+    // Its dates in the Spanish locale too ("27 oct 2026").
+    const spanishDate = date(daysBefore(today, 40), { locale: "es-US", currency: "USD" });
+    assert.ok(
+      text.replace(/\s+/g, " ").includes(`Fecha de factura: ${spanishDate}`),
+      `${spanishDate} in ${text}`,
+    );
 
     // The member (English) reads the log on the invoice's page in English, with what was sent.
     const html = await (await server.fetch(t.host, `/invoices/${spanishInvoice}`, {

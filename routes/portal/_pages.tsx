@@ -361,19 +361,18 @@ export function portalPages(limits: PortalLimits): Hono<AppEnv> {
     const services = c.get("services");
     const company = await getCompanyDetails(tenant.db, tenant.name);
     const { document } = await activeConfiguration(services.readCache, tenant.db, tenant.id);
+    // In the customer's language (customers.language, else the workspace's): labels and values.
+    const language = await partyLanguage(
+      tenant.db,
+      await getRecord(tenant.db, customers, opened.claims.customerId),
+    );
     const paper = await renderPaperwork(
       "invoices",
       tenant.db,
       opened.invoice.id,
       company,
-      // Its labels in the customer's language (customers.language, else the workspace's).
-      paperWords(
-        await partyLanguage(
-          tenant.db,
-          await getRecord(tenant.db, customers, opened.claims.customerId),
-        ),
-        (text) => words(document, text),
-      ),
+      paperWords(language, (text) => words(document, text)),
+      language,
     );
     const brand = await paperBrand(
       { readCache: services.readCache, storage: services.storage },

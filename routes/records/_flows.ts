@@ -34,7 +34,14 @@ export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
     format,
     link: (path) => `${origin}${path}`,
     async renderPdf(collection, id, language = "en") {
-      const paper = await renderPaperwork(collection, tenant.db, id, company, paperWords(language));
+      const paper = await renderPaperwork(
+        collection,
+        tenant.db,
+        id,
+        company,
+        paperWords(language),
+        language,
+      );
       const brand = await paperBrand(
         { readCache: services.readCache, storage: services.storage },
         tenant,
