@@ -88,7 +88,7 @@ export class PluginRuntime {
     if (box) {
       this.#sandboxes.delete(key);
     } else {
-      box = this.#pool.sandbox(plugin.manifest.title, plugin.code);
+      box = this.#pool.sandbox(plugin.manifest.title, plugin.code, undefined, tenantId);
     }
     this.#sandboxes.set(key, box);
     while (this.#sandboxes.size > this.#max) {

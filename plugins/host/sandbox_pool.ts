@@ -46,6 +46,8 @@ export interface PluginSandbox {
 
 export class SandboxPool {
   #slots: Slot[] = [];
+  /** The worker each group's (a workspace's) sandboxes live in. */
+  #homes = new Map<string, Slot>();
   #wasm: Promise<ArrayBuffer> | null = null;
   #ids = 0;
   #keys = 0;
@@ -59,8 +61,16 @@ export class SandboxPool {
     this.#margin = options.marginMs ?? 250;
   }
 
-  /** A sandbox for `source`, labelled `label` in its errors. */
-  sandbox(label: string, source: string, limits: SandboxLimits = DEFAULT_LIMITS): PluginSandbox {
+  /**
+   * A sandbox for `source`, labelled `label` in its errors. Sandboxes of one `group` (the app
+   * passes the workspace) share a home worker, so that a write's hooks wake one thread, not all.
+   */
+  sandbox(
+    label: string,
+    source: string,
+    limits: SandboxLimits = DEFAULT_LIMITS,
+    group?: string,
+  ): PluginSandbox {
     const key = `s${++this.#keys}`;
     let queue: Promise<unknown> = Promise.resolve();
     let disposed = false;
@@ -78,7 +88,7 @@ export class SandboxPool {
       call: (name, args, host, more = {}) => {
         // One call at a time per sandbox, as in-process: its kill timer starts when it starts.
         const request = { key, label, name, args, host, limits: { ...limits, ...more } };
-        const run = queue.then(() => this.#call(request, source, true, state));
+        const run = queue.then(() => this.#call(request, source, true, state, group));
         queue = run.catch(() => {});
         return run;
       },
@@ -103,9 +113,18 @@ export class SandboxPool {
     ).then((b) => b.buffer as ArrayBuffer);
   }
 
-  async #slotFor(key: string): Promise<Slot> {
-    const home = this.#slots.find((s) => s.keys.has(key));
-    if (home) return home;
+  async #slotFor(key: string, group: string | undefined): Promise<Slot> {
+    const loaded = this.#slots.find((s) => s.keys.has(key));
+    if (loaded) return loaded;
+    const home = group === undefined ? undefined : this.#homes.get(group);
+    if (home && !home.dead) return home;
+    const slot = await this.#pick();
+    if (group !== undefined) this.#homes.set(group, slot);
+    return slot;
+  }
+
+  /** A worker for a sandbox with no home yet: a new one while fewer than `size`, else the least busy. */
+  async #pick(): Promise<Slot> {
     if (this.#slots.length < this.#size) {
       const slot = new Slot(await this.#wasmBytes(), (s, why) => this.#kill(s, why, null));
       this.stats.started++;
@@ -128,6 +147,7 @@ export class SandboxPool {
     if (!slot.kill(why, culprit)) return;
     this.stats.killed++;
     this.#slots = this.#slots.filter((s) => s !== slot);
+    for (const [group, home] of this.#homes) if (home === slot) this.#homes.delete(group);
   }
 
   async #call(
@@ -135,8 +155,9 @@ export class SandboxPool {
     source: string,
     mayRetry: boolean,
     state: { warm: boolean },
+    group: string | undefined,
   ): Promise<unknown> {
-    const slot = await this.#slotFor(request.key);
+    const slot = await this.#slotFor(request.key, group);
     const fresh = !slot.keys.has(request.key);
     slot.keys.add(request.key);
     const warm = state.warm && !fresh;
@@ -156,7 +177,7 @@ export class SandboxPool {
     }
     // The worker died under this call, and the sandbox with it.
     state.warm = false;
-    if (mayRetry && mayRunAgain(settled)) return this.#call(request, source, false, state);
+    if (mayRetry && mayRunAgain(settled)) return this.#call(request, source, false, state, group);
     throw lostCallError(request.label, settled);
   }
 }

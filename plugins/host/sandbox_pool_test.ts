@@ -171,3 +171,20 @@ Deno.test("a sandbox is warm once it answered and cold again after a stop, which
     pool.close();
   }
 });
+
+Deno.test("sandboxes of one group share a home worker; another group's go to the other", async () => {
+  const pool = new SandboxPool({ size: 2 });
+  try {
+    const code = "export const id = (x) => x;";
+    const a1 = pool.sandbox("A1", code, undefined, "tenant-a");
+    const a2 = pool.sandbox("A2", code, undefined, "tenant-a");
+    const b1 = pool.sandbox("B1", code, undefined, "tenant-b");
+    assert.equal(await a1.call("id", [1], NO_HOST), 1);
+    assert.equal(await a2.call("id", [2], NO_HOST), 2);
+    assert.deepEqual(pool.stats, { started: 1, killed: 0 }, "A2 went to A1's worker");
+    assert.equal(await b1.call("id", [3], NO_HOST), 3);
+    assert.deepEqual(pool.stats, { started: 2, killed: 0 }, "B1 got the other worker");
+  } finally {
+    pool.close();
+  }
+});
