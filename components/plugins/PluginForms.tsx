@@ -6,26 +6,30 @@
 import { CsrfInput } from "../Form.tsx";
 import { describePermission, type SettingDef } from "../../plugins/api/manifest.ts";
 import type { PluginBundle } from "../../plugins/host/bundle.ts";
+import { useT } from "../Words.tsx";
 
 /** Lists the permissions and domains with a checkbox each; installs only with all approved. */
 export function ApprovalForm(
   props: { bundle: PluginBundle; action: string; csrf: string; compatible: boolean },
 ) {
   const { manifest } = props.bundle;
+  const t = useT();
   return (
     <form method="post" action={props.action} class="card plugin-approval">
       <CsrfInput token={props.csrf} />
       <p>
-        {manifest.title} {manifest.version}{" "}
-        ({props.bundle.source === "private" ? "private plugin" : "from the catalog"}, extension API
-        {" "}
-        {manifest.apiVersion}).
+        {manifest.title} {manifest.version} {t("plugins.origin", {
+          origin: props.bundle.source === "private"
+            ? t("plugins.from_private")
+            : t("plugins.from_catalog"),
+          version: manifest.apiVersion,
+        })}
       </p>
       <p>{manifest.description}</p>
       <fieldset>
-        <legend>It asks to</legend>
+        <legend>{t("plugins.asks_to")}</legend>
         {manifest.permissions.length === 0 && manifest.allowedDomains.length === 0
-          ? <p class="muted">Nothing: it reads no records and reaches no other site.</p>
+          ? <p class="muted">{t("plugins.asks_nothing")}</p>
           : null}
         {manifest.permissions.map((p) => (
           <div class="field checkbox" key={p}>
@@ -39,8 +43,8 @@ export function ApprovalForm(
         {manifest.allowedDomains.map((d) => (
           <div class="field checkbox" key={d}>
             <label>
-              <input type="checkbox" name="domain" value={d} required /> Send requests to{" "}
-              <code>{d}</code>
+              <input type="checkbox" name="domain" value={d} required />{" "}
+              {t("plugins.send_requests")} <code>{d}</code>
             </label>
           </div>
         ))}
@@ -55,7 +59,7 @@ export function ApprovalForm(
         )
         : null}
       <button class="button primary" type="submit" disabled={!props.compatible}>
-        Approve and install
+        {t("plugins.approve_install")}
       </button>
     </form>
   );
@@ -71,9 +75,10 @@ export function PluginSettingsForm(
     disabled: boolean;
   },
 ) {
+  const t = useT();
   return (
     <form method="post" action={props.action} class="card" aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Settings</h2>
+      <h2 id="settings-heading">{t("plugins.settings")}</h2>
       <CsrfInput token={props.csrf} />
       {props.settings.map((s) => {
         const id = `setting-${s.key}`;
@@ -134,7 +139,9 @@ export function PluginSettingsForm(
           </div>
         );
       })}
-      {props.disabled ? null : <button class="button primary" type="submit">Save settings</button>}
+      {props.disabled
+        ? null
+        : <button class="button primary" type="submit">{t("plugins.save_settings")}</button>}
     </form>
   );
 }

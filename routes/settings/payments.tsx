@@ -23,6 +23,8 @@ import {
 } from "../../portal/settings.ts";
 import { rotatePortalKey } from "../../portal/links.ts";
 
+import { tOf } from "../../i18n/middleware.ts";
+
 const app = new Hono<AppEnv>();
 app.use("/settings/payments", memberPage());
 app.use("/settings/payments/*", memberPage());
@@ -31,7 +33,7 @@ app.use("/settings/payments/*", memberPage());
 function ownersOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (principalOf(c).role !== "owner") {
-      throw new ForbiddenError("Only an owner can change how customers pay.");
+      throw new ForbiddenError(tOf(c)("payments_settings.owners_only"));
     }
     await next();
   };
@@ -53,85 +55,82 @@ async function showPayments(c: AppContext, shown: Shown = {}, status = 200) {
   const csrf = c.get("csrfToken");
   const webhookUrl = `${requestOrigin(services.config, c.req.url)}/portal/webhooks/stripe`;
   const on = settings.stripeSecretLast4 !== null && settings.webhookSecretLast4 !== null;
+  const t = tOf(c);
   return renderApp(
     c,
-    "Payments",
+    t("payments_settings.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/payments" role={principalOf(c).role} />
       <section class="card">
-        <h2>Payments</h2>
-        <p class="muted">
-          Every invoice you e-mail carries a private link to its page, where your customer sees the
-          invoice, its PDF and their open invoices, and can question a line. With your Stripe
-          account connected they can also pay by card or bank (ACH); the money goes to your Stripe
-          account and the payment is recorded on the invoice.
-        </p>
+        <h2>{t("payments_settings.title")}</h2>
+        <p class="muted">{t("payments_settings.intro")}</p>
         {shown.notice ? <p class="flash success" role="status">{shown.notice}</p> : null}
         <FormErrors message={shown.error} />
         <p id="card-payments">
-          Card payments:{" "}
+          {t("payments_settings.card")}{" "}
           {on
-            ? <span class="badge ok">On</span>
-            : <span class="badge">Off: customers see how to pay from your letterhead</span>}
+            ? <span class="badge ok">{t("payments_settings.on")}</span>
+            : <span class="badge">{t("payments_settings.off")}</span>}
         </p>
         <form method="post" action="/settings/payments" class="stacked-form">
           <CsrfInput token={csrf} />
           <Field
-            label="Invoice links last (days)"
+            label={t("payments_settings.link_days")}
             name="link_days"
             type="number"
             inputMode="numeric"
             required
             value={shown.linkDays ?? String(settings.linkDays)}
             error={shown.errors?.link_days?.[0]}
-            hint="From the day the invoice is e-mailed; 60 unless you change it."
+            hint={t("payments_settings.link_days_hint")}
           />
           <Field
-            label="Stripe secret key"
+            label={t("payments_settings.secret")}
             name="stripe_secret_key"
             type="password"
             autocomplete="off"
             error={shown.errors?.stripe_secret_key?.[0]}
             hint={settings.stripeSecretLast4
-              ? `Stored, ending in ${settings.stripeSecretLast4}. Leave empty to keep it.`
-              : "From your Stripe dashboard, Developers → API keys (sk_live_… or sk_test_…)."}
+              ? t("payments_settings.stored", { last4: settings.stripeSecretLast4 })
+              : t("payments_settings.secret_hint")}
           />
           <Field
-            label="Stripe webhook signing secret"
+            label={t("payments_settings.webhook_secret")}
             name="stripe_webhook_secret"
             type="password"
             autocomplete="off"
             error={shown.errors?.stripe_webhook_secret?.[0]}
             hint={settings.webhookSecretLast4
-              ? `Stored, ending in ${settings.webhookSecretLast4}. Leave empty to keep it.`
-              : "Add a webhook endpoint in Stripe at the address below, then paste its whsec_… secret."}
+              ? t("payments_settings.stored", { last4: settings.webhookSecretLast4 })
+              : t("payments_settings.webhook_hint")}
           />
           <p>
-            Webhook endpoint for Stripe (events <code>checkout.session.completed</code> and{" "}
-            <code>checkout.session.async_payment_succeeded</code>):{" "}
-            <code id="webhook-url">{webhookUrl}</code>
+            {t("payments_settings.endpoint_before")} <code>checkout.session.completed</code>{" "}
+            {t("payments_settings.and")} <code>checkout.session.async_payment_succeeded</code>
+            {t("payments_settings.endpoint_after")} <code id="webhook-url">{webhookUrl}</code>
           </p>
-          <button class="button primary" type="submit">Save</button>
+          <button class="button primary" type="submit">{t("common.save")}</button>
         </form>
         {on
           ? (
             <form method="post" action="/settings/payments/remove" class="inline-form">
               <CsrfInput token={csrf} />
-              <button class="button secondary" type="submit">Disconnect Stripe</button>
+              <button class="button secondary" type="submit">
+                {t("payments_settings.disconnect")}
+              </button>
             </form>
           )
           : null}
       </section>
       <section class="card">
-        <h2>Invoice links</h2>
-        <p class="muted">
-          If a link reached the wrong person, make every link sent so far stop working. Invoices you
-          send afterwards carry new links.
-        </p>
+        <h2>{t("payments_settings.links")}</h2>
+        <p class="muted">{t("payments_settings.links_intro")}</p>
         <form method="post" action="/settings/payments/rotate" class="inline-form">
           <CsrfInput token={csrf} />
-          <button class="button secondary" type="submit">Invalidate all invoice links</button>
+          <button class="button secondary" type="submit">
+            {t("payments_settings.invalidate")}
+          </button>
         </form>
       </section>
     </>,
@@ -149,7 +148,7 @@ app.post("/settings/payments", async (c) => {
   const parsed = PaymentSettingsSchema.safeParse(body);
   if (!parsed.success) {
     return showPayments(c, {
-      error: "Some fields need attention.",
+      error: tOf(c)("common.needs_attention"),
       errors: fieldErrors(parsed.error.issues),
       linkDays: typeof body.link_days === "string" ? body.link_days : undefined,
     }, 422);
@@ -164,7 +163,7 @@ app.post("/settings/payments", async (c) => {
       stripe_webhook_secret: parsed.data.stripe_webhook_secret ? "replaced" : "kept",
     },
   });
-  return showPayments(c, { notice: "Saved." });
+  return showPayments(c, { notice: tOf(c)("payments_settings.saved") });
 });
 
 app.post("/settings/payments/remove", async (c) => {
@@ -172,13 +171,13 @@ app.post("/settings/payments/remove", async (c) => {
   const by = { name: principalOf(c).name, at: services.clock.now().toISOString() };
   await removeStripeAccount(tenantOf(c).db, by);
   await recordSecurityEvent(c, { action: "payments.stripe_disconnected" });
-  return showPayments(c, { notice: "Stripe is disconnected: customers see how to pay instead." });
+  return showPayments(c, { notice: tOf(c)("payments_settings.disconnected") });
 });
 
 app.post("/settings/payments/rotate", async (c) => {
   const version = await rotatePortalKey(tenantOf(c).db, c.get("services").clock.now());
   await recordSecurityEvent(c, { action: "portal.key_rotated", details: { version } });
-  return showPayments(c, { notice: "Every invoice link sent so far no longer works." });
+  return showPayments(c, { notice: tOf(c)("payments_settings.rotated") });
 });
 
 export default app;

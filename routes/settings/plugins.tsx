@@ -39,6 +39,7 @@ import {
   uninstallPlugin,
   upgradePlugin,
 } from "../../plugins/host/installations.ts";
+import { tOf } from "../../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/plugins", memberPage());
@@ -53,7 +54,7 @@ function isManager(c: AppContext): boolean {
 
 /** Managers only, and only while the plan includes plugins. */
 async function guard(c: AppContext): Promise<void> {
-  if (!isManager(c)) throw new ForbiddenError("Owners and admins manage plugins.");
+  if (!isManager(c)) throw new ForbiddenError(tOf(c)("plugins.managers"));
   const decision = await mayUse(c.get("services"), tenantOf(c).id, "plugins");
   if (!decision.allowed) throw entitlementError(decision);
 }
@@ -110,42 +111,45 @@ async function showPlugins(c: AppContext, flash: Flash = {}, status = 200) {
   const manager = isManager(c);
   const csrf = c.get("csrfToken");
   const byName = new Map(installed.map((p) => [p.name, p]));
+  const t = tOf(c);
   return renderApp(
     c,
-    "Plugins",
+    t("plugins.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/plugins" role={principalOf(c).role} />
       {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
       <FormErrors message={flash.error} />
       {!entitled.allowed
         ? (
           <p class="flash warning" id="plugins-not-in-plan">
-            {entitled.message} <a href="/settings/billing">See plans</a>
+            {entitled.message} <a href="/settings/billing">{t("tokens.see_plans")}</a>
           </p>
         )
         : null}
       <section class="card" aria-labelledby="installed-heading">
-        <h2 id="installed-heading">Installed</h2>
+        <h2 id="installed-heading">{t("plugins.installed")}</h2>
         {installed.length === 0
-          ? <p class="muted">No plugin is installed.</p>
+          ? <p class="muted">{t("plugins.none_installed")}</p>
           : (
             <ul class="plugin-list">
               {installed.map((p) => (
                 <li key={p.name} data-plugin={p.name}>
                   <a href={`/settings/plugins/${p.name}`}>{p.manifest.title}</a> {p.version}{" "}
                   <span class={p.enabled ? "badge ok" : "badge"}>
-                    {p.enabled ? "Enabled" : "Disabled"}
+                    {p.enabled ? t("plugins.enabled") : t("plugins.disabled")}
                   </span>{" "}
-                  {p.source === "private" ? <span class="badge">Private</span> : null}
+                  {p.source === "private"
+                    ? <span class="badge">{t("plugins.private")}</span>
+                    : null}
                 </li>
               ))}
             </ul>
           )}
       </section>
       <section class="card" aria-labelledby="catalog-heading">
-        <h2 id="catalog-heading">Catalog</h2>
-        <p class="muted">Extension API {PLUGIN_API_VERSION}.</p>
+        <h2 id="catalog-heading">{t("plugins.catalog")}</h2>
+        <p class="muted">{t("plugins.api_version", { version: PLUGIN_API_VERSION })}</p>
         <ul class="plugin-list">
           {catalog.map((b) => {
             const have = byName.get(b.manifest.name);
@@ -154,14 +158,18 @@ async function showPlugins(c: AppContext, flash: Flash = {}, status = 200) {
                 <strong>{b.manifest.title}</strong> {b.manifest.version}
                 <p class="muted">{b.manifest.description}</p>
                 {have
-                  ? <span class="badge ok">Installed ({have.version})</span>
+                  ? (
+                    <span class="badge ok">
+                      {t("plugins.installed_version", { version: have.version })}
+                    </span>
+                  )
                   : manager && entitled.allowed
                   ? (
                     <a
                       class="button secondary"
                       href={`/settings/plugins/catalog/${b.manifest.name}`}
                     >
-                      Review and install
+                      {t("plugins.review_install")}
                     </a>
                   )
                   : null}
@@ -173,7 +181,7 @@ async function showPlugins(c: AppContext, flash: Flash = {}, status = 200) {
       {manager && entitled.allowed
         ? (
           <section class="card" aria-labelledby="upload-heading">
-            <h2 id="upload-heading">Upload a private plugin</h2>
+            <h2 id="upload-heading">{t("plugins.upload_private")}</h2>
             <form
               method="post"
               action="/settings/plugins/upload"
@@ -181,14 +189,16 @@ async function showPlugins(c: AppContext, flash: Flash = {}, status = 200) {
             >
               <CsrfInput token={csrf} />
               <div class="field">
-                <label for="bundle">A zip of manifest.json and plugin.js, or plugin.js</label>
+                <label for="bundle">{t("plugins.bundle")}</label>
                 <input id="bundle" name="bundle" type="file" accept=".zip,.js" required />
               </div>
               <div class="field">
-                <label for="manifest">manifest.json (with a single plugin.js)</label>
+                <label for="manifest">{t("plugins.manifest")}</label>
                 <input id="manifest" name="manifest" type="file" accept=".json" />
               </div>
-              <button class="button primary" type="submit">Review permissions</button>
+              <button class="button primary" type="submit">
+                {t("plugins.review_permissions")}
+              </button>
             </form>
           </section>
         )
@@ -219,9 +229,9 @@ function approvalPage(c: AppContext, bundle: PluginBundle, action: string, flash
   const reason = incompatibility(bundle.manifest);
   return renderApp(
     c,
-    `Install ${bundle.manifest.title}`,
+    tOf(c)("plugins.install_title", { title: bundle.manifest.title }),
     <>
-      <h1>Install {bundle.manifest.title}</h1>
+      <h1>{tOf(c)("plugins.install_title", { title: bundle.manifest.title })}</h1>
       <FormErrors message={flash.error ?? reason ?? undefined} />
       <ApprovalForm
         bundle={bundle}
@@ -239,18 +249,18 @@ app.get("/settings/plugins", (c) => showPlugins(c));
 app.get("/settings/plugins/catalog/:name", async (c) => {
   await guard(c);
   const bundle = await catalogBundle(c.req.param("name"));
-  if (!bundle) throw new NotFoundError("There is no such plugin in the catalog.");
+  if (!bundle) throw new NotFoundError(tOf(c)("plugins.no_such"));
   return approvalPage(c, bundle, `/settings/plugins/catalog/${bundle.manifest.name}`);
 });
 
 app.post("/settings/plugins/catalog/:name", async (c) => {
   await guard(c);
   const bundle = await catalogBundle(c.req.param("name"));
-  if (!bundle) throw new NotFoundError("There is no such plugin in the catalog.");
+  if (!bundle) throw new NotFoundError(tOf(c)("plugins.no_such"));
   const body = await form(c);
   return change(c, async () => {
     const p = await installPlugin(lifecycle(c), bundle, approvalOf(body));
-    return `${p.manifest.title} ${p.version} is installed and enabled.`;
+    return tOf(c)("plugins.installed_enabled", { title: p.manifest.title, version: p.version });
   });
 });
 
@@ -259,7 +269,7 @@ app.post("/settings/plugins/upload", async (c) => {
   const body = await form(c);
   try {
     const file = body.bundle;
-    if (!(file instanceof File)) throw new InvalidError("Choose a file to upload.");
+    if (!(file instanceof File)) throw new InvalidError(tOf(c)("plugins.choose_file"));
     const bytes = new Uint8Array(await file.arrayBuffer());
     let bundle: PluginBundle;
     if (file.name.endsWith(".zip")) bundle = bundleFromZip(bytes);
@@ -291,48 +301,49 @@ app.post("/settings/plugins/private", async (c) => {
     const p = existing
       ? await upgradePlugin(lifecycle(c), bundle, approvalOf(body))
       : await installPlugin(lifecycle(c), bundle, approvalOf(body));
-    return `${p.manifest.title} ${p.version} is installed and enabled.`;
+    return tOf(c)("plugins.installed_enabled", { title: p.manifest.title, version: p.version });
   });
 });
 
 async function showInstalled(c: AppContext, flash: Flash = {}, status = 200) {
   const tenant = tenantOf(c);
   const p = await findInstalled(tenant.db, c.req.param("name") ?? "");
-  if (!p) throw new NotFoundError("That plugin is not installed.");
+  if (!p) throw new NotFoundError(tOf(c)("plugins.not_installed"));
   const latest = p.source === "catalog" ? await catalogBundle(p.name) : null;
   const newer = latest && compareVersions(latest.manifest.version, p.version) > 0 ? latest : null;
   const manager = isManager(c);
   const csrf = c.get("csrfToken");
   const path = `/settings/plugins/${p.name}`;
+  const t = tOf(c);
   return renderApp(
     c,
     p.manifest.title,
     <>
       <h1>{p.manifest.title}</h1>
       <p>
-        <a href="/settings/plugins">All plugins</a>
+        <a href="/settings/plugins">{t("plugins.all")}</a>
       </p>
       {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
       <FormErrors message={flash.error} />
       <section class="card" aria-labelledby="about-heading">
-        <h2 id="about-heading">About</h2>
+        <h2 id="about-heading">{t("plugins.about")}</h2>
         <p>{p.manifest.description}</p>
         <dl class="facts">
           <div>
-            <dt>Version</dt>
+            <dt>{t("plugins.version")}</dt>
             <dd>{p.version}</dd>
           </div>
           <div>
-            <dt>Status</dt>
-            <dd>{p.enabled ? "Enabled" : "Disabled"}</dd>
+            <dt>{t("plugins.status")}</dt>
+            <dd>{p.enabled ? t("plugins.enabled") : t("plugins.disabled")}</dd>
           </div>
           <div>
-            <dt>Approved permissions</dt>
-            <dd>{p.permissions.join(", ") || "none"}</dd>
+            <dt>{t("plugins.approved_permissions")}</dt>
+            <dd>{p.permissions.join(", ") || t("plugins.none")}</dd>
           </div>
           <div>
-            <dt>Approved domains</dt>
-            <dd>{p.domains.join(", ") || "none"}</dd>
+            <dt>{t("plugins.approved_domains")}</dt>
+            <dd>{p.domains.join(", ") || t("plugins.none")}</dd>
           </div>
         </dl>
         {p.enabled && p.manifest.entryPoints.views.length
@@ -352,12 +363,12 @@ async function showInstalled(c: AppContext, flash: Flash = {}, status = 200) {
               <form method="post" action={`${path}/${p.enabled ? "disable" : "enable"}`}>
                 <CsrfInput token={csrf} />
                 <button class="button secondary" type="submit">
-                  {p.enabled ? "Disable" : "Enable"}
+                  {p.enabled ? t("plugins.disable") : t("plugins.enable")}
                 </button>
               </form>
               <form method="post" action={`${path}/uninstall`}>
                 <CsrfInput token={csrf} />
-                <button class="button secondary" type="submit">Uninstall</button>
+                <button class="button secondary" type="submit">{t("plugins.uninstall")}</button>
               </form>
             </div>
           )
@@ -377,7 +388,9 @@ async function showInstalled(c: AppContext, flash: Flash = {}, status = 200) {
       {newer && manager
         ? (
           <section class="card" aria-labelledby="upgrade-heading">
-            <h2 id="upgrade-heading">Upgrade to {newer.manifest.version}</h2>
+            <h2 id="upgrade-heading">
+              {t("plugins.upgrade_to", { version: newer.manifest.version })}
+            </h2>
             <ApprovalForm
               bundle={newer}
               action={`${path}/upgrade`}
@@ -406,7 +419,7 @@ app.post("/settings/plugins/:name/settings", async (c) => {
   }
   return change(c, async () => {
     const p = await configurePlugin(lifecycle(c), c.req.param("name"), body);
-    return `${p.manifest.title}: settings saved.`;
+    return tOf(c)("plugins.settings_saved", { title: p.manifest.title });
   }, again(c));
 });
 
@@ -415,7 +428,9 @@ for (const [verb, enabled] of [["enable", true], ["disable", false]] as const) {
     await guard(c);
     return change(c, async () => {
       const p = await setPluginEnabled(lifecycle(c), c.req.param("name"), enabled);
-      return `${p.manifest.title} is ${enabled ? "enabled" : "disabled"}.`;
+      return tOf(c)(enabled ? "plugins.now_enabled" : "plugins.now_disabled", {
+        title: p.manifest.title,
+      });
     }, again(c));
   });
 }
@@ -423,11 +438,11 @@ for (const [verb, enabled] of [["enable", true], ["disable", false]] as const) {
 app.post("/settings/plugins/:name/upgrade", async (c) => {
   await guard(c);
   const bundle = await catalogBundle(c.req.param("name"));
-  if (!bundle) throw new NotFoundError("There is no such plugin in the catalog.");
+  if (!bundle) throw new NotFoundError(tOf(c)("plugins.no_such"));
   const body = await form(c);
   return change(c, async () => {
     const p = await upgradePlugin(lifecycle(c), bundle, approvalOf(body));
-    return `${p.manifest.title} is upgraded to ${p.version}.`;
+    return tOf(c)("plugins.upgraded", { title: p.manifest.title, version: p.version });
   }, again(c));
 });
 
@@ -435,7 +450,7 @@ app.post("/settings/plugins/:name/uninstall", async (c) => {
   await guard(c);
   return change(c, async () => {
     await uninstallPlugin(lifecycle(c), c.req.param("name"));
-    return "The plugin is uninstalled.";
+    return tOf(c)("plugins.uninstalled");
   });
 });
 

@@ -32,6 +32,12 @@ import { checkUrlForm, DestinationError } from "../../integrations/webhooks/dest
 import { eventCatalog, isEventType } from "../../integrations/webhooks/events.ts";
 import { emitWebhookEvent, replayDelivery } from "../../integrations/webhooks/emit.ts";
 
+import { languageOf, tOf } from "../../i18n/middleware.ts";
+import type { Translate } from "../../i18n/mod.ts";
+import { translateRecordType } from "../../i18n/records.ts";
+import { RECORD_TYPES } from "../../domain/catalog.ts";
+import { useT } from "../../components/Words.tsx";
+
 const app = new Hono<AppEnv>();
 app.use("/settings/webhooks", memberPage());
 app.use("/settings/webhooks/*", memberPage());
@@ -52,15 +58,17 @@ interface Flash {
 }
 
 /** "*" or a comma-separated list of known event types; a message naming the unknown ones. */
-function parseEvents(raw: string): string[] {
+function parseEvents(c: AppContext, raw: string): string[] {
   const list = raw.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
-  if (!list.length) throw new AppError("invalid_request", 422, "Choose at least one event, or *.");
+  if (!list.length) {
+    throw new AppError("invalid_request", 422, tOf(c)("webhooks.choose_event"));
+  }
   const unknown = list.filter((e) => !isEventType(e));
   if (unknown.length) {
     throw new AppError(
       "invalid_request",
       422,
-      `Unknown event ${unknown.join(", ")}: pick from the list below, or * for every event.`,
+      tOf(c)("webhooks.unknown_event", { events: unknown.join(", ") }),
     );
   }
   return list;
@@ -75,40 +83,67 @@ function checkedUrl(c: AppContext, raw: string): string {
   }
 }
 
+/**
+ * What an event means, in the reader's language: a record event ("A purchase order was
+ * created") or a business event by its catalogue key; anything else as the catalogue wrote it.
+ */
+function eventDescription(
+  c: AppContext,
+  t: Translate,
+  event: { type: string; description: string },
+): string {
+  const [name, action] = event.type.split(".");
+  const business = t(`webhooks.business.${event.type.replace(".", "_")}`);
+  if (!business.startsWith("webhooks.")) return business;
+  const def = RECORD_TYPES.find((d) =>
+    event.description === `A ${d.singular.toLowerCase()} was ${action}`
+  );
+  if (def && name) {
+    return t(`webhooks.record_event.${action}`, {
+      type: translateRecordType(def, languageOf(c)).singular.toLowerCase(),
+    });
+  }
+  return event.description;
+}
+
 function Status(props: { e: Endpoint }) {
-  return props.e.enabled ? <span class="badge ok">On</span> : <span class="badge warn">Off</span>;
+  const t = useT();
+  return props.e.enabled
+    ? <span class="badge ok">{t("webhooks.on")}</span>
+    : <span class="badge warn">{t("webhooks.off")}</span>;
 }
 
 function EndpointCard(props: { e: Endpoint; csrf: string }) {
   const { e, csrf } = props;
   const path = `/settings/webhooks/${e.id}`;
+  const t = useT();
   return (
     <li class="card" data-endpoint={e.id}>
       <h3>
         <a href={path}>{e.url}</a> <Status e={e} />
       </h3>
       {e.description ? <p>{e.description}</p> : null}
-      <p class="muted">Events: {e.events.join(", ")}</p>
+      <p class="muted">{t("webhooks.events", { events: e.events.join(", ") })}</p>
       {e.disabledReason ? <p class="flash warning">{e.disabledReason}</p> : null}
       <div class="actions">
-        <a class="button secondary" href={path}>Delivery log</a>
+        <a class="button secondary" href={path}>{t("webhooks.delivery_log")}</a>
         {e.enabled
           ? (
             <form method="post" action={`${path}/test`}>
               <CsrfInput token={csrf} />
-              <button class="button secondary" type="submit">Send a test event</button>
+              <button class="button secondary" type="submit">{t("webhooks.send_test")}</button>
             </form>
           )
           : null}
         <form method="post" action={`${path}/${e.enabled ? "off" : "on"}`}>
           <CsrfInput token={csrf} />
           <button class="button secondary" type="submit">
-            {e.enabled ? "Turn off" : "Turn on"}
+            {e.enabled ? t("webhooks.turn_off") : t("webhooks.turn_on")}
           </button>
         </form>
         <form method="post" action={`${path}/delete`}>
           <CsrfInput token={csrf} />
-          <button class="button secondary" type="submit">Delete</button>
+          <button class="button secondary" type="submit">{t("webhooks.delete")}</button>
         </form>
       </div>
     </li>
@@ -118,27 +153,24 @@ function EndpointCard(props: { e: Endpoint; csrf: string }) {
 async function showList(c: AppContext, flash: Flash = {}, status = 200) {
   const endpoints = await listEndpoints(tenantOf(c).db);
   const csrf = c.get("csrfToken");
+  const t = tOf(c);
   return renderApp(
     c,
-    "Webhooks",
+    t("webhooks.title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/webhooks" role={principalOf(c).role} />
       <section class="card">
-        <h2>Webhooks</h2>
+        <h2>{t("webhooks.title")}</h2>
         <p class="muted">
-          Send the workspace's events to your own systems (an ERP, a customer portal, a chat). Each
-          call is a signed JSON POST (Standard Webhooks: check the <code>webhook-signature</code>
-          {" "}
-          header with the endpoint's secret), retried for about a day and a half when your endpoint
-          fails; every attempt is in the endpoint's delivery log.
+          {t("webhooks.intro_before")} <code>webhook-signature</code> {t("webhooks.intro_after")}
         </p>
         {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
         {flash.secret
           ? (
             <p class="flash success" id="new-secret">
-              Signing secret: <code class="token">{flash.secret}</code>{" "}
-              (also shown on the endpoint's page)
+              {t("webhooks.signing_secret_is")} <code class="token">{flash.secret}</code>{" "}
+              {t("webhooks.also_shown")}
             </p>
           )
           : null}
@@ -146,21 +178,25 @@ async function showList(c: AppContext, flash: Flash = {}, status = 200) {
         <form method="post" action="/settings/webhooks" class="stacked-form">
           <CsrfInput token={csrf} />
           <Field
-            label="Endpoint URL"
+            label={t("webhooks.url")}
             name="url"
             required
             value={flash.values?.url}
-            hint="https:// on the public internet, e.g. https://erp.example.com/hooks"
+            hint={t("webhooks.url_hint")}
           />
-          <Field label="Description" name="description" value={flash.values?.description} />
           <Field
-            label="Events"
+            label={t("webhooks.description")}
+            name="description"
+            value={flash.values?.description}
+          />
+          <Field
+            label={t("webhooks.events_label")}
             name="events"
             required
             value={flash.values?.events ?? "*"}
-            hint="* for every event, or event names separated by commas (listed below)"
+            hint={t("webhooks.events_hint")}
           />
-          <button class="button primary" type="submit">Add endpoint</button>
+          <button class="button primary" type="submit">{t("webhooks.add")}</button>
         </form>
       </section>
       {endpoints.length
@@ -169,16 +205,16 @@ async function showList(c: AppContext, flash: Flash = {}, status = 200) {
             {endpoints.map((e) => <EndpointCard key={e.id} e={e} csrf={csrf} />)}
           </ul>
         )
-        : <p class="muted">No endpoints yet.</p>}
+        : <p class="muted">{t("webhooks.none")}</p>}
       <details class="card">
-        <summary>Event names</summary>
+        <summary>{t("webhooks.event_names")}</summary>
         <dl class="facts">
           {eventCatalog().map((e) => (
             <div key={e.type}>
               <dt>
                 <code>{e.type}</code>
               </dt>
-              <dd>{e.description}</dd>
+              <dd>{eventDescription(c, t, e)}</dd>
             </div>
           ))}
         </dl>
@@ -190,7 +226,7 @@ async function showList(c: AppContext, flash: Flash = {}, status = 200) {
 
 async function endpointOr404(c: AppContext): Promise<Endpoint> {
   const e = await getEndpoint(tenantOf(c).db, c.req.param("id") ?? "");
-  if (!e) throw new NotFoundError("No such webhook endpoint in this workspace.");
+  if (!e) throw new NotFoundError(tOf(c)("webhooks.no_such"));
   return e;
 }
 
@@ -212,14 +248,15 @@ async function showEndpoint(c: AppContext, flash: Flash = {}) {
       payload: await eventPayload(db, chosen.eventId),
     }
     : null;
+  const t = tOf(c);
   return renderApp(
     c,
-    "Webhook endpoint",
+    t("webhooks.endpoint_title"),
     <>
-      <h1>Settings</h1>
+      <h1>{t("settings.title")}</h1>
       <SettingsNav current="/settings/webhooks" role={principalOf(c).role} />
       <p>
-        <a href="/settings/webhooks">← Webhooks</a>
+        <a href="/settings/webhooks">{t("webhooks.back")}</a>
       </p>
       <section class="card">
         <h2>
@@ -228,33 +265,33 @@ async function showEndpoint(c: AppContext, flash: Flash = {}) {
         {flash.notice ? <p class="flash success" role="status">{flash.notice}</p> : null}
         <FormErrors message={flash.error} />
         {e.disabledReason ? <p class="flash warning">{e.disabledReason}</p> : null}
-        <p class="muted">Events: {e.events.join(", ")}</p>
+        <p class="muted">{t("webhooks.events", { events: e.events.join(", ") })}</p>
         <details>
-          <summary>Signing secret</summary>
+          <summary>{t("webhooks.signing_secret")}</summary>
           <p>
             <code class="token" id="signing-secret">{secret}</code>
           </p>
           <form method="post" action={`${path}/rotate`}>
             <CsrfInput token={csrf} />
-            <button class="button secondary" type="submit">Replace the secret</button>
+            <button class="button secondary" type="submit">{t("webhooks.replace_secret")}</button>
           </form>
         </details>
       </section>
       {detail
         ? (
           <section class="card" id="delivery-detail">
-            <h2>Delivery of {detail.delivery.eventType}</h2>
+            <h2>{t("webhooks.delivery_of", { event: detail.delivery.eventType })}</h2>
             <p class="muted">
               webhook-id <code>{detail.delivery.eventId}</code>
             </p>
             <table class="list">
               <thead>
                 <tr>
-                  <th scope="col">Attempt</th>
-                  <th scope="col">At</th>
-                  <th scope="col">Answer</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Response</th>
+                  <th scope="col">{t("webhooks.attempt")}</th>
+                  <th scope="col">{t("webhooks.at")}</th>
+                  <th scope="col">{t("webhooks.answer")}</th>
+                  <th scope="col">{t("webhooks.time")}</th>
+                  <th scope="col">{t("webhooks.response")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -274,26 +311,26 @@ async function showEndpoint(c: AppContext, flash: Flash = {}) {
               </tbody>
             </table>
             <details>
-              <summary>Body sent</summary>
+              <summary>{t("webhooks.body_sent")}</summary>
               <pre>{detail.payload}</pre>
             </details>
           </section>
         )
         : null}
       <section class="card">
-        <h2>Delivery log</h2>
+        <h2>{t("webhooks.delivery_log")}</h2>
         {deliveries.length
           ? (
             <table class="list" id="delivery-log">
               <thead>
                 <tr>
-                  <th scope="col">Created</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last answer</th>
+                  <th scope="col">{t("webhooks.created")}</th>
+                  <th scope="col">{t("webhooks.event")}</th>
+                  <th scope="col">{t("webhooks.status")}</th>
+                  <th scope="col">{t("webhooks.attempts")}</th>
+                  <th scope="col">{t("webhooks.last_answer")}</th>
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t("common.actions")}</span>
                   </th>
                 </tr>
               </thead>
@@ -312,7 +349,9 @@ async function showEndpoint(c: AppContext, flash: Flash = {}) {
                     <td>
                       <form method="post" action={`${path}/deliveries/${d.id}/replay`}>
                         <CsrfInput token={csrf} />
-                        <button class="button secondary" type="submit">Replay</button>
+                        <button class="button secondary" type="submit">
+                          {t("webhooks.replay")}
+                        </button>
                       </form>
                     </td>
                   </tr>
@@ -320,7 +359,7 @@ async function showEndpoint(c: AppContext, flash: Flash = {}) {
               </tbody>
             </table>
           )
-          : <p class="muted">Nothing sent yet.</p>}
+          : <p class="muted">{t("webhooks.nothing_sent")}</p>}
       </section>
     </>,
   );
@@ -353,7 +392,7 @@ app.post("/settings/webhooks", async (c) => {
   };
   return change(c, showList, async () => {
     const url = checkedUrl(c, values.url);
-    const events = parseEvents(values.events);
+    const events = parseEvents(c, values.events);
     const { secret } = await createEndpoint(tenantOf(c).db, {
       url,
       description: values.description,
@@ -361,7 +400,7 @@ app.post("/settings/webhooks", async (c) => {
       createdBy: principalOf(c).userId,
     }, c.get("services").clock.now().toISOString());
     await recordSecurityEvent(c, { action: "webhook.created", target: url });
-    return { notice: `${url} added.`, secret };
+    return { notice: tOf(c)("webhooks.added", { url }), secret };
   }, values);
 });
 
@@ -382,7 +421,7 @@ app.post(
   "/settings/webhooks/:id/test",
   onEndpoint(async (c, e) => {
     if (!e.enabled) {
-      throw new AppError("invalid_request", 422, "Turn the endpoint on before testing it.");
+      throw new AppError("invalid_request", 422, tOf(c)("webhooks.turn_on_first"));
     }
     const tenant = tenantOf(c);
     await emitWebhookEvent(c.get("services"), tenant.id, tenant.db, {
@@ -390,7 +429,7 @@ app.post(
       data: { endpoint_id: e.id, message: "A test event from ProjectMeats." },
       endpointId: e.id,
     });
-    return "Test event queued: it appears in the delivery log below.";
+    return tOf(c)("webhooks.test_queued");
   }),
 );
 
@@ -404,7 +443,9 @@ for (const [verb, enabled] of [["on", true], ["off", false]] as const) {
         target: e.url,
         details: { enabled },
       });
-      return enabled ? `${e.url} is on again.` : `${e.url} is off: nothing is sent to it.`;
+      return enabled
+        ? tOf(c)("webhooks.on_again", { url: e.url })
+        : tOf(c)("webhooks.now_off", { url: e.url });
     }, "list"),
   );
 }
@@ -414,7 +455,7 @@ app.post(
   onEndpoint(async (c, e) => {
     await rotateSecret(tenantOf(c).db, e.id, now(c));
     await recordSecurityEvent(c, { action: "webhook.secret_rotated", target: e.url });
-    return "New secret: deliveries from now on are signed with it. Update your endpoint.";
+    return tOf(c)("webhooks.new_secret");
   }),
 );
 
@@ -423,7 +464,7 @@ app.post(
   onEndpoint(async (c, e) => {
     await deleteEndpoint(tenantOf(c).db, e.id);
     await recordSecurityEvent(c, { action: "webhook.deleted", target: e.url });
-    return `${e.url} deleted with its delivery log.`;
+    return tOf(c)("webhooks.deleted", { url: e.url });
   }, "list"),
 );
 
@@ -431,10 +472,12 @@ app.post("/settings/webhooks/:id/deliveries/:delivery/replay", async (c) => {
   const e = await endpointOr404(c);
   const tenant = tenantOf(c);
   const delivery = await getDelivery(tenant.db, c.req.param("delivery"));
-  if (!delivery || delivery.endpointId !== e.id) throw new NotFoundError("No such delivery.");
+  if (!delivery || delivery.endpointId !== e.id) {
+    throw new NotFoundError(tOf(c)("webhooks.no_delivery"));
+  }
   return change(c, showEndpoint, async () => {
     if (!e.enabled) {
-      throw new AppError("invalid_request", 422, "Turn the endpoint on before replaying to it.");
+      throw new AppError("invalid_request", 422, tOf(c)("webhooks.turn_on_replay"));
     }
     await replayDelivery(c.get("services"), tenant.id, tenant.db, delivery);
     await recordSecurityEvent(c, {
@@ -442,7 +485,7 @@ app.post("/settings/webhooks/:id/deliveries/:delivery/replay", async (c) => {
       target: e.url,
       details: { delivery_id: delivery.id },
     });
-    return `The ${delivery.eventType} event is queued again.`;
+    return tOf(c)("webhooks.requeued", { event: delivery.eventType });
   });
 });
 
