@@ -11,8 +11,11 @@
  * fail saying why.
  *
  * Workers are kept and reused (starting one compiles the engine, about 100 ms); a plugin's
- * sandbox stays in the worker that loaded it, and a new one goes to the worker with the fewest
- * calls running. A round trip costs a fraction of a millisecond (bench/plugins.ts measures it).
+ * sandbox stays in the worker that loaded it. A workspace's sandboxes share a home worker (its
+ * first goes to the worker with the fewest calls running): a write whose hooks run side by side
+ * then waits for one worker thread to be scheduled, not for each, which on a loaded machine halved
+ * what three hooks added to a write (docs/benchmarks.md). A round trip costs a fraction of a
+ * millisecond (bench/plugins.ts measures it).
  *
  * This module keeps the books (which workers live, which sandbox lives where, one call at a time
  * per sandbox); a worker's start and kill are `_sandbox_slot.ts`, one call's messages, host
