@@ -33,11 +33,12 @@ export function SecondFactorSummary(props: { on: boolean; required: boolean }) {
 }
 
 function PasswordForm(props: { csrf: string; action: string; label: string; error?: string }) {
+  const t = useT();
   return (
     <form method="post" action={props.action}>
       <CsrfInput token={props.csrf} />
       <Field
-        label="Your password"
+        label={t("two_step.your_password")}
         name="password"
         type="password"
         error={props.error}
@@ -51,13 +52,11 @@ function PasswordForm(props: { csrf: string; action: string; label: string; erro
 
 /** The recovery codes, shown once after enrolment or after making new ones. */
 export function RecoveryCodes(props: { codes: string[] }) {
+  const t = useT();
   return (
     <section class="card" aria-labelledby="recovery-title">
-      <h2 id="recovery-title">Your recovery codes</h2>
-      <p>
-        Keep these somewhere safe, away from your phone: each one signs you in once if you lose your
-        authenticator app. They are shown only now.
-      </p>
+      <h2 id="recovery-title">{t("two_step.codes_title")}</h2>
+      <p>{t("two_step.codes_text")}</p>
       <ol class="recovery-codes">
         {props.codes.map((code) => (
           <li key={code}>
@@ -65,7 +64,7 @@ export function RecoveryCodes(props: { codes: string[] }) {
           </li>
         ))}
       </ol>
-      <a class="button primary" href="/settings/profile">I have saved them</a>
+      <a class="button primary" href="/settings/profile">{t("two_step.saved_them")}</a>
     </section>
   );
 }
@@ -75,27 +74,29 @@ export function SecondFactorPage(
   props: { csrf: string; view: SecondFactorView; error?: string; field?: string },
 ) {
   const { view, csrf } = props;
+  const t = useT();
   if (view.state === "on") {
     return (
       <section class="card" aria-labelledby="second-factor-title">
-        <h2 id="second-factor-title">Two-step sign-in is on</h2>
+        <h2 id="second-factor-title">{t("two_step.is_on")}</h2>
         <FormErrors message={props.error} />
         <p>
-          Recovery codes left: <strong>{view.recoveryCodesLeft}</strong> of 10.
+          {t("two_step.codes_left")} <strong>{view.recoveryCodesLeft}</strong>{" "}
+          {t("two_step.of_ten")}
         </p>
-        <h3>Make new recovery codes</h3>
-        <p class="muted">The old ones stop working.</p>
+        <h3>{t("two_step.new_codes")}</h3>
+        <p class="muted">{t("two_step.old_stop")}</p>
         <PasswordForm
           csrf={csrf}
           action="/settings/profile/second-factor/recovery-codes"
-          label="Make new recovery codes"
+          label={t("two_step.new_codes")}
           error={props.field === "recovery" ? props.error : undefined}
         />
-        <h3>Turn off</h3>
+        <h3>{t("two_step.turn_off_heading")}</h3>
         <PasswordForm
           csrf={csrf}
           action="/settings/profile/second-factor/disable"
-          label="Turn off two-step sign-in"
+          label={t("two_step.turn_off")}
           error={props.field === "disable" ? props.error : undefined}
         />
       </section>
@@ -104,59 +105,57 @@ export function SecondFactorPage(
   if (view.state === "off") {
     return (
       <section class="card" aria-labelledby="second-factor-title">
-        <h2 id="second-factor-title">Set up two-step sign-in</h2>
+        <h2 id="second-factor-title">{t("two_step.set_up")}</h2>
         {view.required
           ? (
             <p class="flash warn" role="status">
-              This workspace requires two-step sign-in: set it up to continue.
+              {t("two_step.required")}
             </p>
           )
           : null}
         <FormErrors message={props.error} />
-        <p>
-          You need an authenticator app on your phone (such as Google Authenticator, Microsoft
-          Authenticator, 1Password or Aegis).
-        </p>
+        <p>{t("two_step.need_app")}</p>
         <form method="post" action="/settings/profile/second-factor/start">
           <CsrfInput token={csrf} />
-          <button class="button primary" type="submit">Start</button>
+          <button class="button primary" type="submit">{t("two_step.start")}</button>
         </form>
       </section>
     );
   }
   return (
     <section class="card" aria-labelledby="second-factor-title">
-      <h2 id="second-factor-title">Add ProjectMeats to your authenticator app</h2>
+      <h2 id="second-factor-title">{t("two_step.add_title")}</h2>
       <FormErrors message={props.error} />
       <ol>
         <li>
-          Scan this code with the app, or <a href={view.uri}>open the setup link</a>{" "}
-          on this device, or type the key by hand:
+          {t("two_step.scan")} <a href={view.uri}>{t("two_step.open_link")}</a>{" "}
+          {t("two_step.scan_tail")}
           <p>
             <img
               src={`data:image/svg+xml;base64,${btoa(view.qrSvg)}`}
               width="200"
               height="200"
-              alt="QR code of the setup link"
+              alt={t("two_step.qr_alt")}
             />
           </p>
           <p>
-            Key: <code id="totp-secret">{view.secret.replace(/(.{4})/g, "$1 ").trim()}</code>
+            {t("two_step.key")}{" "}
+            <code id="totp-secret">{view.secret.replace(/(.{4})/g, "$1 ").trim()}</code>
           </p>
         </li>
-        <li>Type the 6-digit code the app now shows.</li>
+        <li>{t("two_step.type_code")}</li>
       </ol>
       <form method="post" action="/settings/profile/second-factor/confirm">
         <CsrfInput token={csrf} />
         <Field
-          label="Code from the app"
+          label={t("two_step.code")}
           name="code"
           required
           autocomplete="one-time-code"
           inputMode="numeric"
           error={props.field === "code" ? props.error : undefined}
         />
-        <button class="button primary" type="submit">Turn on</button>
+        <button class="button primary" type="submit">{t("two_step.turn_on")}</button>
       </form>
     </section>
   );

@@ -21,6 +21,7 @@ type Seeded = Awaited<ReturnType<typeof seedOneOfEach>> & { document: { id: stri
 export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
   ["dashboard", () => "/"],
   ["profile", () => "/settings/profile"],
+  ["two-step sign-in", () => "/settings/profile/second-factor"],
   ["notifications", () => "/notifications"],
   ["notification preferences", () => "/notifications/preferences"],
   ["option lists", () => "/settings/option-lists"],

@@ -22,6 +22,7 @@ import {
   type SecondFactorView,
 } from "../../../components/SecondFactorCard.tsx";
 import { SettingsNav } from "../../../components/SettingsNav.tsx";
+import { tOf } from "../../../i18n/middleware.ts";
 
 const CodeForm = z.object({ code: z.string().trim().min(1, "Type the code.").max(20) });
 const PasswordForm = z.object({ password: z.string().min(1, "Enter your password.").max(200) });
@@ -48,9 +49,9 @@ async function currentView(c: AppContext): Promise<SecondFactorView> {
 function page(c: AppContext, body: ComponentChildren, status = 200) {
   return renderApp(
     c,
-    "Two-step sign-in",
+    tOf(c)("two_step.page_title"),
     <>
-      <h1>Settings</h1>
+      <h1>{tOf(c)("settings.title")}</h1>
       <SettingsNav current="/settings/profile" role={principalOf(c).role} />
       {body}
     </>,
@@ -92,7 +93,7 @@ app.post(`${BASE}/start`, async (c) => {
 app.post(`${BASE}/confirm`, async (c) => {
   const parsed = CodeForm.safeParse(await readBody(c));
   if (!parsed.success) {
-    return show(c, { message: "Type the code the app shows.", field: "code" }, 422);
+    return show(c, { message: tOf(c)("two_step.type_the_code"), field: "code" }, 422);
   }
   try {
     const codes = await confirmSecondFactor(
@@ -113,7 +114,9 @@ app.post(`${BASE}/confirm`, async (c) => {
 
 app.post(`${BASE}/disable`, async (c) => {
   const parsed = PasswordForm.safeParse(await readBody(c));
-  if (!parsed.success) return show(c, { message: "Enter your password.", field: "disable" }, 422);
+  if (!parsed.success) {
+    return show(c, { message: tOf(c)("two_step.enter_password"), field: "disable" }, 422);
+  }
   try {
     await turnOffSecondFactor(c.get("services"), principalOf(c).userId, parsed.data.password);
     await recordSecurityEvent(c, {
@@ -129,7 +132,9 @@ app.post(`${BASE}/disable`, async (c) => {
 
 app.post(`${BASE}/recovery-codes`, async (c) => {
   const parsed = PasswordForm.safeParse(await readBody(c));
-  if (!parsed.success) return show(c, { message: "Enter your password.", field: "recovery" }, 422);
+  if (!parsed.success) {
+    return show(c, { message: tOf(c)("two_step.enter_password"), field: "recovery" }, 422);
+  }
   try {
     const codes = await regenerateRecoveryCodes(
       c.get("services"),
