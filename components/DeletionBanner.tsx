@@ -4,6 +4,7 @@
  * it will be deleted for good, and for owners a Cancel button. Plain data in.
  */
 import { CsrfInput } from "./Form.tsx";
+import { useT } from "./Words.tsx";
 
 export interface DeletionBannerProps {
   /** The purge instant, already written in the workspace's time zone. */
@@ -15,22 +16,22 @@ export interface DeletionBannerProps {
 
 /** "This workspace will be deleted on ..." with Cancel for owners. */
 export function DeletionBanner(props: DeletionBannerProps) {
+  const t = useT();
   return (
     <div class="flash error" role="status" id="deletion-banner">
       <p>
-        <strong>This workspace will be deleted.</strong>{" "}
-        Every record, document and member of it is removed for good after{" "}
-        {props.when}. Until then everything works as before, and you can export your data in{" "}
-        <a href="/settings/data">Settings → Your data</a>.
+        <strong>{t("deletion_banner.will_be_deleted")}</strong>{" "}
+        {t("deletion_banner.text", { when: props.when })}{" "}
+        <a href="/settings/data">{t("deletion_banner.settings_data")}</a>.
       </p>
       {props.canCancel
         ? (
           <form method="post" action="/settings/data/deletion/cancel">
             <CsrfInput token={props.csrfToken} />
-            <button type="submit" class="button">Cancel the deletion</button>
+            <button type="submit" class="button">{t("deletion_banner.cancel")}</button>
           </form>
         )
-        : <span>Ask the workspace owner to cancel it.</span>}
+        : <span>{t("deletion_banner.ask_owner")}</span>}
     </div>
   );
 }

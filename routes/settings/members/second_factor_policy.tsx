@@ -7,6 +7,7 @@ import { requirePermission } from "../../../auth/middleware.ts";
 import { hasSecondFactor, setSecondFactorRequired } from "../../../auth/second_factor.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
+import { tOf } from "../../../i18n/middleware.ts";
 
 const PolicyForm = z.object({ required: z.enum(["0", "1"]) });
 
@@ -18,23 +19,19 @@ app.post(
   requirePermission("security:policy"),
   async (c) => {
     const parsed = PolicyForm.safeParse(await readBody(c));
-    if (!parsed.success) throw new InvalidError("Choose whether to require two-step sign-in.");
+    if (!parsed.success) throw new InvalidError(tOf(c)("policy.choose"));
     const services = c.get("services");
     const auth = principalOf(c);
     const required = parsed.data.required === "1";
     // The owner goes first: requiring it without having it would lock the owner's own pages.
     if (required && !(await hasSecondFactor(services.control, auth.userId))) {
-      throw new InvalidError(
-        "Set up two-step sign-in for yourself first (Settings → Profile), then require it.",
-      );
+      throw new InvalidError(tOf(c)("policy.yourself_first"));
     }
     await setSecondFactorRequired(services, tenantOf(c).id, required);
     await recordSecurityEvent(c, {
       action: required ? "workspace.second_factor.required" : "workspace.second_factor.optional",
     });
-    const notice = required
-      ? "Two-step sign-in is now required of every member."
-      : "Two-step sign-in is no longer required.";
+    const notice = required ? tOf(c)("policy.now_required") : tOf(c)("policy.no_longer");
     return c.redirect(`/settings/members?notice=${encodeURIComponent(notice)}`, 303);
   },
 );
