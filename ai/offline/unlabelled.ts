@@ -4,7 +4,9 @@
  * sender's own wording for an order number or a due date names nothing in the vocabulary, yet
  * "PO-4512" is plainly an order number, two dates above a goods table are an order date and a ship
  * date in that order, and the amount that adds up the charges above it is the total. Measured on the novel corpus
- * (bench/documents_novel.ts): without this, held-out header recall on unknown labels was 24%.
+ * (bench/documents_novel.ts, 2026-12-06): held-out header recall on unknown labels and layouts
+ * went from 24.1% to 87.5%, precision from 93.3% to 99.0%; on the varied corpus's unseen-wording
+ * layouts from 34.5% to 98.3% (precision 93.0% to 99.1%).
  *
  * How: the header band (the lines above the first table row) is cut into value cells (the rest of
  * a "Label: value" cell or of a dot-leader line, or a whole cell), each typed (date, date and time,
