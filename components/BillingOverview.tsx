@@ -6,7 +6,8 @@
 import { CsrfInput } from "./Form.tsx";
 import { useLanguage, useT } from "./Words.tsx";
 import type { Translate } from "../i18n/format.ts";
-import type { Entitlements } from "../billing/plans.ts";
+import { type Entitlements, PLANS } from "../billing/plans.ts";
+import type { Decision } from "../billing/entitlements.ts";
 
 export interface UsageBar {
   label: string;
@@ -24,6 +25,19 @@ export interface PlanCard {
   yearly: string | null;
   features: string[];
   current: boolean;
+}
+
+/**
+ * Why the plan refuses a feature, in the reader's language ("Plugins is not part of the Starter
+ * plan…"); other refusals (limits, read-only) as billing/entitlements.ts wrote them.
+ */
+export function planRefusalText(t: Translate, decision: Decision): string {
+  if (decision.reason !== "not_in_plan") return decision.message;
+  const key = `plan_feature.${decision.key}`;
+  const feature = t(key);
+  if (feature === key) return decision.message;
+  const plan = decision.plan === "trial" ? t("billing.plan_name.trial") : PLANS[decision.plan].name;
+  return t("plan_refusal.not_in_plan", { feature, plan });
 }
 
 /** A plan's entitlements as short sentences in the reader's language (billing/plans.ts in English). */

@@ -24,6 +24,7 @@ import { BILLING_PATH } from "../billing/errors.ts";
 import { can } from "../auth/roles.ts";
 import { exampleQuestions } from "../assistant/examples.ts";
 import { CsrfInput } from "../components/Form.tsx";
+import { planRefusalText } from "../components/BillingOverview.tsx";
 import { requireFeature } from "../customization/middleware.ts";
 
 /**
@@ -105,7 +106,7 @@ async function page(
           {refusal
             ? (
               <p class="flash warning" role="alert" id="assistant-refused">
-                {refusal.message} {role && can(role, "billing:manage")
+                {planRefusalText(t, refusal)} {role && can(role, "billing:manage")
                   ? <a href={BILLING_PATH}>{t("assistant_page.see_plans")}</a>
                   : t("assistant_page.ask_owner")}
               </p>

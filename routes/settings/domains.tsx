@@ -16,6 +16,7 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { useT } from "../../components/Words.tsx";
 import { tOf } from "../../i18n/middleware.ts";
+import { planRefusalText } from "../../components/BillingOverview.tsx";
 import { mayUse } from "../../billing/entitlements.ts";
 import {
   claimDomain,
@@ -139,7 +140,7 @@ async function showDomains(
         {!entitled.allowed
           ? (
             <p class="flash warning" id="domain-not-in-plan">
-              {entitled.message} <a href="/settings/billing">{t("tokens.see_plans")}</a>
+              {planRefusalText(t, entitled)} <a href="/settings/billing">{t("tokens.see_plans")}</a>
             </p>
           )
           : manager

@@ -40,6 +40,7 @@ import {
   upgradePlugin,
 } from "../../plugins/host/installations.ts";
 import { tOf } from "../../i18n/middleware.ts";
+import { planRefusalText } from "../../components/BillingOverview.tsx";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/plugins", memberPage());
@@ -123,7 +124,7 @@ async function showPlugins(c: AppContext, flash: Flash = {}, status = 200) {
       {!entitled.allowed
         ? (
           <p class="flash warning" id="plugins-not-in-plan">
-            {entitled.message} <a href="/settings/billing">{t("tokens.see_plans")}</a>
+            {planRefusalText(t, entitled)} <a href="/settings/billing">{t("tokens.see_plans")}</a>
           </p>
         )
         : null}

@@ -24,6 +24,7 @@ import { mayUse } from "../../billing/entitlements.ts";
 import { ListTable } from "../../components/ListTable.tsx";
 import { type AccessPreset, TokenScopesField } from "../../components/TokenScopesField.tsx";
 import { tOf } from "../../i18n/middleware.ts";
+import { planRefusalText } from "../../components/BillingOverview.tsx";
 import type { Translate } from "../../i18n/mod.ts";
 
 const app = new Hono<AppEnv>();
@@ -265,7 +266,7 @@ app.post("/settings/tokens", async (c) => {
   const auth = principalOf(c);
   if (!auth.role || !can(auth.role, "tokens:own")) throw new ForbiddenError();
   const api = await mayUse(c.get("services"), tenantOf(c).id, "apiAccess");
-  if (!api.allowed) return showTokens(c, { error: api.message }, 402);
+  if (!api.allowed) return showTokens(c, { error: planRefusalText(tOf(c), api) }, 402);
   const raw = await readBody(c);
   const all = await c.req.parseBody({ all: true }); // the scope boxes repeat one name
   const parsed = TokenFormSchema.safeParse({
