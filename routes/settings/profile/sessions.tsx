@@ -6,6 +6,7 @@ import { memberPage } from "../../../http/guards.ts";
 import { deleteUserSessions, revokeSession } from "../../../auth/sessions.ts";
 import { NotFoundError } from "../../../domain/errors.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
+import { tOf } from "../../../i18n/middleware.ts";
 
 const SessionId = z.string().regex(/^[0-9a-z]{10,40}$/i);
 
@@ -24,7 +25,7 @@ app.post("/settings/profile/sessions/:id/revoke", async (c) => {
   const auth = principalOf(c);
   const services = c.get("services");
   const id = SessionId.safeParse(c.req.param("id"));
-  if (!id.success) throw new NotFoundError("No such session.");
+  if (!id.success) throw new NotFoundError(tOf(c)("sessions_page.no_such"));
   await revokeSession(services, auth.userId, id.data);
   await recordSecurityEvent(c, { action: "auth.session.revoked", target: id.data });
   return c.redirect("/settings/profile", 303);
