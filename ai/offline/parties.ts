@@ -6,7 +6,7 @@
  * normalising, so "SOLD BY", "Sold by:" and "Sold By" are one label.
  */
 import type { Line } from "./layout.ts";
-import { normalizeLabel } from "./vocabulary.ts";
+import { matchLabel, normalizeLabel } from "./vocabulary.ts";
 import { cleanPartyName } from "./values.ts";
 
 export interface PartyFound {
@@ -36,9 +36,11 @@ export function readParty(lines: Line[], labels: string[]): PartyFound | null {
       const colon = /^([^:\d]{2,30}?)\s*:\s*(.*)$/.exec(cell.text.trim());
       const label = colon ? colon[1]! : cell.text;
       if (!wanted.has(normalizeLabel(label))) continue;
+      // On a row of labels ("TERMS   SUPPLIER   ESTABLISHMENT") the next cell is a label too.
+      const right = cells[c + 1]?.text;
       const options: Array<[string | undefined, number, string]> = [
         [colon?.[2], 0.85, cell.text],
-        [cells[c + 1]?.text, 0.85, `${cell.text} ${cells[c + 1]?.text ?? ""}`],
+        [right && matchLabel(right) ? undefined : right, 0.85, `${cell.text} ${right ?? ""}`],
       ];
       const below = lines[i + 1]?.cells.find((b) =>
         b.start < cell.end + 1 && b.end > cell.start - 1
