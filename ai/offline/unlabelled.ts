@@ -26,7 +26,7 @@
  */
 import type { Classification, DraftValue } from "../../domain/documents/draft.ts";
 import type { Line } from "./layout.ts";
-import { typed } from "./fields.ts";
+import { FIELD_CONCEPTS, typed } from "./fields.ts";
 import { findDot, findEst, findMc, parseDate, parseMoney, parseTemperature } from "./values.ts";
 
 /** A value cell of the header band, with whether a label-like cell sits beside it. */
@@ -176,7 +176,10 @@ export function findUnlabelled(
     if (!TERMS.test(s.text)) continue;
     termDays = Number(/\d+/.exec(s.text)?.[0] ?? NaN) || null;
     used.add(s);
-    if (missing("payment_terms")) put("payment_terms", String(typed("text", s.text)!.value), 0.7);
+    const wanted = "payment_terms" in (FIELD_CONCEPTS[type] ?? {});
+    if (wanted && missing("payment_terms")) {
+      put("payment_terms", String(typed("text", s.text)!.value), 0.7);
+    }
     break;
   }
   const known = (key: string) => (have.fields[key] as { value?: unknown } | undefined)?.value;

@@ -168,3 +168,9 @@ Deno.test("the offline reader fills a purchase order whose labels it does not kn
   assert.ok(raw.parties.supplier_id!.confidence < 0.8);
   assert.ok(raw.warnings?.some((w) => /supplier found by position/.test(w)), String(raw.warnings));
 });
+
+Deno.test("findUnlabelled() fills only fields the kind of document has", () => {
+  const { fields } = find("bill_of_lading", "Zorp   Net 30\nBlix   BL603336");
+  assert.equal(fields.payment_terms, undefined);
+  assert.equal(fields.bol_number?.value, "BL603336");
+});
