@@ -93,6 +93,9 @@ export function lineFields(extra: FieldDef[] = []): FieldDef[] {
   ];
 }
 
+/** The languages a supplier, customer or carrier can be written to in (mail/language.ts). */
+const PARTY_LANGUAGES = [{ value: "en", label: "English" }, { value: "es", label: "Español" }];
+
 export const suppliers: RecordDef = {
   collection: "suppliers",
   table: "suppliers",
@@ -116,6 +119,9 @@ export const suppliers: RecordDef = {
     ...address(),
     f.phone("phone", "Main phone", { column: true, search: true }),
     f.email("email", "Main e-mail", { search: true }),
+    f.enumOf("language", "Language", PARTY_LANGUAGES, {
+      hint: "Purchase orders to them are printed in it; empty follows the workspace's language.",
+    }),
     f.options("proteins", "Proteins offered", "protein", { column: true, group: "Product" }),
     f.option("plant_type", "Plant type", "plant_type", { filter: true, group: "Product" }),
     f.options("certifications", "Certifications", "certification", { group: "Product" }),
@@ -168,9 +174,6 @@ export const plants: RecordDef = {
     f.options("certifications", "Certifications", "certification"),
   ],
 };
-
-/** The languages a customer or carrier can be written to in (mail/language.ts). */
-const PARTY_LANGUAGES = [{ value: "en", label: "English" }, { value: "es", label: "Español" }];
 
 export const customers: RecordDef = {
   collection: "customers",

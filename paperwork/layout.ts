@@ -283,3 +283,9 @@ export class Sheet {
     return await this.doc.save({ useObjectStreams: false });
   }
 }
+
+/** A place's "Hours: …" line with its label in the sheet's words, the hours as written. */
+export function hoursLine(sheet: Sheet, line: string): string {
+  const m = /^Hours: (.*)$/.exec(line);
+  return m ? `${sheet.label("Hours")}: ${m[1]}` : line;
+}

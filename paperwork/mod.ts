@@ -3,7 +3,9 @@
  * The documents a broker sends out, drawn as PDFs on the company's letterhead: the invoice and the
  * sales confirmation (of a sales order) to the customer, the purchase order to the supplier and
  * the rate confirmation to the carrier. Routes ask `renderPaperwork` for one by record collection
- * and id within the tenant's database.
+ * and id within the tenant's database. A document is the party's: unless the caller names a
+ * language, it prints in the party's own (`language` of the customer, supplier or carrier), else
+ * the workspace's default (mail/language.ts `partyLanguage`).
  */
 import type { Executor } from "../db/transaction.ts";
 import type { CompanyDetails } from "../domain/company.ts";
@@ -15,6 +17,8 @@ import { pdfFilename } from "./format.ts";
 import type { Words } from "./layout.ts";
 import { formatsFor, type Language } from "../i18n/mod.ts";
 import { DEFAULT_FORMAT } from "../domain/format.ts";
+import { partyLanguage } from "../mail/language.ts";
+import { paperWords } from "./language.ts";
 
 export type PaperworkCollection = "invoices" | "sales-orders" | "purchase-orders" | "loads";
 
@@ -22,6 +26,8 @@ interface Kind {
   /** The page route's file name part: /invoices/:id/invoice.pdf. */
   slug: string;
   label: string;
+  /** Who the document is for: the record's table, its column naming the party, the party's table. */
+  party: { table: string; column: string; partyTable: "customers" | "suppliers" | "carriers" };
   render(
     db: Executor,
     id: string,
@@ -38,12 +44,14 @@ interface Kind {
 function kind<P extends { number: string }>(
   slug: string,
   label: string,
+  party: Kind["party"],
   load: (db: Executor, id: string, locale?: string) => Promise<P>,
   draw: (paper: P, company: CompanyDetails, words?: Words) => Promise<Uint8Array>,
 ): Kind {
   return {
     slug,
     label,
+    party,
     async render(db, id, company, words, locale) {
       const paper = await load(db, id, locale);
       return { number: paper.number, bytes: await draw(paper, company, words) };
@@ -52,22 +60,31 @@ function kind<P extends { number: string }>(
 }
 
 const KINDS: Record<PaperworkCollection, Kind> = {
-  invoices: kind("invoice", "invoice", loadInvoicePaper, drawInvoice),
+  invoices: kind(
+    "invoice",
+    "invoice",
+    { table: "invoices", column: "customer_id", partyTable: "customers" },
+    loadInvoicePaper,
+    drawInvoice,
+  ),
   "sales-orders": kind(
     "sales-confirmation",
     "sales confirmation",
+    { table: "sales_orders", column: "customer_id", partyTable: "customers" },
     loadSalesConfirmationPaper,
     drawSalesConfirmation,
   ),
   "purchase-orders": kind(
     "purchase-order",
     "purchase order",
+    { table: "purchase_orders", column: "supplier_id", partyTable: "suppliers" },
     loadPurchaseOrderPaper,
     drawPurchaseOrder,
   ),
   loads: kind(
     "rate-confirmation",
     "rate confirmation",
+    { table: "loads", column: "carrier_id", partyTable: "carriers" },
     loadRateConfirmationPaper,
     drawRateConfirmation,
   ),
@@ -89,9 +106,28 @@ export function paperworkPath(collection: string, id: string): string | null {
 }
 
 /**
+ * The language a record's document prints in: its party's (customer, supplier or carrier) `language`,
+ * else the workspace's default. An unknown id answers the workspace's default (drawing it 404s).
+ */
+export async function paperLanguage(
+  collection: PaperworkCollection,
+  db: Executor,
+  id: string,
+): Promise<Language> {
+  const { table, column, partyTable } = KINDS[collection].party;
+  const rs = await db.execute({
+    sql: `SELECT p.language FROM ${table} r LEFT JOIN ${partyTable} p ON p.id = r.${column}
+          WHERE r.id = ?`,
+    args: [id],
+  });
+  return await partyLanguage(db, { language: rs.rows[0]?.language });
+}
+
+/**
  * Draws the document of one record, its headings in the tenant's `words`; the repository's 404
- * for an id not in this database. With `language` (the party's), its dates and amounts are
- * written in that language's locale (the labels' language is `words`', paperwork/language.ts).
+ * for an id not in this database. With `language`, its dates and amounts are written in that
+ * language's locale and `words` are taken as already in it (paperwork/language.ts); without, the
+ * party's language is looked up (`paperLanguage`) and the labels and values follow it.
  */
 export async function renderPaperwork(
   collection: PaperworkCollection,
@@ -102,7 +138,11 @@ export async function renderPaperwork(
   language?: Language,
 ): Promise<{ filename: string; bytes: Uint8Array }> {
   const kind = KINDS[collection];
-  const locale = language ? formatsFor(DEFAULT_FORMAT, language).locale : undefined;
+  if (!language) {
+    language = await paperLanguage(collection, db, id);
+    words = paperWords(language, words);
+  }
+  const locale = formatsFor(DEFAULT_FORMAT, language).locale;
   const { number, bytes } = await kind.render(db, id, company, words, locale);
   return { filename: pdfFilename(number, kind.slug), bytes };
 }

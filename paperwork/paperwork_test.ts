@@ -412,3 +412,78 @@ Deno.test("the sales confirmation prints the customer, delivery, customer PO, sa
     await server.close();
   }
 });
+
+Deno.test("a Spanish supplier's purchase order and a Spanish customer's sales confirmation print in Spanish", async () => {
+  const server = await startTestServer();
+  try {
+    const api = await workspace(server);
+    const refused = await api.call("POST", "/api/v1/suppliers", { name: "X", language: "fr" });
+    assert.equal(refused.status, 422, "a language outside the catalogues is refused");
+    const supplier = await api.ok("POST", "/api/v1/suppliers", {
+      name: "Empacadora del Norte",
+      language: "es",
+    }, 201);
+    assert.equal(supplier.language, "es");
+    const pickup = await api.ok("POST", "/api/v1/locations", {
+      name: "Andén 4",
+      kind: "pickup",
+      receiving_hours: "Lun-Vie 06:00-14:00",
+    }, 201);
+    const po = await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: "2026-10-01",
+      pickup_location_id: pickup.id,
+      moved_by: "customer_pickup",
+      lines: [{ description: "Beef chuck roll 2x", cases: 800, weight: 40000, price: 2.05 }],
+    }, 201);
+    const [poText] = await pagesText(
+      await pdfOf(server, api, `/api/v1/purchase-orders/${po.id}/pdf`),
+    );
+    assertPrints(poText!, [
+      "ORDEN DE COMPRA",
+      "Empacadora del Norte",
+      "Horario: Lun-Vie 06:00-14:00",
+      "El cliente recoge",
+      "Beef chuck roll 2x",
+      "Página 1 de 1",
+    ]);
+    assert.doesNotMatch(
+      poText!,
+      /PURCHASE ORDER|Order date|Who moves it|Customer picks up|Hours:|Page 1/,
+    );
+
+    const customer = await api.ok("POST", "/api/v1/customers", {
+      name: "Carnes Monterrey",
+      language: "es",
+    }, 201);
+    const so = await api.ok("POST", "/api/v1/sales-orders", {
+      customer_id: customer.id,
+      order_date: "2026-10-02",
+      salesperson: "Dana Cruz",
+      lines: [{ description: "Beef brisket 120A", cases: 900, weight: 36000, price: 3.1275 }],
+    }, 201);
+    const [soText] = await pagesText(
+      await pdfOf(server, api, `/api/v1/sales-orders/${so.id}/pdf`),
+    );
+    assertPrints(soText!, [
+      "CONFIRMACIÓN DE VENTA",
+      "Carnes Monterrey",
+      "Fecha del pedido: 2 oct 2026",
+      "Vendedor: Dana Cruz",
+      "Página 1 de 1",
+    ]);
+    assert.doesNotMatch(soText!, /SALES CONFIRMATION|Order date|Salesperson|Oct 2|Page 1/);
+
+    // The same supplier back on the workspace's language prints English again.
+    await api.ok("PATCH", `/api/v1/suppliers/${supplier.id}`, {
+      language: null,
+      version: supplier.version,
+    });
+    const [again] = await pagesText(
+      await pdfOf(server, api, `/api/v1/purchase-orders/${po.id}/pdf`),
+    );
+    assertPrints(again!, ["PURCHASE ORDER", "Who moves it: Customer picks up", "Hours: Lun-Vie"]);
+  } finally {
+    await server.close();
+  }
+});

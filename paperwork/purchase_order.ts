@@ -11,7 +11,7 @@ import { enumLabel } from "../domain/records/fields.ts";
 import { purchaseOrders } from "../domain/catalog.ts";
 import { linesOf, related, subject } from "./records.ts";
 import { addressLines, day, goodsRow, money } from "./format.ts";
-import { GOODS_COLUMNS, MARGIN, Sheet, type Words } from "./layout.ts";
+import { GOODS_COLUMNS, hoursLine, MARGIN, Sheet, type Words } from "./layout.ts";
 
 /** Everything a purchase order prints, as plain values (read by `loadPurchaseOrderPaper`). */
 export interface PurchaseOrderPaper {
@@ -28,14 +28,20 @@ export interface PurchaseOrderPaper {
   lines: string[][];
   totalCents: number;
   notes: string;
+  /** The locale its dates and amounts are written in (the supplier's language's; en-US by default). */
+  locale?: string;
 }
 
 const text = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
 
-/** Reads a purchase order with its supplier, plant and pickup location; 404 for unknown ids. */
+/**
+ * Reads a purchase order with its supplier, plant and pickup location; 404 for unknown ids. Dates
+ * and amounts are written in `locale` (the supplier's language, paperwork/language.ts).
+ */
 export async function loadPurchaseOrderPaper(
   db: Executor,
   id: string,
+  locale?: string,
 ): Promise<PurchaseOrderPaper> {
   const po = await subject(db, "purchase-orders", id);
   const [supplier, plant, pickup] = [
@@ -45,8 +51,8 @@ export async function loadPurchaseOrderPaper(
   ];
   return {
     number: String(po.number),
-    orderDate: day(po.order_date),
-    pickupDate: day(po.pickup_date),
+    orderDate: day(po.order_date, locale),
+    pickupDate: day(po.pickup_date, locale),
     terms: text(po.payment_terms) ?? text(supplier?.payment_terms),
     movedBy: enumLabel(fieldOf(purchaseOrders, "moved_by")!, po.moved_by),
     supplierConfirmation: text(po.supplier_confirmation),
@@ -67,9 +73,10 @@ export async function loadPurchaseOrderPaper(
         [pickup.contact_name, pickup.phone].filter(Boolean).join(", "),
       ]
       : [],
-    lines: linesOf(po).map((line) => goodsRow(line)),
+    lines: linesOf(po).map((line) => goodsRow(line, undefined, locale)),
     totalCents: Number(po.total_cents ?? 0),
     notes: String(po.notes ?? ""),
+    locale,
   };
 }
 
@@ -95,7 +102,7 @@ export async function drawPurchaseOrder(
       ["Terms", paper.terms],
       ["Supplier confirmation", paper.supplierConfirmation],
       ["Carrier release", paper.carrierRelease],
-      ["Who moves it", paper.movedBy],
+      ["Who moves it", sheet.label(paper.movedBy)],
     ],
     340,
     top - 13,
@@ -104,12 +111,18 @@ export async function drawPurchaseOrder(
   if (paper.plant.length || paper.pickup.length) {
     const plant = paper.plant.length ? sheet.block("Plant", paper.plant, MARGIN, sheet.y) : sheet.y;
     const pickup = paper.pickup.length
-      ? sheet.block("Pickup location", paper.pickup, 340, sheet.y, 222)
+      ? sheet.block(
+        "Pickup location",
+        paper.pickup.map((l) => hoursLine(sheet, l)),
+        340,
+        sheet.y,
+        222,
+      )
       : sheet.y;
     sheet.y = Math.min(plant, pickup) - 10;
   }
   sheet.table(GOODS_COLUMNS, paper.lines);
-  sheet.totals([["Total", money(paper.totalCents), true]]);
+  sheet.totals([["Total", money(paper.totalCents, undefined, paper.locale), true]]);
   sheet.paragraph("Notes", paper.notes);
   return await sheet.save();
 }

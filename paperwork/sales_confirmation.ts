@@ -8,7 +8,7 @@ import type { Executor } from "../db/transaction.ts";
 import type { CompanyDetails } from "../domain/company.ts";
 import { linesOf, related, subject } from "./records.ts";
 import { addressLines, day, goodsRow, money } from "./format.ts";
-import { GOODS_COLUMNS, MARGIN, Sheet, type Words } from "./layout.ts";
+import { GOODS_COLUMNS, hoursLine, MARGIN, Sheet, type Words } from "./layout.ts";
 
 /** Everything a sales confirmation prints, as plain values (read by `loadSalesConfirmationPaper`). */
 export interface SalesConfirmationPaper {
@@ -25,14 +25,20 @@ export interface SalesConfirmationPaper {
   lines: string[][];
   totalCents: number;
   notes: string;
+  /** The locale its dates and amounts are written in (the customer's language's; en-US by default). */
+  locale?: string;
 }
 
 const text = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
 
-/** Reads a sales order with its customer and delivery location; 404 for unknown ids. */
+/**
+ * Reads a sales order with its customer and delivery location; 404 for unknown ids. Dates and
+ * amounts are written in `locale` (the customer's language, paperwork/language.ts).
+ */
 export async function loadSalesConfirmationPaper(
   db: Executor,
   id: string,
+  locale?: string,
 ): Promise<SalesConfirmationPaper> {
   const so = await subject(db, "sales-orders", id);
   const customer = await related(db, "customers", so.customer_id);
@@ -40,8 +46,8 @@ export async function loadSalesConfirmationPaper(
   return {
     number: String(so.number),
     currency: String(so.currency ?? "USD"),
-    orderDate: day(so.order_date),
-    deliveryDate: day(so.delivery_date),
+    orderDate: day(so.order_date, locale),
+    deliveryDate: day(so.delivery_date, locale),
     terms: text(customer?.payment_terms),
     customerPo: text(so.customer_po),
     salesperson: text(so.salesperson),
@@ -54,9 +60,10 @@ export async function loadSalesConfirmationPaper(
         [delivery.contact_name, delivery.phone].filter(Boolean).join(", "),
       ]
       : [],
-    lines: linesOf(so).map((line) => goodsRow(line, so.currency)),
+    lines: linesOf(so).map((line) => goodsRow(line, so.currency, locale)),
     totalCents: Number(so.total_cents ?? 0),
     notes: String(so.notes ?? ""),
+    locale,
   };
 }
 
@@ -88,11 +95,16 @@ export async function drawSalesConfirmation(
   );
   sheet.y = Math.min(customer, facts) - 10;
   if (paper.delivery.length) {
-    sheet.y = sheet.block("Delivery location", paper.delivery, MARGIN, sheet.y) - 10;
+    sheet.y = sheet.block(
+      "Delivery location",
+      paper.delivery.map((l) => hoursLine(sheet, l)),
+      MARGIN,
+      sheet.y,
+    ) - 10;
   }
   sheet.table(GOODS_COLUMNS, paper.lines);
   sheet.totals([
-    ["Total", money(paper.totalCents, paper.currency), true],
+    ["Total", money(paper.totalCents, paper.currency, paper.locale), true],
     ...(paper.terms ? [["Payment terms", paper.terms] as [string, string]] : []),
   ]);
   sheet.paragraph("Notes", paper.notes);
