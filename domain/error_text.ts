@@ -49,7 +49,7 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
     "roles",
   ]],
   [/^(.+) is on credit hold\.$/, "error.on_credit_hold", ["name"]],
-  [/^(.+) has invoices (\d+) days past due \(over (\d+)\)\.$/, "error.days_past_due", [
+  [/^(.+) has invoices (\d+) days past due \(over (\d+)\)\.$/, "error.invoices_overdue_beyond", [
     "name",
     "days",
     "max",
