@@ -159,6 +159,8 @@ const FAMILIES: Record<string, string> = {
   security: "security",
   "webhook-endpoints": "webhooks",
   "alert-rules": "alerts",
+  // Exchange rates are part of invoicing: whoever may issue invoices keeps the rates they freeze.
+  "exchange-rates": "invoices",
   approvals: "approvals",
   "custom-fields": "config",
   "follow-ups": "activity",
