@@ -56,3 +56,22 @@ export async function partyLanguage(
 ): Promise<Language> {
   return isLanguage(party.language) ? party.language : await workspaceLanguage(db);
 }
+
+/**
+ * The language of mail to an address a workspace typed (a business alert rule's): the saved
+ * language of the workspace's member with that e-mail, else the workspace's default.
+ */
+export async function addressLanguage(
+  services: Services,
+  tenantId: string,
+  db: Executor,
+  address: string,
+): Promise<Language> {
+  const rs = await services.control.execute({
+    sql: `SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id
+          WHERE m.tenant_id = ? AND lower(u.email) = lower(?) LIMIT 1`,
+    args: [tenantId, address.trim()],
+  });
+  const userId = rs.rows[0]?.id;
+  return await memberLanguage(services, userId ? String(userId) : null, { db });
+}

@@ -25,6 +25,12 @@ import { resolveDestination, systemResolver } from "../integrations/webhooks/des
 import { pinnedPost } from "../integrations/webhooks/pinned_post.ts";
 import { signPayload } from "./alert_channels.ts";
 import {
+  alertWriter,
+  figureMail,
+  type FigureWords,
+  type MailWriter,
+} from "./business_alerts_mail.ts";
+import {
   type AlertMessage,
   type AlertSender,
   BUSINESS_METRICS,
@@ -61,21 +67,32 @@ export const BUSINESS_ALERTS_JOB = "alerts.business";
 export const BUSINESS_ALERTS_EVERY_MS = 60_000;
 const SLOT_MS = 15 * 60_000;
 
+/** A figure: its value, its English words and the same as data for the e-mail's language. */
+export interface Figure {
+  value: number;
+  detail: string;
+  words: FigureWords;
+}
+
 /** One figure's value on `today`, with the words a message uses for it. */
 export async function measure(
   db: Client,
   metric: BusinessMetric,
   today: string,
-): Promise<{ value: number; detail: string }> {
+): Promise<Figure> {
   const one = async (sql: string, args: (string | number)[] = []) =>
     Number((await db.execute({ sql, args })).rows[0]?.n ?? 0);
   if (metric === CREDIT_METRIC) {
     const n = (await creditExposures(db)).filter((c) => c.exposureCents > c.limitCents).length;
-    return { value: n, detail: `${n} customers over their credit limit` };
+    return {
+      value: n,
+      detail: `${n} customers over their credit limit`,
+      words: { metric, count: n },
+    };
   }
   if (metric === "documents_failed") {
     const n = await one("SELECT count(*) AS n FROM documents WHERE status = 'failed'");
-    return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}` };
+    return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}`, words: { metric, count: n } };
   }
   if (metric === "overdue_ar") {
     // Never adds one currency to another: the largest currency's total is the figure.
@@ -94,6 +111,7 @@ export async function measure(
           totals.map((t) => `${t.currency} ${(t.cents / 100).toFixed(2)}`).join(", ")
         }`
         : "no overdue receivables",
+      words: { metric, count: totals.length, amounts: totals },
     };
   }
   if (metric === "invoices_60_days_overdue") {
@@ -102,7 +120,7 @@ export async function measure(
        AND due_date < date(?, '-60 days')`,
       [today],
     );
-    return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}` };
+    return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}`, words: { metric, count: n } };
   }
   const n = await one(
     `SELECT count(*) AS n FROM loads
@@ -110,7 +128,7 @@ export async function measure(
        AND substr(delivery_appointment, 1, 10) < ?`,
     [today],
   );
-  return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}` };
+  return { value: n, detail: `${n} ${BUSINESS_METRICS[metric]}`, words: { metric, count: n } };
 }
 
 /** Evaluates every enabled rule of the workspace; sends and records what changed. */
@@ -123,15 +141,25 @@ export async function evaluateBusinessAlerts(
   const now = services.clock.now();
   const today = businessDay(services.clock, tenant.timeZone);
   const rules = (await listBusinessAlertRules(db)).filter((r) => r.enabled);
-  const figures = new Map<BusinessMetric, { value: number; detail: string }>();
+  const figures = new Map<BusinessMetric, Figure>();
   const changes: BusinessAlertChange[] = [];
   const credit = { tenant, today, send };
+  const writers = new Map<string, MailWriter | null>();
+  const writerOf = async (rule: BusinessAlertRule) => {
+    if (!writers.has(rule.id)) {
+      writers.set(rule.id, await alertWriter(services, tenant.id, db, rule));
+    }
+    return writers.get(rule.id)!;
+  };
   const exposures = rules.some((r) => r.metric === CREDIT_METRIC)
     ? await creditExposures(db)
     : null;
   for (const rule of rules) {
     if (rule.metric === CREDIT_METRIC) {
-      changes.push(...await evaluateCreditRule(services, db, rule, exposures!, credit));
+      const writer = await writerOf(rule);
+      changes.push(
+        ...await evaluateCreditRule(services, db, rule, exposures!, { ...credit, writer }),
+      );
       continue;
     }
     let figure = figures.get(rule.metric);
@@ -144,6 +172,15 @@ export async function evaluateBusinessAlerts(
       const text = above
         ? `${tenant.slug}: ${figure.detail}, above your alert's ${rule.threshold} (${today}).`
         : `${tenant.slug}: resolved, ${figure.detail}, back within ${rule.threshold} (${today}).`;
+      const writer = await writerOf(rule);
+      const mail = writer
+        ? figureMail(writer, {
+          firing: above,
+          workspace: tenant.slug,
+          threshold: rule.threshold,
+          today,
+        }, figure.words)
+        : undefined;
       try {
         await send(services, rule, {
           status,
@@ -151,6 +188,7 @@ export async function evaluateBusinessAlerts(
           value: figure.value,
           today,
           tenant: tenant.slug,
+          ...(mail ? { mail } : {}),
         }, await ruleSecret(db, rule));
       } catch (err) {
         services.log.warn("business alert not sent", {
@@ -182,12 +220,14 @@ export async function sendBusinessAlert(
   secret: string | null,
 ): Promise<void> {
   if (rule.channel === "email") {
+    // In the recipient's language when the evaluator wrote it (ops/business_alerts_mail.ts).
     await sendMail(services, {
       to: rule.target,
-      subject: `[ProjectMeats] ${change.status === "firing" ? "Alert" : "Resolved"}: ${
-        change.subject ?? BUSINESS_METRICS[rule.metric]
-      }`,
-      text: `${change.text}\n`,
+      subject: change.mail?.subject ??
+        `[ProjectMeats] ${change.status === "firing" ? "Alert" : "Resolved"}: ${
+          change.subject ?? BUSINESS_METRICS[rule.metric]
+        }`,
+      text: `${change.mail?.text ?? change.text}\n`,
     });
     return;
   }

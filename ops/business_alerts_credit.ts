@@ -25,6 +25,7 @@ import {
   type BusinessAlertRule,
   ruleSecret,
 } from "./business_alerts_rules.ts";
+import { creditMail, type MailWriter } from "./business_alerts_mail.ts";
 
 export const CREDIT_METRIC = "customer_over_credit_limit";
 /** `heard_by` of the members' notification state (a rule's own rows carry its id). */
@@ -98,10 +99,10 @@ export async function evaluateCreditRule(
   db: Client,
   rule: BusinessAlertRule,
   exposures: readonly CustomerExposure[],
-  ctx: { tenant: { slug: string }; today: string; send: AlertSender },
+  ctx: { tenant: { slug: string }; today: string; send: AlertSender; writer?: MailWriter | null },
 ): Promise<BusinessAlertChange[]> {
   const now = services.clock.now().toISOString();
-  const { tenant, today, send } = ctx;
+  const { tenant, today, send, writer } = ctx;
   const over = exposures.filter((c) => c.exposureCents - c.limitCents > rule.threshold * 100);
   const overIds = new Set(over.map((c) => c.id));
   const before = await told(db, rule.id);
@@ -116,10 +117,20 @@ export async function evaluateCreditRule(
       : `${tenant.slug}: resolved, ${name} is back within its credit limit${
         c ? ` (exposure ${amount(c, c.exposureCents)}, limit ${amount(c, c.limitCents)})` : ""
       } (${today}).`;
+    const mail = writer
+      ? creditMail(writer, { firing: status === "firing", workspace: tenant.slug, today }, {
+        name: c?.name ?? null,
+        currency: c?.currency ?? "USD",
+        exposureCents: c?.exposureCents ?? 0,
+        limitCents: c?.limitCents ?? 0,
+        known: c !== null,
+      })
+      : undefined;
     try {
       await send(services, rule, {
         status,
         text,
+        ...(mail ? { mail } : {}),
         value: c ? Math.floor(c.exposureCents / 100) : 0, // whole currency units
         today,
         tenant: tenant.slug,
@@ -185,10 +196,15 @@ export async function notifyCreditCrossings(
     if (before.has(c.id)) continue;
     await notify({ services, tenantId, db }, {
       kind: "customer_over_credit",
-      title: `${c.name} is over its credit limit`,
-      body: `Exposure ${amount(c, c.exposureCents)} (open invoices and orders) against a limit of ${
-        amount(c, c.limitCents)
-      }.`,
+      // Catalogue messages, read in each member's language (notifications/messages.ts).
+      title: { key: "notice.over_credit", args: { name: c.name } },
+      body: {
+        key: "notice.over_credit_open",
+        args: {
+          amount: { money: c.exposureCents, currency: c.currency },
+          limit: { money: c.limitCents, currency: c.currency },
+        },
+      },
       link: `/customers/${c.id}`,
       entity: { collection: "customers", id: c.id },
       dedupeKey: `credit-crossing:${c.id}:${now}`,

@@ -103,7 +103,7 @@ Deno.test("a workspace's business alert fires once when loads run late, resolves
       });
       assert.equal(mail.rows.length, 1);
       assert.match(String(mail.rows[0]!.subject), /Alert: documents that could not be read/);
-      assert.match(String(mail.rows[0]!.body_text), /1 documents that could not be read/);
+      assert.match(String(mail.rows[0]!.body_text), /1 document that could not be read/);
 
       // The loads arrive, but the receiver is down: the change is kept and sent next time.
       await db.execute("UPDATE loads SET status = 'delivered'");
