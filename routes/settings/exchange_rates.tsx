@@ -14,7 +14,7 @@ import { renderApp } from "../../http/page.tsx";
 import { validate } from "../../http/records.ts";
 import { requirePermission } from "../../auth/middleware.ts";
 import { can } from "../../auth/roles.ts";
-import { describeRoute, listOf } from "../../http/openapi.ts";
+import { describeRoute } from "../../http/openapi.ts";
 import { tOf } from "../../i18n/middleware.ts";
 import { fieldErrors, ForbiddenError } from "../../domain/errors.ts";
 import { CURRENCIES } from "../../domain/currency.ts";
