@@ -4,6 +4,18 @@
  * readers, the hidden CSRF input every form carries, and a form-level error message.
  */
 import type { JSX } from "preact";
+import { useT } from "./Words.tsx";
+import { CATALOGUES } from "../i18n/mod.ts";
+import { translateErrorText } from "../domain/error_text.ts";
+
+/**
+ * A thrown or zod-written English error text in the page's language (domain/error_text.ts): the
+ * forms that are not record forms (sign-up, settings) show their checks' messages through it.
+ */
+function useErrorText(text: string | undefined): string | undefined {
+  const t = useT();
+  return text ? translateErrorText(text, CATALOGUES.en, t) : text;
+}
 
 /** The hidden `_csrf` input (every POST form needs it). */
 export function CsrfInput(props: { token: string }) {
@@ -31,6 +43,7 @@ function Labelled(
     ) => JSX.Element;
   },
 ) {
+  const error = useErrorText(props.error);
   const id = props.id ?? props.name;
   const hintId = props.hint ? `${id}-hint` : undefined;
   const errorId = props.error ? `${id}-error` : undefined;
@@ -47,7 +60,7 @@ function Labelled(
         "aria-describedby": describedBy,
       })}
       {props.hint ? <p class="hint" id={hintId}>{props.hint}</p> : null}
-      {props.error ? <p class="error" id={errorId}>{props.error}</p> : null}
+      {error ? <p class="error" id={errorId}>{error}</p> : null}
     </div>
   );
 }
@@ -74,8 +87,9 @@ export function Field(props: FieldProps) {
 
 /** A message about the whole form, announced to screen readers. */
 export function FormErrors(props: { message?: string }) {
-  if (!props.message) return null;
-  return <p class="flash error" role="alert">{props.message}</p>;
+  const message = useErrorText(props.message);
+  if (!message) return null;
+  return <p class="flash error" role="alert">{message}</p>;
 }
 
 /** A labelled multi-line input with optional hint and inline error, like `Field`. */

@@ -1,7 +1,9 @@
 /**
  * @module domain/error_text
  * The messages that domain code throws, in a reader's language. Domain code keeps throwing plain
- * English (`new InvalidError("Required.")`, zod's messages in domain/records/schema.ts): the API's
+ * English (`new InvalidError("Required.")`, zod's messages in domain/records/schema.ts, and zod's
+ * own default messages for a check written without one: zod's locale is global, so it stays
+ * English and its messages are matched here per issue code's shape): the API's
  * stable `code` and English `message` depend on it. At the edge, the text is looked up among the
  * `error.*` messages of the catalogue (whose English is the thrown text, like `phrase.*`), or
  * matched by the patterns below when it carries a value ("At most 20 characters."), and written
@@ -16,7 +18,8 @@ import type { Messages, Translate } from "../i18n/format.ts";
  * Thrown texts that carry a value: the pattern, its catalogue key and the argument names. An
  * argument named `type` or `field` is a built-in label (named through its `label.*` key), `roles`
  * a list of roles ("A broker or admin", through `role.*`), `problem` a thrown text of its own
- * (translated in turn); any other is a value, shown as thrown.
+ * (translated in turn), `word:name` one of zod's words (`zodWord`); any other is a value, shown
+ * as thrown.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   [/^At most (\d+) characters\.$/, "error.at_most_characters", ["max"]],
@@ -59,7 +62,59 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
     "error.over_credit_limit",
     ["name", "amount", "limit"],
   ],
+  // The record and settings forms' own checks with a value.
+  [/^Use at least (\d+) characters\.$/, "error.use_at_least_characters", ["min"]],
+  [/^Use at most (\d+) characters\.$/, "error.use_at_most_characters", ["max"]],
+  // zod's own English messages (its default `en` locale), for a check written without one:
+  // matched on the shape zod writes per issue code; a `word` argument is one of zod's words
+  // ("string", "characters", "email address") named through `error.zod_word.*`.
+  [/^Invalid input: expected (\w+), received (\w+)$/, "error.zod_invalid_type", [
+    "word:expected",
+    "word:received",
+  ]],
+  [/^Invalid option: expected one of (.+)$/, "error.zod_invalid_option", ["values"]],
+  [/^Invalid input: expected (.+)$/, "error.zod_invalid_value", ["value"]],
+  [
+    /^Too big: expected (\w+) to have (<=|<|exactly )(-?[\d.]+) (\w+)$/,
+    "error.zod_too_big_size",
+    ["word:origin", "word:adj", "max", "word:unit"],
+  ],
+  [/^Too big: expected (\w+) to be (<=|<|exactly )(\S+)$/, "error.zod_too_big", [
+    "word:origin",
+    "word:adj",
+    "max",
+  ]],
+  [
+    /^Too small: expected (\w+) to have (>=|>|exactly )(-?[\d.]+) (\w+)$/,
+    "error.zod_too_small_size",
+    ["word:origin", "word:adj", "min", "word:unit"],
+  ],
+  [/^Too small: expected (\w+) to be (>=|>|exactly )(\S+)$/, "error.zod_too_small", [
+    "word:origin",
+    "word:adj",
+    "min",
+  ]],
+  [/^Invalid string: must start with "(.*)"$/s, "error.zod_starts_with", ["prefix"]],
+  [/^Invalid string: must end with "(.*)"$/s, "error.zod_ends_with", ["suffix"]],
+  [/^Invalid string: must include "(.*)"$/s, "error.zod_includes", ["includes"]],
+  [/^Invalid string: must match pattern (.+)$/s, "error.zod_pattern", ["pattern"]],
+  [/^Invalid number: must be a multiple of (\S+)$/, "error.zod_multiple_of", ["divisor"]],
+  [/^Unrecognized key: (.+)$/s, "error.zod_unrecognized_key", ["keys"]],
+  [/^Unrecognized keys: (.+)$/s, "error.zod_unrecognized_keys", ["keys"]],
+  [/^Invalid key in (\w+)$/, "error.zod_invalid_key", ["word:origin"]],
+  [/^Invalid value in (\w+)$/, "error.zod_invalid_element", ["word:origin"]],
+  [/^Invalid ([A-Za-z0-9 .-]+)$/, "error.zod_invalid_format", ["word:format"]],
 ];
+
+/** One of zod's words ("string", "exactly ") in the language of `t`; null when not one. */
+function zodWord(value: string, t: Translate): string | null {
+  const key = `error.zod_word.${
+    value.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "")
+  }`;
+  const word = t(key);
+  if (word === key) return null;
+  return value.endsWith(" ") ? `${word} ` : word;
+}
 
 /** "A broker, admin or owner" in the language of `t`, through the `role.*` names. */
 function rolesIn(text: string, t: Translate): string {
@@ -100,9 +155,12 @@ export function translateErrorText(text: string, english: Messages, t: Translate
     const m = pattern.exec(text);
     if (!m) continue;
     const args: Record<string, string> = {};
+    // "Invalid cursor." is not zod's "Invalid email address": a format must be one of its words.
+    if (names[0] === "word:format" && zodWord(m[1]!, t) === null) continue;
     names.forEach((name, i) => {
       const value = m[i + 1]!;
-      if (name === "roles") args[name] = rolesIn(value, t);
+      if (name.startsWith("word:")) args[name.slice(5)] = zodWord(value, t) ?? value;
+      else if (name === "roles") args[name] = rolesIn(value, t);
       else if (name === "problem") args[name] = translateErrorText(value, english, t);
       else if (name !== "type" && name !== "field") args[name] = value;
       else {

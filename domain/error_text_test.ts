@@ -4,10 +4,12 @@
  * keeps its `code` and English `message` unless the client sends Accept-Language.
  */
 import assert from "node:assert/strict";
+import { z } from "zod";
 import { CATALOGUES, translator } from "../i18n/mod.ts";
 import { translateErrorDetails, translateErrorText } from "./error_text.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
+import { CookieJar } from "../tests/helpers/http.ts";
 import { businessDay } from "./clock.ts";
 
 const es = translator("es");
@@ -137,6 +139,113 @@ Deno.test("a form answers in Spanish for a member who chose Spanish; the API kee
     assert.equal(body.error.code, "invalid_request");
     assert.equal(body.error.message, "Algunos campos necesitan atención.");
     assert.deepEqual(body.error.details.email, ["Escriba una dirección de correo válida."]);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("translateErrorText() translates zod's own default messages by their shape, and leaves look-alikes", () => {
+  const zodSays = (check: z.ZodType, value: unknown) =>
+    check.safeParse(value).error!.issues[0]!.message;
+  const cases: Array<[string, string]> = [
+    [
+      zodSays(z.string().max(120), "x".repeat(121)),
+      "Demasiado grande: se esperaba que texto tuviera <=120 caracteres",
+    ],
+    [
+      zodSays(z.string().min(2), "x"),
+      "Demasiado pequeño: se esperaba que texto tuviera >=2 caracteres",
+    ],
+    [zodSays(z.number().max(5), 6), "Demasiado grande: se esperaba que número fuera <=5"],
+    [zodSays(z.string(), undefined), "Entrada no válida: se esperaba texto, se recibió nada"],
+    [zodSays(z.string().email(), "nope"), "Formato no válido: dirección de correo electrónico"],
+    [zodSays(z.enum(["a", "b"]), "c"), 'Opción no válida: se esperaba una de "a"|"b"'],
+    [zodSays(z.strictObject({}), { x: 1 }), 'Clave no reconocida: "x"'],
+    [zodSays(z.union([z.literal(""), z.string().email()]), 5), "Formato no válido: entrada"],
+  ];
+  for (const [english, spanish] of cases) {
+    assert.equal(translateErrorText(english, CATALOGUES.en, es), spanish, english);
+    assert.equal(
+      translateErrorText(english, CATALOGUES.en, translator("en")),
+      english,
+      "English reads as zod wrote it",
+    );
+  }
+  assert.equal(translateErrorText("Invalid cursor.", CATALOGUES.en, es), "Invalid cursor.");
+});
+
+Deno.test("the sign-up form and Settings → Company answer zod's and their own checks in Spanish", async () => {
+  const server = await startTestServer();
+  try {
+    // Sign-up, a browser asking for Spanish.
+    const jar = new CookieJar();
+    const signup = await server.fetch("localhost", "/signup", {
+      headers: { "accept-language": "es" },
+    });
+    jar.store("localhost", signup);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await signup.text())?.[1] ?? "";
+    const refused = await server.fetch("localhost", "/signup", {
+      method: "POST",
+      headers: {
+        cookie: jar.header("localhost"),
+        origin: `http://localhost:${server.port}`,
+        "accept-language": "es",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        _csrf: csrf,
+        company_name: "",
+        slug: "a--b",
+        owner_name: "x".repeat(121),
+        email: "nope",
+        password: "short",
+      }).toString(),
+    });
+    assert.equal(refused.status, 422);
+    const html = await refused.text();
+    for (
+      const spanish of [
+        "Algunos campos necesitan atención.",
+        "Escriba el nombre de su empresa.",
+        "No use dos guiones seguidos.",
+        "Demasiado grande: se esperaba que texto tuviera &lt;=120 caracteres",
+        "Escriba una dirección de correo válida.",
+      ]
+    ) assert.ok(html.includes(spanish), `${spanish} not on the sign-up page`);
+    assert.doesNotMatch(
+      html,
+      /Enter your company name|two hyphens|Too big|valid e-mail|need attention/,
+    );
+    const none = await server.services.control.execute("SELECT count(*) AS n FROM tenants");
+    assert.equal(Number(none.rows[0]!.n), 0, "no workspace was created");
+
+    // Settings → Company, a member who chose Spanish.
+    const t = await signUpTenant(server);
+    const cookie = t.jar.header(t.host);
+    const post = (path: string, body: Record<string, string>) =>
+      server.fetch(t.host, path, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: t.csrf, ...body }).toString(),
+      });
+    assert.equal((await post("/settings/profile/language", { language: "es" })).status, 200);
+    const company = await post("/settings/company", {
+      company_name: "x",
+      company_email: "not-an-address",
+      company_phone: "5".repeat(41),
+    });
+    assert.equal(company.status, 422);
+    const page = await company.text();
+    assert.match(page, /Escriba el nombre de su empresa\./);
+    assert.doesNotMatch(
+      page,
+      /Enter your company name|Too big|Invalid input|Use at most|valid e-mail/,
+    );
+    const name = await server.services.control.execute({
+      sql: "SELECT name FROM tenants WHERE id = ?",
+      args: [t.tenantId],
+    });
+    assert.notEqual(name.rows[0]!.name, "x", "nothing was saved");
   } finally {
     await server.close();
   }
