@@ -18,8 +18,9 @@ import type { Messages, Translate } from "../i18n/format.ts";
  * Thrown texts that carry a value: the pattern, its catalogue key and the argument names. An
  * argument named `type` or `field` is a built-in label (named through its `label.*` key), `roles`
  * a list of roles ("A broker or admin", through `role.*`), `problem` a thrown text of its own
- * (translated in turn), `word:name` one of zod's words (`zodWord`); any other is a value, shown
- * as thrown.
+ * (translated in turn), `refs` a list of counted record lists, `Type` a label as written (capital
+ * kept), `group:name` a word of a group (`wordIn`: `word` for zod's words, `state`, `file_kind`);
+ * any other is a value, shown as thrown.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   [/^At most (\d+) characters\.$/, "error.at_most_characters", ["max"]],
@@ -65,6 +66,58 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   // The record and settings forms' own checks with a value.
   [/^Use at least (\d+) characters\.$/, "error.use_at_least_characters", ["min"]],
   [/^Use at most (\d+) characters\.$/, "error.use_at_most_characters", ["max"]],
+  // Refusals with values of the domain (the record's own words through label.*, a state through
+  // error.state.*, a file's kind through error.file_kind.*).
+  [/^The file is not valid CSV: (.*)$/s, "error.csv_invalid", ["problem"]],
+  [/^At most (\d+) rows per import\.$/, "error.csv_at_most_rows", ["max"]],
+  [
+    /^This ([a-z][a-z ]*) is still referenced by (.+)\. Archive it instead\.$/,
+    "error.still_referenced",
+    ["type", "refs"],
+  ],
+  [/^Order (\S+) is cancelled; no load can be booked on it\.$/, "error.order_cancelled_no_load", [
+    "number",
+  ]],
+  [
+    /^This dispute was already (accepted|rejected) on (\d{4}-\d{2}-\d{2}); nothing was changed\.$/,
+    "error.dispute_already_decided",
+    ["state:state", "date"],
+  ],
+  [/^Only an? (\w+) or an owner can decide this request\.$/, "error.only_role_decides", ["roles"]],
+  [/^This request was already (\w+)\.$/, "error.request_already", ["state:state"]],
+  [
+    /^The file is larger than the (\d+) MB limit\. Split it or reduce its size and try again\.$/,
+    "error.file_too_large",
+    ["mb"],
+  ],
+  [/^The new ([a-z][a-z ]*) needs attention\.$/, "error.new_record_needs_attention", ["type"]],
+  [
+    /^([A-Z][a-z ]*) (\S+) already exists\. Link this document to it, or change the number\.$/,
+    "error.number_exists",
+    ["Type", "number"],
+  ],
+  [
+    /^This file is (.+)\. Upload a PDF, PNG, JPEG, plain text or CSV file\.$/,
+    "error.file_unsupported",
+    ["file_kind:what"],
+  ],
+  [
+    /^This (.+) is damaged or incomplete \((.+)\)\. Export it again and upload the new file\.$/,
+    "error.file_damaged_detail",
+    ["file_kind:what", "file_kind:detail"],
+  ],
+  [
+    /^This (.+) is damaged or incomplete\. Export it again and upload the new file\.$/,
+    "error.file_damaged",
+    ["file_kind:what"],
+  ],
+  [
+    /^([A-Z]{3}) is the workspace's own currency: it needs no rate\.$/,
+    "error.own_currency_no_rate",
+    [
+      "currency",
+    ],
+  ],
   // zod's own English messages (its default `en` locale), for a check written without one:
   // matched on the shape zod writes per issue code; a `word` argument is one of zod's words
   // ("string", "characters", "email address") named through `error.zod_word.*`.
@@ -106,14 +159,34 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   [/^Invalid ([A-Za-z0-9 .-]+)$/, "error.zod_invalid_format", ["word:format"]],
 ];
 
-/** One of zod's words ("string", "exactly ") in the language of `t`; null when not one. */
-function zodWord(value: string, t: Translate): string | null {
-  const key = `error.zod_word.${
+/**
+ * A word of the `group` (`zod_word`: "string", "exactly "; `state`: "rejected"; `file_kind`: "a
+ * GIF image") in the language of `t`, through `error.<group>.<slug>`; null when not one.
+ */
+function wordIn(group: string, value: string, t: Translate): string | null {
+  const key = `error.${group}.${
     value.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "")
   }`;
   const word = t(key);
   if (word === key) return null;
   return value.endsWith(" ") ? `${word} ` : word;
+}
+
+const zodWord = (value: string, t: Translate) => wordIn("zod_word", value, t);
+
+/** A built-in label ("Purchase orders") in the language of `t`, through its `label.*` key. */
+function labelIn(value: string, t: Translate): string {
+  const key = `label.${value.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`;
+  const label = t(key);
+  return label === key ? value : label;
+}
+
+/** "2 purchase orders, 1 contacts" with each list's name in the language of `t`. */
+function refsIn(text: string, t: Translate): string {
+  return text.split(", ").map((part) => {
+    const m = /^(\d+) (.+)$/.exec(part);
+    return m ? `${m[1]} ${labelIn(m[2]!, t).toLowerCase()}` : part;
+  }).join(", ");
 }
 
 /** "A broker, admin or owner" in the language of `t`, through the `role.*` names. */
@@ -159,8 +232,13 @@ export function translateErrorText(text: string, english: Messages, t: Translate
     if (names[0] === "word:format" && zodWord(m[1]!, t) === null) continue;
     names.forEach((name, i) => {
       const value = m[i + 1]!;
-      if (name.startsWith("word:")) args[name.slice(5)] = zodWord(value, t) ?? value;
-      else if (name === "roles") args[name] = rolesIn(value, t);
+      const group = /^(\w+):(\w+)$/.exec(name);
+      if (group) {
+        const [, prefix, arg] = group;
+        args[arg!] = wordIn(prefix === "word" ? "zod_word" : prefix!, value, t) ?? value;
+      } else if (name === "roles") args[name] = rolesIn(value, t);
+      else if (name === "refs") args[name] = refsIn(value, t);
+      else if (name === "Type") args.type = labelIn(value, t);
       else if (name === "problem") args[name] = translateErrorText(value, english, t);
       else if (name !== "type" && name !== "field") args[name] = value;
       else {

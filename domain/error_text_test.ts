@@ -172,6 +172,15 @@ Deno.test("translateErrorText() translates zod's own default messages by their s
     );
   }
   assert.equal(translateErrorText("Invalid cursor.", CATALOGUES.en, es), "Invalid cursor.");
+  assert.equal(
+    translateErrorText(
+      "The file is not valid CSV: A quoted cell is not closed.",
+      CATALOGUES.en,
+      es,
+    ),
+    "El archivo no es un CSV válido: Una celda entre comillas no está cerrada.",
+    "the CSV reader's own problem is translated in turn",
+  );
 });
 
 Deno.test("the sign-up form and Settings → Company answer zod's and their own checks in Spanish", async () => {
@@ -249,4 +258,130 @@ Deno.test("the sign-up form and Settings → Company answer zod's and their own 
   } finally {
     await server.close();
   }
+});
+
+/** The end of a template literal opened just before `start`: its text with `${…}` as `{}`. */
+function templateAt(src: string, start: number): { text: string; end: number } {
+  let text = "";
+  let i = start;
+  while (i < src.length && src[i] !== "`") {
+    if (src[i] === "\\") {
+      text += src[i + 1];
+      i += 2;
+    } else if (src.startsWith("${", i)) {
+      let depth = 1;
+      i += 2;
+      while (depth > 0) {
+        if (src[i] === "`") i = templateAt(src, i + 1).end;
+        else if (src[i] === "{") depth++;
+        else if (src[i] === "}") depth--;
+        i++;
+      }
+      text += "{}";
+    } else text += src[i++];
+  }
+  return { text, end: i };
+}
+
+/** The errors a user reads (domain/errors.ts); a plain `Error` is a fault, answered as a 500. */
+const USER_ERROR =
+  /new (?:App|Invalid|Unauthorized|Forbidden|NotFound|Conflict|RateLimited)Error\(\s*(["`])/g;
+
+/**
+ * Every message domain code throws (`new InvalidError(` and its kin, then a string, strings joined with `+`, or a
+ * template): `{}` marks a template's value. Messages built elsewhere and passed in a variable
+ * are not seen (their texts are tested where they are made).
+ */
+async function thrownTemplates(): Promise<Array<{ file: string; text: string }>> {
+  const out: Array<{ file: string; text: string }> = [];
+  const root = new URL(".", import.meta.url);
+  const files: string[] = [];
+  const walk = async (dir: URL, prefix: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory) await walk(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`);
+      else if (/\.tsx?$/.test(entry.name) && !/_test\.tsx?$/.test(entry.name)) {
+        files.push(`${prefix}${entry.name}`);
+      }
+    }
+  };
+  await walk(root, "");
+  for (const file of files.sort()) {
+    const src = await Deno.readTextFile(new URL(file, root));
+    for (const m of src.matchAll(USER_ERROR)) {
+      const start = m.index! + m[0].length;
+      if (m[1] === "`") {
+        out.push({ file, text: templateAt(src, start).text });
+        continue;
+      }
+      // One string, or several joined with `+`.
+      const joined = /^((?:"(?:[^"\\]|\\.)*"\s*\+\s*)*"(?:[^"\\]|\\.)*")/.exec(
+        src.slice(start - 1),
+      );
+      const text = [...joined![1]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((s) =>
+        JSON.parse(`"${s[1]}"`)
+      )
+        .join("");
+      out.push({ file, text });
+    }
+  }
+  return out;
+}
+
+/** A thrown template's text as a member could read it (its `{}` filled in). */
+const SAMPLES: Record<string, string> = {
+  "The file is not valid CSV: {}": "The file is not valid CSV: Unclosed quote at line 3",
+  "At most {} rows per import.": "At most 5000 rows per import.",
+  "No such {}.": "No such customer.",
+  "Another {} already has this {}.": "Another customer already has this name.",
+  "This {} was changed by someone else since you opened it. Reload and apply your change again.":
+    "This customer was changed by someone else since you opened it. Reload and apply your change again.",
+  "This {} was changed meanwhile.": "This load was changed meanwhile.",
+  "A {} cannot be deleted.": "A payment cannot be deleted.",
+  "This {} is still referenced by {}. Archive it instead.":
+    "This supplier is still referenced by 2 purchase orders, 1 contacts. Archive it instead.",
+  "No e-mail address for {}: give one.": "No e-mail address for the customer: give one.",
+  "Order {} is cancelled; no load can be booked on it.":
+    "Order SO-20001 is cancelled; no load can be booked on it.",
+  "This dispute was already {} on {}; nothing was changed.":
+    "This dispute was already rejected on 2026-12-01; nothing was changed.",
+  "Only an {} or an owner can decide this request.":
+    "Only an admin or an owner can decide this request.",
+  "This request was already {}.": "This request was already approved.",
+  "Only {} can override a credit hold.": "Only a broker or admin can override a credit hold.",
+  "{} {} can override the credit hold.":
+    "Boston Grocers is on credit hold. An admin or owner can override the credit hold.",
+  "Waiting for approval: rule '{}' needs an {} to approve this {} ({}) before its status can change.":
+    "Waiting for approval: rule 'Big PO' needs an admin to approve this purchase order (confirmed) before its status can change.",
+  "Blocked by rule '{}': {}": "Blocked by rule 'Big PO': Ask Dana first.",
+  "The file is larger than the {} MB limit. Split it or reduce its size and try again.":
+    "The file is larger than the 25 MB limit. Split it or reduce its size and try again.",
+  "The new {} needs attention.": "The new invoice needs attention.",
+  "{} already exists. Link this document to it, or change the number.":
+    "Invoice INV-1042 already exists. Link this document to it, or change the number.",
+  "This file is {}. Upload a PDF, PNG, JPEG, plain text or CSV file.":
+    "This file is a GIF image. Upload a PDF, PNG, JPEG, plain text or CSV file.",
+  "This {} is damaged or incomplete{}. Export it again and upload the new file.":
+    "This PDF is damaged or incomplete (no pages). Export it again and upload the new file.",
+  "{} is the workspace's own currency: it needs no rate.":
+    "USD is the workspace's own currency: it needs no rate.",
+};
+
+Deno.test("every message domain code throws has its Spanish, the values of templates kept", async () => {
+  const thrown = await thrownTemplates();
+  assert.ok(thrown.length > 50, `the scan found ${thrown.length} messages`);
+  const untranslated: string[] = [];
+  const seen = new Set<string>();
+  for (const { file, text } of thrown) {
+    const sample = text.includes("{}") ? SAMPLES[text] : text;
+    if (text.includes("{}")) seen.add(text);
+    if (sample === undefined) {
+      untranslated.push(`${file}: a new template, add a sample and its pattern: ${text}`);
+      continue;
+    }
+    const spanish = translateErrorText(sample, CATALOGUES.en, es);
+    if (spanish === sample) untranslated.push(`${file}: ${sample}`);
+  }
+  assert.deepEqual(untranslated, []);
+  const stale = Object.keys(SAMPLES).filter((template) => !seen.has(template));
+  assert.deepEqual(stale, [], "samples of templates no longer thrown");
 });
