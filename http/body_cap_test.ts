@@ -113,6 +113,7 @@ const ROUTES = [
   { file: "routes/portal/_webhook.ts", path: "/portal/webhooks/stripe", type: "json" },
   { file: "routes/portal/_pages.tsx", path: "/portal/x/dispute", type: "form" },
   { file: "routes/approvals.tsx", path: "/approvals/x", type: "form" },
+  { file: "routes/records/disputes.tsx", path: "/invoices/x/disputes/y/resolve", type: "form" },
   { file: "routes/plugins/actions.tsx", path: "/plugins/x/actions/y", type: "form" },
   { file: "routes/documents/pages.tsx", path: "/documents", type: "multipart" },
   { file: "routes/documents/pages.tsx", path: "/documents/x/accept", type: "form" },

@@ -172,7 +172,7 @@ Deno.test("an invitation e-mail names the workspace's product name", async () =>
     );
     const [mail] = await mailTo(server, "bob@plant.example");
     assert.match(mail!.subject, /on Prairie Trade Desk$/);
-    assert.match(mail!.text, /join .* on Prairie Trade Desk as a broker/);
+    assert.match(mail!.text, /join .* on Prairie Trade Desk with the role broker/);
     assert.doesNotMatch(mail!.text, /ProjectMeats/);
   } finally {
     await server.close();
