@@ -276,8 +276,11 @@ export const ConfigurationSchema = z.strictObject({
 }).check(z.superRefine(checkLayoutFields, {
   // Layouts name custom fields too: checked once both sections have their shape, even while
   // another section has problems of its own (so every problem is listed in one answer).
+  // A document that is not an object at all (`[]`, `"text"`) has its issue at the root: no check.
   when: (payload) =>
-    payload.issues.every((i) => i.path?.[0] !== "layouts" && i.path?.[0] !== "custom_fields"),
+    payload.issues.every((i) =>
+      (i.path?.length ?? 0) > 0 && i.path![0] !== "layouts" && i.path![0] !== "custom_fields"
+    ),
 }));
 
 export type Configuration = z.infer<typeof ConfigurationSchema>;

@@ -22,3 +22,11 @@ Deno.test("colours are read in lower case and trimmed; an empty document is the 
   assert.deepEqual(ConfigurationSchema.parse({}), DEFAULT_CONFIGURATION);
   assert.ok(!ConfigurationSchema.safeParse({ format: 2 }).success);
 });
+
+Deno.test("a document that is not an object is refused with an issue at its root, never a crash", () => {
+  for (const input of [[], "text", 5, null, true]) {
+    const result = ConfigurationSchema.safeParse(input);
+    assert.equal(result.success, false, JSON.stringify(input));
+    assert.deepEqual(result.error!.issues.map((i) => i.path), [[]], JSON.stringify(input));
+  }
+});
