@@ -108,7 +108,7 @@ Deno.test("browser: the invoice portal at phone and desktop sizes; dispute a lin
     );
     assert.match(
       await broker.$eval("#invoice-disputes", (el) => el.textContent ?? ""),
-      /Beef trim 81\/19: Two cases arrived thawed/,
+      /Beef trim 81\/19 \(\$2,000\.00\) Open.*Two cases arrived thawed/,
     );
     assert.deepEqual(await axeViolations(broker), [], "the invoice's page");
     await broker.goto(`${origin}/settings/payments`, { waitUntil: "domcontentloaded" });
