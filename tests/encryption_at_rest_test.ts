@@ -37,7 +37,14 @@ async function filesHolding(dir: string, text: string): Promise<string[]> {
   const needles = [text, [...text].join("\0")];
   const hits: string[] = [];
   for (const rel of await allFiles(dir)) {
-    const raw = new TextDecoder("latin1").decode(await Deno.readFile(join(dir, rel)));
+    // A database's -shm or -wal file goes when its last connection closes, which may happen
+    // between the listing and the read: a file that is gone holds nothing.
+    const bytes = await Deno.readFile(join(dir, rel)).catch((err) => {
+      if (err instanceof Deno.errors.NotFound) return null;
+      throw err;
+    });
+    if (!bytes) continue;
+    const raw = new TextDecoder("latin1").decode(bytes);
     if (needles.some((n) => raw.includes(n))) hits.push(rel);
   }
   return hits;
