@@ -10,7 +10,8 @@
  *   control database per scrape, not work per job.
  * The `tenant` label follows ops/tenant_labels.ts: the busiest N by name, the rest `other`.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
+import { KeyedCounter, KeyedHistogram } from "./keyed_metrics.ts";
 import type { Client } from "../db/client.ts";
 import type { ReadCache } from "../domain/read_cache.ts";
 import type { TenantPool } from "../tenants/pool.ts";
@@ -44,9 +45,10 @@ export class Metrics {
   /** The owners' counters at the last scrape: each scrape adds the difference. */
   #counted: Counted = { opens: 0, evictions: 0, hits: 0, misses: 0 };
 
-  readonly requests: Counter<"route" | "method" | "status_class" | "tenant">;
-  readonly latency: Histogram<"route" | "method">;
-  readonly tenantLatency: Histogram<"tenant">;
+  // Counted on every request: keyed by a string built once per request (ops/keyed_metrics.ts).
+  readonly requests: KeyedCounter<"route" | "method" | "status_class" | "tenant">;
+  readonly latency: KeyedHistogram<"route" | "method">;
+  readonly tenantLatency: KeyedHistogram<"tenant">;
   readonly rateLimited: Counter<"tenant">;
   readonly poolOpen: Gauge;
   readonly poolCapacity: Gauge;
@@ -76,25 +78,23 @@ export class Metrics {
       new Counter<L>({ name, help, labelNames, registers });
     const gauge = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
       new Gauge<L>({ name, help, labelNames, registers });
-    this.requests = counter(
+    this.requests = new KeyedCounter(
       "pm_http_requests_total",
       "HTTP requests by route template, method, status class and tenant (busiest N, else other).",
-      ["route", "method", "status_class", "tenant"],
+      this.registry,
     );
-    this.latency = new Histogram({
-      name: "pm_http_request_duration_seconds",
-      help: "Time to answer a request, by route template and method.",
-      labelNames: ["route", "method"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.tenantLatency = new Histogram({
-      name: "pm_tenant_request_duration_seconds",
-      help: "Time to answer a request, by tenant (busiest N, else other).",
-      labelNames: ["tenant"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    this.latency = new KeyedHistogram(
+      "pm_http_request_duration_seconds",
+      "Time to answer a request, by route template and method.",
+      LATENCY_BUCKETS,
+      this.registry,
+    );
+    this.tenantLatency = new KeyedHistogram(
+      "pm_tenant_request_duration_seconds",
+      "Time to answer a request, by tenant (busiest N, else other).",
+      LATENCY_BUCKETS,
+      this.registry,
+    );
     this.rateLimited = counter(
       "pm_rate_limited_requests_total",
       "Requests refused with 429 (per-IP or per-tenant rate limit), by tenant.",
@@ -169,16 +169,21 @@ export class Metrics {
     const tenant = this.tenants.labelFor(tenantSlug);
     this.tally.add(tenantSlug, status, seconds);
     const m = METHODS.has(method) ? method : "other";
-    this.requests.inc({ route, method: m, status_class: `${Math.floor(status / 100)}xx`, tenant });
-    this.latency.observe({ route, method: m }, seconds);
-    this.tenantLatency.observe({ tenant }, seconds);
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    const byRoute = `${m} ${route}`;
+    this.requests.inc(
+      `${byRoute} ${statusClass} ${tenant}`,
+      () => ({ route, method: m, status_class: statusClass, tenant }),
+    );
+    this.latency.observe(byRoute, () => ({ route, method: m }), seconds);
+    this.tenantLatency.observe(tenant, () => ({ tenant }), seconds);
     if (status === 429) this.rateLimited.inc({ tenant });
   }
 
   /** The metrics in the Prometheus text format, after reading the gauges' sources. */
   async scrape(sources: ScrapeSources): Promise<string> {
     this.#readCounters(sources);
-    await this.#retireTenants();
+    this.#retireTenants();
     try {
       await this.#queryControl(sources.control);
     } catch {
@@ -212,17 +217,13 @@ export class Metrics {
   }
 
   /** Re-ranks tenants and removes the series of those now counted as `other`. */
-  async #retireTenants(): Promise<void> {
+  #retireTenants(): void {
     const dropped = new Set(this.tenants.rerank());
     this.tenantsRecent.set(this.tenants.tracked);
     if (!dropped.size) return;
-    for (const v of (await this.requests.get()).values) {
-      if (dropped.has(String(v.labels.tenant))) this.requests.remove(v.labels);
-    }
-    for (const tenant of dropped) {
-      this.tenantLatency.remove({ tenant });
-      this.rateLimited.remove({ tenant });
-    }
+    this.requests.removeWhere((labels) => dropped.has(labels.tenant));
+    this.tenantLatency.removeWhere((labels) => dropped.has(labels.tenant));
+    for (const tenant of dropped) this.rateLimited.remove({ tenant });
   }
 
   async #queryControl(control: Client): Promise<void> {
