@@ -18,6 +18,7 @@ import { closeServices, createServices } from "../services.ts";
 import { createApp } from "../app.ts";
 import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoTenant } from "../tenants/demo.ts";
 import { hostFetch } from "../tests/helpers/http.ts";
+import { runLighthouse } from "./_lighthouse_run.ts";
 
 const PAGES = [
   { name: "dashboard", path: "/" },
@@ -41,37 +42,17 @@ const runsArg = Deno.args.find((a) => a.startsWith("--runs="));
 const runs = Math.max(1, Number(runsArg?.slice(7) ?? 1) || 1);
 const pageFilter = Deno.args.find((a) => a.startsWith("--page="))?.slice(7);
 const saveDir = Deno.args.find((a) => a.startsWith("--save="))?.slice(7);
-const chromePath = Deno.env.get("CHROME_PATH") ?? "/usr/bin/chromium";
 
 /** One Lighthouse run (mobile, performance only) of `url` with the session `cookie`. */
 async function lighthouse(url: string, cookie: string, report?: string): Promise<Figures> {
-  const out = await new Deno.Command("npx", {
-    args: [
-      "--yes",
-      "lighthouse@13",
-      url,
-      "--only-categories=performance",
-      "--output=json",
-      "--output-path=stdout",
-      "--quiet",
-      "--no-enable-error-reporting",
-      "--chrome-flags=--headless --no-sandbox --disable-gpu",
-      `--extra-headers=${JSON.stringify({ Cookie: cookie })}`,
-    ],
-    env: { CHROME_PATH: chromePath },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success || !text.trim().startsWith("{")) {
-    const stderr = new TextDecoder().decode(out.stderr).split("\n");
-    const reason = stderr.find((l) => /error/i.test(l) && !/EBADENGINE/.test(l)) ?? stderr.at(-2);
-    throw new Error(`lighthouse failed for ${url}: ${reason}`);
-  }
-  if (report) await Deno.writeTextFile(report, text);
-  const lhr = JSON.parse(text);
+  const lhr = await runLighthouse({
+    version: "13",
+    url,
+    cookie,
+    args: ["--only-categories=performance"],
+    report,
+  });
   const audit = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
-  if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
   return {
     score: Math.round(lhr.categories.performance.score * 100),
     fcp: audit("first-contentful-paint"),

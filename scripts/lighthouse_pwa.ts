@@ -20,6 +20,7 @@ import { createApp } from "../app.ts";
 import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoTenant } from "../tenants/demo.ts";
 import { hostFetch } from "../tests/helpers/http.ts";
 import { launchBrowser, signInThroughPage } from "../tests/e2e/browser.ts";
+import { runLighthouse } from "../bench/_lighthouse_run.ts";
 
 /** The audits that decide whether the app installs and starts; the rest are advice. */
 const REQUIRED = ["installable-manifest", "splash-screen", "themed-omnibox", "maskable-icon"];
@@ -36,37 +37,16 @@ interface Audit {
 }
 
 const saveFile = Deno.args.find((a) => a.startsWith("--save="))?.slice(7);
-const chromePath = Deno.env.get("CHROME_PATH") ?? "/usr/bin/chromium";
 
 /** Runs Lighthouse's PWA category on `url` with the session `cookie`; the report (LHR). */
 async function lighthouse(url: string, cookie: string) {
-  const out = await new Deno.Command("npx", {
-    args: [
-      "--yes",
-      "lighthouse@11.7.1",
-      url,
-      "--only-categories=pwa",
-      "--form-factor=mobile",
-      "--output=json",
-      "--output-path=stdout",
-      "--quiet",
-      "--no-enable-error-reporting",
-      "--chrome-flags=--headless --no-sandbox --disable-gpu",
-      `--extra-headers=${JSON.stringify({ Cookie: cookie })}`,
-    ],
-    env: { CHROME_PATH: chromePath },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success || !text.trim().startsWith("{")) {
-    const stderr = new TextDecoder().decode(out.stderr).split("\n");
-    const reason = stderr.find((l) => /error/i.test(l) && !/EBADENGINE/.test(l)) ?? stderr.at(-2);
-    throw new Error(`lighthouse failed for ${url}: ${reason}`);
-  }
-  if (saveFile) await Deno.writeTextFile(saveFile, text);
-  const lhr = JSON.parse(text);
-  if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
+  const lhr = await runLighthouse({
+    version: "11.7.1",
+    url,
+    cookie,
+    args: ["--only-categories=pwa", "--form-factor=mobile"],
+    report: saveFile,
+  });
   return lhr as {
     lighthouseVersion: string;
     audits: Record<string, Audit>;
