@@ -3,28 +3,7 @@
  * PNG files from raw pixel rows, so that pixels decoded out of a PDF can be handed to tesseract.
  */
 import { deflateSync } from "node:zlib";
-
-/** CRC-32 (PNG chunks). */
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
+import { pngChunk as chunk } from "../customization/png.ts";
 
 /** A PNG from a PDF image's pixel rows (8-bit gray or RGB, or 1-bit gray). */
 export function pngFromRows(

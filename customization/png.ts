@@ -31,7 +31,8 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One PNG chunk: length, type, data and the CRC-32 of type and data (ai/png.ts writes them too). */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
@@ -55,9 +56,9 @@ export function encodePng(image: RgbaImage): Uint8Array<ArrayBuffer> {
   }
   const parts = [
     new Uint8Array(SIGNATURE),
-    chunk("IHDR", header),
-    chunk("IDAT", zlibSync(raw, { level: 6 })),
-    chunk("IEND", new Uint8Array(0)),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", zlibSync(raw, { level: 6 })),
+    pngChunk("IEND", new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
