@@ -123,7 +123,7 @@ async function eventsOf(
       if (event.action !== "create") return [];
       const p = await one(
         db,
-        "SELECT id, number, direction, amount_cents, reference FROM payments WHERE id = ?",
+        "SELECT id, direction, amount_cents, reference FROM payments WHERE id = ?",
         [event.id],
       );
       if (!p || p.direction !== "receivable") return [];
