@@ -140,14 +140,13 @@ export async function verifyPortalToken(
   if (claims.tenantId !== tenantId) return { ok: false, reason: "wrong_tenant" };
   const key = await currentPortalKey(db, now);
   const [body, signature] = token.split(".") as [string, string];
-  const payload = new TextDecoder().decode(fromBase64(body));
-  let given: Uint8Array;
-  try {
-    given = fromBase64(signature);
-  } catch {
-    return { ok: false, reason: "malformed" };
-  }
-  if (claims.keyVersion !== key.version || !sameBytes(given, await mac(key.secret, payload))) {
+  const payloadBytes = fromBase64(body);
+  // Only the one canonical spelling of a token is accepted: base64's last character carries unused
+  // low bits, so without this several strings (differing there) would pass as the same link.
+  if (base64url(payloadBytes) !== body) return { ok: false, reason: "malformed" };
+  const payload = new TextDecoder().decode(payloadBytes);
+  const expected = enc.encode(base64url(await mac(key.secret, payload)));
+  if (claims.keyVersion !== key.version || !sameBytes(enc.encode(signature), expected)) {
     return { ok: false, reason: "bad_signature" };
   }
   if (claims.expires * 1000 <= now.getTime()) return { ok: false, reason: "expired" };

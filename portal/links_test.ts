@@ -43,7 +43,13 @@ Deno.test("verifyPortalToken() refuses a tampered, foreign, expired or malformed
   await using t = await tenantDb();
   const token = await signPortalToken(t.db, { ...CLAIMS, now: NOW, days: 1 });
   const [body, sig] = token.split(".") as [string, string];
-  const flip = (s: string) => s.slice(0, -1) + (s.endsWith("A") ? "B" : "A");
+  // The first character always carries six signature bits (the last may carry only four, and a
+  // change in its unused low bits is a different spelling of the same bytes, refused below).
+  const flip = (s: string) => (s.startsWith("A") ? "B" : "A") + s.slice(1);
+  const respelled = (s: string) => {
+    const last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    return s.slice(0, -1) + last[last.indexOf(s.at(-1)!) ^ 1];
+  };
   const swapped = btoa(
     atob(body.replace(/-/g, "+").replace(/_/g, "/")).replace("01invoice", "01other"),
   )
@@ -54,6 +60,8 @@ Deno.test("verifyPortalToken() refuses a tampered, foreign, expired or malformed
   };
   assert.equal(await reason(`${body}.${flip(sig)}`), "bad_signature");
   assert.equal(await reason(`${swapped}.${sig}`), "bad_signature");
+  // A 32-byte signature leaves two unused bits in its last character: the same bytes respelled.
+  assert.equal(await reason(`${body}.${respelled(sig)}`), "bad_signature");
   assert.equal(await reason(token, "01elsewhere"), "wrong_tenant");
   assert.equal(
     await reason(token, CLAIMS.tenantId, new Date(NOW.getTime() + 86400_000)),
