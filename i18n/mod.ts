@@ -27,6 +27,10 @@ import moneyEn from "./messages/money.en.json" with { type: "json" };
 import moneyEs from "./messages/money.es.json" with { type: "json" };
 import pagesEn from "./messages/pages.en.json" with { type: "json" };
 import pagesEs from "./messages/pages.es.json" with { type: "json" };
+import readerEn from "./messages/reader.en.json" with { type: "json" };
+import readerEs from "./messages/reader.es.json" with { type: "json" };
+import serviceEn from "./messages/service.en.json" with { type: "json" };
+import serviceEs from "./messages/service.es.json" with { type: "json" };
 
 export {
   isLanguage,
@@ -44,12 +48,13 @@ export const LANGUAGE_NAMES: Record<Language, string> = { en: "English", es: "Es
 /**
  * The catalogues, by language: the core file plus one file per area (`mail.es.json`: e-mails and
  * notifications; `money.*`: payments, disputes and exchange; `pages.*`: settings, documents,
- * import, reports), so that a change to one area touches one small file. A key belongs to
+ * import, reports; `reader.*`: the document reader's warnings and reasons; `service.*`: plan
+ * limits, alerts, outbound webhook descriptions and import problems), so that a change to one area touches one small file. A key belongs to
  * exactly one file (`joinAreas` refuses a key defined twice).
  */
 export const CATALOGUES: Record<Language, Messages> = {
-  en: joinAreas("en", [en, mailEn, moneyEn, pagesEn]),
-  es: joinAreas("es", [es, mailEs, moneyEs, pagesEs]),
+  en: joinAreas("en", [en, mailEn, moneyEn, pagesEn, readerEn, serviceEn]),
+  es: joinAreas("es", [es, mailEs, moneyEs, pagesEs, readerEs, serviceEs]),
 };
 
 function joinAreas(language: Language, areas: readonly Messages[]): Messages {
