@@ -13,12 +13,7 @@
  * `--save=DIR` keeps each run's full Lighthouse report (JSON) there; `--page=list` measures only
  * the pages whose name contains that word.
  */
-import { parseConfig } from "../config.ts";
-import { closeServices, createServices } from "../services.ts";
-import { createApp } from "../app.ts";
-import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoTenant } from "../tenants/demo.ts";
-import { hostFetch } from "../tests/helpers/http.ts";
-import { runLighthouse } from "./_lighthouse_run.ts";
+import { runLighthouse, withSignedInDemo } from "./_lighthouse_run.ts";
 
 const PAGES = [
   { name: "dashboard", path: "/" },
@@ -70,30 +65,7 @@ function median(all: Figures[]): Figures {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const dataDir = await Deno.makeTempDir({ prefix: "pm-lighthouse-" });
-const services = await createServices(parseConfig({
-  DATA_DIR: dataDir,
-  APP_DOMAIN: "localhost",
-  LOG_LEVEL: "silent",
-  RUN_WORKERS: "false",
-  SEED_DEMO: "true",
-}));
-const app = createApp(services);
-const server = Deno.serve(
-  { port: 0, hostname: "127.0.0.1", onListen() {} },
-  (req, info) => app.fetch(req, info),
-);
-try {
-  await ensureDemoTenant(services);
-  const port = server.addr.port;
-  const host = "demo.localhost";
-  const login = await hostFetch(port, host, "/api/v1/auth/login", {
-    method: "POST",
-    json: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
-  });
-  if (login.status !== 200) throw new Error(`sign-in: ${login.status} ${await login.text()}`);
-  await login.body?.cancel();
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+await withSignedInDemo(async ({ port, host, cookie }) => {
   console.log(
     `Lighthouse 13, mobile (simulated throttling), ${runs} run(s) per page, median shown; ` +
       `${Deno.build.os}, ${navigator.hardwareConcurrency} cores, load average ` +
@@ -138,8 +110,4 @@ try {
     "\ntarget: score >= 95 on each page. CPU index is Lighthouse's benchmarkIndex during the run:" +
       " below ~500 the machine was busy and the score says more about it than about the page.",
   );
-} finally {
-  await server.shutdown();
-  await closeServices(services);
-  await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-}
+});

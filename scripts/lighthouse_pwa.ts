@@ -14,13 +14,10 @@
  * requiring them to install), so the script checks those two itself with puppeteer-core, as
  * Lighthouse 9 did. `--save=FILE` keeps Lighthouse's full report (JSON). Results: docs/offline.md.
  */
-import { parseConfig } from "../config.ts";
-import { closeServices, createServices } from "../services.ts";
-import { createApp } from "../app.ts";
-import { DEMO_EMAIL, DEMO_PASSWORD, ensureDemoTenant } from "../tenants/demo.ts";
+import { DEMO_EMAIL, DEMO_PASSWORD } from "../tenants/demo.ts";
 import { hostFetch } from "../tests/helpers/http.ts";
 import { launchBrowser, signInThroughPage } from "../tests/e2e/browser.ts";
-import { runLighthouse } from "../bench/_lighthouse_run.ts";
+import { runLighthouse, withSignedInDemo } from "../bench/_lighthouse_run.ts";
 
 /** The audits that decide whether the app installs and starts; the rest are advice. */
 const REQUIRED = ["installable-manifest", "splash-screen", "themed-omnibox", "maskable-icon"];
@@ -113,31 +110,8 @@ function verdict(audit: Audit): string {
   return audit.score === 1 ? "pass" : "FAIL";
 }
 
-const dataDir = await Deno.makeTempDir({ prefix: "pm-lighthouse-pwa-" });
-const services = await createServices(parseConfig({
-  DATA_DIR: dataDir,
-  APP_DOMAIN: "localhost",
-  LOG_LEVEL: "silent",
-  RUN_WORKERS: "false",
-  SEED_DEMO: "true",
-}));
-const app = createApp(services);
-const server = Deno.serve(
-  { port: 0, hostname: "127.0.0.1", onListen() {} },
-  (req, info) => app.fetch(req, info),
-);
-let failed: string[] = [];
-try {
-  await ensureDemoTenant(services);
-  const port = server.addr.port;
-  const host = "demo.localhost";
-  const login = await hostFetch(port, host, "/api/v1/auth/login", {
-    method: "POST",
-    json: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
-  });
-  if (login.status !== 200) throw new Error(`sign-in: ${login.status} ${await login.text()}`);
-  await login.body?.cancel();
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const failed: string[] = [];
+await withSignedInDemo(async ({ port, host, cookie }) => {
   const url = `http://${host}:${port}/`;
   const lhr = await lighthouse(url, cookie);
   console.log(`Lighthouse ${lhr.lighthouseVersion}, PWA audits of ${url} (demo, signed in)\n`);
@@ -150,7 +124,9 @@ try {
     const note = SHOWN_ONLY.includes(id) ? " (advice)" : "";
     console.log(`${v.padEnd(7)} ${id.padEnd(22)} ${audit.title}${note}${why ? `: ${why}` : ""}`);
   }
-  failed = REQUIRED.filter((id) => lhr.audits[id] && verdict(lhr.audits[id]!) === "FAIL");
+  failed.push(
+    ...REQUIRED.filter((id) => lhr.audits[id] && verdict(lhr.audits[id]!) === "FAIL"),
+  );
   console.log("\nChecked with puppeteer-core (Lighthouse 9's audits, gone from 11):");
   for (const [id, ok, note] of await offlineChecks(port, host)) {
     console.log(`${(ok ? "pass" : "FAIL").padEnd(7)} ${id.padEnd(22)} ${note}`);
@@ -161,9 +137,5 @@ try {
       ? `\nFailed: ${failed.join(", ")}`
       : `\nEvery audit the app needs to install and start offline passes.`,
   );
-} finally {
-  await server.shutdown();
-  await closeServices(services);
-  await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-}
+});
 if (failed.length) Deno.exit(1);
