@@ -113,8 +113,18 @@ async function provisionOne(port: number, slug: string, runs: number): Promise<M
 
 const lua = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string for these ids
 
-/** The wrk script: the tenants, the mix, and run `run`'s update targets. */
-export function mixedLoadScript(tenants: MixedTenant[], port: number, run: number): string {
+/**
+ * The wrk script: the tenants, the mix, and run `run`'s update targets. With `rate` (requests per
+ * second over all `connections`), each connection pauses between requests for a random think time
+ * (exponential, mean connections / rate seconds), as people at their desks do, instead of sending
+ * the next request the moment the last answer arrives.
+ */
+export function mixedLoadScript(
+  tenants: MixedTenant[],
+  port: number,
+  run: number,
+  paced?: { rate: number; connections: number },
+): string {
   const rows = tenants.map((t) =>
     `{h=${lua(`${t.host}:${port}`)},a=${lua(`Bearer ${t.token}`)},s=${lua(t.supplier)},c=${
       lua(t.customer)
@@ -145,6 +155,15 @@ function init(args)
   end
 end
 
+${
+    paced
+      ? `local meanPauseMs = ${(paced.connections * 1000 / paced.rate).toFixed(3)}
+function delay()
+  return math.floor(-meanPauseMs * math.log(1 - math.random()))
+end
+`
+      : ""
+  }
 local function req(t, method, path, body)
   local headers = { ["Host"] = t.h, ["Authorization"] = t.a }
   if body then headers["Content-Type"] = "application/json" end
@@ -223,16 +242,24 @@ export async function warmMixedLoad(ownPort: number, tenants: MixedTenant[]): Pr
 export async function runMixedLoad(
   port: number,
   tenants: MixedTenant[],
-  opts: { run: number; seconds: number; connections?: number },
+  opts: {
+    run: number;
+    seconds: number;
+    connections?: number;
+    /** Requests per second to offer in all (connections pause between requests); else flat out. */
+    rate?: number;
+  },
 ): Promise<WrkResult> {
   const dir = await Deno.makeTempDir({ prefix: "pm-mixed-" });
+  const connections = opts.connections ?? 50;
   try {
     const script = `${dir}/mixed.lua`;
-    await Deno.writeTextFile(script, mixedLoadScript(tenants, port, opts.run));
+    const paced = opts.rate ? { rate: opts.rate, connections } : undefined;
+    await Deno.writeTextFile(script, mixedLoadScript(tenants, port, opts.run, paced));
     const out = await new Deno.Command("wrk", {
       args: [
         "-t2",
-        `-c${opts.connections ?? 50}`,
+        `-c${connections}`,
         `-d${opts.seconds}s`,
         "--latency",
         "-s",
@@ -297,6 +324,11 @@ export interface MixedLoadFigures {
   /** The bare Hono route, one process, same run. */
   bare: WrkResult;
   one: WrkResult;
+  /**
+   * The same mix on one process offered at half the throughput `one` reached (people pause
+   * between requests): the latency a working day sees when the machine is not saturated.
+   */
+  paced: WrkResult;
   /** Two app processes on one port (SO_REUSEPORT), the same data folder; null when skipped. */
   two: WrkResult | null;
   /** Cores used during each mixed run, by the app processes and by everything else. */
@@ -331,7 +363,7 @@ export async function benchMixedLoad(
   let second: BenchServer | null = null;
   try {
     const started = performance.now();
-    const tenants = await provisionMixedTenants(port, opts.tenants, { runs: 2 });
+    const tenants = await provisionMixedTenants(port, opts.tenants, { runs: 3 });
     const provisionSeconds = (performance.now() - started) / 1000;
     await warmMixedLoad(first.ownPort, tenants);
     const bare = await runWrk(`http://127.0.0.1:${port + 1}/`, { seconds: opts.seconds });
@@ -340,6 +372,11 @@ export async function benchMixedLoad(
       () => runMixedLoad(port, tenants, { run: 0, seconds: opts.seconds }),
     );
     const oneRssMb = processRssMb(first.pid);
+    const paced = await runMixedLoad(port, tenants, {
+      run: 2,
+      seconds: opts.seconds,
+      rate: Math.max(1, Math.round(one.requestsPerSecond / 2)),
+    });
     if (opts.oneProcess) {
       const { tenants, poolSize } = opts;
       return {
@@ -348,6 +385,7 @@ export async function benchMixedLoad(
         provisionSeconds,
         bare,
         one,
+        paced,
         oneCores,
         oneRssMb,
         two: null,
@@ -369,6 +407,7 @@ export async function benchMixedLoad(
       provisionSeconds,
       bare,
       one,
+      paced,
       two,
       oneCores,
       twoCores,

@@ -171,6 +171,16 @@ if (await hasWrk()) {
     "p99 <= 25 ms, no error",
     m.one.p99Ms <= 25 && !m.one.non2xx,
   );
+  row(
+    `  same mix offered at half that rate (${
+      fmt(m.paced.requestsPerSecond, 0)
+    } req/s served; connections pause between requests)`,
+    `p50 ${fmt(m.paced.p50Ms, 2)} ms, p99 ${fmt(m.paced.p99Ms, 2)} ms, ${
+      m.paced.non2xx ? `ERRORS ${m.paced.non2xx}` : "no error"
+    }`,
+    "p99 <= 25 ms (not saturated)",
+    m.paced.p99Ms <= 25 && !m.paced.non2xx,
+  );
   const cores = (c: { app: number; other: number }) =>
     `app ${fmt(c.app, 2)} cores, wrk and the rest ${fmt(c.other, 2)}`;
   const two = m.two!, twoCores = m.twoCores!; // measured: oneProcess is not set above
