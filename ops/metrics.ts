@@ -11,7 +11,12 @@
  * The `tenant` label follows ops/tenant_labels.ts: the busiest N by name, the rest `other`.
  */
 import { Counter, Gauge, Registry } from "prom-client";
-import { KeyedCounter, KeyedHistogram } from "./keyed_metrics.ts";
+import {
+  type CounterSeries,
+  type HistogramSeries,
+  KeyedCounter,
+  KeyedHistogram,
+} from "./keyed_metrics.ts";
 import type { Client } from "../db/client.ts";
 import type { ReadCache } from "../domain/read_cache.ts";
 import type { TenantPool } from "../tenants/pool.ts";
@@ -27,7 +32,42 @@ export interface ScrapeSources {
 
 type Counted = { opens: number; evictions: number; hits: number; misses: number };
 
-const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+/** The methods counted by name; any other is `other`. */
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+/** `status_class` by hundreds, made once rather than per request. */
+const STATUS_CLASSES = Array.from({ length: 10 }, (_, i) => `${i}xx`);
+
+/** The index of `method` in METHODS, or METHODS.length for any other method. */
+function methodIndex(method: string): number {
+  switch (method) {
+    case "GET":
+      return 0;
+    case "HEAD":
+      return 1;
+    case "POST":
+      return 2;
+    case "PUT":
+      return 3;
+    case "PATCH":
+      return 4;
+    case "DELETE":
+      return 5;
+    case "OPTIONS":
+      return 6;
+    default:
+      return METHODS.length;
+  }
+}
+
+/** The series of one route template and method, and its request counters by status class. */
+interface RouteSeries {
+  method: string;
+  latency: HistogramSeries<"route" | "method">;
+  /** By `status / 100`: the request counter's series by tenant label. */
+  byClass: (Map<string, CounterSeries<RequestLabel>> | undefined)[];
+}
+
+type RequestLabel = "route" | "method" | "status_class" | "tenant";
 /** Seconds: a cached API read is ~1 ms, a cold tenant ~50 ms, a large upload seconds. */
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -44,9 +84,13 @@ export class Metrics {
   readonly tally = new RequestTally();
   /** The owners' counters at the last scrape: each scrape adds the difference. */
   #counted: Counted = { opens: 0, evictions: 0, hits: 0, misses: 0 };
+  /** The request series by route template, then by method (its index in METHODS). */
+  #routes = new Map<string, (RouteSeries | undefined)[]>();
+  /** The tenant histogram's series by tenant label. */
+  #byTenant = new Map<string, HistogramSeries<"tenant">>();
 
-  // Counted on every request: keyed by a string built once per request (ops/keyed_metrics.ts).
-  readonly requests: KeyedCounter<"route" | "method" | "status_class" | "tenant">;
+  // Counted on every request through series handles kept in the maps above (ops/keyed_metrics.ts).
+  readonly requests: KeyedCounter<RequestLabel>;
   readonly latency: KeyedHistogram<"route" | "method">;
   readonly tenantLatency: KeyedHistogram<"tenant">;
   readonly rateLimited: Counter<"tenant">;
@@ -158,7 +202,13 @@ export class Metrics {
     );
   }
 
-  /** Counts one answered request (http/middleware.ts calls it for every response). */
+  /**
+   * Counts one answered request (http/middleware.ts calls it for every response). Once a route,
+   * method, status class and tenant have been seen, this makes no string, no object and no map
+   * entry: the series are found through nested maps keyed by strings the request already holds
+   * (Hono's route template, the tenant record's slug), each lookup hashing a string whose hash V8
+   * keeps on it.
+   */
   observeRequest(
     method: string,
     route: string,
@@ -166,18 +216,50 @@ export class Metrics {
     tenantSlug: string | undefined,
     seconds: number,
   ): void {
-    const tenant = this.tenants.labelFor(tenantSlug);
+    const slot = this.tenants.slotFor(tenantSlug);
     this.tally.add(tenantSlug, status, seconds);
-    const m = METHODS.has(method) ? method : "other";
-    const statusClass = `${Math.floor(status / 100)}xx`;
-    const byRoute = `${m} ${route}`;
-    this.requests.inc(
-      `${byRoute} ${statusClass} ${tenant}`,
-      () => ({ route, method: m, status_class: statusClass, tenant }),
-    );
-    this.latency.observe(byRoute, () => ({ route, method: m }), seconds);
-    this.tenantLatency.observe(tenant, () => ({ tenant }), seconds);
-    if (status === 429) this.rateLimited.inc({ tenant });
+    const byRoute = this.#route(method, route);
+    this.latency.observe(byRoute.latency, seconds);
+    const cls = (status / 100) | 0;
+    const byTenant = byRoute.byClass[cls] ??= new Map();
+    const label = slot.label;
+    let requests = byTenant.get(label);
+    if (!requests) {
+      requests = this.requests.open({
+        route,
+        method: byRoute.method,
+        status_class: STATUS_CLASSES[cls] ?? `${cls}xx`,
+        tenant: label,
+      });
+      byTenant.set(label, requests);
+    }
+    this.requests.inc(requests);
+    this.tenantLatency.observe(slot.latency ??= this.#tenantSeries(label), seconds);
+    if (status === 429) this.rateLimited.inc({ tenant: label });
+  }
+
+  /** The series of one route and method, opened the first time. */
+  #route(method: string, route: string): RouteSeries {
+    const m = methodIndex(method);
+    let byMethod = this.#routes.get(route);
+    if (!byMethod) this.#routes.set(route, byMethod = []);
+    let series = byMethod[m];
+    if (!series) {
+      const label = METHODS[m] ?? "other";
+      series = byMethod[m] = {
+        method: label,
+        latency: this.latency.open({ route, method: label }),
+        byClass: [],
+      };
+    }
+    return series;
+  }
+
+  /** The tenant histogram's series of `label`, opened the first time. */
+  #tenantSeries(label: string): HistogramSeries<"tenant"> {
+    let series = this.#byTenant.get(label);
+    if (!series) this.#byTenant.set(label, series = this.tenantLatency.open({ tenant: label }));
+    return series;
   }
 
   /** The metrics in the Prometheus text format, after reading the gauges' sources. */
@@ -221,9 +303,23 @@ export class Metrics {
     const dropped = new Set(this.tenants.rerank());
     this.tenantsRecent.set(this.tenants.tracked);
     if (!dropped.size) return;
-    this.requests.removeWhere((labels) => dropped.has(labels.tenant));
-    this.tenantLatency.removeWhere((labels) => dropped.has(labels.tenant));
-    for (const tenant of dropped) this.rateLimited.remove({ tenant });
+    for (const byMethod of this.#routes.values()) {
+      for (const byRoute of byMethod) {
+        for (const byTenant of byRoute?.byClass ?? []) {
+          for (const tenant of dropped) {
+            const series = byTenant?.get(tenant);
+            if (series) this.requests.remove(series);
+            byTenant?.delete(tenant);
+          }
+        }
+      }
+    }
+    for (const tenant of dropped) {
+      const series = this.#byTenant.get(tenant);
+      if (series) this.tenantLatency.remove(series);
+      this.#byTenant.delete(tenant);
+      this.rateLimited.remove({ tenant });
+    }
   }
 
   async #queryControl(control: Client): Promise<void> {
