@@ -1,14 +1,19 @@
 /**
  * @module help/articles
- * The help center's articles: the Markdown files of docs/help/, read once per process (they ship
- * with the app and never change while it runs), and a search over them that ranks title words
- * above body words and shows the sentence where the words were found.
+ * The help center's articles: the Markdown files of docs/help/ (English) and docs/help/<language>/
+ * (the same file names, so an article's slug and address are the same in every language), read
+ * once per process and language (they ship with the app and never change while it runs), and a
+ * search over them that ranks title words above body words and shows the sentence where the words
+ * were found. An article not translated yet is given in English, never as an error.
  */
+import type { Language } from "../i18n/format.ts";
 import { type Block, parseMarkdown, plainText } from "./markdown.tsx";
 
 export interface HelpArticle {
   /** The file name without `.md`: the article's address is /help/<slug>. */
   slug: string;
+  /** The language it is written in: English where the reader's has no translation yet. */
+  language: Language;
   title: string;
   summary: string;
   blocks: Block[];
@@ -27,10 +32,10 @@ export interface HelpHit {
 }
 
 const HELP_DIR = new URL("../docs/help/", import.meta.url);
-let loaded: Promise<HelpArticle[]> | undefined;
+const loaded = new Map<Language, Promise<HelpArticle[]>>();
 
 /** Turns one Markdown file into an article: its `#` title and the paragraph after it. */
-export function toArticle(slug: string, source: string): HelpArticle {
+export function toArticle(slug: string, source: string, language: Language = "en"): HelpArticle {
   const blocks = parseMarkdown(source);
   const title = blocks.find((b) => b.kind === "heading" && b.level === 1);
   const summary = blocks.find((b) => b.kind === "paragraph");
@@ -42,6 +47,7 @@ export function toArticle(slug: string, source: string): HelpArticle {
       : plainText(b.text);
   return {
     slug,
+    language,
     title: title && "text" in title ? plainText(title.text) : slug,
     summary: summary && "text" in summary ? plainText(summary.text) : "",
     blocks,
@@ -52,26 +58,58 @@ export function toArticle(slug: string, source: string): HelpArticle {
   };
 }
 
-/** The articles in file-name order, read on first use. */
-export function helpArticles(dir: URL = HELP_DIR): Promise<HelpArticle[]> {
-  if (dir !== HELP_DIR) return readArticles(dir);
-  return loaded ??= readArticles(dir);
+/**
+ * The articles in the reader's language, in file-name order: the English articles (the list of
+ * slugs), each replaced by its translation in `<dir>/<language>/` when there is one. Read on first
+ * use; a folder other than docs/help/ (tests) is read every time.
+ */
+export function helpArticles(
+  language: Language = "en",
+  dir: URL = HELP_DIR,
+): Promise<HelpArticle[]> {
+  if (dir.href !== HELP_DIR.href) return readArticles(language, dir);
+  let articles = loaded.get(language);
+  if (!articles) loaded.set(language, articles = readArticles(language, dir));
+  return articles;
 }
 
-async function readArticles(dir: URL): Promise<HelpArticle[]> {
+async function readArticles(language: Language, dir: URL): Promise<HelpArticle[]> {
+  const english = await readFolder(dir, "en");
+  if (language === "en") return english;
+  const translated = new Map(
+    (await readFolder(new URL(`${language}/`, dir), language)).map((a) => [a.slug, a]),
+  );
+  return english.map((article) => translated.get(article.slug) ?? article);
+}
+
+/** The articles of one folder, in name order; none when the folder does not exist. */
+async function readFolder(dir: URL, language: Language): Promise<HelpArticle[]> {
   const names: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile && /^[a-z0-9_]+\.md$/.test(entry.name)) names.push(entry.name);
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && /^[a-z0-9_]+\.md$/.test(entry.name)) names.push(entry.name);
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
   }
   names.sort();
   return await Promise.all(
     names.map(async (name) =>
-      toArticle(name.slice(0, -3), await Deno.readTextFile(new URL(name, dir)))
+      toArticle(name.slice(0, -3), await Deno.readTextFile(new URL(name, dir)), language)
     ),
   );
 }
 
-const words = (s: string) => s.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+/**
+ * The words of a text for search, lower case and without accents, so that "facturacion" finds
+ * "facturación" and "credito" finds "crédito" (ñ becomes n: a phone's keyboard often lacks it).
+ */
+export function searchWords(text: string): string[] {
+  return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").match(/[a-z0-9]+/g) ?? [];
+}
+
+const words = searchWords;
 
 /** Articles that contain every word of `query` (or a word starting with it), best first. */
 export function searchHelp(articles: HelpArticle[], query: string, limit = 10): HelpHit[] {

@@ -1,8 +1,9 @@
 /**
  * @module routes/help
  * The help center: `/help` lists the articles (docs/help/) and searches them with `?q=`;
- * `/help/<slug>` shows one. A signed-in member reads it inside the app; anyone else (before
- * signing up, or on a workspace's sign-in page) reads it in the public frame: it holds no data.
+ * `/help/<slug>` shows one, both in the request's language (an article not translated yet in
+ * English, saying so). A signed-in member reads it inside the app; anyone else (before signing up,
+ * or on a workspace's sign-in page) reads it in the public frame: it holds no data.
  */
 import { Hono } from "hono";
 import type { ComponentChildren } from "preact";
@@ -17,9 +18,9 @@ import { useT } from "../components/Words.tsx";
 
 const app = new Hono<AppEnv>();
 
-/** Says, to a reader of another language, that the articles themselves are in English. */
-function EnglishOnly(props: { c: AppContext }) {
-  return languageOf(props.c) === "en"
+/** Says, to a reader of another language, that this article is not translated yet. */
+function EnglishOnly(props: { c: AppContext; article: HelpArticle }) {
+  return props.article.language === languageOf(props.c)
     ? null
     : <p class="muted" lang={languageOf(props.c)}>{tOf(props.c)("help_page.english_only")}</p>;
 }
@@ -64,16 +65,18 @@ function SearchForm(props: { q: string }) {
 }
 
 /**
- * An article's title in the reader's language (`help_title.<slug>`); in English, in the
- * workspace's words. The articles themselves are English.
+ * An article's title in the reader's language: its own heading, in English in the workspace's
+ * words; for an article not translated yet, the catalogue's `help_title.<slug>`.
  */
 function titleOf(c: AppContext, article: HelpArticle): string {
   if (languageOf(c) === "en") return wordsOf(c)(article.title);
+  if (article.language === languageOf(c)) return article.title;
   const key = `help_title.${article.slug}`;
   const text = tOf(c)(key);
   return text === key ? article.title : text;
 }
 
+/** Articles with their summary or snippet; English ones in the workspace's words. */
 function ArticleList(props: {
   items: Array<{ article: HelpArticle; text: string }>;
   words: (text: string) => string;
@@ -84,7 +87,9 @@ function ArticleList(props: {
       {props.items.map(({ article, text }) => (
         <li key={article.slug}>
           <a href={`/help/${article.slug}`}>{props.title(article)}</a>
-          <p class="muted" lang="en">{props.words(text)}</p>
+          <p class="muted" lang={article.language}>
+            {article.language === "en" ? props.words(text) : text}
+          </p>
         </li>
       ))}
     </ul>
@@ -92,7 +97,7 @@ function ArticleList(props: {
 }
 
 app.get("/help", async (c) => {
-  const articles = await helpArticles();
+  const articles = await helpArticles(languageOf(c));
   const q = (c.req.query("q") ?? "").slice(0, 200).trim();
   if (!q) {
     const t = tOf(c);
@@ -101,7 +106,6 @@ app.get("/help", async (c) => {
       t("help_page.title"),
       <>
         <h1>{t("help_page.title")}</h1>
-        <EnglishOnly c={c} />
         <SearchForm q="" />
         <section class="card" aria-labelledby="help-all">
           <h2 id="help-all">{t("help_page.all")}</h2>
@@ -123,7 +127,6 @@ app.get("/help", async (c) => {
     t("help_page.title_q", { q }),
     <>
       <h1>{t("help_page.title")}</h1>
-      <EnglishOnly c={c} />
       <SearchForm q={q} />
       <section class="card" aria-labelledby="help-results">
         <h2 id="help-results">
@@ -150,7 +153,7 @@ app.get("/help", async (c) => {
 });
 
 app.get("/help/:slug", async (c) => {
-  const articles = await helpArticles();
+  const articles = await helpArticles(languageOf(c));
   const index = articles.findIndex((a) => a.slug === c.req.param("slug"));
   const article = articles[index];
   if (!article) throw new NotFoundError(tOf(c)("help_page.no_article"));
@@ -163,8 +166,8 @@ app.get("/help/:slug", async (c) => {
       <p class="breadcrumb">
         <a href="/help">{tOf(c)("help_page.title")}</a>
       </p>
-      <EnglishOnly c={c} />
-      <article class="card help-article" lang="en">
+      <EnglishOnly c={c} article={article} />
+      <article class="card help-article" lang={article.language}>
         <h1>{titleOf(c, article)}</h1>
         <MarkdownBlocks blocks={article.blocks} />
       </article>

@@ -1,10 +1,17 @@
 /**
  * @module scripts/config_docs
  * `deno task config:docs`: writes the configuration reference and its help article from the
- * schema (customization/document/reference.ts), formatted as `deno fmt` would. CI fails when the
- * committed files are stale (customization/document/reference_test.ts compares them).
+ * schema (customization/document/reference.ts), formatted as `deno fmt` would. The article's
+ * translations (docs/help/<language>/) are written by hand; only their key table is rewritten
+ * from the schema. CI fails when the committed files are stale
+ * (customization/document/reference_test.ts compares them).
  */
-import { configurationHelp, configurationReference } from "../customization/document/reference.ts";
+import {
+  configurationHelp,
+  configurationReference,
+  translatedConfigurationHelp,
+} from "../customization/document/reference.ts";
+import { LANGUAGES } from "../i18n/format.ts";
 
 const root = new URL("../", import.meta.url);
 
@@ -25,12 +32,26 @@ async function formatted(markdown: string): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
+const HELP_ARTICLE = "13_configuration_and_branding.md";
+
 /** The generated files: path (from the repository root) to content. */
 export async function generatedDocs(): Promise<Map<string, string>> {
-  return new Map([
+  const docs = new Map([
     ["docs/configuration.md", await formatted(configurationReference())],
-    ["docs/help/13_configuration_and_branding.md", await formatted(configurationHelp())],
+    [`docs/help/${HELP_ARTICLE}`, await formatted(configurationHelp())],
   ]);
+  for (const language of LANGUAGES.filter((l) => l !== "en")) {
+    const path = `docs/help/${language}/${HELP_ARTICLE}`;
+    let translation: string;
+    try {
+      translation = await Deno.readTextFile(new URL(path, root));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue; // not translated yet: English is shown
+      throw error;
+    }
+    docs.set(path, await formatted(translatedConfigurationHelp(translation, language)));
+  }
+  return docs;
 }
 
 if (import.meta.main) {

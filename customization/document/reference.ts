@@ -1,14 +1,16 @@
 /**
  * @module customization/document/reference
  * The configuration reference, generated from the schema alone: `docs/configuration.md` for
- * developers and `docs/help/13_configuration_and_branding.md` for the tenant's admins. Run
- * `deno task config:docs` after changing the schema; reference_test.ts fails while the
+ * developers and `docs/help/13_configuration_and_branding.md` for the tenant's admins, and the
+ * key table of that article's translations (docs/help/<language>/, translated by hand around it).
+ * Run `deno task config:docs` after changing the schema; reference_test.ts fails while the
  * committed files differ from what this module writes.
  */
 import { z } from "zod";
 import { stringify as stringifyYaml } from "yaml";
 import { ConfigurationSchema, DEFAULT_CONFIGURATION } from "./schema.ts";
 import { AA_NORMAL_TEXT, TEXT_PAIRS } from "./contrast.ts";
+import type { Language } from "../../i18n/format.ts";
 
 type Json = Record<string, unknown>;
 
@@ -94,27 +96,66 @@ function table(keys: ReferenceKey[]): string {
   ].join("\n");
 }
 
-/** The help article's table: plain words, no patterns (the help renderer splits cells on "|"). */
-function helpTable(keys: ReferenceKey[]): string {
+/** The help table's own words per language; the keys' descriptions (the schema's) stay English. */
+const HELP_TABLE_WORDS = {
+  en: {
+    head: "| setting | default | choices | what it does |",
+    object: "names and texts, written as in the example above",
+    colour: "a colour such as #1f6f43",
+    image: "an uploaded image, or none",
+    text: "text",
+    none: "none",
+  },
+  es: {
+    head: "| ajuste | valor predeterminado | opciones | qué hace |",
+    object: "nombres y textos, escritos como en el ejemplo de arriba",
+    colour: "un color como #1f6f43",
+    image: "una imagen subida, o ninguna",
+    text: "texto",
+    none: "ninguno",
+  },
+} as const;
+
+/**
+ * The help article's table: plain words, no patterns (the help renderer splits cells on "|"). In
+ * another language the column names and the kinds of value are translated; each key's description
+ * comes from the schema and stays English.
+ */
+export function helpTable(keys: ReferenceKey[], language: Language = "en"): string {
+  const w = HELP_TABLE_WORDS[language];
   const rows = keys.filter((k) => k.path !== "format").map((k) => {
     const choices = k.allowed.startsWith("`")
       ? k.allowed
       : k.type === "object" || k.type === "array"
-      ? "names and texts, written as in the example above"
+      ? w.object
       : k.path.includes("colors.")
-      ? "a colour such as #1f6f43"
+      ? w.colour
       : k.type.includes("null")
-      ? "an uploaded image, or none"
-      : "text";
+      ? w.image
+      : w.text;
     const shown = k.defaultValue === null
-      ? "none"
+      ? w.none
       : typeof k.defaultValue === "object"
       ? `\`${JSON.stringify(k.defaultValue)}\``
       : `\`${String(k.defaultValue)}\``;
     return `| \`${k.path}\` | ${shown} | ${choices} | ${cell(k.description)} |`;
   });
-  return ["| setting | default | choices | what it does |", "| --- | --- | --- | --- |", ...rows]
-    .join("\n");
+  return [w.head, "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+/**
+ * A translation of docs/help/13_configuration_and_branding.md with its key table made from the
+ * schema: the last table of the hand-translated article is replaced, the rest kept as written.
+ */
+export function translatedConfigurationHelp(translation: string, language: Language): string {
+  const lines = translation.split("\n");
+  let end = lines.length - 1;
+  while (end >= 0 && !lines[end]!.trimStart().startsWith("|")) end--;
+  if (end < 0) throw new Error(`The ${language} configuration article has no key table to fill.`);
+  let start = end;
+  while (start > 0 && lines[start - 1]!.trimStart().startsWith("|")) start--;
+  lines.splice(start, end - start + 1, helpTable(referenceKeys(), language));
+  return lines.join("\n");
 }
 
 const PAIRS = TEXT_PAIRS.map(([t, b]) => `\`${t}\` on \`${b}\``).join(", ");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { generatedDocs } from "../../scripts/config_docs.ts";
-import { referenceKeys } from "./reference.ts";
+import { referenceKeys, translatedConfigurationHelp } from "./reference.ts";
 import { COLOUR_TOKENS } from "./schema.ts";
 
 Deno.test("the committed configuration reference and help article match the schema (run deno task config:docs)", async () => {
@@ -25,4 +25,33 @@ Deno.test("the reference lists every key with its type, default, description and
     assert.notEqual(k.example, undefined, `${k.path} has an example`);
     assert.notEqual(k.defaultValue, undefined, `${k.path} has a default`);
   }
+});
+
+Deno.test("a translated configuration article keeps its own words and gets the key table from the schema", () => {
+  const translation = [
+    "# Configuración y marca",
+    "",
+    "| ejemplo | a mano |",
+    "| --- | --- |",
+    "| queda | igual |",
+    "",
+    "## Todas las opciones",
+    "",
+    "| setting | default | choices | what it does |",
+    "| --- | --- | --- | --- |",
+    "| `vieja.opcion` | `x` | text | stale |",
+    "",
+    "Esta lista se hace a partir de la configuración.",
+    "",
+  ].join("\n");
+  const out = translatedConfigurationHelp(translation, "es");
+  assert.ok(out.startsWith(translation.split("## Todas")[0]!), "the text before is kept");
+  assert.ok(out.endsWith("\n\nEsta lista se hace a partir de la configuración.\n"));
+  assert.match(out, /\| ajuste \| valor predeterminado \| opciones \| qué hace \|/);
+  assert.doesNotMatch(out, /vieja\.opcion|\| setting \|/);
+  for (const k of referenceKeys().filter((k) => k.path !== "format")) {
+    assert.ok(out.includes(`| \`${k.path}\` |`), k.path);
+  }
+  assert.match(out, /`branding\.logo` \| ninguno \| una imagen subida, o ninguna \|/);
+  assert.throws(() => translatedConfigurationHelp("# Sin tabla\n", "es"), /no key table/);
 });
