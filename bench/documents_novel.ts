@@ -6,10 +6,13 @@
  * the development half for reference, calibration, and how many values were found by type and
  * position with no label. Target on the held-out half: header recall >= 70% at precision >= 95%.
  *
- * `./scripts/deno task bench:novel [--per-layout N] [--misses dev]`. Tune rules on development
- * misses only; the held-out half is for the figure.
+ * `./scripts/deno task bench:novel [--per-layout N] [--misses dev|held-out|third] [--dev-only]
+ * [--third]`. Tune rules on development misses only (`--dev-only` reads nothing else); the
+ * held-out half and the third corpus (written after the rules, ai/fixtures/third_corpus.ts) are
+ * for the figure.
  */
 import { novelCorpus } from "../ai/fixtures/novel_corpus.ts";
+import { thirdCorpus } from "../ai/fixtures/third_corpus.ts";
 import type { VariedDoc } from "../ai/fixtures/varied_corpus.ts";
 import { pdfPages } from "../domain/documents/pdf.ts";
 import { finalizeDraft } from "../domain/documents/draft.ts";
@@ -62,7 +65,15 @@ async function readAll(docs: VariedDoc[], db: Db) {
 
 /** Reads both halves; prints the report; returns the held-out tally. */
 export async function benchNovel(
-  opts: { perLayout?: number; misses?: "dev" | "held-out"; print?: boolean } = {},
+  opts: {
+    perLayout?: number;
+    misses?: "dev" | "held-out" | "third";
+    print?: boolean;
+    /** Read the development half only (while changing rules: the held-out figure stays unseen). */
+    devOnly?: boolean;
+    /** Also read the third corpus (ai/fixtures/third_corpus.ts). */
+    third?: boolean;
+  } = {},
 ): Promise<Tally> {
   const log = opts.print === false ? () => {} : console.log;
   const dir = await Deno.makeTempDir({ prefix: "pm-bench-novel-" });
@@ -72,6 +83,11 @@ export async function benchNovel(
     await seedOptionLists(db);
     const corpus = novelCorpus({ perLayout: opts.perLayout ?? 3 });
     const dev = await readAll(corpus.filter((d) => !d.heldOut), db);
+    if (opts.devOnly) {
+      log(row("development, all", dev.all));
+      for (const m of dev.all.misses) log(`  ${m}`);
+      return dev.all;
+    }
     const held = await readAll(corpus.filter((d) => d.heldOut), db);
     log(
       `\nNovel layouts and wordings, text PDFs: ${corpus.length} documents, ${held.all.docs} held out`,
@@ -86,9 +102,18 @@ export async function benchNovel(
       `fields found by type and position, no label (held-out): ${held.positional.found}, ` +
         `${held.positional.right} right`,
     );
-    if (opts.misses) {
+    if (opts.misses === "dev" || opts.misses === "held-out") {
       log(`\nMisses (${opts.misses}):`);
       for (const m of (opts.misses === "dev" ? dev : held).all.misses) log(`  ${m}`);
+    }
+    if (opts.third) {
+      const third = await readAll(thirdCorpus(), db);
+      log(`\nThird corpus (written after the rules, all held out): ${third.all.docs} documents`);
+      log(HEADER_ROW);
+      for (const [kind, t] of third.byKind) log(row(`third ${kind}`, t));
+      log(row("third, all", third.all));
+      for (const line of calibration(third.all)) log(line);
+      if (opts.misses === "third") { for (const m of third.all.misses) log(`  ${m}`); }
     }
     const h = held.all.header;
     const [prec, rec] = [h.correct / Math.max(1, h.found), h.correct / Math.max(1, h.expected)];
@@ -108,7 +133,9 @@ if (import.meta.main) {
   const at = Deno.args.indexOf("--misses");
   const per = Deno.args.indexOf("--per-layout");
   await benchNovel({
-    misses: at >= 0 ? (Deno.args[at + 1] as "dev" | "held-out") : undefined,
+    misses: at >= 0 ? (Deno.args[at + 1] as "dev" | "held-out" | "third") : undefined,
+    devOnly: Deno.args.includes("--dev-only"),
+    third: Deno.args.includes("--third"),
     perLayout: per >= 0 ? Number(Deno.args[per + 1]) : undefined,
   });
 }

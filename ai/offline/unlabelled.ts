@@ -27,7 +27,15 @@
 import type { Classification, DraftValue } from "../../domain/documents/draft.ts";
 import type { Line } from "./layout.ts";
 import { FIELD_CONCEPTS, typed } from "./fields.ts";
-import { findDot, findEst, findMc, parseDate, parseMoney, parseTemperature } from "./values.ts";
+import {
+  findDot,
+  findEst,
+  findMc,
+  parseDate,
+  parseMoney,
+  parseTemperature,
+  parseTime,
+} from "./values.ts";
 
 /** A value cell of the header band, with whether a label-like cell sits beside it. */
 export interface Spot {
@@ -183,8 +191,15 @@ export function findUnlabelled(
     break;
   }
   const known = (key: string) => (have.fields[key] as { value?: unknown } | undefined)?.value;
-  fillDates(type, spots, used, missing, put, termDays, known);
-  fillIds(type, spots, used, missing, put);
+  const stamps = new Set(
+    printStamps(
+      spots.filter((s) => s.text.length <= 36 && parseDate(s.text))
+        .map((s) => ({ s, date: parseDate(s.text)! })),
+      DATES[type] ?? [],
+    ).map((d) => d.s),
+  );
+  fillDates(type, spots, used, missing, put, termDays, known, stamps);
+  fillIds(type, spots, used, missing, put, stamps);
   const temp = TEMPS[type];
   const temps = spots.filter((s) => !used.has(s) && /°|\b[FC]\b/.test(s.text));
   if (temp && missing(temp) && temps.length === 1) {
@@ -220,6 +235,7 @@ function fillDates(
   put: Put,
   termDays: number | null,
   known: (key: string) => unknown,
+  stamps: Set<Spot>,
 ): void {
   const fields = DATES[type] ?? [];
   const dated = spots.filter((s) => !used.has(s) && s.text.length <= 36 && parseDate(s.text))
@@ -238,6 +254,12 @@ function fillDates(
       return;
     }
   }
+  // A printed time stamp (when the page was printed or generated: a clock time to the minute,
+  // later than every other date on the page) is no date any field wants.
+  const stamped = dated.filter((d) => stamps.has(d.s));
+  if (dated.length > open.length && stamped.length === 1) {
+    dated.splice(dated.indexOf(stamped[0]!), 1);
+  }
   if (dated.length !== open.length) return; // more dates than empty fields: no guess
   const ordered = [...dated].sort((a, b) => a.date.localeCompare(b.date));
   if (new Set(ordered.map((d) => d.date)).size !== ordered.length) return;
@@ -255,12 +277,26 @@ function fillDates(
   });
 }
 
+/**
+ * Dates that are print stamps: a time of day the kind's date fields do not take (or, beside
+ * appointments, one off the quarter-hour slots appointments are booked in), dated after all others.
+ */
+function printStamps<T extends { s: Spot; date: string }>(dated: T[], fields: string[]): T[] {
+  const timed = fields.some((f) => APPOINTMENT.test(f));
+  return dated.filter((d) => {
+    const time = parseTime(d.s.text);
+    if (!time || (timed && Number(time.slice(3)) % 15 === 0)) return false;
+    return dated.every((o) => o === d || o.date < d.date);
+  });
+}
+
 function fillIds(
   type: Classification,
   spots: Spot[],
   used: Set<Spot>,
   missing: (key: string) => boolean,
   put: Put,
+  stamps: Set<Spot>,
 ): void {
   const ids = spots.filter((s) => !used.has(s) && !parseDate(s.text) && /\d/.test(s.text))
     .map((s) => ({ s, id: s.text.replace(/\s+/g, " ").trim() }))
@@ -278,12 +314,39 @@ function fillIds(
       const fit = ids.filter((x) =>
         !used.has(x.s) && SHAPES[shape].test(x.id) && (shape !== "plain" || !prefixed.has(x))
       );
-      if (fit.length !== 1) continue;
-      used.add(fit[0]!.s);
-      if (open) put(key, fit[0]!.id.toUpperCase(), shape === "plain" ? 0.6 : 0.65);
+      if (!fit.length) continue;
+      // Several plain numbers for one field (an account or customer number beside the document's
+      // own): the document's number comes first, printed in line or in column with its date.
+      const pick = fit.length === 1
+        ? fit[0]!
+        : shape === "plain"
+        ? besideDate(fit, spots, stamps)
+        : null;
+      if (!pick) continue;
+      used.add(pick.s);
+      if (open) {
+        const why = fit.length > 1
+          ? `${WHY}; the first number beside a date of ${fit.length}`
+          : WHY;
+        put(key, pick.id.toUpperCase(), fit.length > 1 ? 0.5 : shape === "plain" ? 0.6 : 0.65, why);
+      }
       break;
     }
   }
+}
+
+/**
+ * Of several plain numbers, the document's own: the first in reading order of those printed in
+ * line or in column with a date (print stamps aside); none when no number is (no guess).
+ */
+function besideDate<T extends { s: Spot }>(fit: T[], spots: Spot[], stamps: Set<Spot>): T | null {
+  const dates = spots.filter((s) => !stamps.has(s) && parseDate(s.text));
+  const col = (s: Spot) => Number(s.at.split(":")[1]);
+  const aligned = fit.filter((x) =>
+    dates.some((d) => d.line === x.s.line || Math.abs(col(d) - col(x.s)) <= 3)
+  );
+  const order = (a: T, b: T) => a.s.line - b.s.line || col(a.s) - col(b.s);
+  return aligned.sort(order)[0] ?? null;
 }
 
 function addDays(iso: string, days: number): string {

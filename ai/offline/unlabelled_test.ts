@@ -84,6 +84,36 @@ Deno.test("findUnlabelled() reads identifiers by their shape, and a plain number
   assert.equal(find("bill_of_lading", "Zorp   676384\nBlix   45705").fields.bol_number, undefined);
 });
 
+Deno.test("findUnlabelled() leaves out a print stamp: a later date printed to the minute", () => {
+  const text = [
+    "Zorp        2026/02/12",
+    "Blix        2026/02/22",
+    "Quux: 2026/04/28 09:14",
+  ].join("\n");
+  const { fields } = find("purchase_order", text);
+  assert.equal(fields.order_date?.value, "2026-02-12");
+  assert.equal(fields.pickup_date?.value, "2026-02-22");
+  // Beside an appointment, a stamp is off the quarter-hour slots; a booked slot is not a stamp.
+  const bol = find("bill_of_lading", "Zorp   3/10/26 1400 hrs\nQuux: 4/28/26 09:14");
+  assert.equal(bol.fields.pickup_appointment?.value, "2026-03-10T14:00");
+  const slots = find("bill_of_lading", "Zorp   3/10/26 1400 hrs\nQuux: 4/28/26 09:15");
+  assert.equal(slots.fields.pickup_appointment, undefined);
+});
+
+Deno.test("findUnlabelled() takes of two plain numbers the first one in line or column with a date", () => {
+  const text = [
+    "Zorp      6659                Blix      2026/02/12",
+    "Wham      2026/02/22          Quux      45705",
+  ].join("\n");
+  const { fields } = find("purchase_order", text);
+  assert.equal(fields.number?.value, "6659");
+  assert.ok(fields.number!.confidence <= 0.5);
+  assert.match(fields.number!.why ?? "", /first number beside a date of 2/);
+  // Neither beside a date: no guess.
+  const apart = find("purchase_order", "Zorp   6659\nQuux   45705\n\n\nBlix        2026/02/12");
+  assert.equal(apart.fields.number, undefined);
+});
+
 Deno.test("findUnlabelled() takes as the total the amount that adds up the charges above it", () => {
   const text = ["Line haul        $3,344.29", "Fuel surcharge   $150.00", "Zorp Sum   $3,494.29"]
     .join("\n");
