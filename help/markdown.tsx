@@ -1,6 +1,7 @@
 /**
  * @module help/markdown
- * The small Markdown subset the help articles are written in (docs/help/): headings, paragraphs,
+ * The small Markdown subset the help articles are written in (docs/help/): headings (with an
+ * optional `{#anchor}`, which translations use to keep the English section ids), paragraphs,
  * bullet and numbered lists, pipe tables, fenced code, and inline bold, italic, code and links.
  * It renders to Preact elements, never to raw HTML, so nothing in a file can inject markup; links
  * go only to in-app paths, anchors or https pages.
@@ -51,12 +52,15 @@ export function parseMarkdown(source: string): Block[] {
     }
     const heading = /^(#{1,3})\s+(.+)$/.exec(line);
     if (heading) {
-      const text = heading[2]!.trim();
+      // `## Tipos de cambio {#exchange-rates}`: a translation keeps the English anchor, so links
+      // to a section (`/help/06_reports_and_exports#exchange-rates`) work in every language.
+      const anchor = /^(.*?)\s*\{#([a-z0-9-]+)\}$/.exec(heading[2]!.trim());
+      const text = anchor ? anchor[1]! : heading[2]!.trim();
       blocks.push({
         kind: "heading",
         level: heading[1]!.length as 1 | 2 | 3,
         text,
-        id: slugify(text),
+        id: anchor ? anchor[2]! : slugify(text),
       });
       i++;
       continue;

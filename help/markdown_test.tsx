@@ -68,3 +68,13 @@ Deno.test("slugify() and plainText() drop markup", () => {
   assert.equal(slugify("Credit hold & **overrides**"), "credit-hold-overrides");
   assert.equal(plainText("Open [Loads](/loads) and `EST`"), "Open Loads and EST");
 });
+
+Deno.test("parseMarkdown() takes a heading's {#anchor} as its id, so a translation keeps the English one", () => {
+  const blocks = parseMarkdown(
+    "## Tipos de cambio {#exchange-rates}\n\n## Qué puede hacer un token",
+  );
+  assert.deepEqual(blocks, [
+    { kind: "heading", level: 2, text: "Tipos de cambio", id: "exchange-rates" },
+    { kind: "heading", level: 2, text: "Qué puede hacer un token", id: "qu-puede-hacer-un-token" },
+  ]);
+});
