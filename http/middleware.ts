@@ -13,6 +13,7 @@ import { stripeFormTargets } from "../billing/stripe.ts";
 import { type AppEnv, clientIp } from "./env.ts";
 import { handleError } from "./errors.ts";
 import { routeLabel } from "../ops/metrics.ts";
+import { routeTemplate } from "./route_template.ts";
 import { describeRequestSpan, requestSpan } from "./trace.ts";
 
 // Request ids: a random prefix per process and a counter. Unique across machines and restarts
@@ -94,7 +95,9 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     } catch (err) {
       c.res = handleError(err, c);
     }
-    const h = c.res.headers;
+    const res = c.res;
+    const status = res.status;
+    const h = res.headers;
     // nosniff everywhere: it is what stops a JSON or upload response being read as a page.
     h.set("X-Content-Type-Options", "nosniff");
     const type = h.get("content-type");
@@ -104,22 +107,25 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
         setPageHeaders(h, c.get("nonce"), hsts, formAction);
       }
       h.set("X-Request-Id", requestId);
-    } else if (c.res.status >= 400) {
+    } else if (status >= 400) {
       h.set("X-Request-Id", requestId);
     }
+    // One clock read after the answer, shared by the access log and the metrics.
     const ms = performance.now() - started;
-    // The matched route's template (Hono's routePath once the handler ran), never the raw URL.
-    const route = routeLabel(c.req.routePath);
+    // The matched route's template once the handler ran, never the raw URL; read without the
+    // array Hono's routePath copies on every call (http/route_template.ts).
+    const route = routeLabel(routeTemplate(c));
     const tenant = c.get("tenant")?.slug ?? c.get("tenantSlug");
-    metrics.observeRequest(c.req.method, route, c.res.status, tenant, ms / 1000);
+    const method = c.req.method;
+    metrics.observeRequest(method, route, status, tenant, ms / 1000);
     const span = requestSpan();
-    if (span) describeRequestSpan(span, { method: c.req.method, route, requestId, tenant });
+    if (span) describeRequestSpan(span, { method, route, requestId, tenant });
     if (!logRequests) return;
     log.info("request", {
       request_id: requestId,
-      method: c.req.method,
+      method,
       path: c.req.path,
-      status: c.res.status,
+      status,
       ms: Math.round(ms * 10) / 10,
       tenant,
       user: c.get("auth")?.userId,
