@@ -11,10 +11,10 @@ import { useLanguage, useT } from "./Words.tsx";
 import { messagesFor } from "../i18n/mod.ts";
 import type { Messages } from "../i18n/format.ts";
 import { Island } from "../framework/island.tsx";
-import LiveUpdates from "../islands/LiveUpdates.tsx";
+import LiveUpdates, { LIVE_UPDATES_MESSAGES } from "../islands/LiveUpdates.tsx";
 import NotificationBell from "../islands/NotificationBell.tsx";
 import CommandPalette, { COMMAND_PALETTE_MESSAGES } from "../islands/CommandPalette.tsx";
-import OfflineQueue from "../islands/OfflineQueue.tsx";
+import OfflineQueue, { OFFLINE_QUEUE_MESSAGES } from "../islands/OfflineQueue.tsx";
 
 /**
  * The built-in sections of the app (a tenant's own names and order come from
@@ -237,11 +237,31 @@ export function AppShell(props: AppShellProps) {
         </details>
       </header>
       {props.userId
-        ? <Island name="LiveUpdates" component={LiveUpdates} props={{ userId: props.userId }} />
+        ? (
+          <Island
+            name="LiveUpdates"
+            component={LiveUpdates}
+            props={{
+              userId: props.userId,
+              language,
+              messages: messagesFor(language, LIVE_UPDATES_MESSAGES),
+            }}
+          />
+        )
         : null}
       {/* The installable app: its service worker, offline notice and queue (issue 17). */}
       {props.userId
-        ? <Island name="OfflineQueue" component={OfflineQueue} props={{ userId: props.userId }} />
+        ? (
+          <Island
+            name="OfflineQueue"
+            component={OfflineQueue}
+            props={{
+              userId: props.userId,
+              language,
+              messages: messagesFor(language, OFFLINE_QUEUE_MESSAGES),
+            }}
+          />
+        )
         : null}
       <div class="layout">
         <nav class="sidebar" aria-label={t("shell.sections")}>

@@ -11,6 +11,7 @@
  * listens). Without JavaScript the page simply stays as it was loaded.
  */
 import { useEffect, useState } from "preact/hooks";
+import { isLanguage, type Messages, translatorOf } from "../i18n/format.ts";
 
 interface LiveEventJson {
   kind: "record" | "document" | "activity";
@@ -23,7 +24,18 @@ interface LiveEventJson {
 export interface LiveUpdatesProps {
   /** The signed-in member: their own saves never warn their own edit form. */
   userId: string;
+  /** The reader's language and LIVE_UPDATES_MESSAGES in it (the keys show without them). */
+  language?: string;
+  messages?: Messages;
 }
+
+/** The catalogue keys this island shows (the page passes them through `messagesFor`). */
+export const LIVE_UPDATES_MESSAGES = [
+  "live.updated",
+  "live.changed_while_editing",
+  "live.page_changed",
+  "live.reload",
+];
 
 const POLL_MS = 5000;
 /** Errors within a minute before the stream is given up for polling. */
@@ -131,6 +143,7 @@ async function refresh(onBusy: () => void): Promise<void> {
 export default function LiveUpdates(props: LiveUpdatesProps) {
   const [notice, setNotice] = useState<"" | "warn" | "stale">("");
   const [announce, setAnnounce] = useState("");
+  const t = translatorOf(isLanguage(props.language) ? props.language : "en", props.messages ?? {});
 
   useEffect(() => {
     let stopped = false;
@@ -151,7 +164,7 @@ export default function LiveUpdates(props: LiveUpdatesProps) {
       setTimeout(() => {
         queued = false;
         refresh(() => setNotice("stale")).then(
-          () => setAnnounce("This page was updated with a colleague's change."),
+          () => setAnnounce(t("live.updated")),
           () => {},
         );
       }, 150);
@@ -242,15 +255,13 @@ export default function LiveUpdates(props: LiveUpdatesProps) {
         ? (
           <div class="flash warning live-notice" role="alert">
             <p>
-              {notice === "warn"
-                ? "Someone else saved this record while you were editing it. Reload to see their changes before you save."
-                : "This page has changed since you opened it."}{" "}
+              {notice === "warn" ? t("live.changed_while_editing") : t("live.page_changed")}{" "}
               <button
                 type="button"
                 class="button small secondary"
                 onClick={() => location.reload()}
               >
-                Reload
+                {t("live.reload")}
               </button>
             </p>
           </div>

@@ -8,6 +8,18 @@
  * service workers, the app works online as always and this shows nothing.
  */
 import { useEffect, useState } from "preact/hooks";
+import { isLanguage, type Messages, translatorOf } from "../i18n/format.ts";
+
+/** The catalogue keys this island shows (the page passes them through `messagesFor`). */
+export const OFFLINE_QUEUE_MESSAGES = [
+  "offline.offline",
+  "offline.queued",
+  "offline.note_sent",
+  "offline.photo_sent",
+  "offline.note_failed",
+  "offline.photo_failed",
+  "offline.refused",
+];
 
 const DB_NAME = "pm-offline";
 const STORE = "queue";
@@ -38,7 +50,15 @@ function askToSend(): void {
     .catch(() => {});
 }
 
-export default function OfflineQueue(props: { userId: string }) {
+/**
+ * `language` also goes to the service worker (`?lang=`), which words its own "queued" page with
+ * it; `messages` are OFFLINE_QUEUE_MESSAGES in that language (the keys show without them).
+ */
+export default function OfflineQueue(
+  props: { userId: string; language?: string; messages?: Messages },
+) {
+  const language = isLanguage(props.language) ? props.language : "en";
+  const t = translatorOf(language, props.messages ?? {});
   const [online, setOnline] = useState(true);
   const [waiting, setWaiting] = useState(0);
   const [note, setNote] = useState("");
@@ -47,14 +67,17 @@ export default function OfflineQueue(props: { userId: string }) {
     if (!("serviceWorker" in navigator)) return;
     const refresh = () => queuedCount(props.userId).then(setWaiting);
     navigator.serviceWorker
-      .register(`/sw.js?user=${encodeURIComponent(props.userId)}`, { scope: "/" })
+      .register(`/sw.js?user=${encodeURIComponent(props.userId)}&lang=${language}`, {
+        scope: "/",
+      })
       .catch(() => {});
     const onMessage = (event: MessageEvent) => {
       const data = event.data as { type?: string; kind?: string; message?: string };
-      const what = data.kind === "photo" ? "Photo" : "Note";
-      if (data.type === "sent") setNote(`${what} sent.`);
+      const what = data.kind === "photo" ? "photo" : "note";
+      if (data.type === "sent") setNote(t(`offline.${what}_sent`));
       else if (data.type === "failed") {
-        setNote(`${what} could not be sent: ${data.message || "refused by the server."}`);
+        const reason = data.message || t("offline.refused");
+        setNote(t(`offline.${what}_failed`, { reason }));
       } else if (data.type === "queued") setNote("");
       void refresh();
     };
@@ -75,15 +98,11 @@ export default function OfflineQueue(props: { userId: string }) {
       globalThis.removeEventListener("online", onOnline);
       globalThis.removeEventListener("offline", onOffline);
     };
-  }, [props.userId]);
+  }, [props.userId, language]);
 
   const parts: string[] = [];
-  if (!online) parts.push("You are offline: pages you opened recently can still be read.");
-  if (waiting > 0) {
-    parts.push(
-      `${waiting} ${waiting === 1 ? "change" : "changes"} queued, will send when online.`,
-    );
-  }
+  if (!online) parts.push(t("offline.offline"));
+  if (waiting > 0) parts.push(t("offline.queued", { count: waiting }));
   if (note) parts.push(note);
   return (
     <p class="offline-status" role="status" data-queued={waiting} hidden={parts.length === 0}>

@@ -21,6 +21,8 @@ import { readBrandImage } from "../customization/assets.ts";
 import { type AppIconSize, cachedAppIcon } from "../customization/app_icons.ts";
 import { appColours, webManifest } from "../customization/web_manifest.ts";
 import type { AssetManifest } from "../framework/build.ts";
+import { isLanguage, type Language, messagesFor } from "../i18n/mod.ts";
+import { tOf } from "../i18n/middleware.ts";
 
 const FOREVER = "public, max-age=31536000, immutable";
 const WORKER_SOURCE = new URL("../static/sw.js", import.meta.url);
@@ -34,7 +36,24 @@ function shellUrls(assets: AssetManifest): string[] {
   return [...urls];
 }
 
-async function workerScript(assets: AssetManifest): Promise<string> {
+/** The worker's own words (its "queued" page and its last-resort offline answer), per language. */
+const WORKER_WORDS = [
+  "offline.page_title",
+  "offline.queued_title",
+  "offline.note_queued",
+  "offline.photo_queued",
+  "offline.back_to_record",
+];
+
+async function workerScript(assets: AssetManifest, language: Language): Promise<string> {
+  const script = await languageNeutralWorker(assets);
+  return `const LANG = ${JSON.stringify(language)};
+` +
+    `const WORDS = ${JSON.stringify(messagesFor(language, WORKER_WORDS))};
+` + script;
+}
+
+async function languageNeutralWorker(assets: AssetManifest): Promise<string> {
   let script = workers.get(assets);
   if (script === undefined) {
     workerTemplate ??= await Deno.readTextFile(WORKER_SOURCE);
@@ -86,7 +105,10 @@ app.get("/app-icons/:version{[0-9]{1,9}}/:file{(192|512)(-maskable)?\\.png}", as
 });
 
 app.get("/sw.js", async (c) => {
-  return c.body(await workerScript(c.get("services").assets), 200, {
+  // The page registers the worker with its reader's language; another language is a new script,
+  // which the browser installs in place of the old one.
+  const language = isLanguage(c.req.query("lang")) ? c.req.query("lang") as Language : "en";
+  return c.body(await workerScript(c.get("services").assets, language), 200, {
     "content-type": "text/javascript; charset=utf-8",
     // Never from the HTTP cache: the browser checks for a new worker on every visit.
     "cache-control": "no-store",
@@ -98,17 +120,15 @@ app.get("/sw.js", async (c) => {
 app.get("/offline", (c) => {
   // Kept by the worker for everyone on this device: nothing in it is the user's.
   c.header("cache-control", "no-cache");
+  const t = tOf(c);
   return renderPublic(
     c,
-    "You are offline",
+    t("offline.page_title"),
     <section class="auth-card">
-      <h1>You are offline</h1>
+      <h1>{t("offline.page_title")}</h1>
+      <p>{t("offline.page_body")}</p>
       <p>
-        This page was not saved on this device. Pages of records you opened recently can be read
-        without a connection; notes and photos you add are sent when you are back online.
-      </p>
-      <p>
-        <a href="/">Try again</a>
+        <a href="/">{t("offline.try_again")}</a>
       </p>
     </section>,
   );

@@ -156,6 +156,43 @@ Deno.test("signed-in pages link the manifest and mark themselves for this user; 
   });
 });
 
+Deno.test("a Spanish reader's app speaks Spanish offline too: the live and offline notices, the worker's own pages and /offline", async () => {
+  await withTwoTenants(async (server, a) => {
+    const spanish = { "accept-language": "es" };
+    const page = await server.fetch(a.host, "/", {
+      headers: { cookie: a.jar.header(a.host), ...spanish },
+    });
+    const html = await page.text();
+    const propsOf = (island: string) => {
+      const m = new RegExp(`data-island="${island}" data-props="([^"]*)"`).exec(html);
+      assert.ok(m, island);
+      return JSON.parse(m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
+    };
+    const live = propsOf("LiveUpdates");
+    assert.equal(live.language, "es");
+    assert.equal(live.messages["live.reload"], "Recargar");
+    const offline = propsOf("OfflineQueue");
+    assert.equal(offline.language, "es");
+    assert.match(offline.messages["offline.queued"], /en cola/);
+    assert.match(offline.messages["offline.offline"], /sin conexión/);
+
+    // The worker is registered with the reader's language and words its own pages with it.
+    const es = await (await server.fetch(a.host, "/sw.js?lang=es")).text();
+    assert.match(es, /^const LANG = "es";/);
+    const words = JSON.parse(/const WORDS = (.*);/.exec(es)![1]!);
+    assert.equal(words["offline.back_to_record"], "Volver al registro");
+    assert.match(words["offline.note_queued"], /Su nota está en cola/);
+    const en = await (await server.fetch(a.host, "/sw.js?lang=xx")).text();
+    assert.match(en, /^const LANG = "en";/, "an unknown language is English");
+    assert.match(en, /Your note is queued/);
+
+    const offlinePage = await server.fetch(a.host, "/offline", { headers: spanish });
+    const text = await offlinePage.text();
+    assert.match(text, /Está sin conexión/);
+    assert.doesNotMatch(text, /You are offline/);
+  });
+});
+
 Deno.test("a photo for a load is read like any upload and attached to that load; a retry with the same Idempotency-Key adds nothing", async () => {
   await withTwoTenants(async (server, a, b, api) => {
     const loadId = await newLoad(api, "CAMBOL1");

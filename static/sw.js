@@ -12,7 +12,7 @@
  * Caches belong to one origin (one workspace) and are named for one user; sign-out clears them
  * (Clear-Site-Data), and a worker registered for another user deletes every other user's cache.
  */
-/* global VERSION, SHELL, STYLESHEET */
+/* global VERSION, SHELL, STYLESHEET, LANG, WORDS */
 /// <reference lib="webworker" />
 
 const USER = new URL(self.location.href).searchParams.get("user") ?? "";
@@ -101,7 +101,10 @@ async function networkFirst(request) {
   } catch {
     const kept = await (await caches.open(PAGES_CACHE)).match(pageKey(request.url));
     return kept ?? (await caches.match(OFFLINE_URL)) ??
-      new Response("You are offline.", { status: 503, headers: { "content-type": "text/plain" } });
+      new Response(`${WORDS["offline.page_title"]}.`, {
+        status: 503,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
   }
   // The sign-in page is reached after signing out or when the session ended (a page's redirect
   // comes back to the worker as a navigation of its own): nothing of the user's stays.
@@ -213,13 +216,15 @@ function escapeHtml(text) {
 }
 
 function queuedPage(item) {
-  const what = item.kind === "note" ? "Your note" : "Your photo";
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+  const said = WORDS[item.kind === "note" ? "offline.note_queued" : "offline.photo_queued"];
+  const title = escapeHtml(WORDS["offline.queued_title"]);
+  const html = `<!doctype html><html lang="${LANG}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>Queued</title><link rel="stylesheet" href="${STYLESHEET}"></head><body>` +
-    `<main id="main" class="content offline-queued"><h1>Queued</h1>` +
-    `<p role="status" data-queued="${item.kind}">${what} is queued, will send when online.</p>` +
-    `<p><a href="${escapeHtml(item.back)}">Back to the record</a></p></main></body></html>`;
+    `<title>${title}</title><link rel="stylesheet" href="${STYLESHEET}"></head><body>` +
+    `<main id="main" class="content offline-queued"><h1>${title}</h1>` +
+    `<p role="status" data-queued="${item.kind}">${escapeHtml(said)}</p>` +
+    `<p><a href="${escapeHtml(item.back)}">${escapeHtml(WORDS["offline.back_to_record"])}</a>` +
+    `</p></main></body></html>`;
   return new Response(html, {
     status: 202,
     headers: {
