@@ -15,6 +15,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { wantsJson } from "../http/env.ts";
+import { errorLanguage, localizedError } from "../http/errors.ts";
 import type { FeatureKey } from "./plans.ts";
 import { type BillingDeps, mayAskAssistant, mayUse, type MeteredKey } from "./entitlements.ts";
 import { entitlementError, type PaymentRequiredError, readOnlyError } from "./errors.ts";
@@ -66,11 +67,10 @@ export function billingGate(): MiddlewareHandler<AppEnv> {
 
 /** Answers the refusal. Sets `c.res` as well: inside `chain()` a returned response is dropped. */
 function refuse(c: Parameters<MiddlewareHandler<AppEnv>>[0], err: PaymentRequiredError) {
+  // The API's message in the language the client asks for (English by default), like every error.
+  const { message, details } = localizedError(err, errorLanguage(c, true));
   c.res = wantsJson(c)
-    ? c.json(
-      { error: { code: err.code, message: err.message, details: err.details ?? null } },
-      402,
-    )
+    ? c.json({ error: { code: err.code, message, details } }, 402)
     : renderRefusalPage(c, err);
   return c.res;
 }

@@ -8,37 +8,40 @@ import type { AppEnv } from "../http/env.ts";
 import { renderApp } from "../http/page.tsx";
 import { renderErrorPage } from "../http/error_page.ts";
 import { can } from "../auth/roles.ts";
-import { BILLING_PATH, type PaymentRequiredError } from "./errors.ts";
+import { localizedError } from "../http/errors.ts";
+import { tOf } from "../i18n/middleware.ts";
+import { BILLING_PATH, PaymentRequiredError } from "./errors.ts";
 
-/** Renders the 402 page for a refused browser request. */
+/** Renders the 402 page for a refused browser request, in the page's language. */
 export function renderRefusalPage(c: Context<AppEnv>, err: PaymentRequiredError): Response {
   const auth = c.get("auth");
-  if (!auth?.role) return c.html(renderErrorPage(c, err), 402);
+  const language = c.get("language") ?? "en";
+  if (!auth?.role) {
+    const { message } = localizedError(err, language);
+    const shown = new PaymentRequiredError(message, (err.details ?? {}) as Record<string, unknown>);
+    return c.html(renderErrorPage(c, shown), 402);
+  }
+  const t = tOf(c);
   const details = (err.details ?? {}) as Record<string, unknown>;
   const readOnly = details.reason === "read_only";
   const mayPay = can(auth.role, "billing:manage");
   return renderApp(
     c,
-    readOnly ? "Workspace is read-only" : "Not in your plan",
+    t(readOnly ? "service.refusal.title_read_only" : "service.refusal.title_plan"),
     <section class="card" id="payment-required">
-      <h1>{readOnly ? "This workspace is read-only" : "Your plan does not include this"}</h1>
-      <p>{err.message}</p>
-      {readOnly
-        ? (
-          <p>
-            Nothing has been deleted: every record is still here, and you can open and export all of
-            it.
-          </p>
-        )
-        : null}
+      <h1>
+        {t(readOnly ? "service.refusal.heading_read_only" : "service.refusal.heading_plan")}
+      </h1>
+      <p>{localizedError(err, language).message}</p>
+      {readOnly ? <p>{t("service.refusal.nothing_deleted")}</p> : null}
       <p>
         {mayPay
           ? (
             <a class="button primary" href={BILLING_PATH}>
-              {readOnly ? "Go to billing" : "See plans"}
+              {t(readOnly ? "service.refusal.go_to_billing" : "service.refusal.see_plans")}
             </a>
           )
-          : "Ask the workspace owner to update billing."} <a href="/">Back to the dashboard</a>
+          : t("service.refusal.ask_owner")} <a href="/">{t("service.refusal.back")}</a>
       </p>
     </section>,
     402,

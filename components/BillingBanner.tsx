@@ -3,6 +3,9 @@
  * The notice at the top of every workspace page while payment needs attention: a warning during
  * the grace period, an error once the workspace is read-only. Plain data in, no billing logic.
  */
+import { useT } from "./Words.tsx";
+import { CATALOGUES } from "../i18n/mod.ts";
+import { translateErrorText } from "../domain/error_text.ts";
 
 export interface BillingBannerProps {
   mode: "grace" | "read_only";
@@ -11,8 +14,9 @@ export interface BillingBannerProps {
   billingUrl: string | null;
 }
 
-/** The grace or read-only banner. */
+/** The grace or read-only banner, in the page's language (billing writes its message in English). */
 export function BillingBanner(props: BillingBannerProps) {
+  const t = useT();
   return (
     <div
       class={props.mode === "grace" ? "flash warning" : "flash error"}
@@ -20,12 +24,16 @@ export function BillingBanner(props: BillingBannerProps) {
       id="billing-banner"
     >
       <p>
-        <strong>{props.mode === "grace" ? "Payment problem." : "Read-only workspace."}</strong>{" "}
-        {props.message}
+        <strong>
+          {t(
+            props.mode === "grace" ? "service.banner.payment_problem" : "service.banner.read_only",
+          )}
+        </strong>{" "}
+        {translateErrorText(props.message, CATALOGUES.en, t)}
       </p>
       {props.billingUrl
-        ? <a href={props.billingUrl}>Update billing</a>
-        : <span>Ask the workspace owner to update billing.</span>}
+        ? <a href={props.billingUrl}>{t("service.banner.update_billing")}</a>
+        : <span>{t("service.refusal.ask_owner")}</span>}
     </div>
   );
 }

@@ -6,6 +6,8 @@
 import { CsrfInput } from "./Form.tsx";
 import { useLanguage, useT } from "./Words.tsx";
 import type { Translate } from "../i18n/format.ts";
+import { CATALOGUES } from "../i18n/mod.ts";
+import { translateErrorText } from "../domain/error_text.ts";
 import { type Entitlements, PLANS } from "../billing/plans.ts";
 import type { Decision } from "../billing/entitlements.ts";
 
@@ -29,10 +31,12 @@ export interface PlanCard {
 
 /**
  * Why the plan refuses a feature, in the reader's language ("Plugins is not part of the Starter
- * plan…"); other refusals (limits, read-only) as billing/entitlements.ts wrote them.
+ * plan…"); other refusals (limits, read-only) through the patterns of domain/error_text.ts.
  */
 export function planRefusalText(t: Translate, decision: Decision): string {
-  if (decision.reason !== "not_in_plan") return decision.message;
+  if (decision.reason !== "not_in_plan") {
+    return translateErrorText(decision.message, CATALOGUES.en, t);
+  }
   const key = `plan_feature.${decision.key}`;
   const feature = t(key);
   if (feature === key) return decision.message;

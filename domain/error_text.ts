@@ -19,8 +19,9 @@ import type { Messages, Translate } from "../i18n/format.ts";
  * argument named `type` or `field` is a built-in label (named through its `label.*` key), `roles`
  * a list of roles ("A broker or admin", through `role.*`), `problem` a thrown text of its own
  * (translated in turn), `refs` a list of counted record lists, `Type` a label as written (capital
- * kept), `group:name` a word of a group (`wordIn`: `word` for zod's words, `state`, `file_kind`);
- * any other is a value, shown as thrown.
+ * kept), `feature` and `plan` a plan's feature or name (through the key whose English it is),
+ * `group:name` a word of a group (`wordIn`: `word` for zod's words, `state`, `file_kind`); any
+ * other is a value, shown as thrown.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   [/^At most (\d+) characters\.$/, "error.at_most_characters", ["max"]],
@@ -118,6 +119,48 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
       "currency",
     ],
   ],
+  // The plan's refusals (billing/entitlements.ts, billing/state.ts): a feature through its
+  // `plan_feature.*` name, a plan through `billing.plan_name.*` (others are product names).
+  [
+    /^(.+) is not part of the (.+) plan\. Upgrade on the billing page to use it\.$/,
+    "plan_refusal.not_in_plan",
+    ["feature", "plan"],
+  ],
+  [
+    /^All (\d+) seats of the (.+) plan are taken \(members and pending invitations\)\. Upgrade on the billing page, or remove a member or an invitation\.$/,
+    "error.plan_seats_taken",
+    ["limit", "plan"],
+  ],
+  [
+    /^Documents processed this month: the (.+) plan allows (\d+) and (\d+) are used\. Upgrade on the billing page, or wait for next month\.$/,
+    "error.plan_documents_used",
+    ["plan", "limit", "used"],
+  ],
+  [
+    /^AI tokens this month: the (.+) plan allows (\d+) and (\d+) are used\. Upgrade on the billing page, or wait for next month\.$/,
+    "error.plan_ai_tokens_used",
+    ["plan", "limit", "used"],
+  ],
+  [
+    /^(.+\.) The workspace is read-only: you can sign in, see and export everything, and pay; nothing can be created or changed until billing is sorted out\.$/,
+    "error.billing_read_only",
+    ["problem"],
+  ],
+  [
+    /^The licence expired on (\d{4}-\d{2}-\d{2})\. The workspace is read-only until a renewed licence is installed; everything can still be seen and exported\.$/,
+    "error.licence_expired_read_only",
+    ["date"],
+  ],
+  [
+    /^The licence expired on (\d{4}-\d{2}-\d{2})\. Install a renewed licence before (\d{4}-\d{2}-\d{2}) to keep full access\.$/,
+    "error.licence_expired_grace",
+    ["date", "until"],
+  ],
+  [
+    /^The last payment failed\. Update the payment method before (\d{4}-\d{2}-\d{2}) to keep full access\.$/,
+    "error.payment_failed_grace",
+    ["until"],
+  ],
   // zod's own English messages (its default `en` locale), for a check written without one:
   // matched on the shape zod writes per issue code; a `word` argument is one of zod's words
   // ("string", "characters", "email address") named through `error.zod_word.*`.
@@ -202,6 +245,13 @@ function rolesIn(text: string, t: Translate): string {
     : t("error.role_list", { roles: names.slice(0, -1).join(", "), last: names.at(-1)! });
 }
 
+/** A name written in English (a plan, a plan's feature) in the language of `t`, through the key
+ * under `prefix` whose English it is; as written when none is. */
+function namedIn(english: Messages, prefix: string, value: string, t: Translate): string {
+  const key = Object.keys(english).find((k) => k.startsWith(prefix) && english[k] === value);
+  return key ? t(key) : value;
+}
+
 const reverse = new WeakMap<Messages, Map<string, string>>();
 
 function keyOf(english: Messages, text: string): string | undefined {
@@ -239,6 +289,8 @@ export function translateErrorText(text: string, english: Messages, t: Translate
       } else if (name === "roles") args[name] = rolesIn(value, t);
       else if (name === "refs") args[name] = refsIn(value, t);
       else if (name === "Type") args.type = labelIn(value, t);
+      else if (name === "feature") args[name] = namedIn(english, "plan_feature.", value, t);
+      else if (name === "plan") args[name] = namedIn(english, "billing.plan_name.", value, t);
       else if (name === "problem") args[name] = translateErrorText(value, english, t);
       else if (name !== "type" && name !== "field") args[name] = value;
       else {

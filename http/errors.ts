@@ -17,7 +17,7 @@ import { translateErrorDetails, translateErrorText } from "../domain/error_text.
  * client asks for with Accept-Language, else English, so that clients that parse messages keep
  * what they read (the `code` is the stable part; docs/languages.md).
  */
-function errorLanguage(c: Context<AppEnv>, json: boolean): Language {
+export function errorLanguage(c: Context<AppEnv>, json: boolean): Language {
   if (!json) return c.get("language") ?? "en";
   return acceptedLanguages(c.req.header("accept-language"))[0] ?? "en";
 }

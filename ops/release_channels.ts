@@ -11,6 +11,7 @@
  */
 import type { Client } from "../db/client.ts";
 import { InvalidError } from "../domain/errors.ts";
+import type { Language } from "../i18n/format.ts";
 
 export const CHANNELS = ["stable", "early", "pinned"] as const;
 export type Channel = typeof CHANNELS[number];
@@ -21,11 +22,22 @@ export interface ChannelSetting {
   release: string | null;
 }
 
+/**
+ * One line of a release's notes: its English, and its text in each other language the interface
+ * speaks (`es`); a language without one reads the English (`noteIn`).
+ */
+export type ReleaseNote = { en: string } & Partial<Record<Language, string>>;
+
 /** A release and what it brought, newest first in `RELEASES`. */
 export interface Release {
   version: string;
   date: string;
-  notes: string[];
+  notes: ReleaseNote[];
+}
+
+/** A note in `language`, or its English when it has no text in that language. */
+export function noteIn(note: ReleaseNote, language: Language): string {
+  return note[language] || note.en;
 }
 
 /** A feature that a channel switches on. */
@@ -44,10 +56,20 @@ export const RELEASES: Release[] = [
     version: "2026.12.0",
     date: "2026-12-06",
     notes: [
-      "The service's operators watch every workspace's errors and response times and are alerted " +
-      "when something changes, often before you notice.",
-      "Operators can look at your workspace read-only to help with a support request, only with " +
-      "a reason and a time limit; each look is in Settings → Security.",
+      {
+        en: "The service's operators watch every workspace's errors and response times and are " +
+          "alerted when something changes, often before you notice.",
+        es: "Los operadores del servicio vigilan los errores y los tiempos de respuesta de cada " +
+          "espacio de trabajo y reciben un aviso cuando algo cambia, a menudo antes de que usted " +
+          "lo note.",
+      },
+      {
+        en: "Operators can look at your workspace read-only to help with a support request, only " +
+          "with a reason and a time limit; each look is in Settings → Security.",
+        es: "Los operadores pueden ver su espacio de trabajo en solo lectura para atender una " +
+          "solicitud de soporte, siempre con un motivo y un tiempo límite; cada consulta queda en " +
+          "Configuración → Seguridad.",
+      },
     ],
   },
 ];

@@ -5,10 +5,11 @@ import { renderApp } from "../http/page.tsx";
 import {
   channelOf,
   featureOnChannel,
+  noteIn,
   RELEASE_FEATURES,
   releasesFor,
 } from "../ops/release_channels.ts";
-import { tOf } from "../i18n/middleware.ts";
+import { languageOf, tOf } from "../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -42,7 +43,7 @@ app.get("/whats-new", memberPage(), async (c) => {
           <h2>
             {r.version} <span class="muted">({r.date})</span>
           </h2>
-          <ul>{r.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
+          <ul>{r.notes.map((n, i) => <li key={i}>{noteIn(n, languageOf(c))}</li>)}</ul>
         </article>
       ))}
     </section>,
