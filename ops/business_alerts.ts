@@ -144,7 +144,7 @@ export async function evaluateBusinessAlerts(
   const figures = new Map<BusinessMetric, Figure>();
   const changes: BusinessAlertChange[] = [];
   const credit = { tenant, today, send };
-  const writers = new Map<string, MailWriter | null>();
+  const writers = new Map<string, MailWriter>();
   const writerOf = async (rule: BusinessAlertRule) => {
     if (!writers.has(rule.id)) {
       writers.set(rule.id, await alertWriter(services, tenant.id, db, rule));
@@ -231,7 +231,10 @@ export async function sendBusinessAlert(
     });
     return;
   }
-  const body = rule.channel === "slack" ? JSON.stringify({ text: change.text }) : JSON.stringify({
+  // Slack is read by people: the workspace's language. A webhook keeps its English `text` (a
+  // program may parse it) and carries the same in the workspace's language as `message`.
+  const said = change.mail?.text ?? change.text;
+  const body = rule.channel === "slack" ? JSON.stringify({ text: said }) : JSON.stringify({
     version: 1,
     rule: rule.id,
     metric: rule.metric,
@@ -241,6 +244,8 @@ export async function sendBusinessAlert(
     business_day: change.today,
     workspace: change.tenant,
     text: change.text,
+    message: said,
+    language: change.mail?.language ?? "en",
     ...(change.customer ? { customer: change.customer } : {}),
   });
   const headers: Record<string, string> = {

@@ -4,15 +4,17 @@
  * workspace (the rule's address is theirs) reads their saved language, any other address the
  * workspace's default (mail/language.ts `addressLanguage`). The subject and text are catalogue
  * messages (`mail.alert.*`); counts are pluralized, amounts and the business day formatted in the
- * recipient's locale with the workspace's currency settings. Webhook and Slack bodies keep their
- * English `text`: a receiving program parses it, and its readers set up the channel themselves.
+ * recipient's locale with the workspace's currency settings. Slack and webhook rules are written
+ * in the workspace's default language (no one person reads them): Slack's `text` is that text, a
+ * webhook's body keeps its English `text` (a receiving program may parse it) and adds that text as
+ * `message` with its `language`.
  */
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
 import * as fmt from "../domain/format.ts";
 import { inCurrency } from "../domain/currency.ts";
 import { formatsFor, type Language, type Translate, translator } from "../i18n/mod.ts";
-import { addressLanguage } from "../mail/language.ts";
+import { addressLanguage, memberLanguage } from "../mail/language.ts";
 import type { BusinessAlertRule, BusinessMetric } from "./business_alerts_rules.ts";
 
 /** A figure's words as data: its metric, its count or its amounts per currency. */
@@ -31,29 +33,35 @@ export interface CreditWords {
   known: boolean;
 }
 
-/** The e-mail of one change: its whole subject line and its text. */
+/** The message of one change: its whole subject line, its text and their language. */
 export interface AlertMail {
   subject: string;
   text: string;
+  language: Language;
 }
 
-/** How a rule's e-mail is written: the recipient's `t` and formats. */
+/** How a rule's message is written: the reader's language, `t` and formats. */
 export interface MailWriter {
+  language: Language;
   t: Translate;
   format: fmt.FormatSettings;
 }
 
-/** The writer for a rule's e-mail, or null for a webhook or Slack rule. */
+/**
+ * The writer for a rule's message: an e-mail in its recipient's language, a Slack or webhook
+ * message in the workspace's default.
+ */
 export async function alertWriter(
   services: Services,
   tenantId: string,
   db: Client,
   rule: BusinessAlertRule,
-): Promise<MailWriter | null> {
-  if (rule.channel !== "email") return null;
-  const language: Language = await addressLanguage(services, tenantId, db, rule.target);
+): Promise<MailWriter> {
+  const language: Language = rule.channel === "email"
+    ? await addressLanguage(services, tenantId, db, rule.target)
+    : await memberLanguage(services, null, { db, tenantId });
   const settings = await fmt.loadFormatSettings(db).catch(() => fmt.DEFAULT_FORMAT);
-  return { t: translator(language), format: formatsFor(settings, language) };
+  return { language, t: translator(language), format: formatsFor(settings, language) };
 }
 
 const money = (w: MailWriter, cents: number, currency: string) =>
@@ -87,6 +95,7 @@ export function figureMail(
   return {
     subject: mailSubject(w, change.firing, w.t(`mail.alert.metric.${figure.metric}`)),
     text: w.t(change.firing ? "mail.alert.firing" : "mail.alert.resolved", args),
+    language: w.language,
   };
 }
 
@@ -116,6 +125,7 @@ export function creditMail(
       w.t(change.firing ? "mail.alert.credit_over" : "mail.alert.credit_within", { name }),
     ),
     text: w.t(text, args),
+    language: w.language,
   };
 }
 

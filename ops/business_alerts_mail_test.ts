@@ -100,3 +100,72 @@ Deno.test("a business alert e-mail is written in its recipient member's language
     await server.close();
   }
 });
+
+Deno.test("Slack and webhook alerts are written in the workspace's default language; the webhook keeps its English text beside it", async () => {
+  const clock = new FixedClock("2026-03-10T15:00:00Z");
+  const got: Array<{ path: string; body: Record<string, unknown> }> = [];
+  const hooks = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    got.push({ path: new URL(req.url).pathname, body: await req.json() });
+    return new Response("ok");
+  });
+  const base = `http://127.0.0.1:${hooks.addr.port}`;
+  const server = await startTestServer({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" }, { clock });
+  try {
+    const spanishSpace = await signUpTenant(server);
+    const englishSpace = await signUpTenant(server);
+    const s = server.services;
+    const now = clock.now().toISOString();
+    for (const [t, locale] of [[spanishSpace, "es-MX"], [englishSpace, null]] as const) {
+      const lease = await s.pool.acquire(t.tenantId, null);
+      try {
+        if (locale) {
+          await lease.db.execute({
+            sql: `INSERT INTO settings (key, value, updated_at) VALUES ('locale', ?, ?)
+                  ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+            args: [locale, now],
+          });
+        }
+        for (const channel of ["slack", "webhook"] as const) {
+          await addBusinessAlertRule(s, t.tenantId, lease.db, {
+            metric: "documents_failed",
+            threshold: 0,
+            channel,
+            target: `${base}/${t.slug}/${channel}`,
+            ...(channel === "webhook" ? { secret: "s3cret" } : {}),
+          }, t.userId);
+        }
+        await lease.db.execute({
+          sql: `INSERT INTO documents (id, name, content_type, size_bytes, sha256, storage_key,
+                  status, created_at, updated_at) VALUES ('doc1', 'bol.pdf', 'application/pdf',
+                  10, 'x', 'k', 'failed', ?, ?)`,
+          args: [now, now],
+        });
+        const tenant = (await s.registry.findById(t.tenantId))!;
+        assert.equal((await evaluateBusinessAlerts(s, tenant, lease.db)).length, 2);
+      } finally {
+        lease.release();
+      }
+    }
+    const at = (slug: string, channel: string) =>
+      got.find((g) => g.path === `/${slug}/${channel}`)?.body;
+    assert.equal(got.length, 4);
+
+    const slack = String(at(spanishSpace.slug, "slack")?.text);
+    assert.match(slack, /1 documento que no se pudo leer, por encima del umbral/);
+    assert.doesNotMatch(slack, /document that could not be read|above your alert/);
+    const hook = at(spanishSpace.slug, "webhook")!;
+    assert.equal(hook.language, "es");
+    assert.match(String(hook.message), /1 documento que no se pudo leer/);
+    assert.match(String(hook.text), /documents? that could not be read, above your alert's 0/);
+    assert.equal(hook.metric, "documents_failed");
+
+    const englishSlack = String(at(englishSpace.slug, "slack")?.text);
+    assert.match(englishSlack, /1 document that could not be read, above your alert's 0/);
+    const englishHook = at(englishSpace.slug, "webhook")!;
+    assert.equal(englishHook.language, "en");
+    assert.match(String(englishHook.message), /1 document that could not be read, above your/);
+  } finally {
+    await server.close();
+    await hooks.shutdown();
+  }
+});

@@ -81,8 +81,11 @@ export interface AlertMessage {
   tenant: string;
   /** The e-mail's subject line after "Alert:"/"Resolved:" (the figure's words by default). */
   subject?: string;
-  /** An e-mail rule's subject line and text in its recipient's language (ops/business_alerts_mail.ts). */
-  mail?: { subject: string; text: string };
+  /**
+   * The subject line and text in the reader's language (ops/business_alerts_mail.ts): an e-mail's
+   * recipient's, Slack's and a webhook's the workspace's default.
+   */
+  mail?: { subject: string; text: string; language?: string };
   /** The customer a credit-limit change is about, in the webhook's body. */
   customer?: { id: string; name: string; currency: string; exposure: string; limit: string };
 }
