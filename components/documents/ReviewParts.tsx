@@ -9,6 +9,7 @@ import { formValue } from "../../domain/records/form_input.ts";
 import type { Draft } from "../../domain/documents/draft.ts";
 import type { DocumentRecord } from "../../domain/documents/repository.ts";
 import { useT } from "../Words.tsx";
+import { readerText } from "../../ai/reader_text.ts";
 
 /** Below this confidence a value is highlighted for the reviewer to check. */
 export const LOW = 0.8;
@@ -17,7 +18,10 @@ function inputType(field: FieldDef): string {
   return field.kind === "date" ? "date" : field.kind === "datetime" ? "datetime-local" : "text";
 }
 
-/** The reader's reason for a confidence, as a sentence ("Label matched loosely; read by OCR."). */
+/**
+ * The reader's reason for a confidence, as a sentence ("Label matched loosely; read by OCR.");
+ * callers hand it already in the page's language (ai/reader_text.ts).
+ */
 export function reason(why: string | undefined): string | undefined {
   const text = why?.trim();
   if (!text) return undefined;
@@ -42,8 +46,8 @@ export function FieldInput(
   const low = props.confidence !== undefined && props.confidence < LOW;
   const id = `f-${name.replace(/\./g, "-")}`;
   const empty = props.value === null || props.value === undefined || props.value === "";
-  const because = empty ? undefined : reason(props.why);
   const t = useT();
+  const because = empty ? undefined : reason(props.why && readerText(props.why, t));
   const hint = props.confidence === undefined || !low
     ? because &&
       t("documents.read_with", { percent: Math.round((props.confidence ?? 1) * 100), because })
@@ -171,7 +175,7 @@ export function LinesEditor(
                 const v = (line as Draft["lines"][number])[f.name];
                 const low = v && v.confidence < LOW;
                 const error = props.errors[`lines.${i}.${f.name}`];
-                const because = low ? reason(v.why) : undefined;
+                const because = low ? reason(v.why && readerText(v.why, t)) : undefined;
                 const noteId = `line-${i}-${f.name}-note`;
                 return (
                   <td key={f.name} class={low ? "low-confidence" : undefined}>

@@ -20,6 +20,7 @@ import {
   CLASSIFICATION_LABELS,
   type Draft,
 } from "../../domain/documents/draft.ts";
+import { readerText } from "../../ai/reader_text.ts";
 import { getDocument, listDocuments } from "../../domain/documents/repository.ts";
 import {
   acceptDocument,
@@ -222,7 +223,9 @@ async function reviewPage(
           </span>
         </h1>
       </div>
-      {doc.status_message ? <p class="flash warning" role="status">{doc.status_message}</p> : null}
+      {doc.status_message
+        ? <p class="flash warning" role="status">{readerText(doc.status_message, t)}</p>
+        : null}
       {extra.message ? <p class="flash error" role="alert">{extra.message}</p> : null}
       {doc.record_collection && doc.record_id
         ? (
@@ -256,7 +259,9 @@ async function reviewPage(
             ? (
               <div class="flash warning" role="status" id="draft-warnings">
                 <p>{t("documents.check_before")}</p>
-                <ul class="warnings">{draft.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+                <ul class="warnings">
+                  {draft.warnings.map((w, i) => <li key={i}>{readerText(w, t)}</li>)}
+                </ul>
               </div>
             )
             : null}
