@@ -15,6 +15,7 @@
  *    Redis (change notices).
  *
  *     ./scripts/deno run -A bench/customization.ts [--rounds 12] [--redis] [--render-only]
+ *       [--machinery-only] [--machinery-rounds 1500]
  *
  * The render cost is judged by CPU time per request (this process's, the server's and the client's
  * side of each request alike), which holds on a machine others share; wall time is printed too.
@@ -30,6 +31,25 @@ import { fmt, percentile } from "./stats.ts";
 import { benchTenantWithId, startBenchServer } from "./api_throughput.ts";
 import { runWrk } from "./wrk.ts";
 import { hostFetch } from "../tests/helpers/http.ts";
+import { createApp } from "../app.ts";
+import type { Services } from "../services.ts";
+import type { Executor } from "../db/transaction.ts";
+import type { RecordDef } from "../domain/records/definition.ts";
+import { recordType } from "../domain/catalog.ts";
+import { selectJson } from "../domain/records/query.ts";
+import { activeConfiguration } from "../customization/cache.ts";
+import {
+  defaultFilters,
+  layoutFields,
+  listColumns,
+  messagesInWords,
+  navigation,
+  recordTypeFor,
+  words,
+} from "../customization/terms.ts";
+import { approvalRulesOn, cachedWaitingApprovals } from "../customization/approvals_menu.ts";
+import { CATALOGUES, messagesFor, workspaceTranslator } from "../i18n/mod.ts";
+import { COMMAND_PALETTE_MESSAGES } from "../islands/CommandPalette.tsx";
 
 /** A configuration that uses every section that shapes the PO list page. */
 export const FULL_CONFIGURATION = {
@@ -207,6 +227,194 @@ export async function measureRenderCost(rounds: number, perRound = 40) {
   }
 }
 
+/**
+ * The full configuration without its custom fields: every part of the configuration's machinery
+ * (renames, navigation, formats, colours and theme, a layout, rules) with the list showing the
+ * same columns and the API answering the same bytes as a workspace with none, so that what it
+ * costs is the machinery's and not the data the tenant chose to show.
+ */
+export const SAME_COLUMNS_CONFIGURATION = {
+  ...FULL_CONFIGURATION,
+  custom_fields: {},
+  rules: {
+    record_rules: FULL_CONFIGURATION.rules.record_rules.filter((r) => r.name !== "Vessel for CIF"),
+  },
+};
+
+/** One request answered by the app in this process (no socket): its CPU milliseconds. */
+async function cpuOfRequest(app: { fetch: AppFetch }, request: () => Request): Promise<number> {
+  const cpu0 = cpuUsage();
+  const res = await app.fetch(request(), LOOPBACK);
+  await res.arrayBuffer();
+  const cpu = cpuUsage(cpu0);
+  if (res.status !== 200) throw new Error(`answered ${res.status}`);
+  return (cpu.user + cpu.system) / 1000;
+}
+
+type AppFetch = (req: Request, env: unknown) => Response | Promise<Response>;
+const LOOPBACK = { remoteAddr: { hostname: "127.0.0.1", port: 1, transport: "tcp" } };
+
+/**
+ * The configuration machinery's own cost, judged as robustly as this shared machine allows: the
+ * app's fetch handler called in this process (no sockets, no client), CPU time around every
+ * request, three workspaces (none, the same columns with the whole configuration, the full
+ * configuration with three custom columns and their values) asked in turn with the order
+ * rotating each round, many rounds, compared at the median. Both the PO list page and the PO
+ * list benchmark's API request.
+ */
+export async function measureMachineryCost(rounds: number) {
+  const server = await startTestServer({
+    RATE_LIMIT_PER_IP: "1000000000",
+    RATE_LIMIT_PER_TENANT: "1000000000",
+  });
+  try {
+    const today = businessDay(server.services.clock, "America/Chicago");
+    const app = createApp(server.services) as unknown as { fetch: AppFetch };
+    const side = async (name: string, config: unknown, values: boolean) => {
+      const t = await signUpTenant(server);
+      const api = await apiClient(server, t);
+      if (config) {
+        const put = await api.call("PUT", "/api/v1/config", config, { "if-match": '"0"' });
+        if (put.status !== 200) throw new Error(`${name} refused: ${JSON.stringify(put.body)}`);
+      }
+      await seedOrders(api, today, values);
+      const cookie = t.jar.header(t.host);
+      const url = (path: string) => `http://${t.host}${path}`;
+      return {
+        name,
+        page: () => new Request(url("/purchase-orders"), { headers: { cookie, host: t.host } }),
+        api: () =>
+          new Request(url(API_LIST_PATH), {
+            headers: { authorization: `Bearer ${api.token}`, host: t.host },
+          }),
+        tenantId: t.tenantId,
+        pageCpu: [] as number[],
+        apiCpu: [] as number[],
+        pageBytes: 0,
+        apiBytes: 0,
+      };
+    };
+    const sides = [
+      await side("none", null, false),
+      await side("same columns", SAME_COLUMNS_CONFIGURATION, false),
+      await side("full", FULL_CONFIGURATION, true),
+    ];
+    for (const s of sides) {
+      s.pageBytes = (await (await app.fetch(s.page(), LOOPBACK)).arrayBuffer()).byteLength;
+      s.apiBytes = (await (await app.fetch(s.api(), LOOPBACK)).arrayBuffer()).byteLength;
+      for (let i = 0; i < 50; i++) {
+        await cpuOfRequest(app, s.page);
+        await cpuOfRequest(app, s.api);
+      }
+    }
+    for (let n = 0; n < rounds; n++) {
+      const order = sides.map((_, i) => sides[(i + n) % sides.length]!);
+      for (const s of order) s.pageCpu.push(await cpuOfRequest(app, s.page));
+      for (const s of [...order].reverse()) s.apiCpu.push(await cpuOfRequest(app, s.api));
+    }
+    const parts = await measureParts(server.services, sides);
+    const median = (xs: number[]) => percentile(xs, 50);
+    const [none, same, full] = sides.map((s) => ({
+      name: s.name,
+      page: median(s.pageCpu),
+      api: median(s.apiCpu),
+      pageBytes: s.pageBytes,
+      apiBytes: s.apiBytes,
+    }));
+    return {
+      rounds,
+      parts,
+      none: none!,
+      same: same!,
+      full: full!,
+      samePage: same!.page / none!.page - 1,
+      sameApi: same!.api / none!.api - 1,
+      fullPage: full!.page / none!.page - 1,
+      fullApi: full!.api / none!.api - 1,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+/** Microseconds of CPU per call of `f`, median of `batches` batches of `n` calls. */
+async function microsPerCall(f: () => unknown, n = 200, batches = 25): Promise<number> {
+  const out: number[] = [];
+  for (let b = 0; b < batches + 3; b++) {
+    const cpu0 = cpuUsage();
+    for (let i = 0; i < n; i++) await f();
+    const cpu = cpuUsage(cpu0);
+    if (b >= 3) out.push((cpu.user + cpu.system) / n);
+  }
+  return percentile(out, 50);
+}
+
+/**
+ * Each part of the configuration's machinery that a PO list page pays, timed on its own (CPU
+ * microseconds per page) for a workspace with no configuration and one with the full one:
+ * reading the configuration, resolving the record type, layout, columns and navigation, the
+ * shell's words (every catalogue text of the shell and the palette through the tenant's terms),
+ * the approvals count of the navigation, and decoding the 50 rows (with custom values).
+ */
+export async function measureParts(
+  services: Services,
+  tenants: Array<{ name: string; tenantId: string }>,
+) {
+  const rows: Array<{ name: string; parts: Record<string, number> }> = [];
+  const def = recordType("purchase-orders")!;
+  const shellKeys = Object.entries(CATALOGUES.en).filter(([k, text]) =>
+    (k.startsWith("nav.") || k.startsWith("shell.")) && !text.includes("{")
+  ).map(([k]) => k);
+  for (const t of tenants) {
+    const lease = services.pool.tryAcquire(t.tenantId);
+    if (!lease) throw new Error(`${t.name}: its database is not open`);
+    try {
+      const read = () => activeConfiguration(services.readCache, lease.db, t.tenantId);
+      const loaded = await read();
+      const config = loaded.document;
+      const own = recordTypeFor(config, def);
+      const list = await listRows(lease.db, own);
+      const parts: Record<string, number> = {};
+      parts["configuration read"] = await microsPerCall(read);
+      parts["record type, layout, columns, navigation"] = await microsPerCall(() => {
+        const named = recordTypeFor(config, def);
+        layoutFields(config, named);
+        listColumns(config, named, "owner");
+        defaultFilters(config, named, "owner");
+        navigation(config);
+      });
+      parts["words of the shell and palette"] = await microsPerCall(() => {
+        const words_ = (text: string) => words(config, text);
+        const t = workspaceTranslator("en", config.terminology.phrases, words_);
+        for (const key of shellKeys) t(key);
+        messagesInWords(
+          config,
+          messagesFor("en", COMMAND_PALETTE_MESSAGES),
+          messagesFor("en", COMMAND_PALETTE_MESSAGES),
+        );
+      });
+      parts["approvals count"] = approvalRulesOn(config)
+        ? await microsPerCall(() =>
+          cachedWaitingApprovals(services.readCache, lease.db, t.tenantId)
+        )
+        : 0;
+      parts["decoding 50 rows"] = await microsPerCall(() => list.map((j) => JSON.parse(j)), 50);
+      rows.push({ name: t.name, parts });
+    } finally {
+      lease.release();
+    }
+  }
+  return rows;
+}
+
+/** The list's 50 rows as SQLite writes their JSON for pages (what `listRecords` decodes). */
+async function listRows(db: Executor, def: RecordDef): Promise<string[]> {
+  const rs = await db.execute(
+    `SELECT ${selectJson(def, false)} AS j FROM ${def.table} ORDER BY order_date DESC LIMIT 50`,
+  );
+  return rs.rows.map((r) => String(r.j));
+}
+
 /** CPU seconds a process has used (utime + stime, Linux clock ticks of 1/100 s). */
 function processCpuSeconds(pid: number): number {
   const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
@@ -375,8 +583,28 @@ if (import.meta.main) {
       redis: { type: "boolean" },
       "render-only": { type: "boolean" },
       phases: { type: "string", default: "8" },
+      "machinery-rounds": { type: "string", default: "1500" },
+      "machinery-only": { type: "boolean" },
     },
   });
+  const m = await measureMachineryCost(Number(values["machinery-rounds"]));
+  const row = (s: typeof m.none, page: number, api: number) =>
+    `  ${s.name.padEnd(13)} page ${fmt(s.page, 3)} ms (${fmt(s.pageBytes / 1024, 1)} KB) ${
+      fmt(page * 100, 1)
+    }%   API ${fmt(s.api, 3)} ms (${fmt(s.apiBytes / 1024, 1)} KB) ${fmt(api * 100, 1)}%`;
+  console.log(
+    `Configuration machinery, CPU per request in process (median of ${m.rounds} rounds, ` +
+      `order rotating):\n${row(m.none, 0, 0)}\n${row(m.same, m.samePage, m.sameApi)}  ` +
+      `(target <= 3%)\n${row(m.full, m.fullPage, m.fullApi)}  (three more columns, informative)`,
+  );
+  for (const { name, parts } of m.parts) {
+    console.log(
+      `  parts, ${name}: ${
+        Object.entries(parts).map(([part, us]) => `${part} ${fmt(us, 1)} µs`).join("; ")
+      }`,
+    );
+  }
+  if (values["machinery-only"]) Deno.exit(0);
   const render = await measureRenderCost(Number(values.rounds));
   console.log(
     `PO list page (50 of ${ROWS} rows), ${render.none.n} requests each, interleaved:\n` +

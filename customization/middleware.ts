@@ -10,7 +10,7 @@ import type { AppEnv } from "../http/env.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import { activeConfiguration } from "./cache.ts";
 import type { FeatureSwitch } from "./document/shaping.ts";
-import { approvalRulesOn, waitingApprovals } from "./approvals_menu.ts";
+import { approvalRulesOn, cachedWaitingApprovals } from "./approvals_menu.ts";
 
 /** Loads the tenant's configuration (from the process's cache) for page requests. */
 export function loadConfiguration(): MiddlewareHandler<AppEnv> {
@@ -23,7 +23,10 @@ export function loadConfiguration(): MiddlewareHandler<AppEnv> {
         c.set("configuration", loaded);
         // The navigation's count of approvals, only where a rule asks for approvals.
         if (approvalRulesOn(loaded.document)) {
-          c.set("approvalsWaiting", await waitingApprovals(tenant.db));
+          c.set(
+            "approvalsWaiting",
+            await cachedWaitingApprovals(services.readCache, tenant.db, tenant.id),
+          );
         }
       } catch (err) {
         // A configuration that cannot be read must not take the workspace's pages down with it:

@@ -47,6 +47,8 @@ const BUILT_IN_NAV: Record<NavigationKey, string> = {
 interface Resolved {
   replace: (text: string) => string;
   types: Map<string, RecordDef>;
+  /** A renamed type's or reworded phrase's built-in English text -> the tenant's. */
+  named: Map<string, string>;
 }
 
 const resolved = new WeakMap<Configuration, Resolved>();
@@ -63,11 +65,26 @@ function caseLike(text: string, like: string): string {
     : text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Texts remembered per configuration document once put in its words (bounded). */
+const MAX_REMEMBERED = 4000;
+
 function replacerOf(config: Configuration): (text: string) => string {
   const phrases = new Map(Object.entries(config.terminology.phrases));
   const renames = renamerOf(config);
-  if (phrases.size === 0) return renames;
-  return (text) => phrases.get(text) ?? renames(text);
+  if (phrases.size === 0 && renamesOf(config).length === 0) return renames; // nothing to replace
+  // A page puts the same few hundred catalogue texts through here on every request (the shell,
+  // the palette's messages, <T> phrases): each is replaced once per configuration version and
+  // then read from memory, instead of running the renames' regular expression every time.
+  const remembered = new Map<string, string>();
+  return (text) => {
+    let out = remembered.get(text);
+    if (out === undefined) {
+      out = phrases.get(text) ?? renames(text);
+      if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+      remembered.set(text, out);
+    }
+    return out;
+  };
 }
 
 /** Built-in and tenant names of every renamed record type, plural and singular. */
@@ -131,7 +148,9 @@ function resolve(config: Configuration): Resolved {
       references: def.references.map((r) => ({ ...r, label: replace(r.label) })),
     });
   }
-  found = { replace, types };
+  const named = new Map<string, string>(Object.entries(config.terminology.phrases));
+  for (const r of renamesOf(config)) named.set(r.builtIn, r.named);
+  found = { replace, types, named };
   resolved.set(config, found);
   return found;
 }
@@ -313,12 +332,12 @@ export function messagesInWords<M extends Record<string, string>>(
   ) {
     return messages;
   }
-  const named = new Map<string, string>(Object.entries(doc.terminology.phrases));
-  for (const r of renamesOf(doc)) named.set(r.builtIn, r.named);
+  const { replace, named } = resolve(doc);
   const out: Record<string, string> = {};
-  for (const [key, text] of Object.entries(messages)) {
+  for (const key in messages) {
+    const text = messages[key]!;
     const source = english?.[key] ?? text;
-    out[key] = source === text ? words(doc, text) : named.get(source) ?? text;
+    out[key] = source === text ? replace(text) : named.get(source) ?? text;
   }
   return out as M;
 }

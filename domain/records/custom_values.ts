@@ -3,7 +3,8 @@
  * A record's custom field values between their three shapes: flat among the record's values
  * (forms, pages, CSV, rules and the repository read them like any field), one JSON object in
  * the record's `custom_fields` column (migration 0080), and nested under `custom_fields` in the
- * API. Pure: islands may import it.
+ * API (lists read for pages get them flat from SQLite: query.ts `selectJson`). Pure: islands may
+ * import it.
  */
 import type { RecordDef } from "./definition.ts";
 import type { RecordValues } from "./rows.ts";
@@ -25,14 +26,6 @@ export function customFieldValues(
     (out ??= {})[field.name] = empty ? null : value;
   }
   return out;
-}
-
-/** A record read as JSON by SQLite (custom values nested) with its custom values made flat. */
-export function flattenCustomFields(record: RecordValues): RecordValues {
-  const nested = record.custom_fields;
-  if (!nested || typeof nested !== "object") return record;
-  const { custom_fields: _, ...rest } = record;
-  return { ...rest, ...(nested as RecordValues) };
 }
 
 /** A record as the API answers it: custom values moved under `custom_fields`. */

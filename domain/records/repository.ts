@@ -17,7 +17,7 @@ import { buildCount, buildList, type ListQuery, selectList } from "./query.ts";
 import { deleteSearchDoc, searchBody, upsertSearchDoc } from "./search.ts";
 import { rulesFor } from "../rules/mod.ts";
 import { markChanged } from "./changes.ts";
-import { customFieldValues, flattenCustomFields } from "./custom_values.ts";
+import { customFieldValues } from "./custom_values.ts";
 import { runRecordRules } from "../rules/engine.ts";
 import { unitsFromProducts } from "../units.ts";
 
@@ -84,16 +84,18 @@ export async function listRecords(
   def: RecordDef,
   query: ListQuery,
 ): Promise<ListResult> {
-  const { rows, next_cursor } = await listRows(db, def, query);
-  return { data: rows.map((j) => flattenCustomFields(JSON.parse(j) as RecordValues)), next_cursor };
+  // Custom values come flat from SQLite, as pages and CSV read them (no object moved per row).
+  const { rows, next_cursor } = await listRows(db, def, query, false);
+  return { data: rows.map((j) => JSON.parse(j) as RecordValues), next_cursor };
 }
 
 async function listRows(
   db: Executor,
   def: RecordDef,
   query: ListQuery,
+  nested = true,
 ): Promise<{ rows: string[]; next_cursor: string | null }> {
-  const built = buildList(def, query);
+  const built = buildList(def, query, nested);
   if (built.badCursor) throw new InvalidError("That cursor is not valid for this list.");
   const rs = await db.execute({ sql: built.sql, args: built.args });
   const more = rs.rows.length > query.limit;
