@@ -139,12 +139,20 @@ function line(e: AlertEvent): string {
   return `${head} ${e.summary} (${e.rule})`;
 }
 
-async function post(url: string, body: string, headers: Record<string, string> = {}) {
+/** One POST to a channel's endpoint; throws unless it answers 2xx (a redirect is a failure). */
+export async function postToChannel(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body,
     signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    // A redirect is refused, not followed: it could lead the POST to the metadata service or
+    // another machine of the private network.
+    redirect: "manual",
   });
   await res.body?.cancel();
   if (!res.ok) throw new Error(`${url} answered ${res.status}`);
@@ -171,7 +179,7 @@ async function send(
       }\n\nAll alerts: ${consoleUrl}\n`,
     });
   } else if (kind === "slack") {
-    await post(
+    await postToChannel(
       channel.target,
       JSON.stringify({
         text: `*ProjectMeats: ${title}*\n${summary ? `${summary}\n` : ""}${
@@ -195,10 +203,10 @@ async function send(
         `${t}.${body}`,
       )}`;
     }
-    await post(channel.target, body, headers);
+    await postToChannel(channel.target, body, headers);
   } else {
     for (const e of events) {
-      await post(
+      await postToChannel(
         channel.secret ?? PAGERDUTY_EVENTS_URL,
         JSON.stringify({
           routing_key: channel.target,

@@ -47,7 +47,8 @@ export function checkUrlForm(raw: string, allowPrivate: boolean): URL {
     );
   }
   if (url.hash) throw new DestinationError("A webhook URL cannot have a #fragment.");
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  // "localhost." is "localhost": a name's trailing dots do not make it another host.
+  const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "");
   if (
     !allowPrivate && (isPrivateAddress(host) || host === "localhost" || host.endsWith(".localhost"))
   ) {

@@ -117,3 +117,41 @@ Deno.test("pinnedPost gives up when its signal fires", async () => {
     await server.shutdown();
   }
 });
+
+Deno.test("every spelling of an inside address is refused, in the URL or from DNS", async () => {
+  // Decimal, hex, octal and short IPv4, IPv4 inside IPv6 (mapped, compatible, NAT64, 6to4,
+  // Teredo), site-local, documentation and discard ranges, and a trailing dot on a name.
+  for (
+    const raw of [
+      "https://2130706433/h",
+      "https://0x7f.1/h",
+      "https://0177.0.0.1/h",
+      "https://[::ffff:169.254.169.254]/h",
+      "https://[::127.0.0.1]/h",
+      "https://[0:0:0:0:0:0:0:1]/h",
+      "https://[64:ff9b:1::a00:1]/h",
+      "https://[2002:7f00:1::]/h",
+      "https://[2001::1]/h",
+      "https://[fec0::1]/h",
+      "https://[2001:db8::1]/h",
+      "https://[100::1]/h",
+      "https://192.0.2.1/h",
+      "https://localhost./h",
+      "https://metadata.localhost../h",
+    ]
+  ) {
+    assert.throws(() => checkUrlForm(raw, false), DestinationError, raw);
+  }
+  // What a resolver might answer, written out in full or with a zone.
+  for (const inside of ["0:0:0:0:0:0:0:1", "::7f00:1", "fe80::1%eth0", "::ffff:0:a00:1"]) {
+    await assert.rejects(
+      checkDestination("https://rebind.example.com/h", publicOnly([inside])),
+      DestinationError,
+      inside,
+    );
+  }
+  // Public addresses of both families still pass.
+  for (const outside of ["2606:4700::1", "8.8.8.8"]) {
+    await checkDestination("https://hooks.example.com/h", publicOnly([outside]));
+  }
+});

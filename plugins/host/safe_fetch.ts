@@ -36,20 +36,68 @@ export const NETWORK: SafeFetchDeps = {
   maxBytes: 512 * 1024,
 };
 
-/** Whether `address` (IPv4 or IPv6 text) is loopback, private, link-local or reserved. */
+/** The four bytes of dotted IPv4 text, or null. */
+function ipv4Bytes(text: string): number[] | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return null;
+  const bytes = m.slice(1).map(Number);
+  return bytes.every((b) => b <= 255) ? bytes : null;
+}
+
+/** The eight 16-bit groups of IPv6 text (any spelling: `::`, a dotted tail, a zone), or null. */
+function ipv6Groups(text: string): number[] | null {
+  let a = text.replace(/%.*$/, "");
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (tail) {
+    const v4 = ipv4Bytes(tail[1]!);
+    if (!v4) return null;
+    a = a.slice(0, -tail[1]!.length) +
+      `${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
+  }
+  const halves = a.split("::");
+  if (halves.length > 2) return null;
+  const part = (s: string) => (s === "" ? [] : s.split(":"));
+  const head = part(halves[0]!);
+  const rest = halves.length === 2 ? part(halves[1]!) : [];
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...rest];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
+  return groups.map((g) => parseInt(g, 16));
+}
+
+function privateIpv4([x, y, z]: number[]): boolean {
+  return x === 0 || x === 10 || x === 127 || x! >= 224 || (x === 169 && y === 254) ||
+    (x === 172 && y! >= 16 && y! <= 31) || (x === 192 && y === 168) ||
+    (x === 100 && y! >= 64 && y! <= 127) || (x === 198 && (y === 18 || y === 19)) ||
+    // IETF protocol assignments and the documentation networks (TEST-NET-1/2/3).
+    (x === 192 && y === 0 && (z === 0 || z === 2)) || (x === 198 && y === 51 && z === 100) ||
+    (x === 203 && y === 0 && z === 113);
+}
+
+/**
+ * Whether `address` (IPv4 or IPv6 text, in any spelling) is loopback, private, link-local or
+ * otherwise reserved. IPv6 is judged by its value, not its text: an IPv4 address carried inside
+ * one (mapped `::ffff:0:0/96`, compatible `::/96`, NAT64 `64:ff9b::/96` and `64:ff9b:1::/48`,
+ * 6to4 `2002::/16`, Teredo `2001::/32`) is refused outright, as are ULA `fc00::/7`, link- and
+ * site-local `fe80::/9`, multicast, discard `100::/64` and documentation `2001:db8::/32`.
+ */
 export function isPrivateAddress(address: string): boolean {
   const a = address.toLowerCase().replace(/^\[|\]$/g, "");
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a.replace(/^::ffff:/, ""));
-  if (v4) {
-    const [x, y] = [Number(v4[1]), Number(v4[2])];
-    return x === 0 || x === 10 || x === 127 || x >= 224 || (x === 169 && y === 254) ||
-      (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) ||
-      (x === 100 && y >= 64 && y <= 127) || (x === 198 && (y === 18 || y === 19));
-  }
+  const v4 = ipv4Bytes(a);
+  if (v4) return privateIpv4(v4);
   if (!a.includes(":")) return false;
-  return a === "::" || a === "::1" || a.startsWith("fc") || a.startsWith("fd") ||
-    a.startsWith("fe8") || a.startsWith("fe9") || a.startsWith("fea") || a.startsWith("feb") ||
-    a.startsWith("ff") || a.startsWith("::ffff:") || a.startsWith("64:ff9b");
+  const g = ipv6Groups(a);
+  // Text that is not an address cannot be judged: refuse it rather than let it through.
+  if (!g) return true;
+  const [g0, g1, g2, g3, g4, g5] = g as [number, number, number, number, number, number];
+  const upperZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
+  return upperZero || // ::, ::1, IPv4-compatible ::a.b.c.d, IPv4-mapped ::ffff:a.b.c.d
+    (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0) || // ::ffff:0:a.b.c.d
+    (g0 === 0x64 && g1 === 0xff9b) || // NAT64
+    g0 === 0x2002 || (g0 === 0x2001 && g1 === 0) || (g0 === 0x2001 && g1 === 0xdb8) ||
+    (g0 === 0x100 && g1 === 0 && g2 === 0 && g3 === 0) ||
+    (g0 & 0xfe00) === 0xfc00 || (g0 & 0xff80) === 0xfe80 || (g0 & 0xff00) === 0xff00;
 }
 
 /** Fetches `url` for a plugin allowed `domains`; throws an Error whose message the plugin sees. */
