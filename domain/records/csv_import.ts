@@ -29,11 +29,25 @@ export const IMPORTABLE: ReadonlySet<string> = new Set([
 /** Rows one import may hold. */
 export const MAX_ROWS = 5000;
 
+/**
+ * A problem of a row: the column it is about (the field's API name; null for the whole row) and
+ * the messages as domain code wrote them (English), for the page to show in its reader's language.
+ */
+export interface RowProblem {
+  field: string | null;
+  messages: string[];
+}
+
 /** One row of the file: its line, the record it names and what is wrong with it. */
 export interface RowResult {
   line: number;
   title: string;
-  errors: string[];
+  errors: RowProblem[];
+}
+
+/** A row's problems as one English line ("email: Enter a valid e-mail address."). */
+export function problemText(problems: readonly RowProblem[]): string {
+  return problems.map((p) => (p.field ? `${p.field}: ` : "") + p.messages.join(" ")).join("; ");
 }
 
 /** Thrown to roll back the preview transaction after every row was tried. */
@@ -54,15 +68,16 @@ async function refResolver(db: Executor, def: RecordDef) {
   return (field: FieldDef, text: string) => maps.get(field.name)?.get(text.toLowerCase()) ?? null;
 }
 
-function messagesOf(err: unknown): string[] {
+function problemsOf(err: unknown): RowProblem[] {
   if (err instanceof AppError) {
     const details = err.details as Record<string, unknown> | undefined;
     const fields = details && typeof details === "object"
-      ? Object.entries(details).filter(([, v]) => Array.isArray(v)).map(([k, v]) =>
-        `${k}: ${(v as string[]).join(" ")}`
-      )
+      ? Object.entries(details).filter(([, v]) => Array.isArray(v)).map(([field, v]) => ({
+        field,
+        messages: (v as unknown[]).map(String),
+      }))
       : [];
-    return fields.length ? fields : [err.message];
+    return fields.length ? fields : [{ field: null, messages: [err.message] }];
   }
   throw err;
 }
@@ -100,9 +115,10 @@ export async function importCsv(
         rows.push(result);
         const parsed = createSchema(def).safeParse(input);
         if (!parsed.success) {
-          result.errors = Object.entries(issuesByField(parsed.error)).map(([k, v]) =>
-            `${k}: ${v.join(" ")}`
-          );
+          result.errors = Object.entries(issuesByField(parsed.error)).map(([field, messages]) => ({
+            field,
+            messages,
+          }));
           failed = true;
           continue;
         }
@@ -113,7 +129,7 @@ export async function importCsv(
         } catch (err) {
           await tx.execute("ROLLBACK TO import_row");
           await tx.execute("RELEASE import_row");
-          result.errors = messagesOf(err);
+          result.errors = problemsOf(err);
           failed = true;
         }
       }

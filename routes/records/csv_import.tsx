@@ -13,7 +13,14 @@ import { can } from "../../auth/roles.ts";
 import { ForbiddenError, InvalidError } from "../../domain/errors.ts";
 import { recordType } from "../../domain/catalog.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
-import { IMPORTABLE, importCsv } from "../../domain/records/csv_import.ts";
+import {
+  IMPORTABLE,
+  importCsv,
+  problemText,
+  type RowProblem,
+} from "../../domain/records/csv_import.ts";
+import { translateErrorText } from "../../domain/error_text.ts";
+import { CATALOGUES, type Translate } from "../../i18n/mod.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { recordContext } from "../../http/records.ts";
 import { requireFeature } from "../../customization/middleware.ts";
@@ -46,6 +53,17 @@ async function readUpload(c: AppContext): Promise<{ text: string; confirm: boole
   }
   if (!text.trim()) throw new InvalidError(tOf(c)("csv_import.choose"));
   return { text, confirm: form.confirm === "1" };
+}
+
+/**
+ * A row's problems in the reader's language: the column kept by its API name (what the file may
+ * name it in every language), each message through domain/error_text.ts.
+ */
+function rowProblems(problems: readonly RowProblem[], t: Translate): string {
+  return problemText(problems.map((p) => ({
+    field: p.field,
+    messages: p.messages.map((m) => translateErrorText(m, CATALOGUES.en, t)),
+  })));
 }
 
 function ImportForm(props: { def: RecordDef; csrf: string }) {
@@ -140,7 +158,11 @@ for (const collection of IMPORTABLE) {
           <>
             <h1>{t("csv_import.title", { types })}</h1>
             <div class="flash error" role="alert">
-              <p>{t("csv_import.nothing_imported", { message: err.message })}</p>
+              <p>
+                {t("csv_import.nothing_imported", {
+                  message: translateErrorText(err.message, CATALOGUES.en, t),
+                })}
+              </p>
             </div>
             <ImportForm def={def} csrf={c.get("csrfToken")} />
           </>,
@@ -201,7 +223,7 @@ for (const collection of IMPORTABLE) {
                     <th scope="row">{r.title}</th>
                     <td data-label={t("csv_import.problems")}>
                       {r.errors.length
-                        ? <span class="error">{r.errors.join("; ")}</span>
+                        ? <span class="error">{rowProblems(r.errors, t)}</span>
                         : t("csv_import.ok")}
                     </td>
                   </tr>
