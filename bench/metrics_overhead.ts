@@ -5,24 +5,38 @@
  * one counting and one not (BENCH_UNCOUNTED_PORT, bench/server.ts), so both sides share the JIT,
  * the pool, the tenant and the token. wrk alternates short runs between the ports in interleaved
  * pairs (ABBA...: the first of a pair swaps each time) so the machine's drift falls on both; the
- * figure is the median of the per-pair ratios with its interquartile range, over enough pairs
- * (20 by default) for the median to settle. And the anomaly detector's recall and false alerts on
- * the synthetic tenant-weeks of ops/synthetic.ts.
+ * figures are medians of the per-pair ratios with their interquartile ranges, over enough pairs
+ * (30 by default) for the medians to settle. Two figures per pair:
+ * - throughput with/without, what the issue's target names; on a shared two-core machine wrk and
+ *   other work take the server's CPU at random, so one pair can swing by 10% either way;
+ * - the server's CPU time per request with and without (all its threads, from
+ *   /proc/<pid>/task/<tid>/schedstat, nanoseconds), which other processes disturb far less: the
+ *   time a request costs, not how much of the machine the server got. Its without/with ratio is
+ *   the throughput a CPU-bound server keeps.
+ * Also the cost of one `observeRequest` call in isolation, and the anomaly detector's recall and
+ * false alerts on the synthetic tenant-weeks of ops/synthetic.ts.
  */
 import { benchTenant, startBenchServer } from "./api_throughput.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
 import { scoreDetector } from "../ops/synthetic.ts";
+import { Metrics } from "../ops/metrics.ts";
 
-/** Throughput with and without counting, and the median ratio with/without. */
+/** Throughput and CPU per request with and without counting, and their per-pair ratios. */
 export interface MetricsOverhead {
   withMetrics: number[];
   without: number[];
-  /** with/without of each pair, in the order measured. */
+  /** with/without throughput of each pair, in the order measured. */
   ratios: number[];
   /** Median of with/without over the pairs: 0.98 means counting costs 2%. */
   ratio: number;
   /** The 25th and 75th percentiles of the pair ratios: how settled the median is. */
   quartiles: [number, number];
+  /** Server CPU µs per request of each run, with and without counting (NaN without /proc). */
+  cpuWith: number[];
+  cpuWithout: number[];
+  /** Median over the pairs of without/with CPU per request: the throughput kept, CPU-bound. */
+  cpuRatio: number;
+  cpuQuartiles: [number, number];
 }
 
 /** The q-quantile of `values` (linear between ranks). */
@@ -34,49 +48,189 @@ export function quantile(values: number[], q: number): number {
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
 }
 
-async function api(port: number, token: string, seconds: number): Promise<WrkResult> {
-  return await runWrk(`http://127.0.0.1:${port}/api/v1/me`, {
-    seconds,
-    headers: { Host: `bench.localhost:${port}`, Authorization: `Bearer ${token}` },
-  });
+/** CPU nanoseconds used so far by every thread of process `pid` (NaN where /proc is missing). */
+export async function processCpuNs(pid: number): Promise<number> {
+  let total = 0;
+  try {
+    for await (const task of Deno.readDir(`/proc/${pid}/task`)) {
+      // A thread may end between the listing and the read; its time is then not counted.
+      const text = await Deno.readTextFile(`/proc/${pid}/task/${task.name}/schedstat`)
+        .catch(() => "0");
+      total += Number(text.split(" ")[0]);
+    }
+  } catch {
+    return NaN;
+  }
+  return total;
 }
 
-/** The default measurement: 20 interleaved pairs of 2-second runs (6 of 1 s with `quick`). */
-export const OVERHEAD_RUNS = { full: { pairs: 20, seconds: 2 }, quick: { pairs: 6, seconds: 1 } };
+interface Run {
+  wrk: WrkResult;
+  /** Server CPU µs per request completed. */
+  cpuUs: number;
+}
 
-/** Measures `pairs` interleaved pairs of `seconds` each, in one server process. */
+/** The default measurement: 30 interleaved pairs of 2-second runs (6 of 1 s with `quick`). */
+export const OVERHEAD_RUNS = { full: { pairs: 30, seconds: 2 }, quick: { pairs: 6, seconds: 1 } };
+
+/**
+ * Measures `pairs` interleaved pairs of `seconds` each, in one server process. With `sameSides`
+ * neither port counts (an A/A run): the figures then show the method's own bias and spread.
+ */
 export async function benchMetricsOverhead(
-  opts: { pairs: number; seconds: number },
+  opts: { pairs: number; seconds: number; sameSides?: boolean },
 ): Promise<MetricsOverhead> {
   const uncounted = 60000 + Math.floor(Math.random() * 5000);
-  const server = await startBenchServer({ BENCH_UNCOUNTED_PORT: String(uncounted) });
+  const server = await startBenchServer({
+    BENCH_UNCOUNTED_PORT: String(uncounted),
+    ...(opts.sameSides ? { BENCH_NO_METRICS: "1" } : {}),
+  });
   try {
     const token = await benchTenant(server.port, "bench");
-    const on = () => api(server.port, token, opts.seconds);
-    const off = () => api(uncounted, token, opts.seconds);
+    const run = async (port: number, seconds: number): Promise<Run> => {
+      const before = await processCpuNs(server.pid);
+      const wrk = await runWrk(`http://127.0.0.1:${port}/api/v1/me`, {
+        seconds,
+        headers: { Host: `bench.localhost:${port}`, Authorization: `Bearer ${token}` },
+      });
+      const cpuUs = (await processCpuNs(server.pid) - before) / 1000 / wrk.requests;
+      return { wrk, cpuUs };
+    };
+    const on = () => run(server.port, opts.seconds);
+    const off = () => run(uncounted, opts.seconds);
     // Warm both paths (JIT, pool, caches) before anything counts.
-    await api(server.port, token, 1);
-    await api(uncounted, token, 1);
-    const withMetrics: number[] = [];
-    const without: number[] = [];
-    const ratios: number[] = [];
+    await run(server.port, 1);
+    await run(uncounted, 1);
+    const r: Omit<MetricsOverhead, "ratio" | "quartiles" | "cpuRatio" | "cpuQuartiles"> = {
+      withMetrics: [],
+      without: [],
+      ratios: [],
+      cpuWith: [],
+      cpuWithout: [],
+    };
+    const cpuRatios: number[] = [];
     for (let i = 0; i < opts.pairs; i++) {
       const [a, b] = i % 2 === 0 ? [await on(), await off()] : [null, await off()];
       const c = a ?? await on();
-      withMetrics.push(c.requestsPerSecond);
-      without.push(b!.requestsPerSecond);
-      ratios.push(c.requestsPerSecond / b!.requestsPerSecond);
+      r.withMetrics.push(c.wrk.requestsPerSecond);
+      r.without.push(b.wrk.requestsPerSecond);
+      r.ratios.push(c.wrk.requestsPerSecond / b.wrk.requestsPerSecond);
+      r.cpuWith.push(c.cpuUs);
+      r.cpuWithout.push(b.cpuUs);
+      cpuRatios.push(b.cpuUs / c.cpuUs);
     }
     return {
-      withMetrics,
-      without,
-      ratios,
-      ratio: quantile(ratios, 0.5),
-      quartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+      ...r,
+      ratio: quantile(r.ratios, 0.5),
+      quartiles: [quantile(r.ratios, 0.25), quantile(r.ratios, 0.75)],
+      cpuRatio: quantile(cpuRatios, 0.5),
+      cpuQuartiles: [quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75)],
     };
   } finally {
     await server.stop();
   }
+}
+
+/** One block of the server's BENCH_TOGGLE_MS notes (bench/server.ts). */
+interface Block {
+  index: number;
+  counting: boolean;
+  ms: number;
+  cpuNs: number;
+  requests: number;
+}
+
+/** The default of the block form: one 60-second wrk run, counting switched every 100 ms. */
+export const BLOCK_RUNS = {
+  full: { seconds: 60, blockMs: 100 },
+  quick: { seconds: 15, blockMs: 100 },
+};
+
+/**
+ * The same comparison interleaved far finer: one wrk run on one port while the server switches
+ * counting on and off every `blockMs` (on, off, off, on, ...) and notes each block's requests and
+ * CPU. A pair is two neighbouring blocks, 100 ms apart, so what the machine does meanwhile falls
+ * on both alike; a minute gives some 300 pairs. Blocks with under half the median's requests (the
+ * run's edges, a stall) and their partners are left out.
+ */
+export async function benchMetricsOverheadBlocks(
+  opts: { seconds: number; blockMs: number; sameSides?: boolean },
+): Promise<MetricsOverhead> {
+  const server = await startBenchServer({
+    BENCH_TOGGLE_MS: String(opts.blockMs),
+    ...(opts.sameSides ? { BENCH_NO_METRICS: "1" } : {}),
+  });
+  const blocks = async () =>
+    await (await fetch(`http://127.0.0.1:${server.port + 1}/blocks`)).json() as Block[];
+  try {
+    const token = await benchTenant(server.port, "bench");
+    const wrk = (seconds: number) =>
+      runWrk(`http://127.0.0.1:${server.port}/api/v1/me`, {
+        seconds,
+        headers: { Host: `bench.localhost:${server.port}`, Authorization: `Bearer ${token}` },
+      });
+    await wrk(2);
+    await blocks();
+    await wrk(opts.seconds);
+    const noted = await blocks();
+    const least = quantile(noted.map((b) => b.requests), 0.5) / 2;
+    const r: Omit<MetricsOverhead, "ratio" | "quartiles" | "cpuRatio" | "cpuQuartiles"> = {
+      withMetrics: [],
+      without: [],
+      ratios: [],
+      cpuWith: [],
+      cpuWithout: [],
+    };
+    const cpuRatios: number[] = [];
+    const rate = (x: Block) => x.requests / x.ms * 1000;
+    const cpu = (x: Block) => x.cpuNs / 1000 / x.requests;
+    for (let i = 0; i + 1 < noted.length; i++) {
+      const [a, b] = [noted[i]!, noted[i + 1]!];
+      // Pairs are blocks 2k and 2k+1: one counting, one not.
+      if (a.index % 2 !== 0 || b.index !== a.index + 1 || a.counting === b.counting) continue;
+      if (a.requests < least || b.requests < least) continue;
+      const [on, off] = a.counting ? [a, b] : [b, a];
+      r.withMetrics.push(rate(on));
+      r.without.push(rate(off));
+      r.ratios.push(rate(on) / rate(off));
+      r.cpuWith.push(cpu(on));
+      r.cpuWithout.push(cpu(off));
+      cpuRatios.push(cpu(off) / cpu(on));
+    }
+    return {
+      ...r,
+      ratio: quantile(r.ratios, 0.5),
+      quartiles: [quantile(r.ratios, 0.25), quantile(r.ratios, 0.75)],
+      cpuRatio: quantile(cpuRatios, 0.5),
+      cpuQuartiles: [quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75)],
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Nanoseconds per `observeRequest` call in isolation: 3 routes, 50 tenants (top 20 named), the
+ * series all made, as a running server's steady state. The median of `rounds`.
+ */
+export function benchObserveCost(calls = 1_000_000, rounds = 5): number {
+  const metrics = new Metrics(20);
+  const routes = ["/api/v1/me", "/api/v1/customers/:id", "/api/v1/purchase_orders"];
+  const tenants = Array.from({ length: 50 }, (_, i) => `tenant-${i}`);
+  const observe = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      metrics.observeRequest("GET", routes[i % 3]!, 200, tenants[i % 50], 0.0012);
+    }
+  };
+  observe(200_000);
+  const ns: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    observe(calls);
+    ns.push((performance.now() - t0) * 1e6 / calls);
+  }
+  metrics.close();
+  return quantile(ns, 0.5);
 }
 
 /** The detector on `tenants` synthetic tenant-weeks. */
@@ -84,6 +238,19 @@ export function benchDetector(tenants: number) {
   const t0 = performance.now();
   const score = scoreDetector(tenants);
   return { ...score, ms: performance.now() - t0 };
+}
+
+/** The overhead's two figures in one line. */
+export function describeOverhead(m: MetricsOverhead, unit = "interleaved"): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const us = (xs: number[]) => quantile(xs, 0.5).toFixed(2);
+  return `throughput ${pct(m.ratio)} (quartiles ${pct(m.quartiles[0])} to ${
+    pct(m.quartiles[1])
+  }); server CPU per request ${us(m.cpuWith)} µs with, ${us(m.cpuWithout)} µs without: ${
+    pct(m.cpuRatio)
+  } kept (quartiles ${pct(m.cpuQuartiles[0])} to ${
+    pct(m.cpuQuartiles[1])
+  }); median of ${m.ratios.length} ${unit} pairs in one process`;
 }
 
 if (import.meta.main) {
@@ -97,10 +264,28 @@ if (import.meta.main) {
         d.falseAlertsPerTenantWeek.toFixed(2)
       } false alerts per tenant-week (${d.tenants} tenants)`,
   );
-  const m = await benchMetricsOverhead(quick ? OVERHEAD_RUNS.quick : OVERHEAD_RUNS.full);
-  console.log(
-    `with counting / without: ${(m.ratio * 100).toFixed(1)}% (median of ${m.ratios.length} ` +
-      `interleaved pairs in one process; quartiles ${(m.quartiles[0] * 100).toFixed(1)}% to ` +
-      `${(m.quartiles[1] * 100).toFixed(1)}%)`,
-  );
+  console.log(`observeRequest: ${benchObserveCost().toFixed(0)} ns per call in isolation`);
+  const pairs = Number(Deno.args.find((a) => a.startsWith("--pairs="))?.slice(8) ?? 0);
+  const runs = quick ? OVERHEAD_RUNS.quick : OVERHEAD_RUNS.full;
+  // --aa: counting off on both ports, to see what the method reports when nothing differs.
+  const sameSides = Deno.args.includes("--aa");
+  const what = sameSides ? "A/A, neither counting" : "with counting / without";
+  const blocks = await benchMetricsOverheadBlocks({
+    ...(quick ? BLOCK_RUNS.quick : BLOCK_RUNS.full),
+    sameSides,
+  });
+  console.log(`${what}, 100 ms blocks in one wrk run: ${describeOverhead(blocks, "block")}`);
+  if (Deno.args.includes("--blocks-only")) Deno.exit(0);
+  const m = await benchMetricsOverhead({ ...runs, ...(pairs ? { pairs } : {}), sameSides });
+  console.log(`${what}, ${runs.seconds} s wrk runs: ${describeOverhead(m)}`);
+  if (Deno.args.includes("--pairs-detail")) {
+    m.ratios.forEach((ratio, i) =>
+      console.log(
+        `pair ${i + 1}: ${m.withMetrics[i]!.toFixed(0)} / ${m.without[i]!.toFixed(0)} req/s ` +
+          `(${(ratio * 100).toFixed(1)}%), ${m.cpuWith[i]!.toFixed(2)} / ${
+            m.cpuWithout[i]!.toFixed(2)
+          } µs CPU`,
+      )
+    );
+  }
 }

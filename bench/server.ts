@@ -26,11 +26,18 @@ if (Deno.env.get("BENCH_NO_METRICS") === "1") services.metrics.observeRequest = 
 // and token), alternating runs between the two ports. Each listener sets the switch as a request
 // arrives; the runs never overlap, so every request of a run is counted or not as its port says.
 const uncountedPort = Number(Deno.env.get("BENCH_UNCOUNTED_PORT") ?? 0);
+// BENCH_TOGGLE_MS: counting switches on and off every that many ms on PORT while a single wrk run
+// goes on (on, off, off, on, ...: each pair of blocks swaps which goes first), and each switch
+// notes the block's length, the process's CPU time and the requests it answered. GET /blocks on
+// PORT+1 hands the notes over (bench/metrics_overhead.ts): pairs 100 ms apart, not seconds.
+const toggleMs = Number(Deno.env.get("BENCH_TOGGLE_MS") ?? 0);
 let counting = true;
-if (uncountedPort) {
+let answered = 0;
+if (uncountedPort || toggleMs) {
   const observe = services.metrics.observeRequest.bind(services.metrics);
-  services.metrics.observeRequest = (...args) => {
-    if (counting) observe(...args);
+  // Named parameters, not a rest array: the switch itself must not allocate per request.
+  services.metrics.observeRequest = (method, route, status, tenant, seconds) => {
+    if (counting) observe(method, route, status, tenant, seconds);
   };
 }
 const app = createApp(services);
@@ -44,8 +51,54 @@ Deno.serve(
       counting = true;
       return app.fetch(req, info);
     }
+    : toggleMs
+    ? (req, info) => {
+      answered++;
+      return app.fetch(req, info);
+    }
     : (req, info) => app.fetch(req, info),
 );
+/** One block of BENCH_TOGGLE_MS: counting or not, its length, CPU and requests. */
+interface Block {
+  /** Blocks 4k and 4k+3 count, 4k+1 and 4k+2 do not. */
+  index: number;
+  counting: boolean;
+  ms: number;
+  cpuNs: number;
+  requests: number;
+}
+const blocks: Block[] = [];
+if (toggleMs) {
+  // CPU of every thread of this process so far (the HTTP layer, GC helpers), in nanoseconds.
+  const cpuNs = () => {
+    let total = 0;
+    for (const task of Deno.readDirSync("/proc/self/task")) {
+      try {
+        total += Number(
+          Deno.readTextFileSync(`/proc/self/task/${task.name}/schedstat`).split(" ")[0],
+        );
+      } catch { /* the thread ended meanwhile */ }
+    }
+    return total;
+  };
+  let index = 0;
+  let last = { at: performance.now(), cpu: cpuNs(), answered };
+  setInterval(() => {
+    const now = { at: performance.now(), cpu: cpuNs(), answered };
+    blocks.push({
+      index,
+      counting,
+      ms: now.at - last.at,
+      cpuNs: now.cpu - last.cpu,
+      requests: now.answered - last.answered,
+    });
+    // Nobody fetches the notes of an idle server for long: keep the last ten minutes at most.
+    if (blocks.length > 600_000 / toggleMs) blocks.shift();
+    last = now;
+    index++;
+    counting = index % 4 === 0 || index % 4 === 3;
+  }, toggleMs);
+}
 if (uncountedPort) {
   Deno.serve({ port: uncountedPort, hostname: "127.0.0.1", onListen() {} }, (req, info) => {
     counting = false;
@@ -65,6 +118,7 @@ if (ownPort) {
 
 const bare = new Hono();
 bare.get("/", (c) => c.json({ hello: "world" }));
+bare.get("/blocks", (c) => c.json(blocks.splice(0)));
 // The same route plus the one header every response of the app must carry (nosniff), added the
 // cheapest way a Hono app can: a middleware that sets it on the finished response. On Deno a
 // response with any header beyond content-type leaves the runtime's fastest path, so this is the

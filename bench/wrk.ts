@@ -6,6 +6,8 @@
 
 export interface WrkResult {
   requestsPerSecond: number;
+  /** Requests completed in the run (wrk's "N requests in"). */
+  requests: number;
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
@@ -21,10 +23,11 @@ function toMs(value: string): number {
 /** Parses wrk's text report. */
 export function parseWrk(out: string): WrkResult {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const requests = Number(/(\d+) requests in /.exec(out)?.[1] ?? NaN);
   const p50 = toMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? "");
   const p99 = toMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? "");
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  return { requestsPerSecond: rps, p50Ms: p50, p99Ms: p99, non2xx };
+  return { requestsPerSecond: rps, requests, p50Ms: p50, p99Ms: p99, non2xx };
 }
 
 /** Runs wrk with 50 connections (by default) and returns its figures. */
