@@ -140,11 +140,17 @@ function headerKey(text: string): string {
   return normalizeLabel(t.replace(/\$\s*\/\s*/g, "price ").replace(/\((lbs?|kgs?)\)?/gi, ""));
 }
 
-/** A header word one OCR slip away ("frice" for "price"), for words of five letters or more. */
+/**
+ * A header one OCR slip away, for headers of five letters or more: "frice" for "price", "Price/1lb"
+ * for "Price/lb", and a word OCR broke with a space ("Product Descri iption"), compared without
+ * their spaces.
+ */
 function looseColumn(key: string): Exclude<Column, "other"> | undefined {
-  if (key.length < 5 || key.includes(" ")) return undefined;
+  const bare = key.replace(/ /g, "");
+  if (bare.length < 5) return undefined;
   for (const [word, col] of INDEX) {
-    if (word.length >= 5 && editDistance(word, key) <= 1) return col;
+    const w = word.replace(/ /g, "");
+    if (w.length >= 5 && editDistance(w, bare) <= 1) return col;
   }
   return undefined;
 }
@@ -163,6 +169,8 @@ function columnsOf(cell: Cell): Array<{ col: Column; start: number }> {
       return [{ col: head, start: cell.start }, { col: tail, start: cell.start + offset }];
     }
   }
+  const loose = looseColumn(key);
+  if (loose) return [{ col: loose, start: cell.start }];
   // OCR glued two headers with no space ("Net Weight (kgfrice"): a known head and a tail one slip
   // from a header word, the tail's column starting where its letters do.
   for (let i = cell.text.length - 4; i >= 2; i--) {

@@ -105,3 +105,18 @@ Deno.test("readGoodsTable() splits numbers of two columns kept in one cell by a 
   ].join("\n"));
   assert.equal(words?.[0]?.description, "Beef chuck roll 2x choice");
 });
+
+Deno.test("readGoodsTable() knows a header OCR misread by a letter or broke with a space", () => {
+  const lines = values([
+    "Item    Boxes    Product Descri iption      Price/1lb     Net Lbs     Line Total",
+    "1000    179      Beef brisket 120A          5.59          8,234       $46,028.06",
+  ].join("\n"));
+  assert.deepEqual(lines, [{
+    cases: 179,
+    description: "Beef brisket 120A",
+    price: 5.59,
+    price_basis: "weight",
+    weight: 8234,
+    weight_unit: "LB",
+  }]);
+});
