@@ -15,9 +15,11 @@ import { ConflictError, InvalidError } from "../domain/errors.ts";
 import type { PortalInvoice } from "./view.ts";
 import { type Dispute, resolveDispute, type ResolveInput } from "../domain/disputes.ts";
 import { getRecord } from "../domain/records/repository.ts";
-import { invoices } from "../domain/catalog.ts";
+import { customers, invoices } from "../domain/catalog.ts";
 import { inCurrency } from "../domain/currency.ts";
 import * as fmt from "../domain/format.ts";
+import { formatsFor, translator } from "../i18n/mod.ts";
+import { partyLanguage } from "../mail/language.ts";
 import type { RecordContext } from "../domain/records/context.ts";
 import {
   customerBillingAddress,
@@ -87,7 +89,10 @@ export async function disputeLine(
 /**
  * E-mails the customer the outcome of their dispute (accepted with a credit, or rejected with the
  * broker's reason) with a link to the invoice's portal page, and logs the mail on the invoice.
- * Returns null when the customer has no address on file (the portal page still shows it).
+ * Written in the customer's language (`partyLanguage`), amounts in its locale and the invoice's
+ * currency; it says what was decided, on which line, the credit and the balance now due, or the
+ * reason and that the invoice is unchanged. Returns null when the customer has no address on file
+ * (the portal page still shows it).
  */
 export async function sendDisputeOutcome(
   deps: MailingDeps,
@@ -103,36 +108,56 @@ export async function sendDisputeOutcome(
 ): Promise<SentMail | null> {
   const to = await customerBillingAddress(ctx.db, invoice.customerId);
   if (!to) return null;
-  const f = inCurrency(deps.format, invoice.currency);
+  const customer = await getRecord(ctx.db, customers, invoice.customerId);
+  const language = await partyLanguage(ctx.db, customer);
+  const t = translator(language);
+  const f = inCurrency(formatsFor(deps.format, language), invoice.currency);
   const portal = deps.portalLink
     ? await deps.portalLink({ id: invoice.id, customerId: invoice.customerId })
     : null;
-  const line = dispute.line_description || "the line";
-  const subject = dispute.status === "accepted"
-    ? `Credit on invoice ${invoice.number} from ${deps.companyName}`
-    : `Your question about invoice ${invoice.number} from ${deps.companyName}`;
-  const outcome = dispute.status === "accepted"
+  const args = {
+    name: String(customer.name),
+    company: deps.companyName,
+    number: invoice.number,
+    line: dispute.line_description || t("mail.dispute.the_line"),
+    credit: fmt.money(dispute.credit_cents, f),
+    balance: fmt.money(invoice.outstandingCents, f),
+  };
+  const accepted = dispute.status === "accepted";
+  const note = dispute.resolution_note?.trim() ?? "";
+  const subject = t(
+    accepted ? "mail.dispute.subject_accepted" : "mail.dispute.subject_rejected",
+    args,
+  );
+  const balance = invoice.outstandingCents <= 0
+    ? t("mail.dispute.nothing_due", args)
+    : t(accepted ? "mail.dispute.balance_now_due" : "mail.dispute.balance_due", args);
+  const outcome = accepted
     ? [
-      `We accepted your dispute of ${line} and credited ${
-        fmt.money(dispute.credit_cents, f)
-      } on invoice ${invoice.number}.`,
-      `The balance now due is ${fmt.money(invoice.outstandingCents, f)}.`,
+      t("mail.dispute.accepted", args),
+      "",
+      t("mail.dispute.credit", args),
+      balance,
+      ...(note ? ["", t("mail.dispute.our_note", { note })] : []),
     ]
     : [
-      `We looked into your dispute of ${line} on invoice ${invoice.number} and could not ` +
-      "accept it.",
-      `Our reason: ${dispute.resolution_note ?? ""}`,
+      t("mail.dispute.rejected", args),
+      "",
+      t("mail.dispute.our_reason", { note }),
+      "",
+      balance,
+      "",
+      t("mail.dispute.disagree"),
     ];
   const text = [
-    "Hello,",
+    t("mail.dispute.hello", args),
     "",
     ...outcome,
-    ...(dispute.status === "accepted" && dispute.resolution_note
-      ? ["", dispute.resolution_note]
+    ...(portal
+      ? ["", t(accepted ? "mail.dispute.link_accepted" : "mail.dispute.link", { link: portal })]
       : []),
-    ...(portal ? ["", `See the invoice and its balance: ${portal}`] : []),
     "",
-    `Thank you,\n${deps.companyName}`,
+    t("mail.thanks", args),
   ].join("\n");
   const mailId = await deps.send({ to, subject, text });
   return await logMail(ctx.db, ctx, {

@@ -19,6 +19,7 @@ import { getRecord, updateRecord } from "../records/repository.ts";
 import type { RecordContext } from "../records/context.ts";
 import type { RecordValues } from "../records/rows.ts";
 import { type OpenInvoice, openInvoices } from "./receipts.ts";
+import { type Dispute, disputesOfInvoice } from "../disputes.ts";
 import { formatsFor, type Language, type Translate, translator } from "../../i18n/mod.ts";
 import { partyLanguage } from "../../mail/language.ts";
 
@@ -303,7 +304,17 @@ export async function sendStatement(
   const t: Translate = translator(language);
   const f = inCurrency(formatsFor(deps.format, language), customer.currency);
   const total = fmt.money(listed.reduce((s, i) => s + i.outstanding_cents, 0), f);
-  const rows = listed.map((i) => {
+  // Credits (accepted disputes) are lines of their own under their invoice, so the customer sees
+  // why an invoice's open amount is lower than what it was invoiced for.
+  const credits = new Map<string, Dispute[]>();
+  for (const i of listed) {
+    const accepted = (await disputesOfInvoice(ctx.db, i.id)).filter((d) =>
+      d.status === "accepted" && d.credit_cents > 0
+    );
+    if (accepted.length) credits.set(i.id, accepted);
+  }
+  let creditedCents = 0;
+  const rows = listed.flatMap((i) => {
     const days = daysPast(i.due_date, input.today);
     const row = t("mail.statement.row", {
       number: i.number,
@@ -311,7 +322,15 @@ export async function sendStatement(
       due: fmt.date(i.due_date, f),
       amount: fmt.money(i.outstanding_cents, f),
     });
-    return days ? `${row}  ${t("mail.statement.days_late", { days })}` : row;
+    const creditRows = (credits.get(i.id) ?? []).map((d) => {
+      creditedCents += d.credit_cents;
+      return "    " + t("mail.statement.credit_row", {
+        amount: fmt.money(d.credit_cents, f),
+        date: fmt.date((d.resolved_at ?? d.created_at).slice(0, 10), f),
+        line: d.line_description || t("mail.dispute.the_line"),
+      });
+    });
+    return [days ? `${row}  ${t("mail.statement.days_late", { days })}` : row, ...creditRows];
   });
   const company = deps.companyName;
   const name = String(customer.name);
@@ -326,6 +345,9 @@ export async function sendStatement(
     "",
     ...rows,
     "",
+    ...(creditedCents
+      ? [t("mail.statement.credits_total", { amount: fmt.money(creditedCents, f) })]
+      : []),
     reminder
       ? t("mail.reminder.total", { amount: total })
       : t("mail.statement.total", { amount: total }),
