@@ -17,7 +17,9 @@ export type Block =
 
 /** An id for a heading ("Credit hold and overrides" -> "credit-hold-and-overrides"). */
 export function slugify(text: string): string {
-  return plainText(text).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  // Accents are dropped, not turned into hyphens: "Exportación" is #exportacion.
+  return plainText(text).normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
 /** Inline markup removed: what search indexes and summaries show. */

@@ -66,6 +66,7 @@ Deno.test("MarkdownBlocks never lets a file inject markup or unsafe links", () =
 
 Deno.test("slugify() and plainText() drop markup", () => {
   assert.equal(slugify("Credit hold & **overrides**"), "credit-hold-overrides");
+  assert.equal(slugify("Exportación y señales"), "exportacion-y-senales");
   assert.equal(plainText("Open [Loads](/loads) and `EST`"), "Open Loads and EST");
 });
 
@@ -75,6 +76,6 @@ Deno.test("parseMarkdown() takes a heading's {#anchor} as its id, so a translati
   );
   assert.deepEqual(blocks, [
     { kind: "heading", level: 2, text: "Tipos de cambio", id: "exchange-rates" },
-    { kind: "heading", level: 2, text: "Qué puede hacer un token", id: "qu-puede-hacer-un-token" },
+    { kind: "heading", level: 2, text: "Qué puede hacer un token", id: "que-puede-hacer-un-token" },
   ]);
 });
