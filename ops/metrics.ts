@@ -21,7 +21,7 @@ import type { Client } from "../db/client.ts";
 import type { ReadCache } from "../domain/read_cache.ts";
 import type { TenantPool } from "../tenants/pool.ts";
 import { TenantLabels } from "./tenant_labels.ts";
-import { RequestTally } from "./request_tally.ts";
+import { RequestTally, type Tally } from "./request_tally.ts";
 
 /** What a scrape reads besides the counters: the pool, the read cache and the control database. */
 export interface ScrapeSources {
@@ -68,6 +68,22 @@ interface RouteSeries {
 }
 
 type RequestLabel = "route" | "method" | "status_class" | "tenant";
+
+/**
+ * What a tenant's slot keeps (ops/tenant_labels.ts clears it when the tenant's label changes):
+ * the series its requests go to, its alert tally entry, and the last route it answered.
+ */
+interface SlotSeries {
+  latency: HistogramSeries<"tenant">;
+  tally: Tally;
+  /** The tally's generation `tally` was read in; another one means it was taken since. */
+  tallyGeneration: number;
+  route: string | undefined;
+  method: string | undefined;
+  statusClass: number;
+  byRoute: RouteSeries | undefined;
+  requests: CounterSeries<RequestLabel> | undefined;
+}
 /** Seconds: a cached API read is ~1 ms, a cold tenant ~50 ms, a large upload seconds. */
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -79,7 +95,7 @@ export function routeLabel(routePath: string | undefined): string {
 /** Every metric of one running app or worker, in its own registry. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly tenants: TenantLabels;
+  readonly tenants: TenantLabels<SlotSeries>;
   /** Every workspace's requests and errors since the last flush, for the alerts (not top N). */
   readonly tally = new RequestTally();
   /** The owners' counters at the last scrape: each scrape adds the difference. */
@@ -116,7 +132,7 @@ export class Metrics {
   readonly scrapeErrors: Counter;
 
   constructor(topTenants: number) {
-    this.tenants = new TenantLabels(topTenants);
+    this.tenants = new TenantLabels<SlotSeries>(topTenants);
     const registers = [this.registry];
     const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
       new Counter<L>({ name, help, labelNames, registers });
@@ -205,9 +221,10 @@ export class Metrics {
   /**
    * Counts one answered request (http/middleware.ts calls it for every response). Once a route,
    * method, status class and tenant have been seen, this makes no string, no object and no map
-   * entry: the series are found through nested maps keyed by strings the request already holds
-   * (Hono's route template, the tenant record's slug), each lookup hashing a string whose hash V8
-   * keeps on it.
+   * entry. The tenant's slot (one map lookup by the slug the tenant record holds) keeps its
+   * series and its tally entry, and the series of the last route, method and status class it
+   * answered; only a different route looks further, through maps keyed by the route template
+   * Hono registered and the tenant label, strings whose hash V8 keeps on them.
    */
   observeRequest(
     method: string,
@@ -217,25 +234,61 @@ export class Metrics {
     seconds: number,
   ): void {
     const slot = this.tenants.slotFor(tenantSlug);
-    this.tally.add(tenantSlug, status, seconds);
-    const byRoute = this.#route(method, route);
-    this.latency.observe(byRoute.latency, seconds);
+    const mine = slot.cache ??= this.#slotSeries(slot.label);
+    if (mine.tallyGeneration !== this.tally.generation) {
+      mine.tally = this.tally.entryFor(tenantSlug);
+      mine.tallyGeneration = this.tally.generation;
+    }
+    RequestTally.count(mine.tally, status, seconds);
     const cls = (status / 100) | 0;
+    if (mine.route !== route || mine.method !== method || mine.statusClass !== cls) {
+      mine.byRoute = this.#route(method, route);
+      mine.requests = this.#requestSeries(mine.byRoute, route, cls, slot.label);
+      mine.route = route;
+      mine.method = method;
+      mine.statusClass = cls;
+    }
+    this.latency.observe(mine.byRoute!.latency, seconds);
+    this.requests.inc(mine.requests!);
+    this.tenantLatency.observe(mine.latency, seconds);
+    if (status === 429) this.rateLimited.inc({ tenant: slot.label });
+  }
+
+  /** What a tenant's slot keeps for a new label: its latency series and nothing counted yet. */
+  #slotSeries(label: string): SlotSeries {
+    let latency = this.#byTenant.get(label);
+    if (!latency) this.#byTenant.set(label, latency = this.tenantLatency.open({ tenant: label }));
+    return {
+      latency,
+      tally: undefined!,
+      tallyGeneration: -1,
+      route: undefined,
+      method: undefined,
+      statusClass: -1,
+      byRoute: undefined,
+      requests: undefined,
+    };
+  }
+
+  /** The request counter's series of a route and method, status class and tenant label. */
+  #requestSeries(
+    byRoute: RouteSeries,
+    route: string,
+    cls: number,
+    label: string,
+  ): CounterSeries<RequestLabel> {
     const byTenant = byRoute.byClass[cls] ??= new Map();
-    const label = slot.label;
-    let requests = byTenant.get(label);
-    if (!requests) {
-      requests = this.requests.open({
+    let series = byTenant.get(label);
+    if (!series) {
+      series = this.requests.open({
         route,
         method: byRoute.method,
         status_class: STATUS_CLASSES[cls] ?? `${cls}xx`,
         tenant: label,
       });
-      byTenant.set(label, requests);
+      byTenant.set(label, series);
     }
-    this.requests.inc(requests);
-    this.tenantLatency.observe(slot.latency ??= this.#tenantSeries(label), seconds);
-    if (status === 429) this.rateLimited.inc({ tenant: label });
+    return series;
   }
 
   /** The series of one route and method, opened the first time. */
@@ -252,13 +305,6 @@ export class Metrics {
         byClass: [],
       };
     }
-    return series;
-  }
-
-  /** The tenant histogram's series of `label`, opened the first time. */
-  #tenantSeries(label: string): HistogramSeries<"tenant"> {
-    let series = this.#byTenant.get(label);
-    if (!series) this.#byTenant.set(label, series = this.tenantLatency.open({ tenant: label }));
     return series;
   }
 

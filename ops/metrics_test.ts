@@ -64,3 +64,52 @@ Deno.test("after a scrape re-ranks, a tenant that lost its name counts as other 
   assert.equal(sample(text, "pm_tenant_request_duration_seconds_count", 'tenant="busy"'), 1);
   assert.equal(sample(text, "pm_tenant_request_duration_seconds_count", 'tenant="other"'), 11);
 });
+
+Deno.test("the alert tally counts every request once, before and after each take, and by slug beyond the top N", () => {
+  const metrics = new Metrics(1);
+  metrics.observeRequest("GET", "/a", 200, "acme", 0.002);
+  metrics.observeRequest("GET", "/a", 503, "acme", 0.004);
+  metrics.observeRequest("GET", "/b", 200, "beta", 0.001);
+  metrics.observeRequest("GET", "/", 200, undefined, 0.001);
+  const first = metrics.tally.take();
+  assert.deepEqual(Object.fromEntries(first), {
+    acme: { requests: 2, errors: 1, ms: 6 },
+    beta: { requests: 1, errors: 0, ms: 1 },
+    "": { requests: 1, errors: 0, ms: 1 },
+  });
+  metrics.observeRequest("GET", "/a", 200, "acme", 0.002);
+  const second = metrics.tally.take();
+  assert.deepEqual(Object.fromEntries(second), { acme: { requests: 1, errors: 0, ms: 2 } });
+  assert.equal(first.get("acme")?.requests, 2, "what was taken is not counted into");
+  assert.equal(metrics.tally.take().size, 0);
+});
+
+Deno.test("a tenant moving between routes and status classes counts each under its own series", async () => {
+  const metrics = new Metrics(5);
+  const calls: Array<[string, string, number]> = [
+    ["GET", "/a", 200],
+    ["GET", "/b", 200],
+    ["GET", "/a", 500],
+    ["POST", "/a", 200],
+    ["GET", "/a", 200],
+  ];
+  for (const [method, route, status] of calls) {
+    metrics.observeRequest(method, route, status, "acme", 0.001);
+  }
+  const text = await metrics.registry.metrics();
+  const requests = (method: string, route: string, cls: string) =>
+    sample(
+      text,
+      "pm_http_requests_total",
+      `route="${route}",method="${method}",status_class="${cls}",tenant="acme"`,
+    );
+  assert.equal(requests("GET", "/a", "2xx"), 2);
+  assert.equal(requests("GET", "/b", "2xx"), 1);
+  assert.equal(requests("GET", "/a", "5xx"), 1);
+  assert.equal(requests("POST", "/a", "2xx"), 1);
+  assert.equal(text.match(/^pm_http_requests_total\{/gm)?.length, 4);
+  assert.equal(
+    sample(text, "pm_http_request_duration_seconds_count", 'route="/a",method="GET"'),
+    3,
+  );
+});

@@ -9,8 +9,6 @@
  * a request only adds one to its tenant's slot (`slotFor`), which also carries the label to count
  * it under, so the request path makes no string and no map entry once the tenant is known.
  */
-import type { HistogramSeries } from "./keyed_metrics.ts";
-
 /** The label of requests that are for no tenant (the bare domain, health checks). */
 export const NO_TENANT = "none";
 /** The label shared by every tenant outside the busiest N. */
@@ -19,8 +17,8 @@ export const OTHER_TENANTS = "other";
 /** Scores under this are forgotten, so the map holds only tenants seen lately. */
 const FORGET_BELOW = 0.5;
 
-/** One tenant as the request metrics see it. */
-export interface TenantSlot {
+/** One tenant as the request metrics see it; `C` is what the caller keeps on it. */
+export interface TenantSlot<C = unknown> {
   readonly slug: string;
   /** What its requests are counted under now: its slug while among the busiest, else `other`. */
   label: string;
@@ -28,16 +26,16 @@ export interface TenantSlot {
   pending: number;
   /** The decayed score of the rankings before. */
   score: number;
-  /** The caller's series for `label` (ops/metrics.ts), cleared whenever the label changes. */
-  latency: HistogramSeries<"tenant"> | undefined;
+  /** The caller's own (ops/metrics.ts: its series for `label`), cleared when the label changes. */
+  cache: C | undefined;
 }
 
 /** Ranks tenants by recent requests and names the busiest `top`; the rest are `other`. */
-export class TenantLabels {
-  #slots = new Map<string, TenantSlot>();
+export class TenantLabels<C = unknown> {
+  #slots = new Map<string, TenantSlot<C>>();
   #named = new Set<string>();
   /** Requests for no tenant: never ranked, never forgotten. */
-  readonly none: TenantSlot = newSlot("", NO_TENANT);
+  readonly none: TenantSlot<C> = newSlot("", NO_TENANT);
 
   constructor(readonly top: number) {}
 
@@ -45,7 +43,7 @@ export class TenantLabels {
    * Counts one request of `slug` and returns its slot, whose `label` it is recorded under. The
    * slot lives until a ranking forgets the tenant; callers must not keep it beyond the request.
    */
-  slotFor(slug: string | undefined): TenantSlot {
+  slotFor(slug: string | undefined): TenantSlot<C> {
     if (!slug) return this.none;
     let slot = this.#slots.get(slug);
     if (!slot) {
@@ -87,7 +85,7 @@ export class TenantLabels {
       const label = named.has(slot.slug) ? slot.slug : OTHER_TENANTS;
       if (slot.label !== label) {
         slot.label = label;
-        slot.latency = undefined;
+        slot.cache = undefined;
       }
       slot.score /= 2;
       if (slot.score < FORGET_BELOW && label === OTHER_TENANTS) this.#slots.delete(slot.slug);
@@ -101,6 +99,6 @@ export class TenantLabels {
   }
 }
 
-function newSlot(slug: string, label: string): TenantSlot {
-  return { slug, label, pending: 0, score: 0, latency: undefined };
+function newSlot<C>(slug: string, label: string): TenantSlot<C> {
+  return { slug, label, pending: 0, score: 0, cache: undefined };
 }
