@@ -54,12 +54,24 @@ function setPageHeaders(h: Headers, nonce: string, hsts: boolean, formAction: st
     "Content-Security-Policy",
     cspWith(nonce ? `'self' 'nonce-${nonce}'` : "'self'", formAction),
   );
-  h.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  // A page that carries a credential in its URL (the invoice portal) sets a stricter policy.
+  if (!h.has("Referrer-Policy")) h.set("Referrer-Policy", "strict-origin-when-cross-origin");
   h.set("X-Frame-Options", "DENY");
   h.set("Cross-Origin-Opener-Policy", "same-origin");
   h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
   if (hsts) h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+}
+
+/** A portal link's token in a path (`/portal/<body>.<signature>/…`). */
+const PORTAL_TOKEN = /^\/portal\/[^/]*\.[^/]*/;
+
+/**
+ * The path as the access log writes it: a portal link's token is a credential (whoever holds it
+ * sees and pays the invoice), so it never reaches the log, which is shipped and kept elsewhere.
+ */
+export function loggedPath(path: string): string {
+  return path.startsWith("/portal/") ? path.replace(PORTAL_TOKEN, "/portal/[token]") : path;
 }
 
 /** Request context, rate limit per IP, access log and security headers, in one layer. */
@@ -124,7 +136,7 @@ export function requestPipeline(services: Services): MiddlewareHandler<AppEnv> {
     log.info("request", {
       request_id: requestId,
       method,
-      path: c.req.path,
+      path: loggedPath(c.req.path),
       status,
       ms: Math.round(ms * 10) / 10,
       tenant,

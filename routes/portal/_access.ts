@@ -9,6 +9,7 @@ import type { AppContext } from "../../http/env.ts";
 import type { Limiter } from "../../http/rate_limit.ts";
 import { recordSecurityEvent } from "../../security/events.ts";
 import { clientIp } from "../../http/env.ts";
+import { loggedPath } from "../../http/middleware.ts";
 import { type PortalClaims, readPortalToken, verifyPortalToken } from "../../portal/links.ts";
 import { type PortalInvoice, portalInvoice } from "../../portal/view.ts";
 import { refusePortal } from "./_shell.tsx";
@@ -47,7 +48,8 @@ export async function openLink(c: AppContext, limits: PortalLimits): Promise<Ope
     actor: { userId: null, email: null },
     details: {
       reason,
-      path: c.req.path.slice(0, 300),
+      // Without the token: a refused link may still be a customer's genuine one (expired).
+      path: loggedPath(c.req.path).slice(0, 300),
       claimed_tenant: claimed?.tenantId ?? null,
     },
   });

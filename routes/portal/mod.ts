@@ -37,6 +37,12 @@ export function portalRoutes(services: Services): Hono<AppEnv> {
     chain(
       compressResponses(),
       requestPipeline(services),
+      // The URL carries the credential: no answer of the portal (pages, the PDF, the redirect to
+      // Stripe) lets a browser send it on as a Referer.
+      async (c, next) => {
+        await next();
+        c.res.headers.set("Referrer-Policy", "no-referrer");
+      },
       capBodies(services.config),
       // A workspace that lost its custom domain (plan downgrade) redirects portal links sent
       // with it to its subdomain, token and all; Stripe follows no redirect, so its webhook is
