@@ -180,6 +180,12 @@ Deno.test("a Spanish member over the seat limit, and an API client asking for Sp
     assert.doesNotMatch(page, /This workspace is read-only|Nothing has been deleted|was canceled/);
     assert.match(page, /id="billing-banner"[\s\S]*Espacio de trabajo de solo lectura\./);
     assert.doesNotMatch(page, /Read-only workspace\.|Update billing/);
+    // The billing page says the same in Spanish.
+    const billingPage = await (await server.fetch(tenant.host, "/settings/billing", {
+      headers: { cookie },
+    })).text();
+    assert.match(billingPage, /<p>La suscripción fue cancelada\. El espacio de trabajo es de solo/);
+    assert.doesNotMatch(billingPage, /The subscription was canceled/);
   } finally {
     await server.close();
   }

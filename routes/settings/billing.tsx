@@ -14,7 +14,8 @@ import { CsrfInput, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { entitlementLines, PlanCards, UsageBars } from "../../components/BillingOverview.tsx";
 import { tOf } from "../../i18n/middleware.ts";
-import type { Translate } from "../../i18n/mod.ts";
+import { CATALOGUES, type Translate } from "../../i18n/mod.ts";
+import { translateErrorText } from "../../domain/error_text.ts";
 import { entitlementsFor, type TenantBilling, usageFor } from "../../billing/entitlements.ts";
 import {
   formatPrice,
@@ -152,7 +153,9 @@ async function showBilling(
             )
             : null}
         </dl>
-        {billing.access.message ? <p>{billing.access.message}</p> : null}
+        {billing.access.message
+          ? <p>{translateErrorText(billing.access.message, CATALOGUES.en, t)}</p>
+          : null}
         {manage && online && state.stripeCustomerId
           ? (
             <form method="post" action="/settings/billing/portal">
