@@ -231,7 +231,16 @@ function toLine(
   };
   if (values.cases) {
     const n = parseNumber(values.cases);
-    if (n !== null && Number.isInteger(n)) line.cases = { value: n, confidence: 0.9 };
+    const alike = n === null ? lookAlikeCount(values.cases) : null;
+    if (n !== null && Number.isInteger(n)) {
+      line.cases = { value: n, confidence: 0.9 };
+      // Marks around the number ("23);"): OCR may have taken a digit for one of them.
+      if (/[^\d,\s]/.test(values.cases.trim())) {
+        line.cases = { value: n, confidence: 0.6, why: "read by OCR" };
+      }
+    } else if (alike !== null) {
+      line.cases = { value: alike, confidence: 0.6, why: "OCR slip repaired" };
+    }
   }
   if (values.weight) {
     const n = parseNumber(values.weight);
@@ -242,7 +251,22 @@ function toLine(
   let basis = h.basis;
   if (values.price) {
     let price = parseNumber(values.price.replace(/^(USD\s*)?\$/i, ""));
-    const amount = values.amount ? parseMoney(values.amount.replace(/^USD\s*/i, "")) : null;
+    const amount = values.amount ? amountOf(values.amount) : null;
+    // OCR lost the weight (its column, or the number): amount / price gives it back when it comes
+    // out whole to the cent and the cases do not already account for the amount.
+    if (!line.weight && price !== null && price > 0 && amount !== null && basis === "weight") {
+      const w = Math.round(amount / (price * 100));
+      const byCases = typeof line.cases?.value === "number" &&
+        Math.abs(Math.round(price * line.cases.value * 100) - amount) <= 1;
+      if (w > 0 && !byCases && Math.abs(Math.round(w * price * 100) - amount) <= 1) {
+        line.weight = { value: w, confidence: 0.6, why: "weight read from amount / price" };
+        line.weight_unit = {
+          value: h.unit,
+          confidence: 0.6,
+          why: "weight read from amount / price",
+        };
+      }
+    }
     const qtyOf = (b: string) => (b === "case" ? line.cases?.value : line.weight?.value);
     // OCR garbled the price ("LAP" for 7.17, "7.1L", "2:59;", or "1.58" for 1.50: one digit of a
     // pair OCR confuses): the amount over the quantity is the price printed when it comes out in
@@ -286,6 +310,29 @@ function toLine(
     }
   }
   return line;
+}
+
+/** Letters OCR reads for digits, in a cell that can only hold a number. */
+const LOOK_ALIKE: Record<string, string> = { A: "4", l: "1", I: "1", "|": "1", O: "0", o: "0" };
+
+/** A count OCR read wholly as look-alike letters ("Al" for 41), or null. */
+function lookAlikeCount(text: string): number | null {
+  const t = text.trim().replace(/[.,;:]+$/, "");
+  if (!/^[\dAlI|Oo]{1,5}$/.test(t) || /^\d+$/.test(t)) return null;
+  const n = Number([...t].map((c) => LOOK_ALIKE[c] ?? c).join(""));
+  return Number.isInteger(n) && n > 0 && !t.startsWith("O") && !t.startsWith("o") ? n : null;
+}
+
+/**
+ * A line's amount in cents; a period OCR read as a comma before the cents, with spaces in the
+ * digits ("USD 259, 257,32"), is read as the decimal point.
+ */
+function amountOf(text: string): number | null {
+  const t = text.trim().replace(/^(USD|US\$|\$)\s*/i, "");
+  if (/^\d{1,3}(?:,\s*\d{3}|\s+\d{3})*,\s*\d{2}$/.test(t)) {
+    return parseMoney(t.replace(/,\s*(\d{2})$/, ".$1").replace(/[\s,]/g, ""));
+  }
+  return parseMoney(t);
 }
 
 /**

@@ -120,3 +120,39 @@ Deno.test("readGoodsTable() knows a header OCR misread by a letter or broke with
     weight_unit: "LB",
   }]);
 });
+
+Deno.test("readGoodsTable() gives back a weight OCR lost from amount / price, only when it comes out whole", () => {
+  const lines = values([
+    "Item Description      CS        Cost/lb       Extension",
+    "Beef chuck roll 2x    934       4.18          USD 230,343.08",
+    "Beef brisket 120A     602       7.06          USD 259, 257,32",
+    "Pork loin boneless    10        4.18          USD 230,400.00",
+  ].join("\n"));
+  assert.equal(lines?.[0]?.weight, 55106);
+  assert.equal(lines?.[0]?.weight_unit, "LB");
+  // A period read as a comma before the cents, spaces in the digits: still the amount.
+  assert.equal(lines?.[1]?.weight, 36722);
+  // No whole weight gives that amount: nothing is made up.
+  assert.equal(lines?.[2]?.weight, undefined);
+  const read = readGoodsTable(toLines([
+    "Item Description      CS        Cost/lb       Extension",
+    "Beef chuck roll 2x    934       4.18          USD 230,343.08",
+  ].join("\n")));
+  assert.deepEqual(read?.lines[0]?.weight?.why, "weight read from amount / price");
+  assert.ok(read!.lines[0]!.weight!.confidence < 0.8);
+});
+
+Deno.test("readGoodsTable() reads a case count OCR printed as look-alike letters, and doubts marks around one", () => {
+  const read = readGoodsTable(toLines([
+    "Product Description     Net Lbs       Cases      Price       Extension",
+    "Beef brisket 120A       2,624         Al         4.87        $12,778.88",
+    "Ground beef 81/19       14,931        23);       4.39        $65,547.09",
+    "Pork spare ribs         28,536        Ole        2.46        $70,198.56",
+  ].join("\n")));
+  const [a, b, c] = read!.lines;
+  assert.equal(a!.cases?.value, 41);
+  assert.ok(a!.cases!.confidence < 0.8);
+  assert.equal(b!.cases?.value, 23);
+  assert.ok(b!.cases!.confidence < 0.8, "a number read among marks is for the reviewer");
+  assert.equal(c!.cases, undefined, "a word is no count");
+});
