@@ -193,3 +193,78 @@ Deno.test("renamed Supplier -> Packer and Load -> Shipment: no page or notificat
     await server.close();
   }
 });
+
+/** The messages a page hands the command palette island. */
+function paletteMessages(html: string): Record<string, string> {
+  const raw = /<pm-island data-island="CommandPalette" data-props="([^"]*)"/.exec(html)?.[1];
+  assert.ok(raw, "the page has the command palette");
+  const json = raw.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return JSON.parse(json).messages;
+}
+
+Deno.test("renames win in Spanish: the palette's sentences agree with the tenant's Spanish names, or keep the built-in word's gender", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t);
+    const put = await api.call("PUT", "/api/v1/config", {
+      terminology: {
+        record_types: {
+          // Carga (feminine) becomes envío (masculine), pago (masculine) remesa (feminine).
+          loads: {
+            singular: "Shipment",
+            plural: "Shipments",
+            languages: { es: { singular: "Envío", plural: "Envíos", gender: "masculine" } },
+          },
+          payments: {
+            singular: "Remittance",
+            plural: "Remittances",
+            languages: { es: { singular: "Remesa", plural: "Remesas", gender: "feminine" } },
+          },
+          // No Spanish names: the English one, in the built-in word's gender (proveedor).
+          suppliers: { singular: "Packer", plural: "Packers" },
+        },
+      },
+    }, { "if-match": '"0"' });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const cookie = t.jar.header(t.host);
+    const spanish = { cookie, "accept-language": "es" };
+
+    const home = await (await server.fetch(t.host, "/", { headers: spanish })).text();
+    assert.match(home, /<html lang="es"/);
+    const palette = paletteMessages(home);
+    assert.equal(palette["palette.new_load"], "Nuevo envío");
+    assert.equal(palette["palette.loads"], "Envíos");
+    assert.equal(palette["palette.record_payment"], "Registrar una remesa");
+    assert.equal(palette["palette.new_supplier"], "Nuevo packer");
+    // What was not renamed stays as the catalogue has it.
+    assert.equal(palette["palette.new_invoice"], "Nueva factura");
+    assert.equal(palette["palette.invoices"], "Facturas");
+    const builtInWords = /\b(cargas?|pagos?|proveedor(es)?)\b/i;
+    // Bills' own Spanish name says "de proveedores" (the English one names no supplier): a type
+    // the tenant did not rename keeps its name; `languages.es` of bills would rename it too.
+    assert.equal(palette["palette.bills"], "Facturas de proveedores");
+    const leftover = Object.entries(palette).filter(([key, text]) =>
+      key !== "palette.bills" && builtInWords.test(text)
+    );
+    assert.deepEqual(leftover, [], "no palette message keeps the built-in word");
+    // The navigation and the list page name them as the tenant does in Spanish.
+    assert.match(home, /<a href="\/loads">Envíos<\/a>/);
+    const loads = await (await server.fetch(t.host, "/loads", { headers: spanish })).text();
+    assert.match(loads, /<h1>Envíos<\/h1>/);
+    assert.match(loads, /href="\/loads\/new">Crear envío<\/a>/);
+
+    // English readers read the English names.
+    const english = paletteMessages(
+      await (await server.fetch(t.host, "/", {
+        headers: { cookie, "accept-language": "en" },
+      })).text(),
+    );
+    assert.equal(english["palette.new_load"], "New shipment");
+    assert.equal(english["palette.loads"], "Shipments");
+    assert.equal(english["palette.record_payment"], "Record a remittance");
+  } finally {
+    await server.close();
+  }
+});

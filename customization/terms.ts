@@ -18,6 +18,9 @@ import type { RecordDef } from "../domain/records/definition.ts";
 import type { FieldDef } from "../domain/records/fields.ts";
 import type { Role } from "../auth/roles.ts";
 import { withCustomFields } from "./fields.ts";
+import { CATALOGUES, type Language } from "../i18n/mod.ts";
+import { formatMessage } from "../i18n/format.ts";
+import { translateRecordType } from "../i18n/records.ts";
 import { type Configuration, DEFAULT_CONFIGURATION } from "./document/schema.ts";
 import {
   DASHBOARD_CARDS,
@@ -49,6 +52,37 @@ interface Resolved {
   types: Map<string, RecordDef>;
   /** A renamed type's or reworded phrase's built-in English text -> the tenant's. */
   named: Map<string, string>;
+  /** The renamed type a built-in English text names first, and whether in its plural. */
+  mentions: (text: string) => Mention | null;
+  /** Record types with the tenant's names in another language, by language. */
+  inLanguage: Map<Language, Map<string, RecordDef>>;
+}
+
+interface Mention {
+  collection: string;
+  plural: boolean;
+  /** The word as the text writes it ("load", "Loads"), for its first letter's case. */
+  word: string;
+}
+
+function mentionsOf(config: Configuration): (text: string) => Mention | null {
+  const forms: Array<[string, Omit<Mention, "word">]> = [];
+  for (const collection of Object.keys(config.terminology.record_types)) {
+    const def = recordType(collection);
+    if (!def) continue;
+    forms.push([def.plural, { collection, plural: true }], [def.singular, {
+      collection,
+      plural: false,
+    }]);
+  }
+  if (forms.length === 0) return () => null;
+  forms.sort((a, b) => b[0].length - a[0].length);
+  const byWord = new Map(forms.map(([word, m]) => [word.toLowerCase(), m]));
+  const pattern = new RegExp(`\\b(${forms.map(([w]) => escape(w)).join("|")})\\b`, "i");
+  return (text) => {
+    const word = pattern.exec(text)?.[1];
+    return word ? { ...byWord.get(word.toLowerCase())!, word } : null;
+  };
 }
 
 const resolved = new WeakMap<Configuration, Resolved>();
@@ -150,7 +184,7 @@ function resolve(config: Configuration): Resolved {
   }
   const named = new Map<string, string>(Object.entries(config.terminology.phrases));
   for (const r of renamesOf(config)) named.set(r.builtIn, r.named);
-  found = { replace, types, named };
+  found = { replace, types, named, mentions: mentionsOf(config), inLanguage: new Map() };
   resolved.set(config, found);
   return found;
 }
@@ -162,6 +196,62 @@ function documentOf(config: Configuration | undefined | null): Configuration {
 /** A record type as the tenant names it: singular, plural, field and related-list labels. */
 export function recordTypeFor(config: Configuration | undefined | null, def: RecordDef): RecordDef {
   return resolve(documentOf(config)).types.get(def.collection) ?? def;
+}
+
+/** A renamed record type's names in one language, and the gender its sentences agree with. */
+export interface TermsIn {
+  singular: string;
+  plural: string;
+  /** Null: the sentence keeps the built-in word's gender. */
+  gender: "masculine" | "feminine" | null;
+}
+
+/**
+ * A record type's names as the tenant gave them for `language` (`languages`), else its English
+ * rename (taken as written in every language); null when the tenant kept the built-in names.
+ */
+export function termsIn(
+  config: Configuration | undefined | null,
+  collection: string,
+  language: Language,
+): TermsIn | null {
+  const entry = documentOf(config).terminology.record_types[collection];
+  const def = recordType(collection);
+  if (!entry || !def) return null;
+  const own = language === "en" ? undefined : entry.languages[language];
+  if (own) return own;
+  if (!entry.singular && !entry.plural) return null;
+  return {
+    singular: entry.singular ?? def.singular,
+    plural: entry.plural ?? def.plural,
+    gender: null,
+  };
+}
+
+/**
+ * A record type as a reader of `language` reads it: renamed by the tenant, translated from the
+ * catalogue (i18n/records.ts), and named with the tenant's own words for that language.
+ */
+export function recordTypeIn(
+  config: Configuration | undefined | null,
+  def: RecordDef,
+  language: Language,
+): RecordDef {
+  const doc = documentOf(config);
+  const shown = translateRecordType(recordTypeFor(doc, def), language);
+  const own = language === "en"
+    ? undefined
+    : doc.terminology.record_types[def.collection]?.languages[language];
+  if (!own) return shown;
+  const byType = resolve(doc).inLanguage;
+  let types = byType.get(language);
+  if (!types) byType.set(language, types = new Map());
+  let out = types.get(def.collection);
+  if (!out) {
+    out = { ...shown, singular: own.singular, plural: own.plural };
+    types.set(def.collection, out);
+  }
+  return out;
 }
 
 /** A field's label as the tenant reads it; the record type's singular without a field. */
@@ -194,14 +284,23 @@ export function builtInWords(config: Configuration | undefined | null, text: str
   return wordReplacer(renamesOf(documentOf(config)).map((r) => [r.named, r.builtIn]))(text);
 }
 
-/** The navigation as the tenant orders and names it (every entry; the caller drops switched off). */
-export function navigation(config: Configuration | undefined | null): NavigationEntry[] {
+/**
+ * The navigation as the tenant orders and names it (every entry; the caller drops switched off);
+ * a record type named in `language` (`languages`) reads so there.
+ */
+export function navigation(
+  config: Configuration | undefined | null,
+  language: Language = "en",
+): NavigationEntry[] {
   const doc = documentOf(config);
   const first = doc.terminology.navigation_order;
   const keys = [...first, ...NAVIGATION_KEYS.filter((k) => !first.includes(k))];
   return keys.map((key) => {
     const def = recordType(key);
-    const builtIn = def ? recordTypeFor(doc, def).plural : BUILT_IN_NAV[key];
+    const own = language === "en"
+      ? undefined
+      : doc.terminology.record_types[key]?.languages[language]?.plural;
+    const builtIn = def ? own ?? recordTypeFor(doc, def).plural : BUILT_IN_NAV[key];
     return {
       key,
       href: key === "dashboard" ? "/" : `/${key}`,
@@ -315,15 +414,19 @@ function isPhrase(value: unknown): value is Phrase {
  * through `words`, so "New load" reads "New shipment" in the command palette and the record
  * form as on the server-rendered page. Placeholders (`{section}`) are not words and stay.
  *
- * In another language, pass the same keys' English messages as `english`: a message whose
- * English text is a renamed record type's name or a reworded phrase ("Loads") reads as the
- * tenant named it, so a rename wins in every language; other translated sentences stay as the
- * catalogue has them (their words are not English).
+ * In another language, pass the same keys' English messages as `english` and the `language`:
+ * a message whose English text is a renamed record type's name ("Loads") reads as the tenant
+ * named it there (`languages`, else its English name); a sentence that names one ("New load")
+ * is written from the catalogue's `<key>.renamed` message with the name as `{name}` and its
+ * `{gender}` (`select`; the built-in word's gender when the tenant gave none), so a rename wins
+ * in every language: "Nuevo envío", or "Nueva shipment" without Spanish names. A sentence
+ * without a `.renamed` message stays as the catalogue has it.
  */
 export function messagesInWords<M extends Record<string, string>>(
   config: Configuration | undefined | null,
   messages: M,
   english?: Readonly<Record<string, string>>,
+  language?: Language,
 ): M {
   const doc = documentOf(config);
   if (
@@ -332,12 +435,38 @@ export function messagesInWords<M extends Record<string, string>>(
   ) {
     return messages;
   }
-  const { replace, named } = resolve(doc);
+  const { replace, named, mentions } = resolve(doc);
+  const other = language && language !== "en" ? language : null;
   const out: Record<string, string> = {};
   for (const key in messages) {
     const text = messages[key]!;
     const source = english?.[key] ?? text;
-    out[key] = source === text ? replace(text) : named.get(source) ?? text;
+    out[key] = source === text
+      ? replace(text)
+      : (other ? inLanguage(doc, other, key, source, mentions(source)) : null) ??
+        named.get(source) ?? text;
   }
   return out as M;
+}
+
+/** A translated message that names a renamed type, in the tenant's words; null to keep it. */
+function inLanguage(
+  doc: Configuration,
+  language: Language,
+  key: string,
+  source: string,
+  mention: Mention | null,
+): string | null {
+  const phrase = doc.terminology.phrases[source as keyof typeof doc.terminology.phrases];
+  if (phrase !== undefined || !mention) return phrase ?? null;
+  const terms = termsIn(doc, mention.collection, language);
+  if (!terms) return null;
+  const name = mention.plural ? terms.plural : terms.singular;
+  if (source.toLowerCase() === mention.word.toLowerCase()) return name; // the name alone
+  const template = CATALOGUES[language][`${key}.renamed`];
+  if (template === undefined) return null;
+  return formatMessage(language, template, {
+    name: caseLike(name, mention.word),
+    gender: terms.gender ?? "other",
+  });
 }

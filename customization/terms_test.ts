@@ -12,6 +12,8 @@ import {
   messagesInWords,
   navigation,
   recordTypeFor,
+  recordTypeIn,
+  termsIn,
   words,
 } from "./terms.ts";
 
@@ -165,4 +167,61 @@ Deno.test("messagesInWords() with English sources: a renamed name wins in Spanis
     "palette.invoices": "Invoices",
     "x.export": "Download",
   });
+});
+
+Deno.test("messagesInWords() in Spanish: a sentence naming a renamed type agrees with the tenant's Spanish name", () => {
+  const config = validConfiguration({
+    terminology: {
+      record_types: {
+        loads: {
+          singular: "Shipment",
+          plural: "Shipments",
+          languages: { es: { singular: "Envío", plural: "Envíos", gender: "masculine" } },
+        },
+        suppliers: { singular: "Packer", plural: "Packers" },
+      },
+      phrases: { "Export CSV": "Download" },
+    },
+  });
+  const english = {
+    "palette.loads": "Loads",
+    "palette.new_load": "New load",
+    "palette.new_supplier": "New supplier",
+    "palette.new_invoice": "New invoice",
+    "x.export": "Export CSV",
+    "bell.unread": "{count, plural, one {# load} other {# loads}}",
+  };
+  const spanish = {
+    "palette.loads": "Cargas",
+    "palette.new_load": "Nueva carga",
+    "palette.new_supplier": "Nuevo proveedor",
+    "palette.new_invoice": "Nueva factura",
+    "x.export": "Exportar CSV",
+    "bell.unread": "{count, plural, one {# carga} other {# cargas}}",
+  };
+  assert.deepEqual(messagesInWords(config, spanish, english, "es"), {
+    "palette.loads": "Envíos",
+    "palette.new_load": "Nuevo envío", // masculine, as the tenant said
+    "palette.new_supplier": "Nuevo packer", // no Spanish name: proveedor's gender
+    "palette.new_invoice": "Nueva factura",
+    "x.export": "Download",
+    // No `.renamed` message for this key: the catalogue's sentence stays (documented).
+    "bell.unread": "{count, plural, one {# carga} other {# cargas}}",
+  });
+  assert.deepEqual(termsIn(config, "loads", "es"), {
+    singular: "Envío",
+    plural: "Envíos",
+    gender: "masculine",
+  });
+  assert.deepEqual(termsIn(config, "suppliers", "es"), {
+    singular: "Packer",
+    plural: "Packers",
+    gender: null,
+  });
+  assert.equal(termsIn(config, "invoices", "es"), null);
+  assert.equal(recordTypeIn(config, loads, "es").plural, "Envíos");
+  assert.equal(recordTypeIn(config, loads, "en").plural, "Shipments");
+  assert.equal(recordTypeIn(config, suppliers, "es").plural, "Packers");
+  assert.equal(navigation(config, "es").find((e) => e.key === "loads")?.label, "Envíos");
+  assert.equal(navigation(config).find((e) => e.key === "loads")?.label, "Shipments");
 });

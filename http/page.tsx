@@ -158,7 +158,7 @@ export function renderApp(
   const tenantWords = workspaceWords(language, phrases, englishWords);
   const shell = (
     <AppShell
-      navigation={navigation(config)
+      navigation={navigation(config, language)
         .filter((entry) => navigationShown(config, billing, entry.key))
         .map((entry) => ({
           ...entry,
@@ -174,7 +174,7 @@ export function renderApp(
       userId={auth.userId}
       otherWorkspaces={auth.otherWorkspaces}
       islandWords={(messages) =>
-        messagesInWords(config, messages, messagesFor("en", Object.keys(messages)))}
+        messagesInWords(config, messages, messagesFor("en", Object.keys(messages)), language)}
       currentPath={c.req.path}
       csrfToken={c.get("csrfToken")}
       assistant={featureOn(config, billing, "assistant")}

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { RECORD_TYPES, recordType } from "../../domain/catalog.ts";
 import { ROLES } from "../../auth/roles.ts";
+import { LANGUAGES } from "../../i18n/format.ts";
 import {
   CURRENCY_DISPLAYS,
   DATE_FORMATS,
@@ -109,20 +110,36 @@ const RoleKey = z.enum(["default", ...ROLES] as [string, ...string[]]);
 
 const Label = z.string().trim().min(1, "Enter a label.").max(60, "Use at most 60 characters.");
 
+/** The languages besides English that a tenant may name its record types in. */
+const OTHER_LANGUAGES = LANGUAGES.filter((l) => l !== "en") as [string, ...string[]];
+
+/** A record type's names in one more language, and the grammatical gender its sentences need. */
+const LanguageTerms = z.strictObject({
+  singular: Label,
+  plural: Label,
+  gender: z.enum(["masculine", "feminine"]).nullable().default(null),
+});
+
 const RecordTerms = z.strictObject({
   singular: Label.nullable().default(null),
   plural: Label.nullable().default(null),
   fields: z.record(z.string(), Label).default({}),
+  languages: z.partialRecord(z.enum(OTHER_LANGUAGES), LanguageTerms).default({}),
 });
 
 /** Names of record types and fields, navigation labels and order. */
 export const TerminologySchema = z.strictObject({
   record_types: z.partialRecord(CollectionKey, RecordTerms).default({}).meta({
     description:
-      'New names per record type (by its collection, such as `suppliers`): `singular`, `plural` and `fields` (a field\'s name to its label). A renamed type also renames the labels that use its built-in name (a PO\'s "Supplier" field, "Loads picked up here"), unless a label is set here. Shown on pages, navigation, forms, lists, CSV headers, PDFs, e-mails and in search.',
+      'New names per record type (by its collection, such as `suppliers`): `singular`, `plural` and `fields` (a field\'s name to its label). A renamed type also renames the labels that use its built-in name (a PO\'s "Supplier" field, "Loads picked up here"), unless a label is set here. Shown on pages, navigation, forms, lists, CSV headers, PDFs, e-mails and in search. `languages` names the type in the other languages of the interface (`es`: `singular`, `plural` and `gender`, `masculine` or `feminine`, which sentences such as "Nuevo envío" agree with); without it, readers of another language read the English names given here, in sentences that keep the built-in word\'s gender ("Nueva shipment").',
     examples: [{
       suppliers: { singular: "Packer", plural: "Packers", fields: {} },
-      loads: { singular: "Shipment", plural: "Shipments", fields: { bol_number: "BOL #" } },
+      loads: {
+        singular: "Shipment",
+        plural: "Shipments",
+        fields: { bol_number: "BOL #" },
+        languages: { es: { singular: "Envío", plural: "Envíos", gender: "masculine" } },
+      },
     }],
   }),
   navigation_labels: z.partialRecord(z.enum(NAVIGATION_KEYS), Label).default({}).meta({

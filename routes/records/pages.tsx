@@ -74,6 +74,7 @@ import {
   listColumns,
   messagesInWords,
   recordTypeFor,
+  recordTypeIn,
   words,
 } from "../../customization/terms.ts";
 import { featureOn } from "../../customization/features.ts";
@@ -96,9 +97,9 @@ function configOf(c: AppContext): Configuration | undefined {
   return c.get("configuration")?.document;
 }
 
-/** A record type as the tenant names it, in the reader's language (i18n/records.ts). */
+/** A record type as the tenant names it, in the reader's language (its own words there too). */
 function pageDef(c: AppContext, builtIn: RecordDef): RecordDef {
-  return translateRecordType(recordTypeFor(configOf(c), builtIn), languageOf(c));
+  return recordTypeIn(configOf(c), builtIn, languageOf(c));
 }
 
 /** A fixed phrase in the tenant's words and the reader's language ("Details", "Totals"). */
@@ -448,6 +449,7 @@ async function formPage(
             configOf(c),
             messagesFor(languageOf(c), RECORD_FORM_MESSAGES),
             messagesFor("en", RECORD_FORM_MESSAGES),
+            languageOf(c),
           ),
           // The form's own checks, in the reader's language too (domain/error_text.ts).
           errorMessages: languageOf(c) === "en" ? undefined : {
