@@ -66,9 +66,13 @@ function keysAt(path: ReadonlyArray<PropertyKey>): string[] {
 
 /** One message per failed path, with the allowed values or keys where known. */
 export function configurationErrors(issues: readonly z.core.$ZodIssue[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  const add = (path: ReadonlyArray<PropertyKey>, message: string) =>
-    (out[path.map(String).join(".") || "(document)"] ??= []).push(message);
+  // A Map, not an object literal: a path such as "constructor" or "__proto__" (an unknown key
+  // in the document) would otherwise find Object.prototype's members instead of a list.
+  const out = new Map<string, string[]>();
+  const add = (path: ReadonlyArray<PropertyKey>, message: string) => {
+    const key = path.map(String).join(".") || "(document)";
+    out.set(key, [...(out.get(key) ?? []), message]);
+  };
   for (const issue of issues) {
     if (issue.code === "invalid_value") {
       add(issue.path, `Use one of: ${issue.values.map((v) => String(v)).join(", ")}.`);
@@ -79,7 +83,8 @@ export function configurationErrors(issues: readonly z.core.$ZodIssue[]): Record
       }
     } else add(issue.path, issue.message);
   }
-  return out;
+  // fromEntries defines each key as the object's own, "__proto__" included.
+  return Object.fromEntries(out);
 }
 
 /** Validates a parsed document: the normalized configuration, or errors per path. */

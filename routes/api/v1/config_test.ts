@@ -178,3 +178,48 @@ Deno.test("an invitation e-mail names the workspace's product name", async () =>
     await server.close();
   }
 });
+
+Deno.test("hostile YAML and JSON (prototype keys, alias bombs, deep nesting) answer 400 and change nothing", async () => {
+  await withApi(async (server, api) => {
+    const send = async (path: string, type: string, body: string, method = "POST") => {
+      const res = await server.fetch(api.host, path, {
+        method,
+        headers: { authorization: `Bearer ${api.token}`, "content-type": type, "if-match": '"0"' },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const proto = "constructor:\n  prototype:\n    polluted: yes\n__proto__:\n  admin: true\n" +
+      "branding:\n  constructor: 1\n  toString: 2\n";
+    for (const path of ["/api/v1/config/validate", "/api/v1/config"]) {
+      const method = path.endsWith("validate") ? "POST" : "PUT";
+      const yaml = await send(path, "application/yaml", proto, method);
+      const json = await send(
+        path,
+        "application/json",
+        '{"constructor":{"prototype":{"polluted":1}},"__proto__":{"admin":true}}',
+        method,
+      );
+      for (const res of [yaml, json]) {
+        const errors = res.body.errors ?? res.body.error?.details;
+        assert.ok([200, 400].includes(res.status), `${path}: ${res.status}`);
+        if (res.status === 200) assert.equal(res.body.valid, false);
+        assert.ok(errors.constructor?.[0]?.startsWith("Unknown key"), JSON.stringify(res.body));
+      }
+      assert.ok(Object.hasOwn(yaml.body.errors ?? yaml.body.error.details, "branding.toString"));
+    }
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const n of "bcdefghi") {
+      const p = String.fromCharCode(n.charCodeAt(0) - 1);
+      bomb.push(`${n}: &${n} [*${p}, *${p}, *${p}, *${p}, *${p}, *${p}, *${p}, *${p}, *${p}]`);
+    }
+    const bombed = await send("/api/v1/config", "application/yaml", bomb.join("\n"), "PUT");
+    assert.equal(bombed.status, 400);
+    const deep = await send("/api/v1/config", "application/yaml", `a: ${"[".repeat(50000)}`, "PUT");
+    assert.equal(deep.status, 400);
+    // Nothing was stored, and no object of the server's picked up a key.
+    assert.equal((await api.call("GET", "/api/v1/config")).headers.get("etag"), '"0"');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+});
