@@ -3,9 +3,12 @@
  * The events a workspace can subscribe an endpoint to. Record events are named by the record
  * type's API name and what happened (`purchase_order.created`, `load.updated`); the rest are the
  * business facts members are also told about (`invoice.overdue`, `payment.received`,
- * `document.read`). Pure data, for the API, the settings page and the docs alike.
+ * `document.read`). Pure data, for the API, the settings page and the docs alike; descriptions in
+ * the reader's language (the API's in English unless the client asks with Accept-Language).
  */
 import { RECORD_TYPES } from "../../domain/catalog.ts";
+import { type Language, translator } from "../../i18n/mod.ts";
+import { translateRecordType } from "../../i18n/records.ts";
 
 /** What happened to a record, as record events name it. */
 export const RECORD_ACTIONS = ["created", "updated", "archived", "deleted"] as const;
@@ -27,19 +30,30 @@ export const BUSINESS_EVENTS: Record<string, string> = {
   "load.picked_up": "A load was picked up",
 };
 
-/** Every event type an endpoint may subscribe to, with what it means. */
-export function eventCatalog(): Array<{ type: string; description: string }> {
+/**
+ * Every event type an endpoint may subscribe to, with what it means in `language` (English by
+ * default, as the API has always answered): a business event through `webhooks.business.*`, a
+ * record event through `webhooks.record_event.<action>` with the record type's translated name.
+ */
+export function eventCatalog(
+  language: Language = "en",
+): Array<{ type: string; description: string }> {
+  const t = translator(language);
   const records = RECORD_TYPES.flatMap((def) => {
     const name = recordEventName(def.table)!;
+    const shown = translateRecordType(def, language).singular.toLowerCase();
     return RECORD_ACTIONS.map((action) => ({
       type: `${name}.${action}`,
-      description: `A ${def.singular.toLowerCase()} was ${action}`,
+      description: language === "en"
+        ? `A ${shown} was ${action}`
+        : t(`webhooks.record_event.${action}`, { type: shown }),
     }));
   });
-  const business = Object.entries(BUSINESS_EVENTS).map(([type, description]) => ({
-    type,
-    description,
-  }));
+  const business = Object.entries(BUSINESS_EVENTS).map(([type, english]) => {
+    const key = `webhooks.business.${type.replace(".", "_")}`;
+    const text = language === "en" ? english : t(key);
+    return { type, description: text === key ? english : text };
+  });
   return [...records, ...business];
 }
 

@@ -33,9 +33,6 @@ import { eventCatalog, isEventType } from "../../integrations/webhooks/events.ts
 import { emitWebhookEvent, replayDelivery } from "../../integrations/webhooks/emit.ts";
 
 import { languageOf, tOf } from "../../i18n/middleware.ts";
-import type { Translate } from "../../i18n/mod.ts";
-import { translateRecordType } from "../../i18n/records.ts";
-import { RECORD_TYPES } from "../../domain/catalog.ts";
 import { useT } from "../../components/Words.tsx";
 
 const app = new Hono<AppEnv>();
@@ -81,29 +78,6 @@ function checkedUrl(c: AppContext, raw: string): string {
     if (err instanceof DestinationError) throw new AppError("invalid_request", 422, err.message);
     throw err;
   }
-}
-
-/**
- * What an event means, in the reader's language: a record event ("A purchase order was
- * created") or a business event by its catalogue key; anything else as the catalogue wrote it.
- */
-function eventDescription(
-  c: AppContext,
-  t: Translate,
-  event: { type: string; description: string },
-): string {
-  const [name, action] = event.type.split(".");
-  const business = t(`webhooks.business.${event.type.replace(".", "_")}`);
-  if (!business.startsWith("webhooks.")) return business;
-  const def = RECORD_TYPES.find((d) =>
-    event.description === `A ${d.singular.toLowerCase()} was ${action}`
-  );
-  if (def && name) {
-    return t(`webhooks.record_event.${action}`, {
-      type: translateRecordType(def, languageOf(c)).singular.toLowerCase(),
-    });
-  }
-  return event.description;
 }
 
 function Status(props: { e: Endpoint }) {
@@ -209,12 +183,12 @@ async function showList(c: AppContext, flash: Flash = {}, status = 200) {
       <details class="card">
         <summary>{t("webhooks.event_names")}</summary>
         <dl class="facts">
-          {eventCatalog().map((e) => (
+          {eventCatalog(languageOf(c)).map((e) => (
             <div key={e.type}>
               <dt>
                 <code>{e.type}</code>
               </dt>
-              <dd>{eventDescription(c, t, e)}</dd>
+              <dd>{e.description}</dd>
             </div>
           ))}
         </dl>

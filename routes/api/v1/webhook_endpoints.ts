@@ -29,6 +29,7 @@ import {
 } from "../../../integrations/webhooks/store.ts";
 import { checkUrlForm, DestinationError } from "../../../integrations/webhooks/destination.ts";
 import { eventCatalog, isEventType } from "../../../integrations/webhooks/events.ts";
+import { acceptedLanguages } from "../../../i18n/mod.ts";
 import { emitWebhookEvent, replayDelivery } from "../../../integrations/webhooks/emit.ts";
 
 const EventsField = z.array(z.string().max(80)).min(1).max(100).refine(
@@ -332,7 +333,11 @@ const app = new Hono<AppEnv>();
 app.use("/api/v1/webhook-endpoints", tenantOnly(), requirePermission("settings:manage"));
 app.use("/api/v1/webhook-endpoints/*", tenantOnly(), requirePermission("settings:manage"));
 
-app.get("/api/v1/webhook-endpoints/events", routes.events, (c) => c.json({ data: eventCatalog() }));
+// Descriptions in English unless the client asks for another language (docs/languages.md).
+app.get("/api/v1/webhook-endpoints/events", routes.events, (c) => {
+  const language = acceptedLanguages(c.req.header("accept-language"))[0] ?? "en";
+  return c.json({ data: eventCatalog(language) });
+});
 
 app.get("/api/v1/webhook-endpoints", routes.list, async (c) => {
   const data = (await listEndpoints(tenantOf(c).db)).map(endpointJson);
