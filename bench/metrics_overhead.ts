@@ -1,20 +1,29 @@
 /**
  * @module bench/metrics_overhead
- * What counting requests for /metrics (and the alerts' tally) costs the authenticated route,
- * measured in one run of one server process: the bench server answers the same app on two ports,
- * one counting and one not (BENCH_UNCOUNTED_PORT, bench/server.ts), so both sides share the JIT,
- * the pool, the tenant and the token. wrk alternates short runs between the ports in interleaved
- * pairs (ABBA...: the first of a pair swaps each time) so the machine's drift falls on both; the
- * figures are medians of the per-pair ratios with their interquartile ranges, over enough pairs
- * (30 by default) for the medians to settle. Two figures per pair:
- * - throughput with/without, what the issue's target names; on a shared two-core machine wrk and
- *   other work take the server's CPU at random, so one pair can swing by 10% either way;
- * - the server's CPU time per request with and without (all its threads, from
- *   /proc/<pid>/task/<tid>/schedstat, nanoseconds), which other processes disturb far less: the
- *   time a request costs, not how much of the machine the server got. Its without/with ratio is
- *   the throughput a CPU-bound server keeps.
+ * What counting requests for /metrics (and the alerts' tally) costs the authenticated route
+ * (`GET /api/v1/me` with a bearer token), always in one server process, so both sides share the
+ * JIT, the pool, the tenant and the token. Two forms:
+ * - blocks (`benchMetricsOverheadBlocks`, the figure of `deno task bench`): one wrk run while the
+ *   server switches counting on and off every 100 ms (BENCH_TOGGLE_MS, bench/server.ts) and notes
+ *   each block's requests and CPU; a pair is two neighbouring blocks, so whatever else the machine
+ *   does falls on both alike, and a minute gives some 200-300 pairs;
+ * - runs (`benchMetricsOverhead`): the server answers on a second port with counting off
+ *   (BENCH_UNCOUNTED_PORT) and wrk alternates 2-second runs between the ports (ABBA: the first of
+ *   a pair swaps each time), 30 pairs. On the shared two-core machine a pair swings by tens of
+ *   percent, so this form is kept for comparison with earlier figures.
+ * Each gives medians of the per-pair ratios with their quartiles, for two figures:
+ * - throughput with/without, what the issue's target names;
+ * - the server's CPU time per request (all its threads, from /proc/<pid>/task/<tid>/schedstat in
+ *   nanoseconds), without/with: the throughput a CPU-bound server keeps. Other processes disturb
+ *   it less than throughput, since it counts the time a request costs, not how much of the
+ *   machine the server got.
  * Also the cost of one `observeRequest` call in isolation, and the anomaly detector's recall and
  * false alerts on the synthetic tenant-weeks of ops/synthetic.ts.
+ *
+ *   deno run -A bench/metrics_overhead.ts [--quick] [--aa] [--blocks-only] [--block-seconds=N]
+ *     [--pairs=N] [--pairs-detail]
+ *
+ * `--aa` measures with counting off on both sides: what the method reports when nothing differs.
  */
 import { benchTenant, startBenchServer } from "./api_throughput.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
@@ -270,8 +279,13 @@ if (import.meta.main) {
   // --aa: counting off on both ports, to see what the method reports when nothing differs.
   const sameSides = Deno.args.includes("--aa");
   const what = sameSides ? "A/A, neither counting" : "with counting / without";
+  const blockSeconds = Number(
+    Deno.args.find((a) => a.startsWith("--block-seconds="))?.slice(16) ?? 0,
+  );
+  const blockRun = quick ? BLOCK_RUNS.quick : BLOCK_RUNS.full;
   const blocks = await benchMetricsOverheadBlocks({
-    ...(quick ? BLOCK_RUNS.quick : BLOCK_RUNS.full),
+    ...blockRun,
+    ...(blockSeconds ? { seconds: blockSeconds } : {}),
     sameSides,
   });
   console.log(`${what}, 100 ms blocks in one wrk run: ${describeOverhead(blocks, "block")}`);
