@@ -2,10 +2,10 @@
  * @module ops/request_tally
  * Requests, server errors and time spent per workspace, for the alert rules (ops/alerts.ts).
  * The Prometheus counters cannot serve: they name only the busiest N tenants, and live in each
- * machine's memory. So every answered request also adds to a small map here (one Map lookup and
- * three additions, beside the counters' own work), and once a minute each app process adds the
- * map into `ops_request_tally` in the control database, where the evaluator on any machine sums
- * every machine's minutes into 5-minute buckets.
+ * machine's memory. So every answered request also adds to a small map here (three additions to
+ * the entry ops/metrics.ts keeps on the tenant's slot, no lookup), and once a minute each app
+ * process adds the map into `ops_request_tally` in the control database, where the evaluator on
+ * any machine sums every machine's minutes into 5-minute buckets.
  */
 import type { Client } from "../db/client.ts";
 
