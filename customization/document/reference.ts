@@ -310,6 +310,8 @@ Import a file to make the workspace speak your language and show what your team 
   any field, the navigation entries and their order, and buttons and tabs such as "Export CSV"
   (\`terminology.phrases\`). The new words show on every page, form, list, CSV export, PDF and
   in the navigation; labels that contain the old name ("Supplier confirmation number") follow.
+  Members who read Spanish see the names you give a type in Spanish (\`languages: es\`, with
+  its gender, so that "Nueva carga" becomes "Nuevo envío"), or else your English names.
 - **Formats**: dates (Oct 5, 2026, 05/10/2026 or 2026-10-05), numbers (1,234.56 or 1.234,56),
   money with a symbol, a code or the currency's name, the first day of the week, and the weight
   unit new lines start with (\`formats\`).
@@ -326,6 +328,10 @@ Import a file to make the workspace speak your language and show what your team 
 terminology:
   record_types:
     suppliers: { singular: Packer, plural: Packers }
+    loads:
+      singular: Shipment
+      plural: Shipments
+      languages: { es: { singular: Envío, plural: Envíos, gender: masculine } }
 layouts:
   dashboard_cards:
     broker: [open_purchase_orders, loads_by_status]
