@@ -69,7 +69,10 @@ Deno.test("a Spanish member's CSV preview names each bad row's line and column w
     const empty = await preview(server, t, "name,email\n");
     assert.equal(empty.status, 400);
     const emptyHtml = await empty.text();
-    assert.match(emptyHtml, /El archivo necesita una fila de encabezado y al menos una fila\. No se importó nada\./);
+    assert.match(
+      emptyHtml,
+      /El archivo necesita una fila de encabezado y al menos una fila\. No se importó nada\./,
+    );
     assert.doesNotMatch(emptyHtml, /needs a header row/);
 
     const customers = await api.ok("GET", "/api/v1/customers?q=Carnes");
