@@ -15,7 +15,15 @@
  *    Redis (change notices).
  *
  *     ./scripts/deno run -A bench/customization.ts [--rounds 12] [--redis] [--render-only]
- *       [--machinery-only] [--machinery-rounds 1500]
+ *       [--machinery-only] [--machinery-rounds 1500] [--wrk-only] [--phases 8]
+ *
+ * 3. **The machinery's own cost** (`--machinery-only`): what the configuration adds when the tenant
+ *    shows nothing more. A workspace with the whole configuration but no custom fields (the same
+ *    columns, the same API bytes) against one with none, and the full configuration with three
+ *    custom columns for information; the app's fetch handler called in this process, CPU time
+ *    around each request, the order rotating every round, medians of thousands of rounds; then
+ *    each part on its own (configuration read, record type and layout, words, approvals count,
+ *    row decoding). Target: <= 3%.
  *
  * The render cost is judged by CPU time per request (this process's, the server's and the client's
  * side of each request alike), which holds on a machine others share; wall time is printed too.
@@ -296,6 +304,8 @@ export async function measureMachineryCost(rounds: number) {
     };
     const sides = [
       await side("none", null, false),
+      // A second workspace with none: how far two identical sides differ here (the noise floor).
+      await side("none again", null, false),
       await side("same columns", SAME_COLUMNS_CONFIGURATION, false),
       await side("full", FULL_CONFIGURATION, true),
     ];
@@ -314,23 +324,23 @@ export async function measureMachineryCost(rounds: number) {
     }
     const parts = await measureParts(server.services, sides);
     const median = (xs: number[]) => percentile(xs, 50);
-    const [none, same, full] = sides.map((s) => ({
-      name: s.name,
-      page: median(s.pageCpu),
-      api: median(s.apiCpu),
-      pageBytes: s.pageBytes,
-      apiBytes: s.apiBytes,
-    }));
+    // Against "none" two ways: the ratio of the medians, and the median of each round's ratio
+    // (paired: the two requests of a round ran under the same load).
+    const versus = (s: typeof sides[number], key: "pageCpu" | "apiCpu") => ({
+      ms: median(s[key]),
+      extra: median(s[key]) / median(sides[0]![key]) - 1,
+      paired: median(s[key].map((x, i) => x / sides[0]![key][i]!)) - 1,
+    });
     return {
       rounds,
       parts,
-      none: none!,
-      same: same!,
-      full: full!,
-      samePage: same!.page / none!.page - 1,
-      sameApi: same!.api / none!.api - 1,
-      fullPage: full!.page / none!.page - 1,
-      fullApi: full!.api / none!.api - 1,
+      sides: sides.map((s) => ({
+        name: s.name,
+        page: versus(s, "pageCpu"),
+        api: versus(s, "apiCpu"),
+        pageBytes: s.pageBytes,
+        apiBytes: s.apiBytes,
+      })),
     };
   } finally {
     await server.close();
@@ -433,7 +443,7 @@ export async function measureListOverWrk(phases: number, seconds: number) {
   const server = await startBenchServer();
   try {
     const today = new Date().toISOString().slice(0, 10);
-    const side = async (slug: string, full: boolean, values: boolean) => {
+    const side = async (slug: string, full: unknown, values: boolean) => {
       const { token } = await benchTenantWithId(server.port, slug);
       const host = `${slug}.localhost`;
       const headers = { authorization: `Bearer ${token}` };
@@ -446,7 +456,7 @@ export async function measureListOverWrk(phases: number, seconds: number) {
         if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
         return await res.json();
       };
-      if (full) await send("PUT", "/api/v1/config", FULL_CONFIGURATION, { "if-match": '"0"' });
+      if (full) await send("PUT", "/api/v1/config", full, { "if-match": '"0"' });
       const supplier = await send("POST", "/api/v1/suppliers", { name: "Bench Packing" });
       for (let i = 0; i < ROWS; i++) {
         await send("POST", "/api/v1/purchase-orders", {
@@ -461,9 +471,10 @@ export async function measureListOverWrk(phases: number, seconds: number) {
       return { host, token, cpuMs: [] as number[], rps: [] as number[] };
     };
     const sides = [
-      await side("cfgnone", false, false),
-      await side("cfgfull", true, false),
-      await side("cfgvalues", true, true),
+      await side("cfgnone", null, false),
+      await side("cfgfull", FULL_CONFIGURATION, false),
+      await side("cfgvalues", FULL_CONFIGURATION, true),
+      await side("cfgsame", SAME_COLUMNS_CONFIGURATION, false),
     ];
     const url = `http://127.0.0.1:${server.port}${API_LIST_PATH}`;
     const phase = async (s: typeof sides[number], secs: number) => {
@@ -485,7 +496,7 @@ export async function measureListOverWrk(phases: number, seconds: number) {
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const [none, full, values] = sides.map((s) => ({
+    const [none, full, values, same] = sides.map((s) => ({
       cpuMs: median(s.cpuMs),
       rps: median(s.rps),
     }));
@@ -493,8 +504,10 @@ export async function measureListOverWrk(phases: number, seconds: number) {
       none: none!,
       full: full!,
       values: values!,
+      same: same!,
       extra: full!.cpuMs / none!.cpuMs - 1,
       extraWithValues: values!.cpuMs / none!.cpuMs - 1,
+      extraSame: same!.cpuMs / none!.cpuMs - 1,
       phases,
     };
   } finally {
@@ -585,18 +598,36 @@ if (import.meta.main) {
       phases: { type: "string", default: "8" },
       "machinery-rounds": { type: "string", default: "1500" },
       "machinery-only": { type: "boolean" },
+      "wrk-only": { type: "boolean" },
     },
   });
+  if (values["wrk-only"]) {
+    const wrk = await measureListOverWrk(Number(values.phases), 3);
+    console.log(
+      `PO list API over wrk, server CPU per request (median of ${wrk.phases} phases): none ${
+        fmt(wrk.none.cpuMs, 3)
+      } ms; same columns, whole configuration ${fmt(wrk.same.cpuMs, 3)} ms (${
+        fmt(wrk.extraSame * 100, 1)
+      }%); full, no values ${fmt(wrk.full.cpuMs, 3)} ms (${fmt(wrk.extra * 100, 1)}%); full ` +
+        `with values ${fmt(wrk.values.cpuMs, 3)} ms (${fmt(wrk.extraWithValues * 100, 1)}%)`,
+    );
+    Deno.exit(0);
+  }
   const m = await measureMachineryCost(Number(values["machinery-rounds"]));
-  const row = (s: typeof m.none, page: number, api: number) =>
-    `  ${s.name.padEnd(13)} page ${fmt(s.page, 3)} ms (${fmt(s.pageBytes / 1024, 1)} KB) ${
-      fmt(page * 100, 1)
-    }%   API ${fmt(s.api, 3)} ms (${fmt(s.apiBytes / 1024, 1)} KB) ${fmt(api * 100, 1)}%`;
+  const pct = (x: number) => `${x >= 0 ? "+" : ""}${fmt(x * 100, 1)}%`;
   console.log(
-    `Configuration machinery, CPU per request in process (median of ${m.rounds} rounds, ` +
-      `order rotating):\n${row(m.none, 0, 0)}\n${row(m.same, m.samePage, m.sameApi)}  ` +
-      `(target <= 3%)\n${row(m.full, m.fullPage, m.fullApi)}  (three more columns, informative)`,
+    `Configuration machinery, CPU per request in process (median of ${m.rounds} rounds, order ` +
+      `rotating; extra against "none" as a ratio of medians / median of paired ratios):`,
   );
+  for (const s of m.sides) {
+    console.log(
+      `  ${s.name.padEnd(13)} page ${fmt(s.page.ms, 3)} ms (${fmt(s.pageBytes / 1024, 1)} KB) ${
+        pct(s.page.extra)
+      } / ${pct(s.page.paired)}   API ${fmt(s.api.ms, 3)} ms (${fmt(s.apiBytes / 1024, 1)} KB) ${
+        pct(s.api.extra)
+      } / ${pct(s.api.paired)}`,
+    );
+  }
   for (const { name, parts } of m.parts) {
     console.log(
       `  parts, ${name}: ${
@@ -644,7 +675,9 @@ if (import.meta.main) {
       } req/s): extra ${fmt(wrk.extra * 100, 1)}% (target <= 3%); with custom field values on ` +
       `every row ${fmt(wrk.values.cpuMs, 3)} ms: ${
         fmt(wrk.extraWithValues * 100, 1)
-      }% (more bytes)`,
+      }% (more bytes); the same columns with the whole configuration ${
+        fmt(wrk.same.cpuMs, 3)
+      } ms: ${fmt(wrk.extraSame * 100, 1)}%`,
   );
   if (values["render-only"]) Deno.exit(0);
   const runs: Array<[string, Record<string, string>]> = [["no Redis", {}]];
