@@ -39,7 +39,7 @@ Deno.test("renderMessage() formats values in the reader's locale and names recor
   // The workspace's rename reaches the English message's fixed words, never a value.
   const config = structuredClone(DEFAULT_CONFIGURATION);
   config.terminology.record_types = {
-    loads: { singular: "Shipment", plural: "Shipments", fields: {} },
+    loads: { singular: "Shipment", plural: "Shipments", fields: {}, languages: {} },
   };
   const delivered = { key: "notice.load_delivered", args: { number: "Load-7" } };
   assert.equal(
