@@ -147,7 +147,7 @@ export async function sendDisputeOutcome(
       "",
       balance,
       "",
-      t("mail.dispute.disagree"),
+      t("mail.dispute.disagree", args),
     ];
   const text = [
     t("mail.dispute.hello", args),

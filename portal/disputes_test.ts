@@ -83,6 +83,10 @@ Deno.test("the dispute outcome e-mails and the statement tell the customer the d
     assert.match(en.mails.rejected, /could not accept it\. The invoice is unchanged\.$/m);
     assert.match(en.mails.rejected, /^Our reason: Signed PO 4471 lists the chuck rolls$/m);
     assert.match(en.mails.rejected, /^Balance due on invoice .+: \$3,200\.00$/m);
+    assert.match(
+      en.mails.rejected,
+      /^If you disagree, contact outcomeen Foods and tell us why\.$/m,
+    );
     assert.match(en.mails.rejected, /\/portal\//);
     // The statement: the invoice at its open amount, the credit as a line under it.
     assert.match(
