@@ -70,14 +70,25 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/**
+ * Adds `message` to `out[key]`. The key comes from the client (an unknown field or parameter), so
+ * it is looked up as the object's own: `constructor`, `toString` or `__proto__` would otherwise
+ * find Object.prototype's members (a 500), or replace the object's prototype.
+ */
+export function addFieldError(out: Record<string, string[]>, key: string, message: string): void {
+  if (!Object.hasOwn(out, key)) {
+    Object.defineProperty(out, key, { value: [], enumerable: true, writable: true });
+  }
+  out[key]!.push(message);
+}
+
 /** Turns a zod error into per-field messages for `InvalidError.details`. */
 export function fieldErrors(
   issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of issues) {
-    const key = issue.path.map(String).join(".") || "_";
-    (out[key] ??= []).push(issue.message);
+    addFieldError(out, issue.path.map(String).join(".") || "_", issue.message);
   }
   return out;
 }

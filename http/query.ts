@@ -4,7 +4,7 @@
  * `invalid_request` with a message per parameter, never a 500 or a silently ignored value.
  */
 import type { z } from "zod";
-import { InvalidError } from "../domain/errors.ts";
+import { addFieldError, InvalidError } from "../domain/errors.ts";
 
 /** Parses `query` with `schema`; throws InvalidError (400) with details per parameter. */
 export function parseQuery<S extends z.ZodType>(
@@ -16,10 +16,12 @@ export function parseQuery<S extends z.ZodType>(
   const details: Record<string, string[]> = {};
   for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) (details[key] ??= []).push("This parameter is not known here.");
+      for (const key of issue.keys) {
+        addFieldError(details, key, "This parameter is not known here.");
+      }
       continue;
     }
-    (details[issue.path.map(String).join(".") || "_"] ??= []).push(issue.message);
+    addFieldError(details, issue.path.map(String).join(".") || "_", issue.message);
   }
   throw new InvalidError("The query has problems.", details, 400);
 }

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { FieldDef } from "./fields.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
+import { addFieldError } from "../errors.ts";
 
 const ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -167,14 +168,14 @@ export function issuesByField(error: z.ZodError): Record<string, string[]> {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const path = [...issue.path.map(String), key].join(".");
-        (out[path] ??= []).push("This field cannot be set.");
+        addFieldError(out, path, "This field cannot be set.");
       }
       continue;
     }
     const path = issue.path.map(String).join(".") || "_";
     // zod says "expected string, received undefined" for a missing value; people say "Required".
     const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
-    (out[path] ??= []).push(missing ? "Required." : issue.message);
+    addFieldError(out, path, missing ? "Required." : issue.message);
   }
   return out;
 }
