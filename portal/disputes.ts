@@ -19,7 +19,7 @@ import { customers, invoices } from "../domain/catalog.ts";
 import { inCurrency } from "../domain/currency.ts";
 import * as fmt from "../domain/format.ts";
 import { formatsFor, translator } from "../i18n/mod.ts";
-import { partyLanguage } from "../mail/language.ts";
+import { partyLanguage, workspaceLanguage } from "../mail/language.ts";
 import type { RecordContext } from "../domain/records/context.ts";
 import {
   customerBillingAddress,
@@ -79,9 +79,15 @@ export async function disputeLine(
           VALUES (?, ?, ?, ?, ?, ?)`,
     args: [dispute.id, invoice.id, line.id, customerId, dispute.reason, dispute.createdAt],
   });
+  // The note stays on the invoice for the broker's team: written in the workspace's language.
+  const t = translator(await workspaceLanguage(db));
   await addNote(db, { entity: "invoices", entityId: invoice.id }, {
-    body: `Disputed by ${invoice.customerName} in the invoice portal, line ${line.position} ` +
-      `(${line.description}): ${input.reason}`,
+    body: t("dispute.activity_note", {
+      customer: invoice.customerName,
+      position: line.position,
+      description: line.description,
+      reason: input.reason,
+    }),
   }, { userId: null, at: dispute.createdAt, members: [] });
   return dispute;
 }

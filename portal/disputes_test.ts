@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { FixedClock } from "../domain/clock.ts";
 import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
-import { seedPortal } from "../tests/helpers/portal.ts";
+import { seedPortal, withTenantDb } from "../tests/helpers/portal.ts";
 import { englishLeftIn } from "../mail/untranslated.ts";
 
 interface Mails {
@@ -118,6 +118,39 @@ Deno.test("the dispute outcome e-mails and the statement tell the customer the d
       const left = englishLeftIn(es.mails[kind], en.mails[kind], values);
       assert.deepEqual(left, [], `${kind}: English left in the Spanish mail`);
     }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a dispute's note on the invoice is written in the workspace's language, the customer's words kept", async () => {
+  const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
+  try {
+    const tenant = await signUpTenant(server, "notees");
+    const api = await apiClient(server, tenant);
+    const f = await seedPortal(server, tenant, api);
+    await withTenantDb(server, tenant.tenantId, (db) =>
+      db.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES ('locale', 'es-MX', '2026-11-20') " +
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ));
+    const html = await (await server.fetch(tenant.host, `/portal/${f.token}`)).text();
+    const lineId = /<option value="([^"]+)">1\. /.exec(html)?.[1];
+    assert.ok(lineId, "line 1 offered");
+    const res = await server.fetch(tenant.host, `/portal/${f.token}/dispute`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ line_id: lineId, reason: "Short 150 lb" }).toString(),
+    });
+    assert.equal(res.status, 303);
+    await res.body?.cancel();
+    const timeline = await api.ok("GET", `/api/v1/invoices/${f.invoice.id}/activity`);
+    const bodies = JSON.stringify(timeline);
+    assert.match(
+      bodies,
+      /Lone Star Grocers disputó la línea 1 \(Beef trim 81\/19\) en el portal de facturas: Short 150 lb/,
+    );
+    assert.doesNotMatch(bodies, /Disputed by/);
   } finally {
     await server.close();
   }
