@@ -10,7 +10,8 @@
  * knows is kept as written, so a new note shows in English rather than disappearing.
  */
 import type { Translate } from "../i18n/format.ts";
-import { shownLabel } from "../i18n/mod.ts";
+import { CATALOGUES, shownLabel } from "../i18n/mod.ts";
+import { translateErrorText } from "../domain/error_text.ts";
 import { CLASSIFICATION_LABELS } from "../domain/documents/draft.ts";
 
 type Args = (m: RegExpExecArray, t: Translate) => Record<string, string | number>;
@@ -124,7 +125,8 @@ export function readerText(text: string, t: Translate): string {
   while (rest) {
     const hit = ANCHORED.map(([re, key, args]) => ({ m: re.exec(rest), key, args }))
       .find((h) => h.m);
-    if (!hit) return out + rest;
+    // A refusal the domain words (an image too large to read) is translated like any other.
+    if (!hit) return out + translateErrorText(rest, CATALOGUES.en, t);
     const shown = t(hit.key, hit.args(hit.m!, t));
     out += shown === hit.key ? hit.m![0] : shown;
     rest = rest.slice(hit.m![0].length);

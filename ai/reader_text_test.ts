@@ -57,3 +57,10 @@ Deno.test("readerText() keeps a note it does not know as written, after the ones
   assert.equal(readerText("a plugin's own note", es), "a plugin's own note");
   assert.equal(readerText("read by OCR; a plugin's note", es), "leído por OCR; a plugin's note");
 });
+
+Deno.test("readerText() gives a refusal the domain words, such as an image too large to read, in Spanish", () => {
+  const note = "This image is 20000 x 20000 pixels (400 megapixels); the limit is 40 megapixels. " +
+    "Scan at 300 dpi or less, or reduce the image size, and upload it again.";
+  assert.match(readerText(note, es), /^Esta imagen mide 20000 x 20000 píxeles \(400 megapíxeles\)/);
+  assert.equal(readerText(note, en), note);
+});

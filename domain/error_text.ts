@@ -71,6 +71,18 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   // error.state.*, a file's kind through error.file_kind.*).
   [/^The file is not valid CSV: (.*)$/s, "error.csv_invalid", ["problem"]],
   [/^At most (\d+) rows per import\.$/, "error.csv_at_most_rows", ["max"]],
+  // An image too large to read (domain/documents/image_size.ts builds these, so the scan of
+  // thrown templates does not see them).
+  [
+    /^This image is (\d+) x (\d+) pixels \(([\d.]+) megapixels\); the limit is ([\d.]+) megapixels\. Scan at 300 dpi or less, or reduce the image size, and upload it again\.$/,
+    "error.image_too_many_pixels",
+    ["width", "height", "megapixels", "limit"],
+  ],
+  [
+    /^This image \((\d+) x (\d+) pixels, (\d+) channels at (\d+) bits\) needs about (\d+) MB of memory to read; the limit is (\d+) MB\. Save it with 8 bits per channel or in grayscale, or scan at 300 dpi or less\.$/,
+    "error.image_too_much_memory",
+    ["width", "height", "channels", "bits", "mb", "limit"],
+  ],
   [
     /^This ([a-z][a-z ]*) is still referenced by (.+)\. Archive it instead\.$/,
     "error.still_referenced",

@@ -11,6 +11,7 @@ import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { CookieJar } from "../tests/helpers/http.ts";
 import { businessDay } from "./clock.ts";
+import { imageTooLarge } from "./documents/image_size.ts";
 
 const es = translator("es");
 
@@ -384,4 +385,23 @@ Deno.test("every message domain code throws has its Spanish, the values of templ
   assert.deepEqual(untranslated, []);
   const stale = Object.keys(SAMPLES).filter((template) => !seen.has(template));
   assert.deepEqual(stale, [], "samples of templates no longer thrown");
+});
+
+Deno.test("an image too large to read is explained in Spanish, its sizes and limits kept", () => {
+  const limits = { maxPixels: 40_000_000, maxDecodedBytes: 256 * 1024 * 1024 };
+  const pixels = imageTooLarge({ width: 20000, height: 20000, channels: 4, bitDepth: 8 }, limits)!;
+  assert.equal(
+    translateErrorText(pixels, CATALOGUES.en, es),
+    "Esta imagen mide 20000 x 20000 píxeles (400 megapíxeles); el límite es de 40 megapíxeles. " +
+      "Escanee a 300 ppp o menos, o reduzca el tamaño de la imagen, y súbala de nuevo.",
+  );
+  const memory = imageTooLarge({ width: 6000, height: 6000, channels: 4, bitDepth: 16 }, limits)!;
+  assert.match(
+    translateErrorText(memory, CATALOGUES.en, es),
+    /^Esta imagen \(6000 x 6000 píxeles, 4 canales de 16 bits\) necesita unos 275 MB de memoria para leerse; el límite es de 256 MB\./,
+  );
+  assert.equal(
+    translateErrorText("Image too large.", CATALOGUES.en, es),
+    "Imagen demasiado grande.",
+  );
 });
