@@ -1,15 +1,17 @@
 /**
  * @module plugins/host/_sandbox_call
  * One plugin call on a sandbox worker (private to plugins/host, used by sandbox_pool.ts): sends
- * it, arms its kill timer (`timeMs` + margin, plus the start-up budget on a cold start), answers its `host.*` calls in the caller's own async flow (so a hook
- * inside a write transaction reads as it did in-process), and settles with the plugin's answer,
- * its error, or the news that the worker died under it. Whether a lost call may run again is
+ * it, arms its kill timer (`timeMs` + margin, plus the start-up budget on a cold start), answers
+ * its `host.*` calls in the caller's own async flow (so a hook inside a write transaction reads as
+ * it did in-process), and settles with the plugin's answer, its error, or the news that the worker
+ * died under it. Whether a lost call may run again is
  * decided here too: only when it caused nothing (no write, no fetch) and did not cause the kill.
  *
- * The kill timer starts when the call starts. A warm sandbox on a worker with no other call in
- * flight starts as soon as the worker reads the message, so the timer is armed at sending and the
- * worker sends no `start` message: the app's thread wakes once per call instead of twice (measured
- * in docs/benchmarks.md). Behind another call, or cold, the worker says `start` as before.
+ * The kill timer counts from the call's start in the worker, which the worker writes into memory
+ * shared with the host (`Slot.startOf`): armed at sending for the least the call may take, it
+ * reads the start when it fires and waits on for what is left, or for a whole budget while the
+ * call has not started (behind other calls in its worker). No `start` message wakes the app's
+ * thread (measured in docs/benchmarks.md), and the worker is killed no later than before.
  */
 import type { HostFunction, SandboxLimits } from "./sandbox.ts";
 import { PluginError, START_MS } from "./sandbox.ts";
@@ -28,7 +30,7 @@ export interface CallRequest {
   args: unknown[];
   host: Record<string, HostFunction>;
   limits: SandboxLimits;
-  /** Whether the sandbox's runtime is known to be loaded in the worker (no start-up budget). */
+  /** Whether the sandbox's runtime is known to be loaded in the worker (its timer's first arming). */
   warm: boolean;
 }
 
@@ -50,27 +52,24 @@ export async function dispatchCall(
   opts: { marginMs: number; overran: (flight: Flight, why: string) => void },
 ): Promise<{ value: unknown } | LostCall> {
   const { limits, host, label } = request;
-  const flight: Flight = {
-    id,
-    mailbox: [],
-    wake: () => {},
-    effects: false,
-    arm: (cold) => {
-      clearTimeout(flight.timer);
-      const budget = limits.timeMs + opts.marginMs + (cold ? START_MS : 0);
-      flight.timer = setTimeout(
-        () => opts.overran(flight, `it ran longer than ${limits.timeMs} ms`),
-        budget,
-      );
-    },
+  const stamp = slot.claimStamp();
+  const flight: Flight = { id, mailbox: [], wake: () => {}, effects: false };
+  const budget = (cold: boolean) => limits.timeMs + opts.marginMs + (cold ? START_MS : 0);
+  const watch = (ms: number) => {
+    flight.timer = setTimeout(() => {
+      const start = slot.startOf(stamp);
+      if (!start) return watch(budget(false)); // still behind other calls in its worker
+      const left = start.at + budget(start.cold) - Date.now();
+      if (left > 0) watch(left);
+      else opts.overran(flight, `it ran longer than ${limits.timeMs} ms`);
+    }, ms);
   };
-  // Alone on a warm sandbox's worker, the call starts on arrival: arm now, ask no `start`.
-  const announce = !request.warm || slot.flights.size > 0;
   slot.flights.set(flight.id, flight);
-  if (!announce) flight.arm(false);
+  watch(budget(!request.warm));
   slot.send({
     t: "call",
     id: flight.id,
+    stamp,
     key: request.key,
     label,
     source: request.source,
@@ -78,7 +77,6 @@ export async function dispatchCall(
     args: request.args,
     hostNames: Object.keys(host),
     limits,
-    announce,
   });
   try {
     while (true) {
@@ -98,6 +96,7 @@ export async function dispatchCall(
   } finally {
     clearTimeout(flight.timer);
     slot.flights.delete(flight.id);
+    slot.releaseStamp(stamp);
   }
 }
 

@@ -5,13 +5,26 @@
  * engine's bytes, the calls in flight on it, and its end. Killing it terminates the thread at
  * once (the one wall that also stops a long native operation QuickJS never interrupts) and tells
  * every call in flight why, and whether that call caused it.
+ *
+ * Messages to the worker leave in one batch per turn of the app's microtasks (the side-by-side
+ * checks of one write reach the worker as one message, so it wakes once). Each call in flight has
+ * a place in memory shared with the worker, where the worker writes when the call started and
+ * whether it started cold: the call's kill timer reads it (`startOf`), so no message is needed
+ * for the timer to count from the call's real start.
  */
+import { PluginError } from "./sandbox.ts";
 import type { FromWorker, ToWorker } from "./sandbox_worker.ts";
 
 /** The worker's last word on a call. */
 export type Done = Extract<FromWorker, { t: "done" }>;
 /** A call's `host.*` call, to be answered. */
 export type HostAsk = Extract<FromWorker, { t: "host" }>;
+
+/**
+ * Calls in flight on one worker at most. The app keeps at most 200 sandboxes (runtime.ts), each
+ * with one call in flight at a time, so this is never reached there.
+ */
+const STAMPS = 1024;
 
 /** One call in flight on a worker, as its slot sees it. */
 export interface Flight {
@@ -20,8 +33,6 @@ export interface Flight {
   wake: () => void;
   effects: boolean;
   timer?: ReturnType<typeof setTimeout>;
-  /** Arms the kill timer when the worker says the call started. */
-  arm: (cold: boolean) => void;
   /** Set when the worker died under the call: the reason, and whether this call caused it. */
   lost?: { why: string; culprit: boolean };
 }
@@ -32,6 +43,10 @@ export class Slot {
   readonly keys = new Set<string>();
   readonly flights = new Map<number, Flight>();
   dead = false;
+  /** Per call in flight, written by the worker: [start in ms since the epoch or 0, 1 if cold]. */
+  readonly #stamps = new BigInt64Array(new SharedArrayBuffer(STAMPS * 2 * 8));
+  readonly #free = Array.from({ length: STAMPS }, (_, i) => STAMPS - 1 - i);
+  #outbox: ToWorker[] = [];
 
   constructor(wasm: ArrayBuffer, onDeath: (slot: Slot, why: string) => void) {
     const url = new URL("./sandbox_worker.ts", import.meta.url);
@@ -50,17 +65,50 @@ export class Slot {
         },
       },
     } as WorkerOptions);
-    this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
+    this.worker.onmessage = (event: MessageEvent<FromWorker[]>) => {
+      for (const msg of event.data) this.#receive(msg);
+    };
     this.worker.onerror = (event) => {
       event.preventDefault();
       onDeath(this, `the sandbox worker failed (${event.message})`);
     };
-    this.send({ t: "init", wasm: wasm.slice(0) });
+    this.send({ t: "init", wasm: wasm.slice(0), stamps: this.#stamps.buffer });
   }
 
-  /** Posts `msg` to the worker unless it is dead. */
+  /** Queues `msg` for the worker (sent with the others of this turn) unless it is dead. */
   send(msg: ToWorker): void {
-    if (!this.dead) this.worker.postMessage(msg);
+    if (this.dead) return;
+    this.#outbox.push(msg);
+    if (this.#outbox.length === 1) queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    const batch = this.#outbox;
+    this.#outbox = [];
+    if (!this.dead && batch.length > 0) this.worker.postMessage(batch);
+  }
+
+  /** A place for a new call's start stamp, cleared. */
+  claimStamp(): number {
+    const i = this.#free.pop();
+    if (i === undefined) {
+      throw new PluginError(`More than ${STAMPS} calls are waiting on one sandbox worker.`, false);
+    }
+    Atomics.store(this.#stamps, 2 * i, 0n);
+    Atomics.store(this.#stamps, 2 * i + 1, 0n);
+    return i;
+  }
+
+  /** Gives a finished call's place back. */
+  releaseStamp(i: number): void {
+    this.#free.push(i);
+  }
+
+  /** When the call at place `i` started in the worker (ms since the epoch), or null if not yet. */
+  startOf(i: number): { at: number; cold: boolean } | null {
+    const at = Number(Atomics.load(this.#stamps, 2 * i));
+    if (at === 0) return null;
+    return { at, cold: Atomics.load(this.#stamps, 2 * i + 1) === 1n };
   }
 
   /**
@@ -70,6 +118,7 @@ export class Slot {
   kill(why: string, culprit: Flight | null): boolean {
     if (this.dead) return false;
     this.dead = true;
+    this.#outbox = [];
     this.worker.terminate();
     for (const flight of this.flights.values()) {
       clearTimeout(flight.timer);
@@ -83,7 +132,6 @@ export class Slot {
     if (msg.t === "ready") return;
     const flight = this.flights.get(msg.id);
     if (!flight) return;
-    if (msg.t === "start") return flight.arm(msg.cold);
     flight.mailbox.push(msg);
     flight.wake();
   }

@@ -46,6 +46,12 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   messageBytes: 1024 * 1024,
 };
 
+/** Told when a call's plugin code is about to run (at its start and after each wait), and when it waits. */
+export interface CallPause {
+  running(): void;
+  waiting(): void;
+}
+
 /** A host function: JSON-ready arguments in, a JSON-ready value (or a rejection) out. */
 export type HostFunction = (args: unknown[]) => Promise<unknown>;
 
@@ -124,20 +130,27 @@ export class Sandbox {
     return this.#runtime !== null;
   }
 
-  /** Calls the exported function `name` with `args`; host functions answer `host.*` calls. */
+  /**
+   * Calls the exported function `name` with `args`; host functions answer `host.*` calls.
+   * `pause` is told when plugin code is about to run and when the call waits for host answers
+   * (the sandbox worker sends its messages in one batch once no call can run).
+   */
   call(
     name: string,
     args: unknown[],
     host: Record<string, HostFunction>,
     limits: Partial<SandboxLimits> = {},
+    pause?: CallPause,
   ): Promise<unknown> {
     // One call at a time per sandbox: calls wait their turn (the runtime is single-threaded).
-    const run = this.#queue.then(() => this.#call(name, args, host, { ...this.limits, ...limits }));
+    const run = this.#queue.then(() =>
+      this.#call(name, args, host, { ...this.limits, ...limits }, pause)
+    );
     this.#queue = run.then(() => {}, () => {});
     return run;
   }
 
-  async #start(limits: SandboxLimits): Promise<void> {
+  async #start(limits: SandboxLimits, pause?: CallPause): Promise<void> {
     if (this.#runtime) return;
     const quickjs = await loadEngine();
     const runtime = quickjs.newRuntime();
@@ -162,6 +175,7 @@ export class Sandbox {
       throw new PluginError(`${this.label} could not start: ${message}`, true);
     }
     this.#invoke = invoke.value;
+    pause?.running();
     const ns = context.evalCode(this.source, "plugin.js", { type: "module" });
     if (ns.error) {
       const message = errorText(context, ns.error);
@@ -234,8 +248,10 @@ export class Sandbox {
     args: unknown[],
     host: Record<string, HostFunction>,
     limits: SandboxLimits,
+    pause: CallPause | undefined,
   ): Promise<unknown> {
-    await this.#start(limits);
+    await this.#start(limits, pause);
+    pause?.running();
     const runtime = this.#runtime!;
     const context = this.#context!;
     const deadline = Date.now() + limits.timeMs;
@@ -308,6 +324,7 @@ export class Sandbox {
           throw new PluginError(`${this.label} returned a promise that never settles.`, false);
         }
         let timer: ReturnType<typeof setTimeout> | undefined;
+        pause?.waiting();
         await Promise.race([
           new Promise<void>((resolve) => (current.wake = resolve)),
           new Promise<void>((resolve) => {
@@ -315,6 +332,7 @@ export class Sandbox {
           }),
         ]);
         clearTimeout(timer);
+        pause?.running();
       }
     } finally {
       this.#current = null;

@@ -5,8 +5,18 @@
  * bytes the host sends first. Each call runs in its plugin's `Sandbox`; its `host.*` calls travel
  * to the host as messages and their answers come back the same way. The worker holds no tenant
  * data and no handle on anything: if the host terminates it, only the calls in it are lost.
+ *
+ * Messages travel in batches, both ways: waking a thread costs far more than the message (on a
+ * loaded machine, a wait in the scheduler's queue each time), so the worker collects what its
+ * calls say while any of them can still run, and posts it in one message once all wait for host
+ * answers or are done. Only reads wait while plugin code runs, though: a call that never yields
+ * (a long native operation) gets the worker killed, and the answers of calls that finished before
+ * it, and their writes and fetches, must have reached the host by then. When a call starts, the worker writes the time (and whether
+ * it starts cold) into memory shared with the host, which reads it when its kill timer fires:
+ * the timer is exact without a `start` message.
  */
 import {
+  type CallPause,
   type HostFunction,
   loadEngine,
   PluginError,
@@ -14,12 +24,14 @@ import {
   type SandboxLimits,
 } from "./sandbox.ts";
 
-/** Host to worker. */
+/** Host to worker (posted as a list). */
 export type ToWorker =
-  | { t: "init"; wasm: ArrayBuffer }
+  | { t: "init"; wasm: ArrayBuffer; stamps: SharedArrayBuffer }
   | {
     t: "call";
     id: number;
+    /** The call's place in the shared start stamps (see `Slot.startOf`). */
+    stamp: number;
     key: string;
     label: string;
     source?: string;
@@ -27,29 +39,67 @@ export type ToWorker =
     args: unknown[];
     hostNames: string[];
     limits: SandboxLimits;
-    /** Say `start` when the call begins (the host could not arm its kill timer at sending). */
-    announce: boolean;
   }
   | { t: "answer"; id: number; seq: number; ok: boolean; value?: unknown; error?: string }
   | { t: "dispose"; key: string };
 
-/** Worker to host. */
+/** Worker to host (posted as a list). */
 export type FromWorker =
   | { t: "ready" }
-  | { t: "start"; id: number; cold: boolean }
   | { t: "host"; id: number; seq: number; fn: string; args: unknown[] }
   | { t: "done"; id: number; ok: boolean; value?: unknown; error?: string; stopped?: boolean };
 
 interface WorkerScope {
-  postMessage(message: FromWorker): void;
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker[]): void;
+  onmessage: ((event: MessageEvent<ToWorker[]>) => void) | null;
 }
 
 const scope = globalThis as unknown as WorkerScope;
 const sandboxes = new Map<string, Sandbox>();
 const waiting = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }>();
 let engine: Promise<unknown> | null = null;
+/** Per call: [start in ms since the epoch, 1 if cold], read by the host's kill timer. */
+let stamps: BigInt64Array<ArrayBufferLike> = new BigInt64Array(0);
 let seq = 0;
+
+/** Host calls that change nothing: they may wait in the outbox while another call starts. */
+const READS = new Set(["records.get", "records.list", "log"]);
+
+/** Calls that can run now (not waiting for host answers): while any can, messages wait. */
+let running = 0;
+const outbox: FromWorker[] = [];
+
+function flush(): void {
+  if (outbox.length > 0) scope.postMessage(outbox.splice(0));
+}
+
+function post(message: FromWorker): void {
+  outbox.push(message);
+  if (running === 0) flush();
+}
+
+function stopped(): void {
+  if (--running === 0) flush();
+}
+
+/**
+ * One call's pauses. Before plugin code runs, finished calls' answers and host calls that change
+ * something leave: if that code never yields, the host kills the worker, and those must not be
+ * lost with it. Reads may wait.
+ */
+function pauseOf(): CallPause {
+  let paused = false;
+  return {
+    running: () => {
+      if (paused) (paused = false, running++);
+      if (outbox.some((m) => m.t !== "host" || !READS.has(m.fn))) flush();
+    },
+    waiting: () => {
+      paused = true;
+      stopped();
+    },
+  };
+}
 
 function hostFor(id: number, names: string[]): Record<string, HostFunction> {
   const host: Record<string, HostFunction> = {};
@@ -58,46 +108,54 @@ function hostFor(id: number, names: string[]): Record<string, HostFunction> {
       new Promise((resolve, reject) => {
         const n = ++seq;
         waiting.set(`${id}:${n}`, { resolve, reject });
-        scope.postMessage({ t: "host", id, seq: n, fn, args });
+        post({ t: "host", id, seq: n, fn, args });
       });
   }
   return host;
 }
 
+/** Runs one call; counted in `running` by the caller until it ends. */
 async function run(msg: Extract<ToWorker, { t: "call" }>): Promise<void> {
-  await engine;
-  let box = sandboxes.get(msg.key);
-  if (!box) {
-    if (msg.source === undefined) {
-      scope.postMessage({
-        t: "done",
-        id: msg.id,
-        ok: false,
-        error: `${msg.label} is not loaded in this worker.`,
-        stopped: true,
-      });
-      return;
-    }
-    box = new Sandbox(msg.label, msg.source, msg.limits);
-    sandboxes.set(msg.key, box);
-  }
-  // A cold start has its own budget: say so even when the host did not ask.
-  if (msg.announce || !box.alive) scope.postMessage({ t: "start", id: msg.id, cold: !box.alive });
   try {
-    const value = await box.call(msg.name, msg.args, hostFor(msg.id, msg.hostNames), msg.limits);
-    scope.postMessage({ t: "done", id: msg.id, ok: true, value });
-  } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
-    const stopped = err instanceof PluginError ? err.stopped : true;
-    scope.postMessage({ t: "done", id: msg.id, ok: false, error, stopped });
+    await engine;
+    let box = sandboxes.get(msg.key);
+    if (!box) {
+      if (msg.source === undefined) {
+        post({
+          t: "done",
+          id: msg.id,
+          ok: false,
+          error: `${msg.label} is not loaded in this worker.`,
+          stopped: true,
+        });
+        return;
+      }
+      box = new Sandbox(msg.label, msg.source, msg.limits);
+      sandboxes.set(msg.key, box);
+    }
+    // The host's kill timer reads these: a cold start has its own budget.
+    Atomics.store(stamps, 2 * msg.stamp + 1, box.alive ? 0n : 1n);
+    Atomics.store(stamps, 2 * msg.stamp, BigInt(Date.now()));
+    try {
+      const host = hostFor(msg.id, msg.hostNames);
+      const value = await box.call(msg.name, msg.args, host, msg.limits, pauseOf());
+      post({ t: "done", id: msg.id, ok: true, value });
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const wasStopped = err instanceof PluginError ? err.stopped : true;
+      post({ t: "done", id: msg.id, ok: false, error, stopped: wasStopped });
+    }
+  } finally {
+    stopped();
   }
 }
 
-scope.onmessage = (event) => {
-  const msg = event.data;
+function receive(msg: ToWorker): void {
   if (msg.t === "init") {
-    engine = loadEngine(msg.wasm).then(() => scope.postMessage({ t: "ready" }));
+    stamps = new BigInt64Array(msg.stamps);
+    engine = loadEngine(msg.wasm).then(() => post({ t: "ready" }));
   } else if (msg.t === "call") {
+    running++;
     run(msg);
   } else if (msg.t === "answer") {
     const w = waiting.get(`${msg.id}:${msg.seq}`);
@@ -108,4 +166,8 @@ scope.onmessage = (event) => {
     sandboxes.get(msg.key)?.dispose();
     sandboxes.delete(msg.key);
   }
+}
+
+scope.onmessage = (event) => {
+  for (const msg of event.data) receive(msg);
 };
