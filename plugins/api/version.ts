@@ -7,7 +7,7 @@
  */
 
 /** The version of the extension API this build of the app offers. */
-export const PLUGIN_API_VERSION = "1.1.0";
+export const PLUGIN_API_VERSION = "1.2.0";
 
 type Triple = [number, number, number];
 

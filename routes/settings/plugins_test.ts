@@ -153,7 +153,7 @@ Deno.test("Settings → Plugins: a private plugin for another API version is ref
     assert.equal(review.status, 409);
     assert.match(
       await review.text(),
-      /Future thing needs extension API \^2\.0\.0; this app offers 1\.1\.0/,
+      /Future thing needs extension API \^2\.0\.0; this app offers 1\.2\.0/,
     );
     const forced = await post(server, t, "/settings/plugins/private", [
       ["manifest_json", JSON.stringify(manifest)],
