@@ -8,6 +8,8 @@
 import { recordType } from "../domain/catalog.ts";
 import type { RecordDef } from "../domain/records/definition.ts";
 import type { FieldDef } from "../domain/records/fields.ts";
+import type { HistoryWords } from "../domain/records/history.ts";
+import type { Translate } from "./format.ts";
 import { hintKey, type Language, shownLabel, translator } from "./mod.ts";
 
 const translated = new WeakMap<RecordDef, Map<Language, RecordDef>>();
@@ -86,4 +88,16 @@ export function translateRecordType(def: RecordDef, language: Language): RecordD
   if (!byLanguage) translated.set(def, byLanguage = new Map());
   byLanguage.set(language, out);
   return out;
+}
+
+/** A change list's own words (yes, no, a deleted record, "2 lines") in `t`'s language. */
+export function historyWords(t: Translate): HistoryWords {
+  return {
+    yes: t("list.yes"),
+    no: t("list.no"),
+    deletedRecord: t("history.deleted_record"),
+    lines: (count, formatted) => t("history.lines", { count, formatted }),
+    linesLabel: t("label.lines"),
+    archivedLabel: t("phrase.archived"),
+  };
 }

@@ -8,6 +8,7 @@ import type { TimelineItem } from "../../domain/activity/timeline.ts";
 import { CALL_OUTCOME_LABELS, CALL_OUTCOMES } from "../../domain/activity/mod.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
 import { actionLabel, describeChanges } from "../../domain/records/history.ts";
+import { historyWords } from "../../i18n/records.ts";
 import * as fmt from "../../domain/format.ts";
 import { CsrfInput } from "../Form.tsx";
 import { useT, useWords } from "../Words.tsx";
@@ -40,9 +41,8 @@ function Item(props: ActivityCardProps & { item: TimelineItem }) {
   const when = <time datetime={item.at}>{fmt.instant(item.at, format)}</time>;
   switch (item.type) {
     case "change": {
-      const labels = describeChanges(props.def, item.entry, props.titles, format).map((c) =>
-        c.label
-      );
+      const labels = describeChanges(props.def, item.entry, props.titles, format, historyWords(t))
+        .map((c) => c.label);
       return (
         <p>
           <strong>{words(actionLabel(item.entry.action))}</strong>

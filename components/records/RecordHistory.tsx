@@ -7,7 +7,8 @@ import type { History } from "../../domain/records/audit.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
 import { actionLabel, describeChanges } from "../../domain/records/history.ts";
 import * as fmt from "../../domain/format.ts";
-import { T, useWords } from "../Words.tsx";
+import { T, useT, useWords } from "../Words.tsx";
+import { historyWords } from "../../i18n/records.ts";
 
 export function RecordHistory(props: {
   def: RecordDef;
@@ -19,6 +20,8 @@ export function RecordHistory(props: {
   format: fmt.FormatSettings;
 }) {
   const words = useWords();
+  const t = useT();
+  const say = historyWords(t);
   const { history, names } = props;
   return (
     <section class="card">
@@ -29,12 +32,13 @@ export function RecordHistory(props: {
         {history.entries.map((entry) => (
           <li key={entry.id}>
             <p>
-              <strong>{words(actionLabel(entry.action))}</strong> {words("by")}{" "}
-              {entry.user_id ? names.get(entry.user_id) ?? "a former member" : "the system"}{" "}
+              <strong>{words(actionLabel(entry.action))}</strong> {words("by")} {entry.user_id
+                ? names.get(entry.user_id) ?? t("activity.former_member")
+                : t("activity.the_system")}{" "}
               <time datetime={entry.at}>{fmt.instant(entry.at, props.format)}</time>
             </p>
             <ul>
-              {describeChanges(props.def, entry, props.titles, props.format).map((change) => (
+              {describeChanges(props.def, entry, props.titles, props.format, say).map((change) => (
                 <li key={change.key}>
                   {change.label}: {change.before} → {change.after}
                 </li>
@@ -46,11 +50,10 @@ export function RecordHistory(props: {
       {history.olderHidden > 0
         ? (
           <p class="muted" id="history-retention">
-            {history.olderHidden === 1
-              ? "1 older change is kept"
-              : `${history.olderHidden} older changes are kept`}, from before{" "}
-            {fmt.date(history.since, props.format)} (your plan's audit retention).{" "}
-            <a href="/settings/billing">Upgrade</a> to see them.
+            {t("history.older_kept", {
+              count: history.olderHidden,
+              date: fmt.date(history.since, props.format),
+            })} <a href="/settings/billing">{t("history.upgrade_to_see")}</a>
           </p>
         )
         : null}

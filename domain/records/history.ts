@@ -12,10 +12,28 @@ import * as fmt from "../format.ts";
 /** Keys a person never needs to see in a change list (bookkeeping of every write). */
 const HIDDEN = new Set(["version", "updated_at", "updated_by", "created_at", "created_by"]);
 
-/** Keys that are not fields of the record type but are written to its history. */
-const EXTRA_LABELS: Record<string, string> = {
-  lines: "Lines",
-  archived_at: "Archived",
+/**
+ * The change list's own words in the reader's language (the page passes them from the catalogue);
+ * English by default, so e-mails and tests need nothing.
+ */
+export interface HistoryWords {
+  yes: string;
+  no: string;
+  deletedRecord: string;
+  /** "2 lines": a count of lines, its number already formatted. */
+  lines: (count: number, formatted: string) => string;
+  /** Labels of keys that are not fields of the record type but are written to its history. */
+  linesLabel: string;
+  archivedLabel: string;
+}
+
+export const ENGLISH_HISTORY_WORDS: HistoryWords = {
+  yes: "Yes",
+  no: "No",
+  deletedRecord: "a deleted record",
+  lines: (count, formatted) => `${formatted} ${count === 1 ? "line" : "lines"}`,
+  linesLabel: "Lines",
+  archivedLabel: "Archived",
 };
 
 const ACTIONS: Record<string, string> = {
@@ -52,17 +70,22 @@ export function historyRefIds(
   return out;
 }
 
+function extraLabel(key: string, say: HistoryWords): string | undefined {
+  return key === "lines" ? say.linesLabel : key === "archived_at" ? say.archivedLabel : undefined;
+}
+
 /** What an action reads as: "create" -> "Created". */
 export function actionLabel(action: string): string {
   return ACTIONS[action] ?? action.charAt(0).toUpperCase() + action.slice(1);
 }
 
 /** A lines summary as stored by older writes ("2 lines, 38461.70") in today's money format. */
-function linesText(value: string, settings: fmt.FormatSettings): string {
+function linesText(value: string, settings: fmt.FormatSettings, say: HistoryWords): string {
   const m = /^(\d+) lines?, (-?\d+)\.(\d{2})$/.exec(value);
   if (!m) return value;
   const cents = Number(m[2]) * 100 + (m[2]!.startsWith("-") ? -1 : 1) * Number(m[3]);
-  return `${fmt.counted(Number(m[1]), "line", settings)}, ${fmt.money(cents, settings)}`;
+  const count = Number(m[1]);
+  return `${say.lines(count, fmt.decimal(count, 0, settings))}, ${fmt.money(cents, settings)}`;
 }
 
 /** One value of a change as text; `titles` maps referenced ids to their records' titles. */
@@ -72,9 +95,10 @@ export function describeValue(
   value: unknown,
   titles: ReadonlyMap<string, string>,
   settings: fmt.FormatSettings = fmt.DEFAULT_FORMAT,
+  say: HistoryWords = ENGLISH_HISTORY_WORDS,
 ): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (key === "lines" && typeof value === "string") return linesText(value, settings);
+  if (key === "lines" && typeof value === "string") return linesText(value, settings, say);
   if (key === "archived_at") return fmt.instant(value, settings) || "—";
   if (!field) return typeof value === "object" ? JSON.stringify(value) : String(value);
   const text = (() => {
@@ -84,9 +108,9 @@ export function describeValue(
       case "enum":
         return enumLabel(field, value);
       case "boolean":
-        return value ? "Yes" : "No";
+        return value ? say.yes : say.no;
       case "ref":
-        return titles.get(String(value)) ?? "a deleted record";
+        return titles.get(String(value)) ?? say.deletedRecord;
       case "date":
         return fmt.date(value, settings);
       case "datetime":
@@ -110,6 +134,7 @@ export function describeChanges(
   entry: HistoryEntry,
   titles: ReadonlyMap<string, string>,
   settings: fmt.FormatSettings = fmt.DEFAULT_FORMAT,
+  say: HistoryWords = ENGLISH_HISTORY_WORDS,
 ): HistoryChangeText[] {
   return Object.entries(entry.changes)
     .filter(([key]) => !HIDDEN.has(key))
@@ -117,9 +142,9 @@ export function describeChanges(
       const field = fieldOf(def, key);
       return {
         key,
-        label: field?.label ?? EXTRA_LABELS[key] ?? key.replaceAll("_", " "),
-        before: describeValue(field, key, before, titles, settings),
-        after: describeValue(field, key, after, titles, settings),
+        label: field?.label ?? extraLabel(key, say) ?? key.replaceAll("_", " "),
+        before: describeValue(field, key, before, titles, settings, say),
+        after: describeValue(field, key, after, titles, settings, say),
       };
     });
 }
