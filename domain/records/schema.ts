@@ -19,13 +19,25 @@ function isRealDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text.slice(0, 10);
 }
 
+/**
+ * Text shown to other members must read as what it is: no bidirectional embedding, override or
+ * isolate controls (U+202A-U+202E, U+2066-U+2069; "Acme\u202Egnp.exe" shows as "Acmeexe.png"),
+ * no zero-width space, word joiner or stray byte-order mark. The joiners scripts and emoji need
+ * (U+200C, U+200D) and the plain direction marks (U+200E, U+200F) stay allowed.
+ */
+const NO_HIDDEN_CONTROLS = /^[^\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]*$/;
+
 /** The schema of one present, non-null value of a field. */
 function valueSchema(field: FieldDef): z.ZodType {
   switch (field.kind) {
     case "text":
     case "longtext": {
       const max = field.max ?? (field.kind === "text" ? 200 : 5000);
-      let s = z.string().trim().max(max, `At most ${max} characters.`);
+      let s = z.string().trim().max(max, `At most ${max} characters.`).regex(
+        NO_HIDDEN_CONTROLS,
+        "Remove the invisible direction or zero-width characters: they make the text read " +
+          "differently from what it is.",
+      );
       if (field.required) s = s.min(1, `${field.label} is required.`);
       if (field.format) {
         const format = field.format;
