@@ -47,9 +47,14 @@ const NOTES: Array<[RegExp, string, Args]> = [
   [/found by position, no label/, "reader.why.position", NONE],
   [/the sum of the charges above it/, "reader.why.sum_of_charges", NONE],
   [/due = date \+ terms/, "reader.why.due_from_terms", NONE],
-  [/the first number beside a date of (\d+)/, "reader.why.first_number", (m) => ({
-    count: Number(m[1]),
-  })],
+  // "the first number beside a date" is what drafts read before 2026-12-06 stored.
+  [
+    /the (?:first number beside|number nearest) a date of (\d+)/,
+    "reader.why.first_number",
+    (m) => ({
+      count: Number(m[1]),
+    }),
+  ],
   // Warnings on the draft (ai/offline/, ai/openai.ts, ai/process.ts, domain/documents/draft.ts).
   [
     /The supplier found by position, no label: check it\./,

@@ -31,8 +31,13 @@ Deno.test("readerText() recognizes every reader.* message as the reader writes i
 
 Deno.test("readerText() translates each of a field's joined reasons and a page-limit note as written", () => {
   assert.equal(
-    readerText("found by position, no label; the first number beside a date of 2", es),
-    "encontrado por su posición, sin etiqueta; el primero de 2 números junto a una fecha",
+    readerText("found by position, no label; the number nearest a date of 2", es),
+    "encontrado por su posición, sin etiqueta; de 2 números, el más cercano a una fecha",
+  );
+  // A draft read before the rule took the nearest number still reads in Spanish.
+  assert.equal(
+    readerText("the first number beside a date of 3", es),
+    "de 3 números, el más cercano a una fecha",
   );
   assert.equal(
     readerText("label matched loosely; read by OCR", es),

@@ -7,12 +7,14 @@
  * position with no label. Target on the held-out half: header recall >= 70% at precision >= 95%.
  *
  * `./scripts/deno task bench:novel [--per-layout N] [--misses dev|held-out|third] [--dev-only]
- * [--third]`. Tune rules on development misses only (`--dev-only` reads nothing else); the
- * held-out half and the third corpus (written after the rules, ai/fixtures/third_corpus.ts) are
- * for the figure.
+ * [--third] [--fourth]`. Tune rules on development misses only (`--dev-only` reads nothing else;
+ * `--fourth` adds the fourth corpus, development layouts of an account number before the
+ * document's number and rows of four values, ai/fixtures/fourth_corpus.ts); the held-out half and
+ * the third corpus (written after the rules, ai/fixtures/third_corpus.ts) are for the figure.
  */
 import { novelCorpus } from "../ai/fixtures/novel_corpus.ts";
 import { thirdCorpus } from "../ai/fixtures/third_corpus.ts";
+import { fourthCorpus } from "../ai/fixtures/fourth_corpus.ts";
 import type { VariedDoc } from "../ai/fixtures/varied_corpus.ts";
 import { pdfPages } from "../domain/documents/pdf.ts";
 import { finalizeDraft } from "../domain/documents/draft.ts";
@@ -73,6 +75,8 @@ export async function benchNovel(
     devOnly?: boolean;
     /** Also read the third corpus (ai/fixtures/third_corpus.ts). */
     third?: boolean;
+    /** Also read the fourth corpus (development, ai/fixtures/fourth_corpus.ts). */
+    fourth?: boolean;
   } = {},
 ): Promise<Tally> {
   const log = opts.print === false ? () => {} : console.log;
@@ -83,9 +87,18 @@ export async function benchNovel(
     await seedOptionLists(db);
     const corpus = novelCorpus({ perLayout: opts.perLayout ?? 3 });
     const dev = await readAll(corpus.filter((d) => !d.heldOut), db);
+    const fourth = opts.fourth ? await readAll(fourthCorpus(), db) : null;
+    const printFourth = (misses: boolean) => {
+      if (!fourth) return;
+      log(HEADER_ROW);
+      for (const [kind, t] of fourth.byKind) log(row(`fourth ${kind}`, t));
+      log(row("fourth (development), all", fourth.all));
+      if (misses) { for (const m of fourth.all.misses) log(`  ${m}`); }
+    };
     if (opts.devOnly) {
       log(row("development, all", dev.all));
       for (const m of dev.all.misses) log(`  ${m}`);
+      printFourth(true);
       return dev.all;
     }
     const held = await readAll(corpus.filter((d) => d.heldOut), db);
@@ -106,6 +119,7 @@ export async function benchNovel(
       log(`\nMisses (${opts.misses}):`);
       for (const m of (opts.misses === "dev" ? dev : held).all.misses) log(`  ${m}`);
     }
+    printFourth(opts.misses === "dev");
     if (opts.third) {
       const third = await readAll(thirdCorpus(), db);
       log(`\nThird corpus (written after the rules, all held out): ${third.all.docs} documents`);
@@ -136,6 +150,7 @@ if (import.meta.main) {
     misses: at >= 0 ? (Deno.args[at + 1] as "dev" | "held-out" | "third") : undefined,
     devOnly: Deno.args.includes("--dev-only"),
     third: Deno.args.includes("--third"),
+    fourth: Deno.args.includes("--fourth"),
     perLayout: per >= 0 ? Number(Deno.args[per + 1]) : undefined,
   });
 }

@@ -201,6 +201,16 @@ function headerOf(line: Line): Header | null {
   };
 }
 
+/** Whether a line is a goods table's header row (three known columns, one the description). */
+export function isGoodsHeader(line: Line): boolean {
+  return headerOf(line) !== null;
+}
+
+/** Whether a line closes a table (a totals row). */
+export function isTableEnd(line: Line): boolean {
+  return END.test(line.text.trim());
+}
+
 const END =
   /^\s*(sub\s*-?\s*total|total|grand total|tax|amount due|balance|invoice total|freight|net due)\b/i;
 const PAGE_NOTE = /\b(continued|page\s+\d|carried\s+forward|cont'd)\b/i;

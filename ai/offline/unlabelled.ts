@@ -27,6 +27,7 @@
 import type { Classification, DraftValue } from "../../domain/documents/draft.ts";
 import type { Line } from "./layout.ts";
 import { FIELD_CONCEPTS, typed } from "./fields.ts";
+import { isGoodsHeader, isTableEnd } from "./tables.ts";
 import {
   findDot,
   findEst,
@@ -60,10 +61,23 @@ export function labelLike(text: string): boolean {
 const PHONE = /^\+?1?[\s-]?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}$/;
 const PURE_NUMBER = /^[$(]?-?(USD\s*)?\$?\s?\d[\d,]*(\.\d+)?\)?(\s*USD)?$/i;
 
-/** The lines above the first row of a table (four cells or more, two of them plain numbers). */
+/** Four cells or more, two of them plain numbers: what a table's row looks like. */
+const rowShaped = (l: Line | undefined) =>
+  l !== undefined && l.cells.length >= 4 &&
+  l.cells.filter((c) => PURE_NUMBER.test(c.text.trim())).length >= 2;
+
+/**
+ * The lines above the first row of a table. A row of numbers starts the table only when a goods
+ * header is over it, or a row of the same shape or a totals row follows it: a lone row of four
+ * values (an account number, the document's number and two dates over or under their labels) is
+ * a block of header pairs, and the values under it are still the header's (issue 14's third
+ * corpus lost every header value of such layouts).
+ */
 export function headerBand(lines: Line[]): Line[] {
-  const end = lines.findIndex((l) =>
-    l.cells.length >= 4 && l.cells.filter((c) => PURE_NUMBER.test(c.text.trim())).length >= 2
+  const end = lines.findIndex((l, i) =>
+    rowShaped(l) &&
+    (i > 0 && isGoodsHeader(lines[i - 1]!) || rowShaped(lines[i + 1]) ||
+      (lines[i + 1] !== undefined && isTableEnd(lines[i + 1]!)))
   );
   return end < 0 ? lines : lines.slice(0, end);
 }
@@ -325,9 +339,7 @@ function fillIds(
       if (!pick) continue;
       used.add(pick.s);
       if (open) {
-        const why = fit.length > 1
-          ? `${WHY}; the first number beside a date of ${fit.length}`
-          : WHY;
+        const why = fit.length > 1 ? `${WHY}; the number nearest a date of ${fit.length}` : WHY;
         put(key, pick.id.toUpperCase(), fit.length > 1 ? 0.5 : shape === "plain" ? 0.6 : 0.65, why);
       }
       break;
@@ -336,17 +348,26 @@ function fillIds(
 }
 
 /**
- * Of several plain numbers, the document's own: the first in reading order of those printed in
- * line or in column with a date (print stamps aside); none when no number is (no guess).
+ * Of several plain numbers, the document's own: the one printed nearest a date, in line (fewest
+ * cells between them) or in column (fewest lines between), the first in reading order of equally
+ * near ones (print stamps aside); none when no number is in line or column with a date (no guess).
+ * Nearest, not first: a customer's account number printed before the document's number sits one
+ * cell further from the dates than the number does (issue 14's third corpus took it).
  */
 function besideDate<T extends { s: Spot }>(fit: T[], spots: Spot[], stamps: Set<Spot>): T | null {
   const dates = spots.filter((s) => !stamps.has(s) && parseDate(s.text));
   const col = (s: Spot) => Number(s.at.split(":")[1]);
-  const aligned = fit.filter((x) =>
-    dates.some((d) => d.line === x.s.line || Math.abs(col(d) - col(x.s)) <= 3)
-  );
-  const order = (a: T, b: T) => a.s.line - b.s.line || col(a.s) - col(b.s);
-  return aligned.sort(order)[0] ?? null;
+  const onLine = (line: number) =>
+    spots.filter((s) => s.line === line).sort((a, b) => col(a) - col(b));
+  const gap = (x: Spot, d: Spot) =>
+    d.line === x.line
+      ? Math.abs(onLine(x.line).indexOf(d) - onLine(x.line).indexOf(x))
+      : Math.abs(col(d) - col(x)) <= 3
+      ? Math.abs(d.line - x.line)
+      : Infinity;
+  const near = (x: T) => Math.min(...dates.map((d) => gap(x.s, d)));
+  const order = (a: T, b: T) => near(a) - near(b) || a.s.line - b.s.line || col(a.s) - col(b.s);
+  return fit.filter((x) => near(x) < Infinity).sort(order)[0] ?? null;
 }
 
 function addDays(iso: string, days: number): string {

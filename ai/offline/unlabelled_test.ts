@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { toLines } from "./layout.ts";
-import { findUnlabelled, valueSpots } from "./unlabelled.ts";
+import { findUnlabelled, headerBand, valueSpots } from "./unlabelled.ts";
 import { headedName, nameByMc } from "./unlabelled_parties.ts";
 import { extractFields } from "./extract.ts";
 import { offlineProvider } from "./mod.ts";
@@ -100,7 +100,7 @@ Deno.test("findUnlabelled() leaves out a print stamp: a later date printed to th
   assert.equal(slots.fields.pickup_appointment, undefined);
 });
 
-Deno.test("findUnlabelled() takes of two plain numbers the first one in line or column with a date", () => {
+Deno.test("findUnlabelled() takes of two plain numbers the one in line or column with a date", () => {
   const text = [
     "Zorp      6659                Blix      2026/02/12",
     "Wham      2026/02/22          Quux      45705",
@@ -108,10 +108,58 @@ Deno.test("findUnlabelled() takes of two plain numbers the first one in line or 
   const { fields } = find("purchase_order", text);
   assert.equal(fields.number?.value, "6659");
   assert.ok(fields.number!.confidence <= 0.5);
-  assert.match(fields.number!.why ?? "", /first number beside a date of 2/);
+  assert.match(fields.number!.why ?? "", /number nearest a date of 2/);
   // Neither beside a date: no guess.
   const apart = find("purchase_order", "Zorp   6659\nQuux   45705\n\n\nBlix        2026/02/12");
   assert.equal(apart.fields.number, undefined);
+});
+
+Deno.test("findUnlabelled() takes the number nearest the dates, not an account number printed first", () => {
+  // Four values over their labels: an account number, the order's number, two dates.
+  const text = [
+    "65463          4776           2/26/26        3/8/26",
+    "Zorp Blix      Quux Wham      Frob           Plonk",
+  ].join("\n");
+  const { fields } = find("purchase_order", text);
+  assert.equal(fields.number?.value, "4776");
+  assert.ok(fields.number!.confidence <= 0.5);
+  assert.equal(fields.order_date?.value, "2026-02-26");
+  // In a column: the number one line from the date wins over the one printed above it.
+  const stacked = find(
+    "purchase_order",
+    ["Zorp:", "65463", "Quux:", "4776", "Frob:", "2/26/26"].join("\n"),
+  );
+  assert.equal(stacked.fields.number?.value, "4776");
+  // Equally near (one each side of the date): the first in reading order, as before.
+  const even = find("purchase_order", "Zorp   4776   Frob   2/26/26   Quux   65463");
+  assert.equal(even.fields.number?.value, "4776");
+});
+
+Deno.test("headerBand() keeps a lone row of four values with the header; a table's first row ends it", () => {
+  const pairs = [
+    "65463          4776           2/26/26        3/8/26",
+    "Zorp Blix      Quux Wham      Frob           Plonk",
+    "Net 30",
+    "Blix Frob",
+  ];
+  const table = [
+    "Description            Cases     Net Lbs     Price     Amount",
+    "Beef brisket 120A      764       51,188      2.18      $ 111,589.84",
+    "Pork loin boneless     330       16,830      2.66      $ 44,767.80",
+  ];
+  // The values row is followed by labels, not by another row of its shape: it is header pairs.
+  const band = headerBand(toLines([...pairs, ...table].join("\n")));
+  assert.deepEqual(band.map((l) => l.text.trim()), [...pairs, table[0]]);
+  const { fields } = find("purchase_order", [...pairs, ...table].join("\n"));
+  assert.equal(fields.payment_terms?.value, "Net 30");
+  assert.equal(fields.pickup_date?.value, "2026-03-08");
+  // A table row under a goods header ends the band even when it is the table's only row.
+  const one = headerBand(toLines([...pairs.slice(2), ...table.slice(0, 2), "Total  $ 111,589.84"]
+    .join("\n")));
+  assert.equal(one.length, 3);
+  // Two rows of the same shape with no header known: a table all the same.
+  const bare = headerBand(toLines(["Zorp: 4776", ...table.slice(1)].join("\n")));
+  assert.equal(bare.length, 1);
 });
 
 Deno.test("findUnlabelled() takes as the total the amount that adds up the charges above it", () => {
