@@ -74,6 +74,9 @@ export const RECORD_FORM_MESSAGES: readonly string[] = [
   "form.save_changes",
   "form.cancel",
   "form.details",
+  "form.of_sale",
+  "form.set_sale_prices",
+  "form.cost",
 ];
 
 const ENGLISH: Messages = {
@@ -91,6 +94,9 @@ const ENGLISH: Messages = {
   "form.save_changes": "Save changes",
   "form.cancel": "Cancel",
   "form.details": "Details",
+  "form.of_sale": "{percent}% of sale",
+  "form.set_sale_prices": "set the sale prices",
+  "form.cost": "cost {amount}",
 };
 
 /** The form's `t`, for the inputs deep inside it. */
@@ -568,8 +574,12 @@ export default function RecordForm(props: RecordFormProps) {
                                 } = ${props.exchange?.workspace} ${groupedAmount(saleConverted)}; `
                                 : ""}
                               {totalCents > 0 && saleConverted !== null
-                                ? `${(marginCents / saleConverted * 100).toFixed(1)}% of sale`
-                                : "set the sale prices"}; cost {groupedAmount(costCents)}
+                                ? t("form.of_sale", {
+                                  percent: (marginCents / saleConverted * 100).toFixed(1),
+                                })
+                                : t("form.set_sale_prices")}; {t("form.cost", {
+                                  amount: groupedAmount(costCents),
+                                })}
                             </small>
                           </td>
                           <td />

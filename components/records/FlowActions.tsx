@@ -7,7 +7,7 @@
  */
 import type { SentMail } from "../../domain/flows/mailing.ts";
 import * as fmt from "../../domain/format.ts";
-import { T, useWords } from "../Words.tsx";
+import { T, useT, useWords } from "../Words.tsx";
 
 interface Step {
   href: string;
@@ -69,6 +69,7 @@ export function FlowActions(
 
 /** What was e-mailed about a record (invoices, rate confirmations, statements), newest first. */
 export function MailLog(props: { mail: SentMail[]; format: fmt.FormatSettings }) {
+  const t = useT();
   if (!props.mail.length) return null;
   return (
     <section class="card mail-log" aria-labelledby="mail-log-title">
@@ -78,11 +79,10 @@ export function MailLog(props: { mail: SentMail[]; format: fmt.FormatSettings })
       <ul>
         {props.mail.map((m) => (
           <li key={m.id}>
-            <time dateTime={m.sent_at}>{fmt.instant(m.sent_at, props.format)}</time> {m.subject} to
-            {" "}
-            {m.to}
+            <time dateTime={m.sent_at}>{fmt.instant(m.sent_at, props.format)}</time>{" "}
+            {t("mail_log.sent_to", { subject: m.subject, to: m.to })}
             {m.attachment ? ` (${m.attachment})` : ""}
-            {m.sent_by ? ` by ${m.sent_by}` : ""}
+            {m.sent_by ? ` ${t("mail_log.by", { name: m.sent_by })}` : ""}
           </li>
         ))}
       </ul>

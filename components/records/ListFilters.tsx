@@ -59,7 +59,9 @@ function FilterControl(
           name={`${field.name}_from`}
           value={query[`${field.name}_from`] ?? ""}
         />
-        <label for={`${id}-to`} class="visually-hidden">{field.label} to</label>
+        <label for={`${id}-to`} class="visually-hidden">
+          {t("list.to", { field: field.label })}
+        </label>
         <input
           type="date"
           id={`${id}-to`}
