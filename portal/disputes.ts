@@ -28,12 +28,22 @@ import {
   type SentMail,
 } from "../domain/flows/mailing.ts";
 
+/**
+ * Invisible controls that change how text reads (bidirectional overrides, embeddings, isolates,
+ * zero-width space, word joiner, byte-order mark): a customer's reason is shown to the members as
+ * written, so they are dropped rather than refused (a customer pasting from elsewhere is not asked
+ * to find them). Direction marks and the joiners scripts and emoji need stay.
+ */
+const HIDDEN_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]/g;
+
 /** The portal's dispute form. */
 export const DisputeSchema = z.object({
   line_id: z.string().trim().min(1, "Choose the line you dispute."),
-  reason: z.string().trim().min(3, "Say what is wrong with the line.").max(
-    2000,
-    "Keep the reason under 2,000 characters.",
+  reason: z.string().transform((v) => v.replace(HIDDEN_CONTROLS, "").trim()).pipe(
+    z.string().min(3, "Say what is wrong with the line.").max(
+      2000,
+      "Keep the reason under 2,000 characters.",
+    ),
   ),
 });
 

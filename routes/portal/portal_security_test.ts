@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FixedClock } from "../../domain/clock.ts";
 import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
 import { apiClient } from "../../tests/helpers/api.ts";
-import { securityEntries, seedPortal } from "../../tests/helpers/portal.ts";
+import { securityEntries, seedPortal, withTenantDb } from "../../tests/helpers/portal.ts";
 import type { Logger } from "../../http/log.ts";
 import { loggedPath } from "../../http/middleware.ts";
 
@@ -80,4 +80,47 @@ Deno.test("loggedPath() hides only a portal token", () => {
   assert.equal(loggedPath("/portal/abc.def/invoice.pdf"), "/portal/[token]/invoice.pdf");
   assert.equal(loggedPath("/portal/webhooks/stripe"), "/portal/webhooks/stripe");
   assert.equal(loggedPath("/api/v1/invoices/x.y"), "/api/v1/invoices/x.y");
+});
+
+Deno.test("a dispute's reason reaches the members without direction overrides or zero-width characters", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server, "bidico");
+    const f = await seedPortal(server, tenant, await apiClient(server, tenant));
+    const html = await (await server.fetch(tenant.host, `/portal/${f.token}`)).text();
+    const lineId = /<option value="([^"]+)">1\. Beef trim/.exec(html)?.[1];
+    assert.ok(lineId);
+    // Reads "Credit us 9,000.00" on screen, while the text says 00.000,9.
+    const reason = "<b>Short</b> =cmd|' \u202E00.000,9 su tiderC\u202C\u200B shipped";
+    const res = await server.fetch(tenant.host, `/portal/${f.token}/dispute`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ line_id: lineId, reason }).toString(),
+    });
+    assert.equal(res.status, 303);
+    await res.body?.cancel();
+    const stored = await withTenantDb(
+      server,
+      tenant.tenantId,
+      async (db) =>
+        (await db.execute("SELECT reason FROM invoice_disputes")).rows.map((
+          r: { reason: unknown },
+        ) => String(r.reason)),
+    );
+    assert.deepEqual(stored, ["<b>Short</b> =cmd|' 00.000,9 su tiderC shipped"]);
+    // On the portal the markup stays text.
+    const shown = await (await server.fetch(tenant.host, `/portal/${f.token}`)).text();
+    assert.match(shown, /&lt;b>Short&lt;\/b> =cmd/);
+    assert.doesNotMatch(shown, /<b>Short<\/b>|\u202E/);
+    // Only invisible characters: nothing is left to say, so it is refused like an empty reason.
+    const empty = await server.fetch(tenant.host, `/portal/${f.token}/dispute`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ line_id: lineId, reason: "\u202E\u200B\u2066" }).toString(),
+    });
+    assert.equal(empty.status, 422);
+    await empty.body?.cancel();
+  } finally {
+    await server.close();
+  }
 });
