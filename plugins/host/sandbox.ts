@@ -46,10 +46,14 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   messageBytes: 1024 * 1024,
 };
 
-/** Told when a call's plugin code is about to run (at its start and after each wait), and when it waits. */
+/** What a sandbox worker is told about one call as it goes (sandbox_worker.ts). */
 export interface CallPause {
+  /** Plugin code is about to run: at the call's start and after each wait. */
   running(): void;
+  /** The call waits for host answers. */
   waiting(): void;
+  /** The call's outcome, as soon as it is known (a failure may be told twice; the first counts). */
+  settled(outcome: { value: unknown } | { error: unknown }): void;
 }
 
 /** A host function: JSON-ready arguments in, a JSON-ready value (or a rejection) out. */
@@ -250,95 +254,119 @@ export class Sandbox {
     limits: SandboxLimits,
     pause: CallPause | undefined,
   ): Promise<unknown> {
+    try {
+      return await this.#run(name, args, host, limits, pause);
+    } catch (err) {
+      pause?.settled({ error: err });
+      throw err;
+    }
+  }
+
+  async #run(
+    name: string,
+    args: unknown[],
+    host: Record<string, HostFunction>,
+    limits: SandboxLimits,
+    pause: CallPause | undefined,
+  ): Promise<unknown> {
     await this.#start(limits, pause);
     pause?.running();
-    const runtime = this.#runtime!;
-    const context = this.#context!;
-    const deadline = Date.now() + limits.timeMs;
-    this.#deadline = deadline;
-    const current = {
-      host,
-      limits,
-      calls: 0,
-      pending: new Set<Promise<void>>(),
-      handles: new Set<{ alive: boolean; dispose(): void }>(),
-      wake: () => {},
-    };
-    this.#current = current;
-    const fail = (message: string): never => {
-      if (Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
-      if (/out of memory|stack overflow/i.test(message)) {
-        this.#stop(`it used more than ${mb(limits.memoryBytes)} of memory.`);
-      }
-      throw new PluginError(`${this.label}: ${message}`, false);
-    };
-
-    const nameHandle = context.newString(name);
-    const jsonHandle = context.newString(JSON.stringify(args));
-    const result = context.callFunction(
-      this.#invoke!,
-      context.undefined,
-      this.#namespace!,
-      nameHandle,
-      jsonHandle,
-    );
-    nameHandle.dispose();
-    jsonHandle.dispose();
-    if (result.error) {
-      const message = errorText(context, result.error);
-      result.error.dispose();
-      fail(message);
-    }
-    const promise = (result as { value: QuickJSHandle }).value;
-    current.handles.add(promise);
+    // From here on the call settles without awaiting anything but host answers: its outcome is
+    // told in the same turn, before another sandbox's code runs.
     try {
-      while (true) {
-        const jobs = runtime.executePendingJobs(10_000);
-        if (jobs.error) {
-          const message = errorText(context, jobs.error);
-          jobs.error.dispose();
-          fail(message);
-        }
+      const runtime = this.#runtime!;
+      const context = this.#context!;
+      const deadline = Date.now() + limits.timeMs;
+      this.#deadline = deadline;
+      const current = {
+        host,
+        limits,
+        calls: 0,
+        pending: new Set<Promise<void>>(),
+        handles: new Set<{ alive: boolean; dispose(): void }>(),
+        wake: () => {},
+      };
+      this.#current = current;
+      const fail = (message: string): never => {
         if (Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
-        const state = context.getPromiseState(promise);
-        if (state.type === "fulfilled") {
-          const text = state.value;
-          const json = context.typeof(text) === "string" ? context.getString(text) : null;
-          text.dispose();
-          if (json === null) throw new PluginError(`${this.label} answered no value.`, false);
-          if (json.length > limits.messageBytes) {
-            throw new PluginError(
-              `${this.label} answered more than ${mb(limits.messageBytes)}.`,
-              false,
-            );
+        if (/out of memory|stack overflow/i.test(message)) {
+          this.#stop(`it used more than ${mb(limits.memoryBytes)} of memory.`);
+        }
+        throw new PluginError(`${this.label}: ${message}`, false);
+      };
+
+      const nameHandle = context.newString(name);
+      const jsonHandle = context.newString(JSON.stringify(args));
+      const result = context.callFunction(
+        this.#invoke!,
+        context.undefined,
+        this.#namespace!,
+        nameHandle,
+        jsonHandle,
+      );
+      nameHandle.dispose();
+      jsonHandle.dispose();
+      if (result.error) {
+        const message = errorText(context, result.error);
+        result.error.dispose();
+        fail(message);
+      }
+      const promise = (result as { value: QuickJSHandle }).value;
+      current.handles.add(promise);
+      try {
+        while (true) {
+          const jobs = runtime.executePendingJobs(10_000);
+          if (jobs.error) {
+            const message = errorText(context, jobs.error);
+            jobs.error.dispose();
+            fail(message);
           }
-          return JSON.parse(json);
+          if (Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
+          const state = context.getPromiseState(promise);
+          if (state.type === "fulfilled") {
+            const text = state.value;
+            const json = context.typeof(text) === "string" ? context.getString(text) : null;
+            text.dispose();
+            if (json === null) throw new PluginError(`${this.label} answered no value.`, false);
+            if (json.length > limits.messageBytes) {
+              throw new PluginError(
+                `${this.label} answered more than ${mb(limits.messageBytes)}.`,
+                false,
+              );
+            }
+            const value: unknown = JSON.parse(json);
+            pause?.settled({ value });
+            return value;
+          }
+          if (state.type === "rejected") {
+            const message = errorText(context, state.error);
+            state.error.dispose();
+            fail(message);
+          }
+          if (runtime.hasPendingJob()) continue;
+          if (current.pending.size === 0) {
+            throw new PluginError(`${this.label} returned a promise that never settles.`, false);
+          }
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          pause?.waiting();
+          await Promise.race([
+            new Promise<void>((resolve) => (current.wake = resolve)),
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+            }),
+          ]);
+          clearTimeout(timer);
+          pause?.running();
         }
-        if (state.type === "rejected") {
-          const message = errorText(context, state.error);
-          state.error.dispose();
-          fail(message);
+      } finally {
+        this.#current = null;
+        if (this.#context === context) {
+          for (const handle of current.handles) if (handle.alive) handle.dispose();
         }
-        if (runtime.hasPendingJob()) continue;
-        if (current.pending.size === 0) {
-          throw new PluginError(`${this.label} returned a promise that never settles.`, false);
-        }
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        pause?.waiting();
-        await Promise.race([
-          new Promise<void>((resolve) => (current.wake = resolve)),
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-          }),
-        ]);
-        clearTimeout(timer);
-        pause?.running();
       }
-    } finally {
-      this.#current = null;
-      if (this.#context === context) {
-        for (const handle of current.handles) if (handle.alive) handle.dispose();
-      }
+    } catch (err) {
+      pause?.settled({ error: err });
+      throw err;
     }
   }
 

@@ -188,3 +188,39 @@ Deno.test("sandboxes of one group share a home worker; another group's go to the
     pool.close();
   }
 });
+
+Deno.test("a call queued behind another in its worker is timed from its own start: not killed early, still killed late", async () => {
+  const pool = new SandboxPool({ size: 1, marginMs: 50 });
+  try {
+    const code = `export const ok = () => 1;
+      export function busy(ms) { const end = Date.now() + ms; while (Date.now() < end) {} return ms; }
+      export function hang() { return String(7n ** 300000n).length; }`;
+    const first = pool.sandbox("First", code);
+    const second = pool.sandbox("Second", code);
+    await first.call("ok", [], NO_HOST);
+    await second.call("ok", [], NO_HOST);
+    // Sent together: Second waits ~400 ms behind First, then runs 100 ms of its 250 ms. Timed
+    // from sending, its 250 + 50 ms would have run out before it even started.
+    const [a, b] = await Promise.all([
+      first.call("busy", [400], NO_HOST, { timeMs: 1000 }),
+      second.call("busy", [100], NO_HOST, { timeMs: 250 }),
+    ]);
+    assert.deepEqual([a, b], [400, 100]);
+    assert.equal(pool.stats.killed, 0);
+    // Behind First again, Second now never yields: its worker is killed on its own budget.
+    const started = performance.now();
+    const [c, d] = await Promise.allSettled([
+      first.call("busy", [400], NO_HOST, { timeMs: 1000 }),
+      second.call("hang", [], NO_HOST, { timeMs: 250 }),
+    ]);
+    const ms = performance.now() - started;
+    assert.deepEqual(c, { status: "fulfilled", value: 400 });
+    assert.equal(d.status, "rejected");
+    assert.match(String((d as PromiseRejectedResult).reason), /Second was stopped: it ran longer/);
+    assert.equal(pool.stats.killed, 1);
+    assert.ok(ms >= 400 + 250, `killed after ${Math.round(ms)} ms, before its budget`);
+    assert.ok(ms < 400 + 250 + 50 + SLACK_MS, `killed after ${Math.round(ms)} ms`);
+  } finally {
+    pool.close();
+  }
+});

@@ -11,9 +11,10 @@
  * calls say while any of them can still run, and posts it in one message once all wait for host
  * answers or are done. Only reads wait while plugin code runs, though: a call that never yields
  * (a long native operation) gets the worker killed, and the answers of calls that finished before
- * it, and their writes and fetches, must have reached the host by then. When a call starts, the worker writes the time (and whether
- * it starts cold) into memory shared with the host, which reads it when its kill timer fires:
- * the timer is exact without a `start` message.
+ * it, and their writes and fetches, must have reached the host by then. When a call's plugin code
+ * first runs, the worker writes the time (and whether it starts cold) into memory shared with the
+ * host, which reads it when the call's kill timer fires: the timer counts from the call's real
+ * start, behind other calls too, without a `start` message.
  */
 import {
   type CallPause,
@@ -83,14 +84,33 @@ function stopped(): void {
 }
 
 /**
- * One call's pauses. Before plugin code runs, finished calls' answers and host calls that change
- * something leave: if that code never yields, the host kills the worker, and those must not be
- * lost with it. Reads may wait.
+ * One call's pauses. When its plugin code first runs, the call's start (and whether it starts
+ * cold) goes where the host's kill timer reads it. Before plugin code runs, finished calls'
+ * answers and host calls that change something leave: if that code never yields, the host kills
+ * the worker, and those must not be lost with it. Reads may wait.
  */
-function pauseOf(): CallPause {
+function pauseOf(id: number, stamp: number, cold: boolean): CallPause {
+  let started = false;
   let paused = false;
+  let told = false;
   return {
+    // Said as soon as the plugin settles (not a few microtasks later, when another sandbox's
+    // code may already be running): the next `running` sends it before that code starts.
+    settled: (outcome) => {
+      if (told) return;
+      told = true;
+      if ("value" in outcome) return post({ t: "done", id, ok: true, value: outcome.value });
+      const err = outcome.error;
+      const error = err instanceof Error ? err.message : String(err);
+      const stopped = err instanceof PluginError ? err.stopped : true;
+      post({ t: "done", id, ok: false, error, stopped });
+    },
     running: () => {
+      if (!started) {
+        started = true;
+        Atomics.store(stamps, 2 * stamp + 1, cold ? 1n : 0n);
+        Atomics.store(stamps, 2 * stamp, BigInt(Date.now()));
+      }
       if (paused) (paused = false, running++);
       if (outbox.some((m) => m.t !== "host" || !READS.has(m.fn))) flush();
     },
@@ -133,17 +153,18 @@ async function run(msg: Extract<ToWorker, { t: "call" }>): Promise<void> {
       box = new Sandbox(msg.label, msg.source, msg.limits);
       sandboxes.set(msg.key, box);
     }
-    // The host's kill timer reads these: a cold start has its own budget.
-    Atomics.store(stamps, 2 * msg.stamp + 1, box.alive ? 0n : 1n);
-    Atomics.store(stamps, 2 * msg.stamp, BigInt(Date.now()));
+    const pause = pauseOf(msg.id, msg.stamp, !box.alive); // a cold start has its own budget
     try {
-      const host = hostFor(msg.id, msg.hostNames);
-      const value = await box.call(msg.name, msg.args, host, msg.limits, pauseOf());
-      post({ t: "done", id: msg.id, ok: true, value });
+      const value = await box.call(
+        msg.name,
+        msg.args,
+        hostFor(msg.id, msg.hostNames),
+        msg.limits,
+        pause,
+      );
+      pause.settled({ value }); // told already; a second word is ignored
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      const wasStopped = err instanceof PluginError ? err.stopped : true;
-      post({ t: "done", id: msg.id, ok: false, error, stopped: wasStopped });
+      pause.settled({ error: err }); // told already unless it failed before running
     }
   } finally {
     stopped();
