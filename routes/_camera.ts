@@ -13,11 +13,16 @@ import { assertMayAttach, assertMayHandleDocuments } from "../domain/documents/a
 import { assertLoadExists, linkCaptureToLoad } from "../domain/documents/capture.ts";
 import { getDocument } from "../domain/documents/repository.ts";
 
-/** Stores the photo, queues it for reading and links it to the load; answers the document. */
-export async function takeLoadPhoto(c: AppContext, loadId: string, file: File) {
+/** Refuses a member whose role may not add a photo to a load (before a body is read). */
+export function assertMayTakeLoadPhoto(c: AppContext): void {
   const role = principalOf(c).role;
   assertMayHandleDocuments(role);
   assertMayAttach(role, recordType("loads")!);
+}
+
+/** Stores the photo, queues it for reading and links it to the load; answers the document. */
+export async function takeLoadPhoto(c: AppContext, loadId: string, file: File) {
+  assertMayTakeLoadPhoto(c);
   if (!isId(loadId)) throw new NotFoundError("No such load. Choose the load again.");
   const db = tenantOf(c).db;
   await assertLoadExists(db, loadId);

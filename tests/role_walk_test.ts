@@ -116,6 +116,27 @@ Deno.test("no mutating API route lets a viewer or a read-only token through", as
     });
     assert.equal(photo.status, 403);
     await photo.body?.cancel();
+    // ... and before its body is read: over a raw connection, a body announced as 20 MB of which
+    // only the first bytes come gets the 403 at once.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    const head = [
+      "POST /api/v1/documents/captures HTTP/1.1",
+      `Host: ${tenant.host}`,
+      `Cookie: ${session.jar.header(tenant.host)}`,
+      `X-CSRF-Token: ${session.csrf}`,
+      "Content-Type: multipart/form-data; boundary=b",
+      `Content-Length: ${20 * 1024 * 1024}`,
+      "",
+      "--b\r\nContent-Disposition: form-data; ",
+    ].join("\r\n");
+    await conn.write(new TextEncoder().encode(head));
+    const buffer = new Uint8Array(512);
+    const stalled = await Promise.race([
+      conn.read(buffer).then((n) => new TextDecoder().decode(buffer.subarray(0, n ?? 0))),
+      new Promise<string>((resolve) => setTimeout(() => resolve("no answer in 3 s"), 3000)),
+    ]);
+    conn.close();
+    assert.match(stalled, /^HTTP\/1\.1 403/);
   } finally {
     await server.close();
   }

@@ -12,7 +12,7 @@ import { uploadLimit } from "../../../../http/documents.ts";
 import { describeRoute } from "../../../../http/openapi.ts";
 import { InvalidError } from "../../../../domain/errors.ts";
 import { documentJson } from "../../../../domain/documents/repository.ts";
-import { takeLoadPhoto } from "../../../_camera.ts";
+import { assertMayTakeLoadPhoto, takeLoadPhoto } from "../../../_camera.ts";
 
 const CaptureJson = z.looseObject({
   id: z.string(),
@@ -64,6 +64,8 @@ const app = new Hono<AppEnv>();
 app.use("/api/v1/documents/captures", tenantOnly());
 
 app.post("/api/v1/documents/captures", capture, uploadLimit(), async (c) => {
+  // The role first: a member who may not add the photo is refused before its bytes are read.
+  assertMayTakeLoadPhoto(c);
   const type = c.req.header("content-type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
     throw new InvalidError(
