@@ -8,8 +8,10 @@
  * OCR once; the OCR text is saved (ai/fixtures/scans/ocr_heldout_fast.json), so a rerun only runs
  * the reader over it (a second or two, no Chromium, no tesseract). Held out: no rule is tuned on it.
  *
- * `./scripts/deno run -A bench/documents_ocr_heldout.ts [--render] [--per-layout N] [--misses]`.
- * `--render` draws and OCRs the pages again (minutes of CPU) and rewrites the saved text.
+ * `./scripts/deno run -A bench/documents_ocr_heldout.ts [--render] [--per-layout N] [--misses]
+ * [--dev]`. `--render` draws and OCRs the pages again (minutes of CPU) and rewrites the saved text;
+ * `--dev` does all this on development layouts 0, 1, 2, 4 (ocr_dev_fast.json), the pages to tune
+ * rules on.
  */
 import { layoutOf, VARIED_KINDS, type VariedKind } from "../ai/fixtures/varied.ts";
 import { draw } from "../ai/fixtures/varied.ts";
@@ -23,9 +25,14 @@ import { migrate } from "../db/migrate.ts";
 import { seedOptionLists } from "../tenants/seed_defaults.ts";
 import { emptyTally, HEADER_ROW, merge, row, tally } from "./documents_score.ts";
 
-const SAVED = new URL("../ai/fixtures/scans/ocr_heldout_fast.json", import.meta.url);
+// `--dev`: the same drawn from development layouts, for working on rules (its own saved text).
+const DEV = Deno.args.includes("--dev");
+const SAVED = new URL(
+  `../ai/fixtures/scans/${DEV ? "ocr_dev_fast" : "ocr_heldout_fast"}.json`,
+  import.meta.url,
+);
 const KINDS: VariedKind[] = ["purchase_order", "sales_confirmation", "invoice", "supplier_invoice"];
-const LAYOUTS = [6, 8, 9, 10];
+const LAYOUTS = DEV ? [0, 1, 2, 4] : [6, 8, 9, 10];
 
 interface Page {
   name: string;
@@ -40,12 +47,14 @@ function documents(perLayout: number) {
   for (const kind of KINDS) {
     for (const id of LAYOUTS) {
       const layout = layoutOf(kind, id);
-      if (!layout.heldOut || layout.long) throw new Error(`layout ${id} is not held out and short`);
+      if (layout.heldOut === DEV || layout.long) {
+        throw new Error(`layout ${id}: wrong half or long`);
+      }
       for (let n = 0; n < perLayout; n++) {
         const r = rng(90_000_049 * (id + 1) + 17 * n + VARIED_KINDS.indexOf(kind) * 211);
         const { expected, body } = BUILDERS[kind](r, layout);
         out.push({
-          name: `ocrheld-${kind}-L${id}-${n}`,
+          name: `${DEV ? "ocrdev" : "ocrheld"}-${kind}-L${id}-${n}`,
           kind,
           expected,
           pdf: () => draw(layout, body),
@@ -125,7 +134,8 @@ if (import.meta.main) {
       merge(all, t);
     }
     console.log(
-      `Held-out scans and photos, fast OCR model, saved text: ${all.docs} pages, ` +
+      `${DEV ? "DEVELOPMENT" : "Held-out"} scans and photos, fast OCR model, saved text: ` +
+        `${all.docs} pages, ` +
         `${all.lines.expected} lines`,
     );
     console.log(HEADER_ROW);

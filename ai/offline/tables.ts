@@ -394,12 +394,53 @@ function rowCells(header: Header, row: Line) {
   return { values, words, numeric };
 }
 
+const WHOLE = /^\d{1,5}$/;
+const DECIMAL = /^\$?\d{1,3}\.\d{2}$/;
+
+/**
+ * A short header OCR misread past any match ("Ss" for CS, "aty" for Qty, "$b" for $/lb): when the
+ * header lacks cases or a price and exactly one unread column of four characters or less has under
+ * it, in the rows that follow, only whole numbers (cases) or only prices with cents (price), the
+ * column is that one. The row's arithmetic (price x quantity = amount) still decides its
+ * confidence. Tuned on development scans and photos (bench/documents_ocr_heldout.ts --dev).
+ */
+function unreadColumns(header: Header, lines: Line[], h: number): Header {
+  const cols = header.columns;
+  const rows = lines.slice(h + 1, h + 4).filter((l) => !END.test(l.text.trim()));
+  const candidates = (want: "cases" | "price", shape: RegExp) =>
+    cols.flatMap((c, k) => {
+      if (c.col !== "other" || cols.some((x) => x.col === want)) return [];
+      const text = lines[h]!.cells.find((cell) => cell.start === c.start)?.text ?? "";
+      if (text.replace(/\s/g, "").length > 4) return [];
+      const values = rows.map((row) =>
+        row.cells.find((cell) => columnAt(header, cell) === "other" && cellColumn(cols, cell) === k)
+          ?.text.trim()
+      );
+      return values.length && values.every((v) => v !== undefined && shape.test(v)) ? [k] : [];
+    });
+  const fixed = cols.map((c) => ({ ...c }));
+  for (const [want, shape] of [["cases", WHOLE], ["price", DECIMAL]] as const) {
+    const found = candidates(want, shape);
+    if (found.length === 1) fixed[found[0]!]!.col = want;
+  }
+  return { ...header, columns: fixed };
+}
+
+/** The index of the header column a cell starts under. */
+function cellColumn(cols: Header["columns"], cell: Cell): number {
+  let k = 0;
+  for (let j = 0; j < cols.length; j++) if (cols[j]!.start <= cell.start + 3) k = j;
+  return k;
+}
+
 /** Reads the first table of goods in `lines`. */
 export function readGoodsTable(lines: Line[]): TableResult | null {
   for (let h = 0; h < lines.length; h++) {
-    const header = headerOf(lines[h]!);
-    if (!header) continue;
-    const kinds = header.columns.map((c) => c.col).join();
+    const found = headerOf(lines[h]!);
+    if (!found) continue;
+    const header = unreadColumns(found, lines, h);
+    // The header as read, to know it again on the next page of a long table.
+    const kinds = found.columns.map((c) => c.col).join();
     const out: Array<Record<string, DraftValue>> = [];
     let i = h + 1;
     for (; i < lines.length && out.length < 200; i++) {

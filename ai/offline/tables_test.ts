@@ -156,3 +156,25 @@ Deno.test("readGoodsTable() reads a case count OCR printed as look-alike letters
   assert.ok(b!.cases!.confidence < 0.8, "a number read among marks is for the reviewer");
   assert.equal(c!.cases, undefined, "a word is no count");
 });
+
+Deno.test("readGoodsTable() gives a short header OCR misread the column its values fit: cases, price", () => {
+  const lines = values([
+    "Ss            Description                      Net wt         $b            Line Total",
+    "712           Pork loin boneless               36,312         3.06          $111,114.72",
+    "309           Beef trimmings 90CL              12,669         6.15          $77,914.35",
+    "                                                                 Total      $189,029.07",
+  ].join("\n"));
+  assert.deepEqual(lines?.map((l) => [l.cases, l.price]), [[712, 3.06], [309, 6.15]]);
+  // Two unread short columns of whole numbers (a code and the cases): neither is guessed.
+  const two = values([
+    "Nb      Ss      Description                Net wt      Price      Line Total",
+    "1000    712     Pork loin boneless         36,312      3.06       $111,114.72",
+  ].join("\n"));
+  assert.deepEqual(two?.map((l) => l.cases), [undefined]);
+  // A longer unknown header is not a misread short one: its column stays unread.
+  const long = values([
+    "Lot Number    Description                Net wt      Price      Line Total",
+    "712           Pork loin boneless         36,312      3.06       $111,114.72",
+  ].join("\n"));
+  assert.deepEqual(long?.map((l) => l.cases), [undefined]);
+});
