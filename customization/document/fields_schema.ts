@@ -27,8 +27,18 @@ export type CustomFieldType = typeof CUSTOM_FIELD_TYPES[number];
 
 const COLLECTIONS = RECORD_TYPES.map((d) => d.collection) as [string, ...string[]];
 
-/** Names a custom field may not take: the API's own keys. */
-const RESERVED = new Set<string>([...SYSTEM_FIELDS, "lines", "custom_fields", "match"]);
+/**
+ * Names a custom field may not take: the API's own keys, and `constructor`, the one member every
+ * JavaScript object inherits that fits a key's spelling (a record without the field would seem
+ * to have it: forms and lists would read Object's constructor as its value).
+ */
+const RESERVED = new Set<string>([
+  ...SYSTEM_FIELDS,
+  "lines",
+  "custom_fields",
+  "match",
+  "constructor",
+]);
 
 /** One custom field of a record type. */
 export const CustomFieldSchema = z.strictObject({

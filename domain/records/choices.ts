@@ -19,9 +19,15 @@ export async function optionChoices(db: Executor): Promise<Record<string, string
   const rs = await db.execute(
     "SELECT list, value FROM option_values WHERE archived_at IS NULL ORDER BY list, position, value",
   );
-  const out: Record<string, string[]> = {};
-  for (const row of rs.rows) (out[String(row.list)] ??= []).push(String(row.value));
-  return out;
+  // A Map, then an object: a list a workspace names `constructor` is its own key, not Object's.
+  const out = new Map<string, string[]>();
+  for (const row of rs.rows) {
+    const list = String(row.list);
+    const values = out.get(list) ?? [];
+    values.push(String(row.value));
+    out.set(list, values);
+  }
+  return Object.fromEntries(out);
 }
 
 /** Ids of a collection's active records in picker order (newest first if numbered, else by title). */

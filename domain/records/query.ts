@@ -75,7 +75,9 @@ export function listQuerySchema(def: RecordDef): z.ZodObject {
 /** Splits parsed query values into the ListQuery shape. */
 export function toListQuery(parsed: Record<string, unknown>): ListQuery {
   const { limit, cursor, sort, q, archived, page, ...rest } = parsed;
-  const filters: Record<string, string> = {};
+  // No prototype: a filter on a custom field named `constructor` is "not given" when absent,
+  // not Object's constructor.
+  const filters: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(rest)) if (typeof v === "string" && v !== "") filters[k] = v;
   return {
     limit: Number(limit ?? 50),

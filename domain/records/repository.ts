@@ -8,7 +8,7 @@
 import * as fmt from "../format.ts";
 import { newId } from "../../db/ids.ts";
 import { type Executor, inWriteTransaction } from "../../db/transaction.ts";
-import { ConflictError, InvalidError, NotFoundError } from "../errors.ts";
+import { addFieldError, ConflictError, InvalidError, NotFoundError } from "../errors.ts";
 import { recordType } from "../catalog.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
 import { type Changes, diff, historyOf, recordAudit } from "./audit.ts";
@@ -181,9 +181,9 @@ async function validateValues(
           args: [value as string],
         });
         if (!rs.rows[0]) {
-          (errors[key] ??= []).push(`No such ${target.singular.toLowerCase()}.`);
+          addFieldError(errors, key, `No such ${target.singular.toLowerCase()}.`);
         } else if (rs.rows[0].archived_at && existing?.[field.name] !== value) {
-          (errors[key] ??= []).push(`That ${target.singular.toLowerCase()} is archived.`);
+          addFieldError(errors, key, `That ${target.singular.toLowerCase()} is archived.`);
         }
       }
       if ((field.kind === "option" || field.kind === "options") && field.list) {
@@ -195,7 +195,7 @@ async function validateValues(
           const canonical = known.get(item.toLowerCase());
           if (canonical) normalized.push(canonical);
           else if (previous.includes(item)) normalized.push(item); // a retired value kept as is
-          else (errors[key] ??= []).push(`"${item}" is not in the ${field.label} list.`);
+          else addFieldError(errors, key, `"${item}" is not in the ${field.label} list.`);
         }
         vals[field.name] = field.kind === "option" ? normalized[0] ?? value : normalized;
       }
