@@ -133,7 +133,7 @@ export const TerminologySchema = z.strictObject({
     description:
       'New names per record type (by its collection, such as `suppliers`): `singular`, `plural` and `fields` (a field\'s name to its label). A renamed type also renames the labels that use its built-in name (a PO\'s "Supplier" field, "Loads picked up here"), unless a label is set here. Shown on pages, navigation, forms, lists, CSV headers, PDFs, e-mails and in search. `languages` names the type in the other languages of the interface (`es`: `singular`, `plural` and `gender`, `masculine` or `feminine`, which sentences such as "Nuevo envío" agree with); without it, readers of another language read the English names given here, in sentences that keep the built-in word\'s gender ("Nueva shipment").',
     examples: [{
-      suppliers: { singular: "Packer", plural: "Packers", fields: {} },
+      suppliers: { singular: "Packer", plural: "Packers", fields: {}, languages: {} },
       loads: {
         singular: "Shipment",
         plural: "Shipments",
