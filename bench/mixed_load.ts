@@ -32,6 +32,18 @@ export async function flyPoolSize(): Promise<number> {
   return Number(size);
 }
 
+/** The memory (MB) of fly.toml's app machines, which one process's resident memory must fit. */
+export async function flyAppMemoryMb(): Promise<number> {
+  const toml = await Deno.readTextFile(new URL("../fly.toml", import.meta.url));
+  for (const block of toml.split(/^\[\[vm\]\]/m).slice(1)) {
+    const body = block.split(/^\[/m)[0]!;
+    if (!/processes\s*=\s*\[[^\]]*"app"/.test(body)) continue;
+    const m = /memory\s*=\s*"(\d+)\s*(gb|mb)"/i.exec(body);
+    if (m) return Number(m[1]) * (m[2]!.toLowerCase() === "gb" ? 1024 : 1);
+  }
+  throw new Error("fly.toml has no [[vm]] memory for the app processes");
+}
+
 /** Creates `count` tenants with a little business each, `concurrency` at a time. */
 export async function provisionMixedTenants(
   port: number,

@@ -11,7 +11,7 @@ import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
 import { benchUiInventory } from "./ui_inventory.ts";
-import { benchMixedLoad, flyPoolSize } from "./mixed_load.ts";
+import { benchMixedLoad, flyAppMemoryMb, flyPoolSize } from "./mixed_load.ts";
 import { benchWebhooks } from "./webhooks.ts";
 import {
   benchDetector,
@@ -166,6 +166,7 @@ if (await hasWrk()) {
     seconds: quick ? 4 : 10,
     poolSize: await flyPoolSize(),
   });
+  const appMemoryMb = await flyAppMemoryMb();
   const mixed = (x: WrkResult) =>
     `${fmt(x.requestsPerSecond, 0)} req/s, p50 ${fmt(x.p50Ms, 2)} ms, p99 ${fmt(x.p99Ms, 2)} ms, ${
       x.non2xx ? `ERRORS ${x.non2xx}` : "no error"
@@ -201,8 +202,8 @@ if (await hasWrk()) {
   row(
     "  memory of one process after its run",
     `${fmt(m.oneRssMb, 0)} MB resident with up to ${m.poolSize} tenant databases open`,
-    "fly.toml's machine: 1,024 MB",
-    m.oneRssMb < 1024,
+    `fly.toml's app machine: ${fmt(appMemoryMb, 0)} MB`,
+    m.oneRssMb < appMemoryMb,
   );
   row(
     "  where the cores went, two processes",
