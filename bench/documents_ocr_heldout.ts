@@ -93,7 +93,7 @@ async function render(perLayout: number): Promise<Page[]> {
     await browser.close();
     await stopOcr();
   }
-  await Deno.writeTextFile(SAVED, JSON.stringify(pages, null, 1) + "\n");
+  await Deno.writeTextFile(SAVED, JSON.stringify(pages, null, 2) + "\n");
   return pages;
 }
 
