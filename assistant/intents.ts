@@ -5,6 +5,8 @@
  * Nothing in the message can become SQL or a write: it only selects and fills one of these.
  */
 
+import { fromSpanish } from "./spanish.ts";
+
 export type Intent =
   | { kind: "overdue_invoices"; minDays: number }
   | { kind: "aging" }
@@ -80,6 +82,16 @@ export function periodOf(text: string, today: string): { from: string; to: strin
   if (/this month/.test(t)) {
     return { from: `${today.slice(0, 7)}-01`, to: today, label: "this month" };
   }
+  const since = new RegExp(`since (${MONTHS.join("|")}) (\\d{1,2})\\b`).exec(t);
+  if (since) {
+    const m = MONTHS.indexOf(since[1]!) + 1;
+    const day = Number(since[2]);
+    const md = `${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    const year = Number(today.slice(0, 4)) - (md > today.slice(5) ? 1 : 0);
+    const from = iso(new Date(Date.UTC(year, m - 1, day)));
+    const label = `since ${since[1]![0]!.toUpperCase()}${since[1]!.slice(1)} ${day}`;
+    return { from, to: today, label };
+  }
   const month = MONTHS.findIndex((m) => new RegExp(`\\b${m}\\b`).test(t));
   if (month >= 0) {
     const year = Number(today.slice(0, 4)) - (month + 1 > Number(today.slice(5, 7)) ? 1 : 0);
@@ -117,9 +129,21 @@ function nameAfter(text: string, words: string[]): string | null {
   return null;
 }
 
-/** Reads a question. */
+/** Whether a question names a period (otherwise periodOf gives the last 30 days). */
+function namesPeriod(t: string): boolean {
+  return /last|this|since|ytd|year to date/.test(t) ||
+    MONTHS.some((m) => new RegExp(`\\b${m}\\b`).test(t));
+}
+
+/** Reads a question, in English or in Spanish (spanish.ts). */
 export function understand(message: string, today: string): Intent {
-  const text = message.normalize("NFKC").slice(0, 500);
+  const asked = message.normalize("NFKC").slice(0, 500);
+  const intent = understandEnglish(fromSpanish(asked), today);
+  // A search looks for what was typed, in its own words.
+  return intent.kind === "search" ? { kind: "search", text: asked } : intent;
+}
+
+function understandEnglish(text: string, today: string): Intent {
   const t = text.toLowerCase();
 
   const est = /\best\.?\s*#?\s*([mpvg]?\d{1,5}[a-z]?)\b/i.exec(text);
@@ -167,6 +191,8 @@ export function understand(message: string, today: string): Intent {
   if (/\bloads?\b/.test(t)) {
     const carrier = nameAfter(text, ["for", "of", "with", "by", "on"]);
     if (carrier) return { kind: "carrier_open_loads", carrier };
+    // "Loads delivered this week": the loads of that period, with their margin.
+    if (namesPeriod(t)) return { kind: "margin", ...periodOf(t, today) };
   }
   const hauling =
     /^(?:what|which loads?)\s+(?:is|are|does)\s+(.+?)\s+(?:hauling|carrying|moving)\b/i
