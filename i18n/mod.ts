@@ -19,6 +19,8 @@ import {
   type Messages,
   type Translate,
 } from "./format.ts";
+import assistantEn from "./messages/assistant.en.json" with { type: "json" };
+import assistantEs from "./messages/assistant.es.json" with { type: "json" };
 import en from "./messages/en.json" with { type: "json" };
 import es from "./messages/es.json" with { type: "json" };
 import mailEn from "./messages/mail.en.json" with { type: "json" };
@@ -53,8 +55,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = { en: "English", es: "Es
  * exactly one file (`joinAreas` refuses a key defined twice).
  */
 export const CATALOGUES: Record<Language, Messages> = {
-  en: joinAreas("en", [en, mailEn, moneyEn, pagesEn, readerEn, serviceEn]),
-  es: joinAreas("es", [es, mailEs, moneyEs, pagesEs, readerEs, serviceEs]),
+  en: joinAreas("en", [en, assistantEn, mailEn, moneyEn, pagesEn, readerEn, serviceEn]),
+  es: joinAreas("es", [es, assistantEs, mailEs, moneyEs, pagesEs, readerEs, serviceEs]),
 };
 
 function joinAreas(language: Language, areas: readonly Messages[]): Messages {
