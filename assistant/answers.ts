@@ -2,7 +2,9 @@
  * @module assistant/answers
  * The read-only, tenant-scoped questions the assistant can answer, each returning words and the
  * records it used (cited with links). They take the tenant's database from the request's tenant
- * context; every value from the message is bound as a parameter.
+ * context; every value from the message is bound as a parameter. The words are the asker's
+ * language (`assistant.*` messages), amounts and dates in the request's formats; names, numbers
+ * and option values from the records stay as written.
  */
 import type { Executor } from "../db/transaction.ts";
 import * as fmt from "../domain/format.ts";
@@ -15,6 +17,7 @@ import {
 } from "../domain/reports.ts";
 import { searchAll } from "../domain/records/search.ts";
 import { agingByVendor, owedToVendor, vendorAgingTotals } from "../domain/payables/aging.ts";
+import { type Language, type Translate, translator } from "../i18n/mod.ts";
 import type { Intent } from "./intents.ts";
 
 export interface Citation {
@@ -29,16 +32,78 @@ export interface Answer {
   citations: Citation[];
 }
 
-const money = (cents: number) => fmt.money(cents);
+/** The asker's language and the request's formats (the workspace's, in that language's locale). */
+export interface AnswerWords {
+  language: Language;
+  format: fmt.FormatSettings;
+}
+
+export const ENGLISH_WORDS: AnswerWords = { language: "en", format: fmt.DEFAULT_FORMAT };
 
 function cite(collection: string, id: unknown, title: unknown): Citation {
   return { collection, id: String(id), title: String(title), url: `/${collection}/${id}` };
 }
 
 /** Up to `n` items as a readable list, saying how many more there are. */
-function listed(items: string[], n = 10): string {
+function listed(t: Translate, items: string[], n = 10): string {
   const shown = items.slice(0, n).map((i) => `- ${i}`).join("\n");
-  return items.length > n ? `${shown}\n- …and ${items.length - n} more` : shown;
+  return items.length > n
+    ? `${shown}\n- ${t("assistant.more", { count: items.length - n })}`
+    : shown;
+}
+
+const PERIOD_KEYS: Record<string, string> = {
+  "last week": "assistant.period.last_week",
+  "this week": "assistant.period.this_week",
+  "last month": "assistant.period.last_month",
+  "this month": "assistant.period.this_month",
+  "last quarter": "assistant.period.last_quarter",
+  "this quarter": "assistant.period.this_quarter",
+  "this year": "assistant.period.this_year",
+};
+
+const BUCKET_KEYS: Record<string, string> = {
+  current: "assistant.bucket.current",
+  "1-30": "assistant.bucket.days_1_30",
+  "31-60": "assistant.bucket.days_31_60",
+  "61-90": "assistant.bucket.days_61_90",
+  "over 90": "assistant.bucket.over_90",
+};
+
+/**
+ * A period in the asker's words with its dates: intents.ts labels it in English ("last week",
+ * "October 2026", "since November 1", "the last 30 days"); the model's tools give only dates.
+ */
+function periodText(
+  t: Translate,
+  format: fmt.FormatSettings,
+  p: { from: string; to: string; label: string },
+): string {
+  const from = fmt.date(p.from, format);
+  const to = fmt.date(p.to, format);
+  const span = (period: string) => t("assistant.period.span", { period, from, to });
+  const key = PERIOD_KEYS[p.label];
+  if (key) return span(t(key));
+  const days = /^the last (\d+) days$/.exec(p.label);
+  if (days) return span(t("assistant.period.last_days", { days: Number(days[1]) }));
+  const utc = (day: string) => new Date(`${day}T00:00:00Z`);
+  if (/^since /.test(p.label)) {
+    const date = new Intl.DateTimeFormat(format.locale, {
+      month: "long",
+      day: "numeric",
+      timeZone: "UTC",
+    }).format(utc(p.from));
+    return span(t("assistant.period.since", { date }));
+  }
+  if (/^[A-Z][a-z]+ \d{4}$/.test(p.label)) {
+    const month = new Intl.DateTimeFormat(format.locale, {
+      month: "long",
+      year: "numeric",
+      timeZone: "UTC",
+    }).format(utc(p.from));
+    return span(t("assistant.period.month", { month }));
+  }
+  return t("assistant.period.dates", { from, to });
 }
 
 /**
@@ -55,7 +120,17 @@ function converted(
   );
 }
 
-export async function answer(db: Executor, intent: Intent, today: string): Promise<Answer> {
+/** Answers one intent from the tenant's data, in the asker's words (English unless told). */
+export async function answer(
+  db: Executor,
+  intent: Intent,
+  today: string,
+  words: AnswerWords = ENGLISH_WORDS,
+): Promise<Answer> {
+  const t = translator(words.language);
+  const format = words.format;
+  const money = (cents: number) => fmt.money(cents, format);
+  const day = (value: unknown) => fmt.date(value, format) || String(value ?? "");
   switch (intent.kind) {
     case "overdue_invoices": {
       const rs = await db.execute({
@@ -67,18 +142,32 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
               ORDER BY days DESC LIMIT 200`,
         args: [today, today, intent.minDays],
       });
-      const scope = intent.minDays ? `more than ${intent.minDays} days past due` : "past due";
-      if (!rs.rows.length) return { text: `No invoices are ${scope}.`, citations: [] };
-      const total = rs.rows.reduce((s, r) => s + Number(r.outstanding_cents), 0);
+      const days = intent.minDays;
+      if (!rs.rows.length) {
+        return {
+          text: days ? t("assistant.overdue.none_days", { days }) : t("assistant.overdue.none"),
+          citations: [],
+        };
+      }
+      const total = money(rs.rows.reduce((s, r) => s + Number(r.outstanding_cents), 0));
+      const count = rs.rows.length;
       return {
-        text: `${rs.rows.length} invoice${rs.rows.length === 1 ? " is" : "s are"} ${scope}, ${
-          money(total)
-        } outstanding:\n${
-          listed(rs.rows.map((r) =>
-            `${r.number} (${r.customer}): ${
-              money(Number(r.outstanding_cents))
-            }, ${r.days} days past due`
-          ))
+        text: `${
+          days
+            ? t("assistant.overdue.head_days", { count, days, total })
+            : t("assistant.overdue.head", { count, total })
+        }\n${
+          listed(
+            t,
+            rs.rows.map((r) =>
+              t("assistant.overdue.row", {
+                number: String(r.number),
+                customer: String(r.customer),
+                amount: money(Number(r.outstanding_cents)),
+                days: Number(r.days),
+              })
+            ),
+          )
         }`,
         citations: rs.rows.map((r) => cite("invoices", r.id, r.number)),
       };
@@ -86,21 +175,21 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
     case "aging": {
       const rows = await agingByCustomer(db, today);
       // One sentence per currency: amounts of two currencies are never added.
-      const totals = agingTotalsByCurrency(rows).filter((t) => t.total_cents);
-      if (!totals.length) {
-        return { text: "Nothing is outstanding: every sent invoice is paid.", citations: [] };
-      }
-      const inCur = (cents: number, currency: string) =>
-        fmt.money(cents, { ...fmt.DEFAULT_FORMAT, currency });
+      const totals = agingTotalsByCurrency(rows).filter((x) => x.total_cents);
+      if (!totals.length) return { text: t("assistant.aging.none"), citations: [] };
+      const inCur = (cents: number, currency: string) => fmt.money(cents, { ...format, currency });
       return {
         text: `${
-          totals.map((t) =>
-            `Receivables outstanding: ${inCur(t.total_cents, t.currency)}. ${
-              AGING_BUCKETS.map((b) => `${b}: ${inCur(t.buckets[b], t.currency)}`).join("; ")
-            }.`
+          totals.map((x) =>
+            t("assistant.aging.total", {
+              total: inCur(x.total_cents, x.currency),
+              buckets: AGING_BUCKETS.map((b) =>
+                `${t(BUCKET_KEYS[b] ?? b)}: ${inCur(x.buckets[b], x.currency)}`
+              ).join("; "),
+            })
           ).join("\n")
-        }\nLargest balances:\n${
-          listed(rows.map((r) => `${r.customer}: ${inCur(r.total_cents, r.currency)}`), 5)
+        }\n${t("assistant.aging.largest")}\n${
+          listed(t, rows.map((r) => `${r.customer}: ${inCur(r.total_cents, r.currency)}`), 5)
         }`,
         citations: rows.slice(0, 5).map((r) => cite("customers", r.customer_id, r.customer)),
       };
@@ -109,22 +198,27 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
       const loads = converted(
         await marginReport(db, { from: intent.from, to: intent.to, by: "load" }),
       );
-      if (!loads.length) {
-        return {
-          text: `No loads were picked up in ${intent.label} (${intent.from} to ${intent.to}).`,
-          citations: [],
-        };
-      }
+      const period = periodText(t, format, intent);
+      if (!loads.length) return { text: t("assistant.margin.none", { period }), citations: [] };
       const margin = loads.reduce((s, l) => s + l.margin_cents, 0);
       const sale = loads.reduce((s, l) => s + l.sale_converted_cents, 0);
       const best = [...loads].sort((a, b) => b.margin_cents - a.margin_cents);
+      const percent = new Intl.NumberFormat(format.locale, {
+        style: "percent",
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }).format(sale ? margin / sale : 0);
       return {
-        text: `Margin on ${loads.length} load${
-          loads.length === 1 ? "" : "s"
-        } in ${intent.label} (${intent.from} to ${intent.to}): ${money(margin)} on ${
-          money(sale)
-        } of sales (${sale ? ((margin / sale) * 100).toFixed(1) : "0.0"}%).\nBest loads:\n${
-          listed(best.map((l) => `${l.label}: ${money(l.margin_cents)}`), 5)
+        text: `${
+          t("assistant.margin.head", {
+            count: loads.length,
+            period,
+            margin: money(margin),
+            sale: money(sale),
+            percent,
+          })
+        }\n${t("assistant.margin.best")}\n${
+          listed(t, best.map((l) => `${l.label}: ${money(l.margin_cents)}`), 5)
         }`,
         citations: best.slice(0, 5).map((l) => cite("loads", l.key, l.label)),
       };
@@ -133,13 +227,8 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
       const rows = converted(
         await marginReport(db, { from: intent.from, to: intent.to, by: intent.by }),
       );
-      const who = intent.by === "customer" ? "customers" : "suppliers";
-      if (!rows.length) {
-        return {
-          text: `No loads were picked up in ${intent.label} (${intent.from} to ${intent.to}).`,
-          citations: [],
-        };
-      }
+      const period = periodText(t, format, intent);
+      if (!rows.length) return { text: t("assistant.margin.none", { period }), citations: [] };
       // "Biggest supplier" means what we bought from them; "biggest customer", what we sold.
       const value = (r: (typeof rows)[number]) =>
         intent.measure === "margin"
@@ -148,18 +237,20 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
           ? r.cost_cents
           : r.sale_converted_cents;
       const top = [...rows].sort((a, b) => value(b) - value(a)).slice(0, 5);
-      const measure = intent.measure === "sales"
-        ? intent.by === "customer" ? "sales" : "purchases"
-        : "margin";
       return {
-        text: `Top ${who} by ${measure} in ${intent.label} (${intent.from} to ${intent.to}):\n${
-          listed(top.map((r) =>
-            `${r.label}: ${money(r.margin_cents)} margin on ${
-              money(r.sale_converted_cents)
-            } of sales, ${r.loads} load${r.loads === 1 ? "" : "s"}${
-              intent.by === "supplier" ? ` (bought for ${money(r.cost_cents)})` : ""
-            }`
-          ))
+        text: `${t(`assistant.top.${intent.by}_${intent.measure}`, { period })}\n${
+          listed(
+            t,
+            top.map((r) =>
+              t(intent.by === "supplier" ? "assistant.top.row_supplier" : "assistant.top.row", {
+                name: r.label,
+                margin: money(r.margin_cents),
+                sale: money(r.sale_converted_cents),
+                loads: r.loads,
+                cost: money(r.cost_cents),
+              })
+            ),
+          )
         }`,
         citations: top.filter((r) => r.href).map((r) => ({
           collection: `${intent.by}s`,
@@ -178,7 +269,7 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
         args: [intent.est],
       });
       const row = rs.rows[0];
-      if (!row) return { text: `No plant with EST ${intent.est} is on file.`, citations: [] };
+      if (!row) return { text: t("assistant.est.none", { est: intent.est }), citations: [] };
       const proteins = JSON.parse(String(row.proteins ?? "[]")) as string[];
       const products = await db.execute({
         sql:
@@ -186,20 +277,39 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
               AND (? IS NULL OR protein = ? COLLATE NOCASE) ORDER BY code LIMIT 20`,
         args: [String(row.supplier_id), intent.protein, intent.protein],
       });
+      // The protein asked about, in the asker's words ("chicken", "pollo").
+      const asked = intent.protein
+        ? (CATALOGUE_PROTEINS.has(intent.protein)
+          ? t(`assistant.protein.${intent.protein}`)
+          : intent.protein)
+        : "";
       const offers = intent.protein
         ? proteins.some((p) => p.toLowerCase() === intent.protein)
-          ? ` They list ${intent.protein} among their proteins.`
-          : ` ${intent.protein[0]!.toUpperCase()}${
-            intent.protein.slice(1)
-          } is not among their listed proteins (${proteins.join(", ") || "none listed"}).`
+          ? ` ${t("assistant.est.offers", { protein: asked.toLowerCase() })}`
+          : ` ${
+            t("assistant.est.not_offered", {
+              protein: asked[0]!.toUpperCase() + asked.slice(1),
+              proteins: proteins.join(", ") || t("assistant.est.none_listed"),
+            })
+          }`
         : proteins.length
-        ? ` Proteins: ${proteins.join(", ")}.`
+        ? ` ${t("assistant.est.proteins", { proteins: proteins.join(", ") })}`
         : "";
       return {
-        text: `EST ${row.est_number} is ${row.plant}, a plant of ${row.supplier}.${offers}${
+        text: `${
+          t("assistant.est.head", {
+            est: String(row.est_number),
+            plant: String(row.plant),
+            supplier: String(row.supplier),
+          })
+        }${offers}${
           products.rows.length
-            ? `\nProducts from them:\n${
-              listed(products.rows.map((p) => `${p.code} ${p.description}`), 5)
+            ? `\n${t("assistant.est.products")}\n${
+              listed(
+                t,
+                products.rows.map((p) => `${p.code} ${p.description}`),
+                5,
+              )
             }`
             : ""
         }`,
@@ -217,30 +327,39 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
         args: [`%${intent.carrier.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
       });
       const carrier = carriers.rows[0];
-      if (!carrier) return { text: `No carrier matches “${intent.carrier}”.`, citations: [] };
+      if (!carrier) {
+        return { text: t("assistant.carrier.none", { name: intent.carrier }), citations: [] };
+      }
       const loads = await db.execute({
         sql: `SELECT id, number, status, pickup_appointment FROM loads
               WHERE carrier_id = ? AND status IN ('booked', 'dispatched', 'picked_up')
                 AND archived_at IS NULL ORDER BY pickup_appointment LIMIT 100`,
         args: [String(carrier.id)],
       });
+      const name = String(carrier.name);
       if (!loads.rows.length) {
         return {
-          text: `${carrier.name} has no open loads.`,
+          text: t("assistant.carrier.no_loads", { carrier: name }),
           citations: [cite("carriers", carrier.id, carrier.name)],
         };
       }
       return {
-        text: `${carrier.name} has ${loads.rows.length} open load${
-          loads.rows.length === 1 ? "" : "s"
-        }:\n${
-          listed(loads.rows.map((l) =>
-            `${l.number}: ${String(l.status).replace("_", " ")}${
-              l.pickup_appointment
-                ? `, pickup ${String(l.pickup_appointment).replace("T", " ")}`
-                : ""
-            }`
-          ))
+        text: `${t("assistant.carrier.head", { carrier: name, count: loads.rows.length })}\n${
+          listed(
+            t,
+            loads.rows.map((l) => {
+              const status = t(`assistant.status.${l.status}`);
+              const number = String(l.number);
+              return l.pickup_appointment
+                ? t("assistant.carrier.row_pickup", {
+                  number,
+                  status,
+                  when: fmt.dateTime(l.pickup_appointment, format) ||
+                    String(l.pickup_appointment),
+                })
+                : t("assistant.carrier.row", { number, status });
+            }),
+          )
         }`,
         citations: [
           cite("carriers", carrier.id, carrier.name),
@@ -258,28 +377,33 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
         args: [`%${intent.customer.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
       });
       const c = rs.rows[0];
-      if (!c) return { text: `No customer matches “${intent.customer}”.`, citations: [] };
-      const limit = c.credit_limit_cents === null
-        ? "no credit limit"
-        : `a credit limit of ${money(Number(c.credit_limit_cents))}`;
+      if (!c) {
+        return { text: t("assistant.customer.none", { name: intent.customer }), citations: [] };
+      }
       return {
-        text: `${c.name} owes ${money(Number(c.open))} on sent invoices, with ${limit}${
-          Number(c.credit_hold) ? "; they are on credit hold" : ""
-        }.`,
+        text: t("assistant.customer.balance", {
+          customer: String(c.name),
+          amount: money(Number(c.open)),
+          limited: c.credit_limit_cents === null ? "no" : "yes",
+          limit: c.credit_limit_cents === null ? "" : money(Number(c.credit_limit_cents)),
+          hold: Number(c.credit_hold) ? "yes" : "no",
+        }),
         citations: [cite("customers", c.id, c.name)],
       };
     }
     case "vendor_payables": {
       if (!intent.vendor) {
         const rows = await agingByVendor(db, today);
-        if (!rows.length) return { text: "We owe nothing: no open bills.", citations: [] };
+        if (!rows.length) return { text: t("assistant.payables.none"), citations: [] };
         const totals = vendorAgingTotals(rows);
         const total = AGING_BUCKETS.reduce((sum, b) => sum + totals[b], 0);
         const late = total - totals.current;
         return {
-          text: `We owe ${money(total)} on open bills${
-            late ? `, ${money(late)} of it past due` : ""
-          }:\n${listed(rows.map((r) => `${r.vendor}: ${money(r.total_cents)}`))}`,
+          text: `${
+            late
+              ? t("assistant.payables.head_late", { total: money(total), late: money(late) })
+              : t("assistant.payables.head", { total: money(total) })
+          }\n${listed(t, rows.map((r) => `${r.vendor}: ${money(r.total_cents)}`))}`,
           citations: rows.filter((r) => r.href).slice(0, 10).map((r) => ({
             collection: r.href!.split("/")[1]!,
             id: r.href!.split("/")[2]!,
@@ -290,19 +414,30 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
       }
       const vendors = await owedToVendor(db, intent.vendor, today);
       if (!vendors.length) {
-        return { text: `We owe nothing to “${intent.vendor}”: no open bills.`, citations: [] };
+        return {
+          text: t("assistant.payables.vendor_none", { vendor: intent.vendor }),
+          citations: [],
+        };
       }
       const lines = vendors.map(({ vendor, bills }) => {
         const total = bills.reduce((sum, b) => sum + b.outstanding_cents, 0);
         const late = bills.filter((b) => b.overdue).reduce((s, b) => s + b.outstanding_cents, 0);
-        return `We owe ${vendor} ${money(total)} on ${bills.length} open bill${
-          bills.length === 1 ? "" : "s"
-        }${late ? ` (${money(late)} past due)` : ""}:\n${
-          listed(bills.map((b) =>
-            `${b.number}: ${money(b.outstanding_cents)} due ${b.due_date}${
-              b.overdue ? " (past due)" : ""
-            }`
-          ))
+        const args = { vendor, total: money(total), count: bills.length, late: money(late) };
+        return `${
+          late
+            ? t("assistant.payables.vendor_head_late", args)
+            : t("assistant.payables.vendor_head", args)
+        }\n${
+          listed(
+            t,
+            bills.map((b) =>
+              t(b.overdue ? "assistant.payables.bill_late" : "assistant.payables.bill", {
+                number: b.number,
+                amount: money(b.outstanding_cents),
+                date: day(b.due_date),
+              })
+            ),
+          )
         }`;
       });
       return {
@@ -317,10 +452,20 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
          WHERE status IN ('draft', 'pending', 'approved') AND archived_at IS NULL
          ORDER BY order_date DESC LIMIT 100`,
       );
-      if (!rs.rows.length) return { text: "There are no open purchase orders.", citations: [] };
+      if (!rs.rows.length) return { text: t("assistant.pos.none"), citations: [] };
+      const count = rs.rows.length;
       return {
-        text: `${rs.rows.length}${rs.rows.length === 100 ? "+" : ""} open purchase orders:\n${
-          listed(rs.rows.map((r) => `${r.number} (${r.status}): ${money(Number(r.total_cents))}`))
+        text: `${
+          count === 100
+            ? t("assistant.pos.head_more", { count })
+            : t("assistant.pos.head", { count })
+        }\n${
+          listed(
+            t,
+            rs.rows.map((r) =>
+              `${r.number} (${t(`assistant.status.${r.status}`)}): ${money(Number(r.total_cents))}`
+            ),
+          )
         }`,
         citations: rs.rows.slice(0, 10).map((r) => cite("purchase-orders", r.id, r.number)),
       };
@@ -332,29 +477,25 @@ export async function answer(db: Executor, intent: Intent, today: string): Promi
               ORDER BY insurance_expires`,
         args: [today],
       });
-      if (!rs.rows.length) {
-        return { text: "No carrier's insurance expires within 30 days.", citations: [] };
-      }
+      if (!rs.rows.length) return { text: t("assistant.insurance.none"), citations: [] };
       return {
-        text: `Insurance expires within 30 days for:\n${
-          listed(rs.rows.map((r) => `${r.name}: ${r.insurance_expires}`))
+        text: `${t("assistant.insurance.head")}\n${
+          listed(t, rs.rows.map((r) => `${r.name}: ${day(r.insurance_expires)}`))
         }`,
         citations: rs.rows.map((r) => cite("carriers", r.id, r.name)),
       };
     }
     case "search": {
       const hits = await searchAll(db, intent.text, 8);
-      if (!hits.length) {
-        return {
-          text:
-            "I did not find anything for that. I can answer questions such as “which invoices are over 60 days past due?”, “margin on loads last week”, “who supplies chicken from EST 1234?”, “open loads for <carrier>”, “what does <customer> owe?”, “what do we owe <vendor>?” or “top customers this month”.",
-          citations: [],
-        };
-      }
+      if (!hits.length) return { text: t("assistant.search.none"), citations: [] };
       return {
-        text: `Records that match:\n${listed(hits.map((h) => `${h.title} (${h.subtitle})`))}`,
+        text: `${t("assistant.search.head")}\n${
+          listed(t, hits.map((h) => `${h.title} (${h.subtitle})`))
+        }`,
         citations: hits.map((h) => cite(h.collection, h.id, h.title)),
       };
     }
   }
 }
+
+const CATALOGUE_PROTEINS = new Set(["beef", "pork", "chicken", "turkey", "lamb", "fish", "horse"]);

@@ -8,7 +8,7 @@ import type { Client } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { NotFoundError } from "../domain/errors.ts";
-import type { Citation } from "./answers.ts";
+import type { AnswerWords, Citation } from "./answers.ts";
 import { type ChatProvider, type ChatTurn, offlineChat } from "./providers.ts";
 
 export const MessageSchema = z.strictObject({
@@ -57,6 +57,8 @@ export async function ask(
     onDelta?: (text: string) => void;
     /** The question as the provider reads it (the tenant's words back into the built-in ones). */
     understand?: (text: string) => string;
+    /** The asker's language and formats: the reply is written in them (English unless given). */
+    words?: AnswerWords;
   },
 ): Promise<Reply> {
   const today = opts.today;
@@ -70,7 +72,7 @@ export async function ask(
   }
   // The conversation keeps the question as asked; the provider reads it in the built-in words.
   const question = opts.understand ? opts.understand(input.message) : input.message;
-  const result = await provider(db, question, history, today, opts.onDelta);
+  const result = await provider(db, question, history, today, opts.onDelta, opts.words);
   const intent = { kind: result.intent };
   const conversationId = input.conversation_id ?? newId();
   await inWriteTransaction(db, async (tx) => {

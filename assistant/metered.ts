@@ -11,10 +11,13 @@ import { recordUsage } from "../billing/entitlements.ts";
 import { ask, type MessageSchema, type Reply } from "./conversations.ts";
 import { activeConfiguration } from "../customization/cache.ts";
 import { builtInWords } from "../customization/terms.ts";
+import { loadFormatSettings } from "../domain/format.ts";
+import { formatsFor, type Language } from "../i18n/mod.ts";
 
 /**
  * Answers `input` for `userId` in the tenant's database and meters the tokens it used. A question
- * in the tenant's words ("open shipments for Polar Freight") is read in the built-in ones.
+ * in the tenant's words ("open shipments for Polar Freight") is read in the built-in ones. The
+ * reply is written in `language` (the asker's), amounts and dates in the workspace's formats.
  */
 export async function askForTenant(
   services: Services,
@@ -22,13 +25,18 @@ export async function askForTenant(
   userId: string,
   input: z.infer<typeof MessageSchema>,
   onDelta?: (text: string) => void,
+  language: Language = "en",
 ): Promise<Reply> {
-  const { document } = await activeConfiguration(services.readCache, tenant.db, tenant.id);
+  const [{ document }, format] = await Promise.all([
+    activeConfiguration(services.readCache, tenant.db, tenant.id),
+    loadFormatSettings(tenant.db),
+  ]);
   const reply = await ask(tenant.db, userId, input, {
     provider: services.chat,
     today: tenant.today,
     onDelta,
     understand: (text) => builtInWords(document, text),
+    words: { language, format: formatsFor(format, language) },
   });
   if (reply.tokens > 0) services.metrics.aiTokens.inc({ feature: "assistant" }, reply.tokens);
   await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);

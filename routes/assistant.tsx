@@ -28,9 +28,9 @@ import { planRefusalText } from "../components/BillingOverview.tsx";
 import { requireFeature } from "../customization/middleware.ts";
 
 /**
- * An example question as the reader reads it. The assistant reads English, so the question sent
- * stays English; only the button's words are translated (a question the workspace reworded, or
- * one this list does not know, is shown as it is).
+ * An example question in the reader's language, shown and sent as written: the assistant reads
+ * English and Spanish (a question the workspace reworded, or one this list does not know, is
+ * shown as it is).
  */
 function exampleLabel(t: Translate, question: string): string {
   const fixed: Record<string, string> = {
@@ -70,7 +70,6 @@ async function page(
     conversationId ? Promise.resolve([]) : exampleQuestions(db, c.get("configuration")?.document),
   ]);
   const t = tOf(c);
-  const spanish = languageOf(c) !== "en";
   return renderApp(
     c,
     t("assistant_page.title"),
@@ -129,14 +128,13 @@ async function page(
               <div class="chat-examples">
                 <p class="muted" id="examples-title">
                   {t("assistant_page.try_one")}
-                  {spanish ? ` ${t("assistant_page.examples_note")}` : ""}
                 </p>
                 <ul aria-labelledby="examples-title">
                   {examples.map((e) => (
                     <li key={e}>
                       <form method="post" action="/assistant">
                         <CsrfInput token={c.get("csrfToken")} />
-                        <input type="hidden" name="message" value={e} />
+                        <input type="hidden" name="message" value={exampleLabel(t, e)} />
                         <button class="button link" type="submit">{exampleLabel(t, e)}</button>
                       </form>
                     </li>
@@ -194,7 +192,14 @@ app.post("/assistant", async (c) => {
   if (!allowed.allowed) {
     return page(c, parsed.data.conversation_id ?? null, undefined, allowed);
   }
-  const reply = await askForTenant(services, tenantOf(c), principalOf(c).userId, parsed.data);
+  const reply = await askForTenant(
+    services,
+    tenantOf(c),
+    principalOf(c).userId,
+    parsed.data,
+    undefined,
+    languageOf(c),
+  );
   return c.redirect(`/assistant?c=${reply.conversation_id}#chat-message`, 303);
 });
 

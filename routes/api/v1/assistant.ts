@@ -17,6 +17,7 @@ import {
   MessageSchema,
 } from "../../../assistant/conversations.ts";
 import { validate } from "../../../http/records.ts";
+import { apiLanguage } from "../../../i18n/middleware.ts";
 import { askForTenant } from "../../../assistant/metered.ts";
 import { describeRoute, IdParams, listOf } from "../../../http/openapi.ts";
 import { z } from "zod";
@@ -132,8 +133,10 @@ app.post("/api/v1/assistant/messages", askAssistant, async (c) => {
   await assertMayAskAssistant(services, tenant.id);
   const input = validate(MessageSchema, await readJson(c));
   const userId = principalOf(c).userId;
+  // The reply's words follow Accept-Language (or the member's saved choice in a session).
+  const language = await apiLanguage(c);
   if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
-    return c.json(await askForTenant(services, tenant, userId, input));
+    return c.json(await askForTenant(services, tenant, userId, input, undefined, language));
   }
   // Streamed: `delta` events carry the answer as it is written, `done` the whole reply (with
   // its citations), `error` a failure. The stream outlives this handler, so it borrows the
@@ -147,6 +150,7 @@ app.post("/api/v1/assistant/messages", askAssistant, async (c) => {
         userId,
         input,
         (text) => void stream.writeSSE({ event: "delta", data: JSON.stringify({ text }) }),
+        language,
       );
       await stream.writeSSE({ event: "done", data: JSON.stringify(reply) });
     } catch (err) {
