@@ -128,6 +128,62 @@ Deno.test("openai chat provider: tool calls over read-only questions, checked an
         },
       );
 
+      await t.step(
+        "a Spanish asker: the model is told to answer in Spanish and the tools answer in Spanish",
+        async () => {
+          const d = double((body, n) => {
+            if (n === 1) {
+              return json(completion({
+                content: null,
+                tool_calls: [{
+                  id: "call_1",
+                  type: "function",
+                  function: { name: "overdue_invoices", arguments: '{"min_days":60}' },
+                }],
+              }));
+            }
+            return json(completion({ content: JSON.parse(body.messages.at(-1).content).answer }));
+          });
+          const es = {
+            language: "es" as const,
+            format: { locale: "es-US", currency: "USD" },
+          };
+          try {
+            const reply = await openAiChat({ ...opts, baseURL: d.url })(
+              lease.db,
+              "¿Qué facturas tienen más de 60 días de vencidas?",
+              [],
+              today,
+              undefined,
+              es,
+            );
+            assert.match(d.requests[0].body.messages[0].content, /answer in Spanish/);
+            assert.doesNotMatch(d.requests[0].body.messages[0].content, /answer in English/);
+            assert.match(reply.text, /^1 factura tiene más de 60 días de vencidas/);
+            assert.deepEqual(reply.citations.map((c) => c.id), [invoice.id]);
+          } finally {
+            await d.close();
+          }
+          // When the model fails, the built-in rules answer in Spanish and say so in Spanish.
+          const down = double(() => json({ error: { message: "slow down" } }, 429));
+          try {
+            const reply = await openAiChat({ ...opts, baseURL: down.url })(
+              lease.db,
+              "facturas vencidas",
+              [],
+              today,
+              undefined,
+              es,
+            );
+            assert.equal(reply.provider, "offline");
+            assert.match(reply.text, /^1 factura está vencida/);
+            assert.match(reply.text, /El servicio de IA no respondió/);
+            assert.doesNotMatch(reply.text, /AI service did not answer/);
+          } finally {
+            await down.close();
+          }
+        },
+      );
       await t.step("malformed or unknown tool calls get an error back, never a query", async () => {
         const d = double((_body, n) =>
           n === 1
