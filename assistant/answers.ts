@@ -277,18 +277,17 @@ export async function answer(
               AND (? IS NULL OR protein = ? COLLATE NOCASE) ORDER BY code LIMIT 20`,
         args: [String(row.supplier_id), intent.protein, intent.protein],
       });
-      // The protein asked about, in the asker's words ("chicken", "pollo").
-      const asked = intent.protein
-        ? (CATALOGUE_PROTEINS.has(intent.protein)
-          ? t(`assistant.protein.${intent.protein}`)
-          : intent.protein)
-        : "";
-      const offers = intent.protein
-        ? proteins.some((p) => p.toLowerCase() === intent.protein)
-          ? ` ${t("assistant.est.offers", { protein: asked.toLowerCase() })}`
+      // The protein asked about, in the asker's words ("chicken", "pollo"); the supplier's list
+      // is its own data, shown as written.
+      const protein = intent.protein;
+      const name = protein ? protein[0]!.toUpperCase() + protein.slice(1) : "";
+      const offers = protein
+        ? proteins.some((p) => p.toLowerCase() === protein)
+          ? ` ${t("assistant.est.offers", { protein, name: protein })}`
           : ` ${
             t("assistant.est.not_offered", {
-              protein: asked[0]!.toUpperCase() + asked.slice(1),
+              protein,
+              name,
               proteins: proteins.join(", ") || t("assistant.est.none_listed"),
             })
           }`
@@ -497,5 +496,3 @@ export async function answer(
     }
   }
 }
-
-const CATALOGUE_PROTEINS = new Set(["beef", "pork", "chicken", "turkey", "lamb", "fish", "horse"]);
