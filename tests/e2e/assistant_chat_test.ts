@@ -36,7 +36,7 @@ Deno.test("browser: ask the assistant, see the answer stream in with record link
       "[data-live-chat] [data-state=done]",
       (el) => el.textContent ?? "",
     );
-    assert.match(answer, /Blue Ice Transport: 2020-03-03/);
+    assert.match(answer, /Blue Ice Transport: Mar 3, 2020/);
     const link = await page.$eval(
       "[data-live-chat] .chat-citations a",
       (a) => a.getAttribute("href"),
