@@ -82,6 +82,33 @@ interface Run {
 /** The default measurement: 30 interleaved pairs of 2-second runs (6 of 1 s with `quick`). */
 export const OVERHEAD_RUNS = { full: { pairs: 30, seconds: 2 }, quick: { pairs: 6, seconds: 1 } };
 
+/** One paired sample: the same work measured with counting on and off, close together in time. */
+interface Pair {
+  rateWith: number;
+  rateWithout: number;
+  /** CPU µs per request. */
+  cpuWith: number;
+  cpuWithout: number;
+}
+
+/** Both methods' figures from their pairs: medians of the per-pair ratios with their quartiles. */
+function summarizePairs(pairs: Pair[]): MetricsOverhead {
+  const ratios = pairs.map((p) => p.rateWith / p.rateWithout);
+  // Kept as "work per CPU": above 1 when counting is cheaper, like the throughput ratio.
+  const cpuRatios = pairs.map((p) => p.cpuWithout / p.cpuWith);
+  return {
+    withMetrics: pairs.map((p) => p.rateWith),
+    without: pairs.map((p) => p.rateWithout),
+    ratios,
+    cpuWith: pairs.map((p) => p.cpuWith),
+    cpuWithout: pairs.map((p) => p.cpuWithout),
+    ratio: quantile(ratios, 0.5),
+    quartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+    cpuRatio: quantile(cpuRatios, 0.5),
+    cpuQuartiles: [quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75)],
+  };
+}
+
 /**
  * Measures `pairs` interleaved pairs of `seconds` each, in one server process. With `sameSides`
  * neither port counts (an A/A run): the figures then show the method's own bias and spread.
@@ -110,31 +137,18 @@ export async function benchMetricsOverhead(
     // Warm both paths (JIT, pool, caches) before anything counts.
     await run(server.port, 1);
     await run(uncounted, 1);
-    const r: Omit<MetricsOverhead, "ratio" | "quartiles" | "cpuRatio" | "cpuQuartiles"> = {
-      withMetrics: [],
-      without: [],
-      ratios: [],
-      cpuWith: [],
-      cpuWithout: [],
-    };
-    const cpuRatios: number[] = [];
+    const pairs: Pair[] = [];
     for (let i = 0; i < opts.pairs; i++) {
       const [a, b] = i % 2 === 0 ? [await on(), await off()] : [null, await off()];
       const c = a ?? await on();
-      r.withMetrics.push(c.wrk.requestsPerSecond);
-      r.without.push(b.wrk.requestsPerSecond);
-      r.ratios.push(c.wrk.requestsPerSecond / b.wrk.requestsPerSecond);
-      r.cpuWith.push(c.cpuUs);
-      r.cpuWithout.push(b.cpuUs);
-      cpuRatios.push(b.cpuUs / c.cpuUs);
+      pairs.push({
+        rateWith: c.wrk.requestsPerSecond,
+        rateWithout: b.wrk.requestsPerSecond,
+        cpuWith: c.cpuUs,
+        cpuWithout: b.cpuUs,
+      });
     }
-    return {
-      ...r,
-      ratio: quantile(r.ratios, 0.5),
-      quartiles: [quantile(r.ratios, 0.25), quantile(r.ratios, 0.75)],
-      cpuRatio: quantile(cpuRatios, 0.5),
-      cpuQuartiles: [quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75)],
-    };
+    return summarizePairs(pairs);
   } finally {
     await server.stop();
   }
@@ -183,14 +197,7 @@ export async function benchMetricsOverheadBlocks(
     await wrk(opts.seconds);
     const noted = await blocks();
     const least = quantile(noted.map((b) => b.requests), 0.5) / 2;
-    const r: Omit<MetricsOverhead, "ratio" | "quartiles" | "cpuRatio" | "cpuQuartiles"> = {
-      withMetrics: [],
-      without: [],
-      ratios: [],
-      cpuWith: [],
-      cpuWithout: [],
-    };
-    const cpuRatios: number[] = [];
+    const pairs: Pair[] = [];
     const rate = (x: Block) => x.requests / x.ms * 1000;
     const cpu = (x: Block) => x.cpuNs / 1000 / x.requests;
     for (let i = 0; i + 1 < noted.length; i++) {
@@ -199,20 +206,14 @@ export async function benchMetricsOverheadBlocks(
       if (a.index % 2 !== 0 || b.index !== a.index + 1 || a.counting === b.counting) continue;
       if (a.requests < least || b.requests < least) continue;
       const [on, off] = a.counting ? [a, b] : [b, a];
-      r.withMetrics.push(rate(on));
-      r.without.push(rate(off));
-      r.ratios.push(rate(on) / rate(off));
-      r.cpuWith.push(cpu(on));
-      r.cpuWithout.push(cpu(off));
-      cpuRatios.push(cpu(off) / cpu(on));
+      pairs.push({
+        rateWith: rate(on),
+        rateWithout: rate(off),
+        cpuWith: cpu(on),
+        cpuWithout: cpu(off),
+      });
     }
-    return {
-      ...r,
-      ratio: quantile(r.ratios, 0.5),
-      quartiles: [quantile(r.ratios, 0.25), quantile(r.ratios, 0.75)],
-      cpuRatio: quantile(cpuRatios, 0.5),
-      cpuQuartiles: [quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75)],
-    };
+    return summarizePairs(pairs);
   } finally {
     await server.stop();
   }
