@@ -19,7 +19,7 @@ import type { FieldDef } from "../domain/records/fields.ts";
 import type { Role } from "../auth/roles.ts";
 import { withCustomFields } from "./fields.ts";
 import { CATALOGUES, type Language } from "../i18n/mod.ts";
-import { formatMessage } from "../i18n/format.ts";
+import { formatMessage, type MessageArgs } from "../i18n/format.ts";
 import { translateRecordType } from "../i18n/records.ts";
 import { type Configuration, DEFAULT_CONFIGURATION } from "./document/schema.ts";
 import {
@@ -469,4 +469,88 @@ function inLanguage(
     name: caseLike(name, mention.word),
     gender: terms.gender ?? "other",
   });
+}
+
+/** Every built-in record type name, plural and singular, as the English catalogue writes it. */
+let builtInNames:
+  | { pattern: RegExp; byWord: Map<string, { def: RecordDef; plural: boolean }> }
+  | null = null;
+
+function builtInNamesOf() {
+  if (builtInNames) return builtInNames;
+  const byWord = new Map<string, { def: RecordDef; plural: boolean }>();
+  for (const def of RECORD_TYPES) {
+    byWord.set(def.plural.toLowerCase(), { def, plural: true });
+    byWord.set(def.singular.toLowerCase(), { def, plural: false });
+  }
+  const names = [...byWord.keys()].sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(`\\b(${names.map(escape).join("|")})\\b`, "gi");
+  return builtInNames = { pattern, byWord };
+}
+
+/** A record type's argument name in a `.renamed` message: "Purchase order" -> "purchase_order". */
+export function typeArgument(def: RecordDef): string {
+  return def.singular.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+}
+
+/**
+ * The record types an English message names, as a reader of `language` names them: for each, its
+ * name (`{load}`, lower case) and the gender a sentence agrees with (`{load_gender}`, "other"
+ * for the built-in word's); null when the tenant renamed none of them.
+ */
+function typeArguments(
+  doc: Configuration,
+  language: Language,
+  english: string,
+): Record<string, string> | null {
+  const { pattern, byWord } = builtInNamesOf();
+  const out: Record<string, string> = {};
+  let renamed = false;
+  for (const m of english.matchAll(pattern)) {
+    const { def, plural } = byWord.get(m[1]!.toLowerCase())!;
+    const slot = typeArgument(def);
+    if (slot in out) continue;
+    const terms = termsIn(doc, def.collection, language);
+    if (terms) renamed = true;
+    const shown = terms ?? recordTypeIn(doc, def, language);
+    out[slot] = caseLike(plural ? shown.plural : shown.singular, "a");
+    out[`${slot}_gender`] = terms?.gender ?? "other";
+  }
+  return renamed ? out : null;
+}
+
+/**
+ * A catalogue message as a workspace's reader reads it, with its arguments: a phrase the tenant
+ * reworded (`terminology.phrases`) as written; in English the renamed record types replace the
+ * built-in words of the message; in another language a message that names a renamed type is
+ * written from its `<key>.renamed` message, which takes each type the English names as
+ * `{load}` (the tenant's name for that language, else its English rename, else the translation)
+ * with `{load_gender}` for the articles and endings (`select`, `other` being the built-in word's
+ * gender): "La carga L-7 fue entregada" reads "El envío L-7 fue entregado". A message without a
+ * `.renamed` one reads as translated. Notifications, their e-mails and the preferences page use
+ * it; the palette's `messagesInWords` is the same idea for an island's messages.
+ */
+export function messageInWords(
+  config: Configuration | undefined | null,
+  language: Language,
+  key: string,
+  args: MessageArgs = {},
+): string {
+  const doc = documentOf(config);
+  const english = CATALOGUES.en[key];
+  if (english === undefined) return key;
+  const phrases = doc.terminology.phrases as Readonly<Record<string, string>>;
+  if (Object.keys(phrases).length) {
+    const reworded = phrases[formatMessage("en", english, args)];
+    if (reworded !== undefined) return reworded;
+  }
+  const own = CATALOGUES[language][key];
+  if (language === "en" || own === undefined) {
+    // An argument's name ("{load}") is not a word to rename.
+    const named = english.split(/(\{\s*\w+)/).map((part, i) => i % 2 ? part : words(doc, part));
+    return formatMessage("en", named.join(""), args);
+  }
+  const renamed = CATALOGUES[language][`${key}.renamed`];
+  const types = renamed === undefined ? null : typeArguments(doc, language, english);
+  return formatMessage(language, types ? renamed! : own, types ? { ...args, ...types } : args);
 }

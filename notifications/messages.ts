@@ -13,19 +13,12 @@
  * number, a name) are shown as written. The workspace's words (customization/terms.ts)
  * rename the fixed words of the English message, never a value.
  */
-import {
-  CATALOGUES,
-  formatsFor,
-  type Language,
-  shownLabel,
-  type Translate,
-  translator,
-} from "../i18n/mod.ts";
-import { formatMessage } from "../i18n/format.ts";
+import { formatsFor, type Language, shownLabel, type Translate, translator } from "../i18n/mod.ts";
 import * as fmt from "../domain/format.ts";
 import { inCurrency } from "../domain/currency.ts";
 import type { Configuration } from "../customization/document/schema.ts";
-import { words } from "../customization/terms.ts";
+import { messageInWords, recordTypeIn, words } from "../customization/terms.ts";
+import { RECORD_TYPES } from "../domain/catalog.ts";
 
 /** A value a message is formatted with. */
 export type MessageArg =
@@ -99,28 +92,25 @@ export function renderMessage(reader: Reader, message: NotificationMessage): str
   return readerTranslator(reader)(message.key, args);
 }
 
-/** A built-in label for a reader: renamed by the workspace, else translated. */
+/**
+ * A built-in label for a reader: a record type as the workspace names it in their language
+ * (`languages`, else its rename, else translated); another label renamed, else translated.
+ */
 function labelFor(reader: Reader, label: string): string {
+  const def = RECORD_TYPES.find((d) => d.singular === label);
+  if (def) return recordTypeIn(reader.config, def, reader.language).singular;
   const named = words(reader.config, label);
   return shownLabel(translator(reader.language), label, named);
 }
 
 /**
- * `t` for a reader: the catalogue in their language; in English the workspace's words rename the
- * message's fixed words before its values go in ("Shipment L-1042 was delivered").
+ * `t` for a reader: the catalogue in their language, in the workspace's words: in English the
+ * renamed record types replace the message's fixed words before its values go in ("Shipment
+ * L-1042 was delivered"); in Spanish a message naming a renamed type is written from its
+ * `.renamed` message with the type's Spanish name and gender ("El envío L-1042 fue entregado").
  */
 export function readerTranslator(reader: Reader): Translate {
-  return (key, args) => {
-    const own = CATALOGUES[reader.language][key];
-    const source = own ?? CATALOGUES.en[key];
-    if (source === undefined) return key;
-    const language = own === undefined ? "en" : reader.language;
-    return formatMessage(
-      language,
-      language === "en" ? words(reader.config, source) : source,
-      args,
-    );
-  };
+  return (key, args) => messageInWords(reader.config, reader.language, key, args);
 }
 
 /** A notification's title and body as the reader reads them (stored English when no message). */

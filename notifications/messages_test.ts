@@ -165,3 +165,120 @@ Deno.test("the daily digest is written in each member's language", async () => {
     await server.close();
   }
 });
+
+/** Loads renamed Shipment (envío, masculine in Spanish), payments Remittance (remesa, feminine). */
+function renamedConfig() {
+  const config = structuredClone(DEFAULT_CONFIGURATION);
+  config.terminology.record_types = {
+    loads: {
+      singular: "Shipment",
+      plural: "Shipments",
+      fields: {},
+      languages: { es: { singular: "Envío", plural: "Envíos", gender: "masculine" } },
+    },
+    payments: {
+      singular: "Remittance",
+      plural: "Remittances",
+      fields: {},
+      languages: { es: { singular: "Remesa", plural: "Remesas", gender: "feminine" } },
+    },
+    // No Spanish names: the English one, in the built-in word's gender (factura, feminine).
+    invoices: { singular: "Bill", plural: "Bills", fields: {}, languages: {} },
+  };
+  return config;
+}
+
+Deno.test("renderMessage() names renamed record types in Spanish with their Spanish names and gender", () => {
+  const config = renamedConfig();
+  const es = { language: "es" as const, config };
+  const en = { language: "en" as const, config };
+  const delivered = { key: "notice.load_delivered", args: { number: "L-7" } };
+  assert.equal(renderMessage(es, delivered), "El envío L-7 fue entregado");
+  assert.equal(renderMessage(en, delivered), "Shipment L-7 was delivered");
+  assert.equal(
+    renderMessage(es, { key: "notice.load_picked_up_late", args: { number: "L-7" } }),
+    "El envío L-7 fue recogido con retraso",
+  );
+  assert.equal(
+    renderMessage(es, { key: "notice.temperature_at_pickup", args: { number: "L-7", value: 41 } }),
+    "El envío L-7 marcó 41 °F en la recogida",
+  );
+  const paid = { key: "notice.payment_received", args: { amount: { money: 125_000 } } };
+  assert.match(renderMessage(es, paid), /^Se recibió una remesa de \$1,250\.00$/);
+  assert.equal(renderMessage(en, paid), "Remittance of $1,250.00 received");
+  // Renamed in English only: the English name in the built-in word's gender.
+  const overdue = { key: "notice.invoice_overdue", args: { number: "INV-9" } };
+  assert.equal(renderMessage(es, overdue), "La bill INV-9 está vencida");
+  // A record type named as a value ({type}) in the reader's words.
+  const mention = {
+    key: "notice.mention",
+    args: { name: "Ana", type: { label: "Load" }, title: "L-7" },
+  };
+  assert.equal(renderMessage(es, mention), "Ana le mencionó en envío L-7");
+  assert.equal(renderMessage(en, mention), "Ana mentioned you on shipment L-7");
+  // What the workspace did not rename reads as the catalogue has it.
+  const insurance = { key: "notice.insurance_body" };
+  assert.equal(
+    renderMessage(es, insurance),
+    "Pida al transportista un certificado nuevo antes de volver a contratarlo.",
+  );
+  // Without renames, the built-in Spanish.
+  assert.equal(renderMessage({ language: "es" }, delivered), "La carga L-7 fue entregada");
+});
+
+Deno.test("the bell, the notifications page and the preferences use a Spanish member's renamed record types", async () => {
+  const server = await startTestServer();
+  const t = await signUpTenant(server);
+  const lease = await server.services.pool.acquire(t.tenantId, null);
+  try {
+    const config = renamedConfig().terminology;
+    const put = await server.fetch(t.host, "/api/v1/config", {
+      method: "PUT",
+      headers: {
+        cookie: t.jar.header(t.host),
+        "x-csrf-token": t.csrf,
+        "content-type": "application/json",
+        "if-match": '"0"',
+      },
+      body: JSON.stringify({ terminology: { record_types: config.record_types } }),
+    });
+    assert.equal(put.status, 200, await put.text());
+    await saveLanguage(server.services.control, t.userId, "es", new Date());
+    const cookie = t.jar.header(t.host);
+    const page = async (path: string) =>
+      await (await server.fetch(t.host, path, { headers: { cookie } })).text();
+
+    // Nothing yet: the empty page's sentence agrees with envío and names bills as written.
+    const empty = await page("/notifications");
+    assert.match(empty, /se entregue un envío, venza una bill o/);
+    assert.doesNotMatch(empty, /una carga|una factura/);
+    const preferences = await page("/notifications/preferences");
+    assert.match(preferences, />Se entregó un envío</);
+    assert.match(preferences, />Se recibió una remesa</);
+    assert.match(preferences, />Una bill se venció</);
+    assert.doesNotMatch(preferences, /una carga|un pago\b/);
+
+    const ctx = { services: server.services, tenantId: t.tenantId, db: lease.db };
+    await notify(ctx, {
+      kind: "load_delivered",
+      title: { key: "notice.load_delivered", args: { number: "L-77" } },
+      dedupeKey: "delivered:L-77",
+      to: [t.userId],
+    });
+    const bell = await server.fetch(t.host, "/api/v1/notifications?limit=1", {
+      headers: { cookie },
+    });
+    assert.equal((await bell.json()).data[0].title, "El envío L-77 fue entregado");
+    assert.match(await page("/notifications"), />\s*El envío L-77 fue entregado\s*</);
+
+    // The same member in English reads the English names; the stored text is English too.
+    await saveLanguage(server.services.control, t.userId, "en", new Date());
+    assert.match(await page("/notifications"), /Shipment L-77 was delivered/);
+    assert.match(await page("/notifications/preferences"), />A shipment was delivered</);
+    const [stored] = await listNotifications(lease.db, t.userId);
+    assert.equal(stored!.title, "Shipment L-77 was delivered");
+  } finally {
+    lease.release();
+    await server.close();
+  }
+});

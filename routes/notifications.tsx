@@ -21,7 +21,7 @@ import { preferencesFromForm } from "../notifications/preferences_schema.ts";
 import { formatsFor } from "../i18n/mod.ts";
 import { languageOf, tOf } from "../i18n/middleware.ts";
 import { translateRecordType } from "../i18n/records.ts";
-import { recordTypeFor } from "../customization/terms.ts";
+import { messageInWords, recordTypeFor } from "../customization/terms.ts";
 import { loads } from "../domain/catalog.ts";
 
 const app = new Hono<AppEnv>();
@@ -106,7 +106,16 @@ app.get("/notifications", async (c) => {
         )
         : (
           <div class="empty-state">
-            <p>{t("notifications.empty", { load: loadWord })}</p>
+            <p>
+              {messageInWords(
+                c.get("configuration")?.document,
+                languageOf(c),
+                "notifications.empty",
+                {
+                  load: loadWord,
+                },
+              )}
+            </p>
           </div>
         )}
     </>,
@@ -141,7 +150,9 @@ app.get("/notifications/preferences", async (c) => {
   const prefs = (await preferencesOf(tenantOf(c).db, [userId])).get(userId)!;
   const t = tOf(c);
   const channel = (ch: string) => t(`channel.${ch}`);
-  const event = (kind: string) => t(`event.${kind}`);
+  // An event names record types as the workspace does, in the reader's language.
+  const config = c.get("configuration")?.document;
+  const event = (kind: string) => messageInWords(config, languageOf(c), `event.${kind}`);
   return renderApp(
     c,
     t("notifications.preferences_title"),
