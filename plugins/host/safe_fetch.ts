@@ -4,7 +4,11 @@
  * manifest declares and the tenant approved at install, never to an IP address written in the URL
  * nor to a name that resolves to a loopback, private, link-local or otherwise reserved address;
  * no redirects (a redirect could lead anywhere), a time limit and a size limit on the answer.
+ * The name is resolved once: every address is checked, and the connection goes to those checked
+ * addresses (pinned_fetch.ts), so a DNS answer that changes after the check (rebinding to
+ * 127.0.0.1 or the metadata service) is never connected to.
  */
+import { pinnedFetch } from "./pinned_fetch.ts";
 
 /** What `host.fetch` answers inside the plugin. */
 export interface PluginResponse {
@@ -14,7 +18,8 @@ export interface PluginResponse {
 }
 
 export interface SafeFetchDeps {
-  fetch: typeof fetch;
+  /** Sends the request over a connection to one of `addresses`, the checked answer of `resolve`. */
+  fetch: (url: URL, init: RequestInit, addresses: readonly string[]) => Promise<Response>;
   resolve: (hostname: string) => Promise<string[]>;
   timeoutMs: number;
   maxBytes: number;
@@ -22,9 +27,9 @@ export interface SafeFetchDeps {
 
 const init = (v: unknown) => (v && typeof v === "object" ? v as Record<string, unknown> : {});
 
-/** The real network: Deno's fetch and DNS. */
+/** The real network: Deno's DNS, and a connection pinned to the addresses it answered. */
 export const NETWORK: SafeFetchDeps = {
-  fetch: (input, i) => fetch(input, i),
+  fetch: (url, i, addresses) => pinnedFetch(url, i, addresses),
   resolve: async (hostname) => {
     const found = await Promise.allSettled([
       Deno.resolveDns(hostname, "A"),
@@ -137,7 +142,10 @@ export async function safeFetch(
   }
   const headers = new Headers();
   for (const [k, v] of Object.entries(init(o.headers))) {
-    if (/^(host|cookie|connection|content-length)$/i.test(k)) continue;
+    if (
+      /^(host|cookie|connection|content-length|transfer-encoding|te|trailer|upgrade|keep-alive)$/i
+        .test(k)
+    ) continue;
     headers.set(k, String(v));
   }
   const body = o.body === undefined || o.body === null ? undefined : String(o.body);
@@ -148,7 +156,7 @@ export async function safeFetch(
     body,
     redirect: "manual",
     signal: AbortSignal.timeout(deps.timeoutMs),
-  }).catch((err) => {
+  }, addresses).catch((err) => {
     throw new Error(
       err?.name === "TimeoutError"
         ? `${hostname} did not answer within ${deps.timeoutMs} ms.`
