@@ -15,9 +15,10 @@ import {
   marginReport,
   type MarginRow,
 } from "../domain/reports.ts";
-import { searchAll } from "../domain/records/search.ts";
+import { searchAll, type SearchHit, shownSubtitle } from "../domain/records/search.ts";
+import { recordType } from "../domain/catalog.ts";
 import { agingByVendor, owedToVendor, vendorAgingTotals } from "../domain/payables/aging.ts";
-import { type Language, type Translate, translator } from "../i18n/mod.ts";
+import { type Language, shownLabel, type Translate, translator } from "../i18n/mod.ts";
 import type { Intent } from "./intents.ts";
 
 export interface Citation {
@@ -489,10 +490,18 @@ export async function answer(
       if (!hits.length) return { text: t("assistant.search.none"), citations: [] };
       return {
         text: `${t("assistant.search.head")}\n${
-          listed(t, hits.map((h) => `${h.title} (${h.subtitle})`))
+          listed(t, hits.map((h) => `${h.title} (${hitSubtitle(t, h)})`))
         }`,
         citations: hits.map((h) => cite(h.collection, h.id, h.title)),
       };
     }
   }
+}
+
+/** A search hit's subtitle with its record type in the asker's language ("Orden de compra · …"). */
+function hitSubtitle(t: Translate, hit: SearchHit): string {
+  const def = recordType(hit.collection);
+  return def
+    ? shownSubtitle(hit.subtitle, [def.singular], shownLabel(t, def.singular))
+    : hit.subtitle;
 }

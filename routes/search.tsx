@@ -7,11 +7,10 @@ import { Hono } from "hono";
 import { type AppEnv, tenantOf } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
-import { searchAll, snippetParts } from "../domain/records/search.ts";
+import { searchAll, shownSubtitle, snippetParts } from "../domain/records/search.ts";
 import { recordType } from "../domain/catalog.ts";
-import { label } from "../customization/terms.ts";
-import { tOf } from "../i18n/middleware.ts";
-import { shownLabel } from "../i18n/mod.ts";
+import { recordTypeFor, recordTypeIn } from "../customization/terms.ts";
+import { languageOf, tOf } from "../i18n/middleware.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/search", memberPage());
@@ -20,10 +19,17 @@ app.get("/search", async (c) => {
   const q = (c.req.query("q") ?? "").trim().slice(0, 200);
   const hits = q ? await searchAll(tenantOf(c).db, q, 50) : [];
   const t = tOf(c);
-  const typeName = (collection: string) => {
-    const def = recordType(collection);
-    const named = label(c.get("configuration")?.document, collection);
-    return def ? shownLabel(t, def.singular, named) : named;
+  // A hit's type as the reader names it: the workspace's name in their language, else translated.
+  const config = c.get("configuration")?.document;
+  const subtitle = (h: { collection: string; subtitle: string }) => {
+    const def = recordType(h.collection);
+    return def
+      ? shownSubtitle(
+        h.subtitle,
+        [def.singular, recordTypeFor(config, def).singular],
+        recordTypeIn(config, def, languageOf(c)).singular,
+      )
+      : h.subtitle;
   };
   return renderApp(
     c,
@@ -56,13 +62,7 @@ app.get("/search", async (c) => {
                   <a href={`/${h.collection}/${h.id}`}>
                     <strong>{h.title}</strong>
                   </a>{" "}
-                  <span class="muted">
-                    {h.subtitle && h.subtitle !== recordType(h.collection)?.singular
-                      ? h.subtitle
-                      : recordType(h.collection)
-                      ? typeName(h.collection)
-                      : ""}
-                  </span>
+                  <span class="muted">{subtitle(h)}</span>
                   <br />
                   <small class="muted snippet">
                     {snippetParts(h).map((part, i) =>

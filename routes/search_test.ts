@@ -31,3 +31,64 @@ Deno.test("search page marks matches with <mark>, shows no brackets and escapes 
     await server.close();
   }
 });
+
+Deno.test("search results name each record type as the reader does: the workspace's Spanish names, its renames, the translation", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    const put = await api.call("PUT", "/api/v1/config", {
+      terminology: {
+        record_types: {
+          "purchase-orders": {
+            singular: "Buy",
+            plural: "Buys",
+            languages: { es: { singular: "Compra", plural: "Compras", gender: "feminine" } },
+          },
+          carriers: { singular: "Hauler", plural: "Haulers" },
+        },
+      },
+    }, { "if-match": '"0"' });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Zafiro Packers" }, 201);
+    await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: supplier.id,
+      order_date: "2026-11-18",
+      lines: [],
+    }, 201);
+    await api.ok("POST", "/api/v1/carriers", { name: "Zafiro Freight", mc_number: "771204" }, 201);
+    await api.ok("POST", "/api/v1/customers", { name: "Zafiro Foods" }, 201);
+    const cookie = tenant.jar.header(tenant.host);
+    const results = async (language: string) => {
+      const html = await (await server.fetch(tenant.host, "/search?q=zafiro", {
+        headers: { cookie, "accept-language": language },
+      })).text();
+      return html.slice(html.indexOf('class="search-results"'), html.indexOf("</ol>"))
+        .replace(/\s+/g, " ");
+    };
+    const spanish = await results("es");
+    assert.match(spanish, /<span class="muted">Compra · Zafiro Packers<\/span>/);
+    assert.match(spanish, /<span class="muted">Hauler · MC 771204<\/span>/);
+    assert.match(spanish, /<span class="muted">Cliente<\/span>/);
+    assert.match(spanish, /<span class="muted">Proveedor<\/span>/);
+    assert.doesNotMatch(spanish, /Purchase order|Carrier|Customer|Supplier/);
+    const english = await results("en");
+    assert.match(english, /<span class="muted">Buy · Zafiro Packers<\/span>/);
+    assert.match(english, /<span class="muted">Hauler · MC 771204<\/span>/);
+    assert.match(english, /<span class="muted">Customer<\/span>/);
+
+    // The palette's API answers a Spanish reader the same way; a token client reads English.
+    const asSpanish = await server.fetch(tenant.host, "/api/v1/search?q=zafiro", {
+      headers: { cookie, "accept-language": "es" },
+    });
+    const subtitles = (await asSpanish.json()).data.map((h: { subtitle: string }) => h.subtitle);
+    assert.ok(subtitles.includes("Compra · Zafiro Packers"), subtitles.join(" | "));
+    assert.ok(subtitles.includes("Cliente"), subtitles.join(" | "));
+    const token = await api.ok("GET", "/api/v1/search?q=zafiro");
+    const tokenSubtitles = token.data.map((h: { subtitle: string }) => h.subtitle);
+    assert.ok(tokenSubtitles.includes("Buy · Zafiro Packers"), tokenSubtitles.join(" | "));
+    assert.ok(tokenSubtitles.includes("Customer"), tokenSubtitles.join(" | "));
+  } finally {
+    await server.close();
+  }
+});

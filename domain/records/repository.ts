@@ -298,14 +298,16 @@ async function indexForSearch(
 ): Promise<void> {
   // Deals are also found by their parties' names.
   const extra: string[] = [];
-  let subtitle = def.singular;
+  // The built-in name, whatever the workspace calls it: the reader's is put in when shown.
+  const typeName = recordType(def.collection)?.singular ?? def.singular;
+  let subtitle = typeName;
   for (const field of def.fields) {
     if (field.kind !== "ref" || !field.column || !record[field.name]) continue;
     const titles = await titlesOf(tx, field.ref!, [record[field.name] as string]);
     const title = titles.get(record[field.name] as string);
     if (title) {
       extra.push(title);
-      if (field.required) subtitle = `${def.singular} · ${title}`;
+      if (field.required) subtitle = `${typeName} · ${title}`;
     }
   }
   if (def.collection === "plants" && record.est_number) {

@@ -83,6 +83,24 @@ export interface SearchHit {
 }
 
 /**
+ * A hit's subtitle in the reader's words. The index stores it with the built-in English name
+ * ("Purchase order · Prairie Packers", "Carrier · MC 123456", or the type's name alone), so
+ * that a rename or a reader's language never makes a record to reindex: the leading type name is
+ * replaced at read time by `shown` (the type as the reader names it); the rest is the record's
+ * data and stays as written. `stored` lists the names it may be stored under (the built-in one;
+ * rows indexed before kept the workspace's English name of the time).
+ */
+export function shownSubtitle(
+  subtitle: string,
+  stored: readonly string[],
+  shown: string,
+): string {
+  if (subtitle === "" || stored.includes(subtitle)) return shown;
+  const name = stored.find((n) => subtitle.startsWith(`${n} · `));
+  return name === undefined ? subtitle : `${shown}${subtitle.slice(name.length)}`;
+}
+
+/**
  * FTS5 marks matches with these (private-use characters no record holds, unlike "[" and "]",
  * which are in real text such as "[PO]"); `splitSnippet` turns them into offsets.
  */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { snippetParts, splitSnippet } from "./search.ts";
+import { shownSubtitle, snippetParts, splitSnippet } from "./search.ts";
 
 Deno.test("splitSnippet() returns plain text and where the matches are, brackets left alone", () => {
   const hit = splitSnippet("Order \uE000PO\uE001-\uE00010301\uE001 [rush]");
@@ -22,5 +22,22 @@ Deno.test("snippetParts() flags the matched pieces and keeps the text in order",
     snippetParts({ snippet: "abc", highlights: [[1, 9]] }),
     [{ text: "abc", match: false }],
     "an offset beyond the text is ignored",
+  );
+});
+
+Deno.test("shownSubtitle() replaces only the leading built-in type name, never the record's data", () => {
+  assert.equal(
+    shownSubtitle("Purchase order · Prairie Purchase order Co", ["Purchase order"], "Compra"),
+    "Compra · Prairie Purchase order Co",
+  );
+  assert.equal(shownSubtitle("Carrier", ["Carrier"], "Transportista"), "Transportista");
+  assert.equal(shownSubtitle("", ["Carrier"], "Transportista"), "Transportista");
+  assert.equal(shownSubtitle("Prairie Packers", ["Customer"], "Cliente"), "Prairie Packers");
+});
+
+Deno.test("shownSubtitle() also reads a subtitle indexed under the workspace's English name of the time", () => {
+  assert.equal(
+    shownSubtitle("Buy · Prairie", ["Purchase order", "Buy"], "Compra"),
+    "Compra · Prairie",
   );
 });

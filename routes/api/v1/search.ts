@@ -9,7 +9,11 @@ import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { readableCollections } from "../../../auth/scopes.ts";
-import { searchAll } from "../../../domain/records/search.ts";
+import { searchAll, shownSubtitle } from "../../../domain/records/search.ts";
+import { recordType } from "../../../domain/catalog.ts";
+import { recordTypeFor, recordTypeIn } from "../../../customization/terms.ts";
+import { activeConfiguration } from "../../../customization/cache.ts";
+import { apiLanguage } from "../../../i18n/middleware.ts";
 import { InvalidError } from "../../../domain/errors.ts";
 import { issuesByField } from "../../../domain/records/schema.ts";
 import { describeRoute, listOf } from "../../../http/openapi.ts";
@@ -72,14 +76,29 @@ app.get("/api/v1/search", search, requirePermission("records:read"), async (c) =
   // A scoped token finds only the record types it may read.
   const auth = principalOf(c);
   const only = readableCollections(auth.scopes, auth.role);
+  // Subtitles name the record type as the reader does (the palette's session reads the member's
+  // language; a token client English unless it asks), in the workspace's words.
+  const language = await apiLanguage(c);
+  const config = (await activeConfiguration(c.get("services").readCache, tenant.db, tenant.id))
+    .document;
   const body = await c.get("services").readCache.bytes(
     tenant.db,
     tenant.id,
-    `search:${limit}:${only?.join(",") ?? "*"}:${q}`,
+    `search:${language}:${limit}:${only?.join(",") ?? "*"}:${q}`,
     async () => {
       const hits = await searchAll(tenant.db, q, limit, only);
       return JSON.stringify({
-        data: hits.map((h) => ({ ...h, url: `/${h.collection}/${h.id}` })),
+        data: hits.map((h) => {
+          const def = recordType(h.collection);
+          const subtitle = def
+            ? shownSubtitle(
+              h.subtitle,
+              [def.singular, recordTypeFor(config, def).singular],
+              recordTypeIn(config, def, language).singular,
+            )
+            : h.subtitle;
+          return { ...h, subtitle, url: `/${h.collection}/${h.id}` };
+        }),
         next_cursor: null,
       });
     },
