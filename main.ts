@@ -14,12 +14,15 @@ import { workerOptions } from "./workers/handlers.ts";
 import { webhookWorkerOptions } from "./integrations/webhooks/worker.ts";
 import { serveMetricsPort } from "./routes/metrics.ts";
 import { TALLY_FLUSH_EVERY_MS } from "./ops/request_tally.ts";
+import { startBackgroundCheckpoints, stopBackgroundCheckpoints } from "./db/checkpointer.ts";
 
 const config = loadConfig();
 // Several machines must share their state; refuse a setup where they would not (ops/doctor.ts).
 assertDeployable(config);
 // Held while this process lives: `deno task restore` refuses to run under it (db/data_dir_lock.ts).
 const appLock = await holdAppLock(config.DATA_DIR);
+// WAL checkpoints on a thread of their own, not inside a request's commit (db/checkpointer.ts).
+startBackgroundCheckpoints();
 const services = await createServices(config);
 const app = createApp(services);
 
@@ -71,6 +74,7 @@ async function shutdown() {
   const graceMs = config.WORKER_STOP_GRACE_SECONDS * 1000;
   await Promise.all(workers.map((w) => w.stop({ graceMs })));
   await closeServices(services);
+  await stopBackgroundCheckpoints();
   appLock.close();
   Deno.exit(0);
 }

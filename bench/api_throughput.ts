@@ -18,7 +18,14 @@ export interface BenchServer {
 /** Starts bench/server.ts in a child process on a free port with its own data folder. */
 export async function startBenchServer(
   env: Record<string, string> = {},
-  opts: { keepDataDir?: boolean; inspectPort?: number } = {},
+  opts: {
+    keepDataDir?: boolean;
+    inspectPort?: number;
+    /** More V8 flags (e.g. `--trace-gc`), after `--expose-gc`. */
+    v8Flags?: string[];
+    /** Told each chunk of the server's stdout after "ready" (else it is discarded). */
+    onStdout?: (text: string) => void;
+  } = {},
 ): Promise<BenchServer> {
   const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "pm-bench-" });
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -29,7 +36,7 @@ export async function startBenchServer(
       "run",
       "-A",
       "--unstable-net",
-      "--v8-flags=--expose-gc",
+      `--v8-flags=${["--expose-gc", ...opts.v8Flags ?? []].join(",")}`,
       // bench/profile_mixed.ts takes a CPU profile through the inspector.
       ...(opts.inspectPort ? [`--inspect=127.0.0.1:${opts.inspectPort}`] : []),
       new URL("./server.ts", import.meta.url).pathname,
@@ -56,8 +63,16 @@ export async function startBenchServer(
     if (done) throw new Error("bench server exited before it was ready");
     seen += value;
   }
-  reader.releaseLock();
-  void child.stdout.cancel().catch(() => {});
+  if (opts.onStdout) {
+    const onStdout = opts.onStdout;
+    onStdout(seen.slice(seen.indexOf("ready") + "ready".length));
+    void (async () => {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) onStdout(r.value);
+    })().catch(() => {});
+  } else {
+    reader.releaseLock();
+    void child.stdout.cancel().catch(() => {});
+  }
   return {
     port: Number(env.PORT ?? port),
     ownPort,

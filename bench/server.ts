@@ -9,8 +9,13 @@ import { createServices } from "../services.ts";
 import { createApp } from "../app.ts";
 import { join } from "node:path";
 import { LocalDatabaseProvider } from "../tenants/database_provider.ts";
+import { type PauseEvents, tracePauses } from "./pause_trace.ts";
+import { startBackgroundCheckpoints } from "../db/checkpointer.ts";
 
 const config = loadConfig();
+// As main.ts: WAL checkpoints on a thread of their own. BENCH_SQLITE_CHECKPOINTS=1 leaves them to
+// SQLite (inside the commit that fills the log), the "before" of bench/pauses.ts.
+if (Deno.env.get("BENCH_SQLITE_CHECKPOINTS") !== "1") startBackgroundCheckpoints();
 // BENCH_PLAIN_TENANTS=1: tenant databases without encryption at rest, the baseline that
 // bench/encryption.ts measures the encrypted ones against. Only here; the app has no such switch.
 const plainTenants = Deno.env.get("BENCH_PLAIN_TENANTS") === "1";
@@ -41,6 +46,11 @@ if (uncountedPort || toggleMs) {
   };
 }
 const app = createApp(services);
+// BENCH_TRACE_PAUSES=1: requests, event-loop stalls and slow statements are traced, GET /pauses on
+// PORT+1 hands them over (bench/pauses.ts).
+const traced = Deno.env.get("BENCH_TRACE_PAUSES") === "1"
+  ? tracePauses((req: Request, info: Deno.ServeHandlerInfo) => app.fetch(req, info), services.pool)
+  : null;
 // BENCH_REUSE_PORT=1: several bench processes listen on one port (SO_REUSEPORT) and the kernel
 // spreads connections over them: the two-process figure of the mixed load.
 const reusePort = Deno.env.get("BENCH_REUSE_PORT") === "1";
@@ -56,6 +66,8 @@ Deno.serve(
       answered++;
       return app.fetch(req, info);
     }
+    : traced
+    ? traced.handler
     : (req, info) => app.fetch(req, info),
 );
 /** One block of BENCH_TOGGLE_MS: counting or not, its length, CPU and requests. */
@@ -119,6 +131,11 @@ if (ownPort) {
 const bare = new Hono();
 bare.get("/", (c) => c.json({ hello: "world" }));
 bare.get("/blocks", (c) => c.json(blocks.splice(0)));
+bare.get("/pauses", (c) => {
+  const events: PauseEvents | null = traced?.pauses() ?? null;
+  (globalThis as { gc?: () => void }).gc?.(); // its --trace-gc line marks the same instant
+  return c.json(events);
+});
 // The same route plus the one header every response of the app must carry (nosniff), added the
 // cheapest way a Hono app can: a middleware that sets it on the finished response. On Deno a
 // response with any header beyond content-type leaves the runtime's fastest path, so this is the

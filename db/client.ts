@@ -16,6 +16,7 @@ import {
 import { createLocalClient, localPathOf } from "./local_client.ts";
 import { holdsWriteLock, writeLockWait } from "./write_lock.ts";
 import { withBusinessDay } from "./business_day.ts";
+import { backgroundCheckpointer, WAL_CAP_PAGES, WAL_KEEP_BYTES } from "./checkpointer.ts";
 
 export type { Client, InStatement, ResultSet, Row, Transaction } from "@libsql/client";
 
@@ -97,6 +98,11 @@ async function applySettings(client: Client, options: OpenOptions): Promise<void
   if (options.url.startsWith("file:") && !options.syncUrl) {
     await client.execute("PRAGMA journal_mode=WAL");
     await client.execute("PRAGMA synchronous=NORMAL");
+    if (backgroundCheckpointer()) {
+      // Checkpoints run on the checkpointer's thread; SQLite's own only past the cap.
+      await client.execute(`PRAGMA wal_autocheckpoint=${WAL_CAP_PAGES}`);
+      await client.execute(`PRAGMA journal_size_limit=${WAL_KEEP_BYTES}`);
+    }
   }
   await client.execute("PRAGMA foreign_keys=ON");
 }

@@ -28,6 +28,7 @@ import {
   type Transaction,
   type TransactionMode,
 } from "@libsql/client";
+import { backgroundCheckpointer } from "./checkpointer.ts";
 
 /** What this module uses of libsql's native statement. */
 interface NativeStatement {
@@ -83,6 +84,23 @@ export function localPathOf(url: string): string | null {
     return null;
   }
   return path;
+}
+
+/** Told of each statement (or connection open, as `(open)`) that took `thresholdMs` or longer. */
+export interface SlowStatementObserver {
+  thresholdMs: number;
+  observe(sql: string, startedAt: number, ms: number): void;
+}
+
+let slowStatements: SlowStatementObserver | null = null;
+
+/**
+ * Times every statement of every local connection from now on and reports the slow ones (a
+ * commit that ran SQLite's checkpoint, a connection open): bench/pauses.ts's tracing. `null`
+ * stops it; when off, a statement pays one comparison.
+ */
+export function observeSlowStatements(observer: SlowStatementObserver | null): void {
+  slowStatements = observer;
 }
 
 /** Opens a local file with a statement cache; throws as @libsql/client does if it cannot. */
@@ -322,13 +340,22 @@ class Connection {
   #db: NativeDatabase;
   #cache = new Map<string, Prepared>();
   #cacheSize: number;
+  #options: LocalClientOptions;
 
-  private constructor(db: NativeDatabase, cacheSize: number) {
+  private constructor(db: NativeDatabase, options: LocalClientOptions) {
     this.#db = db;
-    this.#cacheSize = cacheSize;
+    this.#options = options;
+    this.#cacheSize = options.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE;
+  }
+
+  /** Tells the background checkpointer, if the process runs one, that this file was written. */
+  #noteWrite(): void {
+    backgroundCheckpointer()?.noteWrite(this.#options.path, this.#options.encryptionKey);
   }
 
   static open(options: LocalClientOptions): Connection {
+    const watch = slowStatements;
+    const startedAt = watch ? performance.now() : 0;
     let db: NativeDatabase;
     try {
       db = new NativeDatabase(options.path, {
@@ -338,16 +365,17 @@ class Connection {
     } catch (err) {
       throw toLibsqlError(err);
     }
-    const connection = new Connection(
-      db,
-      options.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE,
-    );
+    const connection = new Connection(db, options);
     try {
       // Fail at open, as @libsql/client does, when the file is not a database or the key is wrong.
       connection.run("SELECT 1 AS checkThatTheDatabaseCanBeOpened");
     } catch (err) {
       connection.close();
       throw err;
+    }
+    if (watch) {
+      const ms = performance.now() - startedAt;
+      if (ms >= watch.thresholdMs) watch.observe("(open)", startedAt, ms);
     }
     return connection;
   }
@@ -361,6 +389,20 @@ class Connection {
   }
 
   run(stmt: InStatement | string, args?: InArgs): ResultSet {
+    const watch = slowStatements;
+    if (watch === null) return this.#run(stmt, args);
+    const startedAt = performance.now();
+    try {
+      return this.#run(stmt, args);
+    } finally {
+      const ms = performance.now() - startedAt;
+      if (ms >= watch.thresholdMs) {
+        watch.observe(typeof stmt === "string" ? stmt : stmt.sql, startedAt, ms);
+      }
+    }
+  }
+
+  #run(stmt: InStatement | string, args?: InArgs): ResultSet {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     const given = typeof stmt === "string" ? args : stmt.args;
     try {
@@ -368,6 +410,7 @@ class Connection {
       const prepared = this.#prepare(sql);
       if (!prepared.reader) {
         const info = prepared.statement.run(bound);
+        this.#noteWrite();
         if (isSchemaChange(sql)) this.forgetStatements();
         return new LocalResultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
       }
@@ -376,7 +419,7 @@ class Connection {
         // The schema changed under a kept statement (another connection altered a table that a
         // `SELECT *` reads): SQLite re-prepared it; read its columns again.
         this.#cache.delete(sql);
-        return this.run(stmt, args);
+        return this.#run(stmt, args);
       }
       const rows = new Array<Row>(values.length);
       for (let i = 0; i < values.length; i++) rows[i] = prepared.makeRow(values[i]!);
@@ -420,6 +463,7 @@ class Connection {
   exec(sql: string): void {
     try {
       this.#db.exec(sql);
+      this.#noteWrite();
     } catch (err) {
       throw toLibsqlError(err);
     } finally {

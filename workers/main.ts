@@ -13,6 +13,7 @@ import { webhookWorkerOptions } from "../integrations/webhooks/worker.ts";
 import { watchCommits } from "../commit_watchers.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { serveMetricsPort } from "../routes/metrics.ts";
+import { startBackgroundCheckpoints, stopBackgroundCheckpoints } from "../db/checkpointer.ts";
 
 const config = loadConfig();
 const count = workerCount(config, "worker");
@@ -26,6 +27,8 @@ if (count === 0) {
 assertDeployable(config);
 // Held while this process lives: `deno task restore` refuses to run under it (db/data_dir_lock.ts).
 const appLock = await holdAppLock(config.DATA_DIR);
+// WAL checkpoints on a thread of their own, not inside a job's commit (db/checkpointer.ts).
+startBackgroundCheckpoints();
 const services = await createServices(config);
 // What this process commits (documents read) tells members and raises webhooks (commit_watchers.ts).
 watchCommits(services);
@@ -64,6 +67,7 @@ async function shutdown() {
   await health?.shutdown();
   await metricsServer?.shutdown();
   await closeServices(services);
+  await stopBackgroundCheckpoints();
   appLock.close();
   Deno.exit(0);
 }

@@ -1,0 +1,228 @@
+/**
+ * @module bench/pauses
+ * Where the mixed load's slow requests go, by cause: one bench server with `--trace-gc` and
+ * BENCH_TRACE_PAUSES=1 (bench/pause_trace.ts), a few tenants, the mix offered below saturation
+ * (connections pause between requests), then every event-loop stall and every request over 20 ms
+ * laid beside what happened meanwhile: garbage collections (scavenges or mark-compacts), slow
+ * statements (a COMMIT that ran SQLite's WAL checkpoint, a connection open), tenant opens, or
+ * none of those (JavaScript of the app itself: rendering, JSON). Raw percentiles swing on a
+ * shared machine; the causes do not. A developer's tool, outside `deno task bench`:
+ *
+ *   deno run -A bench/pauses.ts [tenants=200] [seconds=20] [rate] [KEY=VALUE ...] [--v8=FLAG ...]
+ *
+ * Without a rate, a 5-second flat-out run finds the throughput and half of it is offered (as
+ * bench/mixed_load.ts's paced figure). KEY=VALUE goes to the server's environment, `--v8=` flags
+ * to V8 (e.g. `--v8=--max-semi-space-size=32`), so settings can be compared run against run.
+ */
+import { startBenchServer } from "./api_throughput.ts";
+import { provisionMixedTenants, runMixedLoad, warmMixedLoad } from "./mixed_load.ts";
+import type { PauseEvents } from "./pause_trace.ts";
+
+/** One collection from a `--trace-gc` line, on the server's performance.now() clock. */
+export interface Collection {
+  kind: string;
+  start: number;
+  ms: number;
+  heapAfterMb: number;
+  /** V8's reason, e.g. "allocation failure", "finalize incremental marking via task". */
+  reason: string;
+}
+
+const GC_LINE =
+  /\s(\d+) ms: ([A-Za-z][A-Za-z -]*?(?: \(reduce\))?) ([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB,.*?([\d.]+) \/ ([\d.]+) ms/;
+
+/**
+ * The collections between the first and the second `pause-trace-mark` of the server's stdout,
+ * moved onto its performance.now() clock by the collection the mark asked for right after it.
+ */
+export function collectionsBetweenMarks(stdout: string): Collection[] {
+  const out: Collection[] = [];
+  let offset: number | null = null;
+  let afterMark = false;
+  let marks = 0;
+  for (const line of stdout.split("\n")) {
+    const mark = /^pause-trace-mark ([\d.]+)/.exec(line);
+    if (mark) {
+      marks++;
+      if (marks === 2) break;
+      offset = Number(mark[1]);
+      afterMark = true;
+      continue;
+    }
+    const m = GC_LINE.exec(line);
+    if (!m || marks === 0) continue;
+    const end = Number(m[1]);
+    const ms = Number(m[7]);
+    if (afterMark) {
+      // The mark's own collection: its start is the mark's instant on the other clock.
+      offset = end - ms - offset!;
+      afterMark = false;
+      continue;
+    }
+    const reason = /current mu = [\d.]+\) (.*?);/.exec(line)?.[1] ?? "";
+    out.push({ kind: m[2]!, start: end - ms - offset!, ms, heapAfterMb: Number(m[5]), reason });
+  }
+  return out;
+}
+
+interface Interval {
+  at: number;
+  ms: number;
+}
+const overlaps = (a: Interval, b: Interval) => a.at < b.at + b.ms + 1 && b.at < a.at + a.ms + 1;
+
+/** What overlapped `span`: the largest collection or slow statement, else the app's own work. */
+export function causeOf(
+  span: Interval,
+  gcs: Collection[],
+  statements: PauseEvents["statements"],
+): string {
+  let best = { label: "app JavaScript (no collection, no slow statement)", ms: 0 };
+  for (const gc of gcs) {
+    if (overlaps(span, { at: gc.start, ms: gc.ms }) && gc.ms > best.ms) {
+      best = { label: `GC ${gc.kind}`, ms: gc.ms };
+    }
+  }
+  for (const s of statements) {
+    if (overlaps(span, s) && s.ms > best.ms) {
+      const kind = /^COMMIT/i.test(s.sql)
+        ? "COMMIT (checkpoint)"
+        : s.sql === "(open)"
+        ? "connection open"
+        : "slow statement";
+      best = { label: kind, ms: s.ms };
+    }
+  }
+  return best.label;
+}
+
+function tally(rows: Array<{ cause: string; ms: number; cpuMs?: number }>): string {
+  const by = new Map<string, { n: number; sum: number; max: number; cpu: number }>();
+  for (const r of rows) {
+    const t = by.get(r.cause) ?? { n: 0, sum: 0, max: 0, cpu: 0 };
+    t.n++;
+    t.sum += r.ms;
+    t.cpu += r.cpuMs ?? 0;
+    t.max = Math.max(t.max, r.ms);
+    by.set(r.cause, t);
+  }
+  return [...by].sort((a, b) => b[1].sum - a[1].sum).map(([cause, t]) =>
+    `  ${String(t.n).padStart(5)} x  sum ${t.sum.toFixed(0).padStart(6)} ms  max ${
+      t.max.toFixed(1).padStart(6)
+    } ms${
+      rows[0]?.cpuMs === undefined ? "" : `  on-core ${t.cpu.toFixed(0).padStart(5)} ms`
+    }  ${cause}`
+  ).join("\n");
+}
+
+/** A stall is the neighbours' when this thread spent most of it waiting for a core. */
+function stallCause(
+  s: PauseEvents["stalls"][number],
+  gcs: Collection[],
+  statements: PauseEvents["statements"],
+): string {
+  if (s.waitMs > s.cpuMs) return "waiting for a core (other processes)";
+  return causeOf(s, gcs, statements);
+}
+
+function gcSummary(gcs: Collection[]): string {
+  const by = new Map<string, number[]>();
+  for (const gc of gcs) {
+    const key = `${gc.kind} (${gc.reason.replace(/ in old space requested| \(.*\)/g, "")})`;
+    by.set(key, [...by.get(key) ?? [], gc.ms]);
+  }
+  return [...by].map(([kind, ms]) => {
+    const sorted = ms.sort((a, b) => a - b);
+    const sum = sorted.reduce((a, b) => a + b, 0);
+    return `  ${kind}: ${sorted.length} x, sum ${sum.toFixed(0)} ms, median ${
+      sorted[sorted.length >> 1]!.toFixed(1)
+    } ms, max ${sorted.at(-1)!.toFixed(1)} ms`;
+  }).join("\n") + `\n  heap after the last: ${gcs.at(-1)?.heapAfterMb ?? "?"} MB`;
+}
+
+if (import.meta.main) {
+  const positional = Deno.args.filter((a) => !a.includes("=") && !a.startsWith("--"));
+  const [tenantCount = "200", seconds = "20", rateArg] = positional;
+  const env = Object.fromEntries(
+    Deno.args.filter((a) => /^[A-Z_]+=/.test(a)).map((a) => a.split(/=(.*)/s).slice(0, 2)),
+  );
+  const v8Flags = Deno.args.filter((a) => a.startsWith("--v8=")).map((a) => a.slice(5));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  let stdout = "";
+  const server = await startBenchServer({
+    TENANT_POOL_SIZE: "1024",
+    ...env,
+    PORT: String(port),
+    BENCH_TRACE_PAUSES: "1",
+  }, { v8Flags: ["--trace-gc", ...v8Flags], onStdout: (t) => (stdout += t) });
+  try {
+    const tenants = await provisionMixedTenants(port, Number(tenantCount), { runs: 3 });
+    await warmMixedLoad(server.ownPort, tenants);
+    let rate = Number(rateArg ?? 0);
+    if (!rate) {
+      const flat = await runMixedLoad(port, tenants, { run: 0, seconds: 5 });
+      rate = Math.max(1, Math.round(flat.requestsPerSecond / 2));
+      console.log(`flat out: ${flat.requestsPerSecond.toFixed(0)} req/s, p99 ${flat.p99Ms} ms`);
+    }
+    const pauses = () => fetch(`http://127.0.0.1:${port + 1}/pauses`).then((r) => r.json());
+    await pauses(); // reset: the trace covers the paced run alone
+    stdout = stdout.slice(stdout.lastIndexOf("pause-trace-mark"));
+    const load = [(await Deno.readTextFile("/proc/loadavg")).split(" ")[0]];
+    const paced = await runMixedLoad(port, tenants, { run: 1, seconds: Number(seconds), rate });
+    load.push((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
+    const events: PauseEvents = await pauses();
+    await new Promise((r) => setTimeout(r, 300)); // the mark's lines reach stdout
+    const gcs = collectionsBetweenMarks(stdout);
+    const slow = events.requests.filter((r) => r.ms > 20);
+    const stalls = events.stalls.filter((s) => s.ms > 10);
+    console.log(
+      `${tenantCount} tenants, offered ${rate} req/s for ${seconds} s, load ${
+        load.join(" -> ")
+      }: ` +
+        `${
+          paced.requestsPerSecond.toFixed(0)
+        } req/s, p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, ` +
+        `non-2xx ${paced.non2xx}`,
+    );
+    console.log(`collections during the run:\n${gcSummary(gcs)}`);
+    console.log(
+      `statements over 2 ms: ${events.statements.length}` +
+        (events.statements.length ? "\n" : "") +
+        tally(events.statements.map((s) => ({
+          cause: s.sql.slice(0, 60).replace(/\s+/g, " "),
+          ms: s.ms,
+        }))).split("\n").slice(0, 12).join("\n"),
+    );
+    console.log(`event-loop stalls over 10 ms: ${stalls.length}, by cause:`);
+    console.log(tally(stalls.map((s) => ({
+      cause: stallCause(s, gcs, events.statements),
+      ms: s.ms,
+      cpuMs: s.cpuMs,
+    }))));
+    const onCore = stalls.filter((s) => s.cpuMs >= 10);
+    console.log(`stalls with 10 ms or more on the core: ${onCore.length}, by cause:`);
+    console.log(tally(onCore.map((s) => ({
+      cause: causeOf(s, gcs, events.statements),
+      ms: s.cpuMs,
+      cpuMs: s.cpuMs,
+    }))));
+    console.log(
+      `requests over 20 ms (server side): ${slow.length} of ${events.requests.length}, by cause:`,
+    );
+    console.log(tally(slow.map((r) => ({
+      cause: r.opens ? "tenant open" : causeOf(r, gcs, events.statements),
+      ms: r.ms,
+    }))));
+    const byPath = new Map<string, number>();
+    for (const r of slow) {
+      const route = r.path.replace(/\/[0-9a-z]{26}/gi, "/:id");
+      byPath.set(route, (byPath.get(route) ?? 0) + 1);
+    }
+    console.log(`slow requests by route: ${JSON.stringify(Object.fromEntries(byPath))}`);
+    if (Deno.env.get("PAUSES_OUT")) {
+      await Deno.writeTextFile(Deno.env.get("PAUSES_OUT")!, JSON.stringify({ events, gcs }));
+    }
+  } finally {
+    await server.stop();
+  }
+}
