@@ -161,7 +161,10 @@ export async function createServices(
     billing: new BillingRuntime(config),
     resolveTxt: systemTxtResolver,
     metrics: new Metrics(config.METRICS_TOP_TENANTS),
-    plugins: new PluginRuntime({ log: (line, fields) => log.info(`plugin: ${line}`, fields) }),
+    plugins: new PluginRuntime({
+      jobs: control,
+      log: (line, fields) => log.info(`plugin: ${line}`, fields),
+    }),
     ...overrides,
   };
   return services;

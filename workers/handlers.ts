@@ -39,6 +39,7 @@ import {
 } from "../ops/business_alerts.ts";
 import { enqueueDuePluginTasks, PLUGIN_TASK_JOB, runPluginTask } from "../plugins/host/tasks.ts";
 import { tellPluginsOverdue } from "../plugins/host/overdue.ts";
+import { PLUGIN_AFTER_SAVE_JOB, runAfterSave } from "../plugins/host/after_save.ts";
 import { raiseOverdueInvoices } from "../integrations/webhooks/overdue.ts";
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
@@ -54,6 +55,10 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
     } finally {
       lease.release();
     }
+  },
+  /** A plugin's afterSave reaction to a committed write (plugins/host/after_save.ts). */
+  [PLUGIN_AFTER_SAVE_JOB]: async ({ services, job, tenantDb }) => {
+    if (job.tenantId && tenantDb) await runAfterSave(services, job.tenantId, tenantDb, job);
   },
   /** Notices and jobs a tenant rule asked for, after the write committed (workers/rule_jobs.ts). */
   [RULE_EFFECTS_JOB]: async ({ services, job, tenantDb }) => {

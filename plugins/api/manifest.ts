@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { RECORD_TYPES } from "../../domain/catalog.ts";
-import { isValidRange, PLUGIN_API_VERSION, satisfies } from "./version.ts";
+import { isValidRange, LAST_API_1X, PLUGIN_API_VERSION, satisfies } from "./version.ts";
 
 const COLLECTIONS = RECORD_TYPES.map((t) => t.collection);
 const name = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, "Lowercase letters, digits and dashes.");
@@ -135,13 +135,24 @@ export function parseManifest(input: unknown): PluginManifest {
   return manifestSchema.parse(input);
 }
 
-/** Why this API version cannot run the plugin, or null when it can. */
+/**
+ * Why this API version cannot run the plugin, or null when it can. A plugin written for 1.x (its
+ * range admits 1.2.0) still runs on 2.x unless it has an `afterSave` hook, the one thing 2.0
+ * changed: refusing every 1.x plugin would strand those that rely on nothing of it.
+ */
 export function incompatibility(
-  manifest: Pick<PluginManifest, "apiVersion" | "title">,
+  manifest: Pick<PluginManifest, "apiVersion" | "title" | "entryPoints">,
   apiVersion = PLUGIN_API_VERSION,
 ): string | null {
   if (satisfies(apiVersion, manifest.apiVersion)) return null;
-  return `${manifest.title} needs extension API ${manifest.apiVersion}; this app offers ${apiVersion}.`;
+  const base =
+    `${manifest.title} needs extension API ${manifest.apiVersion}; this app offers ${apiVersion}`;
+  if (!apiVersion.startsWith("2.") || !satisfies(LAST_API_1X, manifest.apiVersion)) {
+    return `${base}.`;
+  }
+  if (!manifest.entryPoints.hooks.some((h) => h.event === "afterSave")) return null;
+  return `${base}, where afterSave runs after the response and may be told an event twice: ` +
+    "declare ^2.0.0 once its afterSave hook is idempotent.";
 }
 
 /** Whether `granted` (the approved permissions) allow `verb` on `target`. */

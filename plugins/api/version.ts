@@ -7,7 +7,14 @@
  */
 
 /** The version of the extension API this build of the app offers. */
-export const PLUGIN_API_VERSION = "1.2.0";
+export const PLUGIN_API_VERSION = "2.0.0";
+
+/**
+ * The last 1.x: 2.0 kept all of it but `afterSave`'s timing and delivery count, so a plugin whose
+ * range admits this version and that has no `afterSave` hook relies on nothing 2.0 changed
+ * (docs/plugins/changelog.md).
+ */
+export const LAST_API_1X = "1.2.0";
 
 type Triple = [number, number, number];
 

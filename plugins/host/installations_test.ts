@@ -1,7 +1,8 @@
 /**
  * The manifest's `apiVersion` range is enforced at install, upgrade and enable: a plugin asking
  * for an API this app does not offer is refused with the reason, and nothing is written or
- * audited. The ranges a 1.x plugin writes keep working on this version.
+ * audited. The ranges a 1.x plugin writes keep working on 2.0 unless it has an afterSave hook (the
+ * one thing 2.0 changed).
  */
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
@@ -18,13 +19,22 @@ import {
   upgradePlugin,
 } from "./installations.ts";
 
-function plugin(apiVersion: string, version = "1.0.0") {
+function plugin(apiVersion: string, version = "1.0.0", hooks: unknown[] = []) {
   return bundleFrom(
     "private",
-    JSON.stringify({ name: "ranged", title: "Ranged check", version, apiVersion }),
-    "export const x = 1;",
+    JSON.stringify({
+      name: "ranged",
+      title: "Ranged check",
+      version,
+      apiVersion,
+      permissions: hooks.length ? ["read:suppliers"] : [],
+      entryPoints: { hooks },
+    }),
+    "export const x = 1; export function react() {}",
   );
 }
+
+const AFTER_SAVE = [{ event: "afterSave", collection: "suppliers", handler: "react" }];
 
 const APPROVE_ALL = { permissions: [], domains: [] };
 
@@ -43,9 +53,9 @@ async function withWorkspace(work: (deps: LifecycleDeps, audited: string[]) => P
 }
 
 Deno.test("installPlugin() refuses a plugin for another API version with the reason, writing nothing", async () => {
-  assert.equal(PLUGIN_API_VERSION, "1.2.0");
+  assert.equal(PLUGIN_API_VERSION, "2.0.0");
   await withWorkspace(async (deps, audited) => {
-    for (const range of ["^2.0.0", "^1.3.0", ">=1.0.0 <1.2.0", "~1.1.0", "1.1.0"]) {
+    for (const range of ["^3.0.0", "^2.1.0", "^1.3.0", ">=1.0.0 <1.2.0", "~1.1.0", "1.1.0"]) {
       const err = await installPlugin(deps, plugin(range), APPROVE_ALL).catch((e) => e);
       assert.ok(err instanceof ConflictError, `${range}: ${err}`);
       assert.equal(
@@ -59,24 +69,46 @@ Deno.test("installPlugin() refuses a plugin for another API version with the rea
   });
 });
 
-Deno.test("installPlugin() accepts the ranges of 1.x plugins, 1.2 included", async () => {
+Deno.test("installPlugin() accepts 2.x ranges, and 1.x ranges of plugins without an afterSave hook", async () => {
   await withWorkspace(async (deps, audited) => {
-    for (const range of ["^1.0.0", "^1.1.0", "^1.2.0", "~1.2.0", "1.x", ">=1.0.0 <2.0.0", "*"]) {
+    const ranges = ["^1.0.0", "^1.1.0", "^1.2.0", "~1.2.0", "1.x", ">=1.0.0 <2.0.0", "*", "^2.0.0"];
+    for (const range of ranges) {
       const installed = await installPlugin(deps, plugin(range), APPROVE_ALL);
       assert.equal(installed.manifest.apiVersion, range);
       await uninstallPlugin(deps, "ranged");
     }
-    assert.equal(audited.filter((a) => a === "plugin.installed").length, 7);
+    assert.equal(audited.filter((a) => a === "plugin.installed").length, ranges.length);
+  });
+});
+
+Deno.test("installPlugin() refuses a 1.x plugin with an afterSave hook, saying why; ^2.0.0 installs", async () => {
+  await withWorkspace(async (deps, audited) => {
+    const approve = { permissions: ["read:suppliers"], domains: [] };
+    for (const range of ["^1.0.0", "1.x", ">=1.0.0 <2.0.0"]) {
+      const err = await installPlugin(deps, plugin(range, "1.0.0", AFTER_SAVE), approve)
+        .catch((e) => e);
+      assert.ok(err instanceof ConflictError, `${range}: ${err}`);
+      assert.equal(
+        err.message,
+        `Ranged check needs extension API ${range}; this app offers 2.0.0, where afterSave runs ` +
+          "after the response and may be told an event twice: declare ^2.0.0 once its afterSave " +
+          "hook is idempotent.",
+      );
+    }
+    assert.deepEqual(await listInstalled(deps.db), []);
+    const installed = await installPlugin(deps, plugin("^2.0.0", "1.0.0", AFTER_SAVE), approve);
+    assert.equal(installed.manifest.apiVersion, "^2.0.0");
+    assert.deepEqual(audited, ["plugin.installed"]);
   });
 });
 
 Deno.test("an upgrade to an incompatible version, and enabling one, are refused; the installation stays", async () => {
   await withWorkspace(async (deps, audited) => {
     await installPlugin(deps, plugin("^1.0.0"), APPROVE_ALL);
-    const upgrade = await upgradePlugin(deps, plugin("^2.0.0", "2.0.0"), APPROVE_ALL)
+    const upgrade = await upgradePlugin(deps, plugin("^3.0.0", "2.0.0"), APPROVE_ALL)
       .catch((e) => e);
     assert.ok(upgrade instanceof ConflictError, String(upgrade));
-    assert.match(upgrade.message, /needs extension API \^2\.0\.0; this app offers 1\.2\.0/);
+    assert.match(upgrade.message, /needs extension API \^3\.0\.0; this app offers 2\.0\.0/);
     const [kept] = await listInstalled(deps.db);
     assert.equal(kept?.version, "1.0.0");
     assert.equal(kept?.manifest.apiVersion, "^1.0.0");
@@ -88,7 +120,7 @@ Deno.test("an upgrade to an incompatible version, and enabling one, are refused;
     });
     const enable = await setPluginEnabled(deps, "ranged", true).catch((e) => e);
     assert.ok(enable instanceof ConflictError, String(enable));
-    assert.match(enable.message, /needs extension API \^1\.3\.0; this app offers 1\.2\.0/);
+    assert.match(enable.message, /needs extension API \^1\.3\.0; this app offers 2\.0\.0/);
     assert.equal((await listInstalled(deps.db))[0]?.enabled, false);
     assert.deepEqual(audited, ["plugin.installed", "plugin.disabled"]);
   });

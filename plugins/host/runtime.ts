@@ -5,7 +5,9 @@
  * enabled plugins, cached for a few seconds (another machine's install shows within that time;
  * this machine's at once, through `forget`). The sandboxes run in a small pool of workers that
  * kills a call overrunning its time limit (sandbox_pool.ts). `hooksFor` gives the repository the write hooks of
- * a request; a tenant without enabled hooks costs one cached map look-up per write.
+ * a request; a tenant without enabled hooks costs one cached map look-up per write. `beforeSave`
+ * checks run inside the write; `afterSave` reactions are only queued, as jobs run after the
+ * response (after_save_queue.ts, after_save.ts).
  */
 import type { Client } from "../../db/client.ts";
 import type { Executor } from "../../db/transaction.ts";
@@ -14,6 +16,7 @@ import type { RecordContext, WriteEvent, WriteHooks } from "../../domain/records
 import type { RecordValues } from "../../domain/records/rows.ts";
 import { hostFunctions, type PluginScope } from "./host_api.ts";
 import { type Installation, listInstalled } from "./installations.ts";
+import { afterSaveJobs } from "./after_save_queue.ts";
 import { PluginError, type SandboxLimits } from "./sandbox.ts";
 import { type PluginSandbox, SandboxPool } from "./sandbox_pool.ts";
 import type { SafeFetchDeps } from "./safe_fetch.ts";
@@ -31,6 +34,8 @@ export interface PluginRuntimeOptions {
   /** How long a tenant's list of plugins is trusted without reading it again, in ms. */
   listTtlMs?: number;
   network?: SafeFetchDeps;
+  /** The control database, whose job queue takes the afterSave reactions of writes. */
+  jobs?: Client;
   log?: (line: string, fields: Record<string, unknown>) => void;
   now?: () => number;
   /** Sandbox workers (threads) in this process; default 2. */
@@ -97,6 +102,11 @@ export class PluginRuntime {
       this.#sandboxes.delete(oldest);
     }
     return box;
+  }
+
+  /** Writes `line` to the plugin's log (the app's log, with the plugin and workspace). */
+  logFor(tenantId: string, plugin: string, line: string): void {
+    this.options.log?.(line, { plugin, tenant: tenantId });
   }
 
   /** Calls entry point `handler` of `plugin` for a tenant, with the host the scope allows. */
@@ -173,21 +183,16 @@ export class PluginRuntime {
         // A write made by a plugin's afterSave is checked, but tells no afterSave again: no loops.
         if (depth > 0) return;
         const list = await this.enabled(tenantId, context.db).catch(() => []);
-        for (const { plugin, handler } of hooks(list, "afterSave", event.collection)) {
-          const write: RecordContext = {
-            ...context,
-            userId: null,
-            role: null,
-            hooks: this.hooksFor(tenantId, today, context, depth + 1),
-          };
-          await this.call(tenantId, plugin, handler, event, { read: context.db, write }, today)
-            .catch((err) =>
-              this.options.log?.(`afterSave failed: ${err instanceof Error ? err.message : err}`, {
-                plugin: plugin.name,
-                tenant: tenantId,
-              })
-            );
-        }
+        const jobs = afterSaveJobs(tenantId, list, event);
+        if (jobs.length === 0) return;
+        // Only queued here (one batch for every plugin), so the response waits for one insert
+        // into the job table, never for a plugin; the reactions run as jobs (after_save.ts).
+        const failed = (why: string) =>
+          this.options.log?.(`afterSave not queued: ${why}`, { tenant: tenantId });
+        if (!this.options.jobs) return failed("this runtime has no job queue");
+        await this.options.jobs.batch(jobs, "write").catch((err) =>
+          failed(err instanceof Error ? err.message : String(err))
+        );
       },
     };
   }

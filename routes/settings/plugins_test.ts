@@ -135,7 +135,7 @@ Deno.test("Settings → Plugins: a private plugin for another API version is ref
       name: "future",
       title: "Future thing",
       version: "1.0.0",
-      apiVersion: "^2.0.0",
+      apiVersion: "^3.0.0",
     };
     const body = new FormData();
     body.set("_csrf", t.csrf);
@@ -153,7 +153,7 @@ Deno.test("Settings → Plugins: a private plugin for another API version is ref
     assert.equal(review.status, 409);
     assert.match(
       await review.text(),
-      /Future thing needs extension API \^2\.0\.0; this app offers 1\.2\.0/,
+      /Future thing needs extension API \^3\.0\.0; this app offers 2\.0\.0/,
     );
     const forced = await post(server, t, "/settings/plugins/private", [
       ["manifest_json", JSON.stringify(manifest)],
