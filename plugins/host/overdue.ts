@@ -4,7 +4,7 @@
  * tells each enabled plugin with such a hook about every invoice that is sent, still owes money and
  * was due before the business day. At most once per plugin, invoice and due date: the fact is
  * written to `plugin_events_told` before the hook runs, so a crash or a second run never tells it
- * twice (a hook that failed is logged, not retried, as `afterSave`). Only while the plan includes
+ * twice (a hook that failed is logged, not retried). Only while the plan includes
  * plugins. The hook may write, with the permissions its manifest declares, and its writes go
  * through other plugins' `beforeSave` hooks but tell no `afterSave` (no loops).
  */
