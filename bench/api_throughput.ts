@@ -23,16 +23,21 @@ export async function startBenchServer(
     inspectPort?: number;
     /** More V8 flags (e.g. `--trace-gc`), after `--expose-gc`. */
     v8Flags?: string[];
-    /** Told each chunk of the server's stdout after "ready" (else it is discarded). */
+    /**
+     * Told each chunk of the server's stdout after "ready" (else it is discarded). The server
+     * then runs under `stdbuf -oL`, so V8's own lines (`--trace-gc`) arrive as they are printed.
+     */
     onStdout?: (text: string) => void;
   } = {},
 ): Promise<BenchServer> {
   const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "pm-bench-" });
   const port = 20000 + Math.floor(Math.random() * 20000);
   const ownPort = 40000 + Math.floor(Math.random() * 20000);
-  const child = new Deno.Command(Deno.execPath(), {
+  const lineBuffered = opts.onStdout ? ["-oL", Deno.execPath()] : [];
+  const child = new Deno.Command(opts.onStdout ? "stdbuf" : Deno.execPath(), {
     // --unstable-net: reusePort (the two-process mixed load) is still behind that flag.
     args: [
+      ...lineBuffered,
       "run",
       "-A",
       "--unstable-net",

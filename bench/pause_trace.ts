@@ -8,8 +8,9 @@
  * - slow statements and connection opens (db/local_client.ts observeSlowStatements), a COMMIT
  *   among them being SQLite's automatic WAL checkpoint, which runs inside the commit;
  * - the pool's opens and evictions at each request's start and end.
- * Garbage collections come from V8's own `--trace-gc` lines on the server's stdout; `mark()`
- * prints the clock reading that lines them up.
+ * Garbage collections come from V8's own `--trace-gc` lines on the server's stdout; each reset is
+ * followed by a full collection (`gc()`, "testing" in the trace) that lines V8's clock up with
+ * this one.
  */
 import { observeSlowStatements } from "../db/local_client.ts";
 import type { TenantPool } from "../tenants/pool.ts";
@@ -25,6 +26,8 @@ export interface TracedRequest {
 export interface PauseEvents {
   /** performance.now() when the trace was last reset. */
   since: number;
+  /** performance.now() of this reset (the next trace's `since`), handed over with the events. */
+  resetAt?: number;
   requests: TracedRequest[];
   /**
    * Timer lateness over 4 ms: when the stall began, how long it lasted, and of that how long this
@@ -88,10 +91,9 @@ export function tracePauses<A extends unknown[]>(
       }
     },
     pauses() {
-      const out = events;
-      events = { since: performance.now(), requests: [], stalls: [], statements: [] };
-      // The line bench/pauses.ts aligns V8's --trace-gc clock with (milliseconds since start).
-      console.log(`pause-trace-mark ${events.since.toFixed(1)}`);
+      const resetAt = performance.now();
+      const out = { ...events, resetAt };
+      events = { since: resetAt, requests: [], stalls: [], statements: [] };
       return out;
     },
   };

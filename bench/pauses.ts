@@ -32,37 +32,37 @@ const GC_LINE =
   /\s(\d+) ms: ([A-Za-z][A-Za-z -]*?(?: \(reduce\))?) ([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB,.*?([\d.]+) \/ ([\d.]+) ms/;
 
 /**
- * The collections between the first and the second `pause-trace-mark` of the server's stdout,
- * moved onto its performance.now() clock by the collection the mark asked for right after it.
+ * The collections V8 traced between the last two resets of the trace (the first at `from` on the
+ * server's performance.now() clock), moved onto that clock. Each reset asks for a full
+ * collection right after it ("testing" in the trace): the first one's start is `from` there.
  */
-export function collectionsBetweenMarks(stdout: string): Collection[] {
-  const out: Collection[] = [];
-  let offset: number | null = null;
-  let afterMark = false;
-  let marks = 0;
+export function collectionsBetween(stdout: string, from: number): Collection[] {
+  const all = [];
   for (const line of stdout.split("\n")) {
-    const mark = /^pause-trace-mark ([\d.]+)/.exec(line);
-    if (mark) {
-      marks++;
-      if (marks === 2) break;
-      offset = Number(mark[1]);
-      afterMark = true;
-      continue;
-    }
     const m = GC_LINE.exec(line);
-    if (!m || marks === 0) continue;
-    const end = Number(m[1]);
-    const ms = Number(m[7]);
-    if (afterMark) {
-      // The mark's own collection: its start is the mark's instant on the other clock.
-      offset = end - ms - offset!;
-      afterMark = false;
-      continue;
-    }
+    if (!m) continue;
     const reason = /current mu = [\d.]+\) (.*?);/.exec(line)?.[1] ?? "";
-    out.push({ kind: m[2]!, start: end - ms - offset!, ms, heapAfterMb: Number(m[5]), reason });
+    all.push({
+      kind: m[2]!,
+      end: Number(m[1]),
+      ms: Number(m[7]),
+      heapAfterMb: Number(m[5]),
+      reason,
+    });
   }
-  return out;
+  const marks = all.filter((gc) => gc.reason === "testing");
+  if (marks.length < 2) throw new Error(`expected two marking collections, saw ${marks.length}`);
+  const [first, second] = [marks.at(-2)!, marks.at(-1)!];
+  const offset = first.end - first.ms - from;
+  return all.filter((gc) => gc.end > first.end && gc.end - gc.ms < second.end - second.ms).map((
+    gc,
+  ) => ({
+    kind: gc.kind,
+    start: gc.end - gc.ms - offset,
+    ms: gc.ms,
+    heapAfterMb: gc.heapAfterMb,
+    reason: gc.reason,
+  }));
 }
 
 interface Interval {
@@ -165,14 +165,13 @@ if (import.meta.main) {
       console.log(`flat out: ${flat.requestsPerSecond.toFixed(0)} req/s, p99 ${flat.p99Ms} ms`);
     }
     const pauses = () => fetch(`http://127.0.0.1:${port + 1}/pauses`).then((r) => r.json());
-    await pauses(); // reset: the trace covers the paced run alone
-    stdout = stdout.slice(stdout.lastIndexOf("pause-trace-mark"));
+    const from = (await pauses() as PauseEvents).resetAt!; // the trace covers the paced run alone
     const load = [(await Deno.readTextFile("/proc/loadavg")).split(" ")[0]];
     const paced = await runMixedLoad(port, tenants, { run: 1, seconds: Number(seconds), rate });
     load.push((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
     const events: PauseEvents = await pauses();
-    await new Promise((r) => setTimeout(r, 300)); // the mark's lines reach stdout
-    const gcs = collectionsBetweenMarks(stdout);
+    await new Promise((r) => setTimeout(r, 300)); // the marking collection's line reaches stdout
+    const gcs = collectionsBetween(stdout, from);
     const slow = events.requests.filter((r) => r.ms > 20);
     const stalls = events.stalls.filter((s) => s.ms > 10);
     console.log(
