@@ -6,21 +6,21 @@
  * row, a sentence, or a change of structure; when the same header comes back (the next page of a
  * long table) the rows go on. A line of text alone under the description column continues the
  * line above (a description on two lines), unless the line under it holds the numbers alone: then
- * the two are one row that OCR split (a tilted photo). A line whose price times quantity equals
- * its printed amount is trusted more; a price that OCR read without its decimal point is repaired
- * when the amount and quantity make the reading certain, and a price OCR garbled (letters or marks
- * in it, "LAP", "2:59;", or one digit of a pair OCR confuses, "1.58" for 1.50) is taken from
- * amount / quantity when that comes out in whole cents (at 0.6, "price read from amount /
- * quantity"). Two headers OCR glued with no space between them are split where a known one ends
- * and one a slip from another begins, and a cell of numbers that runs over the next column's start
- * ("$ 218,727.93 60,927", one space kept between two columns) gives one number to each column.
+ * the two are one row that OCR split (a tilted photo). Each row becomes a line, checked and
+ * repaired by its own arithmetic, in table_row.ts. Two headers OCR glued with no space between
+ * them are split where a known one ends and one a slip from another begins, and a cell of numbers
+ * that runs over the next column's start ("$ 218,727.93 60,927", one space kept between two
+ * columns) gives one number to each column.
+ * Photos' headers are their weakest words: columns the header leaves unread get the weight, price
+ * and amount it lacks from the rows' arithmetic (table_columns.ts), and a header row no word of
+ * which is known is still taken when its rows' words and numbers add up under it.
  */
 import type { DraftValue } from "../../domain/documents/draft.ts";
 import type { Cell, Line } from "./layout.ts";
-import { parseMoney, parseNumber } from "./values.ts";
 import { editDistance, normalizeLabel } from "./vocabulary.ts";
-
-type Column = "description" | "code" | "cases" | "weight" | "price" | "amount" | "other";
+import { parseNumber } from "./values.ts";
+import { type Column, type Header, toLine } from "./table_row.ts";
+import { columnsByArithmetic, type Provable } from "./table_columns.ts";
 
 const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
   description: [
@@ -183,12 +183,6 @@ function columnsOf(cell: Cell): Array<{ col: Column; start: number }> {
   return [{ col: "other", start: cell.start }];
 }
 
-interface Header {
-  columns: Array<{ col: Column; start: number }>;
-  unit: "LB" | "KG";
-  basis: "case" | "weight";
-}
-
 function headerOf(line: Line): Header | null {
   const columns = line.cells.flatMap(columnsOf);
   const kinds = columns.map((c) => c.col).filter((c) => c !== "other");
@@ -229,122 +223,6 @@ export interface TableResult {
   end: number;
 }
 
-function toLine(
-  h: Header,
-  words: string[],
-  values: Partial<Record<Column, string>>,
-): Record<string, DraftValue> {
-  // OCR reads a speck after the last letter as a period or comma ("Beef brisket 120A.").
-  const description = words.join(" ").replace(/\s*[.,]$/, "").slice(0, 300);
-  const line: Record<string, DraftValue> = {
-    description: { value: description, confidence: 0.9 },
-  };
-  if (values.cases) {
-    const n = parseNumber(values.cases);
-    const alike = n === null ? lookAlikeCount(values.cases) : null;
-    if (n !== null && Number.isInteger(n)) {
-      line.cases = { value: n, confidence: 0.9 };
-      // Marks around the number ("23);"): OCR may have taken a digit for one of them.
-      if (/[^\d,\s]/.test(values.cases.trim())) {
-        line.cases = { value: n, confidence: 0.6, why: "read by OCR" };
-      }
-    } else if (alike !== null) {
-      line.cases = { value: alike, confidence: 0.6, why: "OCR slip repaired" };
-    }
-  }
-  if (values.weight) {
-    const n = parseNumber(values.weight);
-    if (n !== null) line.weight = { value: n, confidence: 0.9 };
-    const u = /kg/i.test(values.weight) ? "KG" : /lb/i.test(values.weight) ? "LB" : h.unit;
-    line.weight_unit = { value: u, confidence: 0.85 };
-  }
-  let basis = h.basis;
-  if (values.price) {
-    let price = parseNumber(values.price.replace(/^(USD\s*)?\$/i, ""));
-    const amount = values.amount ? amountOf(values.amount) : null;
-    // OCR lost the weight (its column, or the number): amount / price gives it back when it comes
-    // out whole to the cent and the cases do not already account for the amount.
-    if (!line.weight && price !== null && price > 0 && amount !== null && basis === "weight") {
-      const w = Math.round(amount / (price * 100));
-      const byCases = typeof line.cases?.value === "number" &&
-        Math.abs(Math.round(price * line.cases.value * 100) - amount) <= 1;
-      if (w > 0 && !byCases && Math.abs(Math.round(w * price * 100) - amount) <= 1) {
-        line.weight = { value: w, confidence: 0.6, why: "weight read from amount / price" };
-        line.weight_unit = {
-          value: h.unit,
-          confidence: 0.6,
-          why: "weight read from amount / price",
-        };
-      }
-    }
-    const qtyOf = (b: string) => (b === "case" ? line.cases?.value : line.weight?.value);
-    // OCR garbled the price ("LAP" for 7.17, "7.1L", "2:59;", or "1.58" for 1.50: one digit of a
-    // pair OCR confuses): the amount over the quantity is the price printed when it comes out in
-    // whole cents and gives the amount back.
-    const q = qtyOf(basis);
-    const derived = amount !== null && typeof q === "number" && q > 0
-      ? Math.round(amount / q) / 100
-      : null;
-    const garbled = /[^\d.,$\s-]/.test(values.price) ||
-      (price !== null && derived !== null && ocrTwin(price.toFixed(2), derived.toFixed(2)));
-    if (amount !== null && derived !== null && garbled) {
-      const p = derived;
-      if (p > 0 && Math.abs(Math.round(p * (q as number) * 100) - amount) <= 1) {
-        price = p;
-        line.price = { value: p, confidence: 0.6, why: "price read from amount / quantity" };
-      }
-    }
-    if (price !== null && amount !== null) {
-      const agrees = (p: number, b: string) => {
-        const q = qtyOf(b);
-        return typeof q === "number" && Math.abs(Math.round(p * q * 100) - amount) <= 1;
-      };
-      if (!agrees(price, basis) && agrees(price, basis === "case" ? "weight" : "case")) {
-        basis = basis === "case" ? "weight" : "case";
-      }
-      // OCR dropped the decimal point: "325" for 3.25 where amount / quantity says so.
-      if (!agrees(price, basis) && Number.isInteger(price) && agrees(price / 100, basis)) {
-        price /= 100;
-        line.price = { value: price, confidence: 0.85, why: "OCR slip repaired" } as DraftValue;
-      }
-      const ok = agrees(price, basis);
-      for (const v of Object.values(line)) if (!v.why) v.confidence = ok ? 0.97 : 0.6;
-      if (!ok) {
-        for (const v of Object.values(line)) v.why = "price x quantity is not the amount";
-      }
-    }
-    if (price !== null) {
-      line.price ??= { value: price, confidence: line.description!.confidence };
-      line.price.value = price;
-      line.price_basis = { value: basis, confidence: 0.8 };
-    }
-  }
-  return line;
-}
-
-/** Letters OCR reads for digits, in a cell that can only hold a number. */
-const LOOK_ALIKE: Record<string, string> = { A: "4", l: "1", I: "1", "|": "1", O: "0", o: "0" };
-
-/** A count OCR read wholly as look-alike letters ("Al" for 41), or null. */
-function lookAlikeCount(text: string): number | null {
-  const t = text.trim().replace(/[.,;:]+$/, "");
-  if (!/^[\dAlI|Oo]{1,5}$/.test(t) || /^\d+$/.test(t)) return null;
-  const n = Number([...t].map((c) => LOOK_ALIKE[c] ?? c).join(""));
-  return Number.isInteger(n) && n > 0 && !t.startsWith("O") && !t.startsWith("o") ? n : null;
-}
-
-/**
- * A line's amount in cents; a period OCR read as a comma before the cents, with spaces in the
- * digits ("USD 259, 257,32"), is read as the decimal point.
- */
-function amountOf(text: string): number | null {
-  const t = text.trim().replace(/^(USD|US\$|\$)\s*/i, "");
-  if (/^\d{1,3}(?:,\s*\d{3}|\s+\d{3})*,\s*\d{2}$/.test(t)) {
-    return parseMoney(t.replace(/,\s*(\d{2})$/, ".$1").replace(/[\s,]/g, ""));
-  }
-  return parseMoney(t);
-}
-
 /**
  * A cell of numbers that runs over the start of the next header column ("$ 218,727.93 60,927":
  * OCR, or a tight layout, kept one space between two columns) is split, one number per column,
@@ -369,19 +247,6 @@ function splitNumbers(header: Header, cell: Cell): Array<[Column, string]> {
   return tokens.map((t, k) => [header.columns[at + k]?.col ?? "other", t]);
 }
 
-/** Digits OCR takes for one another (a closed loop read open, a stroke lost or gained). */
-const TWINS = new Set(["08", "06", "09", "17", "38", "56", "58", "68", "89"]);
-
-/** Two prices that differ in one digit only, a pair OCR confuses ("1.58" for "1.50"). */
-function ocrTwin(read: string, derived: string): boolean {
-  if (read.length !== derived.length || read === derived) return false;
-  const diff = [...read].flatMap((
-    c,
-    i,
-  ) => (c === derived[i] ? [] : [[c, derived[i]!].sort().join("")]));
-  return diff.length === 1 && TWINS.has(diff[0]!);
-}
-
 /** A row's cells by the header column they start under. */
 function rowCells(header: Header, row: Line) {
   const values: Partial<Record<Column, string>> = {};
@@ -399,29 +264,40 @@ const DECIMAL = /^\$?\d{1,3}\.\d{2}$/;
 
 /**
  * A short header OCR misread past any match ("Ss" for CS, "aty" for Qty, "$b" for $/lb): when the
- * header lacks cases or a price and exactly one unread column of four characters or less has under
- * it, in the rows that follow, only whole numbers (cases) or only prices with cents (price), the
- * column is that one. The row's arithmetic (price x quantity = amount) still decides its
+ * header lacks cases or a price and exactly one unread column has under it, in the rows that
+ * follow, only whole numbers (cases) or only prices with cents (price), and its header is four
+ * characters or less, the column is that one. Whole numbers stepping evenly (1000, 1007, 1014)
+ * number the items and are not counted as a candidate. The row's arithmetic (price x quantity = amount) still decides its
  * confidence. Tuned on development scans and photos (bench/documents_ocr_heldout.ts --dev).
  */
 function unreadColumns(header: Header, lines: Line[], h: number): Header {
   const cols = header.columns;
   const rows = lines.slice(h + 1, h + 4).filter((l) => !END.test(l.text.trim()));
+  const short = (k: number) =>
+    (lines[h]!.cells.find((cell) => cell.start === cols[k]!.start)?.text ?? "").replace(/\s/g, "")
+      .length <= 4;
   const candidates = (want: "cases" | "price", shape: RegExp) =>
     cols.flatMap((c, k) => {
       if (c.col !== "other" || cols.some((x) => x.col === want)) return [];
-      const text = lines[h]!.cells.find((cell) => cell.start === c.start)?.text ?? "";
-      if (text.replace(/\s/g, "").length > 4) return [];
       const values = rows.map((row) =>
         row.cells.find((cell) => columnAt(header, cell) === "other" && cellColumn(cols, cell) === k)
           ?.text.trim()
       );
-      return values.length && values.every((v) => v !== undefined && shape.test(v)) ? [k] : [];
+      if (!values.length || !values.every((v) => v !== undefined && shape.test(v))) return [];
+      // Numbers stepping evenly down three rows or more (1, 2, 3; 1000, 1007, 1014) number the
+      // lines or items: they are no count.
+      const n = values.map(Number);
+      const step = n[1]! - n[0]!;
+      const counting = want === "cases" && n.length >= 3 && step > 0 &&
+        n.every((v, i) => i === 0 || v - n[i - 1]! === step);
+      return counting ? [] : [k];
     });
   const fixed = cols.map((c) => ({ ...c }));
   for (const [want, shape] of [["cases", WHOLE], ["price", DECIMAL]] as const) {
+    // Only one column of that shape, and under a short header (a longer one read clearly is a
+    // column no list holds, such as a lot number).
     const found = candidates(want, shape);
-    if (found.length === 1) fixed[found[0]!]!.col = want;
+    if (found.length === 1 && short(found[0]!)) fixed[found[0]!]!.col = want;
   }
   return { ...header, columns: fixed };
 }
@@ -433,58 +309,169 @@ function cellColumn(cols: Header["columns"], cell: Cell): number {
   return k;
 }
 
-/** Reads the first table of goods in `lines`. */
+/** The rows under a header line, up to the totals row (at most eight, for typing columns). */
+function rowsUnder(lines: Line[], h: number): Line[] {
+  const end = lines.findIndex((l, i) => i > h && END.test(l.text.trim()));
+  return lines.slice(h + 1, Math.min(end < 0 ? lines.length : end, h + 9));
+}
+
+/** How many of `rows` add up exactly (price x quantity = amount) as read, nothing repaired. */
+function addsUp(header: Header, rows: Line[]): number {
+  let n = 0;
+  for (const row of rows) {
+    const { values, words } = rowCells(header, row);
+    if (!words.length || !values.amount || !values.price || !(values.weight ?? values.cases)) {
+      continue;
+    }
+    const line = toLine(header, words, values);
+    // 0.97 is given only when price x quantity = amount was checked and held.
+    const held = line.price?.confidence === 0.97;
+    if (held && Object.entries(line).every(([k, v]) => k === "description" || !v.why)) n++;
+  }
+  return n;
+}
+
+/**
+ * The weight, price and amount a header lacks, given to its unread columns by the rows' arithmetic
+ * (table_columns.ts), before the short-column rule below: a header misread past any match keeps
+ * its table whatever the printed word was.
+ */
+function typedByValues(header: Header, lines: Line[], h: number): Header {
+  const rows = rowsUnder(lines, h);
+  const has = new Set(header.columns.map((c) => c.col));
+  const missing = (["weight", "price", "amount"] as const).filter((k) => !has.has(k));
+  const free = header.columns.flatMap((c, k) => (c.col === "other" ? [k] : []));
+  const with_ = (given: Map<number, Provable>): Header => ({
+    ...header,
+    columns: header.columns.map((c, k) => ({ ...c, col: given.get(k) ?? c.col })),
+  });
+  // Rows where the price read is smaller than the weight read: a price per pound, not the pounds.
+  const fit = (g: Map<number, Provable>) =>
+    rows.filter((row) => {
+      const { values } = rowCells(with_(g), row);
+      const price = values.price ? parseNumber(values.price.replace(/^(USD\s*)?\$/i, "")) : null;
+      const weight = values.weight ? parseNumber(values.weight) : null;
+      return price !== null && weight !== null && price < weight;
+    }).length;
+  const given = columnsByArithmetic(free, missing, (g) => addsUp(with_(g), rows), fit);
+  return given ? with_(given) : header;
+}
+
+const LETTERS = /[A-Za-z]{3}/;
+
+/**
+ * A header row no vocabulary names (OCR garbled every word, or words no list holds): three cells
+ * or more with no number, over a row of goods (words and three numbers or more). The description
+ * is the column the rows' words start under; the numbers' columns are typed by the arithmetic,
+ * and the header is taken only when a row adds up exactly with them (to the cent: a proof no
+ * other block of numbers gives by chance; rows OCR garbled are then repaired or flagged as usual).
+ */
+function inferredHeader(lines: Line[], h: number): Header | null {
+  const line = lines[h]!;
+  if (
+    line.cells.length < 3 || END.test(line.text.trim()) ||
+    line.cells.some((c) => /\d/.test(c.text) && NUMBER.test(c.text.trim()))
+  ) return null;
+  const isText = (c: Cell) => LETTERS.test(c.text) && !NUMBER.test(c.text.trim());
+  const goods = rowsUnder(lines, h).filter((r) =>
+    r.cells.some(isText) && r.cells.filter((c) => NUMBER.test(c.text.trim())).length >= 3
+  );
+  if (!goods.length || goods[0] !== lines[h + 1]) return null;
+  const columns = line.cells.flatMap(columnsOf);
+  if (!columns.some((c) => c.col === "description")) {
+    const under = goods.map((r) => cellColumn(columns, r.cells.find(isText)!));
+    const k = under[0]!;
+    if (!under.every((u) => u === k) || columns[k]!.col !== "other") return null;
+    columns[k] = { ...columns[k]!, col: "description" };
+  }
+  const header = unreadColumns(
+    typedByValues(
+      {
+        columns,
+        unit: /\bkgs?\b|\(kgs?/i.test(line.text) ? "KG" : "LB",
+        basis: "weight",
+      },
+      lines,
+      h,
+    ),
+    lines,
+    h,
+  );
+  const kinds = new Set(header.columns.map((c) => c.col).filter((c) => c !== "other"));
+  const adds = addsUp(header, goods);
+  return kinds.size >= 3 && adds >= 1 ? header : null;
+}
+
+/**
+ * Reads the first table of goods in `lines`: under a header the vocabulary names, else under a
+ * header row told by its rows' values alone (`inferredHeader`).
+ */
 export function readGoodsTable(lines: Line[]): TableResult | null {
   for (let h = 0; h < lines.length; h++) {
     const found = headerOf(lines[h]!);
     if (!found) continue;
-    const header = unreadColumns(found, lines, h);
-    // The header as read, to know it again on the next page of a long table.
-    const kinds = found.columns.map((c) => c.col).join();
-    const out: Array<Record<string, DraftValue>> = [];
-    let i = h + 1;
-    for (; i < lines.length && out.length < 200; i++) {
-      const row = lines[i]!;
-      if (END.test(row.text.trim())) break;
-      if (out.length && headerOf(row)?.columns.map((c) => c.col).join() === kinds) continue;
-      const { values, words, numeric } = rowCells(header, row);
-      if (words.length && numeric >= 2) {
-        out.push(toLine(header, words, values));
-        continue;
-      }
-      // One row OCR put on two lines (a tilted or curled photo): its description alone and its
-      // numbers alone, one line under the other, in either order.
-      const next = lines[i + 1] ? rowCells(header, lines[i + 1]!) : null;
-      if (next && !END.test(lines[i + 1]!.text.trim())) {
-        const textThenNumbers = words.length && !numeric && !next.words.length &&
-          next.numeric >= 2;
-        const numbersThenText = !words.length && numeric >= 2 && next.words.length &&
-          !next.numeric && lines[i + 1]!.cells.length === 1;
-        if (textThenNumbers || numbersThenText) {
-          const [text, nums] = textThenNumbers ? [words, next.values] : [next.words, values];
-          out.push(toLine(header, text, nums));
-          i++;
-          continue;
-        }
-      }
-      // A description's second line: text alone under the description column.
-      const prev = out[out.length - 1];
-      if (
-        prev && words.length === 1 && row.cells.length === 1 && !numeric &&
-        words[0]!.length <= 40 && !/[.!?]$/.test(words[0]!) && !PAGE_NOTE.test(words[0]!)
-      ) {
-        prev.description!.value = `${prev.description!.value} ${words[0]}`.slice(0, 300);
-        continue;
-      }
-      if (!out.length) continue;
-      // The same header further down: the table goes on (the next page of a long table).
-      const again = lines.slice(i + 1, i + 10).findIndex((l) =>
-        headerOf(l)?.columns.map((c) => c.col).join() === kinds
-      );
-      if (again < 0) break;
-      i += again + 1;
-    }
-    if (out.length) return { lines: out, end: i };
+    const read = readUnder(
+      lines,
+      h,
+      found,
+      unreadColumns(typedByValues(found, lines, h), lines, h),
+    );
+    if (read) return read;
+  }
+  for (let h = 0; h < lines.length; h++) {
+    const header = inferredHeader(lines, h);
+    const read = header ? readUnder(lines, h, header, header) : null;
+    if (read) return read;
   }
   return null;
+}
+
+/** The rows under header line `h`; `found` is the header as read (to know it again further down). */
+function readUnder(lines: Line[], h: number, found: Header, header: Header): TableResult | null {
+  // The header as read, to know it again on the next page of a long table.
+  const kinds = found.columns.map((c) => c.col).join();
+  const out: Array<Record<string, DraftValue>> = [];
+  let i = h + 1;
+  for (; i < lines.length && out.length < 200; i++) {
+    const row = lines[i]!;
+    if (END.test(row.text.trim())) break;
+    if (out.length && headerOf(row)?.columns.map((c) => c.col).join() === kinds) continue;
+    const { values, words, numeric } = rowCells(header, row);
+    if (words.length && numeric >= 2) {
+      out.push(toLine(header, words, values));
+      continue;
+    }
+    // One row OCR put on two lines (a tilted or curled photo): its description alone and its
+    // numbers alone, one line under the other, in either order.
+    const next = lines[i + 1] ? rowCells(header, lines[i + 1]!) : null;
+    if (next && !END.test(lines[i + 1]!.text.trim())) {
+      const textThenNumbers = words.length && !numeric && !next.words.length &&
+        next.numeric >= 2;
+      const numbersThenText = !words.length && numeric >= 2 && next.words.length &&
+        !next.numeric && lines[i + 1]!.cells.length === 1;
+      if (textThenNumbers || numbersThenText) {
+        const [text, nums] = textThenNumbers ? [words, next.values] : [next.words, values];
+        out.push(toLine(header, text, nums));
+        i++;
+        continue;
+      }
+    }
+    // A description's second line: text alone under the description column.
+    const prev = out[out.length - 1];
+    if (
+      prev && words.length === 1 && row.cells.length === 1 && !numeric &&
+      words[0]!.length <= 40 && !/[.!?]$/.test(words[0]!) && !PAGE_NOTE.test(words[0]!)
+    ) {
+      prev.description!.value = `${prev.description!.value} ${words[0]}`.slice(0, 300);
+      continue;
+    }
+    if (!out.length) continue;
+    // The same header further down: the table goes on (the next page of a long table).
+    const again = lines.slice(i + 1, i + 10).findIndex((l) =>
+      headerOf(l)?.columns.map((c) => c.col).join() === kinds
+    );
+    if (again < 0) break;
+    i += again + 1;
+  }
+  return out.length ? { lines: out, end: i } : null;
 }

@@ -178,3 +178,80 @@ Deno.test("readGoodsTable() gives a short header OCR misread the column its valu
   ].join("\n"));
   assert.deepEqual(long?.map((l) => l.cases), [undefined]);
 });
+
+Deno.test("readGoodsTable() finds a table under a header no list names, by the rows' values", () => {
+  const read = readGoodsTable(toLines([
+    "Wumbo                      Qz      Flarp       Zibber      Gruxel",
+    "Turkey breast skin-on      36      1,512       3.15        $4,762.80",
+    "Lamb rack frenched         12      480         11.40       $5,472.00",
+    "                                               Total       $10,234.80",
+  ].join("\n")));
+  assert.deepEqual(
+    read?.lines.map((l) => [l.description?.value, l.weight?.value, l.price?.value]),
+    [
+      ["Turkey breast skin-on", 1512, 3.15],
+      ["Lamb rack frenched", 480, 11.4],
+    ],
+  );
+  // Proved by the arithmetic: read as sure as a labelled table.
+  assert.equal(read!.lines[0]!.price!.confidence, 0.97);
+  assert.deepEqual(read!.lines.map((l) => l.cases?.value), [36, 12]);
+});
+
+Deno.test("readGoodsTable() types unread weight and price columns by the arithmetic, the smaller the price", () => {
+  const lines = values([
+    "Description           Cases    Wgtxyz      Przxyz      Amount",
+    "Pork butt bone-in     40       2,400       1.89        $4,536.00",
+    "Veal cutlets          15       600         2.35        $1,410.00",
+  ].join("\n"));
+  assert.deepEqual(lines?.map((l) => [l.weight, l.price]), [[2400, 1.89], [600, 2.35]]);
+});
+
+Deno.test("readGoodsTable() takes no numbers for a table when nothing adds up", () => {
+  const read = readGoodsTable(toLines([
+    "Reference     Notes       Slot      Bay       Door",
+    "Dock schedule             12        4         7      1,200.00",
+    "Yard check                3         9         2      40.00",
+  ].join("\n")));
+  assert.equal(read, null);
+});
+
+Deno.test("readGoodsTable() tells item numbers stepping evenly from a case count under unread headers", () => {
+  const lines = values([
+    "Nn      Qq      Description            Net Lbs     Price      Amount",
+    "10      12      Pork belly skin-on     600         2.35       $1,410.00",
+    "20      7       Beef shank             1,450       3.05       $4,422.50",
+    "30      30      Lamb shoulder          880         4.75       $4,180.00",
+  ].join("\n"));
+  assert.deepEqual(lines?.map((l) => l.cases), [12, 7, 30]);
+});
+
+Deno.test("readGoodsTable() repairs broken digits, a weight one digit off and prices that lost or gained a character, when the row adds up", () => {
+  const read = readGoodsTable(toLines([
+    "Description        Cases    Net Lbs     Price     Amount",
+    "Veal leg           20       18),455     2.10      $38,755.50",
+    "Pork belly         9        52 ,310     1.50      $78, 465.00",
+    "Beef shank         5        27,849      2.00      $55,680.00",
+    "Lamb shoulder      3        1,000       $.40      $8,400.00",
+    "Goat leg           4        2,000       4619      $8,380.00",
+    "Beef trim 8OCL     6        3,000       389       $9,870.00",
+    "Beef cheek         2        1,000       7.77      $1,230.00",
+  ].join("\n")))!;
+  assert.deepEqual(read.lines.map((l) => [l.weight?.value, l.price?.value]), [
+    [18455, 2.1],
+    [52310, 1.5],
+    [27840, 2],
+    [1000, 8.4],
+    [2000, 4.19],
+    [3000, 3.29],
+    [1000, 7.77],
+  ]);
+  assert.equal(read.lines[0]!.weight!.why, "OCR slip repaired");
+  assert.equal(read.lines[3]!.price!.why, "price read from amount / quantity");
+  // A description's OCR letters are repaired where the notation is certain, and the row kept.
+  assert.equal(read.lines[5]!.description!.value, "Beef trim 80CL");
+  assert.ok(read.lines[5]!.description!.confidence < 0.8);
+  // Clean digits that do not add up are not bent to fit: flagged.
+  assert.equal(read.lines[6]!.price!.why, undefined);
+  assert.equal(read.lines[6]!.description!.why, "price x quantity is not the amount");
+});
