@@ -15,6 +15,14 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** The `--v8-flags` of deno.json's `start` task: the bench server runs as production does. */
+export async function startV8Flags(): Promise<string[]> {
+  const deno = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const flags = /--v8-flags=(\S+)/.exec(deno.tasks.start)?.[1];
+  if (!flags) throw new Error("deno.json's start task has no --v8-flags");
+  return flags.split(",");
+}
+
 /** Starts bench/server.ts in a child process on a free port with its own data folder. */
 export async function startBenchServer(
   env: Record<string, string> = {},
@@ -41,7 +49,8 @@ export async function startBenchServer(
       "run",
       "-A",
       "--unstable-net",
-      `--v8-flags=${["--expose-gc", ...opts.v8Flags ?? []].join(",")}`,
+      // The V8 flags `deno task start` gives the app (deno.json), then any of the caller's.
+      `--v8-flags=${[...await startV8Flags(), ...opts.v8Flags ?? []].join(",")}`,
       // bench/profile_mixed.ts takes a CPU profile through the inspector.
       ...(opts.inspectPort ? [`--inspect=127.0.0.1:${opts.inspectPort}`] : []),
       new URL("./server.ts", import.meta.url).pathname,

@@ -36,7 +36,10 @@ const GC_LINE =
  * server's performance.now() clock), moved onto that clock. Each reset asks for a full
  * collection right after it ("testing" in the trace): the first one's start is `from` there.
  */
-export function collectionsBetween(stdout: string, from: number): Collection[] {
+export function collectionsBetween(
+  stdout: string,
+  from: number,
+): { gcs: Collection[]; markMs: number } {
   const all = [];
   for (const line of stdout.split("\n")) {
     const m = GC_LINE.exec(line);
@@ -54,15 +57,18 @@ export function collectionsBetween(stdout: string, from: number): Collection[] {
   if (marks.length < 2) throw new Error(`expected two marking collections, saw ${marks.length}`);
   const [first, second] = [marks.at(-2)!, marks.at(-1)!];
   const offset = first.end - first.ms - from;
-  return all.filter((gc) => gc.end > first.end && gc.end - gc.ms < second.end - second.ms).map((
-    gc,
-  ) => ({
-    kind: gc.kind,
-    start: gc.end - gc.ms - offset,
-    ms: gc.ms,
-    heapAfterMb: gc.heapAfterMb,
-    reason: gc.reason,
-  }));
+  const gcs = all.filter((gc) => gc.end > first.end && gc.end - gc.ms < second.end - second.ms).map(
+    (
+      gc,
+    ) => ({
+      kind: gc.kind,
+      start: gc.end - gc.ms - offset,
+      ms: gc.ms,
+      heapAfterMb: gc.heapAfterMb,
+      reason: gc.reason,
+    }),
+  );
+  return { gcs, markMs: first.ms };
 }
 
 interface Interval {
@@ -164,14 +170,19 @@ if (import.meta.main) {
       rate = Math.max(1, Math.round(flat.requestsPerSecond / 2));
       console.log(`flat out: ${flat.requestsPerSecond.toFixed(0)} req/s, p99 ${flat.p99Ms} ms`);
     }
-    const pauses = () => fetch(`http://127.0.0.1:${port + 1}/pauses`).then((r) => r.json());
-    const from = (await pauses() as PauseEvents).resetAt!; // the trace covers the paced run alone
+    const pauses = (query = "") =>
+      fetch(`http://127.0.0.1:${port + 1}/pauses${query}`).then((r) => r.json());
+    const from = (await pauses("?reset") as PauseEvents).resetAt!; // the trace covers the paced run alone
     const load = [(await Deno.readTextFile("/proc/loadavg")).split(" ")[0]];
     const paced = await runMixedLoad(port, tenants, { run: 1, seconds: Number(seconds), rate });
     load.push((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
     const events: PauseEvents = await pauses();
     await new Promise((r) => setTimeout(r, 300)); // the marking collection's line reaches stdout
-    const gcs = collectionsBetween(stdout, from);
+    const { gcs, markMs } = collectionsBetween(stdout, from);
+    // The trace's own marking collection holds the thread right after the reset: not the app's.
+    const after = (x: { at: number }) => x.at > from + markMs + 5;
+    events.stalls = events.stalls.filter(after);
+    events.requests = events.requests.filter(after);
     const slow = events.requests.filter((r) => r.ms > 20);
     const stalls = events.stalls.filter((s) => s.ms > 10);
     console.log(
@@ -205,6 +216,17 @@ if (import.meta.main) {
       ms: s.cpuMs,
       cpuMs: s.cpuMs,
     }))));
+    // The longest stalls on the core, with the requests that were in flight across them.
+    for (const st of [...onCore].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5)) {
+      const inFlight = events.requests.filter((r) => overlaps(r, st)).map((r) =>
+        `${r.path.replace(/\/[0-9a-z]{26}/gi, "/:id")} ${r.ms.toFixed(0)} ms`
+      );
+      console.log(
+        `  stall at +${((st.at - from) / 1000).toFixed(2)} s: ${st.cpuMs.toFixed(0)} ms on core (${
+          causeOf(st, gcs, events.statements)
+        }); in flight: ${inFlight.join(", ") || "no request (a timer or background task)"}`,
+      );
+    }
     console.log(
       `requests over 20 ms (server side): ${slow.length} of ${events.requests.length}, by cause:`,
     );

@@ -134,7 +134,8 @@ bare.get("/blocks", (c) => c.json(blocks.splice(0)));
 bare.get("/pauses", (c) => {
   const events: PauseEvents | null = traced?.pauses() ?? null;
   (globalThis as { gc?: () => void }).gc?.(); // its --trace-gc line marks the same instant
-  return c.json(events);
+  // ?reset: only the instant, so serialising what came before does not stall the next trace.
+  return c.json(c.req.query("reset") === undefined ? events : { resetAt: events?.resetAt });
 });
 // The same route plus the one header every response of the app must carry (nosniff), added the
 // cheapest way a Hono app can: a middleware that sets it on the finished response. On Deno a
