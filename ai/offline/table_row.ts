@@ -113,6 +113,9 @@ export function toLine(
         line.price = { value: p, confidence: 0.6, why: "price read from amount / quantity" };
       }
     }
+    // The price's own confidence: the row's arithmetic when it was checked, not the description's
+    // (a description OCR slipped on says nothing of the price).
+    let checked: number | null = null;
     if (price !== null && amount !== null) {
       const agrees = (p: number, b: string) => {
         const q = qtyOf(b);
@@ -127,13 +130,14 @@ export function toLine(
         line.price = { value: price, confidence: 0.85, why: "OCR slip repaired" } as DraftValue;
       }
       const ok = agrees(price, basis);
-      for (const v of Object.values(line)) if (!v.why) v.confidence = ok ? 0.97 : 0.6;
+      checked = ok ? 0.97 : 0.6;
+      for (const v of Object.values(line)) if (!v.why) v.confidence = checked;
       if (!ok) {
         for (const v of Object.values(line)) v.why = "price x quantity is not the amount";
       }
     }
     if (price !== null) {
-      line.price ??= { value: price, confidence: line.description!.confidence };
+      line.price ??= { value: price, confidence: checked ?? line.description!.confidence };
       line.price.value = price;
       line.price_basis = { value: basis, confidence: 0.8 };
     }

@@ -255,3 +255,15 @@ Deno.test("readGoodsTable() repairs broken digits, a weight one digit off and pr
   assert.equal(read.lines[6]!.price!.why, undefined);
   assert.equal(read.lines[6]!.description!.why, "price x quantity is not the amount");
 });
+
+Deno.test("readGoodsTable() keeps a row whose description OCR slipped on, its numbers as sure as the sum", () => {
+  const read = readGoodsTable(toLines([
+    "Description            Cases    Net Lbs     Price     Amount",
+    "Beef trim 7OCL         45       2,250       3.40      $7,650.00",
+  ].join("\n")))!;
+  const line = read.lines[0]!;
+  assert.equal(line.description!.value, "Beef trim 70CL");
+  assert.ok(line.description!.confidence < 0.8);
+  assert.equal(line.price!.confidence, 0.97, "the description's slip says nothing of the price");
+  assert.equal(line.weight!.confidence, 0.97);
+});
