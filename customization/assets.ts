@@ -74,6 +74,15 @@ export async function readBrandImage(
   }
 }
 
+/** Removes a stored brand image (a restore that failed takes back what it stored). */
+export async function deleteBrandImage(
+  storage: FileStorage,
+  tenantId: string,
+  name: string,
+): Promise<void> {
+  if (ASSET_NAME.test(name)) await storage.delete(storageKey(tenantId, name));
+}
+
 /** The URL a page shows a brand image at (served by routes/theme.ts). */
 export function brandImageUrl(name: string | null): string | null {
   return name ? `/brand/${name}` : null;

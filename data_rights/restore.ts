@@ -17,7 +17,12 @@ import { findUserByEmail } from "../auth/users.ts";
 import { SlugSchema } from "../tenants/signup_schema.ts";
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
-import { type ArchiveSource, verifyArchive } from "./archive_reader.ts";
+import {
+  ARCHIVE_LIMITS,
+  type ArchiveLimits,
+  type ArchiveSource,
+  verifyArchive,
+} from "./archive_reader.ts";
 import { type RestoreCounts, restoreDatabase } from "./restore_database.ts";
 
 export interface RestoreResult {
@@ -36,8 +41,9 @@ const ROLES = new Set(["owner", "admin", "broker", "accounting", "viewer"]);
 export async function restoreNewWorkspace(
   services: Services,
   source: ArchiveSource,
-  options: { slug: string; ownerEmail?: string },
+  options: { slug: string; ownerEmail?: string; limits?: ArchiveLimits },
 ): Promise<RestoreResult> {
+  const limits = options.limits ?? ARCHIVE_LIMITS;
   const parsedSlug = SlugSchema.safeParse(options.slug);
   if (!parsedSlug.success) {
     throw new InvalidError("Choose another address.", fieldErrors(parsedSlug.error.issues), 422);
@@ -50,7 +56,7 @@ export async function restoreNewWorkspace(
   });
   if (taken.rows.length) throw new ConflictError(`The address ${slug} is taken. Choose another.`);
 
-  const archive = await verifyArchive(source);
+  const archive = await verifyArchive(source, limits);
   const members: Array<{ userId: string; email: string; role: string }> = [];
   const missing: string[] = [];
   for (const m of archive.facts.members) {
@@ -83,7 +89,7 @@ export async function restoreNewWorkspace(
   try {
     const lease = await pool.acquire(tenantId, location);
     try {
-      counts = await restoreDatabase({ tenantId, db: lease.db, storage }, source, archive);
+      counts = await restoreDatabase({ tenantId, db: lease.db, storage }, source, archive, limits);
     } finally {
       lease.release();
     }
@@ -146,13 +152,14 @@ export async function restoreIntoEmptyWorkspace(
   services: Services,
   tenant: { id: string; db: Client },
   source: ArchiveSource,
+  limits: ArchiveLimits = ARCHIVE_LIMITS,
 ): Promise<Omit<RestoreResult, "slug" | "restoredMembers">> {
   if (await workspaceHasRecords(tenant.db)) {
     throw new ConflictError(
       "This workspace already has records. Restore an export into a new, empty workspace.",
     );
   }
-  const archive = await verifyArchive(source);
+  const archive = await verifyArchive(source, limits);
   // Checked again after the archive's long read: someone may have added a record meanwhile.
   if (await workspaceHasRecords(tenant.db)) {
     throw new ConflictError(
@@ -163,6 +170,7 @@ export async function restoreIntoEmptyWorkspace(
     { tenantId: tenant.id, db: tenant.db, storage: services.storage },
     source,
     archive,
+    limits,
   );
   await services.registry.setTimeZone(tenant.id, archive.facts.time_zone);
   const here = await services.control.execute({

@@ -17,9 +17,11 @@ import type { Client, Transaction } from "../db/client.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { latestVersion, loadMigrations, migrate } from "../db/migrate.ts";
 import { documentKey, type FileStorage } from "../storage/mod.ts";
-import { storeBrandImage } from "../customization/assets.ts";
+import { deleteBrandImage, readBrandImage, storeBrandImage } from "../customization/assets.ts";
 import { decodeValue, ROWID_KEY, tablePath } from "./archive_format.ts";
 import {
+  ARCHIVE_LIMITS,
+  type ArchiveLimits,
   ArchiveRefusedError,
   type ArchiveSource,
   readEntries,
@@ -76,6 +78,7 @@ export async function restoreDatabase(
   target: RestoreTarget,
   source: ArchiveSource,
   archive: VerifiedArchive,
+  limits: ArchiveLimits = ARCHIVE_LIMITS,
 ): Promise<RestoreCounts> {
   const newest = await latestVersion("tenant");
   if (archive.manifest.app.tenant_schema_version > newest) {
@@ -86,6 +89,9 @@ export async function restoreDatabase(
   const tablesByPath = new Map(
     archive.manifest.parts.filter((p) => p.kind === "table").map((p) => [p.path, p.name!]),
   );
+  const rowsByPath = new Map(
+    archive.manifest.parts.filter((p) => p.kind === "table").map((p) => [p.path, p.rows]),
+  );
   const fileParts = new Map(
     archive.manifest.parts.filter((p) => p.kind === "file").map((p) => [p.path, p.name!]),
   );
@@ -93,6 +99,8 @@ export async function restoreDatabase(
     archive.manifest.parts.filter((p) => p.kind === "brand").map((p) => [p.path, p.name!]),
   );
   const stored: string[] = [];
+  /** Logos and favicons this restore added (one already there is left as it was). */
+  const storedBrand: string[] = [];
   const counts: RestoreCounts = { tables: 0, rows: 0, files: 0 };
   try {
     await inWriteTransaction(target.db, async (tx) => {
@@ -119,8 +127,13 @@ export async function restoreDatabase(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'",
       )).rows.map((r) => ({ name: String(r.name), sql: String(r.sql) }));
       for (const t of triggers) await tx.execute(`DROP TRIGGER ${quoteName(t.name)}`);
-      let table: { name: string; rowidColumn: boolean; rest: string; batch: string[] } | null =
-        null;
+      let table: {
+        name: string;
+        rowidColumn: boolean;
+        rest: string;
+        batch: string[];
+        rows: number;
+      } | null = null;
       let file: { id: string; chunks: Uint8Array[] } | null = null;
       const decoder = new TextDecoder();
       const flushRows = async (t: NonNullable<typeof table>) => {
@@ -136,6 +149,7 @@ export async function restoreDatabase(
           );
         }
         counts.rows += t.batch.length;
+        t.rows += t.batch.length;
         t.batch = [];
       };
       await readEntries(source, async (path, data, final) => {
@@ -144,11 +158,14 @@ export async function restoreDatabase(
           if (!table) {
             const rowidColumn = tableName === "sqlite_sequence" ||
               await rowidIsColumn(tx, tableName);
-            table = { name: tableName, rowidColumn, rest: "", batch: [] };
+            table = { name: tableName, rowidColumn, rest: "", batch: [], rows: 0 };
             await tx.execute(`DELETE FROM ${quoteName(tableName)}`);
           }
           const lines = (table.rest + decoder.decode(data, { stream: !final })).split("\n");
           table.rest = lines.pop() ?? "";
+          if (table.rest.length > limits.maxLineBytes) {
+            throw new ArchiveRefusedError(`a line of ${path} is too long.`);
+          }
           for (const line of lines) {
             if (!line) continue;
             table.batch.push(line);
@@ -157,6 +174,12 @@ export async function restoreDatabase(
           if (final) {
             if (table.rest) table.batch.push(table.rest);
             await flushRows(table);
+            const said = rowsByPath.get(path);
+            if (said !== undefined && said !== table.rows) {
+              throw new ArchiveRefusedError(
+                `its manifest says ${path} holds ${said} rows, but it holds ${table.rows}.`,
+              );
+            }
             counts.tables++;
             table = null;
           }
@@ -167,12 +190,15 @@ export async function restoreDatabase(
           file ??= { id: brandName, chunks: [] };
           file.chunks.push(data);
           if (final) {
+            const there = await readBrandImage(target.storage, target.tenantId, brandName)
+              .then(() => true, () => false);
             // Checked again as any upload is (PNG or JPEG, size); stored under the same name.
             const stored = await storeBrandImage(
               target.storage,
               target.tenantId,
               joinChunks(file.chunks),
             );
+            if (!there) storedBrand.push(stored.name);
             if (stored.name !== brandName) {
               throw new ArchiveRefusedError(`the image ${path} is not the one its name says.`);
             }
@@ -198,7 +224,7 @@ export async function restoreDatabase(
             file = null;
           }
         }
-      });
+      }, limits);
       for (const t of triggers) await tx.execute(t.sql);
       // Every document's file lives under this workspace's key, whatever the archive said.
       if (known.has("documents")) {
@@ -217,6 +243,9 @@ export async function restoreDatabase(
     });
   } catch (err) {
     for (const key of stored) await target.storage.delete(key).catch(() => {});
+    for (const name of storedBrand) {
+      await deleteBrandImage(target.storage, target.tenantId, name).catch(() => {});
+    }
     throw err;
   }
   await migrate(target.db, "tenant");
