@@ -25,7 +25,7 @@ export function SecurityEventFilterForm(props: { base: string; filters: Security
           id="sec-action"
           name="action"
           value={f.action ?? ""}
-          placeholder="auth.sign_in_failed or auth."
+          placeholder={t("security.action_placeholder")}
         />
       </div>
       <div class="field">

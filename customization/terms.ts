@@ -50,6 +50,8 @@ const BUILT_IN_NAV: Record<NavigationKey, string> = {
 interface Resolved {
   replace: (text: string) => string;
   types: Map<string, RecordDef>;
+  /** The same without the English word renames inside labels, for translating. */
+  forTranslation: Map<string, RecordDef>;
   /** A renamed type's or reworded phrase's built-in English text -> the tenant's. */
   named: Map<string, string>;
   /** The renamed type a built-in English text names first, and whether in its plural. */
@@ -151,6 +153,28 @@ function resolve(config: Configuration): Resolved {
   let found = resolved.get(config);
   if (found) return found;
   const replace = replacerOf(config);
+  const types = typesOf(config, replace);
+  // For other languages: the labels the tenant set (and reworded phrases) as written, every
+  // other label built-in, so that the catalogue translates it ("Payment terms" reads "Términos
+  // de pago", not an English "Remittance terms" the English word renames made).
+  const phrases = new Map(Object.entries(config.terminology.phrases));
+  const forTranslation = typesOf(config, (text) => phrases.get(text) ?? text);
+  const named = new Map<string, string>(Object.entries(config.terminology.phrases));
+  for (const r of renamesOf(config)) named.set(r.builtIn, r.named);
+  found = {
+    replace,
+    types,
+    forTranslation,
+    named,
+    mentions: mentionsOf(config),
+    inLanguage: new Map(),
+  };
+  resolved.set(config, found);
+  return found;
+}
+
+/** Every record type with the tenant's names, custom fields and labels put through `replace`. */
+function typesOf(config: Configuration, replace: (text: string) => string) {
   const types = new Map<string, RecordDef>();
   for (const def of RECORD_TYPES) {
     const terms = config.terminology.record_types[def.collection];
@@ -182,11 +206,7 @@ function resolve(config: Configuration): Resolved {
       references: def.references.map((r) => ({ ...r, label: replace(r.label) })),
     });
   }
-  const named = new Map<string, string>(Object.entries(config.terminology.phrases));
-  for (const r of renamesOf(config)) named.set(r.builtIn, r.named);
-  found = { replace, types, named, mentions: mentionsOf(config), inLanguage: new Map() };
-  resolved.set(config, found);
-  return found;
+  return types;
 }
 
 function documentOf(config: Configuration | undefined | null): Configuration {
@@ -238,7 +258,9 @@ export function recordTypeIn(
   language: Language,
 ): RecordDef {
   const doc = documentOf(config);
-  const shown = translateRecordType(recordTypeFor(doc, def), language);
+  const shown = language === "en"
+    ? recordTypeFor(doc, def)
+    : translateRecordType(resolve(doc).forTranslation.get(def.collection) ?? def, language);
   const own = language === "en"
     ? undefined
     : doc.terminology.record_types[def.collection]?.languages[language];
@@ -311,13 +333,19 @@ export function navigation(
 
 /**
  * The fields the form and detail page show, in the tenant's sections and order: the listed
- * sections first, then every other field in its built-in place; hidden fields left out.
+ * sections first, then every other field in its built-in place; hidden fields left out. With a
+ * `language` other than English, labels are left for `translateFields` (renamed word inside a
+ * label only in English).
  */
 export function layoutFields(
   config: Configuration | undefined | null,
   def: RecordDef,
+  language: Language = "en",
 ): FieldDef[] {
-  const named = recordTypeFor(config, def);
+  // For another language, the labels to translate: the built-in ones and those the tenant set.
+  const named = language === "en"
+    ? recordTypeFor(config, def)
+    : resolve(documentOf(config)).forTranslation.get(def.collection) ?? def;
   const layout = documentOf(config).layouts.record_types[def.collection];
   if (!layout) return [...named.fields];
   const hidden = new Set(layout.hidden);

@@ -27,8 +27,11 @@ export function translateField(
   builtIn: FieldDef | undefined,
   language: Language,
 ): FieldDef {
-  if (language === "en" || !builtIn) return field;
+  if (language === "en") return field;
   const t = translator(language);
+  // A custom field: its label and help are the workspace's words; the section they sit in when
+  // no layout places them is the built-in "More".
+  if (!builtIn) return field.group === "More" ? { ...field, group: shownLabel(t, "More") } : field;
   const group = field.group !== undefined && builtIn.group !== undefined
     ? shownLabel(t, builtIn.group, field.group)
     : field.group;

@@ -5,7 +5,7 @@
  * English catalogue. A text that equals an English message whose Spanish differs is an
  * untranslated string, and the test names it with its page.
  *
- * Pages covered: SPANISH_PAGES below (the sign-in pages, the dashboard, the profile, and the
+ * Pages covered: SPANISH_PAGES (i18n/spanish_pages.ts) (the sign-in pages, the dashboard, the profile, and the
  * record lists, forms and detail pages of the flows).
  */
 import assert from "node:assert/strict";
@@ -15,82 +15,7 @@ import { seedOneOfEach } from "../tests/helpers/records.ts";
 import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
 import { corpus } from "../ai/fixtures/corpus.ts";
 import { untranslated } from "./untranslated.ts";
-
-/** Workspace pages, by a name and a function of the seeded records to the address. */
-type Seeded = Awaited<ReturnType<typeof seedOneOfEach>> & { document: { id: string } };
-export const SPANISH_PAGES: ReadonlyArray<[string, (s: Seeded) => string]> = [
-  ["dashboard", () => "/"],
-  ["profile", () => "/settings/profile"],
-  ["two-step sign-in", () => "/settings/profile/second-factor"],
-  ["notifications", () => "/notifications"],
-  ["notification preferences", () => "/notifications/preferences"],
-  ["option lists", () => "/settings/option-lists"],
-  ["company settings", () => "/settings/company"],
-  ["members", () => "/settings/members"],
-  ["security log", () => "/settings/security?verify=1"],
-  ["API tokens", () => "/settings/tokens"],
-  ["single sign-on", () => "/settings/sso"],
-  ["domain", () => "/settings/domains"],
-  ["billing", () => "/settings/billing"],
-  ["background jobs", () => "/settings/jobs"],
-  ["alerts", () => "/settings/alerts"],
-  ["your data", () => "/settings/data"],
-  ["documents settings", () => "/settings/documents"],
-  ["configuration", () => "/settings/configuration"],
-  ["payments settings", () => "/settings/payments"],
-  ["webhooks", () => "/settings/webhooks"],
-  ["plugins", () => "/settings/plugins"],
-  ["documents", () => "/documents"],
-  ["document review", (s) => `/documents/${s.document.id}`],
-  ["camera capture", () => "/documents/camera"],
-  ["reports: margin", () => "/reports"],
-  ["reports: margin by load", () => "/reports?report=margin&by=load"],
-  ["reports: receivables aging", () => "/reports?report=aging"],
-  ["reports: payables aging", () => "/reports?report=ap_aging"],
-  ["search", () => "/search?q=Lengua"],
-  ["search, nothing found", () => "/search?q=zzzz"],
-  ["approvals", () => "/approvals"],
-  ["assistant", () => "/assistant"],
-  ["help", () => "/help"],
-  ["help search", () => "/help?q=invoice"],
-  ["what's new", () => "/whats-new"],
-  ["CSV import of suppliers", () => "/suppliers/import"],
-  ["CSV import of customers", () => "/customers/import"],
-  ...(["purchase-orders", "sales-orders", "loads", "invoices", "payments"] as const).flatMap((
-    collection,
-  ) =>
-    [
-      [`${collection} list`, () => `/${collection}`],
-      [`${collection} form`, () => `/${collection}/new`],
-      [`${collection} detail`, (s: Seeded) => `/${collection}/${s[collection].id}`],
-    ] as Array<[string, (s: Seeded) => string]>
-  ),
-  ...(["suppliers", "customers", "carriers", "products"] as const).flatMap((collection) =>
-    [
-      [`${collection} list`, () => `/${collection}`],
-      [`${collection} form`, () => `/${collection}/new`],
-      [`${collection} detail`, (s: Seeded) => `/${collection}/${s[collection].id}`],
-    ] as Array<[string, (s: Seeded) => string]>
-  ),
-  // The flows: PO → sales order → load → invoice, and the proof of delivery.
-  ["sell a PO", (s) => `/purchase-orders/${s["purchase-orders"].id}/sales-order/new`],
-  ["book a load", (s) => `/sales-orders/${s["sales-orders"].id}/load/new`],
-  ["invoice a load", (s) => `/loads/${s.loads.id}/invoice/new`],
-  ["record a POD", (s) => `/loads/${s.loads.id}/pod`],
-  ["send the rate confirmation", (s) => `/loads/${s.loads.id}/rate-confirmation/send`],
-  ["send an invoice", (s) => `/invoices/${s.invoices.id}/send`],
-  ["record a payment", (s) => `/customers/${s.customers.id}/receive-payment`],
-  ["send a statement", (s) => `/customers/${s.customers.id}/statement`],
-];
-/** Pages before signing in, by host ("apex" or the workspace's) and address. */
-export const SPANISH_PUBLIC_PAGES: ReadonlyArray<["apex" | "workspace", string]> = [
-  ["apex", "/"],
-  ["workspace", "/login"],
-  ["apex", "/signup"],
-  ["apex", "/login"],
-  ["workspace", "/forgot-password"],
-  ["workspace", "/reset-password?token=x"],
-];
+import { SPANISH_PAGES, SPANISH_PUBLIC_PAGES } from "./spanish_pages.ts";
 
 Deno.test("readableTexts() and untranslated() find an English message in text and attributes", () => {
   const html =

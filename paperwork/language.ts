@@ -31,8 +31,11 @@ export function paperWords(language: Language, words: Words = (text) => text): W
   const t = translator(language);
   const translate = (text: string): string => {
     const named = words(text);
-    if (named !== text) return named;
     const key = keyOf(text);
+    // A label the workspace named anew wins; a built-in word renamed inside a longer label or
+    // sentence ("Shipment number", "…accepts this shipment…") is English rewording, and the
+    // translation reads as translated, as on its pages (docs/languages.md).
+    if (named !== text && !(key && sharesWord(text, named))) return named;
     if (key) return t(key);
     const page = /^Page (\d+) of (\d+)$/.exec(text);
     if (page) return t("paper.page_of", { page: Number(page[1]), count: Number(page[2]) });
@@ -43,4 +46,10 @@ export function paperWords(language: Language, words: Words = (text) => text): W
     return text;
   };
   return translate;
+}
+
+/** Whether two labels have a word in common (a rename of some of its words, not all). */
+function sharesWord(a: string, b: string): boolean {
+  const words = new Set(a.toLowerCase().match(/\p{L}+/gu) ?? []);
+  return (b.toLowerCase().match(/\p{L}+/gu) ?? []).some((w) => words.has(w));
 }

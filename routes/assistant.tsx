@@ -67,7 +67,12 @@ async function page(
   const [conversations, messages, examples] = await Promise.all([
     listConversations(db, userId),
     conversationId ? conversationMessages(db, userId, conversationId) : Promise.resolve([]),
-    conversationId ? Promise.resolve([]) : exampleQuestions(db, c.get("configuration")?.document),
+    // In another language the examples are translated from the built-in English (the English
+    // renames inside a sentence are English words; docs/languages.md).
+    conversationId ? Promise.resolve([]) : exampleQuestions(
+      db,
+      languageOf(c) === "en" ? c.get("configuration")?.document : null,
+    ),
   ]);
   const t = tOf(c);
   return renderApp(

@@ -79,11 +79,14 @@ export function actionLabel(action: string): string {
   return ACTIONS[action] ?? action.charAt(0).toUpperCase() + action.slice(1);
 }
 
-/** A lines summary as stored by older writes ("2 lines, 38461.70") in today's money format. */
+/**
+ * A lines summary as stored ("1 line, $88,000.00"; older writes "2 lines, 38461.70") in the
+ * reader's words and today's money format.
+ */
 function linesText(value: string, settings: fmt.FormatSettings, say: HistoryWords): string {
-  const m = /^(\d+) lines?, (-?\d+)\.(\d{2})$/.exec(value);
+  const m = /^(\d+) lines?, (-?)\$?([\d,]+)\.(\d{2})$/.exec(value);
   if (!m) return value;
-  const cents = Number(m[2]) * 100 + (m[2]!.startsWith("-") ? -1 : 1) * Number(m[3]);
+  const cents = (m[2] ? -1 : 1) * (Number(m[3]!.replaceAll(",", "")) * 100 + Number(m[4]));
   const count = Number(m[1]);
   return `${say.lines(count, fmt.decimal(count, 0, settings))}, ${fmt.money(cents, settings)}`;
 }

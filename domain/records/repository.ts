@@ -10,6 +10,7 @@ import { newId } from "../../db/ids.ts";
 import { type Executor, inWriteTransaction } from "../../db/transaction.ts";
 import { addFieldError, ConflictError, InvalidError, NotFoundError } from "../errors.ts";
 import { recordType } from "../catalog.ts";
+import { languageOf, translator } from "../../i18n/mod.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
 import { type Changes, diff, historyOf, recordAudit } from "./audit.ts";
 import { type RecordValues, toApi, toStored } from "./rows.ts";
@@ -42,7 +43,11 @@ export function recordTitle(
   if (def.collection === "payments") {
     const amount = fmt.money(row.amount_cents ?? 0, format);
     const on = fmt.date(row.paid_on, format);
-    return `${row.reference ? `${row.reference} · ` : ""}${amount}${on ? ` on ${on}` : ""}`;
+    // "on" in the language of the formats' locale, as the date beside it ("del 20 oct 2026").
+    const when = on
+      ? ` ${translator(languageOf(format.locale) ?? "en")("record.paid_on", { date: on })}`
+      : "";
+    return `${row.reference ? `${row.reference} · ` : ""}${amount}${when}`;
   }
   const value = row[def.titleField];
   return value === null || value === undefined || value === "" ? "(untitled)" : String(value);

@@ -57,6 +57,8 @@ import {
   SHOWN,
 } from "../../components/documents/ReviewParts.tsx";
 import { requireFeature } from "../../customization/middleware.ts";
+import { activeConfiguration } from "../../customization/cache.ts";
+import { recordTypeIn } from "../../customization/terms.ts";
 
 const STATUS_CLASS: Record<string, string> = {
   review: "badge warn",
@@ -192,8 +194,16 @@ async function reviewPage(
   // The tenant's record type: its words and its custom fields (the reader fills them too).
   const builtIn = draft.collection ? recordType(draft.collection) : undefined;
   const t = tOf(c);
+  // In another language the built-in labels translated, the tenant's own names kept.
+  const language = languageOf(c);
   const def = builtIn
-    ? translateRecordType(await tenantRecordType(c, builtIn), languageOf(c))
+    ? language === "en" ? await tenantRecordType(c, builtIn) : recordTypeIn(
+      (c.get("configuration") ??
+        await activeConfiguration(c.get("services").readCache, tenantOf(c).db, tenantOf(c).id))
+        .document,
+      builtIn,
+      language,
+    )
     : undefined;
   const csrf = c.get("csrfToken");
   const errors = extra.errors ?? {};
@@ -245,7 +255,9 @@ async function reviewPage(
           <h2>{t("documents.draft", { type: def ? def.singular.toLowerCase() : "" })}</h2>
           <p class="muted">
             {t("documents.read_by", {
-              provider: doc.provider ?? t("documents.offline"),
+              provider: !doc.provider || doc.provider === "offline"
+                ? t("documents.offline")
+                : doc.provider,
               sure: doc.classification_confidence !== null
                 ? ` ${
                   t("documents.sure_of_kind", {

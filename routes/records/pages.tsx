@@ -114,7 +114,8 @@ function phrase(c: AppContext, text: string): string {
 
 /** The fields of the tenant's layout in the reader's language. */
 function shownLayout(c: AppContext, def: RecordDef): FieldDef[] {
-  return translateFields(def.collection, layoutFields(configOf(c), def), languageOf(c));
+  const language = languageOf(c);
+  return translateFields(def.collection, layoutFields(configOf(c), def, language), language);
 }
 
 /** "New purchase order" in the reader's language; "New <name>" for a renamed record type. */
