@@ -66,11 +66,23 @@ async function simpleImages(bytes: Uint8Array, pageIndex: number): Promise<Simpl
       continue;
     }
     if (!(width > 0 && height > 0 && width * height <= MAX_PIXELS)) continue;
-    const rows = new Uint8Array(inflateSync(object.contents));
-    if (rows.length < Math.ceil((width * bits * channels) / 8) * height) continue;
+    // Inflated only as far as the rows the image declares: a stream that says 10×10 pixels may
+    // hold gigabytes of zeros in a few hundred kilobytes (a Flate bomb).
+    const expected = Math.ceil((width * bits * channels) / 8) * height;
+    const rows = inflateAtMost(object.contents, expected);
+    if (!rows || rows.length < expected) continue;
     found.images.push(pngFromRows(width, height, bits as 1 | 8, channels as 1 | 3, rows));
   }
   return found;
+}
+
+/** The stream inflated, or null when it is damaged or inflates past `max` bytes. */
+function inflateAtMost(contents: Uint8Array, max: number): Uint8Array | null {
+  try {
+    return new Uint8Array(inflateSync(contents, { maxOutputLength: Math.max(max, 1) }));
+  } catch {
+    return null;
+  }
 }
 
 /** pdf.js's image kinds (its ImageKind enum). */
