@@ -43,6 +43,22 @@ function lookalike(bytes: Uint8Array): string | null {
     return "a TIFF image";
   }
   if (/^\s*<(!doctype html|html|svg|\?xml)/i.test(ascii)) return "an HTML, SVG or XML file";
+  // ISO media files name their brand after "ftyp": phones' photos (HEIC, HEIF) and AVIF.
+  if (ascii.slice(4, 8) === "ftyp") {
+    const brand = ascii.slice(8, 12);
+    if (/^(heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(brand)) {
+      return "a HEIC photo (what iPhones take by default; set Settings → Camera → Formats → Most " +
+        "Compatible, or share the photo as JPEG)";
+    }
+    if (/^avi[fs]$/.test(brand)) return "an AVIF image";
+  }
+  if (
+    ascii.startsWith("BM") && startsWith(bytes, [0, 0, 0, 0], 6) &&
+    [12, 40, 52, 56, 108, 124].includes(bytes[14] ?? 0)
+  ) return "a BMP image";
+  if (startsWith(bytes, [0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20])) {
+    return "a JPEG 2000 image";
+  }
   return null;
 }
 
