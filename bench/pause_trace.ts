@@ -37,6 +37,8 @@ export interface PauseEvents {
    */
   stalls: Array<{ at: number; ms: number; cpuMs: number; waitMs: number }>;
   statements: Array<{ at: number; ms: number; sql: string }>;
+  /** Checkpoints db/checkpointer.ts ran on its thread (not skipped), with their frames. */
+  checkpoints?: Array<{ ms: number; frames: number }>;
 }
 
 const TICK_MS = 2;
@@ -54,8 +56,15 @@ export function tracePauses<A extends unknown[]>(
 ): {
   handler: (req: Request, ...rest: A) => Promise<Response>;
   pauses: () => PauseEvents;
+  checkpointed: (ms: number, frames: number) => void;
 } {
-  let events: PauseEvents = { since: performance.now(), requests: [], stalls: [], statements: [] };
+  let events: PauseEvents = {
+    since: performance.now(),
+    requests: [],
+    stalls: [],
+    statements: [],
+    checkpoints: [],
+  };
   observeSlowStatements({
     thresholdMs: 2,
     observe: (sql, at, ms) => events.statements.push({ at, ms, sql: sql.slice(0, 80) }),
@@ -93,8 +102,11 @@ export function tracePauses<A extends unknown[]>(
     pauses() {
       const resetAt = performance.now();
       const out = { ...events, resetAt };
-      events = { since: resetAt, requests: [], stalls: [], statements: [] };
+      events = { since: resetAt, requests: [], stalls: [], statements: [], checkpoints: [] };
       return out;
+    },
+    checkpointed(ms: number, frames: number) {
+      events.checkpoints!.push({ ms, frames });
     },
   };
 }

@@ -92,7 +92,7 @@ export function causeOf(
   for (const s of statements) {
     if (overlaps(span, s) && s.ms > best.ms) {
       const kind = /^COMMIT/i.test(s.sql)
-        ? "COMMIT (checkpoint)"
+        ? "COMMIT over 2 ms (a checkpoint, or a log restart's sync)"
         : s.sql === "(open)"
         ? "connection open"
         : "slow statement";
@@ -202,6 +202,15 @@ if (import.meta.main) {
           cause: s.sql.slice(0, 60).replace(/\s+/g, " "),
           ms: s.ms,
         }))).split("\n").slice(0, 12).join("\n"),
+    );
+    const done = events.checkpoints ?? [];
+    console.log(
+      `checkpoints on the checkpointer's thread: ${done.length}` +
+        (done.length
+          ? `, ${done.reduce((a, c) => a + c.frames, 0)} frames, ${
+            done.reduce((a, c) => a + c.ms, 0).toFixed(0)
+          } ms in all, max ${Math.max(...done.map((c) => c.ms)).toFixed(1)} ms`
+          : ""),
     );
     console.log(`event-loop stalls over 10 ms: ${stalls.length}, by cause:`);
     console.log(tally(stalls.map((s) => ({

@@ -15,7 +15,13 @@ import { startBackgroundCheckpoints } from "../db/checkpointer.ts";
 const config = loadConfig();
 // As main.ts: WAL checkpoints on a thread of their own. BENCH_SQLITE_CHECKPOINTS=1 leaves them to
 // SQLite (inside the commit that fills the log), the "before" of bench/pauses.ts.
-if (Deno.env.get("BENCH_SQLITE_CHECKPOINTS") !== "1") startBackgroundCheckpoints();
+// Checkpoints done on the thread are counted in the pause trace (through a late-bound `traced`).
+let checkpointed: ((ms: number, frames: number) => void) | null = null;
+if (Deno.env.get("BENCH_SQLITE_CHECKPOINTS") !== "1") {
+  startBackgroundCheckpoints({
+    onCheckpoint: (r) => r.skipped || checkpointed?.(r.ms, r.checkpointedFrames),
+  });
+}
 // BENCH_PLAIN_TENANTS=1: tenant databases without encryption at rest, the baseline that
 // bench/encryption.ts measures the encrypted ones against. Only here; the app has no such switch.
 const plainTenants = Deno.env.get("BENCH_PLAIN_TENANTS") === "1";
@@ -51,6 +57,7 @@ const app = createApp(services);
 const traced = Deno.env.get("BENCH_TRACE_PAUSES") === "1"
   ? tracePauses((req: Request, info: Deno.ServeHandlerInfo) => app.fetch(req, info), services.pool)
   : null;
+checkpointed = traced?.checkpointed ?? null;
 // BENCH_REUSE_PORT=1: several bench processes listen on one port (SO_REUSEPORT) and the kernel
 // spreads connections over them: the two-process figure of the mixed load.
 const reusePort = Deno.env.get("BENCH_REUSE_PORT") === "1";
