@@ -9,9 +9,14 @@ const HEADER = [
   "!ENDTRNS",
 ];
 
-/** IIF fields cannot hold tabs or line breaks; quotes confuse its reader. */
-function clean(value) {
-  return String(value ?? "").replace(/[\t\r\n"]+/g, " ").trim();
+/**
+ * IIF fields cannot hold tabs or line breaks; quotes confuse its reader. An IIF file is also
+ * opened in spreadsheets (it is tab-separated), so a text starting with = + - @ gets a leading
+ * apostrophe, as every CSV of the app does, lest a customer named "=HYPERLINK(...)" run there.
+ */
+export function clean(value) {
+  const text = String(value ?? "").replace(/[\t\r\n"]+/g, " ").trim();
+  return /^[=+\-@]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
 }
 
 /** YYYY-MM-DD as MM/DD/YYYY, the date form IIF reads. */

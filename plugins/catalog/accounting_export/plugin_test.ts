@@ -8,13 +8,26 @@ import { apiClient } from "../../../tests/helpers/api.ts";
 import { putInState } from "../../../tests/helpers/billing.ts";
 import { installForTest } from "../../../tests/helpers/plugins.ts";
 // The plugin's own helpers are plain functions: tested here directly as well as in the sandbox.
-import { iifAmount, iifDate } from "./plugin.js";
+import { clean, iifAmount, iifDate } from "./plugin.js";
 
 Deno.test("IIF dates are MM/DD/YYYY and amounts two-place decimals from cents", () => {
   assert.equal(iifDate("2026-11-03"), "11/03/2026");
   assert.equal(iifAmount(123456), "1234.56");
   assert.equal(iifAmount(-5), "-0.05");
   assert.equal(iifAmount(100), "1.00");
+});
+
+Deno.test("IIF fields that a spreadsheet would run as a formula are kept as text", () => {
+  assert.equal(
+    clean('=HYPERLINK("http://evil.example","x")'),
+    "'=HYPERLINK( http://evil.example , x )",
+  );
+  assert.equal(clean("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
+  assert.equal(clean("@SUM(A1)"), "'@SUM(A1)");
+  assert.equal(clean("\t=1+1"), "'=1+1");
+  assert.equal(clean("-2+3"), "'-2+3");
+  assert.equal(clean("-12.50"), "-12.50");
+  assert.equal(clean("Tab\tGrocers"), "Tab Grocers");
 });
 
 Deno.test("accounting export answers an IIF file of sent invoices and their payments", async () => {
