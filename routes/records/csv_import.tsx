@@ -44,11 +44,26 @@ async function readUpload(c: AppContext): Promise<{ text: string; confirm: boole
       throw new InvalidError(tOf(c)("csv_import.too_large"), undefined, 413);
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
-    if (bytes.includes(0)) throw new InvalidError(tOf(c)("csv_import.not_csv"));
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      text = new TextDecoder("windows-1252").decode(bytes); // Excel's "CSV" on Windows
+    // Excel's "Unicode text" and some exports are UTF-16 with a byte order mark.
+    const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe
+      ? "utf-16le"
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+      ? "utf-16be"
+      : null;
+    if (utf16) {
+      try {
+        text = new TextDecoder(utf16, { fatal: true }).decode(bytes);
+      } catch {
+        throw new InvalidError(tOf(c)("csv_import.not_csv"));
+      }
+      if (text.includes("\0")) throw new InvalidError(tOf(c)("csv_import.not_csv"));
+    } else {
+      if (bytes.includes(0)) throw new InvalidError(tOf(c)("csv_import.not_csv"));
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        text = new TextDecoder("windows-1252").decode(bytes); // Excel's "CSV" on Windows
+      }
     }
   }
   if (!text.trim()) throw new InvalidError(tOf(c)("csv_import.choose"));
