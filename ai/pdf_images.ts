@@ -16,10 +16,15 @@ import { openPdfjs, pdfjsOps } from "../domain/documents/pdfjs.ts";
 /** Larger images are skipped rather than decoded (a 40-megapixel page is 600 dpi on A3). */
 const MAX_PIXELS = 40_000_000;
 
+/** The pdf-lib document of each PDF being read (by the bytes' identity, as OCR passes them). */
+const loaded = new WeakMap<Uint8Array, Promise<import("pdf-lib").PDFDocument>>();
+
 /** What pdf-lib found on a page: the images it could convert and whether others remain. */
 interface SimpleImages {
   images: Uint8Array[];
   others: number;
+  /** Whether the page has XObjects at all (an image may hide inside a form object). */
+  drawsObjects: boolean;
 }
 
 async function simpleImages(bytes: Uint8Array, pageIndex: number): Promise<SimpleImages | null> {
@@ -27,12 +32,22 @@ async function simpleImages(bytes: Uint8Array, pageIndex: number): Promise<Simpl
   const { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream } = await import(
     "pdf-lib"
   );
-  const doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+  // Loaded once per document, not once per page: pdf-lib parses every object of the file, and a
+  // 100,000-page PDF of 10 MB took 7 s and 400 MB for each page OCR asked about.
+  let loading = loaded.get(bytes);
+  if (!loading) {
+    loading = PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+    loaded.set(bytes, loading);
+    loading.catch(() => loaded.delete(bytes));
+  }
+  const doc = await loading;
   if (pageIndex >= doc.getPageCount()) return null;
   const resources = doc.getPage(pageIndex).node.Resources();
   const xobjects = resources?.lookup(PDFName.of("XObject"));
-  const found: SimpleImages = { images: [], others: 0 };
-  if (!(xobjects instanceof PDFDict)) return found;
+  const found: SimpleImages = { images: [], others: 0, drawsObjects: false };
+  // No XObject at all: no image to draw (pdf.js would find none either), so it is not opened.
+  if (!(xobjects instanceof PDFDict) || xobjects.entries().length === 0) return found;
+  found.drawsObjects = true;
   for (const [, ref] of xobjects.entries()) {
     const object = doc.context.lookup(ref);
     if (!(object instanceof PDFRawStream)) continue;
@@ -144,7 +159,7 @@ export async function pageImages(bytes: Uint8Array, pageIndex: number): Promise<
   const simple = await simpleImages(bytes, pageIndex);
   if (!simple) return [];
   // A page with no image pdf-lib can see may still draw one inside a form object.
-  const decode = simple.others > 0 || simple.images.length === 0;
+  const decode = simple.others > 0 || (simple.images.length === 0 && simple.drawsObjects);
   const images = decode ? await decodedImages(bytes, pageIndex) : simple.images;
   return images.sort((a, b) => b.length - a.length);
 }

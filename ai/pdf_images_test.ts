@@ -37,3 +37,40 @@ Deno.test("pageImages() inflates a PDF image only as far as its declared pixels 
   // Whatever pdf.js reads of it is at most the declared 10×10 pixels.
   for (const png of images) assert.ok(png.length < 4096, `${png.length}`);
 });
+
+/** A PDF of `count` empty pages in one flat page tree (about 100 bytes a page). */
+function pdfOfPages(count: number): Uint8Array {
+  const objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""];
+  const kids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    objects.push("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>");
+    kids.push(`${i + 3} 0 R`);
+  }
+  objects[1] = `<< /Type /Pages /Kids [${kids.join(" ")}] /Count ${count} >>`;
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` +
+    offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("") +
+    `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new TextEncoder().encode(out);
+}
+
+Deno.test("pageImages() parses a PDF of many pages once, not once per page OCR asks about", async () => {
+  const pdf = pdfOfPages(20_000);
+  let started = performance.now();
+  assert.deepEqual(await pageImages(pdf, 0), []);
+  const first = performance.now() - started;
+  started = performance.now();
+  for (let page = 1; page <= 10; page++) assert.deepEqual(await pageImages(pdf, page), []);
+  const next = performance.now() - started;
+  // Each later page costs a lookup; parsing again would cost about `first` each (10 × first).
+  assert.ok(
+    next < first * 2,
+    `first page ${Math.round(first)} ms, next ten ${Math.round(next)} ms`,
+  );
+});
