@@ -74,3 +74,40 @@ Deno.test("pageImages() parses a PDF of many pages once, not once per page OCR a
     `first page ${Math.round(first)} ms, next ten ${Math.round(next)} ms`,
   );
 });
+
+Deno.test("pageImages() leaves a PDF image past the pixel budget undecoded on pdf.js's path too", async () => {
+  // 7000×7000 gray (49 megapixels, over the 40 of the budget), PNG-predicted so that pdf-lib's
+  // path hands it to pdf.js: about 60 KB on disk.
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([200, 200]);
+  const [w, h] = [7000, 7000];
+  const image = doc.context.stream(deflateSync(new Uint8Array((w + 1) * h), { level: 9 }), {
+    Type: "XObject",
+    Subtype: "Image",
+    Width: w,
+    Height: h,
+    ColorSpace: "DeviceGray",
+    BitsPerComponent: 8,
+    Filter: "FlateDecode",
+    DecodeParms: { Predictor: 15, Columns: w },
+  });
+  page.node.setXObject(PDFName.of("Im0"), doc.context.register(image));
+  page.node.set(
+    PDFName.of("Contents"),
+    doc.context.register(doc.context.stream("q 200 0 0 200 0 0 cm /Im0 Do Q")),
+  );
+  const pdf = await doc.save();
+  assert.ok(pdf.length < 200 * 1024, `${pdf.length}`);
+  gc?.();
+  const before = Deno.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 5);
+  try {
+    assert.deepEqual(await pageImages(pdf, 0), []);
+  } finally {
+    clearInterval(sampler);
+  }
+  peak = Math.max(peak, Deno.memoryUsage().rss);
+  const grown = peak - before;
+  assert.ok(grown < 150 * 1024 * 1024, `grew ${Math.round(grown / 1024 / 1024)} MB`);
+});

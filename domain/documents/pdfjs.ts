@@ -40,10 +40,18 @@ function wasmFolder(): string | undefined {
   return wasm;
 }
 
-/** Opens a PDF (pdf.js takes over a copy of the bytes). Close it with `pdf.loadingTask.destroy()`. */
-export async function openPdfjs(bytes: Uint8Array): Promise<PdfDocument> {
+/**
+ * Opens a PDF (pdf.js takes over a copy of the bytes). Close it with `pdf.loadingTask.destroy()`.
+ * `maxImageSize` (pixels) leaves larger images undecoded: pdf.js decodes every image a page draws
+ * when asked for its operators, whatever size its dictionary claims.
+ */
+export async function openPdfjs(
+  bytes: Uint8Array,
+  options: { maxImageSize?: number } = {},
+): Promise<PdfDocument> {
   const { getDocumentProxy } = await loadPdfjs();
   return await getDocumentProxy(new Uint8Array(bytes), {
+    maxImageSize: options.maxImageSize ?? -1,
     verbosity: 0,
     wasmUrl: wasmFolder(),
     isOffscreenCanvasSupported: false,
