@@ -15,7 +15,13 @@ import {
   marginReport,
   type MarginRow,
 } from "../domain/reports.ts";
-import { searchAll, type SearchHit, shownSubtitle } from "../domain/records/search.ts";
+import {
+  searchAll,
+  type SearchHit,
+  shownSubtitle,
+  withShownTitles,
+} from "../domain/records/search.ts";
+import { recordTitle } from "../domain/records/repository.ts";
 import { recordType } from "../domain/catalog.ts";
 import { agingByVendor, owedToVendor, vendorAgingTotals } from "../domain/payables/aging.ts";
 import { type Language, shownLabel, type Translate, translator } from "../i18n/mod.ts";
@@ -486,7 +492,12 @@ export async function answer(
       };
     }
     case "search": {
-      const hits = await searchAll(db, intent.text, 8);
+      // A payment's title (amount and date) in the asker's language and formats.
+      const hits = await withShownTitles(
+        db,
+        await searchAll(db, intent.text, 8),
+        (def, row) => recordTitle(def, row, format),
+      );
       if (!hits.length) return { text: t("assistant.search.none"), citations: [] };
       return {
         text: `${t("assistant.search.head")}\n${

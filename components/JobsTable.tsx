@@ -4,6 +4,8 @@
  * button on dead jobs, and a row of counts by state. Shared by the operator's page (all tenants)
  * and a workspace's own jobs page.
  */
+import { Fragment } from "preact";
+import type { JobSummaryPart } from "../workers/job_admin.ts";
 import { CsrfInput } from "./Form.tsx";
 import { ListTable } from "./ListTable.tsx";
 import { useT } from "./Words.tsx";
@@ -19,7 +21,8 @@ export interface JobView {
   runAt: string;
   updatedAt: string;
   lastError: string | null;
-  summary: string;
+  /** The payload's ids and names (workers/job_admin.ts `jobSummary`). */
+  summary: JobSummaryPart[];
 }
 
 const STATE_CLASS: Record<string, string> = {
@@ -62,6 +65,23 @@ export function JobCounts(
   );
 }
 
+/**
+ * A payload field and its value: a field the catalogue names (`jobs.field.<field>`, "document
+ * {value}") in the reader's words, any other as its code name.
+ */
+function SummaryPart(props: { part: JobSummaryPart }) {
+  const t = useT();
+  const key = `jobs.field.${props.part.field}`;
+  const named = t(key, { value: props.part.value });
+  return named === key
+    ? (
+      <>
+        <code>{props.part.field}</code> {props.part.value}
+      </>
+    )
+    : <>{named}</>;
+}
+
 /** The jobs table; `retryBase` + `/<id>/retry` is where a dead job's retry posts. */
 export function JobsTable(
   props: { jobs: JobView[]; showTenant: boolean; retryBase: string; csrf: string; caption: string },
@@ -90,7 +110,18 @@ export function JobsTable(
         <tr key={job.id} data-job={job.id} data-state={job.state}>
           <td>
             <code>{job.kind}</code>
-            {job.summary ? <span class="muted">{` ${job.summary}`}</span> : null}
+            {job.summary.length
+              ? (
+                <span class="muted">
+                  {job.summary.map((part, i) => (
+                    <Fragment key={part.field}>
+                      {i ? ", " : " "}
+                      <SummaryPart part={part} />
+                    </Fragment>
+                  ))}
+                </span>
+              )
+              : null}
           </td>
           {props.showTenant ? <td>{job.tenant ?? "—"}</td> : null}
           <td>

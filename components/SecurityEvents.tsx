@@ -5,6 +5,8 @@
  */
 import type { SecurityEventFilters, SecurityEventView } from "../security/list.ts";
 import type { ChainVerification } from "../security/verify.ts";
+import { Fragment } from "preact";
+import type { Translate } from "../i18n/format.ts";
 import { useLanguage, useT } from "./Words.tsx";
 
 /** The action, user and day filters (a GET form: nothing changes, so no CSRF token). */
@@ -48,10 +50,43 @@ export function SecurityEventFilterForm(props: { base: string; filters: Security
   );
 }
 
-function detailsText(details: Record<string, unknown>): string {
-  return Object.entries(details)
-    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join("; ");
+/**
+ * An event's details in the reader's words. The stored details (and target) stay as the code wrote them (they
+ * are part of what the chain's hashes cover, so never rewritten): a key the catalogue names
+ * (`security.detail.<key>`) reads translated, any other as its code name; values are data, shown
+ * as written (a yes/no in words, a list or object as JSON code).
+ */
+export function EventDetails(props: { details: Record<string, unknown> }) {
+  const t = useT();
+  return (
+    <>
+      {Object.entries(props.details).map(([k, v], i) => {
+        const key = `security.detail.${k}`;
+        const label = t(key);
+        return (
+          <Fragment key={k}>
+            {i ? "; " : ""}
+            {label === key ? <code>{k}</code> : label}
+            {": "}
+            {typeof v === "string" || typeof v === "number"
+              ? String(v)
+              : typeof v === "boolean"
+              ? t(v ? "security.detail_yes" : "security.detail_no")
+              : <code>{JSON.stringify(v)}</code>}
+          </Fragment>
+        );
+      })}
+    </>
+  );
+}
+
+/**
+ * An event's target as stored (an e-mail, an id, a domain), except the one the code writes in
+ * words, a configuration's "version 3", which reads in the reader's (`security.target_version`).
+ */
+export function targetText(t: Translate, target: string | null): string {
+  const version = target === null ? null : /^version (\d+)$/.exec(target);
+  return version ? t("security.target_version", { version: version[1]! }) : target ?? "";
 }
 
 /** Entries newest first; the time is shown in the workspace's time zone. */
@@ -98,12 +133,14 @@ export function SecurityEventsTable(props: { events: SecurityEventView[]; timeZo
                   <code>{e.action}</code>
                 </td>
                 <td>{e.actor_email ?? <span class="muted">{t("security.unknown")}</span>}</td>
-                <td>{e.target ?? ""}</td>
+                <td>{targetText(t, e.target)}</td>
                 <td>
                   {e.ip ?? ""}
                   {e.user_agent ? <span class="muted">{` ${e.user_agent}`}</span> : null}
                 </td>
-                <td>{detailsText(e.details)}</td>
+                <td>
+                  <EventDetails details={e.details} />
+                </td>
               </tr>
             ))}
         </tbody>

@@ -7,7 +7,7 @@
  * were found. An article not translated yet is given in English, never as an error.
  */
 import type { Language } from "../i18n/format.ts";
-import { type Block, parseMarkdown, plainText } from "./markdown.tsx";
+import { type Block, parseMarkdown, plainText, textWithCode } from "./markdown.tsx";
 
 export interface HelpArticle {
   /** The file name without `.md`: the article's address is /help/<slug>. */
@@ -15,13 +15,14 @@ export interface HelpArticle {
   /** The language it is written in: English where the reader's has no translation yet. */
   language: Language;
   title: string;
+  /** The first paragraph, its code marks kept (markdown.tsx `textWithCode`). */
   summary: string;
   blocks: Block[];
   /** Every block as plain text, for search. */
   text: string;
   /** Section headings: a word there says what a part of the article is about. */
   headings: string;
-  /** Paragraphs and list items: where search snippets come from. */
+  /** Paragraphs and list items, code marks kept: where search snippets come from. */
   prose: string;
 }
 
@@ -39,22 +40,23 @@ export function toArticle(slug: string, source: string, language: Language = "en
   const blocks = parseMarkdown(source);
   const title = blocks.find((b) => b.kind === "heading" && b.level === 1);
   const summary = blocks.find((b) => b.kind === "paragraph");
-  const asText = (b: Block) =>
+  const asText = (b: Block, inline = plainText) =>
     b.kind === "list"
-      ? b.items.map(plainText).join("\n")
+      ? b.items.map(inline).join("\n")
       : b.kind === "table"
-      ? [b.head, ...b.rows].map((r) => r.map(plainText).join(" ")).join("\n")
-      : plainText(b.text);
+      ? [b.head, ...b.rows].map((r) => r.map(inline).join(" ")).join("\n")
+      : inline(b.text);
   return {
     slug,
     language,
     title: title && "text" in title ? plainText(title.text) : slug,
-    summary: summary && "text" in summary ? plainText(summary.text) : "",
+    summary: summary && "text" in summary ? textWithCode(summary.text) : "",
     blocks,
-    text: blocks.map(asText).join("\n"),
-    headings: blocks.filter((b) => b.kind === "heading" && b.level > 1).map(asText).join("\n"),
-    prose: blocks.filter((b) => b.kind === "paragraph" || b.kind === "list").map(asText)
+    text: blocks.map((b) => asText(b)).join("\n"),
+    headings: blocks.filter((b) => b.kind === "heading" && b.level > 1).map((b) => asText(b))
       .join("\n"),
+    prose: blocks.filter((b) => b.kind === "paragraph" || b.kind === "list")
+      .map((b) => asText(b, textWithCode)).join("\n"),
   };
 }
 
@@ -160,5 +162,8 @@ function snippetFor(article: HelpArticle, terms: string[]): string {
       bestScore = score;
     }
   }
-  return best.length > 220 ? `${best.slice(0, 217)}…` : best;
+  if (best.length <= 220) return best;
+  const cut = best.slice(0, 217);
+  // A code mark cut in two is closed, so the snippet's code still reads as code.
+  return `${cut}${(cut.match(/`/g)?.length ?? 0) % 2 ? "`" : ""}…`;
 }

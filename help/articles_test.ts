@@ -86,3 +86,25 @@ Deno.test("helpArticles() gives a language's translations, English where one is 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("searchHelp() keeps the article's code marks in a snippet and its summary, and closes one cut short", () => {
+  const api = toArticle(
+    "16_api",
+    "# La API\n\nVea las secciones `Sales orders` y **`Loads`** de la [referencia](/api/docs).\n\nCada paso es una llamada: `Invoices` y `Payments`.",
+    "es",
+  );
+  assert.equal(api.summary, "Vea las secciones `Sales orders` y `Loads` de la referencia.");
+  assert.equal(
+    searchHelp([api], "llamada")[0]!.snippet,
+    "Cada paso es una llamada: `Invoices` y `Payments`.",
+  );
+  assert.doesNotMatch(api.text, /`/, "the searched text has no marks");
+  const long = toArticle(
+    "17_long",
+    `# Largo\n\n${"palabra ".repeat(25)}\`Sales orders y más\`.`,
+    "es",
+  );
+  const snippet = searchHelp([long], "palabra")[0]!.snippet;
+  assert.match(snippet, /`Sales orders y m`…$/);
+  assert.equal((snippet.match(/`/g) ?? []).length % 2, 0);
+});

@@ -31,6 +31,28 @@ export function plainText(inline: string): string {
     .replace(/`([^`]+)`/g, "$1");
 }
 
+/**
+ * Inline markup removed but code marks kept (`` `Sales orders` ``): what summaries and search
+ * snippets show, so a name that stays English on purpose (an API section, a CSV column) is still
+ * shown as code (`renderCodeMarks`).
+ */
+export function textWithCode(inline: string): string {
+  return inline
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
+    .replace(/\*\*([^*]+)\*\*/g, "$1")
+    .replace(/\*([^*]+)\*/g, "$1");
+}
+
+/** Text with code marks (`textWithCode`) as text and `<code>`; `words` rewords the text only. */
+export function renderCodeMarks(
+  text: string,
+  words: (text: string) => string = (t) => t,
+): ComponentChildren {
+  return text.split(/`([^`]+)`/).map((part, i) =>
+    i % 2 ? <code key={i}>{part}</code> : words(part)
+  );
+}
+
 const cells = (line: string) =>
   line.trim().replace(/^\||\|$/g, "").split("|").map((cell) => cell.trim());
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
-import { MarkdownBlocks, parseMarkdown, plainText, slugify } from "./markdown.tsx";
+import { MarkdownBlocks, parseMarkdown, plainText, renderCodeMarks, slugify } from "./markdown.tsx";
 
 const html = (md: string) => renderToString(<MarkdownBlocks blocks={parseMarkdown(md)} />);
 
@@ -78,4 +78,11 @@ Deno.test("parseMarkdown() takes a heading's {#anchor} as its id, so a translati
     { kind: "heading", level: 2, text: "Tipos de cambio", id: "exchange-rates" },
     { kind: "heading", level: 2, text: "Qué puede hacer un token", id: "que-puede-hacer-un-token" },
   ]);
+});
+Deno.test("renderCodeMarks() shows code marks as code and rewords only the text around them", () => {
+  const html = renderToString(
+    <p>{renderCodeMarks("See `Loads` for loads.", (t) => t.replace(/loads/g, "shipments"))}</p>,
+  );
+  assert.equal(html, "<p>See <code>Loads</code> for shipments.</p>");
+  assert.equal(renderToString(<p>{renderCodeMarks("No code here.")}</p>), "<p>No code here.</p>");
 });

@@ -70,7 +70,9 @@ Deno.test("the main pages in Spanish have no untranslated string", async () => {
       const html = await res.text();
       assert.equal(res.status, 200, `${name} ${path}: ${res.status}`);
       assert.match(html, /<html lang="es">/, name);
-      for (const text of untranslated(html)) failures.push(`${name} ${path}: "${text}"`);
+      // Code is written as it is (API names, a CSV file's columns), as in the help articles.
+      const shown = html.replace(/<code\b[^>]*>[\s\S]*?<\/code>/g, " ");
+      for (const text of untranslated(shown)) failures.push(`${name} ${path}: "${text}"`);
     }
     // The CSV import's preview, with a row that has a problem and an ignored column.
     const csv = new FormData();

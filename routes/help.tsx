@@ -11,7 +11,7 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { renderApp, renderPublic } from "../http/page.tsx";
 import { NotFoundError } from "../domain/errors.ts";
 import { type HelpArticle, helpArticles, searchHelp } from "../help/articles.ts";
-import { MarkdownBlocks } from "../help/markdown.tsx";
+import { MarkdownBlocks, renderCodeMarks } from "../help/markdown.tsx";
 import { builtInWords, words } from "../customization/terms.ts";
 import { languageOf, tOf } from "../i18n/middleware.ts";
 import { useT } from "../components/Words.tsx";
@@ -88,7 +88,7 @@ function ArticleList(props: {
         <li key={article.slug}>
           <a href={`/help/${article.slug}`}>{props.title(article)}</a>
           <p class="muted" lang={article.language}>
-            {article.language === "en" ? props.words(text) : text}
+            {renderCodeMarks(text, article.language === "en" ? props.words : undefined)}
           </p>
         </li>
       ))}

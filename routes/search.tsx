@@ -7,7 +7,16 @@ import { Hono } from "hono";
 import { type AppEnv, tenantOf } from "../http/env.ts";
 import { memberPage } from "../http/guards.ts";
 import { renderApp } from "../http/page.tsx";
-import { searchAll, shownSubtitle, snippetParts } from "../domain/records/search.ts";
+import {
+  searchAll,
+  shownSubtitle,
+  snippetParts,
+  titlesFromFormats,
+  withShownTitles,
+} from "../domain/records/search.ts";
+import { recordTitle } from "../domain/records/repository.ts";
+import { loadFormatSettings } from "../domain/format.ts";
+import { formatsFor } from "../i18n/mod.ts";
 import { recordType } from "../domain/catalog.ts";
 import { recordTypeFor, recordTypeIn } from "../customization/terms.ts";
 import { languageOf, tOf } from "../i18n/middleware.ts";
@@ -17,10 +26,18 @@ app.use("/search", memberPage());
 
 app.get("/search", async (c) => {
   const q = (c.req.query("q") ?? "").trim().slice(0, 200);
-  const hits = q ? await searchAll(tenantOf(c).db, q, 50) : [];
+  const db = tenantOf(c).db;
+  const config = c.get("configuration")?.document;
+  // A payment's title (amount and date) in the reader's language and the workspace's formats.
+  const found = q ? await searchAll(db, q, 50) : [];
+  const format = titlesFromFormats(found)
+    ? formatsFor(await loadFormatSettings(db, config?.formats), languageOf(c))
+    : null;
+  const hits = format
+    ? await withShownTitles(db, found, (def, row) => recordTitle(def, row, format))
+    : found;
   const t = tOf(c);
   // A hit's type as the reader names it: the workspace's name in their language, else translated.
-  const config = c.get("configuration")?.document;
   const subtitle = (h: { collection: string; subtitle: string }) => {
     const def = recordType(h.collection);
     return def

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
+import { seedOneOfEach } from "../tests/helpers/records.ts";
 
 Deno.test("search page marks matches with <mark>, shows no brackets and escapes record text", async () => {
   const server = await startTestServer();
@@ -88,6 +89,42 @@ Deno.test("search results name each record type as the reader does: the workspac
     const tokenSubtitles = token.data.map((h: { subtitle: string }) => h.subtitle);
     assert.ok(tokenSubtitles.includes("Buy · Zafiro Packers"), tokenSubtitles.join(" | "));
     assert.ok(tokenSubtitles.includes("Customer"), tokenSubtitles.join(" | "));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a payment's title in search results reads in the reader's language and the workspace's formats", async () => {
+  const server = await startTestServer();
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    await seedOneOfEach(api, "Opalo"); // the payment: Opalo-wire, $10,000.00 on 2026-10-20
+    const cookie = tenant.jar.header(tenant.host);
+    const titles = async (language: string) => {
+      const html = await (await server.fetch(tenant.host, "/search?q=opalo", {
+        headers: { cookie, "accept-language": language },
+      })).text();
+      const results = html.slice(html.indexOf('class="search-results"'), html.indexOf("</ol>"));
+      return [...results.matchAll(/<strong>([^<]*wire[^<]*)<\/strong>/g)].map((m) => m[1]!);
+    };
+    const spanish = await titles("es");
+    assert.equal(spanish.length, 1, spanish.join(" | "));
+    // es-US: the workspace's dollars, the date in Spanish.
+    assert.equal(spanish[0], "Opalo-wire · $10,000.00 del 20 oct 2026");
+    assert.deepEqual(await titles("en"), ["Opalo-wire · $10,000.00 on Oct 20, 2026"]);
+
+    // The palette's API: the member's language in a session; a token client reads English.
+    const asSpanish = await server.fetch(tenant.host, "/api/v1/search?q=opalo", {
+      headers: { cookie, "accept-language": "es" },
+    });
+    const wire = (hits: Array<{ title: string }>) =>
+      hits.map((h) => h.title).filter((title) => title.includes("wire"));
+    assert.deepEqual(wire((await asSpanish.json()).data), spanish);
+    const token = await api.ok("GET", "/api/v1/search?q=opalo");
+    assert.deepEqual(wire(token.data), [
+      "Opalo-wire · $10,000.00 on Oct 20, 2026",
+    ]);
   } finally {
     await server.close();
   }

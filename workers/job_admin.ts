@@ -87,10 +87,18 @@ export async function retryJob(control: Client, id: string, tenantId?: string): 
   return await retryDeadJob(control, id);
 }
 
-/** A short description of a job's payload for the tables (ids and names, never secrets). */
-export function jobSummary(job: Pick<Job, "payload">): string {
+/** One part of a job's payload as the tables show it: `field` is the payload's key without `_id`. */
+export interface JobSummaryPart {
+  field: string;
+  value: string;
+}
+
+/**
+ * A short description of a job's payload for the tables (ids and names, never secrets), as parts
+ * so that the table names each field in its reader's language (components/JobsTable.tsx).
+ */
+export function jobSummary(job: Pick<Job, "payload">): JobSummaryPart[] {
   return Object.entries(job.payload)
     .filter(([k, v]) => /(_id|name)$/.test(k) && (typeof v === "string" || typeof v === "number"))
-    .map(([k, v]) => `${k.replace(/_id$/, "")} ${String(v).slice(0, 40)}`)
-    .join(", ");
+    .map(([k, v]) => ({ field: k.replace(/_id$/, ""), value: String(v).slice(0, 40) }));
 }

@@ -4,6 +4,7 @@
  * in the same transaction as the record, so search never shows a record that is not there.
  */
 import type { Executor } from "../../db/transaction.ts";
+import { recordType } from "../catalog.ts";
 import type { RecordDef } from "./definition.ts";
 import type { RecordValues } from "./rows.ts";
 
@@ -98,6 +99,45 @@ export function shownSubtitle(
   if (subtitle === "" || stored.includes(subtitle)) return shown;
   const name = stored.find((n) => subtitle.startsWith(`${n} · `));
   return name === undefined ? subtitle : `${shown}${subtitle.slice(name.length)}`;
+}
+
+/** Record types whose title is made of formatted values (a payment's amount and date). */
+const TITLED_FROM_FORMATS = new Set(["payments"]);
+
+/** Whether some hit's title is written at display (`withShownTitles`): formats to load first. */
+export function titlesFromFormats(hits: readonly Pick<SearchHit, "collection">[]): boolean {
+  return hits.some((h) => TITLED_FROM_FORMATS.has(h.collection));
+}
+
+/**
+ * Hits with their titles as the reader reads them. The index stores a title when the record is
+ * saved; a payment's is made of its amount and date, written in English formats then
+ * ("W-1 · $10,000.00 on Oct 20, 2026"), so it is written again at display from the record by
+ * `titleOf` (the repository's `recordTitle` with the reader's formats: the workspace's, in the
+ * reader's language), rows indexed before included. Other titles are values and stay as stored.
+ */
+export async function withShownTitles<H extends Pick<SearchHit, "collection" | "id" | "title">>(
+  db: Executor,
+  hits: readonly H[],
+  titleOf: (def: RecordDef, row: RecordValues) => string,
+): Promise<H[]> {
+  const titles = new Map<string, string>();
+  for (const collection of TITLED_FROM_FORMATS) {
+    const def = recordType(collection);
+    const ids = hits.filter((h) => h.collection === collection).map((h) => h.id);
+    if (!def || ids.length === 0) continue;
+    const rs = await db.execute({
+      sql: `SELECT * FROM ${def.table} WHERE id IN (${ids.map(() => "?").join(", ")})`,
+      args: ids,
+    });
+    for (const row of rs.rows) {
+      titles.set(String(row.id), titleOf(def, row as unknown as RecordValues));
+    }
+  }
+  return hits.map((h) => {
+    const title = titles.get(h.id);
+    return title === undefined ? h : { ...h, title };
+  });
 }
 
 /**

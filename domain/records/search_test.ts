@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { shownSubtitle, snippetParts, splitSnippet } from "./search.ts";
+import {
+  shownSubtitle,
+  snippetParts,
+  splitSnippet,
+  titlesFromFormats,
+  withShownTitles,
+} from "./search.ts";
+import type { Executor } from "../../db/transaction.ts";
 
 Deno.test("splitSnippet() returns plain text and where the matches are, brackets left alone", () => {
   const hit = splitSnippet("Order \uE000PO\uE001-\uE00010301\uE001 [rush]");
@@ -40,4 +47,33 @@ Deno.test("shownSubtitle() also reads a subtitle indexed under the workspace's E
     shownSubtitle("Buy · Prairie", ["Purchase order", "Buy"], "Compra"),
     "Compra · Prairie",
   );
+});
+
+Deno.test("withShownTitles() writes a payment's title again from its record, whatever was stored, and leaves other hits alone", async () => {
+  const asked: string[] = [];
+  const db = {
+    execute: (q: { sql: string; args: unknown[] }) => {
+      asked.push(`${q.sql} ${q.args.join(",")}`);
+      return Promise.resolve({ rows: [{ id: "p1", reference: "W-1", amount_cents: 500 }] });
+    },
+  } as unknown as Executor;
+  const hits = [
+    { collection: "payments", id: "p1", title: "W-1 · $5.00 on Oct 20, 2026" },
+    { collection: "customers", id: "c1", title: "Prairie on Oct" },
+  ];
+  assert.equal(titlesFromFormats(hits), true);
+  assert.equal(titlesFromFormats([hits[1]!]), false);
+  const shown = await withShownTitles(
+    db,
+    hits,
+    (def, row) => `${def.collection}:${row.reference}:${row.amount_cents}`,
+  );
+  assert.deepEqual(shown, [
+    { collection: "payments", id: "p1", title: "payments:W-1:500" },
+    { collection: "customers", id: "c1", title: "Prairie on Oct" },
+  ]);
+  assert.equal(asked.length, 1, "one query, for the payments only");
+  assert.match(asked[0]!, /FROM payments WHERE id IN \(\?\) p1$/);
+  assert.deepEqual(await withShownTitles(db, [hits[1]!], () => "x"), [hits[1]]);
+  assert.equal(asked.length, 1, "no query without a payment");
 });

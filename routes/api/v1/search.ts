@@ -9,7 +9,15 @@ import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
 import { tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { readableCollections } from "../../../auth/scopes.ts";
-import { searchAll, shownSubtitle } from "../../../domain/records/search.ts";
+import {
+  searchAll,
+  shownSubtitle,
+  titlesFromFormats,
+  withShownTitles,
+} from "../../../domain/records/search.ts";
+import { recordTitle } from "../../../domain/records/repository.ts";
+import { loadFormatSettings } from "../../../domain/format.ts";
+import { formatsFor } from "../../../i18n/mod.ts";
 import { recordType } from "../../../domain/catalog.ts";
 import { recordTypeFor, recordTypeIn } from "../../../customization/terms.ts";
 import { activeConfiguration } from "../../../customization/cache.ts";
@@ -86,7 +94,14 @@ app.get("/api/v1/search", search, requirePermission("records:read"), async (c) =
     tenant.id,
     `search:${language}:${limit}:${only?.join(",") ?? "*"}:${q}`,
     async () => {
-      const hits = await searchAll(tenant.db, q, limit, only);
+      const found = await searchAll(tenant.db, q, limit, only);
+      // A payment's title (amount and date) in the reader's language and the workspace's formats.
+      const format = titlesFromFormats(found)
+        ? formatsFor(await loadFormatSettings(tenant.db, config.formats), language)
+        : null;
+      const hits = format
+        ? await withShownTitles(tenant.db, found, (def, row) => recordTitle(def, row, format))
+        : found;
       return JSON.stringify({
         data: hits.map((h) => {
           const def = recordType(h.collection);
