@@ -73,6 +73,8 @@ export class BackgroundCheckpointer {
   #waiting = new Map<number, (result: CheckpointResult) => void>();
   #onCheckpoint?: (result: CheckpointResult) => void;
   #done = 0;
+  /** Why the thread stopped, when it did: every database then checkpoints at the cap. */
+  #failed: string | null = null;
 
   constructor(options: CheckpointerOptions = {}) {
     this.idleMs = options.idleMs ?? 1000;
@@ -89,7 +91,29 @@ export class BackgroundCheckpointer {
       this.#waiting.get(id)?.(result);
       this.#waiting.delete(id);
     };
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#fail(e.message);
+    };
     this.#timer = setInterval(() => this.#sweep(), Math.max(50, Math.min(this.idleMs, 500)));
+  }
+
+  /** The thread died: answer every waiting flush, stop sweeping; SQLite's cap still holds. */
+  #fail(message: string): void {
+    if (this.#failed !== null) return;
+    this.#failed = message;
+    clearInterval(this.#timer);
+    console.error(
+      `Background checkpoints stopped (${message}); SQLite checkpoints each database at ` +
+        `${WAL_CAP_PAGES} pages instead.`,
+    );
+    for (const resolve of this.#waiting.values()) resolve(this.#failedResult(""));
+    this.#waiting.clear();
+  }
+
+  #failedResult(path: string): CheckpointResult {
+    const error = this.#failed ?? "stopped";
+    return { path, busy: false, skipped: true, logFrames: 0, checkpointedFrames: 0, ms: 0, error };
   }
 
   /** Checkpoints finished since start. */
@@ -99,6 +123,7 @@ export class BackgroundCheckpointer {
 
   /** Notes a write to the database file at `path` (called by db/local_client.ts). */
   noteWrite(path: string, key: string | undefined): void {
+    if (this.#failed !== null) return;
     const now = performance.now();
     const dirty = this.#dirty.get(path);
     if (dirty) {
@@ -118,7 +143,7 @@ export class BackgroundCheckpointer {
   /** Stops the thread after checkpointing what was written (a process about to exit). */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
-    await this.flush();
+    if (this.#failed === null) await this.flush();
     this.#worker.terminate();
   }
 
@@ -134,6 +159,7 @@ export class BackgroundCheckpointer {
   #send(path: string, minFrames: number): Promise<CheckpointResult> {
     const dirty = this.#dirty.get(path);
     this.#dirty.delete(path);
+    if (this.#failed !== null) return Promise.resolve(this.#failedResult(path));
     const id = this.#next++;
     const done = new Promise<CheckpointResult>((resolve) => this.#waiting.set(id, resolve));
     this.#worker.postMessage({ id, path, key: dirty?.key, minFrames });
