@@ -8,6 +8,8 @@
  * numbers, amounts) are never touched. A workspace's own rename wins, as on its pages.
  */
 import { CATALOGUES, type Language, translator } from "../i18n/mod.ts";
+import { messageInWords } from "../customization/terms.ts";
+import type { Configuration } from "../customization/document/schema.ts";
 import type { Words } from "./layout.ts";
 
 let byEnglish: Map<string, string> | null = null;
@@ -24,9 +26,16 @@ function keyOf(text: string): string | undefined {
 
 /**
  * The `Words` a document is drawn with for a reader of `language`: the workspace's words first
- * (a label it renamed stays as it wrote it), then the translation of the built-in label.
+ * (a label it renamed stays as it wrote it), then the translation of the built-in label. With the
+ * workspace's `config`, a sentence naming a record type it renamed ("…acepta esta carga…") is
+ * written from its `.renamed` message with the workspace's name for that language
+ * (`messageInWords`): "…acepta este envío…".
  */
-export function paperWords(language: Language, words: Words = (text) => text): Words {
+export function paperWords(
+  language: Language,
+  words: Words = (text) => text,
+  config?: Configuration | null,
+): Words {
   if (language === "en") return words;
   const t = translator(language);
   const translate = (text: string): string => {
@@ -36,6 +45,9 @@ export function paperWords(language: Language, words: Words = (text) => text): W
     // sentence ("Shipment number", "…accepts this shipment…") is English rewording, and the
     // translation reads as translated, as on its pages (docs/languages.md).
     if (named !== text && !(key && sharesWord(text, named))) return named;
+    if (key && config && CATALOGUES[language][`${key}.renamed`] !== undefined) {
+      return messageInWords(config, language, key);
+    }
     if (key) return t(key);
     const page = /^Page (\d+) of (\d+)$/.exec(text);
     if (page) return t("paper.page_of", { page: Number(page[1]), count: Number(page[2]) });

@@ -4,6 +4,8 @@ import { drawRateConfirmation, type RateConfirmationPaper } from "./rate_confirm
 import type { Words } from "./layout.ts";
 import type { CompanyDetails } from "../domain/company.ts";
 import { pdfPages } from "../domain/documents/pdf.ts";
+import { words } from "../customization/terms.ts";
+import { type Configuration, DEFAULT_CONFIGURATION } from "../customization/document/schema.ts";
 
 Deno.test("paperWords() translates labels, numbered titles and page numbers, never values", () => {
   const es = paperWords("es");
@@ -55,4 +57,58 @@ Deno.test("a rate confirmation drawn for a Spanish carrier has its labels and st
   const en = await text();
   assert.match(en, /Pickup appointment: Oct 7, 2026 08:00/);
   assert.match(en, /Carrier to be assigned/);
+});
+
+/** Loads renamed Shipment (envío, masculine), carriers Hauler (transportadora, feminine). */
+function renamedConfig(): Configuration {
+  const config = structuredClone(DEFAULT_CONFIGURATION);
+  config.terminology.record_types = {
+    loads: {
+      singular: "Shipment",
+      plural: "Shipments",
+      fields: {},
+      languages: { es: { singular: "Envío", plural: "Envíos", gender: "masculine" } },
+    },
+    carriers: {
+      singular: "Hauler",
+      plural: "Haulers",
+      fields: {},
+      languages: {
+        es: { singular: "Transportadora", plural: "Transportadoras", gender: "feminine" },
+      },
+    },
+  };
+  return config;
+}
+
+Deno.test("paperWords() writes a sentence naming a renamed type with the workspace's Spanish names and genders", () => {
+  const sentence = "By signing, the carrier accepts this load at the rate above.";
+  const config = renamedConfig();
+  assert.equal(
+    paperWords("es", (text) => words(config, text), config)(sentence),
+    "Al firmar, la transportadora acepta este envío a la tarifa indicada.",
+  );
+  // Only loads renamed: the carrier keeps its translation and gender.
+  const loadsOnly = renamedConfig();
+  delete loadsOnly.terminology.record_types.carriers;
+  assert.equal(
+    paperWords("es", (text) => words(loadsOnly, text), loadsOnly)(sentence),
+    "Al firmar, el transportista acepta este envío a la tarifa indicada.",
+  );
+  // Without the workspace's configuration, or with no rename, the translation as it is.
+  assert.equal(
+    paperWords("es")(sentence),
+    "Al firmar, el transportista acepta esta carga a la tarifa indicada.",
+  );
+  assert.equal(
+    paperWords("es", undefined, DEFAULT_CONFIGURATION)(sentence),
+    "Al firmar, el transportista acepta esta carga a la tarifa indicada.",
+  );
+  // In English the workspace's words rename it, as on its pages.
+  assert.equal(
+    paperWords("en", (text) => words(config, text), config)(sentence),
+    "By signing, the hauler accepts this shipment at the rate above.",
+  );
+  // Labels are untouched by the sentence's rule.
+  assert.equal(paperWords("es", (text) => words(config, text), config)("Pickup"), "Recogida");
 });

@@ -15,6 +15,7 @@ import { drawSalesConfirmation, loadSalesConfirmationPaper } from "./sales_confi
 import { drawRateConfirmation, loadRateConfirmationPaper } from "./rate_confirmation.ts";
 import { pdfFilename } from "./format.ts";
 import type { Words } from "./layout.ts";
+import type { Configuration } from "../customization/document/schema.ts";
 import { formatsFor, type Language } from "../i18n/mod.ts";
 import { DEFAULT_FORMAT } from "../domain/format.ts";
 import { partyLanguage } from "../mail/language.ts";
@@ -127,7 +128,8 @@ export async function paperLanguage(
  * Draws the document of one record, its headings in the tenant's `words`; the repository's 404
  * for an id not in this database. With `language`, its dates and amounts are written in that
  * language's locale and `words` are taken as already in it (paperwork/language.ts); without, the
- * party's language is looked up (`paperLanguage`) and the labels and values follow it.
+ * party's language is looked up (`paperLanguage`) and the labels and values follow it, sentences
+ * naming a type the workspace renamed in its `config` words for that language.
  */
 export async function renderPaperwork(
   collection: PaperworkCollection,
@@ -136,11 +138,12 @@ export async function renderPaperwork(
   company: CompanyDetails,
   words?: Words,
   language?: Language,
+  config?: Configuration | null,
 ): Promise<{ filename: string; bytes: Uint8Array }> {
   const kind = KINDS[collection];
   if (!language) {
     language = await paperLanguage(collection, db, id);
-    words = paperWords(language, words);
+    words = paperWords(language, words, config);
   }
   const locale = formatsFor(DEFAULT_FORMAT, language).locale;
   const { number, bytes } = await kind.render(db, id, company, words, locale);

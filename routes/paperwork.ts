@@ -41,6 +41,8 @@ async function download(c: AppContext, collection: PaperworkCollection, label: s
     id,
     company,
     (text) => words(document, text),
+    undefined, // the party's language
+    document,
   );
   const bytes = brand ? await brandPaper(paper.bytes, brand) : paper.bytes;
   const filename = paper.filename;

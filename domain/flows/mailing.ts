@@ -45,6 +45,11 @@ export interface MailingDeps {
   link(path: string): string;
   companyName: string;
   format: fmt.FormatSettings;
+  /**
+   * The messages in `language` and the workspace's words: a sentence naming a record type it
+   * renamed reads its name (customization/terms.ts `messageInWords`). The catalogue's without.
+   */
+  translate?(language: Language): Translate;
 }
 
 export interface SentMail {
@@ -174,7 +179,7 @@ export async function sendInvoice(
   // Written in the customer's language, amounts and dates in its locale and the invoice's currency.
   const customer = await getRecord(ctx.db, customers, String(invoice.customer_id));
   const language = await partyLanguage(ctx.db, customer);
-  const t = translator(language);
+  const t = (deps.translate ?? translator)(language);
   const pdf = await deps.renderPdf("invoices", id, language);
   const portal = deps.portalLink
     ? await deps.portalLink({ id, customerId: String(invoice.customer_id) })
@@ -231,7 +236,7 @@ export async function sendRateConfirmation(
   const carrier = await getRecord(ctx.db, carriers, String(load.carrier_id));
   const to = address(input.to, carrier.dispatch_email, "the carrier's dispatch");
   const language = await partyLanguage(ctx.db, carrier);
-  const t = translator(language);
+  const t = (deps.translate ?? translator)(language);
   const pdf = await deps.renderPdf("loads", loadId, language);
   const f = formatsFor(deps.format, language);
   const number = String(load.number);
@@ -301,7 +306,7 @@ export async function sendStatement(
   );
   // In the customer's language, its locale and currency.
   const language = await partyLanguage(ctx.db, customer);
-  const t: Translate = translator(language);
+  const t: Translate = (deps.translate ?? translator)(language);
   const f = inCurrency(formatsFor(deps.format, language), customer.currency);
   const total = fmt.money(listed.reduce((s, i) => s + i.outstanding_cents, 0), f);
   // Credits (accepted disputes) are lines of their own under their invoice, so the customer sees

@@ -165,3 +165,91 @@ Deno.test("a party with no language follows the workspace's default", async () =
     await server.close();
   }
 });
+
+Deno.test("a workspace's renamed loads and invoices are named its way in a Spanish party's mail and PDF, and in English", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t);
+    const put = await api.call("PUT", "/api/v1/config", {
+      terminology: {
+        record_types: {
+          loads: {
+            singular: "Shipment",
+            plural: "Shipments",
+            languages: { es: { singular: "Envío", plural: "Envíos", gender: "masculine" } },
+          },
+          invoices: {
+            singular: "Bill",
+            plural: "Bills",
+            languages: { es: { singular: "Cuenta", plural: "Cuentas", gender: "feminine" } },
+          },
+        },
+      },
+    }, { "if-match": '"0"' });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const today = businessDay(
+      server.services.clock,
+      server.services.registry.timeZoneOf(t.tenantId),
+    );
+    const seeded = await seedOneOfEach(api, "Nombres");
+    const sent: Record<string, { subject: string; text: string }> = {};
+    const loads: Record<string, string> = {};
+    for (const language of ["en", "es"] as const) {
+      const { customer, carrier } = await party(api, `Nombres ${language}`, language);
+      const invoice = await api.ok("POST", "/api/v1/invoices", {
+        customer_id: customer.id,
+        invoice_date: daysBefore(today, 40),
+        due_date: daysBefore(today, 10),
+        state: "sent",
+        lines: [{ description: "Brisket", cases: 2, price: 1250.5, price_basis: "case" }],
+      }, 201);
+      const load = await api.ok("POST", "/api/v1/loads", {
+        carrier_id: carrier.id,
+        purchase_order_id: seeded["purchase-orders"].id,
+        freight_cents: 310_000,
+      }, 201);
+      loads[language] = load.id;
+      const to = `${language}@names.example`;
+      await api.ok("POST", `/api/v1/invoices/${invoice.id}/send`, { to }, 201);
+      await api.ok("POST", `/api/v1/loads/${load.id}/rate-confirmation/send`, { to }, 201);
+      await api.ok("POST", `/api/v1/customers/${customer.id}/statement`, {
+        kind: "reminder",
+        to,
+      }, 201);
+      const [invoiceMail, rateMail, reminderMail] = (await mailTo(server, to)).reverse();
+      sent[`invoice ${language}`] = invoiceMail!;
+      sent[`rate ${language}`] = rateMail!;
+      sent[`reminder ${language}`] = reminderMail!;
+    }
+    const es = (kind: string) => `${sent[`${kind} es`]!.subject}\n${sent[`${kind} es`]!.text}`;
+    const en = (kind: string) => `${sent[`${kind} en`]!.subject}\n${sent[`${kind} en`]!.text}`;
+    assert.match(es("rate"), /Confirmación de tarifa, envío L-/);
+    assert.match(es("rate"), /El envío L-\S+ está reservado con ustedes/);
+    assert.doesNotMatch(es("rate"), /carga/i);
+    assert.match(en("rate"), /Rate confirmation, shipment L-/);
+    assert.match(en("rate"), /Shipment L-\S+ is booked with you/);
+    assert.match(es("invoice"), /: cuenta \S+\n/, "the subject names the invoice as a cuenta");
+    assert.match(es("invoice"), /Le enviamos la cuenta \S+ por/);
+    assert.match(es("invoice"), /La cuenta va adjunta/);
+    assert.doesNotMatch(es("invoice"), /factura/i);
+    assert.match(en("invoice"), /^Bill \S+ from/);
+    assert.match(es("reminder"), /estas cuentas vencidas/);
+    assert.doesNotMatch(es("reminder"), /factura/i);
+    assert.match(en("reminder"), /these bills past due/);
+
+    // The rate confirmation's acceptance sentence, downloaded as each carrier reads it.
+    const acceptance = async (language: string) => {
+      const res = await server.fetch(t.host, `/api/v1/loads/${loads[language]}/pdf`, {
+        headers: { authorization: `Bearer ${api.token}` },
+      });
+      assert.equal(res.status, 200);
+      const pages = await pdfPages(new Uint8Array(await res.arrayBuffer()));
+      return pages.flatMap((p) => p.lines).join(" ").replace(/\s+/g, " ");
+    };
+    assert.match(await acceptance("es"), /acepta este envío a la tarifa indicada/);
+    assert.match(await acceptance("en"), /accepts this shipment at the rate above/);
+  } finally {
+    await server.close();
+  }
+});

@@ -371,7 +371,7 @@ export function portalPages(limits: PortalLimits): Hono<AppEnv> {
       tenant.db,
       opened.invoice.id,
       company,
-      paperWords(language, (text) => words(document, text)),
+      paperWords(language, (text) => words(document, text), document),
       language,
     );
     const brand = await paperBrand(

@@ -19,14 +19,17 @@ import { requestOrigin } from "../../mail/links.ts";
 import type { RecordValues } from "../../domain/records/rows.ts";
 import { portalUrl } from "../../portal/mail.ts";
 import { paperWords } from "../../paperwork/language.ts";
+import { messageInWords, words } from "../../customization/terms.ts";
+import { activeConfiguration } from "../../customization/cache.ts";
 
 /** The mailing dependencies of this request's tenant. */
 export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
   const tenant = tenantOf(c);
   const services = c.get("services");
-  const [company, format] = await Promise.all([
+  const [company, format, { document }] = await Promise.all([
     getCompanyDetails(tenant.db, tenant.name),
     loadFormatSettings(tenant.db),
+    activeConfiguration(services.readCache, tenant.db, tenant.id),
   ]);
   const origin = requestOrigin(services.config, c.req.url);
   return {
@@ -39,7 +42,7 @@ export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
         tenant.db,
         id,
         company,
-        paperWords(language),
+        paperWords(language, (text) => words(document, text), document),
         language,
       );
       const brand = await paperBrand(
@@ -51,6 +54,7 @@ export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
         bytes: brand ? await brandPaper(paper.bytes, brand) : paper.bytes,
       };
     },
+    translate: (language) => (key, args) => messageInWords(document, language, key, args),
     send: (mail) => sendMail(services, { ...mail, tenantId: tenant.id }),
     portalLink: (invoice) =>
       portalUrl(tenant.db, {
