@@ -67,27 +67,54 @@ export class PluginError extends Error {
   }
 }
 
-let engine: Promise<QuickJSWASMModule> | null = null;
+let compiled: Promise<WebAssembly.Module> | null = null;
 
 /** Time to create a runtime and evaluate the plugin's module, in milliseconds. */
 export const START_MS = 2000;
 
+/** WebAssembly pages (64 KiB) the engine starts with: its build declares 16 MB. */
+const INITIAL_PAGES = 256;
+
 /**
- * The QuickJS engine, loaded once per process (about 100 ms of compiling WebAssembly). Load it
- * outside any request: instantiated inside one, the request's async context (such as the write
- * lock's "this flow holds the lock" in db/write_lock.ts) stayed attached to later requests, as
- * measured with Deno 2.9.6. In the app it is compiled inside each sandbox worker (sandbox_pool.ts),
- * from the bytes the host reads; the harness and the tests compile it in-process.
+ * The QuickJS engine's code, compiled once per process (about 100 ms). Load it outside any
+ * request: instantiated inside one, the request's async context (such as the write lock's "this
+ * flow holds the lock" in db/write_lock.ts) stayed attached to later requests, as measured with
+ * Deno 2.9.6. In the app it is compiled inside each sandbox worker (sandbox_pool.ts), from the
+ * bytes the host reads (the worker may not read the file); the harness and the tests read it here.
  */
-export function loadEngine(wasmBinary?: ArrayBuffer): Promise<QuickJSWASMModule> {
+export function loadEngine(wasmBinary?: ArrayBuffer): Promise<WebAssembly.Module> {
+  return compiled ??= (async () => {
+    const bytes = wasmBinary ?? await Deno.readFile(
+      new URL(import.meta.resolve("@jitl/quickjs-wasmfile-release-sync/wasm")),
+    );
+    return WebAssembly.compile(bytes);
+  })();
+}
+
+/**
+ * A fresh instance of the engine for one sandbox, in a WebAssembly memory of its own whose
+ * `maximum` is the engine's 16 MB plus one and a half times the plugin's memory limit (64 MB for
+ * 32 MB: room for the allocator's fragments; 24 MB of arrays or strings still fit). QuickJS's own
+ * limit (`setMemoryLimit`) does not hold for every allocation: arrays filled element by element
+ * passed it (64 MB counted under 32 MB), and the engine's allocator grew the memory up to the
+ * 2 GB a 32-bit WebAssembly memory allows. Past this `maximum` the allocator gets no more, QuickJS
+ * fails with "out of memory", and the instance is dropped with its sandbox. About 11 ms and 0.7 MB
+ * per instance on a loaded machine (50 of them, the code compiled once).
+ */
+async function newEngine(memoryBytes: number): Promise<QuickJSWASMModule> {
   // The variant's types come from its own copy of quickjs-ffi-types; the shapes are the same.
   type Variant = Parameters<typeof newQuickJSWASMModuleFromVariant>[0];
-  const base = releaseSync as unknown as Variant;
-  // A sandbox worker has no read permission for the .wasm file: it is handed the bytes.
-  const variant = wasmBinary
-    ? newVariant(base as Parameters<typeof newVariant>[0], { wasmBinary }) as unknown as Variant
-    : base;
-  return engine ??= newQuickJSWASMModuleFromVariant(variant);
+  const wasmModule = await loadEngine();
+  const maximum = Math.min(
+    32768,
+    INITIAL_PAGES + Math.ceil((1.5 * memoryBytes) / 65536),
+  );
+  const wasmMemory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum });
+  const variant = newVariant(releaseSync as unknown as Parameters<typeof newVariant>[0], {
+    wasmModule,
+    wasmMemory,
+  });
+  return newQuickJSWASMModuleFromVariant(variant as unknown as Variant);
 }
 
 // The bridge inside the sandbox: `host.*` turns into one `__hostCall(name, json)` that answers a
@@ -117,6 +144,7 @@ const PRELUDE = `
 /** One plugin's code in its own QuickJS runtime. */
 export class Sandbox {
   #runtime: QuickJSRuntime | null = null;
+  #memory: WebAssembly.Memory | null = null;
   #context: QuickJSContext | null = null;
   #namespace: QuickJSHandle | null = null;
   #invoke: QuickJSHandle | null = null;
@@ -156,7 +184,8 @@ export class Sandbox {
 
   async #start(limits: SandboxLimits, pause?: CallPause): Promise<void> {
     if (this.#runtime) return;
-    const quickjs = await loadEngine();
+    const quickjs = await newEngine(limits.memoryBytes);
+    this.#memory = quickjs.getWasmMemory();
     const runtime = quickjs.newRuntime();
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(512 * 1024);
@@ -180,11 +209,22 @@ export class Sandbox {
     }
     this.#invoke = invoke.value;
     pause?.running();
-    const ns = context.evalCode(this.source, "plugin.js", { type: "module" });
-    if (ns.error) {
-      const message = errorText(context, ns.error);
-      ns.error.dispose();
+    const ns = guarded(() => context.evalCode(this.source, "plugin.js", { type: "module" }));
+    // A limit broken while loading reads as one broken in a call.
+    const message = "overflow" in ns
+      ? "stack overflow"
+      : ns.error
+      ? errorText(context, ns.error)
+      : "";
+    if ("overflow" in ns || ns.error) {
+      const overLimit = this.#overMemory(limits, message);
       this.dispose();
+      if (overLimit) {
+        throw new PluginError(
+          `${this.label} was stopped: it used more than ${mb(limits.memoryBytes)} of memory.`,
+          true,
+        );
+      }
       throw new PluginError(`${this.label} failed to load: ${message}`, true);
     }
     this.#namespace = ns.value;
@@ -289,7 +329,7 @@ export class Sandbox {
       this.#current = current;
       const fail = (message: string): never => {
         if (Date.now() > deadline) this.#stop(`it ran longer than ${limits.timeMs} ms.`);
-        if (/out of memory|stack overflow/i.test(message)) {
+        if (this.#overMemory(limits, message)) {
           this.#stop(`it used more than ${mb(limits.memoryBytes)} of memory.`);
         }
         throw new PluginError(`${this.label}: ${message}`, false);
@@ -297,13 +337,16 @@ export class Sandbox {
 
       const nameHandle = context.newString(name);
       const jsonHandle = context.newString(JSON.stringify(args));
-      const result = context.callFunction(
-        this.#invoke!,
-        context.undefined,
-        this.#namespace!,
-        nameHandle,
-        jsonHandle,
+      const result = guarded(() =>
+        context.callFunction(
+          this.#invoke!,
+          context.undefined,
+          this.#namespace!,
+          nameHandle,
+          jsonHandle,
+        )
       );
+      if ("overflow" in result) return fail("stack overflow");
       nameHandle.dispose();
       jsonHandle.dispose();
       if (result.error) {
@@ -315,7 +358,8 @@ export class Sandbox {
       current.handles.add(promise);
       try {
         while (true) {
-          const jobs = runtime.executePendingJobs(10_000);
+          const jobs = guarded(() => runtime.executePendingJobs(10_000));
+          if ("overflow" in jobs) return fail("stack overflow");
           if (jobs.error) {
             const message = errorText(context, jobs.error);
             jobs.error.dispose();
@@ -370,34 +414,50 @@ export class Sandbox {
     }
   }
 
+  /**
+   * Whether a failure is the memory limit: QuickJS said so, or the engine's memory grew past the
+   * plugin's limit over the engine's own 16 MB (near its cap QuickJS may not even have the memory
+   * to describe the error: it then reads "null").
+   */
+  #overMemory(limits: SandboxLimits, message: string): boolean {
+    if (/out of memory|stack overflow/i.test(message)) return true;
+    const bytes = this.#memory?.buffer.byteLength ?? 0;
+    return bytes > INITIAL_PAGES * 65536 + limits.memoryBytes;
+  }
+
   #stop(why: string): never {
-    for (const handle of this.#current?.handles ?? []) {
-      try {
-        if (handle.alive) handle.dispose();
-      } catch {
-        // Freed with the runtime below.
-      }
-    }
     this.dispose();
     throw new PluginError(`${this.label} was stopped: ${why}`, true);
   }
 
-  /** Frees the runtime; pending host calls are ignored when they finish. */
+  /**
+   * Drops the runtime with its engine instance; pending host calls are ignored when they finish.
+   * Nothing is freed inside QuickJS: the instance's memory is this sandbox's alone and goes with
+   * it, and freeing a runtime that broke a limit is what failed before (QuickJS asserted
+   * `list_empty(&rt->gc_obj_list)` after a top-level infinite recursion had unwound its stack).
+   */
   dispose(): void {
-    const context = this.#context;
-    const runtime = this.#runtime;
+    this.#memory = null;
     this.#context = null;
     this.#runtime = null;
-    try {
-      this.#namespace?.dispose();
-      this.#invoke?.dispose();
-      context?.dispose();
-      runtime?.dispose();
-    } catch {
-      // A runtime that ran out of memory may not free cleanly; its WebAssembly memory goes with it.
-    }
     this.#namespace = null;
     this.#invoke = null;
+  }
+}
+
+/**
+ * Runs `step` in the engine. A deep recursion can exhaust the thread's own stack (the WebAssembly
+ * frames) before QuickJS's stack limit sees it: V8 then throws a RangeError through the engine,
+ * leaving that instance unusable, so it is reported as an overflow and the sandbox is dropped.
+ */
+function guarded<T>(step: () => T): T | { overflow: true } {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof WebAssembly.RuntimeError) {
+      return { overflow: true };
+    }
+    throw err;
   }
 }
 
