@@ -1,8 +1,9 @@
 /**
  * @module plugins/host/sandbox
  * Runs plugin code in QuickJS compiled to WebAssembly (quickjs-emscripten), not in the app's V8
- * isolate. Why this engine (docs/plugins/sandbox.md): its heap lives in a WebAssembly memory with
- * a hard byte limit (`setMemoryLimit`), an interrupt handler checked while bytecode runs stops an
+ * isolate. Why this engine (docs/plugins/sandbox.md): its heap lives in a WebAssembly memory of
+ * its own with a hard `maximum` (see `newEngine`; QuickJS's `setMemoryLimit` alone let a loop of
+ * large arrays grow the process to 2 GB), an interrupt handler checked while bytecode runs stops an
  * infinite loop on time, and it has no file, network, environment, process or module loading at
  * all: a plugin reaches the world only through the functions the host hands it. A Deno Worker
  * with permissions denied cannot cap a worker's memory (the whole process would die on a 2 GB
@@ -14,8 +15,8 @@
  * Values cross the boundary only as JSON text, copied into the other heap: the plugin never holds
  * a host object, so it cannot pollute a host prototype or call back into the app.
  *
- * One `Sandbox` is one plugin of one tenant: its own runtime (heap, limits) and context. A call
- * that breaks a limit disposes the runtime; the next call starts a fresh one.
+ * One `Sandbox` is one plugin of one tenant: its own engine instance, memory, runtime and context.
+ * A call that breaks a limit drops them all; the next call starts fresh ones.
  */
 import {
   newQuickJSWASMModuleFromVariant,
