@@ -103,8 +103,18 @@ Deno.test("a Spanish member of a renamed, customized workspace reads no English 
         ...extra,
       });
     };
-    await party("customers", seeded.customers, { email: "cxp@lengua.example" });
-    await party("carriers", seeded.carriers, { dispatch_email: "despacho@lengua.example" });
+    // On credit hold and with insurance about to lapse, whatever the date: the customer's and
+    // the carrier's pages then show their warnings, which must read Spanish too.
+    const today = Deno.env.get("TEST_TODAY") ?? new Date().toISOString().slice(0, 10);
+    const soon = new Date(Date.parse(`${today}T12:00:00Z`) + 10 * 86_400_000).toISOString();
+    await party("customers", seeded.customers, {
+      email: "cxp@lengua.example",
+      credit_hold: true,
+    });
+    await party("carriers", seeded.carriers, {
+      dispatch_email: "despacho@lengua.example",
+      insurance_expires: soon.slice(0, 10),
+    });
     await party("suppliers", seeded.suppliers, {});
 
     // The workspace's data, which is shown as written.

@@ -17,6 +17,8 @@ export function FieldValue(
     value: unknown;
     titles: Map<string, string>;
     format?: fmt.FormatSettings;
+    /** The reader's catalogue, for yes/no; English without it. */
+    t?: (key: string) => string;
   },
 ) {
   const { field, value } = props;
@@ -31,7 +33,8 @@ export function FieldValue(
       );
     }
     case "boolean":
-      return <span>{value ? "Yes" : "No"}</span>;
+      return <span>{props.t ? props.t(value ? "list.yes" : "list.no") : value ? "Yes" : "No"}
+      </span>;
     case "options": {
       const list = value as string[];
       return list.length ? <span>{list.join(", ")}</span> : blank;

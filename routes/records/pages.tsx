@@ -89,7 +89,11 @@ import {
   messagesFor,
   workspaceWords,
 } from "../../i18n/mod.ts";
-import { errorMessageKeys, translateErrorDetails } from "../../domain/error_text.ts";
+import {
+  errorMessageKeys,
+  translateErrorDetails,
+  translateErrorText,
+} from "../../domain/error_text.ts";
 import { localizedError } from "../../http/errors.ts";
 import { languageOf, tOf } from "../../i18n/middleware.ts";
 
@@ -368,6 +372,7 @@ async function listPage(c: AppContext, def: RecordDef): Promise<Response> {
                           field={f}
                           value={row[f.name]}
                           titles={titles}
+                          t={tOf(c)}
                           format={inCurrency(format, row.currency)}
                         />
                       </td>
@@ -556,7 +561,11 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
           {standing.limitCents !== null
             ? tOf(c)("detail.of_limit", { limit: fmt.money(standing.limitCents, format) })
             : ""}.
-          {problem ? tOf(c)("detail.refused", { problem }) : tOf(c)("detail.allowed")}
+          {problem
+            ? tOf(c)("detail.refused", {
+              problem: translateErrorText(problem, CATALOGUES.en, tOf(c)),
+            })
+            : tOf(c)("detail.allowed")}
         </p>
       </div>
     );
@@ -565,7 +574,9 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     notice = (
       <div class="flash warning" role="status">
         <p>
-          Insurance expires {fmt.date(record.insurance_expires, format)}: ask for a new certificate.
+          {tOf(c)("detail.insurance_expires_soon", {
+            date: fmt.date(record.insurance_expires, format),
+          })}
         </p>
       </div>
     );
@@ -678,6 +689,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
                       field={f}
                       value={record[f.name]}
                       titles={titles}
+                      t={tOf(c)}
                       format={format}
                     />
                   </dd>
@@ -717,6 +729,7 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
                             field={f}
                             value={line[f.name]}
                             titles={titles}
+                            t={tOf(c)}
                             format={format}
                           />
                         </td>
