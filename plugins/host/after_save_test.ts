@@ -229,16 +229,20 @@ Deno.test("a failing reaction is written to the plugin's log and retried with th
       a.tenantId,
       reactor("ledger", "throw new Error('ledger unreachable for ' + event.id);"),
     );
-    s.worker();
+    const worker = s.worker();
     const created = await a.api.ok("POST", "/api/v1/suppliers", { name: "Failing Packers" }, 201);
     const [dead] = await until("the job dead after its attempts", async () => {
       const jobs = await s.jobs();
       return jobs[0]?.status === "dead" && jobs;
-    }, 15_000);
+    }, 30_000);
     assert.equal(dead?.attempts, 5);
     assert.match(String(dead?.last_error), /ledger's afterSave failed: .*ledger unreachable/);
+    // On a loaded machine the last attempt's lease (300 ms here) can lapse while it runs, and the
+    // job is marked dead before that run has written its line: let running jobs finish first.
+    await worker.stop();
     const failures = s.logs.filter((l) => l.line.startsWith("afterSave failed:"));
-    assert.equal(failures.length, 5);
+    // At least once per attempt (a lapsed lease may run an attempt twice: at-least-once).
+    assert.ok(failures.length >= 5, `${failures.length} failures logged`);
     assert.ok(
       failures.every((l) => l.fields.plugin === "ledger" && l.fields.tenant === a.tenantId),
     );
