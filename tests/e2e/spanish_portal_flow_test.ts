@@ -9,14 +9,12 @@
  * English catalogue text once its islands have run; the e-mails are Spanish.
  */
 import assert from "node:assert/strict";
-import type { Page } from "puppeteer-core";
 import { FixedClock } from "../../domain/clock.ts";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
 import { apiClient } from "../helpers/api.ts";
 import { startStripeDouble } from "../helpers/stripe_double.ts";
 import { savePayments, tokenIn } from "../helpers/portal.ts";
 import { mailTo } from "../helpers/members.ts";
-import { translator } from "../../i18n/mod.ts";
 import { untranslated } from "../../i18n/untranslated.ts";
 import {
   clickAndWaitForPage,
@@ -24,20 +22,15 @@ import {
   launchBrowser,
   PHONE,
   signInThroughPage,
-  waitForIsland,
   watchErrors,
 } from "./browser.ts";
-
-const es = translator("es");
-
-/** The screen is in Spanish: its language, its heading, and no English catalogue text. */
-async function assertSpanish(page: Page, heading: string, english: string[]): Promise<void> {
-  const path = new URL(page.url()).pathname;
-  assert.equal(await page.$eval("html", (el) => el.getAttribute("lang")), "es", path);
-  const h1 = await page.$eval("h1", (el) => el.textContent!.replace(/\s+/g, " ").trim());
-  assert.ok(h1.includes(heading), `${path}: heading "${h1}", expected "${heading}"`);
-  for (const text of untranslated(await page.content())) english.push(`${path}: "${text}"`);
-}
+import {
+  assertSpanish,
+  chooseSpanish,
+  es,
+  seedSpanishFlow,
+  sellBookInvoiceAndSend,
+} from "./_spanish_flow.ts";
 
 async function spanishFlowPaidThroughPortal(viewport: typeof PHONE | typeof DESKTOP, slug: string) {
   const stripe = startStripeDouble();
@@ -48,39 +41,7 @@ async function spanishFlowPaidThroughPortal(viewport: typeof PHONE | typeof DESK
   try {
     const tenant = await signUpTenant(server, slug);
     const api = await apiClient(server, tenant);
-    const supplier = await api.ok(
-      "POST",
-      "/api/v1/suppliers",
-      { name: "Empacadora del Norte" },
-      201,
-    );
-    const customer = await api.ok("POST", "/api/v1/customers", {
-      name: "Carnes Monterrey",
-      email: "cxp@carnesmonterrey.example",
-      language: "es",
-    }, 201);
-    await api.ok("POST", "/api/v1/carriers", {
-      name: "Frío Express",
-      dispatch_email: "despacho@frioexpress.example",
-      insurance_expires: "2027-06-30",
-      language: "es",
-    }, 201);
-    const product = await api.ok("POST", "/api/v1/products", {
-      code: "RES-8119",
-      description: "Recorte de res 81/19",
-    }, 201);
-    const po = await api.ok("POST", "/api/v1/purchase-orders", {
-      supplier_id: supplier.id,
-      order_date: "2026-11-18",
-      status: "approved",
-      lines: [{
-        product_id: product.id,
-        description: "Recorte de res 81/19",
-        cases: 800,
-        weight: 40000,
-        price: 2,
-      }],
-    }, 201);
+    const { customer, po } = await seedSpanishFlow(api, { readSpanish: true });
     const payments = await savePayments(server, tenant, {
       stripe_secret_key: "sk_test_spanishflow1234",
       stripe_webhook_secret: "whsec_spanishflow99",
@@ -93,17 +54,7 @@ async function spanishFlowPaidThroughPortal(viewport: typeof PHONE | typeof DESK
       path: "/portal/webhooks/stripe",
       secret: "whsec_spanishflow99",
     };
-    // The member chooses Spanish in Settings → Profile; the browser itself asks for English.
-    const saved = await server.fetch(tenant.host, "/settings/profile/language", {
-      method: "POST",
-      headers: {
-        cookie: tenant.jar.header(tenant.host),
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams({ _csrf: tenant.csrf, language: "es" }).toString(),
-    });
-    assert.equal(saved.status, 200);
-    await saved.body?.cancel();
+    await chooseSpanish(server, tenant);
 
     const page = await session.newPage(viewport);
     await page.setExtraHTTPHeaders({ "accept-language": "en-US,en;q=0.9" });
@@ -111,69 +62,14 @@ async function spanishFlowPaidThroughPortal(viewport: typeof PHONE | typeof DESK
     const base = await signInThroughPage(page, server.port, tenant);
     const english: string[] = [];
 
-    // Sell the PO to the customer at 2.25.
-    await page.goto(`${base}/purchase-orders/${po.id}`);
-    await assertSpanish(page, po.number, english);
-    await clickAndWaitForPage(page, `a[href='/purchase-orders/${po.id}/sales-order/new']`);
-    await waitForIsland(page, ".record-form[data-live]", 50);
-    await assertSpanish(page, es("flow.sell_title", { number: po.number }), english);
-    const box = await page.$eval("#f-customer_id", (el) => el.getAttribute("role"));
-    assert.equal(box, "combobox");
-    await page.type("#f-customer_id", "carnes");
-    const listId = await page.$eval("#f-customer_id", (el) => el.getAttribute("aria-controls")!);
-    await page.waitForFunction(
-      (id: string) =>
-        [...document.querySelectorAll(`#${id} [role=option]`)].some((o) =>
-          o.textContent?.includes("Carnes Monterrey")
-        ),
-      {},
-      listId,
+    const { load, invoice, invoiceId } = await sellBookInvoiceAndSend(
+      page,
+      { api, base, po, customer, english },
+      { sendRateConfirmation: true },
     );
-    await page.keyboard.press("ArrowDown");
-    await page.keyboard.press("Enter");
-    await page.$eval("[name='lines.0.price']", (el) => (el as HTMLInputElement).select());
-    await page.focus("[name='lines.0.price']");
-    await page.keyboard.type("2.25");
-    await clickAndWaitForPage(page, ".record-form button[type=submit]");
-    assert.match(page.url(), /\/sales-orders\/\w+\?saved=1/);
-    const soId = new URL(page.url()).pathname.split("/")[2]!;
-    const so = await api.ok("GET", `/api/v1/sales-orders/${soId}`);
-    assert.equal(so.customer_id, customer.id);
-    await assertSpanish(page, so.number, english);
-
-    // Book the load with the carrier picker, then send the rate confirmation.
-    await clickAndWaitForPage(page, `a[href='/sales-orders/${soId}/load/new']`);
-    await assertSpanish(page, es("flow.book_title", { number: so.number }), english);
-    const choose = es("carrier_picker.choose_named", { name: "Frío Express" });
-    await clickAndWaitForPage(page, `.carrier-picker a[aria-label='${choose}']`);
-    await waitForIsland(page, ".record-form[data-live]", 50);
-    await page.type("#f-freight_cents", "3200");
-    await clickAndWaitForPage(page, ".record-form button[type=submit]");
-    const loadId = new URL(page.url()).pathname.split("/")[2]!;
-    const load = await api.ok("GET", `/api/v1/loads/${loadId}`);
-    assert.equal(load.sales_order_id, soId);
-    await assertSpanish(page, load.number, english);
-    await clickAndWaitForPage(page, `a[href='/loads/${loadId}/rate-confirmation/send']`);
-    await assertSpanish(page, es("rate.title", { number: load.number }), english);
-    await clickAndWaitForPage(page, "form.stack-form button[type=submit]");
-    assert.ok((await page.content()).includes(es("record.sent")), "the rate confirmation sent");
-    await assertSpanish(page, load.number, english);
     const [rateMail] = await mailTo(server, "despacho@frioexpress.example");
     assert.ok(rateMail, "the carrier got the rate confirmation");
     assert.match(rateMail.subject, /Confirmación de tarifa/);
-
-    // Invoice the load and send it to the customer.
-    await clickAndWaitForPage(page, `a[href='/loads/${loadId}/invoice/new']`);
-    await waitForIsland(page, ".record-form[data-live]", 50);
-    await assertSpanish(page, es("flow.invoice_title", { number: load.number }), english);
-    await clickAndWaitForPage(page, ".record-form button[type=submit]");
-    const invoiceId = new URL(page.url()).pathname.split("/")[2]!;
-    const invoice = await api.ok("GET", `/api/v1/invoices/${invoiceId}`);
-    await assertSpanish(page, invoice.number, english);
-    await clickAndWaitForPage(page, `a[href='/invoices/${invoiceId}/send']`);
-    await assertSpanish(page, es("invoice_send.title", { number: invoice.number }), english);
-    await clickAndWaitForPage(page, "form.stack-form button[type=submit]");
-    await assertSpanish(page, invoice.number, english);
 
     // The customer's e-mail is Spanish and carries the portal link.
     const [invoiceMail] = await mailTo(server, "cxp@carnesmonterrey.example");
