@@ -10,7 +10,7 @@ import type { apiClient } from "../helpers/api.ts";
 import type { signUpTenant, TestServer } from "../helpers/server.ts";
 import { translator } from "../../i18n/mod.ts";
 import { untranslated } from "../../i18n/untranslated.ts";
-import { clickAndWaitForPage, waitForIsland } from "./browser.ts";
+import { clickAndWaitForPage, pickWithKeyboard, waitForIsland } from "./browser.ts";
 
 export const es = translator("es");
 
@@ -26,34 +26,6 @@ export async function assertSpanish(page: Page, heading: string, english: string
   const h1 = await page.$eval("h1", (el) => el.textContent!.replace(/\s+/g, " ").trim());
   assert.ok(h1.includes(heading), `${path}: heading "${h1}", expected "${heading}"`);
   for (const text of untranslated(await page.content())) english.push(`${path}: "${text}"`);
-}
-
-/** Picks a reference with the keyboard alone: type, arrow down to the match, Enter. */
-export async function pickWithKeyboard(
-  page: Page,
-  selector: string,
-  typed: string,
-  wanted: string,
-) {
-  await page.focus(selector);
-  await page.keyboard.type(typed);
-  const listId = await page.$eval(selector, (el) => el.getAttribute("aria-controls")!);
-  await page.waitForFunction(
-    (id: string, w: string) =>
-      [...document.querySelectorAll(`#${id} [role=option]`)].some((o) =>
-        o.textContent?.includes(w)
-      ),
-    {},
-    listId,
-    wanted,
-  );
-  const index = await page.$$eval(
-    `#${listId} [role=option]`,
-    (options, w) => options.findIndex((o) => o.textContent?.includes(w as string)),
-    wanted,
-  );
-  for (let i = 0; i <= index; i++) await page.keyboard.press("ArrowDown");
-  await page.keyboard.press("Enter");
 }
 
 /**

@@ -3,6 +3,7 @@
  * Launches Debian's Chromium through puppeteer-core for browser tests, touching nothing but
  * loopback (RECIPES.md), with a fresh profile that `close()` removes.
  */
+import assert from "node:assert/strict";
 import puppeteer, {
   type Browser,
   type Frame,
@@ -183,4 +184,38 @@ export async function waitForIsland(page: Page, selector: string, settleMs = 200
     selector,
   );
   await new Promise((r) => setTimeout(r, settleMs));
+}
+
+/**
+ * Picks a reference in a combobox with the keyboard alone: type, arrow down to the match (announced
+ * as the active option), Enter (the list closes).
+ */
+export async function pickWithKeyboard(
+  page: Page,
+  selector: string,
+  typed: string,
+  wanted: string,
+) {
+  await page.focus(selector);
+  await page.keyboard.type(typed);
+  const listId = await page.$eval(selector, (el) => el.getAttribute("aria-controls")!);
+  await page.waitForFunction(
+    (id: string, w: string) =>
+      [...document.querySelectorAll(`#${id} [role=option]`)].some((o) =>
+        o.textContent?.includes(w)
+      ),
+    {},
+    listId,
+    wanted,
+  );
+  const index = await page.$$eval(
+    `#${listId} [role=option]`,
+    (options, w) => options.findIndex((o) => o.textContent?.includes(w as string)),
+    wanted,
+  );
+  for (let i = 0; i <= index; i++) await page.keyboard.press("ArrowDown");
+  const active = await page.$eval(selector, (el) => el.getAttribute("aria-activedescendant"));
+  assert.equal(active, `${listId}-${index}`, "the active option is announced");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.$eval(selector, (el) => el.getAttribute("aria-expanded")), "false");
 }

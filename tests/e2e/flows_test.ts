@@ -15,6 +15,7 @@ import {
   clickAndWaitForPage,
   launchBrowser,
   PHONE,
+  pickWithKeyboard,
   signInThroughPage,
   waitForIsland,
   watchErrors,
@@ -38,32 +39,6 @@ async function axeProblems(page: Page): Promise<string[]> {
       `${location.pathname}: ${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(" "))}`
     );
   });
-}
-
-/** Picks a reference with the keyboard alone: type, arrow down to the match, Enter. */
-async function pickWithKeyboard(page: Page, selector: string, typed: string, wanted: string) {
-  await page.focus(selector);
-  await page.keyboard.type(typed);
-  const listId = await page.$eval(selector, (el) => el.getAttribute("aria-controls")!);
-  await page.waitForFunction(
-    (id: string, w: string) =>
-      [...document.querySelectorAll(`#${id} [role=option]`)].some((o) =>
-        o.textContent?.includes(w)
-      ),
-    {},
-    listId,
-    wanted,
-  );
-  const index = await page.$$eval(
-    `#${listId} [role=option]`,
-    (options, w) => options.findIndex((o) => o.textContent?.includes(w as string)),
-    wanted,
-  );
-  for (let i = 0; i <= index; i++) await page.keyboard.press("ArrowDown");
-  const active = await page.$eval(selector, (el) => el.getAttribute("aria-activedescendant"));
-  assert.equal(active, `${listId}-${index}`, "the active option is announced");
-  await page.keyboard.press("Enter");
-  assert.equal(await page.$eval(selector, (el) => el.getAttribute("aria-expanded")), "false");
 }
 
 async function flow(server: TestServer, viewport: typeof WIDE | typeof PHONE, slug: string) {
