@@ -17,6 +17,7 @@ import type { HostFunction, SandboxLimits } from "./sandbox.ts";
 import { PluginError, START_MS } from "./sandbox.ts";
 import type { Flight, HostAsk, Slot } from "./_sandbox_slot.ts";
 import type { ToWorker } from "./sandbox_worker.ts";
+import type { Preloaded } from "./read_ahead.ts";
 
 /** Host calls that change something; a call that made one is never run twice. */
 const EFFECTS = new Set(["records.create", "records.update", "fetch"]);
@@ -30,6 +31,8 @@ export interface CallRequest {
   args: unknown[];
   host: Record<string, HostFunction>;
   limits: SandboxLimits;
+  /** `records.get` answers read ahead, which the worker gives without asking (read_ahead.ts). */
+  preloaded: Preloaded;
   /** Whether the sandbox's runtime is known to be loaded in the worker (its timer's first arming). */
   warm: boolean;
 }
@@ -77,6 +80,7 @@ export async function dispatchCall(
     args: request.args,
     hostNames: Object.keys(host),
     limits,
+    ...(request.preloaded.length > 0 ? { preloaded: request.preloaded } : {}),
   });
   try {
     while (true) {

@@ -17,7 +17,8 @@ import type { RecordValues } from "../../domain/records/rows.ts";
 import { hostFunctions, type PluginScope } from "./host_api.ts";
 import { type Installation, listInstalled } from "./installations.ts";
 import { afterSaveJobs } from "./after_save_queue.ts";
-import { PluginError, type SandboxLimits } from "./sandbox.ts";
+import { type HostFunction, PluginError, type SandboxLimits } from "./sandbox.ts";
+import { type Preloaded, ReadAhead } from "./read_ahead.ts";
 import { type PluginSandbox, SandboxPool } from "./sandbox_pool.ts";
 import type { SafeFetchDeps } from "./safe_fetch.ts";
 
@@ -52,6 +53,8 @@ export class PluginRuntime {
   readonly #ttl: number;
   readonly #now: () => number;
   readonly #pool: SandboxPool;
+  readonly #readAhead = new ReadAhead();
+  #hostReads = 0;
 
   constructor(private readonly options: PluginRuntimeOptions = {}) {
     this.#max = options.maxSandboxes ?? 200;
@@ -69,6 +72,7 @@ export class PluginRuntime {
   /** Forgets a tenant's cached list and sandboxes (after a lifecycle change). */
   forget(tenantId: string): void {
     this.#lists.delete(tenantId);
+    this.#readAhead.forget(`${tenantId}\u0000`);
     for (const [key, box] of this.#sandboxes) {
       if (key.startsWith(`${tenantId}\u0000`)) {
         box.dispose();
@@ -86,9 +90,13 @@ export class PluginRuntime {
     return list;
   }
 
+  #sandboxKey(tenantId: string, plugin: Installation): string {
+    return `${tenantId}\u0000${plugin.name}\u0000${plugin.version}\u0000${plugin.updatedAt}`;
+  }
+
   /** The warm sandbox of an installed plugin (LRU: a use moves it to the back). */
   sandbox(tenantId: string, plugin: Installation): PluginSandbox {
-    const key = `${tenantId}\u0000${plugin.name}\u0000${plugin.version}\u0000${plugin.updatedAt}`;
+    const key = this.#sandboxKey(tenantId, plugin);
     let box = this.#sandboxes.get(key);
     if (box) {
       this.#sandboxes.delete(key);
@@ -119,19 +127,70 @@ export class PluginRuntime {
     today: string,
     limits: Partial<SandboxLimits> = {},
   ): Promise<unknown> {
-    const context: PluginCallContext = {
-      settings: plugin.settings,
-      today,
-      plugin: { name: plugin.name, version: plugin.version },
-    };
-    const host = hostFunctions({
+    const host = this.#host(tenantId, plugin, scope);
+    return this.#dispatch(tenantId, plugin, handler, input, host, today, limits, []);
+  }
+
+  /** The host functions of one call of `plugin`, within what its installation was granted. */
+  #host(
+    tenantId: string,
+    plugin: Installation,
+    scope: Omit<PluginScope, "permissions" | "domains">,
+  ): Record<string, HostFunction> {
+    return hostFunctions({
       ...scope,
       permissions: plugin.permissions,
       domains: plugin.domains,
       network: this.options.network ?? scope.network,
       log: (line) => this.options.log?.(line, { plugin: plugin.name, tenant: tenantId }),
     });
-    return this.sandbox(tenantId, plugin).call(handler, [input, context], host, limits);
+  }
+
+  #dispatch(
+    tenantId: string,
+    plugin: Installation,
+    handler: string,
+    input: unknown,
+    host: Record<string, HostFunction>,
+    today: string,
+    limits: Partial<SandboxLimits>,
+    preloaded: Preloaded,
+  ): Promise<unknown> {
+    const context: PluginCallContext = {
+      settings: plugin.settings,
+      today,
+      plugin: { name: plugin.name, version: plugin.version },
+    };
+    return this.sandbox(tenantId, plugin).call(handler, [input, context], host, limits, preloaded);
+  }
+
+  /**
+   * A beforeSave check made ready to send: its host (whose `records.get` teaches the read-ahead
+   * which of the event's references the hook reads) and the records it is known to read, read
+   * now on the write's transaction (read_ahead.ts).
+   */
+  async #prepareCheck(
+    tenantId: string,
+    plugin: Installation,
+    handler: string,
+    tx: Executor,
+    event: WriteEvent,
+  ): Promise<{ host: Record<string, HostFunction>; preloaded: Preloaded }> {
+    const key = `${this.#sandboxKey(tenantId, plugin)}\u0000${handler}`;
+    const host = this.#host(tenantId, plugin, { read: tx, write: null });
+    const read = host["records.get"]!;
+    const preloaded = await this.#readAhead.preload(key, event, read);
+    host["records.get"] = (args) => {
+      this.#hostReads++;
+      this.#readAhead.learn(key, event, args[0], args[1]);
+      return read(args);
+    };
+    return { host, preloaded };
+  }
+
+  /** `records.get` calls of beforeSave hooks that reached this thread (not read ahead). */
+  get beforeSaveHostReads(): number {
+    return this.#hostReads;
   }
 
   /** The write hooks of one request or job in tenant `tenantId`. */
@@ -158,14 +217,28 @@ export class PluginRuntime {
         // Either way the answers are read in the plugins' order, all settled first (none still
         // reads the transaction once it ends): the first to fail or refuse decides.
         const checks = hooks(list, "beforeSave", event.collection);
-        const check = ({ plugin, handler }: (typeof checks)[number]) =>
-          this.call(tenantId, plugin, handler, event, { read: tx, write: null }, today, HOOK_LIMITS)
-            .then((value) => ({ value }), (error: unknown) => ({ error }));
+        if (checks.length === 0) return;
+        // Reads ahead first, then every call in one synchronous stretch: they leave in one batch.
+        const ready: { host: Record<string, HostFunction>; preloaded: Preloaded }[] = [];
+        for (const { plugin, handler } of checks) {
+          ready.push(await this.#prepareCheck(tenantId, plugin, handler, tx, event));
+        }
+        const check = ({ plugin, handler }: (typeof checks)[number], i: number) =>
+          this.#dispatch(
+            tenantId,
+            plugin,
+            handler,
+            event,
+            ready[i]!.host,
+            today,
+            HOOK_LIMITS,
+            ready[i]!.preloaded,
+          ).then((value) => ({ value }), (error: unknown) => ({ error }));
         const together = checks.length > 1 &&
           checks.every(({ plugin }) => this.sandbox(tenantId, plugin).warm);
         const answers = together ? await Promise.all(checks.map(check)) : null;
         for (const [i, hook] of checks.entries()) {
-          const answer = answers ? answers[i]! : await check(hook);
+          const answer = answers ? answers[i]! : await check(hook, i);
           if ("error" in answer) {
             const err = answer.error;
             const why = err instanceof PluginError ? err.message : String(err);

@@ -22,6 +22,7 @@
  * answers and kill timer `_sandbox_call.ts`.
  */
 import type { HostFunction, SandboxLimits } from "./sandbox.ts";
+import type { Preloaded } from "./read_ahead.ts";
 import { DEFAULT_LIMITS, PluginError } from "./sandbox.ts";
 import { type Flight, Slot } from "./_sandbox_slot.ts";
 import { type CallRequest, dispatchCall, lostCallError, mayRunAgain } from "./_sandbox_call.ts";
@@ -43,6 +44,8 @@ export interface PluginSandbox {
     args: unknown[],
     host: Record<string, HostFunction>,
     limits?: Partial<SandboxLimits>,
+    /** `records.get` answers read ahead (read_ahead.ts), answered in the worker. */
+    preloaded?: Preloaded,
   ): Promise<unknown>;
   dispose(): void;
 }
@@ -88,9 +91,9 @@ export class SandboxPool {
       get warm() {
         return !disposed && state.warm && loaded();
       },
-      call: (name, args, host, more = {}) => {
+      call: (name, args, host, more = {}, preloaded = []) => {
         // One call at a time per sandbox, as in-process: its kill timer starts when it starts.
-        const request = { key, label, name, args, host, limits: { ...limits, ...more } };
+        const request = { key, label, name, args, host, limits: { ...limits, ...more }, preloaded };
         const run = queue.then(() => this.#call(request, source, true, state, group));
         queue = run.catch(() => {});
         return run;

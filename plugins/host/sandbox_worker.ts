@@ -40,6 +40,8 @@ export type ToWorker =
     args: unknown[];
     hostNames: string[];
     limits: SandboxLimits;
+    /** `records.get` answers the host read ahead, by the call's arguments as JSON. */
+    preloaded?: [string, unknown][];
   }
   | { t: "answer"; id: number; seq: number; ok: boolean; value?: unknown; error?: string }
   | { t: "dispose"; key: string };
@@ -121,15 +123,24 @@ function pauseOf(id: number, stamp: number, cold: boolean): CallPause {
   };
 }
 
-function hostFor(id: number, names: string[]): Record<string, HostFunction> {
+function hostFor(
+  id: number,
+  names: string[],
+  preloaded: [string, unknown][] = [],
+): Record<string, HostFunction> {
   const host: Record<string, HostFunction> = {};
+  // Answers read ahead by the host (plugins/host/read_ahead.ts): the same answer the host would
+  // send, from the same transaction, without a round trip. Anything else travels to the host.
+  const ahead = new Map(preloaded);
   for (const fn of names) {
     host[fn] = (args) =>
-      new Promise((resolve, reject) => {
-        const n = ++seq;
-        waiting.set(`${id}:${n}`, { resolve, reject });
-        post({ t: "host", id, seq: n, fn, args });
-      });
+      fn === "records.get" && ahead.has(JSON.stringify(args))
+        ? Promise.resolve(ahead.get(JSON.stringify(args)))
+        : new Promise((resolve, reject) => {
+          const n = ++seq;
+          waiting.set(`${id}:${n}`, { resolve, reject });
+          post({ t: "host", id, seq: n, fn, args });
+        });
   }
   return host;
 }
@@ -158,7 +169,7 @@ async function run(msg: Extract<ToWorker, { t: "call" }>): Promise<void> {
       const value = await box.call(
         msg.name,
         msg.args,
-        hostFor(msg.id, msg.hostNames),
+        hostFor(msg.id, msg.hostNames, msg.preloaded),
         msg.limits,
         pause,
       );
