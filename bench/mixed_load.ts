@@ -229,18 +229,68 @@ function readPaths(t: MixedTenant): string[] {
 }
 
 /**
- * Brings one process to where a working day leaves it: every tenant's read routes asked once on
- * `ownPort` (that process alone), so its tenant databases are open and their statements prepared,
- * as they are in a process that has served these brokers since the morning. Without it a short
- * run measures mostly first requests (a second process would open all 1,000 databases, with
- * their key derivations and schema parses, inside the measured seconds).
+ * One of each write of the mix for tenant `t` (as `request` in the wrk script), on a PO no run
+ * updates: creates a PO, an invoice and a load, and changes the notes of the tenant's first PO.
+ */
+async function warmWrites(ownPort: number, t: MixedTenant): Promise<void> {
+  const day = new Date().toISOString().slice(0, 10);
+  const send = async (method: string, path: string, json: unknown) => {
+    const res = await hostFetch(ownPort, t.host, path, {
+      method,
+      json,
+      headers: { authorization: `Bearer ${t.token}` },
+    });
+    const body = await res.json();
+    if (res.status >= 300) throw new Error(`warm-up ${method} ${path}: ${res.status}`);
+    return body;
+  };
+  const po = `/api/v1/purchase-orders/${t.purchaseOrders[0]}`;
+  const { version } = await send("GET", po, undefined);
+  await send("PATCH", po, { version, notes: "warm-up" });
+  await send("POST", "/api/v1/purchase-orders", {
+    supplier_id: t.supplier,
+    order_date: day,
+    status: "approved",
+    lines: [{ description: "Trim", cases: 10, weight: 400, price: 2 }],
+  });
+  await send("POST", "/api/v1/invoices", {
+    customer_id: t.customer,
+    sales_order_id: t.salesOrder,
+    invoice_date: day,
+    state: "draft",
+    lines: [{ description: "Trim", weight: 400, price: 2.2 }],
+  });
+  await send("POST", "/api/v1/loads", {
+    carrier_id: t.carrier,
+    sales_order_id: t.salesOrder,
+    delivery_location_id: t.location,
+    freight_cents: 300000,
+  });
+}
+
+/**
+ * Brings one process to where a working day leaves it: each of the mix's writes once per tenant,
+ * then every tenant's read routes once, on `ownPort` (that process alone), so its tenant databases
+ * are open and the statements of both prepared, as they are in a process that has served these
+ * brokers since the morning (a tenant's connection keeps about 70 statements, its hot set:
+ * db/local_client.ts). Without it a short run measures mostly first requests (a second process
+ * would open all 1,000 databases, with their key derivations and schema parses, inside the
+ * measured seconds; before the writes were warmed too, a tenant's first write in the run prepared
+ * its twenty statements, 10-40 ms of the thread, and in 20 s most tenants write once at most).
  */
 export async function warmMixedLoad(ownPort: number, tenants: MixedTenant[]): Promise<void> {
-  const requests = tenants.flatMap((t) => readPaths(t).map((path) => ({ t, path })));
+  const requests = tenants.flatMap((t) => [
+    { t, path: null },
+    ...readPaths(t).map((path) => ({ t, path })),
+  ]);
   let next = 0;
   await Promise.all(Array.from({ length: 8 }, async () => {
     while (next < requests.length) {
       const { t, path } = requests[next++]!;
+      if (path === null) {
+        await warmWrites(ownPort, t);
+        continue;
+      }
       const res = await hostFetch(ownPort, t.host, path, {
         headers: { authorization: `Bearer ${t.token}` },
       });

@@ -13,10 +13,15 @@
  * Without a rate, a 5-second flat-out run finds the throughput and half of it is offered (as
  * bench/mixed_load.ts's paced figure). KEY=VALUE goes to the server's environment, `--v8=` flags
  * to V8 (e.g. `--v8=--max-semi-space-size=32`), so settings can be compared run against run.
+ * `--profile` also takes a V8 CPU profile of the paced run (sampled every 250 µs, written to a
+ * temporary file) and prints its long tasks with the functions that ran in them
+ * (bench/long_tasks.ts): what a stall was, not only what overlapped it.
  */
 import { startBenchServer } from "./api_throughput.ts";
 import { provisionMixedTenants, runMixedLoad, warmMixedLoad } from "./mixed_load.ts";
 import type { PauseEvents } from "./pause_trace.ts";
+import { type CpuProfile, describeLongTasks, longTasks } from "./long_tasks.ts";
+import { inspector } from "./profile_mixed.ts";
 
 /** One collection from a `--trace-gc` line, on the server's performance.now() clock. */
 export interface Collection {
@@ -153,6 +158,8 @@ if (import.meta.main) {
     Deno.args.filter((a) => /^[A-Z_]+=/.test(a)).map((a) => a.split(/=(.*)/s).slice(0, 2)),
   );
   const v8Flags = Deno.args.filter((a) => a.startsWith("--v8=")).map((a) => a.slice(5));
+  const profiling = Deno.args.includes("--profile");
+  const inspectPort = profiling ? 9300 + Math.floor(Math.random() * 500) : undefined;
   const port = 20000 + Math.floor(Math.random() * 20000);
   let stdout = "";
   const server = await startBenchServer({
@@ -160,7 +167,7 @@ if (import.meta.main) {
     ...env,
     PORT: String(port),
     BENCH_TRACE_PAUSES: "1",
-  }, { v8Flags: ["--trace-gc", ...v8Flags], onStdout: (t) => (stdout += t) });
+  }, { v8Flags: ["--trace-gc", ...v8Flags], onStdout: (t) => (stdout += t), inspectPort });
   try {
     const tenants = await provisionMixedTenants(port, Number(tenantCount), { runs: 3 });
     await warmMixedLoad(server.ownPort, tenants);
@@ -172,9 +179,23 @@ if (import.meta.main) {
     }
     const pauses = (query = "") =>
       fetch(`http://127.0.0.1:${port + 1}/pauses${query}`).then((r) => r.json());
+    // Attaching the profiler and starting it hold the thread for a few hundred ms (V8 logs every
+    // compiled function): done a second before the trace starts, so that stall is not traced.
+    const cdp = inspectPort ? await inspector(inspectPort) : null;
+    let profiledFrom = 0;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+      await cdp.send("Profiler.start");
+      profiledFrom = performance.now();
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     const from = (await pauses("?reset") as PauseEvents).resetAt!; // the trace covers the paced run alone
+    const lead = profiledFrom ? performance.now() - profiledFrom : 0;
     const load = [(await Deno.readTextFile("/proc/loadavg")).split(" ")[0]];
     const paced = await runMixedLoad(port, tenants, { run: 1, seconds: Number(seconds), rate });
+    const profile = cdp ? (await cdp.send<{ profile: CpuProfile }>("Profiler.stop")).profile : null;
+    cdp?.close();
     load.push((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
     const events: PauseEvents = await pauses();
     await new Promise((r) => setTimeout(r, 300)); // the marking collection's line reaches stdout
@@ -249,6 +270,20 @@ if (import.meta.main) {
       byPath.set(route, (byPath.get(route) ?? 0) + 1);
     }
     console.log(`slow requests by route: ${JSON.stringify(Object.fromEntries(byPath))}`);
+    if (profile) {
+      const file = await Deno.makeTempFile({ prefix: "pauses-", suffix: ".cpuprofile" });
+      await Deno.writeTextFile(file, JSON.stringify(profile));
+      console.log(`CPU profile of the paced run: ${file} (Chrome DevTools opens it)`);
+      // On the trace's clock (+s from its reset), give or take the few ms of a request.
+      // The reset's own full collection is left out, as from the stalls above.
+      const tasks = longTasks(profile, 10).map((t) => ({ ...t, at: t.at - lead }))
+        .filter((t) => t.at > markMs + 5);
+      console.log(
+        `long tasks in the CPU profile (>= 10 ms without going idle): ${tasks.length}, ${
+          tasks.reduce((a, t) => a + t.ms, 0).toFixed(0)
+        } ms in all; the longest:\n${describeLongTasks(tasks)}`,
+      );
+    }
     if (Deno.env.get("PAUSES_OUT")) {
       await Deno.writeTextFile(Deno.env.get("PAUSES_OUT")!, JSON.stringify({ events, gcs }));
     }

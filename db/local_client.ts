@@ -66,12 +66,17 @@ export interface LocalClientOptions {
 }
 
 /**
- * Statements kept by default: about a tenant's hot set (a record write runs some twenty distinct
- * statements, the reads of lists, details and the dashboard a few more). Memory bounds it: a kept
- * statement holds native memory, measured at 20 KB for a join with a subquery (12,800 kept over
- * 200 encrypted connections: +250 MB RSS), so 32 cost up to ~0.6 MB per open tenant.
+ * Statements kept by default: a tenant's hot set. The mixed load's requests (four kinds of write,
+ * lists, details, search and the dashboard) run about 70 distinct statements on a tenant's
+ * connection, a record write some twenty of them. With 32 kept, one write pushed most of the
+ * reads' statements out, so nearly every request of a tenant prepared again (at 1,000 tenants
+ * each is asked a few times a minute): 18% of the process's CPU time was statement preparation
+ * (~0.4 ms each) and a write held the thread 10-40 ms preparing its twenty statements
+ * (bench/pauses.ts --profile, docs/benchmarks.md, 2026-12-07). Memory bounds it: a kept statement
+ * holds native memory, 13.7 KB on average over the mix's statements (67 kept on 200 connections:
+ * +179 MB RSS; 20 KB for a join with a subquery), so 80 cost up to ~1.1 MB per open tenant.
  */
-export const DEFAULT_STATEMENT_CACHE_SIZE = 32;
+export const DEFAULT_STATEMENT_CACHE_SIZE = 80;
 
 /**
  * The path of a plain local `file:` URL, or null for anything this client does not open (URLs with

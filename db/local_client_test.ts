@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createClient, LibsqlBatchError, LibsqlError } from "@libsql/client";
-import { createLocalClient, localPathOf } from "./local_client.ts";
+import Database from "libsql";
+import { createLocalClient, DEFAULT_STATEMENT_CACHE_SIZE, localPathOf } from "./local_client.ts";
 
 async function tempDb() {
   const dir = await Deno.makeTempDir({ prefix: "pm-local-client-" });
@@ -80,6 +81,39 @@ Deno.test("results match @libsql/client's: values, rows by name and position, JS
   } finally {
     ours.close();
     theirs.close();
+    await db.cleanup();
+  }
+});
+
+Deno.test("a connection keeps a tenant's hot set of statements prepared (~70 on the mixed load)", async () => {
+  assert.ok(DEFAULT_STATEMENT_CACHE_SIZE >= 72);
+  const db = await tempDb();
+  const client = createLocalClient({ path: db.path });
+  const native = (Database as unknown as { prototype: { prepare(sql: string): unknown } })
+    .prototype;
+  const prepare = native.prepare;
+  const prepared: string[] = [];
+  native.prepare = function (this: unknown, sql: string) {
+    prepared.push(sql);
+    return prepare.call(this, sql);
+  };
+  try {
+    await client.execute("CREATE TABLE t (n INTEGER)");
+    const statements = Array.from(
+      { length: DEFAULT_STATEMENT_CACHE_SIZE },
+      (_, i) => `SELECT n + ${i} AS m FROM t`,
+    );
+    for (const sql of statements) await client.execute(sql);
+    prepared.length = 0;
+    for (const sql of statements) await client.execute(sql); // all kept: none prepared again
+    assert.deepEqual(prepared, []);
+    await client.execute("SELECT 'one more' FROM t"); // the least recently used goes
+    await client.execute(statements[0]!);
+    await client.execute(statements[2]!); // still kept
+    assert.deepEqual(prepared, ["SELECT 'one more' FROM t", statements[0]!]);
+  } finally {
+    native.prepare = prepare;
+    client.close();
     await db.cleanup();
   }
 });
