@@ -32,7 +32,8 @@ export interface Cursor {
 }
 
 export const OVERLAP_MS = 5000;
-const LIMIT = 500;
+/** Rows per read of one source. */
+export const LIMIT = 500;
 
 /** The cursor as text for an SSE id or a query string (three times joined by "~"). */
 export function cursorText(cursor: Cursor): string {
@@ -62,13 +63,67 @@ export async function currentCursor(db: Executor): Promise<Cursor> {
   };
 }
 
-function back(time: string): string {
+/** `time` less the overlap: where a read that must see late commits starts. */
+export function back(time: string): string {
   if (!time) return "";
   return new Date(Date.parse(time) - OVERLAP_MS).toISOString();
 }
 
-function later(a: string, b: string): string {
+/** The later of two ISO times ("" is earliest). */
+export function later(a: string, b: string): string {
   return a > b ? a : b;
+}
+
+type Row = Record<string, unknown>;
+
+/** An audit_log row (id, at, user_id, action, entity, entity_id) as an event. */
+export function auditEvent(r: Row): LiveEvent {
+  return {
+    kind: "record",
+    collection: String(r.entity),
+    id: String(r.entity_id),
+    action: String(r.action),
+    userId: r.user_id === null ? null : String(r.user_id),
+    at: String(r.at),
+    key: `a:${r.id}`,
+  };
+}
+
+/** A documents row (id, status, updated_at) as an event. */
+export function documentEvent(r: Row): LiveEvent {
+  return {
+    kind: "document",
+    collection: "documents",
+    id: String(r.id),
+    action: String(r.status),
+    userId: null,
+    at: String(r.updated_at),
+    // A document changes in place: its key carries the time, so each new status is new.
+    key: `d:${r.id}:${r.updated_at}`,
+  };
+}
+
+/** An activity row (id, entity, entity_id, kind, user_id, at) as an event. */
+export function activityEvent(r: Row): LiveEvent {
+  return {
+    kind: "activity",
+    collection: String(r.entity),
+    id: String(r.entity_id),
+    action: String(r.kind),
+    userId: r.user_id === null ? null : String(r.user_id),
+    at: String(r.at),
+    key: `n:${r.id}`,
+  };
+}
+
+/** Documents changed after `since` (the caller's cursor less the overlap), oldest first. */
+export async function documentsSince(db: Executor, since: string): Promise<LiveEvent[]> {
+  const rs = await db.execute({
+    sql: `SELECT id, status, updated_at FROM documents
+          WHERE updated_at > ? ORDER BY updated_at LIMIT ${LIMIT}`,
+    args: [since],
+  });
+  return rs.rows.map((r) => documentEvent(r as Row));
 }
 
 /** Changes after `cursor` (with the overlap), oldest first, and the cursor after them. */
@@ -82,11 +137,7 @@ export async function changesSince(
             WHERE at > ? AND entity_id IS NOT NULL ORDER BY at LIMIT ${LIMIT}`,
       args: [back(cursor.audit)],
     }),
-    db.execute({
-      sql: `SELECT id, status, updated_at, uploaded_by FROM documents
-            WHERE updated_at > ? ORDER BY updated_at LIMIT ${LIMIT}`,
-      args: [back(cursor.documents)],
-    }),
+    documentsSince(db, back(cursor.documents)),
     db.execute({
       sql: `SELECT id, entity, entity_id, kind, user_id, at FROM activity
             WHERE at > ? ORDER BY at LIMIT ${LIMIT}`,
@@ -96,40 +147,15 @@ export async function changesSince(
   const next = { ...cursor };
   const events: LiveEvent[] = [];
   for (const r of audit.rows) {
-    events.push({
-      kind: "record",
-      collection: String(r.entity),
-      id: String(r.entity_id),
-      action: String(r.action),
-      userId: r.user_id === null ? null : String(r.user_id),
-      at: String(r.at),
-      key: `a:${r.id}`,
-    });
+    events.push(auditEvent(r as Row));
     next.audit = later(next.audit, String(r.at));
   }
-  for (const r of documents.rows) {
-    events.push({
-      kind: "document",
-      collection: "documents",
-      id: String(r.id),
-      action: String(r.status),
-      userId: null,
-      at: String(r.updated_at),
-      // A document changes in place: its key carries the time, so each new status is new.
-      key: `d:${r.id}:${r.updated_at}`,
-    });
-    next.documents = later(next.documents, String(r.updated_at));
+  for (const e of documents) {
+    events.push(e);
+    next.documents = later(next.documents, e.at);
   }
   for (const r of activity.rows) {
-    events.push({
-      kind: "activity",
-      collection: String(r.entity),
-      id: String(r.entity_id),
-      action: String(r.kind),
-      userId: r.user_id === null ? null : String(r.user_id),
-      at: String(r.at),
-      key: `n:${r.id}`,
-    });
+    events.push(activityEvent(r as Row));
     next.activity = later(next.activity, String(r.at));
   }
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -148,8 +174,15 @@ export class SeenKeys {
 
   /** The events not sent before; remembers them and forgets what `cursor` has left behind. */
   fresh(events: readonly LiveEvent[], cursor: Cursor): LiveEvent[] {
-    for (const [key, seen] of this.#keys) {
-      if (seen.at <= back(cursor[seen.source])) this.#keys.delete(key);
+    if (this.#keys.size) {
+      const left = {
+        audit: back(cursor.audit),
+        documents: back(cursor.documents),
+        activity: back(cursor.activity),
+      };
+      for (const [key, seen] of this.#keys) {
+        if (seen.at <= left[seen.source]) this.#keys.delete(key);
+      }
     }
     const out = events.filter((e) => !this.#keys.has(e.key));
     for (const e of out) this.#keys.set(e.key, { at: e.at, source: SOURCE[e.kind] });

@@ -12,6 +12,8 @@
  * Commit watchers (the notifications that changes raise, notifications/from_changes.ts) hear
  * every change this process committed, whether or not anyone listens: the process that wrote is
  * the one that tells, and dedupe keys keep another process that also heard it from telling twice.
+ * They read only the rows added since their last read (committed_changes.ts), one read at a time
+ * per tenant; commits that arrive while a read waits its turn are caught by that read.
  */
 import type { Client } from "../db/client.ts";
 import { onWriteCommit } from "../db/transaction.ts";
@@ -25,6 +27,7 @@ import {
   type LiveEvent,
   SeenKeys,
 } from "./changes_since.ts";
+import { type CommitCursor, committedChanges, startCursor } from "./committed_changes.ts";
 
 /** Hears a batch of events and the cursor after them (the stream's event id). */
 export type LiveListener = (events: LiveEvent[], cursor: string) => void;
@@ -46,9 +49,11 @@ interface Feed {
 }
 
 interface Committed {
-  cursor: Promise<Cursor | null>;
+  cursor: CommitCursor;
   seen: SeenKeys;
   chain: Promise<void>;
+  /** The handle of a read queued and not yet started: another commit on it needs no read. */
+  queued: Client | null;
 }
 
 const SOURCE = { record: "audit", document: "documents", activity: "activity" } as const;
@@ -214,23 +219,24 @@ export class LiveHub {
     let state = this.#committed.get(tenantId);
     if (!state) {
       // The first commit seen for this tenant: start from a little before it (the overlap).
-      const cursor = new Date(Date.now() - 1000).toISOString();
       state = {
-        cursor: Promise.resolve({ audit: cursor, documents: cursor, activity: cursor }),
+        cursor: startCursor(new Date(Date.now() - 1000).toISOString()),
         seen: new SeenKeys(),
         chain: Promise.resolve(),
+        queued: null,
       };
       this.#committed.set(tenantId, state);
     }
     const current = state;
+    if (current.queued === db) return;
+    current.queued = db;
     current.chain = current.chain.then(async () => {
-      const from = await current.cursor;
-      if (!from || db.closed) return;
-      const read = await changesSince(db, from);
-      current.cursor = Promise.resolve(read.cursor);
-      const fresh = current.seen.fresh(read.events, read.cursor);
-      if (!fresh.length) return;
-      for (const watcher of this.#watchers) await watcher(tenantId, fresh);
+      if (current.queued === db) current.queued = null;
+      if (db.closed) return;
+      const read = await committedChanges(db, current.cursor, current.seen);
+      current.cursor = read.cursor;
+      if (!read.events.length) return;
+      for (const watcher of this.#watchers) await watcher(tenantId, read.events);
     }).catch((err) => this.options.onError?.("notifications from changes", err));
   }
 

@@ -3,6 +3,10 @@ import type { LiveEvent } from "./changes_since.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { newId } from "../db/ids.ts";
+import type { Client, ResultSet } from "../db/client.ts";
+import { inWriteTransaction } from "../db/transaction.ts";
+import { createRecord } from "../domain/records/repository.ts";
+import { customers } from "../domain/catalog.ts";
 
 async function until(check: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
@@ -76,6 +80,117 @@ Deno.test("LiveHub hears a write it did not commit (another process) by polling,
     await new Promise((r) => setTimeout(r, 1200)); // another poll re-reads the overlap
     assert.deepEqual(heard.map((e) => [e.collection, e.id]), [["loads", "load-x"]], "once");
     sub.stop();
+  } finally {
+    await server.close();
+  }
+});
+
+/** Counts the rows that reads of `table` after a cursor (rowid or time) return on `db`. */
+function countRowsRead(db: Client, table: string): { rows: number; stop(): void } {
+  const spy = { rows: 0, stop: () => delete (db as { execute?: unknown }).execute };
+  const execute = db.execute.bind(db) as (...args: unknown[]) => Promise<ResultSet>;
+  const reads = new RegExp(`FROM ${table}\\s+WHERE (rowid|at) >`);
+  (db as { execute: unknown }).execute = async (...args: unknown[]) => {
+    const rs = await execute(...args);
+    const sql = typeof args[0] === "string" ? args[0] : (args[0] as { sql: string }).sql;
+    if (reads.test(sql)) spy.rows += rs.rows.length;
+    return rs;
+  };
+  return spy;
+}
+
+Deno.test("LiveHub tells the commit watchers each of 600 back-to-back writes once, in commit order, reading only the new rows", async () => {
+  const server = await startTestServer();
+  try {
+    const a = await signUpTenant(server);
+    const told: LiveEvent[] = [];
+    server.services.live.watchCommits((tenantId, events) => {
+      if (tenantId === a.tenantId) told.push(...events);
+      return Promise.resolve();
+    });
+    const lease = await server.services.pool.acquire(a.tenantId, null);
+    const spy = countRowsRead(lease.db, "audit_log");
+    const created: string[] = [];
+    try {
+      const context = { db: lease.db, userId: a.userId, role: "owner" as const };
+      for (let i = 0; i < 600; i++) {
+        created.push(String((await createRecord(context, customers, { name: `Grocer ${i}` })).id));
+      }
+      await server.services.live.settled();
+    } finally {
+      spy.stop();
+      lease.release();
+    }
+    const creates = told.filter((e) => e.collection === "customers" && e.action === "create");
+    assert.equal(creates.length, 600, "every write told");
+    assert.deepEqual(creates.map((e) => e.id), created, "once each, in commit order");
+    assert.equal(new Set(told.map((e) => e.key)).size, told.length, "no event told twice");
+    // The old read looked 5 s back at up to 500 rows on every commit: ~500 rows per write.
+    assert.ok(spy.rows <= 600 + 20, `audit rows read for 600 writes: ${spy.rows}`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("LiveHub tells the commit watchers every row of an import-sized commit (1,200 changes in one transaction)", async () => {
+  const server = await startTestServer();
+  try {
+    const a = await signUpTenant(server);
+    const told: LiveEvent[] = [];
+    server.services.live.watchCommits((_tenantId, events) => {
+      told.push(...events);
+      return Promise.resolve();
+    });
+    const lease = await server.services.pool.acquire(a.tenantId, null);
+    const ids = Array.from({ length: 1200 }, (_, i) => `load-${String(i).padStart(4, "0")}`);
+    try {
+      await inWriteTransaction(lease.db, async (tx) => {
+        for (const id of ids) {
+          await tx.execute({
+            sql: `INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, changes)
+                  VALUES (?, ?, NULL, 'create', 'loads', ?, '{}')`,
+            args: [newId(), new Date().toISOString(), id],
+          });
+        }
+      });
+      await server.services.live.settled();
+    } finally {
+      lease.release();
+    }
+    assert.deepEqual(told.filter((e) => e.collection === "loads").map((e) => e.id), ids);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("LiveHub's commit watchers carry on over a reopened handle of the same file: nothing lost, nothing told again", async () => {
+  const server = await startTestServer();
+  try {
+    const a = await signUpTenant(server);
+    const told: LiveEvent[] = [];
+    server.services.live.watchCommits((_tenantId, events) => {
+      told.push(...events);
+      return Promise.resolve();
+    });
+    const write = async (name: string) => {
+      const lease = await server.services.pool.acquire(a.tenantId, null);
+      try {
+        const context = { db: lease.db, userId: a.userId, role: "owner" as const };
+        return { id: String((await createRecord(context, customers, { name })).id), db: lease.db };
+      } finally {
+        lease.release();
+      }
+    };
+    const before = await write("Before Grocers");
+    await server.services.live.settled();
+    await server.services.pool.forget(a.tenantId); // closes the handle; the next is a new Client
+    const after = await write("After Grocers");
+    await server.services.live.settled();
+    assert.notEqual(after.db, before.db, "a new handle");
+    assert.deepEqual(
+      told.filter((e) => e.collection === "customers").map((e) => e.id),
+      [before.id, after.id],
+    );
   } finally {
     await server.close();
   }
