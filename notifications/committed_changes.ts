@@ -100,7 +100,8 @@ export async function committedChanges(
             (SELECT id FROM audit_log ORDER BY rowid DESC LIMIT 1) AS audit_top_id,
             (SELECT rowid FROM activity WHERE id = ?) AS activity_mark,
             (SELECT rowid FROM activity ORDER BY rowid DESC LIMIT 1) AS activity_top,
-            (SELECT id FROM activity ORDER BY rowid DESC LIMIT 1) AS activity_top_id
+            (SELECT id FROM activity ORDER BY rowid DESC LIMIT 1) AS activity_top_id,
+            (SELECT max(updated_at) FROM documents) AS documents_top
           FROM pragma_schema_version`,
     args: [from.audit.id, from.activity.id],
   })).rows[0] as Row;
@@ -116,7 +117,9 @@ export async function committedChanges(
       ? (unchanged ? 0 : null)
       : (probe[`${table}_mark`] === null ? null : Number(probe[`${table}_mark`]));
     let read: { events: LiveEvent[]; mark: RowMark };
-    if (at !== null) {
+    if (at !== null && at === Number(probe[`${table}_top`] ?? 0)) {
+      read = { events: [], mark: { rowid: at, id: from[table].id } }; // nothing new: no read
+    } else if (at !== null) {
       read = await rowsAfter(db, table, { rowid: at, id: from[table].id });
       lists.push(read.events);
     } else {
@@ -129,7 +132,10 @@ export async function committedChanges(
     next[table] = read.mark;
     for (const e of read.events) next.times[table] = later(next.times[table], e.at);
   }
-  const documents = await documentsSince(db, back(from.times.documents));
+  const since = back(from.times.documents);
+  const documents = String(probe.documents_top ?? "") > since
+    ? await documentsSince(db, since)
+    : [];
   for (const e of documents) next.times.documents = later(next.times.documents, e.at);
   afresh.push(documents);
   const fresh = new Set(seen.fresh(afresh.flat(), next.times).map((e) => e.key));

@@ -191,7 +191,7 @@ Deno.test("committedChanges() tells each status of a document once, in time with
   const db = await tenantDb(dir);
   try {
     const r = reader();
-    const now = new Date().toISOString();
+    const now = ago(5); // before the record change below
     await db.execute({
       sql: `INSERT INTO documents (id, name, content_type, size_bytes, sha256, storage_key, status,
               created_at, updated_at) VALUES ('doc-1', 'bol.pdf', 'application/pdf', 1, 'x', 'k',
