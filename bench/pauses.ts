@@ -33,6 +33,15 @@ export interface Collection {
   reason: string;
 }
 
+/** A process's resident memory in MB (every tenant open in its pool after the run). */
+function rssMb(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** How long the server is left alone between the trace's reset and the run. */
+const SETTLE_MS = 3000;
+
 const GC_LINE =
   /\s(\d+) ms: ([A-Za-z][A-Za-z -]*?(?: \(reduce\))?) ([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB,.*?([\d.]+) \/ ([\d.]+) ms/;
 
@@ -190,8 +199,14 @@ if (import.meta.main) {
       profiledFrom = performance.now();
       await new Promise((r) => setTimeout(r, 1000));
     }
+    const resetSentAt = performance.now();
+    const lead = profiledFrom ? resetSentAt - profiledFrom : 0;
     const from = (await pauses("?reset") as PauseEvents).resetAt!; // the trace covers the paced run alone
-    const lead = profiledFrom ? performance.now() - profiledFrom : 0;
+    // The reset's full collection (over a heap of 1,000 tenants, over a second) leaves work behind
+    // it (finalizers of the native handles it freed, sweeping): the server settles before the
+    // run, and what it did meanwhile, with no request, is counted apart.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const runFrom = from + (performance.now() - resetSentAt);
     const load = [(await Deno.readTextFile("/proc/loadavg")).split(" ")[0]];
     const paced = await runMixedLoad(port, tenants, { run: 1, seconds: Number(seconds), rate });
     const profile = cdp ? (await cdp.send<{ profile: CpuProfile }>("Profiler.stop")).profile : null;
@@ -201,7 +216,25 @@ if (import.meta.main) {
     await new Promise((r) => setTimeout(r, 300)); // the marking collection's line reaches stdout
     const { gcs, markMs } = collectionsBetween(stdout, from);
     // The trace's own marking collection holds the thread right after the reset: not the app's.
-    const after = (x: { at: number }) => x.at > from + markMs + 5;
+    const after = (x: { at: number }) => x.at > runFrom;
+    const settling = events.stalls.filter((s) =>
+      s.at > from + markMs + 5 && !after(s) && s.ms > 10
+    );
+    console.log(
+      `stalls over 10 ms while the server settled after the trace's full collection (${markMs} ms` +
+        `, no request): ${settling.length}${
+          settling.length
+            ? ` (${
+              settling.map((s) =>
+                `${s.ms.toFixed(0)} ms (${s.cpuMs.toFixed(0)} on core) at +${
+                  (s.at - from).toFixed(0)
+                } ms`
+              )
+                .join(", ")
+            })`
+            : ""
+        }`,
+    );
     events.stalls = events.stalls.filter(after);
     events.requests = events.requests.filter(after);
     const slow = events.requests.filter((r) => r.ms > 20);
@@ -213,7 +246,7 @@ if (import.meta.main) {
         `${
           paced.requestsPerSecond.toFixed(0)
         } req/s, p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, ` +
-        `non-2xx ${paced.non2xx}`,
+        `non-2xx ${paced.non2xx}; server resident ${rssMb(server.pid).toFixed(0)} MB`,
     );
     console.log(`collections during the run:\n${gcSummary(gcs)}`);
     console.log(
@@ -252,9 +285,11 @@ if (import.meta.main) {
         `${r.path.replace(/\/[0-9a-z]{26}/gi, "/:id")} ${r.ms.toFixed(0)} ms`
       );
       console.log(
-        `  stall at +${((st.at - from) / 1000).toFixed(2)} s: ${st.cpuMs.toFixed(0)} ms on core (${
-          causeOf(st, gcs, events.statements)
-        }); in flight: ${inFlight.join(", ") || "no request (a timer or background task)"}`,
+        `  stall at +${((st.at - runFrom) / 1000).toFixed(2)} s: ${
+          st.cpuMs.toFixed(0)
+        } ms on core (${causeOf(st, gcs, events.statements)}); in flight: ${
+          inFlight.join(", ") || "no request (a timer or background task)"
+        }`,
       );
     }
     console.log(
@@ -273,11 +308,16 @@ if (import.meta.main) {
     if (profile) {
       const file = await Deno.makeTempFile({ prefix: "pauses-", suffix: ".cpuprofile" });
       await Deno.writeTextFile(file, JSON.stringify(profile));
-      console.log(`CPU profile of the paced run: ${file} (Chrome DevTools opens it)`);
-      // On the trace's clock (+s from its reset), give or take the few ms of a request.
-      // The reset's own full collection is left out, as from the stalls above.
-      const tasks = longTasks(profile, 10).map((t) => ({ ...t, at: t.at - lead }))
-        .filter((t) => t.at > markMs + 5);
+      console.log(
+        `CPU profile of the paced run: ${file} (Chrome DevTools opens it); the trace's reset at ` +
+          `+${(lead / 1000).toFixed(2)} s in it, the run from +${
+            ((lead + runFrom - from) / 1000).toFixed(2)
+          } s`,
+      );
+      // From the run's start, give or take the few ms of a request; the settling is left out.
+      const tasks = longTasks(profile, 10)
+        .map((t) => ({ ...t, at: t.at - lead - (runFrom - from) }))
+        .filter((t) => t.at > 0);
       console.log(
         `long tasks in the CPU profile (>= 10 ms without going idle): ${tasks.length}, ${
           tasks.reduce((a, t) => a + t.ms, 0).toFixed(0)
