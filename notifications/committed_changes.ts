@@ -3,7 +3,7 @@
  * What the commit watchers (live_hub.ts) read after each commit this process makes: only the rows
  * added since their last read. The browser feeds keep their time cursors (changes_since.ts); this
  * path runs after EVERY write, listened to or not. Re-reading the 5 s overlap there (up to 500
- * rows a source) cost the app's thread about 1.5 ms of CPU per write in a busy workspace, and
+ * rows a source) cost the app's thread 1.2 to 3 ms of CPU per write in a busy workspace, and
  * once more than 500 rows fell within 5 s its oldest-first page stopped reaching the newest rows:
  * their events were never told (docs/benchmarks.md, "Commit watchers read only new rows").
  *
