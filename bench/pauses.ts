@@ -39,6 +39,11 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/** The CPU time (ms) of a process's main thread, the one that runs JavaScript and SQL. */
+function threadCpuMs(pid: number): number {
+  return Number(Deno.readTextFileSync(`/proc/${pid}/task/${pid}/schedstat`).split(" ")[0]) / 1e6;
+}
+
 /** How long the server is left alone between the trace's reset and the run. */
 const SETTLE_MS = 3000;
 
@@ -208,7 +213,9 @@ if (import.meta.main) {
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const runFrom = from + (performance.now() - resetSentAt);
     const load = [(await Deno.readTextFile("/proc/loadavg")).split(" ")[0]];
+    const cpuBefore = threadCpuMs(server.pid);
     const paced = await runMixedLoad(port, tenants, { run: 1, seconds: Number(seconds), rate });
+    const cpuMs = threadCpuMs(server.pid) - cpuBefore;
     const profile = cdp ? (await cdp.send<{ profile: CpuProfile }>("Profiler.stop")).profile : null;
     cdp?.close();
     load.push((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
@@ -247,6 +254,11 @@ if (import.meta.main) {
           paced.requestsPerSecond.toFixed(0)
         } req/s, p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, ` +
         `non-2xx ${paced.non2xx}; server resident ${rssMb(server.pid).toFixed(0)} MB`,
+    );
+    console.log(
+      `the server's JavaScript thread: ${(cpuMs / 1000).toFixed(2)} s on a core, ${
+        (cpuMs / Math.max(1, paced.requests)).toFixed(2)
+      } ms per request (what the neighbours do not inflate, unlike the percentiles)`,
     );
     console.log(`collections during the run:\n${gcSummary(gcs)}`);
     console.log(
