@@ -33,6 +33,8 @@ export interface CallRequest {
   limits: SandboxLimits;
   /** `records.get` answers read ahead, which the worker gives without asking (read_ahead.ts). */
   preloaded: Preloaded;
+  /** The sandbox's group (its workspace), whose finished reads may wait for one another. */
+  group: string | undefined;
   /** Whether the sandbox's runtime is known to be loaded in the worker (its timer's first arming). */
   warm: boolean;
 }
@@ -81,6 +83,7 @@ export async function dispatchCall(
     hostNames: Object.keys(host),
     limits,
     ...(request.preloaded.length > 0 ? { preloaded: request.preloaded } : {}),
+    ...(request.group !== undefined ? { group: request.group } : {}),
   });
   try {
     while (true) {

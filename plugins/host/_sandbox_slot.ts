@@ -48,7 +48,12 @@ export class Slot {
   readonly #free = Array.from({ length: STAMPS }, (_, i) => STAMPS - 1 - i);
   #outbox: ToWorker[] = [];
 
-  constructor(wasm: ArrayBuffer, onDeath: (slot: Slot, why: string) => void) {
+  constructor(
+    wasm: ArrayBuffer,
+    onDeath: (slot: Slot, why: string) => void,
+    /** Told of each message (a batch) the worker posts. */
+    onBatch: () => void = () => {},
+  ) {
     const url = new URL("./sandbox_worker.ts", import.meta.url);
     this.worker = new Worker(url, {
       type: "module",
@@ -66,6 +71,7 @@ export class Slot {
       },
     } as WorkerOptions);
     this.worker.onmessage = (event: MessageEvent<FromWorker[]>) => {
+      onBatch();
       for (const msg of event.data) this.#receive(msg);
     };
     this.worker.onerror = (event) => {

@@ -61,6 +61,12 @@ export class SandboxPool {
   readonly #margin: number;
   /** Workers started and killed so far (for tests and the bench). */
   readonly stats = { started: 0, killed: 0 };
+  #batches = 0;
+
+  /** Messages the workers posted so far (each a batch of answers and host calls). */
+  get batchesReceived(): number {
+    return this.#batches;
+  }
 
   constructor(options: SandboxPoolOptions = {}) {
     this.#size = Math.max(1, options.size ?? 2);
@@ -93,7 +99,16 @@ export class SandboxPool {
       },
       call: (name, args, host, more = {}, preloaded = []) => {
         // One call at a time per sandbox, as in-process: its kill timer starts when it starts.
-        const request = { key, label, name, args, host, limits: { ...limits, ...more }, preloaded };
+        const request = {
+          key,
+          label,
+          name,
+          args,
+          host,
+          limits: { ...limits, ...more },
+          preloaded,
+          group,
+        };
         const run = queue.then(() => this.#call(request, source, true, state, group));
         queue = run.catch(() => {});
         return run;
@@ -132,7 +147,11 @@ export class SandboxPool {
   /** A worker for a sandbox with no home yet: a new one while fewer than `size`, else the least busy. */
   async #pick(): Promise<Slot> {
     if (this.#slots.length < this.#size) {
-      const slot = new Slot(await this.#wasmBytes(), (s, why) => this.#kill(s, why, null));
+      const slot = new Slot(
+        await this.#wasmBytes(),
+        (s, why) => this.#kill(s, why, null),
+        () => this.#batches++,
+      );
       this.stats.started++;
       // Another call may have started a worker while this one read the engine's bytes.
       if (this.#slots.length < this.#size) {

@@ -272,3 +272,73 @@ Deno.test("a loop of large arrays is stopped on its limits in its worker; the pr
     pool.close();
   }
 });
+
+Deno.test("side-by-side calls that only read come back in one message, their reads answered ahead", async () => {
+  const pool = new SandboxPool({ size: 1 });
+  try {
+    const source = `export async function check(e) {
+      const r = await host.records.get("customers", e.id);
+      return r.name + "/" + e.n;
+    }
+    export const ok = () => 1;`;
+    const boxes = [1, 2, 3].map((n) => pool.sandbox(`Reader ${n}`, source, undefined, "ws"));
+    for (const box of boxes) await box.call("ok", [], NO_HOST);
+    let asked = 0;
+    const host = {
+      "records.get": () => (asked++, Promise.resolve({ name: "asked" })),
+    };
+    const ahead = [[JSON.stringify(["customers", "c1"]), { name: "Lone Star" }]] as [
+      string,
+      unknown,
+    ][];
+    const before = pool.batchesReceived;
+    const answers = await Promise.all(
+      boxes.map((box, n) => box.call("check", [{ id: "c1", n }], host, {}, n === 2 ? [] : ahead)),
+    );
+    assert.deepEqual(answers, ["Lone Star/0", "Lone Star/1", "asked/2"]);
+    assert.equal(asked, 1, "only the call without the read ahead asked the host");
+    // The two calls answered ahead finish in the worker's first turn and wait for the third,
+    // whose read is a message: its ask and their answers leave together, then its answer.
+    assert.equal(pool.batchesReceived - before, 2);
+  } finally {
+    pool.close();
+  }
+});
+
+for (const same of [true, false]) {
+  Deno.test(
+    same
+      ? "a read-only answer waits for its own workspace's next call; if that call gets the worker killed, it runs again and answers"
+      : "a read-only answer leaves before another workspace's code runs: a neighbour's kill does not touch it",
+    async () => {
+      const pool = new SandboxPool({ size: 1, marginMs: 100 });
+      try {
+        const hostile = pool.sandbox(
+          "Backtracker",
+          `export function run() { return String(7n ** 300000n).length; }
+          export const ok = () => 1;`,
+          undefined,
+          "ws-a",
+        );
+        const pure = pool.sandbox(
+          "Pure",
+          `export const check = (e) => e.n * 2;`,
+          undefined,
+          same ? "ws-a" : "ws-b",
+        );
+        await hostile.call("ok", [], NO_HOST);
+        await pure.call("check", [{ n: 1 }], NO_HOST);
+        const [a, b] = await Promise.allSettled([
+          pure.call("check", [{ n: 21 }], NO_HOST),
+          hostile.call("run", [], NO_HOST, { timeMs: 200 }),
+        ]);
+        assert.match(String((b as PromiseRejectedResult).reason), /Backtracker was stopped/);
+        assert.deepEqual(a, { status: "fulfilled", value: 42 });
+        // Run again in a new worker (same workspace) or answered before the kill (another one).
+        assert.deepEqual(pool.stats, { started: same ? 2 : 1, killed: 1 });
+      } finally {
+        pool.close();
+      }
+    },
+  );
+}

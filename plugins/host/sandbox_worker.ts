@@ -9,9 +9,11 @@
  * Messages travel in batches, both ways: waking a thread costs far more than the message (on a
  * loaded machine, a wait in the scheduler's queue each time), so the worker collects what its
  * calls say while any of them can still run, and posts it in one message once all wait for host
- * answers or are done. Only reads wait while plugin code runs, though: a call that never yields
- * (a long native operation) gets the worker killed, and the answers of calls that finished before
- * it, and their writes and fetches, must have reached the host by then. When a call's plugin code
+ * answers or are done. Only what can be redone waits while plugin code runs, though: a call that
+ * never yields (a long native operation) gets the worker killed, and the writes and fetches asked
+ * before it, and the answers of calls that made them, must have reached the host by then; a call
+ * that only read is run again in a new worker (sandbox_pool.ts), so its answer may wait and a
+ * write's side-by-side checks come back in one message. When a call's plugin code
  * first runs, the worker writes the time (and whether it starts cold) into memory shared with the
  * host, which reads it when the call's kill timer fires: the timer counts from the call's real
  * start, behind other calls too, without a `start` message.
@@ -42,6 +44,8 @@ export type ToWorker =
     limits: SandboxLimits;
     /** `records.get` answers the host read ahead, by the call's arguments as JSON. */
     preloaded?: [string, unknown][];
+    /** The sandbox's group (its workspace): see `mustLeave`. */
+    group?: string;
   }
   | { t: "answer"; id: number; seq: number; ok: boolean; value?: unknown; error?: string }
   | { t: "dispose"; key: string };
@@ -71,9 +75,36 @@ const READS = new Set(["records.get", "records.list", "log"]);
 /** Calls that can run now (not waiting for host answers): while any can, messages wait. */
 let running = 0;
 const outbox: FromWorker[] = [];
+/**
+ * Calls that asked the host to change something (write or fetch). Such a call cannot run again
+ * if the worker is killed, so its answer must have left before other plugin code runs.
+ */
+const changed = new Set<number>();
+/** The group (workspace) of each call in flight that has one. */
+const groups = new Map<number, string>();
 
 function flush(): void {
-  if (outbox.length > 0) scope.postMessage(outbox.splice(0));
+  if (outbox.length === 0) return;
+  for (const m of outbox) {
+    if (m.t !== "done") continue;
+    changed.delete(m.id);
+    groups.delete(m.id);
+  }
+  scope.postMessage(outbox.splice(0));
+}
+
+/**
+ * Whether `m` must leave before plugin code of group `next` runs, since it must not be lost with
+ * the worker if that code never yields: a change, or the answer of a call that made one, or any
+ * answer before another workspace's code (or code of no group) runs. The answer of a call that
+ * only read may wait for its own workspace's other calls (a write's side-by-side checks then come
+ * back in one message): if one of them gets the worker killed, it runs again in a new worker
+ * (sandbox_pool.ts), and that write is refused anyway.
+ */
+function mustLeave(m: FromWorker, next: string | undefined): boolean {
+  if (m.t === "host") return !READS.has(m.fn);
+  if (m.t !== "done") return false;
+  return changed.has(m.id) || next === undefined || groups.get(m.id) !== next;
 }
 
 function post(message: FromWorker): void {
@@ -87,11 +118,17 @@ function stopped(): void {
 
 /**
  * One call's pauses. When its plugin code first runs, the call's start (and whether it starts
- * cold) goes where the host's kill timer reads it. Before plugin code runs, finished calls'
- * answers and host calls that change something leave: if that code never yields, the host kills
- * the worker, and those must not be lost with it. Reads may wait.
+ * cold) goes where the host's kill timer reads it. Before plugin code runs, host calls that change
+ * something and the answers of calls that made one leave: if that code never yields, the host
+ * kills the worker, and those must not be lost with it. Reads, and answers of calls that only
+ * read (run again if lost), may wait.
  */
-function pauseOf(id: number, stamp: number, cold: boolean): CallPause {
+function pauseOf(
+  id: number,
+  stamp: number,
+  cold: boolean,
+  group: string | undefined,
+): CallPause {
   let started = false;
   let paused = false;
   let told = false;
@@ -114,7 +151,7 @@ function pauseOf(id: number, stamp: number, cold: boolean): CallPause {
         Atomics.store(stamps, 2 * stamp, BigInt(Date.now()));
       }
       if (paused) (paused = false, running++);
-      if (outbox.some((m) => m.t !== "host" || !READS.has(m.fn))) flush();
+      if (outbox.some((m) => mustLeave(m, group))) flush();
     },
     waiting: () => {
       paused = true;
@@ -123,24 +160,16 @@ function pauseOf(id: number, stamp: number, cold: boolean): CallPause {
   };
 }
 
-function hostFor(
-  id: number,
-  names: string[],
-  preloaded: [string, unknown][] = [],
-): Record<string, HostFunction> {
+function hostFor(id: number, names: string[]): Record<string, HostFunction> {
   const host: Record<string, HostFunction> = {};
-  // Answers read ahead by the host (plugins/host/read_ahead.ts): the same answer the host would
-  // send, from the same transaction, without a round trip. Anything else travels to the host.
-  const ahead = new Map(preloaded);
   for (const fn of names) {
     host[fn] = (args) =>
-      fn === "records.get" && ahead.has(JSON.stringify(args))
-        ? Promise.resolve(ahead.get(JSON.stringify(args)))
-        : new Promise((resolve, reject) => {
-          const n = ++seq;
-          waiting.set(`${id}:${n}`, { resolve, reject });
-          post({ t: "host", id, seq: n, fn, args });
-        });
+      new Promise((resolve, reject) => {
+        const n = ++seq;
+        waiting.set(`${id}:${n}`, { resolve, reject });
+        if (!READS.has(fn)) changed.add(id);
+        post({ t: "host", id, seq: n, fn, args });
+      });
   }
   return host;
 }
@@ -164,14 +193,17 @@ async function run(msg: Extract<ToWorker, { t: "call" }>): Promise<void> {
       box = new Sandbox(msg.label, msg.source, msg.limits);
       sandboxes.set(msg.key, box);
     }
-    const pause = pauseOf(msg.id, msg.stamp, !box.alive); // a cold start has its own budget
+    // A cold start has its own budget.
+    const pause = pauseOf(msg.id, msg.stamp, !box.alive, msg.group);
     try {
       const value = await box.call(
         msg.name,
         msg.args,
-        hostFor(msg.id, msg.hostNames, msg.preloaded),
+        hostFor(msg.id, msg.hostNames),
         msg.limits,
         pause,
+        // Reads the host made ahead are answered inside, without a message (read_ahead.ts).
+        msg.preloaded && new Map(msg.preloaded),
       );
       pause.settled({ value }); // told already; a second word is ignored
     } catch (err) {
@@ -188,6 +220,7 @@ function receive(msg: ToWorker): void {
     engine = loadEngine(msg.wasm).then(() => post({ t: "ready" }));
   } else if (msg.t === "call") {
     running++;
+    if (msg.group !== undefined) groups.set(msg.id, msg.group);
     run(msg);
   } else if (msg.t === "answer") {
     const w = waiting.get(`${msg.id}:${msg.seq}`);
