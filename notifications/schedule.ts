@@ -14,6 +14,7 @@ import type { Services } from "../services.ts";
 import { businessDay } from "../domain/clock.ts";
 import { newId } from "../db/ids.ts";
 import { enqueueStatement } from "../workers/queue.ts";
+import { Turns } from "../workers/turns.ts";
 import { DAILY_HOUR, DAILY_JOB } from "./daily.ts";
 
 /** How often the worker looks for workspaces whose day has come. */
@@ -45,7 +46,10 @@ export async function scheduleDailyNotifications(
      FROM tenants t WHERE t.status = 'active' AND t.purge_after IS NULL`,
   );
   let queued = 0;
+  // One task per few ms, not one for all workspaces (a claim is a write each): workers/turns.ts.
+  const turns = new Turns();
   for (const row of rs.rows) {
+    await turns.take();
     const tenantId = String(row.id);
     const timeZone = String(row.time_zone);
     const day = businessDay(services.clock, timeZone);

@@ -112,3 +112,38 @@ Deno.test("a scheduled daily job tells the members of a workspace nobody opened 
     await server.close();
   }
 });
+
+Deno.test("the daily sweep over 1,000 workspaces lets requests in between (a few ms per task) and still queues every one", async () => {
+  const clock = new FixedClock("2026-12-07T12:30:00Z"); // 12:30 in UTC: every workspace is due
+  const server = await startTestServer({}, { clock });
+  try {
+    const at = clock.now().toISOString();
+    await server.services.control.batch(
+      Array.from({ length: 1000 }, (_, i) => ({
+        sql: `INSERT INTO tenants (id, slug, name, time_zone, created_at, updated_at)
+              VALUES (?, ?, ?, 'UTC', ?, ?)`,
+        args: [`sweep-${i}`, `sweep-${i}`, `Sweep ${i}`, at, at],
+      })),
+      "write",
+    );
+    // A 1 ms timer stands for a request waiting for the thread: it runs many times meanwhile.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = performance.now();
+    const queued = await scheduleDailyNotifications(server.services);
+    const ms = performance.now() - started;
+    clearInterval(timer);
+    assert.equal(queued, 1000);
+    const rs = await server.services.control.execute({
+      sql: "SELECT COUNT(DISTINCT tenant_id) AS n FROM jobs WHERE kind = ? AND tenant_id LIKE ?",
+      args: [DAILY_JOB, "sweep-%"],
+    });
+    assert.equal(Number(rs.rows[0]!.n), 1000, "one job for every workspace");
+    assert.ok(
+      ms < 30 || ticks >= ms / 20,
+      `${ticks} turns for the timer in a ${ms.toFixed(0)} ms sweep`,
+    );
+  } finally {
+    await server.close();
+  }
+});

@@ -21,6 +21,7 @@ import type { Services } from "../services.ts";
 import { businessDay } from "../domain/clock.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { enqueue } from "../workers/queue.ts";
+import { Turns } from "../workers/turns.ts";
 import { resolveDestination, systemResolver } from "../integrations/webhooks/destination.ts";
 import { pinnedPost } from "../integrations/webhooks/pinned_post.ts";
 import { signPayload } from "./alert_channels.ts";
@@ -285,7 +286,9 @@ export async function scheduleBusinessAlerts(
           RETURNING tenant_id`,
     args: [slot, slot],
   });
+  const turns = new Turns(); // a write per workspace: a few ms per task (workers/turns.ts)
   for (const row of rs.rows) {
+    await turns.take();
     await enqueue(services.control, {
       kind: BUSINESS_ALERTS_JOB,
       tenantId: String(row.tenant_id),

@@ -173,3 +173,39 @@ Deno.test("a business alert rule refuses a webhook on a private network unless t
     await server.close();
   }
 });
+
+Deno.test("the quarter-hour schedule over 1,000 workspaces with rules lets requests in between and queues every one", async () => {
+  const clock = new FixedClock("2026-03-10T15:00:00Z");
+  const server = await startTestServer({}, { clock });
+  try {
+    const at = clock.now().toISOString();
+    await server.services.control.batch(
+      Array.from({ length: 1000 }, (_, i) => [
+        {
+          sql:
+            `INSERT INTO tenants (id, slug, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+          args: [`rules-${i}`, `rules-${i}`, `Rules ${i}`, at, at],
+        },
+        { sql: "INSERT INTO business_alert_tenants (tenant_id) VALUES (?)", args: [`rules-${i}`] },
+      ]).flat(),
+      "write",
+    );
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1); // a request waiting for the thread
+    const started = performance.now();
+    assert.equal(await scheduleBusinessAlerts(server.services), 1000);
+    const ms = performance.now() - started;
+    clearInterval(timer);
+    const jobs = await server.services.control.execute({
+      sql: "SELECT COUNT(DISTINCT tenant_id) AS n FROM jobs WHERE kind = ?",
+      args: [BUSINESS_ALERTS_JOB],
+    });
+    assert.equal(Number(jobs.rows[0]!.n), 1000, "one evaluation for every workspace");
+    assert.ok(
+      ms < 30 || ticks >= ms / 20,
+      `${ticks} turns for the timer in a ${ms.toFixed(0)} ms sweep`,
+    );
+  } finally {
+    await server.close();
+  }
+});
