@@ -118,6 +118,29 @@ Deno.test("a connection keeps a tenant's hot set of statements prepared (~70 on 
   }
 });
 
+Deno.test("rows of the same column list share one prototype across connections (one per process, not per tenant)", async () => {
+  const [a, b] = [await tempDb(), await tempDb()];
+  const clients = [createLocalClient({ path: a.path }), createLocalClient({ path: b.path })];
+  try {
+    const rows = [];
+    for (const client of clients) {
+      await client.execute("CREATE TABLE t (id TEXT, n INTEGER)");
+      await client.execute("INSERT INTO t VALUES ('x', 1)");
+      rows.push((await client.execute("SELECT id, n FROM t")).rows[0]!);
+    }
+    const [first, second] = rows;
+    assert.equal(Object.getPrototypeOf(first), Object.getPrototypeOf(second));
+    assert.deepEqual([first!.id, first![1], first!.length], ["x", 1, 2]);
+    const other = (await clients[0]!.execute("SELECT n, id FROM t")).rows[0]!;
+    assert.notEqual(Object.getPrototypeOf(other), Object.getPrototypeOf(first));
+    assert.deepEqual([other[0], other[1], Object.keys(other)], [1, "x", ["n", "id"]]);
+  } finally {
+    for (const client of clients) client.close();
+    await a.cleanup();
+    await b.cleanup();
+  }
+});
+
 Deno.test("a kept statement runs again after it failed, with new arguments", async () => {
   const db = await tempDb();
   const client = createLocalClient({ path: db.path });
