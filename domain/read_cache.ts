@@ -30,6 +30,20 @@ const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRY_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
+/**
+ * `text` as one flat string. A rendered page or JSON list is built by concatenation, which V8 keeps
+ * as a rope: a tree of a node per piece (a few hundred per page). Kept in the cache, those nodes
+ * lived in the old generation, where every full collection walked them: 359,000 of the 1.43
+ * million objects of a process serving 200 tenants (heap snapshot, 2026-12-07; the full
+ * collection over 1,000 tenants took over a second). Converting to a number flattens the string in
+ * place (one copy; the rope's nodes become garbage) and, for text that is not a number, stops at
+ * the first character.
+ */
+function flat(text: string): string {
+  Number(text);
+  return text;
+}
+
 /** One process's cache of rendered reads; `Services.readCache` holds the only one. */
 export class ReadCache {
   #entries = new Map<string, Entry>();
@@ -72,7 +86,7 @@ export class ReadCache {
       return hit.value;
     }
     this.misses++;
-    const value = await compute();
+    const value = flat(await compute());
     if (hit) {
       this.#entries.delete(id);
       this.#bytes -= hit.value.length;

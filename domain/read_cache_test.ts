@@ -5,6 +5,8 @@ import { openDatabase } from "../db/client.ts";
 import { databaseKeyOf } from "../crypto/tenant_keys.ts";
 import { newId } from "../db/ids.ts";
 import { markChanged, VERSION_TTL_MS } from "./records/changes.ts";
+import { ReadCache } from "./read_cache.ts";
+import type { Executor } from "../db/transaction.ts";
 
 Deno.test("cached reads (dashboard, lists, search) change as soon as any record changes", async () => {
   const server = await startTestServer();
@@ -78,4 +80,28 @@ Deno.test("cached reads (dashboard, lists, search) change as soon as any record 
   } finally {
     await server.close();
   }
+});
+
+Deno.test("a cached value is kept as one flat string, not the rope of pieces its render built", async () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  assert.ok(gc, "run with --v8-flags=--expose-gc (deno task test does)");
+  const db = { execute: () => Promise.resolve({ rows: [{ next: 1 }] }) } as unknown as Executor;
+  const cache = new ReadCache();
+  const rope = (i: number) => {
+    let s = "";
+    for (let k = 0; k < 300; k++) s += `<td>${i}-${k}</td>`;
+    return s;
+  };
+  let chars = 0;
+  gc();
+  const before = Deno.memoryUsage().heapUsed;
+  for (let i = 0; i < 1000; i++) {
+    chars += (await cache.read(db, `t${i}`, "page", () => Promise.resolve(rope(i)))).length;
+  }
+  gc();
+  gc();
+  const perChar = (Deno.memoryUsage().heapUsed - before) / chars;
+  // Flat: a byte per character and the entry. As a rope: a node and a string header per piece too.
+  assert.ok(perChar < 2, `${perChar.toFixed(2)} bytes of heap per cached character`);
+  assert.equal(cache.misses, 1000);
 });
