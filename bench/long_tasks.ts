@@ -29,8 +29,17 @@ export interface LongTask {
   inclusive: Array<{ fn: string; ms: number }>;
   /** Functions by self time in the stretch, ms. */
   self: Array<{ fn: string; ms: number }>;
+  /**
+   * Time between samples more than 1 ms apart (four intervals at 250 µs), ms: the sampler could not
+   * run, mostly because the thread was off the core (another process had it). Whatever sample
+   * precedes such a gap is charged with it, so on a loaded machine a function's self time can be
+   * the neighbours' (a 105 ms `Map.get` was seen).
+   */
+  gapMs: number;
 }
 
+/** Samples further apart than this (µs) are a gap in sampling, not work seen. */
+const GAP_US = 1000;
 const SKIP = new Set(["(root)", "(program)", "(anonymous)", ""]);
 
 function label(node: ProfileNode): string {
@@ -80,7 +89,8 @@ export function longTasks(profile: CpuProfile, minMs = 10, top = 8): LongTask[] 
       }
       const sorted = (m: Map<string, number>) =>
         [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, ms]) => ({ fn, ms }));
-      tasks.push({ at: runAt / 1000, ms, inclusive: sorted(incl), self: sorted(self) });
+      const gapMs = run.reduce((a, s) => a + (s.dt > GAP_US ? s.dt : 0), 0) / 1000;
+      tasks.push({ at: runAt / 1000, ms, inclusive: sorted(incl), self: sorted(self), gapMs });
     }
     run = [];
   };
@@ -104,7 +114,9 @@ export function longTasks(profile: CpuProfile, minMs = 10, top = 8): LongTask[] 
 /** One line per task and its heaviest functions, for a terminal. */
 export function describeLongTasks(tasks: LongTask[], show = 12): string {
   return tasks.slice(0, show).map((task) =>
-    `  task at +${(task.at / 1000).toFixed(2)} s: ${task.ms.toFixed(1)} ms\n` +
+    `  task at +${(task.at / 1000).toFixed(2)} s: ${task.ms.toFixed(1)} ms${
+      task.gapMs ? ` (${task.gapMs.toFixed(1)} ms of it in sampling gaps)` : ""
+    }\n` +
     task.inclusive.map((f) => `      ${f.ms.toFixed(1).padStart(6)} ms  ${f.fn}`).join("\n") +
     `\n    self: ${task.self.slice(0, 4).map((f) => `${f.fn} ${f.ms.toFixed(1)}`).join("; ")}`
   ).join("\n");

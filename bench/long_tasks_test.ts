@@ -45,6 +45,14 @@ Deno.test("longTasks() finds stretches without idle samples and what ran in them
     { fn: "js_next", ms: 8 },
     { fn: "handler routes/x.ts:10", ms: 4 },
   ]);
+  assertEquals(tasks.map((t) => t.gapMs), [0, 0]);
+});
+
+Deno.test("longTasks() says how much of a task was a gap in sampling (the thread off the core)", () => {
+  const profile = profileOf([[2, 2], [3, 3], [2, 1]]);
+  profile.timeDeltas[3] = 30_000; // the sample after the second handler sample came 30 ms later
+  const [task] = longTasks(profile, 10);
+  assertEquals([task!.ms, task!.gapMs], [32, 30]);
 });
 
 Deno.test("longTasks() leaves out stretches shorter than the threshold", () => {
