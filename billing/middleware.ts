@@ -12,12 +12,18 @@
  * Routes that gate a feature or a limit use `requireEntitlement(key)`; other code calls
  * `assertMayUse(services, tenantId, key)`.
  */
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { MiddlewareHandler, Next } from "hono";
+import type { AppContext, AppEnv } from "../http/env.ts";
 import { wantsJson } from "../http/env.ts";
 import { errorLanguage, localizedError } from "../http/errors.ts";
 import type { FeatureKey } from "./plans.ts";
-import { type BillingDeps, mayAskAssistant, mayUse, type MeteredKey } from "./entitlements.ts";
+import {
+  type BillingDeps,
+  mayAskAssistant,
+  mayUse,
+  type MeteredKey,
+  type TenantBilling,
+} from "./entitlements.ts";
 import { entitlementError, type PaymentRequiredError, readOnlyError } from "./errors.ts";
 import { renderRefusalPage } from "./refusal_page.tsx";
 
@@ -43,30 +49,53 @@ export function openWhileReadOnly(path: string): boolean {
 
 /** Applies the read-only state and API access to every request on a tenant host. */
 export function billingGate(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  // A plain function when the tenant's billing is in the process's cache (nearly every request):
+  // no promise and no hop unless a refusal or a load from the control database needs one.
+  return (c, next) => {
     c.set("billing", undefined);
     const tenant = c.get("tenant");
-    if (!tenant) return await next();
-    const auth = c.get("auth");
+    if (!tenant) return next();
     const write = !SAFE.has(c.req.method);
-    if (!write && !auth) return await next();
-    const services = c.get("services");
-    const billing = await services.billing.current(services, tenant.id);
-    if (!billing) return await next();
-    c.set("billing", billing);
-    if (auth?.via === "token" && !billing.entitlements.apiAccess) {
-      const decision = await mayUse(services, tenant.id, "apiAccess");
-      return refuse(c, entitlementError(decision));
-    }
-    if (write && billing.access.mode === "read_only" && !openWhileReadOnly(c.req.path)) {
-      return refuse(c, readOnlyError(billing));
-    }
-    await next();
+    if (!write && !c.get("auth")) return next();
+    const billing = c.get("services").billing.cached(tenant.id);
+    return billing
+      ? gate(c, next, tenant.id, billing, write)
+      : gateAfterLoading(c, next, tenant.id);
   };
 }
 
+/** Loads the tenant's billing (not cached, or stale), then gates the request with it. */
+async function gateAfterLoading(c: AppContext, next: Next, tenantId: string): Promise<void> {
+  const services = c.get("services");
+  const billing = await services.billing.current(services, tenantId);
+  if (!billing) return await next();
+  await gate(c, next, tenantId, billing, !SAFE.has(c.req.method));
+}
+
+/** Refuses what the tenant's billing does not allow, else runs the rest of the chain. */
+function gate(
+  c: AppContext,
+  next: Next,
+  tenantId: string,
+  billing: TenantBilling,
+  write: boolean,
+): Promise<void> {
+  c.set("billing", billing);
+  if (c.get("auth")?.via === "token" && !billing.entitlements.apiAccess) {
+    const services = c.get("services");
+    return mayUse(services, tenantId, "apiAccess").then((decision) => {
+      refuse(c, entitlementError(decision));
+    });
+  }
+  if (write && billing.access.mode === "read_only" && !openWhileReadOnly(c.req.path)) {
+    refuse(c, readOnlyError(billing));
+    return Promise.resolve();
+  }
+  return next();
+}
+
 /** Answers the refusal. Sets `c.res` as well: inside `chain()` a returned response is dropped. */
-function refuse(c: Parameters<MiddlewareHandler<AppEnv>>[0], err: PaymentRequiredError) {
+function refuse(c: AppContext, err: PaymentRequiredError) {
   // The API's message in the language the client asks for (English by default), like every error.
   const { message, details } = localizedError(err, errorLanguage(c, true));
   c.res = wantsJson(c)

@@ -26,6 +26,15 @@ export class BillingRuntime {
     return this.stripe !== null;
   }
 
+  /**
+   * The tenant's billing when the cache holds it fresh, else undefined (then ask `current`):
+   * the request path's synchronous look, which costs no promise.
+   */
+  cached(tenantId: string, now = Date.now()): TenantBilling | undefined {
+    const hit = this.#cache.get(tenantId);
+    return hit && hit.until > now ? hit.value : undefined;
+  }
+
   /** The tenant's billing, from the cache when fresh. */
   async current(deps: BillingDeps, tenantId: string): Promise<TenantBilling | null> {
     const now = Date.now();

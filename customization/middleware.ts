@@ -5,8 +5,8 @@
  * waiting on anything, and, where a rule requires approvals, the pending requests the navigation
  * counts. API calls skip it: they read the configuration only where they need it.
  */
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { MiddlewareHandler, Next } from "hono";
+import type { AppContext, AppEnv, TenantContext } from "../http/env.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import { activeConfiguration } from "./cache.ts";
 import type { FeatureSwitch } from "./document/shaping.ts";
@@ -14,28 +14,33 @@ import { approvalRulesOn, cachedWaitingApprovals } from "./approvals_menu.ts";
 
 /** Loads the tenant's configuration (from the process's cache) for page requests. */
 export function loadConfiguration(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const tenant = c.get("tenant");
-    if (tenant && !c.req.path.startsWith("/api/")) {
-      const services = c.get("services");
-      try {
-        const loaded = await activeConfiguration(services.readCache, tenant.db, tenant.id);
-        c.set("configuration", loaded);
-        // The navigation's count of approvals, only where a rule asks for approvals.
-        if (approvalRulesOn(loaded.document)) {
-          c.set(
-            "approvalsWaiting",
-            await cachedWaitingApprovals(services.readCache, tenant.db, tenant.id),
-          );
-        }
-      } catch (err) {
-        // A configuration that cannot be read must not take the workspace's pages down with it:
-        // they show the built-in look, and the operator hears of it.
-        services.log.error("configuration not loaded", { tenant: tenant.slug, error: String(err) });
-      }
-    }
-    await next();
+    // A plain function on the way through: an API call or the bare domain costs no promise here.
+    if (!tenant || c.req.path.startsWith("/api/")) return next();
+    return withConfiguration(c, tenant, next);
   };
+}
+
+/** The configuration (and the approvals waiting) on a page request, then the rest of the chain. */
+async function withConfiguration(c: AppContext, tenant: TenantContext, next: Next): Promise<void> {
+  const services = c.get("services");
+  try {
+    const loaded = await activeConfiguration(services.readCache, tenant.db, tenant.id);
+    c.set("configuration", loaded);
+    // The navigation's count of approvals, only where a rule asks for approvals.
+    if (approvalRulesOn(loaded.document)) {
+      c.set(
+        "approvalsWaiting",
+        await cachedWaitingApprovals(services.readCache, tenant.db, tenant.id),
+      );
+    }
+  } catch (err) {
+    // A configuration that cannot be read must not take the workspace's pages down with it:
+    // they show the built-in look, and the operator hears of it.
+    services.log.error("configuration not loaded", { tenant: tenant.slug, error: String(err) });
+  }
+  await next();
 }
 
 /**

@@ -54,6 +54,8 @@ export type AppEnv = {
   Variables: {
     services: Services;
     requestId: string;
+    /** The caller's IP, once `clientIp` has read it. */
+    clientIp: string | undefined;
     nonce: string;
     site: "apex" | "tenant";
     tenant: TenantContext | undefined;
@@ -92,8 +94,17 @@ export function principalOf(c: AppContext): Principal {
   return auth;
 }
 
-/** The caller's IP: the socket peer, or Fly's client header when TRUST_PROXY is set. */
+/**
+ * The caller's IP: the socket peer, or Fly's client header when TRUST_PROXY is set. Read once per
+ * request and kept on it (the runtime asks the socket each time `remoteAddr` is read).
+ */
 export function clientIp(c: AppContext): string {
+  let ip = c.get("clientIp");
+  if (ip === undefined) c.set("clientIp", ip = readClientIp(c));
+  return ip;
+}
+
+function readClientIp(c: AppContext): string {
   if (c.get("services").config.TRUST_PROXY) {
     const forwarded = c.req.header("fly-client-ip") ?? c.req.header("x-forwarded-for");
     if (forwarded) return forwarded.split(",")[0]!.trim();

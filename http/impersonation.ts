@@ -7,9 +7,9 @@
  * top of its body saying who is looking, why and until when: set here, once, rather than in each
  * page shell, so no page can forget it. Requests without the cookie pay one cookie read.
  */
-import type { MiddlewareHandler } from "hono";
+import type { MiddlewareHandler, Next } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
-import type { AppEnv } from "./env.ts";
+import type { AppContext, AppEnv, TenantContext } from "./env.ts";
 import { ForbiddenError } from "../domain/errors.ts";
 import { findImpersonation, type Impersonation } from "../ops/impersonation.ts";
 
@@ -36,40 +36,50 @@ export function viewBanner(grant: Impersonation, csrf: string): string {
 
 /** Lends the operator's view to the request, read-only, and bannered. */
 export function operatorView(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const tenant = c.get("tenant");
     const token = tenant && !c.get("auth") ? getCookie(c, VIEW_COOKIE) : undefined;
-    if (!token) return await next();
-    const { control, clock } = c.get("services");
-    const grant = await findImpersonation(control, token, tenant!.id, clock.now());
-    if (!grant) {
-      deleteCookie(c, VIEW_COOKIE, { path: "/" });
-      return await next();
-    }
-    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.path !== END_VIEW_PATH) {
-      throw new ForbiddenError("An operator's view of a workspace is read-only.", {
-        reason: "read_only",
-      });
-    }
-    c.set("auth", {
-      userId: grant.operatorUserId,
-      email: grant.operatorEmail,
-      name: `Operator (${grant.operatorEmail})`,
-      emailVerified: true,
-      secondFactor: true,
-      role: "viewer",
-      via: "session",
-    });
-    await next();
-    const type = c.res.headers.get("content-type") ?? "";
-    if (!type.startsWith("text/html")) return;
-    const html = await c.res.text();
-    const banner = viewBanner(grant, c.get("csrfToken"));
-    const body = /<body[^>]*>/.test(html)
-      ? html.replace(/<body[^>]*>/, (tag) => tag + banner)
-      : banner + html;
-    // Hono copies the other headers of the previous response onto this one.
-    c.res = new Response(body, { status: c.res.status, headers: { "content-type": type } });
-    c.res.headers.delete("content-length");
+    // A plain function on the way through: a request without the cookie costs no promise here.
+    return token ? withOperatorView(c, next, tenant!, token) : next();
   };
+}
+
+/** Lends the operator's view for `token` (when it is a live grant), then banners the answer. */
+async function withOperatorView(
+  c: AppContext,
+  next: Next,
+  tenant: TenantContext,
+  token: string,
+): Promise<void> {
+  const { control, clock } = c.get("services");
+  const grant = await findImpersonation(control, token, tenant.id, clock.now());
+  if (!grant) {
+    deleteCookie(c, VIEW_COOKIE, { path: "/" });
+    return await next();
+  }
+  if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.path !== END_VIEW_PATH) {
+    throw new ForbiddenError("An operator's view of a workspace is read-only.", {
+      reason: "read_only",
+    });
+  }
+  c.set("auth", {
+    userId: grant.operatorUserId,
+    email: grant.operatorEmail,
+    name: `Operator (${grant.operatorEmail})`,
+    emailVerified: true,
+    secondFactor: true,
+    role: "viewer",
+    via: "session",
+  });
+  await next();
+  const type = c.res.headers.get("content-type") ?? "";
+  if (!type.startsWith("text/html")) return;
+  const html = await c.res.text();
+  const banner = viewBanner(grant, c.get("csrfToken"));
+  const body = /<body[^>]*>/.test(html)
+    ? html.replace(/<body[^>]*>/, (tag) => tag + banner)
+    : banner + html;
+  // Hono copies the other headers of the previous response onto this one.
+  c.res = new Response(body, { status: c.res.status, headers: { "content-type": type } });
+  c.res.headers.delete("content-length");
 }

@@ -5,7 +5,7 @@
  * (i18n/mod.ts `chooseLanguage`). The workspace's default is read only when the first two say
  * nothing, and API calls skip it all: they answer in the catalogue's English.
  */
-import type { MiddlewareHandler } from "hono";
+import type { MiddlewareHandler, Next } from "hono";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import {
   acceptedLanguages,
@@ -26,25 +26,27 @@ async function workspaceLocale(c: AppContext): Promise<string | null> {
 
 /** Chooses the language of a page request; runs after authentication. */
 export function chooseRequestLanguage(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!c.req.path.startsWith("/api/")) {
-      const auth = c.get("auth");
-      const saved = auth && auth.via === "session"
-        ? await savedLanguage(c.get("services").control, auth.userId)
-        : null;
-      const acceptLanguage = c.req.header("accept-language");
-      const browser = acceptedLanguages(acceptLanguage).length > 0;
-      c.set(
-        "language",
-        chooseLanguage({
-          saved,
-          acceptLanguage,
-          workspaceLocale: saved || browser ? null : await workspaceLocale(c),
-        }),
-      );
-    }
-    await next();
-  };
+  // A plain function on the way through: an API call costs no promise here.
+  return (c, next) => c.req.path.startsWith("/api/") ? next() : withPageLanguage(c, next);
+}
+
+/** Puts the page's language on the request, then runs the rest of the chain. */
+async function withPageLanguage(c: AppContext, next: Next): Promise<void> {
+  const auth = c.get("auth");
+  const saved = auth && auth.via === "session"
+    ? await savedLanguage(c.get("services").control, auth.userId)
+    : null;
+  const acceptLanguage = c.req.header("accept-language");
+  const browser = acceptedLanguages(acceptLanguage).length > 0;
+  c.set(
+    "language",
+    chooseLanguage({
+      saved,
+      acceptLanguage,
+      workspaceLocale: saved || browser ? null : await workspaceLocale(c),
+    }),
+  );
+  await next();
 }
 
 /**

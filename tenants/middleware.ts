@@ -62,7 +62,9 @@ export function resolveTenant(
         return c.res;
       }
     }
-    const wait = await tenantLimiter.hit(record.id);
+    // In memory the limiter answers at once; awaiting a number would still cost a hop.
+    const hit = tenantLimiter.hit(record.id);
+    const wait = typeof hit === "number" ? hit : await hit;
     if (wait > 0) throw new RateLimitedError(wait);
     const lease = pool.tryAcquire(record.id) ?? await pool.acquire(record.id, record.dbUrl);
     try {
