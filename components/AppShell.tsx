@@ -73,10 +73,28 @@ export interface AppShellProps {
   islandWords?: (messages: Messages) => Messages;
   /** The signed-in person's other workspaces: the user menu switches to each (auth/workspace_switch.ts). */
   otherWorkspaces?: ReadonlyArray<{ tenantId: string; name: string }>;
+  /**
+   * Only for components/shell_template.ts, which renders the shell once per workspace look and
+   * splices each request's parts in: these marks stand where those parts go.
+   */
+  slots?: ShellSlots;
   children: ComponentChildren;
 }
 
-function isCurrent(href: string, path: string): boolean {
+/** The marks components/shell_template.ts renders in place of a request's own parts. */
+export interface ShellSlots {
+  /** The value of the `aria-current` attribute of the `index`th navigation link. */
+  current(index: number): string;
+  /** The text standing for the `index`th navigation link's count badge. */
+  count(index: number): string;
+  /** The text standing for the avatar's letter. */
+  initial: string;
+  /** The text standing for the workspace switcher. */
+  workspaces: string;
+}
+
+/** Whether the navigation entry `href` is the page at `path` (it and the pages under it). */
+export function isCurrent(href: string, path: string): boolean {
   return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
 }
 
@@ -86,13 +104,22 @@ export function AppShell(props: AppShellProps) {
   const language = useLanguage();
   const nav = (
     <ul>
-      {(props.navigation ?? NAV_SECTIONS.filter((s) => !s.assistant || props.assistant)).map((
+      {shellNavigation(props).map((
         { href, label, count }: { href: string; label: string; count?: number },
+        i,
       ) => (
         <li key={href}>
-          <a href={href} aria-current={isCurrent(href, props.currentPath) ? "page" : undefined}>
+          <a
+            href={href}
+            aria-current={props.slots
+              // A mark in place of the value, replaced per request (components/shell_template.tsx).
+              ? props.slots.current(i) as "page"
+              : isCurrent(href, props.currentPath)
+              ? "page"
+              : undefined}
+          >
             {label}
-            {count ? <span class="badge nav-count" data-count={count}>{count}</span> : null}
+            {props.slots ? props.slots.count(i) : count ? <NavCount count={count} /> : null}
           </a>
         </li>
       ))}
@@ -190,7 +217,7 @@ export function AppShell(props: AppShellProps) {
         <details class="user-menu">
           <summary data-menu-toggle>
             <span class="avatar" aria-hidden="true">
-              {props.user.name.slice(0, 1).toUpperCase()}
+              {props.slots ? props.slots.initial : avatarInitial(props.user.name)}
             </span>
             <span class="visually-hidden">{t("shell.account_menu")}</span>
             <span class="user-name">{props.user.name}</span>
@@ -207,26 +234,12 @@ export function AppShell(props: AppShellProps) {
             <a href="/settings/tokens">
               {t("shell.api_tokens")}
             </a>
-            {props.otherWorkspaces?.length
-              ? (
-                <div
-                  class="workspace-switcher"
-                  role="group"
-                  aria-label={t("shell.switch_workspace")}
-                >
-                  <p class="muted">{t("shell.switch_workspace")}</p>
-                  {props.otherWorkspaces.map((w) => (
-                    <form method="post" action="/auth/switch" key={w.tenantId}>
-                      <CsrfInput token={props.csrfToken} />
-                      <input type="hidden" name="tenant_id" value={w.tenantId} />
-                      <button class="button link" type="submit" data-switch-to={w.tenantId}>
-                        {w.name}
-                      </button>
-                    </form>
-                  ))}
-                </div>
-              )
-              : null}
+            {props.slots ? props.slots.workspaces : (
+              <WorkspaceSwitcher
+                workspaces={props.otherWorkspaces}
+                csrfToken={props.csrfToken}
+              />
+            )}
             <form method="post" action="/logout">
               <CsrfInput token={props.csrfToken} />
               <button class="button link" type="submit">
@@ -270,6 +283,52 @@ export function AppShell(props: AppShellProps) {
         </nav>
         <main id="main" class="content">{props.banner}{props.children}</main>
       </div>
+    </div>
+  );
+}
+
+/** The navigation entries shown: the tenant's, or the built-in ones (the assistant where allowed). */
+export function shellNavigation(
+  props: Pick<AppShellProps, "navigation" | "assistant">,
+): ReadonlyArray<{ href: string; label: string; count?: number }> {
+  return props.navigation ?? NAV_SECTIONS.filter((s) => !s.assistant || props.assistant);
+}
+
+/** The letter in the user menu's avatar. */
+export function avatarInitial(name: string): string {
+  return name.slice(0, 1).toUpperCase();
+}
+
+/** A navigation entry's badge (approvals waiting on the member). */
+export function NavCount(props: { count: number }) {
+  return <span class="badge nav-count" data-count={props.count}>{props.count}</span>;
+}
+
+/** The user menu's buttons to the signed-in person's other workspaces (none: nothing). */
+export function WorkspaceSwitcher(
+  props: {
+    workspaces?: ReadonlyArray<{ tenantId: string; name: string }>;
+    csrfToken: string;
+  },
+) {
+  const t = useT();
+  if (!props.workspaces?.length) return null;
+  return (
+    <div
+      class="workspace-switcher"
+      role="group"
+      aria-label={t("shell.switch_workspace")}
+    >
+      <p class="muted">{t("shell.switch_workspace")}</p>
+      {props.workspaces.map((w) => (
+        <form method="post" action="/auth/switch" key={w.tenantId}>
+          <CsrfInput token={props.csrfToken} />
+          <input type="hidden" name="tenant_id" value={w.tenantId} />
+          <button class="button link" type="submit" data-switch-to={w.tenantId}>
+            {w.name}
+          </button>
+        </form>
+      ))}
     </div>
   );
 }

@@ -22,6 +22,15 @@ export function collectIslands<T>(render: () => T): { result: T; islands: Set<st
   }
 }
 
+/**
+ * Records islands of markup rendered earlier and kept as text (components/shell_template.ts), so
+ * the page still loads them; in the order they were first rendered.
+ */
+export function noteIslands(names: Iterable<string>): void {
+  if (!collecting) return;
+  for (const name of names) collecting.add(name);
+}
+
 export interface IslandProps<P> {
   /** The file name in islands/ without `.tsx`. */
   name: string;

@@ -64,7 +64,15 @@ function modulePreloads(islands: Set<string>, modules?: Record<string, string[]>
 
 /** Renders `<!doctype html>` and the page; adds the island boot script only when needed. */
 export function renderPage(body: VNode, opts: PageOptions): string {
-  const { result: html, islands } = collectIslands(() => renderToString(body));
+  return renderPageOf(() => renderToString(body), opts);
+}
+
+/**
+ * `renderPage` for a body already assembled as HTML by `renderBody` (the app shell's kept
+ * template with the request's parts spliced in), whose islands are collected as it runs.
+ */
+export function renderPageOf(renderBody: () => string, opts: PageOptions): string {
+  const { result: html, islands } = collectIslands(renderBody);
   const script = islands.size > 0
     ? `<script type="module" nonce="${opts.nonce}">${
       bootScript(islands, opts.assets.islands).replace(/<\//g, "<\\/")

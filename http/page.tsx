@@ -4,8 +4,8 @@
  * islands layer, with the request's CSP nonce. Routes call `renderPublic` / `renderApp`.
  */
 import type { ComponentChildren } from "preact";
-import { renderPage } from "../framework/render.tsx";
-import { AppShell } from "../components/AppShell.tsx";
+import { renderPage, renderPageOf } from "../framework/render.tsx";
+import { renderShell } from "../components/shell_template.tsx";
 import { PublicShell } from "../components/PublicShell.tsx";
 import type { AppContext } from "./env.ts";
 import { pageNonce } from "./middleware.ts";
@@ -156,41 +156,52 @@ export function renderApp(
   const phrases = config?.terminology.phrases ?? {};
   const t = workspaceTranslator(language, phrases, englishWords);
   const tenantWords = workspaceWords(language, phrases, englishWords);
-  const shell = (
-    <AppShell
-      navigation={navigation(config, language)
-        .filter((entry) => navigationShown(config, billing, entry.key))
-        .map((entry) => ({
-          ...entry,
-          label: navigationLabel(t, entry.key, entry.label),
-          count: entry.key === "approvals"
+  const provide = (node: ComponentChildren) => (
+    <LanguageContext.Provider value={{ language, t }}>
+      <WordsContext.Provider value={tenantWords}>{node}</WordsContext.Provider>
+    </LanguageContext.Provider>
+  );
+  const role = auth.role ?? "viewer";
+  const assistant = featureOn(config, billing, "assistant");
+  // The shell is kept as a template per workspace look (components/shell_template.tsx): `look`
+  // may read only the configuration, the language, the role and the assistant switch.
+  const html = renderPageOf(
+    () =>
+      renderShell({
+        key: { configuration: config, language, role, assistant },
+        look: () => ({
+          navigation: navigation(config, language)
+            .filter((entry) => navigationShown(config, billing, entry.key))
+            .map((entry) => ({
+              href: entry.href,
+              label: navigationLabel(t, entry.key, entry.label),
+            })),
+          productName: theme.productName,
+          logoUrl: theme.logoUrl,
+          islandWords: (messages) =>
+            messagesInWords(config, messages, messagesFor("en", Object.keys(messages)), language),
+          assistant,
+        }),
+        provide,
+        tenantName: tenant.name,
+        user: { name: auth.name, email: auth.email, role },
+        userId: auth.userId,
+        otherWorkspaces: auth.otherWorkspaces,
+        currentPath: c.req.path,
+        csrfToken: c.get("csrfToken"),
+        searchQuery: c.req.path === "/search" ? c.req.query("q") : undefined,
+        banner: deletion || banner ? <>{deletion}{banner}</> : undefined,
+        countOf: (href) =>
+          href === "/approvals"
             ? decidableCount(c.get("approvalsWaiting") ?? [], auth.role, auth.userId)
             : undefined,
-        }))}
-      productName={theme.productName}
-      logoUrl={theme.logoUrl}
-      tenantName={tenant.name}
-      user={{ name: auth.name, email: auth.email, role: auth.role ?? "viewer" }}
-      userId={auth.userId}
-      otherWorkspaces={auth.otherWorkspaces}
-      islandWords={(messages) =>
-        messagesInWords(config, messages, messagesFor("en", Object.keys(messages)), language)}
-      currentPath={c.req.path}
-      csrfToken={c.get("csrfToken")}
-      assistant={featureOn(config, billing, "assistant")}
-      searchQuery={c.req.path === "/search" ? c.req.query("q") : undefined}
-      banner={deletion || banner ? <>{deletion}{banner}</> : undefined}
-    >
-      {notice ? <AccountNotice kind={notice} email={auth.email} /> : null}
-      {body}
-    </AppShell>
-  );
-  // Components write fixed phrases with the T component or t("key"): the request's language and
-  // the tenant's words reach them through context.
-  const html = renderPage(
-    <LanguageContext.Provider value={{ language, t }}>
-      <WordsContext.Provider value={tenantWords}>{shell}</WordsContext.Provider>
-    </LanguageContext.Provider>,
+        children: (
+          <>
+            {notice ? <AccountNotice kind={notice} email={auth.email} /> : null}
+            {body}
+          </>
+        ),
+      }),
     {
       title: `${title} · ${tenant.name}`,
       lang: language,
