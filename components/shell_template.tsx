@@ -123,7 +123,8 @@ const mark = (kind: string, index = "") => `${MARK}${kind}${index}_`;
 const HOLES = new RegExp(` ([a-z-]+)="${MARK}([a-z]+)(\\d*)_"|${MARK}([a-z]+)(\\d*)_`, "g");
 const ATTRIBUTE_HOLES = new Set(["cur", "csrf", "search"]);
 
-const MAX_TEMPLATES = 1000;
+/** About 22 KB each (two-byte text): 500 stay near 11 MB; same-configuration workspaces share. */
+const MAX_TEMPLATES = 500;
 const templates = new Map<string, Template>();
 const configurationIds = new WeakMap<object, number>();
 let nextConfigurationId = 1;
@@ -228,7 +229,7 @@ function fill(t: Template, req: ShellRequest, hole: Hole): string {
 
 /**
  * The app shell around the page, from the template kept for the request's key (built on first
- * use, up to 1,000 kept, least recently used dropped); the same HTML as `renderShellDirect`.
+ * use, up to 500 kept, least recently used dropped); the same HTML as `renderShellDirect`.
  */
 export function renderShell(req: ShellRequest): string {
   const key = keyOf(req.key, Boolean(req.userId));
