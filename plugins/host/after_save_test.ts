@@ -40,14 +40,18 @@ const SLOW_NOTE = "await host.fetch('https://feed.example/slow?v=' + event.versi
   "await host.records.update('suppliers', r.id, { notes: (r.notes || '') + 'reacted;', " +
   "version: r.version });";
 
-/** A network that answers after `delayMs(url)` and records each request's start and end. */
-function slowNetwork(delayMs: (url: string) => number) {
+/**
+ * A network that answers after `delayMs(url)` (and, given a `gate`, not before it opens), and
+ * records each request's start and end.
+ */
+function slowNetwork(delayMs: (url: string) => number, gate: Promise<void> = Promise.resolve()) {
   const seen: { url: string; start: number; end: number }[] = [];
   const network: SafeFetchDeps = {
     resolve: () => Promise.resolve(["93.184.216.34"]),
     fetch: async (input) => {
       const url = String(input instanceof Request ? input.url : input);
       const start = performance.now();
+      await gate;
       await new Promise((r) => setTimeout(r, delayMs(url)));
       seen.push({ url, start, end: performance.now() });
       return new Response("ok");
@@ -121,18 +125,20 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 }
 
 Deno.test("a write answers before its slow afterSave reaction, whose effect appears after; no loop", async () => {
-  const { network, seen } = slowNetwork(() => 500);
+  // The reaction's call to the network is held until the write has answered: had the write
+  // waited for its reaction, it would never answer (no timing involved, so no load can fake it).
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const { network, seen } = slowNetwork(() => 500, gate);
   const s = await setup(network);
   try {
     const a = await s.workspace();
     await installForTest(s.server.services, a.tenantId, reactor("noter", SLOW_NOTE));
     s.worker();
-    const start = performance.now();
     const created = await a.api.ok("POST", "/api/v1/suppliers", { name: "Slow Packers" }, 201);
-    const answeredIn = performance.now() - start;
-    assert.ok(answeredIn < 400, `the write waited ${answeredIn.toFixed(0)} ms`);
     assert.equal(created.notes ?? null, null);
     assert.equal(seen.length, 0, "the reaction had not finished when the write answered");
+    open();
     const reacted = await until("the reaction", async () => {
       const r = await a.api.ok("GET", `/api/v1/suppliers/${created.id}`);
       return r.notes === "reacted;" && r;
@@ -241,8 +247,10 @@ Deno.test("a failing reaction is written to the plugin's log and retried with th
     // job is marked dead before that run has written its line: let running jobs finish first.
     await worker.stop();
     const failures = s.logs.filter((l) => l.line.startsWith("afterSave failed:"));
-    // At least once per attempt (a lapsed lease may run an attempt twice: at-least-once).
-    assert.ok(failures.length >= 5, `${failures.length} failures logged`);
+    // Logged and retried. Not necessarily once per attempt: with this test's 300 ms lease, on a
+    // loaded machine a lapsed lease may run an attempt twice (at least once), or let the next
+    // claim count an attempt whose first holder never reached the plugin.
+    assert.ok(failures.length >= 2, `${failures.length} failures logged`);
     assert.ok(
       failures.every((l) => l.fields.plugin === "ledger" && l.fields.tenant === a.tenantId),
     );
