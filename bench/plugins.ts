@@ -29,8 +29,7 @@
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { putInState } from "../tests/helpers/billing.ts";
-import { installForTest } from "../tests/helpers/plugins.ts";
-import { bundleFrom } from "../plugins/host/bundle.ts";
+import { hookBundle, installForTest } from "../tests/helpers/plugins.ts";
 import { createRecord } from "../domain/records/repository.ts";
 import type { RecordContext, WriteHooks } from "../domain/records/context.ts";
 import { purchaseOrders, salesOrders } from "../domain/catalog.ts";
@@ -130,20 +129,13 @@ function hookPlugin(
   collection = "sales-orders",
   event: "beforeSave" | "afterSave" = "beforeSave",
 ) {
-  return bundleFrom(
-    "private",
-    JSON.stringify({
-      name,
-      title: name,
-      version: "1.0.0",
-      apiVersion: event === "afterSave" ? "^2.0.0" : "^1.0.0",
-      permissions: [`read:${collection}`, "read:customers"],
-      entryPoints: {
-        hooks: [{ event, collection, handler: "check" }],
-      },
-    }),
-    `export async function check(event, context) { ${body} }`,
-  );
+  return hookBundle({
+    name,
+    event,
+    collection,
+    permissions: [`read:${collection}`, "read:customers"],
+    body,
+  });
 }
 
 /** Measures `writes` sales order creations with and without three plugins' hooks. */

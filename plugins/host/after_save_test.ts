@@ -7,31 +7,26 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { putInState } from "../../tests/helpers/billing.ts";
-import { installForTest, withLifecycle } from "../../tests/helpers/plugins.ts";
+import { hookBundle, installForTest, withLifecycle } from "../../tests/helpers/plugins.ts";
 import { apiClient } from "../../tests/helpers/api.ts";
 import { claimNextJob } from "../../workers/queue.ts";
 import { JOB_HANDLERS } from "../../workers/handlers.ts";
 import { Worker } from "../../workers/runner.ts";
-import { bundleFrom } from "./bundle.ts";
 import { PluginRuntime } from "./runtime.ts";
 import type { SafeFetchDeps } from "./safe_fetch.ts";
 import { PLUGIN_AFTER_SAVE_JOB } from "./after_save.ts";
 
 /** A private plugin with an afterSave hook on suppliers whose body is `body`. */
-function reactor(name: string, body: string, apiVersion = "^2.0.0") {
-  return bundleFrom(
-    "private",
-    JSON.stringify({
-      name,
-      title: name,
-      version: "1.0.0",
-      apiVersion,
-      permissions: ["write:suppliers"],
-      allowedDomains: ["feed.example"],
-      entryPoints: { hooks: [{ event: "afterSave", collection: "suppliers", handler: "react" }] },
-    }),
-    `export async function react(event, context) { ${body} }`,
-  );
+function reactor(name: string, body: string) {
+  return hookBundle({
+    name,
+    event: "afterSave",
+    collection: "suppliers",
+    permissions: ["write:suppliers"],
+    allowedDomains: ["feed.example"],
+    handler: "react",
+    body,
+  });
 }
 
 /** Waits 500 ms on the network, then notes on the supplier that it reacted. */

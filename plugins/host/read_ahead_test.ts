@@ -6,12 +6,11 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
 import { putInState } from "../../tests/helpers/billing.ts";
-import { installForTest } from "../../tests/helpers/plugins.ts";
+import { hookBundle, installForTest } from "../../tests/helpers/plugins.ts";
 import { InvalidError } from "../../domain/errors.ts";
 import type { WriteEvent } from "../../domain/records/context.ts";
 import { suppliers } from "../../domain/catalog.ts";
 import { createRecord, updateRecord } from "../../domain/records/repository.ts";
-import { bundleFrom } from "./bundle.ts";
 import { PluginRuntime } from "./runtime.ts";
 import { ReadAhead, readKey } from "./read_ahead.ts";
 
@@ -58,28 +57,18 @@ Deno.test("a read that fails is not read ahead: the hook's own call meets the re
 });
 
 function reader(name: string, permissions: string[]) {
-  return bundleFrom(
-    "private",
-    JSON.stringify({
-      name,
-      title: name,
-      version: "1.0.0",
-      apiVersion: "^1.0.0",
-      permissions: ["read:purchase-orders", ...permissions],
-      entryPoints: {
-        hooks: [{ event: "beforeSave", collection: "purchase-orders", handler: "check" }],
-      },
-    }),
+  return hookBundle({
+    name,
+    collection: "purchase-orders",
+    permissions: ["read:purchase-orders", ...permissions],
     // Refuses with what it read, so the test sees the answer the hook received.
-    `export async function check(event) {
-      try {
+    body: `try {
         const s = await host.records.get("suppliers", event.values.supplier_id);
         return { ok: false, message: "read " + s.name + " v" + s.version };
       } catch (e) {
         return { ok: false, message: "failed: " + e.message };
-      }
-    }`,
-  );
+      }`,
+  });
 }
 
 async function setup(plugin: ReturnType<typeof reader>) {

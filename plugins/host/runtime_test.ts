@@ -5,27 +5,20 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
 import { putInState } from "../../tests/helpers/billing.ts";
-import { installForTest } from "../../tests/helpers/plugins.ts";
+import { hookBundle, installForTest } from "../../tests/helpers/plugins.ts";
 import { InvalidError } from "../../domain/errors.ts";
 import type { WriteEvent } from "../../domain/records/context.ts";
-import { bundleFrom } from "./bundle.ts";
 import { PluginRuntime } from "./runtime.ts";
 import type { SafeFetchDeps } from "./safe_fetch.ts";
 
 function checker(name: string, body: string) {
-  return bundleFrom(
-    "private",
-    JSON.stringify({
-      name,
-      title: name,
-      version: "1.0.0",
-      apiVersion: "^1.0.0",
-      permissions: ["read:suppliers"],
-      allowedDomains: ["feed.example"],
-      entryPoints: { hooks: [{ event: "beforeSave", collection: "suppliers", handler: "check" }] },
-    }),
-    `export async function check(event) { ${body} }`,
-  );
+  return hookBundle({
+    name,
+    collection: "suppliers",
+    permissions: ["read:suppliers"],
+    allowedDomains: ["feed.example"],
+    body,
+  });
 }
 
 /** A network whose answers the test releases; `asked` counts requests waiting. */

@@ -1,9 +1,10 @@
 /**
- * Plugins in tests: install a catalog plugin or a bundle straight into a tenant (as the settings
- * page does after approval), and read what the security log says about plugins.
+ * Plugins in tests: a private plugin with one hook, install a catalog plugin or a bundle straight
+ * into a tenant (as the settings page does after approval), and read what the security log says
+ * about plugins.
  */
 import type { Services } from "../../services.ts";
-import { catalogBundle, type PluginBundle } from "../../plugins/host/bundle.ts";
+import { bundleFrom, catalogBundle, type PluginBundle } from "../../plugins/host/bundle.ts";
 import {
   configurePlugin,
   installPlugin,
@@ -53,4 +54,31 @@ export async function installForTest(
     });
     if (settings) await configurePlugin(deps, bundle.manifest.name, settings);
   });
+}
+
+/** A private plugin whose one hook runs `body` (its arguments: `event`, `context`). */
+export function hookBundle(hook: {
+  name: string;
+  event?: "beforeSave" | "afterSave";
+  collection: string;
+  permissions: string[];
+  allowedDomains?: string[];
+  handler?: string;
+  body: string;
+}): PluginBundle {
+  const { name, event = "beforeSave", collection, handler = "check" } = hook;
+  return bundleFrom(
+    "private",
+    JSON.stringify({
+      name,
+      title: name,
+      version: "1.0.0",
+      // afterSave hooks run after the response since extension API 2.0.
+      apiVersion: event === "afterSave" ? "^2.0.0" : "^1.0.0",
+      permissions: hook.permissions,
+      ...(hook.allowedDomains ? { allowedDomains: hook.allowedDomains } : {}),
+      entryPoints: { hooks: [{ event, collection, handler }] },
+    }),
+    `export async function ${handler}(event, context) { ${hook.body} }`,
+  );
 }
