@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { LiveEvent } from "./changes_since.ts";
-import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { newId } from "../db/ids.ts";
 import type { Client, ResultSet } from "../db/client.ts";
@@ -99,15 +99,21 @@ function countRowsRead(db: Client, table: string): { rows: number; stop(): void 
   return spy;
 }
 
+/** A workspace on `server` and the events the commit watchers hear from it. */
+async function watchingOneWorkspace(server: TestServer) {
+  const a = await signUpTenant(server);
+  const told: LiveEvent[] = [];
+  server.services.live.watchCommits((tenantId, events) => {
+    if (tenantId === a.tenantId) told.push(...events);
+    return Promise.resolve();
+  });
+  return { a, told };
+}
+
 Deno.test("LiveHub tells the commit watchers each of 600 back-to-back writes once, in commit order, reading only the new rows", async () => {
   const server = await startTestServer();
   try {
-    const a = await signUpTenant(server);
-    const told: LiveEvent[] = [];
-    server.services.live.watchCommits((tenantId, events) => {
-      if (tenantId === a.tenantId) told.push(...events);
-      return Promise.resolve();
-    });
+    const { a, told } = await watchingOneWorkspace(server);
     const lease = await server.services.pool.acquire(a.tenantId, null);
     const spy = countRowsRead(lease.db, "audit_log");
     const created: string[] = [];
@@ -135,12 +141,7 @@ Deno.test("LiveHub tells the commit watchers each of 600 back-to-back writes onc
 Deno.test("LiveHub tells the commit watchers every row of an import-sized commit (1,200 changes in one transaction)", async () => {
   const server = await startTestServer();
   try {
-    const a = await signUpTenant(server);
-    const told: LiveEvent[] = [];
-    server.services.live.watchCommits((_tenantId, events) => {
-      told.push(...events);
-      return Promise.resolve();
-    });
+    const { a, told } = await watchingOneWorkspace(server);
     const lease = await server.services.pool.acquire(a.tenantId, null);
     const ids = Array.from({ length: 1200 }, (_, i) => `load-${String(i).padStart(4, "0")}`);
     try {
@@ -166,12 +167,7 @@ Deno.test("LiveHub tells the commit watchers every row of an import-sized commit
 Deno.test("LiveHub's commit watchers carry on over a reopened handle of the same file: nothing lost, nothing told again", async () => {
   const server = await startTestServer();
   try {
-    const a = await signUpTenant(server);
-    const told: LiveEvent[] = [];
-    server.services.live.watchCommits((_tenantId, events) => {
-      told.push(...events);
-      return Promise.resolve();
-    });
+    const { a, told } = await watchingOneWorkspace(server);
     const write = async (name: string) => {
       const lease = await server.services.pool.acquire(a.tenantId, null);
       try {
