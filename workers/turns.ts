@@ -16,19 +16,25 @@ export const SWEEP_BUDGET_MS = 5;
 
 /** A sweep's allowance of thread time; `take()` between items yields when it is spent. */
 export class Turns {
-  #since = performance.now();
+  #since: number;
   /** Times the sweep gave the event loop a turn (tests, logs). */
   yields = 0;
 
-  constructor(readonly budgetMs: number = SWEEP_BUDGET_MS) {}
+  /** `now`: the clock the budget is counted on, in ms (tests pass their own). */
+  constructor(
+    readonly budgetMs: number = SWEEP_BUDGET_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.#since = now();
+  }
 
   /** Resolves at once while the budget lasts; else after the event loop's next turn. */
   take(): Promise<void> {
-    if (performance.now() - this.#since < this.budgetMs) return Promise.resolve();
+    if (this.now() - this.#since < this.budgetMs) return Promise.resolve();
     this.yields++;
     return new Promise<void>((resolve) =>
       setTimeout(() => {
-        this.#since = performance.now();
+        this.#since = this.now();
         resolve();
       }, 0)
     );
