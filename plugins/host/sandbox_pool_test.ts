@@ -4,6 +4,17 @@ import { PluginError } from "./sandbox.ts";
 
 const NO_HOST = {};
 
+/** A sandbox whose `run` is one long native operation (a huge BigInt to text): only a kill stops it. */
+function backtracker(pool: SandboxPool, group?: string) {
+  return pool.sandbox(
+    "Backtracker",
+    `export function run() { return String(7n ** 300000n).length; }
+    export const ok = () => 1;`,
+    undefined,
+    group,
+  );
+}
+
 Deno.test("SandboxPool runs a plugin's call in a worker and answers its host calls", async () => {
   const pool = new SandboxPool({ size: 1 });
   try {
@@ -78,11 +89,7 @@ Deno.test("one long native operation (a huge BigInt to text) is stopped by killi
 Deno.test("a neighbour caught in a killed worker runs again if it had changed nothing", async () => {
   const pool = new SandboxPool({ size: 1, marginMs: 100 });
   try {
-    const hostile = pool.sandbox(
-      "Backtracker",
-      `export function run() { return String(7n ** 300000n).length; }
-      export const ok = () => 1;`,
-    );
+    const hostile = backtracker(pool);
     const neighbour = pool.sandbox(
       "Neighbour",
       `export async function read() { const r = await host.records.get("x", "1"); return r.v; }
@@ -115,11 +122,7 @@ Deno.test("a neighbour caught in a killed worker runs again if it had changed no
 Deno.test("a neighbour that had written something is not run twice: it fails saying why", async () => {
   const pool = new SandboxPool({ size: 1, marginMs: 100 });
   try {
-    const hostile = pool.sandbox(
-      "Backtracker",
-      `export function run() { return String(7n ** 300000n).length; }
-      export const ok = () => 1;`,
-    );
+    const hostile = backtracker(pool);
     const writer = pool.sandbox(
       "Writer",
       `export async function write() { await host.records.create("x", {}); await host.records.get("x", "1"); return "done"; }
@@ -313,13 +316,7 @@ for (const same of [true, false]) {
     async () => {
       const pool = new SandboxPool({ size: 1, marginMs: 100 });
       try {
-        const hostile = pool.sandbox(
-          "Backtracker",
-          `export function run() { return String(7n ** 300000n).length; }
-          export const ok = () => 1;`,
-          undefined,
-          "ws-a",
-        );
+        const hostile = backtracker(pool, "ws-a");
         const pure = pool.sandbox(
           "Pure",
           `export const check = (e) => e.n * 2;`,
