@@ -9,6 +9,7 @@ import { requestPipeline } from "./http/middleware.ts";
 import { compressResponses } from "./http/compress.ts";
 import { capBodies } from "./http/body_cap.ts";
 import { chain } from "./http/chain.ts";
+import { answerWithoutNeedlessPromises } from "./http/dispatch.ts";
 import { CachedRouter } from "./http/cached_router.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
 import { resolveTenant } from "./tenants/middleware.ts";
@@ -121,6 +122,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   watchCommits(services);
   app.onError(handleError);
   app.notFound(handleNotFound);
+  // A request whose handlers wait on nothing is answered without a promise (http/dispatch.ts).
+  answerWithoutNeedlessPromises(app, handleError, handleNotFound);
 
   // Health checks and hashed assets answer on any host, before rate limits and tenant lookups.
   app.route("/", healthRoutes(services));

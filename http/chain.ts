@@ -10,23 +10,32 @@
  * authenticated API call; docs/benchmarks.md.) What a layer returns is not an answer: a layer
  * that answers sets `c.res`, and the chain resolves to nothing.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, Env, MiddlewareHandler, Next } from "hono";
 import type { AppEnv } from "./env.ts";
+
+/**
+ * A layer of the chain: a Hono middleware that may also finish without a promise (answering
+ * nothing, or `next()`'s own result), so a request that waits on nothing stays synchronous
+ * (http/dispatch.ts). Hono's compose awaits what a middleware returns, so a layer works there too.
+ */
+export type Layer<E extends Env = AppEnv> = (c: Context<E>, next: Next) => Promise<unknown> | void;
 
 const nothing = () => undefined;
 
 /** Composes middleware left to right into a single middleware. */
-export function chain(...layers: MiddlewareHandler<AppEnv>[]): MiddlewareHandler<AppEnv> {
+export function chain<E extends Env = AppEnv>(...layers: Layer<E>[]): MiddlewareHandler<E> {
   const count = layers.length;
-  return (c, next) => {
+  // Typed as Hono's middleware for app.use; it returns nothing when nothing had to wait.
+  return ((c: Context<E>, next: Next): Promise<void> | undefined => {
     const run = (i: number): Promise<unknown> | void =>
       i === count ? next() : layers[i]!(c, () => run(i + 1) as Promise<void>);
     try {
       const out = run(0);
-      return out instanceof Promise ? out.then(nothing) : Promise.resolve();
+      // Nothing to wait for: answer nothing at once (http/dispatch.ts runs on without a hop).
+      return out instanceof Promise ? out.then(nothing) : undefined;
     } catch (err) {
       // A layer written as a plain function may throw before it returns a promise.
       return Promise.reject(err);
     }
-  };
+  }) as MiddlewareHandler<E>;
 }

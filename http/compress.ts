@@ -17,7 +17,9 @@
  * ETag becomes weak on a compressed body (its bytes differ from the identity representation);
  * `If-Match` accepts both forms.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, Env } from "hono";
+import type { Layer } from "./chain.ts";
+import type { AppEnv } from "./env.ts";
 
 /** Bodies smaller than this go out as they are: compressing them saves less than it costs. */
 export const COMPRESS_THRESHOLD = 1024;
@@ -195,18 +197,29 @@ async function compressBody(
 }
 
 /** Middleware: compresses what the routes after it answer (see the module header). */
-export function compressResponses(threshold = COMPRESS_THRESHOLD): MiddlewareHandler {
-  return async (c, next) => {
-    await next();
-    // Decided synchronously: most answers (small JSON, no Accept-Encoding) go out as they are,
-    // and deciding that costs no promise (docs/benchmarks.md).
+export function compressResponses<E extends Env = AppEnv>(
+  threshold = COMPRESS_THRESHOLD,
+): Layer<E> {
+  // Decided synchronously: most answers (small JSON, no Accept-Encoding) go out as they are,
+  // and deciding that costs no promise (docs/benchmarks.md).
+  const compressAnswer = (c: Context<E>): Promise<void> | void => {
     const res = c.res;
     const plan = compressionFor(c.req.raw, res, threshold);
-    const compressed = typeof plan === "string" ? await compressBody(res, plan, threshold) : plan;
-    if (compressed === res) return;
-    // Hono merges the previous response's headers into a new one; clear it first so the
-    // removed Content-Length and the weakened ETag stay removed and weakened.
-    c.res = undefined;
-    c.res = compressed;
+    if (typeof plan !== "string") {
+      if (plan !== res) replaceAnswer(c, plan);
+      return;
+    }
+    return compressBody(res, plan, threshold).then((compressed) => replaceAnswer(c, compressed));
   };
+  return (c, next) => {
+    const out = next();
+    return out instanceof Promise ? out.then(() => compressAnswer(c)) : compressAnswer(c);
+  };
+}
+
+function replaceAnswer<E extends Env>(c: Context<E>, res: Response): void {
+  // Hono merges the previous response's headers into a new one; clear it first so the
+  // removed Content-Length and the weakened ETag stay removed and weakened.
+  c.res = undefined;
+  c.res = res;
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { Hono } from "hono";
+import { type Env, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { compressResponses, negotiateEncoding } from "./compress.ts";
+import { chain } from "./chain.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 
 const BIG_HTML = `<!doctype html><main>${
@@ -23,7 +24,7 @@ function decode(encoding: string | null, bytes: Uint8Array): string {
 
 function testApp(): Hono {
   const app = new Hono();
-  app.use("*", compressResponses());
+  app.use("*", chain<Env>(compressResponses()));
   app.get("/page", (c) => c.html(BIG_HTML));
   app.get("/json", (c) => c.json(BIG_JSON));
   app.get("/small", (c) => c.json({ ok: true }));
@@ -118,7 +119,7 @@ Deno.test("compressResponses() compresses a streamed body as it streams, without
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   const app = new Hono();
-  app.use("*", compressResponses());
+  app.use("*", chain<Env>(compressResponses()));
   app.get("/stream", () =>
     new Response(
       new ReadableStream({

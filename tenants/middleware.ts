@@ -3,12 +3,15 @@
  * Resolves the tenant from the Host header and lends its database to the request. This is the
  * only code that puts a tenant database on a request; handlers read it from `c.get("tenant")`.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Next } from "hono";
 import { AppError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
-import type { AppEnv } from "../http/env.ts";
+import type { AppContext } from "../http/env.ts";
+import type { Layer } from "../http/chain.ts";
 import { hostClassifier } from "./host.ts";
 import { requestOrigin } from "../mail/links.ts";
-import { businessDay } from "../domain/clock.ts";
+import { businessDay, type Clock } from "../domain/clock.ts";
+import type { TenantRecord } from "./registry.ts";
+import type { Lease } from "./pool.ts";
 
 /**
  * Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit).
@@ -18,19 +21,17 @@ import { businessDay } from "../domain/clock.ts";
 export function resolveTenant(
   appDomain: string,
   opts: { servedOnDowngradedDomain?: (path: string) => boolean } = {},
-): MiddlewareHandler<AppEnv> {
+): Layer {
   const classify = hostClassifier(appDomain);
-  return async (c, next) => {
-    const { config, registry, pool, tenantLimiter, clock } = c.get("services");
-    const host = classify(c.req.header("host"));
-    if (host.kind === "invalid") throw new AppError("invalid_request", 400, "Bad Host header.");
-    if (host.kind === "apex") {
-      c.set("site", "apex");
-      c.set("tenant", undefined);
-      return await next();
-    }
-    const slug = host.kind === "subdomain" ? host.slug : null;
-    const record = registry.cached(host.host) ?? await registry.lookup(host.host, slug);
+
+  /** The workspace found for a tenant host: refused, redirected, or lent to the chain. */
+  const admit = (
+    c: AppContext,
+    next: Next,
+    host: TenantHost,
+    record: TenantRecord | null,
+  ): Promise<unknown> | void => {
+    const { config, clock } = c.get("services");
     // A workspace past its deletion grace is gone at once, even before the purge has run (and on
     // a machine whose cache still knows it): nothing may reopen its database meanwhile.
     if (!record || (record.purgeAfter && record.purgeAfter <= clock.now().toISOString())) {
@@ -48,39 +49,106 @@ export function resolveTenant(
       );
     }
     if (host.kind === "custom" && !opts.servedOnDowngradedDomain?.(c.req.path)) {
-      // A downgraded plan keeps the domain on file but sends its visitors to the subdomain.
-      const billing = await c.get("services").billing.current(c.get("services"), record.id);
-      if (billing && !billing.entitlements.customDomain) {
-        const url = new URL(c.req.url);
-        const origin = requestOrigin(
-          config,
-          `${url.protocol}//${record.slug}.${config.APP_DOMAIN}`,
-        );
-        const port = config.secureCookies || !url.port ? "" : `:${url.port}`;
-        // Set on c.res too: inside chain() a returned response is dropped.
-        c.res = c.redirect(`${origin}${port}${url.pathname}${url.search}`, 307);
-        return c.res;
-      }
+      return onCustomDomain(c, next, record);
     }
-    // In memory the limiter answers at once; awaiting a number would still cost a hop.
-    const hit = tenantLimiter.hit(record.id);
-    const wait = typeof hit === "number" ? hit : await hit;
-    if (wait > 0) throw new RateLimitedError(wait);
-    const lease = pool.tryAcquire(record.id) ?? await pool.acquire(record.id, record.dbUrl);
-    try {
-      c.set("site", "tenant");
-      c.set("tenant", {
-        id: record.id,
-        slug: record.slug,
-        name: record.name,
-        db: lease.db,
-        timeZone: record.timeZone,
-        today: businessDay(clock, record.timeZone),
-        purgeAfter: record.purgeAfter,
-      });
-      await next();
-    } finally {
-      lease.release();
-    }
+    return withinLimit(c, next, record);
   };
+
+  // A plain function while the workspace, its rate limit and its database are at hand (nearly
+  // every request): no promise of its own (http/dispatch.ts).
+  return (c, next) => {
+    const host = classify(c.req.header("host"));
+    if (host.kind === "invalid") throw new AppError("invalid_request", 400, "Bad Host header.");
+    if (host.kind === "apex") {
+      c.set("site", "apex");
+      c.set("tenant", undefined);
+      return next();
+    }
+    const registry = c.get("services").registry;
+    const record = registry.cached(host.host);
+    if (record !== undefined) return admit(c, next, host, record);
+    const slug = host.kind === "subdomain" ? host.slug : null;
+    return registry.lookup(host.host, slug).then((found) => admit(c, next, host, found));
+  };
+}
+
+type TenantHost = Exclude<
+  ReturnType<ReturnType<typeof hostClassifier>>,
+  { kind: "invalid" | "apex" }
+>;
+
+/** A custom domain: a downgraded plan keeps it on file but sends its visitors to the subdomain. */
+async function onCustomDomain(c: AppContext, next: Next, record: TenantRecord): Promise<unknown> {
+  const services = c.get("services");
+  const config = services.config;
+  const billing = await services.billing.current(services, record.id);
+  if (billing && !billing.entitlements.customDomain) {
+    const url = new URL(c.req.url);
+    const origin = requestOrigin(config, `${url.protocol}//${record.slug}.${config.APP_DOMAIN}`);
+    const port = config.secureCookies || !url.port ? "" : `:${url.port}`;
+    // Set on c.res: inside chain() a returned response is dropped.
+    c.res = c.redirect(`${origin}${port}${url.pathname}${url.search}`, 307);
+    return;
+  }
+  return await withinLimit(c, next, record);
+}
+
+/** The per-tenant rate limit, then the tenant's database lent to the rest of the chain. */
+function withinLimit(c: AppContext, next: Next, record: TenantRecord): Promise<unknown> | void {
+  // In memory the limiter answers at once; awaiting a number would still cost a hop.
+  const hit = c.get("services").tenantLimiter.hit(record.id);
+  if (typeof hit !== "number") {
+    return hit.then((wait) => {
+      if (wait > 0) throw new RateLimitedError(wait);
+      return lendDatabase(c, next, record);
+    });
+  }
+  if (hit > 0) throw new RateLimitedError(hit);
+  return lendDatabase(c, next, record);
+}
+
+/** The tenant's database (from the pool, or opened) lent to the rest of the chain. */
+function lendDatabase(c: AppContext, next: Next, record: TenantRecord): Promise<unknown> | void {
+  const { pool, clock } = c.get("services");
+  const lease = pool.tryAcquire(record.id);
+  return lease
+    ? lentFor(c, next, record, lease, clock)
+    : pool.acquire(record.id, record.dbUrl).then((opened) =>
+      lentFor(c, next, record, opened, clock)
+    );
+}
+
+/**
+ * Lends the tenant's database to the rest of the chain and takes it back when the chain is done,
+ * answered or failed; a plain function while the chain waits on nothing (http/dispatch.ts).
+ */
+function lentFor(
+  c: AppContext,
+  next: Next,
+  record: TenantRecord,
+  lease: Lease,
+  clock: Clock,
+): Promise<unknown> | void {
+  let out: unknown;
+  try {
+    c.set("site", "tenant");
+    c.set("tenant", {
+      id: record.id,
+      slug: record.slug,
+      name: record.name,
+      db: lease.db,
+      timeZone: record.timeZone,
+      today: businessDay(clock, record.timeZone),
+      purgeAfter: record.purgeAfter,
+    });
+    out = next();
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
+  if (!(out instanceof Promise)) return lease.release();
+  return out.then(lease.release, (err) => {
+    lease.release();
+    throw err;
+  });
 }
