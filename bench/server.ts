@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { LocalDatabaseProvider } from "../tenants/database_provider.ts";
 import { type PauseEvents, tracePauses } from "./pause_trace.ts";
 import { startBackgroundCheckpoints } from "../db/checkpointer.ts";
+import { observeSlowStatements } from "../db/local_client.ts";
 
 const config = loadConfig();
 // As main.ts: WAL checkpoints on a thread of their own. BENCH_SQLITE_CHECKPOINTS=1 leaves them to
@@ -135,8 +136,30 @@ if (ownPort) {
   );
 }
 
+// BENCH_STATEMENT_TOTALS=1: every statement of every tenant and the control database timed and
+// summed by its SQL; GET /statements on PORT+1 hands the totals over and starts again
+// (bench/statements.ts). Not with BENCH_TRACE_PAUSES, which observes the slow ones itself.
+const statementTotals = new Map<string, { count: number; ms: number; maxMs: number }>();
+if (Deno.env.get("BENCH_STATEMENT_TOTALS") === "1" && !traced) {
+  observeSlowStatements({
+    thresholdMs: 0,
+    observe(sql, _startedAt, ms) {
+      let total = statementTotals.get(sql);
+      if (!total) statementTotals.set(sql, total = { count: 0, ms: 0, maxMs: 0 });
+      total.count++;
+      total.ms += ms;
+      if (ms > total.maxMs) total.maxMs = ms;
+    },
+  });
+}
+
 const bare = new Hono();
 bare.get("/", (c) => c.json({ hello: "world" }));
+bare.get("/statements", (c) => {
+  const totals = [...statementTotals].map(([sql, t]) => ({ sql, ...t }));
+  statementTotals.clear();
+  return c.json(totals);
+});
 bare.get("/blocks", (c) => c.json(blocks.splice(0)));
 bare.get("/pauses", (c) => {
   const events: PauseEvents | null = traced?.pauses() ?? null;
