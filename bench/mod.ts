@@ -213,6 +213,20 @@ if (await hasWrk()) {
     "",
     null,
   );
+  // Why two processes fall short of that: each answers a request with more CPU than one alone.
+  const perRequestMs = (cores: number, x: WrkResult) => cores / x.requestsPerSecond * 1000;
+  const oneMs = perRequestMs(m.oneCores.app, m.one), twoMs = perRequestMs(twoCores.app, two);
+  row(
+    "  app CPU per request, one process / two processes",
+    `${fmt(oneMs, 3)} / ${fmt(twoMs, 3)} ms (${
+      fmt((twoMs / oneMs - 1) * 100, 0)
+    }% more with two): ` +
+      "they share each tenant's database file, so a write by either drops the other's SQLite " +
+      "page cache and read-cache entries for that tenant (bench/statements.ts --two names the " +
+      "statements)",
+    "",
+    null,
+  );
   row(
     "  tenants provisioned through the API",
     `${fmt(m.provisionSeconds, 1)} s (${fmt(m.provisionSeconds * 1000 / m.tenants, 0)} ms each)`,

@@ -180,6 +180,11 @@ Deno.serve(
   { port: config.PORT + 1, hostname: "127.0.0.1", reusePort, onListen() {} },
   bare.fetch,
 );
+// The same bare routes on a port of this process alone (BENCH_OWN_PORT + 1): with two processes on
+// PORT + 1, a benchmark asks each for its own notes there (bench/statements.ts --two).
+if (ownPort) {
+  Deno.serve({ port: ownPort + 1, hostname: "127.0.0.1", onListen() {} }, bare.fetch);
+}
 // The memory benchmark asks for a full collection before it reads RSS (SIGUSR1 would start the inspector), so that it measures what
 // the process keeps rather than garbage not yet collected.
 Deno.addSignalListener("SIGUSR2", () => (globalThis as { gc?: () => void }).gc?.());
