@@ -39,7 +39,7 @@ if (await hasWrk()) {
   const server = await startBenchServer();
   try {
     const token = await benchTenant(server.port, "bench");
-    const f = await measureApi(server.port, "bench", token, "/api/v1/me", quick ? 3 : 8);
+    const f = await measureApi(server, "bench", token, "/api/v1/me", quick ? 2 : 3, quick ? 3 : 5);
     const ratio = f.api.requestsPerSecond / f.bare.requestsPerSecond;
     row(
       "bare Hono route",
@@ -62,9 +62,19 @@ if (await hasWrk()) {
       "  bare Hono route + the same security headers (nosniff)",
       `${fmt(f.bareNosniff.requestsPerSecond, 0)} req/s: api is ${
         fmt(nosniffRatio * 100, 1)
-      }% of it`,
+      }% of it (median of ${f.ratios.length} rounds: ${
+        f.ratios.map((r) => fmt(r * 100, 1)).join(", ")
+      }%)`,
       ">= 75%",
       nosniffRatio >= 0.75,
+    );
+    row(
+      "  server CPU per request: api / nosniff route / bare route",
+      `${fmt(f.cpuUs.api, 1)} / ${fmt(f.cpuUs.bareNosniff, 1)} / ${fmt(f.cpuUs.bare, 1)} us: ${
+        fmt(f.cpuUs.bareNosniff / f.cpuUs.api * 100, 1)
+      }% of the api's`,
+      "",
+      null,
     );
     row("  ratio api / header-less bare route", `${fmt(ratio * 100, 1)}%`, "", null);
 
