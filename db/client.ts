@@ -10,12 +10,14 @@ import {
   type InArgs,
   type InStatement,
   type ResultSet,
+  type Row,
   type Transaction,
   type TransactionMode,
 } from "@libsql/client";
 import { createLocalClient, localPathOf } from "./local_client.ts";
 import { holdsWriteLock, writeLockWait } from "./write_lock.ts";
 import { withBusinessDay } from "./business_day.ts";
+import { firstRow } from "./first_row.ts";
 import { backgroundCheckpointer, WAL_CAP_PAGES, WAL_KEEP_BYTES } from "./checkpointer.ts";
 
 export type { Client, InStatement, ResultSet, Row, Transaction } from "@libsql/client";
@@ -136,6 +138,18 @@ class LockAwareClient implements Client {
   execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
     if (this.businessDay) stmt = withBusinessDay(stmt, this.businessDay);
     const on = (c: Client) => typeof stmt === "string" ? c.execute(stmt, args) : c.execute(stmt);
+    if (holdsWriteLock(this) && this.#localFile()) return this.#onSide(on);
+    const run = () => on(this.#inner);
+    return writeLockWait(this) ? this.#afterLock(run) : run();
+  }
+
+  /**
+   * The first row of a statement that returns at most one (db/first_row.ts), with the same waits
+   * and connections as `execute`.
+   */
+  firstRow(stmt: InStatement): Promise<Row | undefined> {
+    if (this.businessDay) stmt = withBusinessDay(stmt, this.businessDay) as InStatement;
+    const on = (c: Client) => firstRow(c, stmt);
     if (holdsWriteLock(this) && this.#localFile()) return this.#onSide(on);
     const run = () => on(this.#inner);
     return writeLockWait(this) ? this.#afterLock(run) : run();
@@ -299,6 +313,10 @@ class BusinessDayTransaction implements Transaction {
 
   execute(stmt: InStatement | string): Promise<ResultSet> {
     return this.inner.execute(withBusinessDay(stmt, this.day) as InStatement);
+  }
+
+  firstRow(stmt: InStatement): Promise<Row | undefined> {
+    return firstRow(this.inner, withBusinessDay(stmt, this.day) as InStatement);
   }
 
   batch(stmts: InStatement[]): Promise<ResultSet[]> {

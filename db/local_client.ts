@@ -37,6 +37,8 @@ interface NativeStatement {
   safeIntegers(on?: boolean): NativeStatement;
   columns(): Array<{ name: string; type: string | null }>;
   all(args: unknown): unknown[][];
+  /** The first row only (the statement is reset after it), or undefined when there is none. */
+  get(args: unknown): unknown[] | undefined;
   run(args: unknown): { changes: number; lastInsertRowid: number | bigint };
 }
 
@@ -133,6 +135,17 @@ class LocalClient implements Client {
     const connection = this.#usable();
     try {
       return connection.run(stmt, args);
+    } finally {
+      connection.endStrayTransaction();
+    }
+  }
+
+  /** The first row of a statement that returns at most one (db/first_row.ts). */
+  async firstRow(stmt: InStatement): Promise<Row | undefined> {
+    while (this.#held) await this.#held.released;
+    const connection = this.#usable();
+    try {
+      return connection.first(stmt);
     } finally {
       connection.endStrayTransaction();
     }
@@ -256,6 +269,15 @@ class LocalTransaction implements Transaction {
   execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
     try {
       return Promise.resolve(this.#open().run(stmt, args));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The first row of a statement that returns at most one (db/first_row.ts). */
+  firstRow(stmt: InStatement): Promise<Row | undefined> {
+    try {
+      return Promise.resolve(this.#open().first(stmt));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -407,6 +429,43 @@ class Connection {
     }
   }
 
+  /** The first row of `stmt` alone (db/first_row.ts); timed as `run` is. */
+  first(stmt: InStatement): Row | undefined {
+    const watch = slowStatements;
+    if (watch === null) return this.#first(stmt);
+    const startedAt = performance.now();
+    try {
+      return this.#first(stmt);
+    } finally {
+      const ms = performance.now() - startedAt;
+      if (ms >= watch.thresholdMs) {
+        watch.observe(typeof stmt === "string" ? stmt : stmt.sql, startedAt, ms);
+      }
+    }
+  }
+
+  #first(stmt: InStatement): Row | undefined {
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    let prepared: Prepared;
+    let values: unknown[] | undefined;
+    try {
+      const bound = bindArgs(typeof stmt === "string" ? undefined : stmt.args);
+      prepared = this.#prepare(sql);
+      // A write (RETURNING or not) goes the usual way: it must run to its end.
+      if (!prepared.reader || !isPlainRead(sql)) return this.#run(stmt).rows[0];
+      values = prepared.statement.get(bound);
+    } catch (err) {
+      throw toLibsqlError(err);
+    }
+    if (values === undefined) return undefined;
+    if (values.length !== prepared.columns.length) {
+      // The schema changed under a kept statement (see #run): read its columns again.
+      this.#cache.delete(sql);
+      return this.#first(stmt);
+    }
+    return prepared.makeRow(values);
+  }
+
   #run(stmt: InStatement | string, args?: InArgs): ResultSet {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     const given = typeof stmt === "string" ? args : stmt.args;
@@ -535,6 +594,14 @@ class Connection {
 }
 
 /** DDL changes what kept statements compiled against; SQLite re-prepares, columns may differ. */
+/**
+ * A SELECT: the only statements whose first row may be read alone. A write with RETURNING also
+ * has rows, but stopping after its first could leave the rest of the write undone.
+ */
+function isPlainRead(sql: string): boolean {
+  return /^\s*select\b/i.test(sql);
+}
+
 function isSchemaChange(sql: string): boolean {
   return /^\s*(create|alter|drop)\b/i.test(sql);
 }

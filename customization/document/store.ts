@@ -8,6 +8,7 @@
  */
 import type { Client } from "../../db/client.ts";
 import { type Executor, inWriteTransaction } from "../../db/transaction.ts";
+import { firstRow } from "../../db/first_row.ts";
 import { AppError, NotFoundError } from "../../domain/errors.ts";
 import { markChanged } from "../../domain/records/changes.ts";
 import { type ConfigurationChange, diffConfiguration } from "./diff.ts";
@@ -58,8 +59,8 @@ function readDocument(text: string): Configuration {
 
 /** The tenant's current configuration (version 0 and the defaults before any change). */
 export async function currentConfiguration(db: Executor): Promise<VersionedConfiguration> {
-  const rs = await db.execute("SELECT version, document FROM configuration WHERE id = 1");
-  const row = rs.rows[0];
+  // One row by construction: read alone (db/first_row.ts).
+  const row = await firstRow(db, "SELECT version, document FROM configuration WHERE id = 1");
   if (!row) return { version: 0, document: DEFAULT_CONFIGURATION };
   return { version: Number(row.version), document: readDocument(String(row.document)) };
 }

@@ -8,6 +8,7 @@
 import * as fmt from "../format.ts";
 import { newId } from "../../db/ids.ts";
 import { type Executor, inWriteTransaction } from "../../db/transaction.ts";
+import { firstRow } from "../../db/first_row.ts";
 import { addFieldError, ConflictError, InvalidError, NotFoundError } from "../errors.ts";
 import { recordType } from "../catalog.ts";
 import { languageOf, translator } from "../../i18n/mod.ts";
@@ -112,11 +113,12 @@ async function listRows(
 }
 
 async function readRow(db: Executor, def: RecordDef, id: string): Promise<RecordValues | null> {
-  const rs = await db.execute({
+  // By primary key: at most one row, read alone (db/first_row.ts).
+  const row = await firstRow(db, {
     sql: `SELECT ${selectList(def)} FROM ${def.table} WHERE ${def.table}.id = ?`,
     args: [id],
   });
-  return (rs.rows[0] as unknown as RecordValues | undefined) ?? null;
+  return (row as unknown as RecordValues | undefined) ?? null;
 }
 
 async function readLines(db: Executor, def: RecordDef, id: string): Promise<RecordValues[]> {
