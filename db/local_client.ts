@@ -593,7 +593,6 @@ class Connection {
   }
 }
 
-/** DDL changes what kept statements compiled against; SQLite re-prepares, columns may differ. */
 /**
  * A SELECT: the only statements whose first row may be read alone. A write with RETURNING also
  * has rows, but stopping after its first could leave the rest of the write undone.
@@ -602,6 +601,7 @@ function isPlainRead(sql: string): boolean {
   return /^\s*select\b/i.test(sql);
 }
 
+/** DDL changes what kept statements compiled against; SQLite re-prepares, columns may differ. */
 function isSchemaChange(sql: string): boolean {
   return /^\s*(create|alter|drop)\b/i.test(sql);
 }
