@@ -5,6 +5,7 @@
  */
 import { hostFetch } from "../tests/helpers/http.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
+import { percentile } from "./stats.ts";
 
 export interface BenchServer {
   port: number;
@@ -138,20 +139,23 @@ export interface ThroughputFigures {
   cpuUs: { bare: number; bareNosniff: number; api: number };
 }
 
-/** CPU time of every thread of a process so far, us (/proc/<pid>/task/<tid>/schedstat). */
-export function processCpuUs(pid: number): number {
+/** CPU nanoseconds used so far by every thread of process `pid` (NaN where /proc is missing). */
+export async function processCpuNs(pid: number): Promise<number> {
   let total = 0;
-  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-    try {
-      total += Number(
-        Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/schedstat`).split(" ")[0],
-      );
-    } catch { /* the thread ended meanwhile */ }
+  try {
+    for await (const task of Deno.readDir(`/proc/${pid}/task`)) {
+      // A thread may end between the listing and the read; its time is then not counted.
+      const text = await Deno.readTextFile(`/proc/${pid}/task/${task.name}/schedstat`)
+        .catch(() => "0");
+      total += Number(text.split(" ")[0]);
+    }
+  } catch {
+    return NaN;
   }
-  return total / 1000;
+  return total;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => percentile(xs, 50);
 
 /**
  * Measures the bare route, the bare route with nosniff and `path` on a tenant with a bearer token,
@@ -169,9 +173,10 @@ export async function measureApi(
 ): Promise<ThroughputFigures> {
   const port = server.port;
   const measured = async (url: string, headers?: Record<string, string>) => {
-    const before = processCpuUs(server.pid);
+    const before = await processCpuNs(server.pid);
     const result = await runWrk(url, { seconds, headers });
-    return { result, cpuUs: (processCpuUs(server.pid) - before) / Math.max(result.requests, 1) };
+    const ns = await processCpuNs(server.pid) - before;
+    return { result, cpuUs: ns / 1000 / Math.max(result.requests, 1) };
   };
   const all: Array<Record<"bare" | "bareNosniff" | "api", Awaited<ReturnType<typeof measured>>>> =
     [];

@@ -25,7 +25,7 @@
  *
  * `--aa` measures with counting off on both sides: what the method reports when nothing differs.
  */
-import { benchTenant, startBenchServer } from "./api_throughput.ts";
+import { benchTenant, processCpuNs, startBenchServer } from "./api_throughput.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
 import { scoreDetector } from "../ops/synthetic.ts";
 import { Metrics } from "../ops/metrics.ts";
@@ -55,22 +55,6 @@ export function quantile(values: number[], q: number): number {
   const at = (s.length - 1) * q;
   const lo = Math.floor(at);
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
-}
-
-/** CPU nanoseconds used so far by every thread of process `pid` (NaN where /proc is missing). */
-export async function processCpuNs(pid: number): Promise<number> {
-  let total = 0;
-  try {
-    for await (const task of Deno.readDir(`/proc/${pid}/task`)) {
-      // A thread may end between the listing and the read; its time is then not counted.
-      const text = await Deno.readTextFile(`/proc/${pid}/task/${task.name}/schedstat`)
-        .catch(() => "0");
-      total += Number(text.split(" ")[0]);
-    }
-  } catch {
-    return NaN;
-  }
-  return total;
 }
 
 interface Run {

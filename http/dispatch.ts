@@ -56,15 +56,14 @@ export function answerWithoutNeedlessPromises<E extends Env>(
       executionCtx: executionCtx as never,
       notFoundHandler: notFound as never,
     });
-    const failed = (err: unknown): Response | Promise<Response> => {
-      if (err instanceof Error) return handleError(err, c);
-      throw err;
-    };
+    // An error that got past the handlers goes to the app's error handler, as in Hono's dispatch;
+    // the closure for it is made only when the answer is a promise.
     try {
       const out = runHandlers(c, matchResult[0] as unknown as Entry[], handleError, handleNotFound);
-      return out instanceof Promise ? out.then(answerOf).catch(failed) : answerOf(out);
+      if (!(out instanceof Promise)) return answerOf(out);
+      return out.then(answerOf).catch((err) => errorAnswer(err, c, handleError));
     } catch (err) {
-      return failed(err);
+      return errorAnswer(err, c, handleError);
     }
   };
   app.fetch = (request, env, executionCtx) =>
@@ -73,6 +72,15 @@ export function answerWithoutNeedlessPromises<E extends Env>(
 
 /** What Hono's fetch accepts as its third argument; passed through untouched. */
 type ExecutionContextLike = object;
+
+function errorAnswer(
+  err: unknown,
+  c: Context,
+  handleError: (err: Error, c: Context) => Response | Promise<Response>,
+): Response | Promise<Response> {
+  if (err instanceof Error) return handleError(err, c);
+  throw err;
+}
 
 function answerOf(c: Context): Response {
   if (!c.finalized) throw new Error(NOT_FINALIZED);
