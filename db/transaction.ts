@@ -5,7 +5,7 @@
  * Transactions on one database in this process take turns (db/write_lock.ts).
  */
 import type { Client, Transaction } from "./client.ts";
-import { withWriteLock } from "./write_lock.ts";
+import { detachedFromWriteLocks, withWriteLock } from "./write_lock.ts";
 
 /** What rules and repositories need from a database: a client or an open transaction. */
 export type Executor = Pick<Client, "execute"> | Pick<Transaction, "execute">;
@@ -13,7 +13,14 @@ export type Executor = Pick<Client, "execute"> | Pick<Transaction, "execute">;
 type CommitListener = (db: Client) => void;
 const commitListeners: CommitListener[] = [];
 
-/** Calls `listener` with the client after each write transaction on it commits. */
+/**
+ * Calls `listener` with the client after each write transaction on it commits. The listener and
+ * whatever it starts run as a flow of their own that holds no write lock: a read it makes later
+ * (the commit watchers' reads of what was written) goes through the client's one connection like
+ * any other, instead of counting as a read inside the finished transaction and going to a second
+ * connection, which opened a second copy of every written tenant's database (its own page cache,
+ * read afresh and decrypted after each commit).
+ */
 export function onWriteCommit(listener: CommitListener): void {
   commitListeners.push(listener);
 }
@@ -37,7 +44,7 @@ async function runTransaction<T>(
   try {
     const result = await work(tx);
     await tx.commit();
-    for (const listener of commitListeners) listener(db);
+    for (const listener of commitListeners) detachedFromWriteLocks(() => listener(db));
     return result;
   } catch (err) {
     if (!tx.closed) await tx.rollback().catch(() => {});

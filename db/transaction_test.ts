@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { type Client, openDatabase } from "./client.ts";
-import { inWriteTransaction } from "./transaction.ts";
-import { NestedWriteTransactionError } from "./write_lock.ts";
+import { inWriteTransaction, onWriteCommit } from "./transaction.ts";
+import { holdsWriteLock, NestedWriteTransactionError } from "./write_lock.ts";
 
 async function withDatabase(test: (db: Client) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -119,5 +119,25 @@ Deno.test("a transaction that fails rolls back and lets the waiting one run", as
     await assert.rejects(failing, /refused by a rule/);
     await next;
     assert.deepEqual(await steps(db), ["2:kept"]);
+  });
+});
+
+Deno.test("what a commit listener starts runs outside the finished transaction's write lock", async () => {
+  await withDatabase(async (db) => {
+    const seen: boolean[] = [];
+    let followUp: Promise<void> = Promise.resolve();
+    onWriteCommit((committed) => {
+      if (committed !== db) return;
+      seen.push(holdsWriteLock(db));
+      followUp = Promise.resolve().then(() => {
+        seen.push(holdsWriteLock(db));
+      });
+    });
+    await inWriteTransaction(db, async (tx) => {
+      await tx.execute("INSERT INTO events VALUES (1, 'written')");
+    });
+    await followUp;
+    // Held, a read the listener makes would go to a second connection of its own.
+    assert.deepEqual(seen, [false, false]);
   });
 });
