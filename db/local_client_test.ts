@@ -273,3 +273,34 @@ Deno.test("a wrong key or a file that is not a database fails with SQLITE_NOTADB
   rightKey.close();
   await db.cleanup();
 });
+
+Deno.test("the same statement on two databases shares one set of column names and types", async () => {
+  const [a, b] = [await tempDb(), await tempDb()];
+  const first = createLocalClient({ path: a.path });
+  const second = createLocalClient({ path: b.path });
+  try {
+    const schema = "CREATE TABLE loads (id TEXT PRIMARY KEY, weight REAL, cases INTEGER)";
+    await first.execute(schema);
+    await second.execute(schema);
+    await first.execute("INSERT INTO loads VALUES ('a', 1.5, 2)");
+    await second.execute("INSERT INTO loads VALUES ('b', 3.5, 4)");
+    const sql = "SELECT id, weight, cases FROM loads";
+    const [one, other] = [await first.execute(sql), await second.execute(sql)];
+    assert.deepEqual(one.columns, ["id", "weight", "cases"]);
+    assert.deepEqual(one.columnTypes, ["TEXT", "REAL", "INTEGER"]);
+    // One copy for the process, however many tenants' connections keep the statement.
+    assert.equal(other.columns, one.columns);
+    assert.equal(other.columnTypes, one.columnTypes);
+    assert.deepEqual({ ...other.rows[0] }, { id: "b", weight: 3.5, cases: 4 });
+    // A different declared type is a different shape, with its own types.
+    await second.execute("CREATE TABLE loads2 (id TEXT, weight TEXT, cases INTEGER)");
+    const typed = await second.execute("SELECT id, weight, cases FROM loads2");
+    assert.deepEqual(typed.columnTypes, ["TEXT", "TEXT", "INTEGER"]);
+    assert.deepEqual(one.columnTypes, ["TEXT", "REAL", "INTEGER"]);
+  } finally {
+    first.close();
+    second.close();
+    await a.cleanup();
+    await b.cleanup();
+  }
+});
