@@ -15,7 +15,9 @@
  * to V8 (e.g. `--v8=--max-semi-space-size=32`), so settings can be compared run against run.
  * `--profile` also takes a V8 CPU profile of the paced run (sampled every 250 µs, written to a
  * temporary file) and prints its long tasks with the functions that ran in them
- * (bench/long_tasks.ts): what a stall was, not only what overlapped it.
+ * (bench/long_tasks.ts): what a stall was, not only what overlapped it. `PAUSES_DUMP=<file>` in
+ * this tool's own environment writes the run's raw events (every request's start, length and
+ * path; every stall; slow statements) there as JSON, for questions the summary does not answer.
  */
 import { startBenchServer } from "./api_throughput.ts";
 import { provisionMixedTenants, runMixedLoad, warmMixedLoad } from "./mixed_load.ts";
@@ -150,6 +152,37 @@ function stallCause(
   return causeOf(s, gcs, statements);
 }
 
+/**
+ * How much of the stalls' time request handlers were running (the union of their spans inside
+ * each stall): a stall that handlers fill is requests queued behind each other, one they leave
+ * empty is other work on the thread.
+ */
+export function handlerCoverage(
+  stalls: ReadonlyArray<{ at: number; ms: number }>,
+  requests: ReadonlyArray<{ at: number; ms: number }>,
+): { stallMs: number; handlerMs: number } {
+  let stallMs = 0;
+  let handlerMs = 0;
+  for (const stall of stalls) {
+    const from = stall.at;
+    const to = stall.at + stall.ms;
+    stallMs += stall.ms;
+    const spans = requests
+      .filter((r) => r.at < to && r.at + r.ms > from)
+      .map((r) => [Math.max(from, r.at), Math.min(to, r.at + r.ms)] as const)
+      .sort((a, b) => a[0] - b[0]);
+    let reached = from;
+    for (const [start, end] of spans) {
+      const begin = Math.max(start, reached);
+      if (end > begin) {
+        handlerMs += end - begin;
+        reached = end;
+      }
+    }
+  }
+  return { stallMs, handlerMs };
+}
+
 function gcSummary(gcs: Collection[]): string {
   const by = new Map<string, number[]>();
   for (const gc of gcs) {
@@ -220,6 +253,8 @@ if (import.meta.main) {
     cdp?.close();
     load.push((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
     const events: PauseEvents = await pauses();
+    const dump = Deno.env.get("PAUSES_DUMP");
+    if (dump) await Deno.writeTextFile(dump, JSON.stringify(events));
     await new Promise((r) => setTimeout(r, 300)); // the marking collection's line reaches stdout
     const { gcs, markMs } = collectionsBetween(stdout, from);
     // The trace's own marking collection holds the thread right after the reset: not the app's.
@@ -277,6 +312,12 @@ if (import.meta.main) {
             done.reduce((a, c) => a + c.ms, 0).toFixed(0)
           } ms in all, max ${Math.max(...done.map((c) => c.ms)).toFixed(1)} ms`
           : ""),
+    );
+    const coverage = handlerCoverage(stalls, events.requests);
+    console.log(
+      `event-loop stalls over 10 ms: ${coverage.stallMs.toFixed(0)} ms in all, of which request ` +
+        `handlers ran for ${coverage.handlerMs.toFixed(0)} ms (the rest is the thread's other ` +
+        "work: collections, after-commit work, timers, the runtime)",
     );
     console.log(`event-loop stalls over 10 ms: ${stalls.length}, by cause:`);
     console.log(tally(stalls.map((s) => ({
