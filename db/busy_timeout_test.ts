@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileUrl, openDatabase } from "./client.ts";
+import { createLocalClient } from "./local_client.ts";
 
 /** Another process that holds a write transaction on `path` for `ms`, then commits. */
 function holdWriteLock(path: string, ms: number) {
@@ -49,6 +50,61 @@ Deno.test("a write waits for another process's write transaction instead of fail
     const rows = (await db.execute("SELECT x FROM t ORDER BY x")).rows.map((r) => r.x);
     assert.deepEqual(rows, [1, 2]);
   } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("while a write waits for another process's lock, the thread goes on serving others", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/shared.db`;
+  const db = await openDatabase({ url: fileUrl(path) });
+  try {
+    await db.execute("CREATE TABLE t (x INTEGER)");
+    const holder = holdWriteLock(path, 500);
+    await holder.locked();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = performance.now();
+    try {
+      await db.execute("INSERT INTO t VALUES (2)"); // waits for the other process's commit
+    } finally {
+      clearInterval(timer);
+    }
+    const waitedMs = performance.now() - started;
+    assert.equal((await holder.done()).code, 0);
+    assert.ok(waitedMs > 100, `the write waited ${waitedMs} ms`);
+    // SQLite's own busy handler sleeps the thread: no timer would fire until the write is done.
+    assert.ok(ticks >= waitedMs / 10 / 4, `${ticks} ticks in ${waitedMs.toFixed(0)} ms`);
+    const tx = await db.transaction("write"); // a BEGIN IMMEDIATE waits the same way
+    await tx.execute("INSERT INTO t VALUES (3)");
+    await tx.commit();
+    const rows = (await db.execute("SELECT x FROM t ORDER BY x")).rows.map((r) => r.x);
+    assert.deepEqual(rows, [1, 2, 3]);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a write still fails with SQLITE_BUSY once another process holds the lock past the timeout", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/shared.db`;
+  const db = await openDatabase({ url: fileUrl(path) });
+  const impatient = createLocalClient({ path, timeout: 150 });
+  try {
+    await db.execute("CREATE TABLE t (x INTEGER)");
+    const holder = holdWriteLock(path, 800);
+    await holder.locked();
+    await assert.rejects(
+      impatient.execute("INSERT INTO t VALUES (2)"),
+      (err: Error & { code?: string }) => err.code === "SQLITE_BUSY",
+    );
+    assert.equal((await holder.done()).code, 0);
+    const rows = (await db.execute("SELECT x FROM t ORDER BY x")).rows.map((r) => r.x);
+    assert.deepEqual(rows, [1]); // the refused write changed nothing
+  } finally {
+    impatient.close();
     db.close();
     await Deno.remove(dir, { recursive: true });
   }

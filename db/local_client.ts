@@ -61,7 +61,10 @@ export interface LocalClientOptions {
   /** The file's path (not a URL). */
   path: string;
   encryptionKey?: string;
-  /** Milliseconds a statement waits for another connection's lock (SQLite's busy timeout). */
+  /**
+   * Milliseconds a statement waits for another connection's lock, as SQLite's busy timeout, but
+   * on a timer rather than asleep (`untilNotBusy`).
+   */
   timeout?: number;
   /** Prepared statements kept per connection; the least recently used go first. */
   statementCacheSize?: number;
@@ -115,6 +118,36 @@ export function createLocalClient(options: LocalClientOptions): Client {
   return new LocalClient(options);
 }
 
+/** Waits between tries while another connection holds the lock, in ms: short first, then longer. */
+const BUSY_WAITS_MS = [1, 2, 5, 10, 20, 50];
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+function isBusy(err: unknown): boolean {
+  return err instanceof LibsqlError && err.code === "SQLITE_BUSY";
+}
+
+/**
+ * Waits while another connection holds the database's lock, as SQLite's busy timeout would, but on
+ * a timer: SQLite's own busy handler *sleeps the thread*, and on this thread that is every request
+ * of the process. A write that met the checkpointer thread's read of the log slept the whole
+ * server 98 ms (bench/pauses.ts, 2026-12-07), and a write meeting another process's transaction
+ * slept it for as long as that transaction lasted. `attempt` runs the operation once; it is tried
+ * again only after SQLITE_BUSY, which SQLite returns before changing anything (a batch's own
+ * transaction is rolled back first), until `timeoutMs` has passed.
+ */
+async function untilNotBusy<T>(timeoutMs: number, attempt: () => T | Promise<T>): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (let tries = 0;; tries++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isBusy(err) || performance.now() >= deadline) throw err;
+    }
+    const wait = BUSY_WAITS_MS[Math.min(tries, BUSY_WAITS_MS.length - 1)]!;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 class LocalClient implements Client {
   closed = false;
   readonly protocol = "file";
@@ -130,57 +163,41 @@ class LocalClient implements Client {
 
   execute(stmt: InStatement): Promise<ResultSet>;
   execute(sql: string, args?: InArgs): Promise<ResultSet>;
-  async execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
-    while (this.#held) await this.#held.released;
-    const connection = this.#usable();
-    try {
-      return connection.run(stmt, args);
-    } finally {
-      connection.endStrayTransaction();
-    }
+  execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
+    return this.#onConnection((connection) => connection.run(stmt, args));
   }
 
   /** The first row of a statement that returns at most one (db/first_row.ts). */
-  async firstRow(stmt: InStatement): Promise<Row | undefined> {
-    while (this.#held) await this.#held.released;
-    const connection = this.#usable();
-    try {
-      return connection.first(stmt);
-    } finally {
-      connection.endStrayTransaction();
-    }
+  firstRow(stmt: InStatement): Promise<Row | undefined> {
+    return this.#onConnection((connection) => connection.first(stmt));
   }
 
-  async batch(
+  batch(
     stmts: Array<InStatement | [string, InArgs?]>,
     mode: TransactionMode = "deferred",
   ): Promise<ResultSet[]> {
-    while (this.#held) await this.#held.released;
-    const connection = this.#usable();
-    try {
+    return this.#onConnection((connection) => {
       connection.run(beginFor(mode));
       const results = connection.runAll(stmts);
       connection.run("COMMIT");
       return results;
-    } finally {
-      connection.endStrayTransaction();
-    }
+    });
   }
 
-  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
-    while (this.#held) await this.#held.released;
-    const connection = this.#usable();
-    try {
+  migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    return this.#onConnection((connection) => {
       connection.run("PRAGMA foreign_keys=off");
-      connection.run(beginFor("deferred"));
-      const results = connection.runAll(stmts);
-      connection.run("COMMIT");
-      return results;
-    } finally {
-      connection.endStrayTransaction();
-      connection.run("PRAGMA foreign_keys=on");
-      connection.forgetStatements();
-    }
+      try {
+        connection.run(beginFor("deferred"));
+        const results = connection.runAll(stmts);
+        connection.run("COMMIT");
+        return results;
+      } finally {
+        connection.endStrayTransaction();
+        connection.run("PRAGMA foreign_keys=on");
+        connection.forgetStatements();
+      }
+    });
   }
 
   async executeMultiple(sql: string): Promise<void> {
@@ -194,9 +211,13 @@ class LocalClient implements Client {
   }
 
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
-    while (this.#held) await this.#held.released;
-    const connection = this.#usable();
-    connection.run(beginFor(mode));
+    // The BEGIN waits for another connection's lock; once it holds, the transaction is ours.
+    const connection = await untilNotBusy(this.#busyTimeoutMs(), async () => {
+      while (this.#held) await this.#held.released;
+      const connection = this.#usable();
+      connection.run(beginFor(mode));
+      return connection;
+    });
     let release!: () => void;
     const released = new Promise<void>((resolve) => release = resolve);
     const held = { released, release };
@@ -232,6 +253,40 @@ class LocalClient implements Client {
     this.#held = null;
     this.#connection = Connection.open(this.#options);
     this.closed = false;
+  }
+
+  /**
+   * Runs `operation` on the connection once no transaction of this client holds it, and again
+   * after a wait while another connection's lock stands in its way (`untilNotBusy`). A
+   * transaction `operation` left open (a failed batch) is rolled back before the next try.
+   */
+  #onConnection<T>(operation: (connection: Connection) => T): Promise<T> {
+    if (!this.#held) {
+      // The common case, in this turn and without a promise to wait on: a statement outside any
+      // transaction runs at once (a cached read costs no extra hop).
+      let connection: Connection | undefined;
+      try {
+        connection = this.#usable();
+        return Promise.resolve(operation(connection));
+      } catch (err) {
+        if (!isBusy(err)) return Promise.reject(err);
+      } finally {
+        connection?.endStrayTransaction();
+      }
+    }
+    return untilNotBusy(this.#busyTimeoutMs(), async () => {
+      while (this.#held) await this.#held.released;
+      const connection = this.#usable();
+      try {
+        return operation(connection);
+      } finally {
+        connection.endStrayTransaction();
+      }
+    });
+  }
+
+  #busyTimeoutMs(): number {
+    return this.#options.timeout ?? DEFAULT_BUSY_TIMEOUT_MS;
   }
 
   /**
@@ -385,10 +440,8 @@ class Connection {
     const startedAt = watch ? performance.now() : 0;
     let db: NativeDatabase;
     try {
-      db = new NativeDatabase(options.path, {
-        encryptionKey: options.encryptionKey,
-        timeout: options.timeout,
-      });
+      // No busy handler of SQLite's: it would sleep this thread (see `untilNotBusy`).
+      db = new NativeDatabase(options.path, { encryptionKey: options.encryptionKey, timeout: 0 });
     } catch (err) {
       throw toLibsqlError(err);
     }

@@ -8,8 +8,9 @@
  * holds the lock cannot run its next statement meanwhile, so every tenant's requests stall for
  * the whole timeout and the second writer then fails with SQLITE_BUSY. Requests interleave at
  * every `await`, so two users saving at once is enough. Here the second writer waits on a promise
- * instead; the busy timeout is left for other processes (a separate worker), which sleep only
- * themselves.
+ * instead. Locks held by other connections (another process, the checkpointer's thread) are
+ * waited for on a timer too (db/local_client.ts `untilNotBusy`), never by SQLite's sleeping busy
+ * handler.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
