@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fileUrl, openDatabase } from "./client.ts";
+import { type Client, fileUrl, openDatabase } from "./client.ts";
 import { createLocalClient } from "./local_client.ts";
 
 /** Another process that holds a write transaction on `path` for `ms`, then commits. */
@@ -37,30 +37,37 @@ function holdWriteLock(path: string, ms: number) {
   };
 }
 
-Deno.test("a write waits for another process's write transaction instead of failing with SQLITE_BUSY", async () => {
+/** A database with table `t`, opened as the app opens one, and its path for another process. */
+async function withSharedDatabase(test: (db: Client, path: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/shared.db`;
   const db = await openDatabase({ url: fileUrl(path) });
   try {
     await db.execute("CREATE TABLE t (x INTEGER)");
-    const holder = holdWriteLock(path, 400);
-    await holder.locked();
-    await db.execute("INSERT INTO t VALUES (2)"); // waits for the other process's commit
-    assert.equal((await holder.done()).code, 0);
-    const rows = (await db.execute("SELECT x FROM t ORDER BY x")).rows.map((r) => r.x);
-    assert.deepEqual(rows, [1, 2]);
+    await test(db, path);
   } finally {
     db.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The values of `t`, in order. */
+async function values(db: Client): Promise<unknown[]> {
+  return (await db.execute("SELECT x FROM t ORDER BY x")).rows.map((r) => r.x);
+}
+
+Deno.test("a write waits for another process's write transaction instead of failing with SQLITE_BUSY", async () => {
+  await withSharedDatabase(async (db, path) => {
+    const holder = holdWriteLock(path, 400);
+    await holder.locked();
+    await db.execute("INSERT INTO t VALUES (2)"); // waits for the other process's commit
+    assert.equal((await holder.done()).code, 0);
+    assert.deepEqual(await values(db), [1, 2]);
+  });
 });
 
 Deno.test("while a write waits for another process's lock, the thread goes on serving others", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = `${dir}/shared.db`;
-  const db = await openDatabase({ url: fileUrl(path) });
-  try {
-    await db.execute("CREATE TABLE t (x INTEGER)");
+  await withSharedDatabase(async (db, path) => {
     const holder = holdWriteLock(path, 500);
     await holder.locked();
     let ticks = 0;
@@ -76,36 +83,46 @@ Deno.test("while a write waits for another process's lock, the thread goes on se
     assert.ok(waitedMs > 100, `the write waited ${waitedMs} ms`);
     // SQLite's own busy handler sleeps the thread: no timer would fire until the write is done.
     assert.ok(ticks >= waitedMs / 10 / 4, `${ticks} ticks in ${waitedMs.toFixed(0)} ms`);
-    const tx = await db.transaction("write"); // a BEGIN IMMEDIATE waits the same way
-    await tx.execute("INSERT INTO t VALUES (3)");
-    await tx.commit();
-    const rows = (await db.execute("SELECT x FROM t ORDER BY x")).rows.map((r) => r.x);
-    assert.deepEqual(rows, [1, 2, 3]);
-  } finally {
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+    assert.deepEqual(await values(db), [1, 2]);
+  });
+});
+
+Deno.test("a write transaction's BEGIN waits for another process's lock on a timer too", async () => {
+  await withSharedDatabase(async (db, path) => {
+    const holder = holdWriteLock(path, 400);
+    await holder.locked();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = performance.now();
+    try {
+      const tx = await db.transaction("write"); // BEGIN IMMEDIATE: refused until the commit
+      await tx.execute("INSERT INTO t VALUES (3)");
+      await tx.commit();
+    } finally {
+      clearInterval(timer);
+    }
+    const waitedMs = performance.now() - started;
+    assert.equal((await holder.done()).code, 0);
+    assert.ok(waitedMs > 100, `the transaction waited ${waitedMs} ms to begin`);
+    assert.ok(ticks >= waitedMs / 10 / 4, `${ticks} ticks in ${waitedMs.toFixed(0)} ms`);
+    assert.deepEqual(await values(db), [1, 3]);
+  });
 });
 
 Deno.test("a write still fails with SQLITE_BUSY once another process holds the lock past the timeout", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = `${dir}/shared.db`;
-  const db = await openDatabase({ url: fileUrl(path) });
-  const impatient = createLocalClient({ path, timeout: 150 });
-  try {
-    await db.execute("CREATE TABLE t (x INTEGER)");
-    const holder = holdWriteLock(path, 800);
-    await holder.locked();
-    await assert.rejects(
-      impatient.execute("INSERT INTO t VALUES (2)"),
-      (err: Error & { code?: string }) => err.code === "SQLITE_BUSY",
-    );
-    assert.equal((await holder.done()).code, 0);
-    const rows = (await db.execute("SELECT x FROM t ORDER BY x")).rows.map((r) => r.x);
-    assert.deepEqual(rows, [1]); // the refused write changed nothing
-  } finally {
-    impatient.close();
-    db.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withSharedDatabase(async (db, path) => {
+    const impatient = createLocalClient({ path, timeout: 150 });
+    try {
+      const holder = holdWriteLock(path, 800);
+      await holder.locked();
+      await assert.rejects(
+        impatient.execute("INSERT INTO t VALUES (2)"),
+        (err: Error & { code?: string }) => err.code === "SQLITE_BUSY",
+      );
+      assert.equal((await holder.done()).code, 0);
+    } finally {
+      impatient.close();
+    }
+    assert.deepEqual(await values(db), [1]); // the refused write changed nothing
+  });
 });
