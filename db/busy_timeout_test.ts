@@ -66,23 +66,32 @@ Deno.test("a write waits for another process's write transaction instead of fail
   });
 });
 
+/**
+ * Runs `work` with a 10 ms timer beside it and asserts the timer kept firing: SQLite's own busy
+ * handler sleeps the thread, so no timer would fire until a waiting statement was done.
+ */
+async function assertThreadServesWhile(what: string, work: () => Promise<void>): Promise<void> {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 10);
+  const started = performance.now();
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  const waitedMs = performance.now() - started;
+  assert.ok(waitedMs > 100, `${what} waited ${waitedMs} ms`);
+  assert.ok(ticks >= waitedMs / 10 / 4, `${ticks} ticks in ${waitedMs.toFixed(0)} ms`);
+}
+
 Deno.test("while a write waits for another process's lock, the thread goes on serving others", async () => {
   await withSharedDatabase(async (db, path) => {
     const holder = holdWriteLock(path, 500);
     await holder.locked();
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 10);
-    const started = performance.now();
-    try {
+    await assertThreadServesWhile("the write", async () => {
       await db.execute("INSERT INTO t VALUES (2)"); // waits for the other process's commit
-    } finally {
-      clearInterval(timer);
-    }
-    const waitedMs = performance.now() - started;
+    });
     assert.equal((await holder.done()).code, 0);
-    assert.ok(waitedMs > 100, `the write waited ${waitedMs} ms`);
-    // SQLite's own busy handler sleeps the thread: no timer would fire until the write is done.
-    assert.ok(ticks >= waitedMs / 10 / 4, `${ticks} ticks in ${waitedMs.toFixed(0)} ms`);
     assert.deepEqual(await values(db), [1, 2]);
   });
 });
@@ -91,20 +100,12 @@ Deno.test("a write transaction's BEGIN waits for another process's lock on a tim
   await withSharedDatabase(async (db, path) => {
     const holder = holdWriteLock(path, 400);
     await holder.locked();
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 10);
-    const started = performance.now();
-    try {
+    await assertThreadServesWhile("the transaction's BEGIN", async () => {
       const tx = await db.transaction("write"); // BEGIN IMMEDIATE: refused until the commit
       await tx.execute("INSERT INTO t VALUES (3)");
       await tx.commit();
-    } finally {
-      clearInterval(timer);
-    }
-    const waitedMs = performance.now() - started;
+    });
     assert.equal((await holder.done()).code, 0);
-    assert.ok(waitedMs > 100, `the transaction waited ${waitedMs} ms to begin`);
-    assert.ok(ticks >= waitedMs / 10 / 4, `${ticks} ticks in ${waitedMs.toFixed(0)} ms`);
     assert.deepEqual(await values(db), [1, 3]);
   });
 });
