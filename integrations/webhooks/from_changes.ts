@@ -12,7 +12,6 @@ import type { LiveEvent } from "../../notifications/changes_since.ts";
 import { recordType } from "../../domain/catalog.ts";
 import { getRecord } from "../../domain/records/repository.ts";
 import { emitWebhookEvent } from "./emit.ts";
-import { detachedFromWriteLocks } from "../../db/write_lock.ts";
 import { recordEventName } from "./events.ts";
 
 const ACTIONS: Record<string, string> = {
@@ -94,9 +93,10 @@ export async function webhookEventsOf(db: Client, change: LiveEvent): Promise<Ra
 
 /** The commit watcher: raises the events of what this process committed, for subscribed endpoints. */
 export function webhooksFromChanges(services: Services) {
-  // Heard in the flow of the transaction that committed: raise the events as a flow of their own.
+  // Commit watchers already run outside the committed transaction's write lock (db/transaction.ts),
+  // so the events' own writes are transactions of their own, not nested ones.
   return (tenantId: string, changes: LiveEvent[]): Promise<void> =>
-    detachedFromWriteLocks(() => raise(services, tenantId, changes));
+    raise(services, tenantId, changes);
 }
 
 async function raise(services: Services, tenantId: string, changes: LiveEvent[]): Promise<void> {
