@@ -24,6 +24,7 @@ import { connectRedis, type SharedRedis } from "./db/redis.ts";
 import { RedisFailureLog, RedisRateLimiter } from "./db/redis_limits.ts";
 import { RedisChangeFeed } from "./db/redis_changes.ts";
 import { PrincipalCache } from "./auth/principal_cache.ts";
+import { CredentialNotices } from "./auth/credential_notices.ts";
 import { type AssetManifest, buildAssets } from "./framework/build.ts";
 import { BillingRuntime } from "./billing/runtime.ts";
 import { systemTxtResolver, type TxtResolver } from "./tenants/domains.ts";
@@ -156,7 +157,7 @@ export async function createServices(
       ip: limiter("mail-ip", 30, HOUR_MS),
       user: limiter("mail-user", 5, HOUR_MS),
     },
-    authCache: new PrincipalCache(),
+    authCache: principalCache(redis, control, !overrides.control && controlOnTurso(config)),
     assets: overrides.assets ?? await buildAssets(),
     billing: new BillingRuntime(config),
     resolveTxt: systemTxtResolver,
@@ -186,6 +187,23 @@ export async function closeServices(services: Services): Promise<void> {
 }
 
 /** The provider as the pool sees it: each database it opens is known by its tenant's id. */
+/**
+ * The cache of resolved credentials; with Redis, cleared on every machine when any changes them
+ * (auth/credential_notices.ts), after syncing this machine's replica of a control database on
+ * Turso (a remote client, as in tests, reads the primary itself: nothing to sync).
+ */
+function principalCache(
+  redis: SharedRedis | null,
+  control: Client,
+  controlOnTurso: boolean,
+): PrincipalCache {
+  const cache = new PrincipalCache();
+  if (!redis) return cache;
+  const replica = controlOnTurso && control.protocol === "file";
+  new CredentialNotices(redis, cache, replica ? () => control.sync() : undefined);
+  return cache;
+}
+
 function trackedProvider(
   provider: TenantDatabaseProvider,
   changes: RedisChangeFeed | null,

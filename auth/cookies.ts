@@ -33,7 +33,8 @@ export async function startSession(
     expires: session.expiresAt,
   });
   c.set("csrfToken", session.csrfToken);
-  authCache.clear();
+  // A new session revokes nothing: the other machines' caches stay (every sign-in would empty them).
+  authCache.clearLocal();
 }
 
 /** Clears the session cookie. */

@@ -113,6 +113,7 @@ async function bearerFromDatabase(
   key: string,
 ): Promise<void> {
   const { control, authCache } = c.get("services");
+  const mark = authCache.mark();
   const found = await findApiToken(control, token, tenantId);
   const member = found ? await findMember(control, tenantId, found.userId) : null;
   if (!member) throw tokenUnknown();
@@ -123,7 +124,7 @@ async function bearerFromDatabase(
     csrfToken: "",
     token: { scopes, allowedIps, name: tokenName },
   };
-  authCache.set(key, principal);
+  authCache.set(key, principal, mark);
   await withBearer(c, next, principal);
 }
 
@@ -177,6 +178,7 @@ async function withoutBearer(c: AppContext, next: Next): Promise<void> {
     const key = `s:${tenant?.id ?? ""}:${sessionToken}`;
     let principal = authCache.get(key);
     if (!principal) {
+      const mark = authCache.mark();
       const session = await findSession(control, sessionToken, tenant?.id ?? null);
       if (session) {
         const member = tenant ? await findMember(control, tenant.id, session.userId) : null;
@@ -193,7 +195,7 @@ async function withoutBearer(c: AppContext, next: Next): Promise<void> {
               ? { otherWorkspaces: await otherWorkspaces(control, user.id, tenant.id) }
               : {}),
           };
-          authCache.set(key, principal);
+          authCache.set(key, principal, mark);
         }
       }
     }

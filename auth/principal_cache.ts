@@ -2,8 +2,10 @@
  * @module auth/principal_cache
  * A short-lived in-memory cache of resolved credentials (API token or session -> principal), so an
  * authenticated API call costs no control-database query. Every write that changes who may do what
- * (revoke, logout, role change, removal, password reset) clears it in this process; the TTL bounds
- * how long another app machine may still honour a revoked credential (5 seconds).
+ * (revoke, logout, role change, removal, password reset) clears it in this process, and with
+ * `REDIS_URL` on every other machine at once (db/redis_credentials.ts, a few milliseconds). The TTL
+ * bounds how long another machine may still honour a revoked credential when that notice cannot
+ * arrive (Redis unreachable, or not configured): 5 seconds.
  */
 import type { Client } from "../db/client.ts";
 import type { Role } from "./roles.ts";
@@ -38,6 +40,18 @@ const MAX_ENTRIES = 50_000;
 
 export class PrincipalCache {
   #entries = new Map<string, { value: CachedPrincipal; until: number }>();
+  /** Changes on every clear: a principal resolved before a clear is not cached after it. */
+  #clears = 0;
+  #onClear: Array<() => void> = [];
+
+  /**
+   * Taken before a credential is looked up, handed to `set`: if the cache is cleared while the
+   * lookup runs (the credential revoked meanwhile, here or on another machine), what the lookup
+   * found is not kept, since it may be from before the change.
+   */
+  mark(): number {
+    return this.#clears;
+  }
 
   /** The cached principal for a credential key, or undefined when absent or stale. */
   get(key: string, now = Date.now()): CachedPrincipal | undefined {
@@ -50,14 +64,33 @@ export class PrincipalCache {
     return hit.value;
   }
 
-  /** Caches a principal for a credential key. */
-  set(key: string, value: CachedPrincipal, now = Date.now()): void {
+  /** Caches a principal for a credential key, unless the cache was cleared since `mark`. */
+  set(key: string, value: CachedPrincipal, mark = this.#clears, now = Date.now()): void {
+    if (mark !== this.#clears) return;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
     this.#entries.set(key, { value, until: now + TTL_MS });
   }
 
-  /** Forgets everything: called after any change to credentials, roles or memberships. */
+  /**
+   * Forgets everything: called after any change to credentials, roles or memberships made by this
+   * process, which the listeners (db/redis_credentials.ts) tell the other machines.
+   */
   clear(): void {
+    this.clearLocal();
+    for (const listener of this.#onClear) listener();
+  }
+
+  /**
+   * Forgets everything in this process only: on another machine's word that credentials changed,
+   * or after a sign-in here, which changes no credential that another machine may have cached.
+   */
+  clearLocal(): void {
     this.#entries.clear();
+    this.#clears++;
+  }
+
+  /** Runs `listener` after every `clear` made by this process. */
+  onClear(listener: () => void): void {
+    this.#onClear.push(listener);
   }
 }

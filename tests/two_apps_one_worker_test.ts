@@ -2,7 +2,7 @@
  * Issue 12's test of several machines on one: two app processes (main.ts, ports of their own) and
  * one worker process (workers/main.ts) on the same data folder, so the same control database,
  * and the same real Redis. What one machine knows, the others must know too: sign-in failures,
- * a new supplier in a cached list, a queued job.
+ * a new supplier in a cached list, a revoked token, a queued job.
  */
 import assert from "node:assert/strict";
 import { corpus } from "../ai/fixtures/corpus.ts";
@@ -24,7 +24,7 @@ import { signUpTenant, type TestServer } from "./helpers/server.ts";
 /** The API helpers take a TestServer; of it they use only `fetch`. */
 const asServer = (app: AppProcess) => app as unknown as TestServer;
 
-Deno.test("two app processes and a worker share sign-in failures, cache invalidation and the job queue through the control database and Redis", async () => {
+Deno.test("two app processes and a worker share sign-in failures, cache invalidation, token revocation and the job queue through the control database and Redis", async () => {
   const redis = await startRedis();
   const dataDir = await Deno.makeTempDir({ prefix: "pm-two-apps-" });
   const env = processEnv(dataDir, {
@@ -86,6 +86,31 @@ Deno.test("two app processes and a worker share sign-in failures, cache invalida
       }
     }
     assert.ok(seenBy <= 100, `app 2 showed the supplier to a read begun ${seenBy} ms after`);
+
+    // A token revoked through app 1 is refused by app 2 within 100 ms, though app 2 has it cached
+    // (alone, its cache would honour the token for up to 5 s).
+    const second = await api1.ok("POST", "/api/v1/auth/tokens", { name: "laptop" }, 201);
+    const laptop = clientWithToken(asServer(app2), tenant.host, second.token);
+    await laptop.ok("GET", "/api/v1/me");
+    await laptop.ok("GET", "/api/v1/me"); // now from app 2's cache
+    await api1.ok("DELETE", `/api/v1/auth/tokens/${second.id}`, undefined, 204);
+    const revoked = performance.now();
+    let refusedBy = Infinity;
+    const answers = new Set<number>();
+    while (performance.now() - revoked < 6_000) {
+      const began = performance.now() - revoked;
+      const { status } = await laptop.call("GET", "/api/v1/me");
+      answers.add(status);
+      if (status === 401) {
+        refusedBy = began;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10)); // within the rate limits
+    }
+    assert.ok(
+      refusedBy <= 100,
+      `app 2 refused the revoked token from a call begun ${refusedBy} ms after (${[...answers]})`,
+    );
 
     // A document uploaded through app 1 is read once, by the worker process.
     const fixture = corpus([1]).find((f) => f.name.startsWith("purchase-order-beside"))!;
