@@ -24,7 +24,7 @@ import { connectRedis, type SharedRedis } from "./db/redis.ts";
 import { RedisFailureLog, RedisRateLimiter } from "./db/redis_limits.ts";
 import { RedisChangeFeed } from "./db/redis_changes.ts";
 import { PrincipalCache } from "./auth/principal_cache.ts";
-import { CredentialNotices } from "./auth/credential_notices.ts";
+import { ControlNotices } from "./db/redis_notices.ts";
 import { type AssetManifest, buildAssets } from "./framework/build.ts";
 import { BillingRuntime } from "./billing/runtime.ts";
 import { systemTxtResolver, type TxtResolver } from "./tenants/domains.ts";
@@ -157,7 +157,7 @@ export async function createServices(
       ip: limiter("mail-ip", 30, HOUR_MS),
       user: limiter("mail-user", 5, HOUR_MS),
     },
-    authCache: principalCache(redis, control, !overrides.control && controlOnTurso(config)),
+    authCache: new PrincipalCache(),
     assets: overrides.assets ?? await buildAssets(),
     billing: new BillingRuntime(config),
     resolveTxt: systemTxtResolver,
@@ -168,6 +168,7 @@ export async function createServices(
     }),
     ...overrides,
   };
+  sharedControlCaches(services, !overrides.control && controlOnTurso(config));
   return services;
 }
 
@@ -188,20 +189,24 @@ export async function closeServices(services: Services): Promise<void> {
 
 /** The provider as the pool sees it: each database it opens is known by its tenant's id. */
 /**
- * The cache of resolved credentials; with Redis, cleared on every machine when any changes them
- * (auth/credential_notices.ts), after syncing this machine's replica of a control database on
- * Turso (a remote client, as in tests, reads the primary itself: nothing to sync).
+ * With Redis, a change to credentials, tenants or billing made by this process is told to every
+ * other, which forgets its copy too (db/redis_notices.ts), after syncing its replica of a control
+ * database on Turso (a remote client, as in tests, reads the primary itself: nothing to sync).
  */
-function principalCache(
-  redis: SharedRedis | null,
-  control: Client,
+function sharedControlCaches(
+  services: Pick<Services, "redis" | "control" | "authCache" | "registry" | "billing">,
   controlOnTurso: boolean,
-): PrincipalCache {
-  const cache = new PrincipalCache();
-  if (!redis) return cache;
+): void {
+  const { redis, control, authCache, registry, billing } = services;
+  if (!redis) return;
   const replica = controlOnTurso && control.protocol === "file";
-  new CredentialNotices(redis, cache, replica ? () => control.sync() : undefined);
-  return cache;
+  const notices = new ControlNotices(redis, replica ? () => control.sync() : undefined);
+  authCache.onClear(() => notices.announce("credentials"));
+  notices.on("credentials", () => authCache.clearLocal());
+  registry.onInvalidate(() => notices.announce("tenants"));
+  notices.on("tenants", () => registry.invalidateLocal());
+  billing.onInvalidate((tenantId) => notices.announce("billing", tenantId));
+  notices.on("billing", (tenantId) => billing.invalidateLocal(tenantId || undefined));
 }
 
 function trackedProvider(

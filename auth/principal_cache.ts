@@ -3,7 +3,7 @@
  * A short-lived in-memory cache of resolved credentials (API token or session -> principal), so an
  * authenticated API call costs no control-database query. Every write that changes who may do what
  * (revoke, logout, role change, removal, password reset) clears it in this process, and with
- * `REDIS_URL` on every other machine at once (db/redis_credentials.ts, a few milliseconds). The TTL
+ * `REDIS_URL` on every other machine at once (db/redis_notices.ts, a few milliseconds). The TTL
  * bounds how long another machine may still honour a revoked credential when that notice cannot
  * arrive (Redis unreachable, or not configured): 5 seconds.
  */
@@ -73,7 +73,7 @@ export class PrincipalCache {
 
   /**
    * Forgets everything: called after any change to credentials, roles or memberships made by this
-   * process, which the listeners (db/redis_credentials.ts) tell the other machines.
+   * process, which the listeners (db/redis_notices.ts) tell the other machines.
    */
   clear(): void {
     this.clearLocal();

@@ -2,7 +2,8 @@
  * @module tenants/registry
  * The tenants known to the control database, and the host -> tenant lookup that every request
  * makes. Lookups go through a short-lived in-memory cache so a request costs no control query;
- * anything that changes a tenant calls `invalidate()`.
+ * anything that changes a tenant calls `invalidate()`, which with Redis also tells the other
+ * machines (db/redis_notices.ts); without it they see the change within CACHE_TTL_MS.
  */
 import type { Client } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE } from "../domain/clock.ts";
@@ -44,6 +45,9 @@ export class TenantRegistry {
   #byHost = new Map<string, { value: TenantRecord | null; until: number }>();
   /** Each tenant's time zone as last read: the pool asks for it on every business-day query. */
   #timeZones = new Map<string, string>();
+  /** Changes on every invalidation: a lookup that overlapped one is not cached. */
+  #invalidations = 0;
+  #onInvalidate: Array<() => void> = [];
 
   constructor(readonly control: Client) {}
 
@@ -101,14 +105,32 @@ export class TenantRegistry {
     const now = Date.now();
     const hit = this.#byHost.get(host);
     if (hit && hit.until > now) return hit.value;
+    const mark = this.#invalidations;
     const value = slug ? await this.findBySlug(slug) : await this.findByDomain(host);
-    this.#byHost.set(host, { value, until: now + (value ? CACHE_TTL_MS : MISS_TTL_MS) });
+    if (mark === this.#invalidations) {
+      this.#byHost.set(host, { value, until: now + (value ? CACHE_TTL_MS : MISS_TTL_MS) });
+    }
     return value;
   }
 
-  /** Drops cached lookups (after a signup, rename, suspension or domain change). */
+  /**
+   * Drops cached lookups after a change made by this process (a signup, rename, suspension,
+   * deletion request or domain change) and tells the listeners (the other machines).
+   */
   invalidate(): void {
+    this.invalidateLocal();
+    for (const listener of this.#onInvalidate) listener();
+  }
+
+  /** Drops cached lookups in this process only (another machine made the change). */
+  invalidateLocal(): void {
     this.#byHost.clear();
+    this.#invalidations++;
+  }
+
+  /** Runs `listener` after every `invalidate` made by this process. */
+  onInvalidate(listener: () => void): void {
+    this.#onInvalidate.push(listener);
   }
 
   /** Lists every tenant id: the one place that walks all tenants (migrations, operators). */
