@@ -164,6 +164,7 @@ export async function createServices(
     metrics: new Metrics(config.METRICS_TOP_TENANTS),
     plugins: new PluginRuntime({
       jobs: control,
+      notices: changes ?? undefined,
       log: (line, fields) => log.info(`plugin: ${line}`, fields),
     }),
     ...overrides,

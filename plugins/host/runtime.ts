@@ -2,8 +2,10 @@
  * @module plugins/host/runtime
  * This process's plugin machinery (one per Services): the sandboxes of installed plugins, kept
  * warm in a bounded LRU keyed by tenant, plugin and installed version, and each tenant's list of
- * enabled plugins, cached for a few seconds (another machine's install shows within that time;
- * this machine's at once, through `forget`). The sandboxes run in a small pool of workers that
+ * enabled plugins, cached for a few seconds: this machine's install, update or disable shows at once
+ * (through `forget`), another machine's at once with Redis (the list is read again when the
+ * tenant's change notices say it was written, db/redis_changes.ts) and within those seconds
+ * without. The sandboxes run in a small pool of workers that
  * kills a call overrunning its time limit (sandbox_pool.ts). `hooksFor` gives the repository the write hooks of
  * a request; a tenant without enabled hooks costs one cached map look-up per write. `beforeSave`
  * checks run inside the write; `afterSave` reactions are only queued, as jobs run after the
@@ -12,6 +14,7 @@
 import type { Client } from "../../db/client.ts";
 import type { Executor } from "../../db/transaction.ts";
 import { InvalidError } from "../../domain/errors.ts";
+import type { ChangeNotices } from "../../domain/read_cache.ts";
 import type { RecordContext, WriteEvent, WriteHooks } from "../../domain/records/context.ts";
 import type { RecordValues } from "../../domain/records/rows.ts";
 import { hostFunctions, type PluginScope } from "./host_api.ts";
@@ -41,6 +44,8 @@ export interface PluginRuntimeOptions {
   now?: () => number;
   /** Sandbox workers (threads) in this process; default 2. */
   workers?: number;
+  /** Per-tenant generations that change when any machine writes (with Redis; services.ts). */
+  notices?: ChangeNotices;
 }
 
 /** Limits of a beforeSave hook: the writer waits, inside the write transaction. */
@@ -48,7 +53,7 @@ export const HOOK_LIMITS: Partial<SandboxLimits> = { timeMs: 250 };
 
 export class PluginRuntime {
   #sandboxes = new Map<string, PluginSandbox>();
-  #lists = new Map<string, { at: number; list: Installation[] }>();
+  #lists = new Map<string, { at: number; generation: number; list: Installation[] }>();
   readonly #max: number;
   readonly #ttl: number;
   readonly #now: () => number;
@@ -83,10 +88,14 @@ export class PluginRuntime {
 
   /** The tenant's enabled plugins, from the cache or `db`. */
   async enabled(tenantId: string, db: Executor): Promise<Installation[]> {
+    // Taken before reading: a notice that arrives meanwhile leaves this list already stale.
+    const generation = this.options.notices?.generation(tenantId) ?? 0;
     const cached = this.#lists.get(tenantId);
-    if (cached && this.#now() - cached.at < this.#ttl) return cached.list;
+    if (cached && cached.generation === generation && this.#now() - cached.at < this.#ttl) {
+      return cached.list;
+    }
     const list = (await listInstalled(db)).filter((p) => p.enabled);
-    this.#lists.set(tenantId, { at: this.#now(), list });
+    this.#lists.set(tenantId, { at: this.#now(), generation, list });
     return list;
   }
 

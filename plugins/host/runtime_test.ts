@@ -126,3 +126,34 @@ Deno.test("side-by-side checks are read in the plugins' order: the first refusal
     await s.close();
   }
 });
+
+Deno.test("a tenant's plugin list is read again when its change notices say another machine wrote, within the cache's lifetime", async () => {
+  let generation = 1;
+  let reads = 0;
+  // Only the list's query reaches the database here: count it, answer "nothing installed".
+  const db = {
+    execute: () => {
+      reads++;
+      return Promise.resolve({ rows: [], columns: [], rowsAffected: 0 });
+    },
+  } as unknown as Parameters<PluginRuntime["enabled"]>[1];
+  let now = 0;
+  const runtime = new PluginRuntime({
+    notices: { generation: () => generation },
+    now: () => now,
+    listTtlMs: 5_000,
+  });
+  try {
+    await runtime.enabled("t1", db);
+    await runtime.enabled("t1", db);
+    assert.equal(reads, 1, "cached while nothing changed");
+    generation = 2; // another machine installed, updated or disabled a plugin
+    await runtime.enabled("t1", db);
+    assert.equal(reads, 2, "read again at once");
+    now = 5_000;
+    await runtime.enabled("t1", db);
+    assert.equal(reads, 3, "and after the lifetime, notices or not");
+  } finally {
+    runtime.close();
+  }
+});
