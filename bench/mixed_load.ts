@@ -341,6 +341,29 @@ export async function runMixedLoad(
   }
 }
 
+/**
+ * What a closed loop of `connections` lets a run reach, by Little's law. Flat out, every connection
+ * always waits on an answer, so the mean time a request spends in the server (queued or served) is
+ * connections / throughput, whatever the server does: the p99 target can only be met by serving
+ * faster, never by answering in another order. `necessaryRps` is the throughput below which the
+ * mean alone exceeds the target; `atThisShapeRps` the throughput at which this run's p99/mean ratio
+ * would meet it.
+ */
+export function closedLoopBound(
+  connections: number,
+  run: Pick<WrkResult, "requestsPerSecond" | "p99Ms">,
+  targetP99Ms: number,
+): { meanMs: number; tailRatio: number; necessaryRps: number; atThisShapeRps: number } {
+  const meanMs = connections / run.requestsPerSecond * 1000;
+  const tailRatio = run.p99Ms / meanMs;
+  return {
+    meanMs,
+    tailRatio,
+    necessaryRps: connections / targetP99Ms * 1000,
+    atThisShapeRps: connections * tailRatio / targetP99Ms * 1000,
+  };
+}
+
 /** CPU seconds a process has used (utime + stime from /proc; Linux clock ticks of 1/100 s). */
 function processCpuSeconds(pid: number): number {
   const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");

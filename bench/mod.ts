@@ -11,7 +11,7 @@ import { benchProvisioning } from "./provisioning.ts";
 import { hasWrk } from "./wrk.ts";
 import { fmt } from "./stats.ts";
 import { benchUiInventory } from "./ui_inventory.ts";
-import { benchMixedLoad, flyAppMemoryMb, flyPoolSize } from "./mixed_load.ts";
+import { benchMixedLoad, closedLoopBound, flyAppMemoryMb, flyPoolSize } from "./mixed_load.ts";
 import { benchWebhooks } from "./webhooks.ts";
 import {
   benchDetector,
@@ -188,6 +188,21 @@ if (await hasWrk()) {
     }% of bare ${fmt(m.bare.requestsPerSecond, 0)} req/s)`,
     "p99 <= 25 ms, no error",
     m.one.p99Ms <= 25 && !m.one.non2xx,
+  );
+  // Why the flat-out p99 is where it is: 50 connections always waiting, served by one thread.
+  const bound = closedLoopBound(50, m.one, 25);
+  const msPerRequest = (rps: number) => m.oneCores.app / rps * 1000;
+  row(
+    "  what 50 connections flat out allow (Little's law)",
+    `mean ${fmt(bound.meanMs, 1)} ms per request = 50 / ${
+      fmt(m.one.requestsPerSecond, 0)
+    } req/s, p99 ${fmt(bound.tailRatio, 2)}x the mean; p99 <= 25 ms needs >= ${
+      fmt(bound.necessaryRps, 0)
+    } req/s for the mean alone, ~${fmt(bound.atThisShapeRps, 0)} req/s at this p99/mean: ${
+      fmt(msPerRequest(bound.atThisShapeRps), 3)
+    } ms of server CPU per request against ${fmt(msPerRequest(m.one.requestsPerSecond), 3)} ms`,
+    "",
+    null,
   );
   row(
     `  same mix offered at half that rate (${
