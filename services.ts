@@ -188,7 +188,6 @@ export async function closeServices(services: Services): Promise<void> {
   await services.redis?.close();
 }
 
-/** The provider as the pool sees it: each database it opens is known by its tenant's id. */
 /**
  * With Redis, a change to credentials, tenants or billing made by this process is told to every
  * other, which forgets its copy too (db/redis_notices.ts), after syncing its replica of a control
@@ -210,6 +209,7 @@ function sharedControlCaches(
   notices.on("billing", (tenantId) => billing.invalidateLocal(tenantId || undefined));
 }
 
+/** The provider as the pool sees it: each database it opens is known by its tenant's id. */
 function trackedProvider(
   provider: TenantDatabaseProvider,
   changes: RedisChangeFeed | null,
