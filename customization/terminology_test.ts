@@ -163,7 +163,14 @@ Deno.test("layouts pick dashboard cards and list columns; a switched-off feature
       terminology: {
         navigation_labels: { dashboard: "Today" },
         navigation_order: ["loads"],
-        phrases: { "Import CSV": "Bring in a spreadsheet", "Members": "Our team" },
+        phrases: {
+          "Import CSV": "Bring in a spreadsheet",
+          "Members": "Our team",
+          "Webhooks": "Outbound hooks",
+          "Commands": "Shortcuts",
+          "Log a call…": "Phone log…",
+          "Save view": "Keep this view",
+        },
       },
       layouts: {
         dashboard_cards: { owner: ["top_suppliers", "loads_by_status"], broker: ["margin_weeks"] },
@@ -199,6 +206,17 @@ Deno.test("layouts pick dashboard cards and list columns; a switched-off feature
     const settings = (await get("/settings/profile")).text;
     assert.match(settings, />Our team</);
     assert.match(settings, />API tokens</);
+    // Phrases of the settings tabs, the command palette, saved views and the activity card.
+    assert.match(settings, />Outbound hooks</);
+    assert.doesNotMatch(settings, />Webhooks</);
+    assert.match(settings, /Shortcuts/);
+    assert.match(customers, />Keep this view</);
+    const record = /href="(\/customers\/[0-9a-z]{26})"/.exec(customers) ??
+      /href="(\/customers\/[0-9a-z]{26})"/.exec((await get("/customers?q=")).text);
+    assert.ok(record, "a customer's page is linked from the list");
+    const page = (await get(record[1]!)).text;
+    assert.match(page, />Phone log…</);
+    assert.doesNotMatch(page, /Log a call…/);
   } finally {
     await server.close();
   }
