@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import type { Client } from "../db/client.ts";
-import { type CachedPrincipal, PrincipalCache } from "./principal_cache.ts";
+import { PrincipalCache } from "./principal_cache.ts";
+import { PRINCIPAL } from "../tests/helpers/principal.ts";
 import { deleteSession, deleteUserSessions, revokeSession } from "./sessions.ts";
 import { revokeApiToken } from "./api_tokens.ts";
 import { setSecondFactorRequired } from "./second_factor.ts";
-
-const PRINCIPAL: CachedPrincipal = {
-  userId: "u1",
-  email: "a@example.com",
-  name: "A",
-  emailVerified: true,
-  secondFactor: false,
-  mustEnrolSecondFactor: false,
-  role: "owner",
-  csrfToken: "csrf",
-};
 
 /** A control database that answers every write as one row changed, or none. */
 function control(rowsAffected: number): Client {

@@ -1,16 +1,6 @@
 import assert from "node:assert/strict";
-import { type CachedPrincipal, PrincipalCache } from "./principal_cache.ts";
-
-const PRINCIPAL: CachedPrincipal = {
-  userId: "u1",
-  email: "a@example.com",
-  name: "A",
-  emailVerified: true,
-  secondFactor: false,
-  mustEnrolSecondFactor: false,
-  role: "owner",
-  csrfToken: "csrf",
-};
+import { PrincipalCache } from "./principal_cache.ts";
+import { PRINCIPAL } from "../tests/helpers/principal.ts";
 
 Deno.test("a principal looked up before a clear is not cached after it: it may predate a revocation", () => {
   const cache = new PrincipalCache();

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import type { CachedPrincipal } from "../auth/principal_cache.ts";
 import { parseConfig } from "../config.ts";
 import { createLogger } from "../http/log.ts";
 import { closeServices, createServices } from "../services.ts";
 import { startRedis } from "../tests/helpers/redis.ts";
-import { startTestServer } from "../tests/helpers/server.ts";
+import { PRINCIPAL } from "../tests/helpers/principal.ts";
+import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { connectRedis } from "./redis.ts";
 import { ControlNotices } from "./redis_notices.ts";
 
@@ -76,17 +76,6 @@ Deno.test("after Redis comes back, every kind is forgotten: notices may have bee
   }
 });
 
-const PRINCIPAL: CachedPrincipal = {
-  userId: "u1",
-  email: "a@example.com",
-  name: "A",
-  emailVerified: true,
-  secondFactor: false,
-  mustEnrolSecondFactor: false,
-  role: "owner",
-  csrfToken: "csrf",
-};
-
 Deno.test("two machines on one Redis: a suspension, a billing change and a revocation made on one are seen by the other within 100 ms", async () => {
   const redis = await startRedis();
   const one = await startTestServer({ REDIS_URL: redis.url });
@@ -109,19 +98,9 @@ Deno.test("two machines on one Redis: a suspension, a billing change and a revoc
     return gone() ? performance.now() - began : Infinity;
   };
   try {
-    const res = await one.fetch("localhost", "/api/v1/signup", {
-      method: "POST",
-      json: {
-        company_name: "Notice Foods",
-        slug: "notice",
-        owner_name: "Nora",
-        email: "owner@notice.example",
-        password: "correct horse battery",
-      },
-    });
-    assert.equal(res.status, 201, await res.text());
-    const host = "notice.localhost";
-    const tenant = (await two.registry.lookup(host, "notice"))!;
+    const signedUp = await signUpTenant(one);
+    const host = signedUp.host;
+    const tenant = (await two.registry.lookup(host, signedUp.slug))!;
     assert.equal(tenant.status, "active");
     assert.ok(two.registry.cached(host), "machine two has the workspace cached");
 
@@ -130,7 +109,7 @@ Deno.test("two machines on one Redis: a suspension, a billing change and a revoc
       () => two.registry.cached(host) === undefined,
     );
     assert.ok(suspended <= 100, `the suspension reached machine two after ${suspended} ms`);
-    assert.equal((await two.registry.lookup(host, "notice"))?.status, "suspended");
+    assert.equal((await two.registry.lookup(host, signedUp.slug))?.status, "suspended");
 
     assert.ok(await two.billing.current(two, tenant.id));
     assert.ok(two.billing.cached(tenant.id), "machine two has the billing cached");
