@@ -5,9 +5,9 @@
  * enabled plugins, cached for a few seconds: this machine's install, update or disable shows at once
  * (through `forget`), another machine's at once with Redis (the list is read again when the
  * tenant's change notices say it was written, db/redis_changes.ts) and within those seconds
- * without. The sandboxes run in a small pool of workers that
- * kills a call overrunning its time limit (sandbox_pool.ts). `hooksFor` gives the repository the write hooks of
- * a request; a tenant without enabled hooks costs one cached map look-up per write. `beforeSave`
+ * without. The sandboxes run in a small pool of workers that kills a call overrunning its time
+ * limit (sandbox_pool.ts). `hooksFor` gives the repository the write hooks of a request; a tenant
+ * without enabled hooks costs one cached map look-up per write. `beforeSave`
  * checks run inside the write; `afterSave` reactions are only queued, as jobs run after the
  * response (after_save_queue.ts, after_save.ts).
  */
