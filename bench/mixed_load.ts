@@ -159,6 +159,12 @@ end
 local owned = {}
 local versions = {}
 local serial = 0
+-- The notes of this thread's PATCH in flight, if any. A record's version must be the one the
+-- server holds, and two connections of a thread could otherwise send two PATCHes of one PO and the
+-- server (or, with two processes, two servers) answer the second first: a 409 the client caused.
+-- One PATCH at a time per thread (tenants are split between threads), its new version read back.
+local patchPending = nil
+local patchTenant = nil
 function init(args)
   local threads = tonumber(args[1]) or 2
   math.randomseed(1000 + (tid or 0))
@@ -182,6 +188,16 @@ local function req(t, method, path, body)
   return wrk.format(method, path, headers, body)
 end
 
+response = function(status, headers, body)
+  if patchPending == nil then return end
+  if status >= 300 then
+    patchPending = nil -- counted as an error by wrk; the next PATCH tries again
+  elseif body and body:find(patchPending, 1, true) then
+    versions[patchTenant] = tonumber(body:match('"version":(%d+)'))
+    patchPending = nil
+  end
+end
+
 request = function()
   local i = owned[math.random(#owned)]
   local t = tenants[i]
@@ -200,10 +216,14 @@ request = function()
     return req(t, "POST", "/api/v1/purchase-orders", '{"supplier_id":"' .. t.s ..
       '","order_date":"${day}","status":"approved","lines":[{"description":"Trim","cases":10,"weight":400,"price":2}]}')
   end
+  if r <= 970 and not patchPending then
+    patchPending = '"mixed ' .. serial .. '"'
+    patchTenant = i
+    return req(t, "PATCH", "/api/v1/purchase-orders/" .. t.u, '{"version":' .. (versions[i] or 1) .. ',"notes":"mixed ' .. serial .. '"}')
+  end
   if r <= 970 then
-    local v = versions[i] or 1
-    versions[i] = v + 1
-    return req(t, "PATCH", "/api/v1/purchase-orders/" .. t.u, '{"version":' .. v .. ',"notes":"mixed ' .. serial .. '"}')
+    return req(t, "POST", "/api/v1/purchase-orders", '{"supplier_id":"' .. t.s ..
+      '","order_date":"${day}","status":"approved","lines":[{"description":"Trim","cases":10,"weight":400,"price":2}]}')
   end
   if r <= 990 then
     return req(t, "POST", "/api/v1/invoices", '{"customer_id":"' .. t.c .. '","sales_order_id":"' .. t.so ..
