@@ -218,6 +218,7 @@ function trackedProvider(
   return {
     kind: provider.kind,
     create: (tenantId) => provider.create(tenantId),
+    createMigrated: provider.createMigrated && ((tenantId) => provider.createMigrated!(tenantId)),
     destroy: (tenantId, location) => provider.destroy(tenantId, location),
     open: async (tenantId, location) => {
       const db = await provider.open(tenantId, location);

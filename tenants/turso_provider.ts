@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { type Client, fileUrl, openDatabase, type OpenOptions } from "../db/client.ts";
 import { isNotADatabase } from "../db/encrypted.ts";
+import { SchemaTemplate } from "../db/schema_template.ts";
 import {
   assertSafeTenantId,
   LocalDatabaseProvider,
@@ -131,7 +132,12 @@ export function createDatabaseProvider(
   const org = config.TURSO_ORG;
   const token = config.TURSO_API_TOKEN;
   if (!org && !token) {
-    return new LocalDatabaseProvider(join(config.DATA_DIR, "tenants"), keys, onEncrypted);
+    return new LocalDatabaseProvider(
+      join(config.DATA_DIR, "tenants"),
+      keys,
+      onEncrypted,
+      new SchemaTemplate(join(config.DATA_DIR, "templates"), "tenant"),
+    );
   }
   if (!org || !token) {
     throw new Error(
