@@ -27,14 +27,25 @@ export class DatabaseKeyError extends Error {
 }
 
 /** Whether `path` holds a database that is not plain SQLite (an encrypted one); false if absent. */
-export async function isEncryptedDatabase(path: string): Promise<boolean> {
-  const head = await readHead(path);
-  return head !== null && head.length > 0 && head !== SQLITE_HEADER;
+export function isEncryptedDatabase(path: string): Promise<boolean> {
+  return settled(() => {
+    const head = readHead(path);
+    return head !== null && head.length > 0 && head !== SQLITE_HEADER;
+  });
 }
 
 /** Whether `path` holds a plain (unencrypted) SQLite database. */
-export async function isPlainDatabase(path: string): Promise<boolean> {
-  return (await readHead(path)) === SQLITE_HEADER;
+export function isPlainDatabase(path: string): Promise<boolean> {
+  return settled(() => readHead(path) === SQLITE_HEADER);
+}
+
+/** `fn`'s result as a promise, or its error as a rejection (as an async function would give). */
+function settled<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /**
@@ -120,17 +131,22 @@ async function removeIfPresent(path: string): Promise<void> {
   });
 }
 
-async function readHead(path: string): Promise<string | null> {
+/**
+ * The first 16 bytes of a file. Read synchronously: every cold open of a tenant database asks,
+ * and three asynchronous file operations cost ~0.4 ms of round trips to the runtime's blocking
+ * threads where the read itself takes microseconds.
+ */
+function readHead(path: string): string | null {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    file = Deno.openSync(path, { read: true });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;
     throw err;
   }
   try {
     const buf = new Uint8Array(16);
-    const n = (await file.read(buf)) ?? 0;
+    const n = file.readSync(buf) ?? 0;
     return new TextDecoder("latin1").decode(buf.subarray(0, n));
   } finally {
     file.close();
