@@ -6,6 +6,7 @@
 import { hostFetch } from "../tests/helpers/http.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
 import { percentile } from "./stats.ts";
+import { benchPort } from "./ports.ts";
 
 export interface BenchServer {
   port: number;
@@ -40,8 +41,9 @@ export async function startBenchServer(
   } = {},
 ): Promise<BenchServer> {
   const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "pm-bench-" });
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const ownPort = 40000 + Math.floor(Math.random() * 20000);
+  const port = benchPort();
+  let ownPort = benchPort();
+  while (Math.abs(ownPort - port) < 2) ownPort = benchPort();
   const lineBuffered = opts.onStdout ? ["-oL", Deno.execPath()] : [];
   const child = new Deno.Command(opts.onStdout ? "stdbuf" : Deno.execPath(), {
     // --unstable-net: reusePort (the two-process mixed load) is still behind that flag.

@@ -10,6 +10,7 @@
 import { hostFetch } from "../tests/helpers/http.ts";
 import { type BenchServer, benchTenantWithId, startBenchServer } from "./api_throughput.ts";
 import { parseWrk, runWrk, type WrkResult } from "./wrk.ts";
+import { benchPort } from "./ports.ts";
 
 export interface MixedTenant {
   host: string;
@@ -457,7 +458,7 @@ export async function benchMixedLoad(
     oneProcess?: boolean;
   },
 ): Promise<MixedLoadFigures> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = benchPort();
   const env = {
     ...opts.env,
     PORT: String(port),

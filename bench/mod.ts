@@ -328,7 +328,7 @@ row(
   `server RSS, pool full (${p.poolSize} open), ${n} tenants served`,
   `${fmt(p.rssMiBPoolFull)} MiB (at start ${fmt(p.rssMiBBaseline)} MiB, +${
     fmt(p.rssMiBPerTenant * 1024, 1)
-  } KiB per further tenant)`,
+  } KiB per further tenant over the second half, the pool filled twice over)`,
   "",
   null,
 );

@@ -24,6 +24,7 @@ import { provisionMixedTenants, runMixedLoad, warmMixedLoad } from "./mixed_load
 import type { PauseEvents } from "./pause_trace.ts";
 import { type CpuProfile, describeLongTasks, longTasks } from "./long_tasks.ts";
 import { inspector } from "./profile_mixed.ts";
+import { benchPort } from "./ports.ts";
 
 /** One collection from a `--trace-gc` line, on the server's performance.now() clock. */
 export interface Collection {
@@ -207,7 +208,7 @@ if (import.meta.main) {
   const v8Flags = Deno.args.filter((a) => a.startsWith("--v8=")).map((a) => a.slice(5));
   const profiling = Deno.args.includes("--profile");
   const inspectPort = profiling ? 9300 + Math.floor(Math.random() * 500) : undefined;
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = benchPort();
   let stdout = "";
   const server = await startBenchServer({
     TENANT_POOL_SIZE: "1024",

@@ -11,6 +11,7 @@
  */
 import { startBenchServer } from "./api_throughput.ts";
 import { provisionMixedTenants, runMixedLoad, warmMixedLoad } from "./mixed_load.ts";
+import { benchPort } from "./ports.ts";
 
 interface ProfileNode {
   id: number;
@@ -77,7 +78,7 @@ export function summarize(profile: Profile, top = 40): string {
 if (import.meta.main) {
   const [tenantCount = "300", pool = "128", seconds = "10", out = "mixed.cpuprofile"] = Deno.args;
   const inspectPort = 9300 + Math.floor(Math.random() * 500);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = benchPort();
   const server = await startBenchServer({ PORT: String(port), TENANT_POOL_SIZE: pool }, {
     inspectPort,
   });

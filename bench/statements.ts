@@ -16,6 +16,7 @@
  */
 import { startBenchServer } from "./api_throughput.ts";
 import { provisionMixedTenants, runMixedLoad, warmMixedLoad } from "./mixed_load.ts";
+import { benchPort } from "./ports.ts";
 
 interface StatementTotal {
   sql: string;
@@ -63,7 +64,7 @@ if (import.meta.main) {
   const args = Deno.args.filter((a) => a !== "--two");
   const two = Deno.args.includes("--two");
   const [tenantCount = "300", seconds = "10", rate = "", top = "25"] = args;
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = benchPort();
   const env = {
     PORT: String(port),
     TENANT_POOL_SIZE: String(Math.max(Number(tenantCount), 16)),
