@@ -106,3 +106,43 @@ Deno.test("TenantPool keeps file descriptors bounded while many tenants come and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("TenantPool forces a collection only when V8's own collections have not freed the closed databases", async () => {
+  const realGc = (globalThis as unknown as { gc: () => void }).gc;
+  assert.equal(typeof realGc, "function", "run with --v8-flags=--expose-gc");
+  let forced = 0;
+  (globalThis as unknown as { gc: () => void }).gc = () => {
+    forced++;
+    realGc();
+  };
+  const dir = await Deno.makeTempDir();
+  const provider = new LocalDatabaseProvider(dir);
+  try {
+    const count = GC_EVERY * 2 + 10;
+    const ids = Array.from({ length: count }, () => newId());
+    for (const id of ids) await provider.create(id);
+    const churn = async (pool: TenantPool, collectEvery: number | null) => {
+      for (const [i, id] of ids.entries()) {
+        const lease = await pool.acquire(id, null);
+        await lease.db.execute("SELECT COUNT(*) FROM settings");
+        lease.release();
+        if (collectEvery !== null && i % collectEvery === 0) {
+          realGc(); // as V8 would on its own, under allocation
+          await new Promise((r) => setTimeout(r, 5)); // its finalization callbacks run
+        } else {
+          await new Promise((r) => setTimeout(r, 0));
+        }
+      }
+      await pool.closeAll();
+    };
+    // V8 collecting by itself now and then: the pool never has to.
+    await churn(new TenantPool(provider, 5), 32);
+    assert.equal(forced, 0, "no forced collection while V8 collects on its own");
+    // Nothing collecting: the pool forces one each GC_EVERY closes, as the descriptor bound needs.
+    await churn(new TenantPool(provider, 5), null);
+    assert.ok(forced >= 2, `forced ${forced} collections over ${count - 5} closes`);
+  } finally {
+    (globalThis as unknown as { gc: () => void }).gc = realGc;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
