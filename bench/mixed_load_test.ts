@@ -39,7 +39,8 @@ Deno.test("the mix's wrk script gets only 2xx answers and its PATCHes keep landi
       assert.equal(res.status, 200);
       patched += (await res.json()).version - 1;
     }
-    assert.ok(patched >= 5, `${patched} PATCHes landed`);
+    // More than one per tenant: a second PATCH lands only with the version read from the first.
+    assert.ok(patched > tenants.length, `${patched} PATCHes landed`);
   } finally {
     await server.close();
   }
