@@ -612,7 +612,7 @@ class Connection {
     try {
       if (this.#db.open) {
         // libSQL closes the connection only once V8 has collected its statements (the pool
-        // forces that every GC_EVERY closes, tenants/pool.ts); until then it would keep its page
+        // forces that when too many wait, tenants/pool.ts); until then it would keep its page
         // cache. Freed now: 143-147 instead of 183-187 KiB more resident memory per tenant
         // served past a full pool (bench/provisioning.ts, 300 tenants, pool 75).
         try {

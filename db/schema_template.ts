@@ -31,10 +31,13 @@ const RawDatabase = Database as unknown as new (
 export class SchemaTemplate {
   #built: Promise<string> | null = null;
 
-  /** `dir`: a folder of templates only (nothing else in it is kept when a new one is built). */
+  /** `dir`: the templates' folder; building one removes the set's templates of other migrations. */
   constructor(readonly dir: string, readonly set: MigrationSet) {}
 
-  /** The template's path, built on first use; one another process built for the same migrations is reused. */
+  /**
+   * The template's path, built on first use; one that another process built for the same
+   * migrations is reused.
+   */
   path(): Promise<string> {
     if (!this.#built) {
       this.#built = this.#build();
@@ -131,7 +134,10 @@ export class SchemaTemplate {
   }
 }
 
-/** A digest of a set's migrations (numbers, names and SQL): another build's template is not this one's. */
+/**
+ * A digest of a set's migrations (numbers, names and SQL): a build with other migrations names its
+ * template otherwise.
+ */
 export async function migrationsDigest(set: MigrationSet): Promise<string> {
   const text = (await loadMigrations(set)).map((m) => `${m.version}\0${m.name}\0${m.sql}`)
     .join("\0\0");

@@ -42,7 +42,10 @@ export function assertSafeTenantId(tenantId: string): void {
  */
 export class LocalDatabaseProvider implements TenantDatabaseProvider {
   readonly kind = "local";
-  /** With `template`, createMigrated copies it (db/schema_template.ts); else it migrates. */
+  /**
+   * With `template`, createMigrated copies it (db/schema_template.ts); without, it creates an
+   * empty database as `create` does, which the caller's migrations then fill.
+   */
   constructor(
     readonly dir: string,
     readonly keys?: TenantKeys,

@@ -25,11 +25,10 @@ export interface Lease {
 /**
  * libSQL releases a closed database's file descriptors only when its handle is garbage collected,
  * so a pool that keeps evicting could run out of descriptors between collections (measured: 150
- * evictions held 450 descriptors). After every GC_EVERY closes the pool asks V8 for a collection
- * when the process runs with `--v8-flags=--expose-gc` (every deno task does).
- */
-/**
- * Closed databases whose handles V8 has not yet collected, at most: descriptors stay under
+ * evictions held 450 descriptors). The pool then asks V8 for a collection, when the process runs
+ * with `--v8-flags=--expose-gc` (every deno task does).
+ *
+ * GC_EVERY: closed databases whose handles V8 has not yet collected, at most: descriptors stay under
  * (pool size + 128) x 3. The pool forces a collection only when that many are waiting, i.e. when
  * V8's own collections have not come by in the meantime (a FinalizationRegistry tells the pool of
  * each closed client collected). A forced full collection is a pause of the whole process that
