@@ -10,6 +10,7 @@
  */
 import { resolve } from "node:path";
 import { type Client, fileUrl, openDatabase, reopenDatabase } from "./client.ts";
+import { removeIfPresent } from "./files.ts";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 
@@ -123,12 +124,6 @@ async function swapInto(tmp: string, path: string): Promise<void> {
   await removeIfPresent(`${path}-wal`);
   await removeIfPresent(`${path}-shm`);
   await Deno.rename(tmp, path);
-}
-
-async function removeIfPresent(path: string): Promise<void> {
-  await Deno.remove(path).catch((err) => {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  });
 }
 
 /**

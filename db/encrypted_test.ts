@@ -8,6 +8,7 @@ import {
   reencryptDatabase,
 } from "./encrypted.ts";
 import { withWriteLock } from "./write_lock.ts";
+import { withTempDir } from "../tests/helpers/temp_dir.ts";
 
 const MARK = "Quokka-Brisket-7731";
 const KEY = "ab".repeat(32);
@@ -23,17 +24,8 @@ async function plaintextIn(dir: string, text: string): Promise<string[]> {
   return found;
 }
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("an encrypted database keeps WAL mode and holds no plaintext in its file, WAL or index", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const db = await openEncryptedDatabase(`${dir}/t.db`, KEY);
     await db.execute("CREATE TABLE t (x TEXT)");
     for (let i = 0; i < 20; i++) {
@@ -50,7 +42,7 @@ Deno.test("an encrypted database keeps WAL mode and holds no plaintext in its fi
   }));
 
 Deno.test("a wrong or missing key fails to open the database with a clear error", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const db = await openEncryptedDatabase(`${dir}/t.db`, KEY);
     await db.execute("CREATE TABLE t (x TEXT)");
     db.close();
@@ -66,7 +58,7 @@ Deno.test("a wrong or missing key fails to open the database with a clear error"
   }));
 
 Deno.test("a plain database from before encryption is encrypted on open with every row kept", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const plain = await openDatabase({ url: fileUrl(`${dir}/old.db`) });
     await plain.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)");
     for (let i = 0; i < 500; i++) {
@@ -90,7 +82,7 @@ Deno.test("a plain database from before encryption is encrypted on open with eve
   }));
 
 Deno.test("reencryptDatabase() moves an open handle to a new key: data kept, old key refused", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const path = `${dir}/t.db`;
     const db = await openEncryptedDatabase(path, KEY);
     await db.execute("CREATE TABLE t (x TEXT)");

@@ -15,6 +15,7 @@
 import { join } from "node:path";
 import Database from "libsql";
 import { fileUrl, openDatabase } from "./client.ts";
+import { pathExists, removeIfPresent, syncFile } from "./files.ts";
 import { loadMigrations, migrate, type MigrationSet } from "./migrate.ts";
 
 /** What this module uses of libsql's native connection (no settings of db/client.ts applied). */
@@ -73,12 +74,7 @@ export class SchemaTemplate {
       } finally {
         db.close();
       }
-      const file = await Deno.open(tmp, { read: true, write: true });
-      try {
-        await file.syncData();
-      } finally {
-        file.close();
-      }
+      await syncFile(tmp);
       // A hard link fails when the target exists: a tenant's database is never replaced.
       await Deno.link(tmp, target);
     } finally {
@@ -100,7 +96,7 @@ export class SchemaTemplate {
   async #build(): Promise<string> {
     const name = `${this.set}-${await migrationsDigest(this.set)}.db`;
     const path = join(this.dir, name);
-    if (await exists(path)) return path;
+    if (await pathExists(path)) return path;
     await Deno.mkdir(this.dir, { recursive: true });
     const tmp = `${path}.${crypto.randomUUID()}.tmp`;
     try {
@@ -112,12 +108,7 @@ export class SchemaTemplate {
       } finally {
         db.close();
       }
-      const file = await Deno.open(tmp, { read: true, write: true });
-      try {
-        await file.syncData();
-      } finally {
-        file.close();
-      }
+      await syncFile(tmp);
       await Deno.rename(tmp, path);
     } finally {
       for (const suffix of ["", "-wal", "-shm", "-journal"]) await removeIfPresent(tmp + suffix);
@@ -143,20 +134,4 @@ export async function migrationsDigest(set: MigrationSet): Promise<string> {
     .join("\0\0");
   const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(hash).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
-async function removeIfPresent(path: string): Promise<void> {
-  await Deno.remove(path).catch((err) => {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  });
 }

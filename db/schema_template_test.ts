@@ -4,17 +4,9 @@ import { type Client, fileUrl, openDatabase } from "./client.ts";
 import { DatabaseKeyError, isEncryptedDatabase, openEncryptedDatabase } from "./encrypted.ts";
 import { migrate } from "./migrate.ts";
 import { migrationsDigest, SchemaTemplate } from "./schema_template.ts";
+import { withTempDir } from "../tests/helpers/temp_dir.ts";
 
 const KEY = "ab".repeat(32);
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** The schema and every row of every table, `_migrations.applied_at` left out. */
 async function contents(db: Client): Promise<unknown> {
@@ -43,7 +35,7 @@ async function files(dir: string): Promise<string[]> {
 }
 
 Deno.test("a database copied from the template holds what migrating an empty one gives, encrypted under its key", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const migrated = await openDatabase({ url: fileUrl(join(dir, "migrated.db")) });
     await migrate(migrated, "tenant");
     const template = new SchemaTemplate(join(dir, "templates"), "tenant");
@@ -80,7 +72,7 @@ Deno.test("a database copied from the template holds what migrating an empty one
   }));
 
 Deno.test("a copy without a key is a plain database in WAL mode", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const template = new SchemaTemplate(join(dir, "templates"), "tenant");
     const target = join(dir, "plain.db");
     await template.copyTo(target, { appliedAt: "2031-01-01T00:00:00.000Z" });
@@ -95,7 +87,7 @@ Deno.test("a copy without a key is a plain database in WAL mode", () =>
   }));
 
 Deno.test("the template never replaces a database that is already there", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const template = new SchemaTemplate(join(dir, "templates"), "tenant");
     const target = join(dir, "taken.db");
     await Deno.writeTextFile(target, "a tenant's data");
@@ -108,7 +100,7 @@ Deno.test("the template never replaces a database that is already there", () =>
   }));
 
 Deno.test("a template of other migrations is replaced, and one removed under a running process is built again", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const folder = join(dir, "templates");
     await Deno.mkdir(folder);
     await Deno.writeTextFile(join(folder, "tenant-0123456789abcdef.db"), "an older build's");
@@ -127,7 +119,7 @@ Deno.test("a template of other migrations is replaced, and one removed under a r
   }));
 
 Deno.test("two processes' worth of templates for the same migrations share one file", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const folder = join(dir, "templates");
     const [a, b] = await Promise.all([
       new SchemaTemplate(folder, "tenant").path(),

@@ -35,6 +35,7 @@ import {
   readCatalog,
   readRootKeyCopy,
 } from "./backup_catalog.ts";
+import { pathExists, removeIfPresent } from "../db/files.ts";
 
 export interface RestoreOptions {
   /** The target installation's settings: DATA_DIR, the master key, Turso. */
@@ -181,7 +182,9 @@ const atText = (at?: Date) => at ? ` at or before ${at.toISOString()}` : "";
  * a fresh folder gets the root key saved beside the backups.
  */
 async function targetKeys(config: Config, from: FileStorage): Promise<KeyRing> {
-  if (!config.ENCRYPTION_MASTER_KEY && !(await exists(generatedMasterKeyPath(config.DATA_DIR)))) {
+  if (
+    !config.ENCRYPTION_MASTER_KEY && !(await pathExists(generatedMasterKeyPath(config.DATA_DIR)))
+  ) {
     throw new Error(
       `Set ENCRYPTION_MASTER_KEY to the installation's master key (or copy its master.key into ` +
         `${config.DATA_DIR}): backups cannot be read without it.`,
@@ -189,7 +192,7 @@ async function targetKeys(config: Config, from: FileStorage): Promise<KeyRing> {
   }
   const provider = await loadKeyProvider(config);
   const rootPath = rootKeyPath(config.DATA_DIR);
-  if (!(await exists(rootPath))) {
+  if (!(await pathExists(rootPath))) {
     const copy = await readRootKeyCopy(from);
     if (!copy) throw new Error(`${rootPath} is missing and no copy is saved beside the backups.`);
     await Deno.mkdir(config.DATA_DIR, { recursive: true });
@@ -202,7 +205,7 @@ async function existingControl(config: Config, keys: KeyRing): Promise<Client> {
   if (controlOnTurso(config)) {
     throw new Error("The control database is on Turso: tenant databases there are on Turso too.");
   }
-  if (!(await exists(controlDatabasePath(config.DATA_DIR)))) {
+  if (!(await pathExists(controlDatabasePath(config.DATA_DIR)))) {
     throw new Error(
       `${config.DATA_DIR} has no control database: restore everything with --all first.`,
     );
@@ -284,20 +287,4 @@ async function restoreCopy(
       await removeIfPresent(path);
     }
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
-async function removeIfPresent(path: string): Promise<void> {
-  await Deno.remove(path).catch((err) => {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  });
 }

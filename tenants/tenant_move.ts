@@ -28,6 +28,7 @@ import {
   markCopyFinished,
   type TableCount,
 } from "./table_copy.ts";
+import { pathExists } from "../db/files.ts";
 
 /** The table on each tenant's Turso database that records the copy's progress. */
 export const TENANT_MOVE_TABLE = "_tenant_move";
@@ -96,7 +97,7 @@ async function moveTenant(
   options: TenantMoveOptions,
 ): Promise<{ location: string; resumed: boolean; tables: TableCount[] }> {
   const path = deps.local.pathOf(tenant.id);
-  if (!await exists(path)) {
+  if (!await pathExists(path)) {
     throw new Error(`${path} does not exist, and no Turso location is recorded for the tenant.`);
   }
   const { platform, group } = deps.turso.options;
@@ -158,7 +159,7 @@ export async function removeMovedLocalFiles(deps: TenantMoveDeps): Promise<Remov
   const out: RemovedLocal = { removed: [], kept: [] };
   for (const tenant of await allTenants(deps.control)) {
     const path = deps.local.pathOf(tenant.id);
-    if (!await exists(path)) continue;
+    if (!await pathExists(path)) continue;
     if (tenant.dbUrl === null) {
       out.kept.push({ slug: tenant.slug, reason: "not moved yet (no Turso location recorded)" });
       continue;
@@ -191,8 +192,4 @@ async function allTenants(control: Client): Promise<TenantRow[]> {
     slug: String(r.slug),
     dbUrl: r.db_url === null ? null : String(r.db_url),
   }));
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
 }
