@@ -11,12 +11,12 @@
  * arrives and refused when it passes the cap. Either way the answer is 413 and no route runs.
  */
 import type { MiddlewareHandler, Next } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Config } from "../config.ts";
 import { InvalidError } from "../domain/errors.ts";
 import { tooLarge } from "../domain/documents/intake.ts";
 import type { AppContext, AppEnv } from "./env.ts";
 import { BODY_MAX_BYTES } from "./guards.ts";
+import { holdBodyToCap } from "./capped_body.ts";
 
 /** Multipart framing allowed on top of an upload's file size. */
 export const ENVELOPE_BYTES = 64 * 1024;
@@ -90,14 +90,11 @@ async function capBody(
 ): Promise<void> {
   const large = largeBodyOf(c.req.method, c.req.path);
   const max = large?.max(config) ?? BODY_MAX_BYTES;
-  await bodyLimit({
-    maxSize: max,
-    onError: () => {
-      throw large?.refusal(config) ?? new InvalidError(
-        `The body is larger than ${Math.round(max / 1024)} KB. Send less at once.`,
-        undefined,
-        413,
-      );
-    },
-  })(c, next);
+  await holdBodyToCap(c, max, () =>
+    large?.refusal(config) ?? new InvalidError(
+      `The body is larger than ${Math.round(max / 1024)} KB. Send less at once.`,
+      undefined,
+      413,
+    ));
+  await next();
 }

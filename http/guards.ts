@@ -3,7 +3,7 @@
  * Route guards for where a route exists (bare domain or tenant host) and for JSON bodies.
  */
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { holdBodyToCap } from "./capped_body.ts";
 import type { z } from "zod";
 import { fieldErrors, InvalidError, NotFoundError } from "../domain/errors.ts";
 import type { AppContext, AppEnv } from "./env.ts";
@@ -40,21 +40,13 @@ export async function readCapped<T>(
   read: () => Promise<T>,
   max = BODY_MAX_BYTES,
 ): Promise<T> {
-  if (c.req.raw.bodyUsed) return await read();
-  let out: { value: T } | undefined;
-  await bodyLimit({
-    maxSize: max,
-    onError: () => {
-      throw new InvalidError(
-        `The body is larger than ${Math.round(max / 1024)} KB. Send less at once.`,
-        undefined,
-        413,
-      );
-    },
-  })(c, async () => {
-    out = { value: await read() };
-  });
-  return out!.value;
+  await holdBodyToCap(c, max, () =>
+    new InvalidError(
+      `The body is larger than ${Math.round(max / 1024)} KB. Send less at once.`,
+      undefined,
+      413,
+    ));
+  return await read();
 }
 
 /** Whether a body is a URL-encoded form (a plain HTML form, no files). */
