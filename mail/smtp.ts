@@ -11,7 +11,6 @@
  */
 import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
-import nodemailer from "nodemailer";
 
 export interface SmtpMessage {
   from: string;
@@ -56,6 +55,8 @@ export async function sendSmtp(
     ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
     : undefined;
   const timeout = options.timeoutMs ?? 15_000;
+  // Loaded by the first message, not at start: a process that sends no mail never loads it.
+  const { default: nodemailer } = await import("nodemailer");
   const transport = nodemailer.createTransport({
     host,
     port: Number(url.port) || (secure ? 465 : 587),

@@ -5,8 +5,8 @@
  * name as the PDF's producer. Drawn over the finished document, so the letterhead's text layout,
  * which the built-in document reader relies on, is the same with or without a brand.
  */
-import { PDFDocument, rgb } from "pdf-lib";
-import { MARGIN, PAGE_HEIGHT } from "./layout.ts";
+import type { PDFDocument, RGB } from "pdf-lib";
+import { MARGIN, PAGE_HEIGHT, pdfLib } from "./layout.ts";
 
 /** What a tenant's configuration puts on its paperwork. */
 export interface PaperBrand {
@@ -20,7 +20,7 @@ export interface PaperBrand {
 const LOGO_HEIGHT = 34;
 const LOGO_WIDTH = 160;
 
-function colour(hex: string) {
+function colour(rgb: (red: number, green: number, blue: number) => RGB, hex: string): RGB {
   const n = Number.parseInt(hex.slice(1), 16);
   return rgb(((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255);
 }
@@ -38,9 +38,10 @@ async function embedded(doc: PDFDocument, logo: NonNullable<PaperBrand["logo"]>)
 
 /** The PDF with `brand` applied. */
 export async function brandPaper(bytes: Uint8Array, brand: PaperBrand): Promise<Uint8Array> {
+  const { PDFDocument, rgb } = await pdfLib();
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
   doc.setProducer(brand.productName);
-  const band = colour(brand.primary);
+  const band = colour(rgb, brand.primary);
   for (const page of doc.getPages()) {
     page.drawRectangle({
       x: 0,

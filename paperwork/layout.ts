@@ -10,7 +10,7 @@
  * stands alone on its line with the block's lines under it; facts read "Label: value"; table
  * headers start where their column starts.
  */
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from "pdf-lib";
+import type { PDFDocument, PDFFont, PDFPage, RGB } from "pdf-lib";
 import type { CompanyDetails } from "../domain/company.ts";
 import { addressLines } from "./format.ts";
 import { encodable } from "./encoding.ts";
@@ -20,8 +20,21 @@ export const PAGE_HEIGHT = 792;
 export const MARGIN = 50;
 export const RIGHT = PAGE_WIDTH - MARGIN;
 const BOTTOM = 60;
-const MUTED = rgb(0.35, 0.35, 0.35);
-const RULE = rgb(0.75, 0.75, 0.75);
+
+let pdfLibLoaded: Promise<typeof import("pdf-lib")> | null = null;
+/**
+ * pdf-lib, loaded by the first document drawn or branded rather than at start: loading it took
+ * ~0.16 s and ~13 MB of every process, and most requests never make a PDF.
+ */
+export function pdfLib(): Promise<typeof import("pdf-lib")> {
+  return pdfLibLoaded ??= import("pdf-lib");
+}
+
+/** The two greys of the paperwork: secondary text, and the rules between sections. */
+interface Greys {
+  muted: RGB;
+  rule: RGB;
+}
 
 export interface TextStyle {
   size?: number;
@@ -65,6 +78,7 @@ export class Sheet {
     /** Drawn at the top of every page after the first (e.g. "INV-50001, continued"). */
     readonly continued: string,
     readonly words: Words,
+    readonly greys: Greys,
   ) {}
 
   /** Starts a document with one page; `words` renames its headings and labels. */
@@ -73,6 +87,7 @@ export class Sheet {
     continued: string,
     words: Words = (text) => text,
   ): Promise<Sheet> {
+    const { PDFDocument, rgb, StandardFonts } = await pdfLib();
     const doc = await PDFDocument.create();
     doc.setTitle(words(title));
     doc.setProducer("ProjectMeats");
@@ -82,6 +97,7 @@ export class Sheet {
       await doc.embedFont(StandardFonts.HelveticaBold),
       words(continued),
       words,
+      { muted: rgb(0.35, 0.35, 0.35), rule: rgb(0.75, 0.75, 0.75) },
     );
     sheet.#addPage();
     return sheet;
@@ -119,7 +135,7 @@ export class Sheet {
       y,
       size,
       font,
-      color: style.muted ? MUTED : undefined,
+      color: style.muted ? this.greys.muted : undefined,
     });
   }
 
@@ -158,7 +174,7 @@ export class Sheet {
       start: { x: MARGIN, y: this.y },
       end: { x: RIGHT, y: this.y },
       thickness: 0.75,
-      color: RULE,
+      color: this.greys.rule,
     });
     this.y -= 16;
   }
@@ -277,7 +293,7 @@ export class Sheet {
         y: 30,
         size: 8,
         font: this.regular,
-        color: MUTED,
+        color: this.greys.muted,
       });
     });
     return await this.doc.save({ useObjectStreams: false });

@@ -5,7 +5,8 @@
  * goods are a table under a header row, the layout the built-in reader (ai/offline) reads in
  * full, so a newcomer sees a complete draft without an AI key.
  */
-import { PDFDocument, type PDFFont, StandardFonts } from "pdf-lib";
+import type { PDFFont } from "pdf-lib";
+import { pdfLib } from "../paperwork/layout.ts";
 
 export interface PoPaper {
   /** The brokerage that issues the order (the demo company). */
@@ -53,6 +54,7 @@ export function lineAmountCents(line: { weight: number; price: number }): number
 }
 
 async function drawPdf(title: string, draw: (pen: Pen) => void): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts } = await pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(title);
   doc.setProducer("ProjectMeats demo");
