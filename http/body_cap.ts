@@ -16,7 +16,7 @@ import { InvalidError } from "../domain/errors.ts";
 import { tooLarge } from "../domain/documents/intake.ts";
 import type { AppContext, AppEnv } from "./env.ts";
 import { BODY_MAX_BYTES } from "./guards.ts";
-import { holdBodyToCap } from "./capped_body.ts";
+import { holdBodyToCap } from "./request_body.ts";
 
 /** Multipart framing allowed on top of an upload's file size. */
 export const ENVELOPE_BYTES = 64 * 1024;

@@ -3,7 +3,7 @@
  * Route guards for where a route exists (bare domain or tenant host) and for JSON bodies.
  */
 import type { MiddlewareHandler } from "hono";
-import { holdBodyToCap } from "./capped_body.ts";
+import { holdBodyToCap } from "./request_body.ts";
 import type { z } from "zod";
 import { fieldErrors, InvalidError, NotFoundError } from "../domain/errors.ts";
 import type { AppContext, AppEnv } from "./env.ts";

@@ -15,6 +15,7 @@ import { ConflictError, InvalidError } from "../domain/errors.ts";
 import { claimKey, releaseKey, storeAnswer } from "../db/idempotency_keys.ts";
 import { sha256Hex } from "../db/ids.ts";
 import type { AppEnv } from "./env.ts";
+import { readAtMost, twoCopies } from "./request_body.ts";
 
 /** Visible ASCII, as the draft's sf-string allows; long enough for a UUID or ULID and more. */
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -42,7 +43,10 @@ function idempotentPost(maxBodyBytes: number): MiddlewareHandler<AppEnv> {
         "Idempotency-Key": ["Use a fresh random value (a UUID, for example) per new request."],
       });
     }
-    const fingerprint = await requestFingerprint(c.req.raw, maxBodyBytes);
+    // The route reads one copy of the body and the fingerprint the other.
+    const [forRoute, forFingerprint] = twoCopies(c.req.raw);
+    c.req.raw = forRoute;
+    const fingerprint = await requestFingerprint(forFingerprint, maxBodyBytes);
     // A body too large to keep a fingerprint of is refused by its route's own limit anyway.
     if (fingerprint === null) return await next();
 
@@ -96,10 +100,11 @@ function idempotentPost(maxBodyBytes: number): MiddlewareHandler<AppEnv> {
 /**
  * What makes two requests "the same": method, path with query, and the body. A multipart body is
  * compared by its fields and files, not its bytes, because a client picks a new boundary on every
- * retry. Null when the body is over `maxBytes`.
+ * retry. Null when the body is over `maxBytes`. Reads `req`'s body (give it a copy:
+ * request_body.ts `twoCopies`).
  */
 export async function requestFingerprint(req: Request, maxBytes: number): Promise<string | null> {
-  const bytes = await readAtMost(req.clone(), maxBytes);
+  const bytes = req.body ? await readAtMost(req.body, maxBytes) : new Uint8Array();
   if (bytes === null) return null;
   const url = new URL(req.url);
   const parts: string[] = [req.method, url.pathname + url.search];
@@ -124,28 +129,4 @@ export async function requestFingerprint(req: Request, maxBytes: number): Promis
     parts.push(contentType, await sha256Hex(bytes));
   }
   return await sha256Hex(parts.join("\n"));
-}
-
-async function readAtMost(req: Request, maxBytes: number): Promise<Uint8Array | null> {
-  if (!req.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

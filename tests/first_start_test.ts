@@ -4,6 +4,7 @@
  * exists, and nothing on the way asks for an action the user need not take.
  */
 import assert from "node:assert/strict";
+import { hostFetch } from "./helpers/http.ts";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -12,8 +13,15 @@ function freePort(): number {
   return port;
 }
 
-/** Starts main.ts, waits for the demo login line and for /healthz, then stops it. */
-async function startOnce(dataDir: string, port: number): Promise<{ out: string; err: string }> {
+/**
+ * Starts main.ts, waits for the demo login line and for /healthz, runs `exercise` against it, then
+ * stops it.
+ */
+async function startOnce(
+  dataDir: string,
+  port: number,
+  exercise: (port: number) => Promise<void> = async () => {},
+): Promise<{ out: string; err: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--v8-flags=--expose-gc", "main.ts"],
     cwd: new URL("..", import.meta.url).pathname,
@@ -42,6 +50,7 @@ async function startOnce(dataDir: string, port: number): Promise<{ out: string; 
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   assert.equal(health.status, 200);
   await health.body?.cancel();
+  await exercise(port);
   child.kill("SIGTERM");
   const rest = (async () => {
     for (let r = await reader.read(); !r.done; r = await reader.read()) {
@@ -53,7 +62,38 @@ async function startOnce(dataDir: string, port: number): Promise<{ out: string; 
   return { out, err };
 }
 
-Deno.test("every start prints the demo workspace's address and login, with no warning to act on", async () => {
+/**
+ * POSTs as clients send them: a JSON body streamed without a length (chunked), and one with a
+ * length and an Idempotency-Key, which the server reads twice (its fingerprint, then the route).
+ */
+async function postsOfEveryKind(port: number): Promise<void> {
+  const host = "demo.localhost";
+  const tokenRes = await hostFetch(port, host, "/api/v1/auth/tokens", {
+    method: "POST",
+    json: { email: "demo@projectmeats.test", password: "brisket-and-ribeye", name: "start" },
+  });
+  assert.equal(tokenRes.status, 201, await tokenRes.clone().text());
+  const { token } = await tokenRes.json();
+  const body = JSON.stringify({ name: "Start Test Packing", city: "Omaha" });
+  const send = () =>
+    hostFetch(port, host, "/api/v1/suppliers", {
+      method: "POST",
+      body,
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "content-length": String(new TextEncoder().encode(body).byteLength),
+        "idempotency-key": "first-start-supplier",
+      },
+    });
+  const first = await send();
+  assert.equal(first.status, 201, await first.clone().text());
+  const again = await send();
+  assert.equal(again.headers.get("idempotent-replayed"), "true");
+  assert.equal((await again.json()).id, (await first.json()).id);
+}
+
+Deno.test("every start prints the demo workspace's address and login, with no warning to act on, even once it has answered POSTs", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "pm-first-start-" });
   try {
     const port = freePort();
@@ -61,11 +101,13 @@ Deno.test("every start prints the demo workspace's address and login, with no wa
     const first = await startOnce(dataDir, port);
     assert.match(first.out, new RegExp(`Demo workspace ready: http://demo\\.localhost:${port}`));
     assert.match(first.out, login);
-    const second = await startOnce(dataDir, port);
+    const second = await startOnce(dataDir, port, postsOfEveryKind);
     assert.match(second.out, new RegExp(`Demo workspace here: http://demo\\.localhost:${port}`));
     assert.match(second.out, login);
     for (const run of [first, second]) {
       assert.doesNotMatch(run.err, /Ignored build scripts|approve-scripts/);
+      // The runtime's own warnings (Deno.serve's legacy abort, for one) are noise to act on.
+      assert.doesNotMatch(run.out + run.err, /Deno\.serve:|legacy behavior/);
     }
   } finally {
     await Deno.remove(dataDir, { recursive: true });

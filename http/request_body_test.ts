@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { holdBodyToCap } from "./capped_body.ts";
+import { holdBodyToCap, readAtMost, twoCopies } from "./request_body.ts";
 import type { AppEnv } from "./env.ts";
 
 class TooLarge extends Error {}
@@ -75,4 +75,34 @@ Deno.test("the request that replaces a streamed one does not follow the served r
   abort.abort();
   assert.ok(seen.signal, "the route saw a request");
   assert.equal(seen.signal.aborted, false);
+});
+
+Deno.test("twoCopies() gives two requests with the whole body each, neither following the signal", async () => {
+  const abort = new AbortController();
+  const { body } = streamed(3, 1000);
+  const served = new Request("http://localhost/api/v1/x?y=1", {
+    method: "POST",
+    body,
+    headers: { "content-type": "text/plain", "x-note": "kept" },
+    signal: abort.signal,
+    duplex: "half",
+  } as RequestInit);
+  const [one, other] = twoCopies(served);
+  abort.abort();
+  for (const copy of [one, other]) {
+    assert.equal(copy.url, "http://localhost/api/v1/x?y=1");
+    assert.equal(copy.method, "POST");
+    assert.equal(copy.headers.get("x-note"), "kept");
+    assert.equal(copy.signal.aborted, false);
+  }
+  // The second copy read first, then the first: each has every byte.
+  assert.equal((await other.text()).length, 3000);
+  assert.equal((await one.text()).length, 3000);
+});
+
+Deno.test("a copy read past its limit is given up without holding back the other", async () => {
+  const { body } = streamed(3, 1000);
+  const [one, other] = twoCopies(new Request("http://localhost/", { method: "POST", body }));
+  assert.equal(await readAtMost(other.body!, 1500), null);
+  assert.equal((await one.text()).length, 3000);
 });

@@ -1,7 +1,13 @@
 /**
- * @module http/capped_body
- * Holds a request's body to a size cap before anything reads it (http/body_cap.ts for every route,
- * http/guards.ts `readCapped` for the smaller caps of JSON and form bodies).
+ * @module http/request_body
+ * Reading a served request's body before its route does, without following the request's abort
+ * signal: holding it to a size cap (http/body_cap.ts for every route, http/guards.ts `readCapped`
+ * for the smaller caps of JSON and form bodies) and reading a copy of it (http/idempotency.ts).
+ *
+ * A request made from another (`new Request(served, init)`, `served.clone()`) follows the served
+ * request's signal, and on Deno a served request whose signal was followed makes the runtime warn,
+ * on the first answer, about its legacy abort behaviour. So the requests made here are built from
+ * the URL, method and headers only.
  */
 import type { AppContext } from "./env.ts";
 
@@ -11,10 +17,7 @@ import type { AppContext } from "./env.ts";
  * read here, counted as it arrives, and the request is replaced by one holding the bytes read, with
  * their length declared, so no later reader meets an uncapped stream.
  *
- * The replacement is built from the URL, method and headers, never from the served request itself:
- * a request constructed from another follows its abort signal, and on Deno a served request whose
- * signal was followed makes the runtime warn about its legacy abort behaviour on the first answer
- * (Hono's `bodyLimit`, used here before, does exactly that).
+ * (Hono's `bodyLimit`, used here before, built the replacement from the served request.)
  */
 export async function holdBodyToCap(
   c: AppContext,
@@ -36,8 +39,26 @@ export async function holdBodyToCap(
   c.req.raw = new Request(raw.url, { method: raw.method, headers, body: bytes });
 }
 
+/**
+ * Two requests with the same URL, method, headers and body, for a reader that looks at the body
+ * before the route (the first goes on to the route, the second to the reader): what `clone()`
+ * gives, without following the served request's signal. The body is split with `tee()`, so either
+ * copy may be read first and cancelling one leaves the other whole.
+ */
+export function twoCopies(raw: Request): [Request, Request] {
+  const [one, other] = raw.body ? raw.body.tee() : [null, null];
+  const copy = (body: ReadableStream<Uint8Array> | null) =>
+    new Request(raw.url, {
+      method: raw.method,
+      headers: raw.headers,
+      body,
+      ...(body ? { duplex: "half" } : {}),
+    } as RequestInit);
+  return [copy(one), copy(other)];
+}
+
 /** The whole stream, or null (and the stream cancelled) once it passes `max` bytes. */
-async function readAtMost(
+export async function readAtMost(
   body: ReadableStream<Uint8Array>,
   max: number,
 ): Promise<Uint8Array<ArrayBuffer> | null> {
@@ -49,7 +70,9 @@ async function readAtMost(
     if (done) break;
     size += value.byteLength;
     if (size > max) {
-      await reader.cancel().catch(() => {});
+      // Not awaited: cancelling one copy of a split body (twoCopies) settles only once the other
+      // copy is done with too.
+      reader.cancel().catch(() => {});
       return null;
     }
     chunks.push(value);
