@@ -332,11 +332,16 @@ row(
   "",
   null,
 );
+// Extrapolated only from the full run: in --quick's 200 tenants through a pool of 50, the slope
+// still holds the allocator's warm-up over the pool's first turns (+133 KiB per tenant on
+// 2026-12-07, against 14-17 KiB over the second half of 1,000), and 10,000 times it says nothing.
 row(
   "server RSS for 10,000 tenants (extrapolated)",
-  `${fmt(p.rssMiBFor10kExtrapolated)} MiB`,
+  quick
+    ? "not extrapolated from --quick's 200 tenants (the pool's warm-up is most of their slope)"
+    : `${fmt(p.rssMiBFor10kExtrapolated)} MiB`,
   "<= 300 MiB",
-  p.rssMiBFor10kExtrapolated <= 300,
+  quick ? null : p.rssMiBFor10kExtrapolated <= 300,
 );
 
 // Reading documents: held-out layouts of the varied corpus (bench/documents.ts has the report).
