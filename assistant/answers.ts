@@ -43,6 +43,8 @@ export interface Answer {
 export interface AnswerWords {
   language: Language;
   format: fmt.FormatSettings;
+  /** The workspace's time zone: a load booked at 20:00 on the 31st belongs to that month. */
+  timeZone?: string;
 }
 
 export const ENGLISH_WORDS: AnswerWords = { language: "en", format: fmt.DEFAULT_FORMAT };
@@ -203,7 +205,12 @@ export async function answer(
     }
     case "margin": {
       const loads = converted(
-        await marginReport(db, { from: intent.from, to: intent.to, by: "load" }),
+        await marginReport(db, {
+          from: intent.from,
+          to: intent.to,
+          by: "load",
+          timeZone: words.timeZone ?? "UTC",
+        }),
       );
       const period = periodText(t, format, intent);
       if (!loads.length) return { text: t("assistant.margin.none", { period }), citations: [] };
@@ -232,7 +239,12 @@ export async function answer(
     }
     case "top_parties": {
       const rows = converted(
-        await marginReport(db, { from: intent.from, to: intent.to, by: intent.by }),
+        await marginReport(db, {
+          from: intent.from,
+          to: intent.to,
+          by: intent.by,
+          timeZone: words.timeZone ?? "UTC",
+        }),
       );
       const period = periodText(t, format, intent);
       if (!rows.length) return { text: t("assistant.margin.none", { period }), citations: [] };

@@ -21,7 +21,7 @@ import { formatsFor, type Language } from "../i18n/mod.ts";
  */
 export async function askForTenant(
   services: Services,
-  tenant: { id: string; db: Client; today: string },
+  tenant: { id: string; db: Client; today: string; timeZone: string },
   userId: string,
   input: z.infer<typeof MessageSchema>,
   onDelta?: (text: string) => void,
@@ -36,7 +36,7 @@ export async function askForTenant(
     today: tenant.today,
     onDelta,
     understand: (text) => builtInWords(document, text),
-    words: { language, format: formatsFor(format, language) },
+    words: { language, format: formatsFor(format, language), timeZone: tenant.timeZone },
   });
   if (reply.tokens > 0) services.metrics.aiTokens.inc({ feature: "assistant" }, reply.tokens);
   await recordUsage(services, tenant.id, "aiTokensPerMonth", reply.tokens);

@@ -162,6 +162,7 @@ Deno.test("renamed Supplier -> Packer and Load -> Shipment: no page or notificat
         { id: seeded.loads.id, number: "L-77", delivery_appointment: "2000-01-01T08:00" },
         { status: ["picked_up", "delivered"] },
         server.services.clock.now().toISOString(),
+        "America/Chicago",
       );
       for (const event of events) {
         await notify({ services: server.services, tenantId: t.tenantId, db: lease.db }, event);

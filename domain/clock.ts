@@ -99,6 +99,32 @@ export function dayIn(instant: Date, timeZone: string): string {
   return day;
 }
 
+const minuteFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall-clock minute (YYYY-MM-DDTHH:MM) that `instant` shows in `timeZone`: the form a broker
+ * types an appointment in, so an instant can be compared with one ("delivered 07:30 against an
+ * 08:00 appointment" is on time in Chicago, though 13:30 UTC sorts after "08:00").
+ */
+export function minuteIn(instant: Date, timeZone: string): string {
+  let format = minuteFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    minuteFormats.set(timeZone, format);
+  }
+  const part: Record<string, string> = {};
+  for (const p of format.formatToParts(instant)) part[p.type] = p.value;
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}`;
+}
+
 /** Today's business day in `timeZone` by `clock`. */
 export function businessDay(clock: Clock, timeZone: string): string {
   return dayIn(clock.now(), timeZone);

@@ -21,9 +21,17 @@ import {
   type Unconverted,
   workspaceCurrency,
 } from "./exchange.ts";
+import { localDaySql } from "./local_day_sql.ts";
 import { loadCostSql, loadFreightSql, loadSaleSql } from "./rules/margin.ts";
 
-const LOAD_DAY = "COALESCE(substr(l.pickup_appointment, 1, 10), substr(l.created_at, 1, 10))";
+/**
+ * A load's day: its pickup appointment's (the workspace's wall clock), else the day it was booked
+ * in the workspace's time zone (domain/local_day_sql.ts), exact over the period asked about.
+ */
+function loadDay(timeZone: string, from: string, to: string): string {
+  const booked = localDaySql("l.created_at", timeZone, from, to);
+  return `COALESCE(substr(l.pickup_appointment, 1, 10), ${booked})`;
+}
 const LOAD_JOINS = `FROM loads l
   LEFT JOIN sales_orders so ON so.id = l.sales_order_id
   LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id`;
@@ -33,8 +41,10 @@ const SALE_CURRENCY = `COALESCE(so.currency, '${DEFAULT_CURRENCY}')`;
 const FROZEN_RATE = `(SELECT i.exchange_rate_e6 FROM invoices i WHERE i.sales_order_id = so.id
   AND i.state <> 'void' AND i.archived_at IS NULL AND i.exchange_rate_e6 IS NOT NULL
   AND i.currency = so.currency ORDER BY i.invoice_date DESC, i.id DESC LIMIT 1)`;
-const LOAD_RATE = `CASE WHEN ${SALE_CURRENCY} = :workspace THEN 1000000
-  ELSE COALESCE(${FROZEN_RATE}, ${rateSql(SALE_CURRENCY, LOAD_DAY)}) END`;
+function loadRate(day: string): string {
+  return `CASE WHEN ${SALE_CURRENCY} = :workspace THEN 1000000
+  ELSE COALESCE(${FROZEN_RATE}, ${rateSql(SALE_CURRENCY, day)}) END`;
+}
 
 export type MarginGrouping = "load" | "customer" | "supplier" | "salesperson";
 
@@ -80,12 +90,16 @@ const GROUPS = {
   },
 } as const;
 
-/** Margin over loads picked up between `from` and `to` (inclusive), grouped. */
+/**
+ * Margin over loads picked up (or, with no pickup appointment, booked) between `from` and `to`
+ * (inclusive) in the workspace's time zone, grouped.
+ */
 export async function marginReport(
   db: Executor,
-  opts: { from: string; to: string; by: MarginGrouping },
+  opts: { from: string; to: string; by: MarginGrouping; timeZone: string },
 ): Promise<MarginRow[]> {
   const workspace = await workspaceCurrency(db);
+  const day = loadDay(opts.timeZone, opts.from, opts.to);
   const group = opts.by === "load"
     ? { key: "l.id", label: "l.number", join: "", href: "/loads/" }
     : GROUPS[opts.by];
@@ -93,10 +107,10 @@ export async function marginReport(
     sql: `SELECT ${group.key} AS key, ${group.label} AS label, ${SALE_CURRENCY} AS currency,
             ${loadSaleSql("l")} AS sale_cents, ${loadCostSql("l")} AS cost_cents,
             ${loadFreightSql("l")} + l.other_costs_cents AS freight_cents,
-            ${LOAD_RATE} AS rate_e6
+            ${loadRate(day)} AS rate_e6
           ${LOAD_JOINS} ${group.join}
-          WHERE l.archived_at IS NULL AND ${LOAD_DAY} BETWEEN :from AND :to
-          ORDER BY ${LOAD_DAY} DESC, l.id DESC LIMIT 20000`,
+          WHERE l.archived_at IS NULL AND ${day} BETWEEN :from AND :to
+          ORDER BY ${day} DESC, l.id DESC LIMIT 20000`,
     args: { from: opts.from, to: opts.to, workspace },
   });
   const rows = new Map<string, MarginRow>();
@@ -195,6 +209,7 @@ export async function marginByWeek(
   db: Executor,
   weeks: number,
   asOf: string,
+  timeZone: string,
 ): Promise<{
   weeks: Array<{ week: string; margin_cents: number; loads: number }>;
   unconverted: Unconverted[];
@@ -204,13 +219,14 @@ export async function marginByWeek(
   const firstDate = new Date(`${last}T00:00:00Z`);
   firstDate.setUTCDate(firstDate.getUTCDate() - 7 * (weeks - 1));
   const first = firstDate.toISOString().slice(0, 10);
+  const day = loadDay(timeZone, first, asOf);
   const rs = await db.execute({
-    sql: `SELECT ${LOAD_DAY} AS day, ${SALE_CURRENCY} AS currency,
+    sql: `SELECT ${day} AS day, ${SALE_CURRENCY} AS currency,
             ${loadSaleSql("l")} AS sale,
             ${loadCostSql("l")} + ${loadFreightSql("l")} + l.other_costs_cents AS costs,
-            ${LOAD_RATE} AS rate_e6
+            ${loadRate(day)} AS rate_e6
           ${LOAD_JOINS}
-          WHERE l.archived_at IS NULL AND ${LOAD_DAY} >= :first AND ${LOAD_DAY} <= :asOf`,
+          WHERE l.archived_at IS NULL AND ${day} >= :first AND ${day} <= :asOf`,
     args: { first, asOf, workspace },
   });
   const byWeek = new Map<string, { margin_cents: number; loads: number }>();

@@ -101,17 +101,3 @@ export const OPTION_LISTS: readonly OptionListDef[] = [
 export function optionList(key: string): OptionListDef | undefined {
   return OPTION_LISTS.find((list) => list.key === key);
 }
-
-/**
- * Days from the invoice date to the due date for a terms value: "Net 30" -> 30; "Wire 1 day
- * prior" -> -1 (due before shipping); anything else -> null (the user sets the due date).
- */
-export function termsDays(terms: string | null | undefined): number | null {
-  if (!terms) return null;
-  const net = /net\s*(\d{1,3})/i.exec(terms);
-  if (net) return Number(net[1]);
-  const prior = /(\d{1,2})\s*days?\s*prior/i.exec(terms);
-  if (prior) return -Number(prior[1]);
-  if (/due on receipt|cash in advance|cia|cod/i.test(terms)) return 0;
-  return null;
-}

@@ -127,6 +127,7 @@ export interface DashboardNumbers {
 export async function dashboardNumbers(
   db: Executor,
   asOf: string,
+  timeZone: string,
   startsOn: WeekStartDay = 1,
 ): Promise<DashboardNumbers> {
   const since = new Date(`${asOf}T00:00:00Z`);
@@ -142,7 +143,7 @@ export async function dashboardNumbers(
         `SELECT status, COUNT(*) AS n FROM loads WHERE archived_at IS NULL GROUP BY status`,
       ),
       agingConverted(db, asOf),
-      marginByWeek(db, 12, asOf),
+      marginByWeek(db, 12, asOf, timeZone),
       db.execute({
         sql: `SELECT c.id, c.name, so.currency, SUM(so.total_cents) AS total FROM sales_orders so
         JOIN customers c ON c.id = so.customer_id

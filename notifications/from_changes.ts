@@ -9,7 +9,7 @@
  */
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
-import { businessDay } from "../domain/clock.ts";
+import { businessDay, minuteIn } from "../domain/clock.ts";
 import { creditStanding } from "../domain/rules/credit.ts";
 import type { LiveEvent } from "./changes_since.ts";
 import { type NotificationEvent, notify } from "./mod.ts";
@@ -27,12 +27,29 @@ async function one(db: Client, sql: string, args: Array<string | null>): Promise
   return (rs.rows[0] as Row | undefined) ?? null;
 }
 
-function late(appointment: unknown, at: string): boolean {
-  return typeof appointment === "string" && appointment !== "" && at > appointment;
+/**
+ * Whether a load moved at `at` (an instant) is late against `appointment`, which is the wall clock
+ * of the workspace's time zone as the broker typed it ("2026-11-21T08:00", or a day alone). The
+ * instant is read on that wall clock first: 13:30 UTC is 07:30 in Chicago, on time for 08:00.
+ */
+function late(appointment: unknown, at: string, timeZone: string): boolean {
+  if (typeof appointment !== "string" || appointment === "") return false;
+  const instant = new Date(at);
+  if (Number.isNaN(instant.getTime())) return false;
+  const local = minuteIn(instant, timeZone);
+  return local.slice(0, appointment.length) > appointment;
 }
 
-/** Events of a load change: picked up, delivered, late, temperature. */
-export function loadEvents(load: Row, changes: Changes, at: string): NotificationEvent[] {
+/**
+ * Events of a load change: picked up, delivered, late, temperature. `at` is the change's instant,
+ * `timeZone` the workspace's (appointments are its wall-clock times).
+ */
+export function loadEvents(
+  load: Row,
+  changes: Changes,
+  at: string,
+  timeZone: string,
+): NotificationEvent[] {
   const id = String(load.id);
   const number = String(load.number);
   const link = `/loads/${id}`;
@@ -52,7 +69,7 @@ export function loadEvents(load: Row, changes: Changes, at: string): Notificatio
       dedupeKey: `${status}:${id}`,
     });
     const appointment = pickedUp ? load.pickup_appointment : load.delivery_appointment;
-    if (late(appointment, at)) {
+    if (late(appointment, at, timeZone)) {
       out.push({
         kind: "load_late",
         title: {
@@ -105,6 +122,7 @@ async function eventsOf(
   db: Client,
   event: LiveEvent,
   today: string,
+  timeZone: string,
 ): Promise<NotificationEvent[]> {
   if (event.kind !== "record" || event.action === "delete") return [];
   const audit = await one(db, "SELECT changes FROM audit_log WHERE id = ?", [event.key.slice(2)]);
@@ -117,7 +135,7 @@ async function eventsOf(
            pickup_temp_f, delivery_temp_f FROM loads WHERE id = ?`,
         [event.id],
       );
-      return load ? loadEvents(load, changes, event.at) : [];
+      return load ? loadEvents(load, changes, event.at, timeZone) : [];
     }
     case "payments": {
       if (event.action !== "create") return [];
@@ -197,9 +215,10 @@ export function notifyFromChanges(services: Services) {
     const lease = services.pool.tryAcquire(tenantId);
     if (!lease) return; // evicted meanwhile: nobody is working in this workspace right now
     try {
-      const today = businessDay(services.clock, services.registry.timeZoneOf(tenantId));
+      const timeZone = services.registry.timeZoneOf(tenantId);
+      const today = businessDay(services.clock, timeZone);
       for (const event of events) {
-        for (const raised of await eventsOf(lease.db, event, today)) {
+        for (const raised of await eventsOf(lease.db, event, today, timeZone)) {
           await notify({ services, tenantId, db: lease.db }, { ...raised, actorId: event.userId });
         }
       }

@@ -20,12 +20,40 @@ Deno.test("loadEvents() raises delivered, late against the appointment, and temp
     string,
     [unknown, unknown]
   >;
-  const on = loadEvents(load, changes, "2026-11-21T07:59:00.000Z").map((e) => e.kind);
+  const on = loadEvents(load, changes, "2026-11-21T07:59:00.000Z", "UTC").map((e) => e.kind);
   assert.deepEqual(on, ["load_delivered", "temperature_out_of_range"]);
-  const late = loadEvents(load, changes, "2026-11-21T09:30:00.000Z").map((e) => e.kind);
+  const late = loadEvents(load, changes, "2026-11-21T09:30:00.000Z", "UTC").map((e) => e.kind);
   assert.deepEqual(late, ["load_delivered", "load_late", "temperature_out_of_range"]);
-  const within = loadEvents({ ...load, delivery_temp_f: 32 }, { delivery_temp_f: [null, 32] }, "x");
+  const within = loadEvents(
+    { ...load, delivery_temp_f: 32 },
+    { delivery_temp_f: [null, 32] },
+    "x",
+    "UTC",
+  );
   assert.deepEqual(within, [], "4 °F off is within the tolerance; no status change");
+});
+
+Deno.test("loadEvents() reads the appointment on the workspace's wall clock, not UTC's", () => {
+  const load = { id: "l1", number: "L-8", delivery_appointment: "2027-03-10T08:00" };
+  const changes = { status: ["picked_up", "delivered"] } as Record<string, [unknown, unknown]>;
+  const kinds = (at: string, zone: string) =>
+    loadEvents(load, changes, at, zone).map((e) => e.kind);
+  // 13:30 UTC is 07:30 in Chicago (CST): early, though it sorts after "08:00".
+  assert.deepEqual(kinds("2027-03-10T13:30:00Z", "America/Chicago"), ["load_delivered"]);
+  // 14:00:59 UTC is 08:00 on the dot there: the appointment's own minute is on time.
+  assert.deepEqual(kinds("2027-03-10T14:00:59Z", "America/Chicago"), ["load_delivered"]);
+  assert.deepEqual(kinds("2027-03-10T14:01:00Z", "America/Chicago"), [
+    "load_delivered",
+    "load_late",
+  ]);
+  // Tokyo is ahead of UTC: 23:30 UTC on the 9th is 08:30 on the 10th there.
+  assert.deepEqual(kinds("2027-03-09T23:30:00Z", "Asia/Tokyo"), ["load_delivered", "load_late"]);
+  // An appointment given as a day alone is late only from the next local day.
+  const byDay = { ...load, delivery_appointment: "2027-03-10" };
+  const dayKinds = (at: string) =>
+    loadEvents(byDay, changes, at, "America/Chicago").map((e) => e.kind);
+  assert.deepEqual(dayKinds("2027-03-11T04:30:00Z"), ["load_delivered"]); // 22:30 on the 10th
+  assert.deepEqual(dayKinds("2027-03-11T06:30:00Z"), ["load_delivered", "load_late"]);
 });
 
 Deno.test("insuranceExpiring() counts the 30 days ahead of the business day", () => {

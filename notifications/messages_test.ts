@@ -75,7 +75,8 @@ Deno.test("notifications switch language with the reader; old rows stay readable
         pickup_appointment: null,
       },
       { status: ["dispatched", "delivered"] },
-      "2026-10-09T09:00",
+      "2026-10-09T15:00:00Z",
+      "America/Chicago",
     );
     await notify(ctx, delivered!);
     await notify(ctx, late!);

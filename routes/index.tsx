@@ -85,7 +85,7 @@ app.get(
           <Dashboard
             name={name}
             tenantName={tenant.name}
-            numbers={await dashboardNumbers(tenant.db, day, startsOn)}
+            numbers={await dashboardNumbers(tenant.db, day, tenant.timeZone, startsOn)}
             cards={dashboardCards(config, role)}
             t={t}
             format={formatsFor(await loadFormatSettings(tenant.db), language)}

@@ -317,8 +317,8 @@ app.use("/api/v1/reports/*", tenantOnly());
 
 app.get("/api/v1/reports/margin", marginApi, requirePermission("records:read"), async (c) => {
   const q = parseQuery(c);
-  const db = tenantOf(c).db;
-  const data = await marginReport(db, { from: q.from, to: q.to, by: q.by });
+  const { db, timeZone } = tenantOf(c);
+  const data = await marginReport(db, { from: q.from, to: q.to, by: q.by, timeZone });
   const totals = marginTotals(data, data[0]?.workspace_currency ?? await workspaceCurrency(db));
   return c.json({ from: q.from, to: q.to, by: q.by, totals, data });
 });
@@ -345,13 +345,13 @@ app.get("/api/v1/reports/ap-aging", apAgingApi, requirePermission("records:read"
 // stays available to every plan, even read-only.
 app.get("/reports/export.csv", requireEntitlement("reportExports"), async (c) => {
   const q = parseQuery(c);
-  const db = tenantOf(c).db;
+  const { db, timeZone } = tenantOf(c);
   const body = q.report === "aging"
     ? agingCsv(await agingByCustomer(db, q.as_of))
     : q.report === "ap_aging"
     ? vendorAgingCsv(await agingByVendor(db, q.as_of))
     : marginCsv(
-      await marginReport(db, { from: q.from, to: q.to, by: q.by }),
+      await marginReport(db, { from: q.from, to: q.to, by: q.by, timeZone }),
       words(c.get("configuration")?.document, q.by),
       words(c.get("configuration")?.document, "Loads"),
     );
@@ -434,7 +434,12 @@ app.get("/reports", async (c) => {
       />
     );
   } else {
-    const rows = await marginReport(db, { from: q.from, to: q.to, by: q.by });
+    const rows = await marginReport(db, {
+      from: q.from,
+      to: q.to,
+      by: q.by,
+      timeZone: tenantOf(c).timeZone,
+    });
     const loads = say("reports.loads"); // "Shipments" when renamed
     // Sales in a customer's currency are converted into the workspace's (domain/exchange.ts);
     // a sale with no rate is named, not added.

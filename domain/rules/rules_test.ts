@@ -7,9 +7,8 @@ import { signUpTenant, startTestServer, type TestServer } from "../../tests/help
 import { type ApiClient, apiClient, clientWithToken } from "../../tests/helpers/api.ts";
 import { addMember } from "../../tests/helpers/members.ts";
 import type { Role } from "../../auth/roles.ts";
-import { addDays } from "./due_dates.ts";
+import { addDays, dueDateFromTerms, termsDays } from "./due_dates.ts";
 import { lineAmountCents, toPounds } from "./totals.ts";
-import { termsDays } from "../option_lists.ts";
 import { weekStart } from "../reports.ts";
 import { FixedClock } from "../clock.ts";
 
@@ -68,8 +67,32 @@ Deno.test("unit: line amounts, pounds, terms and weeks", () => {
   assert.equal(termsDays("Net 45"), 45);
   assert.equal(termsDays("Wire 1 day prior"), -1);
   assert.equal(termsDays("Something else"), null);
+  assert.equal(termsDays("30 days"), 30);
+  assert.equal(termsDays("2% 10 Net 30"), 30);
+  assert.equal(termsDays("COD"), 0);
+  assert.equal(termsDays("C.O.D."), 0);
+  assert.equal(termsDays("Due upon receipt"), 0);
+  assert.equal(termsDays("CIA - wire before release"), 0);
+  // "cod" and "cia" inside other words are no cash terms.
+  assert.equal(termsDays("Special terms per contract"), null);
+  assert.equal(termsDays("Commercial terms"), null);
+  assert.equal(termsDays("Net 30 EOM"), null, "counted from the month's end, not the date");
   assert.equal(weekStart("2026-11-25"), "2026-11-23"); // a Wednesday -> Monday
   assert.equal(addDays("2026-12-31", 1), "2027-01-01");
+});
+
+Deno.test("unit: due dates from terms counted from the month's end", () => {
+  assert.equal(dueDateFromTerms("Net 30 EOM", "2027-01-05"), "2027-03-02"); // Jan 31 + 30
+  assert.equal(dueDateFromTerms("30 EOM", "2028-01-31"), "2028-03-01"); // leap year
+  assert.equal(dueDateFromTerms("EOM", "2027-02-03"), "2027-02-28");
+  assert.equal(dueDateFromTerms("Net 10th prox", "2027-01-05"), "2027-02-10");
+  assert.equal(dueDateFromTerms("10th proximo", "2027-12-20"), "2028-01-10");
+  assert.equal(dueDateFromTerms("30th prox", "2027-01-31"), "2027-02-28"); // February is short
+  assert.equal(dueDateFromTerms("Prox", "2027-03-09"), "2027-04-15");
+  assert.equal(dueDateFromTerms("Net 30", "2027-01-31"), "2027-03-02");
+  assert.equal(dueDateFromTerms("Wire 1 day prior", "2028-03-05", "2028-03-01"), "2028-02-29");
+  assert.equal(dueDateFromTerms("Special terms per contract", "2027-01-05"), null);
+  assert.equal(dueDateFromTerms(null, "2027-01-05"), null);
 });
 
 Deno.test("numbers are generated per tenant, never duplicated under concurrent creation", async () => {
