@@ -65,6 +65,22 @@ Deno.test("understand(): questions become fixed intents with their parameters", 
   assert.equal(understand("DROP TABLE invoices; --", TODAY).kind, "search");
 });
 
+Deno.test("periodOf() reads quarters before month names, 'may' as a verb, and days that do not exist", () => {
+  // Asked on 2027-08-10: "May I..." is no month; the quarter is July 1 to today.
+  assert.deepEqual(periodOf("May I see my margin this quarter?", "2027-08-10"), {
+    from: "2027-07-01",
+    to: "2027-08-10",
+    label: "this quarter",
+  });
+  assert.equal(periodOf("margin in May", "2027-08-10").from, "2027-05-01");
+  assert.equal(periodOf("may we see june?", "2027-08-10").from, "2027-06-01");
+  assert.equal(periodOf("last quarter by customer in march", "2027-08-10").from, "2027-04-01");
+  // 2027 has no February 29: "since February 29" starts on the 28th, not on March 1.
+  assert.equal(periodOf("since february 29", "2027-08-10").from, "2027-02-28");
+  assert.equal(periodOf("since february 29", "2028-08-10").from, "2028-02-29");
+  assert.equal(periodOf("last 0 days", "2027-08-10").label, "the last 30 days");
+});
+
 Deno.test("assistant answers each supported question from the tenant's data, with links", async () => {
   // A Thursday: "this week" then holds yesterday's load (on a Monday it would not).
   const server = await startTestServer({}, { clock: new FixedClock("2026-11-19T18:00:00Z") });

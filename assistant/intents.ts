@@ -54,6 +54,24 @@ const MONTHS = [
   "december",
 ];
 
+/**
+ * The month a question names, by index (0 = January), or -1. "May" is also a verb: "May I see my
+ * margin this quarter?" names no month, so "may" before a pronoun or opening the question is not
+ * one.
+ */
+function monthNamed(t: string): number {
+  return MONTHS.findIndex((m) =>
+    m === "may"
+      ? /\bmay\b/.test(t.replace(/^\W*may\b|\bmay\s+(i|we|you|they|he|she|it)\b/g, ""))
+      : new RegExp(`\\b${m}\\b`).test(t)
+  );
+}
+
+/** The last day of a month (1-12) of a year. */
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /** The period a question names ("last week", "this month", "in October", "last 30 days"). */
 export function periodOf(text: string, today: string): { from: string; to: string; label: string } {
   const t = text.toLowerCase();
@@ -62,7 +80,7 @@ export function periodOf(text: string, today: string): { from: string; to: strin
     d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
     return iso(d);
   })();
-  const lastN = /last\s+(\d{1,3})\s+days?/.exec(t);
+  const lastN = /last\s+([1-9]\d{0,2})\s+days?/.exec(t);
   if (lastN) {
     return {
       from: addDays(today, -Number(lastN[1]) + 1),
@@ -85,21 +103,14 @@ export function periodOf(text: string, today: string): { from: string; to: strin
   const since = new RegExp(`since (${MONTHS.join("|")}) (\\d{1,2})\\b`).exec(t);
   if (since) {
     const m = MONTHS.indexOf(since[1]!) + 1;
-    const day = Number(since[2]);
-    const md = `${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    const named = Math.max(1, Number(since[2]));
+    const md = `${String(m).padStart(2, "0")}-${String(named).padStart(2, "0")}`;
     const year = Number(today.slice(0, 4)) - (md > today.slice(5) ? 1 : 0);
+    // "Since February 29" in a year without one starts on the 28th, not on March 1.
+    const day = Math.min(named, daysIn(year, m));
     const from = iso(new Date(Date.UTC(year, m - 1, day)));
     const label = `since ${since[1]![0]!.toUpperCase()}${since[1]!.slice(1)} ${day}`;
     return { from, to: today, label };
-  }
-  const month = MONTHS.findIndex((m) => new RegExp(`\\b${m}\\b`).test(t));
-  if (month >= 0) {
-    const year = Number(today.slice(0, 4)) - (month + 1 > Number(today.slice(5, 7)) ? 1 : 0);
-    const from = `${year}-${String(month + 1).padStart(2, "0")}-01`;
-    const next = new Date(`${from}T00:00:00Z`);
-    next.setUTCMonth(next.getUTCMonth() + 1);
-    const label = MONTHS[month]![0]!.toUpperCase() + MONTHS[month]!.slice(1) + ` ${year}`;
-    return { from, to: addDays(iso(next), -1), label };
   }
   const quarter = /(last|this) quarter/.exec(t);
   if (quarter) {
@@ -114,6 +125,15 @@ export function periodOf(text: string, today: string): { from: string; to: strin
   }
   if (/this year|ytd|year to date/.test(t)) {
     return { from: `${today.slice(0, 4)}-01-01`, to: today, label: "this year" };
+  }
+  const month = monthNamed(t);
+  if (month >= 0) {
+    const year = Number(today.slice(0, 4)) - (month + 1 > Number(today.slice(5, 7)) ? 1 : 0);
+    const from = `${year}-${String(month + 1).padStart(2, "0")}-01`;
+    const next = new Date(`${from}T00:00:00Z`);
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    const label = MONTHS[month]![0]!.toUpperCase() + MONTHS[month]!.slice(1) + ` ${year}`;
+    return { from, to: addDays(iso(next), -1), label };
   }
   return { from: addDays(today, -29), to: today, label: "the last 30 days" };
 }
@@ -131,8 +151,7 @@ function nameAfter(text: string, words: string[]): string | null {
 
 /** Whether a question names a period (otherwise periodOf gives the last 30 days). */
 function namesPeriod(t: string): boolean {
-  return /last|this|since|ytd|year to date/.test(t) ||
-    MONTHS.some((m) => new RegExp(`\\b${m}\\b`).test(t));
+  return /last|this|since|ytd|year to date/.test(t) || monthNamed(t) >= 0;
 }
 
 /** Reads a question, in English or in Spanish (spanish.ts). */

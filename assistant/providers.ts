@@ -7,6 +7,7 @@
  * refusal, malformed output), the offline reading answers instead and says so.
  */
 // Only the type here: the SDK (~27 MB) is loaded when the first question reaches OpenAI.
+import { daySchema } from "../domain/day.ts";
 import type OpenAI from "openai";
 import { lazyOpenAiClient, type OpenAiOptions } from "../ai/openai_client.ts";
 import { z } from "zod";
@@ -120,7 +121,7 @@ async function plainRound(client: OpenAI, request: Record<string, unknown>): Pro
   };
 }
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const DAY = daySchema();
 
 /** The tools the model may call: the same questions the offline reader knows, nothing more. */
 const TOOLS = {

@@ -11,7 +11,9 @@
  * It opens the control database in DATA_DIR directly; a running server sees the change within
  * a few seconds (its billing cache).
  */
-import { type Clock, clockFromSetting } from "../domain/clock.ts";
+import { type Clock, clockFromSetting, dayStartIn, DEFAULT_TIME_ZONE } from "../domain/clock.ts";
+import { DAY_PATTERN, isRealDay } from "../domain/day.ts";
+import { addDays } from "../domain/rules/due_dates.ts";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
 import type { Client } from "../db/client.ts";
@@ -62,11 +64,36 @@ function describe(slug: string, b: TenantBilling, usage: Awaited<ReturnType<type
   ].filter((l) => l !== null).join("\n");
 }
 
-function dayToIso(value: string | undefined, flag: string): string | undefined {
+/**
+ * An instant given on the command line: a full ISO instant as written, or a day, read in the
+ * workspace's time zone. A trial "ending 2027-03-15" runs through that day there, so it ends at
+ * the next local midnight (`end`); a "past due since" day starts at its own (`start`).
+ */
+function dayToIso(
+  value: string | undefined,
+  flag: string,
+  timeZone: string,
+  edge: "start" | "end",
+): string | undefined {
   if (value === undefined) return undefined;
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(d.getTime())) throw new AppError("invalid_request", 400, `${flag}: not a date`);
+  if (DAY_PATTERN.test(value)) {
+    if (!isRealDay(value)) throw new AppError("invalid_request", 400, `${flag}: no such day`);
+    const day = edge === "start" ? value : addDays(value, 1);
+    return dayStartIn(day, timeZone).toISOString();
+  }
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(d.getTime())) {
+    throw new AppError("invalid_request", 400, `${flag}: not a day (YYYY-MM-DD) or an instant`);
+  }
   return d.toISOString();
+}
+
+async function timeZoneOf(control: Client, tenantId: string): Promise<string> {
+  const rs = await control.execute({
+    sql: "SELECT time_zone FROM tenants WHERE id = ?",
+    args: [tenantId],
+  });
+  return String(rs.rows[0]?.time_zone ?? DEFAULT_TIME_ZONE);
 }
 
 /** Runs one billing command; returns what to print. Throws AppError on bad input. */
@@ -95,12 +122,13 @@ export async function runBillingCli(
         throw new AppError("invalid_request", 400, "--interval is month or year");
       }
       const tenantId = await tenantIdBySlug(deps.control, slug);
+      const zone = await timeZoneOf(deps.control, tenantId);
       const billing = await setPlan(deps, tenantId, {
         plan,
         status,
         interval,
-        trialEndsAt: dayToIso(values["trial-ends"], "--trial-ends"),
-        pastDueSince: dayToIso(values["past-due-since"], "--past-due-since"),
+        trialEndsAt: dayToIso(values["trial-ends"], "--trial-ends", zone, "end"),
+        pastDueSince: dayToIso(values["past-due-since"], "--past-due-since", zone, "start"),
       });
       return describe(slug, billing, await usageFor(deps, tenantId));
     }

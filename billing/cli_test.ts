@@ -18,7 +18,23 @@ Deno.test("billing CLI: set-plan, override and show change and report a tenant o
     assert.match(out, /starter \(past_due\), access read_only/);
     let billing = await entitlementsFor(server.services, t.tenantId);
     assert.equal(billing.plan, "starter");
-    assert.equal(billing.state.pastDueSince, "2020-01-01T00:00:00.000Z");
+    // A day is read in the workspace's time zone (a new one's is America/Chicago, CST in January).
+    assert.equal(billing.state.pastDueSince, "2020-01-01T06:00:00.000Z");
+
+    // A trial "ending 2027-03-15" runs through that day in Chicago (CDT from the 14th).
+    await runBillingCli(
+      ["set-plan", t.slug, "trial", "trialing", "--trial-ends", "2027-03-15"],
+      deps,
+    );
+    billing = await entitlementsFor(server.services, t.tenantId);
+    assert.equal(billing.state.trialEndsAt, "2027-03-16T05:00:00.000Z");
+    for (const bad of ["2027-02-30", "12/06/26", "soon"]) {
+      await assert.rejects(
+        runBillingCli(["set-plan", t.slug, "trial", "trialing", "--trial-ends", bad], deps),
+        /--trial-ends/,
+        bad,
+      );
+    }
 
     await runBillingCli(["set-plan", t.slug, "professional", "active"], deps);
     billing = await entitlementsFor(server.services, t.tenantId);
@@ -86,4 +102,7 @@ Deno.test("license CLI: keygen, issue for a tenant, inspect, install; expiry as 
   assert.equal(parseExpiry("10d", now).toISOString(), "2026-01-11T00:00:00.000Z");
   assert.equal(parseExpiry("2027-03-31").toISOString(), "2027-03-31T23:59:59.000Z");
   assert.throws(() => parseExpiry("soon"), /not a date/);
+  assert.throws(() => parseExpiry("12/06/26"), /not a date/);
+  assert.throws(() => parseExpiry("2027-02-30"), /does not exist/);
+  assert.equal(parseExpiry("2027-03-31T12:00:00Z").toISOString(), "2027-03-31T12:00:00.000Z");
 });

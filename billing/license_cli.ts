@@ -10,6 +10,7 @@
  *     license inspect <token>     shows the claims; verifies them if LICENSE_PUBLIC_KEY is set
  *     license install <slug> <token>   verifies and installs on a tenant of this DATA_DIR
  */
+import { DAY_PATTERN, isRealDay } from "../domain/day.ts";
 import { clockFromSetting } from "../domain/clock.ts";
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config.ts";
@@ -38,12 +39,20 @@ function bad(message: string): never {
   throw new AppError("invalid_request", 400, message);
 }
 
-/** Parses `2027-01-31` or `365d` (days from now) into a date. */
+/**
+ * Parses `2027-01-31` (the end of that day, UTC: a licence belongs to an installation, not to one
+ * workspace's zone), `365d` (days from now) or a full ISO instant into a date. Anything else,
+ * "12/06/26" or a day that does not exist, is refused rather than read some way.
+ */
 export function parseExpiry(value: string, now = new Date()): Date {
   const days = /^(\d+)d$/.exec(value);
   if (days) return new Date(now.getTime() + Number(days[1]) * 86_400_000);
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59Z` : value);
-  if (Number.isNaN(d.getTime())) bad(`--expires: "${value}" is not a date or a number of days`);
+  const isDay = DAY_PATTERN.test(value);
+  if (isDay && !isRealDay(value)) bad(`--expires: ${value} does not exist`);
+  const d = new Date(isDay ? `${value}T23:59:59Z` : value);
+  if ((!isDay && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) || Number.isNaN(d.getTime())) {
+    bad(`--expires: "${value}" is not a date (YYYY-MM-DD) or a number of days (365d)`);
+  }
   return d;
 }
 

@@ -28,7 +28,12 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
  * of day; it runs on from there, so timeouts and expiries still behave.
  */
 export function shiftedClock(today: string): Clock {
-  if (!DAY_PATTERN.test(today) || Number.isNaN(Date.parse(`${today}T00:00:00Z`))) {
+  const ms = Date.parse(`${today}T00:00:00Z`);
+  // Round-tripped: Date would run "2027-02-30" as March 2 without a word.
+  if (
+    !DAY_PATTERN.test(today) || Number.isNaN(ms) ||
+    new Date(ms).toISOString().slice(0, 10) !== today
+  ) {
     throw new Error(`Not a day: ${today} (use YYYY-MM-DD).`);
   }
   const real = new Date();
@@ -123,6 +128,46 @@ export function minuteIn(instant: Date, timeZone: string): string {
   const part: Record<string, string> = {};
   for (const p of format.formatToParts(instant)) part[p.type] = p.value;
   return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}`;
+}
+
+/** The UTC instant at which `day` begins in `timeZone`. */
+export function dayStartIn(day: string, timeZone: string): Date {
+  const guess = Date.parse(`${day}T00:00:00Z`);
+  const offsetAt = (ms: number) => {
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    }).formatToParts(new Date(ms));
+    const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+    const local = Date.UTC(
+      n("year"),
+      n("month") - 1,
+      n("day"),
+      n("hour"),
+      n("minute"),
+      n("second"),
+    );
+    return local - ms;
+  };
+  const first = guess - offsetAt(guess);
+  const start = guess - offsetAt(first);
+  if (dayIn(new Date(start), timeZone) === day) return new Date(start);
+  // Midnight does not exist that day (clocks jumped from 23:59 to 01:00, as in Santiago): the day
+  // begins at the jump, the first minute whose local day is `day`, at most a few hours on.
+  let before = start;
+  let after = start + 4 * 3_600_000;
+  while (after - before > 60_000) {
+    const mid = before + Math.floor((after - before) / 120_000) * 60_000;
+    if (dayIn(new Date(mid), timeZone) < day) before = mid;
+    else after = mid;
+  }
+  return new Date(after);
 }
 
 /** Today's business day in `timeZone` by `clock`. */

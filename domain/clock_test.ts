@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { businessDay, dayIn, FixedClock, isTimeZone, shiftedClock } from "./clock.ts";
+import { businessDay, dayIn, FixedClock, isTimeZone, minuteIn, shiftedClock } from "./clock.ts";
 
 Deno.test("businessDay() reads the clock in the tenant's time zone, not in UTC", () => {
   // 03:00 UTC on the 2nd is still 9 pm on the 1st in Chicago.
@@ -20,6 +20,15 @@ Deno.test("shiftedClock() reads the given day now and keeps running", async () =
   assert.ok(clock.now().getTime() >= before + 10, "time moves on");
   assert.throws(() => shiftedClock("2027-13-45"), /Not a day/);
   assert.throws(() => shiftedClock("tomorrow"), /Not a day/);
+  assert.throws(() => shiftedClock("2027-02-30"), /Not a day/, "not run as March 2");
+  assert.equal(shiftedClock("2028-02-29").now().toISOString().slice(0, 10), "2028-02-29");
+});
+
+Deno.test("minuteIn() reads an instant on a zone's wall clock, either side of a clock change", () => {
+  assert.equal(minuteIn(new Date("2027-03-14T07:59:00Z"), "America/Chicago"), "2027-03-14T01:59");
+  assert.equal(minuteIn(new Date("2027-03-14T08:00:00Z"), "America/Chicago"), "2027-03-14T03:00");
+  assert.equal(minuteIn(new Date("2027-12-31T23:30:00Z"), "Asia/Tokyo"), "2028-01-01T08:30");
+  assert.equal(minuteIn(new Date("2027-06-01T00:00:00Z"), "UTC"), "2027-06-01T00:00");
 });
 
 Deno.test("isTimeZone() accepts IANA zones and refuses anything else", () => {

@@ -11,6 +11,7 @@
  * arithmetic (`convertCents`): no float ever touches money. Where no rate exists, nothing is
  * guessed: callers get `null` and say on the page what was left out.
  */
+import { daySchema } from "./day.ts";
 import type { Executor } from "../db/transaction.ts";
 import { z } from "zod";
 import { CURRENCIES, type Currency, DEFAULT_CURRENCY, isCurrency } from "./currency.ts";
@@ -83,7 +84,7 @@ export const RateInputSchema = z.strictObject({
   currency: z.enum(CURRENCIES.map((c) => c.value) as [Currency, ...Currency[]], {
     error: "Choose USD, CAD or MXN.",
   }),
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31."),
+  day: daySchema(),
   rate: z.string().trim().refine((text) => parseRate(text) !== null, {
     message: "Write the rate as a positive number with up to six decimals, like 0.7312.",
   }),

@@ -125,6 +125,11 @@ Deno.test("margin report with a CAD invoice: not converted without a rate, conve
       assert.equal((await set("USD", "2026-11-01", "1")).status, 422);
       assert.equal((await set("CAD", "2026-11-05", "-2")).status, 422);
       assert.equal((await set("EUR", "2026-11-05", "1.1")).status, 422);
+      for (const day of ["2027-02-30", "0000-00-00", "2027-13-45"]) {
+        assert.equal((await set("CAD", day, "0.73")).status, 422, `${day} does not exist`);
+        const aging = await api.call("GET", `/api/v1/reports/aging?as_of=${day}`);
+        assert.equal(aging.status, 400, `aging as of ${day}`);
+      }
       const listed = await api.ok("GET", "/api/v1/exchange-rates");
       assert.equal(listed.workspace_currency, "USD");
       assert.deepEqual(

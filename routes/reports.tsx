@@ -31,12 +31,13 @@ import { languageOf, tOf } from "../i18n/middleware.ts";
 import { type Translate, workspaceTranslator } from "../i18n/mod.ts";
 import { workspaceCurrency } from "../domain/exchange.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
+import { daySchema } from "../domain/day.ts";
 import { agingByVendor, type VendorAgingRow, vendorAgingTotals } from "../domain/payables/aging.ts";
 import { requireFeature } from "../customization/middleware.ts";
 import { useT } from "../components/Words.tsx";
 import { words } from "../customization/terms.ts";
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-31.").meta({
+const DAY = daySchema().meta({
   format: "date",
 });
 

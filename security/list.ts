@@ -4,18 +4,17 @@
  * (`seq`), and the same filtered set as CSV or JSON for export. One zod schema serves the
  * Settings → Security page, the API and its OpenAPI document.
  */
+import { dayStartIn } from "../domain/clock.ts";
+import { daySchema } from "../domain/day.ts";
 import { z } from "zod";
 import type { Client } from "../db/client.ts";
 import { csvLine } from "../domain/records/csv.ts";
 import { eventFromRow, type SecurityEvent } from "./chain.ts";
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date such as 2026-03-31.").refine(
-  (day) => {
-    const ms = Date.parse(`${day}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
-  },
-  "Use a date that exists, such as 2026-03-31.",
-);
+/** Where a filter's day begins (domain/clock.ts); the tests of this module check it here. */
+export { dayStartIn };
+
+const DAY = daySchema();
 
 /** The filters and paging the page and the API accept. */
 export const SecurityEventQuery = z.strictObject({
@@ -69,35 +68,6 @@ export function eventJson(e: SecurityEvent): SecurityEventView {
     prev_hash: e.prevHash,
     hash: e.hash,
   };
-}
-
-/** The UTC instant at which `day` begins in `timeZone`. */
-export function dayStartIn(day: string, timeZone: string): Date {
-  const guess = Date.parse(`${day}T00:00:00Z`);
-  const offsetAt = (ms: number) => {
-    const parts = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    }).formatToParts(new Date(ms));
-    const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-    const local = Date.UTC(
-      n("year"),
-      n("month") - 1,
-      n("day"),
-      n("hour"),
-      n("minute"),
-      n("second"),
-    );
-    return local - ms;
-  };
-  const first = guess - offsetAt(guess);
-  return new Date(guess - offsetAt(first));
 }
 
 function whereOf(f: SecurityEventFilters, timeZone: string): { sql: string; args: string[] } {

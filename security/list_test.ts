@@ -77,6 +77,30 @@ Deno.test("listSecurityEvents() takes from and to as whole days in the workspace
   });
 });
 
+Deno.test("dayStartIn() begins a day without a midnight at its first minute", () => {
+  // Santiago moves its clocks from 00:00 to 01:00 on 2027-09-05: the day starts at 01:00 -03
+  // (04:00 UTC); 03:00 UTC would be 23:00 of the 4th, which is no part of the 5th.
+  assert.equal(
+    dayStartIn("2027-09-05", "America/Santiago").toISOString(),
+    "2027-09-05T04:00:00.000Z",
+  );
+  // The day before is whole and ordinary (-04).
+  assert.equal(
+    dayStartIn("2027-09-04", "America/Santiago").toISOString(),
+    "2027-09-04T04:00:00.000Z",
+  );
+  // The night the clocks go back (00:00 -03 to 23:00 -04 on the 3rd) the 4th begins once, at -04.
+  assert.equal(
+    dayStartIn("2027-04-04", "America/Santiago").toISOString(),
+    "2027-04-04T04:00:00.000Z",
+  );
+});
+
+Deno.test("SecurityEventQuery refuses a day that does not exist", () => {
+  assert.equal(SecurityEventQuery.safeParse({ from: "2027-02-30" }).success, false);
+  assert.equal(SecurityEventQuery.safeParse({ from: "2027-02-28" }).success, true);
+});
+
 Deno.test("listSecurityEvents() pages newest first by cursor, and the last page says so", async () => {
   await withLog(async (db) => {
     const first = await listSecurityEvents(db, query({ limit: "2" }), ZONE);

@@ -17,6 +17,13 @@ Deno.test("parseDate() reads year/month/day with slashes and a date after its we
   assert.equal(parseDate("Fri, Mar 6, 2026 10:15"), "2026-03-06");
   assert.equal(parseDate("Saturday 14 March 2026"), "2026-03-14");
   assert.equal(parseDate("Sunrise Foodservice"), null);
+  // Two-digit years pivot at 70; dots are day-first; a first number over 12 is a day.
+  assert.equal(parseDate("1/5/99"), "1999-01-05");
+  assert.equal(parseDate("12/06/26"), "2026-12-06");
+  assert.equal(parseDate("6.12.2026"), "2026-12-06");
+  assert.equal(parseDate("06.25.2026"), "2026-06-25");
+  assert.equal(parseDate("25/12/2026"), "2026-12-25");
+  assert.equal(parseDate("02/30/2027"), null);
 });
 
 Deno.test("valueSpots() keeps values beside a label-like cell, known or not, and drops lone ones", () => {

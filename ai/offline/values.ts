@@ -23,7 +23,8 @@ const MONTHS: Record<string, number> = {
 };
 
 function iso(y: number, m: number, d: number): string | null {
-  if (y < 100) y += 2000;
+  // Two-digit years: 00-69 are this century's, 70-99 the last's ("1/5/99" is 1999, not 2099).
+  if (y < 100) y += y < 70 ? 2000 : 1900;
   if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1990 || y > 2100) return null;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCMonth() !== m - 1) return null;
@@ -38,14 +39,20 @@ export function fixDigits(s: string): string {
   );
 }
 
-/** A date at the start of `s` (US month-first for slashes), as YYYY-MM-DD. */
+/** A date at the start of `s` (US month-first for slashes, day-first for dots), as YYYY-MM-DD. */
 export function parseDate(s: string): string | null {
   // A weekday before the date says nothing more: "Fri, Mar 6, 2026", "Friday 6 March 2026".
   const t = fixDigits(s.trim()).replace(/^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\w)/i, "");
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/.exec(t);
   if (m) return iso(+m[1]!, +m[2]!, +m[3]!);
-  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b/.exec(t);
-  if (m) return iso(+m[3]!, +m[1]!, +m[2]!);
+  m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\b/.exec(t);
+  if (m) {
+    const [first, second, year] = [+m[1]!, +m[3]!, +m[4]!];
+    // Slashes and dashes are US month-first, dots (06.12.2026) day-first as in Europe and Mexico;
+    // a first number over 12 can only be a day, a second over 12 only a day either.
+    const dayFirst = first > 12 || (m[2] === "." && second <= 12);
+    return dayFirst ? iso(year, second, first) : iso(year, first, second);
+  }
   m = /^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/.exec(t);
   if (m && MONTHS[m[1]!.slice(0, 3).toLowerCase()]) {
     return iso(+m[3]!, MONTHS[m[1]!.slice(0, 3).toLowerCase()]!, +m[2]!);

@@ -5,6 +5,7 @@
  * product on their lines, or by a date (2026-11-20, 11/20); with nothing typed, the newest. Each
  * choice has its title and a line that tells look-alikes apart (party, date, total).
  */
+import { DAY_PATTERN, isRealDay } from "../day.ts";
 import type { Executor } from "../../db/transaction.ts";
 import { recordType } from "../catalog.ts";
 import { NotFoundError } from "../errors.ts";
@@ -19,14 +20,25 @@ export interface Choice {
   detail: string;
 }
 
-/** `2026-11-20`, `11/20/2026` or `11/20` (this year) as a date, else null. */
+/**
+ * `2026-11-20`, `11/20/2026`, `11/20/26` or `11/20` as a date, else null (also for a day that does
+ * not exist). A day without a year is the nearest one to today: "12/31" typed on January 2 is
+ * the day before yesterday, not December of this year.
+ */
 export function dateOf(text: string, today: string): string | null {
   const t = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
+  if (DAY_PATTERN.test(t)) return isRealDay(t) ? t : null;
   const m = /^(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?$/.exec(t);
   if (!m) return null;
-  const year = m[3] ? (m[3].length === 2 ? `20${m[3]}` : m[3]) : today.slice(0, 4);
-  return `${year}-${m[1]!.padStart(2, "0")}-${m[2]!.padStart(2, "0")}`;
+  const md = `${m[1]!.padStart(2, "0")}-${m[2]!.padStart(2, "0")}`;
+  if (m[3]) {
+    const day = `${m[3].length === 2 ? `20${m[3]}` : m[3]}-${md}`;
+    return isRealDay(day) ? day : null;
+  }
+  const year = Number(today.slice(0, 4));
+  const distance = (day: string) => Math.abs(Date.parse(day) - Date.parse(today));
+  const candidates = [year - 1, year, year + 1].map((y) => `${y}-${md}`).filter(isRealDay);
+  return candidates.sort((a, b) => distance(a) - distance(b))[0] ?? null;
 }
 
 async function detailsOf(

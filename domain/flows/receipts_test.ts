@@ -66,7 +66,12 @@ Deno.test("insuranceStatus() and dateOf() read the business day", () => {
   assert.equal(insuranceStatus("2026-11-19", "2026-11-20"), "expired");
   assert.equal(insuranceStatus("2026-12-20", "2026-11-20"), "expiring");
   assert.equal(insuranceStatus("2026-12-21", "2026-11-20"), "current");
-  assert.equal(dateOf("11/20", "2026-05-01"), "2026-11-20");
+  // A day without a year is the nearest: last November seen from May, this one from October.
+  assert.equal(dateOf("11/20", "2026-05-01"), "2025-11-20");
+  assert.equal(dateOf("11/20", "2026-10-01"), "2026-11-20");
+  assert.equal(dateOf("12/31", "2027-01-02"), "2026-12-31");
+  assert.equal(dateOf("2/30", "2027-01-02"), null);
+  assert.equal(dateOf("2027-02-30", "2027-01-02"), null);
   assert.equal(dateOf("1/2/27", "2026-05-01"), "2027-01-02");
   assert.equal(dateOf("PO-10001", "2026-05-01"), null);
 });

@@ -1,3 +1,4 @@
+import { dayIn } from "../../domain/clock.ts";
 import { Hono } from "hono";
 import { recordSecurityEvent } from "../../security/events.ts";
 import { z } from "zod";
@@ -46,7 +47,8 @@ function planName(t: Translate, plan: PlanId): string {
   return plan === "trial" ? t("billing.plan_name.trial") : PLANS[plan].name;
 }
 
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "—");
+/** The workspace's calendar day of an instant: a trial ending 01:00 UTC on the 16th ends on the 15th in Chicago. */
+const day = (iso: string | null, timeZone: string) => (iso ? dayIn(new Date(iso), timeZone) : "—");
 
 function summaryOf(billing: TenantBilling, usage: Awaited<ReturnType<typeof usageFor>>) {
   const e = billing.entitlements;
@@ -128,27 +130,27 @@ async function showBilling(
             ? (
               <>
                 <dt>{t("billing.licence_expires")}</dt>
-                <dd>{day(billing.license?.expiresAt.toISOString() ?? null)}</dd>
+                <dd>{day(billing.license?.expiresAt.toISOString() ?? null, tenant.timeZone)}</dd>
               </>
             )
             : state.status === "trialing"
             ? (
               <>
                 <dt>{t("billing.trial_ends")}</dt>
-                <dd>{day(state.trialEndsAt)}</dd>
+                <dd>{day(state.trialEndsAt, tenant.timeZone)}</dd>
               </>
             )
             : (
               <>
                 <dt>{state.cancelAtPeriodEnd ? t("billing.ends_on") : t("billing.renews_on")}</dt>
-                <dd>{day(state.currentPeriodEnd)}</dd>
+                <dd>{day(state.currentPeriodEnd, tenant.timeZone)}</dd>
               </>
             )}
           {billing.access.graceEndsAt
             ? (
               <>
                 <dt>{t("billing.full_until")}</dt>
-                <dd>{day(billing.access.graceEndsAt)}</dd>
+                <dd>{day(billing.access.graceEndsAt, tenant.timeZone)}</dd>
               </>
             )
             : null}
@@ -286,7 +288,7 @@ app.post("/settings/billing/checkout", (c) =>
       email: auth.email,
       plan: input.plan,
       interval: input.interval,
-      origin: requestOrigin(services.config, c.req.url),
+      origin: requestOrigin(c),
     });
     return c.redirect(url, 303);
   }));
@@ -297,7 +299,7 @@ app.post("/settings/billing/portal", (c) =>
     const url = await openPortal(services, stripeOf(c), {
       tenant: tenantOf(c),
       email: principalOf(c).email,
-      origin: requestOrigin(services.config, c.req.url),
+      origin: requestOrigin(c),
     });
     return c.redirect(url, 303);
   }));
@@ -315,7 +317,7 @@ app.post("/settings/billing/license", (c) =>
     return showBilling(c, {
       notice: tOf(c)("billing.licence_installed", {
         plan: planName(tOf(c), license.plan),
-        date: day(license.expiresAt.toISOString()),
+        date: day(license.expiresAt.toISOString(), tenantOf(c).timeZone),
       }),
     });
   }));
