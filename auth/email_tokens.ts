@@ -13,7 +13,7 @@ import { memberLanguage } from "../mail/language.ts";
 import type { Services } from "../services.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
-import { findUserByEmail, findUserById, setPasswordHash } from "./users.ts";
+import { findUserByEmail, findUserById, membershipRole, setPasswordHash } from "./users.ts";
 
 export type EmailTokenPurpose = "verify" | "reset" | "unlock";
 
@@ -164,11 +164,25 @@ export async function verifyEmail(services: Services, token: string): Promise<{ 
   return { userId };
 }
 
-/** Mails a reset link to `<origin>/reset-password` when the account exists; silent otherwise. */
+/** Where a reset link may point: the asking workspace's host, and the bare domain's. */
+export interface ResetOrigins {
+  /** The public origin of the workspace asked through (mail/links.ts `requestOrigin`). */
+  workspace: string;
+  /** The bare domain's public origin (mail/links.ts `appOrigin`). */
+  app: string;
+}
+
+/**
+ * Mails a reset link when the account exists; silent otherwise. The link points where the account
+ * can use it: the workspace asked through when the account is a member there (its sign-in page
+ * follows), else the bare domain (sign-in, then the list of the account's workspaces). The mail
+ * belongs to that workspace only when the account is its member: asking on one workspace's host
+ * for a stranger's address files nothing under that workspace.
+ */
 export async function requestPasswordReset(
   services: Services,
   email: string,
-  origin: string,
+  origins: ResetOrigins,
   ip = "unknown",
   tenantId: string | null = null,
 ): Promise<void> {
@@ -178,15 +192,19 @@ export async function requestPasswordReset(
   await throttle(services, "email", normalized);
   const user = await findUserByEmail(services.control, normalized);
   if (!user) return;
+  const member = tenantId !== null &&
+    (await membershipRole(services.control, tenantId, user.id)) !== null;
+  const mailTenant = member ? tenantId : null;
   const token = await createEmailToken(services.control, user.id, "reset");
+  const origin = member ? origins.workspace : origins.app;
   const link = `${origin}/reset-password?token=${encodeURIComponent(token)}`;
   await sendMail(services, {
     to: user.email,
-    tenantId,
+    tenantId: mailTenant,
     ...resetPasswordMail({
       name: user.name,
       link,
-      language: await memberLanguage(services, user.id, { tenantId }),
+      language: await memberLanguage(services, user.id, { tenantId: mailTenant }),
     }),
   });
 }

@@ -10,16 +10,20 @@
  *   checks the id_token's issuer, audience, expiry and nonce; its signature is checked against the
  *   provider's key set (auth/sso_discovery.ts, which caches that set and the discovery document per
  *   issuer). The e-mail claim must be verified and in one of the workspace's domains.
- * - Just-in-time membership: a person new to the workspace becomes a member with the connection's
- *   default role (and a user is created when the address is new, with no usable password); an
- *   existing member keeps their role. A refusal at any step writes no user, membership or session.
+ * - Just-in-time membership: an address no account uses yet gets a new account (no usable password,
+ *   the address confirmed by this provider) that becomes a member with the connection's default
+ *   role; an existing member keeps their role. An existing account that is not a member here is
+ *   refused (`not_a_member`: it must be invited and accept first), and an existing account's
+ *   address is never marked confirmed on the provider's word. A refusal at any step writes no
+ *   user, membership or session.
+ * - The session made is marked `sso` (auth/sessions.ts): it opens this workspace only. The
+ *   workspace switcher sends it to the other workspace's sign-in page (routes/auth/handoff.ts).
  *
  * The id_token's times are checked by openid-client against the machine's clock, not the app's
  * (`Services.clock`): they are the identity provider's real instants. The handle's ten minutes are
  * the app's clock.
  */
 import * as oidc from "openid-client";
-import type { Client } from "../db/client.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
 import { AppError, ForbiddenError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
@@ -188,7 +192,15 @@ export async function finishSsoSignIn(
   return { ...joined, email, nextPath: String(row.next_path) };
 }
 
-/** Makes the person a member with `defaultRole` unless they are one (then their role stays). */
+/**
+ * Signs in a member, or makes a newcomer one. A workspace's identity provider vouches only for
+ * identities inside that workspace: it may sign in an account that is already a member here (an
+ * invitation accepted, or an earlier single sign-on), or create a new account for an address no
+ * account uses yet. It may never attach to an existing account that is not a member here: that
+ * account belongs to someone who signs in with their own password and second factor, and an
+ * identity provider saying "this is them" would take it over (and through the workspace switcher,
+ * their other workspaces). Nor does its word confirm an existing account's address.
+ */
 async function joinJustInTime(
   services: Services,
   tenantId: string,
@@ -199,38 +211,42 @@ async function joinJustInTime(
   const { control } = services;
   const now = services.clock.now().toISOString();
   const user = await findUserByEmail(control, email);
-  const current = user ? await membershipRole(control, tenantId, user.id) : null;
-  if (user && current) {
-    if (!user.emailVerifiedAt) await markVerified(control, user.id, now);
+  if (user) {
+    const current = await membershipRole(control, tenantId, user.id);
+    if (!current) throw notAMember();
     return { userId: user.id, role: current, joined: false };
   }
   const seat = await mayUse(services, tenantId, "seats", 1);
   if (!seat.allowed) throw entitlementError(seat);
-  const userId = user?.id ?? newId(services.clock.now().getTime());
+  const userId = newId(services.clock.now().getTime());
   await control.batch([
     // No usable password: "sso$" is not a hash verifyPassword accepts; a reset can set one.
+    // The address is confirmed by the provider that created the account (and by nobody else).
     {
       sql: `INSERT INTO users (id, email, name, password_hash, email_verified_at, created_at,
               updated_at) VALUES (?, ?, ?, 'sso$', ?, ?, ?) ON CONFLICT (email) DO NOTHING`,
       args: [userId, email, name, now, now, now],
     },
+    // By this new account's id: an account made meanwhile by someone else is not joined.
     {
       sql: `INSERT INTO memberships (tenant_id, user_id, role, created_at)
-            SELECT ?, id, ?, ? FROM users WHERE email = ? ON CONFLICT DO NOTHING`,
-      args: [tenantId, defaultRole, now, email],
+            SELECT ?, id, ?, ? FROM users WHERE id = ? ON CONFLICT DO NOTHING`,
+      args: [tenantId, defaultRole, now, userId],
     },
   ], "write");
-  const created = await findUserByEmail(control, email);
-  const role = created ? await membershipRole(control, tenantId, created.id) : null;
-  if (!created || !role) throw new Error("Just-in-time membership was not written.");
-  if (!created.emailVerifiedAt) await markVerified(control, created.id, now);
+  const role = await membershipRole(control, tenantId, userId);
+  // Lost a race with a signup of the same address: that account is not this provider's.
+  if (!role) throw notAMember();
   services.authCache.clear();
-  return { userId: created.id, role, joined: true };
+  return { userId, role, joined: true };
 }
 
-async function markVerified(control: Client, userId: string, now: string): Promise<void> {
-  await control.execute({
-    sql: "UPDATE users SET email_verified_at = ?, updated_at = ? WHERE id = ?",
-    args: [now, now, userId],
-  });
+/** An account that exists outside this workspace: its owner must be invited, then accept. */
+function notAMember(): SsoRefusedError {
+  return new SsoRefusedError(
+    "not_a_member",
+    "An account with this e-mail address already exists and is not a member of this workspace, " +
+      "so single sign-on cannot open it. Ask an administrator of this workspace to invite you; " +
+      "once you have accepted the invitation, sign in here with single sign-on.",
+  );
 }

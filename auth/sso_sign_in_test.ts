@@ -238,3 +238,135 @@ Deno.test("a single sign-on satisfies the workspace's second-factor requirement"
     assert.equal(owner.status, 303);
   });
 });
+
+/** `t`'s owner also a member of `other` with a confirmed address (an invitation accepted). */
+async function alsoMemberOf(server: TestServer, t: SignedUp, other: SignedUp, role = "broker") {
+  const now = new Date().toISOString();
+  await server.services.control.batch([
+    {
+      sql: "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+      args: [other.tenantId, t.userId, role, now],
+    },
+    { sql: "UPDATE users SET email_verified_at = ? WHERE id = ?", args: [now, t.userId] },
+  ], "write");
+  server.services.authCache.clear();
+}
+
+/** A victim workspace and an attacker's Enterprise workspace whose SSO claims the victim's domain. */
+async function withRivalSso(
+  fn: (server: TestServer, acme: SignedUp, demo: SignedUp, provider: OidcProvider) => Promise<void>,
+) {
+  const server = await startTestServer();
+  const provider = await startOidcProvider();
+  try {
+    const demo = await signUpTenant(server);
+    const acme = await signUpTenant(server);
+    await putInState(server.services, acme.tenantId, "enterprise", "active");
+    const saved = await configureSso(server, acme, provider, {
+      allowed_domains: `${demo.slug}.example, example.com`,
+    });
+    assert.equal(saved.status, 303, await saved.text());
+    await fn(server, acme, demo, provider);
+  } finally {
+    await provider.close();
+    await server.close();
+  }
+}
+
+Deno.test("a workspace's identity provider cannot open an existing account that is not a member there", async () => {
+  await withRivalSso(async (server, acme, demo, provider) => {
+    await server.services.control.execute({
+      sql: "UPDATE users SET email_verified_at = NULL WHERE id = ?",
+      args: [demo.userId],
+    });
+    const before = await snapshot(server);
+    provider.user = { sub: "victim", email: demo.email.toUpperCase(), email_verified: true };
+    const { res, jar } = await ssoSignIn(server, acme);
+    assert.equal(res.status, 403);
+    const page = await res.text();
+    assert.match(page, /already exists and is not a member of this workspace/);
+    assert.match(page, /Ask an administrator of this workspace to invite you/);
+    assert.equal(jar.get(acme.host, "pm_session"), undefined);
+    assert.deepEqual(
+      await snapshot(server),
+      before,
+      "no membership, no session, and the address is still unconfirmed",
+    );
+    // A new address at the same domain is still provisioned just in time.
+    provider.user = { sub: "new", email: `new@${demo.slug}.example`, email_verified: true };
+    assert.equal((await ssoSignIn(server, acme)).res.status, 303);
+  });
+});
+
+Deno.test("single sign-on does not confirm an existing member's address", async () => {
+  await withSso(async (server, t, provider) => {
+    const member = await addMember(server, t.tenantId, "broker", "unconfirmed@example.com");
+    provider.user = { sub: "u2", email: member.email, email_verified: true };
+    const { res } = await ssoSignIn(server, t);
+    assert.equal(res.status, 303);
+    const row = await server.services.control.execute({
+      sql: "SELECT email_verified_at FROM users WHERE id = ?",
+      args: [member.userId],
+    });
+    assert.equal(row.rows[0]!.email_verified_at, null);
+  });
+});
+
+Deno.test("a session from a workspace's single sign-on cannot switch into another workspace: that one asks for the account's own sign-in", async () => {
+  await withRivalSso(async (server, acme, demo, provider) => {
+    // The demo owner was invited to acme and accepted: acme's provider may sign them in to acme.
+    await alsoMemberOf(server, demo, acme);
+    provider.user = { sub: "victim", email: demo.email, email_verified: true };
+    const { res, jar } = await ssoSignIn(server, acme, "/");
+    assert.equal(res.status, 303);
+    const csrf = await server.fetch(acme.host, "/api/v1/auth/csrf", {
+      headers: { cookie: jar.header(acme.host) },
+    });
+    assert.equal(csrf.status, 200);
+    const token = (await csrf.json()).csrf_token;
+    const handoffs = async () =>
+      Number(
+        (await server.services.control.execute({
+          sql: "SELECT COUNT(*) AS n FROM login_handoffs WHERE tenant_id = ?",
+          args: [demo.tenantId],
+        })).rows[0]!.n,
+      );
+    const before = await handoffs();
+    const ask = await server.fetch(acme.host, "/auth/switch", {
+      method: "POST",
+      headers: {
+        cookie: jar.header(acme.host),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ _csrf: token, tenant_id: demo.tenantId }).toString(),
+    });
+    await ask.body?.cancel();
+    assert.equal(ask.status, 303);
+    const to = new URL(ask.headers.get("location")!);
+    assert.equal(to.hostname, demo.host);
+    assert.equal(to.pathname, "/login", "the target's own sign-in page");
+    assert.equal(to.search, "", "no switch token");
+    assert.equal(await handoffs(), before, "no link into demo was made");
+
+    // The account's own password session still switches (demo's owner, from acme).
+    const own = await server.fetch(acme.host, "/api/v1/auth/login", {
+      method: "POST",
+      json: { email: demo.email, password: demo.password },
+    });
+    assert.equal(own.status, 200);
+    const ownJar = new CookieJar();
+    ownJar.store(acme.host, own);
+    const ownSwitch = await server.fetch(acme.host, "/auth/switch", {
+      method: "POST",
+      headers: {
+        cookie: ownJar.header(acme.host),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ _csrf: (await own.json()).csrf_token, tenant_id: demo.tenantId })
+        .toString(),
+    });
+    await ownSwitch.body?.cancel();
+    assert.equal(ownSwitch.status, 303);
+    assert.equal(new URL(ownSwitch.headers.get("location")!).pathname, "/auth/switch");
+  });
+});

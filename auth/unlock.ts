@@ -14,7 +14,7 @@ import { memberLanguage } from "../mail/language.ts";
 import { consumeEmailToken, createEmailToken } from "./email_tokens.ts";
 import { tenantOrigin } from "./handoff.ts";
 import { FREE_FAILURES_PER_ACCOUNT_AND_IP, WINDOW_MS } from "./throttle.ts";
-import { findUserById, type User } from "./users.ts";
+import { findUserById, membershipRole, type User } from "./users.ts";
 
 /** The address links point at when no request is at hand: the workspace's host or the app's. */
 async function originFor(services: Services, tenantId: string | null): Promise<string> {
@@ -48,14 +48,19 @@ export async function offerUnlockLink(
     args: [user.id, new Date(now - WINDOW_MS).toISOString()],
   });
   if (recent.rows.length > 0) return false;
+  // The workspace's host and mail only for its member (as a reset link: auth/email_tokens.ts);
+  // a failure on a stranger workspace's host sends the link to the bare domain.
+  const workspace = tenantId && await membershipRole(services.control, tenantId, user.id)
+    ? tenantId
+    : null;
   const token = await createEmailToken(services.control, user.id, "unlock");
-  const link = `${await originFor(services, tenantId)}/login/unlock?token=${
+  const link = `${await originFor(services, workspace)}/login/unlock?token=${
     encodeURIComponent(token)
   }`;
-  const language = await memberLanguage(services, user.id, { tenantId });
+  const language = await memberLanguage(services, user.id, { tenantId: workspace });
   await sendMail(services, {
     to: user.email,
-    tenantId,
+    tenantId: workspace,
     ...unlockMail({ name: user.name, link, language }),
   });
   return true;

@@ -8,10 +8,17 @@
  *
  * Only memberships of the signed-in account count (one account per e-mail address), and only
  * once that address is confirmed: an unconfirmed address proves nothing about who holds it.
+ *
+ * A session signed in through a workspace's single sign-on proves only what that workspace's
+ * identity provider says, which counts in that workspace alone: it makes no switch link. The
+ * switcher sends it to the other workspace's sign-in page instead, where the account's own
+ * password and second factor (or that workspace's own single sign-on) are asked for. And a switch
+ * asks for the account's own second factor whenever it has one, whatever the target's policy.
  */
 import type { Client } from "../db/client.ts";
 import { ForbiddenError } from "../domain/errors.ts";
 import { createHandoff } from "./handoff.ts";
+import { findSession } from "./sessions.ts";
 
 /** Another workspace of the signed-in person, as the user menu lists it. */
 export interface OtherWorkspace {
@@ -47,6 +54,21 @@ export async function startWorkspaceSwitch(
   fromTenantId: string,
   targetTenantId: string,
 ): Promise<{ token: string; slug: string }> {
+  const slug = await switchTarget(control, userId, fromTenantId, targetTenantId);
+  const token = await createHandoff(control, userId, targetTenantId, "switch");
+  return { token, slug };
+}
+
+/**
+ * The slug of `targetTenantId` when the user may switch there from `fromTenantId` (no link is
+ * made); refuses like `startWorkspaceSwitch`.
+ */
+export async function switchTarget(
+  control: Client,
+  userId: string,
+  fromTenantId: string,
+  targetTenantId: string,
+): Promise<string> {
   const allowed = await otherWorkspaces(control, userId, fromTenantId);
   if (!allowed.some((w) => w.tenantId === targetTenantId)) {
     throw new ForbiddenError("You are not a member of that workspace.");
@@ -55,6 +77,21 @@ export async function startWorkspaceSwitch(
     sql: "SELECT slug FROM tenants WHERE id = ?",
     args: [targetTenantId],
   });
-  const token = await createHandoff(control, userId, targetTenantId, "switch");
-  return { token, slug: String(rs.rows[0]?.slug) };
+  return String(rs.rows[0]?.slug);
+}
+
+/**
+ * True when the request's session may hand its account to another workspace: a live session of
+ * this host that was not signed in through a workspace's single sign-on (such a session may not
+ * enter any other workspace without the account's own sign-in there). Reads the session row, not
+ * a cached principal, so the answer is the session's own; no session answers false.
+ */
+export async function sessionMayLeave(
+  control: Client,
+  sessionToken: string | undefined,
+  tenantId: string | null,
+): Promise<boolean> {
+  if (!sessionToken) return false;
+  const session = await findSession(control, sessionToken, tenantId);
+  return session !== null && session.signInMethod !== "sso";
 }

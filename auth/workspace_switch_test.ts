@@ -231,3 +231,32 @@ Deno.test("a workspace that requires a second factor asks for it on its own host
     await server.close();
   }
 });
+
+Deno.test("an account with a second factor gives it on every switch, even where the workspace does not require one", async () => {
+  const server = await startTestServer();
+  try {
+    const a = await signUpTenant(server);
+    const b = await signUpTenant(server);
+    await joinAs(server, a, b);
+    await enrolTotp(server, a);
+    const required = await server.services.control.execute({
+      sql: "SELECT require_second_factor FROM tenants WHERE id = ?",
+      args: [b.tenantId],
+    });
+    assert.equal(Number(required.rows[0]!.require_second_factor), 0, "B does not require one");
+    const ask = await askSwitch(server, a, b.tenantId);
+    assert.equal(ask.status, 303);
+    const link = new URL(ask.headers.get("location")!);
+    const enter = await server.fetch(b.host, link.pathname + link.search);
+    await enter.body?.cancel();
+    assert.equal(enter.status, 303);
+    assert.equal(enter.headers.get("location"), "/login/second-factor");
+    assert.deepEqual(sessionCookies(enter), [], "no session before the code");
+    assert.equal(
+      enter.headers.getSetCookie().filter((l) => l.startsWith("pm_pending_sign_in=")).length,
+      1,
+    );
+  } finally {
+    await server.close();
+  }
+});

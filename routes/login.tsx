@@ -7,6 +7,7 @@ import { clearSessionCookie, startSecondStep, startSession } from "../auth/cooki
 import { deleteSession } from "../auth/sessions.ts";
 import { listWorkspaces } from "../auth/users.ts";
 import { createHandoff, tenantOrigin } from "../auth/handoff.ts";
+import { sessionMayLeave } from "../auth/workspace_switch.ts";
 import { AppError } from "../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
 import { SignInOptions } from "../components/SignInOptions.tsx";
@@ -199,6 +200,10 @@ app.post("/workspaces/enter", async (c) => {
   const workspaces = await listWorkspaces(services.control, auth.userId);
   const target = workspaces.find((w) => w.tenantId === body.tenant_id);
   if (!target) throw new AppError("not_found", 404, "You are not a member of that workspace.");
+  // Only a password (and second factor) sign-in here hands the account on (auth/workspace_switch.ts).
+  if (!(await sessionMayLeave(services.control, auth.sessionToken, null))) {
+    return c.redirect(`${tenantOrigin(target.slug, services.config, c.req.url)}/login`, 303);
+  }
   const token = await createHandoff(services.control, auth.userId, target.tenantId);
   const origin = tenantOrigin(target.slug, services.config, c.req.url);
   return c.redirect(`${origin}/auth/handoff?token=${encodeURIComponent(token)}`, 303);

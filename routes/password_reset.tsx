@@ -6,7 +6,7 @@ import { readBody } from "../http/guards.ts";
 import { renderPublic } from "../http/page.tsx";
 import { requestPasswordReset, resetPassword } from "../auth/email_tokens.ts";
 import { AppError } from "../domain/errors.ts";
-import { requestOrigin } from "../mail/links.ts";
+import { appOrigin, requestOrigin } from "../mail/links.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
 import { useT } from "../components/Words.tsx";
 import { tOf } from "../i18n/middleware.ts";
@@ -51,7 +51,7 @@ app.post("/forgot-password", async (c) => {
     await requestPasswordReset(
       c.get("services"),
       String(body.email ?? ""),
-      requestOrigin(c.get("services").config, c.req.url),
+      { workspace: requestOrigin(c), app: appOrigin(c) },
       clientIp(c),
       c.get("tenant")?.id ?? null,
     );

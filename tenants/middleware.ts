@@ -8,7 +8,7 @@ import { AppError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
 import type { AppContext } from "../http/env.ts";
 import type { Layer } from "../http/chain.ts";
 import { hostClassifier } from "./host.ts";
-import { requestOrigin } from "../mail/links.ts";
+import { originOf } from "../mail/links.ts";
 import { businessDay, type Clock } from "../domain/clock.ts";
 import type { TenantRecord } from "./registry.ts";
 import type { Lease } from "./pool.ts";
@@ -84,7 +84,7 @@ async function onCustomDomain(c: AppContext, next: Next, record: TenantRecord): 
   const billing = await services.billing.current(services, record.id);
   if (billing && !billing.entitlements.customDomain) {
     const url = new URL(c.req.url);
-    const origin = requestOrigin(config, `${url.protocol}//${record.slug}.${config.APP_DOMAIN}`);
+    const origin = originOf(config, `${record.slug}.${config.APP_DOMAIN}`);
     const port = config.secureCookies || !url.port ? "" : `:${url.port}`;
     // Set on c.res: inside chain() a returned response is dropped.
     c.res = c.redirect(`${origin}${port}${url.pathname}${url.search}`, 307);

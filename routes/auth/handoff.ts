@@ -9,8 +9,12 @@ import { startSecondStep, startSession } from "../../auth/cookies.ts";
 import { ForbiddenError, UnauthorizedError } from "../../domain/errors.ts";
 import { findMember, membershipRole } from "../../auth/users.ts";
 import { requireAuth } from "../../auth/middleware.ts";
-import { secondFactorStatus } from "../../auth/second_factor.ts";
-import { startWorkspaceSwitch } from "../../auth/workspace_switch.ts";
+import { hasSecondFactor } from "../../auth/second_factor.ts";
+import {
+  sessionMayLeave,
+  startWorkspaceSwitch,
+  switchTarget,
+} from "../../auth/workspace_switch.ts";
 import { SSO_REQUIRED_MESSAGE, ssoRequiredFor } from "../../auth/sso.ts";
 
 const app = new Hono<AppEnv>();
@@ -44,11 +48,22 @@ app.post("/auth/switch", tenantOnly(), requireAuth(), async (c) => {
   }
   const services = c.get("services");
   const body = await readBody(c);
+  const targetId = String(body.tenant_id ?? "");
+  // Signed in here through this workspace's single sign-on: its identity provider vouches for
+  // nobody elsewhere, so the other workspace asks for the account's own sign-in (no link).
+  if (!(await sessionMayLeave(services.control, auth.sessionToken, tenantOf(c).id))) {
+    const slug = await switchTarget(services.control, auth.userId, tenantOf(c).id, targetId);
+    await recordSecurityEvent(c, {
+      action: "auth.workspace_switch.sign_in_required",
+      details: { reason: "sso_session", tenant_id: targetId },
+    });
+    return c.redirect(`${tenantOrigin(slug, services.config, c.req.url)}/login`, 303);
+  }
   const { token, slug } = await startWorkspaceSwitch(
     services.control,
     auth.userId,
     tenantOf(c).id,
-    String(body.tenant_id ?? ""),
+    targetId,
   );
   const origin = tenantOrigin(slug, services.config, c.req.url);
   return c.redirect(`${origin}/auth/switch?token=${encodeURIComponent(token)}`, 303);
@@ -71,10 +86,10 @@ app.get("/auth/switch", tenantOnly(), async (c) => {
   if (await ssoRequiredFor(services, tenantId, member.role)) {
     throw new ForbiddenError(SSO_REQUIRED_MESSAGE, { reason: "sso_required" });
   }
-  // A workspace that requires a second factor asks for it on its own host before any session;
-  // a member with none enrols first, as after any sign-in there (auth/middleware.ts).
-  const factor = await secondFactorStatus(services.control, userId, tenantId);
-  if (factor.required && factor.enrolled) {
+  // An account with a second factor gives it here, on the target's host, before any session
+  // (whatever this workspace's policy); a member with none where one is required enrols first, as
+  // after any sign-in there (auth/middleware.ts).
+  if (await hasSecondFactor(services.control, userId)) {
     await startSecondStep(c, member.user);
     return c.redirect("/login/second-factor", 303);
   }

@@ -24,7 +24,7 @@ const app = new Hono<AppEnv>();
 app.use("/auth/sso/*", tenantOnly());
 
 function callbackUri(c: AppContext): string {
-  return `${requestOrigin(c.get("services").config, c.req.url)}/auth/sso/callback`;
+  return `${requestOrigin(c)}/auth/sso/callback`;
 }
 
 app.get("/auth/sso/start", async (c) => {

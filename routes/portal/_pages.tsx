@@ -396,7 +396,7 @@ export function portalPages(limits: PortalLimits): Hono<AppEnv> {
       return c.redirect(`/portal/${opened.token}`, 303);
     }
     const format = await fmt.loadFormatSettings(tenant.db);
-    const origin = requestOrigin(services.config, c.req.url);
+    const origin = requestOrigin(c);
     const url = await startPortalCheckout(services.config, account, {
       tenantId: tenant.id,
       customerId: opened.claims.customerId,

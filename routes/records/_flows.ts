@@ -31,7 +31,7 @@ export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
     loadFormatSettings(tenant.db),
     activeConfiguration(services.readCache, tenant.db, tenant.id),
   ]);
-  const origin = requestOrigin(services.config, c.req.url);
+  const origin = requestOrigin(c);
   return {
     companyName: company.company_name || tenant.name,
     format,

@@ -250,7 +250,7 @@ app.post("/settings/members/invite", async (c) => {
         tenantOf(c),
         { userId: auth.userId, name: auth.name, role: auth.role },
         parsed.data,
-        requestOrigin(c.get("services").config, c.req.url),
+        requestOrigin(c),
       );
       await recordSecurityEvent(c, {
         action: "invitation.sent",

@@ -50,10 +50,9 @@ interface Shown {
 
 async function showPayments(c: AppContext, shown: Shown = {}, status = 200) {
   const tenant = tenantOf(c);
-  const services = c.get("services");
   const settings = await paymentSettings(tenant.db);
   const csrf = c.get("csrfToken");
-  const webhookUrl = `${requestOrigin(services.config, c.req.url)}/portal/webhooks/stripe`;
+  const webhookUrl = `${requestOrigin(c)}/portal/webhooks/stripe`;
   const on = settings.stripeSecretLast4 !== null && settings.webhookSecretLast4 !== null;
   const t = tOf(c);
   return renderApp(

@@ -184,7 +184,7 @@ app.post("/settings/profile/resend-verification", async (c) => {
     await resendVerificationEmail(
       c.get("services"),
       principalOf(c).userId,
-      requestOrigin(c.get("services").config, c.req.url),
+      requestOrigin(c),
       c.get("tenant")?.id ?? null,
     );
     return showProfile(c, { notice: tOf(c)("profile.confirmation_sent") });

@@ -49,7 +49,7 @@ async function showSso(c: AppContext, shown: Shown = {}, status = 200) {
   const connection = await findSsoConnection(services.control, tenant.id);
   const inPlan = c.get("billing")?.entitlements.sso === true;
   const csrf = c.get("csrfToken");
-  const callback = `${requestOrigin(services.config, c.req.url)}/auth/sso/callback`;
+  const callback = `${requestOrigin(c)}/auth/sso/callback`;
   const t = tOf(c);
   return renderApp(
     c,

@@ -207,7 +207,7 @@ app.post(
     const { id } = parseWith(IdParams, c.req.param());
     const services = c.get("services");
     const link = await createDownloadLink(services, tenantOf(c).id, id);
-    const origin = requestOrigin(services.config, c.req.url);
+    const origin = requestOrigin(c);
     return c.json({
       url: `${origin}/api/v1/exports/${id}/download?token=${link.token}`,
       expires_at: link.expiresAt,

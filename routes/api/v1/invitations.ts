@@ -197,7 +197,7 @@ app.post(
       tenantOf(c),
       { userId: auth.userId, name: auth.name, role: auth.role },
       input,
-      requestOrigin(services.config, c.req.url),
+      requestOrigin(c),
     );
     await recordSecurityEvent(c, {
       action: "invitation.sent",
@@ -247,7 +247,7 @@ app.post("/api/v1/invitations/accept", accept, async (c) => {
     return c.json({
       result: "sso_required",
       role: accepted.role,
-      sign_in_url: `${requestOrigin(services.config, c.req.url)}/auth/sso/start`,
+      sign_in_url: `${requestOrigin(c)}/auth/sso/start`,
     }, 202);
   }
   if (byPassword && await hasSecondFactor(services.control, accepted.userId)) {

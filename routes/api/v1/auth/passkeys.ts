@@ -153,12 +153,13 @@ const signInDoc = describeRoute({
 /** The workspace, host and origin of this request: a passkey's relying party is its host. */
 function siteOf(c: AppContext): PasskeySite {
   const tenant = tenantOf(c);
-  const url = new URL(c.req.url);
+  // The workspace's known host (mail/links.ts), not the request target's: they agree in a browser.
+  const origin = requestOrigin(c);
   return {
     tenantId: tenant.id,
     rpName: tenant.name,
-    rpId: url.hostname,
-    origin: requestOrigin(c.get("services").config, c.req.url),
+    rpId: new URL(origin).hostname,
+    origin,
   };
 }
 

@@ -10,7 +10,7 @@ import {
   requestPasswordReset,
   resetPassword,
 } from "../../../../auth/email_tokens.ts";
-import { requestOrigin } from "../../../../mail/links.ts";
+import { appOrigin, requestOrigin } from "../../../../mail/links.ts";
 import { describeRoute, MessageJson } from "../../../../http/openapi.ts";
 
 const ForgotSchema = z.object({
@@ -81,7 +81,7 @@ app.post("/api/v1/auth/password/forgot", requestReset, async (c) => {
   await requestPasswordReset(
     services,
     email,
-    requestOrigin(services.config, c.req.url),
+    { workspace: requestOrigin(c), app: appOrigin(c) },
     clientIp(c),
     c.get("tenant")?.id ?? null,
   );

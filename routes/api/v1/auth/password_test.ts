@@ -156,3 +156,108 @@ Deno.test("change password needs the current one, keeps this session and ends th
     await server.close();
   }
 });
+
+/**
+ * Sends one request over a raw loopback connection with an absolute-form request target
+ * (`POST https://evil.example/path HTTP/1.1`) and its own Host header: what curl's
+ * --request-target sends, and what node:http and fetch cannot.
+ */
+async function absoluteForm(
+  port: number,
+  target: string,
+  host: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const bytes = new TextEncoder().encode(body);
+  const head = [
+    `POST ${target} HTTP/1.1`,
+    `Host: ${host}`,
+    "Connection: close",
+    `Content-Length: ${bytes.length}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ].join("\r\n");
+  await conn.write(new TextEncoder().encode(`${head}\r\n\r\n${body}`));
+  const answer = await new Response(conn.readable).text();
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
+}
+
+Deno.test("reset links are built from the workspace's known host, never from an absolute-form request target", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const evil = "https://login-projectmeats.evil.example";
+    const resetLinks = async () =>
+      (await mailTo(server, t.email)).filter((m) => m.subject.includes("Reset"))
+        .map((m) => new URL(/https?:\/\/\S+/.exec(m.text)![0]));
+
+    // The API route.
+    const api = await absoluteForm(
+      server.port,
+      `${evil}/api/v1/auth/password/forgot`,
+      `${t.host}:${server.port}`,
+      JSON.stringify({ email: t.email }),
+      { "content-type": "application/json" },
+    );
+    assert.equal(api, 202);
+    // The form route (a pre-session CSRF token, double-submitted).
+    const csrf = "c".repeat(32);
+    const form = await absoluteForm(
+      server.port,
+      `${evil}/forgot-password`,
+      `${t.host}:${server.port}`,
+      new URLSearchParams({ _csrf: csrf, email: t.email }).toString(),
+      { "content-type": "application/x-www-form-urlencoded", cookie: `pm_csrf=${csrf}` },
+    );
+    assert.equal(form, 200);
+
+    const links = await resetLinks();
+    assert.equal(links.length, 2, "both routes mailed a link");
+    for (const link of links) {
+      assert.equal(link.origin, `http://${t.host}:${server.port}`, `not ${link.href}`);
+      assert.equal(link.pathname, "/reset-password");
+    }
+    const outbox = await server.services.control.execute(
+      "SELECT body_text FROM outbox WHERE body_text LIKE '%evil.example%'",
+    );
+    assert.equal(outbox.rows.length, 0, "no mail names the request target's host");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a reset asked through another workspace's host links to the bare domain and is not that workspace's mail", async () => {
+  const server = await startTestServer({ DEV_MAILBOX: "1" });
+  try {
+    const victim = await signUpTenant(server);
+    const attacker = await signUpTenant(server);
+    const forgot = await server.fetch(attacker.host, "/api/v1/auth/password/forgot", {
+      method: "POST",
+      json: { email: victim.email },
+    });
+    assert.equal(forgot.status, 202);
+    await forgot.body?.cancel();
+    const mail = (await mailTo(server, victim.email)).find((m) => m.subject.includes("Reset"))!;
+    const link = new URL(/https?:\/\/\S+/.exec(mail.text)![0]);
+    assert.equal(link.origin, `http://localhost:${server.port}`, "the bare domain's reset page");
+    const filed = await server.services.control.execute({
+      sql: "SELECT tenant_id FROM outbox WHERE to_addr = ? AND subject LIKE '%Reset%'",
+      args: [victim.email],
+    });
+    assert.deepEqual(filed.rows.map((r) => r.tenant_id), [null], "filed under no workspace");
+    const mailbox = await (await server.fetch(attacker.host, "/dev/mail")).text();
+    assert.doesNotMatch(mailbox, /reset-password\?token=/, "not in the other workspace's mailbox");
+
+    // The link works there: the bare domain serves the reset page and sets the password.
+    const reset = await server.fetch("localhost", "/api/v1/auth/password/reset", {
+      method: "POST",
+      json: { token: link.searchParams.get("token"), password: NEW_PASSWORD },
+    });
+    assert.equal(reset.status, 200);
+    await reset.body?.cancel();
+    await signIn(server, victim.host, victim.email, NEW_PASSWORD);
+  } finally {
+    await server.close();
+  }
+});

@@ -36,7 +36,7 @@ app.post("/api/v1/auth/verify/resend", resend, requireAuth(), async (c) => {
   await resendVerificationEmail(
     services,
     principalOf(c).userId,
-    requestOrigin(services.config, c.req.url),
+    requestOrigin(c),
     c.get("tenant")?.id ?? null,
   );
   return c.json({ message: "A new confirmation link is on its way." }, 202);
