@@ -18,6 +18,7 @@ import { isCells, pasteLines } from "../domain/flows/paste_lines.ts";
 import Combobox from "./Combobox.tsx";
 import { lineAfterInput, type WeightUnit } from "../domain/units.ts";
 import { convertCents, rateText } from "../domain/exchange_math.ts";
+import { centsOf } from "../domain/rules/line_amount.ts";
 
 export interface RecordFormProps {
   [key: string]: unknown;
@@ -121,10 +122,10 @@ function toLineState(line: Record<string, unknown>, fields: readonly FormField[]
   return out;
 }
 
+/** As the server computes it: exactly on the decimals typed, half up (domain/rules/line_amount.ts). */
 function lineAmount(line: LineState): number {
-  const price = Number(line.price || 0);
-  const qty = line.price_basis === "case" ? Number(line.cases || 0) : Number(line.weight || 0);
-  const cents = Math.round(price * qty * 100);
+  const qty = line.price_basis === "case" ? line.cases : line.weight;
+  const cents = centsOf(line.price || 0, qty || 0);
   return Number.isFinite(cents) ? cents : 0;
 }
 

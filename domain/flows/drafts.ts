@@ -11,6 +11,7 @@ import { invoices, loads, purchaseOrders, salesOrders } from "../catalog.ts";
 import { InvalidError } from "../errors.ts";
 import { getRecord } from "../records/repository.ts";
 import type { RecordValues } from "../records/rows.ts";
+import { lineAmountCents } from "../rules/totals.ts";
 
 /** A record not yet saved: the values its form and its API create start from. */
 export interface Draft {
@@ -174,9 +175,7 @@ export function linesMargin(lines: RecordValues[]): { saleCents: number; costCen
   let saleCents = 0;
   let costCents = 0;
   for (const line of lines) {
-    const price = Number(line.price ?? 0);
-    const qty = line.price_basis === "case" ? Number(line.cases ?? 0) : Number(line.weight ?? 0);
-    saleCents += Math.round(price * qty * 100);
+    saleCents += lineAmountCents(line);
     costCents += Number(line.cost_cents ?? 0);
   }
   return { saleCents, costCents };

@@ -604,6 +604,7 @@ export async function setArchived(
   return await inWriteTransaction(ctx.db, async (tx) => {
     const existing = await getRecord(tx, def, id);
     if (Boolean(existing.archived_at) === archived) return existing;
+    if (!archived) await rules.beforeRestore?.(tx, ctx, existing);
     const at = archived ? new Date().toISOString() : null;
     await tx.execute({
       sql: `UPDATE ${def.table} SET archived_at = ?, version = version + 1, updated_at = ?,

@@ -3,7 +3,8 @@
  * The rules of a bill (accounts payable): one vendor that fits the kind (a carrier's freight bill
  * names the carrier, a supplier's invoice the supplier, another bill a vendor by name), the
  * vendor's number unique per vendor, the due date from the terms (the vendor's when the bill has
- * none), and no voiding a bill that has payments out.
+ * none, never before the bill date), no voiding a bill that has payments out, and no total
+ * lower than what was paid on it.
  */
 import type { Executor } from "../../db/transaction.ts";
 import type { RecordValues } from "../records/rows.ts";
@@ -11,6 +12,7 @@ import type { WriteState } from "./write_state.ts";
 import { ConflictError, InvalidError } from "../errors.ts";
 import { applyLineAmounts } from "./totals.ts";
 import { BILL_DUE, dueDateOnWrite } from "./due_dates.ts";
+import { checkDueDate, checkTotalCoversPaid, newTotal } from "./guards.ts";
 
 function refuse(field: string, message: string): never {
   throw new InvalidError(message, { [field]: [message] }, 422);
@@ -66,7 +68,8 @@ export async function prepareBill(
   tx: Executor,
   { values, lines, existing }: WriteState,
 ): Promise<RecordValues> {
-  if (lines) applyLineAmounts(lines);
+  const linesTotal = lines ? applyLineAmounts(lines) : null;
+  const total = newTotal(values, linesTotal, existing, "subtotal_cents", "charges_cents");
   checkBillVendor(values);
   await checkNumberPerVendor(tx, values, existing ? String(existing.id) : null);
   if (existing && existing.state !== "void" && values.state === "void") {
@@ -76,5 +79,14 @@ export async function prepareBill(
       );
     }
   }
-  return { due_date: await dueDateOnWrite(tx, values, existing, BILL_DUE) };
+  checkTotalCoversPaid(
+    "bill",
+    total,
+    existing,
+    linesTotal === null ? "charges_cents" : "lines",
+    "Take payments off first, or record the vendor's credit.",
+  );
+  const due = await dueDateOnWrite(tx, values, existing, BILL_DUE);
+  await checkDueDate(tx, values, due, BILL_DUE);
+  return { due_date: due };
 }

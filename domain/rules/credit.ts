@@ -75,7 +75,7 @@ export function creditProblem(
     return `${standing.name} has invoices ${standing.oldestDaysPastDue} days past due (over ${maxDaysPastDue}).`;
   }
   if (standing.limitCents !== null && standing.exposureCents + orderCents > standing.limitCents) {
-    return `This order would bring ${standing.name} to $${
+    return `This order would bring ${standing.name} to ${
       money(standing.exposureCents + orderCents)
     } against a credit limit of ${money(standing.limitCents)}.`;
   }

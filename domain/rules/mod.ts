@@ -18,8 +18,17 @@ import {
 import { prepareBill } from "./bills.ts";
 import { checkCredit } from "./credit.ts";
 import { checkPayment, recomputePaymentTargets } from "./payments.ts";
-import { dueDateOnWrite } from "./due_dates.ts";
-import { ConflictError, InvalidError } from "../errors.ts";
+import { dueDateOnWrite, INVOICE_DUE } from "./due_dates.ts";
+import { AppError, ConflictError, InvalidError } from "../errors.ts";
+import {
+  checkClaimAmounts,
+  checkCreditTerms,
+  checkDueDate,
+  checkInvoiceState,
+  checkLoadStatus,
+  checkTotalCoversPaid,
+  newTotal,
+} from "./guards.ts";
 import { currencyOnWrite } from "../currency.ts";
 import { freezeInvoiceRate } from "../exchange.ts";
 
@@ -35,7 +44,31 @@ export interface RecordRules {
     state: { id: string; existing: RecordValues | null },
   ): Promise<void>;
   beforeDelete?(tx: Executor, ctx: RecordContext, existing: RecordValues): Promise<void>;
+  /** Throws to refuse restoring an archived record (it would break a rule creating it obeys). */
+  beforeRestore?(tx: Executor, ctx: RecordContext, existing: RecordValues): Promise<void>;
   afterDelete?(tx: Executor, ctx: RecordContext, existing: RecordValues): Promise<void>;
+}
+
+/** A purchase order's plant must be one of its supplier's: goods ship from the seller's plant. */
+async function checkPlantOfSupplier(
+  tx: Executor,
+  values: RecordValues,
+  existing: RecordValues | null,
+): Promise<void> {
+  const plant = values.plant_id ?? null;
+  if (!plant) return;
+  if (existing && plant === existing.plant_id && values.supplier_id === existing.supplier_id) {
+    return;
+  }
+  const rs = await tx.execute({
+    sql: "SELECT supplier_id FROM plants WHERE id = ?",
+    args: [String(plant)],
+  });
+  const owner = rs.rows[0]?.supplier_id ?? null;
+  if (owner !== null && owner !== values.supplier_id) {
+    const message = "This plant belongs to another supplier. Choose one of this supplier's plants.";
+    throw new InvalidError(message, { plant_id: [message] }, 422);
+  }
 }
 
 function requireOneOf(values: RecordValues, names: string[], message: string): void {
@@ -47,9 +80,17 @@ function requireOneOf(values: RecordValues, names: string[], message: string): v
 
 const RULES: Record<string, RecordRules> = {
   "purchase-orders": {
-    prepare(_tx, _ctx, { lines }) {
-      if (lines) applyLineAmounts(lines);
-      return Promise.resolve();
+    async prepare(tx, _ctx, { values, lines, existing }) {
+      if (lines) {
+        checkTotalCoversPaid(
+          "purchase order",
+          applyLineAmounts(lines),
+          existing,
+          "lines",
+          "Take payments off first.",
+        );
+      }
+      await checkPlantOfSupplier(tx, values, existing);
     },
     afterWrite: (tx, _ctx, { id }) => recomputeOrder(tx, "purchase_orders", id),
     async beforeDelete(_tx, _ctx, existing) {
@@ -85,27 +126,43 @@ const RULES: Record<string, RecordRules> = {
     },
   },
   loads: {
-    prepare(_tx, _ctx, { values }) {
+    prepare(_tx, _ctx, { values, existing }) {
       if (!values.purchase_order_id && !values.sales_order_id) {
         const message = "A load moves a purchase order or a sales order: link at least one.";
         throw new InvalidError(message, { purchase_order_id: [message] }, 422);
       }
+      checkLoadStatus(values, existing);
+      checkTotalCoversPaid(
+        "load's freight",
+        Number(values.freight_cents ?? 0),
+        existing,
+        "freight_cents",
+        "Take freight payments off first.",
+      );
       return Promise.resolve();
     },
     afterWrite: (tx, _ctx, { id }) => recomputeLoad(tx, id),
   },
   invoices: {
     async prepare(tx, _ctx, { values, lines, existing }) {
-      if (lines) applyLineAmounts(lines);
+      const linesTotal = lines ? applyLineAmounts(lines) : null;
+      const total = newTotal(values, linesTotal, existing, "subtotal_cents", "tax_cents");
       if (existing && existing.state !== "void" && values.state === "void") {
         if (Number(existing.paid_cents) > 0) {
           throw new ConflictError("An invoice with payments cannot be voided; refund first.");
         }
       }
-      return {
-        due_date: await dueDateOnWrite(tx, values, existing),
-        currency: await currencyOnWrite(tx, values, existing),
-      };
+      checkInvoiceState(values, existing);
+      checkTotalCoversPaid(
+        "invoice",
+        total,
+        existing,
+        linesTotal === null ? "tax_cents" : "lines",
+        "Issue a credit (a dispute accepted with a credit) instead.",
+      );
+      const due = await dueDateOnWrite(tx, values, existing);
+      await checkDueDate(tx, values, due, INVOICE_DUE);
+      return { due_date: due, currency: await currencyOnWrite(tx, values, existing) };
     },
     async afterWrite(tx, _ctx, { id }) {
       await recomputeInvoice(tx, id);
@@ -127,8 +184,23 @@ const RULES: Record<string, RecordRules> = {
     async prepare(tx, _ctx, state) {
       await checkPayment(tx, state);
     },
+    // Restoring puts the amount back on its invoice, bill, PO or load: the rules of a new payment.
+    async beforeRestore(tx, _ctx, existing) {
+      try {
+        await checkPayment(tx, { values: { ...existing }, lines: undefined, existing: null });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        throw new ConflictError(
+          `This payment cannot be restored: ${err.message}`,
+          err.details,
+        );
+      }
+    },
     afterWrite: (tx, _ctx, { id, existing }) => recomputePaymentTargets(tx, id, existing),
     afterDelete: (tx, _ctx, existing) => recomputePaymentTargets(tx, null, existing),
+  },
+  customers: {
+    prepare: (tx, ctx, { values, existing }) => checkCreditTerms(tx, ctx, values, existing),
   },
   claims: {
     prepare(_tx, _ctx, { values }) {
@@ -154,6 +226,7 @@ const RULES: Record<string, RecordRules> = {
           settled_cents: ["Required to settle."],
         }, 422);
       }
+      checkClaimAmounts(values);
       return Promise.resolve();
     },
   },

@@ -5,6 +5,9 @@
  */
 import type { Executor } from "../../db/transaction.ts";
 import type { RecordValues } from "../records/rows.ts";
+import { InvalidError } from "../errors.ts";
+import { money } from "../format.ts";
+import { centsOf, MAX_MONEY_CENTS } from "./line_amount.ts";
 
 export const LB_PER_KG = 2.20462262185;
 
@@ -13,15 +16,39 @@ export function toPounds(weight: number, unit: string): number {
   return unit === "KG" ? weight * LB_PER_KG : weight;
 }
 
-/** Amount of one line in cents: price x weight, or price x cases, rounded to the cent. */
+/**
+ * Amount of one line in cents: price x weight, or price x cases, computed exactly on the decimal
+ * values and rounded half up to the cent (domain/rules/line_amount.ts).
+ */
 export function lineAmountCents(line: RecordValues): number {
-  const price = Number(line.price ?? 0);
-  const quantity = line.price_basis === "case" ? Number(line.cases ?? 0) : Number(line.weight ?? 0);
-  return Math.round(price * quantity * 100);
+  const quantity = line.price_basis === "case" ? line.cases : line.weight;
+  const cents = centsOf(line.price ?? 0, quantity ?? 0);
+  return Number.isFinite(cents) ? cents : 0;
 }
 
-export function applyLineAmounts(lines: RecordValues[]): void {
-  for (const line of lines) line.amount_cents = lineAmountCents(line);
+/** Refuses (422 on `field`) an amount over the money maximum ($1,000,000,000.00). */
+export function checkMoneyCap(cents: number, field: string, what: string): void {
+  if (cents > MAX_MONEY_CENTS) {
+    const message = `${what} would be ${money(cents)}; the most an amount may be is ${
+      money(MAX_MONEY_CENTS)
+    }.`;
+    throw new InvalidError(message, { [field]: [message] }, 422);
+  }
+}
+
+/**
+ * Sets each line's amount; refuses a line, or lines together, over the money maximum (422 naming
+ * `lines.<i>.price` or `lines`). Returns the lines' total in cents.
+ */
+export function applyLineAmounts(lines: RecordValues[]): number {
+  let total = 0;
+  for (const [i, line] of lines.entries()) {
+    line.amount_cents = lineAmountCents(line);
+    checkMoneyCap(Number(line.amount_cents), `lines.${i}.price`, `Line ${i + 1}'s amount`);
+    total += Number(line.amount_cents);
+  }
+  checkMoneyCap(total, "lines", "The lines' total");
+  return total;
 }
 
 const WEIGHT_LB_SQL = (table: string) =>

@@ -13,7 +13,8 @@ import { recordContext, validate } from "../../http/records.ts";
 import { requirePermission } from "../../auth/middleware.ts";
 import { describeRoute, IdParams, IdSchema, listOf } from "../../http/openapi.ts";
 import { isId } from "../../db/ids.ts";
-import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../../domain/errors.ts";
+import type { Executor } from "../../db/transaction.ts";
 import { invoices, loads, salesOrders } from "../../domain/catalog.ts";
 import { createSchema, updateSchema } from "../../domain/records/schema.ts";
 import { createRecord, getRecord, updateRecord } from "../../domain/records/repository.ts";
@@ -398,6 +399,22 @@ app.get(
   },
 );
 
+/** 409 when the sales order already has an invoice that is not void (nor archived). */
+async function refuseSecondInvoice(db: Executor, salesOrderId: unknown): Promise<void> {
+  const rs = await db.execute({
+    sql: `SELECT number FROM invoices WHERE sales_order_id = ? AND state <> 'void'
+            AND archived_at IS NULL ORDER BY created_at`,
+    args: [String(salesOrderId ?? "")],
+  });
+  if (!rs.rows.length) return;
+  const numbers = rs.rows.map((r) => String(r.number));
+  throw new ConflictError(
+    `This load is already invoiced (${numbers.join(", ")}). Send "another": true to invoice it ` +
+      "again, or void the invoice first.",
+    { existing: numbers },
+  );
+}
+
 app.post(
   "/api/v1/loads/:id/invoice",
   describeRoute({
@@ -405,10 +422,15 @@ app.post(
     tag: "Invoices",
     summary: "Invoice the customer for a load",
     description: "The draft of `invoice-draft` with the body laid over it; `bill_freight` adds " +
-      "the freight line. The invoice is created as a draft unless `state` says `sent`.",
+      "the freight line. The invoice is created as a draft unless `state` says `sent`. A load " +
+      "whose sales order already has an invoice that is not void (listed under `existing` by " +
+      "`invoice-draft`) answers 409 unless the body says `another: true`.",
     params: IdParams,
     body: {
-      schema: createSchema(invoices).partial().extend({ bill_freight: z.boolean().optional() }),
+      schema: createSchema(invoices).partial().extend({
+        bill_freight: z.boolean().optional(),
+        another: z.boolean().optional(),
+      }),
       example: { bill_freight: true },
     },
     responses: { 201: { description: "The invoice", schema: OBJECT, example: { id: ID } } },
@@ -418,8 +440,16 @@ app.post(
   async (c) => {
     const tenant = tenantOf(c);
     const id = idOf(c, "load");
-    const { bill_freight, ...body } = bodyObject(await readJson(c));
+    const { bill_freight, another, ...body } = bodyObject(await readJson(c));
+    if (another !== undefined && typeof another !== "boolean") {
+      throw new InvalidError(
+        "`another` is true or false.",
+        { another: ["Use true or false."] },
+        422,
+      );
+    }
     const draft = await invoiceFromLoad(tenant.db, id, tenant.today, bill_freight === true);
+    if (another !== true) await refuseSecondInvoice(tenant.db, draft.values.sales_order_id);
     const merged = withoutNulls({ ...draft.values, ...body });
     merged.lines = recordLines(body.lines ?? draft.values.lines);
     merged.sales_order_id = draft.values.sales_order_id; // the load's, whatever the body says
