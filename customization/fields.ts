@@ -18,6 +18,7 @@ import { inWriteTransaction } from "../db/transaction.ts";
 import { markChanged } from "../domain/records/changes.ts";
 import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import type { Client } from "../db/client.ts";
+import { tenantPattern } from "./document/patterns.ts";
 import type {
   CustomFieldsConfig,
   CustomFieldSpec,
@@ -68,7 +69,8 @@ export function customFieldDef(def: RecordDef, spec: CustomFieldSpec): FieldDef 
   }
   if (spec.pattern) {
     field.format = {
-      pattern: new RegExp(spec.pattern, "u"),
+      // RE2, linear in the value's length: a tenant's pattern can never backtrack.
+      pattern: tenantPattern(spec.pattern),
       message: spec.help || `${spec.label} does not have the expected form.`,
     };
   }

@@ -10,13 +10,15 @@ import { newId } from "../db/ids.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { OPTION_LISTS, optionList } from "./option_lists.ts";
 import { NotFoundError } from "./errors.ts";
+import { HIDDEN_CONTROLS_MESSAGE, NO_HIDDEN_CONTROLS } from "./hidden_controls.ts";
 import { diff, recordAudit } from "./records/audit.ts";
 import { optionChoices } from "./records/choices.ts";
 import { markChanged } from "./records/changes.ts";
 
 export const OptionListInputSchema = z.strictObject({
   values: z.array(
-    z.string().trim().min(1, "A value cannot be blank.").max(100, "At most 100 characters."),
+    z.string().trim().min(1, "A value cannot be blank.").max(100, "At most 100 characters.")
+      .regex(NO_HIDDEN_CONTROLS, HIDDEN_CONTROLS_MESSAGE),
   )
     .min(1, "Keep at least one value.").max(200).refine(
       (values) => new Set(values.map((v) => v.toLowerCase())).size === values.length,

@@ -11,6 +11,7 @@
  */
 import type { DraftValue } from "../../domain/documents/draft.ts";
 import type { CustomFieldSpec } from "../../customization/document/fields_schema.ts";
+import { tenantPattern } from "../../customization/document/patterns.ts";
 import type { Cell, Line } from "./layout.ts";
 import { typed } from "./fields.ts";
 import { isLabelCell } from "./pairs.ts";
@@ -104,15 +105,15 @@ function spots(lines: Line[], labels: string[]): Spot[] {
 export function customValue(spec: CustomFieldSpec, raw: string): string | number | boolean | null {
   let text = raw.trim();
   if (spec.document_pattern) {
-    const m = new RegExp(spec.document_pattern, "u").exec(text);
-    if (!m) return null;
-    text = m[0];
+    const m = tenantPattern(spec.document_pattern).first(text);
+    if (m === null) return null;
+    text = m;
   }
   switch (spec.type) {
     case "text": {
       const value = typed("text", text)?.value;
       if (typeof value !== "string") return null;
-      if (spec.pattern && !new RegExp(spec.pattern, "u").test(value)) return null;
+      if (spec.pattern && !tenantPattern(spec.pattern).test(value)) return null;
       return value;
     }
     case "number": {
@@ -152,10 +153,10 @@ function readOne(spec: CustomFieldSpec, lines: Line[]): DraftValue | null {
       : { value, confidence: CONFIDENCE[spot.where], why: `label "${label}" ${spot.where} it` };
   }
   if (!spec.document_pattern) return null;
-  const re = new RegExp(spec.document_pattern, "gu");
+  const re = tenantPattern(spec.document_pattern); // RE2: linear time, whatever the tenant wrote
   for (const line of lines) {
-    for (const m of line.text.matchAll(re)) {
-      const value = customValue(spec, m[0]);
+    for (const m of re.all(line.text)) {
+      const value = customValue(spec, m);
       if (value !== null) {
         return { value, confidence: CONFIDENCE.pattern, why: "found by its pattern, no label" };
       }

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { RECORD_TYPES } from "../../domain/catalog.ts";
 import { SYSTEM_FIELDS } from "../../domain/records/definition.ts";
+import { PATTERN_MAX_LENGTH, patternProblem } from "./patterns.ts";
 
 export const CUSTOM_FIELD_TYPES = [
   "text",
@@ -53,7 +54,12 @@ export const CustomFieldSchema = z.strictObject({
   help: z.string().trim().max(200).default(""),
   min: z.number().nullable().default(null),
   max: z.number().nullable().default(null),
-  pattern: z.string().max(200).nullable().default(null),
+  pattern: z.string().max(PATTERN_MAX_LENGTH, `Use at most ${PATTERN_MAX_LENGTH} characters.`)
+    .nullable().default(null).meta({
+      description:
+        "An RE2 regular expression a text value must match (anchor it with ^ and $ for the whole value); no backreferences or lookarounds.",
+      examples: ["^[A-Z]{4}\\d{7}$"],
+    }),
   choices: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
   link_to: z.enum(COLLECTIONS).nullable().default(null),
   column: z.boolean().default(false),
@@ -64,9 +70,12 @@ export const CustomFieldSchema = z.strictObject({
       "Other labels a document may print beside or above the value (the field's own label is always looked for).",
     examples: [["Container No", "Cntr #"]],
   }),
-  document_pattern: z.string().max(200).nullable().default(null).meta({
+  document_pattern: z.string().max(
+    PATTERN_MAX_LENGTH,
+    `Use at most ${PATTERN_MAX_LENGTH} characters.`,
+  ).nullable().default(null).meta({
     description:
-      "A regular expression the value read from a document must match (its first match is taken); when no label is found, the document is searched for it.",
+      "An RE2 regular expression the value read from a document must match (its first match is taken); when no label is found, the document is searched for it.",
     examples: ["[A-Z]{4}\\d{7}"],
   }),
 }).superRefine((field, ctx) => {
@@ -81,18 +90,12 @@ export const CustomFieldSchema = z.strictObject({
   }
   if (field.pattern !== null) {
     if (field.type !== "text") problem("pattern", "Only text fields take a pattern.");
-    try {
-      new RegExp(field.pattern, "u");
-    } catch {
-      problem("pattern", "This pattern is not a valid regular expression.");
-    }
+    const wrong = patternProblem(field.pattern);
+    if (wrong) problem("pattern", wrong);
   }
   if (field.document_pattern !== null) {
-    try {
-      new RegExp(field.document_pattern, "u");
-    } catch {
-      problem("document_pattern", "This pattern is not a valid regular expression.");
-    }
+    const wrong = patternProblem(field.document_pattern);
+    if (wrong) problem("document_pattern", wrong);
   }
   if (field.min !== null && field.max !== null && field.min > field.max) {
     problem("max", "max is below min.");

@@ -7,6 +7,7 @@
  * `pdf.ts` at upload, so encrypted and broken ones are refused before anything is stored.
  */
 import { InvalidError } from "../errors.ts";
+import { stripHiddenControls } from "../hidden_controls.ts";
 import { jpegSize, pngSize } from "./image_size.ts";
 
 export type DocumentType =
@@ -134,10 +135,14 @@ export function broken(what: string, detail = ""): InvalidError {
   );
 }
 
-/** A safe display name: no path, no control characters, at most 200 characters. */
+/**
+ * A safe display name: no path, no control characters (tab and line breaks included), no direction
+ * overrides or zero-width characters ("a\u202Egnp.pdf" would show as "afdp.png";
+ * domain/hidden_controls.ts), at most 200 characters.
+ */
 export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   // deno-lint-ignore no-control-regex
-  const cleaned = base.replace(/[\x00-\x1f\x7f]/g, "").trim().slice(0, 200);
+  const cleaned = stripHiddenControls(base.replace(/[\x00-\x1f\x7f]/g, "")).trim().slice(0, 200);
   return cleaned || "document";
 }

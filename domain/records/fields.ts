@@ -26,9 +26,17 @@ export interface EnumValue {
   label: string;
 }
 
-/** A format check with a normaliser (MC, DOT and EST numbers). */
+/**
+ * A format check with a normaliser (MC, DOT and EST numbers). Built-in checks are RegExps; a
+ * custom field's pattern is the tenant's, compiled for RE2 (customization/document/patterns.ts),
+ * which only the server runs.
+ */
 export interface FormatCheck {
-  pattern: RegExp;
+  pattern: RegExp | {
+    readonly source: string;
+    readonly flags: string;
+    test(text: string): boolean;
+  };
   message: string;
   normalize?: (value: string) => string;
 }

@@ -43,7 +43,9 @@ function formField(field: FieldDef, generated: boolean): FormField {
   if (field.ref !== undefined) out.ref = field.ref;
   if (field.max !== undefined) out.max = field.max;
   if (field.min !== undefined) out.min = field.min;
-  if (field.format) {
+  // Only built-in checks go to the browser, whose RegExp backtracks: a tenant's pattern (RE2
+  // syntax, customization/document/patterns.ts) is checked by the server alone.
+  if (field.format && field.format.pattern instanceof RegExp) {
     const { pattern, message } = field.format;
     out.pattern = { source: pattern.source, flags: pattern.flags, message };
   }
@@ -72,7 +74,8 @@ export function formSpec(def: RecordDef): FormSpec {
 // The same patterns as domain/records/schema.ts (form_check_test.ts holds the two together).
 const ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+/** A wall-clock time: hours 00-23, minutes and seconds 00-59 ("25:99" is no time). */
+const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
 const PHONE_PATTERN = /^[0-9+().\-\s#xext]*$/i;
 /** Looser than the server's e-mail check on purpose: the browser never refuses what it takes. */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -138,6 +141,9 @@ function valueIssue(field: FormField, value: unknown): string | null {
     }
     case "decimal":
       if (!isNumber) return typeMessage(field);
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+        return "That number is too large to keep exactly."; // schema.ts: UNSAFE_NUMBER_MESSAGE
+      }
       if (field.min !== undefined && value < field.min) return `At least ${field.min}.`;
       if (field.max !== undefined && value > field.max) return `At most ${field.max}.`;
       return null;
@@ -164,9 +170,10 @@ function valueIssue(field: FormField, value: unknown): string | null {
       return text === null ? typeMessage(field) : lengthIssue(text, 1, 100);
     case "options":
       // Each value is checked on its own key (`name.0`) by checkForm.
-      return Array.isArray(value) && value.length > 50
-        ? "Too big: expected array to have <=50 items"
-        : null;
+      if (!Array.isArray(value)) return null;
+      if (value.length > 50) return "Too big: expected array to have <=50 items";
+      // schema.ts: DUPLICATE_MESSAGE
+      return new Set(value).size === value.length ? null : "Choose each value once.";
     case "enum":
       return (field.values ?? []).some((v) => v.value === value) ? null : typeMessage(field);
     case "ref":

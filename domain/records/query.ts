@@ -90,14 +90,23 @@ export function toListQuery(parsed: Record<string, unknown>): ListQuery {
   };
 }
 
+/**
+ * A name as an SQL identifier, in double quotes: a tenant's custom field may be called `when`,
+ * `order` or `group`, which SQLite would read as keywords. Names are [a-z0-9_] (built-in ones and
+ * customization/document/fields_schema.ts), but a quote is doubled all the same.
+ */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /** The SQL expression of a field: its column, or its derived expression. */
 export function fieldExpr(def: RecordDef, field: FieldDef): string {
-  return field.sql ?? `${def.table}.${field.name}`;
+  return field.sql ?? `${def.table}.${quoteIdent(field.name)}`;
 }
 
 /** The columns every list and read selects: stored columns plus derived fields. */
 export function selectList(def: RecordDef): string {
-  const derived = def.fields.filter((f) => f.sql).map((f) => `${f.sql} AS ${f.name}`);
+  const derived = def.fields.filter((f) => f.sql).map((f) => `${f.sql} AS ${quoteIdent(f.name)}`);
   return [`${def.table}.*`, ...derived].join(", ");
 }
 
@@ -232,7 +241,7 @@ export function buildList(def: RecordDef, query: ListQuery, nested = true): Buil
   const descending = sortSpec.startsWith("-");
   const sortName = descending ? sortSpec.slice(1) : sortSpec;
   const sortField = def.fields.find((f) => f.name === sortName);
-  const rawExpr = sortField ? fieldExpr(def, sortField) : `${def.table}.${sortName}`;
+  const rawExpr = sortField ? fieldExpr(def, sortField) : `${def.table}.${quoteIdent(sortName)}`;
   // Nullable columns sort as '' (after every number and before no text) so keysets stay total.
   const notNull = !sortField || (sortField.required && !sortField.sql) ||
     ["created_at", "updated_at"].includes(sortName);

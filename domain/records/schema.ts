@@ -9,23 +9,23 @@ import { z } from "zod";
 import type { FieldDef } from "./fields.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
 import { addFieldError } from "../errors.ts";
+import { MAX_MONEY_CENTS } from "../rules/line_amount.ts";
+import { HIDDEN_CONTROLS_MESSAGE, NO_HIDDEN_CONTROLS } from "../hidden_controls.ts";
 
 const ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+/** A wall-clock time: hours 00-23, minutes and seconds 00-59 ("25:99" is no time). */
+const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
 
 function isRealDate(text: string): boolean {
   const d = new Date(`${text.slice(0, 10)}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text.slice(0, 10);
 }
 
-/**
- * Text shown to other members must read as what it is: no bidirectional embedding, override or
- * isolate controls (U+202A-U+202E, U+2066-U+2069; "Acme\u202Egnp.exe" shows as "Acmeexe.png"),
- * no zero-width space, word joiner or stray byte-order mark. The joiners scripts and emoji need
- * (U+200C, U+200D) and the plain direction marks (U+200E, U+200F) stay allowed.
- */
-const NO_HIDDEN_CONTROLS = /^[^\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]*$/;
+/** What a number too large to keep exactly is told (form_check.ts says the same). */
+export const UNSAFE_NUMBER_MESSAGE = "That number is too large to keep exactly.";
+/** What a multi-choice value naming a choice twice is told (form_check.ts says the same). */
+export const DUPLICATE_MESSAGE = "Choose each value once.";
 
 /** The schema of one present, non-null value of a field. */
 function valueSchema(field: FieldDef): z.ZodType {
@@ -33,10 +33,10 @@ function valueSchema(field: FieldDef): z.ZodType {
     case "text":
     case "longtext": {
       const max = field.max ?? (field.kind === "text" ? 200 : 5000);
+      // No direction overrides, zero-width characters or control codes (domain/hidden_controls.ts).
       let s = z.string().trim().max(max, `At most ${max} characters.`).regex(
         NO_HIDDEN_CONTROLS,
-        "Remove the invisible direction or zero-width characters: they make the text read " +
-          "differently from what it is.",
+        HIDDEN_CONTROLS_MESSAGE,
       );
       if (field.required) s = s.min(1, `${field.label} is required.`);
       if (field.format) {
@@ -59,10 +59,18 @@ function valueSchema(field: FieldDef): z.ZodType {
       return z.number({ error: "Enter a whole number." }).int("Enter a whole number.").min(
         min,
         `At least ${min}.`,
-      ).max(field.max ?? 1_000_000_000, "That number is too large.");
+      ).max(
+        Math.min(field.max ?? 1_000_000_000, Number.MAX_SAFE_INTEGER),
+        "That number is too large.",
+      );
     }
     case "decimal": {
-      let n = z.number({ error: "Enter a number." }).finite("Enter a number.");
+      // Beyond 2^53 a number is not kept exactly (9007199254740993 reads back as ...992), and
+      // SQLite would hand back an integer the driver refuses to read.
+      let n = z.number({ error: "Enter a number." }).finite("Enter a number.").refine(
+        (v) => Math.abs(v) <= Number.MAX_SAFE_INTEGER,
+        UNSAFE_NUMBER_MESSAGE,
+      );
       if (field.min !== undefined) n = n.min(field.min, `At least ${field.min}.`);
       if (field.max !== undefined) n = n.max(field.max, `At most ${field.max}.`);
       return n;
@@ -70,7 +78,8 @@ function valueSchema(field: FieldDef): z.ZodType {
     case "money":
       return z.number({ error: "Enter an amount in cents." }).int("Amounts are whole cents.")
         .min(field.min ?? 0, field.min === undefined ? "An amount cannot be negative." : undefined)
-        .max(field.max ?? 100_000_000_000, "That amount is too large.");
+        // Never over the money maximum (domain/rules/line_amount.ts), a custom field's too.
+        .max(Math.min(field.max ?? MAX_MONEY_CENTS, MAX_MONEY_CENTS), "That amount is too large.");
     case "date":
       return z.string().regex(DATE_PATTERN, "Use a date like 2026-03-31.").refine(
         isRealDate,
@@ -82,12 +91,16 @@ function valueSchema(field: FieldDef): z.ZodType {
     case "boolean":
       return z.boolean({ error: "Use true or false." });
     case "option":
-      return z.string().trim().min(1).max(100);
-    case "options":
+      return z.string().trim().min(1).max(100).regex(NO_HIDDEN_CONTROLS, HIDDEN_CONTROLS_MESSAGE);
+    case "options": {
       // A custom multi-choice field lists its values; option lists are checked by the repository.
-      return field.values
+      const list = field.values
         ? z.array(z.enum(field.values.map((v) => v.value) as [string, ...string[]])).max(50)
-        : z.array(z.string().trim().min(1).max(100)).max(50);
+        : z.array(
+          z.string().trim().min(1).max(100).regex(NO_HIDDEN_CONTROLS, HIDDEN_CONTROLS_MESSAGE),
+        ).max(50);
+      return list.refine((values) => new Set(values).size === values.length, DUPLICATE_MESSAGE);
+    }
     case "enum": {
       const values = (field.values ?? []).map((v) => v.value);
       return z.enum(values as [string, ...string[]], {

@@ -6,6 +6,8 @@ import type { Client } from "../../db/client.ts";
 import type { Executor } from "../../db/transaction.ts";
 import { newId } from "../../db/ids.ts";
 import { newSigningSecret } from "./signing.ts";
+import { InvalidError } from "../../domain/errors.ts";
+import { hasHiddenControls, HIDDEN_CONTROLS_MESSAGE } from "../../domain/hidden_controls.ts";
 
 export interface Endpoint {
   id: string;
@@ -96,11 +98,27 @@ export async function endpointSecret(db: Executor, id: string): Promise<string |
   return text(rs.rows[0]?.secret);
 }
 
+/**
+ * Refuses a description with control codes, direction overrides or zero-width characters
+ * (domain/hidden_controls.ts): members read it on the settings page. The API's schema says the
+ * same first; this holds for every caller, the settings form included.
+ */
+function checkDescription(description: string | undefined): void {
+  if (description !== undefined && hasHiddenControls(description)) {
+    throw new InvalidError(
+      HIDDEN_CONTROLS_MESSAGE,
+      { description: [HIDDEN_CONTROLS_MESSAGE] },
+      422,
+    );
+  }
+}
+
 export async function createEndpoint(
   db: Client,
   input: { url: string; description: string; events: string[]; createdBy: string | null },
   now: string,
 ): Promise<{ endpoint: Endpoint; secret: string }> {
+  checkDescription(input.description);
   const id = newId();
   const secret = newSigningSecret();
   await db.execute({
@@ -128,6 +146,7 @@ export async function updateEndpoint(
   patch: { url?: string; description?: string; events?: string[]; enabled?: boolean },
   now: string,
 ): Promise<Endpoint | null> {
+  checkDescription(patch.description);
   const sets: string[] = [];
   const args: Array<string | number | null> = [];
   if (patch.url !== undefined) sets.push("url = ?"), args.push(patch.url);

@@ -11,6 +11,7 @@ import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { describeRoute, listOf } from "../../../http/openapi.ts";
 import { InvalidError, NotFoundError } from "../../../domain/errors.ts";
+import { HIDDEN_CONTROLS_MESSAGE, NO_HIDDEN_CONTROLS } from "../../../domain/hidden_controls.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
 import {
   attemptsOf,
@@ -37,15 +38,18 @@ const EventsField = z.array(z.string().max(80)).min(1).max(100).refine(
   { message: 'Unknown event type; GET /api/v1/webhook-endpoints/events lists them (or use "*").' },
 );
 
+// No control codes, direction overrides or zero-width characters (domain/hidden_controls.ts).
+const Description = z.string().max(200).regex(NO_HIDDEN_CONTROLS, HIDDEN_CONTROLS_MESSAGE);
+
 const EndpointInput = z.object({
   url: z.string().max(2000),
-  description: z.string().max(200).default(""),
+  description: Description.default(""),
   events: EventsField,
 }).strict();
 
 const EndpointPatch = z.object({
   url: z.string().max(2000).optional(),
-  description: z.string().max(200).optional(),
+  description: Description.optional(),
   events: EventsField.optional(),
   enabled: z.boolean().optional(),
 }).strict();
