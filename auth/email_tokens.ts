@@ -4,6 +4,7 @@
  * (24 hours) and resetting a password (1 hour). Only a token's SHA-256 is stored; using one is a
  * single UPDATE ... RETURNING, so two clicks on the same link cannot both succeed.
  */
+import { ipGroup } from "../http/ip_group.ts";
 import type { Client } from "../db/client.ts";
 import { randomToken, sha256Hex } from "../db/ids.ts";
 import { ConflictError, InvalidError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
@@ -188,7 +189,7 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const normalized = email.trim().toLowerCase();
   // Both limits apply whether or not the account exists, so the answer reveals nothing.
-  await throttle(services, "ip", ip);
+  await throttle(services, "ip", ipGroup(ip));
   await throttle(services, "email", normalized);
   const user = await findUserByEmail(services.control, normalized);
   if (!user) return;

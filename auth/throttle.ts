@@ -13,9 +13,11 @@
  * a password reset clears every pair of the account.
  *
  * An attacker with many addresses gets a few guesses per address per window; the per-IP limit
- * keeps one address from spraying many accounts.
+ * keeps one address from spraying many accounts. IPv6 addresses count by their /64
+ * (http/ip_group.ts): one line or server holds a whole /64, not one address.
  */
 import { RateLimitedError } from "../domain/errors.ts";
+import { ipGroup } from "../http/ip_group.ts";
 import { type FailureLog, MemoryFailureLog } from "../http/rate_limit.ts";
 
 /** How long a failure counts. */
@@ -44,8 +46,9 @@ export class LoginThrottle {
   constructor(readonly failures: FailureLog = new MemoryFailureLog(WINDOW_MS)) {}
 
   /** Throws RateLimitedError while this account from this IP, or this IP, must wait. */
-  async check(email: string, ip: string, now = Date.now()): Promise<void> {
+  async check(email: string, address: string, now = Date.now()): Promise<void> {
     const account = email.trim().toLowerCase();
+    const ip = ipGroup(address);
     const [pair, byIp] = await Promise.all([
       this.failures.recent(`account:${account}`, ip, now),
       this.failures.recent(`ip:${ip}`, "", now),
@@ -69,8 +72,9 @@ export class LoginThrottle {
   }
 
   /** Records a failed attempt for the (account, IP) pair and for the IP. */
-  async fail(email: string, ip: string, now = Date.now()): Promise<void> {
+  async fail(email: string, address: string, now = Date.now()): Promise<void> {
     const account = email.trim().toLowerCase();
+    const ip = ipGroup(address);
     await Promise.all([
       this.failures.add(`account:${account}`, ip, now),
       this.failures.add(`ip:${ip}`, "", now),
@@ -78,8 +82,8 @@ export class LoginThrottle {
   }
 
   /** Clears the pair after a correct password from that IP; other addresses stay slowed. */
-  async succeed(email: string, ip: string): Promise<void> {
-    await this.failures.clear(`account:${email.trim().toLowerCase()}`, ip);
+  async succeed(email: string, address: string): Promise<void> {
+    await this.failures.clear(`account:${email.trim().toLowerCase()}`, ipGroup(address));
   }
 
   /** Lifts every wait on the account (a completed password reset proves who holds it). */

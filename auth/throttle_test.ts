@@ -15,6 +15,15 @@ async function waitOf(t: LoginThrottle, email: string, ip: string, now: number):
   }
 }
 
+Deno.test("LoginThrottle counts IPv6 addresses of one /64 as one address", async () => {
+  const t = new LoginThrottle();
+  const now = 1_000_000;
+  // Each guess from a fresh address of the same /64, as one line or server can.
+  for (let i = 1; i <= 5; i++) await t.fail("a@x.com", `2001:db8:7:9::${i.toString(16)}`, now);
+  assert.ok(await waitOf(t, "a@x.com", "2001:db8:7:9::ffff", now) > 0, "the /64 waits");
+  assert.equal(await waitOf(t, "a@x.com", "2001:db8:7:a::1", now), 0, "the next /64 does not");
+});
+
 Deno.test("LoginThrottle slows one address with doubling delays, never the account from another address", async () => {
   const t = new LoginThrottle();
   let now = 1_000_000;

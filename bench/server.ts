@@ -174,6 +174,7 @@ bare.get("/pauses", (c) => {
 bare.use("/nosniff", async (c, next) => {
   await next();
   c.res.headers.set("X-Content-Type-Options", "nosniff");
+  if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
 });
 bare.get("/nosniff", (c) => c.json({ hello: "world" }));
 Deno.serve(

@@ -54,16 +54,38 @@ export function isUrlEncodedForm(contentType: string): boolean {
   return contentType.startsWith("application/x-www-form-urlencoded");
 }
 
+/**
+ * Whether a Content-Type names JSON: `application/json` (any case, with parameters) or a
+ * `+json` type. Media types are case-insensitive; "application/jsonx" is not JSON.
+ */
+export function isJsonType(contentType: string): boolean {
+  const media = contentType.split(";", 1)[0]!.trim().toLowerCase();
+  return media === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(media);
+}
+
+/** Refuses a body sent compressed: it would otherwise be read as garbled JSON or form text. */
+function refuseEncodedBody(c: AppContext): void {
+  const encoding = (c.req.header("content-encoding") ?? "").trim().toLowerCase();
+  if (encoding && encoding !== "identity") {
+    throw new InvalidError(
+      `Request bodies are taken uncompressed; this one is sent as ${encoding}.`,
+      undefined,
+      415,
+    );
+  }
+}
+
 /** Reads a JSON body (requiring the JSON content type, which cross-site forms cannot send). */
 export async function readJson(c: AppContext): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
-  if (!type.startsWith("application/json")) {
+  if (!isJsonType(type)) {
     throw new InvalidError(
       "Send the body as JSON with Content-Type: application/json.",
       undefined,
       415,
     );
   }
+  refuseEncodedBody(c);
   const body = await readCapped(c, async () => {
     try {
       return { value: await c.req.json() as unknown };
@@ -87,7 +109,8 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.inf
 /** Reads a form body or a JSON body, whichever the client sent, as a plain object. */
 export async function readBody(c: AppContext): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
-  if (type.startsWith("application/json")) return (await readJson(c)) as Record<string, unknown>;
+  if (isJsonType(type)) return (await readJson(c)) as Record<string, unknown>;
+  refuseEncodedBody(c);
   const form = isUrlEncodedForm(type)
     ? await readCapped(c, () => c.req.parseBody())
     : await c.req.parseBody();

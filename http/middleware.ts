@@ -5,6 +5,7 @@
  * counted, refusals (429, 404 of an unknown host) included. It is one function, not five, because each Hono middleware layer and each response
  * header costs measurable throughput (bench/: 5 empty layers -28%, 9 headers instead of 1 -48%). Pages get the full header set; JSON gets the few that matter to it.
  */
+import { ipGroup } from "./ip_group.ts";
 import type { Context } from "hono";
 import type { Layer } from "./chain.ts";
 import { randomToken } from "../db/ids.ts";
@@ -104,8 +105,13 @@ export function requestPipeline(services: Services): Layer {
         setPageHeaders(h, c.get("nonce"), hsts, formAction);
       }
       h.set("X-Request-Id", requestId);
-    } else if (status >= 400) {
-      h.set("X-Request-Id", requestId);
+    } else {
+      if (status >= 400) h.set("X-Request-Id", requestId);
+      // API answers are a workspace's data: no browser or proxy keeps them unless a route says
+      // so (assets and the theme set their own, long-lived, caching).
+      if (c.req.path.startsWith("/api/") && !h.has("Cache-Control")) {
+        h.set("Cache-Control", "no-store");
+      }
     }
     // One clock read after the answer, shared by the access log and the metrics.
     const ms = performance.now() - started;
@@ -142,7 +148,7 @@ export function requestPipeline(services: Services): Layer {
     // an unknown host) become their response here, so they are logged and get the headers below.
     let out: unknown;
     try {
-      const hit = limiter.hit(clientIp(c));
+      const hit = limiter.hit(ipGroup(clientIp(c)));
       if (typeof hit === "number") {
         if (hit > 0) throw new RateLimitedError(hit);
         out = next();

@@ -52,6 +52,7 @@ export {
   addBusinessAlertRule,
   ALERT_CHANNELS,
   BUSINESS_METRICS,
+  BusinessAlertApiInput,
   type BusinessAlertChange,
   BusinessAlertInput,
   BusinessAlertPatch,

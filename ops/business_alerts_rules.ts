@@ -28,14 +28,18 @@ export type BusinessMetric = keyof typeof BUSINESS_METRICS;
 
 export const ALERT_CHANNELS = ["email", "webhook", "slack"] as const;
 
-/** A new rule, as the settings form and API send it. */
-export const BusinessAlertInput = z.object({
+const ruleFields = {
   metric: z.enum(Object.keys(BUSINESS_METRICS) as [BusinessMetric, ...BusinessMetric[]]),
   threshold: z.coerce.number().int().min(0).max(1_000_000_000),
   channel: z.enum(ALERT_CHANNELS),
   target: z.string().trim().min(3).max(500),
   secret: z.string().trim().max(200).optional(),
-}).superRefine((v, ctx) => {
+};
+
+function checkTargetShape(
+  v: { channel: typeof ALERT_CHANNELS[number]; target: string },
+  ctx: z.RefinementCtx,
+): void {
   if (v.channel === "email" && !/^[^\s@<>]+@[^\s@<>]+$/.test(v.target)) {
     ctx.addIssue({ code: "custom", path: ["target"], message: "Enter an e-mail address." });
   }
@@ -46,7 +50,12 @@ export const BusinessAlertInput = z.object({
       message: "Enter the webhook's https:// address.",
     });
   }
-});
+}
+
+/** A new rule, as the settings form sends it (with the form's own fields beside). */
+export const BusinessAlertInput = z.object(ruleFields).superRefine(checkTargetShape);
+/** The same through the API, where a key it does not know is a mistake to tell, not to drop. */
+export const BusinessAlertApiInput = z.strictObject(ruleFields).superRefine(checkTargetShape);
 export type BusinessAlertInput = z.infer<typeof BusinessAlertInput>;
 
 /** A stored rule and its state. */

@@ -366,6 +366,7 @@ app.get("/reports/export.csv", requireEntitlement("reportExports"), async (c) =>
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${name}.csv"`,
       "x-content-type-options": "nosniff",
+      "cache-control": "no-store", // a workspace's figures: kept by no browser or proxy
     },
   });
 });

@@ -96,6 +96,60 @@ Deno.test("pages carry a nonce CSP, frame-ancestors none, nosniff and a referrer
   }
 });
 
+Deno.test("API answers are never stored by a browser or proxy; assets keep their long caching", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const login = await server.fetch(t.host, "/api/v1/auth/login", {
+      method: "POST",
+      json: { email: t.email, password: t.password },
+    });
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith("pm_session="))!;
+    for (const path of ["/api/v1/me", "/api/v1/suppliers", "/api/v1/nothing-here"]) {
+      const res = await server.fetch(t.host, path, { headers: { cookie: cookie.split(";")[0]! } });
+      assert.equal(res.headers.get("cache-control"), "no-store", path);
+      await res.body?.cancel();
+    }
+    const health = await server.fetch("localhost", "/healthz");
+    assert.equal(health.status, 200);
+    await health.body?.cancel();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("JSON bodies are known by their media type in any case; compressed bodies are refused", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const post = (type: string, body: string | Uint8Array, extra: Record<string, string> = {}) =>
+      server.fetch(t.host, "/api/v1/auth/tokens", {
+        method: "POST",
+        body,
+        headers: { "content-type": type, ...extra },
+      });
+    const json = JSON.stringify({ email: t.email, password: t.password, name: "case" });
+    const upper = await post("APPLICATION/JSON; Charset=UTF-8", json);
+    assert.equal(upper.status, 201, "media types are case-insensitive");
+    await upper.body?.cancel();
+    const lookalike = await post("application/jsonx", json);
+    assert.equal(lookalike.status, 415);
+    await lookalike.body?.cancel();
+    const gzipped = new Blob([json]).stream().pipeThrough(new CompressionStream("gzip"));
+    const zipped = await post(
+      "application/json",
+      new Uint8Array(await new Response(gzipped).arrayBuffer()),
+      {
+        "content-encoding": "gzip",
+      },
+    );
+    assert.equal(zipped.status, 415);
+    assert.match((await zipped.json()).error.message, /uncompressed/);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("errors are a JSON body with code, message and details, and never a stack trace", async () => {
   const server = await startTestServer();
   try {

@@ -272,6 +272,20 @@ export async function acceptDocument(
     );
   }
   assertMayAccept(ctx.role, def);
+  // A party named by anything but one of the record's reference fields ("supplier" for
+  // "supplier_id") would be dropped without a word, and the record then refused for the party it
+  // lacks: say which names are taken instead.
+  const partyFields = def.fields.filter((f) => f.kind === "ref").map((f) => f.name);
+  const strangers = Object.keys(input.parties).filter((k) => !partyFields.includes(k));
+  if (strangers.length) {
+    throw new InvalidError(
+      "Some parties are not fields of this record.",
+      Object.fromEntries(
+        strangers.map((k) => [`parties.${k}`, [`Use one of: ${partyFields.join(", ")}.`]]),
+      ),
+      422,
+    );
+  }
   const given = { ...input.values } as RecordValues;
   // Check the record's own fields before creating any party, so a refusal creates nothing.
   const known = new Set([...Object.keys(createSchema(def).shape)]);

@@ -5,6 +5,7 @@
  * genuine link has expired), written to the tenant's security log with the reason, and counted
  * per IP: past the limit the visitor gets 429 whatever they try.
  */
+import { ipGroup } from "../../http/ip_group.ts";
 import type { AppContext } from "../../http/env.ts";
 import type { Limiter } from "../../http/rate_limit.ts";
 import { recordSecurityEvent } from "../../security/events.ts";
@@ -27,7 +28,7 @@ export type Opened =
 
 /** Verifies the request's token; the claims and invoice, or the refusal to answer with. */
 export async function openLink(c: AppContext, limits: PortalLimits): Promise<Opened> {
-  const ip = clientIp(c);
+  const ip = ipGroup(clientIp(c)); // counted by /64 for IPv6
   if (await limits.requests.hit(ip) > 0) return { ok: false, response: await refusePortal(c, 429) };
   const tenant = c.get("tenant");
   const token = c.req.param("token") ?? "";

@@ -14,7 +14,7 @@ import { describeRoute, listOf } from "../../../http/openapi.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
 import {
   addBusinessAlertRule,
-  BusinessAlertInput,
+  BusinessAlertApiInput,
   BusinessAlertPatch,
   type BusinessAlertRule,
   getBusinessAlertRule,
@@ -91,7 +91,7 @@ const routes = {
       "`target` is an e-mail address (`email`) or a public https:// address (`webhook`, signed " +
       "with `secret` when given; `slack`, a Slack-compatible incoming webhook).",
     body: {
-      schema: BusinessAlertInput,
+      schema: BusinessAlertApiInput,
       example: {
         metric: "customer_over_credit_limit",
         threshold: 0,
@@ -154,7 +154,7 @@ app.get(PATH, routes.list, async (c) => {
 });
 
 app.post(PATH, routes.create, async (c) => {
-  const input = parseWith(BusinessAlertInput, await readJson(c));
+  const input = parseWith(BusinessAlertApiInput, await readJson(c));
   const tenant = tenantOf(c);
   const id = await addBusinessAlertRule(
     c.get("services"),

@@ -50,6 +50,15 @@ Deno.test("alert rules: an owner adds, reads, changes and removes a rule through
     assert.deepEqual(await api.ok("GET", `${PATH}/${made.id}`), changed);
     const unknown = await api.call("PATCH", `${PATH}/${made.id}`, { colour: "red" });
     assert.equal(unknown.status, 422);
+    // A new rule with a key the API does not know is refused too, not made without it.
+    const extra = await api.call("POST", PATH, {
+      metric: "loads_late",
+      threshold: 1,
+      channel: "email",
+      target: "ops@example.com",
+      colour: "red",
+    });
+    assert.equal(extra.status, 422);
 
     assert.equal((await api.call("DELETE", `${PATH}/${made.id}`)).status, 204);
     assert.equal((await api.call("GET", `${PATH}/${made.id}`)).status, 404);

@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
-import { readJson, tenantOnly } from "../../../http/guards.ts";
+import { isJsonType, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { describeRoute } from "../../../http/openapi.ts";
 import { validate } from "../../../http/records.ts";
@@ -124,9 +124,7 @@ for (const approve of [true, false]) {
     async (c) => {
       const id = c.req.param("id");
       if (!isId(id)) throw new NotFoundError("No such approval request.");
-      const raw = c.req.header("content-type")?.startsWith("application/json")
-        ? await readJson(c)
-        : {};
+      const raw = isJsonType(c.req.header("content-type") ?? "") ? await readJson(c) : {};
       const body = validate(DecisionBody, raw ?? {});
       const who = principalOf(c);
       const decided = await decideApproval(tenantOf(c).db, id, {

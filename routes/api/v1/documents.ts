@@ -7,7 +7,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../../http/env.ts";
-import { parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
+import { isJsonType, parseWith, readJson, tenantOnly } from "../../../http/guards.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { isId } from "../../../db/ids.ts";
 import { InvalidError, NotFoundError } from "../../../domain/errors.ts";
@@ -156,8 +156,8 @@ const accept = describeRoute({
     schema: AcceptSchema,
     example: {
       collection: "purchase-orders",
-      values: { number: "PO-10301", po_date: "2026-03-31" },
-      parties: { supplier: { id: "01jd8x7k3m5n9p2q4r6s8t0v1y" } },
+      values: { number: "PO-10301", order_date: "2026-03-31" },
+      parties: { supplier_id: { id: "01jd8x7k3m5n9p2q4r6s8t0v1y" } },
     },
   },
   responses: {
@@ -299,7 +299,7 @@ app.post("/api/v1/documents/:id/attach", attach, requireDocumentWriter(), async 
 
 app.post("/api/v1/documents/:id/reject", reject, requireDocumentWriter(), async (c) => {
   const type = c.req.header("content-type") ?? "";
-  const raw = type.startsWith("application/json") ? await readJson(c) : {};
+  const raw = isJsonType(type) ? await readJson(c) : {};
   const body = parseWith(RejectBody, raw ?? {});
   await rejectDocument(recordContext(c), docId(c), body.reason);
   return c.json(documentJson(await getDocument(tenantOf(c).db, docId(c))));

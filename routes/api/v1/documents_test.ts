@@ -282,6 +282,14 @@ Deno.test("accepting needs the record's own permission: a broker cannot accept a
     assert.equal((await owner.ok("GET", "/api/v1/invoices")).data.length, 0, "no invoice");
     assert.equal((await owner.ok("GET", `/api/v1/documents/${freshDoc.id}`)).status, "review");
 
+    // A party named by anything but a reference field of the record is refused, not dropped.
+    const misnamed = await accounting.call("POST", `/api/v1/documents/${knownDoc.id}/accept`, {
+      values: draftValues(knownDoc),
+      parties: { customer: { id: customer.id } },
+    });
+    assert.equal(misnamed.status, 422, JSON.stringify(misnamed.body));
+    assert.match(misnamed.body.error.details["parties.customer"][0], /customer_id/);
+
     // Accounting with the existing customer: the invoice is created.
     const accepted = await accounting.ok("POST", `/api/v1/documents/${knownDoc.id}/accept`, {
       values: draftValues(knownDoc),
