@@ -27,6 +27,19 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
+   * Sign-ups (new workspaces, checked ones: a taken address or a refused e-mail count too) per
+   * client IP per hour, and per e-mail address per hour from anywhere (tenants/signup_limits.ts).
+   */
+  SIGNUP_LIMIT_PER_IP: z.coerce.number().int().min(1).default(5),
+  SIGNUP_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(3),
+  /**
+   * One-time sign-in and switch links open only in the browser that asked for them, through a
+   * cookie for Domain=APP_DOMAIN (auth/handoff.ts). auto: on when APP_DOMAIN has a dot (every
+   * real domain); off on a one-label domain such as `localhost`, for which browsers refuse a
+   * Domain cookie, so links work on a developer's machine. on/off force it.
+   */
+  HANDOFF_BINDING: z.enum(["auto", "on", "off"]).default("auto"),
+  /**
    * single: one machine (the default). multi: several machines (app groups, regions, workers),
    * which then must share the control database (Turso), files (S3) and limits (Redis); each
    * process refuses to start without them (ops/doctor.ts).

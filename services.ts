@@ -69,6 +69,8 @@ export interface Services {
   loginThrottle: LoginThrottle;
   /** Reset and verification mail asked for, per address, per IP, per user (auth/email_tokens.ts). */
   emailLimiters: Record<"email" | "ip" | "user", Limiter>;
+  /** Sign-ups per client IP and per e-mail address, per hour (tenants/signup_limits.ts). */
+  signupLimiters: Record<"ip" | "email", Limiter>;
   /** Resolved credentials, cleared by the auth functions that change who may do what. */
   authCache: PrincipalCache;
   assets: AssetManifest;
@@ -156,6 +158,10 @@ export async function createServices(
       email: limiter("mail-email", 5, HOUR_MS),
       ip: limiter("mail-ip", 30, HOUR_MS),
       user: limiter("mail-user", 5, HOUR_MS),
+    },
+    signupLimiters: {
+      ip: limiter("signup-ip", config.SIGNUP_LIMIT_PER_IP, HOUR_MS),
+      email: limiter("signup-email", config.SIGNUP_LIMIT_PER_EMAIL, HOUR_MS),
     },
     authCache: new PrincipalCache(),
     assets: overrides.assets ?? await buildAssets(),

@@ -3,6 +3,13 @@
  * Invitations by e-mail: a member who may manage members invites an address with a role; the link
  * (7 days, single use, stored as SHA-256) lets that address join the tenant, as a new account or
  * as the existing account of that address, proven by its password or a signed-in session.
+ *
+ * An invitation is mail our servers send to an outside address on the workspace's say-so, so it
+ * is bounded: the inviting account must have confirmed its own e-mail address (a sign-up nobody
+ * confirmed sends nothing), a workspace sends at most `INVITATIONS_PER_DAY` invitations in 24
+ * hours and one address gets at most `INVITATIONS_PER_ADDRESS_PER_DAY` from it. Both are counted
+ * from the invitations table (revoked and replaced ones included, so revoke-and-resend does not
+ * start afresh), which every machine shares.
  */
 import { z } from "zod";
 import type { Client } from "../db/client.ts";
@@ -13,6 +20,7 @@ import {
   ForbiddenError,
   InvalidError,
   NotFoundError,
+  RateLimitedError,
 } from "../domain/errors.ts";
 import { sendMail } from "../mail/outbox.ts";
 import { invitationMail } from "../mail/templates.ts";
@@ -27,6 +35,60 @@ import { can, INVITABLE_ROLES, type Role } from "./roles.ts";
 import { findUserByEmail, findUserById, membershipRole } from "./users.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
+/** Invitations one workspace may send in any 24 hours, revoked and replaced ones included. */
+export const INVITATIONS_PER_DAY = 20;
+/** Invitations one workspace may send to one address in any 24 hours (the first and 2 resends). */
+export const INVITATIONS_PER_ADDRESS_PER_DAY = 3;
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * Refuses an invitation the workspace may not send now: an inviter whose address is unconfirmed
+ * (403 `email_unconfirmed`), or a daily limit reached (429, saying when the next one may go).
+ */
+async function assertMaySend(
+  control: Client,
+  tenantId: string,
+  inviterId: string,
+  email: string,
+  now: Date,
+): Promise<void> {
+  const inviter = await findUserById(control, inviterId);
+  if (!inviter?.emailVerifiedAt) {
+    throw new AppError(
+      "forbidden",
+      403,
+      "Confirm your e-mail address before inviting anyone: open the link we sent you when you " +
+        "signed up, or send a new one from your profile (Settings → Profile).",
+      { reason: "email_unconfirmed" },
+    );
+  }
+  const since = new Date(now.getTime() - DAY_MS).toISOString();
+  const rs = await control.execute({
+    sql: `SELECT COUNT(*) AS sent, MIN(created_at) AS first,
+                 SUM(CASE WHEN email = ? THEN 1 ELSE 0 END) AS to_address,
+                 MIN(CASE WHEN email = ? THEN created_at END) AS first_to_address
+          FROM invitations WHERE tenant_id = ? AND created_at > ?`,
+    args: [email, email, tenantId, since],
+  });
+  const row = rs.rows[0];
+  const waitFrom = (first: unknown) =>
+    Math.max(1, Math.ceil((Date.parse(String(first)) + DAY_MS - now.getTime()) / 1000));
+  if (Number(row?.to_address ?? 0) >= INVITATIONS_PER_ADDRESS_PER_DAY) {
+    throw new RateLimitedError(
+      waitFrom(row?.first_to_address),
+      `${email} was already sent ${INVITATIONS_PER_ADDRESS_PER_DAY} invitations in the last 24 ` +
+        "hours. The newest link still works; a new one can be sent tomorrow.",
+    );
+  }
+  if (Number(row?.sent ?? 0) >= INVITATIONS_PER_DAY) {
+    throw new RateLimitedError(
+      waitFrom(row?.first),
+      `This workspace has sent ${INVITATIONS_PER_DAY} invitations in the last 24 hours, the ` +
+        "most it may send in a day (withdrawn ones count). Try again tomorrow, or contact " +
+        "support to invite a larger team at once.",
+    );
+  }
+}
 
 export const InvitationSchema = z.object({
   email: z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid e-mail address."))
@@ -80,8 +142,9 @@ export async function createInvitation(
       email: ["Already a member."],
     });
   }
-  const token = randomToken(32);
   const now = new Date();
+  await assertMaySend(control, tenant.id, inviter.userId, input.email, now);
+  const token = randomToken(32);
   const summary: InvitationSummary = {
     id: newId(),
     email: input.email,

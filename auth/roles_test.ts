@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { can, type Permission, ROLES, rolesWith } from "./roles.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
-import { addMember, call, type Session, signIn } from "../tests/helpers/members.ts";
+import { addMember, call, confirmAddress, type Session, signIn } from "../tests/helpers/members.ts";
 import { newId } from "../db/ids.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
 
@@ -138,6 +138,7 @@ Deno.test("role matrix: every guarded route allows exactly the roles auth/roles.
         : await addMember(server, t.tenantId, role);
       sessions.set(role, await signIn(server, t.host, m.email, m.password));
     }
+    await confirmAddress(server); // inviting needs a confirmed address
     const failures: string[] = [];
     for (const route of ROUTES) {
       const path = typeof route.path === "function"

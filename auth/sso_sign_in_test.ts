@@ -12,8 +12,15 @@ import {
   startOidcProvider,
 } from "../tests/helpers/oidc_provider.ts";
 import { putInState } from "../tests/helpers/billing.ts";
-import { addMember, call, linkIn, mailTo, signIn } from "../tests/helpers/members.ts";
-import { createHandoff } from "./handoff.ts";
+import {
+  addMember,
+  call,
+  confirmAddress,
+  linkIn,
+  mailTo,
+  signIn,
+} from "../tests/helpers/members.ts";
+import { createHandoff, UNBOUND } from "./handoff.ts";
 import { setSecondFactorRequired } from "./second_factor.ts";
 
 /** A browser going through the identity provider: start, approve, come back. */
@@ -179,7 +186,14 @@ Deno.test("requiring single sign-on stops password sign-in for everyone but owne
 
     // Nor through the bare domain's workspace list (a handoff made after a password sign-in).
     const sessions = await server.services.control.execute("SELECT COUNT(*) AS n FROM sessions");
-    const handoff = await createHandoff(server.services.control, broker.userId, t.tenantId);
+    // (Links are not bound to a browser on localhost: auth/handoff.ts.)
+    const handoff = await createHandoff(
+      server.services.control,
+      broker.userId,
+      t.tenantId,
+      "sign_in",
+      UNBOUND,
+    );
     const entered = await server.fetch(t.host, `/auth/handoff?token=${handoff}`);
     assert.equal(entered.status, 403);
     assert.equal(entered.headers.getSetCookie().some((c) => c.startsWith("pm_session=")), false);
@@ -189,6 +203,7 @@ Deno.test("requiring single sign-on stops password sign-in for everyone but owne
     );
 
     // An invitation accepted with a password makes the member but opens no session.
+    await confirmAddress(server, t.userId); // inviting needs a confirmed address
     const owner = await signIn(server, t.host, t.email, t.password);
     const invited = await call(server, owner, "POST", "/api/v1/invitations", {
       email: "ivy@example.com",

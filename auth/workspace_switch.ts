@@ -47,15 +47,17 @@ export async function otherWorkspaces(
 /**
  * Makes the switch handoff to `targetTenantId` for a member signed in on `fromTenantId`; refuses
  * a workspace the user does not belong to (or may not switch to) without saying whether it exists.
+ * The link opens only in the browser holding `browser` (its handoff nonce, auth/handoff.ts).
  */
 export async function startWorkspaceSwitch(
   control: Client,
   userId: string,
   fromTenantId: string,
   targetTenantId: string,
+  browser: string,
 ): Promise<{ token: string; slug: string }> {
   const slug = await switchTarget(control, userId, fromTenantId, targetTenantId);
-  const token = await createHandoff(control, userId, targetTenantId, "switch");
+  const token = await createHandoff(control, userId, targetTenantId, "switch", browser);
   return { token, slug };
 }
 

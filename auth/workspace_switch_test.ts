@@ -7,8 +7,9 @@ import {
 } from "../tests/helpers/server.ts";
 import { CookieJar } from "../tests/helpers/http.ts";
 import { enrolTotp } from "../tests/helpers/second_factor.ts";
-import { createHandoff } from "./handoff.ts";
+import { createHandoff, UNBOUND } from "./handoff.ts";
 import { otherWorkspaces } from "./workspace_switch.ts";
+import { putInState } from "../tests/helpers/billing.ts";
 
 /** Makes `t`'s owner a member of `other` (as an accepted invitation would) with a confirmed address. */
 async function joinAs(server: TestServer, t: SignedUp, other: SignedUp, role = "broker") {
@@ -31,9 +32,12 @@ async function page(server: TestServer, t: SignedUp, path = "/"): Promise<string
   return await res.text();
 }
 
-/** Asks to switch from `t`'s workspace to `tenantId`: the response of POST /auth/switch. */
-function askSwitch(server: TestServer, t: SignedUp, tenantId: string): Promise<Response> {
-  return server.fetch(t.host, "/auth/switch", {
+/**
+ * Asks to switch from `t`'s workspace to `tenantId`: the response of POST /auth/switch. `t.jar`
+ * keeps the handoff cookie it sets (auth/handoff.ts), as the browser would.
+ */
+async function askSwitch(server: TestServer, t: SignedUp, tenantId: string): Promise<Response> {
+  const res = await server.fetch(t.host, "/auth/switch", {
     method: "POST",
     headers: {
       cookie: t.jar.header(t.host),
@@ -41,6 +45,13 @@ function askSwitch(server: TestServer, t: SignedUp, tenantId: string): Promise<R
     },
     body: new URLSearchParams({ _csrf: t.csrf, tenant_id: tenantId }).toString(),
   });
+  t.jar.store(t.host, res);
+  return res;
+}
+
+/** Opens a link on `host` in `t`'s browser: only its handoff cookie reaches another host. */
+function openIn(server: TestServer, t: SignedUp, host: string, path: string): Promise<Response> {
+  return server.fetch(host, path, { headers: { cookie: t.jar.header(host) } });
 }
 
 /** The session cookies a response sets. */
@@ -79,7 +90,7 @@ Deno.test("the user menu lists only the person's other workspaces, and a switch 
     assert.equal(link.pathname, "/auth/switch");
 
     const jar = new CookieJar();
-    const enter = await server.fetch(b.host, link.pathname + link.search);
+    const enter = await openIn(server, a, b.host, link.pathname + link.search);
     assert.equal(enter.status, 303);
     assert.equal(enter.headers.get("location"), "/");
     jar.store(b.host, enter);
@@ -98,7 +109,7 @@ Deno.test("the user menu lists only the person's other workspaces, and a switch 
     assert.equal(crossed.status, 401);
 
     // Replayed: the link works once.
-    const again = await server.fetch(b.host, link.pathname + link.search);
+    const again = await openIn(server, a, b.host, link.pathname + link.search);
     assert.equal(again.status, 401);
     assert.deepEqual(sessionCookies(again), []);
   } finally {
@@ -113,7 +124,7 @@ Deno.test("a forged, replayed, expired or sign-in hand-off opens no session on t
     const b = await signUpTenant(server);
     await joinAs(server, a, b);
     const refused = async (path: string) => {
-      const res = await server.fetch(b.host, path);
+      const res = await openIn(server, a, b.host, path);
       await res.body?.cancel();
       assert.equal(res.status, 401, path);
       assert.deepEqual(sessionCookies(res), []);
@@ -122,7 +133,13 @@ Deno.test("a forged, replayed, expired or sign-in hand-off opens no session on t
     await refused(`/auth/switch?token=${"x".repeat(43)}`);
 
     // A sign-in link (bare domain) is not a switch link, and a switch link is not a sign-in link.
-    const signIn = await createHandoff(server.services.control, a.userId, b.tenantId);
+    const signIn = await createHandoff(
+      server.services.control,
+      a.userId,
+      b.tenantId,
+      "sign_in",
+      UNBOUND, // links are not bound to a browser on localhost (auth/handoff.ts)
+    );
     await refused(`/auth/switch?token=${signIn}`);
     const ask = await askSwitch(server, a, b.tenantId);
     const link = new URL(ask.headers.get("location")!);
@@ -132,7 +149,7 @@ Deno.test("a forged, replayed, expired or sign-in hand-off opens no session on t
     // A link for B does not open C.
     const c = await signUpTenant(server);
     await joinAs(server, a, c);
-    const cRes = await server.fetch(c.host, `/auth/switch?token=${token}`);
+    const cRes = await openIn(server, a, c.host, `/auth/switch?token=${token}`);
     await cRes.body?.cancel();
     assert.equal(cRes.status, 401);
 
@@ -188,7 +205,7 @@ Deno.test("a switch to a workspace the person does not belong to is refused, and
       sql: "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?",
       args: [b.tenantId, a.userId],
     });
-    const ended = await server.fetch(b.host, link.pathname + link.search);
+    const ended = await openIn(server, a, b.host, link.pathname + link.search);
     await ended.body?.cancel();
     assert.equal(ended.status, 403);
     assert.deepEqual(sessionCookies(ended), []);
@@ -220,7 +237,7 @@ Deno.test("a workspace that requires a second factor asks for it on its own host
     });
     const ask = await askSwitch(server, a, b.tenantId);
     const link = new URL(ask.headers.get("location")!);
-    const enter = await server.fetch(b.host, link.pathname + link.search);
+    const enter = await openIn(server, a, b.host, link.pathname + link.search);
     await enter.body?.cancel();
     assert.equal(enter.status, 303);
     assert.equal(enter.headers.get("location"), "/login/second-factor");
@@ -247,7 +264,7 @@ Deno.test("an account with a second factor gives it on every switch, even where 
     const ask = await askSwitch(server, a, b.tenantId);
     assert.equal(ask.status, 303);
     const link = new URL(ask.headers.get("location")!);
-    const enter = await server.fetch(b.host, link.pathname + link.search);
+    const enter = await openIn(server, a, b.host, link.pathname + link.search);
     await enter.body?.cancel();
     assert.equal(enter.status, 303);
     assert.equal(enter.headers.get("location"), "/login/second-factor");
@@ -256,6 +273,63 @@ Deno.test("an account with a second factor gives it on every switch, even where 
       enter.headers.getSetCookie().filter((l) => l.startsWith("pm_pending_sign_in=")).length,
       1,
     );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a switch link opens only in the browser that asked for it; from a custom domain the target asks for a sign-in", async () => {
+  const server = await startTestServer({ HANDOFF_BINDING: "on" }); // off on localhost
+  try {
+    const a = await signUpTenant(server);
+    const b = await signUpTenant(server);
+    await joinAs(server, a, b);
+    const ask = await askSwitch(server, a, b.tenantId);
+    assert.equal(ask.status, 303);
+    const bound = ask.headers.getSetCookie().find((l) => l.startsWith("pm_handoff=")) ?? "";
+    assert.match(bound, /HttpOnly/i);
+    assert.match(bound, /SameSite=Lax/i);
+    assert.match(bound, /Domain=localhost/i);
+    const link = new URL(ask.headers.get("location")!);
+    const path = link.pathname + link.search;
+
+    // Handed to someone else (a fresh browser): refused, no session, the link not used up.
+    const elsewhere = await server.fetch(b.host, path);
+    assert.equal(elsewhere.status, 401);
+    assert.deepEqual(sessionCookies(elsewhere), []);
+    assert.match(await elsewhere.text(), /only in the browser that asked for it/);
+    const enter = await openIn(server, a, b.host, path);
+    await enter.body?.cancel();
+    assert.equal(enter.status, 303);
+    assert.equal(sessionCookies(enter).length, 1);
+
+    // On A's custom domain the answer cannot bind a link for B's host: B's sign-in page, no link.
+    const custom = "switch.customfoods.example";
+    await putInState(server.services, a.tenantId, "professional", "active"); // has customDomain
+    await server.services.registry.addDomain(a.tenantId, custom);
+    const login = await server.fetch(custom, "/api/v1/auth/login", {
+      method: "POST",
+      json: { email: a.email, password: a.password },
+    });
+    assert.equal(login.status, 200);
+    const jar = new CookieJar();
+    jar.store(custom, login);
+    const before = await handoffRows(server, b.tenantId);
+    const fromCustom = await server.fetch(custom, "/auth/switch", {
+      method: "POST",
+      headers: {
+        cookie: jar.header(custom),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ _csrf: (await login.json()).csrf_token, tenant_id: b.tenantId })
+        .toString(),
+    });
+    await fromCustom.body?.cancel();
+    assert.equal(fromCustom.status, 303);
+    const to = new URL(fromCustom.headers.get("location")!);
+    assert.equal(to.hostname, b.host);
+    assert.equal(to.pathname, "/login");
+    assert.equal(await handoffRows(server, b.tenantId), before, "no link was made");
   } finally {
     await server.close();
   }

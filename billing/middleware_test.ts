@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { confirmAddress } from "../tests/helpers/members.ts";
 import {
   type SignedUp,
   signUpTenant,
@@ -78,6 +79,7 @@ Deno.test("billing matrix: every subscription and licence state against read, cr
   const server = await startTestServer({ LICENSE_PUBLIC_KEY: keys.publicKey });
   try {
     const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address
     const api: ApiClient = await apiClient(server, tenant);
     const cookie = { cookie: tenant.jar.header(tenant.host) };
     const existing = await api.ok("POST", "/api/v1/customers", { name: "Keeps Foods" }, 201);
@@ -180,6 +182,7 @@ Deno.test("a plan without API access refuses bearer tokens (402) and hides token
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address
     const api = await apiClient(server, tenant);
     assert.equal((await api.call("GET", "/api/v1/me")).status, 200);
     await putInState(server.services, tenant.tenantId, "starter", "active");
@@ -216,6 +219,7 @@ Deno.test("the members page refuses an invitation over the seat limit with the r
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address
     await putInState(server.services, tenant.tenantId, "starter", "active");
     const cookie = { cookie: tenant.jar.header(tenant.host) };
     const invite = (email: string) =>
@@ -249,7 +253,8 @@ Deno.test("the members page refuses an invitation over the seat limit with the r
 Deno.test("audit retention is a window: older history is hidden on a short plan, never deleted", async () => {
   const server = await startTestServer();
   try {
-    const tenant = await signUpTenant(server); // the trial keeps 30 days
+    const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address // the trial keeps 30 days
     const api = await apiClient(server, tenant);
     const customer = await api.ok("POST", "/api/v1/customers", { name: "Gulf Coast Foods" }, 201);
     await api.ok("PATCH", `/api/v1/customers/${customer.id}`, {

@@ -10,6 +10,7 @@ import { translateErrorText } from "../domain/error_text.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { putInState } from "../tests/helpers/billing.ts";
+import { confirmAddress } from "../tests/helpers/members.ts";
 import { decide, type TenantBilling } from "./entitlements.ts";
 import { type FeatureKey, PLANS } from "./plans.ts";
 import {
@@ -121,6 +122,7 @@ Deno.test("a Spanish member over the seat limit, and an API client asking for Sp
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address
     const api = await apiClient(server, tenant);
     const cookie = tenant.jar.header(tenant.host);
     const post = (path: string, body: Record<string, string>) =>

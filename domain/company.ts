@@ -11,16 +11,18 @@ import type { Executor } from "../db/transaction.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { diff, recordAudit } from "./records/audit.ts";
 import { isTimeZone } from "./clock.ts";
+import { ADDRESS_IN_NAME_MESSAGE, namesAnAddress } from "./names.ts";
 
 const optional = (max: number, label: string) =>
   z.string().trim().max(max, `${label}: use at most ${max} characters.`).default("");
 
 /** The Settings → Company form, as the page posts it and the settings table stores it. */
 export const CompanyDetailsSchema = z.strictObject({
+  // The workspace's name, which invitations carry to outside addresses (domain/names.ts).
   company_name: z.string().trim().min(2, "Enter your company name.").max(
     120,
     "Use at most 120 characters.",
-  ),
+  ).refine((s) => !namesAnAddress(s), ADDRESS_IN_NAME_MESSAGE),
   company_address: optional(300, "Street address"),
   company_city: optional(100, "City"),
   company_state: optional(60, "State / province"),

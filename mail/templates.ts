@@ -5,6 +5,7 @@
  * only: it renders everywhere, and the dev mailbox turns the links in it into clickable ones.
  */
 import { formatsFor, type Language, translator } from "../i18n/mod.ts";
+import { defangName } from "../domain/names.ts";
 import * as fmt from "../domain/format.ts";
 import { DEFAULT_FORMAT } from "../domain/format.ts";
 
@@ -51,10 +52,12 @@ export function invitationMail(
   const t = translator(input.language ?? "en");
   const roleKey = `role.${input.role}`;
   const roleName = t(roleKey);
+  // Names chosen by whoever signed up: anything reading as an address is made inert (a workspace
+  // named before such names were refused still mails no live-looking link, domain/names.ts).
   const args = {
-    inviter: input.inviterName,
-    workspace: input.workspaceName,
-    product: input.productName ?? "ProjectMeats",
+    inviter: defangName(input.inviterName),
+    workspace: `“${defangName(input.workspaceName)}”`,
+    product: defangName(input.productName ?? "ProjectMeats"),
     role: roleName === roleKey ? input.role : roleName,
     link: input.link,
   };

@@ -60,7 +60,22 @@ Deno.test("the invitation names the role in the reader's language", () => {
   const compose = KINDS.invitation!;
   assert.match(compose("en").text, /with the role broker\./);
   assert.match(compose("es").text, /con el rol corredor\./);
-  assert.match(compose("en").subject, /^Ana Ruiz invited you to Acme Meats on ProjectMeats$/);
+  assert.match(compose("en").subject, /^Ana Ruiz invited you to “Acme Meats” on ProjectMeats$/);
+});
+
+Deno.test("an invitation shows no live-looking address from the names it carries", () => {
+  const mail = invitationMail({
+    inviterName: "Security Team",
+    workspaceName: "Your account is suspended - verify at http://evil.example/login",
+    role: "broker",
+    link,
+  });
+  assert.equal(
+    mail.subject,
+    "Security Team invited you to “Your account is suspended - verify at " +
+      "hxxp[://]evil[.]example/login” on ProjectMeats",
+  );
+  assert.doesNotMatch(mail.subject + mail.text.replace(link, ""), /http|evil\.example/);
 });
 
 Deno.test("the final export's dates read in the reader's locale", () => {

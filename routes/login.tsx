@@ -7,6 +7,7 @@ import { clearSessionCookie, startSecondStep, startSession } from "../auth/cooki
 import { deleteSession } from "../auth/sessions.ts";
 import { listWorkspaces } from "../auth/users.ts";
 import { createHandoff, tenantOrigin } from "../auth/handoff.ts";
+import { bindHandoffToBrowser } from "../auth/handoff_cookie.ts";
 import { sessionMayLeave } from "../auth/workspace_switch.ts";
 import { AppError } from "../domain/errors.ts";
 import { CsrfInput, Field, FormErrors } from "../components/Form.tsx";
@@ -204,7 +205,14 @@ app.post("/workspaces/enter", async (c) => {
   if (!(await sessionMayLeave(services.control, auth.sessionToken, null))) {
     return c.redirect(`${tenantOrigin(target.slug, services.config, c.req.url)}/login`, 303);
   }
-  const token = await createHandoff(services.control, auth.userId, target.tenantId);
+  // The link opens only in this browser (auth/handoff.ts): a link handed to someone else is dead.
+  const token = await createHandoff(
+    services.control,
+    auth.userId,
+    target.tenantId,
+    "sign_in",
+    bindHandoffToBrowser(c),
+  );
   const origin = tenantOrigin(target.slug, services.config, c.req.url);
   return c.redirect(`${origin}/auth/handoff?token=${encodeURIComponent(token)}`, 303);
 });

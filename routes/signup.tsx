@@ -1,6 +1,7 @@
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../http/env.ts";
+import { type AppContext, type AppEnv, clientIp } from "../http/env.ts";
 import { tenantOrigin } from "../auth/handoff.ts";
+import { bindHandoffToBrowser } from "../auth/handoff_cookie.ts";
 import { apexOnly, readBody } from "../http/guards.ts";
 import { renderPublic } from "../http/page.tsx";
 import { signup } from "../tenants/provision.ts";
@@ -105,13 +106,23 @@ app.post("/signup", async (c) => {
     Object.entries(body).filter(([k, v]) => k !== "password" && typeof v === "string"),
   ) as Values;
   try {
-    const result = await signup(services, body);
-    const { loginUrl } = await welcomeNewTenant(services, result, c.req.url);
+    // Counted per client IP and per address (tenants/signup_limits.ts); the sign-in link opens
+    // only in this browser (auth/handoff.ts).
+    const result = await signup(services, body, { ip: clientIp(c) });
+    const { loginUrl } = await welcomeNewTenant(
+      services,
+      result,
+      c.req.url,
+      bindHandoffToBrowser(c),
+    );
     // A new owner was sent a confirmation link: the workspace's first page says so.
     return c.redirect(result.user.created ? `${loginUrl}&welcome=1` : loginUrl, 303);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     const errors = (err.details ?? {}) as Record<string, string[]>;
+    if (err.status === 429) {
+      c.header("Retry-After", String((err.details as { retry_after: number }).retry_after));
+    }
     return renderPublic(
       c,
       tOf(c)("signup.title"),

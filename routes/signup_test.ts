@@ -55,11 +55,14 @@ Deno.test("signup page: the new workspace says to check the e-mail; the link con
       }).toString(),
     });
     assert.equal(created.status, 303, await created.text());
+    jar.store("localhost", created);
     const handoff = new URL(created.headers.get("location")!);
     assert.equal(handoff.searchParams.get("welcome"), "1");
 
     const host = "noticeco.localhost";
-    const landed = await server.fetch(host, handoff.pathname + handoff.search);
+    const landed = await server.fetch(host, handoff.pathname + handoff.search, {
+      headers: { cookie: jar.header(host) },
+    });
     assert.equal(landed.status, 303);
     assert.equal(landed.headers.get("location"), "/?welcome=1");
     jar.store(host, landed);

@@ -15,7 +15,11 @@ import { walk } from "./_walk.ts";
 /** Layers from the bottom up; the longest matching prefix names a file's layer. */
 export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
   // The logger and the rate limiter are plain utilities with nothing of HTTP in them.
-  { name: "configuration", paths: ["config.ts", "http/log.ts", "http/rate_limit.ts"] },
+  // http/ip_group.ts: the key a client address is counted under (IPv6 by its /64), no HTTP in it.
+  {
+    name: "configuration",
+    paths: ["config.ts", "http/log.ts", "http/rate_limit.ts", "http/ip_group.ts"],
+  },
   // crypto/: the master key, wrapped data keys and their derivations (encryption at rest).
   { name: "storage", paths: ["db/", "storage/", "crypto/"] },
   {
@@ -66,6 +70,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       // Hono middleware and pages that live beside their capability.
       "auth/middleware.ts",
       "auth/cookies.ts",
+      "auth/handoff_cookie.ts",
       "auth/csrf.ts",
       "billing/middleware.ts",
       "billing/refusal_page.tsx",
@@ -74,6 +79,8 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: string[] }> = [
       "i18n/middleware.ts",
       // Reads who and where from the request (security/chain.ts below it needs no HTTP).
       "security/events.ts",
+      // The public origin of the site a request reached, for links in mail: read from the request.
+      "mail/links.ts",
     ],
   },
   { name: "routes", paths: ["routes/"] },

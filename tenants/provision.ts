@@ -13,6 +13,7 @@ import { ConflictError, fieldErrors, InvalidError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
 import { type SignupInput, SignupSchema } from "./signup_schema.ts";
 import { seedTenantDefaults } from "./seed_defaults.ts";
+import { countSignup } from "./signup_limits.ts";
 
 export const SIGNUP_STEPS = ["database", "migrate", "seed", "control_rows", "handoff"] as const;
 export type SignupStep = typeof SIGNUP_STEPS[number];
@@ -38,8 +39,17 @@ async function slugTaken(control: Client, slug: string): Promise<boolean> {
   return rs.rows.length > 0;
 }
 
-/** Creates a tenant with its owner; undoes every step if one fails. */
-export async function signup(services: Services, raw: unknown): Promise<SignupResult> {
+/**
+ * Creates a tenant with its owner; undoes every step if one fails. `from.ip`, the client's
+ * address, is given by the signup page and API: each sign-up then counts against the per-IP and
+ * per-address limits (tenants/signup_limits.ts), and a wrong password for an existing account
+ * against the sign-in throttle of that account and address, as a failed sign-in does.
+ */
+export async function signup(
+  services: Services,
+  raw: unknown,
+  from: { ip?: string } = {},
+): Promise<SignupResult> {
   const input = parseSignup(raw);
   const { control, provider, registry, config } = services;
   const step = async (name: SignupStep) => await services.faultInjector?.(name);
@@ -49,9 +59,12 @@ export async function signup(services: Services, raw: unknown): Promise<SignupRe
       slug: ["This address is taken. Choose another."],
     });
   }
+  if (from.ip !== undefined) await countSignup(services, from.ip, input.email);
   // An existing user may open another workspace, but only by proving it is them.
   const existing = await findUserByEmail(control, input.email);
+  if (existing && from.ip !== undefined) await services.loginThrottle.check(input.email, from.ip);
   if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
+    if (from.ip !== undefined) await services.loginThrottle.fail(input.email, from.ip);
     throw new ConflictError(
       "An account with this e-mail already exists. Sign in first, or use its password here.",
       { email: ["An account with this e-mail already exists."] },

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password.ts";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "../domain/clock.ts";
+import { ADDRESS_IN_NAME_MESSAGE, namesAnAddress } from "../domain/names.ts";
 
 /** Subdomains a tenant can never take: our own hosts and names that invite phishing. */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
@@ -72,9 +73,12 @@ export const TimeZoneSchema = z.string().trim().max(64).refine(
 );
 
 export const SignupSchema = z.object({
-  company_name: z.string().trim().min(2, "Enter your company name.").max(120),
+  // Both names are put into the mail the workspace sends (invitations): no addresses in them.
+  company_name: z.string().trim().min(2, "Enter your company name.").max(120)
+    .refine((s) => !namesAnAddress(s), ADDRESS_IN_NAME_MESSAGE),
   slug: SlugSchema,
-  owner_name: z.string().trim().min(1, "Enter your name.").max(120),
+  owner_name: z.string().trim().min(1, "Enter your name.").max(120)
+    .refine((s) => !namesAnAddress(s), "A name cannot contain a web or e-mail address."),
   email: EmailSchema,
   password: z.string().min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
     .max(PASSWORD_MAX_LENGTH),

@@ -9,6 +9,7 @@ import { createApp } from "../app.ts";
 import { type SignedUp, signUpTenant, startTestServer, type TestServer } from "./helpers/server.ts";
 import { clientWithToken } from "./helpers/api.ts";
 import { seedOneOfEach } from "./helpers/records.ts";
+import { confirmAddress } from "./helpers/members.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
 
 async function tokenFor(server: TestServer, t: SignedUp): Promise<string> {
@@ -58,7 +59,9 @@ Deno.test("no API route of one tenant returns, changes or deletes another tenant
   });
   try {
     const a = await signUpTenant(server, "alpha");
+    await confirmAddress(server, a.userId); // inviting needs a confirmed address
     const b = await signUpTenant(server, "bravo");
+    await confirmAddress(server, b.userId); // inviting needs a confirmed address
     // On a plan with every feature, so that entitlements never answer before the lookup does.
     for (const t of [a, b]) {
       await putInState(server.services, t.tenantId, "professional", "active");

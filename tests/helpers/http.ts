@@ -59,33 +59,49 @@ export function hostFetch(
   });
 }
 
-/** Keeps cookies per host between requests, like a browser with host-only cookies. */
+/**
+ * Keeps cookies per host between requests, like a browser: host-only cookies for the host that set
+ * them, a cookie with `Domain=d` for d and every host under it (the handoff nonce, auth/handoff.ts).
+ */
 export class CookieJar {
   #jar = new Map<string, Map<string, string>>();
+  #domains = new Map<string, Map<string, string>>();
 
   /** Stores Set-Cookie headers of a response received from `host`. */
   store(host: string, res: Response): void {
-    const cookies = this.#jar.get(host) ?? new Map<string, string>();
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(";");
       const eq = pair!.indexOf("=");
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
+      const domain = /;\s*domain=\.?([^;]+)/i.exec(line)?.[1]?.trim().toLowerCase();
+      const map = domain ? this.#domains : this.#jar;
+      const key = domain ?? host;
+      const cookies = map.get(key) ?? new Map<string, string>();
       if (/max-age=0/i.test(line) || value === "") cookies.delete(name);
       else cookies.set(name, value);
+      map.set(key, cookies);
     }
-    this.#jar.set(host, cookies);
   }
 
   /** The Cookie header for `host`. */
   header(host: string): string {
-    return [...(this.#jar.get(host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join(
-      "; ",
-    );
+    return [...this.#for(host).entries()].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  #for(host: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [domain, cookies] of this.#domains) {
+      if (host === domain || host.endsWith(`.${domain}`)) {
+        for (const [k, v] of cookies) out.set(k, v);
+      }
+    }
+    for (const [k, v] of this.#jar.get(host) ?? []) out.set(k, v);
+    return out;
   }
 
   /** One cookie's value. */
   get(host: string, name: string): string | undefined {
-    return this.#jar.get(host)?.get(name);
+    return this.#for(host).get(name);
   }
 }

@@ -128,3 +128,16 @@ export async function ownerAdminBroker(server: TestServer, t: SignedUp) {
   const broker = await addMember(server, t.tenantId, "broker");
   return { owner, adminUser, admin, broker };
 }
+
+/**
+ * Marks accounts' addresses confirmed, as opening their confirmation links does (every account
+ * when no id is given): inviting anyone needs a confirmed address (auth/invitations.ts).
+ */
+export async function confirmAddress(server: TestServer, ...userIds: string[]): Promise<void> {
+  const ids = userIds.length ? ` AND id IN (${userIds.map(() => "?").join(", ")})` : "";
+  await server.services.control.execute({
+    sql: `UPDATE users SET email_verified_at = ? WHERE email_verified_at IS NULL${ids}`,
+    args: [new Date().toISOString(), ...userIds],
+  });
+  server.services.authCache.clear();
+}

@@ -39,6 +39,9 @@ export async function startTestServer(
     TEST_TODAY: env.APP_ENV === "production" ? undefined : Deno.env.get("TEST_TODAY"),
     // Production requires a master key (crypto/keys.ts); elsewhere one is generated in DATA_DIR.
     ENCRYPTION_MASTER_KEY: env.APP_ENV === "production" ? TEST_MASTER_KEY : undefined,
+    // Tests sign up many workspaces from loopback; the signup limits' own tests set theirs.
+    SIGNUP_LIMIT_PER_IP: "10000",
+    SIGNUP_LIMIT_PER_EMAIL: "10000",
     ...env,
   });
   const services = await createServices(config, overrides);
@@ -76,7 +79,10 @@ export interface SignedUp {
 
 let counter = 0;
 
-/** Signs up a tenant through the API and follows the handoff, leaving a signed-in cookie jar. */
+/**
+ * Signs up a tenant through the API and follows the handoff in the same client (it carries the
+ * `pm_handoff` cookie the sign-up set, auth/handoff.ts), leaving a signed-in cookie jar.
+ */
 export async function signUpTenant(
   server: TestServer,
   slug = `t${Date.now().toString(36)}${counter++}`,
@@ -91,8 +97,11 @@ export async function signUpTenant(
   const body = await res.json();
   const host = `${slug}.localhost`;
   const jar = new CookieJar();
+  jar.store("localhost", res);
   const login = new URL(body.login_url);
-  const handoff = await server.fetch(host, login.pathname + login.search);
+  const handoff = await server.fetch(host, login.pathname + login.search, {
+    headers: { cookie: jar.header(host) },
+  });
   jar.store(host, handoff);
   await handoff.body?.cancel();
   const me = await server.fetch(host, "/api/v1/auth/csrf", {

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../../../tests/helpers/api.ts";
-import { addMember, mailTo } from "../../../tests/helpers/members.ts";
+import { addMember, confirmAddress, mailTo } from "../../../tests/helpers/members.ts";
 import { DEFAULT_CONFIGURATION } from "../../../customization/document/schema.ts";
 
 async function withApi(fn: (server: TestServer, api: ApiClient) => Promise<void>) {
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address
     await fn(server, await apiClient(server, tenant));
   } finally {
     await server.close();
@@ -142,6 +143,7 @@ Deno.test("a broker may read the configuration but not change it", async () => {
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address
     const m = await addMember(server, tenant.tenantId, "broker");
     const broker = await apiClient(server, { ...tenant, email: m.email, password: m.password });
     assert.equal((await broker.call("GET", "/api/v1/config")).status, 200);
@@ -161,6 +163,7 @@ Deno.test("an invitation e-mail names the workspace's product name", async () =>
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server);
+    await confirmAddress(server, tenant.userId); // inviting needs a confirmed address
     const api = await apiClient(server, tenant);
     const name = { branding: { product_name: "Prairie Trade Desk" } };
     assert.equal((await put(api, name, '"0"')).status, 200);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../../tests/helpers/server.ts";
-import { call, linkIn, mailTo, signIn } from "../../../tests/helpers/members.ts";
+import { call, confirmAddress, linkIn, mailTo, signIn } from "../../../tests/helpers/members.ts";
 import { CookieJar } from "../../../tests/helpers/http.ts";
 
 async function memberships(server: TestServer, tenantId: string): Promise<string[]> {
@@ -16,7 +16,9 @@ Deno.test("invitation flow: invite, e-mail, lookup, accept creates the member wi
   const server = await startTestServer();
   try {
     const a = await signUpTenant(server);
+    await confirmAddress(server, a.userId); // inviting needs a confirmed address
     const b = await signUpTenant(server);
+    await confirmAddress(server, b.userId); // inviting needs a confirmed address
     const owner = await signIn(server, a.host, a.email, a.password);
     const invite = await call(server, owner, "POST", "/api/v1/invitations", {
       email: "Bob.Broker@Plant.example",
@@ -107,7 +109,9 @@ Deno.test("an existing account accepts an invitation only with its own password"
   const server = await startTestServer();
   try {
     const a = await signUpTenant(server);
+    await confirmAddress(server, a.userId); // inviting needs a confirmed address
     const b = await signUpTenant(server);
+    await confirmAddress(server, b.userId); // inviting needs a confirmed address
     const owner = await signIn(server, a.host, a.email, a.password);
     const invite = await call(server, owner, "POST", "/api/v1/invitations", {
       email: b.email,
@@ -155,6 +159,7 @@ Deno.test("revoked, replaced and expired invitations are refused; owners and mem
   const server = await startTestServer();
   try {
     const a = await signUpTenant(server);
+    await confirmAddress(server, a.userId); // inviting needs a confirmed address
     const owner = await signIn(server, a.host, a.email, a.password);
     const accept = (token: string) =>
       server.fetch(a.host, "/api/v1/invitations/accept", {
@@ -227,6 +232,7 @@ Deno.test("an invitation accepted twice at the same moment creates one member", 
   const server = await startTestServer();
   try {
     const a = await signUpTenant(server);
+    await confirmAddress(server, a.userId); // inviting needs a confirmed address
     const owner = await signIn(server, a.host, a.email, a.password);
     await call(server, owner, "POST", "/api/v1/invitations", {
       email: "race@plant.example",
@@ -249,6 +255,72 @@ Deno.test("an invitation accepted twice at the same moment creates one member", 
       await memberships(server, a.tenantId),
       [`${a.email}:owner`, "race@plant.example:broker"].sort(),
     );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("invitations need a confirmed inviter, and a workspace's invitation mail is limited per day, revoked ones included", async () => {
+  const server = await startTestServer();
+  try {
+    const a = await signUpTenant(server);
+    const owner = await signIn(server, a.host, a.email, a.password);
+    const sent = async () =>
+      Number(
+        (await server.services.control.execute({
+          sql: "SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ? AND subject LIKE '%invited%'",
+          args: [a.tenantId],
+        })).rows[0]!.n,
+      );
+
+    // A sign-up whose address nobody confirmed mails no one.
+    const unconfirmed = await call(server, owner, "POST", "/api/v1/invitations", {
+      email: "someone@outside.example",
+      role: "viewer",
+    });
+    assert.equal(unconfirmed.status, 403);
+    const refusal = (await unconfirmed.json()).error;
+    assert.equal(refusal.details.reason, "email_unconfirmed");
+    assert.match(refusal.message, /Confirm your e-mail address/);
+    assert.equal(await sent(), 0);
+
+    await confirmAddress(server, a.userId);
+    // Revoke-and-resend to one address: 3 mails in a day, then 429 (the newest link still works).
+    for (let i = 0; i < 3; i++) {
+      const res = await call(server, owner, "POST", "/api/v1/invitations", {
+        email: "victim@outside.example",
+        role: "viewer",
+      });
+      assert.equal(res.status, 201, `resend ${i}`);
+      const { id } = await res.json();
+      const revoked = await call(server, owner, "DELETE", `/api/v1/invitations/${id}`);
+      assert.equal(revoked.status, 204);
+    }
+    const fourth = await call(server, owner, "POST", "/api/v1/invitations", {
+      email: "victim@outside.example",
+      role: "viewer",
+    });
+    assert.equal(fourth.status, 429);
+    assert.ok(Number(fourth.headers.get("retry-after")) > 0);
+    await fourth.body?.cancel();
+
+    // Revoke-and-invite across addresses: 20 mails a day per workspace, revoked ones counted.
+    for (let i = 3; i < 20; i++) {
+      const res = await call(server, owner, "POST", "/api/v1/invitations", {
+        email: `person${i}@outside.example`,
+        role: "viewer",
+      });
+      assert.equal(res.status, 201, `invitation ${i}`);
+      const { id } = await res.json();
+      await (await call(server, owner, "DELETE", `/api/v1/invitations/${id}`)).body?.cancel();
+    }
+    const over = await call(server, owner, "POST", "/api/v1/invitations", {
+      email: "one-more@outside.example",
+      role: "viewer",
+    });
+    assert.equal(over.status, 429);
+    assert.match((await over.json()).error.message, /20 invitations in the last 24 hours/);
+    assert.equal(await sent(), 20);
   } finally {
     await server.close();
   }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../../http/env.ts";
+import { type AppEnv, clientIp } from "../../../http/env.ts";
+import { bindHandoffToBrowser } from "../../../auth/handoff_cookie.ts";
 import { apexOnly, readJson } from "../../../http/guards.ts";
 import { signup } from "../../../tenants/provision.ts";
 import { welcomeNewTenant } from "../../../tenants/welcome.ts";
@@ -25,7 +26,8 @@ const signUp = describeRoute({
   },
   responses: {
     201: {
-      description: "Created; sign in at `login_url`",
+      description: "Created; sign in at `login_url`, a one-time link (one minute) that opens " +
+        "only in the client holding the `pm_handoff` cookie set on this answer",
       schema: z.object({
         tenant: z.object({ id: z.string(), slug: z.string(), name: z.string(), url: z.url() }),
         user: z.object({ id: z.string(), email: z.email(), name: z.string() }),
@@ -54,8 +56,14 @@ const app = new Hono<AppEnv>();
 
 app.post("/api/v1/signup", signUp, apexOnly(), async (c) => {
   const services = c.get("services");
-  const result = await signup(services, await readJson(c));
-  const { origin, loginUrl } = await welcomeNewTenant(services, result, c.req.url);
+  // Counted per client IP and per address (tenants/signup_limits.ts); 429 past the limit.
+  const result = await signup(services, await readJson(c), { ip: clientIp(c) });
+  const { origin, loginUrl } = await welcomeNewTenant(
+    services,
+    result,
+    c.req.url,
+    bindHandoffToBrowser(c),
+  );
   return c.json({
     tenant: { ...result.tenant, url: origin },
     user: { id: result.user.id, email: result.user.email, name: result.user.name },

@@ -6,7 +6,7 @@ import {
   type TestServer,
 } from "../../../../tests/helpers/server.ts";
 import { enrolTotp, signInTwoStep } from "../../../../tests/helpers/second_factor.ts";
-import { call, linkIn, mailTo, signIn } from "../../../../tests/helpers/members.ts";
+import { call, confirmAddress, linkIn, mailTo, signIn } from "../../../../tests/helpers/members.ts";
 
 async function tokenCount(server: TestServer, userId: string): Promise<number> {
   const rs = await server.services.control.execute({
@@ -32,6 +32,7 @@ Deno.test("a correct password alone never yields a session or an API token when 
   const server = await startTestServer({}, { clock: new FixedClock(new Date()) });
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // inviting needs a confirmed address
     const app = await enrolTotp(server, t);
     const sessionsBefore = await sessionCount(server, t.userId);
 
@@ -81,7 +82,9 @@ Deno.test("a sign-in challenge is completed once, on its own host, and dies afte
   const server = await startTestServer({}, { clock });
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // inviting needs a confirmed address
     const other = await signUpTenant(server);
+    await confirmAddress(server, other.userId); // inviting needs a confirmed address
     const app = await enrolTotp(server, t);
     const complete = (host: string, challenge: string, code: string) =>
       server.fetch(host, "/api/v1/auth/login/second-factor", {
@@ -127,6 +130,7 @@ Deno.test("wrong second-factor codes are throttled per account across challenges
   const server = await startTestServer({}, { clock: new FixedClock(new Date()) });
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // inviting needs a confirmed address
     const app = await enrolTotp(server, t);
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -163,6 +167,7 @@ Deno.test("a recovery code completes a sign-in once and the use is in the securi
   const server = await startTestServer({}, { clock: new FixedClock(new Date()) });
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // inviting needs a confirmed address
     const app = await enrolTotp(server, t);
     const code = app.recoveryCodes[3]!;
     const session = await signInTwoStep(server, t.host, t, code);
@@ -190,7 +195,9 @@ Deno.test("accepting an invitation with the password of an account with a second
   const server = await startTestServer({}, { clock: new FixedClock(new Date()) });
   try {
     const a = await signUpTenant(server);
+    await confirmAddress(server, a.userId); // inviting needs a confirmed address
     const b = await signUpTenant(server);
+    await confirmAddress(server, b.userId); // inviting needs a confirmed address
     const app = await enrolTotp(server, b);
     const owner = await signIn(server, a.host, a.email, a.password);
     for (const via of ["api", "form"]) {
