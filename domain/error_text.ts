@@ -49,6 +49,36 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
     ["rule", "roles", "type", "status"],
   ],
   [/^Only (.+) can override a credit hold\.$/, "error.only_can_override", ["roles"]],
+  [
+    /^Only (.+) can change a customer's credit hold or credit limit\.$/,
+    "error.only_can_change_credit",
+    ["roles"],
+  ],
+  [/^This payment cannot be restored: (.+)$/s, "error.payment_not_restorable", ["problem"]],
+  [
+    /^The settled amount cannot exceed the approved amount \((.+)\)\.$/,
+    "error.settled_over_approved",
+    [
+      "amount",
+    ],
+  ],
+  [
+    /^The settled amount cannot exceed the claimed amount \((.+)\)\.$/,
+    "error.settled_over_claimed",
+    [
+      "amount",
+    ],
+  ],
+  [
+    /^The due date \((\d{4}-\d{2}-\d{2})\) cannot be before the invoice date \((\d{4}-\d{2}-\d{2})\)\.$/,
+    "error.due_before_invoice_date",
+    ["due", "date"],
+  ],
+  [
+    /^The due date \((\d{4}-\d{2}-\d{2})\) cannot be before the bill date \((\d{4}-\d{2}-\d{2})\)\.$/,
+    "error.due_before_bill_date",
+    ["due", "date"],
+  ],
   [/^(.+\.) (Nobody|An? [a-z, ]+) can override the credit hold\.$/, "error.credit_hold_override", [
     "problem",
     "roles",

@@ -365,6 +365,9 @@ const SAMPLES: Record<string, string> = {
     "This PDF is damaged or incomplete (no pages). Export it again and upload the new file.",
   "{} is the workspace's own currency: it needs no rate.":
     "USD is the workspace's own currency: it needs no rate.",
+  "Only {} can change a customer's credit hold or credit limit.":
+    "Only an owner or admin can change a customer's credit hold or credit limit.",
+  "This payment cannot be restored: {}": "This payment cannot be restored: Required.",
 };
 
 Deno.test("every message domain code throws has its Spanish, the values of templates kept", async () => {

@@ -165,9 +165,9 @@ export async function checkCreditTerms(
   if (ctx.role === "owner" || (ctx.role && roles.includes(ctx.role))) return;
   const who = ["owner", ...roles.filter((r) => r !== "owner")];
   const list = who.length === 1 ? who[0]! : `${who.slice(0, -1).join(", ")} or ${who.at(-1)}`;
+  const whoMay = `${/^[aeiou]/.test(list) ? "an" : "a"} ${list}`;
   throw new ForbiddenError(
-    `Only ${/^[aeiou]/.test(list) ? "an" : "a"} ${list} can change a customer's credit hold ` +
-      "or credit limit.",
+    `Only ${whoMay} can change a customer's credit hold or credit limit.`,
     { fields: ["credit_hold", "credit_limit_cents"] },
   );
 }
