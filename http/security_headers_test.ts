@@ -45,9 +45,17 @@ Deno.test("with a public app domain, every public page sends HSTS, a nonce CSP a
       },
     });
     assert.equal(signup.status, 201);
+    // The link opens only in the client that signed up: its binding cookie goes along.
+    const binding = cookiesOf(signup).find((c) => c.startsWith("pm_handoff="));
+    assert.ok(binding, "the sign-up binds its link to this client");
+    assert.match(binding, /; Domain=projectmeats\.test/);
+    assert.match(binding, /; HttpOnly/);
+    assert.match(binding, /; Secure/);
     const login = new URL((await signup.json()).login_url);
     assert.equal(login.protocol, "https:");
-    const handoff = await server.fetch(login.host, login.pathname + login.search);
+    const handoff = await server.fetch(login.host, login.pathname + login.search, {
+      headers: { cookie: binding.split(";")[0]! },
+    });
     await handoff.body?.cancel();
     const session = cookiesOf(handoff).find((c) => c.startsWith("pm_session="));
     assert.ok(session, "the handoff signs in");
