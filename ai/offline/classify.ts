@@ -21,21 +21,31 @@ type Weights = Partial<Record<Kind, number>>;
 
 /** Title phrases: the words a kind's title is made of. */
 const TITLES: Array<[RegExp, Weights]> = [
-  [/\bpurchase\s+order\b|\bp\.?\s?o\.?\s+(form|order)\b/i, { purchase_order: 5 }],
   [
-    /\b(sales?|order)\s+(order\s+)?(confirmation|acknowledge?ment)\b|\bconfirmation\s+of\s+(sale|order)\b|\bsales\s+contract\b/i,
+    /\bpurchase\s+order\b|\bp\.?\s?o\.?\s+(form|order)\b|\borden\s+de\s+compra\b|\bbon\s+de\s+commande\b/i,
+    { purchase_order: 5 },
+  ],
+  [
+    /\b(sales?|order)\s+(order\s+)?(confirmation|acknowledge?ment)\b|\bconfirmation\s+of\s+(sale|order)\b|\bsales\s+contract\b|\bconfirmaci[oó]n\s+de\s+(pedido|venta)\b|\bconfirmation\s+de\s+(commande|vente)\b/i,
     { sales_confirmation: 6 },
   ],
-  [/\bbill\s+of\s+lading\b|\blading\b/i, { bill_of_lading: 5 }],
   [
-    /\bproof\s+of\s+delivery\b|\bdelivery\s+receipt\b|\bsigned\s+pod\b|\bpod\b/i,
+    /\bbill\s+of\s+lading\b|\blading\b|\bconocimiento\s+de\s+embarque\b|\bconnaissement\b/i,
+    { bill_of_lading: 5 },
+  ],
+  [
+    /\bproof\s+of\s+delivery\b|\bdelivery\s+(receipt|confirmation)\b|\bsigned\s+pod\b|\bpod\b/i,
     { proof_of_delivery: 6 },
   ],
   [
     /\b(rate|load|carrier|tender)\s+(confirmation|agreement|con)\b|\brate\s+con(firmation)?\b/i,
     { rate_confirmation: 6 },
   ],
-  [/\binvoice\b|\bstatement\b/i, { invoice: 4, carrier_invoice: 3, supplier_invoice: 3 }],
+  [/\binvoice\b|\bstatement\b|\bfactura\b|\bfacture\b/i, {
+    invoice: 4,
+    carrier_invoice: 3,
+    supplier_invoice: 3,
+  }],
   [
     /\bfreight\s+(bill|invoice)\b|\bcarrier\s+(freight\s+)?(bill|invoice)\b|\btransportation\s+invoice\b/i,
     { carrier_invoice: 6 },

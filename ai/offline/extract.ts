@@ -22,6 +22,7 @@ import { applyLearned } from "./learned.ts";
 import { findUnlabelled } from "./unlabelled.ts";
 import { headedName, nameByMc } from "./unlabelled_parties.ts";
 import { readCustomFields } from "./custom.ts";
+import { readStops } from "./stops.ts";
 import type { ConceptName } from "./vocabulary.ts";
 
 /** An order or load number the document refers to (the best-typed candidate). */
@@ -49,9 +50,27 @@ const SUPPLIER = [
   "shipper",
   "manufacturer",
   "from",
+  "proveedor",
+  "vendedor",
+  "fournisseur",
+  "vendeur",
 ];
 const PLANT = ["plant", "establishment name", "facility", "packing plant", "origin plant"];
-const CUSTOMER = ["bill to", "sold to", "customer", "buyer", "invoice to", "billed to"];
+const CUSTOMER = [
+  "bill to",
+  "sold to",
+  "customer",
+  "buyer",
+  "invoice to",
+  "billed to",
+  "cliente",
+  "comprador",
+  "facturar a",
+  "vendu a",
+  "facture a",
+  "facturer a",
+  "acheteur",
+];
 const CARRIER = [
   "carrier name",
   "carrier",
@@ -60,7 +79,27 @@ const CARRIER = [
   "transported by",
   "hauled by",
   "trucker",
+  "transportista",
+  "transporteur",
 ];
+
+/** "MC / USDOT: 912330 / 3318876": each label given its own value ("MC: 912330  USDOT: ..."). */
+export function unpairLabels(text: string): string {
+  return text.replace(
+    /\b([A-Za-z][A-Za-z.# ]{0,14}?)\s*\/\s*([A-Za-z][A-Za-z.# ]{0,14}?)\s*:\s*([A-Z0-9-]{2,20})\s*\/\s*([A-Z0-9-]{2,20})\b/gi,
+    "$1: $3   $2: $4",
+  );
+}
+
+/** An MC number printed as the broker's own ("MC 1022331 (broker)") is not the carrier's. */
+function carrierMc(text: string): string | null {
+  for (const line of text.split("\n")) {
+    if (/\bbroker(age)?\b/i.test(line) && !/\bcarrier\b/i.test(line)) continue;
+    const mc = findMc(line);
+    if (mc) return mc;
+  }
+  return null;
+}
 
 function party(
   lines: Line[],
@@ -69,15 +108,19 @@ function party(
 ): RawExtraction["parties"][string] | null {
   const found = readParty(lines, labels);
   const name = found?.name ?? null;
+  // The party's own block: its label's line and the two under it (MC, DOT or EST beside it).
+  const block = found?.line !== undefined
+    ? unpairLabels(lines.slice(found.line, found.line + 3).map((l) => l.text).join("\n"))
+    : "";
   const near = found?.near ?? "";
   const out: RawExtraction["parties"][string] = { name, confidence: found?.confidence ?? 0.3 };
   if (extra.est) out.est_number = findEst(near) ?? null;
   if (extra.carrier) {
-    const all = lines.map((l) => l.text).join("\n");
+    const all = unpairLabels(lines.map((l) => l.text).join("\n"));
     const digits = (v: string) => /^\d{4,8}\b/.test(v.trim());
-    out.mc_number = findMc(near) ?? findMc(all) ??
+    out.mc_number = findMc(near) ?? carrierMc(block) ?? carrierMc(all) ??
       findLabeled(lines, ["mc", "mc number", "docket"], digits)?.value.match(/^\d+/)?.[0] ?? null;
-    out.dot_number = findDot(near) ?? findDot(all) ??
+    out.dot_number = findDot(near) ?? findDot(block) ?? findDot(all) ??
       findLabeled(lines, ["us ?dot", "dot"], digits)?.value.match(/^\d+/)?.[0] ?? null;
   }
   return name || out.est_number || out.mc_number || out.dot_number ? out : null;
@@ -108,6 +151,42 @@ function billVendor(
     : {};
 }
 
+/** Words of Spanish or French business paper; English ones count against. */
+const SPANISH_FRENCH =
+  /\b(fecha|factura|pedido|cantidad|precio|proveedor|cliente|vencimiento|envío|entrega|peso|cajas|facture|commande|livraison|transporteur|fournisseur|poids|prix|montant|échéance|expédition|quantité|del|los|las|des|du|le|la|el|y|et|de)\b/gi;
+const ENGLISH = /\b(the|and|of|to|for|date|order|ship|delivery|invoice|weight|price)\b/gi;
+
+/**
+ * A document written in Spanish or French reads n/n/yyyy day-first: decided by its words (more
+ * of theirs than English ones, on the first 4,000 characters).
+ */
+export function dayFirstLanguage(text: string): boolean {
+  const head = text.slice(0, 4000);
+  const theirs = head.match(SPANISH_FRENCH)?.length ?? 0;
+  const english = head.match(ENGLISH)?.length ?? 0;
+  return theirs >= 4 && theirs > english;
+}
+
+/** Appointments from the stop blocks where the labels gave none (or a date with no time). */
+function fromStops(lines: Line[], fields: Record<string, DraftValue>): Record<string, DraftValue> {
+  const stops = readStops(lines);
+  const out: Record<string, DraftValue & { why?: string }> = {};
+  for (
+    const [key, at] of [
+      ["pickup_appointment", stops.pickup],
+      ["delivery_appointment", stops.delivery],
+    ] as const
+  ) {
+    if (!at) continue;
+    const had = fields[key];
+    const sameDayNoTime = had && String(had.value).replace(/T00:00$/, "") === at.slice(0, 10) &&
+      String(had.value).endsWith("T00:00");
+    if (had && !sameDayNoTime) continue;
+    out[key] = { value: at, confidence: 0.75, why: "read from the stop block" };
+  }
+  return out;
+}
+
 /** Extracts the fields of a document of a known kind from its text. */
 export function extractFields(
   type: Classification,
@@ -124,6 +203,8 @@ export function extractFields(
   const candidates = findPairs(lines);
   const fields: Record<string, DraftValue> = readFields(type, candidates, {
     ocr: opts.ocr ?? false,
+    dayFirst: dayFirstLanguage(text),
+    lines,
   });
   if (opts.learned?.length) Object.assign(fields, applyLearned(type, lines, opts.learned));
   // The workspace's own fields of the record this document becomes (ai/offline/custom.ts).
@@ -192,9 +273,11 @@ export function extractFields(
   const guessed = findUnlabelled(type, lines, {
     fields,
     refs,
-    taken: new Set(candidates.map((c) => c.at)),
+    // A value a label with extra words only may have ("PULP TEMP AT LOADING") stays free.
+    taken: new Set(candidates.filter((c) => !c.extra).map((c) => c.at)),
   });
   for (const [key, value] of Object.entries(guessed.fields)) fields[key] ??= value;
+  if (type === "rate_confirmation") Object.assign(fields, fromStops(lines, fields));
   for (const [key, value] of Object.entries(guessed.refs)) {
     if (refs[key]) continue;
     refs[key] = value;

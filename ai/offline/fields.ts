@@ -12,6 +12,7 @@
  */
 import type { Classification, DraftValue } from "../../domain/documents/draft.ts";
 import type { Candidate } from "./pairs.ts";
+import type { Line } from "./layout.ts";
 import type { ConceptName, ValueKind } from "./vocabulary.ts";
 import { CONCEPTS } from "./vocabulary.ts";
 import {
@@ -93,22 +94,40 @@ export interface Typed {
   /** The whole value was of the type (nothing cut off, nothing repaired). */
   exact: boolean;
   repaired: boolean;
+  /** A date and time field whose value printed no time. */
+  noTime?: boolean;
 }
 
+/** "Net 10 days", "NET 7 DAYS", "30 días", "Net 21 jours / days": the terms as "Net N". */
+export function netTerms(text: string): string | null {
+  const m = /^(?:net|neto)\s*(\d{1,3})(?:\s*(?:days?|d[ií]as|jours)\b[\s/a-z]*)?$/i.exec(text) ??
+    /^(\d{1,3})\s*(?:days?|d[ií]as|jours)(?:\s*(?:net|neto|nets?))?[\s/a-z]*$/i.exec(text);
+  return m ? `Net ${+m[1]!}` : null;
+}
+
+/** The date at the start of a date-and-time value, so that its year is never read as a time. */
+const DATE_HEAD =
+  /^\s*(?:\p{L}{3,9}\.?,?\s+)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\p{L}{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+\d{4})?|\d{1,2}(?:\s+de)?[\s-]\p{L}{3,10}\.?(?:\s+de)?(?:[\s-]\d{2,4})?)/u;
+
 /** Reads a value as its kind; null when it is not of that kind. */
-export function typed(kind: ValueKind | "datetime", raw: string): Typed | null {
+export function typed(
+  kind: ValueKind | "datetime",
+  raw: string,
+  opts: { dayFirst?: boolean } = {},
+): Typed | null {
   const text = raw.trim();
   switch (kind) {
     case "date":
     case "datetime": {
-      const date = parseDate(text);
+      const date = parseDate(text, opts);
       if (!date) return null;
       const repaired = fixDigits(text) !== text;
       if (kind === "date") {
         const exact = /^[\w/.,\- ]{6,20}$/.test(text) && !/\d{1,2}:\d{2}/.test(text);
         return { value: date, exact: exact && text.length <= 18, repaired };
       }
-      return { value: `${date}T${parseTime(text) ?? "00:00"}`, exact: true, repaired };
+      const time = parseTime(text.replace(DATE_HEAD, ""), { afterDate: true });
+      return { value: `${date}T${time ?? "00:00"}`, exact: true, repaired, noTime: !time };
     }
     case "id": {
       if (parseDate(text)) return null;
@@ -140,9 +159,28 @@ export function typed(kind: ValueKind | "datetime", raw: string): Typed | null {
     case "text": {
       const t = text.split(/\s{3,}/)[0]!.trim().slice(0, 100).replace(/^(net)\s*(?=\d)/i, "Net ");
       if (!t) return null;
+      const net = netTerms(t);
+      if (net) return { value: net, exact: true, repaired: false };
       return { value: t, exact: TERMS.test(t), repaired: false };
     }
   }
+}
+
+const TOTAL_LIKE = /\btotal|\ball[\s-]*in\b|\b(balance|amount)\s+due\b/i;
+
+/** A time in the cells right of a date's value or just under it ("Time: 06:00", "0600"). */
+function timeBeside(lines: Line[], c: Candidate): string | null {
+  const [li, start] = c.at.split(":").map(Number) as [number, number];
+  const line = lines[li];
+  if (!line) return null;
+  const after = line.cells.filter((x) => x.start > start).slice(0, 2);
+  for (const cell of after) {
+    const m = /^(?:time|hora|heure|appt|appointment)?\s*:?\s*(.*)$/i.exec(cell.text)!;
+    const time = parseTime(m[1]!, { afterDate: true });
+    if (time && !parseDate(m[1]!)) return time;
+    if (!/^(time|hora|heure)\b/i.test(cell.text)) break;
+  }
+  return null;
 }
 
 interface Scored {
@@ -178,7 +216,7 @@ export function scoreCandidate(
 export function readFields(
   type: Classification,
   candidates: Candidate[],
-  opts: { ocr: boolean } = { ocr: false },
+  opts: { ocr: boolean; dayFirst?: boolean; lines?: Line[] } = { ocr: false },
 ): Record<string, DraftValue & { why?: string }> {
   const plan = FIELD_CONCEPTS[type] ?? {};
   const options: Array<{ field: string; best: Scored; rivals: Scored[] }> = [];
@@ -189,13 +227,35 @@ export function readFields(
       for (const c of candidates) {
         if (!c.concepts.includes(concept)) continue;
         // A label shared by several concepts (e.g. "total") is weaker for each of them.
-        const t = typed(kind, c.value);
+        const t = typed(kind, c.value, opts);
         if (!t) continue;
         const s = scoreCandidate(c, t, rank, opts, kind);
+        if (t.noTime) {
+          // The time printed beside the date ("Date: 12/07   Time: 06:00"), else none at all.
+          const time = opts.lines ? timeBeside(opts.lines, c) : null;
+          if (time) {
+            t.value = String(t.value).replace(/T00:00$/, `T${time}`);
+            s.confidence = Math.min(s.confidence, 0.85);
+            s.why.push("time read beside the date");
+          } else {
+            s.confidence = Math.min(s.confidence, 0.75);
+            s.why.push("no time printed");
+          }
+        }
+        // A total beats its components: a label saying "total" (or "all in", "balance due")
+        // wins over a line haul or a charge of the same field.
+        if (CONCEPTS[concept].kind === "money" && TOTAL_LIKE.test(c.label)) s.confidence += 0.005;
         scored.push({ candidate: c, value: t.value, ...s });
       }
     });
+    const money = concepts.every((c) => CONCEPTS[c].kind === "money");
+    if (money && scored.some((x) => TOTAL_LIKE.test(x.candidate.label))) {
+      for (const x of scored) {
+        if (!TOTAL_LIKE.test(x.candidate.label)) x.confidence = Math.min(x.confidence, 0.6);
+      }
+    }
     scored.sort((a, b) => b.confidence - a.confidence || a.candidate.line - b.candidate.line);
+    for (const x of scored) x.confidence = Math.min(0.99, x.confidence);
     if (scored[0]) options.push({ field, best: scored[0], rivals: scored.slice(1) });
   }
   // The most certain fields claim their value cells first; a cell fills one field only.

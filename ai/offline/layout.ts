@@ -25,7 +25,11 @@ export interface Found {
 
 /** Splits text into lines of cells. */
 export function toLines(text: string): Line[] {
-  return text.split(/\r?\n/).map((raw, index) => {
+  return text.split(/\r?\n/).map((drawn, index) => {
+    // A table drawn with pipes ("| PO No. | NP-1 |"): the rules are column gaps, not text.
+    const raw = drawn.includes("|")
+      ? drawn.replace(/(^|\s)\|(?=\s|$)/g, (m) => " ".repeat(m.length))
+      : drawn;
     const cells: Cell[] = [];
     for (const m of raw.matchAll(/\S+(?: {1,2}\S+)*/g)) {
       cells.push({ text: m[0], start: m.index!, end: m.index! + m[0].length });

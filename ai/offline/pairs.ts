@@ -6,7 +6,15 @@
  * (columns overlapping). Each candidate keeps how it was found, so that confidence can say why.
  */
 import type { Cell, Line } from "./layout.ts";
-import { type ConceptName, type LabelMatch, matchLabel, normalizeLabel } from "./vocabulary.ts";
+import {
+  type ConceptName,
+  CONCEPTS,
+  type LabelMatch,
+  matchLabel,
+  normalizeLabel,
+  type ValueKind,
+} from "./vocabulary.ts";
+import { parseDate, parseMoney } from "./values.ts";
 
 /** Document titles: a label on its own, but nothing under a title is its value. */
 const TITLES = new Set(
@@ -41,6 +49,8 @@ export interface Candidate {
   at: string;
   /** The label cell's start column (for remembered layouts). */
   column: number;
+  /** Found beside or under a label followed by extra words, not beside a bare label. */
+  extra?: boolean;
 }
 
 /** "PO#4512" -> "PO# 4512"; a colon between letters and a value gets its space. */
@@ -55,14 +65,58 @@ interface Split {
   marked: boolean;
 }
 
+/** A label with its unit or plural mark in brackets ("Total Pay (USD)", "Seal number(s)"). */
+const bracketed = (label: string) => label.replace(/\s*\([^()]{1,12}\)\s*$/, "").trim();
+
+/**
+ * A label the vocabulary knows, also in a bilingual or paired form ("No de facture / Invoice
+ * No", "Trailer/Seal"): the part that names a field, and which of the slash-parts it is.
+ */
+function matchParts(label: string): { match: LabelMatch; part: number; of: number } | null {
+  const whole = matchLabel(label) ?? matchLabel(bracketed(label)) ?? totalOf(bracketed(label));
+  const parts = label.split(/\s*\/\s*/);
+  if (parts.length < 2 || parts.length > 3) return whole ? { match: whole, part: -1, of: 1 } : null;
+  if (whole) {
+    // "Trailer/Seal" is known whole, but its value pairs up: the seal is the second value.
+    const at = parts.findIndex((p) => matchLabel(p)?.concepts.join() === whole.concepts.join());
+    return { match: whole, part: whole.concepts.length ? at : -1, of: parts.length };
+  }
+  let party: { match: LabelMatch; part: number; of: number } | null = null;
+  for (const [i, p] of parts.entries()) {
+    if (p.length < 2) continue;
+    const match = matchLabel(p) ?? matchLabel(bracketed(p));
+    if (match?.concepts.length) return { match, part: i, of: parts.length };
+    if (match && !party) party = { match, part: i, of: parts.length };
+  }
+  return party;
+}
+
+/** "Total <a money label>" ("Total Carrier Rate") is that amount's total. */
+function totalOf(label: string): LabelMatch | null {
+  const m = /^(?:grand\s+)?total\s+(.{3,30})$/i.exec(label.trim());
+  const match = m ? matchLabel(m[1]!) : null;
+  return match?.concepts.length && match.concepts.every((k) => CONCEPTS[k].kind === "money")
+    ? match
+    : null;
+}
+
+/** The value of the label's part when the value pairs up with the label ("5312 / S1188"). */
+function valuePart(rest: string, part: number, of: number): string {
+  if (part < 0) return rest;
+  const values = rest.split(/\s+\/\s+|(?<=\S)\/(?=\S)/);
+  return values.length === of ? values[part]!.trim() : rest;
+}
+
 /** The label at the start of a cell's text, and what follows it. */
 export function splitLabel(raw: string): Split | null {
   const text = spaced(raw.trim());
   const colon = /^([^:\d]{1,40}?)\s*:\s*(.*)$/.exec(text);
   if (colon) {
     // A label before a colon that the vocabulary does not know is someone else's label.
-    const match = matchLabel(colon[1]!);
-    return match ? { label: colon[1]!, match, rest: colon[2]!.trim(), marked: true } : null;
+    const found = matchParts(colon[1]!);
+    if (!found) return null;
+    const rest = valuePart(colon[2]!.trim(), found.part, found.of);
+    return { label: colon[1]!, match: found.match, rest, marked: true };
   }
   const words = text.split(/\s+/);
   for (let k = Math.min(6, words.length); k >= 1; k--) {
@@ -71,7 +125,11 @@ export function splitLabel(raw: string): Split | null {
     const label = head.join(" ");
     const match = matchLabel(label);
     if (!match) continue;
-    const rest = words.slice(k).join(" ").replace(/^[:#.\-–]+\s*/, "").trim();
+    // A unit or plural mark in brackets after the label is part of it, not its value.
+    const rest = words.slice(k).join(" ").replace(/^[:#.\-–]+\s*/, "").replace(
+      /^\([^()\d]{1,12}\)\s*:?\s*/,
+      "",
+    ).trim();
     return { label, match, rest, marked: /[:#]$/.test(label) || /^[:#]/.test(words[k] ?? "") };
   }
   return null;
@@ -92,6 +150,33 @@ function cellBelow(lines: Line[], i: number, cell: Cell): { cell: Cell; line: nu
   }
   return null;
 }
+
+/** A value of the kind (checked before a label's extra words give up their value). */
+function valueOfKind(kind: ValueKind, v: string): boolean {
+  const t = v.trim();
+  switch (kind) {
+    case "date":
+    case "datetime":
+      return parseDate(t) !== null;
+    case "money":
+      return /^(USD|US\$|\$)?\s*\d/.test(t) && parseMoney(t) !== null;
+    case "temp":
+      return /^-?\s?\d+(\.\d+)?\s*°?\s*[FC]\b/i.test(t);
+    case "id":
+      return /^[A-Z0-9][A-Z0-9\-/.]{2,}$/i.test(t.split(/\s+/)[0]!) &&
+        /\d/.test(t.split(/\s+/)[0]!) && !parseDate(t);
+    case "text":
+      return false;
+  }
+}
+
+/** Words after a label that cannot be its value: letters only, a few words, no colon. */
+const wordsOnly = (rest: string) =>
+  !/[\d:$€£#]/.test(rest) && rest.split(/\s+/).length <= 4 && rest.length <= 30 &&
+  !TITLE_WORD.test(rest);
+/** A document's title word ("CUSTOMER INVOICE" is a title, not a label with extra words). */
+const TITLE_WORD =
+  /\b(invoice|order|lading|confirmation|receipt|statement|bill|agreement|contract|delivery|tender|copy)\b/i;
 
 /** Cuts a value at the next "Label:" that OCR or a tight layout left in the same cell. */
 function cutAtNextLabel(value: string): string {
@@ -125,6 +210,36 @@ export function findPairs(lines: Line[]): Candidate[] {
           line: i,
           at: `${i}:${cell.start}`,
         });
+        // "PULP TEMP AT LOADING" over "27.4 F": words after a known label that are no value
+        // (letters only, or a phrase the label's kinds do not read) leave the value beside or
+        // under the cell, read at a lower strength.
+        // Not a generic "Date" with a word after it ("Date Acknowledged"): that names a date
+        // the vocabulary does not know, left to the rules by type and position.
+        if (!wordsOnly(split.rest) || split.match.concepts.every((k) => k === "date")) continue;
+        base.strength *= 0.9;
+        const right = line.cells[c + 1];
+        const below = cellBelow(lines, i, cell);
+        const fits = (v: string) =>
+          split.match.concepts.some((k) => valueOfKind(CONCEPTS[k].kind, v));
+        if (right && fits(right.text)) {
+          out.push({
+            ...base,
+            value: right.text,
+            position: "right",
+            line: i,
+            at: `${i}:${right.start}`,
+            extra: true,
+          });
+        } else if (below && fits(below.cell.text)) {
+          out.push({
+            ...base,
+            value: below.cell.text,
+            position: "below",
+            line: below.line,
+            at: `${below.line}:${below.cell.start}`,
+            extra: true,
+          });
+        }
         continue;
       }
       const right = line.cells[c + 1];

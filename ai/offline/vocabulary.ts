@@ -22,6 +22,13 @@ export const CONCEPTS = {
   po_number: {
     kind: "id",
     synonyms: [
+      "orden de compra",
+      "no de orden",
+      "numero de orden",
+      "bon de commande",
+      "su orden de compra",
+      "votre bon de commande",
+      "su pedido",
       "po",
       "p o",
       "purchase order",
@@ -75,6 +82,12 @@ export const CONCEPTS = {
   order_date: {
     kind: "date",
     synonyms: [
+      "fecha de emision",
+      "fecha de orden",
+      "fecha del pedido",
+      "fecha de pedido",
+      "date de commande",
+      "date d emission",
       "order date",
       "po date",
       "date ordered",
@@ -101,6 +114,14 @@ export const CONCEPTS = {
   ship_date: {
     kind: "date",
     synonyms: [
+      "fecha de embarque",
+      "fecha de envio",
+      "fecha de carga",
+      "recoleccion",
+      "date d expedition",
+      "date de ramassage",
+      "ramassage",
+      "chargement",
       "pickup date",
       "pickup",
       "pick up",
@@ -139,6 +160,10 @@ export const CONCEPTS = {
   delivery_date: {
     kind: "date",
     synonyms: [
+      "fecha de entrega",
+      "entrega",
+      "livraison",
+      "date de livraison",
       "delivery date",
       "deliver on",
       "delivery appointment",
@@ -171,6 +196,12 @@ export const CONCEPTS = {
   terms: {
     kind: "text",
     synonyms: [
+      "condiciones de pago",
+      "terminos de pago",
+      "plazo de pago",
+      "conditions de paiement",
+      "modalites de paiement",
+      "modalites",
       "terms",
       "payment terms",
       "pay terms",
@@ -184,6 +215,9 @@ export const CONCEPTS = {
   bol_number: {
     kind: "id",
     synonyms: [
+      "conocimiento de embarque",
+      "carta porte",
+      "connaissement",
       "bill of lading",
       "bill of lading number",
       "bol",
@@ -205,7 +239,20 @@ export const CONCEPTS = {
   },
   seal_number: {
     kind: "id",
-    synonyms: ["seal", "seal number", "trailer seal", "seal nos", "seals", "seal s", "seal id"],
+    synonyms: [
+      "sello",
+      "sellos",
+      "precinto",
+      "scelle",
+      "scelles",
+      "seal",
+      "seal number",
+      "trailer seal",
+      "seal nos",
+      "seals",
+      "seal s",
+      "seal id",
+    ],
   },
   load_number: {
     kind: "id",
@@ -233,6 +280,12 @@ export const CONCEPTS = {
   invoice_number: {
     kind: "id",
     synonyms: [
+      "factura",
+      "no de factura",
+      "numero de factura",
+      "facture",
+      "no de facture",
+      "numero de facture",
       "invoice",
       "invoice number",
       "inv",
@@ -256,6 +309,10 @@ export const CONCEPTS = {
   invoice_date: {
     kind: "date",
     synonyms: [
+      "fecha de factura",
+      "fecha de facturacion",
+      "date de facture",
+      "date de facturation",
       "invoice date",
       "date of invoice",
       "inv date",
@@ -275,6 +332,12 @@ export const CONCEPTS = {
   due_date: {
     kind: "date",
     synonyms: [
+      "fecha de vencimiento",
+      "vencimiento",
+      "fecha limite de pago",
+      "echeance",
+      "date d echeance",
+      "date limite de paiement",
       "due date",
       "payment due",
       "due",
@@ -291,6 +354,13 @@ export const CONCEPTS = {
   total_due: {
     kind: "money",
     synonyms: [
+      "total a pagar",
+      "importe total",
+      "monto total",
+      "total a payer",
+      "montant total",
+      "montant du",
+      "solde du",
       "total due",
       "amount due",
       "balance due",
@@ -316,6 +386,9 @@ export const CONCEPTS = {
   rate_total: {
     kind: "money",
     synonyms: [
+      "tarifa total",
+      "tarif convenu",
+      "tarifa acordada",
       "total rate",
       "total carrier pay",
       "carrier pay",
@@ -402,6 +475,25 @@ export type ConceptName = keyof typeof CONCEPTS;
 
 /** Labels that name a party or an address (not a field): known, so never taken as a value. */
 export const PARTY_LABELS = [
+  // Spanish and French headings of the same parties.
+  "proveedor",
+  "vendedor",
+  "fournisseur",
+  "vendeur",
+  "cliente",
+  "comprador",
+  "facturar a",
+  "acheteur",
+  "vendu a",
+  "facture a",
+  "facturer a",
+  "transportista",
+  "embarcador",
+  "remitente",
+  "expediteur",
+  "consignatario",
+  "destinatario",
+  "destinataire",
   "supplier",
   "vendor",
   "seller",
@@ -454,7 +546,8 @@ export const PARTY_LABELS = [
  * "po"), the identifier suffix dropped (also when OCR misspelt it: "Numbr").
  */
 export function normalizeLabel(s: string): string {
-  let t = s.toLowerCase().replace(/[’'`]/g, "").replace(/[^a-z0-9#]+/g, " ").trim();
+  let t = s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[’'`]/g, "")
+    .replace(/[^a-z0-9#]+/g, " ").trim();
   t = t.replace(/\b([a-z]) (?=[a-z]\b)/g, "$1");
   for (let i = 0; i < 2; i++) {
     t = t.replace(ID_SUFFIX, "").trim();
