@@ -6,7 +6,9 @@
  * memory holds one page or one file plus the sink's buffer, never the whole archive.
  *
  * Every table of the tenant database is found in its schema, never listed by hand: tables that
- * later migrations add (the security log, anything new) come along by themselves.
+ * later migrations add (the security log, anything new) come along by themselves. Signing secrets
+ * and credentials are the exception (data_rights/secrets.ts): those tables are written empty and
+ * those columns blank.
  */
 import { createHash, type Hash } from "node:crypto";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
@@ -26,6 +28,7 @@ import {
   tablePath,
   type WorkspaceFacts,
 } from "./archive_format.ts";
+import { LEFT_OUT_TABLES, redactRow } from "./secrets.ts";
 
 /** Rows read per query: a page of a big table in memory at once. */
 const PAGE_ROWS = 500;
@@ -168,6 +171,8 @@ export async function writeWorkspaceArchive(
       let rows = 0;
       const part = { path: tablePath(name), kind: "table" as const, name };
       await addEntry(part, async (write) => {
+        // Signing secrets never leave the workspace: the table is there, its rows are not.
+        if (LEFT_OUT_TABLES.has(name)) return;
         let after: unknown = null;
         for (let offset = 0;; offset += PAGE_ROWS) {
           input.signal?.throwIfAborted();
@@ -183,8 +188,12 @@ export async function writeWorkspaceArchive(
           if (rs.rows.length === 0) break;
           let text = "";
           for (const row of rs.rows) {
+            const raw: Record<string, unknown> = {};
+            rs.columns.forEach((col, i) => (raw[col] = row[i]));
             const line: Record<string, unknown> = {};
-            rs.columns.forEach((col, i) => (line[col] = encodeValue(row[i])));
+            for (const [col, value] of Object.entries(redactRow(name, raw))) {
+              line[col] = encodeValue(value);
+            }
             text += JSON.stringify(line) + "\n";
           }
           rows += rs.rows.length;

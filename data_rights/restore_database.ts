@@ -11,7 +11,8 @@
  * otherwise run any SQL here, ATTACH another database included). Its rows go by bound values into
  * tables the migrations made; a table or column the app does not know refuses the archive. Each
  * document's storage key is rewritten to this workspace's, so a crafted row cannot point at
- * another workspace's file.
+ * another workspace's file. Signing secrets and credentials are never taken from an archive
+ * (data_rights/secrets.ts): portal keys start afresh, so links sent before stop working.
  */
 import type { Client, Transaction } from "../db/client.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
@@ -27,6 +28,7 @@ import {
   readEntries,
   type VerifiedArchive,
 } from "./archive_reader.ts";
+import { resetSecrets } from "./secrets.ts";
 
 const INSERT_BATCH = 200;
 const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -233,6 +235,8 @@ export async function restoreDatabase(
           args: [`${target.tenantId}/`],
         });
       }
+      // No signing secret or credential comes from an archive (data_rights/secrets.ts).
+      await resetSecrets(tx);
       const applied = (await tx.execute("SELECT version FROM _migrations ORDER BY version")).rows
         .map((r) => Number(r.version)).join(",");
       if (applied !== migrations.map((m) => m.version).join(",")) {

@@ -83,6 +83,28 @@ export function PluginSettingsForm(
       {props.settings.map((s) => {
         const id = `setting-${s.key}`;
         const value = props.values[s.key] ?? s.default;
+        if (s.type === "string" && s.secret) {
+          // A credential is never rendered back: only whether it is set.
+          const set = typeof props.values[s.key] === "string" && props.values[s.key] !== "";
+          return (
+            <div class="field" key={s.key}>
+              <label for={id}>{s.label}</label>
+              <input
+                id={id}
+                name={s.key}
+                type="password"
+                autocomplete="off"
+                value=""
+                aria-describedby={`${id}-state`}
+                disabled={props.disabled}
+              />
+              <p class="hint" id={`${id}-state`}>
+                {set ? t("plugins.secret_set") : t("plugins.secret_not_set")}
+              </p>
+              {s.help ? <p class="hint">{s.help}</p> : null}
+            </div>
+          );
+        }
         const hint = s.help ? <p class="hint" id={`${id}-hint`}>{s.help}</p> : null;
         const described = s.help ? `${id}-hint` : undefined;
         if (s.type === "boolean") {

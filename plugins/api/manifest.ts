@@ -43,6 +43,14 @@ export const settingSchema = z.discriminatedUnion("type", [
     type: z.literal("string"),
     default: z.string().max(500),
     maxLength: z.number().int().positive().max(2000).optional(),
+    /**
+     * A credential (API 2.1): never shown again once saved, only whether it is set; left out of
+     * workspace exports and of the security log. Its default must be empty.
+     */
+    secret: z.boolean().optional(),
+  }).refine((s) => !s.secret || s.default === "", {
+    message: "A secret setting's default must be empty.",
+    path: ["default"],
   }),
   z.object({
     key: handler,

@@ -7,7 +7,7 @@
  */
 
 /** The version of the extension API this build of the app offers. */
-export const PLUGIN_API_VERSION = "2.0.0";
+export const PLUGIN_API_VERSION = "2.1.0";
 
 /**
  * The last 1.x: 2.0 kept all of it but `afterSave`'s timing and delivery count, so a plugin whose

@@ -3,11 +3,14 @@
  * Entry points a person starts: an action on selected records (a button on a record page or list)
  * and a dashboard card's data. Each runs in the plugin's sandbox with the request's record context,
  * so what the plugin writes is the acting member's change in the record's history, and the host
- * still checks the plugin's approved permissions on every call.
+ * still checks the plugin's approved permissions on every call, and the member's own: a record
+ * read or write the member's role (or token) may not make is refused, and the action then fails
+ * with 403 even if the plugin caught the error.
  */
 import { z } from "zod";
-import { InvalidError, NotFoundError } from "../../domain/errors.ts";
+import { ForbiddenError, InvalidError, NotFoundError } from "../../domain/errors.ts";
 import type { RecordContext } from "../../domain/records/context.ts";
+import type { PluginActor } from "./host_api.ts";
 import type { Installation } from "./installations.ts";
 import type { PluginRuntime } from "./runtime.ts";
 import type { SandboxLimits } from "./sandbox.ts";
@@ -47,18 +50,25 @@ export async function runAction(
   actionId: string,
   ids: string[],
   ctx: RecordContext,
+  scopes: readonly string[] | null = null,
 ): Promise<ActionResult> {
   const action = plugin.manifest.entryPoints.actions.find((a) => a.id === actionId);
   if (!action || !plugin.enabled) throw new NotFoundError("That plugin action is not available.");
+  const actor: PluginActor = { role: ctx.role, scopes, refused: [] };
+  const refusal = () => actor.refused!.length ? new ForbiddenError(actor.refused![0]) : null;
   const raw = await runtime.call(
     tenantId,
     plugin,
     action.handler,
     { collection: action.collection, ids },
-    { read: ctx.db, write: ctx },
+    { read: ctx.db, write: ctx, actor },
     today,
     ACTION_LIMITS,
-  );
+  ).catch((err) => {
+    throw refusal() ?? err;
+  });
+  const refused = refusal();
+  if (refused) throw refused;
   const parsed = actionResultSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     throw new InvalidError(`${plugin.manifest.title} answered something the app cannot use.`);

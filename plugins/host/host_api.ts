@@ -6,10 +6,16 @@
  * same repository as the app's own pages, on the database of the tenant context the call runs in,
  * so an id of another workspace is simply not found. Writes are refused where the call runs
  * inside another write (a `beforeSave` hook gets a read-only host).
+ *
+ * A call made for a member (an action, a view's bridge) also carries that
+ * member as its `actor`: the host then refuses what the member's role (and, for a scoped token,
+ * its scopes) may not do, exactly as the record API would (`records:read` to read, the record
+ * type's own permission, `records:write` or `money:write`, to write). A plugin never lets a
+ * member do more than they could do themselves.
  */
 import type { Executor } from "../../db/transaction.ts";
 import { recordType } from "../../domain/catalog.ts";
-import { AppError } from "../../domain/errors.ts";
+import { AppError, ForbiddenError } from "../../domain/errors.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
 import type { RecordContext } from "../../domain/records/context.ts";
 import {
@@ -21,8 +27,21 @@ import {
 import { createSchema, issuesByField, updateSchema } from "../../domain/records/schema.ts";
 import { listQuerySchema, toListQuery } from "../../domain/records/query.ts";
 import { permits } from "../api/manifest.ts";
+import { can, type Role } from "../../auth/roles.ts";
+import { hasScope, roleGrants } from "../../auth/scopes.ts";
 import type { HostFunction } from "./sandbox.ts";
 import { NETWORK, safeFetch, type SafeFetchDeps } from "./safe_fetch.ts";
+
+/** The member a call runs for: their role, and a scoped token's scopes (null: not narrowed). */
+export interface PluginActor {
+  role: Role | null;
+  scopes?: readonly string[] | null;
+  /**
+   * The refusals of this call, kept even when the plugin catches the error, so the route can
+   * answer 403 instead of the plugin's own message (plugins/host/actions.ts).
+   */
+  refused?: string[];
+}
 
 /** Where and with what rights a plugin call runs. */
 export interface PluginScope {
@@ -34,6 +53,11 @@ export interface PluginScope {
   domains: readonly string[];
   network?: SafeFetchDeps;
   log?: (line: string) => void;
+  /**
+   * The member the call runs for; absent for the system's own calls (afterSave reactions,
+   * scheduled tasks, beforeSave checks of a write the member was already allowed to make).
+   */
+  actor?: PluginActor;
 }
 
 function typeFor(collection: unknown, verb: "read" | "write", scope: PluginScope): RecordDef {
@@ -44,6 +68,20 @@ function typeFor(collection: unknown, verb: "read" | "write", scope: PluginScope
     throw new Error(
       `This plugin may not ${verb} ${def.collection}: its manifest lacks ${verb}:${def.collection}.`,
     );
+  }
+  if (scope.actor) {
+    const permission = verb === "read" ? "records:read" : def.permission;
+    const token = `${def.table}:${verb}`;
+    const { role, scopes } = scope.actor;
+    if (
+      !role || !can(role, permission) ||
+      (scopes && !(hasScope(scopes, token) && roleGrants(role, token)))
+    ) {
+      const message = `You may not ${verb === "read" ? "see" : "change"} ` +
+        `${def.plural.toLowerCase()}, so a plugin may not do it for you.`;
+      scope.actor.refused?.push(message);
+      throw new ForbiddenError(message);
+    }
   }
   return def;
 }

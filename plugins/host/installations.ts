@@ -170,7 +170,16 @@ export async function configurePlugin(
   input: Record<string, unknown>,
 ): Promise<Installation> {
   const installed = await requireInstalled(deps.db, name);
-  const parsed = settingsSchema(installed.manifest.settings).safeParse(input);
+  const secrets = installed.manifest.settings.filter((s) => s.type === "string" && s.secret)
+    .map((s) => s.key);
+  // A secret is never shown back, so an empty or missing value keeps the one saved.
+  const values = { ...input };
+  for (const key of secrets) {
+    if ((values[key] === undefined || values[key] === "") && key in installed.settings) {
+      values[key] = installed.settings[key];
+    }
+  }
+  const parsed = settingsSchema(installed.manifest.settings).safeParse(values);
   if (!parsed.success) {
     throw new InvalidError("Some settings need attention.", issuesByField(parsed.error), 422);
   }
@@ -179,10 +188,13 @@ export async function configurePlugin(
     args: [JSON.stringify(parsed.data), deps.now.toISOString(), name],
   });
   deps.changed?.();
+  // The security log says whether a secret is set, never what it is.
+  const logged: Record<string, unknown> = { ...parsed.data };
+  for (const key of secrets) logged[key] = logged[key] ? "(set)" : "(not set)";
   await deps.audit({
     action: "plugin.configured",
     target: name,
-    details: { settings: parsed.data },
+    details: { settings: logged },
   });
   return await settled(deps, name);
 }

@@ -53,9 +53,9 @@ async function withWorkspace(work: (deps: LifecycleDeps, audited: string[]) => P
 }
 
 Deno.test("installPlugin() refuses a plugin for another API version with the reason, writing nothing", async () => {
-  assert.equal(PLUGIN_API_VERSION, "2.0.0");
+  assert.equal(PLUGIN_API_VERSION, "2.1.0");
   await withWorkspace(async (deps, audited) => {
-    for (const range of ["^3.0.0", "^2.1.0", "^1.3.0", ">=1.0.0 <1.2.0", "~1.1.0", "1.1.0"]) {
+    for (const range of ["^3.0.0", "^2.2.0", "^1.3.0", ">=1.0.0 <1.2.0", "~1.1.0", "1.1.0"]) {
       const err = await installPlugin(deps, plugin(range), APPROVE_ALL).catch((e) => e);
       assert.ok(err instanceof ConflictError, `${range}: ${err}`);
       assert.equal(
@@ -90,7 +90,7 @@ Deno.test("installPlugin() refuses a 1.x plugin with an afterSave hook, saying w
       assert.ok(err instanceof ConflictError, `${range}: ${err}`);
       assert.equal(
         err.message,
-        `Ranged check needs extension API ${range}; this app offers 2.0.0, where afterSave runs ` +
+        `Ranged check needs extension API ${range}; this app offers 2.1.0, where afterSave runs ` +
           "after the response and may be told an event twice: declare ^2.0.0 once its afterSave " +
           "hook is idempotent.",
       );
@@ -108,7 +108,7 @@ Deno.test("an upgrade to an incompatible version, and enabling one, are refused;
     const upgrade = await upgradePlugin(deps, plugin("^3.0.0", "2.0.0"), APPROVE_ALL)
       .catch((e) => e);
     assert.ok(upgrade instanceof ConflictError, String(upgrade));
-    assert.match(upgrade.message, /needs extension API \^3\.0\.0; this app offers 2\.0\.0/);
+    assert.match(upgrade.message, /needs extension API \^3\.0\.0; this app offers 2\.1\.0/);
     const [kept] = await listInstalled(deps.db);
     assert.equal(kept?.version, "1.0.0");
     assert.equal(kept?.manifest.apiVersion, "^1.0.0");
@@ -120,7 +120,7 @@ Deno.test("an upgrade to an incompatible version, and enabling one, are refused;
     });
     const enable = await setPluginEnabled(deps, "ranged", true).catch((e) => e);
     assert.ok(enable instanceof ConflictError, String(enable));
-    assert.match(enable.message, /needs extension API \^1\.3\.0; this app offers 2\.0\.0/);
+    assert.match(enable.message, /needs extension API \^1\.3\.0; this app offers 2\.1\.0/);
     assert.equal((await listInstalled(deps.db))[0]?.enabled, false);
     assert.deepEqual(audited, ["plugin.installed", "plugin.disabled"]);
   });

@@ -1,16 +1,17 @@
 /**
  * @module routes/plugins/actions
  * A plugin action's button posts here with the selected records: the answer is the plugin's file
- * (an export) as a download, or a page with its message and a link back.
+ * (an export) as a download, or a page with its message and a link back. The plugin acts with
+ * the member's rights too (plugins/host/host_api.ts): what their role may not do answers 403.
  */
 import { Hono } from "hono";
-import { type AppEnv, tenantOf } from "../../http/env.ts";
+import { type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
 import { recordContext } from "../../http/records.ts";
 import { renderApp } from "../../http/page.tsx";
 import { mayUse } from "../../billing/entitlements.ts";
 import { entitlementError } from "../../billing/errors.ts";
-import { AppError, NotFoundError } from "../../domain/errors.ts";
+import { AppError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
 import { findInstalled } from "../../plugins/host/installations.ts";
 import { runAction } from "../../plugins/host/actions.ts";
 import { PluginError } from "../../plugins/host/sandbox.ts";
@@ -40,6 +41,7 @@ app.post("/plugins/:name/actions/:action", async (c) => {
       c.req.param("action"),
       ids,
       recordContext(c),
+      principalOf(c).scopes ?? null,
     );
     if (result.file) {
       return new Response(result.file.content, {
@@ -52,6 +54,8 @@ app.post("/plugins/:name/actions/:action", async (c) => {
     message = result.message ?? "Done.";
   } catch (err) {
     if (err instanceof PluginError) message = err.message;
+    // The member's role may not do what the plugin tried for them: 403, as the API answers.
+    else if (err instanceof ForbiddenError) throw err;
     else if (err instanceof AppError && err.status < 500 && err.status !== 404) {
       message = err.message;
     } else throw err;

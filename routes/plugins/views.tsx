@@ -5,7 +5,7 @@
  * plugin's approved read permissions in this workspace.
  */
 import { Hono } from "hono";
-import { type AppContext, type AppEnv, tenantOf } from "../../http/env.ts";
+import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readJson } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { pageNonce, PLUGIN_FRAME_PREFIX } from "../../http/middleware.ts";
@@ -14,6 +14,7 @@ import { entitlementError } from "../../billing/errors.ts";
 import { NotFoundError } from "../../domain/errors.ts";
 import { findInstalled } from "../../plugins/host/installations.ts";
 import { bridgeCall, VIEW_CSP } from "../../plugins/host/views.ts";
+import { lockedDownView } from "../../plugins/host/view_lockdown.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/plugins/*", memberPage());
@@ -79,9 +80,11 @@ app.get("/plugins/:name/views/:id", async (c) => {
 
 app.get(`${PLUGIN_FRAME_PREFIX}:name/:id`, async (c) => {
   const { plugin, view } = await viewOf(c, c.req.param("name"), c.req.param("id"));
-  return c.body(plugin.views[view!.file]!, 200, {
+  // The lockdown runs before the plugin's code: no WebRTC, frames or link hints (CSP misses them).
+  return c.body(lockedDownView(plugin.views[view!.file]!), 200, {
     "content-type": "text/html; charset=utf-8",
     "content-security-policy": VIEW_CSP,
+    "x-dns-prefetch-control": "off",
     "x-frame-options": "SAMEORIGIN",
     "referrer-policy": "no-referrer",
     "cross-origin-resource-policy": "same-origin",
@@ -92,7 +95,11 @@ app.get(`${PLUGIN_FRAME_PREFIX}:name/:id`, async (c) => {
 app.post("/plugins/:name/bridge", async (c) => {
   const { plugin } = await viewOf(c, c.req.param("name"));
   const body = (await readJson(c)) as { call?: unknown; args?: unknown };
-  return c.json(await bridgeCall(plugin, tenantOf(c).db, body?.call, body?.args));
+  const { role, scopes } = principalOf(c);
+  // The bridge reads with the member's rights as well as the plugin's.
+  return c.json(
+    await bridgeCall(plugin, tenantOf(c).db, body?.call, body?.args, { role, scopes }),
+  );
 });
 
 export default app;

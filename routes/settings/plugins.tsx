@@ -375,15 +375,24 @@ async function showInstalled(c: AppContext, flash: Flash = {}, status = 200) {
           )
           : null}
       </section>
-      {p.manifest.settings.length
+      {p.manifest.settings.length && manager
         ? (
           <PluginSettingsForm
             settings={p.manifest.settings}
             values={p.settings}
             action={`${path}/settings`}
             csrf={csrf}
-            disabled={!manager}
+            disabled={false}
           />
+        )
+        : null}
+      {p.manifest.settings.length && !manager
+        ? (
+          // Settings may hold credentials: only members who may manage plugins see their values.
+          <section class="card" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">{t("plugins.settings")}</h2>
+            <p>{t("plugins.settings_managers_only")}</p>
+          </section>
         )
         : null}
       {newer && manager

@@ -6,7 +6,10 @@ import {
   type TestServer,
 } from "../../tests/helpers/server.ts";
 import { putInState } from "../../tests/helpers/billing.ts";
-import { withLifecycle } from "../../tests/helpers/plugins.ts";
+import { installForTest, withLifecycle } from "../../tests/helpers/plugins.ts";
+import { addMember, signIn } from "../../tests/helpers/members.ts";
+import { bundleFrom } from "../../plugins/host/bundle.ts";
+import { settingSchema } from "../../plugins/api/manifest.ts";
 import { listInstalled } from "../../plugins/host/installations.ts";
 
 function post(server: TestServer, t: SignedUp, path: string, fields: Array<[string, string]>) {
@@ -153,7 +156,7 @@ Deno.test("Settings → Plugins: a private plugin for another API version is ref
     assert.equal(review.status, 409);
     assert.match(
       await review.text(),
-      /Future thing needs extension API \^3\.0\.0; this app offers 2\.0\.0/,
+      /Future thing needs extension API \^3\.0\.0; this app offers 2\.1\.0/,
     );
     const forced = await post(server, t, "/settings/plugins/private", [
       ["manifest_json", JSON.stringify(manifest)],
@@ -164,4 +167,85 @@ Deno.test("Settings → Plugins: a private plugin for another API version is ref
   } finally {
     await server.close();
   }
+});
+
+Deno.test("Settings → Plugins: setting values only to managers; a secret setting is never shown back", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    await putInState(server.services, t.tenantId, "enterprise", "active");
+    await installForTest(
+      server.services,
+      t.tenantId,
+      bundleFrom(
+        "private",
+        JSON.stringify({
+          name: "rt-sync",
+          title: "RT sync",
+          version: "1.0.0",
+          apiVersion: "^2.1.0",
+          permissions: ["read:customers"],
+          settings: [
+            { key: "api_key", label: "API key", type: "string", default: "", secret: true },
+            { key: "region", label: "Region", type: "string", default: "" },
+          ],
+        }),
+        "export const x = 1;",
+      ),
+    );
+    const saved = await post(server, t, "/settings/plugins/rt-sync/settings", [
+      ["api_key", "sk_live_SECRET123"],
+      ["region", "eu-west-7"],
+    ]);
+    assert.equal(saved.status, 200);
+    const ownerPage = await saved.text();
+    assert.doesNotMatch(ownerPage, /sk_live_SECRET123/);
+    assert.match(ownerPage, /value="eu-west-7"/, "a manager sees plain values");
+    assert.match(ownerPage, /Set\. Leave empty to keep it/);
+
+    // Saving again with the secret left empty keeps it.
+    const again = await post(server, t, "/settings/plugins/rt-sync/settings", [
+      ["api_key", ""],
+      ["region", "eu-west-8"],
+    ]);
+    assert.equal(again.status, 200);
+    const [stored] = await installed(server, t);
+    assert.deepEqual(stored!.settings, { api_key: "sk_live_SECRET123", region: "eu-west-8" });
+    // The security log says a secret is set, never what it is.
+    const details = await withLifecycle(server.services, t.tenantId, async (deps) => {
+      const rs = await deps.db.execute(
+        "SELECT details FROM security_events WHERE action = 'plugin.configured'",
+      );
+      return rs.rows.map((r) => String(r.details)).join("\n");
+    });
+    assert.doesNotMatch(details, /sk_live_SECRET123/);
+    assert.match(details, /\(set\)/);
+
+    // A viewer sees no value at all, not even the plain ones.
+    const viewer = await addMember(server, t.tenantId, "viewer");
+    const session = await signIn(server, t.host, viewer.email, viewer.password);
+    const page = await server.fetch(t.host, "/settings/plugins/rt-sync", {
+      headers: { cookie: session.jar.header(t.host) },
+    });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.doesNotMatch(html, /sk_live_SECRET123|eu-west-8/);
+    assert.match(
+      html,
+      /Only members who manage settings see this plugin&#39;s settings|Only members who manage settings see this plugin's settings/,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a secret setting must have an empty default", () => {
+  const bad = settingSchema.safeParse({
+    key: "api_key",
+    label: "API key",
+    type: "string",
+    default: "sk_live_x",
+    secret: true,
+  });
+  assert.equal(bad.success, false);
 });
