@@ -36,11 +36,29 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       assert.match(shell, /Heartland Protein Brokers/);
       assert.ok(await page.$("main h1"), "the dashboard has a heading");
 
-      // Invite a colleague as a broker.
-      await page.goto(`http://${slug}.localhost:${server.port}/settings/members`);
-      await page.type("#invite-email", "bea@heartland.example");
-      await page.select("#invite-role", "broker");
-      await clickAndWaitForPage(page, "#invite-form button[type=submit]");
+      // Invite a colleague as a broker: first the owner's own address must be confirmed.
+      const invite = async () => {
+        await page.goto(`http://${slug}.localhost:${server.port}/settings/members`);
+        await page.type("#invite-email", "bea@heartland.example");
+        await page.select("#invite-role", "broker");
+        await clickAndWaitForPage(page, "#invite-form button[type=submit]");
+      };
+      await invite();
+      const refused = await page.$eval("main", (el) => el.textContent ?? "");
+      assert.match(refused, /Confirm your e-mail address before inviting anyone/);
+      // That refusal is a 403 page, which the browser logs; it is the one error expected here.
+      assert.deepEqual(errors.splice(0), [
+        "console: Failed to load resource: the server responded with a status of 403 (Forbidden)",
+      ]);
+      const welcome = await server.services.control.execute({
+        sql: "SELECT body_text FROM outbox WHERE to_addr = ? ORDER BY created_at",
+        args: [`hank@${slug}.example`],
+      });
+      const confirmLink = welcome.rows.map((r) => String(r.body_text))
+        .map((text) => /https?:\/\/\S*\/auth\/verify\?\S+/.exec(text)?.[0]).find(Boolean);
+      assert.ok(confirmLink, "the sign-up mailed a confirmation link");
+      await page.goto(confirmLink);
+      await invite();
       const pending = await page.$eval("#pending-invitations", (el) => el.textContent ?? "");
       assert.match(pending, /bea@heartland\.example/);
       assert.match(pending, /broker/);
