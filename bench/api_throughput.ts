@@ -66,6 +66,9 @@ export async function startBenchServer(
       PASSWORD_SCRYPT_N: "1024",
       RATE_LIMIT_PER_IP: "100000000",
       RATE_LIMIT_PER_TENANT: "100000000",
+      // The benchmarks sign up hundreds of workspaces from this one address.
+      SIGNUP_LIMIT_PER_IP: "100000000",
+      SIGNUP_LIMIT_PER_EMAIL: "100000000",
       ...env,
       DATA_DIR: dataDir,
       BENCH_OWN_PORT: String(ownPort),
