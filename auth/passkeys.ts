@@ -32,7 +32,7 @@ import {
   UnauthorizedError,
 } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
-import { verifyPassword } from "./password.ts";
+import { confirmPassword } from "./confirm_password.ts";
 import { findMember, findUserById } from "./users.ts";
 import type { Role } from "./roles.ts";
 import { SSO_REQUIRED_MESSAGE, ssoRequiredFor } from "./sso.ts";
@@ -123,12 +123,17 @@ async function consumeChallenge(
     String(row!.expires_at) > services.clock.now().toISOString();
 }
 
-/** Options for adding a passkey to a signed-in member (their other passkeys here excluded). */
+/**
+ * Options for adding a passkey to a signed-in member (their other passkeys here excluded), once
+ * their password is confirmed: a passkey is a way in that outlives every session.
+ */
 export async function registrationOptions(
   services: Services,
   site: PasskeySite,
   userId: string,
+  password: string | undefined,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  await confirmPassword(services, userId, password);
   const user = await findUserById(services.control, userId);
   if (!user) throw new NotFoundError("No such user.");
   const existing = await services.control.execute({
@@ -317,15 +322,7 @@ export async function removePasskey(
   passkeyId: string,
   password: string,
 ): Promise<PasskeySummary> {
-  const user = await findUserById(services.control, userId);
-  if (!user) throw new NotFoundError("No such user.");
-  await services.loginThrottle.check(user.email, `user:${user.id}`);
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await services.loginThrottle.fail(user.email, `user:${user.id}`);
-    const wrong = "Your password is not right.";
-    throw new InvalidError(wrong, { password: [wrong] }, 422);
-  }
-  await services.loginThrottle.succeed(user.email, `user:${user.id}`);
+  await confirmPassword(services, userId, password);
   const rs = await services.control.execute({
     sql: `DELETE FROM passkeys WHERE id = ? AND tenant_id = ? AND user_id = ?
           RETURNING id, name, created_at, last_used_at`,

@@ -36,7 +36,9 @@ const origin = (server: TestServer, t: SignedUp) => `http://${t.host}:${server.p
 
 /** Registers a passkey for the signed-up owner; answers the authenticator. */
 async function register(server: TestServer, t: SignedUp, auth = new SoftAuthenticator()) {
-  const options = await call(server, t, "POST", "/api/v1/auth/passkeys/registration-options");
+  const options = await call(server, t, "POST", "/api/v1/auth/passkeys/registration-options", {
+    password: t.password,
+  });
   assert.equal(options.status, 200, JSON.stringify(options.body));
   assert.equal(options.body.rp.id, t.host);
   assert.equal(options.body.authenticatorSelection.residentKey, "required");
@@ -200,7 +202,9 @@ Deno.test("a passkey of another workspace, another address or without user verif
     );
 
     // Registration without user verification is refused too, and stores nothing.
-    const options = await call(server, b, "POST", "/api/v1/auth/passkeys/registration-options");
+    const options = await call(server, b, "POST", "/api/v1/auth/passkeys/registration-options", {
+      password: b.password,
+    });
     const weak = await new SoftAuthenticator().create(options.body, {
       origin: origin(server, b),
       skipUserVerification: true,
@@ -363,6 +367,33 @@ Deno.test("a workspace that requires single sign-on refuses a member's passkey a
     assert.equal(refused.body.error.details.reason, "sso_required");
     assert.deepEqual(await passkeyRows(server), before, "counter and last use unchanged");
     assert.equal(await sessionCount(server), sessions);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("adding a passkey asks for the password first: none or a wrong one gets 422 and no challenge", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const challenges = async () =>
+      Number(
+        (await server.services.control.execute("SELECT count(*) AS n FROM webauthn_challenges"))
+          .rows[0]!.n,
+      );
+    const none = await call(server, t, "POST", "/api/v1/auth/passkeys/registration-options", {});
+    assert.equal(none.status, 422, JSON.stringify(none.body));
+    assert.ok(none.body.error.details.password, "the password field is named");
+    const wrong = await call(server, t, "POST", "/api/v1/auth/passkeys/registration-options", {
+      password: "not the password at all",
+    });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.body.error.message, /password is not right/);
+    assert.equal(await challenges(), 0, "no ceremony was started");
+    assert.equal((await passkeyRows(server)).length, 0);
+    // With it, the ceremony runs as before.
+    await register(server, t);
+    assert.equal((await passkeyRows(server)).length, 1);
   } finally {
     await server.close();
   }

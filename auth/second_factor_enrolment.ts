@@ -1,15 +1,15 @@
 /**
  * @module auth/second_factor_enrolment
  * Turning a second factor on and off from Settings → Profile. Confirming the authenticator app
- * makes the ten recovery codes; turning it off, or making new codes, asks for the password again,
- * under the sign-in throttle, so a session left open on a shared computer cannot do either.
+ * makes the ten recovery codes; starting it (routes/settings/profile/second_factor.tsx), turning
+ * it off or making new codes asks for the password again (auth/confirm_password.ts), so a session
+ * left open on a shared computer, or one an identity provider made, can do none of them.
  */
-import { InvalidError, NotFoundError } from "../domain/errors.ts";
+import { InvalidError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
-import { verifyPassword } from "./password.ts";
+import { confirmPassword } from "./confirm_password.ts";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "./recovery_codes.ts";
 import { confirmTotpEnrolment, hasTotp, removeTotp } from "./totp.ts";
-import { findUserById } from "./users.ts";
 
 /** Confirms the pending authenticator app with a first code; returns the new recovery codes. */
 export async function confirmSecondFactor(
@@ -23,26 +23,13 @@ export async function confirmSecondFactor(
   return codes;
 }
 
-async function checkPassword(services: Services, userId: string, password: string) {
-  const user = await findUserById(services.control, userId);
-  if (!user) throw new NotFoundError("No such user.");
-  const key = `user:${user.id}`;
-  await services.loginThrottle.check(user.email, key);
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await services.loginThrottle.fail(user.email, key);
-    const wrong = "Your password is not right.";
-    throw new InvalidError(wrong, { password: [wrong] }, 422);
-  }
-  await services.loginThrottle.succeed(user.email, key);
-}
-
 /** Turns the second factor off after checking the password; its recovery codes go with it. */
 export async function turnOffSecondFactor(
   services: Services,
   userId: string,
   password: string,
 ): Promise<void> {
-  await checkPassword(services, userId, password);
+  await confirmPassword(services, userId, password);
   await removeTotp(services.control, userId);
   await deleteRecoveryCodes(services.control, userId);
   services.authCache.clear();
@@ -54,7 +41,7 @@ export async function regenerateRecoveryCodes(
   userId: string,
   password: string,
 ): Promise<string[]> {
-  await checkPassword(services, userId, password);
+  await confirmPassword(services, userId, password);
   if (!(await hasTotp(services.control, userId))) {
     throw new InvalidError("Set up an authenticator app first.");
   }

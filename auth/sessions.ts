@@ -9,7 +9,7 @@
 import type { Client } from "../db/client.ts";
 import type { CredentialWriteDeps } from "./principal_cache.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
-import { NotFoundError } from "../domain/errors.ts";
+import { ForbiddenError, NotFoundError } from "../domain/errors.ts";
 
 export const SESSION_COOKIE = "pm_session";
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
@@ -114,18 +114,43 @@ export async function deleteSession(deps: CredentialWriteDeps, token: string): P
   deps.authCache.clear();
 }
 
-/** Ends every session of a user (after a password reset), optionally keeping one. */
+/**
+ * Ends every session of a user (after a password reset), optionally keeping one, and with
+ * `onlyTenant` only those in that workspace (see `signOutScope`); answers how many ended.
+ */
 export async function deleteUserSessions(
   deps: CredentialWriteDeps,
   userId: string,
   keepToken?: string,
-): Promise<void> {
+  onlyTenant?: string,
+): Promise<number> {
   const keep = keepToken ? await sha256Hex(keepToken) : "";
-  await deps.control.execute({
-    sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?",
-    args: [userId, keep],
-  });
+  const rs = await deps.control.execute(
+    onlyTenant
+      ? {
+        sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ? AND tenant_id = ?",
+        args: [userId, keep, onlyTenant],
+      }
+      : { sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", args: [userId, keep] },
+  );
   deps.authCache.clear();
+  return rs.rowsAffected;
+}
+
+/**
+ * The one workspace whose sessions this session may sign out, or undefined for all of its
+ * account's: a session made through a workspace's single sign-on speaks for that workspace only
+ * (it cannot switch out of it either, auth/workspace_switch.ts), so its identity provider cannot
+ * sign the account out of the others.
+ */
+export async function signOutScope(
+  control: Client,
+  sessionToken: string | undefined,
+  tenantId: string | null,
+): Promise<string | undefined> {
+  if (!sessionToken || !tenantId) return undefined;
+  const session = await findSession(control, sessionToken, tenantId);
+  return session?.signInMethod === "sso" ? tenantId : undefined;
 }
 
 export interface SessionSummary {
@@ -165,16 +190,33 @@ export async function listUserSessions(
   }));
 }
 
-/** Revokes one of the user's sessions by its public id; another user's is not found. */
+/**
+ * Revokes one of the user's sessions by its public id; another user's is not found. With
+ * `onlyTenant` (see `signOutScope`) a session in another workspace is refused (403).
+ */
 export async function revokeSession(
   deps: CredentialWriteDeps,
   userId: string,
   publicId: string,
+  onlyTenant?: string,
 ): Promise<void> {
   const rs = await deps.control.execute({
-    sql: "DELETE FROM sessions WHERE user_id = ? AND public_id = ?",
-    args: [userId, publicId],
+    sql:
+      "DELETE FROM sessions WHERE user_id = ? AND public_id = ? AND (? IS NULL OR tenant_id = ?)",
+    args: [userId, publicId, onlyTenant ?? null, onlyTenant ?? null],
   });
-  if (rs.rowsAffected === 0) throw new NotFoundError("No such session.");
+  if (rs.rowsAffected === 0) {
+    const elsewhere = onlyTenant !== undefined && (await deps.control.execute({
+          sql: "SELECT 1 FROM sessions WHERE user_id = ? AND public_id = ?",
+          args: [userId, publicId],
+        })).rows.length > 0;
+    if (elsewhere) {
+      throw new ForbiddenError(
+        "Signed in through your company's single sign-on, you can sign out sessions of this " +
+          "workspace only. Sign in with your password to sign out the others.",
+      );
+    }
+    throw new NotFoundError("No such session.");
+  }
   deps.authCache.clear();
 }

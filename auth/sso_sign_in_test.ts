@@ -385,3 +385,62 @@ Deno.test("a session from a workspace's single sign-on cannot switch into anothe
     assert.equal(new URL(ownSwitch.headers.get("location")!).pathname, "/auth/switch");
   });
 });
+
+Deno.test("a session from a workspace's single sign-on cannot turn on an authenticator app, add a passkey without the password, or sign the account out of its other workspaces", async () => {
+  await withRivalSso(async (server, acme, demo, provider) => {
+    await alsoMemberOf(server, demo, acme);
+    // The account's own sessions: one in its own workspace, one in acme.
+    const home = await signIn(server, demo.host, demo.email, demo.password);
+    const inAcme = await signIn(server, acme.host, demo.email, demo.password);
+    provider.user = { sub: "victim", email: demo.email, email_verified: true };
+    const { res, jar } = await ssoSignIn(server, acme, "/");
+    assert.equal(res.status, 303);
+    const csrf = (await (await server.fetch(acme.host, "/api/v1/auth/csrf", {
+      headers: { cookie: jar.header(acme.host) },
+    })).json()).csrf_token;
+    const sso = { ...inAcme, jar, csrf };
+    const totpRows = async () =>
+      Number(
+        (await server.services.control.execute({
+          sql: "SELECT COUNT(*) AS n FROM user_totp WHERE user_id = ?",
+          args: [demo.userId],
+        })).rows[0]!.n,
+      );
+
+    // An authenticator app the provider's user held would lock the owner out everywhere.
+    const start = await server.fetch(acme.host, "/settings/profile/second-factor/start", {
+      method: "POST",
+      headers: {
+        cookie: jar.header(acme.host),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+    });
+    assert.equal(start.status, 422);
+    assert.match(await start.text(), /Enter your password to confirm it is you/);
+    assert.equal(await totpRows(), 0, "no authenticator app was started");
+    const passkey = await call(
+      server,
+      sso,
+      "POST",
+      "/api/v1/auth/passkeys/registration-options",
+      {},
+    );
+    assert.equal(passkey.status, 422);
+    await passkey.body?.cancel();
+
+    // Signing out elsewhere reaches this workspace's sessions only.
+    const listed = await (await call(server, sso, "GET", "/api/v1/auth/sessions")).json();
+    const homeSession = listed.data.find((s: { workspace: string }) => s.workspace === demo.slug);
+    assert.ok(homeSession, "the home session is listed");
+    const one = await call(server, sso, "DELETE", `/api/v1/auth/sessions/${homeSession.id}`);
+    assert.equal(one.status, 403);
+    assert.match((await one.json()).error.message, /this workspace only/);
+    const others = await call(server, sso, "POST", "/api/v1/auth/sessions/revoke-others", {});
+    assert.deepEqual(await others.json(), { revoked: 1 }, "acme's password session only");
+    assert.equal((await call(server, inAcme, "GET", "/api/v1/me")).status, 401);
+    const still = await call(server, home, "GET", "/api/v1/me");
+    assert.equal(still.status, 200, "the account's own workspace keeps its session");
+    await still.body?.cancel();
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * @module components/PasskeysCard
  * Settings → Profile: the member's passkeys in this workspace (name, created, last used), a remove
- * form for each that asks for the password, and the island that adds one.
+ * form for each and the island that adds one, both asking for the password (auth/confirm_password.ts)
+ * unless the account has none (made by single sign-on).
  */
 import type { PasskeySummary } from "../auth/passkeys.ts";
 import { Island } from "../framework/island.tsx";
@@ -24,6 +25,7 @@ export const PASSKEY_BUTTON_MESSAGES = [
   "passkey_button.name_placeholder",
   "passkey_button.sign_in",
   "passkey_button.add",
+  "passkey_button.password",
 ] as const;
 
 /** The Passkeys card of the profile page; `host` is the address the passkeys belong to. */
@@ -33,6 +35,8 @@ export function PasskeysCard(props: {
   passkeys: PasskeySummary[];
   /** The outcome of the last change, from the `passkey` query parameter. */
   outcome?: string;
+  /** The account has a password to confirm changes with (one made by single sign-on has none). */
+  askPassword: boolean;
 }) {
   const t = useT();
   const language = useLanguage();
@@ -69,17 +73,23 @@ export function PasskeysCard(props: {
                 class="inline-form"
               >
                 <CsrfInput token={props.csrf} />
-                <label class="visually-hidden" for={`remove-${p.id}`}>
-                  {t("passkeys.remove_password", { name: p.name })}
-                </label>
-                <input
-                  id={`remove-${p.id}`}
-                  name="password"
-                  type="password"
-                  required
-                  autocomplete="current-password"
-                  placeholder={t("passkeys.password")}
-                />
+                {props.askPassword
+                  ? (
+                    <>
+                      <label class="visually-hidden" for={`remove-${p.id}`}>
+                        {t("passkeys.remove_password", { name: p.name })}
+                      </label>
+                      <input
+                        id={`remove-${p.id}`}
+                        name="password"
+                        type="password"
+                        required
+                        autocomplete="current-password"
+                        placeholder={t("passkeys.password")}
+                      />
+                    </>
+                  )
+                  : null}
                 <button
                   class="button danger small"
                   type="submit"
@@ -98,6 +108,7 @@ export function PasskeysCard(props: {
         props={{
           mode: "register" as const,
           csrf: props.csrf,
+          askPassword: props.askPassword,
           language,
           messages: messagesFor(language, PASSKEY_BUTTON_MESSAGES),
         }}

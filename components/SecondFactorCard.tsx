@@ -8,7 +8,8 @@ import { CsrfInput, Field, FormErrors } from "./Form.tsx";
 import { useT } from "./Words.tsx";
 
 export type SecondFactorView =
-  | { state: "off"; required: boolean }
+  /** `askPassword`: starting asks for the password (none for an account made by single sign-on). */
+  | { state: "off"; required: boolean; askPassword: boolean }
   | { state: "enrolling"; secret: string; uri: string; qrSvg: string; required: boolean }
   | { state: "on"; recoveryCodesLeft: number };
 
@@ -115,10 +116,21 @@ export function SecondFactorPage(
           : null}
         <FormErrors message={props.error} />
         <p>{t("two_step.need_app")}</p>
-        <form method="post" action="/settings/profile/second-factor/start">
-          <CsrfInput token={csrf} />
-          <button class="button primary" type="submit">{t("two_step.start")}</button>
-        </form>
+        {view.askPassword
+          ? (
+            <PasswordForm
+              csrf={csrf}
+              action="/settings/profile/second-factor/start"
+              label={t("two_step.start")}
+              error={props.field === "start" ? props.error : undefined}
+            />
+          )
+          : (
+            <form method="post" action="/settings/profile/second-factor/start">
+              <CsrfInput token={csrf} />
+              <button class="button primary" type="submit">{t("two_step.start")}</button>
+            </form>
+          )}
       </section>
     );
   }

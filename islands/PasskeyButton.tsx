@@ -18,6 +18,8 @@ type Props = {
   csrf: string;
   /** Where to go after signing in (a same-site path). */
   next?: string;
+  /** Adding one asks for the account's password (none for an account made by single sign-on). */
+  askPassword?: boolean;
   /** The page's language and the button's messages (components/PasskeysCard.tsx). */
   language: string;
   messages: Messages;
@@ -44,6 +46,7 @@ export default function PasskeyButton(props: Props) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState("");
   const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
 
   const run = async () => {
@@ -56,7 +59,11 @@ export default function PasskeyButton(props: Props) {
         await post("/api/v1/auth/passkeys/sign-in", props.csrf, { response });
         location.assign(props.next ?? "/");
       } else {
-        const options = await post("/api/v1/auth/passkeys/registration-options", props.csrf);
+        const options = await post(
+          "/api/v1/auth/passkeys/registration-options",
+          props.csrf,
+          props.askPassword ? { password } : {},
+        );
         const response = await startRegistration({ optionsJSON: options });
         await post("/api/v1/auth/passkeys", props.csrf, {
           name: name.trim() || "Passkey",
@@ -87,6 +94,20 @@ export default function PasskeyButton(props: Props) {
               maxLength={60}
               placeholder={t("passkey_button.name_placeholder")}
               onInput={(e) => setName((e.target as HTMLInputElement).value)}
+            />
+          </div>
+        )
+        : null}
+      {props.mode === "register" && props.askPassword
+        ? (
+          <div class="field">
+            <label for="passkey-password">{t("passkey_button.password")}</label>
+            <input
+              id="passkey-password"
+              type="password"
+              autocomplete="current-password"
+              value={password}
+              onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
             />
           </div>
         )

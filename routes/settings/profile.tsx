@@ -11,6 +11,7 @@ import { CsrfInput, Field, FormErrors } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { PasskeysCard } from "../../components/PasskeysCard.tsx";
 import { listPasskeys } from "../../auth/passkeys.ts";
+import { accountHasPassword } from "../../auth/confirm_password.ts";
 import { accountSecurityCards } from "./_account_security_cards.tsx";
 import { acceptedLanguages, isLanguage, LANGUAGE_NAMES, LANGUAGES } from "../../i18n/mod.ts";
 import { languageOf, tOf } from "../../i18n/middleware.ts";
@@ -32,9 +33,10 @@ async function showProfile(
   const csrf = c.get("csrfToken");
   const t = tOf(c);
   const control = c.get("services").control;
-  const [passkeys, saved] = await Promise.all([
+  const [passkeys, saved, askPassword] = await Promise.all([
     listPasskeys(control, tenantOf(c).id, auth.userId),
     savedLanguage(control, auth.userId),
+    accountHasPassword(c.get("services"), auth.userId),
   ]);
   const browser = acceptedLanguages(c.req.header("accept-language"))[0] ?? languageOf(c);
   const securityCards = await accountSecurityCards(c);
@@ -130,6 +132,7 @@ async function showProfile(
         host={new URL(c.req.url).hostname}
         passkeys={passkeys}
         outcome={c.req.query("passkey")}
+        askPassword={askPassword}
       />
       {securityCards}
     </>,

@@ -38,6 +38,7 @@ Deno.test("browser: add a passkey, sign out, sign in with it (virtual authentica
     await page.goto(`${origin}/settings/profile`);
     await waitForIsland(page, "[data-passkey=register]");
     await page.type("#passkey-name", "Dock tablet");
+    await page.type("#passkey-password", t.password);
     const added = await clickAndWaitForPage(page, "[data-passkey=register] [data-passkey-button]");
     assert.equal(added?.status(), 200);
     assert.equal(new URL(page.url()).search, "?passkey=added");

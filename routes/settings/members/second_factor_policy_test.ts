@@ -95,7 +95,9 @@ Deno.test("a member without a second factor must enrol, right after the password
     const page = await browser.get("/settings/profile/second-factor");
     assert.equal(page.status, 200);
     assert.match(page.html, /requires two-step sign-in/);
-    const started = await browser.post("/settings/profile/second-factor/start");
+    const started = await browser.post("/settings/profile/second-factor/start", {
+      password: broker.password,
+    });
     assert.equal(started.status, 200);
     const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(started.html)?.[1]?.replace(/ /g, "");
     assert.ok(secret, "the key is shown as text");

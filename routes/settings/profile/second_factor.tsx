@@ -14,6 +14,7 @@ import {
 } from "../../../auth/second_factor_enrolment.ts";
 import { hasSecondFactor, secondFactorStatus } from "../../../auth/second_factor.ts";
 import { recoveryCodesLeft } from "../../../auth/recovery_codes.ts";
+import { accountHasPassword, confirmPassword } from "../../../auth/confirm_password.ts";
 import { AppError } from "../../../domain/errors.ts";
 import { recordSecurityEvent } from "../../../security/events.ts";
 import {
@@ -42,7 +43,9 @@ async function currentView(c: AppContext): Promise<SecondFactorView> {
     c.get("tenant")?.id ?? null,
   );
   const pending = await pendingTotpEnrolment(services, { id: auth.userId, email: auth.email });
-  if (!pending) return { state: "off", required };
+  if (!pending) {
+    return { state: "off", required, askPassword: await accountHasPassword(services, auth.userId) };
+  }
   return { state: "enrolling", ...pending, qrSvg: renderSVG(pending.uri), required };
 }
 
@@ -79,13 +82,18 @@ app.use(`${BASE}/*`, memberPage());
 
 app.get(BASE, (c) => show(c));
 
+// Starting asks for the password (auth/confirm_password.ts): an authenticator app someone else
+// holds would lock the owner out of every workspace.
 app.post(`${BASE}/start`, async (c) => {
   const auth = principalOf(c);
+  const body = await readBody(c);
+  const password = typeof body.password === "string" ? body.password.slice(0, 200) : undefined;
   try {
+    await confirmPassword(c.get("services"), auth.userId, password);
     await startTotpEnrolment(c.get("services"), { id: auth.userId, email: auth.email });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    return show(c, { message: err.message }, err.status);
+    return show(c, { message: err.message, field: "start" }, err.status);
   }
   return show(c);
 });

@@ -35,7 +35,9 @@ Deno.test("Settings → Profile sets up an authenticator app, makes new recovery
     assert.match(profile.html, /Set up two-step sign-in/);
 
     await browser.get("/settings/profile/second-factor");
-    const started = await browser.post("/settings/profile/second-factor/start");
+    const started = await browser.post("/settings/profile/second-factor/start", {
+      password: t.password,
+    });
     const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(started.html)![1]!.replace(/ /g, "");
     assert.deepEqual(await factorRows(server, t.userId), { totp: 1, confirmed: false, codes: 0 });
     const wrong = await browser.post("/settings/profile/second-factor/confirm", { code: "000000" });
@@ -106,7 +108,7 @@ Deno.test("wrong passwords on the two-step page are throttled like sign-in and c
     const browser = new Browser(server, t.host);
     await browser.logIn(t.email, t.password);
     await browser.get("/settings/profile/second-factor");
-    await browser.post("/settings/profile/second-factor/start");
+    await browser.post("/settings/profile/second-factor/start", { password: t.password });
     const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(
       (await browser.get("/settings/profile/second-factor")).html,
     )![1]!.replace(/ /g, "");
@@ -123,6 +125,34 @@ Deno.test("wrong passwords on the two-step page are throttled like sign-in and c
     }
     assert.deepEqual(statuses, [422, 422, 422, 422, 422, 429]);
     assert.equal((await factorRows(server, t.userId)).confirmed, true, "still on");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("setting up an authenticator app asks for the password first: a session alone starts nothing", async () => {
+  const server = await startTestServer({}, { clock: new FixedClock(new Date()) });
+  try {
+    const t = await signUpTenant(server);
+    const browser = new Browser(server, t.host);
+    await browser.logIn(t.email, t.password);
+    const page = await browser.get("/settings/profile/second-factor");
+    assert.match(page.html, /name="password"/, "the form asks for it");
+    const none = await browser.post("/settings/profile/second-factor/start");
+    assert.equal(none.status, 422);
+    assert.match(none.html, /Enter your password to confirm it is you/);
+    const wrong = await browser.post("/settings/profile/second-factor/start", {
+      password: "not my password",
+    });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.html, /Your password is not right/);
+    assert.doesNotMatch(wrong.html, /id="totp-secret"/);
+    assert.deepEqual(await factorRows(server, t.userId), { totp: 0, confirmed: false, codes: 0 });
+    const right = await browser.post("/settings/profile/second-factor/start", {
+      password: t.password,
+    });
+    assert.equal(right.status, 200);
+    assert.match(right.html, /id="totp-secret"/);
   } finally {
     await server.close();
   }

@@ -43,6 +43,8 @@ const OptionsJson = z.record(z.string(), z.unknown()).meta({
 const AddSchema = z.object({ name: PasskeyNameSchema, response: CredentialJsonSchema });
 const SignInSchema = z.object({ response: CredentialJsonSchema });
 const RemoveSchema = z.object({ password: z.string().min(1, "Enter your password.").max(200) });
+/** The account's password (auth/confirm_password.ts); an account made by SSO has none to send. */
+const ConfirmSchema = z.object({ password: z.string().max(200).optional() });
 const IdParam = z.object({
   id: z.string().min(1).max(40).meta({ example: "01jd8x7k3m5n9p2q4r6s8t0v1w" }),
 });
@@ -72,7 +74,10 @@ const CREDENTIAL_EXAMPLE = {
 const registrationOptionsDoc = describeRoute({
   operationId: "passkeyRegistrationOptions",
   tag: "Account",
-  summary: "Start adding a passkey (browser session only)",
+  summary: "Start adding a passkey (browser session only; needs your password)",
+  description: "The account's password confirms it is you: a passkey is a way in that outlives " +
+    "every session. An account made by single sign-on has no password and sends none.",
+  body: { schema: ConfirmSchema, example: { password: "correct horse battery" } },
   responses: {
     200: {
       description: "Options for navigator.credentials.create",
@@ -80,7 +85,7 @@ const registrationOptionsDoc = describeRoute({
       example: CREATION_OPTIONS_EXAMPLE,
     },
   },
-  errors: [403, 404],
+  errors: [403, 404, 415, 422, 429],
 });
 const addDoc = describeRoute({
   operationId: "addPasskey",
@@ -183,8 +188,12 @@ app.post(
   "/api/v1/auth/passkeys/registration-options",
   registrationOptionsDoc,
   sessionOnly(),
-  async (c) =>
-    c.json(await registrationOptions(c.get("services"), siteOf(c), principalOf(c).userId)),
+  async (c) => {
+    const { password } = parseWith(ConfirmSchema, await readJson(c));
+    return c.json(
+      await registrationOptions(c.get("services"), siteOf(c), principalOf(c).userId, password),
+    );
+  },
 );
 
 app.post("/api/v1/auth/passkeys", addDoc, sessionOnly(), async (c) => {

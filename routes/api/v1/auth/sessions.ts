@@ -2,7 +2,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type AppEnv, principalOf } from "../../../../http/env.ts";
 import { requireAuth } from "../../../../auth/middleware.ts";
-import { deleteUserSessions, listUserSessions, revokeSession } from "../../../../auth/sessions.ts";
+import {
+  deleteUserSessions,
+  listUserSessions,
+  revokeSession,
+  signOutScope,
+} from "../../../../auth/sessions.ts";
 import { describeDevice } from "../../../../auth/device.ts";
 import { NotFoundError } from "../../../../domain/errors.ts";
 import { describeRoute, listOf } from "../../../../http/openapi.ts";
@@ -54,15 +59,19 @@ const deleteSessionRoute = describeRoute({
   operationId: "revokeSession",
   tag: "Account",
   summary: "Sign out one of your sessions",
+  description: "A session made through a workspace's single sign-on may sign out sessions of " +
+    "that workspace only (403 for the others).",
   params: SessionParams,
   responses: { 204: { description: "Signed out; its next request is refused" } },
-  errors: [404],
+  errors: [403, 404],
 });
 
 const revokeOthers = describeRoute({
   operationId: "revokeOtherSessions",
   tag: "Account",
   summary: "Sign out everywhere else: every session but the one of this request",
+  description: "From a session made through a workspace's single sign-on, every other session " +
+    "of that workspace only.",
   responses: {
     200: {
       description: "How many sessions were ended",
@@ -100,9 +109,12 @@ app.get("/api/v1/auth/sessions", listSessions, async (c) => {
 app.post("/api/v1/auth/sessions/revoke-others", revokeOthers, async (c) => {
   const auth = principalOf(c);
   const services = c.get("services");
-  const before = await listUserSessions(services.control, auth.userId, auth.sessionToken);
-  await deleteUserSessions(services, auth.userId, auth.sessionToken);
-  const revoked = before.filter((s) => !s.current).length;
+  const scope = await signOutScope(
+    services.control,
+    auth.sessionToken,
+    c.get("tenant")?.id ?? null,
+  );
+  const revoked = await deleteUserSessions(services, auth.userId, auth.sessionToken, scope);
   await recordSecurityEvent(c, { action: "auth.session.revoked_others", details: { revoked } });
   return c.json({ revoked });
 });
@@ -112,7 +124,12 @@ app.delete("/api/v1/auth/sessions/:id", deleteSessionRoute, async (c) => {
   const services = c.get("services");
   const id = SessionParams.safeParse({ id: c.req.param("id") });
   if (!id.success) throw new NotFoundError("No such session.");
-  await revokeSession(services, auth.userId, id.data.id);
+  const scope = await signOutScope(
+    services.control,
+    auth.sessionToken,
+    c.get("tenant")?.id ?? null,
+  );
+  await revokeSession(services, auth.userId, id.data.id, scope);
   await recordSecurityEvent(c, { action: "auth.session.revoked", target: id.data.id });
   return c.body(null, 204);
 });
