@@ -338,10 +338,18 @@ export async function createRecord(
   ctx: RecordContext,
   def: RecordDef,
   input: RecordValues,
+  /**
+   * A check of other records run inside the write transaction, before the insert: what it reads
+   * cannot change before the commit (a load invoiced twice by two requests at once).
+   */
+  precondition?: (tx: Executor) => Promise<void>,
 ): Promise<RecordValues> {
   let record: RecordValues;
   try {
-    record = await inWriteTransaction(ctx.db, (tx) => createRecordIn(tx, ctx, def, input));
+    record = await inWriteTransaction(ctx.db, async (tx) => {
+      if (precondition) await precondition(tx);
+      return await createRecordIn(tx, ctx, def, input);
+    });
   } catch (err) {
     ctx.ruleEffects?.pending.splice(0); // nothing was written: nothing to announce
     conflictFrom(def, err);

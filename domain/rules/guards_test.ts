@@ -260,7 +260,7 @@ Deno.test("no line or total over the money maximum; reports stay readable", asyn
 });
 
 Deno.test("a load is invoiced once unless another invoice is asked for", async () => {
-  const { server, api, customer, supplier, carrier } = await setup();
+  const { server, tenant, api, customer, supplier, carrier } = await setup();
   try {
     const po = await api.ok("POST", "/api/v1/purchase-orders", {
       supplier_id: supplier.id,
@@ -291,6 +291,32 @@ Deno.test("a load is invoiced once unless another invoice is asked for", async (
       await api.ok("PATCH", `/api/v1/invoices/${inv.id}`, { state: "void", version: inv.version });
     }
     await api.ok("POST", `/api/v1/loads/${load.id}/invoice`, {}, 201);
+
+    // Requests at the same instant: one invoice, the others 409 (checked in the insert's
+    // transaction, not before it).
+    const load2 = await api.ok("POST", "/api/v1/loads", {
+      carrier_id: carrier.id,
+      purchase_order_id: po.id,
+      sales_order_id: (await api.ok("POST", "/api/v1/sales-orders", {
+        customer_id: customer.id,
+        order_date: "2026-11-01",
+        lines: [{ description: "Trim", weight: 1000, price: 2.5, purchase_order_id: po.id }],
+      }, 201)).id,
+    }, 201);
+    const racing = await Promise.all(
+      Array.from({ length: 6 }, () => api.call("POST", `/api/v1/loads/${load2.id}/invoice`, {})),
+    );
+    assert.deepEqual(racing.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
+    const made = await server.services.pool.acquire(tenant.tenantId, null);
+    try {
+      const n = await made.db.execute({
+        sql: "SELECT COUNT(*) AS n FROM invoices WHERE sales_order_id = ?",
+        args: [load2.sales_order_id],
+      });
+      assert.equal(Number(n.rows[0]!.n), 1);
+    } finally {
+      made.release();
+    }
   } finally {
     await server.close();
   }

@@ -449,12 +449,17 @@ app.post(
       );
     }
     const draft = await invoiceFromLoad(tenant.db, id, tenant.today, bill_freight === true);
-    if (another !== true) await refuseSecondInvoice(tenant.db, draft.values.sales_order_id);
     const merged = withoutNulls({ ...draft.values, ...body });
     merged.lines = recordLines(body.lines ?? draft.values.lines);
     merged.sales_order_id = draft.values.sales_order_id; // the load's, whatever the body says
     const input = validate(createSchema(invoices), merged);
-    const record = await createRecord(recordContext(c), invoices, input);
+    // Checked inside the insert's transaction: two requests at once cannot both pass.
+    const record = await createRecord(
+      recordContext(c),
+      invoices,
+      input,
+      another === true ? undefined : (tx) => refuseSecondInvoice(tx, draft.values.sales_order_id),
+    );
     c.header("Location", `/api/v1/invoices/${record.id}`);
     return c.json(record, 201);
   },
