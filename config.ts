@@ -88,6 +88,12 @@ const EnvSchema = z.object({
    * developer's machine only: in production it would let a workspace reach the internal network.
    */
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: boolish.default(false),
+  /**
+   * Lets a workspace's single sign-on provider be plain http:// on loopback and on a private
+   * address (a provider run on a developer's machine, the tests' own). For tests and development
+   * only: in production an Enterprise owner could make the server call the internal network.
+   */
+  SSO_ALLOW_PRIVATE_NETWORKS: boolish.default(false),
 
   /** Time budget of one attempt of a job; a job still running then is stopped. */
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -212,6 +218,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (c.WEBHOOK_ALLOW_PRIVATE_NETWORKS && c.APP_ENV === "production") {
     throw new Error(
       "Invalid configuration:\n  WEBHOOK_ALLOW_PRIVATE_NETWORKS: not allowed with APP_ENV=production",
+    );
+  }
+  if (c.SSO_ALLOW_PRIVATE_NETWORKS && c.APP_ENV === "production") {
+    throw new Error(
+      "Invalid configuration:\n  SSO_ALLOW_PRIVATE_NETWORKS: not allowed with APP_ENV=production",
     );
   }
   if (c.DEV_MAILBOX && c.APP_ENV === "production") {

@@ -18,6 +18,7 @@ import { InvalidError } from "../domain/errors.ts";
 import type { Services } from "../services.ts";
 import { INVITABLE_ROLES, type Role } from "./roles.ts";
 import { oidcCacheOf } from "./sso_discovery.ts";
+import { checkUrlForm } from "../integrations/webhooks/destination.ts";
 
 /** A saved connection, without its secret (what pages may show). */
 export interface SsoConnection {
@@ -31,8 +32,12 @@ export interface SsoConnection {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
-/** Whether an issuer address may be used: https anywhere, plain http only on loopback. */
-export function issuerAllowed(issuer: string): boolean {
+/**
+ * Whether an issuer address may be used: https at a public address; with `allowPrivate`
+ * (`SSO_ALLOW_PRIVATE_NETWORKS`: tests, a developer's machine) also private hosts and plain http
+ * on loopback. Where its name resolves is checked at each request (auth/sso_fetch.ts).
+ */
+export function issuerAllowed(issuer: string, allowPrivate = false): boolean {
   let url: URL;
   try {
     url = new URL(issuer);
@@ -40,15 +45,24 @@ export function issuerAllowed(issuer: string): boolean {
     return false;
   }
   if (url.username || url.password || url.search || url.hash) return false;
-  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(url.hostname));
+  if (allowPrivate) {
+    return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(url.hostname));
+  }
+  try {
+    checkUrlForm(issuer, false);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** The settings form: every field parsed here; a blank secret keeps the saved one. */
 export const SsoFormSchema = z.object({
+  // The form's shape here; whether this installation may reach it, in saveSsoConnection.
   issuer: z.string().trim().max(500).refine(
-    issuerAllowed,
+    (issuer) => issuerAllowed(issuer, true),
     "Enter the identity provider's issuer address, starting with https://.",
   ),
   client_id: z.string().trim().min(1, "Enter the client id.").max(300),
@@ -117,6 +131,11 @@ export async function saveSsoConnection(
   if (!secret) {
     const missing = "Enter the client secret.";
     throw new InvalidError(missing, { client_secret: [missing] }, 422);
+  }
+  if (!issuerAllowed(form.issuer, services.config.SSO_ALLOW_PRIVATE_NETWORKS)) {
+    const outside = "Enter the identity provider's issuer address: https:// at an address on " +
+      "the public internet, not a private or loopback one.";
+    throw new InvalidError(outside, { issuer: [outside] }, 422);
   }
   try {
     // Fetched afresh (a corrected issuer must not wait for the cache) and cached for sign-ins.

@@ -20,6 +20,7 @@
  */
 import * as oidc from "openid-client";
 import { compactVerify, createLocalJWKSet, errors as joseErrors, type JSONWebKeySet } from "jose";
+import { providerFetch } from "./sso_fetch.ts";
 
 const FLOOR_MS = 60_000;
 const CEILING_MS = 24 * 3600_000;
@@ -94,6 +95,8 @@ export class OidcCache {
     );
     if (insecure(issuer)) oidc.allowInsecureRequests(config);
     config.timeout = TIMEOUT_MS / 1000;
+    // The token and user-info requests go where the document says: through the same fetch.
+    config[oidc.customFetch] = this.fetchFn as oidc.CustomFetch;
     return config;
   }
 
@@ -156,11 +159,23 @@ export class OidcCache {
 
 const caches = new WeakMap<object, OidcCache>();
 
-/** The cache of one running app (keyed by its control database handle, one per Services). */
-export function oidcCacheOf(services: { control: object; clock: { now(): Date } }): OidcCache {
+/**
+ * The cache of one running app (keyed by its control database handle, one per Services); it
+ * reaches providers through auth/sso_fetch.ts.
+ */
+export function oidcCacheOf(
+  services: {
+    control: object;
+    clock: { now(): Date };
+    config: { SSO_ALLOW_PRIVATE_NETWORKS: boolean };
+  },
+): OidcCache {
   let cache = caches.get(services.control);
   if (!cache) {
-    cache = new OidcCache(() => services.clock.now().getTime());
+    cache = new OidcCache(
+      () => services.clock.now().getTime(),
+      providerFetch({ allowPrivate: services.config.SSO_ALLOW_PRIVATE_NETWORKS }),
+    );
     caches.set(services.control, cache);
   }
   return cache;

@@ -9,10 +9,29 @@ import { decimalAmount } from "../format.ts";
 import { inputFields, type RecordDef } from "./definition.ts";
 import type { RecordValues } from "./rows.ts";
 
+/** A plain number (kept with its sign), up to the next separator a spreadsheet may split on. */
+const NUMBER_AHEAD = /^-?\d+(\.\d+)?(?=[;\t\r\n]|$)/;
+
+/**
+ * A cell a spreadsheet will not run as a formula. A leading = + - @ (or tab, CR) makes Excel
+ * evaluate the cell, so it gets a leading `'`; numbers keep their sign. Where the list separator
+ * is `;` (German, French, Dutch... Excel) a comma CSV is split on `;`, and a quote that does not
+ * open the line's first field is taken literally, so a cell's `;`, tab or line break starts a new
+ * cell or row whatever the quoting: what follows each of them is defused the same way
+ * (`Acme;=1+1` is written `Acme;'=1+1`).
+ */
+function defuse(cell: string): string {
+  const lead = /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell) ? `'${cell}` : cell;
+  return lead.replace(
+    /([;\t\r\n][ ]*)(?=[=+\-@])/g,
+    (sep, _s, at: number, all: string) =>
+      NUMBER_AHEAD.test(all.slice(at + sep.length)) ? sep : `${sep}'`,
+  );
+}
+
 function quote(cell: string): string {
-  // A leading = + - @ makes Excel evaluate the cell; numbers keep their sign.
-  const defused = /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell) ? `'${cell}` : cell;
-  return /[",\n\r]/.test(defused) ? `"${defused.replaceAll('"', '""')}"` : defused;
+  const defused = defuse(cell);
+  return /[",;\t\n\r]/.test(defused) ? `"${defused.replaceAll('"', '""')}"` : defused;
 }
 
 export function csvLine(cells: string[]): string {

@@ -5,16 +5,55 @@ import { putInState } from "../../tests/helpers/billing.ts";
 import { addMember, signIn } from "../../tests/helpers/members.ts";
 import { issuerAllowed } from "../../auth/sso.ts";
 
-Deno.test("issuers are https, or plain http on loopback only", () => {
-  assert.ok(issuerAllowed("https://login.example.com"));
-  assert.ok(issuerAllowed("https://login.example.com/tenant/v2.0"));
-  assert.ok(issuerAllowed("http://127.0.0.1:8080"));
-  assert.ok(issuerAllowed("http://localhost:9000"));
-  assert.ok(!issuerAllowed("http://login.example.com"));
-  assert.ok(!issuerAllowed("http://10.0.0.5"));
-  assert.ok(!issuerAllowed("ftp://login.example.com"));
-  assert.ok(!issuerAllowed("https://user:pw@login.example.com"));
-  assert.ok(!issuerAllowed("not a url"));
+Deno.test("issuers are https at a public address; plain http on loopback only where private networks are allowed", () => {
+  for (const allowPrivate of [false, true]) {
+    assert.ok(issuerAllowed("https://login.example.com", allowPrivate));
+    assert.ok(issuerAllowed("https://login.example.com/tenant/v2.0", allowPrivate));
+    assert.ok(!issuerAllowed("http://login.example.com", allowPrivate));
+    assert.ok(!issuerAllowed("http://10.0.0.5", allowPrivate));
+    assert.ok(!issuerAllowed("ftp://login.example.com", allowPrivate));
+    assert.ok(!issuerAllowed("https://user:pw@login.example.com", allowPrivate));
+    assert.ok(!issuerAllowed("not a url", allowPrivate));
+  }
+  assert.ok(issuerAllowed("http://127.0.0.1:8080", true));
+  assert.ok(issuerAllowed("http://localhost:9000", true));
+  for (
+    const inside of [
+      "http://127.0.0.1:8080",
+      "http://localhost:9000",
+      "https://127.0.0.1",
+      "https://10.1.2.3",
+      "https://169.254.169.254/latest",
+      "https://[::ffff:127.0.0.1]:8642",
+      "https://[fd00::1]",
+      "https://2130706433",
+      "https://sso.localhost",
+    ]
+  ) {
+    assert.ok(!issuerAllowed(inside), inside);
+  }
+});
+
+Deno.test("without SSO_ALLOW_PRIVATE_NETWORKS an issuer on loopback or a private network is refused and never called", async () => {
+  const server = await startTestServer({ SSO_ALLOW_PRIVATE_NETWORKS: "false" });
+  const provider = await startOidcProvider();
+  try {
+    const t = await signUpTenant(server);
+    await putInState(server.services, t.tenantId, "enterprise", "active");
+    for (const issuer of [provider.issuer, "https://10.1.2.3", "https://169.254.169.254/latest"]) {
+      const res = await configureSso(server, t, provider, { issuer });
+      assert.equal(res.status, 422, issuer);
+      assert.match(await res.text(), /public internet, not a private or loopback one/);
+    }
+    assert.equal(provider.requests.discovery, 0, "the provider was never asked");
+    const saved = await server.services.control.execute(
+      "SELECT COUNT(*) AS n FROM sso_connections",
+    );
+    assert.equal(Number(saved.rows[0]!.n), 0);
+  } finally {
+    await provider.close();
+    await server.close();
+  }
 });
 
 Deno.test("Settings → Single sign-on: owners only, Enterprise only, and the secret is never shown back", async () => {

@@ -42,6 +42,8 @@ export async function startTestServer(
     // Tests sign up many workspaces from loopback; the signup limits' own tests set theirs.
     SIGNUP_LIMIT_PER_IP: "10000",
     SIGNUP_LIMIT_PER_EMAIL: "10000",
+    // The tests' identity provider listens on loopback (tests/helpers/oidc_provider.ts).
+    SSO_ALLOW_PRIVATE_NETWORKS: env.APP_ENV === "production" ? undefined : "true",
     ...env,
   });
   const services = await createServices(config, overrides);
