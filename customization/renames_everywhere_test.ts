@@ -33,7 +33,13 @@ const RENAMES = {
       name: "Large PO approval",
       record_type: "purchase-orders",
       on: ["create"],
-      when: { ">": [{ var: "record.total_cents" }, 100] },
+      // A PO created straight as approved is refused while it needs approval: only drafts ask.
+      when: {
+        and: [
+          { ">": [{ var: "record.total_cents" }, 100] },
+          { "==": [{ var: "record.status" }, "draft"] },
+        ],
+      },
       actions: [{ type: "require_approval", role: "admin", message: "Needs a second approver." }],
     }, {
       // So that the approvals page lists a packer.
@@ -89,6 +95,13 @@ Deno.test("renamed Supplier -> Packer and Load -> Shipment: no page or notificat
     const put = await api.call("PUT", "/api/v1/config", RENAMES, { "if-match": '"0"' });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     const seeded = await seedOneOfEach(api, "Rn");
+    // A draft PO over the rule's amount waits for approval, so the approvals page lists one.
+    await api.ok("POST", "/api/v1/purchase-orders", {
+      supplier_id: seeded.suppliers.id,
+      order_date: "2026-10-01",
+      notes: "Rn draft buy",
+      lines: [{ description: "Trim", cases: 10, weight: 500, price: 2 }],
+    }, 201);
     // Record values are data, not interface: the words of the names this test wrote.
     const values = Object.values(seeded).flatMap((r) =>
       Object.values(r as Record<string, unknown>).filter((v): v is string =>

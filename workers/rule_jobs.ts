@@ -9,6 +9,12 @@
  * - `rules.schedule` runs the rules whose `on` lists `schedule` over the tenant's records once,
  *   then queues its next run a day later while the tenant has such rules (one queued run per
  *   tenant at a time, so starting it twice does not double it).
+ *
+ * Mail to an address that is no member's goes out on the word of whoever saved the rules: only
+ * while the member who last saved the configuration may still manage settings and has confirmed
+ * their own address (a sign-up with a throwaway address mailed anyone its own subject and text on
+ * every record write), and at most `RULE_MAIL_LIMITS` a day (a write may fire 100 rules of 20
+ * addresses each). Mail held is logged; members' notices are never held.
  */
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
@@ -22,6 +28,7 @@ import { translator } from "../i18n/mod.ts";
 import { currentConfiguration } from "../customization/document/store.ts";
 import { withCustomFields } from "../customization/fields.ts";
 import { runScheduledRules } from "../domain/rules/engine.ts";
+import { can, isRole } from "../auth/roles.ts";
 
 export const RULE_EFFECTS_JOB = "rules.effects";
 export const RULE_SCHEDULE_JOB = "rules.schedule";
@@ -69,6 +76,62 @@ async function recipients(
   return rs.rows.map((r) => ({ id: String(r.id), email: String(r.email) }));
 }
 
+/**
+ * Mail the workspace sends to one outside address, and to outside addresses in all, in 24 hours
+ * (every kind of mail counts, from the outbox), past which its rules' mail to outsiders is held.
+ * Room for a busy broker's day of invoices and statements beside the rules' notices; a flood from
+ * a rule is cut at these.
+ */
+export const RULE_MAIL_LIMITS = { perAddress: 20, perWorkspace: 500 } as const;
+
+/**
+ * Why the rules' mail to outsiders is held now, or null when it may go: the member who last
+ * saved the configuration (which names the addresses) must still be a member who may manage
+ * settings, with a confirmed address of their own.
+ */
+async function outsideRuleMailHeld(
+  control: Client,
+  tenantId: string,
+  db: Client,
+): Promise<string | null> {
+  const saved = await db.execute("SELECT changed_by FROM configuration WHERE id = 1");
+  const by = saved.rows[0]?.changed_by;
+  if (by === null || by === undefined) return "no member saved the rules";
+  const rs = await control.execute({
+    sql: `SELECT m.role, u.email_verified_at FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = ? AND m.user_id = ?`,
+    args: [tenantId, String(by)],
+  });
+  const row = rs.rows[0];
+  if (!row || !isRole(row.role) || !can(row.role, "settings:manage")) {
+    return "the member who saved the rules may no longer manage settings";
+  }
+  if (row.email_verified_at === null || row.email_verified_at === undefined) {
+    return "the member who saved the rules has not confirmed their e-mail address";
+  }
+  return null;
+}
+
+/** Whether the workspace already sent its day's share of mail to `address` or to outsiders. */
+async function outsideMailSpent(
+  control: Client,
+  tenantId: string,
+  address: string,
+): Promise<boolean> {
+  const since = new Date(Date.now() - DAY_MS).toISOString();
+  const rs = await control.execute({
+    sql: `SELECT COUNT(*) AS everyone,
+            COALESCE(SUM(lower(o.to_addr) = lower(?)), 0) AS one
+          FROM outbox o WHERE o.tenant_id = ? AND o.created_at >= ?
+            AND NOT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
+              WHERE m.tenant_id = o.tenant_id AND lower(u.email) = lower(o.to_addr))`,
+    args: [address, tenantId, since],
+  });
+  const row = rs.rows[0];
+  return Number(row?.one ?? 0) >= RULE_MAIL_LIMITS.perAddress ||
+    Number(row?.everyone ?? 0) >= RULE_MAIL_LIMITS.perWorkspace;
+}
+
 /** Delivers one write's rule effects: notifications and started jobs. */
 export async function deliverRuleEffects(
   services: Services,
@@ -100,9 +163,29 @@ export async function deliverRuleEffects(
         digest: false,
       });
     }
-    // An address that is not a member of the workspace is written to instead.
+    // An address that is not a member of the workspace is written to instead, on the word of
+    // the member who saved the rules, and within the day's limits.
     const known = new Set(members.map((m) => m.email.toLowerCase()));
-    for (const address of effect.users.filter((u) => !known.has(u.toLowerCase()))) {
+    const outsiders = effect.users.filter((u) => !known.has(u.toLowerCase()));
+    if (!outsiders.length) continue;
+    const held = await outsideRuleMailHeld(services.control, tenantId, db);
+    if (held) {
+      services.log.warn("rule mail to outsiders held", {
+        tenant_id: tenantId,
+        rule: effect.rule,
+        why: held,
+      });
+      continue;
+    }
+    for (const address of outsiders) {
+      if (await outsideMailSpent(services.control, tenantId, address)) {
+        services.log.warn("rule mail to outsiders held", {
+          tenant_id: tenantId,
+          rule: effect.rule,
+          why: "the day's limit of mail to outsiders",
+        });
+        continue;
+      }
       await sendMail(services, {
         to: address,
         subject: translator(await workspaceLanguage(db))("notice.rule", { rule: effect.rule }),

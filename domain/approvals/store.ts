@@ -74,9 +74,10 @@ export function waitingOn(approvals: readonly Approval[]): Approval[] {
 }
 
 /**
- * Asks for an approval unless the rule's newest request for this record is pending or approved
- * (an approval holds until the record changes in a way that no longer needs it). A rejected one
- * is asked again: the record was changed after the rejection and still meets the condition.
+ * Asks for an approval unless the rule's newest request for this record is pending or approved.
+ * An approval holds while the record keeps the values the rule read when it was given: with
+ * `renew` (the write changed them, domain/rules/engine.ts) it is asked again. A rejected one is
+ * asked again: the record was changed after the rejection and still meets the condition.
  */
 export async function requestApproval(
   tx: Executor,
@@ -88,6 +89,8 @@ export async function requestApproval(
     message: string;
     userId: string | null;
     now: string;
+    /** The record changed what the rule reads since its last request: an approval is stale. */
+    renew?: boolean;
   },
 ): Promise<Approval | null> {
   const rs = await tx.execute({
@@ -96,7 +99,7 @@ export async function requestApproval(
     args: [request.collection, request.recordId, request.rule],
   });
   const last = rs.rows[0]?.status;
-  if (last === "pending" || last === "approved") return null;
+  if (last === "pending" || (last === "approved" && !request.renew)) return null;
   const id = newId();
   await tx.execute({
     sql: `INSERT INTO approvals (id, collection, record_id, rule_name, role, message, status,

@@ -90,8 +90,9 @@ export async function checkCredit(
   // The credit hold is a default rule the tenant can switch off or tune (rules.credit_hold).
   const settings = (await rulesConfigOf(tx)).credit_hold;
   if (!settings.enabled) return;
+  const mayOverride = Boolean(ctx.role && settings.override_roles.includes(ctx.role));
   const overriding = Boolean(values.credit_override) && !existing?.credit_override;
-  if (overriding && !(ctx.role && settings.override_roles.includes(ctx.role))) {
+  if (overriding && !mayOverride) {
     throw new ForbiddenError(
       `Only ${overriders(settings.override_roles).toLowerCase()} can override a credit hold.`,
     );
@@ -101,10 +102,15 @@ export async function checkCredit(
       credit_override_reason: ["Required with an override."],
     }, 422);
   }
-  if (values.status === "cancelled" || values.credit_override) return;
+  if (values.status === "cancelled") return;
   const total = lines
     ? lines.reduce((sum, l) => sum + Number(l.amount_cents ?? 0), 0)
     : Number(existing?.total_cents ?? 0);
+  // An override is the overrider's word for this customer and at most this total. Someone who
+  // may not override keeps it only while the order stays within it: an order they grow, move to
+  // another customer or reopen is checked below as if it had none (a broker turned an admin's $10
+  // override into a $36 million order for a customer on hold).
+  if (values.credit_override && (mayOverride || !existing)) return;
   // An existing order is checked again only when it grows or moves to another customer.
   if (
     existing && existing.customer_id === values.customer_id &&

@@ -184,17 +184,8 @@ export async function runRecordRules(
 ): Promise<RuleOutcome> {
   const outcome: RuleOutcome = { warnings: [], approvals: [], fieldsSet: false };
   const events = eventsOf(def, record, existing, ctx.source);
-  const id = String(record.id);
   if (events.includes("status_change")) {
-    const status = statusField(def)!;
-    const waiting = waitingOn(await approvalsOf(tx, def.collection, id));
-    if (waiting.length && !["draft", "cancelled", "void"].includes(String(record[status]))) {
-      const a = waiting[0]!;
-      throw new ConflictError(
-        `Waiting for approval: rule '${a.rule_name}' needs an ${a.role} to approve this ${def.singular.toLowerCase()} (${a.status}) before its status can change.`,
-        { rule: a.rule_name, approval_id: a.id },
-      );
-    }
+    await refuseWhileWaiting(tx, def, record, WAITING_STATUSES);
   }
   const config = await rulesConfigOf(tx);
   const rules = matchingRules(config, def.collection, events);
@@ -203,9 +194,88 @@ export async function runRecordRules(
   for (const rule of rules) {
     const event = events.find((e) => rule.on.includes(e))!;
     if (!holds(rule.when, ruleData(def, record, existing, ctx, event, today))) continue;
-    await applyActions(tx, ctx, def, record, rule, outcome);
+    await applyActions(tx, ctx, def, record, existing, rule, outcome);
+  }
+  // An approval this very write made necessary holds it too: a record created straight in a
+  // later status, or moved on in the same write that made it need approval (a broker's
+  // $1,000,000 PO created or patched to "approved" in one call), or one already past its first
+  // status that a change now makes wait, is refused; nothing is stored.
+  const status = statusField(def);
+  if (status && outcome.approvals.length) {
+    // Its first status (a load's "booked") is where a new record waits.
+    const first = def.fields.find((f) => f.name === status)?.defaultValue;
+    const allowed = [...WAITING_STATUSES, ...(first === undefined ? [] : [String(first)])];
+    await refuseWhileWaiting(tx, def, record, allowed, true);
   }
   return outcome;
+}
+
+/** The statuses a record waiting on an approval may be in (or be moved to). */
+const WAITING_STATUSES = ["draft", "cancelled", "void"];
+
+/** Refuses (409) a record that waits on an approval while its status is not one of `allowed`. */
+async function refuseWhileWaiting(
+  tx: Executor,
+  def: RecordDef,
+  record: RecordValues,
+  allowed: readonly string[],
+  askedNow = false,
+): Promise<void> {
+  const status = statusField(def);
+  if (!status || allowed.includes(String(record[status]))) return;
+  const waiting = waitingOn(await approvalsOf(tx, def.collection, String(record.id)));
+  if (!waiting.length) return;
+  const a = waiting[0]!;
+  const what = def.singular.toLowerCase();
+  throw new ConflictError(
+    askedNow
+      ? `Needs approval: rule '${a.rule_name}' needs an ${a.role} to approve this ${what} before it can be ${
+        String(record[status]).replace(/_/g, " ")
+      }. Save it as draft and the approval is asked for; nothing was saved.`
+      : `Waiting for approval: rule '${a.rule_name}' needs an ${a.role} to approve this ${what} (${a.status}) before its status can change.`,
+    // A request made by this write is undone with it: only a stored one is named.
+    askedNow ? { rule: a.rule_name } : { rule: a.rule_name, approval_id: a.id },
+  );
+}
+
+/**
+ * Whether a write changed what the rule's condition reads of the record (`record.<field>`, a
+ * custom field under `record.custom_fields.<key>` too): an approval given before such a change
+ * covered other values, so the rule asks again (a PO approved at $300,000 and grown to
+ * $9,000,000 afterwards moved on under the old approval).
+ */
+export function changedForRule(
+  when: unknown,
+  record: RecordValues,
+  existing: RecordValues | null,
+): boolean {
+  if (!existing) return false;
+  const fields = new Set<string>();
+  let whole = false;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "var") {
+        const name = Array.isArray(value) ? value[0] : value;
+        if (typeof name !== "string") continue;
+        const path = name.split(".");
+        if (path[0] !== "record") continue;
+        const field = path[1] === "custom_fields" ? path[2] : path[1];
+        if (field === undefined || field === "") whole = true;
+        else fields.add(field);
+      } else walk(value);
+    }
+  };
+  walk(when);
+  const same = (name: string) =>
+    JSON.stringify(record[name] ?? null) === JSON.stringify(existing[name] ?? null);
+  if (whole) {
+    return [...new Set([...Object.keys(record), ...Object.keys(existing)])]
+      .filter((k) => !["version", "updated_at", "updated_by"].includes(k))
+      .some((k) => !same(k));
+  }
+  return [...fields].some((f) => !same(f));
 }
 
 /** Carries out a rule's actions on a record whose condition holds; `block` throws. */
@@ -214,6 +284,7 @@ async function applyActions(
   ctx: RecordContext,
   def: RecordDef,
   record: RecordValues,
+  existing: RecordValues | null,
   rule: RecordRule,
   outcome: RuleOutcome,
 ): Promise<void> {
@@ -233,6 +304,7 @@ async function applyActions(
           message: action.message,
           userId: ctx.userId,
           now: new Date().toISOString(),
+          renew: changedForRule(rule.when, record, existing),
         });
         if (asked) {
           outcome.approvals.push({ rule: rule.name, role: action.role, message: action.message });
@@ -316,7 +388,7 @@ export async function runScheduledRules(
         const record = toApi(def, rs.rows[0] as unknown as RecordValues);
         if (!holds(rule.when, ruleData(def, record, null, ctx, "schedule", today))) return;
         const outcome: RuleOutcome = { warnings: [], approvals: [], fieldsSet: false };
-        await applyActions(tx, ctx, def, record, acting, outcome);
+        await applyActions(tx, ctx, def, record, null, acting, outcome);
         if (outcome.fieldsSet || outcome.approvals.length) await markChanged(tx);
       });
     }
