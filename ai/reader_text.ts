@@ -47,6 +47,10 @@ const NOTES: Array<[RegExp, string, Args]> = [
   [/found by position, no label/, "reader.why.position", NONE],
   [/the sum of the charges above it/, "reader.why.sum_of_charges", NONE],
   [/due = date \+ terms/, "reader.why.due_from_terms", NONE],
+  [/read from a sentence/, "reader.why.sentence", NONE],
+  [/year from the document's dates/, "reader.why.year_from_dates", NONE],
+  [/read from the stop block/, "reader.why.stop_block", NONE],
+  [/weight read from amount \/ price/, "reader.why.weight_from_amount", NONE],
   // "the first number beside a date" is what drafts read before 2026-12-06 stored.
   [
     /the (?:first number beside|number nearest) a date of (\d+)/,

@@ -43,6 +43,11 @@ Deno.test("readerText() translates each of a field's joined reasons and a page-l
     readerText("label matched loosely; read by OCR", es),
     "etiqueta reconocida de forma aproximada; leído por OCR",
   );
+  // What ai/offline/sentences.ts writes for a date read from running text.
+  assert.equal(
+    readerText("read from a sentence; year from the document's dates", es),
+    "leído de una frase; año tomado de las fechas del documento",
+  );
   assert.equal(
     readerText(`No text could be read from the scanned pages. ${pagesLeftUnread(40, 20)}`, es),
     "No se pudo leer texto de las páginas escaneadas. Este PDF tiene 40 páginas; solo se leyeron " +

@@ -15,6 +15,7 @@ import { toLines } from "./layout.ts";
 import { findPairs } from "./pairs.ts";
 import { type ConceptName, normalizeLabel } from "./vocabulary.ts";
 import { readParty } from "./parties.ts";
+import { signedForReceipt } from "./receipt.ts";
 
 type Kind = Exclude<Classification, "other" | "certificate_of_analysis">;
 type Weights = Partial<Record<Kind, number>>;
@@ -119,7 +120,7 @@ const SUPPLIER_MARKS = [
 ];
 
 const TABLE =
-  /\b(description|product|commodity|item)\b.*\b(cases|qty|quantity|boxes|cartons|weight|lbs)\b/i;
+  /\b(description|product|commodity|item|descripci[oó]n|producto|art[ií]culo|d[ée]signation|produit|libell[ée]|descri[cç][aã]o|produto)(?![\p{L}])[^\n]*(?<![\p{L}])(cases|qty|quantity|boxes|cartons|weight|lbs|cantidad|cajas|bultos|peso|quantit[ée]|colis|poids|quantidade|caixas)(?![\p{L}])/iu;
 
 export interface ClassifyResult {
   type: Classification;
@@ -157,6 +158,11 @@ export function classify(text: string, opts: { us?: string } = {}): ClassifyResu
       invoice: 1,
       supplier_invoice: 1.5,
     });
+  }
+  // A bill of lading the consignee signed for receipt is the proof of delivery (receipt.ts).
+  const bol = scores.get("bill_of_lading") ?? 0;
+  if (bol >= Math.max(...scores.values()) && bol > 0 && signedForReceipt(lines)) {
+    scores.set("proof_of_delivery", bol + 2);
   }
   const ranked = [...scores].sort((a, b) => b[1] - a[1]);
   const [best, second] = ranked;

@@ -23,6 +23,7 @@ import { findUnlabelled } from "./unlabelled.ts";
 import { headedName, nameByMc } from "./unlabelled_parties.ts";
 import { readCustomFields } from "./custom.ts";
 import { readStops } from "./stops.ts";
+import { sentenceDates } from "./sentences.ts";
 import type { ConceptName } from "./vocabulary.ts";
 
 /** An order or load number the document refers to (the best-typed candidate). */
@@ -278,6 +279,9 @@ export function extractFields(
   });
   for (const [key, value] of Object.entries(guessed.fields)) fields[key] ??= value;
   if (type === "rate_confirmation") Object.assign(fields, fromStops(lines, fields));
+  // Dates the running text gives ("balance due by Jan. 14th") for fields still empty.
+  const said = sentenceDates(type, lines, fields, { dayFirst: dayFirstLanguage(text) });
+  for (const [key, value] of Object.entries(said)) fields[key] ??= value;
   for (const [key, value] of Object.entries(guessed.refs)) {
     if (refs[key]) continue;
     refs[key] = value;

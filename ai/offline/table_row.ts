@@ -56,8 +56,19 @@ export function toLine(
     line.weight_unit = { value: u, confidence: 0.85 };
   }
   let basis = h.basis;
+  // The price's own unit, printed with it ("$48.00/cs", "52.50 per carton", "2.15 USD/lb"),
+  // says what it multiplies, whatever the header says.
+  const printed = values.price ? priceUnit(values.price) : null;
+  if (printed) basis = printed;
   if (values.price) {
-    let price = parseNumber(values.price.replace(/^(USD\s*)?\$/i, ""));
+    // The price as a number alone: its currency and its printed unit are no OCR slips.
+    const core = printed
+      ? values.price.replace(
+        /\s*(?:USD|EUR|MXN|CAD|€|\$)?\s*(?:\/|\bper\b|\bpor\b|\bpar\b|\ba\b|\bthe\b|@|#).*$/iu,
+        "",
+      )
+      : values.price;
+    let price = parseNumber(core.replace(/^(USD|EUR|MXN|CAD|US\$)?\s*[$€]?\s*/i, ""));
     const amount = values.amount ? amountOf(values.amount) : null;
     // A quantity whose digits OCR broke with marks or spaces ("23),232", "40 ,698"): its digits
     // alone, when they give the amount back at the price.
@@ -103,9 +114,10 @@ export function toLine(
     const derived = amount !== null && typeof q === "number" && q > 0
       ? Math.round(amount / q) / 100
       : null;
-    const garbled = /[^\d.,$\s-]/.test(values.price) ||
+    const garbled =
+      /[^\d.,$\s-]/.test(core.replace(/^(USD|EUR|MXN|CAD)\s*|\s*(€|EUR|USD)$/gi, "")) ||
       (price !== null && derived !== null && ocrTwin(price.toFixed(2), derived.toFixed(2))) ||
-      (derived !== null && priceSlip(values.price, derived));
+      (derived !== null && priceSlip(core, derived));
     if (amount !== null && derived !== null && garbled) {
       const p = derived;
       if (p > 0 && Math.abs(Math.round(p * (q as number) * 100) - amount) <= 1) {
@@ -121,7 +133,9 @@ export function toLine(
         const q = qtyOf(b);
         return typeof q === "number" && Math.abs(Math.round(p * q * 100) - amount) <= 1;
       };
-      if (!agrees(price, basis) && agrees(price, basis === "case" ? "weight" : "case")) {
+      if (
+        !printed && !agrees(price, basis) && agrees(price, basis === "case" ? "weight" : "case")
+      ) {
         basis = basis === "case" ? "weight" : "case";
       }
       // OCR dropped the decimal point: "325" for 3.25 where amount / quantity says so.
@@ -143,6 +157,26 @@ export function toLine(
     }
   }
   return line;
+}
+
+/**
+ * The unit a price cell prints after its number: per case ("/cs", "per case", "a box", "por
+ * caja", "par colis") or per weight ("/lb", "per pound", "USD/kg", "#"), else null.
+ */
+export function priceUnit(text: string): "case" | "weight" | null {
+  const m =
+    /\d\s*(?:USD|EUR|MXN|CAD|€|\$)?\s*(?:\/|\bper\b|\bpor\b|\bpar\b|\ba\b|\bthe\b|@)\s*(\p{L}+|#)/iu
+      .exec(text);
+  if (!m) return /\d\s*#$/.test(text.trim()) ? "weight" : null;
+  const unit = m[1]!.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  if (
+    /^(cs|cases?|box(es)?|bx|ctns?|cartons?|caja|cajas|colis|caisse|caixa|bulto|pk|pkg|pack|each|ea)$/
+      .test(unit)
+  ) {
+    return "case";
+  }
+  if (/^(lbs?|pounds?|#|kgs?|kilos?|kilogram(o|me)?s?|libra|livre)$/.test(unit)) return "weight";
+  return null;
 }
 
 /** Letters OCR reads for digits, in a cell that can only hold a number. */

@@ -21,6 +21,7 @@ import { editDistance, normalizeLabel } from "./vocabulary.ts";
 import { parseNumber } from "./values.ts";
 import { type Column, type Header, toLine } from "./table_row.ts";
 import { columnsByArithmetic, type Provable } from "./table_columns.ts";
+import { decimalComma, pointDecimalLine } from "./table_numbers.ts";
 
 const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
   description: [
@@ -37,6 +38,18 @@ const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
     "cut description",
     "article",
     "specification",
+    // Spanish, French and Portuguese (accents are dropped before lookup).
+    "descripcion",
+    "producto",
+    "articulo",
+    "mercancia",
+    "designation",
+    "produit",
+    "libelle",
+    "marchandise",
+    "descricao",
+    "produto",
+    "mercadoria",
   ],
   code: [
     "item",
@@ -54,6 +67,13 @@ const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
     "item code",
     "line",
     "ln",
+    "codigo",
+    "clave",
+    "lote",
+    "reference",
+    "ref",
+    "code article",
+    "referencia",
   ],
   cases: [
     "cases",
@@ -73,6 +93,20 @@ const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
     "case qty",
     "boxes shipped",
     "cases shipped",
+    "cantidad",
+    "cajas",
+    "bultos",
+    "cartones",
+    "piezas",
+    "quantite",
+    "qte",
+    "colis",
+    "cartons",
+    "pieces",
+    "quantidade",
+    "qtd",
+    "caixas",
+    "volumes",
   ],
   weight: [
     "weight",
@@ -92,6 +126,22 @@ const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
     "weight lbs",
     "total lbs",
     "shipped weight",
+    // Catch weight: the weight actually shipped, which the line is priced on.
+    "catch wt",
+    "catch weight lbs",
+    "act wt",
+    "actual wt",
+    "actual weight",
+    "ship wt",
+    "shipped wt",
+    "net lb",
+    "peso",
+    "peso neto",
+    "kilos",
+    "kilogramos",
+    "poids",
+    "poids net",
+    "peso liquido",
   ],
   price: [
     "price",
@@ -109,6 +159,19 @@ const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
     "price cs",
     "unit",
     "each",
+    "precio",
+    "precio unitario",
+    "precio unit",
+    "precio kg",
+    "prix",
+    "prix unitaire",
+    "prix unit",
+    "prix kg",
+    "pu",
+    "preco",
+    "preco unitario",
+    "preco kg",
+    "tarifa",
   ],
   amount: [
     "amount",
@@ -124,6 +187,14 @@ const HEADER_WORDS: Record<Exclude<Column, "other">, string[]> = {
     "amount usd",
     "total amount",
     "net amount",
+    "importe",
+    "monto",
+    "valor",
+    "subtotal",
+    "montant",
+    "montant ht",
+    "total ht",
+    "valor total",
   ],
 };
 
@@ -169,6 +240,13 @@ function columnsOf(cell: Cell): Array<{ col: Column; start: number }> {
       return [{ col: head, start: cell.start }, { col: tail, start: cell.start + offset }];
     }
   }
+  // A known header and the words that qualify it ("Descripción del producto", "Prix par colis",
+  // "Price per carton"): the header names the column.
+  const qualified = /^(.+?)\s+(?:de|del|de la|des|du|da|do|por|par|per|pour|of|en|em)\s+\S/i.exec(
+    key,
+  );
+  const head = qualified ? INDEX.get(qualified[1]!) : undefined;
+  if (head) return [{ col: head, start: cell.start }];
   const loose = looseColumn(key);
   if (loose) return [{ col: loose, start: cell.start }];
   // OCR glued two headers with no space ("Net Weight (kgfrice"): a known head and a tail one slip
@@ -183,15 +261,40 @@ function columnsOf(cell: Cell): Array<{ col: Column; start: number }> {
   return [{ col: "other", start: cell.start }];
 }
 
+/**
+ * Of several weight columns (nominal and catch weight, gross and net), the line's weight is the
+ * one the goods are priced on: the catch (actual, shipped) weight, else the net, else the first.
+ */
+function weightRank(text: string): number {
+  const t = normalizeLabel(text);
+  if (/\b(catch|act|actual|real|ship|shipped|reel)\b/.test(t)) return 0;
+  if (/\b(net|neto|liquido)\b/.test(t)) return 1;
+  if (/\b(nom|nominal|est|estimated|avg|average|gross|bruto|brut|tare|std|standard)\b/.test(t)) {
+    return 3;
+  }
+  return 2;
+}
+
+/** A price per case written on the price's header ("Price/cs", "Precio por caja", "Prix/colis"). */
+export const PER_CASE =
+  /(\/|\bper\s*|\bpor\s*|\bpar\s*)(cs|case|cases|box|bx|ctn|carton|caja|colis|caixa|bulto)\b/i;
+
 function headerOf(line: Line): Header | null {
-  const columns = line.cells.flatMap(columnsOf);
+  const columns = line.cells.flatMap((cell) =>
+    columnsOf(cell).map((c) => ({ ...c, text: cell.text }))
+  );
+  const weights = columns.filter((c) => c.col === "weight");
+  if (weights.length > 1) {
+    const best = weights.reduce((a, b) => (weightRank(b.text) < weightRank(a.text) ? b : a));
+    for (const w of weights) if (w !== best) w.col = "other";
+  }
   const kinds = columns.map((c) => c.col).filter((c) => c !== "other");
   if (!kinds.includes("description") || new Set(kinds).size < 3) return null;
   const priceCell = line.cells.find((c) => columnsOf(c).some((x) => x.col === "price"))?.text ?? "";
   return {
-    columns,
-    unit: /\bkgs?\b|\(kgs?/i.test(line.text) ? "KG" : "LB",
-    basis: /(\/|per\s*)(cs|case|box|ctn)/i.test(priceCell) ? "case" : "weight",
+    columns: columns.map(({ col, start }) => ({ col, start })),
+    unit: /\b(kgs?|kilos?|kilogram(o|me)?s?)\b|\(kgs?/i.test(line.text) ? "KG" : "LB",
+    basis: PER_CASE.test(priceCell) ? "case" : "weight",
   };
 }
 
@@ -206,9 +309,11 @@ export function isTableEnd(line: Line): boolean {
 }
 
 const END =
-  /^\s*(sub\s*-?\s*total|total|grand total|tax|amount due|balance|invoice total|freight|net due)\b/i;
+  /^\s*(sub\s*-?\s*total|total|grand total|tax|amount due|balance|invoice total|freight|net due|iva|tva|impuestos?|importe total|montant total|net a payer|saldo|valor total)\b/i;
 const PAGE_NOTE = /\b(continued|page\s+\d|carried\s+forward|cont'd)\b/i;
-const NUMBER = /^[$(]?-?(USD\s*)?\$?\d[\d,]*(\.\d+)?\)?(\s*(lbs?|kgs?|cs|#))?$/i;
+/** A number cell, with its currency and a unit or a price's unit ("$48.00/cs", "2.15 USD/lb"). */
+const NUMBER =
+  /^[$€(]?-?(USD\s*|EUR\s*)?[$€]?\d[\d,]*(\.\d+)?\)?(\s*(€|EUR|USD))?(\s*(lbs?|kgs?|cs|#))?(\s*(\/|per\s+|par\s+|por\s+)\s*\p{L}{1,8})?$/iu;
 
 function columnAt(h: Header, cell: Cell): Column {
   let k = 0;
@@ -403,13 +508,30 @@ function inferredHeader(lines: Line[], h: number): Header | null {
 }
 
 /**
+ * The lines with the table's numbers written with a decimal point when the table under header
+ * line `h` writes them with a decimal comma (its value cells and totals row say so, never the US
+ * way: table_numbers.ts); else the lines as they are.
+ */
+function withDecimalPoint(lines: Line[], h: number, header: Header): Line[] {
+  const end = lines.findIndex((l, i) => i > h && END.test(l.text.trim()));
+  const last = end < 0 ? Math.min(lines.length, h + 60) : end + 1;
+  const cells = lines.slice(h + 1, last).flatMap((row) =>
+    row.cells.filter((c) => columnAt(header, c) !== "description" || END.test(row.text.trim()))
+      .map((c) => c.text)
+  );
+  if (!decimalComma(cells)) return lines;
+  return lines.map((l, i) => (i > h ? pointDecimalLine(l) : l));
+}
+
+/**
  * Reads the first table of goods in `lines`: under a header the vocabulary names, else under a
  * header row told by its rows' values alone (`inferredHeader`).
  */
-export function readGoodsTable(lines: Line[]): TableResult | null {
-  for (let h = 0; h < lines.length; h++) {
-    const found = headerOf(lines[h]!);
+export function readGoodsTable(given: Line[]): TableResult | null {
+  for (let h = 0; h < given.length; h++) {
+    const found = headerOf(given[h]!);
     if (!found) continue;
+    const lines = withDecimalPoint(given, h, found);
     const read = readUnder(
       lines,
       h,
@@ -418,8 +540,9 @@ export function readGoodsTable(lines: Line[]): TableResult | null {
     );
     if (read) return read;
   }
-  for (let h = 0; h < lines.length; h++) {
-    const header = inferredHeader(lines, h);
+  for (let h = 0; h < given.length; h++) {
+    const header = inferredHeader(given, h);
+    const lines = header ? withDecimalPoint(given, h, header) : given;
     const read = header ? readUnder(lines, h, header, header) : null;
     if (read) return read;
   }

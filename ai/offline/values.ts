@@ -33,7 +33,7 @@ const MONTHS: Record<string, number> = {
 };
 
 /** A month name's number: English, Spanish or French, accents and case ignored. */
-function monthOf(word: string): number | undefined {
+export function monthOf(word: string): number | undefined {
   const w = word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   if (/^juil/.test(w)) return 7;
   if (/^marz/.test(w)) return 3;
