@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../tests/helpers/api.ts";
 import { pdfPages } from "./documents/pdf.ts";
-import { mailTo } from "../tests/helpers/members.ts";
+import { confirmAddress, mailTo } from "../tests/helpers/members.ts";
 import { DEFAULT_FORMAT } from "./format.ts";
 import { inCurrency, isCurrency } from "./currency.ts";
 import { businessDay } from "./clock.ts";
@@ -29,6 +29,7 @@ Deno.test("a customer's currency is carried by its sales orders and invoices, pr
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, t);
     const usd = await api.ok("POST", "/api/v1/customers", { name: "Boston Grocers" }, 201);
     assert.equal(usd.currency, "USD", "USD unless chosen");

@@ -48,6 +48,11 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
     "error.waiting_for_approval",
     ["rule", "roles", "type", "status"],
   ],
+  [
+    /^Needs approval: rule '(.+?)' needs an? (\w+) to approve this ([a-z][a-z ]*) before it can be ([a-z][a-z ]*)\. Save it as draft and the approval is asked for; nothing was saved\.$/,
+    "error.needs_approval",
+    ["rule", "roles", "type", "status"],
+  ],
   [/^Only (.+) can override a credit hold\.$/, "error.only_can_override", ["roles"]],
   [
     /^Only (.+) can change a customer's credit hold or credit limit\.$/,

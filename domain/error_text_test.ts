@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CATALOGUES, translator } from "../i18n/mod.ts";
 import { translateErrorDetails, translateErrorText } from "./error_text.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { confirmAddress } from "../tests/helpers/members.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { CookieJar } from "../tests/helpers/http.ts";
 import { businessDay } from "./clock.ts";
@@ -65,6 +66,7 @@ Deno.test("a form answers in Spanish for a member who chose Spanish; the API kee
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, t);
     const cookie = t.jar.header(t.host);
     const form = (body: Record<string, string>) =>
@@ -351,6 +353,8 @@ const SAMPLES: Record<string, string> = {
   "Only {} can override a credit hold.": "Only a broker or admin can override a credit hold.",
   "{} {} can override the credit hold.":
     "Boston Grocers is on credit hold. An admin or owner can override the credit hold.",
+  "Needs approval: rule '{}' needs an {} to approve this {} before it can be {}. Save it as draft and the approval is asked for; nothing was saved.":
+    "Needs approval: rule 'Big PO' needs an admin to approve this purchase order before it can be approved. Save it as draft and the approval is asked for; nothing was saved.",
   "Waiting for approval: rule '{}' needs an {} to approve this {} ({}) before its status can change.":
     "Waiting for approval: rule 'Big PO' needs an admin to approve this purchase order (confirmed) before its status can change.",
   "Blocked by rule '{}': {}": "Blocked by rule 'Big PO': Ask Dana first.",

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { seedOneOfEach } from "../tests/helpers/records.ts";
-import { mailTo } from "../tests/helpers/members.ts";
+import { confirmAddress, mailTo } from "../tests/helpers/members.ts";
 import { startWorker, uploadFile, waitForDocument } from "../tests/helpers/documents.ts";
 import { corpus } from "../ai/fixtures/corpus.ts";
 import { pdfPages } from "../domain/documents/pdf.ts";
@@ -85,6 +85,7 @@ Deno.test("a Spanish member of a renamed, customized workspace reads no English 
   const worker = startWorker(server);
   try {
     const owner = await signUpTenant(server);
+    await confirmAddress(server, owner.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, owner);
     const put = await api.call("PUT", "/api/v1/config", CONFIGURATION, { "if-match": '"0"' });
     assert.equal(put.status, 200, JSON.stringify(put.body));

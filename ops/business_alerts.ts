@@ -14,7 +14,11 @@
  * and changed by ops/business_alerts_rules.ts (Settings → Alerts and `/api/v1/alert-rules`). "Today" is the
  * workspace's business day from the services clock. A channel that fails keeps the rule's state,
  * so the change is sent again at the next evaluation. Web addresses are checked like event
- * webhooks' (public https only, resolved once and connected to that address).
+ * webhooks' (public https only, resolved once and connected to that address). An e-mail rule to an
+ * address no member has is held while the member who last saved it is no longer a member who may
+ * manage settings with a confirmed address (`outsideMailHeld`): nothing is sent, the state is kept
+ * like a failed channel's and the log says why, until an owner or admin with a confirmed address
+ * saves the rule again (it is then theirs) or its creator confirms their address.
  */
 import type { Client } from "../db/client.ts";
 import type { Services } from "../services.ts";
@@ -39,6 +43,7 @@ import {
   type BusinessAlertRule,
   type BusinessMetric,
   listBusinessAlertRules,
+  outsideMailHeld,
   ruleSecret,
 } from "./business_alerts_rules.ts";
 import {
@@ -145,7 +150,16 @@ export async function evaluateBusinessAlerts(
   const rules = (await listBusinessAlertRules(db)).filter((r) => r.enabled);
   const figures = new Map<BusinessMetric, Figure>();
   const changes: BusinessAlertChange[] = [];
-  const credit = { tenant, today, send };
+  // Mail to an outsider goes only while whoever saved the rule may still send it; a held change
+  // fails like a channel that failed (state kept, logged), so it goes once the rule is allowed.
+  const held = new Map<string, string | null>();
+  const guarded: AlertSender = async (svc, rule, change, secret) => {
+    if (!held.has(rule.id)) held.set(rule.id, await outsideMailHeld(svc.control, tenant.id, rule));
+    const why = held.get(rule.id);
+    if (why) throw new Error(why);
+    await send(svc, rule, change, secret);
+  };
+  const credit = { tenant, today, send: guarded };
   const writers = new Map<string, MailWriter>();
   const writerOf = async (rule: BusinessAlertRule) => {
     if (!writers.has(rule.id)) {
@@ -184,7 +198,7 @@ export async function evaluateBusinessAlerts(
         }, figure.words)
         : undefined;
       try {
-        await send(services, rule, {
+        await guarded(services, rule, {
           status,
           text,
           value: figure.value,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FixedClock } from "../domain/clock.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { confirmAddress } from "../tests/helpers/members.ts";
 import { apiClient } from "../tests/helpers/api.ts";
 import { saveLanguage } from "../i18n/user_language.ts";
 import { decodeMessage, renderMessage } from "../notifications/messages.ts";
@@ -11,6 +12,7 @@ Deno.test("a business alert e-mail is written in its recipient member's language
   const server = await startTestServer({}, { clock });
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const s = server.services;
     await saveLanguage(s.control, t.userId, "es", clock.now());
     const api = await apiClient(server, t);

@@ -6,6 +6,12 @@
  * like an event webhook's (public https only) when it is set. The control table
  * `business_alert_tenants` lists the workspaces that have a rule, for the evaluation schedule
  * (ops/business_alerts.ts).
+ *
+ * An e-mail rule whose address is no member's of the workspace mails an outsider on a member's
+ * say-so, so adding one, or changing one (other than turning it off), needs the acting member's
+ * own address confirmed (403 `email_unconfirmed`, nothing saved; domain/outside_mail.ts). The
+ * member who last saved such a rule answers for it (`created_by`): while they are no longer a
+ * member who may manage settings with a confirmed address, its mail is held (`outsideMailHeld`).
  */
 import { z } from "zod";
 import type { Client } from "../db/client.ts";
@@ -14,6 +20,8 @@ import { newId } from "../db/ids.ts";
 import { InvalidError, NotFoundError } from "../domain/errors.ts";
 import { issuesByField } from "../domain/records/schema.ts";
 import { resolveDestination, systemResolver } from "../integrations/webhooks/destination.ts";
+import { requireConfirmedSender } from "../domain/outside_mail.ts";
+import { can, type Role } from "../auth/roles.ts";
 
 /** The figures a rule can watch, with how each reads in a message. */
 export const BUSINESS_METRICS = {
@@ -70,6 +78,8 @@ export interface BusinessAlertRule {
   hasSecret: boolean;
   firingSince: string | null;
   lastValue: number | null;
+  /** The member who last saved the rule's address (answers for mail to an outsider). */
+  createdBy: string | null;
 }
 
 /** What one evaluation sent: a rule's change, and the customer it is about (credit limit). */
@@ -132,7 +142,7 @@ export const BusinessAlertPatch = z.object({
 export type BusinessAlertPatch = z.infer<typeof BusinessAlertPatch>;
 
 const RULE_COLUMNS = `id, metric, threshold, channel, target, enabled, firing_since, last_value,
-  secret IS NOT NULL AS has_secret`;
+  secret IS NOT NULL AS has_secret, created_by`;
 
 function toRule(r: Record<string, unknown>): BusinessAlertRule {
   return {
@@ -145,7 +155,52 @@ function toRule(r: Record<string, unknown>): BusinessAlertRule {
     hasSecret: Number(r.has_secret) === 1,
     firingSince: r.firing_since === null ? null : String(r.firing_since),
     lastValue: r.last_value === null ? null : Number(r.last_value),
+    createdBy: r.created_by === null || r.created_by === undefined ? null : String(r.created_by),
   };
+}
+
+/** Whether a rule e-mails an address that is not a member's of the workspace. */
+export async function mailsOutsider(
+  control: Client,
+  tenantId: string,
+  rule: { channel: string; target: string },
+): Promise<boolean> {
+  if (rule.channel !== "email") return false;
+  const rs = await control.execute({
+    sql: `SELECT 1 AS member FROM users u JOIN memberships m ON m.user_id = u.id
+          WHERE m.tenant_id = ? AND lower(u.email) = lower(?) LIMIT 1`,
+    args: [tenantId, rule.target.trim()],
+  });
+  return rs.rows.length === 0;
+}
+
+/**
+ * Why a rule's e-mail to an outsider is held now, or null when it may go: the member who last
+ * saved it must still be a member who may manage settings, with a confirmed address. Rules to a
+ * member's address and web channels are never held.
+ */
+export async function outsideMailHeld(
+  control: Client,
+  tenantId: string,
+  rule: Pick<BusinessAlertRule, "channel" | "target" | "createdBy">,
+): Promise<string | null> {
+  if (!(await mailsOutsider(control, tenantId, rule))) return null;
+  const rs = rule.createdBy
+    ? await control.execute({
+      sql: `SELECT u.email_verified_at, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.tenant_id = ? AND m.user_id = ?`,
+      args: [tenantId, rule.createdBy],
+    })
+    : null;
+  const row = rs?.rows[0];
+  if (!row) return "held: whoever set this rule's outside address is no longer a member";
+  if (row.email_verified_at === null) {
+    return "held: whoever set this rule's outside address has no confirmed address";
+  }
+  if (!can(String(row.role) as Role, "settings:manage")) {
+    return "held: whoever set this rule's outside address may no longer manage settings";
+  }
+  return null;
 }
 
 /** The workspace's rules, oldest first (the webhook secret is never read back). */
@@ -185,15 +240,19 @@ async function checkTarget(
 }
 
 /**
- * Changes a rule: the rule as changed must pass the same checks as a new one. A new figure
+ * Changes a rule: the rule as changed must pass the same checks as a new one; a rule that mails
+ * an outsider needs the acting member's confirmed address unless the change only turns it off,
+ * and is then theirs to answer for. A new figure
  * starts the rule's state afresh (its firing state and, for the credit limit, the customers it
  * told); otherwise the next evaluation tells what the change made fire or resolve.
  */
 export async function updateBusinessAlertRule(
-  services: Pick<Services, "config">,
+  services: Pick<Services, "config" | "control">,
+  tenantId: string,
   db: Client,
   id: string,
   patch: BusinessAlertPatch,
+  userId: string | null,
 ): Promise<BusinessAlertRule> {
   const rule = await getBusinessAlertRule(db, id);
   const merged = BusinessAlertInput.safeParse({
@@ -207,6 +266,11 @@ export async function updateBusinessAlertRule(
     throw new InvalidError("Some fields need attention.", issuesByField(merged.error), 422);
   }
   const input = merged.data;
+  // Turning a rule off mails no one; any other change of a rule to an outsider is a say-so.
+  const turningOff = patch.enabled === false &&
+    Object.keys(patch).every((k) => k === "enabled");
+  const outside = !turningOff && await mailsOutsider(services.control, tenantId, input);
+  if (outside) await requireConfirmedSender(services.control, userId);
   if (patch.channel !== undefined || patch.target !== undefined) await checkTarget(services, input);
   const fresh = input.metric !== rule.metric;
   const sets = ["metric = ?", "threshold = ?", "channel = ?", "target = ?"];
@@ -216,6 +280,8 @@ export async function updateBusinessAlertRule(
     input.channel,
     input.target,
   ];
+  // Whoever saved a rule to an outsider answers for it from now on (`outsideMailHeld`).
+  if (outside) (sets.push("created_by = ?"), args.push(userId));
   if (patch.secret !== undefined) (sets.push("secret = ?"), args.push(patch.secret || null));
   if (patch.enabled !== undefined) (sets.push("enabled = ?"), args.push(patch.enabled ? 1 : 0));
   if (fresh) sets.push("firing_since = NULL", "last_value = NULL");
@@ -231,7 +297,10 @@ export async function updateBusinessAlertRule(
   return await getBusinessAlertRule(db, id);
 }
 
-/** Adds a rule and lists the workspace for the schedule; returns the rule's id. */
+/**
+ * Adds a rule and lists the workspace for the schedule; returns the rule's id. A rule that mails
+ * an outsider needs `userId`'s address confirmed (403 `email_unconfirmed`, nothing saved).
+ */
 export async function addBusinessAlertRule(
   services: Pick<Services, "control" | "clock" | "config">,
   tenantId: string,
@@ -239,6 +308,9 @@ export async function addBusinessAlertRule(
   input: BusinessAlertInput,
   userId: string | null,
 ): Promise<string> {
+  if (await mailsOutsider(services.control, tenantId, input)) {
+    await requireConfirmedSender(services.control, userId);
+  }
   await checkTarget(services, input);
   const id = newId();
   await db.execute({

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FixedClock } from "../domain/clock.ts";
 import { signUpTenant, startTestServer } from "../tests/helpers/server.ts";
+import { addMember, confirmAddress } from "../tests/helpers/members.ts";
 import {
   addBusinessAlertRule,
   BUSINESS_ALERTS_JOB,
@@ -9,6 +10,7 @@ import {
   listBusinessAlertRules,
   removeBusinessAlertRule,
   scheduleBusinessAlerts,
+  updateBusinessAlertRule,
 } from "./business_alerts.ts";
 import { signPayload } from "./alert_channels.ts";
 
@@ -30,6 +32,7 @@ Deno.test("a workspace's business alert fires once when loads run late, resolves
   try {
     const t = await signUpTenant(server);
     const other = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const tenant = (await server.services.registry.findById(t.tenantId))!;
     const lease = await server.services.pool.acquire(t.tenantId, null);
     const db = lease.db;
@@ -205,6 +208,87 @@ Deno.test("the quarter-hour schedule over 1,000 workspaces with rules lets reque
       ms < 30 || ticks >= ms / 20,
       `${ticks} turns for the timer in a ${ms.toFixed(0)} ms sweep`,
     );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an e-mail rule to an outside address is held while whoever saved it is unconfirmed, demoted or gone; it goes once a confirmed admin saves it again, a member's own address never held", async () => {
+  const clock = new FixedClock("2026-03-10T15:00:00Z");
+  const server = await startTestServer({}, { clock });
+  try {
+    const s = server.services;
+    const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId);
+    const admin = await addMember(server, t.tenantId, "admin");
+    await confirmAddress(server, admin.userId);
+    const tenant = (await s.registry.findById(t.tenantId))!;
+    const lease = await s.pool.acquire(t.tenantId, null);
+    const db = lease.db;
+    const outside = "dock@outside.example";
+    const mailed = async (to: string) =>
+      Number(
+        (await s.control.execute({
+          sql: "SELECT count(*) AS n FROM outbox WHERE to_addr = ? AND subject LIKE '%Alert%'",
+          args: [to],
+        })).rows[0]!.n,
+      );
+    try {
+      const toOutsider = await addBusinessAlertRule(s, t.tenantId, db, {
+        metric: "documents_failed",
+        threshold: 0,
+        channel: "email",
+        target: outside,
+      }, admin.userId);
+      await addBusinessAlertRule(s, t.tenantId, db, {
+        metric: "documents_failed",
+        threshold: 0,
+        channel: "email",
+        target: t.email,
+      }, admin.userId);
+      const now = clock.now().toISOString();
+      await db.execute({
+        sql: `INSERT INTO documents (id, name, content_type, size_bytes, sha256, storage_key,
+                status, created_at, updated_at)
+              VALUES ('doc1', 'bol.pdf', 'application/pdf', 10, 'x', 'k', 'failed', ?, ?)`,
+        args: [now, now],
+      });
+
+      // The admin who saved it no longer has a confirmed address (say, they changed it): held,
+      // the member's own rule still told.
+      await s.control.execute({
+        sql: "UPDATE users SET email_verified_at = NULL WHERE id = ?",
+        args: [admin.userId],
+      });
+      const first = await evaluateBusinessAlerts(s, tenant, db);
+      assert.equal(first.length, 1, "only the member's rule");
+      assert.equal(await mailed(outside), 0);
+      assert.equal(await mailed(t.email), 1);
+      const held = (await listBusinessAlertRules(db)).find((r) => r.id === toOutsider)!;
+      assert.equal(held.firingSince, null, "state kept: told when allowed");
+
+      // Confirmed again but demoted to broker: still held. Removed from the workspace: held.
+      await confirmAddress(server, admin.userId);
+      await s.control.execute({
+        sql: "UPDATE memberships SET role = 'broker' WHERE tenant_id = ? AND user_id = ?",
+        args: [t.tenantId, admin.userId],
+      });
+      assert.deepEqual(await evaluateBusinessAlerts(s, tenant, db), []);
+      await s.control.execute({
+        sql: "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?",
+        args: [t.tenantId, admin.userId],
+      });
+      assert.deepEqual(await evaluateBusinessAlerts(s, tenant, db), []);
+      assert.equal(await mailed(outside), 0);
+
+      // The confirmed owner saves it again: it is theirs, and the held change goes out.
+      await updateBusinessAlertRule(s, t.tenantId, db, toOutsider, { threshold: 0 }, t.userId);
+      const sent = await evaluateBusinessAlerts(s, tenant, db);
+      assert.deepEqual(sent.map((c) => [c.ruleId, c.status]), [[toOutsider, "firing"]]);
+      assert.equal(await mailed(outside), 1);
+    } finally {
+      lease.release();
+    }
   } finally {
     await server.close();
   }

@@ -22,6 +22,7 @@ import { formatsFor, translator } from "../i18n/mod.ts";
 import { partyLanguage, workspaceLanguage } from "../mail/language.ts";
 import type { RecordContext } from "../domain/records/context.ts";
 import {
+  assertSenderConfirmed,
   customerBillingAddress,
   logMail,
   type MailingDeps,
@@ -124,6 +125,7 @@ export async function sendDisputeOutcome(
 ): Promise<SentMail | null> {
   const to = await customerBillingAddress(ctx.db, invoice.customerId);
   if (!to) return null;
+  assertSenderConfirmed(deps);
   const customer = await getRecord(ctx.db, customers, invoice.customerId);
   const language = await partyLanguage(ctx.db, customer);
   const t = translator(language);
@@ -190,7 +192,9 @@ export async function sendDisputeOutcome(
 
 /**
  * Resolves a dispute (domain/disputes.ts) and then tells the customer by e-mail; the mail is sent
- * after the resolution is committed, so a mail problem never undoes the broker's decision.
+ * after the resolution is committed, so a mail problem never undoes the broker's decision. A
+ * member whose own address is unconfirmed may not mail the customer: when the customer has an
+ * address on file, that is refused first (403 `email_unconfirmed`), the dispute left open.
  */
 export async function resolveAndTell(
   deps: MailingDeps,
@@ -200,7 +204,10 @@ export async function resolveAndTell(
   input: ResolveInput,
   at: string,
 ): Promise<{ dispute: Dispute; invoice: Record<string, unknown>; mail: SentMail | null }> {
-  await getRecord(ctx.db, invoices, invoiceId); // 404 for an unknown invoice
+  const before = await getRecord(ctx.db, invoices, invoiceId); // 404 for an unknown invoice
+  if (await customerBillingAddress(ctx.db, String(before.customer_id))) {
+    assertSenderConfirmed(deps);
+  }
   const dispute = await resolveDispute(ctx.db, invoiceId, disputeId, input, {
     userId: ctx.userId,
     at,

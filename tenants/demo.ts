@@ -2,6 +2,9 @@
  * @module tenants/demo
  * The demo workspace (`demo`) that a fresh start creates, so a newcomer sees a working app at
  * once. It is made through the same signup path as any tenant, then filled with sample data.
+ * Its owner's address (a reserved `.test` one no one can receive mail at) is marked confirmed, so
+ * the demo can send invoices, statements and rate confirmations, which need a confirmed sender
+ * (domain/outside_mail.ts); a demo made before that rule is confirmed on the next start.
  */
 import type { Services } from "../services.ts";
 import { signup } from "./provision.ts";
@@ -77,5 +80,10 @@ export async function ensureDemoTenant(
       lease.release();
     }
   }
+  await services.control.execute({
+    sql: `UPDATE users SET email_verified_at = ?
+          WHERE lower(email) = ? AND email_verified_at IS NULL`,
+    args: [services.clock.now().toISOString(), DEMO_EMAIL],
+  });
   return { created: !existing, email: DEMO_EMAIL, password: DEMO_PASSWORD };
 }

@@ -7,7 +7,9 @@
  * The document and the mail are passed in (`MailingDeps`): this module decides what to send.
  * An invoice's mail carries its PDF as an attachment and a link to the customer's invoice
  * portal (portal/, where they see it, pay it or dispute a line); the other mail links to the
- * document in the workspace.
+ * document in the workspace. All of it goes to people outside the workspace, so each is refused
+ * (403 `email_unconfirmed`, nothing sent or changed) while the acting member's own address is
+ * unconfirmed (domain/outside_mail.ts).
  */
 import type { Executor } from "../../db/transaction.ts";
 import { inCurrency } from "../currency.ts";
@@ -22,6 +24,7 @@ import { type OpenInvoice, openInvoices } from "./receipts.ts";
 import { type Dispute, disputesOfInvoice } from "../disputes.ts";
 import { formatsFor, type Language, type Translate, translator } from "../../i18n/mod.ts";
 import { partyLanguage } from "../../mail/language.ts";
+import { unconfirmedSender } from "../outside_mail.ts";
 
 export interface MailingDeps {
   /**
@@ -50,6 +53,19 @@ export interface MailingDeps {
    * renamed reads its name (customization/terms.ts `messageInWords`). The catalogue's without.
    */
   translate?(language: Language): Translate;
+  /**
+   * Whether the acting member's own e-mail address is confirmed (read from the control database
+   * for this request): mail to outsiders is refused without it.
+   */
+  senderConfirmed: boolean;
+}
+
+/**
+ * Refuses mail to outsiders from a member whose address is unconfirmed (403 `email_unconfirmed`),
+ * before anything is read, changed or sent.
+ */
+export function assertSenderConfirmed(deps: Pick<MailingDeps, "senderConfirmed">): void {
+  if (!deps.senderConfirmed) throw unconfirmedSender();
 }
 
 export interface SentMail {
@@ -166,6 +182,7 @@ export async function sendInvoice(
   id: string,
   input: { to?: string | null; message?: string | null },
 ): Promise<{ invoice: RecordValues; mail: SentMail }> {
+  assertSenderConfirmed(deps);
   let invoice = await getRecord(ctx.db, invoices, id);
   if (invoice.state === "void") throw new InvalidError("This invoice is void; it cannot be sent.");
   const to = address(
@@ -227,6 +244,7 @@ export async function sendRateConfirmation(
   loadId: string,
   input: { to?: string | null; message?: string | null },
 ): Promise<SentMail> {
+  assertSenderConfirmed(deps);
   const load = await getRecord(ctx.db, loads, loadId);
   if (!load.carrier_id) {
     throw new InvalidError("Book a carrier on this load first.", {
@@ -287,6 +305,7 @@ export async function sendStatement(
   customerId: string,
   input: { kind: "statement" | "reminder"; to?: string | null; today: string },
 ): Promise<{ mail: SentMail; invoices: OpenInvoice[] }> {
+  assertSenderConfirmed(deps);
   const customer = await getRecord(ctx.db, customers, customerId);
   const open = await openInvoices(ctx.db, customerId);
   const listed = input.kind === "reminder"

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer } from "../../tests/helpers/server.ts";
 import { type ApiClient, apiClient } from "../../tests/helpers/api.ts";
-import { mailTo } from "../../tests/helpers/members.ts";
+import { confirmAddress, mailTo } from "../../tests/helpers/members.ts";
 import { seedOneOfEach } from "../../tests/helpers/records.ts";
 import { attachmentsOf } from "../../mail/outbox.ts";
 import { englishLeftIn } from "../../mail/untranslated.ts";
@@ -34,6 +34,7 @@ Deno.test("a Spanish customer and carrier get their paperwork mail in Spanish; t
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, t);
     const today = businessDay(
       server.services.clock,
@@ -131,6 +132,7 @@ Deno.test("a party with no language follows the workspace's default", async () =
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, t);
     const today = businessDay(
       server.services.clock,
@@ -170,6 +172,7 @@ Deno.test("a workspace's renamed loads and invoices are named its way in a Spani
   const server = await startTestServer();
   try {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, t);
     const put = await api.call("PUT", "/api/v1/config", {
       terminology: {

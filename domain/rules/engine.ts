@@ -227,14 +227,17 @@ async function refuseWhileWaiting(
   if (!waiting.length) return;
   const a = waiting[0]!;
   const what = def.singular.toLowerCase();
+  // A request made by this write is undone with it: only a stored one is named.
+  if (askedNow) {
+    const target = String(record[status]).replace(/_/g, " ");
+    throw new ConflictError(
+      `Needs approval: rule '${a.rule_name}' needs an ${a.role} to approve this ${what} before it can be ${target}. Save it as draft and the approval is asked for; nothing was saved.`,
+      { rule: a.rule_name },
+    );
+  }
   throw new ConflictError(
-    askedNow
-      ? `Needs approval: rule '${a.rule_name}' needs an ${a.role} to approve this ${what} before it can be ${
-        String(record[status]).replace(/_/g, " ")
-      }. Save it as draft and the approval is asked for; nothing was saved.`
-      : `Waiting for approval: rule '${a.rule_name}' needs an ${a.role} to approve this ${what} (${a.status}) before its status can change.`,
-    // A request made by this write is undone with it: only a stored one is named.
-    askedNow ? { rule: a.rule_name } : { rule: a.rule_name, approval_id: a.id },
+    `Waiting for approval: rule '${a.rule_name}' needs an ${a.role} to approve this ${what} (${a.status}) before its status can change.`,
+    { rule: a.rule_name, approval_id: a.id },
   );
 }
 

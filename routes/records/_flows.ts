@@ -2,7 +2,8 @@
  * @module routes/records/_flows
  * What the flow pages and the flow API share: the mailing dependencies of a request (the PDF on
  * the tenant's letterhead, the outbox, links back to this workspace and to the customer's
- * portal) and the record schemas a flow's create validates with.
+ * portal, whether the acting member may mail outsiders at all) and the record schemas a flow's
+ * create validates with.
  */
 import { type AppContext, principalOf, tenantOf } from "../../http/env.ts";
 import { can } from "../../auth/roles.ts";
@@ -21,18 +22,24 @@ import { portalUrl } from "../../portal/mail.ts";
 import { paperWords } from "../../paperwork/language.ts";
 import { messageInWords, words } from "../../customization/terms.ts";
 import { activeConfiguration } from "../../customization/cache.ts";
+import { addressConfirmed } from "../../domain/outside_mail.ts";
 
-/** The mailing dependencies of this request's tenant. */
+/**
+ * The mailing dependencies of this request's tenant. Whether the acting member's own address is
+ * confirmed is read from the control database (a session's or token's cached view may be older).
+ */
 export async function mailingDeps(c: AppContext): Promise<MailingDeps> {
   const tenant = tenantOf(c);
   const services = c.get("services");
-  const [company, format, { document }] = await Promise.all([
+  const [company, format, { document }, senderConfirmed] = await Promise.all([
     getCompanyDetails(tenant.db, tenant.name),
     loadFormatSettings(tenant.db),
     activeConfiguration(services.readCache, tenant.db, tenant.id),
+    addressConfirmed(services.control, principalOf(c).userId),
   ]);
   const origin = requestOrigin(c);
   return {
+    senderConfirmed,
     companyName: company.company_name || tenant.name,
     format,
     link: (path) => `${origin}${path}`,

@@ -2,7 +2,8 @@
  * @module routes/records/disputes
  * Resolving a disputed invoice line from the invoice's page (components/records/InvoiceDisputes):
  * the accept and reject forms post here, and the member lands back on the invoice with what was
- * done (`?dispute=accepted`) or what to fix (`?error=`).
+ * done (`?dispute=accepted`) or what to fix (`?error=`), such as a member's own address to
+ * confirm before the customer can be mailed the outcome.
  */
 import { Hono } from "hono";
 import { type AppContext, type AppEnv } from "../../http/env.ts";
@@ -15,6 +16,9 @@ import { ResolveSchema } from "../../domain/disputes.ts";
 import { fieldErrors } from "../../domain/errors.ts";
 import { resolveAndTell } from "../../portal/disputes.ts";
 import { mailingDeps, requireWriteOf } from "./_flows.ts";
+import { isUnconfirmedSender } from "../../domain/outside_mail.ts";
+import { localizedError } from "../../http/errors.ts";
+import { languageOf } from "../../i18n/middleware.ts";
 
 function param(c: AppContext, name: string, what: string): string {
   const id = c.req.param(name) ?? "";
@@ -53,6 +57,10 @@ app.post("/invoices/:id/disputes/:dispute_id/resolve", async (c) => {
     );
     return back({ dispute: done.dispute.status });
   } catch (err) {
+    // An unconfirmed member may not mail the customer: told on the invoice, the dispute still open.
+    if (isUnconfirmedSender(err)) {
+      return back({ error: localizedError(err, languageOf(c)).message });
+    }
     if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
     if (err.status === 404) throw err;
     return back({ error: err.message });

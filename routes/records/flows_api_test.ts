@@ -1,3 +1,4 @@
+import { confirmAddress } from "../../tests/helpers/members.ts";
 import assert from "node:assert/strict";
 import { FixedClock } from "../../domain/clock.ts";
 import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
@@ -25,6 +26,7 @@ Deno.test("flows API: PO -> sales order -> load -> invoice sent -> payment over 
   const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
   try {
     const tenant = await signUpTenant(server, "flowsapi");
+    await confirmAddress(server, tenant.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, tenant);
     const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Prairie Packers" }, 201);
     const customer = await api.ok("POST", "/api/v1/customers", {
@@ -274,6 +276,7 @@ Deno.test("flows API: a load without a sales order cannot be invoiced, and nothi
   const server = await startTestServer();
   try {
     const tenant = await signUpTenant(server, "flowsnoso");
+    await confirmAddress(server, tenant.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, tenant);
     const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Prairie Packers" }, 201);
     const po = await api.ok("POST", "/api/v1/purchase-orders", {

@@ -37,6 +37,7 @@ import {
 import { CsrfInput } from "../../components/Form.tsx";
 import { MailLog } from "../../components/records/FlowActions.tsx";
 import { mailingDeps, requireWriteOf } from "./_flows.ts";
+import { isUnconfirmedSender } from "../../domain/outside_mail.ts";
 
 function idOf(c: AppContext, what: string): string {
   const id = c.req.param("id") ?? "";
@@ -62,6 +63,23 @@ async function attempt(c: AppContext, work: () => Promise<unknown>): Promise<str
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
     return localizedError(err, languageOf(c)).message;
+  }
+}
+
+/**
+ * Runs a send of mail to an outsider: like `attempt`, and a member whose own address is
+ * unconfirmed also reads why on the same form, the page answering 403 (nothing was sent).
+ */
+async function attemptSend(
+  c: AppContext,
+  work: () => Promise<unknown>,
+): Promise<{ text: string; status: 403 | 422 } | null> {
+  try {
+    const text = await attempt(c, work);
+    return text ? { text, status: 422 } : null;
+  } catch (err) {
+    if (!isUnconfirmedSender(err)) throw err;
+    return { text: localizedError(err, languageOf(c)).message, status: 403 };
   }
 }
 
@@ -109,7 +127,13 @@ const app = new Hono<AppEnv>();
 for (const path of ["loads", "invoices", "customers"]) app.use(`/${path}/:id/*`, memberPage());
 
 // The rate confirmation to the carrier.
-async function rateScreen(c: AppContext, id: string, message?: string | null, to?: string) {
+async function rateScreen(
+  c: AppContext,
+  id: string,
+  message?: string | null,
+  to?: string,
+  status?: 403 | 422,
+) {
   const db = tenantOf(c).db;
   const load = await getRecord(db, loads, id);
   const carrier = load.carrier_id ? await getRecord(db, carriers, String(load.carrier_id)) : null;
@@ -143,7 +167,7 @@ async function rateScreen(c: AppContext, id: string, message?: string | null, to
       />
       <MailLog mail={mail} format={format} />
     </>,
-    message ? 422 : 200,
+    status ?? (message ? 422 : 200),
   );
 }
 
@@ -157,16 +181,22 @@ app.post("/loads/:id/rate-confirmation/send", async (c) => {
   const id = idOf(c, "load");
   const body = await form(c);
   const deps = await mailingDeps(c);
-  const message = await attempt(
+  const refused = await attemptSend(
     c,
     () => sendRateConfirmation(deps, recordContext(c), id, { to: body.to, message: body.message }),
   );
-  if (message) return rateScreen(c, id, message, body.to);
+  if (refused) return rateScreen(c, id, refused.text, body.to, refused.status);
   return c.redirect(`/loads/${id}?sent=rate-confirmation`, 303);
 });
 
 // The invoice to the customer.
-async function invoiceScreen(c: AppContext, id: string, message?: string | null, to?: string) {
+async function invoiceScreen(
+  c: AppContext,
+  id: string,
+  message?: string | null,
+  to?: string,
+  status?: 403 | 422,
+) {
   const db = tenantOf(c).db;
   const invoice = await getRecord(db, invoices, id);
   const customer = await getRecord(db, customers, String(invoice.customer_id));
@@ -208,7 +238,7 @@ async function invoiceScreen(c: AppContext, id: string, message?: string | null,
       />
       <MailLog mail={mail} format={format} />
     </>,
-    message ? 422 : 200,
+    status ?? (message ? 422 : 200),
   );
 }
 
@@ -222,11 +252,11 @@ app.post("/invoices/:id/send", async (c) => {
   const id = idOf(c, "invoice");
   const body = await form(c);
   const deps = await mailingDeps(c);
-  const message = await attempt(
+  const refused = await attemptSend(
     c,
     () => sendInvoice(deps, recordContext(c), id, { to: body.to, message: body.message }),
   );
-  if (message) return invoiceScreen(c, id, message, body.to);
+  if (refused) return invoiceScreen(c, id, refused.text, body.to, refused.status);
   return c.redirect(`/invoices/${id}?sent=invoice`, 303);
 });
 
@@ -424,7 +454,13 @@ app.post("/customers/:id/receive-payment", async (c) => {
 });
 
 // A statement or a reminder.
-async function statementScreen(c: AppContext, id: string, message?: string | null, to?: string) {
+async function statementScreen(
+  c: AppContext,
+  id: string,
+  message?: string | null,
+  to?: string,
+  status?: 403 | 422,
+) {
   const db = tenantOf(c).db;
   const customer = await getRecord(db, customers, id);
   const [open, format, address] = await Promise.all([
@@ -472,7 +508,7 @@ async function statementScreen(c: AppContext, id: string, message?: string | nul
       </SendForm>
       <MailLog mail={await mailOf(db, "customers", id)} format={format} />
     </>,
-    message ? 422 : 200,
+    status ?? (message ? 422 : 200),
   );
 }
 
@@ -488,11 +524,11 @@ app.post("/customers/:id/statement", async (c) => {
   const kind = body.kind === "reminder" ? "reminder" : "statement";
   const deps = await mailingDeps(c);
   const today = tenantOf(c).today;
-  const message = await attempt(
+  const refused = await attemptSend(
     c,
     () => sendStatement(deps, recordContext(c), id, { kind, to: body.to, today }),
   );
-  if (message) return statementScreen(c, id, message, body.to);
+  if (refused) return statementScreen(c, id, refused.text, body.to, refused.status);
   return c.redirect(`/customers/${id}?sent=${kind}`, 303);
 });
 

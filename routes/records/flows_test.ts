@@ -2,6 +2,7 @@
  * The flow pages over real HTTP with a signed-in cookie and no JavaScript: each screen is
  * pre-filled and writes nothing until posted; a refused save comes back to the same screen.
  */
+import { confirmAddress } from "../../tests/helpers/members.ts";
 import assert from "node:assert/strict";
 import { FixedClock } from "../../domain/clock.ts";
 import {
@@ -36,6 +37,7 @@ Deno.test("flow pages: sell a PO, book its load, invoice and send it, record the
   const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
   try {
     const tenant = await signUpTenant(server, "flowpages");
+    await confirmAddress(server, tenant.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, tenant);
     const page = browser(server, tenant);
     const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Prairie Packers" }, 201);

@@ -2,6 +2,8 @@
  * @module routes/settings/alerts
  * Settings → Alerts: an owner or admin sets the workspace's own alert rules on its business
  * figures (ops/business_alerts.ts) and sees whether each is firing; everyone else may not open it.
+ * A rule that e-mails an address no member has needs the member's own address confirmed: the
+ * page says so (403) and saves nothing.
  */
 import { Hono } from "hono";
 import { recordSecurityEvent } from "../../security/events.ts";
@@ -13,7 +15,9 @@ import { ForbiddenError, InvalidError } from "../../domain/errors.ts";
 import { CsrfInput } from "../../components/Form.tsx";
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { issuesByField } from "../../domain/records/schema.ts";
-import { tOf } from "../../i18n/middleware.ts";
+import { languageOf, tOf } from "../../i18n/middleware.ts";
+import { localizedError } from "../../http/errors.ts";
+import { isUnconfirmedSender } from "../../domain/outside_mail.ts";
 import {
   addBusinessAlertRule,
   ALERT_CHANNELS,
@@ -35,7 +39,10 @@ function guard(c: AppContext): void {
   }
 }
 
-async function page(c: AppContext, flash?: { text: string; error?: boolean }) {
+async function page(
+  c: AppContext,
+  flash?: { text: string; error?: boolean; status?: 403 | 422 },
+) {
   const rules = await listBusinessAlertRules(tenantOf(c).db);
   const csrf = c.get("csrfToken");
   const t = tOf(c);
@@ -134,7 +141,7 @@ async function page(c: AppContext, flash?: { text: string; error?: boolean }) {
         </form>
       </section>
     </>,
-    flash?.error ? 422 : 200,
+    flash?.status ?? (flash?.error ? 422 : 200),
   );
 }
 
@@ -164,6 +171,13 @@ app.post(PATH, async (c) => {
       principalOf(c).userId,
     );
   } catch (err) {
+    if (isUnconfirmedSender(err)) {
+      return page(c, {
+        text: localizedError(err, languageOf(c)).message,
+        error: true,
+        status: 403,
+      });
+    }
     if (!(err instanceof InvalidError)) throw err;
     const details = Object.values(err.details ?? {}).flat().join(" ");
     return page(c, { text: details || err.message, error: true });

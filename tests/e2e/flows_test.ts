@@ -10,6 +10,7 @@ import axe from "axe-core";
 import type { Page } from "puppeteer-core";
 import { FixedClock } from "../../domain/clock.ts";
 import { signUpTenant, startTestServer, type TestServer } from "../helpers/server.ts";
+import { confirmAddress } from "../helpers/members.ts";
 import { apiClient } from "../helpers/api.ts";
 import {
   clickAndWaitForPage,
@@ -43,6 +44,7 @@ async function axeProblems(page: Page): Promise<string[]> {
 
 async function flow(server: TestServer, viewport: typeof WIDE | typeof PHONE, slug: string) {
   const tenant = await signUpTenant(server, slug);
+  await confirmAddress(server, tenant.userId); // mail to outsiders needs a confirmed sender
   const api = await apiClient(server, tenant);
   const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Prairie Packers" }, 201);
   const customer = await api.ok("POST", "/api/v1/customers", {

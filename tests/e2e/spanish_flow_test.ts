@@ -6,6 +6,7 @@
  * Each screen is in Spanish: `<html lang="es">`, its heading as the Spanish catalogue writes it,
  * and no English catalogue text left in the page as the browser shows it (islands hydrated).
  */
+import { confirmAddress } from "../helpers/members.ts";
 import assert from "node:assert/strict";
 import { FixedClock } from "../../domain/clock.ts";
 import { signUpTenant, startTestServer } from "../helpers/server.ts";
@@ -30,6 +31,7 @@ Deno.test("browser: in Spanish on a phone, PO -> sales order -> load -> invoice 
   const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
   try {
     const tenant = await signUpTenant(server, "lenguaflujo");
+    await confirmAddress(server, tenant.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, tenant);
     const { customer, po } = await seedSpanishFlow(api, { readSpanish: false });
     await chooseSpanish(server, tenant);

@@ -2,11 +2,13 @@
  * @module tests/helpers/portal
  * A tenant ready for the customer invoice portal: a customer with an accounts-payable contact,
  * two sent invoices of that customer and one of another customer; the first invoice e-mailed
- * through the real send flow, its portal token read from the outbox. Also connects the tenant's
+ * through the real send flow (by the owner, whose address it confirms first: mail to customers
+ * needs a confirmed sender), its portal token read from the outbox. Also connects the tenant's
  * Stripe account through Settings → Payments, as an owner would.
  */
 import type { SignedUp, TestServer } from "./server.ts";
 import type { ApiClient } from "./api.ts";
+import { confirmAddress } from "./members.ts";
 
 // deno-lint-ignore no-explicit-any
 type Rec = any;
@@ -70,6 +72,7 @@ export async function seedPortal(
     state: "sent",
     lines: [{ description: "Secret brisket", weight: 100, price: 7 }],
   }, 201);
+  await confirmAddress(server, tenant.userId);
   await api.ok("POST", `/api/v1/invoices/${invoice.id}/send`, {}, 201);
   const rs = await server.services.control.execute({
     sql: `SELECT body_text FROM outbox WHERE tenant_id = ? AND to_addr = 'ap@lonestar.example'

@@ -3,7 +3,10 @@
  * The workspace's business alert rules (ops/business_alerts_rules.ts), as Settings → Alerts
  * manages them: list, add, read, change, remove. Owners and admins (`settings:manage`); scoped
  * tokens need `alerts:read` / `alerts:write`. The same schema as the page checks every rule; a
- * webhook's signing secret is never answered back. Every change is in the security log.
+ * webhook's signing secret is never answered back. Every change is in the security log. A rule
+ * that e-mails an address no member of the workspace has needs the acting member's (or token
+ * user's) own address confirmed to add or change, unless the change only turns it off (403
+ * `email_unconfirmed`, nothing saved).
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -89,7 +92,9 @@ const routes = {
       "`loads_late` and `customer_over_credit_limit` (told per customer, when its open invoices " +
       "and orders go over its credit limit by more than `threshold` whole currency units). " +
       "`target` is an e-mail address (`email`) or a public https:// address (`webhook`, signed " +
-      "with `secret` when given; `slack`, a Slack-compatible incoming webhook).",
+      "with `secret` when given; `slack`, a Slack-compatible incoming webhook). An `email` " +
+      "target that is no member's address needs the caller's own address confirmed (403 " +
+      "`email_unconfirmed`).",
     body: {
       schema: BusinessAlertApiInput,
       example: {
@@ -121,7 +126,9 @@ const routes = {
     operationId: "updateAlertRule",
     tag: "Settings",
     summary: "Change a rule, or turn it off or on; a new figure starts its state afresh",
-    description: 'The rule as changed is checked like a new one. `secret: ""` stops signing.',
+    description: 'The rule as changed is checked like a new one. `secret: ""` stops signing. ' +
+      "A rule e-mailing an address no member has needs the caller's own address confirmed " +
+      "(403 `email_unconfirmed`) unless the change only turns it off.",
     params: Params,
     body: { schema: BusinessAlertPatch, example: { threshold: 500, enabled: false } },
     responses: {
@@ -177,11 +184,14 @@ app.get(`${PATH}/:id`, routes.get, async (c) => {
 
 app.patch(`${PATH}/:id`, routes.update, async (c) => {
   const patch = parseWith(BusinessAlertPatch, await readJson(c));
+  const tenant = tenantOf(c);
   const rule = await updateBusinessAlertRule(
     c.get("services"),
-    tenantOf(c).db,
+    tenant.id,
+    tenant.db,
     c.req.param("id"),
     patch,
+    principalOf(c).userId,
   );
   await recordSecurityEvent(c, {
     action: "settings.alert_changed",

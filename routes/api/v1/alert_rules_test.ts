@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { signUpTenant, startTestServer, type TestServer } from "../../../tests/helpers/server.ts";
 import { apiClient, clientWithToken } from "../../../tests/helpers/api.ts";
-import { addMember, signIn } from "../../../tests/helpers/members.ts";
+import { addMember, call, confirmAddress, signIn } from "../../../tests/helpers/members.ts";
 
 const PATH = "/api/v1/alert-rules";
 
@@ -110,6 +110,7 @@ Deno.test("alert rules: a bad rule is refused with the page's messages and nothi
 Deno.test("alert rules: scoped tokens need alerts:read or alerts:write, a broker may not, another workspace sees nothing", async () => {
   await withServer(async (server) => {
     const t = await signUpTenant(server);
+    await confirmAddress(server, t.userId); // mail to outsiders needs a confirmed sender
     const api = await apiClient(server, t);
     const rule = await api.ok("POST", PATH, {
       metric: "loads_late",
@@ -148,5 +149,66 @@ Deno.test("alert rules: scoped tokens need alerts:read or alerts:write, a broker
     assert.equal((await other.call("DELETE", `${PATH}/${rule.id}`)).status, 404);
     assert.deepEqual((await other.ok("GET", PATH)).data, []);
     assert.equal((await api.ok("GET", `${PATH}/${rule.id}`)).threshold, 9, "still there");
+  });
+});
+
+Deno.test("alert rules: e-mailing an address outside the workspace needs the member's confirmed address to add or change (403, nothing saved); a member's address, webhooks and turning a rule off need none", async () => {
+  await withServer(async (server) => {
+    const t = await signUpTenant(server);
+    const api = await apiClient(server, t); // a token acts for its unconfirmed owner
+    const outside = {
+      metric: "loads_late",
+      threshold: 2,
+      channel: "email",
+      target: "ops@outside.example",
+    };
+    const refused = await api.call("POST", PATH, outside);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, "forbidden");
+    assert.deepEqual(refused.body.error.details, { reason: "email_unconfirmed" });
+    assert.match(refused.body.error.message, /^Confirm your e-mail address before sending mail/);
+    const spanish = await api.call("POST", PATH, outside, { "accept-language": "es" });
+    assert.match(spanish.body.error.message, /^Confirme su dirección de correo/);
+    assert.deepEqual((await api.ok("GET", PATH)).data, [], "nothing saved");
+
+    // The owner's own address (any case) and a webhook are fine unconfirmed.
+    const own = await api.ok("POST", PATH, { ...outside, target: t.email.toUpperCase() }, 201);
+    const hook = await api.ok("POST", PATH, {
+      ...outside,
+      channel: "webhook",
+      target: "http://127.0.0.1:9/hook",
+    }, 201);
+    const moved = await api.call("PATCH", `${PATH}/${own.id}`, { target: "ops@outside.example" });
+    assert.equal(moved.status, 403);
+    assert.deepEqual(moved.body.error.details, { reason: "email_unconfirmed" });
+    const toEmail = await api.call("PATCH", `${PATH}/${hook.id}`, {
+      channel: "email",
+      target: "ops@outside.example",
+    });
+    assert.equal(toEmail.status, 403);
+    const kept = (await api.ok("GET", PATH)).data;
+    assert.deepEqual(kept.map((r: { target: string }) => r.target), [
+      t.email.toUpperCase(),
+      "http://127.0.0.1:9/hook",
+    ]);
+
+    // Confirmed: added and changed. An unconfirmed admin may turn it off, nothing more.
+    await confirmAddress(server, t.userId);
+    const rule = await api.ok("POST", PATH, outside, 201);
+    assert.equal(rule.target, "ops@outside.example");
+    const admin = await addMember(server, t.tenantId, "admin");
+    const session = await signIn(server, t.host, admin.email, admin.password);
+    const patch = async (json: unknown) => {
+      const res = await call(server, session, "PATCH", `${PATH}/${rule.id}`, json);
+      return { status: res.status, body: await res.json() };
+    };
+    const changed = await patch({ threshold: 9 });
+    assert.equal(changed.status, 403);
+    assert.deepEqual(changed.body.error.details, { reason: "email_unconfirmed" });
+    const off = await patch({ enabled: false });
+    assert.equal(off.status, 200);
+    assert.equal(off.body.enabled, false);
+    assert.equal(off.body.threshold, 2);
+    assert.equal((await patch({ enabled: true })).status, 403);
   });
 });
