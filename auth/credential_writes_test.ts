@@ -13,7 +13,7 @@ function control(rowsAffected: number): Client {
 
 Deno.test("writes that end credentials or change the policy clear the principal cache themselves", async () => {
   const writes: Array<
-    [string, (deps: { control: Client; authCache: PrincipalCache }) => Promise<void>]
+    [string, (deps: { control: Client; authCache: PrincipalCache }) => Promise<unknown>]
   > = [
     ["deleteSession", (d) => deleteSession(d, "token")],
     ["deleteUserSessions", (d) => deleteUserSessions(d, "u1")],
