@@ -29,7 +29,7 @@ export interface ExchangeRate {
   updated_at: string;
 }
 
-export { convertCents, parseRate, rateText } from "./exchange_math.ts";
+export { convertCents, convertCentsFrom, parseRate, rateText } from "./exchange_math.ts";
 import { parseRate, rateText } from "./exchange_math.ts";
 
 /** The workspace's own currency (Settings → Company), USD when none was chosen. */

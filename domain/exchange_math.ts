@@ -38,3 +38,20 @@ export function convertCents(cents: number, rateE6: number): number {
   }
   return Number(negative ? -quotient : quotient);
 }
+
+/**
+ * The other way: an amount in the workspace's cents into the other currency's cents at a rate in
+ * millionths (workspace units per unit of the other), rounded half to even: USD 900.00 at 0.715
+ * is CAD 1,258.74. What a customer billed in CAD is charged for a cost paid in USD.
+ */
+export function convertCentsFrom(cents: number, rateE6: number): number {
+  if (rateE6 <= 0) throw new RangeError(`Not a rate: ${rateE6}`);
+  const numerator = BigInt(cents) * 1_000_000n;
+  const rate = BigInt(rateE6);
+  const negative = numerator < 0n;
+  const abs = negative ? -numerator : numerator;
+  let quotient = abs / rate;
+  const remainder = abs % rate;
+  if (remainder * 2n > rate || (remainder * 2n === rate && quotient % 2n === 1n)) quotient += 1n;
+  return Number(negative ? -quotient : quotient);
+}

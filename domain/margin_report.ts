@@ -12,7 +12,14 @@
  * conversion of a sum.
  */
 import type { Executor } from "../db/transaction.ts";
-import { AGING_BUCKETS, type AgingBucket, bucketSql, emptyBuckets } from "./aging.ts";
+import {
+  AGING_BUCKETS,
+  type AgingBucket,
+  bucketSql,
+  emptyBuckets,
+  outstandingAsOfSql,
+  RECEIVABLE_AS_OF,
+} from "./aging.ts";
 import { DEFAULT_CURRENCY } from "./currency.ts";
 import {
   addUnconverted,
@@ -204,18 +211,21 @@ export function weekStart(day: string, startsOn: WeekStartDay = 1): string {
 /**
  * Margin per week for the last `weeks` weeks, oldest first (weeks with no loads show 0), in the
  * workspace's currency; loads whose sale has no rate are left out and summed in `unconverted`.
+ * Weeks start on `startsOn` (the workspace's first day of the week, as the dashboard's "this
+ * week" does).
  */
 export async function marginByWeek(
   db: Executor,
   weeks: number,
   asOf: string,
   timeZone: string,
+  startsOn: WeekStartDay = 1,
 ): Promise<{
   weeks: Array<{ week: string; margin_cents: number; loads: number }>;
   unconverted: Unconverted[];
 }> {
   const workspace = await workspaceCurrency(db);
-  const last = weekStart(asOf);
+  const last = weekStart(asOf, startsOn);
   const firstDate = new Date(`${last}T00:00:00Z`);
   firstDate.setUTCDate(firstDate.getUTCDate() - 7 * (weeks - 1));
   const first = firstDate.toISOString().slice(0, 10);
@@ -237,7 +247,7 @@ export async function marginByWeek(
   }
   const unconverted: Unconverted[] = [];
   for (const r of rs.rows) {
-    const w = byWeek.get(weekStart(String(r.day)));
+    const w = byWeek.get(weekStart(String(r.day), startsOn));
     if (!w) continue;
     if (r.rate_e6 === null || r.rate_e6 === undefined) {
       addUnconverted(unconverted, String(r.currency), Number(r.sale));
@@ -258,18 +268,20 @@ export interface ConvertedAging {
 }
 
 /**
- * The open receivables' buckets converted into the workspace's currency, invoice by invoice: at
- * the rate frozen on the invoice, else the rate of its date (or the latest before it).
+ * The open receivables' buckets at the end of `asOf` (as `agingByCustomer` reads them) converted
+ * into the workspace's currency, invoice by invoice: at the rate frozen on the invoice, else the
+ * rate of its date (or the latest before it).
  */
 export async function agingConverted(db: Executor, asOf: string): Promise<ConvertedAging> {
   const workspace = await workspaceCurrency(db);
   const rs = await db.execute({
-    sql: `SELECT i.currency, i.outstanding_cents AS cents, ${bucketSql("i")} AS bucket,
+    sql: `SELECT i.currency, ${outstandingAsOfSql("i", "invoices")} AS cents,
+            ${bucketSql("i")} AS bucket,
             CASE WHEN i.currency = :workspace THEN 1000000
               ELSE COALESCE(i.exchange_rate_e6, ${rateSql("i.currency", "i.invoice_date")}) END
               AS rate_e6
           FROM invoices i
-          WHERE i.outstanding_cents > 0 AND i.state = 'sent' AND i.archived_at IS NULL`,
+          WHERE ${RECEIVABLE_AS_OF}`,
     args: { asOf, workspace },
   });
   const out: ConvertedAging = {

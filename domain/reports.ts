@@ -9,7 +9,14 @@
 import type { Executor } from "../db/transaction.ts";
 import { owedThisWeek } from "./payables/aging.ts";
 
-import { AGING_BUCKETS, type AgingBucket, bucketSql, emptyBuckets } from "./aging.ts";
+import {
+  AGING_BUCKETS,
+  type AgingBucket,
+  bucketSql,
+  emptyBuckets,
+  outstandingAsOfSql,
+  RECEIVABLE_AS_OF,
+} from "./aging.ts";
 import { DEFAULT_CURRENCY } from "./currency.ts";
 import { agingConverted, marginByWeek, weekStart, type WeekStartDay } from "./margin_report.ts";
 import type { Unconverted } from "./exchange.ts";
@@ -44,14 +51,18 @@ export interface AgingTotals {
 
 const BUCKET_SQL = bucketSql("i");
 
-/** Open receivables by customer and days past due (sent invoices with something outstanding). */
+/**
+ * Open receivables by customer and days past due (sent invoices with something outstanding) at
+ * the end of `asOf`: invoices dated by then, with what was owed then (payments dated later are
+ * still owed on that day).
+ */
 /** `asOf` is the tenant's business day (TenantContext.today) unless the user chose another. */
 export async function agingByCustomer(db: Executor, asOf: string): Promise<AgingRow[]> {
   const rs = await db.execute({
     sql: `SELECT i.customer_id, c.name AS customer, i.currency, ${BUCKET_SQL} AS bucket,
-            SUM(i.outstanding_cents) AS cents
+            SUM(${outstandingAsOfSql("i", "invoices")}) AS cents
           FROM invoices i JOIN customers c ON c.id = i.customer_id
-          WHERE i.outstanding_cents > 0 AND i.state = 'sent' AND i.archived_at IS NULL
+          WHERE ${RECEIVABLE_AS_OF}
           GROUP BY i.customer_id, i.currency, bucket`,
     args: { asOf },
   });
@@ -143,7 +154,7 @@ export async function dashboardNumbers(
         `SELECT status, COUNT(*) AS n FROM loads WHERE archived_at IS NULL GROUP BY status`,
       ),
       agingConverted(db, asOf),
-      marginByWeek(db, 12, asOf, timeZone),
+      marginByWeek(db, 12, asOf, timeZone, startsOn),
       db.execute({
         sql: `SELECT c.id, c.name, so.currency, SUM(so.total_cents) AS total FROM sales_orders so
         JOIN customers c ON c.id = so.customer_id

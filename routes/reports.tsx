@@ -66,18 +66,35 @@ function parseQuery(c: AppContext): Required<Omit<ReportQuery, "as_of">> & { as_
   return { ...parsed.data, from, to, as_of: parsed.data.as_of ?? today };
 }
 
+/**
+ * The margin rows: the sale in its own currency (`Currency`), then the sale converted, the costs
+ * and the margin in the workspace's (`Workspace currency`), so that a row adds up by hand (a CAD
+ * sale minus USD costs is not the margin). A sale with no rate leaves both blank.
+ */
 function marginCsv(rows: MarginRow[], by: string, loads: string): string {
   return "\uFEFF" +
-    csvLine([by, loads, "Sale", "Purchase cost", "Freight and other", "Margin", "Currency"]) +
+    csvLine([
+      by,
+      loads,
+      "Sale",
+      "Currency",
+      "Sale converted",
+      "Purchase cost",
+      "Freight and other",
+      "Margin",
+      "Workspace currency",
+    ]) +
     rows.map((r) =>
       csvLine([
         r.label,
         String(r.loads),
         decimalAmount(r.sale_cents),
+        r.currency,
+        r.sale_converted_cents === null ? "" : decimalAmount(r.sale_converted_cents),
         decimalAmount(r.cost_cents),
         decimalAmount(r.freight_cents),
         r.margin_cents === null ? "" : decimalAmount(r.margin_cents),
-        r.currency,
+        r.workspace_currency,
       ])
     ).join("");
 }

@@ -9,6 +9,8 @@
 import type { Executor } from "../../db/transaction.ts";
 import { invoices, loads, purchaseOrders, salesOrders } from "../catalog.ts";
 import { InvalidError } from "../errors.ts";
+import { convertCentsFrom, rateOn, rateText, workspaceCurrency } from "../exchange.ts";
+import { decimalAmount } from "../format.ts";
 import { getRecord } from "../records/repository.ts";
 import type { RecordValues } from "../records/rows.ts";
 import { lineAmountCents } from "../rules/totals.ts";
@@ -148,12 +150,11 @@ export async function invoiceFromLoad(
   if (billFreight && freight > 0) {
     lines.push({
       product_id: null,
-      description: `Freight, load ${load.number}`,
       cases: 1,
       weight: null,
       weight_unit: "LB",
-      price: freight / 100,
       price_basis: "case",
+      ...await freightLine(db, String(load.number), freight, String(so.currency ?? ""), today),
     });
   }
   const appointment = typeof load.pickup_appointment === "string" ? load.pickup_appointment : "";
@@ -167,6 +168,38 @@ export async function invoiceFromLoad(
       lines,
     },
     existing: await existingOf(db, "invoices", invoices.table, "sales_order_id", so.id as string),
+  };
+}
+
+/**
+ * The freight line's description and price in the sales order's currency. The load's freight is
+ * in the workspace's currency (what the carrier is paid); a customer billed in CAD or MXN is
+ * charged it converted at the rate of the invoice's day (or the latest before), which the
+ * description states; with no rate the draft is refused rather than billing dollars as pesos.
+ */
+async function freightLine(
+  db: Executor,
+  loadNumber: string,
+  freightCents: number,
+  currency: string,
+  day: string,
+): Promise<{ description: string; price: number }> {
+  const workspace = await workspaceCurrency(db);
+  if (!currency || currency === workspace) {
+    return { description: `Freight, load ${loadNumber}`, price: freightCents / 100 };
+  }
+  const rate = await rateOn(db, currency, day);
+  if (!rate) {
+    const message = `No ${currency} exchange rate on or before ${day} to bill the freight ` +
+      `(${workspace} ${decimalAmount(freightCents)}) in ${currency}: enter one in Settings → ` +
+      "Exchange rates, or add the freight line yourself.";
+    throw new InvalidError(message, { bill_freight: [message] }, 422);
+  }
+  return {
+    description: `Freight, load ${loadNumber} (${workspace} ${decimalAmount(freightCents)} at ${
+      rateText(rate.rate_e6)
+    })`,
+    price: convertCentsFrom(freightCents, rate.rate_e6) / 100,
   };
 }
 

@@ -5,7 +5,13 @@
  * A vendor is the carrier, the supplier, or another vendor by name.
  */
 import type { Executor } from "../../db/transaction.ts";
-import { AGING_BUCKETS, type AgingBucket, bucketSql, emptyBuckets } from "../aging.ts";
+import {
+  AGING_BUCKETS,
+  type AgingBucket,
+  bucketSql,
+  emptyBuckets,
+  outstandingAsOfSql,
+} from "../aging.ts";
 
 export interface VendorAgingRow {
   /** The carrier's or supplier's id, or the other vendor's name in lower case. */
@@ -21,21 +27,33 @@ export interface VendorAgingRow {
 const OWED =
   "b.outstanding_cents > 0 AND b.state IN ('open', 'disputed') AND b.archived_at IS NULL";
 
+/**
+ * Bills owed at the end of `:asOf`: open or disputed, not archived, dated by then, owing something
+ * now or paid after that day (`outstandingAsOfSql` adds those payments back).
+ */
+const OWED_AS_OF = `b.state IN ('open', 'disputed') AND b.archived_at IS NULL
+  AND b.bill_date <= :asOf
+  AND (b.outstanding_cents > 0 OR b.id IN (SELECT p.bill_id FROM payments p
+    WHERE p.paid_on > :asOf AND p.archived_at IS NULL AND p.bill_id IS NOT NULL))`;
+
 const VENDOR = `FROM bills b
   LEFT JOIN carriers ca ON ca.id = b.carrier_id
   LEFT JOIN suppliers s ON s.id = b.supplier_id`;
 
 const BUCKET_SQL = bucketSql("b");
 
-/** Open payables by vendor and days past due on `asOf` (the tenant's business day by default). */
+/**
+ * Open payables by vendor and days past due at the end of `asOf` (the tenant's business day by
+ * default): bills dated by then, with what was owed then.
+ */
 export async function agingByVendor(db: Executor, asOf: string): Promise<VendorAgingRow[]> {
   const rs = await db.execute({
     sql: `SELECT COALESCE(b.carrier_id, b.supplier_id, lower(b.vendor_name)) AS vendor_key,
             COALESCE(ca.name, s.name, b.vendor_name) AS vendor,
             CASE WHEN b.carrier_id IS NOT NULL THEN '/carriers/' || b.carrier_id
               WHEN b.supplier_id IS NOT NULL THEN '/suppliers/' || b.supplier_id END AS href,
-            ${BUCKET_SQL} AS bucket, SUM(b.outstanding_cents) AS cents
-          ${VENDOR} WHERE ${OWED}
+            ${BUCKET_SQL} AS bucket, SUM(${outstandingAsOfSql("b", "bills")}) AS cents
+          ${VENDOR} WHERE ${OWED_AS_OF}
           GROUP BY vendor_key, bucket`,
     args: { asOf },
   });

@@ -62,7 +62,10 @@ export async function checkPayment(tx: Executor, { values, existing }: WriteStat
   const alreadyHere = existing && existing[target] === values[target] && !existing.archived_at
     ? Number(existing.amount_cents)
     : 0;
-  const open = Number(row.total) - Number(row.paid_cents) + alreadyHere;
+  let open = Number(row.total) - Number(row.paid_cents) + alreadyHere;
+  if (values.direction === "payable") {
+    open = Math.min(open, await payableLeftOverBills(tx, target, String(values[target]), existing));
+  }
   if (Number(values.amount_cents) > open) {
     const noun = {
       invoices: "invoice",
@@ -72,6 +75,65 @@ export async function checkPayment(tx: Executor, { values, existing }: WriteStat
     }[table];
     fail("amount_cents", `More than is owed: only ${money(open)} is outstanding on that ${noun}.`);
   }
+}
+
+/** A carrier's bills for a load, a packer's for a purchase order: the same money as its own. */
+const BILLED = {
+  load_id: "b.kind = 'carrier' AND b.load_id = :target",
+  purchase_order_id: "b.kind = 'supplier' AND b.purchase_order_id = :target",
+} as const;
+const LIVE_BILL = "b.state <> 'void' AND b.archived_at IS NULL";
+
+/**
+ * What may still be paid out on a load's freight or a PO's cost once bills were entered for it
+ * (the carrier's freight bill, the packer's invoice): those bills are what is owed, so the money
+ * is paid on them, and a payment made on the load or PO itself before the bill came counts
+ * against them. Without it a freight paid on the load and again on the carrier's bill is paid twice
+ * without a word. Infinity when no bill is linked (the target's own outstanding applies).
+ */
+async function payableLeftOverBills(
+  tx: Executor,
+  target: Target,
+  id: string,
+  existing: RecordValues | null,
+): Promise<number> {
+  let link: "load_id" | "purchase_order_id";
+  let key = id;
+  if (target === "bill_id") {
+    const rs = await tx.execute({
+      sql: "SELECT kind, load_id, purchase_order_id FROM bills WHERE id = ?",
+      args: [id],
+    });
+    const bill = rs.rows[0];
+    if (bill?.kind === "carrier" && bill.load_id) {
+      link = "load_id";
+      key = String(bill.load_id);
+    } else if (bill?.kind === "supplier" && bill.purchase_order_id) {
+      link = "purchase_order_id";
+      key = String(bill.purchase_order_id);
+    } else return Infinity;
+  } else if (target === "load_id" || target === "purchase_order_id") {
+    link = target;
+  } else return Infinity;
+  const rs = await tx.execute({
+    sql: `SELECT COUNT(*) AS bills, COALESCE(SUM(b.total_cents), 0) AS billed,
+            group_concat(b.number, ', ') AS numbers,
+            (SELECT COALESCE(SUM(p.amount_cents), 0) FROM payments p
+              WHERE p.archived_at IS NULL AND p.id <> :self AND (p.${link} = :target
+                OR p.bill_id IN (SELECT b.id FROM bills b WHERE ${BILLED[link]} AND ${LIVE_BILL})))
+              AS paid
+          FROM bills b WHERE ${BILLED[link]} AND ${LIVE_BILL}`,
+    args: { target: key, self: existing?.id ? String(existing.id) : "" },
+  });
+  const row = rs.rows[0];
+  if (!row || Number(row.bills) === 0) return Infinity;
+  if (target !== "bill_id") {
+    const what = link === "load_id"
+      ? "carrier billed this load's freight"
+      : "packer billed this PO";
+    fail(target, `The ${what} (${row.numbers}): apply the payment to the bill instead.`);
+  }
+  return Math.max(0, Number(row.billed) - Number(row.paid));
 }
 
 async function recompute(tx: Executor, target: string, id: string): Promise<void> {

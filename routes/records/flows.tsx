@@ -12,7 +12,7 @@ import { type AppContext, type AppEnv, tenantOf } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { recordContext } from "../../http/records.ts";
-import { AppError, NotFoundError } from "../../domain/errors.ts";
+import { AppError, InvalidError, NotFoundError } from "../../domain/errors.ts";
 import { isId } from "../../db/ids.ts";
 import { invoices, loads, purchaseOrders, recordType, salesOrders } from "../../domain/catalog.ts";
 import type { RecordDef } from "../../domain/records/definition.ts";
@@ -323,7 +323,16 @@ async function invoiceScreen(
 ): Promise<Response> {
   const tenant = tenantOf(c);
   const freight = c.req.query("freight") === "1";
-  const draft = await invoiceFromLoad(tenant.db, loadId, tenant.today, freight);
+  let draft;
+  try {
+    draft = await invoiceFromLoad(tenant.db, loadId, tenant.today, freight);
+  } catch (e) {
+    // A CAD or MXN customer's freight line needs a rate: without one, the form without it says why.
+    if (!freight || !(e instanceof InvalidError)) throw e;
+    if (!(e.details as Record<string, unknown> | undefined)?.bill_freight) throw e;
+    draft = await invoiceFromLoad(tenant.db, loadId, tenant.today, false);
+    message ??= e.message;
+  }
   const load = await getRecord(tenant.db, loads, loadId);
   const t = tOf(c);
   return flowPage(c, {

@@ -448,7 +448,14 @@ app.post(
         422,
       );
     }
-    const draft = await invoiceFromLoad(tenant.db, id, tenant.today, bill_freight === true);
+    // The freight of a CAD or MXN invoice is converted at the rate of the invoice's own day.
+    const day =
+      typeof body.invoice_date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(body.invoice_date)
+        ? body.invoice_date
+        : tenant.today;
+    // Lines in the body replace the draft's, freight line and all.
+    const freight = bill_freight === true && body.lines == null;
+    const draft = await invoiceFromLoad(tenant.db, id, day, freight);
     const merged = withoutNulls({ ...draft.values, ...body });
     merged.lines = recordLines(body.lines ?? draft.values.lines);
     merged.sales_order_id = draft.values.sales_order_id; // the load's, whatever the body says
