@@ -43,13 +43,20 @@ export function customFieldDef(def: RecordDef, spec: CustomFieldSpec): FieldDef 
     ? spec.choices.map((c) => ({ value: c, label: c }))
     : undefined;
   const cents = (n: number | null) => n === null ? undefined : Math.round(n * 100);
+  // The key is [a-z0-9_] only (fields_schema.ts), so it is safe inside the JSON path.
+  const path = `${def.table}.custom_fields, '$.${spec.key}'`;
   const field: FieldDef = {
     name: spec.key,
     label: spec.label,
     kind,
     custom: true,
-    // The key is [a-z0-9_] only (fields_schema.ts), so it is safe inside the JSON path.
-    sql: `json_extract(${def.table}.custom_fields, '$.${spec.key}')`,
+    // A multi-choice value is always a JSON array or NULL: a field that was another type before
+    // holds a scalar ("Beef", 3), which lists and filters would hand to json()/json_each() as
+    // malformed JSON (a 500 on every list of the type); it reads as a one-value array instead.
+    sql: kind === "options"
+      ? `CASE COALESCE(json_type(${path}), 'null') WHEN 'null' THEN NULL WHEN 'array' ` +
+        `THEN json_extract(${path}) ELSE json_array(json_extract(${path})) END`
+      : `json_extract(${path})`,
     required: spec.required || undefined,
     hint: spec.help || undefined,
     group: "More",

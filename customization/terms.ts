@@ -49,6 +49,8 @@ const BUILT_IN_NAV: Record<NavigationKey, string> = {
 
 interface Resolved {
   replace: (text: string) => string;
+  /** `replace` for an ICU message's source: the tenant's words go in as literals (`icuLiteral`). */
+  replaceMessage: (text: string) => string;
   types: Map<string, RecordDef>;
   /** The same without the English word renames inside labels, for translating. */
   forTranslation: Map<string, RecordDef>;
@@ -101,12 +103,30 @@ function caseLike(text: string, like: string): string {
     : text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/**
+ * A tenant's text as a literal inside an ICU message's source: `{`, `}`, `<` and `>` quoted, an
+ * apostrophe doubled. A renamed type or reworded phrase goes into catalogue messages that are
+ * then parsed as ICU ("New {name}"); "Load</T>" or "{x}" written there as it is made every page
+ * fail to render (INVALID_TAG, the command palette's messages), the settings page included.
+ */
+export function icuLiteral(text: string): string {
+  return text.replace(
+    /[{}<>']+/g,
+    (run) => /[{}<>]/.test(run) ? `'${run.replaceAll("'", "''")}'` : run.replaceAll("'", "''"),
+  );
+}
+
 /** Texts remembered per configuration document once put in its words (bounded). */
 const MAX_REMEMBERED = 4000;
 
-function replacerOf(config: Configuration): (text: string) => string {
-  const phrases = new Map(Object.entries(config.terminology.phrases));
-  const renames = renamerOf(config);
+function replacerOf(
+  config: Configuration,
+  literal: (text: string) => string = (text) => text,
+): (text: string) => string {
+  const phrases = new Map(
+    Object.entries(config.terminology.phrases).map(([from, to]) => [from, literal(to)]),
+  );
+  const renames = renamerOf(config, literal);
   if (phrases.size === 0 && renamesOf(config).length === 0) return renames; // nothing to replace
   // A page puts the same few hundred catalogue texts through here on every request (the shell,
   // the palette's messages, <T> phrases): each is replaced once per configuration version and
@@ -135,18 +155,24 @@ function renamesOf(config: Configuration): Array<{ builtIn: string; named: strin
   return out;
 }
 
-function renamerOf(config: Configuration): (text: string) => string {
-  return wordReplacer(renamesOf(config).map((r) => [r.builtIn, r.named]));
+function renamerOf(
+  config: Configuration,
+  literal: (text: string) => string = (text) => text,
+): (text: string) => string {
+  return wordReplacer(renamesOf(config).map((r) => [r.builtIn, r.named]), literal);
 }
 
 /** Replaces whole words (case-insensitive, the first letter's case kept), longest first. */
-function wordReplacer(pairs: Array<[string, string]>): (text: string) => string {
+function wordReplacer(
+  pairs: Array<[string, string]>,
+  literal: (text: string) => string = (text) => text,
+): (text: string) => string {
   if (pairs.length === 0) return (text) => text;
   pairs.sort((a, b) => b[0].length - a[0].length); // "Purchase orders" before "Purchase order"
   const byWord = new Map(pairs.map(([from, to]) => [from.toLowerCase(), to]));
   const pattern = new RegExp(`\\b(${pairs.map(([from]) => escape(from)).join("|")})\\b`, "gi");
   return (text) =>
-    text.replace(pattern, (match) => caseLike(byWord.get(match.toLowerCase())!, match));
+    text.replace(pattern, (match) => literal(caseLike(byWord.get(match.toLowerCase())!, match)));
 }
 
 function resolve(config: Configuration): Resolved {
@@ -163,6 +189,7 @@ function resolve(config: Configuration): Resolved {
   for (const r of renamesOf(config)) named.set(r.builtIn, r.named);
   found = {
     replace,
+    replaceMessage: replacerOf(config, icuLiteral),
     types,
     forTranslation,
     named,
@@ -463,16 +490,21 @@ export function messagesInWords<M extends Record<string, string>>(
   ) {
     return messages;
   }
-  const { replace, named, mentions } = resolve(doc);
+  const { replaceMessage, named, mentions } = resolve(doc);
   const other = language && language !== "en" ? language : null;
   const out: Record<string, string> = {};
   for (const key in messages) {
     const text = messages[key]!;
     const source = english?.[key] ?? text;
-    out[key] = source === text
-      ? replace(text)
-      : (other ? inLanguage(doc, other, key, source, mentions(source)) : null) ??
-        named.get(source) ?? text;
+    if (source === text) {
+      out[key] = replaceMessage(text);
+      continue;
+    }
+    // Each of these is plain text (the tenant's words, or a message already formatted), and
+    // the island parses what it is handed as an ICU message.
+    const own = (other ? inLanguage(doc, other, key, source, mentions(source)) : null) ??
+      named.get(source);
+    out[key] = own === undefined ? text : icuLiteral(own);
   }
   return out as M;
 }
@@ -575,7 +607,8 @@ export function messageInWords(
   const own = CATALOGUES[language][key];
   if (language === "en" || own === undefined) {
     // An argument's name ("{load}") is not a word to rename.
-    const named = english.split(/(\{\s*\w+)/).map((part, i) => i % 2 ? part : words(doc, part));
+    const { replaceMessage } = resolve(doc);
+    const named = english.split(/(\{\s*\w+)/).map((part, i) => i % 2 ? part : replaceMessage(part));
     return formatMessage("en", named.join(""), args);
   }
   const renamed = CATALOGUES[language][`${key}.renamed`];

@@ -20,7 +20,18 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === "string" && (LANGUAGES as readonly string[]).includes(value);
 }
 
+/**
+ * Compiled messages, by language and text. Bounded: texts include a workspace's own words (its
+ * renamed record types, through customization/terms.ts), so every configuration version of every
+ * workspace brought new ones, kept for the life of the process.
+ */
 const compiled = new Map<string, IntlMessageFormat>();
+export const MAX_COMPILED = 5000;
+
+/** How many compiled messages are kept (for tests). */
+export function compiledMessages(): number {
+  return compiled.size;
+}
 
 /** One ICU message with its arguments, numbers and plurals by the language's rules. */
 export function formatMessage(language: Language, source: string, args?: MessageArgs): string {
@@ -28,6 +39,7 @@ export function formatMessage(language: Language, source: string, args?: Message
   let message = compiled.get(id);
   if (!message) {
     message = new IntlMessageFormat(source, language === "es" ? "es-US" : "en-US");
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
     compiled.set(id, message);
   }
   const out = message.format(args);

@@ -17,6 +17,7 @@ import {
   type DocumentFormat,
   formatDocument,
   parseDocumentText,
+  validConfiguration,
 } from "../../customization/document/parse.ts";
 import {
   type Applied,
@@ -30,6 +31,7 @@ import {
 import { diffConfiguration } from "../../customization/document/diff.ts";
 import { COLOUR_TOKENS, FONT_STACKS } from "../../customization/document/schema.ts";
 import { assertBrandImagesExist, storeBrandImage } from "../../customization/assets.ts";
+import { assertSavable } from "../../customization/save_check.ts";
 
 import { languageOf, tOf } from "../../i18n/middleware.ts";
 import { messagesFor, type Translate } from "../../i18n/mod.ts";
@@ -293,6 +295,7 @@ async function logApplied(c: AppContext, applied: Applied, rolledBackTo?: number
 /** Applies `value`, or shows the page with every error by path (422) and nothing changed. */
 async function applyOrShow(c: AppContext, value: unknown, version: number) {
   try {
+    assertSavable(validConfiguration(value));
     const applied = await applyConfiguration(tenantOf(c).db, value, version, author(c));
     await scheduleRulesOf(c.get("services").control, tenantOf(c).id, applied.document);
     await logApplied(c, applied);
@@ -412,6 +415,7 @@ app.post(`${PATH}/preview`, async (c) => {
   try {
     const storage = c.get("services").storage;
     await assertBrandImagesExist(storage, tenant.id, checked.document.branding);
+    assertSavable(checked.document);
   } catch (err) {
     if (err instanceof InvalidError) {
       return show(c, { errors: (err.details as Record<string, string[]>) ?? {} }, 422);

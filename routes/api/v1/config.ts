@@ -27,6 +27,7 @@ import {
 } from "../../../customization/document/store.ts";
 import { diffConfiguration } from "../../../customization/document/diff.ts";
 import { DEFAULT_CONFIGURATION } from "../../../customization/document/schema.ts";
+import { assertSavable } from "../../../customization/save_check.ts";
 import {
   assertBrandImagesExist,
   brandImageUrl,
@@ -244,6 +245,7 @@ app.put("/api/v1/config", put, requirePermission("settings:manage"), async (c) =
     tenant.id,
     document.branding,
   );
+  assertSavable(document);
   const applied = await applyConfiguration(tenant.db, document, expected, author(c));
   await scheduleRulesOf(c.get("services").control, tenant.id, applied.document);
   if (applied.changed) {
@@ -271,6 +273,7 @@ app.post(
         tenant.id,
         checked.document.branding,
       );
+      assertSavable(checked.document);
     } catch (err) {
       if (!(err instanceof InvalidError)) throw err;
       return c.json({ valid: false, errors: err.details ?? {}, changes: [] });
