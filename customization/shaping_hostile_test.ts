@@ -7,6 +7,7 @@ import { signUpTenant, startTestServer, type TestServer } from "../tests/helpers
 import { type ApiClient, apiClient } from "../tests/helpers/api.ts";
 import type { SignedUp } from "../tests/helpers/server.ts";
 import { validConfiguration } from "./document/parse.ts";
+import { applyConfiguration } from "./document/store.ts";
 import { icuLiteral, messageInWords, messagesInWords } from "./terms.ts";
 import { compiledMessages, formatMessage, MAX_COMPILED } from "../i18n/format.ts";
 
@@ -243,4 +244,50 @@ Deno.test("messages compiled with a workspace's own words are kept in a bounded 
     messageInWords(config, "en", "event.load_delivered", { number: "L-1" });
   }
   assert.ok(compiledMessages() <= MAX_COMPILED, String(compiledMessages()));
+});
+
+Deno.test("a rule stored before the save-time check cannot break its record type: a value the field cannot hold is not written, the record says why", async () => {
+  await withTenant(async (server, tenant, api) => {
+    // Stored as an older version or a rollback would: past the API's save-time check.
+    const lease = await server.services.pool.acquire(tenant.tenantId, null);
+    try {
+      await applyConfiguration(
+        lease.db,
+        {
+          rules: {
+            record_rules: [{
+              name: "Legacy",
+              record_type: "suppliers",
+              on: ["create"],
+              actions: [
+                { type: "set_field", field: "name", value: null },
+                { type: "set_field", field: "language", value: "klingon" },
+                { type: "set_field", field: "payment_terms", value: "Net 7" },
+              ],
+            }],
+          },
+        },
+        null,
+        { userId: null, email: null, now: new Date() },
+      );
+    } finally {
+      lease.release();
+    }
+    const created = await api.ok("POST", "/api/v1/suppliers", { name: "Kept Name" }, 201);
+    const got = await api.ok("GET", `/api/v1/suppliers/${created.id}`);
+    assert.equal(got.name, "Kept Name");
+    assert.equal(got.payment_terms, "Net 7", "the settable action still ran");
+    const again = await server.services.pool.acquire(tenant.tenantId, null);
+    try {
+      const notes = await again.db.execute({
+        sql: "SELECT action, message FROM rule_activity WHERE record_id = ? ORDER BY message",
+        args: [created.id],
+      });
+      const warned = notes.rows.filter((r) => r.action === "warn").map((r) => String(r.message));
+      assert.equal(warned.length, 2, JSON.stringify(notes.rows));
+      assert.ok(warned.every((m) => / was not set: /.test(m)));
+    } finally {
+      again.release();
+    }
+  });
 });

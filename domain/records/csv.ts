@@ -90,31 +90,41 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((c) => c.trim() !== ""));
 }
 
+/** A header as compared: letters and digits of any script, case and punctuation aside. */
 function normalizeHeader(text: string): string {
-  return text.trim().toLowerCase().replace(/\(\$\)|\$/g, "").replace(/[^a-z0-9]+/g, " ").trim();
+  return text.normalize("NFKC").trim().toLowerCase().replace(/\(\$\)|\$/g, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }
 
-/** Maps CSV headers to fields by API name or label; unknown headers are reported. */
+/**
+ * Maps CSV headers to fields by API name or label; unknown headers are reported. The first
+ * mapping of a header wins: every field's API names, then labels (built-in fields before a
+ * workspace's own), so a custom field labelled "Name" or "City" never takes the built-in
+ * column, and two labels in scripts other than Latin never share one header and lose a value.
+ */
 export function mapHeaders(
   def: RecordDef,
   headers: string[],
 ): { fields: Array<FieldDef | null>; unknown: string[] } {
   const byKey = new Map<string, FieldDef>();
-  for (const field of inputFields(def)) {
-    byKey.set(normalizeHeader(field.name), field);
-    byKey.set(normalizeHeader(field.label), field);
-    if (field.kind === "ref") byKey.set(normalizeHeader(field.name.replace(/_id$/, "")), field);
-    if (field.kind === "money") {
-      byKey.set(normalizeHeader(field.name.replace(/_cents$/, "")), field);
-    }
+  const claim = (text: string, field: FieldDef) => {
+    const key = normalizeHeader(text);
+    if (key && !byKey.has(key)) byKey.set(key, field);
+  };
+  const fields = inputFields(def);
+  for (const field of fields) {
+    claim(field.name, field);
+    if (field.kind === "ref") claim(field.name.replace(/_id$/, ""), field);
+    if (field.kind === "money") claim(field.name.replace(/_cents$/, ""), field);
   }
+  for (const field of fields) claim(field.label, field);
   const unknown: string[] = [];
-  const fields = headers.map((h) => {
+  const mapped = headers.map((h) => {
     const field = byKey.get(normalizeHeader(h)) ?? null;
     if (!field && h.trim()) unknown.push(h);
     return field;
   });
-  return { fields, unknown };
+  return { fields: mapped, unknown };
 }
 
 /**

@@ -3,7 +3,9 @@
  * break inside it, since Excel with `;` as the list separator splits a comma CSV there.
  */
 import assert from "node:assert/strict";
-import { csvLine } from "./csv.ts";
+import { csvLine, mapHeaders } from "./csv.ts";
+import type { FieldDef } from "./fields.ts";
+import { suppliers } from "../catalog.ts";
 
 /** The cells Excel sees when its list separator is `;`: quotes only open a line's first field. */
 function semicolonCells(text: string): string[] {
@@ -39,4 +41,26 @@ Deno.test("leading formula characters are defused, numbers and plain text are ke
   assert.equal(csvLine(["Acme;=1+1"]), `"Acme;'=1+1"\r\n`);
   assert.equal(csvLine(["a,b", 'say "hi"']), '"a,b","say ""hi"""\r\n');
   assert.equal(csvLine(["Beef; pork"]), '"Beef; pork"\r\n');
+});
+
+Deno.test("CSV import headers: labels in any script keep their own column; a custom field never takes a built-in column", () => {
+  const custom = (key: string, label: string): FieldDef => ({
+    name: key,
+    label,
+    kind: "text",
+    custom: true,
+  } as FieldDef);
+  const def = {
+    ...suppliers,
+    fields: [
+      ...suppliers.fields,
+      custom("ru", "Когда"),
+      custom("ar", "عدد"),
+      custom("alias", "Name"),
+      custom("town", "City"),
+    ],
+  };
+  const { fields, unknown } = mapHeaders(def, ["Name", "Когда", "عدد", "City", "Town", "?!"]);
+  assert.deepEqual(fields.map((f) => f?.name ?? null), ["name", "ru", "ar", "city", "town", null]);
+  assert.deepEqual(unknown, ["?!"]);
 });

@@ -26,6 +26,8 @@ import { holds } from "./logic.ts";
 import { inWriteTransaction } from "../../db/transaction.ts";
 import { recordType } from "../catalog.ts";
 import { markChanged } from "../records/changes.ts";
+import { updateSchema } from "../records/schema.ts";
+import type { z } from "zod";
 import type {
   RecordRule,
   RuleEvent,
@@ -128,6 +130,19 @@ async function note(
   });
 }
 
+/** Why `value` cannot go into `field` as the API would take it, or null when it can. */
+function unsettable(
+  def: RecordDef,
+  field: RecordDef["fields"][number],
+  value: string | number | boolean | null,
+): string | null {
+  if (field.kind === "options") return value === null ? null : "it holds several choices";
+  const schema = updateSchema(def).shape[field.name] as z.ZodType | undefined;
+  if (!schema) return "it cannot be changed";
+  const result = schema.safeParse(value);
+  return result.success ? null : result.error.issues.map((i) => i.message).join(" ");
+}
+
 async function setField(
   tx: Executor,
   def: RecordDef,
@@ -141,6 +156,14 @@ async function setField(
   if (!field) return false; // a field the record type no longer has: the rule does nothing
   if (record[name] === value) return false;
   const id = String(record.id);
+  // A value the field cannot hold (a rule saved before the save-time check, customization/
+  // save_check.ts, or a field changed since) is not written: a NOT NULL or CHECK failure would
+  // refuse every write of the type with a 500. The record's page says why nothing was set.
+  const refused = unsettable(def, field, value);
+  if (refused) {
+    await note(tx, def, id, rule, "warn", `${field.label} was not set: ${refused}`, userId);
+    return false;
+  }
   if (field.custom) {
     await tx.execute({
       sql: `UPDATE ${def.table} SET custom_fields = json_set(custom_fields, '$.${name}', json(?))
