@@ -147,7 +147,9 @@ export async function receivePayment(
   const sum = allocations.reduce((s, a) => s + a.amount_cents, 0);
   if (sum !== receipt.amount_cents) {
     throw new InvalidError("The amounts applied must add up to the payment.", {
-      amount_cents: [`Applied ${sum} cents of ${receipt.amount_cents}.`],
+      amount_cents: [
+        `Applied ${(sum / 100).toFixed(2)} of ${(receipt.amount_cents / 100).toFixed(2)}.`,
+      ],
     }, 422);
   }
   if (new Set(allocations.map((a) => a.invoice_id)).size !== allocations.length) {

@@ -15,6 +15,7 @@ import { BillMatchSchema } from "../../../domain/payables/match.ts";
 import type { AppContext } from "../../../http/env.ts";
 import { tenantRecordType } from "../../../http/records.ts";
 import { RECORD_TYPES } from "../../../domain/catalog.ts";
+import { OPTION_LISTS } from "../../../domain/option_lists.ts";
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +25,12 @@ const EXAMPLE_INSTANT = "2026-03-31T14:05:09.000Z";
 /** "Purchase order" -> "PurchaseOrder": schema names and operation ids. */
 export function pascal(words: string): string {
   return words.replace(/(^|\s+)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
+}
+
+/** A value a new workspace's option list holds: "Net 30" for payment terms, not "Beef". */
+function optionExample(list: string | undefined): string {
+  const seed = OPTION_LISTS.find((l) => l.key === list)?.seed ?? [];
+  return seed.includes("Net 30") ? "Net 30" : seed[0] ?? "Beef";
 }
 
 /** The JSON Schema format of a field's string value, if it has one. */
@@ -118,7 +125,7 @@ function exampleValue(field: FieldDef): unknown {
     case "boolean":
       return false;
     case "option":
-      return "Beef";
+      return optionExample(field.list);
     case "options":
       return [];
     case "enum":
