@@ -75,6 +75,10 @@ Deno.test("outbound webhooks: a worker killed with SIGKILL mid-delivery loses no
       `/api/v1/webhook-endpoints/${endpoint.id}/deliveries?status=pending`,
     );
     assert.equal(pending.data.length, 0);
+  } catch (err) {
+    // What the app and the workers printed goes with any failure, not only a timeout: a refused
+    // connection to the app once under a loaded machine left nothing to read.
+    throw new Error(`${err instanceof Error ? err.stack : err}\n${output()}`);
   } finally {
     for (const p of processes.reverse()) await p.stop();
     await receiver.shutdown();
