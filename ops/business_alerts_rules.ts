@@ -21,7 +21,7 @@ import { InvalidError, NotFoundError } from "../domain/errors.ts";
 import { issuesByField } from "../domain/records/schema.ts";
 import { resolveDestination, systemResolver } from "../integrations/webhooks/destination.ts";
 import { requireConfirmedSender } from "../domain/outside_mail.ts";
-import { can, type Role } from "../auth/roles.ts";
+import { outsideSenderLapse } from "../auth/outside_sender.ts";
 
 /** The figures a rule can watch, with how each reads in a message. */
 export const BUSINESS_METRICS = {
@@ -185,22 +185,14 @@ export async function outsideMailHeld(
   rule: Pick<BusinessAlertRule, "channel" | "target" | "createdBy">,
 ): Promise<string | null> {
   if (!(await mailsOutsider(control, tenantId, rule))) return null;
-  const rs = rule.createdBy
-    ? await control.execute({
-      sql: `SELECT u.email_verified_at, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-            WHERE m.tenant_id = ? AND m.user_id = ?`,
-      args: [tenantId, rule.createdBy],
-    })
-    : null;
-  const row = rs?.rows[0];
-  if (!row) return "held: whoever set this rule's outside address is no longer a member";
-  if (row.email_verified_at === null) {
-    return "held: whoever set this rule's outside address has no confirmed address";
-  }
-  if (!can(String(row.role) as Role, "settings:manage")) {
-    return "held: whoever set this rule's outside address may no longer manage settings";
-  }
-  return null;
+  const lapse = await outsideSenderLapse(control, tenantId, rule.createdBy ?? null);
+  if (!lapse) return null;
+  return {
+    not_a_member: "held: whoever set this rule's outside address is no longer a member",
+    unconfirmed: "held: whoever set this rule's outside address has no confirmed address",
+    may_not_manage_settings:
+      "held: whoever set this rule's outside address may no longer manage settings",
+  }[lapse];
 }
 
 /** The workspace's rules, oldest first (the webhook secret is never read back). */

@@ -28,7 +28,7 @@ import { translator } from "../i18n/mod.ts";
 import { currentConfiguration } from "../customization/document/store.ts";
 import { withCustomFields } from "../customization/fields.ts";
 import { runScheduledRules } from "../domain/rules/engine.ts";
-import { can, isRole } from "../auth/roles.ts";
+import { outsideSenderLapse } from "../auth/outside_sender.ts";
 
 export const RULE_EFFECTS_JOB = "rules.effects";
 export const RULE_SCHEDULE_JOB = "rules.schedule";
@@ -96,20 +96,17 @@ async function outsideRuleMailHeld(
 ): Promise<string | null> {
   const saved = await db.execute("SELECT changed_by FROM configuration WHERE id = 1");
   const by = saved.rows[0]?.changed_by;
-  if (by === null || by === undefined) return "no member saved the rules";
-  const rs = await control.execute({
-    sql: `SELECT m.role, u.email_verified_at FROM memberships m JOIN users u ON u.id = m.user_id
-          WHERE m.tenant_id = ? AND m.user_id = ?`,
-    args: [tenantId, String(by)],
-  });
-  const row = rs.rows[0];
-  if (!row || !isRole(row.role) || !can(row.role, "settings:manage")) {
-    return "the member who saved the rules may no longer manage settings";
-  }
-  if (row.email_verified_at === null || row.email_verified_at === undefined) {
-    return "the member who saved the rules has not confirmed their e-mail address";
-  }
-  return null;
+  const lapse = await outsideSenderLapse(
+    control,
+    tenantId,
+    by === null || by === undefined ? null : String(by),
+  );
+  if (!lapse) return null;
+  return {
+    not_a_member: "no member saved the rules, or they left",
+    unconfirmed: "the member who saved the rules has not confirmed their e-mail address",
+    may_not_manage_settings: "the member who saved the rules may no longer manage settings",
+  }[lapse];
 }
 
 /** Whether the workspace already sent its day's share of mail to `address` or to outsiders. */
