@@ -8,7 +8,8 @@ import type { TestServer } from "./server.ts";
 import { hostFetch } from "./http.ts";
 
 export interface TestProcess {
-  /** stdout and stderr so far. */
+  /** stdout and stderr so far, and how the process ended if it has (a kill by the machine's
+   * out-of-memory killer prints nothing of its own). */
   output(): string;
   /** SIGTERM, then waits for the exit; true when it stopped cleanly. */
   stop(): Promise<boolean>;
@@ -57,13 +58,17 @@ export async function startProcess(
     stderr: "piped",
   }).spawn();
   let text = "";
+  let ended = "";
+  child.status.then((s) => {
+    ended = `\n[${script} ended: ${s.signal ? `signal ${s.signal}` : `exit code ${s.code}`}]`;
+  });
   const drain = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
     for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
   };
   const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
   const proc: TestProcess = {
-    output: () => text,
+    output: () => text + ended,
     async stop() {
       try {
         child.kill("SIGTERM");
@@ -92,10 +97,24 @@ export async function startProcess(
   return proc;
 }
 
-/** Starts main.ts on a port of its own and waits until it listens. */
+/**
+ * Starts main.ts on a port of its own and waits until it listens. The port is free when chosen
+ * but another test running beside this one may bind it first: then it starts again on another.
+ */
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const port = freePort();
-  const proc = await startProcess("main.ts", { ...env, PORT: String(port) }, /ProjectMeats on/);
+  for (let attempt = 1;; attempt++) {
+    const port = freePort();
+    try {
+      const proc = await startProcess("main.ts", { ...env, PORT: String(port) }, /ProjectMeats on/);
+      return appProcess(proc, port);
+    } catch (err) {
+      const taken = /AddrInUse|address already in use/i.test(String(err));
+      if (!taken || attempt === 3) throw err;
+    }
+  }
+}
+
+function appProcess(proc: TestProcess, port: number): AppProcess {
   return {
     ...proc,
     port,
