@@ -46,6 +46,8 @@ export interface PluginRuntimeOptions {
   workers?: number;
   /** Per-tenant generations that change when any machine writes (with Redis; services.ts). */
   notices?: ChangeNotices;
+  /** Limits of beforeSave hooks; HOOK_LIMITS unless a test holds a hook's network on purpose. */
+  hookLimits?: Partial<SandboxLimits>;
 }
 
 /** Limits of a beforeSave hook: the writer waits, inside the write transaction. */
@@ -240,7 +242,7 @@ export class PluginRuntime {
             event,
             ready[i]!.host,
             today,
-            HOOK_LIMITS,
+            this.options.hookLimits ?? HOOK_LIMITS,
             ready[i]!.preloaded,
           ).then((value) => ({ value }), (error: unknown) => ({ error }));
         const together = checks.length > 1 &&
