@@ -126,6 +126,7 @@ export async function createServices(
   const clock = overrides.clock ?? clockFromSetting(config.TEST_TODAY);
   const registry = overrides.registry ?? new TenantRegistry(control);
   const live = new LiveHub(() => services.pool, {
+    clock,
     notices: changes ?? undefined,
     onError: (what, err) => log.warn(`${what} failed`, { error: String(err) }),
   });

@@ -32,6 +32,7 @@ export async function intakeForTenant(
       userId,
       maxBytes: services.config.DOCUMENT_MAX_BYTES,
       imageLimits: imageLimits(services.config),
+      clock: services.clock,
     }, file);
     if (!result.duplicate) await recordUsage(services, tenant.id, "documentsPerMonth", 1);
     out.push(result);

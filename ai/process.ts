@@ -34,7 +34,7 @@ export async function processDocumentJob(
   const id = String(job.payload.document_id ?? "");
   const doc = await getDocument(tenantDb, id).catch(() => null);
   if (!doc || !OPEN.has(doc.status)) return;
-  await setStatus(tenantDb, id, "processing");
+  await setStatus(tenantDb, id, "processing", null, services.clock);
   const started = performance.now();
   try {
     const bytes = await services.storage.get(doc.storage_key);
@@ -59,7 +59,7 @@ export async function processDocumentJob(
         provider: "none",
         draft: { collection: null, fields: {}, lines: [], parties: {}, refs: {}, warnings: [] },
         ms: Math.round(performance.now() - started),
-      });
+      }, services.clock);
       return;
     }
     // A plugin's reader for a layout the built-in reader does not know goes first (plugins/).
@@ -103,7 +103,7 @@ export async function processDocumentJob(
       provider: fromPlugin ? `plugin:${fromPlugin.plugin}` : provider!.name,
       draft,
       ms: Math.round(performance.now() - started),
-    });
+    }, services.clock);
     if (usage) {
       services.metrics.aiTokens.inc(
         { feature: "documents" },
@@ -126,14 +126,14 @@ export async function processDocumentJob(
       // Out of time: say so on the document and end the job (another attempt would time out
       // too). Handed back or taken over: leave the document to the worker that runs it next.
       if (!(signal.reason instanceof JobTimeoutError)) throw err;
-      await setStatus(tenantDb, id, "failed", timedOut(signal.reason.seconds));
+      await setStatus(tenantDb, id, "failed", timedOut(signal.reason.seconds), services.clock);
       return;
     }
     const permanent = err instanceof AppError && err.status < 500;
     const last = job.attempts >= job.maxAttempts;
     if (permanent || last) {
       const message = err instanceof Error ? err.message : String(err);
-      await setStatus(tenantDb, id, "failed", message.slice(0, 500));
+      await setStatus(tenantDb, id, "failed", message.slice(0, 500), services.clock);
     }
     if (!permanent) throw err;
   }

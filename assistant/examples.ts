@@ -19,7 +19,7 @@ export async function exampleQuestions(
   const [plant, carrier, customer] = await Promise.all([
     db.execute(
       `SELECT p.est_number, s.proteins FROM plants p JOIN suppliers s ON s.id = p.supplier_id
-       WHERE p.est_number IS NOT NULL AND p.archived_at IS NULL ORDER BY p.created_at LIMIT 1`,
+       WHERE p.est_number IS NOT NULL AND p.archived_at IS NULL ORDER BY p.created_at, p.id LIMIT 1`,
     ),
     db.execute(
       `SELECT c.name FROM loads l JOIN carriers c ON c.id = l.carrier_id

@@ -10,7 +10,7 @@ import type { Client } from "../db/client.ts";
 import type { Executor } from "../db/transaction.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { diff, recordAudit } from "./records/audit.ts";
-import { isTimeZone } from "./clock.ts";
+import { type Clock, isTimeZone, systemClock } from "./clock.ts";
 import { ADDRESS_IN_NAME_MESSAGE, namesAnAddress } from "./names.ts";
 
 const optional = (max: number, label: string) =>
@@ -67,7 +67,14 @@ export const TimeZoneFormSchema = z.strictObject({
  * dashboard) is the day in that zone. Audited in the tenant's history like the letterhead.
  */
 export async function saveTimeZone(
-  target: { db: Client; tenantId: string; timeZone: string; userId: string | null },
+  target: {
+    db: Client;
+    tenantId: string;
+    timeZone: string;
+    userId: string | null;
+    /** The app's clock (Services.clock), which dates the history entry. */
+    clock?: Clock;
+  },
   keeper: TimeZoneKeeper,
   timeZone: string,
 ): Promise<void> {
@@ -75,6 +82,7 @@ export async function saveTimeZone(
   await keeper.setTimeZone(target.tenantId, timeZone);
   await inWriteTransaction(target.db, (tx) =>
     recordAudit(tx, {
+      at: (target.clock ?? systemClock).now().toISOString(),
       userId: target.userId,
       action: "update",
       entity: "settings",
@@ -106,11 +114,18 @@ export async function getCompanyDetails(
  * nothing; a failed rename is retried by the next save, which compares with the tenant's name).
  */
 export async function saveCompanyDetails(
-  target: { db: Client; tenantId: string; tenantName: string; userId: string | null },
+  target: {
+    db: Client;
+    tenantId: string;
+    tenantName: string;
+    userId: string | null;
+    /** The app's clock (Services.clock), which dates the settings and the history entry. */
+    clock?: Clock;
+  },
   renamer: TenantRenamer,
   details: CompanyDetails,
 ): Promise<void> {
-  const now = new Date().toISOString();
+  const now = (target.clock ?? systemClock).now().toISOString();
   await inWriteTransaction(target.db, async (tx) => {
     const before = await getCompanyDetails(tx, target.tenantName);
     for (const key of COMPANY_KEYS) {
@@ -123,6 +138,7 @@ export async function saveCompanyDetails(
     const changes = diff(before, details);
     if (Object.keys(changes).length) {
       await recordAudit(tx, {
+        at: now,
         userId: target.userId,
         action: "update",
         entity: "settings",

@@ -110,7 +110,7 @@ export async function openDisputes(
             FROM invoice_disputes d JOIN invoices i ON i.id = d.invoice_id
             JOIN customers c ON c.id = i.customer_id
             LEFT JOIN invoice_lines l ON l.id = d.line_id
-            WHERE d.resolved_at IS NULL ORDER BY d.created_at LIMIT ?`,
+            WHERE d.resolved_at IS NULL ORDER BY d.created_at, d.id LIMIT ?`,
       args: [limit],
     }),
   ]);
@@ -200,6 +200,7 @@ export async function resolveDispute(
     if (!updated.rowsAffected) throw new ConflictError("This dispute was already resolved.");
     await recomputeInvoice(tx, invoiceId);
     await recordAudit(tx, {
+      at: by.at,
       userId: by.userId,
       action: outcome === "accepted" ? "dispute accepted" : "dispute rejected",
       entity: "invoices",

@@ -14,6 +14,7 @@ import { HIDDEN_CONTROLS_MESSAGE, NO_HIDDEN_CONTROLS } from "./hidden_controls.t
 import { diff, recordAudit } from "./records/audit.ts";
 import { optionChoices } from "./records/choices.ts";
 import { markChanged } from "./records/changes.ts";
+import { type Clock, systemClock } from "./clock.ts";
 
 export const OptionListInputSchema = z.strictObject({
   values: z.array(
@@ -46,6 +47,8 @@ export async function replaceOptionList(
   key: string,
   values: string[],
   userId: string | null,
+  /** The app's clock (Services.clock): dates retired values and the history entry. */
+  clock: Clock = systemClock,
 ): Promise<OptionListView> {
   const list = optionList(key);
   if (!list) throw new NotFoundError("No such option list.");
@@ -56,7 +59,7 @@ export async function replaceOptionList(
     });
     const before = rs.rows.filter((r) => !r.archived_at).map((r) => String(r.value));
     const existing = new Map(rs.rows.map((r) => [String(r.value).toLowerCase(), String(r.id)]));
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await tx.execute({
       sql: "UPDATE option_values SET archived_at = COALESCE(archived_at, ?) WHERE list = ?",
       args: [now, key],
@@ -76,6 +79,7 @@ export async function replaceOptionList(
       }
     }
     await recordAudit(tx, {
+      at: now,
       userId,
       action: "update",
       entity: "option-lists",

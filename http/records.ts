@@ -27,6 +27,8 @@ export function recordContext(c: AppContext): RecordContext {
     userId: auth.userId,
     userName: auth.name,
     role: auth.role,
+    // Stamps created_at, updated_at and history: a moved clock (TEST_TODAY) moves them too.
+    clock: c.get("services").clock,
     // Notices and jobs of the tenant's rules, queued once the write is committed.
     ruleEffects: {
       pending: [],

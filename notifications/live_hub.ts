@@ -18,6 +18,7 @@
 import type { Client } from "../db/client.ts";
 import { onWriteCommit } from "../db/transaction.ts";
 import type { TenantPool } from "../tenants/pool.ts";
+import { type Clock, systemClock } from "../domain/clock.ts";
 import type { TenantDbLocation } from "../tenants/database_provider.ts";
 import {
   changesSince,
@@ -70,6 +71,11 @@ export interface LiveHubOptions {
   /** Another machine wrote (Redis notices): any change of the number means "read now". */
   notices?: { generation(tenantId: string): number };
   onError?: (what: string, err: unknown) => void;
+  /**
+   * The app's clock (Services.clock), which stamps history and documents: a commit watcher's
+   * first time cursor is read from it, so a moved clock's changes are not taken for old ones.
+   */
+  clock?: Clock;
 }
 
 /** The live updates of one Services: listeners per tenant and the watchers of commits. */
@@ -220,7 +226,9 @@ export class LiveHub {
     if (!state) {
       // The first commit seen for this tenant: start from a little before it (the overlap).
       state = {
-        cursor: startCursor(new Date(Date.now() - 1000).toISOString()),
+        cursor: startCursor(
+          new Date((this.options.clock ?? systemClock).now().getTime() - 1000).toISOString(),
+        ),
         seen: new SeenKeys(),
         chain: Promise.resolve(),
         queued: null,

@@ -7,6 +7,8 @@ import type { Client, ResultSet } from "../db/client.ts";
 import { inWriteTransaction } from "../db/transaction.ts";
 import { createRecord } from "../domain/records/repository.ts";
 import { customers } from "../domain/catalog.ts";
+import { FixedClock } from "../domain/clock.ts";
+import { insertDocument } from "../domain/documents/repository.ts";
 
 async function until(check: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
@@ -186,6 +188,45 @@ Deno.test("LiveHub's commit watchers carry on over a reopened handle of the same
     assert.deepEqual(
       told.filter((e) => e.collection === "customers").map((e) => e.id),
       [before.id, after.id],
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("LiveHub's commit watchers tell the changes of a workspace whose app clock is set in the past", async () => {
+  // Records, history and documents carry the app's clock (domain/records/context.ts): the
+  // watchers' first time cursor must come from it too, or every change stamped by a clock behind
+  // the machine's looks older than the cursor and is never told.
+  const at = "2024-02-29T15:00:00.000Z";
+  const server = await startTestServer({}, { clock: new FixedClock(at) });
+  try {
+    const { a, told } = await watchingOneWorkspace(server);
+    const lease = await server.services.pool.acquire(a.tenantId, null);
+    let customerId: string;
+    let documentId: string;
+    try {
+      const clock = server.services.clock;
+      const context = { db: lease.db, userId: a.userId, role: "owner" as const, clock };
+      customerId = String((await createRecord(context, customers, { name: "Leap Grocers" })).id);
+      documentId = await inWriteTransaction(lease.db, (tx) =>
+        insertDocument(tx, {
+          name: "bol.pdf",
+          contentType: "application/pdf",
+          sizeBytes: 1,
+          sha256: "0".repeat(64),
+          storageKey: "k",
+          pages: 1,
+          uploadedBy: a.userId,
+        }, clock));
+      await server.services.live.settled();
+    } finally {
+      lease.release();
+    }
+    assert.deepEqual(
+      told.filter((e) => e.collection === "customers" || e.collection === "documents")
+        .map((e) => [e.collection, e.id, e.action, e.at]),
+      [["customers", customerId, "create", at], ["documents", documentId, "queued", at]],
     );
   } finally {
     await server.close();

@@ -185,7 +185,9 @@ export async function applyPortalStripeEvent(
         amountCents: amount,
       };
     }
-    const payment = await createRecordIn(tx, { db, userId: null, role: null }, payments, values);
+    // Stamped with the event's time by the app's clock, as its receipt above.
+    const write = { db, userId: null, role: null, clock: { now: () => at.now } };
+    const payment = await createRecordIn(tx, write, payments, values);
     await tx.execute({
       sql: "UPDATE portal_stripe_events SET payment_id = ?, amount_cents = ? WHERE event_id = ?",
       args: [String(payment.id), Number(payment.amount_cents), event.id],

@@ -37,7 +37,7 @@ export async function ensureDemoTenant(
     const lease = await services.pool.acquire(result.tenant.id, null);
     try {
       const today = businessDay(services.clock, DEFAULT_TIME_ZONE);
-      await seedDemoData(lease.db, { ownerId: result.user.id, today });
+      await seedDemoData(lease.db, { ownerId: result.user.id, today, clock: services.clock });
       // A letterhead, so the demo's invoices and rate confirmations look like a broker's.
       await saveCompanyDetails(
         {
@@ -45,6 +45,7 @@ export async function ensureDemoTenant(
           tenantId: result.tenant.id,
           tenantName: DEMO_COMPANY,
           userId: result.user.id,
+          clock: services.clock,
         },
         services.registry,
         CompanyDetailsSchema.parse({

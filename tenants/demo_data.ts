@@ -12,6 +12,7 @@ import type { RecordDef } from "../domain/records/definition.ts";
 import { createRecord, type RecordContext, updateRecord } from "../domain/records/repository.ts";
 import type { RecordValues } from "../domain/records/rows.ts";
 import { addDays } from "../domain/rules/due_dates.ts";
+import type { Clock } from "../domain/clock.ts";
 
 /** Mulberry32: a small seeded generator, so every demo looks the same. */
 function seeded(seed: number) {
@@ -105,13 +106,19 @@ const LAST = ["Garcia", "Smith", "Nguyen", "Johnson", "Patel", "Brown", "Lee", "
 /** Fills a fresh demo tenant database with sample business. */
 export async function seedDemoData(
   db: Client,
-  opts: { ownerId: string; today: string; deals?: number },
+  opts: { ownerId: string; today: string; deals?: number; clock?: Clock },
 ): Promise<void> {
   const rnd = seeded(20261125);
   // Bills have their own sequence, so the rest of the demo stays as it was before they existed.
   const billRnd = seeded(20261206);
   let billNumber = 7100;
-  const ctx: RecordContext = { db, userId: opts.ownerId, userName: "Dana Demo", role: "owner" };
+  const ctx: RecordContext = {
+    db,
+    userId: opts.ownerId,
+    userName: "Dana Demo",
+    role: "owner",
+    clock: opts.clock,
+  };
   const today = opts.today;
   const create = (collection: string, values: RecordValues) =>
     createRecord(ctx, def(collection), values);

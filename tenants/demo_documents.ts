@@ -41,6 +41,7 @@ export async function addDemoDocuments(
       tenantId: opts.tenantId,
       userId: opts.ownerId,
       maxBytes: services.config.DOCUMENT_MAX_BYTES,
+      clock: services.clock,
     }, file);
     if (!duplicate) {
       await recordUsage(services, opts.tenantId, "documentsPerMonth", 1);

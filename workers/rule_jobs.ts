@@ -202,7 +202,13 @@ export async function runTenantSchedule(
   const { document } = await currentConfiguration(db);
   const effects: RuleEffect[] = [];
   const ran = await runScheduledRules(
-    { db, userId: null, role: null, ruleEffects: { pending: effects, deliver: async () => {} } },
+    {
+      db,
+      userId: null,
+      role: null,
+      clock: services.clock,
+      ruleEffects: { pending: effects, deliver: async () => {} },
+    },
     document.rules,
     (def) => withCustomFields(def, document.custom_fields),
   );

@@ -200,7 +200,7 @@ export async function followUpsDue(db: Executor, day: string, limit = 20): Promi
   const rs = await db.execute({
     sql: `SELECT * FROM activity WHERE follow_up_on IS NOT NULL AND follow_up_on <= ?
             AND follow_up_done_at IS NULL
-          ORDER BY follow_up_on, at LIMIT ?`,
+          ORDER BY follow_up_on, at, id LIMIT ?`,
     args: [day, limit],
   });
   return rs.rows.map((r) => toActivity(r as Record<string, unknown>));

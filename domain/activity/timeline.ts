@@ -31,7 +31,7 @@ async function recordMailOf(db: Executor, entity: string, id: string): Promise<T
   try {
     const rs = await db.execute({
       sql: `SELECT kind, to_addr, subject, sent_at, sent_by FROM record_mail
-            WHERE collection = ? AND record_id = ? ORDER BY sent_at DESC LIMIT 100`,
+            WHERE collection = ? AND record_id = ? ORDER BY sent_at DESC, id DESC LIMIT 100`,
       args: [entity, id],
     });
     return rs.rows.map((r) => ({
@@ -96,9 +96,11 @@ export async function timelineOf(
   entity: string,
   id: string,
   retentionDays?: number | null,
+  /** Now by the app's clock (Services.clock): the retention window ends here. */
+  now?: Date,
 ): Promise<Timeline> {
   const [history, items] = await Promise.all([
-    historyOf(db, entity, id, retentionDays),
+    historyOf(db, entity, id, retentionDays, now),
     activityItems(db, entity, id),
   ]);
   return { items: mergeTimeline(history, items), history };

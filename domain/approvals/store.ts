@@ -116,6 +116,7 @@ export async function requestApproval(
     ],
   });
   await recordAudit(tx, {
+    at: request.now,
     userId: request.userId,
     action: "approval_requested",
     entity: request.collection,
@@ -182,6 +183,7 @@ export async function decideApproval(
       args: [status, decision.userId, decision.userName, decision.now, decision.note, id],
     });
     await recordAudit(tx, {
+      at: decision.now,
       userId: decision.userId,
       action: decision.approve ? "approved" : "rejected",
       entity: approval.collection,
@@ -223,7 +225,7 @@ export async function ruleNotesOf(
   }));
   const rs = await db.execute({
     sql: `SELECT rule_name, action, message, at FROM rule_activity
-          WHERE collection = ? AND record_id = ? ORDER BY at DESC LIMIT 10`,
+          WHERE collection = ? AND record_id = ? ORDER BY at DESC, id DESC LIMIT 10`,
     args: [collection, recordId],
   });
   const notes = rs.rows.map((r) => ({

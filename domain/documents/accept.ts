@@ -39,6 +39,7 @@ import {
   setStatus,
 } from "./repository.ts";
 import { learnFromCorrections } from "./layout_memory.ts";
+import { systemClock } from "../clock.ts";
 
 const ID = z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/, "Not an id.");
 
@@ -337,8 +338,9 @@ async function acceptInTransaction(
     // The tenant's rules on "document_accepted" run for a record made from a document.
     const record = await createRecordIn(tx, { ...ctx, source: "document" }, def, parsed);
     const { reviewed, changed } = corrections(draft, given);
-    await insertCorrections(tx, doc.id, doc.classification, ctx.userId, changed);
-    await learnFromCorrections(tx, doc, changed);
+    const clock = ctx.clock ?? systemClock;
+    await insertCorrections(tx, doc.id, doc.classification, ctx.userId, changed, clock);
+    await learnFromCorrections(tx, doc, changed, clock);
     await tx.execute({
       sql:
         "UPDATE documents SET draft = json_set(draft, '$.reviewed_fields', json(?)) WHERE id = ?",
@@ -349,7 +351,7 @@ async function acceptInTransaction(
       recordId: String(record.id),
       userId: ctx.userId,
       status: "accepted",
-    });
+    }, clock);
     return { collection: def.collection, id: String(record.id), record };
   });
 }
@@ -391,7 +393,7 @@ export async function attachDocument(
     recordId: target.id,
     userId: ctx.userId,
     status: "accepted",
-  });
+  }, ctx.clock);
   return { collection: def.collection, id: target.id };
 }
 
@@ -400,5 +402,5 @@ export async function rejectDocument(ctx: RecordContext, documentId: string, rea
   assertMayHandleDocuments(ctx.role);
   const doc = await getDocument(ctx.db, documentId);
   assertOpen(doc);
-  await setStatus(ctx.db, doc.id, "rejected", reason?.slice(0, 300) || null);
+  await setStatus(ctx.db, doc.id, "rejected", reason?.slice(0, 300) || null, ctx.clock);
 }

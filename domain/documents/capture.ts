@@ -39,7 +39,7 @@ export async function recentLoads(
   const rs = await db.execute({
     sql: `SELECT id FROM ${
       recordType("loads")!.table
-    } WHERE archived_at IS NULL ORDER BY created_at DESC LIMIT ?`,
+    } WHERE archived_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?`,
     args: [limit],
   });
   const ids = rs.rows.map((r) => String(r.id));

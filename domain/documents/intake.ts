@@ -14,6 +14,7 @@ import { InvalidError } from "../errors.ts";
 import { cleanName, sniffType } from "./sniff.ts";
 import { assertImageWithinLimits, DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./image_size.ts";
 import { inspectPdf } from "./pdf.ts";
+import type { Clock } from "../clock.ts";
 import {
   type DocumentRecord,
   findBySha256,
@@ -33,6 +34,8 @@ export interface IntakeDeps {
   maxBytes: number;
   /** Largest image by its header (IMAGE_MAX_*); the settings' defaults when not given. */
   imageLimits?: ImageLimits;
+  /** The app's clock (Services.clock), which dates the upload; the machine's when not given. */
+  clock?: Clock;
 }
 
 /** Refuses a file over the limit, with the limit in the message. */
@@ -71,7 +74,7 @@ export async function intakeDocument(
       storageKey: key,
       pages,
       uploadedBy: deps.userId,
-    });
+    }, deps.clock);
   } catch (err) {
     await deps.storage.delete(key).catch(() => {});
     throw err;

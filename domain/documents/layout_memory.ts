@@ -8,6 +8,7 @@
  * reader (ai/process.ts) passes the remembered labels to the provider for the next document.
  */
 import type { Executor } from "../../db/transaction.ts";
+import { type Clock, systemClock } from "../clock.ts";
 
 export interface LearnedLabel {
   label: string;
@@ -85,11 +86,12 @@ export async function learnFromCorrections(
   db: Executor,
   doc: { text: string | null; classification: string | null },
   corrected: Array<{ field: string; corrected: unknown }>,
+  clock: Clock = systemClock,
 ): Promise<number> {
   if (!doc.text || !doc.classification) return 0;
   const key = senderKey(doc.text);
   if (!key) return 0;
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   let learned = 0;
   for (const c of corrected) {
     if (c.field.includes(".") || c.field.endsWith("_id")) continue;
@@ -115,7 +117,7 @@ export async function learnedLabels(db: Executor, text: string): Promise<Learned
   if (!key) return [];
   const rs = await db.execute({
     sql: `SELECT classification, field, label FROM document_layout_labels WHERE sender_key = ?
-          ORDER BY updated_at DESC LIMIT 50`,
+          ORDER BY updated_at DESC, classification, field LIMIT 50`,
     args: [key],
   });
   return rs.rows.map((r) => ({
@@ -144,7 +146,7 @@ export async function correctionRates(db: Executor): Promise<CorrectionRate[]> {
   const docs = await db.execute(`
     SELECT d.id, d.classification, d.text, d.reviewed_at,
       json_extract(d.draft, '$.reviewed_fields') AS reviewed
-    FROM documents d WHERE d.status = 'accepted' ORDER BY d.reviewed_at`);
+    FROM documents d WHERE d.status = 'accepted' ORDER BY d.reviewed_at, d.id`);
   const fixes = await db.execute(`
     SELECT c.document_id, c.field FROM document_corrections c
     JOIN documents d ON d.id = c.document_id WHERE d.status = 'accepted'`);

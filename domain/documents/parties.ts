@@ -43,7 +43,7 @@ export async function matchParty(
     if (!value) return null;
     const rs = await db.execute({
       sql: `SELECT id, name FROM ${def.table} WHERE upper(${column}) = ? AND archived_at IS NULL
-            ORDER BY created_at LIMIT 1`,
+            ORDER BY created_at, id LIMIT 1`,
       args: [value.toUpperCase()],
     });
     const row = rs.rows[0];
@@ -62,7 +62,7 @@ export async function matchParty(
   const wanted = normalizeName(party.name);
   if (!wanted) return null;
   const rs = await db.execute(
-    `SELECT id, name FROM ${def.table} WHERE archived_at IS NULL ORDER BY created_at`,
+    `SELECT id, name FROM ${def.table} WHERE archived_at IS NULL ORDER BY created_at, id`,
   );
   for (const row of rs.rows) {
     if (normalizeName(String(row.name)) === wanted) {
@@ -87,7 +87,7 @@ export async function matchOrder(
     : "";
   const rs = await db.execute({
     sql: `SELECT id, number FROM ${def.table} WHERE (upper(number) = ?1${extra})
-          ORDER BY archived_at IS NOT NULL, created_at DESC LIMIT 1`,
+          ORDER BY archived_at IS NOT NULL, created_at DESC, id DESC LIMIT 1`,
     args: [number.trim().toUpperCase()],
   });
   const row = rs.rows[0];

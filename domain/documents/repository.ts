@@ -7,6 +7,7 @@ import type { Executor } from "../../db/transaction.ts";
 import { newId } from "../../db/ids.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Draft } from "./draft.ts";
+import { type Clock, systemClock } from "../clock.ts";
 
 export type DocumentStatus =
   | "queued"
@@ -80,7 +81,7 @@ export function documentJson(doc: DocumentRecord) {
 /** An earlier upload of the same bytes, if any. */
 export async function findBySha256(db: Executor, sha256: string): Promise<DocumentRecord | null> {
   const rs = await db.execute({
-    sql: "SELECT * FROM documents WHERE sha256 = ? ORDER BY created_at LIMIT 1",
+    sql: "SELECT * FROM documents WHERE sha256 = ? ORDER BY created_at, id LIMIT 1",
     args: [sha256],
   });
   return rs.rows[0] ? toDocument(rs.rows[0] as unknown as Record<string, unknown>) : null;
@@ -99,9 +100,10 @@ export async function insertDocument(
     pages: number | null;
     uploadedBy: string | null;
   },
+  clock: Clock = systemClock,
 ): Promise<string> {
   const id = doc.id ?? newId();
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   await db.execute({
     sql: `INSERT INTO documents (id, name, content_type, size_bytes, sha256, storage_key, status,
             pages, uploaded_by, created_at, updated_at)
@@ -162,7 +164,7 @@ export async function documentsOf(
 > {
   const rs = await db.execute({
     sql: `SELECT id, name, classification, status, created_at FROM documents
-          WHERE record_collection = ? AND record_id = ? ORDER BY created_at DESC LIMIT 50`,
+          WHERE record_collection = ? AND record_id = ? ORDER BY created_at DESC, id DESC LIMIT 50`,
     args: [collection, recordId],
   });
   return rs.rows.map((r) => ({
@@ -174,16 +176,17 @@ export async function documentsOf(
   }));
 }
 
-/** Changes status (and message) of a document. */
+/** Changes status (and message) of a document; `clock` (the app's) dates the change. */
 export async function setStatus(
   db: Executor,
   id: string,
   status: DocumentStatus,
   message: string | null = null,
+  clock: Clock = systemClock,
 ): Promise<void> {
   await db.execute({
     sql: "UPDATE documents SET status = ?, status_message = ?, updated_at = ? WHERE id = ?",
-    args: [status, message, new Date().toISOString(), id],
+    args: [status, message, clock.now().toISOString(), id],
   });
 }
 
@@ -203,6 +206,7 @@ export async function saveExtraction(
     draft: Draft;
     ms: number;
   },
+  clock: Clock = systemClock,
 ): Promise<void> {
   await db.execute({
     sql: `UPDATE documents SET status = ?, status_message = ?, pages = COALESCE(?, pages),
@@ -220,7 +224,7 @@ export async function saveExtraction(
       result.provider,
       JSON.stringify(result.draft),
       result.ms,
-      new Date().toISOString(),
+      clock.now().toISOString(),
       id,
     ],
   });
@@ -236,8 +240,9 @@ export async function linkRecord(
   db: Executor,
   id: string,
   link: { collection: string; recordId: string; userId: string | null; status: DocumentStatus },
+  clock: Clock = systemClock,
 ): Promise<void> {
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   await db.execute({
     sql: `UPDATE documents SET record_collection = ?, record_id = ?, status = ?, reviewed_by = ?,
             reviewed_at = ?, status_message = NULL, updated_at = ? WHERE id = ?`,
@@ -252,8 +257,9 @@ export async function insertCorrections(
   classification: string | null,
   userId: string | null,
   corrections: Array<{ field: string; extracted: unknown; corrected: unknown; confidence: number }>,
+  clock: Clock = systemClock,
 ): Promise<void> {
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   for (const c of corrections) {
     await db.execute({
       sql: `INSERT INTO document_corrections (id, document_id, classification, field, extracted,

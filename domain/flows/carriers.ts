@@ -39,7 +39,7 @@ export async function carrierChoices(
   const rs = await db.execute({
     sql: `SELECT c.id, c.name, c.mc_number, c.insurance_expires,
       (SELECT l.freight_cents FROM loads l WHERE l.carrier_id = c.id AND l.archived_at IS NULL
-        AND l.freight_cents > 0 ORDER BY l.created_at DESC LIMIT 1) AS last_rate_cents,
+        AND l.freight_cents > 0 ORDER BY l.created_at DESC, l.id DESC LIMIT 1) AS last_rate_cents,
       (SELECT COUNT(*) FROM loads l WHERE l.carrier_id = c.id AND l.archived_at IS NULL
         AND l.status IN ('booked', 'dispatched', 'picked_up')) AS open_loads,
       (SELECT MIN(l.pickup_appointment) FROM loads l WHERE l.carrier_id = c.id

@@ -47,7 +47,7 @@ async function existingOf(
 ): Promise<Draft["existing"]> {
   const rs = await db.execute({
     sql: `SELECT id, number FROM ${table} WHERE ${column} = ? AND archived_at IS NULL
-          ORDER BY created_at`,
+          ORDER BY created_at, id`,
     args: [id],
   });
   return rs.rows.map((r) => ({ collection, id: String(r.id), number: String(r.number) }));

@@ -97,7 +97,7 @@ export async function lookup(
       const rs = await db.execute({
         sql: `SELECT id FROM ${def.table} WHERE archived_at IS NULL AND (${
           dates.map((f) => `${f.name} = ?`).join(" OR ")
-        }) ORDER BY created_at DESC LIMIT ?`,
+        }) ORDER BY created_at DESC, id DESC LIMIT ?`,
         args: [...dates.map(() => day), limit],
       });
       for (const r of rs.rows) add(String(r.id));

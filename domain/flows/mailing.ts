@@ -18,7 +18,7 @@ import { carriers, customers, invoices, loads } from "../catalog.ts";
 import { InvalidError } from "../errors.ts";
 import * as fmt from "../format.ts";
 import { getRecord, updateRecord } from "../records/repository.ts";
-import type { RecordContext } from "../records/context.ts";
+import { type RecordContext, writeTime } from "../records/context.ts";
 import type { RecordValues } from "../records/rows.ts";
 import { type OpenInvoice, openInvoices } from "./receipts.ts";
 import { type Dispute, disputesOfInvoice } from "../disputes.ts";
@@ -104,7 +104,7 @@ export async function logMail(
 ): Promise<SentMail> {
   const row: SentMail = {
     id: newId(),
-    sent_at: new Date().toISOString(),
+    sent_at: writeTime(ctx),
     sent_by: ctx.userName ?? null,
     collection: entry.collection,
     record_id: entry.record_id,
@@ -164,7 +164,7 @@ export async function customerBillingAddress(
     sql: `SELECT email FROM contacts WHERE customer_id = ? AND archived_at IS NULL
           AND email IS NOT NULL AND email <> '' AND (lower(role) LIKE '%accounting%'
           OR lower(role) LIKE '%payable%' OR lower(role) LIKE '%billing%' OR lower(role) = 'ap')
-          ORDER BY created_at LIMIT 1`,
+          ORDER BY created_at, id LIMIT 1`,
     args: [customerId],
   });
   if (rs.rows[0]) return String(rs.rows[0].email);

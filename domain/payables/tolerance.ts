@@ -10,6 +10,7 @@ import type { Client } from "../../db/client.ts";
 import type { Executor } from "../../db/transaction.ts";
 import { inWriteTransaction } from "../../db/transaction.ts";
 import { diff, recordAudit } from "../records/audit.ts";
+import { type Clock, systemClock } from "../clock.ts";
 
 export interface MatchTolerance {
   /** Percent of the expected amount or weight. */
@@ -45,13 +46,14 @@ export async function getMatchTolerance(db: Executor): Promise<MatchTolerance> {
   };
 }
 
-/** Saves the tolerance with an entry in the tenant's history. */
+/** Saves the tolerance with an entry in the tenant's history, dated by the app's `clock`. */
 export async function saveMatchTolerance(
   db: Client,
   userId: string | null,
   tolerance: MatchTolerance,
+  clock: Clock = systemClock,
 ): Promise<void> {
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   await inWriteTransaction(db, async (tx) => {
     const before = await getMatchTolerance(tx);
     for (const key of ["percent", "cents"] as const) {
@@ -67,6 +69,7 @@ export async function saveMatchTolerance(
     );
     if (Object.keys(changes).length) {
       await recordAudit(tx, {
+        at: now,
         userId,
         action: "update",
         entity: "settings",

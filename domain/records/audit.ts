@@ -29,9 +29,14 @@ export function diff(
   return changes;
 }
 
+/**
+ * Writes one history entry. `at` is when the change happened by the app's clock
+ * (`writeTime(ctx)`, domain/records/context.ts); the machine's clock when not given.
+ */
 export async function recordAudit(
   tx: Executor,
   entry: {
+    at?: string;
     userId: string | null;
     action: string;
     entity: string;
@@ -44,7 +49,7 @@ export async function recordAudit(
           VALUES (?, ?, ?, ?, ?, ?, ?)`,
     args: [
       newId(),
-      new Date().toISOString(),
+      entry.at ?? new Date().toISOString(),
       entry.userId,
       entry.action,
       entry.entity,
@@ -64,7 +69,8 @@ export interface History {
 }
 
 /**
- * The newest 200 changes of a record within `retentionDays` (null or undefined: all of them).
+ * The newest 200 changes of a record within `retentionDays` (null or undefined: all of them),
+ * counted back from `now` (the app's clock, which also dated the entries).
  * Nothing is deleted: retention is a window, so a downgrade never loses history.
  */
 export async function historyOf(

@@ -7,6 +7,7 @@ import type { Client } from "../../db/client.ts";
 import type { Role } from "../../auth/roles.ts";
 import type { Executor } from "../../db/transaction.ts";
 import type { RecordValues } from "./rows.ts";
+import { type Clock, systemClock } from "../clock.ts";
 
 /** A record write as extensions see it (plugins' hooks). */
 export interface WriteEvent {
@@ -40,6 +41,17 @@ export interface RecordContext {
   source?: "document";
   /** Rule effects that need more than the tenant database (notices, jobs), sent after commit. */
   ruleEffects?: RuleEffectSink;
+  /**
+   * The app's clock (`Services.clock`), which stamps created_at, updated_at and history, so a
+   * record written "today" under a moved clock (TEST_TODAY, a test's FixedClock) carries that day.
+   * The machine's clock when absent.
+   */
+  clock?: Clock;
+}
+
+/** The instant a write happens by the context's clock, as stored (ISO 8601, UTC). */
+export function writeTime(ctx: { clock?: Clock }): string {
+  return (ctx.clock ?? systemClock).now().toISOString();
 }
 
 /** What a tenant rule asks to happen outside the write's transaction (domain/rules/engine.ts). */

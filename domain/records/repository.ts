@@ -25,7 +25,7 @@ import { unitsFromProducts } from "../units.ts";
 
 /** Who is writing, in which tenant database. Built by routes from the tenant context. */
 export type { RecordContext } from "./context.ts";
-import type { RecordContext } from "./context.ts";
+import { type RecordContext, writeTime } from "./context.ts";
 
 export interface ListResult {
   data: RecordValues[];
@@ -394,7 +394,7 @@ export async function createRecordIn(
   await validateValues(tx, def, values, null, lines);
   if (def.numbering && !values.number) values.number = await nextNumber(tx, def);
   const computed = await rules.prepare?.(tx, ctx, { values, lines, existing: null }) ?? {};
-  const now = new Date().toISOString();
+  const now = writeTime(ctx);
   const stored: RecordValues = { ...values, ...computed };
   if (ctx.hooks) {
     const event = { collection: def.collection, action: "create" as const, existing: null };
@@ -455,6 +455,7 @@ async function finishWrite(
   changes: Changes,
 ): Promise<void> {
   await recordAudit(tx, {
+    at: writeTime(ctx),
     userId: ctx.userId,
     action,
     entity: def.collection,
@@ -560,7 +561,7 @@ export async function updateRecord(
           args.push(JSON.stringify(custom)));
       }
       sets.push("version = version + 1", "updated_at = ?", "updated_by = ?");
-      args.push(new Date().toISOString(), ctx.userId, id, existing.version as number);
+      args.push(writeTime(ctx), ctx.userId, id, existing.version as number);
       const rs = await tx.execute({
         sql: `UPDATE ${def.table} SET ${sets.join(", ")} WHERE id = ? AND version = ?`,
         args,
@@ -613,14 +614,16 @@ export async function setArchived(
     const existing = await getRecord(tx, def, id);
     if (Boolean(existing.archived_at) === archived) return existing;
     if (!archived) await rules.beforeRestore?.(tx, ctx, existing);
-    const at = archived ? new Date().toISOString() : null;
+    const now = writeTime(ctx);
+    const at = archived ? now : null;
     await tx.execute({
       sql: `UPDATE ${def.table} SET archived_at = ?, version = version + 1, updated_at = ?,
             updated_by = ? WHERE id = ?`,
-      args: [at, new Date().toISOString(), ctx.userId, id],
+      args: [at, now, ctx.userId, id],
     });
     await rules.afterWrite?.(tx, ctx, { id, existing });
     await recordAudit(tx, {
+      at: now,
       userId: ctx.userId,
       action: archived ? "archive" : "restore",
       entity: def.collection,
@@ -696,6 +699,7 @@ export async function deleteRecord(ctx: RecordContext, def: RecordDef, id: strin
     await tx.execute({ sql: `DELETE FROM ${def.table} WHERE id = ?`, args: [id] });
     await rules.afterDelete?.(tx, ctx, existing);
     await recordAudit(tx, {
+      at: writeTime(ctx),
       userId: ctx.userId,
       action: "delete",
       entity: def.collection,
@@ -729,7 +733,8 @@ export async function relatedRecords(
   for (const ref of def.references) {
     const target = recordType(ref.collection)!;
     const rs = await db.execute({
-      sql: `SELECT * FROM ${target.table} WHERE ${ref.column} = ? ORDER BY created_at DESC LIMIT ?`,
+      sql: `SELECT * FROM ${target.table} WHERE ${ref.column} = ?
+            ORDER BY created_at DESC, id DESC LIMIT ?`,
       args: [id, limit],
     });
     if (rs.rows.length) {

@@ -18,7 +18,7 @@ import type { RecordDef } from "../records/definition.ts";
 import type { RecordValues } from "../records/rows.ts";
 import { toApi, toStored } from "../records/rows.ts";
 import { selectList } from "../records/query.ts";
-import type { RecordContext } from "../records/context.ts";
+import { type RecordContext, writeTime } from "../records/context.ts";
 import { recordAudit } from "../records/audit.ts";
 import { ConflictError, InvalidError } from "../errors.ts";
 import { approvalsOf, requestApproval, waitingOn } from "../approvals/store.ts";
@@ -121,12 +121,12 @@ async function note(
   rule: string,
   action: string,
   message: string,
-  userId: string | null,
+  by: Pick<RecordContext, "userId" | "clock">,
 ): Promise<void> {
   await tx.execute({
     sql: `INSERT INTO rule_activity (id, collection, record_id, rule_name, action, message, at,
             user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    args: [newId(), def.collection, id, rule, action, message, new Date().toISOString(), userId],
+    args: [newId(), def.collection, id, rule, action, message, writeTime(by), by.userId],
   });
 }
 
@@ -150,7 +150,7 @@ async function setField(
   rule: string,
   name: string,
   value: string | number | boolean | null,
-  userId: string | null,
+  by: Pick<RecordContext, "userId" | "clock">,
 ): Promise<boolean> {
   const field = def.fields.find((f) => f.name === name && (f.custom || (!f.computed && !f.sql)));
   if (!field) return false; // a field the record type no longer has: the rule does nothing
@@ -161,7 +161,7 @@ async function setField(
   // refuse every write of the type with a 500. The record's page says why nothing was set.
   const refused = unsettable(def, field, value);
   if (refused) {
-    await note(tx, def, id, rule, "warn", `${field.label} was not set: ${refused}`, userId);
+    await note(tx, def, id, rule, "warn", `${field.label} was not set: ${refused}`, by);
     return false;
   }
   if (field.custom) {
@@ -177,13 +177,14 @@ async function setField(
     });
   }
   await recordAudit(tx, {
-    userId,
+    at: writeTime(by),
+    userId: by.userId,
     action: "rule",
     entity: def.collection,
     entityId: id,
     changes: { [name]: [record[name] ?? null, value] },
   });
-  await note(tx, def, id, rule, "set_field", `${field.label} set to ${String(value)}`, userId);
+  await note(tx, def, id, rule, "set_field", `${field.label} set to ${String(value)}`, by);
   return true;
 }
 
@@ -329,7 +330,7 @@ async function applyActions(
           role: action.role,
           message: action.message,
           userId: ctx.userId,
-          now: new Date().toISOString(),
+          now: writeTime(ctx),
           renew: changedForRule(rule.when, record, existing),
         });
         if (asked) {
@@ -347,15 +348,15 @@ async function applyActions(
       }
       case "warn":
         outcome.warnings.push({ rule: rule.name, message: action.message });
-        await note(tx, def, id, rule.name, "warn", action.message, ctx.userId);
+        await note(tx, def, id, rule.name, "warn", action.message, ctx);
         break;
       case "set_field":
-        if (await setField(tx, def, record, rule.name, action.field, action.value, ctx.userId)) {
+        if (await setField(tx, def, record, rule.name, action.field, action.value, ctx)) {
           outcome.fieldsSet = true;
         }
         break;
       case "notify":
-        await note(tx, def, id, rule.name, "notify", action.message, ctx.userId);
+        await note(tx, def, id, rule.name, "notify", action.message, ctx);
         ctx.ruleEffects?.pending.push({
           type: "notify",
           rule: rule.name,
@@ -366,7 +367,7 @@ async function applyActions(
         });
         break;
       case "start_job":
-        await note(tx, def, id, rule.name, "start_job", action.kind, ctx.userId);
+        await note(tx, def, id, rule.name, "start_job", action.kind, ctx);
         ctx.ruleEffects?.pending.push({
           type: "start_job",
           rule: rule.name,

@@ -141,6 +141,7 @@ export async function runAfterSave(
     db,
     userId: null,
     role: null,
+    clock: services.clock,
     ruleEffects: {
       pending: [],
       deliver: (effects) => queueRuleEffects(services.control, tenantId, effects),

@@ -56,7 +56,7 @@ export async function tellPluginsOverdue(
       });
       if (claimed.rowsAffected !== 1) continue;
       const record = await getRecord(db, invoices, id).catch(() => null);
-      const write = { db, userId: null, role: null };
+      const write = { db, userId: null, role: null, clock: services.clock };
       calls++;
       await services.plugins.call(
         tenantId,

@@ -95,7 +95,7 @@ export async function runPluginTask(
   const task = plugin?.manifest.entryPoints.tasks.find((t) => t.id === payload.task);
   if (!plugin?.enabled || !task) return;
   const today = businessDay(services.clock, services.registry.timeZoneOf(tenantId));
-  const write = { db, userId: null, role: null };
+  const write = { db, userId: null, role: null, clock: services.clock };
   await services.plugins.call(
     tenantId,
     plugin,

@@ -403,7 +403,7 @@ app.get(
 async function refuseSecondInvoice(db: Executor, salesOrderId: unknown): Promise<void> {
   const rs = await db.execute({
     sql: `SELECT number FROM invoices WHERE sales_order_id = ? AND state <> 'void'
-            AND archived_at IS NULL ORDER BY created_at`,
+            AND archived_at IS NULL ORDER BY created_at, id`,
     args: [String(salesOrderId ?? "")],
   });
   if (!rs.rows.length) return;

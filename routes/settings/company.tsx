@@ -233,7 +233,13 @@ app.post("/settings/company", async (c) => {
   }
   const tenant = tenantOf(c);
   await saveCompanyDetails(
-    { db: tenant.db, tenantId: tenant.id, tenantName: tenant.name, userId: principalOf(c).userId },
+    {
+      db: tenant.db,
+      tenantId: tenant.id,
+      tenantName: tenant.name,
+      userId: principalOf(c).userId,
+      clock: c.get("services").clock,
+    },
     c.get("services").registry,
     parsed.data,
   );
@@ -257,6 +263,7 @@ app.post("/settings/company/time-zone", async (c) => {
       tenantId: tenant.id,
       timeZone: tenant.timeZone,
       userId: principalOf(c).userId,
+      clock: c.get("services").clock,
     },
     c.get("services").registry,
     parsed.data.time_zone,
@@ -280,7 +287,7 @@ app.post("/settings/company/match-tolerance", async (c) => {
     }, 422);
   }
   const tolerance = { percent: parsed.data.percent, cents: Math.round(parsed.data.dollars * 100) };
-  await saveMatchTolerance(tenant.db, principalOf(c).userId, tolerance);
+  await saveMatchTolerance(tenant.db, principalOf(c).userId, tolerance, c.get("services").clock);
   await recordSecurityEvent(c, { action: "settings.match_tolerance_changed", details: tolerance });
   return c.redirect("/settings/company?saved=match-tolerance#match-tolerance", 303);
 });

@@ -101,7 +101,13 @@ app.post("/settings/option-lists/:list", async (c) => {
     const messages = Object.values(issuesByField(parsed.error)).flat();
     return page(c, { list: key, text: messages.join(" "), error: true });
   }
-  await replaceOptionList(tenantOf(c).db, key, parsed.data.values, principalOf(c).userId);
+  await replaceOptionList(
+    tenantOf(c).db,
+    key,
+    parsed.data.values,
+    principalOf(c).userId,
+    c.get("services").clock,
+  );
   await recordSecurityEvent(c, {
     action: "settings.option_list_changed",
     target: key,

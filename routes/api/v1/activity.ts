@@ -222,7 +222,8 @@ app.get("/api/v1/:collection/:id/activity", timeline, async (c) => {
   const db = tenantOf(c).db;
   await getRecord(db, def, id);
   const retention = c.get("billing")?.entitlements.auditRetentionDays;
-  const { items } = await timelineOf(db, def.collection, id, retention);
+  const now = c.get("services").clock.now();
+  const { items } = await timelineOf(db, def.collection, id, retention, now);
   return c.json({ data: items.map(itemJson) });
 });
 

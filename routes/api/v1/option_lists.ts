@@ -64,6 +64,7 @@ app.put("/api/v1/option-lists/:list", replace, requirePermission("settings:manag
     c.req.param("list"),
     values,
     principalOf(c).userId,
+    c.get("services").clock,
   );
   await recordSecurityEvent(c, {
     action: "settings.option_list_changed",

@@ -148,7 +148,8 @@ for (const def of RECORD_TYPES) {
       const id = recordId(def, c.req.param("id"));
       await getRecord(tenantOf(c).db, def, id); // 404 for ids that are not here
       const retention = c.get("billing")?.entitlements.auditRetentionDays;
-      const history = await historyOf(tenantOf(c).db, def.collection, id, retention);
+      const now = c.get("services").clock.now();
+      const history = await historyOf(tenantOf(c).db, def.collection, id, retention, now);
       return c.json({
         data: history.entries,
         since: history.since,
