@@ -61,6 +61,26 @@ const PATTERNS: ReadonlyArray<[RegExp, string, readonly string[]]> = [
   ],
   [/^This payment cannot be restored: (.+)$/s, "error.payment_not_restorable", ["problem"]],
   [
+    /^The payment date \((\d{4}-\d{2}-\d{2})\) is after today \((\d{4}-\d{2}-\d{2})\): record a payment once it is made or received\.$/,
+    "error.payment_after_today",
+    ["date", "today"],
+  ],
+  [
+    /^Line (\d+) is priced per case but has no cases: enter the number of cases\.$/,
+    "error.line_per_case_no_cases",
+    ["line"],
+  ],
+  [
+    /^Line (\d+) is priced per case but has no cases, so its price cannot be applied to its weight: enter the number of cases, or price the line per weight unit\.$/,
+    "error.line_per_case_weight_no_cases",
+    ["line"],
+  ],
+  [
+    /^Line (\d+) is priced per weight unit but has no weight: enter the weight, or price the line per case\.$/,
+    "error.line_per_weight_no_weight",
+    ["line"],
+  ],
+  [
     /^The settled amount cannot exceed the approved amount \((.+)\)\.$/,
     "error.settled_over_approved",
     [

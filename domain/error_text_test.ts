@@ -372,6 +372,14 @@ const SAMPLES: Record<string, string> = {
   "Only {} can change a customer's credit hold or credit limit.":
     "Only an owner or admin can change a customer's credit hold or credit limit.",
   "This payment cannot be restored: {}": "This payment cannot be restored: Required.",
+  "The payment date ({}) is after today ({}): record a payment once it is made or received.":
+    "The payment date (2026-12-09) is after today (2026-12-08): record a payment once it is made or received.",
+  "Line {} is priced per case but has no cases: enter the number of cases.":
+    "Line 2 is priced per case but has no cases: enter the number of cases.",
+  "Line {} is priced per case but has no cases, so its price cannot be applied to its weight: enter the number of cases, or price the line per weight unit.":
+    "Line 1 is priced per case but has no cases, so its price cannot be applied to its weight: enter the number of cases, or price the line per weight unit.",
+  "Line {} is priced per weight unit but has no weight: enter the weight, or price the line per case.":
+    "Line 3 is priced per weight unit but has no weight: enter the weight, or price the line per case.",
 };
 
 Deno.test("every message domain code throws has its Spanish, the values of templates kept", async () => {

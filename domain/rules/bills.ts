@@ -11,6 +11,7 @@ import type { RecordValues } from "../records/rows.ts";
 import type { WriteState } from "./write_state.ts";
 import { ConflictError, InvalidError } from "../errors.ts";
 import { applyLineAmounts } from "./totals.ts";
+import { checkLinesOnWrite } from "./line_quantities.ts";
 import { BILL_DUE, dueDateOnWrite } from "./due_dates.ts";
 import { checkDueDate, checkTotalCoversPaid, newTotal } from "./guards.ts";
 
@@ -68,6 +69,7 @@ export async function prepareBill(
   tx: Executor,
   { values, lines, existing }: WriteState,
 ): Promise<RecordValues> {
+  checkLinesOnWrite("bills", values, lines, existing);
   const linesTotal = lines ? applyLineAmounts(lines) : null;
   const total = newTotal(values, linesTotal, existing, "subtotal_cents", "charges_cents");
   checkBillVendor(values);

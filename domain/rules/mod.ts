@@ -11,12 +11,14 @@ import type { RecordContext } from "../records/context.ts";
 import {
   applyLineAmounts,
   recomputeBill,
+  recomputeBilledLoads,
   recomputeInvoice,
   recomputeLoad,
   recomputeOrder,
 } from "./totals.ts";
 import { prepareBill } from "./bills.ts";
 import { checkCredit } from "./credit.ts";
+import { checkLinesOnWrite } from "./line_quantities.ts";
 import { checkPayment, recomputePaymentTargets } from "./payments.ts";
 import { dueDateOnWrite, INVOICE_DUE } from "./due_dates.ts";
 import { AppError, ConflictError, InvalidError } from "../errors.ts";
@@ -81,6 +83,7 @@ function requireOneOf(values: RecordValues, names: string[], message: string): v
 const RULES: Record<string, RecordRules> = {
   "purchase-orders": {
     async prepare(tx, _ctx, { values, lines, existing }) {
+      checkLinesOnWrite("purchase-orders", values, lines, existing);
       if (lines) {
         checkTotalCoversPaid(
           "purchase order",
@@ -102,6 +105,7 @@ const RULES: Record<string, RecordRules> = {
   },
   "sales-orders": {
     async prepare(tx, ctx, state) {
+      checkLinesOnWrite("sales-orders", state.values, state.lines, state.existing);
       if (state.lines) applyLineAmounts(state.lines);
       if (!state.values.purchase_order_id && state.lines) {
         const fromLine = state.lines.find((l) => l.purchase_order_id)?.purchase_order_id;
@@ -132,19 +136,24 @@ const RULES: Record<string, RecordRules> = {
         throw new InvalidError(message, { purchase_order_id: [message] }, 422);
       }
       checkLoadStatus(values, existing);
-      checkTotalCoversPaid(
-        "load's freight",
-        Number(values.freight_cents ?? 0),
-        existing,
-        "freight_cents",
-        "Take freight payments off first.",
-      );
+      // Once billed, the carrier's bill is what is owed and paid (recomputeLoad): the agreed rate
+      // may then change without regard to the bill's payments.
+      if (existing?.billed_freight_cents === null || existing?.billed_freight_cents === undefined) {
+        checkTotalCoversPaid(
+          "load's freight",
+          Number(values.freight_cents ?? 0),
+          existing,
+          "freight_cents",
+          "Take freight payments off first.",
+        );
+      }
       return Promise.resolve();
     },
     afterWrite: (tx, _ctx, { id }) => recomputeLoad(tx, id),
   },
   invoices: {
     async prepare(tx, _ctx, { values, lines, existing }) {
+      checkLinesOnWrite("invoices", values, lines, existing);
       const linesTotal = lines ? applyLineAmounts(lines) : null;
       const total = newTotal(values, linesTotal, existing, "subtotal_cents", "tax_cents");
       if (existing && existing.state !== "void" && values.state === "void") {
@@ -178,7 +187,11 @@ const RULES: Record<string, RecordRules> = {
   },
   bills: {
     prepare: (tx, _ctx, state) => prepareBill(tx, state),
-    afterWrite: (tx, _ctx, { id }) => recomputeBill(tx, id),
+    async afterWrite(tx, _ctx, { id, existing }) {
+      await recomputeBill(tx, id);
+      await recomputeBilledLoads(tx, id, existing);
+    },
+    afterDelete: (tx, _ctx, existing) => recomputeBilledLoads(tx, null, existing),
   },
   payments: {
     async prepare(tx, _ctx, state) {

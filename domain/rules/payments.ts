@@ -1,15 +1,23 @@
 /**
  * @module domain/rules/payments
  * A payment is applied to an invoice (receivable) or, paid out, to a bill, a purchase order or a
- * load's freight (payable), never more than is outstanding; its target's paid and outstanding amounts and
- * payment status are recomputed in the same transaction.
+ * load's freight (payable), never more than is outstanding, and never dated after the tenant's
+ * business day; its target's paid and outstanding amounts and payment status are recomputed in the
+ * same transaction.
  */
 import type { Executor } from "../../db/transaction.ts";
+import { BUSINESS_DAY } from "../../db/business_day.ts";
 import { InvalidError } from "../errors.ts";
 import { money } from "../format.ts";
 import type { RecordValues } from "../records/rows.ts";
 import type { WriteState } from "./write_state.ts";
-import { recomputeBill, recomputeInvoice, recomputeLoad, recomputeOrder } from "./totals.ts";
+import {
+  recomputeBill,
+  recomputeBilledLoads,
+  recomputeInvoice,
+  recomputeLoad,
+  recomputeOrder,
+} from "./totals.ts";
 
 const TARGETS = ["invoice_id", "bill_id", "purchase_order_id", "load_id"] as const;
 type Target = typeof TARGETS[number];
@@ -26,7 +34,29 @@ function fail(field: string, message: string): never {
   throw new InvalidError(message, { [field]: [message] }, 422);
 }
 
+/**
+ * Refuses (422 on `paid_on`) a payment dated after today, the tenant's business day by the clock in
+ * Services: money not yet received or sent would show an invoice or bill paid, and drop out of the
+ * aging, days early. Today itself is allowed. An unchanged date on an edit is not checked again.
+ */
+async function checkPaidOn(
+  tx: Executor,
+  values: RecordValues,
+  existing: RecordValues | null,
+): Promise<void> {
+  const paidOn = values.paid_on;
+  if (typeof paidOn !== "string" || (existing && existing.paid_on === paidOn)) return;
+  const today = String((await tx.execute(`SELECT ${BUSINESS_DAY} AS d`)).rows[0]!.d);
+  if (paidOn <= today) return;
+  throw new InvalidError(
+    `The payment date (${paidOn}) is after today (${today}): record a payment once it is made or received.`,
+    { paid_on: ["A payment cannot be dated after today."] },
+    422,
+  );
+}
+
 export async function checkPayment(tx: Executor, { values, existing }: WriteState): Promise<void> {
+  await checkPaidOn(tx, values, existing);
   const set = TARGETS.filter((t) => values[t]);
   if (values.direction === "receivable") {
     if (!values.invoice_id || set.length !== 1) {
@@ -138,8 +168,11 @@ async function payableLeftOverBills(
 
 async function recompute(tx: Executor, target: string, id: string): Promise<void> {
   if (target === "invoice_id") await recomputeInvoice(tx, id);
-  else if (target === "bill_id") await recomputeBill(tx, id);
-  else if (target === "purchase_order_id") await recomputeOrder(tx, "purchase_orders", id);
+  else if (target === "bill_id") {
+    await recomputeBill(tx, id);
+    // A carrier's bill pays its load's freight (recomputeLoad).
+    await recomputeBilledLoads(tx, id, null);
+  } else if (target === "purchase_order_id") await recomputeOrder(tx, "purchase_orders", id);
   else await recomputeLoad(tx, id);
 }
 

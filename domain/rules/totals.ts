@@ -8,6 +8,7 @@ import type { RecordValues } from "../records/rows.ts";
 import { InvalidError } from "../errors.ts";
 import { money } from "../format.ts";
 import { centsOf, MAX_MONEY_CENTS } from "./line_amount.ts";
+import { loadBilledFreightSql } from "./margin.ts";
 
 export const LB_PER_KG = 2.20462262185;
 
@@ -72,8 +73,8 @@ export async function recomputeOrder(
 }
 
 /**
- * What has been paid on a payable (a PO's cost or a load's freight) and what is outstanding, from
- * the payments applied to it. Names come from the two callers, never from input.
+ * What has been paid on a payable (a PO's cost) and what is outstanding, from the payments applied
+ * to it. Names come from the callers, never from input.
  */
 async function recomputePayable(
   tx: Executor,
@@ -98,9 +99,47 @@ async function recomputePayable(
   });
 }
 
-/** Recomputes a load's freight payable from its freight rate and payments. */
+/**
+ * Recomputes a load's freight payable. Once the carrier's bill is linked (a live carrier bill with
+ * the load's id), the bill is what is owed and the money is paid on it (domain/rules/payments.ts):
+ * the load's freight then counts the billed amount and what was paid on its bills as well as on
+ * the load itself, so a billed and paid load shows its freight paid. Each payment has one target,
+ * so none is counted twice. Without a bill, the agreed rate and the load's own payments.
+ */
 export async function recomputeLoad(tx: Executor, id: string): Promise<void> {
-  await recomputePayable(tx, "loads", "freight_cents", id);
+  await tx.execute({
+    sql: `UPDATE loads SET
+            paid_cents = COALESCE((SELECT SUM(p.amount_cents) FROM payments p
+              WHERE p.archived_at IS NULL AND (p.load_id = loads.id OR p.bill_id IN (
+                SELECT b.id FROM bills b WHERE b.load_id = loads.id AND b.kind = 'carrier'
+                  AND b.state <> 'void' AND b.archived_at IS NULL))), 0)
+          WHERE id = ?`,
+    args: [id],
+  });
+  const owed = `COALESCE(${loadBilledFreightSql("loads")}, freight_cents)`;
+  await tx.execute({
+    sql: `UPDATE loads SET outstanding_cents = ${owed} - paid_cents,
+            payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
+              WHEN paid_cents >= ${owed} THEN 'paid' ELSE 'partial' END
+          WHERE id = ?`,
+    args: [id],
+  });
+}
+
+/** Recomputes the freight of the loads a carrier bill is (`id`) and was (`before`) linked to. */
+export async function recomputeBilledLoads(
+  tx: Executor,
+  id: string | null,
+  before: RecordValues | null,
+): Promise<void> {
+  const loads = new Set<string>();
+  if (before?.load_id) loads.add(String(before.load_id));
+  if (id) {
+    const rs = await tx.execute({ sql: "SELECT load_id FROM bills WHERE id = ?", args: [id] });
+    const load = rs.rows[0]?.load_id;
+    if (load) loads.add(String(load));
+  }
+  for (const load of loads) await recomputeLoad(tx, load);
 }
 
 /**
