@@ -144,7 +144,7 @@ Deno.test("loads billed before the freight followed the bills are brought in lin
                 payment_status = 'unpaid' WHERE id = ?`,
         args: [billed.id],
       });
-      await lease.db.execute("DELETE FROM _migrations WHERE version = 139");
+      await lease.db.execute("DELETE FROM _migrations WHERE version = 135");
       assert.equal(await migrate(lease.db, "tenant"), 1);
       const rs = await lease.db.execute({
         sql: `SELECT id, paid_cents, outstanding_cents, payment_status FROM loads
