@@ -12,7 +12,7 @@ import { chain } from "./http/chain.ts";
 import { answerWithoutNeedlessPromises } from "./http/dispatch.ts";
 import { CachedRouter } from "./http/cached_router.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
-import { resolveTenant } from "./tenants/middleware.ts";
+import { resolveTenant, tenantRateLimit } from "./tenants/middleware.ts";
 import { authenticate } from "./auth/middleware.ts";
 import { billingGate } from "./billing/middleware.ts";
 import { idempotentPosts } from "./http/idempotency.ts";
@@ -147,6 +147,8 @@ export function createApp(services: Services): Hono<AppEnv> {
       chooseRequestLanguage(),
       // An operator's read-only view of a workspace, bannered (ops/impersonation.ts).
       operatorViewLayer(),
+      // Per workspace, once the caller is known: members' requests only (tenants/middleware.ts).
+      tenantRateLimit(),
       billingGate(),
       // Room for an upload at its limit plus the multipart framing around it.
       idempotentPosts(services.config.DOCUMENT_MAX_BYTES + 1024 * 1024),

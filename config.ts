@@ -107,7 +107,7 @@ const EnvSchema = z.object({
     .optional(),
   /** The busiest N tenants keep their name in metric labels; the rest are `other`. */
   METRICS_TOP_TENANTS: z.coerce.number().int().min(0).max(500).default(20),
-  /** Trust Fly-Client-IP / X-Forwarded-For for the client address (behind Fly's proxy). */
+  /** Trust Fly-Client-IP for the client address (behind Fly's proxy; X-Forwarded-For is not read). */
   TRUST_PROXY: boolish.default(false),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("ProjectMeats <no-reply@localhost>"),

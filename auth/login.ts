@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Services } from "../services.ts";
 import { ForbiddenError, UnauthorizedError } from "../domain/errors.ts";
-import { DUMMY_HASH, verifyPassword } from "./password.ts";
+import { hashToCheck, verifyPassword } from "./password.ts";
 import type { Role } from "./roles.ts";
 import { findUserByEmail, membershipRole, type User } from "./users.ts";
 import { SSO_REQUIRED_MESSAGE, ssoRequiredFor } from "./sso.ts";
@@ -29,8 +29,10 @@ export async function checkCredentials(
   const { control, loginThrottle } = services;
   await loginThrottle.check(input.email, input.ip);
   const user = await findUserByEmail(control, input.email);
-  // Verify against a dummy hash for unknown e-mails so both paths take the same time.
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+  // Unknown e-mails and accounts without a password are checked against a dummy hash of the same
+  // cost: every wrong password takes as long, so the timing names no account.
+  const hash = hashToCheck(user?.passwordHash, services.config.PASSWORD_SCRYPT_N);
+  const ok = await verifyPassword(input.password, hash) && hash === user?.passwordHash;
   if (!user || !ok) {
     await loginThrottle.fail(input.email, input.ip);
     // The failure that starts the delays mails the owner a link that lifts them (auth/unlock.ts).

@@ -44,9 +44,23 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A fixed hash to verify against when the account does not exist, so timing reveals nothing. */
-export const DUMMY_HASH =
-  "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+/**
+ * A fixed hash to verify against when the account does not exist, at the cost `n` real accounts
+ * are hashed with (`PASSWORD_SCRYPT_N`): a cheaper one made an unknown e-mail answer in half the
+ * time, which told an attacker which addresses have accounts.
+ */
+export function dummyHash(n: number): string {
+  return ["scrypt", n, R, P, "A".repeat(22) + "==", "A".repeat(43) + "="].join("$");
+}
+
+/**
+ * The hash a sign-in checks a password against: the account's own when it has one, else the dummy
+ * of cost `n`. An unknown address, and an account that has no password (single sign-on made it
+ * with `sso$`, which verifies nothing at once), then take as long as a wrong password of anyone.
+ */
+export function hashToCheck(stored: string | undefined, n: number): string {
+  return stored?.startsWith("scrypt$") ? stored : dummyHash(n);
+}
 
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 200;

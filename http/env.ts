@@ -106,7 +106,10 @@ export function clientIp(c: AppContext): string {
 
 function readClientIp(c: AppContext): string {
   if (c.get("services").config.TRUST_PROXY) {
-    const forwarded = c.req.header("fly-client-ip") ?? c.req.header("x-forwarded-for");
+    // Fly's proxy sets this header and replaces any the client sent. X-Forwarded-For is not read:
+    // its first entry is whatever the client wrote, so a caller that came around the proxy would
+    // pick a new address (a fresh rate limit, sign-in throttle, token allow-list) per request.
+    const forwarded = c.req.header("fly-client-ip");
     if (forwarded) return forwarded.split(",")[0]!.trim();
   }
   return c.env?.remoteAddr?.hostname ?? "unknown";

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../http/env.ts";
 import { memberPage, readBody, safeNext } from "../http/guards.ts";
+import { flashParams } from "../http/flash.ts";
 import { can } from "../auth/roles.ts";
 import { ForbiddenError } from "../domain/errors.ts";
 import { RECORD_TYPES } from "../domain/catalog.ts";
@@ -29,7 +30,7 @@ function requireWrite(c: AppContext, def: RecordDef): void {
 
 function back(c: AppContext, def: RecordDef, error?: string): Response {
   const id = c.req.param("id");
-  const query = error ? `?error=${encodeURIComponent(error)}` : "";
+  const query = error ? `?${new URLSearchParams(flashParams(c, "error", error))}` : "";
   return c.redirect(`/${def.collection}/${id}${query}#activity`, 303);
 }
 

@@ -2,6 +2,7 @@
  * @module tenants/middleware
  * Resolves the tenant from the Host header and lends its database to the request. This is the
  * only code that puts a tenant database on a request; handlers read it from `c.get("tenant")`.
+ * `tenantRateLimit` is the per-tenant limit, a separate layer run once the caller is known.
  */
 import type { Next } from "hono";
 import { AppError, NotFoundError, RateLimitedError } from "../domain/errors.ts";
@@ -14,7 +15,7 @@ import type { TenantRecord } from "./registry.ts";
 import type { Lease } from "./pool.ts";
 
 /**
- * Host -> bare domain or tenant (with its pooled database, within the tenant's rate limit).
+ * Host -> bare domain or tenant (with its pooled database).
  * `servedOnDowngradedDomain(path)` names paths a custom domain still serves after a downgrade
  * instead of redirecting to the subdomain: a caller that follows no redirect (a Stripe webhook).
  */
@@ -51,10 +52,10 @@ export function resolveTenant(
     if (host.kind === "custom" && !opts.servedOnDowngradedDomain?.(c.req.path)) {
       return onCustomDomain(c, next, record);
     }
-    return withinLimit(c, next, record);
+    return lendDatabase(c, next, record);
   };
 
-  // A plain function while the workspace, its rate limit and its database are at hand (nearly
+  // A plain function while the workspace and its database are at hand (nearly
   // every request): no promise of its own (http/dispatch.ts).
   return (c, next) => {
     const host = classify(c.req.header("host"));
@@ -90,21 +91,31 @@ async function onCustomDomain(c: AppContext, next: Next, record: TenantRecord): 
     c.res = c.redirect(`${origin}${port}${url.pathname}${url.search}`, 307);
     return;
   }
-  return await withinLimit(c, next, record);
+  return await lendDatabase(c, next, record);
 }
 
-/** The per-tenant rate limit, then the tenant's database lent to the rest of the chain. */
-function withinLimit(c: AppContext, next: Next, record: TenantRecord): Promise<unknown> | void {
-  // In memory the limiter answers at once; awaiting a number would still cost a hop.
-  const hit = c.get("services").tenantLimiter.hit(record.id);
-  if (typeof hit !== "number") {
-    return hit.then((wait) => {
-      if (wait > 0) throw new RateLimitedError(wait);
-      return lendDatabase(c, next, record);
-    });
-  }
-  if (hit > 0) throw new RateLimitedError(hit);
-  return lendDatabase(c, next, record);
+/**
+ * The per-tenant rate limit (`RATE_LIMIT_PER_TENANT`), placed after `authenticate`: it counts the
+ * requests of the workspace's own members, tokens and operator views. Anonymous visitors (its
+ * sign-in page, a made-up cookie) are held by the per-IP limit alone: when they counted here, a
+ * handful of addresses requesting `/login` used up the workspace's allowance and every member got
+ * 429 until the window ended.
+ */
+export function tenantRateLimit(): Layer {
+  return (c, next) => {
+    const tenant = c.get("tenant");
+    if (!tenant || !c.get("auth")) return next();
+    // In memory the limiter answers at once; awaiting a number would still cost a hop.
+    const hit = c.get("services").tenantLimiter.hit(tenant.id);
+    if (typeof hit !== "number") {
+      return hit.then((wait) => {
+        if (wait > 0) throw new RateLimitedError(wait);
+        return next();
+      });
+    }
+    if (hit > 0) throw new RateLimitedError(hit);
+    return next();
+  };
 }
 
 /** The tenant's database (from the pool, or opened) lent to the rest of the chain. */

@@ -26,6 +26,11 @@ export interface TenantRecord {
 const CACHE_TTL_MS = 30_000;
 const COLUMNS = "id, slug, name, status, db_url, time_zone, purge_after";
 const MISS_TTL_MS = 2_000;
+/**
+ * Hosts remembered at most. Every request names its own Host, so a client sending made-up names
+ * (`<random>.example`) would otherwise add an entry per request until the process ran out of memory.
+ */
+const MAX_HOSTS = 10_000;
 
 function toRecord(row: Record<string, unknown>): TenantRecord {
   return {
@@ -108,9 +113,23 @@ export class TenantRegistry {
     const mark = this.#invalidations;
     const value = slug ? await this.findBySlug(slug) : await this.findByDomain(host);
     if (mark === this.#invalidations) {
+      if (this.#byHost.size >= MAX_HOSTS) this.#forgetHosts(now);
       this.#byHost.set(host, { value, until: now + (value ? CACHE_TTL_MS : MISS_TTL_MS) });
     }
     return value;
+  }
+
+  /** How many hosts the lookup cache holds (bounded by MAX_HOSTS). */
+  get cachedHosts(): number {
+    return this.#byHost.size;
+  }
+
+  /** Drops the expired entries, and every entry when that leaves the cache still full. */
+  #forgetHosts(now: number): void {
+    for (const [host, entry] of this.#byHost) {
+      if (entry.until <= now) this.#byHost.delete(host);
+    }
+    if (this.#byHost.size >= MAX_HOSTS) this.#byHost.clear();
   }
 
   /**

@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import { type AppContext, type AppEnv } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
+import { flashParams } from "../../http/flash.ts";
 import { recordContext } from "../../http/records.ts";
 import { isId } from "../../db/ids.ts";
 import { AppError, NotFoundError } from "../../domain/errors.ts";
@@ -44,7 +45,7 @@ app.post("/invoices/:id/disputes/:dispute_id/resolve", async (c) => {
   const parsed = ResolveSchema.safeParse(raw);
   if (!parsed.success) {
     const messages = Object.values(fieldErrors(parsed.error.issues)).flat();
-    return back({ error: messages[0] ?? "Some fields need attention." });
+    return back(flashParams(c, "error", messages[0] ?? "Some fields need attention."));
   }
   try {
     const done = await resolveAndTell(
@@ -59,11 +60,11 @@ app.post("/invoices/:id/disputes/:dispute_id/resolve", async (c) => {
   } catch (err) {
     // An unconfirmed member may not mail the customer: told on the invoice, the dispute still open.
     if (isUnconfirmedSender(err)) {
-      return back({ error: localizedError(err, languageOf(c)).message });
+      return back(flashParams(c, "error", localizedError(err, languageOf(c)).message));
     }
     if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
     if (err.status === 404) throw err;
-    return back({ error: err.message });
+    return back(flashParams(c, "error", err.message));
   }
 });
 

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { ComponentChildren } from "preact";
 import { type AppContext, type AppEnv, principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage } from "../../http/guards.ts";
+import { flashParams, flashText } from "../../http/flash.ts";
 import { renderApp } from "../../http/page.tsx";
 import { can } from "../../auth/roles.ts";
 import { AppError, ForbiddenError } from "../../domain/errors.ts";
@@ -666,10 +667,10 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
           </div>
         )
         : null}
-      {c.req.query("error")
+      {flashText(c, "error")
         ? (
           <div class="flash error" role="alert">
-            <p>{c.req.query("error")}</p>
+            <p>{flashText(c, "error")}</p>
           </div>
         )
         : null}
@@ -950,7 +951,10 @@ for (const builtIn of RECORD_TYPES) {
       await deleteRecord(recordContext(c), def, idParam(c));
     } catch (err) {
       if (err instanceof AppError && err.status === 409) {
-        return c.redirect(withParams(`${base}/${idParam(c)}`, { error: err.message }), 303);
+        return c.redirect(
+          withParams(`${base}/${idParam(c)}`, flashParams(c, "error", err.message)),
+          303,
+        );
       }
       throw err;
     }

@@ -3,6 +3,7 @@ import { recordSecurityEvent } from "../../security/events.ts";
 import type { AppContext, AppEnv } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
+import { flashParams, flashText } from "../../http/flash.ts";
 import { renderApp } from "../../http/page.tsx";
 import {
   createInvitation,
@@ -221,7 +222,10 @@ async function attempt(
 ) {
   try {
     const notice = await action();
-    return c.redirect(`/settings/members?notice=${encodeURIComponent(notice)}`, 303);
+    return c.redirect(
+      `/settings/members?${new URLSearchParams(flashParams(c, "notice", notice))}`,
+      303,
+    );
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     return showMembers(c, { [key]: err.message, email }, err.status);
@@ -229,7 +233,7 @@ async function attempt(
 }
 
 app.get("/settings/members", (c) => {
-  const notice = c.req.query("notice");
+  const notice = flashText(c, "notice");
   return showMembers(c, { notice: notice?.slice(0, 200) });
 });
 

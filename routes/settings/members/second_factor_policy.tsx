@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../../http/env.ts";
 import { principalOf, tenantOf } from "../../../http/env.ts";
 import { memberPage, readBody } from "../../../http/guards.ts";
+import { flashParams } from "../../../http/flash.ts";
 import { requirePermission } from "../../../auth/middleware.ts";
 import { hasSecondFactor, setSecondFactorRequired } from "../../../auth/second_factor.ts";
 import { InvalidError } from "../../../domain/errors.ts";
@@ -32,7 +33,10 @@ app.post(
       action: required ? "workspace.second_factor.required" : "workspace.second_factor.optional",
     });
     const notice = required ? tOf(c)("policy.now_required") : tOf(c)("policy.no_longer");
-    return c.redirect(`/settings/members?notice=${encodeURIComponent(notice)}`, 303);
+    return c.redirect(
+      `/settings/members?${new URLSearchParams(flashParams(c, "notice", notice))}`,
+      303,
+    );
   },
 );
 
