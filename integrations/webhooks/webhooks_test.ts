@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { Webhook } from "standardwebhooks";
-import { signUpTenant, startTestServer, type TestServer } from "../../tests/helpers/server.ts";
-import { type ApiClient, apiClient } from "../../tests/helpers/api.ts";
+import {
+  type SignedUp,
+  signUpTenant,
+  startTestServer,
+  type TestServer,
+} from "../../tests/helpers/server.ts";
+import { type ApiClient, apiClient, clientWithToken } from "../../tests/helpers/api.ts";
 import { addMember, mailTo, signIn } from "../../tests/helpers/members.ts";
 import { Worker } from "../../workers/runner.ts";
 import { webhookWorkerOptions } from "./worker.ts";
@@ -37,7 +42,13 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Prom
 }
 
 async function withServer(
-  work: (server: TestServer, api: ApiClient, worker: Worker, tenantId: string) => Promise<void>,
+  work: (
+    server: TestServer,
+    api: ApiClient,
+    worker: Worker,
+    tenantId: string,
+    tenant: SignedUp,
+  ) => Promise<void>,
 ) {
   const server = await startTestServer({
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
@@ -52,7 +63,7 @@ async function withServer(
     const tenant = await signUpTenant(server);
     const api = await apiClient(server, tenant);
     worker.start();
-    await work(server, api, worker, tenant.tenantId);
+    await work(server, api, worker, tenant.tenantId, tenant);
   } finally {
     await worker.stop();
     await server.close();
@@ -115,6 +126,43 @@ Deno.test("a subscribed endpoint receives a signed event for a new record, logge
       await until(() => hook.got.length >= 2);
       assert.equal(hook.got[1]!.headers["webhook-id"], call!.headers["webhook-id"]);
       assert.equal(hook.got[1]!.body, call!.body);
+    });
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("a token that may read webhooks but not the record type sees a delivery without the record's data", async () => {
+  const hook = receiver();
+  try {
+    await withServer(async (server, api, _worker, _tenantId, tenant) => {
+      const endpoint = await api.ok("POST", "/api/v1/webhook-endpoints", {
+        url: hook.url,
+        events: ["supplier.created"],
+      }, 201);
+      await newSupplier(api);
+      const deliveries = `/api/v1/webhook-endpoints/${endpoint.id}/deliveries`;
+      await until(async () => (await api.ok("GET", deliveries)).data[0]?.status === "delivered");
+      const [delivery] = (await api.ok("GET", deliveries)).data;
+      const tokenWith = async (scopes: string[]) => {
+        const res = await server.fetch(tenant.host, "/api/v1/auth/tokens", {
+          method: "POST",
+          json: { email: tenant.email, password: tenant.password, name: "watch", scopes },
+        });
+        assert.equal(res.status, 201);
+        return clientWithToken(server, tenant.host, (await res.json()).token);
+      };
+      const path = `${deliveries}/${delivery.id}`;
+      const watcher = await tokenWith(["webhooks:read"]);
+      const withheld = await watcher.ok("GET", path);
+      assert.equal(withheld.payload.type, "supplier.created");
+      assert.equal(withheld.payload.data, null);
+      assert.match(withheld.payload.data_withheld, /suppliers:read/);
+      assert.ok(!JSON.stringify(withheld).includes("Greeley"), "no field of the record");
+      const reader = await tokenWith(["webhooks:read", "suppliers:read"]);
+      assert.equal((await reader.ok("GET", path)).payload.data.record.name, "Greeley Packing");
+      // Sessions and full-access tokens see it whole, as before.
+      assert.equal((await api.ok("GET", path)).payload.data.record.name, "Greeley Packing");
     });
   } finally {
     await hook.close();

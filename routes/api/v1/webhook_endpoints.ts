@@ -30,6 +30,8 @@ import {
 } from "../../../integrations/webhooks/store.ts";
 import { checkUrlForm, DestinationError } from "../../../integrations/webhooks/destination.ts";
 import { eventCatalog, isEventType } from "../../../integrations/webhooks/events.ts";
+import { payloadFor } from "../../../integrations/webhooks/payload_scope.ts";
+import { hasScope, roleGrants } from "../../../auth/scopes.ts";
 import { acceptedLanguages } from "../../../i18n/mod.ts";
 import { emitWebhookEvent, replayDelivery } from "../../../integrations/webhooks/emit.ts";
 
@@ -444,9 +446,13 @@ app.get("/api/v1/webhook-endpoints/:id/deliveries/:delivery", routes.delivery, a
     eventPayload(db, delivery.eventId),
     attemptsOf(db, delivery.id),
   ]);
+  // A scoped token sees the record's fields only with that record type's read scope.
+  const { scopes, role } = principalOf(c);
+  const mayRead = (scope: string) =>
+    !scopes || (hasScope(scopes, scope) && roleGrants(role, scope));
   return c.json({
     ...deliveryJson(delivery),
-    payload: payload ? JSON.parse(payload) : null,
+    payload: payload ? payloadFor(JSON.parse(payload), mayRead) : null,
     attempts_log: attempts.map((a) => ({
       attempt: a.attempt,
       at: a.at,
