@@ -51,6 +51,12 @@ const NOTES: Array<[RegExp, string, Args]> = [
   [/year from the document's dates/, "reader.why.year_from_dates", NONE],
   [/read from the stop block/, "reader.why.stop_block", NONE],
   [/weight read from amount \/ price/, "reader.why.weight_from_amount", NONE],
+  // A line priced per kilogram beside pounds (or per pound beside kilograms): ai/offline/table_row.ts.
+  [
+    /weight converted from (lb|kg) to (lb|kg), the price's unit/,
+    "reader.why.weight_converted",
+    (m) => ({ from: m[1]!, to: m[2]! }),
+  ],
   // "the first number beside a date" is what drafts read before 2026-12-06 stored.
   [
     /the (?:first number beside|number nearest) a date of (\d+)/,

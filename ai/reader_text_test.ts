@@ -12,6 +12,8 @@ const SAMPLE = {
   why: "timeout",
   value: "zz",
   type: "x/y",
+  from: "lb",
+  to: "kg",
 };
 
 Deno.test("readerText() recognizes every reader.* message as the reader writes it, in Spanish", () => {
@@ -47,6 +49,11 @@ Deno.test("readerText() translates each of a field's joined reasons and a page-l
   assert.equal(
     readerText("read from a sentence; year from the document's dates", es),
     "leído de una frase; año tomado de las fechas del documento",
+  );
+  // What ai/offline/table_row.ts writes for a weight put in the unit its line is priced by.
+  assert.equal(
+    readerText("weight converted from lb to kg, the price's unit; read by OCR", es),
+    "peso convertido de lb a kg, la unidad del precio; leído por OCR",
   );
   assert.equal(
     readerText(`No text could be read from the scanned pages. ${pagesLeftUnread(40, 20)}`, es),

@@ -14,7 +14,7 @@ import { type Classification, CLASSIFICATION_LABELS } from "../../domain/documen
 import { toLines } from "./layout.ts";
 import { findPairs } from "./pairs.ts";
 import { type ConceptName, normalizeLabel } from "./vocabulary.ts";
-import { readParty } from "./parties.ts";
+import { CUSTOMER_LABELS, readParty } from "./parties.ts";
 import { signedForReceipt } from "./receipt.ts";
 
 type Kind = Exclude<Classification, "other" | "certificate_of_analysis">;
@@ -192,14 +192,8 @@ export function classify(text: string, opts: { us?: string } = {}): ClassifyResu
 function billedToUs(lines: ReturnType<typeof toLines>, us: string | undefined): boolean {
   const name = us ? normalizeLabel(us) : "";
   if (name.length < 3) return false;
-  const party = readParty(lines, [
-    "bill to",
-    "billed to",
-    "sold to",
-    "invoice to",
-    "customer",
-    "buyer",
-  ]);
+  // The same bill-to labels the extraction reads the customer by ("Cliente", "Vendu à" too).
+  const party = readParty(lines, CUSTOMER_LABELS);
   return party !== null &&
     normalizeLabel(party.name).startsWith(name.split(" ").slice(0, 2).join(" "));
 }

@@ -13,7 +13,7 @@ import {
 import type { CustomFieldsConfig } from "../../customization/document/fields_schema.ts";
 import type { LearnedLabel } from "../extraction.ts";
 import { findLabeled, type Line, toLines } from "./layout.ts";
-import { letterhead, readParty } from "./parties.ts";
+import { CUSTOMER_LABELS, letterhead, readParty } from "./parties.ts";
 import { readGoodsTable } from "./tables.ts";
 import { findDot, findEst, findMc } from "./values.ts";
 import { type Candidate, findPairs } from "./pairs.ts";
@@ -24,6 +24,8 @@ import { headedName, nameByMc } from "./unlabelled_parties.ts";
 import { readCustomFields } from "./custom.ts";
 import { readStops } from "./stops.ts";
 import { sentenceDates } from "./sentences.ts";
+import { sentenceTemps } from "./sentence_temps.ts";
+import { yearlessDates } from "./yearless.ts";
 import type { ConceptName } from "./vocabulary.ts";
 
 /** An order or load number the document refers to (the best-typed candidate). */
@@ -57,21 +59,6 @@ const SUPPLIER = [
   "vendeur",
 ];
 const PLANT = ["plant", "establishment name", "facility", "packing plant", "origin plant"];
-const CUSTOMER = [
-  "bill to",
-  "sold to",
-  "customer",
-  "buyer",
-  "invoice to",
-  "billed to",
-  "cliente",
-  "comprador",
-  "facturar a",
-  "vendu a",
-  "facture a",
-  "facturer a",
-  "acheteur",
-];
 const CARRIER = [
   "carrier name",
   "carrier",
@@ -208,6 +195,11 @@ export function extractFields(
     lines,
   });
   if (opts.learned?.length) Object.assign(fields, applyLearned(type, lines, opts.learned));
+  // Labelled dates printed without their year ("Pickup: 12/08 0800"), for fields still empty.
+  const yearless = yearlessDates(type, lines, candidates, fields, {
+    dayFirst: dayFirstLanguage(text),
+  });
+  for (const [key, value] of Object.entries(yearless)) fields[key] ??= value;
   // The workspace's own fields of the record this document becomes (ai/offline/custom.ts).
   const collection = TARGET_COLLECTION[type];
   const specs = collection ? opts.customFields?.[collection] ?? [] : [];
@@ -257,7 +249,7 @@ export function extractFields(
     if (type === "proof_of_delivery") fields.status = { value: "pod_received", confidence: 0.9 };
   }
   if (type === "invoice") {
-    const customer = party(lines, CUSTOMER) ??
+    const customer = party(lines, CUSTOMER_LABELS) ??
       byHeading("The customer", [letterhead(lines)?.name]);
     if (customer) parties.customer_id = customer;
   }
@@ -281,7 +273,12 @@ export function extractFields(
   if (type === "rate_confirmation") Object.assign(fields, fromStops(lines, fields));
   // Dates the running text gives ("balance due by Jan. 14th") for fields still empty.
   const said = sentenceDates(type, lines, fields, { dayFirst: dayFirstLanguage(text) });
-  for (const [key, value] of Object.entries(said)) fields[key] ??= value;
+  // Only fields still empty, or read under a bare "Date" label, come back (sentences.ts).
+  Object.assign(fields, said);
+  // Temperatures the instructions give ("Keep at 28 F continuous") for fields still empty.
+  for (const [key, value] of Object.entries(sentenceTemps(type, lines, fields))) {
+    fields[key] ??= value;
+  }
   for (const [key, value] of Object.entries(guessed.refs)) {
     if (refs[key]) continue;
     refs[key] = value;

@@ -9,6 +9,7 @@ import type { Cell, Line } from "./layout.ts";
 import {
   type ConceptName,
   CONCEPTS,
+  editDistance,
   type LabelMatch,
   matchLabel,
   normalizeLabel,
@@ -33,6 +34,12 @@ const TITLES = new Set(
     "statement",
   ].map(normalizeLabel),
 );
+
+/** A document's title, also with an OCR slip ("BILL 0F LAD1NG"). */
+function isTitle(text: string): boolean {
+  const key = normalizeLabel(labelLetters(text));
+  return TITLES.has(key) || [...TITLES].some((t) => t.length >= 9 && editDistance(t, key) <= 1);
+}
 
 export type Position = "inline" | "right" | "below";
 
@@ -107,20 +114,45 @@ function valuePart(rest: string, part: number, of: number): string {
   return values.length === of ? values[part]!.trim() : rest;
 }
 
+/**
+ * A label's letters where OCR read digits for them ("Sh1p Date", "B0L", "0F"): a 0, 1 or 5 between
+ * letters, a 0 starting a word of letters, or a 0 or 1 ending one, is the letter it looks like.
+ * Labels only: a value keeps its digits.
+ */
+export function labelLetters(label: string): string {
+  const look: Record<string, string> = { "0": "o", "1": "l", "5": "s" };
+  return label.replace(
+    /(?<=[A-Za-z])[015](?=[A-Za-z])|\b0(?=[A-Za-z]+\b)|(?<=[A-Za-z])[01]\b/g,
+    (d) => look[d]!,
+  );
+}
+
 /** The label at the start of a cell's text, and what follows it. */
 export function splitLabel(raw: string): Split | null {
   const text = spaced(raw.trim());
-  const colon = /^([^:\d]{1,40}?)\s*:\s*(.*)$/.exec(text);
-  if (colon) {
-    // A label before a colon that the vocabulary does not know is someone else's label.
-    const found = matchParts(colon[1]!);
-    if (!found) return null;
-    const rest = valuePart(colon[2]!.trim(), found.part, found.of);
-    return { label: colon[1]!, match: found.match, rest, marked: true };
+  const colon = /^([^:]{1,40}?)\s*:\s*(.*)$/.exec(text);
+  const label = colon ? labelLetters(colon[1]!) : "";
+  if (colon && !/\d/.test(label)) {
+    // A label before a colon that the vocabulary does not know is someone else's label (one
+    // whose digits were no OCR slip is tried word by word below).
+    const found = matchParts(label);
+    if (found) {
+      const rest = valuePart(colon[2]!.trim(), found.part, found.of);
+      return { label, match: found.match, rest, marked: true };
+    }
+    if (!/\d/.test(colon[1]!)) return null;
+  }
+  // A label in two languages standing alone ("CONNAISSEMENT / BILL OF LADING", "FACTURE / INVOICE"):
+  // matched part by part as with a colon, its value beside or under it.
+  if (!colon && /\S\s*\/\s*\S/.test(text) && !/\d/.test(text)) {
+    const found = matchParts(text);
+    if (found && found.part >= 0) {
+      return { label: text, match: found.match, rest: "", marked: false };
+    }
   }
   const words = text.split(/\s+/);
   for (let k = Math.min(6, words.length); k >= 1; k--) {
-    const head = words.slice(0, k);
+    const head = words.slice(0, k).map(labelLetters);
     if (head.some((w) => /\d/.test(w))) continue;
     const label = head.join(" ");
     const match = matchLabel(label);
@@ -185,11 +217,30 @@ function cutAtNextLabel(value: string): string {
   return value;
 }
 
+/**
+ * A cell holding two "Label: value" pairs a narrow gap apart ("FOB: Dakota City, NE  Terms: Net
+ * 7": two spaces, too few to part cells) is two cells, cut where a label the vocabulary knows
+ * starts after two spaces or more, whether or not the first label is known.
+ */
+export function pairCells(cell: Cell): Cell[] {
+  const out: Cell[] = [];
+  let from = 0;
+  for (const m of cell.text.matchAll(/\s{2,}(?=([A-Za-z][A-Za-z .'/#]{0,30}?)\s*:\s*\S)/g)) {
+    if (!matchLabel(m[1]!)?.concepts.length) continue;
+    const cut = m.index! + m[0].length;
+    out.push({ text: cell.text.slice(from, m.index).trim(), start: cell.start + from, end: 0 });
+    from = cut;
+  }
+  if (!out.length) return [cell];
+  out.push({ text: cell.text.slice(from).trim(), start: cell.start + from, end: cell.end });
+  return out.map((c, k) => ({ ...c, end: out[k + 1] ? c.start + c.text.length : cell.end }));
+}
+
 /** Every label-value candidate on the page, in reading order. */
 export function findPairs(lines: Line[]): Candidate[] {
   const out: Candidate[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = { ...lines[i]!, cells: lines[i]!.cells.flatMap(pairCells) };
     const rowOfLabels = line.cells.length > 1 && line.cells.every((c) => isLabelCell(c.text));
     for (let c = 0; c < line.cells.length; c++) {
       const cell = line.cells[c]!;
@@ -252,7 +303,7 @@ export function findPairs(lines: Line[]): Candidate[] {
           at: `${i}:${right.start}`,
         });
       }
-      const title = TITLES.has(normalizeLabel(cell.text)) &&
+      const title = isTitle(cell.text) &&
         !/(#|\bno\.?|\bnumber)\s*:?$/i.test(cell.text);
       const below = title ? null : cellBelow(lines, i, cell);
       if (below && !splitLabel(below.cell.text)?.match.concepts.length) {

@@ -9,6 +9,23 @@ import type { Line } from "./layout.ts";
 import { matchLabel, normalizeLabel } from "./vocabulary.ts";
 import { cleanPartyName } from "./values.ts";
 
+/** Labels of the party an invoice is billed to, English, Spanish and French. */
+export const CUSTOMER_LABELS = [
+  "bill to",
+  "sold to",
+  "customer",
+  "buyer",
+  "invoice to",
+  "billed to",
+  "cliente",
+  "comprador",
+  "facturar a",
+  "vendu a",
+  "facture a",
+  "facturer a",
+  "acheteur",
+];
+
 export interface PartyFound {
   name: string;
   /** The line the label (or letterhead) sits on. */

@@ -2,21 +2,25 @@
  * @module ai/offline/sentences
  * Dates a document gives in its running text rather than beside a label: "the balance is due by
  * Jan. 14th", "please pay on or before 14 January 2027", "pickup scheduled for Tuesday, March 3rd
- * at 6 AM". A clerk reads them as the due date or the appointment when the form has no field of
- * its own for that date; so does the reader, and only then (a labelled value, or one found by
- * position, always wins).
+ * at 6 AM", "Delivered 12/09 @ 0615". A clerk reads them as the due date or the appointment when
+ * the form has no field of its own for that date; so does the reader, and only then (a labelled
+ * value, or one found by position, always wins, except a date read under the page's bare "Date"
+ * label, which says nothing of which date it is: a sentence naming the event replaces it).
  *
  * A sentence gives a date to a field when, in one sentence, a word of what happens (paying;
  * picking up, loading, shipping; delivering, arriving, unloading) comes before the date and a word
  * that fixes a day comes just before it (by, on, before, no later than, for, until; antes del, le,
- * avant le): "due within 30 days of 01/05/2027" names no due date, and a label with its value
- * ("Due 01/05/2027") is no sentence. The event's own word right before the date fixes the day too
- * in a sentence of four words or more ("the driver loads Tuesday, March 3rd"). A date without its
- * year ("Jan. 14th", "Tuesday, March 3rd") takes the first year that puts it on or after the
- * earliest full date on the page (an invoice's date, an order's), and the weekday, when printed,
- * must agree; with no full date on the page it is left alone. A time after the date ("at 6 AM",
- * "0600") is the appointment's time. Found so, a value is at 0.65, under the highlight threshold,
- * with the reason "read from a sentence".
+ * avant le): "due within 30 days of 01/05/2027" names no due date. The event's own word right
+ * before the date fixes the day too, in a sentence or in a note of its own ("the driver loads
+ * Tuesday, March 3rd", "Pickup 12/08 at 0900"). A month and day with a slash and no year ("12/08")
+ * counts when a time, a stop or the next clause follows it, not a noun ("1/2 pallet" is a
+ * fraction). A date without its year ("Jan. 14th", "12/08") takes the year that puts it nearest
+ * the earliest full date on the page (the document's own date: a delivery noted the day before a
+ * receipt printed in January is December's, a payment asked for in February on a December invoice
+ * is next year's), and the weekday, when printed, must agree; with no full date on the page it is
+ * left alone. A time after the date ("at 6 AM", "@ 0600", "by 1600") is the appointment's time.
+ * Found so, a value is at 0.65, under the highlight threshold, with the reason "read from a
+ * sentence".
  */
 import type { Classification, DraftValue } from "../../domain/documents/draft.ts";
 import type { Line } from "./layout.ts";
@@ -48,7 +52,7 @@ const EVENTS: Array<[Event, RegExp]> = [
   ],
   [
     "delivery",
-    /\b(deliver|delivers|delivered|delivery|arrive|arrives|arrival|unload|unloading|drop|entrega|entregar|llegada|livraison|livrer|arrivee)\b/gi,
+    /\b(deliver|delivers|delivered|delivering|delivery|arrive|arrives|arrived|arriving|arrival|unload|unloading|drop|entrega|entregar|llegada|livraison|livrer|arrivee)\b/gi,
   ],
 ];
 
@@ -73,6 +77,8 @@ const DATES = new RegExp(
   [
     // A full numeric date.
     String.raw`(?<num>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))`,
+    // A month and day with a slash and no year ("12/08"), not part of a longer number or date.
+    String.raw`(?<![\d/.,])(?<nmd>\d{1,2}\/\d{1,2})(?![\d/]|[.,]\d)`,
     // "Tuesday, March 3rd", "Jan. 14th, 2027".
     String
       .raw`(?:(?<wd1>${WEEKDAY})\.?,?\s+)?(?<mon1>\p{L}{3,10})\.?\s+(?<day1>\d{1,2})${ORD}(?:,?\s+(?<yr1>(?:19|20)\d{2}))?`,
@@ -83,7 +89,7 @@ const DATES = new RegExp(
   "giu",
 );
 
-const MONTH_NAMES = (
+export const MONTH_NAMES = (
   "january february march april may june july august september october november december " +
   "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre " +
   "diciembre janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
@@ -106,7 +112,19 @@ function saidAt(text: string, m: RegExpExecArray, opts: { dayFirst?: boolean }):
   const g = m.groups!;
   let date: string | null = null;
   if (g.num) date = parseDate(g.num, opts);
-  else {
+  else if (g.nmd) {
+    const [a, b] = g.nmd.split("/").map(Number) as [number, number];
+    // Month first as in the US, unless the document is day-first or the first number is no month.
+    const [month, day] = opts.dayFirst || a > 12 ? [b, a] : [a, b];
+    if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+    // A fraction is followed by what it counts ("1/2 pallet"); a date by a time, a stop, or
+    // the sentence's next clause.
+    const next = text.slice(m.index + m[0].length);
+    if (!/^\s*(?:$|[,;.)@\-–]|(?:at|by|from|between|to|and|a las|à)\b|\d)/i.test(next)) {
+      return null;
+    }
+    date = `${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  } else {
     const word = g.mon1 ?? g.mon2 ?? "";
     const day = Number(g.day1 ?? g.day2);
     // A month's name or its abbreviation, not a word that begins like one ("Augusta", "mardi").
@@ -133,14 +151,15 @@ function saidAt(text: string, m: RegExpExecArray, opts: { dayFirst?: boolean }):
     }
   }
   if (!event) return null;
-  // A word fixing the day right before the date, or the event's own word in a sentence of four
-  // words or more ("the driver loads Tuesday, March 3rd"): no label with its value.
-  const eventLast = !plain.slice(end).trim() && plain.trim().split(/\s+/).length >= 4;
+  // A word fixing the day right before the date, or the event's own word right before it, in a
+  // sentence ("the driver loads Tuesday, March 3rd") or a note of its own ("Delivered 12/09 @
+  // 0615", "Pickup 12/08 at 0900"): the event names which date it is.
+  const eventLast = !plain.slice(end).trim();
   if (!FIXES.test(sentence) && !eventLast) return null;
   const wd = g.wd1 ?? g.wd2;
   const weekday = wd ? WEEKDAYS.find(([day]) => day.test(wd))?.[1] ?? null : null;
   const after = text.slice(m.index + m[0].length, m.index + m[0].length + 24);
-  const time = /^\s*(?:at|@|a las|à|,)?\s*\d/i.test(after)
+  const time = /^\s*(?:at|@|by|from|between|a las|à|,)?\s*\d/i.test(after)
     ? parseTime(after.replace(/[.,;!?]+(?=\s|$)/g, " "), { afterDate: true })
     : null;
   return { event, date, weekday, time };
@@ -160,16 +179,20 @@ export function datesSaid(text: string, opts: { dayFirst?: boolean } = {}): Said
   return out;
 }
 
-/** A month and day with no year, on or after `from` (the first such day, within the year after). */
-function withYear(md: string, from: string, weekday: number | null): string | null {
-  const year = Number(from.slice(0, 4));
-  for (const y of [year, year + 1]) {
-    const d = parseDate(`${y}-${md}`);
-    if (!d || d < from) continue;
-    if (weekday !== null && new Date(`${d}T00:00:00Z`).getUTCDay() !== weekday) return null;
-    return d;
-  }
-  return null;
+/**
+ * A month and day with no year, in the year that puts it nearest the document's date `near`
+ * (a delivery noted the day before a receipt was printed is that year's, a payment asked for in
+ * January on a December invoice next year's); a printed weekday must agree.
+ */
+export function withYear(md: string, near: string, weekday: number | null): string | null {
+  const year = Number(near.slice(0, 4));
+  const days = (d: string) =>
+    Math.abs(Date.parse(`${d}T00:00:00Z`) - Date.parse(`${near}T00:00:00Z`));
+  const d = [year - 1, year, year + 1].map((y) => parseDate(`${y}-${md}`))
+    .filter((x): x is string => x !== null).sort((a, b) => days(a) - days(b))[0];
+  if (!d) return null;
+  if (weekday !== null && new Date(`${d}T00:00:00Z`).getUTCDay() !== weekday) return null;
+  return d;
 }
 
 /**
@@ -184,14 +207,18 @@ export function sentenceDates(
 ): Record<string, DraftValue & { why: string }> {
   const map = FIELD[type] ?? {};
   const out: Record<string, DraftValue & { why: string }> = {};
-  const open = Object.values(map).filter((f) => !fields[f]);
+  // A date read under the page's bare "Date" label says nothing of which date it is: a sentence
+  // naming the event ("Delivered 12/09 @ 0615") is the better reading of that field.
+  const free = (f: string) => !fields[f] || /generic label/.test(fields[f]!.why ?? "");
+  const open = Object.values(map).filter(free);
   if (!open.length) return out;
-  // The earliest full date on the page: the year of a date printed without one.
+  // The earliest full date on the page (the document's own date): the year of a date printed
+  // without one is the one nearest it.
   const full = lines.map((l) => findDate(l.text)).filter((d): d is string => d !== null).sort();
   for (const line of lines) {
     for (const said of datesSaid(line.text, opts)) {
       const field = map[said.event];
-      if (!field || fields[field] || out[field]) continue;
+      if (!field || !free(field) || out[field]) continue;
       let date: string | null = said.date;
       let why = "read from a sentence";
       if (date.length === 5) {

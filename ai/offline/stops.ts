@@ -13,12 +13,27 @@ const PICKUP = /^(?:stop\s*#?\s*\d+\s*[-–:]?\s*)?(pick[\s-]?up|shipper|origin|
 const DELIVERY =
   /^(?:stop\s*#?\s*\d+\s*[-–:]?\s*)?(deliver(y|ies)?|consignee|receiver|destination|drop|unload(ing)?)\b/i;
 const STOP_ONLY = /^stop\s*#?\s*(\d+)\b/i;
+/**
+ * The stop codes of carriers' and brokers' load sheets, a cell of their own in capitals ("PU",
+ * "PU2", "P/U", "DEL", "DL 1", "CONS"): case kept, so that a name beginning "Del ..." is no code.
+ */
+const PICKUP_CODE = /^(PU|P\/U|PK|PKUP)\s*#?\s*\d{0,2}$/;
+const DELIVERY_CODE = /^(DEL|DL|DLV|D\/O|CONS)\s*#?\s*\d{0,2}$/;
 
 type Kind = "pickup" | "delivery";
 
 /** The kind of stop a heading cell names, if it is a heading (short, no date in it). */
 function stopKind(text: string): Kind | null {
+  // A code with its stop's date in the same cell ("DEL 12/11/2026 1500"): a stops table's row.
+  const rest = text.trim();
+  const code = /^[A-Z/]+(?:\s*#\s*\d{1,2}|\d{1,2})?(?=\s)/.exec(rest)?.[0] ?? "";
+  if (findDate(rest) && /^\s+\d/.test(rest.slice(code.length))) {
+    if (PICKUP_CODE.test(code)) return "pickup";
+    if (DELIVERY_CODE.test(code)) return "delivery";
+  }
   if (text.length > 40 || /:\s*\S/.test(text) || findDate(text)) return null;
+  if (PICKUP_CODE.test(text.trim())) return "pickup";
+  if (DELIVERY_CODE.test(text.trim())) return "delivery";
   // A bilingual heading ("Livraison / Delivery:"): any of its parts.
   for (const part of text.split(/\s*\/\s*/)) {
     if (PICKUP.test(part)) return "pickup";

@@ -13,6 +13,7 @@
 import type { DraftValue } from "../../domain/documents/draft.ts";
 import { parseMoney, parseNumber } from "./values.ts";
 import { digitsThroughMarks, priceSlip, repairDescription } from "./table_repairs.ts";
+import { LB_PER_KG } from "../../domain/rules/totals.ts";
 
 export type Column = "description" | "code" | "cases" | "weight" | "price" | "amount" | "other";
 
@@ -21,6 +22,44 @@ export interface Header {
   columns: Array<{ col: Column; start: number }>;
   unit: "LB" | "KG";
   basis: "case" | "weight";
+  /** The weight unit the price header prices by ("Precio/Kg", "$/Lb"), when it names one. */
+  pricePer?: "LB" | "KG";
+}
+
+/** The weight unit a header or cell names: kilograms or pounds, else null. */
+export function unitNamed(text: string): "LB" | "KG" | null {
+  if (/\b(kgs?|kilos?|kilogram(o|me)?s?)\b/i.test(text)) return "KG";
+  if (/\b(lbs?|[1I]bs?|pounds?|libras?|livres?)\b/i.test(text)) return "LB";
+  return null;
+}
+
+/** The weight unit a price cell prints after its number ("4.10/kg", "2.15 USD/lb"), or null. */
+function perUnitPrinted(text: string): "LB" | "KG" | null {
+  const m = /\d\s*(?:USD|EUR|MXN|CAD|€|\$)?\s*(?:\/|\bper\b|\bpor\b|\bpar\b|\ba\b|@)\s*(\p{L}+)/iu
+    .exec(text);
+  return m ? unitNamed(m[1]!) : null;
+}
+
+/**
+ * A weight in the unit the line is priced by: a price per kilogram beside pounds (or per pound
+ * beside kilograms) multiplies the weight converted, never the pounds as printed (unless price x
+ * weight as printed is the printed amount: the numbers outweigh a header's unit word). When the
+ * printed amount over the price gives the converted weight back to within 0.2% (the printed
+ * pounds were themselves rounded from kilos), that figure is the weight; else the conversion to
+ * the hundredth.
+ */
+function inPriceUnit(
+  weight: number,
+  from: "LB" | "KG",
+  price: number | null,
+  amount: number | null,
+): number {
+  const converted = from === "LB" ? weight / LB_PER_KG : weight * LB_PER_KG;
+  if (price && amount !== null) {
+    const back = Math.round(amount / price) / 100;
+    if (Math.abs(back - converted) <= converted * 0.002) return back;
+  }
+  return Math.round(converted * 100) / 100;
 }
 
 /** One row's cells (by column) as a draft line, checked and repaired by its arithmetic. */
@@ -70,6 +109,24 @@ export function toLine(
       : values.price;
     let price = parseNumber(core.replace(/^(USD|EUR|MXN|CAD|US\$)?\s*[$€]?\s*/i, ""));
     const amount = values.amount ? amountOf(values.amount) : null;
+    // A price per kilogram beside a weight in pounds (or the other way): the weight in the
+    // price's unit, so that price x weight is the amount.
+    const per = perUnitPrinted(values.price) ?? (printed === "case" ? undefined : h.pricePer);
+    const from = line.weight_unit?.value;
+    // When price x weight as printed is the amount, the numbers say how the line was priced:
+    // a unit word of the header that disagrees is not followed.
+    const asPrinted = price !== null && amount !== null && typeof line.weight?.value === "number" &&
+      Math.abs(Math.round(price * line.weight.value * 100) - amount) <= 1;
+    if (
+      per && basis === "weight" && typeof line.weight?.value === "number" &&
+      (from === "LB" || from === "KG") && from !== per && !asPrinted
+    ) {
+      const why =
+        `weight converted from ${from.toLowerCase()} to ${per.toLowerCase()}, the price's unit`;
+      const w = inPriceUnit(line.weight.value, from, price, amount);
+      line.weight = { value: w, confidence: 0.75, why };
+      line.weight_unit = { value: per, confidence: 0.75, why };
+    }
     // A quantity whose digits OCR broke with marks or spaces ("23),232", "40 ,698"): its digits
     // alone, when they give the amount back at the price.
     for (const key of ["weight", "cases"] as const) {

@@ -19,7 +19,7 @@ import type { DraftValue } from "../../domain/documents/draft.ts";
 import type { Cell, Line } from "./layout.ts";
 import { editDistance, normalizeLabel } from "./vocabulary.ts";
 import { parseNumber } from "./values.ts";
-import { type Column, type Header, toLine } from "./table_row.ts";
+import { type Column, type Header, toLine, unitNamed } from "./table_row.ts";
 import { columnsByArithmetic, type Provable } from "./table_columns.ts";
 import { decimalComma, pointDecimalLine } from "./table_numbers.ts";
 
@@ -207,7 +207,8 @@ for (
 
 function headerKey(text: string): string {
   // OCR reads "lb" as "1b" or "Ib".
-  const t = text.replace(/\b[1I]b(s?)\b/g, "lb$1");
+  // A currency in a header ("Price USD/kg", "Amount CAD") says nothing of its column.
+  const t = text.replace(/\b[1I]b(s?)\b/g, "lb$1").replace(/\b(USD|CAD|MXN|EUR)\b/gi, " ");
   return normalizeLabel(t.replace(/\$\s*\/\s*/g, "price ").replace(/\((lbs?|kgs?)\)?/gi, ""));
 }
 
@@ -229,12 +230,16 @@ function looseColumn(key: string): Exclude<Column, "other"> | undefined {
 /** The columns a header cell names: one, or two when a tight layout ran two words together. */
 function columnsOf(cell: Cell): Array<{ col: Column; start: number }> {
   const key = headerKey(cell.text);
-  const whole = INDEX.get(key);
+  // A short header written as a plural names the column of its singular.
+  const whole = INDEX.get(key) ??
+    (/^[a-z]{2,4}s$/.test(key) ? INDEX.get(key.slice(0, -1)) : undefined);
   if (whole) return [{ col: whole, start: cell.start }];
   const words = cell.text.split(/\s+/);
   for (let k = 1; k < words.length; k++) {
     const head = INDEX.get(headerKey(words.slice(0, k).join(" ")));
     const tail = INDEX.get(headerKey(words.slice(k).join(" ")));
+    // "Lbs Net", "Kg Neto": two words of one column (a unit and its qualifier) name it once.
+    if (head && tail && head === tail) return [{ col: head, start: cell.start }];
     if (head && tail) {
       const offset = cell.text.indexOf(words[k]!, words.slice(0, k).join(" ").length);
       return [{ col: head, start: cell.start }, { col: tail, start: cell.start + offset }];
@@ -283,18 +288,26 @@ function headerOf(line: Line): Header | null {
   const columns = line.cells.flatMap((cell) =>
     columnsOf(cell).map((c) => ({ ...c, text: cell.text }))
   );
+  const priceCell = line.cells.find((c) => columnsOf(c).some((x) => x.col === "price"))?.text ?? "";
+  const pricePer = unitNamed(priceCell);
   const weights = columns.filter((c) => c.col === "weight");
   if (weights.length > 1) {
-    const best = weights.reduce((a, b) => (weightRank(b.text) < weightRank(a.text) ? b : a));
+    // Of equally good weights (net kilos beside net pounds), the one in the price's unit.
+    const rank = (c: { text: string }) =>
+      weightRank(c.text) + (pricePer && unitNamed(c.text) === pricePer ? 0 : 0.5);
+    const best = weights.reduce((a, b) => (rank(b) < rank(a) ? b : a));
     for (const w of weights) if (w !== best) w.col = "other";
   }
   const kinds = columns.map((c) => c.col).filter((c) => c !== "other");
   if (!kinds.includes("description") || new Set(kinds).size < 3) return null;
-  const priceCell = line.cells.find((c) => columnsOf(c).some((x) => x.col === "price"))?.text ?? "";
+  const weightCell = columns.find((c) => c.col === "weight")?.text ?? "";
   return {
     columns: columns.map(({ col, start }) => ({ col, start })),
-    unit: /\b(kgs?|kilos?|kilogram(o|me)?s?)\b|\(kgs?/i.test(line.text) ? "KG" : "LB",
+    // The weight column's own unit ("Peso Lbs" beside "Precio/Kg"), else any the header names.
+    unit: unitNamed(weightCell) ??
+      (/\b(kgs?|kilos?|kilogram(o|me)?s?)\b|\(kgs?/i.test(line.text) ? "KG" : "LB"),
     basis: PER_CASE.test(priceCell) ? "case" : "weight",
+    ...(pricePer && !PER_CASE.test(priceCell) ? { pricePer } : {}),
   };
 }
 

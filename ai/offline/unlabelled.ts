@@ -16,7 +16,8 @@
  * wins. Then per kind of document, by consistency rather than by guess:
  * - dates in the order business keeps (order <= ship, invoice <= due, pickup <= delivery); two
  *   dates for two fields are assigned in that order, and a due date that is the invoice date plus
- *   the terms' days confirms both;
+ *   the terms' days (printed with or without a label) confirms both; two dates less than half the
+ *   terms' days apart are not an invoice's date and its due date, and neither is filled;
  * - identifiers by their shape (PO-, SC, BL, S + six digits for a seal, L- for a load, INV, FB),
  *   and a plain number by elimination (one number left for one field);
  * - the total as the amount that equals the sum of the amounts above it, else the only amount;
@@ -205,6 +206,9 @@ export function findUnlabelled(
     break;
   }
   const known = (key: string) => (have.fields[key] as { value?: unknown } | undefined)?.value;
+  // Terms a label gave ("Terms: Net 21") tell the due date's distance just as well.
+  const labelledTerms = /^Net (\d{1,3})$/.exec(String(known("payment_terms") ?? ""));
+  termDays ??= labelledTerms ? Number(labelledTerms[1]) : null;
   const stamps = new Set(
     printStamps(
       spots.filter((s) => s.text.length <= 36 && parseDate(s.text))
@@ -266,6 +270,13 @@ function fillDates(
       put(fields[0]!, a.date, 0.7, `${WHY}; due = date + terms`);
       put(fields[1]!, b.date, 0.7, `${WHY}; due = date + terms`);
       return;
+    }
+    // With the terms' days known, two dates less than half of them apart are not the date and
+    // its due date (a ship date beside the invoice's date): which is which is not guessed. (Terms
+    // counted from the ship or delivery day put a due date a few days off the date plus terms.)
+    if (dated.length === 2) {
+      const [a, b] = dated.map((d) => Date.parse(`${d.date}T00:00:00Z`)) as [number, number];
+      if (Math.abs(b - a) / 86_400_000 < termDays / 2) return;
     }
   }
   // A printed time stamp (when the page was printed or generated: a clock time to the minute,

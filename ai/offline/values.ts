@@ -86,7 +86,12 @@ export function parseDate(s: string, opts: { dayFirst?: boolean } = {}): string 
  * A time anywhere in `s` ("08:00", "8:30 AM", "1400 hrs", "14h30", "8am"), as HH:MM. With
  * `afterDate`, a bare four-digit military time ("0600") printed after a date counts too.
  */
-export function parseTime(s: string, opts: { afterDate?: boolean } = {}): string | null {
+export function parseTime(raw: string, opts: { afterDate?: boolean } = {}): string | null {
+  // OCR reads a time's zeros as O ("O8:OO"): beside a colon between digits they are zeros.
+  const s = raw.replace(
+    /\b[0-9Oo]{1,2}:[0-9Oo]{2}\b/g,
+    (t) => /\d/.test(t) ? t.replace(/[Oo]/g, "0") : t,
+  );
   const m = /\b(\d{1,2}):(\d{2})\s*(am|pm|a\.m\.|p\.m\.)?/i.exec(s) ??
     /\b(\d{2})(\d{2})\s*(hrs|h)\b/i.exec(s) ??
     /\b(\d{1,2})\s?h\s?(\d{2})\b/i.exec(s) ??

@@ -165,6 +165,8 @@ export const CONCEPTS = {
       "livraison",
       "date de livraison",
       "delivery date",
+      // As "pickup" is the pickup's date: "Delivery: 12/11 15:30" on a load sheet.
+      "delivery",
       "deliver on",
       "delivery appointment",
       "delivery appt",
@@ -197,6 +199,7 @@ export const CONCEPTS = {
     kind: "text",
     synonyms: [
       "condiciones de pago",
+      "condiciones",
       "terminos de pago",
       "plazo de pago",
       "conditions de paiement",
@@ -468,7 +471,8 @@ export const CONCEPTS = {
       "temp received",
     ],
   },
-  date: { kind: "date", synonyms: ["date", "dated", "dt"] },
+  // "Fecha" alone is the Spanish page's own date, as "Date" is (French writes "Date" too).
+  date: { kind: "date", synonyms: ["date", "dated", "dt", "fecha"] },
 } satisfies Record<string, Concept>;
 
 export type ConceptName = keyof typeof CONCEPTS;
