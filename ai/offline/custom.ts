@@ -56,7 +56,7 @@ function matches(head: string, wanted: string[]): "exact" | "loose" | null {
   const norm = normalizeLabel(head);
   if (!norm) return null;
   if (wanted.includes(norm)) return "exact";
-  return norm.length >= 6 && wanted.some((w) => w.length >= 6 && editDistance(norm, w) <= 2)
+  return norm.length >= 6 && wanted.some((w) => w.length >= 6 && editDistance(norm, w, 2) <= 2)
     ? "loose"
     : null;
 }

@@ -38,7 +38,7 @@ const TITLES = new Set(
 /** A document's title, also with an OCR slip ("BILL 0F LAD1NG"). */
 function isTitle(text: string): boolean {
   const key = normalizeLabel(labelLetters(text));
-  return TITLES.has(key) || [...TITLES].some((t) => t.length >= 9 && editDistance(t, key) <= 1);
+  return TITLES.has(key) || [...TITLES].some((t) => t.length >= 9 && editDistance(t, key, 1) <= 1);
 }
 
 export type Position = "inline" | "right" | "below";

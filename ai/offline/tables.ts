@@ -222,7 +222,7 @@ function looseColumn(key: string): Exclude<Column, "other"> | undefined {
   if (bare.length < 5) return undefined;
   for (const [word, col] of INDEX) {
     const w = word.replace(/ /g, "");
-    if (w.length >= 5 && editDistance(w, bare) <= 1) return col;
+    if (w.length >= 5 && editDistance(w, bare, 1) <= 1) return col;
   }
   return undefined;
 }

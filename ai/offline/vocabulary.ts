@@ -556,7 +556,7 @@ export function normalizeLabel(s: string): string {
   for (let i = 0; i < 2; i++) {
     t = t.replace(ID_SUFFIX, "").trim();
     const last = /\s([a-z]{4,7})$/.exec(t);
-    if (last && editDistance(last[1]!, "number") <= 2) t = t.slice(0, last.index).trim();
+    if (last && editDistance(last[1]!, "number", 2) <= 2) t = t.slice(0, last.index).trim();
   }
   return t.replace(/#/g, "").trim();
 }
@@ -571,21 +571,36 @@ for (const [name, concept] of Object.entries(CONCEPTS) as Array<[ConceptName, Co
 }
 const PARTY = new Set(PARTY_LABELS.map(normalizeLabel));
 
-/** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+/**
+ * Edit distance (insertions, deletions, substitutions, adjacent swaps). Every caller asks whether
+ * it is within a small bound: past `max` the answer is `max + 1` as soon as no cheaper path is
+ * left, which makes the reader's search of its vocabulary for a slipped label cheap (it was a
+ * quarter of a page's reading time).
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  // Three rows: the one before last is needed for a swap of neighbours.
+  let before = new Int32Array(b.length + 1);
+  let last = new Int32Array(b.length + 1);
+  let row = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) last[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    let least = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      let v = Math.min(last[j]! + 1, row[j - 1]! + 1, last[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+        v = Math.min(v, before[j - 2]! + 1);
       }
-      d[i]![j] = v;
+      row[j] = v;
+      if (v < least) least = v;
     }
+    if (least > max) return max + 1;
+    [before, last, row] = [last, row, before];
   }
-  return d[a.length]![b.length]!;
+  const distance = last[b.length]!;
+  return distance > max ? max + 1 : distance;
 }
 
 export interface LabelMatch {
@@ -595,8 +610,24 @@ export interface LabelMatch {
   party: boolean;
 }
 
-/** The concepts a label names, exactly or loosely; null when it names none. */
+/** Labels already matched: a page repeats its labels, and pages of one sender theirs. */
+const MATCHED = new Map<string, LabelMatch | null>();
+const MATCHED_MAX = 20_000;
+
+/**
+ * The concepts a label names, exactly or loosely; null when it names none. The answer is shared
+ * between calls: read it, never change it.
+ */
 export function matchLabel(label: string): LabelMatch | null {
+  const known = MATCHED.get(label);
+  if (known !== undefined) return known;
+  const match = matchLabelFresh(label);
+  if (MATCHED.size >= MATCHED_MAX) MATCHED.clear();
+  MATCHED.set(label, match);
+  return match;
+}
+
+function matchLabelFresh(label: string): LabelMatch | null {
   const key = normalizeLabel(label);
   if (!key) return null;
   const exact = INDEX.get(key);
@@ -606,14 +637,15 @@ export function matchLabel(label: string): LabelMatch | null {
   let best: { concepts: ConceptName[]; distance: number } | null = null;
   for (const [synonym, concepts] of INDEX) {
     if (synonym.length < 5 || Math.abs(synonym.length - key.length) > 2) continue;
-    const distance = editDistance(key, synonym);
-    if (distance <= (key.length >= 9 ? 2 : 1) && (!best || distance < best.distance)) {
+    const bound = key.length >= 9 ? 2 : 1;
+    const distance = editDistance(key, synonym, bound);
+    if (distance <= bound && (!best || distance < best.distance)) {
       best = { concepts, distance };
     }
   }
   if (best) return { concepts: best.concepts, strength: 1 - 0.12 * best.distance, party: false };
   for (const party of PARTY) {
-    if (party.length >= 5 && editDistance(key, party) <= 1) {
+    if (party.length >= 5 && editDistance(key, party, 1) <= 1) {
       return { concepts: [], strength: 0.85, party: true };
     }
   }
