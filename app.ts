@@ -37,6 +37,7 @@ import apiPassword from "./routes/api/v1/auth/password.ts";
 import apiVerify from "./routes/api/v1/auth/verify.ts";
 import apiInvitations from "./routes/api/v1/invitations.ts";
 import apiMembers from "./routes/api/v1/members.ts";
+import apiWorkspaceTokens from "./routes/api/v1/workspace_tokens.ts";
 import apiDomains from "./routes/api/v1/domains.ts";
 import pageSettingsDomains from "./routes/settings/domains.tsx";
 import pageSettingsWebhooks from "./routes/settings/webhooks.tsx";
@@ -168,6 +169,7 @@ export function createApp(services: Services): Hono<AppEnv> {
       apiVerify,
       apiInvitations,
       apiMembers,
+      apiWorkspaceTokens,
       apiDomains,
       devMail,
       pageIndex,

@@ -8,11 +8,17 @@
  * A token is either full access (every right of its creator's role; every token made before
  * scopes existed) or scoped (auth/scopes.ts), and may be limited to IP ranges (auth/ip_allow.ts).
  * Both are stored space-separated on the row: `*` is full access, an empty list any address.
+ *
+ * Whoever manages members (owners and admins) also sees every live token of the workspace with its
+ * member, and may revoke it (`listWorkspaceTokens`, `revokeWorkspaceToken`): a leaked or forgotten
+ * script's token can be ended without removing the member who made it.
  */
 import type { Client } from "../db/client.ts";
 import type { CredentialWriteDeps } from "./principal_cache.ts";
 import { newId, randomToken, sha256Hex } from "../db/ids.ts";
-import { NotFoundError } from "../domain/errors.ts";
+import { ForbiddenError, NotFoundError } from "../domain/errors.ts";
+import { can, isRole, type Role } from "./roles.ts";
+import { mayManageMember } from "./members.ts";
 
 export interface ApiTokenSummary {
   id: string;
@@ -172,4 +178,84 @@ export async function revokeApiToken(
   });
   if (rs.rowsAffected === 0) throw new NotFoundError("No such token.");
   deps.authCache.clear();
+}
+
+/** A live token of a workspace with the member who made it: what owners and admins oversee. */
+export interface WorkspaceTokenSummary extends ApiTokenSummary {
+  user: { id: string; name: string; email: string; role: Role | null };
+}
+
+/**
+ * Every live (unrevoked) token of a tenant with its member, newest first: owners and admins see
+ * what scripts hold access to their workspace. Expired ones stay listed, as in the member's own
+ * list, until someone revokes them.
+ */
+export function listWorkspaceTokens(
+  control: Client,
+  tenantId: string,
+): Promise<WorkspaceTokenSummary[]> {
+  return workspaceTokens(control, tenantId, null);
+}
+
+/** The tenant's live tokens with their members; only the one with `tokenId` when given. */
+async function workspaceTokens(
+  control: Client,
+  tenantId: string,
+  tokenId: string | null,
+): Promise<WorkspaceTokenSummary[]> {
+  const rs = await control.execute({
+    sql: `SELECT t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.scopes,
+                 t.allowed_ips, u.id AS user_id, u.name AS user_name, u.email AS user_email,
+                 m.role AS user_role
+          FROM api_tokens t JOIN users u ON u.id = t.user_id
+          LEFT JOIN memberships m ON m.tenant_id = t.tenant_id AND m.user_id = t.user_id
+          WHERE t.tenant_id = ? AND t.revoked_at IS NULL${tokenId === null ? "" : " AND t.id = ?"}
+          ORDER BY t.created_at DESC, t.id`,
+    args: tokenId === null ? [tenantId] : [tenantId, tokenId],
+  });
+  return rs.rows.map((r) => ({
+    id: String(r.id),
+    name: String(r.name),
+    prefix: String(r.prefix),
+    created_at: String(r.created_at),
+    last_used_at: r.last_used_at === null ? null : String(r.last_used_at),
+    expires_at: r.expires_at === null ? null : String(r.expires_at),
+    scopes: scopesOf(r.scopes),
+    allowed_ips: ipsOf(r.allowed_ips),
+    user: {
+      id: String(r.user_id),
+      name: String(r.user_name),
+      email: String(r.user_email),
+      role: isRole(r.user_role) ? r.user_role : null,
+    },
+  }));
+}
+
+/**
+ * Revokes any member's token on a tenant for someone who manages members (auth/members.ts rules:
+ * an admin may not act on an owner, so not on an owner's token either; their own is always
+ * theirs to revoke). Another tenant's token, or one already revoked, is not found. Returns the
+ * token as it was, for the security log.
+ */
+export async function revokeWorkspaceToken(
+  deps: CredentialWriteDeps,
+  tenantId: string,
+  actor: { userId: string; role: Role | null },
+  tokenId: string,
+): Promise<WorkspaceTokenSummary> {
+  if (!actor.role || !can(actor.role, "members:manage")) throw new ForbiddenError();
+  const [token] = await workspaceTokens(deps.control, tenantId, tokenId);
+  if (!token) throw new NotFoundError("No such token.");
+  if (token.user.id !== actor.userId && !mayManageMember(actor.role, token.user.role ?? "viewer")) {
+    throw new ForbiddenError("Only an owner can revoke an owner's token.");
+  }
+  const rs = await deps.control.execute({
+    sql: `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND tenant_id = ?
+          AND revoked_at IS NULL`,
+    args: [new Date().toISOString(), tokenId, tenantId],
+  });
+  if (rs.rowsAffected === 0) throw new NotFoundError("No such token.");
+  // As for the member's own revocation: this process at once, other machines through Redis.
+  deps.authCache.clear();
+  return token;
 }

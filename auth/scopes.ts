@@ -208,6 +208,10 @@ export function scopesNeeded(method: string, path: string): Need {
   if (family === "search") return "open"; // its hits are filtered to readable types
   if (family === "assistant") return { scopes: ["assistant:use", ...RECORD_READ_SCOPES] };
   if (family === "invitations" && /^\/(lookup|accept)$/.test(rest)) return "closed";
+  // Seeing and revoking every member's tokens is credential management, like a member's own
+  // tokens (/auth/tokens): a leaked scoped token must not end the workspace's other integrations
+  // or list them, so no scope (members:write included) reaches it; a full-access token does.
+  if (family === "workspace-tokens") return "closed";
   // Starting, following and downloading an export alike: the archive holds everything.
   if (family === "exports") return { scopes: [EXPORT_SCOPE] };
   if (family === "documents" && /^\/[^/]+\/(accept|attach)$/.test(rest)) {

@@ -100,10 +100,16 @@ export function agingTotals(
   return totals;
 }
 
-/** One total per currency that has something outstanding, the default currency first. */
-export function agingTotalsByCurrency(rows: AgingRow[]): AgingTotals[] {
+/**
+ * One total per currency that has something outstanding, `first` (the workspace's own currency)
+ * first.
+ */
+export function agingTotalsByCurrency(
+  rows: AgingRow[],
+  first: string = DEFAULT_CURRENCY,
+): AgingTotals[] {
   const currencies = [...new Set(rows.map((r) => r.currency))].sort((a, b) =>
-    a === DEFAULT_CURRENCY ? -1 : b === DEFAULT_CURRENCY ? 1 : a.localeCompare(b)
+    a === first ? -1 : b === first ? 1 : a.localeCompare(b)
   );
   return currencies.map((currency) => {
     const buckets = agingTotals(rows, currency);

@@ -9,6 +9,7 @@ import type { CompanyDetails } from "../domain/company.ts";
 import { fieldOf } from "../domain/records/definition.ts";
 import { enumLabel } from "../domain/records/fields.ts";
 import { purchaseOrders } from "../domain/catalog.ts";
+import { workspaceCurrency } from "../domain/exchange.ts";
 import { linesOf, related, subject } from "./records.ts";
 import { addressLines, day, goodsRow, money } from "./format.ts";
 import { GOODS_COLUMNS, hoursLine, MARGIN, Sheet, type Words } from "./layout.ts";
@@ -27,6 +28,8 @@ export interface PurchaseOrderPaper {
   pickup: string[];
   lines: string[][];
   totalCents: number;
+  /** The workspace's own currency (Settings → Company), which a purchase order is priced in. */
+  currency?: string;
   notes: string;
   /** The locale its dates and amounts are written in (the supplier's language's; en-US by default). */
   locale?: string;
@@ -49,6 +52,7 @@ export async function loadPurchaseOrderPaper(
     await related(db, "plants", po.plant_id),
     await related(db, "locations", po.pickup_location_id),
   ];
+  const currency = await workspaceCurrency(db);
   return {
     number: String(po.number),
     orderDate: day(po.order_date, locale),
@@ -73,8 +77,9 @@ export async function loadPurchaseOrderPaper(
         [pickup.contact_name, pickup.phone].filter(Boolean).join(", "),
       ]
       : [],
-    lines: linesOf(po).map((line) => goodsRow(line, undefined, locale)),
+    lines: linesOf(po).map((line) => goodsRow(line, currency, locale)),
     totalCents: Number(po.total_cents ?? 0),
+    currency,
     notes: String(po.notes ?? ""),
     locale,
   };
@@ -122,7 +127,7 @@ export async function drawPurchaseOrder(
     sheet.y = Math.min(plant, pickup) - 10;
   }
   sheet.table(GOODS_COLUMNS, paper.lines);
-  sheet.totals([["Total", money(paper.totalCents, undefined, paper.locale), true]]);
+  sheet.totals([["Total", money(paper.totalCents, paper.currency, paper.locale), true]]);
   sheet.paragraph("Notes", paper.notes);
   return await sheet.save();
 }

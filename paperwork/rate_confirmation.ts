@@ -8,6 +8,7 @@
 import type { Executor } from "../db/transaction.ts";
 import type { CompanyDetails } from "../domain/company.ts";
 import type { RecordValues } from "../domain/records/rows.ts";
+import { workspaceCurrency } from "../domain/exchange.ts";
 import { related, subject } from "./records.ts";
 import { addressLines, appointment, day, fahrenheit, money } from "./format.ts";
 import { MARGIN, Sheet, type Words } from "./layout.ts";
@@ -21,6 +22,8 @@ export interface RateConfirmationPaper {
   pickup: string[];
   delivery: string[];
   freightCents: number;
+  /** The workspace's own currency (Settings → Company), which freight is agreed in. */
+  currency?: string;
   terms: string | null;
   notes: string;
   /** The locale its dates and amounts are written in (the carrier's language's). */
@@ -100,6 +103,7 @@ export async function loadRateConfirmationPaper(
       delivery,
     ),
     freightCents: Number(load.freight_cents ?? 0),
+    currency: await workspaceCurrency(db),
     terms: text(carrier?.payment_terms),
     notes: String(load.notes ?? ""),
     locale,
@@ -157,7 +161,7 @@ export async function drawRateConfirmation(
   );
   sheet.y = Math.min(from, to) - 10;
   sheet.rule();
-  sheet.totals([["Total rate", money(paper.freightCents, undefined, paper.locale), true], [
+  sheet.totals([["Total rate", money(paper.freightCents, paper.currency, paper.locale), true], [
     "Payment terms",
     paper.terms ?? sheet.label("As agreed"),
   ]]);

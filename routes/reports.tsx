@@ -267,7 +267,7 @@ const agingApi = describeRoute({
       schema: z.object({
         as_of: z.string().meta({ format: "date" }),
         totals: z.record(z.string(), z.unknown()).meta({
-          description: "The buckets' totals in USD, the default currency",
+          description: "The buckets' totals in the workspace's own currency (USD unless chosen)",
         }),
         totals_by_currency: z.array(z.object({
           currency: z.string(),
@@ -344,10 +344,11 @@ app.get("/api/v1/reports/margin", marginApi, requirePermission("records:read"), 
 app.get("/api/v1/reports/aging", agingApi, requirePermission("records:read"), async (c) => {
   const q = parseQuery(c);
   const data = await agingByCustomer(tenantOf(c).db, q.as_of);
+  const own = await workspaceCurrency(tenantOf(c).db);
   return c.json({
     as_of: q.as_of,
-    totals: agingTotals(data),
-    totals_by_currency: agingTotalsByCurrency(data),
+    totals: agingTotals(data, own),
+    totals_by_currency: agingTotalsByCurrency(data, own),
     converted_totals: await agingConverted(tenantOf(c).db, q.as_of),
     data,
   });
@@ -413,7 +414,7 @@ app.get("/reports", async (c) => {
           buckets: r.buckets,
           total: r.total_cents,
         }))}
-        totals={agingTotalsByCurrency(rows)}
+        totals={agingTotalsByCurrency(rows, await workspaceCurrency(db))}
       />
     );
     // With several currencies, one total converted into the workspace's (domain/exchange.ts).
@@ -437,6 +438,8 @@ app.get("/reports", async (c) => {
     }
   } else if (q.report === "ap_aging") {
     const rows = await agingByVendor(db, q.as_of);
+    // Bills are in the workspace's own currency (Settings → Company), which they do not store.
+    const own = await workspaceCurrency(db);
     body = (
       <AgingTable
         kind="ap_aging"
@@ -446,10 +449,11 @@ app.get("/reports", async (c) => {
           key: r.vendor_key,
           label: r.vendor,
           href: r.href,
+          currency: own,
           buckets: r.buckets,
           total: r.total_cents,
         }))}
-        totals={[{ currency: DEFAULT_CURRENCY, buckets: vendorAgingTotals(rows) }]}
+        totals={[{ currency: own, buckets: vendorAgingTotals(rows) }]}
       />
     );
   } else {

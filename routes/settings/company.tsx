@@ -5,7 +5,11 @@ import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
 import { requirePermission } from "../../auth/middleware.ts";
-import { fieldErrors } from "../../domain/errors.ts";
+import { ConflictError, fieldErrors } from "../../domain/errors.ts";
+import { translateErrorText } from "../../domain/error_text.ts";
+import { CURRENCIES } from "../../domain/currency.ts";
+import { workspaceCurrency } from "../../domain/exchange.ts";
+import { CurrencyFormSchema, saveWorkspaceCurrency } from "../../domain/workspace_currency.ts";
 import {
   COMPANY_KEYS,
   type CompanyDetails,
@@ -32,6 +36,7 @@ import {
 import { SettingsNav } from "../../components/SettingsNav.tsx";
 import { useT } from "../../components/Words.tsx";
 import { tOf } from "../../i18n/middleware.ts";
+import { CATALOGUES, shownLabel } from "../../i18n/mod.ts";
 
 const app = new Hono<AppEnv>();
 app.use("/settings/company", memberPage(), requirePermission("settings:manage"));
@@ -65,9 +70,42 @@ function TimeZoneSection(props: { csrf: string; value: string; today: string; er
   );
 }
 
+/**
+ * The currency section: the workspace's own currency, which costs, freight, bills and margins are
+ * kept in; chosen while the workspace is new (domain/workspace_currency.ts).
+ */
+function CurrencySection(props: { csrf: string; value: string; error?: string }) {
+  const t = useT();
+  return (
+    <section class="card" id="currency">
+      <h2>{t("company.currency")}</h2>
+      <p class="muted">{t("company.currency_intro")}</p>
+      <form method="post" action="/settings/company/currency" class="record-form">
+        <CsrfInput token={props.csrf} />
+        <SelectField
+          label={t("company.currency")}
+          name="currency"
+          id="company-currency"
+          value={props.value}
+          error={props.error}
+          options={CURRENCIES.map((c) => ({ value: c.value, label: shownLabel(t, c.label) }))}
+          required
+        />
+        <button class="button" type="submit">{t("company.save_currency")}</button>
+      </form>
+    </section>
+  );
+}
+
 /** The bill matching section: how far a bill may differ from its load or PO before it is flagged. */
 function ToleranceSection(
-  props: { csrf: string; percent: string; dollars: string; errors: Record<string, string[]> },
+  props: {
+    csrf: string;
+    percent: string;
+    dollars: string;
+    currency: string;
+    errors: Record<string, string[]>;
+  },
 ) {
   const t = useT();
   return (
@@ -86,7 +124,7 @@ function ToleranceSection(
           required
         />
         <Field
-          label={t("company.tolerance_dollars")}
+          label={t("company.tolerance_dollars", { currency: props.currency })}
           name="dollars"
           id="company-tolerance-dollars"
           inputMode="decimal"
@@ -109,6 +147,7 @@ async function showCompany(
   const tenant = tenantOf(c);
   const e = extra.errors ?? {};
   const tolerance = await getMatchTolerance(tenant.db);
+  const own = await workspaceCurrency(tenant.db);
   const field = (name: keyof CompanyDetails) => ({
     name,
     id: `company-${name}`,
@@ -198,10 +237,16 @@ async function showCompany(
         today={tenant.today}
         error={e.time_zone?.[0]}
       />
+      <CurrencySection
+        csrf={c.get("csrfToken")}
+        value={own}
+        error={e.currency?.[0]}
+      />
       <ToleranceSection
         csrf={c.get("csrfToken")}
         percent={values.percent ?? String(tolerance.percent)}
         dollars={values.dollars ?? decimalAmount(tolerance.cents)}
+        currency={own}
         errors={e}
       />
     </>,
@@ -216,6 +261,8 @@ app.get("/settings/company", async (c) => {
   const t = tOf(c);
   const notice = saved === "time-zone"
     ? t("company.saved_time_zone")
+    : saved === "currency"
+    ? t("company.saved_currency")
     : saved === "match-tolerance"
     ? t("company.saved_tolerance")
     : saved
@@ -273,6 +320,34 @@ app.post("/settings/company/time-zone", async (c) => {
     details: { from: tenant.timeZone, to: parsed.data.time_zone },
   });
   return c.redirect("/settings/company?saved=time-zone", 303);
+});
+
+app.post("/settings/company/currency", async (c) => {
+  const body = await readBody(c);
+  const tenant = tenantOf(c);
+  const parsed = CurrencyFormSchema.safeParse({ currency: String(body.currency ?? "") });
+  // A refused choice shows the currency still in force, with why it stayed.
+  const refuse = async (errors: Record<string, string[]>, status: 409 | 422) =>
+    showCompany(c, await getCompanyDetails(tenant.db, tenant.name), { errors }, status);
+  if (!parsed.success) return refuse(fieldErrors(parsed.error.issues), 422);
+  let before: string;
+  try {
+    before = await saveWorkspaceCurrency(
+      { db: tenant.db, userId: principalOf(c).userId, clock: c.get("services").clock },
+      parsed.data.currency,
+    );
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    const message = translateErrorText(err.message, CATALOGUES.en, tOf(c));
+    return refuse({ currency: [message] }, 409);
+  }
+  if (before !== parsed.data.currency) {
+    await recordSecurityEvent(c, {
+      action: "settings.currency_changed",
+      details: { from: before, to: parsed.data.currency },
+    });
+  }
+  return c.redirect("/settings/company?saved=currency#currency", 303);
 });
 
 app.post("/settings/company/match-tolerance", async (c) => {

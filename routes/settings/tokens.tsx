@@ -1,11 +1,19 @@
 import { Hono } from "hono";
 import { recordSecurityEvent } from "../../security/events.ts";
 import { z } from "zod";
-import type { AppContext, AppEnv } from "../../http/env.ts";
+import type { AppContext, AppEnv, Principal } from "../../http/env.ts";
 import { principalOf, tenantOf } from "../../http/env.ts";
 import { memberPage, readBody } from "../../http/guards.ts";
 import { renderApp } from "../../http/page.tsx";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/api_tokens.ts";
+import {
+  createApiToken,
+  listApiTokens,
+  listWorkspaceTokens,
+  revokeApiToken,
+  revokeWorkspaceToken,
+  type WorkspaceTokenSummary,
+} from "../../auth/api_tokens.ts";
+import { mayManageMember } from "../../auth/members.ts";
 import { can, type Role } from "../../auth/roles.ts";
 import {
   ALL_READ_SCOPES,
@@ -114,6 +122,82 @@ function expiryText(
     : expiresAt.slice(0, 10);
 }
 
+/**
+ * "Tokens of all members", for those who manage members: every live token of the workspace with
+ * its member, and a Revoke button on each the viewer may revoke (an admin not an owner's).
+ */
+function MemberTokens(props: {
+  tokens: WorkspaceTokenSummary[];
+  auth: Principal;
+  csrf: string;
+  t: Translate;
+}) {
+  const { tokens, auth, csrf, t } = props;
+  return (
+    <section class="card" id="member-tokens">
+      <h2>{t("tokens.all_members")}</h2>
+      <p class="muted">{t("tokens.all_members_intro")}</p>
+      <ListTable
+        caption={t("tokens.all_members")}
+        columns={[
+          t("tokens.member"),
+          t("common.name"),
+          t("tokens.starts_with"),
+          t("common.created"),
+          t("tokens.last_used"),
+          t("common.expires"),
+          t("tokens.access"),
+          t("security.from"),
+          null,
+        ]}
+        empty={t("tokens.all_members_none")}
+        rows={tokens.map((token) => (
+          <tr key={token.id}>
+            <td>
+              {token.user.name} <span class="muted">&lt;{token.user.email}&gt;</span>
+            </td>
+            <td>{token.name}</td>
+            <td>
+              <code>{token.prefix}…</code>
+            </td>
+            <td>{token.created_at.slice(0, 10)}</td>
+            <td>
+              {token.last_used_at
+                ? token.last_used_at.slice(0, 16).replace("T", " ")
+                : t("common.never")}
+            </td>
+            <td>{expiryText(token.expires_at, t)}</td>
+            <td class="token-access">{accessText(token.scopes, token.user.role, t)}</td>
+            <td>
+              {token.allowed_ips.length ? token.allowed_ips.join(", ") : t("tokens.anywhere")}
+            </td>
+            <td>
+              {token.user.id === auth.userId ||
+                  mayManageMember(auth.role, token.user.role ?? "viewer")
+                ? (
+                  <form method="post" action={`/settings/tokens/members/${token.id}/revoke`}>
+                    <CsrfInput token={csrf} />
+                    <button
+                      class="button danger small"
+                      type="submit"
+                      aria-label={t("tokens.revoke_member_named", {
+                        name: token.name,
+                        member: token.user.email,
+                      })}
+                    >
+                      {t("common.revoke")}
+                    </button>
+                  </form>
+                )
+                : <span class="muted">{t("tokens.owner_revokes")}</span>}
+            </td>
+          </tr>
+        ))}
+      />
+    </section>
+  );
+}
+
 async function showTokens(
   c: AppContext,
   extra: { newToken?: string; error?: string; form?: FormState } = {},
@@ -122,6 +206,10 @@ async function showTokens(
   const form = extra.form ?? EMPTY_FORM;
   const auth = principalOf(c);
   const tokens = await listApiTokens(c.get("services").control, tenantOf(c).id, auth.userId);
+  // Only those who manage members see everyone's tokens (the API answers 403 to the others).
+  const memberTokens = auth.role && can(auth.role, "members:manage")
+    ? await listWorkspaceTokens(c.get("services").control, tenantOf(c).id)
+    : null;
   const csrf = c.get("csrfToken");
   const host = new URL(c.req.url).host;
   const t = tOf(c);
@@ -255,6 +343,7 @@ async function showTokens(
           ))}
         />
       </section>
+      {memberTokens ? <MemberTokens tokens={memberTokens} auth={auth} csrf={csrf} t={t} /> : null}
     </>,
     status,
   );
@@ -327,6 +416,29 @@ app.post("/settings/tokens/:id/revoke", async (c) => {
     details: { token_id: c.req.param("id") },
   });
   return c.redirect("/settings/tokens", 303);
+});
+
+// An owner or admin revokes any member's token (auth/api_tokens.ts revokeWorkspaceToken).
+app.post("/settings/tokens/members/:id/revoke", async (c) => {
+  const auth = principalOf(c);
+  const token = await revokeWorkspaceToken(
+    c.get("services"),
+    tenantOf(c).id,
+    { userId: auth.userId, role: auth.role },
+    c.req.param("id"),
+  );
+  // As routes/api/v1/workspace_tokens.ts: the actor revoked it, the details say whose it was.
+  await recordSecurityEvent(c, {
+    action: "token.revoked",
+    target: token.name,
+    details: {
+      token_id: token.id,
+      token_owner_user_id: token.user.id,
+      token_owner_email: token.user.email,
+      by: "workspace_manager",
+    },
+  });
+  return c.redirect("/settings/tokens#member-tokens", 303);
 });
 
 export default app;

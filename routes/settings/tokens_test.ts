@@ -198,3 +198,84 @@ Deno.test("the form gives a token the ticked scopes and addresses, offers only w
     await server.close();
   }
 });
+
+/** Posts a revoke form of "Tokens of all members" as the page does: cookie and CSRF field. */
+async function revokeMemberToken(server: TestServer, s: Session, id: string): Promise<Response> {
+  return await server.fetch(s.host, `/settings/tokens/members/${id}/revoke`, {
+    method: "POST",
+    headers: {
+      cookie: s.jar.header(s.host),
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams([["_csrf", s.csrf]]).toString(),
+  });
+}
+
+Deno.test("an owner sees every member's token under Tokens of all members and revokes one; a broker sees no such section", async () => {
+  const server = await startTestServer();
+  try {
+    const t = await signUpTenant(server);
+    const owner = await signIn(server, t.host, t.email, t.password);
+    const m = await addMember(server, t.tenantId, "broker");
+    const broker = await signIn(server, t.host, m.email, m.password);
+    const take = async (who: { email: string; password: string }, name: string) => {
+      const res = await server.fetch(t.host, "/api/v1/auth/tokens", {
+        method: "POST",
+        json: { email: who.email, password: who.password, name },
+      });
+      assert.equal(res.status, 201);
+      return (await res.json()) as { id: string; token: string };
+    };
+    const brokerToken = await take(m, "dock scanner");
+    const ownerToken = await take(t, "owner script");
+    const me = async (token: string) => {
+      const res = await server.fetch(t.host, "/api/v1/me", {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await res.body?.cancel();
+      return res.status;
+    };
+    assert.equal(await me(brokerToken.token), 200);
+
+    const page = await tokensPage(server, owner);
+    assert.match(page, /<section class="card" id="member-tokens"><h2>Tokens of all members<\/h2>/);
+    const section = page.slice(page.indexOf('id="member-tokens"'));
+    assert.match(section, new RegExp(`<td>broker person <span class="muted">&lt;${m.email}>`));
+    assert.match(section, /<td>dock scanner<\/td>/);
+    assert.match(section, /<td>owner script<\/td>/);
+    assert.match(
+      section,
+      new RegExp(
+        `<form method="post" action="/settings/tokens/members/${brokerToken.id}/revoke"><input type="hidden" name="_csrf"`,
+      ),
+    );
+    const spanish = await server.fetch(t.host, "/settings/tokens", {
+      headers: { cookie: owner.jar.header(t.host), "accept-language": "es" },
+    });
+    assert.match(await spanish.text(), /<h2>Tokens de todos los miembros<\/h2>/);
+
+    const brokerPage = await tokensPage(server, broker);
+    assert.doesNotMatch(brokerPage, /member-tokens|Tokens of all members/);
+    assert.doesNotMatch(brokerPage, /owner script/);
+    const refused = await revokeMemberToken(server, broker, ownerToken.id);
+    assert.equal(refused.status, 403);
+    await refused.body?.cancel();
+    assert.equal(await me(ownerToken.token), 200, "the broker revoked nothing");
+
+    const revoked = await revokeMemberToken(server, owner, brokerToken.id);
+    assert.equal(revoked.status, 303);
+    await revoked.body?.cancel();
+    assert.equal(await me(brokerToken.token), 401, "refused at once");
+    assert.doesNotMatch(await tokensPage(server, owner), /dock scanner/);
+
+    const log = await server.fetch(t.host, "/api/v1/security/events?action=token.revoked", {
+      headers: { authorization: `Bearer ${ownerToken.token}` },
+    });
+    const events = (await log.json()).data;
+    assert.equal(events.length, 1);
+    assert.equal(events[0].actor_email, t.email);
+    assert.equal(events[0].details.token_owner_email, m.email);
+  } finally {
+    await server.close();
+  }
+});
