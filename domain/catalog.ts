@@ -14,7 +14,7 @@ import {
 } from "./records/fields.ts";
 import type { RecordDef } from "./records/definition.ts";
 import { BUSINESS_DAY } from "../db/business_day.ts";
-import { CURRENCIES, DEFAULT_CURRENCY } from "./currency.ts";
+import { CURRENCIES } from "./currency.ts";
 import {
   loadBilledFreightSql,
   loadCostSql,
@@ -204,11 +204,13 @@ export const customers: RecordDef = {
     f.option("origin_preference", "Origin preference", "origin", { group: "Buying" }),
     f.boolean("picks_up", "Picks up loads themselves", { group: "Buying" }),
     f.option("payment_terms", "Payment terms", "terms", { column: true, group: "Credit" }),
+    // No fixed default: left empty, it is the workspace's own currency (domain/rules/mod.ts), so a
+    // Canadian broker's new customers are in CAD without choosing it each time.
     f.enumOf("currency", "Currency", CURRENCIES, {
-      defaultValue: DEFAULT_CURRENCY,
       filter: true,
       group: "Credit",
-      hint: "Sales orders and invoices are made in it; the credit limit is in it too.",
+      hint:
+        "Sales orders and invoices are made in it; the credit limit is in it too. Empty: the workspace's currency.",
     }),
     f.money("credit_limit_cents", "Credit limit", { column: true, sort: true, group: "Credit" }),
     f.boolean("credit_hold", "Credit hold", {

@@ -31,8 +31,8 @@ import {
   checkTotalCoversPaid,
   newTotal,
 } from "./guards.ts";
-import { currencyOnWrite } from "../currency.ts";
-import { freezeInvoiceRate } from "../exchange.ts";
+import { currencyOnWrite, isCurrency } from "../currency.ts";
+import { freezeInvoiceRate, workspaceCurrency } from "../exchange.ts";
 
 export type { WriteState } from "./write_state.ts";
 import type { WriteState } from "./write_state.ts";
@@ -213,7 +213,11 @@ const RULES: Record<string, RecordRules> = {
     afterDelete: (tx, _ctx, existing) => recomputePaymentTargets(tx, null, existing),
   },
   customers: {
-    prepare: (tx, ctx, { values, existing }) => checkCreditTerms(tx, ctx, values, existing),
+    async prepare(tx, ctx, { values, existing }) {
+      // A customer with no currency chosen is billed in the workspace's own.
+      if (!isCurrency(values.currency)) values.currency = await workspaceCurrency(tx);
+      await checkCreditTerms(tx, ctx, values, existing);
+    },
   },
   claims: {
     prepare(_tx, _ctx, { values }) {

@@ -91,11 +91,17 @@ Deno.test("an admin (not a broker) switches a new workspace to CAD; its freight 
     const api = await apiClient(server, t);
     const supplier = await api.ok("POST", "/api/v1/suppliers", { name: "Maple Pack" }, 201);
     const carrier = await api.ok("POST", "/api/v1/carriers", { name: "Northern Reefer" }, 201);
+    // A customer with no currency chosen is in the workspace's; one may still be in USD.
     const customer = await api.ok("POST", "/api/v1/customers", {
       name: "Deli Montréal",
-      currency: "CAD",
       payment_terms: "Net 30",
     }, 201);
+    assert.equal(customer.currency, "CAD");
+    const american = await api.ok("POST", "/api/v1/customers", {
+      name: "Buffalo Deli",
+      currency: "USD",
+    }, 201);
+    assert.equal(american.currency, "USD");
     const po = await api.ok("POST", "/api/v1/purchase-orders", {
       supplier_id: supplier.id,
       order_date: "2026-12-01",
