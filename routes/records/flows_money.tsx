@@ -270,6 +270,15 @@ interface ReceiptForm {
   amounts: Record<string, string>;
 }
 
+/**
+ * The workspace's formats with the customer's currency: a customer's invoices, and so the receipt
+ * and statement over them, are in the customer's currency, not necessarily the workspace's.
+ */
+function inCustomerCurrency(format: fmt.FormatSettings, customer: Record<string, unknown>) {
+  const currency = typeof customer.currency === "string" && customer.currency;
+  return currency ? { ...format, currency } : format;
+}
+
 async function receiptScreen(
   c: AppContext,
   id: string,
@@ -280,7 +289,9 @@ async function receiptScreen(
   const customer = await getRecord(tenant.db, customers, id);
   const [open, format] = await Promise.all([
     openInvoices(tenant.db, id),
-    fmt.loadFormatSettings(tenant.db).then((f) => formatsFor(f, languageOf(c))),
+    fmt.loadFormatSettings(tenant.db).then((f) =>
+      inCustomerCurrency(formatsFor(f, languageOf(c)), customer)
+    ),
   ]);
   const q = c.req.query();
   const chosen = q.invoice ? open.find((i) => i.id === q.invoice) : undefined;
@@ -364,7 +375,9 @@ async function receiptScreen(
               <table class="records receipt-split">
                 <caption>
                   {t("receipt.apply_amount", {
-                    amount: f.amount ? `$${f.amount}` : t("receipt.the_payment"),
+                    amount: f.amount && cents !== null && !Number.isNaN(cents)
+                      ? fmt.money(cents, format)
+                      : t("receipt.the_payment"),
                   })}
                 </caption>
                 <thead>
@@ -465,7 +478,9 @@ async function statementScreen(
   const customer = await getRecord(db, customers, id);
   const [open, format, address] = await Promise.all([
     openInvoices(db, id),
-    fmt.loadFormatSettings(db).then((f) => formatsFor(f, languageOf(c))),
+    fmt.loadFormatSettings(db).then((f) =>
+      inCustomerCurrency(formatsFor(f, languageOf(c)), customer)
+    ),
     customerBillingAddress(db, id),
   ]);
   const today = tenantOf(c).today;

@@ -176,3 +176,32 @@ Deno.test("flow pages: sell a PO, book its load, invoice and send it, record the
     await server.close();
   }
 });
+
+Deno.test("a CAD customer's receipt and statement screens show amounts in CAD, not the workspace's dollars", async () => {
+  const server = await startTestServer({}, { clock: new FixedClock("2026-11-20T18:00:00Z") });
+  try {
+    const tenant = await signUpTenant(server);
+    const api = await apiClient(server, tenant);
+    const page = browser(server, tenant);
+    const customer = await api.ok("POST", "/api/v1/customers", {
+      name: "Épicerie Laval",
+      currency: "CAD",
+    }, 201);
+    await api.ok("POST", "/api/v1/invoices", {
+      customer_id: customer.id,
+      invoice_date: "2026-11-18",
+      state: "sent",
+      lines: [{ description: "Pork loin", cases: 10, weight: 400, price: 2.5 }],
+    }, 201);
+    const receipt = await page.get(`/customers/${customer.id}/receive-payment?amount=250.00`);
+    assert.equal(receipt.status, 200);
+    assert.match(receipt.text, /Apply CA\$250\.00/);
+    assert.match(receipt.text, /CA\$1,000\.00/, "the invoice's outstanding amount");
+    assert.ok(!/[^A]\$250\.00/.test(receipt.text), "no amount in US dollars");
+    const statement = await page.get(`/customers/${customer.id}/statement`);
+    assert.equal(statement.status, 200);
+    assert.match(statement.text, /CA\$1,000\.00/);
+  } finally {
+    await server.close();
+  }
+});
