@@ -70,6 +70,18 @@ export const RELEASES: Release[] = [
           "solicitud de soporte, siempre con un motivo y un tiempo límite; cada consulta queda en " +
           "Configuración → Seguridad.",
       },
+      {
+        en: "Canadian and Mexican brokers can keep their books in CAD or MXN: choose the " +
+          "workspace's currency in Settings → Company before the first order.",
+        es: "Los brókers de Canadá y México pueden llevar sus cuentas en CAD o MXN: elija la " +
+          "moneda del espacio de trabajo en Configuración → Empresa antes del primer pedido.",
+      },
+      {
+        en: "Owners and admins see every member's API tokens in Settings → API tokens and can " +
+          "revoke any of them at once.",
+        es: "Los propietarios y administradores ven los tokens de API de cada miembro en " +
+          "Configuración → Tokens de API y pueden revocar cualquiera al instante.",
+      },
     ],
   },
 ];
