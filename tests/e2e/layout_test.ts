@@ -90,6 +90,13 @@ Deno.test("browser: demo pages fit a 1,366 px and a 390 px window, with checkbox
   const shots = Deno.env.get("LAYOUT_SHOTS");
   try {
     await ensureDemoTenant(server.services);
+    // A token of the demo owner, so the workspace's token table has a row to lay out.
+    const token = await server.fetch(`${DEMO_SLUG}.localhost`, "/api/v1/auth/tokens", {
+      method: "POST",
+      json: { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: "Accounting export" },
+    });
+    assert.equal(token.status, 201);
+    await token.body?.cancel();
     const laptop = await session.newPage(LAPTOP);
     const errors = watchErrors(laptop);
     const origin = await signInThroughPage(laptop, server.port, {
@@ -113,6 +120,8 @@ Deno.test("browser: demo pages fit a 1,366 px and a 390 px window, with checkbox
       { name: "reports-aging", path: "/reports?report=aging", tab: "AR aging" },
       { name: "bill", path: await firstOf("bills") },
       { name: "reports-ap-aging", path: "/reports?report=ap_aging", tab: "AP aging" },
+      { name: "settings-company", path: "/settings/company" },
+      { name: "settings-tokens", path: "/settings/tokens" },
     ];
     const phone = await session.newPage(PHONE); // same browser: the session cookie is shared
 
