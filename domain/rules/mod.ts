@@ -11,7 +11,7 @@ import type { RecordContext } from "../records/context.ts";
 import {
   applyLineAmounts,
   recomputeBill,
-  recomputeBilledLoads,
+  recomputeBilledTargets,
   recomputeInvoice,
   recomputeLoad,
   recomputeOrder,
@@ -80,11 +80,23 @@ function requireOneOf(values: RecordValues, names: string[], message: string): v
   }
 }
 
+/** Whether a packer's bill (not void or archived) names the purchase order. */
+async function hasLiveSupplierBills(tx: Executor, id: string): Promise<boolean> {
+  const rs = await tx.execute({
+    sql: `SELECT 1 FROM bills WHERE purchase_order_id = ? AND kind = 'supplier'
+            AND state <> 'void' AND archived_at IS NULL LIMIT 1`,
+    args: [id],
+  });
+  return rs.rows.length > 0;
+}
+
 const RULES: Record<string, RecordRules> = {
   "purchase-orders": {
     async prepare(tx, _ctx, { values, lines, existing }) {
       checkLinesOnWrite("purchase-orders", values, lines, existing);
-      if (lines) {
+      // Once billed, the packer's bills are what is owed and paid (recomputeOrder): the order's
+      // lines may then be corrected without regard to the bills' payments.
+      if (lines && !(existing && await hasLiveSupplierBills(tx, String(existing.id)))) {
         checkTotalCoversPaid(
           "purchase order",
           applyLineAmounts(lines),
@@ -189,9 +201,9 @@ const RULES: Record<string, RecordRules> = {
     prepare: (tx, _ctx, state) => prepareBill(tx, state),
     async afterWrite(tx, _ctx, { id, existing }) {
       await recomputeBill(tx, id);
-      await recomputeBilledLoads(tx, id, existing);
+      await recomputeBilledTargets(tx, id, existing);
     },
-    afterDelete: (tx, _ctx, existing) => recomputeBilledLoads(tx, null, existing),
+    afterDelete: (tx, _ctx, existing) => recomputeBilledTargets(tx, null, existing),
   },
   payments: {
     async prepare(tx, _ctx, state) {

@@ -13,7 +13,7 @@ import type { RecordValues } from "../records/rows.ts";
 import type { WriteState } from "./write_state.ts";
 import {
   recomputeBill,
-  recomputeBilledLoads,
+  recomputeBilledTargets,
   recomputeInvoice,
   recomputeLoad,
   recomputeOrder,
@@ -171,7 +171,7 @@ async function recompute(tx: Executor, target: string, id: string): Promise<void
   else if (target === "bill_id") {
     await recomputeBill(tx, id);
     // A carrier's bill pays its load's freight (recomputeLoad).
-    await recomputeBilledLoads(tx, id, null);
+    await recomputeBilledTargets(tx, id, null);
   } else if (target === "purchase_order_id") await recomputeOrder(tx, "purchase_orders", id);
   else await recomputeLoad(tx, id);
 }

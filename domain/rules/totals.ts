@@ -69,31 +69,38 @@ export async function recomputeOrder(
     sql: `UPDATE ${table} SET total_cents = ${total}, total_weight_lb = ${weight} WHERE id = ?`,
     args: [id, id, id],
   });
-  if (table === "purchase_orders") await recomputePayable(tx, "purchase_orders", "total_cents", id);
+  if (table === "purchase_orders") await recomputePurchaseOrderPayable(tx, id);
+}
+
+/** The live packer's bills of a purchase order (open, paid or disputed; not void or archived). */
+function purchaseOrderBillsSql(po: string): string {
+  return `SELECT b.id FROM bills b WHERE b.purchase_order_id = ${po}.id AND b.kind = 'supplier'
+    AND b.state <> 'void' AND b.archived_at IS NULL`;
 }
 
 /**
- * What has been paid on a payable (a PO's cost) and what is outstanding, from the payments applied
- * to it. Names come from the callers, never from input.
+ * Recomputes what was paid on a PO's cost and what is outstanding. Once the packer has billed it
+ * (a live supplier bill names the PO), the bills are what is owed and the money is paid on them
+ * (domain/rules/payments.ts), as a load's freight follows its carrier bills: the PO then counts
+ * what its bills total and what was paid on them as well as on the PO itself, so a billed and
+ * paid PO reads paid. Each payment has one target, so none is counted twice.
  */
-async function recomputePayable(
-  tx: Executor,
-  table: "purchase_orders" | "loads",
-  amountColumn: "total_cents" | "freight_cents",
-  id: string,
-): Promise<void> {
-  const key = table === "purchase_orders" ? "purchase_order_id" : "load_id";
+async function recomputePurchaseOrderPayable(tx: Executor, id: string): Promise<void> {
+  const bills = purchaseOrderBillsSql("purchase_orders");
   await tx.execute({
-    sql: `UPDATE ${table} SET
-            paid_cents = COALESCE((SELECT SUM(amount_cents) FROM payments p
-              WHERE p.${key} = ${table}.id AND p.archived_at IS NULL), 0)
+    sql: `UPDATE purchase_orders SET
+            paid_cents = COALESCE((SELECT SUM(p.amount_cents) FROM payments p
+              WHERE p.archived_at IS NULL AND (p.purchase_order_id = purchase_orders.id
+                OR p.bill_id IN (${bills}))), 0)
           WHERE id = ?`,
     args: [id],
   });
+  const owed = `COALESCE((SELECT SUM(b.total_cents) FROM bills b WHERE b.id IN (${bills})),
+    total_cents)`;
   await tx.execute({
-    sql: `UPDATE ${table} SET outstanding_cents = ${amountColumn} - paid_cents,
+    sql: `UPDATE purchase_orders SET outstanding_cents = ${owed} - paid_cents,
             payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
-              WHEN paid_cents >= ${amountColumn} THEN 'paid' ELSE 'partial' END
+              WHEN paid_cents >= ${owed} THEN 'paid' ELSE 'partial' END
           WHERE id = ?`,
     args: [id],
   });
@@ -126,20 +133,30 @@ export async function recomputeLoad(tx: Executor, id: string): Promise<void> {
   });
 }
 
-/** Recomputes the freight of the loads a carrier bill is (`id`) and was (`before`) linked to. */
-export async function recomputeBilledLoads(
+/**
+ * Recomputes what a bill pays for: the freight of the load a carrier bill is (`id`) and was
+ * (`before`) linked to, and the cost of the purchase order a packer's bill is and was linked to.
+ */
+export async function recomputeBilledTargets(
   tx: Executor,
   id: string | null,
   before: RecordValues | null,
 ): Promise<void> {
   const loads = new Set<string>();
+  const orders = new Set<string>();
   if (before?.load_id) loads.add(String(before.load_id));
+  if (before?.purchase_order_id) orders.add(String(before.purchase_order_id));
   if (id) {
-    const rs = await tx.execute({ sql: "SELECT load_id FROM bills WHERE id = ?", args: [id] });
-    const load = rs.rows[0]?.load_id;
-    if (load) loads.add(String(load));
+    const rs = await tx.execute({
+      sql: "SELECT load_id, purchase_order_id FROM bills WHERE id = ?",
+      args: [id],
+    });
+    const row = rs.rows[0];
+    if (row?.load_id) loads.add(String(row.load_id));
+    if (row?.purchase_order_id) orders.add(String(row.purchase_order_id));
   }
   for (const load of loads) await recomputeLoad(tx, load);
+  for (const order of orders) await recomputePurchaseOrderPayable(tx, order);
 }
 
 /**
