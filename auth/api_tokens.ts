@@ -152,7 +152,12 @@ export async function listApiTokens(
           WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC`,
     args: [tenantId, userId],
   });
-  return rs.rows.map((r) => ({
+  return rs.rows.map(tokenSummary);
+}
+
+/** A stored token row as its summary (never the secret, which is not stored). */
+function tokenSummary(r: Record<string, unknown>): ApiTokenSummary {
+  return {
     id: String(r.id),
     name: String(r.name),
     prefix: String(r.prefix),
@@ -161,7 +166,7 @@ export async function listApiTokens(
     expires_at: r.expires_at === null ? null : String(r.expires_at),
     scopes: scopesOf(r.scopes),
     allowed_ips: ipsOf(r.allowed_ips),
-  }));
+  };
 }
 
 /** Revokes one of a user's tokens on a tenant; another user's or tenant's token is not found. */
@@ -214,14 +219,7 @@ async function workspaceTokens(
     args: tokenId === null ? [tenantId] : [tenantId, tokenId],
   });
   return rs.rows.map((r) => ({
-    id: String(r.id),
-    name: String(r.name),
-    prefix: String(r.prefix),
-    created_at: String(r.created_at),
-    last_used_at: r.last_used_at === null ? null : String(r.last_used_at),
-    expires_at: r.expires_at === null ? null : String(r.expires_at),
-    scopes: scopesOf(r.scopes),
-    allowed_ips: ipsOf(r.allowed_ips),
+    ...tokenSummary(r),
     user: {
       id: String(r.user_id),
       name: String(r.user_name),

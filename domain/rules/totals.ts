@@ -8,7 +8,6 @@ import type { RecordValues } from "../records/rows.ts";
 import { InvalidError } from "../errors.ts";
 import { money } from "../format.ts";
 import { centsOf, MAX_MONEY_CENTS } from "./line_amount.ts";
-import { loadBilledFreightSql } from "./margin.ts";
 
 export const LB_PER_KG = 2.20462262185;
 
@@ -69,36 +68,60 @@ export async function recomputeOrder(
     sql: `UPDATE ${table} SET total_cents = ${total}, total_weight_lb = ${weight} WHERE id = ?`,
     args: [id, id, id],
   });
-  if (table === "purchase_orders") await recomputePurchaseOrderPayable(tx, id);
+  if (table === "purchase_orders") await recomputeBilledPayable(tx, PO_COST, id);
 }
 
-/** The live packer's bills of a purchase order (open, paid or disputed; not void or archived). */
-function purchaseOrderBillsSql(po: string): string {
-  return `SELECT b.id FROM bills b WHERE b.purchase_order_id = ${po}.id AND b.kind = 'supplier'
-    AND b.state <> 'void' AND b.archived_at IS NULL`;
+/** A payable that its bills take over once billed: a PO's cost, a load's freight. */
+interface BilledPayable {
+  table: "purchase_orders" | "loads";
+  /** The payments' column naming it, and the bills' (the same name on both tables). */
+  key: "purchase_order_id" | "load_id";
+  /** The bills that pay for it. */
+  billKind: "supplier" | "carrier";
+  /** What is owed before a bill comes: the order's total, the load's agreed rate. */
+  agreed: "total_cents" | "freight_cents";
 }
+
+const PO_COST: BilledPayable = {
+  table: "purchase_orders",
+  key: "purchase_order_id",
+  billKind: "supplier",
+  agreed: "total_cents",
+};
+const LOAD_FREIGHT: BilledPayable = {
+  table: "loads",
+  key: "load_id",
+  billKind: "carrier",
+  agreed: "freight_cents",
+};
 
 /**
- * Recomputes what was paid on a PO's cost and what is outstanding. Once the packer has billed it
- * (a live supplier bill names the PO), the bills are what is owed and the money is paid on them
- * (domain/rules/payments.ts), as a load's freight follows its carrier bills: the PO then counts
- * what its bills total and what was paid on them as well as on the PO itself, so a billed and
- * paid PO reads paid. Each payment has one target, so none is counted twice.
+ * Recomputes what was paid on a payable and what is outstanding. Once it is billed (a live bill of
+ * its kind names it: open, paid or disputed, not void or archived), the bills are what is owed and
+ * the money is paid on them (domain/rules/payments.ts): it then counts what its bills total and
+ * what was paid on them as well as on itself, so a billed and paid PO or load reads paid. Each
+ * payment has one target, so none is counted twice. Without a bill, the agreed amount and its own
+ * payments. Names come from the constants above, never from input.
  */
-async function recomputePurchaseOrderPayable(tx: Executor, id: string): Promise<void> {
-  const bills = purchaseOrderBillsSql("purchase_orders");
+async function recomputeBilledPayable(
+  tx: Executor,
+  { table, key, billKind, agreed }: BilledPayable,
+  id: string,
+): Promise<void> {
+  const bills = `SELECT b.id FROM bills b WHERE b.${key} = ${table}.id AND b.kind = '${billKind}'
+    AND b.state <> 'void' AND b.archived_at IS NULL`;
   await tx.execute({
-    sql: `UPDATE purchase_orders SET
+    sql: `UPDATE ${table} SET
             paid_cents = COALESCE((SELECT SUM(p.amount_cents) FROM payments p
-              WHERE p.archived_at IS NULL AND (p.purchase_order_id = purchase_orders.id
-                OR p.bill_id IN (${bills}))), 0)
+              WHERE p.archived_at IS NULL AND (p.${key} = ${table}.id OR p.bill_id IN (${bills}))),
+              0)
           WHERE id = ?`,
     args: [id],
   });
   const owed = `COALESCE((SELECT SUM(b.total_cents) FROM bills b WHERE b.id IN (${bills})),
-    total_cents)`;
+    ${agreed})`;
   await tx.execute({
-    sql: `UPDATE purchase_orders SET outstanding_cents = ${owed} - paid_cents,
+    sql: `UPDATE ${table} SET outstanding_cents = ${owed} - paid_cents,
             payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
               WHEN paid_cents >= ${owed} THEN 'paid' ELSE 'partial' END
           WHERE id = ?`,
@@ -106,31 +129,9 @@ async function recomputePurchaseOrderPayable(tx: Executor, id: string): Promise<
   });
 }
 
-/**
- * Recomputes a load's freight payable. Once the carrier's bill is linked (a live carrier bill with
- * the load's id), the bill is what is owed and the money is paid on it (domain/rules/payments.ts):
- * the load's freight then counts the billed amount and what was paid on its bills as well as on
- * the load itself, so a billed and paid load shows its freight paid. Each payment has one target,
- * so none is counted twice. Without a bill, the agreed rate and the load's own payments.
- */
-export async function recomputeLoad(tx: Executor, id: string): Promise<void> {
-  await tx.execute({
-    sql: `UPDATE loads SET
-            paid_cents = COALESCE((SELECT SUM(p.amount_cents) FROM payments p
-              WHERE p.archived_at IS NULL AND (p.load_id = loads.id OR p.bill_id IN (
-                SELECT b.id FROM bills b WHERE b.load_id = loads.id AND b.kind = 'carrier'
-                  AND b.state <> 'void' AND b.archived_at IS NULL))), 0)
-          WHERE id = ?`,
-    args: [id],
-  });
-  const owed = `COALESCE(${loadBilledFreightSql("loads")}, freight_cents)`;
-  await tx.execute({
-    sql: `UPDATE loads SET outstanding_cents = ${owed} - paid_cents,
-            payment_status = CASE WHEN paid_cents <= 0 THEN 'unpaid'
-              WHEN paid_cents >= ${owed} THEN 'paid' ELSE 'partial' END
-          WHERE id = ?`,
-    args: [id],
-  });
+/** Recomputes a load's freight payable: the agreed rate, or its carrier's bills once billed. */
+export function recomputeLoad(tx: Executor, id: string): Promise<void> {
+  return recomputeBilledPayable(tx, LOAD_FREIGHT, id);
 }
 
 /**
@@ -156,7 +157,7 @@ export async function recomputeBilledTargets(
     if (row?.purchase_order_id) orders.add(String(row.purchase_order_id));
   }
   for (const load of loads) await recomputeLoad(tx, load);
-  for (const order of orders) await recomputePurchaseOrderPayable(tx, order);
+  for (const order of orders) await recomputeBilledPayable(tx, PO_COST, order);
 }
 
 /**
