@@ -48,7 +48,7 @@ Deno.test("activity: a note keeps its mentions (not the writer), a call its foll
       "overdue too",
     );
 
-    const timeline = await timelineOf(db, "customers", customer.id);
+    const timeline = await timelineOf(db, "customers", customer.id, null, new Date());
     assert.deepEqual(
       timeline.items.map((i) => i.type),
       ["change", "activity", "activity"],

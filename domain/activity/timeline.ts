@@ -95,9 +95,9 @@ export async function timelineOf(
   db: Executor,
   entity: string,
   id: string,
-  retentionDays?: number | null,
+  retentionDays: number | null | undefined,
   /** Now by the app's clock (Services.clock): the retention window ends here. */
-  now?: Date,
+  now: Date,
 ): Promise<Timeline> {
   const [history, items] = await Promise.all([
     historyOf(db, entity, id, retentionDays, now),

@@ -77,8 +77,8 @@ export async function historyOf(
   db: Executor,
   entity: string,
   id: string,
-  retentionDays?: number | null,
-  now = new Date(),
+  retentionDays: number | null | undefined,
+  now: Date,
 ): Promise<History> {
   const since = retentionDays == null
     ? null

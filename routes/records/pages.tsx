@@ -511,7 +511,13 @@ async function detailPage(c: AppContext, def: RecordDef, id: string): Promise<Re
     ...lines,
   ]);
   const [history, members, tenantFormat] = await Promise.all([
-    historyOf(db, def.collection, id, c.get("billing")?.entitlements.auditRetentionDays),
+    historyOf(
+      db,
+      def.collection,
+      id,
+      c.get("billing")?.entitlements.auditRetentionDays,
+      c.get("services").clock.now(),
+    ),
     listMembers(c.get("services").control, tenantOf(c).id),
     fmt.loadFormatSettings(db, configOf(c)?.formats).then((f) => formatsFor(f, languageOf(c))),
   ]);
